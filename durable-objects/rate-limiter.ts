@@ -1,0 +1,77 @@
+import { DurableObject } from "cloudflare:workers";
+import { clock } from "../shared/clock";
+import type { Env } from "../shared/env";
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  remaining: number;
+  /** Seconds until the next hit would be allowed (0 when allowed). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * One per limited key (an e-mail, an IP, a user in a room): a sliding-window log of hit times.
+ * Single-threaded per key, so concurrent requests cannot both take the last slot.
+ */
+export class RateLimiter extends DurableObject<Env> {
+  private hits: number[] | undefined;
+
+  private async load(): Promise<number[]> {
+    this.hits ??= (await this.ctx.storage.get<number[]>("hits")) ?? [];
+    return this.hits;
+  }
+
+  private decide(hits: number[], limit: number, windowMs: number, now: number): RateLimitDecision {
+    const live = hits.filter((t) => t > now - windowMs);
+    this.hits = live;
+    if (live.length < limit) return { allowed: true, remaining: limit - live.length, retryAfterSeconds: 0 };
+    const oldest = live[live.length - limit]!;
+    return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+  }
+
+  /** Whether a hit would be allowed now, without recording one. */
+  async check(limit: number, windowSeconds: number): Promise<RateLimitDecision> {
+    return this.decide(await this.load(), limit, windowSeconds * 1000, clock.now());
+  }
+
+  /** Records a hit if it is allowed. */
+  async consume(limit: number, windowSeconds: number): Promise<RateLimitDecision> {
+    const now = clock.now();
+    const decision = this.decide(await this.load(), limit, windowSeconds * 1000, now);
+    if (decision.allowed) {
+      this.hits!.push(now);
+      decision.remaining -= 1;
+      await this.persist(windowSeconds);
+    }
+    return decision;
+  }
+
+  /** Records a hit even past the limit (failures always count); tells whether another would be allowed. */
+  async record(limit: number, windowSeconds: number): Promise<RateLimitDecision> {
+    const now = clock.now();
+    const hits = await this.load();
+    hits.push(now);
+    await this.persist(windowSeconds);
+    return this.decide(hits, limit, windowSeconds * 1000, now);
+  }
+
+  async reset(): Promise<void> {
+    this.hits = [];
+    await this.ctx.storage.deleteAll();
+  }
+
+  private async persist(windowSeconds: number): Promise<void> {
+    await this.ctx.storage.put({ hits: this.hits, windowMs: windowSeconds * 1000 });
+    // An idle key's storage is reclaimed once its window has passed.
+    await this.ctx.storage.setAlarm(clock.now() + windowSeconds * 1000 + 1000);
+  }
+
+  override async alarm(): Promise<void> {
+    const windowMs = (await this.ctx.storage.get<number>("windowMs")) ?? 0;
+    const hits = await this.load();
+    if (hits.every((t) => t <= clock.now() - windowMs)) {
+      this.hits = [];
+      await this.ctx.storage.deleteAll();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { clock } from "../clock";
+import type { Env } from "../env";
+import { unauthorized } from "../http/errors";
+import { randomToken, sha256Hex } from "../ids";
+import { verifyAccessToken } from "./access-tokens";
+
+/** Who is making a request: resolved from an access token or a realtime ticket, never from the client's word. */
+export interface Principal {
+  userId: string;
+  sessionId: string;
+  role: "user" | "moderator" | "admin";
+}
+
+interface ActiveSessionRow {
+  user_id: string;
+  role: Principal["role"];
+}
+
+/**
+ * Revocation takes effect at once (ASVS 7.4.1): besides the signature, every request reads the
+ * session by primary key from D1, the single source of truth across regions. The same query
+ * returns the role and refuses disabled users, so an authenticated request costs one D1 read.
+ */
+async function activeSession(env: Env, userId: string, sessionId: string): Promise<ActiveSessionRow | null> {
+  return env.DB.prepare(
+    `SELECT s.user_id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL`,
+  )
+    .bind(sessionId, userId, clock.now())
+    .first<ActiveSessionRow>();
+}
+
+export function bearerToken(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  if (!header) return null;
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+export async function authenticateAccessToken(env: Env, token: string | null): Promise<Principal> {
+  if (!token) throw unauthorized();
+  const claims = await verifyAccessToken(env, token);
+  if (!claims) throw unauthorized("Access token is invalid or expired", "invalid_token");
+  const session = await activeSession(env, claims.sub, claims.sid);
+  if (!session) throw unauthorized("The session of this token has ended", "session_revoked");
+  return { userId: claims.sub, sessionId: claims.sid, role: session.role };
+}
+
+const TICKET_TTL_MS = 60_000;
+
+/** A single-use credential for a WebSocket upgrade, for clients that cannot set headers. */
+export async function issueRealtimeTicket(env: Env, principal: Principal): Promise<{ ticket: string; expiresIn: number }> {
+  const ticket = randomToken(32);
+  await env.DB.prepare("INSERT INTO realtime_tickets (token_hash, user_id, session_id, expires_at) VALUES (?, ?, ?, ?)")
+    .bind(await sha256Hex(ticket), principal.userId, principal.sessionId, clock.now() + TICKET_TTL_MS)
+    .run();
+  return { ticket, expiresIn: TICKET_TTL_MS / 1000 };
+}
+
+async function redeemRealtimeTicket(env: Env, ticket: string): Promise<Principal> {
+  const now = clock.now();
+  const row = await env.DB.prepare(
+    "UPDATE realtime_tickets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id, session_id",
+  )
+    .bind(now, await sha256Hex(ticket), now)
+    .first<{ user_id: string; session_id: string }>();
+  if (!row) throw unauthorized("Ticket is invalid, expired or already used", "invalid_ticket");
+  const session = await activeSession(env, row.user_id, row.session_id);
+  if (!session) throw unauthorized("The session of this ticket has ended", "session_revoked");
+  return { userId: row.user_id, sessionId: row.session_id, role: session.role };
+}
+
+/** Authenticates a WebSocket upgrade: `Authorization: Bearer` or `?ticket=`. */
+export async function authenticateUpgrade(env: Env, request: Request): Promise<Principal> {
+  const token = bearerToken(request);
+  if (token) return authenticateAccessToken(env, token);
+  const ticket = new URL(request.url).searchParams.get("ticket");
+  if (ticket && ticket.length <= 128) return redeemRealtimeTicket(env, ticket);
+  throw unauthorized("A WebSocket upgrade needs a Bearer token or a ticket");
+}

@@ -1,0 +1,66 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { users } from "../db/schema";
+
+export type UserRow = typeof users.$inferSelect;
+
+/** The public shape of a user: never a hash, secret or token. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  displayName: string;
+  emailVerified: boolean;
+  role: "user" | "moderator" | "admin";
+  bio: string | null;
+  avatarUrl: string | null;
+  locale: string | null;
+  timezone: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toPublicUser(row: UserRow): PublicUser {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    emailVerified: row.emailVerified,
+    role: row.role,
+    bio: row.bio,
+    avatarUrl: row.avatarUrl,
+    locale: row.locale,
+    timezone: row.timezone,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
+  return db.query.users.findFirst({ where: eq(users.emailNormalized, normalizeEmail(email)) });
+}
+
+export async function findUserById(db: Database, id: string): Promise<UserRow | undefined> {
+  return db.query.users.findFirst({ where: eq(users.id, id) });
+}
+
+export interface ProfileChanges {
+  displayName?: string;
+  bio?: string | null;
+  avatarUrl?: string | null;
+  locale?: string | null;
+  timezone?: string | null;
+}
+
+export async function updateProfile(db: Database, userId: string, changes: ProfileChanges, now: Date): Promise<UserRow> {
+  const [row] = await db
+    .update(users)
+    .set({ ...changes, updatedAt: now })
+    .where(eq(users.id, userId))
+    .returning();
+  if (!row) throw new Error(`user ${userId} vanished during update`);
+  return row;
+}

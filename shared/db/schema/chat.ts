@@ -1,0 +1,36 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
+
+/** Chat metadata. The messages themselves live in each chat's ChatRoom Durable Object. */
+export const chats = sqliteTable(
+  "chats",
+  {
+    id: text("id").primaryKey(),
+    type: text("type", { enum: ["general", "direct", "group"] }).notNull(),
+    title: text("title"),
+    ownerId: text("owner_id"),
+    /** "userA:userB" (sorted) for direct chats, so a pair has exactly one. */
+    directKey: text("direct_key"),
+    lastMessageSeq: integer("last_message_seq").notNull().default(0),
+    /** JSON summary of the newest message: {id, seq, senderId, text, createdAt}. */
+    lastMessage: text("last_message"),
+    createdAt: timestamp("created_at").notNull(),
+    /** Last activity: ordering of the chat list. */
+    updatedAt: timestamp("updated_at").notNull(),
+    deletedAt: timestamp("deleted_at"),
+  },
+  (t) => [uniqueIndex("chats_direct_key_unique").on(t.directKey), index("chats_type_idx").on(t.type)],
+);
+
+export const chatMembers = sqliteTable(
+  "chat_members",
+  {
+    chatId: text("chat_id").notNull().references(() => chats.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    role: text("role", { enum: ["owner", "member"] }).notNull().default("member"),
+    readSeq: integer("read_seq").notNull().default(0),
+    joinedAt: timestamp("joined_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index("chat_members_user_id_idx").on(t.userId)],
+);

@@ -1,0 +1,29 @@
+import { z } from "@hono/zod-openapi";
+import { base64url, fromBase64url } from "../ids";
+import { badRequest } from "./errors";
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ param: { name: "limit", in: "query" } }),
+  cursor: z.string().max(512).optional().openapi({ param: { name: "cursor", in: "query" } }),
+});
+
+/** Cursors are opaque to clients: base64url JSON of whatever the list needs to resume. */
+export function encodeCursor(value: unknown): string {
+  return base64url(new TextEncoder().encode(JSON.stringify(value)));
+}
+
+export function decodeCursor<T>(cursor: string | undefined, schema: z.ZodType<T>): T | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(new TextDecoder().decode(fromBase64url(cursor))));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through: a cursor that does not decode is a client error
+  }
+  throw badRequest("invalid_cursor", "The cursor is not valid for this list");
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,72 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
+import { createDatabase } from "../../shared/db/client";
+import { ApiError } from "../../shared/http/errors";
+import { type AppEnv, createRouter } from "./context";
+import { renderError } from "./middleware/errors";
+import { requestId } from "./middleware/request-id";
+import { requestLog } from "./middleware/request-log";
+import { authRoutes } from "./routes/auth";
+import { meRoutes } from "./routes/me";
+import { realtimeRoutes } from "./routes/realtime";
+import { systemRoutes } from "./routes/system";
+
+const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("db", createDatabase(c.env.DB));
+  await next();
+});
+
+const limitBody = createMiddleware<AppEnv>((c, next) =>
+  bodyLimit({
+    maxSize: Number(c.env.MAX_BODY_BYTES) || 1024 * 1024,
+    onError: () => {
+      throw new ApiError(413, "body_too_large", `The request body is larger than ${c.env.MAX_BODY_BYTES} bytes`);
+    },
+  })(c, next),
+);
+
+const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
+  const allowed = (c.env.CORS_ALLOWED_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  return cors({
+    origin: allowed.includes("*") ? "*" : allowed,
+    allowHeaders: ["authorization", "content-type", "x-request-id"],
+    allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+    exposeHeaders: ["x-request-id", "retry-after"],
+    maxAge: 600,
+  })(c, next);
+});
+
+export function createApp() {
+  const app = createRouter();
+  app.use(requestId, requestLog, corsFromEnv, limitBody, withDatabase);
+
+  app.route("/", systemRoutes);
+  app.route("/v1/auth", authRoutes);
+  app.route("/v1/me", meRoutes);
+  app.route("/v1/realtime", realtimeRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Edge platform API",
+      version: "1.0.0",
+      description: "Identity, chat, calls, media, studio, video and jobs on Cloudflare Workers. Errors are RFC 9457 problem documents.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edge platform API" }));
+
+  app.notFound(() => {
+    throw new ApiError(404, "not_found", "No such route");
+  });
+  app.onError(renderError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

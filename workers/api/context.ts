@@ -1,0 +1,45 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Principal } from "../../shared/auth/principal";
+import type { Database } from "../../shared/db/client";
+import type { Env } from "../../shared/env";
+import { ApiError, type FieldProblem } from "../../shared/http/errors";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    db: Database;
+    principal: Principal;
+    /** Set by the auth middleware so the request log can name the user. */
+    userId?: string;
+  };
+}
+
+const targetCodes: Record<string, string> = {
+  json: "invalid_body",
+  form: "invalid_body",
+  query: "invalid_query",
+  param: "invalid_path",
+  header: "invalid_header",
+  cookie: "invalid_cookie",
+};
+
+function fieldProblems(issues: readonly { path: PropertyKey[]; message: string; code?: string }[]): FieldProblem[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+/** A router whose validation failures become 400 problems listing every field at fault. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const code = targetCodes[result.target] ?? "invalid_request";
+        throw new ApiError(400, code, `The request ${result.target} is invalid`, { errors: fieldProblems(result.error.issues) });
+      }
+    },
+  });
+}

@@ -1,0 +1,19 @@
+import { createMiddleware } from "hono/factory";
+import { authenticateAccessToken, bearerToken } from "../../../shared/auth/principal";
+import { forbidden } from "../../../shared/http/errors";
+import type { AppEnv } from "../context";
+
+/** Requires a valid access token of a live session; puts the principal in the context. */
+export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const principal = await authenticateAccessToken(c.env, bearerToken(c.req.raw));
+  c.set("principal", principal);
+  c.set("userId", principal.userId);
+  await next();
+});
+
+export function requireRole(...roles: ("user" | "moderator" | "admin")[]) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!roles.includes(c.get("principal").role)) throw forbidden("This action needs the role " + roles.join(" or "));
+    await next();
+  });
+}

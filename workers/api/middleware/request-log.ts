@@ -1,0 +1,23 @@
+import { createMiddleware } from "hono/factory";
+import { maskEmails, redactQuery } from "../../../shared/http/redact";
+import type { AppEnv } from "../context";
+
+/** One structured JSON line per request; secrets redacted, e-mails masked. */
+export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+  const started = performance.now();
+  await next();
+  const url = new URL(c.req.url);
+  console.log(
+    JSON.stringify({
+      level: c.res.status >= 500 ? "error" : "info",
+      msg: "request",
+      method: c.req.method,
+      path: maskEmails(url.pathname),
+      query: redactQuery(url),
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      requestId: c.get("requestId"),
+      userId: c.get("userId") ?? null,
+    }),
+  );
+});

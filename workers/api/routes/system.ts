@@ -1,0 +1,68 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { signingKeyring } from "../../../shared/auth/signing-keys";
+import { jsonResponse } from "../../../shared/http/openapi";
+import { createRouter } from "../context";
+
+const tags = ["platform"];
+
+const ReadySchema = z.object({
+  status: z.enum(["ok", "unavailable"]),
+  checks: z.object({ d1: z.boolean(), r2: z.boolean() }),
+});
+
+const JwksSchema = z
+  .object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string() }).passthrough()) })
+  .openapi("JWKS");
+
+async function reachable(check: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const systemRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/health",
+      tags,
+      summary: "Liveness",
+      responses: { 200: jsonResponse(z.object({ status: z.literal("ok") }), "The Worker answers") },
+    }),
+    (c) => c.json({ status: "ok" as const }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/ready",
+      tags,
+      summary: "Readiness: D1 and R2 reachable",
+      responses: { 200: jsonResponse(ReadySchema, "Ready"), 503: jsonResponse(ReadySchema, "A dependency is unreachable") },
+    }),
+    async (c) => {
+      const [d1, r2] = await Promise.all([
+        reachable(() => c.env.DB.prepare("SELECT 1").first()),
+        reachable(() => c.env.FILES.head("__readiness_probe__")),
+      ]);
+      const ok = d1 && r2;
+      return c.json({ status: ok ? ("ok" as const) : ("unavailable" as const), checks: { d1, r2 } }, ok ? 200 : 503);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/.well-known/jwks.json",
+      tags: ["identity"],
+      summary: "Public keys that verify access tokens",
+      description: "ES256 keys by `kid`. During a key rotation both the new and the old key are listed.",
+      responses: { 200: jsonResponse(JwksSchema, "JSON Web Key Set") },
+    }),
+    async (c) => {
+      const { jwks } = await signingKeyring(c.env.JWT_SIGNING_KEYS);
+      c.header("cache-control", "public, max-age=300");
+      return c.json(jwks as z.infer<typeof JwksSchema>, 200);
+    },
+  );

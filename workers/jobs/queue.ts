@@ -1,0 +1,46 @@
+import type { Env, JobMessage } from "../../shared/env";
+
+export type JobHandler<K extends JobMessage["kind"]> = (message: Extract<JobMessage, { kind: K }>, env: Env) => Promise<void>;
+
+/** Handlers by job kind; each module registers its own. */
+export const jobHandlers: { [K in JobMessage["kind"]]?: JobHandler<K> } = {
+  noop: async () => {},
+};
+
+const DEAD_LETTER_QUEUE = "edge-platform-jobs-dlq";
+
+/**
+ * Each message is acked or retried on its own, so one failure never replays its neighbours.
+ * A message that exhausts its retries lands in the dead-letter queue, whose consumer records it.
+ */
+export async function handleJobBatch(batch: MessageBatch<JobMessage>, env: Env, _ctx: ExecutionContext): Promise<void> {
+  if (batch.queue === DEAD_LETTER_QUEUE) {
+    for (const message of batch.messages) {
+      console.error(JSON.stringify({ level: "error", msg: "job dead-lettered", kind: message.body?.kind, id: message.id, attempts: message.attempts }));
+      await env.DB.prepare(
+        "INSERT INTO audit_events (id, user_id, type, detail, created_at) VALUES (?, NULL, 'job.dead_lettered', ?, ?)",
+      )
+        .bind(crypto.randomUUID(), JSON.stringify({ messageId: message.id, kind: message.body?.kind ?? null, attempts: message.attempts }), Date.now())
+        .run();
+      message.ack();
+    }
+    return;
+  }
+  for (const message of batch.messages) {
+    const handler = jobHandlers[message.body?.kind] as JobHandler<JobMessage["kind"]> | undefined;
+    if (!handler) {
+      console.error(JSON.stringify({ level: "error", msg: "unknown job kind", kind: message.body?.kind, id: message.id }));
+      message.retry();
+      continue;
+    }
+    try {
+      await handler(message.body, env);
+      message.ack();
+    } catch (error) {
+      console.error(
+        JSON.stringify({ level: "warn", msg: "job failed, will retry", kind: message.body.kind, id: message.id, attempts: message.attempts, error: String(error) }),
+      );
+      message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts * 5) });
+    }
+  }
+}
