@@ -1,8 +1,12 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
 import { clock } from "../clock";
+import { createDatabase } from "../db/client";
+import { sessions, users } from "../db/schema";
 import type { Env } from "../env";
 import { unauthorized } from "../http/errors";
 import { randomToken, sha256Hex } from "../ids";
 import { verifyAccessToken } from "./access-tokens";
+import type { UserRow } from "./users";
 
 /** Who is making a request: resolved from an access token or a realtime ticket, never from the client's word. */
 export interface Principal {
@@ -11,23 +15,32 @@ export interface Principal {
   role: "user" | "moderator" | "admin";
 }
 
-interface ActiveSessionRow {
-  user_id: string;
-  role: Principal["role"];
-}
-
 /**
  * Revocation takes effect at once (ASVS 7.4.1): besides the signature, every request reads the
  * session by primary key from D1, the single source of truth across regions. The same query
- * returns the role and refuses disabled users, so an authenticated request costs one D1 read.
+ * returns the user (role, disabled flag, profile), so an authenticated request costs one D1 read.
  */
-async function activeSession(env: Env, userId: string, sessionId: string): Promise<ActiveSessionRow | null> {
-  return env.DB.prepare(
-    `SELECT s.user_id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL`,
-  )
-    .bind(sessionId, userId, clock.now())
-    .first<ActiveSessionRow>();
+async function activeSessionUser(env: Env, userId: string, sessionId: string): Promise<UserRow | null> {
+  const [row] = await createDatabase(env.DB)
+    .select({ user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, clock.date()),
+        isNull(users.disabledAt),
+      ),
+    )
+    .limit(1);
+  return row?.user ?? null;
+}
+
+export interface Authenticated {
+  principal: Principal;
+  user: UserRow;
 }
 
 export function bearerToken(request: Request): string | null {
@@ -37,13 +50,18 @@ export function bearerToken(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
-export async function authenticateAccessToken(env: Env, token: string | null): Promise<Principal> {
+/** Resolves an access token to its principal and user, or throws 401. */
+export async function authenticate(env: Env, token: string | null): Promise<Authenticated> {
   if (!token) throw unauthorized();
   const claims = await verifyAccessToken(env, token);
   if (!claims) throw unauthorized("Access token is invalid or expired", "invalid_token");
-  const session = await activeSession(env, claims.sub, claims.sid);
-  if (!session) throw unauthorized("The session of this token has ended", "session_revoked");
-  return { userId: claims.sub, sessionId: claims.sid, role: session.role };
+  const user = await activeSessionUser(env, claims.sub, claims.sid);
+  if (!user) throw unauthorized("The session of this token has ended", "session_revoked");
+  return { principal: { userId: user.id, sessionId: claims.sid, role: user.role }, user };
+}
+
+export async function authenticateAccessToken(env: Env, token: string | null): Promise<Principal> {
+  return (await authenticate(env, token)).principal;
 }
 
 const TICKET_TTL_MS = 60_000;
@@ -65,9 +83,9 @@ async function redeemRealtimeTicket(env: Env, ticket: string): Promise<Principal
     .bind(now, await sha256Hex(ticket), now)
     .first<{ user_id: string; session_id: string }>();
   if (!row) throw unauthorized("Ticket is invalid, expired or already used", "invalid_ticket");
-  const session = await activeSession(env, row.user_id, row.session_id);
-  if (!session) throw unauthorized("The session of this ticket has ended", "session_revoked");
-  return { userId: row.user_id, sessionId: row.session_id, role: session.role };
+  const user = await activeSessionUser(env, row.user_id, row.session_id);
+  if (!user) throw unauthorized("The session of this ticket has ended", "session_revoked");
+  return { userId: user.id, sessionId: row.session_id, role: user.role };
 }
 
 /** Authenticates a WebSocket upgrade: `Authorization: Bearer` or `?ticket=`. */

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Principal } from "../../shared/auth/principal";
+import type { UserRow } from "../../shared/auth/users";
 import type { Database } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
 import { ApiError, type FieldProblem } from "../../shared/http/errors";
@@ -10,6 +11,8 @@ export interface AppEnv {
     requestId: string;
     db: Database;
     principal: Principal;
+    /** The authenticated user as read with the session check (no second query needed). */
+    currentUser: UserRow;
     /** Set by the auth middleware so the request log can name the user. */
     userId?: string;
   };

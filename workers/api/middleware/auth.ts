@@ -1,12 +1,13 @@
 import { createMiddleware } from "hono/factory";
-import { authenticateAccessToken, bearerToken } from "../../../shared/auth/principal";
+import { authenticate, bearerToken } from "../../../shared/auth/principal";
 import { forbidden } from "../../../shared/http/errors";
 import type { AppEnv } from "../context";
 
 /** Requires a valid access token of a live session; puts the principal in the context. */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = await authenticateAccessToken(c.env, bearerToken(c.req.raw));
+  const { principal, user } = await authenticate(c.env, bearerToken(c.req.raw));
   c.set("principal", principal);
+  c.set("currentUser", user);
   c.set("userId", principal.userId);
   await next();
 });
