@@ -2,6 +2,27 @@ import { DurableObject } from "cloudflare:workers";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 
+/** A run of consecutive failures (account lockout): when it started locking and until when. */
+export interface FailureStreak {
+  failures: number;
+  lastFailureAt: number;
+  lockedUntil: number;
+}
+
+export interface StreakPolicy {
+  /** Failures before the first lock. */
+  threshold: number;
+  baseLockMs: number;
+  maxLockMs: number;
+  /** A streak is forgotten this long after its last failure. */
+  resetAfterMs: number;
+}
+
+export function streakLockMs(failures: number, policy: StreakPolicy): number {
+  if (failures < policy.threshold) return 0;
+  return Math.min(policy.maxLockMs, policy.baseLockMs * 2 ** Math.min(failures - policy.threshold, 20));
+}
+
 export interface RateLimitDecision {
   allowed: boolean;
   remaining: number;
@@ -55,6 +76,29 @@ export class RateLimiter extends DurableObject<Env> {
     return this.decide(hits, limit, windowSeconds * 1000, now);
   }
 
+  /** The current failure streak, if any (a lock in its past is reported as lockedUntil <= now). */
+  async streak(resetAfterMs: number): Promise<FailureStreak | null> {
+    const streak = await this.ctx.storage.get<FailureStreak>("streak");
+    if (!streak || streak.lastFailureAt <= clock.now() - resetAfterMs) return null;
+    return streak;
+  }
+
+  /** Counts one more failure; from the policy's threshold on, each failure locks for a growing time. */
+  async recordFailure(policy: StreakPolicy): Promise<FailureStreak> {
+    const now = clock.now();
+    const previous = await this.streak(policy.resetAfterMs);
+    const failures = (previous?.failures ?? 0) + 1;
+    const lockMs = streakLockMs(failures, policy);
+    const streak: FailureStreak = { failures, lastFailureAt: now, lockedUntil: lockMs > 0 ? now + lockMs : 0 };
+    await this.ctx.storage.put("streak", streak);
+    await this.ctx.storage.setAlarm(now + policy.resetAfterMs + 1000);
+    return streak;
+  }
+
+  async clearStreak(): Promise<void> {
+    await this.ctx.storage.delete("streak");
+  }
+
   async reset(): Promise<void> {
     this.hits = [];
     await this.ctx.storage.deleteAll();
@@ -67,11 +111,15 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    const now = clock.now();
     const windowMs = (await this.ctx.storage.get<number>("windowMs")) ?? 0;
-    const hits = await this.load();
-    if (hits.every((t) => t <= clock.now() - windowMs)) {
+    const hitsLive = (await this.load()).some((t) => t > now - windowMs);
+    const streak = await this.ctx.storage.get<FailureStreak>("streak");
+    if (!hitsLive && (!streak || streak.lastFailureAt + 12 * 3_600_000 <= now)) {
       this.hits = [];
       await this.ctx.storage.deleteAll();
+    } else {
+      await this.ctx.storage.setAlarm(now + Math.max(windowMs, 60_000));
     }
   }
 }

@@ -7,7 +7,12 @@ import { enforceRateLimit, parseRateLimit, rateLimited, rateLimiter } from "../r
 import { auditEventStatement, recordAuditEvent } from "./audit";
 import type { ClientInfo } from "./client-info";
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from "./passwords";
+import { clearLockout, clearLockoutStatement, loginLockout, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "./lockout";
+import { mfaChallenge } from "./mfa-login";
+import { rememberDevice } from "./new-device";
 import { registrationHooks } from "./registration-hooks";
+import { totpEnabled } from "./totp";
+import { loginRequiresVerifiedEmail } from "./verified-email-policy";
 import { startSession, type TokenPair } from "./sessions";
 import { findUserByEmail, findUserById, normalizeEmail, type PublicUser, toPublicUser } from "./users";
 
@@ -46,6 +51,12 @@ async function consumeInvite(env: Env, code: string | undefined): Promise<() => 
   };
 }
 
+/** BOOTSTRAP_ADMIN_EMAIL: whoever registers with that address becomes admin (how the first admin is made). */
+function initialRole(env: Env, email: string): "user" | "admin" {
+  const bootstrap = normalizeEmail(env.BOOTSTRAP_ADMIN_EMAIL ?? "");
+  return bootstrap !== "" && bootstrap === normalizeEmail(email) ? "admin" : "user";
+}
+
 export async function register(env: Env, input: RegistrationInput, client: ClientInfo): Promise<AuthResult> {
   await enforceRateLimit(env, `register:ip:${client.ip ?? "unknown"}`, parseRateLimit(env.RATE_LIMIT_REGISTER_PER_IP, REGISTER_PER_IP_DEFAULT));
   const problem = passwordProblem(input.password, [input.email, input.email.split("@")[0] ?? "", input.displayName]);
@@ -60,8 +71,8 @@ export async function register(env: Env, input: RegistrationInput, client: Clien
   const passwordHash = await hashPassword(input.password);
   const createUser = env.DB.prepare(
     `INSERT INTO users (id, email, email_normalized, display_name, role, email_verified, password_hash, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'user', 0, ?, ?, ?)`,
-  ).bind(userId, input.email.trim(), normalizeEmail(input.email), input.displayName.trim(), passwordHash, now, now);
+     VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+  ).bind(userId, input.email.trim(), normalizeEmail(input.email), input.displayName.trim(), initialRole(env, input.email), passwordHash, now, now);
   const hooked = (await Promise.all(registrationHooks.map((hook) => hook(env, userId, now)))).flat();
   try {
     await env.DB.batch([
@@ -78,6 +89,7 @@ export async function register(env: Env, input: RegistrationInput, client: Clien
   }
   const tokens = await startSession(env, userId, client);
   const user = await findUserById(db, userId);
+  await rememberDevice(env, user!, client);
   return { ...tokens, user: toPublicUser(user!) };
 }
 
@@ -88,13 +100,19 @@ export async function login(env: Env, email: string, password: string, client: C
   const failureLimit = parseRateLimit(env.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL, LOGIN_FAILURES_DEFAULT);
   const failures = rateLimiter(env, `login-failures:email:${normalizeEmail(email)}`);
   const budget = await failures.check(failureLimit.limit, failureLimit.windowSeconds);
-  if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, "Too many failed logins for this account; try again later");
+  if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, TOO_MANY_FAILED_LOGINS);
 
   const db = createDatabase(env.DB);
   const user = await findUserByEmail(db, email);
+  const locked = await loginLockout(env, email);
+  if (locked) {
+    await recordAuditEvent(env.DB, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: "account_locked" } });
+    throw locked;
+  }
   const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !passwordOk) {
     await failures.record(failureLimit.limit, failureLimit.windowSeconds);
+    await recordFailedLogin(env, email, user?.id ?? null, client);
     await recordAuditEvent(env.DB, {
       userId: user?.id ?? null,
       type: "login.failed",
@@ -107,11 +125,21 @@ export async function login(env: Env, email: string, password: string, client: C
     await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "account_disabled" } });
     throw new ApiError(403, "account_disabled", "This account has been disabled");
   }
+  if (loginRequiresVerifiedEmail(env) && !user.emailVerified) {
+    await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "email_not_verified" } });
+    throw new ApiError(403, "email_not_verified", "Verify your e-mail address before logging in");
+  }
+  if (await totpEnabled(env.DB, user.id)) throw await mfaChallenge(env, user, client);
 
-  const extra: D1PreparedStatement[] = [auditEventStatement(env.DB, { userId: user.id, type: "login.succeeded", client })];
+  const extra: D1PreparedStatement[] = [
+    auditEventStatement(env.DB, { userId: user.id, type: "login.succeeded", client }),
+    clearLockoutStatement(env.DB, user.id),
+  ];
   if (needsRehash(user.passwordHash)) {
     extra.push(env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(await hashPassword(password), user.id));
   }
   const tokens = await startSession(env, user.id, client, extra);
+  await clearLockout(env, user.email);
+  await rememberDevice(env, user, client);
   return { ...tokens, user: toPublicUser(user) };
 }

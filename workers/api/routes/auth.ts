@@ -5,6 +5,13 @@ import { recordAuditEvent } from "../../../shared/auth/audit";
 import { listActiveSessions, revokeAllSessionsStatement, revokeSession, rotateRefreshToken } from "../../../shared/auth/sessions";
 import { PASSWORD_MAX_LENGTH } from "../../../shared/auth/passwords";
 import { notFound } from "../../../shared/http/errors";
+import { requestEmailVerification, verifyEmail } from "../../../shared/auth/email-verification";
+import { completeMfaLogin } from "../../../shared/auth/mfa-login";
+import { changePassword, requestPasswordReset, resetPassword } from "../../../shared/auth/password-reset";
+import { closeSessionSockets } from "../../../shared/auth/session-sockets";
+import { disableTotp, enableTotp, setupTotp } from "../../../shared/auth/totp";
+import { findUserById } from "../../../shared/auth/users";
+import { assertVerifiedEmailFor } from "../../../shared/auth/verified-email-policy";
 import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
 import { requireAuth } from "../middleware/auth";
@@ -63,6 +70,25 @@ const LoginBody = z.object({ email: Email, password: z.string().min(1).max(PASSW
 const RefreshBody = z.object({ refreshToken: z.string().min(1).max(256) }).openapi("RefreshRequest");
 
 const tags = ["identity"];
+
+const OneTimeToken = z.string().trim().min(16).max(256);
+const PasswordField = z.string().min(1).max(PASSWORD_MAX_LENGTH * 4);
+const MfaLoginBody = z
+  .object({ mfaToken: OneTimeToken, code: z.string().trim().min(6).max(32).openapi({ example: "123456" }) })
+  .openapi("MfaLoginRequest");
+const TokenBody = z.object({ token: OneTimeToken }).openapi("TokenRequest");
+const ForgotBody = z.object({ email: Email }).openapi("ForgotPasswordRequest");
+const ResetBody = z.object({ token: OneTimeToken, password: PasswordField }).openapi("ResetPasswordRequest");
+const ChangePasswordBody = z.object({ currentPassword: PasswordField, newPassword: PasswordField }).openapi("ChangePasswordRequest");
+const CodeBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, "Must be 6 digits") }).openapi("TotpCodeRequest");
+const PasswordBody = z.object({ password: PasswordField }).openapi("PasswordRequest");
+const TotpSetupSchema = z
+  .object({
+    secret: z.string().openapi({ description: "Base32 secret, for manual entry" }),
+    otpauthUrl: z.string().openapi({ example: "otpauth://totp/platform:ada%40example.com?secret=...&issuer=platform" }),
+    qrSvg: z.string().openapi({ description: "SVG image of a QR code of otpauthUrl" }),
+  })
+  .openapi("TotpSetup");
 
 export const authRoutes = createRouter()
   .openapi(
@@ -133,6 +159,7 @@ export const authRoutes = createRouter()
       const { userId, sessionId } = c.get("principal");
       await revokeSession(c.env.DB, userId, sessionId, "logout");
       await recordAuditEvent(c.env.DB, { userId, type: "logout", client: clientInfo(c.req.raw), detail: { sessionId } });
+      await closeSessionSockets(c.env, userId, sessionId);
       return c.body(null, 204);
     },
   )
@@ -150,6 +177,7 @@ export const authRoutes = createRouter()
       const { userId } = c.get("principal");
       await c.env.DB.batch([revokeAllSessionsStatement(c.env.DB, userId, "logout_all")]);
       await recordAuditEvent(c.env.DB, { userId, type: "logout.all", client: clientInfo(c.req.raw) });
+      await closeSessionSockets(c.env, userId);
       return c.body(null, 204);
     },
   )
@@ -197,6 +225,159 @@ export const authRoutes = createRouter()
       const { id } = c.req.valid("param");
       if (!(await revokeSession(c.env.DB, userId, id, "revoked_by_user"))) throw notFound("No such active session");
       await recordAuditEvent(c.env.DB, { userId, type: "session.revoked", client: clientInfo(c.req.raw), detail: { sessionId: id } });
+      await closeSessionSockets(c.env, userId, id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/login/mfa",
+      tags,
+      summary: "Finish a login with a second factor",
+      description:
+        "After `401 mfa_required` from /login: send its `mfaToken` (valid 5 minutes) with a 6-digit TOTP code (each accepted once) or a backup code (each usable once). Wrong codes are `401 invalid_mfa_code` and count toward a per-user limit (`429`).",
+      request: { body: jsonBody(MfaLoginBody) },
+      responses: { 200: jsonResponse(AuthResultSchema, "Logged in"), ...problemResponses(400, 401, 403, 415, 429) },
+    }),
+    async (c) => {
+      const { mfaToken, code } = c.req.valid("json");
+      const { sessionId: _sid, ...result } = await completeMfaLogin(c.env, mfaToken, code, clientInfo(c.req.raw));
+      return c.json(result, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/email/verification",
+      tags,
+      summary: "Send an e-mail verification link",
+      description: "Mails a link with `token=<token>` valid 24 hours; earlier links stop working. Rate limited per user.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      responses: { 202: { description: "Verification e-mail queued" }, ...problemResponses(401, 409, 429) },
+    }),
+    async (c) => {
+      await requestEmailVerification(c.env, c.get("principal").userId);
+      return c.body(null, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/email/verify",
+      tags,
+      summary: "Confirm an e-mail address with the token from the link",
+      request: { body: jsonBody(TokenBody) },
+      responses: { 200: jsonResponse(z.object({ user: UserSchema }), "Verified"), ...problemResponses(400, 415) },
+    }),
+    async (c) => {
+      const user = await verifyEmail(c.env, c.req.valid("json").token, clientInfo(c.req.raw));
+      return c.json({ user }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/password/forgot",
+      tags,
+      summary: "Ask for a password reset link",
+      description:
+        "Always `202` with an empty body, whether or not the address has an account: the look-up happens in a queued job. A link (valid 30 minutes, single use) is mailed if the account exists.",
+      request: { body: jsonBody(ForgotBody) },
+      responses: { 202: { description: "Accepted" }, ...problemResponses(400, 415, 429) },
+    }),
+    async (c) => {
+      await requestPasswordReset(c.env, c.req.valid("json").email, clientInfo(c.req.raw));
+      return c.body(null, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/password/reset",
+      tags,
+      summary: "Set a new password with a reset token",
+      description: "Every session of the user ends and an account lockout is lifted.",
+      request: { body: jsonBody(ResetBody) },
+      responses: { 204: { description: "Password changed; every session ended" }, ...problemResponses(400, 415) },
+    }),
+    async (c) => {
+      const { token, password } = c.req.valid("json");
+      await resetPassword(c.env, token, password, clientInfo(c.req.raw));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/password/change",
+      tags,
+      summary: "Change the password",
+      description: "Needs the current password (a wrong one is `403 invalid_password`, rate limited). The user's other sessions end.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { body: jsonBody(ChangePasswordBody) },
+      responses: { 204: { description: "Password changed; other sessions ended" }, ...problemResponses(400, 401, 403, 415, 429) },
+    }),
+    async (c) => {
+      const { userId, sessionId } = c.get("principal");
+      const { currentPassword, newPassword } = c.req.valid("json");
+      await changePassword(c.env, userId, sessionId, currentPassword, newPassword, clientInfo(c.req.raw));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/2fa/totp/setup",
+      tags,
+      summary: "Start TOTP setup",
+      description:
+        "Returns a new secret, its `otpauth://` URL and the URL as an SVG QR code. 2FA is not on until /2fa/totp/enable receives a valid code. Calling setup again replaces a secret not yet enabled.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      responses: { 200: jsonResponse(TotpSetupSchema, "Secret to add to an authenticator app"), ...problemResponses(401, 403, 409) },
+    }),
+    async (c) => {
+      const { userId } = c.get("principal");
+      await assertVerifiedEmailFor(c.env, userId, "totp.setup");
+      const user = await findUserById(c.get("db"), userId);
+      if (!user) throw notFound("User not found");
+      return c.json(await setupTotp(c.env, userId, user.email), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/2fa/totp/enable",
+      tags,
+      summary: "Turn TOTP on with a first code",
+      description: "Returns 10 single-use backup codes, shown only this once (stored hashed). Wrong codes count toward a per-user limit.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { body: jsonBody(CodeBody) },
+      responses: { 200: jsonResponse(z.object({ backupCodes: z.array(z.string()) }), "2FA on"), ...problemResponses(400, 401, 409, 415, 429) },
+    }),
+    async (c) => {
+      const backupCodes = await enableTotp(c.env, c.get("principal").userId, c.req.valid("json").code, clientInfo(c.req.raw));
+      return c.json({ backupCodes }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/2fa/totp/disable",
+      tags,
+      summary: "Turn TOTP off",
+      description: "Needs the password; the secret and backup codes are deleted.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { body: jsonBody(PasswordBody) },
+      responses: { 204: { description: "2FA off" }, ...problemResponses(400, 401, 403, 409, 415, 429) },
+    }),
+    async (c) => {
+      await disableTotp(c.env, c.get("principal").userId, c.req.valid("json").password, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   );

@@ -1,5 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { findUserById, toPublicUser, updateProfile } from "../../../shared/auth/users";
+import { deleteAccount } from "../../../shared/auth/account-deletion";
+import { listAuditEvents } from "../../../shared/auth/audit-log";
+import { clientInfo } from "../../../shared/auth/client-info";
+import { exportAccount } from "../../../shared/auth/data-export";
+import { PASSWORD_MAX_LENGTH } from "../../../shared/auth/passwords";
+import { assertVerifiedEmailFor } from "../../../shared/auth/verified-email-policy";
+import { PageQuery } from "../../../shared/http/pagination";
+import { enforceRateLimit } from "../../../shared/rate-limits";
 import { clock } from "../../../shared/clock";
 import { notFound } from "../../../shared/http/errors";
 import { bearerSecurity, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
@@ -34,6 +42,34 @@ const ProfilePatch = z
 
 const UserEnvelope = z.object({ user: UserSchema });
 
+export const AuditEventSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string().nullable(),
+    type: z.string().openapi({ example: "login.succeeded" }),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+  })
+  .openapi("AuditEvent");
+export const AuditEventPage = z.object({ items: z.array(AuditEventSchema), nextCursor: z.string().nullable() }).openapi("AuditEventPage");
+
+const AccountExportSchema = z
+  .object({
+    exportedAt: z.string(),
+    user: UserSchema,
+    sessions: z.array(z.record(z.string(), z.unknown())),
+    securityEvents: z.array(AuditEventSchema),
+    knownDevices: z.array(z.object({ firstSeenAt: z.string(), lastSeenAt: z.string() })),
+    twoFactor: z.object({ totpEnabled: z.boolean(), backupCodesRemaining: z.number().int() }),
+    invitesCreated: z.array(z.record(z.string(), z.unknown())),
+    modules: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AccountExport");
+
+const DeleteAccountBody = z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4) }).openapi("DeleteAccountRequest");
+
 const router = createRouter();
 router.use(requireAuth);
 
@@ -47,11 +83,7 @@ export const meRoutes = router
       security: bearerSecurity,
       responses: { 200: jsonResponse(UserEnvelope, "The user"), ...problemResponses(401) },
     }),
-    async (c) => {
-      const user = await findUserById(c.get("db"), c.get("principal").userId);
-      if (!user) throw notFound("User not found");
-      return c.json({ user: toPublicUser(user) }, 200);
-    },
+    (c) => c.json({ user: toPublicUser(c.get("currentUser")) }, 200),
   )
   .openapi(
     createRoute({
@@ -66,5 +98,58 @@ export const meRoutes = router
     async (c) => {
       const user = await updateProfile(c.get("db"), c.get("principal").userId, c.req.valid("json"), clock.date());
       return c.json({ user: toPublicUser(user) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/security-events",
+      tags: ["identity"],
+      summary: "The user's own security events (login history)",
+      description: "Logins (successful and failed, with the reason), logouts, password and 2FA changes, lockouts, role changes; newest first.",
+      security: bearerSecurity,
+      request: { query: PageQuery },
+      responses: { 200: jsonResponse(AuditEventPage, "Security events"), ...problemResponses(400, 401) },
+    }),
+    async (c) => {
+      const page = await listAuditEvents(c.env.DB, { userId: c.get("principal").userId }, c.req.valid("query"));
+      return c.json(page, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/export",
+      tags: ["identity"],
+      summary: "Download all of the user's data (GDPR export)",
+      description:
+        "Profile, sessions, security events, known devices, 2FA state, invites created, and one section per module under `modules` (chat, calls, ...). Secrets and hashes are never included.",
+      security: bearerSecurity,
+      responses: { 200: jsonResponse(AccountExportSchema, "The export"), ...problemResponses(401, 403, 429) },
+    }),
+    async (c) => {
+      const { userId } = c.get("principal");
+      await assertVerifiedEmailFor(c.env, userId, "data.export");
+      await enforceRateLimit(c.env, `data-export:user:${userId}`, { limit: 10, windowSeconds: 3600 });
+      const data = await exportAccount(c.env, userId);
+      c.header("content-disposition", `attachment; filename="account-export-${userId}.json"`);
+      return c.json(data, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/",
+      tags: ["identity"],
+      summary: "Delete the account and its data",
+      description:
+        "Needs the password (a wrong one is `403 invalid_password`, rate limited). Deletes the user, sessions, 2FA, devices and audit trail, and runs every module's deletion hook. The last active admin cannot delete itself (`409 last_admin`).",
+      security: bearerSecurity,
+      request: { body: jsonBody(DeleteAccountBody) },
+      responses: { 204: { description: "Account deleted" }, ...problemResponses(400, 401, 403, 409, 415, 429) },
+    }),
+    async (c) => {
+      await deleteAccount(c.env, c.get("principal").userId, c.req.valid("json").password, clientInfo(c.req.raw));
+      return c.body(null, 204);
     },
   );

@@ -1,0 +1,43 @@
+import { clock } from "../clock";
+import type { Env } from "../env";
+import { ApiError } from "../http/errors";
+import { accountDeletionHooks, afterAccountDeletion } from "./account-registries";
+import { auditEventStatement } from "./audit";
+import type { ClientInfo } from "./client-info";
+import { confirmPassword } from "./password-checks";
+import { closeSessionSockets } from "./session-sockets";
+
+/**
+ * DELETE /v1/me: the user row goes (sessions, refresh tokens, one-time tokens, 2FA, devices and
+ * tickets follow by ON DELETE CASCADE), their audit trail is deleted, invites they created
+ * lose the link to them, and every module's deletion hook runs in the same D1 batch. One
+ * anonymous `account.deleted` event (no IP, no user agent, no e-mail) remains. Work outside D1
+ * runs afterwards through `afterAccountDeletion`; a failure there is logged, not undone.
+ */
+export async function deleteAccount(env: Env, userId: string, password: string, client: ClientInfo): Promise<void> {
+  await confirmPassword(env, userId, password, client, "account.delete");
+  const lastAdmin = await env.DB.prepare(
+    "SELECT 1 AS found FROM users WHERE id = ? AND role = 'admin' AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id != ?)",
+  )
+    .bind(userId, userId)
+    .first();
+  if (lastAdmin) throw new ApiError(409, "last_admin", "Make another user admin before deleting the last admin account");
+
+  const now = clock.now();
+  const hooked = (await Promise.all(accountDeletionHooks.map((hook) => hook(env, userId, now)))).flat();
+  await env.DB.batch([
+    ...hooked,
+    env.DB.prepare("UPDATE invite_codes SET created_by = NULL WHERE created_by = ?").bind(userId),
+    env.DB.prepare("DELETE FROM audit_events WHERE user_id = ?").bind(userId),
+    env.DB.prepare("DELETE FROM users WHERE id = ?").bind(userId),
+    auditEventStatement(env.DB, { userId, type: "account.deleted", detail: {} }),
+  ]);
+  await closeSessionSockets(env, userId);
+  for (const after of afterAccountDeletion) {
+    try {
+      await after(env, userId);
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", msg: "after-deletion hook failed", userId, error: String(error) }));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type { Env } from "../env";
+import type { OutgoingEmail } from "../email/sender";
+
+function link(env: Env, path: string, token: string): string {
+  const base = (env.APP_BASE_URL || env.JWT_ISSUER || "http://localhost:8787").replace(/\/+$/, "");
+  return `${base}${path}?token=${encodeURIComponent(token)}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function compose(to: string, subject: string, lines: string[], action?: { label: string; url: string }): OutgoingEmail {
+  const text = [...lines, ...(action ? ["", `${action.label}: ${action.url}`] : [])].join("\n");
+  const html = [
+    ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    ...(action ? [`<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>`] : []),
+  ].join("\n");
+  return { to, subject, text, html };
+}
+
+export function verificationEmail(env: Env, to: string, token: string): OutgoingEmail {
+  return compose(
+    to,
+    "Confirm your e-mail address",
+    ["Please confirm that this is your e-mail address. The link is valid for 24 hours.", "If you did not create an account, ignore this e-mail."],
+    { label: "Confirm e-mail", url: link(env, "/verify-email", token) },
+  );
+}
+
+export function passwordResetEmail(env: Env, to: string, token: string): OutgoingEmail {
+  return compose(
+    to,
+    "Reset your password",
+    [
+      "Someone asked to reset the password of your account. The link is valid for 30 minutes and works once.",
+      "If it was not you, ignore this e-mail: your password stays as it is.",
+    ],
+    { label: "Choose a new password", url: link(env, "/reset-password", token) },
+  );
+}
+
+export function passwordChangedEmail(to: string, how: "changed" | "reset"): OutgoingEmail {
+  return compose(to, "Your password was " + how, [
+    `The password of your account was ${how} just now and your other sessions were ended.`,
+    "If this was not you, reset your password at once.",
+  ]);
+}
+
+export function newDeviceEmail(to: string, userAgent: string | null, ip: string | null, at: Date): OutgoingEmail {
+  return compose(to, "New sign-in to your account", [
+    "Your account was just signed in to from a device we have not seen before.",
+    `Device: ${userAgent ?? "unknown"}`,
+    `IP address: ${ip ?? "unknown"}`,
+    `Time: ${at.toISOString()}`,
+    "If this was you, there is nothing to do. If not, change your password and end your other sessions.",
+  ]);
+}

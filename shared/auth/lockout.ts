@@ -1,0 +1,73 @@
+import { type StreakPolicy, streakLockMs } from "../../durable-objects/rate-limiter";
+import { clock } from "../clock";
+import type { Env } from "../env";
+import type { ApiError } from "../http/errors";
+import { rateLimited, rateLimiter } from "../rate-limits";
+import { auditEventStatement } from "./audit";
+import type { ClientInfo } from "./client-info";
+import { normalizeEmail } from "./users";
+
+/**
+ * Account lockout on top of the per-e-mail rate limit (Keycloak's brute-force detection, with
+ * an exponential wait). Consecutive wrong passwords for one e-mail address are counted in that
+ * address's Durable Object; from the 10th on, each failure locks logins for the address for
+ * 1 min, then 2, 4, 8 ... capped at 60 min, and a streak is forgotten 12 h after its last
+ * failure. It never locks for good: the lock expires, a successful login ends the streak, and a
+ * password reset or an admin's enable lifts it. Attempts while locked are refused without
+ * checking the password and do not extend the lock.
+ *
+ * The streak is kept per address, not per account, and a lock answers exactly like the
+ * per-e-mail rate limit, so an address without an account locks and answers the same way:
+ * lockout cannot be used to learn which addresses have accounts.
+ */
+export const LOCKOUT_POLICY: StreakPolicy = { threshold: 10, baseLockMs: 60_000, maxLockMs: 60 * 60_000, resetAfterMs: 12 * 3_600_000 };
+
+export function lockoutDelayMs(failedCount: number): number {
+  return streakLockMs(failedCount, LOCKOUT_POLICY);
+}
+
+export const TOO_MANY_FAILED_LOGINS = "Too many failed logins for this account; try again later";
+
+function lockoutKeeper(env: Env, email: string) {
+  return rateLimiter(env, `lockout:email:${normalizeEmail(email)}`);
+}
+
+/** The 429 to answer while the address is locked, or null. */
+export async function loginLockout(env: Env, email: string): Promise<ApiError | null> {
+  const streak = await lockoutKeeper(env, email).streak(LOCKOUT_POLICY.resetAfterMs);
+  const now = clock.now();
+  if (!streak || streak.lockedUntil <= now) return null;
+  return rateLimited(Math.max(1, Math.ceil((streak.lockedUntil - now) / 1000)), TOO_MANY_FAILED_LOGINS);
+}
+
+/**
+ * Counts one wrong password for `email`. For an existing account the streak is mirrored onto
+ * the user row (admins see it) and a new lock is an audit event.
+ */
+export async function recordFailedLogin(env: Env, email: string, userId: string | null, client: ClientInfo): Promise<void> {
+  const streak = await lockoutKeeper(env, email).recordFailure(LOCKOUT_POLICY);
+  if (!userId) return;
+  const statements = [
+    env.DB.prepare("UPDATE users SET failed_login_count = ?, locked_until = ? WHERE id = ?").bind(streak.failures, streak.lockedUntil || null, userId),
+  ];
+  if (streak.lockedUntil > 0) {
+    statements.push(
+      auditEventStatement(env.DB, {
+        userId,
+        type: "account.locked",
+        client,
+        detail: { failedLogins: streak.failures, lockedUntil: new Date(streak.lockedUntil).toISOString() },
+      }),
+    );
+  }
+  await env.DB.batch(statements);
+}
+
+/** Ends the failure streak of an account's address (its D1 mirror is cleared by `clearLockoutStatement`). */
+export async function clearLockout(env: Env, email: string): Promise<void> {
+  await lockoutKeeper(env, email).clearStreak();
+}
+
+export function clearLockoutStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db.prepare("UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = ?").bind(userId);
+}

@@ -1,0 +1,51 @@
+import { createDatabase } from "../db/client";
+import type { Env } from "../env";
+import { ApiError } from "../http/errors";
+import type { AuthResult } from "./accounts";
+import { auditEventStatement, recordAuditEvent } from "./audit";
+import type { ClientInfo } from "./client-info";
+import { clearLockout, clearLockoutStatement } from "./lockout";
+import { rememberDevice } from "./new-device";
+import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "./one-time-tokens";
+import { startSession } from "./sessions";
+import { verifySecondFactor } from "./totp";
+import { findUserById, toPublicUser, type UserRow } from "./users";
+
+/** After a correct password of a 2FA user: a 5-minute mfaToken, returned inside the 401 mfa_required problem. */
+export async function mfaChallenge(env: Env, user: UserRow, client: ClientInfo): Promise<ApiError> {
+  const { token, statements } = await issueOneTimeToken(env.DB, user.id, "mfa_login", { ip: client.ip, userAgent: client.userAgent });
+  await env.DB.batch([
+    ...statements,
+    clearLockoutStatement(env.DB, user.id),
+    auditEventStatement(env.DB, { userId: user.id, type: "login.mfa_required", client }),
+  ]);
+  await clearLockout(env, user.email);
+  return new ApiError(401, "mfa_required", "Enter a code from your authenticator app or a backup code", { mfaToken: token });
+}
+
+const invalidMfaToken = () => new ApiError(401, "invalid_mfa_token", "The sign-in attempt expired or was already completed; log in again");
+
+/** POST /login/mfa: the second step. The mfaToken survives wrong codes (they are rate limited) and is spent on success. */
+export async function completeMfaLogin(env: Env, mfaToken: string, code: string, client: ClientInfo): Promise<AuthResult> {
+  const pending = await peekOneTimeToken(env.DB, mfaToken, "mfa_login");
+  if (!pending) throw invalidMfaToken();
+  const user = await findUserById(createDatabase(env.DB), pending.userId);
+  if (!user) throw invalidMfaToken();
+  if (user.disabledAt) throw new ApiError(403, "account_disabled", "This account has been disabled");
+  let method: "totp" | "backup_code";
+  try {
+    method = await verifySecondFactor(env, user.id, code);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "invalid_mfa_code") {
+      await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "wrong_mfa_code" } });
+    }
+    throw error;
+  }
+  if (!(await consumeOneTimeToken(env.DB, mfaToken, "mfa_login"))) throw invalidMfaToken();
+  const tokens = await startSession(env, user.id, client, [
+    auditEventStatement(env.DB, { userId: user.id, type: "login.succeeded", client, detail: { mfa: method } }),
+    ...(method === "backup_code" ? [auditEventStatement(env.DB, { userId: user.id, type: "2fa.backup_code_used", client })] : []),
+  ]);
+  await rememberDevice(env, user, client);
+  return { ...tokens, user: toPublicUser(user) };
+}

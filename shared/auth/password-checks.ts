@@ -1,0 +1,25 @@
+import type { Env } from "../env";
+import { ApiError } from "../http/errors";
+import { parseRateLimit, rateLimited, rateLimiter } from "../rate-limits";
+import { recordAuditEvent } from "./audit";
+import type { ClientInfo } from "./client-info";
+import { verifyPassword } from "./passwords";
+
+const PASSWORD_CHECKS_DEFAULT = { limit: 10, windowSeconds: 900 };
+
+/**
+ * Confirms the current password of a signed-in user before a sensitive change (password
+ * change, 2FA off, account deletion). Wrong answers count toward a per-user limit, so a stolen
+ * access token cannot be used to guess the password.
+ */
+export async function confirmPassword(env: Env, userId: string, password: string, client: ClientInfo, action: string): Promise<void> {
+  const limit = parseRateLimit(env.RATE_LIMIT_PASSWORD_CHECKS_PER_USER, PASSWORD_CHECKS_DEFAULT);
+  const failures = rateLimiter(env, `password-check:user:${userId}`);
+  const budget = await failures.check(limit.limit, limit.windowSeconds);
+  if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, "Too many wrong passwords; try again later");
+  const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?").bind(userId).first<{ password_hash: string }>();
+  if (row && (await verifyPassword(row.password_hash, password))) return;
+  await failures.record(limit.limit, limit.windowSeconds);
+  await recordAuditEvent(env.DB, { userId, type: "password.check_failed", client, detail: { action } });
+  throw new ApiError(403, "invalid_password", "The password is wrong");
+}

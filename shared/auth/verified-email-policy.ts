@@ -1,0 +1,24 @@
+import type { Env } from "../env";
+import { ApiError } from "../http/errors";
+
+/** Whether accounts without a verified e-mail may log in: REQUIRE_VERIFIED_EMAIL_FOR_LOGIN (default false). */
+export function loginRequiresVerifiedEmail(env: Env): boolean {
+  return (env.REQUIRE_VERIFIED_EMAIL_FOR_LOGIN ?? "").trim().toLowerCase() === "true";
+}
+
+/** The actions VERIFIED_EMAIL_REQUIRED_FOR lists (comma-separated), e.g. "totp.setup,data.export". */
+export function actionsRequiringVerifiedEmail(env: Env): Set<string> {
+  return new Set(
+    (env.VERIFIED_EMAIL_REQUIRED_FOR ?? "")
+      .split(",")
+      .map((action) => action.trim())
+      .filter(Boolean),
+  );
+}
+
+/** Throws 403 email_not_verified when `action` needs a verified e-mail and the user has none. Any module may call it. */
+export async function assertVerifiedEmailFor(env: Env, userId: string, action: string): Promise<void> {
+  if (!actionsRequiringVerifiedEmail(env).has(action)) return;
+  const row = await env.DB.prepare("SELECT email_verified FROM users WHERE id = ?").bind(userId).first<{ email_verified: number }>();
+  if (!row?.email_verified) throw new ApiError(403, "email_not_verified", `Verify your e-mail address before: ${action}`);
+}

@@ -1,0 +1,22 @@
+import type { EmailSender, OutgoingEmail } from "./sender";
+
+/**
+ * Sends through a Cloudflare Email Routing `send_email` binding. Cloudflare only delivers to
+ * destinations verified on the account (or to any address with Email Service), see docs/identity.md.
+ */
+export class CloudflareEmailSender implements EmailSender {
+  constructor(
+    private readonly binding: SendEmail,
+    private readonly from: string,
+  ) {}
+
+  async send(message: OutgoingEmail): Promise<void> {
+    await this.binding.send({
+      from: this.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      ...(message.html ? { html: message.html } : {}),
+    });
+  }
+}

@@ -1,0 +1,216 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  changeRole,
+  createInvite,
+  disableUser,
+  enableUser,
+  endUserSessions,
+  listInvites,
+  listUsers,
+  revokeInvite,
+  viewUser,
+} from "../../../shared/auth/admin";
+import { listAuditEvents } from "../../../shared/auth/audit-log";
+import { clientInfo } from "../../../shared/auth/client-info";
+import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/http/pagination";
+import { createRouter } from "../context";
+import { requireAuth, requireRole } from "../middleware/auth";
+import { UserSchema } from "./auth";
+import { AuditEventPage } from "./me";
+
+const tags = ["admin"];
+const Role = z.enum(["user", "moderator", "admin"]);
+
+const AdminUserSchema = UserSchema.extend({
+  disabledAt: z.string().nullable(),
+  lockedUntil: z.string().nullable(),
+  failedLoginCount: z.number().int(),
+  totpEnabled: z.boolean(),
+  activeSessions: z.number().int(),
+}).openapi("AdminUser");
+const AdminUserEnvelope = z.object({ user: AdminUserSchema });
+
+const UserListItem = z
+  .object({ id: z.string(), email: z.string(), displayName: z.string(), role: Role, emailVerified: z.boolean(), disabled: z.boolean(), createdAt: z.string() })
+  .openapi("AdminUserListItem");
+
+const UserListQuery = PageQuery.extend({
+  q: z.string().trim().min(1).max(254).optional().openapi({ param: { name: "q", in: "query" }, description: "Substring of e-mail or display name" }),
+  role: Role.optional().openapi({ param: { name: "role", in: "query" } }),
+  disabled: z.enum(["true", "false"]).optional().openapi({ param: { name: "disabled", in: "query" } }),
+});
+
+const AuditQuery = PageQuery.extend({
+  userId: z.string().min(1).max(64).optional().openapi({ param: { name: "userId", in: "query" } }),
+  type: z.string().min(1).max(64).regex(/^[a-z0-9_.]+$/).optional().openapi({ param: { name: "type", in: "query" } }),
+});
+
+const InviteSchema = z
+  .object({
+    code: z.string(),
+    maxUses: z.number().int(),
+    uses: z.number().int(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    usable: z.boolean(),
+  })
+  .openapi("Invite");
+
+const CreateInviteBody = z
+  .object({
+    maxUses: z.number().int().min(1).max(10_000).default(1),
+    expiresInSeconds: z.number().int().min(60).max(365 * 86400).optional(),
+  })
+  .strict()
+  .openapi("CreateInviteRequest");
+
+const InviteCodeParam = z.object({ code: z.string().min(1).max(128).openapi({ param: { name: "code", in: "path" } }) });
+
+const adminProblems = (...more: number[]) => problemResponses(401, 403, ...more);
+
+const router = createRouter();
+router.use(requireAuth, requireRole("admin"));
+
+export const adminRoutes = router
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/users",
+      tags,
+      summary: "List and search users",
+      security: bearerSecurity,
+      request: { query: UserListQuery },
+      responses: { 200: jsonResponse(z.object({ items: z.array(UserListItem), nextCursor: z.string().nullable() }), "Users, newest first"), ...adminProblems(400) },
+    }),
+    async (c) => {
+      const { q, role, disabled, limit, cursor } = c.req.valid("query");
+      const page = await listUsers(c.env.DB, { q, role, disabled: disabled === undefined ? undefined : disabled === "true" }, { limit, cursor });
+      return c.json(page, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/users/{id}",
+      tags,
+      summary: "One user with account state",
+      security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404) },
+    }),
+    async (c) => c.json({ user: await viewUser(c.env, c.req.valid("param").id) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/users/{id}/role",
+      tags,
+      summary: "Change a user's role",
+      description: "Recorded as a `role.changed` audit event. Demoting the last active admin is `409 last_admin`.",
+      security: bearerSecurity,
+      request: { params: IdParam, body: jsonBody(z.object({ role: Role }).openapi("ChangeRoleRequest")) },
+      responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404, 409, 415) },
+    }),
+    async (c) => {
+      const user = await changeRole(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").role, clientInfo(c.req.raw));
+      return c.json({ user }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/users/{id}/disable",
+      tags,
+      summary: "Disable an account",
+      description: "Every session ends at once (realtime sockets close) and login answers `403 account_disabled` until enabled.",
+      security: bearerSecurity,
+      request: { params: IdParam, body: jsonBody(z.object({ reason: z.string().trim().max(500).optional() }).openapi("DisableUserRequest")) },
+      responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404, 409, 415) },
+    }),
+    async (c) => {
+      const user = await disableUser(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").reason, clientInfo(c.req.raw));
+      return c.json({ user }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/users/{id}/enable",
+      tags,
+      summary: "Enable a disabled account (also lifts a lockout)",
+      security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404) },
+    }),
+    async (c) => c.json({ user: await enableUser(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/users/{id}/sessions",
+      tags,
+      summary: "End every session of a user",
+      security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(z.object({ ended: z.number().int() }), "How many sessions ended"), ...adminProblems(400, 404) },
+    }),
+    async (c) => c.json({ ended: await endUserSessions(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/audit-events",
+      tags,
+      summary: "Audit events of every user",
+      description: "Newest first; filter by `userId` and/or `type` (e.g. `login.failed`).",
+      security: bearerSecurity,
+      request: { query: AuditQuery },
+      responses: { 200: jsonResponse(AuditEventPage, "Audit events"), ...adminProblems(400) },
+    }),
+    async (c) => {
+      const { userId, type, limit, cursor } = c.req.valid("query");
+      return c.json(await listAuditEvents(c.env.DB, { userId, type }, { limit, cursor }), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/invites",
+      tags,
+      summary: "Create an invite code (for REGISTRATION_MODE=invite)",
+      security: bearerSecurity,
+      request: { body: jsonBody(CreateInviteBody) },
+      responses: { 201: jsonResponse(InviteSchema, "The invite"), ...adminProblems(400, 415) },
+    }),
+    async (c) => c.json(await createInvite(c.env, c.get("principal"), c.req.valid("json"), clientInfo(c.req.raw)), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/invites",
+      tags,
+      summary: "List invite codes",
+      security: bearerSecurity,
+      request: { query: PageQuery },
+      responses: { 200: jsonResponse(z.object({ items: z.array(InviteSchema), nextCursor: z.string().nullable() }), "Invites, newest first"), ...adminProblems(400) },
+    }),
+    async (c) => c.json(await listInvites(c.env.DB, c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/invites/{code}",
+      tags,
+      summary: "Revoke an invite code",
+      security: bearerSecurity,
+      request: { params: InviteCodeParam },
+      responses: { 204: { description: "Revoked" }, ...adminProblems(400, 404, 409) },
+    }),
+    async (c) => {
+      await revokeInvite(c.env, c.get("principal"), c.req.valid("param").code, clientInfo(c.req.raw));
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,33 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { readDevMailbox } from "../../../shared/email/dev-mailbox";
+import { usesDevMailbox } from "../../../shared/email/outbox";
+import { ApiError } from "../../../shared/http/errors";
+import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { createRouter } from "../context";
+
+const MailboxQuery = z.object({ to: z.string().trim().min(3).max(254).email().openapi({ param: { name: "to", in: "query" } }) });
+
+const MailSchema = z
+  .object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable(), createdAt: z.string() })
+  .openapi("DevMail");
+
+/** Development and tests only: every e-mail the platform "sent". In production every path here is 404. */
+export const devRoutes = createRouter();
+
+devRoutes.use(async (c, next) => {
+  if (!usesDevMailbox(c.env)) throw new ApiError(404, "not_found", "No such route");
+  await next();
+});
+
+devRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/mailbox",
+    tags: ["development"],
+    summary: "E-mails sent to an address (development only)",
+    description: "Newest first. Exists only with ENVIRONMENT=development or test; links in mails carry `token=<token>`.",
+    request: { query: MailboxQuery },
+    responses: { 200: jsonResponse(z.object({ items: z.array(MailSchema) }), "Mails"), ...problemResponses(400, 404) },
+  }),
+  async (c) => c.json({ items: await readDevMailbox(c.env.DB, c.req.valid("query").to) }, 200),
+);

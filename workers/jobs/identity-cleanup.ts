@@ -1,0 +1,9 @@
+import { deleteExpiredCredentials } from "../../shared/auth/identity-cleanup";
+import { clock } from "../../shared/clock";
+import type { Env } from "../../shared/env";
+
+/** Daily cron: expired one-time tokens, refresh tokens, sessions and realtime tickets are deleted. */
+export async function identityCleanupTask(env: Env, _scheduledTime: number): Promise<void> {
+  const counts = await deleteExpiredCredentials(env, clock.now());
+  console.log(JSON.stringify({ level: "info", msg: "identity cleanup", ...counts }));
+}
