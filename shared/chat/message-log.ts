@@ -1,0 +1,224 @@
+import type { Attachment, LastMessage, Message, MessagePage, MessagePageQuery } from "./model";
+import { iso } from "./model";
+
+interface MessageRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  id: string;
+  sender_id: string | null;
+  client_id: string;
+  text: string;
+  attachments: string;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+interface ReactionRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  emoji: string;
+  user_id: string;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS messages (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     sender_id TEXT,
+     client_id TEXT NOT NULL,
+     text TEXT NOT NULL,
+     attachments TEXT NOT NULL DEFAULT '[]',
+     created_at INTEGER NOT NULL,
+     edited_at INTEGER,
+     deleted_at INTEGER)`,
+  "CREATE UNIQUE INDEX IF NOT EXISTS messages_sender_client ON messages (sender_id, client_id)",
+  `CREATE TABLE IF NOT EXISTS reactions (
+     seq INTEGER NOT NULL,
+     user_id TEXT NOT NULL,
+     emoji TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (seq, user_id, emoji))`,
+  "CREATE INDEX IF NOT EXISTS reactions_user ON reactions (user_id)",
+  // Search index only: rowid = seq, text of live messages. Deleted messages leave it.
+  "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
+  "CREATE TABLE IF NOT EXISTS room_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+];
+
+/** Turns free text into an FTS5 query: every word must occur (prefix match), operators are neutralised. */
+export function ftsQuery(q: string): string | null {
+  const words = q.match(/[\p{L}\p{N}_]+/gu);
+  if (!words || words.length === 0) return null;
+  return words
+    .slice(0, 16)
+    .map((word) => `"${word}"*`)
+    .join(" ");
+}
+
+/**
+ * The authoritative message log of one chat, in its ChatRoom's SQLite. Every method is
+ * synchronous: the room's single thread plus no awaits between read and write is what makes
+ * `seq` contiguous and sends idempotent under concurrent senders.
+ */
+export class MessageLog {
+  lastSeq: number;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly chatId: string,
+  ) {
+    for (const statement of SCHEMA) sql.exec(statement);
+    this.lastSeq = sql.exec<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM messages").one().seq;
+  }
+
+  findByClientId(senderId: string, clientId: string): Message | null {
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE sender_id = ? AND client_id = ?", senderId, clientId).toArray()[0];
+    return row ? this.withReactions([row])[0]! : null;
+  }
+
+  findById(id: string): Message | null {
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE id = ?", id).toArray()[0];
+    return row ? this.withReactions([row])[0]! : null;
+  }
+
+  append(input: { id: string; senderId: string; clientId: string; text: string; attachments: Attachment[]; now: number }): Message {
+    const seq = this.lastSeq + 1;
+    this.sql.exec(
+      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      seq,
+      input.id,
+      input.senderId,
+      input.clientId,
+      input.text,
+      JSON.stringify(input.attachments),
+      input.now,
+    );
+    this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", seq, input.text);
+    this.lastSeq = seq;
+    return this.toMessage({
+      seq,
+      id: input.id,
+      sender_id: input.senderId,
+      client_id: input.clientId,
+      text: input.text,
+      attachments: JSON.stringify(input.attachments),
+      created_at: input.now,
+      edited_at: null,
+      deleted_at: null,
+    }, []);
+  }
+
+  edit(id: string, text: string, now: number): Message | null {
+    const row = this.sql.exec<MessageRow>("UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *", text, now, id).toArray()[0];
+    if (!row) return null;
+    this.sql.exec("DELETE FROM messages_fts WHERE rowid = ?", row.seq);
+    this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", row.seq, text);
+    return this.withReactions([row])[0]!;
+  }
+
+  /** Soft delete: the seq stays (so catch-up sees the gap filled), text and attachments go. */
+  softDelete(id: string, now: number): Message | null {
+    const row = this.sql
+      .exec<MessageRow>("UPDATE messages SET text = '', attachments = '[]', deleted_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *", now, id)
+      .toArray()[0];
+    if (!row) return null;
+    this.sql.exec("DELETE FROM messages_fts WHERE rowid = ?", row.seq);
+    this.sql.exec("DELETE FROM reactions WHERE seq = ?", row.seq);
+    return this.withReactions([row])[0]!;
+  }
+
+  react(seq: number, userId: string, emoji: string, add: boolean, now: number): void {
+    if (add) this.sql.exec("INSERT OR IGNORE INTO reactions (seq, user_id, emoji, created_at) VALUES (?, ?, ?, ?)", seq, userId, emoji, now);
+    else this.sql.exec("DELETE FROM reactions WHERE seq = ? AND user_id = ? AND emoji = ?", seq, userId, emoji);
+  }
+
+  page(query: MessagePageQuery): MessagePage {
+    const take = query.limit + 1;
+    let rows: MessageRow[];
+    let direction: "asc" | "desc" = "desc";
+    const match = query.q === undefined ? undefined : ftsQuery(query.q);
+    if (query.q !== undefined) {
+      if (!match) return { items: [], next: null };
+      rows = this.sql
+        .exec<MessageRow>(
+          `SELECT m.* FROM messages_fts f JOIN messages m ON m.seq = f.rowid
+            WHERE messages_fts MATCH ? AND m.seq < ? AND m.deleted_at IS NULL ORDER BY m.seq DESC LIMIT ?`,
+          match,
+          query.before ?? Number.MAX_SAFE_INTEGER,
+          take,
+        )
+        .toArray();
+    } else if (query.after !== undefined) {
+      direction = "asc";
+      rows = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?", query.after, take).toArray();
+    } else {
+      rows = this.sql
+        .exec<MessageRow>("SELECT * FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?", query.before ?? Number.MAX_SAFE_INTEGER, take)
+        .toArray();
+    }
+    const more = rows.length > query.limit;
+    const items = this.withReactions(rows.slice(0, query.limit));
+    const last = items[items.length - 1];
+    return { items, next: more && last ? { direction, seq: last.seq } : null };
+  }
+
+  lastMessage(): LastMessage | null {
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages ORDER BY seq DESC LIMIT 1").toArray()[0];
+    if (!row) return null;
+    return { id: row.id, seq: row.seq, senderId: row.sender_id, text: row.text.slice(0, 200), createdAt: iso(row.created_at)!, deletedAt: iso(row.deleted_at) };
+  }
+
+  bySender(senderId: string): Message[] {
+    return this.withReactions(this.sql.exec<MessageRow>("SELECT * FROM messages WHERE sender_id = ? ORDER BY seq", senderId).toArray());
+  }
+
+  /** A deleted account's messages stay for the others, unlinked from it; its reactions go. */
+  anonymiseSender(senderId: string): number {
+    const changed = this.sql.exec("UPDATE messages SET sender_id = NULL WHERE sender_id = ?", senderId).rowsWritten;
+    this.sql.exec("DELETE FROM reactions WHERE user_id = ?", senderId);
+    return changed;
+  }
+
+  getState(key: string): number {
+    return this.sql.exec<{ value: number }>("SELECT value FROM room_state WHERE key = ?", key).toArray()[0]?.value ?? 0;
+  }
+
+  setState(key: string, value: number): void {
+    this.sql.exec("INSERT INTO room_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  private withReactions(rows: MessageRow[]): Message[] {
+    if (rows.length === 0) return [];
+    const seqs = rows.map((r) => r.seq);
+    const reactions = this.sql
+      .exec<ReactionRow>(
+        "SELECT seq, emoji, user_id FROM reactions WHERE seq BETWEEN ? AND ? ORDER BY created_at, user_id",
+        Math.min(...seqs),
+        Math.max(...seqs),
+      )
+      .toArray();
+    const bySeq = new Map<number, ReactionRow[]>();
+    for (const reaction of reactions) {
+      const list = bySeq.get(reaction.seq) ?? [];
+      list.push(reaction);
+      bySeq.set(reaction.seq, list);
+    }
+    return rows.map((row) => this.toMessage(row, bySeq.get(row.seq) ?? []));
+  }
+
+  private toMessage(row: MessageRow, reactions: ReactionRow[]): Message {
+    const grouped = new Map<string, string[]>();
+    for (const reaction of reactions) grouped.set(reaction.emoji, [...(grouped.get(reaction.emoji) ?? []), reaction.user_id]);
+    return {
+      id: row.id,
+      chatId: this.chatId,
+      seq: row.seq,
+      senderId: row.sender_id,
+      clientId: row.client_id,
+      text: row.text,
+      attachments: JSON.parse(row.attachments) as Attachment[],
+      createdAt: iso(row.created_at)!,
+      editedAt: iso(row.edited_at),
+      deletedAt: iso(row.deleted_at),
+      reactions: [...grouped].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds })),
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import type { Env } from "../env";
+import { ApiError } from "../http/errors";
+import type { RoomFailure, RoomResult } from "./model";
+
+/** The ChatRoom of a chat: one Durable Object per chat, named by the chat id. */
+export function chatRoom(env: Env, chatId: string) {
+  return env.CHAT_ROOM.getByName(chatId);
+}
+
+export function roomError(failure: Omit<RoomFailure, "ok">): ApiError {
+  if (failure.status === 429) {
+    const retryAfter = String(failure.retryAfterSeconds ?? 1);
+    return new ApiError(429, failure.code, failure.detail, { retryAfter: Number(retryAfter) }, { "retry-after": retryAfter });
+  }
+  return new ApiError(failure.status, failure.code, failure.detail);
+}
+
+/** Returns the value of a room call or throws its failure as the ApiError it stands for. */
+export function unwrapRoomResult<T>(result: RoomResult<T>): T {
+  if (result.ok) return result.value;
+  throw roomError(result);
+}

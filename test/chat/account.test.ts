@@ -1,0 +1,38 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { accountDeletionHooks, afterAccountDeletion, dataExporters } from "../../shared/auth/account-registries";
+import { clock } from "../../shared/clock";
+import { api, json } from "../helpers";
+import { getChat, type MessageBody, postMessage, usersAndGroup } from "./fixtures";
+import "../../workers/api/routes/chats";
+
+describe("data export (section chat)", () => {
+  it("lists the user's chats and exactly the messages they sent", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    await postMessage(chat.id, users[0]!, "mine");
+    await postMessage(chat.id, users[1]!, "not mine");
+    const exported = (await dataExporters.chat!(env, users[0]!.id)) as { chats: { id: string; messagesSent: MessageBody[] }[] };
+    const ids = exported.chats.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(["general", chat.id]));
+    expect(exported.chats.find((c) => c.id === chat.id)!.messagesSent.map((m) => m.text)).toEqual(["mine"]);
+  });
+});
+
+describe("account deletion", () => {
+  it("removes memberships, hands owned groups on, and leaves messages with the sender unlinked", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const [leaving, staying] = users as [(typeof users)[0], (typeof users)[0]];
+    await postMessage(chat.id, leaving, "my words stay");
+    const statements = (await Promise.all(accountDeletionHooks.map((hook) => hook(env, leaving.id, clock.now())))).flat();
+    await env.DB.batch([...statements, env.DB.prepare("DELETE FROM users WHERE id = ?").bind(leaving.id)]);
+    for (const after of afterAccountDeletion) await after(env, leaving.id);
+
+    const remaining = await env.DB.prepare("SELECT COUNT(*) AS n FROM chat_members WHERE user_id = ?").bind(leaving.id).first<{ n: number }>();
+    expect(remaining!.n).toBe(0);
+    const seen = await getChat(chat.id, staying);
+    expect(seen.ownerId).toBe(staying.id);
+    expect(seen.memberIds).toEqual([staying.id]);
+    const history = await json<{ items: MessageBody[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: staying.accessToken }));
+    expect(history.items[0]).toMatchObject({ text: "my words stay", senderId: null });
+  });
+});

@@ -1,0 +1,287 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authenticateUpgrade } from "../../../shared/auth/principal";
+import "../../../shared/chat/account-hooks";
+import { addMembers, createDirectChat, createGroupChat, deleteChat, getChat, listChats, removeMember, requireMembership } from "../../../shared/chat/chats";
+import { AttachmentIds, ChatSchema, ClientId, Emoji, MessageSchema, MessageText } from "../../../shared/chat/model";
+import { chatRoom, unwrapRoomResult } from "../../../shared/chat/room-client";
+import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { decodeCursor, encodeCursor, PageQuery } from "../../../shared/http/pagination";
+import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
+import { createRouter } from "../context";
+import { requireAuth } from "../middleware/auth";
+import { TicketQuery } from "./realtime";
+
+const tags = ["chat"];
+const UserId = z.string().min(1).max(64);
+
+const ChatPage = z.object({ items: z.array(ChatSchema), nextCursor: z.string().nullable() }).openapi("ChatPage");
+const MessagePage = z.object({ items: z.array(MessageSchema), nextCursor: z.string().nullable() }).openapi("ChatMessagePage");
+
+const CreateChatBody = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("direct"), userId: UserId }),
+    z.object({ type: z.literal("group"), title: z.string().trim().min(1).max(120), memberIds: z.array(UserId).max(1000) }),
+  ])
+  .openapi("CreateChatRequest");
+
+const MessagesQuery = PageQuery.extend({
+  before: z.coerce.number().int().min(1).optional().openapi({ param: { name: "before", in: "query" }, description: "Messages with a smaller seq, newest first" }),
+  after: z.coerce.number().int().min(0).optional().openapi({ param: { name: "after", in: "query" }, description: "Messages with a larger seq, oldest first (catch-up)" }),
+  q: z.string().trim().min(1).max(200).optional().openapi({ param: { name: "q", in: "query" }, description: "Full-text search, newest first" }),
+}).refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, "Use one of before, after and cursor")
+  .refine((q) => q.q === undefined || q.after === undefined, "Search pages newest first: use before, not after");
+
+const MessagesCursor = z.object({ d: z.enum(["asc", "desc"]), s: z.number().int(), q: z.string().optional() });
+
+const PostMessageBody = z.object({ clientId: ClientId, text: MessageText, attachments: AttachmentIds.optional() }).openapi("PostMessageRequest");
+const ReadBody = z.object({ seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).openapi("MarkReadRequest");
+const MembersBody = z.object({ userIds: z.array(UserId).min(1).max(1000) }).openapi("AddMembersRequest");
+const MemberParams = IdParam.extend({ userId: UserId.openapi({ param: { name: "userId", in: "path" } }) });
+const MessageParams = IdParam.extend({ messageId: z.string().min(1).max(64).openapi({ param: { name: "messageId", in: "path" } }) });
+const EditBody = z.object({ text: MessageText }).openapi("EditMessageRequest");
+const ReactionBody = z.object({ emoji: Emoji, remove: z.boolean().optional() }).openapi("ReactionRequest");
+
+const router = createRouter();
+
+export const chatRoutes = router
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags,
+      summary: "The caller's chats, most recently active first, with unread counts",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { query: PageQuery },
+      responses: { 200: jsonResponse(ChatPage, "A page of chats"), ...problemResponses(400, 401) },
+    }),
+    async (c) => c.json(await listChats(c.env, c.get("principal").userId, c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags,
+      summary: "Open a direct chat (idempotent per pair) or create a group",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { body: jsonBody(CreateChatBody) },
+      responses: {
+        200: jsonResponse(ChatSchema, "The direct chat with this user already existed"),
+        201: jsonResponse(ChatSchema, "Chat created"),
+        ...problemResponses(400, 401, 409, 415),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const userId = c.get("principal").userId;
+      if (body.type === "direct") {
+        const { chat, created } = await createDirectChat(c.env, userId, body.userId);
+        return c.json(chat, created ? 201 : 200);
+      }
+      return c.json(await createGroupChat(c.env, userId, body.title, body.memberIds), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      tags,
+      summary: "One chat (members only)",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(ChatSchema, "The chat"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => c.json(await getChat(c.env, c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      tags,
+      summary: "Delete a chat (a group by its owner, a direct chat by either side; never the general chat)",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, ...problemResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      await deleteChat(c.env, c.get("principal"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/members",
+      tags,
+      summary: "Add members to a group (owner only)",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, body: jsonBody(MembersBody) },
+      responses: { 200: jsonResponse(ChatSchema, "The chat with its new members"), ...problemResponses(400, 401, 403, 404, 409, 415) },
+    }),
+    async (c) => c.json(await addMembers(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").userIds), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}/members/{userId}",
+      tags,
+      summary: "Remove a member from a group (owner), or leave it (yourself)",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: MemberParams },
+      responses: { 204: { description: "Removed" }, ...problemResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      await removeMember(c.env, c.get("principal"), id, userId);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/messages",
+      tags,
+      summary: "Message history: newest first (`before`, `q`) or oldest first after a seq (`after`, catch-up)",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, query: MessagesQuery },
+      responses: { 200: jsonResponse(MessagePage, "A page of messages"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const query = c.req.valid("query");
+      await requireMembership(c.env, id, c.get("principal").userId);
+      const cursor = decodeCursor(query.cursor, MessagesCursor);
+      const q = cursor ? cursor.q : query.q;
+      const before = cursor ? (cursor.d === "desc" ? cursor.s : undefined) : query.before;
+      const after = cursor ? (cursor.d === "asc" ? cursor.s : undefined) : query.after;
+      const page = unwrapRoomResult(await chatRoom(c.env, id).listMessages({ limit: query.limit, before, after, q }));
+      const nextCursor = page.next ? encodeCursor({ d: page.next.direction, s: page.next.seq, q }) : null;
+      return c.json({ items: page.items, nextCursor }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/messages",
+      tags,
+      summary: "Send a message; the same clientId again returns the first message",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, body: jsonBody(PostMessageBody) },
+      responses: {
+        200: jsonResponse(MessageSchema, "Already sent with this clientId: the stored message"),
+        201: jsonResponse(MessageSchema, "Stored and delivered"),
+        ...problemResponses(400, 401, 404, 415, 429),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const principal = c.get("principal");
+      await requireMembership(c.env, id, principal.userId);
+      const result = unwrapRoomResult(await chatRoom(c.env, id).postMessage({ userId: principal.userId, role: principal.role }, c.req.valid("json")));
+      return c.json(result.message, result.created ? 201 : 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}/messages/{messageId}",
+      tags,
+      summary: "Edit your message",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: MessageParams, body: jsonBody(EditBody) },
+      responses: { 200: jsonResponse(MessageSchema, "The edited message"), ...problemResponses(400, 401, 403, 404, 409, 415) },
+    }),
+    async (c) => {
+      const { id, messageId } = c.req.valid("param");
+      const principal = c.get("principal");
+      await requireMembership(c.env, id, principal.userId);
+      const sender = { userId: principal.userId, role: principal.role };
+      return c.json(unwrapRoomResult(await chatRoom(c.env, id).editMessage(sender, messageId, c.req.valid("json").text)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}/messages/{messageId}",
+      tags,
+      summary: "Delete a message (soft: the sender, or a moderator)",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: MessageParams },
+      responses: { 200: jsonResponse(MessageSchema, "The deleted message"), ...problemResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id, messageId } = c.req.valid("param");
+      const principal = c.get("principal");
+      await requireMembership(c.env, id, principal.userId);
+      const sender = { userId: principal.userId, role: principal.role };
+      return c.json(unwrapRoomResult(await chatRoom(c.env, id).deleteMessage(sender, messageId)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/messages/{messageId}/reactions",
+      tags,
+      summary: "Add (or with remove: true, take back) your reaction; one per user per emoji",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: MessageParams, body: jsonBody(ReactionBody) },
+      responses: { 200: jsonResponse(MessageSchema, "The message with its reactions"), ...problemResponses(400, 401, 404, 409, 415) },
+    }),
+    async (c) => {
+      const { id, messageId } = c.req.valid("param");
+      const principal = c.get("principal");
+      await requireMembership(c.env, id, principal.userId);
+      const { emoji, remove } = c.req.valid("json");
+      const sender = { userId: principal.userId, role: principal.role };
+      return c.json(unwrapRoomResult(await chatRoom(c.env, id).react(sender, messageId, emoji, !remove)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/read",
+      tags,
+      summary: "Mark messages up to seq as read",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam, body: jsonBody(ReadBody) },
+      responses: { 204: { description: "Read position stored" }, ...problemResponses(400, 401, 404, 415) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const userId = c.get("principal").userId;
+      await requireMembership(c.env, id, userId);
+      unwrapRoomResult(await chatRoom(c.env, id).markRead(userId, c.req.valid("json").seq));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/ws",
+      tags,
+      summary: "The chat's live socket (WebSocket upgrade, members only)",
+      description:
+        "Upgrade with `Authorization: Bearer` or `?ticket=`. Client frames: `message.send`, `typing`, `read`, `message.edit`, `message.delete`, `reaction`, `ping`. Server frames: `hello`, `message.ack`, `message.new`, `message.updated`, `typing`, `read`, `pong`, `error`.",
+      security: bearerSecurity,
+      request: { params: IdParam, query: TicketQuery },
+      responses: { 101: { description: "Switching protocols" }, ...problemResponses(400, 401, 404, 426) },
+    }),
+    async (c) => {
+      requireWebSocketUpgrade(c.req.raw);
+      const principal = await authenticateUpgrade(c.env, c.req.raw);
+      const { id } = c.req.valid("param");
+      await requireMembership(c.env, id, principal.userId);
+      return chatRoom(c.env, id).fetch(upgradeRequestFor(c.req.raw, principal));
+    },
+  );
