@@ -1,0 +1,10 @@
+// Types for dev-server.mjs, so TypeScript tests (test/e2e) can import it.
+export interface DevServer {
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+export function startDevServer(options: { port: number; name: string; vars?: Record<string, string>; fresh?: boolean }): Promise<DevServer>;
+export function percentile(sorted: number[], p: number): number;
+export function summarize(samples: number[]): { n: number; p50: number; p99: number; min: number; max: number };
+export function fmt(ms: number): string;

@@ -1,0 +1,21 @@
+import { accountDeletionHooks, afterAccountDeletion, dataExporters } from "../auth/account-registries";
+import { isHiddenFor, listActiveCalls, listAllCallsOf, forgetUserCallsStatements } from "./records";
+import { toPublicCall } from "./call";
+
+dataExporters.calls = async (env, userId) =>
+  (await listAllCallsOf(env.DB, userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) }));
+
+// Calls still ringing or answered are ended through their CallSession first, so the other
+// participant is told and the records are final before the deleted user's side is hidden.
+accountDeletionHooks.push(async (env, userId) => {
+  for (const call of await listActiveCalls(env.DB, userId)) {
+    await env.CALL_SESSION.getByName(call.id).end(userId);
+  }
+  return forgetUserCallsStatements(env.DB, userId);
+});
+
+afterAccountDeletion.push(async (env, userId) => {
+  for (const call of await listActiveCalls(env.DB, userId)) {
+    await env.CALL_SESSION.getByName(call.id).end(userId);
+  }
+});

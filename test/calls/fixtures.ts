@@ -1,0 +1,85 @@
+import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
+import { api, json, registerUser, type TestUser } from "../helpers";
+
+export type Frame = { type: string } & Record<string, any>;
+
+/** A test-side WebSocket that records every frame and lets a test wait for the next one of a type. */
+export interface TestSocket {
+  ws: WebSocket;
+  frames: Frame[];
+  send(frame: unknown): void;
+  next(type: string, timeoutMs?: number): Promise<Frame>;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+export async function openSocket(path: string, token: string): Promise<TestSocket> {
+  const response = await SELF.fetch(`http://platform.test${path}`, { headers: { upgrade: "websocket", authorization: `Bearer ${token}` } });
+  if (response.status !== 101) throw new Error(`upgrade refused: ${response.status} ${await response.text()}`);
+  const ws = response.webSocket!;
+  ws.accept();
+  const frames: Frame[] = [];
+  const consumed = new Set<number>();
+  let wake: () => void = () => {};
+  ws.addEventListener("message", (event) => {
+    frames.push(JSON.parse(event.data as string));
+    wake();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.addEventListener("close", (event) => {
+      resolve({ code: event.code, reason: event.reason });
+      wake();
+    });
+  });
+  return {
+    ws,
+    frames,
+    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    async next(type, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = frames.findIndex((frame, i) => frame.type === type && !consumed.has(i));
+        if (index >= 0) {
+          consumed.add(index);
+          return frames[index]!;
+        }
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(frames.map((f) => f.type))}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, Math.min(remaining, 50));
+        });
+      }
+    },
+    closed,
+    close: () => ws.close(1000, "test done"),
+  };
+}
+
+export const openHub = (user: TestUser) => openSocket("/v1/realtime", user.accessToken);
+export const openSignalling = (user: TestUser, callId: string) => openSocket(`/v1/calls/${callId}/ws`, user.accessToken);
+
+export async function placeCall(caller: TestUser, callee: TestUser, type: "voice" | "video" = "voice") {
+  const response = await api("/v1/calls", { token: caller.accessToken, body: { calleeId: callee.id, type } });
+  const text = await response.text();
+  expect(response.status, text).toBe(201);
+  return JSON.parse(text) as { id: string; status: string; callerId: string; calleeId: string } & Record<string, any>;
+}
+
+export async function callCommand(user: TestUser, callId: string, command: "accept" | "reject" | "end") {
+  return api(`/v1/calls/${callId}/${command}`, { method: "POST", token: user.accessToken });
+}
+
+export async function getCall(user: TestUser, callId: string) {
+  const response = await api(`/v1/calls/${callId}`, { token: user.accessToken });
+  expect(response.status).toBe(200);
+  return json(response);
+}
+
+export async function twoUsers() {
+  return Promise.all([registerUser(), registerUser()]);
+}
+
+export const SAMPLE_SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n";
+export const SAMPLE_CANDIDATE = { candidate: "candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0", sdpMid: "0", sdpMLineIndex: 0 };

@@ -1,0 +1,214 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { authenticateUpgrade } from "../../../shared/auth/principal";
+import "../../../shared/calls/account-data";
+import { CALL_STATUSES, CALL_TYPES } from "../../../shared/calls/call";
+import {
+  activeCalls,
+  callHistory,
+  commandCall,
+  deleteCallFromHistory,
+  getCall,
+  missedCallCount,
+  placeCall,
+  signallingSession,
+} from "../../../shared/calls/calls";
+import { iceServersFor } from "../../../shared/calls/ice-servers";
+import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/http/pagination";
+import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
+import { createRouter } from "../context";
+import { requireAuth } from "../middleware/auth";
+import { TicketQuery } from "./realtime";
+
+const tags = ["calls"];
+
+export const CallSchema = z
+  .object({
+    id: z.string(),
+    callerId: z.string(),
+    calleeId: z.string(),
+    type: z.enum(CALL_TYPES),
+    status: z.enum(CALL_STATUSES),
+    createdAt: z.string(),
+    answeredAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    durationSeconds: z.number().int().nullable(),
+    endedBy: z.string().nullable().openapi({ description: "Who ended, rejected or hung up; null when the call timed out or was abandoned" }),
+  })
+  .openapi("Call");
+
+const IceServersSchema = z
+  .object({
+    iceServers: z.array(
+      z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }),
+    ),
+    ttl: z.number().int().openapi({ description: "Seconds the TURN credentials stay valid" }),
+  })
+  .openapi("IceServers");
+
+const PlaceCallBody = z
+  .object({ calleeId: z.string().min(1).max(64), type: z.enum(CALL_TYPES) })
+  .strict()
+  .openapi("PlaceCallRequest");
+
+const CallPage = z.object({ items: z.array(CallSchema), nextCursor: z.string().nullable() }).openapi("CallPage");
+const CallList = z.object({ items: z.array(CallSchema) }).openapi("CallList");
+
+const MissedQuery = z.object({
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ param: { name: "since", in: "query" }, description: "Count only calls after this instant (e.g. when the user last opened the call list)" }),
+});
+const MissedCount = z.object({ count: z.number().int(), since: z.string().nullable() }).openapi("MissedCallCount");
+
+function commandRoute(command: "accept" | "reject" | "end", summary: string, description: string) {
+  return createRoute({
+    method: "post",
+    path: `/{id}/${command}`,
+    tags,
+    summary,
+    description,
+    security: bearerSecurity,
+    middleware: [requireAuth] as const,
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(CallSchema, "The call after the change"), ...problemResponses(400, 401, 403, 404, 409) },
+  });
+}
+
+export const callRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/ice-servers",
+      tags,
+      summary: "STUN and TURN servers with short-lived TURN credentials",
+      description:
+        "TURN comes from Cloudflare's TURN service (CLOUDFLARE_TURN_KEY_ID + CLOUDFLARE_TURN_API_TOKEN) or coturn's shared-secret scheme (TURN_URLS + TURN_SECRET); with neither, STUN only.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      responses: { 200: jsonResponse(IceServersSchema, "ICE servers for RTCPeerConnection"), ...problemResponses(401, 503) },
+    }),
+    async (c) => {
+      c.header("cache-control", "no-store");
+      return c.json(await iceServersFor(c.env, c.get("principal").userId), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags,
+      summary: "Call a user",
+      description:
+        "Rings every connected device of the callee (`call.incoming` on their realtime hub). A callee already in a ringing or answered call: `409 busy` (the attempt is kept in both histories as `busy`). A caller already in a call: `409 already_in_call`.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { body: jsonBody(PlaceCallBody) },
+      responses: { 201: jsonResponse(CallSchema, "Ringing"), ...problemResponses(400, 401, 404, 409, 415) },
+    }),
+    async (c) => c.json(await placeCall(c.env, c.get("principal").userId, c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/history",
+      tags,
+      summary: "The user's calls, newest first",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { query: PageQuery },
+      responses: { 200: jsonResponse(CallPage, "A page of calls"), ...problemResponses(400, 401) },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      return c.json(await callHistory(c.env, c.get("principal").userId, limit, cursor), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/active",
+      tags,
+      summary: "The user's calls that are ringing or answered",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      responses: { 200: jsonResponse(CallList, "Active calls"), ...problemResponses(401) },
+    }),
+    async (c) => c.json(await activeCalls(c.env, c.get("principal").userId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/missed-count",
+      tags,
+      summary: "How many calls to the user went unanswered",
+      description: "Counts calls to the user that ended `missed` or `busy`, not deleted from their history, optionally only after `since`.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { query: MissedQuery },
+      responses: { 200: jsonResponse(MissedCount, "The count"), ...problemResponses(400, 401) },
+    }),
+    async (c) => c.json(await missedCallCount(c.env, c.get("principal").userId, c.req.valid("query").since), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      tags,
+      summary: "One call (participants only)",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(CallSchema, "The call"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => c.json(await getCall(c.env, c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      tags,
+      summary: "Delete a finished call from your own history",
+      description: "The other participant keeps it. Active calls cannot be deleted (`409 call_active`).",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted from your history" }, ...problemResponses(400, 401, 404, 409) },
+    }),
+    async (c) => {
+      await deleteCallFromHistory(c.env, c.req.valid("param").id, c.get("principal").userId);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    commandRoute("accept", "Answer a ringing call (callee only)", "Idempotent for an answered call. `403 not_callee` for the caller; `409 call_not_ringing` once the call is over."),
+    async (c) => c.json(await commandCall(c.env, c.req.valid("param").id, c.get("principal").userId, "accept"), 200),
+  )
+  .openapi(
+    commandRoute("reject", "Decline a ringing call (callee only)", "Idempotent for a rejected call. `409 call_not_ringing` once it was answered or ended."),
+    async (c) => c.json(await commandCall(c.env, c.req.valid("param").id, c.get("principal").userId, "reject"), 200),
+  )
+  .openapi(
+    commandRoute("end", "Hang up (either participant)", "An answered call becomes `ended`; a ringing one `missed`. Ending a finished call returns it unchanged."),
+    async (c) => c.json(await commandCall(c.env, c.req.valid("param").id, c.get("principal").userId, "end"), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/ws",
+      tags,
+      summary: "Signalling socket of a call (participants only, WebSocket)",
+      description:
+        "Upgrade with `Authorization: Bearer` or `?ticket=`. Send `sdp.offer`, `sdp.answer`, `ice.candidate`, `hangup`, `ping`; the other participant receives them with `from`, frames for a participant not yet connected are held and delivered on connect. The server pushes `call.state` on every change. One socket per participant: a second device replaces the first (close code 4000).",
+      security: bearerSecurity,
+      request: { params: IdParam, query: TicketQuery },
+      responses: { 101: { description: "Switching protocols" }, ...problemResponses(400, 401, 404, 409, 426) },
+    }),
+    async (c) => {
+      requireWebSocketUpgrade(c.req.raw);
+      const principal = await authenticateUpgrade(c.env, c.req.raw);
+      const stub = await signallingSession(c.env, c.req.valid("param").id, principal.userId);
+      return stub.fetch(upgradeRequestFor(c.req.raw, principal));
+    },
+  );
