@@ -10,7 +10,8 @@ function testSigningKey(kid: string) {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
-  return {
+  // The workerd project: every test except the end-to-end ones, inside the Workers runtime.
+  const workers = {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
@@ -21,16 +22,32 @@ export default defineConfig(async () => {
             // Tests bring their own keys so they never depend on a developer's .dev.vars.
             JWT_SIGNING_KEYS: JSON.stringify([testSigningKey("test-current")]),
             TEST_NEXT_SIGNING_KEY: JSON.stringify(testSigningKey("test-next")),
+            // Small enough that tests reach the group size limit quickly.
+            CHAT_MAX_GROUP_MEMBERS: "5",
           },
         },
       }),
     ],
     test: {
+      name: "workers",
       include: ["test/**/*.test.ts"],
+      exclude: ["test/e2e/**", "**/node_modules/**"],
       setupFiles: ["./test/setup.ts"],
       silent: "passed-only" as const,
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },
   };
+  // End-to-end tests run in Node against `wrangler dev` (real sockets, werift peers, coturn).
+  const e2e = {
+    test: {
+      name: "e2e",
+      include: ["test/e2e/**/*.test.ts"],
+      environment: "node",
+      fileParallelism: false,
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
+    },
+  };
+  return { test: { projects: [workers, e2e] } };
 });

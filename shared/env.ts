@@ -1,3 +1,5 @@
+import type { ChatRoom } from "../durable-objects/chat-room";
+import type { CallSession } from "../durable-objects/call-session";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { UserHub } from "../durable-objects/user-hub";
 
@@ -9,6 +11,8 @@ export interface Env {
   JOBS_DLQ: Queue<JobMessage>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   USER_HUB: DurableObjectNamespace<UserHub>;
+  CALL_SESSION: DurableObjectNamespace<CallSession>;
+  CHAT_ROOM: DurableObjectNamespace<ChatRoom>;
 
   ENVIRONMENT: "development" | "production" | "test" | string;
   JWT_ISSUER: string;
@@ -24,10 +28,49 @@ export interface Env {
   RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: string;
   RATE_LIMIT_LOGIN_PER_IP: string;
   RATE_LIMIT_REGISTER_PER_IP: string;
+  /** Seconds a call rings before it becomes `missed` (default 45). */
+  CALL_RING_TIMEOUT_SECONDS: string;
+  /** Comma list of STUN URLs handed to clients; empty for none. */
+  STUN_URLS: string;
+  /** Comma list of coturn URLs (turn:host:3478?transport=udp,...); with TURN_SECRET enables coturn credentials. */
+  TURN_URLS: string;
+  /** Lifetime of issued TURN credentials in seconds (default 3600). */
+  TURN_TTL_SECONDS: string;
+  /** Secret: coturn `static-auth-secret`. */
+  TURN_SECRET?: string;
+  /** Cloudflare TURN key id; with CLOUDFLARE_TURN_API_TOKEN (a secret) takes precedence over coturn. */
+  CLOUDFLARE_TURN_KEY_ID: string;
+  CLOUDFLARE_TURN_API_TOKEN?: string;
+  /** Most members a group chat may have, owner included. */
+  CHAT_MAX_GROUP_MEMBERS: string;
+  /** Messages one user may send in one chat, "count/seconds". */
+  RATE_LIMIT_CHAT_MESSAGES: string;
+
+  /** Cloudflare `send_email` binding; used in production (see docs/identity.md). */
+  EMAIL?: SendEmail;
+  /** Sender address of platform e-mail, e.g. "no-reply@example.com". */
+  EMAIL_FROM?: string;
+  /** Base URL of the web app; e-mailed links point there with `token=<token>`. */
+  APP_BASE_URL?: string;
+  /** "true": accounts without a verified e-mail cannot log in (default "false"). */
+  REQUIRE_VERIFIED_EMAIL_FOR_LOGIN?: string;
+  /** Comma list of actions that need a verified e-mail, e.g. "totp.setup,data.export". */
+  VERIFIED_EMAIL_REQUIRED_FOR?: string;
+  /** Whoever registers with this e-mail becomes admin (how the first admin is made). */
+  BOOTSTRAP_ADMIN_EMAIL?: string;
+  /** "count/seconds" limits of the identity lifecycle (defaults in docs/identity.md). */
+  RATE_LIMIT_EMAIL_VERIFICATION_PER_USER?: string;
+  RATE_LIMIT_PASSWORD_FORGOT_PER_IP?: string;
+  RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS?: string;
+  RATE_LIMIT_PASSWORD_CHECKS_PER_USER?: string;
+  RATE_LIMIT_MFA_FAILURES_PER_USER?: string;
 }
 
 /** Messages on the JOBS queue; each module adds its kinds to this union. */
-export type JobMessage = { kind: "noop"; id: string };
+export type JobMessage =
+  | { kind: "noop"; id: string }
+  | { kind: "email.send"; message: import("./email/sender").OutgoingEmail }
+  | { kind: "password.forgot"; email: string; ip: string | null; userAgent: string | null };
 
 type PlatformEnv = Env;
 

@@ -3,6 +3,8 @@ import { createApp } from "./api/app";
 import { handleJobBatch } from "./jobs/queue";
 import { runScheduled } from "./jobs/scheduled";
 
+export { CallSession } from "../durable-objects/call-session";
+export { ChatRoom } from "../durable-objects/chat-room";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { UserHub } from "../durable-objects/user-hub";
 

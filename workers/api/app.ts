@@ -9,6 +9,10 @@ import { renderError } from "./middleware/errors";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { authRoutes } from "./routes/auth";
+import { chatRoutes } from "./routes/chats";
+import { callRoutes } from "./routes/calls";
+import { adminRoutes } from "./routes/admin";
+import { devRoutes } from "./routes/dev";
 import { meRoutes } from "./routes/me";
 import { realtimeRoutes } from "./routes/realtime";
 import { systemRoutes } from "./routes/system";
@@ -48,7 +52,11 @@ export function createApp() {
   app.route("/", systemRoutes);
   app.route("/v1/auth", authRoutes);
   app.route("/v1/me", meRoutes);
+  app.route("/v1/admin", adminRoutes);
+  app.route("/dev", devRoutes);
   app.route("/v1/realtime", realtimeRoutes);
+  app.route("/v1/chats", chatRoutes);
+  app.route("/v1/calls", callRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/openapi.json", (c) => ({

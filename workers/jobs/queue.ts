@@ -1,10 +1,14 @@
 import type { Env, JobMessage } from "../../shared/env";
+import { passwordForgotJob } from "./password-forgot";
+import { sendEmailJob } from "./send-email";
 
 export type JobHandler<K extends JobMessage["kind"]> = (message: Extract<JobMessage, { kind: K }>, env: Env) => Promise<void>;
 
 /** Handlers by job kind; each module registers its own. */
 export const jobHandlers: { [K in JobMessage["kind"]]?: JobHandler<K> } = {
   noop: async () => {},
+  "email.send": sendEmailJob,
+  "password.forgot": passwordForgotJob,
 };
 
 const DEAD_LETTER_QUEUE = "edge-platform-jobs-dlq";

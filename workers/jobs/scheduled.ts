@@ -1,10 +1,11 @@
 import type { Env } from "../../shared/env";
+import { identityCleanupTask } from "./identity-cleanup";
 
 export type CronTask = (env: Env, scheduledTime: number) => Promise<void>;
 
 /** Tasks by cron expression (as in wrangler.toml); each module adds its own. */
 export const cronTasks: Record<string, CronTask[]> = {
-  "17 3 * * *": [],
+  "17 3 * * *": [identityCleanupTask],
   "*/5 * * * *": [],
 };
 
