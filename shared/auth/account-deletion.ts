@@ -1,8 +1,8 @@
 import { clock } from "../clock";
 import type { Env } from "../env";
 import { ApiError } from "../http/errors";
-import { accountDeletionHooks, afterAccountDeletion } from "./account-registries";
-import { auditEventStatement } from "./audit";
+import { accountDeletionHooks } from "./account-registries";
+import { auditEventStatement, recordAuditEvent } from "./audit";
 import type { ClientInfo } from "./client-info";
 import { confirmPassword } from "./password-checks";
 import { closeSessionSockets } from "./session-sockets";
@@ -11,8 +11,9 @@ import { closeSessionSockets } from "./session-sockets";
  * DELETE /v1/me: the user row goes (sessions, refresh tokens, one-time tokens, 2FA, devices and
  * tickets follow by ON DELETE CASCADE), their audit trail is deleted, invites they created
  * lose the link to them, and every module's deletion hook runs in the same D1 batch. One
- * anonymous `account.deleted` event (no IP, no user agent, no e-mail) remains. Work outside D1
- * runs afterwards through `afterAccountDeletion`; a failure there is logged, not undone.
+ * anonymous `account.deleted` event (no IP, no user agent, no e-mail) remains. Each module's work
+ * outside D1 runs afterwards; a failure there cannot undo the deletion, so it is recorded as an
+ * `account.deletion_incomplete` event with its reason for an operator to finish.
  */
 export async function deleteAccount(env: Env, userId: string, password: string, client: ClientInfo): Promise<void> {
   await confirmPassword(env, userId, password, client, "account.delete");
@@ -24,20 +25,21 @@ export async function deleteAccount(env: Env, userId: string, password: string, 
   if (lastAdmin) throw new ApiError(409, "last_admin", "Make another user admin before deleting the last admin account");
 
   const now = clock.now();
-  const hooked = (await Promise.all(accountDeletionHooks.map((hook) => hook(env, userId, now)))).flat();
+  const steps = await Promise.all(accountDeletionHooks.map((hook) => hook(env, userId, now)));
   await env.DB.batch([
-    ...hooked,
+    ...steps.flatMap((step) => step.statements),
     env.DB.prepare("UPDATE invite_codes SET created_by = NULL WHERE created_by = ?").bind(userId),
     env.DB.prepare("DELETE FROM audit_events WHERE user_id = ?").bind(userId),
     env.DB.prepare("DELETE FROM users WHERE id = ?").bind(userId),
     auditEventStatement(env.DB, { userId, type: "account.deleted", detail: {} }),
   ]);
   await closeSessionSockets(env, userId);
-  for (const after of afterAccountDeletion) {
+  for (const step of steps) {
     try {
-      await after(env, userId);
+      await step.afterwards?.();
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "after-deletion hook failed", userId, error: String(error) }));
+      console.error(JSON.stringify({ level: "error", msg: "account deletion step failed", userId, error: String(error) }));
+      await recordAuditEvent(env.DB, { userId, type: "account.deletion_incomplete", detail: { reason: String(error).slice(0, 500) } });
     }
   }
 }

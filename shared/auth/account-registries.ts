@@ -7,12 +7,17 @@ import type { Env } from "../env";
 export type DataExporter = (env: Env, userId: string) => Promise<unknown>;
 export const dataExporters: Record<string, DataExporter> = {};
 
-/**
- * Each module deletes or anonymises its data of a user being deleted (DELETE /v1/me). The
- * statements run in the same D1 batch that deletes the user; work outside D1 (a Durable
- * Object's storage, R2) goes in `afterAccountDeletion`.
- */
-export type AccountDeletionHook = (env: Env, userId: string, now: number) => Promise<D1PreparedStatement[]> | D1PreparedStatement[];
+/** One module's part of deleting a user (DELETE /v1/me). */
+export interface AccountDeletionStep {
+  /** Run in the same D1 batch that deletes the user, so the account never half-exists. */
+  statements: D1PreparedStatement[];
+  /**
+   * Work outside D1 (a Durable Object's storage, R2), run after the batch committed. It closes
+   * over what the step read before the batch, since the user's rows are gone by then.
+   */
+  afterwards?: () => Promise<void>;
+}
+
+/** Each module deletes or anonymises its data of a user being deleted. */
+export type AccountDeletionHook = (env: Env, userId: string, now: number) => Promise<AccountDeletionStep>;
 export const accountDeletionHooks: AccountDeletionHook[] = [];
-export type AfterAccountDeletion = (env: Env, userId: string) => Promise<void>;
-export const afterAccountDeletion: AfterAccountDeletion[] = [];

@@ -1,4 +1,4 @@
-import { accountDeletionHooks, afterAccountDeletion, dataExporters } from "../auth/account-registries";
+import { accountDeletionHooks, dataExporters } from "../auth/account-registries";
 import { isHiddenFor, listActiveCalls, listAllCallsOf, forgetUserCallsStatements } from "./records";
 import { toPublicCall } from "./call";
 
@@ -6,16 +6,12 @@ dataExporters.calls = async (env, userId) =>
   (await listAllCallsOf(env.DB, userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) }));
 
 // Calls still ringing or answered are ended through their CallSession first, so the other
-// participant is told and the records are final before the deleted user's side is hidden.
+// participant is told and the records are final before the deleted user's side is hidden; one
+// started while the deletion runs is ended afterwards.
 accountDeletionHooks.push(async (env, userId) => {
-  for (const call of await listActiveCalls(env.DB, userId)) {
-    await env.CALL_SESSION.getByName(call.id).end(userId);
-  }
-  return forgetUserCallsStatements(env.DB, userId);
-});
-
-afterAccountDeletion.push(async (env, userId) => {
-  for (const call of await listActiveCalls(env.DB, userId)) {
-    await env.CALL_SESSION.getByName(call.id).end(userId);
-  }
+  const endLiveCalls = async () => {
+    for (const call of await listActiveCalls(env.DB, userId)) await env.CALL_SESSION.getByName(call.id).end(userId);
+  };
+  await endLiveCalls();
+  return { statements: forgetUserCallsStatements(env.DB, userId), afterwards: endLiveCalls };
 });

@@ -1,4 +1,4 @@
-import { accountDeletionHooks, afterAccountDeletion, dataExporters } from "../auth/account-registries";
+import { type AccountDeletionStep, accountDeletionHooks, dataExporters } from "../auth/account-registries";
 import { registrationHooks } from "../auth/registration-hooks";
 import type { Env } from "../env";
 import { joinGeneralChatStatements } from "./chats";
@@ -40,19 +40,15 @@ export async function exportChatData(env: Env, userId: string) {
   return { chats };
 }
 
-/** Chats whose rooms still hold the deleted user's messages, between the D1 batch and the room clean-up. */
-const roomsToAnonymise = new Map<string, string[]>();
-
 /**
  * DELETE /v1/me: memberships go in the same batch as the user; groups they owned pass to the
  * longest-standing member (or close when nobody is left). Their messages stay for the others
  * with `senderId: null` and their reactions go, done in each room after the batch.
  */
-export async function chatAccountDeletionStatements(env: Env, userId: string, now: number): Promise<D1PreparedStatement[]> {
+export async function chatAccountDeletion(env: Env, userId: string, now: number): Promise<AccountDeletionStep> {
   const chatIds = (await membershipsOf(env, userId)).map((m) => m.chat_id);
-  roomsToAnonymise.set(userId, chatIds);
   const db = env.DB;
-  return [
+  const statements = [
     db
       .prepare(
         `UPDATE chats SET owner_id = (SELECT user_id FROM chat_members m WHERE m.chat_id = chats.id AND m.user_id <> ?1 ORDER BY joined_at, user_id LIMIT 1)
@@ -70,15 +66,14 @@ export async function chatAccountDeletionStatements(env: Env, userId: string, no
       .prepare("UPDATE chats SET deleted_at = ?2 WHERE type = 'group' AND owner_id IS NULL AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(?1))")
       .bind(JSON.stringify(chatIds), now),
   ];
-}
-
-export async function anonymiseDeletedSender(env: Env, userId: string): Promise<void> {
-  const chatIds = roomsToAnonymise.get(userId) ?? [];
-  roomsToAnonymise.delete(userId);
-  await Promise.all(chatIds.map((chatId) => chatRoom(env, chatId).anonymiseSender(userId)));
+  return {
+    statements,
+    afterwards: async () => {
+      await Promise.all(chatIds.map((chatId) => chatRoom(env, chatId).anonymiseSender(userId)));
+    },
+  };
 }
 
 registrationHooks.push((env, userId, now) => joinGeneralChatStatements(env.DB, userId, now));
 dataExporters.chat = exportChatData;
-accountDeletionHooks.push(chatAccountDeletionStatements);
-afterAccountDeletion.push(anonymiseDeletedSender);
+accountDeletionHooks.push(chatAccountDeletion);

@@ -24,8 +24,8 @@ describe("calls in data export and account deletion", () => {
     const finished = await placeCall(leaving, staying);
     await callCommand(staying, finished.id, "reject");
     const live = await placeCall(staying, leaving);
-    const statements = (await Promise.all(accountDeletionHooks.map((hook) => hook(env, leaving.id, Date.now())))).flat();
-    await env.DB.batch(statements);
+    const steps = await Promise.all(accountDeletionHooks.map((hook) => hook(env, leaving.id, Date.now())));
+    await env.DB.batch(steps.flatMap((step) => step.statements));
     expect((await getCall(staying, live.id)).status).toBe("missed");
     const history = await json(await api("/v1/calls/history", { token: staying.accessToken }));
     expect(history.items.map((c: { id: string }) => c.id)).toEqual([live.id, finished.id]);

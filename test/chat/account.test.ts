@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { accountDeletionHooks, afterAccountDeletion, dataExporters } from "../../shared/auth/account-registries";
+import { accountDeletionHooks, dataExporters } from "../../shared/auth/account-registries";
 import { clock } from "../../shared/clock";
 import { api, json } from "../helpers";
 import { getChat, type MessageBody, postMessage, usersAndGroup } from "./fixtures";
@@ -23,9 +23,9 @@ describe("account deletion", () => {
     const { users, chat } = await usersAndGroup(2);
     const [leaving, staying] = users as [(typeof users)[0], (typeof users)[0]];
     await postMessage(chat.id, leaving, "my words stay");
-    const statements = (await Promise.all(accountDeletionHooks.map((hook) => hook(env, leaving.id, clock.now())))).flat();
-    await env.DB.batch([...statements, env.DB.prepare("DELETE FROM users WHERE id = ?").bind(leaving.id)]);
-    for (const after of afterAccountDeletion) await after(env, leaving.id);
+    const steps = await Promise.all(accountDeletionHooks.map((hook) => hook(env, leaving.id, clock.now())));
+    await env.DB.batch([...steps.flatMap((step) => step.statements), env.DB.prepare("DELETE FROM users WHERE id = ?").bind(leaving.id)]);
+    for (const step of steps) await step.afterwards?.();
 
     const remaining = await env.DB.prepare("SELECT COUNT(*) AS n FROM chat_members WHERE user_id = ?").bind(leaving.id).first<{ n: number }>();
     expect(remaining!.n).toBe(0);
@@ -34,5 +34,24 @@ describe("account deletion", () => {
     expect(seen.memberIds).toEqual([staying.id]);
     const history = await json<{ items: MessageBody[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: staying.accessToken }));
     expect(history.items[0]).toMatchObject({ text: "my words stay", senderId: null });
+  });
+});
+
+describe("DELETE /v1/me with chats", () => {
+  it("end to end: the account goes, its messages stay in the room with the sender unlinked", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const [leaving, staying] = users as [(typeof users)[0], (typeof users)[0]];
+    await postMessage(chat.id, leaving, "said before leaving");
+    const response = await api("/v1/me", { method: "DELETE", token: leaving.accessToken, body: { password: leaving.password } });
+    expect(response.status).toBe(204);
+    const seen = await getChat(chat.id, staying);
+    expect(seen.memberIds).toEqual([staying.id]);
+    expect(seen.ownerId).toBe(staying.id);
+    const history = await json<{ items: MessageBody[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: staying.accessToken }));
+    expect(history.items[0]).toMatchObject({ text: "said before leaving", senderId: null });
+    const incomplete = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE user_id = ? AND type = 'account.deletion_incomplete'")
+      .bind(leaving.id)
+      .first<{ n: number }>();
+    expect(incomplete?.n).toBe(0);
   });
 });
