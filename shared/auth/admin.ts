@@ -3,7 +3,7 @@ import { clock } from "../clock";
 import { createDatabase } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, conflict, notFound } from "../http/errors";
-import { decodeCursor, encodeCursor, type Page } from "../http/pagination";
+import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { randomToken } from "../ids";
 import { auditEventStatement } from "./audit";
 import type { ClientInfo } from "./client-info";
@@ -101,10 +101,10 @@ export async function listUsers(
     )
     .bind(...params, page.limit + 1)
     .all<UserListRow>();
-  const rows = results.slice(0, page.limit);
-  const last = rows[rows.length - 1];
-  return {
-    items: rows.map((r) => ({
+  return keysetPage(
+    results,
+    page.limit,
+    (r) => ({
       id: r.id,
       email: r.email,
       displayName: r.display_name,
@@ -112,9 +112,9 @@ export async function listUsers(
       emailVerified: Boolean(r.email_verified),
       disabled: r.disabled_at !== null,
       createdAt: new Date(r.created_at).toISOString(),
-    })),
-    nextCursor: results.length > page.limit && last ? encodeCursor({ t: last.created_at, id: last.id }) : null,
-  };
+    }),
+    (last) => ({ t: last.created_at, id: last.id }),
+  );
 }
 
 /** Changes a user's role; the last admin cannot be demoted, so the platform always keeps one. */
@@ -239,9 +239,7 @@ export async function listInvites(db: D1Database, page: { limit: number; cursor?
     )
     .bind(...(after ? [after.t, after.t, after.code] : []), page.limit + 1)
     .all<InviteRow>();
-  const rows = results.slice(0, page.limit);
-  const last = rows[rows.length - 1];
-  return { items: rows.map(toInviteView), nextCursor: results.length > page.limit && last ? encodeCursor({ t: last.created_at, code: last.code }) : null };
+  return keysetPage(results, page.limit, toInviteView, (last) => ({ t: last.created_at, code: last.code }));
 }
 
 export async function revokeInvite(env: Env, actor: Principal, code: string, client: ClientInfo): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { decodeCursor, encodeCursor, type Page } from "../http/pagination";
+import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 
 export interface AuditEventView {
   id: string;
@@ -63,10 +63,5 @@ export async function listAuditEvents(db: D1Database, filter: AuditFilter, page:
     )
     .bind(...params, page.limit + 1)
     .all<AuditEventRow>();
-  const rows = results.slice(0, page.limit);
-  const last = rows[rows.length - 1];
-  return {
-    items: rows.map(toView),
-    nextCursor: results.length > page.limit && last ? encodeCursor({ t: last.created_at, id: last.id }) : null,
-  };
+  return keysetPage(results, page.limit, toView, (last) => ({ t: last.created_at, id: last.id }));
 }

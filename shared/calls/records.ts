@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeCursor, encodeCursor, type Page } from "../http/pagination";
+import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import type { CallRecord, CallStatus, CallType } from "./call";
 
 interface CallRow {
@@ -138,9 +138,7 @@ export async function listCallHistory(db: D1Database, userId: string, limit: num
     )
     .bind(userId, after?.t ?? null, after?.id ?? "", limit + 1)
     .all<CallRow>();
-  const items = results.slice(0, limit).map(fromRow);
-  const last = items.at(-1);
-  return { items, nextCursor: results.length > limit && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null };
+  return keysetPage(results, limit, fromRow, (last) => ({ t: last.created_at, id: last.id }));
 }
 
 /** Calls of the user that are ringing or answered right now. */

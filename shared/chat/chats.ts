@@ -2,7 +2,7 @@ import type { Principal } from "../auth/principal";
 import { clock } from "../clock";
 import type { Env } from "../env";
 import { ApiError, badRequest, forbidden, notFound } from "../http/errors";
-import { decodeCursor, encodeCursor, type Page } from "../http/pagination";
+import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
 import { z } from "zod";
 import { type Chat, GENERAL_CHAT_ID, GENERAL_CHAT_TITLE, iso, type LastMessage } from "./model";
@@ -111,13 +111,13 @@ export async function listChats(env: Env, userId: string, query: { limit: number
   )
     .bind(userId, after?.u ?? Number.MAX_SAFE_INTEGER, after?.u ?? Number.MAX_SAFE_INTEGER, after?.id ?? "\uffff", query.limit + 1)
     .all<MemberChatRow>();
-  const rows = results.slice(0, query.limit);
-  const members = await memberIdsOf(env, rows.map((r) => r.id));
-  const last = rows[rows.length - 1];
-  return {
-    items: rows.map((row) => toChat(row, members.get(row.id) ?? [], row.read_seq)),
-    nextCursor: results.length > query.limit && last ? encodeCursor({ u: last.updated_at, id: last.id }) : null,
-  };
+  const members = await memberIdsOf(env, results.slice(0, query.limit).map((r) => r.id));
+  return keysetPage(
+    results,
+    query.limit,
+    (row) => toChat(row, members.get(row.id) ?? [], row.read_seq),
+    (last) => ({ u: last.updated_at, id: last.id }),
+  );
 }
 
 async function requireExistingUsers(env: Env, userIds: string[]): Promise<void> {

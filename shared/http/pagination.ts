@@ -27,3 +27,13 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/**
+ * The page of a keyset query that fetched `limit + 1` rows: the extra row only says that more
+ * exist, and the cursor resumes after the last row kept.
+ */
+export function keysetPage<Row, Item>(results: Row[], limit: number, toItem: (row: Row) => Item, cursorOf: (last: Row) => unknown): Page<Item> {
+  const rows = results.slice(0, limit);
+  const last = rows.at(-1);
+  return { items: rows.map(toItem), nextCursor: results.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+}

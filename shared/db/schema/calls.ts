@@ -1,6 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-
-const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
+import { timestamp } from "./columns";
 
 /** Call records; the live state machine runs in each call's CallSession Durable Object. */
 export const calls = sqliteTable(

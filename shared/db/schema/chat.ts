@@ -1,6 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
+import { timestamp } from "./columns";
 
 /** Chat metadata. The messages themselves live in each chat's ChatRoom Durable Object. */
 export const chats = sqliteTable(

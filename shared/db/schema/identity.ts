@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-const timestamp = (name: string) => integer(name, { mode: "timestamp_ms" });
+import { timestamp } from "./columns";
 
 export const users = sqliteTable(
   "users",
