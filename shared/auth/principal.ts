@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { clock } from "../clock";
 import { createDatabase } from "../db/client";
 import { sessions, users } from "../db/schema";
@@ -20,21 +20,34 @@ export interface Principal {
  * session by primary key from D1, the single source of truth across regions. The same query
  * returns the user (role, disabled flag, profile), so an authenticated request costs one D1 read.
  */
-async function activeSessionUser(env: Env, userId: string, sessionId: string): Promise<UserRow | null> {
-  const [row] = await createDatabase(env.DB)
+function activeSessionQuery(d1: D1Database) {
+  return createDatabase(d1)
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
-        eq(sessions.id, sessionId),
-        eq(sessions.userId, userId),
+        eq(sessions.id, sql.placeholder("sessionId")),
+        eq(sessions.userId, sql.placeholder("userId")),
         isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, clock.date()),
+        gt(sessions.expiresAt, sql.placeholder("now")),
         isNull(users.disabledAt),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare();
+}
+
+// Prepared once per binding: this query runs on every authenticated request.
+const activeSessionQueries = new WeakMap<D1Database, ReturnType<typeof activeSessionQuery>>();
+
+async function activeSessionUser(env: Env, userId: string, sessionId: string): Promise<UserRow | null> {
+  let query = activeSessionQueries.get(env.DB);
+  if (!query) {
+    query = activeSessionQuery(env.DB);
+    activeSessionQueries.set(env.DB, query);
+  }
+  const [row] = await query.all({ sessionId, userId, now: clock.now() });
   return row?.user ?? null;
 }
 
