@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { findUserById, toPublicUser, updateProfile } from "../../../shared/auth/users";
+import { toPublicUser, updateProfile } from "../../../shared/auth/users";
 import { deleteAccount } from "../../../shared/auth/account-deletion";
 import { listAuditEvents } from "../../../shared/auth/audit-log";
 import { clientInfo } from "../../../shared/auth/client-info";
@@ -9,7 +9,6 @@ import { assertVerifiedEmailFor } from "../../../shared/auth/verified-email-poli
 import { PageQuery } from "../../../shared/http/pagination";
 import { enforceRateLimit } from "../../../shared/rate-limits";
 import { clock } from "../../../shared/clock";
-import { notFound } from "../../../shared/http/errors";
 import { bearerSecurity, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
 import { requireAuth } from "../middleware/auth";
