@@ -8,7 +8,7 @@ import { MAX_CHAT_FRAME_CHARS, type Message, type MessagePage, type MessagePageQ
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
-import { parseRateLimit, type RateLimit } from "../shared/rate-limits";
+import { parseRateLimit, type RateLimit, slidingWindow } from "../shared/rate-limits";
 import { type FrameOf, parseFrame } from "../shared/realtime/frames";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 
@@ -298,15 +298,10 @@ export class ChatRoom extends Server<Env> {
   private takeSendSlot(userId: string): RoomFailure | null {
     const { limit, windowSeconds } = parseRateLimit(this.env.RATE_LIMIT_CHAT_MESSAGES, MESSAGE_RATE_DEFAULT);
     const now = clock.now();
-    const windowMs = windowSeconds * 1000;
-    const recent = (this.sendTimes.get(userId) ?? []).filter((t) => t > now - windowMs);
-    if (recent.length >= limit) {
-      this.sendTimes.set(userId, recent);
-      const retryAfter = Math.max(1, Math.ceil((recent[recent.length - limit]! + windowMs - now) / 1000));
-      return fail(429, "rate_limited", `At most ${limit} messages per ${windowSeconds} s in one chat`, retryAfter);
-    }
-    recent.push(now);
-    this.sendTimes.set(userId, recent);
+    const { live, decision } = slidingWindow(this.sendTimes.get(userId) ?? [], limit, windowSeconds * 1000, now);
+    this.sendTimes.set(userId, live);
+    if (!decision.allowed) return fail(429, "rate_limited", `At most ${limit} messages per ${windowSeconds} s in one chat`, decision.retryAfterSeconds);
+    live.push(now);
     return null;
   }
 

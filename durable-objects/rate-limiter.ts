@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
+import { slidingWindow } from "../shared/rate-limits";
 
 /** A run of consecutive failures (account lockout): when it started locking and until when. */
 export interface FailureStreak {
@@ -43,11 +44,9 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   private decide(hits: number[], limit: number, windowMs: number, now: number): RateLimitDecision {
-    const live = hits.filter((t) => t > now - windowMs);
+    const { live, decision } = slidingWindow(hits, limit, windowMs, now);
     this.hits = live;
-    if (live.length < limit) return { allowed: true, remaining: limit - live.length, retryAfterSeconds: 0 };
-    const oldest = live[live.length - limit]!;
-    return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+    return decision;
   }
 
   /** Whether a hit would be allowed now, without recording one. */

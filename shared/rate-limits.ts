@@ -1,3 +1,4 @@
+import type { RateLimitDecision } from "../durable-objects/rate-limiter";
 import type { Env } from "./env";
 import { ApiError } from "./http/errors";
 
@@ -27,4 +28,15 @@ export function rateLimited(retryAfterSeconds: number, detail = "Too many reques
 export async function enforceRateLimit(env: Env, key: string, limit: RateLimit): Promise<void> {
   const decision = await rateLimiter(env, key).consume(limit.limit, limit.windowSeconds);
   if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+}
+
+/**
+ * A sliding-window log: the hit times still inside the window, and whether one more hit fits.
+ * Shared by the RateLimiter object and counters kept in memory (a chat room's senders).
+ */
+export function slidingWindow(hits: number[], limit: number, windowMs: number, now: number): { live: number[]; decision: RateLimitDecision } {
+  const live = hits.filter((t) => t > now - windowMs);
+  if (live.length < limit) return { live, decision: { allowed: true, remaining: limit - live.length, retryAfterSeconds: 0 } };
+  const oldest = live[live.length - limit]!;
+  return { live, decision: { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) } };
 }

@@ -1,5 +1,6 @@
 import type { Env } from "../env";
 import { ApiError } from "../http/errors";
+import { rateLimited } from "../rate-limits";
 import type { RoomFailure, RoomResult } from "./model";
 
 /** The ChatRoom of a chat: one Durable Object per chat, named by the chat id. */
@@ -8,10 +9,7 @@ export function chatRoom(env: Env, chatId: string) {
 }
 
 export function roomError(failure: Omit<RoomFailure, "ok">): ApiError {
-  if (failure.status === 429) {
-    const retryAfter = String(failure.retryAfterSeconds ?? 1);
-    return new ApiError(429, failure.code, failure.detail, { retryAfter: Number(retryAfter) }, { "retry-after": retryAfter });
-  }
+  if (failure.status === 429) return rateLimited(failure.retryAfterSeconds ?? 1, failure.detail);
   return new ApiError(failure.status, failure.code, failure.detail);
 }
 
