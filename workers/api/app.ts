@@ -31,18 +31,28 @@ const limitBody = createMiddleware<AppEnv>((c, next) =>
   })(c, next),
 );
 
+// Every request runs through CORS: build the middleware once per configured origin list.
+let corsFor: { origins: string; middleware: ReturnType<typeof cors> } | undefined;
+
 const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
-  const allowed = (c.env.CORS_ALLOWED_ORIGINS ?? "")
-    .split(",")
-    .map((origin) => origin.trim())
-    .filter(Boolean);
-  return cors({
-    origin: allowed.includes("*") ? "*" : allowed,
-    allowHeaders: ["authorization", "content-type", "x-request-id"],
-    allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
-    exposeHeaders: ["x-request-id", "retry-after"],
-    maxAge: 600,
-  })(c, next);
+  const origins = c.env.CORS_ALLOWED_ORIGINS ?? "";
+  if (corsFor?.origins !== origins) {
+    const allowed = origins
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    corsFor = {
+      origins,
+      middleware: cors({
+        origin: allowed.includes("*") ? "*" : allowed,
+        allowHeaders: ["authorization", "content-type", "x-request-id"],
+        allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+        exposeHeaders: ["x-request-id", "retry-after"],
+        maxAge: 600,
+      }),
+    };
+  }
+  return corsFor.middleware(c, next);
 });
 
 export function createApp() {
