@@ -1,5 +1,5 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import type { Principal } from "../shared/auth/principal";
+import type { Principal } from "../shared/identity/sessions/principal";
 import { resolveAttachments } from "../shared/chat/attachments";
 import { type ChatRow, isMember, markChatRead, toChat } from "../shared/chat/chats";
 import { ChatClientFrames } from "../shared/chat/frames";

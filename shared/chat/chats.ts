@@ -1,4 +1,4 @@
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../identity/sessions/principal";
 import { clock } from "../clock";
 import type { Env } from "../env";
 import { ApiError, badRequest, forbidden, notFound } from "../http/errors";

@@ -1,4 +1,4 @@
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../identity/sessions/principal";
 import { ApiError } from "../http/errors";
 
 export const PRINCIPAL_USER_HEADER = "x-platform-user-id";

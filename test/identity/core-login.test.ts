@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { login as loginWith } from "../../shared/auth/accounts";
-import { hashPassword, needsRehash, PASSWORD_HASH_PARAMS } from "../../shared/auth/passwords";
+import { login as loginWith } from "../../shared/identity/sessions/login";
+import { hashPassword, needsRehash, PASSWORD_HASH_PARAMS } from "../../shared/identity/credentials/passwords";
 import { api, expectProblem, json, login, registerUser, unique, uniqueIp } from "../helpers";
 
 describe("POST /v1/auth/login", () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { register } from "../../shared/auth/accounts";
-import { passwordProblem } from "../../shared/auth/passwords";
+import { register } from "../../shared/identity/account/registration";
+import { passwordProblem } from "../../shared/identity/credentials/passwords";
 import { api, expectProblem, json, registerUser, unique, uniqueIp } from "../helpers";
 
 const client = () => ({ ip: uniqueIp(), userAgent: "vitest" });

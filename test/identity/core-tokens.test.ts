@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT, UnsecuredJWT, decodeJwt, decodeProtectedHeader, importJWK } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { issueAccessToken, verifyAccessToken } from "../../shared/auth/access-tokens";
+import { issueAccessToken, verifyAccessToken } from "../../shared/identity/tokens/access-tokens";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, json, registerUser } from "../helpers";
 
@@ -110,7 +110,7 @@ describe("signing key rotation", () => {
     expect(await verifyAccessToken(rotated, oldToken)).toMatchObject({ sub: user.id });
     // A keyring that does not (yet) know the new key refuses its tokens.
     expect(await verifyAccessToken(env, newToken)).toBeNull();
-    const { signingKeyring } = await import("../../shared/auth/signing-keys");
+    const { signingKeyring } = await import("../../shared/identity/tokens/signing-keys");
     const { jwks } = await signingKeyring(rotated.JWT_SIGNING_KEYS);
     expect(jwks.keys.map((k) => k.kid)).toEqual(["test-next", "test-current"]);
   });

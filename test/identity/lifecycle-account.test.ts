@@ -2,9 +2,9 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { dataExporters } from "../../shared/auth/account-registries";
-import { register } from "../../shared/auth/accounts";
-import { lockoutDelayMs } from "../../shared/auth/lockout";
-import { assertVerifiedEmailFor } from "../../shared/auth/verified-email-policy";
+import { register } from "../../shared/identity/account/registration";
+import { lockoutDelayMs } from "../../shared/identity/credentials/lockout";
+import { assertVerifiedEmailFor } from "../../shared/identity/account/verified-email-policy";
 import { clock } from "../../shared/clock";
 import type { JobMessage } from "../../shared/env";
 import worker from "../../workers/index";

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Principal } from "../../shared/auth/principal";
-import type { UserRow } from "../../shared/auth/users";
+import type { Principal } from "../../shared/identity/sessions/principal";
+import type { UserRow } from "../../shared/identity/account/users";
 import type { Database } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
 import { ApiError, type FieldProblem } from "../../shared/http/errors";

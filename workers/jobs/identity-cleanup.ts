@@ -1,4 +1,4 @@
-import { deleteExpiredCredentials } from "../../shared/auth/identity-cleanup";
+import { deleteExpiredCredentials } from "../../shared/identity/cleanup";
 import { clock } from "../../shared/clock";
 import type { Env } from "../../shared/env";
 

@@ -1,4 +1,4 @@
-import { sendPasswordResetLink } from "../../shared/auth/password-reset";
+import { sendPasswordResetLink } from "../../shared/identity/credentials/password-reset";
 import type { Env, JobMessage } from "../../shared/env";
 
 /** The `password.forgot` job: looks the address up off the request path, so the answer cannot reveal it. */

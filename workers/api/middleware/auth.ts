@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { authenticate, bearerToken } from "../../../shared/auth/principal";
+import { authenticate, bearerToken } from "../../../shared/identity/sessions/principal";
 import { forbidden } from "../../../shared/http/errors";
 import type { AppEnv } from "../context";
 

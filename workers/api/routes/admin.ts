@@ -1,17 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import {
-  changeRole,
-  createInvite,
-  disableUser,
-  enableUser,
-  endUserSessions,
-  listInvites,
-  listUsers,
-  revokeInvite,
-  viewUser,
-} from "../../../shared/auth/admin";
-import { listAuditEvents } from "../../../shared/auth/audit-log";
-import { clientInfo } from "../../../shared/auth/client-info";
+import { changeRole, disableUser, enableUser, endUserSessions, listUsers, viewUser } from "../../../shared/identity/admin/users";
+import { createInvite, listInvites, revokeInvite } from "../../../shared/identity/admin/invites";
+import { listAuditEvents } from "../../../shared/identity/audit/events";
+import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { createRouter } from "../context";

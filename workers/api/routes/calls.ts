@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { authenticateUpgrade } from "../../../shared/auth/principal";
+import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import "../../../shared/calls/account-data";
 import { CALL_STATUSES, CALL_TYPES } from "../../../shared/calls/call";
 import {

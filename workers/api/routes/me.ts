@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { toPublicUser, updateProfile } from "../../../shared/auth/users";
-import { deleteAccount } from "../../../shared/auth/account-deletion";
-import { listAuditEvents } from "../../../shared/auth/audit-log";
-import { clientInfo } from "../../../shared/auth/client-info";
-import { exportAccount } from "../../../shared/auth/data-export";
-import { PASSWORD_MAX_LENGTH } from "../../../shared/auth/passwords";
-import { assertVerifiedEmailFor } from "../../../shared/auth/verified-email-policy";
+import { toPublicUser, updateProfile } from "../../../shared/identity/account/users";
+import { deleteAccount } from "../../../shared/identity/account/account-deletion";
+import { listAuditEvents } from "../../../shared/identity/audit/events";
+import { clientInfo } from "../../../shared/identity/sessions/client-info";
+import { exportAccount } from "../../../shared/identity/account/data-export";
+import { PASSWORD_MAX_LENGTH } from "../../../shared/identity/credentials/passwords";
+import { assertVerifiedEmailFor } from "../../../shared/identity/account/verified-email-policy";
 import { PageQuery } from "../../../shared/http/pagination";
 import { enforceRateLimit } from "../../../shared/rate-limits";
 import { clock } from "../../../shared/clock";

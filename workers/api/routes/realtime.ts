@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { authenticateUpgrade, issueRealtimeTicket } from "../../../shared/auth/principal";
+import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
+import { issueRealtimeTicket } from "../../../shared/identity/tokens/realtime-tickets";
 import { bearerSecurity, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
 import { createRouter } from "../context";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { signingKeyring } from "../../../shared/auth/signing-keys";
+import { signingKeyring } from "../../../shared/identity/tokens/signing-keys";
 import { jsonResponse } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
 

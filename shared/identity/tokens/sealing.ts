@@ -1,4 +1,4 @@
-import { base64url, fromBase64url } from "../ids";
+import { base64url, fromBase64url } from "../../ids";
 
 async function keyFrom(secret: string): Promise<CryptoKey> {
   const material = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`seal:${secret}`));

@@ -1,14 +1,14 @@
 import { and, desc, eq, isNull, gt } from "drizzle-orm";
-import { clock } from "../clock";
-import type { Database } from "../db/client";
-import { sessions } from "../db/schema";
-import type { Env } from "../env";
-import { ApiError } from "../http/errors";
-import { newId, randomToken, sha256Hex } from "../ids";
-import { accessTokenTtlSeconds, issueAccessToken } from "./access-tokens";
-import { auditEventStatement } from "./audit";
+import { clock } from "../../clock";
+import type { Database } from "../../db/client";
+import { sessions } from "../../db/schema";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import { newId, randomToken, sha256Hex } from "../../ids";
+import { accessTokenTtlSeconds, issueAccessToken } from "../tokens/access-tokens";
+import { auditEventStatement } from "../audit/events";
 import type { ClientInfo } from "./client-info";
-import { seal, unseal } from "./sealing";
+import { seal, unseal } from "../tokens/sealing";
 
 export interface TokenPair {
   accessToken: string;

@@ -1,30 +1,21 @@
-import { clock } from "../clock";
-import { createDatabase } from "../db/client";
-import { queueEmail } from "../email/outbox";
-import type { Env } from "../env";
-import { ApiError, badRequest } from "../http/errors";
-import { enforceRateLimit, parseRateLimit, rateLimiter } from "../rate-limits";
-import { auditEventStatement } from "./audit";
-import type { ClientInfo } from "./client-info";
-import { passwordChangedEmail, passwordResetEmail } from "./identity-emails";
+import { clock } from "../../clock";
+import { createDatabase } from "../../db/client";
+import { queueEmail } from "../../email/outbox";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import { enforceRateLimit, parseRateLimit, rateLimiter } from "../../rate-limits";
+import { auditEventStatement } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
+import { passwordChangedEmail, passwordResetEmail } from "../account/identity-emails";
 import { clearLockout, clearLockoutStatement } from "./lockout";
-import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "./one-time-tokens";
-import { confirmPassword } from "./password-checks";
-import { hashPassword, passwordProblem } from "./passwords";
-import { revokeAllSessionsStatement } from "./sessions";
-import { activeSessionIds, closeSessionSockets } from "./session-sockets";
-import { findUserByEmail, findUserById, normalizeEmail, type UserRow } from "./users";
+import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "../tokens/one-time-tokens";
+import { hashPassword, passwordProblemFor, weakPassword } from "./passwords";
+import { revokeAllSessionsStatement } from "../sessions/sessions";
+import { closeSessionSockets } from "../sessions/session-sockets";
+import { findUserByEmail, findUserById, normalizeEmail } from "../account/users";
 
 const FORGOT_PER_IP_DEFAULT = { limit: 20, windowSeconds: 3600 };
 const RESET_MAILS_PER_ADDRESS_DEFAULT = { limit: 3, windowSeconds: 3600 };
-
-function weakPassword(problem: string, field: string): ApiError {
-  return badRequest("weak_password", problem, [{ path: field, message: problem }]);
-}
-
-function passwordProblemFor(user: UserRow, password: string): string | null {
-  return passwordProblem(password, [user.email, user.email.split("@")[0] ?? "", user.displayName]);
-}
 
 /**
  * POST /password/forgot. The request does the same work whatever the address: one rate-limit
@@ -72,29 +63,4 @@ export async function resetPassword(env: Env, token: string, newPassword: string
   await clearLockout(env, user.email);
   await closeSessionSockets(env, user.id);
   await queueEmail(env, passwordChangedEmail(user.email, "reset"));
-}
-
-/** Changes the password of a signed-in user; the user's other sessions end. */
-export async function changePassword(
-  env: Env,
-  userId: string,
-  sessionId: string,
-  currentPassword: string,
-  newPassword: string,
-  client: ClientInfo,
-): Promise<void> {
-  await confirmPassword(env, userId, currentPassword, client, "password.change");
-  const user = await findUserById(createDatabase(env.DB), userId);
-  if (!user) throw new ApiError(404, "not_found", "User not found");
-  const problem = passwordProblemFor(user, newPassword);
-  if (problem) throw weakPassword(problem, "newPassword");
-  if (newPassword === currentPassword) throw weakPassword("The new password must differ from the current one", "newPassword");
-  const ending = (await activeSessionIds(env.DB, userId)).filter((id) => id !== sessionId);
-  await env.DB.batch([
-    env.DB.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").bind(await hashPassword(newPassword), clock.now(), userId),
-    revokeAllSessionsStatement(env.DB, userId, "password_changed", sessionId),
-    auditEventStatement(env.DB, { userId, type: "password.changed", client }),
-  ]);
-  await Promise.all(ending.map((id) => closeSessionSockets(env, userId, id)));
-  await queueEmail(env, passwordChangedEmail(user.email, "changed"));
 }

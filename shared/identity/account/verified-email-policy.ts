@@ -1,5 +1,5 @@
-import type { Env } from "../env";
-import { ApiError } from "../http/errors";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
 
 /** Whether accounts without a verified e-mail may log in: REQUIRE_VERIFIED_EMAIL_FOR_LOGIN (default false). */
 export function loginRequiresVerifiedEmail(env: Env): boolean {

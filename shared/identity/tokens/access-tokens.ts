@@ -1,7 +1,7 @@
 import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
-import { clock } from "../clock";
-import type { Env } from "../env";
-import { newId } from "../ids";
+import { clock } from "../../clock";
+import type { Env } from "../../env";
+import { newId } from "../../ids";
 import { ACCESS_TOKEN_ALG, signingKeyring } from "./signing-keys";
 
 export interface AccessTokenClaims {

@@ -1,15 +1,15 @@
-import { createDatabase } from "../db/client";
-import type { Env } from "../env";
-import { ApiError } from "../http/errors";
-import type { AuthResult } from "./accounts";
-import { auditEventStatement, recordAuditEvent } from "./audit";
-import type { ClientInfo } from "./client-info";
-import { clearLockout, clearLockoutStatement } from "./lockout";
-import { rememberDevice } from "./new-device";
-import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "./one-time-tokens";
-import { startSession } from "./sessions";
+import { createDatabase } from "../../db/client";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import type { AuthResult } from "../sessions/login";
+import { auditEventStatement, recordAuditEvent } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
+import { clearLockout, clearLockoutStatement } from "../credentials/lockout";
+import { rememberDevice } from "../account/new-device";
+import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "../tokens/one-time-tokens";
+import { startSession } from "../sessions/sessions";
 import { verifySecondFactor } from "./totp";
-import { findUserById, toPublicUser, type UserRow } from "./users";
+import { findUserById, toPublicUser, type UserRow } from "../account/users";
 
 /** After a correct password of a 2FA user: a 5-minute mfaToken, returned inside the 401 mfa_required problem. */
 export async function mfaChallenge(env: Env, user: UserRow, client: ClientInfo): Promise<ApiError> {

@@ -1,9 +1,9 @@
-import { clock } from "../clock";
-import { queueEmail } from "../email/outbox";
-import type { Env } from "../env";
-import { sha256Hex } from "../ids";
-import { auditEventStatement } from "./audit";
-import type { ClientInfo } from "./client-info";
+import { clock } from "../../clock";
+import { queueEmail } from "../../email/outbox";
+import type { Env } from "../../env";
+import { sha256Hex } from "../../ids";
+import { auditEventStatement } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
 import { newDeviceEmail } from "./identity-emails";
 
 /** A device is its user agent string; the hash keeps `known_devices` free of raw fingerprints. */

@@ -1,13 +1,13 @@
-import { clock } from "../clock";
-import { createDatabase } from "../db/client";
-import { queueEmail } from "../email/outbox";
-import type { Env } from "../env";
-import { ApiError, conflict, notFound } from "../http/errors";
-import { enforceRateLimit, parseRateLimit } from "../rate-limits";
-import { auditEventStatement } from "./audit";
-import type { ClientInfo } from "./client-info";
+import { clock } from "../../clock";
+import { createDatabase } from "../../db/client";
+import { queueEmail } from "../../email/outbox";
+import type { Env } from "../../env";
+import { ApiError, conflict, notFound } from "../../http/errors";
+import { enforceRateLimit, parseRateLimit } from "../../rate-limits";
+import { auditEventStatement } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
 import { verificationEmail } from "./identity-emails";
-import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens";
+import { consumeOneTimeToken, issueOneTimeToken } from "../tokens/one-time-tokens";
 import { findUserById, normalizeEmail, type PublicUser, toPublicUser } from "./users";
 
 const VERIFICATION_MAILS_DEFAULT = { limit: 5, windowSeconds: 3600 };

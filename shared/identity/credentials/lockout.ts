@@ -1,11 +1,11 @@
-import { type StreakPolicy, streakLockMs } from "../../durable-objects/rate-limiter";
-import { clock } from "../clock";
-import type { Env } from "../env";
-import type { ApiError } from "../http/errors";
-import { rateLimited, rateLimiter } from "../rate-limits";
-import { auditEventStatement } from "./audit";
-import type { ClientInfo } from "./client-info";
-import { normalizeEmail } from "./users";
+import { type StreakPolicy, streakLockMs } from "../../../durable-objects/rate-limiter";
+import { clock } from "../../clock";
+import type { Env } from "../../env";
+import type { ApiError } from "../../http/errors";
+import { rateLimited, rateLimiter } from "../../rate-limits";
+import { auditEventStatement } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
+import { normalizeEmail } from "../account/users";
 
 /**
  * Account lockout on top of the per-e-mail rate limit (Keycloak's brute-force detection, with

@@ -1,5 +1,5 @@
-import { clock } from "../clock";
-import type { Env } from "../env";
+import { clock } from "../../clock";
+import type { Env } from "../../env";
 
 /**
  * Closes the realtime sockets of an ended session (or of every session of the user). Best

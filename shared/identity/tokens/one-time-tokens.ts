@@ -1,5 +1,5 @@
-import { clock } from "../clock";
-import { newId, randomToken, sha256Hex } from "../ids";
+import { clock } from "../../clock";
+import { newId, randomToken, sha256Hex } from "../../ids";
 
 export type OneTimeTokenPurpose = "email_verification" | "password_reset" | "mfa_login";
 

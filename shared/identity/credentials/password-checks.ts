@@ -1,8 +1,8 @@
-import type { Env } from "../env";
-import { ApiError } from "../http/errors";
-import { parseRateLimit, rateLimited, rateLimiter } from "../rate-limits";
-import { recordAuditEvent } from "./audit";
-import type { ClientInfo } from "./client-info";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import { parseRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
+import { recordAuditEvent } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
 import { verifyPassword } from "./passwords";
 
 const PASSWORD_CHECKS_DEFAULT = { limit: 10, windowSeconds: 900 };

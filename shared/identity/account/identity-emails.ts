@@ -1,5 +1,5 @@
-import type { Env } from "../env";
-import type { OutgoingEmail } from "../email/sender";
+import type { Env } from "../../env";
+import type { OutgoingEmail } from "../../email/sender";
 
 function link(env: Env, path: string, token: string): string {
   const base = (env.APP_BASE_URL || env.JWT_ISSUER || "http://localhost:8787").replace(/\/+$/, "");

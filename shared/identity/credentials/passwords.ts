@@ -1,5 +1,7 @@
 import Argon2, { Argon2Type, Argon2Version } from "@phi-ag/argon2";
 import argon2Wasm from "@phi-ag/argon2/argon2.wasm";
+import { badRequest, type ApiError } from "../../http/errors";
+import type { UserRow } from "../account/users";
 import { COMMON_PASSWORDS } from "./common-passwords";
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
@@ -61,4 +63,14 @@ export function passwordProblem(password: string, context: string[] = []): strin
     return "Password must not be your e-mail or name";
   }
   return null;
+}
+
+/** The 400 for a refused password, pointing at the field it came in. */
+export function weakPassword(problem: string, field: string): ApiError {
+  return badRequest("weak_password", problem, [{ path: field, message: problem }]);
+}
+
+/** `passwordProblem` with the user's own e-mail and name as words to refuse. */
+export function passwordProblemFor(user: UserRow, password: string): string | null {
+  return passwordProblem(password, [user.email, user.email.split("@")[0] ?? "", user.displayName]);
 }

@@ -1,12 +1,12 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { clock } from "../clock";
-import { createDatabase } from "../db/client";
-import { sessions, users } from "../db/schema";
-import type { Env } from "../env";
-import { unauthorized } from "../http/errors";
-import { randomToken, sha256Hex } from "../ids";
-import { verifyAccessToken } from "./access-tokens";
-import type { UserRow } from "./users";
+import { clock } from "../../clock";
+import { createDatabase } from "../../db/client";
+import { sessions, users } from "../../db/schema";
+import type { Env } from "../../env";
+import { unauthorized } from "../../http/errors";
+import { verifyAccessToken } from "../tokens/access-tokens";
+import { redeemRealtimeTicket } from "../tokens/realtime-tickets";
+import type { UserRow } from "../account/users";
 
 /** Who is making a request: resolved from an access token or a realtime ticket, never from the client's word. */
 export interface Principal {
@@ -77,35 +77,16 @@ export async function authenticateAccessToken(env: Env, token: string | null): P
   return (await authenticate(env, token)).principal;
 }
 
-const TICKET_TTL_MS = 60_000;
-
-/** A single-use credential for a WebSocket upgrade, for clients that cannot set headers. */
-export async function issueRealtimeTicket(env: Env, principal: Principal): Promise<{ ticket: string; expiresIn: number }> {
-  const ticket = randomToken(32);
-  await env.DB.prepare("INSERT INTO realtime_tickets (token_hash, user_id, session_id, expires_at) VALUES (?, ?, ?, ?)")
-    .bind(await sha256Hex(ticket), principal.userId, principal.sessionId, clock.now() + TICKET_TTL_MS)
-    .run();
-  return { ticket, expiresIn: TICKET_TTL_MS / 1000 };
-}
-
-async function redeemRealtimeTicket(env: Env, ticket: string): Promise<Principal> {
-  const now = clock.now();
-  const row = await env.DB.prepare(
-    "UPDATE realtime_tickets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id, session_id",
-  )
-    .bind(now, await sha256Hex(ticket), now)
-    .first<{ user_id: string; session_id: string }>();
-  if (!row) throw unauthorized("Ticket is invalid, expired or already used", "invalid_ticket");
-  const user = await activeSessionUser(env, row.user_id, row.session_id);
-  if (!user) throw unauthorized("The session of this ticket has ended", "session_revoked");
-  return { userId: user.id, sessionId: row.session_id, role: user.role };
-}
-
 /** Authenticates a WebSocket upgrade: `Authorization: Bearer` or `?ticket=`. */
 export async function authenticateUpgrade(env: Env, request: Request): Promise<Principal> {
   const token = bearerToken(request);
   if (token) return authenticateAccessToken(env, token);
   const ticket = new URL(request.url).searchParams.get("ticket");
-  if (ticket && ticket.length <= 128) return redeemRealtimeTicket(env, ticket);
+  if (ticket && ticket.length <= 128) {
+    const redeemed = await redeemRealtimeTicket(env, ticket);
+    const user = await activeSessionUser(env, redeemed.userId, redeemed.sessionId);
+    if (!user) throw unauthorized("The session of this ticket has ended", "session_revoked");
+    return { userId: user.id, sessionId: redeemed.sessionId, role: user.role };
+  }
   throw unauthorized("A WebSocket upgrade needs a Bearer token or a ticket");
 }

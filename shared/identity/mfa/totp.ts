@@ -1,13 +1,13 @@
 import { Secret, TOTP } from "otpauth";
 import { renderSVG } from "uqr";
-import { clock } from "../clock";
-import type { Env } from "../env";
-import { ApiError, conflict } from "../http/errors";
-import { newId, sha256Hex } from "../ids";
-import { parseRateLimit, rateLimited, rateLimiter } from "../rate-limits";
-import { auditEventStatement } from "./audit";
-import type { ClientInfo } from "./client-info";
-import { confirmPassword } from "./password-checks";
+import { clock } from "../../clock";
+import type { Env } from "../../env";
+import { ApiError, conflict } from "../../http/errors";
+import { newId, sha256Hex } from "../../ids";
+import { parseRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
+import { auditEventStatement } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
+import { confirmPassword } from "../credentials/password-checks";
 
 /** RFC 6238 as every authenticator app implements it: SHA-1, 6 digits, 30 s steps, +-1 step of drift. */
 const TOTP_PERIOD_SECONDS = 30;

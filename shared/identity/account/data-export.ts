@@ -1,10 +1,10 @@
-import { createDatabase } from "../db/client";
-import type { Env } from "../env";
-import { notFound } from "../http/errors";
-import { dataExporters } from "./account-registries";
-import { type AuditEventView, listAuditEvents } from "./audit-log";
-import { clock } from "../clock";
-import { remainingBackupCodes, totpEnabled } from "./totp";
+import { createDatabase } from "../../db/client";
+import type { Env } from "../../env";
+import { notFound } from "../../http/errors";
+import { dataExporters } from "../../auth/account-registries";
+import { type AuditEventView, listAuditEvents } from "../audit/events";
+import { clock } from "../../clock";
+import { remainingBackupCodes, totpEnabled } from "../mfa/totp";
 import { findUserById, type PublicUser, toPublicUser } from "./users";
 
 export interface AccountExport {

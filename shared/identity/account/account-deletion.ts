@@ -1,11 +1,11 @@
-import { clock } from "../clock";
-import type { Env } from "../env";
-import { ApiError } from "../http/errors";
-import { accountDeletionHooks } from "./account-registries";
-import { auditEventStatement, recordAuditEvent } from "./audit";
-import type { ClientInfo } from "./client-info";
-import { confirmPassword } from "./password-checks";
-import { closeSessionSockets } from "./session-sockets";
+import { clock } from "../../clock";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import { accountDeletionHooks } from "../../auth/account-registries";
+import { auditEventStatement, recordAuditEvent } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
+import { confirmPassword } from "../credentials/password-checks";
+import { closeSessionSockets } from "../sessions/session-sockets";
 
 /**
  * DELETE /v1/me: the user row goes (sessions, refresh tokens, one-time tokens, 2FA, devices and

@@ -1,0 +1,38 @@
+import { clock } from "../../clock";
+import { createDatabase } from "../../db/client";
+import { queueEmail } from "../../email/outbox";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import { passwordChangedEmail } from "../account/identity-emails";
+import { findUserById } from "../account/users";
+import { auditEventStatement } from "../audit/events";
+import type { ClientInfo } from "../sessions/client-info";
+import { activeSessionIds, closeSessionSockets } from "../sessions/session-sockets";
+import { revokeAllSessionsStatement } from "../sessions/sessions";
+import { confirmPassword } from "./password-checks";
+import { hashPassword, passwordProblemFor, weakPassword } from "./passwords";
+
+/** Changes the password of a signed-in user; the user's other sessions end. */
+export async function changePassword(
+  env: Env,
+  userId: string,
+  sessionId: string,
+  currentPassword: string,
+  newPassword: string,
+  client: ClientInfo,
+): Promise<void> {
+  await confirmPassword(env, userId, currentPassword, client, "password.change");
+  const user = await findUserById(createDatabase(env.DB), userId);
+  if (!user) throw new ApiError(404, "not_found", "User not found");
+  const problem = passwordProblemFor(user, newPassword);
+  if (problem) throw weakPassword(problem, "newPassword");
+  if (newPassword === currentPassword) throw weakPassword("The new password must differ from the current one", "newPassword");
+  const ending = (await activeSessionIds(env.DB, userId)).filter((id) => id !== sessionId);
+  await env.DB.batch([
+    env.DB.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").bind(await hashPassword(newPassword), clock.now(), userId),
+    revokeAllSessionsStatement(env.DB, userId, "password_changed", sessionId),
+    auditEventStatement(env.DB, { userId, type: "password.changed", client }),
+  ]);
+  await Promise.all(ending.map((id) => closeSessionSockets(env, userId, id)));
+  await queueEmail(env, passwordChangedEmail(user.email, "changed"));
+}

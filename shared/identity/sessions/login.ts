@@ -1,0 +1,72 @@
+import { createDatabase } from "../../db/client";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import { enforceRateLimit, parseRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
+import { rememberDevice } from "../account/new-device";
+import { findUserByEmail, normalizeEmail, type PublicUser, toPublicUser } from "../account/users";
+import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
+import { auditEventStatement, recordAuditEvent } from "../audit/events";
+import { clearLockout, clearLockoutStatement, loginLockout, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../credentials/passwords";
+import { mfaChallenge } from "../mfa/mfa-login";
+import { totpEnabled } from "../mfa/totp";
+import type { ClientInfo } from "./client-info";
+import { startSession, type TokenPair } from "./sessions";
+
+export interface AuthResult extends TokenPair {
+  user: PublicUser;
+}
+
+const LOGIN_FAILURES_DEFAULT = { limit: 10, windowSeconds: 900 };
+const LOGIN_PER_IP_DEFAULT = { limit: 60, windowSeconds: 300 };
+
+const invalidCredentials = () => new ApiError(401, "invalid_credentials", "E-mail or password is wrong");
+
+export async function login(env: Env, email: string, password: string, client: ClientInfo): Promise<AuthResult> {
+  await enforceRateLimit(env, `login:ip:${client.ip ?? "unknown"}`, parseRateLimit(env.RATE_LIMIT_LOGIN_PER_IP, LOGIN_PER_IP_DEFAULT));
+  const failureLimit = parseRateLimit(env.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL, LOGIN_FAILURES_DEFAULT);
+  const failures = rateLimiter(env, `login-failures:email:${normalizeEmail(email)}`);
+  const budget = await failures.check(failureLimit.limit, failureLimit.windowSeconds);
+  if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, TOO_MANY_FAILED_LOGINS);
+
+  const db = createDatabase(env.DB);
+  const user = await findUserByEmail(db, email);
+  const locked = await loginLockout(env, email);
+  if (locked) {
+    await recordAuditEvent(env.DB, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: "account_locked" } });
+    throw locked;
+  }
+  const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+  if (!user || !passwordOk) {
+    await failures.record(failureLimit.limit, failureLimit.windowSeconds);
+    await recordFailedLogin(env, email, user?.id ?? null, client);
+    await recordAuditEvent(env.DB, {
+      userId: user?.id ?? null,
+      type: "login.failed",
+      client,
+      detail: { reason: user ? "wrong_password" : "unknown_email" },
+    });
+    throw invalidCredentials();
+  }
+  if (user.disabledAt) {
+    await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "account_disabled" } });
+    throw new ApiError(403, "account_disabled", "This account has been disabled");
+  }
+  if (loginRequiresVerifiedEmail(env) && !user.emailVerified) {
+    await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "email_not_verified" } });
+    throw new ApiError(403, "email_not_verified", "Verify your e-mail address before logging in");
+  }
+  if (await totpEnabled(env.DB, user.id)) throw await mfaChallenge(env, user, client);
+
+  const extra: D1PreparedStatement[] = [
+    auditEventStatement(env.DB, { userId: user.id, type: "login.succeeded", client }),
+    clearLockoutStatement(env.DB, user.id),
+  ];
+  if (needsRehash(user.passwordHash)) {
+    extra.push(env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(await hashPassword(password), user.id));
+  }
+  const tokens = await startSession(env, user.id, client, extra);
+  await clearLockout(env, user.email);
+  await rememberDevice(env, user, client);
+  return { ...tokens, user: toPublicUser(user) };
+}
