@@ -25,16 +25,18 @@ const problemDescriptions: Record<number, string> = {
   503: "A dependency is unavailable",
 };
 
-/** OpenAPI response entries for the problem statuses a route can answer with. */
-export function problemResponses(...statuses: number[]) {
-  const out: Record<string, { description: string; content: { "application/problem+json": { schema: typeof ProblemSchema } } }> = {};
+type ProblemResponse = { description: string; content: { "application/problem+json": { schema: typeof ProblemSchema } } };
+
+/** OpenAPI response entries for the problem statuses a route can answer with (typed per status for hc clients). */
+export function problemResponses<const S extends readonly number[]>(...statuses: S): { [K in S[number]]: ProblemResponse } {
+  const out: Record<number, ProblemResponse> = {};
   for (const status of statuses) {
     out[status] = {
       description: problemDescriptions[status] ?? "Error",
       content: { "application/problem+json": { schema: ProblemSchema } },
     };
   }
-  return out;
+  return out as { [K in S[number]]: ProblemResponse };
 }
 
 /** A required JSON request body. */

@@ -96,6 +96,22 @@ describe("OpenAPI and docs", () => {
     expect(doc.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
   });
 
+  it("routes that need a token declare the bearer scheme; only credential exchanges answer 401 without one", async () => {
+    const doc = await json(await api("/openapi.json"));
+    const bearerWithout401: string[] = [];
+    const unauthed401: string[] = [];
+    for (const [path, operations] of Object.entries<Record<string, { responses: Record<string, unknown>; security?: unknown }>>(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        const declares = JSON.stringify(operation.security) === JSON.stringify([{ bearerAuth: [] }]);
+        if (declares && !("401" in operation.responses)) bearerWithout401.push(route);
+        if (!declares && "401" in operation.responses) unauthed401.push(route);
+      }
+    }
+    expect(bearerWithout401).toEqual([]);
+    expect(unauthed401.sort()).toEqual(["POST /v1/auth/login", "POST /v1/auth/login/mfa", "POST /v1/auth/refresh"]);
+  });
+
   it("serves a docs page", async () => {
     const response = await api("/docs");
     expect(response.status).toBe(200);

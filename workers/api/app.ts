@@ -59,17 +59,19 @@ export function createApp() {
   const app = createRouter();
   app.use(requestId, requestLog, corsFromEnv, limitBody, withDatabase);
 
-  app.route("/", systemRoutes);
-  app.route("/v1/auth", authRoutes);
-  app.route("/v1/me", meRoutes);
-  app.route("/v1/admin", adminRoutes);
-  app.route("/dev", devRoutes);
-  app.route("/v1/realtime", realtimeRoutes);
-  app.route("/v1/chats", chatRoutes);
-  app.route("/v1/calls", callRoutes);
+  // Chained, so the type of `routes` carries every route for hc<AppType>().
+  const routes = app
+    .route("/", systemRoutes)
+    .route("/v1/auth", authRoutes)
+    .route("/v1/me", meRoutes)
+    .route("/v1/admin", adminRoutes)
+    .route("/dev", devRoutes)
+    .route("/v1/realtime", realtimeRoutes)
+    .route("/v1/chats", chatRoutes)
+    .route("/v1/calls", callRoutes);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-  app.doc31("/openapi.json", (c) => ({
+  routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  routes.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
     info: {
       title: "Edge platform API",
@@ -78,13 +80,14 @@ export function createApp() {
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edge platform API" }));
+  routes.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edge platform API" }));
 
-  app.notFound(() => {
+  routes.notFound(() => {
     throw new ApiError(404, "not_found", "No such route");
   });
-  app.onError(renderError);
-  return app;
+  routes.onError(renderError);
+  return routes;
 }
 
-export type App = ReturnType<typeof createApp>;
+/** Every route of the API, for the typed client: `hc<AppType>(baseUrl)` from `hono/client`. */
+export type AppType = ReturnType<typeof createApp>;

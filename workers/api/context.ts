@@ -1,6 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Principal } from "../../shared/identity/sessions/principal";
-import type { UserRow } from "../../shared/identity/account/users";
 import type { Database } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
 import { ApiError, type FieldProblem } from "../../shared/http/errors";
@@ -10,9 +8,6 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     db: Database;
-    principal: Principal;
-    /** The authenticated user as read with the session check (no second query needed). */
-    currentUser: UserRow;
     /** Set by the auth middleware so the request log can name the user. */
     userId?: string;
   };

@@ -1,12 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { changeRole, disableUser, enableUser, endUserSessions, listUsers, viewUser } from "../../../shared/identity/admin/users";
 import { createInvite, listInvites, revokeInvite } from "../../../shared/identity/admin/invites";
 import { listAuditEvents } from "../../../shared/identity/audit/events";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
-import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { createRouter } from "../context";
-import { requireAuth, requireRole } from "../middleware/auth";
+import { adminRoute } from "../middleware/auth";
 import { UserSchema } from "./auth";
 import { AuditEventPage } from "./me";
 
@@ -62,17 +62,13 @@ const InviteCodeParam = z.object({ code: z.string().min(1).max(128).openapi({ pa
 
 const adminProblems = (...more: number[]) => problemResponses(401, 403, ...more);
 
-const router = createRouter();
-router.use(requireAuth, requireRole("admin"));
-
-export const adminRoutes = router
+export const adminRoutes = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       method: "get",
       path: "/users",
       tags,
       summary: "List and search users",
-      security: bearerSecurity,
       request: { query: UserListQuery },
       responses: { 200: jsonResponse(z.object({ items: z.array(UserListItem), nextCursor: z.string().nullable() }), "Users, newest first"), ...adminProblems(400) },
     }),
@@ -83,25 +79,23 @@ export const adminRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "get",
       path: "/users/{id}",
       tags,
       summary: "One user with account state",
-      security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404) },
     }),
     async (c) => c.json({ user: await viewUser(c.env, c.req.valid("param").id) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "put",
       path: "/users/{id}/role",
       tags,
       summary: "Change a user's role",
       description: "Recorded as a `role.changed` audit event. Demoting the last active admin is `409 last_admin`.",
-      security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(z.object({ role: Role }).openapi("ChangeRoleRequest")) },
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404, 409, 415) },
     }),
@@ -111,13 +105,12 @@ export const adminRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "post",
       path: "/users/{id}/disable",
       tags,
       summary: "Disable an account",
       description: "Every session ends at once (realtime sockets close) and login answers `403 account_disabled` until enabled.",
-      security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(z.object({ reason: z.string().trim().max(500).optional() }).openapi("DisableUserRequest")) },
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404, 409, 415) },
     }),
@@ -127,37 +120,34 @@ export const adminRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "post",
       path: "/users/{id}/enable",
       tags,
       summary: "Enable a disabled account (also lifts a lockout)",
-      security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404) },
     }),
     async (c) => c.json({ user: await enableUser(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "delete",
       path: "/users/{id}/sessions",
       tags,
       summary: "End every session of a user",
-      security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: jsonResponse(z.object({ ended: z.number().int() }), "How many sessions ended"), ...adminProblems(400, 404) },
     }),
     async (c) => c.json({ ended: await endUserSessions(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "get",
       path: "/audit-events",
       tags,
       summary: "Audit events of every user",
       description: "Newest first; filter by `userId` and/or `type` (e.g. `login.failed`).",
-      security: bearerSecurity,
       request: { query: AuditQuery },
       responses: { 200: jsonResponse(AuditEventPage, "Audit events"), ...adminProblems(400) },
     }),
@@ -167,36 +157,33 @@ export const adminRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "post",
       path: "/invites",
       tags,
       summary: "Create an invite code (for REGISTRATION_MODE=invite)",
-      security: bearerSecurity,
       request: { body: jsonBody(CreateInviteBody) },
       responses: { 201: jsonResponse(InviteSchema, "The invite"), ...adminProblems(400, 415) },
     }),
     async (c) => c.json(await createInvite(c.env, c.get("principal"), c.req.valid("json"), clientInfo(c.req.raw)), 201),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "get",
       path: "/invites",
       tags,
       summary: "List invite codes",
-      security: bearerSecurity,
       request: { query: PageQuery },
       responses: { 200: jsonResponse(z.object({ items: z.array(InviteSchema), nextCursor: z.string().nullable() }), "Invites, newest first"), ...adminProblems(400) },
     }),
     async (c) => c.json(await listInvites(c.env.DB, c.req.valid("query")), 200),
   )
   .openapi(
-    createRoute({
+    adminRoute({
       method: "delete",
       path: "/invites/{code}",
       tags,
       summary: "Revoke an invite code",
-      security: bearerSecurity,
       request: { params: InviteCodeParam },
       responses: { 204: { description: "Revoked" }, ...adminProblems(400, 404, 409) },
     }),

@@ -14,9 +14,9 @@ import { closeSessionSockets } from "../../../shared/identity/sessions/session-s
 import { disableTotp, enableTotp, setupTotp } from "../../../shared/identity/mfa/totp";
 import { findUserById } from "../../../shared/identity/account/users";
 import { assertVerifiedEmailFor } from "../../../shared/identity/account/verified-email-policy";
-import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
+import { authedRoute } from "../middleware/auth";
 
 export const Email = z.string().trim().max(254).email().openapi({ example: "ada@example.com" });
 export const DisplayName = z.string().trim().min(1).max(80).openapi({ example: "Ada Lovelace" });
@@ -148,13 +148,11 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/logout",
       tags,
       summary: "End the current session",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       responses: { 204: { description: "Session ended; its tokens stop working at once" }, ...problemResponses(401) },
     }),
     async (c) => {
@@ -166,13 +164,11 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/logout-all",
       tags,
       summary: "End every session of the user",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       responses: { 204: { description: "All sessions ended" }, ...problemResponses(401) },
     }),
     async (c) => {
@@ -184,13 +180,11 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/sessions",
       tags,
       summary: "List the user's active sessions",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       responses: { 200: jsonResponse(z.object({ items: z.array(SessionSchema) }), "Active sessions"), ...problemResponses(401) },
     }),
     async (c) => {
@@ -212,13 +206,11 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/sessions/{id}",
       tags,
       summary: "End one of the user's sessions",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam },
       responses: { 204: { description: "Session ended" }, ...problemResponses(400, 401, 404) },
     }),
@@ -249,14 +241,12 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/email/verification",
       tags,
       summary: "Send an e-mail verification link",
       description: "Mails a link with `token=<token>` valid 24 hours; earlier links stop working. Rate limited per user.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       responses: { 202: { description: "Verification e-mail queued" }, ...problemResponses(401, 409, 429) },
     }),
     async (c) => {
@@ -311,14 +301,12 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/password/change",
       tags,
       summary: "Change the password",
       description: "Needs the current password (a wrong one is `403 invalid_password`, rate limited). The user's other sessions end.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { body: jsonBody(ChangePasswordBody) },
       responses: { 204: { description: "Password changed; other sessions ended" }, ...problemResponses(400, 401, 403, 415, 429) },
     }),
@@ -330,15 +318,13 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/2fa/totp/setup",
       tags,
       summary: "Start TOTP setup",
       description:
         "Returns a new secret, its `otpauth://` URL and the URL as an SVG QR code. 2FA is not on until /2fa/totp/enable receives a valid code. Calling setup again replaces a secret not yet enabled.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       responses: { 200: jsonResponse(TotpSetupSchema, "Secret to add to an authenticator app"), ...problemResponses(401, 403, 409) },
     }),
     async (c) => {
@@ -350,14 +336,12 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/2fa/totp/enable",
       tags,
       summary: "Turn TOTP on with a first code",
       description: "Returns 10 single-use backup codes, shown only this once (stored hashed). Wrong codes count toward a per-user limit.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { body: jsonBody(CodeBody) },
       responses: { 200: jsonResponse(z.object({ backupCodes: z.array(z.string()) }), "2FA on"), ...problemResponses(400, 401, 409, 415, 429) },
     }),
@@ -367,14 +351,12 @@ export const authRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/2fa/totp/disable",
       tags,
       summary: "Turn TOTP off",
       description: "Needs the password; the secret and backup codes are deleted.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { body: jsonBody(PasswordBody) },
       responses: { 204: { description: "2FA off" }, ...problemResponses(400, 401, 403, 409, 415, 429) },
     }),

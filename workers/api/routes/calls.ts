@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import "../../../shared/calls/account-data";
 import { CALL_STATUSES, CALL_TYPES } from "../../../shared/calls/call";
@@ -13,11 +13,11 @@ import {
   signallingSession,
 } from "../../../shared/calls/calls";
 import { iceServersFor } from "../../../shared/calls/ice-servers";
-import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
 import { createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
+import { authedRoute, upgradeRoute } from "../middleware/auth";
 import { TicketQuery } from "./realtime";
 
 const tags = ["calls"];
@@ -63,14 +63,12 @@ const MissedQuery = z.object({
 const MissedCount = z.object({ count: z.number().int(), since: z.string().nullable() }).openapi("MissedCallCount");
 
 function commandRoute(command: "accept" | "reject" | "end", summary: string, description: string) {
-  return createRoute({
+  return authedRoute({
     method: "post",
     path: `/{id}/${command}`,
     tags,
     summary,
     description,
-    security: bearerSecurity,
-    middleware: [requireAuth] as const,
     request: { params: IdParam },
     responses: { 200: jsonResponse(CallSchema, "The call after the change"), ...problemResponses(400, 401, 403, 404, 409) },
   });
@@ -78,15 +76,13 @@ function commandRoute(command: "accept" | "reject" | "end", summary: string, des
 
 export const callRoutes = createRouter()
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/ice-servers",
       tags,
       summary: "STUN and TURN servers with short-lived TURN credentials",
       description:
         "TURN comes from Cloudflare's TURN service (CLOUDFLARE_TURN_KEY_ID + CLOUDFLARE_TURN_API_TOKEN) or coturn's shared-secret scheme (TURN_URLS + TURN_SECRET); with neither, STUN only.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       responses: { 200: jsonResponse(IceServersSchema, "ICE servers for RTCPeerConnection"), ...problemResponses(401, 503) },
     }),
     async (c) => {
@@ -95,28 +91,24 @@ export const callRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/",
       tags,
       summary: "Call a user",
       description:
         "Rings every connected device of the callee (`call.incoming` on their realtime hub). A callee already in a ringing or answered call: `409 busy` (the attempt is kept in both histories as `busy`). A caller already in a call: `409 already_in_call`.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { body: jsonBody(PlaceCallBody) },
       responses: { 201: jsonResponse(CallSchema, "Ringing"), ...problemResponses(400, 401, 404, 409, 415) },
     }),
     async (c) => c.json(await placeCall(c.env, c.get("principal").userId, c.req.valid("json")), 201),
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/history",
       tags,
       summary: "The user's calls, newest first",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { query: PageQuery },
       responses: { 200: jsonResponse(CallPage, "A page of calls"), ...problemResponses(400, 401) },
     }),
@@ -126,53 +118,45 @@ export const callRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/active",
       tags,
       summary: "The user's calls that are ringing or answered",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       responses: { 200: jsonResponse(CallList, "Active calls"), ...problemResponses(401) },
     }),
     async (c) => c.json(await activeCalls(c.env, c.get("principal").userId), 200),
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/missed-count",
       tags,
       summary: "How many calls to the user went unanswered",
       description: "Counts calls to the user that ended `missed` or `busy`, not deleted from their history, optionally only after `since`.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { query: MissedQuery },
       responses: { 200: jsonResponse(MissedCount, "The count"), ...problemResponses(400, 401) },
     }),
     async (c) => c.json(await missedCallCount(c.env, c.get("principal").userId, c.req.valid("query").since), 200),
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/{id}",
       tags,
       summary: "One call (participants only)",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam },
       responses: { 200: jsonResponse(CallSchema, "The call"), ...problemResponses(400, 401, 404) },
     }),
     async (c) => c.json(await getCall(c.env, c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/{id}",
       tags,
       summary: "Delete a finished call from your own history",
       description: "The other participant keeps it. Active calls cannot be deleted (`409 call_active`).",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam },
       responses: { 204: { description: "Deleted from your history" }, ...problemResponses(400, 401, 404, 409) },
     }),
@@ -194,14 +178,13 @@ export const callRoutes = createRouter()
     async (c) => c.json(await commandCall(c.env, c.req.valid("param").id, c.get("principal").userId, "end"), 200),
   )
   .openapi(
-    createRoute({
+    upgradeRoute({
       method: "get",
       path: "/{id}/ws",
       tags,
       summary: "Signalling socket of a call (participants only, WebSocket)",
       description:
         "Upgrade with `Authorization: Bearer` or `?ticket=`. Send `sdp.offer`, `sdp.answer`, `ice.candidate`, `hangup`, `ping`; the other participant receives them with `from`, frames for a participant not yet connected are held and delivered on connect. The server pushes `call.state` on every change. One socket per participant: a second device replaces the first (close code 4000).",
-      security: bearerSecurity,
       request: { params: IdParam, query: TicketQuery },
       responses: { 101: { description: "Switching protocols" }, ...problemResponses(400, 401, 404, 409, 426) },
     }),

@@ -1,14 +1,14 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import "../../../shared/chat/account-hooks";
 import { addMembers, createDirectChat, createGroupChat, deleteChat, getChat, listChats, removeMember, requireMembership } from "../../../shared/chat/chats";
 import { AttachmentIds, ChatSchema, ClientId, Emoji, MessageSchema, MessageText } from "../../../shared/chat/model";
 import { chatRoom, unwrapRoomResult } from "../../../shared/chat/room-client";
-import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { decodeCursor, encodeCursor, PageQuery } from "../../../shared/http/pagination";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
 import { createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
+import { authedRoute, upgradeRoute } from "../middleware/auth";
 import { TicketQuery } from "./realtime";
 
 const tags = ["chat"];
@@ -41,30 +41,24 @@ const MessageParams = IdParam.extend({ messageId: z.string().min(1).max(64).open
 const EditBody = z.object({ text: MessageText }).openapi("EditMessageRequest");
 const ReactionBody = z.object({ emoji: Emoji, remove: z.boolean().optional() }).openapi("ReactionRequest");
 
-const router = createRouter();
-
-export const chatRoutes = router
+export const chatRoutes = createRouter()
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/",
       tags,
       summary: "The caller's chats, most recently active first, with unread counts",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { query: PageQuery },
       responses: { 200: jsonResponse(ChatPage, "A page of chats"), ...problemResponses(400, 401) },
     }),
     async (c) => c.json(await listChats(c.env, c.get("principal").userId, c.req.valid("query")), 200),
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/",
       tags,
       summary: "Open a direct chat (idempotent per pair) or create a group",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { body: jsonBody(CreateChatBody) },
       responses: {
         200: jsonResponse(ChatSchema, "The direct chat with this user already existed"),
@@ -83,26 +77,22 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/{id}",
       tags,
       summary: "One chat (members only)",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam },
       responses: { 200: jsonResponse(ChatSchema, "The chat"), ...problemResponses(400, 401, 404) },
     }),
     async (c) => c.json(await getChat(c.env, c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/{id}",
       tags,
       summary: "Delete a chat (a group by its owner, a direct chat by either side; never the general chat)",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam },
       responses: { 204: { description: "Deleted" }, ...problemResponses(400, 401, 403, 404) },
     }),
@@ -112,26 +102,22 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/{id}/members",
       tags,
       summary: "Add members to a group (owner only)",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam, body: jsonBody(MembersBody) },
       responses: { 200: jsonResponse(ChatSchema, "The chat with its new members"), ...problemResponses(400, 401, 403, 404, 409, 415) },
     }),
     async (c) => c.json(await addMembers(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").userIds), 200),
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/{id}/members/{userId}",
       tags,
       summary: "Remove a member from a group (owner), or leave it (yourself)",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: MemberParams },
       responses: { 204: { description: "Removed" }, ...problemResponses(400, 401, 403, 404) },
     }),
@@ -142,13 +128,11 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/{id}/messages",
       tags,
       summary: "Message history: newest first (`before`, `q`) or oldest first after a seq (`after`, catch-up)",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam, query: MessagesQuery },
       responses: { 200: jsonResponse(MessagePage, "A page of messages"), ...problemResponses(400, 401, 404) },
     }),
@@ -166,13 +150,11 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/{id}/messages",
       tags,
       summary: "Send a message; the same clientId again returns the first message",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam, body: jsonBody(PostMessageBody) },
       responses: {
         200: jsonResponse(MessageSchema, "Already sent with this clientId: the stored message"),
@@ -189,13 +171,11 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "patch",
       path: "/{id}/messages/{messageId}",
       tags,
       summary: "Edit your message",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: MessageParams, body: jsonBody(EditBody) },
       responses: { 200: jsonResponse(MessageSchema, "The edited message"), ...problemResponses(400, 401, 403, 404, 409, 415) },
     }),
@@ -208,13 +188,11 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/{id}/messages/{messageId}",
       tags,
       summary: "Delete a message (soft: the sender, or a moderator)",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: MessageParams },
       responses: { 200: jsonResponse(MessageSchema, "The deleted message"), ...problemResponses(400, 401, 403, 404) },
     }),
@@ -227,13 +205,11 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/{id}/messages/{messageId}/reactions",
       tags,
       summary: "Add (or with remove: true, take back) your reaction; one per user per emoji",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: MessageParams, body: jsonBody(ReactionBody) },
       responses: { 200: jsonResponse(MessageSchema, "The message with its reactions"), ...problemResponses(400, 401, 404, 409, 415) },
     }),
@@ -247,13 +223,11 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/{id}/read",
       tags,
       summary: "Mark messages up to seq as read",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam, body: jsonBody(ReadBody) },
       responses: { 204: { description: "Read position stored" }, ...problemResponses(400, 401, 404, 415) },
     }),
@@ -266,14 +240,13 @@ export const chatRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    upgradeRoute({
       method: "get",
       path: "/{id}/ws",
       tags,
       summary: "The chat's live socket (WebSocket upgrade, members only)",
       description:
         "Upgrade with `Authorization: Bearer` or `?ticket=`. Client frames: `message.send`, `typing`, `read`, `message.edit`, `message.delete`, `reaction`, `ping`. Server frames: `hello`, `message.ack`, `message.new`, `message.updated`, `typing`, `read`, `pong`, `error`.",
-      security: bearerSecurity,
       request: { params: IdParam, query: TicketQuery },
       responses: { 101: { description: "Switching protocols" }, ...problemResponses(400, 401, 404, 426) },
     }),

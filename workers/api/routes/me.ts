@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { toPublicUser, updateProfile } from "../../../shared/identity/account/users";
 import { deleteAccount } from "../../../shared/identity/account/account-deletion";
 import { listAuditEvents } from "../../../shared/identity/audit/events";
@@ -9,9 +9,9 @@ import { assertVerifiedEmailFor } from "../../../shared/identity/account/verifie
 import { PageQuery } from "../../../shared/http/pagination";
 import { enforceRateLimit } from "../../../shared/rate-limits";
 import { clock } from "../../../shared/clock";
-import { bearerSecurity, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
+import { authedRoute } from "../middleware/auth";
 import { DisplayName, UserSchema } from "./auth";
 
 const ProfilePatch = z
@@ -69,28 +69,23 @@ const AccountExportSchema = z
 
 const DeleteAccountBody = z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4) }).openapi("DeleteAccountRequest");
 
-const router = createRouter();
-router.use(requireAuth);
-
-export const meRoutes = router
+export const meRoutes = createRouter()
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/",
       tags: ["identity"],
       summary: "The current user",
-      security: bearerSecurity,
       responses: { 200: jsonResponse(UserEnvelope, "The user"), ...problemResponses(401) },
     }),
     (c) => c.json({ user: toPublicUser(c.get("currentUser")) }, 200),
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "patch",
       path: "/",
       tags: ["identity"],
       summary: "Change the current user's profile",
-      security: bearerSecurity,
       request: { body: jsonBody(ProfilePatch) },
       responses: { 200: jsonResponse(UserEnvelope, "The updated user"), ...problemResponses(400, 401, 415) },
     }),
@@ -100,13 +95,12 @@ export const meRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/security-events",
       tags: ["identity"],
       summary: "The user's own security events (login history)",
       description: "Logins (successful and failed, with the reason), logouts, password and 2FA changes, lockouts, role changes; newest first.",
-      security: bearerSecurity,
       request: { query: PageQuery },
       responses: { 200: jsonResponse(AuditEventPage, "Security events"), ...problemResponses(400, 401) },
     }),
@@ -116,14 +110,13 @@ export const meRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/export",
       tags: ["identity"],
       summary: "Download all of the user's data (GDPR export)",
       description:
         "Profile, sessions, security events, known devices, 2FA state, invites created, and one section per module under `modules` (chat, calls, ...). Secrets and hashes are never included.",
-      security: bearerSecurity,
       responses: { 200: jsonResponse(AccountExportSchema, "The export"), ...problemResponses(401, 403, 429) },
     }),
     async (c) => {
@@ -136,14 +129,13 @@ export const meRoutes = router
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/",
       tags: ["identity"],
       summary: "Delete the account and its data",
       description:
         "Needs the password (a wrong one is `403 invalid_password`, rate limited). Deletes the user, sessions, 2FA, devices and audit trail, and runs every module's deletion hook. The last active admin cannot delete itself (`409 last_admin`).",
-      security: bearerSecurity,
       request: { body: jsonBody(DeleteAccountBody) },
       responses: { 204: { description: "Account deleted" }, ...problemResponses(400, 401, 403, 409, 415, 429) },
     }),

@@ -1,10 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import { issueRealtimeTicket } from "../../../shared/identity/tokens/realtime-tickets";
-import { bearerSecurity, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
 import { createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
+import { authedRoute, upgradeRoute } from "../middleware/auth";
 
 const tags = ["realtime"];
 
@@ -18,27 +18,24 @@ export const TicketQuery = z.object({
 
 export const realtimeRoutes = createRouter()
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/tickets",
       tags,
       summary: "A single-use ticket for a WebSocket upgrade",
       description: "Browsers cannot set headers on a WebSocket: pass `?ticket=` instead. Valid 60 s, once, bound to the user and session.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       responses: { 201: jsonResponse(TicketSchema, "Ticket issued"), ...problemResponses(401) },
     }),
     async (c) => c.json(await issueRealtimeTicket(c.env, c.get("principal")), 201),
   )
   .openapi(
-    createRoute({
+    upgradeRoute({
       method: "get",
       path: "/",
       tags,
       summary: "Connect a device to the user's realtime hub (WebSocket)",
       description:
         "Upgrade with `Authorization: Bearer` or `?ticket=`. The server pushes `call.incoming`, `call.state`, `chat.updated` and `asset.updated`; the client may send `{type:\"ping\"}`.",
-      security: bearerSecurity,
       request: { query: TicketQuery },
       responses: { 101: { description: "Switching protocols" }, ...problemResponses(401, 426) },
     }),
