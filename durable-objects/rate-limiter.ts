@@ -1,35 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
-import { slidingWindow } from "../shared/rate-limits";
-
-/** A run of consecutive failures (account lockout): when it started locking and until when. */
-export interface FailureStreak {
-  failures: number;
-  lastFailureAt: number;
-  lockedUntil: number;
-}
-
-export interface StreakPolicy {
-  /** Failures before the first lock. */
-  threshold: number;
-  baseLockMs: number;
-  maxLockMs: number;
-  /** A streak is forgotten this long after its last failure. */
-  resetAfterMs: number;
-}
-
-export function streakLockMs(failures: number, policy: StreakPolicy): number {
-  if (failures < policy.threshold) return 0;
-  return Math.min(policy.maxLockMs, policy.baseLockMs * 2 ** Math.min(failures - policy.threshold, 20));
-}
-
-export interface RateLimitDecision {
-  allowed: boolean;
-  remaining: number;
-  /** Seconds until the next hit would be allowed (0 when allowed). */
-  retryAfterSeconds: number;
-}
+import { type FailureStreak, type RateLimitDecision, slidingWindow, type StreakPolicy, streakLockMs } from "../shared/rate-limits";
 
 /**
  * One per limited key (an e-mail, an IP, a user in a room): a sliding-window log of hit times.

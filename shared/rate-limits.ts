@@ -1,10 +1,37 @@
-import type { RateLimitDecision } from "../durable-objects/rate-limiter";
 import type { Env } from "./env";
 import { ApiError } from "./http/errors";
 
 export interface RateLimit {
   limit: number;
   windowSeconds: number;
+}
+
+/** A run of consecutive failures (account lockout): when it started locking and until when. */
+export interface FailureStreak {
+  failures: number;
+  lastFailureAt: number;
+  lockedUntil: number;
+}
+
+export interface StreakPolicy {
+  /** Failures before the first lock. */
+  threshold: number;
+  baseLockMs: number;
+  maxLockMs: number;
+  /** A streak is forgotten this long after its last failure. */
+  resetAfterMs: number;
+}
+
+export function streakLockMs(failures: number, policy: StreakPolicy): number {
+  if (failures < policy.threshold) return 0;
+  return Math.min(policy.maxLockMs, policy.baseLockMs * 2 ** Math.min(failures - policy.threshold, 20));
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  remaining: number;
+  /** Seconds until the next hit would be allowed (0 when allowed). */
+  retryAfterSeconds: number;
 }
 
 /** Parses a "count/seconds" var such as "10/900". */

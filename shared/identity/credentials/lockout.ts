@@ -1,8 +1,7 @@
-import { type StreakPolicy, streakLockMs } from "../../../durable-objects/rate-limiter";
 import { clock } from "../../clock";
 import type { Env } from "../../env";
 import type { ApiError } from "../../http/errors";
-import { rateLimited, rateLimiter } from "../../rate-limits";
+import { rateLimited, rateLimiter, type StreakPolicy, streakLockMs } from "../../rate-limits";
 import { auditEventStatement } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { normalizeEmail } from "../account/users";
