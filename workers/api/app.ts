@@ -8,7 +8,10 @@ import { type AppEnv, createRouter } from "./context";
 import { renderError } from "./middleware/errors";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
-import { authRoutes } from "./routes/auth";
+import { auth2faRoutes } from "./routes/auth-2fa";
+import { authEmailRoutes } from "./routes/auth-email";
+import { authPasswordRoutes } from "./routes/auth-password";
+import { authSessionRoutes } from "./routes/auth-sessions";
 import { chatRoutes } from "./routes/chats";
 import { callRoutes } from "./routes/calls";
 import { adminRoutes } from "./routes/admin";
@@ -62,7 +65,10 @@ export function createApp() {
   // Chained, so the type of `routes` carries every route for hc<AppType>().
   const routes = app
     .route("/", systemRoutes)
-    .route("/v1/auth", authRoutes)
+    .route("/v1/auth", authSessionRoutes)
+    .route("/v1/auth", auth2faRoutes)
+    .route("/v1/auth", authEmailRoutes)
+    .route("/v1/auth", authPasswordRoutes)
     .route("/v1/me", meRoutes)
     .route("/v1/admin", adminRoutes)
     .route("/dev", devRoutes)

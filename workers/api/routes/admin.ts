@@ -7,7 +7,7 @@ import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shar
 import { PageQuery } from "../../../shared/http/pagination";
 import { createRouter } from "../context";
 import { adminRoute } from "../middleware/auth";
-import { UserSchema } from "./auth";
+import { UserSchema } from "./identity-schemas";
 import { AuditEventPage } from "./me";
 
 const tags = ["admin"];

@@ -12,7 +12,7 @@ import { clock } from "../../../shared/clock";
 import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
-import { DisplayName, UserSchema } from "./auth";
+import { DisplayName, UserSchema } from "./identity-schemas";
 
 const ProfilePatch = z
   .object({
