@@ -2,6 +2,7 @@ import type { Env, JobMessage } from "../shared/env";
 import { createApp } from "./api/app";
 import { handleJobBatch } from "./jobs/queue";
 import { runScheduled } from "./jobs/scheduled";
+import { cronTasks, jobHandlers } from "./modules";
 
 export { CallSession } from "../durable-objects/call-session";
 export { ChatRoom } from "../durable-objects/chat-room";
@@ -12,6 +13,6 @@ const app = createApp();
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  queue: (batch, env, ctx) => handleJobBatch(batch, env, ctx),
-  scheduled: (controller, env, ctx) => runScheduled(controller, env, ctx),
+  queue: (batch, env, _ctx) => handleJobBatch(batch, env, jobHandlers),
+  scheduled: (controller, env, _ctx) => runScheduled(controller, env, cronTasks),
 } satisfies ExportedHandler<Env, JobMessage>;

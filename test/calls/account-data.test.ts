@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { accountDeletionHooks, dataExporters } from "../../shared/auth/account-registries";
-import "../../shared/calls/account-data";
+import { callsAccount } from "../../shared/calls/account";
+import { accountModules } from "../../workers/modules";
 import { api, json } from "../helpers";
 import { callCommand, getCall, placeCall, twoUsers } from "./fixtures";
 
@@ -12,7 +12,7 @@ describe("calls in data export and account deletion", () => {
     await callCommand(me, first.id, "end");
     await api(`/v1/calls/${first.id}`, { method: "DELETE", token: me.accessToken });
     const second = await placeCall(friend, me);
-    const exported = (await dataExporters.calls!(env, me.id)) as { id: string; deletedFromHistory: boolean }[];
+    const exported = (await callsAccount.exportData!(env, me.id)) as { id: string; deletedFromHistory: boolean }[];
     expect(exported.map((c) => [c.id, c.deletedFromHistory])).toEqual([
       [first.id, true],
       [second.id, false],
@@ -24,7 +24,7 @@ describe("calls in data export and account deletion", () => {
     const finished = await placeCall(leaving, staying);
     await callCommand(staying, finished.id, "reject");
     const live = await placeCall(staying, leaving);
-    const steps = await Promise.all(accountDeletionHooks.map((hook) => hook(env, leaving.id, Date.now())));
+    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(env, leaving.id, Date.now())] : [])));
     await env.DB.batch(steps.flatMap((step) => step.statements));
     expect((await getCall(staying, live.id)).status).toBe("missed");
     const history = await json(await api("/v1/calls/history", { token: staying.accessToken }));

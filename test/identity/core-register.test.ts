@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { register } from "../../shared/identity/account/registration";
+import { accountModules } from "../../workers/modules";
 import { passwordProblem } from "../../shared/identity/credentials/passwords";
 import { api, expectProblem, json, registerUser, unique, uniqueIp } from "../helpers";
 
@@ -59,9 +60,9 @@ describe("POST /v1/auth/register", () => {
     const limited = { ...env, RATE_LIMIT_REGISTER_PER_IP: "2/300" };
     const ip = uniqueIp();
     for (let i = 0; i < 2; i++) {
-      await register(limited, { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" }, { ip, userAgent: null });
+      await register(limited, { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" }, { ip, userAgent: null }, accountModules);
     }
-    const error = await register(limited, { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" }, { ip, userAgent: null }).catch((e) => e);
+    const error = await register(limited, { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" }, { ip, userAgent: null }, accountModules).catch((e) => e);
     expect(error.status).toBe(429);
     expect(error.code).toBe("rate_limited");
     expect(Number(error.headers["retry-after"])).toBeGreaterThan(0);
@@ -73,7 +74,7 @@ describe("invite-only registration", () => {
   const input = () => ({ email: `inv-${unique()}@example.com`, password: "invited and strong", displayName: "Invited" });
 
   it("refuses a registration without an invite code", async () => {
-    const error = await register(inviteEnv, input(), client()).catch((e) => e);
+    const error = await register(inviteEnv, input(), client(), accountModules).catch((e) => e);
     expect(error.status).toBe(400);
     expect(error.code).toBe("invite_required");
   });
@@ -81,9 +82,9 @@ describe("invite-only registration", () => {
   it("accepts a valid code up to its max uses, then refuses it", async () => {
     const code = `invite-${unique()}`;
     await env.DB.prepare("INSERT INTO invite_codes (code, max_uses, uses, created_at) VALUES (?, 1, 0, ?)").bind(code, Date.now()).run();
-    const result = await register(inviteEnv, { ...input(), inviteCode: code }, client());
+    const result = await register(inviteEnv, { ...input(), inviteCode: code }, client(), accountModules);
     expect(result.user.email).toContain("inv-");
-    const error = await register(inviteEnv, { ...input(), inviteCode: code }, client()).catch((e) => e);
+    const error = await register(inviteEnv, { ...input(), inviteCode: code }, client(), accountModules).catch((e) => e);
     expect(error.status).toBe(403);
     expect(error.code).toBe("invalid_invite");
   });
@@ -96,7 +97,7 @@ describe("invite-only registration", () => {
       env.DB.prepare("INSERT INTO invite_codes (code, max_uses, uses, revoked_at, created_at) VALUES (?, 5, 0, ?, ?)").bind(revoked, Date.now(), Date.now()),
     ]);
     for (const inviteCode of [expired, revoked, "never-issued"]) {
-      const error = await register(inviteEnv, { ...input(), inviteCode }, client()).catch((e) => e);
+      const error = await register(inviteEnv, { ...input(), inviteCode }, client(), accountModules).catch((e) => e);
       expect(error.code).toBe("invalid_invite");
     }
   });
@@ -105,8 +106,8 @@ describe("invite-only registration", () => {
     const code = `giveback-${unique()}`;
     await env.DB.prepare("INSERT INTO invite_codes (code, max_uses, uses, created_at) VALUES (?, 2, 0, ?)").bind(code, Date.now()).run();
     const first = input();
-    await register(inviteEnv, { ...first, inviteCode: code }, client());
-    await register(inviteEnv, { ...first, inviteCode: code }, client()).catch(() => undefined);
+    await register(inviteEnv, { ...first, inviteCode: code }, client(), accountModules);
+    await register(inviteEnv, { ...first, inviteCode: code }, client(), accountModules).catch(() => undefined);
     const row = await env.DB.prepare("SELECT uses FROM invite_codes WHERE code = ?").bind(code).first<{ uses: number }>();
     expect(row?.uses).toBe(1);
   });

@@ -1,13 +1,14 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { dataExporters } from "../../shared/auth/account-registries";
+import { exportAccount } from "../../shared/identity/account/data-export";
 import { register } from "../../shared/identity/account/registration";
 import { lockoutDelayMs } from "../../shared/identity/credentials/lockout";
 import { assertVerifiedEmailFor } from "../../shared/identity/account/verified-email-policy";
 import { clock } from "../../shared/clock";
 import type { JobMessage } from "../../shared/env";
 import worker from "../../workers/index";
+import { accountModules } from "../../workers/modules";
 import { api, expectProblem, json, login, registerUser, unique, uniqueIp } from "../helpers";
 import { mailbox, waitForMail } from "./lifecycle-fixtures";
 
@@ -69,25 +70,22 @@ describe("GET /v1/me/security-events", () => {
 
 describe("GET /v1/me/export", () => {
   it("contains the profile, sessions, security events and every registered module section, and no secrets", async () => {
-    dataExporters["lifecycle-test"] = async (_env, userId) => ({ exportedFor: userId });
-    try {
-      const user = await registerUser();
-      const response = await api("/v1/me/export", { token: user.accessToken });
-      expect(response.status).toBe(200);
-      expect(response.headers.get("content-disposition")).toContain("attachment");
-      const data = await json(response);
-      expect(data.user).toMatchObject({ id: user.id, email: user.email });
-      expect(data.sessions).toHaveLength(1);
-      expect(data.securityEvents.map((e: { type: string }) => e.type)).toContain("user.registered");
-      expect(data.twoFactor).toEqual({ totpEnabled: false, backupCodesRemaining: 0 });
-      expect(data.modules["lifecycle-test"]).toEqual({ exportedFor: user.id });
-      const text = JSON.stringify(data);
-      expect(text).not.toContain("argon2");
-      expect(text).not.toContain(user.refreshToken);
-      expect(text).not.toContain(user.password);
-    } finally {
-      delete dataExporters["lifecycle-test"];
-    }
+    const user = await registerUser();
+    const response = await api("/v1/me/export", { token: user.accessToken });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toContain("attachment");
+    const data = await json(response);
+    expect(data.user).toMatchObject({ id: user.id, email: user.email });
+    expect(data.sessions).toHaveLength(1);
+    expect(data.securityEvents.map((e: { type: string }) => e.type)).toContain("user.registered");
+    expect(data.twoFactor).toEqual({ totpEnabled: false, backupCodesRemaining: 0 });
+    expect(Object.keys(data.modules)).toEqual(accountModules.filter((module) => module.exportData).map((module) => module.name));
+    const withTestModule = [...accountModules, { name: "lifecycle-test", exportData: async (_env: unknown, userId: string) => ({ exportedFor: userId }) }];
+    expect((await exportAccount(env, user.id, withTestModule)).modules["lifecycle-test"]).toEqual({ exportedFor: user.id });
+    const text = JSON.stringify(data);
+    expect(text).not.toContain("argon2");
+    expect(text).not.toContain(user.refreshToken);
+    expect(text).not.toContain(user.password);
   });
 
   it("401 without a token", async () => {
@@ -227,9 +225,9 @@ describe("BOOTSTRAP_ADMIN_EMAIL", () => {
     const email = `boss-${unique()}@example.com`;
     const withBootstrap = { ...env, BOOTSTRAP_ADMIN_EMAIL: email.toUpperCase() };
     const client = { ip: uniqueIp(), userAgent: "vitest" };
-    const admin = await register(withBootstrap, { email, password: `boss password ${unique()}`, displayName: "Boss" }, client);
+    const admin = await register(withBootstrap, { email, password: `boss password ${unique()}`, displayName: "Boss" }, client, accountModules);
     expect(admin.user.role).toBe("admin");
-    const other = await register(withBootstrap, { email: `other-${unique()}@example.com`, password: `other password ${unique()}`, displayName: "Other" }, client);
+    const other = await register(withBootstrap, { email: `other-${unique()}@example.com`, password: `other password ${unique()}`, displayName: "Other" }, client, accountModules);
     expect(other.user.role).toBe("user");
   });
 });

@@ -1,42 +1,38 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { JobMessage } from "../../shared/env";
-import { handleJobBatch, jobHandlers } from "../../workers/jobs/queue";
-import { cronTasks, runScheduled } from "../../workers/jobs/scheduled";
+import { handleJobBatch, type JobHandlers } from "../../workers/jobs/queue";
+import { runScheduled } from "../../workers/jobs/scheduled";
+import { cronTasks, jobHandlers } from "../../workers/modules";
 
-const original = jobHandlers.noop;
-afterEach(() => {
-  jobHandlers.noop = original;
-});
-
-async function deliver(queue: string, bodies: JobMessage[], attempts = 1) {
+async function deliver(queue: string, bodies: JobMessage[], attempts = 1, handlers: JobHandlers = jobHandlers) {
   const batch = createMessageBatch<JobMessage>(
     queue,
     bodies.map((body, i) => ({ id: `msg-${crypto.randomUUID()}-${i}`, timestamp: Date.now(), attempts, body })),
   );
   const ctx = createExecutionContext();
-  await handleJobBatch(batch, env, ctx);
+  await handleJobBatch(batch, env, handlers);
   return { batch, result: await getQueueResult(batch, ctx) };
 }
 
 describe("JOBS queue consumer", () => {
   it("acks each message whose handler succeeds", async () => {
     const seen: string[] = [];
-    jobHandlers.noop = async (message) => {
+    const noop: JobHandlers["noop"] = async (message) => {
       seen.push(message.id);
     };
-    const { batch, result } = await deliver("edge-platform-jobs", [{ kind: "noop", id: "a" }, { kind: "noop", id: "b" }]);
+    const { batch, result } = await deliver("edge-platform-jobs", [{ kind: "noop", id: "a" }, { kind: "noop", id: "b" }], 1, { ...jobHandlers, noop });
     expect(seen).toEqual(["a", "b"]);
     expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
     expect(result.retryMessages).toEqual([]);
   });
 
   it("retries only the failing message, with backoff, and acks its neighbours", async () => {
-    jobHandlers.noop = async (message) => {
+    const noop: JobHandlers["noop"] = async (message) => {
       if (message.id === "bad") throw new Error("provider down");
     };
-    const { batch, result } = await deliver("edge-platform-jobs", [{ kind: "noop", id: "good" }, { kind: "noop", id: "bad" }], 2);
+    const { batch, result } = await deliver("edge-platform-jobs", [{ kind: "noop", id: "good" }, { kind: "noop", id: "bad" }], 2, { ...jobHandlers, noop });
     expect(result.explicitAcks).toEqual([batch.messages[0]!.id]);
     expect(result.retryMessages.map((r) => r.msgId)).toEqual([batch.messages[1]!.id]);
   });
@@ -60,22 +56,18 @@ describe("JOBS queue consumer", () => {
 describe("cron", () => {
   it("runs every task of the schedule and fails loudly when one fails", async () => {
     const ran: string[] = [];
-    const tasks = cronTasks["*/5 * * * *"]!;
-    const added = [
+    const failing = async () => {
+      throw new Error("boom");
+    };
+    const tasks = [
+      ...cronTasks["*/5 * * * *"]!,
       async () => {
         ran.push("ok");
       },
-      async () => {
-        throw new Error("boom");
-      },
+      failing,
     ];
-    tasks.push(...added);
-    try {
-      const controller = createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() });
-      await expect(runScheduled(controller, env, createExecutionContext())).rejects.toThrow(/a task failed/);
-      expect(ran).toEqual(["ok"]);
-    } finally {
-      tasks.splice(tasks.length - added.length, added.length);
-    }
+    const controller = createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() });
+    await expect(runScheduled(controller, env, { ...cronTasks, "*/5 * * * *": tasks })).rejects.toThrow(/a task failed/);
+    expect(ran).toEqual(["ok"]);
   });
 });

@@ -1,15 +1,9 @@
 import type { Env, JobMessage } from "../../shared/env";
-import { passwordForgotJob } from "./password-forgot";
-import { sendEmailJob } from "./send-email";
 
 export type JobHandler<K extends JobMessage["kind"]> = (message: Extract<JobMessage, { kind: K }>, env: Env) => Promise<void>;
 
-/** Handlers by job kind; each module registers its own. */
-export const jobHandlers: { [K in JobMessage["kind"]]?: JobHandler<K> } = {
-  noop: async () => {},
-  "email.send": sendEmailJob,
-  "password.forgot": passwordForgotJob,
-};
+/** One handler per job kind (listed in workers/modules.ts). */
+export type JobHandlers = { [K in JobMessage["kind"]]: JobHandler<K> };
 
 const DEAD_LETTER_QUEUE = "edge-platform-jobs-dlq";
 
@@ -17,7 +11,7 @@ const DEAD_LETTER_QUEUE = "edge-platform-jobs-dlq";
  * Each message is acked or retried on its own, so one failure never replays its neighbours.
  * A message that exhausts its retries lands in the dead-letter queue, whose consumer records it.
  */
-export async function handleJobBatch(batch: MessageBatch<JobMessage>, env: Env, _ctx: ExecutionContext): Promise<void> {
+export async function handleJobBatch(batch: MessageBatch<JobMessage>, env: Env, handlers: JobHandlers): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) {
     for (const message of batch.messages) {
       console.error(JSON.stringify({ level: "error", msg: "job dead-lettered", kind: message.body?.kind, id: message.id, attempts: message.attempts }));
@@ -31,7 +25,7 @@ export async function handleJobBatch(batch: MessageBatch<JobMessage>, env: Env, 
     return;
   }
   for (const message of batch.messages) {
-    const handler = jobHandlers[message.body?.kind] as JobHandler<JobMessage["kind"]> | undefined;
+    const handler = handlers[message.body?.kind] as JobHandler<JobMessage["kind"]> | undefined;
     if (!handler) {
       console.error(JSON.stringify({ level: "error", msg: "unknown job kind", kind: message.body?.kind, id: message.id }));
       message.retry();

@@ -1,15 +1,12 @@
 import type { Env } from "../../shared/env";
-import { identityCleanupTask } from "./identity-cleanup";
 
 export type CronTask = (env: Env, scheduledTime: number) => Promise<void>;
 
-/** Tasks by cron expression (as in wrangler.toml); each module adds its own. */
-export const cronTasks: Record<string, CronTask[]> = {
-  "17 3 * * *": [identityCleanupTask],
-  "*/5 * * * *": [],
-};
+/** Tasks by cron expression, as in wrangler.toml's triggers (listed in workers/modules.ts). */
+export type CronTasks = Record<string, readonly CronTask[]>;
 
-export async function runScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+/** Runs every task of the schedule that fired; one failing task does not stop the others. */
+export async function runScheduled(controller: ScheduledController, env: Env, cronTasks: CronTasks): Promise<void> {
   const tasks = cronTasks[controller.cron] ?? [];
   const results = await Promise.allSettled(tasks.map((task) => task(env, controller.scheduledTime)));
   for (const result of results) {

@@ -1,7 +1,7 @@
 import { clock } from "../../clock";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
-import { accountDeletionHooks } from "../../auth/account-registries";
+import type { AccountModule } from "./account-module";
 import { auditEventStatement, recordAuditEvent } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { confirmPassword } from "../credentials/password-checks";
@@ -15,7 +15,7 @@ import { closeSessionSockets } from "../sessions/session-sockets";
  * outside D1 runs afterwards; a failure there cannot undo the deletion, so it is recorded as an
  * `account.deletion_incomplete` event with its reason for an operator to finish.
  */
-export async function deleteAccount(env: Env, userId: string, password: string, client: ClientInfo): Promise<void> {
+export async function deleteAccount(env: Env, userId: string, password: string, client: ClientInfo, modules: readonly AccountModule[]): Promise<void> {
   await confirmPassword(env, userId, password, client, "account.delete");
   const lastAdmin = await env.DB.prepare(
     "SELECT 1 AS found FROM users WHERE id = ? AND role = 'admin' AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id != ?)",
@@ -25,7 +25,7 @@ export async function deleteAccount(env: Env, userId: string, password: string, 
   if (lastAdmin) throw new ApiError(409, "last_admin", "Make another user admin before deleting the last admin account");
 
   const now = clock.now();
-  const steps = await Promise.all(accountDeletionHooks.map((hook) => hook(env, userId, now)));
+  const steps = await Promise.all(modules.flatMap((module) => (module.onDelete ? [module.onDelete(env, userId, now)] : [])));
   await env.DB.batch([
     ...steps.flatMap((step) => step.statements),
     env.DB.prepare("UPDATE invite_codes SET created_by = NULL WHERE created_by = ?").bind(userId),

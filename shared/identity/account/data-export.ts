@@ -1,7 +1,7 @@
 import { createDatabase } from "../../db/client";
 import type { Env } from "../../env";
 import { notFound } from "../../http/errors";
-import { dataExporters } from "../../auth/account-registries";
+import type { AccountModule } from "./account-module";
 import { type AuditEventView, listAuditEvents } from "../audit/events";
 import { clock } from "../../clock";
 import { remainingBackupCodes, totpEnabled } from "../mfa/totp";
@@ -15,14 +15,14 @@ export interface AccountExport {
   knownDevices: { firstSeenAt: string; lastSeenAt: string }[];
   twoFactor: { totpEnabled: boolean; backupCodesRemaining: number };
   invitesCreated: { code: string; maxUses: number; uses: number; createdAt: string }[];
-  /** One section per module that registered an exporter (chat, calls, ...). */
+  /** One section per account module that exports data (chat, calls, ...). */
   modules: Record<string, unknown>;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** GET /v1/me/export (GDPR art. 15/20): everything the platform keeps about the user, secrets excepted. */
-export async function exportAccount(env: Env, userId: string): Promise<AccountExport> {
+export async function exportAccount(env: Env, userId: string, accountModules: readonly AccountModule[]): Promise<AccountExport> {
   const user = await findUserById(createDatabase(env.DB), userId);
   if (!user) throw notFound("User not found");
   const [sessions, devices, invites] = await env.DB.batch<Record<string, string | number | null>>([
@@ -41,7 +41,7 @@ export async function exportAccount(env: Env, userId: string): Promise<AccountEx
   } while (cursor);
 
   const modules: Record<string, unknown> = {};
-  for (const [section, exporter] of Object.entries(dataExporters)) modules[section] = await exporter(env, userId);
+  for (const module of accountModules) if (module.exportData) modules[module.name] = await module.exportData(env, userId);
 
   return {
     exportedAt: clock.date().toISOString(),

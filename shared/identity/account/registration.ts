@@ -8,7 +8,7 @@ import { auditEventStatement } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { hashPassword, passwordProblem } from "../credentials/passwords";
 import { rememberDevice } from "./new-device";
-import { registrationHooks } from "../../auth/registration-hooks";
+import type { AccountModule } from "./account-module";
 import type { AuthResult } from "../sessions/login";
 import { startSession } from "../sessions/sessions";
 import { findUserByEmail, findUserById, normalizeEmail, toPublicUser } from "./users";
@@ -48,7 +48,8 @@ function initialRole(env: Env, email: string): "user" | "admin" {
   return bootstrap !== "" && bootstrap === normalizeEmail(email) ? "admin" : "user";
 }
 
-export async function register(env: Env, input: RegistrationInput, client: ClientInfo): Promise<AuthResult> {
+/** Creates the user, runs every module's `onRegister` in the same batch, and starts a first session. */
+export async function register(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<AuthResult> {
   await enforceRateLimit(env, `register:ip:${client.ip ?? "unknown"}`, parseRateLimit(env.RATE_LIMIT_REGISTER_PER_IP, REGISTER_PER_IP_DEFAULT));
   const problem = passwordProblem(input.password, [input.email, input.email.split("@")[0] ?? "", input.displayName]);
   if (problem) throw weakPassword(problem);
@@ -64,7 +65,7 @@ export async function register(env: Env, input: RegistrationInput, client: Clien
     `INSERT INTO users (id, email, email_normalized, display_name, role, email_verified, password_hash, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
   ).bind(userId, input.email.trim(), normalizeEmail(input.email), input.displayName.trim(), initialRole(env, input.email), passwordHash, now, now);
-  const hooked = (await Promise.all(registrationHooks.map((hook) => hook(env, userId, now)))).flat();
+  const hooked = (await Promise.all(modules.map((module) => module.onRegister?.(env, userId, now) ?? []))).flat();
   try {
     await env.DB.batch([
       createUser,

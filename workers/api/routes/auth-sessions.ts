@@ -10,6 +10,7 @@ import { closeSessionSockets } from "../../../shared/identity/sessions/session-s
 import { listActiveSessions, revokeAllSessionsStatement, revokeSession, rotateRefreshToken } from "../../../shared/identity/sessions/sessions";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
+import { accountModules } from "../../modules";
 import { AuthResultSchema, DisplayName, Email, identityTags as tags } from "./identity-schemas";
 
 const TokenPairSchema = AuthResultSchema.omit({ user: true }).openapi("TokenPair");
@@ -54,7 +55,7 @@ export const authSessionRoutes = createRouter()
       },
     }),
     async (c) => {
-      const { sessionId: _sid, ...result } = await register(c.env, c.req.valid("json"), clientInfo(c.req.raw));
+      const { sessionId: _sid, ...result } = await register(c.env, c.req.valid("json"), clientInfo(c.req.raw), accountModules);
       return c.json(result, 201);
     },
   )

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
-import "../../../shared/calls/account-data";
 import { CALL_STATUSES, CALL_TYPES } from "../../../shared/calls/call";
 import {
   activeCalls,

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
-import "../../../shared/chat/account-hooks";
 import { addMembers, createDirectChat, createGroupChat, deleteChat, getChat, listChats, removeMember, requireMembership } from "../../../shared/chat/chats";
 import { AttachmentIds, ChatSchema, ClientId, Emoji, MessageSchema, MessageText } from "../../../shared/chat/model";
 import { chatRoom, unwrapRoomResult } from "../../../shared/chat/room-client";

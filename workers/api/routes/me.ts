@@ -12,6 +12,7 @@ import { clock } from "../../../shared/clock";
 import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
+import { accountModules } from "../../modules";
 import { DisplayName, UserSchema } from "./identity-schemas";
 
 const ProfilePatch = z
@@ -123,7 +124,7 @@ export const meRoutes = createRouter()
       const { userId } = c.get("principal");
       await assertVerifiedEmailFor(c.env, userId, "data.export");
       await enforceRateLimit(c.env, `data-export:user:${userId}`, { limit: 10, windowSeconds: 3600 });
-      const data = await exportAccount(c.env, userId);
+      const data = await exportAccount(c.env, userId, accountModules);
       c.header("content-disposition", `attachment; filename="account-export-${userId}.json"`);
       return c.json(data, 200);
     },
@@ -140,7 +141,7 @@ export const meRoutes = createRouter()
       responses: { 204: { description: "Account deleted" }, ...problemResponses(400, 401, 403, 409, 415, 429) },
     }),
     async (c) => {
-      await deleteAccount(c.env, c.get("principal").userId, c.req.valid("json").password, clientInfo(c.req.raw));
+      await deleteAccount(c.env, c.get("principal").userId, c.req.valid("json").password, clientInfo(c.req.raw), accountModules);
       return c.body(null, 204);
     },
   );

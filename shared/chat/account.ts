@@ -1,5 +1,4 @@
-import { type AccountDeletionStep, accountDeletionHooks, dataExporters } from "../auth/account-registries";
-import { registrationHooks } from "../auth/registration-hooks";
+import type { AccountDeletionStep, AccountModule } from "../identity/account/account-module";
 import type { Env } from "../env";
 import { joinGeneralChatStatements } from "./chats";
 import type { Message } from "./model";
@@ -74,6 +73,10 @@ export async function chatAccountDeletion(env: Env, userId: string, now: number)
   };
 }
 
-registrationHooks.push((env, userId, now) => joinGeneralChatStatements(env.DB, userId, now));
-dataExporters.chat = exportChatData;
-accountDeletionHooks.push(chatAccountDeletion);
+/** Chat's part of an account: every user joins the general chat, exports and deletes as above. */
+export const chatAccount: AccountModule = {
+  name: "chat",
+  onRegister: (env, userId, now) => joinGeneralChatStatements(env.DB, userId, now),
+  exportData: exportChatData,
+  onDelete: chatAccountDeletion,
+};

@@ -1,0 +1,20 @@
+import type { AccountModule } from "../identity/account/account-module";
+import { isHiddenFor, listActiveCalls, listAllCallsOf, forgetUserCallsStatements } from "./records";
+import { toPublicCall } from "./call";
+
+/** Calls' part of an account: the user's call history in the export, their side forgotten on deletion. */
+export const callsAccount: AccountModule = {
+  name: "calls",
+  exportData: async (env, userId) =>
+    (await listAllCallsOf(env.DB, userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) })),
+  // Calls still ringing or answered are ended through their CallSession first, so the other
+  // participant is told and the records are final before the deleted user's side is hidden; one
+  // started while the deletion runs is ended afterwards.
+  onDelete: async (env, userId) => {
+    const endLiveCalls = async () => {
+      for (const call of await listActiveCalls(env.DB, userId)) await env.CALL_SESSION.getByName(call.id).end(userId);
+    };
+    await endLiveCalls();
+    return { statements: forgetUserCallsStatements(env.DB, userId), afterwards: endLiveCalls };
+  },
+};

@@ -1,0 +1,28 @@
+import type { Env } from "../../env";
+
+/** One module's part of deleting a user (DELETE /v1/me). */
+export interface AccountDeletionStep {
+  /** Run in the same D1 batch that deletes the user, so the account never half-exists. */
+  statements: D1PreparedStatement[];
+  /**
+   * Work outside D1 (a Durable Object's storage, R2), run after the batch committed. It closes
+   * over what the step read before the batch, since the user's rows are gone by then.
+   */
+  afterwards?: () => Promise<void>;
+}
+
+/**
+ * What a module does when an account is created, exported or deleted. The Worker lists the
+ * modules once (`workers/modules.ts`) and hands that list to `register`, `exportAccount` and
+ * `deleteAccount`; nothing registers itself by being imported.
+ */
+export interface AccountModule {
+  /** The module's section in the data export, e.g. `chat`. */
+  name: string;
+  /** Statements run in the same batch that creates the user (chat: join the general chat), so a user never exists without them. */
+  onRegister?: (env: Env, userId: string, now: number) => Promise<D1PreparedStatement[]> | D1PreparedStatement[];
+  /** The module's part of the user's data export (GET /v1/me/export, GDPR art. 20). */
+  exportData?: (env: Env, userId: string) => Promise<unknown>;
+  /** Deletes or anonymises the module's data of a user being deleted. */
+  onDelete?: (env: Env, userId: string, now: number) => Promise<AccountDeletionStep>;
+}

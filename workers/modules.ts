@@ -1,0 +1,27 @@
+import { callsAccount } from "../shared/calls/account";
+import { chatAccount } from "../shared/chat/account";
+import type { AccountModule } from "../shared/identity/account/account-module";
+import { identityCleanupTask } from "./jobs/identity-cleanup";
+import { passwordForgotJob } from "./jobs/password-forgot";
+import type { JobHandlers } from "./jobs/queue";
+import type { CronTasks } from "./jobs/scheduled";
+import { sendEmailJob } from "./jobs/send-email";
+
+// The one place where the platform's modules are put together. A new module adds its entries
+// here; nothing takes part by being imported for its side effects.
+
+/** What each module does when an account is registered, exported or deleted, run in this order. */
+export const accountModules: readonly AccountModule[] = [chatAccount, callsAccount];
+
+/** The JOBS queue consumer's handler for every job kind. */
+export const jobHandlers: JobHandlers = {
+  noop: async () => {},
+  "email.send": sendEmailJob,
+  "password.forgot": passwordForgotJob,
+};
+
+/** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */
+export const cronTasks: CronTasks = {
+  "17 3 * * *": [identityCleanupTask],
+  "*/5 * * * *": [],
+};
