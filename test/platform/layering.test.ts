@@ -1,4 +1,4 @@
-/// <reference types="vite/client" />
+/// <reference types="vite/types/importMeta.d.ts" />
 import { describe, expect, it } from "vitest";
 
 // shared/ is used by the Worker and the Durable Objects alike, so it must not load either of
