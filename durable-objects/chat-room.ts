@@ -1,14 +1,16 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import type { Principal } from "../shared/identity/sessions/principal";
 import { resolveAttachments } from "../shared/chat/attachments";
-import { type ChatRow, isMember, markChatRead, toChat } from "../shared/chat/chats";
+import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";
+import { isMember, markChatRead } from "../shared/chat/chats";
 import { ChatClientFrames } from "../shared/chat/frames";
 import { MessageLog } from "../shared/chat/message-log";
 import { MAX_CHAT_FRAME_CHARS, type Message, type MessagePage, type MessagePageQuery, type RoomFailure, type RoomResult, type Sender } from "../shared/chat/model";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
-import { parseRateLimit, type RateLimit, slidingWindow } from "../shared/rate-limits";
+import { SendLimit } from "../shared/chat/send-limit";
+import { parseRateLimit, type RateLimit } from "../shared/rate-limits";
 import { type FrameOf, parseFrame } from "../shared/realtime/frames";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 
@@ -16,9 +18,6 @@ type RoomConnection = Connection<Principal>;
 type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
 
 const MESSAGE_RATE_DEFAULT: RateLimit = { limit: 10, windowSeconds: 1 };
-const SYNC_RETRY_MS = 5_000;
-/** Least time between two D1 syncs of one busy room: bounds D1 writes and hub notifications to ~4/s per room. */
-const SYNC_INTERVAL_MS = 250;
 const SYNCED_SEQ = "synced_seq";
 
 const userTag = (userId: string) => `user:${userId}`;
@@ -45,22 +44,33 @@ export class ChatRoom extends Server<Env> {
 
   #log: MessageLog | undefined;
   private readonly members = new Map<string, boolean>();
-  /** Send times per user in the current window: the per-user, per-room message limit. */
-  private readonly sendTimes = new Map<string, number[]>();
-  /** Read positions of senders (a sender has read their own message), flushed with the chat summary. */
-  private readonly pendingReads = new Map<string, number>();
-  private syncing: Promise<void> | null = null;
-  private syncAgain = false;
-  private notifiedSeq = 0;
+  private readonly sendLimit = new SendLimit();
+  private readonly chatList = new ChatListSync(this.chatListHost(), this.env);
 
   private get log(): MessageLog {
     if (!this.#log) {
       this.#log = new MessageLog(this.ctx.storage.sql, this.name);
-      this.notifiedSeq = this.#log.lastSeq;
+      this.chatList.notifiedUpTo(this.#log.lastSeq);
       // A message stored before an eviction that cut the D1 sync short is synced on wake.
       if (this.#log.getState(SYNCED_SEQ) < this.#log.lastSeq) this.queueChatListSync();
     }
     return this.#log;
+  }
+
+  /** What the chat-list sync may see of this room; it reads the log only while the log is open. */
+  private chatListHost(): ChatListSyncHost {
+    return {
+      chatId: () => this.name,
+      newestMessage: () => this.#log?.lastMessage() ?? null,
+      markSynced: (seq) => this.#log?.setState(SYNCED_SEQ, seq),
+      connectedUserIds: () => {
+        const connected = new Set<string>();
+        for (const connection of this.getConnections<Principal>()) if (connection.state) connected.add(connection.state.userId);
+        return connected;
+      },
+      waitUntil: (promise) => this.ctx.waitUntil(promise),
+      retryAt: (at) => this.ctx.storage.setAlarm(at),
+    };
   }
 
   override getConnectionTags(_connection: Connection, context: ConnectionContext): string[] {
@@ -176,7 +186,7 @@ export class ChatRoom extends Server<Env> {
     // Storage writes are confirmed before these frames leave (output gate): stored before acknowledged.
     origin?.send(JSON.stringify({ type: "message.ack", clientId: input.clientId, message }));
     this.fanOut(JSON.stringify({ type: "message.new", message }), origin);
-    this.pendingReads.set(sender.userId, Math.max(this.pendingReads.get(sender.userId) ?? 0, message.seq));
+    this.chatList.noteRead(sender.userId, message.seq);
     this.queueChatListSync();
     return { ok: true, value: { message, created: true } };
   }
@@ -239,7 +249,7 @@ export class ChatRoom extends Server<Env> {
   async closeChat(): Promise<void> {
     for (const connection of this.getConnections()) connection.close(4004, "chat deleted");
     this.members.clear();
-    this.pendingReads.clear();
+    this.chatList.clear();
     this.#log = undefined;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -257,7 +267,7 @@ export class ChatRoom extends Server<Env> {
 
   override async onAlarm(): Promise<void> {
     this.queueChatListSync();
-    await this.syncing;
+    await this.chatList.settled();
   }
 
   private broadcastUpdate(message: Message): void {
@@ -297,80 +307,10 @@ export class ChatRoom extends Server<Env> {
 
   private takeSendSlot(userId: string): RoomFailure | null {
     const { limit, windowSeconds } = parseRateLimit(this.env.RATE_LIMIT_CHAT_MESSAGES, MESSAGE_RATE_DEFAULT);
-    const now = clock.now();
-    const { live, decision } = slidingWindow(this.sendTimes.get(userId) ?? [], limit, windowSeconds * 1000, now);
-    this.sendTimes.set(userId, live);
-    if (!decision.allowed) return fail(429, "rate_limited", `At most ${limit} messages per ${windowSeconds} s in one chat`, decision.retryAfterSeconds);
-    live.push(now);
-    return null;
+    return this.sendLimit.take(userId, { limit, windowSeconds }, clock.now());
   }
 
-  /**
-   * Keeps the D1 chat list current without putting D1 on the send path: at most one sync runs
-   * per room, the first right after a message, then at most one per SYNC_INTERVAL_MS while
-   * messages keep coming, each folding in everything stored meanwhile.
-   */
   private queueChatListSync(): void {
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
-    }
-    this.syncing = this.runChatListSync();
-    this.ctx.waitUntil(this.syncing);
-  }
-
-  private async runChatListSync(): Promise<void> {
-    try {
-      do {
-        this.syncAgain = false;
-        await this.syncChatList();
-        // Under a burst, wait a little so the next sync folds in many messages.
-        if (this.syncAgain) await new Promise((resolve) => setTimeout(resolve, SYNC_INTERVAL_MS));
-      } while (this.syncAgain);
-    } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "chat list sync failed", chatId: this.name, error: String(error) }));
-      await this.ctx.storage.setAlarm(Date.now() + SYNC_RETRY_MS);
-    } finally {
-      this.syncing = null;
-    }
-  }
-
-  private async syncChatList(): Promise<void> {
-    if (!this.#log) return;
-    const last = this.#log.lastMessage();
-    if (!last) return;
-    const reads = [...this.pendingReads];
-    const notify = last.seq > this.notifiedSeq;
-    const db = this.env.DB;
-    const statements: D1PreparedStatement[] = [
-      db
-        .prepare("UPDATE chats SET last_message_seq = ?1, last_message = ?2, updated_at = MAX(updated_at, ?3) WHERE id = ?4 AND last_message_seq <= ?1")
-        .bind(last.seq, JSON.stringify(last), Date.parse(last.createdAt), this.name),
-      ...reads.map(([userId, seq]) =>
-        db.prepare("UPDATE chat_members SET read_seq = MAX(read_seq, ?) WHERE chat_id = ? AND user_id = ?").bind(seq, this.name, userId),
-      ),
-    ];
-    if (notify) {
-      statements.push(
-        db.prepare("SELECT * FROM chats WHERE id = ?").bind(this.name),
-        db.prepare("SELECT user_id, read_seq FROM chat_members WHERE chat_id = ? ORDER BY joined_at, user_id").bind(this.name),
-      );
-    }
-    const results = await db.batch(statements);
-    for (const [userId, seq] of reads) if (this.pendingReads.get(userId) === seq) this.pendingReads.delete(userId);
-    this.#log?.setState(SYNCED_SEQ, last.seq);
-    if (!notify) return;
-    this.notifiedSeq = last.seq;
-    const chatRow = results[results.length - 2]?.results[0] as ChatRow | undefined;
-    const members = (results[results.length - 1]?.results ?? []) as { user_id: string; read_seq: number }[];
-    if (!chatRow) return;
-    const connected = new Set<string>();
-    for (const connection of this.getConnections<Principal>()) if (connection.state) connected.add(connection.state.userId);
-    const memberIds = members.map((m) => m.user_id);
-    await Promise.allSettled(
-      members
-        .filter((m) => !connected.has(m.user_id))
-        .map((m) => this.env.USER_HUB.getByName(m.user_id).notify({ type: "chat.updated", chat: toChat(chatRow, memberIds, m.read_seq) })),
-    );
+    this.chatList.queue();
   }
 }

@@ -1,0 +1,109 @@
+import { createDatabase } from "../db/client";
+import type { Env } from "../env";
+import { toChat } from "./chats";
+import type { LastMessage } from "./model";
+import { syncChatSummary } from "./records";
+
+/** Least time between two D1 syncs of one busy room: bounds D1 writes and hub notifications to ~4/s per room. */
+const SYNC_INTERVAL_MS = 250;
+const SYNC_RETRY_MS = 5_000;
+
+/** What the chat-list sync needs from the ChatRoom that owns it. */
+export interface ChatListSyncHost {
+  chatId(): string;
+  /** The newest message of the room's log, or null when the log is not open (or empty). */
+  newestMessage(): LastMessage | null;
+  /** Everything up to `seq` is in D1 now. */
+  markSynced(seq: number): void;
+  /** Members with a socket open in the room see messages there, so the hub does not notify them. */
+  connectedUserIds(): Set<string>;
+  waitUntil(promise: Promise<unknown>): void;
+  /** The room owns its one alarm: a failed sync asks to be woken to retry at `at`. */
+  retryAt(at: number): Promise<void>;
+}
+
+/**
+ * Keeps the D1 chat list (summary, read positions of senders, members' hub notifications) current
+ * without putting D1 on the send path: at most one sync runs per room, the first right after a
+ * message, then at most one per SYNC_INTERVAL_MS while messages keep coming, each folding in
+ * everything stored meanwhile.
+ */
+export class ChatListSync {
+  /** Read positions of senders (a sender has read their own message), flushed with the chat summary. */
+  private readonly pendingReads = new Map<string, number>();
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+
+  constructor(
+    private readonly host: ChatListSyncHost,
+    private readonly env: Pick<Env, "DB" | "USER_HUB">,
+  ) {}
+
+  /** The newest seq members were told about through their hubs. */
+  private notifiedSeq = 0;
+
+  /** Messages up to `seq` need no hub notification (set when the room opens its log). */
+  notifiedUpTo(seq: number): void {
+    this.notifiedSeq = seq;
+  }
+
+  noteRead(userId: string, seq: number): void {
+    this.pendingReads.set(userId, Math.max(this.pendingReads.get(userId) ?? 0, seq));
+  }
+
+  /** Forgets pending work (the chat was deleted). */
+  clear(): void {
+    this.pendingReads.clear();
+  }
+
+  queue(): void {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = this.run();
+    this.host.waitUntil(this.syncing);
+  }
+
+  /** Resolves when the sync under way (if any) has finished. */
+  async settled(): Promise<void> {
+    await this.syncing;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      do {
+        this.syncAgain = false;
+        await this.syncOnce();
+        // Under a burst, wait a little so the next sync folds in many messages.
+        if (this.syncAgain) await new Promise((resolve) => setTimeout(resolve, SYNC_INTERVAL_MS));
+      } while (this.syncAgain);
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", msg: "chat list sync failed", chatId: this.host.chatId(), error: String(error) }));
+      await this.host.retryAt(Date.now() + SYNC_RETRY_MS);
+    } finally {
+      this.syncing = null;
+    }
+  }
+
+  private async syncOnce(): Promise<void> {
+    const last = this.host.newestMessage();
+    if (!last) return;
+    const reads = [...this.pendingReads];
+    const notify = last.seq > this.notifiedSeq;
+    const readBack = await syncChatSummary(createDatabase(this.env.DB), { chatId: this.host.chatId(), last, reads, readBack: notify });
+    for (const [userId, seq] of reads) if (this.pendingReads.get(userId) === seq) this.pendingReads.delete(userId);
+    this.host.markSynced(last.seq);
+    if (!notify || !readBack) return;
+    this.notifiedSeq = last.seq;
+    const { chat, members } = readBack;
+    if (!chat) return;
+    const connected = this.host.connectedUserIds();
+    const memberIds = members.map((m) => m.userId);
+    await Promise.allSettled(
+      members
+        .filter((m) => !connected.has(m.userId))
+        .map((m) => this.env.USER_HUB.getByName(m.userId).notify({ type: "chat.updated", chat: toChat(chat, memberIds, m.readSeq) })),
+    );
+  }
+}

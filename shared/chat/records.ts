@@ -1,0 +1,288 @@
+import { and, asc, desc, eq, getTableColumns, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Database } from "../db/client";
+import { chatMembers, chats } from "../db/schema/chat";
+import { users } from "../db/schema/identity";
+import { GENERAL_CHAT_ID, GENERAL_CHAT_TITLE, type LastMessage } from "./model";
+
+/** Every query of the chat tables (`chats`, `chat_members`). The messages live in each ChatRoom. */
+
+export type ChatRecord = typeof chats.$inferSelect;
+export type ChatMemberRecord = typeof chatMembers.$inferSelect;
+/** A chat as one member sees it: the chat row plus that member's read position and role. */
+export type MemberChatRecord = ChatRecord & { readSeq: ChatMemberRecord["readSeq"]; memberRole: ChatMemberRecord["role"] };
+export type ChatBatchItem = BatchItem<"sqlite">;
+
+const memberChatColumns = { ...getTableColumns(chats), readSeq: chatMembers.readSeq, memberRole: chatMembers.role };
+
+/**
+ * `column IN (the list)` with the list bound as ONE JSON parameter: D1 allows at most 100 bound
+ * parameters per statement, and member lists go up to the group size limit.
+ */
+const inJsonList = (column: SQLiteColumn, values: readonly string[]): SQL => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+
+/**
+ * Turns drizzle builders into D1 statements for the identity batches (registration, account
+ * deletion), which run every module's part in one `env.DB.batch` so it commits all or nothing.
+ * drizzle's own `db.batch` binds each built query the same way.
+ */
+export function toD1Statements(db: Database, items: readonly ChatBatchItem[]): D1PreparedStatement[] {
+  return items.map((item) => {
+    const query = (item as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+    return db.$client.prepare(query.sql).bind(...query.params);
+  });
+}
+
+/** Creates the general chat if missing and makes `userId` a member; safe to repeat. */
+export function joinGeneralChatQueries(db: Database, userId: string, now: number): [ChatBatchItem, ChatBatchItem] {
+  const at = new Date(now);
+  return [
+    db.insert(chats).values({ id: GENERAL_CHAT_ID, type: "general", title: GENERAL_CHAT_TITLE, lastMessageSeq: 0, createdAt: at, updatedAt: at }).onConflictDoNothing(),
+    db.insert(chatMembers).values({ chatId: GENERAL_CHAT_ID, userId, role: "member", readSeq: 0, joinedAt: at }).onConflictDoNothing(),
+  ];
+}
+
+export async function joinGeneralChat(db: Database, userId: string, now: number): Promise<void> {
+  await db.batch(joinGeneralChatQueries(db, userId, now));
+}
+
+/** Member ids of each chat, in joining order. */
+export async function listMemberIds(db: Database, chatIds: string[]): Promise<Map<string, string[]>> {
+  const byChat = new Map<string, string[]>(chatIds.map((id) => [id, []]));
+  if (chatIds.length === 0) return byChat;
+  const rows = await db
+    .select({ chatId: chatMembers.chatId, userId: chatMembers.userId })
+    .from(chatMembers)
+    .where(inJsonList(chatMembers.chatId, chatIds))
+    .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId));
+  for (const row of rows) byChat.get(row.chatId)?.push(row.userId);
+  return byChat;
+}
+
+/** The live (not deleted) chat as `userId` sees it, or undefined when they are not a member. */
+export async function findMemberChat(db: Database, chatId: string, userId: string): Promise<MemberChatRecord | undefined> {
+  return db
+    .select(memberChatColumns)
+    .from(chats)
+    .innerJoin(chatMembers, eq(chatMembers.chatId, chats.id))
+    .where(and(eq(chats.id, chatId), eq(chatMembers.userId, userId), isNull(chats.deletedAt)))
+    .get();
+}
+
+export async function hasMembership(db: Database, chatId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .select({ found: sql<number>`1` })
+    .from(chatMembers)
+    .innerJoin(chats, eq(chats.id, chatMembers.chatId))
+    .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, userId), isNull(chats.deletedAt)))
+    .get();
+  return row !== undefined;
+}
+
+/** One page of the user's live chats, most recently active first; `after` is the last row of the previous page. */
+export async function listMemberChats(
+  db: Database,
+  userId: string,
+  after: { updatedAt: number; id: string } | null,
+  limit: number,
+): Promise<MemberChatRecord[]> {
+  // The cursor carries the stored integer; compared as such, so no cursor value can make an invalid Date.
+  const before = after ? or(sql`${chats.updatedAt} < ${after.updatedAt}`, and(sql`${chats.updatedAt} = ${after.updatedAt}`, lt(chats.id, after.id))) : undefined;
+  return db
+    .select(memberChatColumns)
+    .from(chatMembers)
+    .innerJoin(chats, eq(chats.id, chatMembers.chatId))
+    .where(
+      and(
+        eq(chatMembers.userId, userId),
+        isNull(chats.deletedAt),
+        before,
+      ),
+    )
+    .orderBy(desc(chats.updatedAt), desc(chats.id))
+    .limit(limit);
+}
+
+/** Which of `userIds` name an active (not disabled) user. */
+export async function findActiveUserIds(db: Database, userIds: string[]): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inJsonList(users.id, userIds), isNull(users.disabledAt)));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Creates the direct chat of a pair unless it exists; returns its id and whether it was created. */
+export async function insertDirectChat(db: Database, input: { id: string; directKey: string; memberIds: [string, string]; now: number }) {
+  const at = new Date(input.now);
+  const [inserted] = await db.batch([
+    db
+      .insert(chats)
+      .values({ id: input.id, type: "direct", directKey: input.directKey, lastMessageSeq: 0, createdAt: at, updatedAt: at })
+      .onConflictDoNothing({ target: chats.directKey })
+      .returning({ id: chats.id }),
+    db
+      .insert(chatMembers)
+      .select(
+        sql`SELECT c.id, u.value, 'member', 0, ${input.now} FROM ${chats} c, json_each(${JSON.stringify(input.memberIds)}) u WHERE c.direct_key = ${input.directKey}`,
+      )
+      .onConflictDoNothing(),
+  ]);
+  const existing = await db.select({ id: chats.id }).from(chats).where(eq(chats.directKey, input.directKey)).get();
+  return { id: existing!.id, created: inserted.length > 0 };
+}
+
+export async function insertGroupChat(db: Database, input: { id: string; title: string; ownerId: string; memberIds: string[]; now: number }): Promise<void> {
+  const at = new Date(input.now);
+  await db.batch([
+    db.insert(chats).values({ id: input.id, type: "group", title: input.title, ownerId: input.ownerId, lastMessageSeq: 0, createdAt: at, updatedAt: at }),
+    db.insert(chatMembers).values({ chatId: input.id, userId: input.ownerId, role: "owner", readSeq: 0, joinedAt: at }),
+    // Joined just after the owner, so the owner stays first in joining order.
+    db.insert(chatMembers).select(sql`SELECT ${input.id}, value, 'member', 0, ${input.now + 1} FROM json_each(${JSON.stringify(input.memberIds)})`),
+  ]);
+}
+
+/** Marks the chat deleted (freeing its direct key) and removes every membership; returns who the members were. */
+export async function deleteChatRecords(db: Database, chatId: string, now: number): Promise<string[]> {
+  const members = await db.select({ userId: chatMembers.userId }).from(chatMembers).where(eq(chatMembers.chatId, chatId));
+  await db.batch([
+    db.update(chats).set({ deletedAt: new Date(now), directKey: null }).where(eq(chats.id, chatId)),
+    db.delete(chatMembers).where(eq(chatMembers.chatId, chatId)),
+  ]);
+  return members.map((m) => m.userId);
+}
+
+/**
+ * Adds members who can read the history but start with nothing unread. (`WHERE true`: SQLite
+ * needs a WHERE before an upsert clause that follows a SELECT.)
+ */
+export async function insertMembers(db: Database, chatId: string, userIds: string[], now: number): Promise<void> {
+  await db
+    .insert(chatMembers)
+    .select(
+      sql`SELECT ${chatId}, value, 'member', (SELECT ${chats.lastMessageSeq} FROM ${chats} WHERE ${chats.id} = ${chatId}), ${now} FROM json_each(${JSON.stringify(userIds)}) WHERE true`,
+    )
+    .onConflictDoNothing();
+}
+
+/** The member who joined first among those left, excluding `userId`: the next owner of a group. */
+const longestStandingMemberOtherThan = (chatIdColumn: SQL | SQLiteColumn, userId: string) =>
+  sql`(SELECT m.user_id FROM ${chatMembers} m WHERE m.chat_id = ${chatIdColumn} AND m.user_id <> ${userId} ORDER BY m.joined_at, m.user_id LIMIT 1)`;
+
+/**
+ * Removes one member. When the owner goes, the group passes to the longest-standing member,
+ * and closes when nobody is left.
+ */
+export async function removeMemberRecords(db: Database, chatId: string, userId: string, wasOwner: boolean, now: number): Promise<void> {
+  const remove = db.delete(chatMembers).where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, userId)));
+  if (!wasOwner) {
+    await remove;
+    return;
+  }
+  await db.batch([
+    remove,
+    db.update(chats).set({ ownerId: longestStandingMemberOtherThan(sql`${chatId}`, userId) }).where(eq(chats.id, chatId)),
+    db
+      .update(chatMembers)
+      .set({ role: "owner" })
+      .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, sql`(SELECT ${chats.ownerId} FROM ${chats} WHERE ${chats.id} = ${chatId})`))),
+    db.update(chats).set({ deletedAt: new Date(now) }).where(and(eq(chats.id, chatId), isNull(chats.ownerId))),
+  ]);
+}
+
+const raiseReadSeq = (db: Database, chatId: string, userId: string, seq: number) =>
+  db
+    .update(chatMembers)
+    .set({ readSeq: sql`MAX(${chatMembers.readSeq}, ${seq})` })
+    .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, userId)));
+
+/** Read positions only move forward. */
+export async function raiseReadPosition(db: Database, chatId: string, userId: string, seq: number): Promise<void> {
+  await raiseReadSeq(db, chatId, userId, seq);
+}
+
+export interface ChatSummaryUpdate {
+  chatId: string;
+  last: LastMessage;
+  /** Read positions to raise (senders have read their own messages). */
+  reads: [userId: string, seq: number][];
+  /** Also read back the chat and its members' read positions (to notify them). */
+  readBack: boolean;
+}
+
+/**
+ * Brings the chat-list summary of a chat up to its room's newest message, in one batch. It only
+ * moves forward: a sync that arrives late never overwrites a newer summary.
+ */
+export async function syncChatSummary(
+  db: Database,
+  update: ChatSummaryUpdate,
+): Promise<{ chat: ChatRecord | undefined; members: { userId: string; readSeq: number }[] } | null> {
+  const { chatId, last } = update;
+  const summary = db
+    .update(chats)
+    .set({
+      lastMessageSeq: last.seq,
+      lastMessage: JSON.stringify(last),
+      updatedAt: sql`MAX(${chats.updatedAt}, ${Date.parse(last.createdAt)})`,
+    })
+    .where(and(eq(chats.id, chatId), lte(chats.lastMessageSeq, last.seq)));
+  const reads = update.reads.map(([userId, seq]) => raiseReadSeq(db, chatId, userId, seq));
+  if (!update.readBack) {
+    await db.batch([summary, ...reads]);
+    return null;
+  }
+  const results = await db.batch([
+    summary,
+    ...reads,
+    db.select().from(chats).where(eq(chats.id, chatId)),
+    db
+      .select({ userId: chatMembers.userId, readSeq: chatMembers.readSeq })
+      .from(chatMembers)
+      .where(eq(chatMembers.chatId, chatId))
+      .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId)),
+  ]);
+  const chatRows = results[results.length - 2] as ChatRecord[];
+  const members = results[results.length - 1] as { userId: string; readSeq: number }[];
+  return { chat: chatRows[0], members };
+}
+
+/** The user's live chats with their role, in joining order (data export, account deletion). */
+export async function listMembershipsOf(db: Database, userId: string) {
+  return db
+    .select({ chatId: chatMembers.chatId, type: chats.type, title: chats.title, role: chatMembers.role, joinedAt: chatMembers.joinedAt })
+    .from(chatMembers)
+    .innerJoin(chats, eq(chats.id, chatMembers.chatId))
+    .where(and(eq(chatMembers.userId, userId), isNull(chats.deletedAt)))
+    .orderBy(asc(chatMembers.joinedAt));
+}
+
+/**
+ * Removes a user being deleted from every chat (`chatIds`: their memberships, read before):
+ * groups they owned pass to the longest-standing member, or close when nobody is left.
+ * Run in the account-deletion batch.
+ */
+export function forgetChatMemberQueries(db: Database, userId: string, chatIds: string[], now: number): ChatBatchItem[] {
+  return [
+    db
+      .update(chats)
+      .set({ ownerId: longestStandingMemberOtherThan(chats.id, userId) })
+      .where(and(eq(chats.ownerId, userId), eq(chats.type, "group"))),
+    db.delete(chatMembers).where(eq(chatMembers.userId, userId)),
+    db
+      .update(chatMembers)
+      .set({ role: "owner" })
+      .where(
+        and(
+          ne(chatMembers.role, "owner"),
+          inJsonList(chatMembers.chatId, chatIds),
+          eq(chatMembers.userId, sql`(SELECT ${chats.ownerId} FROM ${chats} WHERE ${chats.id} = ${chatMembers.chatId})`),
+        ),
+      ),
+    db
+      .update(chats)
+      .set({ deletedAt: new Date(now) })
+      .where(and(eq(chats.type, "group"), isNull(chats.ownerId), isNull(chats.deletedAt), inJsonList(chats.id, chatIds))),
+  ];
+}
