@@ -8,10 +8,11 @@ import {
   ringTimeoutSeconds,
   toPublicCall,
 } from "../shared/calls/call";
-import { insertCallRecord, type NewCall, syncCallStatements } from "../shared/calls/records";
+import { insertCallRecord, markStartingCallMissed, type NewCall, syncCallRecord } from "../shared/calls/records";
 import { MAX_BUFFERED_FRAMES, SignallingFrames } from "../shared/calls/signalling";
 import { type CallAction, applyCallAction, type TransitionResult } from "../shared/calls/state-machine";
 import { clock } from "../shared/clock";
+import { createDatabase } from "../shared/db/client";
 import type { Env } from "../shared/env";
 import { errorFrame, parseFrame } from "../shared/realtime/frames";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
@@ -64,7 +65,7 @@ export class CallSession extends Server<Env> {
 
     await this.ctx.storage.put(STARTING_KEY, input);
     await this.ctx.storage.setAlarm(input.createdAt + ringTimeoutSeconds(this.env) * 1000);
-    const status = await insertCallRecord(this.env.DB, input);
+    const status = await insertCallRecord(createDatabase(this.env.DB), input);
     const raced = await this.#load();
     if (raced) return raced.status === "busy" ? { ok: false, code: "busy", call: raced } : { ok: true, call: raced };
     if (status === null) {
@@ -138,7 +139,7 @@ export class CallSession extends Server<Env> {
       const call = this.#call;
       if (!call) return;
       try {
-        await this.env.DB.batch(syncCallStatements(this.env.DB, call));
+        await syncCallRecord(createDatabase(this.env.DB), call);
         await this.ctx.storage.delete(SYNC_PENDING_KEY);
       } catch (error) {
         console.error(`call ${call.id}: D1 sync failed, retrying from the alarm`, error);
@@ -172,9 +173,7 @@ export class CallSession extends Server<Env> {
       // The call was inserted in D1 but this object stopped before recording it: end it there.
       const starting = await this.ctx.storage.get<NewCall>(STARTING_KEY);
       if (starting) {
-        await this.env.DB.prepare("UPDATE calls SET status = 'missed', ended_at = ? WHERE id = ? AND status = 'ringing'")
-          .bind(clock.now(), starting.id)
-          .run();
+        await markStartingCallMissed(createDatabase(this.env.DB), starting.id, clock.now());
         await this.ctx.storage.delete(STARTING_KEY);
       }
       return;

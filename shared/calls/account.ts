@@ -1,20 +1,23 @@
+import { createDatabase } from "../db/client";
+import { toD1Statements } from "../db/statements";
 import type { AccountModule } from "../identity/account/account-module";
-import { isHiddenFor, listActiveCalls, listAllCallsOf, forgetUserCallsStatements } from "./records";
 import { toPublicCall } from "./call";
+import { forgetUserCallsQueries, isHiddenFor, listActiveCalls, listAllCallsOf } from "./records";
 
 /** Calls' part of an account: the user's call history in the export, their side forgotten on deletion. */
 export const callsAccount: AccountModule = {
   name: "calls",
   exportData: async (env, userId) =>
-    (await listAllCallsOf(env.DB, userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) })),
+    (await listAllCallsOf(createDatabase(env.DB), userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) })),
   // Calls still ringing or answered are ended through their CallSession first, so the other
   // participant is told and the records are final before the deleted user's side is hidden; one
   // started while the deletion runs is ended afterwards.
   onDelete: async (env, userId) => {
+    const db = createDatabase(env.DB);
     const endLiveCalls = async () => {
-      for (const call of await listActiveCalls(env.DB, userId)) await env.CALL_SESSION.getByName(call.id).end(userId);
+      for (const call of await listActiveCalls(db, userId)) await env.CALL_SESSION.getByName(call.id).end(userId);
     };
     await endLiveCalls();
-    return { statements: forgetUserCallsStatements(env.DB, userId), afterwards: endLiveCalls };
+    return { statements: toD1Statements(db, forgetUserCallsQueries(db, userId)), afterwards: endLiveCalls };
   },
 };

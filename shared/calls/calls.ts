@@ -1,19 +1,20 @@
 import { clock } from "../clock";
+import { createDatabase } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors";
 import { newId } from "../ids";
 import type { Page } from "../http/pagination";
 import { type CallRecord, type CallType, isActive, isParticipant, type PublicCall, toPublicCall } from "./call";
-import { countMissedCalls, findCall, hideCallFor, isHiddenFor, listActiveCalls, listCallHistory, type StoredCall } from "./records";
+import { countMissedCalls, findCall, hideCallFor, isActiveUser, isHiddenFor, listActiveCalls, listCallHistory, type StoredCall } from "./records";
 import type { TransitionResult } from "./state-machine";
 
 const session = (env: Env, callId: string) => env.CALL_SESSION.getByName(callId);
+const db = (env: Env) => createDatabase(env.DB);
 
 /** Starts a call: 201 ringing, or 409 `busy` (the callee is in a call) / `already_in_call` (the caller is). */
 export async function placeCall(env: Env, callerId: string, input: { calleeId: string; type: CallType }): Promise<PublicCall> {
   if (input.calleeId === callerId) throw badRequest("cannot_call_self", "You cannot call yourself");
-  const callee = await env.DB.prepare("SELECT id FROM users WHERE id = ? AND disabled_at IS NULL").bind(input.calleeId).first();
-  if (!callee) throw notFound("No such user");
+  if (!(await isActiveUser(db(env), input.calleeId))) throw notFound("No such user");
   const now = clock.now();
   const id = newId(now);
   const result = await session(env, id).start({ id, callerId, calleeId: input.calleeId, type: input.type, createdAt: now });
@@ -24,7 +25,7 @@ export async function placeCall(env: Env, callerId: string, input: { calleeId: s
 
 /** The call if the user takes part in it and has not deleted it from their history; else 404. */
 export async function callVisibleTo(env: Env, callId: string, userId: string): Promise<StoredCall> {
-  const call = await findCall(env.DB, callId);
+  const call = await findCall(db(env), callId);
   if (!call || !isParticipant(call, userId) || isHiddenFor(call, userId)) throw notFound("No such call");
   return call;
 }
@@ -47,24 +48,24 @@ export async function commandCall(env: Env, callId: string, userId: string, comm
 
 /** Only the requester's own history loses the call; an active call cannot be deleted. */
 export async function deleteCallFromHistory(env: Env, callId: string, userId: string): Promise<void> {
-  const call = await findCall(env.DB, callId);
+  const call = await findCall(db(env), callId);
   if (!call || !isParticipant(call, userId)) throw notFound("No such call");
   if (isActive(call.status)) throw conflict("call_active", "End the call before deleting it from your history");
-  await hideCallFor(env.DB, callId, userId);
+  await hideCallFor(db(env), callId, userId);
 }
 
 export async function callHistory(env: Env, userId: string, limit: number, cursor?: string): Promise<Page<PublicCall>> {
-  const page = await listCallHistory(env.DB, userId, limit, cursor);
+  const page = await listCallHistory(db(env), userId, limit, cursor);
   return { items: page.items.map(toPublicCall), nextCursor: page.nextCursor };
 }
 
 export async function activeCalls(env: Env, userId: string): Promise<{ items: PublicCall[] }> {
-  return { items: (await listActiveCalls(env.DB, userId)).map(toPublicCall) };
+  return { items: (await listActiveCalls(db(env), userId)).map(toPublicCall) };
 }
 
 export async function missedCallCount(env: Env, userId: string, since?: string): Promise<{ count: number; since: string | null }> {
   const sinceMs = since ? Date.parse(since) : null;
-  return { count: await countMissedCalls(env.DB, userId, sinceMs), since: sinceMs === null ? null : new Date(sinceMs).toISOString() };
+  return { count: await countMissedCalls(db(env), userId, sinceMs), since: sinceMs === null ? null : new Date(sinceMs).toISOString() };
 }
 
 /** The request the CallSession receives for a participant's signalling socket, or 404/409 before it opens. */

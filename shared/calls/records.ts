@@ -1,49 +1,40 @@
+import { and, asc, count, desc, eq, exists, inArray, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { Database } from "../db/client";
+import { calls } from "../db/schema/calls";
+import { auditEvents, users } from "../db/schema/identity";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
-import type { CallRecord, CallStatus, CallType } from "./call";
+import { ACTIVE_STATUSES, type CallRecord, type CallType } from "./call";
 
-interface CallRow {
-  id: string;
-  caller_id: string;
-  callee_id: string;
-  type: CallType;
-  status: CallStatus;
-  created_at: number;
-  answered_at: number | null;
-  ended_at: number | null;
-  duration_seconds: number | null;
-  ended_by: string | null;
-  hidden_for_caller: number;
-  hidden_for_callee: number;
-}
+/** Every query of the `calls` table (and the call metrics it writes to `audit_events`). */
 
-export interface StoredCall extends CallRecord {
-  hiddenForCaller: boolean;
-  hiddenForCallee: boolean;
-}
+type CallRow = typeof calls.$inferSelect;
+
+/** A call as D1 records it: the CallSession's state plus who deleted it from their history. */
+export type StoredCall = CallRecord & Pick<CallRow, "hiddenForCaller" | "hiddenForCallee">;
+
+const epochMs = (date: Date | null) => (date === null ? null : date.getTime());
 
 function fromRow(row: CallRow): StoredCall {
   return {
-    id: row.id,
-    callerId: row.caller_id,
-    calleeId: row.callee_id,
-    type: row.type,
-    status: row.status,
-    createdAt: row.created_at,
-    answeredAt: row.answered_at,
-    endedAt: row.ended_at,
-    durationSeconds: row.duration_seconds,
-    endedBy: row.ended_by,
-    hiddenForCaller: Boolean(row.hidden_for_caller),
-    hiddenForCallee: Boolean(row.hidden_for_callee),
+    ...row,
+    createdAt: row.createdAt.getTime(),
+    answeredAt: epochMs(row.answeredAt),
+    endedAt: epochMs(row.endedAt),
   };
 }
 
 export const isHiddenFor = (call: StoredCall, userId: string) =>
   (call.callerId === userId && call.hiddenForCaller) || (call.calleeId === userId && call.hiddenForCallee);
 
-const IN_CALL = (user: string) =>
-  `EXISTS (SELECT 1 FROM calls WHERE status IN ('ringing', 'answered') AND (caller_id = ${user} OR callee_id = ${user}))`;
+/** Whether `userId` takes part in a call that is ringing or answered. */
+const inCall = (db: Database, userId: string) =>
+  exists(
+    db
+      .select({ one: sql`1` })
+      .from(calls)
+      .where(and(inArray(calls.status, [...ACTIVE_STATUSES]), or(eq(calls.callerId, userId), eq(calls.calleeId, userId)))),
+  );
 
 export interface NewCall {
   id: string;
@@ -59,39 +50,45 @@ export interface NewCall {
  * the other "free". A busy callee still gets a row (status `busy`, for both histories); a caller
  * who is already in a call gets none (null).
  */
-export async function insertCallRecord(db: D1Database, call: NewCall): Promise<"ringing" | "busy" | null> {
-  const row = await db
-    .prepare(
-      `INSERT INTO calls (id, caller_id, callee_id, type, status, created_at, ended_at)
-       SELECT ?1, ?2, ?3, ?4,
-              CASE WHEN ${IN_CALL("?3")} THEN 'busy' ELSE 'ringing' END, ?5,
-              CASE WHEN ${IN_CALL("?3")} THEN ?5 ELSE NULL END
-        WHERE ${IN_CALL("?3")} OR NOT ${IN_CALL("?2")}
-       RETURNING status`,
+export async function insertCallRecord(db: Database, call: NewCall): Promise<"ringing" | "busy" | null> {
+  const calleeBusy = inCall(db, call.calleeId);
+  const [row] = await db
+    .insert(calls)
+    .select(
+      sql`SELECT ${call.id}, ${call.callerId}, ${call.calleeId}, ${call.type},
+                 CASE WHEN ${calleeBusy} THEN 'busy' ELSE 'ringing' END, ${call.createdAt},
+                 NULL, CASE WHEN ${calleeBusy} THEN ${call.createdAt} ELSE NULL END, NULL, NULL, 0, 0
+           WHERE ${calleeBusy} OR NOT ${inCall(db, call.callerId)}`,
     )
-    .bind(call.id, call.callerId, call.calleeId, call.type, call.createdAt)
-    .first<{ status: "ringing" | "busy" }>();
-  return row?.status ?? null;
+    .returning({ status: calls.status });
+  if (!row) return null;
+  return row.status === "busy" ? "busy" : "ringing";
 }
 
 /**
- * The statements that bring the D1 record and the call metrics up to the CallSession's state.
+ * The queries that bring the D1 record and the call metrics up to the CallSession's state.
  * They depend only on that state (metric events have ids derived from the call), so running
  * them again after a failed or doubtful attempt changes nothing: the sync is idempotent.
  */
-export function syncCallStatements(db: D1Database, call: CallRecord): D1PreparedStatement[] {
-  const statements = [
-    db
-      .prepare("UPDATE calls SET status = ?, answered_at = ?, ended_at = ?, duration_seconds = ?, ended_by = ? WHERE id = ?")
-      .bind(call.status, call.answeredAt, call.endedAt, call.durationSeconds, call.endedBy, call.id),
-  ];
+export async function syncCallRecord(db: Database, call: CallRecord): Promise<void> {
+  const update = db
+    .update(calls)
+    .set({
+      status: call.status,
+      answeredAt: call.answeredAt === null ? null : new Date(call.answeredAt),
+      endedAt: call.endedAt === null ? null : new Date(call.endedAt),
+      durationSeconds: call.durationSeconds,
+      endedBy: call.endedBy,
+    })
+    .where(eq(calls.id, call.id));
   const setupMs = call.answeredAt === null ? null : call.answeredAt - call.createdAt;
+  const metrics = [];
   if (call.answeredAt !== null) {
-    statements.push(metricStatement(db, call, "answered", call.calleeId, { callId: call.id, type: call.type, setupMs }, call.answeredAt));
+    metrics.push(recordMetric(db, call, "answered", call.calleeId, { callId: call.id, type: call.type, setupMs }, call.answeredAt));
   }
   if (call.endedAt !== null) {
-    statements.push(
-      metricStatement(
+    metrics.push(
+      recordMetric(
         db,
         call,
         "ended",
@@ -109,84 +106,127 @@ export function syncCallStatements(db: D1Database, call: CallRecord): D1Prepared
       ),
     );
   }
-  return statements;
+  await db.batch([update, ...metrics]);
 }
 
-function metricStatement(db: D1Database, call: CallRecord, event: "answered" | "ended", userId: string | null, detail: Record<string, unknown>, at: number) {
+function recordMetric(db: Database, call: CallRecord, event: "answered" | "ended", userId: string | null, detail: Record<string, unknown>, at: number) {
   return db
-    .prepare("INSERT OR IGNORE INTO audit_events (id, user_id, type, detail, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(`call.${event}:${call.id}`, userId ?? call.callerId, `call.${event}`, JSON.stringify(detail), at);
+    .insert(auditEvents)
+    .values({ id: `call.${event}:${call.id}`, userId: userId ?? call.callerId, type: `call.${event}`, detail: JSON.stringify(detail), createdAt: new Date(at) })
+    .onConflictDoNothing();
 }
 
-export async function findCall(db: D1Database, id: string): Promise<StoredCall | null> {
-  const row = await db.prepare("SELECT * FROM calls WHERE id = ?").bind(id).first<CallRow>();
+/**
+ * A call whose CallSession stopped between the D1 insert and recording it: ended as missed,
+ * unless the record moved on meanwhile.
+ */
+export async function markStartingCallMissed(db: Database, callId: string, now: number): Promise<void> {
+  await db
+    .update(calls)
+    .set({ status: "missed", endedAt: new Date(now) })
+    .where(and(eq(calls.id, callId), eq(calls.status, "ringing")));
+}
+
+export async function findCall(db: Database, id: string): Promise<StoredCall | null> {
+  const row = await db.select().from(calls).where(eq(calls.id, id)).get();
   return row ? fromRow(row) : null;
 }
 
-const VISIBLE_TO = "((caller_id = ?1 AND hidden_for_caller = 0) OR (callee_id = ?1 AND hidden_for_callee = 0))";
+const visibleTo = (userId: string) =>
+  or(and(eq(calls.callerId, userId), eq(calls.hiddenForCaller, false)), and(eq(calls.calleeId, userId), eq(calls.hiddenForCallee, false)));
 
 const HistoryCursor = z.object({ t: z.number().int(), id: z.string().max(64) });
 
 /** The user's calls, newest first, without those the user deleted from their history. */
-export async function listCallHistory(db: D1Database, userId: string, limit: number, cursor: string | undefined): Promise<Page<StoredCall>> {
+export async function listCallHistory(db: Database, userId: string, limit: number, cursor: string | undefined): Promise<Page<StoredCall>> {
   const after = decodeCursor(cursor, HistoryCursor);
-  const { results } = await db
-    .prepare(
-      `SELECT * FROM calls WHERE ${VISIBLE_TO}
-          AND (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND id < ?3))
-        ORDER BY created_at DESC, id DESC LIMIT ?4`,
-    )
-    .bind(userId, after?.t ?? null, after?.id ?? "", limit + 1)
-    .all<CallRow>();
-  return keysetPage(results, limit, fromRow, (last) => ({ t: last.created_at, id: last.id }));
+  // The cursor carries the stored integer; compared as such, so no cursor value can make an invalid Date.
+  const before = after ? or(sql`${calls.createdAt} < ${after.t}`, and(sql`${calls.createdAt} = ${after.t}`, lt(calls.id, after.id))) : undefined;
+  const rows = await db
+    .select()
+    .from(calls)
+    .where(and(visibleTo(userId), before))
+    .orderBy(desc(calls.createdAt), desc(calls.id))
+    .limit(limit + 1);
+  return keysetPage(rows.map(fromRow), limit, (call) => call, (last) => ({ t: last.createdAt, id: last.id }));
 }
 
 /** Calls of the user that are ringing or answered right now. */
-export async function listActiveCalls(db: D1Database, userId: string): Promise<StoredCall[]> {
-  const { results } = await db
-    .prepare("SELECT * FROM calls WHERE status IN ('ringing', 'answered') AND (caller_id = ?1 OR callee_id = ?1) ORDER BY created_at DESC LIMIT 20")
-    .bind(userId)
-    .all<CallRow>();
-  return results.map(fromRow);
+export async function listActiveCalls(db: Database, userId: string): Promise<StoredCall[]> {
+  const rows = await db
+    .select()
+    .from(calls)
+    .where(and(inArray(calls.status, [...ACTIVE_STATUSES]), or(eq(calls.callerId, userId), eq(calls.calleeId, userId))))
+    .orderBy(desc(calls.createdAt))
+    .limit(20);
+  return rows.map(fromRow);
 }
 
 /** Calls to the user that nobody answered (timed out, hung up by the caller, or while busy). */
-export async function countMissedCalls(db: D1Database, userId: string, since: number | null): Promise<number> {
+export async function countMissedCalls(db: Database, userId: string, since: number | null): Promise<number> {
   const row = await db
-    .prepare("SELECT COUNT(*) AS n FROM calls WHERE callee_id = ? AND hidden_for_callee = 0 AND status IN ('missed', 'busy') AND created_at > ?")
-    .bind(userId, since ?? -1)
-    .first<{ n: number }>();
+    .select({ n: count() })
+    .from(calls)
+    .where(
+      and(
+        eq(calls.calleeId, userId),
+        eq(calls.hiddenForCallee, false),
+        inArray(calls.status, ["missed", "busy"]),
+        sql`${calls.createdAt} > ${since ?? -1}`,
+      ),
+    )
+    .get();
   return row?.n ?? 0;
 }
 
 /** Hides the call from one participant's history; the other participant keeps it. */
-export async function hideCallFor(db: D1Database, callId: string, userId: string): Promise<void> {
+export async function hideCallFor(db: Database, callId: string, userId: string): Promise<void> {
   await db
-    .prepare(
-      `UPDATE calls SET hidden_for_caller = CASE WHEN caller_id = ?2 THEN 1 ELSE hidden_for_caller END,
-                        hidden_for_callee = CASE WHEN callee_id = ?2 THEN 1 ELSE hidden_for_callee END
-        WHERE id = ?1`,
-    )
-    .bind(callId, userId)
-    .run();
+    .update(calls)
+    .set({
+      hiddenForCaller: sql`CASE WHEN ${calls.callerId} = ${userId} THEN 1 ELSE ${calls.hiddenForCaller} END`,
+      hiddenForCallee: sql`CASE WHEN ${calls.calleeId} = ${userId} THEN 1 ELSE ${calls.hiddenForCallee} END`,
+    })
+    .where(eq(calls.id, callId));
 }
 
-export async function listAllCallsOf(db: D1Database, userId: string): Promise<StoredCall[]> {
-  const { results } = await db
-    .prepare("SELECT * FROM calls WHERE caller_id = ?1 OR callee_id = ?1 ORDER BY created_at")
-    .bind(userId)
-    .all<CallRow>();
-  return results.map(fromRow);
+export async function listAllCallsOf(db: Database, userId: string): Promise<StoredCall[]> {
+  const rows = await db
+    .select()
+    .from(calls)
+    .where(or(eq(calls.callerId, userId), eq(calls.calleeId, userId)))
+    .orderBy(asc(calls.createdAt));
+  return rows.map(fromRow);
 }
 
 /**
  * A deleted user's side of every call disappears; a row that no participant sees any more is
  * removed. The other participant keeps their history (with the departed user's opaque id).
+ * Run in the account-deletion batch.
  */
-export function forgetUserCallsStatements(db: D1Database, userId: string): D1PreparedStatement[] {
+export function forgetUserCallsQueries(db: Database, userId: string) {
   return [
-    db.prepare("UPDATE calls SET hidden_for_caller = 1 WHERE caller_id = ?").bind(userId),
-    db.prepare("UPDATE calls SET hidden_for_callee = 1 WHERE callee_id = ?").bind(userId),
-    db.prepare("DELETE FROM calls WHERE (caller_id = ?1 OR callee_id = ?1) AND hidden_for_caller = 1 AND hidden_for_callee = 1 AND status NOT IN ('ringing', 'answered')").bind(userId),
-  ];
+    db.update(calls).set({ hiddenForCaller: true }).where(eq(calls.callerId, userId)),
+    db.update(calls).set({ hiddenForCallee: true }).where(eq(calls.calleeId, userId)),
+    db
+      .delete(calls)
+      .where(
+        and(
+          or(eq(calls.callerId, userId), eq(calls.calleeId, userId)),
+          eq(calls.hiddenForCaller, true),
+          eq(calls.hiddenForCallee, true),
+          notInArray(calls.status, [...ACTIVE_STATUSES]),
+        ),
+      ),
+  ] as const;
+}
+
+/** Whether `userId` names an active (not disabled) user: only they can be called. */
+export async function isActiveUser(db: Database, userId: string): Promise<boolean> {
+  const row = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)))
+    .get();
+  return row !== undefined;
 }

@@ -1,8 +1,9 @@
 import type { AccountDeletionStep, AccountModule } from "../identity/account/account-module";
 import type { Env } from "../env";
 import { createDatabase } from "../db/client";
+import { toD1Statements } from "../db/statements";
 import type { Message } from "./model";
-import { forgetChatMemberQueries, joinGeneralChatQueries, listMembershipsOf, toD1Statements } from "./records";
+import { forgetChatMemberQueries, joinGeneralChatQueries, listMembershipsOf } from "./records";
 import { chatRoom } from "./room-client";
 
 /** The user's chats and every message they sent (GET /v1/me/export, section `chat`). */

@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, getTableColumns, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import { chatMembers, chats } from "../db/schema/chat";
@@ -12,7 +11,6 @@ export type ChatRecord = typeof chats.$inferSelect;
 export type ChatMemberRecord = typeof chatMembers.$inferSelect;
 /** A chat as one member sees it: the chat row plus that member's read position and role. */
 export type MemberChatRecord = ChatRecord & { readSeq: ChatMemberRecord["readSeq"]; memberRole: ChatMemberRecord["role"] };
-export type ChatBatchItem = BatchItem<"sqlite">;
 
 const memberChatColumns = { ...getTableColumns(chats), readSeq: chatMembers.readSeq, memberRole: chatMembers.role };
 
@@ -22,25 +20,13 @@ const memberChatColumns = { ...getTableColumns(chats), readSeq: chatMembers.read
  */
 const inJsonList = (column: SQLiteColumn, values: readonly string[]): SQL => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
-/**
- * Turns drizzle builders into D1 statements for the identity batches (registration, account
- * deletion), which run every module's part in one `env.DB.batch` so it commits all or nothing.
- * drizzle's own `db.batch` binds each built query the same way.
- */
-export function toD1Statements(db: Database, items: readonly ChatBatchItem[]): D1PreparedStatement[] {
-  return items.map((item) => {
-    const query = (item as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
-    return db.$client.prepare(query.sql).bind(...query.params);
-  });
-}
-
 /** Creates the general chat if missing and makes `userId` a member; safe to repeat. */
-export function joinGeneralChatQueries(db: Database, userId: string, now: number): [ChatBatchItem, ChatBatchItem] {
+export function joinGeneralChatQueries(db: Database, userId: string, now: number) {
   const at = new Date(now);
   return [
     db.insert(chats).values({ id: GENERAL_CHAT_ID, type: "general", title: GENERAL_CHAT_TITLE, lastMessageSeq: 0, createdAt: at, updatedAt: at }).onConflictDoNothing(),
     db.insert(chatMembers).values({ chatId: GENERAL_CHAT_ID, userId, role: "member", readSeq: 0, joinedAt: at }).onConflictDoNothing(),
-  ];
+  ] as const;
 }
 
 export async function joinGeneralChat(db: Database, userId: string, now: number): Promise<void> {
@@ -263,7 +249,7 @@ export async function listMembershipsOf(db: Database, userId: string) {
  * groups they owned pass to the longest-standing member, or close when nobody is left.
  * Run in the account-deletion batch.
  */
-export function forgetChatMemberQueries(db: Database, userId: string, chatIds: string[], now: number): ChatBatchItem[] {
+export function forgetChatMemberQueries(db: Database, userId: string, chatIds: string[], now: number) {
   return [
     db
       .update(chats)
@@ -284,5 +270,5 @@ export function forgetChatMemberQueries(db: Database, userId: string, chatIds: s
       .update(chats)
       .set({ deletedAt: new Date(now) })
       .where(and(eq(chats.type, "group"), isNull(chats.ownerId), isNull(chats.deletedAt), inJsonList(chats.id, chatIds))),
-  ];
+  ] as const;
 }

@@ -1,0 +1,14 @@
+import type { Query } from "drizzle-orm";
+import type { Database } from "./client";
+
+/**
+ * Turns drizzle builders into D1 statements for the identity batches (registration, account
+ * deletion), which run every module's part in one `env.DB.batch` so it commits all or nothing.
+ * drizzle's own `db.batch` binds each built query the same way.
+ */
+export function toD1Statements(db: Database, items: readonly { toSQL(): Query }[]): D1PreparedStatement[] {
+  return items.map((item) => {
+    const query = item.toSQL();
+    return db.$client.prepare(query.sql).bind(...query.params);
+  });
+}
