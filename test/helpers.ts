@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
+import { TestSocket } from "./socket-client";
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -69,4 +70,47 @@ export async function login(user: Pick<TestUser, "email" | "password" | "ip">, u
   return api("/v1/auth/login", { body: { email: user.email, password: user.password }, ip: user.ip, headers: { "user-agent": userAgent } });
 }
 
+/** A WebSocket upgrade request to the Worker (the response has the client end in `webSocket` when it is 101). */
+export async function upgrade(path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return SELF.fetch(`http://platform.test${path}`, { headers: { upgrade: "websocket", ...headers } });
+}
+
+/** Accepts the client end of a 101 upgrade response as a TestSocket. */
+export function acceptSocket(response: Response): TestSocket {
+  expect(response.status).toBe(101);
+  const ws = response.webSocket!;
+  const socket = new TestSocket(ws);
+  ws.accept();
+  return socket;
+}
+
+/** Opens a socket on `path` authenticated with a Bearer token; throws with the answer when the upgrade is refused. */
+export async function openSocket(path: string, token: string): Promise<TestSocket> {
+  const response = await upgrade(path, { authorization: `Bearer ${token}` });
+  if (response.status !== 101) throw new Error(`upgrade refused: ${response.status} ${await response.text()}`);
+  return acceptSocket(response);
+}
+
+/**
+ * Follows `nextCursor` through a cursor list from its first page to its last, checking each
+ * answer is 200 with at most `limit` items. Returns the pages (`.flat()` for the items).
+ */
+export async function collectPages<T = any>(path: string, options: { token: string; limit: number; maxPages?: number }): Promise<T[][]> {
+  const pages: T[][] = [];
+  const separator = path.includes("?") ? "&" : "?";
+  let cursor: string | null = null;
+  do {
+    const response = await api(`${path}${separator}limit=${options.limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { token: options.token });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    const page = JSON.parse(text) as { items: T[]; nextCursor: string | null };
+    expect(page.items.length).toBeLessThanOrEqual(options.limit);
+    pages.push(page.items);
+    cursor = page.nextCursor;
+    if (pages.length > (options.maxPages ?? 100)) throw new Error(`${path}: more than ${options.maxPages ?? 100} pages`);
+  } while (cursor);
+  return pages;
+}
+
+export { TestSocket, type Frame } from "./socket-client";
 export { unique };

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
-import { api, expectProblem, json, registerUser } from "../helpers";
+import { api, collectPages, expectProblem, json, registerUser } from "../helpers";
 import { callCommand, getCall, openHub, placeCall, twoUsers } from "./fixtures";
 
 afterEach(() => clock.reset());
@@ -204,16 +204,7 @@ describe("GET /v1/calls/history", () => {
       await callCommand(me, call.id, "end");
       ids.push(call.id);
     }
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const response = await api(`/v1/calls/history?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: me.accessToken });
-      expect(response.status).toBe(200);
-      const page: { items: { id: string }[]; nextCursor: string | null } = await json(response);
-      expect(page.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.items.map((c) => c.id));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const seen = (await collectPages<{ id: string }>("/v1/calls/history", { token: me.accessToken, limit: 2 })).flat().map((c) => c.id);
     expect(seen).toEqual([...ids].reverse());
   });
 

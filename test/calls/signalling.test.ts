@@ -1,11 +1,7 @@
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_SDP_CHARS } from "../../shared/calls/signalling";
-import { api, expectProblem, json, registerUser } from "../helpers";
+import { acceptSocket, api, expectProblem, json, registerUser, upgrade } from "../helpers";
 import { callCommand, getCall, openHub, openSignalling, placeCall, SAMPLE_CANDIDATE, SAMPLE_SDP, twoUsers } from "./fixtures";
-
-const upgrade = (path: string, headers: Record<string, string> = {}) =>
-  SELF.fetch(`http://platform.test${path}`, { headers: { upgrade: "websocket", ...headers } });
 
 describe("GET /v1/calls/:id/ws access", () => {
   it("needs credentials before the socket opens (401)", async () => {
@@ -30,8 +26,7 @@ describe("GET /v1/calls/:id/ws access", () => {
     const { ticket } = await json(await api("/v1/realtime/tickets", { method: "POST", token: callee.accessToken }));
     const response = await upgrade(`/v1/calls/${call.id}/ws?ticket=${ticket}`);
     expect(response.status).toBe(101);
-    response.webSocket!.accept();
-    response.webSocket!.close();
+    acceptSocket(response).close();
     await expectProblem(await upgrade(`/v1/calls/${call.id}/ws?ticket=${ticket}`), 401);
   });
 
@@ -86,7 +81,7 @@ describe("signalling relay", () => {
 
     // delivered once: a reconnecting device does not get them again
     b.close();
-    await b.closed;
+    await b.waitClosed();
     const again = await openSignalling(callee, call.id);
     await again.next("call.state");
     again.send({ type: "ping" });
@@ -103,7 +98,7 @@ describe("signalling relay", () => {
     await first.next("call.state");
     const second = await openSignalling(callee, call.id);
     await second.next("call.state");
-    expect((await first.closed).code).toBe(4000);
+    expect((await first.waitClosed()).code).toBe(4000);
     const a = await openSignalling(caller, call.id);
     a.send({ type: "sdp.offer", sdp: SAMPLE_SDP });
     await second.next("sdp.offer");
@@ -125,7 +120,7 @@ describe("signalling relay", () => {
     expect((await a.next("call.state")).call).toMatchObject({ status: "ended", endedBy: callee.id });
     expect((await b.next("call.state")).call.status).toBe("ended");
     expect((await calleeHub.next("call.state")).call.status).toBe("ended");
-    expect((await a.closed).code).toBe(4410);
+    expect((await a.waitClosed()).code).toBe(4410);
     expect((await getCall(caller, call.id)).status).toBe("ended");
   });
 });

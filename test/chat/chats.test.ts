@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, expectProblem, json, registerUser } from "../helpers";
+import { api, collectPages, expectProblem, json, registerUser } from "../helpers";
 import { type ChatBody, connect, eventually, getChat, openGroup, postMessage, usersAndGroup } from "./fixtures";
 
 describe("the general chat", () => {
@@ -74,16 +74,7 @@ describe("GET /v1/chats", () => {
   it("pages with a cursor", async () => {
     const [alice, bob] = await Promise.all([registerUser(), registerUser()]);
     for (const title of ["a", "b", "c"]) await openGroup(alice!, [bob!], title);
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: ChatBody[]; nextCursor: string | null } = await json(
-        await api(`/v1/chats?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: alice!.accessToken }),
-      );
-      expect(page.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.items.map((c) => c.id));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const seen = (await collectPages<ChatBody>("/v1/chats", { token: alice!.accessToken, limit: 2 })).flat().map((c) => c.id);
     expect(seen).toHaveLength(4);
     expect(new Set(seen).size).toBe(4);
   });

@@ -1,6 +1,5 @@
-import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
-import { api, json, registerUser, type TestUser } from "../helpers";
+import { acceptSocket, api, json, registerUser, type TestSocket, type TestUser, upgrade } from "../helpers";
 
 export interface ChatBody {
   id: string;
@@ -26,8 +25,6 @@ export interface MessageBody {
   deletedAt: string | null;
   reactions: { emoji: string; count: number; userIds: string[] }[];
 }
-
-export type Frame = { type: string } & Record<string, any>;
 
 let clientCounter = 0;
 export const newClientId = () => `c-${Date.now().toString(36)}-${clientCounter++}`;
@@ -71,94 +68,18 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 5000): 
   }
 }
 
-/** A connected WebSocket that queues every frame it receives, for tests to take in order. */
-export class TestSocket {
-  private readonly frames: Frame[] = [];
-  private readonly waiters: (() => void)[] = [];
-  closed: { code: number; reason: string } | null = null;
-
-  constructor(readonly ws: WebSocket) {
-    ws.addEventListener("message", (event) => {
-      this.frames.push(JSON.parse(typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer)));
-      this.wake();
-    });
-    ws.addEventListener("close", (event) => {
-      this.closed = { code: event.code, reason: event.reason };
-      this.wake();
-    });
-  }
-
-  private wake() {
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  send(frame: unknown) {
-    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-  }
-
-  /** The first not yet taken frame of `type` (matching `where`), waiting up to `timeoutMs`. */
-  async next(type: string, where: (frame: Frame) => boolean = () => true, timeoutMs = 5000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.frames.findIndex((f) => f.type === type && where(f));
-      if (index >= 0) return this.frames.splice(index, 1)[0]!;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  /** Frames of `type` received so far (without taking them). */
-  received(type: string): Frame[] {
-    return this.frames.filter((f) => f.type === type);
-  }
-
-  /** Round trip through the room: every frame sent before has been handled once the pong arrives. */
-  async sync(): Promise<void> {
-    this.send({ type: "ping" });
-    await this.next("pong");
-  }
-
-  async waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    if (!this.closed) throw new Error("socket did not close");
-    return this.closed;
-  }
-
-  close() {
-    if (!this.closed) this.ws.close(1000, "done");
-  }
-}
-
-export async function upgrade(path: string, headers: Record<string, string> = {}): Promise<Response> {
-  return SELF.fetch(`http://platform.test${path}`, { headers: { upgrade: "websocket", ...headers } });
-}
-
 /** Opens the chat socket as `user` and waits for the room's hello. */
 export async function connect(chatId: string, user: TestUser): Promise<TestSocket> {
   const response = await upgrade(`/v1/chats/${chatId}/ws`, { authorization: `Bearer ${user.accessToken}` });
   expect(response.status, response.status === 101 ? "" : await response.text()).toBe(101);
-  const ws = response.webSocket!;
-  const socket = new TestSocket(ws);
-  ws.accept();
+  const socket = acceptSocket(response);
   await socket.next("hello");
   return socket;
 }
 
 /** Opens the user's realtime hub socket (for `chat.updated`). */
 export async function connectHub(user: TestUser): Promise<TestSocket> {
-  const response = await upgrade("/v1/realtime", { authorization: `Bearer ${user.accessToken}` });
-  expect(response.status).toBe(101);
-  const ws = response.webSocket!;
-  const socket = new TestSocket(ws);
-  ws.accept();
+  const socket = acceptSocket(await upgrade("/v1/realtime", { authorization: `Bearer ${user.accessToken}` }));
   await socket.next("hello");
   return socket;
 }

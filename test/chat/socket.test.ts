@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, expectProblem, json, registerUser } from "../helpers";
-import { connect, connectHub, eventually, getChat, type MessageBody, newClientId, postMessage, TestSocket, upgrade, usersAndGroup } from "./fixtures";
+import { acceptSocket, api, expectProblem, json, registerUser, upgrade } from "../helpers";
+import { connect, connectHub, eventually, getChat, type MessageBody, newClientId, postMessage, usersAndGroup } from "./fixtures";
 
 describe("GET /v1/chats/:id/ws: who may connect", () => {
   it("no credentials is 401 before the socket opens", async () => {
@@ -29,8 +29,7 @@ describe("GET /v1/chats/:id/ws: who may connect", () => {
     const path = `/v1/chats/${chat.id}/ws?ticket=${ticket}&_pk=${users[0]!.id}`;
     const response = await upgrade(path, { "x-platform-user-id": users[0]!.id });
     expect(response.status).toBe(101);
-    const socket = new TestSocket(response.webSocket!);
-    response.webSocket!.accept();
+    const socket = acceptSocket(response);
     expect((await socket.next("hello")).userId).toBe(users[1]!.id);
     socket.send({ type: "message.send", clientId: "t1", text: "who am I" });
     expect((await socket.next("message.ack")).message.senderId).toBe(users[1]!.id);
@@ -48,7 +47,7 @@ describe("message.send frames", () => {
     expect(ack).toMatchObject({ clientId: "x1", message: { seq: 1, text: "hello room", senderId: users[0]!.id } });
     for (const other of [b!, c!]) expect((await other.next("message.new")).message.id).toBe(ack.message.id);
     await a!.sync();
-    expect(a!.received("message.new")).toHaveLength(0);
+    expect(a!.waiting("message.new")).toHaveLength(0);
     const stored = await json<{ items: MessageBody[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: users[2]!.accessToken }));
     expect(stored.items.map((m) => m.id)).toEqual([ack.message.id]);
     for (const s of [a!, b!, c!]) s.close();
@@ -64,7 +63,7 @@ describe("message.send frames", () => {
     expect(second.message.id).toBe(first.message.id);
     await b!.next("message.new");
     await b!.sync();
-    expect(b!.received("message.new")).toHaveLength(0);
+    expect(b!.waiting("message.new")).toHaveLength(0);
     // A REST retry with the same clientId also finds it.
     const rest = await api(`/v1/chats/${chat.id}/messages`, { token: users[0]!.accessToken, body: { clientId: "dup", text: "once" } });
     expect(rest.status).toBe(200);
@@ -105,7 +104,7 @@ describe("message.send frames", () => {
     const error = await socket.next("error");
     expect(error).toMatchObject({ code: "rate_limited", clientId: "rl10" });
     await socket.sync();
-    expect(socket.received("message.ack")).toHaveLength(10);
+    expect(socket.waiting("message.ack")).toHaveLength(10);
     expect(socket.closed).toBeNull();
     socket.close();
   });
@@ -161,7 +160,7 @@ describe("typing, read, edit, delete and reaction frames", () => {
     a!.send({ type: "typing" });
     expect(await b!.next("typing")).toEqual({ type: "typing", userId: users[0]!.id });
     await a!.sync();
-    expect(a!.received("typing")).toHaveLength(0);
+    expect(a!.waiting("typing")).toHaveLength(0);
     const stored = await json<{ items: unknown[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: users[0]!.accessToken }));
     expect(stored.items).toHaveLength(0);
     a!.close();
@@ -288,7 +287,7 @@ describe("chat.updated on the user hub", () => {
     await eventually(async () => expect((await getChat(chat.id, users[1]!)).lastSeq).toBe(1));
     hub.send({ type: "ping" });
     await hub.next("pong");
-    expect(hub.received("chat.updated").filter((f) => f.chat.id === chat.id && f.chat.lastSeq === 1)).toHaveLength(0);
+    expect(hub.waiting("chat.updated").filter((f) => f.chat.id === chat.id && f.chat.lastSeq === 1)).toHaveLength(0);
     hub.close();
     room.close();
   });

@@ -1,7 +1,9 @@
 // A minimal client of the platform as a calling app would be: register, hub socket, REST call
-// commands, signalling socket. Runs in Node against `wrangler dev`.
+// commands, signalling socket. Runs in Node against `wrangler dev`, with the same TestSocket as
+// the workerd tests (test/socket-client.ts has no workerd imports).
+import { TestSocket } from "../socket-client";
 
-export type Frame = { type: string } & Record<string, any>;
+export { type Frame, TestSocket } from "../socket-client";
 
 export interface User {
   id: string;
@@ -37,84 +39,29 @@ export class PlatformClient {
   }
 
   /** Node's WebSocket cannot set headers: authenticate the upgrade with a single-use ticket. */
-  async connect(path: string, user: User): Promise<FrameSocket> {
+  async connect(path: string, user: User): Promise<TestSocket> {
     const { ticket } = await this.json("/v1/realtime/tickets", { method: "POST", token: user.accessToken, expect: 201 });
     const url = `${this.baseUrl.replace(/^http/, "ws")}${path}${path.includes("?") ? "&" : "?"}ticket=${encodeURIComponent(ticket)}`;
-    return FrameSocket.open(url);
+    return openFrameSocket(url);
   }
 }
 
-/** A WebSocket of JSON frames with "wait for the next frame of this type". */
-export class FrameSocket {
-  readonly frames: Frame[] = [];
-  #consumed = new Set<number>();
-  #waiters = new Set<() => void>();
-  #listeners: ((frame: Frame) => void)[] = [];
-
-  private constructor(readonly ws: WebSocket) {
-    ws.addEventListener("message", (event) => {
-      const frame = JSON.parse(String(event.data)) as Frame;
-      this.frames.push(frame);
-      for (const listener of this.#listeners) listener(frame);
-      for (const wake of this.#waiters) wake();
+/** Opens a WebSocket to `wrangler dev` as the shared TestSocket (frames waited for up to 10 s: real network). */
+function openFrameSocket(url: string, timeoutMs = 10_000): Promise<TestSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const socket = new TestSocket(ws, 10_000);
+    const timer = setTimeout(() => {
+      ws.close();
+      reject(new Error(`WebSocket ${url} did not open within ${timeoutMs} ms`));
+    }, timeoutMs);
+    ws.addEventListener("open", () => {
+      clearTimeout(timer);
+      resolve(socket);
     });
-    ws.addEventListener("close", () => {
-      for (const wake of this.#waiters) wake();
+    ws.addEventListener("error", () => {
+      clearTimeout(timer);
+      reject(new Error(`WebSocket ${url} failed to open`));
     });
-  }
-
-  static open(url: string, timeoutMs = 10_000): Promise<FrameSocket> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
-      const socket = new FrameSocket(ws);
-      const timer = setTimeout(() => {
-        ws.close();
-        reject(new Error(`WebSocket ${url} did not open within ${timeoutMs} ms`));
-      }, timeoutMs);
-      ws.addEventListener("open", () => {
-        clearTimeout(timer);
-        resolve(socket);
-      });
-      ws.addEventListener("error", () => {
-        clearTimeout(timer);
-        reject(new Error(`WebSocket ${url} failed to open`));
-      });
-    });
-  }
-
-  /** Calls `listener` for every frame from now on (and for those already received). */
-  onFrame(listener: (frame: Frame) => void): void {
-    for (const frame of this.frames) listener(frame);
-    this.#listeners.push(listener);
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(JSON.stringify(frame));
-  }
-
-  async next(type: string, timeoutMs = 10_000, match: (frame: Frame) => boolean = () => true): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.frames.findIndex((frame, i) => frame.type === type && !this.#consumed.has(i) && match(frame));
-      if (index >= 0) {
-        this.#consumed.add(index);
-        return this.frames[index]!;
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.#waiters.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, remaining);
-        this.#waiters.add(wake);
-      });
-    }
-  }
-
-  close(): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000, "done");
-  }
+  });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
-import { type FrameSocket, PlatformClient, type User } from "./call-client";
+import { PlatformClient, type TestSocket, type User } from "./call-client";
 import { SignalledPeer, within } from "./webrtc-peer";
 
 const PORT = 8792;
@@ -50,7 +50,7 @@ interface CallOutcome {
 async function connectCall(iceServersOf: (user: User) => Promise<{ urls: string | string[]; username?: string; credential?: string }[]>, policy: "all" | "relay"): Promise<CallOutcome> {
   const alice = await client.register("alice");
   const bob = await client.register("bob");
-  const sockets: FrameSocket[] = [];
+  const sockets: TestSocket[] = [];
   const peers: SignalledPeer[] = [];
   try {
     const bobHub = await client.connect("/v1/realtime", bob);
@@ -100,7 +100,7 @@ async function connectCall(iceServersOf: (user: User) => Promise<{ urls: string 
     };
 
     aliceSignalling.send({ type: "hangup" });
-    expect((await bobHub.next("call.state", 10_000, (f) => f.call.status === "ended")).call).toMatchObject({ id: call.id, endedBy: alice.id });
+    expect((await bobHub.next("call.state", (f) => f.call.status === "ended", 10_000)).call).toMatchObject({ id: call.id, endedBy: alice.id });
     return { caller, callee, received };
   } finally {
     for (const socket of sockets) socket.close();
@@ -120,7 +120,7 @@ describe("a real WebRTC call through the platform's signalling", () => {
     const aliceHub = await client.connect("/v1/realtime", alice);
     try {
       const call = await client.json("/v1/calls", { token: alice.accessToken, body: { calleeId: bob.id, type: "voice" }, expect: 201 });
-      const missed = await aliceHub.next("call.state", 15_000, (f) => f.call.id === call.id && f.call.status === "missed");
+      const missed = await aliceHub.next("call.state", (f) => f.call.id === call.id && f.call.status === "missed", 15_000);
       expect(missed.call.endedBy).toBeNull();
       expect(Date.parse(missed.call.endedAt) - Date.parse(missed.call.createdAt)).toBeGreaterThanOrEqual(3000);
     } finally {

@@ -1,5 +1,5 @@
 import { RTCPeerConnection, type RTCIceServer } from "werift";
-import type { FrameSocket } from "./call-client";
+import type { TestSocket } from "./call-client";
 
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -21,7 +21,7 @@ export class SignalledPeer {
   #remoteSet = false;
 
   constructor(
-    readonly signalling: FrameSocket,
+    readonly signalling: TestSocket,
     options: { iceServers: RTCIceServer[]; iceTransportPolicy: "all" | "relay" },
   ) {
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy });

@@ -1,7 +1,7 @@
-import { createExecutionContext, SELF } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, expectProblem, json, login, registerUser, unique, type TestUser } from "../helpers";
+import { api, expectProblem, json, login, openSocket, registerUser, unique, type TestUser } from "../helpers";
 import worker from "../../workers/index";
 import { makeAdmin } from "./lifecycle-fixtures";
 
@@ -117,15 +117,12 @@ describe("PUT /v1/admin/users/:id/role", () => {
 describe("POST /v1/admin/users/:id/disable and /enable", () => {
   it("disabling ends every session (and its sockets) and refuses login; enabling lets the user back in", async () => {
     const { admin, user } = await adminAndUser();
-    const socketResponse = await SELF.fetch("http://platform.test/v1/realtime", { headers: { upgrade: "websocket", authorization: `Bearer ${user.accessToken}` } });
-    const socket = socketResponse.webSocket!;
-    const closed = new Promise<number>((resolve) => socket.addEventListener("close", (event) => resolve(event.code)));
-    socket.accept();
+    const socket = await openSocket("/v1/realtime", user.accessToken);
 
     const disabled = await api(`/v1/admin/users/${user.id}/disable`, { token: admin.accessToken, body: { reason: "spam" } });
     expect(disabled.status).toBe(200);
     expect((await json(disabled)).user.disabledAt).toEqual(expect.any(String));
-    expect(await closed).toBe(4001);
+    expect((await socket.waitClosed()).code).toBe(4001);
     await expectProblem(await api("/v1/me", { token: user.accessToken }), 401);
     await expectProblem(await api("/v1/auth/refresh", { body: { refreshToken: user.refreshToken } }), 401);
     await expectProblem(await login(user), 403, "account_disabled");

@@ -1,8 +1,7 @@
-import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
-import { api, expectProblem, json, registerUser } from "../helpers";
+import { acceptSocket, api, expectProblem, type Frame, json, registerUser, upgrade as upgradeTo } from "../helpers";
 
 afterEach(() => clock.reset());
 
@@ -15,33 +14,13 @@ async function ticketFor(token: string): Promise<string> {
 }
 
 function upgrade(query = "", headers: Record<string, string> = {}) {
-  return SELF.fetch(`http://platform.test/v1/realtime${query}`, { headers: { upgrade: "websocket", ...headers } });
+  return upgradeTo(`/v1/realtime${query}`, headers);
 }
 
-/** Accepts the client end of an upgrade and collects its frames. */
+/** Accepts the client end of an upgrade; `next()` takes the next frame, whatever its type. */
 function openSocket(response: Response) {
-  expect(response.status).toBe(101);
-  const socket = response.webSocket!;
-  const frames: any[] = [];
-  const waiters: (() => void)[] = [];
-  socket.addEventListener("message", (event) => {
-    frames.push(JSON.parse(event.data as string));
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  socket.accept();
-  const next = async (predicate: (frame: any) => boolean = () => true, timeoutMs = 2000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = frames.findIndex(predicate);
-      if (index >= 0) return frames.splice(index, 1)[0];
-      if (Date.now() > deadline) throw new Error(`no matching frame; have ${JSON.stringify(frames)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-  };
-  return { socket, next };
+  const socket = acceptSocket(response);
+  return { socket, next: (where?: (frame: Frame) => boolean) => socket.nextMatching(where) };
 }
 
 describe("POST /v1/realtime/tickets", () => {

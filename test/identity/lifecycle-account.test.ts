@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, SELF } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { exportAccount } from "../../shared/identity/account/data-export";
@@ -9,7 +9,7 @@ import { clock } from "../../shared/clock";
 import type { JobMessage } from "../../shared/env";
 import worker from "../../workers/index";
 import { accountModules } from "../../workers/modules";
-import { api, expectProblem, json, login, registerUser, unique, uniqueIp } from "../helpers";
+import { acceptSocket, api, collectPages, expectProblem, json, login, registerUser, unique, uniqueIp, upgrade } from "../helpers";
 import { mailbox, waitForMail } from "./lifecycle-fixtures";
 
 afterEach(() => clock.reset());
@@ -38,18 +38,10 @@ describe("GET /v1/me/security-events", () => {
     const user = await registerUser();
     for (let i = 0; i < 3; i++) await login(user);
     const whole = await json(await api("/v1/me/security-events", { token: user.accessToken }));
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = await json(await api(`/v1/me/security-events?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: user.accessToken }));
-      expect(page.items.length).toBeLessThanOrEqual(2);
-      ids.push(...page.items.map((e) => e.id));
-      cursor = page.nextCursor;
-      pages++;
-    } while (cursor);
+    const pages = await collectPages<{ id: string }>("/v1/me/security-events", { token: user.accessToken, limit: 2 });
+    const ids = pages.flat().map((e) => e.id);
     expect(whole.items.length).toBeGreaterThanOrEqual(4);
-    expect(pages).toBe(Math.ceil(whole.items.length / 2));
+    expect(pages.length).toBe(Math.ceil(whole.items.length / 2));
     expect(ids).toEqual(whole.items.map((e: { id: string }) => e.id));
   });
 
@@ -308,13 +300,11 @@ describe("daily identity cleanup", () => {
 describe("realtime sockets end with their session", () => {
   it("logout closes the session's realtime socket", async () => {
     const user = await registerUser();
-    const response = await SELF.fetch("http://platform.test/v1/realtime", { headers: { upgrade: "websocket", authorization: `Bearer ${user.accessToken}` } });
+    const response = await upgrade("/v1/realtime", { authorization: `Bearer ${user.accessToken}` });
     expect(response.status).toBe(101);
-    const socket = response.webSocket!;
-    const closed = new Promise<number>((resolve) => socket.addEventListener("close", (event) => resolve(event.code)));
-    socket.accept();
+    const socket = acceptSocket(response);
     expect((await api("/v1/auth/logout", { method: "POST", token: user.accessToken })).status).toBe(204);
-    expect(await closed).toBe(4001);
+    expect((await socket.waitClosed()).code).toBe(4001);
   });
 });
 
