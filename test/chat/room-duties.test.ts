@@ -1,0 +1,76 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ChatListSync, type ChatListSyncHost } from "../../shared/chat/chat-list-sync";
+import type { LastMessage } from "../../shared/chat/model";
+import { SendLimit } from "../../shared/chat/send-limit";
+import { getChat, usersAndGroup } from "./fixtures";
+
+describe("SendLimit (a room's per-sender message limit)", () => {
+  it("allows `limit` sends per window for each sender separately, then 429 with the wait", () => {
+    const limit = new SendLimit();
+    const policy = { limit: 2, windowSeconds: 10 };
+    expect(limit.take("a", policy, 1_000)).toBeNull();
+    expect(limit.take("a", policy, 2_000)).toBeNull();
+    expect(limit.take("b", policy, 2_000)).toBeNull();
+    expect(limit.take("a", policy, 3_000)).toEqual({ ok: false, status: 429, code: "rate_limited", detail: "At most 2 messages per 10 s in one chat", retryAfterSeconds: 8 });
+    // The window slides: the send at 1 000 leaves it at 11 000.
+    expect(limit.take("a", policy, 11_001)).toBeNull();
+  });
+});
+
+function fakeHost(chatId: string, newest: () => LastMessage | null) {
+  const synced: number[] = [];
+  const retries: number[] = [];
+  const pending: Promise<unknown>[] = [];
+  const host: ChatListSyncHost = {
+    chatId: () => chatId,
+    newestMessage: newest,
+    markSynced: (seq) => synced.push(seq),
+    connectedUserIds: () => new Set(),
+    waitUntil: (promise) => pending.push(promise),
+    retryAt: async (at) => void retries.push(at),
+  };
+  return { host, synced, retries, settled: () => Promise.all(pending) };
+}
+
+const lastMessage = (seq: number, senderId: string): LastMessage => ({
+  id: `m-${seq}`,
+  seq,
+  senderId,
+  text: `message ${seq}`,
+  createdAt: new Date(Date.parse("2030-01-01T00:00:00Z") + seq).toISOString(),
+  deletedAt: null,
+});
+
+describe("ChatListSync (a room's D1 chat-list summary)", () => {
+  it("writes the newest message and the sender's read position, and reports what it synced", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    let newest = lastMessage(3, users[0]!.id);
+    const fake = fakeHost(chat.id, () => newest);
+    const sync = new ChatListSync(fake.host, env);
+    sync.noteRead(users[0]!.id, 3);
+    sync.queue();
+    await fake.settled();
+    expect(fake.synced).toEqual([3]);
+    expect(fake.retries).toEqual([]);
+    const seenBySender = await getChat(chat.id, users[0]!);
+    expect(seenBySender).toMatchObject({ lastSeq: 3, readSeq: 3, unreadCount: 0, lastMessage: { id: "m-3", text: "message 3" } });
+    expect(await getChat(chat.id, users[1]!)).toMatchObject({ lastSeq: 3, readSeq: 0, unreadCount: 3 });
+
+    // A late sync of an older message never moves the summary back.
+    newest = lastMessage(2, users[0]!.id);
+    sync.queue();
+    await fake.settled();
+    expect((await getChat(chat.id, users[1]!)).lastSeq).toBe(3);
+  });
+
+  it("does nothing while the room's log is closed", async () => {
+    const { users, chat } = await usersAndGroup(1);
+    const fake = fakeHost(chat.id, () => null);
+    const sync = new ChatListSync(fake.host, env);
+    sync.queue();
+    await fake.settled();
+    expect(fake.synced).toEqual([]);
+    expect((await getChat(chat.id, users[0]!)).lastSeq).toBe(0);
+  });
+});
