@@ -5,11 +5,11 @@ import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sy
 import { isMember, markChatRead } from "../shared/chat/chats";
 import { ChatClientFrames } from "../shared/chat/frames";
 import { MessageLog } from "../shared/chat/message-log";
+import { SendLimit } from "../shared/chat/send-limit";
 import { MAX_CHAT_FRAME_CHARS, type Message, type MessagePage, type MessagePageQuery, type RoomFailure, type RoomResult, type Sender } from "../shared/chat/model";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
-import { SendLimit } from "../shared/chat/send-limit";
 import { parseRateLimit, type RateLimit } from "../shared/rate-limits";
 import { type FrameOf, parseFrame } from "../shared/realtime/frames";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";

@@ -6,7 +6,7 @@ import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { createDatabase } from "../db/client";
 import { newId } from "../ids";
 import { z } from "zod";
-import { type Chat, type LastMessage } from "./model";
+import type { Chat, LastMessage } from "./model";
 import {
   type ChatRecord,
   deleteChatRecords,
