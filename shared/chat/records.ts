@@ -219,18 +219,16 @@ export async function syncChatSummary(
     await db.batch([summary, ...reads]);
     return null;
   }
-  const results = await db.batch([
-    summary,
-    ...reads,
-    db.select().from(chats).where(eq(chats.id, chatId)),
-    db
-      .select({ userId: chatMembers.userId, readSeq: chatMembers.readSeq })
-      .from(chatMembers)
-      .where(eq(chatMembers.chatId, chatId))
-      .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId)),
-  ]);
-  const chatRows = results[results.length - 2] as ChatRecord[];
-  const members = results[results.length - 1] as { userId: string; readSeq: number }[];
+  const chatQuery = db.select().from(chats).where(eq(chats.id, chatId));
+  const membersQuery = db
+    .select({ userId: chatMembers.userId, readSeq: chatMembers.readSeq })
+    .from(chatMembers)
+    .where(eq(chatMembers.chatId, chatId))
+    .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId));
+  const results = await db.batch([summary, ...reads, chatQuery, membersQuery]);
+  // The two reads come last, after a variable number of updates: typed from their queries.
+  const chatRows = results[results.length - 2] as Awaited<typeof chatQuery>;
+  const members = results[results.length - 1] as Awaited<typeof membersQuery>;
   return { chat: chatRows[0], members };
 }
 
