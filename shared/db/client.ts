@@ -1,3 +1,4 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema";
 
@@ -17,4 +18,13 @@ export function createDatabase(d1: D1Database): Database {
     clients.set(d1, client);
   }
   return client;
+}
+
+/** One statement of a `db.batch([...])`: every query in it commits or none does. */
+export type BatchQuery = BatchItem<"sqlite">;
+
+/** Runs queries as one D1 batch; `db.batch` wants a non-empty tuple, callers often hold a list. */
+export async function runBatch(db: Database, queries: readonly BatchQuery[]): Promise<void> {
+  if (queries.length === 0) return;
+  await db.batch(queries as [BatchQuery, ...BatchQuery[]]);
 }

@@ -1,4 +1,8 @@
+import { createDatabase } from "../db/client";
+import { deleteDevMailboxBeforeQuery } from "../email/records";
 import type { Env } from "../env";
+import { deleteExpiredRefreshTokensQuery, deleteExpiredSessionsQuery } from "./sessions/records";
+import { deleteExpiredOneTimeTokensQuery, deleteExpiredRealtimeTicketsQuery } from "./tokens/records";
 
 /** Revoked sessions stay listed in data exports and admin views for this long, then go. */
 export const REVOKED_SESSION_RETENTION_MS = 30 * 86400_000;
@@ -14,18 +18,20 @@ export interface CleanupCounts {
 
 /** Deletes what can no longer be used: expired one-time tokens, refresh tokens, sessions and realtime tickets. */
 export async function deleteExpiredCredentials(env: Env, now: number): Promise<CleanupCounts> {
-  const [oneTimeTokens, refreshTokens, sessions, realtimeTickets, devMailbox] = await env.DB.batch([
-    env.DB.prepare("DELETE FROM one_time_tokens WHERE expires_at <= ?").bind(now),
-    env.DB.prepare("DELETE FROM refresh_tokens WHERE expires_at <= ?").bind(now),
-    env.DB.prepare("DELETE FROM sessions WHERE expires_at <= ? OR (revoked_at IS NOT NULL AND revoked_at <= ?)").bind(now, now - REVOKED_SESSION_RETENTION_MS),
-    env.DB.prepare("DELETE FROM realtime_tickets WHERE expires_at <= ?").bind(now),
-    env.DB.prepare("DELETE FROM dev_mailbox WHERE created_at <= ?").bind(now - DEV_MAILBOX_RETENTION_MS),
+  const db = createDatabase(env.DB);
+  const at = new Date(now);
+  const [oneTimeTokens, refreshTokens, sessions, realtimeTickets, devMailbox] = await db.batch([
+    deleteExpiredOneTimeTokensQuery(db, at),
+    deleteExpiredRefreshTokensQuery(db, at),
+    deleteExpiredSessionsQuery(db, at, REVOKED_SESSION_RETENTION_MS),
+    deleteExpiredRealtimeTicketsQuery(db, at),
+    deleteDevMailboxBeforeQuery(db, new Date(now - DEV_MAILBOX_RETENTION_MS)),
   ]);
   return {
-    oneTimeTokens: oneTimeTokens?.meta.changes ?? 0,
-    refreshTokens: refreshTokens?.meta.changes ?? 0,
-    sessions: sessions?.meta.changes ?? 0,
-    realtimeTickets: realtimeTickets?.meta.changes ?? 0,
-    devMailbox: devMailbox?.meta.changes ?? 0,
+    oneTimeTokens: oneTimeTokens.meta.changes,
+    refreshTokens: refreshTokens.meta.changes,
+    sessions: sessions.meta.changes,
+    realtimeTickets: realtimeTickets.meta.changes,
+    devMailbox: devMailbox.meta.changes,
   };
 }

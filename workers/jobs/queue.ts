@@ -1,4 +1,5 @@
 import type { Env, JobMessage } from "../../shared/env";
+import { recordAuditEvent } from "../../shared/identity/audit/events";
 
 export type JobHandler<K extends JobMessage["kind"]> = (message: Extract<JobMessage, { kind: K }>, env: Env) => Promise<void>;
 
@@ -15,11 +16,11 @@ export async function handleJobBatch(batch: MessageBatch<JobMessage>, env: Env, 
   if (batch.queue === DEAD_LETTER_QUEUE) {
     for (const message of batch.messages) {
       console.error(JSON.stringify({ level: "error", msg: "job dead-lettered", kind: message.body?.kind, id: message.id, attempts: message.attempts }));
-      await env.DB.prepare(
-        "INSERT INTO audit_events (id, user_id, type, detail, created_at) VALUES (?, NULL, 'job.dead_lettered', ?, ?)",
-      )
-        .bind(crypto.randomUUID(), JSON.stringify({ messageId: message.id, kind: message.body?.kind ?? null, attempts: message.attempts }), Date.now())
-        .run();
+      await recordAuditEvent(env.DB, {
+        userId: null,
+        type: "job.dead_lettered",
+        detail: { messageId: message.id, kind: message.body?.kind ?? null, attempts: message.attempts },
+      });
       message.ack();
     }
     return;

@@ -1,11 +1,16 @@
 import { clock } from "../../clock";
+import { createDatabase } from "../../db/client";
+import { toD1Statement } from "../../db/records";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import type { AccountModule } from "./account-module";
-import { auditEventStatement, recordAuditEvent } from "../audit/events";
+import { unlinkInvitesCreatedByQuery } from "../admin/records";
+import { auditEventQuery, recordAuditEvent } from "../audit/events";
+import { deleteUserAuditEventsQuery } from "../audit/records";
 import type { ClientInfo } from "../sessions/client-info";
 import { confirmPassword } from "../credentials/password-checks";
 import { closeSessionSockets } from "../sessions/session-sockets";
+import { deleteUserQuery, isLastActiveAdmin } from "./records";
 
 /**
  * DELETE /v1/me: the user row goes (sessions, refresh tokens, one-time tokens, 2FA, devices and
@@ -17,21 +22,19 @@ import { closeSessionSockets } from "../sessions/session-sockets";
  */
 export async function deleteAccount(env: Env, userId: string, password: string, client: ClientInfo, modules: readonly AccountModule[]): Promise<void> {
   await confirmPassword(env, userId, password, client, "account.delete");
-  const lastAdmin = await env.DB.prepare(
-    "SELECT 1 AS found FROM users WHERE id = ? AND role = 'admin' AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id != ?)",
-  )
-    .bind(userId, userId)
-    .first();
-  if (lastAdmin) throw new ApiError(409, "last_admin", "Make another user admin before deleting the last admin account");
+  const db = createDatabase(env.DB);
+  if (await isLastActiveAdmin(db, userId)) throw new ApiError(409, "last_admin", "Make another user admin before deleting the last admin account");
 
   const now = clock.now();
   const steps = await Promise.all(modules.flatMap((module) => (module.onDelete ? [module.onDelete(env, userId, now)] : [])));
   await env.DB.batch([
     ...steps.flatMap((step) => step.statements),
-    env.DB.prepare("UPDATE invite_codes SET created_by = NULL WHERE created_by = ?").bind(userId),
-    env.DB.prepare("DELETE FROM audit_events WHERE user_id = ?").bind(userId),
-    env.DB.prepare("DELETE FROM users WHERE id = ?").bind(userId),
-    auditEventStatement(env.DB, { userId, type: "account.deleted", detail: {} }),
+    ...[
+      unlinkInvitesCreatedByQuery(db, userId),
+      deleteUserAuditEventsQuery(db, userId),
+      deleteUserQuery(db, userId),
+      auditEventQuery(db, { userId, type: "account.deleted", detail: {} }),
+    ].map((query) => toD1Statement(env.DB, query)),
   ]);
   await closeSessionSockets(env, userId);
   for (const step of steps) {

@@ -1,41 +1,43 @@
 import { clock } from "../../clock";
-import { createDatabase } from "../../db/client";
+import { createDatabase, runBatch } from "../../db/client";
 import { queueEmail } from "../../email/outbox";
 import type { Env } from "../../env";
 import { ApiError, conflict, notFound } from "../../http/errors";
 import { enforceRateLimit, parseRateLimit } from "../../rate-limits";
-import { auditEventStatement } from "../audit/events";
+import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { verificationEmail } from "./identity-emails";
 import { consumeOneTimeToken, issueOneTimeToken } from "../tokens/one-time-tokens";
+import { markEmailVerifiedQuery } from "./records";
 import { findUserById, normalizeEmail, type PublicUser, toPublicUser } from "./users";
 
 const VERIFICATION_MAILS_DEFAULT = { limit: 5, windowSeconds: 3600 };
 
 /** Sends a verification link (valid 24 h) to the user's address; earlier links stop working. */
 export async function requestEmailVerification(env: Env, userId: string): Promise<void> {
-  const user = await findUserById(createDatabase(env.DB), userId);
+  const db = createDatabase(env.DB);
+  const user = await findUserById(db, userId);
   if (!user) throw notFound("User not found");
   if (user.emailVerified) throw conflict("email_already_verified", "This e-mail address is already verified");
   await enforceRateLimit(env, `email-verification:user:${userId}`, parseRateLimit(env.RATE_LIMIT_EMAIL_VERIFICATION_PER_USER, VERIFICATION_MAILS_DEFAULT));
-  const { token, statements } = await issueOneTimeToken(env.DB, userId, "email_verification", { email: user.emailNormalized });
-  await env.DB.batch(statements);
+  const { token, queries } = await issueOneTimeToken(db, userId, "email_verification", { email: user.emailNormalized });
+  await runBatch(db, queries);
   await queueEmail(env, verificationEmail(env, user.email, token));
 }
 
 /** Spends a verification token and marks the address verified. */
 export async function verifyEmail(env: Env, token: string, client: ClientInfo): Promise<PublicUser> {
-  const spent = await consumeOneTimeToken(env.DB, token, "email_verification");
-  if (!spent) throw new ApiError(400, "invalid_token", "The verification link is invalid, expired or already used");
   const db = createDatabase(env.DB);
+  const spent = await consumeOneTimeToken(db, token, "email_verification");
+  if (!spent) throw new ApiError(400, "invalid_token", "The verification link is invalid, expired or already used");
   const user = await findUserById(db, spent.userId);
   // The address may have changed since the link was sent: the link only verifies the address it went to.
   if (!user || user.emailNormalized !== normalizeEmail(String(spent.context.email ?? ""))) {
     throw new ApiError(400, "invalid_token", "The verification link is for another e-mail address");
   }
-  await env.DB.batch([
-    env.DB.prepare("UPDATE users SET email_verified = 1, updated_at = ? WHERE id = ?").bind(clock.now(), user.id),
-    auditEventStatement(env.DB, { userId: user.id, type: "email.verified", client, detail: { email: user.email } }),
+  await db.batch([
+    markEmailVerifiedQuery(db, user.id, clock.date()),
+    auditEventQuery(db, { userId: user.id, type: "email.verified", client, detail: { email: user.email } }),
   ]);
   return toPublicUser({ ...user, emailVerified: true });
 }

@@ -1,16 +1,19 @@
 import { clock } from "../../clock";
 import { createDatabase } from "../../db/client";
+import { toD1Statement } from "../../db/records";
 import type { Env } from "../../env";
 import { ApiError, badRequest, conflict } from "../../http/errors";
 import { newId } from "../../ids";
 import { enforceRateLimit, parseRateLimit } from "../../rate-limits";
-import { auditEventStatement } from "../audit/events";
+import { consumeInvite } from "../admin/invites";
+import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { hashPassword, passwordProblem } from "../credentials/passwords";
 import { rememberDevice } from "./new-device";
 import type { AccountModule } from "./account-module";
 import type { AuthResult } from "../sessions/login";
 import { startSession } from "../sessions/sessions";
+import { insertUserQuery } from "./records";
 import { findUserByEmail, findUserById, normalizeEmail, toPublicUser } from "./users";
 
 export interface RegistrationInput {
@@ -24,22 +27,6 @@ const REGISTER_PER_IP_DEFAULT = { limit: 30, windowSeconds: 300 };
 
 function weakPassword(problem: string): ApiError {
   return badRequest("weak_password", problem, [{ path: "password", message: problem }]);
-}
-
-/** Takes one use of an invite code, or throws. Returns a function that gives the use back. */
-async function consumeInvite(env: Env, code: string | undefined): Promise<() => Promise<void>> {
-  if (!code) throw badRequest("invite_required", "Registration needs an invite code", [{ path: "inviteCode", message: "Required" }]);
-  const now = clock.now();
-  const taken = await env.DB.prepare(
-    `UPDATE invite_codes SET uses = uses + 1
-      WHERE code = ? AND revoked_at IS NULL AND uses < max_uses AND (expires_at IS NULL OR expires_at > ?)`,
-  )
-    .bind(code, now)
-    .run();
-  if (taken.meta.changes !== 1) throw new ApiError(403, "invalid_invite", "The invite code is invalid, expired or used up");
-  return async () => {
-    await env.DB.prepare("UPDATE invite_codes SET uses = uses - 1 WHERE code = ? AND uses > 0").bind(code).run();
-  };
 }
 
 /** BOOTSTRAP_ADMIN_EMAIL: whoever registers with that address becomes admin (how the first admin is made). */
@@ -61,22 +48,25 @@ export async function register(env: Env, input: RegistrationInput, client: Clien
   const now = clock.now();
   const userId = newId(now);
   const passwordHash = await hashPassword(input.password);
-  const createUser = env.DB.prepare(
-    `INSERT INTO users (id, email, email_normalized, display_name, role, email_verified, password_hash, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-  ).bind(userId, input.email.trim(), normalizeEmail(input.email), input.displayName.trim(), initialRole(env, input.email), passwordHash, now, now);
+  const createUser = insertUserQuery(db, {
+    id: userId,
+    email: input.email.trim(),
+    emailNormalized: normalizeEmail(input.email),
+    displayName: input.displayName.trim(),
+    role: initialRole(env, input.email),
+    emailVerified: false,
+    passwordHash,
+    createdAt: new Date(now),
+    updatedAt: new Date(now),
+  });
+  const registered = auditEventQuery(db, { userId, type: "user.registered", client, detail: { invite: Boolean(input.inviteCode) } });
   const hooked = (await Promise.all(modules.map((module) => module.onRegister?.(env, userId, now) ?? []))).flat();
   try {
-    await env.DB.batch([
-      createUser,
-      ...hooked,
-      auditEventStatement(env.DB, { userId, type: "user.registered", client, detail: { invite: Boolean(input.inviteCode) } }),
-    ]);
+    await env.DB.batch([toD1Statement(env.DB, createUser), ...hooked, toD1Statement(env.DB, registered)]);
   } catch (error) {
     await giveInviteBack?.();
-    if (String(error).includes("UNIQUE constraint failed: users.email_normalized")) {
-      throw conflict("email_taken", "An account with this e-mail already exists");
-    }
+    // A registration racing this one took the address between the check above and the batch.
+    if (await findUserByEmail(db, input.email)) throw conflict("email_taken", "An account with this e-mail already exists");
     throw error;
   }
   const tokens = await startSession(env, userId, client);

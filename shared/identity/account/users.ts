@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { users } from "../../db/schema";
+import { findUserByNormalizedEmail, findUserRecord, type ProfileChanges, updateProfileRecord, type UserRecord } from "./records";
 
-export type UserRow = typeof users.$inferSelect;
+export type UserRow = UserRecord;
+export type { ProfileChanges } from "./records";
 
 /** The public shape of a user: never a hash, secret or token. */
 export interface PublicUser {
@@ -40,27 +40,15 @@ export function normalizeEmail(email: string): string {
 }
 
 export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
-  return db.query.users.findFirst({ where: eq(users.emailNormalized, normalizeEmail(email)) });
+  return findUserByNormalizedEmail(db, normalizeEmail(email));
 }
 
 export async function findUserById(db: Database, id: string): Promise<UserRow | undefined> {
-  return db.query.users.findFirst({ where: eq(users.id, id) });
-}
-
-export interface ProfileChanges {
-  displayName?: string;
-  bio?: string | null;
-  avatarUrl?: string | null;
-  locale?: string | null;
-  timezone?: string | null;
+  return findUserRecord(db, id);
 }
 
 export async function updateProfile(db: Database, userId: string, changes: ProfileChanges, now: Date): Promise<UserRow> {
-  const [row] = await db
-    .update(users)
-    .set({ ...changes, updatedAt: now })
-    .where(eq(users.id, userId))
-    .returning();
+  const row = await updateProfileRecord(db, userId, changes, now);
   if (!row) throw new Error(`user ${userId} vanished during update`);
   return row;
 }

@@ -1,5 +1,7 @@
+import { createDatabase } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
+import { isEmailVerified } from "./records";
 
 /** Whether accounts without a verified e-mail may log in: REQUIRE_VERIFIED_EMAIL_FOR_LOGIN (default false). */
 export function loginRequiresVerifiedEmail(env: Env): boolean {
@@ -19,6 +21,5 @@ export function actionsRequiringVerifiedEmail(env: Env): Set<string> {
 /** Throws 403 email_not_verified when `action` needs a verified e-mail and the user has none. Any module may call it. */
 export async function assertVerifiedEmailFor(env: Env, userId: string, action: string): Promise<void> {
   if (!actionsRequiringVerifiedEmail(env).has(action)) return;
-  const row = await env.DB.prepare("SELECT email_verified FROM users WHERE id = ?").bind(userId).first<{ email_verified: number }>();
-  if (!row?.email_verified) throw new ApiError(403, "email_not_verified", `Verify your e-mail address before: ${action}`);
+  if (!(await isEmailVerified(createDatabase(env.DB), userId))) throw new ApiError(403, "email_not_verified", `Verify your e-mail address before: ${action}`);
 }

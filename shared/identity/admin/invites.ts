@@ -1,12 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { clock } from "../../clock";
+import { createDatabase } from "../../db/client";
 import type { Env } from "../../env";
-import { ApiError, notFound } from "../../http/errors";
+import { ApiError, badRequest, notFound } from "../../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { randomToken } from "../../ids";
-import { auditEventStatement } from "../audit/events";
+import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import type { Principal } from "../sessions/principal";
+import { giveInviteUseBack, insertInviteQuery, inviteExists, type InviteRecord, listInviteRecords, revokeInviteRecord, takeInviteUse } from "./records";
 
 export interface InviteView {
   code: string;
@@ -19,75 +21,66 @@ export interface InviteView {
   usable: boolean;
 }
 
-interface InviteRow {
-  code: string;
-  created_by: string | null;
-  max_uses: number;
-  uses: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  created_at: number;
-}
-
-function toInviteView(row: InviteRow): InviteView {
+function toInviteView(row: InviteRecord): InviteView {
   const now = clock.now();
   return {
     code: row.code,
-    maxUses: row.max_uses,
+    maxUses: row.maxUses,
     uses: row.uses,
-    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
-    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
-    createdAt: new Date(row.created_at).toISOString(),
-    createdBy: row.created_by,
-    usable: row.revoked_at === null && row.uses < row.max_uses && (row.expires_at === null || row.expires_at > now),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy,
+    usable: row.revokedAt === null && row.uses < row.maxUses && (row.expiresAt === null || row.expiresAt.getTime() > now),
   };
 }
 
 /** An invite code for REGISTRATION_MODE=invite: 128 random bits, usable `maxUses` times until it expires. */
 export async function createInvite(env: Env, actor: Principal, input: { maxUses: number; expiresInSeconds?: number }, client: ClientInfo): Promise<InviteView> {
+  const db = createDatabase(env.DB);
   const now = clock.now();
-  const row: InviteRow = {
+  const row: InviteRecord = {
     code: randomToken(16),
-    created_by: actor.userId,
-    max_uses: input.maxUses,
+    createdBy: actor.userId,
+    maxUses: input.maxUses,
     uses: 0,
-    expires_at: input.expiresInSeconds ? now + input.expiresInSeconds * 1000 : null,
-    revoked_at: null,
-    created_at: now,
+    expiresAt: input.expiresInSeconds ? new Date(now + input.expiresInSeconds * 1000) : null,
+    revokedAt: null,
+    createdAt: new Date(now),
   };
-  await env.DB.batch([
-    env.DB.prepare("INSERT INTO invite_codes (code, created_by, max_uses, uses, expires_at, created_at) VALUES (?, ?, ?, 0, ?, ?)").bind(
-      row.code,
-      row.created_by,
-      row.max_uses,
-      row.expires_at,
-      row.created_at,
-    ),
-    auditEventStatement(env.DB, { userId: actor.userId, type: "invite.created", client, detail: { maxUses: row.max_uses, expiresAt: row.expires_at } }),
+  await db.batch([
+    insertInviteQuery(db, row),
+    auditEventQuery(db, {
+      userId: actor.userId,
+      type: "invite.created",
+      client,
+      detail: { maxUses: row.maxUses, expiresAt: row.expiresAt?.getTime() ?? null },
+    }),
   ]);
   return toInviteView(row);
 }
 
 const InviteCursor = z.object({ t: z.number().int(), code: z.string().max(128) });
 
-export async function listInvites(db: D1Database, page: { limit: number; cursor?: string }): Promise<Page<InviteView>> {
+export async function listInvites(d1: D1Database, page: { limit: number; cursor?: string }): Promise<Page<InviteView>> {
   const after = decodeCursor(page.cursor, InviteCursor);
-  const { results } = await db
-    .prepare(
-      `SELECT code, created_by, max_uses, uses, expires_at, revoked_at, created_at FROM invite_codes
-        ${after ? "WHERE created_at < ? OR (created_at = ? AND code < ?)" : ""} ORDER BY created_at DESC, code DESC LIMIT ?`,
-    )
-    .bind(...(after ? [after.t, after.t, after.code] : []), page.limit + 1)
-    .all<InviteRow>();
-  return keysetPage(results, page.limit, toInviteView, (last) => ({ t: last.created_at, code: last.code }));
+  const rows = await listInviteRecords(createDatabase(d1), after ?? null, page.limit + 1);
+  return keysetPage(rows, page.limit, toInviteView, (last) => ({ t: last.createdAt.getTime(), code: last.code }));
 }
 
 export async function revokeInvite(env: Env, actor: Principal, code: string, client: ClientInfo): Promise<void> {
-  const revoked = await env.DB.prepare("UPDATE invite_codes SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL").bind(clock.now(), code).run();
-  if (revoked.meta.changes !== 1) {
-    const exists = await env.DB.prepare("SELECT 1 AS found FROM invite_codes WHERE code = ?").bind(code).first();
-    if (!exists) throw notFound("No such invite code");
+  const db = createDatabase(env.DB);
+  if (!(await revokeInviteRecord(db, code, clock.date()))) {
+    if (!(await inviteExists(db, code))) throw notFound("No such invite code");
     throw new ApiError(409, "invite_already_revoked", "This invite code is already revoked");
   }
-  await auditEventStatement(env.DB, { userId: actor.userId, type: "invite.revoked", client, detail: { code } }).run();
+  await auditEventQuery(db, { userId: actor.userId, type: "invite.revoked", client, detail: { code } }).run();
+}
+
+/** Takes one use of an invite code, or throws. Returns a function that gives the use back. */
+export async function consumeInvite(env: Env, code: string | undefined): Promise<() => Promise<void>> {
+  if (!code) throw badRequest("invite_required", "Registration needs an invite code", [{ path: "inviteCode", message: "Required" }]);
+  const db = createDatabase(env.DB);
+  if (!(await takeInviteUse(db, code, clock.date()))) throw new ApiError(403, "invalid_invite", "The invite code is invalid, expired or used up");
+  return () => giveInviteUseBack(db, code);
 }

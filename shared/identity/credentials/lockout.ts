@@ -1,8 +1,10 @@
 import { clock } from "../../clock";
+import { type BatchQuery, createDatabase, type Database, runBatch } from "../../db/client";
 import type { Env } from "../../env";
 import type { ApiError } from "../../http/errors";
 import { rateLimited, rateLimiter, type StreakPolicy, streakLockMs } from "../../rate-limits";
-import { auditEventStatement } from "../audit/events";
+import { clearLoginFailuresQuery, setLoginFailuresQuery } from "../account/records";
+import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { normalizeEmail } from "../account/users";
 
@@ -46,12 +48,11 @@ export async function loginLockout(env: Env, email: string): Promise<ApiError | 
 export async function recordFailedLogin(env: Env, email: string, userId: string | null, client: ClientInfo): Promise<void> {
   const streak = await lockoutKeeper(env, email).recordFailure(LOCKOUT_POLICY);
   if (!userId) return;
-  const statements = [
-    env.DB.prepare("UPDATE users SET failed_login_count = ?, locked_until = ? WHERE id = ?").bind(streak.failures, streak.lockedUntil || null, userId),
-  ];
+  const db = createDatabase(env.DB);
+  const queries: BatchQuery[] = [setLoginFailuresQuery(db, userId, streak.failures, streak.lockedUntil ? new Date(streak.lockedUntil) : null)];
   if (streak.lockedUntil > 0) {
-    statements.push(
-      auditEventStatement(env.DB, {
+    queries.push(
+      auditEventQuery(db, {
         userId,
         type: "account.locked",
         client,
@@ -59,14 +60,14 @@ export async function recordFailedLogin(env: Env, email: string, userId: string 
       }),
     );
   }
-  await env.DB.batch(statements);
+  await runBatch(db, queries);
 }
 
-/** Ends the failure streak of an account's address (its D1 mirror is cleared by `clearLockoutStatement`). */
+/** Ends the failure streak of an account's address (its D1 mirror is cleared by `clearLockoutQuery`). */
 export async function clearLockout(env: Env, email: string): Promise<void> {
   await lockoutKeeper(env, email).clearStreak();
 }
 
-export function clearLockoutStatement(db: D1Database, userId: string): D1PreparedStatement {
-  return db.prepare("UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = ?").bind(userId);
+export function clearLockoutQuery(db: Database, userId: string) {
+  return clearLoginFailuresQuery(db, userId);
 }

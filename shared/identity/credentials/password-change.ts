@@ -5,7 +5,8 @@ import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import { passwordChangedEmail } from "../account/identity-emails";
 import { findUserById } from "../account/users";
-import { auditEventStatement } from "../audit/events";
+import { setPasswordHashQuery } from "../account/records";
+import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { activeSessionIds, closeSessionSockets } from "../sessions/session-sockets";
 import { revokeAllSessionsStatement } from "../sessions/sessions";
@@ -22,16 +23,17 @@ export async function changePassword(
   client: ClientInfo,
 ): Promise<void> {
   await confirmPassword(env, userId, currentPassword, client, "password.change");
-  const user = await findUserById(createDatabase(env.DB), userId);
+  const db = createDatabase(env.DB);
+  const user = await findUserById(db, userId);
   if (!user) throw new ApiError(404, "not_found", "User not found");
   const problem = passwordProblemFor(user, newPassword);
   if (problem) throw weakPassword(problem, "newPassword");
   if (newPassword === currentPassword) throw weakPassword("The new password must differ from the current one", "newPassword");
   const ending = (await activeSessionIds(env.DB, userId)).filter((id) => id !== sessionId);
-  await env.DB.batch([
-    env.DB.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").bind(await hashPassword(newPassword), clock.now(), userId),
-    revokeAllSessionsStatement(env.DB, userId, "password_changed", sessionId),
-    auditEventStatement(env.DB, { userId, type: "password.changed", client }),
+  await db.batch([
+    setPasswordHashQuery(db, userId, await hashPassword(newPassword), clock.date()),
+    revokeAllSessionsStatement(db, userId, "password_changed", sessionId),
+    auditEventQuery(db, { userId, type: "password.changed", client }),
   ]);
   await Promise.all(ending.map((id) => closeSessionSockets(env, userId, id)));
   await queueEmail(env, passwordChangedEmail(user.email, "changed"));

@@ -1,6 +1,8 @@
+import { createDatabase } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import { parseRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
+import { findPasswordHash } from "../account/records";
 import { recordAuditEvent } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { verifyPassword } from "./passwords";
@@ -17,8 +19,8 @@ export async function confirmPassword(env: Env, userId: string, password: string
   const failures = rateLimiter(env, `password-check:user:${userId}`);
   const budget = await failures.check(limit.limit, limit.windowSeconds);
   if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, "Too many wrong passwords; try again later");
-  const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?").bind(userId).first<{ password_hash: string }>();
-  if (row && (await verifyPassword(row.password_hash, password))) return;
+  const passwordHash = await findPasswordHash(createDatabase(env.DB), userId);
+  if (passwordHash && (await verifyPassword(passwordHash, password))) return;
   await failures.record(limit.limit, limit.windowSeconds);
   await recordAuditEvent(env.DB, { userId, type: "password.check_failed", client, detail: { action } });
   throw new ApiError(403, "invalid_password", "The password is wrong");

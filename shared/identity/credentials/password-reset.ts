@@ -1,14 +1,16 @@
 import { clock } from "../../clock";
-import { createDatabase } from "../../db/client";
+import { createDatabase, runBatch } from "../../db/client";
 import { queueEmail } from "../../email/outbox";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import { enforceRateLimit, parseRateLimit, rateLimiter } from "../../rate-limits";
-import { auditEventStatement } from "../audit/events";
+import { setPasswordHashQuery } from "../account/records";
+import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { passwordChangedEmail, passwordResetEmail } from "../account/identity-emails";
-import { clearLockout, clearLockoutStatement } from "./lockout";
+import { clearLockout, clearLockoutQuery } from "./lockout";
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "../tokens/one-time-tokens";
+import { deleteUnusedOneTimeTokensQuery } from "../tokens/records";
 import { hashPassword, passwordProblemFor, weakPassword } from "./passwords";
 import { revokeAllSessionsStatement } from "../sessions/sessions";
 import { closeSessionSockets } from "../sessions/session-sockets";
@@ -29,36 +31,36 @@ export async function requestPasswordReset(env: Env, email: string, client: Clie
 
 /** The `password.forgot` job: mails a reset link if the account exists (at most 3 per address an hour). */
 export async function sendPasswordResetLink(env: Env, email: string, client: ClientInfo): Promise<void> {
-  const user = await findUserByEmail(createDatabase(env.DB), email);
+  const db = createDatabase(env.DB);
+  const user = await findUserByEmail(db, email);
   if (!user || user.disabledAt) return;
   const limit = parseRateLimit(env.RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS, RESET_MAILS_PER_ADDRESS_DEFAULT);
   const decision = await rateLimiter(env, `password-reset-mail:email:${user.emailNormalized}`).consume(limit.limit, limit.windowSeconds);
   if (!decision.allowed) return;
-  const { token, statements } = await issueOneTimeToken(env.DB, user.id, "password_reset");
-  await env.DB.batch([...statements, auditEventStatement(env.DB, { userId: user.id, type: "password.reset_requested", client })]);
+  const { token, queries } = await issueOneTimeToken(db, user.id, "password_reset");
+  await runBatch(db, [...queries, auditEventQuery(db, { userId: user.id, type: "password.reset_requested", client })]);
   await queueEmail(env, passwordResetEmail(env, user.email, token));
 }
 
 /** Sets a new password with a reset token; every session ends and the lockout is lifted. */
 export async function resetPassword(env: Env, token: string, newPassword: string, client: ClientInfo): Promise<void> {
   const invalid = () => new ApiError(400, "invalid_token", "The reset link is invalid, expired or already used");
-  const pending = await peekOneTimeToken(env.DB, token, "password_reset");
-  if (!pending) throw invalid();
   const db = createDatabase(env.DB);
+  const pending = await peekOneTimeToken(db, token, "password_reset");
+  if (!pending) throw invalid();
   const user = await findUserById(db, pending.userId);
   if (!user) throw invalid();
   const problem = passwordProblemFor(user, newPassword);
   if (problem) throw weakPassword(problem, "password");
   const passwordHash = await hashPassword(newPassword);
   // Spend the token only once the new password is known to be acceptable, so a refused password does not burn the link.
-  if (!(await consumeOneTimeToken(env.DB, token, "password_reset"))) throw invalid();
-  const now = clock.now();
-  await env.DB.batch([
-    env.DB.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").bind(passwordHash, now, user.id),
-    clearLockoutStatement(env.DB, user.id),
-    revokeAllSessionsStatement(env.DB, user.id, "password_reset"),
-    env.DB.prepare("DELETE FROM one_time_tokens WHERE user_id = ? AND purpose IN ('password_reset', 'mfa_login') AND used_at IS NULL").bind(user.id),
-    auditEventStatement(env.DB, { userId: user.id, type: "password.reset", client }),
+  if (!(await consumeOneTimeToken(db, token, "password_reset"))) throw invalid();
+  await db.batch([
+    setPasswordHashQuery(db, user.id, passwordHash, clock.date()),
+    clearLockoutQuery(db, user.id),
+    revokeAllSessionsStatement(db, user.id, "password_reset"),
+    deleteUnusedOneTimeTokensQuery(db, user.id, ["password_reset", "mfa_login"]),
+    auditEventQuery(db, { userId: user.id, type: "password.reset", client }),
   ]);
   await clearLockout(env, user.email);
   await closeSessionSockets(env, user.id);

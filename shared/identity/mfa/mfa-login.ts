@@ -1,10 +1,10 @@
-import { createDatabase } from "../../db/client";
+import { createDatabase, runBatch } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import type { AuthResult } from "../sessions/login";
-import { auditEventStatement, recordAuditEvent } from "../audit/events";
+import { auditEventQuery, recordAuditEvent } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
-import { clearLockout, clearLockoutStatement } from "../credentials/lockout";
+import { clearLockout, clearLockoutQuery } from "../credentials/lockout";
 import { rememberDevice } from "../account/new-device";
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "../tokens/one-time-tokens";
 import { startSession } from "../sessions/sessions";
@@ -13,12 +13,9 @@ import { findUserById, toPublicUser, type UserRow } from "../account/users";
 
 /** After a correct password of a 2FA user: a 5-minute mfaToken, returned inside the 401 mfa_required problem. */
 export async function mfaChallenge(env: Env, user: UserRow, client: ClientInfo): Promise<ApiError> {
-  const { token, statements } = await issueOneTimeToken(env.DB, user.id, "mfa_login", { ip: client.ip, userAgent: client.userAgent });
-  await env.DB.batch([
-    ...statements,
-    clearLockoutStatement(env.DB, user.id),
-    auditEventStatement(env.DB, { userId: user.id, type: "login.mfa_required", client }),
-  ]);
+  const db = createDatabase(env.DB);
+  const { token, queries } = await issueOneTimeToken(db, user.id, "mfa_login", { ip: client.ip, userAgent: client.userAgent });
+  await runBatch(db, [...queries, clearLockoutQuery(db, user.id), auditEventQuery(db, { userId: user.id, type: "login.mfa_required", client })]);
   await clearLockout(env, user.email);
   return new ApiError(401, "mfa_required", "Enter a code from your authenticator app or a backup code", { mfaToken: token });
 }
@@ -27,9 +24,10 @@ const invalidMfaToken = () => new ApiError(401, "invalid_mfa_token", "The sign-i
 
 /** POST /login/mfa: the second step. The mfaToken survives wrong codes (they are rate limited) and is spent on success. */
 export async function completeMfaLogin(env: Env, mfaToken: string, code: string, client: ClientInfo): Promise<AuthResult> {
-  const pending = await peekOneTimeToken(env.DB, mfaToken, "mfa_login");
+  const db = createDatabase(env.DB);
+  const pending = await peekOneTimeToken(db, mfaToken, "mfa_login");
   if (!pending) throw invalidMfaToken();
-  const user = await findUserById(createDatabase(env.DB), pending.userId);
+  const user = await findUserById(db, pending.userId);
   if (!user) throw invalidMfaToken();
   if (user.disabledAt) throw new ApiError(403, "account_disabled", "This account has been disabled");
   let method: "totp" | "backup_code";
@@ -41,10 +39,10 @@ export async function completeMfaLogin(env: Env, mfaToken: string, code: string,
     }
     throw error;
   }
-  if (!(await consumeOneTimeToken(env.DB, mfaToken, "mfa_login"))) throw invalidMfaToken();
+  if (!(await consumeOneTimeToken(db, mfaToken, "mfa_login"))) throw invalidMfaToken();
   const tokens = await startSession(env, user.id, client, [
-    auditEventStatement(env.DB, { userId: user.id, type: "login.succeeded", client, detail: { mfa: method } }),
-    ...(method === "backup_code" ? [auditEventStatement(env.DB, { userId: user.id, type: "2fa.backup_code_used", client })] : []),
+    auditEventQuery(db, { userId: user.id, type: "login.succeeded", client, detail: { mfa: method } }),
+    ...(method === "backup_code" ? [auditEventQuery(db, { userId: user.id, type: "2fa.backup_code_used", client })] : []),
   ]);
   await rememberDevice(env, user, client);
   return { ...tokens, user: toPublicUser(user) };

@@ -1,12 +1,13 @@
-import { createDatabase } from "../../db/client";
+import { type BatchQuery, createDatabase } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import { enforceRateLimit, parseRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
 import { rememberDevice } from "../account/new-device";
 import { findUserByEmail, normalizeEmail, type PublicUser, toPublicUser } from "../account/users";
 import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
-import { auditEventStatement, recordAuditEvent } from "../audit/events";
-import { clearLockout, clearLockoutStatement, loginLockout, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
+import { setPasswordHashQuery } from "../account/records";
+import { auditEventQuery, recordAuditEvent } from "../audit/events";
+import { clearLockout, clearLockoutQuery, loginLockout, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../credentials/passwords";
 import { mfaChallenge } from "../mfa/mfa-login";
 import { totpEnabled } from "../mfa/totp";
@@ -58,13 +59,8 @@ export async function login(env: Env, email: string, password: string, client: C
   }
   if (await totpEnabled(env.DB, user.id)) throw await mfaChallenge(env, user, client);
 
-  const extra: D1PreparedStatement[] = [
-    auditEventStatement(env.DB, { userId: user.id, type: "login.succeeded", client }),
-    clearLockoutStatement(env.DB, user.id),
-  ];
-  if (needsRehash(user.passwordHash)) {
-    extra.push(env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(await hashPassword(password), user.id));
-  }
+  const extra: BatchQuery[] = [auditEventQuery(db, { userId: user.id, type: "login.succeeded", client }), clearLockoutQuery(db, user.id)];
+  if (needsRehash(user.passwordHash)) extra.push(setPasswordHashQuery(db, user.id, await hashPassword(password)));
   const tokens = await startSession(env, user.id, client, extra);
   await clearLockout(env, user.email);
   await rememberDevice(env, user, client);

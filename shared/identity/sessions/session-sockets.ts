@@ -1,5 +1,7 @@
 import { clock } from "../../clock";
+import { createDatabase } from "../../db/client";
 import type { Env } from "../../env";
+import { activeSessionIdList } from "./records";
 
 /**
  * Closes the realtime sockets of an ended session (or of every session of the user). Best
@@ -15,10 +17,6 @@ export async function closeSessionSockets(env: Env, userId: string, sessionId?: 
 }
 
 /** Ids of the user's live sessions: read before revoking them, to close their sockets afterwards. */
-export async function activeSessionIds(db: D1Database, userId: string): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?")
-    .bind(userId, clock.now())
-    .all<{ id: string }>();
-  return results.map((row) => row.id);
+export async function activeSessionIds(d1: D1Database, userId: string): Promise<string[]> {
+  return activeSessionIdList(createDatabase(d1), userId, clock.date());
 }

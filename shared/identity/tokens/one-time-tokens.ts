@@ -1,7 +1,16 @@
 import { clock } from "../../clock";
+import type { BatchQuery, Database } from "../../db/client";
 import { newId, randomToken, sha256Hex } from "../../ids";
+import {
+  deleteUnusedOneTimeTokensQuery,
+  findLiveOneTimeToken,
+  insertOneTimeTokenQuery,
+  type OneTimeTokenPurpose,
+  type OneTimeTokenRecord,
+  spendOneTimeToken,
+} from "./records";
 
-export type OneTimeTokenPurpose = "email_verification" | "password_reset" | "mfa_login";
+export type { OneTimeTokenPurpose } from "./records";
 
 export const ONE_TIME_TOKEN_TTL_MS: Record<OneTimeTokenPurpose, number> = {
   email_verification: 24 * 3600_000,
@@ -12,7 +21,7 @@ export const ONE_TIME_TOKEN_TTL_MS: Record<OneTimeTokenPurpose, number> = {
 export interface IssuedToken {
   token: string;
   /** Run these in one batch: they drop the user's older tokens of the purpose and store the new one. */
-  statements: D1PreparedStatement[];
+  queries: BatchQuery[];
 }
 
 /**
@@ -20,7 +29,7 @@ export interface IssuedToken {
  * unused tokens of the same purpose, so only the latest link works.
  */
 export async function issueOneTimeToken(
-  db: D1Database,
+  db: Database,
   userId: string,
   purpose: OneTimeTokenPurpose,
   context: Record<string, unknown> = {},
@@ -29,13 +38,17 @@ export async function issueOneTimeToken(
   const now = clock.now();
   return {
     token,
-    statements: [
-      db.prepare("DELETE FROM one_time_tokens WHERE user_id = ? AND purpose = ? AND used_at IS NULL").bind(userId, purpose),
-      db
-        .prepare(
-          "INSERT INTO one_time_tokens (id, user_id, purpose, token_hash, context, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(newId(now), userId, purpose, await sha256Hex(token), JSON.stringify(context), now, now + ONE_TIME_TOKEN_TTL_MS[purpose]),
+    queries: [
+      deleteUnusedOneTimeTokensQuery(db, userId, [purpose]),
+      insertOneTimeTokenQuery(db, {
+        id: newId(now),
+        userId,
+        purpose,
+        tokenHash: await sha256Hex(token),
+        context: JSON.stringify(context),
+        createdAt: new Date(now),
+        expiresAt: new Date(now + ONE_TIME_TOKEN_TTL_MS[purpose]),
+      }),
     ],
   };
 }
@@ -46,41 +59,24 @@ export interface LiveToken {
   context: Record<string, unknown>;
 }
 
-interface TokenRow {
-  id: string;
-  user_id: string;
-  context: string;
-}
-
-function toLiveToken(row: TokenRow): LiveToken {
+function toLiveToken(row: OneTimeTokenRecord): LiveToken {
   let context: Record<string, unknown> = {};
   try {
     context = JSON.parse(row.context) as Record<string, unknown>;
   } catch {
     // a context that does not parse carries nothing
   }
-  return { id: row.id, userId: row.user_id, context };
+  return { id: row.id, userId: row.userId, context };
 }
 
 /** Reads an unused, unexpired token without spending it (to validate input before committing). */
-export async function peekOneTimeToken(db: D1Database, token: string, purpose: OneTimeTokenPurpose): Promise<LiveToken | null> {
-  const row = await db
-    .prepare("SELECT id, user_id, context FROM one_time_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?")
-    .bind(await sha256Hex(token), purpose, clock.now())
-    .first<TokenRow>();
+export async function peekOneTimeToken(db: Database, token: string, purpose: OneTimeTokenPurpose): Promise<LiveToken | null> {
+  const row = await findLiveOneTimeToken(db, await sha256Hex(token), purpose, clock.date());
   return row ? toLiveToken(row) : null;
 }
 
 /** Spends a token (compare-and-set): of two concurrent uses exactly one gets it, the other null. */
-export async function consumeOneTimeToken(db: D1Database, token: string, purpose: OneTimeTokenPurpose): Promise<LiveToken | null> {
-  const now = clock.now();
-  const row = await db
-    .prepare(
-      `UPDATE one_time_tokens SET used_at = ?
-        WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
-        RETURNING id, user_id, context`,
-    )
-    .bind(now, await sha256Hex(token), purpose, now)
-    .first<TokenRow>();
+export async function consumeOneTimeToken(db: Database, token: string, purpose: OneTimeTokenPurpose): Promise<LiveToken | null> {
+  const row = await spendOneTimeToken(db, await sha256Hex(token), purpose, clock.date());
   return row ? toLiveToken(row) : null;
 }

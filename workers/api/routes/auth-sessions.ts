@@ -1,13 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { notFound } from "../../../shared/http/errors";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { register } from "../../../shared/identity/account/registration";
 import { PASSWORD_MAX_LENGTH } from "../../../shared/identity/credentials/passwords";
-import { recordAuditEvent } from "../../../shared/identity/audit/events";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { login } from "../../../shared/identity/sessions/login";
-import { closeSessionSockets } from "../../../shared/identity/sessions/session-sockets";
-import { listActiveSessions, revokeAllSessionsStatement, revokeSession, rotateRefreshToken } from "../../../shared/identity/sessions/sessions";
+import { endOwnSession, listActiveSessions, logout, logoutEverywhere, rotateRefreshToken } from "../../../shared/identity/sessions/sessions";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { accountModules } from "../../modules";
@@ -104,9 +101,7 @@ export const authSessionRoutes = createRouter()
     }),
     async (c) => {
       const { userId, sessionId } = c.get("principal");
-      await revokeSession(c.env.DB, userId, sessionId, "logout");
-      await recordAuditEvent(c.env.DB, { userId, type: "logout", client: clientInfo(c.req.raw), detail: { sessionId } });
-      await closeSessionSockets(c.env, userId, sessionId);
+      await logout(c.env, userId, sessionId, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   )
@@ -119,10 +114,7 @@ export const authSessionRoutes = createRouter()
       responses: { 204: { description: "All sessions ended" }, ...problemResponses(401) },
     }),
     async (c) => {
-      const { userId } = c.get("principal");
-      await c.env.DB.batch([revokeAllSessionsStatement(c.env.DB, userId, "logout_all")]);
-      await recordAuditEvent(c.env.DB, { userId, type: "logout.all", client: clientInfo(c.req.raw) });
-      await closeSessionSockets(c.env, userId);
+      await logoutEverywhere(c.env, c.get("principal").userId, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   )
@@ -162,11 +154,7 @@ export const authSessionRoutes = createRouter()
       responses: { 204: { description: "Session ended" }, ...problemResponses(400, 401, 404) },
     }),
     async (c) => {
-      const { userId } = c.get("principal");
-      const { id } = c.req.valid("param");
-      if (!(await revokeSession(c.env.DB, userId, id, "revoked_by_user"))) throw notFound("No such active session");
-      await recordAuditEvent(c.env.DB, { userId, type: "session.revoked", client: clientInfo(c.req.raw), detail: { sessionId: id } });
-      await closeSessionSockets(c.env, userId, id);
+      await endOwnSession(c.env, c.get("principal").userId, c.req.valid("param").id, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   );

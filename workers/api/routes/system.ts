@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { pingDatabase } from "../../../shared/db/records";
 import { signingKeyring } from "../../../shared/identity/tokens/signing-keys";
 import { jsonResponse } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
@@ -44,7 +45,7 @@ export const systemRoutes = createRouter()
     }),
     async (c) => {
       const [d1, r2] = await Promise.all([
-        reachable(() => c.env.DB.prepare("SELECT 1").first()),
+        reachable(() => pingDatabase(c.get("db"))),
         reachable(() => c.env.FILES.head("__readiness_probe__")),
       ]);
       const ok = d1 && r2;

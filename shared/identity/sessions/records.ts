@@ -1,0 +1,183 @@
+import { and, desc, eq, gt, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { createDatabase, type Database } from "../../db/client";
+import { refreshTokens, sessions, users } from "../../db/schema";
+import type { UserRecord } from "../account/records";
+
+/** Every query of `sessions` and `refresh_tokens`, the per-request auth check among them. */
+
+export type SessionRecord = typeof sessions.$inferSelect;
+export type RefreshTokenRecord = typeof refreshTokens.$inferSelect;
+
+/**
+ * Revocation takes effect at once (ASVS 7.4.1): besides the signature, every request reads the
+ * session by primary key from D1, the single source of truth across regions. The same query
+ * returns the user (role, disabled flag, profile), so an authenticated request costs one D1 read.
+ */
+function activeSessionQuery(d1: D1Database) {
+  return createDatabase(d1)
+    .select({ user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sql.placeholder("sessionId")),
+        eq(sessions.userId, sql.placeholder("userId")),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql.placeholder("now")),
+        isNull(users.disabledAt),
+      ),
+    )
+    .limit(1)
+    .prepare();
+}
+
+// Prepared once per binding: this query runs on every authenticated request.
+const activeSessionQueries = new WeakMap<D1Database, ReturnType<typeof activeSessionQuery>>();
+
+/** The user of a live session of `userId` (not revoked, not expired, user not disabled), or null. */
+export async function findActiveSessionUser(d1: D1Database, userId: string, sessionId: string, now: number): Promise<UserRecord | null> {
+  let query = activeSessionQueries.get(d1);
+  if (!query) {
+    query = activeSessionQuery(d1);
+    activeSessionQueries.set(d1, query);
+  }
+  const [row] = await query.all({ sessionId, userId, now });
+  return row?.user ?? null;
+}
+
+export function insertSessionQuery(db: Database, session: typeof sessions.$inferInsert) {
+  return db.insert(sessions).values(session);
+}
+
+export function insertRefreshTokenQuery(db: Database, token: typeof refreshTokens.$inferInsert) {
+  return db.insert(refreshTokens).values(token);
+}
+
+/** A refresh token with the state of its session and user, which decide whether it may be used. */
+export async function findRefreshToken(db: Database, tokenHash: string) {
+  return db
+    .select({
+      token: refreshTokens,
+      userId: sessions.userId,
+      sessionRevokedAt: sessions.revokedAt,
+      sessionExpiresAt: sessions.expiresAt,
+      userDisabledAt: users.disabledAt,
+    })
+    .from(refreshTokens)
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(refreshTokens.tokenHash, tokenHash))
+    .get();
+}
+
+export type RefreshTokenState = NonNullable<Awaited<ReturnType<typeof findRefreshToken>>>;
+
+export interface Rotation {
+  spent: RefreshTokenRecord;
+  successor: typeof refreshTokens.$inferInsert & { id: string };
+  successorSealed: string;
+  now: Date;
+  client: { ip: string | null; userAgent: string | null };
+}
+
+/**
+ * The rotation, as one batch: spend the token (compare-and-set), store its successor only if
+ * this batch's spend won, and extend the session. The first result tells whether the spend won.
+ */
+export function rotationQueries(db: Database, r: Rotation) {
+  return [
+    db
+      .update(refreshTokens)
+      .set({ spentAt: r.now, successorId: r.successor.id, successorSealed: r.successorSealed })
+      .where(and(eq(refreshTokens.id, r.spent.id), isNull(refreshTokens.spentAt)))
+      .returning({ id: refreshTokens.id }),
+    db.insert(refreshTokens).select(
+      db
+        .select({
+          id: sql<string>`${r.successor.id}`.as("id"),
+          sessionId: sql<string>`${r.successor.sessionId}`.as("session_id"),
+          tokenHash: sql<string>`${r.successor.tokenHash}`.as("token_hash"),
+          createdAt: sql<number>`${r.now.getTime()}`.as("created_at"),
+          expiresAt: sql<number>`${r.successor.expiresAt.getTime()}`.as("expires_at"),
+          spentAt: sql<null>`NULL`.as("spent_at"),
+          successorId: sql<null>`NULL`.as("successor_id"),
+          successorSealed: sql<null>`NULL`.as("successor_sealed"),
+        })
+        .from(refreshTokens)
+        .where(and(eq(refreshTokens.id, r.spent.id), eq(refreshTokens.successorId, r.successor.id))),
+    ),
+    db
+      .update(sessions)
+      .set({
+        lastUsedAt: r.now,
+        expiresAt: r.successor.expiresAt,
+        ip: sql`COALESCE(${r.client.ip}, ${sessions.ip})`,
+        userAgent: sql`COALESCE(${r.client.userAgent}, ${sessions.userAgent})`,
+      })
+      .where(eq(sessions.id, r.successor.sessionId)),
+  ] as const;
+}
+
+/** Whether the token is still unspent (the successor a racing refresh may be handed). */
+export async function refreshTokenUnspent(db: Database, id: string): Promise<boolean> {
+  const row = await db.select({ spentAt: refreshTokens.spentAt }).from(refreshTokens).where(eq(refreshTokens.id, id)).get();
+  return row !== undefined && row.spentAt === null;
+}
+
+export function revokeSessionByIdQuery(db: Database, sessionId: string, reason: string, now: Date) {
+  return db
+    .update(sessions)
+    .set({ revokedAt: now, revokeReason: reason })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+/** Ends one live session of `userId`; false when the user has no such session. */
+export async function revokeUserSession(db: Database, userId: string, sessionId: string, reason: string, now: Date): Promise<boolean> {
+  const row = await db
+    .update(sessions)
+    .set({ revokedAt: now, revokeReason: reason })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id })
+    .get();
+  return row !== undefined;
+}
+
+/** Ends every live session of `userId`, optionally keeping one (the caller's own); returns the ids it ended. */
+export function revokeAllSessionsQuery(db: Database, userId: string, reason: string, now: Date, keepSessionId?: string) {
+  return db
+    .update(sessions)
+    .set({ revokedAt: now, revokeReason: reason })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ne(sessions.id, keepSessionId ?? "")))
+    .returning({ id: sessions.id });
+}
+
+const live = (userId: string, now: Date) => and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
+
+export async function listActiveSessionRecords(db: Database, userId: string, now: Date): Promise<SessionRecord[]> {
+  return db.select().from(sessions).where(live(userId, now)).orderBy(desc(sessions.lastUsedAt));
+}
+
+export async function activeSessionIdList(db: Database, userId: string, now: Date): Promise<string[]> {
+  const rows = await db.select({ id: sessions.id }).from(sessions).where(live(userId, now));
+  return rows.map((row) => row.id);
+}
+
+export async function countActiveSessions(db: Database, userId: string, now: Date): Promise<number> {
+  return db.$count(sessions, live(userId, now));
+}
+
+/** Every session of the user, ended ones included, newest first (the data export). */
+export async function listUserSessions(db: Database, userId: string): Promise<SessionRecord[]> {
+  return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.createdAt));
+}
+
+export function deleteExpiredRefreshTokensQuery(db: Database, now: Date) {
+  return db.delete(refreshTokens).where(lte(refreshTokens.expiresAt, now));
+}
+
+/** Expired sessions, and revoked ones once they were kept `revokedRetentionMs` for exports and admins. */
+export function deleteExpiredSessionsQuery(db: Database, now: Date, revokedRetentionMs: number) {
+  return db
+    .delete(sessions)
+    .where(or(lte(sessions.expiresAt, now), and(isNotNull(sessions.revokedAt), lte(sessions.revokedAt, new Date(now.getTime() - revokedRetentionMs)))));
+}
