@@ -8,16 +8,15 @@ import { MessageLog } from "../shared/chat/message-log";
 import { SendLimit } from "../shared/chat/send-limit";
 import { MAX_CHAT_FRAME_CHARS, type Message, type MessagePage, type MessagePageQuery, type RoomFailure, type RoomResult, type Sender } from "../shared/chat/model";
 import { clock } from "../shared/clock";
+import { configOf } from "../shared/config";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
-import { parseRateLimit, type RateLimit } from "../shared/rate-limits";
 import { type FrameOf, parseFrame } from "../shared/realtime/frames";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 
 type RoomConnection = Connection<Principal>;
 type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
 
-const MESSAGE_RATE_DEFAULT: RateLimit = { limit: 10, windowSeconds: 1 };
 const SYNCED_SEQ = "synced_seq";
 
 const userTag = (userId: string) => `user:${userId}`;
@@ -306,8 +305,7 @@ export class ChatRoom extends Server<Env> {
   }
 
   private takeSendSlot(userId: string): RoomFailure | null {
-    const { limit, windowSeconds } = parseRateLimit(this.env.RATE_LIMIT_CHAT_MESSAGES, MESSAGE_RATE_DEFAULT);
-    return this.sendLimit.take(userId, { limit, windowSeconds }, clock.now());
+    return this.sendLimit.take(userId, configOf(this.env).rateLimits.chatMessages, clock.now());
   }
 
   private queueChatListSync(): void {

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { configOf } from "../config";
 
 export const CALL_TYPES = ["voice", "video"] as const;
 export const CALL_STATUSES = ["ringing", "answered", "ended", "missed", "rejected", "busy"] as const;
@@ -61,12 +62,9 @@ export function toPublicCall(call: CallRecord): PublicCall {
   };
 }
 
-const DEFAULT_RING_TIMEOUT_SECONDS = 45;
-
 /** How long a call rings before it becomes `missed` (var CALL_RING_TIMEOUT_SECONDS). */
 export function ringTimeoutSeconds(env: Pick<Env, "CALL_RING_TIMEOUT_SECONDS">): number {
-  const value = Number(env.CALL_RING_TIMEOUT_SECONDS);
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_RING_TIMEOUT_SECONDS;
+  return configOf(env).calls.ringTimeoutSeconds;
 }
 
 /**

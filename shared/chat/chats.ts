@@ -24,12 +24,10 @@ import {
   removeMemberRecords,
 } from "./records";
 import { chatRoom } from "./room-client";
-
-const DEFAULT_MAX_GROUP_MEMBERS = 200;
+import { configOf } from "../config";
 
 export function maxGroupMembers(env: Env): number {
-  const value = Number(env.CHAT_MAX_GROUP_MEMBERS);
-  return Number.isInteger(value) && value >= 2 ? value : DEFAULT_MAX_GROUP_MEMBERS;
+  return configOf(env).chat.maxGroupMembers;
 }
 
 export function toChat(row: ChatRecord, memberIds: string[], readSeq: number): Chat {

@@ -1,16 +1,18 @@
+import { configOf } from "../config";
 import type { Env } from "../env";
 import { CloudflareEmailSender } from "./cloudflare-sender";
 import { DevMailboxSender } from "./dev-mailbox";
 import type { EmailSender, OutgoingEmail } from "./sender";
 
 export function usesDevMailbox(env: Env): boolean {
-  return env.ENVIRONMENT === "development" || env.ENVIRONMENT === "test";
+  return configOf(env).usesDevMailbox;
 }
 
 /** The sender for this deployment; null when production has no e-mail binding configured. */
 export function emailSenderFor(env: Env): EmailSender | null {
   if (usesDevMailbox(env)) return new DevMailboxSender(env.DB);
-  if (env.EMAIL && env.EMAIL_FROM) return new CloudflareEmailSender(env.EMAIL, env.EMAIL_FROM);
+  const from = configOf(env).email.from;
+  if (env.EMAIL && from) return new CloudflareEmailSender(env.EMAIL, from);
   return null;
 }
 

@@ -2,6 +2,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
+import { configOf } from "../../shared/config";
 import { createDatabase } from "../../shared/db/client";
 import { ApiError } from "../../shared/http/errors";
 import { type AppEnv, createRouter } from "./context";
@@ -27,9 +28,9 @@ const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
 
 const limitBody = createMiddleware<AppEnv>((c, next) =>
   bodyLimit({
-    maxSize: Number(c.env.MAX_BODY_BYTES) || 1024 * 1024,
+    maxSize: configOf(c.env).http.maxBodyBytes,
     onError: () => {
-      throw new ApiError(413, "body_too_large", `The request body is larger than ${c.env.MAX_BODY_BYTES} bytes`);
+      throw new ApiError(413, "body_too_large", `The request body is larger than ${configOf(c.env).http.maxBodyBytes} bytes`);
     },
   })(c, next),
 );
@@ -38,7 +39,7 @@ const limitBody = createMiddleware<AppEnv>((c, next) =>
 let corsFor: { origins: string; middleware: ReturnType<typeof cors> } | undefined;
 
 const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
-  const origins = c.env.CORS_ALLOWED_ORIGINS ?? "";
+  const origins = configOf(c.env).http.corsAllowedOrigins;
   if (corsFor?.origins !== origins) {
     const allowed = origins
       .split(",")

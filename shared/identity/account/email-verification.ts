@@ -1,9 +1,10 @@
 import { clock } from "../../clock";
+import { configOf } from "../../config";
 import { createDatabase, runBatch } from "../../db/client";
 import { queueEmail } from "../../email/outbox";
 import type { Env } from "../../env";
 import { ApiError, conflict, notFound } from "../../http/errors";
-import { enforceRateLimit, parseRateLimit } from "../../rate-limits";
+import { enforceRateLimit } from "../../rate-limits";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { verificationEmail } from "./identity-emails";
@@ -11,15 +12,13 @@ import { consumeOneTimeToken, issueOneTimeToken } from "../tokens/one-time-token
 import { markEmailVerifiedQuery } from "./records";
 import { findUserById, normalizeEmail, type PublicUser, toPublicUser } from "./users";
 
-const VERIFICATION_MAILS_DEFAULT = { limit: 5, windowSeconds: 3600 };
-
 /** Sends a verification link (valid 24 h) to the user's address; earlier links stop working. */
 export async function requestEmailVerification(env: Env, userId: string): Promise<void> {
   const db = createDatabase(env.DB);
   const user = await findUserById(db, userId);
   if (!user) throw notFound("User not found");
   if (user.emailVerified) throw conflict("email_already_verified", "This e-mail address is already verified");
-  await enforceRateLimit(env, `email-verification:user:${userId}`, parseRateLimit(env.RATE_LIMIT_EMAIL_VERIFICATION_PER_USER, VERIFICATION_MAILS_DEFAULT));
+  await enforceRateLimit(env, `email-verification:user:${userId}`, configOf(env).rateLimits.emailVerificationPerUser);
   const { token, queries } = await issueOneTimeToken(db, userId, "email_verification", { email: user.emailNormalized });
   await runBatch(db, queries);
   await queueEmail(env, verificationEmail(env, user.email, token));

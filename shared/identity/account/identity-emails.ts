@@ -1,9 +1,9 @@
+import { configOf } from "../../config";
 import type { Env } from "../../env";
 import type { OutgoingEmail } from "../../email/sender";
 
 function link(env: Env, path: string, token: string): string {
-  const base = (env.APP_BASE_URL || env.JWT_ISSUER || "http://localhost:8787").replace(/\/+$/, "");
-  return `${base}${path}?token=${encodeURIComponent(token)}`;
+  return `${configOf(env).email.linkBase}${path}?token=${encodeURIComponent(token)}`;
 }
 
 function escapeHtml(text: string): string {

@@ -1,10 +1,11 @@
 import { clock } from "../../clock";
+import { configOf } from "../../config";
 import { createDatabase } from "../../db/client";
 import { toD1Statement } from "../../db/records";
 import type { Env } from "../../env";
 import { ApiError, badRequest, conflict } from "../../http/errors";
 import { newId } from "../../ids";
-import { enforceRateLimit, parseRateLimit } from "../../rate-limits";
+import { enforceRateLimit } from "../../rate-limits";
 import { consumeInvite } from "../admin/invites";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
@@ -23,27 +24,25 @@ export interface RegistrationInput {
   inviteCode?: string;
 }
 
-const REGISTER_PER_IP_DEFAULT = { limit: 30, windowSeconds: 300 };
-
 function weakPassword(problem: string): ApiError {
   return badRequest("weak_password", problem, [{ path: "password", message: problem }]);
 }
 
 /** BOOTSTRAP_ADMIN_EMAIL: whoever registers with that address becomes admin (how the first admin is made). */
 function initialRole(env: Env, email: string): "user" | "admin" {
-  const bootstrap = normalizeEmail(env.BOOTSTRAP_ADMIN_EMAIL ?? "");
+  const bootstrap = normalizeEmail(configOf(env).registration.bootstrapAdminEmail);
   return bootstrap !== "" && bootstrap === normalizeEmail(email) ? "admin" : "user";
 }
 
 /** Creates the user, runs every module's `onRegister` in the same batch, and starts a first session. */
 export async function register(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<AuthResult> {
-  await enforceRateLimit(env, `register:ip:${client.ip ?? "unknown"}`, parseRateLimit(env.RATE_LIMIT_REGISTER_PER_IP, REGISTER_PER_IP_DEFAULT));
+  await enforceRateLimit(env, `register:ip:${client.ip ?? "unknown"}`, configOf(env).rateLimits.registerPerIp);
   const problem = passwordProblem(input.password, [input.email, input.email.split("@")[0] ?? "", input.displayName]);
   if (problem) throw weakPassword(problem);
 
   const db = createDatabase(env.DB);
   if (await findUserByEmail(db, input.email)) throw conflict("email_taken", "An account with this e-mail already exists");
-  const giveInviteBack = env.REGISTRATION_MODE === "invite" ? await consumeInvite(env, input.inviteCode) : undefined;
+  const giveInviteBack = configOf(env).registration.inviteOnly ? await consumeInvite(env, input.inviteCode) : undefined;
 
   const now = clock.now();
   const userId = newId(now);

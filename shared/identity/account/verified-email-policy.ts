@@ -1,3 +1,4 @@
+import { configOf } from "../../config";
 import { createDatabase } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
@@ -5,17 +6,12 @@ import { isEmailVerified } from "./records";
 
 /** Whether accounts without a verified e-mail may log in: REQUIRE_VERIFIED_EMAIL_FOR_LOGIN (default false). */
 export function loginRequiresVerifiedEmail(env: Env): boolean {
-  return (env.REQUIRE_VERIFIED_EMAIL_FOR_LOGIN ?? "").trim().toLowerCase() === "true";
+  return configOf(env).verifiedEmail.requiredForLogin;
 }
 
 /** The actions VERIFIED_EMAIL_REQUIRED_FOR lists (comma-separated), e.g. "totp.setup,data.export". */
 export function actionsRequiringVerifiedEmail(env: Env): Set<string> {
-  return new Set(
-    (env.VERIFIED_EMAIL_REQUIRED_FOR ?? "")
-      .split(",")
-      .map((action) => action.trim())
-      .filter(Boolean),
-  );
+  return configOf(env).verifiedEmail.requiredFor;
 }
 
 /** Throws 403 email_not_verified when `action` needs a verified e-mail and the user has none. Any module may call it. */

@@ -1,13 +1,12 @@
+import { configOf } from "../../config";
 import { createDatabase } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
-import { parseRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
+import { rateLimited, rateLimiter } from "../../rate-limits";
 import { findPasswordHash } from "../account/records";
 import { recordAuditEvent } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { verifyPassword } from "./passwords";
-
-const PASSWORD_CHECKS_DEFAULT = { limit: 10, windowSeconds: 900 };
 
 /**
  * Confirms the current password of a signed-in user before a sensitive change (password
@@ -15,7 +14,7 @@ const PASSWORD_CHECKS_DEFAULT = { limit: 10, windowSeconds: 900 };
  * access token cannot be used to guess the password.
  */
 export async function confirmPassword(env: Env, userId: string, password: string, client: ClientInfo, action: string): Promise<void> {
-  const limit = parseRateLimit(env.RATE_LIMIT_PASSWORD_CHECKS_PER_USER, PASSWORD_CHECKS_DEFAULT);
+  const limit = configOf(env).rateLimits.passwordChecksPerUser;
   const failures = rateLimiter(env, `password-check:user:${userId}`);
   const budget = await failures.check(limit.limit, limit.windowSeconds);
   if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, "Too many wrong passwords; try again later");

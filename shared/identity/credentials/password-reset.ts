@@ -1,9 +1,10 @@
 import { clock } from "../../clock";
+import { configOf } from "../../config";
 import { createDatabase, runBatch } from "../../db/client";
 import { queueEmail } from "../../email/outbox";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
-import { enforceRateLimit, parseRateLimit, rateLimiter } from "../../rate-limits";
+import { enforceRateLimit, rateLimiter } from "../../rate-limits";
 import { setPasswordHashQuery } from "../account/records";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
@@ -16,16 +17,13 @@ import { revokeAllSessionsStatement } from "../sessions/sessions";
 import { closeSessionSockets } from "../sessions/session-sockets";
 import { findUserByEmail, findUserById, normalizeEmail } from "../account/users";
 
-const FORGOT_PER_IP_DEFAULT = { limit: 20, windowSeconds: 3600 };
-const RESET_MAILS_PER_ADDRESS_DEFAULT = { limit: 3, windowSeconds: 3600 };
-
 /**
  * POST /password/forgot. The request does the same work whatever the address: one rate-limit
  * hit and one queued job. Whether an account exists is only looked at inside the job, so
  * neither the answer nor its timing tells a caller anything.
  */
 export async function requestPasswordReset(env: Env, email: string, client: ClientInfo): Promise<void> {
-  await enforceRateLimit(env, `password-forgot:ip:${client.ip ?? "unknown"}`, parseRateLimit(env.RATE_LIMIT_PASSWORD_FORGOT_PER_IP, FORGOT_PER_IP_DEFAULT));
+  await enforceRateLimit(env, `password-forgot:ip:${client.ip ?? "unknown"}`, configOf(env).rateLimits.passwordForgotPerIp);
   await env.JOBS.send({ kind: "password.forgot", email: normalizeEmail(email), ip: client.ip, userAgent: client.userAgent });
 }
 
@@ -34,7 +32,7 @@ export async function sendPasswordResetLink(env: Env, email: string, client: Cli
   const db = createDatabase(env.DB);
   const user = await findUserByEmail(db, email);
   if (!user || user.disabledAt) return;
-  const limit = parseRateLimit(env.RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS, RESET_MAILS_PER_ADDRESS_DEFAULT);
+  const limit = configOf(env).rateLimits.passwordResetMailsPerAddress;
   const decision = await rateLimiter(env, `password-reset-mail:email:${user.emailNormalized}`).consume(limit.limit, limit.windowSeconds);
   if (!decision.allowed) return;
   const { token, queries } = await issueOneTimeToken(db, user.id, "password_reset");

@@ -1,11 +1,12 @@
 import { Secret, TOTP } from "otpauth";
 import { renderSVG } from "uqr";
 import { clock } from "../../clock";
+import { configOf } from "../../config";
 import { createDatabase, type Database } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError, conflict } from "../../http/errors";
 import { newId, sha256Hex } from "../../ids";
-import { parseRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
+import { rateLimited, rateLimiter } from "../../rate-limits";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { confirmPassword } from "../credentials/password-checks";
@@ -24,18 +25,9 @@ import {
 const TOTP_PERIOD_SECONDS = 30;
 const TOTP_WINDOW = 1;
 const BACKUP_CODE_COUNT = 10;
-const CODE_FAILURES_DEFAULT = { limit: 5, windowSeconds: 300 };
 
 function totpFor(secret: string, label: string, issuer: string): TOTP {
   return new TOTP({ issuer, label, algorithm: "SHA1", digits: 6, period: TOTP_PERIOD_SECONDS, secret: Secret.fromBase32(secret) });
-}
-
-function issuerName(env: Env): string {
-  try {
-    return new URL(env.APP_BASE_URL || env.JWT_ISSUER).host || "edge-platform";
-  } catch {
-    return "edge-platform";
-  }
 }
 
 export interface TotpSetup {
@@ -51,13 +43,13 @@ export async function setupTotp(env: Env, userId: string, accountLabel: string):
   if (existing?.enabledAt) throw conflict("totp_already_enabled", "Two-factor authentication is already on; disable it first");
   const secret = new Secret({ size: 20 }).base32;
   await savePendingTotpSecret(db, userId, secret, clock.date());
-  const otpauthUrl = totpFor(secret, accountLabel, issuerName(env)).toString();
+  const otpauthUrl = totpFor(secret, accountLabel, configOf(env).email.totpIssuer).toString();
   return { secret, otpauthUrl, qrSvg: renderSVG(otpauthUrl, { ecc: "M", border: 2 }) };
 }
 
 /** Counts wrong 2FA codes per user; past the limit every attempt is 429 until the window passes. */
 async function codeFailureBudget(env: Env, userId: string) {
-  const limit = parseRateLimit(env.RATE_LIMIT_MFA_FAILURES_PER_USER, CODE_FAILURES_DEFAULT);
+  const limit = configOf(env).rateLimits.mfaFailuresPerUser;
   const limiter = rateLimiter(env, `mfa-failures:user:${userId}`);
   const budget = await limiter.check(limit.limit, limit.windowSeconds);
   if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, "Too many wrong codes; try again later");

@@ -1,7 +1,8 @@
+import { configOf } from "../../config";
 import { type BatchQuery, createDatabase } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
-import { enforceRateLimit, parseRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
+import { enforceRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
 import { rememberDevice } from "../account/new-device";
 import { findUserByEmail, normalizeEmail, type PublicUser, toPublicUser } from "../account/users";
 import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
@@ -18,14 +19,12 @@ export interface AuthResult extends TokenPair {
   user: PublicUser;
 }
 
-const LOGIN_FAILURES_DEFAULT = { limit: 10, windowSeconds: 900 };
-const LOGIN_PER_IP_DEFAULT = { limit: 60, windowSeconds: 300 };
-
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "E-mail or password is wrong");
 
 export async function login(env: Env, email: string, password: string, client: ClientInfo): Promise<AuthResult> {
-  await enforceRateLimit(env, `login:ip:${client.ip ?? "unknown"}`, parseRateLimit(env.RATE_LIMIT_LOGIN_PER_IP, LOGIN_PER_IP_DEFAULT));
-  const failureLimit = parseRateLimit(env.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL, LOGIN_FAILURES_DEFAULT);
+  const { rateLimits } = configOf(env);
+  await enforceRateLimit(env, `login:ip:${client.ip ?? "unknown"}`, rateLimits.loginPerIp);
+  const failureLimit = rateLimits.loginFailuresPerEmail;
   const failures = rateLimiter(env, `login-failures:email:${normalizeEmail(email)}`);
   const budget = await failures.check(failureLimit.limit, failureLimit.windowSeconds);
   if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, TOO_MANY_FAILED_LOGINS);

@@ -1,4 +1,5 @@
 import { clock } from "../../clock";
+import { configOf } from "../../config";
 import { type BatchQuery, createDatabase, type Database, runBatch } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError, notFound } from "../../http/errors";
@@ -28,14 +29,6 @@ export interface TokenPair {
   sessionId: string;
 }
 
-function refreshTtlMs(env: Env): number {
-  return (Number(env.REFRESH_TOKEN_TTL_SECONDS) || 30 * 86400) * 1000;
-}
-
-function reuseGraceMs(env: Env): number {
-  return (Number(env.REFRESH_REUSE_GRACE_SECONDS) || 20) * 1000;
-}
-
 async function pairFor(env: Env, userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {
   return {
     accessToken: await issueAccessToken(env, userId, sessionId),
@@ -51,7 +44,7 @@ export async function startSession(env: Env, userId: string, client: ClientInfo,
   const now = clock.now();
   const sessionId = newId(now);
   const refreshToken = randomToken(32);
-  const expiresAt = new Date(now + refreshTtlMs(env));
+  const expiresAt = new Date(now + configOf(env).tokens.refreshTokenTtlMs);
   await runBatch(db, [
     insertSessionQuery(db, { id: sessionId, userId, userAgent: client.userAgent, ip: client.ip, createdAt: new Date(now), lastUsedAt: new Date(now), expiresAt }),
     insertRefreshTokenQuery(db, { id: newId(now), sessionId, tokenHash: await sha256Hex(refreshToken), createdAt: new Date(now), expiresAt }),
@@ -86,7 +79,7 @@ export async function rotateRefreshToken(env: Env, refreshToken: string, client:
           sessionId: record.token.sessionId,
           tokenHash: await sha256Hex(successor),
           createdAt: new Date(now),
-          expiresAt: new Date(now + refreshTtlMs(env)),
+          expiresAt: new Date(now + configOf(env).tokens.refreshTokenTtlMs),
         },
         successorSealed: await seal(successor, refreshToken),
         now: new Date(now),
@@ -99,7 +92,7 @@ export async function rotateRefreshToken(env: Env, refreshToken: string, client:
   }
 
   const { spentAt, successorId, successorSealed, sessionId } = record.token;
-  if (now - spentAt.getTime() <= reuseGraceMs(env) && successorSealed && successorId) {
+  if (now - spentAt.getTime() <= configOf(env).tokens.refreshReuseGraceMs && successorSealed && successorId) {
     const successor = await unseal(successorSealed, refreshToken);
     if (successor && (await refreshTokenUnspent(db, successorId))) return pairFor(env, record.userId, sessionId, successor);
   }

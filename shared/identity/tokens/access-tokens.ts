@@ -1,5 +1,6 @@
 import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
 import { clock } from "../../clock";
+import { configOf } from "../../config";
 import type { Env } from "../../env";
 import { newId } from "../../ids";
 import { ACCESS_TOKEN_ALG, signingKeyring } from "./signing-keys";
@@ -13,17 +14,18 @@ export interface AccessTokenClaims {
 }
 
 export function accessTokenTtlSeconds(env: Env): number {
-  return Number(env.ACCESS_TOKEN_TTL_SECONDS) || 900;
+  return configOf(env).tokens.accessTokenTtlSeconds;
 }
 
 export async function issueAccessToken(env: Env, userId: string, sessionId: string): Promise<string> {
-  const { signer } = await signingKeyring(env.JWT_SIGNING_KEYS);
+  const { jwt } = configOf(env);
+  const { signer } = await signingKeyring(jwt.signingKeys);
   const now = Math.floor(clock.now() / 1000);
   return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: signer.kid, typ: "at+jwt" })
     .setSubject(userId)
-    .setIssuer(env.JWT_ISSUER)
-    .setAudience(env.JWT_AUDIENCE)
+    .setIssuer(jwt.issuer)
+    .setAudience(jwt.audience)
     .setIssuedAt(now)
     .setExpirationTime(now + accessTokenTtlSeconds(env))
     .setJti(newId())
@@ -35,7 +37,8 @@ export async function issueAccessToken(env: Env, userId: string, sessionId: stri
  * expiry. Returns null for anything that is not a valid access token of ours.
  */
 export async function verifyAccessToken(env: Env, token: string): Promise<AccessTokenClaims | null> {
-  const { verifiers } = await signingKeyring(env.JWT_SIGNING_KEYS);
+  const { jwt } = configOf(env);
+  const { verifiers } = await signingKeyring(jwt.signingKeys);
   try {
     const { payload } = await jwtVerify(
       token,
@@ -46,8 +49,8 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Access
       },
       {
         algorithms: [ACCESS_TOKEN_ALG],
-        issuer: env.JWT_ISSUER,
-        audience: env.JWT_AUDIENCE,
+        issuer: jwt.issuer,
+        audience: jwt.audience,
         typ: "at+jwt",
         currentDate: clock.date(),
         requiredClaims: ["sub", "sid", "jti", "iat", "exp"],

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { configOf } from "../../../shared/config";
 import { pingDatabase } from "../../../shared/db/records";
 import { signingKeyring } from "../../../shared/identity/tokens/signing-keys";
 import { jsonResponse } from "../../../shared/http/openapi";
@@ -62,7 +63,7 @@ export const systemRoutes = createRouter()
       responses: { 200: jsonResponse(JwksSchema, "JSON Web Key Set") },
     }),
     async (c) => {
-      const { jwks } = await signingKeyring(c.env.JWT_SIGNING_KEYS);
+      const { jwks } = await signingKeyring(configOf(c.env).jwt.signingKeys);
       c.header("cache-control", "public, max-age=300");
       return c.json(jwks as z.infer<typeof JwksSchema>, 200);
     },
