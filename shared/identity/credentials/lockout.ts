@@ -1,7 +1,6 @@
 import { clock } from "../../clock";
 import { type BatchQuery, createDatabase, type Database, runBatch } from "../../db/client";
 import type { Env } from "../../env";
-import type { ApiError } from "../../http/errors";
 import { rateLimited, rateLimiter, type StreakPolicy, streakLockMs } from "../../rate-limits";
 import { clearLoginFailuresQuery, setLoginFailuresQuery } from "../account/records";
 import { auditEventQuery } from "../audit/events";
@@ -33,12 +32,13 @@ function lockoutKeeper(env: Env, email: string) {
   return rateLimiter(env, `lockout:email:${normalizeEmail(email)}`);
 }
 
-/** The 429 to answer while the address is locked, or null. */
-export async function loginLockout(env: Env, email: string): Promise<ApiError | null> {
+/** Throws the 429 of a locked address; `beforeRefusing` runs first (the login records its failure). */
+export async function assertNotLockedOut(env: Env, email: string, beforeRefusing: () => Promise<void>): Promise<void> {
   const streak = await lockoutKeeper(env, email).streak(LOCKOUT_POLICY.resetAfterMs);
   const now = clock.now();
-  if (!streak || streak.lockedUntil <= now) return null;
-  return rateLimited(Math.max(1, Math.ceil((streak.lockedUntil - now) / 1000)), TOO_MANY_FAILED_LOGINS);
+  if (!streak || streak.lockedUntil <= now) return;
+  await beforeRefusing();
+  throw rateLimited(Math.max(1, Math.ceil((streak.lockedUntil - now) / 1000)), TOO_MANY_FAILED_LOGINS);
 }
 
 /**

@@ -11,13 +11,13 @@ import { startSession } from "../sessions/sessions";
 import { verifySecondFactor } from "./totp";
 import { findUserById, toPublicUser, type UserRow } from "../account/users";
 
-/** After a correct password of a 2FA user: a 5-minute mfaToken, returned inside the 401 mfa_required problem. */
-export async function mfaChallenge(env: Env, user: UserRow, client: ClientInfo): Promise<ApiError> {
+/** After a correct password of a 2FA user: throws the 401 mfa_required problem carrying a 5-minute mfaToken. */
+export async function requireSecondFactor(env: Env, user: UserRow, client: ClientInfo): Promise<never> {
   const db = createDatabase(env.DB);
   const { token, queries } = await issueOneTimeToken(db, user.id, "mfa_login", { ip: client.ip, userAgent: client.userAgent });
   await runBatch(db, [...queries, clearLockoutQuery(db, user.id), auditEventQuery(db, { userId: user.id, type: "login.mfa_required", client })]);
   await clearLockout(env, user.email);
-  return new ApiError(401, "mfa_required", "Enter a code from your authenticator app or a backup code", { mfaToken: token });
+  throw new ApiError(401, "mfa_required", "Enter a code from your authenticator app or a backup code", { mfaToken: token });
 }
 
 const invalidMfaToken = () => new ApiError(401, "invalid_mfa_token", "The sign-in attempt expired or was already completed; log in again");

@@ -4,11 +4,12 @@ import { clock } from "../../clock";
 import { configOf } from "../../config";
 import { createDatabase, type Database } from "../../db/client";
 import type { Env } from "../../env";
-import { ApiError, conflict } from "../../http/errors";
+import { ApiError, conflict, notFound } from "../../http/errors";
 import { newId, sha256Hex } from "../../ids";
 import { rateLimited, rateLimiter } from "../../rate-limits";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
+import { findUserById } from "../account/users";
 import { confirmPassword } from "../credentials/password-checks";
 import {
   advanceTotpStep,
@@ -37,13 +38,15 @@ export interface TotpSetup {
 }
 
 /** Creates (or replaces) a not yet enabled TOTP secret; 2FA only turns on once a code proves the app has it. */
-export async function setupTotp(env: Env, userId: string, accountLabel: string): Promise<TotpSetup> {
+export async function setupTotp(env: Env, userId: string): Promise<TotpSetup> {
   const db = createDatabase(env.DB);
+  const user = await findUserById(db, userId);
+  if (!user) throw notFound("User not found");
   const existing = await findTotpCredential(db, userId);
   if (existing?.enabledAt) throw conflict("totp_already_enabled", "Two-factor authentication is already on; disable it first");
   const secret = new Secret({ size: 20 }).base32;
   await savePendingTotpSecret(db, userId, secret, clock.date());
-  const otpauthUrl = totpFor(secret, accountLabel, configOf(env).email.totpIssuer).toString();
+  const otpauthUrl = totpFor(secret, user.email, configOf(env).email.totpIssuer).toString();
   return { secret, otpauthUrl, qrSvg: renderSVG(otpauthUrl, { ecc: "M", border: 2 }) };
 }
 

@@ -8,9 +8,9 @@ import { findUserByEmail, normalizeEmail, type PublicUser, toPublicUser } from "
 import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
 import { setPasswordHashQuery } from "../account/records";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
-import { clearLockout, clearLockoutQuery, loginLockout, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
+import { clearLockout, clearLockoutQuery, assertNotLockedOut, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../credentials/passwords";
-import { mfaChallenge } from "../mfa/mfa-login";
+import { requireSecondFactor } from "../mfa/mfa-login";
 import { totpEnabled } from "../mfa/totp";
 import type { ClientInfo } from "./client-info";
 import { startSession, type TokenPair } from "./sessions";
@@ -31,11 +31,9 @@ export async function login(env: Env, email: string, password: string, client: C
 
   const db = createDatabase(env.DB);
   const user = await findUserByEmail(db, email);
-  const locked = await loginLockout(env, email);
-  if (locked) {
-    await recordAuditEvent(env.DB, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: "account_locked" } });
-    throw locked;
-  }
+  await assertNotLockedOut(env, email, () =>
+    recordAuditEvent(env.DB, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: "account_locked" } }),
+  );
   const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !passwordOk) {
     await failures.record(failureLimit.limit, failureLimit.windowSeconds);
@@ -56,7 +54,7 @@ export async function login(env: Env, email: string, password: string, client: C
     await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "email_not_verified" } });
     throw new ApiError(403, "email_not_verified", "Verify your e-mail address before logging in");
   }
-  if (await totpEnabled(env.DB, user.id)) throw await mfaChallenge(env, user, client);
+  if (await totpEnabled(env.DB, user.id)) await requireSecondFactor(env, user, client);
 
   const extra: BatchQuery[] = [auditEventQuery(db, { userId: user.id, type: "login.succeeded", client }), clearLockoutQuery(db, user.id)];
   if (needsRehash(user.passwordHash)) extra.push(setPasswordHashQuery(db, user.id, await hashPassword(password)));

@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { notFound } from "../../../shared/http/errors";
 import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
-import { findUserById } from "../../../shared/identity/account/users";
 import { assertVerifiedEmailFor } from "../../../shared/identity/account/verified-email-policy";
 import { completeMfaLogin } from "../../../shared/identity/mfa/mfa-login";
 import { disableTotp, enableTotp, setupTotp } from "../../../shared/identity/mfa/totp";
@@ -55,9 +53,7 @@ export const auth2faRoutes = createRouter()
     async (c) => {
       const { userId } = c.get("principal");
       await assertVerifiedEmailFor(c.env, userId, "totp.setup");
-      const user = await findUserById(c.get("db"), userId);
-      if (!user) throw notFound("User not found");
-      return c.json(await setupTotp(c.env, userId, user.email), 200);
+      return c.json(await setupTotp(c.env, userId), 200);
     },
   )
   .openapi(
