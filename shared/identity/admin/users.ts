@@ -10,7 +10,7 @@ import { clearLockout, clearLockoutQuery } from "../credentials/lockout";
 import type { ClientInfo } from "../sessions/client-info";
 import type { Principal } from "../sessions/principal";
 import { closeSessionSockets } from "../sessions/session-sockets";
-import { revokeAllSessionsStatement } from "../sessions/sessions";
+import { revokeAllSessionsQuery } from "../sessions/records";
 import { disableUserQuery, enableUserQuery, listUserRecords, type Role, setRoleUnlessLastAdmin, userSecurityCounts } from "./records";
 
 export type { Role } from "./records";
@@ -99,7 +99,7 @@ export async function disableUser(env: Env, actor: Principal, userId: string, re
   const db = createDatabase(env.DB);
   await db.batch([
     disableUserQuery(db, userId, clock.date()),
-    revokeAllSessionsStatement(db, userId, "account_disabled"),
+    revokeAllSessionsQuery(db, userId, "account_disabled", clock.date()),
     auditEventQuery(db, { userId, type: "account.disabled", client, detail: { by: actor.userId, reason: reason ?? null } }),
   ]);
   await closeSessionSockets(env, userId);
@@ -123,7 +123,7 @@ export async function endUserSessions(env: Env, actor: Principal, userId: string
   await requireUser(env, userId);
   const db = createDatabase(env.DB);
   const [revoked] = await db.batch([
-    revokeAllSessionsStatement(db, userId, "ended_by_admin"),
+    revokeAllSessionsQuery(db, userId, "ended_by_admin", clock.date()),
     auditEventQuery(db, { userId, type: "sessions.ended_by_admin", client, detail: { by: actor.userId } }),
   ]);
   await closeSessionSockets(env, userId);

@@ -9,7 +9,7 @@ import { setPasswordHashQuery } from "../account/records";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { activeSessionIds, closeSessionSockets } from "../sessions/session-sockets";
-import { revokeAllSessionsStatement } from "../sessions/sessions";
+import { revokeAllSessionsQuery } from "../sessions/records";
 import { confirmPassword } from "./password-checks";
 import { hashPassword, passwordProblemFor, weakPassword } from "./passwords";
 
@@ -32,7 +32,7 @@ export async function changePassword(
   const ending = (await activeSessionIds(env.DB, userId)).filter((id) => id !== sessionId);
   await db.batch([
     setPasswordHashQuery(db, userId, await hashPassword(newPassword), clock.date()),
-    revokeAllSessionsStatement(db, userId, "password_changed", sessionId),
+    revokeAllSessionsQuery(db, userId, "password_changed", clock.date(), sessionId),
     auditEventQuery(db, { userId, type: "password.changed", client }),
   ]);
   await Promise.all(ending.map((id) => closeSessionSockets(env, userId, id)));

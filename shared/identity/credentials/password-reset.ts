@@ -13,7 +13,7 @@ import { clearLockout, clearLockoutQuery } from "./lockout";
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "../tokens/one-time-tokens";
 import { deleteUnusedOneTimeTokensQuery } from "../tokens/records";
 import { hashPassword, passwordProblemFor, weakPassword } from "./passwords";
-import { revokeAllSessionsStatement } from "../sessions/sessions";
+import { revokeAllSessionsQuery } from "../sessions/records";
 import { closeSessionSockets } from "../sessions/session-sockets";
 import { findUserByEmail, findUserById, normalizeEmail } from "../account/users";
 
@@ -56,7 +56,7 @@ export async function resetPassword(env: Env, token: string, newPassword: string
   await db.batch([
     setPasswordHashQuery(db, user.id, passwordHash, clock.date()),
     clearLockoutQuery(db, user.id),
-    revokeAllSessionsStatement(db, user.id, "password_reset"),
+    revokeAllSessionsQuery(db, user.id, "password_reset", clock.date()),
     deleteUnusedOneTimeTokensQuery(db, user.id, ["password_reset", "mfa_login"]),
     auditEventQuery(db, { userId: user.id, type: "password.reset", client }),
   ]);

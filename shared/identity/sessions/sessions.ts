@@ -114,11 +114,6 @@ export async function revokeSession(d1: D1Database, userId: string, sessionId: s
   return revokeUserSession(createDatabase(d1), userId, sessionId, reason, clock.date());
 }
 
-/** Ends every session of `userId`, optionally keeping one (the caller's own); run it inside a batch. */
-export function revokeAllSessionsStatement(db: Database, userId: string, reason: string, keepSessionId?: string) {
-  return revokeAllSessionsQuery(db, userId, reason, clock.date(), keepSessionId);
-}
-
 export async function listActiveSessions(db: Database, userId: string): Promise<SessionRecord[]> {
   return listActiveSessionRecords(db, userId, clock.date());
 }
@@ -133,7 +128,7 @@ export async function logout(env: Env, userId: string, sessionId: string, client
 /** POST /logout-all: every session of the user ends. */
 export async function logoutEverywhere(env: Env, userId: string, client: ClientInfo): Promise<void> {
   const db = createDatabase(env.DB);
-  await revokeAllSessionsStatement(db, userId, "logout_all").run();
+  await revokeAllSessionsQuery(db, userId, "logout_all", clock.date()).run();
   await recordAuditEvent(env.DB, { userId, type: "logout.all", client });
   await closeSessionSockets(env, userId);
 }
