@@ -3,13 +3,13 @@ import { configOf } from "../../config";
 import { createDatabase } from "../../db/client";
 import { toD1Statement } from "../../db/records";
 import type { Env } from "../../env";
-import { ApiError, badRequest, conflict } from "../../http/errors";
+import { conflict } from "../../http/errors";
 import { newId } from "../../ids";
 import { enforceRateLimit } from "../../rate-limits";
 import { consumeInvite } from "../admin/invites";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
-import { hashPassword, passwordProblem } from "../credentials/passwords";
+import { hashPassword, passwordProblem, weakPassword } from "../credentials/passwords";
 import { rememberDevice } from "./new-device";
 import type { AccountModule } from "./account-module";
 import type { AuthResult } from "../sessions/login";
@@ -24,10 +24,6 @@ export interface RegistrationInput {
   inviteCode?: string;
 }
 
-function weakPassword(problem: string): ApiError {
-  return badRequest("weak_password", problem, [{ path: "password", message: problem }]);
-}
-
 /** BOOTSTRAP_ADMIN_EMAIL: whoever registers with that address becomes admin (how the first admin is made). */
 function initialRole(env: Env, email: string): "user" | "admin" {
   const bootstrap = normalizeEmail(configOf(env).registration.bootstrapAdminEmail);
@@ -38,7 +34,7 @@ function initialRole(env: Env, email: string): "user" | "admin" {
 export async function register(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<AuthResult> {
   await enforceRateLimit(env, `register:ip:${client.ip ?? "unknown"}`, configOf(env).rateLimits.registerPerIp);
   const problem = passwordProblem(input.password, [input.email, input.email.split("@")[0] ?? "", input.displayName]);
-  if (problem) throw weakPassword(problem);
+  if (problem) throw weakPassword(problem, "password");
 
   const db = createDatabase(env.DB);
   if (await findUserByEmail(db, input.email)) throw conflict("email_taken", "An account with this e-mail already exists");
