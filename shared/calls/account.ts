@@ -1,5 +1,5 @@
 import { createDatabase } from "../db/client";
-import { toD1Statements } from "../db/statements";
+import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { toPublicCall } from "./call";
 import { forgetUserCallsQueries, isHiddenFor, listActiveCalls, listAllCallsOf } from "./records";

@@ -1,7 +1,7 @@
 import type { AccountDeletionStep, AccountModule } from "../identity/account/account-module";
 import type { Env } from "../env";
 import { createDatabase } from "../db/client";
-import { toD1Statements } from "../db/statements";
+import { toD1Statements } from "../db/records";
 import type { Message } from "./model";
 import { forgetChatMemberQueries, joinGeneralChatQueries, listMembershipsOf } from "./records";
 import { chatRoom } from "./room-client";

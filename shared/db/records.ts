@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type Query, sql } from "drizzle-orm";
 import type { Database } from "./client";
 
 /** Platform queries that belong to no module's tables. */
@@ -9,10 +9,13 @@ export async function pingDatabase(db: Database): Promise<void> {
 }
 
 /**
- * A drizzle query as a raw D1 statement, for a batch that also carries statements other modules
- * hand in raw (the account hooks of registration and deletion).
+ * Turns drizzle builders into D1 statements for the identity batches (registration, account
+ * deletion), which run every module's part in one `env.DB.batch` so it commits all or nothing.
+ * drizzle's own `db.batch` binds each built query the same way.
  */
-export function toD1Statement(d1: D1Database, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
-  const { sql: text, params } = query.toSQL();
-  return d1.prepare(text).bind(...params);
+export function toD1Statements(db: Database, items: readonly { toSQL(): Query }[]): D1PreparedStatement[] {
+  return items.map((item) => {
+    const query = item.toSQL();
+    return db.$client.prepare(query.sql).bind(...query.params);
+  });
 }

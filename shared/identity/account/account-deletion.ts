@@ -1,6 +1,6 @@
 import { clock } from "../../clock";
 import { createDatabase } from "../../db/client";
-import { toD1Statement } from "../../db/records";
+import { toD1Statements } from "../../db/records";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import type { AccountModule } from "./account-module";
@@ -29,12 +29,12 @@ export async function deleteAccount(env: Env, userId: string, password: string, 
   const steps = await Promise.all(modules.flatMap((module) => (module.onDelete ? [module.onDelete(env, userId, now)] : [])));
   await env.DB.batch([
     ...steps.flatMap((step) => step.statements),
-    ...[
+    ...toD1Statements(db, [
       unlinkInvitesCreatedByQuery(db, userId),
       deleteUserAuditEventsQuery(db, userId),
       deleteUserQuery(db, userId),
       auditEventQuery(db, { userId, type: "account.deleted", detail: {} }),
-    ].map((query) => toD1Statement(env.DB, query)),
+    ]),
   ]);
   await closeSessionSockets(env, userId);
   for (const step of steps) {

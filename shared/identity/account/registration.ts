@@ -1,7 +1,7 @@
 import { clock } from "../../clock";
 import { configOf } from "../../config";
 import { createDatabase } from "../../db/client";
-import { toD1Statement } from "../../db/records";
+import { toD1Statements } from "../../db/records";
 import type { Env } from "../../env";
 import { conflict } from "../../http/errors";
 import { newId } from "../../ids";
@@ -57,7 +57,7 @@ export async function register(env: Env, input: RegistrationInput, client: Clien
   const registered = auditEventQuery(db, { userId, type: "user.registered", client, detail: { invite: Boolean(input.inviteCode) } });
   const hooked = (await Promise.all(modules.map((module) => module.onRegister?.(env, userId, now) ?? []))).flat();
   try {
-    await env.DB.batch([toD1Statement(env.DB, createUser), ...hooked, toD1Statement(env.DB, registered)]);
+    await env.DB.batch([...toD1Statements(db, [createUser]), ...hooked, ...toD1Statements(db, [registered])]);
   } catch (error) {
     await giveInviteBack?.();
     // A registration racing this one took the address between the check above and the batch.
