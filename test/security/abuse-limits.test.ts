@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { callCommand, placeCall, twoUsers, openSignalling, SAMPLE_CANDIDATE } from "../calls/fixtures";
+import { type ChatBody, connect, connectHub, postMessage, usersAndGroup } from "../chat/fixtures";
+import { api, expectProblem, json, registerUser } from "../helpers";
+import { limitVar } from "./fixtures";
+
+/** Sends `count` frames of one kind at once and returns how many the room refused as rate_limited. */
+async function flood(socket: Awaited<ReturnType<typeof connect>>, count: number, frame: (i: number) => unknown): Promise<number> {
+  for (let i = 0; i < count; i++) socket.send(frame(i));
+  // Frames are handled in order: once the last one's outcome is visible, all are.
+  const deadline = Date.now() + 5000;
+  let refused = 0;
+  while (Date.now() < deadline) {
+    refused = socket.received("error").filter((f) => f.code === "rate_limited").length;
+    await new Promise((r) => setTimeout(r, 100));
+    if (socket.received("error").filter((f) => f.code === "rate_limited").length === refused && refused > 0) break;
+  }
+  return refused;
+}
+
+describe("finding 5: every frame type, call creation and group creation are limited", () => {
+  it.each([
+    ["typing", "RATE_LIMIT_CHAT_TYPING", () => ({ type: "typing" })],
+    ["read", "RATE_LIMIT_CHAT_READS", () => ({ type: "read", seq: 1 })],
+    ["reaction", "RATE_LIMIT_CHAT_REACTIONS", (id: string, i: number) => ({ type: "reaction", id, emoji: "👍", remove: i % 2 === 1 })],
+    ["message.edit", "RATE_LIMIT_CHAT_EDITS", (id: string, i: number) => ({ type: "message.edit", id, text: `edit ${i}` })],
+  ] as const)("%s frames beyond the limit are refused with rate_limited and not passed on", async (_type, variable, frame) => {
+    const { users, chat } = await usersAndGroup(2);
+    const message = await postMessage(chat.id, users[0]!, "target");
+    const [sender, other] = await Promise.all(users.map((u) => connect(chat.id, u)));
+    const count = 120;
+    const refused = await flood(sender!, count, (i) => frame(message.id, i));
+    const limit = limitVar(variable, { limit: 30, windowSeconds: 10 }).limit;
+    expect(refused).toBeGreaterThanOrEqual(count - limit);
+    expect(refused).toBeGreaterThan(0);
+    const passedOn = other!.received("typing").length + other!.received("read").length + other!.received("message.updated").length;
+    expect(passedOn).toBeLessThanOrEqual(limit);
+    sender!.close();
+    other!.close();
+  });
+
+  it("pings on a chat socket are limited too", async () => {
+    const { users, chat } = await usersAndGroup(1);
+    const socket = await connect(chat.id, users[0]!);
+    expect(await flood(socket, 300, () => ({ type: "ping" }))).toBeGreaterThan(0);
+    socket.close();
+  });
+
+  it("pings on the hub socket are limited", async () => {
+    const user = await registerUser();
+    const hub = await connectHub(user);
+    expect(await flood(hub, 300, () => ({ type: "ping" }))).toBeGreaterThan(0);
+    hub.close();
+  });
+
+  it("signalling frames on a call socket are limited", async () => {
+    const [caller, callee] = await twoUsers();
+    const call = await placeCall(caller, callee);
+    const [socket, peer] = await Promise.all([openSignalling(caller, call.id), openSignalling(callee, call.id)]);
+    const count = 600;
+    for (let i = 0; i < count; i++) socket.send({ type: "ice.candidate", candidate: SAMPLE_CANDIDATE });
+    const error = await socket.next("error", 5000);
+    expect(error.code).toBe("rate_limited");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(peer.frames.filter((f) => f.type === "ice.candidate").length).toBeLessThan(count);
+    socket.close();
+    peer.close();
+  });
+
+  it("15 ring-and-hang-ups in a row from one caller to one callee: most are refused with 429", async () => {
+    const [caller, callee] = await twoUsers();
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const response = await api("/v1/calls", { token: caller.accessToken, body: { calleeId: callee.id, type: "voice" } });
+      statuses.push(response.status);
+      if (response.status === 201) await callCommand(caller, (await json(response)).id, "end");
+      else await expectProblem(response, 429, "rate_limited");
+    }
+    const pair = limitVar("RATE_LIMIT_CALLS_PER_PAIR", { limit: 5, windowSeconds: 600 }).limit;
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(pair);
+    const history = await json(await api("/v1/calls/history?limit=100", { token: callee.accessToken }));
+    expect(history.items.length).toBeLessThanOrEqual(pair);
+  });
+
+  it("one user creates at most the limit of groups per hour", async () => {
+    const [owner, member] = await Promise.all([registerUser(), registerUser()]);
+    const { limit } = limitVar("RATE_LIMIT_GROUPS_PER_USER", { limit: 10, windowSeconds: 3600 });
+    const statuses: number[] = [];
+    for (let i = 0; i < limit + 3; i++) {
+      statuses.push((await api("/v1/chats", { token: owner.accessToken, body: { type: "group", title: `g${i}`, memberIds: [member.id] } })).status);
+    }
+    expect(statuses.filter((s) => s === 201)).toHaveLength(limit);
+    expect(statuses.slice(limit)).toEqual([429, 429, 429]);
+  });
+
+  it("the general chat does not list every user id: a member count, and members paged on request", async () => {
+    const [user, other] = await Promise.all([registerUser(), registerUser()]);
+    const general = await json<ChatBody & { memberCount: number }>(await api("/v1/chats/general", { token: user.accessToken }));
+    expect(general.memberIds).toBeUndefined();
+    expect(general.memberCount).toBeGreaterThanOrEqual(2);
+    const list = await json<{ items: (ChatBody & { memberCount?: number })[] }>(await api("/v1/chats?limit=100", { token: user.accessToken }));
+    expect(list.items.find((c) => c.id === "general")?.memberIds).toBeUndefined();
+
+    const page = await api("/v1/chats/general/members?limit=2", { token: user.accessToken });
+    expect(page.status).toBe(200);
+    const body = await json<{ items: { userId: string }[]; nextCursor: string | null }>(page);
+    expect(body.items).toHaveLength(2);
+    expect(body.nextCursor).not.toBeNull();
+    await expectProblem(await api("/v1/chats/general/members"), 401);
+    const stranger = await usersAndGroup(1);
+    await expectProblem(await api(`/v1/chats/${stranger.chat.id}/members`, { token: other.accessToken }), 404);
+  });
+});
