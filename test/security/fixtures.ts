@@ -5,7 +5,7 @@ import { clock } from "../../shared/clock";
 import { openSignalling, placeCall, type TestSocket as CallSocket } from "../calls/fixtures";
 import { type ChatBody, connect, connectHub, openGroup, type TestSocket } from "../chat/fixtures";
 import { api, json, login, registerUser, type TestUser, uniqueIp } from "../helpers";
-import { makeAdmin, tokenIn, waitForMail } from "../identity/lifecycle-fixtures";
+import { makeAdmin, tokenIn, totpCode, waitForMail } from "../identity/lifecycle-fixtures";
 
 export const sessionIdOf = (accessToken: string) => String(decodeJwt(accessToken).sid);
 
@@ -153,4 +153,15 @@ export async function inParallel(count: number, request: (i: number) => Promise<
     tally[key] = (tally[key] ?? 0) + 1;
   }
   return tally;
+}
+
+/** Turns TOTP on the way the API asks for it (setup confirmed with the password); returns the secret. */
+export async function turnOnTotpWithPassword(user: TestUser): Promise<string> {
+  const setup = await api("/v1/auth/2fa/totp/setup", { token: user.accessToken, body: { password: user.password } });
+  expect(setup.status, await setup.clone().text()).toBe(200);
+  const { secret } = await json(setup);
+  const enable = await api("/v1/auth/2fa/totp/enable", { token: user.accessToken, body: { code: totpCode(secret) } });
+  expect(enable.status, await enable.clone().text()).toBe(200);
+  clock.advance(30_000);
+  return secret;
 }

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, login, registerUser, uniqueIp } from "../helpers";
-import { mfaTokenFor, turnOnTotp, totpCode } from "../identity/lifecycle-fixtures";
-import { inParallel, limitVar } from "./fixtures";
+import { mfaTokenFor, totpCode } from "../identity/lifecycle-fixtures";
+import { inParallel, limitVar, turnOnTotpWithPassword } from "./fixtures";
 
 afterEach(() => clock.reset());
 
@@ -41,7 +41,7 @@ describe("finding 2: brute-force limits take their slot before the secret is che
 
   it("30 parallel wrong TOTP codes on one mfaToken: at most the limit are checked", async () => {
     const user = await registerUser();
-    const { secret } = await turnOnTotp(user);
+    const secret = await turnOnTotpWithPassword(user);
     const mfaToken = await mfaTokenFor(user);
     const right = totpCode(secret);
     const wrong = (i: number) => {
@@ -59,7 +59,7 @@ describe("finding 2: brute-force limits take their slot before the secret is che
     ["password change", "/v1/auth/password/change", "POST", (password: string) => ({ currentPassword: password, newPassword: "a brand new long password" })],
   ] as const)("parallel wrong passwords confirming %s: at most the limit are checked", async (_action, path, method, body) => {
     const user = await registerUser();
-    if (path.includes("2fa")) await turnOnTotp(user);
+    if (path.includes("2fa")) await turnOnTotpWithPassword(user);
     const tally = await inParallel(25, () => api(path, { method, token: user.accessToken, body: body("wrong password") }));
     expect(tally["403 invalid_password"] ?? 0).toBeLessThanOrEqual(passwordChecks().limit);
     expect(tally["429 rate_limited"] ?? 0).toBeGreaterThanOrEqual(25 - passwordChecks().limit);

@@ -1,22 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, json, login, registerUser } from "../helpers";
-import { mfaTokenFor, totpCode, waitForMail } from "../identity/lifecycle-fixtures";
-import { limitVar, newAdmin } from "./fixtures";
+import { mfaTokenFor, waitForMail } from "../identity/lifecycle-fixtures";
+import { limitVar, newAdmin, turnOnTotpWithPassword } from "./fixtures";
 
 afterEach(() => clock.reset());
 
 const setup = (token: string, body?: unknown) => api("/v1/auth/2fa/totp/setup", { method: "POST", token, body });
-
-async function enableWithPassword(user: { accessToken: string; password: string }): Promise<string> {
-  const response = await setup(user.accessToken, { password: user.password });
-  expect(response.status, await response.clone().text()).toBe(200);
-  const { secret } = await json(response);
-  const enable = await api("/v1/auth/2fa/totp/enable", { token: user.accessToken, body: { code: totpCode(secret) } });
-  expect(enable.status).toBe(200);
-  clock.advance(30_000);
-  return secret;
-}
 
 describe("finding 4: 2FA setup needs the password; admins can reset 2FA", () => {
   it("setup without the password is 400, with a wrong one 403 invalid_password, with the right one 200", async () => {
@@ -38,7 +28,7 @@ describe("finding 4: 2FA setup needs the password; admins can reset 2FA", () => 
 
   it("POST /v1/admin/users/:id/2fa/reset turns 2FA off, is audit logged and mails the user", async () => {
     const user = await registerUser();
-    await enableWithPassword(user);
+    await turnOnTotpWithPassword(user);
     await mfaTokenFor(user);
     const admin = await newAdmin();
     const reset = await api(`/v1/admin/users/${user.id}/2fa/reset`, { method: "POST", token: admin.accessToken });

@@ -1,0 +1,5 @@
+/** Text files imported with Vite's `?raw` suffix (tests read wrangler.toml this way). */
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}
