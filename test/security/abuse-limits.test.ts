@@ -1,19 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { callCommand, placeCall, twoUsers, openSignalling, SAMPLE_CANDIDATE } from "../calls/fixtures";
 import { type ChatBody, connect, connectHub, postMessage, usersAndGroup } from "../chat/fixtures";
-import { api, expectProblem, json, registerUser } from "../helpers";
+import { api, expectProblem, json, registerUser, type TestSocket } from "../helpers";
 import { limitVar } from "./fixtures";
 
 /** Sends `count` frames of one kind at once and returns how many the room refused as rate_limited. */
-async function flood(socket: Awaited<ReturnType<typeof connect>>, count: number, frame: (i: number) => unknown): Promise<number> {
+async function flood(socket: TestSocket, count: number, frame: (i: number) => unknown): Promise<number> {
   for (let i = 0; i < count; i++) socket.send(frame(i));
   // Frames are handled in order: once the last one's outcome is visible, all are.
   const deadline = Date.now() + 5000;
   let refused = 0;
   while (Date.now() < deadline) {
-    refused = socket.received("error").filter((f) => f.code === "rate_limited").length;
+    refused = socket.frames.filter((f) => f.type === "error" && f.code === "rate_limited").length;
     await new Promise((r) => setTimeout(r, 100));
-    if (socket.received("error").filter((f) => f.code === "rate_limited").length === refused && refused > 0) break;
+    if (socket.frames.filter((f) => f.type === "error" && f.code === "rate_limited").length === refused && refused > 0) break;
   }
   return refused;
 }
@@ -33,7 +33,7 @@ describe("finding 5: every frame type, call creation and group creation are limi
     const limit = limitVar(variable, { limit: 30, windowSeconds: 10 }).limit;
     expect(refused).toBeGreaterThanOrEqual(count - limit);
     expect(refused).toBeGreaterThan(0);
-    const passedOn = other!.received("typing").length + other!.received("read").length + other!.received("message.updated").length;
+    const passedOn = other!.frames.filter((f) => ["typing", "read", "message.updated"].includes(f.type)).length;
     expect(passedOn).toBeLessThanOrEqual(limit);
     sender!.close();
     other!.close();
@@ -59,7 +59,7 @@ describe("finding 5: every frame type, call creation and group creation are limi
     const [socket, peer] = await Promise.all([openSignalling(caller, call.id), openSignalling(callee, call.id)]);
     const count = 600;
     for (let i = 0; i < count; i++) socket.send({ type: "ice.candidate", candidate: SAMPLE_CANDIDATE });
-    const error = await socket.next("error", 5000);
+    const error = await socket.next("error", undefined, 5000);
     expect(error.code).toBe("rate_limited");
     await new Promise((r) => setTimeout(r, 500));
     expect(peer.frames.filter((f) => f.type === "ice.candidate").length).toBeLessThan(count);

@@ -2,9 +2,9 @@ import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { expect } from "vitest";
 import { clock } from "../../shared/clock";
-import { openSignalling, placeCall, type TestSocket as CallSocket } from "../calls/fixtures";
-import { type ChatBody, connect, connectHub, openGroup, type TestSocket } from "../chat/fixtures";
-import { api, json, login, registerUser, type TestUser, uniqueIp } from "../helpers";
+import { openSignalling, placeCall } from "../calls/fixtures";
+import { type ChatBody, connect, connectHub, openGroup } from "../chat/fixtures";
+import { api, json, login, registerUser, type TestSocket, type TestUser, uniqueIp } from "../helpers";
 import { makeAdmin, tokenIn, totpCode, waitForMail } from "../identity/lifecycle-fixtures";
 
 export const sessionIdOf = (accessToken: string) => String(decodeJwt(accessToken).sid);
@@ -40,10 +40,10 @@ export interface VictimSockets {
   chat: ChatBody;
   callId: string;
   chatSocket: TestSocket;
-  callSocket: CallSocket;
+  callSocket: TestSocket;
   hubSocket: TestSocket;
   peerChat: TestSocket;
-  peerCall: CallSocket;
+  peerCall: TestSocket;
 }
 
 export async function victimWithSockets(): Promise<VictimSockets> {

@@ -59,7 +59,7 @@ describe("finding 1: a session's end closes every socket it opened (ASVS 7.4.1)"
     }
     await postMessage(v.chat.id, v.b, "for members only");
     await v.peerChat.sync();
-    expect(v.chatSocket.received("message.new")).toHaveLength(0);
+    expect(v.chatSocket.frames.filter((f) => f.type === "message.new")).toHaveLength(0);
     expect((await messagesOf(v.chat.id, v.b.accessToken)).map((m) => m.clientId)).not.toContain(clientId);
     v.peerChat.close();
     v.peerCall.close();
@@ -73,7 +73,7 @@ describe("finding 1: a session's end closes every socket it opened (ASVS 7.4.1)"
     } catch {
       // already closed
     }
-    await expect(v.peerCall.next("sdp.offer", 1000)).rejects.toThrow(/no sdp.offer/);
+    await expect(v.peerCall.next("sdp.offer", undefined, 1000)).rejects.toThrow(/no sdp.offer/);
     v.peerChat.close();
     v.peerCall.close();
   });
@@ -88,7 +88,7 @@ describe("finding 1: a session's end closes every socket it opened (ASVS 7.4.1)"
     v.chatSocket.send({ type: "message.send", clientId, text: "with a dead session" });
     expect((await v.chatSocket.waitClosed(3000)).code).toBe(SESSION_ENDED);
     v.callSocket.send({ type: "sdp.offer", sdp: SAMPLE_SDP });
-    await expect(v.peerCall.next("sdp.offer", 1000)).rejects.toThrow(/no sdp.offer/);
+    await expect(v.peerCall.next("sdp.offer", undefined, 1000)).rejects.toThrow(/no sdp.offer/);
     expect((await messagesOf(v.chat.id, v.b.accessToken)).map((m) => m.clientId)).not.toContain(clientId);
     v.peerChat.close();
     v.peerCall.close();

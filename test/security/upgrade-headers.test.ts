@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { placeCall, twoUsers } from "../calls/fixtures";
-import { type Frame, upgrade, usersAndGroup } from "../chat/fixtures";
-import { registerUser } from "../helpers";
+import { usersAndGroup } from "../chat/fixtures";
+import { type Frame, registerUser, upgrade } from "../helpers";
 
 const hostile = { "x-partykit-props": "{bad", "x-partykit-room": "general", "x-partykit-namespace": "user-hub" };
 
