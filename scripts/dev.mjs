@@ -22,6 +22,9 @@ const persistArgs =
 const migrate = run([wrangler, "d1", "migrations", "apply", "DB", "--local", ...persistArgs], { ...quiet, CI: "true" });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const dev = spawn(process.execPath, [wrangler, "dev", ...args], { cwd: root, stdio: "inherit", env: quiet });
+// wrangler.toml's top level is what `wrangler deploy` publishes, so it says production; the dev
+// mailbox and other development behaviour are switched on here. A later --var of the caller wins.
+const devVars = ["--var", "ENVIRONMENT:development"];
+const dev = spawn(process.execPath, [wrangler, "dev", ...devVars, ...args], { cwd: root, stdio: "inherit", env: quiet });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -30,10 +30,13 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** Query string as an object with secret parameters redacted. */
+/** Parameters whose text is the user's own words (searches) or carries them (a search's cursor): logged by length only. */
+const PRIVATE_TEXT_PARAM = /^(q|query|search|cursor)$/i;
+
+/** Query string as an object with secret parameters redacted and search text reduced to its length. */
 export function redactQuery(url: URL): Record<string, unknown> | undefined {
   if (!url.search) return undefined;
   const params: Record<string, string> = {};
-  for (const [key, item] of url.searchParams) params[key] = item;
+  for (const [key, item] of url.searchParams) params[key] = PRIVATE_TEXT_PARAM.test(key) ? `[${item.length} chars]` : item;
   return redact(params) as Record<string, unknown>;
 }

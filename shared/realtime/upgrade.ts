@@ -11,16 +11,23 @@ export function requireWebSocketUpgrade(request: Request): void {
   }
 }
 
+/** Client headers a Durable Object's WebSocket accept needs; every other header stays at the edge. */
+const FORWARDED_UPGRADE_HEADERS = ["upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions", "user-agent"];
+
 /**
- * The request a Durable Object receives for an authenticated upgrade: the principal travels in
- * headers that only the Worker sets (any the client sent are replaced), and the ticket is
- * dropped from the URL.
+ * The request a Durable Object receives for an authenticated upgrade: built fresh, so nothing the
+ * client sent reaches partyserver except the WebSocket handshake (no `x-partykit-*` header, which
+ * partyserver would parse, and no query: not the ticket, nor `_pk`, which would let a client pick
+ * its connection id). The principal travels in headers only the Worker sets.
  */
 export function upgradeRequestFor(request: Request, principal: Principal): Request {
   const url = new URL(request.url);
-  url.searchParams.delete("ticket");
-  const headers = new Headers(request.headers);
-  headers.delete("authorization");
+  url.search = "";
+  const headers = new Headers();
+  for (const name of FORWARDED_UPGRADE_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
   headers.set(PRINCIPAL_USER_HEADER, principal.userId);
   headers.set(PRINCIPAL_SESSION_HEADER, principal.sessionId);
   headers.set(PRINCIPAL_ROLE_HEADER, principal.role);

@@ -8,6 +8,7 @@ import { ApiError } from "../../shared/http/errors";
 import { type AppEnv, createRouter } from "./context";
 import { renderError } from "./middleware/errors";
 import { requestId } from "./middleware/request-id";
+import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
 import { auth2faRoutes } from "./routes/auth-2fa";
 import { authEmailRoutes } from "./routes/auth-email";
@@ -62,6 +63,8 @@ const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
 export function createApp() {
   const app = createRouter();
   app.use(requestId, requestLog, corsFromEnv, limitBody, withDatabase);
+  app.use("/v1/*", noStore);
+  app.use("/dev/*", noStore);
 
   // Chained, so the type of `routes` carries every route for hc<AppType>().
   const routes = app

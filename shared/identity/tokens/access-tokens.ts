@@ -32,9 +32,14 @@ export async function issueAccessToken(env: Env, userId: string, sessionId: stri
     .sign(signer.key);
 }
 
+/** Clocks of the services that verify our tokens may run this far apart. */
+export const CLOCK_SKEW_SECONDS = 60;
+
 /**
  * Verifies signature (only our asymmetric algorithm, only known kids), issuer, audience and
- * expiry. Returns null for anything that is not a valid access token of ours.
+ * expiry, and that the token is one we could have issued: not issued in the future (beyond the
+ * clock skew) and not living longer than the configured lifetime, so a leaked signing key or a
+ * bug cannot mint tokens that outlive a key rotation. Returns null for anything else.
  */
 export async function verifyAccessToken(env: Env, token: string): Promise<AccessTokenClaims | null> {
   const { jwt } = configOf(env);
@@ -57,6 +62,9 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Access
       },
     );
     if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.jti !== "string") return null;
+    const { iat, exp } = payload as { iat: number; exp: number };
+    if (iat > Math.floor(clock.now() / 1000) + CLOCK_SKEW_SECONDS) return null;
+    if (exp - iat > accessTokenTtlSeconds(env)) return null;
     return payload as unknown as AccessTokenClaims;
   } catch (error) {
     if (error instanceof joseErrors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
