@@ -1,23 +1,29 @@
 import { DurableObject } from "cloudflare:workers";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
-import { type FailureStreak, type RateLimitDecision, slidingWindow, type StreakPolicy, streakLockMs } from "../shared/rate-limits";
+import { type AttemptDecision, AttemptLedger, type AttemptReservation } from "../shared/attempt-ledger";
+import { type FailureStreak, type RateLimitDecision, type StreakPolicy, slidingWindow } from "../shared/rate-limits";
 
 /**
- * One per limited key (an e-mail, an IP, a user in a room): a sliding-window log of hit times.
- * Single-threaded per key, so concurrent requests cannot both take the last slot.
+ * One per limited key (an e-mail, an IP, a user in a room): a sliding-window log of hit times
+ * and, for keys with a lockout, the failure streak. Single-threaded per key, so concurrent
+ * requests cannot both take the last slot; attempts at a secret reserve their slot before the
+ * secret is checked (`reserve`, then `settle`), one call each.
  */
 export class RateLimiter extends DurableObject<Env> {
-  private hits: number[] | undefined;
+  private ledger: AttemptLedger | undefined;
 
-  private async load(): Promise<number[]> {
-    this.hits ??= (await this.ctx.storage.get<number[]>("hits")) ?? [];
-    return this.hits;
+  private async load(): Promise<AttemptLedger> {
+    if (!this.ledger) {
+      const [hits, streak] = await Promise.all([this.ctx.storage.get<number[]>("hits"), this.ctx.storage.get<FailureStreak>("streak")]);
+      this.ledger ??= new AttemptLedger(hits ?? [], streak ?? null);
+    }
+    return this.ledger;
   }
 
-  private decide(hits: number[], limit: number, windowMs: number, now: number): RateLimitDecision {
-    const { live, decision } = slidingWindow(hits, limit, windowMs, now);
-    this.hits = live;
+  private decide(ledger: AttemptLedger, limit: number, windowMs: number, now: number): RateLimitDecision {
+    const { live, decision } = slidingWindow(ledger.hits, limit, windowMs, now);
+    ledger.hits = live;
     return decision;
   }
 
@@ -29,65 +35,70 @@ export class RateLimiter extends DurableObject<Env> {
   /** Records a hit if it is allowed. */
   async consume(limit: number, windowSeconds: number): Promise<RateLimitDecision> {
     const now = clock.now();
-    const decision = this.decide(await this.load(), limit, windowSeconds * 1000, now);
+    const ledger = await this.load();
+    const decision = this.decide(ledger, limit, windowSeconds * 1000, now);
     if (decision.allowed) {
-      this.hits!.push(now);
+      ledger.hits.push(now);
       decision.remaining -= 1;
       await this.persist(windowSeconds);
     }
     return decision;
   }
 
-  /** Records a hit even past the limit (failures always count); tells whether another would be allowed. */
-  async record(limit: number, windowSeconds: number): Promise<RateLimitDecision> {
-    const now = clock.now();
-    const hits = await this.load();
-    hits.push(now);
-    await this.persist(windowSeconds);
-    return this.decide(hits, limit, windowSeconds * 1000, now);
+  /**
+   * Takes a slot for one attempt at a secret before it is checked; with a streak policy also
+   * refuses while locked. The caller settles the returned reservation once it knows the outcome.
+   */
+  async reserve(limit: number, windowSeconds: number, policy?: StreakPolicy): Promise<AttemptDecision> {
+    const ledger = await this.load();
+    const decision = ledger.reserve({ limit, windowSeconds }, policy, clock.now());
+    if (decision.reservation) await this.persist(windowSeconds);
+    return decision;
   }
 
-  /** The current failure streak, if any (a lock in its past is reported as lockedUntil <= now). */
-  async streak(resetAfterMs: number): Promise<FailureStreak | null> {
-    const streak = await this.ctx.storage.get<FailureStreak>("streak");
-    if (!streak || streak.lastFailureAt <= clock.now() - resetAfterMs) return null;
-    return streak;
-  }
-
-  /** Counts one more failure; from the policy's threshold on, each failure locks for a growing time. */
-  async recordFailure(policy: StreakPolicy): Promise<FailureStreak> {
+  /** A correct secret gives the slot back and ends the streak; a wrong one keeps it and counts toward the lockout. */
+  async settle(reservation: AttemptReservation, outcome: "success" | "failure", windowSeconds: number, policy?: StreakPolicy): Promise<FailureStreak | null> {
+    const ledger = await this.load();
+    if (outcome === "success") {
+      ledger.succeed(reservation);
+      await this.ctx.storage.delete("streak");
+      await this.persist(windowSeconds);
+      return null;
+    }
     const now = clock.now();
-    const previous = await this.streak(policy.resetAfterMs);
-    const failures = (previous?.failures ?? 0) + 1;
-    const lockMs = streakLockMs(failures, policy);
-    const streak: FailureStreak = { failures, lastFailureAt: now, lockedUntil: lockMs > 0 ? now + lockMs : 0 };
-    await this.ctx.storage.put("streak", streak);
-    await this.ctx.storage.setAlarm(now + policy.resetAfterMs + 1000);
+    const streak = ledger.fail(reservation, policy, now);
+    if (streak && policy) {
+      await this.ctx.storage.put("streak", streak);
+      await this.ctx.storage.setAlarm(now + policy.resetAfterMs + 1000);
+    }
     return streak;
   }
 
   async clearStreak(): Promise<void> {
+    (await this.load()).streak = null;
     await this.ctx.storage.delete("streak");
   }
 
   async reset(): Promise<void> {
-    this.hits = [];
+    this.ledger = new AttemptLedger();
     await this.ctx.storage.deleteAll();
   }
 
   private async persist(windowSeconds: number): Promise<void> {
-    await this.ctx.storage.put({ hits: this.hits, windowMs: windowSeconds * 1000 });
+    await this.ctx.storage.put({ hits: this.ledger?.hits ?? [], windowMs: windowSeconds * 1000 });
     // An idle key's storage is reclaimed once its window has passed.
-    await this.ctx.storage.setAlarm(clock.now() + windowSeconds * 1000 + 1000);
+    const streak = this.ledger?.streak;
+    await this.ctx.storage.setAlarm(Math.max(clock.now() + windowSeconds * 1000 + 1000, streak ? streak.lastFailureAt + 12 * 3_600_000 : 0));
   }
 
   override async alarm(): Promise<void> {
     const now = clock.now();
     const windowMs = (await this.ctx.storage.get<number>("windowMs")) ?? 0;
-    const hitsLive = (await this.load()).some((t) => t > now - windowMs);
-    const streak = await this.ctx.storage.get<FailureStreak>("streak");
+    const ledger = await this.load();
+    const hitsLive = ledger.hits.some((t) => t > now - windowMs);
+    const streak = ledger.streak;
     if (!hitsLive && (!streak || streak.lastFailureAt + 12 * 3_600_000 <= now)) {
-      this.hits = [];
+      this.ledger = new AttemptLedger();
       await this.ctx.storage.deleteAll();
     } else {
       await this.ctx.storage.setAlarm(now + Math.max(windowMs, 60_000));

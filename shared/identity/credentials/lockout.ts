@@ -1,7 +1,6 @@
-import { clock } from "../../clock";
 import { type BatchQuery, createDatabase, type Database, runBatch } from "../../db/client";
 import type { Env } from "../../env";
-import { rateLimited, rateLimiter, type StreakPolicy, streakLockMs } from "../../rate-limits";
+import { type FailureStreak, rateLimiter, type StreakPolicy, streakLockMs } from "../../rate-limits";
 import { clearLoginFailuresQuery, setLoginFailuresQuery } from "../account/records";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
@@ -28,26 +27,21 @@ export function lockoutDelayMs(failedCount: number): number {
 
 export const TOO_MANY_FAILED_LOGINS = "Too many failed logins for this account; try again later";
 
-function lockoutKeeper(env: Env, email: string) {
-  return rateLimiter(env, `lockout:email:${normalizeEmail(email)}`);
-}
-
-/** Throws the 429 of a locked address; `beforeRefusing` runs first (the login records its failure). */
-export async function assertNotLockedOut(env: Env, email: string, beforeRefusing: () => Promise<void>): Promise<void> {
-  const streak = await lockoutKeeper(env, email).streak(LOCKOUT_POLICY.resetAfterMs);
-  const now = clock.now();
-  if (!streak || streak.lockedUntil <= now) return;
-  await beforeRefusing();
-  throw rateLimited(Math.max(1, Math.ceil((streak.lockedUntil - now) / 1000)), TOO_MANY_FAILED_LOGINS);
+/**
+ * The RateLimiter key of an address's login attempts: one object holds both the failure window
+ * (RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL) and the lockout streak, so one call decides an attempt
+ * before its password is checked.
+ */
+export function loginAttemptKey(email: string): string {
+  return `login:email:${normalizeEmail(email)}`;
 }
 
 /**
- * Counts one wrong password for `email`. For an existing account the streak is mirrored onto
- * the user row (admins see it) and a new lock is an audit event.
+ * After a wrong password: for an existing account the streak is mirrored onto the user row
+ * (admins see it) and a new lock is an audit event.
  */
-export async function recordFailedLogin(env: Env, email: string, userId: string | null, client: ClientInfo): Promise<void> {
-  const streak = await lockoutKeeper(env, email).recordFailure(LOCKOUT_POLICY);
-  if (!userId) return;
+export async function recordFailedLogin(env: Env, streak: FailureStreak | null, userId: string | null, client: ClientInfo): Promise<void> {
+  if (!userId || !streak) return;
   const db = createDatabase(env.DB);
   const queries: BatchQuery[] = [setLoginFailuresQuery(db, userId, streak.failures, streak.lockedUntil ? new Date(streak.lockedUntil) : null)];
   if (streak.lockedUntil > 0) {
@@ -65,7 +59,7 @@ export async function recordFailedLogin(env: Env, email: string, userId: string 
 
 /** Ends the failure streak of an account's address (its D1 mirror is cleared by `clearLockoutQuery`). */
 export async function clearLockout(env: Env, email: string): Promise<void> {
-  await lockoutKeeper(env, email).clearStreak();
+  await rateLimiter(env, loginAttemptKey(email)).clearStreak();
 }
 
 export function clearLockoutQuery(db: Database, userId: string) {

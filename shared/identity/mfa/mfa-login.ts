@@ -4,7 +4,7 @@ import { ApiError } from "../../http/errors";
 import type { AuthResult } from "../sessions/login";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
-import { clearLockout, clearLockoutQuery } from "../credentials/lockout";
+import { clearLockoutQuery } from "../credentials/lockout";
 import { rememberDevice } from "../account/new-device";
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "../tokens/one-time-tokens";
 import { startSession } from "../sessions/sessions";
@@ -16,7 +16,6 @@ export async function requireSecondFactor(env: Env, user: UserRow, client: Clien
   const db = createDatabase(env.DB);
   const { token, queries } = await issueOneTimeToken(db, user.id, "mfa_login", { ip: client.ip, userAgent: client.userAgent });
   await runBatch(db, [...queries, clearLockoutQuery(db, user.id), auditEventQuery(db, { userId: user.id, type: "login.mfa_required", client })]);
-  await clearLockout(env, user.email);
   throw new ApiError(401, "mfa_required", "Enter a code from your authenticator app or a backup code", { mfaToken: token });
 }
 

@@ -6,7 +6,7 @@ import { createDatabase, type Database } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError, conflict, notFound } from "../../http/errors";
 import { newId, sha256Hex } from "../../ids";
-import { rateLimited, rateLimiter } from "../../rate-limits";
+import { beginSecretAttempt, type SecretAttempt } from "../../secret-attempts";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { findUserById } from "../account/users";
@@ -50,13 +50,9 @@ export async function setupTotp(env: Env, userId: string): Promise<TotpSetup> {
   return { secret, otpauthUrl, qrSvg: renderSVG(otpauthUrl, { ecc: "M", border: 2 }) };
 }
 
-/** Counts wrong 2FA codes per user; past the limit every attempt is 429 until the window passes. */
-async function codeFailureBudget(env: Env, userId: string) {
-  const limit = configOf(env).rateLimits.mfaFailuresPerUser;
-  const limiter = rateLimiter(env, `mfa-failures:user:${userId}`);
-  const budget = await limiter.check(limit.limit, limit.windowSeconds);
-  if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, "Too many wrong codes; try again later");
-  return () => limiter.record(limit.limit, limit.windowSeconds);
+/** One attempt at a 2FA code of a user: its slot is taken before the code is checked; past the limit every attempt is 429. */
+function beginCodeAttempt(env: Env, userId: string): Promise<SecretAttempt> {
+  return beginSecretAttempt(env, `mfa-failures:user:${userId}`, configOf(env).rateLimits.mfaFailuresPerUser, "Too many wrong codes; try again later");
 }
 
 /**
@@ -93,11 +89,12 @@ export async function enableTotp(env: Env, userId: string, code: string, client:
   const credential = await findTotpCredential(db, userId);
   if (!credential) throw conflict("totp_not_set_up", "Call /2fa/totp/setup first");
   if (credential.enabledAt) throw conflict("totp_already_enabled", "Two-factor authentication is already on");
-  const recordFailure = await codeFailureBudget(env, userId);
+  const attempt = await beginCodeAttempt(env, userId);
   if (!(await acceptTotpCode(db, userId, credential.secret, code, false))) {
-    await recordFailure();
+    await attempt.failed();
     throw new ApiError(400, "invalid_code", "The code is wrong or expired", { errors: [{ path: "code", message: "Wrong code" }] });
   }
+  await attempt.succeeded();
   const now = clock.now();
   const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
   const hashes = await Promise.all(codes.map(async (c) => ({ id: newId(now), codeHash: await sha256Hex(normalizeBackupCode(c)) })));
@@ -123,18 +120,25 @@ export async function totpEnabled(d1: D1Database, userId: string): Promise<boole
 
 /**
  * Checks a second factor at login: a 6-digit TOTP code (each accepted once) or a backup code
- * (each usable once). Wrong codes count toward the per-user limit. Returns the method used.
+ * (each usable once). Every attempt takes a slot of the per-user limit before the code is
+ * checked; a right code gives it back. Returns the method used.
  */
 export async function verifySecondFactor(env: Env, userId: string, code: string): Promise<"totp" | "backup_code"> {
-  const recordFailure = await codeFailureBudget(env, userId);
+  const attempt = await beginCodeAttempt(env, userId);
   const db = createDatabase(env.DB);
   const credential = await findEnabledTotpCredential(db, userId);
   if (credential) {
-    if (await acceptTotpCode(db, userId, credential.secret, code.trim(), true)) return "totp";
+    if (await acceptTotpCode(db, userId, credential.secret, code.trim(), true)) {
+      await attempt.succeeded();
+      return "totp";
+    }
     const normalized = normalizeBackupCode(code);
-    if (/^[a-z0-9]{10}$/.test(normalized) && (await spendBackupCode(db, userId, await sha256Hex(normalized), clock.date()))) return "backup_code";
+    if (/^[a-z0-9]{10}$/.test(normalized) && (await spendBackupCode(db, userId, await sha256Hex(normalized), clock.date()))) {
+      await attempt.succeeded();
+      return "backup_code";
+    }
   }
-  await recordFailure();
+  await attempt.failed();
   throw new ApiError(401, "invalid_mfa_code", "The code is wrong, expired or already used");
 }
 

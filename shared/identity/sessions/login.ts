@@ -2,13 +2,14 @@ import { configOf } from "../../config";
 import { type BatchQuery, createDatabase } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
-import { enforceRateLimit, rateLimited, rateLimiter } from "../../rate-limits";
+import { enforceRateLimit } from "../../rate-limits";
+import { reserveSecretAttempt } from "../../secret-attempts";
 import { rememberDevice } from "../account/new-device";
-import { findUserByEmail, normalizeEmail, type PublicUser, toPublicUser } from "../account/users";
+import { findUserByEmail, type PublicUser, toPublicUser } from "../account/users";
 import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
 import { setPasswordHashQuery } from "../account/records";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
-import { clearLockout, clearLockoutQuery, assertNotLockedOut, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
+import { clearLockoutQuery, LOCKOUT_POLICY, loginAttemptKey, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../credentials/passwords";
 import { requireSecondFactor } from "../mfa/mfa-login";
 import { totpEnabled } from "../mfa/totp";
@@ -24,20 +25,19 @@ const invalidCredentials = () => new ApiError(401, "invalid_credentials", "E-mai
 export async function login(env: Env, email: string, password: string, client: ClientInfo): Promise<AuthResult> {
   const { rateLimits } = configOf(env);
   await enforceRateLimit(env, `login:ip:${client.ip ?? "unknown"}`, rateLimits.loginPerIp);
-  const failureLimit = rateLimits.loginFailuresPerEmail;
-  const failures = rateLimiter(env, `login-failures:email:${normalizeEmail(email)}`);
-  const budget = await failures.check(failureLimit.limit, failureLimit.windowSeconds);
-  if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds, TOO_MANY_FAILED_LOGINS);
+  // The attempt takes its slot (and passes the lockout) before the password is checked.
+  const reserved = await reserveSecretAttempt(env, loginAttemptKey(email), rateLimits.loginFailuresPerEmail, TOO_MANY_FAILED_LOGINS, LOCKOUT_POLICY);
 
   const db = createDatabase(env.DB);
   const user = await findUserByEmail(db, email);
-  await assertNotLockedOut(env, email, () =>
-    recordAuditEvent(env.DB, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: "account_locked" } }),
-  );
+  if (!reserved.ok) {
+    if (reserved.locked) await recordAuditEvent(env.DB, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: "account_locked" } });
+    throw reserved.error;
+  }
   const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !passwordOk) {
-    await failures.record(failureLimit.limit, failureLimit.windowSeconds);
-    await recordFailedLogin(env, email, user?.id ?? null, client);
+    const streak = await reserved.attempt.failed();
+    await recordFailedLogin(env, streak, user?.id ?? null, client);
     await recordAuditEvent(env.DB, {
       userId: user?.id ?? null,
       type: "login.failed",
@@ -46,6 +46,8 @@ export async function login(env: Env, email: string, password: string, client: C
     });
     throw invalidCredentials();
   }
+  // A right password gives its slot back and ends the failure streak.
+  await reserved.attempt.succeeded();
   if (user.disabledAt) {
     await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "account_disabled" } });
     throw new ApiError(403, "account_disabled", "This account has been disabled");
@@ -59,7 +61,6 @@ export async function login(env: Env, email: string, password: string, client: C
   const extra: BatchQuery[] = [auditEventQuery(db, { userId: user.id, type: "login.succeeded", client }), clearLockoutQuery(db, user.id)];
   if (needsRehash(user.passwordHash)) extra.push(setPasswordHashQuery(db, user.id, await hashPassword(password)));
   const tokens = await startSession(env, user.id, client, extra);
-  await clearLockout(env, user.email);
   await rememberDevice(env, user, client);
   return { ...tokens, user: toPublicUser(user) };
 }
