@@ -9,7 +9,7 @@ afterEach(() => clock.reset());
 describe("POST /v1/auth/2fa/totp/setup", () => {
   it("returns a base32 secret, an otpauth URL and an SVG QR code", async () => {
     const user = await registerUser();
-    const response = await api("/v1/auth/2fa/totp/setup", { method: "POST", token: user.accessToken });
+    const response = await api("/v1/auth/2fa/totp/setup", { token: user.accessToken, body: { password: user.password } });
     expect(response.status).toBe(200);
     const body = await json(response);
     expect(body.secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -20,15 +20,15 @@ describe("POST /v1/auth/2fa/totp/setup", () => {
 
   it("does not turn 2FA on by itself: login still works with the password alone", async () => {
     const user = await registerUser();
-    await api("/v1/auth/2fa/totp/setup", { method: "POST", token: user.accessToken });
+    await api("/v1/auth/2fa/totp/setup", { token: user.accessToken, body: { password: user.password } });
     expect((await login(user)).status).toBe(200);
   });
 
   it("is 409 once 2FA is on, and 401 without a token", async () => {
     const user = await registerUser();
     await turnOnTotp(user);
-    await expectProblem(await api("/v1/auth/2fa/totp/setup", { method: "POST", token: user.accessToken }), 409, "totp_already_enabled");
-    await expectProblem(await api("/v1/auth/2fa/totp/setup", { method: "POST" }), 401);
+    await expectProblem(await api("/v1/auth/2fa/totp/setup", { token: user.accessToken, body: { password: user.password } }), 409, "totp_already_enabled");
+    await expectProblem(await api("/v1/auth/2fa/totp/setup", { body: { password: "whatever it is" } }), 401);
   });
 });
 
@@ -46,7 +46,7 @@ describe("POST /v1/auth/2fa/totp/enable", () => {
 
   it("refuses a wrong code with 400 and leaves 2FA off", async () => {
     const user = await registerUser();
-    const setup = await json(await api("/v1/auth/2fa/totp/setup", { method: "POST", token: user.accessToken }));
+    const setup = await json(await api("/v1/auth/2fa/totp/setup", { token: user.accessToken, body: { password: user.password } }));
     const wrong = totpCode(setup.secret) === "000000" ? "111111" : "000000";
     await expectProblem(await api("/v1/auth/2fa/totp/enable", { token: user.accessToken, body: { code: wrong } }), 400, "invalid_code");
     expect((await login(user)).status).toBe(200);
@@ -61,7 +61,7 @@ describe("POST /v1/auth/2fa/totp/enable", () => {
 
   it("wrong codes are rate limited", async () => {
     const user = await registerUser();
-    const setup = await json(await api("/v1/auth/2fa/totp/setup", { method: "POST", token: user.accessToken }));
+    const setup = await json(await api("/v1/auth/2fa/totp/setup", { token: user.accessToken, body: { password: user.password } }));
     const wrong = totpCode(setup.secret) === "000000" ? "111111" : "000000";
     for (let i = 0; i < 5; i++) await expectProblem(await api("/v1/auth/2fa/totp/enable", { token: user.accessToken, body: { code: wrong } }), 400);
     await expectProblem(await api("/v1/auth/2fa/totp/enable", { token: user.accessToken, body: { code: totpCode(setup.secret) } }), 429, "rate_limited");

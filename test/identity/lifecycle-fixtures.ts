@@ -45,7 +45,7 @@ export function totpCode(secret: string, stepOffset = 0): string {
 
 /** Turns TOTP on for a user; returns the secret and the backup codes. Moves the clock one step so the next code is fresh. */
 export async function turnOnTotp(user: TestUser): Promise<{ secret: string; backupCodes: string[] }> {
-  const setup = await api("/v1/auth/2fa/totp/setup", { method: "POST", token: user.accessToken });
+  const setup = await api("/v1/auth/2fa/totp/setup", { token: user.accessToken, body: { password: user.password } });
   expect(setup.status).toBe(200);
   const { secret } = await json(setup);
   const enable = await api("/v1/auth/2fa/totp/enable", { token: user.accessToken, body: { code: totpCode(secret) } });

@@ -56,3 +56,23 @@ export function newDeviceEmail(to: string, userAgent: string | null, ip: string 
     "If this was you, there is nothing to do. If not, change your password and end your other sessions.",
   ]);
 }
+
+export function twoFactorResetEmail(to: string): OutgoingEmail {
+  return compose(to, "Two-factor authentication was turned off", [
+    "An administrator turned off two-factor authentication for your account, and its backup codes no longer work.",
+    "You can sign in with your password alone now; turn two-factor authentication on again in your security settings.",
+    "If you did not ask for this, reset your password and contact support.",
+  ]);
+}
+
+export function registrationAttemptEmail(env: Env, to: string): OutgoingEmail {
+  return compose(
+    to,
+    "Someone tried to create an account with your address",
+    [
+      "Somebody just tried to register a new account with this e-mail address, which already has an account.",
+      "If it was you, sign in instead, or reset your password if you forgot it. If not, you can ignore this e-mail.",
+    ],
+    { label: "Reset your password", url: `${(env.APP_BASE_URL || env.JWT_ISSUER || "http://localhost:8787").replace(/\/+$/, "")}/forgot-password` },
+  );
+}

@@ -5,6 +5,10 @@ import type { Env } from "../../env";
 import { conflict, notFound } from "../../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { findUserById, type PublicUser, toPublicUser, type UserRow } from "../account/users";
+import { queueEmail } from "../../email/outbox";
+import { twoFactorResetEmail } from "../account/identity-emails";
+import { disableTotpQueries } from "../mfa/records";
+import { totpEnabled } from "../mfa/totp";
 import { auditEventQuery } from "../audit/events";
 import { clearLockout, clearLockoutQuery } from "../credentials/lockout";
 import type { ClientInfo } from "../sessions/client-info";
@@ -128,4 +132,17 @@ export async function endUserSessions(env: Env, actor: Principal, userId: string
   ]);
   await closeSessionSockets(env, userId);
   return revoked.length;
+}
+
+/**
+ * Turns off a user's 2FA (they lost the authenticator and the backup codes): the secret and the
+ * backup codes are deleted, the reset is an audit event naming the admin, and the user is mailed.
+ */
+export async function resetTwoFactor(env: Env, actor: Principal, userId: string, client: ClientInfo): Promise<AdminUserView> {
+  const user = await requireUser(env, userId);
+  if (!(await totpEnabled(env.DB, userId))) throw conflict("totp_not_enabled", "Two-factor authentication is not on for this user");
+  const db = createDatabase(env.DB);
+  await db.batch([...disableTotpQueries(db, userId), auditEventQuery(db, { userId, type: "2fa.reset_by_admin", client, detail: { by: actor.userId } })]);
+  await queueEmail(env, twoFactorResetEmail(user.email));
+  return viewUser(env, userId);
 }

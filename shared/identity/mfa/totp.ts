@@ -37,8 +37,13 @@ export interface TotpSetup {
   qrSvg: string;
 }
 
-/** Creates (or replaces) a not yet enabled TOTP secret; 2FA only turns on once a code proves the app has it. */
-export async function setupTotp(env: Env, userId: string): Promise<TotpSetup> {
+/**
+ * Creates (or replaces) a not yet enabled TOTP secret; 2FA only turns on once a code proves the
+ * app has it. Needs the current password: a stolen access token alone must not be able to put
+ * the account behind a second factor its owner does not have.
+ */
+export async function setupTotp(env: Env, userId: string, password: string, client: ClientInfo): Promise<TotpSetup> {
+  await confirmPassword(env, userId, password, client, "2fa.setup");
   const db = createDatabase(env.DB);
   const user = await findUserById(db, userId);
   if (!user) throw notFound("User not found");

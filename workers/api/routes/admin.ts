@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changeRole, disableUser, enableUser, endUserSessions, listUsers, viewUser } from "../../../shared/identity/admin/users";
+import { changeRole, disableUser, enableUser, endUserSessions, listUsers, resetTwoFactor, viewUser } from "../../../shared/identity/admin/users";
 import { createInvite, listInvites, revokeInvite } from "../../../shared/identity/admin/invites";
 import { listAuditEvents } from "../../../shared/identity/audit/events";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
@@ -140,6 +140,19 @@ export const adminRoutes = createRouter()
       responses: { 200: jsonResponse(z.object({ ended: z.number().int() }), "How many sessions ended"), ...adminProblems(400, 404) },
     }),
     async (c) => c.json({ ended: await endUserSessions(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
+  )
+  .openapi(
+    adminRoute({
+      method: "post",
+      path: "/users/{id}/2fa/reset",
+      tags,
+      summary: "Turn off a user's two-factor authentication",
+      description:
+        "For a user who lost the authenticator and the backup codes: deletes the TOTP secret and the backup codes. Recorded as a `2fa.reset_by_admin` audit event naming the admin; the user is mailed. `409 totp_not_enabled` when 2FA is off.",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(AdminUserEnvelope, "The user, 2FA off"), ...adminProblems(400, 404, 409) },
+    }),
+    async (c) => c.json({ user: await resetTwoFactor(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
   )
   .openapi(
     adminRoute({

@@ -47,13 +47,14 @@ export const auth2faRoutes = createRouter()
       tags,
       summary: "Start TOTP setup",
       description:
-        "Returns a new secret, its `otpauth://` URL and the URL as an SVG QR code. 2FA is not on until /2fa/totp/enable receives a valid code. Calling setup again replaces a secret not yet enabled.",
-      responses: { 200: jsonResponse(TotpSetupSchema, "Secret to add to an authenticator app"), ...problemResponses(401, 403, 409) },
+        "Needs the current password (a wrong one is `403 invalid_password`, counted by the password-check limit). Returns a new secret, its `otpauth://` URL and the URL as an SVG QR code. 2FA is not on until /2fa/totp/enable receives a valid code. Calling setup again replaces a secret not yet enabled.",
+      request: { body: jsonBody(PasswordBody) },
+      responses: { 200: jsonResponse(TotpSetupSchema, "Secret to add to an authenticator app"), ...problemResponses(400, 401, 403, 409, 415, 429) },
     }),
     async (c) => {
       const { userId } = c.get("principal");
       await assertVerifiedEmailFor(c.env, userId, "totp.setup");
-      return c.json(await setupTotp(c.env, userId), 200);
+      return c.json(await setupTotp(c.env, userId, c.req.valid("json").password, clientInfo(c.req.raw)), 200);
     },
   )
   .openapi(
