@@ -73,6 +73,6 @@ export function registrationAttemptEmail(env: Env, to: string): OutgoingEmail {
       "Somebody just tried to register a new account with this e-mail address, which already has an account.",
       "If it was you, sign in instead, or reset your password if you forgot it. If not, you can ignore this e-mail.",
     ],
-    { label: "Reset your password", url: `${(env.APP_BASE_URL || env.JWT_ISSUER || "http://localhost:8787").replace(/\/+$/, "")}/forgot-password` },
+    { label: "Reset your password", url: `${configOf(env).email.linkBase}/forgot-password` },
   );
 }

@@ -7,7 +7,10 @@ import { conflict } from "../../http/errors";
 import { newId } from "../../ids";
 import { enforceRateLimit } from "../../rate-limits";
 import { consumeInvite } from "../admin/invites";
+import { queueEmail } from "../../email/outbox";
 import { auditEventQuery } from "../audit/events";
+import { requestEmailVerification } from "./email-verification";
+import { registrationAttemptEmail } from "./identity-emails";
 import type { ClientInfo } from "../sessions/client-info";
 import { hashPassword, passwordProblem, weakPassword } from "../credentials/passwords";
 import { rememberDevice } from "./new-device";
@@ -31,13 +34,18 @@ function initialRole(env: Env, email: string): "user" | "admin" {
 }
 
 /** Creates the user, runs every module's `onRegister` in the same batch, and starts a first session. */
-export async function register(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<AuthResult> {
+/**
+ * Creates the user row (and every module's registration rows) after the per-IP limit, the
+ * password policy and the invite. Returns the new user's id, or null when the address already
+ * has an account.
+ */
+async function createAccount(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<string | null> {
   await enforceRateLimit(env, `register:ip:${client.ip ?? "unknown"}`, configOf(env).rateLimits.registerPerIp);
   const problem = passwordProblem(input.password, [input.email, input.email.split("@")[0] ?? "", input.displayName]);
   if (problem) throw weakPassword(problem, "password");
 
   const db = createDatabase(env.DB);
-  if (await findUserByEmail(db, input.email)) throw conflict("email_taken", "An account with this e-mail already exists");
+  if (await findUserByEmail(db, input.email)) return null;
   const giveInviteBack = configOf(env).registration.inviteOnly ? await consumeInvite(env, input.inviteCode) : undefined;
 
   const now = clock.now();
@@ -61,11 +69,35 @@ export async function register(env: Env, input: RegistrationInput, client: Clien
   } catch (error) {
     await giveInviteBack?.();
     // A registration racing this one took the address between the check above and the batch.
-    if (await findUserByEmail(db, input.email)) throw conflict("email_taken", "An account with this e-mail already exists");
+    if (await findUserByEmail(db, input.email)) return null;
     throw error;
   }
+  return userId;
+}
+
+/** Registers an account and starts its first session; a known address is `409 email_taken`. */
+export async function register(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<AuthResult> {
+  const userId = await createAccount(env, input, client, modules);
+  if (!userId) throw conflict("email_taken", "An account with this e-mail already exists");
   const tokens = await startSession(env, userId, client);
-  const user = await findUserById(db, userId);
+  const user = await findUserById(createDatabase(env.DB), userId);
   await rememberDevice(env, user!, client);
   return { ...tokens, user: toPublicUser(user!) };
+}
+
+/**
+ * Registration when logins need a verified address (REQUIRE_VERIFIED_EMAIL_FOR_LOGIN=true). No
+ * session is started before the address is proven, so a known address can be answered exactly
+ * like a new one (OWASP ASVS 6.3.8): a new account is mailed its verification link, the owner
+ * of a known address a notice. The password is hashed on both paths, so both take as long.
+ */
+export async function registerPendingVerification(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<void> {
+  const userId = await createAccount(env, input, client, modules);
+  if (userId) {
+    await requestEmailVerification(env, userId);
+    return;
+  }
+  await hashPassword(input.password);
+  const owner = await findUserByEmail(createDatabase(env.DB), input.email);
+  if (owner) await queueEmail(env, registrationAttemptEmail(env, owner.email));
 }

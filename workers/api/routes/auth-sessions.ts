@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
-import { register } from "../../../shared/identity/account/registration";
+import { register, registerPendingVerification } from "../../../shared/identity/account/registration";
+import { loginRequiresVerifiedEmail } from "../../../shared/identity/account/verified-email-policy";
 import { PASSWORD_MAX_LENGTH } from "../../../shared/identity/credentials/passwords";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { login } from "../../../shared/identity/sessions/login";
@@ -36,6 +37,8 @@ const LoginBody = z.object({ email: Email, password: z.string().min(1).max(PASSW
 const RefreshBody = z.object({ refreshToken: z.string().min(1).max(256) }).openapi("RefreshRequest");
 
 /** /v1/auth: register, log in, refresh, log out, and the user's sessions. */
+const VerificationSentSchema = z.object({ status: z.literal("verification_sent") }).openapi("VerificationSent");
+
 export const authSessionRoutes = createRouter()
   .openapi(
     createRoute({
@@ -44,14 +47,19 @@ export const authSessionRoutes = createRouter()
       tags,
       summary: "Create an account and a first session",
       description:
-        "Open by default; with `REGISTRATION_MODE=invite` an `inviteCode` is required. Passwords: 8-128 characters, common ones refused. Rate limited per IP.",
+        "Open by default; with `REGISTRATION_MODE=invite` an `inviteCode` is required. Passwords: 8-128 characters, common ones refused. Rate limited per IP. A known address is `409 email_taken`, except with `REQUIRE_VERIFIED_EMAIL_FOR_LOGIN=true`: then every registration answers `202 {status: \"verification_sent\"}` without tokens, whether the address is new (it gets its verification link) or known (its owner gets a notice), so registration does not reveal which addresses have accounts.",
       request: { body: jsonBody(RegisterBody) },
       responses: {
         201: jsonResponse(AuthResultSchema, "Registered"),
+        202: jsonResponse(VerificationSentSchema, "REQUIRE_VERIFIED_EMAIL_FOR_LOGIN=true: verify the address, then log in"),
         ...problemResponses(400, 403, 409, 413, 415, 429),
       },
     }),
     async (c) => {
+      if (loginRequiresVerifiedEmail(c.env)) {
+        await registerPendingVerification(c.env, c.req.valid("json"), clientInfo(c.req.raw), accountModules);
+        return c.json({ status: "verification_sent" as const }, 202);
+      }
       const { sessionId: _sid, ...result } = await register(c.env, c.req.valid("json"), clientInfo(c.req.raw), accountModules);
       return c.json(result, 201);
     },
