@@ -12,9 +12,13 @@ import { insertCallRecord, markStartingCallMissed, type NewCall, syncCallRecord 
 import { MAX_BUFFERED_FRAMES, SignallingFrames } from "../shared/calls/signalling";
 import { type CallAction, applyCallAction, type TransitionResult } from "../shared/calls/state-machine";
 import { clock } from "../shared/clock";
+import { configOf } from "../shared/config";
 import { createDatabase } from "../shared/db/client";
 import type { Env } from "../shared/env";
+import { sessionStanding } from "../shared/identity/sessions/principal";
+import { FrameBudget } from "../shared/realtime/frame-budget";
 import { errorFrame, parseFrame } from "../shared/realtime/frames";
+import { SessionStandings } from "../shared/realtime/session-standings";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 
 export type StartResult =
@@ -24,6 +28,7 @@ export type StartResult =
 
 interface ParticipantState {
   userId: string;
+  sessionId: string;
 }
 
 const CALL_KEY = "call";
@@ -38,6 +43,9 @@ const SYNC_RETRY_MS = 5_000;
 const CLOSE_REPLACED = 4000;
 const CLOSE_NOT_PARTICIPANT = 4403;
 const CLOSE_CALL_OVER = 4410;
+const CLOSE_SESSION_ENDED = 4001;
+
+const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
 /**
  * One per call (name = call id): the authority on the call's state. Every transition is decided
@@ -52,6 +60,22 @@ export class CallSession extends Server<Env> {
 
   #call: CallRecord | null | undefined;
   #syncChain: Promise<void> = Promise.resolve();
+  #standings: SessionStandings | undefined;
+  #budget: FrameBudget<"signal" | "ping"> | undefined;
+
+  /** Whether each socket's session is still alive: checked on every frame from memory. */
+  get #sessions(): SessionStandings {
+    this.#standings ??= new SessionStandings((userId, sessionId) => sessionStanding(this.env, userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
+    return this.#standings;
+  }
+
+  get #frameBudget(): FrameBudget<"signal" | "ping"> {
+    this.#budget ??= new FrameBudget({
+      signal: configOf(this.env).rateLimits.callSignals,
+      ping: configOf(this.env).rateLimits.socketPings,
+    });
+    return this.#budget;
+  }
 
   async #load(): Promise<CallRecord | null> {
     if (this.#call === undefined) this.#call = (await this.ctx.storage.get<CallRecord>(CALL_KEY)) ?? null;
@@ -234,7 +258,22 @@ export class CallSession extends Server<Env> {
 
   override getConnectionTags(_connection: Connection, context: ConnectionContext): string[] {
     const principal = principalFromUpgrade(context.request);
-    return principal ? [principal.userId] : [];
+    return principal ? [principal.userId, sessionTag(principal.sessionId)] : [];
+  }
+
+  /** These sessions ended (pushed by the user's hub): their sockets close. */
+  async sessionsEnded(sessionIds: string[]): Promise<void> {
+    this.#sessions.end(sessionIds);
+    for (const sessionId of sessionIds) for (const connection of this.getConnections(sessionTag(sessionId))) this.#closeEnded(connection);
+  }
+
+  async userChanged(userId: string): Promise<void> {
+    this.#sessions.forgetUser(userId);
+  }
+
+  #closeEnded(connection: Connection): void {
+    connection.send(errorFrame("session_ended", "The session of this socket has ended"));
+    connection.close(CLOSE_SESSION_ENDED, "session ended");
   }
 
   override async onConnect(connection: Connection<ParticipantState>, context: ConnectionContext): Promise<void> {
@@ -250,10 +289,15 @@ export class CallSession extends Server<Env> {
       connection.close(CLOSE_CALL_OVER, "call over");
       return;
     }
+    if (this.#sessions.isEnded(principal.sessionId)) {
+      this.#closeEnded(connection);
+      return;
+    }
+    this.#sessions.trust(principal.sessionId, { userId: principal.userId, role: principal.role }, clock.now());
     for (const previous of this.getConnections<ParticipantState>(principal.userId)) {
       if (previous.id !== connection.id) previous.close(CLOSE_REPLACED, "replaced by another device");
     }
-    connection.setState({ userId: principal.userId });
+    connection.setState({ userId: principal.userId, sessionId: principal.sessionId });
     connection.send(callState);
 
     const buffered = await this.ctx.storage.list<string>({ prefix: `${BUFFER_PREFIX}${principal.userId}:` });
@@ -262,12 +306,27 @@ export class CallSession extends Server<Env> {
   }
 
   override async onMessage(connection: Connection<ParticipantState>, message: string | ArrayBuffer): Promise<void> {
+    const state = connection.state;
+    if (state) {
+      const checked = this.#sessions.current(state.userId, state.sessionId, clock.now());
+      if (!(checked instanceof Promise ? await checked : checked)) {
+        this.#closeEnded(connection);
+        return;
+      }
+    }
     const parsed = parseFrame(message, SignallingFrames);
     if (!parsed.ok) {
       connection.send(errorFrame(parsed.code, parsed.detail));
       return;
     }
     const frame = parsed.frame;
+    if (state && frame.type !== "hangup") {
+      const wait = this.#frameBudget.take(frame.type === "ping" ? "ping" : "signal", state.userId, clock.now());
+      if (wait > 0) {
+        connection.send(JSON.stringify({ type: "error", code: "rate_limited", detail: "Too many signalling frames; slow down", retryAfter: wait }));
+        return;
+      }
+    }
     if (frame.type === "ping") {
       connection.send(JSON.stringify({ type: "pong" }));
       return;

@@ -1,5 +1,5 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import type { Principal } from "../shared/identity/sessions/principal";
+import { type Principal, sessionStanding } from "../shared/identity/sessions/principal";
 import { resolveAttachments } from "../shared/chat/attachments";
 import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";
 import { isMember, markChatRead } from "../shared/chat/chats";
@@ -11,7 +11,9 @@ import { clock } from "../shared/clock";
 import { configOf } from "../shared/config";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
+import { FrameBudget } from "../shared/realtime/frame-budget";
 import { type FrameOf, parseFrame } from "../shared/realtime/frames";
+import { SessionStandings } from "../shared/realtime/session-standings";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 
 type RoomConnection = Connection<Principal>;
@@ -19,7 +21,20 @@ type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
 
 const SYNCED_SEQ = "synced_seq";
 
+/** Frames other than message.send (which has its own limit) and the per-user budget each draws on. */
+type BudgetedFrame = "typing" | "read" | "edit" | "reaction" | "ping";
+const FRAME_BUDGET: Record<Exclude<ChatClientFrame["type"], "message.send">, BudgetedFrame> = {
+  typing: "typing",
+  read: "read",
+  "message.edit": "edit",
+  "message.delete": "edit",
+  reaction: "reaction",
+  ping: "ping",
+};
+const CLOSE_SESSION_ENDED = 4001;
+
 const userTag = (userId: string) => `user:${userId}`;
+const sessionTag = (sessionId: string) => `session:${sessionId}`;
 const fail = (status: RoomFailure["status"], code: string, detail: string, retryAfterSeconds?: number): RoomFailure => ({
   ok: false,
   status,
@@ -45,6 +60,9 @@ export class ChatRoom extends Server<Env> {
   private readonly members = new Map<string, boolean>();
   private readonly sendLimit = new SendLimit();
   private readonly chatList = new ChatListSync(this.chatListHost(), this.env);
+  /** Whether each socket's session is still alive, and its role: checked on every frame from memory. */
+  private readonly standings = new SessionStandings((userId, sessionId) => sessionStanding(this.env, userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
+  private readonly frameBudget = new FrameBudget<BudgetedFrame>(configOf(this.env).rateLimits.chatFrames);
 
   private get log(): MessageLog {
     if (!this.#log) {
@@ -74,7 +92,7 @@ export class ChatRoom extends Server<Env> {
 
   override getConnectionTags(_connection: Connection, context: ConnectionContext): string[] {
     const principal = principalFromUpgrade(context.request);
-    return principal ? [userTag(principal.userId)] : [];
+    return principal ? [userTag(principal.userId), sessionTag(principal.sessionId)] : [];
   }
 
   override async onConnect(connection: RoomConnection, context: ConnectionContext): Promise<void> {
@@ -85,16 +103,29 @@ export class ChatRoom extends Server<Env> {
       connection.close(1008, "not a member");
       return;
     }
+    if (this.standings.isEnded(principal.sessionId)) {
+      this.closeEnded(connection);
+      return;
+    }
+    this.standings.trust(principal.sessionId, { userId: principal.userId, role: principal.role }, clock.now());
     connection.setState(principal);
     connection.send(JSON.stringify({ type: "hello", chatId: this.name, userId: principal.userId, lastSeq: this.log.lastSeq }));
   }
 
   override async onMessage(connection: RoomConnection, message: string | ArrayBuffer): Promise<void> {
-    const principal = connection.state;
-    if (!principal) {
+    const state = connection.state;
+    if (!state) {
       connection.close(1008, "not authenticated");
       return;
     }
+    // The session may have ended, or the role changed, since the socket opened: answered from memory, from D1 only after the recheck interval.
+    const checked = this.standings.current(state.userId, state.sessionId, clock.now());
+    const standing = checked instanceof Promise ? await checked : checked;
+    if (!standing) {
+      this.closeEnded(connection);
+      return;
+    }
+    const principal: Principal = standing.role === state.role ? state : { ...state, role: standing.role };
     const parsed = parseFrame(message, ChatClientFrames, MAX_CHAT_FRAME_CHARS);
     if (!parsed.ok) {
       connection.send(errorFrameFor(parsed));
@@ -104,6 +135,13 @@ export class ChatRoom extends Server<Env> {
       connection.send(errorFrameFor({ code: "not_a_member", detail: "You are no longer a member of this chat" }));
       connection.close(4003, "not a member");
       return;
+    }
+    if (parsed.frame.type !== "message.send") {
+      const wait = this.frameBudget.take(FRAME_BUDGET[parsed.frame.type], principal.userId, clock.now());
+      if (wait > 0) {
+        connection.send(errorFrameFor({ code: "rate_limited", detail: `Too many ${parsed.frame.type} frames; slow down` }, { retryAfter: wait }));
+        return;
+      }
     }
     try {
       await this.handleFrame(connection, principal, parsed.frame);
@@ -242,6 +280,22 @@ export class ChatRoom extends Server<Env> {
         connection.close(4003, "not a member");
       }
     }
+  }
+
+  /** These sessions ended (pushed by the user's hub): their sockets close and their next frame would be refused. */
+  async sessionsEnded(sessionIds: string[]): Promise<void> {
+    this.standings.end(sessionIds);
+    for (const sessionId of sessionIds) for (const connection of this.getConnections(sessionTag(sessionId))) this.closeEnded(connection);
+  }
+
+  /** The user's role or status changed: their sockets' next frame reads it again. */
+  async userChanged(userId: string): Promise<void> {
+    this.standings.forgetUser(userId);
+  }
+
+  private closeEnded(connection: Connection): void {
+    connection.send(errorFrameFor({ code: "session_ended", detail: "The session of this socket has ended" }));
+    connection.close(CLOSE_SESSION_ENDED, "session ended");
   }
 
   /** The chat was deleted: close every socket and drop the log. */

@@ -7,7 +7,8 @@ import { parseRateLimit, type RateLimit } from "./rate-limits";
  * wrangler.toml, kept here once so no call site repeats them.
  */
 export const CONFIG_DEFAULTS = {
-  environment: "development",
+  /** A missing ENVIRONMENT is production: no dev mailbox unless development is asked for. */
+  environment: "production",
   jwtIssuer: "http://localhost:8787",
   jwtAudience: "edge-platform",
   accessTokenTtlSeconds: 900,
@@ -24,6 +25,16 @@ export const CONFIG_DEFAULTS = {
   rateLimitPasswordChecksPerUser: { limit: 10, windowSeconds: 900 },
   rateLimitMfaFailuresPerUser: { limit: 5, windowSeconds: 300 },
   rateLimitChatMessages: { limit: 10, windowSeconds: 1 },
+  rateLimitChatTyping: { limit: 10, windowSeconds: 10 },
+  rateLimitChatReads: { limit: 30, windowSeconds: 10 },
+  rateLimitChatEdits: { limit: 20, windowSeconds: 10 },
+  rateLimitChatReactions: { limit: 30, windowSeconds: 10 },
+  rateLimitSocketPings: { limit: 30, windowSeconds: 10 },
+  rateLimitCallSignals: { limit: 200, windowSeconds: 10 },
+  rateLimitCallsPerUser: { limit: 20, windowSeconds: 3600 },
+  rateLimitCallsPerPair: { limit: 5, windowSeconds: 600 },
+  rateLimitGroupsPerUser: { limit: 10, windowSeconds: 3600 },
+  realtimeSessionRecheckSeconds: 30,
   callRingTimeoutSeconds: 45,
   stunUrls: "stun:stun.cloudflare.com:3478",
   turnTtlSeconds: 3600,
@@ -79,6 +90,16 @@ const VarsSchema = z.object({
   RATE_LIMIT_PASSWORD_CHECKS_PER_USER: rateLimit(D.rateLimitPasswordChecksPerUser),
   RATE_LIMIT_MFA_FAILURES_PER_USER: rateLimit(D.rateLimitMfaFailuresPerUser),
   RATE_LIMIT_CHAT_MESSAGES: rateLimit(D.rateLimitChatMessages),
+  RATE_LIMIT_CHAT_TYPING: rateLimit(D.rateLimitChatTyping),
+  RATE_LIMIT_CHAT_READS: rateLimit(D.rateLimitChatReads),
+  RATE_LIMIT_CHAT_EDITS: rateLimit(D.rateLimitChatEdits),
+  RATE_LIMIT_CHAT_REACTIONS: rateLimit(D.rateLimitChatReactions),
+  RATE_LIMIT_SOCKET_PINGS: rateLimit(D.rateLimitSocketPings),
+  RATE_LIMIT_CALL_SIGNALS: rateLimit(D.rateLimitCallSignals),
+  RATE_LIMIT_CALLS_PER_USER: rateLimit(D.rateLimitCallsPerUser),
+  RATE_LIMIT_CALLS_PER_PAIR: rateLimit(D.rateLimitCallsPerPair),
+  RATE_LIMIT_GROUPS_PER_USER: rateLimit(D.rateLimitGroupsPerUser),
+  REALTIME_SESSION_RECHECK_SECONDS: numberWhere(D.realtimeSessionRecheckSeconds, (n) => Number.isFinite(n) && n > 0),
   APP_BASE_URL: optionalText,
   EMAIL_FROM: optionalText,
   REQUIRE_VERIFIED_EMAIL_FOR_LOGIN: z
@@ -122,6 +143,23 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     passwordChecksPerUser: v.RATE_LIMIT_PASSWORD_CHECKS_PER_USER,
     mfaFailuresPerUser: v.RATE_LIMIT_MFA_FAILURES_PER_USER,
     chatMessages: v.RATE_LIMIT_CHAT_MESSAGES,
+    /** Per user, per room, kept in the room's memory (message.send has chatMessages). */
+    chatFrames: {
+      typing: v.RATE_LIMIT_CHAT_TYPING,
+      read: v.RATE_LIMIT_CHAT_READS,
+      edit: v.RATE_LIMIT_CHAT_EDITS,
+      reaction: v.RATE_LIMIT_CHAT_REACTIONS,
+      ping: v.RATE_LIMIT_SOCKET_PINGS,
+    },
+    socketPings: v.RATE_LIMIT_SOCKET_PINGS,
+    callSignals: v.RATE_LIMIT_CALL_SIGNALS,
+    callsPerUser: v.RATE_LIMIT_CALLS_PER_USER,
+    callsPerPair: v.RATE_LIMIT_CALLS_PER_PAIR,
+    groupsPerUser: v.RATE_LIMIT_GROUPS_PER_USER,
+  },
+  realtime: {
+    /** How long a Durable Object trusts its last check of a socket's session before reading it again. */
+    sessionRecheckMs: v.REALTIME_SESSION_RECHECK_SECONDS * 1000,
   },
   email: {
     from: v.EMAIL_FROM,

@@ -64,6 +64,19 @@ export interface Env {
   RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS?: string;
   RATE_LIMIT_PASSWORD_CHECKS_PER_USER?: string;
   RATE_LIMIT_MFA_FAILURES_PER_USER?: string;
+  /** Seconds a Durable Object trusts its last check of a socket's session before reading it again (default 30). */
+  REALTIME_SESSION_RECHECK_SECONDS?: string;
+  /** Per-user frame limits on sockets, "count/seconds" (defaults in README). */
+  RATE_LIMIT_CHAT_TYPING?: string;
+  RATE_LIMIT_CHAT_READS?: string;
+  RATE_LIMIT_CHAT_EDITS?: string;
+  RATE_LIMIT_CHAT_REACTIONS?: string;
+  RATE_LIMIT_SOCKET_PINGS?: string;
+  RATE_LIMIT_CALL_SIGNALS?: string;
+  /** Calls one user may place, and place to one callee; groups one user may create. */
+  RATE_LIMIT_CALLS_PER_USER?: string;
+  RATE_LIMIT_CALLS_PER_PAIR?: string;
+  RATE_LIMIT_GROUPS_PER_USER?: string;
 }
 
 /** Messages on the JOBS queue; each module adds its kinds to this union. */

@@ -9,7 +9,7 @@ import { auditEventQuery, recordAuditEvent } from "../audit/events";
 import { deleteUserAuditEventsQuery } from "../audit/records";
 import type { ClientInfo } from "../sessions/client-info";
 import { confirmPassword } from "../credentials/password-checks";
-import { closeSessionSockets } from "../sessions/session-sockets";
+import { activeSessionIds, closeSessionSockets } from "../sessions/session-sockets";
 import { deleteUserQuery, isLastActiveAdmin } from "./records";
 
 /**
@@ -25,6 +25,8 @@ export async function deleteAccount(env: Env, userId: string, password: string, 
   const db = createDatabase(env.DB);
   if (await isLastActiveAdmin(db, userId)) throw new ApiError(409, "last_admin", "Make another user admin before deleting the last admin account");
 
+  // Read before the user row (and with it every session) goes, to close their sockets afterwards.
+  const sessionIds = await activeSessionIds(env.DB, userId);
   const now = clock.now();
   const steps = await Promise.all(modules.flatMap((module) => (module.onDelete ? [module.onDelete(env, userId, now)] : [])));
   await env.DB.batch([
@@ -36,7 +38,7 @@ export async function deleteAccount(env: Env, userId: string, password: string, 
       auditEventQuery(db, { userId, type: "account.deleted", detail: {} }),
     ]),
   ]);
-  await closeSessionSockets(env, userId);
+  await closeSessionSockets(env, userId, sessionIds);
   for (const step of steps) {
     try {
       await step.afterwards?.();

@@ -13,8 +13,8 @@ import { auditEventQuery } from "../audit/events";
 import { clearLockout, clearLockoutQuery } from "../credentials/lockout";
 import type { ClientInfo } from "../sessions/client-info";
 import type { Principal } from "../sessions/principal";
-import { closeSessionSockets } from "../sessions/session-sockets";
-import { revokeAllSessionsQuery } from "../sessions/records";
+import { userStandingChanged } from "../sessions/session-sockets";
+import { endSessions } from "../sessions/sessions";
 import { disableUserQuery, enableUserQuery, listUserRecords, type Role, setRoleUnlessLastAdmin, userSecurityCounts } from "./records";
 
 export type { Role } from "./records";
@@ -93,6 +93,8 @@ export async function changeRole(env: Env, actor: Principal, userId: string, rol
   if (target.role === role) return toAdminView(env, target);
   if (!(await setRoleUnlessLastAdmin(db, userId, role, clock.date()))) throw conflict("last_admin", "The platform needs at least one active admin");
   await auditEventQuery(db, { userId, type: "role.changed", client, detail: { from: target.role, to: role, by: actor.userId } }).run();
+  // Open sockets read the role again on their next frame.
+  await userStandingChanged(env, userId);
   return viewUser(env, userId);
 }
 
@@ -101,12 +103,12 @@ export async function disableUser(env: Env, actor: Principal, userId: string, re
   if (userId === actor.userId) throw conflict("cannot_disable_self", "Admins cannot disable their own account");
   await requireUser(env, userId);
   const db = createDatabase(env.DB);
-  await db.batch([
-    disableUserQuery(db, userId, clock.date()),
-    revokeAllSessionsQuery(db, userId, "account_disabled", clock.date()),
-    auditEventQuery(db, { userId, type: "account.disabled", client, detail: { by: actor.userId, reason: reason ?? null } }),
-  ]);
-  await closeSessionSockets(env, userId);
+  await endSessions(env, userId, "account_disabled", {
+    extra: [
+      disableUserQuery(db, userId, clock.date()),
+      auditEventQuery(db, { userId, type: "account.disabled", client, detail: { by: actor.userId, reason: reason ?? null } }),
+    ],
+  });
   return viewUser(env, userId);
 }
 
@@ -126,12 +128,9 @@ export async function enableUser(env: Env, actor: Principal, userId: string, cli
 export async function endUserSessions(env: Env, actor: Principal, userId: string, client: ClientInfo): Promise<number> {
   await requireUser(env, userId);
   const db = createDatabase(env.DB);
-  const [revoked] = await db.batch([
-    revokeAllSessionsQuery(db, userId, "ended_by_admin", clock.date()),
-    auditEventQuery(db, { userId, type: "sessions.ended_by_admin", client, detail: { by: actor.userId } }),
-  ]);
-  await closeSessionSockets(env, userId);
-  return revoked.length;
+  return endSessions(env, userId, "ended_by_admin", {
+    extra: [auditEventQuery(db, { userId, type: "sessions.ended_by_admin", client, detail: { by: actor.userId } })],
+  });
 }
 
 /**

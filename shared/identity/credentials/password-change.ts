@@ -8,8 +8,7 @@ import { findUserById } from "../account/users";
 import { setPasswordHashQuery } from "../account/records";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
-import { activeSessionIds, closeSessionSockets } from "../sessions/session-sockets";
-import { revokeAllSessionsQuery } from "../sessions/records";
+import { endSessions } from "../sessions/sessions";
 import { confirmPassword } from "./password-checks";
 import { hashPassword, passwordProblemFor, weakPassword } from "./passwords";
 
@@ -29,12 +28,9 @@ export async function changePassword(
   const problem = passwordProblemFor(user, newPassword);
   if (problem) throw weakPassword(problem, "newPassword");
   if (newPassword === currentPassword) throw weakPassword("The new password must differ from the current one", "newPassword");
-  const ending = (await activeSessionIds(env.DB, userId)).filter((id) => id !== sessionId);
-  await db.batch([
-    setPasswordHashQuery(db, userId, await hashPassword(newPassword), clock.date()),
-    revokeAllSessionsQuery(db, userId, "password_changed", clock.date(), sessionId),
-    auditEventQuery(db, { userId, type: "password.changed", client }),
-  ]);
-  await Promise.all(ending.map((id) => closeSessionSockets(env, userId, id)));
+  await endSessions(env, userId, "password_changed", {
+    keep: sessionId,
+    extra: [setPasswordHashQuery(db, userId, await hashPassword(newPassword), clock.date()), auditEventQuery(db, { userId, type: "password.changed", client })],
+  });
   await queueEmail(env, passwordChangedEmail(user.email, "changed"));
 }

@@ -13,8 +13,7 @@ import { clearLockout, clearLockoutQuery } from "./lockout";
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "../tokens/one-time-tokens";
 import { deleteUnusedOneTimeTokensQuery } from "../tokens/records";
 import { hashPassword, passwordProblemFor, weakPassword } from "./passwords";
-import { revokeAllSessionsQuery } from "../sessions/records";
-import { closeSessionSockets } from "../sessions/session-sockets";
+import { endSessions } from "../sessions/sessions";
 import { findUserByEmail, findUserById, normalizeEmail } from "../account/users";
 
 /**
@@ -53,14 +52,14 @@ export async function resetPassword(env: Env, token: string, newPassword: string
   const passwordHash = await hashPassword(newPassword);
   // Spend the token only once the new password is known to be acceptable, so a refused password does not burn the link.
   if (!(await consumeOneTimeToken(db, token, "password_reset"))) throw invalid();
-  await db.batch([
-    setPasswordHashQuery(db, user.id, passwordHash, clock.date()),
-    clearLockoutQuery(db, user.id),
-    revokeAllSessionsQuery(db, user.id, "password_reset", clock.date()),
-    deleteUnusedOneTimeTokensQuery(db, user.id, ["password_reset", "mfa_login"]),
-    auditEventQuery(db, { userId: user.id, type: "password.reset", client }),
-  ]);
+  await endSessions(env, user.id, "password_reset", {
+    extra: [
+      setPasswordHashQuery(db, user.id, passwordHash, clock.date()),
+      clearLockoutQuery(db, user.id),
+      deleteUnusedOneTimeTokensQuery(db, user.id, ["password_reset", "mfa_login"]),
+      auditEventQuery(db, { userId: user.id, type: "password.reset", client }),
+    ],
+  });
   await clearLockout(env, user.email);
-  await closeSessionSockets(env, user.id);
   await queueEmail(env, passwordChangedEmail(user.email, "reset"));
 }

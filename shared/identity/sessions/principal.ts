@@ -4,6 +4,7 @@ import { unauthorized } from "../../http/errors";
 import { verifyAccessToken } from "../tokens/access-tokens";
 import { redeemRealtimeTicket } from "../tokens/realtime-tickets";
 import { findActiveSessionUser } from "./records";
+import type { SessionStanding } from "../../realtime/session-standings";
 import type { UserRow } from "../account/users";
 
 /** Who is making a request: resolved from an access token or a realtime ticket, never from the client's word. */
@@ -51,4 +52,13 @@ export async function authenticateUpgrade(env: Env, request: Request): Promise<P
     return { userId: user.id, sessionId: redeemed.sessionId, role: user.role };
   }
   throw unauthorized("A WebSocket upgrade needs a Bearer token or a ticket");
+}
+
+/**
+ * A socket's session as Durable Objects recheck it (SessionStandings): alive, user not disabled,
+ * and the user's current role. The same prepared query as every authenticated request.
+ */
+export async function sessionStanding(env: Env, userId: string, sessionId: string): Promise<SessionStanding | null> {
+  const user = await findActiveSessionUser(env.DB, userId, sessionId, clock.now());
+  return user ? { userId: user.id, role: user.role } : null;
 }

@@ -1,19 +1,43 @@
 import { clock } from "../../clock";
 import { createDatabase } from "../../db/client";
 import type { Env } from "../../env";
+import { unauthorized } from "../../http/errors";
+import type { SocketTargetKind } from "../../realtime/session-socket-registry";
+import type { Principal } from "./principal";
 import { activeSessionIdList } from "./records";
 
 /**
- * Closes the realtime sockets of an ended session (or of every session of the user). Best
- * effort: the session is already revoked in D1, so a socket that stays open only until its
- * next authenticated action is no reason to fail the request.
+ * Closes every socket the given sessions opened (hub, chat rooms, calls) through the user's hub,
+ * which knows where each session has sockets. Awaited, so when the request that ended a session
+ * answers, its sockets are closed. Best effort: the sessions are already ended in D1, and an
+ * object the push does not reach refuses their next frame after its recheck interval.
  */
-export async function closeSessionSockets(env: Env, userId: string, sessionId?: string): Promise<void> {
+export async function closeSessionSockets(env: Env, userId: string, sessionIds: string[]): Promise<void> {
+  if (sessionIds.length === 0) return;
   try {
-    await env.USER_HUB.getByName(userId).disconnect(sessionId);
+    await env.USER_HUB.getByName(userId).sessionsEnded(sessionIds);
   } catch (error) {
-    console.warn(JSON.stringify({ level: "warn", msg: "closing realtime sockets failed", userId, error: String(error) }));
+    console.warn(JSON.stringify({ level: "warn", msg: "closing session sockets failed", userId, error: String(error) }));
   }
+}
+
+/** The user's role or status changed: every object with a socket of theirs reads it again on the next frame. */
+export async function userStandingChanged(env: Env, userId: string): Promise<void> {
+  try {
+    await env.USER_HUB.getByName(userId).userChanged();
+  } catch (error) {
+    console.warn(JSON.stringify({ level: "warn", msg: "pushing a role change to sockets failed", userId, error: String(error) }));
+  }
+}
+
+/**
+ * Records, before an upgrade is forwarded, that this session opens a socket to `targetId`, so
+ * ending the session reaches it. Refused when the session ended meanwhile (an upgrade racing a
+ * logout).
+ */
+export async function trackSessionSocket(env: Env, principal: Principal, kind: SocketTargetKind, targetId: string): Promise<void> {
+  const live = await env.USER_HUB.getByName(principal.userId).trackSocket(principal.sessionId, { kind, targetId });
+  if (!live) throw unauthorized("The session of this token has ended", "session_revoked");
 }
 
 /** Ids of the user's live sessions: read before revoking them, to close their sockets afterwards. */

@@ -106,10 +106,33 @@ export async function rotateRefreshToken(env: Env, refreshToken: string, client:
       detail: { sessionId, spentAt: spentAt.toISOString() },
     }),
   ]);
+  await closeSessionSockets(env, record.userId, [sessionId]);
   throw new ApiError(401, "token_reused", "This refresh token was already used; the session has been revoked");
 }
 
-/** Ends one session of `userId`; false when the user has no such session. */
+/**
+ * Every way a session ends goes through `endSession` or `endSessions`: the revocation is written
+ * to D1 first (so its tokens stop working), then every socket the session opened is closed.
+ */
+export async function endSession(env: Env, userId: string, sessionId: string, reason: string): Promise<boolean> {
+  if (!(await revokeSession(env.DB, userId, sessionId, reason))) return false;
+  await closeSessionSockets(env, userId, [sessionId]);
+  return true;
+}
+
+/** Ends every session of `userId` but `keep`, with `extra` queries in the same batch; returns how many ended. */
+export async function endSessions(env: Env, userId: string, reason: string, options: { keep?: string; extra?: BatchQuery[] } = {}): Promise<number> {
+  const db = createDatabase(env.DB);
+  const [revoked] = await db.batch([revokeAllSessionsQuery(db, userId, reason, clock.date(), options.keep), ...(options.extra ?? [])]);
+  await closeSessionSockets(
+    env,
+    userId,
+    revoked.map((session) => session.id),
+  );
+  return revoked.length;
+}
+
+/** Ends one session of `userId` in D1 only; false when the user has no such session. Use `endSession`. */
 export async function revokeSession(d1: D1Database, userId: string, sessionId: string, reason: string): Promise<boolean> {
   return revokeUserSession(createDatabase(d1), userId, sessionId, reason, clock.date());
 }
@@ -120,22 +143,18 @@ export async function listActiveSessions(db: Database, userId: string): Promise<
 
 /** POST /logout: the caller's session ends, its tokens and sockets with it. */
 export async function logout(env: Env, userId: string, sessionId: string, client: ClientInfo): Promise<void> {
-  await revokeSession(env.DB, userId, sessionId, "logout");
+  await endSession(env, userId, sessionId, "logout");
   await recordAuditEvent(env.DB, { userId, type: "logout", client, detail: { sessionId } });
-  await closeSessionSockets(env, userId, sessionId);
 }
 
 /** POST /logout-all: every session of the user ends. */
 export async function logoutEverywhere(env: Env, userId: string, client: ClientInfo): Promise<void> {
-  const db = createDatabase(env.DB);
-  await revokeAllSessionsQuery(db, userId, "logout_all", clock.date()).run();
+  await endSessions(env, userId, "logout_all");
   await recordAuditEvent(env.DB, { userId, type: "logout.all", client });
-  await closeSessionSockets(env, userId);
 }
 
 /** DELETE /sessions/{id}: ends one of the user's own sessions, or 404 when there is no such live session. */
 export async function endOwnSession(env: Env, userId: string, sessionId: string, client: ClientInfo): Promise<void> {
-  if (!(await revokeSession(env.DB, userId, sessionId, "revoked_by_user"))) throw notFound("No such active session");
+  if (!(await endSession(env, userId, sessionId, "revoked_by_user"))) throw notFound("No such active session");
   await recordAuditEvent(env.DB, { userId, type: "session.revoked", client, detail: { sessionId } });
-  await closeSessionSockets(env, userId, sessionId);
 }

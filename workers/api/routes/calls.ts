@@ -15,6 +15,7 @@ import { iceServersFor } from "../../../shared/calls/ice-servers";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
+import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
 import { createRouter } from "../context";
 import { authedRoute, upgradeRoute } from "../middleware/auth";
 import { TicketQuery } from "./realtime";
@@ -190,7 +191,9 @@ export const callRoutes = createRouter()
     async (c) => {
       requireWebSocketUpgrade(c.req.raw);
       const principal = await authenticateUpgrade(c.env, c.req.raw);
-      const stub = await signallingSession(c.env, c.req.valid("param").id, principal.userId);
+      const { id } = c.req.valid("param");
+      const stub = await signallingSession(c.env, id, principal.userId);
+      await trackSessionSocket(c.env, principal, "call", id);
       return stub.fetch(upgradeRequestFor(c.req.raw, principal));
     },
   );

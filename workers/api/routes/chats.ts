@@ -6,6 +6,7 @@ import { chatRoom, unwrapRoomResult } from "../../../shared/chat/room-client";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { decodeCursor, encodeCursor, PageQuery } from "../../../shared/http/pagination";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
+import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
 import { createRouter } from "../context";
 import { authedRoute, upgradeRoute } from "../middleware/auth";
 import { TicketQuery } from "./realtime";
@@ -254,6 +255,7 @@ export const chatRoutes = createRouter()
       const principal = await authenticateUpgrade(c.env, c.req.raw);
       const { id } = c.req.valid("param");
       await requireMembership(c.env, id, principal.userId);
+      await trackSessionSocket(c.env, principal, "chat", id);
       return chatRoom(c.env, id).fetch(upgradeRequestFor(c.req.raw, principal));
     },
   );
