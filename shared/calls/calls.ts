@@ -2,7 +2,9 @@ import { clock } from "../clock";
 import { createDatabase } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors";
+import { configOf } from "../config";
 import { newId } from "../ids";
+import { enforceRateLimit } from "../rate-limits";
 import type { Page } from "../http/pagination";
 import { type CallRecord, type CallType, isActive, isParticipant, type PublicCall, toPublicCall } from "./call";
 import { countMissedCalls, findCall, hideCallFor, isActiveUser, isHiddenFor, listActiveCalls, listCallHistory, type StoredCall } from "./records";
@@ -15,6 +17,10 @@ const db = (env: Env) => createDatabase(env.DB);
 export async function placeCall(env: Env, callerId: string, input: { calleeId: string; type: CallType }): Promise<PublicCall> {
   if (input.calleeId === callerId) throw badRequest("cannot_call_self", "You cannot call yourself");
   if (!(await isActiveUser(db(env), input.calleeId))) throw notFound("No such user");
+  // Ringing someone blocks them as busy and fills their history: one caller rings one callee, and anyone at all, only so often.
+  const { callsPerPair, callsPerUser } = configOf(env).rateLimits;
+  await enforceRateLimit(env, `calls:pair:${callerId}:${input.calleeId}`, callsPerPair);
+  await enforceRateLimit(env, `calls:user:${callerId}`, callsPerUser);
   const now = clock.now();
   const id = newId(now);
   const result = await session(env, id).start({ id, callerId, calleeId: input.calleeId, type: input.type, createdAt: now });

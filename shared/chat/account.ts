@@ -3,39 +3,54 @@ import type { Env } from "../env";
 import { createDatabase } from "../db/client";
 import { toD1Statements } from "../db/records";
 import type { Message } from "./model";
-import { forgetChatMemberQueries, joinGeneralChatQueries, listMembershipsOf } from "./records";
+import { forgetChatMemberQueries, joinGeneralChatQueries, listFormerMembershipsOf, listMembershipsOf } from "./records";
 import { chatRoom } from "./room-client";
 
-/** The user's chats and every message they sent (GET /v1/me/export, section `chat`). */
+/** The user's chats, those they left included, and every message they sent (GET /v1/me/export, section `chat`). */
 export async function exportChatData(env: Env, userId: string) {
-  const memberships = await listMembershipsOf(createDatabase(env.DB), userId);
-  const chats: { id: string; type: string; title: string | null; role: string; joinedAt: string; messagesSent: Message[] }[] = [];
-  for (const membership of memberships) {
+  const db = createDatabase(env.DB);
+  const chats: { id: string; type: string; title: string | null; role: string; joinedAt: string | null; leftAt: string | null; messagesSent: Message[] }[] = [];
+  for (const membership of await listMembershipsOf(db, userId)) {
     chats.push({
       id: membership.chatId,
       type: membership.type,
       title: membership.title,
       role: membership.role,
       joinedAt: membership.joinedAt.toISOString(),
+      leftAt: null,
       messagesSent: await chatRoom(env, membership.chatId).messagesBySender(userId),
+    });
+  }
+  for (const former of await listFormerMembershipsOf(db, userId)) {
+    chats.push({
+      id: former.chatId,
+      type: former.type,
+      title: former.title,
+      role: "former_member",
+      joinedAt: null,
+      leftAt: former.leftAt.toISOString(),
+      messagesSent: await chatRoom(env, former.chatId).messagesBySender(userId),
     });
   }
   return { chats };
 }
 
 /**
- * DELETE /v1/me: memberships go in the same batch as the user; groups they owned pass to the
+ * DELETE /v1/me: memberships (current and former) go in the same batch as the user; groups they owned pass to the
  * longest-standing member (or close when nobody is left). Their messages stay for the others
- * with `senderId: null` and their reactions go, done in each room after the batch.
+ * with `senderId: null` and their reactions go, done after the batch in each room they are or
+ * were a member of.
  */
 export async function chatAccountDeletion(env: Env, userId: string, now: number): Promise<AccountDeletionStep> {
   const db = createDatabase(env.DB);
   const chatIds = (await listMembershipsOf(db, userId)).map((m) => m.chatId);
+  // Rooms they left still hold their messages and reactions.
+  const roomIds = [...chatIds, ...(await listFormerMembershipsOf(db, userId)).map((f) => f.chatId)];
   const statements = toD1Statements(db, forgetChatMemberQueries(db, userId, chatIds, now));
   return {
     statements,
     afterwards: async () => {
-      await Promise.all(chatIds.map((chatId) => chatRoom(env, chatId).anonymiseSender(userId)));
+      await Promise.all(roomIds.map((chatId) => chatRoom(env, chatId).anonymiseSender(userId)));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createDatabase } from "../db/client";
 import type { Env } from "../env";
-import { toChat } from "./chats";
+import { chatMembers, toChat } from "./chats";
 import type { LastMessage } from "./model";
 import { syncChatSummary } from "./records";
 
@@ -99,11 +99,11 @@ export class ChatListSync {
     const { chat, members } = readBack;
     if (!chat) return;
     const connected = this.host.connectedUserIds();
-    const memberIds = members.map((m) => m.userId);
+    const shown = chatMembers(chat.type, members.map((m) => m.userId));
     await Promise.allSettled(
       members
         .filter((m) => !connected.has(m.userId))
-        .map((m) => this.env.USER_HUB.getByName(m.userId).notify({ type: "chat.updated", chat: toChat(chat, memberIds, m.readSeq) })),
+        .map((m) => this.env.USER_HUB.getByName(m.userId).notify({ type: "chat.updated", chat: toChat(chat, shown, m.readSeq) })),
     );
   }
 }

@@ -5,10 +5,12 @@ import { ApiError, badRequest, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { createDatabase } from "../db/client";
 import { newId } from "../ids";
+import { enforceRateLimit } from "../rate-limits";
 import { z } from "zod";
-import type { Chat, LastMessage } from "./model";
+import type { Chat, ChatMember, LastMessage } from "./model";
 import {
   type ChatRecord,
+  countMembers,
   deleteChatRecords,
   findActiveUserIds,
   findMemberChat,
@@ -19,6 +21,7 @@ import {
   joinGeneralChat,
   listMemberChats,
   listMemberIds,
+  listMemberPage,
   type MemberChatRecord,
   raiseReadPosition,
   removeMemberRecords,
@@ -30,14 +33,26 @@ export function maxGroupMembers(env: Env): number {
   return configOf(env).chat.maxGroupMembers;
 }
 
-export function toChat(row: ChatRecord, memberIds: string[], readSeq: number): Chat {
+/** Who is in a chat as answers show it: the ids, except for the general chat (every user), where only the count is sent. */
+export interface ChatMembers {
+  ids: string[] | null;
+  count: number;
+}
+
+/** The members of a chat as answers show them, from its member ids (in joining order). */
+export function chatMembers(type: ChatRecord["type"], ids: string[]): ChatMembers {
+  return { ids: type === "general" ? null : ids, count: ids.length };
+}
+
+export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number): Chat {
   const lastMessage = row.lastMessage ? (JSON.parse(row.lastMessage) as LastMessage) : null;
   return {
     id: row.id,
     type: row.type,
     title: row.title,
     ownerId: row.ownerId,
-    memberIds,
+    ...(members.ids ? { memberIds: members.ids } : {}),
+    memberCount: members.count,
     lastMessage,
     lastSeq: row.lastMessageSeq,
     readSeq: Math.min(readSeq, row.lastMessageSeq),
@@ -60,10 +75,33 @@ export async function isMember(env: Env, chatId: string, userId: string): Promis
   return hasMembership(db(env), chatId, userId);
 }
 
+/** Members as chat answers show them; the general chat's (every user) are counted, never listed. */
+async function membersOf(env: Env, rows: Pick<ChatRecord, "id" | "type">[]): Promise<Map<string, ChatMembers>> {
+  const ids = await listMemberIds(db(env), rows.filter((c) => c.type !== "general").map((c) => c.id));
+  const byChat = new Map<string, ChatMembers>([...ids].map(([id, memberIds]) => [id, { ids: memberIds, count: memberIds.length }]));
+  for (const row of rows) if (row.type === "general") byChat.set(row.id, { ids: null, count: await countMembers(db(env), row.id) });
+  return byChat;
+}
+
 export async function getChat(env: Env, chatId: string, userId: string): Promise<Chat> {
   const row = await requireMembership(env, chatId, userId);
-  const members = await listMemberIds(db(env), [chatId]);
-  return toChat(row, members.get(chatId) ?? [], row.readSeq);
+  const members = await membersOf(env, [row]);
+  return toChat(row, members.get(chatId) ?? { ids: [], count: 0 }, row.readSeq);
+}
+
+const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
+
+/** GET /v1/chats/:id/members: members in joining order, a page at a time (the only way to list the general chat's). */
+export async function listChatMembers(env: Env, chatId: string, userId: string, query: { limit: number; cursor?: string }): Promise<Page<ChatMember>> {
+  await requireMembership(env, chatId, userId);
+  const after = decodeCursor(query.cursor, MemberCursor);
+  const rows = await listMemberPage(db(env), chatId, after ? { joinedAt: after.j, userId: after.u } : null, query.limit + 1);
+  return keysetPage(
+    rows,
+    query.limit,
+    (row) => ({ userId: row.userId, role: row.role, joinedAt: row.joinedAt.toISOString() }),
+    (last) => ({ j: last.joinedAt.getTime(), u: last.userId }),
+  );
 }
 
 const ChatCursor = z.object({ u: z.number().int(), id: z.string() });
@@ -73,11 +111,11 @@ export async function listChats(env: Env, userId: string, query: { limit: number
   // Accounts older than the chat module join the general chat here; new ones join on registration.
   if (!after) await joinGeneralChat(db(env), userId, clock.now());
   const rows = await listMemberChats(db(env), userId, after ? { updatedAt: after.u, id: after.id } : null, query.limit + 1);
-  const members = await listMemberIds(db(env), rows.slice(0, query.limit).map((r) => r.id));
+  const members = await membersOf(env, rows.slice(0, query.limit));
   return keysetPage(
     rows,
     query.limit,
-    (row) => toChat(row, members.get(row.id) ?? [], row.readSeq),
+    (row) => toChat(row, members.get(row.id) ?? { ids: [], count: 0 }, row.readSeq),
     (last) => ({ u: last.updatedAt.getTime(), id: last.id }),
   );
 }
@@ -111,6 +149,8 @@ export async function createGroupChat(env: Env, ownerId: string, title: string, 
   const max = maxGroupMembers(env);
   if (others.length + 1 > max) throw new ApiError(409, "group_too_large", `A group has at most ${max} members`);
   if (others.length > 0) await requireExistingUsers(env, others);
+  // Creating a group adds people without asking them: one user may do it only so often.
+  await enforceRateLimit(env, `groups:user:${ownerId}`, configOf(env).rateLimits.groupsPerUser);
   const now = clock.now();
   const id = newId(now);
   await insertGroupChat(db(env), { id, title, ownerId, memberIds: others, now });

@@ -67,7 +67,8 @@ export const ChatSchema = z
     type: z.enum(["general", "direct", "group"]),
     title: z.string().nullable(),
     ownerId: z.string().nullable(),
-    memberIds: z.array(z.string()),
+    memberIds: z.array(z.string()).optional().openapi({ description: "Not sent for the general chat (every user is in it): page `GET /v1/chats/{id}/members` instead" }),
+    memberCount: z.number().int(),
     lastMessage: LastMessageSchema.nullable(),
     lastSeq: z.number().int(),
     readSeq: z.number().int().openapi({ description: "The caller's read position" }),
@@ -77,6 +78,11 @@ export const ChatSchema = z
   })
   .openapi("Chat");
 export type Chat = z.infer<typeof ChatSchema>;
+
+export const ChatMemberSchema = z
+  .object({ userId: z.string(), role: z.enum(["owner", "member"]), joinedAt: z.string() })
+  .openapi("ChatMember");
+export type ChatMember = z.infer<typeof ChatMemberSchema>;
 
 /** A failure the room reports over RPC; the Worker turns it into an ApiError (errors lose their class across RPC). */
 export interface RoomFailure {

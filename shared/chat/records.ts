@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, getTableColumns, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, gt, isNull, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
-import { chatMembers, chats } from "../db/schema/chat";
+import { chatFormerMembers, chatMembers, chats } from "../db/schema/chat";
 import { users } from "../db/schema/identity";
 import { GENERAL_CHAT_ID, GENERAL_CHAT_TITLE, type LastMessage } from "./model";
 
-/** Every query of the chat tables (`chats`, `chat_members`). The messages live in each ChatRoom. */
+/** Every query of the chat tables (`chats`, `chat_members`, `chat_former_members`). The messages live in each ChatRoom. */
 
 export type ChatRecord = typeof chats.$inferSelect;
 export type ChatMemberRecord = typeof chatMembers.$inferSelect;
@@ -44,6 +44,25 @@ export async function listMemberIds(db: Database, chatIds: string[]): Promise<Ma
     .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId));
   for (const row of rows) byChat.get(row.chatId)?.push(row.userId);
   return byChat;
+}
+
+/** How many members a chat has (the general chat's are counted, never listed). */
+export async function countMembers(db: Database, chatId: string): Promise<number> {
+  const row = await db.select({ n: count() }).from(chatMembers).where(eq(chatMembers.chatId, chatId)).get();
+  return row?.n ?? 0;
+}
+
+/** One page of a chat's members in joining order, after the (joinedAt, userId) of the previous page. */
+export async function listMemberPage(db: Database, chatId: string, after: { joinedAt: number; userId: string } | null, limit: number) {
+  const afterLast = after
+    ? or(gt(chatMembers.joinedAt, new Date(after.joinedAt)), and(eq(chatMembers.joinedAt, new Date(after.joinedAt)), gt(chatMembers.userId, after.userId)))
+    : undefined;
+  return db
+    .select({ userId: chatMembers.userId, role: chatMembers.role, joinedAt: chatMembers.joinedAt })
+    .from(chatMembers)
+    .where(and(eq(chatMembers.chatId, chatId), afterLast))
+    .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId))
+    .limit(limit);
 }
 
 /** The live (not deleted) chat as `userId` sees it, or undefined when they are not a member. */
@@ -162,12 +181,18 @@ const longestStandingMemberOtherThan = (chatIdColumn: SQL | SQLiteColumn, userId
  */
 export async function removeMemberRecords(db: Database, chatId: string, userId: string, wasOwner: boolean, now: number): Promise<void> {
   const remove = db.delete(chatMembers).where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, userId)));
+  // Their messages and reactions stay in the room: deleting or exporting the account must still find it.
+  const remember = db
+    .insert(chatFormerMembers)
+    .values({ chatId, userId, leftAt: new Date(now) })
+    .onConflictDoUpdate({ target: [chatFormerMembers.chatId, chatFormerMembers.userId], set: { leftAt: new Date(now) } });
   if (!wasOwner) {
-    await remove;
+    await db.batch([remove, remember]);
     return;
   }
   await db.batch([
     remove,
+    remember,
     db.update(chats).set({ ownerId: longestStandingMemberOtherThan(sql`${chatId}`, userId) }).where(eq(chats.id, chatId)),
     db
       .update(chatMembers)
@@ -242,6 +267,27 @@ export async function listMembershipsOf(db: Database, userId: string) {
     .orderBy(asc(chatMembers.joinedAt));
 }
 
+/** Chats the user left (or was removed from) that still exist and they have not rejoined: their messages are there. */
+export async function listFormerMembershipsOf(db: Database, userId: string) {
+  return db
+    .select({ chatId: chatFormerMembers.chatId, type: chats.type, title: chats.title, leftAt: chatFormerMembers.leftAt })
+    .from(chatFormerMembers)
+    .innerJoin(chats, eq(chats.id, chatFormerMembers.chatId))
+    .where(
+      and(
+        eq(chatFormerMembers.userId, userId),
+        isNull(chats.deletedAt),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(chatMembers)
+            .where(and(eq(chatMembers.chatId, chatFormerMembers.chatId), eq(chatMembers.userId, chatFormerMembers.userId))),
+        ),
+      ),
+    )
+    .orderBy(asc(chatFormerMembers.leftAt));
+}
+
 /**
  * Removes a user being deleted from every chat (`chatIds`: their memberships, read before):
  * groups they owned pass to the longest-standing member, or close when nobody is left.
@@ -254,6 +300,7 @@ export function forgetChatMemberQueries(db: Database, userId: string, chatIds: s
       .set({ ownerId: longestStandingMemberOtherThan(chats.id, userId) })
       .where(and(eq(chats.ownerId, userId), eq(chats.type, "group"))),
     db.delete(chatMembers).where(eq(chatMembers.userId, userId)),
+    db.delete(chatFormerMembers).where(eq(chatFormerMembers.userId, userId)),
     db
       .update(chatMembers)
       .set({ role: "owner" })

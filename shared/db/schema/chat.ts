@@ -33,3 +33,17 @@ export const chatMembers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index("chat_members_user_id_idx").on(t.userId)],
 );
+
+/**
+ * Chats a user was a member of and left (or was removed from): their messages and reactions stay
+ * there, so deleting or exporting the account must still reach those rooms.
+ */
+export const chatFormerMembers = sqliteTable(
+  "chat_former_members",
+  {
+    chatId: text("chat_id").notNull().references(() => chats.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    leftAt: timestamp("left_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index("chat_former_members_user_id_idx").on(t.userId)],
+);

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
-import { addMembers, createDirectChat, createGroupChat, deleteChat, getChat, listChats, removeMember, requireMembership } from "../../../shared/chat/chats";
-import { AttachmentIds, ChatSchema, ClientId, Emoji, MessageSchema, MessageText } from "../../../shared/chat/model";
+import { addMembers, createDirectChat, createGroupChat, deleteChat, getChat, listChatMembers, listChats, removeMember, requireMembership } from "../../../shared/chat/chats";
+import { AttachmentIds, ChatMemberSchema, ChatSchema, ClientId, Emoji, MessageSchema, MessageText } from "../../../shared/chat/model";
 import { chatRoom, unwrapRoomResult } from "../../../shared/chat/room-client";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { decodeCursor, encodeCursor, PageQuery } from "../../../shared/http/pagination";
@@ -111,6 +111,21 @@ export const chatRoutes = createRouter()
       responses: { 200: jsonResponse(ChatSchema, "The chat with its new members"), ...problemResponses(400, 401, 403, 404, 409, 415) },
     }),
     async (c) => c.json(await addMembers(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").userIds), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/{id}/members",
+      tags,
+      summary: "The chat's members, a page at a time (members only)",
+      description: "In joining order. The general chat sends only `memberCount`; this is how its members are listed.",
+      request: { params: IdParam, query: PageQuery },
+      responses: { 200: jsonResponse(z.object({ items: z.array(ChatMemberSchema), nextCursor: z.string().nullable() }), "Members"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      return c.json(await listChatMembers(c.env, c.req.valid("param").id, c.get("principal").userId, { limit, cursor }), 200);
+    },
   )
   .openapi(
     authedRoute({
