@@ -11,7 +11,14 @@ const WARMUP = 5;
 const server = await startDevServer({
   port: 8793,
   name: "calls-bench",
-  vars: { STUN_URLS: "", RATE_LIMIT_REGISTER_PER_IP: "100000/300", RATE_LIMIT_LOGIN_PER_IP: "100000/300" },
+  vars: {
+    STUN_URLS: "",
+    RATE_LIMIT_REGISTER_PER_IP: "100000/300",
+    RATE_LIMIT_LOGIN_PER_IP: "100000/300",
+    // The bench rings the same pairs over and over on purpose.
+    RATE_LIMIT_CALLS_PER_PAIR: "100000/600",
+    RATE_LIMIT_CALLS_PER_USER: "100000/3600",
+  },
 });
 
 async function request(path, { method, token, body } = {}) {
