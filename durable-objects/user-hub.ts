@@ -176,9 +176,14 @@ export class UserHub extends Server<Env> {
     else await target.userChanged(push.userId);
   }
 
+  /** One alarm serves push retries and pruning: the earliest due wins, none when nothing is kept. */
   private async scheduleWake(): Promise<void> {
     const at = this.registry.nextWake(clock.now());
-    if (at === null) await this.ctx.storage.deleteAlarm();
-    else if ((await this.ctx.storage.getAlarm()) === null || at < ((await this.ctx.storage.getAlarm()) ?? Infinity)) await this.ctx.storage.setAlarm(at);
+    if (at === null) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 }
