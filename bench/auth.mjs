@@ -1,66 +1,68 @@
-// npm run bench:auth — latency of an authenticated route next to a bare one, and the cost of
-// one password hash. Runs against `wrangler dev` on this machine.
+// npm run bench:auth — latency of an authenticated route next to a bare one, for each way of
+// reading the session (AUTH_SESSION_READS, see docs/latency.md), and the cost of one password
+// hash. Runs against `wrangler dev` on this machine.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fmt, startDevServer, summarize } from "./lib/dev-server.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2000);
 const WARMUP = 200;
+const MODES = (process.env.AUTH_BENCH_MODES ?? "primary,replica").split(",").filter(Boolean);
+const PASSWORD = "benchmark passphrase";
+const json = { "content-type": "application/json" };
 
-const server = await startDevServer({
-  port: Number(process.env.BENCH_PORT ?? 8790),
-  name: "auth-bench",
-  vars: { RATE_LIMIT_LOGIN_PER_IP: "100000/300", RATE_LIMIT_REGISTER_PER_IP: "100000/300" },
-});
-
-try {
-  const json = { "content-type": "application/json" };
-  const registration = await fetch(`${server.url}/v1/auth/register`, {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: "benchmark passphrase", displayName: "Bench" }),
+async function measureMode(mode) {
+  const server = await startDevServer({
+    port: Number(process.env.BENCH_PORT ?? 8790),
+    name: `auth-bench-${mode}`,
+    vars: { AUTH_SESSION_READS: mode, RATE_LIMIT_LOGIN_PER_IP: "100000/300", RATE_LIMIT_REGISTER_PER_IP: "100000/300" },
   });
-  if (registration.status !== 201) throw new Error(`register: ${registration.status} ${await registration.text()}`);
-  const { accessToken, user } = await registration.json();
-  const authorization = { authorization: `Bearer ${accessToken}` };
-
-  const timed = async (path, headers) => {
-    const started = performance.now();
-    const response = await fetch(`${server.url}${path}`, { headers });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
-    return performance.now() - started;
-  };
-
-  for (let i = 0; i < WARMUP; i++) {
-    await timed("/health");
-    await timed("/v1/me", authorization);
-  }
-  // Interleaved, so both routes see the same machine load.
-  const health = [];
-  const me = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    health.push(await timed("/health"));
-    me.push(await timed("/v1/me", authorization));
-  }
-  const h = summarize(health);
-  const m = summarize(me);
-
-  const logins = [];
-  for (let i = 0; i < 20; i++) {
-    const started = performance.now();
-    const response = await fetch(`${server.url}/v1/auth/login`, {
+  try {
+    const registration = await fetch(`${server.url}/v1/auth/register`, {
       method: "POST",
       headers: json,
-      body: JSON.stringify({ email: user.email, password: "benchmark passphrase" }),
+      body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: PASSWORD, displayName: "Bench" }),
     });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`login: ${response.status}`);
-    logins.push(performance.now() - started);
-  }
-  const l = summarize(logins);
+    if (registration.status !== 201) throw new Error(`register: ${registration.status} ${await registration.text()}`);
+    const { accessToken, user } = await registration.json();
+    const authorization = { authorization: `Bearer ${accessToken}` };
 
-  // The same WASM module the Worker imports, run by this machine's V8: the CPU cost of one hash.
+    const timed = async (path, headers) => {
+      const started = performance.now();
+      const response = await fetch(`${server.url}${path}`, { headers });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+      return performance.now() - started;
+    };
+
+    for (let i = 0; i < WARMUP; i++) {
+      await timed("/health");
+      await timed("/v1/me", authorization);
+    }
+    // Interleaved, so both routes see the same machine load.
+    const health = [];
+    const me = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      health.push(await timed("/health"));
+      me.push(await timed("/v1/me", authorization));
+    }
+
+    const logins = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      const response = await fetch(`${server.url}/v1/auth/login`, { method: "POST", headers: json, body: JSON.stringify({ email: user.email, password: PASSWORD }) });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`login: ${response.status}`);
+      logins.push(performance.now() - started);
+    }
+    return { mode, health: summarize(health), me: summarize(me), login: summarize(logins) };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The same WASM module the Worker imports, run by this machine's V8: the CPU cost of one hash. */
+async function hashCost() {
   const require = createRequire(import.meta.url);
   const { default: Argon2, Argon2Type, Argon2Version } = await import("@phi-ag/argon2");
   const wasm = readFileSync(require.resolve("@phi-ag/argon2/argon2.wasm"));
@@ -74,14 +76,19 @@ try {
     const cpu = process.cpuUsage(cpuStart);
     hashes.push((cpu.user + cpu.system) / 1000);
   }
-  const cost = summarize(hashes);
-
-  console.log(`\nbench:auth against wrangler dev (${ROUNDS} interleaved requests each, sequential)`);
-  console.log(`GET /health            median ${fmt(h.p50)}  p99 ${fmt(h.p99)}`);
-  console.log(`GET /v1/me (valid JWT) median ${fmt(m.p50)}  p99 ${fmt(m.p99)}`);
-  console.log(`ratio /v1/me : /health  median ${(m.p50 / h.p50).toFixed(2)}x  p99 ${(m.p99 / h.p99).toFixed(2)}x  (target <= 1.5x)`);
-  console.log(`POST /v1/auth/login    median ${fmt(l.p50)}  p99 ${fmt(l.p99)}  (one argon2id verification + session write)`);
-  console.log(`argon2id m=19456 KiB t=2 p=1: CPU per hash median ${fmt(cost.p50)}  max ${fmt(cost.max)}`);
-} finally {
-  await server.stop();
+  return summarize(hashes);
 }
+
+const results = [];
+for (const mode of MODES) results.push(await measureMode(mode));
+const cost = await hashCost();
+
+console.log(`\nbench:auth against wrangler dev (${ROUNDS} interleaved sequential requests per route and mode)`);
+for (const { mode, health: h, me: m, login: l } of results) {
+  console.log(`\nAUTH_SESSION_READS=${mode}`);
+  console.log(`  GET /health            median ${fmt(h.p50)}  p99 ${fmt(h.p99)}`);
+  console.log(`  GET /v1/me (valid JWT) median ${fmt(m.p50)}  p99 ${fmt(m.p99)}`);
+  console.log(`  ratio /v1/me : /health  median ${(m.p50 / h.p50).toFixed(2)}x  p99 ${(m.p99 / h.p99).toFixed(2)}x  (target <= 1.5x)`);
+  console.log(`  POST /v1/auth/login    median ${fmt(l.p50)}  p99 ${fmt(l.p99)}  (one argon2id verification + session write)`);
+}
+console.log(`\nargon2id m=19456 KiB t=2 p=1: CPU per hash median ${fmt(cost.p50)}  max ${fmt(cost.max)}`);

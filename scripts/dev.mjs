@@ -3,13 +3,14 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { localWranglerEnv } from "./local-wrangler-env.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 const args = process.argv.slice(2);
 
-// No telemetry: local development must not need the network.
-const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// Local development must not need the network nor react to other wrangler sessions.
+const quiet = localWranglerEnv("dev");
 const run = (argv, env = quiet) => spawnSync(process.execPath, argv, { cwd: root, stdio: "inherit", env });
 
 if (run([path.join(root, "scripts", "ensure-dev-vars.mjs")]).status !== 0) process.exit(1);

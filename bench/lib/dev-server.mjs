@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { localWranglerEnv } from "../../scripts/local-wrangler-env.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 // Run wrangler with this Node (>= 22 from the `node` devDependency), not whatever `env node` finds.
@@ -21,14 +22,14 @@ export async function startDevServer({ port, name, vars = {}, fresh = true }) {
   const migrate = spawnSync(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, CI: "true" },
+    env: { ...localWranglerEnv(name), CI: "true" },
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
   const varArgs = Object.entries({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child = spawn(process.execPath, [wranglerJs, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", "warn", ...varArgs], {
     cwd: root,
-    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    env: { ...localWranglerEnv(name), CI: "true" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { CallSchema } from "../calls/call-schema";
+import { SignallingFrames } from "../calls/signalling";
+import { ChatClientFrames } from "../chat/frames";
+import { ChatSchema, MessageSchema } from "../chat/model";
+import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
+
+const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, description: string) =>
+  z.object({ type: z.literal(type), ...shape }).describe(description);
+
+const ErrorFrame = (extra: z.ZodRawShape, description: string) =>
+  frame("error", { code: z.string(), detail: z.string(), ...extra }, description);
+
+const Pong = frame("pong", {}, "Answer to `ping`.");
+
+/** What the user's hub (`GET /v1/realtime`) accepts and pushes. */
+export const HubClientFrames = {
+  ping: z.object({ type: z.literal("ping") }).describe("Keep-alive; answered with `pong`."),
+};
+
+export const HubServerFrames = {
+  hello: frame("hello", { userId: z.string() }, "First frame after the socket opens."),
+  pong: Pong,
+  error: ErrorFrame({}, "A frame was refused (`malformed_frame`, `unknown_frame_type`, `invalid_frame`, `binary_not_supported`, `frame_too_large`); the socket stays open."),
+  "call.incoming": frame("call.incoming", { call: CallSchema }, "Someone is calling this user: every device of the callee rings."),
+  "call.state": frame("call.state", { call: CallSchema }, "A call of this user changed state (answered, rejected, missed, ended, busy)."),
+  "chat.updated": frame("chat.updated", { chat: ChatSchema }, "A chat of this user changed (new message, membership, title), with this user's own `unreadCount`. Sent to members who do not have the room open."),
+  "chat.deleted": frame("chat.deleted", { chatId: z.string() }, "A chat of this user was deleted."),
+};
+
+export const ChatServerFrames = {
+  hello: frame("hello", { chatId: z.string(), userId: z.string(), lastSeq: z.number().int() }, "First frame after the socket opens: compare `lastSeq` with the last `seq` you saw and catch up with `GET /v1/chats/:id/messages?after=`."),
+  "message.ack": frame("message.ack", { clientId: z.string(), message: MessageSchema }, "To the sender: the message is stored (also for a repeated `clientId`)."),
+  "message.new": frame("message.new", { message: MessageSchema }, "To the other members' sockets: a new stored message."),
+  "message.updated": frame("message.updated", { message: MessageSchema }, "A message was edited, deleted (soft) or its reactions changed."),
+  typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored)."),
+  read: frame("read", { userId: z.string(), seq: z.number().int() }, "A member's read position moved forward."),
+  pong: Pong,
+  error: ErrorFrame(
+    { clientId: z.string().optional(), id: z.string().optional() },
+    "A frame was refused; `clientId` or `id` names the frame it answers. Codes: `malformed_frame`, `unknown_frame_type`, `invalid_frame`, `binary_not_supported`, `frame_too_large`, `rate_limited`, `not_a_member`, `not_found`, `forbidden`, `unknown_attachment`, `internal_error`.",
+  ),
+};
+
+const Relayed = (type: "sdp.offer" | "sdp.answer" | "ice.candidate", description: string) =>
+  (SignallingFrames[type] as unknown as z.ZodObject).extend({ from: z.string() }).describe(description);
+
+export const SignallingServerFrames = {
+  "call.state": frame("call.state", { call: CallSchema }, "Sent on connect and on every change; a finished call closes the socket (code 4410)."),
+  "sdp.offer": Relayed("sdp.offer", "The other participant's offer, with `from` set to their user id. Held until you connect."),
+  "sdp.answer": Relayed("sdp.answer", "The other participant's answer."),
+  "ice.candidate": Relayed("ice.candidate", "One of the other participant's ICE candidates."),
+  pong: Pong,
+  error: ErrorFrame({}, "A frame was refused (`malformed_frame`, `unknown_frame_type`, `invalid_frame`, `binary_not_supported`, `frame_too_large`, `call_over`, `peer_buffer_full`); the socket stays open."),
+};
+
+export const SOCKET_PROTOCOLS: SocketProtocol[] = [
+  {
+    id: "userHub",
+    address: "/v1/realtime",
+    title: "User hub",
+    description: "One socket per device, connected to the user's `UserHub`: incoming calls, call state, chat list changes. Closed with 4001 when the session ends.",
+    clientFrames: HubClientFrames,
+    serverFrames: HubServerFrames,
+  },
+  {
+    id: "chatRoom",
+    address: "/v1/chats/{chatId}/ws",
+    title: "Chat room",
+    description: "Members only (others: `404` before the socket opens). A message is stored before it is acknowledged or broadcast. Closed with 4003 when you leave or are removed, 4004 when the chat is deleted.",
+    parameters: { chatId: "Id of a chat you are a member of." },
+    clientFrames: ChatClientFrames,
+    serverFrames: ChatServerFrames,
+  },
+  {
+    id: "callSignalling",
+    address: "/v1/calls/{callId}/ws",
+    title: "Call signalling",
+    description: "The two participants only. One socket per participant: a second device replaces the first (close code 4000). Offer, answer and candidates sent before the other side connects are held (up to 200) and delivered in order.",
+    parameters: { callId: "Id of a call you take part in." },
+    clientFrames: SignallingFrames,
+    serverFrames: SignallingServerFrames,
+  },
+];
+
+export const ASYNCAPI_INFO: AsyncApiInfo = {
+  title: "Edge platform WebSockets",
+  version: "1.0.0",
+  description: "Every socket speaks JSON text frames with a `type`. Unknown types, malformed JSON, invalid fields and binary frames are answered with an `error` frame and the socket stays open.",
+};

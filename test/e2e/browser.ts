@@ -1,0 +1,149 @@
+// A headless Chromium driven over the DevTools protocol with Node's own WebSocket: enough to load a
+// page, watch every request it makes and read what it renders, without another npm package.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+interface CdpEvent {
+  method: string;
+  params: Record<string, unknown>;
+}
+
+export class HeadlessPage {
+  readonly events: CdpEvent[] = [];
+  #nextId = 1;
+  #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  #listeners: ((event: CdpEvent) => void)[] = [];
+
+  private constructor(
+    private readonly browser: ChildProcess,
+    private readonly profile: string,
+    private readonly socket: WebSocket,
+  ) {
+    socket.addEventListener("message", (message) => {
+      const data = JSON.parse(String(message.data)) as { id?: number; result?: unknown; error?: { message: string } } & Partial<CdpEvent>;
+      if (data.id !== undefined) {
+        const waiter = this.#pending.get(data.id);
+        this.#pending.delete(data.id);
+        if (data.error) waiter?.reject(new Error(data.error.message));
+        else waiter?.resolve(data.result);
+      } else if (data.method) {
+        const event = { method: data.method, params: data.params ?? {} };
+        this.events.push(event);
+        for (const listener of this.#listeners) listener(event);
+      }
+    });
+  }
+
+  /**
+   * Starts Chromium with every host except 127.0.0.1 unresolvable, so the page gets no network
+   * beyond the local server even on a machine that has one, and opens one tab.
+   */
+  static async launch(): Promise<HeadlessPage> {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    }
+    const profile = mkdtempSync(path.join(tmpdir(), "docs-chromium-"));
+    const browser = spawn(
+      CHROMIUM,
+      [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-default-apps",
+        "--disable-domain-reliability",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        `--user-data-dir=${profile}`,
+        "--remote-debugging-port=0",
+        "about:blank",
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    browser.stderr?.on("data", (chunk) => (stderr += chunk));
+    const portFile = path.join(profile, "DevToolsActivePort");
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(portFile) || readFileSync(portFile, "utf8").split("\n").length < 2) {
+      if (browser.exitCode !== null) throw new Error(`Chromium exited early:\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`Chromium did not start within 30 s:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const port = readFileSync(portFile, "utf8").split("\n")[0];
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; webSocketDebuggerUrl: string }[];
+    const tab = targets.find((t) => t.type === "page");
+    if (!tab) throw new Error("Chromium opened no tab");
+    const socket = new WebSocket(tab.webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      socket.addEventListener("open", resolve, { once: true });
+      socket.addEventListener("error", () => reject(new Error("DevTools socket failed")), { once: true });
+    });
+    const page = new HeadlessPage(browser, profile, socket);
+    for (const domain of ["Page", "Network", "Runtime", "Log"]) await page.send(`${domain}.enable`);
+    return page;
+  }
+
+  send<T = Record<string, unknown>>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = this.#nextId++;
+    this.socket.send(JSON.stringify({ id, method, params }));
+    return new Promise((resolve, reject) => this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /** Navigates and waits for the load event (every sub-resource fetched or failed). */
+  async open(url: string): Promise<void> {
+    const loaded = new Promise<void>((resolve) => {
+      const listener = (event: CdpEvent) => {
+        if (event.method === "Page.loadEventFired") {
+          this.#listeners = this.#listeners.filter((l) => l !== listener);
+          resolve();
+        }
+      };
+      this.#listeners.push(listener);
+    });
+    await this.send("Page.navigate", { url });
+    await loaded;
+  }
+
+  async evaluate<T>(expression: string): Promise<T> {
+    const { result, exceptionDetails } = await this.send<{ result: { value: T }; exceptionDetails?: { text: string } }>("Runtime.evaluate", {
+      expression,
+      returnByValue: true,
+    });
+    if (exceptionDetails) throw new Error(`evaluate failed: ${exceptionDetails.text}`);
+    return result.value;
+  }
+
+  /** Every URL the page asked for. */
+  requestedUrls(): string[] {
+    return this.events
+      .filter((e) => e.method === "Network.requestWillBeSent")
+      .map((e) => (e.params.request as { url: string }).url);
+  }
+
+  /** Console and browser log entries at error level (CSP violations land here). */
+  errors(): string[] {
+    return this.events
+      .filter((e) => e.method === "Log.entryAdded" && (e.params.entry as { level: string }).level === "error")
+      .map((e) => (e.params.entry as { text: string }).text);
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+    if (this.browser.exitCode === null && this.browser.signalCode === null) {
+      const exited = new Promise((r) => this.browser.once("exit", r));
+      this.browser.kill("SIGTERM");
+      const timer = setTimeout(() => this.browser.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.profile, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { HeadlessPage } from "./browser";
+
+const PORT = 8794;
+const METHODS = ["get", "post", "put", "patch", "delete"];
+
+let server: DevServer;
+let page: HeadlessPage;
+
+beforeAll(async () => {
+  server = await startDevServer({ port: PORT, name: "docs-e2e" });
+  page = await HeadlessPage.launch();
+}, 150_000);
+
+afterAll(async () => {
+  await page?.close();
+  await server?.stop();
+}, 30_000);
+
+describe("/docs in a browser with no network", () => {
+  it("shows every REST endpoint and every socket, loading nothing from another origin", async () => {
+    await page.open(`${server.url}/docs`);
+
+    const requested = page.requestedUrls();
+    expect(requested).toContain(`${server.url}/docs`);
+    expect(requested.filter((url) => !url.startsWith(`${server.url}/`))).toEqual([]);
+    expect(page.errors()).toEqual([]);
+
+    const text = await page.evaluate<string>("document.body.innerText");
+    const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const endpoints = Object.entries(openapi.paths).flatMap(([path, item]) =>
+      METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()}${path}`),
+    );
+    expect(endpoints.length).toBeGreaterThan(40);
+    const shown = text.replace(/\s+/g, "");
+    for (const endpoint of endpoints) expect(shown, endpoint).toContain(endpoint);
+
+    const asyncapi = (await (await fetch(`${server.url}/asyncapi.json`)).json()) as { channels: Record<string, { address: string }> };
+    for (const channel of Object.values(asyncapi.channels)) expect(text).toContain(channel.address);
+  });
+
+  it("applies its own stylesheet and runs no script, even one injected into the page", async () => {
+    await page.open(`${server.url}/docs`);
+    const background = await page.evaluate<string>("getComputedStyle(document.querySelector('.method.get')).backgroundColor");
+    expect(background).toBe("rgb(26, 127, 55)");
+
+    const ran = await page.evaluate<boolean>(
+      "(() => { const s = document.createElement('script'); s.textContent = 'window.injectedRan = true'; document.body.append(s); return window.injectedRan === true; })()",
+    );
+    expect(ran).toBe(false);
+    expect(page.errors().some((message) => message.includes("Content Security Policy"))).toBe(true);
+  });
+});
