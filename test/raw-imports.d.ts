@@ -1,4 +1,4 @@
-/** Text files imported with Vite's `?raw` suffix (tests read wrangler.toml this way). */
+/** Text files imported with Vite's `?raw` suffix (tests read wrangler.toml and the README this way). */
 declare module "*?raw" {
   const text: string;
   export default text;

@@ -67,7 +67,7 @@ pre, code { font: 13px ui-monospace, monospace; }
 pre { background: var(--panel); padding: .5rem .75rem; border-radius: 4px; overflow: auto; margin: .2rem 0; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 td, th { border-top: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
-.status { font-weight: 700; white-space: nowrap; }
+.status { font-weight: 700; white-space: nowrap; width: 4rem; }
 `;
 
 function escapeHtml(text: string): string {
