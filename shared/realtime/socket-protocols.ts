@@ -42,14 +42,14 @@ export const ChatServerFrames = {
   ),
 };
 
-const Relayed = (type: "sdp.offer" | "sdp.answer" | "ice.candidate", description: string) =>
-  (SignallingFrames[type] as unknown as z.ZodObject).extend({ from: z.string() }).describe(description);
+/** A relayed frame is the sender's frame as validated, plus `from`: the sender's user id. */
+const relayed = { from: z.string() };
 
 export const SignallingServerFrames = {
   "call.state": frame("call.state", { call: CallSchema }, "Sent on connect and on every change; a finished call closes the socket (code 4410)."),
-  "sdp.offer": Relayed("sdp.offer", "The other participant's offer, with `from` set to their user id. Held until you connect."),
-  "sdp.answer": Relayed("sdp.answer", "The other participant's answer."),
-  "ice.candidate": Relayed("ice.candidate", "One of the other participant's ICE candidates."),
+  "sdp.offer": SignallingFrames["sdp.offer"].extend(relayed).describe("The other participant's offer, with `from` set to their user id. Held until you connect."),
+  "sdp.answer": SignallingFrames["sdp.answer"].extend(relayed).describe("The other participant's answer."),
+  "ice.candidate": SignallingFrames["ice.candidate"].extend(relayed).describe("One of the other participant's ICE candidates."),
   pong: Pong,
   error: ErrorFrame({}, "A frame was refused (`malformed_frame`, `unknown_frame_type`, `invalid_frame`, `binary_not_supported`, `frame_too_large`, `call_over`, `peer_buffer_full`); the socket stays open."),
 };
