@@ -33,7 +33,6 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**", "**/node_modules/**"],
       setupFiles: ["./test/setup.ts"],
-      silent: "passed-only" as const,
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },
@@ -49,5 +48,7 @@ export default defineConfig(async () => {
       hookTimeout: 180_000,
     },
   };
-  return { test: { projects: [workers, e2e] } };
+  // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
+  // dropped; a failing test's logs are printed with its failure.
+  return { test: { silent: "passed-only", projects: [workers, e2e] } };
 });
