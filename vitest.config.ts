@@ -10,7 +10,7 @@ function testSigningKey(kid: string) {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
-  // The workerd project: every test except the end-to-end ones, inside the Workers runtime.
+  // The workerd project: every test except the Node ones below, inside the Workers runtime.
   const workers = {
     plugins: [
       cloudflareTest({
@@ -31,25 +31,19 @@ export default defineConfig(async () => {
     test: {
       name: "workers",
       include: ["test/**/*.test.ts"],
-      exclude: ["test/e2e/**", "**/node_modules/**"],
+      exclude: ["test/dev-server/**", "test/e2e/**", "**/node_modules/**"],
       setupFiles: ["./test/setup.ts"],
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },
   };
-  // End-to-end tests run in Node against `wrangler dev` (real sockets, werift peers, coturn).
-  const e2e = {
-    test: {
-      name: "e2e",
-      include: ["test/e2e/**/*.test.ts"],
-      environment: "node",
-      fileParallelism: false,
-      testTimeout: 120_000,
-      hookTimeout: 180_000,
-    },
-  };
+  // Node against a real `wrangler dev` (real sockets, werift peers), with npm packages only: part of `npm test`.
+  const node = { environment: "node" as const, fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000 };
+  const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], ...node } };
+  // Tests that need system packages (coturn, Chromium): `npm run e2e`, after the README's prerequisites.
+  const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], ...node } };
   // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
   // dropped; a failing test's logs are printed with its failure.
   // slowTestThreshold: only tests slower than 10 s get a line of their own in a passing run.
-  return { test: { silent: "passed-only", slowTestThreshold: 10_000, projects: [workers, e2e] } };
+  return { test: { silent: "passed-only" as const, slowTestThreshold: 10_000, projects: [workers, devServer, e2e] } };
 });
