@@ -32,8 +32,8 @@ interface OpenApiOperation {
 
 export interface OpenApiDocumentLike {
   info: { title: string; version: string; description?: string };
-  paths?: Record<string, Record<string, unknown>>;
-  components?: { schemas?: Record<string, Schema> };
+  paths?: Record<string, object>;
+  components?: { schemas?: Record<string, object> };
 }
 
 export const HTTP_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
@@ -157,7 +157,7 @@ function operationsByTag(document: OpenApiDocumentLike): Map<string, OperationEn
   const byTag = new Map<string, OperationEntry[]>();
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const method of HTTP_METHODS) {
-      const operation = item[method] as OpenApiOperation | undefined;
+      const operation = (item as Record<string, unknown>)[method] as OpenApiOperation | undefined;
       if (!operation) continue;
       const tag = operation.tags?.[0] ?? "other";
       const list = byTag.get(tag) ?? [];
@@ -232,7 +232,7 @@ function renderSocketProtocols(asyncapi: AsyncApiDocument): string {
 
 /** The whole page: every operation of the OpenAPI document and every frame of the AsyncAPI one. */
 export function renderApiReference(openapi: OpenApiDocumentLike, asyncapi: AsyncApiDocument): string {
-  const components = openapi.components?.schemas ?? {};
+  const components = (openapi.components?.schemas ?? {}) as Record<string, Schema>;
   const byTag = operationsByTag(openapi);
   const nav: string[] = [];
   const sections: string[] = [];
