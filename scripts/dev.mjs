@@ -24,8 +24,9 @@ const migrate = run([wrangler, "d1", "migrations", "apply", "DB", "--local", ...
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 // wrangler.toml's top level is what `wrangler deploy` publishes, so it says production; the dev
-// mailbox and other development behaviour are switched on here. A later --var of the caller wins.
-const devVars = ["--var", "ENVIRONMENT:development"];
+// mailbox and other development behaviour are switched on here. wrangler dev prints a line per
+// request itself, so the Worker's JSON request line is off. A later --var of the caller wins.
+const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false"];
 const dev = spawn(process.execPath, [wrangler, "dev", ...devVars, ...args], { cwd: root, stdio: "inherit", env: quiet });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
