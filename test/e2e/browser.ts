@@ -66,7 +66,8 @@ export class HeadlessPage {
         "--remote-debugging-port=0",
         "about:blank",
       ],
-      { stdio: ["ignore", "ignore", "pipe"] },
+      // its own process group, so closing ends the renderer and helper processes too
+      { stdio: ["ignore", "ignore", "pipe"], detached: true },
     );
     let stderr = "";
     browser.stderr?.on("data", (chunk) => (stderr += chunk));
@@ -139,11 +140,13 @@ export class HeadlessPage {
     this.socket.close();
     if (this.browser.exitCode === null && this.browser.signalCode === null) {
       const exited = new Promise((r) => this.browser.once("exit", r));
-      this.browser.kill("SIGTERM");
-      const timer = setTimeout(() => this.browser.kill("SIGKILL"), 5000);
+      const group = -this.browser.pid!;
+      process.kill(group, "SIGTERM");
+      const timer = setTimeout(() => process.kill(group, "SIGKILL"), 5000);
       await exited;
       clearTimeout(timer);
     }
-    rmSync(this.profile, { recursive: true, force: true });
+    // helper processes may still be flushing the profile for a moment after the browser exits
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
