@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
@@ -18,6 +17,7 @@ import { chatRoutes } from "./routes/chats";
 import { callRoutes } from "./routes/calls";
 import { adminRoutes } from "./routes/admin";
 import { devRoutes } from "./routes/dev";
+import { docsRoutes } from "./routes/docs";
 import { meRoutes } from "./routes/me";
 import { realtimeRoutes } from "./routes/realtime";
 import { systemRoutes } from "./routes/system";
@@ -60,6 +60,13 @@ const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
   return corsFor.middleware(c, next);
 });
 
+const OPENAPI_INFO = {
+  title: "Edge platform API",
+  version: "1.0.0",
+  description:
+    "The platform's REST API on Cloudflare Workers. Errors are RFC 9457 problem documents with a stable `code`; WebSocket frames are in /asyncapi.json.",
+};
+
 export function createApp() {
   const app = createRouter();
   app.use(requestId, requestLog, corsFromEnv, limitBody, withDatabase);
@@ -81,16 +88,14 @@ export function createApp() {
     .route("/v1/calls", callRoutes);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-  routes.doc31("/openapi.json", (c) => ({
-    openapi: "3.1.0",
-    info: {
-      title: "Edge platform API",
-      version: "1.0.0",
-      description: "Identity, chat, calls, media, studio, video and jobs on Cloudflare Workers. Errors are RFC 9457 problem documents.",
-    },
-    servers: [{ url: new URL(c.req.url).origin }],
-  }));
-  routes.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edge platform API" }));
+  const openapiDocument = (origin: string) => {
+    const document = routes.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO, servers: [{ url: origin }] });
+    // Named from the document itself, so the description never lists a module that does not exist.
+    const modules = [...new Set(Object.values(document.paths ?? {}).flatMap((item) => Object.values(item ?? {}).flatMap((op) => (op as { tags?: string[] }).tags ?? [])))];
+    document.info.description = `${OPENAPI_INFO.description} Modules: ${modules.join(", ")}.`;
+    return document;
+  };
+  routes.route("/", docsRoutes(openapiDocument));
 
   routes.notFound(() => {
     throw new ApiError(404, "not_found", "No such route");
