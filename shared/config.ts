@@ -39,6 +39,8 @@ export const CONFIG_DEFAULTS = {
   stunUrls: "stun:stun.cloudflare.com:3478",
   turnTtlSeconds: 3600,
   chatMaxGroupMembers: 200,
+  logRequests: true,
+  authSessionReads: "primary",
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -115,6 +117,15 @@ const VarsSchema = z.object({
   CLOUDFLARE_TURN_KEY_ID: optionalText,
   CLOUDFLARE_TURN_API_TOKEN: optionalText,
   CHAT_MAX_GROUP_MEMBERS: numberWhere(D.chatMaxGroupMembers, (n) => Number.isInteger(n) && n >= 2),
+  LOG_REQUESTS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? "").trim().toLowerCase() !== "false"),
+  // A typo must not silently weaken revocation: anything but "replica" reads the primary.
+  AUTH_SESSION_READS: z
+    .string()
+    .optional()
+    .transform((value): "primary" | "replica" => ((value ?? "").trim().toLowerCase() === "replica" ? "replica" : D.authSessionReads)),
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -132,7 +143,9 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     inviteOnly: v.REGISTRATION_MODE === "invite",
     bootstrapAdminEmail: v.BOOTSTRAP_ADMIN_EMAIL,
   },
-  http: { corsAllowedOrigins: v.CORS_ALLOWED_ORIGINS, maxBodyBytes: v.MAX_BODY_BYTES },
+  http: { corsAllowedOrigins: v.CORS_ALLOWED_ORIGINS, maxBodyBytes: v.MAX_BODY_BYTES, logRequests: v.LOG_REQUESTS },
+  /** Where the per-request session check reads (docs/latency.md). */
+  auth: { sessionReads: v.AUTH_SESSION_READS },
   rateLimits: {
     loginFailuresPerEmail: v.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL,
     loginPerIp: v.RATE_LIMIT_LOGIN_PER_IP,

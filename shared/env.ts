@@ -46,7 +46,12 @@ export interface Env {
   /** Messages one user may send in one chat, "count/seconds". */
   RATE_LIMIT_CHAT_MESSAGES: string;
 
-  /** Cloudflare `send_email` binding; used in production (see docs/identity.md). */
+  /** "false": no JSON line per request (`npm run dev` sets it: wrangler dev logs requests itself). Default "true". */
+  LOG_REQUESTS?: string;
+  /** Where the per-request session check reads: "primary" (default) or "replica" (docs/latency.md). */
+  AUTH_SESSION_READS?: "primary" | "replica" | string;
+
+  /** Cloudflare `send_email` binding; used in production (README: "Wiring real e-mail in production"). */
   EMAIL?: SendEmail;
   /** Sender address of platform e-mail, e.g. "no-reply@example.com". */
   EMAIL_FROM?: string;
@@ -58,7 +63,7 @@ export interface Env {
   VERIFIED_EMAIL_REQUIRED_FOR?: string;
   /** Whoever registers with this e-mail becomes admin (how the first admin is made). */
   BOOTSTRAP_ADMIN_EMAIL?: string;
-  /** "count/seconds" limits of the identity lifecycle (defaults in docs/identity.md). */
+  /** "count/seconds" limits of the identity lifecycle (defaults in the README's identity Vars table). */
   RATE_LIMIT_EMAIL_VERIFICATION_PER_USER?: string;
   RATE_LIMIT_PASSWORD_FORGOT_PER_IP?: string;
   RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS?: string;

@@ -1,4 +1,5 @@
 import { clock } from "../../clock";
+import { configOf } from "../../config";
 import type { Env } from "../../env";
 import { unauthorized } from "../../http/errors";
 import { verifyAccessToken } from "../tokens/access-tokens";
@@ -31,7 +32,7 @@ export async function authenticate(env: Env, token: string | null): Promise<Auth
   if (!token) throw unauthorized();
   const claims = await verifyAccessToken(env, token);
   if (!claims) throw unauthorized("Access token is invalid or expired", "invalid_token");
-  const user = await findActiveSessionUser(env.DB, claims.sub, claims.sid, clock.now());
+  const user = await findActiveSessionUser(env.DB, claims.sub, claims.sid, clock.now(), configOf(env).auth.sessionReads);
   if (!user) throw unauthorized("The session of this token has ended", "session_revoked");
   return { principal: { userId: user.id, sessionId: claims.sid, role: user.role }, user };
 }

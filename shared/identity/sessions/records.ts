@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { createDatabase, type Database } from "../../db/client";
 import { refreshTokens, sessions, users } from "../../db/schema";
 import type { UserRecord } from "../account/records";
@@ -13,8 +14,8 @@ export type RefreshTokenRecord = typeof refreshTokens.$inferSelect;
  * session by primary key from D1, the single source of truth across regions. The same query
  * returns the user (role, disabled flag, profile), so an authenticated request costs one D1 read.
  */
-function activeSessionQuery(d1: D1Database) {
-  return createDatabase(d1)
+function activeSessionQuery(db: Pick<Database, "select">) {
+  return db
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -35,14 +36,30 @@ function activeSessionQuery(d1: D1Database) {
 const activeSessionQueries = new WeakMap<D1Database, ReturnType<typeof activeSessionQuery>>();
 
 /** The user of a live session of `userId` (not revoked, not expired, user not disabled), or null. */
-export async function findActiveSessionUser(d1: D1Database, userId: string, sessionId: string, now: number): Promise<UserRecord | null> {
-  let query = activeSessionQueries.get(d1);
+export async function findActiveSessionUser(
+  d1: D1Database,
+  userId: string,
+  sessionId: string,
+  now: number,
+  reads: "primary" | "replica" = "primary",
+): Promise<UserRecord | null> {
+  let query = reads === "replica" ? activeSessionQuery(replicaReader(d1)) : activeSessionQueries.get(d1);
   if (!query) {
-    query = activeSessionQuery(d1);
+    query = activeSessionQuery(createDatabase(d1));
     activeSessionQueries.set(d1, query);
   }
   const [row] = await query.all({ sessionId, userId, now });
   return row?.user ?? null;
+}
+
+/**
+ * A D1 Sessions API session that may answer from the nearest read replica (AUTH_SESSION_READS =
+ * replica, docs/latency.md): no bookmark, so a revocation shows once the replica has it. One per
+ * request; drizzle without the schema, which only the relational queries need, is cheap to build.
+ */
+function replicaReader(d1: D1Database) {
+  // drizzle only prepares and batches, which a Sessions API session offers like the binding.
+  return drizzle(d1.withSession("first-unconstrained") as unknown as D1Database);
 }
 
 export function insertSessionQuery(db: Database, session: typeof sessions.$inferInsert) {

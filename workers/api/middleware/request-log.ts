@@ -1,11 +1,13 @@
 import { createMiddleware } from "hono/factory";
+import { configOf } from "../../../shared/config";
 import { maskEmails, redactQuery } from "../../../shared/http/redact";
 import type { AppEnv } from "../context";
 
-/** One structured JSON line per request; secrets redacted, e-mails masked. */
+/** One structured JSON line per request; secrets redacted, e-mails masked. Off with LOG_REQUESTS=false. */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   await next();
+  if (!configOf(c.env).http.logRequests) return;
   const url = new URL(c.req.url);
   console.log(
     JSON.stringify({
