@@ -44,7 +44,8 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 export function problemBody(error: ApiError, requestId: string) {
   return {
-    type: `https://errors.edge-platform.dev/${error.code}`,
+    // RFC 9457 4.2.1: no page per problem type exists, so "about:blank"; `code` carries the meaning.
+    type: "about:blank",
     title: problemTitle(error.status),
     status: error.status,
     code: error.code,

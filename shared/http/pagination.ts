@@ -2,8 +2,17 @@ import { z } from "@hono/zod-openapi";
 import { base64url, fromBase64url } from "../ids";
 import { badRequest } from "./errors";
 
+/** The most items one page holds; a larger `limit` is treated as this (docs/rest-conventions.md). */
+export const MAX_PAGE_SIZE = 100;
+
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ param: { name: "limit", in: "query" } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50)
+    .transform((limit) => Math.min(limit, MAX_PAGE_SIZE))
+    .openapi({ param: { name: "limit", in: "query" }, description: `Items per page, default 50; values above ${MAX_PAGE_SIZE} are treated as ${MAX_PAGE_SIZE}` }),
   cursor: z.string().max(512).optional().openapi({ param: { name: "cursor", in: "query" } }),
 });
 
