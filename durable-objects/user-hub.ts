@@ -1,5 +1,4 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import { z } from "zod";
 import { sessionStanding } from "../shared/identity/sessions/principal";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
@@ -8,9 +7,8 @@ import { FrameBudget } from "../shared/realtime/frame-budget";
 import { errorFrame, parseFrame } from "../shared/realtime/frames";
 import { type SocketTarget, SessionSocketRegistry, type TargetPush } from "../shared/realtime/session-socket-registry";
 import { SessionStandings } from "../shared/realtime/session-standings";
+import { HubClientFrames, type HubServerFrame } from "../shared/realtime/socket-protocols";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
-
-const HubFrames = { ping: z.object({ type: z.literal("ping") }) };
 
 interface HubConnectionState {
   userId: string;
@@ -69,7 +67,7 @@ export class UserHub extends Server<Env> {
     }
     this.standings.trust(principal.sessionId, { userId: principal.userId, role: principal.role }, clock.now());
     connection.setState({ userId: principal.userId, sessionId: principal.sessionId, connectedAt: Date.now() });
-    connection.send(JSON.stringify({ type: "hello", userId: principal.userId }));
+    connection.send(JSON.stringify({ type: "hello", userId: principal.userId } satisfies HubServerFrame));
   }
 
   override async onMessage(connection: Connection<HubConnectionState>, message: string | ArrayBuffer): Promise<void> {
@@ -84,7 +82,7 @@ export class UserHub extends Server<Env> {
       connection.close(CLOSE_SESSION_ENDED, "session ended");
       return;
     }
-    const parsed = parseFrame(message, HubFrames);
+    const parsed = parseFrame(message, HubClientFrames);
     if (!parsed.ok) {
       connection.send(errorFrame(parsed.code, parsed.detail));
       return;
@@ -94,7 +92,7 @@ export class UserHub extends Server<Env> {
   }
 
   /** Sends a frame to every connected device of this user; returns how many received it. */
-  async notify(frame: { type: string } & Record<string, unknown>): Promise<number> {
+  async notify(frame: HubServerFrame): Promise<number> {
     const text = JSON.stringify(frame);
     let delivered = 0;
     for (const connection of this.getConnections<HubConnectionState>()) {

@@ -28,6 +28,9 @@ export const HubServerFrames = {
   "chat.deleted": frame("chat.deleted", { chatId: z.string() }, "A chat of this user was deleted."),
 };
 
+/** A frame the hub sends, typed from its schemas: `notify` accepts nothing undocumented. */
+export type HubServerFrame = z.input<(typeof HubServerFrames)[keyof typeof HubServerFrames]>;
+
 export const ChatServerFrames = {
   hello: frame("hello", { chatId: z.string(), userId: z.string(), lastSeq: z.number().int() }, "First frame after the socket opens: compare `lastSeq` with the last `seq` you saw and catch up with `GET /v1/chats/:id/messages?after=`."),
   "message.ack": frame("message.ack", { clientId: z.string(), message: MessageSchema }, "To the sender: the message is stored (also for a repeated `clientId`)."),

@@ -106,10 +106,10 @@ describe("GET /v1/realtime", () => {
     const laptop = openSocket(await upgrade(`?ticket=${await ticketFor(user.accessToken)}`));
     await phone.next();
     await laptop.next();
-    const delivered = await env.USER_HUB.getByName(user.id).notify({ type: "chat.updated", chat: { id: "c1" } });
+    const delivered = await env.USER_HUB.getByName(user.id).notify({ type: "chat.deleted", chatId: "c1" });
     expect(delivered).toBe(2);
-    expect(await phone.next()).toEqual({ type: "chat.updated", chat: { id: "c1" } });
-    expect(await laptop.next()).toEqual({ type: "chat.updated", chat: { id: "c1" } });
+    expect(await phone.next()).toEqual({ type: "chat.deleted", chatId: "c1" });
+    expect(await laptop.next()).toEqual({ type: "chat.deleted", chatId: "c1" });
     phone.socket.close();
     laptop.socket.close();
   });
