@@ -23,5 +23,4 @@ export const jobHandlers: JobHandlers = {
 /** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */
 export const cronTasks: CronTasks = {
   "17 3 * * *": [identityCleanupTask],
-  "*/5 * * * *": [],
 };

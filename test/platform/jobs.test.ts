@@ -60,14 +60,13 @@ describe("cron", () => {
       throw new Error("boom");
     };
     const tasks = [
-      ...cronTasks["*/5 * * * *"]!,
       async () => {
         ran.push("ok");
       },
       failing,
     ];
-    const controller = createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() });
-    await expect(runScheduled(controller, env, { ...cronTasks, "*/5 * * * *": tasks })).rejects.toThrow(/a task failed/);
+    const controller = createScheduledController({ cron: "*/10 * * * *", scheduledTime: Date.now() });
+    await expect(runScheduled(controller, env, { ...cronTasks, "*/10 * * * *": tasks })).rejects.toThrow(/a task failed/);
     expect(ran).toEqual(["ok"]);
   });
 });
