@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
-import { PlatformClient, type TestSocket, type User } from "./call-client";
-import { SignalledPeer, within } from "./webrtc-peer";
+import { PlatformClient } from "../dev-server/call-client";
+import { connectCall } from "../dev-server/call-flow";
 
-const PORT = 8792;
+const PORT = 8795;
 const TURN_PORT = 34_781;
 const TURN_SECRET = randomBytes(24).toString("base64url");
 const TURNSERVER = "/usr/bin/turnserver";
@@ -19,14 +19,13 @@ let client: PlatformClient;
 beforeAll(async () => {
   server = await startDevServer({
     port: PORT,
-    name: "calls-e2e",
+    name: "calls-relay-e2e",
     vars: {
       TURN_URLS: `turn:127.0.0.1:${TURN_PORT}?transport=udp`,
       TURN_SECRET,
       TURN_TTL_SECONDS: "600",
       // no public STUN from a test: the peers are on this machine
       STUN_URLS: "",
-      CALL_RING_TIMEOUT_SECONDS: "3",
     },
   });
   client = new PlatformClient(server.url);
@@ -35,99 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 }, 30_000);
-
-interface CallOutcome {
-  caller: SignalledPeer;
-  callee: SignalledPeer;
-  received: { byCaller: string; byCallee: string };
-}
-
-/**
- * The whole flow of a call app: both users on their hubs, the caller dials, the callee's hub
- * rings, the callee accepts, and the two werift peers negotiate only through /v1/calls/:id/ws
- * until a data channel carries a message each way.
- */
-async function connectCall(iceServersOf: (user: User) => Promise<{ urls: string | string[]; username?: string; credential?: string }[]>, policy: "all" | "relay"): Promise<CallOutcome> {
-  const alice = await client.register("alice");
-  const bob = await client.register("bob");
-  const sockets: TestSocket[] = [];
-  const peers: SignalledPeer[] = [];
-  try {
-    const bobHub = await client.connect("/v1/realtime", bob);
-    sockets.push(bobHub);
-    await bobHub.next("hello");
-
-    const call = await client.json("/v1/calls", { token: alice.accessToken, body: { calleeId: bob.id, type: "video" }, expect: 201 });
-    expect((await bobHub.next("call.incoming")).call.id).toBe(call.id);
-
-    const aliceSignalling = await client.connect(`/v1/calls/${call.id}/ws`, alice);
-    sockets.push(aliceSignalling);
-    await aliceSignalling.next("call.state");
-    const caller = new SignalledPeer(aliceSignalling, { iceServers: await iceServersOf(alice), iceTransportPolicy: policy });
-    peers.push(caller);
-    const channel = caller.pc.createDataChannel("chat");
-    const channelOpen = new Promise<void>((resolve) => channel.stateChanged.subscribe((state) => state === "open" && resolve()));
-    const callerReceived = new Promise<string>((resolve) => channel.onMessage.subscribe((data) => resolve(String(data))));
-    // The offer and first candidates go out while the call still rings: the server holds them for Bob.
-    await caller.call();
-
-    await client.json(`/v1/calls/${call.id}/accept`, { method: "POST", token: bob.accessToken });
-    const bobSignalling = await client.connect(`/v1/calls/${call.id}/ws`, bob);
-    sockets.push(bobSignalling);
-    const callee = new SignalledPeer(bobSignalling, { iceServers: await iceServersOf(bob), iceTransportPolicy: policy });
-    peers.push(callee);
-    const calleeReceived = new Promise<string>((resolve) =>
-      callee.pc.onDataChannel.subscribe((incoming) =>
-        incoming.onMessage.subscribe((data) => {
-          resolve(String(data));
-          incoming.send(`pong to ${String(data)}`);
-        }),
-      ),
-    );
-    const offer = await bobSignalling.next("sdp.offer");
-    expect(offer.from).toBe(alice.id);
-    await callee.answer(offer.sdp);
-
-    const answer = await aliceSignalling.next("sdp.answer");
-    expect(answer.from).toBe(bob.id);
-    await caller.accept(answer.sdp);
-
-    await within(channelOpen, 30_000, "the data channel opening");
-    channel.send("ping from alice");
-    const received = {
-      byCallee: await within(calleeReceived, 15_000, "Bob receiving Alice's message"),
-      byCaller: await within(callerReceived, 15_000, "Alice receiving Bob's reply"),
-    };
-
-    aliceSignalling.send({ type: "hangup" });
-    expect((await bobHub.next("call.state", (f) => f.call.status === "ended", 10_000)).call).toMatchObject({ id: call.id, endedBy: alice.id });
-    return { caller, callee, received };
-  } finally {
-    for (const socket of sockets) socket.close();
-    await Promise.all(peers.map((peer) => peer.close()));
-  }
-}
-
-describe("a real WebRTC call through the platform's signalling", () => {
-  it("two werift peers connect directly and exchange data over a data channel", async () => {
-    const { received } = await connectCall(async () => [], "all");
-    expect(received).toEqual({ byCallee: "ping from alice", byCaller: "pong to ping from alice" });
-  }, 90_000);
-
-  it("a call still ringing after CALL_RING_TIMEOUT_SECONDS (3 s here) becomes missed on its own", async () => {
-    const alice = await client.register("alice");
-    const bob = await client.register("bob");
-    const aliceHub = await client.connect("/v1/realtime", alice);
-    try {
-      const call = await client.json("/v1/calls", { token: alice.accessToken, body: { calleeId: bob.id, type: "voice" }, expect: 201 });
-      const missed = await aliceHub.next("call.state", (f) => f.call.id === call.id && f.call.status === "missed", 15_000);
-      expect(missed.call.endedBy).toBeNull();
-      expect(Date.parse(missed.call.endedAt) - Date.parse(missed.call.createdAt)).toBeGreaterThanOrEqual(3000);
-    } finally {
-      aliceHub.close();
-    }
-  }, 30_000);
-});
 
 describe("a relay-only WebRTC call through a real coturn", () => {
   let turnserver: ChildProcess | undefined;
@@ -188,7 +94,7 @@ describe("a relay-only WebRTC call through a real coturn", () => {
   it("relay-only ICE with the credentials from /v1/calls/ice-servers carries data through coturn", async () => {
     await startCoturn();
     const issued: { urls: string | string[]; username?: string; credential?: string }[][] = [];
-    const { caller, callee, received } = await connectCall(async (user) => {
+    const { caller, callee, received } = await connectCall(client, async (user) => {
       const { iceServers, ttl } = await client.json("/v1/calls/ice-servers", { token: user.accessToken });
       expect(ttl).toBe(600);
       issued.push(iceServers);
