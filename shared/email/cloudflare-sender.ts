@@ -2,7 +2,7 @@ import type { EmailSender, OutgoingEmail } from "./sender";
 
 /**
  * Sends through a Cloudflare Email Routing `send_email` binding. Cloudflare only delivers to
- * destinations verified on the account (or to any address with Email Service), see docs/identity.md.
+ * destinations verified on the account (or to any address with Email Service), see the README, "Wiring real e-mail in production".
  */
 export class CloudflareEmailSender implements EmailSender {
   constructor(

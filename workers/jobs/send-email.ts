@@ -8,6 +8,6 @@ import type { Env, JobMessage } from "../../shared/env";
  */
 export async function sendEmailJob(job: Extract<JobMessage, { kind: "email.send" }>, env: Env): Promise<void> {
   const sender = emailSenderFor(env);
-  if (!sender) throw new Error("no e-mail sender: bind EMAIL (send_email) and set EMAIL_FROM, see docs/identity.md");
+  if (!sender) throw new Error("no e-mail sender: bind EMAIL (send_email) and set EMAIL_FROM (README: Wiring real e-mail in production)");
   await sender.send(job.message);
 }
