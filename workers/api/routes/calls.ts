@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
-import { CALL_STATUSES, CALL_TYPES } from "../../../shared/calls/call";
+import { CALL_TYPES } from "../../../shared/calls/call";
+import { CallSchema } from "../../../shared/calls/call-schema";
 import {
   activeCalls,
   callHistory,
@@ -21,21 +22,6 @@ import { authedRoute, upgradeRoute } from "../middleware/auth";
 import { TicketQuery } from "./realtime";
 
 const tags = ["calls"];
-
-export const CallSchema = z
-  .object({
-    id: z.string(),
-    callerId: z.string(),
-    calleeId: z.string(),
-    type: z.enum(CALL_TYPES),
-    status: z.enum(CALL_STATUSES),
-    createdAt: z.string(),
-    answeredAt: z.string().nullable(),
-    endedAt: z.string().nullable(),
-    durationSeconds: z.number().int().nullable(),
-    endedBy: z.string().nullable().openapi({ description: "Who ended, rejected or hung up; null when the call timed out or was abandoned" }),
-  })
-  .openapi("Call");
 
 const IceServersSchema = z
   .object({
