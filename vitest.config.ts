@@ -8,6 +8,10 @@ function testSigningKey(kid: string) {
   return { ...privateKey.export({ format: "jwk" }), kid, alg: "ES256", use: "sig" };
 }
 
+// The plugin reads wrangler.toml through wrangler, which would print "Using secrets defined in
+// .dev.vars" once per test file; warnings and errors still show.
+process.env.WRANGLER_LOG ??= "warn";
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   // The workerd project: every test except the Node ones below, inside the Workers runtime.
