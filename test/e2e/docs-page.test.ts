@@ -14,8 +14,11 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
-  await page?.close();
-  await server?.stop();
+  try {
+    await page?.close();
+  } finally {
+    await server?.stop();
+  }
 }, 30_000);
 
 describe("/docs in a browser with no network", () => {
