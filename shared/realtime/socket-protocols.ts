@@ -8,8 +8,20 @@ import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, description: string) =>
   z.object({ type: z.literal(type), ...shape }).describe(description);
 
+/** Every socket's refusal: the frame is not handled; the socket stays open unless the session ended. */
 const ErrorFrame = (extra: z.ZodRawShape, description: string) =>
-  frame("error", { code: z.string(), detail: z.string(), ...extra }, description);
+  frame(
+    "error",
+    {
+      code: z.string(),
+      detail: z.string(),
+      retryAfter: z.number().optional().describe("With `rate_limited`: seconds until the frame type is accepted again"),
+      ...extra,
+    },
+    description,
+  );
+
+const SESSION_ENDED = "`session_ended` (the session of this socket ended: the socket is closed with 4001 right after)";
 
 const Pong = frame("pong", {}, "Answer to `ping`.");
 
@@ -21,7 +33,7 @@ export const HubClientFrames = {
 export const HubServerFrames = {
   hello: frame("hello", { userId: z.string() }, "First frame after the socket opens."),
   pong: Pong,
-  error: ErrorFrame({}, "A frame was refused (`malformed_frame`, `unknown_frame_type`, `invalid_frame`, `binary_not_supported`, `frame_too_large`); the socket stays open."),
+  error: ErrorFrame({}, `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, ${SESSION_ENDED}).`),
   "call.incoming": frame("call.incoming", { call: CallSchema }, "Someone is calling this user: every device of the callee rings."),
   "call.state": frame("call.state", { call: CallSchema }, "A call of this user changed state (answered, rejected, missed, ended, busy)."),
   "chat.updated": frame("chat.updated", { chat: ChatSchema }, "A chat of this user changed (new message, membership, title), with this user's own `unreadCount`. Sent to members who do not have the room open."),
@@ -41,7 +53,7 @@ export const ChatServerFrames = {
   pong: Pong,
   error: ErrorFrame(
     { clientId: z.string().optional(), id: z.string().optional() },
-    "A frame was refused; `clientId` or `id` names the frame it answers. Codes: `malformed_frame`, `unknown_frame_type`, `invalid_frame`, `binary_not_supported`, `frame_too_large`, `rate_limited`, `not_a_member`, `not_found`, `forbidden`, `unknown_attachment`, `internal_error`.",
+    `A frame was refused; \`clientId\` or \`id\` names the frame it answers. Codes: \`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`not_a_member\`, \`not_found\`, \`forbidden\`, \`unknown_attachment\`, \`internal_error\`, ${SESSION_ENDED}.`,
   ),
 };
 
@@ -54,7 +66,7 @@ export const SignallingServerFrames = {
   "sdp.answer": SignallingFrames["sdp.answer"].extend(relayed).describe("The other participant's answer."),
   "ice.candidate": SignallingFrames["ice.candidate"].extend(relayed).describe("One of the other participant's ICE candidates."),
   pong: Pong,
-  error: ErrorFrame({}, "A frame was refused (`malformed_frame`, `unknown_frame_type`, `invalid_frame`, `binary_not_supported`, `frame_too_large`, `call_over`, `peer_buffer_full`); the socket stays open."),
+  error: ErrorFrame({}, `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`call_over\`, \`peer_buffer_full\`, ${SESSION_ENDED}).`),
 };
 
 export const SOCKET_PROTOCOLS: SocketProtocol[] = [
@@ -89,5 +101,6 @@ export const SOCKET_PROTOCOLS: SocketProtocol[] = [
 export const ASYNCAPI_INFO: AsyncApiInfo = {
   title: "Edge platform WebSockets",
   version: "1.0.0",
-  description: "Every socket speaks JSON text frames with a `type`. Unknown types, malformed JSON, invalid fields and binary frames are answered with an `error` frame and the socket stays open.",
+  description:
+    "Every socket speaks JSON text frames with a `type`. Unknown types, malformed JSON, invalid fields and binary frames are answered with an `error` frame and the socket stays open. Each frame type has a per-user rate limit (`error` with `rate_limited` and `retryAfter`). When the socket's session ends (logout, revocation, disabled account) the socket gets `error` `session_ended` and is closed with 4001.",
 };
