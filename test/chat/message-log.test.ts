@@ -14,7 +14,7 @@ async function withLog(body: (log: MessageLog, sql: SqlStorage) => void): Promis
 
 let n = 0;
 const append = (log: MessageLog, senderId: string, text: string, at = T0 + n) =>
-  log.append({ id: `m-${++n}`, senderId, clientId: `c-${n}`, text, attachments: [], now: at });
+  log.append({ id: `m-${++n}`, senderId, clientId: `c-${n}`, text, attachments: [], now: at })!;
 
 describe("MessageLog.append", () => {
   it("numbers messages 1, 2, 3 ... and a log opened again on the same storage continues from the last", async () => {
@@ -29,7 +29,7 @@ describe("MessageLog.append", () => {
 
   it("returns the stored message as readers will see it", async () => {
     await withLog((log) => {
-      const message = log.append({ id: "m-x", senderId: "a", clientId: "cx", text: "hello", attachments: [{ id: "f1", contentType: "image/png", size: 3 }], now: T0 });
+      const message = log.append({ id: "m-x", senderId: "a", clientId: "cx", text: "hello", attachments: [{ id: "f1", contentType: "image/png", size: 3 }], now: T0 })!;
       expect(message).toEqual({
         id: "m-x",
         chatId: expect.stringMatching(/^unit-/),
@@ -57,10 +57,13 @@ describe("MessageLog.append", () => {
     });
   });
 
-  it("refuses a second copy of (sender, clientId) at the storage level", async () => {
-    await withLog((log) => {
+  it("refuses a second copy of (sender, clientId) at the storage level: nothing stored, no seq taken", async () => {
+    await withLog((log, sql) => {
       log.append({ id: "m-1", senderId: "a", clientId: "dup", text: "x", attachments: [], now: T0 });
-      expect(() => log.append({ id: "m-2", senderId: "a", clientId: "dup", text: "x", attachments: [], now: T0 })).toThrow(/UNIQUE/);
+      expect(log.append({ id: "m-2", senderId: "a", clientId: "dup", text: "y", attachments: [], now: T0 })).toBeNull();
+      expect(log.lastSeq).toBe(1);
+      expect(sql.exec("SELECT id, text FROM messages").toArray()).toEqual([{ id: "m-1", text: "x" }]);
+      expect(append(log, "a", "next").seq).toBe(2);
     });
   });
 });
@@ -78,7 +81,7 @@ describe("MessageLog edits, deletes and reactions", () => {
 
   it("a soft delete keeps the seq, clears text, attachments and reactions, and cannot be edited", async () => {
     await withLog((log) => {
-      const message = log.append({ id: "m-d", senderId: "a", clientId: "cd", text: "secret", attachments: [{ id: "f", contentType: null, size: 1 }], now: T0 });
+      const message = log.append({ id: "m-d", senderId: "a", clientId: "cd", text: "secret", attachments: [{ id: "f", contentType: null, size: 1 }], now: T0 })!;
       log.react(message.seq, "b", "👍", true, T0);
       const deleted = log.softDelete(message.id, T0 + 1)!;
       expect(deleted).toMatchObject({ seq: 1, text: "", attachments: [], reactions: [], deletedAt: new Date(T0 + 1).toISOString() });
@@ -147,6 +150,70 @@ describe("MessageLog.page", () => {
       expect(log.page({ limit: 10, q: "lunch" }).items.map((m) => m.text)).toEqual(["Lunch!", "lunchtime"]);
       expect(log.page({ limit: 10, q: "cafe" }).items.map((m) => m.text)).toEqual(["Café au lait"]);
       expect(log.page({ limit: 10, q: '" * (' })).toEqual({ items: [], next: null });
+    });
+  });
+});
+
+describe("MessageLog search index (indexed in batches)", () => {
+  const ftsRows = (sql: SqlStorage) => sql.exec<{ rowid: number; text: string }>("SELECT rowid, text FROM messages_fts ORDER BY rowid").toArray();
+
+  it("a stored message is not indexed on the send path, yet a search finds it at once", async () => {
+    await withLog((log, sql) => {
+      const first = append(log, "a", "picnic on sunday");
+      expect(ftsRows(sql)).toEqual([]);
+      expect(log.page({ limit: 10, q: "picnic" }).items.map((m) => m.id)).toEqual([first.id]);
+      expect(ftsRows(sql)).toEqual([{ rowid: 1, text: "picnic on sunday" }]);
+      expect(log.indexedSeq).toBe(1);
+    });
+  });
+
+  it("indexPending indexes every message since the last run once, skipping deleted ones, and remembers where it stopped", async () => {
+    await withLog((log, sql) => {
+      append(log, "a", "one apple");
+      const two = append(log, "b", "two apples");
+      append(log, "a", "three apples");
+      log.softDelete(two.id, T0);
+      log.indexPending();
+      log.indexPending();
+      expect(ftsRows(sql)).toEqual([
+        { rowid: 1, text: "one apple" },
+        { rowid: 3, text: "three apples" },
+      ]);
+      append(log, "b", "four apples");
+      const reopened = new MessageLog(sql, "same");
+      expect(reopened.indexedSeq).toBe(3);
+      expect(reopened.page({ limit: 10, q: "apple" }).items.map((m) => m.seq)).toEqual([4, 3, 1]);
+      expect(ftsRows(sql).map((r) => r.rowid)).toEqual([1, 3, 4]);
+    });
+  });
+
+  it("edits and deletes of messages not indexed yet leave the index to indexPending; of indexed ones, change it at once", async () => {
+    await withLog((log, sql) => {
+      const indexed = append(log, "a", "old words");
+      log.indexPending();
+      const fresh = append(log, "a", "fresh words");
+      const gone = append(log, "a", "gone words");
+      log.edit(indexed.id, "new words", T0);
+      log.edit(fresh.id, "fresher words", T0);
+      log.softDelete(gone.id, T0);
+      expect(ftsRows(sql)).toEqual([{ rowid: 1, text: "new words" }]);
+      expect(log.page({ limit: 10, q: "words" }).items.map((m) => m.text)).toEqual(["fresher words", "new words"]);
+      expect(log.page({ limit: 10, q: "fresh" }).items.map((m) => m.text)).toEqual(["fresher words"]);
+      expect(log.page({ limit: 10, q: "gone" }).items).toEqual([]);
+      expect(ftsRows(sql).map((r) => r.rowid)).toEqual([1, 2]);
+    });
+  });
+
+  it("a room from before batched indexing (every live message already indexed, no watermark) is not indexed twice", async () => {
+    await withLog((log, sql) => {
+      append(log, "a", "legacy one");
+      append(log, "a", "legacy two");
+      sql.exec("INSERT INTO messages_fts (rowid, text) SELECT seq, text FROM messages");
+      sql.exec("DELETE FROM room_state WHERE key = 'indexed_seq'");
+      const reopened = new MessageLog(sql, "same");
+      expect(reopened.indexedSeq).toBe(2);
+      expect(reopened.page({ limit: 10, q: "legacy" }).items.map((m) => m.seq)).toEqual([2, 1]);
+      expect(ftsRows(sql)).toHaveLength(2);
     });
   });
 });

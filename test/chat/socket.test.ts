@@ -108,6 +108,38 @@ describe("message.send frames", () => {
     expect(socket.closed).toBeNull();
     socket.close();
   });
+
+  it("over the limit, a resend of a stored clientId is still acknowledged with the stored message", async () => {
+    const { users, chat } = await usersAndGroup(1);
+    const socket = await connect(chat.id, users[0]!);
+    for (let n = 0; n < 12; n++) socket.send({ type: "message.send", clientId: `again${n}`, text: "fast" });
+    expect(await socket.next("error")).toMatchObject({ code: "rate_limited" });
+    const first = await socket.next("message.ack");
+    socket.send({ type: "message.send", clientId: "again0", text: "fast" });
+    await socket.sync();
+    const acks = socket.waiting("message.ack");
+    expect(acks.filter((ack) => ack.clientId === "again0").map((ack) => ack.message.id)).toEqual([first.message.id]);
+    const history = await json<{ items: MessageBody[] }>(await api(`/v1/chats/${chat.id}/messages?after=0`, { token: users[0]!.accessToken }));
+    expect(history.items.filter((m) => m.clientId === "again0")).toHaveLength(1);
+    socket.close();
+  });
+
+  it("a burst from one socket is stored in arrival order and acknowledged in that order, each ack carrying its stored message", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const [sender, other] = await Promise.all(users.map((u) => connect(chat.id, u)));
+    // Under the per-user limit (10/s), but all in flight at once: they share group commits.
+    for (let n = 0; n < 9; n++) sender!.send({ type: "message.send", clientId: `burst${n}`, text: `burst #${n}` });
+    const acks = [];
+    for (let n = 0; n < 9; n++) acks.push(await sender!.next("message.ack"));
+    expect(acks.map((ack) => [ack.clientId, ack.message.seq, ack.message.text])).toEqual(Array.from({ length: 9 }, (_, n) => [`burst${n}`, n + 1, `burst #${n}`]));
+    const seen = [];
+    for (let n = 0; n < 9; n++) seen.push((await other!.next("message.new")).message.seq);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const history = await json<{ items: MessageBody[] }>(await api(`/v1/chats/${chat.id}/messages?after=0`, { token: users[1]!.accessToken }));
+    expect(history.items.map((m) => m.id)).toEqual(acks.map((ack) => ack.message.id));
+    sender!.close();
+    other!.close();
+  });
 });
 
 describe("malformed frames", () => {
