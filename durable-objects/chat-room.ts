@@ -22,13 +22,14 @@ type RoomConnection = Connection<Principal>;
 type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
 type StoreResult = RoomResult<{ message: Message; created: boolean }>;
 
-/** A socket's message.send that passed its checks and waits for the next group commit. */
-interface QueuedSend {
+/** A send that passed its checks (limit slot taken, attachments resolved), ready to store. */
+interface AdmittedSend {
   sender: Sender;
   clientId: string;
   text: string;
   attachments: Message["attachments"];
-  origin: RoomConnection;
+  /** The sending socket (it gets `message.ack`; everyone else `message.new`); none for REST. */
+  origin?: RoomConnection;
 }
 
 const SYNCED_SEQ = "synced_seq";
@@ -96,7 +97,7 @@ export class ChatRoom extends Server<Env> {
   private readonly frameBudget = new FrameBudget<BudgetedFrame>(configOf(this.env).rateLimits.chatFrames);
   /** Sockets past their first frame since this instance woke (partyserver has set them up). */
   private readonly knownSockets = new WeakSet<WebSocket>();
-  private queuedSends: QueuedSend[] = [];
+  private queuedSends: AdmittedSend[] = [];
   private readonly groupCommit = new CoalescedTask(() => this.storeQueuedSends(), 0);
   private readonly searchIndexing = new CoalescedTask(() => this.#log?.indexPending(), SEARCH_INDEX_DELAY_MS);
 
@@ -207,8 +208,9 @@ export class ChatRoom extends Server<Env> {
         this.sendToOthers(principal.userId, JSON.stringify({ type: "typing", userId: principal.userId }));
         return;
       case "message.send": {
-        const result = await this.storeMessage(principal, frame, connection);
-        if (result && !result.ok) connection.send(errorFrameFor(result, { clientId: frame.clientId }));
+        const admitted = await this.admitSend(principal, frame, connection);
+        if ("send" in admitted) this.queueSend(admitted.send);
+        else if (!admitted.ok) connection.send(errorFrameFor(admitted, { clientId: frame.clientId }));
         return;
       }
       case "read": {
@@ -236,20 +238,20 @@ export class ChatRoom extends Server<Env> {
 
   /** RPC for `POST /v1/chats/:id/messages`: the Worker checked membership; every socket gets `message.new`. */
   async postMessage(sender: Sender, input: { clientId: string; text: string; attachments?: string[] }): Promise<StoreResult> {
-    return (await this.storeMessage({ userId: sender.userId, role: sender.role }, input)) as StoreResult;
+    const admitted = await this.admitSend({ userId: sender.userId, role: sender.role }, input);
+    return "send" in admitted ? this.commitSend(admitted.send) : admitted;
   }
 
   /**
-   * Checks a send, then stores, acknowledges and broadcasts it. The same (sender, clientId) again
-   * returns the stored message without a second copy or broadcast. `origin` is the sending
-   * socket (it gets `message.ack`; everyone else `message.new`); a socket's send joins the next
-   * group commit and this returns null, unless a check failed.
+   * The checks before a message is stored: the sender's limit slot and the attachments. A retry
+   * of a stored (sender, clientId) is answered here with the stored message when that is known
+   * without storing (over the limit, or with attachments); otherwise the insert finds it.
    */
-  private async storeMessage(
+  private async admitSend(
     sender: Sender,
     input: { clientId: string; text: string; attachments?: string[] },
     origin?: RoomConnection,
-  ): Promise<StoreResult | null> {
+  ): Promise<StoreResult | { send: AdmittedSend }> {
     const limited = this.takeSendSlot(sender.userId);
     if (limited) {
       // A retry of a stored message is answered even when its sender is over the limit.
@@ -268,11 +270,12 @@ export class ChatRoom extends Server<Env> {
       if (!resolved.ok) return resolved;
       attachments = resolved.value;
     }
-    const send = { sender, clientId: input.clientId, text: input.text, attachments };
-    if (!origin) return this.commitSend(send);
-    this.queuedSends.push({ ...send, origin });
+    return { send: { sender, clientId: input.clientId, text: input.text, attachments, origin } };
+  }
+
+  private queueSend(send: AdmittedSend): void {
+    this.queuedSends.push(send);
     this.groupCommit.request();
-    return null;
   }
 
   /**
@@ -288,12 +291,16 @@ export class ChatRoom extends Server<Env> {
         this.commitSend(send);
       } catch (error) {
         console.error(JSON.stringify({ level: "error", msg: "chat send failed", chatId: this.name, error: String(error) }));
-        send.origin.send(errorFrameFor({ code: "internal_error", detail: "The frame could not be processed; retry it" }, { clientId: send.clientId }));
+        send.origin?.send(errorFrameFor({ code: "internal_error", detail: "The frame could not be processed; retry it" }, { clientId: send.clientId }));
       }
     }
   }
 
-  private commitSend(send: Omit<QueuedSend, "origin"> & { origin?: RoomConnection }): StoreResult {
+  /**
+   * Stores a message, then acknowledges and broadcasts it. The same (sender, clientId) again
+   * returns the stored message without a second copy or broadcast.
+   */
+  private commitSend(send: AdmittedSend): StoreResult {
     const { sender, clientId, origin } = send;
     const now = clock.now();
     const message = this.log.append({ id: newId(now), senderId: sender.userId, clientId, text: send.text, attachments: send.attachments, now });
