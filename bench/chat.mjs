@@ -107,6 +107,8 @@ async function projectTarget() {
       // One sender offers up to 1,000 msg/s: the per-user limit stays on, set above the load.
       RATE_LIMIT_CHAT_MESSAGES: "100000/1",
       CHAT_MAX_GROUP_MEMBERS: String(MAX_RECEIVERS + 1),
+      // One fresh group per load and round, all created by the same user.
+      RATE_LIMIT_GROUPS_PER_USER: "100000/3600",
     },
   });
 
