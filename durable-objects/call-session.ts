@@ -263,7 +263,7 @@ export class CallSession extends Server<Env> {
 
   /** These sessions ended (pushed by the user's hub): their sockets close. */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
-    this.#sessions.end(sessionIds);
+    this.#sessions.end(sessionIds, clock.now());
     for (const sessionId of sessionIds) for (const connection of this.getConnections(sessionTag(sessionId))) this.#closeEnded(connection);
   }
 

@@ -380,7 +380,7 @@ export class ChatRoom extends Server<Env> {
 
   /** These sessions ended (pushed by the user's hub): their sockets close and their next frame would be refused. */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
-    this.standings.end(sessionIds);
+    this.standings.end(sessionIds, clock.now());
     for (const sessionId of sessionIds) for (const connection of this.getConnections(sessionTag(sessionId))) this.closeEnded(connection);
   }
 

@@ -120,7 +120,7 @@ export class UserHub extends Server<Env> {
    * failed are retried from the alarm.
    */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
-    this.standings.end(sessionIds);
+    this.standings.end(sessionIds, clock.now());
     for (const sessionId of sessionIds) {
       for (const connection of this.getConnections(sessionTag(sessionId))) {
         connection.send(errorFrame("session_ended", "The session of this socket has ended"));

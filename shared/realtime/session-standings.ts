@@ -13,6 +13,13 @@ interface Checked {
 }
 
 /**
+ * How long an ended session is remembered. It only has to outlive the gap between the Worker
+ * authenticating an upgrade and the object accepting it; after that a frame of the session finds
+ * no fresh answer and reads D1, which refuses it.
+ */
+export const ENDED_SESSION_MEMORY_MS = 10 * 60_000;
+
+/**
  * The per-object answer to "is this socket's session still alive, and with which role?", asked on
  * every frame. A frame costs one Map lookup and one comparison; only when the answer is older than
  * `recheckMs` does one frame of that session wait for a D1 read (concurrent frames of the session
@@ -20,9 +27,11 @@ interface Checked {
  * `forgetUser`); the recheck bounds how long a lost push can go unnoticed.
  */
 export class SessionStandings {
+  // Both maps are kept in time order (re-inserted on update), so pruning only looks at the front:
+  // an object living for days with many short sessions holds only the recent ones.
   private readonly checked = new Map<string, Checked>();
   private readonly reading = new Map<string, Promise<SessionStanding | null>>();
-  private readonly ended = new Set<string>();
+  private readonly ended = new Map<string, number>();
   /** Moves on every pushed change, so a read that started before it is not cached as current. */
   private epoch = 0;
 
@@ -33,8 +42,9 @@ export class SessionStandings {
 
   /** A session the Worker has just authenticated (at the upgrade): trusted until the next recheck. */
   trust(sessionId: string, standing: SessionStanding, now: number): void {
+    this.prune(now);
     if (this.ended.has(sessionId)) return;
-    this.checked.set(sessionId, { standing, checkedAt: now });
+    this.remember(sessionId, standing, now);
   }
 
   /** The standing if it is fresh, `null` if the session ended, `undefined` if it must be read again. */
@@ -55,10 +65,10 @@ export class SessionStandings {
     const read = this.load(userId, sessionId)
       .then((standing) => {
         if (!standing || standing.userId !== userId || this.ended.has(sessionId)) {
-          this.end([sessionId]);
+          this.end([sessionId], now);
           return null;
         }
-        if (epoch === this.epoch) this.checked.set(sessionId, { standing, checkedAt: now });
+        if (epoch === this.epoch) this.remember(sessionId, standing, now);
         return standing;
       })
       .finally(() => this.reading.delete(sessionId));
@@ -67,11 +77,35 @@ export class SessionStandings {
   }
 
   /** These sessions ended: refused from now on, whatever a cached answer said. */
-  end(sessionIds: Iterable<string>): void {
+  end(sessionIds: Iterable<string>, now: number): void {
     this.epoch++;
+    this.prune(now);
     for (const sessionId of sessionIds) {
-      this.ended.add(sessionId);
+      this.ended.delete(sessionId);
+      this.ended.set(sessionId, now);
       this.checked.delete(sessionId);
+    }
+  }
+
+  /** How many sessions are held in memory (checked or remembered as ended). */
+  get size(): number {
+    return this.checked.size + this.ended.size;
+  }
+
+  private remember(sessionId: string, standing: SessionStanding, now: number): void {
+    this.checked.delete(sessionId);
+    this.checked.set(sessionId, { standing, checkedAt: now });
+  }
+
+  /** Drops answers too old to be used and ended sessions past their memory. */
+  private prune(now: number): void {
+    for (const [sessionId, entry] of this.checked) {
+      if (now - entry.checkedAt < this.recheckMs) break;
+      this.checked.delete(sessionId);
+    }
+    for (const [sessionId, endedAt] of this.ended) {
+      if (now - endedAt < ENDED_SESSION_MEMORY_MS) break;
+      this.ended.delete(sessionId);
     }
   }
 
