@@ -44,7 +44,7 @@ export function parseUploadMetadata(value: string | null): TusParsed<Record<stri
     }
     try {
       const binary = atob(encoded);
-      metadata[key] = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+      metadata[key] = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
     } catch {
       return problem(400, "invalid_header", `Upload-Metadata value of ${key} is not base64 of UTF-8 text`);
     }
