@@ -1,0 +1,49 @@
+import { clock } from "../clock";
+import type { Database } from "../db/client";
+import { ApiError, notFound } from "../http/errors";
+import { readableFile, type MediaEnv } from "./files";
+import { mediaConfig } from "./media-config";
+import { findFile, type StoredFile } from "./records";
+import { signUrl, verifySignedUrl } from "./signed-urls";
+
+export const contentPath = (fileId: string) => `/v1/files/${encodeURIComponent(fileId)}/content`;
+
+/**
+ * A URL that serves the file's content with no token until it expires (for `<img>`, players,
+ * downloads). Only someone who may read the file now can get one; `params` (a variant) are signed
+ * with it, so the holder cannot ask for anything else.
+ */
+export async function signedContentUrl(
+  env: MediaEnv,
+  db: Database,
+  fileId: string,
+  readerId: string,
+  origin: string,
+  expiresInSeconds: number,
+  params: Record<string, string> = {},
+): Promise<{ url: string; expiresAt: string }> {
+  const config = mediaConfig(env);
+  const key = config.urlSigningKeys[0];
+  if (!key) throw new ApiError(503, "not_configured", "Signed URLs need the MEDIA_URL_SIGNING_KEYS secret");
+  await readableFile(db, fileId, readerId);
+  const seconds = Math.min(Math.max(1, Math.floor(expiresInSeconds)), config.signedUrlMaxSeconds);
+  const expiresAt = new Date(Math.floor(clock.now() / 1000) * 1000 + seconds * 1000);
+  const unsigned = new URL(contentPath(fileId), origin);
+  for (const [name, value] of Object.entries(params)) unsigned.searchParams.set(name, value);
+  const url = await signUrl(unsigned, key, expiresAt);
+  return { url: url.toString(), expiresAt: expiresAt.toISOString() };
+}
+
+/** The file a signed content URL names, once its signature and expiry hold; 403 otherwise. */
+export async function fileOfSignedUrl(env: MediaEnv, db: Database, url: URL, method: string): Promise<{ file: StoredFile; secondsLeft: number }> {
+  const check = await verifySignedUrl(url, mediaConfig(env).urlSigningKeys, clock.date(), method === "HEAD" ? "GET" : method);
+  if (!check.ok) {
+    throw check.code === "url_expired" ? new ApiError(403, "url_expired", "This link has expired") : new ApiError(403, "invalid_signature", "This link is not valid");
+  }
+  const id = decodeURIComponent(url.pathname.split("/")[3] ?? "");
+  const file = await findFile(db, id);
+  if (!file) throw notFound("No such file");
+  const secondsLeft = Math.max(0, Number(url.searchParams.get("expires")) - Math.floor(clock.now() / 1000));
+  return { file, secondsLeft };
+}
+

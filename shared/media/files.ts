@@ -1,0 +1,210 @@
+import { z } from "zod";
+import { clock } from "../clock";
+import type { Database } from "../db/client";
+import type { Env } from "../env";
+import { ApiError, badRequest, notFound } from "../http/errors";
+import { decodeCursor, keysetPage, type Page } from "../http/pagination";
+import { newId } from "../ids";
+import { enforceRateLimit } from "../rate-limits";
+import { streamIntoBucket } from "./byte-intake";
+import { mediaConfig, type MediaConfig, type MediaVars } from "./media-config";
+import { type DetectedType, type FilePurpose, type FileVisibility, imageDimensions, isAllowedFor } from "./media-types";
+import {
+  completeUpload,
+  deleteOwnFile,
+  deleteUpload,
+  type FileRecord,
+  findReadableFile,
+  listOwnFiles,
+  openUploadSlot,
+  type StoredFile,
+} from "./records";
+
+export type MediaEnv = Env & MediaVars;
+
+/** A file as the API shows it. */
+export interface FileView {
+  id: string;
+  ownerId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  purpose: FilePurpose;
+  visibility: FileVisibility;
+  width?: number;
+  height?: number;
+  createdAt: string;
+}
+
+export function fileView(file: FileRecord): FileView {
+  return {
+    id: file.id,
+    ownerId: file.ownerId,
+    name: file.name,
+    contentType: file.contentType,
+    size: file.size,
+    sha256: file.sha256,
+    purpose: file.purpose,
+    visibility: file.visibility,
+    ...(file.width !== null && file.height !== null ? { width: file.width, height: file.height } : {}),
+    createdAt: file.createdAt.toISOString(),
+  };
+}
+
+/** A display name safe to store and echo: no path, no control characters, at most 255 characters. */
+export function cleanFileName(name: string | undefined): string {
+  const base = (name ?? "").split(/[\\/]/).pop() ?? "";
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 255);
+  return cleaned || "file";
+}
+
+/** R2 key of the bytes an upload brings (becomes the blob's key when the bytes are new). */
+export const uploadKey = (uploadId: string) => `blobs/${uploadId}`;
+
+export function refuseTypeFor(purpose: FilePurpose) {
+  return (type: DetectedType | null) => {
+    if (!type) throw new ApiError(415, "unsupported_media_type", "The bytes are not a known file type");
+    if (!isAllowedFor(purpose, type.mime)) throw new ApiError(415, "unsupported_media_type", `A ${purpose} cannot be ${type.mime}`);
+  };
+}
+
+export function checkSize(config: MediaConfig, purpose: FilePurpose, length: number): void {
+  if (length <= 0) throw badRequest("empty_upload", "The upload has no bytes");
+  const limit = config.maxBytes[purpose];
+  if (length > limit) throw new ApiError(413, "file_too_large", `A ${purpose} may have at most ${limit} bytes`, { limit });
+}
+
+export const quotaExceeded = (config: MediaConfig) =>
+  new ApiError(413, "quota_exceeded", `Your files and uploads would exceed your ${config.quotaBytes} bytes of storage`, { quota: config.quotaBytes });
+
+export interface SingleUpload {
+  purpose: FilePurpose;
+  name?: string;
+  visibility: FileVisibility;
+  /** The content-length; null when the client sent none. */
+  length: number | null;
+  declaredSha256?: string;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * One request, one file: limits first (size, rate, quota slot), then the bytes stream into R2
+ * while they are hashed and typed, then one D1 batch makes the file (deduplicated by hash).
+ */
+export async function uploadFile(env: MediaEnv, db: Database, ownerId: string, input: SingleUpload): Promise<FileView> {
+  const config = mediaConfig(env);
+  if (input.length === null || !input.body) throw new ApiError(411, "length_required", "Send the bytes with a content-length");
+  checkSize(config, input.purpose, input.length);
+  await enforceRateLimit(env, `upload:${ownerId}`, config.uploadRateLimit);
+
+  const now = clock.now();
+  const uploadId = newId(now);
+  const key = uploadKey(uploadId);
+  const slot = {
+    id: uploadId,
+    ownerId,
+    kind: "single" as const,
+    purpose: input.purpose,
+    name: cleanFileName(input.name),
+    visibility: input.visibility,
+    length: input.length,
+    key,
+    partSize: 0,
+    multipartId: null,
+    createdAt: now,
+    expiresAt: now + config.uploadExpirySeconds * 1000,
+  };
+  if (!(await openUploadSlot(db, slot, config.quotaBytes))) throw quotaExceeded(config);
+
+  let intake;
+  try {
+    intake = await streamIntoBucket(env.FILES, key, input.body, input.length, {
+      declaredSha256: input.declaredSha256,
+      acceptType: refuseTypeFor(input.purpose),
+    });
+  } catch (error) {
+    await deleteUpload(db, uploadId);
+    throw error;
+  }
+  const dimensions = imageDimensions(intake.head, intake.type.mime);
+  const file = await finishFile(env, db, {
+    uploadId,
+    key,
+    ownerId,
+    name: slot.name,
+    purpose: input.purpose,
+    visibility: input.visibility,
+    sha256: intake.sha256,
+    size: intake.size,
+    contentType: intake.type.mime,
+    width: dimensions?.width ?? null,
+    height: dimensions?.height ?? null,
+    keepSlot: false,
+  });
+  return file;
+}
+
+export interface FinishedBytes {
+  uploadId: string;
+  key: string;
+  ownerId: string;
+  name: string;
+  purpose: FilePurpose;
+  visibility: FileVisibility;
+  sha256: string;
+  size: number;
+  contentType: string;
+  width: number | null;
+  height: number | null;
+  /** tus keeps its upload row (GET /v1/uploads/:id answers with the file id). */
+  keepSlot: boolean;
+}
+
+/** Records the file; when the same bytes were stored already, this upload's copy goes. */
+export async function finishFile(env: MediaEnv, db: Database, bytes: FinishedBytes): Promise<FileView> {
+  const now = clock.now();
+  const fileId = newId(now);
+  const blob = await completeUpload(
+    db,
+    { uploadId: bytes.uploadId, blobId: bytes.uploadId, key: bytes.key, sha256: bytes.sha256, size: bytes.size, contentType: bytes.contentType, createdAt: now },
+    { id: fileId, ownerId: bytes.ownerId, name: bytes.name, purpose: bytes.purpose, visibility: bytes.visibility, width: bytes.width, height: bytes.height },
+    bytes.keepSlot,
+  );
+  if (!blob) {
+    await env.FILES.delete(bytes.key);
+    throw new ApiError(410, "upload_expired", "The upload expired before it completed");
+  }
+  if (blob.key !== bytes.key) await env.FILES.delete(bytes.key);
+  return {
+    id: fileId,
+    ownerId: bytes.ownerId,
+    name: bytes.name,
+    contentType: bytes.contentType,
+    size: bytes.size,
+    sha256: bytes.sha256,
+    purpose: bytes.purpose,
+    visibility: bytes.visibility,
+    ...(bytes.width !== null && bytes.height !== null ? { width: bytes.width, height: bytes.height } : {}),
+    createdAt: new Date(now).toISOString(),
+  };
+}
+
+/** The file if the reader may see it, else 404 (a private file's id is never confirmed). */
+export async function readableFile(db: Database, id: string, readerId: string | null): Promise<StoredFile> {
+  const file = await findReadableFile(db, id, readerId);
+  if (!file) throw notFound("No such file");
+  return file;
+}
+
+const FileCursor = z.object({ before: z.string().max(64) });
+
+export async function listFiles(db: Database, ownerId: string, purpose: FilePurpose | undefined, cursor: string | undefined, limit: number): Promise<Page<FileView>> {
+  const rows = await listOwnFiles(db, ownerId, purpose, decodeCursor(cursor, FileCursor)?.before, limit);
+  return keysetPage(rows, limit, fileView, (last) => ({ before: last.id }));
+}
+
+export async function deleteFile(db: Database, id: string, ownerId: string): Promise<void> {
+  if (!(await deleteOwnFile(db, id, ownerId, clock.now()))) throw notFound("No such file");
+}

@@ -1,0 +1,237 @@
+import { and, desc, eq, exists, getTableColumns, inArray, lt, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { chatMembers } from "../db/schema/chat";
+import { avatars, blobs, fileAttachments, files, imageLikes, images, imageTags, uploads } from "../db/schema/media";
+
+/** Every query of the media tables. */
+
+export type BlobRecord = typeof blobs.$inferSelect;
+export type FileRecord = typeof files.$inferSelect;
+export type UploadRecord = typeof uploads.$inferSelect;
+export type StoredFile = FileRecord & { key: string };
+
+const storedFileColumns = { ...getTableColumns(files), key: blobs.key };
+
+export interface NewUploadSlot {
+  id: string;
+  ownerId: string;
+  kind: UploadRecord["kind"];
+  purpose: UploadRecord["purpose"];
+  name: string;
+  visibility: UploadRecord["visibility"];
+  length: number;
+  key: string;
+  partSize: number;
+  multipartId: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/**
+ * Takes the quota slot of an upload, in ONE statement: the owner's files plus their open uploads
+ * plus this one must fit the quota. D1 runs statements one at a time, so parallel uploads cannot
+ * all see room that only one of them has. False when the quota would be exceeded.
+ */
+export async function openUploadSlot(db: Database, slot: NewUploadSlot, quotaBytes: number): Promise<boolean> {
+  const rows = await db.all<{ id: string }>(sql`
+    INSERT INTO uploads (id, owner_id, kind, status, purpose, name, visibility, length, "offset", key, part_size, multipart_id, parts, tail_bytes, created_at, expires_at)
+    SELECT ${slot.id}, ${slot.ownerId}, ${slot.kind}, 'receiving', ${slot.purpose}, ${slot.name}, ${slot.visibility}, ${slot.length}, 0, ${slot.key},
+           ${slot.partSize}, ${slot.multipartId}, '[]', 0, ${slot.createdAt}, ${slot.expiresAt}
+    WHERE (SELECT coalesce(sum(size), 0) FROM files WHERE owner_id = ${slot.ownerId})
+        + (SELECT coalesce(sum(length), 0) FROM uploads WHERE owner_id = ${slot.ownerId} AND status = 'receiving')
+        + ${slot.length} <= ${quotaBytes}
+    RETURNING id`);
+  return rows.length === 1;
+}
+
+export async function deleteUpload(db: Database, id: string): Promise<void> {
+  await db.delete(uploads).where(eq(uploads.id, id));
+}
+
+export interface CompletedBytes {
+  uploadId: string;
+  /** Blob id to use when these bytes are new (the upload's own object becomes the blob). */
+  blobId: string;
+  key: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  createdAt: number;
+}
+
+export interface NewFile {
+  id: string;
+  ownerId: string;
+  name: string;
+  purpose: FileRecord["purpose"];
+  visibility: FileRecord["visibility"];
+  width: number | null;
+  height: number | null;
+}
+
+/**
+ * Turns a receiving upload into a file, atomically: the blob row is inserted, or (same bytes
+ * stored before) its reference count goes up; the file row points at it; the upload slot closes.
+ * Every statement is guarded by the upload still receiving, so an upload the expiry cron already
+ * gave up on creates nothing. Returns the blob the file points at, or null when the slot was gone.
+ */
+export async function completeUpload(db: Database, bytes: CompletedBytes, file: NewFile, keepSlot: boolean): Promise<BlobRecord | null> {
+  const receiving = exists(
+    db
+      .select({ one: sql`1` })
+      .from(uploads)
+      .where(and(eq(uploads.id, bytes.uploadId), eq(uploads.status, "receiving"))),
+  );
+  const value = <T>(v: T, name: string) => sql<T>`${v}`.as(name);
+  const [, , closed, blob] = await db.batch([
+    db
+      .insert(blobs)
+      .select(
+        db
+          .select({
+            id: value(bytes.blobId, "id"),
+            sha256: value(bytes.sha256, "sha256"),
+            size: value(bytes.size, "size"),
+            contentType: value(bytes.contentType, "content_type"),
+            key: value(bytes.key, "key"),
+            refCount: value(1, "ref_count"),
+            createdAt: value(bytes.createdAt, "created_at"),
+            releasedAt: sql<null>`NULL`.as("released_at"),
+          })
+          .from(uploads)
+          .where(and(eq(uploads.id, bytes.uploadId), eq(uploads.status, "receiving"))),
+      )
+      .onConflictDoUpdate({ target: blobs.sha256, set: { refCount: sql`${blobs.refCount} + 1`, releasedAt: null } }),
+    db.insert(files).select(
+      db
+        .select({
+          id: value(file.id, "id"),
+          ownerId: value(file.ownerId, "owner_id"),
+          blobId: blobs.id,
+          name: value(file.name, "name"),
+          contentType: value(bytes.contentType, "content_type"),
+          size: value(bytes.size, "size"),
+          sha256: value(bytes.sha256, "sha256"),
+          purpose: value(file.purpose, "purpose"),
+          visibility: value(file.visibility, "visibility"),
+          width: value(file.width, "width"),
+          height: value(file.height, "height"),
+          createdAt: value(bytes.createdAt, "created_at"),
+        })
+        .from(blobs)
+        .where(and(eq(blobs.sha256, bytes.sha256), receiving)),
+    ),
+    keepSlot
+      ? db
+          .update(uploads)
+          .set({ status: "completed", fileId: file.id, offset: bytes.size, leaseId: null, leaseExpiresAt: null })
+          .where(and(eq(uploads.id, bytes.uploadId), eq(uploads.status, "receiving")))
+          .returning({ id: uploads.id })
+      : db
+          .delete(uploads)
+          .where(and(eq(uploads.id, bytes.uploadId), eq(uploads.status, "receiving")))
+          .returning({ id: uploads.id }),
+    db.select().from(blobs).where(eq(blobs.sha256, bytes.sha256)),
+  ]);
+  return closed.length === 1 ? (blob[0] ?? null) : null;
+}
+
+/** Marks an upload failed with a reason (it keeps no quota from then on). */
+export async function failUpload(db: Database, id: string, failure: string): Promise<void> {
+  await db.update(uploads).set({ status: "failed", failure, leaseId: null, leaseExpiresAt: null }).where(eq(uploads.id, id));
+}
+
+export async function findFile(db: Database, id: string): Promise<StoredFile | undefined> {
+  return db.select(storedFileColumns).from(files).innerJoin(blobs, eq(blobs.id, files.blobId)).where(eq(files.id, id)).get();
+}
+
+/**
+ * The file if `userId` may read it: the owner, anyone for a public file, members of a chat where
+ * it is attached. `userId` null is an anonymous reader (public files only).
+ */
+export async function findReadableFile(db: Database, id: string, userId: string | null): Promise<StoredFile | undefined> {
+  const readable =
+    userId === null
+      ? sql`${files.visibility} = 'public'`
+      : sql`(${files.ownerId} = ${userId} OR ${files.visibility} = 'public' OR EXISTS (
+          SELECT 1 FROM ${fileAttachments} JOIN ${chatMembers} ON ${chatMembers.chatId} = ${fileAttachments.chatId}
+          WHERE ${fileAttachments.fileId} = ${files.id} AND ${chatMembers.userId} = ${userId}))`;
+  return db
+    .select(storedFileColumns)
+    .from(files)
+    .innerJoin(blobs, eq(blobs.id, files.blobId))
+    .where(and(eq(files.id, id), readable))
+    .get();
+}
+
+/** One page of the owner's files, newest first (ids are time-ordered); `before` is the last id of the previous page. */
+export async function listOwnFiles(db: Database, ownerId: string, purpose: FileRecord["purpose"] | undefined, before: string | undefined, limit: number) {
+  return db
+    .select()
+    .from(files)
+    .where(and(eq(files.ownerId, ownerId), purpose ? eq(files.purpose, purpose) : undefined, before ? lt(files.id, before) : undefined))
+    .orderBy(desc(files.id))
+    .limit(limit + 1);
+}
+
+/**
+ * Deletes the owner's file and drops its blob reference in one transaction (with the gallery
+ * entry, attachments and avatar that pointed at it). A blob whose count reaches 0 is stamped
+ * released, so the GC cron removes it after the grace period. False when there was no such file.
+ */
+export async function deleteOwnFile(db: Database, id: string, ownerId: string, now: number): Promise<boolean> {
+  const mine = and(eq(files.id, id), eq(files.ownerId, ownerId));
+  const [, , , , deleted] = await db.batch([
+    db
+      .update(blobs)
+      .set({ refCount: sql`${blobs.refCount} - 1`, releasedAt: sql`CASE WHEN ${blobs.refCount} - 1 <= 0 THEN ${now} ELSE ${blobs.releasedAt} END` })
+      .where(eq(blobs.id, db.select({ blobId: files.blobId }).from(files).where(mine))),
+    db.delete(images).where(and(eq(images.fileId, id), eq(images.ownerId, ownerId))),
+    db.delete(fileAttachments).where(sql`${fileAttachments.fileId} = ${id} AND EXISTS (SELECT 1 FROM files WHERE id = ${id} AND owner_id = ${ownerId})`),
+    db.delete(avatars).where(and(eq(avatars.fileId, id), eq(avatars.userId, ownerId))),
+    db.delete(files).where(mine).returning({ id: files.id }),
+  ]);
+  return deleted.length === 1;
+}
+
+/** Ids of every file of the owner (account deletion goes through deleteOwnFile for each). */
+export async function listAllOwnFileIds(db: Database, ownerId: string): Promise<string[]> {
+  const rows = await db.select({ id: files.id }).from(files).where(eq(files.ownerId, ownerId));
+  return rows.map((row) => row.id);
+}
+
+export async function listAllOwnFiles(db: Database, ownerId: string): Promise<FileRecord[]> {
+  return db.select().from(files).where(eq(files.ownerId, ownerId)).orderBy(files.id);
+}
+
+export async function setFileVisibility(db: Database, id: string, visibility: FileRecord["visibility"]): Promise<void> {
+  await db.update(files).set({ visibility }).where(eq(files.id, id));
+}
+
+/** Blobs nobody has referenced since before `releasedBefore`: their rows go, their keys come back for R2. */
+export async function takeUnreferencedBlobs(db: Database, releasedBefore: number, limit: number): Promise<Pick<BlobRecord, "key" | "sha256">[]> {
+  return db.all<Pick<BlobRecord, "key" | "sha256">>(sql`
+    DELETE FROM blobs WHERE id IN (
+      SELECT id FROM blobs WHERE ref_count <= 0 AND released_at IS NOT NULL AND released_at < ${releasedBefore} LIMIT ${limit})
+    RETURNING key, sha256`);
+}
+
+/**
+ * Receiving uploads past their expiry become failed (reason `expired`) in one statement, so a
+ * request still finishing one cannot complete it afterwards; their R2 leftovers come back.
+ */
+export type ExpiredUpload = Pick<UploadRecord, "id" | "ownerId" | "kind" | "key" | "multipartId" | "tailKey">;
+
+export async function expireUploads(db: Database, now: number, limit: number): Promise<ExpiredUpload[]> {
+  return db.all<ExpiredUpload>(sql`
+    UPDATE uploads SET status = 'failed', failure = 'expired', lease_id = NULL, lease_expires_at = NULL
+    WHERE id IN (SELECT id FROM uploads WHERE status = 'receiving' AND expires_at < ${now} LIMIT ${limit})
+    RETURNING id, owner_id AS ownerId, kind, key, multipart_id AS multipartId, tail_key AS tailKey`);
+}
+
+/** Finished and failed uploads past their expiry: nothing refers to their rows any more. */
+export async function deleteSettledUploads(db: Database, now: number): Promise<void> {
+  await db.delete(uploads).where(and(inArray(uploads.status, ["completed", "failed"]), lt(uploads.expiresAt, new Date(now))));
+}
+
+export { avatars, fileAttachments, imageLikes, images, imageTags };
