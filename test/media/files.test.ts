@@ -86,6 +86,17 @@ describe("POST /v1/files", () => {
     expect(small.size).toBe(1000);
   });
 
+  it("limits how many uploads one user starts", async () => {
+    const user = await registerUser();
+    const results = await Promise.all(Array.from({ length: 26 }, () => postFile(user, uniquePng(500))));
+    const limited = results.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(1);
+    const problem = await expectProblem(limited[0]!, 429, "rate_limited");
+    expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(problem.retryAfter).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(25);
+  });
+
   it("needs a content-length", async () => {
     const user = await registerUser();
     const stream = new ReadableStream({
