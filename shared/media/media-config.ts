@@ -57,9 +57,10 @@ function parseMaxBytes(value: string | undefined): Record<FilePurpose, number> {
 const parsed = new WeakMap<object, MediaConfig>();
 
 /** The media config of an env, parsed once per env object. */
-export function mediaConfig(env: MediaVars): MediaConfig {
-  let config = parsed.get(env);
+export function mediaConfig(bindings: object): MediaConfig {
+  let config = parsed.get(bindings);
   if (!config) {
+    const env = bindings as MediaVars;
     config = {
       maxBytes: parseMaxBytes(env.MEDIA_MAX_BYTES),
       quotaBytes: positive(1024 * MIB).parse(env.MEDIA_QUOTA_BYTES),
@@ -69,7 +70,7 @@ export function mediaConfig(env: MediaVars): MediaConfig {
       signedUrlMaxSeconds: positive(86_400).parse(env.MEDIA_SIGNED_URL_MAX_SECONDS),
       urlSigningKeys: parseUrlSigningKeys(env.MEDIA_URL_SIGNING_KEYS),
     };
-    parsed.set(env, config);
+    parsed.set(bindings, config);
   }
   return config;
 }

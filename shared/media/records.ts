@@ -234,4 +234,84 @@ export async function deleteSettledUploads(db: Database, now: number): Promise<v
   await db.delete(uploads).where(and(inArray(uploads.status, ["completed", "failed"]), lt(uploads.expiresAt, new Date(now))));
 }
 
+export async function findOwnUpload(db: Database, id: string, ownerId: string): Promise<UploadRecord | undefined> {
+  return db
+    .select()
+    .from(uploads)
+    .where(and(eq(uploads.id, id), eq(uploads.ownerId, ownerId)))
+    .get();
+}
+
+export async function attachMultipart(db: Database, id: string, multipartId: string): Promise<void> {
+  await db.update(uploads).set({ multipartId }).where(eq(uploads.id, id));
+}
+
+/**
+ * Takes the upload for one PATCH: it must be receiving, at `offset`, and not held by another
+ * PATCH whose lease is still running. Undefined when any of that fails.
+ */
+export async function takeUploadLease(db: Database, id: string, ownerId: string, offset: number, leaseId: string, now: number, leaseMs: number) {
+  return db
+    .update(uploads)
+    .set({ leaseId, leaseExpiresAt: new Date(now + leaseMs) })
+    .where(
+      and(
+        eq(uploads.id, id),
+        eq(uploads.ownerId, ownerId),
+        eq(uploads.status, "receiving"),
+        eq(uploads.offset, offset),
+        sql`(${uploads.leaseId} IS NULL OR ${uploads.leaseExpiresAt} < ${now})`,
+      ),
+    )
+    .returning()
+    .get();
+}
+
+export interface UploadProgressRecord {
+  offset: number;
+  parts: string;
+  hashState: string;
+  tailKey: string | null;
+  tailBytes: number;
+  expiresAt: number;
+  leaseExpiresAt: number;
+}
+
+/** Records a durable step of a PATCH; false when the lease was lost (expired upload, another PATCH). */
+export async function saveUploadProgress(db: Database, id: string, leaseId: string, progress: UploadProgressRecord): Promise<boolean> {
+  const rows = await db
+    .update(uploads)
+    .set({
+      offset: progress.offset,
+      parts: progress.parts,
+      hashState: progress.hashState,
+      tailKey: progress.tailKey,
+      tailBytes: progress.tailBytes,
+      expiresAt: new Date(progress.expiresAt),
+      leaseExpiresAt: new Date(progress.leaseExpiresAt),
+    })
+    .where(and(eq(uploads.id, id), eq(uploads.leaseId, leaseId), eq(uploads.status, "receiving")))
+    .returning({ id: uploads.id });
+  return rows.length === 1;
+}
+
+export async function releaseUploadLease(db: Database, id: string, leaseId: string): Promise<void> {
+  await db
+    .update(uploads)
+    .set({ leaseId: null, leaseExpiresAt: null })
+    .where(and(eq(uploads.id, id), eq(uploads.leaseId, leaseId)));
+}
+
+/** Ends an upload at the owner's request: returns the row as it was (for its R2 leftovers) or undefined. */
+export async function terminateOwnUpload(db: Database, id: string, ownerId: string): Promise<UploadRecord | undefined> {
+  const [before] = await db.batch([
+    db
+      .select()
+      .from(uploads)
+      .where(and(eq(uploads.id, id), eq(uploads.ownerId, ownerId))),
+    db.delete(uploads).where(and(eq(uploads.id, id), eq(uploads.ownerId, ownerId))),
+  ]);
+  return before[0];
+}
+
 export { avatars, fileAttachments, imageLikes, images, imageTags };

@@ -77,11 +77,11 @@ describe("POST /v1/files", () => {
 
   it("refuses uploads past the storage quota, also when they race", async () => {
     const user = await registerUser();
-    const results = await Promise.all([1, 2, 3].map(() => postFile(user, uniquePng(1_400_000))));
+    const results = await Promise.all([1, 2, 3].map(() => postFile(user, uniquePng(10_000_000), { purpose: "asset" })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 201, 413]);
     await expectProblem(results.find((r) => r.status === 413)!, 413, "quota_exceeded");
-    await expectProblem(await postFile(user, uniquePng(300_000)), 413, "quota_exceeded");
+    await expectProblem(await postFile(user, uniquePng(4_100_000), { purpose: "asset" }), 413, "quota_exceeded");
     const small = await uploadFile(user, uniquePng(1000));
     expect(small.size).toBe(1000);
   });

@@ -61,3 +61,37 @@ export async function fetchContent(path: string, options: { token?: string; head
 }
 
 export { padded, samples, sha256Hex };
+
+export const TUS = { "tus-resumable": "1.0.0" };
+
+export function tusMetadata(metadata: Record<string, string>): string {
+  return Object.entries(metadata)
+    .map(([key, value]) => `${key} ${btoa(String.fromCharCode(...new TextEncoder().encode(value)))}`)
+    .join(",");
+}
+
+/** POST /v1/uploads (tus creation); returns the response. */
+export async function createUpload(user: Pick<TestUser, "accessToken"> | null, length: number, metadata: Record<string, string> = { purpose: "asset", name: "big.png" }, headers: Record<string, string> = TUS) {
+  const h = new Headers(headers);
+  if (user) h.set("authorization", `Bearer ${user.accessToken}`);
+  h.set("upload-length", String(length));
+  h.set("upload-metadata", tusMetadata(metadata));
+  return SELF.fetch("http://platform.test/v1/uploads", { method: "POST", headers: h });
+}
+
+/** Creates an upload and returns its path (`/v1/uploads/<id>`). */
+export async function openUpload(user: Pick<TestUser, "accessToken">, length: number, metadata?: Record<string, string>): Promise<string> {
+  const response = await createUpload(user, length, metadata);
+  expect(response.status, await response.text()).toBe(201);
+  return new URL(response.headers.get("location")!).pathname;
+}
+
+export async function patchUpload(user: Pick<TestUser, "accessToken"> | null, path: string, offset: number, bytes: Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
+  const h = new Headers({ ...TUS, "content-type": "application/offset+octet-stream", "upload-offset": String(offset), ...headers });
+  if (user) h.set("authorization", `Bearer ${user.accessToken}`);
+  return SELF.fetch(`http://platform.test${path}`, { method: "PATCH", headers: h, body: bytes });
+}
+
+export async function headUpload(user: Pick<TestUser, "accessToken">, path: string) {
+  return SELF.fetch(`http://platform.test${path}`, { method: "HEAD", headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } });
+}

@@ -62,7 +62,7 @@ describe("reference counting and the GC cron", () => {
     const uploadId = newId();
     const key = `blobs/${uploadId}`;
     const now = clock.now();
-    const length = 2_900_000;
+    const length = 23_900_000;
     const opened = await openUploadSlot(
       db(),
       { id: uploadId, ownerId: user.id, kind: "single", purpose: "image", name: "x", visibility: "private", length, key, partSize: 0, multipartId: null, createdAt: now, expiresAt: now + expiryMs() },
@@ -70,7 +70,7 @@ describe("reference counting and the GC cron", () => {
     );
     expect(opened).toBe(true);
     await env.FILES.put(key, uniquePng(1000));
-    await expectProblem(await postFile(user, uniquePng(200_000)), 413, "quota_exceeded");
+    await expectProblem(await postFile(user, uniquePng(200_000), { purpose: "asset" }), 413, "quota_exceeded");
 
     await collectMediaGarbage(env, db(), now + graceMs() + 1000);
     expect(await env.FILES.head(key)).not.toBeNull();
@@ -79,6 +79,6 @@ describe("reference counting and the GC cron", () => {
     expect(result.uploadsExpired).toBeGreaterThanOrEqual(1);
     expect(await env.FILES.head(key)).toBeNull();
     expect(await env.DB.prepare("SELECT 1 FROM uploads WHERE id = ?").bind(uploadId).first()).toBeNull();
-    expect((await postFile(user, uniquePng(200_000))).status).toBe(201);
+    expect((await postFile(user, uniquePng(200_000), { purpose: "asset" })).status).toBe(201);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * Reads a request body in pieces of exact lengths, each as its own stream, so one body can feed
+ * several R2 parts and a tail object without being held in memory. Every byte handed out passes
+ * `onBytes` first (the running hash).
+ */
+export class BodyCursor {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private pending: Uint8Array | null = null;
+  consumed = 0;
+  /** The body ended early or broke (a client that went away): what was read before still counts. */
+  broken = false;
+
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly onBytes: (chunk: Uint8Array) => void,
+  ) {
+    this.reader = body.getReader();
+  }
+
+  /** The next `length` bytes of the body; the stream errors if the body ends first. */
+  take(length: number): ReadableStream<Uint8Array> {
+    let left = length;
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        if (left === 0) return controller.close();
+        let chunk = this.pending;
+        this.pending = null;
+        if (!chunk) {
+          const read = await this.reader.read().catch((error: unknown) => {
+            this.broken = true;
+            throw error;
+          });
+          if (read.done) {
+            this.broken = true;
+            return controller.error(new Error("The body ended before its content-length"));
+          }
+          chunk = read.value;
+        }
+        if (chunk.length > left) {
+          // A copy: the piece handed on may be transferred to the runtime, the rest must stay readable.
+          this.pending = chunk.slice(left);
+          chunk = chunk.subarray(0, left);
+        }
+        left -= chunk.length;
+        this.consumed += chunk.length;
+        this.onBytes(chunk);
+        controller.enqueue(chunk);
+        if (left === 0) controller.close();
+      },
+    });
+  }
+
+  async release(): Promise<void> {
+    await this.reader.cancel().catch(() => undefined);
+  }
+}
+
+/** The streams one after another, as one stream. */
+export function concatStreams(streams: ReadableStream<Uint8Array>[]): ReadableStream<Uint8Array> {
+  let index = 0;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        if (!reader) {
+          const next = streams[index++];
+          if (!next) return controller.close();
+          reader = next.getReader();
+        }
+        const read = await reader.read();
+        if (!read.done) return controller.enqueue(read.value);
+        reader = null;
+      }
+    },
+    async cancel(reason) {
+      await reader?.cancel(reason);
+      for (const stream of streams.slice(index)) await stream.cancel(reason);
+    },
+  });
+}
+
+/** Pipes `source` into R2 via a stream of known length (local R2 and uploadPart need it). */
+export function sized(source: ReadableStream<Uint8Array>, length: number): { readable: ReadableStream<Uint8Array>; done: Promise<void> } {
+  const fixed = new FixedLengthStream(length);
+  const done = source.pipeTo(fixed.writable);
+  return { readable: fixed.readable, done };
+}

@@ -1,0 +1,268 @@
+import { clock } from "../clock";
+import type { Database } from "../db/client";
+import { ApiError } from "../http/errors";
+import { newId } from "../ids";
+import { enforceRateLimit } from "../rate-limits";
+import { BodyCursor, concatStreams, sized } from "./body-cursor";
+import { checkSize, finishFile, type MediaEnv, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
+import { mediaConfig } from "./media-config";
+import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility, HEAD_BYTES, imageDimensions, TYPE_SNIFF_BYTES } from "./media-types";
+import { partSizeFor, planPatch } from "./part-plan";
+import {
+  attachMultipart,
+  deleteUpload,
+  failUpload,
+  findOwnUpload,
+  openUploadSlot,
+  releaseUploadLease,
+  saveUploadProgress,
+  takeUploadLease,
+  terminateOwnUpload,
+  type UploadRecord,
+} from "./records";
+import { ResumableSha256 } from "./resumable-sha256";
+import { TUS_VERSION } from "./tus-protocol";
+import { UploadHead } from "./byte-intake";
+
+/** A PATCH holds its upload this long past its last durable step (a dead request frees it then). */
+const LEASE_MS = 15_000;
+
+export const tusHeaders = { "tus-resumable": TUS_VERSION };
+
+const tusError = (status: ConstructorParameters<typeof ApiError>[0], code: string, detail: string) => new ApiError(status, code, detail, {}, tusHeaders);
+
+export interface UploadView {
+  id: string;
+  offset: number;
+  length: number;
+  fileId: string | null;
+  expiresAt: string;
+}
+
+export const uploadView = (upload: UploadRecord): UploadView => ({
+  id: upload.id,
+  offset: upload.offset,
+  length: upload.length,
+  fileId: upload.fileId,
+  expiresAt: upload.expiresAt.toISOString(),
+});
+
+export interface TusCreation {
+  length: number;
+  metadata: Record<string, string>;
+}
+
+/** tus creation: limits and the quota slot first, then the R2 multipart upload the parts go to. */
+export async function createTusUpload(env: MediaEnv, db: Database, ownerId: string, creation: TusCreation): Promise<UploadRecord> {
+  const config = mediaConfig(env);
+  const purpose = creation.metadata.purpose as FilePurpose;
+  if (!FILE_PURPOSES.includes(purpose)) throw tusError(400, "invalid_metadata", `Upload-Metadata must carry a purpose: ${FILE_PURPOSES.join(", ")}`);
+  const visibility = (creation.metadata.visibility ?? "private") as FileVisibility;
+  if (!FILE_VISIBILITIES.includes(visibility)) throw tusError(400, "invalid_metadata", "visibility is private or public");
+  checkSize(config, purpose, creation.length);
+  await enforceRateLimit(env, `upload:${ownerId}`, config.uploadRateLimit);
+
+  const now = clock.now();
+  const id = newId(now);
+  const slot = {
+    id,
+    ownerId,
+    kind: "tus" as const,
+    purpose,
+    name: cleanFileName(creation.metadata.name ?? creation.metadata.filename),
+    visibility,
+    length: creation.length,
+    key: uploadKey(id),
+    partSize: partSizeFor(creation.length),
+    multipartId: null,
+    createdAt: now,
+    expiresAt: now + config.uploadExpirySeconds * 1000,
+  };
+  if (!(await openUploadSlot(db, slot, config.quotaBytes))) throw quotaExceeded(config);
+  try {
+    const multipart = await env.FILES.createMultipartUpload(slot.key);
+    await attachMultipart(db, id, multipart.uploadId);
+    return (await findOwnUpload(db, id, ownerId))!;
+  } catch (error) {
+    await deleteUpload(db, id);
+    throw error;
+  }
+}
+
+export async function ownUpload(db: Database, id: string, ownerId: string): Promise<UploadRecord> {
+  const upload = await findOwnUpload(db, id, ownerId);
+  if (!upload || upload.status === "failed") throw tusError(404, "not_found", "No such upload");
+  return upload;
+}
+
+export interface TusPatch {
+  offset: number;
+  length: number | null;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * One PATCH: whole parts are streamed into R2 as the bytes arrive (the stored tail first), the
+ * rest is kept as the new tail, and every durable step is recorded with the running hash, so an
+ * interrupted request loses at most the bytes after the last step. The last byte completes the
+ * multipart upload, checks the type and makes the file.
+ */
+export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: string, id: string, patch: TusPatch): Promise<UploadRecord> {
+  const config = mediaConfig(env);
+  const current = await ownUpload(db, id, ownerId);
+  if (patch.length === null || !patch.body) throw tusError(411, "length_required", "Send the bytes with a content-length");
+  if (current.status === "completed" || patch.offset !== current.offset) {
+    throw new ApiError(409, "offset_mismatch", `The upload is at offset ${current.offset}`, {}, { ...tusHeaders, "upload-offset": String(current.offset) });
+  }
+  if (current.offset + patch.length > current.length) throw tusError(413, "upload_too_long", "The bytes run past Upload-Length");
+
+  const leaseId = newId();
+  const upload = await takeUploadLease(db, id, ownerId, patch.offset, leaseId, clock.now(), LEASE_MS);
+  if (!upload) throw new ApiError(423, "upload_locked", "Another request is writing this upload", {}, { ...tusHeaders, "retry-after": "1" });
+
+  const hash = upload.hashState ? ResumableSha256.restore(upload.hashState) : new ResumableSha256();
+  const head = upload.offset === 0 ? new UploadHead(upload.length) : null;
+  const acceptType = refuseTypeFor(upload.purpose);
+  let refusal: unknown;
+  const cursor = new BodyCursor(patch.body, (chunk) => {
+    hash.update(chunk);
+    if (head && !head.sniffable) {
+      head.add(chunk);
+      // The first bytes decide the type: checked after the first stored step, so a wrong type stops the upload early.
+      if (head.sniffable && refusal === undefined) refusal = "pending";
+    }
+  });
+
+  const plan = planPatch({ length: upload.length, partSize: upload.partSize, partsDone: JSON.parse(upload.parts).length, tailBytes: upload.tailBytes }, patch.length);
+  const parts = JSON.parse(upload.parts) as R2UploadedPart[];
+  const multipart = env.FILES.resumeMultipartUpload(upload.key, upload.multipartId!);
+  let offset = upload.offset;
+  let tailKey = upload.tailKey;
+  let tailBytes = upload.tailBytes;
+
+  const save = async () => {
+    const now = clock.now();
+    const saved = await saveUploadProgress(db, id, leaseId, {
+      offset,
+      parts: JSON.stringify(parts),
+      hashState: hash.save(),
+      tailKey,
+      tailBytes,
+      expiresAt: now + config.uploadExpirySeconds * 1000,
+      leaseExpiresAt: now + LEASE_MS,
+    });
+    if (!saved) throw tusError(410, "upload_expired", "The upload expired or was terminated");
+  };
+  const checkHead = async () => {
+    if (refusal !== "pending" || !head) return;
+    refusal = undefined;
+    const type = await detectType(head.view);
+    acceptType(type);
+  };
+
+  try {
+    for (const part of plan.parts) {
+      const sources: ReadableStream<Uint8Array>[] = [];
+      if (part.fromTail > 0) {
+        const tail = await env.FILES.get(tailKey!);
+        if (!tail) throw new Error(`The stored tail ${tailKey} of upload ${id} is missing`);
+        sources.push(tail.body);
+      }
+      sources.push(cursor.take(part.fromBody));
+      const stream = sized(concatStreams(sources), part.fromTail + part.fromBody);
+      const [uploaded] = await Promise.all([multipart.uploadPart(part.partNumber, stream.readable), stream.done]);
+      await checkHead();
+      parts.push({ partNumber: uploaded.partNumber, etag: uploaded.etag });
+      const spentTail = part.fromTail > 0 ? tailKey : null;
+      offset += part.fromBody;
+      if (spentTail) {
+        tailKey = null;
+        tailBytes = 0;
+      }
+      await save();
+      if (spentTail) await env.FILES.delete(spentTail);
+    }
+    if (plan.newTailBytes > 0) {
+      const fromBody = plan.newTailBytes - plan.newTailFromOldTail;
+      const sources: ReadableStream<Uint8Array>[] = [];
+      if (plan.newTailFromOldTail > 0) {
+        const tail = await env.FILES.get(tailKey!);
+        if (!tail) throw new Error(`The stored tail ${tailKey} of upload ${id} is missing`);
+        sources.push(tail.body);
+      }
+      sources.push(cursor.take(fromBody));
+      const newKey = `uploads/${id}/tail-${offset + fromBody}`;
+      const stream = sized(concatStreams(sources), plan.newTailBytes);
+      await Promise.all([env.FILES.put(newKey, stream.readable), stream.done]);
+      await checkHead();
+      const oldKey = tailKey;
+      offset += fromBody;
+      tailKey = newKey;
+      tailBytes = plan.newTailBytes;
+      await save();
+      if (oldKey) await env.FILES.delete(oldKey);
+    }
+  } catch (error) {
+    await cursor.release();
+    await releaseUploadLease(db, id, leaseId);
+    if (error instanceof ApiError && error.status === 415) await abandon(env, db, { ...upload, tailKey }, "unsupported_media_type");
+    if (cursor.broken) throw new ApiError(400, "body_incomplete", `The body broke off; the upload is at offset ${offset}`, {}, tusHeaders);
+    throw error;
+  }
+
+  if (!plan.completes) {
+    await releaseUploadLease(db, id, leaseId);
+    return { ...upload, offset, tailKey, tailBytes, leaseId: null };
+  }
+  return completeTusUpload(env, db, { ...upload, offset, parts: JSON.stringify(parts) }, parts, hash.hex());
+}
+
+async function completeTusUpload(env: MediaEnv, db: Database, upload: UploadRecord, parts: R2UploadedPart[], sha256: string): Promise<UploadRecord> {
+  const multipart = env.FILES.resumeMultipartUpload(upload.key, upload.multipartId!);
+  const object = await multipart.complete(parts);
+  if (object.size !== upload.length) throw new Error(`Upload ${upload.id} completed with ${object.size} of ${upload.length} bytes`);
+  const first = await env.FILES.get(upload.key, { range: { offset: 0, length: Math.min(HEAD_BYTES, upload.length) } });
+  const head = new Uint8Array(first ? await first.arrayBuffer() : new ArrayBuffer(0));
+  const type = await detectType(head.subarray(0, Math.max(TYPE_SNIFF_BYTES, head.length)));
+  try {
+    refuseTypeFor(upload.purpose)(type);
+  } catch (error) {
+    await env.FILES.delete(upload.key);
+    await failUpload(db, upload.id, "unsupported_media_type");
+    throw new ApiError(415, "unsupported_media_type", (error as Error).message, {}, tusHeaders);
+  }
+  const dimensions = imageDimensions(head, type!.mime);
+  const file = await finishFile(env, db, {
+    uploadId: upload.id,
+    key: upload.key,
+    ownerId: upload.ownerId,
+    name: upload.name,
+    purpose: upload.purpose,
+    visibility: upload.visibility,
+    sha256,
+    size: upload.length,
+    contentType: type!.mime,
+    width: dimensions?.width ?? null,
+    height: dimensions?.height ?? null,
+    keepSlot: true,
+  });
+  return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null };
+}
+
+/** Gives up an upload: R2 leftovers removed, the row failed with the reason (it holds no quota). */
+async function abandon(env: MediaEnv, db: Database, upload: Pick<UploadRecord, "id" | "key" | "multipartId" | "tailKey">, reason: string): Promise<void> {
+  await failUpload(db, upload.id, reason);
+  if (upload.multipartId) await env.FILES.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
+  if (upload.tailKey) await env.FILES.delete(upload.tailKey);
+}
+
+/** tus termination: the upload and its stored bytes go (a completed upload's file stays). */
+export async function terminateTusUpload(env: MediaEnv, db: Database, ownerId: string, id: string): Promise<void> {
+  const upload = await terminateOwnUpload(db, id, ownerId);
+  if (!upload) throw tusError(404, "not_found", "No such upload");
+  if (upload.status === "receiving") {
+    if (upload.multipartId) await env.FILES.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
+    if (upload.tailKey) await env.FILES.delete(upload.tailKey);
+  }
+}
+

@@ -1,0 +1,182 @@
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { clock } from "../../shared/clock";
+import { createDatabase } from "../../shared/db/client";
+import { collectMediaGarbage } from "../../shared/media/garbage-collection";
+import { mediaConfig } from "../../shared/media/media-config";
+import { MIB } from "../../shared/media/part-plan";
+import { api, expectProblem, json, registerUser } from "../helpers";
+import { createUpload, headUpload, openUpload, padded, patchUpload, samples, sha256Hex, TUS, uniquePng } from "./fixtures";
+
+afterEach(() => clock.reset());
+
+async function offsetOf(user: { accessToken: string }, path: string): Promise<number> {
+  const response = await headUpload(user, path);
+  expect(response.status).toBe(200);
+  return Number(response.headers.get("upload-offset"));
+}
+
+/** A body that delivers `bytes` and then fails, like a connection cut mid-request. */
+function interrupted(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let sent = false;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent) return controller.error(new Error("connection lost"));
+      sent = true;
+      controller.enqueue(bytes);
+    },
+  });
+}
+
+describe("tus discovery and creation", () => {
+  it("OPTIONS names the version and extensions", async () => {
+    const response = await SELF.fetch("http://platform.test/v1/uploads", { method: "OPTIONS" });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("tus-version")).toBe("1.0.0");
+    expect(response.headers.get("tus-extension")).toBe("creation,termination,expiration");
+    expect(Number(response.headers.get("tus-max-size"))).toBeGreaterThan(0);
+  });
+
+  it("creates an upload at offset 0 with a Location and an expiry", async () => {
+    const user = await registerUser();
+    const response = await createUpload(user, 1000);
+    expect(response.status).toBe(201);
+    expect(response.headers.get("tus-resumable")).toBe("1.0.0");
+    expect(response.headers.get("location")).toMatch(/^http:\/\/platform\.test\/v1\/uploads\/[0-9a-f-]{36}$/);
+    expect(new Date(response.headers.get("upload-expires")!).getTime()).toBeGreaterThan(Date.now());
+    const path = new URL(response.headers.get("location")!).pathname;
+    const head = await headUpload(user, path);
+    expect(head.headers.get("upload-offset")).toBe("0");
+    expect(head.headers.get("upload-length")).toBe("1000");
+    expect(head.headers.get("cache-control")).toBe("no-store");
+    expect(await json(await api(path, { token: user.accessToken }))).toMatchObject({ offset: 0, length: 1000, fileId: null });
+  });
+
+  it("refuses what it cannot take: 401, 412, 400, 413", async () => {
+    const user = await registerUser();
+    await expectProblem(await createUpload(null, 1000), 401);
+    await expectProblem(await createUpload(user, 1000, undefined, { "tus-resumable": "0.2.2" }), 412, "tus_version_unsupported");
+    await expectProblem(await createUpload(user, 1000, { name: "x" }), 400, "invalid_metadata");
+    await expectProblem(await createUpload(user, 1000, { purpose: "image", visibility: "everyone" }), 400, "invalid_metadata");
+    const noLength = await SELF.fetch("http://platform.test/v1/uploads", { method: "POST", headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } });
+    await expectProblem(noLength, 400, "invalid_header");
+    await expectProblem(await createUpload(user, 2_000_001, { purpose: "image" }), 413, "file_too_large");
+    await expectProblem(await createUpload(user, 0, { purpose: "image" }), 400, "empty_upload");
+    await expectProblem(await createUpload(user, 23_000_000, { purpose: "asset" }).then(async (first) => {
+      expect(first.status).toBe(201);
+      return createUpload(user, 2_000_000, { purpose: "asset" });
+    }), 413, "quota_exceeded");
+  });
+});
+
+describe("tus PATCH", () => {
+  it("a small upload in one PATCH becomes a file", async () => {
+    const user = await registerUser();
+    const bytes = uniquePng(3000);
+    const path = await openUpload(user, bytes.length, { purpose: "image", name: "one.png", visibility: "public" });
+    const response = await patchUpload(user, path, 0, bytes);
+    expect(response.status, await response.text()).toBe(204);
+    expect(response.headers.get("upload-offset")).toBe("3000");
+    const upload = await json(await api(path, { token: user.accessToken }));
+    expect(upload).toMatchObject({ offset: 3000, length: 3000 });
+    const file = await json(await api(`/v1/files/${upload.fileId}`, { token: user.accessToken }));
+    expect(file).toMatchObject({ name: "one.png", contentType: "image/png", visibility: "public", size: 3000, sha256: await sha256Hex(bytes), width: 40, height: 30 });
+  });
+
+  it("PATCHes of any size make equal 5 MiB parts; the hash carries across requests", async () => {
+    const user = await registerUser();
+    const bytes = padded(samples.jpeg, 12 * MIB + 12345, 77);
+    const path = await openUpload(user, bytes.length);
+    const cuts = [0, 3 * MIB + 1, 7 * MIB + 5, 11 * MIB, bytes.length];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const response = await patchUpload(user, path, cuts[i]!, bytes.subarray(cuts[i], cuts[i + 1]));
+      expect(response.status, await response.text()).toBe(204);
+      expect(Number(response.headers.get("upload-offset"))).toBe(cuts[i + 1]);
+    }
+    const { fileId } = await json(await api(path, { token: user.accessToken }));
+    const file = await json(await api(`/v1/files/${fileId}`, { token: user.accessToken }));
+    expect(file).toMatchObject({ contentType: "image/jpeg", size: bytes.length, sha256: await sha256Hex(bytes) });
+    const content = await api(`/v1/files/${fileId}/content`, { token: user.accessToken, headers: { range: `bytes=${5 * MIB - 10}-${5 * MIB + 9}` } });
+    expect(new Uint8Array(await content.arrayBuffer())).toEqual(bytes.subarray(5 * MIB - 10, 5 * MIB + 10));
+  });
+
+  it("resumes after an interrupted PATCH from the last stored step", async () => {
+    const user = await registerUser();
+    const bytes = padded(samples.png, 11 * MIB, 5);
+    const path = await openUpload(user, bytes.length);
+    const cut = await patchUpload(user, path, 0, interrupted(bytes.subarray(0, 6 * MIB)), { "content-length": String(bytes.length) }).catch(() => null);
+    if (cut) await cut.arrayBuffer();
+    const offset = await offsetOf(user, path);
+    expect(offset).toBe(5 * MIB);
+    const rest = await patchUpload(user, path, offset, bytes.subarray(offset));
+    expect(rest.status, await rest.text()).toBe(204);
+    const { fileId } = await json(await api(path, { token: user.accessToken }));
+    const file = await json(await api(`/v1/files/${fileId}`, { token: user.accessToken }));
+    expect(file.sha256).toBe(await sha256Hex(bytes));
+  });
+
+  it("a wrong offset is 409 with the current offset", async () => {
+    const user = await registerUser();
+    const path = await openUpload(user, 5000);
+    expect((await patchUpload(user, path, 0, uniquePng(1000))).status).toBe(204);
+    const response = await patchUpload(user, path, 0, uniquePng(1000));
+    await expectProblem(response, 409, "offset_mismatch");
+    expect(response.headers.get("upload-offset")).toBe("1000");
+  });
+
+  it("bytes not allowed for the purpose are 415 and the upload is gone", async () => {
+    const user = await registerUser();
+    const html = padded(samples.html, 6000, 1).map((b, i) => (i < samples.html.length ? b : 0x20));
+    const path = await openUpload(user, html.length, { purpose: "image" });
+    await expectProblem(await patchUpload(user, path, 0, html), 415, "unsupported_media_type");
+    await expectProblem(await api(path, { token: user.accessToken }), 404);
+  });
+
+  it("refuses bad requests: 401, 404 for another user's upload, 412, 415, 400, 413", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const path = await openUpload(alice, 5000);
+    const bytes = uniquePng(1000);
+    await expectProblem(await patchUpload(null, path, 0, bytes), 401);
+    await expectProblem(await patchUpload(bob, path, 0, bytes), 404);
+    await expectProblem(await patchUpload(alice, path, 0, bytes, { "tus-resumable": "2.0.0" }), 412);
+    await expectProblem(await patchUpload(alice, path, 0, bytes, { "content-type": "application/octet-stream" }), 415);
+    await expectProblem(await patchUpload(alice, path, 0, bytes, { "upload-offset": "-1" }), 400, "invalid_header");
+    await expectProblem(await patchUpload(alice, path, 0, uniquePng(5001)), 413, "upload_too_long");
+    await expectProblem(await api(path, { token: bob.accessToken }), 404);
+    expect(await offsetOf(alice, path)).toBe(0);
+  });
+});
+
+describe("tus termination and expiry", () => {
+  it("DELETE ends the upload and its stored bytes", async () => {
+    const user = await registerUser();
+    const path = await openUpload(user, 8 * MIB);
+    expect((await patchUpload(user, path, 0, padded(samples.png, 6 * MIB, 3))).status).toBe(204);
+    const id = path.split("/").pop()!;
+    const row = await env.DB.prepare("SELECT tail_key FROM uploads WHERE id = ?").bind(id).first<{ tail_key: string }>();
+    expect(await env.FILES.head(row!.tail_key)).not.toBeNull();
+    const other = await registerUser();
+    await expectProblem(await SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: { ...TUS, authorization: `Bearer ${other.accessToken}` } }), 404);
+    const response = await SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } });
+    expect(response.status).toBe(204);
+    expect((await headUpload(user, path)).status).toBe(404);
+    expect(await env.FILES.head(row!.tail_key)).toBeNull();
+    await expectProblem(await SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: TUS }), 401);
+  });
+
+  it("an unfinished upload expires: the cron aborts it and frees its quota", async () => {
+    const user = await registerUser();
+    const path = await openUpload(user, 20_000_000);
+    expect((await patchUpload(user, path, 0, padded(samples.png, 6 * MIB, 4))).status).toBe(204);
+    await expectProblem(await createUpload(user, 5_000_000), 413, "quota_exceeded");
+    const id = path.split("/").pop()!;
+    const row = await env.DB.prepare("SELECT tail_key FROM uploads WHERE id = ?").bind(id).first<{ tail_key: string }>();
+    const result = await collectMediaGarbage(env, createDatabase(env.DB), clock.now() + mediaConfig(env).uploadExpirySeconds * 1000 + 1000);
+    expect(result.uploadsExpired).toBeGreaterThanOrEqual(1);
+    expect(result.failures).toEqual([]);
+    expect(await env.FILES.head(row!.tail_key)).toBeNull();
+    expect((await headUpload(user, path)).status).toBe(404);
+    expect((await createUpload(user, 5_000_000)).status).toBe(201);
+  });
+});
