@@ -24,6 +24,10 @@ describe("reference counting and the GC cron", () => {
     const user = await registerUser();
     const file = await uploadFile(user, uniquePng());
     const { key } = (await blobOf(file.sha256))!;
+    const variant = await api(`/v1/files/${file.id}/content?width=32`, { token: user.accessToken });
+    expect(variant.status).toBe(200);
+    await variant.arrayBuffer();
+    expect((await env.FILES.list({ prefix: `variants/${file.sha256}/` })).objects).toHaveLength(1);
     expect((await api(`/v1/files/${file.id}`, { method: "DELETE", token: user.accessToken })).status).toBe(204);
 
     await collectMediaGarbage(env, db(), clock.now());
@@ -33,6 +37,7 @@ describe("reference counting and the GC cron", () => {
     await collectMediaGarbage(env, db(), clock.now() + graceMs() + 1000);
     expect(await blobOf(file.sha256)).toBeNull();
     expect(await env.FILES.head(key)).toBeNull();
+    expect((await env.FILES.list({ prefix: `variants/${file.sha256}/` })).objects).toHaveLength(0);
   });
 
   it("bytes still referenced by another file stay", async () => {

@@ -8,6 +8,7 @@ import { findReadableFile } from "../../../shared/media/records";
 import { notFound, unauthorized } from "../../../shared/http/errors";
 import { FILE_PURPOSES, FILE_VISIBILITIES } from "../../../shared/media/media-types";
 import { hasSignature } from "../../../shared/media/signed-urls";
+import { type ImageTransformer, VARIANT_FITS, VARIANT_FORMATS, VARIANT_SIZES, variantContent, wantsVariant } from "../../../shared/media/variants";
 import { bearerSecurity, IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { type AppEnv, createRouter } from "../context";
@@ -49,7 +50,24 @@ const UploadHeaders = z.object({
 
 const ListQuery = PageQuery.extend({ purpose: z.enum(FILE_PURPOSES).optional().openapi({ param: { name: "purpose", in: "query" } }) });
 
-const UrlQuery = z.object({
+const VariantQuery = z.object({
+  width: z.coerce
+    .number()
+    .int()
+    .refine((n) => (VARIANT_SIZES as readonly number[]).includes(n), `One of ${VARIANT_SIZES.join(", ")}`)
+    .optional()
+    .openapi({ param: { name: "width", in: "query" }, description: `Resized variant (images only): one of ${VARIANT_SIZES.join(", ")}` }),
+  height: z.coerce
+    .number()
+    .int()
+    .refine((n) => (VARIANT_SIZES as readonly number[]).includes(n), `One of ${VARIANT_SIZES.join(", ")}`)
+    .optional()
+    .openapi({ param: { name: "height", in: "query" }, description: `One of ${VARIANT_SIZES.join(", ")}` }),
+  fit: z.enum(VARIANT_FITS).optional().openapi({ param: { name: "fit", in: "query" } }),
+  format: z.enum(VARIANT_FORMATS).optional().openapi({ param: { name: "format", in: "query" }, description: "Variant format (default webp)" }),
+});
+
+const UrlQuery = VariantQuery.extend({
   expiresIn: z.coerce.number().int().min(1).max(31_536_000).default(3600).openapi({
     param: { name: "expiresIn", in: "query" },
     description: "Seconds the URL works; capped by MEDIA_SIGNED_URL_MAX_SECONDS",
@@ -57,13 +75,15 @@ const UrlQuery = z.object({
 });
 const SignedUrl = z.object({ url: z.string(), expiresAt: z.string() }).openapi("SignedFileUrl");
 
-const ContentQuery = z.object({
+const ContentQuery = VariantQuery.extend({
   expires: z.string().optional().openapi({ param: { name: "expires", in: "query" }, description: "Part of a signed URL" }),
   kid: z.string().optional().openapi({ param: { name: "kid", in: "query" }, description: "Part of a signed URL" }),
   sig: z.string().optional().openapi({ param: { name: "sig", in: "query" }, description: "Part of a signed URL" }),
 });
 
 const bytesContent = { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } };
+
+const imagesOf = (env: object) => (env as { IMAGES?: ImageTransformer }).IMAGES;
 
 /** Public files and signed URLs need no token; a token that is sent must be valid. */
 async function optionalReader(c: Context<AppEnv>): Promise<string | null> {
@@ -153,13 +173,12 @@ export const fileRoutes = createRouter()
     }),
     async (c) => {
       const url = new URL(c.req.url);
-      if (hasSignature(url)) {
-        const { file, secondsLeft } = await fileOfSignedUrl(c.env, c.get("db"), url, c.req.method);
-        return contentResponse(c.env.FILES, { ...file, etag: `"${file.sha256}"` }, c.req.raw, `private, max-age=${secondsLeft}`);
-      }
-      const file = await fileFor(c, c.req.valid("param").id);
-      const cacheControl = file.visibility === "public" ? "public, max-age=31536000, immutable" : "private, no-cache";
-      return contentResponse(c.env.FILES, { ...file, etag: `"${file.sha256}"` }, c.req.raw, cacheControl);
+      const { expires: _expires, kid: _kid, sig: _sig, ...variant } = c.req.valid("query");
+      const signed = hasSignature(url) ? await fileOfSignedUrl(c.env, c.get("db"), url, c.req.method) : null;
+      const file = signed ? signed.file : await fileFor(c, c.req.valid("param").id);
+      const cacheControl = signed ? `private, max-age=${signed.secondsLeft}` : file.visibility === "public" ? "public, max-age=31536000, immutable" : "private, no-cache";
+      const content = wantsVariant(variant) ? await variantContent(c.env.FILES, imagesOf(c.env), file, variant) : { ...file, etag: `"${file.sha256}"` };
+      return contentResponse(c.env.FILES, content, c.req.raw, cacheControl);
     },
   )
   .openapi(
@@ -176,7 +195,9 @@ export const fileRoutes = createRouter()
     }),
     async (c) => {
       const origin = new URL(c.req.url).origin;
-      const signed = await signedContentUrl(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId, origin, c.req.valid("query").expiresIn);
+      const { expiresIn, ...variant } = c.req.valid("query");
+      const params = Object.fromEntries(Object.entries(variant).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
+      const signed = await signedContentUrl(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId, origin, expiresIn, params);
       c.header("cache-control", "no-store");
       return c.json(signed, 200);
     },
