@@ -1,6 +1,7 @@
 import { and, desc, eq, exists, getTableColumns, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { chatMembers } from "../db/schema/chat";
+import { users } from "../db/schema/identity";
 import { avatars, blobs, fileAttachments, files, imageLikes, images, imageTags, uploads } from "../db/schema/media";
 
 /** Every query of the media tables. */
@@ -312,6 +313,102 @@ export async function terminateOwnUpload(db: Database, id: string, ownerId: stri
     db.delete(uploads).where(and(eq(uploads.id, id), eq(uploads.ownerId, ownerId))),
   ]);
   return before[0];
+}
+
+export type ImageRecord = typeof images.$inferSelect;
+
+/** An image with what its view needs: the file, the owner's name, and whether the viewer likes it. */
+export type GalleryRow = { image: ImageRecord; file: FileRecord; ownerName: string; likedByViewer: boolean };
+
+function galleryQuery(db: Database, viewerId: string | null) {
+  return db
+    .select({
+      image: images,
+      file: files,
+      ownerName: users.displayName,
+      likedByViewer: viewerId
+        ? sql<number>`EXISTS (SELECT 1 FROM ${imageLikes} WHERE ${imageLikes.imageId} = ${images.id} AND ${imageLikes.userId} = ${viewerId})`
+        : sql<number>`0`,
+    })
+    .from(images)
+    .innerJoin(files, eq(files.id, images.fileId))
+    .innerJoin(users, eq(users.id, images.ownerId));
+}
+
+const toGalleryRow = (row: { image: ImageRecord; file: FileRecord; ownerName: string; likedByViewer: number }): GalleryRow => ({
+  ...row,
+  likedByViewer: Boolean(row.likedByViewer),
+});
+
+export async function findOwnFileRecord(db: Database, id: string, ownerId: string): Promise<FileRecord | undefined> {
+  return db
+    .select()
+    .from(files)
+    .where(and(eq(files.id, id), eq(files.ownerId, ownerId)))
+    .get();
+}
+
+export async function imageOfFile(db: Database, fileId: string): Promise<ImageRecord | undefined> {
+  return db.select().from(images).where(eq(images.fileId, fileId)).get();
+}
+
+/** Publishes an image: the row, its tags, and the file made public, in one transaction. */
+export async function insertImage(db: Database, image: typeof images.$inferInsert, tags: string[]): Promise<void> {
+  const tagRows = tags.map((tag) => ({ tag, imageId: image.id }));
+  await db.batch([
+    db.insert(images).values(image),
+    ...(tagRows.length > 0 ? [db.insert(imageTags).values(tagRows)] : []),
+    db.update(files).set({ visibility: "public" }).where(eq(files.id, image.fileId)),
+  ]);
+}
+
+export async function findGalleryImage(db: Database, id: string, viewerId: string | null): Promise<GalleryRow | undefined> {
+  const row = await galleryQuery(db, viewerId).where(eq(images.id, id)).get();
+  return row ? toGalleryRow(row) : undefined;
+}
+
+/** Newest first; by tag or by owner; `before` is the last id of the previous page. */
+export async function pageGallery(db: Database, filter: { tag?: string; ownerId?: string }, before: string | undefined, limit: number, viewerId: string | null) {
+  const rows = await galleryQuery(db, viewerId)
+    .where(
+      and(
+        filter.ownerId ? eq(images.ownerId, filter.ownerId) : undefined,
+        filter.tag ? exists(db.select({ one: sql`1` }).from(imageTags).where(and(eq(imageTags.tag, filter.tag), eq(imageTags.imageId, images.id)))) : undefined,
+        before ? lt(images.id, before) : undefined,
+      ),
+    )
+    .orderBy(desc(images.id))
+    .limit(limit + 1);
+  return rows.map(toGalleryRow);
+}
+
+/** Removes an image from the gallery; its file stops being public. False when there was none. */
+export async function deleteImage(db: Database, id: string): Promise<boolean> {
+  const [, deleted] = await db.batch([
+    db
+      .update(files)
+      .set({ visibility: "private" })
+      .where(eq(files.id, db.select({ fileId: images.fileId }).from(images).where(eq(images.id, id)))),
+    db.delete(images).where(eq(images.id, id)).returning({ id: images.id }),
+  ]);
+  return deleted.length === 1;
+}
+
+/**
+ * Like or unlike, then the count from the likes themselves, in one transaction: concurrent
+ * likes cannot lose or double an update, and repeating one changes nothing.
+ */
+export async function setLike(db: Database, imageId: string, userId: string, liked: boolean, now: number): Promise<void> {
+  const recount = db
+    .update(images)
+    .set({ likeCount: sql`(SELECT count(*) FROM ${imageLikes} WHERE ${imageLikes.imageId} = ${imageId})` })
+    .where(eq(images.id, imageId));
+  await db.batch([
+    liked
+      ? db.insert(imageLikes).values({ imageId, userId, createdAt: new Date(now) }).onConflictDoNothing()
+      : db.delete(imageLikes).where(and(eq(imageLikes.imageId, imageId), eq(imageLikes.userId, userId))),
+    recount,
+  ]);
 }
 
 export { avatars, fileAttachments, imageLikes, images, imageTags };

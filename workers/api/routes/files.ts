@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { authenticate, bearerToken } from "../../../shared/auth/principal";
 import { fileOfSignedUrl, signedContentUrl } from "../../../shared/media/content-urls";
 import { contentResponse } from "../../../shared/media/file-content";
 import { deleteFile, fileView, listFiles, uploadFile } from "../../../shared/media/files";
@@ -13,6 +12,7 @@ import { bearerSecurity, IdParam, jsonResponse, problemResponses } from "../../.
 import { PageQuery } from "../../../shared/http/pagination";
 import { type AppEnv, createRouter } from "../context";
 import { requireAuth } from "../middleware/auth";
+import { optionalPrincipal } from "../middleware/optional-auth";
 
 const tags = ["media"];
 
@@ -84,15 +84,6 @@ const ContentQuery = VariantQuery.extend({
 const bytesContent = { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } };
 
 const imagesOf = (env: object) => (env as { IMAGES?: ImageTransformer }).IMAGES;
-
-/** Public files and signed URLs need no token; a token that is sent must be valid. */
-async function optionalReader(c: Context<AppEnv>): Promise<string | null> {
-  const token = bearerToken(c.req.raw);
-  if (token === null && !c.req.header("authorization")) return null;
-  const { principal } = await authenticate(c.env, token);
-  c.set("userId", principal.userId);
-  return principal.userId;
-}
 
 export const fileRoutes = createRouter()
   .openapi(
@@ -222,7 +213,7 @@ export const fileRoutes = createRouter()
 
 /** Without a token only public files are readable; for anything else, say a token is missing (not whether the file exists). */
 async function fileFor(c: Context<AppEnv>, id: string) {
-  const reader = await optionalReader(c);
+  const reader = (await optionalPrincipal(c))?.userId ?? null;
   const file = await findReadableFile(c.get("db"), id, reader);
   if (file) return file;
   throw reader === null ? unauthorized() : notFound("No such file");

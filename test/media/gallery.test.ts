@@ -1,0 +1,125 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
+import { fetchContent, samples, uniquePng, uploadFile } from "./fixtures";
+
+async function publish(user: TestUser, body: Record<string, unknown> = {}) {
+  const file = await uploadFile(user, uniquePng());
+  const response = await api("/v1/images", { token: user.accessToken, body: { fileId: file.id, title: "Sunset", ...body } });
+  expect(response.status, await response.clone().text()).toBe(201);
+  return { file, image: await json(response) };
+}
+
+describe("POST /v1/images", () => {
+  it("publishes an own image file; the file becomes public", async () => {
+    const user = await registerUser();
+    const { file, image } = await publish(user, { description: "Over the sea", tags: ["Sea", " sunset ", "sea"] });
+    expect(image).toMatchObject({
+      owner: { id: user.id, displayName: user.displayName },
+      title: "Sunset",
+      description: "Over the sea",
+      tags: ["sea", "sunset"],
+      width: 40,
+      height: 30,
+      likeCount: 0,
+      likedByMe: false,
+      file: { id: file.id, visibility: "public" },
+    });
+    const content = await fetchContent(`/v1/files/${file.id}/content`);
+    expect(content.status).toBe(200);
+    await content.arrayBuffer();
+  });
+
+  it("refuses another user's file (404), a non-image purpose (400), a second publication (409)", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const file = await uploadFile(alice, uniquePng());
+    await expectProblem(await api("/v1/images", { token: bob.accessToken, body: { fileId: file.id, title: "Mine" } }), 404);
+    const pdf = await uploadFile(alice, samples.pdf, { purpose: "attachment" });
+    await expectProblem(await api("/v1/images", { token: alice.accessToken, body: { fileId: pdf.id, title: "Doc" } }), 400, "invalid_file");
+    expect((await api("/v1/images", { token: alice.accessToken, body: { fileId: file.id, title: "Once" } })).status).toBe(201);
+    await expectProblem(await api("/v1/images", { token: alice.accessToken, body: { fileId: file.id, title: "Twice" } }), 409, "already_published");
+  });
+
+  it("401 without a token, 400 for a malformed body", async () => {
+    const user = await registerUser();
+    await expectProblem(await api("/v1/images", { body: { fileId: "x", title: "t" } }), 401);
+    await expectProblem(await api("/v1/images", { token: user.accessToken, body: { fileId: "x" } }), 400, "invalid_body");
+    await expectProblem(await api("/v1/images", { token: user.accessToken, body: { fileId: "x", title: "t", tags: ["no spaces please"] } }), 400, "invalid_body");
+  });
+});
+
+describe("the feed and user lists", () => {
+  it("the feed is newest first, by tag, in pages, without a token", async () => {
+    const user = await registerUser();
+    const tag = `tag${Date.now().toString(36)}`;
+    const published = [];
+    for (let i = 0; i < 3; i++) published.push((await publish(user, { title: `n${i}`, tags: [tag] })).image);
+    await publish(user, { title: "untagged" });
+    const first = await json(await api(`/v1/images/feed?tag=${tag.toUpperCase()}&limit=2`));
+    expect(first.items.map((i: { id: string }) => i.id)).toEqual([published[2].id, published[1].id]);
+    const second = await json(await api(`/v1/images/feed?tag=${tag}&limit=2&cursor=${first.nextCursor}`));
+    expect(second.items.map((i: { id: string }) => i.id)).toEqual([published[0].id]);
+    expect(second.nextCursor).toBeNull();
+    const all = await json(await api("/v1/images/feed?limit=1"));
+    expect(all.items).toHaveLength(1);
+    await expectProblem(await api("/v1/images/feed?limit=1000"), 400);
+    await expectProblem(await api("/v1/images/feed", { token: "bad" }), 401);
+  });
+
+  it("a user's images, and one image, with likedByMe for the caller", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const { image } = await publish(alice);
+    await publish(bob);
+    await api(`/v1/images/${image.id}/like`, { method: "PUT", token: bob.accessToken });
+    const list = await json(await api(`/v1/users/${alice.id}/images`, { token: bob.accessToken }));
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toMatchObject({ id: image.id, likeCount: 1, likedByMe: true });
+    expect(await json(await api(`/v1/images/${image.id}`))).toMatchObject({ likeCount: 1, likedByMe: false });
+    await expectProblem(await api("/v1/images/nope"), 404);
+    expect((await json(await api(`/v1/users/${bob.id}/images?limit=5`))).items).toHaveLength(1);
+  });
+});
+
+describe("likes", () => {
+  it("stay consistent under concurrent likes and repeats", async () => {
+    const owner = await registerUser();
+    const { image } = await publish(owner);
+    const fans = await Promise.all(Array.from({ length: 8 }, () => registerUser()));
+    const responses = await Promise.all(fans.flatMap((fan) => [1, 2].map(() => api(`/v1/images/${image.id}/like`, { method: "PUT", token: fan.accessToken }))));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect((await json(await api(`/v1/images/${image.id}`))).likeCount).toBe(8);
+    const unlikes = await Promise.all(fans.slice(0, 3).flatMap((fan) => [1, 2].map(() => api(`/v1/images/${image.id}/like`, { method: "DELETE", token: fan.accessToken }))));
+    expect(unlikes.every((r) => r.status === 200)).toBe(true);
+    const after = await json(await api(`/v1/images/${image.id}`, { token: fans[0]!.accessToken }));
+    expect(after).toMatchObject({ likeCount: 5, likedByMe: false });
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM image_likes WHERE image_id = ?").bind(image.id).first<{ n: number }>();
+    expect(stored?.n).toBe(5);
+  });
+
+  it("401 without a token, 404 for no such image", async () => {
+    const user = await registerUser();
+    const { image } = await publish(user);
+    await expectProblem(await api(`/v1/images/${image.id}/like`, { method: "PUT" }), 401);
+    await expectProblem(await api("/v1/images/nope/like", { method: "PUT", token: user.accessToken }), 404);
+  });
+});
+
+describe("DELETE /v1/images/:id", () => {
+  it("the owner removes an image; its file is private again", async () => {
+    const user = await registerUser();
+    const { file, image } = await publish(user);
+    expect((await api(`/v1/images/${image.id}`, { method: "DELETE", token: user.accessToken })).status).toBe(204);
+    await expectProblem(await api(`/v1/images/${image.id}`), 404);
+    await expectProblem(await fetchContent(`/v1/files/${file.id}/content`), 401);
+  });
+
+  it("a moderator removes anyone's image; another user may not (403); no token 401", async () => {
+    const [alice, bob, moderator] = [await registerUser(), await registerUser(), await registerUser()];
+    await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(moderator.id).run();
+    const { image } = await publish(alice);
+    await expectProblem(await api(`/v1/images/${image.id}`, { method: "DELETE", token: bob.accessToken }), 403);
+    await expectProblem(await api(`/v1/images/${image.id}`, { method: "DELETE" }), 401);
+    expect((await api(`/v1/images/${image.id}`, { method: "DELETE", token: moderator.accessToken })).status).toBe(204);
+    await expectProblem(await api(`/v1/images/${image.id}`, { method: "DELETE", token: moderator.accessToken }), 404);
+  });
+});

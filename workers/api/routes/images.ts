@@ -1,0 +1,147 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/http/pagination";
+import { galleryImage, galleryPage, likeImage, publishImage, removeImage } from "../../../shared/media/gallery";
+import { createRouter } from "../context";
+import { requireAuth } from "../middleware/auth";
+import { optionalPrincipal } from "../middleware/optional-auth";
+import { FileSchema } from "./files";
+
+const tags = ["gallery"];
+const optionalBearer = [...bearerSecurity, {}];
+
+export const ImageSchema = z
+  .object({
+    id: z.string(),
+    owner: z.object({ id: z.string(), displayName: z.string() }),
+    file: FileSchema,
+    title: z.string(),
+    description: z.string().nullable(),
+    tags: z.array(z.string()),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+    likeCount: z.number().int(),
+    likedByMe: z.boolean().openapi({ description: "Always false without a token" }),
+    createdAt: z.string(),
+  })
+  .openapi("Image");
+
+const ImagePage = z.object({ items: z.array(ImageSchema), nextCursor: z.string().nullable() }).openapi("ImagePage");
+
+const Tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[\p{L}\p{N}_-]+$/u, "Letters, digits, _ and - only");
+
+const PublishBody = z
+  .object({
+    fileId: z.string().min(1).max(64),
+    title: z.string().trim().min(1).max(200),
+    description: z.string().max(5000).optional(),
+    tags: z.array(Tag).max(20).optional(),
+  })
+  .strict()
+  .openapi("PublishImageRequest");
+
+const FeedQuery = PageQuery.extend({ tag: Tag.optional().openapi({ param: { name: "tag", in: "query" } }) });
+
+function likeRoute(method: "put" | "delete", summary: string) {
+  return createRoute({
+    method,
+    path: "/{id}/like",
+    tags,
+    summary,
+    description: "Answers the image with its new `likeCount`; repeating is harmless. The count is recomputed from the likes in the same transaction, so concurrent likes never lose one.",
+    security: bearerSecurity,
+    middleware: [requireAuth] as const,
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(ImageSchema, "The image"), ...problemResponses(401, 404) },
+  });
+}
+
+export const imageRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags,
+      summary: "Put one of your image files in the gallery",
+      description: "The file must be yours and uploaded with `purpose=image`; it becomes public. A file already in the gallery: `409 already_published`.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { body: jsonBody(PublishBody) },
+      responses: { 201: jsonResponse(ImageSchema, "The image"), ...problemResponses(400, 401, 404, 409, 415) },
+    }),
+    async (c) => c.json(await publishImage(c.get("db"), c.get("principal").userId, c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/feed",
+      tags,
+      summary: "The gallery, newest first",
+      description: "No token needed; with one, `likedByMe` says whether the caller likes each image.",
+      security: optionalBearer,
+      request: { query: FeedQuery },
+      responses: { 200: jsonResponse(ImagePage, "A page of images"), ...problemResponses(400, 401) },
+    }),
+    async (c) => {
+      const viewer = await optionalPrincipal(c);
+      const query = c.req.valid("query");
+      return c.json(await galleryPage(c.get("db"), { tag: query.tag }, query.cursor, query.limit, viewer?.userId ?? null), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      tags,
+      summary: "One gallery image",
+      security: optionalBearer,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(ImageSchema, "The image"), ...problemResponses(401, 404) },
+    }),
+    async (c) => {
+      const viewer = await optionalPrincipal(c);
+      return c.json(await galleryImage(c.get("db"), c.req.valid("param").id, viewer?.userId ?? null), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      tags,
+      summary: "Remove an image from the gallery (owner or moderator)",
+      description: "The file stays, and is private again.",
+      security: bearerSecurity,
+      middleware: [requireAuth] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: "Removed" }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      await removeImage(c.get("db"), c.req.valid("param").id, c.get("principal"));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(likeRoute("put", "Like an image"), async (c) => c.json(await likeImage(c.get("db"), c.req.valid("param").id, c.get("principal").userId, true), 200))
+  .openapi(likeRoute("delete", "Unlike an image"), async (c) => c.json(await likeImage(c.get("db"), c.req.valid("param").id, c.get("principal").userId, false), 200));
+
+/** Mounted at /v1/users: one user's gallery. */
+export const userImageRoutes = createRouter().openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/images",
+    tags,
+    summary: "One user's gallery images, newest first",
+    security: optionalBearer,
+    request: { params: IdParam, query: PageQuery },
+    responses: { 200: jsonResponse(ImagePage, "A page of images"), ...problemResponses(400, 401) },
+  }),
+  async (c) => {
+    const viewer = await optionalPrincipal(c);
+    const query = c.req.valid("query");
+    return c.json(await galleryPage(c.get("db"), { ownerId: c.req.valid("param").id }, query.cursor, query.limit, viewer?.userId ?? null), 200);
+  },
+);
