@@ -182,13 +182,17 @@ export async function listOwnFiles(db: Database, ownerId: string, purpose: FileR
  */
 export async function deleteOwnFile(db: Database, id: string, ownerId: string, now: number): Promise<boolean> {
   const mine = and(eq(files.id, id), eq(files.ownerId, ownerId));
-  const [, , , , deleted] = await db.batch([
+  const [, , , , , deleted] = await db.batch([
     db
       .update(blobs)
       .set({ refCount: sql`${blobs.refCount} - 1`, releasedAt: sql`CASE WHEN ${blobs.refCount} - 1 <= 0 THEN ${now} ELSE ${blobs.releasedAt} END` })
       .where(eq(blobs.id, db.select({ blobId: files.blobId }).from(files).where(mine))),
     db.delete(images).where(and(eq(images.fileId, id), eq(images.ownerId, ownerId))),
     db.delete(fileAttachments).where(sql`${fileAttachments.fileId} = ${id} AND EXISTS (SELECT 1 FROM files WHERE id = ${id} AND owner_id = ${ownerId})`),
+    db
+      .update(users)
+      .set({ avatarUrl: null })
+      .where(and(eq(users.id, ownerId), exists(db.select({ one: sql`1` }).from(avatars).where(and(eq(avatars.userId, ownerId), eq(avatars.fileId, id)))))),
     db.delete(avatars).where(and(eq(avatars.fileId, id), eq(avatars.userId, ownerId))),
     db.delete(files).where(mine).returning({ id: files.id }),
   ]);
@@ -408,6 +412,16 @@ export async function setLike(db: Database, imageId: string, userId: string, lik
       ? db.insert(imageLikes).values({ imageId, userId, createdAt: new Date(now) }).onConflictDoNothing()
       : db.delete(imageLikes).where(and(eq(imageLikes.imageId, imageId), eq(imageLikes.userId, userId))),
     recount,
+  ]);
+}
+
+/** Makes the file the user's avatar (public, so every viewer can load it) and records it. */
+export async function setAvatar(db: Database, userId: string, fileId: string, avatarUrl: string, now: number): Promise<void> {
+  const at = new Date(now);
+  await db.batch([
+    db.update(files).set({ visibility: "public" }).where(eq(files.id, fileId)),
+    db.insert(avatars).values({ userId, fileId, updatedAt: at }).onConflictDoUpdate({ target: avatars.userId, set: { fileId, updatedAt: at } }),
+    db.update(users).set({ avatarUrl, updatedAt: at }).where(eq(users.id, userId)),
   ]);
 }
 
