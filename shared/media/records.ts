@@ -425,4 +425,75 @@ export async function setAvatar(db: Database, userId: string, fileId: string, av
   ]);
 }
 
+/** The sender's own files among `ids` (at most a message's worth of attachments). */
+export async function findOwnFiles(db: Database, ownerId: string, ids: readonly string[]): Promise<FileRecord[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(files)
+    .where(and(eq(files.ownerId, ownerId), inArray(files.id, [...ids])));
+}
+
+/** Members of the chat may read these files from now on. */
+export async function recordAttachments(db: Database, chatId: string, fileIds: readonly string[], now: number): Promise<void> {
+  if (fileIds.length === 0) return;
+  await db
+    .insert(fileAttachments)
+    .values(fileIds.map((fileId) => ({ fileId, chatId, createdAt: new Date(now) })))
+    .onConflictDoNothing();
+}
+
+export async function listOwnImages(db: Database, ownerId: string): Promise<ImageRecord[]> {
+  return db.select().from(images).where(eq(images.ownerId, ownerId)).orderBy(images.id);
+}
+
+export async function listLikedImageIds(db: Database, userId: string): Promise<string[]> {
+  const rows = await db.select({ imageId: imageLikes.imageId }).from(imageLikes).where(eq(imageLikes.userId, userId)).orderBy(imageLikes.imageId);
+  return rows.map((row) => row.imageId);
+}
+
+export async function listOpenUploads(db: Database, ownerId: string): Promise<UploadRecord[]> {
+  return db
+    .select()
+    .from(uploads)
+    .where(and(eq(uploads.ownerId, ownerId), eq(uploads.status, "receiving")));
+}
+
+/**
+ * Everything media keeps of a user being deleted, as statements for the batch that deletes the
+ * user: their files go and drop their blob references (bytes nobody else has go after the grace
+ * period), their gallery images and likes go (counts of the images they liked recomputed), their
+ * unfinished uploads are set to expire now (the GC cron aborts them and removes their bytes).
+ */
+export function forgetUserMediaStatements(db: Database, d1: D1Database, userId: string, now: number): D1PreparedStatement[] {
+  const ownFileBlobs = db.select({ blobId: files.blobId }).from(files).where(eq(files.ownerId, userId));
+  const ownReferences = sql`(SELECT count(*) FROM ${files} WHERE ${files.blobId} = ${blobs.id} AND ${files.ownerId} = ${userId})`;
+  const likedByUser = db.select({ imageId: imageLikes.imageId }).from(imageLikes).where(eq(imageLikes.userId, userId));
+  const queries = [
+    db
+      .update(blobs)
+      .set({
+        refCount: sql`${blobs.refCount} - ${ownReferences}`,
+        releasedAt: sql`CASE WHEN ${blobs.refCount} - ${ownReferences} <= 0 THEN ${now} ELSE ${blobs.releasedAt} END`,
+      })
+      .where(inArray(blobs.id, ownFileBlobs)),
+    db
+      .update(images)
+      .set({ likeCount: sql`(SELECT count(*) FROM ${imageLikes} WHERE ${imageLikes.imageId} = ${images.id} AND ${imageLikes.userId} <> ${userId})` })
+      .where(inArray(images.id, likedByUser)),
+    db.delete(imageLikes).where(eq(imageLikes.userId, userId)),
+    db.delete(imageTags).where(inArray(imageTags.imageId, db.select({ id: images.id }).from(images).where(eq(images.ownerId, userId)))),
+    db.delete(imageLikes).where(inArray(imageLikes.imageId, db.select({ id: images.id }).from(images).where(eq(images.ownerId, userId)))),
+    db.delete(images).where(eq(images.ownerId, userId)),
+    db.delete(fileAttachments).where(inArray(fileAttachments.fileId, db.select({ id: files.id }).from(files).where(eq(files.ownerId, userId)))),
+    db.delete(avatars).where(eq(avatars.userId, userId)),
+    db.delete(files).where(eq(files.ownerId, userId)),
+    db.update(uploads).set({ expiresAt: new Date(0) }).where(eq(uploads.ownerId, userId)),
+  ];
+  return queries.map((query) => {
+    const { sql: text, params } = query.toSQL();
+    return d1.prepare(text).bind(...params);
+  });
+}
+
 export { avatars, fileAttachments, imageLikes, images, imageTags };

@@ -1,0 +1,33 @@
+import { createDatabase } from "../db/client";
+import type { Env } from "../env";
+import { fileView } from "./files";
+import { forgetUserMediaStatements, listAllOwnFiles, listLikedImageIds, listOpenUploads, listOwnImages } from "./records";
+
+/** Media's part of an account: files, gallery images, likes and open uploads in the export; all of it gone on deletion. */
+export const mediaAccount = {
+  name: "media",
+  exportData: async (env: Env, userId: string) => {
+    const db = createDatabase(env.DB);
+    const [files, images, likedImageIds, uploads] = await Promise.all([
+      listAllOwnFiles(db, userId),
+      listOwnImages(db, userId),
+      listLikedImageIds(db, userId),
+      listOpenUploads(db, userId),
+    ]);
+    return {
+      files: files.map((file) => ({ ...fileView(file), contentPath: `/v1/files/${file.id}/content` })),
+      images: images.map((image) => ({
+        id: image.id,
+        fileId: image.fileId,
+        title: image.title,
+        description: image.description,
+        tags: JSON.parse(image.tags) as string[],
+        likeCount: image.likeCount,
+        createdAt: image.createdAt.toISOString(),
+      })),
+      likedImageIds,
+      openUploads: uploads.map((upload) => ({ id: upload.id, name: upload.name, purpose: upload.purpose, length: upload.length, offset: upload.offset, expiresAt: upload.expiresAt.toISOString() })),
+    };
+  },
+  onDelete: async (env: Env, userId: string, now: number) => ({ statements: forgetUserMediaStatements(createDatabase(env.DB), env.DB, userId, now) }),
+};
