@@ -1,0 +1,166 @@
+// Upload benchmark against `wrangler dev`: a 50 MB upload through the Worker into R2, as one
+// request (POST /v1/files: hashing, magic bytes, D1 records) and as tus (tus-js-client, one
+// PATCH and 5 MiB PATCHes), next to the same bytes put straight into R2 by the same workerd
+// (/dev/media/direct-put). Prints MB/s (median of the rounds) and the ratio to the direct put,
+// then the workerd process's peak resident memory while 5 MB and 50 MB uploads run.
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { Upload } from "tus-js-client";
+import { startDevServer } from "./lib/dev-server.mjs";
+
+const PORT = 8883;
+const MB = 1_000_000;
+const SIZE = Number(process.env.UPLOAD_BENCH_MB ?? 50) * MB;
+const ROUNDS = Number(process.env.UPLOAD_BENCH_ROUNDS ?? 3);
+
+const server = await startDevServer({
+  port: PORT,
+  name: "upload",
+  vars: {
+    MEDIA_QUOTA_BYTES: String(100 * 1024 * MB),
+    MEDIA_MAX_BYTES: `asset=${2 * SIZE}`,
+    RATE_LIMIT_UPLOADS_PER_USER: "100000/60",
+    // Bytes of finished rounds are garbage at once; the bench deletes its files as it goes.
+    MEDIA_BLOB_GRACE_SECONDS: "1",
+  },
+});
+
+/** Distinct bytes of an allowed type (a JPEG header): every round stores new content. */
+function jpegOf(size) {
+  const bytes = randomBytes(size);
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).copy(bytes, 0);
+  return bytes;
+}
+
+async function call(path, { method, token, body, headers = {} } = {}) {
+  method ??= body ? "POST" : "GET";
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...(body && !(body instanceof Uint8Array) ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: body instanceof Uint8Array ? body : body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}\n${server.output().slice(-4000)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** The workerd processes of this dev server: the one listening on PORT and the rest of its process group. */
+function workerdPids() {
+  const processes = readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "workerd") return [];
+        const group = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[2];
+        return [{ pid: Number(pid), group, cmdline: readFileSync(`/proc/${pid}/cmdline`, "utf8") }];
+      } catch {
+        return [];
+      }
+    });
+  const entry = processes.find((p) => p.cmdline.includes(`127.0.0.1:${PORT}`));
+  return entry ? processes.filter((p) => p.group === entry.group).map((p) => p.pid) : [];
+}
+
+function rssBytes(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (match) total += Number(match[1]) * 1024;
+    } catch {
+      // exited
+    }
+  }
+  return total;
+}
+
+/** Runs `work` while sampling workerd's resident memory every 5 ms; returns the time and the peak. */
+async function measured(work) {
+  const pids = workerdPids();
+  let peak = rssBytes(pids);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pids))), 5);
+  const started = performance.now();
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, peak: Math.max(peak, rssBytes(pids)) };
+}
+
+const direct = (bytes) => call("/dev/media/direct-put", { method: "POST", body: bytes, headers: { "content-type": "application/octet-stream" } });
+
+async function single(bytes) {
+  const file = await call("/v1/files?purpose=asset&name=bench.jpg", { method: "POST", token, body: bytes, headers: { "content-type": "application/octet-stream" } });
+  await call(`/v1/files/${file.id}`, { method: "DELETE", token });
+}
+
+function tus(chunkSize) {
+  return async (bytes) => {
+    const upload = new Upload(bytes, {
+      endpoint: `${server.url}/v1/uploads`,
+      headers: { authorization: `Bearer ${token}` },
+      metadata: { purpose: "asset", filename: "bench.jpg" },
+      chunkSize,
+      retryDelays: null,
+    });
+    await new Promise((resolve, reject) => {
+      upload.options.onSuccess = resolve;
+      upload.options.onError = reject;
+      upload.start();
+    });
+    const { fileId } = await call(new URL(upload.url).pathname, { token });
+    await call(`/v1/files/${fileId}`, { method: "DELETE", token });
+  };
+}
+
+const ways = [
+  ["direct R2 put (baseline)", direct],
+  ["POST /v1/files (one request)", single],
+  ["tus, one PATCH", tus(Infinity)],
+  ["tus, 5 MiB PATCHes", tus(5 * 1024 * 1024)],
+];
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mb = (bytes) => (bytes / MB).toFixed(1);
+
+let token;
+try {
+const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+  ({ accessToken: token } = await call("/v1/auth/register", {
+    body: { email: `bench-${Date.now()}@example.com`, password: "a long enough bench password", displayName: "Bench" },
+    headers: { "cf-connecting-ip": ip },
+  }));
+
+  // Warm-up: first requests compile code and open the local stores.
+  for (const [, run] of ways) await run(jpegOf(MB));
+
+  console.log(`upload of ${mb(SIZE)} MB through wrangler dev, median of ${ROUNDS} rounds`);
+  const rates = new Map();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, run] of ways) {
+      const bytes = jpegOf(SIZE);
+      const { seconds } = await measured(() => run(bytes));
+      rates.set(name, [...(rates.get(name) ?? []), SIZE / MB / seconds]);
+    }
+  }
+  const baseline = median(rates.get(ways[0][0]));
+  for (const [name] of ways) {
+    const rate = median(rates.get(name));
+    console.log(`  ${name.padEnd(30)} ${rate.toFixed(1).padStart(7)} MB/s   ${(rate / baseline).toFixed(2)}x direct`);
+  }
+
+  if (workerdPids().length === 0) throw new Error("workerd processes of the dev server not found");
+  console.log("workerd resident memory (all processes of the dev server) while one upload runs");
+  for (const size of [5 * MB, SIZE]) {
+    for (const [name, run] of ways) {
+      const bytes = jpegOf(size);
+      const idle = rssBytes(workerdPids());
+      const { peak } = await measured(() => run(bytes));
+      console.log(`  ${mb(size).padStart(5)} MB  ${name.padEnd(30)} peak ${mb(peak).padStart(7)} MB   idle before ${mb(idle).padStart(7)} MB   +${mb(Math.max(0, peak - idle))} MB`);
+    }
+  }
+} finally {
+  await server.stop();
+}
