@@ -32,7 +32,7 @@ export const toHex = (digest: ArrayBuffer) => Array.from(new Uint8Array(digest),
 export interface IntakeOptions {
   /** A hash the client declared: handed to R2, which refuses bytes that differ. */
   declaredSha256?: string;
-  /** Throws (an ApiError) when the detected type is not acceptable; runs once the first bytes are in. */
+  /** Throws (an ApiError) when the detected type is not acceptable; runs once the first bytes are in, before any is stored. */
   acceptType: (type: DetectedType | null) => void;
 }
 
@@ -43,67 +43,58 @@ export interface Intake {
   head: Uint8Array;
 }
 
+/** Reads chunks until at least `wanted` bytes (or the end); the reader stops right after them. */
+async function readHead(body: ReadableStream<Uint8Array>, wanted: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < wanted) {
+      const read = await reader.read();
+      if (read.done) break;
+      chunks.push(read.value);
+      size += read.value.length;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const head = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    head.set(chunk, at);
+    at += chunk.length;
+  }
+  return head;
+}
+
 /**
- * Streams `length` bytes into R2 at `key` in one pass: the same transform that carries each
- * chunk on feeds the platform's SHA-256 digest and keeps the first bytes, and refuses a type
- * that is not allowed as soon as those bytes are in (the put is aborted; nothing is stored).
- * Memory stays at one chunk plus the head, whatever the size. R2 needs the length up front.
+ * Streams `length` bytes into R2 at `key`: the first bytes are read and typed before anything is
+ * stored (a refused type costs no write), then the rest flows through native pipes only, split
+ * between R2 and the platform's SHA-256 digest, so no chunk passes through JavaScript. Memory
+ * stays at the head plus the pipes' buffers, whatever the size. R2 needs the length up front.
  */
 export async function streamIntoBucket(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>, length: number, options: IntakeOptions): Promise<Intake> {
+  const head = await readHead(body, Math.min(HEAD_BYTES, length));
+  if (head.length > length) throw badRequest("body_length_mismatch", "The body is longer than its content-length");
+  const type = await detectType(head);
+  options.acceptType(type);
+
   const digest = new crypto.DigestStream("SHA-256");
-  const digestWriter = digest.getWriter();
-  const head = new UploadHead(length);
-  let received = 0;
-  let type: DetectedType | null | undefined;
-  let refusal: unknown;
-
-  const inspect = async () => {
-    if (type !== undefined) return;
-    type = await detectType(head.view);
-    options.acceptType(type);
-  };
-
-  const inspector = new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      try {
-        received += chunk.byteLength;
-        if (received > length) throw badRequest("body_length_mismatch", "The body is longer than its content-length");
-        head.add(chunk);
-        if (head.sniffable) await inspect();
-        await digestWriter.write(chunk);
-        controller.enqueue(chunk);
-      } catch (error) {
-        refusal = error;
-        throw error;
-      }
-    },
-    async flush() {
-      try {
-        if (received !== length) throw badRequest("body_length_mismatch", "The body is shorter than its content-length");
-        await inspect();
-        await digestWriter.close();
-      } catch (error) {
-        refusal = error;
-        throw error;
-      }
-    },
-  });
-
   const sized = new FixedLengthStream(length);
-  // Two explicit pipes (not pipeThrough): both promises are awaited, so a refusal mid-stream leaves no unhandled rejection.
-  const reading = body.pipeTo(inspector.writable, { preventCancel: true });
-  const piping = inspector.readable.pipeTo(sized.writable);
+  const [toBucket, toDigest] = body.tee();
+  const headFirst = async (writable: WritableStream<Uint8Array>, rest: ReadableStream<Uint8Array>) => {
+    const writer = writable.getWriter();
+    await writer.write(head);
+    writer.releaseLock();
+    await rest.pipeTo(writable);
+  };
   const putting = bucket.put(key, sized.readable, options.declaredSha256 ? { sha256: options.declaredSha256 } : undefined);
-  const [, piped, put] = await Promise.allSettled([reading, piping, putting]);
+  const [stored, hashed, put] = await Promise.allSettled([headFirst(sized.writable, toBucket), headFirst(digest, toDigest), putting]);
 
-  if (refusal !== undefined) {
-    await body.cancel().catch(() => undefined);
+  if (stored.status === "rejected" || hashed.status === "rejected") {
     await bucket.delete(key);
-    throw refusal;
-  }
-  if (piped.status === "rejected") {
-    await bucket.delete(key);
-    throw badRequest("body_incomplete", "The body ended before all of it arrived");
+    throw badRequest("body_incomplete", "The body did not have the length its content-length announced");
   }
   const sha256 = toHex(await digest.digest);
   if (options.declaredSha256 && options.declaredSha256 !== sha256) {
@@ -112,5 +103,5 @@ export async function streamIntoBucket(bucket: R2Bucket, key: string, body: Read
   }
   if (put.status === "rejected") throw put.reason;
   if (!type) throw new ApiError(415, "unsupported_media_type", "The bytes are not a known file type");
-  return { sha256, size: received, type, head: head.view };
+  return { sha256, size: length, type, head: head.subarray(0, HEAD_BYTES) };
 }
