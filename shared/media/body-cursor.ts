@@ -1,3 +1,6 @@
+// Lets the reading side (hashing in JavaScript) run a few chunks ahead of R2, so both work at once.
+const AHEAD = { highWaterMark: 8 };
+
 /**
  * Reads a request body in pieces of exact lengths, each as its own stream, so one body can feed
  * several R2 parts and a tail object without being held in memory. Every byte handed out passes
@@ -47,7 +50,7 @@ export class BodyCursor {
         controller.enqueue(chunk);
         if (left === 0) controller.close();
       },
-    });
+    }, AHEAD);
   }
 
   async release(): Promise<void> {
