@@ -1,5 +1,7 @@
-// Lets the reading side (hashing in JavaScript) run a few chunks ahead of R2, so both work at once.
-const AHEAD = { highWaterMark: 8 };
+// The body is read in large pieces (few trips through JavaScript and the hash), and the reading
+// side may run a couple of pieces ahead of R2, so hashing and storing overlap.
+const PIECE_BYTES = 1024 * 1024;
+const AHEAD = { highWaterMark: 2 };
 
 /**
  * Reads a request body in pieces of exact lengths, each as its own stream, so one body can feed
@@ -7,7 +9,7 @@ const AHEAD = { highWaterMark: 8 };
  * `onBytes` first (the running hash).
  */
 export class BodyCursor {
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly reader: ReadableStreamBYOBReader;
   private pending: Uint8Array | null = null;
   consumed = 0;
   /** The body ended early or broke (a client that went away): what was read before still counts. */
@@ -17,7 +19,7 @@ export class BodyCursor {
     body: ReadableStream<Uint8Array>,
     private readonly onBytes: (chunk: Uint8Array) => void,
   ) {
-    this.reader = body.getReader();
+    this.reader = body.getReader({ mode: "byob" });
   }
 
   /** The next `length` bytes of the body; the stream errors if the body ends first. */
@@ -29,11 +31,12 @@ export class BodyCursor {
         let chunk = this.pending;
         this.pending = null;
         if (!chunk) {
-          const read = await this.reader.read().catch((error: unknown) => {
+          const want = Math.min(PIECE_BYTES, left);
+          const read = await this.reader.readAtLeast(want, new Uint8Array(want)).catch((error: unknown) => {
             this.broken = true;
             throw error;
           });
-          if (read.done) {
+          if (!read.value || read.value.length === 0) {
             this.broken = true;
             return controller.error(new Error("The body ended before its content-length"));
           }
