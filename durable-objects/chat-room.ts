@@ -266,7 +266,7 @@ export class ChatRoom extends Server<Env> {
         this.sendLimit.giveBack(sender.userId);
         return this.repeatAck(existing, input.clientId, origin);
       }
-      const resolved = await resolveAttachments(this.env, input.attachments);
+      const resolved = await resolveAttachments(this.env, sender.userId, this.name, input.attachments);
       if (!resolved.ok) return resolved;
       attachments = resolved.value;
     }

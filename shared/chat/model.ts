@@ -24,7 +24,7 @@ export const ClientId = z
   .openapi({ description: "Chosen by the client; sending the same clientId again returns the first message" });
 
 export const AttachmentIds = z
-  .array(z.string().regex(/^[0-9a-f]{64}$/, "An attachment id is the sha-256 of a stored file"))
+  .array(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "An attachment is the id of a file you uploaded (POST /v1/files)"))
   .max(MAX_ATTACHMENTS);
 
 export const Emoji = z
@@ -33,7 +33,9 @@ export const Emoji = z
   .max(32)
   .regex(/^[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f\u20e3]+$/u, "Must be an emoji");
 
-export const AttachmentSchema = z.object({ id: z.string(), contentType: z.string().nullable(), size: z.number().int() }).openapi("ChatAttachment");
+export const AttachmentSchema = z
+  .object({ id: z.string().openapi({ description: "File id (GET /v1/files/{id})" }), name: z.string().optional(), contentType: z.string().nullable(), size: z.number().int() })
+  .openapi("ChatAttachment");
 
 export const ReactionSchema = z.object({ emoji: z.string(), count: z.number().int(), userIds: z.array(z.string()) }).openapi("ChatReaction");
 

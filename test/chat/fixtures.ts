@@ -20,7 +20,7 @@ export interface MessageBody {
   senderId: string | null;
   clientId: string;
   text: string;
-  attachments: { id: string; contentType: string | null; size: number }[];
+  attachments: { id: string; name?: string; contentType: string | null; size: number }[];
   editedAt: string | null;
   deletedAt: string | null;
   reactions: { emoji: string; count: number; userIds: string[] }[];

@@ -1,8 +1,8 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../shared/ids";
 import { api, collectPages, expectProblem, json, registerUser } from "../helpers";
+import { samples, uploadFile } from "../media/fixtures";
 import { eventually, getChat, type MessageBody, newClientId, postMessage, usersAndGroup } from "./fixtures";
 
 type MessagePage = { items: MessageBody[]; nextCursor: string | null };
@@ -31,7 +31,7 @@ describe("POST /v1/chats/:id/messages", () => {
     await expectProblem(await api(path, { token, body: { clientId: "a", text: "   " } }), 400, "invalid_body");
     await expectProblem(await api(path, { token, body: { clientId: "a", text: "x".repeat(4001) } }), 400, "invalid_body");
     await expectProblem(await api(path, { token, body: { text: "hi" } }), 400, "invalid_body");
-    await expectProblem(await api(path, { token, body: { clientId: "a", text: "hi", attachments: ["not-a-hash"] } }), 400, "invalid_body");
+    await expectProblem(await api(path, { token, body: { clientId: "a", text: "hi", attachments: ["not a file id!"] } }), 400, "invalid_body");
     expect((await history(chat.id, token)).items).toHaveLength(0);
   });
 
@@ -90,19 +90,18 @@ describe("POST /v1/chats/:id/messages", () => {
     await expectProblem(limited[0]!, 429, "rate_limited");
   });
 
-  it("attachments must name a stored file; a stored one is accepted with its type and size", async () => {
+  it("attachments must name a stored file of the sender; one is accepted with its name, type and size", async () => {
     const { users, chat } = await usersAndGroup(1);
-    const content = `file ${newClientId()}`;
-    const hash = await sha256Hex(content);
+    const missing = "01a20000-0000-7000-8000-000000000000";
     await expectProblem(
-      await api(`/v1/chats/${chat.id}/messages`, { token: users[0]!.accessToken, body: { clientId: "att0", text: "see", attachments: [hash] } }),
+      await api(`/v1/chats/${chat.id}/messages`, { token: users[0]!.accessToken, body: { clientId: "att0", text: "see", attachments: [missing] } }),
       400,
       "unknown_attachment",
     );
-    await env.FILES.put(hash, content, { httpMetadata: { contentType: "text/plain" } });
-    const response = await api(`/v1/chats/${chat.id}/messages`, { token: users[0]!.accessToken, body: { clientId: "att1", text: "see", attachments: [hash] } });
+    const file = await uploadFile(users[0]!, samples.pdf, { purpose: "attachment", name: "notes.pdf" });
+    const response = await api(`/v1/chats/${chat.id}/messages`, { token: users[0]!.accessToken, body: { clientId: "att1", text: "see", attachments: [file.id] } });
     expect(response.status).toBe(201);
-    expect((await json<MessageBody>(response)).attachments).toEqual([{ id: hash, contentType: "text/plain", size: content.length }]);
+    expect((await json<MessageBody>(response)).attachments).toEqual([{ id: file.id, name: "notes.pdf", contentType: "application/pdf", size: samples.pdf.length }]);
   });
 });
 
