@@ -28,6 +28,11 @@ export default defineConfig(async () => {
             TEST_NEXT_SIGNING_KEY: JSON.stringify(testSigningKey("test-next")),
             // Small enough that tests reach the group size limit quickly.
             CHAT_MAX_GROUP_MEMBERS: "5",
+            // Small enough that tests reach the storage quota and the avatar limit quickly.
+            MEDIA_QUOTA_BYTES: "24000000",
+            MEDIA_MAX_BYTES: "avatar=1048576,image=2000000",
+            RATE_LIMIT_UPLOADS_PER_USER: "25/3600",
+            MEDIA_URL_SIGNING_KEYS: JSON.stringify([{ kid: "test-media", secret: "test-media-url-signing-secret-0123456789" }]),
           },
         },
       }),

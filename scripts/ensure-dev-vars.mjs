@@ -16,6 +16,7 @@ function signingKeys() {
 const generators = {
   JWT_SIGNING_KEYS: signingKeys,
   TURN_SECRET: () => randomBytes(32).toString("base64url"),
+  MEDIA_URL_SIGNING_KEYS: () => JSON.stringify([{ kid: `dev-${randomUUID().slice(0, 8)}`, secret: randomBytes(32).toString("base64url") }]),
 };
 
 const existing = existsSync(path) ? readFileSync(path, "utf8") : "";

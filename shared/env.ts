@@ -45,6 +45,17 @@ export interface Env {
   CHAT_MAX_GROUP_MEMBERS: string;
   /** Messages one user may send in one chat, "count/seconds". */
   RATE_LIMIT_CHAT_MESSAGES: string;
+  /** Cloudflare Images: resized variants of image files (media). */
+  IMAGES?: ImagesBinding;
+  /** Media limits and lifetimes; parsed in shared/media/media-config.ts (defaults there and in README). */
+  MEDIA_MAX_BYTES?: string;
+  MEDIA_QUOTA_BYTES?: string;
+  RATE_LIMIT_UPLOADS_PER_USER?: string;
+  MEDIA_UPLOAD_EXPIRY_SECONDS?: string;
+  MEDIA_BLOB_GRACE_SECONDS?: string;
+  MEDIA_SIGNED_URL_MAX_SECONDS?: string;
+  /** Secret: JSON [{kid, secret}] signing content URLs; the first signs, every one verifies. */
+  MEDIA_URL_SIGNING_KEYS?: string;
 
   /** "false": no JSON line per request (`npm run dev` sets it: wrangler dev logs requests itself). Default "true". */
   LOG_REQUESTS?: string;

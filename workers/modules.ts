@@ -1,7 +1,9 @@
 import { callsAccount } from "../shared/calls/account";
 import { chatAccount } from "../shared/chat/account";
+import { mediaAccount } from "../shared/media/account";
 import type { AccountModule } from "../shared/identity/account/account-module";
 import { identityCleanupTask } from "./jobs/identity-cleanup";
+import { mediaCleanupTask } from "./jobs/media-cleanup";
 import { passwordForgotJob } from "./jobs/password-forgot";
 import type { JobHandlers } from "./jobs/queue";
 import type { CronTasks } from "./jobs/scheduled";
@@ -11,7 +13,7 @@ import { sendEmailJob } from "./jobs/send-email";
 // here; nothing takes part by being imported for its side effects.
 
 /** What each module does when an account is registered, exported or deleted, run in this order. */
-export const accountModules: readonly AccountModule[] = [chatAccount, callsAccount];
+export const accountModules: readonly AccountModule[] = [chatAccount, callsAccount, mediaAccount];
 
 /** The JOBS queue consumer's handler for every job kind. */
 export const jobHandlers: JobHandlers = {
@@ -23,4 +25,5 @@ export const jobHandlers: JobHandlers = {
 /** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */
 export const cronTasks: CronTasks = {
   "17 3 * * *": [identityCleanupTask],
+  "*/5 * * * *": [mediaCleanupTask],
 };

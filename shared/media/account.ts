@@ -1,12 +1,12 @@
 import { createDatabase } from "../db/client";
-import type { Env } from "../env";
+import type { AccountModule } from "../identity/account/account-module";
 import { fileView } from "./files";
 import { forgetUserMediaStatements, listAllOwnFiles, listLikedImageIds, listOpenUploads, listOwnImages } from "./records";
 
 /** Media's part of an account: files, gallery images, likes and open uploads in the export; all of it gone on deletion. */
-export const mediaAccount = {
+export const mediaAccount: AccountModule = {
   name: "media",
-  exportData: async (env: Env, userId: string) => {
+  exportData: async (env, userId) => {
     const db = createDatabase(env.DB);
     const [files, images, likedImageIds, uploads] = await Promise.all([
       listAllOwnFiles(db, userId),
@@ -29,5 +29,5 @@ export const mediaAccount = {
       openUploads: uploads.map((upload) => ({ id: upload.id, name: upload.name, purpose: upload.purpose, length: upload.length, offset: upload.offset, expiresAt: upload.expiresAt.toISOString() })),
     };
   },
-  onDelete: async (env: Env, userId: string, now: number) => ({ statements: forgetUserMediaStatements(createDatabase(env.DB), env.DB, userId, now) }),
+  onDelete: async (env, userId, now) => ({ statements: forgetUserMediaStatements(createDatabase(env.DB), env.DB, userId, now) }),
 };

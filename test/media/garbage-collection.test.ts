@@ -6,6 +6,9 @@ import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 import { mediaConfig } from "../../shared/media/media-config";
 import { openUploadSlot } from "../../shared/media/records";
 import { newId } from "../../shared/ids";
+import { createScheduledController } from "cloudflare:test";
+import { runScheduled } from "../../workers/jobs/scheduled";
+import { cronTasks } from "../../workers/modules";
 import { api, expectProblem, registerUser } from "../helpers";
 import { postFile, uniquePng, uploadFile } from "./fixtures";
 
@@ -85,5 +88,16 @@ describe("reference counting and the GC cron", () => {
     expect(await env.FILES.head(key)).toBeNull();
     expect(await env.DB.prepare("SELECT 1 FROM uploads WHERE id = ?").bind(uploadId).first()).toBeNull();
     expect((await postFile(user, uniquePng(200_000), { purpose: "asset" })).status).toBe(201);
+  });
+
+  it("runs every 5 minutes from the Worker's cron", async () => {
+    const user = await registerUser();
+    const file = await uploadFile(user, uniquePng());
+    const { key } = (await blobOf(file.sha256))!;
+    await api(`/v1/files/${file.id}`, { method: "DELETE", token: user.accessToken });
+    clock.advance(graceMs() + 1000);
+    await runScheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: clock.now() }), env, cronTasks);
+    expect(await blobOf(file.sha256)).toBeNull();
+    expect(await env.FILES.head(key)).toBeNull();
   });
 });

@@ -21,14 +21,25 @@ import { docsRoutes } from "./routes/docs";
 import { meRoutes } from "./routes/me";
 import { realtimeRoutes } from "./routes/realtime";
 import { systemRoutes } from "./routes/system";
+import { avatarRoutes } from "./routes/avatar";
+import { devMediaRoutes } from "./routes/dev-media";
+import { fileRoutes } from "./routes/files";
+import { imageRoutes, userImageRoutes } from "./routes/images";
+import { uploadRoutes } from "./routes/uploads";
+import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
   c.set("db", createDatabase(c.env.DB));
   await next();
 });
 
+/** File uploads stream with their own per-purpose limits (shared/media). */
+function isMediaUpload(method: string, path: string): boolean {
+  return (method === "POST" && (path === "/v1/files" || path === "/dev/media/direct-put")) || (method === "PATCH" && path.startsWith("/v1/uploads/"));
+}
+
 const limitBody = createMiddleware<AppEnv>((c, next) =>
-  bodyLimit({
+  isMediaUpload(c.req.method, c.req.path) ? next() : bodyLimit({
     maxSize: configOf(c.env).http.maxBodyBytes,
     onError: () => {
       throw new ApiError(413, "body_too_large", `The request body is larger than ${configOf(c.env).http.maxBodyBytes} bytes`);
@@ -40,6 +51,8 @@ const limitBody = createMiddleware<AppEnv>((c, next) =>
 let corsFor: { origins: string; middleware: ReturnType<typeof cors> } | undefined;
 
 const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
+  // tus discovery is an OPTIONS request that is not a CORS preflight: let the uploads route answer it.
+  if (c.req.method === "OPTIONS" && c.req.path === "/v1/uploads" && !c.req.header("access-control-request-method")) return next();
   const origins = configOf(c.env).http.corsAllowedOrigins;
   if (corsFor?.origins !== origins) {
     const allowed = origins
@@ -50,9 +63,9 @@ const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
       origins,
       middleware: cors({
         origin: allowed.includes("*") ? "*" : allowed,
-        allowHeaders: ["authorization", "content-type", "x-request-id"],
-        allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
-        exposeHeaders: ["x-request-id", "retry-after"],
+        allowHeaders: ["authorization", "content-type", "x-request-id", "x-content-sha256", ...TUS_REQUEST_HEADERS],
+        allowMethods: ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+        exposeHeaders: ["x-request-id", "retry-after", "etag", "content-range", "content-disposition", ...TUS_RESPONSE_HEADERS],
         maxAge: 600,
       }),
     };
@@ -80,12 +93,18 @@ export function createApp() {
     .route("/v1/auth", auth2faRoutes)
     .route("/v1/auth", authEmailRoutes)
     .route("/v1/auth", authPasswordRoutes)
+    .route("/v1/me/avatar", avatarRoutes)
     .route("/v1/me", meRoutes)
     .route("/v1/admin", adminRoutes)
+    .route("/dev/media", devMediaRoutes)
     .route("/dev", devRoutes)
     .route("/v1/realtime", realtimeRoutes)
     .route("/v1/chats", chatRoutes)
-    .route("/v1/calls", callRoutes);
+    .route("/v1/calls", callRoutes)
+    .route("/v1/files", fileRoutes)
+    .route("/v1/uploads", uploadRoutes)
+    .route("/v1/images", imageRoutes)
+    .route("/v1/users", userImageRoutes);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   const openapiDocument = (origin: string) => {

@@ -1,3 +1,4 @@
 export * from "./identity";
 export * from "./chat";
 export * from "./calls";
+export * from "./media";

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { authenticate, bearerToken, type Principal } from "../../../shared/auth/principal";
+import { authenticate, bearerToken, type Principal } from "../../../shared/identity/sessions/principal";
 import type { AppEnv } from "../context";
 
 /**

@@ -1,23 +1,21 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { findUserById, toPublicUser } from "../../../shared/auth/users";
-import { bearerSecurity, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { z } from "@hono/zod-openapi";
+import { findUserById, toPublicUser } from "../../../shared/identity/account/users";
+import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { useFileAsAvatar } from "../../../shared/media/avatars";
 import { createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
-import { UserSchema } from "./auth";
+import { authedRoute } from "../middleware/auth";
+import { UserSchema } from "./identity-schemas";
 
 const AvatarBody = z.object({ fileId: z.string().min(1).max(64) }).strict().openapi("SetAvatarRequest");
 
 /** Mounted at /v1/me/avatar. */
 export const avatarRoutes = createRouter().openapi(
-  createRoute({
+  authedRoute({
     method: "put",
     path: "/",
     tags: ["media"],
     summary: "Use one of your image files as your avatar",
     description: "The file (purpose `avatar` or `image`) becomes public; `avatarUrl` points at its 256x256 square variant. Deleting the file clears the avatar.",
-    security: bearerSecurity,
-    middleware: [requireAuth] as const,
     request: { body: jsonBody(AvatarBody) },
     responses: { 200: jsonResponse(z.object({ user: UserSchema }), "The user with the new avatarUrl"), ...problemResponses(400, 401, 404) },
   }),

@@ -7,11 +7,11 @@ import { findReadableFile } from "../../../shared/media/records";
 import { notFound, unauthorized } from "../../../shared/http/errors";
 import { FILE_PURPOSES, FILE_VISIBILITIES } from "../../../shared/media/media-types";
 import { hasSignature } from "../../../shared/media/signed-urls";
-import { type ImageTransformer, VARIANT_FITS, VARIANT_FORMATS, VARIANT_SIZES, variantContent, wantsVariant } from "../../../shared/media/variants";
+import { VARIANT_FITS, VARIANT_FORMATS, VARIANT_SIZES, variantContent, wantsVariant } from "../../../shared/media/variants";
 import { bearerSecurity, IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { type AppEnv, createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
+import { authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
 
 const tags = ["media"];
@@ -83,19 +83,15 @@ const ContentQuery = VariantQuery.extend({
 
 const bytesContent = { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } };
 
-const imagesOf = (env: object) => (env as { IMAGES?: ImageTransformer }).IMAGES;
-
 export const fileRoutes = createRouter()
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/",
       tags,
       summary: "Upload a file in one request",
       description:
         "The body is the raw bytes with a `content-length`. The type is read from the bytes: not allowed for the purpose is `415 unsupported_media_type`; over the purpose's limit `413 file_too_large`; over the storage quota `413 quota_exceeded`; a declared `x-content-sha256` that differs `400 checksum_mismatch`. Same bytes uploaded twice are stored once.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { query: UploadQuery, headers: UploadHeaders, body: { required: true, content: bytesContent } },
       responses: { 201: jsonResponse(FileSchema, "The stored file"), ...problemResponses(400, 401, 411, 413, 415, 429) },
     }),
@@ -115,13 +111,11 @@ export const fileRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/",
       tags,
       summary: "The caller's own files, newest first",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { query: ListQuery },
       responses: { 200: jsonResponse(FilePage, "A page of files"), ...problemResponses(400, 401) },
     }),
@@ -168,19 +162,17 @@ export const fileRoutes = createRouter()
       const signed = hasSignature(url) ? await fileOfSignedUrl(c.env, c.get("db"), url, c.req.method) : null;
       const file = signed ? signed.file : await fileFor(c, c.req.valid("param").id);
       const cacheControl = signed ? `private, max-age=${signed.secondsLeft}` : file.visibility === "public" ? "public, max-age=31536000, immutable" : "private, no-cache";
-      const content = wantsVariant(variant) ? await variantContent(c.env.FILES, imagesOf(c.env), file, variant) : { ...file, etag: `"${file.sha256}"` };
+      const content = wantsVariant(variant) ? await variantContent(c.env.FILES, c.env.IMAGES, file, variant) : { ...file, etag: `"${file.sha256}"` };
       return contentResponse(c.env.FILES, content, c.req.raw, cacheControl);
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/{id}/url",
       tags,
       summary: "A signed URL for the content",
       description: "Works with no token until `expiresAt` (for `<img>` or a player). An expired or altered URL is `403`.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam, query: UrlQuery },
       responses: { 200: jsonResponse(SignedUrl, "The signed URL"), ...problemResponses(400, 401, 404, 503) },
     }),
@@ -194,14 +186,12 @@ export const fileRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/{id}",
       tags,
       summary: "Delete a file (owner)",
       description: "Drops the file's reference to its bytes; bytes nobody references are removed by a cron after a grace period.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam },
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404) },
     }),

@@ -3,7 +3,7 @@ import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } fro
 import { PageQuery } from "../../../shared/http/pagination";
 import { galleryImage, galleryPage, likeImage, publishImage, removeImage } from "../../../shared/media/gallery";
 import { createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
+import { authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
 import { FileSchema } from "./files";
 
@@ -48,14 +48,12 @@ const PublishBody = z
 const FeedQuery = PageQuery.extend({ tag: Tag.optional().openapi({ param: { name: "tag", in: "query" } }) });
 
 function likeRoute(method: "put" | "delete", summary: string) {
-  return createRoute({
+  return authedRoute({
     method,
     path: "/{id}/like",
     tags,
     summary,
     description: "Answers the image with its new `likeCount`; repeating is harmless. The count is recomputed from the likes in the same transaction, so concurrent likes never lose one.",
-    security: bearerSecurity,
-    middleware: [requireAuth] as const,
     request: { params: IdParam },
     responses: { 200: jsonResponse(ImageSchema, "The image"), ...problemResponses(401, 404) },
   });
@@ -63,14 +61,12 @@ function likeRoute(method: "put" | "delete", summary: string) {
 
 export const imageRoutes = createRouter()
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/",
       tags,
       summary: "Put one of your image files in the gallery",
       description: "The file must be yours and uploaded with `purpose=image`; it becomes public. A file already in the gallery: `409 already_published`.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { body: jsonBody(PublishBody) },
       responses: { 201: jsonResponse(ImageSchema, "The image"), ...problemResponses(400, 401, 404, 409, 415) },
     }),
@@ -109,14 +105,12 @@ export const imageRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/{id}",
       tags,
       summary: "Remove an image from the gallery (owner or moderator)",
       description: "The file stays, and is private again.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam },
       responses: { 204: { description: "Removed" }, ...problemResponses(401, 403, 404) },
     }),

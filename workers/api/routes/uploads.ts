@@ -5,7 +5,7 @@ import { httpDate, parseByteCount, parseUploadMetadata, checkPatchContentType, c
 import { createTusUpload, ownUpload, patchTusUpload, terminateTusUpload, tusHeaders, uploadView } from "../../../shared/media/tus-uploads";
 import { mediaConfig } from "../../../shared/media/media-config";
 import { createRouter } from "../context";
-import { requireAuth } from "../middleware/auth";
+import { authedRoute } from "../middleware/auth";
 
 const tags = ["media"];
 
@@ -46,15 +46,13 @@ export const uploadRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "post",
       path: "/",
       tags,
       summary: "Start a resumable upload (tus creation)",
       description:
         "`Upload-Length` and `Upload-Metadata` (`purpose`, `name` or `filename`, `visibility`, base64 values). Size limit and quota are checked here (`413`). The bytes follow in PATCH requests to `Location`; any client that speaks tus 1.0 (tus-js-client, Uppy) works unchanged.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: {
         headers: tusRequestHeaders.extend({
           "upload-length": z.string().optional().openapi({ param: { name: "upload-length", in: "header" } }),
@@ -74,15 +72,13 @@ export const uploadRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "get",
       path: "/{id}",
       tags,
       summary: "An upload's progress (HEAD: tus offset)",
       description:
         "`GET` answers JSON; `HEAD` is the tus offset request (`Upload-Offset`, `Upload-Length`, `Upload-Expires`). Owner only; another user's upload, or one that expired or failed, is `404`.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam, headers: tusRequestHeaders },
       responses: { 200: jsonResponse(UploadSchema, "The upload"), ...problemResponses(401, 404, 412) },
     }),
@@ -101,15 +97,13 @@ export const uploadRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "patch",
       path: "/{id}",
       tags,
       summary: "Send bytes at an offset (tus)",
       description:
         "`Upload-Offset` must equal the upload's offset (`409` otherwise, with the current `Upload-Offset`); the body is `application/offset+octet-stream` with a `content-length`. Answers `204` with the new `Upload-Offset`. The last byte completes the upload: bytes not allowed for the purpose are `415` and the upload is gone.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: {
         params: IdParam,
         headers: tusRequestHeaders.extend({ "upload-offset": z.string().optional().openapi({ param: { name: "upload-offset", in: "header" } }) }),
@@ -131,14 +125,12 @@ export const uploadRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    authedRoute({
       method: "delete",
       path: "/{id}",
       tags,
       summary: "Terminate an upload (tus termination)",
       description: "The upload and the bytes stored so far go; a file already made from it stays.",
-      security: bearerSecurity,
-      middleware: [requireAuth] as const,
       request: { params: IdParam, headers: tusRequestHeaders },
       responses: { 204: { description: "Terminated" }, ...problemResponses(401, 404, 412) },
     }),
