@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { Env } from "./env";
+import { parseMaxBytes } from "./media/size-limits";
+import { parseUrlSigningKeys } from "./media/signed-urls";
 import { parseRateLimit, type RateLimit } from "./rate-limits";
 
 /**
@@ -41,6 +43,11 @@ export const CONFIG_DEFAULTS = {
   chatMaxGroupMembers: 200,
   logRequests: true,
   authSessionReads: "primary",
+  mediaQuotaBytes: 1024 * 1024 * 1024,
+  rateLimitUploadsPerUser: { limit: 120, windowSeconds: 3600 },
+  mediaUploadExpirySeconds: 86_400,
+  mediaBlobGraceSeconds: 3600,
+  mediaSignedUrlMaxSeconds: 86_400,
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -126,6 +133,13 @@ const VarsSchema = z.object({
     .string()
     .optional()
     .transform((value): "primary" | "replica" => ((value ?? "").trim().toLowerCase() === "replica" ? "replica" : D.authSessionReads)),
+  MEDIA_MAX_BYTES: z.string().optional().transform(parseMaxBytes),
+  MEDIA_QUOTA_BYTES: numberWhere(D.mediaQuotaBytes, (n) => Number.isSafeInteger(n) && n > 0),
+  RATE_LIMIT_UPLOADS_PER_USER: rateLimit(D.rateLimitUploadsPerUser),
+  MEDIA_UPLOAD_EXPIRY_SECONDS: numberWhere(D.mediaUploadExpirySeconds, (n) => Number.isInteger(n) && n > 0),
+  MEDIA_BLOB_GRACE_SECONDS: numberWhere(D.mediaBlobGraceSeconds, (n) => Number.isInteger(n) && n > 0),
+  MEDIA_SIGNED_URL_MAX_SECONDS: numberWhere(D.mediaSignedUrlMaxSeconds, (n) => Number.isInteger(n) && n > 0),
+  MEDIA_URL_SIGNING_KEYS: z.string().optional().transform(parseUrlSigningKeys),
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -192,6 +206,16 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     cloudflareTurnApiToken: v.CLOUDFLARE_TURN_API_TOKEN,
   },
   chat: { maxGroupMembers: v.CHAT_MAX_GROUP_MEMBERS },
+  media: {
+    maxBytes: v.MEDIA_MAX_BYTES,
+    quotaBytes: v.MEDIA_QUOTA_BYTES,
+    uploadRateLimit: v.RATE_LIMIT_UPLOADS_PER_USER,
+    uploadExpirySeconds: v.MEDIA_UPLOAD_EXPIRY_SECONDS,
+    blobGraceSeconds: v.MEDIA_BLOB_GRACE_SECONDS,
+    signedUrlMaxSeconds: v.MEDIA_SIGNED_URL_MAX_SECONDS,
+    /** The first key signs content URLs; every key verifies them. */
+    urlSigningKeys: v.MEDIA_URL_SIGNING_KEYS,
+  },
 }));
 
 function hostOf(url: string): string {

@@ -47,7 +47,7 @@ export interface Env {
   RATE_LIMIT_CHAT_MESSAGES: string;
   /** Cloudflare Images: resized variants of image files (media). */
   IMAGES?: ImagesBinding;
-  /** Media limits and lifetimes; parsed in shared/media/media-config.ts (defaults there and in README). */
+  /** Media limits and lifetimes, "count/seconds" or numbers; parsed in shared/config.ts (defaults there). */
   MEDIA_MAX_BYTES?: string;
   MEDIA_QUOTA_BYTES?: string;
   RATE_LIMIT_UPLOADS_PER_USER?: string;

@@ -1,7 +1,8 @@
 import { createDatabase } from "../db/client";
 import type { AccountModule } from "../identity/account/account-module";
 import { fileView } from "./files";
-import { forgetUserMediaStatements, listAllOwnFiles, listLikedImageIds, listOpenUploads, listOwnImages } from "./records";
+import { toD1Statements } from "../db/records";
+import { forgetUserMediaQueries, listAllOwnFiles, listLikedImageIds, listOpenUploads, listOwnImages } from "./records";
 
 /** Media's part of an account: files, gallery images, likes and open uploads in the export; all of it gone on deletion. */
 export const mediaAccount: AccountModule = {
@@ -29,5 +30,8 @@ export const mediaAccount: AccountModule = {
       openUploads: uploads.map((upload) => ({ id: upload.id, name: upload.name, purpose: upload.purpose, length: upload.length, offset: upload.offset, expiresAt: upload.expiresAt.toISOString() })),
     };
   },
-  onDelete: async (env, userId, now) => ({ statements: forgetUserMediaStatements(createDatabase(env.DB), env.DB, userId, now) }),
+  onDelete: async (env, userId, now) => {
+    const db = createDatabase(env.DB);
+    return { statements: toD1Statements(db, forgetUserMediaQueries(db, userId, now)) };
+  },
 };

@@ -7,7 +7,7 @@ import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";
 import { streamIntoBucket } from "./byte-intake";
-import { mediaConfig, type MediaConfig, type MediaVars } from "./media-config";
+import { mediaConfig, type MediaConfig } from "./media-config";
 import { type DetectedType, type FilePurpose, type FileVisibility, imageDimensions, isAllowedFor } from "./media-types";
 import {
   completeUpload,
@@ -20,7 +20,7 @@ import {
   type StoredFile,
 } from "./records";
 
-export type MediaEnv = Env & MediaVars;
+export type MediaEnv = Env;
 
 /** A file as the API shows it. */
 export interface FileView {

@@ -465,11 +465,11 @@ export async function listOpenUploads(db: Database, ownerId: string): Promise<Up
  * period), their gallery images and likes go (counts of the images they liked recomputed), their
  * unfinished uploads are set to expire now (the GC cron aborts them and removes their bytes).
  */
-export function forgetUserMediaStatements(db: Database, d1: D1Database, userId: string, now: number): D1PreparedStatement[] {
+export function forgetUserMediaQueries(db: Database, userId: string, now: number) {
   const ownFileBlobs = db.select({ blobId: files.blobId }).from(files).where(eq(files.ownerId, userId));
   const ownReferences = sql`(SELECT count(*) FROM ${files} WHERE ${files.blobId} = ${blobs.id} AND ${files.ownerId} = ${userId})`;
   const likedByUser = db.select({ imageId: imageLikes.imageId }).from(imageLikes).where(eq(imageLikes.userId, userId));
-  const queries = [
+  return [
     db
       .update(blobs)
       .set({
@@ -490,10 +490,6 @@ export function forgetUserMediaStatements(db: Database, d1: D1Database, userId: 
     db.delete(files).where(eq(files.ownerId, userId)),
     db.update(uploads).set({ expiresAt: new Date(0) }).where(eq(uploads.ownerId, userId)),
   ];
-  return queries.map((query) => {
-    const { sql: text, params } = query.toSQL();
-    return d1.prepare(text).bind(...params);
-  });
 }
 
 export { avatars, fileAttachments, imageLikes, images, imageTags };

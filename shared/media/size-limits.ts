@@ -1,0 +1,24 @@
+import { FILE_PURPOSES, type FilePurpose } from "./media-types";
+
+const MIB = 1024 * 1024;
+
+/** Largest file per purpose unless `MEDIA_MAX_BYTES` says otherwise. */
+export const DEFAULT_MAX_BYTES: Readonly<Record<FilePurpose, number>> = {
+  attachment: 100 * MIB,
+  avatar: 5 * MIB,
+  image: 20 * MIB,
+  asset: 200 * MIB,
+  "company-icon": 2 * MIB,
+  "video-thumbnail": 5 * MIB,
+};
+
+/** Parses "purpose=bytes,..."; purposes not named (or named with an unusable value) keep their default. */
+export function parseMaxBytes(value: string | undefined): Record<FilePurpose, number> {
+  const limits = { ...DEFAULT_MAX_BYTES };
+  for (const entry of (value ?? "").split(",")) {
+    const [purpose, bytes] = entry.split("=").map((part) => part.trim());
+    const parsed = Number(bytes);
+    if (FILE_PURPOSES.includes(purpose as FilePurpose) && Number.isSafeInteger(parsed) && parsed > 0) limits[purpose as FilePurpose] = parsed;
+  }
+  return limits;
+}
