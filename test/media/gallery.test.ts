@@ -77,6 +77,9 @@ describe("the feed and user lists", () => {
     expect(await json(await api(`/v1/images/${image.id}`))).toMatchObject({ likeCount: 1, likedByMe: false });
     await expectProblem(await api("/v1/images/nope"), 404);
     expect((await json(await api(`/v1/users/${bob.id}/images?limit=5`))).items).toHaveLength(1);
+    await expectProblem(await api(`/v1/users/${bob.id}/images?limit=0`), 400);
+    await expectProblem(await api(`/v1/users/${bob.id}/images`, { token: "bad" }), 401);
+    expect((await json(await api("/v1/users/no-such-user/images"))).items).toEqual([]);
   });
 });
 

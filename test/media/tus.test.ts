@@ -144,6 +144,9 @@ describe("tus PATCH", () => {
     await expectProblem(await patchUpload(alice, path, 0, bytes, { "upload-offset": "-1" }), 400, "invalid_header");
     await expectProblem(await patchUpload(alice, path, 0, uniquePng(5001)), 413, "upload_too_long");
     await expectProblem(await api(path, { token: bob.accessToken }), 404);
+    await expectProblem(await api(path), 401);
+    expect((await SELF.fetch(`http://platform.test${path}`, { method: "HEAD", headers: TUS })).status).toBe(401);
+    expect((await headUpload(bob, path)).status).toBe(404);
     expect(await offsetOf(alice, path)).toBe(0);
   });
 });
