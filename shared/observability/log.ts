@@ -1,0 +1,21 @@
+import { currentScope } from "./trace-scope";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/**
+ * One structured JSON line, with the trace and span (and request id) of the work it belongs to,
+ * so a line of a queue job or a Durable Object can be joined to the request that caused it.
+ * Fields are written as given: callers redact what could be secret.
+ */
+export function logEvent(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
+  const scope = currentScope();
+  const line = JSON.stringify({
+    level,
+    msg,
+    ...fields,
+    ...(scope?.requestId && fields.requestId === undefined ? { requestId: scope.requestId } : {}),
+    ...(scope ? { traceId: scope.trace.traceId, spanId: scope.trace.spanId } : {}),
+  });
+  if (level === "error" || level === "warn") console.error(line);
+  else console.log(line);
+}

@@ -1,0 +1,53 @@
+/**
+ * Every series the platform records, declared once: its type, help text and label names. Label
+ * values come from closed sets (route templates, status classes, job kinds, outcomes), never
+ * from user input, so the number of series stays bounded (docs/observability.md lists them).
+ */
+export const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+interface SeriesSpec {
+  type: "counter" | "histogram" | "gauge";
+  help: string;
+  labels: readonly string[];
+}
+
+export const METRIC_CATALOG = {
+  http_requests_total: { type: "counter", help: "HTTP requests by method, route template and status class", labels: ["method", "route", "status_class"] },
+  http_request_duration_seconds: {
+    type: "histogram",
+    help: "Time from receiving a request to its response, by method, route template and status class",
+    labels: ["method", "route", "status_class"],
+  },
+  identity_registrations_total: { type: "counter", help: "Accounts registered", labels: [] },
+  identity_logins_total: { type: "counter", help: "Login attempts by result", labels: ["result"] },
+  identity_refresh_reuse_total: { type: "counter", help: "Spent refresh tokens presented again (the session is revoked)", labels: [] },
+  identity_lockouts_total: { type: "counter", help: "Failed logins that locked an address", labels: [] },
+  identity_mfa_failures_total: { type: "counter", help: "Wrong second-factor codes at login", labels: [] },
+  chat_messages_stored_total: { type: "counter", help: "Chat messages stored", labels: [] },
+  calls_total: { type: "counter", help: "Calls by final outcome", labels: ["outcome"] },
+  media_uploads_total: { type: "counter", help: "Files uploaded", labels: [] },
+  media_upload_bytes_total: { type: "counter", help: "Bytes of files uploaded", labels: [] },
+  studio_generations_total: { type: "counter", help: "AI generations by outcome", labels: ["outcome"] },
+  queue_jobs_total: { type: "counter", help: "Queue jobs handled by kind and result (ok, retry)", labels: ["kind", "result"] },
+  queue_retries_total: { type: "counter", help: "Queue jobs sent back for a retry, by kind", labels: ["kind"] },
+  queue_dead_letters_total: { type: "counter", help: "Queue jobs that exhausted their retries, by kind", labels: ["kind"] },
+  queue_oldest_message_age_seconds: {
+    type: "gauge",
+    help: "Age of the oldest message the queue consumer received in the last minute it ran",
+    labels: [],
+  },
+} as const satisfies Record<string, SeriesSpec>;
+
+export type MetricName = keyof typeof METRIC_CATALOG;
+type SpecOf<N extends MetricName> = (typeof METRIC_CATALOG)[N];
+export type CounterName = { [N in MetricName]: SpecOf<N>["type"] extends "counter" ? N : never }[MetricName];
+export type HistogramName = { [N in MetricName]: SpecOf<N>["type"] extends "histogram" ? N : never }[MetricName];
+export type GaugeName = { [N in MetricName]: SpecOf<N>["type"] extends "gauge" ? N : never }[MetricName];
+
+/** The labels a series takes, all required. */
+export type LabelsOf<N extends MetricName> = { [L in SpecOf<N>["labels"][number]]: string };
+
+/** `200` -> `"2xx"`. */
+export function statusClass(status: number): string {
+  return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "other";
+}
