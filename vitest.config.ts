@@ -33,6 +33,8 @@ export default defineConfig(async () => {
             MEDIA_MAX_BYTES: "avatar=1048576,image=2000000",
             RATE_LIMIT_UPLOADS_PER_USER: "25/3600",
             MEDIA_URL_SIGNING_KEYS: JSON.stringify([{ kid: "test-media", secret: "test-media-url-signing-secret-0123456789" }]),
+            // The scrapers' bearer for GET /metrics.
+            METRICS_TOKEN: "test-metrics-token",
           },
         },
       }),

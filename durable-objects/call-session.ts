@@ -20,6 +20,10 @@ import { FrameBudget } from "../shared/realtime/frame-budget";
 import { errorFrame, parseFrame } from "../shared/realtime/frames";
 import { SessionStandings } from "../shared/realtime/session-standings";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
+import { logEvent } from "../shared/observability/log";
+import type { TraceCarrier } from "../shared/observability/trace-context";
+import { inRequestTrace, runTracedMethod, traced } from "../shared/observability/traced-stub";
+import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
 
 export type StartResult =
   | { ok: true; call: CallRecord }
@@ -57,6 +61,11 @@ const sessionTag = (sessionId: string) => `session:${sessionId}`;
  */
 export class CallSession extends Server<Env> {
   static override options = { hibernate: true };
+
+  /** An upgrade runs in the trace its request carries, so the object's log lines join it. */
+  override fetch(request: Request): Promise<Response> {
+    return inRequestTrace(request, () => super.fetch(request));
+  }
 
   #call: CallRecord | null | undefined;
   #syncChain: Promise<void> = Promise.resolve();
@@ -110,11 +119,13 @@ export class CallSession extends Server<Env> {
     await this.ctx.storage.put(CALL_KEY, call);
     await this.ctx.storage.delete(STARTING_KEY);
     if (status === "busy") {
+      metrics.count("calls_total", { outcome: "busy" });
       await this.ctx.storage.deleteAlarm();
       await this.#sync();
       await this.#notifyHubs(call, "call.state");
       return { ok: false, code: "busy", call };
     }
+    logEvent("info", "call ringing", { callId: call.id, callerId: call.callerId, calleeId: call.calleeId });
     await this.#notifyHubs(call, "call.incoming");
     return { ok: true, call };
   }
@@ -149,7 +160,11 @@ export class CallSession extends Server<Env> {
     this.#call = result.call;
     await this.ctx.storage.put(CALL_KEY, result.call);
     if (result.call.status === "answered") await this.ctx.storage.put(IDLE_CHECK_KEY, clock.now() + ABANDONED_CALL_GRACE_MS);
-    if (!isActive(result.call.status)) await this.#dropBuffers();
+    if (!isActive(result.call.status)) {
+      metrics.count("calls_total", { outcome: result.call.status });
+      scheduleMetricsFlush(this.env);
+      await this.#dropBuffers();
+    }
     await this.#scheduleAlarm();
 
     await this.#sync();
@@ -166,7 +181,7 @@ export class CallSession extends Server<Env> {
         await syncCallRecord(createDatabase(this.env.DB), call);
         await this.ctx.storage.delete(SYNC_PENDING_KEY);
       } catch (error) {
-        console.error(`call ${call.id}: D1 sync failed, retrying from the alarm`, error);
+        logEvent("error", "call D1 sync failed, retrying from the alarm", { callId: call.id, error: String(error) });
         await this.ctx.storage.put(SYNC_PENDING_KEY, clock.now() + SYNC_RETRY_MS);
       }
       await this.#scheduleAlarm();
@@ -224,11 +239,11 @@ export class CallSession extends Server<Env> {
   async #notifyHubs(call: CallRecord, calleeFrameType: "call.incoming" | "call.state"): Promise<void> {
     const publicCall = toPublicCall(call);
     const results = await Promise.allSettled([
-      this.env.USER_HUB.getByName(call.calleeId).notify({ type: calleeFrameType, call: publicCall }),
-      this.env.USER_HUB.getByName(call.callerId).notify({ type: "call.state", call: publicCall }),
+      traced(this.env.USER_HUB.getByName(call.calleeId)).notify({ type: calleeFrameType, call: publicCall }),
+      traced(this.env.USER_HUB.getByName(call.callerId)).notify({ type: "call.state", call: publicCall }),
     ]);
     for (const result of results) {
-      if (result.status === "rejected") console.error(`call ${call.id}: hub notification failed`, result.reason);
+      if (result.status === "rejected") logEvent("warn", "call hub notification failed", { callId: call.id, error: String(result.reason) });
     }
   }
 
@@ -378,5 +393,10 @@ export class CallSession extends Server<Env> {
       await this.ctx.storage.put(IDLE_CHECK_KEY, clock.now() + ABANDONED_CALL_GRACE_MS);
       await this.#scheduleAlarm();
     }
+  }
+
+  /** A method call that carries the caller's trace (see shared/observability/traced-stub.ts). */
+  async traced(carrier: TraceCarrier, method: string, args: unknown[]): Promise<unknown> {
+    return runTracedMethod(this, carrier, method, args);
   }
 }

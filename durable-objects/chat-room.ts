@@ -17,6 +17,10 @@ import { FrameBudget } from "../shared/realtime/frame-budget";
 import { type FrameOf, type FrameParseResult, parseFrame } from "../shared/realtime/frames";
 import { SessionStandings } from "../shared/realtime/session-standings";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
+import { logEvent } from "../shared/observability/log";
+import type { TraceCarrier } from "../shared/observability/trace-context";
+import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
+import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
 
 type RoomConnection = Connection<Principal>;
 type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
@@ -87,6 +91,11 @@ function parseChatFrame(message: string | ArrayBuffer): FrameParseResult<ChatCli
  */
 export class ChatRoom extends Server<Env> {
   static override options = { hibernate: true };
+
+  /** An upgrade runs in the trace its request carries, so the object's log lines join it. */
+  override fetch(request: Request): Promise<Response> {
+    return inRequestTrace(request, () => super.fetch(request));
+  }
 
   #log: MessageLog | undefined;
   private readonly members = new Map<string, boolean>();
@@ -194,7 +203,7 @@ export class ChatRoom extends Server<Env> {
     try {
       await this.handleFrame(connection, principal, parsed.frame);
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "chat frame failed", chatId: this.name, error: String(error) }));
+      logEvent("error", "chat frame failed", { chatId: this.name, error: String(error) });
       connection.send(errorFrameFor({ code: "internal_error", detail: "The frame could not be processed; retry it" }));
     }
   }
@@ -309,6 +318,8 @@ export class ChatRoom extends Server<Env> {
       this.sendLimit.giveBack(sender.userId);
       return this.repeatAck(this.log.findByClientId(sender.userId, clientId)!, clientId, origin);
     }
+    metrics.count("chat_messages_stored_total", {});
+    scheduleMetricsFlush(this.env);
     // Storage writes are confirmed before these frames leave (output gate): stored before acknowledged.
     const body = JSON.stringify(message);
     origin?.send(`{"type":"message.ack","clientId":${JSON.stringify(clientId)},"message":${body}}`);
@@ -464,5 +475,10 @@ export class ChatRoom extends Server<Env> {
 
   private queueChatListSync(): void {
     this.chatList.queue();
+  }
+
+  /** A method call that carries the caller's trace (see shared/observability/traced-stub.ts). */
+  async traced(carrier: TraceCarrier, method: string, args: unknown[]): Promise<unknown> {
+    return runTracedMethod(this, carrier, method, args);
   }
 }

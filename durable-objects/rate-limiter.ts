@@ -3,6 +3,8 @@ import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 import { type AttemptDecision, AttemptLedger, type AttemptReservation } from "../shared/attempt-ledger";
 import { type FailureStreak, type RateLimitDecision, type StreakPolicy, slidingWindow } from "../shared/rate-limits";
+import type { TraceCarrier } from "../shared/observability/trace-context";
+import { runTracedMethod } from "../shared/observability/traced-stub";
 
 /**
  * One per limited key (an e-mail, an IP, a user in a room): a sliding-window log of hit times
@@ -103,5 +105,10 @@ export class RateLimiter extends DurableObject<Env> {
     } else {
       await this.ctx.storage.setAlarm(now + Math.max(windowMs, 60_000));
     }
+  }
+
+  /** A method call that carries the caller's trace (see shared/observability/traced-stub.ts). */
+  async traced(carrier: TraceCarrier, method: string, args: unknown[]): Promise<unknown> {
+    return runTracedMethod(this, carrier, method, args);
   }
 }

@@ -9,6 +9,9 @@ import { type SocketTarget, SessionSocketRegistry, type TargetPush } from "../sh
 import { SessionStandings } from "../shared/realtime/session-standings";
 import { HubClientFrames, type HubServerFrame } from "../shared/realtime/socket-protocols";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
+import type { TraceCarrier } from "../shared/observability/trace-context";
+import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
+import { logEvent } from "../shared/observability/log";
 
 interface HubConnectionState {
   userId: string;
@@ -54,6 +57,11 @@ export class UserHub extends Server<Env> {
     return principal ? [sessionTag(principal.sessionId)] : [];
   }
 
+  /** An upgrade runs in the trace its request carries, so the object's log lines join it. */
+  override fetch(request: Request): Promise<Response> {
+    return inRequestTrace(request, () => super.fetch(request));
+  }
+
   override onConnect(connection: Connection<HubConnectionState>, context: ConnectionContext): void {
     // The Worker authenticated the upgrade; this is a second line of defence only.
     const principal = principalFromUpgrade(context.request);
@@ -67,6 +75,7 @@ export class UserHub extends Server<Env> {
     }
     this.standings.trust(principal.sessionId, { userId: principal.userId, role: principal.role }, clock.now());
     connection.setState({ userId: principal.userId, sessionId: principal.sessionId, connectedAt: Date.now() });
+    logEvent("info", "socket connected", { object: "UserHub", userId: principal.userId, sessionId: principal.sessionId });
     connection.send(JSON.stringify({ type: "hello", userId: principal.userId } satisfies HubServerFrame));
   }
 
@@ -148,7 +157,7 @@ export class UserHub extends Server<Env> {
         this.registry.delivered(id);
       } catch (error) {
         if (!this.registry.failedAgain(id, attempts, now)) {
-          console.error(JSON.stringify({ level: "error", msg: "socket push given up", userId: this.name, push, error: String(error) }));
+          logEvent("error", "socket push given up", { userId: this.name, push, error: String(error) });
         }
       }
     }
@@ -161,7 +170,7 @@ export class UserHub extends Server<Env> {
     const now = clock.now();
     results.forEach((result, i) => {
       if (result.status === "rejected") {
-        console.warn(JSON.stringify({ level: "warn", msg: "socket push failed, retrying", userId: this.name, error: String(result.reason) }));
+        logEvent("warn", "socket push failed, retrying", { userId: this.name, error: String(result.reason) });
         this.registry.keep(pushes[i]!, now);
       }
     });
@@ -183,5 +192,10 @@ export class UserHub extends Server<Env> {
     }
     const current = await this.ctx.storage.getAlarm();
     if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** A method call that carries the caller's trace (see shared/observability/traced-stub.ts). */
+  async traced(carrier: TraceCarrier, method: string, args: unknown[]): Promise<unknown> {
+    return runTracedMethod(this, carrier, method, args);
   }
 }

@@ -48,6 +48,8 @@ export const CONFIG_DEFAULTS = {
   mediaUploadExpirySeconds: 86_400,
   mediaBlobGraceSeconds: 3600,
   mediaSignedUrlMaxSeconds: 86_400,
+  metricsFlushSeconds: 10,
+  metricsShards: 4,
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -140,6 +142,13 @@ const VarsSchema = z.object({
   MEDIA_BLOB_GRACE_SECONDS: numberWhere(D.mediaBlobGraceSeconds, (n) => Number.isInteger(n) && n > 0),
   MEDIA_SIGNED_URL_MAX_SECONDS: numberWhere(D.mediaSignedUrlMaxSeconds, (n) => Number.isInteger(n) && n > 0),
   MEDIA_URL_SIGNING_KEYS: z.string().optional().transform(parseUrlSigningKeys),
+  OBSERVABILITY_ENABLED: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? "").trim().toLowerCase() !== "false"),
+  METRICS_FLUSH_SECONDS: numberWhere(D.metricsFlushSeconds, (n) => Number.isFinite(n) && n >= 0 && n <= 300),
+  METRICS_SHARDS: numberWhere(D.metricsShards, (n) => Number.isInteger(n) && n >= 1 && n <= 64),
+  METRICS_TOKEN: optionalText,
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -215,6 +224,14 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     signedUrlMaxSeconds: v.MEDIA_SIGNED_URL_MAX_SECONDS,
     /** The first key signs content URLs; every key verifies them. */
     urlSigningKeys: v.MEDIA_URL_SIGNING_KEYS,
+  },
+  observability: {
+    /** "false" turns off tracing, request metrics and metric flushes (bench:auth compares both). */
+    enabled: v.OBSERVABILITY_ENABLED,
+    metricsFlushMs: v.METRICS_FLUSH_SECONDS * 1000,
+    metricsShards: v.METRICS_SHARDS,
+    /** Bearer token for scrapers of /metrics (a secret); admins' access tokens work too. */
+    metricsToken: v.METRICS_TOKEN || undefined,
   },
 }));
 

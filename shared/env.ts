@@ -2,17 +2,22 @@ import type { ChatRoom } from "../durable-objects/chat-room";
 import type { CallSession } from "../durable-objects/call-session";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { UserHub } from "../durable-objects/user-hub";
+import type { MetricsStore } from "../durable-objects/metrics-store";
+import type { TraceCarrier } from "./observability/trace-context";
 
 /** Every binding, var and secret the Worker and its Durable Objects see. */
 export interface Env {
   DB: D1Database;
   FILES: R2Bucket;
-  JOBS: Queue<JobMessage>;
-  JOBS_DLQ: Queue<JobMessage>;
+  JOBS: Queue<QueuedJob>;
+  JOBS_DLQ: Queue<QueuedJob>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   USER_HUB: DurableObjectNamespace<UserHub>;
   CALL_SESSION: DurableObjectNamespace<CallSession>;
   CHAT_ROOM: DurableObjectNamespace<ChatRoom>;
+  METRICS_STORE: DurableObjectNamespace<MetricsStore>;
+  /** Workers Analytics Engine dataset for long-term metric queries; absent locally (then a no-op). */
+  METRICS?: AnalyticsEngineDataset;
 
   ENVIRONMENT: "development" | "production" | "test" | string;
   JWT_ISSUER: string;
@@ -93,6 +98,14 @@ export interface Env {
   RATE_LIMIT_CALLS_PER_USER?: string;
   RATE_LIMIT_CALLS_PER_PAIR?: string;
   RATE_LIMIT_GROUPS_PER_USER?: string;
+  /** "false" turns tracing and request metrics off (default on); see docs/observability.md. */
+  OBSERVABILITY_ENABLED?: string;
+  /** Seconds an isolate aggregates metrics before it flushes them (default 10; 0 = after every request). */
+  METRICS_FLUSH_SECONDS?: string;
+  /** How many MetricsStore shards isolates spread their flushes over (default 4). */
+  METRICS_SHARDS?: string;
+  /** Secret: the bearer token scrapers send to GET /metrics. */
+  METRICS_TOKEN?: string;
 }
 
 /** Messages on the JOBS queue; each module adds its kinds to this union. */
@@ -100,6 +113,9 @@ export type JobMessage =
   | { kind: "noop"; id: string }
   | { kind: "email.send"; message: import("./email/sender").OutgoingEmail }
   | { kind: "password.forgot"; email: string; ip: string | null; userAgent: string | null };
+
+/** What the queue carries: a job and the trace of the work that sent it, which the consumer continues. */
+export type QueuedJob = JobMessage & { trace?: TraceCarrier };
 
 type PlatformEnv = Env;
 

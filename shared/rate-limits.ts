@@ -1,5 +1,6 @@
 import type { Env } from "./env";
 import { ApiError } from "./http/errors";
+import { traced } from "./observability/traced-stub";
 
 export interface RateLimit {
   limit: number;
@@ -44,7 +45,7 @@ export function parseRateLimit(value: string | undefined, fallback: RateLimit): 
 }
 
 export function rateLimiter(env: Env, key: string) {
-  return env.RATE_LIMITER.getByName(key);
+  return traced(env.RATE_LIMITER.getByName(key));
 }
 
 export function rateLimited(retryAfterSeconds: number, detail = "Too many requests; try again later"): ApiError {

@@ -1,10 +1,11 @@
-import type { Env, JobMessage } from "../shared/env";
+import type { Env, QueuedJob } from "../shared/env";
 import { createApp } from "./api/app";
 import { handleJobBatch } from "./jobs/queue";
 import { runScheduled } from "./jobs/scheduled";
 import { cronTasks, jobHandlers } from "./modules";
 
 export { CallSession } from "../durable-objects/call-session";
+export { MetricsStore } from "../durable-objects/metrics-store";
 export { ChatRoom } from "../durable-objects/chat-room";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { UserHub } from "../durable-objects/user-hub";
@@ -15,4 +16,4 @@ export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   queue: (batch, env, _ctx) => handleJobBatch(batch, env, jobHandlers),
   scheduled: (controller, env, _ctx) => runScheduled(controller, env, cronTasks),
-} satisfies ExportedHandler<Env, JobMessage>;
+} satisfies ExportedHandler<Env, QueuedJob>;

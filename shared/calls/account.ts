@@ -3,6 +3,7 @@ import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { toPublicCall } from "./call";
 import { forgetUserCallsQueries, isHiddenFor, listActiveCalls, listAllCallsOf } from "./records";
+import { traced } from "../observability/traced-stub";
 
 /** Calls' part of an account: the user's call history in the export, their side forgotten on deletion. */
 export const callsAccount: AccountModule = {
@@ -15,7 +16,7 @@ export const callsAccount: AccountModule = {
   onDelete: async (env, userId) => {
     const db = createDatabase(env.DB);
     const endLiveCalls = async () => {
-      for (const call of await listActiveCalls(db, userId)) await env.CALL_SESSION.getByName(call.id).end(userId);
+      for (const call of await listActiveCalls(db, userId)) await traced(env.CALL_SESSION.getByName(call.id)).end(userId);
     };
     await endLiveCalls();
     return { statements: toD1Statements(db, forgetUserCallsQueries(db, userId)), afterwards: endLiveCalls };

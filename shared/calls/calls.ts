@@ -9,8 +9,9 @@ import type { Page } from "../http/pagination";
 import { type CallRecord, type CallType, isActive, isParticipant, type PublicCall, toPublicCall } from "./call";
 import { countMissedCalls, findCall, hideCallFor, isActiveUser, isHiddenFor, listActiveCalls, listCallHistory, type StoredCall } from "./records";
 import type { TransitionResult } from "./state-machine";
+import { traced } from "../observability/traced-stub";
 
-const session = (env: Env, callId: string) => env.CALL_SESSION.getByName(callId);
+const session = (env: Env, callId: string) => traced(env.CALL_SESSION.getByName(callId));
 const db = (env: Env) => createDatabase(env.DB);
 
 /** Starts a call: 201 ringing, or 409 `busy` (the callee is in a call) / `already_in_call` (the caller is). */

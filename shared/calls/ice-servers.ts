@@ -5,6 +5,7 @@ import { ApiError } from "../http/errors";
 import { CloudflareTurn } from "./turn/cloudflare-turn";
 import { CoturnRestTurn } from "./turn/coturn-rest";
 import { type IceServer, type TurnProvider, TurnUnavailableError } from "./turn/turn-provider";
+import { tracedFetch } from "../observability/trace-scope";
 
 type TurnEnv = Pick<Env, "STUN_URLS" | "TURN_URLS" | "TURN_SECRET" | "TURN_TTL_SECONDS" | "CLOUDFLARE_TURN_KEY_ID" | "CLOUDFLARE_TURN_API_TOKEN">;
 
@@ -13,7 +14,7 @@ export function turnTtlSeconds(env: TurnEnv): number {
 }
 
 /** Cloudflare's TURN service when its key is configured, else coturn when it is, else none (STUN only). */
-export function turnProviderFor(env: TurnEnv, fetcher: typeof fetch = fetch): TurnProvider | null {
+export function turnProviderFor(env: TurnEnv, fetcher: typeof fetch = tracedFetch): TurnProvider | null {
   const { calls } = configOf(env);
   if (calls.cloudflareTurnKeyId && calls.cloudflareTurnApiToken) {
     return new CloudflareTurn(calls.cloudflareTurnKeyId, calls.cloudflareTurnApiToken, fetcher);

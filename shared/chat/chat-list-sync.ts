@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { chatMembers, toChat } from "./chats";
 import type { LastMessage } from "./model";
 import { syncChatSummary } from "./records";
+import { logEvent } from "../observability/log";
 
 /** Least time between two D1 syncs of one busy room: bounds D1 writes and hub notifications to ~4/s per room. */
 const SYNC_INTERVAL_MS = 250;
@@ -79,7 +80,7 @@ export class ChatListSync {
         if (this.syncAgain) await new Promise((resolve) => setTimeout(resolve, SYNC_INTERVAL_MS));
       } while (this.syncAgain);
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "chat list sync failed", chatId: this.host.chatId(), error: String(error) }));
+      logEvent("error", "chat list sync failed", { chatId: this.host.chatId(), error: String(error) });
       await this.host.retryAt(Date.now() + SYNC_RETRY_MS);
     } finally {
       this.syncing = null;

@@ -28,6 +28,7 @@ import {
 } from "./records";
 import { chatRoom } from "./room-client";
 import { configOf } from "../config";
+import { traced } from "../observability/traced-stub";
 
 export function maxGroupMembers(env: Env): number {
   return configOf(env).chat.maxGroupMembers;
@@ -165,7 +166,7 @@ export async function deleteChat(env: Env, principal: Principal, chatId: string)
   if (row.type === "group" && row.ownerId !== principal.userId) throw forbidden("Only the owner deletes a group; members leave it");
   const members = await deleteChatRecords(db(env), chatId, clock.now());
   await chatRoom(env, chatId).closeChat();
-  await Promise.allSettled(members.map((memberId) => env.USER_HUB.getByName(memberId).notify({ type: "chat.deleted", chatId })));
+  await Promise.allSettled(members.map((memberId) => traced(env.USER_HUB.getByName(memberId)).notify({ type: "chat.deleted", chatId })));
 }
 
 export async function addMembers(env: Env, principal: Principal, chatId: string, userIds: string[]): Promise<Chat> {
@@ -201,7 +202,7 @@ export async function removeMember(env: Env, principal: Principal, chatId: strin
 /** Tells users who just joined a chat about it, on every device (they start with nothing unread). */
 export async function notifyChatUpdated(env: Env, chat: Chat, userIds: string[]): Promise<void> {
   const seen = { ...chat, readSeq: chat.lastSeq, unreadCount: 0 };
-  await Promise.allSettled(userIds.map((userId) => env.USER_HUB.getByName(userId).notify({ type: "chat.updated", chat: seen })));
+  await Promise.allSettled(userIds.map((userId) => traced(env.USER_HUB.getByName(userId)).notify({ type: "chat.updated", chat: seen })));
 }
 
 export async function markChatRead(env: Env, chatId: string, userId: string, seq: number): Promise<void> {

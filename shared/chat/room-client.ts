@@ -2,10 +2,11 @@ import type { Env } from "../env";
 import { ApiError } from "../http/errors";
 import { rateLimited } from "../rate-limits";
 import type { RoomFailure, RoomResult } from "./model";
+import { traced } from "../observability/traced-stub";
 
 /** The ChatRoom of a chat: one Durable Object per chat, named by the chat id. */
 export function chatRoom(env: Env, chatId: string) {
-  return env.CHAT_ROOM.getByName(chatId);
+  return traced(env.CHAT_ROOM.getByName(chatId));
 }
 
 export function roomError(failure: Omit<RoomFailure, "ok">): ApiError {

@@ -1,11 +1,21 @@
-import { type Query, sql } from "drizzle-orm";
+import { and, count, eq, gte, type Query, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { auditEvents } from "./schema";
 
 /** Platform queries that belong to no module's tables. */
 
 /** Throws when D1 cannot be reached (the readiness check). */
 export async function pingDatabase(db: Database): Promise<void> {
   await db.run(sql`SELECT 1`);
+}
+
+/** Queue messages dead-lettered since `since` (each is recorded as a `job.dead_lettered` audit event). */
+export async function countDeadLettersSince(db: Database, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.type, "job.dead_lettered"), gte(auditEvents.createdAt, since)));
+  return row?.n ?? 0;
 }
 
 /**

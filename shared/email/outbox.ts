@@ -1,5 +1,6 @@
 import { configOf } from "../config";
 import type { Env } from "../env";
+import { withCurrentTrace } from "../observability/trace-scope";
 import { CloudflareEmailSender } from "./cloudflare-sender";
 import { DevMailboxSender } from "./dev-mailbox";
 import type { EmailSender, OutgoingEmail } from "./sender";
@@ -21,5 +22,5 @@ export function emailSenderFor(env: Env): EmailSender | null {
  * never fails the request; failures retry and end in the dead-letter queue.
  */
 export async function queueEmail(env: Env, message: OutgoingEmail): Promise<void> {
-  await env.JOBS.send({ kind: "email.send", message });
+  await env.JOBS.send(withCurrentTrace({ kind: "email.send", message }));
 }

@@ -42,7 +42,8 @@ export function problemTitle(status: number): string {
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-export function problemBody(error: ApiError, requestId: string) {
+/** `traceId` names the W3C trace of the request, to find every log line it caused. */
+export function problemBody(error: ApiError, requestId: string, traceId?: string) {
   return {
     // RFC 9457 4.2.1: no page per problem type exists, so "about:blank"; `code` carries the meaning.
     type: "about:blank",
@@ -51,12 +52,13 @@ export function problemBody(error: ApiError, requestId: string) {
     code: error.code,
     detail: error.detail ?? problemTitle(error.status),
     requestId,
+    ...(traceId ? { traceId } : {}),
     ...error.extra,
   };
 }
 
-export function problemResponse(error: ApiError, requestId: string): Response {
-  return new Response(JSON.stringify(problemBody(error, requestId)), {
+export function problemResponse(error: ApiError, requestId: string, traceId?: string): Response {
+  return new Response(JSON.stringify(problemBody(error, requestId, traceId)), {
     status: error.status,
     headers: { "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": requestId, ...error.headers },
   });

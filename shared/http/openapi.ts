@@ -8,6 +8,7 @@ export const ProblemSchema = z
     code: z.string().openapi({ example: "invalid_body" }),
     detail: z.string(),
     requestId: z.string(),
+    traceId: z.string().optional().openapi({ description: "W3C trace id of the request (the traceparent it sent, or a new one)" }),
     errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).optional(),
   })
   .passthrough()

@@ -155,3 +155,15 @@ export function summarize(state: WindowState, now: number): MetricsSummary {
   };
 }
 
+
+/** The latest reading of a gauge in the last hour, with the minute it was taken in; null when none. */
+export function latestGauge(state: WindowState, key: string, now: number): { value: number; minute: number } | null {
+  const oldest = minuteOf(now) - WINDOW_MINUTES + 1;
+  let latest: { value: number; minute: number } | null = null;
+  for (const [minuteKey, batch] of Object.entries(state.minutes)) {
+    const minute = Number(minuteKey);
+    const value = batch.gauges[key];
+    if (minute >= oldest && value !== undefined && (!latest || minute > latest.minute)) latest = { value, minute };
+  }
+  return latest;
+}

@@ -47,3 +47,9 @@ export const tracedFetch: typeof fetch = (input, init) => {
   const headers = withTraceHeaders(new Headers(request.headers));
   return fetch(new Request(request, { headers }));
 };
+
+/** `job` with the current trace attached, so the queue consumer continues it. */
+export function withCurrentTrace<T extends object>(job: T): T & { trace?: TraceCarrier } {
+  const carrier = currentCarrier();
+  return carrier ? { ...job, trace: carrier } : job;
+}

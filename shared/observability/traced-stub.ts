@@ -18,8 +18,12 @@ export function traced<S extends object>(stub: S): S {
   const carrier = currentCarrier();
   if (!carrier) return stub;
   return new Proxy(stub, {
-    get(target, property, receiver) {
-      if (typeof property !== "string" || PASS_THROUGH.has(property)) return Reflect.get(target, property, receiver);
+    get(target, property) {
+      if (typeof property !== "string" || PASS_THROUGH.has(property)) {
+        // Native stub methods (fetch) must run with the stub itself as `this`.
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      }
       return (...args: unknown[]) => (target as unknown as TracedObject).traced(carrier, property, args);
     },
   });

@@ -1,5 +1,6 @@
 import type { Principal } from "../identity/sessions/principal";
 import { ApiError } from "../http/errors";
+import { withTraceHeaders } from "../observability/trace-scope";
 
 export const PRINCIPAL_USER_HEADER = "x-platform-user-id";
 export const PRINCIPAL_SESSION_HEADER = "x-platform-session-id";
@@ -31,6 +32,7 @@ export function upgradeRequestFor(request: Request, principal: Principal): Reque
   headers.set(PRINCIPAL_USER_HEADER, principal.userId);
   headers.set(PRINCIPAL_SESSION_HEADER, principal.sessionId);
   headers.set(PRINCIPAL_ROLE_HEADER, principal.role);
+  withTraceHeaders(headers);
   return new Request(url.toString(), { method: "GET", headers });
 }
 

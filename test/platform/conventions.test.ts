@@ -11,7 +11,8 @@ describe("health and readiness", () => {
   it("GET /ready checks D1 and R2", async () => {
     const response = await api("/ready");
     expect(response.status).toBe(200);
-    expect(await json(response)).toEqual({ status: "ok", checks: { d1: true, r2: true } });
+    // The queue part is tested in test/observability/ready.test.ts.
+    expect(await json(response)).toEqual({ status: "ok", checks: { d1: true, r2: true }, queue: expect.objectContaining({ deadLettersLastHour: expect.any(Number) }) });
   });
 });
 

@@ -6,6 +6,7 @@ import { createDatabase } from "../../shared/db/client";
 import { ApiError } from "../../shared/http/errors";
 import { type AppEnv, createRouter } from "./context";
 import { renderError } from "./middleware/errors";
+import { observeRequest } from "./middleware/observe-request";
 import { requestId } from "./middleware/request-id";
 import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
@@ -19,6 +20,7 @@ import { adminRoutes } from "./routes/admin";
 import { devRoutes } from "./routes/dev";
 import { docsRoutes } from "./routes/docs";
 import { meRoutes } from "./routes/me";
+import { adminMetricsRoutes, metricsRoutes } from "./routes/metrics";
 import { realtimeRoutes } from "./routes/realtime";
 import { systemRoutes } from "./routes/system";
 import { avatarRoutes } from "./routes/avatar";
@@ -82,7 +84,7 @@ const OPENAPI_INFO = {
 
 export function createApp() {
   const app = createRouter();
-  app.use(requestId, requestLog, corsFromEnv, limitBody, withDatabase);
+  app.use(requestId, observeRequest, requestLog, corsFromEnv, limitBody, withDatabase);
   app.use("/v1/*", noStore);
   app.use("/dev/*", noStore);
 
@@ -97,6 +99,8 @@ export function createApp() {
     .route("/v1/me", meRoutes)
     .route("/v1/admin", adminRoutes)
     .route("/dev/media", devMediaRoutes)
+    .route("/", metricsRoutes)
+    .route("/v1/admin", adminMetricsRoutes)
     .route("/dev", devRoutes)
     .route("/v1/realtime", realtimeRoutes)
     .route("/v1/chats", chatRoutes)

@@ -1,12 +1,15 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Database } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
+import type { TraceContext } from "../../shared/observability/trace-context";
 import { ApiError, type FieldProblem } from "../../shared/http/errors";
 
 export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** The request's span (absent when observability is off). */
+    trace?: TraceContext;
     db: Database;
     /** Set by the auth middleware so the request log can name the user. */
     userId?: string;

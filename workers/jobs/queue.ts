@@ -1,5 +1,10 @@
-import type { Env, JobMessage } from "../../shared/env";
+import { configOf } from "../../shared/config";
+import type { Env, JobMessage, QueuedJob } from "../../shared/env";
 import { recordAuditEvent } from "../../shared/identity/audit/events";
+import { logEvent } from "../../shared/observability/log";
+import { flushMetrics, metrics } from "../../shared/observability/metrics";
+import { fromCarrier } from "../../shared/observability/trace-context";
+import { runInScope } from "../../shared/observability/trace-scope";
 
 export type JobHandler<K extends JobMessage["kind"]> = (message: Extract<JobMessage, { kind: K }>, env: Env) => Promise<void>;
 
@@ -8,38 +13,73 @@ export type JobHandlers = { [K in JobMessage["kind"]]: JobHandler<K> };
 
 const DEAD_LETTER_QUEUE = "edge-platform-jobs-dlq";
 
+/** A job kind as a metric label: only the kinds the platform knows, so a bad message cannot add series. */
+function kindLabel(body: QueuedJob | undefined, handlers: JobHandlers): string {
+  const kind = body?.kind;
+  return typeof kind === "string" && Object.hasOwn(handlers, kind) ? kind : "unknown";
+}
+
+/** Runs `work` in the trace the message carries (a new one when it carries none). */
+function inMessageTrace<T>(env: Env, message: Message<QueuedJob>, work: () => Promise<T>): Promise<T> {
+  if (!configOf(env).observability.enabled) return work();
+  return runInScope({ trace: fromCarrier(message.body?.trace) }, work);
+}
+
 /**
  * Each message is acked or retried on its own, so one failure never replays its neighbours.
  * A message that exhausts its retries lands in the dead-letter queue, whose consumer records it.
+ * Each job runs in the trace of the request that queued it.
  */
-export async function handleJobBatch(batch: MessageBatch<JobMessage>, env: Env, handlers: JobHandlers): Promise<void> {
-  if (batch.queue === DEAD_LETTER_QUEUE) {
-    for (const message of batch.messages) {
-      console.error(JSON.stringify({ level: "error", msg: "job dead-lettered", kind: message.body?.kind, id: message.id, attempts: message.attempts }));
-      await recordAuditEvent(env.DB, {
-        userId: null,
-        type: "job.dead_lettered",
-        detail: { messageId: message.id, kind: message.body?.kind ?? null, attempts: message.attempts },
-      });
-      message.ack();
+export async function handleJobBatch(batch: MessageBatch<QueuedJob>, env: Env, handlers: JobHandlers): Promise<void> {
+  try {
+    if (batch.queue === DEAD_LETTER_QUEUE) {
+      for (const message of batch.messages) await recordDeadLetter(message, env, handlers);
+      return;
     }
+    let oldestMs = 0;
+    for (const message of batch.messages) {
+      oldestMs = Math.max(oldestMs, Date.now() - Number(message.timestamp));
+      await inMessageTrace(env, message, () => handleJob(message, env, handlers));
+    }
+    metrics.gaugeMax("queue_oldest_message_age_seconds", {}, Math.max(0, oldestMs) / 1000);
+  } finally {
+    if (configOf(env).observability.enabled) await flushMetrics(env);
+  }
+}
+
+async function handleJob(message: Message<QueuedJob>, env: Env, handlers: JobHandlers): Promise<void> {
+  const kind = kindLabel(message.body, handlers);
+  const handler = handlers[message.body?.kind] as JobHandler<JobMessage["kind"]> | undefined;
+  if (!handler) {
+    logEvent("error", "unknown job kind", { kind: message.body?.kind, id: message.id });
+    metrics.count("queue_jobs_total", { kind, result: "retry" });
+    metrics.count("queue_retries_total", { kind });
+    message.retry();
     return;
   }
-  for (const message of batch.messages) {
-    const handler = handlers[message.body?.kind] as JobHandler<JobMessage["kind"]> | undefined;
-    if (!handler) {
-      console.error(JSON.stringify({ level: "error", msg: "unknown job kind", kind: message.body?.kind, id: message.id }));
-      message.retry();
-      continue;
-    }
-    try {
-      await handler(message.body, env);
-      message.ack();
-    } catch (error) {
-      console.error(
-        JSON.stringify({ level: "warn", msg: "job failed, will retry", kind: message.body.kind, id: message.id, attempts: message.attempts, error: String(error) }),
-      );
-      message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts * 5) });
-    }
+  const started = Date.now();
+  try {
+    await handler(message.body, env);
+    message.ack();
+    metrics.count("queue_jobs_total", { kind, result: "ok" });
+    logEvent("info", "job done", { kind, id: message.id, attempts: message.attempts, durationMs: Date.now() - started });
+  } catch (error) {
+    logEvent("warn", "job failed, will retry", { kind, id: message.id, attempts: message.attempts, error: String(error) });
+    metrics.count("queue_jobs_total", { kind, result: "retry" });
+    metrics.count("queue_retries_total", { kind });
+    message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts * 5) });
   }
+}
+
+async function recordDeadLetter(message: Message<QueuedJob>, env: Env, handlers: JobHandlers): Promise<void> {
+  await inMessageTrace(env, message, async () => {
+    logEvent("error", "job dead-lettered", { kind: message.body?.kind, id: message.id, attempts: message.attempts });
+    await recordAuditEvent(env.DB, {
+      userId: null,
+      type: "job.dead_lettered",
+      detail: { messageId: message.id, kind: message.body?.kind ?? null, attempts: message.attempts },
+    });
+    metrics.count("queue_dead_letters_total", { kind: kindLabel(message.body, handlers) });
+  });
+  message.ack();
 }

@@ -1,4 +1,5 @@
 import type { Env } from "../../shared/env";
+import { logEvent } from "../../shared/observability/log";
 
 export type CronTask = (env: Env, scheduledTime: number) => Promise<void>;
 
@@ -11,7 +12,7 @@ export async function runScheduled(controller: ScheduledController, env: Env, cr
   const results = await Promise.allSettled(tasks.map((task) => task(env, controller.scheduledTime)));
   for (const result of results) {
     if (result.status === "rejected") {
-      console.error(JSON.stringify({ level: "error", msg: "cron task failed", cron: controller.cron, error: String(result.reason) }));
+      logEvent("error", "cron task failed", { cron: controller.cron, error: String(result.reason) });
     }
   }
   if (results.some((r) => r.status === "rejected")) throw new Error(`cron ${controller.cron}: a task failed`);

@@ -11,6 +11,7 @@ import type { ClientInfo } from "../sessions/client-info";
 import { confirmPassword } from "../credentials/password-checks";
 import { activeSessionIds, closeSessionSockets } from "../sessions/session-sockets";
 import { deleteUserQuery, isLastActiveAdmin } from "./records";
+import { logEvent } from "../../observability/log";
 
 /**
  * DELETE /v1/me: the user row goes (sessions, refresh tokens, one-time tokens, 2FA, devices and
@@ -43,7 +44,7 @@ export async function deleteAccount(env: Env, userId: string, password: string, 
     try {
       await step.afterwards?.();
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "account deletion step failed", userId, error: String(error) }));
+      logEvent("error", "account deletion step failed", { userId, error: String(error) });
       await recordAuditEvent(env.DB, { userId, type: "account.deletion_incomplete", detail: { reason: String(error).slice(0, 500) } });
     }
   }

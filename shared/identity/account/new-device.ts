@@ -7,6 +7,7 @@ import { recordAuditEvent } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { newDeviceEmail } from "./identity-emails";
 import { rememberDeviceQueries } from "./records";
+import { logEvent } from "../../observability/log";
 
 /** A device is its user agent string; the hash keeps `known_devices` free of raw fingerprints. */
 async function deviceHash(client: ClientInfo): Promise<string> {
@@ -29,6 +30,6 @@ export async function rememberDevice(env: Env, user: { id: string; email: string
     await recordAuditEvent(env.DB, { userId: user.id, type: "login.new_device", client });
     await queueEmail(env, newDeviceEmail(user.email, client.userAgent, client.ip, new Date(now)));
   } catch (error) {
-    console.warn(JSON.stringify({ level: "warn", msg: "new-device notice failed", userId: user.id, error: String(error) }));
+    logEvent("warn", "new-device notice failed", { userId: user.id, error: String(error) });
   }
 }

@@ -19,6 +19,7 @@ import type { AuthResult } from "../sessions/login";
 import { startSession } from "../sessions/sessions";
 import { insertUserQuery } from "./records";
 import { findUserByEmail, findUserById, normalizeEmail, toPublicUser } from "./users";
+import { metrics } from "../../observability/metrics";
 
 export interface RegistrationInput {
   email: string;
@@ -72,6 +73,7 @@ async function createAccount(env: Env, input: RegistrationInput, client: ClientI
     if (await findUserByEmail(db, input.email)) return null;
     throw error;
   }
+  metrics.count("identity_registrations_total", {});
   return userId;
 }
 

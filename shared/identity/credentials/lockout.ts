@@ -5,6 +5,7 @@ import { clearLoginFailuresQuery, setLoginFailuresQuery } from "../account/recor
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { normalizeEmail } from "../account/users";
+import { metrics } from "../../observability/metrics";
 
 /**
  * Account lockout on top of the per-e-mail rate limit (Keycloak's brute-force detection, with
@@ -41,6 +42,7 @@ export function loginAttemptKey(email: string): string {
  * (admins see it) and a new lock is an audit event.
  */
 export async function recordFailedLogin(env: Env, streak: FailureStreak | null, userId: string | null, client: ClientInfo): Promise<void> {
+  if (streak && streak.lockedUntil > 0) metrics.count("identity_lockouts_total", {});
   if (!userId || !streak) return;
   const db = createDatabase(env.DB);
   const queries: BatchQuery[] = [setLoginFailuresQuery(db, userId, streak.failures, streak.lockedUntil ? new Date(streak.lockedUntil) : null)];

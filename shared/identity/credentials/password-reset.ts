@@ -4,6 +4,7 @@ import { createDatabase, runBatch } from "../../db/client";
 import { queueEmail } from "../../email/outbox";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
+import { withCurrentTrace } from "../../observability/trace-scope";
 import { enforceRateLimit, rateLimiter } from "../../rate-limits";
 import { setPasswordHashQuery } from "../account/records";
 import { auditEventQuery } from "../audit/events";
@@ -23,7 +24,7 @@ import { findUserByEmail, findUserById, normalizeEmail } from "../account/users"
  */
 export async function requestPasswordReset(env: Env, email: string, client: ClientInfo): Promise<void> {
   await enforceRateLimit(env, `password-forgot:ip:${client.ip ?? "unknown"}`, configOf(env).rateLimits.passwordForgotPerIp);
-  await env.JOBS.send({ kind: "password.forgot", email: normalizeEmail(email), ip: client.ip, userAgent: client.userAgent });
+  await env.JOBS.send(withCurrentTrace({ kind: "password.forgot", email: normalizeEmail(email), ip: client.ip, userAgent: client.userAgent }));
 }
 
 /** The `password.forgot` job: mails a reset link if the account exists (at most 3 per address an hour). */

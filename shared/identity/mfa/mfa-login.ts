@@ -10,6 +10,7 @@ import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from "../tok
 import { startSession } from "../sessions/sessions";
 import { verifySecondFactor } from "./totp";
 import { findUserById, toPublicUser, type UserRow } from "../account/users";
+import { metrics } from "../../observability/metrics";
 
 /** After a correct password of a 2FA user: throws the 401 mfa_required problem carrying a 5-minute mfaToken. */
 export async function requireSecondFactor(env: Env, user: UserRow, client: ClientInfo): Promise<never> {
@@ -34,6 +35,7 @@ export async function completeMfaLogin(env: Env, mfaToken: string, code: string,
     method = await verifySecondFactor(env, user.id, code);
   } catch (error) {
     if (error instanceof ApiError && error.code === "invalid_mfa_code") {
+      metrics.count("identity_mfa_failures_total", {});
       await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "wrong_mfa_code" } });
     }
     throw error;

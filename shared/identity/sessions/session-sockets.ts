@@ -5,6 +5,8 @@ import { unauthorized } from "../../http/errors";
 import type { SocketTargetKind } from "../../realtime/session-socket-registry";
 import type { Principal } from "./principal";
 import { activeSessionIdList } from "./records";
+import { logEvent } from "../../observability/log";
+import { traced } from "../../observability/traced-stub";
 
 /**
  * Closes every socket the given sessions opened (hub, chat rooms, calls) through the user's hub,
@@ -15,18 +17,18 @@ import { activeSessionIdList } from "./records";
 export async function closeSessionSockets(env: Env, userId: string, sessionIds: string[]): Promise<void> {
   if (sessionIds.length === 0) return;
   try {
-    await env.USER_HUB.getByName(userId).sessionsEnded(sessionIds);
+    await traced(env.USER_HUB.getByName(userId)).sessionsEnded(sessionIds);
   } catch (error) {
-    console.warn(JSON.stringify({ level: "warn", msg: "closing session sockets failed", userId, error: String(error) }));
+    logEvent("warn", "closing session sockets failed", { userId, error: String(error) });
   }
 }
 
 /** The user's role or status changed: every object with a socket of theirs reads it again on the next frame. */
 export async function userStandingChanged(env: Env, userId: string): Promise<void> {
   try {
-    await env.USER_HUB.getByName(userId).userChanged();
+    await traced(env.USER_HUB.getByName(userId)).userChanged();
   } catch (error) {
-    console.warn(JSON.stringify({ level: "warn", msg: "pushing a role change to sockets failed", userId, error: String(error) }));
+    logEvent("warn", "pushing a role change to sockets failed", { userId, error: String(error) });
   }
 }
 
@@ -36,7 +38,7 @@ export async function userStandingChanged(env: Env, userId: string): Promise<voi
  * logout).
  */
 export async function trackSessionSocket(env: Env, principal: Principal, kind: SocketTargetKind, targetId: string): Promise<void> {
-  const live = await env.USER_HUB.getByName(principal.userId).trackSocket(principal.sessionId, { kind, targetId });
+  const live = await traced(env.USER_HUB.getByName(principal.userId)).trackSocket(principal.sessionId, { kind, targetId });
   if (!live) throw unauthorized("The session of this token has ended", "session_revoked");
 }
 

@@ -21,6 +21,7 @@ import {
   rotationQueries,
   type SessionRecord,
 } from "./records";
+import { metrics } from "../../observability/metrics";
 
 export interface TokenPair {
   accessToken: string;
@@ -107,6 +108,7 @@ export async function rotateRefreshToken(env: Env, refreshToken: string, client:
     }),
   ]);
   await closeSessionSockets(env, record.userId, [sessionId]);
+  metrics.count("identity_refresh_reuse_total", {});
   throw new ApiError(401, "token_reused", "This refresh token was already used; the session has been revoked");
 }
 

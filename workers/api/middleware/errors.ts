@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "../../../shared/http/errors";
 import { redact } from "../../../shared/http/redact";
+import { logEvent } from "../../../shared/observability/log";
 import type { AppEnv } from "../context";
 
 function fromHttpException(error: HTTPException): ApiError {
@@ -18,15 +19,11 @@ export function renderError(error: unknown, c: Context<AppEnv>): Response {
   if (error instanceof ApiError) apiError = error;
   else if (error instanceof HTTPException) apiError = fromHttpException(error);
   else {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "unhandled error",
-        requestId,
-        error: redact(error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error)),
-      }),
-    );
+    logEvent("error", "unhandled error", {
+      requestId,
+      error: redact(error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error)),
+    });
     apiError = new ApiError(500, "internal_error", "Something went wrong on our side");
   }
-  return problemResponse(apiError, requestId);
+  return problemResponse(apiError, requestId, c.get("trace")?.traceId);
 }

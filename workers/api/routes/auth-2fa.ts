@@ -7,6 +7,7 @@ import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { AuthResultSchema, identityTags as tags, OneTimeToken, PasswordField } from "./identity-schemas";
+import { countLoginResult } from "../../../shared/identity/sessions/login-results";
 
 const MfaLoginBody = z
   .object({ mfaToken: OneTimeToken, code: z.string().trim().min(6).max(32).openapi({ example: "123456" }) })
@@ -36,7 +37,7 @@ export const auth2faRoutes = createRouter()
     }),
     async (c) => {
       const { mfaToken, code } = c.req.valid("json");
-      const { sessionId: _sid, ...result } = await completeMfaLogin(c.env, mfaToken, code, clientInfo(c.req.raw));
+      const { sessionId: _sid, ...result } = await countLoginResult(completeMfaLogin(c.env, mfaToken, code, clientInfo(c.req.raw)));
       return c.json(result, 200);
     },
   )

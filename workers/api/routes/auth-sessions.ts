@@ -10,6 +10,7 @@ import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { accountModules } from "../../modules";
 import { AuthResultSchema, DisplayName, Email, identityTags as tags } from "./identity-schemas";
+import { countLoginResult } from "../../../shared/identity/sessions/login-results";
 
 const TokenPairSchema = AuthResultSchema.omit({ user: true }).openapi("TokenPair");
 
@@ -79,7 +80,7 @@ export const authSessionRoutes = createRouter()
     }),
     async (c) => {
       const { email, password } = c.req.valid("json");
-      const { sessionId: _sid, ...result } = await login(c.env, email, password, clientInfo(c.req.raw));
+      const { sessionId: _sid, ...result } = await countLoginResult(login(c.env, email, password, clientInfo(c.req.raw)));
       return c.json(result, 200);
     },
   )

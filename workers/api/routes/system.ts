@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { configOf } from "../../../shared/config";
 import { pingDatabase } from "../../../shared/db/records";
+import { queueHealth } from "../../../shared/observability/queue-health";
 import { signingKeyring } from "../../../shared/identity/tokens/signing-keys";
 import { jsonResponse } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
@@ -10,6 +11,14 @@ const tags = ["platform"];
 const ReadySchema = z.object({
   status: z.enum(["ok", "unavailable"]),
   checks: z.object({ d1: z.boolean(), r2: z.boolean() }),
+  queue: z
+    .object({
+      backlogAgeSeconds: z.number().nullable().openapi({ description: "Age of the oldest job the consumer received in the last minute it ran; null if it has not run this hour" }),
+      lastConsumedAt: z.string().nullable(),
+      deadLettersLastHour: z.number().int(),
+    })
+    .nullable()
+    .openapi({ description: "The JOBS queue; null when D1 is unreachable" }),
 });
 
 const JwksSchema = z
@@ -41,7 +50,7 @@ export const systemRoutes = createRouter()
       method: "get",
       path: "/ready",
       tags,
-      summary: "Readiness: D1 and R2 reachable",
+      summary: "Readiness: D1 and R2 reachable; the queue's backlog age and dead letters of the last hour",
       responses: { 200: jsonResponse(ReadySchema, "Ready"), 503: jsonResponse(ReadySchema, "A dependency is unreachable") },
     }),
     async (c) => {
@@ -50,7 +59,8 @@ export const systemRoutes = createRouter()
         reachable(() => c.env.FILES.head("__readiness_probe__")),
       ]);
       const ok = d1 && r2;
-      return c.json({ status: ok ? ("ok" as const) : ("unavailable" as const), checks: { d1, r2 } }, ok ? 200 : 503);
+      const queue = d1 ? await queueHealth(c.env, c.get("db"), Date.now()).catch(() => null) : null;
+      return c.json({ status: ok ? ("ok" as const) : ("unavailable" as const), checks: { d1, r2 }, queue }, ok ? 200 : 503);
     },
   )
   .openapi(
