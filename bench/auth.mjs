@@ -1,9 +1,11 @@
 // npm run bench:auth — latency of an authenticated route next to a bare one, for each way of
 // reading the session (AUTH_SESSION_READS, see docs/latency.md), and the cost of one password
-// hash. Runs against `wrangler dev` on this machine.
+// hash, then GET /v1/me with tracing and metrics on vs off (OBSERVABILITY_ENABLED). Runs against
+// `wrangler dev` on this machine.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fmt, startDevServer, summarize } from "./lib/dev-server.mjs";
+import { measureObservabilityCost } from "./lib/observability-cost.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2000);
 const WARMUP = 200;
@@ -92,3 +94,14 @@ for (const { mode, health: h, me: m, login: l } of results) {
   console.log(`  POST /v1/auth/login    median ${fmt(l.p50)}  p99 ${fmt(l.p99)}  (one argon2id verification + session write)`);
 }
 console.log(`\nargon2id m=19456 KiB t=2 p=1: CPU per hash median ${fmt(cost.p50)}  max ${fmt(cost.max)}`);
+
+// Tracing and request metrics on vs off (OBSERVABILITY_ENABLED), same build, same run.
+if (process.env.BENCH_OBSERVABILITY !== "false") {
+  const rounds = Number(process.env.BENCH_OBSERVABILITY_ROUNDS ?? ROUNDS);
+  const { on, off } = await measureObservabilityCost({ port: Number(process.env.BENCH_PORT ?? 8790) + 5, rounds, warmup: WARMUP });
+  const overhead = (on.p50 / off.p50 - 1) * 100;
+  console.log(`\nGET /v1/me with tracing + metrics on vs off (${rounds} alternating requests each, two wrangler dev servers)`);
+  console.log(`  OBSERVABILITY_ENABLED=true   median ${fmt(on.p50)}  p99 ${fmt(on.p99)}`);
+  console.log(`  OBSERVABILITY_ENABLED=false  median ${fmt(off.p50)}  p99 ${fmt(off.p99)}`);
+  console.log(`  median overhead ${overhead >= 0 ? "+" : ""}${overhead.toFixed(1)}%  (target within 5%)`);
+}
