@@ -1,3 +1,4 @@
+import { currentCarrier } from "../observability/trace-scope";
 import type { EmailSender, OutgoingEmail } from "./sender";
 
 /**
@@ -11,12 +12,15 @@ export class CloudflareEmailSender implements EmailSender {
   ) {}
 
   async send(message: OutgoingEmail): Promise<void> {
+    // The mail names the trace that sent it, so a bounce or a complaint leads back to the logs.
+    const trace = currentCarrier();
     await this.binding.send({
       from: this.from,
       to: message.to,
       subject: message.subject,
       text: message.text,
       ...(message.html ? { html: message.html } : {}),
+      ...(trace ? { headers: { "X-Traceparent": trace.traceparent } } : {}),
     });
   }
 }
