@@ -258,7 +258,10 @@ describe("email.send job", () => {
     const ctx = createExecutionContext();
     await worker.queue(batch, { ...env, ENVIRONMENT: "production", EMAIL: binding, EMAIL_FROM: "no-reply@platform.example" }, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["m3"]);
-    expect(sent).toEqual([{ from: "no-reply@platform.example", to: "b@example.com", subject: "S", text: "T" }]);
+    // The job runs in a trace (a new one: the message carried none), which the mail names.
+    expect(sent).toEqual([
+      { from: "no-reply@platform.example", to: "b@example.com", subject: "S", text: "T", headers: { "X-Traceparent": expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) } },
+    ]);
   });
 });
 
