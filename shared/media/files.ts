@@ -5,6 +5,7 @@ import type { Env } from "../env";
 import { ApiError, badRequest, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
+import { metrics } from "../observability/metrics";
 import { enforceRateLimit } from "../rate-limits";
 import { streamIntoBucket } from "./byte-intake";
 import { mediaConfig, type MediaConfig } from "./media-config";
@@ -177,6 +178,8 @@ export async function finishFile(env: MediaEnv, db: Database, bytes: FinishedByt
     throw new ApiError(410, "upload_expired", "The upload expired before it completed");
   }
   if (blob.key !== bytes.key) await env.FILES.delete(bytes.key);
+  metrics.count("media_uploads_total", {});
+  metrics.count("media_upload_bytes_total", {}, bytes.size);
   return {
     id: fileId,
     ownerId: bytes.ownerId,

@@ -2,6 +2,7 @@ import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, login, registerUser, type TestUser } from "../helpers";
 import { makeAdmin } from "../identity/lifecycle-fixtures";
+import { uniquePng, uploadFile } from "../media/fixtures";
 
 const METRICS_TOKEN = "test-metrics-token";
 
@@ -75,6 +76,16 @@ describe("GET /metrics", () => {
     expect(delta((f) => counter(f, "identity_logins_total", { result: "invalid_credentials" }))).toBe(2);
     expect(after.find((f) => f.name === "http_request_duration_seconds")?.type).toBe("HISTOGRAM");
     expect(JSON.stringify(after)).not.toContain("no-such-chat");
+  });
+
+  it("counts stored uploads and their bytes (single request and tus finish alike)", async () => {
+    const user = await registerUser();
+    const before = await scrape();
+    const png = uniquePng(3000);
+    await uploadFile(user, png, { purpose: "image" });
+    const after = await scrape();
+    expect(counter(after, "media_uploads_total") - counter(before, "media_uploads_total")).toBe(1);
+    expect(counter(after, "media_upload_bytes_total") - counter(before, "media_upload_bytes_total")).toBe(png.byteLength);
   });
 
   it("keeps a latency histogram per route whose count matches the requests", async () => {
