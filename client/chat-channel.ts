@@ -24,6 +24,8 @@ export interface ChatChannelEvents {
   /** Messages or the outbox changed. */
   change?: () => void;
   typing?: (userId: string) => void;
+  /** Another member's new message arrived live. */
+  message?: (message: Message) => void;
   read?: (userId: string, seq: number) => void;
   state?: (state: LiveSocketState) => void;
   /** A catch-up request failed (the next reconnect tries again). */
@@ -115,8 +117,9 @@ export class ChatChannel {
     if (this.#outbox.delete(clientId)) this.events.change?.();
   }
 
-  typing(): void {
-    this.#socket?.send({ type: "typing" });
+  /** Tells the others this user is typing; false when the socket is not open (nothing was sent). */
+  typing(): boolean {
+    return this.#socket?.send({ type: "typing" }) ?? false;
   }
 
   markRead(seq = this.lastSeq): void {
@@ -138,6 +141,7 @@ export class ChatChannel {
       }
       case "message.new":
         this.#receive(frame.message as Message);
+        this.events.message?.(frame.message as Message);
         break;
       case "message.updated": {
         const message = frame.message as Message;
