@@ -1,9 +1,11 @@
 // The web client in a real browser: Debian's Chromium driven by playwright-core (never
 // `playwright install`), two users in two contexts, the app served by `wrangler dev` at /app.
 import { mkdirSync } from "node:fs";
+import { Secret, TOTP } from "otpauth";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { createPlatformClient } from "../../client";
 
 const PORT = 8902;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -41,6 +43,7 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
   const page = await context.newPage();
   await page.goto(appUrl());
   await page.getByRole("tab", { name: "Create account" }).click();
+  if (counter === 0) await page.screenshot({ path: `${SHOTS}/sign-up.png` });
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("E-mail").fill(`${name.toLowerCase().replace(/\s/g, ".")}-${Date.now()}-${counter++}@example.com`);
   await page.getByLabel("Password").fill(`correct horse ${Math.random()}`);
@@ -69,6 +72,36 @@ const messageTexts = (page: Page) => page.locator('[data-testid="message"] .text
 const chatItem = (page: Page, chatId: string) => page.locator(`[data-chat-id="${chatId}"]`);
 
 describe("the web client in Chromium", () => {
+  it("signs in with the 2FA step and restores the session on reload", async () => {
+    const email = `totp-${Date.now()}@example.com`;
+    const password = `correct horse ${Math.random()}`;
+    const platform = createPlatformClient({ baseUrl: server.url });
+    const { accessToken } = await platform.register({ email, password, displayName: "Tess Totp" });
+    const authed = (path: string, body: object) =>
+      fetch(`${server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const { secret } = (await (await authed("/v1/auth/2fa/totp/setup", { password })).json()) as { secret: string };
+    const totp = new TOTP({ algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+    expect((await authed("/v1/auth/2fa/totp/enable", { code: totp.generate() })).status).toBe(200);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const page = await context.newPage();
+    await page.goto(appUrl());
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByRole("heading", { name: "Two-step verification" }).count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/sign-in-2fa.png` });
+    // The code that turned 2FA on was spent: sign in with the next period's (the server accepts ±1 period).
+    await page.getByLabel("Code").fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Tess Totp");
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Tess Totp");
+    expect(await page.getByLabel("Password").count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
   it("two users chat both ways with typing and unread badges, and one that was offline sees every message once", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } }); // a phone
@@ -169,7 +202,8 @@ describe("the web client in Chromium", () => {
     expect(await secondTab.getByTestId("call-status").textContent()).toMatch(/^Call ended/);
     await secondTab.screenshot({ path: `${SHOTS}/call-ended.png` });
 
-    for (const page of [a.page, b.page]) {
+    for (const page of [a.page, secondTab]) {
+      await page.getByRole("button", { name: "Close" }).click();
       await page.goto(`${appUrl()}#/calls`);
       await expect.poll(() => page.locator('[data-testid="call-history-item"]').first().getAttribute("data-status"), { timeout: 10_000 }).toBe("ended");
     }

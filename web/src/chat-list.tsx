@@ -1,6 +1,6 @@
 import { useState } from "hono/jsx/dom";
 import { type Chat, ok, ProblemError } from "../../client";
-import { avatarColour, chatTitle, initials, listTime, personLabel } from "./format";
+import { avatarColour, chatTitle, directPeer, initials, listTime, personLabel } from "./format";
 import { platform } from "./platform";
 import { navigate, store, useAppState } from "./store";
 
@@ -25,7 +25,7 @@ export function ChatList() {
         return (
           <li>
             <a href={`#/chats/${encodeURIComponent(chat.id)}`} class={chat.id === selected ? "chat-item selected" : "chat-item"} data-chat-id={chat.id}>
-              <Avatar label={title} colourKey={chat.id} />
+              <Avatar label={title} colourKey={directPeer(chat, me) ?? chat.id} />
               <span class="chat-item-body">
                 <span class="chat-item-top">
                   <span class="chat-item-title">{title}</span>
