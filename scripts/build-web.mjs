@@ -24,6 +24,8 @@ export async function buildWeb() {
     logLevel: "warning",
   });
   for (const file of ["index.html", "app.css", "icon.svg"]) cpSync(path.join(root, "web", file), path.join(out, file));
+  // Header rules apply to the whole assets directory, so this file sits at its root.
+  cpSync(path.join(root, "web", "_headers"), path.join(root, "web", "dist", "_headers"));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildWeb();

@@ -137,7 +137,7 @@ export function ChatView({ chatId }: { chatId: string }) {
         <div class="chat-header-text">
           <h2>{title}</h2>
           <p class="muted small" data-testid="chat-status">
-            {socketState !== "open" ? "Connecting…" : typers.length > 0 ? <span class="typing">{typers.join(", ")} typing…</span> : chat.type === "general" ? "Everyone" : chat.type === "group" ? `${chat.memberIds.length} members` : "Direct chat"}
+            {socketState !== "open" ? "Connecting…" : typers.length > 0 ? <span class="typing">{typers.join(", ")} typing…</span> : chat.type === "general" ? "Everyone" : chat.type === "group" ? `${chat.memberIds?.length ?? chat.memberCount ?? 0} members` : "Direct chat"}
           </p>
         </div>
         {peer && (

@@ -12,13 +12,13 @@ export function personLabel(userId: string | null, me: User | null): string {
 export function chatTitle(chat: Chat, me: User | null): string {
   if (chat.title) return chat.title;
   if (chat.type === "general") return "General";
-  const other = chat.memberIds.find((id) => id !== me?.id);
+  const other = (chat.memberIds ?? []).find((id) => id !== me?.id);
   return other ? personLabel(other, me) : "Just you";
 }
 
 export function directPeer(chat: Chat, me: User | null): string | null {
   if (chat.type !== "direct") return null;
-  return chat.memberIds.find((id) => id !== me?.id) ?? null;
+  return (chat.memberIds ?? []).find((id) => id !== me?.id) ?? null;
 }
 
 const HUES = [250, 200, 160, 20, 330, 280, 40, 180];
