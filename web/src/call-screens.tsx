@@ -124,7 +124,7 @@ export function CallHistory() {
             const peer = personLabel(peerId, me);
             const missed = item.status === "missed" && !outgoing;
             return (
-              <li class="call-item" data-testid="call-history-item" data-status={item.status}>
+              <li key={item.id} class="call-item" data-testid="call-history-item" data-status={item.status}>
                 <Avatar label={peer} colourKey={peerId} />
                 <span class="chat-item-body">
                   <span class="chat-item-top">

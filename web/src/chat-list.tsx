@@ -23,7 +23,7 @@ export function ChatList() {
         const last = chat.lastMessage;
         const preview = last ? (last.deletedAt ? "Message deleted" : `${last.senderId === me?.id ? "You: " : chat.type === "direct" ? "" : `${personLabel(last.senderId, me)}: `}${last.text}`) : "No messages yet";
         return (
-          <li>
+          <li key={chat.id}>
             <a href={`#/chats/${encodeURIComponent(chat.id)}`} class={chat.id === selected ? "chat-item selected" : "chat-item"} data-chat-id={chat.id}>
               <Avatar label={title} colourKey={directPeer(chat, me) ?? chat.id} />
               <span class="chat-item-body">

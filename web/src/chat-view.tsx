@@ -154,12 +154,17 @@ export function ChatView({ chatId }: { chatId: string }) {
           </button>
         )}
         {messages.length === 0 && outbox.length === 0 && <p class="empty">Say hello 👋</p>}
-        {messages.map((message, index) => (
-          <MessageBubble message={message} mine={message.senderId === me?.id} showSender={chat.type !== "direct" && message.senderId !== me?.id && messages[index - 1]?.senderId !== message.senderId} seen={message === myLastSeen} />
-        ))}
-        {outbox.map((pending) => (
-          <PendingBubble pending={pending} onRetry={() => channel?.retry(pending.clientId)} onDiscard={() => channel?.discard(pending.clientId)} />
-        ))}
+        {/* One keyed array in its own element: the list reconciles alone, apart from the optional rows above. */}
+        <div class="message-list">
+          {[
+            ...messages.map((message, index) => (
+              <MessageBubble key={`m-${message.seq}`} message={message} mine={message.senderId === me?.id} showSender={chat.type !== "direct" && message.senderId !== me?.id && messages[index - 1]?.senderId !== message.senderId} seen={message === myLastSeen} />
+            )),
+            ...outbox.map((pending) => (
+              <PendingBubble key={`p-${pending.clientId}`} pending={pending} onRetry={() => channel?.retry(pending.clientId)} onDiscard={() => channel?.discard(pending.clientId)} />
+            )),
+          ]}
+        </div>
       </div>
       <form class="composer" onSubmit={send}>
         <textarea name="text" rows={1} placeholder="Message" aria-label="Message" maxlength={4000} onKeyDown={onKeyDown} />
