@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { buildWeb } from "./scripts/build-web.mjs";
 
 function testSigningKey(kid: string) {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -13,6 +14,8 @@ function testSigningKey(kid: string) {
 process.env.WRANGLER_LOG ??= "warn";
 
 export default defineConfig(async () => {
+  // wrangler.toml serves web/dist as static assets: it must exist (and be current) for every project.
+  await buildWeb();
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   // The workerd project: every test except the Node ones below, inside the Workers runtime.
   const workers = {

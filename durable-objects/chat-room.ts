@@ -450,7 +450,7 @@ export class ChatRoom extends Server<Env> {
    */
   private fanOut(text: string, skip?: WebSocket | ((ws: WebSocket) => boolean)): void {
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws.readyState !== WebSocket.READY_STATE_OPEN) continue;
+      if (ws.readyState !== WebSocket.OPEN) continue;
       if (skip && (typeof skip === "function" ? skip(ws) : ws === skip)) continue;
       try {
         ws.send(text);

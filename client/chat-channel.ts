@@ -1,0 +1,236 @@
+// One open chat: its messages by seq (each shown once whatever path it arrived by), live frames
+// from the room socket, catch-up with `after=` on every (re)connect, and an outbox that resends
+// what was not acknowledged with the same clientId (the room returns the first message for it).
+import type { Message } from "../shared/chat/model";
+import type { LiveSocket, LiveSocketState, ServerFrame } from "./live-socket";
+
+export interface PendingMessage {
+  clientId: string;
+  text: string;
+  /** `sending` until acknowledged; `failed` after `sendTimeoutMs` without an ack or on a refused send. */
+  status: "sending" | "failed";
+  error?: string;
+  createdAt: string;
+}
+
+export interface ChatHistorySource {
+  /** Messages with seq > `after`, oldest first, every page. */
+  after(seq: number): Promise<Message[]>;
+  /** One page older than `before` (newest first from the server), or the newest page. */
+  before(before: number | undefined, limit: number): Promise<{ items: Message[]; more: boolean }>;
+}
+
+export interface ChatChannelEvents {
+  /** Messages or the outbox changed. */
+  change?: () => void;
+  typing?: (userId: string) => void;
+  /** Another member's new message arrived live. */
+  message?: (message: Message) => void;
+  read?: (userId: string, seq: number) => void;
+  state?: (state: LiveSocketState) => void;
+  /** A catch-up request failed (the next reconnect tries again). */
+  error?: (error: unknown) => void;
+}
+
+let clientIdCounter = 0;
+export function newClientId(): string {
+  const random = crypto.randomUUID() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return `c-${random}-${(clientIdCounter++).toString(36)}`;
+}
+
+export class ChatChannel {
+  readonly #messages = new Map<number, Message>();
+  readonly #outbox = new Map<string, PendingMessage>();
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Highest seq this channel holds with nothing missing below it (since the first loaded page). */
+  lastSeq = 0;
+  hasOlder = true;
+  /** Read positions of the other members, by user id. */
+  readonly readSeqs = new Map<string, number>();
+  #catchingUp: Promise<void> = Promise.resolve();
+  #socket: LiveSocket | null = null;
+  #loadedInitial = false;
+
+  constructor(
+    readonly chatId: string,
+    private readonly history: ChatHistorySource,
+    private readonly events: ChatChannelEvents = {},
+    private readonly options: { selfId?: string; sendTimeoutMs?: number; pageSize?: number } = {},
+  ) {}
+
+  /** Attaches the room socket (made by the platform client with this channel's frame handler). */
+  attach(socket: LiveSocket): void {
+    this.#socket = socket;
+  }
+
+  /** Every message held, oldest first, each seq once. */
+  get messages(): Message[] {
+    return [...this.#messages.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Unacknowledged sends, oldest first. */
+  get outbox(): PendingMessage[] {
+    return [...this.#outbox.values()];
+  }
+
+  /** Loads the newest page (before the socket connects, so the catch-up starts from its end). */
+  async loadInitial(): Promise<void> {
+    if (this.#loadedInitial) return;
+    const page = await this.history.before(undefined, this.options.pageSize ?? 30);
+    this.#loadedInitial = true;
+    this.hasOlder = page.more;
+    this.#merge(page.items);
+    this.lastSeq = Math.max(this.lastSeq, ...page.items.map((m) => m.seq));
+    this.events.change?.();
+  }
+
+  async loadOlder(): Promise<void> {
+    if (!this.hasOlder) return;
+    const oldest = this.messages[0]?.seq;
+    const page = await this.history.before(oldest, this.options.pageSize ?? 30);
+    this.hasOlder = page.more;
+    this.#merge(page.items);
+    this.events.change?.();
+  }
+
+  /** Queues a message: shown at once as pending, sent now if the socket is open, else on reconnect. */
+  send(text: string, clientId = newClientId()): PendingMessage {
+    const pending: PendingMessage = { clientId, text, status: "sending", createdAt: new Date().toISOString() };
+    this.#outbox.set(clientId, pending);
+    this.#transmit(pending);
+    this.events.change?.();
+    return pending;
+  }
+
+  /** Sends a failed message again, with its original clientId. */
+  retry(clientId: string): void {
+    const pending = this.#outbox.get(clientId);
+    if (!pending) return;
+    pending.status = "sending";
+    delete pending.error;
+    this.#transmit(pending);
+    this.events.change?.();
+  }
+
+  discard(clientId: string): void {
+    this.#clearTimer(clientId);
+    if (this.#outbox.delete(clientId)) this.events.change?.();
+  }
+
+  /** Tells the others this user is typing; false when the socket is not open (nothing was sent). */
+  typing(): boolean {
+    return this.#socket?.send({ type: "typing" }) ?? false;
+  }
+
+  markRead(seq = this.lastSeq): void {
+    if (seq > 0) this.#socket?.send({ type: "read", seq });
+  }
+
+  /** The room socket's frames. */
+  handleFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case "hello":
+        void this.#catchUp(Number(frame.lastSeq ?? 0));
+        break;
+      case "message.ack": {
+        const clientId = String(frame.clientId);
+        this.#clearTimer(clientId);
+        this.#outbox.delete(clientId);
+        this.#receive(frame.message as Message);
+        break;
+      }
+      case "message.new":
+        this.#receive(frame.message as Message);
+        this.events.message?.(frame.message as Message);
+        break;
+      case "message.updated": {
+        const message = frame.message as Message;
+        if (this.#messages.has(message.seq)) {
+          this.#messages.set(message.seq, message);
+          this.events.change?.();
+        }
+        break;
+      }
+      case "typing":
+        this.events.typing?.(String(frame.userId));
+        break;
+      case "read":
+        this.readSeqs.set(String(frame.userId), Number(frame.seq));
+        this.events.read?.(String(frame.userId), Number(frame.seq));
+        this.events.change?.();
+        break;
+      case "error":
+        if (typeof frame.clientId === "string") this.#fail(frame.clientId, String(frame.detail ?? frame.code));
+        break;
+    }
+  }
+
+  handleState(state: LiveSocketState): void {
+    this.events.state?.(state);
+  }
+
+  /**
+   * Fetches what was sent while away, then resends the outbox. Live frames arriving meanwhile
+   * merge by seq. Catch-ups run one after another (a second hello waits for the first).
+   */
+  #catchUp(serverLastSeq: number): Promise<void> {
+    const run = async () => {
+      try {
+        if (!this.#loadedInitial) await this.loadInitial();
+        else if (serverLastSeq > this.lastSeq) {
+          const missed = await this.history.after(this.lastSeq);
+          for (const message of missed) this.#receive(message);
+        }
+      } catch (error) {
+        this.events.error?.(error);
+      }
+      for (const pending of this.#outbox.values()) if (pending.status === "sending") this.#transmit(pending);
+    };
+    this.#catchingUp = this.#catchingUp.then(run);
+    return this.#catchingUp;
+  }
+
+  #transmit(pending: PendingMessage): void {
+    this.#clearTimer(pending.clientId);
+    this.#timers.set(
+      pending.clientId,
+      setTimeout(() => this.#fail(pending.clientId, "Not delivered"), this.options.sendTimeoutMs ?? 10_000),
+    );
+    this.#socket?.send({ type: "message.send", clientId: pending.clientId, text: pending.text });
+  }
+
+  #fail(clientId: string, error: string): void {
+    this.#clearTimer(clientId);
+    const pending = this.#outbox.get(clientId);
+    if (!pending) return;
+    pending.status = "failed";
+    pending.error = error;
+    this.events.change?.();
+  }
+
+  #clearTimer(clientId: string): void {
+    const timer = this.#timers.get(clientId);
+    if (timer) clearTimeout(timer);
+    this.#timers.delete(clientId);
+  }
+
+  #receive(message: Message): void {
+    // Our own message stored through another path (e.g. seen in the catch-up page) leaves the outbox too.
+    if (message.senderId === this.options.selfId) {
+      this.#clearTimer(message.clientId);
+      this.#outbox.delete(message.clientId);
+    }
+    this.#merge([message]);
+    this.#advance();
+    this.events.change?.();
+  }
+
+  #merge(messages: Message[]): void {
+    for (const message of messages) this.#messages.set(message.seq, message);
+  }
+
+  /** lastSeq moves only over a contiguous run, so a gap (a live frame ahead of the catch-up) is fetched, not skipped. */
+  #advance(): void {
+    while (this.#messages.has(this.lastSeq + 1)) this.lastSeq++;
+  }
+}

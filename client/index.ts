@@ -1,0 +1,171 @@
+// The typed client of the platform: REST through hc<AppType> (paths, bodies and replies typed from
+// the routes themselves), tokens kept fresh, and sockets that reconnect and resume.
+import { hc } from "hono/client";
+import type { PublicCall as Call } from "../shared/calls/call";
+import type { Chat, Message } from "../shared/chat/model";
+import type { AppType } from "../workers/api/app";
+import { ChatChannel, type ChatChannelEvents } from "./chat-channel";
+import { type Backoff, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
+import { MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type TokenPair } from "./session";
+
+export { ChatChannel, newClientId, type PendingMessage } from "./chat-channel";
+export { backoffDelay, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
+export { AuthError, LocalSessionStorage, MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type StoredSession } from "./session";
+export type { AppType, Call, Chat, Message };
+
+export interface PlatformClientOptions {
+  /** Origin of the platform, e.g. "https://platform.example" or "http://localhost:8787". */
+  baseUrl: string;
+  /** Where tokens live between page loads (default: memory). */
+  storage?: SessionStorage;
+  fetch?: typeof fetch;
+  /** Refresh the access token when less than this is left (default 60 s). */
+  refreshMarginMs?: number;
+  /** The clock used for token expiry (tests move it). */
+  now?: () => number;
+  backoff?: Partial<Backoff>;
+  WebSocket?: typeof WebSocket;
+}
+
+/** The problem document of a failed request (RFC 9457), with `mfaToken` when a login needs a second factor. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+    readonly problem: Record<string, unknown>,
+  ) {
+    super(detail);
+  }
+}
+
+async function problemOf(response: Response): Promise<ProblemError> {
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  return new ProblemError(response.status, String(body.code ?? "http_error"), String(body.detail ?? body.title ?? response.statusText), body);
+}
+
+type SuccessBody<R> = R extends { ok: true; json(): Promise<infer T> } ? T : never;
+
+/** The body of a successful typed reply (its type picked from the route's 2xx responses), or a thrown ProblemError. */
+export async function ok<R extends { ok: boolean; json(): Promise<unknown> }>(response: R | Promise<R>): Promise<SuccessBody<R>> {
+  const resolved = await response;
+  if (!resolved.ok) throw await problemOf(resolved as unknown as Response);
+  return (await resolved.json()) as SuccessBody<R>;
+}
+
+export function createPlatformClient(options: PlatformClientOptions) {
+  const baseUrl = options.baseUrl.replace(/\/$/, "");
+  const rawFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const session = new SessionKeeper({ baseUrl, storage: options.storage ?? new MemorySessionStorage(), fetch: rawFetch, refreshMarginMs: options.refreshMarginMs, now: options.now });
+
+  // Every request carries a fresh access token; a 401 that is not a login answer gets one refresh and one retry.
+  const authedFetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const attempt = async () => {
+      const headers = new Headers(init.headers);
+      const token = await session.accessToken();
+      if (token && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
+      return rawFetch(input, { ...init, headers });
+    };
+    const response = await attempt();
+    if (response.status !== 401 || !session.signedIn) return response;
+    const code = ((await response.clone().json().catch(() => ({}))) as { code?: string }).code;
+    if (code === "session_revoked") {
+      session.signOut("session_ended");
+      return response;
+    }
+    if (code !== "invalid_token") return response;
+    await session.refresh();
+    return session.signedIn ? attempt() : response;
+  };
+
+  const api = hc<AppType>(baseUrl, { fetch: authedFetch });
+  const wsBase = baseUrl.replace(/^http/, "ws");
+
+  async function ticketUrl(path: string, query: Record<string, string> = {}): Promise<string | null> {
+    if (!session.signedIn) return null;
+    const response = await api.v1.realtime.tickets.$post();
+    if (response.status === 401) return null;
+    const { ticket } = await ok(response);
+    const params = new URLSearchParams({ ...query, ticket });
+    return `${wsBase}${path}?${params}`;
+  }
+
+  function liveSocket(path: string, handlers: { onFrame: (frame: ServerFrame) => void; onStateChange?: (state: LiveSocketState) => void; onFinalClose?: (code: number, reason: string) => void }) {
+    return new LiveSocket({ connectUrl: () => ticketUrl(path), backoff: options.backoff, WebSocket: options.WebSocket, ...handlers });
+  }
+
+  async function signIn(response: Response | Promise<Response>) {
+    const resolved = await response;
+    if (!resolved.ok) throw await problemOf(resolved);
+    const body = (await resolved.json()) as TokenPair & { user: unknown };
+    session.adopt(body);
+    return body;
+  }
+
+  const client = {
+    api,
+    session,
+    onSignedOut: (listener: (reason: SignedOutReason) => void) => session.onSignedOut(listener),
+
+    register: (input: { email: string; password: string; displayName: string; inviteCode?: string }) =>
+      signIn(rawFetch(`${baseUrl}/v1/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })),
+    /** Throws ProblemError with code `mfa_required` and `problem.mfaToken` when the account has 2FA on. */
+    login: (input: { email: string; password: string }) =>
+      signIn(rawFetch(`${baseUrl}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })),
+    loginMfa: (input: { mfaToken: string; code: string }) =>
+      signIn(rawFetch(`${baseUrl}/v1/auth/login/mfa`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })),
+    async logout(): Promise<void> {
+      if (session.signedIn) await api.v1.auth.logout.$post().catch(() => undefined);
+      session.signOut("logged_out");
+    },
+
+    /** The user's hub: `call.incoming`, `call.state`, `chat.updated` on every device. */
+    hub(onFrame: (frame: ServerFrame) => void, onStateChange?: (state: LiveSocketState) => void): LiveSocket {
+      return liveSocket("/v1/realtime", { onFrame, onStateChange });
+    },
+
+    /** The signalling socket of one call. */
+    callSocket(callId: string, onFrame: (frame: ServerFrame) => void, handlers: { onStateChange?: (state: LiveSocketState) => void; onFinalClose?: (code: number, reason: string) => void } = {}): LiveSocket {
+      return liveSocket(`/v1/calls/${encodeURIComponent(callId)}/ws`, { onFrame, ...handlers });
+    },
+
+    /**
+     * Opens a chat: the newest page, then the room socket; after every reconnect the messages
+     * after the last seq held are fetched, and unacknowledged sends go out again.
+     */
+    chat(chatId: string, events: ChatChannelEvents = {}, channelOptions: { selfId?: string; sendTimeoutMs?: number; pageSize?: number } = {}) {
+      const messages = api.v1.chats[":id"].messages;
+      const channel = new ChatChannel(
+        chatId,
+        {
+          async after(seq) {
+            const items: Message[] = [];
+            let cursor: string | undefined;
+            do {
+              const page = await ok(messages.$get({ param: { id: chatId }, query: cursor ? { cursor, limit: "100" } : { after: String(seq), limit: "100" } }));
+              items.push(...(page.items as Message[]));
+              cursor = page.nextCursor ?? undefined;
+            } while (cursor);
+            return items;
+          },
+          async before(before, limit) {
+            const query = before === undefined ? { limit: String(limit) } : { before: String(before), limit: String(limit) };
+            const page = await ok(messages.$get({ param: { id: chatId }, query }));
+            return { items: page.items as Message[], more: page.nextCursor !== null };
+          },
+        },
+        events,
+        channelOptions,
+      );
+      const socket = liveSocket(`/v1/chats/${encodeURIComponent(chatId)}/ws`, {
+        onFrame: (frame) => channel.handleFrame(frame),
+        onStateChange: (state) => channel.handleState(state),
+      });
+      channel.attach(socket);
+      return { channel, socket, start: () => socket.start(), stop: () => socket.stop() };
+    },
+  };
+  return client;
+}
+
+export type PlatformClient = ReturnType<typeof createPlatformClient>;

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Builds the web client (web/) into web/dist/app/, which wrangler serves as static assets at /app.
+// Files are overwritten in place (a running wrangler dev keeps serving). Run by wrangler itself ([build] in wrangler.toml: dev and deploy) and by the test config.
+import { cpSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const out = path.join(root, "web", "dist", "app");
+
+export async function buildWeb() {
+  mkdirSync(out, { recursive: true });
+  await build({
+    entryPoints: [path.join(root, "web", "src", "main.tsx")],
+    outfile: path.join(out, "main.js"),
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    jsx: "automatic",
+    jsxImportSource: "hono/jsx/dom",
+    logLevel: "warning",
+  });
+  for (const file of ["index.html", "app.css", "icon.svg"]) cpSync(path.join(root, "web", file), path.join(out, file));
+  // Header rules apply to the whole assets directory, so this file sits at its root.
+  cpSync(path.join(root, "web", "_headers"), path.join(root, "web", "dist", "_headers"));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildWeb();

@@ -1,0 +1,214 @@
+// The web client in a real browser: Debian's Chromium driven by playwright-core (never
+// `playwright install`), two users in two contexts, the app served by `wrangler dev` at /app.
+import { mkdirSync } from "node:fs";
+import { Secret, TOTP } from "otpauth";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { createPlatformClient } from "../../client";
+
+const PORT = 8902;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = "test-results/web-app";
+
+let server: DevServer;
+let browser: Browser;
+// localhost, not 127.0.0.1 in the address bar: the name browsers treat as a secure context for getUserMedia.
+const appUrl = () => `http://localhost:${PORT}/app/`;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  // Peers on one machine need no STUN server (and the test must not reach the internet).
+  server = await startDevServer({ port: PORT, name: "web-app-e2e", vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60" } });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      "--autoplay-policy=no-user-gesture-required",
+    ],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+}, 30_000);
+
+let counter = 0;
+
+async function signUp(context: BrowserContext, name: string): Promise<{ page: Page; id: string }> {
+  const page = await context.newPage();
+  await page.goto(appUrl());
+  await page.getByRole("tab", { name: "Create account" }).click();
+  if (counter === 0) await page.screenshot({ path: `${SHOTS}/sign-up.png` });
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("E-mail").fill(`${name.toLowerCase().replace(/\s/g, ".")}-${Date.now()}-${counter++}@example.com`);
+  await page.getByLabel("Password").fill(`correct horse ${Math.random()}`);
+  await page.getByRole("button", { name: "Create account" }).last().click();
+  await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(name);
+  await page.getByRole("button", { name: "+ New chat" }).click();
+  const id = (await page.getByTestId("my-id").textContent())!.trim();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  return { page, id };
+}
+
+async function openDirectChat(page: Page, otherId: string): Promise<string> {
+  await page.getByRole("button", { name: "+ New chat" }).click();
+  await page.getByLabel("Their ID").fill(otherId);
+  await page.getByRole("button", { name: "Start chat" }).click();
+  await page.waitForURL(/#\/chats\//);
+  return decodeURIComponent(page.url().split("#/chats/")[1]!);
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByLabel("Message", { exact: true }).fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}
+
+const messageTexts = (page: Page) => page.locator('[data-testid="message"] .text').allTextContents();
+const chatItem = (page: Page, chatId: string) => page.locator(`[data-chat-id="${chatId}"]`);
+
+describe("the web client in Chromium", () => {
+  it("signs in with the 2FA step and restores the session on reload", async () => {
+    const email = `totp-${Date.now()}@example.com`;
+    const password = `correct horse ${Math.random()}`;
+    const platform = createPlatformClient({ baseUrl: server.url });
+    const { accessToken } = await platform.register({ email, password, displayName: "Tess Totp" });
+    const authed = (path: string, body: object) =>
+      fetch(`${server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const { secret } = (await (await authed("/v1/auth/2fa/totp/setup", { password })).json()) as { secret: string };
+    const totp = new TOTP({ algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+    expect((await authed("/v1/auth/2fa/totp/enable", { code: totp.generate() })).status).toBe(200);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const page = await context.newPage();
+    await page.goto(appUrl());
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await expect.poll(() => page.getByRole("heading", { name: "Two-step verification" }).count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/sign-in-2fa.png` });
+    // The code that turned 2FA on was spent: sign in with the next period's (the server accepts ±1 period).
+    await page.getByLabel("Code").fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Tess Totp");
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Tess Totp");
+    expect(await page.getByLabel("Password").count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
+  it("two users chat both ways with typing and unread badges, and one that was offline sees every message once", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } }); // a phone
+    const a = await signUp(contextA, "Alice Archer");
+    const b = await signUp(contextB, "Bob Baker");
+    await a.page.screenshot({ path: `${SHOTS}/empty-desktop.png` });
+
+    const chatId = await openDirectChat(a.page, b.id);
+    await send(a.page, "Hi Bob! Are you there?");
+    await expect.poll(() => messageTexts(a.page)).toEqual(["Hi Bob! Are you there?"]);
+
+    // Bob is on his chat list: the new chat shows up with an unread badge and the last message.
+    await expect.poll(() => chatItem(b.page, chatId).locator(".badge").textContent().catch(() => null), { timeout: 10_000 }).toBe("1");
+    expect(await chatItem(b.page, chatId).locator(".chat-item-preview").textContent()).toBe("Hi Bob! Are you there?");
+    await b.page.screenshot({ path: `${SHOTS}/chat-list-phone.png` });
+    await chatItem(b.page, chatId).click();
+    await expect.poll(() => messageTexts(b.page)).toEqual(["Hi Bob! Are you there?"]);
+    await expect.poll(() => b.page.getByTestId("chat-status").textContent()).toBe("Direct chat");
+
+    // Bob types: Alice sees it; Bob answers; Alice's message shows as seen.
+    await b.page.getByLabel("Message", { exact: true }).pressSequentially("Yes, here", { delay: 30 });
+    await expect.poll(() => a.page.getByTestId("chat-status").textContent(), { timeout: 10_000 }).toMatch(/typing/);
+    await b.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => messageTexts(a.page)).toEqual(["Hi Bob! Are you there?", "Yes, here"]);
+    await expect.poll(() => a.page.getByTestId("seen").count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => b.page.locator(".badge").count()).toBe(0);
+
+    // Bob loses his connection: Alice keeps writing, Bob writes one too.
+    await contextB.setOffline(true);
+    await expect.poll(() => b.page.getByTestId("offline-banner").count(), { timeout: 20_000 }).toBe(1);
+    const whileAway = ["One", "Two", "Three", "Four"].map((n) => `${n} while you were away`);
+    for (const text of whileAway) await send(a.page, text);
+    await send(b.page, "Written on the train");
+    expect(await b.page.getByTestId("pending-message").count()).toBe(1);
+    await b.page.screenshot({ path: `${SHOTS}/chat-offline-phone.png` });
+
+    await contextB.setOffline(false);
+    const everything = ["Hi Bob! Are you there?", "Yes, here", ...whileAway, "Written on the train"];
+    await expect.poll(() => messageTexts(b.page), { timeout: 30_000 }).toEqual(everything);
+    await expect.poll(() => messageTexts(a.page), { timeout: 15_000 }).toEqual(everything);
+    expect(await b.page.getByTestId("pending-message").count()).toBe(0);
+    // Exactly once, also after the live socket and the catch-up page both delivered around the reconnect.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await messageTexts(b.page)).toEqual(everything);
+    await a.page.screenshot({ path: `${SHOTS}/chat-desktop.png` });
+    await b.page.screenshot({ path: `${SHOTS}/chat-phone.png` });
+    await contextA.close();
+    await contextB.close();
+  }, 120_000);
+
+  it("a call rings on both of the callee's tabs, connects with audio both ways, and ends in the history of both", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const contextB = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const a = await signUp(contextA, "Carol Caller");
+    const b = await signUp(contextB, "Dan Callee");
+    const secondTab = await contextB.newPage();
+    await secondTab.goto(appUrl()); // same session (shared storage), its own hub socket
+    await expect.poll(() => secondTab.getByTestId("me-name").textContent()).toBe("Dan Callee");
+
+    await openDirectChat(a.page, b.id);
+    await a.page.getByRole("button", { name: "Voice call" }).click();
+    await expect.poll(() => b.page.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => secondTab.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(1);
+    await b.page.screenshot({ path: `${SHOTS}/call-incoming.png` });
+
+    await secondTab.getByRole("button", { name: "Accept" }).click();
+    await expect.poll(() => b.page.getByTestId("incoming-call").count(), { timeout: 10_000 }).toBe(0);
+    expect(await b.page.getByTestId("active-call").count()).toBe(0);
+
+    const ice = (page: Page) => page.getByTestId("active-call").getAttribute("data-ice");
+    await expect.poll(() => ice(a.page), { timeout: 30_000 }).toMatch(/^(connected|completed)$/);
+    await expect.poll(() => ice(secondTab), { timeout: 30_000 }).toMatch(/^(connected|completed)$/);
+
+    const inboundAudioBytes = (page: Page) =>
+      page.evaluate(async () => {
+        // The web client exposes the current call's RTCPeerConnection for diagnostics.
+        const call = (globalThis as unknown as { edgePlatformCall: { peerConnection: { getStats(): Promise<Map<string, { type: string; kind?: string; bytesReceived?: number }>> } } }).edgePlatformCall;
+        const stats = await call.peerConnection.getStats();
+        let bytes = 0;
+        stats.forEach((report) => {
+          if (report.type === "inbound-rtp" && report.kind === "audio") bytes += report.bytesReceived ?? 0;
+        });
+        return bytes;
+      });
+    const before = [await inboundAudioBytes(a.page), await inboundAudioBytes(secondTab)];
+    await new Promise((r) => setTimeout(r, 2500));
+    const after = [await inboundAudioBytes(a.page), await inboundAudioBytes(secondTab)];
+    expect(after[0]).toBeGreaterThan(before[0]!);
+    expect(after[1]).toBeGreaterThan(before[1]!);
+    await expect.poll(() => a.page.getByTestId("call-status").textContent()).toMatch(/^\d+:\d\d$/);
+    await a.page.getByRole("button", { name: "Mute" }).click();
+    expect(await a.page.getByRole("button", { name: "Unmute" }).count()).toBe(1);
+    await a.page.screenshot({ path: `${SHOTS}/call-active.png` });
+
+    await a.page.getByRole("button", { name: "Hang up" }).click();
+    await expect.poll(() => a.page.getByTestId("active-call").getAttribute("data-phase")).toBe("ended");
+    await expect.poll(() => secondTab.getByTestId("active-call").getAttribute("data-phase"), { timeout: 10_000 }).toBe("ended");
+    expect(await secondTab.getByTestId("call-status").textContent()).toMatch(/^Call ended/);
+    await secondTab.screenshot({ path: `${SHOTS}/call-ended.png` });
+
+    for (const page of [a.page, secondTab]) {
+      await page.getByRole("button", { name: "Close" }).click();
+      await page.goto(`${appUrl()}#/calls`);
+      await expect.poll(() => page.locator('[data-testid="call-history-item"]').first().getAttribute("data-status"), { timeout: 10_000 }).toBe("ended");
+    }
+    await a.page.screenshot({ path: `${SHOTS}/call-history.png` });
+    await contextA.close();
+    await contextB.close();
+  }, 150_000);
+});

@@ -1,0 +1,106 @@
+import { useState } from "hono/jsx/dom";
+import { ProblemError } from "../../client";
+import { enterApp, platform } from "./platform";
+import { type User, store, useAppState } from "./store";
+
+type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string };
+
+export function AuthScreen() {
+  const { notice } = useAppState();
+  const [step, setStep] = useState<Step>({ name: "login" });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const field = (name: string) => String(form.get(name) ?? "");
+    setBusy(true);
+    setError(null);
+    store.set({ notice: null });
+    try {
+      const session =
+        step.name === "register"
+          ? await platform.register({ email: field("email"), password: field("password"), displayName: field("displayName") })
+          : step.name === "login"
+            ? await platform.login({ email: field("email"), password: field("password") })
+            : await platform.loginMfa({ mfaToken: step.mfaToken, code: field("code").replace(/\s/g, "") });
+      await enterApp(session.user as User);
+    } catch (caught) {
+      if (caught instanceof ProblemError && caught.code === "mfa_required") {
+        setStep({ name: "mfa", mfaToken: String(caught.problem.mfaToken) });
+      } else if (caught instanceof ProblemError) {
+        const fieldErrors = (caught.problem.errors as { path: string; message: string }[] | undefined)?.map((e) => e.message).join(". ");
+        setError(fieldErrors || caught.message);
+      } else setError("Cannot reach the server. Check your connection.");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const switchTo = (name: "login" | "register") => {
+    setError(null);
+    setStep(name === "login" ? { name: "login" } : { name: "register" });
+  };
+
+  return (
+    <main class="auth">
+      <div class="auth-card">
+        <div class="brand">
+          <img src="icon.svg" alt="" width="40" height="40" />
+          <span>Edge Chat</span>
+        </div>
+        {step.name === "mfa" ? (
+          <>
+            <h1>Two-step verification</h1>
+            <p class="muted">Enter the 6-digit code from your authenticator app, or one of your backup codes.</p>
+          </>
+        ) : (
+          <div class="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={step.name === "login"} class={step.name === "login" ? "tab active" : "tab"} onClick={() => switchTo("login")}>
+              Sign in
+            </button>
+            <button type="button" role="tab" aria-selected={step.name === "register"} class={step.name === "register" ? "tab active" : "tab"} onClick={() => switchTo("register")}>
+              Create account
+            </button>
+          </div>
+        )}
+        <form onSubmit={submit} class="stack">
+          {step.name === "register" && (
+            <label>
+              Your name
+              <input name="displayName" autocomplete="name" required maxlength={100} placeholder="Ada Lovelace" />
+            </label>
+          )}
+          {step.name !== "mfa" && (
+            <>
+              <label>
+                E-mail
+                <input name="email" type="email" autocomplete="email" required placeholder="you@example.com" />
+              </label>
+              <label>
+                Password
+                <input name="password" type="password" autocomplete={step.name === "register" ? "new-password" : "current-password"} required minlength={8} placeholder="At least 8 characters" />
+              </label>
+            </>
+          )}
+          {step.name === "mfa" && (
+            <label>
+              Code
+              <input name="code" inputmode="numeric" autocomplete="one-time-code" required placeholder="123 456" />
+            </label>
+          )}
+          {(error ?? notice) && <p class="error" role="alert">{error ?? notice}</p>}
+          <button class="primary" type="submit" disabled={busy}>
+            {busy ? "Please wait…" : step.name === "register" ? "Create account" : step.name === "mfa" ? "Verify" : "Sign in"}
+          </button>
+          {step.name === "mfa" && (
+            <button type="button" class="link" onClick={() => switchTo("login")}>
+              Back to sign in
+            </button>
+          )}
+        </form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,228 @@
+// One call at a time on this device: ringing, placing, answering, the RTCPeerConnection with its
+// media and signalling socket, and the screen state the call view renders.
+import type { Call, LiveSocket, ServerFrame } from "../../client";
+import { ok } from "../../client";
+import { platform } from "./platform";
+import { store } from "./store";
+
+export interface CallView {
+  call: Call;
+  role: "caller" | "callee";
+  phase: "calling" | "connecting" | "connected" | "ended";
+  ice: string;
+  muted: boolean;
+  connectedAt: number | null;
+  endedText: string | null;
+}
+
+const FINAL = new Set(["ended", "missed", "rejected", "busy"]);
+const ENDED_TEXT: Record<string, string> = { ended: "Call ended", missed: "No answer", rejected: "Call declined", busy: "Busy" };
+
+declare global {
+  // Lets tests and the curious read connection statistics of the current call.
+  var edgePlatformCall: { peerConnection: RTCPeerConnection } | undefined;
+}
+
+class CallController {
+  #view: CallView | null = null;
+  #pc: RTCPeerConnection | null = null;
+  #socket: LiveSocket | null = null;
+  #media: MediaStream | null = null;
+  #audio: HTMLAudioElement | null = null;
+  #pendingCandidates: RTCIceCandidateInit[] = [];
+  #clearTimer: ReturnType<typeof setTimeout> | null = null;
+
+  get busy(): boolean {
+    return this.#view !== null && this.#view.phase !== "ended";
+  }
+
+  #publish(patch: Partial<CallView> | null): void {
+    this.#view = patch === null ? null : ({ ...this.#view, ...patch } as CallView);
+    store.set({ call: this.#view });
+  }
+
+  async place(calleeId: string, type: "voice" | "video" = "voice"): Promise<void> {
+    if (this.busy) return;
+    try {
+      const call = await ok(platform.api.v1.calls.$post({ json: { calleeId, type } }));
+      this.#publish({ call: call as Call, role: "caller", phase: "calling", ice: "new", muted: false, connectedAt: null, endedText: null });
+      await this.#connect(call as Call, true);
+    } catch (error) {
+      store.set({ notice: error instanceof Error ? error.message : "Could not place the call" });
+      this.#cleanup();
+      this.#publish(null);
+    }
+  }
+
+  incoming(call: Call): void {
+    if (call.status !== "ringing" || call.calleeId !== store.state.me?.id) return;
+    if (this.busy) return;
+    store.set({ ringing: call });
+  }
+
+  /** After a reconnect: a call may have started ringing while the hub was away. */
+  async recoverRinging(): Promise<void> {
+    const shownBefore = store.state.ringing;
+    const { items } = await ok(platform.api.v1.calls.active.$get()).catch(() => ({ items: [] as Call[] }));
+    const ringing = (items as Call[]).find((c) => c.status === "ringing" && c.calleeId === store.state.me?.id);
+    if (ringing) this.incoming(ringing);
+    // Only a ring shown before the request can be stale: one that arrived meanwhile is newer than the list.
+    else if (shownBefore && store.state.ringing === shownBefore) store.set({ ringing: null });
+  }
+
+  stateChanged(call: Call): void {
+    if (store.state.ringing?.id === call.id && call.status !== "ringing") store.set({ ringing: null });
+    if (this.#view?.call.id !== call.id) return;
+    if (FINAL.has(call.status)) this.#finish(call);
+    else this.#publish({ call });
+  }
+
+  async accept(): Promise<void> {
+    const ringing = store.state.ringing;
+    if (!ringing) return;
+    store.set({ ringing: null });
+    this.#publish({ call: ringing, role: "callee", phase: "connecting", ice: "new", muted: false, connectedAt: null, endedText: null });
+    try {
+      const call = await ok(platform.api.v1.calls[":id"].accept.$post({ param: { id: ringing.id } }));
+      this.#publish({ call: call as Call });
+      await this.#connect(call as Call, false);
+    } catch (error) {
+      store.set({ notice: error instanceof Error ? error.message : "Could not answer" });
+      this.#cleanup();
+      this.#publish(null);
+    }
+  }
+
+  async reject(): Promise<void> {
+    const ringing = store.state.ringing;
+    if (!ringing) return;
+    store.set({ ringing: null });
+    await ok(platform.api.v1.calls[":id"].reject.$post({ param: { id: ringing.id } })).catch(() => undefined);
+  }
+
+  async hangUp(): Promise<void> {
+    const view = this.#view;
+    if (!view || view.phase === "ended") return;
+    const call = await ok(platform.api.v1.calls[":id"].end.$post({ param: { id: view.call.id } })).catch(() => null);
+    this.#finish((call as Call | null) ?? { ...view.call, status: "ended" });
+  }
+
+  toggleMute(): void {
+    if (!this.#view) return;
+    const muted = !this.#view.muted;
+    for (const track of this.#media?.getAudioTracks() ?? []) track.enabled = !muted;
+    this.#publish({ muted });
+  }
+
+  reset(): void {
+    this.#cleanup();
+    this.#publish(null);
+    store.set({ ringing: null });
+  }
+
+  async #connect(call: Call, makeOffer: boolean): Promise<void> {
+    const [{ iceServers }, media] = await Promise.all([
+      ok(platform.api.v1.calls["ice-servers"].$get()),
+      navigator.mediaDevices.getUserMedia({ audio: true, video: false }),
+    ]);
+    if (this.#view?.call.id !== call.id || this.#view.phase === "ended") {
+      for (const track of media.getTracks()) track.stop();
+      return;
+    }
+    this.#media = media;
+    const pc = new RTCPeerConnection({ iceServers: iceServers as RTCIceServer[] });
+    this.#pc = pc;
+    globalThis.edgePlatformCall = { peerConnection: pc };
+    for (const track of media.getTracks()) pc.addTrack(track, media);
+    pc.ontrack = (event) => {
+      this.#audio ??= Object.assign(new Audio(), { autoplay: true });
+      this.#audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+      void this.#audio.play().catch(() => undefined);
+    };
+    pc.onicecandidate = (event) => {
+      if (event.candidate && event.candidate.candidate) this.#socket?.send({ type: "ice.candidate", candidate: event.candidate.toJSON() });
+    };
+    pc.oniceconnectionstatechange = () => {
+      const ice = pc.iceConnectionState;
+      const connected = ice === "connected" || ice === "completed";
+      if (!this.#view || this.#view.phase === "ended") return;
+      this.#publish({ ice, phase: connected ? "connected" : this.#view.phase === "calling" ? "calling" : "connecting", connectedAt: connected ? (this.#view.connectedAt ?? Date.now()) : this.#view.connectedAt });
+    };
+
+    this.#socket = platform.callSocket(call.id, (frame) => void this.#signal(frame));
+    this.#socket.start();
+    if (makeOffer) {
+      await pc.setLocalDescription(await pc.createOffer());
+      await this.#sendWhenOpen({ type: "sdp.offer", sdp: pc.localDescription!.sdp });
+    }
+  }
+
+  /** The server holds frames for a participant not connected yet, but ours must first reach it. */
+  async #sendWhenOpen(frame: object): Promise<void> {
+    for (let i = 0; i < 200 && this.#socket; i++) {
+      if (this.#socket.send(frame)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async #signal(frame: ServerFrame): Promise<void> {
+    const pc = this.#pc;
+    if (!pc) return;
+    if (frame.type === "call.state") this.stateChanged(frame.call as Call);
+    else if (frame.type === "sdp.offer") {
+      await pc.setRemoteDescription({ type: "offer", sdp: String(frame.sdp) });
+      await this.#flushCandidates();
+      await pc.setLocalDescription(await pc.createAnswer());
+      await this.#sendWhenOpen({ type: "sdp.answer", sdp: pc.localDescription!.sdp });
+    } else if (frame.type === "sdp.answer") {
+      await pc.setRemoteDescription({ type: "answer", sdp: String(frame.sdp) });
+      await this.#flushCandidates();
+    } else if (frame.type === "ice.candidate") {
+      const candidate = frame.candidate as RTCIceCandidateInit;
+      if (pc.remoteDescription) await pc.addIceCandidate(candidate).catch(() => undefined);
+      else this.#pendingCandidates.push(candidate);
+    } else if (frame.type === "hangup") {
+      // the call.state that follows carries the final status
+    }
+  }
+
+  async #flushCandidates(): Promise<void> {
+    const pending = this.#pendingCandidates.splice(0);
+    for (const candidate of pending) await this.#pc?.addIceCandidate(candidate).catch(() => undefined);
+  }
+
+  #finish(call: Call): void {
+    if (!this.#view || this.#view.phase === "ended") return;
+    this.#cleanup();
+    const seconds = call.durationSeconds ?? (this.#view.connectedAt ? (Date.now() - this.#view.connectedAt) / 1000 : null);
+    const text = ENDED_TEXT[call.status] ?? "Call ended";
+    this.#publish({ call, phase: "ended", endedText: call.status === "ended" && seconds !== null && this.#view.connectedAt ? `${text} · ${formatSeconds(seconds)}` : text });
+    this.#clearTimer = setTimeout(() => {
+      if (this.#view?.phase === "ended") this.#publish(null);
+    }, 4000);
+  }
+
+  dismiss(): void {
+    if (this.#view?.phase === "ended") this.#publish(null);
+  }
+
+  #cleanup(): void {
+    if (this.#clearTimer) clearTimeout(this.#clearTimer);
+    this.#clearTimer = null;
+    this.#socket?.stop();
+    this.#socket = null;
+    for (const track of this.#media?.getTracks() ?? []) track.stop();
+    this.#media = null;
+    this.#pc?.close();
+    this.#pc = null;
+    this.#pendingCandidates = [];
+    if (this.#audio) this.#audio.srcObject = null;
+  }
+}
+
+function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+export const calls = new CallController();

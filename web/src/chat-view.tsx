@@ -1,0 +1,233 @@
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import type { ChatChannel, LiveSocketState, Message, PendingMessage } from "../../client";
+import { calls } from "./call-controller";
+import { Avatar } from "./chat-list";
+import { chatTitle, clockTime, directPeer, personLabel } from "./format";
+import { platform } from "./platform";
+import { navigate, store, useAppState } from "./store";
+
+const TYPING_SHOWN_MS = 3500;
+const TYPING_SENT_EVERY_MS = 2000;
+
+export function ChatView({ chatId }: { chatId: string }) {
+  const { chats, me, call } = useAppState();
+  const chat = chats.find((c) => c.id === chatId);
+  const [, setTick] = useState(0);
+  const [socketState, setSocketState] = useState<LiveSocketState>("connecting");
+  const [typingUntil, setTypingUntil] = useState<Record<string, number>>({});
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const channelRef = useRef<ChatChannel | null>(null);
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const stickToBottom = useRef(true);
+  const lastReadSent = useRef(0);
+  const lastTypingSent = useRef(0);
+
+  useEffect(() => {
+    lastReadSent.current = 0;
+    stickToBottom.current = true;
+    const room = platform.chat(
+      chatId,
+      {
+        change: () => setTick((t) => t + 1),
+        typing: (userId) => {
+          if (userId === me?.id) return;
+          setTypingUntil((all) => ({ ...all, [userId]: Date.now() + TYPING_SHOWN_MS }));
+          setTimeout(() => setTick((t) => t + 1), TYPING_SHOWN_MS + 50);
+        },
+        // Whoever was typing has sent it.
+        message: (message) => message.senderId && setTypingUntil((all) => ({ ...all, [message.senderId!]: 0 })),
+        state: setSocketState,
+      },
+      { selfId: me?.id },
+    );
+    channelRef.current = room.channel;
+    setTick((t) => t + 1);
+    void room.channel.loadInitial().then(() => room.start(), () => room.start());
+    // A socket can outlive the network without noticing: drop it when the browser goes offline, redial when back.
+    const redial = () => room.socket.reconnectNow();
+    addEventListener("online", redial);
+    addEventListener("offline", redial);
+    return () => {
+      removeEventListener("online", redial);
+      removeEventListener("offline", redial);
+      room.stop();
+      channelRef.current = null;
+    };
+  }, [chatId]);
+
+  const channel = channelRef.current;
+  const messages = channel?.messages ?? [];
+  const outbox = channel?.outbox ?? [];
+
+  // Keep the newest message in view, and tell the room what this user has seen.
+  useEffect(() => {
+    const element = scroller.current;
+    if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
+    if (!channel || !chat) return;
+    // The hub does not tell a member whose socket is in the room: keep this chat's list entry current here.
+    const last = channel.messages.at(-1);
+    let current = chat;
+    if (last && last.seq > chat.lastSeq) {
+      const { id, seq, senderId, text, createdAt, deletedAt } = last;
+      current = { ...chat, lastSeq: seq, lastMessage: { id, seq, senderId, text, createdAt, deletedAt }, updatedAt: createdAt, unreadCount: Math.max(0, seq - chat.readSeq) };
+    }
+    if (channel.lastSeq > lastReadSent.current && document.visibilityState === "visible" && socketState === "open") {
+      lastReadSent.current = channel.lastSeq;
+      channel.markRead(channel.lastSeq);
+      current = { ...current, readSeq: channel.lastSeq, unreadCount: Math.max(0, current.lastSeq - channel.lastSeq) };
+    }
+    if (current !== chat) store.upsertChat(current);
+  });
+
+  if (!chat) return <section class="chat-view empty-state">This chat is not in your list.</section>;
+
+  const title = chatTitle(chat, me);
+  const peer = directPeer(chat, me);
+  const typers = Object.entries(typingUntil).filter(([, until]) => until > Date.now()).map(([userId]) => personLabel(userId, me));
+  const othersRead = Math.max(0, ...[...(channel?.readSeqs.entries() ?? [])].filter(([userId]) => userId !== me?.id).map(([, seq]) => seq));
+  const myLastSeen = [...messages].reverse().find((m) => m.senderId === me?.id && m.seq <= othersRead);
+
+  const onScroll = async () => {
+    const element = scroller.current;
+    if (!element || !channel) return;
+    stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+    if (element.scrollTop < 40 && channel.hasOlder && !loadingOlder) await loadOlder();
+  };
+
+  const loadOlder = async () => {
+    const element = scroller.current;
+    if (!channel || !element) return;
+    setLoadingOlder(true);
+    const before = element.scrollHeight;
+    await channel.loadOlder().catch(() => undefined);
+    setLoadingOlder(false);
+    requestAnimationFrame(() => {
+      element.scrollTop += element.scrollHeight - before;
+    });
+  };
+
+  const send = (event: Event) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const input = form.elements.namedItem("text") as HTMLTextAreaElement;
+    const text = input.value.trim();
+    if (!text || !channel) return;
+    stickToBottom.current = true;
+    channel.send(text);
+    input.value = "";
+    input.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      (event.target as HTMLTextAreaElement).form?.requestSubmit();
+      return;
+    }
+    if (channel && Date.now() - lastTypingSent.current > TYPING_SENT_EVERY_MS && channel.typing()) lastTypingSent.current = Date.now();
+  };
+
+  return (
+    <section class="chat-view" aria-label={`Chat ${title}`}>
+      <header class="chat-header">
+        <button type="button" class="icon-button back" aria-label="Back to chats" onClick={() => navigate({ name: "chats" })}>
+          ‹
+        </button>
+        <Avatar label={title} colourKey={peer ?? chat.id} size={36} />
+        <div class="chat-header-text">
+          <h2>{title}</h2>
+          <p class="muted small" data-testid="chat-status">
+            {socketState !== "open" ? "Connecting…" : typers.length > 0 ? <span class="typing">{typers.join(", ")} typing…</span> : chat.type === "general" ? "Everyone" : chat.type === "group" ? `${chat.memberIds?.length ?? chat.memberCount ?? 0} members` : "Direct chat"}
+          </p>
+        </div>
+        {peer && (
+          <button type="button" class="icon-button call" aria-label="Voice call" title="Voice call" disabled={call !== null} onClick={() => void calls.place(peer)}>
+            <PhoneIcon />
+          </button>
+        )}
+      </header>
+      {socketState === "waiting" && <div class="banner" data-testid="offline-banner">Offline — messages will be sent when you are back online.</div>}
+      <div class="messages" ref={scroller} onScroll={onScroll} data-testid="messages">
+        {channel?.hasOlder && messages.length > 0 && (
+          <button type="button" class="secondary small load-older" onClick={loadOlder} disabled={loadingOlder}>
+            {loadingOlder ? "Loading…" : "Load earlier messages"}
+          </button>
+        )}
+        {messages.length === 0 && outbox.length === 0 && <p class="empty">Say hello 👋</p>}
+        {/* One keyed array in its own element: the list reconciles alone, apart from the optional rows above. */}
+        <div class="message-list">
+          {[
+            ...messages.map((message, index) => (
+              <MessageBubble key={`m-${message.seq}`} message={message} mine={message.senderId === me?.id} showSender={chat.type !== "direct" && message.senderId !== me?.id && messages[index - 1]?.senderId !== message.senderId} seen={message === myLastSeen} />
+            )),
+            ...outbox.map((pending) => (
+              <PendingBubble key={`p-${pending.clientId}`} pending={pending} onRetry={() => channel?.retry(pending.clientId)} onDiscard={() => channel?.discard(pending.clientId)} />
+            )),
+          ]}
+        </div>
+      </div>
+      <form class="composer" onSubmit={send}>
+        <textarea name="text" rows={1} placeholder="Message" aria-label="Message" maxlength={4000} onKeyDown={onKeyDown} />
+        <button type="submit" class="primary send" aria-label="Send">
+          <SendIcon />
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function MessageBubble({ message, mine, showSender, seen }: { message: Message; mine: boolean; showSender: boolean; seen: boolean }) {
+  const { me } = useAppState();
+  return (
+    <div class={mine ? "message mine" : "message"} data-seq={message.seq} data-testid="message">
+      {showSender && <span class="sender">{personLabel(message.senderId, me)}</span>}
+      <div class="bubble">
+        {message.deletedAt ? <em class="muted">Message deleted</em> : <span class="text">{message.text}</span>}
+        <span class="meta">
+          {message.editedAt && "edited · "}
+          {clockTime(message.createdAt)}
+          {mine && <span class="tick" aria-label={seen ? "Seen" : "Delivered"}>{seen ? " ✓✓" : " ✓"}</span>}
+        </span>
+      </div>
+      {seen && <span class="seen" data-testid="seen">Seen</span>}
+    </div>
+  );
+}
+
+function PendingBubble({ pending, onRetry, onDiscard }: { pending: PendingMessage; onRetry: () => void; onDiscard: () => void }) {
+  return (
+    <div class={`message mine pending ${pending.status}`} data-testid="pending-message">
+      <div class="bubble">
+        <span class="text">{pending.text}</span>
+        <span class="meta">{pending.status === "sending" ? "Sending…" : "Not sent"}</span>
+      </div>
+      {pending.status === "failed" && (
+        <span class="retry">
+          {pending.error && <span class="muted small">{pending.error} · </span>}
+          <button type="button" class="link" onClick={onRetry}>
+            Retry
+          </button>
+          <button type="button" class="link" onClick={onDiscard}>
+            Delete
+          </button>
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function PhoneIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+      <path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z" />
+    </svg>
+  );
+}
+
+function SendIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+      <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+    </svg>
+  );
+}

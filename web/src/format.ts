@@ -1,0 +1,50 @@
+// How people, times and durations read on screen.
+import type { Chat } from "../../client";
+import type { User } from "./store";
+
+/** Other members have no public profile: a stable short tag from their id. */
+export function personLabel(userId: string | null, me: User | null): string {
+  if (userId === null) return "Deleted account";
+  if (me && userId === me.id) return me.displayName;
+  return `User ${userId.replace(/-/g, "").slice(-4).toUpperCase()}`;
+}
+
+export function chatTitle(chat: Chat, me: User | null): string {
+  if (chat.title) return chat.title;
+  if (chat.type === "general") return "General";
+  const other = (chat.memberIds ?? []).find((id) => id !== me?.id);
+  return other ? personLabel(other, me) : "Just you";
+}
+
+export function directPeer(chat: Chat, me: User | null): string | null {
+  if (chat.type !== "direct") return null;
+  return (chat.memberIds ?? []).find((id) => id !== me?.id) ?? null;
+}
+
+const HUES = [250, 200, 160, 20, 330, 280, 40, 180];
+export function avatarColour(key: string): string {
+  let hash = 0;
+  for (const char of key) hash = (hash * 31 + char.charCodeAt(0)) | 0;
+  return `hsl(${HUES[Math.abs(hash) % HUES.length]} 65% 52%)`;
+}
+
+export function initials(label: string): string {
+  const words = label.split(/\s+/).filter(Boolean);
+  return ((words[0]?.[0] ?? "?") + (words[1]?.[0] ?? "")).toUpperCase();
+}
+
+export function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+export function listTime(iso: string): string {
+  const date = new Date(iso);
+  const today = new Date();
+  if (date.toDateString() === today.toDateString()) return clockTime(iso);
+  return date.toLocaleDateString([], { month: "short", day: "numeric" });
+}
+
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}

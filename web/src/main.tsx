@@ -1,0 +1,82 @@
+// The web client: served at /app from the Worker's static assets.
+import { render, useEffect, useState } from "hono/jsx/dom";
+import { AuthScreen } from "./auth-screen";
+import { ActiveCall, CallHistory, IncomingCall } from "./call-screens";
+import { Avatar, ChatList, NewChatDialog } from "./chat-list";
+import { ChatView } from "./chat-view";
+import { restoreSession, signOut } from "./platform";
+import { parseRoute, store, useAppState } from "./store";
+
+addEventListener("hashchange", () => store.set({ route: parseRoute(location.hash) }));
+
+function Shell() {
+  const { me, route, chats, live, notice } = useAppState();
+  const [newChat, setNewChat] = useState(false);
+  const unread = chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Edge Chat` : "Edge Chat";
+  }, [unread]);
+  const mainOpen = route.name !== "chats";
+  return (
+    <div class={mainOpen ? "shell main-open" : "shell"}>
+      <aside class="sidebar">
+        <header class="sidebar-header">
+          {me && <Avatar label={me.displayName} colourKey={me.id} size={36} />}
+          <div class="me">
+            <strong data-testid="me-name">{me?.displayName}</strong>
+            <span class="muted small">
+              <span class={`dot ${live === "open" ? "good" : "wait"}`} /> {live === "open" ? "Online" : "Connecting…"}
+            </span>
+          </div>
+          <button type="button" class="secondary small" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </header>
+        <nav class="sidebar-tabs">
+          <a href="#/" class={route.name !== "calls" ? "tab active" : "tab"}>
+            Chats{unread > 0 && <span class="badge">{unread}</span>}
+          </a>
+          <a href="#/calls" class={route.name === "calls" ? "tab active" : "tab"}>
+            Calls
+          </a>
+          <button type="button" class="primary small new-chat" onClick={() => setNewChat(true)}>
+            + New chat
+          </button>
+        </nav>
+        {notice && (
+          <p class="banner" role="status" onClick={() => store.set({ notice: null })}>
+            {notice}
+          </p>
+        )}
+        <ChatList />
+      </aside>
+      <main class="main">
+        {route.name === "chat" ? (
+          <ChatView chatId={route.chatId} />
+        ) : route.name === "calls" ? (
+          <CallHistory />
+        ) : (
+          <section class="empty-state">
+            <p>Select a chat to start messaging.</p>
+            <button type="button" class="primary" onClick={() => setNewChat(true)}>
+              Start a new chat
+            </button>
+          </section>
+        )}
+      </main>
+      {newChat && <NewChatDialog onClose={() => setNewChat(false)} />}
+      <IncomingCall />
+      <ActiveCall />
+    </div>
+  );
+}
+
+function App() {
+  const { phase } = useAppState();
+  if (phase === "loading") return <div class="splash">Loading…</div>;
+  if (phase === "signed-out") return <AuthScreen />;
+  return <Shell />;
+}
+
+render(<App />, document.getElementById("root")!);
+void restoreSession();

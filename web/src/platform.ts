@@ -1,0 +1,85 @@
+// The one platform client of this tab, and what keeps the signed-in state current: the user,
+// the chat list and the hub socket (incoming calls, chat-list changes).
+import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok } from "../../client";
+import { calls } from "./call-controller";
+import { type User, store } from "./store";
+
+export const platform = createPlatformClient({ baseUrl: location.origin, storage: new LocalSessionStorage(localStorage) });
+
+let hub: LiveSocket | null = null;
+
+platform.onSignedOut((reason) => {
+  hub?.stop();
+  hub = null;
+  calls.reset();
+  store.set({
+    phase: "signed-out",
+    me: null,
+    chats: [],
+    ringing: null,
+    notice: reason === "token_reused" || reason === "session_ended" ? "Your session ended. Please sign in again." : null,
+  });
+});
+
+// Another tab signed in or out: follow it.
+addEventListener("storage", (event) => {
+  if (event.key !== "edge-platform.session") return;
+  if (event.newValue === null && platform.session.signedIn) platform.session.signOut("logged_out");
+  else if (event.newValue && store.state.phase === "signed-out") void restoreSession();
+});
+
+/** On page load: a stored session is used as it is (refreshed first if it is about to expire). */
+export async function restoreSession(): Promise<void> {
+  if (!platform.session.signedIn && !new LocalSessionStorage(localStorage).load()) {
+    store.set({ phase: "signed-out" });
+    return;
+  }
+  try {
+    const { user } = await ok(platform.api.v1.me.$get());
+    await enterApp(user as User);
+  } catch {
+    if (!platform.session.signedIn) store.set({ phase: "signed-out" });
+    else store.set({ phase: "signed-out", notice: "Could not reach the server. Try again." });
+  }
+}
+
+export async function enterApp(user: User): Promise<void> {
+  store.set({ phase: "signed-in", me: user, notice: null });
+  await refreshChats();
+  startHub();
+}
+
+export async function refreshChats(): Promise<void> {
+  const chats: Chat[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ok(platform.api.v1.chats.$get({ query: cursor ? { cursor, limit: "100" } : { limit: "100" } }));
+    chats.push(...(page.items as Chat[]));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  store.set({ chats });
+}
+
+function startHub(): void {
+  hub?.stop();
+  hub = platform.hub(
+    (frame) => {
+      if (frame.type === "hello") {
+        // Reconnected: the list may have changed while away, and a call may be ringing.
+        void refreshChats();
+        void calls.recoverRinging();
+      } else if (frame.type === "chat.updated") store.upsertChat(frame.chat as Chat);
+      else if (frame.type === "call.incoming") calls.incoming(frame.call as Call);
+      else if (frame.type === "call.state") calls.stateChanged(frame.call as Call);
+    },
+    (state) => store.set({ live: state === "open" ? "open" : state === "connecting" ? "connecting" : "offline" }),
+  );
+  hub.start();
+}
+
+addEventListener("online", () => hub?.reconnectNow());
+addEventListener("offline", () => hub?.reconnectNow());
+
+export async function signOut(): Promise<void> {
+  await platform.logout();
+}

@@ -1,0 +1,74 @@
+// The app's state in one place: views subscribe with useAppState(), actions change it with set().
+import { useSyncExternalStore } from "hono/jsx/dom";
+import type { Call, Chat } from "../../client";
+import type { CallView } from "./call-controller";
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+export type Route = { name: "chats" } | { name: "chat"; chatId: string } | { name: "calls" };
+
+export interface AppState {
+  phase: "loading" | "signed-out" | "signed-in";
+  me: User | null;
+  chats: Chat[];
+  route: Route;
+  /** The hub socket: is this device reachable for calls and chat-list changes. */
+  live: "open" | "connecting" | "offline";
+  /** A call to this user that is ringing on this device. */
+  ringing: Call | null;
+  /** The call this device is in (or just ended). */
+  call: CallView | null;
+  notice: string | null;
+}
+
+type Listener = () => void;
+
+export class Store {
+  #state: AppState = { phase: "loading", me: null, chats: [], route: parseRoute(location.hash), live: "connecting", ringing: null, call: null, notice: null };
+  readonly #listeners = new Set<Listener>();
+
+  get state(): AppState {
+    return this.#state;
+  }
+
+  set(patch: Partial<AppState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const listener of this.#listeners) listener();
+  }
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** Puts a chat from a list or a `chat.updated` frame in place, most recently active first. */
+  upsertChat(incoming: Chat): void {
+    // Read positions only move forward: a list update written before this tab's last read must not bring unread back.
+    const known = this.#state.chats.find((c) => c.id === incoming.id);
+    const readSeq = Math.max(known?.readSeq ?? 0, incoming.readSeq);
+    const chat = { ...incoming, readSeq, unreadCount: Math.max(0, incoming.lastSeq - readSeq) };
+    const chats = [chat, ...this.#state.chats.filter((c) => c.id !== chat.id)].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    this.set({ chats });
+  }
+}
+
+export const store = new Store();
+
+export function useAppState(): AppState {
+  return useSyncExternalStore(store.subscribe, () => store.state);
+}
+
+export function parseRoute(hash: string): Route {
+  const chat = /^#\/chats\/([^/]+)$/.exec(hash);
+  if (chat) return { name: "chat", chatId: decodeURIComponent(chat[1]!) };
+  if (hash === "#/calls") return { name: "calls" };
+  return { name: "chats" };
+}
+
+export function navigate(route: Route): void {
+  location.hash = route.name === "chat" ? `#/chats/${encodeURIComponent(route.chatId)}` : route.name === "calls" ? "#/calls" : "#/";
+}
