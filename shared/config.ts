@@ -162,8 +162,8 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     refreshReuseGraceMs: v.REFRESH_REUSE_GRACE_SECONDS * 1000,
   },
   registration: {
-    /** Anything but "invite" leaves registration open. */
-    inviteOnly: v.REGISTRATION_MODE === "invite",
+    /** Open only when unset or "open": a misspelt mode closes registration rather than silently opening it. */
+    inviteOnly: v.REGISTRATION_MODE !== undefined && v.REGISTRATION_MODE.trim() !== "" && v.REGISTRATION_MODE.trim() !== "open",
     bootstrapAdminEmail: v.BOOTSTRAP_ADMIN_EMAIL,
   },
   http: { corsAllowedOrigins: v.CORS_ALLOWED_ORIGINS, maxBodyBytes: v.MAX_BODY_BYTES, logRequests: v.LOG_REQUESTS },

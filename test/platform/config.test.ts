@@ -18,12 +18,19 @@ describe("configOf", () => {
   });
 
   it("falls back to the defaults for missing or unusable values, as the platform always has", () => {
-    const config = configOf({ ACCESS_TOKEN_TTL_SECONDS: "soon", RATE_LIMIT_LOGIN_PER_IP: "many", TURN_TTL_SECONDS: "10", REGISTRATION_MODE: "invte" });
+    const config = configOf({ ACCESS_TOKEN_TTL_SECONDS: "soon", RATE_LIMIT_LOGIN_PER_IP: "many", TURN_TTL_SECONDS: "10" });
     expect(config.tokens.accessTokenTtlSeconds).toBe(CONFIG_DEFAULTS.accessTokenTtlSeconds);
     expect(config.rateLimits.loginPerIp).toEqual(CONFIG_DEFAULTS.rateLimitLoginPerIp);
     expect(config.calls.turnTtlSeconds).toBe(CONFIG_DEFAULTS.turnTtlSeconds);
     expect(config.registration.inviteOnly).toBe(false);
     expect(config.chat.maxGroupMembers).toBe(CONFIG_DEFAULTS.chatMaxGroupMembers);
+  });
+
+  it("opens registration only when REGISTRATION_MODE is unset or open: a misspelt mode is invite-only", () => {
+    expect(configOf({}).registration.inviteOnly).toBe(false);
+    expect(configOf({ REGISTRATION_MODE: "open" }).registration.inviteOnly).toBe(false);
+    expect(configOf({ REGISTRATION_MODE: "invite" }).registration.inviteOnly).toBe(true);
+    expect(configOf({ REGISTRATION_MODE: "invte" }).registration.inviteOnly).toBe(true);
   });
 
   it("derives e-mail link and authenticator names from APP_BASE_URL, else the issuer", () => {
