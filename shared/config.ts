@@ -50,6 +50,10 @@ export const CONFIG_DEFAULTS = {
   mediaSignedUrlMaxSeconds: 86_400,
   metricsFlushSeconds: 10,
   metricsShards: 4,
+  // studio library
+  studioRetentionDays: 10,
+  rateLimitStudioCommentsPerLink: { limit: 60, windowSeconds: 3600 },
+  rateLimitStudioCommentsPerIp: { limit: 20, windowSeconds: 600 },
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -149,6 +153,10 @@ const VarsSchema = z.object({
   METRICS_FLUSH_SECONDS: numberWhere(D.metricsFlushSeconds, (n) => Number.isFinite(n) && n >= 0 && n <= 300),
   METRICS_SHARDS: numberWhere(D.metricsShards, (n) => Number.isInteger(n) && n >= 1 && n <= 64),
   METRICS_TOKEN: optionalText,
+  // studio library
+  STUDIO_RETENTION_DAYS: numberWhere(D.studioRetentionDays, (n) => Number.isFinite(n) && n > 0),
+  RATE_LIMIT_STUDIO_COMMENTS_PER_LINK: rateLimit(D.rateLimitStudioCommentsPerLink),
+  RATE_LIMIT_STUDIO_COMMENTS_PER_IP: rateLimit(D.rateLimitStudioCommentsPerIp),
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -232,6 +240,12 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     metricsShards: v.METRICS_SHARDS,
     /** Bearer token for scrapers of /metrics (a secret); admins' access tokens work too. */
     metricsToken: v.METRICS_TOKEN || undefined,
+  },
+  studioLibrary: {
+    /** Non-favourite, non-headliner assets are deleted this many days after they were created. */
+    retentionDays: v.STUDIO_RETENTION_DAYS,
+    commentsPerLink: v.RATE_LIMIT_STUDIO_COMMENTS_PER_LINK,
+    commentsPerIp: v.RATE_LIMIT_STUDIO_COMMENTS_PER_IP,
   },
 }));
 

@@ -62,6 +62,11 @@ export interface Env {
   /** Secret: JSON [{kid, secret}] signing content URLs; the first signs, every one verifies. */
   MEDIA_URL_SIGNING_KEYS?: string;
 
+  /** Studio library: days a non-favourite asset is kept (default 10); comment limits "count/seconds". */
+  STUDIO_RETENTION_DAYS?: string;
+  RATE_LIMIT_STUDIO_COMMENTS_PER_LINK?: string;
+  RATE_LIMIT_STUDIO_COMMENTS_PER_IP?: string;
+
   /** "false": no JSON line per request (`npm run dev` sets it: wrangler dev logs requests itself). Default "true". */
   LOG_REQUESTS?: string;
   /** Where the per-request session check reads: "primary" (default) or "replica" (docs/latency.md). */

@@ -1,6 +1,7 @@
 import { callsAccount } from "../shared/calls/account";
 import { chatAccount } from "../shared/chat/account";
 import { mediaAccount } from "../shared/media/account";
+import { studioAccount } from "../shared/studio/account";
 import type { AccountModule } from "../shared/identity/account/account-module";
 import { identityCleanupTask } from "./jobs/identity-cleanup";
 import { mediaCleanupTask } from "./jobs/media-cleanup";
@@ -13,7 +14,13 @@ import { sendEmailJob } from "./jobs/send-email";
 // here; nothing takes part by being imported for its side effects.
 
 /** What each module does when an account is registered, exported or deleted, run in this order. */
-export const accountModules: readonly AccountModule[] = [chatAccount, callsAccount, mediaAccount];
+export const accountModules: readonly AccountModule[] = [
+  chatAccount,
+  callsAccount,
+  mediaAccount,
+  // studio library
+  studioAccount,
+];
 
 /** The JOBS queue consumer's handler for every job kind. */
 export const jobHandlers: JobHandlers = {

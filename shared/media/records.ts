@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, getTableColumns, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, exists, getTableColumns, inArray, lt, sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { chatMembers } from "../db/schema/chat";
 import { users } from "../db/schema/identity";
@@ -490,6 +490,63 @@ export function forgetUserMediaQueries(db: Database, userId: string, now: number
     db.delete(files).where(eq(files.ownerId, userId)),
     db.update(uploads).set({ expiresAt: new Date(0) }).where(eq(uploads.ownerId, userId)),
   ];
+}
+
+/**
+ * Statements for a batch that gives `ownerId` a second file of the same bytes as their file
+ * `sourceId` (one more blob reference), so another module can own and later delete it on its own.
+ * Nothing is inserted when the source is not the owner's.
+ */
+export function copyOwnFileQueries(db: Database, sourceId: string, ownerId: string, copy: { id: string; purpose: FileRecord["purpose"]; now: number }) {
+  const source = and(eq(files.id, sourceId), eq(files.ownerId, ownerId));
+  const value = <T>(v: T, name: string) => sql<T>`${v}`.as(name);
+  return [
+    db
+      .update(blobs)
+      .set({ refCount: sql`${blobs.refCount} + 1`, releasedAt: null })
+      .where(eq(blobs.id, db.select({ blobId: files.blobId }).from(files).where(source))),
+    db.insert(files).select(
+      db
+        .select({
+          id: value(copy.id, "id"),
+          ownerId: files.ownerId,
+          blobId: files.blobId,
+          name: files.name,
+          contentType: files.contentType,
+          size: files.size,
+          sha256: files.sha256,
+          purpose: value(copy.purpose, "purpose"),
+          visibility: value("private" as const, "visibility"),
+          width: files.width,
+          height: files.height,
+          createdAt: value(copy.now, "created_at"),
+        })
+        .from(files)
+        .where(source),
+    ),
+  ] as const;
+}
+
+/**
+ * Statements for a batch that deletes the owner's files whose ids `fileIds` selects (a subquery
+ * another module builds over its own rows) and drops their blob references, as deleteOwnFile does
+ * for one. They must run before the rows `fileIds` reads from are deleted in the same batch.
+ */
+export function deleteOwnFilesQueries(db: Database, ownerId: string, fileIds: SQLWrapper, now: number) {
+  const doomed = and(eq(files.ownerId, ownerId), inArray(files.id, fileIds));
+  const references = sql`(SELECT count(*) FROM ${files} WHERE ${files.blobId} = ${blobs.id} AND ${doomed})`;
+  const doomedIds = db.select({ id: files.id }).from(files).where(doomed);
+  return [
+    db
+      .update(blobs)
+      .set({
+        refCount: sql`${blobs.refCount} - ${references}`,
+        releasedAt: sql`CASE WHEN ${blobs.refCount} - ${references} <= 0 THEN ${now} ELSE ${blobs.releasedAt} END`,
+      })
+      .where(inArray(blobs.id, db.select({ blobId: files.blobId }).from(files).where(doomed))),
+    db.delete(fileAttachments).where(inArray(fileAttachments.fileId, doomedIds)),
+    db.delete(files).where(doomed),
+  ] as const;
 }
 
 export { avatars, fileAttachments, imageLikes, images, imageTags };

@@ -28,6 +28,7 @@ import { devMediaRoutes } from "./routes/dev-media";
 import { fileRoutes } from "./routes/files";
 import { imageRoutes, userImageRoutes } from "./routes/images";
 import { uploadRoutes } from "./routes/uploads";
+import { studioLibraryRoutes } from "./routes/studio-library";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
@@ -108,7 +109,9 @@ export function createApp() {
     .route("/v1/files", fileRoutes)
     .route("/v1/uploads", uploadRoutes)
     .route("/v1/images", imageRoutes)
-    .route("/v1/users", userImageRoutes);
+    .route("/v1/users", userImageRoutes)
+    // studio library
+    .route("/v1/studio", studioLibraryRoutes);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   const openapiDocument = (origin: string) => {

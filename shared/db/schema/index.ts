@@ -2,3 +2,4 @@ export * from "./identity";
 export * from "./chat";
 export * from "./calls";
 export * from "./media";
+export * from "./studio";

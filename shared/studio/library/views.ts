@@ -1,0 +1,97 @@
+import type { AssetRecord, BoxRow, ProjectRecord } from "./records";
+
+export interface ProjectView {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BoxView {
+  id: string;
+  projectId: string;
+  name: string;
+  orderIndex: number;
+  headlinerAssetId: string | null;
+  unreadComments: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AssetView {
+  id: string;
+  boxId: string;
+  type: AssetRecord["type"];
+  status: AssetRecord["status"];
+  source: AssetRecord["source"];
+  fileId: string | null;
+  thumbnailFileId: string | null;
+  prompt: string;
+  modelId: string | null;
+  params: Record<string, unknown>;
+  seed: number | null;
+  parentAssetId: string | null;
+  favorite: boolean;
+  error: string | null;
+  /** When retention deletes it; null for favourites and headliners, which are kept. */
+  expiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function projectView(project: ProjectRecord): ProjectView {
+  return { id: project.id, name: project.name, createdAt: project.createdAt.toISOString(), updatedAt: project.updatedAt.toISOString() };
+}
+
+export function boxView(box: BoxRow): BoxView {
+  return {
+    id: box.id,
+    projectId: box.projectId,
+    name: box.name,
+    orderIndex: box.orderIndex,
+    headlinerAssetId: box.headlinerAssetId,
+    unreadComments: Number(box.unreadComments),
+    createdAt: box.createdAt.toISOString(),
+    updatedAt: box.updatedAt.toISOString(),
+  };
+}
+
+function parseParams(params: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(params);
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export interface AssetExpiry {
+  /** STUDIO_RETENTION_DAYS (studioLibraryConfig(env).retentionDays). */
+  retentionDays: number;
+  /** Whether a box shows the asset as its headliner (AssetRow.headliner); false for a new asset. */
+  headliner?: boolean;
+}
+
+/** An asset as the API (and the hub's asset.updated frame) shows it. */
+export function assetView(asset: AssetRecord, expiry: AssetExpiry): AssetView {
+  const kept = asset.favorite || expiry.headliner === true;
+  return {
+    id: asset.id,
+    boxId: asset.boxId,
+    type: asset.type,
+    status: asset.status,
+    source: asset.source,
+    fileId: asset.fileId,
+    thumbnailFileId: asset.thumbnailFileId,
+    prompt: asset.prompt,
+    modelId: asset.modelId,
+    params: parseParams(asset.params),
+    seed: asset.seed,
+    parentAssetId: asset.parentAssetId,
+    favorite: asset.favorite,
+    error: asset.error,
+    expiresAt: kept ? null : new Date(asset.createdAt.getTime() + expiry.retentionDays * 86_400_000).toISOString(),
+    createdAt: asset.createdAt.toISOString(),
+    updatedAt: asset.updatedAt.toISOString(),
+  };
+}
