@@ -38,6 +38,8 @@ export default defineConfig(async () => {
             MEDIA_URL_SIGNING_KEYS: JSON.stringify([{ kid: "test-media", secret: "test-media-url-signing-secret-0123456789" }]),
             // The scrapers' bearer for GET /metrics.
             METRICS_TOKEN: "test-metrics-token",
+            // studio generation: the fake AI provider's credential (a Worker secret named by the provider's secretRef).
+            STUDIO_SECRET_FAKE: "fake-provider-secret-5f0c2a9e7d",
           },
         },
       }),

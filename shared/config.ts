@@ -54,6 +54,12 @@ export const CONFIG_DEFAULTS = {
   studioRetentionDays: 10,
   rateLimitStudioCommentsPerLink: { limit: 60, windowSeconds: 3600 },
   rateLimitStudioCommentsPerIp: { limit: 20, windowSeconds: 600 },
+  // studio generation
+  studioProviderTimeoutSeconds: 30,
+  studioMaxConcurrentGenerations: 8,
+  studioGenerationMaxAttempts: 60,
+  studioGenerationTimeoutSeconds: 1800,
+  studioPollIntervalSeconds: 2,
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -157,6 +163,12 @@ const VarsSchema = z.object({
   STUDIO_RETENTION_DAYS: numberWhere(D.studioRetentionDays, (n) => Number.isFinite(n) && n > 0),
   RATE_LIMIT_STUDIO_COMMENTS_PER_LINK: rateLimit(D.rateLimitStudioCommentsPerLink),
   RATE_LIMIT_STUDIO_COMMENTS_PER_IP: rateLimit(D.rateLimitStudioCommentsPerIp),
+  // studio generation
+  STUDIO_PROVIDER_TIMEOUT_SECONDS: numberWhere(D.studioProviderTimeoutSeconds, (n) => Number.isFinite(n) && n > 0 && n <= 300),
+  STUDIO_MAX_CONCURRENT_GENERATIONS: numberWhere(D.studioMaxConcurrentGenerations, (n) => Number.isInteger(n) && n >= 1),
+  STUDIO_GENERATION_MAX_ATTEMPTS: numberWhere(D.studioGenerationMaxAttempts, (n) => Number.isInteger(n) && n >= 1),
+  STUDIO_GENERATION_TIMEOUT_SECONDS: numberWhere(D.studioGenerationTimeoutSeconds, (n) => Number.isInteger(n) && n >= 1),
+  STUDIO_POLL_INTERVAL_SECONDS: numberWhere(D.studioPollIntervalSeconds, (n) => Number.isInteger(n) && n >= 0 && n <= 600),
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -246,6 +258,15 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     retentionDays: v.STUDIO_RETENTION_DAYS,
     commentsPerLink: v.RATE_LIMIT_STUDIO_COMMENTS_PER_LINK,
     commentsPerIp: v.RATE_LIMIT_STUDIO_COMMENTS_PER_IP,
+  },
+  studio: {
+    /** The built-in development provider (no network) is offered in development and tests only. */
+    devProvider: v.ENVIRONMENT === "development" || v.ENVIRONMENT === "test",
+    providerTimeoutMs: v.STUDIO_PROVIDER_TIMEOUT_SECONDS * 1000,
+    maxConcurrentGenerations: v.STUDIO_MAX_CONCURRENT_GENERATIONS,
+    generationMaxAttempts: v.STUDIO_GENERATION_MAX_ATTEMPTS,
+    generationTimeoutMs: v.STUDIO_GENERATION_TIMEOUT_SECONDS * 1000,
+    pollIntervalSeconds: v.STUDIO_POLL_INTERVAL_SECONDS,
   },
 }));
 

@@ -111,6 +111,18 @@ export interface Env {
   METRICS_SHARDS?: string;
   /** Secret: the bearer token scrapers send to GET /metrics. */
   METRICS_TOKEN?: string;
+
+  // studio generation (shared/studio/providers, shared/studio/generation); defaults in shared/config.ts
+  /** Seconds one call to an AI provider may take before it counts as a (retryable) timeout. */
+  STUDIO_PROVIDER_TIMEOUT_SECONDS?: string;
+  /** Generations one user may have pending or processing at once. */
+  STUDIO_MAX_CONCURRENT_GENERATIONS?: string;
+  /** Provider calls (start and polls together) one generation may make before it fails. */
+  STUDIO_GENERATION_MAX_ATTEMPTS?: string;
+  /** Seconds after which a generation not finished counts as failed (the sweep marks it). */
+  STUDIO_GENERATION_TIMEOUT_SECONDS?: string;
+  /** Seconds before the first poll of an asynchronous provider task; later polls back off from it. */
+  STUDIO_POLL_INTERVAL_SECONDS?: string;
 }
 
 /** Messages on the JOBS queue; each module adds its kinds to this union. */

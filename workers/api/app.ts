@@ -29,6 +29,7 @@ import { fileRoutes } from "./routes/files";
 import { imageRoutes, userImageRoutes } from "./routes/images";
 import { uploadRoutes } from "./routes/uploads";
 import { studioLibraryRoutes } from "./routes/studio-library";
+import { studioModelRoutes } from "./routes/studio-models";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
@@ -111,7 +112,9 @@ export function createApp() {
     .route("/v1/images", imageRoutes)
     .route("/v1/users", userImageRoutes)
     // studio library
-    .route("/v1/studio", studioLibraryRoutes);
+    .route("/v1/studio", studioLibraryRoutes)
+    // studio generation
+    .route("/v1/studio", studioModelRoutes);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   const openapiDocument = (origin: string) => {

@@ -3,3 +3,4 @@ export * from "./chat";
 export * from "./calls";
 export * from "./media";
 export * from "./studio";
+export * from "./studio-providers";

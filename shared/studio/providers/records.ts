@@ -1,0 +1,56 @@
+import { asc, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { studioDevTasks, studioModels, studioProviders } from "../../db/schema";
+
+export type ProviderRow = typeof studioProviders.$inferSelect;
+export type ModelRow = typeof studioModels.$inferSelect;
+
+/** Inserts the provider; false when its id is taken. */
+export async function insertProvider(db: Database, row: typeof studioProviders.$inferInsert): Promise<boolean> {
+  const inserted = await db.insert(studioProviders).values(row).onConflictDoNothing().returning({ id: studioProviders.id });
+  return inserted.length > 0;
+}
+
+export async function findProvider(db: Database, id: string): Promise<ProviderRow | undefined> {
+  return db.query.studioProviders.findFirst({ where: eq(studioProviders.id, id) });
+}
+
+export async function listProviderRows(db: Database): Promise<ProviderRow[]> {
+  return db.select().from(studioProviders).orderBy(asc(studioProviders.id)).limit(500);
+}
+
+/** Inserts the model; false when its id is taken. */
+export async function insertModel(db: Database, row: typeof studioModels.$inferInsert): Promise<boolean> {
+  const inserted = await db.insert(studioModels).values(row).onConflictDoNothing().returning({ id: studioModels.id });
+  return inserted.length > 0;
+}
+
+export async function listModelRows(db: Database): Promise<ModelRow[]> {
+  return db.select().from(studioModels).orderBy(asc(studioModels.providerId), asc(studioModels.id)).limit(1000);
+}
+
+/** A model with its provider. */
+export async function findModelWithProvider(db: Database, modelId: string): Promise<{ model: ModelRow; provider: ProviderRow } | undefined> {
+  const [row] = await db
+    .select({ model: studioModels, provider: studioProviders })
+    .from(studioModels)
+    .innerJoin(studioProviders, eq(studioProviders.id, studioModels.providerId))
+    .where(eq(studioModels.id, modelId))
+    .limit(1);
+  return row;
+}
+
+/** Records a development task; a second start with the same id keeps the first. */
+export async function insertDevTask(db: Database, row: typeof studioDevTasks.$inferInsert): Promise<void> {
+  await db.insert(studioDevTasks).values(row).onConflictDoNothing();
+}
+
+/** Counts one more poll of a development task; undefined when there is no such task. */
+export async function pollDevTask(db: Database, id: string): Promise<{ polls: number; input: string; modelId: string } | undefined> {
+  const [row] = await db
+    .update(studioDevTasks)
+    .set({ polls: sql`${studioDevTasks.polls} + 1` })
+    .where(eq(studioDevTasks.id, id))
+    .returning({ polls: studioDevTasks.polls, input: studioDevTasks.input, modelId: studioDevTasks.modelId });
+  return row;
+}

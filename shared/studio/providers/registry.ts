@@ -1,0 +1,231 @@
+import { clock } from "../../clock";
+import { configOf } from "../../config";
+import type { Database } from "../../db/client";
+import type { Env } from "../../env";
+import { ApiError, badRequest, conflict, notFound } from "../../http/errors";
+import { newId } from "../../ids";
+import {
+  checkModelDefinition,
+  checkProviderAuth,
+  type ModelDefinition,
+  type ModelKind,
+  type ParamsSchema,
+  type PollRequest,
+  type ProviderAuth,
+  type ProviderDefinition,
+  type ResponseMapping,
+} from "./definitions";
+import { DEV_MODELS, DEV_PROVIDER, DevelopmentProvider } from "./dev-provider";
+import { HttpProvider } from "./http-provider";
+import type { ProviderAdapter } from "./provider-adapter";
+import { findModelWithProvider, findProvider, insertModel, insertProvider, listModelRows, listProviderRows, type ModelRow, type ProviderRow } from "./records";
+import type { JsonValue } from "./templates";
+
+/** A model as users see it: what it makes and which params it takes (never anything of its provider's credentials). */
+export interface ModelView {
+  id: string;
+  name: string;
+  providerId: string;
+  kind: ModelKind;
+  paramsSchema: ParamsSchema;
+  /** True for the built-in development provider's models. */
+  development: boolean;
+}
+
+/** A model as admins see it: the whole definition. */
+export interface ModelDefinitionView extends ModelDefinition {
+  createdAt: string | null;
+}
+
+/** A provider as admins see it: the secret's name and whether it is set, never its value. */
+export interface ProviderView {
+  id: string;
+  name: string;
+  baseUrl: string;
+  auth: { headerName: string; template: string; secretRef: string; secretConfigured: boolean } | null;
+  headers: Record<string, string>;
+  builtIn: boolean;
+  models: ModelDefinitionView[];
+  createdAt: string | null;
+}
+
+export interface ProviderInput {
+  id?: string;
+  name: string;
+  baseUrl: string;
+  auth?: ProviderAuth | null;
+  headers?: Record<string, string>;
+}
+
+export interface ModelInput {
+  id?: string;
+  name: string;
+  kind: ModelKind;
+  method: "POST" | "PUT" | "GET";
+  endpoint: string;
+  requestTemplate: JsonValue;
+  paramsSchema: ParamsSchema;
+  response: ResponseMapping;
+  poll?: PollRequest | null;
+}
+
+/** Ids the built-in provider and its models use: no stored definition may take them. */
+const RESERVED_ID = /^dev($|-)/;
+
+function secretOf(env: Env, name: string | undefined): string | null {
+  if (!name) return null;
+  const value = (env as unknown as Record<string, unknown>)[name];
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function providerDefinition(row: ProviderRow): ProviderDefinition {
+  return {
+    id: row.id,
+    name: row.name,
+    baseUrl: row.baseUrl,
+    auth: row.authHeaderName && row.authHeaderTemplate && row.secretRef ? { headerName: row.authHeaderName, template: row.authHeaderTemplate, secretRef: row.secretRef } : null,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+  };
+}
+
+function modelDefinition(row: ModelRow): ModelDefinition {
+  return {
+    id: row.id,
+    providerId: row.providerId,
+    name: row.name,
+    kind: row.kind,
+    method: row.method,
+    endpoint: row.endpoint,
+    requestTemplate: JSON.parse(row.requestTemplate) as JsonValue,
+    paramsSchema: JSON.parse(row.paramsSchema) as ParamsSchema,
+    response: JSON.parse(row.responseMapping) as ResponseMapping,
+    poll: row.poll ? (JSON.parse(row.poll) as PollRequest) : null,
+  };
+}
+
+function providerView(env: Env, provider: ProviderDefinition, models: ModelDefinitionView[], builtIn: boolean, createdAt: Date | null): ProviderView {
+  return {
+    id: provider.id,
+    name: provider.name,
+    baseUrl: provider.baseUrl,
+    auth: provider.auth ? { ...provider.auth, secretConfigured: secretOf(env, provider.auth.secretRef) !== null } : null,
+    headers: provider.headers,
+    builtIn,
+    models,
+    createdAt: createdAt?.toISOString() ?? null,
+  };
+}
+
+const modelView = (model: ModelDefinition, development: boolean): ModelView => ({
+  id: model.id,
+  name: model.name,
+  providerId: model.providerId,
+  kind: model.kind,
+  paramsSchema: model.paramsSchema,
+  development,
+});
+
+function checkBaseUrl(env: Env, baseUrl: string): void {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw badRequest("invalid_provider", "baseUrl is not a URL", [{ path: "baseUrl", message: "An absolute https URL" }]);
+  }
+  const plainHttpAllowed = configOf(env).studio.devProvider;
+  if (url.protocol !== "https:" && !(plainHttpAllowed && url.protocol === "http:")) {
+    throw badRequest("invalid_provider", "baseUrl must be https", [{ path: "baseUrl", message: "An absolute https URL" }]);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw badRequest("invalid_provider", "baseUrl has no query, fragment or credentials", [{ path: "baseUrl", message: "Credentials go in a Worker secret named by auth.secretRef" }]);
+  }
+}
+
+export async function createProvider(env: Env, db: Database, input: ProviderInput): Promise<ProviderView> {
+  const id = input.id ?? newId();
+  if (RESERVED_ID.test(id)) throw badRequest("reserved_id", `The id ${id} belongs to the built-in development provider`);
+  checkBaseUrl(env, input.baseUrl);
+  checkProviderAuth(input.auth ?? null);
+  const now = clock.date();
+  const inserted = await insertProvider(db, {
+    id,
+    name: input.name,
+    baseUrl: input.baseUrl.replace(/\/+$/, ""),
+    authHeaderName: input.auth?.headerName ?? null,
+    authHeaderTemplate: input.auth?.template ?? null,
+    secretRef: input.auth?.secretRef ?? null,
+    headers: JSON.stringify(input.headers ?? {}),
+    createdAt: now,
+    updatedAt: now,
+  });
+  if (!inserted) throw conflict("provider_exists", `A provider with id ${id} exists`);
+  const row = await findProvider(db, id);
+  return providerView(env, providerDefinition(row!), [], false, row!.createdAt);
+}
+
+export async function addModel(env: Env, db: Database, providerId: string, input: ModelInput): Promise<ModelDefinitionView> {
+  if (providerId === DEV_PROVIDER.id) throw new ApiError(403, "built_in_provider", "The development provider's models are built in");
+  const provider = await findProvider(db, providerId);
+  if (!provider) throw notFound("No such provider");
+  const id = input.id ?? newId();
+  if (RESERVED_ID.test(id)) throw badRequest("reserved_id", `The id ${id} belongs to the built-in development provider`);
+  const definition = { ...input, poll: input.poll ?? null };
+  checkModelDefinition(definition);
+  const now = clock.date();
+  const inserted = await insertModel(db, {
+    id,
+    providerId,
+    name: input.name,
+    kind: input.kind,
+    method: input.method,
+    endpoint: input.endpoint,
+    requestTemplate: JSON.stringify(input.requestTemplate),
+    paramsSchema: JSON.stringify(input.paramsSchema),
+    responseMapping: JSON.stringify(input.response),
+    poll: definition.poll ? JSON.stringify(definition.poll) : null,
+    createdAt: now,
+  });
+  if (!inserted) throw conflict("model_exists", `A model with id ${id} exists`);
+  return { ...definition, id, providerId, createdAt: now.toISOString() };
+}
+
+/** Every provider with its models; the development provider first where it is offered. */
+export async function listProviders(env: Env, db: Database): Promise<ProviderView[]> {
+  const [providers, models] = await Promise.all([listProviderRows(db), listModelRows(db)]);
+  const byProvider = new Map<string, ModelDefinitionView[]>();
+  for (const row of models) {
+    const list = byProvider.get(row.providerId) ?? [];
+    list.push({ ...modelDefinition(row), createdAt: row.createdAt.toISOString() });
+    byProvider.set(row.providerId, list);
+  }
+  const stored = providers.map((row) => providerView(env, providerDefinition(row), byProvider.get(row.id) ?? [], false, row.createdAt));
+  if (!configOf(env).studio.devProvider) return stored;
+  const dev = providerView(env, DEV_PROVIDER, DEV_MODELS.map((m) => ({ ...m, createdAt: null })), true, null);
+  return [dev, ...stored];
+}
+
+/** The models users may pick; the development ones only in development and tests. */
+export async function listModels(env: Env, db: Database): Promise<ModelView[]> {
+  const stored = (await listModelRows(db)).map((row) => modelView(modelDefinition(row), false));
+  return configOf(env).studio.devProvider ? [...DEV_MODELS.map((m) => modelView(m, true)), ...stored] : stored;
+}
+
+/** A model ready to call: its definition and the adapter that reaches its provider. */
+export interface ResolvedModel {
+  model: ModelDefinition;
+  adapter: ProviderAdapter;
+}
+
+/** The model and its provider's adapter, or undefined when no such model is offered here. */
+export async function resolveModel(env: Env, db: Database, modelId: string): Promise<ResolvedModel | undefined> {
+  const config = configOf(env);
+  const dev = DEV_MODELS.find((m) => m.id === modelId);
+  if (dev) return config.studio.devProvider ? { model: dev, adapter: new DevelopmentProvider(db) } : undefined;
+  const found = await findModelWithProvider(db, modelId);
+  if (!found) return undefined;
+  const provider = providerDefinition(found.provider);
+  return {
+    model: modelDefinition(found.model),
+    adapter: new HttpProvider(provider, { secret: secretOf(env, provider.auth?.secretRef), timeoutMs: config.studio.providerTimeoutMs }),
+  };
+}

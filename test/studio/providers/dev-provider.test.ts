@@ -1,0 +1,102 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createDatabase } from "../../../shared/db/client";
+import { detectType, imageDimensions } from "../../../shared/media/media-types";
+import { documentFor } from "../../../shared/studio/providers/dev-json";
+import { renderPng, renderRows } from "../../../shared/studio/providers/dev-png";
+import { DEV_IMAGE_MODEL, DEV_TEXT_MODEL, DevelopmentProvider } from "../../../shared/studio/providers/dev-provider";
+import { schemaProblems } from "../../../shared/studio/providers/params";
+import type { ModelOutput } from "../../../shared/studio/providers/provider-adapter";
+
+async function inflatedIdat(png: Uint8Array): Promise<Uint8Array> {
+  const view = new DataView(png.buffer, png.byteOffset);
+  let at = 8;
+  const parts: Uint8Array[] = [];
+  while (at < png.length) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    if (type === "IDAT") parts.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+describe("the development image model", () => {
+  it("draws a valid PNG of the asked size, the same bytes for the same prompt and seed", async () => {
+    const png = await renderPng("a red fox", 42, 40, 24);
+    expect((await detectType(png))?.mime).toBe("image/png");
+    expect(imageDimensions(png, "image/png")).toEqual({ width: 40, height: 24 });
+    expect(await inflatedIdat(png)).toEqual(renderRows("a red fox", 42, 40, 24));
+    expect(await renderPng("a red fox", 42, 40, 24)).toEqual(png);
+    expect(await renderPng("a red fox", 43, 40, 24)).not.toEqual(png);
+    expect(await renderPng("a blue fox", 42, 40, 24)).not.toEqual(png);
+  });
+
+  it("answers queued, then running, then succeeded with the PNG; a repeated start finds the same task", async () => {
+    const provider = new DevelopmentProvider(createDatabase(env.DB));
+    const key = crypto.randomUUID();
+    const request = { model: DEV_IMAGE_MODEL, variables: { prompt: "fox", seed: 3, width: 32, height: 16 }, idempotencyKey: key };
+    const started = await provider.start(request);
+    expect(started).toEqual({ state: "pending", taskId: `devtask-${key}`, providerStatus: "queued" });
+    expect(await provider.start(request)).toEqual(started);
+    expect(await provider.poll(DEV_IMAGE_MODEL, `devtask-${key}`)).toEqual({ state: "pending", taskId: `devtask-${key}`, providerStatus: "running" });
+    const done = await provider.poll(DEV_IMAGE_MODEL, `devtask-${key}`);
+    expect(done.state).toBe("succeeded");
+    const output = (done as { output: ModelOutput }).output;
+    expect(output.kind === "files" && output.results[0]!.kind === "bytes" ? output.results[0]!.bytes : null).toEqual(await renderPng("fox", 3, 32, 16));
+  });
+
+  it("does not know a task it never started", async () => {
+    const provider = new DevelopmentProvider(createDatabase(env.DB));
+    await expect(provider.poll(DEV_IMAGE_MODEL, "devtask-nope")).rejects.toMatchObject({ retryable: false });
+  });
+});
+
+describe("the development text model", () => {
+  const vacancy = {
+    type: "object",
+    properties: {
+      title: { type: "string", minLength: 5, maxLength: 40 },
+      description: { type: "string" },
+      tags: { type: "array", items: { type: "string", maxLength: 12 }, minItems: 2, maxItems: 5, uniqueItems: true },
+      seniority: { enum: ["junior", "middle", "senior"] },
+      remote: { type: "boolean" },
+      salary: {
+        type: ["object", "null"],
+        properties: { min: { type: "integer", minimum: 1000, maximum: 5000 }, max: { type: "number", exclusiveMinimum: 5000, maximum: 9000, multipleOf: 0.5 }, currency: { const: "EUR" } },
+        required: ["min", "max", "currency"],
+      },
+      publishAt: { type: "string", format: "date-time" },
+      contact: { $ref: "#/$defs/contact" },
+    },
+    required: ["title", "description", "tags", "seniority", "remote", "salary"],
+    $defs: { contact: { type: "object", properties: { email: { type: "string", format: "email" } }, required: ["email"] } },
+  };
+
+  it("answers at once with JSON that conforms to the responseSchema, derived from the prompt", async () => {
+    const provider = new DevelopmentProvider(createDatabase(env.DB));
+    const answer = await provider.start({ model: DEV_TEXT_MODEL, variables: { prompt: "Senior Rust engineer in Berlin", responseSchema: vacancy } });
+    expect(answer.state).toBe("succeeded");
+    const output = (answer as { output: ModelOutput }).output;
+    if (output.kind !== "text") throw new Error("text expected");
+    expect(JSON.parse(output.text)).toEqual(output.json);
+    expect(schemaProblems(vacancy, output.json, "")).toEqual([]);
+    const document = output.json as Record<string, unknown>;
+    expect(String(document.description)).toMatch(/Rust|Senior|engineer|Berlin/);
+    const again = await provider.start({ model: DEV_TEXT_MODEL, variables: { prompt: "Senior Rust engineer in Berlin", responseSchema: vacancy } });
+    expect(again).toEqual(answer);
+  });
+
+  it("fits strings, numbers and arrays within their bounds for many prompts", () => {
+    for (const prompt of ["", "x", "Ünïcödé — 日本語のテキスト", "a ".repeat(400), '"quotes" {braces} \\ back']) {
+      expect(schemaProblems(vacancy, documentFor(vacancy, prompt), "")).toEqual([]);
+    }
+  });
+
+  it("without a responseSchema answers {text}", async () => {
+    const provider = new DevelopmentProvider(createDatabase(env.DB));
+    const answer = await provider.start({ model: DEV_TEXT_MODEL, variables: { prompt: "hello world" } });
+    expect(answer).toMatchObject({ state: "succeeded", output: { kind: "text", json: { text: expect.stringContaining("hello") } } });
+  });
+});

@@ -1,0 +1,171 @@
+import { z } from "@hono/zod-openapi";
+import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import type { ParamsSchema } from "../../../shared/studio/providers/definitions";
+import { addModel, createProvider, listModels, listProviders } from "../../../shared/studio/providers/registry";
+import type { JsonValue } from "../../../shared/studio/providers/templates";
+import { createRouter } from "../context";
+import { adminRoute, authedRoute } from "../middleware/auth";
+
+const tags = ["studio"];
+
+const Slug = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "Lower-case letters, digits, '.', '_' and '-'");
+const Pointer = z.string().max(256).openapi({ description: "A JSON pointer (RFC 6901), e.g. /data/taskId" });
+const HeaderName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/, "A header name")
+  .refine((name) => !["host", "content-length", "content-type", "connection", "transfer-encoding", "idempotency-key", "traceparent", "tracestate"].includes(name.toLowerCase()), "A header the platform sets itself");
+const HeaderValue = z.string().max(1024).regex(/^[^\r\n]*$/, "One line");
+const JsonTemplate = z.unknown().openapi({ description: "A JSON value with {{placeholders}}" });
+const JsonSchemaObject = z.record(z.string(), z.unknown()).openapi({ description: 'A JSON Schema with "type": "object"' });
+
+const Auth = z
+  .object({
+    headerName: HeaderName,
+    template: HeaderValue.openapi({ example: "Bearer {{secret}}" }),
+    secretRef: z.string().max(64).openapi({ description: "The name of the Worker secret holding the credential (STUDIO_SECRET_...); its value is never stored or shown" }),
+  })
+  .strict();
+
+const ProviderBody = z
+  .object({
+    id: Slug.optional(),
+    name: z.string().trim().min(1).max(200),
+    baseUrl: z.string().max(500),
+    auth: Auth.nullable().optional(),
+    headers: z.record(HeaderName, HeaderValue).optional(),
+  })
+  .strict()
+  .openapi("StudioProviderRequest");
+
+const ResponseMappingSchema = z
+  .object({
+    taskId: Pointer.optional(),
+    status: Pointer.optional(),
+    succeededValues: z.array(z.string().max(64)).max(20).optional(),
+    failedValues: z.array(z.string().max(64)).max(20).optional(),
+    resultUrls: Pointer.optional(),
+    resultText: Pointer.optional(),
+    error: Pointer.optional(),
+  })
+  .strict()
+  .openapi("StudioResponseMapping");
+
+const PollSchema = z
+  .object({ method: z.enum(["GET", "POST"]), endpoint: z.string().min(1).max(500), bodyTemplate: JsonTemplate.optional() })
+  .strict()
+  .openapi("StudioPollRequest");
+
+const Kind = z.enum(["image", "video", "text"]);
+
+const ModelBody = z
+  .object({
+    id: Slug.optional(),
+    name: z.string().trim().min(1).max(200),
+    kind: Kind,
+    method: z.enum(["POST", "PUT", "GET"]).default("POST"),
+    endpoint: z.string().min(1).max(500),
+    requestTemplate: JsonTemplate,
+    paramsSchema: JsonSchemaObject,
+    response: ResponseMappingSchema,
+    poll: PollSchema.nullable().optional(),
+  })
+  .strict()
+  .openapi("StudioModelRequest");
+
+const ModelDefinitionSchema = z
+  .object({
+    id: z.string(),
+    providerId: z.string(),
+    name: z.string(),
+    kind: Kind,
+    method: z.string(),
+    endpoint: z.string(),
+    requestTemplate: JsonTemplate,
+    paramsSchema: JsonSchemaObject,
+    response: ResponseMappingSchema,
+    poll: PollSchema.nullable(),
+    createdAt: z.string().nullable(),
+  })
+  .openapi("StudioModelDefinition");
+
+const ProviderSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    baseUrl: z.string(),
+    auth: z.object({ headerName: z.string(), template: z.string(), secretRef: z.string(), secretConfigured: z.boolean() }).nullable(),
+    headers: z.record(z.string(), z.string()),
+    builtIn: z.boolean(),
+    models: z.array(ModelDefinitionSchema),
+    createdAt: z.string().nullable(),
+  })
+  .openapi("StudioProvider");
+
+const ModelSchema = z
+  .object({ id: z.string(), name: z.string(), providerId: z.string(), kind: Kind, paramsSchema: JsonSchemaObject, development: z.boolean() })
+  .openapi("StudioModel");
+
+export const studioModelRoutes = createRouter()
+  .openapi(
+    adminRoute({
+      method: "post",
+      path: "/providers",
+      tags,
+      summary: "Add an AI provider (admin)",
+      description:
+        "A provider is data: base URL, fixed headers and how its credential is sent (`auth.template` with `{{secret}}`). The credential is a Worker secret named by `auth.secretRef` (`STUDIO_SECRET_...`); its value is never stored in D1 nor returned.",
+      request: { body: jsonBody(ProviderBody) },
+      responses: { 201: jsonResponse(ProviderSchema, "The provider"), ...problemResponses(400, 401, 403, 409, 415) },
+    }),
+    async (c) => c.json(await createProvider(c.env, c.get("db"), c.req.valid("json")), 201),
+  )
+  .openapi(
+    adminRoute({
+      method: "get",
+      path: "/providers",
+      tags,
+      summary: "Providers with their model definitions (admin)",
+      description: "In development and tests the built-in development provider is listed first (`builtIn: true`).",
+      responses: { 200: jsonResponse(z.object({ items: z.array(ProviderSchema) }), "Every provider"), ...problemResponses(401, 403) },
+    }),
+    async (c) => c.json({ items: await listProviders(c.env, c.get("db")) }, 200),
+  )
+  .openapi(
+    adminRoute({
+      method: "post",
+      path: "/providers/{id}/models",
+      tags,
+      summary: "Add a model to a provider (admin)",
+      description:
+        "`requestTemplate` is JSON with `{{placeholders}}`: `prompt`, `seed`, `idempotencyKey`, `parentImageUrl` and the properties of `paramsSchema` (`{{name?}}` for optional ones); any other name is `400`. `response` holds JSON pointers into the provider's answers; with `taskId` the model is asynchronous and needs `poll` (whose endpoint may use `{{taskId}}`).",
+      request: { params: IdParam, body: jsonBody(ModelBody) },
+      responses: { 201: jsonResponse(ModelDefinitionSchema, "The model"), ...problemResponses(400, 401, 403, 404, 409, 415) },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const model = await addModel(c.env, c.get("db"), c.req.valid("param").id, {
+        ...body,
+        requestTemplate: body.requestTemplate as JsonValue,
+        paramsSchema: body.paramsSchema as ParamsSchema,
+        poll: body.poll ? { ...body.poll, bodyTemplate: body.poll.bodyTemplate as JsonValue | undefined } : null,
+      });
+      return c.json(model, 201);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/models",
+      tags,
+      summary: "Models a user may generate with",
+      description: "Never carries anything of a provider's credentials. In development and tests the built-in development provider's models (`development: true`) come first: `dev-image` and `dev-text`.",
+      responses: { 200: jsonResponse(z.object({ items: z.array(ModelSchema) }), "The models"), ...problemResponses(401) },
+    }),
+    async (c) => c.json({ items: await listModels(c.env, c.get("db")) }, 200),
+  );
