@@ -1,12 +1,14 @@
 // One open chat: its messages by seq (each shown once whatever path it arrived by), live frames
 // from the room socket, catch-up with `after=` on every (re)connect, and an outbox that resends
 // what was not acknowledged with the same clientId (the room returns the first message for it).
-import type { Message } from "../shared/chat/model";
+import type { Attachment, Message } from "../shared/chat/model";
 import type { LiveSocket, LiveSocketState, ServerFrame } from "./live-socket";
 
 export interface PendingMessage {
   clientId: string;
   text: string;
+  /** Files already uploaded (POST /v1/files), sent as their ids. */
+  attachments: Attachment[];
   /** `sending` until acknowledged; `failed` after `sendTimeoutMs` without an ack or on a refused send. */
   status: "sending" | "failed";
   error?: string;
@@ -94,8 +96,8 @@ export class ChatChannel {
   }
 
   /** Queues a message: shown at once as pending, sent now if the socket is open, else on reconnect. */
-  send(text: string, clientId = newClientId()): PendingMessage {
-    const pending: PendingMessage = { clientId, text, status: "sending", createdAt: new Date().toISOString() };
+  send(text: string, attachments: Attachment[] = [], clientId = newClientId()): PendingMessage {
+    const pending: PendingMessage = { clientId, text, attachments, status: "sending", createdAt: new Date().toISOString() };
     this.#outbox.set(clientId, pending);
     this.#transmit(pending);
     this.events.change?.();
@@ -196,7 +198,8 @@ export class ChatChannel {
       pending.clientId,
       setTimeout(() => this.#fail(pending.clientId, "Not delivered"), this.options.sendTimeoutMs ?? 10_000),
     );
-    this.#socket?.send({ type: "message.send", clientId: pending.clientId, text: pending.text });
+    const attachments = pending.attachments.length > 0 ? { attachments: pending.attachments.map((file) => file.id) } : {};
+    this.#socket?.send({ type: "message.send", clientId: pending.clientId, text: pending.text, ...attachments });
   }
 
   #fail(clientId: string, error: string): void {

@@ -1,17 +1,19 @@
 // The typed client of the platform: REST through hc<AppType> (paths, bodies and replies typed from
 // the routes themselves), tokens kept fresh, and sockets that reconnect and resume.
-import { hc } from "hono/client";
+import { hc, type InferResponseType } from "hono/client";
 import type { PublicCall as Call } from "../shared/calls/call";
-import type { Chat, Message } from "../shared/chat/model";
+import type { Attachment, Chat, Message } from "../shared/chat/model";
 import type { AppType } from "../workers/api/app";
 import { ChatChannel, type ChatChannelEvents } from "./chat-channel";
+import { type FetchLike, fetchWithFinalProgress, type UploadProgress, type UploadRequestClass, xhrFetch } from "./file-upload";
 import { type Backoff, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
 import { MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type TokenPair } from "./session";
 
 export { ChatChannel, newClientId, type PendingMessage } from "./chat-channel";
 export { backoffDelay, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
 export { AuthError, LocalSessionStorage, MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type StoredSession } from "./session";
-export type { AppType, Call, Chat, Message };
+export type { UploadProgress, UploadRequest, UploadRequestClass } from "./file-upload";
+export type { AppType, Attachment, Call, Chat, Message };
 
 export interface PlatformClientOptions {
   /** Origin of the platform, e.g. "https://platform.example" or "http://localhost:8787". */
@@ -25,6 +27,31 @@ export interface PlatformClientOptions {
   now?: () => number;
   backoff?: Partial<Backoff>;
   WebSocket?: typeof WebSocket;
+  /** Used for uploads, for their progress (default: the global one where there is one; null: never, fetch instead). */
+  XMLHttpRequest?: UploadRequestClass | null;
+}
+
+type Api = ReturnType<typeof hc<AppType>>;
+/** A stored file (media module), as `POST /v1/files` and `GET /v1/files/:id` return it. */
+export type PlatformFile = InferResponseType<Api["v1"]["files"]["$post"], 201>;
+export type FilePurpose = PlatformFile["purpose"];
+type SignedUrl = InferResponseType<Api["v1"]["files"][":id"]["url"]["$get"], 200>;
+
+export interface UploadOptions {
+  purpose: FilePurpose;
+  /** Shown to whoever downloads it (default: the server's name for it). */
+  name?: string;
+  visibility?: PlatformFile["visibility"];
+  onProgress?: (progress: UploadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** A resized variant of an image (sizes: 32, 64, 128, 256, 512, 1024, 2048). */
+export interface FileVariant {
+  width?: number;
+  height?: number;
+  fit?: "scale-down" | "contain" | "cover" | "crop" | "pad";
+  format?: "webp" | "avif" | "jpeg" | "png";
 }
 
 /** The problem document of a failed request (RFC 9457), with `mfaToken` when a login needs a second factor. */
@@ -59,12 +86,12 @@ export function createPlatformClient(options: PlatformClientOptions) {
   const session = new SessionKeeper({ baseUrl, storage: options.storage ?? new MemorySessionStorage(), fetch: rawFetch, refreshMarginMs: options.refreshMarginMs, now: options.now });
 
   // Every request carries a fresh access token; a 401 that is not a login answer gets one refresh and one retry.
-  const authedFetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+  const authorized = (transport: FetchLike) => async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     const attempt = async () => {
       const headers = new Headers(init.headers);
       const token = await session.accessToken();
       if (token && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
-      return rawFetch(input, { ...init, headers });
+      return transport(input, { ...init, headers });
     };
     const response = await attempt();
     if (response.status !== 401 || !session.signedIn) return response;
@@ -77,8 +104,11 @@ export function createPlatformClient(options: PlatformClientOptions) {
     await session.refresh();
     return session.signedIn ? attempt() : response;
   };
+  const authedFetch = authorized(rawFetch);
 
-  const api = hc<AppType>(baseUrl, { fetch: authedFetch });
+  const api: Api = hc<AppType>(baseUrl, { fetch: authedFetch });
+  const XHR = options.XMLHttpRequest === undefined ? (globalThis as { XMLHttpRequest?: UploadRequestClass }).XMLHttpRequest : (options.XMLHttpRequest ?? undefined);
+  const signedUrls = new Map<string, Promise<SignedUrl>>();
   const wsBase = baseUrl.replace(/^http/, "ws");
 
   async function ticketUrl(path: string, query: Record<string, string> = {}): Promise<string | null> {
@@ -117,6 +147,40 @@ export function createPlatformClient(options: PlatformClientOptions) {
     async logout(): Promise<void> {
       if (session.signedIn) await api.v1.auth.logout.$post().catch(() => undefined);
       session.signOut("logged_out");
+    },
+
+    /**
+     * Uploads a file (`POST /v1/files`). `onProgress` follows the bytes as they are sent where
+     * there is XMLHttpRequest (browsers); elsewhere it is called once, when the file is stored.
+     * A refused file throws ProblemError (`415 unsupported_media_type`, `413 file_too_large`, ...).
+     */
+    async uploadFile(body: Blob, upload: UploadOptions): Promise<PlatformFile> {
+      const onProgress = upload.onProgress ?? (() => undefined);
+      const transport = XHR ? xhrFetch(XHR, onProgress) : fetchWithFinalProgress(rawFetch, onProgress, body.size);
+      const query = { purpose: upload.purpose, visibility: upload.visibility ?? "private", ...(upload.name === undefined ? {} : { name: upload.name }) };
+      const url = api.v1.files.$url({ query });
+      const response = await authorized(transport)(url, { method: "POST", body, signal: upload.signal, headers: { "content-type": body.type || "application/octet-stream" } });
+      if (response.status !== 201) throw await problemOf(response);
+      return (await response.json()) as PlatformFile;
+    },
+
+    /**
+     * A URL that serves a file's content (or a resized variant of an image) without a token, for
+     * `<img src>` and download links. Kept and handed out again until a minute before it expires.
+     */
+    async fileUrl(fileId: string, variant: FileVariant = {}): Promise<string> {
+      const query = Object.fromEntries(Object.entries(variant).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
+      const key = `${fileId}?${new URLSearchParams(query)}`;
+      const held = signedUrls.get(key);
+      if (held) {
+        const signed = await held.catch(() => null);
+        if (signed && Date.parse(signed.expiresAt) - Date.now() > 60_000) return signed.url;
+        if (signedUrls.get(key) === held) signedUrls.delete(key);
+      }
+      const asked = ok(api.v1.files[":id"].url.$get({ param: { id: fileId }, query }));
+      signedUrls.set(key, asked);
+      asked.catch(() => signedUrls.get(key) === asked && signedUrls.delete(key));
+      return (await asked).url;
     },
 
     /** The user's hub: `call.incoming`, `call.state`, `chat.updated` on every device. */

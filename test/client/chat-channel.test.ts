@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChatChannel } from "../../client/chat-channel";
-import { backoffDelay } from "../../client/live-socket";
+import { backoffDelay, type LiveSocket } from "../../client/live-socket";
 import type { Message } from "../../shared/chat/model";
 
 const message = (seq: number, senderId = "other", clientId = `c${seq}`): Message => ({
@@ -53,6 +53,25 @@ describe("ChatChannel", () => {
     expect(channel.outbox[0]!.status).toBe("sending");
     channel.discard(refused.clientId);
     expect(channel.outbox).toEqual([]);
+  });
+});
+
+describe("ChatChannel attachments", () => {
+  it("a send carries the ids of its uploaded files; the outbox keeps the files for display and for the resend", () => {
+    const { channel } = channelWith([]);
+    const frames: Record<string, unknown>[] = [];
+    channel.attach({ send: (frame: Record<string, unknown>) => frames.push(frame) > 0 } as unknown as LiveSocket);
+    const photo = { id: "f-photo", name: "cat.png", contentType: "image/png", size: 1234 };
+    const pending = channel.send("look", [photo]);
+    channel.send("no files");
+    expect(channel.outbox[0]!.attachments).toEqual([photo]);
+    expect(frames).toEqual([
+      { type: "message.send", clientId: pending.clientId, text: "look", attachments: ["f-photo"] },
+      { type: "message.send", clientId: channel.outbox[1]!.clientId, text: "no files" },
+    ]);
+    channel.handleFrame({ type: "error", code: "unknown_attachment", detail: "No file f-photo of yours", clientId: pending.clientId });
+    channel.retry(pending.clientId);
+    expect(frames.at(-1)).toEqual({ type: "message.send", clientId: pending.clientId, text: "look", attachments: ["f-photo"] });
   });
 });
 
