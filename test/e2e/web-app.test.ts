@@ -6,6 +6,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
+import { padded, samples } from "../media/samples";
+import { landscapePng } from "./sample-picture";
 
 const PORT = 8902;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -67,6 +69,56 @@ async function send(page: Page, text: string): Promise<void> {
   await page.getByLabel("Message", { exact: true }).fill(text);
   await page.getByRole("button", { name: "Send" }).click();
 }
+
+interface PickedFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+/** The page's own classes, for the functions below that run in it (this file is compiled without the DOM lib). */
+interface InPage {
+  DataTransfer: new () => { items: { add(file: File): void } };
+  ClipboardEvent: new (type: string, init: object) => Event;
+  DragEvent: new (type: string, init: object) => Event;
+  document: { querySelector(selector: string): unknown };
+  requestAnimationFrame(callback: () => void): void;
+}
+
+/** What a user does with a copied picture or file: paste it into the message box. */
+async function paste(page: Page, file: PickedFile): Promise<void> {
+  await page.getByLabel("Message", { exact: true }).evaluate(
+    (textarea, { name, mimeType, base64 }) => {
+      const page = globalThis as unknown as InPage;
+      const data = new page.DataTransfer();
+      data.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: mimeType }));
+      textarea.dispatchEvent(new page.ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    },
+    { name: file.name, mimeType: file.mimeType, base64: file.buffer.toString("base64") },
+  );
+}
+
+/** Drags a file over the open chat and drops it there; returns whether the drop zone showed while dragging. */
+async function dropOnChat(page: Page, file: PickedFile): Promise<boolean> {
+  return page.locator(".messages").evaluate(
+    async (target, { name, mimeType, base64 }) => {
+      const page = globalThis as unknown as InPage;
+      const data = new page.DataTransfer();
+      data.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: mimeType }));
+      target.dispatchEvent(new page.DragEvent("dragenter", { dataTransfer: data, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new page.DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+      await new Promise<void>((r) => page.requestAnimationFrame(r));
+      const shown = page.document.querySelector('[data-testid="drop-overlay"]') !== null;
+      target.dispatchEvent(new page.DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+      return shown;
+    },
+    { name: file.name, mimeType: file.mimeType, base64: file.buffer.toString("base64") },
+  );
+}
+
+const draftStatuses = (page: Page) => page.getByTestId("draft").evaluateAll((drafts) => drafts.map((d) => d.getAttribute("data-status")));
+/** naturalWidth of every picture in the chat's messages (0 until one has loaded and decoded). */
+const loadedImageWidths = (page: Page) => page.locator('[data-testid="message"] [data-testid="attachment-image"] img').evaluateAll((images) => images.map((i) => (i as { naturalWidth: number }).naturalWidth));
 
 const messageTexts = (page: Page) => page.locator('[data-testid="message"] .text').allTextContents();
 const chatItem = (page: Page, chatId: string) => page.locator(`[data-chat-id="${chatId}"]`);
@@ -148,6 +200,62 @@ describe("the web client in Chromium", () => {
     expect(await messageTexts(b.page)).toEqual(everything);
     await a.page.screenshot({ path: `${SHOTS}/chat-desktop.png` });
     await b.page.screenshot({ path: `${SHOTS}/chat-phone.png` });
+    await contextA.close();
+    await contextB.close();
+  }, 120_000);
+
+  it("files in a chat: a pasted picture and a picked PDF upload with progress, arrive as a thumbnail and a download link; a dropped picture goes back", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } }); // a phone
+    const a = await signUp(contextA, "Erin Ellis");
+    const b = await signUp(contextB, "Finn Foster");
+    const chatId = await openDirectChat(a.page, b.id);
+    await chatItem(b.page, chatId).waitFor({ timeout: 10_000 }).catch(() => undefined);
+
+    // Alice pastes a picture and picks a PDF with the attach button.
+    const picture = { name: "hills.png", mimeType: "image/png", buffer: landscapePng() };
+    const plan = { name: "trip-plan.pdf", mimeType: "application/pdf", buffer: Buffer.from(padded(samples.pdf, 150_000)) };
+    await paste(a.page, picture);
+    const [chooser] = await Promise.all([a.page.waitForEvent("filechooser"), a.page.getByRole("button", { name: "Attach files" }).click()]);
+    await chooser.setFiles(plan);
+    await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done", "done"]);
+    await a.page.getByLabel("Message", { exact: true }).fill("Photos from the hike, and the plan");
+    await a.page.screenshot({ path: `${SHOTS}/attachments-composer.png` });
+
+    // A file the chat does not take is refused by the server; the message cannot go until it is removed.
+    await paste(a.page, { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("just words") });
+    await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done", "done", "failed"]);
+    expect(await a.page.getByTestId("draft").last().textContent()).toContain("This type of file cannot be sent");
+    expect(await a.page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
+    await a.page.getByRole("button", { name: "Remove notes.txt" }).click();
+    await a.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => a.page.getByTestId("draft").count()).toBe(0);
+    await expect.poll(() => messageTexts(a.page), { timeout: 15_000 }).toEqual(["Photos from the hike, and the plan"]);
+    expect(await a.page.getByTestId("pending-message").count()).toBe(0);
+
+    // Bob opens the chat on his phone: the picture is shown (loaded and decoded), the PDF is a download link that works.
+    await chatItem(b.page, chatId).click();
+    await expect.poll(() => messageTexts(b.page), { timeout: 15_000 }).toEqual(["Photos from the hike, and the plan"]);
+    await expect.poll(() => loadedImageWidths(b.page), { timeout: 20_000 }).toEqual([480]);
+    const link = b.page.locator('[data-testid="message"] [data-testid="attachment-file"]');
+    await expect.poll(() => link.getAttribute("href"), { timeout: 10_000 }).toMatch(/\/v1\/files\/[^/]+\/content\?.*sig=/);
+    expect(await link.getAttribute("download")).toBe("trip-plan.pdf");
+    expect((await link.textContent())?.replace(/\s+/g, " ")).toContain("trip-plan.pdf146 KB");
+    const downloaded = await b.page.evaluate(async (href) => {
+      const response = await fetch(href);
+      return { status: response.status, type: response.headers.get("content-type"), size: (await response.arrayBuffer()).byteLength };
+    }, (await link.getAttribute("href"))!);
+    expect(downloaded).toEqual({ status: 200, type: "application/pdf", size: 150_000 });
+    await b.page.screenshot({ path: `${SHOTS}/attachments-phone.png` });
+
+    // Bob drops a picture on the chat and sends it without a caption: Alice sees it.
+    const dropShown = await dropOnChat(b.page, { name: "reply.png", mimeType: "image/png", buffer: landscapePng(320, 240) });
+    expect(dropShown).toBe(true);
+    await expect.poll(() => draftStatuses(b.page), { timeout: 15_000 }).toEqual(["done"]);
+    await b.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => messageTexts(a.page), { timeout: 15_000 }).toEqual(["Photos from the hike, and the plan", "reply.png"]);
+    await expect.poll(() => loadedImageWidths(a.page), { timeout: 20_000 }).toEqual([480, 320]);
+    await a.page.screenshot({ path: `${SHOTS}/attachments-desktop.png` });
     await contextA.close();
     await contextB.close();
   }, 120_000);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { ChatChannel, LiveSocketState, Message, PendingMessage } from "../../client";
+import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttachments, PaperclipIcon } from "./attachments";
 import { calls } from "./call-controller";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
@@ -21,6 +22,12 @@ export function ChatView({ chatId }: { chatId: string }) {
   const stickToBottom = useRef(true);
   const lastReadSent = useRef(0);
   const lastTypingSent = useRef(0);
+  const uploadsRef = useRef<DraftUploads | null>(null);
+  uploadsRef.current ??= new DraftUploads(() => setTick((t) => t + 1));
+  const uploads = uploadsRef.current;
+  const fileInput = useRef<HTMLInputElement | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [attachNotice, setAttachNotice] = useState<string | null>(null);
 
   useEffect(() => {
     lastReadSent.current = 0;
@@ -47,11 +54,21 @@ export function ChatView({ chatId }: { chatId: string }) {
     const redial = () => room.socket.reconnectNow();
     addEventListener("online", redial);
     addEventListener("offline", redial);
+    // A picture that arrives after the rows were laid out makes the list taller: stay at the newest message.
+    const element = scroller.current;
+    const keepBottom = () => {
+      if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
+    };
+    element?.addEventListener("load", keepBottom, true);
     return () => {
       removeEventListener("online", redial);
       removeEventListener("offline", redial);
+      element?.removeEventListener("load", keepBottom, true);
       room.stop();
       channelRef.current = null;
+      // Files picked for this chat are not sent to the next one.
+      uploads.clear();
+      setAttachNotice(null);
     };
   }, [chatId]);
 
@@ -110,12 +127,50 @@ export function ChatView({ chatId }: { chatId: string }) {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const input = form.elements.namedItem("text") as HTMLTextAreaElement;
-    const text = input.value.trim();
-    if (!text || !channel) return;
+    if (!channel || uploads.uploading || uploads.failed) return;
+    const hasFiles = uploads.drafts.length > 0;
+    // A message needs text: files sent without a caption are named by their names.
+    const text = input.value.trim() || (hasFiles ? uploads.drafts.map((draft) => draft.name).join(", ") : "");
+    if (!text) return;
     stickToBottom.current = true;
-    channel.send(text);
+    channel.send(text, uploads.take());
+    setAttachNotice(null);
     input.value = "";
     input.focus();
+  };
+
+  const attach = (files: Iterable<File>) => {
+    const left = uploads.add(files);
+    setAttachNotice(left > 0 ? `At most ${MAX_ATTACHMENTS} files per message: ${left} left out.` : null);
+  };
+
+  const carriesFiles = (event: DragEvent) => [...(event.dataTransfer?.types ?? [])].includes("Files");
+  const onDragOver = (event: DragEvent) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    if (!dragging) setDragging(true);
+  };
+  const onDragLeave = (event: DragEvent) => {
+    // Leaving for a child is not leaving the chat.
+    const to = event.relatedTarget as Node | null;
+    if (!to || !(event.currentTarget as HTMLElement).contains(to)) setDragging(false);
+  };
+  const onDrop = (event: DragEvent) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    setDragging(false);
+    attach(event.dataTransfer?.files ?? []);
+  };
+  const onPaste = (event: ClipboardEvent) => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    attach(files);
+  };
+  const onPick = (event: Event) => {
+    const input = event.target as HTMLInputElement;
+    attach(input.files ?? []);
+    input.value = "";
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -128,7 +183,12 @@ export function ChatView({ chatId }: { chatId: string }) {
   };
 
   return (
-    <section class="chat-view" aria-label={`Chat ${title}`}>
+    <section class="chat-view" aria-label={`Chat ${title}`} onDragEnter={onDragOver} onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop}>
+      {dragging && (
+        <div class="drop-overlay" data-testid="drop-overlay">
+          Drop files to send them
+        </div>
+      )}
       <header class="chat-header">
         <button type="button" class="icon-button back" aria-label="Back to chats" onClick={() => navigate({ name: "chats" })}>
           ‹
@@ -166,9 +226,15 @@ export function ChatView({ chatId }: { chatId: string }) {
           ]}
         </div>
       </div>
-      <form class="composer" onSubmit={send}>
-        <textarea name="text" rows={1} placeholder="Message" aria-label="Message" maxlength={4000} onKeyDown={onKeyDown} />
-        <button type="submit" class="primary send" aria-label="Send">
+      {attachNotice && <p class="banner">{attachNotice}</p>}
+      <DraftTray uploads={uploads} />
+      <form class={uploads.drafts.length > 0 ? "composer with-drafts" : "composer"} onSubmit={send}>
+        <input ref={fileInput} type="file" multiple accept={ACCEPTED_TYPES} hidden onChange={onPick} data-testid="file-input" />
+        <button type="button" class="icon-button attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>
+          <PaperclipIcon />
+        </button>
+        <textarea name="text" rows={1} placeholder="Message" aria-label="Message" maxlength={4000} onKeyDown={onKeyDown} onPaste={onPaste} />
+        <button type="submit" class="primary send" aria-label="Send" disabled={uploads.uploading || uploads.failed} title={uploads.uploading ? "Wait for the files to upload" : uploads.failed ? "Remove the files that failed" : undefined}>
           <SendIcon />
         </button>
       </form>
@@ -181,7 +247,8 @@ function MessageBubble({ message, mine, showSender, seen }: { message: Message; 
   return (
     <div class={mine ? "message mine" : "message"} data-seq={message.seq} data-testid="message">
       {showSender && <span class="sender">{personLabel(message.senderId, me)}</span>}
-      <div class="bubble">
+      <div class={message.attachments.length > 0 && !message.deletedAt ? "bubble with-attachments" : "bubble"}>
+        {!message.deletedAt && <MessageAttachments attachments={message.attachments} />}
         {message.deletedAt ? <em class="muted">Message deleted</em> : <span class="text">{message.text}</span>}
         <span class="meta">
           {message.editedAt && "edited · "}
@@ -197,7 +264,8 @@ function MessageBubble({ message, mine, showSender, seen }: { message: Message; 
 function PendingBubble({ pending, onRetry, onDiscard }: { pending: PendingMessage; onRetry: () => void; onDiscard: () => void }) {
   return (
     <div class={`message mine pending ${pending.status}`} data-testid="pending-message">
-      <div class="bubble">
+      <div class={pending.attachments.length > 0 ? "bubble with-attachments" : "bubble"}>
+        <MessageAttachments attachments={pending.attachments} />
         <span class="text">{pending.text}</span>
         <span class="meta">{pending.status === "sending" ? "Sending…" : "Not sent"}</span>
       </div>
