@@ -1,6 +1,6 @@
 // The typed client of the platform: REST through hc<AppType> (paths, bodies and replies typed from
 // the routes themselves), tokens kept fresh, and sockets that reconnect and resume.
-import { hc, type InferResponseType } from "hono/client";
+import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import type { PublicCall as Call } from "../shared/calls/call";
 import type { Attachment, Chat, Message } from "../shared/chat/model";
 import type { AppType } from "../workers/api/app";
@@ -46,12 +46,13 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
+type SignedUrlQuery = NonNullable<InferRequestType<Api["v1"]["files"][":id"]["url"]["$get"]>["query"]>;
 /** A resized variant of an image (sizes: 32, 64, 128, 256, 512, 1024, 2048). */
 export interface FileVariant {
   width?: number;
   height?: number;
-  fit?: "scale-down" | "contain" | "cover" | "crop" | "pad";
-  format?: "webp" | "avif" | "jpeg" | "png";
+  fit?: SignedUrlQuery["fit"];
+  format?: SignedUrlQuery["format"];
 }
 
 /** The problem document of a failed request (RFC 9457), with `mfaToken` when a login needs a second factor. */

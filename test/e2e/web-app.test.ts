@@ -216,9 +216,23 @@ describe("the web client in Chromium", () => {
     const picture = { name: "hills.png", mimeType: "image/png", buffer: landscapePng() };
     const plan = { name: "trip-plan.pdf", mimeType: "application/pdf", buffer: Buffer.from(padded(samples.pdf, 150_000)) };
     await paste(a.page, picture);
+    await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done"]);
+    // A slow uplink (DevTools throttling, 64 kB/s): the PDF's progress bar moves while it uploads.
+    const devtools = await contextA.newCDPSession(a.page);
+    await devtools.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
     const [chooser] = await Promise.all([a.page.waitForEvent("filechooser"), a.page.getByRole("button", { name: "Attach files" }).click()]);
     await chooser.setFiles(plan);
+    const progressSeen = new Set<number>();
+    const progressBar = a.page.getByRole("progressbar", { name: "Uploading trip-plan.pdf" });
+    while ((await draftStatuses(a.page)).includes("uploading")) {
+      const now = await progressBar.getAttribute("aria-valuenow", { timeout: 1000 }).catch(() => null);
+      if (now !== null) progressSeen.add(Number(now));
+      if (progressSeen.size === 2) await a.page.screenshot({ path: `${SHOTS}/attachments-uploading.png` });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await devtools.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done", "done"]);
+    expect([...progressSeen].filter((percent) => percent > 0 && percent < 100).length, `progress seen: ${[...progressSeen]}`).toBeGreaterThan(1);
     await a.page.getByLabel("Message", { exact: true }).fill("Photos from the hike, and the plan");
     await a.page.screenshot({ path: `${SHOTS}/attachments-composer.png` });
 

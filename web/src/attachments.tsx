@@ -152,6 +152,7 @@ export function DraftTray({ uploads }: { uploads: DraftUploads }) {
             <span class="draft-name" title={draft.name}>
               {draft.name}
             </span>
+            {draft.status === "uploading" && <span class="draft-note">{percent}%</span>}
             {draft.status === "uploading" && (
               <div class="draft-progress" role="progressbar" aria-label={`Uploading ${draft.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
                 <span style={{ width: `${percent}%` }} />
