@@ -163,7 +163,7 @@ describe("the web client in Chromium", () => {
 
     const chatId = await openDirectChat(a.page, b.id);
     await send(a.page, "Hi Bob! Are you there?");
-    await expect.poll(() => messageTexts(a.page)).toEqual(["Hi Bob! Are you there?"]);
+    await expect.poll(() => messageTexts(a.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?"]);
 
     // Bob is on his chat list: the new chat shows up with an unread badge and the last message.
     await expect.poll(() => chatItem(b.page, chatId).locator(".badge").textContent().catch(() => null), { timeout: 10_000 }).toBe("1");
