@@ -170,14 +170,14 @@ describe("the web client in Chromium", () => {
     expect(await chatItem(b.page, chatId).locator(".chat-item-preview").textContent()).toBe("Hi Bob! Are you there?");
     await b.page.screenshot({ path: `${SHOTS}/chat-list-phone.png` });
     await chatItem(b.page, chatId).click();
-    await expect.poll(() => messageTexts(b.page)).toEqual(["Hi Bob! Are you there?"]);
-    await expect.poll(() => b.page.getByTestId("chat-status").textContent()).toBe("Direct chat");
+    await expect.poll(() => messageTexts(b.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?"]);
+    await expect.poll(() => b.page.getByTestId("chat-status").textContent(), { timeout: 10_000 }).toBe("Direct chat");
 
     // Bob types: Alice sees it; Bob answers; Alice's message shows as seen.
     await b.page.getByLabel("Message", { exact: true }).pressSequentially("Yes, here", { delay: 30 });
     await expect.poll(() => a.page.getByTestId("chat-status").textContent(), { timeout: 10_000 }).toMatch(/typing/);
     await b.page.getByRole("button", { name: "Send" }).click();
-    await expect.poll(() => messageTexts(a.page)).toEqual(["Hi Bob! Are you there?", "Yes, here"]);
+    await expect.poll(() => messageTexts(a.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?", "Yes, here"]);
     await expect.poll(() => a.page.getByTestId("seen").count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => b.page.locator(".badge").count()).toBe(0);
 
