@@ -29,6 +29,7 @@ import {
 import { chatRoom } from "./room-client";
 import { configOf } from "../config";
 import { traced } from "../observability/traced-stub";
+import { logEvent } from "../observability/log";
 
 export function maxGroupMembers(env: Env): number {
   return configOf(env).chat.maxGroupMembers;
@@ -205,6 +206,17 @@ export async function notifyChatUpdated(env: Env, chat: Chat, userIds: string[])
   await Promise.allSettled(userIds.map((userId) => traced(env.USER_HUB.getByName(userId)).notify({ type: "chat.updated", chat: seen })));
 }
 
+/**
+ * Raises the reader's read position, then tells every device of the reader (through their hub) the
+ * chat's new unread count, so a badge cleared in one tab clears in the others too.
+ */
 export async function markChatRead(env: Env, chatId: string, userId: string, seq: number): Promise<void> {
   await raiseReadPosition(db(env), chatId, userId, seq);
+  try {
+    const chat = await getChat(env, chatId, userId);
+    await traced(env.USER_HUB.getByName(userId)).notify({ type: "chat.updated", chat });
+  } catch (error) {
+    // The read is stored; other tabs then catch up when their list next loads.
+    logEvent("warn", "read position not pushed to the reader's devices", { chatId, error: String(error) });
+  }
 }

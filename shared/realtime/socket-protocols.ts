@@ -36,7 +36,7 @@ export const HubServerFrames = {
   error: ErrorFrame({}, `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, ${SESSION_ENDED}).`),
   "call.incoming": frame("call.incoming", { call: CallSchema }, "Someone is calling this user: every device of the callee rings."),
   "call.state": frame("call.state", { call: CallSchema }, "A call of this user changed state (answered, rejected, missed, ended, busy)."),
-  "chat.updated": frame("chat.updated", { chat: ChatSchema }, "A chat of this user changed (new message, membership, title), with this user's own `unreadCount`. Sent to members who do not have the room open."),
+  "chat.updated": frame("chat.updated", { chat: ChatSchema }, "A chat of this user changed (new message, membership, title), with this user's own `unreadCount`. Sent to members who do not have the room open, and to every device of a member who marked it read (so badges clear on other tabs)."),
   "chat.deleted": frame("chat.deleted", { chatId: z.string() }, "A chat of this user was deleted."),
 };
 

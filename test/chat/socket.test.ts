@@ -323,6 +323,20 @@ describe("chat.updated on the user hub", () => {
     hub.close();
     room.close();
   });
+
+  it("a read in one tab clears the unread count on the user's other devices through the hub", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const hub = await connectHub(users[1]!);
+    await postMessage(chat.id, users[0]!, "one");
+    await postMessage(chat.id, users[0]!, "two");
+    await hub.next("chat.updated", (f) => f.chat.id === chat.id && f.chat.unreadCount === 2);
+    const room = await connect(chat.id, users[1]!);
+    room.send({ type: "read", seq: 2 });
+    const cleared = await hub.next("chat.updated", (f) => f.chat.id === chat.id && f.chat.unreadCount === 0);
+    expect(cleared.chat).toMatchObject({ readSeq: 2, lastSeq: 2 });
+    hub.close();
+    room.close();
+  });
 });
 
 describe("sending with a new clientId after a failed attempt", () => {
