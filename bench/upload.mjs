@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { Upload } from "tus-js-client";
 import { startDevServer } from "./lib/dev-server.mjs";
 
-const PORT = 8883;
+const PORT = Number(process.env.BENCH_PORT ?? 8883);
 const MB = 1_000_000;
 const SIZE = Number(process.env.UPLOAD_BENCH_MB ?? 50) * MB;
 const ROUNDS = Number(process.env.UPLOAD_BENCH_ROUNDS ?? 3);
@@ -74,11 +74,31 @@ function rssBytes(pids) {
   return total;
 }
 
-/** Runs `work` while sampling workerd's resident memory every 5 ms; returns the time and the peak. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system, all threads) the processes have used so far. */
+function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/**
+ * Runs `work` while sampling workerd's resident memory every 5 ms; returns the time, the peak
+ * and the CPU time workerd spent (on a shared machine the wall time also holds waits for a core).
+ */
 async function measured(work) {
   const pids = workerdPids();
   let peak = rssBytes(pids);
   const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pids))), 5);
+  const cpuBefore = cpuSeconds(pids);
   const started = performance.now();
   try {
     await work();
@@ -86,7 +106,7 @@ async function measured(work) {
     clearInterval(sampler);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, peak: Math.max(peak, rssBytes(pids)) };
+  return { seconds, peak: Math.max(peak, rssBytes(pids)), cpu: cpuSeconds(pids) - cpuBefore };
 }
 
 const direct = (bytes) => call("/dev/media/direct-put", { method: "POST", body: bytes, headers: { "content-type": "application/octet-stream" } });
@@ -138,17 +158,20 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
 
   console.log(`upload of ${mb(SIZE)} MB through wrangler dev, median of ${ROUNDS} rounds`);
   const rates = new Map();
+  const cpu = new Map();
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, run] of ways) {
       const bytes = jpegOf(SIZE);
-      const { seconds } = await measured(() => run(bytes));
-      rates.set(name, [...(rates.get(name) ?? []), SIZE / MB / seconds]);
+      const measure = await measured(() => run(bytes));
+      rates.set(name, [...(rates.get(name) ?? []), SIZE / MB / measure.seconds]);
+      cpu.set(name, [...(cpu.get(name) ?? []), measure.cpu]);
     }
   }
   const baseline = median(rates.get(ways[0][0]));
   for (const [name] of ways) {
     const rate = median(rates.get(name));
-    console.log(`  ${name.padEnd(30)} ${rate.toFixed(1).padStart(7)} MB/s   ${(rate / baseline).toFixed(2)}x direct`);
+    const runs = rates.get(name).map((r) => r.toFixed(0)).join(" ");
+    console.log(`  ${name.padEnd(30)} ${rate.toFixed(1).padStart(7)} MB/s   ${(rate / baseline).toFixed(2)}x direct   workerd CPU ${median(cpu.get(name)).toFixed(2)} s   (runs: ${runs})`);
   }
 
   if (workerdPids().length === 0) throw new Error("workerd processes of the dev server not found");

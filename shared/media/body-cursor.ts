@@ -6,7 +6,8 @@ const AHEAD = { highWaterMark: 2 };
 /**
  * Reads a request body in pieces of exact lengths, each as its own stream, so one body can feed
  * several R2 parts and a tail object without being held in memory. Every byte handed out passes
- * `onBytes` first (the running hash).
+ * `onBytes` first (the running hash), which is awaited before the bytes go on: a native digest
+ * has taken them before the runtime may take the buffer over.
  */
 export class BodyCursor {
   private readonly reader: ReadableStreamBYOBReader;
@@ -17,7 +18,7 @@ export class BodyCursor {
 
   constructor(
     body: ReadableStream<Uint8Array>,
-    private readonly onBytes: (chunk: Uint8Array) => void,
+    private readonly onBytes: (chunk: Uint8Array) => void | Promise<void>,
   ) {
     this.reader = body.getReader({ mode: "byob" });
   }
@@ -31,16 +32,8 @@ export class BodyCursor {
         let chunk = this.pending;
         this.pending = null;
         if (!chunk) {
-          const want = Math.min(PIECE_BYTES, left);
-          const read = await this.reader.readAtLeast(want, new Uint8Array(want)).catch((error: unknown) => {
-            this.broken = true;
-            throw error;
-          });
-          if (!read.value || read.value.length === 0) {
-            this.broken = true;
-            return controller.error(new Error("The body ended before its content-length"));
-          }
-          chunk = read.value;
+          chunk = await this.readPiece(Math.min(PIECE_BYTES, left));
+          if (!chunk) return controller.error(new Error("The body ended before its content-length"));
         }
         if (chunk.length > left) {
           // A copy: the piece handed on may be transferred to the runtime, the rest must stay readable.
@@ -49,11 +42,33 @@ export class BodyCursor {
         }
         left -= chunk.length;
         this.consumed += chunk.length;
-        this.onBytes(chunk);
+        await this.onBytes(chunk);
         controller.enqueue(chunk);
         if (left === 0) controller.close();
       },
     }, AHEAD);
+  }
+
+  /** The next `length` bytes of the body in one buffer (the head of an upload), or fewer when it ends first. */
+  async read(length: number): Promise<Uint8Array> {
+    if (this.pending) throw new Error("read() comes before any take()");
+    const chunk = (await this.readPiece(length)) ?? new Uint8Array(0);
+    if (chunk.length < length) this.broken = true;
+    this.consumed += chunk.length;
+    await this.onBytes(chunk);
+    return chunk;
+  }
+
+  private async readPiece(want: number): Promise<Uint8Array | null> {
+    const read = await this.reader.readAtLeast(want, new Uint8Array(want)).catch((error: unknown) => {
+      this.broken = true;
+      throw error;
+    });
+    if (!read.value || read.value.length === 0) {
+      this.broken = true;
+      return null;
+    }
+    return read.value;
   }
 
   async release(): Promise<void> {
