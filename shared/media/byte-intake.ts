@@ -1,5 +1,5 @@
 import { ApiError, badRequest } from "../http/errors";
-import { BodyCursor, concatStreams, sized } from "./body-cursor";
+import { BodyCursor, sizedStream } from "./body-cursor";
 import { type DetectedType, detectType, HEAD_BYTES, TYPE_SNIFF_BYTES } from "./media-types";
 
 /** The first bytes of an upload, kept for type detection and image dimensions. */
@@ -67,9 +67,11 @@ export async function streamIntoBucket(bucket: R2Bucket, key: string, body: Read
     throw error;
   }
 
-  // The head is kept for dimensions: R2 gets a copy (the runtime may take over a buffer written to it).
-  const rest = cursor.take(length - head.length);
-  const stored = sized(concatStreams([streamOf(head.slice()), rest]), length);
+  const stored = sizedStream(length, async (writer) => {
+    // The head is kept for dimensions: R2 gets a copy (the runtime may take over a buffer written to it).
+    await writer.write(head.slice());
+    await cursor.copyInto(writer, length - head.length);
+  });
   const [piped, put] = await Promise.allSettled([stored.done, bucket.put(key, stored.readable, options.declaredSha256 ? { sha256: options.declaredSha256 } : undefined)]);
 
   if (cursor.broken || cursor.consumed !== length) {
@@ -88,13 +90,4 @@ export async function streamIntoBucket(bucket: R2Bucket, key: string, body: Read
   if (piped.status === "rejected") throw piped.reason;
   if (!type) throw new ApiError(415, "unsupported_media_type", "The bytes are not a known file type");
   return { sha256, size: length, type, head: head.subarray(0, HEAD_BYTES) };
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
 }

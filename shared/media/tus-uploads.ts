@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { ApiError } from "../http/errors";
 import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";
-import { BodyCursor, concatStreams, sized } from "./body-cursor";
+import { BodyCursor, copyStream, sizedStream } from "./body-cursor";
 import { checkSize, finishFile, type MediaEnv, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
 import { mediaConfig } from "./media-config";
 import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility, HEAD_BYTES, imageDimensions, TYPE_SNIFF_BYTES } from "./media-types";
@@ -20,7 +20,7 @@ import {
   terminateOwnUpload,
   type UploadRecord,
 } from "./records";
-import { ResumableSha256 } from "./resumable-sha256";
+import { ResumableSha256, type Sha256State } from "./resumable-sha256";
 import { TUS_VERSION } from "./tus-protocol";
 import { UploadHead } from "./byte-intake";
 
@@ -140,12 +140,12 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   let tailKey = upload.tailKey;
   let tailBytes = upload.tailBytes;
 
-  const save = async () => {
+  const save = async (hashState: Sha256State) => {
     const now = clock.now();
     const saved = await saveUploadProgress(db, id, leaseId, {
       offset,
       parts: JSON.stringify(parts),
-      hashState: hash.save(),
+      hashState,
       tailKey,
       tailBytes,
       expiresAt: now + config.uploadExpirySeconds * 1000,
@@ -160,49 +160,60 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     acceptType(type);
   };
 
+  // A part is confirmed and recorded while the next one streams (at most one part waits for its
+  // confirmation), in order; each record carries the hash state at the end of its own part.
+  let landing: Promise<void> | null = null;
+  const land = async (part: (typeof plan.parts)[number], uploading: Promise<R2UploadedPart>, hashState: Sha256State) => {
+    const uploaded = await uploading;
+    parts.push({ partNumber: uploaded.partNumber, etag: uploaded.etag });
+    const spentTail = part.fromTail > 0 ? tailKey : null;
+    offset += part.fromBody;
+    if (spentTail) {
+      tailKey = null;
+      tailBytes = 0;
+    }
+    await save(hashState);
+    if (spentTail) await env.FILES.delete(spentTail);
+  };
+
   try {
     for (const part of plan.parts) {
-      const sources: ReadableStream<Uint8Array>[] = [];
-      if (part.fromTail > 0) {
-        const tail = await env.FILES.get(tailKey!);
-        if (!tail) throw new Error(`The stored tail ${tailKey} of upload ${id} is missing`);
-        sources.push(tail.body);
-      }
-      sources.push(cursor.take(part.fromBody));
-      const stream = sized(concatStreams(sources), part.fromTail + part.fromBody);
-      const [uploaded] = await Promise.all([multipart.uploadPart(part.partNumber, stream.readable), stream.done]);
+      const tail = part.fromTail > 0 ? await storedTail(env, tailKey, id) : null;
+      const stream = sizedStream(part.fromTail + part.fromBody, async (writer) => {
+        if (tail) await copyStream(tail, writer);
+        await cursor.copyInto(writer, part.fromBody);
+      });
+      const uploading = multipart.uploadPart(part.partNumber, stream.readable);
+      uploading.catch(() => undefined); // awaited in land(); a failed stream fails it too
+      await stream.done;
+      const hashState = hash.save();
       await checkHead();
-      parts.push({ partNumber: uploaded.partNumber, etag: uploaded.etag });
-      const spentTail = part.fromTail > 0 ? tailKey : null;
-      offset += part.fromBody;
-      if (spentTail) {
-        tailKey = null;
-        tailBytes = 0;
-      }
-      await save();
-      if (spentTail) await env.FILES.delete(spentTail);
+      if (landing) await landing;
+      landing = land(part, uploading, hashState);
+      landing.catch(() => undefined); // awaited before the next part lands, or below
     }
     if (plan.newTailBytes > 0) {
       const fromBody = plan.newTailBytes - plan.newTailFromOldTail;
-      const sources: ReadableStream<Uint8Array>[] = [];
-      if (plan.newTailFromOldTail > 0) {
-        const tail = await env.FILES.get(tailKey!);
-        if (!tail) throw new Error(`The stored tail ${tailKey} of upload ${id} is missing`);
-        sources.push(tail.body);
-      }
-      sources.push(cursor.take(fromBody));
-      const newKey = `uploads/${id}/tail-${offset + fromBody}`;
-      const stream = sized(concatStreams(sources), plan.newTailBytes);
+      const tail = plan.newTailFromOldTail > 0 ? await storedTail(env, tailKey, id) : null;
+      const newKey = `uploads/${id}/tail-${upload.offset + patch.length}`;
+      const stream = sizedStream(plan.newTailBytes, async (writer) => {
+        if (tail) await copyStream(tail, writer);
+        await cursor.copyInto(writer, fromBody);
+      });
       await Promise.all([env.FILES.put(newKey, stream.readable), stream.done]);
       await checkHead();
+      if (landing) await landing;
       const oldKey = tailKey;
       offset += fromBody;
       tailKey = newKey;
       tailBytes = plan.newTailBytes;
-      await save();
+      await save(hash.save());
       if (oldKey) await env.FILES.delete(oldKey);
     }
+    if (landing) await landing;
   } catch (error) {
+    // What a part still landing brings is recorded before the lease goes.
+    if (landing) await landing.catch(() => undefined);
     await cursor.release();
     await releaseUploadLease(db, id, leaseId);
     if (error instanceof ApiError && error.status === 415) await abandon(env, db, { ...upload, tailKey }, "unsupported_media_type");
@@ -215,6 +226,12 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     return { ...upload, offset, tailKey, tailBytes, leaseId: null };
   }
   return completeTusUpload(env, db, { ...upload, offset, parts: JSON.stringify(parts) }, parts, hash.hex());
+}
+
+async function storedTail(env: MediaEnv, key: string | null, uploadId: string): Promise<ReadableStream<Uint8Array>> {
+  const tail = key ? await env.FILES.get(key) : null;
+  if (!tail) throw new Error(`The stored tail ${key} of upload ${uploadId} is missing`);
+  return tail.body;
 }
 
 async function completeTusUpload(env: MediaEnv, db: Database, upload: UploadRecord, parts: R2UploadedPart[], sha256: string): Promise<UploadRecord> {
