@@ -252,10 +252,11 @@ export async function attachMultipart(db: Database, id: string, multipartId: str
 }
 
 /**
- * Takes the upload for one PATCH: it must be receiving, at `offset`, and not held by another
- * PATCH whose lease is still running. Undefined when any of that fails.
+ * Takes the upload for one PATCH of `length` bytes: it must be receiving, at `offset`, have room
+ * for them, and not be held by another PATCH whose lease is still running. Undefined when any of
+ * that fails.
  */
-export async function takeUploadLease(db: Database, id: string, ownerId: string, offset: number, leaseId: string, now: number, leaseMs: number) {
+export async function takeUploadLease(db: Database, id: string, ownerId: string, offset: number, length: number, leaseId: string, now: number, leaseMs: number) {
   return db
     .update(uploads)
     .set({ leaseId, leaseExpiresAt: new Date(now + leaseMs) })
@@ -265,6 +266,7 @@ export async function takeUploadLease(db: Database, id: string, ownerId: string,
         eq(uploads.ownerId, ownerId),
         eq(uploads.status, "receiving"),
         eq(uploads.offset, offset),
+        sql`${uploads.offset} + ${length} <= ${uploads.length}`,
         sql`(${uploads.leaseId} IS NULL OR ${uploads.leaseExpiresAt} < ${now})`,
       ),
     )
@@ -273,6 +275,8 @@ export async function takeUploadLease(db: Database, id: string, ownerId: string,
 }
 
 export interface UploadProgressRecord {
+  /** The PATCH's last step: the lease goes with it. */
+  release: boolean;
   offset: number;
   parts: string;
   hashState: string;
@@ -293,7 +297,7 @@ export async function saveUploadProgress(db: Database, id: string, leaseId: stri
       tailKey: progress.tailKey,
       tailBytes: progress.tailBytes,
       expiresAt: new Date(progress.expiresAt),
-      leaseExpiresAt: new Date(progress.leaseExpiresAt),
+      ...(progress.release ? { leaseId: null, leaseExpiresAt: null } : { leaseExpiresAt: new Date(progress.leaseExpiresAt) }),
     })
     .where(and(eq(uploads.id, id), eq(uploads.leaseId, leaseId), eq(uploads.status, "receiving")))
     .returning({ id: uploads.id });

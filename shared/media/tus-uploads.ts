@@ -109,16 +109,11 @@ export interface TusPatch {
  */
 export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: string, id: string, patch: TusPatch): Promise<UploadRecord> {
   const config = mediaConfig(env);
-  const current = await ownUpload(db, id, ownerId);
-  if (patch.length === null || !patch.body) throw tusError(411, "length_required", "Send the bytes with a content-length");
-  if (current.status === "completed" || patch.offset !== current.offset) {
-    throw new ApiError(409, "offset_mismatch", `The upload is at offset ${current.offset}`, {}, { ...tusHeaders, "upload-offset": String(current.offset) });
-  }
-  if (current.offset + patch.length > current.length) throw tusError(413, "upload_too_long", "The bytes run past Upload-Length");
-
   const leaseId = newId();
-  const upload = await takeUploadLease(db, id, ownerId, patch.offset, leaseId, clock.now(), LEASE_MS);
-  if (!upload) throw new ApiError(423, "upload_locked", "Another request is writing this upload", {}, { ...tusHeaders, "retry-after": "1" });
+  // The lease is taken with every condition of a good PATCH; only a refused one reads the row to tell why.
+  const upload = patch.length !== null && patch.body ? await takeUploadLease(db, id, ownerId, patch.offset, patch.length, leaseId, clock.now(), LEASE_MS) : undefined;
+  if (!upload) throw await refusedPatch(db, id, ownerId, patch);
+  if (patch.length === null || !patch.body) throw new Error("unreachable: a lease needs a length and a body");
 
   const hash = upload.hashState ? ResumableSha256.restore(upload.hashState) : new ResumableSha256();
   const head = upload.offset === 0 ? new UploadHead(upload.length) : null;
@@ -140,9 +135,13 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   let tailKey = upload.tailKey;
   let tailBytes = upload.tailBytes;
 
-  const save = async (hashState: Sha256State) => {
+  // The last durable step of a PATCH that does not complete the upload also frees the lease.
+  let released = false;
+  const save = async (hashState: Sha256State, last: boolean) => {
     const now = clock.now();
+    released = last && !plan.completes;
     const saved = await saveUploadProgress(db, id, leaseId, {
+      release: released,
       offset,
       parts: JSON.stringify(parts),
       hashState,
@@ -163,7 +162,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   // A part is confirmed and recorded while the next one streams (at most one part waits for its
   // confirmation), in order; each record carries the hash state at the end of its own part.
   let landing: Promise<void> | null = null;
-  const land = async (part: (typeof plan.parts)[number], uploading: Promise<R2UploadedPart>, hashState: Sha256State) => {
+  const land = async (part: (typeof plan.parts)[number], uploading: Promise<R2UploadedPart>, hashState: Sha256State, last: boolean) => {
     const uploaded = await uploading;
     parts.push({ partNumber: uploaded.partNumber, etag: uploaded.etag });
     const spentTail = part.fromTail > 0 ? tailKey : null;
@@ -172,12 +171,12 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       tailKey = null;
       tailBytes = 0;
     }
-    await save(hashState);
+    await save(hashState, last);
     if (spentTail) await env.FILES.delete(spentTail);
   };
 
   try {
-    for (const part of plan.parts) {
+    for (const [index, part] of plan.parts.entries()) {
       const tail = part.fromTail > 0 ? await storedTail(env, tailKey, id) : null;
       const stream = sizedStream(part.fromTail + part.fromBody, async (writer) => {
         if (tail) await copyStream(tail, writer);
@@ -189,7 +188,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       const hashState = hash.save();
       await checkHead();
       if (landing) await landing;
-      landing = land(part, uploading, hashState);
+      landing = land(part, uploading, hashState, index === plan.parts.length - 1 && plan.newTailBytes === 0);
       landing.catch(() => undefined); // awaited before the next part lands, or below
     }
     if (plan.newTailBytes > 0) {
@@ -207,7 +206,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       offset += fromBody;
       tailKey = newKey;
       tailBytes = plan.newTailBytes;
-      await save(hash.save());
+      await save(hash.save(), true);
       if (oldKey) await env.FILES.delete(oldKey);
     }
     if (landing) await landing;
@@ -222,10 +221,21 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   }
 
   if (!plan.completes) {
-    await releaseUploadLease(db, id, leaseId);
+    if (!released) await releaseUploadLease(db, id, leaseId);
     return { ...upload, offset, tailKey, tailBytes, leaseId: null };
   }
   return completeTusUpload(env, db, { ...upload, offset, parts: JSON.stringify(parts) }, parts, hash.hex());
+}
+
+/** Why a PATCH got no lease, in the order a client should hear it. */
+async function refusedPatch(db: Database, id: string, ownerId: string, patch: TusPatch): Promise<ApiError> {
+  const current = await ownUpload(db, id, ownerId);
+  if (patch.length === null || !patch.body) return tusError(411, "length_required", "Send the bytes with a content-length");
+  if (current.status === "completed" || patch.offset !== current.offset) {
+    return new ApiError(409, "offset_mismatch", `The upload is at offset ${current.offset}`, {}, { ...tusHeaders, "upload-offset": String(current.offset) });
+  }
+  if (current.offset + patch.length > current.length) return tusError(413, "upload_too_long", "The bytes run past Upload-Length");
+  return new ApiError(423, "upload_locked", "Another request is writing this upload", {}, { ...tusHeaders, "retry-after": "1" });
 }
 
 async function storedTail(env: MediaEnv, key: string | null, uploadId: string): Promise<ReadableStream<Uint8Array>> {

@@ -1,8 +1,10 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { createDatabase } from "../../shared/db/client";
+import { uploads } from "../../shared/db/schema";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 import { mediaConfig } from "../../shared/media/media-config";
 import { MIB } from "../../shared/media/part-plan";
@@ -123,6 +125,37 @@ describe("tus PATCH", () => {
     const response = await patchUpload(user, path, 0, uniquePng(1000));
     await expectProblem(response, 409, "offset_mismatch");
     expect(response.headers.get("upload-offset")).toBe("1000");
+  });
+
+  it("a PATCH while another one writes is 423; the writer's last step frees the upload", async () => {
+    const user = await registerUser();
+    const bytes = uniquePng(3000);
+    const path = await openUpload(user, 6000);
+    const id = path.split("/").pop()!;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let step = 0;
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (step++ === 0) return controller.enqueue(bytes.subarray(0, 1000));
+        await gate;
+        controller.enqueue(bytes.subarray(1000));
+        controller.close();
+      },
+    });
+    const writing = patchUpload(user, path, 0, slow, { "content-length": "3000" });
+    const db = createDatabase(env.DB);
+    for (let tries = 0; !(await db.select().from(uploads).where(eq(uploads.id, id)).get())?.leaseId; tries++) {
+      if (tries > 200) throw new Error("the first PATCH never took the upload");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const blocked = await patchUpload(user, path, 0, uniquePng(1000));
+    await expectProblem(blocked, 423, "upload_locked");
+    expect(blocked.headers.get("retry-after")).toBe("1");
+    open();
+    expect((await writing).status).toBe(204);
+    expect((await db.select().from(uploads).where(eq(uploads.id, id)).get())?.leaseId).toBeNull();
+    expect((await patchUpload(user, path, 3000, uniquePng(3000))).status).toBe(204);
   });
 
   it("bytes not allowed for the purpose are 415 and the upload is gone", async () => {
