@@ -13,7 +13,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 8883);
 const MB = 1_000_000;
 const SIZE = Number(process.env.UPLOAD_BENCH_MB ?? 50) * MB;
 const ROUNDS = Number(process.env.UPLOAD_BENCH_ROUNDS ?? 5);
-const MEMORY_ROUNDS = Number(process.env.UPLOAD_BENCH_MEMORY_ROUNDS ?? 3);
+const MEMORY_ROUNDS = Number(process.env.UPLOAD_BENCH_MEMORY_ROUNDS ?? 5);
 
 const server = await startDevServer({
   port: PORT,
