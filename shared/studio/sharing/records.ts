@@ -1,0 +1,86 @@
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { studioAssets, studioBoxes, studioCommentReads, studioComments, studioProjects, studioShareLinks } from "../../db/schema/studio";
+
+/** Every query of the studio's share links, comments and read marks. */
+
+export type ShareLinkRecord = typeof studioShareLinks.$inferSelect;
+export type CommentRecord = typeof studioComments.$inferSelect;
+export type SharedAssetRecord = Pick<typeof studioAssets.$inferSelect, "id" | "boxId" | "type" | "prompt" | "modelId" | "fileId" | "thumbnailFileId" | "createdAt">;
+
+export async function insertShareLink(db: Database, link: typeof studioShareLinks.$inferInsert): Promise<void> {
+  await db.insert(studioShareLinks).values(link);
+}
+
+/** The link with this token hash, with its project (expiry is the caller's check). */
+export async function findShareLink(db: Database, tokenHash: string) {
+  return db
+    .select({ link: studioShareLinks, project: studioProjects })
+    .from(studioShareLinks)
+    .innerJoin(studioProjects, eq(studioProjects.id, studioShareLinks.projectId))
+    .where(eq(studioShareLinks.tokenHash, tokenHash))
+    .get();
+}
+
+/** Revokes the owner's link at once (its row goes); false when there was none. */
+export async function deleteOwnShareLink(db: Database, tokenHash: string, ownerId: string): Promise<boolean> {
+  const rows = await db
+    .delete(studioShareLinks)
+    .where(and(eq(studioShareLinks.tokenHash, tokenHash), eq(studioShareLinks.ownerId, ownerId)))
+    .returning({ id: studioShareLinks.id });
+  return rows.length === 1;
+}
+
+/** At most this many of each box's newest completed assets are shown through a link. */
+export const SHARED_ASSETS_PER_BOX = 100;
+
+/** The boxes of a project in order and their newest completed assets, for a share link's reader. */
+export async function sharedProjectContent(db: Database, projectId: string) {
+  const [boxes, assets] = await Promise.all([
+    db.select().from(studioBoxes).where(eq(studioBoxes.projectId, projectId)).orderBy(asc(studioBoxes.orderIndex), asc(studioBoxes.id)),
+    db.all<{ id: string; boxId: string; type: "image" | "video"; prompt: string; modelId: string | null; fileId: string | null; thumbnailFileId: string | null; createdAt: number }>(sql`
+      SELECT id, box_id AS boxId, type, prompt, model_id AS modelId, file_id AS fileId, thumbnail_file_id AS thumbnailFileId, created_at AS createdAt FROM (
+        SELECT a.*, row_number() OVER (PARTITION BY a.box_id ORDER BY a.id DESC) AS place
+        FROM studio_assets a JOIN studio_boxes b ON b.id = a.box_id
+        WHERE b.project_id = ${projectId} AND a.status = 'completed' AND a.file_id IS NOT NULL)
+      WHERE place <= ${SHARED_ASSETS_PER_BOX} ORDER BY boxId, id DESC`),
+  ]);
+  return { boxes, assets: assets.map((asset): SharedAssetRecord => ({ ...asset, createdAt: new Date(asset.createdAt) })) };
+}
+
+export async function findBoxOfProject(db: Database, boxId: string, projectId: string) {
+  return db
+    .select()
+    .from(studioBoxes)
+    .where(and(eq(studioBoxes.id, boxId), eq(studioBoxes.projectId, projectId)))
+    .get();
+}
+
+export async function insertComment(db: Database, comment: typeof studioComments.$inferInsert): Promise<CommentRecord> {
+  const [row] = await db.insert(studioComments).values(comment).returning();
+  return row!;
+}
+
+/** A box's comments, newest first; `before` is the last id of the previous page. */
+export async function pageBoxComments(db: Database, boxId: string, before: string | undefined, limit: number): Promise<CommentRecord[]> {
+  return db
+    .select()
+    .from(studioComments)
+    .where(and(eq(studioComments.boxId, boxId), before ? lt(studioComments.id, before) : undefined))
+    .orderBy(desc(studioComments.id))
+    .limit(limit + 1);
+}
+
+/** Every comment of the box so far counts as read by `userId` (the read mark only moves forward). */
+export async function markBoxCommentsRead(db: Database, boxId: string, userId: string, now: number): Promise<void> {
+  const newest = db.select({ id: sql<string>`max(${studioComments.id})` }).from(studioComments).where(eq(studioComments.boxId, boxId));
+  const latest = await newest.get();
+  if (!latest?.id) return;
+  await db
+    .insert(studioCommentReads)
+    .values({ boxId, userId, lastReadCommentId: latest.id, updatedAt: new Date(now) })
+    .onConflictDoUpdate({
+      target: [studioCommentReads.boxId, studioCommentReads.userId],
+      set: { lastReadCommentId: sql`max(${studioCommentReads.lastReadCommentId}, excluded.last_read_comment_id)`, updatedAt: new Date(now) },
+    });
+}

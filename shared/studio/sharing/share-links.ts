@@ -1,0 +1,99 @@
+import { clock } from "../../clock";
+import type { Database } from "../../db/client";
+import type { Env } from "../../env";
+import { ApiError, notFound } from "../../http/errors";
+import { newId, randomToken, sha256Hex } from "../../ids";
+import { contentPath } from "../../media/content-urls";
+import { mediaConfig } from "../../media/media-config";
+import { signUrl } from "../../media/signed-urls";
+import { ownProject } from "../library/projects";
+import { deleteOwnShareLink, findShareLink, insertShareLink, sharedProjectContent, type SharedAssetRecord } from "./records";
+
+/** 24 random bytes: 192 bits, more than the 128 a link needs to be unguessable. */
+const TOKEN_BYTES = 24;
+/**
+ * How long the file URLs in a shared view work. A revoked link stops at once, but URLs it already
+ * handed out keep working until they expire, so they are short.
+ */
+export const SHARED_FILE_URL_SECONDS = 900;
+
+export const sharePath = (token: string) => `/v1/studio/shared/${encodeURIComponent(token)}`;
+
+export interface ShareLinkView {
+  /** Shown once: only its hash is stored. */
+  token: string;
+  url: string;
+  expiresAt: string | null;
+}
+
+export async function createShareLink(db: Database, projectId: string, ownerId: string, expiresInSeconds: number | undefined, origin: string): Promise<ShareLinkView> {
+  await ownProject(db, projectId, ownerId);
+  const now = clock.now();
+  const token = randomToken(TOKEN_BYTES);
+  const expiresAt = expiresInSeconds === undefined ? null : new Date(now + expiresInSeconds * 1000);
+  await insertShareLink(db, { id: newId(now), projectId, ownerId, tokenHash: await sha256Hex(token), expiresAt, createdAt: new Date(now) });
+  return { token, url: new URL(sharePath(token), origin).toString(), expiresAt: expiresAt?.toISOString() ?? null };
+}
+
+export async function revokeShareLink(db: Database, token: string, ownerId: string): Promise<void> {
+  if (!(await deleteOwnShareLink(db, await sha256Hex(token), ownerId))) throw notFound("No such share link");
+}
+
+/** The live link of a token with its project: unknown or revoked is 404, expired is 410. */
+export async function liveShareLink(db: Database, token: string) {
+  const found = await findShareLink(db, await sha256Hex(token));
+  if (!found) throw notFound("No such share link");
+  if (found.link.expiresAt && found.link.expiresAt.getTime() <= clock.now()) throw new ApiError(410, "share_expired", "This share link has expired");
+  return found;
+}
+
+export interface SharedAssetView {
+  id: string;
+  type: "image" | "video";
+  prompt: string;
+  modelId: string | null;
+  url: string;
+  thumbnailUrl: string | null;
+  createdAt: string;
+}
+
+export interface SharedProjectView {
+  project: { id: string; name: string };
+  boxes: { id: string; name: string; orderIndex: number; headlinerAssetId: string | null; assets: SharedAssetView[] }[];
+  /** When the file URLs in this view stop working. */
+  urlsExpireAt: string;
+}
+
+/** A project through a share link: its boxes in order with their completed assets and signed file URLs. */
+export async function sharedProject(env: Env, db: Database, token: string, origin: string): Promise<SharedProjectView> {
+  const { link, project } = await liveShareLink(db, token);
+  const key = mediaConfig(env).urlSigningKeys[0];
+  if (!key) throw new ApiError(503, "not_configured", "Shared views need the MEDIA_URL_SIGNING_KEYS secret");
+  const now = clock.now();
+  const until = Math.min(Math.floor(now / 1000) * 1000 + SHARED_FILE_URL_SECONDS * 1000, link.expiresAt?.getTime() ?? Infinity);
+  const expiresAt = new Date(until);
+  const sign = async (fileId: string) => (await signUrl(new URL(contentPath(fileId), origin), key, expiresAt)).toString();
+  const assetView = async (asset: SharedAssetRecord): Promise<SharedAssetView> => ({
+    id: asset.id,
+    type: asset.type,
+    prompt: asset.prompt,
+    modelId: asset.modelId,
+    url: await sign(asset.fileId!),
+    thumbnailUrl: asset.thumbnailFileId ? await sign(asset.thumbnailFileId) : null,
+    createdAt: asset.createdAt.toISOString(),
+  });
+
+  const content = await sharedProjectContent(db, project.id);
+  const views = await Promise.all(content.assets.map(assetView));
+  const byBox = new Map<string, SharedAssetView[]>();
+  content.assets.forEach((asset, i) => {
+    const list = byBox.get(asset.boxId) ?? [];
+    list.push(views[i]!);
+    byBox.set(asset.boxId, list);
+  });
+  return {
+    project: { id: project.id, name: project.name },
+    boxes: content.boxes.map((box) => ({ id: box.id, name: box.name, orderIndex: box.orderIndex, headlinerAssetId: box.headlinerAssetId, assets: byBox.get(box.id) ?? [] })),
+    urlsExpireAt: expiresAt.toISOString(),
+  };
+}
