@@ -9,6 +9,7 @@ import { passwordForgotJob } from "./jobs/password-forgot";
 import type { JobHandlers } from "./jobs/queue";
 import type { CronTasks } from "./jobs/scheduled";
 import { sendEmailJob } from "./jobs/send-email";
+import { studioRetentionTask } from "./jobs/studio-retention";
 
 // The one place where the platform's modules are put together. A new module adds its entries
 // here; nothing takes part by being imported for its side effects.
@@ -32,5 +33,9 @@ export const jobHandlers: JobHandlers = {
 /** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */
 export const cronTasks: CronTasks = {
   "17 3 * * *": [identityCleanupTask],
-  "*/5 * * * *": [mediaCleanupTask],
+  "*/5 * * * *": [
+    mediaCleanupTask,
+    // studio library
+    studioRetentionTask,
+  ],
 };

@@ -241,7 +241,7 @@ const expendable = (createdBefore: number) =>
     notExists(sql`(SELECT 1 FROM ${studioBoxes} WHERE ${studioBoxes.headlinerAssetId} = ${studioAssets.id})`),
   );
 
-/** Up to `limit` expired assets, grouped by owner (file deletions are per owner). */
+/** Up to `limit` expired assets with their owners (deletions go owner by owner). */
 export async function findExpiredAssets(db: Database, createdBefore: number, limit: number): Promise<Pick<AssetRecord, "id" | "ownerId">[]> {
   return db
     .select({ id: studioAssets.id, ownerId: studioAssets.ownerId })
@@ -252,12 +252,20 @@ export async function findExpiredAssets(db: Database, createdBefore: number, lim
 }
 
 /**
- * Deletes these assets of one owner, re-checking in the same transaction that each is still
- * expendable (favourited or made a headliner meanwhile: kept). Returns how many went.
+ * Deletes up to `limit` of one owner's expendable assets, oldest first, with their files, in one
+ * transaction. The set is a subquery (not a list of ids: D1 binds at most 100 values per
+ * statement), evaluated the same by every statement of the batch until the last one deletes the
+ * rows. An asset favourited or made a headliner meanwhile is not expendable any more, so it stays.
+ * Returns how many went.
  */
-export async function deleteExpiredAssets(db: Database, ownerId: string, ids: readonly string[], createdBefore: number, now: number): Promise<number> {
-  if (ids.length === 0) return 0;
-  const which = and(inArray(studioAssets.id, [...ids]), expendable(createdBefore));
+export async function deleteExpiredAssets(db: Database, ownerId: string, createdBefore: number, limit: number, now: number): Promise<number> {
+  const oldest = db
+    .select({ id: studioAssets.id })
+    .from(studioAssets)
+    .where(and(eq(studioAssets.ownerId, ownerId), expendable(createdBefore)))
+    .orderBy(asc(studioAssets.createdAt), asc(studioAssets.id))
+    .limit(limit);
+  const which = inArray(studioAssets.id, oldest);
   const [counted] = await db.batch([
     db.select({ n: sql<number>`count(*)` }).from(studioAssets).where(and(eq(studioAssets.ownerId, ownerId), which)),
     ...deleteAssetsQueries(db, ownerId, which, now),
