@@ -29,6 +29,8 @@ import { fileRoutes } from "./routes/files";
 import { imageRoutes, userImageRoutes } from "./routes/images";
 import { uploadRoutes } from "./routes/uploads";
 import { studioLibraryRoutes } from "./routes/studio-library";
+import { studioSharingRoutes } from "./routes/studio-sharing";
+import { studioExportRoutes } from "./routes/studio-export";
 import { studioModelRoutes } from "./routes/studio-models";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 
@@ -113,6 +115,8 @@ export function createApp() {
     .route("/v1/users", userImageRoutes)
     // studio library
     .route("/v1/studio", studioLibraryRoutes)
+    .route("/v1/studio", studioSharingRoutes)
+    .route("/v1/studio", studioExportRoutes)
     // studio generation
     .route("/v1/studio", studioModelRoutes);
 
