@@ -253,6 +253,30 @@ describe("assets", () => {
   });
 });
 
+describe("prompt search index", () => {
+  it("follows prompt changes and deletions, and is rebuilt from the assets", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { createDatabase } = await import("../../shared/db/client");
+    const { rebuildAssetSearch } = await import("../../shared/studio/library/records");
+    const { user, boxes } = await studioOwner(1);
+    const box = boxes[0]!.id;
+    const id = await insertAssetRow({ boxId: box, ownerId: user.id, prompt: "violet meadow" });
+    const gone = await insertAssetRow({ boxId: box, ownerId: user.id, prompt: "violet storm" });
+    const search = async (q: string) => (await listAssets(user, box, `?q=${encodeURIComponent(q)}`)).items.map((item) => item.id);
+
+    await env.DB.prepare("UPDATE studio_assets SET prompt = 'amber meadow' WHERE id = ?").bind(id).run();
+    expect(await search("amber")).toEqual([id]);
+    expect(await search("violet")).toEqual([gone]);
+    expect((await api(`/v1/studio/assets/${gone}`, { method: "DELETE", token: user.accessToken })).status).toBe(204);
+    expect(await search("violet")).toEqual([]);
+
+    await env.DB.prepare("DELETE FROM studio_asset_search").run();
+    expect(await search("amber")).toEqual([]);
+    await rebuildAssetSearch(createDatabase(env.DB));
+    expect(await search("amber meadow")).toEqual([id]);
+  });
+});
+
 describe("account data", () => {
   it("the export holds the studio and deleting the account removes it", async () => {
     const { user, project, boxes } = await studioOwner(1);

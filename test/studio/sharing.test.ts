@@ -75,6 +75,28 @@ describe("share links", () => {
     await expectProblem(await api("/v1/studio/shared/%22%27%3B%20drop%20table%20x%3B--aaaaaaaaaaaa"), 400, "invalid_path");
   });
 
+  it("the owner lists a project's links without tokens and revokes one by its id", async () => {
+    const { user, project } = await studioOwner(1);
+    const forever = await share(user.accessToken, project.id);
+    const brief = await share(user.accessToken, project.id, { expiresInSeconds: 60 });
+    const list = async () => json(await api(`/v1/studio/projects/${project.id}/shares`, { token: user.accessToken }));
+    const listed = await list();
+    expect(listed.items.map((link: any) => link.id)).toEqual([brief.id, forever.id]);
+    expect(listed.items[0]).toEqual({ id: brief.id, expiresAt: brief.expiresAt, expired: false, createdAt: expect.any(String) });
+    expect(JSON.stringify(listed)).not.toContain(forever.token);
+    clock.advance(61_000);
+    expect((await list()).items[0].expired).toBe(true);
+    clock.reset();
+
+    const stranger = await registerUser();
+    await expectProblem(await api(`/v1/studio/projects/${project.id}/shares`, { token: stranger.accessToken }), 404);
+    await expectProblem(await api(`/v1/studio/projects/${project.id}/shares`), 401);
+    await expectProblem(await api(`/v1/studio/shares/${forever.id}`, { method: "DELETE", token: stranger.accessToken }), 404);
+    expect((await api(`/v1/studio/shares/${forever.id}`, { method: "DELETE", token: user.accessToken })).status).toBe(204);
+    await expectProblem(await api(`/v1/studio/shared/${forever.token}`), 404);
+    expect((await list()).items.map((link: any) => link.id)).toEqual([brief.id]);
+  });
+
   it("deleting the project ends its links", async () => {
     const { user, project } = await studioOwner(1);
     const link = await share(user.accessToken, project.id);

@@ -22,13 +22,19 @@ export async function findShareLink(db: Database, tokenHash: string) {
     .get();
 }
 
-/** Revokes the owner's link at once (its row goes); false when there was none. */
-export async function deleteOwnShareLink(db: Database, tokenHash: string, ownerId: string): Promise<boolean> {
+/** Revokes the owner's link, named by its token's hash or by its id, at once (its row goes); false when there was none. */
+export async function deleteOwnShareLink(db: Database, link: { tokenHash: string } | { id: string }, ownerId: string): Promise<boolean> {
+  const named = "id" in link ? eq(studioShareLinks.id, link.id) : eq(studioShareLinks.tokenHash, link.tokenHash);
   const rows = await db
     .delete(studioShareLinks)
-    .where(and(eq(studioShareLinks.tokenHash, tokenHash), eq(studioShareLinks.ownerId, ownerId)))
+    .where(and(named, eq(studioShareLinks.ownerId, ownerId)))
     .returning({ id: studioShareLinks.id });
   return rows.length === 1;
+}
+
+/** The project's links, newest first (their tokens are not stored, so not listed). */
+export async function listProjectShareLinks(db: Database, projectId: string): Promise<ShareLinkRecord[]> {
+  return db.select().from(studioShareLinks).where(eq(studioShareLinks.projectId, projectId)).orderBy(desc(studioShareLinks.id));
 }
 
 /** At most this many of each box's newest completed assets are shown through a link. */

@@ -7,7 +7,7 @@ import { contentPath } from "../../media/content-urls";
 import { mediaConfig } from "../../media/media-config";
 import { signUrl } from "../../media/signed-urls";
 import { ownProject } from "../library/projects";
-import { deleteOwnShareLink, findShareLink, insertShareLink, sharedProjectContent, type SharedAssetRecord } from "./records";
+import { deleteOwnShareLink, findShareLink, insertShareLink, listProjectShareLinks, sharedProjectContent, type SharedAssetRecord } from "./records";
 
 /** 24 random bytes: 192 bits, more than the 128 a link needs to be unguessable. */
 const TOKEN_BYTES = 24;
@@ -20,6 +20,8 @@ export const SHARED_FILE_URL_SECONDS = 900;
 export const sharePath = (token: string) => `/v1/studio/shared/${encodeURIComponent(token)}`;
 
 export interface ShareLinkView {
+  /** Names the link in the project's list (and revokes it when the token is lost). */
+  id: string;
   /** Shown once: only its hash is stored. */
   token: string;
   url: string;
@@ -31,12 +33,38 @@ export async function createShareLink(db: Database, projectId: string, ownerId: 
   const now = clock.now();
   const token = randomToken(TOKEN_BYTES);
   const expiresAt = expiresInSeconds === undefined ? null : new Date(now + expiresInSeconds * 1000);
-  await insertShareLink(db, { id: newId(now), projectId, ownerId, tokenHash: await sha256Hex(token), expiresAt, createdAt: new Date(now) });
-  return { token, url: new URL(sharePath(token), origin).toString(), expiresAt: expiresAt?.toISOString() ?? null };
+  const id = newId(now);
+  await insertShareLink(db, { id, projectId, ownerId, tokenHash: await sha256Hex(token), expiresAt, createdAt: new Date(now) });
+  return { id, token, url: new URL(sharePath(token), origin).toString(), expiresAt: expiresAt?.toISOString() ?? null };
 }
 
-export async function revokeShareLink(db: Database, token: string, ownerId: string): Promise<void> {
-  if (!(await deleteOwnShareLink(db, await sha256Hex(token), ownerId))) throw notFound("No such share link");
+const LINK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Revokes a link named by its token, or by its id (from the project's list) when the token is lost. */
+export async function revokeShareLink(db: Database, tokenOrId: string, ownerId: string): Promise<void> {
+  const link = LINK_ID.test(tokenOrId) ? { id: tokenOrId } : { tokenHash: await sha256Hex(tokenOrId) };
+  if (!(await deleteOwnShareLink(db, link, ownerId))) throw notFound("No such share link");
+}
+
+export interface ShareLinkSummary {
+  id: string;
+  expiresAt: string | null;
+  expired: boolean;
+  createdAt: string;
+}
+
+export async function projectShareLinks(db: Database, projectId: string, ownerId: string): Promise<{ items: ShareLinkSummary[] }> {
+  await ownProject(db, projectId, ownerId);
+  const now = clock.now();
+  const links = await listProjectShareLinks(db, projectId);
+  return {
+    items: links.map((link) => ({
+      id: link.id,
+      expiresAt: link.expiresAt?.toISOString() ?? null,
+      expired: link.expiresAt !== null && link.expiresAt.getTime() <= now,
+      createdAt: link.createdAt.toISOString(),
+    })),
+  };
 }
 
 /** The live link of a token with its project: unknown or revoked is 404, expired is 410. */

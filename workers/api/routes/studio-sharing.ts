@@ -3,7 +3,7 @@ import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shar
 import { PageQuery } from "../../../shared/http/pagination";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { commentAsOwner, commentThroughLink, listBoxComments, markCommentsRead } from "../../../shared/studio/sharing/comments";
-import { createShareLink, revokeShareLink, sharedProject } from "../../../shared/studio/sharing/share-links";
+import { createShareLink, projectShareLinks, revokeShareLink, sharedProject } from "../../../shared/studio/sharing/share-links";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 
@@ -27,11 +27,24 @@ const ShareBody = z
   .openapi("StudioShareRequest");
 const ShareLinkSchema = z
   .object({
+    id: z.string(),
     token: z.string().openapi({ description: "Shown only now: the platform keeps only its hash" }),
     url: z.string(),
     expiresAt: z.string().nullable(),
   })
   .openapi("StudioShareLink");
+
+const ShareLinkList = z
+  .object({ items: z.array(z.object({ id: z.string(), expiresAt: z.string().nullable(), expired: z.boolean(), createdAt: z.string() })) })
+  .openapi("StudioShareLinkList");
+const TokenOrIdParam = z.object({
+  token: z
+    .string()
+    .min(16)
+    .max(128)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .openapi({ param: { name: "token", in: "path" }, description: "The link's token, or its id from the project's list" }),
+});
 
 const SharedAsset = z
   .object({
@@ -75,11 +88,23 @@ export const studioSharingRoutes = createRouter()
   )
   .openapi(
     authedRoute({
+      method: "get",
+      path: "/projects/{id}/shares",
+      tags,
+      summary: "The project's share links (without their tokens, which are not stored)",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(ShareLinkList, "The links, newest first"), ...problemResponses(401, 404) },
+    }),
+    async (c) => c.json(await projectShareLinks(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    authedRoute({
       method: "delete",
       path: "/shares/{token}",
       tags,
       summary: "Revoke a share link: it stops working at once",
-      request: { params: TokenParam },
+      description: "Names the link by its token, or by its `id` (GET /v1/studio/projects/{id}/shares) when the token is lost.",
+      request: { params: TokenOrIdParam },
       responses: { 204: { description: "Revoked" }, ...problemResponses(400, 401, 404) },
     }),
     async (c) => {
