@@ -3,22 +3,26 @@ import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { forgetUserStudioQueries, listOwnerStudio } from "./library/records";
 import { assetView, boxView, projectView } from "./library/views";
+import { commentView } from "./sharing/comments";
 import { studioLibraryConfig } from "./studio-config";
 
 /**
- * The studio's part of an account: projects, boxes and assets in the export; all of it gone on
+ * The studio's part of an account: projects, boxes, assets, share links (not their tokens) and
+ * comments in the export; all of it gone on
  * deletion (the assets' files are the user's, so media's part drops their blob references).
  */
 export const studioAccount: AccountModule = {
   name: "studio",
   exportData: async (env, userId) => {
     const db = createDatabase(env.DB);
-    const { projects, boxes, assets } = await listOwnerStudio(db, userId);
+    const { projects, boxes, assets, shareLinks, comments } = await listOwnerStudio(db, userId);
     const retentionDays = studioLibraryConfig(env).retentionDays;
     return {
       projects: projects.map(projectView),
       boxes: boxes.map(boxView),
       assets: assets.map((asset) => assetView(asset, { retentionDays, headliner: asset.headliner })),
+      shareLinks: shareLinks.map((link) => ({ id: link.id, projectId: link.projectId, expiresAt: link.expiresAt?.toISOString() ?? null, createdAt: link.createdAt.toISOString() })),
+      comments: comments.map(commentView),
     };
   },
   onDelete: async (env, userId) => {

@@ -281,15 +281,23 @@ describe("account data", () => {
   it("the export holds the studio and deleting the account removes it", async () => {
     const { user, project, boxes } = await studioOwner(1);
     const { asset, file } = await uploadAsset(user, boxes[0]!.id);
+    const link = await json(await api(`/v1/studio/projects/${project.id}/shares`, { token: user.accessToken, body: {} }));
+    expect((await api(`/v1/studio/shared/${link.token}/boxes/${boxes[0]!.id}/comments`, { body: { authorName: "Ann", text: "Nice" } })).status).toBe(201);
     const exported = await json(await api("/v1/me/export", { token: user.accessToken }));
     expect(exported.modules.studio.projects).toEqual([expect.objectContaining({ id: project.id })]);
     expect(exported.modules.studio.boxes).toEqual([expect.objectContaining({ id: boxes[0]!.id, projectId: project.id })]);
     expect(exported.modules.studio.assets).toEqual([expect.objectContaining({ id: asset.id, fileId: asset.fileId })]);
+    expect(exported.modules.studio.shareLinks).toEqual([{ id: link.id, projectId: project.id, expiresAt: null, createdAt: expect.any(String) }]);
+    expect(exported.modules.studio.comments).toEqual([expect.objectContaining({ boxId: boxes[0]!.id, authorName: "Ann", text: "Nice", byOwner: false })]);
+    expect(JSON.stringify(exported.modules.studio)).not.toContain(link.token);
 
     const response = await api("/v1/me", { method: "DELETE", token: user.accessToken, body: { password: user.password } });
     expect(response.status, await response.text()).toBe(204);
     const { env } = await import("cloudflare:workers");
-    const left = await env.DB.prepare("SELECT (SELECT count(*) FROM studio_projects WHERE owner_id = ?1) + (SELECT count(*) FROM studio_boxes WHERE owner_id = ?1) + (SELECT count(*) FROM studio_assets WHERE owner_id = ?1) AS n")
+    const left = await env.DB.prepare(
+      `SELECT (SELECT count(*) FROM studio_projects WHERE owner_id = ?1) + (SELECT count(*) FROM studio_boxes WHERE owner_id = ?1) + (SELECT count(*) FROM studio_assets WHERE owner_id = ?1)
+        + (SELECT count(*) FROM studio_share_links WHERE owner_id = ?1) + (SELECT count(*) FROM studio_comments WHERE owner_id = ?1) AS n`,
+    )
       .bind(user.id)
       .first<{ n: number }>();
     expect(left?.n).toBe(0);

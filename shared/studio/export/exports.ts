@@ -7,7 +7,7 @@ import { ownProject } from "../library/projects";
 import { safeName } from "./archive-names";
 import { streamProjectArchive } from "./project-archive";
 import { type Preview, projectDocument } from "./project-document";
-import { boxesWithHeadliners, type HeadlinerRecord, projectOriginals } from "./records";
+import { boxesWithHeadliners, type HeadlinerRecord, projectBoxes, projectOriginals } from "./records";
 
 export type ExportFormat = "docx" | "zip";
 
@@ -48,8 +48,8 @@ export async function exportProject(env: Env, db: Database, projectId: string, o
     "content-disposition": `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
   };
   if (format === "zip") {
-    const { boxes } = await boxesWithHeadliners(db, project.id);
-    return new Response(streamProjectArchive(env.FILES, boxes, await projectOriginals(db, project.id)), { headers });
+    const [boxes, originals] = await Promise.all([projectBoxes(db, project.id), projectOriginals(db, project.id)]);
+    return new Response(streamProjectArchive(env.FILES, boxes, originals), { headers });
   }
   const { boxes, headliners } = await boxesWithHeadliners(db, project.id);
   const previews = new Map<string, Preview>();

@@ -8,9 +8,13 @@ import { studioAssets, studioBoxes } from "../../db/schema/studio";
 export type ExportBox = typeof studioBoxes.$inferSelect;
 export type HeadlinerRecord = Pick<typeof studioAssets.$inferSelect, "id" | "boxId" | "type" | "prompt" | "modelId" | "params" | "seed" | "fileId" | "thumbnailFileId">;
 
+export async function projectBoxes(db: Database, projectId: string): Promise<ExportBox[]> {
+  return db.select().from(studioBoxes).where(eq(studioBoxes.projectId, projectId)).orderBy(asc(studioBoxes.orderIndex), asc(studioBoxes.id));
+}
+
 export async function boxesWithHeadliners(db: Database, projectId: string): Promise<{ boxes: ExportBox[]; headliners: HeadlinerRecord[] }> {
-  const [boxes, headliners] = await db.batch([
-    db.select().from(studioBoxes).where(eq(studioBoxes.projectId, projectId)).orderBy(asc(studioBoxes.orderIndex), asc(studioBoxes.id)),
+  const [boxes, headliners] = await Promise.all([
+    projectBoxes(db, projectId),
     db
       .select({
         id: studioAssets.id,

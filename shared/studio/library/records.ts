@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lt, ne, notExists, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lt, notExists, or, sql, type SQL } from "drizzle-orm";
 import { type BatchQuery, type Database, runBatch } from "../../db/client";
 import { files } from "../../db/schema/media";
 import { studioAssets, studioBoxes, studioCommentReads, studioComments, studioProjects, studioShareLinks } from "../../db/schema/studio";
@@ -284,20 +284,24 @@ export async function rebuildAssetSearch(db: Database): Promise<void> {
 // Account
 
 export async function listOwnerStudio(db: Database, ownerId: string) {
-  const [projects, boxes, assets] = await db.batch([
+  const [projects, boxes, assets, shareLinks, comments] = await db.batch([
     db.select().from(studioProjects).where(eq(studioProjects.ownerId, ownerId)).orderBy(studioProjects.id),
     db.select(boxColumns).from(studioBoxes).where(eq(studioBoxes.ownerId, ownerId)).orderBy(studioBoxes.projectId, studioBoxes.orderIndex),
     db.select(assetColumns).from(studioAssets).where(eq(studioAssets.ownerId, ownerId)).orderBy(studioAssets.id),
+    db.select().from(studioShareLinks).where(eq(studioShareLinks.ownerId, ownerId)).orderBy(studioShareLinks.id),
+    db.select().from(studioComments).where(eq(studioComments.ownerId, ownerId)).orderBy(studioComments.id),
   ]);
-  return { projects, boxes, assets: assets.map(toAssetRow) };
+  return { projects, boxes, assets: assets.map(toAssetRow), shareLinks, comments };
 }
 
-/** Everything the studio keeps of a user being deleted (their files go with media's part). */
+/**
+ * Everything the studio keeps of a user being deleted (their files go with media's part). Comments
+ * live on the owner's boxes only (visitors have no account), so they all go with the boxes.
+ */
 export function forgetUserStudioQueries(db: Database, userId: string) {
   return [
     db.delete(studioCommentReads).where(or(eq(studioCommentReads.userId, userId), inArray(studioCommentReads.boxId, db.select({ id: studioBoxes.id }).from(studioBoxes).where(eq(studioBoxes.ownerId, userId))))),
     db.delete(studioComments).where(eq(studioComments.ownerId, userId)),
-    db.update(studioComments).set({ authorUserId: null }).where(and(eq(studioComments.authorUserId, userId), ne(studioComments.ownerId, userId))),
     db.delete(studioShareLinks).where(eq(studioShareLinks.ownerId, userId)),
     db.delete(studioAssets).where(eq(studioAssets.ownerId, userId)),
     db.delete(studioBoxes).where(eq(studioBoxes.ownerId, userId)),
