@@ -13,10 +13,20 @@ function testSigningKey(kid: string) {
 // .dev.vars" once per test file; warnings and errors still show.
 process.env.WRANGLER_LOG ??= "warn";
 
+/** The video module's Stream signing key for tests (RS256), and its public half to verify tokens with. */
+function testVideoSigningKey() {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return {
+    privateJwk: JSON.stringify({ ...privateKey.export({ format: "jwk" }), kid: "test-stream-key", alg: "RS256" }),
+    publicJwk: JSON.stringify({ ...publicKey.export({ format: "jwk" }), kid: "test-stream-key", alg: "RS256" }),
+  };
+}
+
 export default defineConfig(async () => {
   // wrangler.toml serves web/dist as static assets: it must exist (and be current) for every project.
   await buildWeb();
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const videoKey = testVideoSigningKey();
   // The workerd project: every test except the Node ones below, inside the Workers runtime.
   const workers = {
     plugins: [
@@ -40,6 +50,10 @@ export default defineConfig(async () => {
             METRICS_TOKEN: "test-metrics-token",
             // studio generation: the fake AI provider's credential (a Worker secret named by the provider's secretRef).
             STUDIO_SECRET_FAKE: "fake-provider-secret-5f0c2a9e7d",
+            // video: the Stream signing key and webhook secret (tests verify with the public half).
+            VIDEO_SIGNING_KEY: videoKey.privateJwk,
+            TEST_VIDEO_SIGNING_PUBLIC_KEY: videoKey.publicJwk,
+            VIDEO_WEBHOOK_SECRET: "test-stream-webhook-secret",
           },
         },
       }),

@@ -13,10 +13,19 @@ function signingKeys() {
   return JSON.stringify([{ ...jwk, kid: `dev-${randomUUID().slice(0, 8)}`, alg: "ES256", use: "sig" }]);
 }
 
+/** A stand-in for the Stream signing key (RS256 JWK): tokens minted in development have the production shape. */
+function videoSigningKey() {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return JSON.stringify({ ...privateKey.export({ format: "jwk" }), kid: `dev-${randomUUID().slice(0, 8)}`, alg: "RS256" });
+}
+
 const generators = {
   JWT_SIGNING_KEYS: signingKeys,
   TURN_SECRET: () => randomBytes(32).toString("base64url"),
   MEDIA_URL_SIGNING_KEYS: () => JSON.stringify([{ kid: `dev-${randomUUID().slice(0, 8)}`, secret: randomBytes(32).toString("base64url") }]),
+  // video
+  VIDEO_SIGNING_KEY: videoSigningKey,
+  VIDEO_WEBHOOK_SECRET: () => randomBytes(32).toString("base64url"),
 };
 
 const existing = existsSync(path) ? readFileSync(path, "utf8") : "";

@@ -3,6 +3,7 @@ import type { Env } from "./env";
 import { parseMaxBytes } from "./media/size-limits";
 import { parseUrlSigningKeys } from "./media/signed-urls";
 import { parseRateLimit, type RateLimit } from "./rate-limits";
+import { parseAccessRules } from "./video/access-rules";
 
 /**
  * The value of every var when it is missing or unusable: the same values as `[vars]` in
@@ -60,6 +61,15 @@ export const CONFIG_DEFAULTS = {
   studioGenerationMaxAttempts: 60,
   studioGenerationTimeoutSeconds: 1800,
   studioPollIntervalSeconds: 2,
+  // video
+  videoMaxDurationSeconds: 3600,
+  videoMaxBytes: 200 * 1024 * 1024,
+  videoPlaybackTokenTtlSeconds: 3600,
+  videoWebhookToleranceSeconds: 300,
+  videoReportsToHide: 3,
+  videoViewFlushSeconds: 10,
+  videoProcessingPollAfterSeconds: 60,
+  rateLimitVideoUploadsPerUser: { limit: 20, windowSeconds: 3600 },
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -169,6 +179,26 @@ const VarsSchema = z.object({
   STUDIO_GENERATION_MAX_ATTEMPTS: numberWhere(D.studioGenerationMaxAttempts, (n) => Number.isInteger(n) && n >= 1),
   STUDIO_GENERATION_TIMEOUT_SECONDS: numberWhere(D.studioGenerationTimeoutSeconds, (n) => Number.isInteger(n) && n >= 1),
   STUDIO_POLL_INTERVAL_SECONDS: numberWhere(D.studioPollIntervalSeconds, (n) => Number.isInteger(n) && n >= 0 && n <= 600),
+  // video
+  VIDEO_UPLOADS: z
+    .string()
+    .optional()
+    .transform((value) => (value === "direct" || value === "worker" ? value : undefined)),
+  VIDEO_MAX_DURATION_SECONDS: numberWhere(D.videoMaxDurationSeconds, (n) => Number.isInteger(n) && n >= 1 && n <= 21_600),
+  VIDEO_MAX_BYTES: numberWhere(D.videoMaxBytes, (n) => Number.isSafeInteger(n) && n > 0),
+  VIDEO_WATERMARK_ID: optionalText,
+  VIDEO_SIGNING_KEY: optionalText,
+  VIDEO_SIGNING_KEY_ID: optionalText,
+  VIDEO_PLAYBACK_TOKEN_TTL_SECONDS: numberWhere(D.videoPlaybackTokenTtlSeconds, (n) => Number.isInteger(n) && n >= 60 && n <= 86_400),
+  VIDEO_TOKEN_ACCESS_RULES: z.string().optional().transform(parseAccessRules),
+  VIDEO_WEBHOOK_SECRET: optionalText,
+  VIDEO_WEBHOOK_TOLERANCE_SECONDS: numberWhere(D.videoWebhookToleranceSeconds, (n) => Number.isInteger(n) && n >= 1),
+  VIDEO_REPORTS_TO_HIDE: numberWhere(D.videoReportsToHide, (n) => Number.isInteger(n) && n >= 1),
+  VIDEO_VIEW_FLUSH_SECONDS: numberWhere(D.videoViewFlushSeconds, (n) => Number.isFinite(n) && n >= 0 && n <= 3600),
+  VIDEO_PROCESSING_POLL_AFTER_SECONDS: numberWhere(D.videoProcessingPollAfterSeconds, (n) => Number.isInteger(n) && n >= 0),
+  RATE_LIMIT_VIDEO_UPLOADS_PER_USER: rateLimit(D.rateLimitVideoUploadsPerUser),
+  CLOUDFLARE_ACCOUNT_ID: optionalText,
+  CLOUDFLARE_STREAM_API_TOKEN: optionalText,
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -267,6 +297,25 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     generationMaxAttempts: v.STUDIO_GENERATION_MAX_ATTEMPTS,
     generationTimeoutMs: v.STUDIO_GENERATION_TIMEOUT_SECONDS * 1000,
     pollIntervalSeconds: v.STUDIO_POLL_INTERVAL_SECONDS,
+  },
+  video: {
+    /** Production hands out Stream's one-time URLs; development and tests take the bytes through the Worker (the local Stream emulation cannot create direct uploads). */
+    uploads: v.VIDEO_UPLOADS ?? (v.ENVIRONMENT === "development" || v.ENVIRONMENT === "test" ? "worker" : "direct"),
+    maxDurationSeconds: v.VIDEO_MAX_DURATION_SECONDS,
+    maxBytes: v.VIDEO_MAX_BYTES,
+    watermarkId: v.VIDEO_WATERMARK_ID || undefined,
+    signingKey: v.VIDEO_SIGNING_KEY || undefined,
+    signingKeyId: v.VIDEO_SIGNING_KEY_ID || undefined,
+    playbackTokenTtlSeconds: v.VIDEO_PLAYBACK_TOKEN_TTL_SECONDS,
+    tokenAccessRules: v.VIDEO_TOKEN_ACCESS_RULES,
+    webhookSecret: v.VIDEO_WEBHOOK_SECRET || undefined,
+    webhookToleranceSeconds: v.VIDEO_WEBHOOK_TOLERANCE_SECONDS,
+    reportsToHide: v.VIDEO_REPORTS_TO_HIDE,
+    viewFlushMs: v.VIDEO_VIEW_FLUSH_SECONDS * 1000,
+    processingPollAfterMs: v.VIDEO_PROCESSING_POLL_AFTER_SECONDS * 1000,
+    uploadRateLimit: v.RATE_LIMIT_VIDEO_UPLOADS_PER_USER,
+    streamAccountId: v.CLOUDFLARE_ACCOUNT_ID || undefined,
+    streamApiToken: v.CLOUDFLARE_STREAM_API_TOKEN || undefined,
   },
 }));
 

@@ -3,6 +3,7 @@ import type { CallSession } from "../durable-objects/call-session";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { UserHub } from "../durable-objects/user-hub";
 import type { MetricsStore } from "../durable-objects/metrics-store";
+import type { VideoViews } from "../durable-objects/video-views";
 import type { TraceCarrier } from "./observability/trace-context";
 
 /** Every binding, var and secret the Worker and its Durable Objects see. */
@@ -123,13 +124,43 @@ export interface Env {
   STUDIO_GENERATION_TIMEOUT_SECONDS?: string;
   /** Seconds before the first poll of an asynchronous provider task; later polls back off from it. */
   STUDIO_POLL_INTERVAL_SECONDS?: string;
+  // video (docs/video.md)
+  /** Cloudflare Stream; under wrangler dev the local emulation. */
+  STREAM?: StreamBinding;
+  /** One per video: deduplicated view counting, flushed to D1 in batches. */
+  VIDEO_VIEWS: DurableObjectNamespace<VideoViews>;
+  /** "direct" (Stream one-time URLs) or "worker" (bytes through PUT /v1/videos/:id/content); default by ENVIRONMENT. */
+  VIDEO_UPLOADS?: string;
+  VIDEO_MAX_DURATION_SECONDS?: string;
+  VIDEO_MAX_BYTES?: string;
+  /** Stream watermark profile applied to every upload, when set. */
+  VIDEO_WATERMARK_ID?: string;
+  /** Secret: the Stream signing key (its JWK as JSON, or base64 of it as Stream hands it out). */
+  VIDEO_SIGNING_KEY?: string;
+  /** The signing key's id at Stream (else the JWK's `kid`). */
+  VIDEO_SIGNING_KEY_ID?: string;
+  VIDEO_PLAYBACK_TOKEN_TTL_SECONDS?: string;
+  /** JSON array of Stream token `accessRules`, added to every playback token when set. */
+  VIDEO_TOKEN_ACCESS_RULES?: string;
+  /** Secret: Stream's webhook signing secret. */
+  VIDEO_WEBHOOK_SECRET?: string;
+  VIDEO_WEBHOOK_TOLERANCE_SECONDS?: string;
+  VIDEO_REPORTS_TO_HIDE?: string;
+  VIDEO_VIEW_FLUSH_SECONDS?: string;
+  VIDEO_PROCESSING_POLL_AFTER_SECONDS?: string;
+  RATE_LIMIT_VIDEO_UPLOADS_PER_USER?: string;
+  /** For tus direct uploads (files over 200 MB), which the binding cannot create: the account and a Stream API token (secret). */
+  CLOUDFLARE_ACCOUNT_ID?: string;
+  CLOUDFLARE_STREAM_API_TOKEN?: string;
 }
 
 /** Messages on the JOBS queue; each module adds its kinds to this union. */
 export type JobMessage =
   | { kind: "noop"; id: string }
   | { kind: "email.send"; message: import("./email/sender").OutgoingEmail }
-  | { kind: "password.forgot"; email: string; ip: string | null; userAgent: string | null };
+  | { kind: "password.forgot"; email: string; ip: string | null; userAgent: string | null }
+  // video
+  | { kind: "video.check"; videoId: string; attempt: number };
 
 /** What the queue carries: a job and the trace of the work that sent it, which the consumer continues. */
 export type QueuedJob = JobMessage & { trace?: TraceCarrier };

@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS?: D1Migration[];
       TEST_NEXT_SIGNING_KEY?: string;
+      TEST_VIDEO_SIGNING_PUBLIC_KEY?: string;
     }
   }
 }

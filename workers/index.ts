@@ -17,3 +17,4 @@ export default {
   queue: (batch, env, _ctx) => handleJobBatch(batch, env, jobHandlers),
   scheduled: (controller, env, _ctx) => runScheduled(controller, env, cronTasks),
 } satisfies ExportedHandler<Env, QueuedJob>;
+export { VideoViews } from "../durable-objects/video-views";

@@ -10,6 +10,10 @@ import type { JobHandlers } from "./jobs/queue";
 import type { CronTasks } from "./jobs/scheduled";
 import { sendEmailJob } from "./jobs/send-email";
 import { studioRetentionTask } from "./jobs/studio-retention";
+// video
+import { videoAccount } from "../shared/video/account";
+import { videoCheckJob } from "./jobs/video-check";
+import { videoHousekeepingTask } from "./jobs/video-housekeeping";
 
 // The one place where the platform's modules are put together. A new module adds its entries
 // here; nothing takes part by being imported for its side effects.
@@ -21,6 +25,8 @@ export const accountModules: readonly AccountModule[] = [
   mediaAccount,
   // studio library
   studioAccount,
+  // video
+  videoAccount,
 ];
 
 /** The JOBS queue consumer's handler for every job kind. */
@@ -28,6 +34,7 @@ export const jobHandlers: JobHandlers = {
   noop: async () => {},
   "email.send": sendEmailJob,
   "password.forgot": passwordForgotJob,
+  "video.check": videoCheckJob,
 };
 
 /** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */
@@ -37,5 +44,7 @@ export const cronTasks: CronTasks = {
     mediaCleanupTask,
     // studio library
     studioRetentionTask,
+    // video
+    videoHousekeepingTask,
   ],
 };

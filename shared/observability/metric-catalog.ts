@@ -36,6 +36,9 @@ export const METRIC_CATALOG = {
     help: "Age of the oldest message the queue consumer received in the last minute it ran",
     labels: [],
   },
+  // video
+  video_views_total: { type: "counter", help: "Video views received, by result (counted, repeat within 24 h)", labels: ["result"] },
+  video_view_flushes_total: { type: "counter", help: "D1 writes of video view totals (one per video per flush)", labels: [] },
 } as const satisfies Record<string, SeriesSpec>;
 
 export type MetricName = keyof typeof METRIC_CATALOG;

@@ -4,6 +4,7 @@ import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema } from "../chat/model";
 import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
+import { VideoSchema } from "../video/model";
 
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, description: string) =>
   z.object({ type: z.literal(type), ...shape }).describe(description);
@@ -38,6 +39,8 @@ export const HubServerFrames = {
   "call.state": frame("call.state", { call: CallSchema }, "A call of this user changed state (answered, rejected, missed, ended, busy)."),
   "chat.updated": frame("chat.updated", { chat: ChatSchema }, "A chat of this user changed (new message, membership, title), with this user's own `unreadCount`. Sent to members who do not have the room open, and to every device of a member who marked it read (so badges clear on other tabs)."),
   "chat.deleted": frame("chat.deleted", { chatId: z.string() }, "A chat of this user was deleted."),
+  // video
+  "video.updated": frame("video.updated", { video: VideoSchema }, "A video of this user changed status (processing, moderation, approved, rejected with its reason, failed with Stream's reason), was archived, hidden by reports, or its scheduled publication came."),
 };
 
 /** A frame the hub sends, typed from its schemas: `notify` accepts nothing undocumented. */

@@ -32,6 +32,9 @@ import { studioLibraryRoutes } from "./routes/studio-library";
 import { studioSharingRoutes } from "./routes/studio-sharing";
 import { studioExportRoutes } from "./routes/studio-export";
 import { studioModelRoutes } from "./routes/studio-models";
+import { myVideoRoutes, videoRoutes } from "./routes/videos";
+import { videoDecisionRoutes, videoModerationRoutes } from "./routes/video-moderation";
+import { videoWebhookRoutes } from "./routes/video-webhooks";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
@@ -41,7 +44,12 @@ const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
 
 /** File uploads stream with their own per-purpose limits (shared/media). */
 function isMediaUpload(method: string, path: string): boolean {
-  return (method === "POST" && (path === "/v1/files" || path === "/dev/media/direct-put")) || (method === "PATCH" && path.startsWith("/v1/uploads/"));
+  return (
+    (method === "POST" && (path === "/v1/files" || path === "/dev/media/direct-put")) ||
+    (method === "PATCH" && path.startsWith("/v1/uploads/")) ||
+    // video: bytes streamed into Stream, limited by VIDEO_MAX_BYTES
+    (method === "PUT" && path.startsWith("/v1/videos/") && path.endsWith("/content"))
+  );
 }
 
 const limitBody = createMiddleware<AppEnv>((c, next) =>
@@ -118,7 +126,13 @@ export function createApp() {
     .route("/v1/studio", studioSharingRoutes)
     .route("/v1/studio", studioExportRoutes)
     // studio generation
-    .route("/v1/studio", studioModelRoutes);
+    .route("/v1/studio", studioModelRoutes)
+    // video
+    .route("/v1/videos", videoRoutes)
+    .route("/v1/videos", videoDecisionRoutes)
+    .route("/v1/me/videos", myVideoRoutes)
+    .route("/v1/moderation", videoModerationRoutes)
+    .route("/v1/webhooks", videoWebhookRoutes);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   const openapiDocument = (origin: string) => {

@@ -4,3 +4,4 @@ export * from "./calls";
 export * from "./media";
 export * from "./studio";
 export * from "./studio-providers";
+export * from "./video";

@@ -1,0 +1,60 @@
+import { DurableObject } from "cloudflare:workers";
+import { clock } from "../shared/clock";
+import { configOf } from "../shared/config";
+import { createDatabase } from "../shared/db/client";
+import type { Env } from "../shared/env";
+import { flushMetrics, metrics } from "../shared/observability/metrics";
+import type { TraceCarrier } from "../shared/observability/trace-context";
+import { runTracedMethod } from "../shared/observability/traced-stub";
+import { setViewCount } from "../shared/video/records";
+import { ViewLedger } from "../shared/video/view-ledger";
+
+/**
+ * One per video (named by its id): deduplicates views per viewer per 24 h in its own SQLite and
+ * writes the total to D1 at most once per VIDEO_VIEW_FLUSH_SECONDS, from its alarm. The total is
+ * written as an absolute value, so a flush repeated after a failure never counts twice.
+ */
+export class VideoViews extends DurableObject<Env> {
+  private readonly ledger = new ViewLedger(this.ctx.storage.sql);
+
+  async record(videoId: string, viewer: string, now: number): Promise<{ counted: boolean }> {
+    if (this.ledger.videoId === null) this.ledger.videoId = videoId;
+    const counted = this.ledger.record(viewer, now);
+    if (counted && (await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(clock.now() + configOf(this.env).video.viewFlushMs);
+    }
+    return { counted };
+  }
+
+  /** The counts as this object holds them (the D1 copy follows within a flush interval). */
+  async counts(): Promise<{ total: number; flushed: number }> {
+    return { total: this.ledger.total, flushed: this.ledger.flushed };
+  }
+
+  /** The video was deleted: nothing of it stays. */
+  async forget(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  override async alarm(): Promise<void> {
+    const videoId = this.ledger.videoId;
+    if (videoId === null) return;
+    const total = this.ledger.total;
+    if (total > this.ledger.flushed) {
+      await setViewCount(createDatabase(this.env.DB), videoId, total);
+      this.ledger.markFlushed(total);
+      metrics.count("video_view_flushes_total", {});
+      await flushMetrics(this.env);
+    }
+    const now = clock.now();
+    const nextExpiry = this.ledger.purge(now);
+    // Views that arrived during the write are flushed next; otherwise wake when a viewer's window ends, to forget them.
+    if (this.ledger.total > this.ledger.flushed) await this.ctx.storage.setAlarm(now + configOf(this.env).video.viewFlushMs);
+    else if (nextExpiry !== null) await this.ctx.storage.setAlarm(nextExpiry);
+  }
+
+  async traced(carrier: TraceCarrier, method: string, args: unknown[]): Promise<unknown> {
+    return runTracedMethod(this, carrier, method, args);
+  }
+}

@@ -1,0 +1,83 @@
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { timestamp } from "./columns";
+
+export const VIDEO_STATUSES = ["uploading", "processing", "moderation", "approved", "rejected", "failed"] as const;
+
+/** A video hosted by Cloudflare Stream: the platform's record of it (the bytes live in Stream). */
+export const videos = sqliteTable(
+  "videos",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    /** Stream's uid; null until Stream has a video for it (direct upload created, or bytes received). */
+    streamUid: text("stream_uid"),
+    /** How the bytes reach Stream: `direct` (one-time Stream URL), `tus` (resumable Stream URL), `worker` (through the Worker, local development). */
+    uploadMethod: text("upload_method", { enum: ["direct", "tus", "worker"] }).notNull(),
+    title: text("title").notNull(),
+    description: text("description"),
+    /** JSON array of tags, as given. */
+    tags: text("tags").notNull().default("[]"),
+    status: text("status", { enum: VIDEO_STATUSES }).notNull(),
+    rejectionReason: text("rejection_reason"),
+    failureReason: text("failure_reason"),
+    isPublic: integer("is_public", { mode: "boolean" }).notNull().default(true),
+    publishAt: timestamp("publish_at"),
+    /** When the scheduled publication was announced to the owner's hub (once). */
+    publicationNotifiedAt: timestamp("publication_notified_at"),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    /** Set when VIDEO_REPORTS_TO_HIDE reports arrived since the last review; cleared by a moderator's decision. */
+    hiddenByReports: integer("hidden_by_reports", { mode: "boolean" }).notNull().default(false),
+    /** Whether Stream currently requires signed URLs for it (true until it is visible to everyone). */
+    signedPlayback: integer("signed_playback", { mode: "boolean" }).notNull().default(true),
+    durationSeconds: real("duration_seconds"),
+    hlsUrl: text("hls_url"),
+    dashUrl: text("dash_url"),
+    /** Stream's thumbnail URL; a chosen frame is `thumbnailTimestampPct`, a chosen image `thumbnailFileId`. */
+    streamThumbnailUrl: text("stream_thumbnail_url"),
+    thumbnailTimestampPct: real("thumbnail_timestamp_pct"),
+    thumbnailFileId: text("thumbnail_file_id"),
+    viewCount: integer("view_count").notNull().default(0),
+    reportCount: integer("report_count").notNull().default(0),
+    /** Reports since the last moderator decision (what VIDEO_REPORTS_TO_HIDE counts). */
+    reportsSinceReview: integer("reports_since_review").notNull().default(0),
+    /** Id of the last status change; its audit event is written in the same batch only if this change won. */
+    lastChangeId: text("last_change_id"),
+    /** When it entered `processing` (the cron polls Stream for videos stuck there). */
+    processingSince: timestamp("processing_since"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("videos_stream_uid_unique").on(t.streamUid),
+    index("videos_owner_idx").on(t.ownerId, t.id),
+    index("videos_status_idx").on(t.status, t.id),
+    index("videos_processing_idx").on(t.status, t.processingSince),
+  ],
+);
+
+export const videoTags = sqliteTable(
+  "video_tags",
+  {
+    tag: text("tag").notNull(),
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.tag, t.videoId] }), index("video_tags_video_idx").on(t.videoId)],
+);
+
+/** A complaint: one per user per video. */
+export const videoReports = sqliteTable(
+  "video_reports",
+  {
+    id: text("id").notNull(),
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    category: text("category", { enum: ["spam", "abuse", "sexual", "violence", "copyright", "misleading", "other"] }).notNull(),
+    text: text("text"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.videoId, t.userId] }), uniqueIndex("video_reports_id_unique").on(t.id), index("video_reports_user_idx").on(t.userId)],
+);

@@ -1,0 +1,66 @@
+import { z } from "@hono/zod-openapi";
+import { ApiError, conflict, forbidden, notFound } from "../http/errors";
+import { decodeCursor, keysetPage, type Page } from "../http/pagination";
+import { reportView, type VideoReportView, type VideoView, videoView } from "./model";
+import { findVideo, listForModeration, listReportsOf, type VideoRecord } from "./records";
+import type { VideoStatus } from "./status-machine";
+import { auditedChange, moveVideo, type VideoDeps } from "./video-changes";
+import { isModerator, type Viewer } from "./visibility";
+
+export type ModerationItem = VideoView & { reports: VideoReportView[] };
+
+function requireModerator(actor: Viewer): void {
+  if (!isModerator(actor)) throw forbidden("Only moderators and admins moderate videos");
+}
+
+const Cursor = z.object({ after: z.string().max(64) });
+
+/** The queue oldest first: by status (default `moderation`), or the videos hidden by reports; each with its reports. */
+export async function moderationQueue(deps: VideoDeps, actor: Viewer, filter: { status?: VideoStatus; hidden?: boolean }, cursor: string | undefined, limit: number): Promise<Page<ModerationItem>> {
+  requireModerator(actor);
+  const rows = await listForModeration(deps.db, filter, decodeCursor(cursor, Cursor)?.after, limit);
+  const reports = await listReportsOf(
+    deps.db,
+    rows.slice(0, limit).map((row) => row.id),
+  );
+  return keysetPage(
+    rows,
+    limit,
+    (row) => ({ ...videoView(row), reports: reports.filter((report) => report.videoId === row.id).map(reportView) }),
+    (last) => ({ after: last.id }),
+  );
+}
+
+async function videoToDecide(deps: VideoDeps, actor: Viewer, id: string): Promise<VideoRecord> {
+  requireModerator(actor);
+  const video = await findVideo(deps.db, id);
+  if (!video) throw notFound("No such video");
+  if (video.ownerId === actor.userId) throw forbidden("Nobody moderates their own video");
+  return video;
+}
+
+const REVIEWED = { hiddenByReports: false, reportsSinceReview: 0 } as const;
+
+/**
+ * Approves a video waiting for moderation (or reverses a rejection). On an approved video it is
+ * the review of its reports: a video hidden by reports shows again.
+ */
+export async function approveVideo(deps: VideoDeps, actor: Viewer, id: string): Promise<VideoView> {
+  const video = await videoToDecide(deps, actor, id);
+  if (video.status === "approved") {
+    const reviewed = await auditedChange(deps, video, "video.reviewed", actor.userId, "reports reviewed, video kept", REVIEWED, ["approved"]);
+    return videoView(reviewed ?? video);
+  }
+  if (video.status !== "moderation" && video.status !== "rejected") throw conflict("invalid_status", `A video in ${video.status} cannot be approved`);
+  const moved = await moveVideo(deps, video, "approved", actor.userId, null, { ...REVIEWED, rejectionReason: null });
+  if (!moved) throw conflict("invalid_status", "The video changed status meanwhile");
+  return videoView(moved);
+}
+
+export async function rejectVideo(deps: VideoDeps, actor: Viewer, id: string, reason: string): Promise<VideoView> {
+  const video = await videoToDecide(deps, actor, id);
+  if (video.status !== "moderation" && video.status !== "approved") throw conflict("invalid_status", `A video in ${video.status} cannot be rejected`);
+  const moved = await moveVideo(deps, video, "rejected", actor.userId, reason, { ...REVIEWED, rejectionReason: reason });
+  if (!moved) throw new ApiError(409, "invalid_status", "The video changed status meanwhile");
+  return videoView(moved);
+}

@@ -1,0 +1,125 @@
+import { clock } from "../clock";
+import { configOf } from "../config";
+import type { NewVideoRecord, VideoRecord } from "./records";
+import { findVideo, findVideoByStreamUid, listStuckProcessing } from "./records";
+import { moveVideo, type Actor, type VideoDeps } from "./video-changes";
+import type { HostedVideo } from "./video-host";
+import { scheduleCheck } from "./videos";
+
+/** A direct upload whose bytes never reached Stream within this long has failed. */
+export const UPLOAD_ABANDONED_MS = 6 * 3600_000;
+/** How many `video.check` jobs follow one worker upload before the cron takes over. */
+const MAX_CHECKS = 8;
+
+/**
+ * What Stream says about a video moves it along: ready -> `moderation` (with its duration,
+ * thumbnail and playback URLs), error -> `failed` with Stream's reason code. Repeated or late
+ * news changes nothing: a video only ever moves forward.
+ */
+export async function applyHostedState(deps: VideoDeps, video: VideoRecord, hosted: HostedVideo, by: Actor): Promise<VideoRecord> {
+  if (hosted.state === "ready") {
+    let current = video;
+    if (current.status === "uploading") current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: clock.date() })) ?? current;
+    if (current.status !== "processing") return current;
+    const details: Partial<NewVideoRecord> = {
+      durationSeconds: hosted.durationSeconds,
+      hlsUrl: hosted.hlsUrl,
+      dashUrl: hosted.dashUrl,
+      streamThumbnailUrl: hosted.thumbnailUrl,
+    };
+    return (await moveVideo(deps, current, "moderation", by, "ready to stream", details)) ?? current;
+  }
+  if (hosted.state === "error") {
+    if (video.status !== "uploading" && video.status !== "processing") return video;
+    const reason = [hosted.errorReasonCode, hosted.errorReasonText].filter(Boolean).join(": ") || "ERR_UNKNOWN";
+    return (await moveVideo(deps, video, "failed", by, reason, { failureReason: reason })) ?? video;
+  }
+  if (hosted.state === "processing" && video.status === "uploading") {
+    return (await moveVideo(deps, video, "processing", by, "received by Stream", { processingSince: clock.date() })) ?? video;
+  }
+  return video;
+}
+
+/** Stream's webhook body: the video object (only the fields used here). */
+export interface StreamWebhookBody {
+  uid?: unknown;
+  readyToStream?: unknown;
+  status?: { state?: unknown; errorReasonCode?: unknown; errorReasonText?: unknown } | null;
+  duration?: unknown;
+  thumbnail?: unknown;
+  playback?: { hls?: unknown; dash?: unknown } | null;
+}
+
+const str = (value: unknown) => (typeof value === "string" && value ? value : null);
+
+export function hostedFromWebhook(body: StreamWebhookBody): HostedVideo | null {
+  const uid = str(body.uid);
+  if (!uid) return null;
+  const state = str(body.status?.state);
+  const ready = body.readyToStream === true || state === "ready";
+  return {
+    uid,
+    state: ready ? "ready" : state === "error" ? "error" : "processing",
+    errorReasonCode: str(body.status?.errorReasonCode) ?? undefined,
+    errorReasonText: str(body.status?.errorReasonText) ?? undefined,
+    durationSeconds: typeof body.duration === "number" && body.duration >= 0 ? body.duration : null,
+    thumbnailUrl: str(body.thumbnail),
+    hlsUrl: str(body.playback?.hls),
+    dashUrl: str(body.playback?.dash),
+  };
+}
+
+/** A verified webhook delivery; a uid the platform does not know is acknowledged and ignored. */
+export async function receiveStreamWebhook(deps: VideoDeps, body: StreamWebhookBody): Promise<{ videoId: string | null; status: string | null }> {
+  const hosted = hostedFromWebhook(body);
+  if (!hosted) return { videoId: null, status: null };
+  const video = await findVideoByStreamUid(deps.db, hosted.uid);
+  if (!video) return { videoId: null, status: null };
+  const after = await applyHostedState(deps, video, hosted, "stream");
+  return { videoId: after.id, status: after.status };
+}
+
+/** Asks Stream about one video; null details (Stream has no such video yet) changes nothing. */
+async function checkWithHost(deps: VideoDeps, video: VideoRecord, by: Actor): Promise<VideoRecord> {
+  if (!deps.host || !video.streamUid) return video;
+  const hosted = await deps.host.details(video.streamUid);
+  if (!hosted) return video;
+  return applyHostedState(deps, video, hosted, by);
+}
+
+/** The `video.check` job after a worker upload: polls with backoff until Stream is done. */
+export async function runVideoCheck(deps: VideoDeps, videoId: string, attempt: number): Promise<void> {
+  const video = await findVideo(deps.db, videoId);
+  if (!video || (video.status !== "processing" && video.status !== "uploading")) return;
+  const after = await checkWithHost(deps, video, "stream");
+  if ((after.status === "processing" || after.status === "uploading") && attempt + 1 < MAX_CHECKS) await scheduleCheck(deps, videoId, attempt + 1);
+}
+
+export interface ProcessingPoll {
+  checked: number;
+  moved: number;
+  failures: string[];
+}
+
+/**
+ * The cron's poll: every video waiting on Stream for longer than VIDEO_PROCESSING_POLL_AFTER_SECONDS
+ * is asked about; a direct upload whose bytes never arrived fails after UPLOAD_ABANDONED_MS.
+ */
+export async function pollStuckVideos(deps: VideoDeps, now: number, limit = 50): Promise<ProcessingPoll> {
+  const since = now - configOf(deps.env).video.processingPollAfterMs;
+  const stuck = await listStuckProcessing(deps.db, since, limit);
+  const result: ProcessingPoll = { checked: 0, moved: 0, failures: [] };
+  for (const video of stuck) {
+    try {
+      result.checked++;
+      let after = await checkWithHost(deps, video, "cron");
+      if (after.status === "uploading" && now - after.createdAt.getTime() > UPLOAD_ABANDONED_MS) {
+        after = (await moveVideo(deps, after, "failed", "cron", "upload_abandoned", { failureReason: "upload_abandoned: no bytes reached Stream" })) ?? after;
+      }
+      if (after.status !== video.status) result.moved++;
+    } catch (error) {
+      result.failures.push(`${video.id}: ${String(error).slice(0, 200)}`);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,194 @@
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { createDatabase } from "../../shared/db/client";
+import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "../../shared/video/video-host";
+import type { VideoDeps } from "../../shared/video/video-changes";
+import { webhookSignature } from "../../shared/video/webhook-signature";
+import { api, json, registerUser, type TestUser } from "../helpers";
+
+export const WEBHOOK_SECRET = "test-stream-webhook-secret";
+
+function box(type: string, ...payloads: Uint8Array[]): Uint8Array {
+  const size = 8 + payloads.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(size);
+  new DataView(out.buffer).setUint32(0, size);
+  out.set(new TextEncoder().encode(type), 4);
+  let at = 8;
+  for (const payload of payloads) {
+    out.set(payload, at);
+    at += payload.length;
+  }
+  return out;
+}
+
+const u32 = (...values: number[]) => {
+  const out = new Uint8Array(values.length * 4);
+  values.forEach((v, i) => new DataView(out.buffer).setUint32(i * 4, v));
+  return out;
+};
+
+/**
+ * A small well-formed MP4 (ISO BMFF): `ftyp` (isom), a `moov` with its `mvhd` (1 s at 1000 Hz)
+ * and an `mdat` of `payloadBytes` bytes, made here rather than downloaded.
+ */
+export function tinyMp4(payloadBytes = 2048): Uint8Array {
+  const ftyp = box("ftyp", new TextEncoder().encode("isom"), u32(0x200), new TextEncoder().encode("isomiso2mp41"));
+  const matrix = u32(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
+  const mvhd = box("mvhd", u32(0, 0, 0, 1000, 1000, 0x10000), new Uint8Array([0x01, 0x00, 0, 0]), new Uint8Array(8), matrix, new Uint8Array(24), u32(2));
+  const moov = box("moov", mvhd);
+  const payload = new Uint8Array(payloadBytes);
+  crypto.getRandomValues(payload.subarray(0, Math.min(payloadBytes, 65536)));
+  return concat(ftyp, moov, box("mdat", payload));
+}
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+export async function createVideo(user: Pick<TestUser, "accessToken">, body: Record<string, unknown> = {}) {
+  const response = await api("/v1/videos", { token: user.accessToken, body: { title: "A video", ...body } });
+  const text = await response.text();
+  expect(response.status, text).toBe(201);
+  return JSON.parse(text) as { video: any; upload: { method: string; url: string } };
+}
+
+export function putContent(user: Pick<TestUser, "accessToken"> | null, id: string, bytes: Uint8Array, headers: Record<string, string> = {}) {
+  return SELF.fetch(`http://platform.test/v1/videos/${id}/content`, {
+    method: "PUT",
+    headers: { ...(user ? { authorization: `Bearer ${user.accessToken}` } : {}), "content-type": "video/mp4", ...headers },
+    body: bytes,
+  });
+}
+
+export async function streamUidOf(videoId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT stream_uid FROM videos WHERE id = ?").bind(videoId).first<{ stream_uid: string | null }>();
+  expect(row?.stream_uid).toBeTruthy();
+  return row!.stream_uid!;
+}
+
+export async function signedWebhook(body: unknown, options: { secret?: string; time?: number; signBody?: string } = {}): Promise<Response> {
+  const raw = JSON.stringify(body);
+  const time = String(options.time ?? Math.floor(Date.now() / 1000));
+  const sig = await webhookSignature(options.secret ?? WEBHOOK_SECRET, time, options.signBody ?? raw);
+  return SELF.fetch("http://platform.test/v1/webhooks/stream", { method: "POST", headers: { "content-type": "application/json", "webhook-signature": `time=${time},sig1=${sig}` }, body: raw });
+}
+
+/** Stream's webhook body for a video that is ready (or failed with a reason). */
+export function streamEvent(uid: string, state: "ready" | "error" | "inprogress", error?: { code: string; text: string }) {
+  return {
+    uid,
+    readyToStream: state === "ready",
+    status: { state, errorReasonCode: error?.code ?? "", errorReasonText: error?.text ?? "" },
+    duration: state === "ready" ? 12.5 : -1,
+    thumbnail: `https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg`,
+    playback: { hls: `https://customer-test.cloudflarestream.com/${uid}/manifest/video.m3u8`, dash: `https://customer-test.cloudflarestream.com/${uid}/manifest/video.mpd` },
+    meta: {},
+  };
+}
+
+/** A video through the local Stream emulation and Stream's ready webhook: in `moderation`. */
+export async function videoInModeration(owner: Pick<TestUser, "accessToken">, body: Record<string, unknown> = {}) {
+  const { video } = await createVideo(owner, body);
+  const put = await putContent(owner, video.id, tinyMp4());
+  expect(put.status, await put.clone().text()).toBe(202);
+  const uid = await streamUidOf(video.id);
+  const hook = await signedWebhook(streamEvent(uid, "ready"));
+  expect(hook.status).toBe(200);
+  return { id: video.id as string, uid };
+}
+
+export async function moderator(): Promise<TestUser> {
+  const user = await registerUser();
+  await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(user.id).run();
+  return user;
+}
+
+/** A video everyone sees: uploaded, ready, approved by a moderator. */
+export async function approvedVideo(owner: Pick<TestUser, "accessToken">, body: Record<string, unknown> = {}, by?: TestUser) {
+  const made = await videoInModeration(owner, body);
+  const mod = by ?? (await moderator());
+  const response = await api(`/v1/videos/${made.id}/approve`, { method: "POST", token: mod.accessToken });
+  expect(response.status, await response.clone().text()).toBe(200);
+  return { ...made, moderator: mod, video: await json(response) };
+}
+
+export async function auditOf(videoId: string): Promise<{ type: string; detail: any; userId: string }[]> {
+  const { results } = await env.DB.prepare("SELECT type, detail, user_id FROM audit_events WHERE detail LIKE ? ORDER BY created_at, id").bind(`%"videoId":"${videoId}"%`).all<{ type: string; detail: string; user_id: string }>();
+  return results.map((row) => ({ type: row.type, detail: JSON.parse(row.detail), userId: row.user_id }));
+}
+
+/** A VideoHost whose answers the test decides: statuses, reason codes, failures. */
+export class FakeVideoHost implements VideoHost {
+  readonly videos = new Map<string, HostedVideo>();
+  readonly deleted: string[] = [];
+  readonly updates: { uid: string; changes: object }[] = [];
+  failing = false;
+
+  set(uid: string, state: HostedVideo["state"], error?: { code: string; text: string }): void {
+    this.videos.set(uid, {
+      uid,
+      state,
+      errorReasonCode: error?.code,
+      errorReasonText: error?.text,
+      durationSeconds: state === "ready" ? 3 : null,
+      thumbnailUrl: `https://fake.stream/${uid}/thumbnails/thumbnail.jpg`,
+      hlsUrl: `https://fake.stream/${uid}/manifest/video.m3u8`,
+      dashUrl: `https://fake.stream/${uid}/manifest/video.mpd`,
+    });
+  }
+
+  private check(): void {
+    if (this.failing) throw new Error("Stream is down");
+  }
+
+  async createDirectUpload(options: HostedUploadOptions) {
+    this.check();
+    const uid = `fake-${options.videoId}`;
+    this.set(uid, "pending");
+    return { uid, url: `https://upload.fake.stream/${uid}` };
+  }
+
+  async createTusUpload(options: HostedUploadOptions & { length: number }) {
+    return this.createDirectUpload(options);
+  }
+
+  async uploadBytes(body: ReadableStream<Uint8Array>, options: HostedUploadOptions) {
+    this.check();
+    await body.pipeTo(new WritableStream());
+    const uid = `fake-${options.videoId}`;
+    this.set(uid, "processing");
+    return this.videos.get(uid)!;
+  }
+
+  async details(uid: string) {
+    this.check();
+    return this.videos.get(uid) ?? null;
+  }
+
+  async update(uid: string, changes: object) {
+    this.check();
+    this.updates.push({ uid, changes });
+  }
+
+  async delete(uid: string) {
+    this.check();
+    this.deleted.push(uid);
+    this.videos.delete(uid);
+  }
+
+  async requestDownload(uid: string): Promise<HostedDownload> {
+    this.check();
+    return { status: "ready", percentComplete: 100, url: `https://fake.stream/${uid}/downloads/default.mp4` };
+  }
+}
+
+export function depsWith(host: VideoHost | null): VideoDeps {
+  return { env, db: createDatabase(env.DB), host };
+}

@@ -1,0 +1,71 @@
+import { z } from "@hono/zod-openapi";
+import { VIDEO_STATUSES } from "../../../shared/db/schema/video";
+import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/http/pagination";
+import { VideoReportSchema, VideoSchema } from "../../../shared/video/model";
+import { approveVideo, moderationQueue, rejectVideo } from "../../../shared/video/moderation";
+import { createRouter } from "../context";
+import { authedRoute } from "../middleware/auth";
+import { videoDeps } from "./videos";
+
+const tags = ["video"];
+
+const QueueQuery = PageQuery.extend({
+  status: z.enum(VIDEO_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, description: "Default `moderation` (unless `hidden` is given)" }),
+  hidden: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional()
+    .openapi({ param: { name: "hidden", in: "query" }, description: "`true`: the videos hidden by reports" }),
+});
+
+const ModerationItem = VideoSchema.extend({ reports: z.array(VideoReportSchema) }).openapi("ModerationVideo");
+const ModerationPage = z.object({ items: z.array(ModerationItem), nextCursor: z.string().nullable() }).openapi("ModerationVideoPage");
+
+const RejectBody = z.object({ reason: z.string().trim().min(1).max(1000) }).strict().openapi("RejectVideoRequest");
+
+/** Mounted at /v1/moderation. */
+export const videoModerationRoutes = createRouter().openapi(
+  authedRoute({
+    method: "get",
+    path: "/videos",
+    tags,
+    summary: "The video moderation queue (moderators, admins)",
+    description: "Oldest first, each with its reports. Others: `403`.",
+    request: { query: QueueQuery },
+    responses: { 200: jsonResponse(ModerationPage, "A page of videos"), ...problemResponses(400, 401, 403) },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const filter = { status: query.status ?? (query.hidden === undefined ? ("moderation" as const) : undefined), hidden: query.hidden };
+    return c.json(await moderationQueue(videoDeps(c.env, c.get("db")), c.get("principal"), filter, query.cursor, query.limit), 200);
+  },
+);
+
+/** Mounted at /v1/videos: the moderators' decisions. */
+export const videoDecisionRoutes = createRouter()
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/approve",
+      tags,
+      summary: "Approve a video (moderators, admins)",
+      description:
+        "From `moderation` (or reversing a rejection). On an approved video it closes the review of its reports and shows it again if reports hid it. Nobody approves their own video; others `403`. Audit logged with who.",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await approveVideo(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/reject",
+      tags,
+      summary: "Reject a video with a reason (moderators, admins)",
+      description: "From `moderation` or `approved`; the owner sees `rejectionReason`. Nobody rejects their own video; others `403`. Audit logged with who and why.",
+      request: { params: IdParam, body: jsonBody(RejectBody) },
+      responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await rejectVideo(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id, c.req.valid("json").reason), 200),
+  );
