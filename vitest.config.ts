@@ -54,6 +54,8 @@ export default defineConfig(async () => {
             VIDEO_SIGNING_KEY: videoKey.privateJwk,
             TEST_VIDEO_SIGNING_PUBLIC_KEY: videoKey.publicJwk,
             VIDEO_WEBHOOK_SECRET: "test-stream-webhook-secret",
+            // The local emulation is ready at once: tests drive processing with webhooks, not the check job.
+            VIDEO_CHECK_DELAY_SECONDS: "120",
           },
         },
       }),

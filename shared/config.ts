@@ -69,6 +69,7 @@ export const CONFIG_DEFAULTS = {
   videoReportsToHide: 3,
   videoViewFlushSeconds: 10,
   videoProcessingPollAfterSeconds: 60,
+  videoCheckDelaySeconds: 2,
   rateLimitVideoUploadsPerUser: { limit: 20, windowSeconds: 3600 },
 } as const;
 
@@ -196,6 +197,7 @@ const VarsSchema = z.object({
   VIDEO_REPORTS_TO_HIDE: numberWhere(D.videoReportsToHide, (n) => Number.isInteger(n) && n >= 1),
   VIDEO_VIEW_FLUSH_SECONDS: numberWhere(D.videoViewFlushSeconds, (n) => Number.isFinite(n) && n >= 0 && n <= 3600),
   VIDEO_PROCESSING_POLL_AFTER_SECONDS: numberWhere(D.videoProcessingPollAfterSeconds, (n) => Number.isInteger(n) && n >= 0),
+  VIDEO_CHECK_DELAY_SECONDS: numberWhere(D.videoCheckDelaySeconds, (n) => Number.isInteger(n) && n >= 1 && n <= 3600),
   RATE_LIMIT_VIDEO_UPLOADS_PER_USER: rateLimit(D.rateLimitVideoUploadsPerUser),
   CLOUDFLARE_ACCOUNT_ID: optionalText,
   CLOUDFLARE_STREAM_API_TOKEN: optionalText,
@@ -313,6 +315,7 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     reportsToHide: v.VIDEO_REPORTS_TO_HIDE,
     viewFlushMs: v.VIDEO_VIEW_FLUSH_SECONDS * 1000,
     processingPollAfterMs: v.VIDEO_PROCESSING_POLL_AFTER_SECONDS * 1000,
+    checkDelaySeconds: v.VIDEO_CHECK_DELAY_SECONDS,
     uploadRateLimit: v.RATE_LIMIT_VIDEO_UPLOADS_PER_USER,
     streamAccountId: v.CLOUDFLARE_ACCOUNT_ID || undefined,
     streamApiToken: v.CLOUDFLARE_STREAM_API_TOKEN || undefined,

@@ -148,6 +148,8 @@ export interface Env {
   VIDEO_REPORTS_TO_HIDE?: string;
   VIDEO_VIEW_FLUSH_SECONDS?: string;
   VIDEO_PROCESSING_POLL_AFTER_SECONDS?: string;
+  /** Seconds before the first `video.check` after an upload through the Worker (then doubling). */
+  VIDEO_CHECK_DELAY_SECONDS?: string;
   RATE_LIMIT_VIDEO_UPLOADS_PER_USER?: string;
   /** For tus direct uploads (files over 200 MB), which the binding cannot create: the account and a Stream API token (secret). */
   CLOUDFLARE_ACCOUNT_ID?: string;

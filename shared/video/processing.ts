@@ -91,7 +91,7 @@ async function checkWithHost(deps: VideoDeps, video: VideoRecord, by: Actor): Pr
 export async function runVideoCheck(deps: VideoDeps, videoId: string, attempt: number): Promise<void> {
   const video = await findVideo(deps.db, videoId);
   if (!video || (video.status !== "processing" && video.status !== "uploading")) return;
-  const after = await checkWithHost(deps, video, "stream");
+  const after = await checkWithHost(deps, video, "check");
   if ((after.status === "processing" || after.status === "uploading") && attempt + 1 < MAX_CHECKS) await scheduleCheck(deps, videoId, attempt + 1);
 }
 

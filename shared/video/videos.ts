@@ -169,7 +169,8 @@ export async function receiveVideoContent(deps: VideoDeps, ownerId: string, id: 
 /** A `video.check` job: asks Stream how far the video is (webhooks never reach a laptop). */
 export async function scheduleCheck(deps: VideoDeps, videoId: string, attempt: number): Promise<void> {
   try {
-    await deps.env.JOBS.send(withCurrentTrace({ kind: "video.check" as const, videoId, attempt }), { delaySeconds: Math.min(60, 2 ** attempt) });
+    const first = configOf(deps.env).video.checkDelaySeconds;
+    await deps.env.JOBS.send(withCurrentTrace({ kind: "video.check" as const, videoId, attempt }), { delaySeconds: Math.min(Math.max(60, first), first * 2 ** attempt) });
   } catch (error) {
     // The cron polls videos stuck in processing, so a lost check only delays the move.
     logEvent("warn", "video.check not queued", { videoId, error: String(error) });
