@@ -1,0 +1,79 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { clock } from "../../shared/clock";
+import { api, expectProblem, json, registerUser } from "../helpers";
+import { approvedVideo, videoInModeration } from "./fixtures";
+
+afterEach(() => clock.reset());
+
+const view = (id: string, options: { token?: string; ip?: string; userAgent?: string } = {}) =>
+  api(`/v1/videos/${id}/views`, { method: "POST", token: options.token, ip: options.ip, headers: options.userAgent ? { "user-agent": options.userAgent } : {} });
+
+async function flush(id: string) {
+  await runDurableObjectAlarm(env.VIDEO_VIEWS.getByName(id));
+}
+
+const d1Count = async (id: string) => (await env.DB.prepare("SELECT view_count FROM videos WHERE id = ?").bind(id).first<{ view_count: number }>())!.view_count;
+
+describe("POST /v1/videos/:id/views", () => {
+  it("20 concurrent views of one user count once; 20 users count 20", async () => {
+    const owner = await registerUser();
+    const { id } = await approvedVideo(owner);
+    const viewer = await registerUser();
+    const same = await Promise.all(Array.from({ length: 20 }, () => view(id, { token: viewer.accessToken })));
+    expect(same.every((r) => r.status === 202)).toBe(true);
+    expect((await Promise.all(same.map((r) => json(r)))).filter((b) => b.counted)).toHaveLength(1);
+    const users = await Promise.all(Array.from({ length: 20 }, () => registerUser()));
+    const distinct = await Promise.all(users.map((user) => view(id, { token: user.accessToken })));
+    expect((await Promise.all(distinct.map((r) => json(r)))).every((b) => b.counted)).toBe(true);
+    await flush(id);
+    expect((await json(await api(`/v1/videos/${id}`))).viewCount).toBe(21);
+  });
+
+  it("counts nothing in D1 until the flush, then the exact total; a repeated flush never counts twice", async () => {
+    const owner = await registerUser();
+    const { id } = await approvedVideo(owner);
+    for (let i = 0; i < 5; i++) await view(id, { ip: `203.0.113.${i}`, userAgent: "player" });
+    expect(await d1Count(id)).toBe(0);
+    await flush(id);
+    expect(await d1Count(id)).toBe(5);
+    await flush(id);
+    await env.DB.prepare("UPDATE videos SET view_count = 3 WHERE id = ?").bind(id).run();
+    await view(id, { ip: "203.0.113.99", userAgent: "player" });
+    await flush(id);
+    expect(await d1Count(id)).toBe(6);
+  });
+
+  it("an anonymous viewer is their IP and user agent, and counts again after 24 hours", async () => {
+    const owner = await registerUser();
+    const { id } = await approvedVideo(owner);
+    const first = await json(await view(id, { ip: "198.51.100.7", userAgent: "tv" }));
+    const again = await json(await view(id, { ip: "198.51.100.7", userAgent: "tv" }));
+    const otherAgent = await json(await view(id, { ip: "198.51.100.7", userAgent: "phone" }));
+    expect([first.counted, again.counted, otherAgent.counted]).toEqual([true, false, true]);
+    clock.advance(24 * 3600_000 + 1000);
+    expect((await json(await view(id, { ip: "198.51.100.7", userAgent: "tv" }))).counted).toBe(true);
+    const counts = await env.VIDEO_VIEWS.getByName(id).counts();
+    expect(counts.total).toBe(3);
+  });
+
+  it("keeps no viewer address: the object stores hashes", async () => {
+    const owner = await registerUser();
+    const { id } = await approvedVideo(owner);
+    await view(id, { ip: "192.0.2.55", userAgent: "secret-agent" });
+    const { runInDurableObject } = await import("cloudflare:test");
+    const keys = await runInDurableObject(env.VIDEO_VIEWS.getByName(id), async (_instance, state) => state.storage.sql.exec<{ viewer: string }>("SELECT viewer FROM viewers").toArray().map((row) => row.viewer));
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^a:[0-9a-f]{64}$/);
+  });
+
+  it("is 404 for a video the viewer cannot see, 401 for a bad token", async () => {
+    const owner = await registerUser();
+    const { id } = await videoInModeration(owner);
+    await expectProblem(await view(id), 404);
+    await expectProblem(await view("no-such-video"), 404);
+    await expectProblem(await view(id, { token: "bad" }), 401);
+    expect((await view(id, { token: owner.accessToken })).status).toBe(202);
+  });
+});
