@@ -3,6 +3,7 @@ import type { AsyncApiDocument } from "../../shared/realtime/asyncapi";
 import { documentedFrameTypes } from "../../shared/realtime/asyncapi";
 import { SOCKET_PROTOCOLS } from "../../shared/realtime/socket-protocols";
 import { api, json, openSocket, registerUser, type TestSocket, type TestUser } from "../helpers";
+import { createVideo, putContent, tinyMp4 } from "../video/fixtures";
 
 /** A socket of the platform, tagged with the AsyncAPI channel it belongs to. */
 interface ChannelSocket {
@@ -81,6 +82,11 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   await aliceCall.next("sdp.answer");
   aliceCall.send({ type: "hangup" });
   await bobHub.next("call.state");
+
+  // A video of Alice: its upload moves it to processing, which her hub hears.
+  const { video } = await createVideo(alice, { title: "Frames" });
+  expect((await putContent(alice, video.id, tinyMp4())).status).toBe(202);
+  await aliceHub.next("video.updated");
   for (const { socket } of sockets) socket.close();
   return sockets;
 }

@@ -6,51 +6,11 @@ import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from
 import type { VideoDeps } from "../../shared/video/video-changes";
 import { webhookSignature } from "../../shared/video/webhook-signature";
 import { api, json, registerUser, type TestUser } from "../helpers";
+import { concat, tinyMp4 } from "../../bench/lib/tiny-mp4.mjs";
 
 export const WEBHOOK_SECRET = "test-stream-webhook-secret";
 
-function box(type: string, ...payloads: Uint8Array[]): Uint8Array {
-  const size = 8 + payloads.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(size);
-  new DataView(out.buffer).setUint32(0, size);
-  out.set(new TextEncoder().encode(type), 4);
-  let at = 8;
-  for (const payload of payloads) {
-    out.set(payload, at);
-    at += payload.length;
-  }
-  return out;
-}
-
-const u32 = (...values: number[]) => {
-  const out = new Uint8Array(values.length * 4);
-  values.forEach((v, i) => new DataView(out.buffer).setUint32(i * 4, v));
-  return out;
-};
-
-/**
- * A small well-formed MP4 (ISO BMFF): `ftyp` (isom), a `moov` with its `mvhd` (1 s at 1000 Hz)
- * and an `mdat` of `payloadBytes` bytes, made here rather than downloaded.
- */
-export function tinyMp4(payloadBytes = 2048): Uint8Array {
-  const ftyp = box("ftyp", new TextEncoder().encode("isom"), u32(0x200), new TextEncoder().encode("isomiso2mp41"));
-  const matrix = u32(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
-  const mvhd = box("mvhd", u32(0, 0, 0, 1000, 1000, 0x10000), new Uint8Array([0x01, 0x00, 0, 0]), new Uint8Array(8), matrix, new Uint8Array(24), u32(2));
-  const moov = box("moov", mvhd);
-  const payload = new Uint8Array(payloadBytes);
-  crypto.getRandomValues(payload.subarray(0, Math.min(payloadBytes, 65536)));
-  return concat(ftyp, moov, box("mdat", payload));
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+export { concat, tinyMp4 };
 
 export async function createVideo(user: Pick<TestUser, "accessToken">, body: Record<string, unknown> = {}) {
   const response = await api("/v1/videos", { token: user.accessToken, body: { title: "A video", ...body } });

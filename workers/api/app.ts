@@ -135,6 +135,12 @@ export function createApp() {
     .route("/v1/webhooks", videoWebhookRoutes);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  routes.openAPIRegistry.registerComponent("securitySchemes", "streamWebhookSignature", {
+    type: "apiKey",
+    in: "header",
+    name: "Webhook-Signature",
+    description: "`time=<unix seconds>,sig1=<hex HMAC-SHA256 of time.body>` with VIDEO_WEBHOOK_SECRET",
+  });
   const openapiDocument = (origin: string) => {
     const document = routes.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO, servers: [{ url: origin }] });
     // Named from the document itself, so the description never lists a module that does not exist.

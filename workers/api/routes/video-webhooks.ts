@@ -20,7 +20,7 @@ export const videoWebhookRoutes = createRouter().openapi(
     summary: "Stream's processing webhook",
     description:
       "Stream's video object as JSON, signed with `Webhook-Signature: time=<unix seconds>,sig1=<hex HMAC-SHA256 of time.body>` and VIDEO_WEBHOOK_SECRET. A missing, wrong or stale (older than VIDEO_WEBHOOK_TOLERANCE_SECONDS) signature is `401`. Ready moves the video to `moderation`, an error to `failed` with Stream's reason; repeated deliveries change nothing.",
-    security: [],
+    security: [{ streamWebhookSignature: [] }],
     responses: { 200: jsonResponse(Received, "Received"), ...problemResponses(400, 401, 503) },
   }),
   async (c) => {
