@@ -16,12 +16,18 @@ import { ViewLedger } from "../shared/video/view-ledger";
  */
 export class VideoViews extends DurableObject<Env> {
   private readonly ledger = new ViewLedger(this.ctx.storage.sql);
+  /** Whether a flush is already due (an alarm set since this instance woke), saving a storage read per view. */
+  private flushPending = false;
 
   async record(videoId: string, viewer: string, now: number): Promise<{ counted: boolean }> {
     if (this.ledger.videoId === null) this.ledger.videoId = videoId;
     const counted = this.ledger.record(viewer, now);
-    if (counted && (await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(clock.now() + configOf(this.env).video.viewFlushMs);
+    if (counted && !this.flushPending) {
+      const alarm = await this.ctx.storage.getAlarm();
+      const due = clock.now() + configOf(this.env).video.viewFlushMs;
+      // An alarm set only to forget old viewers may be far away: a new count brings it forward.
+      if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
+      this.flushPending = true;
     }
     return { counted };
   }
@@ -33,11 +39,13 @@ export class VideoViews extends DurableObject<Env> {
 
   /** The video was deleted: nothing of it stays. */
   async forget(): Promise<void> {
+    this.flushPending = false;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }
 
   override async alarm(): Promise<void> {
+    this.flushPending = false;
     const videoId = this.ledger.videoId;
     if (videoId === null) return;
     const total = this.ledger.total;
@@ -50,8 +58,10 @@ export class VideoViews extends DurableObject<Env> {
     const now = clock.now();
     const nextExpiry = this.ledger.purge(now);
     // Views that arrived during the write are flushed next; otherwise wake when a viewer's window ends, to forget them.
-    if (this.ledger.total > this.ledger.flushed) await this.ctx.storage.setAlarm(now + configOf(this.env).video.viewFlushMs);
-    else if (nextExpiry !== null) await this.ctx.storage.setAlarm(nextExpiry);
+    if (this.ledger.total > this.ledger.flushed) {
+      await this.ctx.storage.setAlarm(now + configOf(this.env).video.viewFlushMs);
+      this.flushPending = true;
+    } else if (nextExpiry !== null) await this.ctx.storage.setAlarm(nextExpiry);
   }
 
   async traced(carrier: TraceCarrier, method: string, args: unknown[]): Promise<unknown> {

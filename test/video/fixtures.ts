@@ -89,6 +89,8 @@ export class FakeVideoHost implements VideoHost {
   readonly videos = new Map<string, HostedVideo>();
   readonly deleted: string[] = [];
   readonly updates: { uid: string; changes: object }[] = [];
+  /** What each upload was created or sent with (watermark, signed URLs, duration limit). */
+  readonly uploadOptions: HostedUploadOptions[] = [];
   failing = false;
 
   set(uid: string, state: HostedVideo["state"], error?: { code: string; text: string }): void {
@@ -110,6 +112,7 @@ export class FakeVideoHost implements VideoHost {
 
   async createDirectUpload(options: HostedUploadOptions) {
     this.check();
+    this.uploadOptions.push(options);
     const uid = `fake-${options.videoId}`;
     this.set(uid, "pending");
     return { uid, url: `https://upload.fake.stream/${uid}` };
@@ -121,6 +124,7 @@ export class FakeVideoHost implements VideoHost {
 
   async uploadBytes(body: ReadableStream<Uint8Array>, options: HostedUploadOptions) {
     this.check();
+    this.uploadOptions.push(options);
     await body.pipeTo(new WritableStream());
     const uid = `fake-${options.videoId}`;
     this.set(uid, "processing");

@@ -45,6 +45,22 @@ describe("POST /v1/videos/:id/views", () => {
     expect(await d1Count(id)).toBe(6);
   });
 
+  it("after a flush, the next counted view is flushed within the interval, not when old viewers expire", async () => {
+    const owner = await registerUser();
+    const { id } = await approvedVideo(owner);
+    const stub = env.VIDEO_VIEWS.getByName(id);
+    const { runInDurableObject } = await import("cloudflare:test");
+    const alarmAt = () => runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+    await view(id, { ip: "203.0.113.1", userAgent: "a" });
+    await flush(id);
+    // Nothing pending: the object wakes only to forget the viewer, a day later.
+    expect((await alarmAt())! - Date.now()).toBeGreaterThan(23 * 3600_000);
+    await view(id, { ip: "203.0.113.2", userAgent: "b" });
+    expect((await alarmAt())! - Date.now()).toBeLessThanOrEqual(10_000);
+    await flush(id);
+    expect(await d1Count(id)).toBe(2);
+  });
+
   it("an anonymous viewer is their IP and user agent, and counts again after 24 hours", async () => {
     const owner = await registerUser();
     const { id } = await approvedVideo(owner);
