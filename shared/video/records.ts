@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { BatchQuery, Database } from "../db/client";
 import { auditEvents, videoReports, videoTags, videos } from "../db/schema";
 import type { VideoStatus } from "./status-machine";
