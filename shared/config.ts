@@ -71,6 +71,8 @@ export const CONFIG_DEFAULTS = {
   videoProcessingPollAfterSeconds: 60,
   videoCheckDelaySeconds: 2,
   rateLimitVideoUploadsPerUser: { limit: 20, windowSeconds: 3600 },
+  // jobs board
+  unverifiedCompanyMaxPublished: 3,
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -201,6 +203,8 @@ const VarsSchema = z.object({
   RATE_LIMIT_VIDEO_UPLOADS_PER_USER: rateLimit(D.rateLimitVideoUploadsPerUser),
   CLOUDFLARE_ACCOUNT_ID: optionalText,
   CLOUDFLARE_STREAM_API_TOKEN: optionalText,
+  // jobs board
+  UNVERIFIED_COMPANY_MAX_PUBLISHED: numberWhere(D.unverifiedCompanyMaxPublished, (n) => Number.isInteger(n) && n >= 0),
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -319,6 +323,10 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     uploadRateLimit: v.RATE_LIMIT_VIDEO_UPLOADS_PER_USER,
     streamAccountId: v.CLOUDFLARE_ACCOUNT_ID || undefined,
     streamApiToken: v.CLOUDFLARE_STREAM_API_TOKEN || undefined,
+  },
+  jobs: {
+    /** Vacancies an unverified company may have published or scheduled at once. */
+    unverifiedCompanyMaxPublished: v.UNVERIFIED_COMPANY_MAX_PUBLISHED,
   },
 }));
 

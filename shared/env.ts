@@ -154,6 +154,9 @@ export interface Env {
   /** For tus direct uploads (files over 200 MB), which the binding cannot create: the account and a Stream API token (secret). */
   CLOUDFLARE_ACCOUNT_ID?: string;
   CLOUDFLARE_STREAM_API_TOKEN?: string;
+  // jobs board
+  /** Vacancies an unverified company may have published or scheduled at once (default 3). */
+  UNVERIFIED_COMPANY_MAX_PUBLISHED?: string;
 }
 
 /** Messages on the JOBS queue; each module adds its kinds to this union. */

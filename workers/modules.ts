@@ -2,6 +2,7 @@ import { callsAccount } from "../shared/calls/account";
 import { chatAccount } from "../shared/chat/account";
 import { mediaAccount } from "../shared/media/account";
 import { studioAccount } from "../shared/studio/account";
+import { jobsAccount } from "../shared/jobs/account";
 import type { AccountModule } from "../shared/identity/account/account-module";
 import { identityCleanupTask } from "./jobs/identity-cleanup";
 import { mediaCleanupTask } from "./jobs/media-cleanup";
@@ -14,6 +15,7 @@ import { studioRetentionTask } from "./jobs/studio-retention";
 import { videoAccount } from "../shared/video/account";
 import { videoCheckJob } from "./jobs/video-check";
 import { videoHousekeepingTask } from "./jobs/video-housekeeping";
+import { profileViewsCleanupTask, publishScheduledVacanciesTask } from "./jobs/jobs-board";
 
 // The one place where the platform's modules are put together. A new module adds its entries
 // here; nothing takes part by being imported for its side effects.
@@ -27,6 +29,8 @@ export const accountModules: readonly AccountModule[] = [
   studioAccount,
   // video
   videoAccount,
+  // jobs board
+  jobsAccount,
 ];
 
 /** The JOBS queue consumer's handler for every job kind. */
@@ -39,7 +43,7 @@ export const jobHandlers: JobHandlers = {
 
 /** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */
 export const cronTasks: CronTasks = {
-  "17 3 * * *": [identityCleanupTask],
+  "17 3 * * *": [identityCleanupTask, profileViewsCleanupTask],
   "*/5 * * * *": [
     mediaCleanupTask,
     // studio library
@@ -47,4 +51,6 @@ export const cronTasks: CronTasks = {
     // video
     videoHousekeepingTask,
   ],
+  // jobs board
+  "* * * * *": [publishScheduledVacanciesTask],
 };

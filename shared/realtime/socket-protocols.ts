@@ -3,6 +3,7 @@ import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema } from "../chat/model";
+import { CompanySchema } from "../jobs/schemas";
 import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
 import { VideoSchema } from "../video/model";
 
@@ -41,6 +42,12 @@ export const HubServerFrames = {
   "chat.deleted": frame("chat.deleted", { chatId: z.string() }, "A chat of this user was deleted."),
   // video
   "video.updated": frame("video.updated", { video: VideoSchema }, "A video of this user changed status (processing, moderation, approved, rejected with its reason, failed with Stream's reason), was archived, hidden by reports, or its scheduled publication came."),
+  // jobs board
+  "company.verification": frame(
+    "company.verification",
+    { company: CompanySchema, reason: z.string().nullable() },
+    "A moderator approved (`company.verification` is `verified`) or rejected (`rejected`, with `reason`) the verification request of a company this user owns.",
+  ),
 };
 
 /** A frame the hub sends, typed from its schemas: `notify` accepts nothing undocumented. */

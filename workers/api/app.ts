@@ -35,6 +35,9 @@ import { studioModelRoutes } from "./routes/studio-models";
 import { myVideoRoutes, videoRoutes } from "./routes/videos";
 import { videoDecisionRoutes, videoModerationRoutes } from "./routes/video-moderation";
 import { videoWebhookRoutes } from "./routes/video-webhooks";
+import { companyRoutes } from "./routes/companies";
+import { profileRoutes } from "./routes/profiles";
+import { jobsAdminRoutes, vacancyRoutes } from "./routes/vacancies";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
@@ -132,7 +135,12 @@ export function createApp() {
     .route("/v1/videos", videoDecisionRoutes)
     .route("/v1/me/videos", myVideoRoutes)
     .route("/v1/moderation", videoModerationRoutes)
-    .route("/v1/webhooks", videoWebhookRoutes);
+    .route("/v1/webhooks", videoWebhookRoutes)
+    // jobs board
+    .route("/v1/profiles", profileRoutes)
+    .route("/v1/companies", companyRoutes)
+    .route("/v1/vacancies", vacancyRoutes)
+    .route("/v1/admin", jobsAdminRoutes);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   routes.openAPIRegistry.registerComponent("securitySchemes", "streamWebhookSignature", {

@@ -5,3 +5,4 @@ export * from "./media";
 export * from "./studio";
 export * from "./studio-providers";
 export * from "./video";
+export * from "./jobs";

@@ -1,0 +1,173 @@
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { timestamp } from "./columns";
+
+/** A user's jobs-board profile; created on the first edit or follow (a user without one shows empty fields). */
+export const profiles = sqliteTable("profiles", {
+  userId: text("user_id").primaryKey(),
+  headline: text("headline").notNull().default(""),
+  bio: text("bio").notNull().default(""),
+  /** JSON array of normalised tags. */
+  tags: text("tags").notNull().default("[]"),
+  lat: real("lat"),
+  lng: real("lng"),
+  place: text("place"),
+  /** JSON array of {label, url}. */
+  links: text("links").notNull().default("[]"),
+  followerCount: integer("follower_count").notNull().default(0),
+  followingCount: integer("following_count").notNull().default(0),
+  viewCount: integer("view_count").notNull().default(0),
+  updatedAt: timestamp("updated_at").notNull(),
+});
+
+export const follows = sqliteTable(
+  "follows",
+  {
+    followerId: text("follower_id").notNull(),
+    followeeId: text("followee_id").notNull(),
+    /** Written by the request that created the row: only that request moves the counts. */
+    token: text("token").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.followerId, t.followeeId] }),
+    index("follows_followee_idx").on(t.followeeId, t.createdAt, t.followerId),
+    index("follows_follower_idx").on(t.followerId, t.createdAt, t.followeeId),
+  ],
+);
+
+/** One row per viewer, profile and UTC day: the view counted that day. */
+export const profileViews = sqliteTable(
+  "profile_views",
+  {
+    profileId: text("profile_id").notNull(),
+    viewerId: text("viewer_id").notNull(),
+    day: text("day").notNull(),
+    token: text("token").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.profileId, t.viewerId, t.day] }), index("profile_views_day_idx").on(t.day)],
+);
+
+export const companies = sqliteTable("companies", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  about: text("about").notNull().default(""),
+  website: text("website"),
+  iconFileId: text("icon_file_id"),
+  iconUrl: text("icon_url"),
+  verification: text("verification", { enum: ["none", "pending", "verified", "rejected"] }).notNull().default("none"),
+  /** What the owner wrote when asking for verification. */
+  verificationNote: text("verification_note"),
+  /** Why a moderator rejected (or approved) it. */
+  verificationReason: text("verification_reason"),
+  verifiedAt: timestamp("verified_at"),
+  createdBy: text("created_by").notNull(),
+  createdAt: timestamp("created_at").notNull(),
+  updatedAt: timestamp("updated_at").notNull(),
+});
+
+export const companyMembers = sqliteTable(
+  "company_members",
+  {
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    role: text("role", { enum: ["owner", "recruiter"] }).notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.userId] }), index("company_members_user_idx").on(t.userId)],
+);
+
+export const vacancies = sqliteTable(
+  "vacancies",
+  {
+    id: text("id").primaryKey(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    /** JSON array of normalised tags. */
+    tags: text("tags").notNull().default("[]"),
+    role: text("role").notNull(),
+    employmentType: text("employment_type", { enum: ["full-time", "part-time", "contract", "internship", "temporary"] }).notNull(),
+    seniority: text("seniority", { enum: ["intern", "junior", "middle", "senior", "lead", "principal"] }).notNull(),
+    salaryMin: integer("salary_min"),
+    salaryMax: integer("salary_max"),
+    salaryCurrency: text("salary_currency"),
+    salaryPeriod: text("salary_period", { enum: ["hour", "month", "year"] }),
+    /** The salary range per year, what search compares and sorts by. */
+    salaryMinYear: integer("salary_min_year"),
+    salaryMaxYear: integer("salary_max_year"),
+    remote: integer("remote", { mode: "boolean" }).notNull().default(false),
+    lat: real("lat"),
+    lng: real("lng"),
+    place: text("place"),
+    /** FINE_GRID and COARSE_GRID cells of the location (shared/jobs/geo.ts). */
+    cell: integer("cell"),
+    coarseCell: integer("coarse_cell"),
+    status: text("status", { enum: ["draft", "scheduled", "published", "closed"] }).notNull().default("draft"),
+    publishAt: timestamp("publish_at"),
+    publishedAt: timestamp("published_at"),
+    closedAt: timestamp("closed_at"),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [index("vacancies_company_status_idx").on(t.companyId, t.status), index("vacancies_status_publish_at_idx").on(t.status, t.publishAt)],
+);
+
+/**
+ * The search index: one row per published vacancy, derived from `vacancies` and `companies` and
+ * rebuildable from them. `seq` grows with each publication, so newest-first is rowid order, and
+ * it is the rowid of `vacancy_fts`. Triggers (migration 0004's custom SQL) keep `vacancy_fts`,
+ * `vacancy_search_tags` and `vacancy_search_counts` in step with this table.
+ */
+export const vacancySearch = sqliteTable(
+  "vacancy_search",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    vacancyId: text("vacancy_id").notNull(),
+    companyId: text("company_id").notNull(),
+    verified: integer("verified", { mode: "boolean" }).notNull(),
+    role: text("role").notNull(),
+    employmentType: text("employment_type").notNull(),
+    seniority: text("seniority").notNull(),
+    remote: integer("remote", { mode: "boolean" }).notNull(),
+    salaryCurrency: text("salary_currency"),
+    salaryMinYear: integer("salary_min_year"),
+    salaryMaxYear: integer("salary_max_year"),
+    lat: real("lat"),
+    lng: real("lng"),
+    cell: integer("cell"),
+    coarseCell: integer("coarse_cell"),
+    tags: text("tags").notNull(),
+    /** Text indexed by vacancy_fts; `tagsText` is the tags joined by spaces. */
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    tagsText: text("tags_text").notNull(),
+    publishedAt: timestamp("published_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("vacancy_search_vacancy_unique").on(t.vacancyId),
+    index("vacancy_search_company_idx").on(t.companyId),
+    index("vacancy_search_cell_idx").on(t.cell),
+    index("vacancy_search_salary_idx").on(t.salaryCurrency, t.salaryMaxYear),
+  ],
+);
+
+/** Tag postings of the search index, newest last per tag. */
+export const vacancySearchTags = sqliteTable(
+  "vacancy_search_tags",
+  {
+    tag: text("tag").notNull(),
+    seq: integer("seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tag, t.seq] })],
+);
+
+/** Published vacancies per key (`all`, `tag:x`, `company:id`, `cell:n`, `currency:EUR`): what the search planner estimates with. */
+export const vacancySearchCounts = sqliteTable("vacancy_search_counts", {
+  key: text("key").primaryKey(),
+  n: integer("n").notNull(),
+});

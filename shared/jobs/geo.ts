@@ -1,0 +1,124 @@
+/**
+ * Great-circle geometry of the jobs board: the exact distance shown with search results, and the
+ * grid cells and bounding boxes that let D1 find candidates through an index before the exact
+ * distance is computed.
+ */
+
+/** Mean Earth radius (IUGG), the radius every distance of the board is measured on. */
+export const EARTH_RADIUS_KM = 6371.0088;
+/** Half the Earth's circumference: no two points are farther apart. */
+export const MAX_DISTANCE_KM = Math.PI * EARTH_RADIUS_KM;
+
+export interface Point {
+  lat: number;
+  lng: number;
+}
+
+const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
+
+/**
+ * Haversine distance in km. The search's SQL (`distanceSql` in vacancies/search.ts) computes the
+ * same formula in the same order, so what the query filters on is what this returns.
+ */
+export function distanceKm(a: Point, b: Point): number {
+  const lat1 = toRadians(a.lat);
+  const lat2 = toRadians(b.lat);
+  const h = Math.sin((lat2 - lat1) / 2) ** 2 + Math.cos(lat1) * Math.cos(lat2) * Math.sin((toRadians(b.lng) - toRadians(a.lng)) / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** A range of longitudes; `west > east` never happens: a box across the antimeridian has two. */
+export interface LngRange {
+  west: number;
+  east: number;
+}
+
+/** Everything within `radiusKm` of a point lies inside these latitudes and longitude ranges. */
+export interface BoundingBox {
+  south: number;
+  north: number;
+  lngRanges: LngRange[];
+}
+
+/**
+ * The smallest latitude band and longitude ranges holding the circle of `radiusKm` around
+ * `center`. When the circle reaches a pole every longitude is in; when it crosses the
+ * antimeridian the longitudes split in two ranges. (The longitude half-width is the exact one of
+ * a spherical cap: asin(sin(r/R) / cos(lat)).)
+ */
+export function boundingBox(center: Point, radiusKm: number): BoundingBox {
+  const angular = Math.min(radiusKm, MAX_DISTANCE_KM) / EARTH_RADIUS_KM;
+  const angularDeg = (angular * 180) / Math.PI;
+  const south = center.lat - angularDeg;
+  const north = center.lat + angularDeg;
+  if (south <= -90 || north >= 90) {
+    return { south: Math.max(-90, south), north: Math.min(90, north), lngRanges: [{ west: -180, east: 180 }] };
+  }
+  const ratio = Math.sin(angular) / Math.cos(toRadians(center.lat));
+  if (ratio >= 1) return { south, north, lngRanges: [{ west: -180, east: 180 }] };
+  const halfWidth = (Math.asin(ratio) * 180) / Math.PI;
+  const west = center.lng - halfWidth;
+  const east = center.lng + halfWidth;
+  if (west < -180) return { south, north, lngRanges: [{ west: west + 360, east: 180 }, { west: -180, east }] };
+  if (east > 180) return { south, north, lngRanges: [{ west, east: 180 }, { west: -180, east: east - 360 }] };
+  return { south, north, lngRanges: [{ west, east }] };
+}
+
+/**
+ * A grid of `sizeDeg`-degree cells numbered row by row (south to north, west to east), so the
+ * cells of one latitude row across a longitude range are one range of numbers: a bounding box
+ * becomes a few `BETWEEN` ranges on an index.
+ */
+export class CellGrid {
+  readonly columns: number;
+  readonly rows: number;
+
+  constructor(readonly sizeDeg: number) {
+    this.columns = Math.round(360 / sizeDeg);
+    this.rows = Math.round(180 / sizeDeg);
+  }
+
+  private row(lat: number): number {
+    return Math.min(this.rows - 1, Math.max(0, Math.floor((lat + 90) / this.sizeDeg)));
+  }
+
+  private column(lng: number): number {
+    return Math.min(this.columns - 1, Math.max(0, Math.floor((lng + 180) / this.sizeDeg)));
+  }
+
+  cellOf(point: Point): number {
+    return this.row(point.lat) * this.columns + this.column(point.lng);
+  }
+
+  /** Latitude rows the box spans. */
+  rowCount(box: BoundingBox): number {
+    return this.row(box.north) - this.row(box.south) + 1;
+  }
+
+  /** Inclusive ranges of cell numbers covering the box: one per latitude row and longitude range. */
+  ranges(box: BoundingBox): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let row = this.row(box.south); row <= this.row(box.north); row++) {
+      for (const range of box.lngRanges) out.push([row * this.columns + this.column(range.west), row * this.columns + this.column(range.east)]);
+    }
+    return out;
+  }
+
+  /** Every cell covering the box (for the coarse grid, whose cells are few). */
+  cells(box: BoundingBox): number[] {
+    const out: number[] = [];
+    for (const [first, last] of this.ranges(box)) for (let cell = first; cell <= last; cell++) out.push(cell);
+    return out;
+  }
+
+  /** Area of one cell in km² at the given latitude (for density estimates). */
+  cellAreaKm2(lat: number): number {
+    const side = (this.sizeDeg * Math.PI * EARTH_RADIUS_KM) / 180;
+    return side * side * Math.max(0.01, Math.cos(toRadians(Math.min(89.9, Math.abs(lat)))));
+  }
+}
+
+/** Cells the search index reads by (about 2.2 km tall). */
+export const FINE_GRID = new CellGrid(0.02);
+/** Cells the published counts are kept by, to estimate how many vacancies an area holds. */
+export const COARSE_GRID = new CellGrid(0.2);

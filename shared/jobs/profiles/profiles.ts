@@ -1,0 +1,140 @@
+import { clock } from "../../clock";
+import type { Database } from "../../db/client";
+import { badRequest, notFound } from "../../http/errors";
+import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
+import { randomToken } from "../../ids";
+import { useFileAsAvatar } from "../../media/avatars";
+import { z } from "zod";
+import { normalizeTags } from "../tags";
+import { deleteFollow, findProfileRow, type FollowRow, insertFollow, pageFollows, type ProfileRow, recordProfileView, upsertProfile } from "./records";
+
+export interface Location {
+  lat: number;
+  lng: number;
+  place: string;
+}
+
+export interface ProfileLink {
+  label: string | null;
+  url: string;
+}
+
+export interface ProfileView {
+  userId: string;
+  displayName: string;
+  headline: string;
+  bio: string;
+  tags: string[];
+  location: Location | null;
+  avatarUrl: string | null;
+  links: ProfileLink[];
+  followerCount: number;
+  followingCount: number;
+  /** Only in the owner's own view. */
+  viewCount?: number;
+  followedByMe: boolean;
+}
+
+export function profileView(row: ProfileRow, viewerId: string | null): ProfileView {
+  const p = row.profile;
+  const view: ProfileView = {
+    userId: row.user.id,
+    displayName: row.user.displayName,
+    headline: p?.headline ?? "",
+    bio: p?.bio ?? "",
+    tags: p ? (JSON.parse(p.tags) as string[]) : [],
+    location: p && p.lat !== null && p.lng !== null ? { lat: p.lat, lng: p.lng, place: p.place ?? "" } : null,
+    avatarUrl: row.user.avatarUrl,
+    links: p ? (JSON.parse(p.links) as ProfileLink[]) : [],
+    followerCount: p?.followerCount ?? 0,
+    followingCount: p?.followingCount ?? 0,
+    followedByMe: row.followedByViewer,
+  };
+  if (viewerId === row.user.id) view.viewCount = p?.viewCount ?? 0;
+  return view;
+}
+
+export const MAX_LINKS = 10;
+
+/** http(s) URLs only, as the URL parser spells them (so `javascript:` and relative links never show on a profile). */
+export function validateLinks(links: readonly { label?: string | null; url: string }[]): ProfileLink[] {
+  if (links.length > MAX_LINKS) throw badRequest("too_many_links", `At most ${MAX_LINKS} links`, [{ path: "links", message: `At most ${MAX_LINKS} links` }]);
+  return links.map((link, index) => {
+    let url: URL;
+    try {
+      url = new URL(link.url);
+    } catch {
+      throw badRequest("invalid_link", "A link is not a URL", [{ path: `links.${index}.url`, message: "Not an absolute URL" }]);
+    }
+    if ((url.protocol !== "https:" && url.protocol !== "http:") || !url.hostname.includes(".") || url.username || url.password) {
+      throw badRequest("invalid_link", "Links are http(s) URLs of a public host", [{ path: `links.${index}.url`, message: "Only http(s) URLs of a public host, without credentials" }]);
+    }
+    return { label: link.label?.trim() || null, url: url.toString() };
+  });
+}
+
+export interface ProfileEdit {
+  headline?: string;
+  bio?: string;
+  tags?: string[];
+  location?: Location | null;
+  links?: { label?: string | null; url: string }[];
+  avatarFileId?: string;
+}
+
+export async function ownProfile(db: Database, userId: string): Promise<ProfileView> {
+  const row = await findProfileRow(db, userId, userId);
+  if (!row) throw notFound("No such user");
+  return profileView(row, userId);
+}
+
+export async function editProfile(db: Database, userId: string, edit: ProfileEdit, origin: string): Promise<ProfileView> {
+  const tags = edit.tags === undefined ? undefined : JSON.stringify(normalizeTags(edit.tags));
+  const links = edit.links === undefined ? undefined : JSON.stringify(validateLinks(edit.links));
+  if (edit.avatarFileId !== undefined) await useFileAsAvatar(db, userId, edit.avatarFileId, origin);
+  const location = edit.location === undefined ? {} : edit.location === null ? { lat: null, lng: null, place: null } : { lat: edit.location.lat, lng: edit.location.lng, place: edit.location.place };
+  await upsertProfile(db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, ...location }, clock.date());
+  return ownProfile(db, userId);
+}
+
+/** A user's public profile; a signed-in viewer other than the owner counts one view per UTC day. */
+export async function viewProfile(db: Database, userId: string, viewerId: string | null): Promise<ProfileView> {
+  const row = await findProfileRow(db, userId, viewerId);
+  if (!row) throw notFound("No such user");
+  if (viewerId && viewerId !== userId) {
+    const now = clock.date();
+    await recordProfileView(db, userId, viewerId, now.toISOString().slice(0, 10), randomToken(12), now);
+  }
+  return profileView(row, viewerId);
+}
+
+export async function follow(db: Database, followerId: string, followeeId: string, following: boolean): Promise<ProfileView> {
+  if (followerId === followeeId) throw badRequest("cannot_follow_self", "You cannot follow yourself");
+  if (!(await findProfileRow(db, followeeId, null))) throw notFound("No such user");
+  if (following) await insertFollow(db, followerId, followeeId, randomToken(12), clock.date());
+  else await deleteFollow(db, followerId, followeeId);
+  const row = await findProfileRow(db, followeeId, followerId);
+  if (!row) throw notFound("No such user");
+  return profileView(row, followerId);
+}
+
+export interface FollowView {
+  userId: string;
+  displayName: string;
+  avatarUrl: string | null;
+  headline: string;
+  followedAt: string;
+}
+
+const FollowCursorSchema = z.object({ t: z.number().int(), id: z.string().max(64) });
+
+export async function followPage(db: Database, userId: string, direction: "followers" | "following", cursor: string | undefined, limit: number): Promise<Page<FollowView>> {
+  if (!(await findProfileRow(db, userId, null))) throw notFound("No such user");
+  const rows = await pageFollows(db, userId, direction, decodeCursor(cursor, FollowCursorSchema), limit);
+  return keysetPage(
+    rows,
+    limit,
+    (row: FollowRow) => ({ userId: row.user.id, displayName: row.user.displayName, avatarUrl: row.user.avatarUrl, headline: row.headline ?? "", followedAt: row.followedAt.toISOString() }),
+    (last) => ({ t: last.followedAt.getTime(), id: last.user.id }),
+  );
+}

@@ -1,0 +1,146 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { follows, profiles, profileViews, users } from "../../db/schema";
+
+export type ProfileRecord = typeof profiles.$inferSelect;
+
+/** A user with their profile (null before their first edit or follow). */
+export interface ProfileRow {
+  user: { id: string; displayName: string; avatarUrl: string | null };
+  profile: ProfileRecord | null;
+  followedByViewer: boolean;
+}
+
+const userColumns = { id: users.id, displayName: users.displayName, avatarUrl: users.avatarUrl };
+
+export async function findProfileRow(db: Database, userId: string, viewerId: string | null): Promise<ProfileRow | undefined> {
+  const [row] = await db
+    .select({
+      user: userColumns,
+      profile: profiles,
+      followedByViewer: viewerId
+        ? sql<number>`exists (select 1 from ${follows} where ${follows.followerId} = ${viewerId} and ${follows.followeeId} = ${users.id})`
+        : sql<number>`0`,
+    })
+    .from(users)
+    .leftJoin(profiles, eq(profiles.userId, users.id))
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)));
+  return row ? { user: row.user, profile: row.profile, followedByViewer: Boolean(row.followedByViewer) } : undefined;
+}
+
+export type ProfileChanges = Partial<Pick<ProfileRecord, "headline" | "bio" | "tags" | "lat" | "lng" | "place" | "links">>;
+
+export async function upsertProfile(db: Database, userId: string, changes: ProfileChanges, now: Date): Promise<void> {
+  await db
+    .insert(profiles)
+    .values({ userId, ...changes, updatedAt: now })
+    .onConflictDoUpdate({ target: profiles.userId, set: { ...changes, updatedAt: now } });
+}
+
+/** The insert that gives a user a profile row if they have none (counts live there). */
+function ensureProfile(db: Database, userId: string, now: Date) {
+  return db.insert(profiles).values({ userId, updatedAt: now }).onConflictDoNothing();
+}
+
+/**
+ * Follow and unfollow in one batch each: only the request whose insert (or delete) changed the
+ * follows table moves the two counts, so concurrent repeats never count twice. The follow row
+ * carries the token of the request that wrote it; the count updates check for that token.
+ */
+export async function insertFollow(db: Database, followerId: string, followeeId: string, token: string, now: Date): Promise<void> {
+  const mine = sql`exists (select 1 from ${follows} where ${follows.followerId} = ${followerId} and ${follows.followeeId} = ${followeeId} and ${follows.token} = ${token})`;
+  await db.batch([
+    ensureProfile(db, followerId, now),
+    ensureProfile(db, followeeId, now),
+    db.insert(follows).values({ followerId, followeeId, token, createdAt: now }).onConflictDoNothing(),
+    db.update(profiles).set({ followerCount: sql`${profiles.followerCount} + 1` }).where(and(eq(profiles.userId, followeeId), mine)),
+    db.update(profiles).set({ followingCount: sql`${profiles.followingCount} + 1` }).where(and(eq(profiles.userId, followerId), mine)),
+  ]);
+}
+
+export async function deleteFollow(db: Database, followerId: string, followeeId: string): Promise<void> {
+  const exists = sql`exists (select 1 from ${follows} where ${follows.followerId} = ${followerId} and ${follows.followeeId} = ${followeeId})`;
+  await db.batch([
+    db.update(profiles).set({ followerCount: sql`${profiles.followerCount} - 1` }).where(and(eq(profiles.userId, followeeId), exists)),
+    db.update(profiles).set({ followingCount: sql`${profiles.followingCount} - 1` }).where(and(eq(profiles.userId, followerId), exists)),
+    db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId))),
+  ]);
+}
+
+/** Counts the view if it is this viewer's first of the day on this profile. */
+export async function recordProfileView(db: Database, profileId: string, viewerId: string, day: string, token: string, now: Date): Promise<void> {
+  await db.batch([
+    ensureProfile(db, profileId, now),
+    db.insert(profileViews).values({ profileId, viewerId, day, token }).onConflictDoNothing(),
+    db
+      .update(profiles)
+      .set({ viewCount: sql`${profiles.viewCount} + 1` })
+      .where(
+        and(
+          eq(profiles.userId, profileId),
+          sql`exists (select 1 from ${profileViews} where ${profileViews.profileId} = ${profileId} and ${profileViews.viewerId} = ${viewerId} and ${profileViews.day} = ${day} and ${profileViews.token} = ${token})`,
+        ),
+      ),
+  ]);
+}
+
+/** View rows of days before `day` only guard against double counting on their own day. */
+export async function deleteProfileViewsBefore(db: Database, day: string): Promise<void> {
+  await db.delete(profileViews).where(lt(profileViews.day, day));
+}
+
+export interface FollowCursor {
+  t: number;
+  id: string;
+}
+
+export interface FollowRow {
+  user: { id: string; displayName: string; avatarUrl: string | null };
+  headline: string | null;
+  followedAt: Date;
+}
+
+/** Followers (`direction` "followers") or followees of a user, newest follow first. */
+export async function pageFollows(db: Database, userId: string, direction: "followers" | "following", after: FollowCursor | undefined, limit: number): Promise<FollowRow[]> {
+  const own = direction === "followers" ? follows.followeeId : follows.followerId;
+  const other = direction === "followers" ? follows.followerId : follows.followeeId;
+  const at = after ? new Date(after.t) : undefined;
+  return db
+    .select({ user: userColumns, headline: profiles.headline, followedAt: follows.createdAt })
+    .from(follows)
+    .innerJoin(users, eq(users.id, other))
+    .leftJoin(profiles, eq(profiles.userId, other))
+    .where(and(eq(own, userId), at && after ? or(lt(follows.createdAt, at), and(eq(follows.createdAt, at), lt(other, after.id))) : undefined))
+    .orderBy(desc(follows.createdAt), desc(other))
+    .limit(limit + 1);
+}
+
+export async function listFollowIds(db: Database, userId: string): Promise<{ following: string[]; followers: string[] }> {
+  const [following, followers] = await Promise.all([
+    db.select({ id: follows.followeeId }).from(follows).where(eq(follows.followerId, userId)),
+    db.select({ id: follows.followerId }).from(follows).where(eq(follows.followeeId, userId)),
+  ]);
+  return { following: following.map((r) => r.id), followers: followers.map((r) => r.id) };
+}
+
+export async function findProfileRecord(db: Database, userId: string): Promise<ProfileRecord | undefined> {
+  const [row] = await db.select().from(profiles).where(eq(profiles.userId, userId));
+  return row;
+}
+
+/** The deleted user's profile, follows (with the other side's counts) and views. */
+export function forgetProfileQueries(db: Database, userId: string) {
+  return [
+    db
+      .update(profiles)
+      .set({ followerCount: sql`${profiles.followerCount} - 1` })
+      .where(inArray(profiles.userId, db.select({ id: follows.followeeId }).from(follows).where(eq(follows.followerId, userId)))),
+    db
+      .update(profiles)
+      .set({ followingCount: sql`${profiles.followingCount} - 1` })
+      .where(inArray(profiles.userId, db.select({ id: follows.followerId }).from(follows).where(eq(follows.followeeId, userId)))),
+    db.delete(follows).where(or(eq(follows.followerId, userId), eq(follows.followeeId, userId))),
+    db.delete(profileViews).where(or(eq(profileViews.profileId, userId), eq(profileViews.viewerId, userId))),
+    db.delete(profiles).where(eq(profiles.userId, userId)),
+  ];
+}

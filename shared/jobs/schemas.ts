@@ -1,0 +1,83 @@
+import { z } from "@hono/zod-openapi";
+
+/** The jobs board's shapes as clients see them, in REST replies and in the hub's `company.verification` frame. */
+
+export const LocationSchema = z
+  .object({
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+    place: z.string().trim().max(200),
+  })
+  .openapi("JobsLocation");
+
+export const ProfileSchema = z
+  .object({
+    userId: z.string(),
+    displayName: z.string(),
+    headline: z.string(),
+    bio: z.string(),
+    tags: z.array(z.string()),
+    location: LocationSchema.nullable(),
+    avatarUrl: z.string().nullable(),
+    links: z.array(z.object({ label: z.string().nullable(), url: z.string() })),
+    followerCount: z.number().int(),
+    followingCount: z.number().int(),
+    viewCount: z.number().int().optional().openapi({ description: "Only in the owner's own profile" }),
+    followedByMe: z.boolean().openapi({ description: "Always false without a token" }),
+  })
+  .openapi("Profile");
+
+export const CompanySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    about: z.string(),
+    website: z.string().nullable(),
+    iconUrl: z.string().nullable(),
+    verification: z.enum(["none", "pending", "verified", "rejected"]),
+    verificationNote: z.string().nullable().openapi({ description: "The owner's note with the request; null for non-members" }),
+    verificationReason: z.string().nullable().optional().openapi({ description: "The moderator's reason for the last decision; members only" }),
+    members: z.array(z.object({ userId: z.string(), role: z.enum(["owner", "recruiter"]) })),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Company");
+
+export const EMPLOYMENT_TYPES = ["full-time", "part-time", "contract", "internship", "temporary"] as const;
+export const SENIORITIES = ["intern", "junior", "middle", "senior", "lead", "principal"] as const;
+export const SALARY_PERIODS = ["hour", "month", "year"] as const;
+export const VACANCY_STATUSES = ["draft", "scheduled", "published", "closed"] as const;
+
+export const SalarySchema = z
+  .object({
+    min: z.number().int().min(0).max(1_000_000_000),
+    max: z.number().int().min(0).max(1_000_000_000),
+    currency: z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code, e.g. EUR"),
+    period: z.enum(SALARY_PERIODS),
+  })
+  .refine((s) => s.min <= s.max, { message: "min must not exceed max", path: ["min"] })
+  .openapi("Salary");
+
+export const VacancySchema = z
+  .object({
+    id: z.string(),
+    companyId: z.string(),
+    company: z.object({ id: z.string(), name: z.string(), verified: z.boolean() }),
+    title: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    role: z.string(),
+    employmentType: z.enum(EMPLOYMENT_TYPES),
+    seniority: z.enum(SENIORITIES),
+    salary: SalarySchema.nullable(),
+    remote: z.boolean(),
+    location: LocationSchema.nullable(),
+    status: z.enum(VACANCY_STATUSES),
+    publishAt: z.string().nullable(),
+    publishedAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    distanceKm: z.number().optional().openapi({ description: "Great-circle distance from the searched point, with lat, lng and radiusKm" }),
+  })
+  .openapi("Vacancy");

@@ -1,0 +1,93 @@
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { api, json, registerUser, type TestUser } from "../helpers";
+
+export { api, json, registerUser, type TestUser };
+
+/** POST/PATCH/... that must answer `status`; returns the JSON body. */
+export async function ok<T = any>(response: Promise<Response> | Response, status = 200): Promise<T> {
+  const res = await response;
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+export async function setRole(user: Pick<TestUser, "id">, role: "user" | "moderator" | "admin"): Promise<void> {
+  await env.DB.prepare("UPDATE users SET role = ? WHERE id = ?").bind(role, user.id).run();
+}
+
+export async function createCompany(owner: TestUser, fields: Record<string, unknown> = {}) {
+  return ok(api("/v1/companies", { token: owner.accessToken, body: { name: `Company ${Math.random().toString(36).slice(2, 8)}`, ...fields } }), 201);
+}
+
+/** Marks a company verified without the moderation flow (for search tests). */
+export async function verifyCompany(companyId: string): Promise<void> {
+  await env.DB.batch([
+    env.DB.prepare("UPDATE companies SET verification = 'verified' WHERE id = ?").bind(companyId),
+    env.DB.prepare("UPDATE vacancy_search SET verified = 1 WHERE company_id = ?").bind(companyId),
+  ]);
+}
+
+export interface VacancyInput {
+  title?: string;
+  description?: string;
+  tags?: string[];
+  role?: string;
+  employmentType?: string;
+  seniority?: string;
+  salary?: { min: number; max: number; currency: string; period: string } | null;
+  remote?: boolean;
+  location?: { lat: number; lng: number; place: string } | null;
+}
+
+export async function createVacancy(member: TestUser, companyId: string, input: VacancyInput = {}) {
+  return ok(
+    api("/v1/vacancies", {
+      token: member.accessToken,
+      body: { companyId, title: "Engineer", role: "backend", employmentType: "full-time", seniority: "senior", ...input },
+    }),
+    201,
+  );
+}
+
+export async function publishVacancy(member: TestUser, id: string, publishAt?: string) {
+  return ok(api(`/v1/vacancies/${id}/publish`, { token: member.accessToken, body: publishAt ? { publishAt } : {} }));
+}
+
+/** Creates and publishes a vacancy. */
+export async function postVacancy(member: TestUser, companyId: string, input: VacancyInput = {}) {
+  const draft = await createVacancy(member, companyId, input);
+  return publishVacancy(member, draft.id);
+}
+
+/** A search (`GET /v1/vacancies?…`) that must succeed; returns the page and the rows D1 read. */
+export async function search(params: Record<string, string | number | boolean | undefined>, token?: string) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
+  const res = await api(`/v1/vacancies?${query}`, { token });
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  const timing = res.headers.get("server-timing") ?? "";
+  const rowsRead = Number(/rows_read=(\d+)/.exec(timing)?.[1] ?? NaN);
+  const plan = /plan=([\w:]+)/.exec(timing)?.[1] ?? "";
+  return { ...(JSON.parse(text) as { items: any[]; nextCursor: string | null }), rowsRead, plan };
+}
+
+/** Every page of a search, following `nextCursor`. */
+export async function searchAll(params: Record<string, string | number | boolean | undefined>, limit: number) {
+  const items: any[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 100; i++) {
+    const page = await search({ ...params, limit, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    items.push(...page.items);
+    if (!page.nextCursor) return items;
+    cursor = page.nextCursor;
+  }
+  throw new Error("too many pages");
+}
+
+/** Removes every vacancy of this test file's database, and the search index with it. */
+export async function clearVacancies(): Promise<void> {
+  await env.DB.batch([env.DB.prepare("DELETE FROM vacancy_search"), env.DB.prepare("DELETE FROM vacancies"), env.DB.prepare("DELETE FROM vacancy_search_counts")]);
+}

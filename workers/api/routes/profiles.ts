@@ -1,0 +1,114 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonBody, jsonResponse, problemResponses, bearerSecurity } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/http/pagination";
+import { editProfile, follow, followPage, ownProfile, viewProfile } from "../../../shared/jobs/profiles/profiles";
+import { LocationSchema, ProfileSchema } from "../../../shared/jobs/schemas";
+import { MAX_TAG_LENGTH, MAX_TAGS } from "../../../shared/jobs/tags";
+import { createRouter } from "../context";
+import { authedRoute } from "../middleware/auth";
+import { optionalPrincipal } from "../middleware/optional-auth";
+
+const tags = ["jobs"];
+const optionalBearer = [...bearerSecurity, {}];
+
+const ProfilePatch = z
+  .object({
+    headline: z.string().max(160).optional(),
+    bio: z.string().max(5000).optional(),
+    tags: z.array(z.string().max(MAX_TAG_LENGTH * 2)).max(MAX_TAGS * 3).optional().openapi({ description: `Normalised (NFKC, lower case, spaces as -) and deduplicated; at most ${MAX_TAGS} distinct` }),
+    location: LocationSchema.nullable().optional(),
+    links: z
+      .array(z.object({ label: z.string().max(60).nullable().optional(), url: z.string().max(2048) }).strict())
+      .max(20)
+      .optional()
+      .openapi({ description: "http(s) URLs of public hosts, at most 10" }),
+    avatarFileId: z.string().min(1).max(64).optional().openapi({ description: "One of your image files (purpose avatar or image), as PUT /v1/me/avatar" }),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, "Send at least one field to change")
+  .openapi("JobsProfilePatch");
+
+const UserIdParam = z.object({ userId: z.string().min(1).max(64).openapi({ param: { name: "userId", in: "path" } }) });
+
+const FollowSchema = z
+  .object({ userId: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), headline: z.string(), followedAt: z.string() })
+  .openapi("ProfileFollow");
+const FollowPage = z.object({ items: z.array(FollowSchema), nextCursor: z.string().nullable() }).openapi("ProfileFollowPage");
+
+function followRoute(method: "put" | "delete", summary: string) {
+  return authedRoute({
+    method,
+    path: "/{userId}/follow",
+    tags,
+    summary,
+    description: "Answers the followed user's profile with the new counts; repeating is harmless. Following yourself: `400 cannot_follow_self`.",
+    request: { params: UserIdParam },
+    responses: { 200: jsonResponse(ProfileSchema, "The followed user's profile"), ...problemResponses(400, 401, 404) },
+  });
+}
+
+function followListRoute(direction: "followers" | "following") {
+  return createRoute({
+    method: "get",
+    path: `/{userId}/${direction}`,
+    tags,
+    summary: direction === "followers" ? "Who follows a user, newest first" : "Whom a user follows, newest first",
+    security: optionalBearer,
+    request: { params: UserIdParam, query: PageQuery },
+    responses: { 200: jsonResponse(FollowPage, "A page of users"), ...problemResponses(400, 401, 404) },
+  });
+}
+
+/** Mounted at /v1/profiles. */
+export const profileRoutes = createRouter()
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/me",
+      tags,
+      summary: "Your jobs-board profile",
+      description: "With `viewCount`, which only you see.",
+      responses: { 200: jsonResponse(ProfileSchema, "Your profile"), ...problemResponses(401) },
+    }),
+    async (c) => c.json(await ownProfile(c.get("db"), c.get("principal").userId), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "patch",
+      path: "/me",
+      tags,
+      summary: "Edit your profile",
+      description: "Headline, bio, tags, location (lat/lng and a place name, or null), links and avatar. Fields left out stay.",
+      request: { body: jsonBody(ProfilePatch) },
+      responses: { 200: jsonResponse(ProfileSchema, "Your profile"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => c.json(await editProfile(c.get("db"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{userId}",
+      tags,
+      summary: "A user's public profile",
+      description: "No token needed. A signed-in viewer other than the owner counts one view per UTC day; the count is shown to the owner only.",
+      security: optionalBearer,
+      request: { params: UserIdParam },
+      responses: { 200: jsonResponse(ProfileSchema, "The profile"), ...problemResponses(401, 404) },
+    }),
+    async (c) => {
+      const viewer = await optionalPrincipal(c);
+      return c.json(await viewProfile(c.get("db"), c.req.valid("param").userId, viewer?.userId ?? null), 200);
+    },
+  )
+  .openapi(followRoute("put", "Follow a user"), async (c) => c.json(await follow(c.get("db"), c.get("principal").userId, c.req.valid("param").userId, true), 200))
+  .openapi(followRoute("delete", "Unfollow a user"), async (c) => c.json(await follow(c.get("db"), c.get("principal").userId, c.req.valid("param").userId, false), 200))
+  .openapi(followListRoute("followers"), async (c) => {
+    await optionalPrincipal(c);
+    const query = c.req.valid("query");
+    return c.json(await followPage(c.get("db"), c.req.valid("param").userId, "followers", query.cursor, query.limit), 200);
+  })
+  .openapi(followListRoute("following"), async (c) => {
+    await optionalPrincipal(c);
+    const query = c.req.valid("query");
+    return c.json(await followPage(c.get("db"), c.req.valid("param").userId, "following", query.cursor, query.limit), 200);
+  });

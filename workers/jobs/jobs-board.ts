@@ -1,0 +1,18 @@
+import { clock } from "../../shared/clock";
+import { createDatabase } from "../../shared/db/client";
+import type { Env } from "../../shared/env";
+import { deleteProfileViewsBefore } from "../../shared/jobs/profiles/records";
+import { publishDueVacancies } from "../../shared/jobs/vacancies/vacancies";
+import { logEvent } from "../../shared/observability/log";
+
+/** Every minute: scheduled vacancies whose `publishAt` has come are published. */
+export async function publishScheduledVacanciesTask(env: Env, _scheduledTime: number): Promise<void> {
+  const published = await publishDueVacancies(createDatabase(env.DB), clock.date());
+  if (published > 0) logEvent("info", "scheduled vacancies published", { published });
+}
+
+/** Daily: profile view rows older than yesterday guard nothing any more (a view counts once per day). */
+export async function profileViewsCleanupTask(env: Env, _scheduledTime: number): Promise<void> {
+  const yesterday = new Date(clock.now() - 86_400_000).toISOString().slice(0, 10);
+  await deleteProfileViewsBefore(createDatabase(env.DB), yesterday);
+}
