@@ -70,10 +70,13 @@ export function boundingBox(center: Point, radiusKm: number): BoundingBox {
  * becomes a few `BETWEEN` ranges on an index.
  */
 export class CellGrid {
+  readonly sizeDeg: number;
   readonly columns: number;
   readonly rows: number;
 
-  constructor(readonly sizeDeg: number) {
+  // No parameter property: bench/search.ts loads this file with Node's type stripping.
+  constructor(sizeDeg: number) {
+    this.sizeDeg = sizeDeg;
     this.columns = Math.round(360 / sizeDeg);
     this.rows = Math.round(180 / sizeDeg);
   }

@@ -1,0 +1,165 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { expectProblem, openSocket } from "../helpers";
+import { samples, uniquePng, uploadFile } from "../media/fixtures";
+import { api, createCompany, createVacancy, ok, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
+
+/** A company with an owner, a recruiter and an outsider. */
+async function team() {
+  const [owner, recruiter, outsider] = [await registerUser(), await registerUser(), await registerUser()];
+  const company = await createCompany(owner, { about: "We build things", website: "https://acme.example.com" });
+  await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+  return { owner, recruiter, outsider, company };
+}
+
+describe("POST /v1/companies, GET/PATCH /v1/companies/:id", () => {
+  it("the creator becomes the owner; anyone reads the company", async () => {
+    const owner = await registerUser();
+    const company = await createCompany(owner, { name: "Acme", website: "https://acme.example.com" });
+    expect(company).toMatchObject({ name: "Acme", website: "https://acme.example.com/", verification: "none", iconUrl: null, members: [{ userId: owner.id, role: "owner" }] });
+    const read = await ok(api(`/v1/companies/${company.id}`));
+    expect(read).toMatchObject({ id: company.id, name: "Acme", verificationNote: null });
+    expect(read).not.toHaveProperty("verificationReason");
+  });
+
+  it("owners and recruiters edit; others get 403; unknown companies 404", async () => {
+    const { owner, recruiter, outsider, company } = await team();
+    const patch = (user: TestUser, body: unknown) => api(`/v1/companies/${company.id}`, { method: "PATCH", token: user.accessToken, body });
+    expect((await ok(patch(owner, { about: "By the owner" }))).about).toBe("By the owner");
+    expect((await ok(patch(recruiter, { name: "Renamed by the recruiter" }))).name).toBe("Renamed by the recruiter");
+    await expectProblem(await patch(outsider, { about: "nope" }), 403, "forbidden");
+    await expectProblem(await api("/v1/companies/00000000-0000-7000-8000-000000000000", { method: "PATCH", token: owner.accessToken, body: { about: "x" } }), 404);
+    await expectProblem(await api(`/v1/companies/${company.id}`, { method: "PATCH", body: { about: "x" } }), 401);
+    await expectProblem(await patch(owner, { website: "ftp://acme.example.com" }), 400, "invalid_website");
+    await expectProblem(await patch(owner, { unknown: 1 }), 400, "invalid_body");
+    await expectProblem(await api("/v1/companies", { token: owner.accessToken, body: { name: "" } }), 400, "invalid_body");
+    await expectProblem(await api("/v1/companies", { body: { name: "x" } }), 401);
+    await expectProblem(await api("/v1/companies/00000000-0000-7000-8000-000000000000"), 404);
+  });
+
+  it("the icon is one of the editor's own image files; it becomes public and iconUrl serves it", async () => {
+    const { owner, recruiter, company } = await team();
+    const icon = await uploadFile(recruiter, uniquePng(), { purpose: "company-icon" });
+    const updated = await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: recruiter.accessToken, body: { iconFileId: icon.id } }));
+    expect(updated.iconUrl).toContain(`/v1/files/${icon.id}/content`);
+    const served = await api(new URL(updated.iconUrl).pathname + new URL(updated.iconUrl).search);
+    expect(served.status).toBe(200);
+    await expectProblem(await api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: icon.id } }), 404);
+    const pdf = await uploadFile(owner, samples.pdf, { purpose: "attachment" });
+    await expectProblem(await api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: pdf.id } }), 400, "invalid_file");
+    expect((await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: null } }))).iconUrl).toBeNull();
+  });
+});
+
+describe("POST /v1/companies/:id/members, DELETE /v1/companies/:id/members/:userId", () => {
+  it("only owners manage members; the last owner stays", async () => {
+    const { owner, recruiter, outsider, company } = await team();
+    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: recruiter.accessToken, body: { userId: outsider.id, role: "recruiter" } }), 403);
+    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: outsider.accessToken, body: { userId: outsider.id, role: "owner" } }), 403);
+    await expectProblem(await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: recruiter.accessToken }), 403);
+    await expectProblem(await api(`/v1/companies/${company.id}/members`, { body: { userId: outsider.id, role: "recruiter" } }), 401);
+    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: outsider.id, role: "boss" } }), 400, "invalid_body");
+    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: "00000000-0000-7000-8000-000000000000", role: "recruiter" } }), 404);
+    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }), 409, "last_owner");
+    await expectProblem(await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: owner.accessToken }), 409, "last_owner");
+    await expectProblem(await api(`/v1/companies/${company.id}/members/${outsider.id}`, { method: "DELETE", token: owner.accessToken }), 404);
+
+    const promoted = await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "owner" } }));
+    expect(promoted.members).toEqual(expect.arrayContaining([{ userId: recruiter.id, role: "owner" }]));
+    // with a second owner, the first may step down and leave
+    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }));
+    const removed = await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: recruiter.accessToken });
+    expect(removed.status).toBe(204);
+    expect((await ok(api(`/v1/companies/${company.id}`))).members).toEqual([{ userId: recruiter.id, role: "owner" }]);
+  });
+});
+
+describe("company verification", () => {
+  it("the owner asks; a moderator approves: audit logged, the owner's hub told, vacancies count as verified", async () => {
+    const { owner, recruiter, company } = await team();
+    const [moderator, admin] = [await registerUser(), await registerUser()];
+    await setRole(moderator, "moderator");
+    await setRole(admin, "admin");
+    await expectProblem(await api(`/v1/companies/${company.id}/verification`, { token: recruiter.accessToken, body: { note: "please" } }), 403);
+    await expectProblem(await api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: {} }), 400, "invalid_body");
+    await expectProblem(await api(`/v1/companies/${company.id}/verification`, { body: { note: "x" } }), 401);
+    await expectProblem(await api(`/v1/companies/${company.id}/verification/approve`, { token: moderator.accessToken, body: {} }), 409, "not_pending");
+
+    const pending = await ok(api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "Registered as Acme GmbH, HRB 1234" } }), 202);
+    expect(pending).toMatchObject({ verification: "pending", verificationNote: "Registered as Acme GmbH, HRB 1234" });
+    expect((await ok(api(`/v1/companies/${company.id}`))).verificationNote).toBeNull();
+
+    // users, recruiters and owners cannot decide
+    for (const user of [owner, recruiter]) {
+      await expectProblem(await api(`/v1/companies/${company.id}/verification/approve`, { token: user.accessToken, body: {} }), 403);
+      await expectProblem(await api(`/v1/companies/${company.id}/verification/reject`, { token: user.accessToken, body: { reason: "x" } }), 403);
+    }
+    await expectProblem(await api(`/v1/companies/${company.id}/verification/approve`, { body: {} }), 401);
+    await expectProblem(await api("/v1/companies/00000000-0000-7000-8000-000000000000/verification/approve", { token: moderator.accessToken, body: {} }), 404);
+    await expectProblem(await api(`/v1/companies/${company.id}/verification/reject`, { token: moderator.accessToken, body: { reason: 5 } }), 400, "invalid_body");
+
+    const draft = await createVacancy(owner, company.id);
+    await publishVacancy(owner, draft.id);
+    const hub = await openSocket("/v1/realtime", owner.accessToken);
+    await hub.next("hello");
+    const approved = await ok(api(`/v1/companies/${company.id}/verification/approve`, { token: moderator.accessToken, body: { reason: "Register checked" } }));
+    expect(approved.verification).toBe("verified");
+    const frame = await hub.next("company.verification");
+    expect(frame.company).toMatchObject({ id: company.id, verification: "verified", verificationReason: "Register checked" });
+    hub.close();
+    expect((await ok(api(`/v1/vacancies/${draft.id}`))).company.verified).toBe(true);
+    const search = await ok(api(`/v1/vacancies?companyId=${company.id}&verified=true`));
+    expect(search.items.map((v: { id: string }) => v.id)).toEqual([draft.id]);
+
+    const { items } = await ok(api(`/v1/admin/audit-events?type=company.verification_approved&userId=${moderator.id}`, { token: admin.accessToken }));
+    expect(items[0].detail).toMatchObject({ companyId: company.id, reason: "Register checked" });
+    await expectProblem(await api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "again" } }), 409, "already_verified");
+  });
+
+  it("an admin rejects with a reason; the owner may ask again", async () => {
+    const { owner, company } = await team();
+    const admin = await registerUser();
+    await setRole(admin, "admin");
+    await ok(api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "please" } }), 202);
+    const hub = await openSocket("/v1/realtime", owner.accessToken);
+    await hub.next("hello");
+    const rejected = await ok(api(`/v1/companies/${company.id}/verification/reject`, { token: admin.accessToken, body: { reason: "No registry entry found" } }));
+    expect(rejected.verification).toBe("rejected");
+    const frame = await hub.next("company.verification");
+    expect(frame).toMatchObject({ reason: "No registry entry found", company: { verification: "rejected" } });
+    hub.close();
+    expect((await ok(api(`/v1/companies/${company.id}`, { token: owner.accessToken }))).verificationReason).toBe("No registry entry found");
+    const audit = await env.DB.prepare("SELECT type FROM audit_events WHERE user_id = ? AND type = 'company.verification_rejected'").bind(admin.id).all();
+    expect(audit.results).toHaveLength(1);
+    expect((await ok(api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "Here is the entry" } }), 202)).verification).toBe("pending");
+  });
+});
+
+describe("UNVERIFIED_COMPANY_MAX_PUBLISHED", () => {
+  it("caps published and scheduled vacancies of an unverified company, also under parallel publishes", async () => {
+    const { owner, recruiter, company } = await team();
+    const drafts = await Promise.all(Array.from({ length: 6 }, () => createVacancy(owner, company.id)));
+    const answers = await Promise.all(drafts.map((d, i) => api(`/v1/vacancies/${d.id}/publish`, { token: (i % 2 ? owner : recruiter).accessToken, body: {} })));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 409, 409, 409]);
+    const refused = answers.find((a) => a.status === 409)!;
+    await expectProblem(refused, 409, "publish_limit_reached");
+    const published = await env.DB.prepare("SELECT count(*) AS n FROM vacancies WHERE company_id = ? AND status = 'published'").bind(company.id).first<{ n: number }>();
+    expect(published?.n).toBe(3);
+    // closing one frees its slot
+    const live = await env.DB.prepare("SELECT id FROM vacancies WHERE company_id = ? AND status = 'published' LIMIT 1").bind(company.id).first<{ id: string }>();
+    await ok(api(`/v1/vacancies/${live!.id}/close`, { token: owner.accessToken, body: {} }));
+    const waiting = await env.DB.prepare("SELECT id FROM vacancies WHERE company_id = ? AND status = 'draft' LIMIT 1").bind(company.id).first<{ id: string }>();
+    expect((await publishVacancy(owner, waiting!.id, new Date(Date.now() + 3_600_000).toISOString())).status).toBe("scheduled");
+    const another = await env.DB.prepare("SELECT id FROM vacancies WHERE company_id = ? AND status = 'draft' LIMIT 1").bind(company.id).first<{ id: string }>();
+    await expectProblem(await api(`/v1/vacancies/${another!.id}/publish`, { token: owner.accessToken, body: {} }), 409, "publish_limit_reached");
+  });
+
+  it("a verified company is not capped", async () => {
+    const { owner, company } = await team();
+    await env.DB.prepare("UPDATE companies SET verification = 'verified' WHERE id = ?").bind(company.id).run();
+    const drafts = await Promise.all(Array.from({ length: 5 }, () => createVacancy(owner, company.id)));
+    const answers = await Promise.all(drafts.map((d) => api(`/v1/vacancies/${d.id}/publish`, { token: owner.accessToken, body: {} })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+  });
+});
