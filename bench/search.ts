@@ -58,7 +58,7 @@ const TITLE_WORDS = ["Engineer", "Developer", "Développeur", "Ingeniero", "Entw
 const DESCRIPTION_WORDS = ["distributed", "systems", "café", "team", "product", "growth", "platform", "naïve", "résumé", "cloud", "mobile", "payments", "search", "realtime", "édition", "kubernetes", "observability", "latency"];
 const COMPANIES = 400;
 
-// The grids of shared/jobs/geo.ts (FINE_GRID 0.02°, COARSE_GRID 0.2°), numbered the same way.
+// The grids of shared/jobs/geo.ts (FINE_GRID 0.01°, COARSE_GRID 0.2°), numbered the same way.
 function cellOf(lat: number, lng: number, size: number): number {
   const rows = Math.round(180 / size);
   const columns = Math.round(360 / size);
@@ -113,7 +113,7 @@ function seedSql(): string {
         quote(`bench-vacancy-${i}`), quote(pick(companyIds)), quote(title), quote(description), quote(JSON.stringify(tags)), quote(pick(ROLES)), quote(pick(EMPLOYMENT)), quote(pick(SENIORITIES)),
         hasSalary ? min : null, hasSalary ? max : null, hasSalary ? quote(currency) : null, hasSalary ? quote("year") : null, hasSalary ? min : null, hasSalary ? max : null,
         lat === null ? 1 : random() < 0.2 ? 1 : 0, lat, lng, place === null ? null : quote(place),
-        lat === null ? null : cellOf(lat, lng!, 0.02), lat === null ? null : cellOf(lat, lng!, 0.2),
+        lat === null ? null : cellOf(lat, lng!, 0.01), lat === null ? null : cellOf(lat, lng!, 0.2),
         quote("published"), publishedAt, quote("bench"), publishedAt, publishedAt,
       ].map((v) => (v === null ? "NULL" : String(v))).join(", ")})`,
     );

@@ -23,8 +23,9 @@ const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
 export function distanceKm(a: Point, b: Point): number {
   const lat1 = toRadians(a.lat);
   const lat2 = toRadians(b.lat);
-  const h = Math.sin((lat2 - lat1) / 2) ** 2 + Math.cos(lat1) * Math.cos(lat2) * Math.sin((toRadians(b.lng) - toRadians(a.lng)) / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+  const h = Math.min(1, Math.sin((lat2 - lat1) / 2) ** 2 + Math.cos(lat1) * Math.cos(lat2) * Math.sin((toRadians(b.lng) - toRadians(a.lng)) / 2) ** 2);
+  // atan2 rather than asin(sqrt(h)): exact to the millimetre up to the antipode.
+  return 2 * EARTH_RADIUS_KM * Math.atan2(Math.sqrt(h), Math.sqrt(1 - h));
 }
 
 /** A range of longitudes; `west > east` never happens: a box across the antimeridian has two. */
@@ -121,7 +122,9 @@ export class CellGrid {
   }
 }
 
-/** Cells the search index reads by (about 2.2 km tall). */
-export const FINE_GRID = new CellGrid(0.02);
-/** Cells the published counts are kept by, to estimate how many vacancies an area holds. */
+/** Cells the search index reads small areas by (about 1.1 km tall). */
+export const FINE_GRID = new CellGrid(0.01);
+/** Cells the published counts are kept by (to estimate how many vacancies an area holds), and large areas are read by. */
 export const COARSE_GRID = new CellGrid(0.2);
+/** 2° cells (10 x 10 coarse cells): the counts large areas are estimated with. */
+export const REGION_GRID = new CellGrid(2);

@@ -151,7 +151,9 @@ export const vacancySearch = sqliteTable(
   (t) => [
     uniqueIndex("vacancy_search_vacancy_unique").on(t.vacancyId),
     index("vacancy_search_company_idx").on(t.companyId),
-    index("vacancy_search_cell_idx").on(t.cell),
+    // lat and lng in the geo indexes: the box and distance filters run on index entries.
+    index("vacancy_search_cell_idx").on(t.cell, t.lat, t.lng),
+    index("vacancy_search_coarse_cell_idx").on(t.coarseCell, t.lat, t.lng),
     index("vacancy_search_salary_idx").on(t.salaryCurrency, t.salaryMaxYear),
   ],
 );

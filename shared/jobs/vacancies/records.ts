@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { boundingBox, type BoundingBox, EARTH_RADIUS_KM, FINE_GRID } from "../geo";
+import { boundingBox, type BoundingBox, COARSE_GRID, EARTH_RADIUS_KM, FINE_GRID } from "../geo";
 import type { Driver, VacancySearch } from "./search-plan";
 import { companies, companyMembers, vacancies, vacancySearch, vacancySearchCounts, vacancySearchTags } from "../../db/schema";
 
@@ -194,7 +194,8 @@ const num = (n: number) => sql.raw(String(n));
 function distanceSql(center: { lat: number; lng: number }): SQL {
   const lat1 = (center.lat * Math.PI) / 180;
   const lng1 = (center.lng * Math.PI) / 180;
-  return sql`(2 * ${num(EARTH_RADIUS_KM)} * asin(min(1, sqrt(pow(sin((radians(s.lat) - ${num(lat1)}) / 2), 2) + ${num(Math.cos(lat1))} * cos(radians(s.lat)) * pow(sin((radians(s.lng) - ${num(lng1)}) / 2), 2)))))`;
+  const h = sql`min(1, pow(sin((radians(s.lat) - ${num(lat1)}) / 2), 2) + ${num(Math.cos(lat1))} * cos(radians(s.lat)) * pow(sin((radians(s.lng) - ${num(lng1)}) / 2), 2))`;
+  return sql`(2 * ${num(EARTH_RADIUS_KM)} * atan2(sqrt(${h}), sqrt(1 - ${h})))`;
 }
 
 function boxSql(box: BoundingBox): SQL {
@@ -202,13 +203,35 @@ function boxSql(box: BoundingBox): SQL {
   return sql`s.lat between ${num(box.south)} and ${num(box.north)} and (${sql.join(lng, sql` or `)})`;
 }
 
-/** Most latitude rows of fine cells a query lists; a larger box reads without the cell index. */
+/** Most latitude rows of cells one query lists. */
 const MAX_CELL_ROWS = 120;
 
-function cellsSql(box: BoundingBox): SQL | null {
-  if (FINE_GRID.rowCount(box) > MAX_CELL_ROWS) return null;
-  const ranges = FINE_GRID.ranges(box).map(([first, last]) => (first === last ? sql`s.cell = ${num(first)}` : sql`s.cell between ${num(first)} and ${num(last)}`));
-  return sql`(${sql.join(ranges, sql` or `)})`;
+/**
+ * The cell ranges covering the box as a `from` that reads exactly those index ranges (one range
+ * scan per row of cells, driven by a JSON list of ranges: SQLite does not range-scan an OR of
+ * ranges through a named index). The grid is the one with the fewest expected reads: each range
+ * costs a seek, each vacancy in the covered cells a read, so sparse areas read the coarse grid and
+ * dense ones the fine grid. Null when even the coarse grid would list more than MAX_CELL_ROWS rows
+ * (a box of thousands of kilometres: then the plan reads without a geo index).
+ */
+function cellsFrom(box: BoundingBox, densityKm2: number): SQL | null {
+  let best: { cost: number; from: SQL } | null = null;
+  const midLat = (box.south + box.north) / 2;
+  for (const [grid, column, index] of [
+    [FINE_GRID, "cell", "vacancy_search_cell_idx"],
+    [COARSE_GRID, "coarse_cell", "vacancy_search_coarse_cell_idx"],
+  ] as const) {
+    if (grid.rowCount(box) > MAX_CELL_ROWS) continue;
+    const ranges = grid.ranges(box);
+    const cells = ranges.reduce((sum, [first, last]) => sum + last - first + 1, 0);
+    const cost = 2 * ranges.length + densityKm2 * cells * grid.cellAreaKm2(midLat);
+    if (best && best.cost <= cost) continue;
+    best = {
+      cost,
+      from: sql`json_each(${JSON.stringify(ranges)}) r cross join vacancy_search s indexed by ${sql.raw(index)} on s.${sql.raw(column)} between json_extract(r.value, '$[0]') and json_extract(r.value, '$[1]')`,
+    };
+  }
+  return best?.from ?? null;
 }
 
 /** The filters every plan applies to a candidate row `s` of vacancy_search. */
@@ -241,19 +264,19 @@ function filterSql(search: VacancySearch, match: string | null, driver: Driver):
   return where;
 }
 
-/** Columns of a page row: the vacancy, its company and the keys its cursor is made of. */
+/** Columns of a page row: the vacancy, its company and the keys its cursor is made of (the inner query picks the page's `seq`s). */
 function pageSql(inner: SQL, order: SQL): SQL {
   return sql`select p.seq as seq, p.distance_km as distance_km, v.id as id, v.company_id as company_id, c.name as company_name, c.verification = 'verified' as company_verified,
       v.title as title, v.description as description, v.tags as tags, v.role as role, v.employment_type as employment_type, v.seniority as seniority,
       v.salary_min as salary_min, v.salary_max as salary_max, v.salary_currency as salary_currency, v.salary_period as salary_period, v.salary_max_year as salary_max_year,
       v.remote as remote, v.lat as lat, v.lng as lng, v.place as place, v.status as status, v.publish_at as publish_at, v.published_at as published_at,
       v.closed_at as closed_at, v.created_at as created_at, v.updated_at as updated_at
-    from (${inner}) p join vacancies v on v.id = p.vacancy_id join companies c on c.id = v.company_id
+    from (${inner}) p join vacancy_search ps on ps.seq = p.seq join vacancies v on v.id = ps.vacancy_id join companies c on c.id = v.company_id
     order by ${order}`;
 }
 
 /** The statement of a `walk` or `gather` plan (newest or salary order). */
-export function orderedSearchQuery(search: VacancySearch, driver: Exclude<Driver, { kind: "rings" }>, match: string | null, cursor: { s: number; m?: number } | undefined): SQL {
+export function orderedSearchQuery(search: VacancySearch, driver: Exclude<Driver, { kind: "rings" }>, match: string | null, cursor: { s: number; m?: number } | undefined, densityKm2: number): SQL {
   const where = filterSql(search, match, driver);
   const distance = search.geo ? distanceSql(search.geo.center) : sql`null`;
   let from: SQL;
@@ -287,10 +310,7 @@ export function orderedSearchQuery(search: VacancySearch, driver: Exclude<Driver
       where.push(sql`s.seq in (select seq from vacancy_search_tags where tag in (select value from json_each(${JSON.stringify(search.tags ?? [])})))`);
       break;
     case "geo": {
-      from = sql`vacancy_search s indexed by vacancy_search_cell_idx`;
-      const cells = cellsSql(boundingBox(search.geo!.center, search.geo!.radiusKm));
-      if (cells) where.push(cells);
-      else from = sql`vacancy_search s`;
+      from = cellsFrom(boundingBox(search.geo!.center, search.geo!.radiusKm), densityKm2) ?? sql`vacancy_search s`;
       break;
     }
   }
@@ -305,23 +325,22 @@ export function orderedSearchQuery(search: VacancySearch, driver: Exclude<Driver
     order = sql`${seq} desc`;
     outerOrder = sql`p.seq desc`;
   }
-  const inner = sql`select ${seq} as seq, s.vacancy_id as vacancy_id, s.salary_max_year as salary_max_year, ${distance} as distance_km
+  const inner = sql`select ${seq} as seq, s.salary_max_year as salary_max_year, ${distance} as distance_km
     from ${from} where ${sql.join(where, sql` and `)} order by ${order} limit ${num(search.limit + 1)}`;
   return pageSql(inner, outerOrder);
 }
 
 /** One ring of a distance search: the square of cells around the point, matches within `ringKm`. */
-export function ringSearchQuery(search: VacancySearch, match: string | null, ringKm: number, cursor: { d: number; s: number } | undefined): SQL {
+export function ringSearchQuery(search: VacancySearch, match: string | null, ringKm: number, cursor: { d: number; s: number } | undefined, densityKm2: number): SQL {
   const geo = search.geo!;
   const where = filterSql(search, match, { kind: "rings" });
   const distance = distanceSql(geo.center);
   const box = boundingBox(geo.center, ringKm);
-  const cells = cellsSql(box);
-  if (cells) where.push(cells);
   where.push(sql`${distance} <= ${num(ringKm)}`);
   if (cursor) where.push(sql`(${distance} > ${num(cursor.d)} or (${distance} = ${num(cursor.d)} and s.seq > ${cursor.s}))`);
-  const from = cells ? sql`vacancy_search s indexed by vacancy_search_cell_idx` : sql`vacancy_search s`;
-  const inner = sql`select s.seq as seq, s.vacancy_id as vacancy_id, s.salary_max_year as salary_max_year, ${distance} as distance_km
+  const from = cellsFrom(box, densityKm2) ?? sql`vacancy_search s`;
+  // Only columns of the cell index (seq is the rowid): rows outside the ring never cost a table read.
+  const inner = sql`select s.seq as seq, null as salary_max_year, ${distance} as distance_km
     from ${from} where ${sql.join(where, sql` and `)} order by distance_km, s.seq limit ${num(search.limit + 1)}`;
   return pageSql(inner, sql`p.distance_km, p.seq`);
 }

@@ -1,4 +1,4 @@
-import { type BoundingBox, boundingBox, COARSE_GRID, type Point } from "../geo";
+import { type BoundingBox, boundingBox, type CellGrid, COARSE_GRID, type Point, REGION_GRID } from "../geo";
 
 /** A search as the API asked for it, after validation and normalisation. */
 export interface VacancySearch {
@@ -35,6 +35,8 @@ export type Driver =
 
 export interface SearchPlan {
   driver: Driver;
+  /** Published vacancies per km² around the searched point (0 without one): picks the geo grid to read. */
+  densityKm2: number;
   /** Estimated rows read, for the logs and the tests of the planner. */
   estimatedRows: number;
   /** For `rings`: the first radius tried. */
@@ -47,11 +49,21 @@ export type SearchCounts = ReadonlyMap<string, number>;
 /** Guessed share of vacancies matching a filter nothing is counted for. */
 const GUESSED_SELECTIVITY = { role: 0.2, employmentType: 0.4, seniority: 0.25, remote: 0.3, verified: 0.5, salaryRange: 0.5, text: 0.05 } as const;
 
-/** The geo cells counted are coarse; above this many the estimate falls back to the whole index. */
-const MAX_COARSE_CELLS = 400;
+/** Most counts one estimate reads: the box's coarse cells, else its region cells, else none (the whole index). */
+const MAX_COUNTED_CELLS = 16;
 
 export function geoBox(search: VacancySearch): BoundingBox | undefined {
   return search.geo ? boundingBox(search.geo.center, search.geo.radiusKm) : undefined;
+}
+
+/** The counts level (and its cells) an estimate of the box reads. */
+function countedCells(box: BoundingBox): { prefix: "cell" | "region"; grid: CellGrid; cells: number[] } | null {
+  for (const [prefix, grid] of [["cell", COARSE_GRID], ["region", REGION_GRID]] as const) {
+    if (grid.rowCount(box) * box.lngRanges.length > MAX_COUNTED_CELLS) continue;
+    const cells = grid.cells(box);
+    if (cells.length <= MAX_COUNTED_CELLS) return { prefix, grid, cells };
+  }
+  return null;
 }
 
 /** The counts keys the planner reads for this search. */
@@ -61,23 +73,23 @@ export function countKeys(search: VacancySearch): string[] {
   if (search.companyId) keys.push(`company:${search.companyId}`);
   if (search.salary) keys.push(`currency:${search.salary.currency}`);
   const box = geoBox(search);
-  if (box) {
-    const cells = COARSE_GRID.rowCount(box) * box.lngRanges.length <= MAX_COARSE_CELLS ? COARSE_GRID.cells(box) : [];
-    if (cells.length <= MAX_COARSE_CELLS) for (const cell of cells) keys.push(`cell:${cell}`);
-  }
+  const counted = box && countedCells(box);
+  if (counted) for (const cell of counted.cells) keys.push(`${counted.prefix}:${cell}`);
   return keys;
 }
 
-/** Vacancies in the coarse cells around the point, or null when the box is too large to count. */
-export function geoCandidates(search: VacancySearch, counts: SearchCounts): { n: number; areaKm2: number } | null {
+/** Vacancies in the counted cells around the point, or null when the box is too large to count. */
+export function geoCandidates(search: VacancySearch, counts: SearchCounts): { n: number; areaKm2: number; densityKm2: number } | null {
   const box = geoBox(search);
-  if (!box || !search.geo) return null;
-  if (COARSE_GRID.rowCount(box) * box.lngRanges.length > MAX_COARSE_CELLS) return null;
-  const cells = COARSE_GRID.cells(box);
-  if (cells.length > MAX_COARSE_CELLS) return null;
+  const counted = box && countedCells(box);
+  if (!counted || !search.geo) return null;
   let n = 0;
-  for (const cell of cells) n += counts.get(`cell:${cell}`) ?? 0;
-  return { n, areaKm2: cells.length * COARSE_GRID.cellAreaKm2(search.geo.center.lat) };
+  for (const cell of counted.cells) n += counts.get(`${counted.prefix}:${cell}`) ?? 0;
+  const cellArea = counted.grid.cellAreaKm2(search.geo.center.lat);
+  const atCenter = counts.get(`${counted.prefix}:${counted.grid.cellOf(search.geo.center)}`) ?? 0;
+  // Density where the search starts: the centre's own cell, unless it is empty.
+  const densityKm2 = atCenter > 0 ? atCenter / cellArea : n / (counted.cells.length * cellArea);
+  return { n, areaKm2: counted.cells.length * cellArea, densityKm2 };
 }
 
 interface Candidate {
@@ -118,10 +130,11 @@ export function planSearch(search: VacancySearch, counts: SearchCounts): SearchP
   const page = search.limit + 1;
 
   if (search.sort === "distance") {
-    const density = geo && geo.n > 0 ? geo.n / geo.areaKm2 : total / 510_000_000;
-    const wanted = (2 * page) / Math.max(1e-12, density * (selectivity / (geo ? share(geo.n) || 1 : 1)));
+    const density = geo && geo.n > 0 ? geo.densityKm2 : total / 510_000_000;
+    // Aim the first ring at a little more than a page of matches: a second ring costs 4x the area.
+    const wanted = (1.25 * page) / Math.max(1e-12, density * (selectivity / (geo ? share(geo.n) || 1 : 1)));
     const firstRadiusKm = Math.min(search.geo!.radiusKm, Math.max(0.5, Math.sqrt(wanted / Math.PI)));
-    return { driver: { kind: "rings" }, estimatedRows: Math.round(Math.min(geo?.n ?? total, 2 * page / Math.max(selectivity, 1e-9) * (geo ? share(geo.n) : 1))), firstRadiusKm };
+    return { driver: { kind: "rings" }, densityKm2: density, estimatedRows: Math.round(Math.min(geo?.n ?? total, 2 * page / Math.max(selectivity, 1e-9) * (geo ? share(geo.n) : 1))), firstRadiusKm };
   }
 
   const candidates: Candidate[] = [];
@@ -150,7 +163,7 @@ export function planSearch(search: VacancySearch, counts: SearchCounts): SearchP
   let best: SearchPlan | undefined;
   for (const candidate of candidates) {
     const cost = candidate.ordered ? Math.min(candidate.size, (page * candidate.share) / selectivity) : candidate.size;
-    if (!best || cost < best.estimatedRows) best = { driver: candidate.driver, estimatedRows: Math.round(cost) };
+    if (!best || cost < best.estimatedRows) best = { driver: candidate.driver, densityKm2: geo?.densityKm2 ?? 0, estimatedRows: Math.round(cost) };
   }
   return best!;
 }

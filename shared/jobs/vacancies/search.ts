@@ -28,6 +28,8 @@ export interface SearchCost {
   rowsRead: number;
   statements: number;
   plan: SearchPlan;
+  /** For distance order: the radius of each ring read, in km. */
+  rings?: number[];
 }
 
 function parseRows(rows: Record<string, unknown>[]) {
@@ -51,7 +53,8 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     const radius = search.geo!.radiusKm;
     let ring = Math.min(radius, Math.sqrt((after?.d ?? 0) ** 2 + (plan.firstRadiusKm ?? radius) ** 2));
     for (;;) {
-      const result = await runSearchQuery(db, ringSearchQuery(search, match, ring, after));
+      cost.rings = [...(cost.rings ?? []), Math.round(ring * 1000) / 1000];
+      const result = await runSearchQuery(db, ringSearchQuery(search, match, ring, after, plan.densityKm2));
       cost.rowsRead += result.rowsRead;
       cost.statements += 1;
       const rows = parseRows(result.rows);
@@ -63,7 +66,7 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
   }
 
   const after = search.sort === "salary" ? decodeCursor(cursor, SalaryCursor) : decodeCursor(cursor, NewestCursor);
-  const result = await runSearchQuery(db, orderedSearchQuery(search, plan.driver, match, after));
+  const result = await runSearchQuery(db, orderedSearchQuery(search, plan.driver, match, after, plan.densityKm2));
   cost.rowsRead += result.rowsRead;
   cost.statements += 1;
   const rows = parseRows(result.rows);

@@ -129,7 +129,7 @@ export const vacancyRoutes = createRouter()
       const query = c.req.valid("query");
       const started = Date.now();
       const { page, cost } = await searchVacancies(c.get("db"), toSearch(query), query.cursor);
-      c.header("server-timing", `db;dur=${Date.now() - started};desc="rows_read=${cost.rowsRead} statements=${cost.statements} plan=${cost.plan.driver.kind}:${"source" in cost.plan.driver ? cost.plan.driver.source : "cells"}"`);
+      c.header("server-timing", `db;dur=${Date.now() - started};desc="rows_read=${cost.rowsRead} statements=${cost.statements} plan=${cost.plan.driver.kind}:${"source" in cost.plan.driver ? cost.plan.driver.source : `cells rings=${cost.rings?.join(",")}`}"`);
       return c.json(page, 200);
     },
   )
