@@ -44,6 +44,7 @@ describe("GET /v1/vacancies: filters alone and combined", () => {
     { verified: true, title: "Data engineer", tags: ["python", "postgres"], role: "data", employmentType: "contract", seniority: "middle", remote: false, salary: { min: 50, max: 70, currency: "USD", period: "hour" }, location: { lat: 40.71, lng: -74.0, place: "New York" } },
     { verified: true, title: "Go developer", tags: ["go", "kubernetes"], role: "backend", employmentType: "full-time", seniority: "lead", remote: true, salary: null, location: { lat: 52.4, lng: 13.1, place: "Potsdam" } },
     { verified: true, title: "Designer", tags: ["figma"], role: "design", employmentType: "full-time", seniority: "senior", remote: false, salary: { min: 90000, max: 120000, currency: "EUR", period: "year" }, location: { lat: 48.85, lng: 2.35, place: "Paris" } },
+    { verified: true, title: "Founding engineer", tags: ["go"], role: "fullstack", employmentType: "full-time", seniority: "lead", remote: true, salary: { min: 20000, max: 400000, currency: "EUR", period: "year" }, location: null },
     { verified: false, title: "Python backend developer", tags: ["python", "go"], role: "backend", employmentType: "full-time", seniority: "senior", remote: false, salary: { min: 40000, max: 55000, currency: "EUR", period: "year" }, location: { lat: 52.5, lng: 13.45, place: "Berlin" } },
     { verified: false, title: "QA engineer", tags: ["testing"], role: "qa", employmentType: "internship", seniority: "intern", remote: true, salary: { min: 1000, max: 1500, currency: "EUR", period: "month" }, location: null },
   ];
@@ -103,6 +104,9 @@ describe("GET /v1/vacancies: filters alone and combined", () => {
       { currency: "EUR", salaryMax: 45000 },
       { currency: "EUR", salaryMin: 45000, salaryMax: 65000 },
       { currency: "USD", salaryMin: 100000 },
+      { currency: "EUR", sort: "salary" },
+      { currency: "EUR", salaryMin: 45000, salaryMax: 65000, sort: "salary" },
+      { currency: "EUR", salaryMax: 30000, sort: "salary" },
       { ...berlin, radiusKm: 30 },
       { ...berlin, radiusKm: 1000 },
       { tags: "go", role: "backend", remote: "false" },
@@ -115,7 +119,7 @@ describe("GET /v1/vacancies: filters alone and combined", () => {
       expect(ids(page.items), JSON.stringify(params)).toEqual(expected(seeded, params));
     }
     expect(ids((await search({ companyId: w.unverified.id })).items)).toEqual(seeded.filter((s) => !s.spec.verified).map((s) => s.vacancy.id).sort());
-    expect(ids((await search({ companyId: w.verified.id, tags: "go" })).items)).toHaveLength(2);
+    expect(ids((await search({ companyId: w.verified.id, tags: "go" })).items)).toHaveLength(3);
     // salary per hour: USD 50-70/h is 104k-145.6k per year
     expect((await search({ currency: "USD", salaryMin: 60, salaryMax: 65, salaryPeriod: "hour" })).items).toHaveLength(1);
     expect((await search({ currency: "USD", salaryMin: 71, salaryPeriod: "hour" })).items).toHaveLength(0);

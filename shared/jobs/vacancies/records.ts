@@ -235,7 +235,7 @@ function cellsFrom(box: BoundingBox, densityKm2: number): SQL | null {
 }
 
 /** The filters every plan applies to a candidate row `s` of vacancy_search. */
-function filterSql(search: VacancySearch, match: string | null, driver: Driver): SQL[] {
+function filterSql(search: VacancySearch, match: string | null, driver: Driver, salaryMaxBound?: number): SQL[] {
   const where: SQL[] = [sql`1`];
   if (search.role) where.push(sql`s.role = ${search.role}`);
   if (search.employmentType) where.push(sql`s.employment_type = ${search.employmentType}`);
@@ -247,6 +247,7 @@ function filterSql(search: VacancySearch, match: string | null, driver: Driver):
     where.push(sql`s.salary_currency = ${search.salary.currency}`);
     if (search.salary.minYear !== undefined) where.push(sql`s.salary_max_year >= ${search.salary.minYear}`);
     if (search.salary.maxYear !== undefined) where.push(sql`s.salary_min_year <= ${search.salary.maxYear}`);
+    if (salaryMaxBound !== undefined) where.push(sql`s.salary_max_year <= ${salaryMaxBound}`);
   }
   const tags = search.tags ?? [];
   if (tags.length > 0) {
@@ -276,8 +277,15 @@ function pageSql(inner: SQL, order: SQL): SQL {
 }
 
 /** The statement of a `walk` or `gather` plan (newest or salary order). */
-export function orderedSearchQuery(search: VacancySearch, driver: Exclude<Driver, { kind: "rings" }>, match: string | null, cursor: { s: number; m?: number } | undefined, densityKm2: number): SQL {
-  const where = filterSql(search, match, driver);
+export function orderedSearchQuery(
+  search: VacancySearch,
+  driver: Exclude<Driver, { kind: "rings" }>,
+  match: string | null,
+  cursor: { s: number; m?: number } | undefined,
+  hints: { densityKm2: number; salaryMaxBound?: number },
+): SQL {
+  const densityKm2 = hints.densityKm2;
+  const where = filterSql(search, match, driver, hints.salaryMaxBound);
   const distance = search.geo ? distanceSql(search.geo.center) : sql`null`;
   let from: SQL;
   let seq = sql`s.seq`;

@@ -41,6 +41,12 @@ export interface SearchPlan {
   estimatedRows: number;
   /** For `rings`: the first radius tried. */
   firstRadiusKm?: number;
+  /**
+   * With a salary ceiling: no vacancy whose yearly maximum is above this can overlap the asked
+   * range (its minimum would be above the ceiling, given the widest range of the currency), so
+   * the salary index is read from here down.
+   */
+  salaryMaxBound?: number;
 }
 
 /** Counts of published vacancies by key (`all`, `tag:x`, `company:id`, `cell:n`, `currency:X`). */
@@ -71,7 +77,7 @@ export function countKeys(search: VacancySearch): string[] {
   const keys = ["all"];
   for (const tag of search.tags ?? []) keys.push(`tag:${tag}`);
   if (search.companyId) keys.push(`company:${search.companyId}`);
-  if (search.salary) keys.push(`currency:${search.salary.currency}`);
+  if (search.salary) keys.push(`currency:${search.salary.currency}`, `spread:${search.salary.currency}`);
   const box = geoBox(search);
   const counted = box && countedCells(box);
   if (counted) for (const cell of counted.cells) keys.push(`${counted.prefix}:${cell}`);
@@ -107,6 +113,12 @@ interface Candidate {
  * filters nothing counts (role, seniority, ...).
  */
 export function planSearch(search: VacancySearch, counts: SearchCounts): SearchPlan {
+  const spread = search.salary ? counts.get(`spread:${search.salary.currency}`) : undefined;
+  const salaryMaxBound = search.salary?.maxYear !== undefined && spread !== undefined ? search.salary.maxYear + spread : undefined;
+  return { ...planDriver(search, counts), ...(salaryMaxBound === undefined ? {} : { salaryMaxBound }) };
+}
+
+function planDriver(search: VacancySearch, counts: SearchCounts): SearchPlan {
   const total = Math.max(1, counts.get("all") ?? 0);
   const share = (n: number) => Math.min(1, n / total);
   const tagCounts = (search.tags ?? []).map((tag) => ({ tag, n: counts.get(`tag:${tag}`) ?? 0 }));

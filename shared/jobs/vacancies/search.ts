@@ -66,7 +66,7 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
   }
 
   const after = search.sort === "salary" ? decodeCursor(cursor, SalaryCursor) : decodeCursor(cursor, NewestCursor);
-  const result = await runSearchQuery(db, orderedSearchQuery(search, plan.driver, match, after, plan.densityKm2));
+  const result = await runSearchQuery(db, orderedSearchQuery(search, plan.driver, match, after, plan));
   cost.rowsRead += result.rowsRead;
   cost.statements += 1;
   const rows = parseRows(result.rows);
