@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AsyncApiDocument } from "../../shared/realtime/asyncapi";
 import { documentedFrameTypes } from "../../shared/realtime/asyncapi";
@@ -87,6 +88,15 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   const { video } = await createVideo(alice, { title: "Frames" });
   expect((await putContent(alice, video.id, tinyMp4())).status).toBe(202);
   await aliceHub.next("video.updated");
+
+  // jobs board: a moderator approves the verification of Alice's company.
+  const company = await json<{ id: string }>(await api("/v1/companies", { token: alice.accessToken, body: { name: "Frames GmbH" } }));
+  expect((await api(`/v1/companies/${company.id}/verification`, { token: alice.accessToken, body: { note: "HRB 1" } })).status).toBe(202);
+  const moderator = await registerUser();
+  await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(moderator.id).run();
+  expect((await api(`/v1/companies/${company.id}/verification/approve`, { token: moderator.accessToken, body: {} })).status).toBe(200);
+  await aliceHub.next("company.verification");
+
   for (const { socket } of sockets) socket.close();
   return sockets;
 }
