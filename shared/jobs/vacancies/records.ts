@@ -265,14 +265,19 @@ function filterSql(search: VacancySearch, match: string | null, driver: Driver, 
   return where;
 }
 
-/** Columns of a page row: the vacancy, its company and the keys its cursor is made of (the inner query picks the page's `seq`s). */
-function pageSql(inner: SQL, order: SQL): SQL {
+/**
+ * Columns of a page row: the vacancy, its company and the keys its cursor is made of. The inner
+ * query picks the page; it names the vacancy itself when it reads search rows anyway, or only
+ * `seq` when it reads nothing but an index (then the page's search rows are read by rowid).
+ */
+function pageSql(inner: SQL, order: SQL, vacancyId: "in-page" | "by-seq"): SQL {
+  const join = vacancyId === "in-page" ? sql`join vacancies v on v.id = p.vacancy_id` : sql`join vacancy_search ps on ps.seq = p.seq join vacancies v on v.id = ps.vacancy_id`;
   return sql`select p.seq as seq, p.distance_km as distance_km, v.id as id, v.company_id as company_id, c.name as company_name, c.verification = 'verified' as company_verified,
       v.title as title, v.description as description, v.tags as tags, v.role as role, v.employment_type as employment_type, v.seniority as seniority,
       v.salary_min as salary_min, v.salary_max as salary_max, v.salary_currency as salary_currency, v.salary_period as salary_period, v.salary_max_year as salary_max_year,
       v.remote as remote, v.lat as lat, v.lng as lng, v.place as place, v.status as status, v.publish_at as publish_at, v.published_at as published_at,
       v.closed_at as closed_at, v.created_at as created_at, v.updated_at as updated_at
-    from (${inner}) p join vacancy_search ps on ps.seq = p.seq join vacancies v on v.id = ps.vacancy_id join companies c on c.id = v.company_id
+    from (${inner}) p ${join} join companies c on c.id = v.company_id
     order by ${order}`;
 }
 
@@ -333,9 +338,9 @@ export function orderedSearchQuery(
     order = sql`${seq} desc`;
     outerOrder = sql`p.seq desc`;
   }
-  const inner = sql`select ${seq} as seq, s.salary_max_year as salary_max_year, ${distance} as distance_km
+  const inner = sql`select ${seq} as seq, s.vacancy_id as vacancy_id, s.salary_max_year as salary_max_year, ${distance} as distance_km
     from ${from} where ${sql.join(where, sql` and `)} order by ${order} limit ${num(search.limit + 1)}`;
-  return pageSql(inner, outerOrder);
+  return pageSql(inner, outerOrder, "in-page");
 }
 
 /** One ring of a distance search: the square of cells around the point, matches within `ringKm`. */
@@ -350,6 +355,6 @@ export function ringSearchQuery(search: VacancySearch, match: string | null, rin
   // Only columns of the cell index (seq is the rowid): rows outside the ring never cost a table read.
   const inner = sql`select s.seq as seq, null as salary_max_year, ${distance} as distance_km
     from ${from} where ${sql.join(where, sql` and `)} order by distance_km, s.seq limit ${num(search.limit + 1)}`;
-  return pageSql(inner, sql`p.distance_km, p.seq`);
+  return pageSql(inner, sql`p.distance_km, p.seq`, "by-seq");
 }
 
