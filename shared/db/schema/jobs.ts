@@ -120,7 +120,7 @@ export const vacancies = sqliteTable(
 /**
  * The search index: one row per published vacancy, derived from `vacancies` and `companies` and
  * rebuildable from them. `seq` grows with each publication, so newest-first is rowid order, and
- * it is the rowid of `vacancy_fts`. Triggers (migration 0004's custom SQL) keep `vacancy_fts`,
+ * it is the rowid of `vacancy_fts`. Triggers (migration 0006's custom SQL) keep `vacancy_fts`,
  * `vacancy_search_tags` and `vacancy_search_counts` in step with this table.
  */
 export const vacancySearch = sqliteTable(
@@ -173,3 +173,34 @@ export const vacancySearchCounts = sqliteTable("vacancy_search_counts", {
   key: text("key").primaryKey(),
   n: integer("n").notNull(),
 });
+
+/**
+ * An AI task of the jobs board: a vacancy draft from a company member's notes, or the analysis
+ * of a user's profile. Stored before it is queued; the JOBS consumer runs it through the studio's
+ * provider layer and keeps the validated result (or why it failed).
+ */
+export const jobsAiTasks = sqliteTable(
+  "jobs_ai_tasks",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["vacancy-draft", "profile-analysis"] }).notNull(),
+    userId: text("user_id").notNull(),
+    companyId: text("company_id"),
+    /** JSON: what the model is asked with (notes, the profile). */
+    input: text("input").notNull(),
+    status: text("status", { enum: ["pending", "completed", "failed"] }).notNull().default("pending"),
+    modelId: text("model_id").notNull(),
+    /** The provider's task id while an asynchronous model works. */
+    providerTaskId: text("provider_task_id"),
+    /** Runs of the consumer so far (polls included). */
+    attempts: integer("attempts").notNull().default(0),
+    /** JSON: the validated answer. */
+    result: text("result"),
+    /** A vacancy draft's vacancy, created from the answer. */
+    vacancyId: text("vacancy_id"),
+    error: text("error"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [index("jobs_ai_tasks_user_idx").on(t.userId, t.createdAt)],
+);
