@@ -73,6 +73,7 @@ export const CONFIG_DEFAULTS = {
   rateLimitVideoUploadsPerUser: { limit: 20, windowSeconds: 3600 },
   // jobs board
   unverifiedCompanyMaxPublished: 3,
+  jobsAiModel: "dev-text",
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -205,6 +206,7 @@ const VarsSchema = z.object({
   CLOUDFLARE_STREAM_API_TOKEN: optionalText,
   // jobs board
   UNVERIFIED_COMPANY_MAX_PUBLISHED: numberWhere(D.unverifiedCompanyMaxPublished, (n) => Number.isInteger(n) && n >= 0),
+  JOBS_AI_MODEL: z.string().optional().transform((value) => value?.trim() || D.jobsAiModel),
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -327,6 +329,8 @@ const ConfigSchema = VarsSchema.transform((v) => ({
   jobs: {
     /** Vacancies an unverified company may have published or scheduled at once. */
     unverifiedCompanyMaxPublished: v.UNVERIFIED_COMPANY_MAX_PUBLISHED,
+    /** The studio model (id) that writes vacancy drafts and profile analyses. */
+    aiModel: v.JOBS_AI_MODEL,
   },
 }));
 

@@ -157,6 +157,8 @@ export interface Env {
   // jobs board
   /** Vacancies an unverified company may have published or scheduled at once (default 3). */
   UNVERIFIED_COMPANY_MAX_PUBLISHED?: string;
+  /** The studio model (id) that writes vacancy drafts and profile analyses (default dev-text, development only). */
+  JOBS_AI_MODEL?: string;
 }
 
 /** Messages on the JOBS queue; each module adds its kinds to this union. */
@@ -165,7 +167,9 @@ export type JobMessage =
   | { kind: "email.send"; message: import("./email/sender").OutgoingEmail }
   | { kind: "password.forgot"; email: string; ip: string | null; userAgent: string | null }
   // video
-  | { kind: "video.check"; videoId: string; attempt: number };
+  | { kind: "video.check"; videoId: string; attempt: number }
+  // jobs board
+  | { kind: "jobs.ai"; taskId: string };
 
 /** What the queue carries: a job and the trace of the work that sent it, which the consumer continues. */
 export type QueuedJob = JobMessage & { trace?: TraceCarrier };

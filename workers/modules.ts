@@ -15,7 +15,7 @@ import { studioRetentionTask } from "./jobs/studio-retention";
 import { videoAccount } from "../shared/video/account";
 import { videoCheckJob } from "./jobs/video-check";
 import { videoHousekeepingTask } from "./jobs/video-housekeeping";
-import { profileViewsCleanupTask, publishScheduledVacanciesTask } from "./jobs/jobs-board";
+import { jobsAiJob, profileViewsCleanupTask, publishScheduledVacanciesTask } from "./jobs/jobs-board";
 
 // The one place where the platform's modules are put together. A new module adds its entries
 // here; nothing takes part by being imported for its side effects.
@@ -39,6 +39,8 @@ export const jobHandlers: JobHandlers = {
   "email.send": sendEmailJob,
   "password.forgot": passwordForgotJob,
   "video.check": videoCheckJob,
+  // jobs board
+  "jobs.ai": jobsAiJob,
 };
 
 /** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */

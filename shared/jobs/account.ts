@@ -1,6 +1,7 @@
 import { createDatabase } from "../db/client";
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
+import { forgetAiTaskQueries } from "./ai/records";
 import { forgetMemberQueries, listMemberships } from "./companies/records";
 import { findProfileRecord, forgetProfileQueries, listFollowIds } from "./profiles/records";
 
@@ -21,6 +22,6 @@ export const jobsAccount: AccountModule = {
   },
   onDelete: async (env, userId) => {
     const db = createDatabase(env.DB);
-    return { statements: toD1Statements(db, [...forgetProfileQueries(db, userId), ...forgetMemberQueries(db, userId)]) };
+    return { statements: toD1Statements(db, [...forgetProfileQueries(db, userId), ...forgetMemberQueries(db, userId), ...forgetAiTaskQueries(db, userId)]) };
   },
 };

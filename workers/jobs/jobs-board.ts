@@ -1,9 +1,11 @@
 import { clock } from "../../shared/clock";
 import { createDatabase } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
+import { runAiTask } from "../../shared/jobs/ai/ai-tasks";
 import { deleteProfileViewsBefore } from "../../shared/jobs/profiles/records";
 import { publishDueVacancies } from "../../shared/jobs/vacancies/vacancies";
 import { logEvent } from "../../shared/observability/log";
+import type { JobHandler } from "./queue";
 
 /** Every minute: scheduled vacancies whose `publishAt` has come are published. */
 export async function publishScheduledVacanciesTask(env: Env, _scheduledTime: number): Promise<void> {
@@ -16,3 +18,6 @@ export async function profileViewsCleanupTask(env: Env, _scheduledTime: number):
   const yesterday = new Date(clock.now() - 86_400_000).toISOString().slice(0, 10);
   await deleteProfileViewsBefore(createDatabase(env.DB), yesterday);
 }
+
+/** A vacancy draft or a profile analysis, through the studio's provider layer (shared/jobs/ai). */
+export const jobsAiJob: JobHandler<"jobs.ai"> = (message, env) => runAiTask(env, message.taskId);

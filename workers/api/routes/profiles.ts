@@ -4,6 +4,7 @@ import { PageQuery } from "../../../shared/http/pagination";
 import { editProfile, follow, followPage, ownProfile, viewProfile } from "../../../shared/jobs/profiles/profiles";
 import { LocationSchema, ProfileSchema } from "../../../shared/jobs/schemas";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../../../shared/jobs/tags";
+import { profileAnalysis, requestProfileAnalysis } from "../../../shared/jobs/ai/ai-tasks";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
@@ -34,6 +35,18 @@ const FollowSchema = z
   .object({ userId: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), headline: z.string(), followedAt: z.string() })
   .openapi("ProfileFollow");
 const FollowPage = z.object({ items: z.array(FollowSchema), nextCursor: z.string().nullable() }).openapi("ProfileFollowPage");
+
+const AnalysisAccepted = z.object({ id: z.string(), status: z.enum(["pending", "completed", "failed"]) }).openapi("ProfileAnalysisAccepted");
+const AnalysisSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["pending", "completed", "failed"]),
+    analysis: z.object({ strengths: z.array(z.string()), gaps: z.array(z.string()), suggestedTags: z.array(z.string()) }).optional(),
+    error: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .openapi("ProfileAnalysis");
+const AnalysisParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
 function followRoute(method: "put" | "delete", summary: string) {
   return authedRoute({
@@ -83,6 +96,29 @@ export const profileRoutes = createRouter()
       responses: { 200: jsonResponse(ProfileSchema, "Your profile"), ...problemResponses(400, 401, 404) },
     }),
     async (c) => c.json(await editProfile(c.get("db"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/me/analysis",
+      tags,
+      summary: "Have the AI analyse your profile (strengths, gaps, suggested tags)",
+      description: "Stored and queued like a vacancy draft; poll `GET /v1/profiles/me/analysis/{id}`. No model configured: `503 ai_unavailable`.",
+      responses: { 202: jsonResponse(AnalysisAccepted, "Accepted"), ...problemResponses(401, 503) },
+    }),
+    async (c) => c.json(await requestProfileAnalysis(c.env, c.get("db"), c.get("principal").userId), 202),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/me/analysis/{id}",
+      tags,
+      summary: "One of your profile analyses",
+      description: "Yours only (`404` otherwise).",
+      request: { params: AnalysisParam },
+      responses: { 200: jsonResponse(AnalysisSchema, "The analysis"), ...problemResponses(401, 404) },
+    }),
+    async (c) => c.json(await profileAnalysis(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     createRoute({

@@ -8,6 +8,7 @@ import { EMPLOYMENT_TYPES, LocationSchema, SALARY_PERIODS, SalarySchema, SENIORI
 import { normalizeTag } from "../../../shared/jobs/tags";
 import { searchVacancies, type VacancySearch } from "../../../shared/jobs/vacancies/search";
 import { close, createVacancy, editVacancy, getVacancy, normalizeRole, publish, rebuildSearchIndex, removeVacancy, yearly } from "../../../shared/jobs/vacancies/vacancies";
+import { requestVacancyDraft, vacancyDraft } from "../../../shared/jobs/ai/ai-tasks";
 import { createRouter } from "../context";
 import { adminRoute, authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
@@ -74,6 +75,19 @@ const SearchQuery = PageQuery.extend({
   sort: z.enum(["newest", "salary", "distance"]).default("newest").openapi({ param: { name: "sort", in: "query" } }),
 });
 
+const DraftBody = z.object({ companyId: z.string().min(1).max(64), notes: z.string().trim().min(1).max(5000) }).strict().openapi("VacancyDraftRequest");
+const AiTaskAccepted = z.object({ id: z.string(), status: z.enum(["pending", "completed", "failed"]) }).openapi("AiTaskAccepted");
+const DraftSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["pending", "completed", "failed"]),
+    vacancy: VacancySchema.optional().openapi({ description: "Once completed: the draft vacancy written from the answer (status draft, editable and publishable as any other)" }),
+    error: z.string().optional().openapi({ description: "Why a failed draft failed, e.g. invalid_model_answer: ..." }),
+    createdAt: z.string(),
+  })
+  .openapi("VacancyDraft");
+const DraftParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
 const VacancyPage = z.object({ items: z.array(VacancySchema), nextCursor: z.string().nullable() }).openapi("VacancyPage");
 
 function toSearch(query: z.output<typeof SearchQuery>): VacancySearch {
@@ -132,6 +146,34 @@ export const vacancyRoutes = createRouter()
       c.header("server-timing", `db;dur=${Date.now() - started};desc="rows_read=${cost.rowsRead} statements=${cost.statements} plan=${cost.plan.driver.kind}:${"source" in cost.plan.driver ? cost.plan.driver.source : `cells rings=${cost.rings?.join(",")}`}"`);
       return c.json(page, 200);
     },
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/drafts",
+      tags,
+      summary: "Have the AI write a vacancy draft from notes (company owners and recruiters)",
+      description:
+        "Stored and queued; the JOBS consumer asks the model `JOBS_AI_MODEL` (a studio model; `dev-text` in development answers deterministically) for a JSON answer, checks it against the draft schema and creates a draft vacancy from it. Poll `GET /v1/vacancies/drafts/{id}`. No model configured: `503 ai_unavailable`.",
+      request: { body: jsonBody(DraftBody) },
+      responses: { 202: jsonResponse(AiTaskAccepted, "Accepted"), ...problemResponses(400, 401, 403, 404, 503) },
+    }),
+    async (c) => {
+      const { companyId, notes } = c.req.valid("json");
+      return c.json(await requestVacancyDraft(c.env, c.get("db"), c.get("principal").userId, companyId, notes), 202);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/drafts/{id}",
+      tags,
+      summary: "An AI vacancy draft: its status, and the draft vacancy once ready",
+      description: "Company members only (`404` to others).",
+      request: { params: DraftParam },
+      responses: { 200: jsonResponse(DraftSchema, "The draft"), ...problemResponses(401, 404) },
+    }),
+    async (c) => c.json(await vacancyDraft(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({

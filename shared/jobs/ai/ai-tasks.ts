@@ -1,0 +1,237 @@
+import { clock } from "../../clock";
+import { configOf } from "../../config";
+import { createDatabase, type Database } from "../../db/client";
+import type { Env } from "../../env";
+import { ApiError, notFound } from "../../http/errors";
+import { newId } from "../../ids";
+import { logEvent } from "../../observability/log";
+import { withCurrentTrace } from "../../observability/trace-scope";
+import { type ModelOutput, ProviderError } from "../../studio/providers/provider-adapter";
+import { type ModelTaskInput, type ModelTaskResult, pollModelTask, requireModel, startModelTask } from "../../studio/providers/model-tasks";
+import { requireMemberRole } from "../companies/companies";
+import { findCompanyRow } from "../companies/records";
+import { ownProfile } from "../profiles/profiles";
+import { normalizeTags } from "../tags";
+import { yearly } from "../vacancies/vacancies";
+import { findVacancyRow } from "../vacancies/records";
+import { type VacancyView, vacancyView } from "../vacancies/vacancy-view";
+import { PROFILE_ANALYSIS_JSON_SCHEMA, ProfileAnalysisAnswer, VACANCY_DRAFT_JSON_SCHEMA, VacancyDraftAnswer } from "./answers";
+import { type AiTaskRecord, completeAiTask, countAiAttempt, failAiTask, findAiTask, insertAiTask, saveProviderTask } from "./records";
+
+/** Runs of one task (start, then polls) before it is given up as `timed_out`. */
+export const MAX_AI_ATTEMPTS = 30;
+/** Seconds between polls of a model that answers later. */
+export const AI_POLL_DELAY_SECONDS = 5;
+
+export type AiTaskStatus = "pending" | "completed" | "failed";
+
+/** 503 when the configured model does not exist here (e.g. `dev-text` outside development). */
+async function configuredModel(env: Env, db: Database): Promise<string> {
+  const modelId = configOf(env).jobs.aiModel;
+  try {
+    await requireModel(env, db, modelId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) throw new ApiError(503, "ai_unavailable", `The AI model ${modelId} (JOBS_AI_MODEL) is not configured`);
+    throw error;
+  }
+  return modelId;
+}
+
+/** Stored first, then queued: an accepted task is never lost, and a queue that refuses it fails the task with its reason. */
+async function queueTask(env: Env, db: Database, task: Omit<AiTaskRecord, "status" | "providerTaskId" | "attempts" | "result" | "vacancyId" | "error">): Promise<{ id: string; status: AiTaskStatus }> {
+  await insertAiTask(db, task);
+  try {
+    await env.JOBS.send(withCurrentTrace({ kind: "jobs.ai", taskId: task.id }));
+  } catch (error) {
+    await failAiTask(db, task.id, `queue_unavailable: ${String(error)}`, clock.date());
+    throw new ApiError(503, "queue_unavailable", "The task could not be queued; try again");
+  }
+  return { id: task.id, status: "pending" };
+}
+
+export async function requestVacancyDraft(env: Env, db: Database, userId: string, companyId: string, notes: string) {
+  await requireMemberRole(db, companyId, userId, ["owner", "recruiter"], "draft vacancies");
+  const modelId = await configuredModel(env, db);
+  const now = clock.date();
+  return queueTask(env, db, { id: newId(now.getTime()), kind: "vacancy-draft", userId, companyId, input: JSON.stringify({ notes }), modelId, createdAt: now, updatedAt: now });
+}
+
+export async function requestProfileAnalysis(env: Env, db: Database, userId: string) {
+  const modelId = await configuredModel(env, db);
+  const profile = await ownProfile(db, userId);
+  const now = clock.date();
+  const input = { headline: profile.headline, bio: profile.bio, tags: profile.tags, links: profile.links.map((l) => l.url), location: profile.location?.place ?? null };
+  return queueTask(env, db, { id: newId(now.getTime()), kind: "profile-analysis", userId, companyId: null, input: JSON.stringify(input), modelId, createdAt: now, updatedAt: now });
+}
+
+export interface VacancyDraftView {
+  id: string;
+  status: AiTaskStatus;
+  /** The draft vacancy made from the answer (status `draft`), once completed. */
+  vacancy?: VacancyView;
+  error?: string;
+  createdAt: string;
+}
+
+/** Company members see the company's drafts; anyone else gets 404. */
+export async function vacancyDraft(db: Database, id: string, userId: string): Promise<VacancyDraftView> {
+  const task = await findAiTask(db, id);
+  if (!task || task.kind !== "vacancy-draft" || !task.companyId) throw notFound("No such draft");
+  try {
+    await requireMemberRole(db, task.companyId, userId, ["owner", "recruiter"], "read its drafts");
+  } catch {
+    throw notFound("No such draft");
+  }
+  const row = task.vacancyId ? await findVacancyRow(db, task.vacancyId) : undefined;
+  return {
+    id: task.id,
+    status: task.status,
+    ...(row ? { vacancy: vacancyView(row) } : {}),
+    ...(task.error ? { error: task.error } : {}),
+    createdAt: task.createdAt.toISOString(),
+  };
+}
+
+export interface ProfileAnalysisView {
+  id: string;
+  status: AiTaskStatus;
+  analysis?: ProfileAnalysisAnswer;
+  error?: string;
+  createdAt: string;
+}
+
+export async function profileAnalysis(db: Database, id: string, userId: string): Promise<ProfileAnalysisView> {
+  const task = await findAiTask(db, id);
+  if (!task || task.kind !== "profile-analysis" || task.userId !== userId) throw notFound("No such analysis");
+  return {
+    id: task.id,
+    status: task.status,
+    ...(task.status === "completed" && task.result ? { analysis: ProfileAnalysisAnswer.parse(JSON.parse(task.result)) } : {}),
+    ...(task.error ? { error: task.error } : {}),
+    createdAt: task.createdAt.toISOString(),
+  };
+}
+
+async function modelInput(db: Database, task: AiTaskRecord): Promise<ModelTaskInput> {
+  const input = JSON.parse(task.input) as Record<string, unknown>;
+  if (task.kind === "vacancy-draft") {
+    const company = task.companyId ? await findCompanyRow(db, task.companyId) : undefined;
+    return {
+      prompt: [
+        `Write a job vacancy for the company "${company?.company.name ?? "unknown"}"${company?.company.about ? ` (${company.company.about.slice(0, 500)})` : ""}.`,
+        `The recruiter's notes: ${String(input.notes)}`,
+        "Answer with one JSON object of the given schema: title, description, tags (lower case), role (a slug), employmentType, seniority, and a salary suggestion.",
+      ].join("\n"),
+      params: { responseSchema: VACANCY_DRAFT_JSON_SCHEMA },
+      idempotencyKey: task.id,
+    };
+  }
+  return {
+    prompt: [
+      "Analyse this job seeker's profile: what are their strengths, what is missing for the roles their profile aims at, and which tags should it carry?",
+      `Profile: ${JSON.stringify(input)}`,
+      "Answer with one JSON object of the given schema: strengths, gaps, suggestedTags (lower case).",
+    ].join("\n"),
+    params: { responseSchema: PROFILE_ANALYSIS_JSON_SCHEMA },
+    idempotencyKey: task.id,
+  };
+}
+
+/** The model's JSON, checked against the task's schema; a reason when it does not fit. */
+export function checkModelAnswer(kind: AiTaskRecord["kind"], output: ModelOutput): { ok: true; value: VacancyDraftAnswer | ProfileAnalysisAnswer } | { ok: false; reason: string } {
+  if (output.kind !== "text") return { ok: false, reason: "invalid_model_answer: the model answered with files, not JSON text" };
+  let json: unknown = output.json;
+  if (json === undefined) {
+    try {
+      json = JSON.parse(output.text);
+    } catch {
+      return { ok: false, reason: "invalid_model_answer: the answer is not JSON" };
+    }
+  }
+  const parsed = (kind === "vacancy-draft" ? VacancyDraftAnswer : ProfileAnalysisAnswer).safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `invalid_model_answer: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`.slice(0, 500) };
+  return { ok: true, value: parsed.data };
+}
+
+async function complete(db: Database, task: AiTaskRecord, answer: VacancyDraftAnswer | ProfileAnalysisAnswer): Promise<void> {
+  const now = clock.date();
+  if (task.kind === "profile-analysis") {
+    const analysis = answer as ProfileAnalysisAnswer;
+    await completeAiTask(db, task.id, JSON.stringify({ ...analysis, suggestedTags: normalizeTags(analysis.suggestedTags, "suggestedTags") }), null, now);
+    return;
+  }
+  const draft = answer as VacancyDraftAnswer;
+  const salary = draft.salary;
+  await completeAiTask(
+    db,
+    task.id,
+    JSON.stringify(draft),
+    {
+      id: task.id,
+      companyId: task.companyId!,
+      title: draft.title,
+      description: draft.description,
+      tags: JSON.stringify(normalizeTags(draft.tags)),
+      role: draft.role,
+      employmentType: draft.employmentType,
+      seniority: draft.seniority,
+      salaryMin: salary.min,
+      salaryMax: salary.max,
+      salaryCurrency: salary.currency,
+      salaryPeriod: salary.period,
+      salaryMinYear: yearly(salary.min, salary.period),
+      salaryMaxYear: yearly(salary.max, salary.period),
+      remote: false,
+      status: "draft",
+      createdBy: task.userId,
+      createdAt: now,
+      updatedAt: now,
+    },
+    now,
+  );
+}
+
+/**
+ * The JOBS consumer's work for one task: start it (or poll the provider's task), then store the
+ * checked answer or why there is none. A model that answers later is polled again after
+ * AI_POLL_DELAY_SECONDS by a new message; a retryable provider failure is thrown so the queue
+ * retries with backoff; after MAX_AI_ATTEMPTS runs the task fails as `timed_out`.
+ */
+export async function runAiTask(env: Env, taskId: string): Promise<void> {
+  const db = createDatabase(env.DB);
+  const task = await findAiTask(db, taskId);
+  if (!task || task.status !== "pending") return;
+  const attempts = await countAiAttempt(db, task.id, clock.date());
+  if (attempts === null) return;
+  if (attempts > MAX_AI_ATTEMPTS) {
+    await failAiTask(db, task.id, "timed_out: the model did not answer in time", clock.date());
+    return;
+  }
+  const input = await modelInput(db, task);
+  let result: ModelTaskResult;
+  try {
+    result = task.providerTaskId ? await pollModelTask(env, db, task.modelId, task.providerTaskId, input) : await startModelTask(env, db, task.modelId, input);
+  } catch (error) {
+    if (error instanceof ProviderError && error.retryable) throw error;
+    const reason = error instanceof ApiError ? `${error.code}: ${error.detail ?? ""}` : error instanceof ProviderError ? `provider_error: ${error.message}` : null;
+    if (reason === null) throw error;
+    await failAiTask(db, task.id, reason, clock.date());
+    return;
+  }
+  if (result.kind === "failed") {
+    await failAiTask(db, task.id, `model_failed: ${result.error}`, clock.date());
+    return;
+  }
+  if (result.kind === "pending") {
+    await saveProviderTask(db, task.id, result.taskId, clock.date());
+    await env.JOBS.send(withCurrentTrace({ kind: "jobs.ai", taskId: task.id }), { delaySeconds: AI_POLL_DELAY_SECONDS });
+    return;
+  }
+  const answer = checkModelAnswer(task.kind, result.output);
+  if (!answer.ok) {
+    logEvent("warn", "AI answer refused", { taskId: task.id, kind: task.kind, reason: answer.reason });
+    await failAiTask(db, task.id, answer.reason, clock.date());
+    return;
+  }
+  await complete(db, task, answer.value);
+}
