@@ -120,7 +120,7 @@ export const vacancies = sqliteTable(
 /**
  * The search index: one row per published vacancy, derived from `vacancies` and `companies` and
  * rebuildable from them. `seq` grows with each publication, so newest-first is rowid order, and
- * it is the rowid of `vacancy_fts`. Triggers (migration 0006's custom SQL) keep `vacancy_fts`,
+ * it is the rowid of `vacancy_fts`. Triggers (migration 0007's custom SQL) keep `vacancy_fts`,
  * `vacancy_search_tags` and `vacancy_search_counts` in step with this table.
  */
 export const vacancySearch = sqliteTable(
