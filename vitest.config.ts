@@ -56,6 +56,9 @@ export default defineConfig(async () => {
             VIDEO_WEBHOOK_SECRET: "test-stream-webhook-secret",
             // The local emulation is ready at once: tests drive processing with webhooks, not the check job.
             VIDEO_CHECK_DELAY_SECONDS: "120",
+            // Polls at once and a short provider timeout, so the generation tests run in seconds.
+            STUDIO_POLL_INTERVAL_SECONDS: "0",
+            STUDIO_PROVIDER_TIMEOUT_SECONDS: "1",
           },
         },
       }),

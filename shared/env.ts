@@ -169,7 +169,9 @@ export type JobMessage =
   // video
   | { kind: "video.check"; videoId: string; attempt: number }
   // jobs board
-  | { kind: "jobs.ai"; taskId: string };
+  | { kind: "jobs.ai"; taskId: string }
+  // studio generation
+  | import("./studio/generation/pipeline").GenerationJob;
 
 /** What the queue carries: a job and the trace of the work that sent it, which the consumer continues. */
 export type QueuedJob = JobMessage & { trace?: TraceCarrier };

@@ -2,7 +2,7 @@ import type { Env, QueuedJob } from "../shared/env";
 import { createApp } from "./api/app";
 import { handleJobBatch } from "./jobs/queue";
 import { runScheduled } from "./jobs/scheduled";
-import { cronTasks, jobHandlers } from "./modules";
+import { cronTasks, deadLetterHandlers, jobHandlers } from "./modules";
 
 export { CallSession } from "../durable-objects/call-session";
 export { MetricsStore } from "../durable-objects/metrics-store";
@@ -14,7 +14,7 @@ const app = createApp();
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  queue: (batch, env, _ctx) => handleJobBatch(batch, env, jobHandlers),
+  queue: (batch, env, _ctx) => handleJobBatch(batch, env, jobHandlers, deadLetterHandlers),
   scheduled: (controller, env, _ctx) => runScheduled(controller, env, cronTasks),
 } satisfies ExportedHandler<Env, QueuedJob>;
 export { VideoViews } from "../durable-objects/video-views";

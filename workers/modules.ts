@@ -7,7 +7,7 @@ import type { AccountModule } from "../shared/identity/account/account-module";
 import { identityCleanupTask } from "./jobs/identity-cleanup";
 import { mediaCleanupTask } from "./jobs/media-cleanup";
 import { passwordForgotJob } from "./jobs/password-forgot";
-import type { JobHandlers } from "./jobs/queue";
+import type { DeadLetterHandlers, JobHandlers } from "./jobs/queue";
 import type { CronTasks } from "./jobs/scheduled";
 import { sendEmailJob } from "./jobs/send-email";
 import { studioRetentionTask } from "./jobs/studio-retention";
@@ -16,6 +16,7 @@ import { videoAccount } from "../shared/video/account";
 import { videoCheckJob } from "./jobs/video-check";
 import { videoHousekeepingTask } from "./jobs/video-housekeeping";
 import { jobsAiJob, profileViewsCleanupTask, publishScheduledVacanciesTask } from "./jobs/jobs-board";
+import { studioGenerationDeadLetter, studioGenerationJob, studioGenerationSweepTask } from "./jobs/studio-generation";
 
 // The one place where the platform's modules are put together. A new module adds its entries
 // here; nothing takes part by being imported for its side effects.
@@ -41,6 +42,14 @@ export const jobHandlers: JobHandlers = {
   "video.check": videoCheckJob,
   // jobs board
   "jobs.ai": jobsAiJob,
+  // studio generation
+  "studio.generation": studioGenerationJob,
+};
+
+/** What the dead-letter consumer does, besides recording it, when a job of these kinds gave up. */
+export const deadLetterHandlers: DeadLetterHandlers = {
+  // studio generation
+  "studio.generation": studioGenerationDeadLetter,
 };
 
 /** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */
@@ -52,6 +61,8 @@ export const cronTasks: CronTasks = {
     studioRetentionTask,
     // video
     videoHousekeepingTask,
+    // studio generation
+    studioGenerationSweepTask,
   ],
   // jobs board
   "* * * * *": [publishScheduledVacanciesTask],

@@ -6,6 +6,7 @@ import { ChatSchema, MessageSchema } from "../chat/model";
 import { CompanySchema } from "../jobs/schemas";
 import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
 import { VideoSchema } from "../video/model";
+import { AssetFrameSchema } from "../studio/generation/asset-frame";
 
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, description: string) =>
   z.object({ type: z.literal(type), ...shape }).describe(description);
@@ -48,6 +49,8 @@ export const HubServerFrames = {
     { company: CompanySchema, reason: z.string().nullable() },
     "A moderator approved (`company.verification` is `verified`) or rejected (`rejected`, with `reason`) the verification request of a company this user owns.",
   ),
+  // studio generation
+  "asset.updated": frame("asset.updated", { asset: AssetFrameSchema }, "A studio asset of this user changed status (pending, processing, completed, failed): sent on every change of a generation."),
 };
 
 /** A frame the hub sends, typed from its schemas: `notify` accepts nothing undocumented. */
@@ -84,7 +87,7 @@ export const SOCKET_PROTOCOLS: SocketProtocol[] = [
     id: "userHub",
     address: "/v1/realtime",
     title: "User hub",
-    description: "One socket per device, connected to the user's `UserHub`: incoming calls, call state, chat list changes. Closed with 4001 when the session ends.",
+    description: "One socket per device, connected to the user's `UserHub`: incoming calls, call state, chat list changes, studio asset status. Closed with 4001 when the session ends.",
     clientFrames: HubClientFrames,
     serverFrames: HubServerFrames,
   },

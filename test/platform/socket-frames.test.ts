@@ -97,6 +97,11 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   expect((await api(`/v1/companies/${company.id}/verification/approve`, { token: moderator.accessToken, body: {} })).status).toBe(200);
   await aliceHub.next("company.verification");
 
+  // A studio generation of Alice's with the development provider: asset.updated until completed.
+  const project = await json<{ id: string }>(await api("/v1/studio/projects", { token: alice.accessToken, body: { name: "Frames" } }));
+  const box = await json<{ id: string }>(await api(`/v1/studio/projects/${project.id}/boxes`, { token: alice.accessToken, body: { name: "Shot" } }));
+  expect((await api(`/v1/studio/boxes/${box.id}/generate`, { token: alice.accessToken, body: { modelId: "dev-image", prompt: "frames", params: { width: 16, height: 16 } } })).status).toBe(202);
+  await aliceHub.next("asset.updated", (frame) => frame.asset.status === "completed", 20_000);
   for (const { socket } of sockets) socket.close();
   return sockets;
 }

@@ -37,7 +37,8 @@ import { videoDecisionRoutes, videoModerationRoutes } from "./routes/video-moder
 import { videoWebhookRoutes } from "./routes/video-webhooks";
 import { companyRoutes } from "./routes/companies";
 import { profileRoutes } from "./routes/profiles";
-import { jobsAdminRoutes, vacancyRoutes } from "./routes/vacancies";
+import { jobsAdminRoutes, vacancyRoutes } from "./routes/vacancies"
+import { studioGenerationRoutes } from "./routes/studio-generation";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
@@ -140,7 +141,9 @@ export function createApp() {
     .route("/v1/profiles", profileRoutes)
     .route("/v1/companies", companyRoutes)
     .route("/v1/vacancies", vacancyRoutes)
-    .route("/v1/admin", jobsAdminRoutes);
+    .route("/v1/admin", jobsAdminRoutes)
+    // studio generation
+    .route("/v1/studio", studioGenerationRoutes);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   routes.openAPIRegistry.registerComponent("securitySchemes", "streamWebhookSignature", {

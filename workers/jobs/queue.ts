@@ -11,6 +11,9 @@ export type JobHandler<K extends JobMessage["kind"]> = (message: Extract<JobMess
 /** One handler per job kind (listed in workers/modules.ts). */
 export type JobHandlers = { [K in JobMessage["kind"]]: JobHandler<K> };
 
+/** What a module does when one of its jobs exhausted its retries (e.g. mark the work failed). */
+export type DeadLetterHandlers = { [K in JobMessage["kind"]]?: JobHandler<K> };
+
 const DEAD_LETTER_QUEUE = "edge-platform-jobs-dlq";
 
 /** A job kind as a metric label: only the kinds the platform knows, so a bad message cannot add series. */
@@ -30,10 +33,10 @@ function inMessageTrace<T>(env: Env, message: Message<QueuedJob>, work: () => Pr
  * A message that exhausts its retries lands in the dead-letter queue, whose consumer records it.
  * Each job runs in the trace of the request that queued it.
  */
-export async function handleJobBatch(batch: MessageBatch<QueuedJob>, env: Env, handlers: JobHandlers): Promise<void> {
+export async function handleJobBatch(batch: MessageBatch<QueuedJob>, env: Env, handlers: JobHandlers, deadLetterHandlers: DeadLetterHandlers = {}): Promise<void> {
   try {
     if (batch.queue === DEAD_LETTER_QUEUE) {
-      for (const message of batch.messages) await recordDeadLetter(message, env, handlers);
+      for (const message of batch.messages) await recordDeadLetter(message, env, handlers, deadLetterHandlers);
       return;
     }
     let oldestMs = 0;
@@ -71,8 +74,8 @@ async function handleJob(message: Message<QueuedJob>, env: Env, handlers: JobHan
   }
 }
 
-async function recordDeadLetter(message: Message<QueuedJob>, env: Env, handlers: JobHandlers): Promise<void> {
-  await inMessageTrace(env, message, async () => {
+async function recordDeadLetter(message: Message<QueuedJob>, env: Env, handlers: JobHandlers, deadLetterHandlers: DeadLetterHandlers): Promise<void> {
+  const settled = await inMessageTrace(env, message, async () => {
     logEvent("error", "job dead-lettered", { kind: message.body?.kind, id: message.id, attempts: message.attempts });
     await recordAuditEvent(env.DB, {
       userId: null,
@@ -80,6 +83,16 @@ async function recordDeadLetter(message: Message<QueuedJob>, env: Env, handlers:
       detail: { messageId: message.id, kind: message.body?.kind ?? null, attempts: message.attempts },
     });
     metrics.count("queue_dead_letters_total", { kind: kindLabel(message.body, handlers) });
+    const onDeadLetter = deadLetterHandlers[message.body?.kind] as JobHandler<JobMessage["kind"]> | undefined;
+    if (!onDeadLetter) return true;
+    try {
+      await onDeadLetter(message.body, env);
+      return true;
+    } catch (error) {
+      logEvent("error", "dead-letter handler failed, will retry", { kind: message.body?.kind, id: message.id, error: String(error) });
+      return false;
+    }
   });
-  message.ack();
+  if (settled) message.ack();
+  else message.retry({ delaySeconds: 30 });
 }

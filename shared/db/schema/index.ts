@@ -6,3 +6,4 @@ export * from "./studio";
 export * from "./studio-providers";
 export * from "./video";
 export * from "./jobs";
+export * from "./studio-generation";

@@ -1,0 +1,256 @@
+import { clock } from "../../clock";
+import { configOf } from "../../config";
+import { createDatabase, type Database } from "../../db/client";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import { randomToken } from "../../ids";
+import { signedContentUrl } from "../../media/content-urls";
+import { deleteOwnFile, findFile } from "../../media/records";
+import { logEvent } from "../../observability/log";
+import { metrics } from "../../observability/metrics";
+import { withCurrentTrace } from "../../observability/trace-scope";
+import { taskVariables } from "../providers/model-tasks";
+import { type ModelOutput, ProviderError, type ResultSource, type TaskAnswer } from "../providers/provider-adapter";
+import { resolveModel } from "../providers/registry";
+import { derivedId } from "./derived-ids";
+import { publishAsset } from "./publish";
+import {
+  type AssetRecord,
+  completeAsset,
+  countProviderCall,
+  dropGeneration,
+  failAsset,
+  findAsset,
+  findGeneration,
+  type GenerationRecord,
+  type NewAssetRecord,
+  passToken,
+  saveOutput,
+  saveProviderTask,
+} from "./records";
+import { ResultError, storeResult, type StoredResult } from "./result-files";
+
+/** The JOBS message that advances one generation; only the holder of the generation's current token may. */
+export interface GenerationJob {
+  kind: "studio.generation";
+  assetId: string;
+  token: string;
+}
+
+/** Results of one task kept as assets; further ones are ignored. */
+export const MAX_RESULTS_PER_TASK = 4;
+/** Longest wait between two polls, however long the task takes. */
+const MAX_POLL_DELAY_SECONDS = 30;
+/** Longest wait before a retry after a retryable failure. */
+const MAX_RETRY_DELAY_SECONDS = 300;
+/** How long a signed URL of a parent asset (image to video) handed to a provider stays valid. */
+const PARENT_URL_SECONDS = 3600;
+
+export const generationJob = (assetId: string, token: string): GenerationJob => ({ kind: "studio.generation", assetId, token });
+
+/** Seconds before poll number `polls` (1 = the first poll): the configured interval, growing by half each time. */
+export function pollDelaySeconds(intervalSeconds: number, polls: number): number {
+  return Math.min(MAX_POLL_DELAY_SECONDS, Math.ceil(intervalSeconds * 1.5 ** Math.max(0, polls - 1)));
+}
+
+/** Seconds before the retry after failure number `failures`: the provider's Retry-After, else doubling from the interval (at least a second). */
+export function retryDelaySeconds(intervalSeconds: number, failures: number, retryAfterSeconds?: number): number {
+  if (retryAfterSeconds !== undefined) return Math.min(MAX_RETRY_DELAY_SECONDS, retryAfterSeconds);
+  return Math.min(MAX_RETRY_DELAY_SECONDS, Math.max(1, intervalSeconds) * 2 ** Math.min(10, Math.max(0, failures - 1)));
+}
+
+class Generation {
+  private readonly config;
+
+  constructor(
+    private readonly env: Env,
+    private readonly db: Database,
+    private asset: AssetRecord,
+    private readonly generation: GenerationRecord,
+  ) {
+    this.config = configOf(env).studio;
+  }
+
+  async advance(): Promise<void> {
+    const now = clock.now();
+    if (now >= this.generation.deadlineAt.getTime()) {
+      return this.fail(timeoutMessage(this.config.generationTimeoutMs, this.generation.lastError), "timed_out");
+    }
+    const resolved = this.asset.modelId ? await resolveModel(this.env, this.db, this.asset.modelId) : undefined;
+    if (!resolved) return this.fail(`The model ${this.asset.modelId} is not offered any more`);
+    if (resolved.model.kind === "text") return this.fail("A text model cannot make an asset");
+
+    if (this.generation.output) return this.finish((JSON.parse(this.generation.output) as string[]).map((url) => ({ kind: "url", url })));
+
+    if (this.asset.attempts >= this.config.generationMaxAttempts) {
+      return this.fail(`Gave up after ${this.asset.attempts} provider calls${this.generation.lastError ? `: ${this.generation.lastError}` : ""}`);
+    }
+    const counted = await countProviderCall(this.db, this.asset.id, this.generation.token, now);
+    if (!counted) return;
+    if (counted.status !== this.asset.status) await publishAsset(this.env, counted);
+    this.asset = counted;
+
+    let answer: TaskAnswer;
+    try {
+      const variables = taskVariables(resolved, {
+        prompt: counted.prompt,
+        params: JSON.parse(counted.params) as Record<string, unknown>,
+        seed: counted.seed ?? undefined,
+        parentImageUrl: await this.parentImageUrl(),
+        idempotencyKey: counted.id,
+      });
+      answer = counted.providerTaskId
+        ? await resolved.adapter.poll(resolved.model, counted.providerTaskId, variables)
+        : await resolved.adapter.start({ model: resolved.model, variables, idempotencyKey: counted.id });
+    } catch (error) {
+      if (error instanceof ProviderError && error.retryable) {
+        return this.retryLater(error.message, retryDelaySeconds(this.config.pollIntervalSeconds, counted.attempts, error.retryAfterSeconds));
+      }
+      if (error instanceof ProviderError) return this.fail(error.message);
+      if (error instanceof ApiError && error.status < 500) return this.fail(error.detail ?? error.code);
+      throw error;
+    }
+
+    if (answer.state === "failed") return this.fail(answer.error);
+    if (answer.state === "pending") {
+      if (!counted.providerTaskId) await saveProviderTask(this.db, counted.id, answer.taskId, clock.now());
+      // attempts counts the start too, so it is the number of the poll that comes next.
+      return this.handOn(pollDelaySeconds(this.config.pollIntervalSeconds, counted.attempts), null);
+    }
+    if (answer.taskId && !counted.providerTaskId) await saveProviderTask(this.db, counted.id, answer.taskId, clock.now());
+    return this.finish(await this.sourcesOf(answer.output));
+  }
+
+  private async sourcesOf(output: ModelOutput): Promise<ResultSource[]> {
+    if (output.kind !== "files") throw new ProviderError(false, "The model answered text, not files");
+    const sources = output.results.slice(0, MAX_RESULTS_PER_TASK);
+    const urls = sources.flatMap((s) => (s.kind === "url" ? [s.url] : []));
+    // Named URLs are kept, so a retry of the download never asks the provider (or pays) again.
+    if (urls.length === sources.length) await saveOutput(this.db, this.asset.id, this.generation.token, urls);
+    return sources;
+  }
+
+  private async parentImageUrl(): Promise<string | undefined> {
+    if (!this.asset.parentAssetId) return undefined;
+    const parent = await findAsset(this.db, this.asset.parentAssetId);
+    const fileId = parent?.ownerId === this.asset.ownerId ? parent.fileId : null;
+    if (!fileId) throw new ApiError(400, "invalid_parent", "The parent asset has no file any more");
+    const { url } = await signedContentUrl(this.env, this.db, fileId, this.asset.ownerId, configOf(this.env).email.linkBase, PARENT_URL_SECONDS);
+    return url;
+  }
+
+  private async finish(sources: ResultSource[]): Promise<void> {
+    const target = { assetId: this.asset.id, ownerId: this.asset.ownerId, kind: this.asset.type };
+    const stored: StoredResult[] = [];
+    try {
+      for (const [index, source] of sources.entries()) stored.push(await storeResult(this.env, this.db, target, index, source, this.config.providerTimeoutMs));
+    } catch (error) {
+      if (!(error instanceof ResultError)) throw error;
+      if (error.retryable) return this.retryLater(error.message, retryDelaySeconds(this.config.pollIntervalSeconds, this.asset.attempts));
+      return this.fail(error.message);
+    }
+    if (stored.length === 0) return this.fail("The provider named no results");
+    const now = clock.now();
+    const siblings: NewAssetRecord[] = [];
+    for (const [index, files] of stored.entries()) {
+      if (index === 0) continue;
+      siblings.push({
+        id: await derivedId(this.asset.id, `asset:${index}`),
+        boxId: this.asset.boxId,
+        ownerId: this.asset.ownerId,
+        type: this.asset.type,
+        status: "completed",
+        source: this.asset.source,
+        fileId: files.fileId,
+        thumbnailFileId: files.thumbnailFileId,
+        prompt: this.asset.prompt,
+        modelId: this.asset.modelId,
+        params: this.asset.params,
+        seed: this.asset.seed,
+        parentAssetId: this.asset.parentAssetId,
+        providerTaskId: this.asset.providerTaskId,
+        createdAt: this.asset.createdAt,
+        updatedAt: new Date(now),
+      });
+    }
+    const done = await completeAsset(this.db, this.asset.id, stored[0]!, siblings, now);
+    if (!done) return this.dropOrphanFiles(stored);
+    metrics.count("studio_generations_total", { outcome: "succeeded" });
+    await publishAsset(this.env, done.asset);
+    for (const sibling of done.siblings) await publishAsset(this.env, sibling);
+  }
+
+  /** The asset went (deleted by its owner) while its results were stored: the files it would have owned go too. */
+  private async dropOrphanFiles(stored: StoredResult[]): Promise<void> {
+    const current = await findGeneration(this.db, this.asset.id);
+    if (current) return;
+    const now = clock.now();
+    for (const files of stored) {
+      for (const id of [files.fileId, files.thumbnailFileId]) {
+        if (id && (await findFile(this.db, id))) await deleteOwnFile(this.db, id, this.asset.ownerId, now);
+      }
+    }
+  }
+
+  private async fail(error: string, outcome: "failed" | "timed_out" = "failed"): Promise<void> {
+    const failed = await failAsset(this.db, this.asset.id, error, clock.now());
+    if (!failed) return;
+    metrics.count("studio_generations_total", { outcome });
+    await publishAsset(this.env, failed);
+  }
+
+  private async retryLater(error: string, delaySeconds: number): Promise<void> {
+    logEvent("warn", "studio generation will retry", { assetId: this.asset.id, attempts: this.asset.attempts, delaySeconds, error });
+    metrics.count("studio_generations_total", { outcome: "retried" });
+    return this.handOn(delaySeconds, error);
+  }
+
+  /** Passes the generation to a new message sent with `delaySeconds`; a failed send leaves it to this message's retry. */
+  private async handOn(delaySeconds: number, lastError: string | null): Promise<void> {
+    await sendNext(this.env, this.db, this.generation, delaySeconds, lastError);
+  }
+}
+
+/** Moves the generation's token on and sends the message that holds it. */
+async function sendNext(env: Env, db: Database, generation: GenerationRecord, delaySeconds: number, lastError: string | null): Promise<void> {
+  const next = randomToken(16);
+  if (!(await passToken(db, generation.assetId, generation.token, next, lastError, clock.now()))) return;
+  try {
+    await env.JOBS.send(withCurrentTrace(generationJob(generation.assetId, next)), { delaySeconds });
+  } catch (error) {
+    // Give the token back, so the retry of the message being handled can hand on again.
+    await passToken(db, generation.assetId, next, generation.token, null, clock.now()).catch(() => false);
+    throw error;
+  }
+}
+
+export function timeoutMessage(timeoutMs: number, lastError: string | null): string {
+  return `Timed out: not finished within ${Math.round(timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ""}`;
+}
+
+/** The JOBS consumer of `studio.generation`: one step of the generation (start, poll, store results, or give up). */
+export async function runGenerationJob(message: GenerationJob, env: Env): Promise<void> {
+  const db = createDatabase(env.DB);
+  const found = await findGeneration(db, message.assetId);
+  if (!found) return dropGeneration(db, message.assetId);
+  const { asset, generation } = found;
+  if (!generation || generation.token !== message.token) return;
+  if (asset.status === "completed" || asset.status === "failed") return dropGeneration(db, asset.id);
+  await new Generation(env, db, asset, generation).advance();
+}
+
+/** The dead-letter consumer of `studio.generation`: the message gave up (retried until exhausted), so does the asset. */
+export async function deadLetterGeneration(message: GenerationJob, env: Env): Promise<void> {
+  const db = createDatabase(env.DB);
+  const found = await findGeneration(db, message.assetId);
+  if (!found?.generation || found.generation.token !== message.token) return;
+  const failed = await failAsset(db, message.assetId, `Gave up after repeated errors in the generation queue${found.generation.lastError ? ` (last error: ${found.generation.lastError})` : ""}`, clock.now());
+  if (!failed) return;
+  metrics.count("studio_generations_total", { outcome: "dead_lettered" });
+  await publishAsset(env, failed);
+}
+
+/** Sends again the message of a generation whose chain of messages broke (a crash between two steps). */
+export async function redriveGeneration(env: Env, db: Database, generation: GenerationRecord): Promise<void> {
+  await sendNext(env, db, generation, 0, null);
+}

@@ -1,0 +1,175 @@
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { studioAssets, studioGenerations } from "../../db/schema";
+
+/** Every query of generation: the generation rows and the status transitions of the assets they make. */
+
+export type AssetRecord = typeof studioAssets.$inferSelect;
+export type NewAssetRecord = typeof studioAssets.$inferInsert;
+export type GenerationRecord = typeof studioGenerations.$inferSelect;
+
+const ACTIVE = ["pending", "processing"] as const;
+
+/**
+ * Stores the pending assets and their generation rows in ONE statement each, guarded by the
+ * owner's active generations plus these fitting `limit`: parallel requests cannot all take the
+ * last slots. Returns false (nothing stored) when they would not fit.
+ */
+export async function insertPendingAssets(db: Database, assets: readonly NewAssetRecord[], generations: readonly (typeof studioGenerations.$inferInsert)[], ownerId: string, limit: number): Promise<boolean> {
+  const ms = (date: unknown) => (date as Date).getTime();
+  const assetValues = assets.flatMap((a) => [a.id, a.boxId, a.ownerId, a.type, a.source, a.prompt ?? "", a.modelId ?? null, a.params ?? "{}", a.seed ?? null, a.parentAssetId ?? null, ms(a.createdAt), ms(a.updatedAt)]);
+  const generationValues = generations.flatMap((g) => [g.assetId, g.ownerId, g.token, ms(g.deadlineAt), ms(g.updatedAt)]);
+  const rows = (n: number, columns: number) => Array.from({ length: n }, () => `(${Array.from({ length: columns }, () => "?").join(", ")})`).join(", ");
+  // A multi-row INSERT ... SELECT has no drizzle builder; both statements run as one D1 batch (one transaction).
+  const [inserted] = await db.$client.batch<{ id: string }>([
+    db.$client
+      .prepare(
+        `INSERT INTO studio_assets (id, box_id, owner_id, type, status, source, prompt, model_id, params, seed, parent_asset_id, favorite, attempts, created_at, updated_at)
+         SELECT column1, column2, column3, column4, 'pending', column5, column6, column7, column8, column9, column10, 0, 0, column11, column12
+         FROM (VALUES ${rows(assets.length, 12)})
+         WHERE (SELECT count(*) FROM studio_assets WHERE owner_id = ? AND status IN ('pending', 'processing')) + ? <= ?
+         RETURNING id`,
+      )
+      .bind(...assetValues, ownerId, assets.length, limit),
+    // Only for the assets the statement above stored.
+    db.$client
+      .prepare(
+        `INSERT INTO studio_generations (asset_id, owner_id, token, deadline_at, updated_at)
+         SELECT column1, column2, column3, column4, column5 FROM (VALUES ${rows(generations.length, 5)})
+         WHERE EXISTS (SELECT 1 FROM studio_assets a WHERE a.id = column1 AND a.status = 'pending')`,
+      )
+      .bind(...generationValues),
+  ]);
+  return inserted!.results.length === assets.length;
+}
+
+/** An asset with its generation row (undefined when the asset is gone). */
+export async function findGeneration(db: Database, assetId: string): Promise<{ asset: AssetRecord; generation: GenerationRecord | null } | undefined> {
+  const row = await db
+    .select({ asset: studioAssets, generation: studioGenerations })
+    .from(studioAssets)
+    .leftJoin(studioGenerations, eq(studioGenerations.assetId, studioAssets.id))
+    .where(eq(studioAssets.id, assetId))
+    .get();
+  return row ?? undefined;
+}
+
+export async function findAsset(db: Database, assetId: string): Promise<AssetRecord | undefined> {
+  return db.select().from(studioAssets).where(eq(studioAssets.id, assetId)).get();
+}
+
+const current = (assetId: string, token: string) => and(eq(studioGenerations.assetId, assetId), eq(studioGenerations.token, token));
+
+/**
+ * Counts one provider call of the generation `token` holds, moving the asset to `processing`.
+ * Returns the asset as it is now, or undefined when the token is stale or the asset finished.
+ */
+export async function countProviderCall(db: Database, assetId: string, token: string, now: number): Promise<AssetRecord | undefined> {
+  const [, rows] = await db.batch([
+    db.update(studioGenerations).set({ updatedAt: new Date(now) }).where(current(assetId, token)),
+    db
+      .update(studioAssets)
+      .set({ status: "processing", attempts: sql`${studioAssets.attempts} + 1`, updatedAt: new Date(now) })
+      .where(
+        and(
+          eq(studioAssets.id, assetId),
+          inArray(studioAssets.status, [...ACTIVE]),
+          sql`EXISTS (SELECT 1 FROM ${studioGenerations} WHERE ${studioGenerations.assetId} = ${assetId} AND ${studioGenerations.token} = ${token})`,
+        ),
+      )
+      .returning(),
+  ]);
+  return rows[0];
+}
+
+/** Stores the provider's task id (once: a repeated start keeps the first). */
+export async function saveProviderTask(db: Database, assetId: string, taskId: string, now: number): Promise<void> {
+  await db
+    .update(studioAssets)
+    .set({ providerTaskId: taskId, updatedAt: new Date(now) })
+    .where(and(eq(studioAssets.id, assetId), isNull(studioAssets.providerTaskId), inArray(studioAssets.status, [...ACTIVE])));
+}
+
+/** Keeps the result URLs the provider named, so later steps download them without asking it again. */
+export async function saveOutput(db: Database, assetId: string, token: string, urls: readonly string[]): Promise<void> {
+  await db.update(studioGenerations).set({ output: JSON.stringify(urls) }).where(current(assetId, token));
+}
+
+/**
+ * Hands the generation to a new message: only the holder of `token` can, so of two deliveries of
+ * one message at most one goes on. False when the token was stale.
+ */
+export async function passToken(db: Database, assetId: string, token: string, next: string, lastError: string | null, now: number): Promise<boolean> {
+  const rows = await db
+    .update(studioGenerations)
+    .set({ token: next, updatedAt: new Date(now), ...(lastError !== null ? { lastError } : {}) })
+    .where(current(assetId, token))
+    .returning({ assetId: studioGenerations.assetId });
+  return rows.length === 1;
+}
+
+/** Completes the asset with its files (and adds siblings for further results), ending its generation; undefined when it was not active any more. */
+export async function completeAsset(
+  db: Database,
+  assetId: string,
+  files: { fileId: string; thumbnailFileId: string | null },
+  siblings: readonly NewAssetRecord[],
+  now: number,
+): Promise<{ asset: AssetRecord; siblings: AssetRecord[] } | undefined> {
+  const at = new Date(now);
+  const [updated, ...rest] = await db.batch([
+    db
+      .update(studioAssets)
+      .set({ status: "completed", fileId: files.fileId, thumbnailFileId: files.thumbnailFileId, error: null, updatedAt: at })
+      .where(and(eq(studioAssets.id, assetId), inArray(studioAssets.status, [...ACTIVE])))
+      .returning(),
+    db.delete(studioGenerations).where(eq(studioGenerations.assetId, assetId)),
+    ...siblings.map((s) => db.insert(studioAssets).values(s).onConflictDoNothing().returning()),
+  ]);
+  const asset = updated[0];
+  if (!asset) return undefined;
+  return { asset, siblings: rest.slice(1).flatMap((r) => r as AssetRecord[]) };
+}
+
+/** Fails the asset with `error`, ending its generation; undefined when it was not active any more. */
+export async function failAsset(db: Database, assetId: string, error: string, now: number): Promise<AssetRecord | undefined> {
+  const [updated] = await db.batch([
+    db
+      .update(studioAssets)
+      .set({ status: "failed", error: error.slice(0, 1000), updatedAt: new Date(now) })
+      .where(and(eq(studioAssets.id, assetId), inArray(studioAssets.status, [...ACTIVE])))
+      .returning(),
+    db.delete(studioGenerations).where(eq(studioGenerations.assetId, assetId)),
+  ]);
+  return updated[0];
+}
+
+/** Drops the generation row of an asset that is gone or finished. */
+export async function dropGeneration(db: Database, assetId: string): Promise<void> {
+  await db.delete(studioGenerations).where(eq(studioGenerations.assetId, assetId));
+}
+
+/** Generations past their deadline, oldest first. */
+export async function findOverdueGenerations(db: Database, now: number, limit: number): Promise<GenerationRecord[]> {
+  return db.select().from(studioGenerations).where(lt(studioGenerations.deadlineAt, new Date(now))).orderBy(asc(studioGenerations.deadlineAt)).limit(limit);
+}
+
+/** Generations whose message was last handed on before `idleSince` (lost in a crash between steps). */
+export async function findIdleGenerations(db: Database, idleSince: number, limit: number): Promise<GenerationRecord[]> {
+  return db.select().from(studioGenerations).where(lt(studioGenerations.updatedAt, new Date(idleSince))).orderBy(asc(studioGenerations.updatedAt)).limit(limit);
+}
+
+/** Assets still pending or processing without a generation row (e.g. their generation was lost); for the sweep. */
+export async function findOrphanedActiveAssets(db: Database, updatedBefore: number, limit: number): Promise<AssetRecord[]> {
+  return db
+    .select()
+    .from(studioAssets)
+    .where(
+      and(
+        inArray(studioAssets.status, [...ACTIVE]),
+        lt(studioAssets.updatedAt, new Date(updatedBefore)),
+        sql`NOT EXISTS (SELECT 1 FROM ${studioGenerations} WHERE ${studioGenerations.assetId} = ${studioAssets.id})`,
+      ),
+    )
+    .limit(limit);
+}

@@ -1,0 +1,205 @@
+import { clock } from "../../clock";
+import type { Database } from "../../db/client";
+import type { Env } from "../../env";
+import { ApiError } from "../../http/errors";
+import { streamIntoBucket } from "../../media/byte-intake";
+import { checkSize, cleanFileName, uploadKey } from "../../media/files";
+import { mediaConfig } from "../../media/media-config";
+import { type DetectedType, imageDimensions, isAllowedFor } from "../../media/media-types";
+import { completeUpload, deleteUpload, findFile, openUploadSlot } from "../../media/records";
+import { logEvent } from "../../observability/log";
+import { metrics } from "../../observability/metrics";
+import { tracedFetch } from "../../observability/trace-scope";
+import type { ResultSource } from "../providers/provider-adapter";
+import { derivedId } from "./derived-ids";
+
+/** A result that could not be stored; `retryable` ones (the download's 5xx, 429, timeout) may work later. */
+export class ResultError extends Error {
+  constructor(
+    readonly retryable: boolean,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ResultError";
+  }
+}
+
+export interface StoredResult {
+  fileId: string;
+  thumbnailFileId: string | null;
+}
+
+export interface ResultTarget {
+  assetId: string;
+  ownerId: string;
+  kind: "image" | "video";
+}
+
+const THUMBNAIL_SIZE = 256;
+
+/** Bytes as a JavaScript stream (a Blob's stream is a native one, which workerd cannot pipe into the intake's FixedLengthStream). */
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+/**
+ * Stores result `index` of an asset as a media file of purpose `asset` (the bytes once per
+ * SHA-256 in R2, typed by magic bytes), with a 256-pixel WebP thumbnail for images. The file ids
+ * are derived from the asset id, so a repeated call finds the files it stored before and adds no
+ * second file or blob reference.
+ */
+export async function storeResult(env: Env, db: Database, target: ResultTarget, index: number, source: ResultSource, timeoutMs: number): Promise<StoredResult> {
+  const fileId = await derivedId(target.assetId, `file:${index}`);
+  if (!(await findFile(db, fileId))) {
+    const download = await openResult(env, source, timeoutMs);
+    await storeBytes(env, db, target, { fileId, uploadId: await derivedId(target.assetId, `upload:${index}`), name: `${target.assetId}-${index}`, ...download });
+  }
+  const thumbnailFileId = target.kind === "image" ? await storeThumbnail(env, db, target, index, fileId) : null;
+  return { fileId, thumbnailFileId };
+}
+
+interface Download {
+  body: ReadableStream<Uint8Array>;
+  length: number;
+}
+
+async function openResult(env: Env, source: ResultSource, timeoutMs: number): Promise<Download> {
+  if (source.kind === "bytes") return { body: streamOf(source.bytes), length: source.bytes.length };
+  let response: Response;
+  try {
+    response = await tracedFetch(source.url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
+  } catch (error) {
+    throw new ResultError(true, `The result could not be downloaded: ${error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String(error)}`);
+  }
+  if (response.status === 429 || response.status >= 500) {
+    await response.body?.cancel();
+    throw new ResultError(true, `The result download answered ${response.status}`);
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new ResultError(false, `The result download answered ${response.status}`);
+  }
+  const limit = mediaConfig(env).maxBytes.asset;
+  const declared = Number(response.headers.get("content-length"));
+  if (response.headers.has("content-length") && Number.isSafeInteger(declared) && declared >= 0) return { body: response.body, length: declared };
+  // R2 needs the length up front: without one, the bytes are read (up to the asset size limit) first.
+  const bytes = await readUpTo(response.body, limit);
+  return { body: streamOf(bytes), length: bytes.length };
+}
+
+async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new ResultError(false, `The result is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+function acceptFor(kind: "image" | "video") {
+  return (type: DetectedType | null) => {
+    if (!type) throw new ApiError(415, "unsupported_media_type", "The result is not a known file type");
+    if (!isAllowedFor("asset", type.mime) || !type.mime.startsWith(`${kind}/`)) throw new ApiError(415, "unsupported_media_type", `An ${kind} model's result cannot be ${type.mime}`);
+  };
+}
+
+interface BytesToStore extends Download {
+  fileId: string;
+  uploadId: string;
+  name: string;
+  /** The type the bytes must be (results of image models are images, of video models videos). */
+  kind?: "image" | "video";
+}
+
+/** The bytes as a file with the given id: quota slot first, then R2 (typed), then one D1 batch. */
+async function storeBytes(env: Env, db: Database, target: ResultTarget, bytes: BytesToStore): Promise<void> {
+  const config = mediaConfig(env);
+  try {
+    checkSize(config, "asset", bytes.length);
+  } catch (error) {
+    await bytes.body.cancel();
+    throw new ResultError(false, error instanceof ApiError ? (error.detail ?? error.code) : String(error));
+  }
+  const key = uploadKey(bytes.uploadId);
+  // A slot left by an attempt that stopped half-way is this attempt's to replace.
+  await deleteUpload(db, bytes.uploadId);
+  const now = clock.now();
+  const opened = await openUploadSlot(
+    db,
+    { id: bytes.uploadId, ownerId: target.ownerId, kind: "single", purpose: "asset", name: cleanFileName(bytes.name), visibility: "private", length: bytes.length, key, partSize: 0, multipartId: null, createdAt: now, expiresAt: now + config.uploadExpirySeconds * 1000 },
+    config.quotaBytes,
+  );
+  if (!opened) {
+    await bytes.body.cancel();
+    throw new ResultError(false, `Storing the result would exceed the owner's ${config.quotaBytes} bytes of storage`);
+  }
+  let intake;
+  try {
+    intake = await streamIntoBucket(env.FILES, key, bytes.body, bytes.length, { acceptType: acceptFor(bytes.kind ?? target.kind) });
+  } catch (error) {
+    await deleteUpload(db, bytes.uploadId);
+    if (error instanceof ApiError) throw new ResultError(error.code === "body_incomplete", `The result was refused: ${error.detail ?? error.code}`);
+    throw new ResultError(true, `The result could not be stored: ${String(error)}`);
+  }
+  const dimensions = imageDimensions(intake.head, intake.type.mime);
+  const blob = await completeUpload(
+    db,
+    { uploadId: bytes.uploadId, blobId: bytes.uploadId, key, sha256: intake.sha256, size: intake.size, contentType: intake.type.mime, createdAt: now },
+    { id: bytes.fileId, ownerId: target.ownerId, name: cleanFileName(`${bytes.name}.${intake.type.ext}`), purpose: "asset", visibility: "private", width: dimensions?.width ?? null, height: dimensions?.height ?? null },
+    false,
+  );
+  if (!blob) {
+    await env.FILES.delete(key);
+    throw new ResultError(true, "The result's upload slot expired before the bytes were stored");
+  }
+  if (blob.key !== key) await env.FILES.delete(key);
+  metrics.count("media_uploads_total", {});
+  metrics.count("media_upload_bytes_total", {}, intake.size);
+}
+
+/** A WebP of at most 256 pixels a side made by the Images binding; null (logged) when it cannot be made. */
+async function storeThumbnail(env: Env, db: Database, target: ResultTarget, index: number, fileId: string): Promise<string | null> {
+  const thumbnailId = await derivedId(target.assetId, `thumbnail:${index}`);
+  if (await findFile(db, thumbnailId)) return thumbnailId;
+  const file = await findFile(db, fileId);
+  const original = file ? await env.FILES.get(file.key) : null;
+  if (!env.IMAGES || !original) return null;
+  let webp: Uint8Array;
+  try {
+    const result = await env.IMAGES.input(original.body)
+      .transform({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: "scale-down" })
+      .output({ format: "image/webp" });
+    webp = new Uint8Array(await result.response().arrayBuffer());
+  } catch (error) {
+    logEvent("warn", "studio thumbnail not made", { assetId: target.assetId, error: String(error) });
+    return null;
+  }
+  await storeBytes(env, db, target, {
+    fileId: thumbnailId,
+    uploadId: await derivedId(target.assetId, `thumbnail-upload:${index}`),
+    name: `${target.assetId}-${index}-thumbnail`,
+    body: streamOf(webp),
+    length: webp.length,
+    kind: "image",
+  });
+  return thumbnailId;
+}
