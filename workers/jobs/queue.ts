@@ -29,7 +29,8 @@ function inMessageTrace<T>(env: Env, message: Message<QueuedJob>, work: () => Pr
 }
 
 /**
- * Each message is acked or retried on its own, so one failure never replays its neighbours.
+ * Each message is acked or retried on its own, so one failure never replays its neighbours, and
+ * the messages of a batch run concurrently.
  * A message that exhausts its retries lands in the dead-letter queue, whose consumer records it.
  * Each job runs in the trace of the request that queued it.
  */
@@ -39,11 +40,11 @@ export async function handleJobBatch(batch: MessageBatch<QueuedJob>, env: Env, h
       for (const message of batch.messages) await recordDeadLetter(message, env, handlers, deadLetterHandlers);
       return;
     }
-    let oldestMs = 0;
-    for (const message of batch.messages) {
-      oldestMs = Math.max(oldestMs, Date.now() - Number(message.timestamp));
-      await inMessageTrace(env, message, () => handleJob(message, env, handlers));
-    }
+    const received = Date.now();
+    const oldestMs = Math.max(0, ...batch.messages.map((message) => received - Number(message.timestamp)));
+    // The messages of a batch are independent (each acked or retried on its own), so they run
+    // together: one slow job (a provider call, a download) does not hold up the others.
+    await Promise.all(batch.messages.map((message) => inMessageTrace(env, message, () => handleJob(message, env, handlers))));
     metrics.gaugeMax("queue_oldest_message_age_seconds", {}, Math.max(0, oldestMs) / 1000);
   } finally {
     if (configOf(env).observability.enabled) await flushMetrics(env);
