@@ -37,11 +37,13 @@ export interface ResultTarget {
 
 const THUMBNAIL_SIZE = 256;
 
-/** Bytes as a JavaScript stream (a Blob's stream is a native one, which workerd cannot pipe into the intake's FixedLengthStream). */
+/** Bytes as a readable byte stream: the intake reads with BYOB readers. */
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream({
+    type: "bytes",
     start(controller) {
-      controller.enqueue(bytes);
+      // A copy: enqueueing detaches the buffer, and the caller may still need it.
+      controller.enqueue(bytes.slice());
       controller.close();
     },
   });
