@@ -119,9 +119,11 @@ export const vacancies = sqliteTable(
 
 /**
  * The search index: one row per published vacancy, derived from `vacancies` and `companies` and
- * rebuildable from them. `seq` grows with each publication, so newest-first is rowid order, and
- * it is the rowid of `vacancy_fts`. Triggers (migration 0007's custom SQL) keep `vacancy_fts`,
- * `vacancy_search_tags` and `vacancy_search_counts` in step with this table.
+ * rebuildable from them. `seq` grows with each publication, so newest-first is rowid order.
+ * Triggers (custom SQL of migrations 0007 and 0009) keep in step with this table: the posting
+ * lists `vacancy_fts` (rowid = seq) and `vacancy_salary_fts` (rowid = salary key), whose `facets`
+ * column holds a token per filter value (the view `vacancy_search_facets` writes them), the R*Tree
+ * `vacancy_geo` (distance order) and `vacancy_search_counts`. docs/jobs-board.md explains them.
  */
 export const vacancySearch = sqliteTable(
   "vacancy_search",
@@ -150,25 +152,12 @@ export const vacancySearch = sqliteTable(
   },
   (t) => [
     uniqueIndex("vacancy_search_vacancy_unique").on(t.vacancyId),
+    // A company's verification changes the rows of its vacancies.
     index("vacancy_search_company_idx").on(t.companyId),
-    // lat and lng in the geo indexes: the box and distance filters run on index entries.
-    index("vacancy_search_cell_idx").on(t.cell, t.lat, t.lng),
-    index("vacancy_search_coarse_cell_idx").on(t.coarseCell, t.lat, t.lng),
-    index("vacancy_search_salary_idx").on(t.salaryCurrency, t.salaryMaxYear),
   ],
 );
 
-/** Tag postings of the search index, newest last per tag. */
-export const vacancySearchTags = sqliteTable(
-  "vacancy_search_tags",
-  {
-    tag: text("tag").notNull(),
-    seq: integer("seq").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.tag, t.seq] })],
-);
-
-/** Published vacancies per key (`all`, `tag:x`, `company:id`, `cell:n`, `currency:EUR`): what the search planner estimates with. */
+/** Published vacancies per key (`all`, `cell:<coarse cell>`, `region:<2° cell>`): the density the distance search sizes its first ring by. */
 export const vacancySearchCounts = sqliteTable("vacancy_search_counts", {
   key: text("key").primaryKey(),
   n: integer("n").notNull(),

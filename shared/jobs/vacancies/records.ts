@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { boundingBox, type BoundingBox, COARSE_GRID, EARTH_RADIUS_KM, FINE_GRID } from "../geo";
-import type { Driver, VacancySearch } from "./search-plan";
-import { companies, companyMembers, vacancies, vacancySearch, vacancySearchCounts, vacancySearchTags } from "../../db/schema";
+import { type BoundingBox, EARTH_RADIUS_KM, type Point } from "../geo";
+import type { VacancySearch } from "./search-plan";
+import { companies, companyMembers, vacancies, vacancySearch, vacancySearchCounts } from "../../db/schema";
 
 export type VacancyRecord = typeof vacancies.$inferSelect;
 export type NewVacancyRecord = typeof vacancies.$inferInsert;
@@ -139,11 +139,11 @@ export async function isCompanyMember(db: Database, companyId: string, userId: s
   return row !== undefined;
 }
 
-/** Empties the search index (its triggers clear the full-text index, postings and counts with it). */
+/** Empties the search index (its triggers clear the posting lists, the R*Tree and the counts with it). */
 export async function clearSearchIndex(db: Database): Promise<void> {
-  await db.batch([db.delete(vacancySearch), db.delete(vacancySearchTags), db.delete(vacancySearchCounts)]);
-  // The triggers emptied it row by row; this also clears what a damaged index may hold.
-  await db.run(sql`delete from vacancy_fts`);
+  await db.batch([db.delete(vacancySearch), db.delete(vacancySearchCounts)]);
+  // The triggers emptied them row by row; this also clears what a damaged index may hold.
+  await db.batch([db.run(sql`delete from vacancy_fts`), db.run(sql`delete from vacancy_salary_fts`), db.run(sql`delete from vacancy_geo`)]);
 }
 
 /**
@@ -185,176 +185,127 @@ export async function listCompanyVacancyIds(db: Database, companyIds: readonly s
   return rows.map((r) => r.id);
 }
 
-// Search statements. Each reads vacancy_search as `s` through the index its plan names
-// (search-plan.ts) and joins the page's vacancy and company rows by primary key.
+// Search statements. Each reads candidates from one index (the search rows by seq, a posting
+// list, the R*Tree), checks what the index narrows only approximately (a geo cell, a salary
+// bucket) on the search row `s`, and joins the page's vacancy and company rows by primary key.
 
 const num = (n: number) => sql.raw(String(n));
 
-/** Haversine in SQL, the same order of operations as `distanceKm` (shared/jobs/geo.ts). */
-function distanceSql(center: { lat: number; lng: number }): SQL {
+/** Haversine in SQL over the columns `lat`, `lng` of `alias`, the same order of operations as `distanceKm` (shared/jobs/geo.ts). */
+function distanceSql(center: Point, alias: string): SQL {
   const lat1 = (center.lat * Math.PI) / 180;
   const lng1 = (center.lng * Math.PI) / 180;
-  const h = sql`min(1, pow(sin((radians(s.lat) - ${num(lat1)}) / 2), 2) + ${num(Math.cos(lat1))} * cos(radians(s.lat)) * pow(sin((radians(s.lng) - ${num(lng1)}) / 2), 2))`;
+  const lat = sql.raw(`${alias}.lat`);
+  const lng = sql.raw(`${alias}.lng`);
+  const h = sql`min(1, pow(sin((radians(${lat}) - ${num(lat1)}) / 2), 2) + ${num(Math.cos(lat1))} * cos(radians(${lat})) * pow(sin((radians(${lng}) - ${num(lng1)}) / 2), 2))`;
   return sql`(2 * ${num(EARTH_RADIUS_KM)} * atan2(sqrt(${h}), sqrt(1 - ${h})))`;
 }
 
-function boxSql(box: BoundingBox): SQL {
-  const lng = box.lngRanges.map((r) => sql`s.lng between ${num(r.west)} and ${num(r.east)}`);
-  return sql`s.lat between ${num(box.south)} and ${num(box.north)} and (${sql.join(lng, sql` or `)})`;
-}
-
-/** Most latitude rows of cells one query lists. */
-const MAX_CELL_ROWS = 120;
-
-/**
- * The cell ranges covering the box as a `from` that reads exactly those index ranges (one range
- * scan per row of cells, driven by a JSON list of ranges: SQLite does not range-scan an OR of
- * ranges through a named index). The grid is the one with the fewest expected reads: each range
- * costs a seek, each vacancy in the covered cells a read, so sparse areas read the coarse grid and
- * dense ones the fine grid. Null when even the coarse grid would list more than MAX_CELL_ROWS rows
- * (a box of thousands of kilometres: then the plan reads without a geo index).
- */
-function cellsFrom(box: BoundingBox, densityKm2: number): SQL | null {
-  let best: { cost: number; from: SQL } | null = null;
-  const midLat = (box.south + box.north) / 2;
-  for (const [grid, column, index] of [
-    [FINE_GRID, "cell", "vacancy_search_cell_idx"],
-    [COARSE_GRID, "coarse_cell", "vacancy_search_coarse_cell_idx"],
-  ] as const) {
-    if (grid.rowCount(box) > MAX_CELL_ROWS) continue;
-    const ranges = grid.ranges(box);
-    const cells = ranges.reduce((sum, [first, last]) => sum + last - first + 1, 0);
-    const cost = 2 * ranges.length + densityKm2 * cells * grid.cellAreaKm2(midLat);
-    if (best && best.cost <= cost) continue;
-    best = {
-      cost,
-      from: sql`json_each(${JSON.stringify(ranges)}) r cross join vacancy_search s indexed by ${sql.raw(index)} on s.${sql.raw(column)} between json_extract(r.value, '$[0]') and json_extract(r.value, '$[1]')`,
-    };
-  }
-  return best?.from ?? null;
-}
-
-/** The filters every plan applies to a candidate row `s` of vacancy_search. */
-function filterSql(search: VacancySearch, match: string | null, driver: Driver, salaryMaxBound?: number): SQL[] {
+/** The exact checks on a candidate search row `s`: what a posting list only narrows to a bucket or a cell. */
+function exactSql(search: VacancySearch): SQL[] {
   const where: SQL[] = [sql`1`];
-  if (search.role) where.push(sql`s.role = ${search.role}`);
-  if (search.employmentType) where.push(sql`s.employment_type = ${search.employmentType}`);
-  if (search.seniority) where.push(sql`s.seniority = ${search.seniority}`);
-  if (search.remote !== undefined) where.push(sql`s.remote = ${search.remote ? 1 : 0}`);
-  if (search.companyId) where.push(sql`s.company_id = ${search.companyId}`);
-  if (search.verified) where.push(sql`s.verified = 1`);
   if (search.salary) {
     where.push(sql`s.salary_currency = ${search.salary.currency}`);
     if (search.salary.minYear !== undefined) where.push(sql`s.salary_max_year >= ${search.salary.minYear}`);
     if (search.salary.maxYear !== undefined) where.push(sql`s.salary_min_year <= ${search.salary.maxYear}`);
-    if (salaryMaxBound !== undefined) where.push(sql`s.salary_max_year <= ${salaryMaxBound}`);
   }
-  const tags = search.tags ?? [];
-  if (tags.length > 0) {
-    const list = JSON.stringify(tags);
-    if (search.tagsMode === "all") where.push(sql`(select count(*) from json_each(s.tags) where value in (select value from json_each(${list}))) = ${tags.length}`);
-    else where.push(sql`exists (select 1 from json_each(s.tags) where value in (select value from json_each(${list})))`);
-  }
-  if (match !== null && !(driver.kind === "walk" && driver.source === "text")) {
-    where.push(sql`s.seq in (select rowid from vacancy_fts where vacancy_fts match ${match})`);
-  }
-  if (search.geo) {
-    where.push(boxSql(boundingBox(search.geo.center, search.geo.radiusKm)));
-    where.push(sql`${distanceSql(search.geo.center)} <= ${num(search.geo.radiusKm)}`);
-  }
+  if (search.geo) where.push(sql`${distanceSql(search.geo.center, "s")} <= ${num(search.geo.radiusKm)}`);
   return where;
 }
 
 /**
  * Columns of a page row: the vacancy, its company and the keys its cursor is made of. The inner
- * query picks the page; it names the vacancy itself when it reads search rows anyway, or only
- * `seq` when it reads nothing but an index (then the page's search rows are read by rowid).
+ * query picks the page (`seq`, `k` the walk's key, `distance_km`); the page's search, vacancy and
+ * company rows are read by key.
  */
-function pageSql(inner: SQL, order: SQL, vacancyId: "in-page" | "by-seq"): SQL {
-  const join = vacancyId === "in-page" ? sql`join vacancies v on v.id = p.vacancy_id` : sql`join vacancy_search ps on ps.seq = p.seq join vacancies v on v.id = ps.vacancy_id`;
-  return sql`select p.seq as seq, p.distance_km as distance_km, v.id as id, v.company_id as company_id, c.name as company_name, c.verification = 'verified' as company_verified,
+function pageSql(inner: SQL, order: SQL): SQL {
+  return sql`select p.seq as seq, p.k as k, p.distance_km as distance_km, v.id as id, v.company_id as company_id, c.name as company_name, c.verification = 'verified' as company_verified,
       v.title as title, v.description as description, v.tags as tags, v.role as role, v.employment_type as employment_type, v.seniority as seniority,
       v.salary_min as salary_min, v.salary_max as salary_max, v.salary_currency as salary_currency, v.salary_period as salary_period, v.salary_max_year as salary_max_year,
       v.remote as remote, v.lat as lat, v.lng as lng, v.place as place, v.status as status, v.publish_at as publish_at, v.published_at as published_at,
       v.closed_at as closed_at, v.created_at as created_at, v.updated_at as updated_at
-    from (${inner}) p ${join} join companies c on c.id = v.company_id
+    from (${inner}) p join vacancy_search ps on ps.seq = p.seq join vacancies v on v.id = ps.vacancy_id join companies c on c.id = v.company_id
     order by ${order}`;
 }
 
-/** The statement of a `walk` or `gather` plan (newest or salary order). */
-export function orderedSearchQuery(
-  search: VacancySearch,
-  driver: Exclude<Driver, { kind: "rings" }>,
-  match: string | null,
-  cursor: { s: number; m?: number } | undefined,
-  hints: { densityKm2: number; salaryMaxBound?: number },
-): SQL {
-  const densityKm2 = hints.densityKm2;
-  const where = filterSql(search, match, driver, hints.salaryMaxBound);
-  const distance = search.geo ? distanceSql(search.geo.center) : sql`null`;
-  let from: SQL;
-  let seq = sql`s.seq`;
-  switch (driver.source) {
-    case "table":
-      from = sql`vacancy_search s not indexed`;
-      break;
-    case "company":
-      from = sql`vacancy_search s indexed by vacancy_search_company_idx`;
-      break;
-    case "tag":
-      from = sql`vacancy_search_tags t cross join vacancy_search s on s.seq = t.seq`;
-      where.push(sql`t.tag = ${driver.tag!}`);
-      seq = sql`t.seq`;
-      break;
-    case "text":
-      if (driver.kind === "walk") {
-        from = sql`vacancy_fts cross join vacancy_search s on s.seq = vacancy_fts.rowid`;
-        where.push(sql`vacancy_fts match ${match}`);
-        seq = sql`vacancy_fts.rowid`;
-      } else {
-        from = sql`vacancy_search s`;
-      }
-      break;
-    case "salary":
-      from = sql`vacancy_search s indexed by vacancy_search_salary_idx`;
-      break;
-    case "tags":
-      from = sql`vacancy_search s`;
-      where.push(sql`s.seq in (select seq from vacancy_search_tags where tag in (select value from json_each(${JSON.stringify(search.tags ?? [])})))`);
-      break;
-    case "geo": {
-      from = cellsFrom(boundingBox(search.geo!.center, search.geo!.radiusKm), densityKm2) ?? sql`vacancy_search s`;
-      break;
-    }
-  }
-  let order: SQL;
-  let outerOrder: SQL;
-  if (search.sort === "salary") {
-    if (cursor) where.push(sql`s.salary_max_year <= ${cursor.m!} and (s.salary_max_year < ${cursor.m!} or ${seq} < ${cursor.s})`);
-    order = sql`s.salary_max_year desc, ${seq} desc`;
-    outerOrder = sql`p.salary_max_year desc, p.seq desc`;
-  } else {
-    if (cursor) where.push(sql`${seq} < ${cursor.s}`);
-    order = sql`${seq} desc`;
-    outerOrder = sql`p.seq desc`;
-  }
-  const inner = sql`select ${seq} as seq, s.vacancy_id as vacancy_id, s.salary_max_year as salary_max_year, ${distance} as distance_km
-    from ${from} where ${sql.join(where, sql` and `)} order by ${order} limit ${num(search.limit + 1)}`;
-  return pageSql(inner, outerOrder, "in-page");
+/** Newest first, nothing narrowing: the search rows by `seq`. */
+export function newestTableQuery(limit: number, cursor: { s: number } | undefined): SQL {
+  const inner = sql`select s.seq as seq, s.seq as k, null as distance_km from vacancy_search s
+    ${cursor ? sql`where s.seq < ${cursor.s}` : sql``} order by s.seq desc limit ${num(limit)}`;
+  return pageSql(inner, sql`p.seq desc`);
 }
 
-/** One ring of a distance search: the square of cells around the point, matches within `ringKm`. */
-export function ringSearchQuery(search: VacancySearch, match: string | null, ringKm: number, cursor: { d: number; s: number } | undefined, densityKm2: number): SQL {
-  const geo = search.geo!;
-  const where = filterSql(search, match, { kind: "rings" });
-  const distance = distanceSql(geo.center);
-  const box = boundingBox(geo.center, ringKm);
-  where.push(sql`${distance} <= ${num(ringKm)}`);
-  if (cursor) where.push(sql`(${distance} > ${num(cursor.d)} or (${distance} = ${num(cursor.d)} and s.seq > ${cursor.s}))`);
-  const from = cellsFrom(box, densityKm2) ?? sql`vacancy_search s`;
-  // Only columns of the cell index (seq is the rowid): rows outside the ring never cost a table read.
-  const inner = sql`select s.seq as seq, null as salary_max_year, ${distance} as distance_km
-    from ${from} where ${sql.join(where, sql` and `)} order by distance_km, s.seq limit ${num(search.limit + 1)}`;
-  return pageSql(inner, sql`p.distance_km, p.seq`, "by-seq");
+/**
+ * A walk of a posting list in its rowid order: `vacancy_fts` (rowid = seq, newest first) or
+ * `vacancy_salary_fts` (rowid = salary key, best paid first), `match` intersecting the filters.
+ * `before`: the cursor's key; only rows with a smaller one.
+ */
+export function postingsQuery(search: VacancySearch, order: "newest" | "salary", match: string, before: bigint | undefined, limit: number): SQL {
+  const table = sql.raw(order === "newest" ? "vacancy_fts" : "vacancy_salary_fts");
+  const seqOf = order === "newest" ? sql`f.rowid` : sql`(f.rowid % ${num(2 ** 31)})`;
+  const where = [sql`${table} match ${match}`, ...exactSql(search)];
+  if (before !== undefined) where.push(sql`f.rowid < ${sql.raw(before.toString())}`);
+  const distance = search.geo ? distanceSql(search.geo.center, "s") : sql`null`;
+  const inner = sql`select s.seq as seq, f.rowid as k, ${distance} as distance_km
+    from ${table} f cross join vacancy_search s on s.seq = ${seqOf}
+    where ${sql.join(where, sql` and `)} order by f.rowid desc limit ${num(limit)}`;
+  return pageSql(inner, sql`p.k desc`);
 }
 
+/** One annulus of a distance search: matches farther than `from` (or as far, with a larger seq) and at most `toKm` away. */
+export interface Ring {
+  from: { d: number; s: number };
+  toKm: number;
+}
+
+function ringWhere(distance: SQL, ring: Ring): SQL {
+  return sql`${distance} <= ${num(ring.toKm)} and (${distance} > ${num(ring.from.d)} or (${distance} = ${num(ring.from.d)} and seq > ${num(ring.from.s)}))`;
+}
+
+/** A ring through the posting lists: `match` names the filters and the ring's cells. */
+export function ringPostingsQuery(search: VacancySearch, match: string, ring: Ring, limit: number): SQL {
+  const distance = distanceSql(search.geo!.center, "s");
+  const inner = sql`select seq, null as k, distance_km from (
+      select s.seq as seq, ${distance} as distance_km from vacancy_fts f cross join vacancy_search s on s.seq = f.rowid
+      where vacancy_fts match ${match} and ${sql.join(exactSql(search), sql` and `)}
+    ) where ${ringWhere(sql`distance_km`, ring)} order by distance_km, seq limit ${num(limit)}`;
+  return pageSql(inner, sql`p.distance_km, p.seq`);
+}
+
+/** A lat/lng rectangle of the R*Tree, by the stored (float32, rounded outwards) bounds of each point. */
+export interface GeoRegion {
+  where: SQL;
+}
+
+/** Points of `box` (a superset: the stored bounds are rounded outwards). */
+export function boxRegions(box: BoundingBox): GeoRegion[] {
+  return box.lngRanges.map((r) => ({ where: sql`north >= ${num(box.south)} and south <= ${num(box.north)} and east >= ${num(r.west)} and west <= ${num(r.east)}` }));
+}
+
+/**
+ * Points of `box` outside `hole` (a rectangle wholly within the distance already paged through),
+ * in four disjoint strips told apart by the stored lower bounds (so no point is read twice).
+ */
+export function boxAroundHoleRegions(box: BoundingBox, hole: { south: number; north: number; west: number; east: number }): GeoRegion[] {
+  const range = box.lngRanges[0]!;
+  const outer = sql`north >= ${num(box.south)} and south <= ${num(box.north)} and east >= ${num(range.west)} and west <= ${num(range.east)}`;
+  const band = sql`south >= ${num(hole.south)} and south <= ${num(hole.north)}`;
+  return [
+    { where: sql`${outer} and south < ${num(hole.south)}` },
+    { where: sql`${outer} and south > ${num(hole.north)}` },
+    { where: sql`${outer} and ${band} and west < ${num(hole.west)}` },
+    { where: sql`${outer} and ${band} and west > ${num(hole.east)}` },
+  ];
+}
+
+/** A ring through the R*Tree of locations (nothing but the location narrows the search). */
+export function ringGeoQuery(center: Point, regions: GeoRegion[], ring: Ring, limit: number): SQL {
+  const distance = distanceSql(center, "g");
+  const points = sql.join(
+    regions.map((r) => sql`select seq, lat, lng from vacancy_geo where ${r.where}`),
+    sql` union all `,
+  );
+  const inner = sql`select seq, null as k, distance_km from (select g.seq as seq, ${distance} as distance_km from (${points}) g)
+    where ${ringWhere(sql`distance_km`, ring)} order by distance_km, seq limit ${num(limit)}`;
+  return pageSql(inner, sql`p.distance_km, p.seq`);
+}

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { decodeCursor, encodeCursor, type Page } from "../../http/pagination";
-import { orderedSearchQuery, readSearchCounts, ringSearchQuery, runSearchQuery } from "./records";
+import type { SQL } from "drizzle-orm";
+import { type BoundingBox, boundingBox, distanceKm, EARTH_RADIUS_KM, type Point } from "../geo";
+import { boxAroundHoleRegions, boxRegions, newestTableQuery, postingsQuery, readSearchCounts, ringGeoQuery, ringPostingsQuery, runSearchQuery } from "./records";
+import { facetsMatch, geoCover, hasNonGeoFilters, salaryKey } from "./search-facets";
 import { countKeys, planSearch, type SearchPlan, type VacancySearch } from "./search-plan";
 import { type VacancyView, vacancyViewOfSearchRow, SearchRowSchema } from "./vacancy-view";
 
@@ -28,9 +31,24 @@ export interface SearchCost {
   rowsRead: number;
   statements: number;
   plan: SearchPlan;
-  /** For distance order: the radius of each ring read, in km. */
+  /** For distance order: the outer radius of each ring read, in km. */
   rings?: number[];
 }
+
+/** `plan=...` of the server-timing header. */
+export function planName(cost: SearchCost): string {
+  const plan = cost.plan;
+  if (plan.kind === "table") return "table";
+  if (plan.kind === "postings") return `postings:${plan.order}`;
+  return `rings:${plan.via} rings=${cost.rings?.join(",") ?? ""}`;
+}
+
+/** Most rings one page reads; the last one reaches the search radius. */
+const MAX_RINGS = 12;
+/** Share of the vacancies near the point a filtered distance search expects to match, before its first ring tells. */
+const FILTERED_SHARE_GUESS = 0.25;
+/** A seq larger than any: a ring's lower bound excludes everything at exactly that distance. */
+const AFTER_EVERY_SEQ = Number.MAX_SAFE_INTEGER;
 
 function parseRows(rows: Record<string, unknown>[]) {
   return rows.map((row) => SearchRowSchema.parse(row));
@@ -41,39 +59,94 @@ function parseRows(rows: Record<string, unknown>[]) {
  * cursors for each order. Returns what it cost in D1 rows read.
  */
 export async function searchVacancies(db: Database, search: VacancySearch, cursor: string | undefined): Promise<{ page: Page<VacancyView>; cost: SearchCost }> {
-  const match = search.text ? ftsQuery(search.text) : null;
-  const counted = await readSearchCounts(db, countKeys(search));
-  const counts = counted.counts;
-  const plan = planSearch(search, counts);
-  const cost: SearchCost = { rowsRead: counted.rowsRead, statements: 1, plan };
-  if (search.text && match === null) return { page: { items: [], nextCursor: null }, cost };
+  const text = search.text ? ftsQuery(search.text) : null;
+  const keys = countKeys(search);
+  const counted = keys.length > 0 ? await readSearchCounts(db, keys) : { counts: new Map<string, number>(), rowsRead: 0 };
+  const plan = planSearch(search, counted.counts, { byFilters: hasNonGeoFilters(search, text) });
+  const cost: SearchCost = { rowsRead: counted.rowsRead, statements: keys.length > 0 ? 1 : 0, plan };
+  if (search.text && text === null) return { page: { items: [], nextCursor: null }, cost };
+  const run = async (query: SQL) => {
+    const result = await runSearchQuery(db, query);
+    cost.rowsRead += result.rowsRead;
+    cost.statements += 1;
+    return parseRows(result.rows);
+  };
+  const page = search.limit + 1;
 
-  if (plan.driver.kind === "rings") {
-    const after = decodeCursor(cursor, DistanceCursor);
-    const radius = search.geo!.radiusKm;
-    let ring = Math.min(radius, Math.sqrt((after?.d ?? 0) ** 2 + (plan.firstRadiusKm ?? radius) ** 2));
-    for (;;) {
-      cost.rings = [...(cost.rings ?? []), Math.round(ring * 1000) / 1000];
-      const result = await runSearchQuery(db, ringSearchQuery(search, match, ring, after, plan.densityKm2));
-      cost.rowsRead += result.rowsRead;
-      cost.statements += 1;
-      const rows = parseRows(result.rows);
-      if (rows.length > search.limit || ring >= radius) {
-        return { page: pageOf(rows, search.limit, (last) => ({ d: last.distance_km!, s: last.seq })), cost };
-      }
-      ring = Math.min(radius, ring * 2);
-    }
+  if (plan.kind === "table") {
+    const rows = await run(newestTableQuery(page, decodeCursor(cursor, NewestCursor)));
+    return { page: pageOf(rows, search.limit, (last) => ({ s: last.seq })), cost };
   }
 
-  const after = search.sort === "salary" ? decodeCursor(cursor, SalaryCursor) : decodeCursor(cursor, NewestCursor);
-  const result = await runSearchQuery(db, orderedSearchQuery(search, plan.driver, match, after, plan));
-  cost.rowsRead += result.rowsRead;
-  cost.statements += 1;
-  const rows = parseRows(result.rows);
-  return {
-    page: pageOf(rows, search.limit, (last) => (search.sort === "salary" ? { m: last.salary_max_year!, s: last.seq } : { s: last.seq })),
-    cost,
-  };
+  if (plan.kind === "postings") {
+    const geo = search.geo ? geoCover(boundingBox(search.geo.center, search.geo.radiusKm)) : undefined;
+    const match = facetsMatch(search, text, geo)!;
+    if (plan.order === "salary") {
+      const after = decodeCursor(cursor, SalaryCursor);
+      const rows = await run(postingsQuery(search, "salary", match, after && salaryKey(after.m, after.s), page));
+      return { page: pageOf(rows, search.limit, (last) => ({ m: last.salary_max_year!, s: last.seq })), cost };
+    }
+    const after = decodeCursor(cursor, NewestCursor);
+    const rows = await run(postingsQuery(search, "newest", match, after && BigInt(after.s), page));
+    return { page: pageOf(rows, search.limit, (last) => ({ s: last.seq })), cost };
+  }
+
+  // Distance order: annuli outwards from the cursor, each sized by the density of matches seen so far.
+  const { center, radiusKm } = search.geo!;
+  const after = decodeCursor(cursor, DistanceCursor);
+  const rows: SearchRow[] = [];
+  let from = after ? { d: after.d, s: after.s } : { d: -1, s: 0 };
+  let density = plan.densityKm2 * (plan.via === "postings" ? FILTERED_SHARE_GUESS : 1);
+  cost.rings = [];
+  for (let ring = 1; ; ring++) {
+    const inner = Math.max(0, from.d);
+    const needed = page - rows.length;
+    const wantedArea = (1.5 * needed) / Math.max(density, 1e-12);
+    let outer = Math.sqrt(inner * inner + wantedArea / Math.PI);
+    outer = ring >= MAX_RINGS ? radiusKm : Math.min(radiusKm, Math.max(outer, inner * 1.01 + 0.01));
+    cost.rings.push(Math.round(outer * 1000) / 1000);
+    const box = boundingBox(center, outer);
+    const found =
+      plan.via === "postings"
+        ? await run(ringPostingsQuery(search, facetsMatch(search, text, geoCover(box, inner > 0 ? { center, km: inner } : undefined))!, { from, toKm: outer }, needed))
+        : await run(ringGeoQuery(center, geoRegions(box, center, inner), { from, toKm: outer }, needed));
+    rows.push(...found);
+    if (rows.length >= page || outer >= radiusKm) break;
+    const annulus = Math.PI * (outer * outer - inner * inner);
+    density = found.length > 0 ? found.length / annulus : density / 4;
+    from = { d: outer, s: AFTER_EVERY_SEQ };
+  }
+  return { page: pageOf(rows, search.limit, (last) => ({ d: last.distance_km!, s: last.seq })), cost };
+}
+
+/** The R*Tree regions of a ring: its box, without a rectangle wholly closer than `innerKm` when there is one. */
+function geoRegions(box: BoundingBox, center: Point, innerKm: number) {
+  const hole = innerKm > 0 && box.lngRanges.length === 1 ? rectangleWithin(center, innerKm) : null;
+  return hole ? boxAroundHoleRegions(box, hole) : boxRegions(box);
+}
+
+/** Float32 rounding of the R*Tree's stored bounds is far below this (degrees): the hole is shrunk by it. */
+const STORED_BOUND_SLACK_DEG = 1e-4;
+
+/** A lat/lng rectangle around `center` whose every point is closer than `km`, or null near the poles and the antimeridian. */
+function rectangleWithin(center: Point, km: number): { south: number; north: number; west: number; east: number } | null {
+  let halfLat = ((km / EARTH_RADIUS_KM) * 180) / Math.PI * Math.SQRT1_2;
+  for (let attempt = 0; attempt < 20; attempt++, halfLat *= 0.9) {
+    const south = center.lat - halfLat;
+    const north = center.lat + halfLat;
+    if (south <= -89 || north >= 89) return null;
+    const halfLng = halfLat / Math.cos((Math.max(Math.abs(south), Math.abs(north)) * Math.PI) / 180);
+    const west = center.lng - halfLng;
+    const east = center.lng + halfLng;
+    if (west <= -180 || east >= 180) return null;
+    const corners = [south, north].flatMap((lat) => [west, east].map((lng) => distanceKm(center, { lat, lng })));
+    if (corners.every((d) => d < km)) {
+      const slack = STORED_BOUND_SLACK_DEG;
+      if (north - south <= 2 * slack || east - west <= 2 * slack) return null;
+      return { south: south + slack, north: north - slack, west: west + slack, east: east - slack };
+    }
+  }
+  return null;
 }
 
 type SearchRow = z.output<typeof SearchRowSchema>;

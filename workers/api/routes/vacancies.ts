@@ -6,7 +6,7 @@ import { PageQuery } from "../../../shared/http/pagination";
 import { MAX_DISTANCE_KM } from "../../../shared/jobs/geo";
 import { EMPLOYMENT_TYPES, LocationSchema, SALARY_PERIODS, SalarySchema, SENIORITIES, VacancySchema } from "../../../shared/jobs/schemas";
 import { normalizeTag } from "../../../shared/jobs/tags";
-import { searchVacancies, type VacancySearch } from "../../../shared/jobs/vacancies/search";
+import { planName, searchVacancies, type VacancySearch } from "../../../shared/jobs/vacancies/search";
 import { close, createVacancy, editVacancy, getVacancy, normalizeRole, publish, rebuildSearchIndex, removeVacancy, yearly } from "../../../shared/jobs/vacancies/vacancies";
 import { requestVacancyDraft, vacancyDraft } from "../../../shared/jobs/ai/ai-tasks";
 import { createRouter } from "../context";
@@ -143,7 +143,7 @@ export const vacancyRoutes = createRouter()
       const query = c.req.valid("query");
       const started = Date.now();
       const { page, cost } = await searchVacancies(c.get("db"), toSearch(query), query.cursor);
-      c.header("server-timing", `db;dur=${Date.now() - started};desc="rows_read=${cost.rowsRead} statements=${cost.statements} plan=${cost.plan.driver.kind}:${"source" in cost.plan.driver ? cost.plan.driver.source : `cells rings=${cost.rings?.join(",")}`}"`);
+      c.header("server-timing", `db;dur=${Date.now() - started};desc="rows_read=${cost.rowsRead} statements=${cost.statements} plan=${planName(cost)}"`);
       return c.json(page, 200);
     },
   )

@@ -1,0 +1,174 @@
+import { type BoundingBox, distanceKm, type Point } from "../geo";
+import type { VacancySearch } from "./search-plan";
+
+/**
+ * The tokens the posting lists (`vacancy_fts`, `vacancy_salary_fts`) hold for each filter value,
+ * written here for queries and in the view `vacancy_search_facets` (migration 0009) for rows: the
+ * two must agree. Every filter of a search becomes a full-text expression over the `facets`
+ * column, so FTS5 intersects the posting lists and yields only vacancies matching every filter
+ * (geo and salary bounds up to a cell or a bucket; the statement checks those exactly).
+ */
+
+const hex = (value: string) => Array.from(new TextEncoder().encode(value), (b) => b.toString(16).padStart(2, "0")).join("");
+
+export const tagToken = (tag: string) => `tg${hex(tag)}`;
+export const roleToken = (role: string) => `ro${hex(role)}`;
+export const employmentToken = (type: string) => `em${hex(type)}`;
+export const seniorityToken = (seniority: string) => `se${hex(seniority)}`;
+export const companyToken = (companyId: string) => `co${hex(companyId)}`;
+export const currencyToken = (currency: string) => `cu${currency.toLowerCase()}`;
+
+/**
+ * Yearly amounts fall into buckets between these values, each a quarter above the one before
+ * (integer steps, so SQL and JS agree exactly). A salary's bucket is how many of them are <= it.
+ */
+export const SALARY_LADDER: readonly number[] = (() => {
+  const ladder = [1000];
+  while (ladder.at(-1)! < 2.08e12) ladder.push(ladder.at(-1)! + Math.floor(ladder.at(-1)! / 4));
+  return ladder;
+})();
+const LAST_BUCKET = SALARY_LADDER.length;
+/** Eight buckets make a group: a range reads a few bucket tokens at its edge and group tokens for the rest. */
+const GROUP = 8;
+
+export function salaryBucket(amount: number): number {
+  let low = 0;
+  let high = SALARY_LADDER.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (SALARY_LADDER[mid]! <= amount) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Tokens of every vacancy whose yearly `kind` ("sx" maximum, "sn" minimum) bucket is in [from, to]. */
+function bucketRange(kind: "sx" | "sn", currency: string, from: number, to: number): string[] {
+  const prefix = `${kind}${currency.toLowerCase()}`;
+  const tokens: string[] = [];
+  let bucket = from;
+  while (bucket <= to) {
+    if (bucket % GROUP === 0 && bucket + GROUP - 1 <= to) {
+      tokens.push(`${prefix}c${bucket / GROUP}`);
+      bucket += GROUP;
+    } else {
+      tokens.push(`${prefix}f${bucket}`);
+      bucket += 1;
+    }
+  }
+  return tokens;
+}
+
+/** Tokens of the vacancies whose range can overlap [minYear, maxYear]: maximum >= minYear and minimum <= maxYear. */
+export function salaryTokens(salary: NonNullable<VacancySearch["salary"]>): string[][] {
+  const clauses: string[][] = [];
+  if (salary.minYear !== undefined) clauses.push(bucketRange("sx", salary.currency, salaryBucket(salary.minYear), LAST_BUCKET));
+  if (salary.maxYear !== undefined) clauses.push(bucketRange("sn", salary.currency, 0, salaryBucket(salary.maxYear)));
+  if (clauses.length === 0) clauses.push([currencyToken(salary.currency)]);
+  return clauses;
+}
+
+/** The finest cells (0.0025°) rows and columns are numbered on; level k cells are 4^k of them a side. */
+const BASE_DEG = 0.0025;
+const BASE_ROWS = 72_000;
+const BASE_COLUMNS = 144_000;
+export const GEO_LEVELS = 8;
+/** Most cells one geo clause names; a box needing more at every level is read with `gl` (has a location) only. */
+export const MAX_GEO_CELLS = 128;
+
+const baseRow = (lat: number) => Math.min(BASE_ROWS - 1, Math.max(0, Math.floor((lat + 90) / BASE_DEG)));
+const baseColumn = (lng: number) => Math.min(BASE_COLUMNS - 1, Math.max(0, Math.floor((lng + 180) / BASE_DEG)));
+
+export const geoCellToken = (level: number, row: number, column: number) => `g${level}r${row}c${column}`;
+
+/** The cell tokens of a point, one per level (what the view writes). */
+export function pointCellTokens(point: Point): string[] {
+  const row = baseRow(point.lat);
+  const column = baseColumn(point.lng);
+  return Array.from({ length: GEO_LEVELS }, (_, level) => geoCellToken(level, row >> (2 * level), column >> (2 * level)));
+}
+
+interface Cell {
+  level: number;
+  row: number;
+  column: number;
+}
+
+function cellBounds({ level, row, column }: Cell) {
+  const size = BASE_DEG * 4 ** level;
+  return { south: row * size - 90, north: (row + 1) * size - 90, west: column * size - 180, east: (column + 1) * size - 180 };
+}
+
+/** Whether every point of the cell is closer than `km` to `center` (the farthest point of a lat/lng cell is a corner). */
+function cellWithin(cell: Cell, center: Point, km: number): boolean {
+  const b = cellBounds(cell);
+  return [b.south, b.north].every((lat) => [b.west, b.east].every((lng) => distanceKm(center, { lat: Math.max(-90, Math.min(90, lat)), lng }) < km));
+}
+
+/**
+ * The cells covering `box` at the finest level that needs at most MAX_GEO_CELLS tokens, leaving
+ * out cells lying wholly within `hole` km of `center` (the part of a distance search already
+ * paged through). Null when even the coarsest level needs more: then only `gl` narrows.
+ */
+export function geoCover(box: BoundingBox, hole?: { center: Point; km: number }): string[] | null {
+  for (let level = 0; level < GEO_LEVELS; level++) {
+    const shift = 2 * level;
+    const rows = [baseRow(box.south) >> shift, baseRow(box.north) >> shift] as const;
+    const ranges = box.lngRanges.map((r) => [baseColumn(r.west) >> shift, baseColumn(r.east) >> shift] as const);
+    const count = (rows[1] - rows[0] + 1) * ranges.reduce((sum, [w, e]) => sum + e - w + 1, 0);
+    // The hole can only remove about the share of the box it covers; skip levels it cannot save.
+    if (count > MAX_GEO_CELLS * (hole ? 4 : 1)) continue;
+    const tokens: string[] = [];
+    for (let row = rows[0]; row <= rows[1]; row++) {
+      for (const [west, east] of ranges) {
+        for (let column = west; column <= east; column++) {
+          if (hole && hole.km > 0 && cellWithin({ level, row, column }, hole.center, hole.km)) continue;
+          tokens.push(geoCellToken(level, row, column));
+        }
+      }
+    }
+    if (tokens.length <= MAX_GEO_CELLS) return tokens;
+  }
+  return null;
+}
+
+/** A clause of the facets expression: any of its tokens. */
+type Clause = string[];
+
+const clauseSql = (tokens: Clause) => (tokens.length === 1 ? tokens[0]! : `(${tokens.join(" OR ")})`);
+
+/**
+ * The FTS5 expression for everything a search filters on (the user's words restricted to the
+ * text columns, every other filter to `facets`), or null when nothing narrows the search.
+ * `geo`: the cell tokens the caller chose (a whole radius, or one ring of a distance search).
+ */
+export function facetsMatch(search: VacancySearch, text: string | null, geo: Clause | null | undefined): string | null {
+  const clauses: Clause[] = [];
+  const tags = search.tags ?? [];
+  if (tags.length > 0) {
+    if (search.tagsMode === "all") for (const tag of tags) clauses.push([tagToken(tag)]);
+    else clauses.push(tags.map(tagToken));
+  }
+  if (search.role) clauses.push([roleToken(search.role)]);
+  if (search.employmentType) clauses.push([employmentToken(search.employmentType)]);
+  if (search.seniority) clauses.push([seniorityToken(search.seniority)]);
+  if (search.remote !== undefined) clauses.push([search.remote ? "rm1" : "rm0"]);
+  if (search.verified) clauses.push(["vf1"]);
+  if (search.companyId) clauses.push([companyToken(search.companyId)]);
+  if (search.salary) clauses.push(...salaryTokens(search.salary));
+  if (geo !== undefined) clauses.push(geo ?? ["gl"]);
+  const parts: string[] = [];
+  if (text !== null) parts.push(`{title description tags} : (${text})`);
+  if (clauses.length > 0) parts.push(`facets : (${clauses.map(clauseSql).join(" AND ")})`);
+  return parts.length > 0 ? parts.join(" AND ") : null;
+}
+
+/** Whether anything but the location narrows the search (then a distance search reads posting lists, else the R*Tree). */
+export function hasNonGeoFilters(search: VacancySearch, text: string | null): boolean {
+  return facetsMatch({ ...search, geo: undefined }, text, undefined) !== null;
+}
+
+/** The rowid order of `vacancy_salary_fts`: yearly maximum (capped at 2^32 - 1), then seq. */
+export const SALARY_KEY_SEQ = 2 ** 31;
+export const MAX_KEYED_SALARY = 2 ** 32 - 1;
+export const salaryKey = (maxYear: number, seq: number) => BigInt(Math.min(maxYear, MAX_KEYED_SALARY)) * BigInt(SALARY_KEY_SEQ) + BigInt(seq);
