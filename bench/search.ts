@@ -187,7 +187,7 @@ try {
       const { body, timing } = await call(`/v1/vacancies?${query}`);
       const elapsed = performance.now() - t0;
       if (run >= 2) samples.push(elapsed);
-      last = { rowsRead: Number(/rows_read=(\d+)/.exec(timing)?.[1]), returned: body.items.length, plan: /plan=([\w:]+)/.exec(timing)?.[1] ?? "" };
+      last = { rowsRead: Number(/rows_read=(\d+)/.exec(timing)?.[1]), returned: body.items.length, plan: /plan=([^"]+)/.exec(timing)?.[1] ?? "" };
     }
     results.push({ name, p50: summarize(samples).p50, ...last });
     return last;

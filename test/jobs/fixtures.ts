@@ -1,5 +1,8 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { createDatabase } from "../../shared/db/client";
+import { COARSE_GRID, FINE_GRID } from "../../shared/jobs/geo";
+import { rebuildSearchIndex } from "../../shared/jobs/vacancies/vacancies";
 import { api, json, registerUser, type TestUser } from "../helpers";
 
 export { api, json, registerUser, type TestUser };
@@ -90,4 +93,41 @@ export async function searchAll(params: Record<string, string | number | boolean
 /** Removes every vacancy of this test file's database, and the search index with it. */
 export async function clearVacancies(): Promise<void> {
   await env.DB.batch([env.DB.prepare("DELETE FROM vacancy_search"), env.DB.prepare("DELETE FROM vacancies"), env.DB.prepare("DELETE FROM vacancy_search_counts")]);
+}
+
+export interface BulkVacancy {
+  lat?: number;
+  lng?: number;
+  tags?: string[];
+  title?: string;
+  /** Yearly EUR range; none without. */
+  salary?: [number, number];
+  role?: string;
+  remote?: boolean;
+}
+
+/**
+ * `n` published vacancies of `companyId` written straight into D1 (the i-th published i seconds
+ * before the first), then indexed by the rebuild: many rows fast. Ids are `bulk-<i>`.
+ */
+export async function bulkVacancies(companyId: string, n: number, vacancy: (i: number) => BulkVacancy): Promise<void> {
+  const now = Date.now();
+  const statements = [];
+  for (let i = 0; i < n; i++) {
+    const v = vacancy(i);
+    const p = v.lat !== undefined && v.lng !== undefined ? { lat: v.lat, lng: v.lng } : null;
+    const cellOf = (grid: typeof FINE_GRID) => (p ? grid.cellOf(p) : null);
+    const [min, max] = v.salary ?? [null, null];
+    statements.push(
+      env.DB.prepare(
+        `INSERT INTO vacancies (id, company_id, title, description, tags, role, employment_type, seniority, remote, lat, lng, place, cell, coarse_cell, status, published_at, created_by, created_at, updated_at, salary_min, salary_max, salary_currency, salary_period, salary_min_year, salary_max_year)
+         VALUES (?, ?, ?, '', ?, ?, 'full-time', 'senior', ?, ?, ?, ?, ?, ?, 'published', ?, 'bulk', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).bind(
+        `bulk-${i}`, companyId, v.title ?? `Bulk ${i}`, JSON.stringify(v.tags ?? []), v.role ?? "backend", v.remote ? 1 : 0, p?.lat ?? null, p?.lng ?? null, p ? "x" : null, cellOf(FINE_GRID), cellOf(COARSE_GRID),
+        now - i * 1000, now, now, min, max, v.salary ? "EUR" : null, v.salary ? "year" : null, min, max,
+      ),
+    );
+  }
+  for (let i = 0; i < statements.length; i += 100) await env.DB.batch(statements.slice(i, i + 100));
+  await rebuildSearchIndex(createDatabase(env.DB));
 }
