@@ -263,6 +263,26 @@ describe("GET /v1/vacancies: cursors", () => {
     await expectProblem(await api(`/v1/vacancies?sort=salary&currency=EUR&cursor=${page.nextCursor}`), 400, "invalid_cursor");
     expect((await searchAll({ currency: "EUR", sort: "salary" }, 1)).length).toBe(3);
   });
+
+  it("a well-formed cursor far past the end is an empty page, never an error", async () => {
+    const w = await world();
+    await postVacancy(w.owner, w.verified.id, { tags: ["go"], salary: { min: 1, max: 2, currency: "EUR", period: "year" }, location: { lat: 10, lng: 10, place: "x" } });
+    const cursorOf = (value: unknown) => btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const far = [
+      [{ lat: 10, lng: 10, radiusKm: 2, sort: "distance" }, { d: 1e300, s: 1 }],
+      [{ lat: 10, lng: 10, radiusKm: 2, sort: "distance", tags: "go" }, { d: 5, s: 1 }],
+      [{ lat: 10, lng: 10, radiusKm: 2, sort: "distance", tags: "go" }, { d: 1e300, s: Number.MAX_SAFE_INTEGER }],
+      [{ currency: "EUR", sort: "salary" }, { m: -5, s: Number.MAX_SAFE_INTEGER }],
+      [{ currency: "EUR", sort: "salary" }, { m: Number.MAX_SAFE_INTEGER, s: -1 }],
+      [{ tags: "go" }, { s: -Number.MAX_SAFE_INTEGER }],
+      [{}, { s: Number.MAX_SAFE_INTEGER }],
+    ] as const;
+    for (const [params, cursor] of far) {
+      const page = await search({ ...params, cursor: cursorOf(cursor) });
+      const expectItems = "m" in cursor && cursor.m > 2 ? 1 : "s" in cursor && !("d" in cursor) && !("m" in cursor) && cursor.s > 0 ? 1 : 0;
+      expect(page.items, JSON.stringify([params, cursor])).toHaveLength(expectItems);
+    }
+  });
 });
 
 describe("GET /v1/vacancies: validation and auth", () => {

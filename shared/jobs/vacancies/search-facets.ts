@@ -171,4 +171,6 @@ export function hasNonGeoFilters(search: VacancySearch, text: string | null): bo
 /** The rowid order of `vacancy_salary_fts`: yearly maximum (capped at 2^32 - 1), then seq. */
 export const SALARY_KEY_SEQ = 2 ** 31;
 export const MAX_KEYED_SALARY = 2 ** 32 - 1;
-export const salaryKey = (maxYear: number, seq: number) => BigInt(Math.min(maxYear, MAX_KEYED_SALARY)) * BigInt(SALARY_KEY_SEQ) + BigInt(seq);
+/** (A seq outside [0, 2^31) only comes from a hand-made cursor: clamped, the order stays the same.) */
+export const salaryKey = (maxYear: number, seq: number) =>
+  BigInt(Math.min(maxYear, MAX_KEYED_SALARY)) * BigInt(SALARY_KEY_SEQ) + BigInt(Math.max(-1, Math.min(SALARY_KEY_SEQ - 1, seq)));

@@ -100,16 +100,22 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
   cost.rings = [];
   for (let ring = 1; ; ring++) {
     const inner = Math.max(0, from.d);
+    // A cursor beyond the radius: nothing is left.
+    if (inner > radiusKm) break;
     const needed = page - rows.length;
     const wantedArea = (1.5 * needed) / Math.max(density, 1e-12);
     let outer = Math.sqrt(inner * inner + wantedArea / Math.PI);
     outer = ring >= MAX_RINGS ? radiusKm : Math.min(radiusKm, Math.max(outer, inner * 1.01 + 0.01));
     cost.rings.push(Math.round(outer * 1000) / 1000);
     const box = boundingBox(center, outer);
+    const cells = plan.via === "postings" ? geoCover(box, inner > 0 ? { center, km: inner } : undefined) : undefined;
+    // Every cell of the ring's box lies closer than the cursor: nothing to read in this ring.
     const found =
-      plan.via === "postings"
-        ? await run(ringPostingsQuery(search, facetsMatch(search, text, geoCover(box, inner > 0 ? { center, km: inner } : undefined))!, { from, toKm: outer }, needed))
-        : await run(ringGeoQuery(center, geoRegions(box, center, inner), { from, toKm: outer }, needed));
+      cells?.length === 0
+        ? []
+        : plan.via === "postings"
+          ? await run(ringPostingsQuery(search, facetsMatch(search, text, cells)!, { from, toKm: outer }, needed))
+          : await run(ringGeoQuery(center, geoRegions(box, center, inner), { from, toKm: outer }, needed));
     rows.push(...found);
     if (rows.length >= page || outer >= radiusKm) break;
     const annulus = Math.PI * (outer * outer - inner * inner);
