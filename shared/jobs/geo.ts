@@ -128,3 +128,71 @@ export const FINE_GRID = new CellGrid(0.01);
 export const COARSE_GRID = new CellGrid(0.2);
 /** 2° cells (10 x 10 coarse cells): the counts large areas are estimated with. */
 export const REGION_GRID = new CellGrid(2);
+
+/**
+ * A rectangle of stored R*Tree lower bounds: points whose stored `south` is in [south, north) and
+ * stored `west` in [west, east). (The R*Tree keeps float32 bounds rounded outwards, so a point's
+ * stored lower bound is at most a few 1e-6 degrees below its true coordinate.)
+ */
+export interface StoredBoundsRect {
+  south: number;
+  north: number;
+  west: number;
+  east: number;
+}
+
+/** More than the R*Tree's float32 rounding of any coordinate (about 1.5e-5 degrees at 180). */
+const STORED_BOUND_SLACK_DEG = 1e-4;
+
+/**
+ * Half the longitude span of the circle of `km` around `center` at latitude `lat` (degrees): 0
+ * where the circle does not reach that latitude, null where it spans every longitude.
+ */
+function circleHalfWidthDeg(center: Point, km: number, lat: number): number | null {
+  const lat0 = toRadians(center.lat);
+  const phi = toRadians(lat);
+  const c = (Math.cos(km / EARTH_RADIUS_KM) - Math.sin(lat0) * Math.sin(phi)) / (Math.cos(lat0) * Math.cos(phi));
+  if (c >= 1) return 0;
+  if (c <= -1) return null;
+  return (Math.acos(c) * 180) / Math.PI;
+}
+
+/**
+ * Disjoint rectangles of stored R*Tree bounds holding every point farther than `innerKm` and
+ * within `outerKm` of `center`: rows of latitude, each with the circle's longitude span minus the
+ * span wholly inside the inner circle. Reading them costs the annulus plus thin edges, where a
+ * bounding box would also read its corners and everything already paged through. Null near the
+ * poles and across the antimeridian (the caller reads the bounding box instead).
+ */
+export function annulusRects(center: Point, innerKm: number, outerKm: number, rowCount: number): StoredBoundsRect[] | null {
+  const slack = STORED_BOUND_SLACK_DEG;
+  const outerDeg = (outerKm / EARTH_RADIUS_KM) * (180 / Math.PI);
+  const south = center.lat - outerDeg;
+  const north = center.lat + outerDeg;
+  if (south - 2 * slack <= -89 || north + 2 * slack >= 89 || outerDeg <= 0) return null;
+  // Where the outer circle is widest (a little poleward of the centre).
+  const widest = (Math.asin(Math.min(1, Math.max(-1, Math.sin(toRadians(center.lat)) / Math.cos(outerKm / EARTH_RADIUS_KM)))) * 180) / Math.PI;
+  const height = (north - south) / rowCount;
+  const rects: StoredBoundsRect[] = [];
+  for (let row = 0; row < rowCount; row++) {
+    const rowSouth = row === 0 ? south - slack : south + row * height;
+    const rowNorth = row === rowCount - 1 ? north + slack : south + (row + 1) * height;
+    // True latitudes of points whose stored south is in the row.
+    const low = rowSouth - slack;
+    const high = rowNorth + slack;
+    const spans = [low, high, ...(widest > low && widest < high ? [widest] : [])].map((lat) => circleHalfWidthDeg(center, outerKm, lat));
+    if (spans.some((w) => w === null)) return null;
+    const outer = Math.max(...(spans as number[])) + slack;
+    if (center.lng - outer <= -180 || center.lng + outer >= 180) return null;
+    const west = center.lng - outer;
+    const east = center.lng + outer;
+    const innerSpans = innerKm > 0 ? [low, high].map((lat) => circleHalfWidthDeg(center, innerKm, lat)) : [0];
+    const inner = innerSpans.some((w) => w === null) ? 0 : Math.min(...(innerSpans as number[])) * (1 - 1e-9) - slack;
+    if (inner > slack) {
+      rects.push({ south: rowSouth, north: rowNorth, west, east: center.lng - inner }, { south: rowSouth, north: rowNorth, west: center.lng + inner - slack, east });
+    } else {
+      rects.push({ south: rowSouth, north: rowNorth, west, east });
+    }
+  }
+  return rects;
+}

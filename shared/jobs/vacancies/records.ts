@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { type BoundingBox, EARTH_RADIUS_KM, type Point } from "../geo";
+import { type BoundingBox, EARTH_RADIUS_KM, type Point, type StoredBoundsRect } from "../geo";
 import type { VacancySearch } from "./search-plan";
 import { companies, companyMembers, vacancies, vacancySearch, vacancySearchCounts } from "../../db/schema";
 
@@ -272,40 +272,31 @@ export function ringPostingsQuery(search: VacancySearch, match: string, ring: Ri
   return pageSql(inner, sql`p.distance_km, p.seq`);
 }
 
-/** A lat/lng rectangle of the R*Tree, by the stored (float32, rounded outwards) bounds of each point. */
-export interface GeoRegion {
-  where: SQL;
-}
-
-/** Points of `box` (a superset: the stored bounds are rounded outwards). */
-export function boxRegions(box: BoundingBox): GeoRegion[] {
-  return box.lngRanges.map((r) => ({ where: sql`north >= ${num(box.south)} and south <= ${num(box.north)} and east >= ${num(r.west)} and west <= ${num(r.east)}` }));
-}
+/** What a ring reads of the R*Tree: a bounding box (its one or two longitude ranges), or rectangles of stored bounds. */
+export type GeoArea = { box: BoundingBox } | { rects: StoredBoundsRect[] };
 
 /**
- * Points of `box` outside `hole` (a rectangle wholly within the distance already paged through),
- * in four disjoint strips told apart by the stored lower bounds (so no point is read twice).
+ * The R*Tree's points in `area`. A box's stored bounds are compared as intervals (rounded
+ * outwards, they still hold the point). Rectangles are disjoint ranges of stored lower bounds,
+ * driven by a JSON list (D1 allows five terms in a compound SELECT): no point is read twice.
  */
-export function boxAroundHoleRegions(box: BoundingBox, hole: { south: number; north: number; west: number; east: number }): GeoRegion[] {
-  const range = box.lngRanges[0]!;
-  const outer = sql`north >= ${num(box.south)} and south <= ${num(box.north)} and east >= ${num(range.west)} and west <= ${num(range.east)}`;
-  const band = sql`south >= ${num(hole.south)} and south <= ${num(hole.north)}`;
-  return [
-    { where: sql`${outer} and south < ${num(hole.south)}` },
-    { where: sql`${outer} and south > ${num(hole.north)}` },
-    { where: sql`${outer} and ${band} and west < ${num(hole.west)}` },
-    { where: sql`${outer} and ${band} and west > ${num(hole.east)}` },
-  ];
+function geoPointsSql(area: GeoArea): SQL {
+  if ("box" in area) {
+    const { box } = area;
+    return sql.join(
+      box.lngRanges.map((r) => sql`select seq, lat, lng from vacancy_geo where north >= ${num(box.south)} and south <= ${num(box.north)} and east >= ${num(r.west)} and west <= ${num(r.east)}`),
+      sql` union all `,
+    );
+  }
+  const list = JSON.stringify(area.rects.map((r) => [r.south, r.north, r.west, r.east]));
+  return sql`select g.seq as seq, g.lat as lat, g.lng as lng from json_each(${list}) r cross join vacancy_geo g
+    on g.south >= r.value ->> 0 and g.south < r.value ->> 1 and g.west >= r.value ->> 2 and g.west < r.value ->> 3`;
 }
 
 /** A ring through the R*Tree of locations (nothing but the location narrows the search). */
-export function ringGeoQuery(center: Point, regions: GeoRegion[], ring: Ring, limit: number): SQL {
+export function ringGeoQuery(center: Point, area: GeoArea, ring: Ring, limit: number): SQL {
   const distance = distanceSql(center, "g");
-  const points = sql.join(
-    regions.map((r) => sql`select seq, lat, lng from vacancy_geo where ${r.where}`),
-    sql` union all `,
-  );
-  const inner = sql`select seq, null as k, distance_km from (select g.seq as seq, ${distance} as distance_km from (${points}) g)
+  const inner = sql`select seq, null as k, distance_km from (select g.seq as seq, ${distance} as distance_km from (${geoPointsSql(area)}) g)
     where ${ringWhere(sql`distance_km`, ring)} order by distance_km, seq limit ${num(limit)}`;
   return pageSql(inner, sql`p.distance_km, p.seq`);
 }

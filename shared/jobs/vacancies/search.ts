@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { decodeCursor, encodeCursor, type Page } from "../../http/pagination";
 import type { SQL } from "drizzle-orm";
-import { type BoundingBox, boundingBox, distanceKm, EARTH_RADIUS_KM, type Point } from "../geo";
-import { boxAroundHoleRegions, boxRegions, newestTableQuery, postingsQuery, readSearchCounts, ringGeoQuery, ringPostingsQuery, runSearchQuery } from "./records";
+import { annulusRects, type BoundingBox, boundingBox, type Point } from "../geo";
+import { type GeoArea, newestTableQuery, postingsQuery, readSearchCounts, ringGeoQuery, ringPostingsQuery, runSearchQuery } from "./records";
 import { facetsMatch, geoCover, hasNonGeoFilters, salaryKey } from "./search-facets";
 import { countKeys, planSearch, type SearchPlan, type VacancySearch } from "./search-plan";
 import { type VacancyView, vacancyViewOfSearchRow, SearchRowSchema } from "./vacancy-view";
@@ -115,7 +115,7 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
         ? []
         : plan.via === "postings"
           ? await run(ringPostingsQuery(search, facetsMatch(search, text, cells)!, { from, toKm: outer }, needed))
-          : await run(ringGeoQuery(center, geoRegions(box, center, inner), { from, toKm: outer }, needed));
+          : await run(ringGeoQuery(center, geoArea(box, center, inner, outer, density), { from, toKm: outer }, needed));
     rows.push(...found);
     if (rows.length >= page || outer >= radiusKm) break;
     const annulus = Math.PI * (outer * outer - inner * inner);
@@ -125,34 +125,17 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
   return { page: pageOf(rows, search.limit, (last) => ({ d: last.distance_km!, s: last.seq })), cost };
 }
 
-/** The R*Tree regions of a ring: its box, without a rectangle wholly closer than `innerKm` when there is one. */
-function geoRegions(box: BoundingBox, center: Point, innerKm: number) {
-  const hole = innerKm > 0 && box.lngRanges.length === 1 ? rectangleWithin(center, innerKm) : null;
-  return hole ? boxAroundHoleRegions(box, hole) : boxRegions(box);
-}
-
-/** Float32 rounding of the R*Tree's stored bounds is far below this (degrees): the hole is shrunk by it. */
-const STORED_BOUND_SLACK_DEG = 1e-4;
-
-/** A lat/lng rectangle around `center` whose every point is closer than `km`, or null near the poles and the antimeridian. */
-function rectangleWithin(center: Point, km: number): { south: number; north: number; west: number; east: number } | null {
-  let halfLat = ((km / EARTH_RADIUS_KM) * 180) / Math.PI * Math.SQRT1_2;
-  for (let attempt = 0; attempt < 20; attempt++, halfLat *= 0.9) {
-    const south = center.lat - halfLat;
-    const north = center.lat + halfLat;
-    if (south <= -89 || north >= 89) return null;
-    const halfLng = halfLat / Math.cos((Math.max(Math.abs(south), Math.abs(north)) * Math.PI) / 180);
-    const west = center.lng - halfLng;
-    const east = center.lng + halfLng;
-    if (west <= -180 || east >= 180) return null;
-    const corners = [south, north].flatMap((lat) => [west, east].map((lng) => distanceKm(center, { lat, lng })));
-    if (corners.every((d) => d < km)) {
-      const slack = STORED_BOUND_SLACK_DEG;
-      if (north - south <= 2 * slack || east - west <= 2 * slack) return null;
-      return { south: south + slack, north: north - slack, west: west + slack, east: east - slack };
-    }
-  }
-  return null;
+/**
+ * What a ring reads of the R*Tree: its bounding box when it starts at the point (the corners cost
+ * little), else the annulus in rows of latitude, as many as balance the rows' ragged edges
+ * against the JSON list that drives them (each rectangle is a row read); the bounding box near
+ * the poles and the antimeridian.
+ */
+function geoArea(box: BoundingBox, center: Point, innerKm: number, outerKm: number, densityKm2: number): GeoArea {
+  if (innerKm <= 0) return { box };
+  const rows = Math.round(Math.min(32, Math.max(4, Math.sqrt(2 * densityKm2 * innerKm * innerKm))));
+  const rects = annulusRects(center, innerKm, outerKm, rows);
+  return rects ? { rects } : { box };
 }
 
 type SearchRow = z.output<typeof SearchRowSchema>;
