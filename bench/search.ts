@@ -174,6 +174,7 @@ try {
       name: "all combined (text, tags, role, seniority, remote, verified, salary, geo)",
       params: { q: "engineer", tags: "go,python,typescript", role: "backend", seniority: "senior", remote: "false", verified: "true", currency: "EUR", salaryMin: 50_000, ...berlin, radiusKm: 25 },
     },
+    { name: "tags any (go, rust), Berlin 25 km, by distance", params: { tags: "go,rust", ...berlin, radiusKm: 25, sort: "distance" } },
     { name: "company, newest", params: { companyId: "bench-company-7" } },
     { name: "everything, newest", params: {} },
   ];
@@ -200,9 +201,11 @@ try {
     ["deep cursor page 51, newest", {}],
     ["deep cursor page 51, by salary (EUR)", { currency: "EUR", sort: "salary" }],
     ["deep cursor page 11, Berlin 25 km by distance", { ...berlin, radiusKm: 25, sort: "distance" }],
+    ["deep cursor page 31, Berlin 25 km by distance", { ...berlin, radiusKm: 25, sort: "distance" }],
+    ["deep cursor page 11, tags any (go, rust), Berlin 25 km by distance", { tags: "go,rust", ...berlin, radiusKm: 25, sort: "distance" }],
   ] as const) {
     let cursor = "";
-    const pages = name.includes("page 11") ? 10 : 50;
+    const pages = Number(/page (\d+)/.exec(name)![1]) - 1;
     const base = new URLSearchParams(Object.entries({ ...params, limit: PAGE }).map(([k, v]) => [k, String(v)]));
     for (let i = 0; i < pages; i++) {
       const { body } = await call(`/v1/vacancies?${base}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
