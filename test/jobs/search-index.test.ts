@@ -104,31 +104,39 @@ describe("the posting lists agree with the search rows", () => {
 });
 
 describe("geo through cells, rings and the R*Tree matches brute force", () => {
-  it("every radius and sort, with and without other filters, pages through exactly the points within reach", async () => {
-    const owner = await registerUser();
-    const company = await createCompany(owner);
-    const random = randomSource(0x5eed);
-    const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    const points = Array.from({ length: 400 }, (_, i) => {
-      if (i % 4 === 3) return { lat: 50 + random() * 6, lng: 10 + random() * 8 };
-      // A dense core: about 3 km around Berlin.
-      return { lat: 52.52 + (gaussian() * 3) / 111, lng: 13.405 + (gaussian() * 3) / 68 };
-    });
-    await bulkVacancies(company.id, points.length, (i) => ({ ...points[i]!, tags: i % 3 === 0 ? ["go"] : ["rust"] }));
-    const center = { lat: 52.53, lng: 13.41 };
-    for (const radiusKm of [0.5, 2, 6, 40, 300, 3000]) {
-      for (const filter of [{}, { tags: "go" }]) {
-        const within = points
-          .map((p, i) => ({ id: `bulk-${i}`, i, d: distanceKm(center, p) }))
-          .filter((p) => p.d <= radiusKm && (!("tags" in filter) || p.i % 3 === 0));
-        const params = { ...center, radiusKm, ...filter };
-        const label = JSON.stringify(params);
-        const newest = await searchAll(params, 9);
-        expect(newest.map((v) => v.id), `${label} newest`).toEqual([...within].sort((a, b) => a.i - b.i).map((p) => p.id));
-        const nearest = await searchAll({ ...params, sort: "distance" }, 9);
-        expect(nearest.map((v) => v.id), `${label} by distance`).toEqual([...within].sort((a, b) => a.d - b.d).map((p) => p.id));
-        for (const v of nearest) expect(v.distanceKm).toBeCloseTo(distanceKm(center, v.location), 9);
+  const cases = [
+    { name: "a dense city", center: { lat: 52.53, lng: 13.41 }, core: { lat: 52.52, lng: 13.405 }, spread: { lat: [50, 56], lng: [10, 18] }, radii: [0.5, 2, 6, 40, 300, 3000] },
+    { name: "across the antimeridian", center: { lat: -17.8, lng: 179.95 }, core: { lat: -17.8, lng: -179.98 }, spread: { lat: [-21, -14], lng: [176, 184] }, radii: [3, 20, 150, 1000] },
+    { name: "near the north pole", center: { lat: 88.5, lng: 40 }, core: { lat: 88.6, lng: 45 }, spread: { lat: [85, 89.99], lng: [-180, 180] }, radii: [5, 60, 400] },
+  ];
+  for (const { name, center, core, spread, radii } of cases) {
+    it(`${name}: every radius and sort, with and without other filters, pages through exactly the points within reach`, async () => {
+      const owner = await registerUser();
+      const company = await createCompany(owner);
+      const random = randomSource(0x5eed);
+      const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      const wrap = (lng: number) => ((((lng + 180) % 360) + 360) % 360) - 180;
+      const points = Array.from({ length: 400 }, (_, i) => {
+        if (i % 4 === 3) return { lat: spread.lat[0]! + random() * (spread.lat[1]! - spread.lat[0]!), lng: wrap(spread.lng[0]! + random() * (spread.lng[1]! - spread.lng[0]!)) };
+        // A dense core: about 3 km around it.
+        return { lat: Math.min(89.999, core.lat + (gaussian() * 3) / 111), lng: wrap(core.lng + (gaussian() * 3) / (111 * Math.cos((core.lat * Math.PI) / 180))) };
+      });
+      await bulkVacancies(company.id, points.length, (i) => ({ ...points[i]!, tags: i % 3 === 0 ? ["go"] : ["rust"] }));
+      for (const radiusKm of radii) {
+        for (const filter of [{}, { tags: "go" }]) {
+          const within = points
+            .map((p, i) => ({ id: `bulk-${i}`, i, d: distanceKm(center, p) }))
+            .filter((p) => p.d <= radiusKm && (!("tags" in filter) || p.i % 3 === 0));
+          if (radiusKm === radii.at(-1)) expect(within.length).toBeGreaterThan(100);
+          const params = { ...center, radiusKm, ...filter };
+          const label = JSON.stringify(params);
+          const newest = await searchAll(params, 9);
+          expect(newest.map((v) => v.id), `${label} newest`).toEqual([...within].sort((a, b) => a.i - b.i).map((p) => p.id));
+          const nearest = await searchAll({ ...params, sort: "distance" }, 9);
+          expect(nearest.map((v) => v.id), `${label} by distance`).toEqual([...within].sort((a, b) => a.d - b.d).map((p) => p.id));
+          for (const v of nearest) expect(v.distanceKm).toBeCloseTo(distanceKm(center, v.location), 9);
+        }
       }
-    }
-  });
+    });
+  }
 });

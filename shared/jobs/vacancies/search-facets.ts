@@ -1,4 +1,4 @@
-import { type BoundingBox, distanceKm, type Point } from "../geo";
+import { boundingBox, distanceKm, type Point } from "../geo";
 import type { VacancySearch } from "./search-plan";
 
 /**
@@ -74,7 +74,7 @@ const BASE_ROWS = 72_000;
 const BASE_COLUMNS = 144_000;
 export const GEO_LEVELS = 8;
 /** Most cells one geo clause names; a box needing more at every level is read with `gl` (has a location) only. */
-export const MAX_GEO_CELLS = 128;
+export const MAX_GEO_CELLS = 512;
 
 const baseRow = (lat: number) => Math.min(BASE_ROWS - 1, Math.max(0, Math.floor((lat + 90) / BASE_DEG)));
 const baseColumn = (lng: number) => Math.min(BASE_COLUMNS - 1, Math.max(0, Math.floor((lng + 180) / BASE_DEG)));
@@ -105,24 +105,54 @@ function cellWithin(cell: Cell, center: Point, km: number): boolean {
   return [b.south, b.north].every((lat) => [b.west, b.east].every((lng) => distanceKm(center, { lat: Math.max(-90, Math.min(90, lat)), lng }) < km));
 }
 
+const radians = (degrees: number) => (degrees * Math.PI) / 180;
+const clamp = (x: number, low: number, high: number) => Math.min(high, Math.max(low, x));
+
 /**
- * The cells covering `box` at the finest level that needs at most MAX_GEO_CELLS tokens, leaving
- * out cells lying wholly within `hole` km of `center` (the part of a distance search already
- * paged through). Null when even the coarsest level needs more: then only `gl` narrows.
+ * The distance from `center` to the nearest point of the cell: 0 inside it, else the nearest
+ * point of its four edges. Along a parallel the distance grows with the longitude difference, so
+ * the nearest point is the centre's longitude clamped to the edge; along a meridian it is the
+ * latitude where cos(d) = A cos(lat - lat*) peaks, clamped to the edge.
  */
-export function geoCover(box: BoundingBox, hole?: { center: Point; km: number }): string[] | null {
+function cellMinDistanceKm(cell: Cell, center: Point): number {
+  const b = cellBounds(cell);
+  // The last row and column of a coarse level reach past the poles and the antimeridian.
+  const south = clamp(b.south, -90, 90);
+  const north = clamp(b.north, -90, 90);
+  const west = b.west;
+  const east = Math.min(180, b.east);
+  if (center.lat >= south && center.lat <= north && center.lng >= west && center.lng <= east) return 0;
+  // Across the antimeridian the nearest point of a parallel can be an end of the edge.
+  const onParallels = [south, north].flatMap((lat) => [clamp(center.lng, west, east), west, east].map((lng) => distanceKm(center, { lat, lng })));
+  const onMeridians = [west, east].map((lng) => {
+    const peak = (Math.atan2(Math.sin(radians(center.lat)), Math.cos(radians(center.lat)) * Math.cos(radians(lng - center.lng))) * 180) / Math.PI;
+    return distanceKm(center, { lat: clamp(peak, south, north), lng });
+  });
+  return Math.min(...onParallels, ...onMeridians);
+}
+
+/**
+ * The cells covering the circle of `outerKm` around `center` at the finest level that needs at
+ * most MAX_GEO_CELLS tokens: the cells of its bounding box, without those wholly farther than
+ * `outerKm` or wholly closer than `innerKm` (the part of a distance search already paged
+ * through). Null when even the coarsest level needs more: then only `gl` narrows.
+ */
+export function geoCover(center: Point, outerKm: number, innerKm = 0): string[] | null {
+  const box = boundingBox(center, outerKm);
   for (let level = 0; level < GEO_LEVELS; level++) {
     const shift = 2 * level;
     const rows = [baseRow(box.south) >> shift, baseRow(box.north) >> shift] as const;
     const ranges = box.lngRanges.map((r) => [baseColumn(r.west) >> shift, baseColumn(r.east) >> shift] as const);
     const count = (rows[1] - rows[0] + 1) * ranges.reduce((sum, [w, e]) => sum + e - w + 1, 0);
-    // The hole can only remove about the share of the box it covers; skip levels it cannot save.
-    if (count > MAX_GEO_CELLS * (hole ? 4 : 1)) continue;
+    // Corners and the hole can only remove part of the box; skip levels they cannot save.
+    if (count > MAX_GEO_CELLS * (innerKm > 0 ? 8 : 2)) continue;
     const tokens: string[] = [];
     for (let row = rows[0]; row <= rows[1]; row++) {
       for (const [west, east] of ranges) {
         for (let column = west; column <= east; column++) {
-          if (hole && hole.km > 0 && cellWithin({ level, row, column }, hole.center, hole.km)) continue;
+          const cell = { level, row, column };
+          if (innerKm > 0 && cellWithin(cell, center, innerKm)) continue;
+          if (cellMinDistanceKm(cell, center) > outerKm) continue;
           tokens.push(geoCellToken(level, row, column));
         }
       }

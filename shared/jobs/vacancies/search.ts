@@ -79,7 +79,7 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
   }
 
   if (plan.kind === "postings") {
-    const geo = search.geo ? geoCover(boundingBox(search.geo.center, search.geo.radiusKm)) : undefined;
+    const geo = search.geo ? geoCover(search.geo.center, search.geo.radiusKm) : undefined;
     const match = facetsMatch(search, text, geo)!;
     if (plan.order === "salary") {
       const after = decodeCursor(cursor, SalaryCursor);
@@ -108,7 +108,7 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     outer = ring >= MAX_RINGS ? radiusKm : Math.min(radiusKm, Math.max(outer, inner * 1.01 + 0.01));
     cost.rings.push(Math.round(outer * 1000) / 1000);
     const box = boundingBox(center, outer);
-    const cells = plan.via === "postings" ? geoCover(box, inner > 0 ? { center, km: inner } : undefined) : undefined;
+    const cells = plan.via === "postings" ? geoCover(center, outer, inner) : undefined;
     // Every cell of the ring's box lies closer than the cursor: nothing to read in this ring.
     const found =
       cells?.length === 0
