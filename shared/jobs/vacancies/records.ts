@@ -167,7 +167,7 @@ export async function indexPublishedChunk(db: Database, after: { t: number; id: 
   return { last: { t: last.publishedAt!.getTime(), id: last.id }, count: rows.length };
 }
 
-/** The planner's counts for `keys`, and the rows that cost. */
+/** The density counts for `keys` (distance order), and the rows that cost. */
 export async function readSearchCounts(db: Database, keys: readonly string[]): Promise<{ counts: Map<string, number>; rowsRead: number }> {
   const result = await runSearchQuery(db, sql`select key, n from vacancy_search_counts where key in (select value from json_each(${JSON.stringify(keys)}))`);
   return { counts: new Map(result.rows.map((row) => [String(row.key), Number(row.n)])), rowsRead: result.rowsRead };
