@@ -45,6 +45,8 @@ export default defineConfig(async () => {
             MEDIA_QUOTA_BYTES: "24000000",
             MEDIA_MAX_BYTES: "avatar=1048576,image=2000000",
             RATE_LIMIT_UPLOADS_PER_USER: "25/3600",
+            // Small enough that tests reach the per-user AI budget of the jobs board quickly.
+            RATE_LIMIT_JOBS_AI_PER_USER: "6/3600",
             MEDIA_URL_SIGNING_KEYS: JSON.stringify([{ kid: "test-media", secret: "test-media-url-signing-secret-0123456789" }]),
             // The scrapers' bearer for GET /metrics.
             METRICS_TOKEN: "test-metrics-token",

@@ -74,6 +74,7 @@ export const CONFIG_DEFAULTS = {
   // jobs board
   unverifiedCompanyMaxPublished: 3,
   jobsAiModel: "dev-text",
+  rateLimitJobsAiPerUser: { limit: 20, windowSeconds: 3600 },
 } as const;
 
 const D = CONFIG_DEFAULTS;
@@ -207,6 +208,7 @@ const VarsSchema = z.object({
   // jobs board
   UNVERIFIED_COMPANY_MAX_PUBLISHED: numberWhere(D.unverifiedCompanyMaxPublished, (n) => Number.isInteger(n) && n >= 0),
   JOBS_AI_MODEL: z.string().optional().transform((value) => value?.trim() || D.jobsAiModel),
+  RATE_LIMIT_JOBS_AI_PER_USER: rateLimit(D.rateLimitJobsAiPerUser),
 });
 
 const ConfigSchema = VarsSchema.transform((v) => ({
@@ -331,6 +333,8 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     unverifiedCompanyMaxPublished: v.UNVERIFIED_COMPANY_MAX_PUBLISHED,
     /** The studio model (id) that writes vacancy drafts and profile analyses. */
     aiModel: v.JOBS_AI_MODEL,
+    /** AI requests (vacancy drafts and profile analyses together) one user may start per window. */
+    aiRateLimit: v.RATE_LIMIT_JOBS_AI_PER_USER,
   },
 }));
 

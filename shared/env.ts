@@ -159,6 +159,7 @@ export interface Env {
   UNVERIFIED_COMPANY_MAX_PUBLISHED?: string;
   /** The studio model (id) that writes vacancy drafts and profile analyses (default dev-text, development only). */
   JOBS_AI_MODEL?: string;
+  RATE_LIMIT_JOBS_AI_PER_USER?: string;
 }
 
 /** Messages on the JOBS queue; each module adds its kinds to this union. */

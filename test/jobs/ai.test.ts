@@ -95,3 +95,41 @@ describe("the model's answer is checked before it is stored", () => {
     if (!refused.ok) expect(refused.reason).toMatch(/^invalid_model_answer: /);
   });
 });
+
+describe("the per-user AI budget (RATE_LIMIT_JOBS_AI_PER_USER, 6/3600 in tests)", () => {
+  const storedTasks = async (userId: string) => (await env.DB.prepare("SELECT count(*) AS n FROM jobs_ai_tasks WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
+
+  it("of 6 + 4 parallel draft requests exactly 6 are accepted; the rest are 429 with Retry-After and store nothing", async () => {
+    const owner = await registerUser();
+    const company = await createCompany(owner);
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => api("/v1/vacancies/drafts", { token: owner.accessToken, body: { companyId: company.id, notes: `Vacancy number ${i}` } })));
+    const accepted = responses.filter((r) => r.status === 202);
+    const refused = responses.filter((r) => r.status === 429);
+    expect(accepted).toHaveLength(6);
+    expect(refused).toHaveLength(4);
+    for (const response of refused) {
+      const problem = await expectProblem(response, 429, "rate_limited");
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(problem.retryAfter).toBe(Number(response.headers.get("retry-after")));
+    }
+    expect(await storedTasks(owner.id)).toBe(6);
+    // drafts and analyses share the budget
+    await expectProblem(await api("/v1/profiles/me/analysis", { method: "POST", token: owner.accessToken }), 429, "rate_limited");
+    expect(await storedTasks(owner.id)).toBe(6);
+    // the budget is the user's: another member of the same company still has theirs
+    const recruiter = await registerUser();
+    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+    await ok(api("/v1/vacancies/drafts", { token: recruiter.accessToken, body: { companyId: company.id, notes: "Another one" } }), 202);
+  });
+
+  it("profile analyses count too, and a refused request (403, 400) takes no slot", async () => {
+    const [user, stranger] = [await registerUser(), await registerUser()];
+    const company = await createCompany(stranger);
+    for (let i = 0; i < 3; i++) await expectProblem(await api("/v1/vacancies/drafts", { token: user.accessToken, body: { companyId: company.id, notes: "x" } }), 403);
+    await expectProblem(await api("/v1/vacancies/drafts", { token: user.accessToken, body: { companyId: company.id } }), 400, "invalid_body");
+    const responses = await Promise.all(Array.from({ length: 8 }, () => api("/v1/profiles/me/analysis", { method: "POST", token: user.accessToken })));
+    expect(responses.filter((r) => r.status === 202)).toHaveLength(6);
+    for (const response of responses.filter((r) => r.status !== 202)) await expectProblem(response, 429, "rate_limited");
+    expect(await storedTasks(user.id)).toBe(6);
+  });
+});

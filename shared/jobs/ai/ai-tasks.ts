@@ -5,6 +5,7 @@ import type { Env } from "../../env";
 import { ApiError, notFound } from "../../http/errors";
 import { newId } from "../../ids";
 import { logEvent } from "../../observability/log";
+import { enforceRateLimit } from "../../rate-limits";
 import { withCurrentTrace } from "../../observability/trace-scope";
 import { type ModelOutput, ProviderError } from "../../studio/providers/provider-adapter";
 import { type ModelTaskInput, type ModelTaskResult, pollModelTask, requireModel, startModelTask } from "../../studio/providers/model-tasks";
@@ -37,6 +38,15 @@ async function configuredModel(env: Env, db: Database): Promise<string> {
   return modelId;
 }
 
+/**
+ * One slot of the user's AI budget (drafts and analyses share it), taken before anything is
+ * stored: the RateLimiter object decides one request at a time, so parallel requests past the
+ * budget get `429 rate_limited` with Retry-After and leave no task behind.
+ */
+async function takeAiSlot(env: Env, userId: string): Promise<void> {
+  await enforceRateLimit(env, `jobs-ai:user:${userId}`, configOf(env).jobs.aiRateLimit);
+}
+
 /** Stored first, then queued: an accepted task is never lost, and a queue that refuses it fails the task with its reason. */
 async function queueTask(env: Env, db: Database, task: Omit<AiTaskRecord, "status" | "providerTaskId" | "attempts" | "result" | "vacancyId" | "error">): Promise<{ id: string; status: AiTaskStatus }> {
   await insertAiTask(db, task);
@@ -52,6 +62,7 @@ async function queueTask(env: Env, db: Database, task: Omit<AiTaskRecord, "statu
 export async function requestVacancyDraft(env: Env, db: Database, userId: string, companyId: string, notes: string) {
   await requireMemberRole(db, companyId, userId, ["owner", "recruiter"], "draft vacancies");
   const modelId = await configuredModel(env, db);
+  await takeAiSlot(env, userId);
   const now = clock.date();
   return queueTask(env, db, { id: newId(now.getTime()), kind: "vacancy-draft", userId, companyId, input: JSON.stringify({ notes }), modelId, createdAt: now, updatedAt: now });
 }
@@ -59,6 +70,7 @@ export async function requestVacancyDraft(env: Env, db: Database, userId: string
 export async function requestProfileAnalysis(env: Env, db: Database, userId: string) {
   const modelId = await configuredModel(env, db);
   const profile = await ownProfile(db, userId);
+  await takeAiSlot(env, userId);
   const now = clock.date();
   const input = { headline: profile.headline, bio: profile.bio, tags: profile.tags, links: profile.links.map((l) => l.url), location: profile.location?.place ?? null };
   return queueTask(env, db, { id: newId(now.getTime()), kind: "profile-analysis", userId, companyId: null, input: JSON.stringify(input), modelId, createdAt: now, updatedAt: now });

@@ -103,8 +103,8 @@ export const profileRoutes = createRouter()
       path: "/me/analysis",
       tags,
       summary: "Have the AI analyse your profile (strengths, gaps, suggested tags)",
-      description: "Stored and queued like a vacancy draft; poll `GET /v1/profiles/me/analysis/{id}`. No model configured: `503 ai_unavailable`.",
-      responses: { 202: jsonResponse(AnalysisAccepted, "Accepted"), ...problemResponses(401, 503) },
+      description: "Stored and queued like a vacancy draft; poll `GET /v1/profiles/me/analysis/{id}`. No model configured: `503 ai_unavailable`. Shares the per-user AI budget with vacancy drafts (`RATE_LIMIT_JOBS_AI_PER_USER`): past it, `429 rate_limited` with `Retry-After`.",
+      responses: { 202: jsonResponse(AnalysisAccepted, "Accepted"), ...problemResponses(401, 429, 503) },
     }),
     async (c) => c.json(await requestProfileAnalysis(c.env, c.get("db"), c.get("principal").userId), 202),
   )

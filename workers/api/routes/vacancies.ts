@@ -154,9 +154,9 @@ export const vacancyRoutes = createRouter()
       tags,
       summary: "Have the AI write a vacancy draft from notes (company owners and recruiters)",
       description:
-        "Stored and queued; the JOBS consumer asks the model `JOBS_AI_MODEL` (a studio model; `dev-text` in development answers deterministically) for a JSON answer, checks it against the draft schema and creates a draft vacancy from it. Poll `GET /v1/vacancies/drafts/{id}`. No model configured: `503 ai_unavailable`.",
+        "Stored and queued; the JOBS consumer asks the model `JOBS_AI_MODEL` (a studio model; `dev-text` in development answers deterministically) for a JSON answer, checks it against the draft schema and creates a draft vacancy from it. Poll `GET /v1/vacancies/drafts/{id}`. No model configured: `503 ai_unavailable`. Drafts and profile analyses share a per-user budget (`RATE_LIMIT_JOBS_AI_PER_USER`): past it, `429 rate_limited` with `Retry-After`, and nothing is stored.",
       request: { body: jsonBody(DraftBody) },
-      responses: { 202: jsonResponse(AiTaskAccepted, "Accepted"), ...problemResponses(400, 401, 403, 404, 503) },
+      responses: { 202: jsonResponse(AiTaskAccepted, "Accepted"), ...problemResponses(400, 401, 403, 404, 429, 503) },
     }),
     async (c) => {
       const { companyId, notes } = c.req.valid("json");
