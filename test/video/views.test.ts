@@ -2,6 +2,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
+import { viewerNetwork } from "../../shared/video/views";
 import { api, expectProblem, json, registerUser } from "../helpers";
 import { approvedVideo, videoInModeration } from "./fixtures";
 
@@ -61,17 +62,47 @@ describe("POST /v1/videos/:id/views", () => {
     expect(await d1Count(id)).toBe(2);
   });
 
-  it("an anonymous viewer is their IP and user agent, and counts again after 24 hours", async () => {
+  it("an anonymous viewer is their IP address, whatever the user agent, and counts again after 24 hours", async () => {
     const owner = await registerUser();
     const { id } = await approvedVideo(owner);
     const first = await json(await view(id, { ip: "198.51.100.7", userAgent: "tv" }));
     const again = await json(await view(id, { ip: "198.51.100.7", userAgent: "tv" }));
     const otherAgent = await json(await view(id, { ip: "198.51.100.7", userAgent: "phone" }));
-    expect([first.counted, again.counted, otherAgent.counted]).toEqual([true, false, true]);
+    const otherAddress = await json(await view(id, { ip: "198.51.100.8", userAgent: "tv" }));
+    expect([first.counted, again.counted, otherAgent.counted, otherAddress.counted]).toEqual([true, false, false, true]);
     clock.advance(24 * 3600_000 + 1000);
-    expect((await json(await view(id, { ip: "198.51.100.7", userAgent: "tv" }))).counted).toBe(true);
+    expect((await json(await view(id, { ip: "198.51.100.7", userAgent: "phone" }))).counted).toBe(true);
     const counts = await env.VIDEO_VIEWS.getByName(id).counts();
     expect(counts.total).toBe(3);
+  });
+
+  it("30 concurrent anonymous views from one address with 30 user agents count once; one IPv6 /64 is one viewer", async () => {
+    const owner = await registerUser();
+    const { id } = await approvedVideo(owner);
+    const varied = await Promise.all(Array.from({ length: 30 }, (_, i) => view(id, { ip: "203.0.113.77", userAgent: `agent-${i}` })));
+    expect(varied.every((r) => r.status === 202)).toBe(true);
+    expect((await Promise.all(varied.map((r) => json(r)))).filter((b) => b.counted)).toHaveLength(1);
+    const sameNetwork = ["2001:db8:aa:1::1", "2001:db8:aa:1:ffff:ffff:ffff:fffe", "2001:0db8:00aa:0001:0:0:0:9", "2001:DB8:AA:1::abcd"];
+    const inNetwork = await Promise.all(sameNetwork.map((ip, i) => view(id, { ip, userAgent: `v6-${i}` })));
+    expect((await Promise.all(inNetwork.map((r) => json(r)))).filter((b) => b.counted)).toHaveLength(1);
+    expect((await json(await view(id, { ip: "2001:db8:aa:2::1" }))).counted).toBe(true);
+    // a signed-in viewer on the same address is still counted as themself
+    const viewer = await registerUser();
+    expect((await json(await view(id, { ip: "203.0.113.77", token: viewer.accessToken }))).counted).toBe(true);
+    await flush(id);
+    expect(await d1Count(id)).toBe(4);
+  });
+
+  it("groups addresses by network: IPv4 as it is, IPv6 by its /64, IPv4-mapped IPv6 as IPv4", () => {
+    expect(viewerNetwork("203.0.113.5")).toBe("203.0.113.5");
+    expect(viewerNetwork("2001:db8:aa:1::1")).toBe("2001:db8:aa:1::/64");
+    expect(viewerNetwork("2001:0DB8:00aa:0001:1234:5678:9abc:def0")).toBe("2001:db8:aa:1::/64");
+    expect(viewerNetwork("::1")).toBe("0:0:0:0::/64");
+    expect(viewerNetwork("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+    expect(viewerNetwork("::ffff:198.51.100.9")).toBe("198.51.100.9");
+    expect(viewerNetwork("not-an-address")).toBe("not-an-address");
+    expect(viewerNetwork("1::2::3")).toBe("1::2::3");
+    expect(viewerNetwork(null)).toBe("");
   });
 
   it("keeps no viewer address: the object stores hashes", async () => {

@@ -249,7 +249,7 @@ export const videoRoutes = createRouter()
       path: "/{id}/views",
       tags,
       summary: "Count a view",
-      description: "One view per viewer (the user, or a hash of IP and user agent without a token) per video per 24 h counts. The count in the video follows within VIDEO_VIEW_FLUSH_SECONDS.",
+      description: "One view per viewer per video per 24 h counts: the user, or without a token the caller's IP address (IPv6: its /64 network), hashed; the user agent plays no part, so varying it does not count again. The count in the video follows within VIDEO_VIEW_FLUSH_SECONDS.",
       security: optionalBearer,
       request: { params: IdParam },
       responses: { 202: jsonResponse(ViewResult, "Received"), ...problemResponses(401, 404) },
