@@ -2,6 +2,7 @@ import { and, desc, eq, exists, getTableColumns, inArray, lt, sql, type SQLWrapp
 import type { Database } from "../db/client";
 import { chatMembers } from "../db/schema/chat";
 import { users } from "../db/schema/identity";
+import { companies } from "../db/schema/jobs";
 import { avatars, blobs, fileAttachments, files, imageLikes, images, imageTags, uploads } from "../db/schema/media";
 
 /** Every query of the media tables. */
@@ -175,14 +176,38 @@ export async function listOwnFiles(db: Database, ownerId: string, purpose: FileR
     .limit(limit + 1);
 }
 
+/** Purposes of the files a company icon may be (shared/jobs/companies/companies.ts checks it when the icon is set). */
+const ICON_PURPOSES = ["company-icon", "image"] as const;
+
+/**
+ * Companies whose icon is the owner's file `id` lose it, as the owner's avatar does. The file is
+ * the outer loop (CROSS JOIN keeps SQLite from reordering it), so deleting a file that cannot be
+ * an icon reads no company; deleting an image file reads the companies once (`icon_file_id` has
+ * no index of its own).
+ */
+function clearCompanyIconQuery(db: Database, id: string, ownerId: string) {
+  const purposes = sql.join(
+    ICON_PURPOSES.map((p) => sql`${p}`),
+    sql`, `,
+  );
+  return db
+    .update(companies)
+    .set({ iconFileId: null, iconUrl: null })
+    .where(
+      sql`${companies.id} in (select c.id from ${files} f cross join ${companies} c where f.id = ${id} and f.owner_id = ${ownerId} and f.purpose in (${purposes}) and c.icon_file_id = f.id)`,
+    );
+}
+
 /**
  * Deletes the owner's file and drops its blob reference in one transaction (with the gallery
- * entry, attachments and avatar that pointed at it). A blob whose count reaches 0 is stamped
- * released, so the GC cron removes it after the grace period. False when there was no such file.
+ * entry, attachments, avatar and company icons that pointed at it). A blob whose count reaches 0
+ * is stamped released, so the GC cron removes it after the grace period. False when there was no
+ * such file.
  */
 export async function deleteOwnFile(db: Database, id: string, ownerId: string, now: number): Promise<boolean> {
   const mine = and(eq(files.id, id), eq(files.ownerId, ownerId));
-  const [, , , , , deleted] = await db.batch([
+  const [, , , , , , deleted] = await db.batch([
+    clearCompanyIconQuery(db, id, ownerId),
     db
       .update(blobs)
       .set({ refCount: sql`${blobs.refCount} - 1`, releasedAt: sql`CASE WHEN ${blobs.refCount} - 1 <= 0 THEN ${now} ELSE ${blobs.releasedAt} END` })
@@ -466,8 +491,9 @@ export async function listOpenUploads(db: Database, ownerId: string): Promise<Up
 /**
  * Everything media keeps of a user being deleted, as statements for the batch that deletes the
  * user: their files go and drop their blob references (bytes nobody else has go after the grace
- * period), their gallery images and likes go (counts of the images they liked recomputed), their
- * unfinished uploads are set to expire now (the GC cron aborts them and removes their bytes).
+ * period), their gallery images and likes go (counts of the images they liked recomputed), company
+ * icons that were their files are cleared, their unfinished uploads are set to expire now (the GC
+ * cron aborts them and removes their bytes).
  */
 export function forgetUserMediaQueries(db: Database, userId: string, now: number) {
   const ownFileBlobs = db.select({ blobId: files.blobId }).from(files).where(eq(files.ownerId, userId));
@@ -491,6 +517,10 @@ export function forgetUserMediaQueries(db: Database, userId: string, now: number
     db.delete(images).where(eq(images.ownerId, userId)),
     db.delete(fileAttachments).where(inArray(fileAttachments.fileId, db.select({ id: files.id }).from(files).where(eq(files.ownerId, userId)))),
     db.delete(avatars).where(eq(avatars.userId, userId)),
+    db
+      .update(companies)
+      .set({ iconFileId: null, iconUrl: null })
+      .where(inArray(companies.iconFileId, db.select({ id: files.id }).from(files).where(and(eq(files.ownerId, userId), inArray(files.purpose, [...ICON_PURPOSES]))))),
     db.delete(files).where(eq(files.ownerId, userId)),
     db.update(uploads).set({ expiresAt: new Date(0) }).where(eq(uploads.ownerId, userId)),
   ];

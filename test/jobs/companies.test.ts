@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { expectProblem, openSocket } from "../helpers";
 import { samples, uniquePng, uploadFile } from "../media/fixtures";
-import { api, createCompany, createVacancy, ok, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
+import { api, createCompany, createVacancy, deleteAccount, ok, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
 
 /** A company with an owner, a recruiter and an outsider. */
 async function team() {
@@ -48,6 +48,44 @@ describe("POST /v1/companies, GET/PATCH /v1/companies/:id", () => {
     const pdf = await uploadFile(owner, samples.pdf, { purpose: "attachment" });
     await expectProblem(await api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: pdf.id } }), 400, "invalid_file");
     expect((await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: null } }))).iconUrl).toBeNull();
+  });
+});
+
+describe("the company icon's lifetime (it is its uploader's file, like an avatar)", () => {
+  it("deleting the icon's file clears iconUrl in the same batch: never a URL that serves nothing", async () => {
+    const { owner, recruiter, company } = await team();
+    const other = await createCompany(recruiter);
+    // one image file is the icon of two companies and its uploader's avatar
+    const icon = await uploadFile(recruiter, uniquePng(), { purpose: "image" });
+    for (const id of [company.id, other.id]) await ok(api(`/v1/companies/${id}`, { method: "PATCH", token: recruiter.accessToken, body: { iconFileId: icon.id } }));
+    await ok(api("/v1/me/avatar", { method: "PUT", token: recruiter.accessToken, body: { fileId: icon.id } }));
+    const unrelated = await uploadFile(owner, uniquePng(), { purpose: "company-icon" });
+    expect((await api(`/v1/files/${unrelated.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
+    expect((await ok(api(`/v1/companies/${company.id}`))).iconUrl).toContain(icon.id);
+    // only the file's owner may delete it: the owner of the company cannot
+    await expectProblem(await api(`/v1/files/${icon.id}`, { method: "DELETE", token: owner.accessToken }), 404);
+
+    expect((await api(`/v1/files/${icon.id}`, { method: "DELETE", token: recruiter.accessToken })).status).toBe(204);
+    for (const id of [company.id, other.id]) {
+      const read = await ok(api(`/v1/companies/${id}`));
+      expect(read.iconUrl).toBeNull();
+    }
+    expect((await ok(api("/v1/me", { token: recruiter.accessToken }))).user.avatarUrl).toBeNull();
+    const row = await env.DB.prepare("SELECT icon_file_id, icon_url FROM companies WHERE id = ?").bind(company.id).first();
+    expect(row).toEqual({ icon_file_id: null, icon_url: null });
+    // a new icon can be set afterwards
+    const next = await uploadFile(owner, uniquePng(), { purpose: "company-icon" });
+    const updated = await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: next.id } }));
+    expect((await api(new URL(updated.iconUrl).pathname + new URL(updated.iconUrl).search)).status).toBe(200);
+  });
+
+  it("the uploader's account deletion clears the icons that were their files; the company stays", async () => {
+    const { owner, recruiter, company } = await team();
+    const icon = await uploadFile(recruiter, uniquePng(), { purpose: "company-icon" });
+    await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: recruiter.accessToken, body: { iconFileId: icon.id } }));
+    await deleteAccount(recruiter);
+    const read = await ok(api(`/v1/companies/${company.id}`));
+    expect(read).toMatchObject({ iconUrl: null, members: [{ userId: owner.id, role: "owner" }] });
   });
 });
 

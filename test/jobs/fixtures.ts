@@ -131,3 +131,9 @@ export async function bulkVacancies(companyId: string, n: number, vacancy: (i: n
   for (let i = 0; i < statements.length; i += 100) await env.DB.batch(statements.slice(i, i + 100));
   await rebuildSearchIndex(createDatabase(env.DB));
 }
+
+/** DELETE /v1/me with the user's password; must answer 204. */
+export async function deleteAccount(user: TestUser): Promise<void> {
+  const response = await api("/v1/me", { method: "DELETE", token: user.accessToken, body: { password: user.password } });
+  expect(response.status, await response.text()).toBe(204);
+}

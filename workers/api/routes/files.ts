@@ -191,7 +191,7 @@ export const fileRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "Delete a file (owner)",
-      description: "Drops the file's reference to its bytes; bytes nobody references are removed by a cron after a grace period.",
+      description: "Drops the file's reference to its bytes; bytes nobody references are removed by a cron after a grace period. An avatar or company icon that was this file is cleared in the same transaction (`avatarUrl`/`iconUrl` become null).",
       request: { params: IdParam },
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404) },
     }),
