@@ -49,6 +49,11 @@ export const HubServerFrames = {
     { company: CompanySchema, reason: z.string().nullable() },
     "A moderator approved (`company.verification` is `verified`) or rejected (`rejected`, with `reason`) the verification request of a company this user owns.",
   ),
+  "company.promoted": frame(
+    "company.promoted",
+    { company: CompanySchema, reason: z.literal("last_owner_deleted_account") },
+    "The last owner of a company this user belongs to deleted their account, and this user, its longest-standing remaining member, is its owner now.",
+  ),
   // studio generation
   "asset.updated": frame("asset.updated", { asset: AssetFrameSchema }, "A studio asset of this user changed status (pending, processing, completed, failed): sent on every change of a generation."),
 };

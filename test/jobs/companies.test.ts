@@ -1,8 +1,11 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { clock } from "../../shared/clock";
 import { expectProblem, openSocket } from "../helpers";
 import { samples, uniquePng, uploadFile } from "../media/fixtures";
-import { api, createCompany, createVacancy, deleteAccount, ok, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
+import { api, createCompany, createVacancy, deleteAccount, ok, postVacancy, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
+
+afterEach(() => clock.reset());
 
 /** A company with an owner, a recruiter and an outsider. */
 async function team() {
@@ -109,6 +112,132 @@ describe("POST /v1/companies/:id/members, DELETE /v1/companies/:id/members/:user
     const removed = await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: recruiter.accessToken });
     expect(removed.status).toBe(204);
     expect((await ok(api(`/v1/companies/${company.id}`))).members).toEqual([{ userId: recruiter.id, role: "owner" }]);
+  });
+});
+
+describe("the last owner under concurrency (the guard is inside the UPDATE/DELETE)", () => {
+  it("two owners stepping down at once: exactly one succeeds, the other gets 409 last_owner", async () => {
+    for (let round = 0; round < 4; round++) {
+      const [a, b] = [await registerUser(), await registerUser()];
+      const company = await createCompany(a);
+      await ok(api(`/v1/companies/${company.id}/members`, { token: a.accessToken, body: { userId: b.id, role: "owner" } }));
+      const answers = await Promise.all([a, b].map((user) => api(`/v1/companies/${company.id}/members`, { token: user.accessToken, body: { userId: user.id, role: "recruiter" } })));
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+      await expectProblem(answers.find((r) => r.status === 409)!, 409, "last_owner");
+      const { members } = await ok(api(`/v1/companies/${company.id}`));
+      expect(members.filter((m: { role: string }) => m.role === "owner")).toHaveLength(1);
+    }
+  });
+
+  it("two owners demoting or removing each other at once never leave the company without an owner", async () => {
+    for (let round = 0; round < 4; round++) {
+      const [a, b] = [await registerUser(), await registerUser()];
+      const company = await createCompany(a);
+      await ok(api(`/v1/companies/${company.id}/members`, { token: a.accessToken, body: { userId: b.id, role: "owner" } }));
+      const answers =
+        round % 2 === 0
+          ? await Promise.all([
+              api(`/v1/companies/${company.id}/members`, { token: a.accessToken, body: { userId: b.id, role: "recruiter" } }),
+              api(`/v1/companies/${company.id}/members`, { token: b.accessToken, body: { userId: a.id, role: "recruiter" } }),
+            ])
+          : await Promise.all([
+              api(`/v1/companies/${company.id}/members/${b.id}`, { method: "DELETE", token: a.accessToken }),
+              api(`/v1/companies/${company.id}/members/${a.id}`, { method: "DELETE", token: b.accessToken }),
+            ]);
+      // one wins; the other is refused by the guard (409 last_owner) or, if it came second, is no owner any more (403)
+      expect(answers.filter((r) => r.status === 200 || r.status === 204)).toHaveLength(1);
+      const refused = answers.find((r) => r.status !== 200 && r.status !== 204)!;
+      expect([403, 409]).toContain(refused.status);
+      const { members } = await ok(api(`/v1/companies/${company.id}`));
+      expect(members.filter((m: { role: string }) => m.role === "owner")).toHaveLength(1);
+    }
+  });
+});
+
+describe("DELETE /v1/me of a company's last owner", () => {
+  it("promotes the longest-standing member to owner: audit logged, told on the hub; vacancies stay", async () => {
+    const [owner, coOwnerOf, early, late] = [await registerUser(), await registerUser(), await registerUser(), await registerUser()];
+    const company = await createCompany(owner, { name: "Succession Ltd" });
+    // a second company where the owner has a co-owner: nothing changes there but the owner leaving
+    const shared = await createCompany(owner);
+    await ok(api(`/v1/companies/${shared.id}/members`, { token: owner.accessToken, body: { userId: coOwnerOf.id, role: "owner" } }));
+    clock.advance(1000);
+    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: early.id, role: "recruiter" } }));
+    clock.advance(1000);
+    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: late.id, role: "recruiter" } }));
+    // a role change does not make a member newer
+    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: early.id, role: "recruiter" } }));
+    const vacancy = await postVacancy(late, company.id, { title: "Still open" });
+
+    const hub = await openSocket("/v1/realtime", early.accessToken);
+    await hub.next("hello");
+    await deleteAccount(owner);
+    const frame = await hub.next("company.promoted");
+    expect(frame).toMatchObject({ reason: "last_owner_deleted_account", company: { id: company.id, name: "Succession Ltd" } });
+    hub.close();
+
+    const read = await ok(api(`/v1/companies/${company.id}`));
+    expect(read.members).toEqual([
+      { userId: early.id, role: "owner" },
+      { userId: late.id, role: "recruiter" },
+    ]);
+    expect((await ok(api(`/v1/companies/${shared.id}`))).members).toEqual([{ userId: coOwnerOf.id, role: "owner" }]);
+    expect((await ok(api(`/v1/vacancies/${vacancy.id}`))).status).toBe("published");
+    const audit = await env.DB.prepare("SELECT detail FROM audit_events WHERE user_id = ? AND type = 'company.role_changed'").bind(early.id).all<{ detail: string }>();
+    expect(audit.results.map((r) => JSON.parse(r.detail))).toEqual([{ companyId: company.id, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" }]);
+    // the new owner has an owner's rights
+    await ok(api(`/v1/companies/${company.id}/members`, { token: early.accessToken, body: { userId: late.id, role: "owner" } }));
+  });
+
+  it("a company with no other member is closed down: vacancies closed and out of search, then the company deleted", async () => {
+    const owner = await registerUser();
+    const icon = await uploadFile(owner, uniquePng(), { purpose: "company-icon" });
+    const company = await createCompany(owner, { iconFileId: icon.id });
+    const published = await postVacancy(owner, company.id, { title: "Orphaned" });
+    const draft = await createVacancy(owner, company.id);
+    const indexed = async () => (await env.DB.prepare("SELECT count(*) AS n FROM vacancy_search WHERE company_id = ?").bind(company.id).first<{ n: number }>())!.n;
+    expect(await indexed()).toBe(1);
+    expect((await ok(api(`/v1/vacancies?companyId=${company.id}`))).items).toHaveLength(1);
+
+    await deleteAccount(owner);
+    await expectProblem(await api(`/v1/companies/${company.id}`), 404);
+    for (const id of [published.id, draft.id]) await expectProblem(await api(`/v1/vacancies/${id}`), 404);
+    expect(await indexed()).toBe(0);
+    expect((await ok(api(`/v1/vacancies?companyId=${company.id}`))).items).toEqual([]);
+    const rows = await env.DB.batch([
+      env.DB.prepare("SELECT count(*) AS n FROM vacancies WHERE company_id = ?").bind(company.id),
+      env.DB.prepare("SELECT count(*) AS n FROM company_members WHERE company_id = ?").bind(company.id),
+    ]);
+    expect(rows.map((r) => (r.results[0] as { n: number }).n)).toEqual([0, 0]);
+    const audit = await env.DB.prepare("SELECT user_id, detail FROM audit_events WHERE type = 'company.deleted' AND detail LIKE ?").bind(`%${company.id}%`).all<{ user_id: string | null; detail: string }>();
+    expect(audit.results).toHaveLength(1);
+    expect(audit.results[0]!.user_id).toBeNull();
+    expect(JSON.parse(audit.results[0]!.detail)).toEqual({ companyId: company.id, reason: "last_member_deleted_account", vacanciesClosed: 2 });
+  });
+
+  it("a pending AI draft of a company that was closed down fails as company_deleted", async () => {
+    const owner = await registerUser();
+    const company = await createCompany(owner);
+    const { finishSuccession } = await import("../../shared/jobs/companies/succession");
+    const { runAiTask } = await import("../../shared/jobs/ai/ai-tasks");
+    // a former member's task, still pending when the company goes
+    const former = await registerUser();
+    const now = Date.now();
+    await env.DB.prepare("INSERT INTO jobs_ai_tasks (id, kind, user_id, company_id, input, model_id, status, attempts, created_at, updated_at) VALUES (?, 'vacancy-draft', ?, ?, '{\"notes\":\"x\"}', 'dev-text', 'pending', 0, ?, ?)")
+      .bind(`task-${now}`, former.id, company.id, now, now)
+      .run();
+    await env.DB.prepare("DELETE FROM company_members WHERE company_id = ?").bind(company.id).run();
+    await finishSuccession(env, { promotions: [], orphans: [company.id] });
+    await runAiTask(env, `task-${now}`);
+    const task = await env.DB.prepare("SELECT status, error FROM jobs_ai_tasks WHERE id = ?").bind(`task-${now}`).first<{ status: string; error: string }>();
+    expect(task).toMatchObject({ status: "failed", error: expect.stringMatching(/^company_deleted: /) });
+  });
+
+  it("the export lists the companies the user belongs to, with name, role and since when", async () => {
+    const { owner, recruiter, company } = await team();
+    const data = await ok(api("/v1/me/export", { token: recruiter.accessToken }));
+    expect(data.modules.jobs.companies).toEqual([{ companyId: company.id, name: company.name, role: "recruiter", since: expect.any(String) }]);
+    expect((await ok(api("/v1/me/export", { token: owner.accessToken }))).modules.jobs.companies).toEqual([{ companyId: company.id, name: company.name, role: "owner", since: expect.any(String) }]);
   });
 });
 

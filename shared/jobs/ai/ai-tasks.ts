@@ -219,6 +219,11 @@ export async function runAiTask(env: Env, taskId: string): Promise<void> {
     await failAiTask(db, task.id, "timed_out: the model did not answer in time", clock.date());
     return;
   }
+  if (task.kind === "vacancy-draft" && !(task.companyId && (await findCompanyRow(db, task.companyId)))) {
+    // The company was deleted (its last member deleted their account): there is nothing to draft for.
+    await failAiTask(db, task.id, "company_deleted: the company no longer exists", clock.date());
+    return;
+  }
   const input = await modelInput(db, task);
   let result: ModelTaskResult;
   try {

@@ -101,6 +101,63 @@ export async function findCompaniesByIds(db: Database, ids: string[]): Promise<C
   return db.select().from(companies).where(inArray(companies.id, ids));
 }
 
+/** One company of a user whose account is being deleted, and what the rest of it looks like. */
+export interface LeavingMembership {
+  companyId: string;
+  role: MemberRole;
+  /** Owners other than the leaving user. */
+  otherOwners: number;
+  /** The longest-standing other member (earliest `createdAt`, then lowest id), or null when none. */
+  successorId: string | null;
+}
+
+export async function listLeavingMemberships(db: Database, userId: string): Promise<LeavingMembership[]> {
+  // Qualified by hand: drizzle writes a lone table's columns unqualified, which inside these
+  // subqueries would name the subquery's own row.
+  const outerCompanyId = sql.raw("company_members.company_id");
+  return db
+    .select({
+      companyId: companyMembers.companyId,
+      role: companyMembers.role,
+      otherOwners: sql<number>`(select count(*) from company_members o where o.company_id = ${outerCompanyId} and o.role = 'owner' and o.user_id <> ${userId})`,
+      successorId: sql<string | null>`(select s.user_id from company_members s where s.company_id = ${outerCompanyId} and s.user_id <> ${userId} order by s.created_at, s.user_id limit 1)`,
+    })
+    .from(companyMembers)
+    .where(eq(companyMembers.userId, userId));
+}
+
+/**
+ * Makes `successorId` an owner of the company, for the batch that deletes the last owner
+ * `leavingId`: only while no owner but the leaving one exists (checked in the statement), so a
+ * company that gained another owner meanwhile is left as it is.
+ */
+export function promoteSuccessorQuery(db: Database, companyId: string, leavingId: string, successorId: string) {
+  return db
+    .update(companyMembers)
+    .set({ role: "owner" })
+    .where(
+      and(
+        eq(companyMembers.companyId, companyId),
+        eq(companyMembers.userId, successorId),
+        ne(companyMembers.role, "owner"),
+        sql`not exists (select 1 from company_members o where o.company_id = ${companyId} and o.role = 'owner' and o.user_id <> ${leavingId})`,
+      ),
+    );
+}
+
+/**
+ * Deletes a company nobody is a member of (its vacancies and members follow by ON DELETE
+ * CASCADE); the emptiness is checked in the statement. False when the company has members (or is
+ * gone already).
+ */
+export async function deleteMemberlessCompany(db: Database, companyId: string): Promise<boolean> {
+  const rows = await db
+    .delete(companies)
+    .where(and(eq(companies.id, companyId), sql`not exists (select 1 from company_members m where m.company_id = ${companyId})`))
+    .returning({ id: companies.id });
+  return rows.length > 0;
+}
+
 /** A deleted user leaves every company; companies keep their other members. */
 export function forgetMemberQueries(db: Database, userId: string) {
   return [db.delete(companyMembers).where(eq(companyMembers.userId, userId))];

@@ -136,7 +136,7 @@ export const meRoutes = createRouter()
       tags: ["identity"],
       summary: "Delete the account and its data",
       description:
-        "Needs the password (a wrong one is `403 invalid_password`, rate limited). Deletes the user, sessions, 2FA, devices and audit trail, and runs every module's deletion hook. The last active admin cannot delete itself (`409 last_admin`).",
+        "Needs the password (a wrong one is `403 invalid_password`, rate limited). Deletes the user, sessions, 2FA, devices and audit trail, and runs every module's deletion hook. The last active admin cannot delete itself (`409 last_admin`). Jobs board: a company whose last owner this was passes to its longest-standing other member; a company with no other member has its vacancies closed and is deleted.",
       request: { body: jsonBody(DeleteAccountBody) },
       responses: { 204: { description: "Account deleted" }, ...problemResponses(400, 401, 403, 409, 415, 429) },
     }),
