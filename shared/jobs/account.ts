@@ -31,7 +31,7 @@ export const jobsAccount: AccountModule = {
     const succession = await readSuccession(db, userId);
     return {
       statements: toD1Statements(db, [...successionQueries(db, userId, succession), ...forgetProfileQueries(db, userId), ...forgetMemberQueries(db, userId), ...forgetAiTaskQueries(db, userId)]),
-      afterwards: succession.promotions.length + succession.orphans.length > 0 ? () => finishSuccession(env, succession) : undefined,
+      afterwards: succession.companyIds.length > 0 ? () => finishSuccession(env, succession) : undefined,
     };
   },
 };

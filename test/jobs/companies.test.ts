@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
+import { deleteAccount as deleteUserAccount } from "../../shared/identity/account/account-deletion";
+import { accountModules } from "../../workers/modules";
 import { expectProblem, openSocket } from "../helpers";
 import { samples, uniquePng, uploadFile } from "../media/fixtures";
 import { api, createCompany, createVacancy, deleteAccount, ok, postVacancy, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
@@ -215,6 +217,40 @@ describe("DELETE /v1/me of a company's last owner", () => {
     expect(JSON.parse(audit.results[0]!.detail)).toEqual({ companyId: company.id, reason: "last_member_deleted_account", vacanciesClosed: 2 });
   });
 
+  it("two owners deleting their accounts at once: the recruiter becomes owner; with nobody left the company goes", async () => {
+    const [a, b, recruiter] = [await registerUser(), await registerUser(), await registerUser()];
+    const staffed = await createCompany(a);
+    const empty = await createCompany(a);
+    for (const id of [staffed.id, empty.id]) await ok(api(`/v1/companies/${id}/members`, { token: a.accessToken, body: { userId: b.id, role: "owner" } }));
+    await ok(api(`/v1/companies/${staffed.id}/members`, { token: a.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+    const vacancy = await postVacancy(b, empty.id);
+    // Both deletions read their companies before either batch runs: each sees the other as an owner who stays.
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((resolve) => (release = resolve));
+    const modules = accountModules.map((module) =>
+      module.name === "jobs"
+        ? {
+            ...module,
+            onDelete: async (...args: Parameters<NonNullable<typeof module.onDelete>>) => {
+              const step = await module.onDelete!(...args);
+              if (++arrived === 2) release();
+              await bothRead;
+              return step;
+            },
+          }
+        : module,
+    );
+    const client = { ip: null, userAgent: null };
+    await Promise.all([a, b].map((user) => deleteUserAccount(env, user.id, user.password, client, modules)));
+    expect((await ok(api(`/v1/companies/${staffed.id}`))).members).toEqual([{ userId: recruiter.id, role: "owner" }]);
+    await expectProblem(await api(`/v1/companies/${empty.id}`), 404);
+    await expectProblem(await api(`/v1/vacancies/${vacancy.id}`), 404);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM vacancy_search WHERE company_id = ?").bind(empty.id).first<{ n: number }>())!.n).toBe(0);
+    const audit = await env.DB.prepare("SELECT count(*) AS n FROM audit_events WHERE user_id = ? AND type = 'company.role_changed'").bind(recruiter.id).first<{ n: number }>();
+    expect(audit!.n).toBe(1);
+  });
+
   it("a pending AI draft of a company that was closed down fails as company_deleted", async () => {
     const owner = await registerUser();
     const company = await createCompany(owner);
@@ -227,7 +263,7 @@ describe("DELETE /v1/me of a company's last owner", () => {
       .bind(`task-${now}`, former.id, company.id, now, now)
       .run();
     await env.DB.prepare("DELETE FROM company_members WHERE company_id = ?").bind(company.id).run();
-    await finishSuccession(env, { promotions: [], orphans: [company.id] });
+    await finishSuccession(env, { companyIds: [company.id], promotions: [] });
     await runAiTask(env, `task-${now}`);
     const task = await env.DB.prepare("SELECT status, error FROM jobs_ai_tasks WHERE id = ?").bind(`task-${now}`).first<{ status: string; error: string }>();
     expect(task).toMatchObject({ status: "failed", error: expect.stringMatching(/^company_deleted: /) });

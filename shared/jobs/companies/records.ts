@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BatchQuery, Database } from "../../db/client";
-import { companies, companyMembers, users, vacancySearch } from "../../db/schema";
+import { auditEvents, companies, companyMembers, users, vacancySearch } from "../../db/schema";
 
 export type CompanyRecord = typeof companies.$inferSelect;
 export type MemberRecord = typeof companyMembers.$inferSelect;
@@ -127,22 +127,37 @@ export async function listLeavingMemberships(db: Database, userId: string): Prom
 }
 
 /**
- * Makes `successorId` an owner of the company, for the batch that deletes the last owner
- * `leavingId`: only while no owner but the leaving one exists (checked in the statement), so a
- * company that gained another owner meanwhile is left as it is.
+ * For the batch that deletes user `leavingId`, before their memberships go: when they are the
+ * company's only owner at that moment, its longest-standing other member (earliest `createdAt`,
+ * then lowest id) becomes owner, and that member's audit trail gets `company.role_changed`.
+ * Both the choice and the condition are evaluated inside the statements, when the batch runs, so
+ * two owners deleting their accounts at once cannot both leave thinking the other stays (D1 runs
+ * the batches one after the other: the second one sees the first one's owner gone). The audit
+ * insert comes first, while the condition still holds.
  */
-export function promoteSuccessorQuery(db: Database, companyId: string, leavingId: string, successorId: string) {
-  return db
-    .update(companyMembers)
-    .set({ role: "owner" })
-    .where(
-      and(
-        eq(companyMembers.companyId, companyId),
-        eq(companyMembers.userId, successorId),
-        ne(companyMembers.role, "owner"),
-        sql`not exists (select 1 from company_members o where o.company_id = ${companyId} and o.role = 'owner' and o.user_id <> ${leavingId})`,
-      ),
-    );
+export function succeedLastOwnerQueries(db: Database, companyId: string, leavingId: string, audit: { id: string; at: Date; detail: Record<string, unknown> }) {
+  const noOtherOwner = sql`not exists (select 1 from company_members o where o.company_id = ${companyId} and o.role = 'owner' and o.user_id <> ${leavingId})`;
+  const successor = sql`(select s.user_id from company_members s where s.company_id = ${companyId} and s.user_id <> ${leavingId} order by s.created_at, s.user_id limit 1)`;
+  return [
+    db.insert(auditEvents).select(
+      db
+        .select({
+          id: sql<string>`${audit.id}`.as("id"),
+          userId: companyMembers.userId,
+          type: sql<string>`'company.role_changed'`.as("type"),
+          ip: sql<null>`null`.as("ip"),
+          userAgent: sql<null>`null`.as("user_agent"),
+          detail: sql<string>`${JSON.stringify(audit.detail)}`.as("detail"),
+          createdAt: sql<number>`${audit.at.getTime()}`.as("created_at"),
+        })
+        .from(companyMembers)
+        .where(and(eq(companyMembers.companyId, companyId), sql`${companyMembers.userId} = ${successor}`, noOtherOwner)),
+    ),
+    db
+      .update(companyMembers)
+      .set({ role: "owner" })
+      .where(and(eq(companyMembers.companyId, companyId), sql`${companyMembers.userId} = ${successor}`, noOtherOwner)),
+  ];
 }
 
 /**

@@ -1,29 +1,27 @@
 import { clock } from "../../clock";
 import { createDatabase, type Database } from "../../db/client";
 import type { Env } from "../../env";
-import { auditEventQuery, recordAuditEvent } from "../../identity/audit/events";
+import { recordAuditEvent } from "../../identity/audit/events";
+import { newId } from "../../ids";
 import { logEvent } from "../../observability/log";
 import { traced } from "../../observability/traced-stub";
 import { closeVacancy, listCompanyVacancyIds } from "../vacancies/records";
 import { companyView } from "./companies";
-import { deleteMemberlessCompany, findCompanyRow, type LeavingMembership, listLeavingMemberships, promoteSuccessorQuery } from "./records";
+import { deleteMemberlessCompany, findCompanyRow, type LeavingMembership, listLeavingMemberships, succeedLastOwnerQueries } from "./records";
 
-/** What becomes of the companies of a user whose account is being deleted. */
+/** What becomes of the companies of a user whose account is being deleted, as read before the deletion. */
 export interface CompanySuccession {
-  /** Companies whose last owner leaves: their longest-standing other member becomes owner. */
+  /** Every company the user belongs to. */
+  companyIds: string[];
+  /** Where the user is the last owner and others are members: who is expected to become owner (told on the hub afterwards). */
   promotions: { companyId: string; successorId: string }[];
-  /** Companies the user is the only member of: closed down once the user is gone. */
-  orphans: string[];
 }
 
 export function planSuccession(memberships: readonly LeavingMembership[]): CompanySuccession {
-  const promotions: CompanySuccession["promotions"] = [];
-  const orphans: string[] = [];
-  for (const m of memberships) {
-    if (m.successorId === null) orphans.push(m.companyId);
-    else if (m.role === "owner" && m.otherOwners === 0) promotions.push({ companyId: m.companyId, successorId: m.successorId });
-  }
-  return { promotions, orphans };
+  return {
+    companyIds: memberships.map((m) => m.companyId),
+    promotions: memberships.flatMap((m) => (m.role === "owner" && m.otherOwners === 0 && m.successorId !== null ? [{ companyId: m.companyId, successorId: m.successorId }] : [])),
+  };
 }
 
 export async function readSuccession(db: Database, userId: string): Promise<CompanySuccession> {
@@ -31,27 +29,28 @@ export async function readSuccession(db: Database, userId: string): Promise<Comp
 }
 
 /**
- * Statements for the batch that deletes the user (before their memberships go): each promotion,
- * guarded so it only happens while the leaving user is still the only owner, and its audit event
- * `company.role_changed` on the new owner's trail (the deleted user is not named: their trail is
- * deleted with them).
+ * Statements for the batch that deletes the user (before their memberships go), for every company
+ * of theirs: the guarded promotion of the longest-standing other member and its audit event
+ * `company.role_changed` (the deleted user is not named: their trail is deleted with them). They
+ * decide when the batch runs, not from what was read before it.
  */
 export function successionQueries(db: Database, leavingId: string, succession: CompanySuccession) {
-  return succession.promotions.flatMap(({ companyId, successorId }) => [
-    promoteSuccessorQuery(db, companyId, leavingId, successorId),
-    auditEventQuery(db, { userId: successorId, type: "company.role_changed", detail: { companyId, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" } }),
-  ]);
+  const at = clock.date();
+  return succession.companyIds.flatMap((companyId) =>
+    succeedLastOwnerQueries(db, companyId, leavingId, { id: newId(at.getTime()), at, detail: { companyId, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" } }),
+  );
 }
 
 /**
- * After the user is gone: each new owner's hub gets `company.promoted`; each company left without
- * members has its vacancies closed through the ordinary close path (which takes them out of the
- * search index) and is then deleted, with an anonymous `company.deleted` audit event. A company
- * that has a member again is left alone. Failures are thrown, so account deletion records them.
+ * After the user is gone: each of their companies left without members has its vacancies closed
+ * through the ordinary close path (which takes them out of the search index) and is then deleted,
+ * with an anonymous `company.deleted` audit event; a company that has members is left alone. Each
+ * expected new owner who is an owner now gets `company.promoted` on their hub. Failures are thrown,
+ * so account deletion records them.
  */
 export async function finishSuccession(env: Env, succession: CompanySuccession): Promise<void> {
   const db = createDatabase(env.DB);
-  for (const companyId of succession.orphans) {
+  for (const companyId of succession.companyIds) {
     const row = await findCompanyRow(db, companyId);
     if (!row || row.members.length > 0) continue;
     let closed = 0;
