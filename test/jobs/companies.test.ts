@@ -117,6 +117,26 @@ describe("POST /v1/companies/:id/members, DELETE /v1/companies/:id/members/:user
   });
 });
 
+describe("member changes are audit logged on the member's trail", () => {
+  it("added, role changed, removed: each with the owner who did it; a refused change logs nothing", async () => {
+    const { owner, recruiter, company } = await team();
+    const events = async (userId: string) =>
+      (await env.DB.prepare("SELECT type, detail FROM audit_events WHERE user_id = ? AND type LIKE 'company.%' ORDER BY created_at, id").bind(userId).all<{ type: string; detail: string }>()).results.map((e) => ({
+        type: e.type,
+        ...JSON.parse(e.detail),
+      }));
+    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }), 409, "last_owner");
+    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "owner" } }));
+    expect((await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: recruiter.accessToken })).status).toBe(204);
+    expect(await events(recruiter.id)).toEqual([
+      { type: "company.member_added", companyId: company.id, role: "recruiter", by: owner.id },
+      { type: "company.role_changed", companyId: company.id, from: "recruiter", to: "owner", by: owner.id },
+    ]);
+    expect(await events(owner.id)).toEqual([{ type: "company.member_removed", companyId: company.id, role: "owner", by: recruiter.id }]);
+  });
+});
+
 describe("the last owner under concurrency (the guard is inside the UPDATE/DELETE)", () => {
   it("two owners stepping down at once: exactly one succeeds, the other gets 409 last_owner", async () => {
     for (let round = 0; round < 4; round++) {

@@ -118,17 +118,30 @@ export async function editCompany(db: Database, id: string, userId: string, fiel
   return getCompany(db, id, userId);
 }
 
-export async function addMember(db: Database, id: string, actorId: string, member: { userId: string; role: MemberRole }): Promise<CompanyView> {
+/**
+ * Adds a member or changes their role; the change is audit logged on the member's trail
+ * (`company.member_added` or `company.role_changed`, with who did it), like a platform role change.
+ */
+export async function addMember(db: Database, id: string, actorId: string, member: { userId: string; role: MemberRole }, client: ClientInfo): Promise<CompanyView> {
   await requireMemberRole(db, id, actorId, ["owner"], "manage members");
   if (!(await userExists(db, member.userId))) throw notFound("No such user");
+  const previous = await findMemberRole(db, id, member.userId);
   if (!(await upsertMember(db, id, member.userId, member.role, clock.date()))) throw conflict("last_owner", "The company's last owner cannot become a recruiter");
+  if (previous !== member.role) {
+    const event = previous
+      ? { type: "company.role_changed", detail: { companyId: id, from: previous, to: member.role, by: actorId } }
+      : { type: "company.member_added", detail: { companyId: id, role: member.role, by: actorId } };
+    await auditEventQuery(db, { userId: member.userId, client, ...event }).run();
+  }
   return getCompany(db, id, actorId);
 }
 
-export async function removeMember(db: Database, id: string, actorId: string, userId: string): Promise<void> {
+export async function removeMember(db: Database, id: string, actorId: string, userId: string, client: ClientInfo): Promise<void> {
   await requireMemberRole(db, id, actorId, ["owner"], "manage members");
-  if (!(await findMemberRole(db, id, userId))) throw notFound("No such member");
+  const role = await findMemberRole(db, id, userId);
+  if (!role) throw notFound("No such member");
   if (!(await deleteMember(db, id, userId))) throw conflict("last_owner", "The company's last owner cannot be removed");
+  await auditEventQuery(db, { userId, type: "company.member_removed", client, detail: { companyId: id, role, by: actorId } }).run();
 }
 
 export async function submitVerification(db: Database, id: string, userId: string, note: string, client: ClientInfo): Promise<CompanyView> {

@@ -90,11 +90,11 @@ export const companyRoutes = createRouter()
       path: "/{id}/members",
       tags,
       summary: "Add a member or change their role (owners)",
-      description: "Demoting the last owner: `409 last_owner`.",
+      description: "Demoting the last owner: `409 last_owner` (checked inside the UPDATE, so two owners demoting each other at once cannot both succeed). Audit logged on the member's trail: `company.member_added` or `company.role_changed`.",
       request: { params: IdParam, body: jsonBody(MemberBody) },
       responses: { 200: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await addMember(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 200),
+    async (c) => c.json(await addMember(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), clientInfo(c.req.raw)), 200),
   )
   .openapi(
     authedRoute({
@@ -102,13 +102,13 @@ export const companyRoutes = createRouter()
       path: "/{id}/members/{userId}",
       tags,
       summary: "Remove a member (owners)",
-      description: "Removing the last owner: `409 last_owner`.",
+      description: "Removing the last owner: `409 last_owner` (checked inside the DELETE). Audit logged on the member's trail: `company.member_removed`.",
       request: { params: MemberParams },
       responses: { 204: { description: "Removed" }, ...problemResponses(401, 403, 404, 409) },
     }),
     async (c) => {
       const { id, userId } = c.req.valid("param");
-      await removeMember(c.get("db"), id, c.get("principal").userId, userId);
+      await removeMember(c.get("db"), id, c.get("principal").userId, userId, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   )
