@@ -96,6 +96,12 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(moderator.id).run();
   expect((await api(`/v1/companies/${company.id}/verification/approve`, { token: moderator.accessToken, body: {} })).status).toBe(200);
   await aliceHub.next("company.verification");
+  // The last owner of a company Alice recruits for deletes their account: she is its owner now.
+  const founder = await registerUser();
+  const startup = await json<{ id: string }>(await api("/v1/companies", { token: founder.accessToken, body: { name: "Frames Startup" } }));
+  expect((await api(`/v1/companies/${startup.id}/members`, { token: founder.accessToken, body: { userId: alice.id, role: "recruiter" } })).status).toBe(200);
+  expect((await api("/v1/me", { method: "DELETE", token: founder.accessToken, body: { password: founder.password } })).status).toBe(204);
+  await aliceHub.next("company.promoted");
 
   // A studio generation of Alice's with the development provider: asset.updated until completed.
   const project = await json<{ id: string }>(await api("/v1/studio/projects", { token: alice.accessToken, body: { name: "Frames" } }));
