@@ -15,7 +15,7 @@ import { studioRetentionTask } from "./jobs/studio-retention";
 import { videoAccount } from "../shared/video/account";
 import { videoCheckJob } from "./jobs/video-check";
 import { videoHousekeepingTask } from "./jobs/video-housekeeping";
-import { jobsAiJob, profileViewsCleanupTask, publishScheduledVacanciesTask } from "./jobs/jobs-board";
+import { jobsAiJob, memberlessCompaniesSweepTask, profileViewsCleanupTask, publishScheduledVacanciesTask } from "./jobs/jobs-board";
 import { studioGenerationDeadLetter, studioGenerationJob, studioGenerationSweepTask } from "./jobs/studio-generation";
 
 // The one place where the platform's modules are put together. A new module adds its entries
@@ -54,7 +54,7 @@ export const deadLetterHandlers: DeadLetterHandlers = {
 
 /** Cron tasks by schedule; the expressions are the `crons` of wrangler.toml's [triggers]. */
 export const cronTasks: CronTasks = {
-  "17 3 * * *": [identityCleanupTask, profileViewsCleanupTask],
+  "17 3 * * *": [identityCleanupTask, profileViewsCleanupTask, memberlessCompaniesSweepTask],
   "*/5 * * * *": [
     mediaCleanupTask,
     // studio library

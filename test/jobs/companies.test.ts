@@ -1,7 +1,9 @@
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { deleteAccount as deleteUserAccount } from "../../shared/identity/account/account-deletion";
+import worker from "../../workers/index";
 import { accountModules } from "../../workers/modules";
 import { expectProblem, openSocket } from "../helpers";
 import { samples, uniquePng, uploadFile } from "../media/fixtures";
@@ -235,6 +237,22 @@ describe("DELETE /v1/me of a company's last owner", () => {
     expect(audit.results).toHaveLength(1);
     expect(audit.results[0]!.user_id).toBeNull();
     expect(JSON.parse(audit.results[0]!.detail)).toEqual({ companyId: company.id, reason: "last_member_deleted_account", vacanciesClosed: 2 });
+  });
+
+  it("a company an account deletion left without members is closed down by the daily cron", async () => {
+    const owner = await registerUser();
+    const company = await createCompany(owner);
+    const vacancy = await postVacancy(owner, company.id, { title: "Left behind" });
+    const staffed = await createCompany(owner);
+    // As if the user's deletion committed and closing the company down then failed.
+    await env.DB.prepare("DELETE FROM company_members WHERE company_id = ?").bind(company.id).run();
+    await worker.scheduled(createScheduledController({ cron: "17 3 * * *", scheduledTime: Date.now() }), env, createExecutionContext());
+    await expectProblem(await api(`/v1/companies/${company.id}`), 404);
+    await expectProblem(await api(`/v1/vacancies/${vacancy.id}`), 404);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM vacancy_search WHERE company_id = ?").bind(company.id).first<{ n: number }>())!.n).toBe(0);
+    expect((await ok(api(`/v1/companies/${staffed.id}`))).members).toEqual([{ userId: owner.id, role: "owner" }]);
+    const audit = await env.DB.prepare("SELECT detail FROM audit_events WHERE type = 'company.deleted' AND detail LIKE ?").bind(`%${company.id}%`).first<{ detail: string }>();
+    expect(JSON.parse(audit!.detail)).toEqual({ companyId: company.id, reason: "memberless_sweep", vacanciesClosed: 1 });
   });
 
   it("two owners deleting their accounts at once: the recruiter becomes owner; with nobody left the company goes", async () => {

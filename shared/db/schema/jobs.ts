@@ -47,23 +47,28 @@ export const profileViews = sqliteTable(
   (t) => [primaryKey({ columns: [t.profileId, t.viewerId, t.day] }), index("profile_views_day_idx").on(t.day)],
 );
 
-export const companies = sqliteTable("companies", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  about: text("about").notNull().default(""),
-  website: text("website"),
-  iconFileId: text("icon_file_id"),
-  iconUrl: text("icon_url"),
-  verification: text("verification", { enum: ["none", "pending", "verified", "rejected"] }).notNull().default("none"),
-  /** What the owner wrote when asking for verification. */
-  verificationNote: text("verification_note"),
-  /** Why a moderator rejected (or approved) it. */
-  verificationReason: text("verification_reason"),
-  verifiedAt: timestamp("verified_at"),
-  createdBy: text("created_by").notNull(),
-  createdAt: timestamp("created_at").notNull(),
-  updatedAt: timestamp("updated_at").notNull(),
-});
+export const companies = sqliteTable(
+  "companies",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    about: text("about").notNull().default(""),
+    website: text("website"),
+    iconFileId: text("icon_file_id"),
+    iconUrl: text("icon_url"),
+    verification: text("verification", { enum: ["none", "pending", "verified", "rejected"] }).notNull().default("none"),
+    /** What the owner wrote when asking for verification. */
+    verificationNote: text("verification_note"),
+    /** Why a moderator rejected (or approved) it. */
+    verificationReason: text("verification_reason"),
+    verifiedAt: timestamp("verified_at"),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  // Deleting a file clears the icons made of it.
+  (t) => [index("companies_icon_file_idx").on(t.iconFileId)],
+);
 
 export const companyMembers = sqliteTable(
   "company_members",

@@ -173,6 +173,16 @@ export async function deleteMemberlessCompany(db: Database, companyId: string): 
   return rows.length > 0;
 }
 
+/** Companies with no member at all (left so by an account deletion that could not finish). */
+export async function listMemberlessCompanyIds(db: Database, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: companies.id })
+    .from(companies)
+    .where(sql`not exists (select 1 from company_members m where m.company_id = ${companies.id})`)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
 /** A deleted user leaves every company; companies keep their other members. */
 export function forgetMemberQueries(db: Database, userId: string) {
   return [db.delete(companyMembers).where(eq(companyMembers.userId, userId))];

@@ -1,0 +1,1 @@
+CREATE INDEX `companies_icon_file_idx` ON `companies` (`icon_file_id`);
