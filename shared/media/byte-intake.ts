@@ -19,6 +19,11 @@ export class UploadHead {
     this.filled += take;
   }
 
+  /** Every byte the head keeps is in. */
+  get full(): boolean {
+    return this.filled === this.bytes.length;
+  }
+
   get sniffable(): boolean {
     return this.filled >= Math.min(TYPE_SNIFF_BYTES, this.bytes.length);
   }

@@ -20,7 +20,7 @@ import {
   terminateOwnUpload,
   type UploadRecord,
 } from "./records";
-import { ResumableSha256, type Sha256State } from "./resumable-sha256";
+import { patchHashFor, sha256OfObject } from "./tus-hash";
 import { TUS_VERSION } from "./tus-protocol";
 import { UploadHead } from "./byte-intake";
 
@@ -115,17 +115,18 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   if (!upload) throw await refusedPatch(db, id, ownerId, patch);
   if (patch.length === null || !patch.body) throw new Error("unreachable: a lease needs a length and a body");
 
-  const hash = upload.hashState ? ResumableSha256.restore(upload.hashState) : new ResumableSha256();
+  const hash = patchHashFor(upload, patch.length);
   const head = upload.offset === 0 ? new UploadHead(upload.length) : null;
   const acceptType = refuseTypeFor(upload.purpose);
   let refusal: unknown;
   const cursor = new BodyCursor(patch.body, (chunk) => {
-    hash.update(chunk);
-    if (head && !head.sniffable) {
+    if (head && !head.full) {
+      const sniffable = head.sniffable;
       head.add(chunk);
       // The first bytes decide the type: checked after the first stored step, so a wrong type stops the upload early.
-      if (head.sniffable && refusal === undefined) refusal = "pending";
+      if (!sniffable && head.sniffable) refusal = "pending";
     }
+    return hash.update(chunk);
   });
 
   const plan = planPatch({ length: upload.length, partSize: upload.partSize, partsDone: JSON.parse(upload.parts).length, tailBytes: upload.tailBytes }, patch.length);
@@ -137,7 +138,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
 
   // The last durable step of a PATCH that does not complete the upload also frees the lease.
   let released = false;
-  const save = async (hashState: Sha256State, last: boolean) => {
+  const save = async (hashState: string, last: boolean) => {
     const now = clock.now();
     released = last && !plan.completes;
     const saved = await saveUploadProgress(db, id, leaseId, {
@@ -162,7 +163,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   // A part is confirmed and recorded while the next one streams (at most one part waits for its
   // confirmation), in order; each record carries the hash state at the end of its own part.
   let landing: Promise<void> | null = null;
-  const land = async (part: (typeof plan.parts)[number], uploading: Promise<R2UploadedPart>, hashState: Sha256State, last: boolean) => {
+  const land = async (part: (typeof plan.parts)[number], uploading: Promise<R2UploadedPart>, hashState: string, last: boolean) => {
     const uploaded = await uploading;
     parts.push({ partNumber: uploaded.partNumber, etag: uploaded.etag });
     const spentTail = part.fromTail > 0 ? tailKey : null;
@@ -185,7 +186,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       const uploading = multipart.uploadPart(part.partNumber, stream.readable);
       uploading.catch(() => undefined); // awaited in land(); a failed stream fails it too
       await stream.done;
-      const hashState = hash.save();
+      const hashState = hash.saved();
       await checkHead();
       if (landing) await landing;
       landing = land(part, uploading, hashState, index === plan.parts.length - 1 && plan.newTailBytes === 0);
@@ -206,7 +207,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       offset += fromBody;
       tailKey = newKey;
       tailBytes = plan.newTailBytes;
-      await save(hash.save(), true);
+      await save(hash.saved(), true);
       if (oldKey) await env.FILES.delete(oldKey);
     }
     if (landing) await landing;
@@ -224,7 +225,8 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     if (!released) await releaseUploadLease(db, id, leaseId);
     return { ...upload, offset, tailKey, tailBytes, leaseId: null };
   }
-  return completeTusUpload(env, db, { ...upload, offset, parts: JSON.stringify(parts) }, parts, hash.hex());
+  // A PATCH that began at offset 0 holds the whole head: no need to read it back.
+  return completeTusUpload(env, db, { ...upload, offset, parts: JSON.stringify(parts) }, parts, await hash.digest(), head?.full ? head.view : null);
 }
 
 /** Why a PATCH got no lease, in the order a client should hear it. */
@@ -244,12 +246,17 @@ async function storedTail(env: MediaEnv, key: string | null, uploadId: string): 
   return tail.body;
 }
 
-async function completeTusUpload(env: MediaEnv, db: Database, upload: UploadRecord, parts: R2UploadedPart[], sha256: string): Promise<UploadRecord> {
+/**
+ * The last byte is in: the multipart upload is completed, its type checked, and the file made
+ * (deduplicated by hash). `sha256` is null when the bytes were not all hashed on the way in (a
+ * whole-upload PATCH broke off): the completed object is read back through the platform's digest
+ * before any blob row is written.
+ */
+async function completeTusUpload(env: MediaEnv, db: Database, upload: UploadRecord, parts: R2UploadedPart[], sha256: string | null, storedHead: Uint8Array | null): Promise<UploadRecord> {
   const multipart = env.FILES.resumeMultipartUpload(upload.key, upload.multipartId!);
   const object = await multipart.complete(parts);
   if (object.size !== upload.length) throw new Error(`Upload ${upload.id} completed with ${object.size} of ${upload.length} bytes`);
-  const first = await env.FILES.get(upload.key, { range: { offset: 0, length: Math.min(HEAD_BYTES, upload.length) } });
-  const head = new Uint8Array(first ? await first.arrayBuffer() : new ArrayBuffer(0));
+  const head = storedHead ?? (await storedHeadOf(env, upload));
   const type = await detectType(head.subarray(0, Math.max(TYPE_SNIFF_BYTES, head.length)));
   try {
     refuseTypeFor(upload.purpose)(type);
@@ -258,6 +265,7 @@ async function completeTusUpload(env: MediaEnv, db: Database, upload: UploadReco
     await failUpload(db, upload.id, "unsupported_media_type");
     throw new ApiError(415, "unsupported_media_type", (error as Error).message, {}, tusHeaders);
   }
+  sha256 ??= await sha256OfObject(env.FILES, upload.key);
   const dimensions = imageDimensions(head, type!.mime);
   const file = await finishFile(env, db, {
     uploadId: upload.id,
@@ -274,6 +282,11 @@ async function completeTusUpload(env: MediaEnv, db: Database, upload: UploadReco
     keepSlot: true,
   });
   return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null };
+}
+
+async function storedHeadOf(env: MediaEnv, upload: UploadRecord): Promise<Uint8Array> {
+  const first = await env.FILES.get(upload.key, { range: { offset: 0, length: Math.min(HEAD_BYTES, upload.length) } });
+  return new Uint8Array(first ? await first.arrayBuffer() : new ArrayBuffer(0));
 }
 
 /** Gives up an upload: R2 leftovers removed, the row failed with the reason (it holds no quota). */
