@@ -2,6 +2,8 @@
 export interface DevServer {
   url: string;
   output: () => string;
+  /** Rows of a read-only SQL query on the server's local D1. */
+  query: (sql: string) => Record<string, unknown>[];
   stop: () => Promise<void>;
 }
 export function startDevServer(options: { port: number; name: string; vars?: Record<string, string>; fresh?: boolean }): Promise<DevServer>;

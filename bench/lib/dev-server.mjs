@@ -12,7 +12,7 @@ const wranglerJs = path.join(root, "node_modules", "wrangler", "bin", "wrangler.
 
 /**
  * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, output: () => string, query: (sql: string) => Record<string, unknown>[], stop: () => Promise<void> }>}
  */
 export async function startDevServer({ port, name, vars = {}, fresh = true }) {
   spawnSync(process.execPath, [path.join(root, "scripts", "ensure-dev-vars.mjs")], { cwd: root, stdio: "inherit" });
@@ -57,6 +57,17 @@ export async function startDevServer({ port, name, vars = {}, fresh = true }) {
   return {
     url,
     output: () => output,
+    /** Rows of a read-only SQL query on the server's local D1 (what no endpoint shows, e.g. blob rows). */
+    query: (sql) => {
+      const result = spawnSync(process.execPath, [wranglerJs, "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", sql, "--json"], {
+        cwd: root,
+        encoding: "utf8",
+        // The JSON goes through wrangler's logger, which a WRANGLER_LOG=warn (set inside vitest) silences.
+        env: { ...localWranglerEnv(`${name}-query`), CI: "true", WRANGLER_LOG: "log" },
+      });
+      if (result.status !== 0 || !result.stdout.trim()) throw new Error(`d1 execute failed:\n${result.stdout}\n${result.stderr}`);
+      return JSON.parse(result.stdout)[0].results;
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
