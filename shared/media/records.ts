@@ -272,8 +272,9 @@ export async function findOwnUpload(db: Database, id: string, ownerId: string): 
     .get();
 }
 
-export async function attachMultipart(db: Database, id: string, multipartId: string): Promise<void> {
-  await db.update(uploads).set({ multipartId }).where(eq(uploads.id, id));
+/** Records the R2 multipart upload of a tus upload; returns the row as it is then. */
+export async function attachMultipart(db: Database, id: string, multipartId: string): Promise<UploadRecord | undefined> {
+  return db.update(uploads).set({ multipartId }).where(eq(uploads.id, id)).returning().get();
 }
 
 /**

@@ -81,8 +81,9 @@ export async function createTusUpload(env: MediaEnv, db: Database, ownerId: stri
   if (!(await openUploadSlot(db, slot, config.quotaBytes))) throw quotaExceeded(config);
   try {
     const multipart = await env.FILES.createMultipartUpload(slot.key);
-    await attachMultipart(db, id, multipart.uploadId);
-    return (await findOwnUpload(db, id, ownerId))!;
+    const upload = await attachMultipart(db, id, multipart.uploadId);
+    if (!upload) throw new Error(`Upload ${id} vanished while it was created`);
+    return upload;
   } catch (error) {
     await deleteUpload(db, id);
     throw error;
