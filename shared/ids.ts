@@ -1,5 +1,12 @@
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
+/** Lower-case hex of bytes (digests, MACs, random ids). */
+export function bytesToHex(bytes: Uint8Array | ArrayBuffer): string {
+  let out = "";
+  for (const b of bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) out += HEX[b];
+  return out;
+}
+
 /** UUIDv7 (RFC 9562): time-ordered, so ids sort by creation and index well. */
 export function newId(now = Date.now()): string {
   const bytes = new Uint8Array(16);
@@ -40,6 +47,5 @@ export function fromBase64url(text: string): Uint8Array {
 }
 
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }

@@ -1,3 +1,4 @@
+import { bytesToHex } from "../ids";
 import { ApiError, badRequest } from "../http/errors";
 import { BodyCursor, sizedStream } from "./body-cursor";
 import { type DetectedType, detectType, HEAD_BYTES, TYPE_SNIFF_BYTES } from "./media-types";
@@ -33,7 +34,6 @@ export class UploadHead {
   }
 }
 
-export const toHex = (digest: ArrayBuffer) => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 
 export interface IntakeOptions {
   /** A hash the client declared: handed to R2, which refuses bytes that differ. */
@@ -86,7 +86,7 @@ export async function streamIntoBucket(bucket: R2Bucket, key: string, body: Read
     throw put.status === "rejected" ? put.reason : piped.status === "rejected" ? piped.reason : new Error("The upload stopped before its last byte");
   }
   await hashing.close();
-  const sha256 = toHex(await digest.digest);
+  const sha256 = bytesToHex(await digest.digest);
   if (options.declaredSha256 && options.declaredSha256 !== sha256) {
     await bucket.delete(key);
     throw badRequest("checksum_mismatch", "The bytes do not have the declared x-content-sha256");

@@ -4,6 +4,7 @@
  * multipart objects; the platform's crypto digests cannot be paused across requests, so the
  * state between PATCHes is saved (in D1) and the hash continues from it.
  */
+import { bytesToHex } from "../ids";
 import sha256Wasm from "./sha256.wasm";
 
 
@@ -118,12 +119,6 @@ export class ResumableSha256 {
     }
     this.h.set(state);
   }
-}
-
-function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
 }
 
 function hexToBytes(hex: string): Uint8Array {

@@ -1,4 +1,4 @@
-import { toHex } from "./byte-intake";
+import { bytesToHex } from "../ids";
 import { ResumableSha256 } from "./resumable-sha256";
 
 /**
@@ -50,7 +50,7 @@ function nativeHash(): PatchHash {
     saved: () => HASH_FROM_OBJECT,
     digest: async () => {
       await writer.close();
-      return toHex(await stream.digest);
+      return bytesToHex(await stream.digest);
     },
   };
 }
@@ -69,5 +69,5 @@ export async function sha256OfObject(bucket: R2Bucket, key: string): Promise<str
   if (!object) throw new Error(`The object ${key} to hash is missing`);
   const stream = new crypto.DigestStream("SHA-256");
   await object.body.pipeTo(stream);
-  return toHex(await stream.digest);
+  return bytesToHex(await stream.digest);
 }

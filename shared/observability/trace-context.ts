@@ -1,3 +1,5 @@
+import { bytesToHex } from "../ids";
+
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): the `traceparent` and `tracestate`
  * headers, and the span this code runs in.
@@ -62,10 +64,7 @@ export function formatTraceparent(context: Pick<TraceContext, "traceId" | "spanI
 }
 
 function randomHex(bytes: number): string {
-  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
-  let hex = "";
-  for (const byte of buffer) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+  return bytesToHex(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 export const newTraceId = (): string => {

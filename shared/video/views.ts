@@ -1,5 +1,5 @@
 import { clock } from "../clock";
-import { toHex } from "../media/byte-intake";
+import { bytesToHex } from "../ids";
 import { metrics } from "../observability/metrics";
 import type { VideoDeps } from "./video-changes";
 import { visibleVideo } from "./videos";
@@ -37,7 +37,7 @@ export function viewerNetwork(ip: string | null): string {
 export async function viewerKey(videoId: string, viewer: Viewer | null, ip: string | null): Promise<string> {
   if (viewer) return `u:${viewer.userId}`;
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${videoId}\n${viewerNetwork(ip)}`));
-  return `a:${toHex(digest)}`;
+  return `a:${bytesToHex(digest)}`;
 }
 
 /** Counts a view of a video the viewer may see; no D1 write here (the video's VideoViews object batches them). */

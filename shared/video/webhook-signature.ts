@@ -1,3 +1,5 @@
+import { bytesToHex } from "../ids";
+
 /**
  * Stream signs each webhook delivery: `Webhook-Signature: time=<unix seconds>,sig1=<hex>` where
  * sig1 is HMAC-SHA256 of `<time>.<raw body>` with the webhook secret.
@@ -16,7 +18,7 @@ function fromHex(hex: string): Uint8Array | null {
 export async function webhookSignature(secret: string, time: string, rawBody: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${time}.${rawBody}`)));
-  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(mac);
 }
 
 export async function verifyWebhookSignature(header: string | null | undefined, rawBody: string, secret: string, nowSeconds: number, toleranceSeconds: number): Promise<SignatureCheck> {
