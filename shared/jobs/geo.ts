@@ -14,7 +14,7 @@ export interface Point {
   lng: number;
 }
 
-const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
+export const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
 
 /**
  * Haversine distance in km. The search's SQL (`distanceSql` in vacancies/search.ts) computes the

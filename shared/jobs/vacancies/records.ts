@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type BoundingBox, EARTH_RADIUS_KM, type Point, type StoredBoundsRect } from "../geo";
+import { SALARY_KEY_SEQ } from "./search-facets";
 import type { VacancySearch } from "./search-plan";
 import { companies, companyMembers, vacancies, vacancySearch, vacancySearchCounts } from "../../db/schema";
 
@@ -242,7 +243,7 @@ export function newestTableQuery(limit: number, cursor: { s: number } | undefine
  */
 export function postingsQuery(search: VacancySearch, order: "newest" | "salary", match: string, before: bigint | undefined, limit: number): SQL {
   const table = sql.raw(order === "newest" ? "vacancy_fts" : "vacancy_salary_fts");
-  const seqOf = order === "newest" ? sql`f.rowid` : sql`(f.rowid % ${num(2 ** 31)})`;
+  const seqOf = order === "newest" ? sql`f.rowid` : sql`(f.rowid % ${num(SALARY_KEY_SEQ)})`;
   const where = [sql`${table} match ${match}`, ...exactSql(search)];
   if (before !== undefined) where.push(sql`f.rowid < ${sql.raw(before.toString())}`);
   const distance = search.geo ? distanceSql(search.geo.center, "s") : sql`null`;

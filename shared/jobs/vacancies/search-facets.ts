@@ -1,4 +1,5 @@
-import { boundingBox, distanceKm, type Point } from "../geo";
+import { boundingBox, distanceKm, type Point, toRadians } from "../geo";
+import { bytesToHex } from "../../ids";
 import type { VacancySearch } from "./search-plan";
 
 /**
@@ -9,7 +10,7 @@ import type { VacancySearch } from "./search-plan";
  * (geo and salary bounds up to a cell or a bucket; the statement checks those exactly).
  */
 
-const hex = (value: string) => Array.from(new TextEncoder().encode(value), (b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (value: string) => bytesToHex(new TextEncoder().encode(value));
 
 export const tagToken = (tag: string) => `tg${hex(tag)}`;
 export const roleToken = (role: string) => `ro${hex(role)}`;
@@ -105,7 +106,6 @@ function cellWithin(cell: Cell, center: Point, km: number): boolean {
   return [b.south, b.north].every((lat) => [b.west, b.east].every((lng) => distanceKm(center, { lat: Math.max(-90, Math.min(90, lat)), lng }) < km));
 }
 
-const radians = (degrees: number) => (degrees * Math.PI) / 180;
 const clamp = (x: number, low: number, high: number) => Math.min(high, Math.max(low, x));
 
 /**
@@ -125,7 +125,7 @@ function cellMinDistanceKm(cell: Cell, center: Point): number {
   // Across the antimeridian the nearest point of a parallel can be an end of the edge.
   const onParallels = [south, north].flatMap((lat) => [clamp(center.lng, west, east), west, east].map((lng) => distanceKm(center, { lat, lng })));
   const onMeridians = [west, east].map((lng) => {
-    const peak = (Math.atan2(Math.sin(radians(center.lat)), Math.cos(radians(center.lat)) * Math.cos(radians(lng - center.lng))) * 180) / Math.PI;
+    const peak = (Math.atan2(Math.sin(toRadians(center.lat)), Math.cos(toRadians(center.lat)) * Math.cos(toRadians(lng - center.lng))) * 180) / Math.PI;
     return distanceKm(center, { lat: clamp(peak, south, north), lng });
   });
   return Math.min(...onParallels, ...onMeridians);
