@@ -1,12 +1,13 @@
 import { z } from "zod";
+import { ASSET_SOURCES, ASSET_STATUSES, ASSET_TYPES } from "../../db/schema/studio";
 
 /** An asset as the hub's `asset.updated` frame carries it (the same fields as the REST asset). */
 export const AssetFrameSchema = z.object({
   id: z.string(),
   boxId: z.string(),
-  type: z.enum(["image", "video"]),
-  status: z.enum(["pending", "processing", "completed", "failed"]),
-  source: z.enum(["generated", "uploaded", "img2vid"]),
+  type: z.enum(ASSET_TYPES),
+  status: z.enum(ASSET_STATUSES),
+  source: z.enum(ASSET_SOURCES),
   fileId: z.string().nullable(),
   thumbnailFileId: z.string().nullable(),
   prompt: z.string(),

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ASSET_SOURCES, ASSET_STATUSES, ASSET_TYPES } from "../../../shared/db/schema/studio";
+import { AssetFrameSchema } from "../../../shared/studio/generation/asset-frame";
 
 /** Schemas of the studio's records, shared by the studio route files. */
 
@@ -18,26 +18,11 @@ export const BoxSchema = z
   })
   .openapi("StudioBox");
 
-export const AssetSchema = z
-  .object({
-    id: z.string(),
-    boxId: z.string(),
-    type: z.enum(ASSET_TYPES),
-    status: z.enum(ASSET_STATUSES),
-    source: z.enum(ASSET_SOURCES),
-    fileId: z.string().nullable().openapi({ description: "The media file of the result (GET /v1/files/{id}/content)" }),
-    thumbnailFileId: z.string().nullable(),
-    prompt: z.string(),
-    modelId: z.string().nullable(),
-    params: z.record(z.string(), z.unknown()),
-    seed: z.number().int().nullable(),
-    parentAssetId: z.string().nullable(),
-    favorite: z.boolean(),
-    error: z.string().nullable(),
-    expiresAt: z.string().nullable().openapi({ description: "When retention deletes it (STUDIO_RETENTION_DAYS after creation); null for favourites and headliners" }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+/** The REST asset: the hub frame's fields (the same shape), with their descriptions. */
+export const AssetSchema = AssetFrameSchema.extend({
+  fileId: z.string().nullable().openapi({ description: "The media file of the result (GET /v1/files/{id}/content)" }),
+  expiresAt: z.string().nullable().openapi({ description: "When retention deletes it (STUDIO_RETENTION_DAYS after creation); null for favourites and headliners" }),
+})
   .openapi("StudioAsset");
 
 export const Name = z.string().trim().min(1).max(200);
