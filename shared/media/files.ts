@@ -165,6 +165,20 @@ export interface FinishedBytes {
 
 /** Records the file; when the same bytes were stored already, this upload's copy goes. */
 export async function finishFile(env: MediaEnv, db: Database, bytes: FinishedBytes): Promise<FileView> {
+  const file = await recordFile(env, db, bytes);
+  if (!file) {
+    await env.FILES.delete(bytes.key);
+    throw new ApiError(410, "upload_expired", "The upload expired before it completed");
+  }
+  return file;
+}
+
+/**
+ * finishFile's D1 batch and what follows it. Null when the upload was no longer receiving (nothing
+ * was made, and the upload's bytes are left to the caller: another request may have made the file
+ * from them already).
+ */
+export async function recordFile(env: MediaEnv, db: Database, bytes: FinishedBytes): Promise<FileView | null> {
   const now = clock.now();
   const fileId = newId(now);
   const blob = await completeUpload(
@@ -173,10 +187,7 @@ export async function finishFile(env: MediaEnv, db: Database, bytes: FinishedByt
     { id: fileId, ownerId: bytes.ownerId, name: bytes.name, purpose: bytes.purpose, visibility: bytes.visibility, width: bytes.width, height: bytes.height },
     bytes.keepSlot,
   );
-  if (!blob) {
-    await env.FILES.delete(bytes.key);
-    throw new ApiError(410, "upload_expired", "The upload expired before it completed");
-  }
+  if (!blob) return null;
   if (blob.key !== bytes.key) await env.FILES.delete(bytes.key);
   metrics.count("media_uploads_total", {});
   metrics.count("media_upload_bytes_total", {}, bytes.size);

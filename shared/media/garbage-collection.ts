@@ -1,12 +1,22 @@
 import type { Database } from "../db/client";
 import type { MediaEnv } from "./files";
 import { mediaConfig } from "./media-config";
-import { deleteSettledUploads, expireUploads, type ExpiredUpload, takeUnreferencedBlobs } from "./records";
+import { ApiError } from "../http/errors";
+import { deleteSettledUploads, expireUploads, type ExpiredUpload, findUnfinishedUploads, takeUnreferencedBlobs } from "./records";
+import { finishReceivedUpload } from "./tus-completion";
 import { variantPrefix } from "./variant-keys";
 
 const BATCH = 100;
 
 export interface MediaCollection {
+  /** Fully received uploads whose file was not made (their last PATCH failed or died), made here. */
+  uploadsFinished: number;
+  /**
+   * Fully received uploads not finished here, with the problem code: `upload_finishing` ones stay
+   * for the next request or run; `unsupported_media_type` and `finish_failed` (past the expiry) ones
+   * were failed with that reason on their row.
+   */
+  uploadsNotFinished: { uploadId: string; code: string; reason: string }[];
   uploadsExpired: number;
   blobsRemoved: number;
   /** R2 deletions that failed (the rows are gone; the next run does not see them again), with the reason. */
@@ -33,14 +43,33 @@ async function removeBlob(bucket: R2Bucket, blob: { key: string; sha256: string 
 }
 
 /**
- * The media cron: uploads past their expiry are failed (so no late request can complete them)
- * and their R2 leftovers removed (multipart aborted, tail and single-request objects deleted);
+ * Uploads whose bytes are all recorded but whose finishing step failed or died, and nobody is
+ * finishing now, get their file made; one at a time (a finish may read a whole object back to hash it).
+ */
+async function finishUnfinishedUploads(env: MediaEnv, db: Database, now: number, result: MediaCollection): Promise<void> {
+  for (const upload of await findUnfinishedUploads(db, now, BATCH)) {
+    try {
+      await finishReceivedUpload(env, db, upload, { now, giveUp: upload.expiresAt.getTime() < now });
+      result.uploadsFinished += 1;
+    } catch (error) {
+      const problem = error instanceof ApiError ? error : null;
+      result.uploadsNotFinished.push({ uploadId: upload.id, code: problem?.code ?? "error", reason: problem?.detail ?? String(error) });
+    }
+  }
+}
+
+/**
+ * The media cron: fully received uploads nobody finished get their file made first (so expiry
+ * never takes bytes that were all acknowledged); then uploads past their expiry are failed (so no
+ * late request can complete them) and their R2 leftovers removed (multipart aborted, tail and
+ * single-request objects deleted);
  * blobs no file has referenced for the grace period lose their row, their bytes and variants.
  * An upload still receiving holds no blob row, so it never loses its bytes to this.
  */
 export async function collectMediaGarbage(env: MediaEnv, db: Database, now: number): Promise<MediaCollection> {
   const config = mediaConfig(env);
-  const result: MediaCollection = { uploadsExpired: 0, blobsRemoved: 0, failures: [] };
+  const result: MediaCollection = { uploadsFinished: 0, uploadsNotFinished: [], uploadsExpired: 0, blobsRemoved: 0, failures: [] };
+  await finishUnfinishedUploads(env, db, now, result);
   for (;;) {
     const expired = await expireUploads(db, now, BATCH);
     await Promise.all(expired.map((upload) => removeUploadLeftovers(env.FILES, upload, result.failures)));

@@ -253,10 +253,54 @@ export async function takeUnreferencedBlobs(db: Database, releasedBefore: number
 export type ExpiredUpload = Pick<UploadRecord, "id" | "ownerId" | "kind" | "key" | "multipartId" | "tailKey">;
 
 export async function expireUploads(db: Database, now: number, limit: number): Promise<ExpiredUpload[]> {
+  // A tus upload whose bytes are all in is never expired: it is finished, or failed with its own reason.
   return db.all<ExpiredUpload>(sql`
     UPDATE uploads SET status = 'failed', failure = 'expired', lease_id = NULL, lease_expires_at = NULL
-    WHERE id IN (SELECT id FROM uploads WHERE status = 'receiving' AND expires_at < ${now} LIMIT ${limit})
+    WHERE id IN (SELECT id FROM uploads WHERE status = 'receiving' AND expires_at < ${now} AND NOT (kind = 'tus' AND "offset" = length) LIMIT ${limit})
     RETURNING id, owner_id AS ownerId, kind, key, multipart_id AS multipartId, tail_key AS tailKey`);
+}
+
+/** The condition of a tus upload whose bytes are all recorded but whose file is not made yet. */
+const allReceived = and(eq(uploads.kind, "tus"), eq(uploads.status, "receiving"), sql`${uploads.offset} = ${uploads.length}`);
+
+/**
+ * Takes a fully received upload for its finishing step: it must still be receiving with every byte
+ * recorded and held by nobody (or by a request whose lease ran out). Undefined otherwise.
+ */
+export async function takeFinishingLease(db: Database, id: string, leaseId: string, now: number, leaseMs: number): Promise<UploadRecord | undefined> {
+  return db
+    .update(uploads)
+    .set({ leaseId, leaseExpiresAt: new Date(now + leaseMs) })
+    .where(and(eq(uploads.id, id), allReceived, sql`(${uploads.leaseId} IS NULL OR ${uploads.leaseExpiresAt} < ${now})`))
+    .returning()
+    .get();
+}
+
+/** Fully received uploads nobody is finishing (their finishing step failed or its request died), oldest expiry first. */
+export async function findUnfinishedUploads(db: Database, now: number, limit: number): Promise<UploadRecord[]> {
+  return db
+    .select()
+    .from(uploads)
+    .where(and(allReceived, sql`(${uploads.leaseId} IS NULL OR ${uploads.leaseExpiresAt} < ${now})`))
+    .orderBy(uploads.expiresAt)
+    .limit(limit);
+}
+
+/**
+ * Fails an upload the caller holds, with the reason; the row is kept until `keepUntil` so the reason
+ * can be read. False when the lease was lost or the upload is no longer receiving (nothing changed).
+ */
+export async function failHeldUpload(db: Database, id: string, leaseId: string, failure: string, keepUntil?: number): Promise<boolean> {
+  const rows = await db
+    .update(uploads)
+    .set({ status: "failed", failure, leaseId: null, leaseExpiresAt: null, ...(keepUntil === undefined ? {} : { expiresAt: new Date(keepUntil) }) })
+    .where(and(eq(uploads.id, id), eq(uploads.leaseId, leaseId), eq(uploads.status, "receiving")))
+    .returning({ id: uploads.id });
+  return rows.length === 1;
+}
+
+export async function findUpload(db: Database, id: string): Promise<UploadRecord | undefined> {
+  return db.select().from(uploads).where(eq(uploads.id, id)).get();
 }
 
 /** Finished and failed uploads past their expiry: nothing refers to their rows any more. */

@@ -71,3 +71,16 @@ export async function sha256OfObject(bucket: R2Bucket, key: string): Promise<str
   await object.body.pipeTo(stream);
   return bytesToHex(await stream.digest);
 }
+
+/**
+ * The SHA-256 of an upload whose bytes are all recorded, for a finishing step that did not see them
+ * arrive: from the resumable state its last PATCH saved, or (marker `from-object`, or a state that
+ * does not cover every byte) read back from the completed object.
+ */
+export async function sha256OfReceived(bucket: R2Bucket, upload: HashedSoFar & { key: string }): Promise<string> {
+  if (upload.hashState && upload.hashState !== HASH_FROM_OBJECT) {
+    const hash = ResumableSha256.restore(upload.hashState);
+    if (hash.bytesHashed === upload.length) return hash.hex();
+  }
+  return sha256OfObject(bucket, upload.key);
+}

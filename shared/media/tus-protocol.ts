@@ -1,6 +1,13 @@
 /** tus 1.0.0 (https://tus.io/protocols/resumable-upload): headers this server reads and writes. */
 
+import { ApiError } from "../http/errors";
+
 export const TUS_VERSION = "1.0.0";
+
+/** Every tus response names the protocol version. */
+export const tusHeaders = { "tus-resumable": TUS_VERSION };
+
+export const tusError = (status: ConstructorParameters<typeof ApiError>[0], code: string, detail: string) => new ApiError(status, code, detail, {}, tusHeaders);
 export const TUS_EXTENSIONS = "creation,termination,expiration";
 export const TUS_CONTENT_TYPE = "application/offset+octet-stream";
 

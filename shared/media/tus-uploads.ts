@@ -4,9 +4,9 @@ import { ApiError } from "../http/errors";
 import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";
 import { BodyCursor, copyStream, sizedStream } from "./body-cursor";
-import { checkSize, finishFile, type MediaEnv, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
+import { checkSize, type MediaEnv, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
 import { mediaConfig } from "./media-config";
-import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility, HEAD_BYTES, imageDimensions, TYPE_SNIFF_BYTES } from "./media-types";
+import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility } from "./media-types";
 import { partSizeFor, planPatch } from "./part-plan";
 import {
   attachMultipart,
@@ -20,16 +20,10 @@ import {
   terminateOwnUpload,
   type UploadRecord,
 } from "./records";
-import { patchHashFor, sha256OfObject } from "./tus-hash";
-import { TUS_VERSION } from "./tus-protocol";
+import { patchHashFor } from "./tus-hash";
+import { finishHeldUpload, finishReceivedUpload, UPLOAD_LEASE_MS } from "./tus-completion";
+import { tusError, tusHeaders } from "./tus-protocol";
 import { UploadHead } from "./byte-intake";
-
-/** A PATCH holds its upload this long past its last durable step (a dead request frees it then). */
-const LEASE_MS = 15_000;
-
-export const tusHeaders = { "tus-resumable": TUS_VERSION };
-
-const tusError = (status: ConstructorParameters<typeof ApiError>[0], code: string, detail: string) => new ApiError(status, code, detail, {}, tusHeaders);
 
 export interface UploadView {
   id: string;
@@ -96,6 +90,15 @@ export async function ownUpload(db: Database, id: string, ownerId: string): Prom
   return upload;
 }
 
+/**
+ * The owner's upload as HEAD and GET tell it: one whose bytes are all in but whose file was not made
+ * (its last PATCH failed or died after recording them) is finished first, so an offset equal to the
+ * length always means the file exists.
+ */
+export async function uploadProgress(env: MediaEnv, db: Database, id: string, ownerId: string): Promise<UploadRecord> {
+  return finishReceivedUpload(env, db, await ownUpload(db, id, ownerId), { now: clock.now() });
+}
+
 export interface TusPatch {
   offset: number;
   length: number | null;
@@ -112,8 +115,8 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   const config = mediaConfig(env);
   const leaseId = newId();
   // The lease is taken with every condition of a good PATCH; only a refused one reads the row to tell why.
-  const upload = patch.length !== null && patch.body ? await takeUploadLease(db, id, ownerId, patch.offset, patch.length, leaseId, clock.now(), LEASE_MS) : undefined;
-  if (!upload) throw await refusedPatch(db, id, ownerId, patch);
+  const upload = patch.length !== null && patch.body ? await takeUploadLease(db, id, ownerId, patch.offset, patch.length, leaseId, clock.now(), UPLOAD_LEASE_MS) : undefined;
+  if (!upload) throw await refusedPatch(env, db, id, ownerId, patch);
   if (patch.length === null || !patch.body) throw new Error("unreachable: a lease needs a length and a body");
 
   const hash = patchHashFor(upload, patch.length);
@@ -139,8 +142,10 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
 
   // The last durable step of a PATCH that does not complete the upload also frees the lease.
   let released = false;
+  let savedHashState = upload.hashState;
   const save = async (hashState: string, last: boolean) => {
     const now = clock.now();
+    savedHashState = hashState;
     released = last && !plan.completes;
     const saved = await saveUploadProgress(db, id, leaseId, {
       release: released,
@@ -150,7 +155,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       tailKey,
       tailBytes,
       expiresAt: now + config.uploadExpirySeconds * 1000,
-      leaseExpiresAt: now + LEASE_MS,
+      leaseExpiresAt: now + UPLOAD_LEASE_MS,
     });
     if (!saved) throw tusError(410, "upload_expired", "The upload expired or was terminated");
   };
@@ -226,13 +231,19 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     if (!released) await releaseUploadLease(db, id, leaseId);
     return { ...upload, offset, tailKey, tailBytes, leaseId: null };
   }
-  // A PATCH that began at offset 0 holds the whole head: no need to read it back.
-  return completeTusUpload(env, db, { ...upload, offset, parts: JSON.stringify(parts) }, parts, await hash.digest(), head?.full ? head.view : null);
+  // A PATCH that began at offset 0 holds the whole head: no need to read it back. A digest that
+  // fails leaves the hash to the finishing step (from the saved state or the object).
+  const sha256 = await hash.digest().catch(() => null);
+  const received = { ...upload, offset, parts: JSON.stringify(parts), hashState: savedHashState, tailKey, tailBytes };
+  return finishHeldUpload(env, db, received, { sha256, head: head?.full ? head.view : null }, { now: clock.now() });
 }
 
-/** Why a PATCH got no lease, in the order a client should hear it. */
-async function refusedPatch(db: Database, id: string, ownerId: string, patch: TusPatch): Promise<ApiError> {
-  const current = await ownUpload(db, id, ownerId);
+/**
+ * Why a PATCH got no lease, in the order a client should hear it. An upload whose bytes are all in
+ * is finished first, so no answer tells its offset before its file exists.
+ */
+async function refusedPatch(env: MediaEnv, db: Database, id: string, ownerId: string, patch: TusPatch): Promise<ApiError> {
+  const current = await finishReceivedUpload(env, db, await ownUpload(db, id, ownerId), { now: clock.now() });
   if (patch.length === null || !patch.body) return tusError(411, "length_required", "Send the bytes with a content-length");
   if (current.status === "completed" || patch.offset !== current.offset) {
     return new ApiError(409, "offset_mismatch", `The upload is at offset ${current.offset}`, {}, { ...tusHeaders, "upload-offset": String(current.offset) });
@@ -245,49 +256,6 @@ async function storedTail(env: MediaEnv, key: string | null, uploadId: string): 
   const tail = key ? await env.FILES.get(key) : null;
   if (!tail) throw new Error(`The stored tail ${key} of upload ${uploadId} is missing`);
   return tail.body;
-}
-
-/**
- * The last byte is in: the multipart upload is completed, its type checked, and the file made
- * (deduplicated by hash). `sha256` is null when the bytes were not all hashed on the way in (a
- * whole-upload PATCH broke off): the completed object is read back through the platform's digest
- * before any blob row is written.
- */
-async function completeTusUpload(env: MediaEnv, db: Database, upload: UploadRecord, parts: R2UploadedPart[], sha256: string | null, storedHead: Uint8Array | null): Promise<UploadRecord> {
-  const multipart = env.FILES.resumeMultipartUpload(upload.key, upload.multipartId!);
-  const object = await multipart.complete(parts);
-  if (object.size !== upload.length) throw new Error(`Upload ${upload.id} completed with ${object.size} of ${upload.length} bytes`);
-  const head = storedHead ?? (await storedHeadOf(env, upload));
-  const type = await detectType(head.subarray(0, Math.max(TYPE_SNIFF_BYTES, head.length)));
-  try {
-    refuseTypeFor(upload.purpose)(type);
-  } catch (error) {
-    await env.FILES.delete(upload.key);
-    await failUpload(db, upload.id, "unsupported_media_type");
-    throw new ApiError(415, "unsupported_media_type", (error as Error).message, {}, tusHeaders);
-  }
-  sha256 ??= await sha256OfObject(env.FILES, upload.key);
-  const dimensions = imageDimensions(head, type!.mime);
-  const file = await finishFile(env, db, {
-    uploadId: upload.id,
-    key: upload.key,
-    ownerId: upload.ownerId,
-    name: upload.name,
-    purpose: upload.purpose,
-    visibility: upload.visibility,
-    sha256,
-    size: upload.length,
-    contentType: type!.mime,
-    width: dimensions?.width ?? null,
-    height: dimensions?.height ?? null,
-    keepSlot: true,
-  });
-  return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null };
-}
-
-async function storedHeadOf(env: MediaEnv, upload: UploadRecord): Promise<Uint8Array> {
-  const first = await env.FILES.get(upload.key, { range: { offset: 0, length: Math.min(HEAD_BYTES, upload.length) } });
-  return new Uint8Array(first ? await first.arrayBuffer() : new ArrayBuffer(0));
 }
 
 /** Gives up an upload: R2 leftovers removed, the row failed with the reason (it holds no quota). */

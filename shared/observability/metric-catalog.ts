@@ -27,6 +27,11 @@ export const METRIC_CATALOG = {
   calls_total: { type: "counter", help: "Calls by final outcome", labels: ["outcome"] },
   media_uploads_total: { type: "counter", help: "Files uploaded", labels: [] },
   media_upload_bytes_total: { type: "counter", help: "Bytes of files uploaded", labels: [] },
+  media_upload_finish_failures_total: {
+    type: "counter",
+    help: "Finishing steps of fully received tus uploads that failed, by outcome (retried, given_up)",
+    labels: ["outcome"],
+  },
   studio_generations_total: { type: "counter", help: "AI generations by outcome", labels: ["outcome"] },
   queue_jobs_total: { type: "counter", help: "Queue jobs handled by kind and result (ok, retry)", labels: ["kind", "result"] },
   queue_retries_total: { type: "counter", help: "Queue jobs sent back for a retry, by kind", labels: ["kind"] },

@@ -3,9 +3,22 @@ import { createDatabase } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 
-/** Every 5 minutes: expired uploads aborted and cleaned, unreferenced blobs removed after the grace period. */
+/**
+ * Every 5 minutes: fully received uploads whose file was not made are finished, expired uploads
+ * aborted and cleaned, unreferenced blobs removed after the grace period.
+ */
 export async function mediaCleanupTask(env: Env, _scheduledTime: number): Promise<void> {
   const result = await collectMediaGarbage(env, createDatabase(env.DB), clock.now());
-  const level = result.failures.length > 0 ? "error" : "info";
-  console.log(JSON.stringify({ level, msg: "media cleanup", uploadsExpired: result.uploadsExpired, blobsRemoved: result.blobsRemoved, failures: result.failures }));
+  const level = result.failures.length > 0 || result.uploadsNotFinished.length > 0 ? "error" : "info";
+  console.log(
+    JSON.stringify({
+      level,
+      msg: "media cleanup",
+      uploadsFinished: result.uploadsFinished,
+      uploadsNotFinished: result.uploadsNotFinished,
+      uploadsExpired: result.uploadsExpired,
+      blobsRemoved: result.blobsRemoved,
+      failures: result.failures,
+    }),
+  );
 }

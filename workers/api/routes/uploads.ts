@@ -1,8 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../shared/http/errors";
 import { bearerSecurity, IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
-import { httpDate, parseByteCount, parseUploadMetadata, checkPatchContentType, checkTusResumable, TUS_EXTENSIONS, TUS_VERSION, type TusParsed } from "../../../shared/media/tus-protocol";
-import { createTusUpload, ownUpload, patchTusUpload, terminateTusUpload, tusHeaders, uploadView } from "../../../shared/media/tus-uploads";
+import {
+  httpDate,
+  parseByteCount,
+  parseUploadMetadata,
+  checkPatchContentType,
+  checkTusResumable,
+  TUS_EXTENSIONS,
+  TUS_VERSION,
+  tusHeaders,
+  type TusParsed,
+} from "../../../shared/media/tus-protocol";
+import { createTusUpload, patchTusUpload, terminateTusUpload, uploadProgress, uploadView } from "../../../shared/media/tus-uploads";
 import { mediaConfig } from "../../../shared/media/media-config";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
@@ -83,7 +93,7 @@ export const uploadRoutes = createRouter()
       responses: { 200: jsonResponse(UploadSchema, "The upload"), ...problemResponses(401, 404, 412) },
     }),
     async (c) => {
-      const upload = await ownUpload(c.get("db"), c.req.valid("param").id, c.get("principal").userId);
+      const upload = await uploadProgress(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId);
       c.header("cache-control", "no-store");
       if (c.req.method === "HEAD") {
         // Hono answers HEAD through the GET handler and drops the body.

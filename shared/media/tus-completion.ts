@@ -1,0 +1,165 @@
+import type { Database } from "../db/client";
+import { ApiError } from "../http/errors";
+import { newId } from "../ids";
+import { logEvent } from "../observability/log";
+import { metrics } from "../observability/metrics";
+import { type MediaEnv, recordFile, refuseTypeFor } from "./files";
+import { mediaConfig } from "./media-config";
+import { detectType, HEAD_BYTES, imageDimensions, TYPE_SNIFF_BYTES } from "./media-types";
+import { failHeldUpload, findUpload, releaseUploadLease, takeFinishingLease, type UploadRecord } from "./records";
+import { sha256OfReceived } from "./tus-hash";
+import { tusError, tusHeaders } from "./tus-protocol";
+
+/** A request (PATCH or finishing step) holds its upload this long past its last durable step; a dead one frees it then. */
+export const UPLOAD_LEASE_MS = 15_000;
+
+/**
+ * The bytes are all stored but the file is not made yet (another request is making it, or making it
+ * failed and is tried again on the next request or by the cron). 423, not 5xx: tus-js-client and
+ * Uppy retry the same upload on 423 after a HEAD, while any other error there makes them start a
+ * new upload and send every byte again.
+ */
+const stillFinishing = (detail: string) => new ApiError(423, "upload_finishing", detail, {}, { ...tusHeaders, "retry-after": "1" });
+
+/** What the PATCH that brought the last byte knows already; a later finisher reads it back from R2 and D1. */
+export interface ReceivedEnd {
+  /** SHA-256 of the whole upload; null when it comes from the saved state or the stored object. */
+  sha256: string | null;
+  /** The upload's first bytes (HEAD_BYTES, or all of a shorter upload); null when they are read back. */
+  head: Uint8Array | null;
+}
+
+export interface FinishOptions {
+  now: number;
+  /** The upload is past its expiry (the cron): a failure ends it, with its reason, instead of waiting for a retry. */
+  giveUp?: boolean;
+}
+
+const isFullyReceived = (upload: UploadRecord) => upload.kind === "tus" && upload.status === "receiving" && upload.offset === upload.length;
+
+/**
+ * Finishes a tus upload whose bytes are all recorded but whose file was not made (its last PATCH
+ * failed or died after recording the last part): HEAD, GET, a refused PATCH and the media cron
+ * call it. Idempotent: any other upload comes back as it is, one completed meanwhile comes back
+ * completed, and the finishing lease lets one finisher at a time work; the others are told
+ * `423 upload_finishing`.
+ */
+export async function finishReceivedUpload(env: MediaEnv, db: Database, upload: UploadRecord, options: FinishOptions): Promise<UploadRecord> {
+  if (!isFullyReceived(upload)) return upload;
+  const held = await takeFinishingLease(db, upload.id, newId(), options.now, UPLOAD_LEASE_MS);
+  if (!held) {
+    const current = await findUpload(db, upload.id);
+    if (current?.status === "completed") return current;
+    if (!current || current.status === "failed") throw tusError(404, "not_found", "No such upload");
+    throw stillFinishing("Another request is making this upload's file: ask again");
+  }
+  return finishHeldUpload(env, db, held, null, options);
+}
+
+/**
+ * The one finishing step of a tus upload, run by whoever holds it (its `leaseId`) once every byte
+ * is recorded: the R2 multipart upload is completed (unless an earlier finisher did), the type
+ * checked (a refused one fails the upload with its reason and its bytes go), the SHA-256 taken
+ * from `known`, the saved hash state or the object, and finishFile's D1 batch makes the file
+ * (deduplicated by hash; it does nothing for an upload no longer receiving).
+ */
+export async function finishHeldUpload(
+  env: MediaEnv,
+  db: Database,
+  upload: UploadRecord,
+  known: ReceivedEnd | null,
+  options: FinishOptions,
+): Promise<UploadRecord> {
+  const leaseId = upload.leaseId;
+  if (!leaseId) throw new Error(`Upload ${upload.id} is finished without its lease`);
+  const keepUntil = options.now + mediaConfig(env).uploadExpirySeconds * 1000;
+
+  let file;
+  try {
+    await completeObject(env, upload, known === null);
+    const head = known?.head ?? (await storedHeadOf(env, upload));
+    const type = await detectType(head.subarray(0, Math.max(TYPE_SNIFF_BYTES, head.length)));
+    try {
+      refuseTypeFor(upload.purpose)(type);
+    } catch (refusal) {
+      if (await failHeldUpload(db, upload.id, leaseId, "unsupported_media_type", keepUntil)) await env.FILES.delete(upload.key);
+      throw new ApiError(415, "unsupported_media_type", (refusal as Error).message, {}, tusHeaders);
+    }
+    const sha256 = known?.sha256 ?? (await sha256OfReceived(env.FILES, upload));
+    const dimensions = imageDimensions(head, type!.mime);
+    file = await recordFile(env, db, {
+      uploadId: upload.id,
+      key: upload.key,
+      ownerId: upload.ownerId,
+      name: upload.name,
+      purpose: upload.purpose,
+      visibility: upload.visibility,
+      sha256,
+      size: upload.length,
+      contentType: type!.mime,
+      width: dimensions?.width ?? null,
+      height: dimensions?.height ?? null,
+      keepSlot: true,
+    });
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw await notFinished(env, db, upload, leaseId, error, options, keepUntil);
+  }
+  if (file) return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null, leaseExpiresAt: null };
+
+  // The batch found the upload no longer receiving: a finisher that took over an expired lease made
+  // the file (its bytes are the blob's now), or the upload ended meanwhile (its bytes go).
+  const current = await findUpload(db, upload.id);
+  if (current?.status === "completed") return current;
+  await env.FILES.delete(upload.key);
+  throw tusError(410, "upload_expired", "The upload ended before its file was made");
+}
+
+/**
+ * A finishing step that failed: counted and logged with the reason; the lease goes so the next
+ * HEAD (or the cron) tries again at once. Past the upload's expiry (`giveUp`) the upload is failed
+ * with reason `finish_failed` and its stored bytes removed instead.
+ */
+async function notFinished(
+  env: MediaEnv,
+  db: Database,
+  upload: UploadRecord,
+  leaseId: string,
+  error: unknown,
+  options: FinishOptions,
+  keepUntil: number,
+): Promise<ApiError> {
+  const reason = error instanceof Error ? error.message : String(error);
+  metrics.count("media_upload_finish_failures_total", { outcome: options.giveUp ? "given_up" : "retried" });
+  logEvent("error", "tus upload not finished", { uploadId: upload.id, giveUp: options.giveUp === true, error: reason });
+  if (options.giveUp) {
+    if (await failHeldUpload(db, upload.id, leaseId, "finish_failed", keepUntil)) await removeStoredBytes(env, upload);
+    return tusError(410, "finish_failed", `The upload's file could not be made before it expired: ${reason}`);
+  }
+  await releaseUploadLease(db, upload.id, leaseId);
+  return stillFinishing("The bytes are stored; making the file failed and is tried again: ask again");
+}
+
+/**
+ * Completes the R2 multipart upload. A finisher that resumes (`mayBeDone`) looks first: an earlier
+ * one may have completed it and died before D1 recorded the file, and completing twice fails.
+ */
+async function completeObject(env: MediaEnv, upload: UploadRecord, mayBeDone: boolean): Promise<void> {
+  const stored = mayBeDone ? await env.FILES.head(upload.key) : null;
+  const size =
+    stored?.size === upload.length
+      ? stored.size
+      : (await env.FILES.resumeMultipartUpload(upload.key, upload.multipartId!).complete(JSON.parse(upload.parts) as R2UploadedPart[])).size;
+  if (size !== upload.length) throw new Error(`Upload ${upload.id} completed with ${size} of ${upload.length} bytes`);
+}
+
+async function storedHeadOf(env: MediaEnv, upload: UploadRecord): Promise<Uint8Array> {
+  const first = await env.FILES.get(upload.key, { range: { offset: 0, length: Math.min(HEAD_BYTES, upload.length) } });
+  return new Uint8Array(first ? await first.arrayBuffer() : new ArrayBuffer(0));
+}
+
+/** What an upload given up on leaves in R2: the multipart upload (if not completed), the object, the tail. */
+async function removeStoredBytes(env: MediaEnv, upload: UploadRecord): Promise<void> {
+  if (upload.multipartId) await env.FILES.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
+  await env.FILES.delete([upload.key, ...(upload.tailKey ? [upload.tailKey] : [])]);
+}
