@@ -161,6 +161,8 @@ export interface FinishedBytes {
   height: number | null;
   /** tus keeps its upload row (GET /v1/uploads/:id answers with the file id). */
   keepSlot: boolean;
+  /** Until when a kept row stays (a late finish gives the client a full expiry period to ask); unchanged when absent. */
+  slotExpiresAt?: number;
 }
 
 /** Records the file; when the same bytes were stored already, this upload's copy goes. */
@@ -186,6 +188,7 @@ export async function recordFile(env: MediaEnv, db: Database, bytes: FinishedByt
     { uploadId: bytes.uploadId, blobId: bytes.uploadId, key: bytes.key, sha256: bytes.sha256, size: bytes.size, contentType: bytes.contentType, createdAt: now },
     { id: fileId, ownerId: bytes.ownerId, name: bytes.name, purpose: bytes.purpose, visibility: bytes.visibility, width: bytes.width, height: bytes.height },
     bytes.keepSlot,
+    bytes.slotExpiresAt,
   );
   if (!blob) return null;
   if (blob.key !== bytes.key) await env.FILES.delete(bytes.key);

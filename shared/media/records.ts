@@ -73,11 +73,12 @@ export interface NewFile {
 
 /**
  * Turns a receiving upload into a file, atomically: the blob row is inserted, or (same bytes
- * stored before) its reference count goes up; the file row points at it; the upload slot closes.
+ * stored before) its reference count goes up; the file row points at it; the upload slot closes
+ * (or, `keepSlot`, is kept completed until `slotExpiresAt` when given).
  * Every statement is guarded by the upload still receiving, so an upload the expiry cron already
  * gave up on creates nothing. Returns the blob the file points at, or null when the slot was gone.
  */
-export async function completeUpload(db: Database, bytes: CompletedBytes, file: NewFile, keepSlot: boolean): Promise<BlobRecord | null> {
+export async function completeUpload(db: Database, bytes: CompletedBytes, file: NewFile, keepSlot: boolean, slotExpiresAt?: number): Promise<BlobRecord | null> {
   const receiving = exists(
     db
       .select({ one: sql`1` })
@@ -126,7 +127,14 @@ export async function completeUpload(db: Database, bytes: CompletedBytes, file: 
     keepSlot
       ? db
           .update(uploads)
-          .set({ status: "completed", fileId: file.id, offset: bytes.size, leaseId: null, leaseExpiresAt: null })
+          .set({
+            status: "completed",
+            fileId: file.id,
+            offset: bytes.size,
+            leaseId: null,
+            leaseExpiresAt: null,
+            ...(slotExpiresAt === undefined ? {} : { expiresAt: new Date(slotExpiresAt) }),
+          })
           .where(and(eq(uploads.id, bytes.uploadId), eq(uploads.status, "receiving")))
           .returning({ id: uploads.id })
       : db

@@ -100,12 +100,13 @@ export async function finishHeldUpload(
       width: dimensions?.width ?? null,
       height: dimensions?.height ?? null,
       keepSlot: true,
+      slotExpiresAt: keepUntil,
     });
   } catch (error) {
     if (error instanceof ApiError) throw error;
     throw await notFinished(env, db, upload, leaseId, error, options, keepUntil);
   }
-  if (file) return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null, leaseExpiresAt: null };
+  if (file) return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null, leaseExpiresAt: null, expiresAt: new Date(keepUntil) };
 
   // The batch found the upload no longer receiving: a finisher that took over an expired lease made
   // the file (its bytes are the blob's now), or the upload ended meanwhile (its bytes go).
