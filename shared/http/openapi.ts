@@ -22,6 +22,7 @@ const problemDescriptions: Record<number, string> = {
   409: "Conflicts with the current state",
   413: "Body too large",
   415: "Content-Type is not application/json",
+  423: "Held by another request; see Retry-After",
   429: "Rate limited; see Retry-After",
   503: "A dependency is unavailable",
 };

@@ -88,9 +88,9 @@ export const uploadRoutes = createRouter()
       tags,
       summary: "An upload's progress (HEAD: tus offset)",
       description:
-        "`GET` answers JSON; `HEAD` is the tus offset request (`Upload-Offset`, `Upload-Length`, `Upload-Expires`). Owner only; another user's upload, or one that expired or failed, is `404`.",
+        "`GET` answers JSON; `HEAD` is the tus offset request (`Upload-Offset`, `Upload-Length`, `Upload-Expires`). Owner only; another user's upload, or one that expired or failed, is `404`. An upload whose bytes are all stored but whose file was not made (its last PATCH failed after storing them) is finished first, so `Upload-Offset` equal to `Upload-Length` always means the file exists: bytes not allowed for the purpose are then `415` (the upload is gone), and while another request finishes it, or finishing failed and will be tried again, the answer is `423 upload_finishing` with `Retry-After` (423, which tus clients retry, rather than a 5xx, after which they start a new upload).",
       request: { params: IdParam, headers: tusRequestHeaders },
-      responses: { 200: jsonResponse(UploadSchema, "The upload"), ...problemResponses(401, 404, 412) },
+      responses: { 200: jsonResponse(UploadSchema, "The upload"), ...problemResponses(401, 404, 412, 415, 423) },
     }),
     async (c) => {
       const upload = await uploadProgress(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId);
@@ -113,7 +113,7 @@ export const uploadRoutes = createRouter()
       tags,
       summary: "Send bytes at an offset (tus)",
       description:
-        "`Upload-Offset` must equal the upload's offset (`409` otherwise, with the current `Upload-Offset`); the body is `application/offset+octet-stream` with a `content-length`. Answers `204` with the new `Upload-Offset`. The last byte completes the upload: bytes not allowed for the purpose are `415` and the upload is gone.",
+        "`Upload-Offset` must equal the upload's offset (`409` otherwise, with the current `Upload-Offset`); the body is `application/offset+octet-stream` with a `content-length`. Answers `204` with the new `Upload-Offset`. The last byte completes the upload: bytes not allowed for the purpose are `415` and the upload is gone. If making the file fails after every byte is stored, the answer is `423 upload_finishing` with `Retry-After`: the bytes are kept and the next HEAD, GET or PATCH (or the media cron) makes the file. Another request writing or finishing the upload is `423` too (`upload_locked`, `upload_finishing`).",
       request: {
         params: IdParam,
         headers: tusRequestHeaders.extend({ "upload-offset": z.string().optional().openapi({ param: { name: "upload-offset", in: "header" } }) }),
@@ -158,5 +158,7 @@ uploadRoutes.openAPIRegistry.registerPath({
   summary: "tus offset request",
   security: bearerSecurity,
   request: { params: IdParam, headers: tusRequestHeaders },
-  responses: { 200: { description: "`Upload-Offset`, `Upload-Length`, `Upload-Expires`" }, ...problemResponses(401, 404, 412) },
+  description:
+    "The upload's offset. One whose bytes are all stored but whose file was not made is finished first: `415` for bytes not allowed for the purpose, `423 upload_finishing` with `Retry-After` while it is being finished or after finishing failed (tus clients retry a 423 HEAD on the same upload).",
+  responses: { 200: { description: "`Upload-Offset`, `Upload-Length`, `Upload-Expires`" }, ...problemResponses(401, 404, 412, 415, 423) },
 });
