@@ -25,9 +25,18 @@ export interface MediaCollection {
 
 async function removeUploadLeftovers(bucket: R2Bucket, upload: ExpiredUpload, failures: MediaCollection["failures"]): Promise<void> {
   try {
-    if (upload.multipartId) await bucket.resumeMultipartUpload(upload.key, upload.multipartId).abort();
-    const keys = [upload.kind === "single" ? upload.key : null, upload.tailKey].filter((key): key is string => key !== null);
-    if (keys.length > 0) await bucket.delete(keys);
+    if (upload.multipartId) {
+      // A multipart upload completed by a finishing step that died before D1 made the file cannot be
+      // aborted: its object is there instead, and goes with the keys below.
+      await bucket
+        .resumeMultipartUpload(upload.key, upload.multipartId)
+        .abort()
+        .catch(async (error: unknown) => {
+          if (!(await bucket.head(upload.key))) throw error;
+        });
+    }
+    // No blob row points at the key of an upload that never completed.
+    await bucket.delete([upload.key, ...(upload.tailKey ? [upload.tailKey] : [])]);
   } catch (error) {
     failures.push({ key: upload.key, reason: error instanceof Error ? error.message : String(error) });
   }

@@ -261,10 +261,12 @@ export async function takeUnreferencedBlobs(db: Database, releasedBefore: number
 export type ExpiredUpload = Pick<UploadRecord, "id" | "ownerId" | "kind" | "key" | "multipartId" | "tailKey">;
 
 export async function expireUploads(db: Database, now: number, limit: number): Promise<ExpiredUpload[]> {
-  // A tus upload whose bytes are all in is never expired: it is finished, or failed with its own reason.
+  // A tus upload whose bytes are all in is never expired: it is finished, or failed with its own
+  // reason. Unless its owner was deleted (their uploads were set to expire at once): nobody gets that file.
   return db.all<ExpiredUpload>(sql`
     UPDATE uploads SET status = 'failed', failure = 'expired', lease_id = NULL, lease_expires_at = NULL
-    WHERE id IN (SELECT id FROM uploads WHERE status = 'receiving' AND expires_at < ${now} AND NOT (kind = 'tus' AND "offset" = length) LIMIT ${limit})
+    WHERE id IN (SELECT u.id FROM uploads u WHERE u.status = 'receiving' AND u.expires_at < ${now}
+      AND NOT (u.kind = 'tus' AND u."offset" = u.length AND EXISTS (SELECT 1 FROM users WHERE users.id = u.owner_id)) LIMIT ${limit})
     RETURNING id, owner_id AS ownerId, kind, key, multipart_id AS multipartId, tail_key AS tailKey`);
 }
 
@@ -284,12 +286,21 @@ export async function takeFinishingLease(db: Database, id: string, leaseId: stri
     .get();
 }
 
-/** Fully received uploads nobody is finishing (their finishing step failed or its request died), oldest expiry first. */
+/**
+ * Fully received uploads nobody is finishing (their finishing step failed or its request died), of
+ * owners who still exist, oldest expiry first.
+ */
 export async function findUnfinishedUploads(db: Database, now: number, limit: number): Promise<UploadRecord[]> {
   return db
     .select()
     .from(uploads)
-    .where(and(allReceived, sql`(${uploads.leaseId} IS NULL OR ${uploads.leaseExpiresAt} < ${now})`))
+    .where(
+      and(
+        allReceived,
+        sql`(${uploads.leaseId} IS NULL OR ${uploads.leaseExpiresAt} < ${now})`,
+        exists(db.select({ one: sql`1` }).from(users).where(eq(users.id, uploads.ownerId))),
+      ),
+    )
     .orderBy(uploads.expiresAt)
     .limit(limit);
 }

@@ -255,6 +255,19 @@ describe("the media cron and fully received uploads", () => {
     expect((await fileOfUpload(user, path)).sha256).toBe(await sha256Hex(bytes));
   });
 
+  it("a fully received upload of a deleted account is aborted, not made into a file", async () => {
+    const user = await registerUser();
+    const bytes = uniquePng(3000);
+    const path = await stuckUpload(user, bytes, { bucket: "after" });
+    const deleted = await api("/v1/me", { method: "DELETE", token: user.accessToken, body: { password: user.password } });
+    expect(deleted.status, await deleted.text()).toBe(204);
+    const result = await collectMediaGarbage(env, db(), clock.now());
+    expect(result.uploadsNotFinished.filter((upload) => upload.uploadId === idOf(path))).toEqual([]);
+    expect(await db().select().from(files).where(eq(files.sha256, await sha256Hex(bytes)))).toEqual([]);
+    expect(await rowOf(idOf(path))).toBeUndefined();
+    expect(await env.FILES.head(`blobs/${idOf(path)}`)).toBeNull();
+  });
+
   it("one that cannot be finished stays for the next run; past its expiry it is failed with reason finish_failed, its bytes removed", async () => {
     const user = await registerUser();
     const bytes = uniquePng(3000);
