@@ -114,6 +114,13 @@ async function measured(work) {
 
 const direct = (bytes) => call("/dev/media/direct-put", { method: "POST", body: bytes, headers: { "content-type": "application/octet-stream" } });
 
+const CHUNK = 5 * 1024 * 1024;
+
+/** The same bytes put straight into R2 in 5 MiB requests, one after another: what the chunked tus client's request count costs by itself. */
+async function directInChunks(bytes) {
+  for (let offset = 0; offset < bytes.length; offset += CHUNK) await direct(bytes.subarray(offset, offset + CHUNK));
+}
+
 async function single(bytes) {
   const file = await call("/v1/files?purpose=asset&name=bench.jpg", { method: "POST", token, body: bytes, headers: { "content-type": "application/octet-stream" } });
   await call(`/v1/files/${file.id}`, { method: "DELETE", token });
@@ -138,11 +145,14 @@ function tus(chunkSize) {
   };
 }
 
+const DIRECT = "direct R2 put (baseline)";
+const DIRECT_CHUNKS = "direct R2 puts, 5 MiB per request";
 const allWays = [
-  ["direct R2 put (baseline)", direct],
+  [DIRECT, direct],
   ["POST /v1/files (one request)", single],
   ["tus (one PATCH: tus-js-client/Uppy default)", tus(Infinity)],
-  ["tus, 5 MiB PATCHes (chunkSize 5 MiB)", tus(5 * 1024 * 1024)],
+  ["tus, 5 MiB PATCHes (chunkSize 5 MiB)", tus(CHUNK), DIRECT_CHUNKS],
+  [DIRECT_CHUNKS, directInChunks],
 ];
 // UPLOAD_BENCH_WAYS=2,3 measures only those next to the baseline (the first is always measured).
 const picked = process.env.UPLOAD_BENCH_WAYS?.split(",").map(Number);
@@ -174,11 +184,15 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
       cpu.set(name, [...(cpu.get(name) ?? []), measure.cpu]);
     }
   }
-  const baseline = median(rates.get(ways[0][0]));
-  for (const [name] of ways) {
+  // Ratios are taken within a round (each way next to the baseline measured just before it), then
+  // the median: on a shared machine load drifts between rounds, and a ratio of medians mixes them.
+  const ratioTo = (name, reference) => median(rates.get(name).map((rate, round) => rate / rates.get(reference)[round]));
+  for (const [name, , alsoAgainst] of ways) {
     const rate = median(rates.get(name));
     const runs = rates.get(name).map((r) => r.toFixed(0)).join(" ");
-    console.log(`  ${name.padEnd(labelWidth)} ${rate.toFixed(1).padStart(7)} MB/s   ${(rate / baseline).toFixed(2)}x direct   workerd CPU ${median(cpu.get(name)).toFixed(2)} s   (runs: ${runs})`);
+    const cpuRatio = median(cpu.get(DIRECT)) / median(cpu.get(name));
+    const against = alsoAgainst && rates.has(alsoAgainst) ? `, ${ratioTo(name, alsoAgainst).toFixed(2)}x ${alsoAgainst}` : "";
+    console.log(`  ${name.padEnd(labelWidth)} ${rate.toFixed(1).padStart(7)} MB/s   ${ratioTo(name, DIRECT).toFixed(2)}x direct${against}   workerd CPU ${median(cpu.get(name)).toFixed(2)} s (${cpuRatio.toFixed(2)}x by CPU)   (runs: ${runs})`);
   }
 
   if (workerdPids().length === 0) throw new Error("workerd processes of the dev server not found");
@@ -186,8 +200,9 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
   // (5 MB and 50 MB taking turns): a path that held the file would grow by its size. Much of the
   // rest is garbage the collectors of the isolates (ours and the local R2's) have not freed yet,
   // so single readings jump; the direct put shows the level of that noise.
-  console.log(`workerd resident memory (all processes of the dev server): growth while one upload runs, median of ${MEMORY_ROUNDS}`);
+  console.log(`workerd resident memory (all processes of the dev server): peak while one upload runs and its growth over the level just before, median of ${MEMORY_ROUNDS}`);
   const growth = new Map();
+  const peaks = new Map();
   for (let round = 0; round < MEMORY_ROUNDS; round++) {
     for (const size of [5 * MB, SIZE]) {
       for (const [name, run] of ways) {
@@ -196,11 +211,12 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
         const { peak } = await measured(() => run(bytes));
         const key = `${name}|${size}`;
         growth.set(key, [...(growth.get(key) ?? []), Math.max(0, peak - idle)]);
+        peaks.set(key, [...(peaks.get(key) ?? []), peak]);
       }
     }
   }
   for (const [name] of ways) {
-    const cells = [5 * MB, SIZE].map((size) => `${mb(size).padStart(5)} MB: +${mb(median(growth.get(`${name}|${size}`))).padStart(5)} MB`);
+    const cells = [5 * MB, SIZE].map((size) => `${mb(size).padStart(5)} MB: peak ${mb(median(peaks.get(`${name}|${size}`))).padStart(5)} MB, +${mb(median(growth.get(`${name}|${size}`))).padStart(5)} MB`);
     console.log(`  ${name.padEnd(labelWidth)} ${cells.join("   ")}   (readings at ${mb(SIZE)} MB: ${growth.get(`${name}|${SIZE}`).map((b) => mb(b)).join(" ")})`);
   }
   console.log(`  resident after the runs: ${mb(rssBytes(workerdPids()))} MB`);
