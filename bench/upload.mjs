@@ -15,6 +15,8 @@ const MB = 1_000_000;
 const SIZE = Number(process.env.UPLOAD_BENCH_MB ?? 50) * MB;
 const ROUNDS = Number(process.env.UPLOAD_BENCH_ROUNDS ?? 5);
 const MEMORY_ROUNDS = Number(process.env.UPLOAD_BENCH_MEMORY_ROUNDS ?? 5);
+// Sizes of the memory rounds; e.g. UPLOAD_BENCH_MEMORY_MB=5,50,200 shows that growth does not follow the size.
+const MEMORY_SIZES = (process.env.UPLOAD_BENCH_MEMORY_MB ?? `5,${SIZE / MB}`).split(",").map((mb) => Number(mb) * MB);
 
 const server = await startDevServer({
   port: PORT,
@@ -204,7 +206,7 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
   const growth = new Map();
   const peaks = new Map();
   for (let round = 0; round < MEMORY_ROUNDS; round++) {
-    for (const size of [5 * MB, SIZE]) {
+    for (const size of MEMORY_SIZES) {
       for (const [name, run] of ways) {
         const bytes = jpegOf(size);
         const idle = rssBytes(workerdPids());
@@ -216,8 +218,8 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
     }
   }
   for (const [name] of ways) {
-    const cells = [5 * MB, SIZE].map((size) => `${mb(size).padStart(5)} MB: peak ${mb(median(peaks.get(`${name}|${size}`))).padStart(5)} MB, +${mb(median(growth.get(`${name}|${size}`))).padStart(5)} MB`);
-    console.log(`  ${name.padEnd(labelWidth)} ${cells.join("   ")}   (readings at ${mb(SIZE)} MB: ${growth.get(`${name}|${SIZE}`).map((b) => mb(b)).join(" ")})`);
+    const cells = MEMORY_SIZES.map((size) => `${mb(size).padStart(5)} MB: peak ${mb(median(peaks.get(`${name}|${size}`))).padStart(5)} MB, +${mb(median(growth.get(`${name}|${size}`))).padStart(5)} MB`);
+    console.log(`  ${name.padEnd(labelWidth)} ${cells.join("   ")}   (readings at ${mb(MEMORY_SIZES.at(-1))} MB: ${growth.get(`${name}|${MEMORY_SIZES.at(-1)}`).map((b) => mb(b)).join(" ")})`);
   }
   console.log(`  resident after the runs: ${mb(rssBytes(workerdPids()))} MB`);
 } finally {
