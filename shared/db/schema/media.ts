@@ -82,7 +82,12 @@ export const uploads = sqliteTable(
     createdAt: timestamp("created_at").notNull(),
     expiresAt: timestamp("expires_at").notNull(),
   },
-  (t) => [index("uploads_owner_status_idx").on(t.ownerId, t.status), index("uploads_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("uploads_owner_status_idx").on(t.ownerId, t.status),
+    index("uploads_expires_idx").on(t.expiresAt),
+    // The media cron looks for fully received uploads among those still receiving (in flight), not the whole table.
+    index("uploads_status_expires_idx").on(t.status, t.expiresAt),
+  ],
 );
 
 /** A file attached to a chat message: members of the chat may read it. */

@@ -1,0 +1,1 @@
+CREATE INDEX `uploads_status_expires_idx` ON `uploads` (`status`,`expires_at`);
