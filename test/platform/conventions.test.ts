@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, registerUser } from "../helpers";
+import { accessOf, type OpenApiDocument, operationsOf } from "./openapi-operations";
 
 describe("health and readiness", () => {
   it("GET /health answers ok", async () => {
@@ -98,17 +99,15 @@ describe("OpenAPI and docs", () => {
   });
 
   it("routes that need a token declare the bearer scheme; only credential exchanges answer 401 without one", async () => {
-    const doc = await json(await api("/openapi.json"));
+    const doc = await json<OpenApiDocument>(await api("/openapi.json"));
     const bearerWithout401: string[] = [];
     const unauthed401: string[] = [];
-    for (const [path, operations] of Object.entries<Record<string, { responses: Record<string, unknown>; security?: unknown }>>(doc.paths)) {
-      for (const [method, operation] of Object.entries(operations)) {
-        const route = `${method.toUpperCase()} ${path}`;
-        // Public routes that take an optional token (public files, the gallery) declare `[{bearerAuth: []}, {}]`.
-        const declares = [JSON.stringify([{ bearerAuth: [] }]), JSON.stringify([{ bearerAuth: [] }, {}])].includes(JSON.stringify(operation.security));
-        if (declares && !("401" in operation.responses)) bearerWithout401.push(route);
-        if (!declares && "401" in operation.responses) unauthed401.push(route);
-      }
+    for (const { route, operation } of operationsOf(doc)) {
+      // Public routes that take an optional token (public files, the gallery) declare `[{bearerAuth: []}, {}]`.
+      const access = accessOf(operation);
+      const declares = access === "token" || access === "optional token";
+      if (declares && !("401" in operation.responses)) bearerWithout401.push(route);
+      if (!declares && "401" in operation.responses) unauthed401.push(route);
     }
     expect(bearerWithout401).toEqual([]);
     // Stream's webhook proves itself with its signature (401 when wrong), not a token.
