@@ -284,6 +284,25 @@ describe("GET /v1/files/:id/url", () => {
     await expectProblem(await fetchContent(elsewhere.toString()), 403, "invalid_signature");
   });
 
+  it("a signed URL of one's own file, pointed at another user's private file, opens nothing", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const [alices, bobs] = [await uploadFile(alice, samples.largeJpeg), await uploadFile(bob, uniquePng())];
+    for (const query of ["", "?width=64&format=png"]) {
+      const signed = new URL((await json(await api(`/v1/files/${bobs.id}/url${query}`, { token: bob.accessToken }))).url);
+      expect((await fetchContent(signed.toString())).status).toBe(200);
+      const aimed = new URL(signed);
+      aimed.pathname = `/v1/files/${alices.id}/content`;
+      await expectProblem(await fetchContent(aimed.toString()), 403, "invalid_signature");
+      // with Bob's token as well: the signature grants nothing, the token only what Bob may read
+      await expectProblem(await fetchContent(aimed.toString(), { token: bob.accessToken }), 403, "invalid_signature");
+      await expectProblem(await fetchContent(`/v1/files/${alices.id}/content${query}`, { token: bob.accessToken }), 404);
+    }
+    // nor does Alice's blob hash in place of the id
+    const byHash = new URL((await json(await api(`/v1/files/${bobs.id}/url`, { token: bob.accessToken }))).url);
+    byHash.pathname = `/v1/files/${alices.sha256}/content`;
+    await expectProblem(await fetchContent(byHash.toString()), 403, "invalid_signature");
+  });
+
   it("is only given to someone who may read the file; 401 without a token; 400 for a bad expiry", async () => {
     const [alice, bob] = [await registerUser(), await registerUser()];
     const file = await uploadFile(alice, uniquePng());
