@@ -76,6 +76,7 @@ describe("the feed and user lists", () => {
     expect(list.items[0]).toMatchObject({ id: image.id, likeCount: 1, likedByMe: true });
     expect(await json(await api(`/v1/images/${image.id}`))).toMatchObject({ likeCount: 1, likedByMe: false });
     await expectProblem(await api("/v1/images/nope"), 404);
+    await expectProblem(await api(`/v1/images/${image.id}`, { token: "bad" }), 401);
     expect((await json(await api(`/v1/users/${bob.id}/images?limit=5`))).items).toHaveLength(1);
     await expectProblem(await api(`/v1/users/${bob.id}/images?limit=0`), 400);
     await expectProblem(await api(`/v1/users/${bob.id}/images`, { token: "bad" }), 401);
@@ -99,11 +100,32 @@ describe("likes", () => {
     expect(stored?.n).toBe(5);
   });
 
+  it("likes and unlikes racing from many users leave likeCount equal to the likes stored", async () => {
+    const owner = await registerUser();
+    const { image } = await publish(owner);
+    const fans = await Promise.all(Array.from({ length: 10 }, () => registerUser()));
+    // the first five already like it; then everyone flips at once, twice over, in parallel
+    await Promise.all(fans.slice(0, 5).map((fan) => api(`/v1/images/${image.id}/like`, { method: "PUT", token: fan.accessToken })));
+    const flips = await Promise.all(
+      fans.flatMap((fan, i) => [1, 2].map(() => api(`/v1/images/${image.id}/like`, { method: i < 5 ? "DELETE" : "PUT", token: fan.accessToken }))),
+    );
+    expect(flips.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM image_likes WHERE image_id = ?").bind(image.id).first<{ n: number }>();
+    expect(stored?.n).toBe(5);
+    expect((await json(await api(`/v1/images/${image.id}`))).likeCount).toBe(5);
+    expect((await json(await api(`/v1/images/${image.id}`, { token: fans[0]!.accessToken }))).likedByMe).toBe(false);
+    expect((await json(await api(`/v1/images/${image.id}`, { token: fans[9]!.accessToken }))).likedByMe).toBe(true);
+  });
+
   it("401 without a token, 404 for no such image", async () => {
     const user = await registerUser();
     const { image } = await publish(user);
     await expectProblem(await api(`/v1/images/${image.id}/like`, { method: "PUT" }), 401);
+    await expectProblem(await api(`/v1/images/${image.id}/like`, { method: "DELETE" }), 401);
     await expectProblem(await api("/v1/images/nope/like", { method: "PUT", token: user.accessToken }), 404);
+    await expectProblem(await api("/v1/images/nope/like", { method: "DELETE", token: user.accessToken }), 404);
+    // unliking what one never liked is harmless
+    expect(await json(await api(`/v1/images/${image.id}/like`, { method: "DELETE", token: user.accessToken }))).toMatchObject({ id: image.id, likeCount: 0, likedByMe: false });
   });
 });
 
