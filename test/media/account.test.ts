@@ -4,8 +4,9 @@ import { clock } from "../../shared/clock";
 import { createDatabase } from "../../shared/db/client";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 import { mediaConfig } from "../../shared/media/media-config";
+import { openGroup } from "../chat/fixtures";
 import { api, json, registerUser } from "../helpers";
-import { openUpload, uniquePng, uploadFile } from "./fixtures";
+import { openUpload, samples, uniquePng, uploadFile } from "./fixtures";
 
 async function deleteAccount(user: { accessToken: string; password: string }) {
   const response = await api("/v1/me", { method: "DELETE", token: user.accessToken, body: { password: user.password } });
@@ -52,5 +53,28 @@ describe("account export and deletion include media", () => {
     await collectMediaGarbage(env, createDatabase(env.DB), clock.now() + mediaConfig(env).blobGraceSeconds * 1000 + 1000);
     expect(await count(own.sha256)).toBeUndefined();
     expect(await count(alsoBobs.sha256)).toBe(1);
+  });
+
+  it("deletion ends open uploads at the next GC run and takes the user's chat attachments from the other members", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const upload = await openUpload(alice, 1000);
+    const uploadId = upload.split("/").pop()!;
+    const chat = await openGroup(bob, [alice]);
+    const attachment = await uploadFile(alice, samples.pdf, { purpose: "attachment", name: "notes.pdf" });
+    const sent = await api(`/v1/chats/${chat.id}/messages`, { token: alice.accessToken, body: { clientId: "a1", text: "notes", attachments: [attachment.id] } });
+    expect(sent.status, await sent.clone().text()).toBe(201);
+    expect((await api(`/v1/files/${attachment.id}`, { token: bob.accessToken })).status).toBe(200);
+
+    await deleteAccount(alice);
+
+    expect((await api(`/v1/files/${attachment.id}`, { token: bob.accessToken })).status).toBe(404);
+    expect((await api(`/v1/files/${attachment.id}/content`, { token: bob.accessToken })).status).toBe(404);
+    const uploadRows = async () => (await env.DB.prepare("SELECT count(*) AS n FROM uploads WHERE id = ?").bind(uploadId).first<{ n: number }>())?.n;
+    // the upload waits for the GC run, which aborts its R2 leftovers; no expiry period to sit out
+    expect(await uploadRows()).toBe(1);
+    const result = await collectMediaGarbage(env, createDatabase(env.DB), clock.now());
+    expect(result.uploadsExpired).toBeGreaterThanOrEqual(1);
+    expect(result.failures).toEqual([]);
+    expect(await uploadRows()).toBe(0);
   });
 });
