@@ -119,6 +119,102 @@ describe("POST /v1/companies/:id/members, DELETE /v1/companies/:id/members/:user
   });
 });
 
+describe("company roles on every write", () => {
+  type Who = "owner" | "recruiter" | "former recruiter" | "outsider" | "moderator";
+  const everyone: Who[] = ["owner", "recruiter", "former recruiter", "outsider", "moderator"];
+
+  /**
+   * Each write of a company or its vacancies, with who may do it; the others get `refused` (403,
+   * or 404 where they may not even see the thing: a draft). Each call gets a fresh target, so an
+   * allowed write never changes what the next caller meets.
+   */
+  const writes: { name: string; allowed: Who[]; refused: 403 | 404; run: (as: TestUser, t: RolesTeam) => Promise<Response> }[] = [
+    { name: "PATCH /v1/companies/:id", allowed: ["owner", "recruiter"], refused: 403, run: (as, t) => api(`/v1/companies/${t.company.id}`, { method: "PATCH", token: as.accessToken, body: { about: "edited" } }) },
+    {
+      name: "POST /v1/companies/:id/members",
+      allowed: ["owner"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/companies/${t.company.id}/members`, { token: as.accessToken, body: { userId: (await registerUser()).id, role: "recruiter" } }),
+    },
+    {
+      name: "DELETE /v1/companies/:id/members/:userId",
+      allowed: ["owner"],
+      refused: 403,
+      run: async (as, t) => {
+        const member = await registerUser();
+        await ok(api(`/v1/companies/${t.company.id}/members`, { token: t.owner.accessToken, body: { userId: member.id, role: "recruiter" } }));
+        return api(`/v1/companies/${t.company.id}/members/${member.id}`, { method: "DELETE", token: as.accessToken });
+      },
+    },
+    {
+      name: "POST /v1/companies/:id/verification",
+      allowed: ["owner"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/companies/${(await createCompanyOf(t)).id}/verification`, { token: as.accessToken, body: { note: "Registry entry 42" } }),
+    },
+    { name: "POST /v1/companies/:id/verification/approve", allowed: ["moderator"], refused: 403, run: async (as, t) => api(`/v1/companies/${(await pendingCompanyOf(t)).id}/verification/approve`, { token: as.accessToken, body: { reason: "Checked" } }) },
+    { name: "POST /v1/companies/:id/verification/reject", allowed: ["moderator"], refused: 403, run: async (as, t) => api(`/v1/companies/${(await pendingCompanyOf(t)).id}/verification/reject`, { token: as.accessToken, body: { reason: "No entry" } }) },
+    {
+      name: "POST /v1/vacancies",
+      allowed: ["owner", "recruiter"],
+      refused: 403,
+      run: (as, t) => api("/v1/vacancies", { token: as.accessToken, body: { companyId: t.company.id, title: "Engineer", role: "backend", employmentType: "full-time", seniority: "senior" } }),
+    },
+    { name: "PATCH /v1/vacancies/:id (published)", allowed: ["owner", "recruiter"], refused: 403, run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}`, { method: "PATCH", token: as.accessToken, body: { title: "Edited" } }) },
+    { name: "PATCH /v1/vacancies/:id (draft)", allowed: ["owner", "recruiter"], refused: 404, run: async (as, t) => api(`/v1/vacancies/${(await createVacancy(t.owner, t.company.id)).id}`, { method: "PATCH", token: as.accessToken, body: { title: "Edited" } }) },
+    { name: "DELETE /v1/vacancies/:id", allowed: ["owner", "recruiter"], refused: 403, run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}`, { method: "DELETE", token: as.accessToken }) },
+    { name: "POST /v1/vacancies/:id/publish", allowed: ["owner", "recruiter"], refused: 404, run: async (as, t) => api(`/v1/vacancies/${(await createVacancy(t.owner, t.company.id)).id}/publish`, { token: as.accessToken, body: {} }) },
+    { name: "POST /v1/vacancies/:id/close", allowed: ["owner", "recruiter"], refused: 403, run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}/close`, { token: as.accessToken, body: {} }) },
+    { name: "POST /v1/vacancies/drafts", allowed: ["owner", "recruiter"], refused: 403, run: (as, t) => api("/v1/vacancies/drafts", { token: as.accessToken, body: { companyId: t.company.id, notes: "Go engineer, Berlin" } }) },
+  ];
+
+  interface RolesTeam {
+    owner: TestUser;
+    company: { id: string };
+    users: Record<Who, TestUser>;
+  }
+
+  /** Another company of the same team (same owner, recruiter and former recruiter). */
+  async function createCompanyOf(t: RolesTeam) {
+    const company = await createCompany(t.owner);
+    await ok(api(`/v1/companies/${company.id}/members`, { token: t.owner.accessToken, body: { userId: t.users.recruiter.id, role: "recruiter" } }));
+    return company;
+  }
+
+  async function pendingCompanyOf(t: RolesTeam) {
+    const company = await createCompanyOf(t);
+    await ok(api(`/v1/companies/${company.id}/verification`, { token: t.owner.accessToken, body: { note: "Registry entry 42" } }), 202);
+    return company;
+  }
+
+  const published = async (t: RolesTeam) => publishVacancy(t.owner, (await createVacancy(t.owner, t.company.id)).id);
+
+  it("owners, recruiters, a removed recruiter, outsiders and site moderators get exactly what the rules give them", async () => {
+    const { owner, recruiter, outsider, company } = await team();
+    const [former, moderator] = [await registerUser(), await registerUser()];
+    await setRole(moderator, "moderator");
+    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: former.id, role: "recruiter" } }));
+    expect((await api(`/v1/companies/${company.id}/members/${former.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
+    // verified, so the publication cap of unverified companies does not decide the vacancy writes
+    await env.DB.prepare("UPDATE companies SET verification = 'verified' WHERE id = ?").bind(company.id).run();
+    const t: RolesTeam = { owner, company, users: { owner, recruiter, "former recruiter": former, outsider, moderator } };
+
+    const answers: string[] = [];
+    const expected: string[] = [];
+    for (const write of writes) {
+      for (const who of everyone) {
+        const response = await write.run(t.users[who], t);
+        const body = await response.text();
+        const allowed = write.allowed.includes(who);
+        answers.push(`${write.name} as ${who}: ${allowed ? (response.status < 300 ? "allowed" : `${response.status} ${body}`) : response.status}`);
+        expected.push(`${write.name} as ${who}: ${allowed ? "allowed" : write.refused}`);
+        if (!allowed && response.status === write.refused) expect(JSON.parse(body).code, `${write.name} as ${who}`).toBe(write.refused === 403 ? "forbidden" : "not_found");
+      }
+    }
+    expect(answers).toEqual(expected);
+  });
+});
+
 describe("member changes are audit logged on the member's trail", () => {
   it("added, role changed, removed: each with the owner who did it; a refused change logs nothing", async () => {
     const { owner, recruiter, company } = await team();
