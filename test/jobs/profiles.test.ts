@@ -125,6 +125,9 @@ describe("PUT, DELETE /v1/profiles/:userId/follow", () => {
     expect(following.items.map((i: { userId: string }) => i.userId)).toEqual([star.id]);
     await expectProblem(await api(`/v1/profiles/${star.id}/followers?cursor=garbage`), 400, "invalid_cursor");
     await expectProblem(await api(`/v1/profiles/00000000-0000-7000-8000-000000000000/following`), 404);
+    await expectProblem(await api(`/v1/profiles/00000000-0000-7000-8000-000000000000/followers`), 404);
+    await expectProblem(await api(`/v1/profiles/${star.id}/followers`, { token: "not-a-token" }), 401);
+    await expectProblem(await api(`/v1/profiles/${star.id}/following?limit=0`), 400);
   });
 
   it("following yourself is 400, an unknown user 404, no token 401", async () => {
@@ -133,5 +136,6 @@ describe("PUT, DELETE /v1/profiles/:userId/follow", () => {
     await expectProblem(await api("/v1/profiles/00000000-0000-7000-8000-000000000000/follow", { method: "PUT", token: user.accessToken }), 404);
     await expectProblem(await api(`/v1/profiles/${user.id}/follow`, { method: "PUT" }), 401);
     await expectProblem(await api(`/v1/profiles/${user.id}/follow`, { method: "DELETE" }), 401);
+    await expectProblem(await api("/v1/profiles/00000000-0000-7000-8000-000000000000/follow", { method: "DELETE", token: user.accessToken }), 404);
   });
 });
