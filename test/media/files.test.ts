@@ -89,6 +89,18 @@ describe("POST /v1/files", () => {
     expect(pdf.contentType).toBe("application/pdf");
   });
 
+  it("goes by the bytes whatever the name and content-type claim: a PDF called photo.png is refused as an image, a PNG called report.pdf is a PNG", async () => {
+    const user = await registerUser();
+    await expectProblem(await postFile(user, samples.pdf, { purpose: "image", name: "photo.png", contentType: "image/png" }), 415, "unsupported_media_type");
+    await expectProblem(await postFile(user, samples.pdf, { purpose: "avatar", name: "me.jpg", contentType: "image/jpeg" }), 415, "unsupported_media_type");
+    const png = await uploadFile(user, uniquePng(), { purpose: "attachment", name: "report.pdf", contentType: "application/pdf" });
+    expect(png.contentType).toBe("image/png");
+    const served = await fetchContent(`/v1/files/${png.id}/content`, { token: user.accessToken });
+    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(served.headers.get("content-disposition")).toMatch(/^inline; filename="report.pdf"/);
+    await served.arrayBuffer();
+  });
+
   it("refuses a file over its purpose's size limit with 413 before reading it", async () => {
     const user = await registerUser();
     await expectProblem(await postFile(user, padded(samples.png, 1048577), { purpose: "avatar" }), 413, "file_too_large");
