@@ -42,6 +42,7 @@ describe("POST /v1/companies, GET/PATCH /v1/companies/:id", () => {
     await expectProblem(await api("/v1/companies", { token: owner.accessToken, body: { name: "" } }), 400, "invalid_body");
     await expectProblem(await api("/v1/companies", { body: { name: "x" } }), 401);
     await expectProblem(await api("/v1/companies/00000000-0000-7000-8000-000000000000"), 404);
+    await expectProblem(await api(`/v1/companies/${company.id}`, { token: "not-a-token" }), 401);
   });
 
   it("the icon is one of the editor's own image files; it becomes public and iconUrl serves it", async () => {

@@ -101,6 +101,7 @@ describe("GET, PATCH, DELETE /v1/vacancies/:id", () => {
     const vacancy = await publishVacancy(owner, (await createVacancy(owner, company.id)).id);
     await expectProblem(await api(`/v1/vacancies/${vacancy.id}`, { method: "DELETE", token: outsider.accessToken }), 403);
     await expectProblem(await api(`/v1/vacancies/${vacancy.id}`, { method: "DELETE" }), 401);
+    await expectProblem(await api("/v1/vacancies/00000000-0000-7000-8000-000000000000", { method: "DELETE", token: recruiter.accessToken }), 404);
     expect((await api(`/v1/vacancies/${vacancy.id}`, { method: "DELETE", token: recruiter.accessToken })).status).toBe(204);
     await expectProblem(await api(`/v1/vacancies/${vacancy.id}`), 404);
     expect((await search({ companyId: company.id })).items).toEqual([]);
