@@ -58,6 +58,20 @@ const PATH_VALUES: [string, string][] = [
   ["encoded slash", "a%2Fb"],
   ["SQL-ish", encodeURIComponent("' OR 1=1 --")],
   ["emoji", encodeURIComponent("🙂")],
+  ["broken percent-encoding", "%E0%A4%A"],
+  ["a lone percent sign", "%"],
+];
+
+const segment = (value: unknown) => btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+/** Authorization headers that are not a valid token: none of them may get past 401. */
+const FORGED_CREDENTIALS: [string, string][] = [
+  ["not a JWT", "Bearer not.a.token"],
+  ["an empty bearer", "Bearer "],
+  ["another scheme", "Basic dXNlcjpwYXNzd29yZA=="],
+  ["alg none", `Bearer ${segment({ alg: "none", typ: "JWT" })}.${segment({ sub: "someone", role: "admin", exp: 4_102_444_800 })}.`],
+  ["an unknown key id", `Bearer ${segment({ alg: "ES256", kid: "no-such-key" })}.${segment({ sub: "someone", exp: 4_102_444_800 })}.${"A".repeat(86)}`],
+  ["a header that is not JSON", `Bearer ${btoa("{{{").replace(/=+$/, "")}.e30.sig`],
 ];
 
 /** Request bodies that are not the declared JSON object. */
@@ -67,6 +81,12 @@ const BAD_BODIES: [string, string][] = [
   ["null", "null"],
   ["a number", "42"],
   ["a string", '"text"'],
+  ["deeply nested", `${"[".repeat(100_000)}${"]".repeat(100_000)}`],
+  ["deeply nested object", `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`],
+  ["prototype keys", '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}'],
+  ["a number past double range", '{"x": 1e999}'],
+  ["a lone surrogate", '{"x": "\\ud800"}'],
+  ["an empty body", ""],
 ];
 
 interface Failure {
@@ -232,7 +252,7 @@ function refusedQueryValues(document: OpenApiDocument, param: ParameterObject): 
 }
 
 /** Strings any parameter must survive (a string parameter may accept them: then anything below 500 will do). */
-const HOSTILE_QUERY_VALUES = ["%00", encodeURIComponent("' OR 1=1 --"), encodeURIComponent('"*" NEAR(a b) OR ^x'), "x".repeat(3000)];
+const HOSTILE_QUERY_VALUES = ["%00", encodeURIComponent("' OR 1=1 --"), encodeURIComponent('"*" NEAR(a b) OR ^x'), "x".repeat(3000), "%E0%A4%A", "%", "1&$NAME=2"];
 
 /** Runs `work` over `items` a few at a time (the machine is shared; D1 is local). */
 async function inBatches<T>(items: T[], work: (item: T) => Promise<void>, size = 6): Promise<void> {
@@ -267,7 +287,7 @@ describe("endpoint sweep over /openapi.json", () => {
     expect(operations.length).toBeGreaterThan(100);
   });
 
-  it("operations that need a token answer 401 problem+json without one, or with a token that is not one", async () => {
+  it("operations that need a token answer 401 problem+json without one, or with credentials that are not a token", async () => {
     const failures: Failure[] = [];
     const secured = operations.filter((op) => accessOf(op.operation) === "token" || accessOf(op.operation) === "optional token");
     await inBatches(secured, async (op) => {
@@ -278,8 +298,10 @@ describe("endpoint sweep over /openapi.json", () => {
         const failure = problemFailure(op.route, "no token", op.method, await send(op.method, path, { headers, body }), (s) => s === 401);
         if (failure) failures.push(failure);
       }
-      const forged = problemFailure(op.route, "forged token", op.method, await send(op.method, path, { headers, body, token: "not.a.token" }), (s) => s === 401);
-      if (forged) failures.push(forged);
+      for (const [label, authorization] of FORGED_CREDENTIALS) {
+        const forged = problemFailure(op.route, label, op.method, await send(op.method, path, { headers: { ...headers, authorization }, body }), (s) => s === 401);
+        if (forged) failures.push(forged);
+      }
     });
     expect(report(failures)).toEqual([]);
     expect(secured.length).toBeGreaterThan(100);
@@ -374,7 +396,7 @@ describe("endpoint sweep over /openapi.json", () => {
     await inBatches(cases, async ({ op, param, value, refused }) => {
       const token = accessOf(op.operation) === "none" ? undefined : tokenFor(op);
       const body = jsonBodySchema(document, op) ? "{}" : undefined;
-      const path = `${fillPath(op, newId())}?${param}=${value}`;
+      const path = `${fillPath(op, newId())}?${param}=${value.replace("$NAME", param)}`;
       const outcome = await send(op.method, path, { token, body, headers: headersFor(op) });
       const check = `query ${param}=${value.slice(0, 40)}`;
       const failure = refused
