@@ -33,7 +33,7 @@ const PATH_FILTERS: Record<string, string> = {
   "GET /v1/users/{id}/images": "one user's public gallery images: an unknown user has none",
 };
 
-/** Operations only a role may call: an ordinary user is refused (403) before the body or query is read, so those checks use an admin. */
+/** Operations only a role may call: an ordinary user is refused (403) before the path, body or query is read, so those checks use an admin. */
 const ROLE_GATED = new Set([
   "GET /v1/admin/users",
   "GET /v1/admin/audit-events",
@@ -44,6 +44,14 @@ const ROLE_GATED = new Set([
   "POST /v1/studio/providers",
   "GET /v1/studio/providers",
   "GET /v1/moderation/videos",
+  "GET /v1/admin/users/{id}",
+  "PUT /v1/admin/users/{id}/role",
+  "POST /v1/admin/users/{id}/disable",
+  "POST /v1/admin/users/{id}/enable",
+  "DELETE /v1/admin/users/{id}/sessions",
+  "POST /v1/admin/users/{id}/2fa/reset",
+  "DELETE /v1/admin/invites/{code}",
+  "POST /v1/studio/providers/{id}/models",
 ]);
 
 /** Header parameters the sweep sends with plausible values, so a refusal is about the part under test. */
@@ -307,6 +315,16 @@ describe("endpoint sweep over /openapi.json", () => {
     expect(secured.length).toBeGreaterThan(100);
   });
 
+  it("an ordinary user is refused (403) by every role-gated operation, before anything else", async () => {
+    const failures: Failure[] = [];
+    for (const op of operations.filter((o) => ROLE_GATED.has(o.route))) {
+      const body = jsonBodySchema(document, op) ? "{}" : undefined;
+      const failure = problemFailure(op.route, "ordinary user", op.method, await send(op.method, fillPath(op, "x".repeat(5000)), { token: user.accessToken, body }), (s) => s === 403);
+      if (failure) failures.push(failure);
+    }
+    expect(report(failures)).toEqual([]);
+  });
+
   it("an operation that proves itself otherwise refuses a request without the proof (401)", async () => {
     const failures: Failure[] = [];
     const signed = operations.filter((op) => accessOf(op.operation) === "signature");
@@ -318,7 +336,7 @@ describe("endpoint sweep over /openapi.json", () => {
     expect(signed.map((op) => op.route)).toEqual(["POST /v1/webhooks/stream"]);
   });
 
-  it("path parameters that name nothing or are not ids answer a 4xx problem, never a 5xx", async () => {
+  it("path parameters that name nothing or are not ids answer a 4xx problem (400 past their length), never a 5xx", async () => {
     const failures: Failure[] = [];
     const withParams = operations.filter((op) => pathParams(op).length > 0);
     const cases = withParams.flatMap((op) => PATH_VALUES.map(([label, value]) => ({ op, label, value })));
@@ -327,7 +345,8 @@ describe("endpoint sweep over /openapi.json", () => {
       const token = accessOf(op.operation) === "none" ? undefined : tokenFor(op);
       const outcome = await send(op.method, fillPath(op, value), { token, body, headers: headersFor(op) });
       if (op.route in PATH_FILTERS && outcome.status === 200) return void expect(JSON.parse(outcome.body).items, op.route).toEqual([]);
-      const failure = problemFailure(op.route, `path: ${label}`, op.method, outcome, isClientError);
+      // A value past the parameter's declared length is refused as such (400), before any lookup.
+      const failure = problemFailure(op.route, `path: ${label}`, op.method, outcome, label === "very long" ? is400 : isClientError);
       if (failure) failures.push(failure);
     });
     expect(report(failures)).toEqual([]);
