@@ -191,6 +191,26 @@ describe("GET /v1/files/:id", () => {
     expect(await json(await api(`/v1/files/${file.id}`))).toEqual(file);
   });
 
+  it("no answer tells whether someone else already stored the same bytes", async () => {
+    const [alice, bob, carol] = [await registerUser(), await registerUser(), await registerUser()];
+    const known = uniquePng(4000);
+    const fresh = uniquePng(4000);
+    await uploadFile(alice, known);
+    // Bob sends bytes Alice has, Carol bytes nobody has: the same status, headers and fields
+    const [again, first] = [await postFile(bob, known, { sha256: await sha256Hex(known) }), await postFile(carol, fresh, { sha256: await sha256Hex(fresh) })];
+    expect([again.status, first.status]).toEqual([201, 201]);
+    const headerNames = (r: Response) => [...r.headers.keys()].filter((k) => !["x-request-id", "traceparent", "date", "content-length", "location"].includes(k)).sort();
+    expect(headerNames(again)).toEqual(headerNames(first));
+    const [a, b] = [await json(again), await json(first)];
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(a.ownerId).toBe(bob.id);
+    // and a wrong declared hash is the same refusal whether the declared hash is stored or not
+    const wrongKnown = await postFile(bob, uniquePng(4000), { sha256: await sha256Hex(known) });
+    const wrongNobody = await postFile(bob, uniquePng(4000), { sha256: await sha256Hex(uniquePng(4000)) });
+    const [p1, p2] = [await expectProblem(wrongKnown, 400, "checksum_mismatch"), await expectProblem(wrongNobody, 400, "checksum_mismatch")];
+    expect(p1.detail).toBe(p2.detail);
+  });
+
   it("knowing a file's hash gives no access to another user's file", async () => {
     const [alice, bob] = [await registerUser(), await registerUser()];
     const file = await uploadFile(alice, uniquePng());
