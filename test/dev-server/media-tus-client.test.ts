@@ -37,9 +37,11 @@ function jpegOf(size: number): Buffer {
 
 /**
  * A TCP proxy to the dev server that, once armed, cuts the connection carrying the next
- * `afterBytes` request bytes: a network drop in the middle of a PATCH.
+ * `afterBytes` request bytes: a network drop in the middle of a PATCH. It holds the rest back and
+ * cuts only once `beforeCut` resolves: socket buffers on the way hold megabytes, so the server may
+ * not have read what the proxy forwarded yet.
  */
-async function cuttingProxy(listenPort: number, targetPort: number, afterBytes: number) {
+async function cuttingProxy(listenPort: number, targetPort: number, afterBytes: number, beforeCut: () => Promise<void> = async () => undefined) {
   let armed = false;
   let counted = 0;
   let cuts = 0;
@@ -53,8 +55,11 @@ async function cuttingProxy(listenPort: number, targetPort: number, afterBytes: 
         if (counted > afterBytes) {
           armed = false;
           cuts += 1;
-          client.destroy();
-          upstream.destroy();
+          client.pause();
+          void beforeCut().finally(() => {
+            client.destroy();
+            upstream.destroy();
+          });
           return;
         }
       }
@@ -127,13 +132,26 @@ describe("tus-js-client against wrangler dev", () => {
     expect(earlier.status).toBe(201);
     const earlierFile = (await earlier.json()) as { id: string; sha256: string };
     expect(earlierFile.sha256).toBe(sha256);
-    const proxy = await cuttingProxy(PROXY_PORT, PORT, 8 * MIB);
+    let uploadPath = "";
+    // The drop comes once the server has recorded the first 5 MiB part of the PATCH it is reading.
+    const partRecorded = async () => {
+      for (let tries = 0; tries < 300; tries++) {
+        const response = await fetch(`${server.url}${uploadPath}`, { headers: { authorization: `Bearer ${token}` } });
+        if (((await response.json()) as { offset: number }).offset >= 5 * MIB) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error("The server recorded no part of the PATCH within 30 s");
+    };
+    const proxy = await cuttingProxy(PROXY_PORT, PORT, 8 * MIB, partRecorded);
     try {
       const resumedAt: number[] = [];
       const upload = tusUpload(token, bytes, {
         endpoint: `http://127.0.0.1:${PROXY_PORT}/v1/uploads`,
         onAfterResponse: (request, response) => {
-          if (request.getMethod() === "POST") proxy.arm();
+          if (request.getMethod() === "POST") {
+            uploadPath = new URL(response.getHeader("Location")!, server.url).pathname;
+            proxy.arm();
+          }
           if (request.getMethod() === "HEAD") resumedAt.push(Number(response.getHeader("Upload-Offset")));
         },
       });
