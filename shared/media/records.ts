@@ -356,6 +356,7 @@ export async function takeUploadLease(db: Database, id: string, ownerId: string,
         eq(uploads.status, "receiving"),
         eq(uploads.offset, offset),
         sql`${uploads.offset} + ${length} <= ${uploads.length}`,
+        sql`${uploads.expiresAt} > ${now}`,
         sql`(${uploads.leaseId} IS NULL OR ${uploads.leaseExpiresAt} < ${now})`,
       ),
     )

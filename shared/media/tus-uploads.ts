@@ -84,9 +84,15 @@ export async function createTusUpload(env: MediaEnv, db: Database, ownerId: stri
   }
 }
 
+/**
+ * The owner's upload. One that failed, or whose expiry passed before its bytes were all in, is gone
+ * for the client at once (the cron removes its bytes later); one whose bytes are all in is finished,
+ * whenever it is asked about.
+ */
 export async function ownUpload(db: Database, id: string, ownerId: string): Promise<UploadRecord> {
   const upload = await findOwnUpload(db, id, ownerId);
-  if (!upload || upload.status === "failed") throw tusError(404, "not_found", "No such upload");
+  const expired = upload?.status === "receiving" && upload.offset < upload.length && upload.expiresAt.getTime() <= clock.now();
+  if (!upload || upload.status === "failed" || expired) throw tusError(404, "not_found", "No such upload");
   return upload;
 }
 

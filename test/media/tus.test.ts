@@ -259,6 +259,24 @@ describe("tus termination and expiry", () => {
     await expectProblem(await SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: TUS }), 401);
   });
 
+  it("an unfinished upload is gone once Upload-Expires has passed, before the cron removes it", async () => {
+    const user = await registerUser();
+    const path = await openUpload(user, 8 * MIB);
+    expect((await patchUpload(user, path, 0, padded(samples.png, 6 * MIB, 5))).status).toBe(204);
+    const id = path.split("/").pop()!;
+    const expireAt = (at: number) => env.DB.prepare("UPDATE uploads SET expires_at = ? WHERE id = ?").bind(at, id).run();
+    await expireAt(clock.now() + 60_000);
+    expect((await headUpload(user, path)).status).toBe(200);
+    await expireAt(clock.now() - 1);
+    expect((await headUpload(user, path)).status).toBe(404);
+    await expectProblem(await SELF.fetch(`http://platform.test${path}`, { headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } }), 404, "not_found");
+    // A PATCH at the right offset neither stores bytes nor moves the expiry forward.
+    await expectProblem(await patchUpload(user, path, 6 * MIB, padded(samples.png, MIB, 6)), 404, "not_found");
+    const row = await env.DB.prepare("SELECT status, offset, expires_at FROM uploads WHERE id = ?").bind(id).first<{ status: string; offset: number; expires_at: number }>();
+    expect(row).toMatchObject({ status: "receiving", offset: 6 * MIB });
+    expect(row!.expires_at).toBeLessThan(clock.now());
+  });
+
   it("an unfinished upload expires: the cron aborts it and frees its quota", async () => {
     const user = await registerUser();
     const path = await openUpload(user, 20_000_000);
