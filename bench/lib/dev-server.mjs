@@ -11,10 +11,11 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const wranglerJs = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 
 /**
- * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean }} options
+ * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean, testScheduled?: boolean }} options
+ *   `testScheduled` lets a test run a cron: `GET /__scheduled?cron=<pattern>`.
  * @returns {Promise<{ url: string, output: () => string, query: (sql: string) => Record<string, unknown>[], stop: () => Promise<void> }>}
  */
-export async function startDevServer({ port, name, vars = {}, fresh = true }) {
+export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false }) {
   spawnSync(process.execPath, [path.join(root, "scripts", "ensure-dev-vars.mjs")], { cwd: root, stdio: "inherit" });
   const persistTo = path.join(root, ".wrangler", `state-${name}`);
   if (fresh) rmSync(persistTo, { recursive: true, force: true });
@@ -27,7 +28,7 @@ export async function startDevServer({ port, name, vars = {}, fresh = true }) {
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
   const varArgs = Object.entries({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child = spawn(process.execPath, [wranglerJs, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", "warn", ...varArgs], {
+  const child = spawn(process.execPath, [wranglerJs, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", "warn", ...(testScheduled ? ["--test-scheduled"] : []), ...varArgs], {
     cwd: root,
     env: { ...localWranglerEnv(name), CI: "true" },
     stdio: ["ignore", "pipe", "pipe"],

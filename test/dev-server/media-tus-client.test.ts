@@ -11,7 +11,7 @@ const MIB = 1024 * 1024;
 let server: DevServer;
 
 beforeAll(async () => {
-  server = await startDevServer({ port: PORT, name: "media-tus-e2e" });
+  server = await startDevServer({ port: PORT, name: "media-tus-e2e", testScheduled: true });
 }, 150_000);
 
 afterAll(async () => {
@@ -180,6 +180,37 @@ describe("tus-js-client against wrangler dev", () => {
     } finally {
       await proxy.close();
     }
+  }, 120_000);
+
+  it("an expired upload is gone: tus-js-client starts a new one, and the media cron removes the old one", async () => {
+    const token = await register();
+    const bytes = jpegOf(7 * MIB);
+    const first = tusUpload(token, bytes, { chunkSize: 6 * MIB });
+    await new Promise<void>((resolve, reject) => {
+      first.options.onError = reject;
+      first.options.onChunkComplete = () => resolve();
+      first.start();
+    });
+    await first.abort(false);
+    const oldId = first.url!.split("/").pop()!;
+    server.query(`UPDATE uploads SET expires_at = ${Date.now() - 1000} WHERE id = '${oldId}'`);
+    const head = await fetch(first.url!, { method: "HEAD", headers: { authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" } });
+    expect(head.status).toBe(404);
+
+    // Resuming the old URL: the HEAD's 404 makes tus-js-client create a new upload and send every byte.
+    const again = tusUpload(token, bytes, { chunkSize: 6 * MIB, uploadUrl: first.url! });
+    await new Promise<void>((resolve, reject) => {
+      again.options.onError = reject;
+      again.options.onSuccess = () => resolve();
+      again.start();
+    });
+    expect(again.url).not.toBe(first.url);
+    expect((await fileOf(token, again.url!)).sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+
+    const cron = await fetch(`${server.url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+    expect(cron.status).toBe(200);
+    // Aborted (its stored part and quota freed) and, being past its expiry already, its row removed in the same run.
+    expect(server.query(`SELECT status FROM uploads WHERE id = '${oldId}'`)).toEqual([]);
   }, 120_000);
 
   it("terminates an upload", async () => {
