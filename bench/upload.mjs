@@ -23,7 +23,7 @@ const server = await startDevServer({
   name: "upload",
   vars: {
     MEDIA_QUOTA_BYTES: String(100 * 1024 * MB),
-    MEDIA_MAX_BYTES: `asset=${2 * SIZE}`,
+    MEDIA_MAX_BYTES: `asset=${2 * Math.max(SIZE, ...MEMORY_SIZES)}`,
     RATE_LIMIT_UPLOADS_PER_USER: "100000/60",
     // Bytes of finished rounds are garbage at once; the bench deletes its files as it goes.
     MEDIA_BLOB_GRACE_SECONDS: "1",
