@@ -2,18 +2,20 @@
 // local D1 (SQL through `wrangler d1 execute`), builds the search index with the admin rebuild
 // endpoint, then runs representative searches and prints, per query, the median latency, the D1
 // rows read (the `server-timing` header of GET /v1/vacancies) and the rows returned, with the
-// target rows_read <= 20 x page size. Run: npm run bench:search (SEARCH_BENCH_VACANCIES to change the size).
+// target rows_read <= 20 x page size. Run: npm run bench:search (SEARCH_BENCH_VACANCIES to change the size,
+// SEARCH_BENCH_REUSE=1 to keep the database a previous run seeded and indexed, SEARCH_BENCH_PORT).
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { localWranglerEnv } from "../scripts/local-wrangler-env.mjs";
 import { startDevServer, summarize } from "./lib/dev-server.mjs";
 
-const PORT = 8830;
+const PORT = Number(process.env.SEARCH_BENCH_PORT ?? 8830);
 const NAME = "search-bench";
 const VACANCIES = Number(process.env.SEARCH_BENCH_VACANCIES ?? 100_000);
 const RUNS = Number(process.env.SEARCH_BENCH_RUNS ?? 15);
+const REUSE = process.env.SEARCH_BENCH_REUSE === "1";
 const PAGE = 20;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const persistTo = path.join(root, ".wrangler", `state-${NAME}`);
@@ -131,15 +133,23 @@ function wrangler(args: string[]) {
   return result.stdout;
 }
 
-console.log(`search bench: seeding ${VACANCIES} vacancies of ${COMPANIES} companies`);
-// A fresh state directory with the migrations applied, then the rows, then the server on that state.
-let server = await startDevServer({ port: PORT, name: NAME, vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL } });
-await server.stop();
-const seedFile = path.join(persistTo, "seed.sql");
-writeFileSync(seedFile, seedSql());
+// Written once the seeded rows are indexed: what SEARCH_BENCH_REUSE=1 may start from.
+const seededMarker = path.join(persistTo, "seeded.json");
+const reusable = REUSE && existsSync(seededMarker) && JSON.parse(readFileSync(seededMarker, "utf8")).vacancies === VACANCIES;
+let server;
 let started = Date.now();
-wrangler(["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", seedFile, "--yes"]);
-console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (reusable) {
+  console.log(`search bench: reusing the ${VACANCIES} vacancies seeded and indexed in ${persistTo}`);
+} else {
+  console.log(`search bench: seeding ${VACANCIES} vacancies of ${COMPANIES} companies`);
+  // A fresh state directory with the migrations applied, then the rows, then the server on that state.
+  server = await startDevServer({ port: PORT, name: NAME, vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL } });
+  await server.stop();
+  const seedFile = path.join(persistTo, "seed.sql");
+  writeFileSync(seedFile, seedSql());
+  wrangler(["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", seedFile, "--yes"]);
+  console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
 server = await startDevServer({ port: PORT, name: NAME, vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, RATE_LIMIT_REGISTER_PER_IP: "1000/60" }, fresh: false });
 
 try {
@@ -153,10 +163,13 @@ try {
     if (!response.ok) throw new Error(`${pathAndQuery} -> ${response.status} ${text}`);
     return { body: JSON.parse(text), timing: response.headers.get("server-timing") ?? "" };
   };
-  const admin = (await call("/v1/auth/register", { body: { email: ADMIN_EMAIL, password: "search bench admin password", displayName: "Bench admin" } })).body;
-  started = Date.now();
-  const rebuilt = (await call("/v1/admin/jobs/search-index/rebuild", { method: "POST", token: admin.accessToken })).body;
-  console.log(`search index rebuilt: ${rebuilt.indexed} vacancies in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (!reusable) {
+    const admin = (await call("/v1/auth/register", { body: { email: ADMIN_EMAIL, password: "search bench admin password", displayName: "Bench admin" } })).body;
+    started = Date.now();
+    const rebuilt = (await call("/v1/admin/jobs/search-index/rebuild", { method: "POST", token: admin.accessToken })).body;
+    console.log(`search index rebuilt: ${rebuilt.indexed} vacancies in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    writeFileSync(seededMarker, JSON.stringify({ vacancies: VACANCIES }));
+  }
 
   const berlin = { lat: 52.52, lng: 13.405 };
   const queries: { name: string; params: Record<string, string | number> }[] = [
@@ -214,11 +227,38 @@ try {
     await measure(name, `${base}&cursor=${encodeURIComponent(cursor)}`);
   }
 
+  // Distance order to the last page: rows_read of every page of the walk (one run each).
+  const walks: { name: string; pages: number[]; maxPage: number }[] = [];
+  for (const [name, params] of [
+    ["Berlin 25 km by distance", { ...berlin, radiusKm: 25, sort: "distance" }],
+    ["tags any (go, rust), Berlin 25 km by distance", { tags: "go,rust", ...berlin, radiusKm: 25, sort: "distance" }],
+    ["Kraków 300 km by distance", { lat: 50.065, lng: 19.945, radiusKm: 300, sort: "distance" }],
+  ] as const) {
+    const base = new URLSearchParams(Object.entries({ ...params, limit: PAGE }).map(([k, v]) => [k, String(v)]));
+    const pages: number[] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const { body, timing } = await call(`/v1/vacancies?${base}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      pages.push(Number(/rows_read=(\d+)/.exec(timing)?.[1]));
+      cursor = body.nextCursor;
+    }
+    walks.push({ name, pages, maxPage: pages.indexOf(Math.max(...pages)) + 1 });
+  }
+
   const target = 20 * PAGE;
   console.log(`page size ${PAGE}; target rows_read <= ${target}; median of ${RUNS} runs each\n`);
   console.log(`${"query".padEnd(78)} ${"p50 ms".padStart(8)} ${"rows_read".padStart(10)} ${"returned".padStart(9)}  plan`);
   for (const r of results) {
     console.log(`${r.name.padEnd(78)} ${r.p50.toFixed(1).padStart(8)} ${String(r.rowsRead).padStart(10)} ${String(r.returned).padStart(9)}  ${r.plan}${r.rowsRead > target ? "  (over target)" : ""}`);
+  }
+  console.log(`\nrows_read by page, every page of the walk to the last one (${PAGE} a page):`);
+  for (const walk of walks) {
+    const shown = [1, 11, 31, 61, 101, 201, 401, 601, 801, 1001].filter((page) => page < walk.pages.length);
+    const over = walk.pages.filter((rows) => rows > target).length;
+    console.log(
+      `${walk.name}: ${[...shown, walk.pages.length].map((page) => `p${page} ${walk.pages[page - 1]}`).join(", ")} (last); ` +
+        `max ${walk.pages[walk.maxPage - 1]} at page ${walk.maxPage}${over > 0 ? `; ${over} pages over target` : ""}`,
+    );
   }
 } finally {
   await server.stop();
