@@ -28,6 +28,17 @@ export function distanceKm(a: Point, b: Point): number {
   return 2 * EARTH_RADIUS_KM * Math.atan2(Math.sqrt(h), Math.sqrt(1 - h));
 }
 
+/** The point `km` away from `from` on the initial bearing `bearingDeg` (great circle). */
+export function destination(from: Point, km: number, bearingDeg: number): Point {
+  const d = km / EARTH_RADIUS_KM;
+  const b = toRadians(bearingDeg);
+  const lat1 = toRadians(from.lat);
+  const lng1 = toRadians(from.lng);
+  const lat2 = Math.asin(Math.sin(lat1) * Math.cos(d) + Math.cos(lat1) * Math.sin(d) * Math.cos(b));
+  const lng2 = lng1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
+  return { lat: (lat2 * 180) / Math.PI, lng: ((((lng2 * 180) / Math.PI + 540) % 360) - 180) };
+}
+
 /** A range of longitudes; `west > east` never happens: a box across the antimeridian has two. */
 export interface LngRange {
   west: number;
@@ -141,8 +152,16 @@ export interface StoredBoundsRect {
   east: number;
 }
 
-/** More than the R*Tree's float32 rounding of any coordinate (about 1.5e-5 degrees at 180). */
-const STORED_BOUND_SLACK_DEG = 1e-4;
+/**
+ * More than the R*Tree's float32 rounding of any coordinate: below 1.53e-5 degrees (one unit in
+ * the last place) for every value under 256, and the R*Tree rounds lower bounds down.
+ */
+export const STORED_BOUND_SLACK_DEG = 2e-5;
+/** Rectangle bounds are written with 6 decimals (about 0.1 m): they go into the SQL text. */
+const BOUND_DECIMALS = 1e6;
+const floorBound = (x: number) => Math.floor(x * BOUND_DECIMALS) / BOUND_DECIMALS;
+const ceilBound = (x: number) => Math.ceil(x * BOUND_DECIMALS) / BOUND_DECIMALS;
+const toDegrees = (radians: number) => (radians * 180) / Math.PI;
 
 /**
  * Half the longitude span of the circle of `km` around `center` at latitude `lat` (degrees): 0
@@ -154,44 +173,148 @@ function circleHalfWidthDeg(center: Point, km: number, lat: number): number | nu
   const c = (Math.cos(km / EARTH_RADIUS_KM) - Math.sin(lat0) * Math.sin(phi)) / (Math.cos(lat0) * Math.cos(phi));
   if (c >= 1) return 0;
   if (c <= -1) return null;
-  return (Math.acos(c) * 180) / Math.PI;
+  return toDegrees(Math.acos(c));
+}
+
+/**
+ * The circle's half-width in longitude over the latitudes [south, north]: the most (null where it
+ * spans every longitude) and the least (0 where the circle misses part of the band). The
+ * half-width is unimodal in latitude, so the least is at an end and the most at an end or where
+ * the circle is widest.
+ */
+export function circleHalfWidthRange(center: Point, km: number, south: number, north: number): { most: number | null; least: number } {
+  const widest = toDegrees(Math.asin(Math.min(1, Math.max(-1, Math.sin(toRadians(center.lat)) / Math.cos(Math.min(km, MAX_DISTANCE_KM) / EARTH_RADIUS_KM)))));
+  const ends = [south, north].map((lat) => circleHalfWidthDeg(center, km, lat));
+  const inside = widest > south && widest < north ? [circleHalfWidthDeg(center, km, widest)] : [];
+  const all = [...ends, ...inside];
+  return {
+    most: all.some((w) => w === null) ? null : Math.max(...(all as number[])),
+    least: ends.some((w) => w === null) ? 0 : Math.min(...(ends as number[])),
+  };
+}
+
+/**
+ * Where the circle of `km` around `center` crosses the meridian `dLng` degrees from the centre's:
+ * its northern and southern latitude there, or null where the circle does not reach it.
+ * (cos(km/R) = sin(lat0) sin(lat) + cos(lat0) cos(lat) cos(dLng), solved for lat.)
+ */
+function circleLatitudesAt(center: Point, km: number, dLng: number): { north: number; south: number } | null {
+  const a = Math.sin(toRadians(center.lat));
+  const b = Math.cos(toRadians(center.lat)) * Math.cos(toRadians(dLng));
+  const norm = Math.hypot(a, b);
+  const ratio = Math.cos(km / EARTH_RADIUS_KM) / norm;
+  if (ratio > 1) return null;
+  const mid = Math.atan2(a, b);
+  const half = Math.acos(Math.max(-1, ratio));
+  return { north: toDegrees(mid + half), south: toDegrees(mid - half) };
+}
+
+/** Splits a rectangle of an unwrapped longitude frame at the antimeridian (a stored west is in [-180, 180]). */
+function wrapped(rect: StoredBoundsRect): StoredBoundsRect[] {
+  const just = 1 / BOUND_DECIMALS;
+  if (rect.east > 180) {
+    if (rect.west >= 180) return [{ ...rect, west: rect.west - 360, east: rect.east - 360 }];
+    return [{ ...rect, east: 180 + just }, { ...rect, west: -180 - just, east: rect.east - 360 }];
+  }
+  if (rect.west < -180) {
+    if (rect.east <= -180) return [{ ...rect, west: rect.west + 360, east: rect.east + 360 }];
+    return [{ ...rect, west: -180 - just }, { ...rect, west: rect.west + 360, east: 180 + just }];
+  }
+  return [rect];
 }
 
 /**
  * Disjoint rectangles of stored R*Tree bounds holding every point farther than `innerKm` and
- * within `outerKm` of `center`: rows of latitude, each with the circle's longitude span minus the
- * span wholly inside the inner circle. Reading them costs the annulus plus thin edges, where a
- * bounding box would also read its corners and everything already paged through. Null near the
- * poles and across the antimeridian (the caller reads the bounding box instead).
+ * within `outerKm` of `center`, in strips about `stripKm` wide that run across the annulus:
+ * rows of latitude where the circles are steep (between the points at bearings 45° and 135°, and
+ * 225° and 315°), columns of longitude where they are flat (the caps north and south of those).
+ * A strip reads, beyond the annulus, a sliver about its width squared times the circle's slope,
+ * and the slope never exceeds 1 in this split, so what a ring reads beyond itself is about
+ * 0.5 x circumference x strip width x density. Null when the circle comes within a degree of a
+ * pole (the caller reads the bounding box instead); across the antimeridian strips are split.
  */
-export function annulusRects(center: Point, innerKm: number, outerKm: number, rowCount: number): StoredBoundsRect[] | null {
+export function annulusRects(center: Point, innerKm: number, outerKm: number, stripKm: number): StoredBoundsRect[] | null {
   const slack = STORED_BOUND_SLACK_DEG;
-  const outerDeg = (outerKm / EARTH_RADIUS_KM) * (180 / Math.PI);
+  const outerDeg = toDegrees(outerKm / EARTH_RADIUS_KM);
   const south = center.lat - outerDeg;
   const north = center.lat + outerDeg;
-  if (south - 2 * slack <= -89 || north + 2 * slack >= 89 || outerDeg <= 0) return null;
-  // Where the outer circle is widest (a little poleward of the centre).
-  const widest = (Math.asin(Math.min(1, Math.max(-1, Math.sin(toRadians(center.lat)) / Math.cos(outerKm / EARTH_RADIUS_KM)))) * 180) / Math.PI;
-  const height = (north - south) / rowCount;
+  if (south - 2 * slack <= -89 || north + 2 * slack >= 89 || outerDeg <= 0 || outerKm >= MAX_DISTANCE_KM / 2) return null;
+  const kmPerDeg = (Math.PI * EARTH_RADIUS_KM) / 180;
   const rects: StoredBoundsRect[] = [];
+  // Where the outer circle is widest (a little poleward of the centre).
+  const widest = toDegrees(Math.asin(Math.min(1, Math.max(-1, Math.sin(toRadians(center.lat)) / Math.cos(outerKm / EARTH_RADIUS_KM)))));
+  /** The outer circle's largest half-width over true latitudes [low, high]; null if it spans every longitude. */
+  const outerHalfWidth = (low: number, high: number) => {
+    const widths = [low, high, ...(widest > low && widest < high ? [widest] : [])].map((lat) => circleHalfWidthDeg(center, outerKm, lat));
+    // (Within a strip of 180 degrees the rectangles would overlap themselves across the antimeridian.)
+    return widths.some((w) => w === null || w > 179) ? null : Math.max(...(widths as number[]));
+  };
+  const splitNorth = floorBound(Math.min(north, Math.max(center.lat, destination(center, outerKm, 45).lat)));
+  const splitSouth = floorBound(Math.max(south, Math.min(center.lat, destination(center, outerKm, 135).lat)));
+
+  // Rows: stored south in [splitSouth, splitNorth); a point of a row has its true latitude in [row south, row north + slack].
+  const rowCount = Math.max(1, Math.ceil(((splitNorth - splitSouth) * kmPerDeg) / stripKm));
+  const rowEdges = Array.from({ length: rowCount + 1 }, (_, i) =>
+    i === 0 ? splitSouth : i === rowCount ? splitNorth : floorBound(splitSouth + ((splitNorth - splitSouth) * i) / rowCount),
+  );
   for (let row = 0; row < rowCount; row++) {
-    const rowSouth = row === 0 ? south - slack : south + row * height;
-    const rowNorth = row === rowCount - 1 ? north + slack : south + (row + 1) * height;
-    // True latitudes of points whose stored south is in the row.
-    const low = rowSouth - slack;
+    const rowSouth = rowEdges[row]!;
+    const rowNorth = rowEdges[row + 1]!;
+    if (rowNorth <= rowSouth) continue;
     const high = rowNorth + slack;
-    const spans = [low, high, ...(widest > low && widest < high ? [widest] : [])].map((lat) => circleHalfWidthDeg(center, outerKm, lat));
-    if (spans.some((w) => w === null)) return null;
-    const outer = Math.max(...(spans as number[])) + slack;
-    if (center.lng - outer <= -180 || center.lng + outer >= 180) return null;
-    const west = center.lng - outer;
-    const east = center.lng + outer;
-    const innerSpans = innerKm > 0 ? [low, high].map((lat) => circleHalfWidthDeg(center, innerKm, lat)) : [0];
-    const inner = innerSpans.some((w) => w === null) ? 0 : Math.min(...(innerSpans as number[])) * (1 - 1e-9) - slack;
-    if (inner > slack) {
-      rects.push({ south: rowSouth, north: rowNorth, west, east: center.lng - inner }, { south: rowSouth, north: rowNorth, west: center.lng + inner - slack, east });
+    const outerWidth = outerHalfWidth(rowSouth, high);
+    if (outerWidth === null) return null;
+    const west = floorBound(center.lng - outerWidth - 2 * slack);
+    const east = ceilBound(center.lng + outerWidth + slack);
+    // The inner circle's half-width is unimodal in latitude: its least over the row is at an end.
+    const innerWidths = innerKm > 0 ? [rowSouth, high].map((lat) => circleHalfWidthDeg(center, innerKm, lat)) : [0];
+    const inner = innerWidths.some((w) => w === null) ? 0 : Math.min(...(innerWidths as number[])) * (1 - 1e-9);
+    const holeWest = ceilBound(center.lng - inner + slack);
+    const holeEast = floorBound(center.lng + inner - 2 * slack);
+    if (holeEast > holeWest) {
+      rects.push(...wrapped({ south: rowSouth, north: rowNorth, west, east: holeWest }), ...wrapped({ south: rowSouth, north: rowNorth, west: holeEast, east }));
     } else {
-      rects.push({ south: rowSouth, north: rowNorth, west, east });
+      rects.push(...wrapped({ south: rowSouth, north: rowNorth, west, east }));
+    }
+  }
+
+  // Caps: columns of stored west; a point of a column has its true longitude in [column west, column east + slack].
+  for (const cap of ["north", "south"] as const) {
+    // True latitudes the cap's points have: north of splitNorth, or south of splitSouth + slack.
+    const capLow = cap === "north" ? splitNorth : south - slack;
+    const capHigh = cap === "north" ? north + slack : splitSouth + slack;
+    if (capHigh <= capLow) continue;
+    const halfWidth = outerHalfWidth(capLow, capHigh);
+    if (halfWidth === null) return null;
+    const capLat = cap === "north" ? splitNorth : splitSouth;
+    const widthKm = 2 * halfWidth * kmPerDeg * Math.cos(toRadians(capLat));
+    const columnCount = Math.max(1, Math.ceil(widthKm / stripKm));
+    const capWest = floorBound(center.lng - halfWidth - 2 * slack);
+    const capEast = ceilBound(center.lng + halfWidth + slack);
+    const columnEdges = Array.from({ length: columnCount + 1 }, (_, i) => (i === 0 ? capWest : i === columnCount ? capEast : floorBound(capWest + ((capEast - capWest) * i) / columnCount)));
+    for (let column = 0; column < columnCount; column++) {
+      const colWest = columnEdges[column]!;
+      const colEast = columnEdges[column + 1]!;
+      if (colEast <= colWest) continue;
+      // Offsets from the centre's meridian nearest to and farthest from it within the column.
+      const offsets = [colWest - center.lng, colEast + slack - center.lng];
+      const nearest = offsets[0]! <= 0 && offsets[1]! >= 0 ? 0 : Math.min(...offsets.map(Math.abs));
+      const farthest = Math.max(...offsets.map(Math.abs));
+      const outer = circleLatitudesAt(center, outerKm, nearest);
+      if (!outer) continue;
+      // (Only an inner circle wholly on the centre's side of the split bounds the column: true for every circle short of a pole.)
+      const crossing = innerKm > 0 ? circleLatitudesAt(center, innerKm, farthest) : null;
+      const inner = crossing && (cap === "north" ? crossing.south < capLat - slack : crossing.north > capLat + slack) ? crossing : null;
+      if (cap === "north") {
+        // Closer than innerKm: everything south of the inner circle's northern edge (its lowest over the column is at the far end).
+        const low = inner ? Math.max(capLat, floorBound(inner.north - 2 * slack)) : capLat;
+        const high = ceilBound(outer.north + slack);
+        if (high > low) rects.push(...wrapped({ south: low, north: high, west: colWest, east: colEast }));
+      } else {
+        const low = floorBound(outer.south - 2 * slack);
+        const high = inner ? Math.min(capLat, ceilBound(inner.south + slack)) : capLat;
+        if (high > low) rects.push(...wrapped({ south: low, north: high, west: colWest, east: colEast }));
+      }
     }
   }
   return rects;

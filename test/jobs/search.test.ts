@@ -1,19 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { distanceKm, EARTH_RADIUS_KM } from "../../shared/jobs/geo";
+import { destination, distanceKm, EARTH_RADIUS_KM } from "../../shared/jobs/geo";
 import { expectProblem } from "../helpers";
 import { api, bulkVacancies, clearVacancies, createCompany, ok, postVacancy, registerUser, search, searchAll, type TestUser, type VacancyInput, verifyCompany } from "./fixtures";
-
-/** The point `km` away from `from` on the initial bearing `bearingDeg` (great circle). */
-function destination(from: { lat: number; lng: number }, km: number, bearingDeg: number) {
-  const d = km / EARTH_RADIUS_KM;
-  const b = (bearingDeg * Math.PI) / 180;
-  const lat1 = (from.lat * Math.PI) / 180;
-  const lng1 = (from.lng * Math.PI) / 180;
-  const lat2 = Math.asin(Math.sin(lat1) * Math.cos(d) + Math.cos(lat1) * Math.sin(d) * Math.cos(b));
-  const lng2 = lng1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
-  return { lat: (lat2 * 180) / Math.PI, lng: ((((lng2 * 180) / Math.PI + 540) % 360) - 180) };
-}
 
 interface World {
   owner: TestUser;
