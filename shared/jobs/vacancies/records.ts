@@ -170,7 +170,9 @@ export async function indexPublishedChunk(db: Database, after: { t: number; id: 
 
 /** The density counts for `keys` (distance order), and the rows that cost. */
 export async function readSearchCounts(db: Database, keys: readonly string[]): Promise<{ counts: Map<string, number>; rowsRead: number }> {
-  const result = await runSearchQuery(db, sql`select key, n from vacancy_search_counts where key in (select value from json_each(${JSON.stringify(keys)}))`);
+  // Keys from a VALUES list: D1 counts the lookup of each key but not the list (a json_each would cost a row per key more).
+  const list = sql.join(keys.map((key) => sql`(${key})`), sql`, `);
+  const result = await runSearchQuery(db, sql`select c.key as key, c.n as n from (values ${list}) k cross join vacancy_search_counts c on c.key = k.column1`);
   return { counts: new Map(result.rows.map((row) => [String(row.key), Number(row.n)])), rowsRead: result.rowsRead };
 }
 
@@ -219,14 +221,14 @@ function exactSql(search: VacancySearch): SQL[] {
  * query picks the page (`seq`, `k` the walk's key, `distance_km`); the page's search, vacancy and
  * company rows are read by key.
  */
-function pageSql(inner: SQL, order: SQL): SQL {
+function pageSql(inner: SQL, order?: SQL): SQL {
   return sql`select p.seq as seq, p.k as k, p.distance_km as distance_km, v.id as id, v.company_id as company_id, c.name as company_name, c.verification = 'verified' as company_verified,
       v.title as title, v.description as description, v.tags as tags, v.role as role, v.employment_type as employment_type, v.seniority as seniority,
       v.salary_min as salary_min, v.salary_max as salary_max, v.salary_currency as salary_currency, v.salary_period as salary_period, v.salary_max_year as salary_max_year,
       v.remote as remote, v.lat as lat, v.lng as lng, v.place as place, v.status as status, v.publish_at as publish_at, v.published_at as published_at,
       v.closed_at as closed_at, v.created_at as created_at, v.updated_at as updated_at
     from (${inner}) p join vacancy_search ps on ps.seq = p.seq join vacancies v on v.id = ps.vacancy_id join companies c on c.id = v.company_id
-    order by ${order}`;
+    ${order ? sql`order by ${order}` : sql``}`;
 }
 
 /** Newest first, nothing narrowing: the search rows by `seq`. */
@@ -264,13 +266,12 @@ function ringWhere(distance: SQL, ring: Ring): SQL {
 }
 
 /** A ring through the posting lists: `match` names the filters and the ring's cells. */
-export function ringPostingsQuery(search: VacancySearch, match: string, ring: Ring, limit: number): SQL {
+export function ringPostingsQuery(search: VacancySearch, match: string, ring: Ring): SQL {
   const distance = distanceSql(search.geo!.center, "s");
-  const inner = sql`select seq, null as k, distance_km from (
+  return sql`select seq, distance_km from (
       select s.seq as seq, ${distance} as distance_km from vacancy_fts f cross join vacancy_search s on s.seq = f.rowid
       where vacancy_fts match ${match} and ${sql.join(exactSql(search), sql` and `)}
-    ) where ${ringWhere(sql`distance_km`, ring)} order by distance_km, seq limit ${num(limit)}`;
-  return pageSql(inner, sql`p.distance_km, p.seq`);
+    ) where ${ringWhere(sql`distance_km`, ring)}`;
 }
 
 /** What a ring reads of the R*Tree: a bounding box (its one or two longitude ranges), or rectangles of stored bounds. */
@@ -279,7 +280,9 @@ export type GeoArea = { box: BoundingBox } | { rects: StoredBoundsRect[] };
 /**
  * The R*Tree's points in `area`. A box's stored bounds are compared as intervals (rounded
  * outwards, they still hold the point). Rectangles are disjoint ranges of stored lower bounds,
- * driven by a JSON list (D1 allows five terms in a compound SELECT): no point is read twice.
+ * driven by a VALUES list: D1 counts a row for each element a json_each yields but none for
+ * the rows of a VALUES clause (a co-routine, no table), so a rectangle costs only the points it
+ * holds, and (unlike a compound SELECT, five terms at most) the list may be long.
  */
 function geoPointsSql(area: GeoArea): SQL {
   if ("box" in area) {
@@ -289,15 +292,47 @@ function geoPointsSql(area: GeoArea): SQL {
       sql` union all `,
     );
   }
-  const list = JSON.stringify(area.rects.map((r) => [r.south, r.north, r.west, r.east]));
-  return sql`select g.seq as seq, g.lat as lat, g.lng as lng from json_each(${list}) r cross join vacancy_geo g
-    on g.south >= r.value ->> 0 and g.south < r.value ->> 1 and g.west >= r.value ->> 2 and g.west < r.value ->> 3`;
+  const { sql: values, lat, lng } = rectValues(area.rects);
+  const bound = (base: number, column: string) => sql.raw(`(${base} + r.${column}) / 1000000.0`);
+  return sql`select g.seq as seq, g.lat as lat, g.lng as lng from (values ${sql.raw(values)}) r cross join vacancy_geo g
+    on g.south >= ${bound(lat, "column1")} and g.south < ${bound(lat, "column2")} and g.west >= ${bound(lng, "column3")} and g.west < ${bound(lng, "column4")}`;
 }
 
-/** A ring through the R*Tree of locations (nothing but the location narrows the search). */
-export function ringGeoQuery(center: Point, area: GeoArea, ring: Ring, limit: number): SQL {
-  const distance = distanceSql(center, "g");
-  const inner = sql`select seq, null as k, distance_km from (select g.seq as seq, ${distance} as distance_km from (${geoPointsSql(area)}) g)
-    where ${ringWhere(sql`distance_km`, ring)} order by distance_km, seq limit ${num(limit)}`;
-  return pageSql(inner, sql`p.distance_km, p.seq`);
+/**
+ * Rectangles as a VALUES list of whole millionths of a degree from a base point: their bounds are
+ * such multiples (geo.ts), so (base + offset) / 1e6 in SQL is the very bound JS computed, shared
+ * edges stay shared, and a rectangle takes about 30 bytes of the statement.
+ */
+export function rectValues(rects: readonly StoredBoundsRect[]): { sql: string; lat: number; lng: number } {
+  const micro = (x: number) => Math.round(x * 1e6);
+  const lat = micro(rects[0]?.south ?? 0);
+  const lng = micro(rects[0]?.west ?? 0);
+  const text = rects.map((r) => `(${micro(r.south) - lat},${micro(r.north) - lat},${micro(r.west) - lng},${micro(r.east) - lng})`).join(",");
+  return { sql: text, lat, lng };
+}
+
+/**
+ * A ring through the R*Tree of locations. With other filters, `match` names them, and each point
+ * of the ring is probed in the posting lists by rowid: D1 counts no row for a probe (FTS5 finds
+ * the rowid in its lists; the EXISTS stops at the first answer), so the ring costs the points it
+ * holds whatever the filters (and a search row for each match when a salary must be checked exactly).
+ */
+export function ringGeoQuery(search: VacancySearch, area: GeoArea, ring: Ring, match?: string): SQL {
+  const distance = distanceSql(search.geo!.center, "g");
+  const probe = match ? sql` and exists (select 1 from vacancy_fts f where vacancy_fts match ${match} and f.rowid = pt.seq)` : sql``;
+  const points = sql`select seq, distance_km from (select g.seq as seq, ${distance} as distance_km from (${geoPointsSql(area)}) g) pt
+    where ${ringWhere(sql`distance_km`, ring)}${probe}`;
+  if (!search.salary) return points;
+  return sql`select c.seq as seq, c.distance_km as distance_km from (${points}) c cross join vacancy_search s on s.seq = c.seq
+    where ${sql.join(exactSql({ ...search, geo: undefined }), sql` and `)}`;
+}
+
+/**
+ * The rows of a page of a distance order, read by `seq` (its search, vacancy and company rows).
+ * A ring's candidates come unsorted and are ordered by the caller: in SQL, an ORDER BY ... LIMIT
+ * costs a row read for each candidate past the limit and each one it yields.
+ */
+export function distancePageQuery(items: readonly { seq: number; distance_km: number }[]): SQL {
+  const values = sql.join(items.map((item) => sql`(${num(item.seq)}, ${num(item.distance_km)})`), sql`, `);
+  return pageSql(sql`select column1 as seq, null as k, column2 as distance_km from (values ${values})`);
 }

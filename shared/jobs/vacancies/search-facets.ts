@@ -1,4 +1,4 @@
-import { boundingBox, distanceKm, type Point, toRadians } from "../geo";
+import { boundingBox, circleHalfWidthRange, distanceKm, type Point, toRadians } from "../geo";
 import { bytesToHex } from "../../ids";
 import type { VacancySearch } from "./search-plan";
 
@@ -131,25 +131,47 @@ function cellMinDistanceKm(cell: Cell, center: Point): number {
   return Math.min(...onParallels, ...onMeridians);
 }
 
+/** Most cells one ring of a distance search names: the finer its cells, the less a ring reads beyond its annulus. */
+export const MAX_RING_GEO_CELLS = 2048;
+
 /**
  * The cells covering the circle of `outerKm` around `center` at the finest level that needs at
- * most MAX_GEO_CELLS tokens: the cells of its bounding box, without those wholly farther than
+ * most `maxCells` tokens: the cells of its bounding box, without those wholly farther than
  * `outerKm` or wholly closer than `innerKm` (the part of a distance search already paged
- * through). Null when even the coarsest level needs more: then only `gl` narrows.
+ * through). Null when even the coarsest level needs more: then only `gl` narrows. Each row of
+ * cells only looks at the columns the circle's longitude span reaches, less those inside the
+ * inner circle's, so a thin ring costs about its own cells to list.
  */
-export function geoCover(center: Point, outerKm: number, innerKm = 0): string[] | null {
+export function geoCover(center: Point, outerKm: number, innerKm = 0, maxCells = MAX_GEO_CELLS): string[] | null {
   const box = boundingBox(center, outerKm);
   for (let level = 0; level < GEO_LEVELS; level++) {
     const shift = 2 * level;
+    const size = BASE_DEG * 4 ** level;
     const rows = [baseRow(box.south) >> shift, baseRow(box.north) >> shift] as const;
-    const ranges = box.lngRanges.map((r) => [baseColumn(r.west) >> shift, baseColumn(r.east) >> shift] as const);
-    const count = (rows[1] - rows[0] + 1) * ranges.reduce((sum, [w, e]) => sum + e - w + 1, 0);
-    // Corners and the hole can only remove part of the box; skip levels they cannot save.
-    if (count > MAX_GEO_CELLS * (innerKm > 0 ? 8 : 2)) continue;
+    const boxRanges = box.lngRanges.map((r) => [baseColumn(r.west) >> shift, baseColumn(r.east) >> shift] as const);
+    const candidates: Array<{ row: number; ranges: (readonly [number, number])[]; hole: readonly [number, number] | null }> = [];
+    let count = 0;
+    for (let row = rows[0]; row <= rows[1] && count <= 2 * maxCells; row++) {
+      const south = clamp(row * size - 90, -90, 90);
+      const north = clamp((row + 1) * size - 90, -90, 90);
+      const outer = circleHalfWidthRange(center, outerKm, south, north).most;
+      const ranges =
+        outer !== null && center.lng - outer > -180 && center.lng + outer < 180
+          ? [[baseColumn(center.lng - outer) >> shift, baseColumn(center.lng + outer) >> shift] as const]
+          : boxRanges;
+      // Columns whose cells lie wholly inside the inner circle along the whole row.
+      const inner = innerKm > 0 ? circleHalfWidthRange(center, innerKm, south, north).least * (1 - 1e-9) - 1e-9 : 0;
+      const hole = inner > 0 ? ([Math.ceil((center.lng - inner + 180) / size), Math.floor((center.lng + inner + 180) / size) - 1] as const) : null;
+      candidates.push({ row, ranges, hole: hole && hole[1] >= hole[0] ? hole : null });
+      for (const [west, east] of ranges) count += east - west + 1 - (hole ? Math.max(0, Math.min(east, hole[1]) - Math.max(west, hole[0]) + 1) : 0);
+    }
+    // Corners and the exact checks only remove part of the candidates; skip levels they cannot save.
+    if (count > 2 * maxCells) continue;
     const tokens: string[] = [];
-    for (let row = rows[0]; row <= rows[1]; row++) {
+    for (const { row, ranges, hole } of candidates) {
       for (const [west, east] of ranges) {
         for (let column = west; column <= east; column++) {
+          if (hole && column >= hole[0] && column <= hole[1]) continue;
           const cell = { level, row, column };
           if (innerKm > 0 && cellWithin(cell, center, innerKm)) continue;
           if (cellMinDistanceKm(cell, center) > outerKm) continue;
@@ -157,7 +179,7 @@ export function geoCover(center: Point, outerKm: number, innerKm = 0): string[] 
         }
       }
     }
-    if (tokens.length <= MAX_GEO_CELLS) return tokens;
+    if (tokens.length <= maxCells) return tokens;
   }
   return null;
 }

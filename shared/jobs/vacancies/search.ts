@@ -2,10 +2,10 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { decodeCursor, encodeCursor, type Page } from "../../http/pagination";
 import type { SQL } from "drizzle-orm";
-import { annulusRects, type BoundingBox, boundingBox, type Point } from "../geo";
-import { type GeoArea, newestTableQuery, postingsQuery, readSearchCounts, ringGeoQuery, ringPostingsQuery, runSearchQuery } from "./records";
-import { facetsMatch, geoCover, hasNonGeoFilters, salaryKey } from "./search-facets";
-import { countKeys, planSearch, type SearchPlan, type VacancySearch } from "./search-plan";
+import { annulusRects, type BoundingBox, boundingBox, EARTH_RADIUS_KM, type Point, type StoredBoundsRect, toRadians } from "../geo";
+import { distancePageQuery, newestTableQuery, rectValues, postingsQuery, readSearchCounts, ringGeoQuery, ringPostingsQuery, runSearchQuery } from "./records";
+import { facetsMatch, geoCover, hasNonGeoFilters, MAX_RING_GEO_CELLS, salaryKey } from "./search-facets";
+import { countKeys, densityOnCircle, planSearch, type SearchPlan, type VacancySearch } from "./search-plan";
 import { type VacancyView, vacancyViewOfSearchRow, SearchRowSchema } from "./vacancy-view";
 
 export type { VacancySearch } from "./search-plan";
@@ -25,14 +25,17 @@ export function ftsQuery(text: string): string | null {
 const NewestCursor = z.object({ s: z.number().int() });
 const SalaryCursor = z.object({ m: z.number().int(), s: z.number().int() });
 const DistanceCursor = z.object({ d: z.number().min(0), s: z.number().int() });
+/** A location a ring found: its search row and distance. */
+const CandidateSchema = z.object({ seq: z.number().int(), distance_km: z.number() });
+type Candidate = z.output<typeof CandidateSchema>;
 
 /** Rows read by every statement of one search, and how it was planned: what the bench prints. */
 export interface SearchCost {
   rowsRead: number;
   statements: number;
   plan: SearchPlan;
-  /** For distance order: the outer radius of each ring read, in km. */
-  rings?: number[];
+  /** For distance order: each ring read, `r` (R*Tree) or `p` (posting lists) and its outer radius in km. */
+  rings?: string[];
 }
 
 /** `plan=...` of the server-timing header. */
@@ -40,13 +43,20 @@ export function planName(cost: SearchCost): string {
   const plan = cost.plan;
   if (plan.kind === "table") return "table";
   if (plan.kind === "postings") return `postings:${plan.order}`;
-  return `rings:${plan.via} rings=${cost.rings?.join(",") ?? ""}`;
+  return `rings:${plan.filtered ? "filtered" : "location"} rings=${cost.rings?.join(",") ?? ""}`;
 }
 
 /** Most rings one page reads; the last one reaches the search radius. */
 const MAX_RINGS = 12;
-/** Share of the vacancies near the point a filtered distance search expects to match, before its first ring tells. */
-const FILTERED_SHARE_GUESS = 0.25;
+/**
+ * Rows a distance page plans to read per item asked for: four fifths of the target every search
+ * is held to (20 per item), so what the density and share estimates get wrong stays within it.
+ */
+const ROWS_PER_ITEM = 16;
+/** Part of what is left of the budget one ring may plan to read (densities are estimates). */
+const RING_BUDGET_SHARE = 0.5;
+/** Thinnest ring: one metre (a ring sized by a density far above the real one still moves outwards). */
+const MIN_RING_KM = 0.001;
 /** A seq larger than any: a ring's lower bound excludes everything at exactly that distance. */
 const AFTER_EVERY_SEQ = Number.MAX_SAFE_INTEGER;
 
@@ -72,6 +82,12 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     return parseRows(result.rows);
   };
   const page = search.limit + 1;
+  const candidatesOf = async (query: SQL) => {
+    const result = await runSearchQuery(db, query);
+    cost.rowsRead += result.rowsRead;
+    cost.statements += 1;
+    return result.rows.map((row) => CandidateSchema.parse(row));
+  };
 
   if (plan.kind === "table") {
     const rows = await run(newestTableQuery(page, decodeCursor(cursor, NewestCursor)));
@@ -91,51 +107,148 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     return { page: pageOf(rows, search.limit, (last) => ({ s: last.seq })), cost };
   }
 
-  // Distance order: annuli outwards from the cursor, each sized by the density of matches seen so far.
+  // Distance order: annuli outwards from the cursor, each sized by the density of locations and the share of them that match.
   const { center, radiusKm } = search.geo!;
   const after = decodeCursor(cursor, DistanceCursor);
-  const rows: SearchRow[] = [];
+  const rows: Candidate[] = [];
   let from = after ? { d: after.d, s: after.s } : { d: -1, s: 0 };
-  let density = plan.densityKm2 * (plan.via === "postings" ? FILTERED_SHARE_GUESS : 1);
+  const match = plan.filtered ? facetsMatch({ ...search, geo: undefined }, text, undefined)! : undefined;
+  // What the rings may read: ROWS_PER_ITEM per item asked for, less the page's own rows (a search, vacancy and company row each).
+  const budget = ROWS_PER_ITEM * search.limit - 3 * search.limit;
+  let observedDensity: number | undefined;
+  // Matches found and locations read by this page's rings: the share of locations the filters keep.
+  let matched = 0;
+  let looked = 0;
+  let done = false;
   cost.rings = [];
-  for (let ring = 1; ; ring++) {
+  for (let ring = 1; ring <= MAX_RINGS; ring++) {
     const inner = Math.max(0, from.d);
     // A cursor beyond the radius: nothing is left.
-    if (inner > radiusKm) break;
+    if (inner > radiusKm) {
+      done = true;
+      break;
+    }
     const needed = page - rows.length;
-    const wantedArea = (1.5 * needed) / Math.max(density, 1e-12);
-    let outer = Math.sqrt(inner * inner + wantedArea / Math.PI);
-    outer = ring >= MAX_RINGS ? radiusKm : Math.min(radiusKm, Math.max(outer, inner * 1.01 + 0.01));
-    cost.rings.push(Math.round(outer * 1000) / 1000);
-    const box = boundingBox(center, outer);
-    const cells = plan.via === "postings" ? geoCover(center, outer, inner) : undefined;
-    // Every cell of the ring's box lies closer than the cursor: nothing to read in this ring.
-    const found =
-      cells?.length === 0
-        ? []
-        : plan.via === "postings"
-          ? await run(ringPostingsQuery(search, facetsMatch(search, text, cells)!, { from, toKm: outer }, needed))
-          : await run(ringGeoQuery(center, geoArea(box, center, inner, outer, density), { from, toKm: outer }, needed));
-    rows.push(...found);
-    if (rows.length >= page || outer >= radiusKm) break;
+    const remaining = budget - cost.rowsRead;
+    // The first ring is always read, so every page moves on; later ones only within the budget.
+    if (ring > 1 && remaining < needed) break;
+    const share = plan.filtered ? (matched + 1) / (looked + 4) : 1;
+    // (About two standard deviations above: a posting-list ring reads matches, so more of them than expected costs.)
+    const shareHigh = plan.filtered ? Math.min(1, (matched + 2 * Math.sqrt(matched) + 3) / (looked + 4)) : 1;
+    // Locations per km² at a circle: before any ring of this page has read, the densest of the centre's cell and the
+    // counted cells on the circle (an estimate too high costs a ring more, one too low reads more than the budget);
+    // after, what the last ring read, unless the cells ahead are far denser (a ring entering a city).
+    const densityAt = (km: number) =>
+      observedDensity === undefined
+        ? Math.max(plan.densityKm2, densityOnCircle(search, counted.counts, km))
+        : Math.max(observedDensity, densityOnCircle(search, counted.counts, km) / 8);
+    /** The ring from `inner` holding about `locations` locations, sized by the density at both its circles. */
+    const ringTo = (locations: number) => {
+      let density = densityAt(inner);
+      let outer = inner;
+      for (let pass = 0; pass < 2; pass++) {
+        outer = Math.min(radiusKm, Math.max(Math.sqrt(inner * inner + locations / Math.max(density, 1e-12) / Math.PI), inner + MIN_RING_KM));
+        density = Math.max(density, densityAt(outer));
+      }
+      return { outer, density };
+    };
+    const spendable = Math.max(needed, RING_BUDGET_SHARE * remaining);
+    // Through the R*Tree (each location read once, probed for the filters for free): as many locations as the matches need, within the budget.
+    // Matches to aim for: enough that a ring sized by a fair estimate is rarely short (a second ring
+    // reads its strips' edges again), about two standard deviations over half as many again as needed.
+    const aim = 1.5 * needed + 2 * Math.sqrt(needed) + 3;
+    const viaTree = ringTo(Math.min(aim / share, spendable));
+    let outer = viaTree.outer;
+    let cells: string[] | null = null;
+    if (plan.filtered) {
+      // Through the posting lists: only matches are read (twice: the posting and its search row), but whole cells of them.
+      const viaPostings = ringTo(aim / share);
+      const cover = geoCover(center, viaPostings.outer, inner, MAX_RING_GEO_CELLS);
+      const postingsCost = cover ? 2 * shareHigh * viaPostings.density * coverAreaKm2(cover, center) : Infinity;
+      const treeCost = Math.PI * (viaTree.outer ** 2 - inner ** 2) * viaTree.density;
+      if (postingsCost <= spendable && (viaPostings.outer > viaTree.outer || postingsCost < treeCost)) {
+        outer = viaPostings.outer;
+        cells = cover;
+      }
+    }
+    cost.rings.push(`${cells ? "p" : "r"}${Math.round(outer * 1000) / 1000}`);
+    const before = cost.rowsRead;
+    let candidates: Candidate[] = [];
+    if (cells) {
+      if (cells.length > 0) candidates = await candidatesOf(ringPostingsQuery(search, facetsMatch(search, text, cells)!, { from, toKm: outer }));
+    }
     const annulus = Math.PI * (outer * outer - inner * inner);
-    density = found.length > 0 ? found.length / annulus : density / 4;
+    let areaRead = annulus;
+    if (!cells) {
+      const area = geoArea(boundingBox(center, outer), center, inner, outer, densityAt(inner));
+      // Strips read about half a strip's width beyond each circle.
+      areaRead = "rects" in area ? annulus + (Math.PI * (inner + outer) * area.stripKm) / 2 : Math.PI * outer * outer;
+      // Every rectangle of the ring lies closer than the cursor: nothing to read in this ring.
+      if (!("rects" in area) || area.rects.length > 0) candidates = await candidatesOf(ringGeoQuery(search, area, { from, toKm: outer }, match));
+    }
+    // Nearest first, ties by seq: the order cursors continue.
+    const found = candidates.sort((a, b) => a.distance_km - b.distance_km || a.seq - b.seq).slice(0, needed);
+    rows.push(...found);
+    if (cells) {
+      looked += annulus * densityAt(inner);
+    } else {
+      // The locations the ring read; without filters, the ring's candidates are all of its locations.
+      const ringRead = cost.rowsRead - before;
+      // What the ring saw, weighed against the estimate it was sized by as if that had been three locations seen:
+      // a thin ring sees few, and a density estimated too low reads more than the budget.
+      const prior = densityAt(inner);
+      const density = plan.filtered ? (ringRead + 3) / (areaRead + 3 / prior) : (candidates.length + 3) / (annulus + 3 / prior);
+      looked += ringRead;
+      observedDensity = density;
+    }
+    matched += candidates.length;
+    if (rows.length >= page) break;
     from = { d: outer, s: AFTER_EVERY_SEQ };
+    if (outer >= radiusKm) {
+      done = true;
+      break;
+    }
   }
-  return { page: pageOf(rows, search.limit, (last) => ({ d: last.distance_km!, s: last.seq })), cost };
+  const kept = rows.slice(0, search.limit);
+  const last = kept.at(-1);
+  // A page the budget cut short ends where its rings did: the next one starts there.
+  const next = rows.length > search.limit && last ? { d: last.distance_km, s: last.seq } : done ? null : from;
+  const read = kept.length > 0 ? await run(distancePageQuery(kept)) : [];
+  const bySeq = new Map(read.map((row) => [row.seq, row]));
+  const items = kept.flatMap((item) => bySeq.get(item.seq) ?? []);
+  return { page: { items: items.map(vacancyViewOfSearchRow), nextCursor: next && encodeCursor(next) }, cost };
 }
 
+/** The area of the cells a geo clause names (its tokens say their level and row). */
+function coverAreaKm2(tokens: string[], center: Point): number {
+  const level = Number(/^g(\d+)/.exec(tokens[0] ?? "")?.[1] ?? 0);
+  const sideKm = 0.0025 * 4 ** level * (Math.PI / 180) * EARTH_RADIUS_KM;
+  return tokens.length * sideKm * sideKm * Math.max(0.01, Math.cos(toRadians(center.lat)));
+}
+
+/** Rows a ring may read beyond its annulus, where its strips cross the circles (the strip width follows). */
+const STRIP_WASTE_ROWS = 8;
+/** Most rectangles a ring names, and most bytes they may take (D1 refuses statements over 100 kB). */
+const MAX_RECTS = 2000;
+const MAX_RECT_BYTES = 75_000;
+
 /**
- * What a ring reads of the R*Tree: its bounding box when it starts at the point (the corners cost
- * little), else the annulus in rows of latitude, as many as balance the rows' ragged edges
- * against the JSON list that drives them (each rectangle is a row read); the bounding box near
- * the poles and the antimeridian.
+ * What a ring reads of the R*Tree: strips across the annulus (`annulusRects`) about as wide as
+ * keeps what they read beyond it near STRIP_WASTE_ROWS at the density expected there (about
+ * 0.5 x circumference x width x density), no narrower than MAX_RECTS allows; the bounding box
+ * near the poles.
  */
-function geoArea(box: BoundingBox, center: Point, innerKm: number, outerKm: number, densityKm2: number): GeoArea {
-  if (innerKm <= 0) return { box };
-  const rows = Math.round(Math.min(32, Math.max(4, Math.sqrt(2 * densityKm2 * innerKm * innerKm))));
-  const rects = annulusRects(center, innerKm, outerKm, rows);
-  return rects ? { rects } : { box };
+function geoArea(box: BoundingBox, center: Point, innerKm: number, outerKm: number, densityKm2: number): { box: BoundingBox } | { rects: StoredBoundsRect[]; stripKm: number } {
+  const circumference = 2 * Math.PI * outerKm;
+  // About 5.7 rectangles per strip width of radius: rows on both sides of the hole, columns in both caps.
+  // No wider than a quarter of the inner radius, or strips would reach across the part already paged through.
+  let stripKm = Math.min(innerKm > 0 ? innerKm / 4 : outerKm, Math.max(STRIP_WASTE_ROWS / (0.5 * circumference * Math.max(densityKm2, 1e-12)), (6 * outerKm) / MAX_RECTS));
+  for (;;) {
+    const rects = annulusRects(center, innerKm, outerKm, stripKm);
+    if (!rects) return { box };
+    if (rects.length <= MAX_RECTS && rectValues(rects).sql.length <= MAX_RECT_BYTES) return { rects, stripKm };
+    stripKm *= 1.25;
+  }
 }
 
 type SearchRow = z.output<typeof SearchRowSchema>;
