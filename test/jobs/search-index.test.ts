@@ -121,13 +121,16 @@ describe("geo through cells, rings and the R*Tree matches brute force", () => {
         // A dense core: about 3 km around it.
         return { lat: Math.min(89.999, core.lat + (gaussian() * 3) / 111), lng: wrap(core.lng + (gaussian() * 3) / (111 * Math.cos((core.lat * Math.PI) / 180))) };
       });
-      await bulkVacancies(company.id, points.length, (i) => ({ ...points[i]!, tags: i % 3 === 0 ? ["go"] : ["rust"] }));
+      // go: a third (rings probe each location); rare: one in 25 (rings read posting lists of cells); a salary bound: checked exactly.
+      await bulkVacancies(company.id, points.length, (i) => ({ ...points[i]!, tags: [i % 3 === 0 ? "go" : "rust", ...(i % 25 === 0 ? ["rare"] : [])], salary: [1000, 2000 + i] }));
+      const keeps = (filter: { tags?: string; salaryMin?: number }, i: number) =>
+        (filter.tags === "go" ? i % 3 === 0 : filter.tags === "rare" ? i % 25 === 0 : true) && (filter.salaryMin === undefined || 2000 + i >= Number(filter.salaryMin));
       for (const radiusKm of radii) {
-        for (const filter of [{}, { tags: "go" }]) {
+        for (const filter of [{}, { tags: "go" }, { tags: "rare" }, { currency: "EUR", salaryMin: 2150 }]) {
           const within = points
             .map((p, i) => ({ id: `bulk-${i}`, i, d: distanceKm(center, p) }))
-            .filter((p) => p.d <= radiusKm && (!("tags" in filter) || p.i % 3 === 0));
-          if (radiusKm === radii.at(-1)) expect(within.length).toBeGreaterThan(100);
+            .filter((p) => p.d <= radiusKm && keeps(filter, p.i));
+          if (radiusKm === radii.at(-1) && !("tags" in filter && filter.tags === "rare")) expect(within.length).toBeGreaterThan(100);
           const params = { ...center, radiusKm, ...filter };
           const label = JSON.stringify(params);
           const newest = await searchAll(params, 9);

@@ -265,13 +265,15 @@ function ringWhere(distance: SQL, ring: Ring): SQL {
   return sql`${distance} <= ${num(ring.toKm)} and (${distance} > ${num(ring.from.d)} or (${distance} = ${num(ring.from.d)} and seq > ${num(ring.from.s)}))`;
 }
 
-/** A ring through the posting lists: `match` names the filters and the ring's cells. */
-export function ringPostingsQuery(search: VacancySearch, match: string, ring: Ring): SQL {
+/**
+ * A ring through the posting lists: `match` names the filters and the ring's cells. Yields the
+ * matches of those cells (what passes the exact checks), at most `cap` + 1 of them, unordered;
+ * the caller keeps those within the ring. Each costs two rows: its posting and its search row.
+ */
+export function ringPostingsQuery(search: VacancySearch, match: string, cap: number): SQL {
   const distance = distanceSql(search.geo!.center, "s");
-  return sql`select seq, distance_km from (
-      select s.seq as seq, ${distance} as distance_km from vacancy_fts f cross join vacancy_search s on s.seq = f.rowid
-      where vacancy_fts match ${match} and ${sql.join(exactSql(search), sql` and `)}
-    ) where ${ringWhere(sql`distance_km`, ring)}`;
+  return sql`select s.seq as seq, ${distance} as distance_km, 1 as hit from vacancy_fts f cross join vacancy_search s on s.seq = f.rowid
+    where vacancy_fts match ${match} and ${sql.join(exactSql(search), sql` and `)} limit ${num(cap + 1)}`;
 }
 
 /** What a ring reads of the R*Tree: a bounding box (its one or two longitude ranges), or rectangles of stored bounds. */
@@ -312,19 +314,20 @@ export function rectValues(rects: readonly StoredBoundsRect[]): { sql: string; l
 }
 
 /**
- * A ring through the R*Tree of locations. With other filters, `match` names them, and each point
- * of the ring is probed in the posting lists by rowid: D1 counts no row for a probe (FTS5 finds
- * the rowid in its lists; the EXISTS stops at the first answer), so the ring costs the points it
- * holds whatever the filters (and a search row for each match when a salary must be checked exactly).
+ * A ring through the R*Tree of locations: every location in `area`, at most `cap` + 1 of them,
+ * unordered, each with its distance and whether it matches (`hit`); the caller keeps those
+ * within the ring. With other filters, `match` names them, and each location is probed in the
+ * posting lists by rowid: D1 counts no row for a probe (FTS5 finds the rowid in its lists; the
+ * EXISTS stops at the first answer), so the ring costs the locations it reads whatever the
+ * filters (and a search row for each match when a salary must be checked exactly).
  */
-export function ringGeoQuery(search: VacancySearch, area: GeoArea, ring: Ring, match?: string): SQL {
+export function ringGeoQuery(search: VacancySearch, area: GeoArea, cap: number, match?: string): SQL {
   const distance = distanceSql(search.geo!.center, "g");
-  const probe = match ? sql` and exists (select 1 from vacancy_fts f where vacancy_fts match ${match} and f.rowid = pt.seq)` : sql``;
-  const points = sql`select seq, distance_km from (select g.seq as seq, ${distance} as distance_km from (${geoPointsSql(area)}) g) pt
-    where ${ringWhere(sql`distance_km`, ring)}${probe}`;
-  if (!search.salary) return points;
-  return sql`select c.seq as seq, c.distance_km as distance_km from (${points}) c cross join vacancy_search s on s.seq = c.seq
-    where ${sql.join(exactSql({ ...search, geo: undefined }), sql` and `)}`;
+  const checks: SQL[] = [];
+  if (match) checks.push(sql`exists (select 1 from vacancy_fts f where vacancy_fts match ${match} and f.rowid = g.seq)`);
+  if (search.salary) checks.push(sql`exists (select 1 from vacancy_search s where s.seq = g.seq and ${sql.join(exactSql({ ...search, geo: undefined }), sql` and `)})`);
+  const hit = checks.length > 0 ? sql.join(checks, sql` and `) : sql`1`;
+  return sql`select g.seq as seq, ${distance} as distance_km, ${hit} as hit from (${geoPointsSql(area)}) g limit ${num(cap + 1)}`;
 }
 
 /**

@@ -25,8 +25,8 @@ export function ftsQuery(text: string): string | null {
 const NewestCursor = z.object({ s: z.number().int() });
 const SalaryCursor = z.object({ m: z.number().int(), s: z.number().int() });
 const DistanceCursor = z.object({ d: z.number().min(0), s: z.number().int() });
-/** A location a ring found: its search row and distance. */
-const CandidateSchema = z.object({ seq: z.number().int(), distance_km: z.number() });
+/** A location a ring read: its search row, distance, and whether it matches the filters. */
+const CandidateSchema = z.object({ seq: z.number().int(), distance_km: z.number(), hit: z.union([z.literal(0), z.literal(1)]).transform((hit) => hit === 1) });
 type Candidate = z.output<typeof CandidateSchema>;
 
 /** Rows read by every statement of one search, and how it was planned: what the bench prints. */
@@ -53,8 +53,10 @@ const MAX_RINGS = 12;
  * is held to (20 per item), so what the density and share estimates get wrong stays within it.
  */
 const ROWS_PER_ITEM = 16;
-/** Part of what is left of the budget one ring may plan to read (densities are estimates). */
-const RING_BUDGET_SHARE = 0.5;
+/** Part of what is left of the budget one ring statement may read at most. */
+const RING_BUDGET_SHARE = 0.6;
+/** Part of that a ring is sized to read (densities are estimates: a ring that holds more than its cap is read again). */
+const RING_PLAN_SHARE = 0.6;
 /** Thinnest ring: one metre (a ring sized by a density far above the real one still moves outwards). */
 const MIN_RING_KM = 0.001;
 /** A seq larger than any: a ring's lower bound excludes everything at exactly that distance. */
@@ -120,8 +122,11 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
   let matched = 0;
   let looked = 0;
   let done = false;
+  let progressed = false;
+  let overflows = 0;
   cost.rings = [];
-  for (let ring = 1; ring <= MAX_RINGS; ring++) {
+  for (let ring = 1; ring <= MAX_RINGS || !progressed; ring++) {
+    // (A ring read again thinner counts as a ring: MAX_RINGS bounds the statements.)
     const inner = Math.max(0, from.d);
     // A cursor beyond the radius: nothing is left.
     if (inner > radiusKm) {
@@ -130,8 +135,8 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     }
     const needed = page - rows.length;
     const remaining = budget - cost.rowsRead;
-    // The first ring is always read, so every page moves on; later ones only within the budget.
-    if (ring > 1 && remaining < needed) break;
+    // Rings are read until one is complete, so every page moves on; further ones only within the budget.
+    if (progressed && remaining < needed) break;
     const share = plan.filtered ? (matched + 1) / (looked + 4) : 1;
     // (About two standard deviations above: a posting-list ring reads matches, so more of them than expected costs.)
     const shareHigh = plan.filtered ? Math.min(1, (matched + 2 * Math.sqrt(matched) + 3) / (looked + 4)) : 1;
@@ -157,7 +162,7 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     // Matches to aim for: enough that a ring sized by a fair estimate is rarely short (a second ring
     // reads its strips' edges again), about two standard deviations over half as many again as needed.
     const aim = 1.5 * needed + 2 * Math.sqrt(needed) + 3;
-    const viaTree = ringTo(Math.min(aim / share, spendable));
+    const viaTree = ringTo(Math.min(aim / share, RING_PLAN_SHARE * spendable));
     let outer = viaTree.outer;
     let cells: string[] | null = null;
     if (plan.filtered) {
@@ -166,42 +171,51 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
       const cover = geoCover(center, viaPostings.outer, inner, MAX_RING_GEO_CELLS);
       const postingsCost = cover ? 2 * shareHigh * viaPostings.density * coverAreaKm2(cover, center) : Infinity;
       const treeCost = Math.PI * (viaTree.outer ** 2 - inner ** 2) * viaTree.density;
-      if (postingsCost <= spendable && (viaPostings.outer > viaTree.outer || postingsCost < treeCost)) {
+      if (postingsCost <= RING_PLAN_SHARE * spendable && (viaPostings.outer > viaTree.outer || postingsCost < treeCost)) {
         outer = viaPostings.outer;
         cells = cover;
       }
     }
     cost.rings.push(`${cells ? "p" : "r"}${Math.round(outer * 1000) / 1000}`);
-    const before = cost.rowsRead;
-    let candidates: Candidate[] = [];
-    if (cells) {
-      if (cells.length > 0) candidates = await candidatesOf(ringPostingsQuery(search, facetsMatch(search, text, cells)!, { from, toKm: outer }));
-    }
+    const ringOf = { from, toKm: outer };
     const annulus = Math.PI * (outer * outer - inner * inner);
-    let areaRead = annulus;
-    if (!cells) {
-      const area = geoArea(boundingBox(center, outer), center, inner, outer, densityAt(inner));
-      // Strips read about half a strip's width beyond each circle.
-      areaRead = "rects" in area ? annulus + (Math.PI * (inner + outer) * area.stripKm) / 2 : Math.PI * outer * outer;
-      // Every rectangle of the ring lies closer than the cursor: nothing to read in this ring.
-      if (!("rects" in area) || area.rects.length > 0) candidates = await candidatesOf(ringGeoQuery(search, area, { from, toKm: outer }, match));
+    // Each ring statement reads at most what the budget lets it (a posting-list match costs two rows): a ring that
+    // holds more (a crowd denser than any estimate) is read again thinner, unless it cannot be (points at one distance).
+    // (Not a ring too thin to shrink, nor a bounding box or cells read again twice: what they hold closer than the cursor does not shrink with them.)
+    const area = cells ? undefined : geoArea(boundingBox(center, outer), center, inner, outer, densityAt(inner));
+    const capped = outer - inner > 2 * MIN_RING_KM && (area ? "rects" in area : overflows < 2);
+    const cap = capped ? Math.max(needed, Math.floor(cells ? spendable / 2 : spendable)) : Number.MAX_SAFE_INTEGER - 1;
+    let read: Candidate[] = [];
+    if (cells) {
+      if (cells.length > 0) read = await candidatesOf(ringPostingsQuery(search, facetsMatch(search, text, cells)!, cap));
+    } else if (area && (!("rects" in area) || area.rects.length > 0)) {
+      // (No rectangle: every one of the ring's lies closer than the cursor, nothing to read.)
+      read = await candidatesOf(ringGeoQuery(search, area, cap, match));
     }
+    if (read.length > cap) {
+      overflows += 1;
+      // More than `cap` in the ring: the next one is at least four times thinner in area.
+      observedDensity = Math.max(observedDensity ?? 0, densityAt(inner), (4 * cap) / annulus);
+      cost.rings[cost.rings.length - 1] += "!";
+      continue;
+    }
+    const inRing = read.filter((c) => c.distance_km <= outer && (c.distance_km > from.d || (c.distance_km === from.d && c.seq > from.s)));
+    const candidates = inRing.filter((c) => c.hit);
     // Nearest first, ties by seq: the order cursors continue.
     const found = candidates.sort((a, b) => a.distance_km - b.distance_km || a.seq - b.seq).slice(0, needed);
     rows.push(...found);
     if (cells) {
       looked += annulus * densityAt(inner);
     } else {
-      // The locations the ring read; without filters, the ring's candidates are all of its locations.
-      const ringRead = cost.rowsRead - before;
       // What the ring saw, weighed against the estimate it was sized by as if that had been three locations seen:
       // a thin ring sees few, and a density estimated too low reads more than the budget.
       const prior = densityAt(inner);
-      const density = plan.filtered ? (ringRead + 3) / (areaRead + 3 / prior) : (candidates.length + 3) / (annulus + 3 / prior);
-      looked += ringRead;
-      observedDensity = density;
+      observedDensity = (inRing.length + 3) / (annulus + 3 / prior);
+      looked += inRing.length;
     }
     matched += candidates.length;
+    progressed = true;
+    overflows = 0;
     if (rows.length >= page) break;
     from = { d: outer, s: AFTER_EVERY_SEQ };
     if (outer >= radiusKm) {

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { annulusRects, destination, distanceKm, type Point, STORED_BOUND_SLACK_DEG, type StoredBoundsRect } from "../../shared/jobs/geo";
+
+/** Deterministic pseudo-random numbers (xorshift), so a failure can be replayed. */
+function randomSource(seed: number) {
+  let state = seed;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+/** What the R*Tree stores as a point's lower bound: the float32 at or below the coordinate. */
+function storedLowerBound(x: number): number {
+  const value = new Float32Array([x]);
+  if (value[0]! > x) {
+    const bits = new Int32Array(value.buffer);
+    bits[0]! += x > 0 ? -1 : 1;
+  }
+  return value[0]!;
+}
+
+const holds = (r: StoredBoundsRect, p: Point) => {
+  const south = storedLowerBound(p.lat);
+  const west = storedLowerBound(p.lng);
+  return south >= r.south && south < r.north && west >= r.west && west < r.east;
+};
+
+describe("annulus rectangles (the R*Tree ranges a ring of a distance search reads)", () => {
+  const cases = [
+    { name: "Berlin, a thin ring far out", center: { lat: 52.52, lng: 13.405 }, inner: 13.07, outer: 13.09, strip: 0.04 },
+    { name: "Berlin, from the point", center: { lat: 52.52, lng: 13.405 }, inner: 0, outer: 0.6, strip: 0.01 },
+    { name: "Berlin, a thick ring", center: { lat: 52.52, lng: 13.405 }, inner: 2, outer: 9, strip: 0.3 },
+    { name: "the equator", center: { lat: 0, lng: 0 }, inner: 5, outer: 5.5, strip: 0.05 },
+    { name: "the south, wide", center: { lat: -60, lng: -70 }, inner: 150, outer: 400, strip: 20 },
+    { name: "across the antimeridian from the east", center: { lat: -17.8, lng: 179.95 }, inner: 3, outer: 20, strip: 0.5 },
+    { name: "across the antimeridian from the west", center: { lat: 40, lng: -179.99 }, inner: 1, outer: 2, strip: 0.05 },
+    { name: "far north", center: { lat: 80, lng: 100 }, inner: 40, outer: 60, strip: 2 },
+  ];
+  for (const { name, center, inner, outer, strip } of cases) {
+    it(`${name}: every point of the annulus is in exactly one rectangle, and none lies wholly inside the inner circle`, () => {
+      const rects = annulusRects(center, inner, outer, strip)!;
+      expect(rects).not.toBeNull();
+      const random = randomSource(0x9e0);
+      // Points on both circles (the ring includes its inner edge for later seqs, and its outer edge) and between them.
+      const points: Point[] = [];
+      for (let i = 0; i < 4000; i++) {
+        const bearing = random() * 360;
+        const km = i % 4 === 0 ? inner : i % 4 === 1 ? outer : inner + random() * (outer - inner);
+        points.push(destination(center, km, bearing));
+      }
+      for (const p of points) {
+        const d = distanceKm(center, p);
+        if (d < inner || d > outer) continue;
+        const holding = rects.filter((r) => holds(r, p));
+        expect(holding.length, `${JSON.stringify(p)} at ${d} km`).toBe(1);
+      }
+      for (const r of rects) {
+        // True points a rectangle of stored lower bounds can hold reach up to the slack past its north and east edges.
+        const corners = [r.south, r.north + STORED_BOUND_SLACK_DEG].flatMap((lat) => [r.west, r.east + STORED_BOUND_SLACK_DEG].map((lng) => ({ lat, lng: ((lng + 540) % 360) - 180 })));
+        const edges = [0.25, 0.5, 0.75].flatMap((t) => [
+          { lat: r.south + t * (r.north - r.south), lng: corners[0]!.lng },
+          { lat: r.south + t * (r.north - r.south), lng: corners[1]!.lng },
+        ]);
+        // (An edge may reach into the inner circle by the slack: the points whose stored bound rounds across it.)
+        const slackKm = 3 * STORED_BOUND_SLACK_DEG * 111.2;
+        expect(Math.max(...[...corners, ...edges].map((p) => distanceKm(center, p))), JSON.stringify(r)).toBeGreaterThanOrEqual(inner - slackKm);
+      }
+    });
+  }
+
+  it("reads little beyond the annulus: the rectangles' area is the annulus and about half a strip on each circle", () => {
+    const center = { lat: 52.52, lng: 13.405 };
+    for (const [inner, outer, strip] of [
+      [13.07, 13.09, 0.04],
+      [3.6, 3.8, 0.02],
+      [0, 0.6, 0.01],
+    ] as const) {
+      const rects = annulusRects(center, inner, outer, strip)!;
+      const kmPerDeg = 111.195;
+      const area = rects.reduce((sum, r) => sum + (r.north - r.south) * kmPerDeg * (r.east - r.west) * kmPerDeg * Math.cos(((r.south + r.north) / 2) * (Math.PI / 180)), 0);
+      const annulus = Math.PI * (outer ** 2 - inner ** 2);
+      const edges = Math.PI * (inner + outer) * strip;
+      expect(area, `${inner}-${outer} km in ${strip} km strips`).toBeLessThan(annulus + edges);
+    }
+  });
+
+  it("gives up near the poles (the caller reads the bounding box)", () => {
+    expect(annulusRects({ lat: 88.5, lng: 40 }, 5, 60, 1)).toBeNull();
+    expect(annulusRects({ lat: -89.5, lng: 0 }, 0, 10, 1)).toBeNull();
+  });
+});
