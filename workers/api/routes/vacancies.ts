@@ -72,7 +72,10 @@ const SearchQuery = PageQuery.extend({
   lat: q(z.coerce.number().min(-90).max(90), "lat"),
   lng: q(z.coerce.number().min(-180).max(180), "lng"),
   radiusKm: q(z.coerce.number().min(0).max(50_000), "radiusKm", "With lat and lng; distances are great-circle"),
-  sort: z.enum(["newest", "salary", "distance"]).default("newest").openapi({ param: { name: "sort", in: "query" } }),
+  sort: z.enum(["newest", "salary", "distance"]).default("newest").openapi({
+    param: { name: "sort", in: "query" },
+    description: "distance: nearest first. Each page reads the index within a fixed budget of rows, so a distance page may hold fewer than limit items (even none) with a nextCursor: only nextCursor null ends the list",
+  }),
 });
 
 const DraftBody = z.object({ companyId: z.string().min(1).max(64), notes: z.string().trim().min(1).max(5000) }).strict().openapi("VacancyDraftRequest");
@@ -88,7 +91,12 @@ const DraftSchema = z
   .openapi("VacancyDraft");
 const DraftParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
-const VacancyPage = z.object({ items: z.array(VacancySchema), nextCursor: z.string().nullable() }).openapi("VacancyPage");
+const VacancyPage = z
+  .object({
+    items: z.array(VacancySchema),
+    nextCursor: z.string().nullable().openapi({ description: "The next page's cursor; null at the end. By distance, a page may hold fewer than limit items and still have one" }),
+  })
+  .openapi("VacancyPage");
 
 function toSearch(query: z.output<typeof SearchQuery>): VacancySearch {
   const problems: { path: string; message: string }[] = [];
