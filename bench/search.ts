@@ -215,7 +215,11 @@ try {
     ["deep cursor page 51, by salary (EUR)", { currency: "EUR", sort: "salary" }],
     ["deep cursor page 11, Berlin 25 km by distance", { ...berlin, radiusKm: 25, sort: "distance" }],
     ["deep cursor page 31, Berlin 25 km by distance", { ...berlin, radiusKm: 25, sort: "distance" }],
+    ["deep cursor page 61, Berlin 25 km by distance", { ...berlin, radiusKm: 25, sort: "distance" }],
+    ["deep cursor page 701, Berlin 25 km by distance (densest ring)", { ...berlin, radiusKm: 25, sort: "distance" }],
     ["deep cursor page 11, tags any (go, rust), Berlin 25 km by distance", { tags: "go,rust", ...berlin, radiusKm: 25, sort: "distance" }],
+    ["deep cursor page 101, tags any (go, rust), Berlin 25 km by distance", { tags: "go,rust", ...berlin, radiusKm: 25, sort: "distance" }],
+    ["deep cursor page 61, Kraków 300 km by distance", { lat: 50.065, lng: 19.945, radiusKm: 300, sort: "distance" }],
   ] as const) {
     let cursor = "";
     const pages = Number(/page (\d+)/.exec(name)![1]) - 1;
@@ -228,21 +232,25 @@ try {
   }
 
   // Distance order to the last page: rows_read of every page of the walk (one run each).
-  const walks: { name: string; pages: number[]; maxPage: number }[] = [];
+  const walks: { name: string; pages: number[]; maxPage: number; items: number }[] = [];
   for (const [name, params] of [
     ["Berlin 25 km by distance", { ...berlin, radiusKm: 25, sort: "distance" }],
     ["tags any (go, rust), Berlin 25 km by distance", { tags: "go,rust", ...berlin, radiusKm: 25, sort: "distance" }],
     ["Kraków 300 km by distance", { lat: 50.065, lng: 19.945, radiusKm: 300, sort: "distance" }],
+    ["remote=false, Berlin 25 km by distance", { remote: "false", ...berlin, radiusKm: 25, sort: "distance" }],
+    ["rare tag (skill-150), Berlin 25 km by distance", { tags: "skill-150", ...berlin, radiusKm: 25, sort: "distance" }],
   ] as const) {
     const base = new URLSearchParams(Object.entries({ ...params, limit: PAGE }).map(([k, v]) => [k, String(v)]));
     const pages: number[] = [];
+    let items = 0;
     let cursor: string | null = "";
     while (cursor !== null) {
       const { body, timing } = await call(`/v1/vacancies?${base}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
       pages.push(Number(/rows_read=(\d+)/.exec(timing)?.[1]));
+      items += body.items.length;
       cursor = body.nextCursor;
     }
-    walks.push({ name, pages, maxPage: pages.indexOf(Math.max(...pages)) + 1 });
+    walks.push({ name, pages, maxPage: pages.indexOf(Math.max(...pages)) + 1, items });
   }
 
   const target = 20 * PAGE;
@@ -251,13 +259,14 @@ try {
   for (const r of results) {
     console.log(`${r.name.padEnd(78)} ${r.p50.toFixed(1).padStart(8)} ${String(r.rowsRead).padStart(10)} ${String(r.returned).padStart(9)}  ${r.plan}${r.rowsRead > target ? "  (over target)" : ""}`);
   }
-  console.log(`\nrows_read by page, every page of the walk to the last one (${PAGE} a page):`);
+  console.log(`\nrows_read by page, every page of the walk to the last one (${PAGE} a page; distance pages may end short where the budget stopped their rings):`);
   for (const walk of walks) {
     const shown = [1, 11, 31, 61, 101, 201, 401, 601, 801, 1001].filter((page) => page < walk.pages.length);
     const over = walk.pages.filter((rows) => rows > target).length;
     console.log(
       `${walk.name}: ${[...shown, walk.pages.length].map((page) => `p${page} ${walk.pages[page - 1]}`).join(", ")} (last); ` +
-        `max ${walk.pages[walk.maxPage - 1]} at page ${walk.maxPage}${over > 0 ? `; ${over} pages over target` : ""}`,
+        `max ${walk.pages[walk.maxPage - 1]} at page ${walk.maxPage}; mean ${(walk.pages.reduce((a, b) => a + b, 0) / walk.pages.length).toFixed(0)}; ` +
+        `${walk.items} items in ${walk.pages.length} pages${over > 0 ? `; ${over} pages over target` : ""}`,
     );
   }
 } finally {
