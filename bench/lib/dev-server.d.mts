@@ -6,7 +6,7 @@ export interface DevServer {
   query: (sql: string) => Record<string, unknown>[];
   stop: () => Promise<void>;
 }
-export function startDevServer(options: { port: number; name: string; vars?: Record<string, string>; fresh?: boolean }): Promise<DevServer>;
+export function startDevServer(options: { port: number; name: string; vars?: Record<string, string>; fresh?: boolean; testScheduled?: boolean }): Promise<DevServer>;
 export function percentile(sorted: number[], p: number): number;
 export function summarize(samples: number[]): { n: number; p50: number; p99: number; min: number; max: number };
 export function fmt(ms: number): string;
