@@ -24,7 +24,8 @@ export function ftsQuery(text: string): string | null {
 
 const NewestCursor = z.object({ s: z.number().int() });
 const SalaryCursor = z.object({ m: z.number().int(), s: z.number().int() });
-const DistanceCursor = z.object({ d: z.number().min(0), s: z.number().int() });
+/** `f`: the share of locations the filters kept on the pages before (sizes the first ring; every ring is capped, so a wrong one costs no more than the budget). */
+const DistanceCursor = z.object({ d: z.number().min(0), s: z.number().int(), f: z.number().min(0).max(1).optional() });
 /** A location a ring read: its search row, distance, and whether it matches the filters. */
 const CandidateSchema = z.object({ seq: z.number().int(), distance_km: z.number(), hit: z.union([z.literal(0), z.literal(1)]).transform((hit) => hit === 1) });
 type Candidate = z.output<typeof CandidateSchema>;
@@ -121,6 +122,9 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
   // Matches found and locations read by this page's rings: the share of locations the filters keep.
   let matched = 0;
   let looked = 0;
+  // Before this page's rings tell: the share the pages before saw (weighed as 100 locations), else a quarter (as 4).
+  const priorShare = after?.f ?? 0.25;
+  const priorWeight = after?.f !== undefined ? 100 : 4;
   let done = false;
   let progressed = false;
   let overflows = 0;
@@ -137,9 +141,7 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     const remaining = budget - cost.rowsRead;
     // Rings are read until one is complete, so every page moves on; further ones only within the budget.
     if (progressed && remaining < needed) break;
-    const share = plan.filtered ? (matched + 1) / (looked + 4) : 1;
-    // (About two standard deviations above: a posting-list ring reads matches, so more of them than expected costs.)
-    const shareHigh = plan.filtered ? Math.min(1, (matched + 2 * Math.sqrt(matched) + 3) / (looked + 4)) : 1;
+    const share = plan.filtered ? (matched + priorWeight * priorShare) / (looked + priorWeight) : 1;
     // Locations per km² at a circle: before any ring of this page has read, the densest of the centre's cell and the
     // counted cells on the circle (an estimate too high costs a ring more, one too low reads more than the budget);
     // after, what the last ring read, unless the cells ahead are far denser (a ring entering a city).
@@ -165,13 +167,15 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     const viaTree = ringTo(Math.min(aim / share, RING_PLAN_SHARE * spendable));
     let outer = viaTree.outer;
     let cells: string[] | null = null;
-    if (plan.filtered) {
+    // (Cells read again twice give way to the R*Tree, whose rings shrink.)
+    if (plan.filtered && overflows < 2) {
       // Through the posting lists: only matches are read (twice: the posting and its search row), but whole cells of them.
-      const viaPostings = ringTo(aim / share);
+      // Sized so its expected matches cost half of what a tree ring may read; chosen when it reaches farther for that
+      // (its statement is capped as well, so a share estimated too low costs a ring read again, not more than the budget).
+      const viaPostings = ringTo(Math.min(aim, (RING_PLAN_SHARE * spendable) / 2) / share);
       const cover = geoCover(center, viaPostings.outer, inner, MAX_RING_GEO_CELLS);
-      const postingsCost = cover ? 2 * shareHigh * viaPostings.density * coverAreaKm2(cover, center) : Infinity;
-      const treeCost = Math.PI * (viaTree.outer ** 2 - inner ** 2) * viaTree.density;
-      if (postingsCost <= RING_PLAN_SHARE * spendable && (viaPostings.outer > viaTree.outer || postingsCost < treeCost)) {
+      const postingsCost = cover ? 2 * share * viaPostings.density * coverAreaKm2(cover, center) : Infinity;
+      if (postingsCost <= RING_PLAN_SHARE * spendable && viaPostings.outer > viaTree.outer) {
         outer = viaPostings.outer;
         cells = cover;
       }
@@ -183,7 +187,7 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
     // holds more (a crowd denser than any estimate) is read again thinner, unless it cannot be (points at one distance).
     // (Not a ring too thin to shrink, nor a bounding box or cells read again twice: what they hold closer than the cursor does not shrink with them.)
     const area = cells ? undefined : geoArea(boundingBox(center, outer), center, inner, outer, densityAt(inner));
-    const capped = outer - inner > 2 * MIN_RING_KM && (area ? "rects" in area : overflows < 2);
+    const capped = outer - inner > 2 * MIN_RING_KM && (!area || "rects" in area);
     const cap = capped ? Math.max(needed, Math.floor(cells ? spendable / 2 : spendable)) : Number.MAX_SAFE_INTEGER - 1;
     let read: Candidate[] = [];
     if (cells) {
@@ -226,7 +230,9 @@ export async function searchVacancies(db: Database, search: VacancySearch, curso
   const kept = rows.slice(0, search.limit);
   const last = kept.at(-1);
   // A page the budget cut short ends where its rings did: the next one starts there.
-  const next = rows.length > search.limit && last ? { d: last.distance_km, s: last.seq } : done ? null : from;
+  const position = rows.length > search.limit && last ? { d: last.distance_km, s: last.seq } : done ? null : from;
+  const keptShare = plan.filtered ? Math.min(1, Math.max(0.0005, (matched + priorWeight * priorShare) / (looked + priorWeight))) : undefined;
+  const next = position && { ...position, ...(keptShare !== undefined ? { f: Math.round(keptShare * 1e4) / 1e4 } : {}) };
   const read = kept.length > 0 ? await run(distancePageQuery(kept)) : [];
   const bySeq = new Map(read.map((row) => [row.seq, row]));
   const items = kept.flatMap((item) => bySeq.get(item.seq) ?? []);
