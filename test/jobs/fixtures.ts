@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { createDatabase } from "../../shared/db/client";
-import { COARSE_GRID, FINE_GRID } from "../../shared/jobs/geo";
+import { COARSE_GRID, distanceKm, FINE_GRID } from "../../shared/jobs/geo";
 import { rebuildSearchIndex } from "../../shared/jobs/vacancies/vacancies";
 import { api, json, registerUser, type TestUser } from "../helpers";
 
@@ -41,6 +41,65 @@ export interface VacancyInput {
   salary?: { min: number; max: number; currency: string; period: string } | null;
   remote?: boolean;
   location?: { lat: number; lng: number; place: string } | null;
+}
+
+/** A vacancy a test posted: what it asked for (and under which of its two companies), and what came back. */
+export interface SeededVacancy {
+  spec: VacancyInput & { verified: boolean };
+  vacancy: { id: string };
+}
+
+/** Lower case without diacritics, as the search folds text. */
+const fold = (text: string) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+
+/** The text rule written plainly: every word of `q` starts a word of the title, description or tags (the last one may be a prefix). */
+function matchesText(spec: VacancyInput, q: string): boolean {
+  const words = fold([spec.title ?? "", spec.description ?? "", ...(spec.tags ?? [])].join(" ")).split(/[^\p{L}\p{N}]+/u);
+  const asked = fold(q).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return asked.every((word, i) => words.some((w) => (i === asked.length - 1 ? w.startsWith(word) : w === word)));
+}
+
+const PERIODS_PER_YEAR = { hour: 2080, month: 12, year: 1 } as const;
+
+/**
+ * What a search must answer, its filters written plainly over the seeded vacancies (sorted ids).
+ * `companies` names the verified and unverified company, for a `companyId` filter.
+ */
+export function expectedIds(seeded: SeededVacancy[], f: Record<string, any>, companies?: { verified: string; unverified: string }): string[] {
+  return seeded
+    .filter(({ spec }) => {
+      if (f.q !== undefined && !matchesText(spec, f.q)) return false;
+      const tags = (f.tags as string | undefined)?.split(",");
+      if (tags && (f.tagsMode === "all" ? !tags.every((t) => spec.tags!.includes(t)) : !tags.some((t) => spec.tags!.includes(t)))) return false;
+      if (f.role && spec.role !== f.role) return false;
+      if (f.employmentType && spec.employmentType !== f.employmentType) return false;
+      if (f.seniority && spec.seniority !== f.seniority) return false;
+      if (f.remote !== undefined && spec.remote !== (f.remote === "true")) return false;
+      if (f.verified === "true" && !spec.verified) return false;
+      if (f.companyId && companies && f.companyId !== (spec.verified ? companies.verified : companies.unverified)) return false;
+      if (f.currency) {
+        const s = spec.salary;
+        if (!s || s.currency !== f.currency) return false;
+        const per = PERIODS_PER_YEAR[s.period as keyof typeof PERIODS_PER_YEAR];
+        if (f.salaryMin !== undefined && s.max * per < f.salaryMin) return false;
+        if (f.salaryMax !== undefined && s.min * per > f.salaryMax) return false;
+      }
+      if (f.radiusKm !== undefined && (!spec.location || distanceKm(spec.location, { lat: f.lat, lng: f.lng }) > f.radiusKm)) return false;
+      return true;
+    })
+    .map(({ vacancy }) => vacancy.id)
+    .sort();
+}
+
+/** Deterministic pseudo-random numbers (xorshift), so a failure can be replayed. */
+export function randomSource(seed: number) {
+  let state = seed;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
 }
 
 export async function createVacancy(member: TestUser, companyId: string, input: VacancyInput = {}) {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { annulusRects, destination, distanceKm, type Point, STORED_BOUND_SLACK_DEG, type StoredBoundsRect } from "../../shared/jobs/geo";
-
-/** Deterministic pseudo-random numbers (xorshift), so a failure can be replayed. */
-function randomSource(seed: number) {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
+import { randomSource } from "./fixtures";
 
 /** What the R*Tree stores as a point's lower bound: the float32 at or below the coordinate. */
 function storedLowerBound(x: number): number {

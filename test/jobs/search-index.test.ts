@@ -12,20 +12,9 @@ import {
   seniorityToken,
   tagToken,
 } from "../../shared/jobs/vacancies/search-facets";
-import { bulkVacancies, clearVacancies, createCompany, postVacancy, registerUser, search, searchAll, verifyCompany } from "./fixtures";
+import { bulkVacancies, clearVacancies, createCompany, postVacancy, randomSource, registerUser, search, searchAll, verifyCompany } from "./fixtures";
 
 beforeEach(clearVacancies);
-
-/** Deterministic pseudo-random numbers (xorshift), so a failure can be replayed. */
-function randomSource(seed: number) {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 describe("the posting lists agree with the search rows", () => {
   it("the view writes exactly the tokens the queries ask for", async () => {
