@@ -134,7 +134,7 @@ async function notFinished(
   metrics.count("media_upload_finish_failures_total", { outcome: options.giveUp ? "given_up" : "retried" });
   logEvent("error", "tus upload not finished", { uploadId: upload.id, giveUp: options.giveUp === true, error: reason });
   if (options.giveUp) {
-    if (await failHeldUpload(db, upload.id, leaseId, "finish_failed", keepUntil)) await removeStoredBytes(env, upload);
+    if (await failHeldUpload(db, upload.id, leaseId, "finish_failed", keepUntil)) await discardUploadBytes(env.FILES, upload);
     return tusError(410, "finish_failed", `The upload's file could not be made before it expired: ${reason}`);
   }
   await releaseUploadLease(db, upload.id, leaseId);
@@ -159,8 +159,11 @@ async function storedHeadOf(env: MediaEnv, upload: UploadRecord): Promise<Uint8A
   return new Uint8Array(first ? await first.arrayBuffer() : new ArrayBuffer(0));
 }
 
-/** What an upload given up on leaves in R2: the multipart upload (if not completed), the object, the tail. */
-async function removeStoredBytes(env: MediaEnv, upload: UploadRecord): Promise<void> {
-  if (upload.multipartId) await env.FILES.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
-  await env.FILES.delete([upload.key, ...(upload.tailKey ? [upload.tailKey] : [])]);
+/**
+ * What an unfinished upload given up on (failed, terminated) leaves in R2: the multipart upload,
+ * or the object a finishing step completed from it, and the tail. No blob row points at these keys.
+ */
+export async function discardUploadBytes(bucket: R2Bucket, upload: Pick<UploadRecord, "key" | "multipartId" | "tailKey">): Promise<void> {
+  if (upload.multipartId) await bucket.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
+  await bucket.delete([upload.key, ...(upload.tailKey ? [upload.tailKey] : [])]);
 }

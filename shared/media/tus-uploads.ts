@@ -21,7 +21,7 @@ import {
   type UploadRecord,
 } from "./records";
 import { patchHashFor } from "./tus-hash";
-import { finishHeldUpload, finishReceivedUpload, UPLOAD_LEASE_MS } from "./tus-completion";
+import { discardUploadBytes, finishHeldUpload, finishReceivedUpload, UPLOAD_LEASE_MS } from "./tus-completion";
 import { tusError, tusHeaders } from "./tus-protocol";
 import { UploadHead } from "./byte-intake";
 
@@ -267,17 +267,13 @@ async function storedTail(env: MediaEnv, key: string | null, uploadId: string): 
 /** Gives up an upload: R2 leftovers removed, the row failed with the reason (it holds no quota). */
 async function abandon(env: MediaEnv, db: Database, upload: Pick<UploadRecord, "id" | "key" | "multipartId" | "tailKey">, reason: string): Promise<void> {
   await failUpload(db, upload.id, reason);
-  if (upload.multipartId) await env.FILES.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
-  if (upload.tailKey) await env.FILES.delete(upload.tailKey);
+  await discardUploadBytes(env.FILES, upload);
 }
 
 /** tus termination: the upload and its stored bytes go (a completed upload's file stays). */
 export async function terminateTusUpload(env: MediaEnv, db: Database, ownerId: string, id: string): Promise<void> {
   const upload = await terminateOwnUpload(db, id, ownerId);
   if (!upload) throw tusError(404, "not_found", "No such upload");
-  if (upload.status === "receiving") {
-    if (upload.multipartId) await env.FILES.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
-    if (upload.tailKey) await env.FILES.delete(upload.tailKey);
-  }
+  if (upload.status === "receiving") await discardUploadBytes(env.FILES, upload);
 }
 
