@@ -6,6 +6,8 @@ export interface DevServer {
   query: (sql: string) => Record<string, unknown>[];
   stop: () => Promise<void>;
 }
+/** A fixed port moved by TEST_PORT_OFFSET (several checkouts test on one machine). */
+export function testPort(base: number): number;
 export function startDevServer(options: { port: number; name: string; vars?: Record<string, string>; fresh?: boolean; testScheduled?: boolean }): Promise<DevServer>;
 export function percentile(sorted: number[], p: number): number;
 export function summarize(samples: number[]): { n: number; p50: number; p99: number; min: number; max: number };

@@ -11,6 +11,15 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const wranglerJs = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 
 /**
+ * A fixed test or bench port moved by TEST_PORT_OFFSET, so that several checkouts on one machine
+ * can run their dev-server and browser tests at the same time without taking each other's ports.
+ * @param {number} base
+ */
+export function testPort(base) {
+  return base + Number(process.env.TEST_PORT_OFFSET ?? 0);
+}
+
+/**
  * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean, testScheduled?: boolean }} options
  *   `testScheduled` lets a test run a cron: `GET /__scheduled?cron=<pattern>`.
  * @returns {Promise<{ url: string, output: () => string, query: (sql: string) => Record<string, unknown>[], stop: () => Promise<void> }>}

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { PlatformClient } from "./call-client";
 import { connectCall } from "./call-flow";
 
-const PORT = 8792;
+const PORT = testPort(8792);
 
 let server: DevServer;
 let client: PlatformClient;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient, LiveSocket, type Message, ok, type PlatformClient, type SignedOutReason } from "../../client";
 
-const PORT = 8900;
+const PORT = testPort(8900);
 let server: DevServer;
 
 beforeAll(async () => {

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Socket, connect } from "node:net";
 import { Upload } from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 
-const PORT = 8881;
-const PROXY_PORT = 8882;
+const PORT = testPort(8881);
+const PROXY_PORT = testPort(8882);
 const MIB = 1024 * 1024;
 
 let server: DevServer;

@@ -1,9 +1,9 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { tinyMp4 } from "../../bench/lib/tiny-mp4.mjs";
 
-const PORT = 8820;
+const PORT = testPort(8820);
 
 let server: DevServer;
 

@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { PlatformClient } from "../dev-server/call-client";
 import { connectCall } from "../dev-server/call-flow";
 
-const PORT = 8795;
-const TURN_PORT = 34_781;
+const PORT = testPort(8795);
+const TURN_PORT = testPort(34_781);
 const TURN_SECRET = randomBytes(24).toString("base64url");
 const TURNSERVER = "/usr/bin/turnserver";
 

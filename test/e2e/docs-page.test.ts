@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { HeadlessPage } from "./browser";
 
-const PORT = 8794;
+const PORT = testPort(8794);
 const METHODS = ["get", "post", "put", "patch", "delete"];
 
 let server: DevServer;

@@ -4,12 +4,12 @@ import { mkdirSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../../bench/lib/dev-server.mjs";
+import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
 import { padded, samples } from "../media/samples";
 import { landscapePng } from "./sample-picture";
 
-const PORT = 8902;
+const PORT = testPort(8902);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "test-results/web-app";
 
