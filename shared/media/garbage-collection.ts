@@ -3,7 +3,7 @@ import type { MediaEnv } from "./files";
 import { mediaConfig } from "./media-config";
 import { ApiError } from "../http/errors";
 import { deleteSettledUploads, expireUploads, type ExpiredUpload, findUnfinishedUploads, takeUnreferencedBlobs } from "./records";
-import { finishReceivedUpload } from "./tus-completion";
+import { finishReceivedUpload, leftoverKeys } from "./tus-completion";
 import { variantPrefix } from "./variant-keys";
 
 const BATCH = 100;
@@ -35,8 +35,8 @@ async function removeUploadLeftovers(bucket: R2Bucket, upload: ExpiredUpload, fa
           if (!(await bucket.head(upload.key))) throw error;
         });
     }
-    // No blob row points at the key of an upload that never completed.
-    await bucket.delete([upload.key, ...(upload.tailKey ? [upload.tailKey] : [])]);
+    // No blob row points at the key of an upload that never completed, nor at any of its tails.
+    await bucket.delete(await leftoverKeys(bucket, upload));
   } catch (error) {
     failures.push({ key: upload.key, reason: error instanceof Error ? error.message : String(error) });
   }

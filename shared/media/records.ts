@@ -146,11 +146,6 @@ export async function completeUpload(db: Database, bytes: CompletedBytes, file: 
   return closed.length === 1 ? (blob[0] ?? null) : null;
 }
 
-/** Marks an upload failed with a reason (it keeps no quota from then on). */
-export async function failUpload(db: Database, id: string, failure: string): Promise<void> {
-  await db.update(uploads).set({ status: "failed", failure, leaseId: null, leaseExpiresAt: null }).where(eq(uploads.id, id));
-}
-
 export async function findFile(db: Database, id: string): Promise<StoredFile | undefined> {
   return db.select(storedFileColumns).from(files).innerJoin(blobs, eq(blobs.id, files.blobId)).where(eq(files.id, id)).get();
 }
@@ -344,11 +339,28 @@ export async function attachMultipart(db: Database, id: string, multipartId: str
  * Takes the upload for one PATCH of `length` bytes: it must be receiving, at `offset`, have room
  * for them, and not be held by another PATCH whose lease is still running. Undefined when any of
  * that fails.
+ *
+ * The lease also hands out the R2 part numbers the PATCH may write (`leaseFirstPart` to
+ * `leaseLastPart`, as many as the parts still missing). A lease taken over from one that ran out
+ * fences off the numbers of the one before (its request may still be alive and writing them), so
+ * two requests never write one part; after a lease that was given back (its request ended and
+ * waited for its writes) the numbers go on from the last recorded part.
  */
 export async function takeUploadLease(db: Database, id: string, ownerId: string, offset: number, length: number, leaseId: string, now: number, leaseMs: number) {
+  const fence = sql`CASE WHEN ${uploads.leaseId} IS NULL THEN ${uploads.partFence} ELSE max(${uploads.partFence}, coalesce(${uploads.leaseLastPart}, 0)) END`;
+  const recorded = sql`json_array_length(${uploads.parts})`;
+  const lastRecorded = sql`CASE WHEN ${recorded} = 0 THEN 0 ELSE json_extract(${uploads.parts}, '$[' || (${recorded} - 1) || '].partNumber') END`;
+  const firstPart = sql`max(${lastRecorded}, ${fence}) + 1`;
+  const partsMissing = sql`(${uploads.length} + ${uploads.partSize} - 1) / ${uploads.partSize} - ${recorded}`;
   return db
     .update(uploads)
-    .set({ leaseId, leaseExpiresAt: new Date(now + leaseMs) })
+    .set({
+      leaseId,
+      leaseExpiresAt: new Date(now + leaseMs),
+      partFence: sql`${fence}`,
+      leaseFirstPart: sql`${firstPart}`,
+      leaseLastPart: sql`${firstPart} + ${partsMissing} - 1`,
+    })
     .where(
       and(
         eq(uploads.id, id),
@@ -394,11 +406,14 @@ export async function saveUploadProgress(db: Database, id: string, leaseId: stri
   return rows.length === 1;
 }
 
-export async function releaseUploadLease(db: Database, id: string, leaseId: string): Promise<void> {
-  await db
+/** Gives the lease back; false when it was no longer the caller's (taken over, terminated, expired). */
+export async function releaseUploadLease(db: Database, id: string, leaseId: string): Promise<boolean> {
+  const rows = await db
     .update(uploads)
     .set({ leaseId: null, leaseExpiresAt: null })
-    .where(and(eq(uploads.id, id), eq(uploads.leaseId, leaseId)));
+    .where(and(eq(uploads.id, id), eq(uploads.leaseId, leaseId)))
+    .returning({ id: uploads.id });
+  return rows.length === 1;
 }
 
 /** Ends an upload at the owner's request: returns the row as it was (for its R2 leftovers) or undefined. */

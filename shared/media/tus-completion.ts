@@ -83,7 +83,7 @@ export async function finishHeldUpload(
       refuseTypeFor(upload.purpose)(type);
     } catch (refusal) {
       if (await failHeldUpload(db, upload.id, leaseId, "unsupported_media_type", keepUntil)) await env.FILES.delete(upload.key);
-      throw new ApiError(415, "unsupported_media_type", (refusal as Error).message, {}, tusHeaders);
+      throw new ApiError(415, "unsupported_media_type", refusal instanceof ApiError ? refusal.detail : "The bytes are not allowed for this purpose", {}, tusHeaders);
     }
     const sha256 = known?.sha256 ?? (await sha256OfReceived(env.FILES, upload));
     const dimensions = imageDimensions(head, type!.mime);
@@ -106,7 +106,10 @@ export async function finishHeldUpload(
     if (error instanceof ApiError) throw error;
     throw await notFinished(env, db, upload, leaseId, error, options, keepUntil);
   }
-  if (file) return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null, leaseExpiresAt: null, expiresAt: new Date(keepUntil) };
+  if (file) {
+    await deleteStrayTails(env.FILES, upload.id);
+    return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null, leaseExpiresAt: null, expiresAt: new Date(keepUntil) };
+  }
 
   // The batch found the upload no longer receiving: a finisher that took over an expired lease made
   // the file (its bytes are the blob's now), or the upload ended meanwhile (its bytes go).
@@ -117,9 +120,11 @@ export async function finishHeldUpload(
 }
 
 /**
- * A finishing step that failed: counted and logged with the reason; the lease goes so the next
- * HEAD (or the cron) tries again at once. Past the upload's expiry (`giveUp`) the upload is failed
- * with reason `finish_failed` and its stored bytes removed instead.
+ * A finishing step that failed: counted and logged with the reason (the reason stays in the log,
+ * never in the answer); the lease goes so the next HEAD (or the cron) tries again at once. Past the
+ * upload's expiry (`giveUp`) the upload is failed with reason `finish_failed` and its stored bytes
+ * removed instead. A finisher that lost the upload meanwhile (terminated, or taken over after its
+ * lease ran out) has nothing to retry: the answer says what became of the upload.
  */
 async function notFinished(
   env: MediaEnv,
@@ -130,14 +135,17 @@ async function notFinished(
   options: FinishOptions,
   keepUntil: number,
 ): Promise<ApiError> {
-  const reason = error instanceof Error ? error.message : String(error);
+  if (!options.giveUp && !(await releaseUploadLease(db, upload.id, leaseId))) {
+    const current = await findUpload(db, upload.id);
+    if (!current || current.status === "failed") return tusError(404, "not_found", "No such upload");
+    return stillFinishing("Another request is making this upload's file: ask again");
+  }
   metrics.count("media_upload_finish_failures_total", { outcome: options.giveUp ? "given_up" : "retried" });
-  logEvent("error", "tus upload not finished", { uploadId: upload.id, giveUp: options.giveUp === true, error: reason });
+  logEvent("error", "tus upload not finished", { uploadId: upload.id, giveUp: options.giveUp === true, error: error instanceof Error ? error.message : String(error) });
   if (options.giveUp) {
     if (await failHeldUpload(db, upload.id, leaseId, "finish_failed", keepUntil)) await discardUploadBytes(env.FILES, upload);
-    return tusError(410, "finish_failed", `The upload's file could not be made before it expired: ${reason}`);
+    return tusError(410, "finish_failed", "The upload's file could not be made before it expired");
   }
-  await releaseUploadLease(db, upload.id, leaseId);
   return stillFinishing("The bytes are stored; making the file failed and is tried again: ask again");
 }
 
@@ -160,10 +168,35 @@ async function storedHeadOf(env: MediaEnv, upload: UploadRecord): Promise<Uint8A
 }
 
 /**
- * What an unfinished upload given up on (failed, terminated) leaves in R2: the multipart upload,
- * or the object a finishing step completed from it, and the tail. No blob row points at these keys.
+ * What an unfinished upload given up on (failed, terminated) leaves in R2: the multipart upload
+ * (with every part written to it, recorded or not), or the object a finishing step completed from
+ * it, and every tail under the upload's prefix (the recorded one, and any a request wrote and died
+ * before recording or deleting). No blob row points at these keys.
  */
-export async function discardUploadBytes(bucket: R2Bucket, upload: Pick<UploadRecord, "key" | "multipartId" | "tailKey">): Promise<void> {
+export async function discardUploadBytes(bucket: R2Bucket, upload: Pick<UploadRecord, "id" | "key" | "multipartId" | "tailKey">): Promise<void> {
   if (upload.multipartId) await bucket.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
-  await bucket.delete([upload.key, ...(upload.tailKey ? [upload.tailKey] : [])]);
+  await bucket.delete(await leftoverKeys(bucket, upload));
 }
+
+/** The keys an unfinished upload may have written besides its multipart upload: its object and its tails. */
+export async function leftoverKeys(bucket: R2Bucket, upload: Pick<UploadRecord, "id" | "key" | "tailKey">): Promise<string[]> {
+  const tails = await bucket.list({ prefix: tailPrefix(upload.id) });
+  return [...new Set([upload.key, ...(upload.tailKey ? [upload.tailKey] : []), ...tails.objects.map((object) => object.key)])];
+}
+
+/**
+ * The last part of a finished upload spent its recorded tail: a tail still under its prefix was
+ * written by a request that died before it could record or delete it. The file is made already, so
+ * a failure here is only logged.
+ */
+async function deleteStrayTails(bucket: R2Bucket, uploadId: string): Promise<void> {
+  try {
+    const strays = await bucket.list({ prefix: tailPrefix(uploadId) });
+    if (strays.objects.length > 0) await bucket.delete(strays.objects.map((object) => object.key));
+  } catch (error) {
+    logEvent("warn", "stray upload tails not deleted", { uploadId, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Where an upload's tails are kept: one key per write (tus-uploads.ts), so no two requests ever write one. */
+export const tailPrefix = (uploadId: string) => `uploads/${uploadId}/`;

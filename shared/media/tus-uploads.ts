@@ -7,12 +7,13 @@ import { BodyCursor, copyStream, sizedStream } from "./body-cursor";
 import { checkSize, type MediaEnv, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
 import { mediaConfig } from "./media-config";
 import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility } from "./media-types";
-import { partSizeFor, planPatch } from "./part-plan";
+import { MAX_PART_NUMBER, partSizeFor, planPatch } from "./part-plan";
 import {
   attachMultipart,
   deleteUpload,
-  failUpload,
+  failHeldUpload,
   findOwnUpload,
+  findUpload,
   openUploadSlot,
   releaseUploadLease,
   saveUploadProgress,
@@ -21,7 +22,7 @@ import {
   type UploadRecord,
 } from "./records";
 import { patchHashFor } from "./tus-hash";
-import { discardUploadBytes, finishHeldUpload, finishReceivedUpload, UPLOAD_LEASE_MS } from "./tus-completion";
+import { discardUploadBytes, finishHeldUpload, finishReceivedUpload, tailPrefix, UPLOAD_LEASE_MS } from "./tus-completion";
 import { tusError, tusHeaders } from "./tus-protocol";
 import { UploadHead } from "./byte-intake";
 
@@ -116,6 +117,15 @@ export interface TusPatch {
  * rest is kept as the new tail, and every durable step is recorded with the running hash, so an
  * interrupted request loses at most the bytes after the last step. The last byte completes the
  * multipart upload, checks the type and makes the file.
+ *
+ * A blob's bytes must always hash to its recorded SHA-256, whatever requests race, stall or lose
+ * their lease, so no two requests ever write the same R2 key: parts get numbers only this lease
+ * holds (takeUploadLease), and a tail is a new key per write. Only what the current lease recorded
+ * is ever used (the row's parts and tail; R2 checks each part's etag on complete). A request that
+ * loses its lease or its upload waits for what it started writing, deletes the tail it did not
+ * record (R2 drops parts nobody records when the multipart upload completes or is aborted), and
+ * answers as a refused PATCH would (404 for a terminated upload, 409 or 423 when another request
+ * wrote or writes it), never a 5xx.
  */
 export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: string, id: string, patch: TusPatch): Promise<UploadRecord> {
   const config = mediaConfig(env);
@@ -124,6 +134,17 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   const upload = patch.length !== null && patch.body ? await takeUploadLease(db, id, ownerId, patch.offset, patch.length, leaseId, clock.now(), UPLOAD_LEASE_MS) : undefined;
   if (!upload) throw await refusedPatch(env, db, id, ownerId, patch);
   if (patch.length === null || !patch.body) throw new Error("unreachable: a lease needs a length and a body");
+
+  const parts = JSON.parse(upload.parts) as R2UploadedPart[];
+  const plan = planPatch(
+    { length: upload.length, partSize: upload.partSize, partsDone: parts.length, tailBytes: upload.tailBytes, firstPartNumber: upload.leaseFirstPart ?? parts.length + 1 },
+    patch.length,
+  );
+  if (plan.parts.some((part) => part.partNumber > MAX_PART_NUMBER)) {
+    // Only requests that stalled past their lease while others took over use numbers up: the upload cannot go on.
+    if (await failHeldUpload(db, id, leaseId, "part_numbers_exhausted")) await discardUploadBytes(env.FILES, upload);
+    throw tusError(410, "upload_failed", "Too many requests stalled and were taken over on this upload; start a new one");
+  }
 
   const hash = patchHashFor(upload, patch.length);
   const head = upload.offset === 0 ? new UploadHead(upload.length) : null;
@@ -139,12 +160,14 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     return hash.update(chunk);
   });
 
-  const plan = planPatch({ length: upload.length, partSize: upload.partSize, partsDone: JSON.parse(upload.parts).length, tailBytes: upload.tailBytes }, patch.length);
-  const parts = JSON.parse(upload.parts) as R2UploadedPart[];
   const multipart = env.FILES.resumeMultipartUpload(upload.key, upload.multipartId!);
   let offset = upload.offset;
   let tailKey = upload.tailKey;
   let tailBytes = upload.tailBytes;
+  // Every R2 write this request starts, so none is still running when it gives up; and the tail it
+  // wrote but has not recorded yet, which it deletes then.
+  const writes: Promise<unknown>[] = [];
+  let unrecordedTail: string | null = null;
 
   // The last durable step of a PATCH that does not complete the upload also frees the lease.
   let released = false;
@@ -163,7 +186,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       expiresAt: now + config.uploadExpirySeconds * 1000,
       leaseExpiresAt: now + UPLOAD_LEASE_MS,
     });
-    if (!saved) throw tusError(410, "upload_expired", "The upload expired or was terminated");
+    if (!saved) throw new LeaseLost();
   };
   const checkHead = async () => {
     if (refusal !== "pending" || !head) return;
@@ -196,7 +219,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
         await cursor.copyInto(writer, part.fromBody);
       });
       const uploading = multipart.uploadPart(part.partNumber, stream.readable);
-      uploading.catch(() => undefined); // awaited in land(); a failed stream fails it too
+      writes.push(uploading.catch(() => undefined)); // awaited in land(); a failed stream fails it too
       await stream.done;
       const hashState = hash.saved();
       await checkHead();
@@ -207,12 +230,15 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     if (plan.newTailBytes > 0) {
       const fromBody = plan.newTailBytes - plan.newTailFromOldTail;
       const tail = plan.newTailFromOldTail > 0 ? await storedTail(env, tailKey, id) : null;
-      const newKey = `uploads/${id}/tail-${upload.offset + patch.length}`;
+      const newKey = `${tailPrefix(id)}tail-${upload.offset + patch.length}-${leaseId}`;
       const stream = sizedStream(plan.newTailBytes, async (writer) => {
         if (tail) await copyStream(tail, writer);
         await cursor.copyInto(writer, fromBody);
       });
-      await Promise.all([env.FILES.put(newKey, stream.readable), stream.done]);
+      unrecordedTail = newKey;
+      const putting = env.FILES.put(newKey, stream.readable);
+      writes.push(putting.catch(() => undefined));
+      await Promise.all([putting, stream.done]);
       await checkHead();
       if (landing) await landing;
       const oldKey = tailKey;
@@ -220,17 +246,19 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       tailKey = newKey;
       tailBytes = plan.newTailBytes;
       await save(hash.saved(), true);
+      unrecordedTail = null;
       if (oldKey) await env.FILES.delete(oldKey);
     }
     if (landing) await landing;
   } catch (error) {
-    // What a part still landing brings is recorded before the lease goes.
+    // What a part still landing brings is recorded before the lease goes; the body stops, so a
+    // part still streaming fails; then nothing this request started is still writing.
     if (landing) await landing.catch(() => undefined);
     await cursor.release();
-    await releaseUploadLease(db, id, leaseId);
-    if (error instanceof ApiError && error.status === 415) await abandon(env, db, { ...upload, tailKey }, "unsupported_media_type");
-    if (cursor.broken) throw new ApiError(400, "body_incomplete", `The body broke off; the upload is at offset ${offset}`, {}, tusHeaders);
-    throw error;
+    await Promise.allSettled(writes);
+    // A save that D1 made but whose answer was lost has recorded the tail after all: it stays then.
+    if (unrecordedTail && (await findUpload(db, id))?.tailKey !== unrecordedTail) await env.FILES.delete(unrecordedTail);
+    throw await failedPatch(env, db, { ...upload, tailKey }, leaseId, error, { patch, broken: cursor.broken, offset });
   }
 
   if (!plan.completes) {
@@ -242,6 +270,40 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   const sha256 = await hash.digest().catch(() => null);
   const received = { ...upload, offset, parts: JSON.stringify(parts), hashState: savedHashState, tailKey, tailBytes };
   return finishHeldUpload(env, db, received, { sha256, head: head?.full ? head.view : null }, { now: clock.now() });
+}
+
+/** A durable step found the lease gone: terminated, expired, or taken over after it ran out. */
+class LeaseLost extends Error {
+  constructor() {
+    super("The PATCH lost its lease");
+  }
+}
+
+/**
+ * The answer to a PATCH that failed after taking its lease (its writes have settled). A type
+ * refused for the purpose ends the upload. A PATCH that no longer holds its lease answers as a
+ * refused PATCH would (404 for a terminated or expired upload, 409 or 423 when another request
+ * took over), whatever R2 said about a multipart upload that is gone. Otherwise the lease goes,
+ * and a body that broke off is a 400 telling the offset the upload is at.
+ */
+async function failedPatch(
+  env: MediaEnv,
+  db: Database,
+  upload: UploadRecord,
+  leaseId: string,
+  error: unknown,
+  request: { patch: TusPatch; broken: boolean; offset: number },
+): Promise<unknown> {
+  if (error instanceof ApiError && error.status === 415) {
+    if (await failHeldUpload(db, upload.id, leaseId, "unsupported_media_type")) {
+      await discardUploadBytes(env.FILES, upload);
+      return error;
+    }
+  } else if (await releaseUploadLease(db, upload.id, leaseId)) {
+    if (request.broken) return new ApiError(400, "body_incomplete", `The body broke off; the upload is at offset ${request.offset}`, {}, tusHeaders);
+    return error;
+  }
+  return refusedPatch(env, db, upload.id, upload.ownerId, request.patch);
 }
 
 /**
@@ -262,12 +324,6 @@ async function storedTail(env: MediaEnv, key: string | null, uploadId: string): 
   const tail = key ? await env.FILES.get(key) : null;
   if (!tail) throw new Error(`The stored tail ${key} of upload ${uploadId} is missing`);
   return tail.body;
-}
-
-/** Gives up an upload: R2 leftovers removed, the row failed with the reason (it holds no quota). */
-async function abandon(env: MediaEnv, db: Database, upload: Pick<UploadRecord, "id" | "key" | "multipartId" | "tailKey">, reason: string): Promise<void> {
-  await failUpload(db, upload.id, reason);
-  await discardUploadBytes(env.FILES, upload);
 }
 
 /** tus termination: the upload and its stored bytes go (a completed upload's file stays). */

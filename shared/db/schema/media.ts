@@ -76,6 +76,14 @@ export const uploads = sqliteTable(
     /** A PATCH in progress holds the upload until it ends or the lease runs out. */
     leaseId: text("lease_id"),
     leaseExpiresAt: timestamp("lease_expires_at"),
+    /**
+     * The R2 part numbers the lease's PATCH may write, first to last. Every lease gets numbers no
+     * earlier PATCH that may still be alive could write, so two requests never write one part.
+     */
+    leaseFirstPart: integer("lease_first_part"),
+    leaseLastPart: integer("lease_last_part"),
+    /** Part numbers up to here may still be written by a PATCH whose lease ran out: no lease gets them again. */
+    partFence: integer("part_fence").notNull().default(0),
     fileId: text("file_id"),
     /** Why a failed upload failed (e.g. unsupported_media_type). */
     failure: text("failure"),
