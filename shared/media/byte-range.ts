@@ -6,8 +6,10 @@ export type RangeRequest =
 
 /**
  * One byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`). Anything this server does not serve as
- * a range (other units, several ranges, syntax it cannot read) gets the whole representation,
- * as RFC 9110 allows; a well-formed range that lies wholly outside the bytes is unsatisfiable.
+ * a range (other units, several ranges, syntax it cannot read, a last byte before the first one
+ * inside the bytes) gets the whole representation, as RFC 9110 allows; a range whose first byte
+ * lies at or past the end is unsatisfiable, however large its numbers (they are compared as
+ * numbers, never rounded into something smaller or into a range that looks reversed).
  */
 export function parseRange(header: string | null | undefined, size: number): RangeRequest {
   if (!header) return { kind: "whole" };
@@ -21,9 +23,9 @@ export function parseRange(header: string | null | undefined, size: number): Ran
     return { kind: "partial", start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(first);
-  const end = last === "" ? Number.MAX_SAFE_INTEGER : Number(last);
-  if (end < start) return { kind: "whole" };
   if (start >= size) return { kind: "unsatisfiable" };
+  const end = last === "" ? Infinity : Number(last);
+  if (end < start) return { kind: "whole" };
   return { kind: "partial", start, end: Math.min(end, size - 1) };
 }
 

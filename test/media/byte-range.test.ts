@@ -23,6 +23,13 @@ describe("parseRange", () => {
     expect(parseRange("bytes=-0", 100)).toEqual({ kind: "unsatisfiable" });
   });
 
+  it("a first byte too large for a safe integer is unsatisfiable, not a reversed range", () => {
+    expect(parseRange("bytes=99999999999999999999-", 100)).toEqual({ kind: "unsatisfiable" });
+    expect(parseRange("bytes=9007199254740993-", 100)).toEqual({ kind: "unsatisfiable" });
+    expect(parseRange("bytes=99999999999999999999-5", 100)).toEqual({ kind: "unsatisfiable" });
+    expect(parseRange("bytes=0-99999999999999999999", 100)).toEqual({ kind: "partial", start: 0, end: 99 });
+  });
+
   it("several ranges, other units and garbage get the whole representation", () => {
     expect(parseRange("bytes=0-1,5-6", 100)).toEqual({ kind: "whole" });
     expect(parseRange("items=0-1", 100)).toEqual({ kind: "whole" });

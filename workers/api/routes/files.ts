@@ -146,7 +146,7 @@ export const fileRoutes = createRouter()
       tags,
       summary: "The bytes of a file",
       description:
-        "Same access rule as the record, or a signed URL from `/url` (no token). One `Range` gives `206` (`416` when outside the bytes); `If-None-Match` with the `ETag` gives `304`. Images and videos are `inline`, everything else an `attachment`; `nosniff` always.",
+        "Same access rule as the record, or a signed URL from `/url` (no token). One `Range` gives `206`; one whose first byte is at or past the end, however large the number, is `416 range_not_satisfiable` with `Content-Range: bytes */<size>` (never the whole file); `If-None-Match` with the `ETag` gives `304`. Images and videos are `inline`, everything else an `attachment`; `nosniff` always.",
       security: [...bearerSecurity, {}],
       request: { params: IdParam, query: ContentQuery },
       responses: {
