@@ -2,6 +2,7 @@ import { clock } from "../clock";
 import { configOf } from "../config";
 import type { Env } from "../env";
 import { ApiError } from "../http/errors";
+import { logEvent } from "../observability/log";
 import { CloudflareTurn } from "./turn/cloudflare-turn";
 import { CoturnRestTurn } from "./turn/coturn-rest";
 import { type IceServer, type TurnProvider, TurnUnavailableError } from "./turn/turn-provider";
@@ -32,8 +33,10 @@ export async function iceServersFor(env: TurnEnv, userId: string, provider = tur
     try {
       iceServers.push(...(await provider.iceServers(userId, ttl)));
     } catch (error) {
-      if (error instanceof TurnUnavailableError) throw new ApiError(503, "turn_unavailable", error.message);
-      throw error;
+      if (!(error instanceof TurnUnavailableError)) throw error;
+      // The provider's words stay in the log.
+      logEvent("warn", "TURN credentials unavailable", { userId, error: error.message });
+      throw new ApiError(503, "turn_unavailable", "TURN credentials are unavailable right now; try again");
     }
   }
   return { iceServers, ttl };

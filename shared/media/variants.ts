@@ -1,4 +1,5 @@
 import { ApiError } from "../http/errors";
+import { logEvent } from "../observability/log";
 import type { ServedContent } from "./file-content";
 import { isImage } from "./media-types";
 import type { StoredFile } from "./records";
@@ -52,7 +53,9 @@ export async function variantContent(bucket: R2Bucket, images: ImageTransformer 
       .output({ format });
     bytes = await result.response().arrayBuffer();
   } catch (error) {
-    throw new ApiError(415, "variant_unsupported", `This image cannot be resized: ${error instanceof Error ? error.message : String(error)}`);
+    // The transformer's words (a stack, server paths) go to the log, never into the answer.
+    logEvent("warn", "image variant not made", { fileId: file.id, variant: name, error: error instanceof Error ? error.message : String(error) });
+    throw new ApiError(415, "variant_unsupported", "This image cannot be resized");
   }
   // Variants are at most 2048 pixels a side: small enough to hold once while storing.
   await bucket.put(key, bytes, { httpMetadata: { contentType: format } });

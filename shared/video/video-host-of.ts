@@ -1,6 +1,7 @@
 import { configOf } from "../config";
 import type { Env } from "../env";
 import { ApiError } from "../http/errors";
+import { logEvent } from "../observability/log";
 import { StreamVideoHost } from "./stream-video-host";
 import type { VideoHost } from "./video-host";
 
@@ -17,5 +18,8 @@ export function requireHost(host: VideoHost | null): VideoHost {
   return host;
 }
 
-export const hostFailed = (error: unknown) =>
-  new ApiError(503, "video_host_unavailable", `Stream did not answer: ${error instanceof Error ? error.message.slice(0, 200) : "unknown error"}`);
+/** Stream failed: its words go to the log, the answer says only that Stream did not answer. */
+export function hostFailed(error: unknown): ApiError {
+  logEvent("warn", "Stream call failed", { error: error instanceof Error ? error.message.slice(0, 500) : String(error) });
+  return new ApiError(503, "video_host_unavailable", "Stream did not answer; try again");
+}

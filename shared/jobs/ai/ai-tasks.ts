@@ -53,7 +53,9 @@ async function queueTask(env: Env, db: Database, task: Omit<AiTaskRecord, "statu
   try {
     await env.JOBS.send(withCurrentTrace({ kind: "jobs.ai", taskId: task.id }));
   } catch (error) {
-    await failAiTask(db, task.id, `queue_unavailable: ${String(error)}`, clock.date());
+    // The task's error is shown to its owner: the queue's words stay in the log.
+    logEvent("error", "AI task not queued", { taskId: task.id, error: String(error) });
+    await failAiTask(db, task.id, "queue_unavailable: the task could not be queued", clock.date());
     throw new ApiError(503, "queue_unavailable", "The task could not be queued; try again");
   }
   return { id: task.id, status: "pending" };

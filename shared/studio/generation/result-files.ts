@@ -76,7 +76,10 @@ async function openResult(env: Env, source: ResultSource, timeoutMs: number): Pr
   try {
     response = await tracedFetch(source.url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
   } catch (error) {
-    throw new ResultError(true, `The result could not be downloaded: ${error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : String(error)}`);
+    // The reason is the asset's, which its owner reads: the fetch error's words stay in the log.
+    if (error instanceof Error && error.name === "TimeoutError") throw new ResultError(true, `The result could not be downloaded: no answer within ${timeoutMs} ms`);
+    logEvent("warn", "studio result not downloaded", { error: String(error) });
+    throw new ResultError(true, "The result could not be downloaded");
   }
   if (response.status === 429 || response.status >= 500) {
     await response.body?.cancel();
@@ -139,7 +142,7 @@ async function storeBytes(env: Env, db: Database, target: ResultTarget, bytes: B
     checkSize(config, "asset", bytes.length);
   } catch (error) {
     await bytes.body.cancel();
-    throw new ResultError(false, error instanceof ApiError ? (error.detail ?? error.code) : String(error));
+    throw new ResultError(false, error instanceof ApiError ? (error.detail ?? error.code) : "The result's size could not be checked");
   }
   const key = uploadKey(bytes.uploadId);
   // A slot left by an attempt that stopped half-way is this attempt's to replace.
@@ -160,7 +163,8 @@ async function storeBytes(env: Env, db: Database, target: ResultTarget, bytes: B
   } catch (error) {
     await deleteUpload(db, bytes.uploadId);
     if (error instanceof ApiError) throw new ResultError(error.code === "body_incomplete", `The result was refused: ${error.detail ?? error.code}`);
-    throw new ResultError(true, `The result could not be stored: ${String(error)}`);
+    logEvent("warn", "studio result not stored", { assetId: target.assetId, error: String(error) });
+    throw new ResultError(true, "The result could not be stored");
   }
   const dimensions = imageDimensions(intake.head, intake.type.mime);
   const blob = await completeUpload(

@@ -2,6 +2,7 @@ import { Validator } from "@cfworker/json-schema";
 import { badRequest, type FieldProblem } from "../../http/errors";
 import { JSON_POINTER } from "./json-pointer";
 import { checkPlaceholders, type JsonValue, TemplateError } from "./templates";
+import { logEvent } from "../../observability/log";
 
 export type ModelKind = "image" | "video" | "text";
 
@@ -135,7 +136,8 @@ export function paramsSchemaProblem(schema: unknown): string | null {
   try {
     new Validator(object as never, "2020-12", false).validate({});
   } catch (error) {
-    return `The schema cannot be used: ${String((error as Error).message ?? error)}`;
+    logEvent("warn", "params schema refused", { error: String(error) });
+    return "The schema cannot be used (the validator refused it: check $ref and keywords)";
   }
   return null;
 }

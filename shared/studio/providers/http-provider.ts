@@ -1,3 +1,4 @@
+import { logEvent } from "../../observability/log";
 import { tracedFetch } from "../../observability/trace-scope";
 import { DEFAULT_FAILED_VALUES, DEFAULT_SUCCEEDED_VALUES, type ModelDefinition, type ProviderDefinition } from "./definitions";
 import { resolvePointer } from "./json-pointer";
@@ -78,7 +79,9 @@ export class HttpProvider implements ProviderAdapter {
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      throw new ProviderError(true, timedOut ? `The provider did not answer within ${this.options.timeoutMs} ms` : `The provider could not be reached: ${this.redact(String(error))}`);
+      // The failure becomes a task's reason, which its owner reads: the fetch error's words stay in the log.
+      if (!timedOut) logEvent("warn", "AI provider not reached", { providerId: this.provider.id, error: this.redact(String(error)) });
+      throw new ProviderError(true, timedOut ? `The provider did not answer within ${this.options.timeoutMs} ms` : "The provider could not be reached");
     }
     const text = await readLimited(response);
     const parsed = parseJson(text);

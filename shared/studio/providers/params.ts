@@ -2,6 +2,7 @@ import { type Schema, Validator } from "@cfworker/json-schema";
 import { badRequest, type FieldProblem } from "../../http/errors";
 import type { ParamsSchema } from "./definitions";
 import type { JsonValue } from "./templates";
+import { logEvent } from "../../observability/log";
 
 // @cfworker/json-schema interprets schemas; it never generates code (Workers refuse `new Function`).
 const validators = new Map<string, Validator>();
@@ -23,7 +24,8 @@ export function schemaProblems(schema: object, value: unknown, pathPrefix: strin
   try {
     result = validatorFor(schema).validate(value);
   } catch (error) {
-    return [{ path: pathPrefix, message: `The schema cannot be applied: ${String((error as Error).message ?? error)}` }];
+    logEvent("warn", "params schema not applied", { error: String(error) });
+    return [{ path: pathPrefix, message: "The schema cannot be applied (the validator refused it)" }];
   }
   if (result.valid) return [];
   // The validator also reports each enclosing keyword ("properties", "allOf"); the innermost say what is wrong.

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ApiError, problemResponse } from "../../../shared/http/errors";
+import { ApiError, problemResponse, problemTitle } from "../../../shared/http/errors";
 import { redact } from "../../../shared/http/redact";
 import { logEvent } from "../../../shared/observability/log";
 import type { AppEnv } from "../context";
@@ -9,7 +9,7 @@ function fromHttpException(error: HTTPException): ApiError {
   if (error.status === 400) return new ApiError(400, "malformed_json", "The request body is not valid JSON");
   if (error.status === 413) return new ApiError(413, "body_too_large", "The request body is too large");
   if (error.status === 415) return new ApiError(415, "unsupported_media_type", "Send the body as application/json");
-  return new ApiError(error.status as ApiError["status"], "http_error", error.message);
+  return new ApiError(error.status as ApiError["status"], "http_error", problemTitle(error.status));
 }
 
 /** The single place where thrown errors become problem+json responses. */
