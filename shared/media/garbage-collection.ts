@@ -44,8 +44,14 @@ async function removeUploadLeftovers(bucket: R2Bucket, upload: ExpiredUpload, fa
 
 async function removeBlob(bucket: R2Bucket, blob: { key: string; sha256: string }, failures: MediaCollection["failures"]): Promise<void> {
   try {
-    const variants = await bucket.list({ prefix: variantPrefix(blob.sha256) });
-    await bucket.delete([blob.key, ...variants.objects.map((object) => object.key)]);
+    await bucket.delete(blob.key);
+    // Variants are kept per owner of a file with these bytes: there may be more than one page of them.
+    for (let cursor: string | undefined; ; ) {
+      const variants = await bucket.list({ prefix: variantPrefix(blob.sha256), cursor });
+      if (variants.objects.length > 0) await bucket.delete(variants.objects.map((object) => object.key));
+      if (!variants.truncated) break;
+      cursor = variants.cursor;
+    }
   } catch (error) {
     failures.push({ key: blob.key, reason: error instanceof Error ? error.message : String(error) });
   }

@@ -3,7 +3,7 @@ import { logEvent } from "../observability/log";
 import type { ServedContent } from "./file-content";
 import { isImage } from "./media-types";
 import type { StoredFile } from "./records";
-import { variantPrefix } from "./variant-keys";
+import { variantKey } from "./variant-keys";
 
 /** The only sizes a variant may have (either side), so nobody can mint unbounded variants. */
 export const VARIANT_SIZES = [32, 64, 128, 256, 512, 1024, 2048] as const;
@@ -30,13 +30,15 @@ export type ImageTransformer = Pick<ImagesBinding, "input">;
 
 /**
  * The variant of an image file, made once through the Images binding and kept in R2 under the
- * bytes' hash; later requests (by anyone who may read a file with those bytes) read it from R2.
+ * bytes' hash and the file's owner (variantKey: no cache shared between owners, so no timing tells
+ * whether someone else stored the same bytes); later requests for that owner's files with those
+ * bytes read it from R2.
  */
 export async function variantContent(bucket: R2Bucket, images: ImageTransformer | undefined, file: StoredFile, request: VariantRequest): Promise<ServedContent> {
   if (!isImage(file.contentType)) throw new ApiError(415, "variant_unsupported", "Only images have resized variants");
   if (!images) throw new ApiError(503, "not_configured", "Image variants need the IMAGES binding");
   const name = variantName(request);
-  const key = `${variantPrefix(file.sha256)}${name}`;
+  const key = variantKey(file.sha256, file.ownerId, name);
   const format = `image/${request.format ?? "webp"}` as const;
   const served = (size: number): ServedContent => ({ key, size, contentType: format, name: file.name, etag: `"${file.sha256}-${name}"` });
 

@@ -23,14 +23,14 @@ describe("image variants on GET /v1/files/:id/content", () => {
     expect(await dimensionsOf(square)).toEqual({ width: 128, height: 128, type: "png" });
   });
 
-  it("makes each variant once and keeps it in R2 under the bytes' hash, with its own tag", async () => {
+  it("makes each variant once and keeps it in R2 under the bytes' hash and the owner, with its own tag", async () => {
     const user = await registerUser();
     const file = await uploadFile(user, samples.largeJpeg);
     const first = await fetchContent(`/v1/files/${file.id}/content?width=64&format=jpeg`, { token: user.accessToken });
     const etag = first.headers.get("etag")!;
     expect(etag).toBe(`"${file.sha256}-64xauto-scale-down.jpeg"`);
     const bytes = new Uint8Array(await first.arrayBuffer());
-    const stored = await env.FILES.get(`variants/${file.sha256}/64xauto-scale-down.jpeg`);
+    const stored = await env.FILES.get(`variants/${file.sha256}/${user.id}/64xauto-scale-down.jpeg`);
     expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(bytes);
     const again = await fetchContent(`/v1/files/${file.id}/content?width=64&format=jpeg`, { token: user.accessToken, headers: { "if-none-match": etag } });
     expect(again.status).toBe(304);

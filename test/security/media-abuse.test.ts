@@ -1,6 +1,9 @@
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import worker from "../../workers/index";
 import { expectProblem, registerUser } from "../helpers";
-import { fetchContent, uniquePng, uploadFile } from "../media/fixtures";
+import { fetchContent, padded, samples, uniquePng, uploadFile } from "../media/fixtures";
 
 // Issue 23, the media findings of low severity: what the API serves, to whom, and for how long.
 
@@ -20,5 +23,40 @@ describe("ranges that overflow or lie outside the bytes (finding 17)", () => {
     const variant = await fetchContent(`${path}?width=32`, { token: user.accessToken, headers: { range: "bytes=99999999999999999999-" } });
     expect(variant.status).toBe(416);
     expect(variant.headers.get("content-range")).toMatch(/^bytes \*\/\d+$/);
+  });
+});
+
+describe("variants and other users' bytes (finding 9)", () => {
+  it("a variant is made for each owner: asking for one tells nothing about whether someone else stored the same bytes", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const bytes = padded(samples.largeJpeg, samples.largeJpeg.length + 4000, 9009);
+    const [aliceFile, bobFile] = [await uploadFile(alice, bytes, { purpose: "asset" }), await uploadFile(bob, bytes, { purpose: "asset" })];
+    expect(aliceFile.sha256).toBe(bobFile.sha256);
+
+    // The Images binding, counting the transforms it is asked for: a transform is what a cache miss costs.
+    let transforms = 0;
+    const images = env.IMAGES!;
+    const counting = { input: (stream: ReadableStream<Uint8Array>) => ((transforms += 1), images.input(stream)) };
+    const variantOf = (fileId: string, token: string) =>
+      worker.fetch(
+        new Request(`http://platform.test/v1/files/${fileId}/content?width=128&format=png`, { headers: { authorization: `Bearer ${token}` } }),
+        { ...env, IMAGES: counting as unknown as ImagesBinding },
+        createExecutionContext(),
+      );
+
+    const first = await variantOf(aliceFile.id, alice.accessToken);
+    expect(first.status).toBe(200);
+    const aliceBytes = new Uint8Array(await first.arrayBuffer());
+    expect(transforms).toBe(1);
+    // Bob's first request is a miss too, exactly as if nobody had stored these bytes before.
+    const bobs = await variantOf(bobFile.id, bob.accessToken);
+    expect(bobs.status).toBe(200);
+    expect(new Uint8Array(await bobs.arrayBuffer())).toEqual(aliceBytes);
+    expect(transforms).toBe(2);
+    // Kept per owner: the second request, or one for the owner's other file of the same bytes, is served from R2.
+    expect((await variantOf(bobFile.id, bob.accessToken)).status).toBe(200);
+    const bobAgain = await uploadFile(bob, bytes, { purpose: "asset", name: "again.jpg" });
+    expect((await variantOf(bobAgain.id, bob.accessToken)).status).toBe(200);
+    expect(transforms).toBe(2);
   });
 });
