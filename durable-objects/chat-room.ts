@@ -1,6 +1,6 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { type Principal, sessionStanding } from "../shared/identity/sessions/principal";
-import { resolveAttachments } from "../shared/chat/attachments";
+import { releaseDeletedAttachments, resolveAttachments } from "../shared/chat/attachments";
 import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";
 import { CoalescedTask } from "../shared/chat/coalesced-task";
 import { isMember, markChatRead } from "../shared/chat/chats";
@@ -107,6 +107,11 @@ export class ChatRoom extends Server<Env> {
   /** Sockets past their first frame since this instance woke (partyserver has set them up). */
   private readonly knownSockets = new WeakSet<WebSocket>();
   private queuedSends: AdmittedSend[] = [];
+  /**
+   * Files of sends admitted (their chat grant recorded) but not stored yet, by id, with how many:
+   * deleting a message does not take the chat's grant of a file one of them carries.
+   */
+  private readonly sendingFiles = new Map<string, number>();
   private readonly groupCommit = new CoalescedTask(() => this.storeQueuedSends(), 0);
   private readonly searchIndexing = new CoalescedTask(() => this.#log?.indexPending(), SEARCH_INDEX_DELAY_MS);
 
@@ -233,7 +238,7 @@ export class ChatRoom extends Server<Env> {
         return;
       }
       case "message.delete": {
-        const result = this.deleteMessage(principal, frame.id);
+        const result = await this.deleteMessage(principal, frame.id);
         if (!result.ok) connection.send(errorFrameFor(result, { id: frame.id }));
         return;
       }
@@ -248,7 +253,25 @@ export class ChatRoom extends Server<Env> {
   /** RPC for `POST /v1/chats/:id/messages`: the Worker checked membership; every socket gets `message.new`. */
   async postMessage(sender: Sender, input: { clientId: string; text: string; attachments?: string[] }): Promise<StoreResult> {
     const admitted = await this.admitSend({ userId: sender.userId, role: sender.role }, input);
-    return "send" in admitted ? this.commitSend(admitted.send) : admitted;
+    if (!("send" in admitted)) return admitted;
+    try {
+      return this.commitSend(admitted.send);
+    } finally {
+      this.holdFiles(admitted.send.attachments.map((file) => file.id), -1);
+    }
+  }
+
+  private holdFiles(fileIds: readonly string[], change: 1 | -1): void {
+    for (const id of fileIds) {
+      const count = (this.sendingFiles.get(id) ?? 0) + change;
+      if (count > 0) this.sendingFiles.set(id, count);
+      else this.sendingFiles.delete(id);
+    }
+  }
+
+  /** A live message or a send on its way carries the file: the chat keeps its grant. */
+  private carriesFile(fileId: string): boolean {
+    return this.sendingFiles.has(fileId) || this.log.carriesFile(fileId);
   }
 
   /**
@@ -275,8 +298,16 @@ export class ChatRoom extends Server<Env> {
         this.sendLimit.giveBack(sender.userId);
         return this.repeatAck(existing, input.clientId, origin);
       }
-      const resolved = await resolveAttachments(this.env, sender.userId, this.name, input.attachments);
-      if (!resolved.ok) return resolved;
+      const held = [...new Set(input.attachments)];
+      this.holdFiles(held, 1);
+      const resolved = await resolveAttachments(this.env, sender.userId, this.name, input.attachments).catch((error: unknown) => {
+        this.holdFiles(held, -1);
+        throw error;
+      });
+      if (!resolved.ok) {
+        this.holdFiles(held, -1);
+        return resolved;
+      }
       attachments = resolved.value;
     }
     return { send: { sender, clientId: input.clientId, text: input.text, attachments, origin } };
@@ -301,6 +332,8 @@ export class ChatRoom extends Server<Env> {
       } catch (error) {
         console.error(JSON.stringify({ level: "error", msg: "chat send failed", chatId: this.name, error: String(error) }));
         send.origin?.send(errorFrameFor({ code: "internal_error", detail: "The frame could not be processed; retry it" }, { clientId: send.clientId }));
+      } finally {
+        this.holdFiles(send.attachments.map((file) => file.id), -1);
       }
     }
   }
@@ -356,7 +389,8 @@ export class ChatRoom extends Server<Env> {
     return { ok: true, value: edited };
   }
 
-  deleteMessage(actor: Sender, id: string): RoomResult<Message> {
+  /** Soft delete; a file no live message carries any more is no longer readable by the members through this chat. */
+  async deleteMessage(actor: Sender, id: string): Promise<RoomResult<Message>> {
     const message = this.log.findById(id);
     if (!message) return fail(404, "message_not_found", "No such message in this chat");
     const moderates = actor.role === "moderator" || actor.role === "admin";
@@ -364,6 +398,14 @@ export class ChatRoom extends Server<Env> {
     if (message.deletedAt) return { ok: true, value: message };
     const deleted = this.log.softDelete(id, clock.now())!;
     this.broadcastUpdate(deleted);
+    if (message.attachments.length > 0) {
+      await releaseDeletedAttachments(
+        this.env,
+        this.name,
+        message.attachments.map((file) => file.id),
+        (fileId) => this.carriesFile(fileId),
+      );
+    }
     return { ok: true, value: deleted };
   }
 

@@ -41,6 +41,8 @@ const SCHEMA = [
   // Search index only: rowid = seq, text of live messages. Deleted messages leave it.
   "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
   "CREATE TABLE IF NOT EXISTS room_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+  // Live messages with attachments (a deleted one has none), for carriesFile.
+  "CREATE INDEX IF NOT EXISTS messages_with_attachments ON messages (seq) WHERE attachments <> '[]'",
 ];
 
 const INDEXED_SEQ = "indexed_seq";
@@ -140,6 +142,18 @@ export class MessageLog {
       this.sql.exec("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", row.seq, text);
     }
     return this.withReactions([row])[0]!;
+  }
+
+  /** Does a live message carry the file? (A deleted message carries none.) */
+  carriesFile(fileId: string): boolean {
+    return (
+      this.sql
+        .exec(
+          "SELECT 1 FROM messages INDEXED BY messages_with_attachments WHERE attachments <> '[]' AND EXISTS (SELECT 1 FROM json_each(messages.attachments) WHERE json_extract(json_each.value, '$.id') = ?) LIMIT 1",
+          fileId,
+        )
+        .toArray().length > 0
+    );
   }
 
   /** Soft delete: the seq stays (so catch-up sees the gap filled), text and attachments go. */

@@ -1,6 +1,6 @@
 import { clock } from "../clock";
 import type { Database } from "../db/client";
-import { findOwnFiles, recordAttachments } from "./records";
+import { findOwnFiles, recordAttachments, removeAttachments } from "./records";
 
 /** A file as a chat message carries it. */
 export interface AttachedFile {
@@ -24,4 +24,16 @@ export async function attachOwnFiles(db: Database, senderId: string, chatId: str
   if (unknownId !== undefined) return { ok: false, unknownId };
   await recordAttachments(db, chatId, unique, clock.now());
   return { ok: true, files: unique.map((id) => found.get(id)!).map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size })) };
+}
+
+/**
+ * A chat's read grant of files its last live message carrying them no longer holds (that message
+ * was deleted): members of the chat stop reading them through it. `stillCarried` is asked again
+ * once the grant is gone: a message sent meanwhile may have granted a file again just before this
+ * removal landed, and gets its grant back.
+ */
+export async function releaseAttachments(db: Database, chatId: string, fileIds: readonly string[], stillCarried: (fileId: string) => boolean): Promise<void> {
+  if (fileIds.length === 0) return;
+  await removeAttachments(db, chatId, fileIds);
+  await recordAttachments(db, chatId, fileIds.filter(stillCarried), clock.now());
 }

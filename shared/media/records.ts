@@ -543,6 +543,12 @@ export async function findOwnFiles(db: Database, ownerId: string, ids: readonly 
     .where(and(eq(files.ownerId, ownerId), inArray(files.id, [...ids])));
 }
 
+/** Members of the chat may no longer read these files through it (no live message of it carries them). */
+export async function removeAttachments(db: Database, chatId: string, fileIds: readonly string[]): Promise<void> {
+  if (fileIds.length === 0) return;
+  await db.delete(fileAttachments).where(and(eq(fileAttachments.chatId, chatId), inArray(fileAttachments.fileId, [...fileIds])));
+}
+
 /** Members of the chat may read these files from now on. */
 export async function recordAttachments(db: Database, chatId: string, fileIds: readonly string[], now: number): Promise<void> {
   if (fileIds.length === 0) return;

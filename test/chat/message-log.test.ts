@@ -235,3 +235,21 @@ describe("MessageLog room state and ftsQuery", () => {
     expect(ftsQuery(Array.from({ length: 20 }, (_, i) => `w${i}`).join(" "))!.split(" ")).toHaveLength(16);
   });
 });
+
+describe("MessageLog.carriesFile", () => {
+  it("is true while a live message carries the file, false once the last one is deleted", async () => {
+    await withLog((log) => {
+      const file = { id: "f-carried", name: "a.pdf", contentType: "application/pdf", size: 3 };
+      const first = log.append({ id: "m-c1", senderId: "a", clientId: "cc1", text: "one", attachments: [file], now: T0 })!;
+      const second = log.append({ id: "m-c2", senderId: "a", clientId: "cc2", text: "two", attachments: [file, { ...file, id: "f-other" }], now: T0 + 1 })!;
+      append(log, "b", "no files");
+      expect(log.carriesFile("f-carried")).toBe(true);
+      expect(log.carriesFile("f-nowhere")).toBe(false);
+      log.softDelete(first.id, T0 + 2);
+      expect(log.carriesFile("f-carried")).toBe(true);
+      log.softDelete(second.id, T0 + 3);
+      expect(log.carriesFile("f-carried")).toBe(false);
+      expect(log.carriesFile("f-other")).toBe(false);
+    });
+  });
+});

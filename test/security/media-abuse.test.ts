@@ -2,7 +2,8 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
-import { expectProblem, registerUser } from "../helpers";
+import { openGroup } from "../chat/fixtures";
+import { api, expectProblem, json, registerUser } from "../helpers";
 import { fetchContent, padded, samples, uniquePng, uploadFile } from "../media/fixtures";
 
 // Issue 23, the media findings of low severity: what the API serves, to whom, and for how long.
@@ -58,5 +59,31 @@ describe("variants and other users' bytes (finding 9)", () => {
     const bobAgain = await uploadFile(bob, bytes, { purpose: "asset", name: "again.jpg" });
     expect((await variantOf(bobAgain.id, bob.accessToken)).status).toBe(200);
     expect(transforms).toBe(2);
+  });
+});
+
+describe("a deleted message's attachment (finding 10)", () => {
+  it("stays readable while another message of the chat carries it; deleting the last one takes the chat's read grant", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const chat = await openGroup(alice, [bob]);
+    const file = await uploadFile(alice, samples.pdf, { purpose: "attachment", name: "draft.pdf" });
+    const send = async (clientId: string) => {
+      const response = await api(`/v1/chats/${chat.id}/messages`, { token: alice.accessToken, body: { clientId, text: "the draft", attachments: [file.id] } });
+      expect(response.status, await response.clone().text()).toBe(201);
+      return (await json(response)).id as string;
+    };
+    const remove = async (messageId: string) => expect((await api(`/v1/chats/${chat.id}/messages/${messageId}`, { method: "DELETE", token: alice.accessToken })).status).toBe(200);
+    const [first, second] = [await send("d1"), await send("d2")];
+
+    await remove(first);
+    expect((await api(`/v1/files/${file.id}`, { token: bob.accessToken })).status).toBe(200);
+    await remove(second);
+    await expectProblem(await api(`/v1/files/${file.id}`, { token: bob.accessToken }), 404);
+    await expectProblem(await fetchContent(`/v1/files/${file.id}/content`, { token: bob.accessToken }), 404);
+    await expectProblem(await api(`/v1/files/${file.id}/url`, { token: bob.accessToken }), 404);
+    // The owner keeps the file; sending it again grants it again.
+    expect((await api(`/v1/files/${file.id}`, { token: alice.accessToken })).status).toBe(200);
+    await send("d3");
+    expect((await api(`/v1/files/${file.id}`, { token: bob.accessToken })).status).toBe(200);
   });
 });

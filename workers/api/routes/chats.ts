@@ -208,6 +208,7 @@ export const chatRoutes = createRouter()
       path: "/{id}/messages/{messageId}",
       tags,
       summary: "Delete a message (soft: the sender, or a moderator)",
+      description: "Text and attachments are cleared. A file no other live message of the chat carries is no longer readable by the chat's members (its owner keeps it).",
       request: { params: MessageParams },
       responses: { 200: jsonResponse(MessageSchema, "The deleted message"), ...problemResponses(400, 401, 403, 404) },
     }),
