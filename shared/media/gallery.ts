@@ -60,7 +60,11 @@ export async function publishImage(db: Database, ownerId: string, input: NewImag
   const id = newId(now);
   const tags = normalizeTags(input.tags ?? []);
   try {
-    await insertImage(db, { id, ownerId, fileId: file.id, title: input.title, description: input.description ?? null, tags: JSON.stringify(tags), likeCount: 0, createdAt: new Date(now) }, tags);
+    await insertImage(
+      db,
+      { id, ownerId, fileId: file.id, fileWasPublic: file.visibility === "public", title: input.title, description: input.description ?? null, tags: JSON.stringify(tags), likeCount: 0, createdAt: new Date(now) },
+      tags,
+    );
   } catch (error) {
     // Two requests publishing the same file: the unique index lets one through.
     if (await imageOfFile(db, file.id)) throw conflict("already_published", "This file is in the gallery already");

@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { chatMembers } from "../db/schema/chat";
 import { users } from "../db/schema/identity";
 import { companies } from "../db/schema/jobs";
+import { videos } from "../db/schema/video";
 import { avatars, blobs, fileAttachments, files, imageLikes, images, imageTags, uploads } from "../db/schema/media";
 
 /** Every query of the media tables. */
@@ -495,13 +496,33 @@ export async function pageGallery(db: Database, filter: { tag?: string; ownerId?
   return rows.map(toGalleryRow);
 }
 
-/** Removes an image from the gallery; its file stops being public. False when there was none. */
+/**
+ * Whether something public besides its gallery image (a file is in the gallery at most once) uses
+ * the file, so it must stay readable by anyone: an avatar, a company icon, a video thumbnail.
+ */
+function usedPubliclyOutsideGallery(fileId: SQLWrapper) {
+  return sql`(EXISTS (SELECT 1 FROM ${avatars} WHERE ${avatars.fileId} = ${fileId})
+    OR EXISTS (SELECT 1 FROM ${companies} WHERE ${companies.iconFileId} = ${fileId})
+    OR EXISTS (SELECT 1 FROM ${videos} WHERE ${videos.thumbnailFileId} = ${fileId}))`;
+}
+
+/**
+ * Removes an image from the gallery. Its file is private again, unless its owner made it public
+ * before publishing it or something else public uses it (an avatar, a company icon, a video
+ * thumbnail): a file stays readable as long as anything public refers to it. False when there was
+ * no such image.
+ */
 export async function deleteImage(db: Database, id: string): Promise<boolean> {
   const [, deleted] = await db.batch([
     db
       .update(files)
       .set({ visibility: "private" })
-      .where(eq(files.id, db.select({ fileId: images.fileId }).from(images).where(eq(images.id, id)))),
+      .where(
+        and(
+          eq(files.id, db.select({ fileId: images.fileId }).from(images).where(and(eq(images.id, id), eq(images.fileWasPublic, false)))),
+          sql`NOT ${usedPubliclyOutsideGallery(files.id)}`,
+        ),
+      ),
     db.delete(images).where(eq(images.id, id)).returning({ id: images.id }),
   ]);
   return deleted.length === 1;

@@ -87,3 +87,38 @@ describe("a deleted message's attachment (finding 10)", () => {
     expect((await api(`/v1/files/${file.id}`, { token: bob.accessToken })).status).toBe(200);
   });
 });
+
+describe("removing a gallery image (finding 16)", () => {
+  const publish = async (user: { accessToken: string }, fileId: string) => {
+    const response = await api("/v1/images", { token: user.accessToken, body: { fileId, title: "shared" } });
+    expect(response.status, await response.clone().text()).toBe(201);
+    return (await json(response)).id as string;
+  };
+  const unpublish = async (user: { accessToken: string }, imageId: string) =>
+    expect((await api(`/v1/images/${imageId}`, { method: "DELETE", token: user.accessToken })).status).toBe(204);
+
+  it("keeps the file public while the avatar uses it", async () => {
+    const user = await registerUser();
+    const file = await uploadFile(user, samples.largeJpeg);
+    const imageId = await publish(user, file.id);
+    const { user: me } = await json(await api("/v1/me/avatar", { method: "PUT", token: user.accessToken, body: { fileId: file.id } }));
+    await unpublish(user, imageId);
+    expect((await fetchContent(me.avatarUrl)).status).toBe(200);
+    expect((await fetchContent(`/v1/files/${file.id}`)).status).toBe(200);
+  });
+
+  it("keeps public a file its owner uploaded as public", async () => {
+    const user = await registerUser();
+    const file = await uploadFile(user, uniquePng(), { visibility: "public" });
+    await unpublish(user, await publish(user, file.id));
+    expect((await fetchContent(`/v1/files/${file.id}/content`)).status).toBe(200);
+  });
+
+  it("makes private again a file nothing else keeps public", async () => {
+    const user = await registerUser();
+    const file = await uploadFile(user, uniquePng());
+    await unpublish(user, await publish(user, file.id));
+    await expectProblem(await fetchContent(`/v1/files/${file.id}/content`), 401);
+    expect((await json(await api(`/v1/files/${file.id}`, { token: user.accessToken }))).visibility).toBe("private");
+  });
+});

@@ -116,6 +116,8 @@ export const images = sqliteTable(
     id: text("id").primaryKey(),
     ownerId: text("owner_id").notNull(),
     fileId: text("file_id").notNull(),
+    /** The file was public before it was published (its owner's choice): removing the image leaves it public. */
+    fileWasPublic: integer("file_was_public", { mode: "boolean" }).notNull().default(false),
     title: text("title").notNull(),
     description: text("description"),
     /** JSON array of tags, as given. */

@@ -110,7 +110,7 @@ export const imageRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "Remove an image from the gallery (owner or moderator)",
-      description: "The file stays, and is private again.",
+      description: "The file stays. It is private again unless its owner had made it public before publishing it, or an avatar, a company icon or a video thumbnail uses it (a file stays readable as long as anything public refers to it).",
       request: { params: IdParam },
       responses: { 204: { description: "Removed" }, ...problemResponses(401, 403, 404) },
     }),

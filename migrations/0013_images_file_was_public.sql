@@ -1,0 +1,1 @@
+ALTER TABLE `images` ADD `file_was_public` integer DEFAULT false NOT NULL;
