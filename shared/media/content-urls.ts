@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { ApiError, notFound } from "../http/errors";
 import { readableFile, type MediaEnv } from "./files";
 import { mediaConfig } from "./media-config";
-import { findFile, type StoredFile } from "./records";
+import { findFile, findReadableFile, type StoredFile } from "./records";
 import { signUrl, verifySignedUrl } from "./signed-urls";
 
 export const contentPath = (fileId: string) => `/v1/files/${encodeURIComponent(fileId)}/content`;
@@ -11,7 +11,10 @@ export const contentPath = (fileId: string) => `/v1/files/${encodeURIComponent(f
 /**
  * A URL that serves the file's content with no token until it expires (for `<img>`, players,
  * downloads). Only someone who may read the file now can get one; `params` (a variant) are signed
- * with it, so the holder cannot ask for anything else.
+ * with it, so the holder cannot ask for anything else. It names its reader (`reader`, signed too),
+ * and every use checks again that the reader may still read the file: a URL stops working the
+ * moment its reader loses access (removed from the chat, the message deleted, the file private
+ * again), not when it expires.
  */
 export async function signedContentUrl(
   env: MediaEnv,
@@ -30,18 +33,27 @@ export async function signedContentUrl(
   const expiresAt = new Date(Math.floor(clock.now() / 1000) * 1000 + seconds * 1000);
   const unsigned = new URL(contentPath(fileId), origin);
   for (const [name, value] of Object.entries(params)) unsigned.searchParams.set(name, value);
+  unsigned.searchParams.set(READER_PARAM, readerId);
   const url = await signUrl(unsigned, key, expiresAt);
   return { url: url.toString(), expiresAt: expiresAt.toISOString() };
 }
 
-/** The file a signed content URL names, once its signature and expiry hold; 403 otherwise. */
+/** The signed parameter naming who a content URL was made for. */
+export const READER_PARAM = "reader";
+
+/**
+ * The file a signed content URL names, once its signature and expiry hold (403 otherwise) and its
+ * reader may still read the file (404 otherwise, as for the reader with a token). A URL without a
+ * reader (a studio share link's, which expires within minutes) is not checked again.
+ */
 export async function fileOfSignedUrl(env: MediaEnv, db: Database, url: URL, method: string): Promise<{ file: StoredFile; secondsLeft: number }> {
   const check = await verifySignedUrl(url, mediaConfig(env).urlSigningKeys, clock.date(), method === "HEAD" ? "GET" : method);
   if (!check.ok) {
     throw check.code === "url_expired" ? new ApiError(403, "url_expired", "This link has expired") : new ApiError(403, "invalid_signature", "This link is not valid");
   }
   const id = decodeURIComponent(url.pathname.split("/")[3] ?? "");
-  const file = await findFile(db, id);
+  const reader = url.searchParams.get(READER_PARAM);
+  const file = reader === null ? await findFile(db, id) : await findReadableFile(db, id, reader);
   if (!file) throw notFound("No such file");
   const secondsLeft = Math.max(0, Number(url.searchParams.get("expires")) - Math.floor(clock.now() / 1000));
   return { file, secondsLeft };

@@ -122,3 +122,26 @@ describe("removing a gallery image (finding 16)", () => {
     expect((await json(await api(`/v1/files/${file.id}`, { token: user.accessToken }))).visibility).toBe("private");
   });
 });
+
+describe("signed attachment URLs once access is lost (finding 11)", () => {
+  it("stop working at once for a member removed from the chat, and after the message is deleted", async () => {
+    const [alice, bob, carol] = [await registerUser(), await registerUser(), await registerUser()];
+    const chat = await openGroup(alice, [bob, carol]);
+    const file = await uploadFile(alice, samples.pdf, { purpose: "attachment", name: "secret.pdf" });
+    const sent = await api(`/v1/chats/${chat.id}/messages`, { token: alice.accessToken, body: { clientId: "s1", text: "secret", attachments: [file.id] } });
+    expect(sent.status).toBe(201);
+    const urlFor = async (user: { accessToken: string }) => (await json(await api(`/v1/files/${file.id}/url?expiresIn=86400`, { token: user.accessToken }))).url as string;
+    const [bobsUrl, carolsUrl, alicesUrl] = [await urlFor(bob), await urlFor(carol), await urlFor(alice)];
+    expect((await fetchContent(bobsUrl)).status).toBe(200);
+
+    expect((await api(`/v1/chats/${chat.id}/members/${bob.id}`, { method: "DELETE", token: alice.accessToken })).status).toBe(204);
+    await expectProblem(await fetchContent(bobsUrl), 404);
+    expect((await fetchContent(carolsUrl)).status).toBe(200);
+
+    const messageId = (await json(sent)).id as string;
+    expect((await api(`/v1/chats/${chat.id}/messages/${messageId}`, { method: "DELETE", token: alice.accessToken })).status).toBe(200);
+    await expectProblem(await fetchContent(carolsUrl), 404);
+    // The owner's own URL keeps working: the owner still reads the file.
+    expect((await fetchContent(alicesUrl)).status).toBe(200);
+  });
+});

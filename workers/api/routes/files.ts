@@ -79,6 +79,7 @@ const ContentQuery = VariantQuery.extend({
   expires: z.string().optional().openapi({ param: { name: "expires", in: "query" }, description: "Part of a signed URL" }),
   kid: z.string().optional().openapi({ param: { name: "kid", in: "query" }, description: "Part of a signed URL" }),
   sig: z.string().optional().openapi({ param: { name: "sig", in: "query" }, description: "Part of a signed URL" }),
+  reader: z.string().optional().openapi({ param: { name: "reader", in: "query" }, description: "Part of a signed URL: who it was made for; each use checks they may still read the file" }),
 });
 
 const bytesContent = { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } };
@@ -146,7 +147,7 @@ export const fileRoutes = createRouter()
       tags,
       summary: "The bytes of a file",
       description:
-        "Same access rule as the record, or a signed URL from `/url` (no token). One `Range` gives `206`; one whose first byte is at or past the end, however large the number, is `416 range_not_satisfiable` with `Content-Range: bytes */<size>` (never the whole file); `If-None-Match` with the `ETag` gives `304`. Images and videos are `inline`, everything else an `attachment`; `nosniff` always.",
+        "Same access rule as the record, or a signed URL from `/url` (no token). A signed URL whose reader can no longer read the file is `404`. One `Range` gives `206`; one whose first byte is at or past the end, however large the number, is `416 range_not_satisfiable` with `Content-Range: bytes */<size>` (never the whole file); `If-None-Match` with the `ETag` gives `304`. Images and videos are `inline`, everything else an `attachment`; `nosniff` always.",
       security: [...bearerSecurity, {}],
       request: { params: IdParam, query: ContentQuery },
       responses: {
@@ -158,7 +159,7 @@ export const fileRoutes = createRouter()
     }),
     async (c) => {
       const url = new URL(c.req.url);
-      const { expires: _expires, kid: _kid, sig: _sig, ...variant } = c.req.valid("query");
+      const { expires: _expires, kid: _kid, sig: _sig, reader: _reader, ...variant } = c.req.valid("query");
       const signed = hasSignature(url) ? await fileOfSignedUrl(c.env, c.get("db"), url, c.req.method) : null;
       const file = signed ? signed.file : await fileFor(c, c.req.valid("param").id);
       const cacheControl = signed ? `private, max-age=${signed.secondsLeft}` : file.visibility === "public" ? "public, max-age=31536000, immutable" : "private, no-cache";
@@ -172,7 +173,8 @@ export const fileRoutes = createRouter()
       path: "/{id}/url",
       tags,
       summary: "A signed URL for the content",
-      description: "Works with no token until `expiresAt` (for `<img>` or a player). An expired or altered URL is `403`.",
+      description:
+        "Works with no token until `expiresAt` (for `<img>` or a player), and only while the caller may still read the file: every use checks again, so a URL stops working (`404`) the moment its reader loses access (removed from the chat, the message deleted, the file private again). An expired or altered URL is `403`.",
       request: { params: IdParam, query: UrlQuery },
       responses: { 200: jsonResponse(SignedUrl, "The signed URL"), ...problemResponses(400, 401, 404, 503) },
     }),
