@@ -87,6 +87,32 @@ async function stallThenTakeOver(attacker: TestUser, path: string, stalled: { bo
   return { losing };
 }
 
+/** The stalled PATCH, released after another took over, is refused with a 4xx (never a 5xx). */
+async function expectRefused(losing: Promise<Response>): Promise<void> {
+  const lost = await losing;
+  const body = await lost.text();
+  expect(lost.status, body).toBeGreaterThanOrEqual(400);
+  expect(lost.status, body).toBeLessThan(500);
+}
+
+/**
+ * The rest of the honest bytes from `offset` complete the upload: its file has the honest hash, the
+ * blob's stored bytes hash to it, no tail is left, and a victim's later upload of the honest bytes
+ * dedups onto that blob and is served them.
+ */
+async function completesHonestly(attacker: TestUser, path: string, offset: number, honest: Uint8Array): Promise<void> {
+  const rest = await patchUpload(attacker, path, offset, honest.subarray(offset));
+  expect(rest.status, await rest.text()).toBe(204);
+  const { fileId } = await json(await api(path, { token: attacker.accessToken }));
+  expect(fileId).toBeTruthy();
+  const file = await json(await api(`/v1/files/${fileId}`, { token: attacker.accessToken }));
+  expect(file.sha256).toBe(await sha256Hex(honest));
+  const { recorded, stored } = await storedDigestOf(file.sha256);
+  expect(stored).toBe(recorded);
+  expect(await tailsOf(idOf(path))).toEqual([]);
+  await victimGetsHonestBytes(honest);
+}
+
 describe("a tus PATCH that lost its lease (finding 1)", () => {
   it("cannot replace the tail the PATCH that took over recorded: the upload completes with the honest bytes, and a victim's dedup serves them", async () => {
     const attacker = await registerUser();
@@ -100,21 +126,9 @@ describe("a tus PATCH that lost its lease (finding 1)", () => {
     expect(winner.status, await winner.text()).toBe(204);
 
     stalled.release();
-    const lost = await losing;
-    const lostBody = await lost.text();
-    expect(lost.status, lostBody).toBeGreaterThanOrEqual(400);
-    expect(lost.status, lostBody).toBeLessThan(500);
+    await expectRefused(losing);
 
-    const rest = await patchUpload(attacker, path, 2000, honest.subarray(2000));
-    expect(rest.status, await rest.text()).toBe(204);
-    const { fileId } = await json(await api(path, { token: attacker.accessToken }));
-    const file = await json(await api(`/v1/files/${fileId}`, { token: attacker.accessToken }));
-    expect(file.sha256).toBe(await sha256Hex(honest));
-
-    const { recorded, stored } = await storedDigestOf(file.sha256);
-    expect(stored).toBe(recorded);
-    expect(await tailsOf(idOf(path))).toEqual([]);
-    await victimGetsHonestBytes(honest);
+    await completesHonestly(attacker, path, 2000, honest);
   });
 
   it("cannot replace a part the PATCH that took over recorded, nor its tail: the upload still completes with the honest bytes", async () => {
@@ -134,54 +148,38 @@ describe("a tus PATCH that lost its lease (finding 1)", () => {
     expect(firstPart!.partNumber).toBeGreaterThan(row!.partFence);
 
     stalled.release();
-    const lost = await losing;
-    const lostBody = await lost.text();
-    expect(lost.status, lostBody).toBeGreaterThanOrEqual(400);
-    expect(lost.status, lostBody).toBeLessThan(500);
+    await expectRefused(losing);
 
-    const rest = await patchUpload(attacker, path, 6 * MIB, honest.subarray(6 * MIB));
-    expect(rest.status, await rest.text()).toBe(204);
-    const { fileId } = await json(await api(path, { token: attacker.accessToken }));
-    expect(fileId).toBeTruthy();
-    const file = await json(await api(`/v1/files/${fileId}`, { token: attacker.accessToken }));
-    expect(file.sha256).toBe(await sha256Hex(honest));
-
-    const { recorded, stored } = await storedDigestOf(file.sha256);
-    expect(stored).toBe(recorded);
-    expect(await tailsOf(idOf(path))).toEqual([]);
-    await victimGetsHonestBytes(honest);
+    await completesHonestly(attacker, path, 6 * MIB, honest);
   });
 });
 
 describe("a tus PATCH racing the upload's termination (finding 1)", () => {
-  const terminate = (user: TestUser, path: string) =>
-    SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } });
-
-  it("writing a tail: answers 404 or 410 and deletes the tail it wrote", async () => {
+  /**
+   * A PATCH of `sent` bytes of an upload of `length` stalls after `before`, the upload is
+   * terminated, then the PATCH sends the rest: it answers 404 or 410 (never 500) and nothing of the
+   * upload stays in R2.
+   */
+  async function terminatedWhileWriting(length: number, before: number, sent: number): Promise<void> {
     const user = await registerUser();
-    const bytes = padded(samples.png, 8000, 2305);
-    const path = await openUpload(user, bytes.length, { purpose: "asset", name: "a.png" });
-    const stalled = stalledBody(bytes.subarray(0, 1000), bytes.subarray(1000, 3000));
-    const writing = patchUpload(user, path, 0, stalled.body, { "content-length": "3000" });
+    const bytes = padded(samples.png, length, length % 9973);
+    const path = await openUpload(user, bytes.length, { purpose: "asset", name: "terminated.png" });
+    const stalled = stalledBody(bytes.subarray(0, before), bytes.subarray(before, sent));
+    const writing = patchUpload(user, path, 0, stalled.body, { "content-length": String(sent) });
     await leaseTaken(idOf(path));
-    expect((await terminate(user, path)).status).toBe(204);
+    const terminated = await SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } });
+    expect(terminated.status).toBe(204);
     stalled.release();
     const answer = await writing;
     expect([404, 410], await answer.text()).toContain(answer.status);
     expect(await leftoversOf(idOf(path))).toEqual([]);
+  }
+
+  it("writing a tail: answers 404 or 410 and deletes the tail it wrote", async () => {
+    await terminatedWhileWriting(8000, 1000, 3000);
   });
 
   it("writing a part: answers 404 or 410, not 500, and leaves nothing in R2", async () => {
-    const user = await registerUser();
-    const bytes = padded(samples.png, 8 * MIB, 2306);
-    const path = await openUpload(user, bytes.length, { purpose: "asset", name: "b.png" });
-    const stalled = stalledBody(bytes.subarray(0, 4 * MIB), bytes.subarray(4 * MIB, 6 * MIB));
-    const writing = patchUpload(user, path, 0, stalled.body, { "content-length": String(6 * MIB) });
-    await leaseTaken(idOf(path));
-    expect((await terminate(user, path)).status).toBe(204);
-    stalled.release();
-    const answer = await writing;
-    expect([404, 410], await answer.text()).toContain(answer.status);
-    expect(await leftoversOf(idOf(path))).toEqual([]);
+    await terminatedWhileWriting(8 * MIB, 4 * MIB, 6 * MIB);
   });
 });
