@@ -9,6 +9,7 @@ import { metrics } from "../../observability/metrics";
 import { withCurrentTrace } from "../../observability/trace-scope";
 import { ownBox } from "../library/projects";
 import type { AssetView } from "../library/views";
+import { checkPathValues } from "../providers/definitions";
 import { checkParams } from "../providers/params";
 import { resolveModel } from "../providers/registry";
 import { generationJob } from "./pipeline";
@@ -43,6 +44,7 @@ export async function generateAssets(env: Env, db: Database, ownerId: string, bo
   const kind = resolved.model.kind;
   if (kind === "text") throw badRequest("invalid_model", "A text model cannot make assets", [{ path: "modelId", message: "Pick an image or video model" }]);
   const params = checkParams(resolved.model.paramsSchema, request.params);
+  checkPathValues(resolved.model, { ...params, prompt: request.prompt });
 
   let parent: AssetRecord | undefined;
   if (request.parentAssetId) {

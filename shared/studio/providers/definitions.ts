@@ -1,7 +1,7 @@
 import { Validator } from "@cfworker/json-schema";
 import { badRequest, type FieldProblem } from "../../http/errors";
 import { JSON_POINTER } from "./json-pointer";
-import { checkPlaceholders, type JsonValue, TemplateError } from "./templates";
+import { checkPlaceholders, fillPathTemplate, type JsonValue, TemplateError, type TemplateVariables } from "./templates";
 import { logEvent } from "../../observability/log";
 
 export type ModelKind = "image" | "video" | "text";
@@ -120,6 +120,33 @@ export function checkModelDefinition(model: Omit<ModelDefinition, "id" | "provid
     if (model.poll.bodyTemplate !== undefined) placeholders(model.poll.bodyTemplate, pollKnown, "poll.bodyTemplate");
   }
   if (problems.length > 0) throw badRequest("invalid_model", "The model definition is not usable", problems);
+}
+
+/** Stand-ins for what a request knows only later (the task id, the asset id), to check endpoints before any work. */
+const LATER_VARIABLES = { taskId: "task", idempotencyKey: "key", parentImageUrl: "url" } as const;
+
+/**
+ * Refuses (400 `invalid_params`, naming each param) values that would make a segment of one of
+ * the model's endpoints `.` or `..`, before anything is stored or sent; the HTTP provider refuses
+ * them again when it fills the path.
+ */
+export function checkPathValues(model: Pick<ModelDefinition, "endpoint" | "poll">, variables: TemplateVariables): void {
+  const names = new Set<string>();
+  for (const endpoint of [model.endpoint, model.poll?.endpoint]) {
+    if (endpoint === undefined) continue;
+    try {
+      fillPathTemplate(endpoint, { ...LATER_VARIABLES, ...variables });
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      if (error.code === "invalid_path_value") for (const name of error.names) names.add(name);
+    }
+  }
+  if (names.size === 0) return;
+  throw badRequest(
+    "invalid_params",
+    "A param used in the model's endpoint path cannot be . or ..",
+    [...names].sort().map((name) => ({ path: (REQUEST_VARIABLES as readonly string[]).includes(name) ? name : `params.${name}`, message: "Not . or .. (it is a segment of the provider's URL path)", code: "invalid_path_value" })),
+  );
 }
 
 /** Why `schema` cannot be a model's params schema, or null when it can. */

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
+import { checkPathValues } from "./definitions";
 import { checkParams } from "./params";
 import type { ModelOutput, TaskAnswer } from "./provider-adapter";
 import { resolveModel, type ResolvedModel } from "./registry";
@@ -45,6 +46,7 @@ export function taskVariables(resolved: ResolvedModel, input: ModelTaskInput): R
   if (seed !== undefined) variables.seed = seed;
   if (input.parentImageUrl !== undefined) variables.parentImageUrl = input.parentImageUrl;
   if (input.idempotencyKey !== undefined) variables.idempotencyKey = input.idempotencyKey;
+  checkPathValues(resolved.model, variables);
   return variables;
 }
 

@@ -16,7 +16,7 @@ const WHOLE_PLACEHOLDER = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(\?)?\s*\}\}$/;
 
 export class TemplateError extends Error {
   constructor(
-    readonly code: "missing_variable" | "unknown_placeholder" | "invalid_template",
+    readonly code: "missing_variable" | "unknown_placeholder" | "invalid_template" | "invalid_path_value",
     readonly names: string[],
     message: string,
   ) {
@@ -84,22 +84,53 @@ export function fillTemplate(template: JsonValue, variables: TemplateVariables):
   return filled === ABSENT ? undefined : filled;
 }
 
-/** A URL path template filled in with every value percent-encoded, so a value cannot add path segments or a query. */
+/**
+ * Whether a path segment is `.` or `..` as a URL parser reads it (`%2e` is a dot there too): the
+ * parser would drop it or climb one segment up, out of the admin's endpoint path.
+ */
+function isDotSegment(segment: string): boolean {
+  const dots = segment.replace(/%2e/gi, ".");
+  return dots === "." || dots === "..";
+}
+
+/**
+ * A URL path template filled in with every value percent-encoded (`encodeURIComponent`, `/` too),
+ * so a value is never more than part of one segment and cannot add a query. A segment that a value
+ * made into `.` or `..` (alone, or joined with another value or the template's text) is refused
+ * (`invalid_path_value` naming the values): the request would leave the endpoint's path.
+ */
 export function fillPathTemplate(template: string, variables: TemplateVariables): string {
   const missing = new Set<string>();
-  const filled = template.replace(PLACEHOLDER, (_match, name: string, optional: string | undefined) => {
-    const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
-    if (value === undefined) {
-      if (!optional) missing.add(name);
-      return "";
-    }
-    return encodeURIComponent(textOf(value));
+  const dotted = new Set<string>();
+  const fillText = (text: string, used: Set<string>) =>
+    text.replace(PLACEHOLDER, (_match, name: string, optional: string | undefined) => {
+      used.add(name);
+      const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
+      if (value === undefined) {
+        if (!optional) missing.add(name);
+        return "";
+      }
+      return encodeURIComponent(textOf(value));
+    });
+  // The first "?" outside a placeholder (`{{name?}}` holds one) starts the query.
+  const queryAt = template.replace(PLACEHOLDER, (match) => "x".repeat(match.length)).indexOf("?");
+  const path = queryAt === -1 ? template : template.slice(0, queryAt);
+  const segments = path.split("/").map((segment) => {
+    const used = new Set<string>();
+    const filled = fillText(segment, used);
+    if (used.size > 0 && isDotSegment(filled)) for (const name of used) dotted.add(name);
+    return filled;
   });
+  const query = queryAt === -1 ? "" : fillText(template.slice(queryAt), new Set());
   if (missing.size > 0) {
     const names = [...missing].sort();
     throw new TemplateError("missing_variable", names, `No value for ${names.map((n) => `{{${n}}}`).join(", ")}`);
   }
-  return filled;
+  if (dotted.size > 0) {
+    const names = [...dotted].sort();
+    throw new TemplateError("invalid_path_value", names, `${names.map((n) => `{{${n}}}`).join(", ")} would make the path segment . or ..`);
+  }
+  return segments.join("/") + query;
 }
 
 /** Every placeholder name in a template (strings at any depth; keys are never templates). */

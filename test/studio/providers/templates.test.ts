@@ -57,6 +57,36 @@ describe("request templates", () => {
     expect(() => fillPathTemplate("/tasks/{{taskId}}", {})).toThrow(TemplateError);
   });
 
+  it("a path value cannot be a dot segment: . and .. are refused, alone or made by joining values", () => {
+    for (const value of [".", "..", "%2e", "%2E%2e"]) {
+      if (value.startsWith("%")) {
+        // Percent signs are encoded themselves, so these stay plain text, never a dot segment.
+        expect(fillPathTemplate("/v1/styles/{{style}}/render", { style: value })).toBe(`/v1/styles/${encodeURIComponent(value)}/render`);
+        continue;
+      }
+      let error: unknown;
+      try {
+        fillPathTemplate("/v1/styles/{{style}}/render", { style: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, value).toBeInstanceOf(TemplateError);
+      expect((error as TemplateError).code).toBe("invalid_path_value");
+      expect((error as TemplateError).names).toEqual(["style"]);
+    }
+    // Two values (or a value and the template's own text) that together make a dot segment.
+    expect(() => fillPathTemplate("/v1/{{a}}{{b}}/x", { a: ".", b: "." })).toThrow(TemplateError);
+    expect(() => fillPathTemplate("/v1/{{a}}.{{b?}}/x", { a: "." })).toThrow(TemplateError);
+    expect(() => fillPathTemplate("/v1/{{a}}%2E/x", { a: "." })).toThrow(TemplateError);
+    // Dots inside a longer segment, and every value with a slash, stay one segment.
+    expect(fillPathTemplate("/v1/{{a}}/x", { a: "...", b: "" })).toBe("/v1/.../x");
+    expect(fillPathTemplate("/v1/{{a}}/x", { a: "../../admin" })).toBe("/v1/..%2F..%2Fadmin/x");
+    expect(fillPathTemplate("/v1/{{a}}/x", { a: "a/b" })).toBe("/v1/a%2Fb/x");
+    expect(fillPathTemplate("/v1/x?style={{a}}", { a: "a/b?c" })).toBe("/v1/x?style=a%2Fb%3Fc");
+    // The template's own dot segments are the admin's choice, not a value's.
+    expect(fillPathTemplate("/v1/./x/{{a}}", { a: "y" })).toBe("/v1/./x/y");
+  });
+
   it("unknown placeholders are found in every string at any depth", () => {
     const template = { a: "{{prompt}}", b: [{ c: "x {{colour}} {{width}}" }], d: "{{mood?}}" };
     expect([...placeholdersIn(template)].sort()).toEqual(["colour", "mood", "prompt", "width"]);
