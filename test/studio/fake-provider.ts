@@ -5,6 +5,7 @@ import { renderPng } from "../../shared/studio/providers/dev-png";
  *   POST /v1/images/sync          -> {status:"succeeded", output:{urls:[...]}} at once
  *   POST /v1/images/async         -> {data:{taskId}}; GET /v1/tasks/:id -> running, then success with urls
  *   POST /v1/text                 -> {choices:[{message:{content}}]}
+ *   POST /v1/tasks/:id/cancel     -> {data:{taskId, state:"canceled"}}; later polls of the task say "canceled"
  *   GET  /files/:name.png         -> PNG bytes
  * `failNext(path, response)` makes the next call(s) to a path answer something else (5xx, 429,
  * 4xx, a malformed body, or a hang until the caller's timeout). Every request is recorded.
@@ -17,6 +18,10 @@ export class FakeProvider {
   readonly requests: { method: string; path: string; headers: Headers; body: unknown }[] = [];
   private readonly scripted = new Map<string, Scripted[]>();
   private readonly polls = new Map<string, number>();
+  /** Ids of the tasks this fake started, in order. */
+  readonly started: string[] = [];
+  /** Tasks cancelled through POST /v1/tasks/:id/cancel. */
+  readonly cancelled = new Set<string>();
   private tasks = 0;
   /** Polls after which an async task succeeds (the earlier ones answer "running"). */
   pollsToFinish = 2;
@@ -67,11 +72,19 @@ export class FakeProvider {
     }
     if (method === "POST" && path === "/v1/images/async") {
       this.tasks += 1;
+      this.started.push(`task-${this.tasks}`);
       return json({ code: 200, data: { taskId: `task-${this.tasks}`, state: "queued" } });
+    }
+    const cancel = /^\/v1\/tasks\/([^/]+)\/cancel$/.exec(path);
+    if (method === "POST" && cancel) {
+      const id = decodeURIComponent(cancel[1]!);
+      this.cancelled.add(id);
+      return json({ data: { taskId: id, state: "canceled" } });
     }
     const task = /^\/v1\/tasks\/([^/]+)$/.exec(path);
     if (method === "GET" && task) {
       const id = decodeURIComponent(task[1]!);
+      if (this.cancelled.has(id)) return json({ data: { taskId: id, state: "canceled" } });
       const polls = (this.polls.get(id) ?? 0) + 1;
       this.polls.set(id, polls);
       if (polls < this.pollsToFinish) return json({ data: { taskId: id, state: "running" } });
@@ -110,6 +123,17 @@ export const FAKE_MODELS = {
     paramsSchema: { type: "object", properties: {}, additionalProperties: false },
     response: { taskId: "/data/taskId", status: "/data/state", resultUrls: "/data/resultUrls", error: "/data/failMsg" },
     poll: { method: "GET", endpoint: "/v1/tasks/{{taskId}}" },
+  },
+  cancellable: {
+    name: "Fake async image that can be cancelled",
+    kind: "image",
+    method: "POST",
+    endpoint: "/v1/images/async",
+    requestTemplate: { model: "fake-1", input: { prompt: "{{prompt}}", seed: "{{seed?}}" } },
+    paramsSchema: { type: "object", properties: {}, additionalProperties: false },
+    response: { taskId: "/data/taskId", status: "/data/state", resultUrls: "/data/resultUrls", error: "/data/failMsg" },
+    poll: { method: "GET", endpoint: "/v1/tasks/{{taskId}}" },
+    cancel: { method: "POST", endpoint: "/v1/tasks/{{taskId}}/cancel" },
   },
   text: {
     name: "Fake text",

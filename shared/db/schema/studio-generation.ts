@@ -5,6 +5,10 @@ import { timestamp } from "./columns";
  * A generation in flight, one per asset being generated; gone once the asset is completed or
  * failed. `token` names the one queue message allowed to advance it: a redelivered or duplicate
  * message carries an older token and does nothing.
+ *
+ * It outlives its asset: an asset deleted while its provider task runs leaves the row behind
+ * (with what the provider needs to poll or cancel that task), and the row holds the owner's
+ * concurrency slot until the task is cancelled, ends, or times out.
  */
 export const studioGenerations = sqliteTable(
   "studio_generations",
@@ -12,6 +16,14 @@ export const studioGenerations = sqliteTable(
     assetId: text("asset_id").primaryKey(),
     ownerId: text("owner_id").notNull(),
     token: text("token").notNull(),
+    /** The model asked; with `request` and `providerTaskId`, what a generation whose asset was deleted needs to poll or cancel its task. */
+    modelId: text("model_id"),
+    /** JSON {prompt, params, seed} of the request (the variables of the poll and cancel templates). */
+    request: text("request"),
+    /** The provider's task id once a start answered with one (also kept on the asset). */
+    providerTaskId: text("provider_task_id"),
+    /** When the provider refused to cancel the task of a deleted asset: not asked again, the task is polled to its end instead. */
+    cancelRefusedAt: timestamp("cancel_refused_at"),
     /** JSON array of the result URLs once the provider named them (so a retry downloads, never starts again). */
     output: text("output"),
     /** The last retryable failure, reported if the generation gives up. */
@@ -21,5 +33,5 @@ export const studioGenerations = sqliteTable(
     /** When its message was last handed on; a generation idle far longer than any poll delay is sent again by the sweep. */
     updatedAt: timestamp("updated_at").notNull(),
   },
-  (t) => [index("studio_generations_deadline_idx").on(t.deadlineAt), index("studio_generations_updated_idx").on(t.updatedAt)],
+  (t) => [index("studio_generations_deadline_idx").on(t.deadlineAt), index("studio_generations_updated_idx").on(t.updatedAt), index("studio_generations_owner_idx").on(t.ownerId)],
 );

@@ -42,17 +42,20 @@ export const studioModels = sqliteTable(
     responseMapping: text("response_mapping").notNull(),
     /** JSON {method, endpoint, bodyTemplate?} of the status request of an asynchronous API; null when synchronous. */
     poll: text("poll"),
+    /** JSON {method, endpoint, bodyTemplate?} of the request that cancels a task; null when the provider cannot cancel. */
+    cancel: text("cancel"),
     createdAt: timestamp("created_at").notNull(),
   },
   (t) => [index("studio_models_provider_idx").on(t.providerId, t.id)],
 );
 
-/** Tasks of the built-in development provider (no network): how often each was polled. */
+/** Tasks of the built-in development provider (no network): how often each was polled, and whether it was cancelled. */
 export const studioDevTasks = sqliteTable("studio_dev_tasks", {
   id: text("id").primaryKey(),
   modelId: text("model_id").notNull(),
   /** JSON of the variables the task was started with. */
   input: text("input").notNull(),
   polls: integer("polls").notNull().default(0),
+  cancelledAt: timestamp("cancelled_at"),
   createdAt: timestamp("created_at").notNull(),
 });

@@ -74,12 +74,20 @@ export async function generateAssets(env: Env, db: Database, ownerId: string, bo
     createdAt: at,
     updatedAt: at,
   }));
-  const generations = assets.map((asset) => ({ assetId: asset.id!, ownerId, token: randomToken(16), deadlineAt: new Date(now + config.generationTimeoutMs), updatedAt: at }));
+  const generations = assets.map((asset) => ({
+    assetId: asset.id!,
+    ownerId,
+    token: randomToken(16),
+    modelId: resolved.model.id,
+    request: JSON.stringify({ prompt: request.prompt, params, seed: asset.seed }),
+    deadlineAt: new Date(now + config.generationTimeoutMs),
+    updatedAt: at,
+  }));
   if (!(await insertPendingAssets(db, assets, generations, ownerId, config.maxConcurrentGenerations))) {
     throw new ApiError(
       429,
       "generation_limit",
-      `At most ${config.maxConcurrentGenerations} generations may be pending or processing at once; wait for some to finish`,
+      `At most ${config.maxConcurrentGenerations} generations may run at once (tasks of deleted assets count until the provider stops them); wait for some to finish`,
       { limit: config.maxConcurrentGenerations, retryAfter: 10 },
       { "retry-after": "10" },
     );

@@ -9,6 +9,7 @@ import { deleteOwnFile, findFile } from "../../media/records";
 import { logEvent } from "../../observability/log";
 import { metrics } from "../../observability/metrics";
 import { withCurrentTrace } from "../../observability/trace-scope";
+import { recordAuditEvent } from "../../identity/audit/events";
 import { taskVariables } from "../providers/model-tasks";
 import { type ModelOutput, ProviderError, type ResultSource, type TaskAnswer } from "../providers/provider-adapter";
 import { resolveModel } from "../providers/registry";
@@ -22,7 +23,9 @@ import {
   failAsset,
   findAsset,
   findGeneration,
+  findGenerationRow,
   type GenerationRecord,
+  markCancelRefused,
   type NewAssetRecord,
   passToken,
   saveOutput,
@@ -180,7 +183,7 @@ class Generation {
     for (const sibling of done.siblings) await publishAsset(this.env, sibling);
   }
 
-  /** The asset went (deleted by its owner) while its results were stored: the files it would have owned go too. */
+  /** The asset went (deleted by its owner) while its results were stored: the files it would have owned go too, and the task is over. */
   private async dropOrphanFiles(stored: StoredResult[]): Promise<void> {
     const current = await findGeneration(this.db, this.asset.id);
     if (current) return;
@@ -190,6 +193,7 @@ class Generation {
         if (id && (await findFile(this.db, id))) await deleteOwnFile(this.db, id, this.asset.ownerId, now);
       }
     }
+    await dropGeneration(this.db, this.asset.id);
   }
 
   private async fail(error: string, outcome: "failed" | "timed_out" = "failed"): Promise<void> {
@@ -224,6 +228,85 @@ async function sendNext(env: Env, db: Database, generation: GenerationRecord, de
   }
 }
 
+/**
+ * A generation whose asset was deleted while its provider task may still run (and bill): it holds
+ * the owner's slot until the task is cancelled through the provider, ends, or times out. Each
+ * step cancels where the model has a cancel request (recorded: audit event
+ * `studio.generation_cancelled`, metric outcome `cancelled`), else polls, handing on like any
+ * generation; results of an ended task are never downloaded.
+ */
+class DeletedAssetGeneration {
+  private readonly config;
+
+  constructor(
+    private readonly env: Env,
+    private readonly db: Database,
+    private readonly generation: GenerationRecord,
+  ) {
+    this.config = configOf(env).studio;
+  }
+
+  async advance(): Promise<void> {
+    const { assetId, providerTaskId: taskId, modelId } = this.generation;
+    if (clock.now() >= this.generation.deadlineAt.getTime()) return this.release("timed out");
+    // No task id: no start answered (a start in flight holds this very token, and saves its task id before handing on).
+    if (!taskId || !modelId) return this.release("never started at the provider");
+    const resolved = await resolveModel(this.env, this.db, modelId);
+    // A model no longer offered can be neither cancelled nor polled: the slot stays until the deadline (the sweep).
+    if (!resolved) return;
+    let variables;
+    try {
+      variables = taskVariables(resolved, { ...this.requestOf(), idempotencyKey: assetId });
+    } catch {
+      return;
+    }
+    const { model, adapter } = resolved;
+    if (!this.generation.cancelRefusedAt) {
+      try {
+        if ((await adapter.cancel(model, taskId, variables)) === "cancelled") return this.cancelled(taskId);
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        if (error.retryable) return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, 1, error.retryAfterSeconds), `Cancel: ${error.message}`);
+        // Refused (the task may have ended): poll it to its end instead, without asking again.
+        await markCancelRefused(this.db, assetId, clock.now());
+      }
+    }
+    let answer: TaskAnswer;
+    try {
+      answer = await adapter.poll(model, taskId, variables);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      if (error.retryable) return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, 1, error.retryAfterSeconds), error.message);
+      // The provider will not tell: the slot stays until the deadline (the sweep).
+      return;
+    }
+    if (answer.state === "pending") return this.handOn(pollDelaySeconds(this.config.pollIntervalSeconds, 2), null);
+    return this.release(`ended at the provider (${answer.state})`);
+  }
+
+  private requestOf(): { prompt: string; params?: Record<string, unknown>; seed?: number } {
+    const request = JSON.parse(this.generation.request ?? "{}") as { prompt?: string; params?: Record<string, unknown>; seed?: number | null };
+    return { prompt: request.prompt ?? "", params: request.params, seed: request.seed ?? undefined };
+  }
+
+  private async cancelled(taskId: string): Promise<void> {
+    const { assetId, ownerId, modelId } = this.generation;
+    await recordAuditEvent(this.env.DB, { userId: ownerId, type: "studio.generation_cancelled", detail: { assetId, modelId, taskId, reason: "asset deleted" } });
+    metrics.count("studio_generations_total", { outcome: "cancelled" });
+    logEvent("info", "studio generation cancelled at the provider", { assetId, modelId, taskId });
+    await dropGeneration(this.db, assetId);
+  }
+
+  private async release(why: string): Promise<void> {
+    logEvent("info", "studio generation of a deleted asset released its slot", { assetId: this.generation.assetId, why });
+    await dropGeneration(this.db, this.generation.assetId);
+  }
+
+  private async handOn(delaySeconds: number, lastError: string | null): Promise<void> {
+    await sendNext(this.env, this.db, this.generation, delaySeconds, lastError);
+  }
+}
+
 export function timeoutMessage(timeoutMs: number, lastError: string | null): string {
   return `Timed out: not finished within ${Math.round(timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ""}`;
 }
@@ -232,7 +315,11 @@ export function timeoutMessage(timeoutMs: number, lastError: string | null): str
 export async function runGenerationJob(message: GenerationJob, env: Env): Promise<void> {
   const db = createDatabase(env.DB);
   const found = await findGeneration(db, message.assetId);
-  if (!found) return dropGeneration(db, message.assetId);
+  if (!found) {
+    const left = await findGenerationRow(db, message.assetId);
+    if (left?.token === message.token) await new DeletedAssetGeneration(env, db, left).advance();
+    return;
+  }
   const { asset, generation } = found;
   if (!generation || generation.token !== message.token) return;
   if (asset.status === "completed" || asset.status === "failed") return dropGeneration(db, asset.id);

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { studioAssets, studioGenerations } from "../../db/schema";
 
@@ -12,13 +12,15 @@ const ACTIVE = ["pending", "processing"] as const;
 
 /**
  * Stores the pending assets and their generation rows in ONE statement each, guarded by the
- * owner's active generations plus these fitting `limit`: parallel requests cannot all take the
- * last slots. Returns false (nothing stored) when they would not fit.
+ * owner's slots in use plus these fitting `limit`: parallel requests cannot all take the last
+ * slots. A slot is in use while an asset is pending or processing, and while a generation whose
+ * asset was deleted still has a provider task running (its row stays until the task is
+ * cancelled, ends or times out). Returns false (nothing stored) when they would not fit.
  */
 export async function insertPendingAssets(db: Database, assets: readonly NewAssetRecord[], generations: readonly (typeof studioGenerations.$inferInsert)[], ownerId: string, limit: number): Promise<boolean> {
   const ms = (date: unknown) => (date as Date).getTime();
   const assetValues = assets.flatMap((a) => [a.id, a.boxId, a.ownerId, a.type, a.source, a.prompt ?? "", a.modelId ?? null, a.params ?? "{}", a.seed ?? null, a.parentAssetId ?? null, ms(a.createdAt), ms(a.updatedAt)]);
-  const generationValues = generations.flatMap((g) => [g.assetId, g.ownerId, g.token, ms(g.deadlineAt), ms(g.updatedAt)]);
+  const generationValues = generations.flatMap((g) => [g.assetId, g.ownerId, g.token, g.modelId ?? null, g.request ?? null, ms(g.deadlineAt), ms(g.updatedAt)]);
   const rows = (n: number, columns: number) => Array.from({ length: n }, () => `(${Array.from({ length: columns }, () => "?").join(", ")})`).join(", ");
   // A multi-row INSERT ... SELECT has no drizzle builder; both statements run as one D1 batch (one transaction).
   const [inserted] = await db.$client.batch<{ id: string }>([
@@ -27,15 +29,17 @@ export async function insertPendingAssets(db: Database, assets: readonly NewAsse
         `INSERT INTO studio_assets (id, box_id, owner_id, type, status, source, prompt, model_id, params, seed, parent_asset_id, favorite, attempts, created_at, updated_at)
          SELECT column1, column2, column3, column4, 'pending', column5, column6, column7, column8, column9, column10, 0, 0, column11, column12
          FROM (VALUES ${rows(assets.length, 12)})
-         WHERE (SELECT count(*) FROM studio_assets WHERE owner_id = ? AND status IN ('pending', 'processing')) + ? <= ?
+         WHERE (SELECT count(*) FROM studio_assets WHERE owner_id = ? AND status IN ('pending', 'processing'))
+             + (SELECT count(*) FROM studio_generations g WHERE g.owner_id = ? AND NOT EXISTS (SELECT 1 FROM studio_assets a WHERE a.id = g.asset_id))
+             + ? <= ?
          RETURNING id`,
       )
-      .bind(...assetValues, ownerId, assets.length, limit),
+      .bind(...assetValues, ownerId, ownerId, assets.length, limit),
     // Only for the assets the statement above stored.
     db.$client
       .prepare(
-        `INSERT INTO studio_generations (asset_id, owner_id, token, deadline_at, updated_at)
-         SELECT column1, column2, column3, column4, column5 FROM (VALUES ${rows(generations.length, 5)})
+        `INSERT INTO studio_generations (asset_id, owner_id, token, model_id, request, deadline_at, updated_at)
+         SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES ${rows(generations.length, 7)})
          WHERE EXISTS (SELECT 1 FROM studio_assets a WHERE a.id = column1 AND a.status = 'pending')`,
       )
       .bind(...generationValues),
@@ -52,6 +56,11 @@ export async function findGeneration(db: Database, assetId: string): Promise<{ a
     .where(eq(studioAssets.id, assetId))
     .get();
   return row ?? undefined;
+}
+
+/** The generation row alone (it outlives a deleted asset while the provider's task runs). */
+export async function findGenerationRow(db: Database, assetId: string): Promise<GenerationRecord | undefined> {
+  return db.select().from(studioGenerations).where(eq(studioGenerations.assetId, assetId)).get();
 }
 
 export async function findAsset(db: Database, assetId: string): Promise<AssetRecord | undefined> {
@@ -82,12 +91,26 @@ export async function countProviderCall(db: Database, assetId: string, token: st
   return rows[0];
 }
 
-/** Stores the provider's task id (once: a repeated start keeps the first). */
+/**
+ * Stores the provider's task id (once: a repeated start keeps the first) on the asset and on its
+ * generation, which keeps it if the asset is deleted meanwhile, so the task can still be cancelled.
+ */
 export async function saveProviderTask(db: Database, assetId: string, taskId: string, now: number): Promise<void> {
-  await db
-    .update(studioAssets)
-    .set({ providerTaskId: taskId, updatedAt: new Date(now) })
-    .where(and(eq(studioAssets.id, assetId), isNull(studioAssets.providerTaskId), inArray(studioAssets.status, [...ACTIVE])));
+  await db.batch([
+    db
+      .update(studioAssets)
+      .set({ providerTaskId: taskId, updatedAt: new Date(now) })
+      .where(and(eq(studioAssets.id, assetId), isNull(studioAssets.providerTaskId), inArray(studioAssets.status, [...ACTIVE]))),
+    db
+      .update(studioGenerations)
+      .set({ providerTaskId: taskId })
+      .where(and(eq(studioGenerations.assetId, assetId), isNull(studioGenerations.providerTaskId))),
+  ]);
+}
+
+/** Remembers that the provider refused to cancel the task of a deleted asset (it is polled to its end instead). */
+export async function markCancelRefused(db: Database, assetId: string, now: number): Promise<void> {
+  await db.update(studioGenerations).set({ cancelRefusedAt: new Date(now) }).where(eq(studioGenerations.assetId, assetId));
 }
 
 /** Keeps the result URLs the provider named, so later steps download them without asking it again. */
@@ -144,9 +167,21 @@ export async function failAsset(db: Database, assetId: string, error: string, no
   return updated[0];
 }
 
-/** Drops the generation row of an asset that is gone or finished. */
+/** Drops the generation row of an asset that is gone or finished: its slot is free again. */
 export async function dropGeneration(db: Database, assetId: string): Promise<void> {
   await db.delete(studioGenerations).where(eq(studioGenerations.assetId, assetId));
+}
+
+/**
+ * The statement that ends the generations of the assets `which` selects that never reached the
+ * provider (still `pending`: no call was counted, so none is in flight), for a batch that deletes
+ * those assets: their slots are free at once. Generations that did reach it stay behind the
+ * deleted asset until their task is cancelled, ends or times out.
+ */
+export function dropUnstartedGenerationsQuery(db: Database, which: SQL | undefined) {
+  return db
+    .delete(studioGenerations)
+    .where(inArray(studioGenerations.assetId, db.select({ id: studioAssets.id }).from(studioAssets).where(and(which, eq(studioAssets.status, "pending")))));
 }
 
 /** Generations past their deadline, oldest first. */

@@ -3,6 +3,7 @@ import { type BatchQuery, type Database, runBatch } from "../../db/client";
 import { files } from "../../db/schema/media";
 import { studioAssets, studioBoxes, studioCommentReads, studioComments, studioProjects, studioShareLinks } from "../../db/schema/studio";
 import { copyOwnFileQueries, deleteOwnFilesQueries } from "../../media/records";
+import { dropUnstartedGenerationsQuery } from "../generation/records";
 
 /** Every query of the studio library's tables (projects, boxes, assets). */
 
@@ -61,7 +62,9 @@ export async function renameOwnProject(db: Database, id: string, ownerId: string
 
 /**
  * The statements that delete assets (chosen by `which`, over studio_assets) with the media files
- * they own, so the blobs lose those references; headliner marks on them are cleared.
+ * they own, so the blobs lose those references; headliner marks on them are cleared. Generations
+ * that never reached the provider end with them; the others stay (holding their slot) until the
+ * provider's task is cancelled, ends or times out (shared/studio/generation/pipeline.ts).
  */
 function deleteAssetsQueries(db: Database, ownerId: string, which: SQL | undefined, now: number): [BatchQuery, ...BatchQuery[]] {
   const owned = and(eq(studioAssets.ownerId, ownerId), which);
@@ -73,6 +76,7 @@ function deleteAssetsQueries(db: Database, ownerId: string, which: SQL | undefin
       .update(studioBoxes)
       .set({ headlinerAssetId: null })
       .where(inArray(studioBoxes.headlinerAssetId, db.select({ id: studioAssets.id }).from(studioAssets).where(owned))),
+    dropUnstartedGenerationsQuery(db, owned),
     db.delete(studioAssets).where(owned),
   ];
 }
@@ -297,12 +301,15 @@ export async function listOwnerStudio(db: Database, ownerId: string) {
 /**
  * Everything the studio keeps of a user being deleted (their files go with media's part). Comments
  * live on the owner's boxes only (visitors have no account), so they all go with the boxes.
+ * Generations already at a provider stay until their tasks are cancelled or end (at most
+ * STUDIO_GENERATION_TIMEOUT_SECONDS), like those of any deleted asset.
  */
 export function forgetUserStudioQueries(db: Database, userId: string) {
   return [
     db.delete(studioCommentReads).where(or(eq(studioCommentReads.userId, userId), inArray(studioCommentReads.boxId, db.select({ id: studioBoxes.id }).from(studioBoxes).where(eq(studioBoxes.ownerId, userId))))),
     db.delete(studioComments).where(eq(studioComments.ownerId, userId)),
     db.delete(studioShareLinks).where(eq(studioShareLinks.ownerId, userId)),
+    dropUnstartedGenerationsQuery(db, eq(studioAssets.ownerId, userId)),
     db.delete(studioAssets).where(eq(studioAssets.ownerId, userId)),
     db.delete(studioBoxes).where(eq(studioBoxes.ownerId, userId)),
     db.delete(studioProjects).where(eq(studioProjects.ownerId, userId)),

@@ -29,6 +29,14 @@ export interface PollRequest {
   bodyTemplate?: JsonValue;
 }
 
+/** The request that cancels a running task, for providers that offer one. */
+export interface CancelRequest {
+  method: "POST" | "DELETE";
+  /** Path below the base URL; `{{taskId}}` names the task. */
+  endpoint: string;
+  bodyTemplate?: JsonValue;
+}
+
 export interface ModelDefinition {
   id: string;
   providerId: string;
@@ -40,6 +48,8 @@ export interface ModelDefinition {
   paramsSchema: ParamsSchema;
   response: ResponseMapping;
   poll: PollRequest | null;
+  /** How to cancel a task (asynchronous models whose provider can); null when it cannot be cancelled. */
+  cancel: CancelRequest | null;
 }
 
 export interface ProviderAuth {
@@ -73,7 +83,7 @@ export const DEFAULT_FAILED_VALUES = ["failed", "fail", "failure", "error", "err
  * idempotency key, and a signed URL of the parent asset (image to video). Params may not reuse them.
  */
 export const REQUEST_VARIABLES = ["prompt", "seed", "idempotencyKey", "parentImageUrl"] as const;
-/** What a poll request knows besides the request's variables. */
+/** What a poll or cancel request knows besides the request's variables. */
 export const POLL_VARIABLES = ["taskId"] as const;
 
 /** Names of Worker secrets a provider may refer to: its own prefix, so no platform secret (signing keys, tokens) can be sent out. */
@@ -119,6 +129,12 @@ export function checkModelDefinition(model: Omit<ModelDefinition, "id" | "provid
     if (!model.poll.endpoint.startsWith("/")) problems.push({ path: "poll.endpoint", message: "A path below the provider's base URL, starting with /" });
     if (model.poll.bodyTemplate !== undefined) placeholders(model.poll.bodyTemplate, pollKnown, "poll.bodyTemplate");
   }
+  if (model.cancel) {
+    if (!mapping.taskId) problems.push({ path: "cancel", message: "Only an asynchronous model (response.taskId) has tasks to cancel" });
+    placeholders(model.cancel.endpoint, pollKnown, "cancel.endpoint");
+    if (!model.cancel.endpoint.startsWith("/")) problems.push({ path: "cancel.endpoint", message: "A path below the provider's base URL, starting with /" });
+    if (model.cancel.bodyTemplate !== undefined) placeholders(model.cancel.bodyTemplate, pollKnown, "cancel.bodyTemplate");
+  }
   if (problems.length > 0) throw badRequest("invalid_model", "The model definition is not usable", problems);
 }
 
@@ -130,9 +146,9 @@ const LATER_VARIABLES = { taskId: "task", idempotencyKey: "key", parentImageUrl:
  * the model's endpoints `.` or `..`, before anything is stored or sent; the HTTP provider refuses
  * them again when it fills the path.
  */
-export function checkPathValues(model: Pick<ModelDefinition, "endpoint" | "poll">, variables: TemplateVariables): void {
+export function checkPathValues(model: Pick<ModelDefinition, "endpoint" | "poll" | "cancel">, variables: TemplateVariables): void {
   const names = new Set<string>();
-  for (const endpoint of [model.endpoint, model.poll?.endpoint]) {
+  for (const endpoint of [model.endpoint, model.poll?.endpoint, model.cancel?.endpoint]) {
     if (endpoint === undefined) continue;
     try {
       fillPathTemplate(endpoint, { ...LATER_VARIABLES, ...variables });

@@ -5,8 +5,8 @@ import type { ModelDefinition, ProviderDefinition } from "./definitions";
 import { documentFor } from "./dev-json";
 import { renderPng } from "./dev-png";
 import { schemaProblems } from "./params";
-import { type ProviderAdapter, ProviderError, type TaskAnswer, type TaskRequest } from "./provider-adapter";
-import { insertDevTask, pollDevTask } from "./records";
+import { type CancelAnswer, type ProviderAdapter, ProviderError, type TaskAnswer, type TaskRequest } from "./provider-adapter";
+import { cancelDevTask, insertDevTask, pollDevTask } from "./records";
 import type { JsonValue } from "./templates";
 
 /**
@@ -14,7 +14,8 @@ import type { JsonValue } from "./templates";
  * development or test, so `npm run dev` shows the whole flow (and tests exercise it) with nothing
  * outside. Its image model answers asynchronously (queued, then running, then succeeded on the
  * second poll) with a PNG drawn from the prompt and seed; its text model answers at once with
- * JSON that fits the `responseSchema` param.
+ * JSON that fits the `responseSchema` param. Its image tasks can be cancelled: the cancellation is
+ * recorded on the task (`cancelled_at`) and later polls answer that the task was cancelled.
  */
 export const DEV_PROVIDER: ProviderDefinition = {
   id: "dev",
@@ -24,7 +25,7 @@ export const DEV_PROVIDER: ProviderDefinition = {
   headers: {},
 };
 
-const devModel = (model: Omit<ModelDefinition, "providerId" | "method" | "endpoint" | "requestTemplate" | "response" | "poll">, asynchronous: boolean): ModelDefinition => ({
+const devModel = (model: Omit<ModelDefinition, "providerId" | "method" | "endpoint" | "requestTemplate" | "response" | "poll" | "cancel">, asynchronous: boolean): ModelDefinition => ({
   ...model,
   providerId: DEV_PROVIDER.id,
   method: "POST",
@@ -32,6 +33,7 @@ const devModel = (model: Omit<ModelDefinition, "providerId" | "method" | "endpoi
   requestTemplate: {},
   response: {},
   poll: asynchronous ? { method: "GET", endpoint: "/tasks/{{taskId}}" } : null,
+  cancel: asynchronous ? { method: "POST", endpoint: "/tasks/{{taskId}}/cancel" } : null,
 });
 
 export const DEV_IMAGE_MODEL = devModel(
@@ -101,10 +103,17 @@ export class DevelopmentProvider implements ProviderAdapter {
   async poll(model: ModelDefinition, taskId: string): Promise<TaskAnswer> {
     const task = await pollDevTask(this.db, taskId);
     if (!task || task.modelId !== model.id) throw new ProviderError(false, `The development provider has no task ${taskId}`, 404);
+    if (task.cancelledAt) return { state: "failed", taskId, error: "The task was cancelled" };
     if (task.polls < POLLS_TO_FINISH) return { state: "pending", taskId, providerStatus: "running" };
     const input = JSON.parse(task.input) as DevImageInput;
     const bytes = await renderPng(input.prompt, input.seed, input.width, input.height);
     return { state: "succeeded", taskId, output: { kind: "files", results: [{ kind: "bytes", bytes }] } };
+  }
+
+  async cancel(model: ModelDefinition, taskId: string): Promise<CancelAnswer> {
+    if (!model.cancel) return "unsupported";
+    if (!(await cancelDevTask(this.db, taskId, model.id, clock.date()))) throw new ProviderError(false, `The development provider has no task ${taskId}`, 404);
+    return "cancelled";
   }
 
   private answerText(prompt: string, responseSchema: JsonValue | undefined): TaskAnswer {

@@ -2,7 +2,7 @@ import { logEvent } from "../../observability/log";
 import { tracedFetch } from "../../observability/trace-scope";
 import { DEFAULT_FAILED_VALUES, DEFAULT_SUCCEEDED_VALUES, type ModelDefinition, type ProviderDefinition } from "./definitions";
 import { resolvePointer } from "./json-pointer";
-import { type ModelOutput, type ProviderAdapter, ProviderError, type TaskAnswer, type TaskRequest } from "./provider-adapter";
+import { type CancelAnswer, type ModelOutput, type ProviderAdapter, ProviderError, type TaskAnswer, type TaskRequest } from "./provider-adapter";
 import { fillPathTemplate, fillTemplate, type JsonValue, TemplateError } from "./templates";
 
 const MAX_MESSAGE = 500;
@@ -49,6 +49,17 @@ export class HttpProvider implements ProviderAdapter {
     }
   }
 
+  /** Sends the model's cancel request; any 2xx (a body or none) means the provider took it. */
+  async cancel(model: ModelDefinition, taskId: string, variables: Record<string, JsonValue>): Promise<CancelAnswer> {
+    if (!model.cancel) return "unsupported";
+    const cancel = model.cancel;
+    const cancelVariables = { ...variables, taskId };
+    const path = this.fill(() => fillPathTemplate(cancel.endpoint, cancelVariables));
+    const body = cancel.bodyTemplate === undefined ? undefined : this.fill(() => fillTemplate(cancel.bodyTemplate!, cancelVariables));
+    await this.call(model, cancel.method, path, body, undefined, false);
+    return "cancelled";
+  }
+
   private fill<T>(work: () => T): T {
     try {
       return work();
@@ -58,7 +69,7 @@ export class HttpProvider implements ProviderAdapter {
     }
   }
 
-  private async call(model: ModelDefinition, method: string, path: string, body: JsonValue | undefined, idempotencyKey: string | undefined): Promise<unknown> {
+  private async call(model: ModelDefinition, method: string, path: string, body: JsonValue | undefined, idempotencyKey: string | undefined, answerIsJson = true): Promise<unknown> {
     const headers = new Headers(this.provider.headers);
     headers.set("accept", "application/json");
     if (body !== undefined) headers.set("content-type", "application/json");
@@ -89,7 +100,7 @@ export class HttpProvider implements ProviderAdapter {
       throw new ProviderError(true, `The provider answered ${response.status}: ${this.messageOf(parsed, text, model.response.error)}`, response.status, retryAfter(response.headers.get("retry-after")));
     }
     if (!response.ok) throw new ProviderError(false, `The provider refused the request (${response.status}): ${this.messageOf(parsed, text, model.response.error)}`, response.status);
-    if (parsed === undefined) throw new ProviderError(false, `The provider answered ${response.status} with a body that is not JSON`, response.status, undefined, true);
+    if (parsed === undefined && answerIsJson) throw new ProviderError(false, `The provider answered ${response.status} with a body that is not JSON`, response.status, undefined, true);
     return parsed;
   }
 

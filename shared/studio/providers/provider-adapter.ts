@@ -23,10 +23,15 @@ export interface TaskRequest {
   idempotencyKey?: string;
 }
 
+/** What a cancel request achieved: the provider accepted it, or the model has no way to cancel. */
+export type CancelAnswer = "cancelled" | "unsupported";
+
 /** Where the outside world (an AI provider) enters; `HttpProvider` and `DevelopmentProvider` implement it. */
 export interface ProviderAdapter {
   start(request: TaskRequest): Promise<TaskAnswer>;
   poll(model: ModelDefinition, taskId: string, variables: Record<string, JsonValue>): Promise<TaskAnswer>;
+  /** Asks the provider to stop a task (and its bill); throws `ProviderError` when it could not. */
+  cancel(model: ModelDefinition, taskId: string, variables: Record<string, JsonValue>): Promise<CancelAnswer>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { studioDevTasks, studioModels, studioProviders } from "../../db/schema";
 
@@ -46,11 +46,21 @@ export async function insertDevTask(db: Database, row: typeof studioDevTasks.$in
 }
 
 /** Counts one more poll of a development task; undefined when there is no such task. */
-export async function pollDevTask(db: Database, id: string): Promise<{ polls: number; input: string; modelId: string } | undefined> {
+export async function pollDevTask(db: Database, id: string): Promise<{ polls: number; input: string; modelId: string; cancelledAt: Date | null } | undefined> {
   const [row] = await db
     .update(studioDevTasks)
     .set({ polls: sql`${studioDevTasks.polls} + 1` })
     .where(eq(studioDevTasks.id, id))
-    .returning({ polls: studioDevTasks.polls, input: studioDevTasks.input, modelId: studioDevTasks.modelId });
+    .returning({ polls: studioDevTasks.polls, input: studioDevTasks.input, modelId: studioDevTasks.modelId, cancelledAt: studioDevTasks.cancelledAt });
   return row;
+}
+
+/** Records the cancellation of a development task (the first one stays); false when there is no such task of the model. */
+export async function cancelDevTask(db: Database, id: string, modelId: string, at: Date): Promise<boolean> {
+  const [row] = await db
+    .update(studioDevTasks)
+    .set({ cancelledAt: sql`coalesce(${studioDevTasks.cancelledAt}, ${at.getTime()})` })
+    .where(and(eq(studioDevTasks.id, id), eq(studioDevTasks.modelId, modelId)))
+    .returning({ id: studioDevTasks.id });
+  return row !== undefined;
 }

@@ -5,6 +5,7 @@ import type { Env } from "../../env";
 import { ApiError, badRequest, conflict, notFound } from "../../http/errors";
 import { newId } from "../../ids";
 import {
+  type CancelRequest,
   checkModelDefinition,
   checkProviderAuth,
   type ModelDefinition,
@@ -67,6 +68,7 @@ export interface ModelInput {
   paramsSchema: ParamsSchema;
   response: ResponseMapping;
   poll?: PollRequest | null;
+  cancel?: CancelRequest | null;
 }
 
 /** Ids the built-in provider and its models use: no stored definition may take them. */
@@ -100,6 +102,7 @@ function modelDefinition(row: ModelRow): ModelDefinition {
     paramsSchema: JSON.parse(row.paramsSchema) as ParamsSchema,
     response: JSON.parse(row.responseMapping) as ResponseMapping,
     poll: row.poll ? (JSON.parse(row.poll) as PollRequest) : null,
+    cancel: row.cancel ? (JSON.parse(row.cancel) as CancelRequest) : null,
   };
 }
 
@@ -169,7 +172,7 @@ export async function addModel(env: Env, db: Database, providerId: string, input
   if (!provider) throw notFound("No such provider");
   const id = input.id ?? newId();
   if (RESERVED_ID.test(id)) throw badRequest("reserved_id", `The id ${id} belongs to the built-in development provider`);
-  const definition = { ...input, poll: input.poll ?? null };
+  const definition = { ...input, poll: input.poll ?? null, cancel: input.cancel ?? null };
   checkModelDefinition(definition);
   const now = clock.date();
   const inserted = await insertModel(db, {
@@ -183,6 +186,7 @@ export async function addModel(env: Env, db: Database, providerId: string, input
     paramsSchema: JSON.stringify(input.paramsSchema),
     responseMapping: JSON.stringify(input.response),
     poll: definition.poll ? JSON.stringify(definition.poll) : null,
+    cancel: definition.cancel ? JSON.stringify(definition.cancel) : null,
     createdAt: now,
   });
   if (!inserted) throw conflict("model_exists", `A model with id ${id} exists`);

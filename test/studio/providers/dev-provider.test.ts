@@ -47,6 +47,19 @@ describe("the development image model", () => {
     expect(output.kind === "files" && output.results[0]!.kind === "bytes" ? output.results[0]!.bytes : null).toEqual(await renderPng("fox", 3, 32, 16));
   });
 
+  it("cancels a task it started: the cancellation is recorded on the task, and later polls answer that it was cancelled", async () => {
+    const provider = new DevelopmentProvider(createDatabase(env.DB));
+    const key = crypto.randomUUID();
+    const started = await provider.start({ model: DEV_IMAGE_MODEL, variables: { prompt: "fox", seed: 1, width: 16, height: 16 }, idempotencyKey: key });
+    const taskId = (started as { taskId: string }).taskId;
+    expect(await provider.cancel(DEV_IMAGE_MODEL, taskId)).toBe("cancelled");
+    expect(await provider.cancel(DEV_IMAGE_MODEL, taskId)).toBe("cancelled");
+    const row = await env.DB.prepare("SELECT cancelled_at FROM studio_dev_tasks WHERE id = ?").bind(taskId).first<{ cancelled_at: number | null }>();
+    expect(row?.cancelled_at).toBeTypeOf("number");
+    expect(await provider.poll(DEV_IMAGE_MODEL, taskId)).toMatchObject({ state: "failed", error: expect.stringContaining("cancelled") });
+    await expect(provider.cancel(DEV_IMAGE_MODEL, "devtask-nope")).rejects.toMatchObject({ retryable: false });
+  });
+
   it("does not know a task it never started", async () => {
     const provider = new DevelopmentProvider(createDatabase(env.DB));
     await expect(provider.poll(DEV_IMAGE_MODEL, "devtask-nope")).rejects.toMatchObject({ retryable: false });

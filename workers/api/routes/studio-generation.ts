@@ -25,7 +25,7 @@ export const studioGenerationRoutes = createRouter().openapi(
     tags,
     summary: "Generate assets in a box",
     description:
-      "Stores `count` assets with status `pending` and queues their generation; each then moves to `processing` and to `completed` (with `fileId` and `thumbnailFileId`) or `failed` (with `error`), and the owner's hub gets `asset.updated` on every change. Params that fail the model's schema: `400 invalid_params`. More than STUDIO_MAX_CONCURRENT_GENERATIONS pending or processing at once: `429 generation_limit`.",
+      "Stores `count` assets with status `pending` and queues their generation; each then moves to `processing` and to `completed` (with `fileId` and `thumbnailFileId`) or `failed` (with `error`), and the owner's hub gets `asset.updated` on every change. Params that fail the model's schema, or that would make a segment of its endpoint path `.` or `..`: `400 invalid_params`. More than STUDIO_MAX_CONCURRENT_GENERATIONS running at once (pending or processing assets, and provider tasks of deleted assets until they are cancelled or end): `429 generation_limit`.",
     request: { params: IdParam, body: jsonBody(GenerateBody) },
     responses: { 202: jsonResponse(z.object({ items: z.array(AssetSchema) }), "The pending assets"), ...problemResponses(400, 401, 404, 415, 429) },
   }),

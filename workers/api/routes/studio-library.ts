@@ -223,6 +223,8 @@ export const studioLibraryRoutes = createRouter()
       path: "/assets/{id}",
       tags,
       summary: "Delete an asset and its files",
+      description:
+        "A generation that already reached its provider keeps its slot of STUDIO_MAX_CONCURRENT_GENERATIONS until the provider's task is cancelled (where the model has a cancel request), ends, or times out.",
       request: { params: IdParam },
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404) },
     }),

@@ -61,6 +61,11 @@ const PollSchema = z
   .strict()
   .openapi("StudioPollRequest");
 
+const CancelSchema = z
+  .object({ method: z.enum(["POST", "DELETE"]), endpoint: z.string().min(1).max(500), bodyTemplate: JsonTemplate.optional() })
+  .strict()
+  .openapi("StudioCancelRequest", { description: "How to cancel a running task (`{{taskId}}` names it); sent when the asset of a running generation is deleted. Any 2xx means the provider took it." });
+
 const Kind = z.enum(["image", "video", "text"]);
 
 const ModelBody = z
@@ -74,6 +79,7 @@ const ModelBody = z
     paramsSchema: JsonSchemaObject,
     response: ResponseMappingSchema,
     poll: PollSchema.nullable().optional(),
+    cancel: CancelSchema.nullable().optional(),
   })
   .strict()
   .openapi("StudioModelRequest");
@@ -90,6 +96,7 @@ const ModelDefinitionSchema = z
     paramsSchema: JsonSchemaObject,
     response: ResponseMappingSchema,
     poll: PollSchema.nullable(),
+    cancel: CancelSchema.nullable(),
     createdAt: z.string().nullable(),
   })
   .openapi("StudioModelDefinition");
@@ -143,7 +150,7 @@ export const studioModelRoutes = createRouter()
       tags,
       summary: "Add a model to a provider (admin)",
       description:
-        "`requestTemplate` is JSON with `{{placeholders}}`: `prompt`, `seed`, `idempotencyKey`, `parentImageUrl` and the properties of `paramsSchema` (`{{name?}}` for optional ones); any other name is `400`. `response` holds JSON pointers into the provider's answers; with `taskId` the model is asynchronous and needs `poll` (whose endpoint may use `{{taskId}}`).",
+        "`requestTemplate` is JSON with `{{placeholders}}`: `prompt`, `seed`, `idempotencyKey`, `parentImageUrl` and the properties of `paramsSchema` (`{{name?}}` for optional ones); any other name is `400`. `response` holds JSON pointers into the provider's answers; with `taskId` the model is asynchronous and needs `poll` (whose endpoint may use `{{taskId}}`), and may have `cancel`, the request that stops a task whose asset was deleted.",
       request: { params: IdParam, body: jsonBody(ModelBody) },
       responses: { 201: jsonResponse(ModelDefinitionSchema, "The model"), ...problemResponses(400, 401, 403, 404, 409, 415) },
     }),
@@ -154,6 +161,7 @@ export const studioModelRoutes = createRouter()
         requestTemplate: body.requestTemplate as JsonValue,
         paramsSchema: body.paramsSchema as ParamsSchema,
         poll: body.poll ? { ...body.poll, bodyTemplate: body.poll.bodyTemplate as JsonValue | undefined } : null,
+        cancel: body.cancel ? { ...body.cancel, bodyTemplate: body.cancel.bodyTemplate as JsonValue | undefined } : null,
       });
       return c.json(model, 201);
     },
