@@ -40,9 +40,17 @@ export async function viewerKey(videoId: string, viewer: Viewer | null, ip: stri
   return `a:${bytesToHex(digest)}`;
 }
 
-/** Counts a view of a video the viewer may see; no D1 write here (the video's VideoViews object batches them). */
+/**
+ * Counts a view of a video the viewer may see; no D1 write here (the video's VideoViews object
+ * batches them). The owner's own views never count, as on profiles: an owner watching their video
+ * is not an audience.
+ */
 export async function recordView(deps: VideoDeps, id: string, viewer: Viewer | null, client: { ip: string | null }): Promise<{ counted: boolean }> {
-  await visibleVideo(deps, id, viewer);
+  const video = await visibleVideo(deps, id, viewer);
+  if (viewer?.userId === video.ownerId) {
+    metrics.count("video_views_total", { result: "owner" });
+    return { counted: false };
+  }
   const key = await viewerKey(id, viewer, client.ip);
   const result = await deps.env.VIDEO_VIEWS.getByName(id).record(id, key, clock.now());
   metrics.count("video_views_total", { result: result.counted ? "counted" : "repeat" });

@@ -115,6 +115,19 @@ describe("POST /v1/videos/:id/views", () => {
     expect(keys[0]).toMatch(/^a:[0-9a-f]{64}$/);
   });
 
+  it("the owner's own views are never counted (as on profiles), from any device; everyone else's are", async () => {
+    const owner = await registerUser();
+    const { id } = await approvedVideo(owner);
+    const own = await Promise.all(["203.0.113.10", "203.0.113.11", "2001:db8:bb::1"].map((ip) => view(id, { token: owner.accessToken, ip })));
+    expect(own.map((r) => r.status)).toEqual([202, 202, 202]);
+    expect((await Promise.all(own.map((r) => json(r)))).map((b) => b.counted)).toEqual([false, false, false]);
+    expect((await env.VIDEO_VIEWS.getByName(id).counts()).total).toBe(0);
+    const viewer = await registerUser();
+    expect((await json(await view(id, { token: viewer.accessToken }))).counted).toBe(true);
+    await flush(id);
+    expect(await d1Count(id)).toBe(1);
+  });
+
   it("is 404 for a video the viewer cannot see, 401 for a bad token", async () => {
     const owner = await registerUser();
     const { id } = await videoInModeration(owner);

@@ -92,7 +92,7 @@ const DownloadSchema = z
 
 const ReportBody = z.object({ category: z.enum(VIDEO_REPORT_CATEGORIES), text: z.string().trim().max(2000).optional() }).strict().openapi("ReportVideoRequest");
 
-const ViewResult = z.object({ counted: z.boolean().openapi({ description: "False when this viewer counted within the last 24 h" }) }).openapi("VideoViewResult");
+const ViewResult = z.object({ counted: z.boolean().openapi({ description: "False when this viewer counted within the last 24 h, and always for the video's owner" }) }).openapi("VideoViewResult");
 
 const bytesContent = { "video/mp4": { schema: z.string().openapi({ format: "binary" }) } };
 
@@ -249,7 +249,7 @@ export const videoRoutes = createRouter()
       path: "/{id}/views",
       tags,
       summary: "Count a view",
-      description: "One view per viewer per video per 24 h counts: the user, or without a token the caller's IP address (IPv6: its /64 network), hashed; the user agent plays no part, so varying it does not count again. The count in the video follows within VIDEO_VIEW_FLUSH_SECONDS.",
+      description: "One view per viewer per video per 24 h counts: the user, or without a token the caller's IP address (IPv6: its /64 network), hashed; the user agent plays no part, so varying it does not count again. The owner's own views never count. The count in the video follows within VIDEO_VIEW_FLUSH_SECONDS.",
       security: optionalBearer,
       request: { params: IdParam },
       responses: { 202: jsonResponse(ViewResult, "Received"), ...problemResponses(401, 404) },
