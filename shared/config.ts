@@ -67,6 +67,8 @@ export const CONFIG_DEFAULTS = {
   videoPlaybackTokenTtlSeconds: 3600,
   videoWebhookToleranceSeconds: 300,
   videoReportsToHide: 3,
+  videoReportsToHidePerThousandViews: 5,
+  videoReporterMinAccountAgeDays: 7,
   videoViewFlushSeconds: 10,
   videoProcessingPollAfterSeconds: 60,
   videoCheckDelaySeconds: 2,
@@ -199,6 +201,8 @@ const VarsSchema = z.object({
   VIDEO_WEBHOOK_SECRET: optionalText,
   VIDEO_WEBHOOK_TOLERANCE_SECONDS: numberWhere(D.videoWebhookToleranceSeconds, (n) => Number.isInteger(n) && n >= 1),
   VIDEO_REPORTS_TO_HIDE: numberWhere(D.videoReportsToHide, (n) => Number.isInteger(n) && n >= 1),
+  VIDEO_REPORTS_TO_HIDE_PER_THOUSAND_VIEWS: numberWhere(D.videoReportsToHidePerThousandViews, (n) => Number.isInteger(n) && n >= 0 && n <= 1000),
+  VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS: numberWhere(D.videoReporterMinAccountAgeDays, (n) => Number.isInteger(n) && n >= 0 && n <= 3650),
   VIDEO_VIEW_FLUSH_SECONDS: numberWhere(D.videoViewFlushSeconds, (n) => Number.isFinite(n) && n >= 0 && n <= 3600),
   VIDEO_PROCESSING_POLL_AFTER_SECONDS: numberWhere(D.videoProcessingPollAfterSeconds, (n) => Number.isInteger(n) && n >= 0),
   VIDEO_CHECK_DELAY_SECONDS: numberWhere(D.videoCheckDelaySeconds, (n) => Number.isInteger(n) && n >= 1 && n <= 3600),
@@ -320,7 +324,15 @@ const ConfigSchema = VarsSchema.transform((v) => ({
     tokenAccessRules: v.VIDEO_TOKEN_ACCESS_RULES,
     webhookSecret: v.VIDEO_WEBHOOK_SECRET || undefined,
     webhookToleranceSeconds: v.VIDEO_WEBHOOK_TOLERANCE_SECONDS,
-    reportsToHide: v.VIDEO_REPORTS_TO_HIDE,
+    /** Who may hide a video by reporting it and how many (docs/video.md, "Complaints"). */
+    reportHiding: {
+      /** Reports that count, since the last review, that hide a video whatever its views. */
+      floor: v.VIDEO_REPORTS_TO_HIDE,
+      /** Above the floor: this many reports that count per 1,000 views. */
+      perThousandViews: v.VIDEO_REPORTS_TO_HIDE_PER_THOUSAND_VIEWS,
+      /** A reporter's account must be at least this old (and their e-mail verified) for the report to count. */
+      minAccountAgeMs: v.VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS * 86_400_000,
+    },
     viewFlushMs: v.VIDEO_VIEW_FLUSH_SECONDS * 1000,
     processingPollAfterMs: v.VIDEO_PROCESSING_POLL_AFTER_SECONDS * 1000,
     checkDelaySeconds: v.VIDEO_CHECK_DELAY_SECONDS,

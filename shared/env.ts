@@ -146,6 +146,8 @@ export interface Env {
   VIDEO_WEBHOOK_SECRET?: string;
   VIDEO_WEBHOOK_TOLERANCE_SECONDS?: string;
   VIDEO_REPORTS_TO_HIDE?: string;
+  VIDEO_REPORTS_TO_HIDE_PER_THOUSAND_VIEWS?: string;
+  VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS?: string;
   VIDEO_VIEW_FLUSH_SECONDS?: string;
   VIDEO_PROCESSING_POLL_AFTER_SECONDS?: string;
   /** Seconds before the first `video.check` after an upload through the Worker (then doubling). */

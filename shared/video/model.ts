@@ -37,6 +37,7 @@ export const VideoReportSchema = z
     userId: z.string(),
     category: z.enum(VIDEO_REPORT_CATEGORIES),
     text: z.string().nullable(),
+    countsToHide: z.boolean().openapi({ description: "Whether this report counts toward hiding the video: a moderator's, or a reporter with a verified e-mail and an account at least VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS old" }),
     createdAt: z.string(),
   })
   .openapi("VideoReport");
@@ -72,5 +73,5 @@ export function videoView(video: VideoRecord): VideoView {
 }
 
 export function reportView(report: VideoReportRecord): VideoReportView {
-  return { id: report.id, videoId: report.videoId, userId: report.userId, category: report.category, text: report.text, createdAt: report.createdAt.toISOString() };
+  return { id: report.id, videoId: report.videoId, userId: report.userId, category: report.category, text: report.text, countsToHide: report.countsToHide, createdAt: report.createdAt.toISOString() };
 }

@@ -15,8 +15,8 @@ function requireModerator(actor: Viewer): void {
 
 const Cursor = z.object({ after: z.string().max(64) });
 
-/** The queue oldest first: by status (default `moderation`), or the videos hidden by reports; each with its reports. */
-export async function moderationQueue(deps: VideoDeps, actor: Viewer, filter: { status?: VideoStatus; hidden?: boolean }, cursor: string | undefined, limit: number): Promise<Page<ModerationItem>> {
+/** The queue oldest first: by status (default `moderation`), the videos hidden by reports, or those reported since their last review; each with its reports. */
+export async function moderationQueue(deps: VideoDeps, actor: Viewer, filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean }, cursor: string | undefined, limit: number): Promise<Page<ModerationItem>> {
   requireModerator(actor);
   const rows = await listForModeration(deps.db, filter, decodeCursor(cursor, Cursor)?.after, limit);
   const reports = await listReportsOf(
@@ -39,7 +39,7 @@ async function videoToDecide(deps: VideoDeps, actor: Viewer, id: string): Promis
   return video;
 }
 
-const REVIEWED = { hiddenByReports: false, reportsSinceReview: 0 } as const;
+const REVIEWED = { hiddenByReports: false, reportsSinceReview: 0, countingReportsSinceReview: 0 } as const;
 
 /**
  * Approves a video waiting for moderation (or reverses a rejection). On an approved video it is

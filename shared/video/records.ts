@@ -125,11 +125,12 @@ export async function listOwnVideos(db: Database, ownerId: string, status: Video
     .limit(limit + 1);
 }
 
-/** The moderation queue: oldest first, by status, or every video hidden by reports. */
-export async function listForModeration(db: Database, filter: { status?: VideoStatus; hidden?: boolean }, after: string | undefined, limit: number): Promise<VideoRecord[]> {
+/** The moderation queue: oldest first, by status, every video hidden by reports, or every video reported since its last review. */
+export async function listForModeration(db: Database, filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean }, after: string | undefined, limit: number): Promise<VideoRecord[]> {
   const where: SQL[] = [];
   if (filter.status) where.push(eq(videos.status, filter.status));
   if (filter.hidden !== undefined) where.push(eq(videos.hiddenByReports, filter.hidden));
+  if (filter.reported !== undefined) where.push(filter.reported ? sql`${videos.reportsSinceReview} > 0` : eq(videos.reportsSinceReview, 0));
   if (after) where.push(sql`${videos.id} > ${after}`);
   return db
     .select()
@@ -148,13 +149,25 @@ export async function listReportsOf(db: Database, videoIds: readonly string[]): 
     .orderBy(desc(videoReports.createdAt));
 }
 
+/** How many reports that count hide a video, and whether this one hides it on its own (a moderator's). */
+export interface HidingRule {
+  floor: number;
+  perThousandViews: number;
+  hidesAlone: boolean;
+}
+
 /**
  * Stores a report unless this user reported the video before; in the same batch the counters
- * move, and the video is hidden once `hideAt` reports arrived since the last review. Returns
- * whether the report is new, and the video after it.
+ * move, and the video is hidden by a report that hides alone, or once the reports that count
+ * since the last review reach max(floor, ceil(views x perThousandViews / 1000)). Returns whether
+ * the report is new, and the video after it.
  */
-export async function insertReport(db: Database, report: VideoReportRecord, hideAt: number): Promise<{ stored: boolean; video: VideoRecord | undefined }> {
+export async function insertReport(db: Database, report: VideoReportRecord, rule: HidingRule): Promise<{ stored: boolean; video: VideoRecord | undefined }> {
   const thisReport = sql`EXISTS (SELECT 1 FROM video_reports WHERE id = ${report.id})`;
+  const counting = report.countsToHide ? 1 : 0;
+  // Bound numbers may arrive as REAL: the casts keep the division an integer one (a ceiling).
+  const threshold = sql`max(CAST(${rule.floor} AS INTEGER), (${videos.viewCount} * CAST(${rule.perThousandViews} AS INTEGER) + 999) / 1000)`;
+  const hides = rule.hidesAlone ? sql`1` : report.countsToHide ? sql`${videos.countingReportsSinceReview} + 1 >= ${threshold}` : sql`0`;
   const [inserted, updated] = await db.batch([
     db.insert(videoReports).values(report).onConflictDoNothing().returning({ id: videoReports.id }),
     db
@@ -162,7 +175,8 @@ export async function insertReport(db: Database, report: VideoReportRecord, hide
       .set({
         reportCount: sql`${videos.reportCount} + 1`,
         reportsSinceReview: sql`${videos.reportsSinceReview} + 1`,
-        hiddenByReports: sql`CASE WHEN ${videos.reportsSinceReview} + 1 >= ${hideAt} THEN 1 ELSE ${videos.hiddenByReports} END`,
+        countingReportsSinceReview: sql`${videos.countingReportsSinceReview} + ${counting}`,
+        hiddenByReports: sql`CASE WHEN ${hides} THEN 1 ELSE ${videos.hiddenByReports} END`,
       })
       .where(and(eq(videos.id, report.videoId), thisReport))
       .returning(),

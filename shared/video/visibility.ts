@@ -5,7 +5,7 @@ export interface Viewer {
   role: "user" | "moderator" | "admin";
 }
 
-export const isModerator = (viewer: Viewer | null): boolean => viewer?.role === "moderator" || viewer?.role === "admin";
+export const isModerator = (viewer: Pick<Viewer, "role"> | null): boolean => viewer?.role === "moderator" || viewer?.role === "admin";
 
 type VisibilityFields = Pick<VideoRecord, "status" | "isPublic" | "archived" | "hiddenByReports" | "publishAt">;
 

@@ -6,6 +6,7 @@ import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from
 import type { VideoDeps } from "../../shared/video/video-changes";
 import { webhookSignature } from "../../shared/video/webhook-signature";
 import { api, json, registerUser, type TestUser } from "../helpers";
+import { tokenIn, waitForMail } from "../identity/lifecycle-fixtures";
 import { concat, tinyMp4 } from "../../bench/lib/tiny-mp4.mjs";
 
 export const WEBHOOK_SECRET = "test-stream-webhook-secret";
@@ -62,6 +63,30 @@ export async function videoInModeration(owner: Pick<TestUser, "accessToken">, bo
   const hook = await signedWebhook(streamEvent(uid, "ready"));
   expect(hook.status).toBe(200);
   return { id: video.id as string, uid };
+}
+
+/** Days an account must have existed before its reports count toward hiding (VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS, default 7). */
+export const reporterMinAgeDays = Number((env as unknown as Record<string, unknown>).VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS ?? 7);
+
+/** A user whose e-mail is verified through the mailed token, as a user would do it. */
+export async function verifiedUser(): Promise<TestUser> {
+  const user = await registerUser();
+  expect((await api("/v1/auth/email/verification", { method: "POST", token: user.accessToken })).status).toBe(202);
+  const token = tokenIn((await waitForMail(user.email, /Confirm/))[0]!);
+  expect((await api("/v1/auth/email/verify", { body: { token } })).status).toBe(200);
+  return user;
+}
+
+/** Moves an account's creation `days` back (no API ages an account). */
+export async function ageAccount(user: Pick<TestUser, "id">, days: number): Promise<void> {
+  await env.DB.prepare("UPDATE users SET created_at = created_at - ? WHERE id = ?").bind(Math.round(days * 86_400_000), user.id).run();
+}
+
+/** A reporter whose word counts toward hiding: a verified e-mail and an account older than the minimum age. */
+export async function trustedReporter(): Promise<TestUser> {
+  const user = await verifiedUser();
+  await ageAccount(user, reporterMinAgeDays + 1);
+  return user;
 }
 
 export async function moderator(): Promise<TestUser> {

@@ -25,7 +25,7 @@ export const videos = sqliteTable(
     /** When the scheduled publication was announced to the owner's hub (once). */
     publicationNotifiedAt: timestamp("publication_notified_at"),
     archived: integer("archived", { mode: "boolean" }).notNull().default(false),
-    /** Set when VIDEO_REPORTS_TO_HIDE reports arrived since the last review; cleared by a moderator's decision. */
+    /** Set when enough reports that count arrived since the last review (docs/video.md, "Complaints"); cleared by a moderator's decision. */
     hiddenByReports: integer("hidden_by_reports", { mode: "boolean" }).notNull().default(false),
     /** Whether Stream currently requires signed URLs for it (true until it is visible to everyone). */
     signedPlayback: integer("signed_playback", { mode: "boolean" }).notNull().default(true),
@@ -38,8 +38,10 @@ export const videos = sqliteTable(
     thumbnailFileId: text("thumbnail_file_id"),
     viewCount: integer("view_count").notNull().default(0),
     reportCount: integer("report_count").notNull().default(0),
-    /** Reports since the last moderator decision (what VIDEO_REPORTS_TO_HIDE counts). */
+    /** Reports since the last moderator decision (every one; the moderation queue's `reported=true`). */
     reportsSinceReview: integer("reports_since_review").notNull().default(0),
+    /** Of those, the reports that count toward hiding (`countsToHide`): what the hiding threshold is compared with. */
+    countingReportsSinceReview: integer("counting_reports_since_review").notNull().default(0),
     /** Id of the last status change; its audit event is written in the same batch only if this change won. */
     lastChangeId: text("last_change_id"),
     /** When it entered `processing` (the cron polls Stream for videos stuck there). */
@@ -77,6 +79,8 @@ export const videoReports = sqliteTable(
     userId: text("user_id").notNull(),
     category: text("category", { enum: ["spam", "abuse", "sexual", "violence", "copyright", "misleading", "other"] }).notNull(),
     text: text("text"),
+    /** Whether the reporter's word counts toward hiding the video (a moderator, or a verified e-mail and an account old enough). */
+    countsToHide: integer("counts_to_hide", { mode: "boolean" }).notNull().default(false),
     createdAt: timestamp("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.videoId, t.userId] }), uniqueIndex("video_reports_id_unique").on(t.id), index("video_reports_user_idx").on(t.userId)],

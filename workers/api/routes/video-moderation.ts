@@ -11,12 +11,17 @@ import { videoDeps } from "./videos";
 const tags = ["video"];
 
 const QueueQuery = PageQuery.extend({
-  status: z.enum(VIDEO_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, description: "Default `moderation` (unless `hidden` is given)" }),
+  status: z.enum(VIDEO_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, description: "Default `moderation` (unless `hidden` or `reported` is given)" }),
   hidden: z
     .enum(["true", "false"])
     .transform((value) => value === "true")
     .optional()
     .openapi({ param: { name: "hidden", in: "query" }, description: "`true`: the videos hidden by reports" }),
+  reported: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional()
+    .openapi({ param: { name: "reported", in: "query" }, description: "`true`: the videos reported since their last review, hidden or not (reports that do not count toward hiding still reach moderators here)" }),
 });
 
 const ModerationItem = VideoSchema.extend({ reports: z.array(VideoReportSchema) }).openapi("ModerationVideo");
@@ -37,7 +42,7 @@ export const videoModerationRoutes = createRouter().openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const filter = { status: query.status ?? (query.hidden === undefined ? ("moderation" as const) : undefined), hidden: query.hidden };
+    const filter = { status: query.status ?? (query.hidden === undefined && query.reported === undefined ? ("moderation" as const) : undefined), hidden: query.hidden, reported: query.reported };
     return c.json(await moderationQueue(videoDeps(c.env, c.get("db")), c.get("principal"), filter, query.cursor, query.limit), 200);
   },
 );

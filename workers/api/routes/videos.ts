@@ -237,7 +237,7 @@ export const videoRoutes = createRouter()
       path: "/{id}/reports",
       tags,
       summary: "Report a video",
-      description: "One report per user per video (`409 already_reported`); not your own (`403`). VIDEO_REPORTS_TO_HIDE reports since the last review hide the video until a moderator decides.",
+      description: "One report per user per video (`409 already_reported`); not your own (`403`). Every report reaches moderators; only reports that count (`countsToHide`: a moderator's, or from a verified e-mail on an account at least VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS old) hide the video, once max(VIDEO_REPORTS_TO_HIDE, ceil(views x VIDEO_REPORTS_TO_HIDE_PER_THOUSAND_VIEWS / 1000)) of them arrived since the last review (a moderator's report at once), until a moderator decides.",
       request: { params: IdParam, body: jsonBody(ReportBody) },
       responses: { 201: jsonResponse(VideoReportSchema, "The report"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
