@@ -5,6 +5,33 @@ import type { VideoRecord, VideoReportRecord } from "./records";
 
 export const VIDEO_REPORT_CATEGORIES = ["spam", "abuse", "sexual", "violence", "copyright", "misleading", "other"] as const;
 
+/** The owner's pending changes to an approved video, as stored in `videos.revision`. */
+export interface VideoRevision {
+  id: string;
+  submittedAt: string;
+  title?: string;
+  description?: string | null;
+  tags?: string[];
+  thumbnailFileId?: string | null;
+  thumbnailTimestampPct?: number;
+}
+
+/** The fields of a video that a moderator reviews: after approval, changes to them wait as a revision. */
+export const REVIEWED_FIELDS = ["title", "description", "tags", "thumbnailFileId", "thumbnailTimestampPct"] as const;
+
+export const VideoRevisionSchema = z
+  .object({
+    id: z.string().openapi({ description: "Names this revision: a moderator approves or rejects it by this id" }),
+    submittedAt: z.string(),
+    title: z.string().optional(),
+    description: z.string().nullable().optional(),
+    tags: z.array(z.string()).optional(),
+    thumbnailFileId: z.string().nullable().optional().openapi({ description: "The proposed thumbnail file (null: back to Stream's)" }),
+    thumbnailUrl: z.string().nullable().optional().openapi({ description: "Where the proposed thumbnail file is, when one is proposed" }),
+    thumbnailTimestampPct: z.number().optional().openapi({ description: "The proposed frame, as a fraction of the duration" }),
+  })
+  .openapi("VideoRevision");
+
 export const VideoSchema = z
   .object({
     id: z.string(),
@@ -23,6 +50,11 @@ export const VideoSchema = z
     thumbnailUrl: z.string().nullable().openapi({ description: "Stream's thumbnail, or the chosen image file (a path on this API)" }),
     viewCount: z.number().int(),
     reportCount: z.number().int(),
+    revision: VideoRevisionSchema.nullable().optional().openapi({
+      description:
+        "Owner and moderators only: changes to title, description, tags or thumbnail of an approved video, waiting for a moderator; everyone else sees the approved values until then",
+    }),
+    revisionRejectionReason: z.string().nullable().optional().openapi({ description: "Owner and moderators only: why a moderator rejected the last revision" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -49,6 +81,7 @@ export function thumbnailUrlOf(video: VideoRecord): string | null {
   return video.streamThumbnailUrl;
 }
 
+/** The video as everyone sees it: the approved values, never a pending revision. */
 export function videoView(video: VideoRecord): VideoView {
   return {
     id: video.id,
@@ -70,6 +103,20 @@ export function videoView(video: VideoRecord): VideoView {
     createdAt: video.createdAt.toISOString(),
     updatedAt: video.updatedAt.toISOString(),
   };
+}
+
+export function revisionOf(video: Pick<VideoRecord, "revision">): VideoRevision | null {
+  return video.revision ? (JSON.parse(video.revision) as VideoRevision) : null;
+}
+
+function revisionView(revision: VideoRevision | null): z.infer<typeof VideoRevisionSchema> | null {
+  if (!revision) return null;
+  return revision.thumbnailFileId ? { ...revision, thumbnailUrl: contentPath(revision.thumbnailFileId) } : revision;
+}
+
+/** The video as its owner and moderators see it: with the pending revision and the reason of the last rejected one. */
+export function ownerVideoView(video: VideoRecord): VideoView {
+  return { ...videoView(video), revision: revisionView(revisionOf(video)), revisionRejectionReason: video.revisionRejectionReason };
 }
 
 export function reportView(report: VideoReportRecord): VideoReportView {

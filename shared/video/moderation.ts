@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
-import { reportView, type VideoReportView, type VideoView, videoView } from "./model";
+import { ownerVideoView, reportView, type VideoReportView, type VideoView } from "./model";
 import { findVideo, listForModeration, listReportsOf, type VideoRecord } from "./records";
 import type { VideoStatus } from "./status-machine";
 import { auditedChange, moveVideo, type VideoDeps } from "./video-changes";
@@ -15,8 +15,8 @@ function requireModerator(actor: Viewer): void {
 
 const Cursor = z.object({ after: z.string().max(64) });
 
-/** The queue oldest first: by status (default `moderation`), the videos hidden by reports, or those reported since their last review; each with its reports. */
-export async function moderationQueue(deps: VideoDeps, actor: Viewer, filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean }, cursor: string | undefined, limit: number): Promise<Page<ModerationItem>> {
+/** The queue oldest first: by status (default `moderation`), the videos hidden by reports, reported since their last review, or with a pending revision; each with its reports. */
+export async function moderationQueue(deps: VideoDeps, actor: Viewer, filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean; revision?: boolean }, cursor: string | undefined, limit: number): Promise<Page<ModerationItem>> {
   requireModerator(actor);
   const rows = await listForModeration(deps.db, filter, decodeCursor(cursor, Cursor)?.after, limit);
   const reports = await listReportsOf(
@@ -26,12 +26,13 @@ export async function moderationQueue(deps: VideoDeps, actor: Viewer, filter: { 
   return keysetPage(
     rows,
     limit,
-    (row) => ({ ...videoView(row), reports: reports.filter((report) => report.videoId === row.id).map(reportView) }),
+    (row) => ({ ...ownerVideoView(row), reports: reports.filter((report) => report.videoId === row.id).map(reportView) }),
     (last) => ({ after: last.id }),
   );
 }
 
-async function videoToDecide(deps: VideoDeps, actor: Viewer, id: string): Promise<VideoRecord> {
+/** A video a moderator may decide on: it exists and is not their own (403, like a non-moderator). */
+export async function videoToDecide(deps: VideoDeps, actor: Viewer, id: string): Promise<VideoRecord> {
   requireModerator(actor);
   const video = await findVideo(deps.db, id);
   if (!video) throw notFound("No such video");
@@ -49,12 +50,12 @@ export async function approveVideo(deps: VideoDeps, actor: Viewer, id: string): 
   const video = await videoToDecide(deps, actor, id);
   if (video.status === "approved") {
     const reviewed = await auditedChange(deps, video, "video.reviewed", actor.userId, "reports reviewed, video kept", REVIEWED, ["approved"]);
-    return videoView(reviewed ?? video);
+    return ownerVideoView(reviewed ?? video);
   }
   if (video.status !== "moderation" && video.status !== "rejected") throw conflict("invalid_status", `A video in ${video.status} cannot be approved`);
   const moved = await moveVideo(deps, video, "approved", actor.userId, null, { ...REVIEWED, rejectionReason: null });
   if (!moved) throw conflict("invalid_status", "The video changed status meanwhile");
-  return videoView(moved);
+  return ownerVideoView(moved);
 }
 
 export async function rejectVideo(deps: VideoDeps, actor: Viewer, id: string, reason: string): Promise<VideoView> {
@@ -62,5 +63,5 @@ export async function rejectVideo(deps: VideoDeps, actor: Viewer, id: string, re
   if (video.status !== "moderation" && video.status !== "approved") throw conflict("invalid_status", `A video in ${video.status} cannot be rejected`);
   const moved = await moveVideo(deps, video, "rejected", actor.userId, reason, { ...REVIEWED, rejectionReason: reason });
   if (!moved) throw new ApiError(409, "invalid_status", "The video changed status meanwhile");
-  return videoView(moved);
+  return ownerVideoView(moved);
 }

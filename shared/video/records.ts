@@ -25,6 +25,11 @@ export async function findVideoByStreamUid(db: Database, uid: string): Promise<V
   return db.select().from(videos).where(eq(videos.streamUid, uid)).get();
 }
 
+/** The condition "its pending revision is `revisionId`" (a moderator decides the revision they saw). */
+export function revisionIs(revisionId: string): SQL {
+  return sql`json_extract(${videos.revision}, '$.id') = ${revisionId}`;
+}
+
 /** The SQL condition "visible to everyone at `now`" (shared/video/visibility.ts says the same in TypeScript). */
 function visibleAt(now: number): SQL {
   return and(
@@ -45,7 +50,8 @@ export interface AuditedChange {
 /**
  * Changes a video only if it is in one of `from` (any status when empty) and `where` holds, and
  * writes its audit event in the same batch only when this change is the one that happened (two
- * racing requests cannot both log a move). Returns the changed row, or undefined.
+ * racing requests cannot both log a move). `tags`, when given, replace the video's tags in the
+ * same batch, also only when the change happened. Returns the changed row, or undefined.
  */
 export async function changeVideo(
   db: Database,
@@ -54,14 +60,28 @@ export async function changeVideo(
   changes: Partial<NewVideoRecord>,
   audit: AuditedChange & { auditId: string; changeId: string; at: Date },
   where?: SQL,
+  tags?: readonly string[],
 ): Promise<VideoRecord | undefined> {
   const conditions = [eq(videos.id, id), ...(from.length > 0 ? [inArray(videos.status, [...from])] : []), ...(where ? [where] : [])];
+  const happened = sql`EXISTS (SELECT 1 FROM ${videos} WHERE ${videos.id} = ${id} AND ${videos.lastChangeId} = ${audit.changeId})`;
+  const tagQueries = tags
+    ? [
+        db.delete(videoTags).where(and(eq(videoTags.videoId, id), happened)),
+        ...tags.map((tag) =>
+          db
+            .insert(videoTags)
+            .select(db.select({ tag: sql`${tag}`.as("tag"), videoId: videos.id }).from(videos).where(and(eq(videos.id, id), eq(videos.lastChangeId, audit.changeId))))
+            .onConflictDoNothing(),
+        ),
+      ]
+    : [];
   const [updated] = await db.batch([
     db
       .update(videos)
       .set({ ...changes, lastChangeId: audit.changeId })
       .where(and(...conditions))
       .returning(),
+    ...tagQueries,
     db.insert(auditEvents).select(
       db
         .select({
@@ -125,9 +145,15 @@ export async function listOwnVideos(db: Database, ownerId: string, status: Video
     .limit(limit + 1);
 }
 
-/** The moderation queue: oldest first, by status, every video hidden by reports, or every video reported since its last review. */
-export async function listForModeration(db: Database, filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean }, after: string | undefined, limit: number): Promise<VideoRecord[]> {
+/** The moderation queue: oldest first, by status, every video hidden by reports, reported since its last review, or with a pending revision. */
+export async function listForModeration(
+  db: Database,
+  filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean; revision?: boolean },
+  after: string | undefined,
+  limit: number,
+): Promise<VideoRecord[]> {
   const where: SQL[] = [];
+  if (filter.revision !== undefined) where.push(filter.revision ? isNotNull(videos.revision) : isNull(videos.revision));
   if (filter.status) where.push(eq(videos.status, filter.status));
   if (filter.hidden !== undefined) where.push(eq(videos.hiddenByReports, filter.hidden));
   if (filter.reported !== undefined) where.push(filter.reported ? sql`${videos.reportsSinceReview} > 0` : eq(videos.reportsSinceReview, 0));

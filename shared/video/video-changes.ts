@@ -1,10 +1,11 @@
+import type { SQL } from "drizzle-orm";
 import { clock } from "../clock";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { newId } from "../ids";
 import { logEvent } from "../observability/log";
 import { traced } from "../observability/traced-stub";
-import { videoView } from "./model";
+import { ownerVideoView } from "./model";
 import { changeVideo, type NewVideoRecord, setSignedPlayback, type VideoRecord } from "./records";
 import { statusesBefore, type VideoStatus } from "./status-machine";
 import type { VideoHost } from "./video-host";
@@ -39,16 +40,30 @@ export async function moveVideo(deps: VideoDeps, video: VideoRecord, to: VideoSt
   return changed;
 }
 
-/** A change that is not a status move but still audit logged (archive, hide, review). */
-export async function auditedChange(deps: VideoDeps, video: VideoRecord, type: string, by: Actor, reason: string | null, changes: Partial<NewVideoRecord>, from: readonly VideoStatus[] = []): Promise<VideoRecord | undefined> {
+/**
+ * A change that is not a status move but still audit logged (archive, hide, review, revisions),
+ * made only while `only.where` holds; `only.tags` replace the tags in the same batch.
+ */
+export async function auditedChange(
+  deps: VideoDeps,
+  video: VideoRecord,
+  type: string,
+  by: Actor,
+  reason: string | null,
+  changes: Partial<NewVideoRecord>,
+  from: readonly VideoStatus[] = [],
+  only: { where?: SQL; tags?: readonly string[] } = {},
+): Promise<VideoRecord | undefined> {
   const now = clock.now();
-  const changed = await changeVideo(deps.db, video.id, from, { ...changes, updatedAt: new Date(now) }, {
-    type,
-    detail: { videoId: video.id, by, reason },
-    auditId: newId(now),
-    changeId: newId(now),
-    at: new Date(now),
-  });
+  const changed = await changeVideo(
+    deps.db,
+    video.id,
+    from,
+    { ...changes, updatedAt: new Date(now) },
+    { type, detail: { videoId: video.id, by, reason }, auditId: newId(now), changeId: newId(now), at: new Date(now) },
+    only.where,
+    only.tags,
+  );
   if (changed) await afterChange(deps, changed);
   return changed;
 }
@@ -60,7 +75,7 @@ export async function afterChange(deps: VideoDeps, video: VideoRecord): Promise<
 /** `video.updated` to every device of the owner; a hub that cannot be reached does not undo the change. */
 export async function notifyOwner(env: Env, video: VideoRecord): Promise<void> {
   try {
-    await traced(env.USER_HUB.getByName(video.ownerId)).notify({ type: "video.updated", video: videoView(video) });
+    await traced(env.USER_HUB.getByName(video.ownerId)).notify({ type: "video.updated", video: ownerVideoView(video) });
   } catch (error) {
     logEvent("warn", "video.updated not delivered", { videoId: video.id, error: String(error) });
   }

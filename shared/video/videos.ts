@@ -12,7 +12,7 @@ import { findOwnFileRecord, setFileVisibility } from "../media/records";
 import { logEvent } from "../observability/log";
 import { withCurrentTrace } from "../observability/trace-scope";
 import { enforceRateLimit } from "../rate-limits";
-import { type VideoView, videoView } from "./model";
+import { ownerVideoView, type VideoView, videoView } from "./model";
 import { playbackToken, signedStreamUrl } from "./playback";
 import {
   deleteVideoRow,
@@ -24,11 +24,13 @@ import {
   updateVideoMetadata,
   type VideoRecord,
 } from "./records";
+import { type ReviewedChanges, revise } from "./revisions";
 import type { VideoStatus } from "./status-machine";
+import { chooseStreamFrame } from "./stream-frames";
 import { afterChange, auditedChange, moveVideo, type VideoDeps } from "./video-changes";
 import type { HostedDownload } from "./video-host";
 import { hostFailed, requireHost } from "./video-host-of";
-import { canSee, type Viewer } from "./visibility";
+import { canSee, isModerator, type Viewer } from "./visibility";
 
 /** Stream's basic direct upload takes up to 200 MB in one request; larger files go by tus. */
 export const DIRECT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
@@ -95,7 +97,7 @@ export async function createVideo(deps: VideoDeps, ownerId: string, input: NewVi
   };
   await insertVideo(deps.db, record, tags);
   const video = await findVideo(deps.db, id);
-  return { video: videoView(video!), upload };
+  return { video: ownerVideoView(video!), upload };
 }
 
 const tooLarge = (max: number) => new ApiError(413, "file_too_large", `Videos uploaded through the API are at most ${max} bytes`);
@@ -163,7 +165,7 @@ export async function receiveVideoContent(deps: VideoDeps, ownerId: string, id: 
   const hosted = uploaded.value;
   const stored = await updateVideoMetadata(deps.db, id, ownerId, { streamUid: hosted.uid }, undefined);
   await scheduleCheck(deps, id, 0);
-  return videoView(stored!);
+  return ownerVideoView(stored!);
 }
 
 /** A `video.check` job: asks Stream how far the video is (webhooks never reach a laptop). */
@@ -183,6 +185,11 @@ async function ownVideo(deps: VideoDeps, id: string, ownerId: string): Promise<V
   return video;
 }
 
+/** The video as this viewer sees it: its owner and moderators with the pending revision, anyone else the approved values. */
+export function videoViewFor(video: VideoRecord, viewer: Viewer | null): VideoView {
+  return viewer?.userId === video.ownerId || isModerator(viewer) ? ownerVideoView(video) : videoView(video);
+}
+
 /** A video the viewer may see, else 404 (an unapproved or private video's id is never confirmed). */
 export async function visibleVideo(deps: VideoDeps, id: string, viewer: Viewer | null): Promise<VideoRecord> {
   const video = await findVideo(deps.db, id);
@@ -200,7 +207,7 @@ export async function listVideos(deps: VideoDeps, filter: { ownerId?: string; ta
 
 export async function listMyVideos(deps: VideoDeps, ownerId: string, status: VideoStatus | undefined, cursor: string | undefined, limit: number): Promise<Page<VideoView>> {
   const rows = await listOwnVideos(deps.db, ownerId, status, decodeCursor(cursor, Cursor)?.before, limit);
-  return keysetPage(rows, limit, videoView, (last) => ({ before: last.id }));
+  return keysetPage(rows, limit, ownerVideoView, (last) => ({ before: last.id }));
 }
 
 export interface VideoEdit {
@@ -215,51 +222,66 @@ export interface VideoEdit {
   thumbnailFileId?: string | null;
 }
 
+/** One of the owner's `video-thumbnail` files, made public: thumbnails show wherever the video does (and moderators review a proposed one). */
+async function useThumbnailFile(deps: VideoDeps, ownerId: string, fileId: string): Promise<void> {
+  const file = await findOwnFileRecord(deps.db, fileId, ownerId);
+  if (!file) throw notFound("No such file");
+  if (file.purpose !== "video-thumbnail") throw badRequest("invalid_file", "A thumbnail is a file uploaded with purpose=video-thumbnail");
+  await setFileVisibility(deps.db, file.id, "public");
+}
+
+/**
+ * The owner's edit. Visibility settings apply at once. What the video shows (title, description,
+ * tags, thumbnail) applies at once until a moderator approved it; after approval it waits as a
+ * revision for a moderator (shared/video/revisions.ts) while everyone else sees the approved values.
+ */
 export async function editVideo(deps: VideoDeps, ownerId: string, id: string, edit: VideoEdit): Promise<VideoView> {
   const video = await ownVideo(deps, id, ownerId);
-  const changes: Partial<NewVideoRecord> = { updatedAt: clock.date() };
-  if (edit.title !== undefined) changes.title = edit.title;
-  if (edit.description !== undefined) changes.description = edit.description;
+  const now = clock.now();
+  const changes: Partial<NewVideoRecord> = { updatedAt: new Date(now) };
   if (edit.isPublic !== undefined) changes.isPublic = edit.isPublic;
   if (edit.publishAt !== undefined) {
     changes.publishAt = edit.publishAt === null ? null : new Date(edit.publishAt);
     changes.publicationNotifiedAt = null;
   }
-  const tags = edit.tags === undefined ? undefined : normalizeTags(edit.tags);
-  if (tags) changes.tags = JSON.stringify(tags);
-  if (edit.thumbnailFileId !== undefined) {
-    if (edit.thumbnailFileId !== null) {
-      const file = await findOwnFileRecord(deps.db, edit.thumbnailFileId, ownerId);
-      if (!file) throw notFound("No such file");
-      if (file.purpose !== "video-thumbnail") throw badRequest("invalid_file", "A thumbnail is a file uploaded with purpose=video-thumbnail");
-      // Thumbnails show wherever the video does, so the file is public like a gallery image.
-      await setFileVisibility(deps.db, file.id, "public");
+  const reviewed: ReviewedChanges = {};
+  if (edit.title !== undefined) reviewed.title = edit.title;
+  if (edit.description !== undefined) reviewed.description = edit.description;
+  if (edit.tags !== undefined) reviewed.tags = normalizeTags(edit.tags);
+  if (edit.thumbnailFileId !== undefined) reviewed.thumbnailFileId = edit.thumbnailFileId;
+  if (edit.thumbnailTimestampPct !== undefined) reviewed.thumbnailTimestampPct = edit.thumbnailTimestampPct;
+  if (edit.thumbnailFileId) await useThumbnailFile(deps, ownerId, edit.thumbnailFileId);
+
+  let tags: string[] | undefined;
+  if (video.status === "approved") {
+    if (Object.keys(reviewed).length > 0) {
+      if (reviewed.thumbnailTimestampPct !== undefined && !video.streamUid) throw conflict("not_uploaded", "A frame can be chosen once the video is uploaded");
+      Object.assign(changes, revise(video, reviewed, now));
     }
-    changes.thumbnailFileId = edit.thumbnailFileId;
-  }
-  if (edit.thumbnailTimestampPct !== undefined) {
-    if (!video.streamUid) throw conflict("not_uploaded", "A frame can be chosen once the video is uploaded");
-    try {
-      await requireHost(deps.host).update(video.streamUid, { thumbnailTimestampPct: edit.thumbnailTimestampPct });
-      const hosted = await requireHost(deps.host).details(video.streamUid);
-      if (hosted?.thumbnailUrl) changes.streamThumbnailUrl = hosted.thumbnailUrl;
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw hostFailed(error);
+  } else {
+    const { thumbnailTimestampPct, tags: newTags, ...direct } = reviewed;
+    Object.assign(changes, direct);
+    if (newTags) {
+      tags = newTags;
+      changes.tags = JSON.stringify(newTags);
     }
-    changes.thumbnailTimestampPct = edit.thumbnailTimestampPct;
+    if (thumbnailTimestampPct !== undefined) {
+      const url = await chooseStreamFrame(deps, video, thumbnailTimestampPct);
+      if (url) changes.streamThumbnailUrl = url;
+      changes.thumbnailTimestampPct = thumbnailTimestampPct;
+    }
   }
   const updated = await updateVideoMetadata(deps.db, id, ownerId, changes, tags);
   if (!updated) throw notFound("No such video");
-  if (edit.isPublic !== undefined || edit.publishAt !== undefined) await afterChange(deps, updated);
-  return videoView(updated);
+  if (edit.isPublic !== undefined || edit.publishAt !== undefined || changes.revision !== undefined) await afterChange(deps, updated);
+  return ownerVideoView(updated);
 }
 
 export async function setArchived(deps: VideoDeps, ownerId: string, id: string, archived: boolean): Promise<VideoView> {
   const video = await ownVideo(deps, id, ownerId);
-  if (video.archived === archived) return videoView(video);
+  if (video.archived === archived) return ownerVideoView(video);
   const changed = await auditedChange(deps, video, archived ? "video.archived" : "video.unarchived", ownerId, null, { archived });
-  return videoView(changed ?? (await ownVideo(deps, id, ownerId)));
+  return ownerVideoView(changed ?? (await ownVideo(deps, id, ownerId)));
 }
 
 /**

@@ -36,6 +36,14 @@ export const videos = sqliteTable(
     streamThumbnailUrl: text("stream_thumbnail_url"),
     thumbnailTimestampPct: real("thumbnail_timestamp_pct"),
     thumbnailFileId: text("thumbnail_file_id"),
+    /**
+     * JSON of the owner's pending changes to an approved video ({id, submittedAt, title?,
+     * description?, tags?, thumbnailFileId?, thumbnailTimestampPct?}); everyone else sees the
+     * approved values until a moderator approves this revision. Null when none is pending.
+     */
+    revision: text("revision"),
+    /** Why a moderator rejected the last revision (shown to the owner until the next edit). */
+    revisionRejectionReason: text("revision_rejection_reason"),
     viewCount: integer("view_count").notNull().default(0),
     reportCount: integer("report_count").notNull().default(0),
     /** Reports since the last moderator decision (every one; the moderation queue's `reported=true`). */

@@ -4,6 +4,7 @@ import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shar
 import { PageQuery } from "../../../shared/http/pagination";
 import { VideoReportSchema, VideoSchema } from "../../../shared/video/model";
 import { approveVideo, moderationQueue, rejectVideo } from "../../../shared/video/moderation";
+import { approveRevision, rejectRevision } from "../../../shared/video/revisions";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { videoDeps } from "./videos";
@@ -11,7 +12,7 @@ import { videoDeps } from "./videos";
 const tags = ["video"];
 
 const QueueQuery = PageQuery.extend({
-  status: z.enum(VIDEO_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, description: "Default `moderation` (unless `hidden` or `reported` is given)" }),
+  status: z.enum(VIDEO_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, description: "Default `moderation` (unless `hidden`, `reported` or `revision` is given)" }),
   hidden: z
     .enum(["true", "false"])
     .transform((value) => value === "true")
@@ -22,12 +23,21 @@ const QueueQuery = PageQuery.extend({
     .transform((value) => value === "true")
     .optional()
     .openapi({ param: { name: "reported", in: "query" }, description: "`true`: the videos reported since their last review, hidden or not (reports that do not count toward hiding still reach moderators here)" }),
+  revision: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional()
+    .openapi({ param: { name: "revision", in: "query" }, description: "`true`: approved videos whose owner's changes wait as a revision" }),
 });
 
 const ModerationItem = VideoSchema.extend({ reports: z.array(VideoReportSchema) }).openapi("ModerationVideo");
 const ModerationPage = z.object({ items: z.array(ModerationItem), nextCursor: z.string().nullable() }).openapi("ModerationVideoPage");
 
 const RejectBody = z.object({ reason: z.string().trim().min(1).max(1000) }).strict().openapi("RejectVideoRequest");
+
+const RevisionId = z.string().min(1).max(64).openapi({ description: "The `revision.id` the moderator looked at" });
+const ApproveRevisionBody = z.object({ revisionId: RevisionId }).strict().openapi("ApproveVideoRevisionRequest");
+const RejectRevisionBody = z.object({ revisionId: RevisionId, reason: z.string().trim().min(1).max(1000) }).strict().openapi("RejectVideoRevisionRequest");
 
 /** Mounted at /v1/moderation. */
 export const videoModerationRoutes = createRouter().openapi(
@@ -42,7 +52,8 @@ export const videoModerationRoutes = createRouter().openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const filter = { status: query.status ?? (query.hidden === undefined && query.reported === undefined ? ("moderation" as const) : undefined), hidden: query.hidden, reported: query.reported };
+    const anyOther = query.hidden !== undefined || query.reported !== undefined || query.revision !== undefined;
+    const filter = { status: query.status ?? (anyOther ? undefined : ("moderation" as const)), hidden: query.hidden, reported: query.reported, revision: query.revision };
     return c.json(await moderationQueue(videoDeps(c.env, c.get("db")), c.get("principal"), filter, query.cursor, query.limit), 200);
   },
 );
@@ -73,4 +84,33 @@ export const videoDecisionRoutes = createRouter()
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => c.json(await rejectVideo(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id, c.req.valid("json").reason), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/revision/approve",
+      tags,
+      summary: "Approve the owner's pending changes to a video (moderators, admins)",
+      description:
+        "Title, description, tags and thumbnail of the pending `revision` become what everyone sees (a chosen frame is set at Stream: `503` when Stream fails, nothing changes). `revisionId` names the revision the moderator looked at: if the owner changed it since, `409 revision_changed`; none pending, `409 no_revision`. Nobody decides on their own video; others `403`. Audit logged (`video.revision_approved`).",
+      request: { params: IdParam, body: jsonBody(ApproveRevisionBody) },
+      responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 403, 404, 409, 503) },
+    }),
+    async (c) => c.json(await approveRevision(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id, c.req.valid("json").revisionId), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/revision/reject",
+      tags,
+      summary: "Reject the owner's pending changes to a video with a reason (moderators, admins)",
+      description:
+        "The approved values stay; the owner sees `revisionRejectionReason` until the next edit. `409 revision_changed` / `no_revision` as for approval. Nobody decides on their own video; others `403`. Audit logged (`video.revision_rejected`).",
+      request: { params: IdParam, body: jsonBody(RejectRevisionBody) },
+      responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { revisionId, reason } = c.req.valid("json");
+      return c.json(await rejectRevision(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id, revisionId, reason), 200);
+    },
   );

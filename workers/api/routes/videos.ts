@@ -10,8 +10,7 @@ import { playbackOf } from "../../../shared/video/playback";
 import { reportVideo } from "../../../shared/video/reports";
 import type { VideoDeps } from "../../../shared/video/video-changes";
 import { videoHostOf } from "../../../shared/video/video-host-of";
-import { createVideo, deleteVideo, editVideo, listMyVideos, listVideos, receiveVideoContent, requestDownload, setArchived, visibleVideo } from "../../../shared/video/videos";
-import { videoView } from "../../../shared/video/model";
+import { createVideo, deleteVideo, editVideo, listMyVideos, listVideos, receiveVideoContent, requestDownload, setArchived, videoViewFor, visibleVideo } from "../../../shared/video/videos";
 import { recordView } from "../../../shared/video/views";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
@@ -162,14 +161,14 @@ export const videoRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "One video",
-      description: "Its owner and moderators always; anyone else only when it is visible to everyone, otherwise `404`.",
+      description: "Its owner and moderators always (with `revision` and `revisionRejectionReason`); anyone else only when it is visible to everyone, otherwise `404`, and only the approved values.",
       security: optionalBearer,
       request: { params: IdParam },
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(401, 404) },
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
-      return c.json(videoView(await visibleVideo(videoDeps(c.env, c.get("db")), c.req.valid("param").id, viewer)), 200);
+      return c.json(videoViewFor(await visibleVideo(videoDeps(c.env, c.get("db")), c.req.valid("param").id, viewer), viewer), 200);
     },
   )
   .openapi(
@@ -178,7 +177,8 @@ export const videoRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "Edit a video's metadata (owner)",
-      description: "Title, description, tags, `isPublic`, `publishAt` (scheduled publication; null publishes now), a frame or an image file as thumbnail.",
+      description:
+        "Title, description, tags, `isPublic`, `publishAt` (scheduled publication; null publishes now), a frame or an image file as thumbnail. Once the video is approved, changes to title, description, tags and thumbnail wait as `revision` until a moderator approves it (`POST /v1/videos/:id/revision/approve`); everyone else sees the approved values meanwhile. `isPublic` and `publishAt` apply at once.",
       request: { params: IdParam, body: jsonBody(EditBody) },
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 404, 409, 503) },
     }),
