@@ -26,6 +26,7 @@ import {
   raiseReadPosition,
   removeMemberRecords,
 } from "./records";
+import { maySeeGeneralChatMembers } from "./general-members";
 import { chatRoom } from "./room-client";
 import { configOf } from "../config";
 import { traced } from "../observability/traced-stub";
@@ -93,9 +94,15 @@ export async function getChat(env: Env, chatId: string, userId: string): Promise
 
 const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
 
-/** GET /v1/chats/:id/members: members in joining order, a page at a time (the only way to list the general chat's). */
-export async function listChatMembers(env: Env, chatId: string, userId: string, query: { limit: number; cursor?: string }): Promise<Page<ChatMember>> {
-  await requireMembership(env, chatId, userId);
+/**
+ * GET /v1/chats/:id/members: members in joining order, a page at a time. The general chat's only
+ * to those `maySeeGeneralChatMembers` allows (403 `general_members_hidden` otherwise).
+ */
+export async function listChatMembers(env: Env, chatId: string, principal: Principal, query: { limit: number; cursor?: string }): Promise<Page<ChatMember>> {
+  const chat = await requireMembership(env, chatId, principal.userId);
+  if (chat.type === "general" && !maySeeGeneralChatMembers(env, principal)) {
+    throw new ApiError(403, "general_members_hidden", "The general chat holds every account; its members are listed only in invite-only deployments and to admins");
+  }
   const after = decodeCursor(query.cursor, MemberCursor);
   const rows = await listMemberPage(db(env), chatId, after ? { joinedAt: after.j, userId: after.u } : null, query.limit + 1);
   return keysetPage(

@@ -118,13 +118,14 @@ export const chatRoutes = createRouter()
       path: "/{id}/members",
       tags,
       summary: "The chat's members, a page at a time (members only)",
-      description: "In joining order. The general chat sends only `memberCount`; this is how its members are listed.",
+      description:
+        "In joining order. The general chat (every account) sends only `memberCount`; its members are listed here only in an invite-only deployment (`REGISTRATION_MODE=invite`) and to admins, otherwise `403 general_members_hidden`, so a stranger who registers cannot enumerate every user.",
       request: { params: IdParam, query: PageQuery },
-      responses: { 200: jsonResponse(z.object({ items: z.array(ChatMemberSchema), nextCursor: z.string().nullable() }), "Members"), ...problemResponses(400, 401, 404) },
+      responses: { 200: jsonResponse(z.object({ items: z.array(ChatMemberSchema), nextCursor: z.string().nullable() }), "Members"), ...problemResponses(400, 401, 403, 404) },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      return c.json(await listChatMembers(c.env, c.req.valid("param").id, c.get("principal").userId, { limit, cursor }), 200);
+      return c.json(await listChatMembers(c.env, c.req.valid("param").id, c.get("principal"), { limit, cursor }), 200);
     },
   )
   .openapi(
