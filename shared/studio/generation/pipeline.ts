@@ -235,6 +235,13 @@ async function sendNext(env: Env, db: Database, generation: GenerationRecord, de
  * `studio.generation_cancelled`, metric outcome `cancelled`), else polls, handing on like any
  * generation; results of an ended task are never downloaded.
  */
+/**
+ * A deleted asset's task is polled (and a failed cancel retried) at the pace a generation reaches
+ * after a few steps (5 s with the default 2 s interval, 8 s for retries): nobody waits for the
+ * result, only for the slot.
+ */
+const WIND_DOWN_STEP = 3;
+
 class DeletedAssetGeneration {
   private readonly config;
 
@@ -266,7 +273,7 @@ class DeletedAssetGeneration {
         if ((await adapter.cancel(model, taskId, variables)) === "cancelled") return this.cancelled(taskId);
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
-        if (error.retryable) return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, 1, error.retryAfterSeconds), `Cancel: ${error.message}`);
+        if (error.retryable) return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, WIND_DOWN_STEP, error.retryAfterSeconds), `Cancel: ${error.message}`);
         // Refused (the task may have ended): poll it to its end instead, without asking again.
         await markCancelRefused(this.db, assetId, clock.now());
       }
@@ -276,11 +283,11 @@ class DeletedAssetGeneration {
       answer = await adapter.poll(model, taskId, variables);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      if (error.retryable) return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, 1, error.retryAfterSeconds), error.message);
+      if (error.retryable) return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, WIND_DOWN_STEP, error.retryAfterSeconds), error.message);
       // The provider will not tell: the slot stays until the deadline (the sweep).
       return;
     }
-    if (answer.state === "pending") return this.handOn(pollDelaySeconds(this.config.pollIntervalSeconds, 2), null);
+    if (answer.state === "pending") return this.handOn(pollDelaySeconds(this.config.pollIntervalSeconds, WIND_DOWN_STEP), null);
     return this.release(`ended at the provider (${answer.state})`);
   }
 
