@@ -13,6 +13,7 @@ import { recordAuditEvent } from "../../identity/audit/events";
 import { taskVariables } from "../providers/model-tasks";
 import { type ModelOutput, ProviderError, type ResultSource, type TaskAnswer } from "../providers/provider-adapter";
 import { resolveModel } from "../providers/registry";
+import type { JsonValue } from "../providers/templates";
 import { derivedId } from "./derived-ids";
 import { publishAsset } from "./publish";
 import {
@@ -229,19 +230,19 @@ async function sendNext(env: Env, db: Database, generation: GenerationRecord, de
 }
 
 /**
- * A generation whose asset was deleted while its provider task may still run (and bill): it holds
- * the owner's slot until the task is cancelled through the provider, ends, or times out. Each
- * step cancels where the model has a cancel request (recorded: audit event
- * `studio.generation_cancelled`, metric outcome `cancelled`), else polls, handing on like any
- * generation; results of an ended task are never downloaded.
- */
-/**
  * A deleted asset's task is polled (and a failed cancel retried) at the pace a generation reaches
  * after a few steps (5 s with the default 2 s interval, 8 s for retries): nobody waits for the
  * result, only for the slot.
  */
 const WIND_DOWN_STEP = 3;
 
+/**
+ * A generation whose asset was deleted while its provider task may still run (and bill): it holds
+ * the owner's slot until the task is cancelled through the provider, ends, or times out. Each
+ * step cancels where the model has a cancel request (recorded: audit event
+ * `studio.generation_cancelled`, metric outcome `cancelled`), else polls, handing on like any
+ * generation; results of an ended task are never downloaded.
+ */
 class DeletedAssetGeneration {
   private readonly config;
 
@@ -261,10 +262,11 @@ class DeletedAssetGeneration {
     const resolved = await resolveModel(this.env, this.db, modelId);
     // A model no longer offered can be neither cancelled nor polled: the slot stays until the deadline (the sweep).
     if (!resolved) return;
-    let variables;
+    let variables: Record<string, JsonValue>;
     try {
       variables = taskVariables(resolved, { ...this.requestOf(), idempotencyKey: assetId });
     } catch {
+      // The stored request no longer fits the model's templates: nothing can be sent, so the deadline frees the slot.
       return;
     }
     const { model, adapter } = resolved;
