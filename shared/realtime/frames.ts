@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 
 /** Largest client frame any socket accepts; bigger ones are refused with an error frame. */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;

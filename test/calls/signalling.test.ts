@@ -150,7 +150,7 @@ describe("signalling frame validation", () => {
     const { a } = await connected();
     a.send({ type: "sdp.answer", sdp: "hello" });
     expect((await a.next("error")).code).toBe("invalid_frame");
-    a.send({ type: "sdp.offer", sdp: "v=0\r\n" + "x".repeat(70 * 1024) });
+    a.send({ type: "sdp.offer", sdp: `v=0\r\n${"x".repeat(70 * 1024)}` });
     expect((await a.next("error")).code).toBe("frame_too_large");
   });
 

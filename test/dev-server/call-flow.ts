@@ -1,7 +1,7 @@
 // One whole call between two werift peers, signalled only through the platform: used by the direct
 // call (test/dev-server) and the relay-only call through coturn (test/e2e).
 import { expect } from "vitest";
-import { PlatformClient, type TestSocket, type User } from "./call-client";
+import type { PlatformClient, TestSocket, User } from "./call-client";
 import { SignalledPeer, within } from "./webrtc-peer";
 
 export interface CallOutcome {

@@ -121,6 +121,6 @@ describe("GET /v1/admin/metrics", () => {
     const me = summary.routes.find((r: { method: string; route: string }) => r.method === "GET" && r.route === "/v1/me");
     expect(me.requests).toBeGreaterThanOrEqual(2);
     expect(me.p50Seconds).toBeGreaterThan(0);
-    expect(summary.counters["identity_registrations_total"]).toBeGreaterThanOrEqual(1);
+    expect(summary.counters.identity_registrations_total).toBeGreaterThanOrEqual(1);
   });
 });

@@ -70,7 +70,7 @@ describe("problem documents", () => {
 
   it("invalid query parameters are 400 invalid_query", async () => {
     const user = await registerUser();
-    const response = await api("/v1/realtime?ticket=" + "x".repeat(300), { token: user.accessToken, headers: { upgrade: "websocket" } });
+    const response = await api(`/v1/realtime?ticket=${"x".repeat(300)}`, { token: user.accessToken, headers: { upgrade: "websocket" } });
     await expectProblem(response, 400, "invalid_query");
   });
 });

@@ -71,7 +71,7 @@ export class DraftUploads {
 
   retry(key: string): void {
     const draft = this.drafts.find((d) => d.key === key);
-    if (!draft || draft.status !== "failed") return;
+    if (draft?.status !== "failed") return;
     Object.assign(draft, { status: "uploading", sent: 0, error: undefined, controller: new AbortController() });
     this.#upload(draft);
     this.change();

@@ -140,7 +140,7 @@ class CallController {
       void this.#audio.play().catch(() => undefined);
     };
     pc.onicecandidate = (event) => {
-      if (event.candidate && event.candidate.candidate) this.#socket?.send({ type: "ice.candidate", candidate: event.candidate.toJSON() });
+      if (event.candidate?.candidate) this.#socket?.send({ type: "ice.candidate", candidate: event.candidate.toJSON() });
     };
     pc.oniceconnectionstatechange = () => {
       const ice = pc.iceConnectionState;

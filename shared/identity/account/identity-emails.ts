@@ -41,7 +41,7 @@ export function passwordResetEmail(env: Env, to: string, token: string): Outgoin
 }
 
 export function passwordChangedEmail(to: string, how: "changed" | "reset"): OutgoingEmail {
-  return compose(to, "Your password was " + how, [
+  return compose(to, `Your password was ${how}`, [
     `The password of your account was ${how} just now and your other sessions were ended.`,
     "If this was not you, reset your password at once.",
   ]);
