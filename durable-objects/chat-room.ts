@@ -9,6 +9,7 @@ import { MessageLog } from "../shared/chat/message-log";
 import { plainSendFrame } from "../shared/chat/send-frame";
 import { SendLimit } from "../shared/chat/send-limit";
 import { MAX_CHAT_FRAME_CHARS, type Message, type MessagePage, type MessagePageQuery, type RoomFailure, type RoomResult, type Sender } from "../shared/chat/model";
+import type { ErrorCode } from "../shared/http/errors";
 import { clock } from "../shared/clock";
 import { configOf } from "../shared/config";
 import type { Env } from "../shared/env";
@@ -56,7 +57,7 @@ const CLOSE_SESSION_ENDED = 4001;
 
 const userTag = (userId: string) => `user:${userId}`;
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
-const fail = (status: RoomFailure["status"], code: string, detail: string, retryAfterSeconds?: number): RoomFailure => ({
+const fail = (status: RoomFailure["status"], code: ErrorCode, detail: string, retryAfterSeconds?: number): RoomFailure => ({
   ok: false,
   status,
   code,

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../http/errors";
 import type { CallRecord } from "./call";
 import { isParticipant } from "./call";
 
@@ -9,7 +10,7 @@ export type CallAction =
   | { kind: "ring_timeout" }
   | { kind: "abandoned" };
 
-export type TransitionRefusal = { ok: false; status: 403 | 404 | 409; code: string; detail: string; call?: CallRecord };
+export type TransitionRefusal = { ok: false; status: 403 | 404 | 409; code: ErrorCode; detail: string; call?: CallRecord };
 export type TransitionResult = { ok: true; call: CallRecord; changed: boolean } | TransitionRefusal;
 
 const unchanged = (call: CallRecord): TransitionResult => ({ ok: true, call, changed: false });

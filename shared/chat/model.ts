@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import type { ErrorCode } from "../http/errors";
 
 /** The one chat every user belongs to. A fixed id makes creating it idempotent. */
 export const GENERAL_CHAT_ID = "general";
@@ -90,7 +91,7 @@ export type ChatMember = z.infer<typeof ChatMemberSchema>;
 export interface RoomFailure {
   ok: false;
   status: 400 | 403 | 404 | 409 | 429;
-  code: string;
+  code: ErrorCode;
   detail: string;
   retryAfterSeconds?: number;
 }

@@ -1,5 +1,29 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
+/** One error code of a module's catalogue: the status it is answered with, and what it means to a client. */
+export interface ErrorDeclaration {
+  status: ContentfulStatusCode | readonly ContentfulStatusCode[];
+  /** One sentence for docs/errors.md: when a client gets it and what to do. */
+  description: string;
+}
+
+/** A module's error codes, declared once in `shared/<module>/errors.ts`. */
+export function defineErrors<const T extends Record<string, ErrorDeclaration>>(errors: T): T {
+  return errors;
+}
+
+/**
+ * Every module's error catalogue by module name. Each `shared/<module>/errors.ts` adds its own
+ * entry by declaration merging (`declare module "../http/errors" { interface ErrorCatalogue {
+ * chat: typeof chatErrors } }`), so this file names no module, and `workers/modules.ts` checks
+ * that the manifests list exactly these catalogues.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface ErrorCatalogue {}
+
+/** Every declared error code: `ApiError` takes nothing else, so an undeclared code fails typecheck. */
+export type ErrorCode = { [M in keyof ErrorCatalogue]: keyof ErrorCatalogue[M] & string }[keyof ErrorCatalogue];
+
 export interface FieldProblem {
   path: string;
   message: string;
@@ -10,7 +34,7 @@ export interface FieldProblem {
 export class ApiError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly detail?: string,
     readonly extra: Record<string, unknown> & { errors?: FieldProblem[] } = {},
     readonly headers: Record<string, string> = {},
@@ -64,10 +88,10 @@ export function problemResponse(error: ApiError, requestId: string, traceId?: st
   });
 }
 
-export const unauthorized = (detail = "Missing or invalid access token", code = "unauthorized") =>
+export const unauthorized = (detail = "Missing or invalid access token", code: ErrorCode = "unauthorized") =>
   new ApiError(401, code, detail);
 export const forbidden = (detail = "You do not have access to this resource") => new ApiError(403, "forbidden", detail);
 export const notFound = (detail = "Not found") => new ApiError(404, "not_found", detail);
-export const conflict = (code: string, detail: string) => new ApiError(409, code, detail);
-export const badRequest = (code: string, detail: string, errors?: FieldProblem[]) =>
+export const conflict = (code: ErrorCode, detail: string) => new ApiError(409, code, detail);
+export const badRequest = (code: ErrorCode, detail: string, errors?: FieldProblem[]) =>
   new ApiError(400, code, detail, errors ? { errors } : {});

@@ -1,13 +1,13 @@
 /** tus 1.0.0 (https://tus.io/protocols/resumable-upload): headers this server reads and writes. */
 
-import { ApiError } from "../http/errors";
+import { ApiError, type ErrorCode } from "../http/errors";
 
 export const TUS_VERSION = "1.0.0";
 
 /** Every tus response names the protocol version. */
 export const tusHeaders = { "tus-resumable": TUS_VERSION };
 
-export const tusError = (status: ConstructorParameters<typeof ApiError>[0], code: string, detail: string) => new ApiError(status, code, detail, {}, tusHeaders);
+export const tusError = (status: ConstructorParameters<typeof ApiError>[0], code: ErrorCode, detail: string) => new ApiError(status, code, detail, {}, tusHeaders);
 export const TUS_EXTENSIONS = "creation,termination,expiration";
 export const TUS_CONTENT_TYPE = "application/offset+octet-stream";
 
@@ -15,10 +15,10 @@ export const TUS_CONTENT_TYPE = "application/offset+octet-stream";
 export const TUS_REQUEST_HEADERS = ["tus-resumable", "upload-length", "upload-offset", "upload-metadata", "upload-defer-length", "x-http-method-override"];
 export const TUS_RESPONSE_HEADERS = ["tus-resumable", "tus-version", "tus-extension", "tus-max-size", "upload-offset", "upload-length", "upload-expires", "location"];
 
-export type TusHeaderProblem = { ok: false; status: 400 | 412 | 415; code: string; detail: string };
+export type TusHeaderProblem = { ok: false; status: 400 | 412 | 415; code: ErrorCode; detail: string };
 export type TusParsed<T> = { ok: true; value: T } | TusHeaderProblem;
 
-const problem = (status: 400 | 412 | 415, code: string, detail: string): TusHeaderProblem => ({ ok: false, status, code, detail });
+const problem = (status: 400 | 412 | 415, code: ErrorCode, detail: string): TusHeaderProblem => ({ ok: false, status, code, detail });
 
 /** Every tus request but OPTIONS must name the protocol version the server speaks. */
 export function checkTusResumable(value: string | null): TusParsed<true> {

@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Database } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
 import type { TraceContext } from "../../shared/observability/trace-context";
-import { ApiError, type FieldProblem } from "../../shared/http/errors";
+import { ApiError, type ErrorCode, type FieldProblem } from "../../shared/http/errors";
 
 export interface AppEnv {
   Bindings: Env;
@@ -16,7 +16,7 @@ export interface AppEnv {
   };
 }
 
-const targetCodes: Record<string, string> = {
+const targetCodes: Record<string, ErrorCode> = {
   json: "invalid_body",
   form: "invalid_body",
   query: "invalid_query",

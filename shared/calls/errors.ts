@@ -1,0 +1,19 @@
+import { defineErrors } from "../http/errors";
+
+/** The error codes of calls and their signalling. */
+export const callsErrors = defineErrors({
+  cannot_call_self: { status: 400, description: "The callee is the caller." },
+  not_callee: { status: 403, description: "Only the callee may accept or reject a call." },
+  busy: { status: 409, description: "The callee is in another call; the problem carries the `call`, now `busy`." },
+  already_in_call: { status: 409, description: "The caller is in a call already; end it first." },
+  call_not_ringing: { status: 409, description: "The call is no longer ringing; the problem carries the current `call`." },
+  call_active: { status: 409, description: "A call cannot be deleted from the history while it is ringing or active." },
+  call_over: { status: 409, description: "The call has ended; the action no longer applies." },
+  turn_unavailable: { status: 503, description: "The TURN provider could not issue credentials; retry later." },
+});
+
+declare module "../http/errors" {
+  interface ErrorCatalogue {
+    calls: typeof callsErrors;
+  }
+}

@@ -1,0 +1,35 @@
+import { defineErrors } from "../http/errors";
+
+/** The error codes of registration, login, sessions, tokens, 2FA and the admin API. */
+export const identityErrors = defineErrors({
+  invalid_token: { status: [400, 401], description: "401: the access token is malformed, expired, tampered or foreign. 400: an e-mailed link (verification, password reset) is invalid, expired or already used." },
+  session_revoked: { status: 401, description: "The token is valid but its session ended (logout, revocation, password reset, disabled user); log in again." },
+  invalid_credentials: { status: 401, description: "E-mail or password is wrong (unknown e-mail and wrong password answer alike)." },
+  invalid_refresh_token: { status: 401, description: "The refresh token is unknown, expired, or its session ended." },
+  token_reused: { status: 401, description: "A spent refresh token was presented after the grace window: the session has been revoked." },
+  mfa_required: { status: 401, description: "The password was right and the account has 2FA: finish with POST /v1/auth/login/mfa and the problem's `mfaToken`." },
+  invalid_mfa_token: { status: 401, description: "The `mfaToken` expired or was already spent; log in again." },
+  invalid_mfa_code: { status: 401, description: "The TOTP or backup code is wrong, expired or already used." },
+  invalid_ticket: { status: 401, description: "The socket `ticket` is invalid, expired or already used." },
+  account_disabled: { status: 403, description: "An admin disabled this account." },
+  email_not_verified: { status: 403, description: "The action (or login, with REQUIRE_VERIFIED_EMAIL_FOR_LOGIN) needs a verified e-mail address." },
+  invalid_password: { status: 403, description: "The current password confirming a sensitive change is wrong (counted by the password-check limit)." },
+  invalid_invite: { status: 403, description: "The invite code is invalid, expired, revoked or used up." },
+  invite_required: { status: 400, description: "Registration is invite-only and no `inviteCode` was sent." },
+  weak_password: { status: 400, description: "The password is too short, too long, too common, or the e-mail or name." },
+  invalid_code: { status: 400, description: "The TOTP code that should turn 2FA on is wrong or expired." },
+  email_taken: { status: 409, description: "An account with this e-mail address exists." },
+  email_already_verified: { status: 409, description: "The address is verified already; no link is sent." },
+  totp_already_enabled: { status: 409, description: "2FA is on already; turn it off first." },
+  totp_not_set_up: { status: 409, description: "Enable was called before /2fa/totp/setup." },
+  totp_not_enabled: { status: 409, description: "2FA is not on for this user." },
+  last_admin: { status: 409, description: "The last active admin cannot be demoted or deleted." },
+  cannot_disable_self: { status: 409, description: "Admins cannot disable their own account." },
+  invite_already_revoked: { status: 409, description: "The invite code was revoked already." },
+});
+
+declare module "../http/errors" {
+  interface ErrorCatalogue {
+    identity: typeof identityErrors;
+  }
+}

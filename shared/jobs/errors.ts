@@ -1,0 +1,25 @@
+import { defineErrors } from "../http/errors";
+
+/** The error codes of the jobs board: profiles, companies, vacancies and AI drafts. */
+export const jobsBoardErrors = defineErrors({
+  invalid_link: { status: 400, description: "A profile link is not a URL." },
+  invalid_tag: { status: 400, description: "A tag is not of the allowed form." },
+  invalid_website: { status: 400, description: "The company website is not a URL." },
+  too_many_links: { status: 400, description: "A profile has too many links." },
+  too_many_tags: { status: 400, description: "Too many distinct tags." },
+  cannot_follow_self: { status: 400, description: "A profile cannot follow itself." },
+  already_verified: { status: 409, description: "The company is verified already." },
+  last_owner: { status: 409, description: "The company's last owner cannot leave or become a recruiter." },
+  not_pending: { status: 409, description: "The company has no pending verification request." },
+  not_publishable: { status: 409, description: "The vacancy's status does not allow publishing." },
+  publish_limit_reached: { status: 409, description: "An unverified company has UNVERIFIED_COMPANY_MAX_PUBLISHED vacancies published or scheduled." },
+  vacancy_closed: { status: 409, description: "A closed vacancy cannot be edited." },
+  ai_unavailable: { status: 503, description: "The AI model (JOBS_AI_MODEL) is not configured." },
+  queue_unavailable: { status: 503, description: "The AI task could not be queued; try again." },
+});
+
+declare module "../http/errors" {
+  interface ErrorCatalogue {
+    jobsBoard: typeof jobsBoardErrors;
+  }
+}
