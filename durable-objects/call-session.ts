@@ -1,4 +1,5 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
+import { depsFor } from "../shared/platform/deps";
 import {
   ABANDONED_CALL_GRACE_MS,
   type CallRecord,
@@ -74,7 +75,7 @@ export class CallSession extends Server<Env> {
 
   /** Whether each socket's session is still alive: checked on every frame from memory. */
   get #sessions(): SessionStandings {
-    this.#standings ??= new SessionStandings((userId, sessionId) => sessionStanding(this.env, userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
+    this.#standings ??= new SessionStandings((userId, sessionId) => sessionStanding(depsFor(this.env), userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
     return this.#standings;
   }
 
@@ -162,7 +163,7 @@ export class CallSession extends Server<Env> {
     if (result.call.status === "answered") await this.ctx.storage.put(IDLE_CHECK_KEY, clock.now() + ABANDONED_CALL_GRACE_MS);
     if (!isActive(result.call.status)) {
       metrics.count("calls_total", { outcome: result.call.status });
-      scheduleMetricsFlush(this.env);
+      scheduleMetricsFlush(depsFor(this.env));
       await this.#dropBuffers();
     }
     await this.#scheduleAlarm();

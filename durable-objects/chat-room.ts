@@ -1,4 +1,5 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
+import { depsFor } from "../shared/platform/deps";
 import { type Principal, sessionStanding } from "../shared/identity/sessions/principal";
 import { releaseDeletedAttachments, resolveAttachments } from "../shared/chat/attachments";
 import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";
@@ -103,7 +104,7 @@ export class ChatRoom extends Server<Env> {
   private readonly sendLimit = new SendLimit();
   private readonly chatList = new ChatListSync(this.chatListHost(), this.env);
   /** Whether each socket's session is still alive, and its role: checked on every frame from memory. */
-  private readonly standings = new SessionStandings((userId, sessionId) => sessionStanding(this.env, userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
+  private readonly standings = new SessionStandings((userId, sessionId) => sessionStanding(depsFor(this.env), userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
   private readonly frameBudget = new FrameBudget<BudgetedFrame>(configOf(this.env).rateLimits.chatFrames);
   /** Sockets past their first frame since this instance woke (partyserver has set them up). */
   private readonly knownSockets = new WeakSet<WebSocket>();
@@ -353,7 +354,7 @@ export class ChatRoom extends Server<Env> {
       return this.repeatAck(this.log.findByClientId(sender.userId, clientId)!, clientId, origin);
     }
     metrics.count("chat_messages_stored_total", {});
-    scheduleMetricsFlush(this.env);
+    scheduleMetricsFlush(depsFor(this.env));
     // Storage writes are confirmed before these frames leave (output gate): stored before acknowledged.
     const body = JSON.stringify(message);
     origin?.send(`{"type":"message.ack","clientId":${JSON.stringify(clientId)},"message":${body}}`);

@@ -1,4 +1,5 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
+import { depsFor } from "../shared/platform/deps";
 import { sessionStanding } from "../shared/identity/sessions/principal";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
@@ -43,7 +44,7 @@ export class UserHub extends Server<Env> {
   }
 
   private get standings(): SessionStandings {
-    this.#standings ??= new SessionStandings((userId, sessionId) => sessionStanding(this.env, userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
+    this.#standings ??= new SessionStandings((userId, sessionId) => sessionStanding(depsFor(this.env), userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
     return this.#standings;
   }
 

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { depsFor } from "../shared/platform/deps";
 import { clock } from "../shared/clock";
 import { configOf } from "../shared/config";
 import { createDatabase } from "../shared/db/client";
@@ -53,7 +54,7 @@ export class VideoViews extends DurableObject<Env> {
       await setViewCount(createDatabase(this.env.DB), videoId, total);
       this.ledger.markFlushed(total);
       metrics.count("video_view_flushes_total", {});
-      await flushMetrics(this.env);
+      await flushMetrics(depsFor(this.env));
     }
     const now = clock.now();
     const nextExpiry = this.ledger.purge(now);

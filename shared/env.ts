@@ -164,17 +164,19 @@ export interface Env {
   RATE_LIMIT_JOBS_AI_PER_USER?: string;
 }
 
-/** Messages on the JOBS queue; each module adds its kinds to this union. */
-export type JobMessage =
-  | { kind: "noop"; id: string }
-  | { kind: "email.send"; message: import("./email/sender").OutgoingEmail }
-  | { kind: "password.forgot"; email: string; ip: string | null; userAgent: string | null }
-  // video
-  | { kind: "video.check"; videoId: string; attempt: number }
-  // jobs board
-  | { kind: "jobs.ai"; taskId: string }
-  // studio generation
-  | import("./studio/generation/pipeline").GenerationJob;
+/**
+ * The message of every job kind on the JOBS queue, by kind. Each module adds its kinds beside
+ * its logic by declaration merging (`declare module "../env" { interface JobKinds {
+ * "email.send": EmailSendJob } }`); `workers/modules.ts` checks that the manifests handle
+ * exactly these kinds.
+ */
+export interface JobKinds {
+  /** Does nothing: the queue's own tests. */
+  noop: { kind: "noop"; id: string };
+}
+
+/** Messages on the JOBS queue. */
+export type JobMessage = JobKinds[keyof JobKinds];
 
 /** What the queue carries: a job and the trace of the work that sent it, which the consumer continues. */
 export type QueuedJob = JobMessage & { trace?: TraceCarrier };

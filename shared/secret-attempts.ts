@@ -1,6 +1,6 @@
-import type { Env } from "./env";
+import type { Deps } from "./platform/deps";
 import type { ApiError } from "./http/errors";
-import { type FailureStreak, type RateLimit, type StreakPolicy, rateLimited, rateLimiter } from "./rate-limits";
+import { type FailureStreak, type RateLimit, type StreakPolicy, rateLimited } from "./rate-limits";
 
 /** One attempt at a secret that holds its slot of the key's budget until it is settled. */
 export interface SecretAttempt {
@@ -16,8 +16,8 @@ export type SecretAttemptResult = { ok: true; attempt: SecretAttempt } | { ok: f
  * Reserves one attempt on `key` before the secret is checked (one RateLimiter call), so parallel
  * attempts cannot all pass a check made before any of them is counted.
  */
-export async function reserveSecretAttempt(env: Env, key: string, limit: RateLimit, refusal: string, policy?: StreakPolicy): Promise<SecretAttemptResult> {
-  const limiter = rateLimiter(env, key);
+export async function reserveSecretAttempt(deps: Deps, key: string, limit: RateLimit, refusal: string, policy?: StreakPolicy): Promise<SecretAttemptResult> {
+  const limiter = deps.objects.rateLimiter(key);
   const decision = await limiter.reserve(limit.limit, limit.windowSeconds, policy);
   if (!decision.allowed || !decision.reservation) return { ok: false, error: rateLimited(decision.retryAfterSeconds, refusal), locked: decision.locked };
   const reservation = decision.reservation;
@@ -33,8 +33,8 @@ export async function reserveSecretAttempt(env: Env, key: string, limit: RateLim
 }
 
 /** As `reserveSecretAttempt`, throwing the 429 when no attempt is left. */
-export async function beginSecretAttempt(env: Env, key: string, limit: RateLimit, refusal: string, policy?: StreakPolicy): Promise<SecretAttempt> {
-  const result = await reserveSecretAttempt(env, key, limit, refusal, policy);
+export async function beginSecretAttempt(deps: Deps, key: string, limit: RateLimit, refusal: string, policy?: StreakPolicy): Promise<SecretAttempt> {
+  const result = await reserveSecretAttempt(deps, key, limit, refusal, policy);
   if (!result.ok) throw result.error;
   return result.attempt;
 }

@@ -1,15 +1,16 @@
 import { clock } from "../clock";
-import { createDatabase } from "../db/client";
+import type { Deps } from "../platform/deps";
+import type { Database } from "../db/client";
 import { newId } from "../ids";
 import { insertDevMailboxEntry, listDevMailboxEntries } from "./records";
 import type { EmailSender, OutgoingEmail } from "./sender";
 
 /** Keeps every e-mail in D1 (`dev_mailbox`) instead of delivering it; read by GET /dev/mailbox. */
 export class DevMailboxSender implements EmailSender {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: Database) {}
 
   async send(message: OutgoingEmail): Promise<void> {
-    await insertDevMailboxEntry(createDatabase(this.db), {
+    await insertDevMailboxEntry(this.db, {
       id: newId(),
       to: message.to.trim().toLowerCase(),
       subject: message.subject,
@@ -28,7 +29,7 @@ export interface DevMailboxEntry {
   createdAt: string;
 }
 
-export async function readDevMailbox(db: D1Database, to: string, limit = 50): Promise<DevMailboxEntry[]> {
-  const rows = await listDevMailboxEntries(createDatabase(db), to.trim().toLowerCase(), limit);
+export async function readDevMailbox(deps: Deps, to: string, limit = 50): Promise<DevMailboxEntry[]> {
+  const rows = await listDevMailboxEntries(deps.db, to.trim().toLowerCase(), limit);
   return rows.map((row) => ({ to: row.to, subject: row.subject, text: row.text, html: row.html, createdAt: row.createdAt.toISOString() }));
 }

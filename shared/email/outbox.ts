@@ -1,19 +1,21 @@
-import { configOf } from "../config";
+import { type Config, configOf } from "../config";
+import type { Database } from "../db/client";
 import type { Env } from "../env";
-import { withCurrentTrace } from "../observability/trace-scope";
+import type { Deps } from "../platform/deps";
 import { CloudflareEmailSender } from "./cloudflare-sender";
 import { DevMailboxSender } from "./dev-mailbox";
 import type { EmailSender, OutgoingEmail } from "./sender";
 
+/** Compatibility for routes that do not take deps yet (dev-media); others read `deps.config.usesDevMailbox`. */
 export function usesDevMailbox(env: Env): boolean {
   return configOf(env).usesDevMailbox;
 }
 
-/** The sender for this deployment; null when production has no e-mail binding configured. */
-export function emailSenderFor(env: Env): EmailSender | null {
-  if (usesDevMailbox(env)) return new DevMailboxSender(env.DB);
-  const from = configOf(env).email.from;
-  if (env.EMAIL && from) return new CloudflareEmailSender(env.EMAIL, from);
+/** The sender for this deployment (built once into `deps.email`); null when production has no e-mail binding configured. */
+export function emailSenderFor(config: Config, db: Database, binding: SendEmail | undefined): EmailSender | null {
+  if (config.usesDevMailbox) return new DevMailboxSender(db);
+  const from = config.email.from;
+  if (binding && from) return new CloudflareEmailSender(binding, from);
   return null;
 }
 
@@ -21,6 +23,18 @@ export function emailSenderFor(env: Env): EmailSender | null {
  * Queues an e-mail: delivery happens in the `email.send` job, so a slow or failing provider
  * never fails the request; failures retry and end in the dead-letter queue.
  */
-export async function queueEmail(env: Env, message: OutgoingEmail): Promise<void> {
-  await env.JOBS.send(withCurrentTrace({ kind: "email.send", message }));
+/** The job that delivers one e-mail. */
+export interface EmailSendJob {
+  kind: "email.send";
+  message: OutgoingEmail;
+}
+
+declare module "../env" {
+  interface JobKinds {
+    "email.send": EmailSendJob;
+  }
+}
+
+export async function queueEmail(deps: Deps, message: OutgoingEmail): Promise<void> {
+  await deps.queue.send({ kind: "email.send", message });
 }

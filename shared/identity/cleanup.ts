@@ -1,6 +1,5 @@
-import { createDatabase } from "../db/client";
+import type { Deps } from "../platform/deps";
 import { deleteDevMailboxBeforeQuery } from "../email/records";
-import type { Env } from "../env";
 import { deleteExpiredRefreshTokensQuery, deleteExpiredSessionsQuery } from "./sessions/records";
 import { deleteExpiredOneTimeTokensQuery, deleteExpiredRealtimeTicketsQuery } from "./tokens/records";
 
@@ -17,8 +16,8 @@ export interface CleanupCounts {
 }
 
 /** Deletes what can no longer be used: expired one-time tokens, refresh tokens, sessions and realtime tickets. */
-export async function deleteExpiredCredentials(env: Env, now: number): Promise<CleanupCounts> {
-  const db = createDatabase(env.DB);
+export async function deleteExpiredCredentials(deps: Deps, now: number): Promise<CleanupCounts> {
+  const db = deps.db;
   const at = new Date(now);
   const [oneTimeTokens, refreshTokens, sessions, realtimeTickets, devMailbox] = await db.batch([
     deleteExpiredOneTimeTokensQuery(db, at),

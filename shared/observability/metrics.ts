@@ -1,5 +1,4 @@
-import { configOf } from "../config";
-import type { Env } from "../env";
+import type { Deps } from "../platform/deps";
 import { logEvent } from "./log";
 import { type MetricsBatch, MetricsBuffer, splitSeriesKey } from "./metrics-buffer";
 import { mergeWindows, type WindowState } from "./metrics-window";
@@ -15,10 +14,6 @@ export const metrics = new MetricsBuffer();
 let isolateShardSeed: number | undefined;
 const shardSeed = () => (isolateShardSeed ??= crypto.getRandomValues(new Uint32Array(1))[0]!);
 let flushing: Promise<void> = Promise.resolve();
-
-function metricsStore(env: Env, shard: number) {
-  return env.METRICS_STORE.getByName(`metrics:${shard}`);
-}
 
 function writeAnalytics(dataset: AnalyticsEngineDataset, batch: MetricsBatch): void {
   for (const [key, value] of Object.entries(batch.counters)) {
@@ -39,14 +34,14 @@ function writeAnalytics(dataset: AnalyticsEngineDataset, batch: MetricsBatch): v
  * Hands everything recorded so far to Analytics Engine (when bound) and to this isolate's
  * MetricsStore shard. Flushes run one after another, so a reader that awaits this sees them all.
  */
-export function flushMetrics(env: Env): Promise<void> {
+export function flushMetrics(deps: Deps): Promise<void> {
   if (metrics.isEmpty) return flushing;
   const batch = metrics.drain();
-  const config = configOf(env).observability;
+  const config = deps.config.observability;
   flushing = flushing.then(async () => {
     try {
-      if (env.METRICS) writeAnalytics(env.METRICS, batch);
-      await metricsStore(env, shardSeed() % config.metricsShards).record(batch);
+      if (deps.analytics) writeAnalytics(deps.analytics, batch);
+      await deps.objects.metricsStore(shardSeed() % config.metricsShards).record(batch);
     } catch (error) {
       // Lost metrics must not fail the work they describe.
       logEvent("warn", "metrics flush failed", { error: String(error) });
@@ -56,10 +51,10 @@ export function flushMetrics(env: Env): Promise<void> {
 }
 
 /** A flush when one is due (to hand to `waitUntil`), otherwise undefined. */
-export function flushMetricsIfDue(env: Env): Promise<void> | undefined {
-  const config = configOf(env).observability;
+export function flushMetricsIfDue(deps: Deps): Promise<void> | undefined {
+  const config = deps.config.observability;
   if (!config.enabled || !metrics.isDue(config.metricsFlushMs)) return undefined;
-  return flushMetrics(env);
+  return flushMetrics(deps);
 }
 
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -68,20 +63,20 @@ let flushTimer: ReturnType<typeof setTimeout> | undefined;
  * For Durable Objects, which have no end of request to flush at: arms one timer per flush
  * interval (checking a variable on every call, nothing more).
  */
-export function scheduleMetricsFlush(env: Env): void {
+export function scheduleMetricsFlush(deps: Deps): void {
   if (flushTimer !== undefined) return;
-  const config = configOf(env).observability;
+  const config = deps.config.observability;
   if (!config.enabled) return;
   flushTimer = setTimeout(() => {
     flushTimer = undefined;
-    void flushMetrics(env);
+    void flushMetrics(deps);
   }, config.metricsFlushMs);
 }
 
 /** Every shard's window merged, after this isolate's own pending metrics were flushed. */
-export async function readMetrics(env: Env): Promise<WindowState> {
-  await flushMetrics(env);
-  const shards = configOf(env).observability.metricsShards;
-  const states = await Promise.all(Array.from({ length: shards }, (_, shard) => metricsStore(env, shard).window()));
+export async function readMetrics(deps: Deps): Promise<WindowState> {
+  await flushMetrics(deps);
+  const shards = deps.config.observability.metricsShards;
+  const states = await Promise.all(Array.from({ length: shards }, (_, shard) => deps.objects.metricsStore(shard).window()));
   return mergeWindows(states);
 }

@@ -1,7 +1,5 @@
-import { configOf } from "../config";
-import type { Database } from "../db/client";
+import type { Deps } from "../platform/deps";
 import { countDeadLettersSince } from "../db/records";
-import type { Env } from "../env";
 import { readMetrics } from "./metrics";
 import { latestGauge } from "./metrics-window";
 
@@ -17,10 +15,10 @@ export interface QueueHealth {
 const HOUR_MS = 3_600_000;
 
 /** What `/ready` tells about the JOBS queue. Workers cannot read a queue's depth, so its age is what the consumer saw. */
-export async function queueHealth(env: Env, db: Database, now: number): Promise<QueueHealth> {
+export async function queueHealth(deps: Deps, now: number): Promise<QueueHealth> {
   const [deadLettersLastHour, window] = await Promise.all([
-    countDeadLettersSince(db, new Date(now - HOUR_MS)),
-    configOf(env).observability.enabled ? readMetrics(env) : Promise.resolve(null),
+    countDeadLettersSince(deps.db, new Date(now - HOUR_MS)),
+    deps.config.observability.enabled ? readMetrics(deps) : Promise.resolve(null),
   ]);
   const reading = window ? latestGauge(window, "queue_oldest_message_age_seconds", now) : null;
   return {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { login as loginWith } from "../../shared/identity/sessions/login";
 import { hashPassword, needsRehash, PASSWORD_HASH_PARAMS } from "../../shared/identity/credentials/passwords";
 import { api, expectProblem, json, login, registerUser, unique, uniqueIp } from "../helpers";
+import { testDeps } from "../kit/deps";
 
 describe("POST /v1/auth/login", () => {
   it("logs in with the right password, e-mail in any case", async () => {
@@ -66,7 +67,7 @@ describe("POST /v1/auth/login", () => {
 
   it("limits login attempts per IP", async () => {
     const user = await registerUser();
-    const limited = { ...env, RATE_LIMIT_LOGIN_PER_IP: "3/300" };
+    const limited = testDeps({ vars: { RATE_LIMIT_LOGIN_PER_IP: "3/300" } });
     const client = { ip: uniqueIp(), userAgent: "vitest" };
     for (let i = 0; i < 3; i++) await loginWith(limited, user.email, user.password, client);
     const error = await loginWith(limited, user.email, user.password, client).catch((e) => e);

@@ -4,6 +4,7 @@ import { register } from "../../shared/identity/account/registration";
 import { accountModules } from "../../workers/modules";
 import { passwordProblem } from "../../shared/identity/credentials/passwords";
 import { api, expectProblem, json, registerUser, unique, uniqueIp } from "../helpers";
+import { testDeps } from "../kit/deps";
 
 const client = () => ({ ip: uniqueIp(), userAgent: "vitest" });
 
@@ -57,7 +58,7 @@ describe("POST /v1/auth/register", () => {
   });
 
   it("limits registrations per IP with 429 and Retry-After", async () => {
-    const limited = { ...env, RATE_LIMIT_REGISTER_PER_IP: "2/300" };
+    const limited = testDeps({ vars: { RATE_LIMIT_REGISTER_PER_IP: "2/300" } });
     const ip = uniqueIp();
     for (let i = 0; i < 2; i++) {
       await register(limited, { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" }, { ip, userAgent: null }, accountModules);
@@ -70,7 +71,7 @@ describe("POST /v1/auth/register", () => {
 });
 
 describe("invite-only registration", () => {
-  const inviteEnv = { ...env, REGISTRATION_MODE: "invite" };
+  const inviteEnv = testDeps({ vars: { REGISTRATION_MODE: "invite" } });
   const input = () => ({ email: `inv-${unique()}@example.com`, password: "invited and strong", displayName: "Invited" });
 
   it("refuses a registration without an invite code", async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { issueAccessToken, verifyAccessToken } from "../../shared/identity/tokens/access-tokens";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, json, registerUser } from "../helpers";
+import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
 
@@ -103,22 +104,23 @@ describe("signing key rotation", () => {
     const user = await registerUser();
     const oldToken = user.accessToken;
     const claims = decodeJwt(oldToken);
-    const rotated = { ...env, JWT_SIGNING_KEYS: JSON.stringify([JSON.parse(env.TEST_NEXT_SIGNING_KEY!), currentKey()]) };
+    const rotatedKeys = JSON.stringify([JSON.parse(env.TEST_NEXT_SIGNING_KEY!), currentKey()]);
+    const rotated = testDeps({ vars: { JWT_SIGNING_KEYS: rotatedKeys } });
     const newToken = await issueAccessToken(rotated, user.id, claims.sid as string);
     expect(decodeProtectedHeader(newToken).kid).toBe("test-next");
     expect(await verifyAccessToken(rotated, newToken)).toMatchObject({ sub: user.id });
     expect(await verifyAccessToken(rotated, oldToken)).toMatchObject({ sub: user.id });
     // A keyring that does not (yet) know the new key refuses its tokens.
-    expect(await verifyAccessToken(env, newToken)).toBeNull();
+    expect(await verifyAccessToken(testDeps(), newToken)).toBeNull();
     const { signingKeyring } = await import("../../shared/identity/tokens/signing-keys");
-    const { jwks } = await signingKeyring(rotated.JWT_SIGNING_KEYS);
+    const { jwks } = await signingKeyring(rotatedKeys);
     expect(jwks.keys.map((k) => k.kid)).toEqual(["test-next", "test-current"]);
   });
 
   it("a retired key without its private part only verifies", async () => {
     const user = await registerUser();
     const { d: _d, ...retired } = currentKey();
-    const keys = { ...env, JWT_SIGNING_KEYS: JSON.stringify([retired, JSON.parse(env.TEST_NEXT_SIGNING_KEY!)]) };
+    const keys = testDeps({ vars: { JWT_SIGNING_KEYS: JSON.stringify([retired, JSON.parse(env.TEST_NEXT_SIGNING_KEY!)]) } });
     expect(await verifyAccessToken(keys, user.accessToken)).toMatchObject({ sub: user.id });
     const fresh = await issueAccessToken(keys, user.id, "sid");
     expect(decodeProtectedHeader(fresh).kid).toBe("test-next");

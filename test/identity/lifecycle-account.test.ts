@@ -11,6 +11,7 @@ import worker from "../../workers/index";
 import { accountModules } from "../../workers/modules";
 import { acceptSocket, api, collectPages, expectProblem, json, login, registerUser, unique, uniqueIp, upgrade } from "../helpers";
 import { mailbox, waitForMail } from "./lifecycle-fixtures";
+import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
 
@@ -73,7 +74,7 @@ describe("GET /v1/me/export", () => {
     expect(data.twoFactor).toEqual({ totpEnabled: false, backupCodesRemaining: 0 });
     expect(Object.keys(data.modules)).toEqual(accountModules.filter((module) => module.exportData).map((module) => module.name));
     const withTestModule = [...accountModules, { name: "lifecycle-test", exportData: async (_env: unknown, userId: string) => ({ exportedFor: userId }) }];
-    expect((await exportAccount(env, user.id, withTestModule)).modules["lifecycle-test"]).toEqual({ exportedFor: user.id });
+    expect((await exportAccount(testDeps(), user.id, withTestModule)).modules["lifecycle-test"]).toEqual({ exportedFor: user.id });
     const text = JSON.stringify(data);
     expect(text).not.toContain("argon2");
     expect(text).not.toContain(user.refreshToken);
@@ -206,7 +207,7 @@ describe("verified e-mail policy", () => {
 
   it("VERIFIED_EMAIL_REQUIRED_FOR lists actions refused to unverified accounts", async () => {
     const user = await registerUser();
-    const strict = { ...env, VERIFIED_EMAIL_REQUIRED_FOR: "totp.setup, data.export" };
+    const strict = testDeps({ vars: { VERIFIED_EMAIL_REQUIRED_FOR: "totp.setup, data.export" } });
     await expect(assertVerifiedEmailFor(strict, user.id, "data.export")).rejects.toMatchObject({ status: 403, code: "email_not_verified" });
     await expect(assertVerifiedEmailFor(strict, user.id, "chat.send")).resolves.toBeUndefined();
     await env.DB.prepare("UPDATE users SET email_verified = 1 WHERE id = ?").bind(user.id).run();
@@ -217,7 +218,7 @@ describe("verified e-mail policy", () => {
 describe("BOOTSTRAP_ADMIN_EMAIL", () => {
   it("the account registered with that address becomes admin, others do not", async () => {
     const email = `boss-${unique()}@example.com`;
-    const withBootstrap = { ...env, BOOTSTRAP_ADMIN_EMAIL: email.toUpperCase() };
+    const withBootstrap = testDeps({ vars: { BOOTSTRAP_ADMIN_EMAIL: email.toUpperCase() } });
     const client = { ip: uniqueIp(), userAgent: "vitest" };
     const admin = await register(withBootstrap, { email, password: `boss password ${unique()}`, displayName: "Boss" }, client, accountModules);
     expect(admin.user.role).toBe("admin");

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authenticate } from "../../shared/identity/sessions/principal";
 import { api, registerUser } from "../helpers";
+import { testDeps } from "../kit/deps";
 
 /** The DB binding, recording every D1 Sessions API constraint the code opens a session with. */
 function recordingDb(): { DB: D1Database; sessions: string[] } {
@@ -29,7 +30,7 @@ describe("AUTH_SESSION_READS: where the per-request session check reads", () => 
     it(`${mode}: a live session authenticates, a logged-out one is refused (locally the only copy is the primary)`, async () => {
       const user = await registerUser();
       const { DB, sessions } = recordingDb();
-      const modeEnv = { ...env, DB, AUTH_SESSION_READS: mode };
+      const modeEnv = testDeps({ bindings: { DB }, vars: { AUTH_SESSION_READS: mode } });
 
       const { principal } = await authenticate(modeEnv, user.accessToken);
       expect(principal.userId).toBe(user.id);

@@ -8,6 +8,7 @@ import { accountModules } from "../../workers/modules";
 import { expectProblem, openSocket } from "../helpers";
 import { samples, uniquePng, uploadFile } from "../media/fixtures";
 import { api, createCompany, createVacancy, deleteAccount, ok, postVacancy, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
 
@@ -377,7 +378,7 @@ describe("DELETE /v1/me of a company's last owner", () => {
         : module,
     );
     const client = { ip: null, userAgent: null };
-    await Promise.all([a, b].map((user) => deleteUserAccount(env, user.id, user.password, client, modules)));
+    await Promise.all([a, b].map((user) => deleteUserAccount(testDeps(), user.id, user.password, client, modules)));
     expect((await ok(api(`/v1/companies/${staffed.id}`))).members).toEqual([{ userId: recruiter.id, role: "owner" }]);
     await expectProblem(await api(`/v1/companies/${empty.id}`), 404);
     await expectProblem(await api(`/v1/vacancies/${vacancy.id}`), 404);

@@ -1,8 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
-import { configOf } from "../../shared/config";
-import { createDatabase } from "../../shared/db/client";
+import { depsFor } from "../../shared/platform/deps";
 import { ApiError } from "../../shared/http/errors";
 import { type AppEnv, createRouter } from "./context";
 import { renderError } from "./middleware/errors";
@@ -10,39 +9,26 @@ import { observeRequest } from "./middleware/observe-request";
 import { requestId } from "./middleware/request-id";
 import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
-import { auth2faRoutes } from "./routes/auth-2fa";
-import { authEmailRoutes } from "./routes/auth-email";
-import { authPasswordRoutes } from "./routes/auth-password";
-import { authSessionRoutes } from "./routes/auth-sessions";
-import { chatRoutes } from "./routes/chats";
-import { callRoutes } from "./routes/calls";
-import { adminRoutes } from "./routes/admin";
-import { devRoutes } from "./routes/dev";
 import { docsRoutes } from "./routes/docs";
-import { meRoutes } from "./routes/me";
-import { adminMetricsRoutes, metricsRoutes } from "./routes/metrics";
-import { realtimeRoutes } from "./routes/realtime";
-import { systemRoutes } from "./routes/system";
-import { avatarRoutes } from "./routes/avatar";
-import { devMediaRoutes } from "./routes/dev-media";
-import { fileRoutes } from "./routes/files";
-import { imageRoutes, userImageRoutes } from "./routes/images";
-import { uploadRoutes } from "./routes/uploads";
-import { studioLibraryRoutes } from "./routes/studio-library";
-import { studioSharingRoutes } from "./routes/studio-sharing";
-import { studioExportRoutes } from "./routes/studio-export";
-import { studioModelRoutes } from "./routes/studio-models";
-import { myVideoRoutes, videoRoutes } from "./routes/videos";
-import { videoDecisionRoutes, videoModerationRoutes } from "./routes/video-moderation";
-import { videoWebhookRoutes } from "./routes/video-webhooks";
-import { companyRoutes } from "./routes/companies";
-import { profileRoutes } from "./routes/profiles";
-import { jobsAdminRoutes, vacancyRoutes } from "./routes/vacancies"
-import { studioGenerationRoutes } from "./routes/studio-generation";
+import { accountModules } from "../modules";
+import { callsModule } from "../modules/calls";
+import { chatModule } from "../modules/chat";
+import { identityModule } from "../modules/identity";
+import { jobsBoardModule } from "../modules/jobs-board";
+import { mediaModule } from "../modules/media";
+import { observabilityModule } from "../modules/observability";
+import { platformModule } from "../modules/platform";
+import { realtimeModule } from "../modules/realtime";
+import { studioModule } from "../modules/studio";
+import { videoModule } from "../modules/video";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 
-const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("db", createDatabase(c.env.DB));
+/** The module context of the request (one per env object, so building it costs a map lookup). */
+const withDeps = createMiddleware<AppEnv>(async (c, next) => {
+  const deps = depsFor(c.env);
+  c.set("deps", deps);
+  c.set("accountModules", accountModules);
+  c.set("db", deps.db);
   await next();
 });
 
@@ -58,9 +44,9 @@ function isMediaUpload(method: string, path: string): boolean {
 
 const limitBody = createMiddleware<AppEnv>((c, next) =>
   isMediaUpload(c.req.method, c.req.path) ? next() : bodyLimit({
-    maxSize: configOf(c.env).http.maxBodyBytes,
+    maxSize: c.get("deps").config.http.maxBodyBytes,
     onError: () => {
-      throw new ApiError(413, "body_too_large", `The request body is larger than ${configOf(c.env).http.maxBodyBytes} bytes`);
+      throw new ApiError(413, "body_too_large", `The request body is larger than ${c.get("deps").config.http.maxBodyBytes} bytes`);
     },
   })(c, next),
 );
@@ -71,7 +57,7 @@ let corsFor: { origins: string; middleware: ReturnType<typeof cors> } | undefine
 const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
   // tus discovery is an OPTIONS request that is not a CORS preflight: let the uploads route answer it.
   if (c.req.method === "OPTIONS" && c.req.path === "/v1/uploads" && !c.req.header("access-control-request-method")) return next();
-  const origins = configOf(c.env).http.corsAllowedOrigins;
+  const origins = c.get("deps").config.http.corsAllowedOrigins;
   if (corsFor?.origins !== origins) {
     const allowed = origins
       .split(",")
@@ -100,50 +86,54 @@ const OPENAPI_INFO = {
 
 export function createApp() {
   const app = createRouter();
-  app.use(requestId, observeRequest, requestLog, corsFromEnv, limitBody, withDatabase);
+  app.use(withDeps, requestId, observeRequest, requestLog, corsFromEnv, limitBody);
   app.use("/v1/*", noStore);
   app.use("/dev/*", noStore);
 
-  // Chained, so the type of `routes` carries every route for hc<AppType>().
+  // Chained, so the type of `routes` carries every route for hc<AppType>(); the routers come
+  // from the manifests (workers/modules/), in the order the platform has always matched them
+  // (test/platform/modules.test.ts holds this chain to exactly the manifests' routers).
+  const { routes: platform } = platformModule;
+  const { routes: identity } = identityModule;
+  const { routes: media } = mediaModule;
+  const { routes: observability } = observabilityModule;
+  const { routes: studio } = studioModule;
+  const { routes: video } = videoModule;
+  const { routes: jobsBoard } = jobsBoardModule;
   const routes = app
-    .route("/", systemRoutes)
-    .route("/v1/auth", authSessionRoutes)
-    .route("/v1/auth", auth2faRoutes)
-    .route("/v1/auth", authEmailRoutes)
-    .route("/v1/auth", authPasswordRoutes)
-    .route("/v1/me/avatar", avatarRoutes)
-    .route("/v1/me", meRoutes)
-    .route("/v1/admin", adminRoutes)
-    .route("/dev/media", devMediaRoutes)
-    .route("/", metricsRoutes)
-    .route("/v1/admin", adminMetricsRoutes)
-    .route("/dev", devRoutes)
-    .route("/v1/realtime", realtimeRoutes)
-    .route("/v1/chats", chatRoutes)
-    .route("/v1/calls", callRoutes)
-    .route("/v1/files", fileRoutes)
-    .route("/v1/uploads", uploadRoutes)
-    .route("/v1/images", imageRoutes)
-    .route("/v1/users", userImageRoutes)
-    // studio library
-    .route("/v1/studio", studioLibraryRoutes)
-    .route("/v1/studio", studioSharingRoutes)
-    .route("/v1/studio", studioExportRoutes)
-    // studio generation
-    .route("/v1/studio", studioModelRoutes)
-    // video
-    .route("/v1/videos", videoRoutes)
-    .route("/v1/videos", videoDecisionRoutes)
-    .route("/v1/me/videos", myVideoRoutes)
-    .route("/v1/moderation", videoModerationRoutes)
-    .route("/v1/webhooks", videoWebhookRoutes)
-    // jobs board
-    .route("/v1/profiles", profileRoutes)
-    .route("/v1/companies", companyRoutes)
-    .route("/v1/vacancies", vacancyRoutes)
-    .route("/v1/admin", jobsAdminRoutes)
-    // studio generation
-    .route("/v1/studio", studioGenerationRoutes);
+    .route(platform.system.path, platform.system.router)
+    .route(identity.sessions.path, identity.sessions.router)
+    .route(identity.twoFactor.path, identity.twoFactor.router)
+    .route(identity.email.path, identity.email.router)
+    .route(identity.password.path, identity.password.router)
+    .route(media.avatar.path, media.avatar.router)
+    .route(identity.me.path, identity.me.router)
+    .route(identity.admin.path, identity.admin.router)
+    .route(media.devMedia.path, media.devMedia.router)
+    .route(observability.metrics.path, observability.metrics.router)
+    .route(observability.adminMetrics.path, observability.adminMetrics.router)
+    .route(platform.dev.path, platform.dev.router)
+    .route(realtimeModule.routes.realtime.path, realtimeModule.routes.realtime.router)
+    .route(chatModule.routes.chats.path, chatModule.routes.chats.router)
+    .route(callsModule.routes.calls.path, callsModule.routes.calls.router)
+    .route(media.files.path, media.files.router)
+    .route(media.uploads.path, media.uploads.router)
+    .route(media.images.path, media.images.router)
+    .route(media.userImages.path, media.userImages.router)
+    .route(studio.library.path, studio.library.router)
+    .route(studio.sharing.path, studio.sharing.router)
+    .route(studio.export.path, studio.export.router)
+    .route(studio.models.path, studio.models.router)
+    .route(video.videos.path, video.videos.router)
+    .route(video.decisions.path, video.decisions.router)
+    .route(video.myVideos.path, video.myVideos.router)
+    .route(video.moderation.path, video.moderation.router)
+    .route(video.webhooks.path, video.webhooks.router)
+    .route(jobsBoard.profiles.path, jobsBoard.profiles.router)
+    .route(jobsBoard.companies.path, jobsBoard.companies.router)
+    .route(jobsBoard.vacancies.path, jobsBoard.vacancies.router)
+    .route(jobsBoard.admin.path, jobsBoard.admin.router)
+    .route(studio.generation.path, studio.generation.router);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   routes.openAPIRegistry.registerComponent("securitySchemes", "streamWebhookSignature", {

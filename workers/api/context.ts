@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Database } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
+import type { AccountModule } from "../../shared/identity/account/account-module";
+import type { Deps } from "../../shared/platform/deps";
 import type { TraceContext } from "../../shared/observability/trace-context";
 import { ApiError, type ErrorCode, type FieldProblem } from "../../shared/http/errors";
 
@@ -10,6 +12,11 @@ export interface AppEnv {
     requestId: string;
     /** The request's span (absent when observability is off). */
     trace?: TraceContext;
+    /** The module context (shared/platform/deps.ts): routes call `fn(c.get("deps"), ...)`. */
+    deps: Deps;
+    /** Every module's account hooks (workers/modules.ts), for registration, export and deletion. */
+    accountModules: readonly AccountModule[];
+    /** `deps.db`, for routes of modules not on deps yet. */
     db: Database;
     /** Set by the auth middleware so the request log can name the user. */
     userId?: string;

@@ -1,10 +1,8 @@
 import { deleteExpiredCredentials } from "../../shared/identity/cleanup";
-import { clock } from "../../shared/clock";
-import type { Env } from "../../shared/env";
-import { logEvent } from "../../shared/observability/log";
+import type { Deps } from "../../shared/platform/deps";
 
 /** Daily cron: expired one-time tokens, refresh tokens, sessions and realtime tickets are deleted. */
-export async function identityCleanupTask(env: Env, _scheduledTime: number): Promise<void> {
-  const counts = await deleteExpiredCredentials(env, clock.now());
-  logEvent("info", "identity cleanup", { ...counts });
+export async function identityCleanupTask(deps: Deps, _scheduledTime: number): Promise<void> {
+  const counts = await deleteExpiredCredentials(deps, deps.clock.now());
+  deps.log("info", "identity cleanup", { ...counts });
 }

@@ -1,14 +1,12 @@
-import { clock } from "../../shared/clock";
-import { createDatabase } from "../../shared/db/client";
-import type { Env } from "../../shared/env";
+import type { Deps } from "../../shared/platform/deps";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 
 /**
  * Every 5 minutes: fully received uploads whose file was not made are finished, expired uploads
  * aborted and cleaned, unreferenced blobs removed after the grace period.
  */
-export async function mediaCleanupTask(env: Env, _scheduledTime: number): Promise<void> {
-  const result = await collectMediaGarbage(env, createDatabase(env.DB), clock.now());
+export async function mediaCleanupTask(deps: Deps, _scheduledTime: number): Promise<void> {
+  const result = await collectMediaGarbage(deps.env, deps.db, deps.clock.now());
   const level = result.failures.length > 0 || result.uploadsNotFinished.length > 0 ? "error" : "info";
   console.log(
     JSON.stringify({

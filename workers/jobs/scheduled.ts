@@ -1,15 +1,17 @@
 import type { Env } from "../../shared/env";
+import { type Deps, depsFor } from "../../shared/platform/deps";
 import { logEvent } from "../../shared/observability/log";
 
-export type CronTask = (env: Env, scheduledTime: number) => Promise<void>;
+export type CronTask = (deps: Deps, scheduledTime: number) => Promise<void>;
 
 /** Tasks by cron expression, as in wrangler.toml's triggers (listed in workers/modules.ts). */
 export type CronTasks = Record<string, readonly CronTask[]>;
 
-/** Runs every task of the schedule that fired; one failing task does not stop the others. */
+/** Runs every task of the schedule that fired, with one `deps` for the run; one failing task does not stop the others. */
 export async function runScheduled(controller: ScheduledController, env: Env, cronTasks: CronTasks): Promise<void> {
+  const deps = depsFor(env);
   const tasks = cronTasks[controller.cron] ?? [];
-  const results = await Promise.allSettled(tasks.map((task) => task(env, controller.scheduledTime)));
+  const results = await Promise.allSettled(tasks.map((task) => task(deps, controller.scheduledTime)));
   for (const result of results) {
     if (result.status === "rejected") {
       logEvent("error", "cron task failed", { cron: controller.cron, error: String(result.reason) });

@@ -1,13 +1,12 @@
-import { emailSenderFor } from "../../shared/email/outbox";
-import type { Env, JobMessage } from "../../shared/env";
+import type { JobMessage } from "../../shared/env";
+import type { Deps } from "../../shared/platform/deps";
 
 /**
  * The `email.send` job. A throw makes the queue retry with backoff and finally dead-letter the
  * message, so a mail is never dropped silently (a production deployment without an e-mail
  * binding dead-letters every mail, visibly).
  */
-export async function sendEmailJob(job: Extract<JobMessage, { kind: "email.send" }>, env: Env): Promise<void> {
-  const sender = emailSenderFor(env);
-  if (!sender) throw new Error("no e-mail sender: bind EMAIL (send_email) and set EMAIL_FROM (README: Wiring real e-mail in production)");
-  await sender.send(job.message);
+export async function sendEmailJob(job: Extract<JobMessage, { kind: "email.send" }>, deps: Deps): Promise<void> {
+  if (!deps.email) throw new Error("no e-mail sender: bind EMAIL (send_email) and set EMAIL_FROM (README: Wiring real e-mail in production)");
+  await deps.email.send(job.message);
 }

@@ -1,7 +1,5 @@
-import { clock } from "../../clock";
-import { createDatabase } from "../../db/client";
+import type { Deps } from "../../platform/deps";
 import { toD1Statements } from "../../db/records";
-import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import type { AccountModule } from "./account-module";
 import { unlinkInvitesCreatedByQuery } from "../admin/records";
@@ -21,16 +19,16 @@ import { logEvent } from "../../observability/log";
  * outside D1 runs afterwards; a failure there cannot undo the deletion, so it is recorded as an
  * `account.deletion_incomplete` event with its reason for an operator to finish.
  */
-export async function deleteAccount(env: Env, userId: string, password: string, client: ClientInfo, modules: readonly AccountModule[]): Promise<void> {
-  await confirmPassword(env, userId, password, client, "account.delete");
-  const db = createDatabase(env.DB);
+export async function deleteAccount(deps: Deps, userId: string, password: string, client: ClientInfo, modules: readonly AccountModule[]): Promise<void> {
+  await confirmPassword(deps, userId, password, client, "account.delete");
+  const db = deps.db;
   if (await isLastActiveAdmin(db, userId)) throw new ApiError(409, "last_admin", "Make another user admin before deleting the last admin account");
 
   // Read before the user row (and with it every session) goes, to close their sockets afterwards.
-  const sessionIds = await activeSessionIds(env.DB, userId);
-  const now = clock.now();
-  const steps = await Promise.all(modules.flatMap((module) => (module.onDelete ? [module.onDelete(env, userId, now)] : [])));
-  await env.DB.batch([
+  const sessionIds = await activeSessionIds(deps, userId);
+  const now = deps.clock.now();
+  const steps = await Promise.all(modules.flatMap((module) => (module.onDelete ? [module.onDelete(deps.env, userId, now)] : [])));
+  await deps.db.$client.batch([
     ...steps.flatMap((step) => step.statements),
     ...toD1Statements(db, [
       unlinkInvitesCreatedByQuery(db, userId),
@@ -39,13 +37,13 @@ export async function deleteAccount(env: Env, userId: string, password: string, 
       auditEventQuery(db, { userId, type: "account.deleted", detail: {} }),
     ]),
   ]);
-  await closeSessionSockets(env, userId, sessionIds);
+  await closeSessionSockets(deps, userId, sessionIds);
   for (const step of steps) {
     try {
       await step.afterwards?.();
     } catch (error) {
       logEvent("error", "account deletion step failed", { userId, error: String(error) });
-      await recordAuditEvent(env.DB, { userId, type: "account.deletion_incomplete", detail: { reason: String(error).slice(0, 500) } });
+      await recordAuditEvent(deps.db, { userId, type: "account.deletion_incomplete", detail: { reason: String(error).slice(0, 500) } });
     }
   }
 }

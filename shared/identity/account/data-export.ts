@@ -1,12 +1,10 @@
-import { createDatabase } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps";
 import { notFound } from "../../http/errors";
 import type { AccountModule } from "./account-module";
 import { listInvitesCreatedBy } from "../admin/records";
 import { type AuditEventView, listAuditEvents } from "../audit/events";
 import { listUserSessions } from "../sessions/records";
 import { listKnownDevices } from "./records";
-import { clock } from "../../clock";
 import { remainingBackupCodes, totpEnabled } from "../mfa/totp";
 import { findUserById, type PublicUser, toPublicUser } from "./users";
 
@@ -23,24 +21,24 @@ export interface AccountExport {
 }
 
 /** GET /v1/me/export (GDPR art. 15/20): everything the platform keeps about the user, secrets excepted. */
-export async function exportAccount(env: Env, userId: string, accountModules: readonly AccountModule[]): Promise<AccountExport> {
-  const db = createDatabase(env.DB);
+export async function exportAccount(deps: Deps, userId: string, accountModules: readonly AccountModule[]): Promise<AccountExport> {
+  const db = deps.db;
   const user = await findUserById(db, userId);
   if (!user) throw notFound("User not found");
   const [sessions, devices, invites] = await Promise.all([listUserSessions(db, userId), listKnownDevices(db, userId), listInvitesCreatedBy(db, userId)]);
   const securityEvents: AuditEventView[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listAuditEvents(env.DB, { userId }, { limit: 100, cursor });
+    const page = await listAuditEvents(deps, { userId }, { limit: 100, cursor });
     securityEvents.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 
   const modules: Record<string, unknown> = {};
-  for (const module of accountModules) if (module.exportData) modules[module.name] = await module.exportData(env, userId);
+  for (const module of accountModules) if (module.exportData) modules[module.name] = await module.exportData(deps.env, userId);
 
   return {
-    exportedAt: clock.date().toISOString(),
+    exportedAt: deps.clock.date().toISOString(),
     user: toPublicUser(user),
     sessions: sessions.map((s) => ({
       id: s.id,
@@ -54,7 +52,7 @@ export async function exportAccount(env: Env, userId: string, accountModules: re
     })),
     securityEvents,
     knownDevices: devices.map((d) => ({ firstSeenAt: d.firstSeenAt.toISOString(), lastSeenAt: d.lastSeenAt.toISOString() })),
-    twoFactor: { totpEnabled: await totpEnabled(env.DB, userId), backupCodesRemaining: await remainingBackupCodes(env.DB, userId) },
+    twoFactor: { totpEnabled: await totpEnabled(deps.db, userId), backupCodesRemaining: await remainingBackupCodes(deps.db, userId) },
     invitesCreated: invites.map((i) => ({ code: i.code, maxUses: i.maxUses, uses: i.uses, createdAt: i.createdAt.toISOString() })),
     modules,
   };

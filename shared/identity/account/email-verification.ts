@@ -1,8 +1,6 @@
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import { createDatabase, runBatch } from "../../db/client";
+import type { Deps } from "../../platform/deps";
+import { runBatch } from "../../db/client";
 import { queueEmail } from "../../email/outbox";
-import type { Env } from "../../env";
 import { ApiError, conflict, notFound } from "../../http/errors";
 import { enforceRateLimit } from "../../rate-limits";
 import { auditEventQuery } from "../audit/events";
@@ -13,20 +11,20 @@ import { markEmailVerifiedQuery } from "./records";
 import { findUserById, normalizeEmail, type PublicUser, toPublicUser } from "./users";
 
 /** Sends a verification link (valid 24 h) to the user's address; earlier links stop working. */
-export async function requestEmailVerification(env: Env, userId: string): Promise<void> {
-  const db = createDatabase(env.DB);
+export async function requestEmailVerification(deps: Deps, userId: string): Promise<void> {
+  const db = deps.db;
   const user = await findUserById(db, userId);
   if (!user) throw notFound("User not found");
   if (user.emailVerified) throw conflict("email_already_verified", "This e-mail address is already verified");
-  await enforceRateLimit(env, `email-verification:user:${userId}`, configOf(env).rateLimits.emailVerificationPerUser);
+  await enforceRateLimit(deps, `email-verification:user:${userId}`, deps.config.rateLimits.emailVerificationPerUser);
   const { token, queries } = await issueOneTimeToken(db, userId, "email_verification", { email: user.emailNormalized });
   await runBatch(db, queries);
-  await queueEmail(env, verificationEmail(env, user.email, token));
+  await queueEmail(deps, verificationEmail(deps, user.email, token));
 }
 
 /** Spends a verification token and marks the address verified. */
-export async function verifyEmail(env: Env, token: string, client: ClientInfo): Promise<PublicUser> {
-  const db = createDatabase(env.DB);
+export async function verifyEmail(deps: Deps, token: string, client: ClientInfo): Promise<PublicUser> {
+  const db = deps.db;
   const spent = await consumeOneTimeToken(db, token, "email_verification");
   if (!spent) throw new ApiError(400, "invalid_token", "The verification link is invalid, expired or already used");
   const user = await findUserById(db, spent.userId);
@@ -35,7 +33,7 @@ export async function verifyEmail(env: Env, token: string, client: ClientInfo): 
     throw new ApiError(400, "invalid_token", "The verification link is for another e-mail address");
   }
   await db.batch([
-    markEmailVerifiedQuery(db, user.id, clock.date()),
+    markEmailVerifiedQuery(db, user.id, deps.clock.date()),
     auditEventQuery(db, { userId: user.id, type: "email.verified", client, detail: { email: user.email } }),
   ]);
   return toPublicUser({ ...user, emailVerified: true });

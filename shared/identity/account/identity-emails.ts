@@ -1,9 +1,8 @@
-import { configOf } from "../../config";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps";
 import type { OutgoingEmail } from "../../email/sender";
 
-function link(env: Env, path: string, token: string): string {
-  return `${configOf(env).email.linkBase}${path}?token=${encodeURIComponent(token)}`;
+function link(deps: Deps, path: string, token: string): string {
+  return `${deps.config.email.linkBase}${path}?token=${encodeURIComponent(token)}`;
 }
 
 function escapeHtml(text: string): string {
@@ -19,16 +18,16 @@ function compose(to: string, subject: string, lines: string[], action?: { label:
   return { to, subject, text, html };
 }
 
-export function verificationEmail(env: Env, to: string, token: string): OutgoingEmail {
+export function verificationEmail(deps: Deps, to: string, token: string): OutgoingEmail {
   return compose(
     to,
     "Confirm your e-mail address",
     ["Please confirm that this is your e-mail address. The link is valid for 24 hours.", "If you did not create an account, ignore this e-mail."],
-    { label: "Confirm e-mail", url: link(env, "/verify-email", token) },
+    { label: "Confirm e-mail", url: link(deps, "/verify-email", token) },
   );
 }
 
-export function passwordResetEmail(env: Env, to: string, token: string): OutgoingEmail {
+export function passwordResetEmail(deps: Deps, to: string, token: string): OutgoingEmail {
   return compose(
     to,
     "Reset your password",
@@ -36,7 +35,7 @@ export function passwordResetEmail(env: Env, to: string, token: string): Outgoin
       "Someone asked to reset the password of your account. The link is valid for 30 minutes and works once.",
       "If it was not you, ignore this e-mail: your password stays as it is.",
     ],
-    { label: "Choose a new password", url: link(env, "/reset-password", token) },
+    { label: "Choose a new password", url: link(deps, "/reset-password", token) },
   );
 }
 
@@ -65,7 +64,7 @@ export function twoFactorResetEmail(to: string): OutgoingEmail {
   ]);
 }
 
-export function registrationAttemptEmail(env: Env, to: string): OutgoingEmail {
+export function registrationAttemptEmail(deps: Deps, to: string): OutgoingEmail {
   return compose(
     to,
     "Someone tried to create an account with your address",
@@ -73,6 +72,6 @@ export function registrationAttemptEmail(env: Env, to: string): OutgoingEmail {
       "Somebody just tried to register a new account with this e-mail address, which already has an account.",
       "If it was you, sign in instead, or reset your password if you forgot it. If not, you can ignore this e-mail.",
     ],
-    { label: "Reset your password", url: `${configOf(env).email.linkBase}/forgot-password` },
+    { label: "Reset your password", url: `${deps.config.email.linkBase}/forgot-password` },
   );
 }

@@ -1,7 +1,5 @@
-import { clock } from "../../clock";
+import type { Deps } from "../../platform/deps";
 import { queueEmail } from "../../email/outbox";
-import { createDatabase } from "../../db/client";
-import type { Env } from "../../env";
 import { sha256Hex } from "../../ids";
 import { recordAuditEvent } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
@@ -19,16 +17,16 @@ async function deviceHash(client: ClientInfo): Promise<string> {
  * e-mail, except the account's very first one (registration). Failures are logged, never
  * thrown: the sign-in itself has already succeeded.
  */
-export async function rememberDevice(env: Env, user: { id: string; email: string }, client: ClientInfo): Promise<void> {
+export async function rememberDevice(deps: Deps, user: { id: string; email: string }, client: ClientInfo): Promise<void> {
   try {
     const hash = await deviceHash(client);
-    const now = clock.now();
-    const db = createDatabase(env.DB);
+    const now = deps.clock.now();
+    const db = deps.db;
     const [, inserted, known] = await db.batch(rememberDeviceQueries(db, user.id, hash, new Date(now)));
     const isNew = inserted.length === 1;
     if (!isNew || (known[0]?.n ?? 0) <= 1) return;
-    await recordAuditEvent(env.DB, { userId: user.id, type: "login.new_device", client });
-    await queueEmail(env, newDeviceEmail(user.email, client.userAgent, client.ip, new Date(now)));
+    await recordAuditEvent(deps.db, { userId: user.id, type: "login.new_device", client });
+    await queueEmail(deps, newDeviceEmail(user.email, client.userAgent, client.ip, new Date(now)));
   } catch (error) {
     logEvent("warn", "new-device notice failed", { userId: user.id, error: String(error) });
   }

@@ -1,8 +1,5 @@
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import { createDatabase } from "../../db/client";
+import type { Deps } from "../../platform/deps";
 import { toD1Statements } from "../../db/records";
-import type { Env } from "../../env";
 import { conflict } from "../../http/errors";
 import { newId } from "../../ids";
 import { enforceRateLimit } from "../../rate-limits";
@@ -29,8 +26,8 @@ export interface RegistrationInput {
 }
 
 /** BOOTSTRAP_ADMIN_EMAIL: whoever registers with that address becomes admin (how the first admin is made). */
-function initialRole(env: Env, email: string): "user" | "admin" {
-  const bootstrap = normalizeEmail(configOf(env).registration.bootstrapAdminEmail);
+function initialRole(deps: Deps, email: string): "user" | "admin" {
+  const bootstrap = normalizeEmail(deps.config.registration.bootstrapAdminEmail);
   return bootstrap !== "" && bootstrap === normalizeEmail(email) ? "admin" : "user";
 }
 
@@ -40,16 +37,16 @@ function initialRole(env: Env, email: string): "user" | "admin" {
  * password policy and the invite. Returns the new user's id, or null when the address already
  * has an account.
  */
-async function createAccount(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<string | null> {
-  await enforceRateLimit(env, `register:ip:${client.ip ?? "unknown"}`, configOf(env).rateLimits.registerPerIp);
+async function createAccount(deps: Deps, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<string | null> {
+  await enforceRateLimit(deps, `register:ip:${client.ip ?? "unknown"}`, deps.config.rateLimits.registerPerIp);
   const problem = passwordProblem(input.password, [input.email, input.email.split("@")[0] ?? "", input.displayName]);
   if (problem) throw weakPassword(problem, "password");
 
-  const db = createDatabase(env.DB);
+  const db = deps.db;
   if (await findUserByEmail(db, input.email)) return null;
-  const giveInviteBack = configOf(env).registration.inviteOnly ? await consumeInvite(env, input.inviteCode) : undefined;
+  const giveInviteBack = deps.config.registration.inviteOnly ? await consumeInvite(deps, input.inviteCode) : undefined;
 
-  const now = clock.now();
+  const now = deps.clock.now();
   const userId = newId(now);
   const passwordHash = await hashPassword(input.password);
   const createUser = insertUserQuery(db, {
@@ -57,16 +54,16 @@ async function createAccount(env: Env, input: RegistrationInput, client: ClientI
     email: input.email.trim(),
     emailNormalized: normalizeEmail(input.email),
     displayName: input.displayName.trim(),
-    role: initialRole(env, input.email),
+    role: initialRole(deps, input.email),
     emailVerified: false,
     passwordHash,
     createdAt: new Date(now),
     updatedAt: new Date(now),
   });
   const registered = auditEventQuery(db, { userId, type: "user.registered", client, detail: { invite: Boolean(input.inviteCode) } });
-  const hooked = (await Promise.all(modules.map((module) => module.onRegister?.(env, userId, now) ?? []))).flat();
+  const hooked = (await Promise.all(modules.map((module) => module.onRegister?.(deps.env, userId, now) ?? []))).flat();
   try {
-    await env.DB.batch([...toD1Statements(db, [createUser]), ...hooked, ...toD1Statements(db, [registered])]);
+    await deps.db.$client.batch([...toD1Statements(db, [createUser]), ...hooked, ...toD1Statements(db, [registered])]);
   } catch (error) {
     await giveInviteBack?.();
     // A registration racing this one took the address between the check above and the batch.
@@ -78,12 +75,12 @@ async function createAccount(env: Env, input: RegistrationInput, client: ClientI
 }
 
 /** Registers an account and starts its first session; a known address is `409 email_taken`. */
-export async function register(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<AuthResult> {
-  const userId = await createAccount(env, input, client, modules);
+export async function register(deps: Deps, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<AuthResult> {
+  const userId = await createAccount(deps, input, client, modules);
   if (!userId) throw conflict("email_taken", "An account with this e-mail already exists");
-  const tokens = await startSession(env, userId, client);
-  const user = await findUserById(createDatabase(env.DB), userId);
-  await rememberDevice(env, user!, client);
+  const tokens = await startSession(deps, userId, client);
+  const user = await findUserById(deps.db, userId);
+  await rememberDevice(deps, user!, client);
   return { ...tokens, user: toPublicUser(user!) };
 }
 
@@ -93,13 +90,13 @@ export async function register(env: Env, input: RegistrationInput, client: Clien
  * like a new one (OWASP ASVS 6.3.8): a new account is mailed its verification link, the owner
  * of a known address a notice. The password is hashed on both paths, so both take as long.
  */
-export async function registerPendingVerification(env: Env, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<void> {
-  const userId = await createAccount(env, input, client, modules);
+export async function registerPendingVerification(deps: Deps, input: RegistrationInput, client: ClientInfo, modules: readonly AccountModule[]): Promise<void> {
+  const userId = await createAccount(deps, input, client, modules);
   if (userId) {
-    await requestEmailVerification(env, userId);
+    await requestEmailVerification(deps, userId);
     return;
   }
   await hashPassword(input.password);
-  const owner = await findUserByEmail(createDatabase(env.DB), input.email);
-  if (owner) await queueEmail(env, registrationAttemptEmail(env, owner.email));
+  const owner = await findUserByEmail(deps.db, input.email);
+  if (owner) await queueEmail(deps, registrationAttemptEmail(deps, owner.email));
 }

@@ -1,7 +1,6 @@
+import type { Deps } from "../../platform/deps";
 import { z } from "@hono/zod-openapi";
 import { clock } from "../../clock";
-import { createDatabase } from "../../db/client";
-import type { Env } from "../../env";
 import { ApiError, badRequest, notFound } from "../../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { randomToken } from "../../ids";
@@ -36,9 +35,9 @@ function toInviteView(row: InviteRecord): InviteView {
 }
 
 /** An invite code for REGISTRATION_MODE=invite: 128 random bits, usable `maxUses` times until it expires. */
-export async function createInvite(env: Env, actor: Principal, input: { maxUses: number; expiresInSeconds?: number }, client: ClientInfo): Promise<InviteView> {
-  const db = createDatabase(env.DB);
-  const now = clock.now();
+export async function createInvite(deps: Deps, actor: Principal, input: { maxUses: number; expiresInSeconds?: number }, client: ClientInfo): Promise<InviteView> {
+  const db = deps.db;
+  const now = deps.clock.now();
   const row: InviteRecord = {
     code: randomToken(16),
     createdBy: actor.userId,
@@ -62,15 +61,15 @@ export async function createInvite(env: Env, actor: Principal, input: { maxUses:
 
 const InviteCursor = z.object({ t: z.number().int(), code: z.string().max(128) });
 
-export async function listInvites(d1: D1Database, page: { limit: number; cursor?: string }): Promise<Page<InviteView>> {
+export async function listInvites(deps: Deps, page: { limit: number; cursor?: string }): Promise<Page<InviteView>> {
   const after = decodeCursor(page.cursor, InviteCursor);
-  const rows = await listInviteRecords(createDatabase(d1), after ?? null, page.limit + 1);
+  const rows = await listInviteRecords(deps.db, after ?? null, page.limit + 1);
   return keysetPage(rows, page.limit, toInviteView, (last) => ({ t: last.createdAt.getTime(), code: last.code }));
 }
 
-export async function revokeInvite(env: Env, actor: Principal, code: string, client: ClientInfo): Promise<void> {
-  const db = createDatabase(env.DB);
-  if (!(await revokeInviteRecord(db, code, clock.date()))) {
+export async function revokeInvite(deps: Deps, actor: Principal, code: string, client: ClientInfo): Promise<void> {
+  const db = deps.db;
+  if (!(await revokeInviteRecord(db, code, deps.clock.date()))) {
     if (!(await inviteExists(db, code))) throw notFound("No such invite code");
     throw new ApiError(409, "invite_already_revoked", "This invite code is already revoked");
   }
@@ -78,9 +77,9 @@ export async function revokeInvite(env: Env, actor: Principal, code: string, cli
 }
 
 /** Takes one use of an invite code, or throws. Returns a function that gives the use back. */
-export async function consumeInvite(env: Env, code: string | undefined): Promise<() => Promise<void>> {
+export async function consumeInvite(deps: Deps, code: string | undefined): Promise<() => Promise<void>> {
   if (!code) throw badRequest("invite_required", "Registration needs an invite code", [{ path: "inviteCode", message: "Required" }]);
-  const db = createDatabase(env.DB);
-  if (!(await takeInviteUse(db, code, clock.date()))) throw new ApiError(403, "invalid_invite", "The invite code is invalid, expired or used up");
+  const db = deps.db;
+  if (!(await takeInviteUse(db, code, deps.clock.date()))) throw new ApiError(403, "invalid_invite", "The invite code is invalid, expired or used up");
   return () => giveInviteUseBack(db, code);
 }

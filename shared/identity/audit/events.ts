@@ -1,3 +1,4 @@
+import type { Deps } from "../../platform/deps";
 import { z } from "@hono/zod-openapi";
 import { clock } from "../../clock";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
@@ -36,8 +37,9 @@ export function auditEventQuery(db: Database, event: AuditEventInput) {
   });
 }
 
-export async function recordAuditEvent(d1: D1Database, event: AuditEventInput): Promise<void> {
-  await auditEventQuery(createDatabase(d1), event).run();
+/** Records one audit event now. A D1Database is the compatibility path of modules not on deps yet (video, jobs board). */
+export async function recordAuditEvent(db: Database | D1Database, event: AuditEventInput): Promise<void> {
+  await auditEventQuery("$client" in db ? db : createDatabase(db), event).run();
 }
 
 export interface AuditEventView {
@@ -65,8 +67,8 @@ function toView(row: AuditEventRecord): AuditEventView {
 export type AuditFilter = AuditEventFilter;
 
 /** Audit events newest first, optionally of one user and/or one type; cursor-paginated. */
-export async function listAuditEvents(d1: D1Database, filter: AuditFilter, page: { limit: number; cursor?: string }): Promise<Page<AuditEventView>> {
+export async function listAuditEvents(deps: Deps, filter: AuditFilter, page: { limit: number; cursor?: string }): Promise<Page<AuditEventView>> {
   const after = decodeCursor(page.cursor, AuditCursor);
-  const rows = await listAuditEventRecords(createDatabase(d1), filter, after ?? null, page.limit + 1);
+  const rows = await listAuditEventRecords(deps.db, filter, after ?? null, page.limit + 1);
   return keysetPage(rows, page.limit, toView, (last) => ({ t: last.createdAt.getTime(), id: last.id }));
 }

@@ -1,6 +1,6 @@
-import { type BatchQuery, createDatabase, type Database, runBatch } from "../../db/client";
-import type { Env } from "../../env";
-import { type FailureStreak, rateLimiter, type StreakPolicy, streakLockMs } from "../../rate-limits";
+import type { Deps } from "../../platform/deps";
+import { type BatchQuery, type Database, runBatch } from "../../db/client";
+import { type FailureStreak, type StreakPolicy, streakLockMs } from "../../rate-limits";
 import { clearLoginFailuresQuery, setLoginFailuresQuery } from "../account/records";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
@@ -41,10 +41,10 @@ export function loginAttemptKey(email: string): string {
  * After a wrong password: for an existing account the streak is mirrored onto the user row
  * (admins see it) and a new lock is an audit event.
  */
-export async function recordFailedLogin(env: Env, streak: FailureStreak | null, userId: string | null, client: ClientInfo): Promise<void> {
+export async function recordFailedLogin(deps: Deps, streak: FailureStreak | null, userId: string | null, client: ClientInfo): Promise<void> {
   if (streak && streak.lockedUntil > 0) metrics.count("identity_lockouts_total", {});
   if (!userId || !streak) return;
-  const db = createDatabase(env.DB);
+  const db = deps.db;
   const queries: BatchQuery[] = [setLoginFailuresQuery(db, userId, streak.failures, streak.lockedUntil ? new Date(streak.lockedUntil) : null)];
   if (streak.lockedUntil > 0) {
     queries.push(
@@ -60,8 +60,8 @@ export async function recordFailedLogin(env: Env, streak: FailureStreak | null, 
 }
 
 /** Ends the failure streak of an account's address (its D1 mirror is cleared by `clearLockoutQuery`). */
-export async function clearLockout(env: Env, email: string): Promise<void> {
-  await rateLimiter(env, loginAttemptKey(email)).clearStreak();
+export async function clearLockout(deps: Deps, email: string): Promise<void> {
+  await deps.objects.rateLimiter(loginAttemptKey(email)).clearStreak();
 }
 
 export function clearLockoutQuery(db: Database, userId: string) {

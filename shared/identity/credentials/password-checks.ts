@@ -1,6 +1,4 @@
-import { configOf } from "../../config";
-import { createDatabase } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps";
 import { ApiError } from "../../http/errors";
 import { beginSecretAttempt } from "../../secret-attempts";
 import { findPasswordHash } from "../account/records";
@@ -14,15 +12,15 @@ import { verifyPassword } from "./passwords";
  * before the password is checked (a right one gives it back), so a stolen access token cannot be
  * used to guess the password, not even with parallel requests.
  */
-export async function confirmPassword(env: Env, userId: string, password: string, client: ClientInfo, action: string): Promise<void> {
-  const limit = configOf(env).rateLimits.passwordChecksPerUser;
-  const attempt = await beginSecretAttempt(env, `password-check:user:${userId}`, limit, "Too many wrong passwords; try again later");
-  const passwordHash = await findPasswordHash(createDatabase(env.DB), userId);
+export async function confirmPassword(deps: Deps, userId: string, password: string, client: ClientInfo, action: string): Promise<void> {
+  const limit = deps.config.rateLimits.passwordChecksPerUser;
+  const attempt = await beginSecretAttempt(deps, `password-check:user:${userId}`, limit, "Too many wrong passwords; try again later");
+  const passwordHash = await findPasswordHash(deps.db, userId);
   if (passwordHash && (await verifyPassword(passwordHash, password))) {
     await attempt.succeeded();
     return;
   }
   await attempt.failed();
-  await recordAuditEvent(env.DB, { userId, type: "password.check_failed", client, detail: { action } });
+  await recordAuditEvent(deps.db, { userId, type: "password.check_failed", client, detail: { action } });
   throw new ApiError(403, "invalid_password", "The password is wrong");
 }

@@ -1,5 +1,5 @@
-import { createDatabase, runBatch } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps";
+import { runBatch } from "../../db/client";
 import { ApiError } from "../../http/errors";
 import type { AuthResult } from "../sessions/login";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
@@ -13,8 +13,8 @@ import { findUserById, toPublicUser, type UserRow } from "../account/users";
 import { metrics } from "../../observability/metrics";
 
 /** After a correct password of a 2FA user: throws the 401 mfa_required problem carrying a 5-minute mfaToken. */
-export async function requireSecondFactor(env: Env, user: UserRow, client: ClientInfo): Promise<never> {
-  const db = createDatabase(env.DB);
+export async function requireSecondFactor(deps: Deps, user: UserRow, client: ClientInfo): Promise<never> {
+  const db = deps.db;
   const { token, queries } = await issueOneTimeToken(db, user.id, "mfa_login", { ip: client.ip, userAgent: client.userAgent });
   await runBatch(db, [...queries, clearLockoutQuery(db, user.id), auditEventQuery(db, { userId: user.id, type: "login.mfa_required", client })]);
   throw new ApiError(401, "mfa_required", "Enter a code from your authenticator app or a backup code", { mfaToken: token });
@@ -23,8 +23,8 @@ export async function requireSecondFactor(env: Env, user: UserRow, client: Clien
 const invalidMfaToken = () => new ApiError(401, "invalid_mfa_token", "The sign-in attempt expired or was already completed; log in again");
 
 /** POST /login/mfa: the second step. The mfaToken survives wrong codes (they are rate limited) and is spent on success. */
-export async function completeMfaLogin(env: Env, mfaToken: string, code: string, client: ClientInfo): Promise<AuthResult> {
-  const db = createDatabase(env.DB);
+export async function completeMfaLogin(deps: Deps, mfaToken: string, code: string, client: ClientInfo): Promise<AuthResult> {
+  const db = deps.db;
   const pending = await peekOneTimeToken(db, mfaToken, "mfa_login");
   if (!pending) throw invalidMfaToken();
   const user = await findUserById(db, pending.userId);
@@ -32,19 +32,19 @@ export async function completeMfaLogin(env: Env, mfaToken: string, code: string,
   if (user.disabledAt) throw new ApiError(403, "account_disabled", "This account has been disabled");
   let method: "totp" | "backup_code";
   try {
-    method = await verifySecondFactor(env, user.id, code);
+    method = await verifySecondFactor(deps, user.id, code);
   } catch (error) {
     if (error instanceof ApiError && error.code === "invalid_mfa_code") {
       metrics.count("identity_mfa_failures_total", {});
-      await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "wrong_mfa_code" } });
+      await recordAuditEvent(deps.db, { userId: user.id, type: "login.failed", client, detail: { reason: "wrong_mfa_code" } });
     }
     throw error;
   }
   if (!(await consumeOneTimeToken(db, mfaToken, "mfa_login"))) throw invalidMfaToken();
-  const tokens = await startSession(env, user.id, client, [
+  const tokens = await startSession(deps, user.id, client, [
     auditEventQuery(db, { userId: user.id, type: "login.succeeded", client, detail: { mfa: method } }),
     ...(method === "backup_code" ? [auditEventQuery(db, { userId: user.id, type: "2fa.backup_code_used", client })] : []),
   ]);
-  await rememberDevice(env, user, client);
+  await rememberDevice(deps, user, client);
   return { ...tokens, user: toPublicUser(user) };
 }

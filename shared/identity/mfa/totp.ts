@@ -1,9 +1,8 @@
+import type { Deps } from "../../platform/deps";
 import { Secret, TOTP } from "otpauth";
 import { renderSVG } from "uqr";
 import { clock } from "../../clock";
-import { configOf } from "../../config";
-import { createDatabase, type Database } from "../../db/client";
-import type { Env } from "../../env";
+import type { Database } from "../../db/client";
 import { ApiError, conflict, notFound } from "../../http/errors";
 import { newId, sha256Hex } from "../../ids";
 import { beginSecretAttempt, type SecretAttempt } from "../../secret-attempts";
@@ -42,22 +41,22 @@ export interface TotpSetup {
  * app has it. Needs the current password: a stolen access token alone must not be able to put
  * the account behind a second factor its owner does not have.
  */
-export async function setupTotp(env: Env, userId: string, password: string, client: ClientInfo): Promise<TotpSetup> {
-  await confirmPassword(env, userId, password, client, "2fa.setup");
-  const db = createDatabase(env.DB);
+export async function setupTotp(deps: Deps, userId: string, password: string, client: ClientInfo): Promise<TotpSetup> {
+  await confirmPassword(deps, userId, password, client, "2fa.setup");
+  const db = deps.db;
   const user = await findUserById(db, userId);
   if (!user) throw notFound("User not found");
   const existing = await findTotpCredential(db, userId);
   if (existing?.enabledAt) throw conflict("totp_already_enabled", "Two-factor authentication is already on; disable it first");
   const secret = new Secret({ size: 20 }).base32;
-  await savePendingTotpSecret(db, userId, secret, clock.date());
-  const otpauthUrl = totpFor(secret, user.email, configOf(env).email.totpIssuer).toString();
+  await savePendingTotpSecret(db, userId, secret, deps.clock.date());
+  const otpauthUrl = totpFor(secret, user.email, deps.config.email.totpIssuer).toString();
   return { secret, otpauthUrl, qrSvg: renderSVG(otpauthUrl, { ecc: "M", border: 2 }) };
 }
 
 /** One attempt at a 2FA code of a user: its slot is taken before the code is checked; past the limit every attempt is 429. */
-function beginCodeAttempt(env: Env, userId: string): Promise<SecretAttempt> {
-  return beginSecretAttempt(env, `mfa-failures:user:${userId}`, configOf(env).rateLimits.mfaFailuresPerUser, "Too many wrong codes; try again later");
+function beginCodeAttempt(deps: Deps, userId: string): Promise<SecretAttempt> {
+  return beginSecretAttempt(deps, `mfa-failures:user:${userId}`, deps.config.rateLimits.mfaFailuresPerUser, "Too many wrong codes; try again later");
 }
 
 /**
@@ -89,18 +88,18 @@ function normalizeBackupCode(code: string): string {
 }
 
 /** Turns 2FA on with a first valid code; returns 10 single-use backup codes (only their hashes are kept). */
-export async function enableTotp(env: Env, userId: string, code: string, client: ClientInfo): Promise<string[]> {
-  const db = createDatabase(env.DB);
+export async function enableTotp(deps: Deps, userId: string, code: string, client: ClientInfo): Promise<string[]> {
+  const db = deps.db;
   const credential = await findTotpCredential(db, userId);
   if (!credential) throw conflict("totp_not_set_up", "Call /2fa/totp/setup first");
   if (credential.enabledAt) throw conflict("totp_already_enabled", "Two-factor authentication is already on");
-  const attempt = await beginCodeAttempt(env, userId);
+  const attempt = await beginCodeAttempt(deps, userId);
   if (!(await acceptTotpCode(db, userId, credential.secret, code, false))) {
     await attempt.failed();
     throw new ApiError(400, "invalid_code", "The code is wrong or expired", { errors: [{ path: "code", message: "Wrong code" }] });
   }
   await attempt.succeeded();
-  const now = clock.now();
+  const now = deps.clock.now();
   const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
   const hashes = await Promise.all(codes.map(async (c) => ({ id: newId(now), codeHash: await sha256Hex(normalizeBackupCode(c)) })));
   await db.batch([
@@ -111,16 +110,16 @@ export async function enableTotp(env: Env, userId: string, code: string, client:
 }
 
 /** Turns 2FA off (password required); the secret and backup codes are deleted. */
-export async function disableTotp(env: Env, userId: string, password: string, client: ClientInfo): Promise<void> {
-  await confirmPassword(env, userId, password, client, "2fa.disable");
-  const db = createDatabase(env.DB);
+export async function disableTotp(deps: Deps, userId: string, password: string, client: ClientInfo): Promise<void> {
+  await confirmPassword(deps, userId, password, client, "2fa.disable");
+  const db = deps.db;
   const [removed] = await db.batch(disableTotpQueries(db, userId));
   if (removed.length !== 1) throw conflict("totp_not_enabled", "Two-factor authentication is not on");
   await auditEventQuery(db, { userId, type: "2fa.disabled", client, detail: { method: "totp" } }).run();
 }
 
-export async function totpEnabled(d1: D1Database, userId: string): Promise<boolean> {
-  return (await findEnabledTotpCredential(createDatabase(d1), userId)) !== undefined;
+export async function totpEnabled(db: Database, userId: string): Promise<boolean> {
+  return (await findEnabledTotpCredential(db, userId)) !== undefined;
 }
 
 /**
@@ -128,9 +127,9 @@ export async function totpEnabled(d1: D1Database, userId: string): Promise<boole
  * (each usable once). Every attempt takes a slot of the per-user limit before the code is
  * checked; a right code gives it back. Returns the method used.
  */
-export async function verifySecondFactor(env: Env, userId: string, code: string): Promise<"totp" | "backup_code"> {
-  const attempt = await beginCodeAttempt(env, userId);
-  const db = createDatabase(env.DB);
+export async function verifySecondFactor(deps: Deps, userId: string, code: string): Promise<"totp" | "backup_code"> {
+  const attempt = await beginCodeAttempt(deps, userId);
+  const db = deps.db;
   const credential = await findEnabledTotpCredential(db, userId);
   if (credential) {
     if (await acceptTotpCode(db, userId, credential.secret, code.trim(), true)) {
@@ -138,7 +137,7 @@ export async function verifySecondFactor(env: Env, userId: string, code: string)
       return "totp";
     }
     const normalized = normalizeBackupCode(code);
-    if (/^[a-z0-9]{10}$/.test(normalized) && (await spendBackupCode(db, userId, await sha256Hex(normalized), clock.date()))) {
+    if (/^[a-z0-9]{10}$/.test(normalized) && (await spendBackupCode(db, userId, await sha256Hex(normalized), deps.clock.date()))) {
       await attempt.succeeded();
       return "backup_code";
     }
@@ -147,6 +146,6 @@ export async function verifySecondFactor(env: Env, userId: string, code: string)
   throw new ApiError(401, "invalid_mfa_code", "The code is wrong, expired or already used");
 }
 
-export async function remainingBackupCodes(d1: D1Database, userId: string): Promise<number> {
-  return countUnusedBackupCodes(createDatabase(d1), userId);
+export async function remainingBackupCodes(db: Database, userId: string): Promise<number> {
+  return countUnusedBackupCodes(db, userId);
 }

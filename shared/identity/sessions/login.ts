@@ -1,6 +1,5 @@
-import { configOf } from "../../config";
-import { type BatchQuery, createDatabase } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps";
+import type { BatchQuery } from "../../db/client";
 import { ApiError } from "../../http/errors";
 import { enforceRateLimit } from "../../rate-limits";
 import { reserveSecretAttempt } from "../../secret-attempts";
@@ -22,23 +21,23 @@ export interface AuthResult extends TokenPair {
 
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "E-mail or password is wrong");
 
-export async function login(env: Env, email: string, password: string, client: ClientInfo): Promise<AuthResult> {
-  const { rateLimits } = configOf(env);
-  await enforceRateLimit(env, `login:ip:${client.ip ?? "unknown"}`, rateLimits.loginPerIp);
+export async function login(deps: Deps, email: string, password: string, client: ClientInfo): Promise<AuthResult> {
+  const { rateLimits } = deps.config;
+  await enforceRateLimit(deps, `login:ip:${client.ip ?? "unknown"}`, rateLimits.loginPerIp);
   // The attempt takes its slot (and passes the lockout) before the password is checked.
-  const reserved = await reserveSecretAttempt(env, loginAttemptKey(email), rateLimits.loginFailuresPerEmail, TOO_MANY_FAILED_LOGINS, LOCKOUT_POLICY);
+  const reserved = await reserveSecretAttempt(deps, loginAttemptKey(email), rateLimits.loginFailuresPerEmail, TOO_MANY_FAILED_LOGINS, LOCKOUT_POLICY);
 
-  const db = createDatabase(env.DB);
+  const db = deps.db;
   const user = await findUserByEmail(db, email);
   if (!reserved.ok) {
-    if (reserved.locked) await recordAuditEvent(env.DB, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: "account_locked" } });
+    if (reserved.locked) await recordAuditEvent(deps.db, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: "account_locked" } });
     throw reserved.error;
   }
   const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !passwordOk) {
     const streak = await reserved.attempt.failed();
-    await recordFailedLogin(env, streak, user?.id ?? null, client);
-    await recordAuditEvent(env.DB, {
+    await recordFailedLogin(deps, streak, user?.id ?? null, client);
+    await recordAuditEvent(deps.db, {
       userId: user?.id ?? null,
       type: "login.failed",
       client,
@@ -49,18 +48,18 @@ export async function login(env: Env, email: string, password: string, client: C
   // A right password gives its slot back and ends the failure streak.
   await reserved.attempt.succeeded();
   if (user.disabledAt) {
-    await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "account_disabled" } });
+    await recordAuditEvent(deps.db, { userId: user.id, type: "login.failed", client, detail: { reason: "account_disabled" } });
     throw new ApiError(403, "account_disabled", "This account has been disabled");
   }
-  if (loginRequiresVerifiedEmail(env) && !user.emailVerified) {
-    await recordAuditEvent(env.DB, { userId: user.id, type: "login.failed", client, detail: { reason: "email_not_verified" } });
+  if (loginRequiresVerifiedEmail(deps) && !user.emailVerified) {
+    await recordAuditEvent(deps.db, { userId: user.id, type: "login.failed", client, detail: { reason: "email_not_verified" } });
     throw new ApiError(403, "email_not_verified", "Verify your e-mail address before logging in");
   }
-  if (await totpEnabled(env.DB, user.id)) await requireSecondFactor(env, user, client);
+  if (await totpEnabled(deps.db, user.id)) await requireSecondFactor(deps, user, client);
 
   const extra: BatchQuery[] = [auditEventQuery(db, { userId: user.id, type: "login.succeeded", client }), clearLockoutQuery(db, user.id)];
   if (needsRehash(user.passwordHash)) extra.push(setPasswordHashQuery(db, user.id, await hashPassword(password)));
-  const tokens = await startSession(env, user.id, client, extra);
-  await rememberDevice(env, user, client);
+  const tokens = await startSession(deps, user.id, client, extra);
+  await rememberDevice(deps, user, client);
   return { ...tokens, user: toPublicUser(user) };
 }

@@ -1,6 +1,4 @@
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps";
 import { unauthorized } from "../../http/errors";
 import { verifyAccessToken } from "../tokens/access-tokens";
 import { redeemRealtimeTicket } from "../tokens/realtime-tickets";
@@ -28,27 +26,27 @@ export function bearerToken(request: Request): string | null {
 }
 
 /** Resolves an access token to its principal and user, or throws 401. */
-export async function authenticate(env: Env, token: string | null): Promise<Authenticated> {
+export async function authenticate(deps: Deps, token: string | null): Promise<Authenticated> {
   if (!token) throw unauthorized();
-  const claims = await verifyAccessToken(env, token);
+  const claims = await verifyAccessToken(deps, token);
   if (!claims) throw unauthorized("Access token is invalid or expired", "invalid_token");
-  const user = await findActiveSessionUser(env.DB, claims.sub, claims.sid, clock.now(), configOf(env).auth.sessionReads);
+  const user = await findActiveSessionUser(deps.db, claims.sub, claims.sid, deps.clock.now(), deps.config.auth.sessionReads);
   if (!user) throw unauthorized("The session of this token has ended", "session_revoked");
   return { principal: { userId: user.id, sessionId: claims.sid, role: user.role }, user };
 }
 
-export async function authenticateAccessToken(env: Env, token: string | null): Promise<Principal> {
-  return (await authenticate(env, token)).principal;
+export async function authenticateAccessToken(deps: Deps, token: string | null): Promise<Principal> {
+  return (await authenticate(deps, token)).principal;
 }
 
 /** Authenticates a WebSocket upgrade: `Authorization: Bearer` or `?ticket=`. */
-export async function authenticateUpgrade(env: Env, request: Request): Promise<Principal> {
+export async function authenticateUpgrade(deps: Deps, request: Request): Promise<Principal> {
   const token = bearerToken(request);
-  if (token) return authenticateAccessToken(env, token);
+  if (token) return authenticateAccessToken(deps, token);
   const ticket = new URL(request.url).searchParams.get("ticket");
   if (ticket && ticket.length <= 128) {
-    const redeemed = await redeemRealtimeTicket(env, ticket);
-    const user = await findActiveSessionUser(env.DB, redeemed.userId, redeemed.sessionId, clock.now());
+    const redeemed = await redeemRealtimeTicket(deps, ticket);
+    const user = await findActiveSessionUser(deps.db, redeemed.userId, redeemed.sessionId, deps.clock.now());
     if (!user) throw unauthorized("The session of this ticket has ended", "session_revoked");
     return { userId: user.id, sessionId: redeemed.sessionId, role: user.role };
   }
@@ -59,7 +57,7 @@ export async function authenticateUpgrade(env: Env, request: Request): Promise<P
  * A socket's session as Durable Objects recheck it (SessionStandings): alive, user not disabled,
  * and the user's current role. The same prepared query as every authenticated request.
  */
-export async function sessionStanding(env: Env, userId: string, sessionId: string): Promise<SessionStanding | null> {
-  const user = await findActiveSessionUser(env.DB, userId, sessionId, clock.now());
+export async function sessionStanding(deps: Deps, userId: string, sessionId: string): Promise<SessionStanding | null> {
+  const user = await findActiveSessionUser(deps.db, userId, sessionId, deps.clock.now());
   return user ? { userId: user.id, role: user.role } : null;
 }

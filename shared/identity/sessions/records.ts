@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { createDatabase, type Database } from "../../db/client";
+import type { Database } from "../../db/client";
 import { refreshTokens, sessions, users } from "../../db/schema";
 import type { UserRecord } from "../account/records";
 
@@ -37,16 +37,16 @@ const activeSessionQueries = new WeakMap<D1Database, ReturnType<typeof activeSes
 
 /** The user of a live session of `userId` (not revoked, not expired, user not disabled), or null. */
 export async function findActiveSessionUser(
-  d1: D1Database,
+  db: Database,
   userId: string,
   sessionId: string,
   now: number,
   reads: "primary" | "replica" = "primary",
 ): Promise<UserRecord | null> {
-  let query = reads === "replica" ? activeSessionQuery(replicaReader(d1)) : activeSessionQueries.get(d1);
+  let query = reads === "replica" ? activeSessionQuery(replicaReader(db.$client)) : activeSessionQueries.get(db.$client);
   if (!query) {
-    query = activeSessionQuery(createDatabase(d1));
-    activeSessionQueries.set(d1, query);
+    query = activeSessionQuery(db);
+    activeSessionQueries.set(db.$client, query);
   }
   const [row] = await query.all({ sessionId, userId, now });
   return row?.user ?? null;

@@ -1,12 +1,9 @@
-import { clock } from "../../clock";
-import { createDatabase } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps";
 import { unauthorized } from "../../http/errors";
 import type { SocketTargetKind } from "../../realtime/session-socket-registry";
 import type { Principal } from "./principal";
 import { activeSessionIdList } from "./records";
 import { logEvent } from "../../observability/log";
-import { traced } from "../../observability/traced-stub";
 
 /**
  * Closes every socket the given sessions opened (hub, chat rooms, calls) through the user's hub,
@@ -14,19 +11,19 @@ import { traced } from "../../observability/traced-stub";
  * answers, its sockets are closed. Best effort: the sessions are already ended in D1, and an
  * object the push does not reach refuses their next frame after its recheck interval.
  */
-export async function closeSessionSockets(env: Env, userId: string, sessionIds: string[]): Promise<void> {
+export async function closeSessionSockets(deps: Deps, userId: string, sessionIds: string[]): Promise<void> {
   if (sessionIds.length === 0) return;
   try {
-    await traced(env.USER_HUB.getByName(userId)).sessionsEnded(sessionIds);
+    await deps.objects.userHub(userId).sessionsEnded(sessionIds);
   } catch (error) {
     logEvent("warn", "closing session sockets failed", { userId, error: String(error) });
   }
 }
 
 /** The user's role or status changed: every object with a socket of theirs reads it again on the next frame. */
-export async function userStandingChanged(env: Env, userId: string): Promise<void> {
+export async function userStandingChanged(deps: Deps, userId: string): Promise<void> {
   try {
-    await traced(env.USER_HUB.getByName(userId)).userChanged();
+    await deps.objects.userHub(userId).userChanged();
   } catch (error) {
     logEvent("warn", "pushing a role change to sockets failed", { userId, error: String(error) });
   }
@@ -37,12 +34,12 @@ export async function userStandingChanged(env: Env, userId: string): Promise<voi
  * ending the session reaches it. Refused when the session ended meanwhile (an upgrade racing a
  * logout).
  */
-export async function trackSessionSocket(env: Env, principal: Principal, kind: SocketTargetKind, targetId: string): Promise<void> {
-  const live = await traced(env.USER_HUB.getByName(principal.userId)).trackSocket(principal.sessionId, { kind, targetId });
+export async function trackSessionSocket(deps: Deps, principal: Principal, kind: SocketTargetKind, targetId: string): Promise<void> {
+  const live = await deps.objects.userHub(principal.userId).trackSocket(principal.sessionId, { kind, targetId });
   if (!live) throw unauthorized("The session of this token has ended", "session_revoked");
 }
 
 /** Ids of the user's live sessions: read before revoking them, to close their sockets afterwards. */
-export async function activeSessionIds(d1: D1Database, userId: string): Promise<string[]> {
-  return activeSessionIdList(createDatabase(d1), userId, clock.date());
+export async function activeSessionIds(deps: Deps, userId: string): Promise<string[]> {
+  return activeSessionIdList(deps.db, userId, deps.clock.date());
 }

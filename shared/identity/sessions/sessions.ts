@@ -1,7 +1,5 @@
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import { type BatchQuery, createDatabase, type Database, runBatch } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps";
+import { type BatchQuery, runBatch } from "../../db/client";
 import { ApiError, notFound } from "../../http/errors";
 import { newId, randomToken, sha256Hex } from "../../ids";
 import { accessTokenTtlSeconds, issueAccessToken } from "../tokens/access-tokens";
@@ -30,28 +28,28 @@ export interface TokenPair {
   sessionId: string;
 }
 
-async function pairFor(env: Env, userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {
+async function pairFor(deps: Deps, userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {
   return {
-    accessToken: await issueAccessToken(env, userId, sessionId),
+    accessToken: await issueAccessToken(deps, userId, sessionId),
     refreshToken,
-    expiresIn: accessTokenTtlSeconds(env),
+    expiresIn: accessTokenTtlSeconds(deps),
     sessionId,
   };
 }
 
 /** A new session (one per login) and its first token pair; `extra` queries commit in the same batch. */
-export async function startSession(env: Env, userId: string, client: ClientInfo, extra: BatchQuery[] = []): Promise<TokenPair> {
-  const db = createDatabase(env.DB);
-  const now = clock.now();
+export async function startSession(deps: Deps, userId: string, client: ClientInfo, extra: BatchQuery[] = []): Promise<TokenPair> {
+  const db = deps.db;
+  const now = deps.clock.now();
   const sessionId = newId(now);
   const refreshToken = randomToken(32);
-  const expiresAt = new Date(now + configOf(env).tokens.refreshTokenTtlMs);
+  const expiresAt = new Date(now + deps.config.tokens.refreshTokenTtlMs);
   await runBatch(db, [
     insertSessionQuery(db, { id: sessionId, userId, userAgent: client.userAgent, ip: client.ip, createdAt: new Date(now), lastUsedAt: new Date(now), expiresAt }),
     insertRefreshTokenQuery(db, { id: newId(now), sessionId, tokenHash: await sha256Hex(refreshToken), createdAt: new Date(now), expiresAt }),
     ...extra,
   ]);
-  return pairFor(env, userId, sessionId, refreshToken);
+  return pairFor(deps, userId, sessionId, refreshToken);
 }
 
 const invalidRefreshToken = () => new ApiError(401, "invalid_refresh_token", "Refresh token is invalid or expired");
@@ -62,11 +60,11 @@ const invalidRefreshToken = () => new ApiError(401, "invalid_refresh_token", "Re
  * window, receives that same successor (tabs racing). A spent token presented after the grace
  * is a stolen-token signal: the whole session is revoked (RFC 9700 section 4.14.2).
  */
-export async function rotateRefreshToken(env: Env, refreshToken: string, client: ClientInfo): Promise<TokenPair> {
-  const db = createDatabase(env.DB);
+export async function rotateRefreshToken(deps: Deps, refreshToken: string, client: ClientInfo): Promise<TokenPair> {
+  const db = deps.db;
   const tokenHash = await sha256Hex(refreshToken);
   let record = await findRefreshToken(db, tokenHash);
-  const now = clock.now();
+  const now = deps.clock.now();
   if (!record || record.sessionRevokedAt !== null || record.userDisabledAt !== null) throw invalidRefreshToken();
   if (record.token.expiresAt.getTime() <= now || record.sessionExpiresAt.getTime() <= now) throw invalidRefreshToken();
 
@@ -80,22 +78,22 @@ export async function rotateRefreshToken(env: Env, refreshToken: string, client:
           sessionId: record.token.sessionId,
           tokenHash: await sha256Hex(successor),
           createdAt: new Date(now),
-          expiresAt: new Date(now + configOf(env).tokens.refreshTokenTtlMs),
+          expiresAt: new Date(now + deps.config.tokens.refreshTokenTtlMs),
         },
         successorSealed: await seal(successor, refreshToken),
         now: new Date(now),
         client,
       }),
     );
-    if (spend.length === 1) return pairFor(env, record.userId, record.token.sessionId, successor);
+    if (spend.length === 1) return pairFor(deps, record.userId, record.token.sessionId, successor);
     record = await findRefreshToken(db, tokenHash);
     if (!record || record.token.spentAt === null) throw invalidRefreshToken();
   }
 
   const { spentAt, successorId, successorSealed, sessionId } = record.token;
-  if (now - spentAt.getTime() <= configOf(env).tokens.refreshReuseGraceMs && successorSealed && successorId) {
+  if (now - spentAt.getTime() <= deps.config.tokens.refreshReuseGraceMs && successorSealed && successorId) {
     const successor = await unseal(successorSealed, refreshToken);
-    if (successor && (await refreshTokenUnspent(db, successorId))) return pairFor(env, record.userId, sessionId, successor);
+    if (successor && (await refreshTokenUnspent(db, successorId))) return pairFor(deps, record.userId, sessionId, successor);
   }
 
   await db.batch([
@@ -107,7 +105,7 @@ export async function rotateRefreshToken(env: Env, refreshToken: string, client:
       detail: { sessionId, spentAt: spentAt.toISOString() },
     }),
   ]);
-  await closeSessionSockets(env, record.userId, [sessionId]);
+  await closeSessionSockets(deps, record.userId, [sessionId]);
   metrics.count("identity_refresh_reuse_total", {});
   throw new ApiError(401, "token_reused", "This refresh token was already used; the session has been revoked");
 }
@@ -116,18 +114,18 @@ export async function rotateRefreshToken(env: Env, refreshToken: string, client:
  * Every way a session ends goes through `endSession` or `endSessions`: the revocation is written
  * to D1 first (so its tokens stop working), then every socket the session opened is closed.
  */
-export async function endSession(env: Env, userId: string, sessionId: string, reason: string): Promise<boolean> {
-  if (!(await revokeSession(env.DB, userId, sessionId, reason))) return false;
-  await closeSessionSockets(env, userId, [sessionId]);
+export async function endSession(deps: Deps, userId: string, sessionId: string, reason: string): Promise<boolean> {
+  if (!(await revokeSession(deps, userId, sessionId, reason))) return false;
+  await closeSessionSockets(deps, userId, [sessionId]);
   return true;
 }
 
 /** Ends every session of `userId` but `keep`, with `extra` queries in the same batch; returns how many ended. */
-export async function endSessions(env: Env, userId: string, reason: string, options: { keep?: string; extra?: BatchQuery[] } = {}): Promise<number> {
-  const db = createDatabase(env.DB);
-  const [revoked] = await db.batch([revokeAllSessionsQuery(db, userId, reason, clock.date(), options.keep), ...(options.extra ?? [])]);
+export async function endSessions(deps: Deps, userId: string, reason: string, options: { keep?: string; extra?: BatchQuery[] } = {}): Promise<number> {
+  const db = deps.db;
+  const [revoked] = await db.batch([revokeAllSessionsQuery(db, userId, reason, deps.clock.date(), options.keep), ...(options.extra ?? [])]);
   await closeSessionSockets(
-    env,
+    deps,
     userId,
     revoked.map((session) => session.id),
   );
@@ -135,28 +133,28 @@ export async function endSessions(env: Env, userId: string, reason: string, opti
 }
 
 /** Ends one session of `userId` in D1 only; false when the user has no such session. Use `endSession`. */
-export async function revokeSession(d1: D1Database, userId: string, sessionId: string, reason: string): Promise<boolean> {
-  return revokeUserSession(createDatabase(d1), userId, sessionId, reason, clock.date());
+export async function revokeSession(deps: Deps, userId: string, sessionId: string, reason: string): Promise<boolean> {
+  return revokeUserSession(deps.db, userId, sessionId, reason, deps.clock.date());
 }
 
-export async function listActiveSessions(db: Database, userId: string): Promise<SessionRecord[]> {
-  return listActiveSessionRecords(db, userId, clock.date());
+export async function listActiveSessions(deps: Deps, userId: string): Promise<SessionRecord[]> {
+  return listActiveSessionRecords(deps.db, userId, deps.clock.date());
 }
 
 /** POST /logout: the caller's session ends, its tokens and sockets with it. */
-export async function logout(env: Env, userId: string, sessionId: string, client: ClientInfo): Promise<void> {
-  await endSession(env, userId, sessionId, "logout");
-  await recordAuditEvent(env.DB, { userId, type: "logout", client, detail: { sessionId } });
+export async function logout(deps: Deps, userId: string, sessionId: string, client: ClientInfo): Promise<void> {
+  await endSession(deps, userId, sessionId, "logout");
+  await recordAuditEvent(deps.db, { userId, type: "logout", client, detail: { sessionId } });
 }
 
 /** POST /logout-all: every session of the user ends. */
-export async function logoutEverywhere(env: Env, userId: string, client: ClientInfo): Promise<void> {
-  await endSessions(env, userId, "logout_all");
-  await recordAuditEvent(env.DB, { userId, type: "logout.all", client });
+export async function logoutEverywhere(deps: Deps, userId: string, client: ClientInfo): Promise<void> {
+  await endSessions(deps, userId, "logout_all");
+  await recordAuditEvent(deps.db, { userId, type: "logout.all", client });
 }
 
 /** DELETE /sessions/{id}: ends one of the user's own sessions, or 404 when there is no such live session. */
-export async function endOwnSession(env: Env, userId: string, sessionId: string, client: ClientInfo): Promise<void> {
-  if (!(await endSession(env, userId, sessionId, "revoked_by_user"))) throw notFound("No such active session");
-  await recordAuditEvent(env.DB, { userId, type: "session.revoked", client, detail: { sessionId } });
+export async function endOwnSession(deps: Deps, userId: string, sessionId: string, client: ClientInfo): Promise<void> {
+  if (!(await endSession(deps, userId, sessionId, "revoked_by_user"))) throw notFound("No such active session");
+  await recordAuditEvent(deps.db, { userId, type: "session.revoked", client, detail: { sessionId } });
 }

@@ -1,7 +1,5 @@
+import type { Deps } from "../../platform/deps";
 import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import type { Env } from "../../env";
 import { newId } from "../../ids";
 import { ACCESS_TOKEN_ALG, signingKeyring } from "./signing-keys";
 
@@ -13,21 +11,21 @@ export interface AccessTokenClaims {
   exp: number;
 }
 
-export function accessTokenTtlSeconds(env: Env): number {
-  return configOf(env).tokens.accessTokenTtlSeconds;
+export function accessTokenTtlSeconds(deps: Deps): number {
+  return deps.config.tokens.accessTokenTtlSeconds;
 }
 
-export async function issueAccessToken(env: Env, userId: string, sessionId: string): Promise<string> {
-  const { jwt } = configOf(env);
+export async function issueAccessToken(deps: Deps, userId: string, sessionId: string): Promise<string> {
+  const { jwt } = deps.config;
   const { signer } = await signingKeyring(jwt.signingKeys);
-  const now = Math.floor(clock.now() / 1000);
+  const now = Math.floor(deps.clock.now() / 1000);
   return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: signer.kid, typ: "at+jwt" })
     .setSubject(userId)
     .setIssuer(jwt.issuer)
     .setAudience(jwt.audience)
     .setIssuedAt(now)
-    .setExpirationTime(now + accessTokenTtlSeconds(env))
+    .setExpirationTime(now + accessTokenTtlSeconds(deps))
     .setJti(newId())
     .sign(signer.key);
 }
@@ -41,8 +39,8 @@ export const CLOCK_SKEW_SECONDS = 60;
  * clock skew) and not living longer than the configured lifetime, so a leaked signing key or a
  * bug cannot mint tokens that outlive a key rotation. Returns null for anything else.
  */
-export async function verifyAccessToken(env: Env, token: string): Promise<AccessTokenClaims | null> {
-  const { jwt } = configOf(env);
+export async function verifyAccessToken(deps: Deps, token: string): Promise<AccessTokenClaims | null> {
+  const { jwt } = deps.config;
   const { verifiers } = await signingKeyring(jwt.signingKeys);
   try {
     const { payload } = await jwtVerify(
@@ -57,14 +55,14 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Access
         issuer: jwt.issuer,
         audience: jwt.audience,
         typ: "at+jwt",
-        currentDate: clock.date(),
+        currentDate: deps.clock.date(),
         requiredClaims: ["sub", "sid", "jti", "iat", "exp"],
       },
     );
     if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.jti !== "string") return null;
     const { iat, exp } = payload as { iat: number; exp: number };
-    if (iat > Math.floor(clock.now() / 1000) + CLOCK_SKEW_SECONDS) return null;
-    if (exp - iat > accessTokenTtlSeconds(env)) return null;
+    if (iat > Math.floor(deps.clock.now() / 1000) + CLOCK_SKEW_SECONDS) return null;
+    if (exp - iat > accessTokenTtlSeconds(deps)) return null;
     return payload as unknown as AccessTokenClaims;
   } catch (error) {
     if (error instanceof joseErrors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;

@@ -17,7 +17,7 @@ export interface AuthedEnv extends AppEnv {
 
 /** Requires a valid access token of a live session; puts the principal in the context. */
 export const requireAuth = createMiddleware<AuthedEnv>(async (c, next) => {
-  const { principal, user } = await authenticate(c.env, bearerToken(c.req.raw));
+  const { principal, user } = await authenticate(c.get("deps"), bearerToken(c.req.raw));
   c.set("principal", principal);
   c.set("currentUser", user);
   c.set("userId", principal.userId);

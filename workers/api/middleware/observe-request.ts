@@ -1,6 +1,5 @@
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
-import { configOf } from "../../../shared/config";
 import { statusClass } from "../../../shared/observability/metric-catalog";
 import { flushMetricsIfDue, metrics } from "../../../shared/observability/metrics";
 import { continueTrace } from "../../../shared/observability/trace-context";
@@ -19,7 +18,7 @@ function routeLabel(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]
  * response, at most every METRICS_FLUSH_SECONDS per isolate.
  */
 export const observeRequest = createMiddleware<AppEnv>(async (c, next) => {
-  if (!configOf(c.env).observability.enabled) return next();
+  if (!c.get("deps").config.observability.enabled) return next();
   const started = performance.now();
   const trace = continueTrace(c.req.header("traceparent"), c.req.header("tracestate"));
   c.set("trace", trace);
@@ -27,6 +26,6 @@ export const observeRequest = createMiddleware<AppEnv>(async (c, next) => {
   const labels = { method: c.req.method, route: routeLabel(c), status_class: statusClass(c.res.status) };
   metrics.count("http_requests_total", labels);
   metrics.observe("http_request_duration_seconds", labels, (performance.now() - started) / 1000);
-  const flush = flushMetricsIfDue(c.env);
+  const flush = flushMetricsIfDue(c.get("deps"));
   if (flush) c.executionCtx.waitUntil(flush);
 });

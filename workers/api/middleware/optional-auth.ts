@@ -9,7 +9,7 @@ import type { AppEnv } from "../context";
 export async function optionalPrincipal(c: Context<AppEnv>): Promise<Principal | null> {
   const token = bearerToken(c.req.raw);
   if (token === null && !c.req.header("authorization")) return null;
-  const { principal } = await authenticate(c.env, token);
+  const { principal } = await authenticate(c.get("deps"), token);
   c.set("userId", principal.userId);
   return principal;
 }

@@ -1,5 +1,4 @@
 import { createMiddleware } from "hono/factory";
-import { configOf } from "../../../shared/config";
 import { maskEmails, redactQuery } from "../../../shared/http/redact";
 import { logEvent } from "../../../shared/observability/log";
 import type { AppEnv } from "../context";
@@ -8,7 +7,7 @@ import type { AppEnv } from "../context";
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   await next();
-  if (!configOf(c.env).http.logRequests) return;
+  if (!c.get("deps").config.http.logRequests) return;
   const url = new URL(c.req.url);
   logEvent(c.res.status >= 500 ? "error" : "info", "request", {
     method: c.req.method,

@@ -74,7 +74,7 @@ export const adminRoutes = createRouter()
     }),
     async (c) => {
       const { q, role, disabled, limit, cursor } = c.req.valid("query");
-      const page = await listUsers(c.env.DB, { q, role, disabled: disabled === undefined ? undefined : disabled === "true" }, { limit, cursor });
+      const page = await listUsers(c.get("deps"), { q, role, disabled: disabled === undefined ? undefined : disabled === "true" }, { limit, cursor });
       return c.json(page, 200);
     },
   )
@@ -87,7 +87,7 @@ export const adminRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404) },
     }),
-    async (c) => c.json({ user: await viewUser(c.env, c.req.valid("param").id) }, 200),
+    async (c) => c.json({ user: await viewUser(c.get("deps"), c.req.valid("param").id) }, 200),
   )
   .openapi(
     adminRoute({
@@ -100,7 +100,7 @@ export const adminRoutes = createRouter()
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404, 409, 415) },
     }),
     async (c) => {
-      const user = await changeRole(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").role, clientInfo(c.req.raw));
+      const user = await changeRole(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json").role, clientInfo(c.req.raw));
       return c.json({ user }, 200);
     },
   )
@@ -115,7 +115,7 @@ export const adminRoutes = createRouter()
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404, 409, 415) },
     }),
     async (c) => {
-      const user = await disableUser(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").reason, clientInfo(c.req.raw));
+      const user = await disableUser(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json").reason, clientInfo(c.req.raw));
       return c.json({ user }, 200);
     },
   )
@@ -128,7 +128,7 @@ export const adminRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user"), ...adminProblems(400, 404) },
     }),
-    async (c) => c.json({ user: await enableUser(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
+    async (c) => c.json({ user: await enableUser(c.get("deps"), c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
   )
   .openapi(
     adminRoute({
@@ -139,7 +139,7 @@ export const adminRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(z.object({ ended: z.number().int() }), "How many sessions ended"), ...adminProblems(400, 404) },
     }),
-    async (c) => c.json({ ended: await endUserSessions(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
+    async (c) => c.json({ ended: await endUserSessions(c.get("deps"), c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
   )
   .openapi(
     adminRoute({
@@ -152,7 +152,7 @@ export const adminRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(AdminUserEnvelope, "The user, 2FA off"), ...adminProblems(400, 404, 409) },
     }),
-    async (c) => c.json({ user: await resetTwoFactor(c.env, c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
+    async (c) => c.json({ user: await resetTwoFactor(c.get("deps"), c.get("principal"), c.req.valid("param").id, clientInfo(c.req.raw)) }, 200),
   )
   .openapi(
     adminRoute({
@@ -166,7 +166,7 @@ export const adminRoutes = createRouter()
     }),
     async (c) => {
       const { userId, type, limit, cursor } = c.req.valid("query");
-      return c.json(await listAuditEvents(c.env.DB, { userId, type }, { limit, cursor }), 200);
+      return c.json(await listAuditEvents(c.get("deps"), { userId, type }, { limit, cursor }), 200);
     },
   )
   .openapi(
@@ -178,7 +178,7 @@ export const adminRoutes = createRouter()
       request: { body: jsonBody(CreateInviteBody) },
       responses: { 201: jsonResponse(InviteSchema, "The invite"), ...adminProblems(400, 415) },
     }),
-    async (c) => c.json(await createInvite(c.env, c.get("principal"), c.req.valid("json"), clientInfo(c.req.raw)), 201),
+    async (c) => c.json(await createInvite(c.get("deps"), c.get("principal"), c.req.valid("json"), clientInfo(c.req.raw)), 201),
   )
   .openapi(
     adminRoute({
@@ -189,7 +189,7 @@ export const adminRoutes = createRouter()
       request: { query: PageQuery },
       responses: { 200: jsonResponse(z.object({ items: z.array(InviteSchema), nextCursor: z.string().nullable() }), "Invites, newest first"), ...adminProblems(400) },
     }),
-    async (c) => c.json(await listInvites(c.env.DB, c.req.valid("query")), 200),
+    async (c) => c.json(await listInvites(c.get("deps"), c.req.valid("query")), 200),
   )
   .openapi(
     adminRoute({
@@ -201,7 +201,7 @@ export const adminRoutes = createRouter()
       responses: { 204: { description: "Revoked" }, ...adminProblems(400, 404, 409) },
     }),
     async (c) => {
-      await revokeInvite(c.env, c.get("principal"), c.req.valid("param").code, clientInfo(c.req.raw));
+      await revokeInvite(c.get("deps"), c.get("principal"), c.req.valid("param").code, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   );

@@ -37,7 +37,7 @@ export const auth2faRoutes = createRouter()
     }),
     async (c) => {
       const { mfaToken, code } = c.req.valid("json");
-      const { sessionId: _sid, ...result } = await countLoginResult(completeMfaLogin(c.env, mfaToken, code, clientInfo(c.req.raw)));
+      const { sessionId: _sid, ...result } = await countLoginResult(completeMfaLogin(c.get("deps"), mfaToken, code, clientInfo(c.req.raw)));
       return c.json(result, 200);
     },
   )
@@ -54,8 +54,8 @@ export const auth2faRoutes = createRouter()
     }),
     async (c) => {
       const { userId } = c.get("principal");
-      await assertVerifiedEmailFor(c.env, userId, "totp.setup");
-      return c.json(await setupTotp(c.env, userId, c.req.valid("json").password, clientInfo(c.req.raw)), 200);
+      await assertVerifiedEmailFor(c.get("deps"), userId, "totp.setup");
+      return c.json(await setupTotp(c.get("deps"), userId, c.req.valid("json").password, clientInfo(c.req.raw)), 200);
     },
   )
   .openapi(
@@ -69,7 +69,7 @@ export const auth2faRoutes = createRouter()
       responses: { 200: jsonResponse(z.object({ backupCodes: z.array(z.string()) }), "2FA on"), ...problemResponses(400, 401, 409, 415, 429) },
     }),
     async (c) => {
-      const backupCodes = await enableTotp(c.env, c.get("principal").userId, c.req.valid("json").code, clientInfo(c.req.raw));
+      const backupCodes = await enableTotp(c.get("deps"), c.get("principal").userId, c.req.valid("json").code, clientInfo(c.req.raw));
       return c.json({ backupCodes }, 200);
     },
   )
@@ -84,7 +84,7 @@ export const auth2faRoutes = createRouter()
       responses: { 204: { description: "2FA off" }, ...problemResponses(400, 401, 403, 409, 415, 429) },
     }),
     async (c) => {
-      await disableTotp(c.env, c.get("principal").userId, c.req.valid("json").password, clientInfo(c.req.raw));
+      await disableTotp(c.get("deps"), c.get("principal").userId, c.req.valid("json").password, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   );

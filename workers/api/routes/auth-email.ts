@@ -20,7 +20,7 @@ export const authEmailRoutes = createRouter()
       responses: { 202: { description: "Verification e-mail queued" }, ...problemResponses(401, 409, 429) },
     }),
     async (c) => {
-      await requestEmailVerification(c.env, c.get("principal").userId);
+      await requestEmailVerification(c.get("deps"), c.get("principal").userId);
       return c.body(null, 202);
     },
   )
@@ -34,7 +34,7 @@ export const authEmailRoutes = createRouter()
       responses: { 200: jsonResponse(z.object({ user: UserSchema }), "Verified"), ...problemResponses(400, 415) },
     }),
     async (c) => {
-      const user = await verifyEmail(c.env, c.req.valid("json").token, clientInfo(c.req.raw));
+      const user = await verifyEmail(c.get("deps"), c.req.valid("json").token, clientInfo(c.req.raw));
       return c.json({ user }, 200);
     },
   );

@@ -25,7 +25,7 @@ export const authPasswordRoutes = createRouter()
       responses: { 202: { description: "Accepted" }, ...problemResponses(400, 415, 429) },
     }),
     async (c) => {
-      await requestPasswordReset(c.env, c.req.valid("json").email, clientInfo(c.req.raw));
+      await requestPasswordReset(c.get("deps"), c.req.valid("json").email, clientInfo(c.req.raw));
       return c.body(null, 202);
     },
   )
@@ -41,7 +41,7 @@ export const authPasswordRoutes = createRouter()
     }),
     async (c) => {
       const { token, password } = c.req.valid("json");
-      await resetPassword(c.env, token, password, clientInfo(c.req.raw));
+      await resetPassword(c.get("deps"), token, password, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   )
@@ -58,7 +58,7 @@ export const authPasswordRoutes = createRouter()
     async (c) => {
       const { userId, sessionId } = c.get("principal");
       const { currentPassword, newPassword } = c.req.valid("json");
-      await changePassword(c.env, userId, sessionId, currentPassword, newPassword, clientInfo(c.req.raw));
+      await changePassword(c.get("deps"), userId, sessionId, currentPassword, newPassword, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   );

@@ -8,7 +8,6 @@ import { login } from "../../../shared/identity/sessions/login";
 import { endOwnSession, listActiveSessions, logout, logoutEverywhere, rotateRefreshToken } from "../../../shared/identity/sessions/sessions";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
-import { accountModules } from "../../modules";
 import { AuthResultSchema, DisplayName, Email, identityTags as tags } from "./identity-schemas";
 import { countLoginResult } from "../../../shared/identity/sessions/login-results";
 
@@ -57,11 +56,11 @@ export const authSessionRoutes = createRouter()
       },
     }),
     async (c) => {
-      if (loginRequiresVerifiedEmail(c.env)) {
-        await registerPendingVerification(c.env, c.req.valid("json"), clientInfo(c.req.raw), accountModules);
+      if (loginRequiresVerifiedEmail(c.get("deps"))) {
+        await registerPendingVerification(c.get("deps"), c.req.valid("json"), clientInfo(c.req.raw), c.get("accountModules"));
         return c.json({ status: "verification_sent" as const }, 202);
       }
-      const { sessionId: _sid, ...result } = await register(c.env, c.req.valid("json"), clientInfo(c.req.raw), accountModules);
+      const { sessionId: _sid, ...result } = await register(c.get("deps"), c.req.valid("json"), clientInfo(c.req.raw), c.get("accountModules"));
       return c.json(result, 201);
     },
   )
@@ -80,7 +79,7 @@ export const authSessionRoutes = createRouter()
     }),
     async (c) => {
       const { email, password } = c.req.valid("json");
-      const { sessionId: _sid, ...result } = await countLoginResult(login(c.env, email, password, clientInfo(c.req.raw)));
+      const { sessionId: _sid, ...result } = await countLoginResult(login(c.get("deps"), email, password, clientInfo(c.req.raw)));
       return c.json(result, 200);
     },
   )
@@ -96,7 +95,7 @@ export const authSessionRoutes = createRouter()
       responses: { 200: jsonResponse(TokenPairSchema, "New token pair"), ...problemResponses(400, 401, 415) },
     }),
     async (c) => {
-      const { sessionId: _sid, ...pair } = await rotateRefreshToken(c.env, c.req.valid("json").refreshToken, clientInfo(c.req.raw));
+      const { sessionId: _sid, ...pair } = await rotateRefreshToken(c.get("deps"), c.req.valid("json").refreshToken, clientInfo(c.req.raw));
       return c.json(pair, 200);
     },
   )
@@ -110,7 +109,7 @@ export const authSessionRoutes = createRouter()
     }),
     async (c) => {
       const { userId, sessionId } = c.get("principal");
-      await logout(c.env, userId, sessionId, clientInfo(c.req.raw));
+      await logout(c.get("deps"), userId, sessionId, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   )
@@ -123,7 +122,7 @@ export const authSessionRoutes = createRouter()
       responses: { 204: { description: "All sessions ended" }, ...problemResponses(401) },
     }),
     async (c) => {
-      await logoutEverywhere(c.env, c.get("principal").userId, clientInfo(c.req.raw));
+      await logoutEverywhere(c.get("deps"), c.get("principal").userId, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   )
@@ -137,7 +136,7 @@ export const authSessionRoutes = createRouter()
     }),
     async (c) => {
       const principal = c.get("principal");
-      const rows = await listActiveSessions(c.get("db"), principal.userId);
+      const rows = await listActiveSessions(c.get("deps"), principal.userId);
       return c.json(
         {
           items: rows.map((s) => ({
@@ -163,7 +162,7 @@ export const authSessionRoutes = createRouter()
       responses: { 204: { description: "Session ended" }, ...problemResponses(400, 401, 404) },
     }),
     async (c) => {
-      await endOwnSession(c.env, c.get("principal").userId, c.req.valid("param").id, clientInfo(c.req.raw));
+      await endOwnSession(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   );

@@ -176,10 +176,10 @@ export const callRoutes = createRouter()
     }),
     async (c) => {
       requireWebSocketUpgrade(c.req.raw);
-      const principal = await authenticateUpgrade(c.env, c.req.raw);
+      const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
       const { id } = c.req.valid("param");
       const stub = await signallingSession(c.env, id, principal.userId);
-      await trackSessionSocket(c.env, principal, "call", id);
+      await trackSessionSocket(c.get("deps"), principal, "call", id);
       return stub.fetch(upgradeRequestFor(c.req.raw, principal));
     },
   );

@@ -269,10 +269,10 @@ export const chatRoutes = createRouter()
     }),
     async (c) => {
       requireWebSocketUpgrade(c.req.raw);
-      const principal = await authenticateUpgrade(c.env, c.req.raw);
+      const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
       const { id } = c.req.valid("param");
       await requireMembership(c.env, id, principal.userId);
-      await trackSessionSocket(c.env, principal, "chat", id);
+      await trackSessionSocket(c.get("deps"), principal, "chat", id);
       return chatRoom(c.env, id).fetch(upgradeRequestFor(c.req.raw, principal));
     },
   );

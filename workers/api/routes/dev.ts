@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { readDevMailbox } from "../../../shared/email/dev-mailbox";
-import { usesDevMailbox } from "../../../shared/email/outbox";
 import { ApiError } from "../../../shared/http/errors";
 import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
@@ -15,7 +14,7 @@ const MailSchema = z
 export const devRoutes = createRouter();
 
 devRoutes.use(async (c, next) => {
-  if (!usesDevMailbox(c.env)) throw new ApiError(404, "not_found", "No such route");
+  if (!c.get("deps").config.usesDevMailbox) throw new ApiError(404, "not_found", "No such route");
   await next();
 });
 
@@ -29,5 +28,5 @@ devRoutes.openapi(
     request: { query: MailboxQuery },
     responses: { 200: jsonResponse(z.object({ items: z.array(MailSchema) }), "Mails"), ...problemResponses(400, 404) },
   }),
-  async (c) => c.json({ items: await readDevMailbox(c.env.DB, c.req.valid("query").to) }, 200),
+  async (c) => c.json({ items: await readDevMailbox(c.get("deps"), c.req.valid("query").to) }, 200),
 );

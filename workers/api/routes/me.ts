@@ -12,7 +12,6 @@ import { clock } from "../../../shared/clock";
 import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
-import { accountModules } from "../../modules";
 import { DisplayName, UserSchema } from "./identity-schemas";
 
 const ProfilePatch = z
@@ -106,7 +105,7 @@ export const meRoutes = createRouter()
       responses: { 200: jsonResponse(AuditEventPage, "Security events"), ...problemResponses(400, 401) },
     }),
     async (c) => {
-      const page = await listAuditEvents(c.env.DB, { userId: c.get("principal").userId }, c.req.valid("query"));
+      const page = await listAuditEvents(c.get("deps"), { userId: c.get("principal").userId }, c.req.valid("query"));
       return c.json(page, 200);
     },
   )
@@ -122,9 +121,9 @@ export const meRoutes = createRouter()
     }),
     async (c) => {
       const { userId } = c.get("principal");
-      await assertVerifiedEmailFor(c.env, userId, "data.export");
-      await enforceRateLimit(c.env, `data-export:user:${userId}`, { limit: 10, windowSeconds: 3600 });
-      const data = await exportAccount(c.env, userId, accountModules);
+      await assertVerifiedEmailFor(c.get("deps"), userId, "data.export");
+      await enforceRateLimit(c.get("deps"), `data-export:user:${userId}`, { limit: 10, windowSeconds: 3600 });
+      const data = await exportAccount(c.get("deps"), userId, c.get("accountModules"));
       c.header("content-disposition", `attachment; filename="account-export-${userId}.json"`);
       return c.json(data, 200);
     },
@@ -141,7 +140,7 @@ export const meRoutes = createRouter()
       responses: { 204: { description: "Account deleted" }, ...problemResponses(400, 401, 403, 409, 415, 429) },
     }),
     async (c) => {
-      await deleteAccount(c.env, c.get("principal").userId, c.req.valid("json").password, clientInfo(c.req.raw), accountModules);
+      await deleteAccount(c.get("deps"), c.get("principal").userId, c.req.valid("json").password, clientInfo(c.req.raw), c.get("accountModules"));
       return c.body(null, 204);
     },
   );

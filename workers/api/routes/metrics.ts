@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { configOf } from "../../../shared/config";
 import { forbidden } from "../../../shared/http/errors";
 import { bearerSecurity, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { authenticate, bearerToken } from "../../../shared/identity/sessions/principal";
@@ -22,9 +21,9 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
 /** A scraper's METRICS_TOKEN, or an admin's access token (401 without a valid one, 403 for others). */
 const requireMetricsReader = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.raw);
-  const metricsToken = configOf(c.env).observability.metricsToken;
+  const metricsToken = c.get("deps").config.observability.metricsToken;
   if (token && metricsToken && (await sameSecret(token, metricsToken))) return next();
-  const { principal } = await authenticate(c.env, token);
+  const { principal } = await authenticate(c.get("deps"), token);
   c.set("userId", principal.userId);
   if (principal.role !== "admin") throw forbidden("Reading metrics needs the metrics token or the role admin");
   await next();
@@ -66,7 +65,7 @@ export const metricsRoutes = createRouter().openapi(
     },
   }),
   async (c) => {
-    const window = await readMetrics(c.env);
+    const window = await readMetrics(c.get("deps"));
     c.header("cache-control", "no-store");
     return c.text(renderPrometheus(window.totals), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   },
@@ -82,5 +81,5 @@ export const adminMetricsRoutes = createRouter().openapi(
     description: "Requests, errors and latency per minute and per route template, and the business counters of the last hour.",
     responses: { 200: jsonResponse(MetricsSummarySchema, "The last hour"), ...problemResponses(401, 403) },
   }),
-  async (c) => c.json(summarize(await readMetrics(c.env), Date.now()), 200),
+  async (c) => c.json(summarize(await readMetrics(c.get("deps")), Date.now()), 200),
 );

@@ -26,7 +26,7 @@ export const realtimeRoutes = createRouter()
       description: "Browsers cannot set headers on a WebSocket: pass `?ticket=` instead. Valid 60 s, once, bound to the user and session.",
       responses: { 201: jsonResponse(TicketSchema, "Ticket issued"), ...problemResponses(401) },
     }),
-    async (c) => c.json(await issueRealtimeTicket(c.env, c.get("principal")), 201),
+    async (c) => c.json(await issueRealtimeTicket(c.get("deps"), c.get("principal")), 201),
   )
   .openapi(
     upgradeRoute({
@@ -41,8 +41,8 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       requireWebSocketUpgrade(c.req.raw);
-      const principal = await authenticateUpgrade(c.env, c.req.raw);
-      const hub = c.env.USER_HUB.getByName(principal.userId);
+      const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
+      const hub = c.get("deps").objects.userHub(principal.userId);
       return hub.fetch(upgradeRequestFor(c.req.raw, principal));
     },
   );

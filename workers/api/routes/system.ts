@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { configOf } from "../../../shared/config";
 import { pingDatabase } from "../../../shared/db/records";
 import { queueHealth } from "../../../shared/observability/queue-health";
 import { signingKeyring } from "../../../shared/identity/tokens/signing-keys";
@@ -55,11 +54,11 @@ export const systemRoutes = createRouter()
     }),
     async (c) => {
       const [d1, r2] = await Promise.all([
-        reachable(() => pingDatabase(c.get("db"))),
-        reachable(() => c.env.FILES.head("__readiness_probe__")),
+        reachable(() => pingDatabase(c.get("deps").db)),
+        reachable(() => c.get("deps").files.head("__readiness_probe__")),
       ]);
       const ok = d1 && r2;
-      const queue = d1 ? await queueHealth(c.env, c.get("db"), Date.now()).catch(() => null) : null;
+      const queue = d1 ? await queueHealth(c.get("deps"), Date.now()).catch(() => null) : null;
       return c.json({ status: ok ? ("ok" as const) : ("unavailable" as const), checks: { d1, r2 }, queue }, ok ? 200 : 503);
     },
   )
@@ -73,7 +72,7 @@ export const systemRoutes = createRouter()
       responses: { 200: jsonResponse(JwksSchema, "JSON Web Key Set") },
     }),
     async (c) => {
-      const { jwks } = await signingKeyring(configOf(c.env).jwt.signingKeys);
+      const { jwks } = await signingKeyring(c.get("deps").config.jwt.signingKeys);
       c.header("cache-control", "public, max-age=300");
       return c.json(jwks as z.infer<typeof JwksSchema>, 200);
     },

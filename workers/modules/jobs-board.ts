@@ -1,0 +1,27 @@
+import { jobsAccount } from "../../shared/jobs/account";
+import { jobsBoardErrors } from "../../shared/jobs/errors";
+import { jobsBoardVarSection } from "../../shared/jobs/vars";
+import { companyRoutes } from "../api/routes/companies";
+import { profileRoutes } from "../api/routes/profiles";
+import { jobsAdminRoutes, vacancyRoutes } from "../api/routes/vacancies";
+import { jobsAiJob, memberlessCompaniesSweepTask, profileViewsCleanupTask, publishScheduledVacanciesTask } from "../jobs/jobs-board";
+import { defineModule, mount } from "../module-manifest";
+
+/** The jobs board: profiles, companies, vacancies, search and AI drafts. */
+export const jobsBoardModule = defineModule({
+  name: "jobsBoard",
+  routes: {
+    profiles: mount("/v1/profiles", profileRoutes),
+    companies: mount("/v1/companies", companyRoutes),
+    vacancies: mount("/v1/vacancies", vacancyRoutes),
+    admin: mount("/v1/admin", jobsAdminRoutes),
+  },
+  account: jobsAccount,
+  jobs: { "jobs.ai": jobsAiJob },
+  cron: {
+    "17 3 * * *": [profileViewsCleanupTask, memberlessCompaniesSweepTask],
+    "* * * * *": [publishScheduledVacanciesTask],
+  },
+  vars: jobsBoardVarSection,
+  errors: jobsBoardErrors,
+});

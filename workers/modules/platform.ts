@@ -1,0 +1,21 @@
+import { platformErrors } from "../../shared/platform/errors";
+import { platformVarSection } from "../../shared/platform/vars";
+import { devRoutes } from "../api/routes/dev";
+import { systemRoutes } from "../api/routes/system";
+import { defineModule, mount } from "../module-manifest";
+
+/**
+ * Health and readiness, the development routes, problem+json errors, CORS and body limits. The
+ * docs router (/openapi.json, /asyncapi.json, /docs) is not listed: it serves the document of
+ * the finished app, so app.ts builds it from the app and mounts it last.
+ */
+export const platformModule = defineModule({
+  name: "platform",
+  routes: {
+    system: mount("/", systemRoutes),
+    dev: mount("/dev", devRoutes),
+  },
+  jobs: { noop: async () => {} },
+  vars: platformVarSection,
+  errors: platformErrors,
+});
