@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, login, openSocket, registerUser, unique, type TestUser } from "../helpers";
 import worker from "../../workers/index";
-import { makeAdmin } from "./lifecycle-fixtures";
+import { makeAdmin, makeModerator } from "../kit/users";
 
 async function adminAndUser(): Promise<{ admin: TestUser; user: TestUser }> {
   const admin = await registerUser();
@@ -32,7 +32,7 @@ describe("every /v1/admin route", () => {
   it("is 403 for a user who is not admin (moderators included)", async () => {
     const user = await registerUser();
     const moderator = await registerUser();
-    await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(moderator.id).run();
+    await makeModerator(moderator);
     for (const [method, path, body] of routes) {
       await expectProblem(await api(path, { method, body, token: user.accessToken }), 403, "forbidden");
       await expectProblem(await api(path, { method, body, token: moderator.accessToken }), 403, "forbidden");

@@ -10,7 +10,7 @@ import type { JobMessage } from "../../shared/env";
 import worker from "../../workers/index";
 import { accountModules } from "../../workers/modules";
 import { acceptSocket, api, collectPages, expectProblem, json, login, registerUser, unique, uniqueIp, upgrade } from "../helpers";
-import { mailbox, waitForMail } from "./lifecycle-fixtures";
+import { mailbox, waitForMail } from "../kit/mailbox";
 import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, json, login, registerUser, unique, uniqueIp } from "../helpers";
-import { mailbox, tokenIn, waitForMail } from "./lifecycle-fixtures";
+import { mailbox, tokenIn, waitForMail } from "../kit/mailbox";
 
 afterEach(() => clock.reset());
 

@@ -1,7 +1,7 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, login, registerUser, type TestUser } from "../helpers";
-import { makeAdmin } from "../identity/lifecycle-fixtures";
+import { makeAdmin } from "../kit/users";
 import { uniquePng, uploadFile } from "../media/fixtures";
 
 const METRICS_TOKEN = "test-metrics-token";

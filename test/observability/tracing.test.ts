@@ -20,14 +20,15 @@ function captureLogs() {
   return lines;
 }
 
-async function eventually<T>(find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error("not seen in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function eventually<T>(find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const found = find();
+      if (found === undefined) throw new Error("not seen in time");
+      return found;
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 describe("W3C trace context", () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../shared/ids";
-import { makeAdmin } from "../identity/lifecycle-fixtures";
+import { makeAdmin } from "../kit/users";
 import { api, registerUser, type TestUser, uniqueIp } from "../helpers";
 import { accessOf, type OpenApiDocument, type Operation, openapiDocument, operationsOf, type ParameterObject, resolveSchema, type SchemaObject } from "./openapi-operations";
 

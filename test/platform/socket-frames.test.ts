@@ -1,10 +1,10 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AsyncApiDocument } from "../../shared/realtime/asyncapi";
 import { documentedFrameTypes } from "../../shared/realtime/asyncapi";
 import { SOCKET_PROTOCOLS } from "../../shared/realtime/socket-protocols";
 import { api, json, openSocket, registerUser, type TestSocket, type TestUser } from "../helpers";
 import { createVideo, putContent, tinyMp4 } from "../video/fixtures";
+import { makeModerator } from "../kit/users";
 
 /** A socket of the platform, tagged with the AsyncAPI channel it belongs to. */
 interface ChannelSocket {
@@ -93,7 +93,7 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   const company = await json<{ id: string }>(await api("/v1/companies", { token: alice.accessToken, body: { name: "Frames GmbH" } }));
   expect((await api(`/v1/companies/${company.id}/verification`, { token: alice.accessToken, body: { note: "HRB 1" } })).status).toBe(202);
   const moderator = await registerUser();
-  await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(moderator.id).run();
+  await makeModerator(moderator);
   expect((await api(`/v1/companies/${company.id}/verification/approve`, { token: moderator.accessToken, body: {} })).status).toBe(200);
   await aliceHub.next("company.verification");
   // The last owner of a company Alice recruits for deletes their account: she is its owner now.

@@ -5,7 +5,9 @@ import { clock } from "../../shared/clock";
 import { openSignalling, placeCall } from "../calls/fixtures";
 import { type ChatBody, connect, connectHub, openGroup } from "../chat/fixtures";
 import { api, json, login, registerUser, type TestSocket, type TestUser, uniqueIp } from "../helpers";
-import { makeAdmin, tokenIn, totpCode, waitForMail } from "../identity/lifecycle-fixtures";
+import { totpCode } from "../identity/lifecycle-fixtures";
+import { tokenIn, waitForMail } from "../kit/mailbox";
+import { makeAdmin } from "../kit/users";
 
 export const sessionIdOf = (accessToken: string) => String(decodeJwt(accessToken).sid);
 

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
 import { api, expectProblem, registerUser, unique, uniqueIp } from "../helpers";
-import { waitForMail } from "../identity/lifecycle-fixtures";
+import { waitForMail } from "../kit/mailbox";
 
 /** POST /v1/auth/register on a Worker run with REQUIRE_VERIFIED_EMAIL_FOR_LOGIN=true. */
 async function registerVerifiedMode(email: string): Promise<{ status: number; body: Record<string, unknown> }> {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, json, login, registerUser } from "../helpers";
-import { mfaTokenFor, waitForMail } from "../identity/lifecycle-fixtures";
+import { mfaTokenFor } from "../identity/lifecycle-fixtures";
+import { waitForMail } from "../kit/mailbox";
 import { limitVar, newAdmin, turnOnTotpWithPassword } from "./fixtures";
 
 afterEach(() => clock.reset());

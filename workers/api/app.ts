@@ -86,7 +86,7 @@ const OPENAPI_INFO = {
 
 export function createApp() {
   const app = createRouter();
-  app.use(withDeps, requestId, observeRequest, requestLog, corsFromEnv, limitBody);
+  app.use(requestId, withDeps, observeRequest, requestLog, corsFromEnv, limitBody);
   app.use("/v1/*", noStore);
   app.use("/dev/*", noStore);
 

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
 import { readDevMailbox } from "../../../shared/email/dev-mailbox";
 import { ApiError } from "../../../shared/http/errors";
 import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
-import { createRouter } from "../context";
+import { type AppEnv, createRouter } from "../context";
 
 const MailboxQuery = z.object({ to: z.string().trim().min(3).max(254).email().openapi({ param: { name: "to", in: "query" } }) });
 
@@ -10,15 +11,14 @@ const MailSchema = z
   .object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable(), createdAt: z.string() })
   .openapi("DevMail");
 
-/** Development and tests only: every e-mail the platform "sent". In production every path here is 404. */
-export const devRoutes = createRouter();
-
-devRoutes.use(async (c, next) => {
+/** In production these routes do not exist: the same 404 as any unknown path. */
+const developmentOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.get("deps").config.usesDevMailbox) throw new ApiError(404, "not_found", "No such route");
   await next();
 });
 
-devRoutes.openapi(
+/** Development and tests only: every e-mail the platform "sent". Chained, so the typed client (and test/kit) sees it. */
+export const devRoutes = createRouter().openapi(
   createRoute({
     method: "get",
     path: "/mailbox",
@@ -26,6 +26,7 @@ devRoutes.openapi(
     summary: "E-mails sent to an address (development only)",
     description: "Newest first. Exists only with ENVIRONMENT=development or test; links in mails carry `token=<token>`.",
     request: { query: MailboxQuery },
+    middleware: [developmentOnly] as const,
     responses: { 200: jsonResponse(z.object({ items: z.array(MailSchema) }), "Mails"), ...problemResponses(400, 404) },
   }),
   async (c) => c.json({ items: await readDevMailbox(c.get("deps"), c.req.valid("query").to) }, 200),
