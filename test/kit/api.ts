@@ -9,5 +9,4 @@ export type ApiClient = ReturnType<typeof hc<AppType>>;
  * The JSON reply of an endpoint with status `S`, inferred from the route's own schema, so a test
  * reading it breaks at typecheck when the route changes shape: `json<Reply<ApiClient["dev"]["mailbox"]["$get"]>>(response)`.
  */
-// biome-ignore lint/suspicious/noExplicitAny: the endpoint's own parameter types, whatever they are
 export type Reply<Endpoint extends (...args: any) => any, S extends StatusCode = 200> = InferResponseType<Endpoint, S>;
