@@ -13,6 +13,7 @@ export const mediaErrors = defineErrors({
   offset_mismatch: { status: 409, description: "The tus `Upload-Offset` is not where the upload is; HEAD it and resume there." },
   finish_failed: { status: 410, description: "The upload's file could not be made before the upload expired." },
   upload_expired: { status: 410, description: "The upload expired or was terminated." },
+  upload_failed: { status: 410, description: "The upload cannot go on (too many requests stalled and were taken over); start a new one." },
   length_required: { status: 411, description: "The bytes must come with a `content-length`." },
   file_too_large: { status: 413, description: "The file is larger than its purpose allows (MEDIA_MAX_BYTES, VIDEO_MAX_BYTES)." },
   quota_exceeded: { status: 413, description: "The user's files and uploads would exceed MEDIA_QUOTA_BYTES." },

@@ -9,6 +9,8 @@ export const videoErrors = defineErrors({
   already_uploaded: { status: 409, description: "The video's bytes were received already." },
   direct_upload: { status: 409, description: "This video's bytes go to the upload URL that POST /v1/videos returned, not through the Worker." },
   invalid_status: { status: 409, description: "The moderation decision does not apply to the video's status." },
+  no_revision: { status: 409, description: "The video has no pending revision to decide." },
+  revision_changed: { status: 409, description: "The owner changed the pending revision since the moderator looked at it; look at the current one." },
   not_ready: { status: 409, description: "The video is not ready to play yet." },
   not_uploaded: { status: 409, description: "The action needs the video's bytes first." },
   playback_signing_unavailable: { status: 503, description: "No Stream signing key is configured (VIDEO_SIGNING_KEY)." },
