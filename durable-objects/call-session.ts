@@ -6,30 +6,23 @@ import {
   isActive,
   isParticipant,
   otherParticipant,
-  ringTimeoutSeconds,
   toPublicCall,
 } from "../shared/calls/call";
 import { insertCallRecord, markStartingCallMissed, type NewCall, syncCallRecord } from "../shared/calls/records";
 import { MAX_BUFFERED_FRAMES, SignallingFrames } from "../shared/calls/signalling";
 import { type CallAction, applyCallAction, type TransitionResult } from "../shared/calls/state-machine";
+import type { CallSessionRpc } from "../shared/calls/call-session-rpc";
+import { type Result, refusal } from "../shared/platform/result";
 import { clock } from "../shared/clock";
-import { configOf } from "../shared/config";
-import { createDatabase } from "../shared/db/client";
 import type { Env } from "../shared/env";
 import { sessionStanding } from "../shared/identity/sessions/principal";
-import { FrameBudget } from "../shared/realtime/frame-budget";
-import { errorFrame, parseFrame } from "../shared/realtime/frames";
-import { SessionStandings } from "../shared/realtime/session-standings";
+import { parseFrame } from "../shared/realtime/frames";
+import { closeSocket, errorFrame, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import { logEvent } from "../shared/observability/log";
 import type { TraceCarrier } from "../shared/observability/trace-context";
-import { inRequestTrace, runTracedMethod, traced } from "../shared/observability/traced-stub";
+import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
 import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
-
-export type StartResult =
-  | { ok: true; call: CallRecord }
-  | { ok: false; code: "busy"; call: CallRecord }
-  | { ok: false; code: "already_in_call" };
 
 interface ParticipantState {
   userId: string;
@@ -44,13 +37,17 @@ const IDLE_CHECK_KEY = "idle-check-at";
 const BUFFER_PREFIX = "buffer:";
 const SYNC_RETRY_MS = 5_000;
 
-/** Close codes the client can act on. */
-const CLOSE_REPLACED = 4000;
-const CLOSE_NOT_PARTICIPANT = 4403;
-const CLOSE_CALL_OVER = 4410;
-const CLOSE_SESSION_ENDED = 4001;
-
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
+
+/** A call refused as busy carries the call, so the caller sees whom they could not reach. */
+const busy = (call: CallRecord) => refusal(409, "busy", "The callee is in another call", { extra: { call: toPublicCall(call) } });
+const started = (call: CallRecord): Result<CallRecord> => (call.status === "busy" ? busy(call) : { ok: true, value: call });
+
+/** A transition as the caller sees it: the call, or the refusal carrying the call it was refused against. */
+function transitionAnswer(result: TransitionResult): Result<CallRecord> {
+  if (result.ok) return { ok: true, value: result.call };
+  return refusal(result.status, result.code, result.detail, result.call ? { extra: { call: toPublicCall(result.call) } } : {});
+}
 
 /**
  * One per call (name = call id): the authority on the call's state. Every transition is decided
@@ -60,7 +57,7 @@ const sessionTag = (sessionId: string) => `session:${sessionId}`;
  * first (last writer wins). Frames for a participant who is not connected are kept in storage
  * and delivered, in order, when they connect.
  */
-export class CallSession extends Server<Env> {
+export class CallSession extends Server<Env> implements CallSessionRpc {
   static override options = { hibernate: true };
 
   /** An upgrade runs in the trace its request carries, so the object's log lines join it. */
@@ -68,24 +65,15 @@ export class CallSession extends Server<Env> {
     return inRequestTrace(request, () => super.fetch(request));
   }
 
+  private readonly deps = depsFor(this.env);
+  readonly #ringTimeoutMs = this.deps.config.calls.ringTimeoutSeconds * 1000;
   #call: CallRecord | null | undefined;
   #syncChain: Promise<void> = Promise.resolve();
-  #standings: SessionStandings | undefined;
-  #budget: FrameBudget<"signal" | "ping"> | undefined;
-
-  /** Whether each socket's session is still alive: checked on every frame from memory. */
-  get #sessions(): SessionStandings {
-    this.#standings ??= new SessionStandings((userId, sessionId) => sessionStanding(depsFor(this.env), userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
-    return this.#standings;
-  }
-
-  get #frameBudget(): FrameBudget<"signal" | "ping"> {
-    this.#budget ??= new FrameBudget({
-      signal: configOf(this.env).rateLimits.callSignals,
-      ping: configOf(this.env).rateLimits.socketPings,
-    });
-    return this.#budget;
-  }
+  /** Whether each socket's session is still alive (checked on every frame from memory), and the frame budgets. */
+  readonly #guard = new SocketGuard<"signal" | "ping">((userId, sessionId) => sessionStanding(this.deps, userId, sessionId), this.deps.config.realtime.sessionRecheckMs, {
+    signal: this.deps.config.rateLimits.callSignals,
+    ping: this.deps.config.rateLimits.socketPings,
+  });
 
   async #load(): Promise<CallRecord | null> {
     if (this.#call === undefined) this.#call = (await this.ctx.storage.get<CallRecord>(CALL_KEY)) ?? null;
@@ -93,19 +81,19 @@ export class CallSession extends Server<Env> {
   }
 
   /** Creates the call (idempotent for the same id): decides ringing or busy, rings the callee. */
-  async start(input: NewCall): Promise<StartResult> {
+  async start(input: NewCall): Promise<Result<CallRecord>> {
     const existing = await this.#load();
-    if (existing) return existing.status === "busy" ? { ok: false, code: "busy", call: existing } : { ok: true, call: existing };
+    if (existing) return started(existing);
 
     await this.ctx.storage.put(STARTING_KEY, input);
-    await this.ctx.storage.setAlarm(input.createdAt + ringTimeoutSeconds(this.env) * 1000);
-    const status = await insertCallRecord(createDatabase(this.env.DB), input);
+    await this.ctx.storage.setAlarm(input.createdAt + this.#ringTimeoutMs);
+    const status = await insertCallRecord(this.deps.db, input);
     const raced = await this.#load();
-    if (raced) return raced.status === "busy" ? { ok: false, code: "busy", call: raced } : { ok: true, call: raced };
+    if (raced) return started(raced);
     if (status === null) {
       await this.ctx.storage.delete(STARTING_KEY);
       await this.ctx.storage.deleteAlarm();
-      return { ok: false, code: "already_in_call" };
+      return refusal(409, "already_in_call", "You are already in a call; end it first");
     }
 
     const call: CallRecord = {
@@ -124,23 +112,23 @@ export class CallSession extends Server<Env> {
       await this.ctx.storage.deleteAlarm();
       await this.#sync();
       await this.#notifyHubs(call, "call.state");
-      return { ok: false, code: "busy", call };
+      return busy(call);
     }
     logEvent("info", "call ringing", { callId: call.id, callerId: call.callerId, calleeId: call.calleeId });
     await this.#notifyHubs(call, "call.incoming");
-    return { ok: true, call };
+    return { ok: true, value: call };
   }
 
-  async accept(userId: string): Promise<TransitionResult> {
-    return this.#apply({ kind: "accept", userId });
+  async accept(userId: string): Promise<Result<CallRecord>> {
+    return transitionAnswer(await this.#apply({ kind: "accept", userId }));
   }
 
-  async reject(userId: string): Promise<TransitionResult> {
-    return this.#apply({ kind: "reject", userId });
+  async reject(userId: string): Promise<Result<CallRecord>> {
+    return transitionAnswer(await this.#apply({ kind: "reject", userId }));
   }
 
-  async end(userId: string): Promise<TransitionResult> {
-    return this.#apply({ kind: "end", userId });
+  async end(userId: string): Promise<Result<CallRecord>> {
+    return transitionAnswer(await this.#apply({ kind: "end", userId }));
   }
 
   async current(): Promise<CallRecord | null> {
@@ -163,7 +151,7 @@ export class CallSession extends Server<Env> {
     if (result.call.status === "answered") await this.ctx.storage.put(IDLE_CHECK_KEY, clock.now() + ABANDONED_CALL_GRACE_MS);
     if (!isActive(result.call.status)) {
       metrics.count("calls_total", { outcome: result.call.status });
-      scheduleMetricsFlush(depsFor(this.env));
+      scheduleMetricsFlush(this.deps);
       await this.#dropBuffers();
     }
     await this.#scheduleAlarm();
@@ -179,7 +167,7 @@ export class CallSession extends Server<Env> {
       const call = this.#call;
       if (!call) return;
       try {
-        await syncCallRecord(createDatabase(this.env.DB), call);
+        await syncCallRecord(this.deps.db, call);
         await this.ctx.storage.delete(SYNC_PENDING_KEY);
       } catch (error) {
         logEvent("error", "call D1 sync failed, retrying from the alarm", { callId: call.id, error: String(error) });
@@ -197,7 +185,7 @@ export class CallSession extends Server<Env> {
     const times: number[] = [];
     const syncAt = await this.ctx.storage.get<number>(SYNC_PENDING_KEY);
     if (syncAt !== undefined) times.push(syncAt);
-    if (call?.status === "ringing") times.push(call.createdAt + ringTimeoutSeconds(this.env) * 1000);
+    if (call?.status === "ringing") times.push(call.createdAt + this.#ringTimeoutMs);
     if (call?.status === "answered") {
       const idleAt = await this.ctx.storage.get<number>(IDLE_CHECK_KEY);
       if (idleAt !== undefined) times.push(idleAt);
@@ -213,13 +201,13 @@ export class CallSession extends Server<Env> {
       // The call was inserted in D1 but this object stopped before recording it: end it there.
       const starting = await this.ctx.storage.get<NewCall>(STARTING_KEY);
       if (starting) {
-        await markStartingCallMissed(createDatabase(this.env.DB), starting.id, clock.now());
+        await markStartingCallMissed(this.deps.db, starting.id, clock.now());
         await this.ctx.storage.delete(STARTING_KEY);
       }
       return;
     }
     const now = clock.now();
-    if (call.status === "ringing" && now >= call.createdAt + ringTimeoutSeconds(this.env) * 1000) {
+    if (call.status === "ringing" && now >= call.createdAt + this.#ringTimeoutMs) {
       await this.#apply({ kind: "ring_timeout" });
       return;
     }
@@ -240,8 +228,8 @@ export class CallSession extends Server<Env> {
   async #notifyHubs(call: CallRecord, calleeFrameType: "call.incoming" | "call.state"): Promise<void> {
     const publicCall = toPublicCall(call);
     const results = await Promise.allSettled([
-      traced(this.env.USER_HUB.getByName(call.calleeId)).notify({ type: calleeFrameType, call: publicCall }),
-      traced(this.env.USER_HUB.getByName(call.callerId)).notify({ type: "call.state", call: publicCall }),
+      this.deps.objects.userHub(call.calleeId).notify({ type: calleeFrameType, call: publicCall }),
+      this.deps.objects.userHub(call.callerId).notify({ type: "call.state", call: publicCall }),
     ]);
     for (const result of results) {
       if (result.status === "rejected") logEvent("warn", "call hub notification failed", { callId: call.id, error: String(result.reason) });
@@ -254,7 +242,7 @@ export class CallSession extends Server<Env> {
     for (const connection of this.#participantSockets()) {
       try {
         connection.send(frame);
-        if (!isActive(call.status)) connection.close(CLOSE_CALL_OVER, "call over");
+        if (!isActive(call.status)) closeSocket(connection, "call_over");
       } catch {
         // a socket already closing misses nothing it could still use
       }
@@ -279,39 +267,33 @@ export class CallSession extends Server<Env> {
 
   /** These sessions ended (pushed by the user's hub): their sockets close. */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
-    this.#sessions.end(sessionIds, clock.now());
-    for (const sessionId of sessionIds) for (const connection of this.getConnections(sessionTag(sessionId))) this.#closeEnded(connection);
+    this.#guard.sessionsEnded(sessionIds, clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
   }
 
   async userChanged(userId: string): Promise<void> {
-    this.#sessions.forgetUser(userId);
-  }
-
-  #closeEnded(connection: Connection): void {
-    connection.send(errorFrame("session_ended", "The session of this socket has ended"));
-    connection.close(CLOSE_SESSION_ENDED, "session ended");
+    this.#guard.userChanged(userId);
   }
 
   override async onConnect(connection: Connection<ParticipantState>, context: ConnectionContext): Promise<void> {
     const principal = principalFromUpgrade(context.request);
     const call = await this.#load();
-    if (!principal || !call || !isParticipant(call, principal.userId)) {
-      connection.close(CLOSE_NOT_PARTICIPANT, "not a participant of this call");
+    if (!principal) {
+      closeSocket(connection, "unauthenticated");
+      return;
+    }
+    if (!call || !isParticipant(call, principal.userId)) {
+      closeSocket(connection, "not_a_member");
       return;
     }
     const callState = JSON.stringify({ type: "call.state", call: toPublicCall(call) });
     if (!isActive(call.status)) {
       connection.send(callState);
-      connection.close(CLOSE_CALL_OVER, "call over");
+      closeSocket(connection, "call_over");
       return;
     }
-    if (this.#sessions.isEnded(principal.sessionId)) {
-      this.#closeEnded(connection);
-      return;
-    }
-    this.#sessions.trust(principal.sessionId, { userId: principal.userId, role: principal.role }, clock.now());
+    if (!this.#guard.admit(connection, principal, clock.now())) return;
     for (const previous of this.getConnections<ParticipantState>(principal.userId)) {
-      if (previous.id !== connection.id) previous.close(CLOSE_REPLACED, "replaced by another device");
+      if (previous.id !== connection.id) closeSocket(previous, "replaced");
     }
     connection.setState({ userId: principal.userId, sessionId: principal.sessionId });
     connection.send(callState);
@@ -324,11 +306,8 @@ export class CallSession extends Server<Env> {
   override async onMessage(connection: Connection<ParticipantState>, message: string | ArrayBuffer): Promise<void> {
     const state = connection.state;
     if (state) {
-      const checked = this.#sessions.current(state.userId, state.sessionId, clock.now());
-      if (!(checked instanceof Promise ? await checked : checked)) {
-        this.#closeEnded(connection);
-        return;
-      }
+      const checked = this.#guard.standing(connection, state, clock.now());
+      if (!(checked instanceof Promise ? await checked : checked)) return;
     }
     const parsed = parseFrame(message, SignallingFrames);
     if (!parsed.ok) {
@@ -336,13 +315,7 @@ export class CallSession extends Server<Env> {
       return;
     }
     const frame = parsed.frame;
-    if (state && frame.type !== "hangup") {
-      const wait = this.#frameBudget.take(frame.type === "ping" ? "ping" : "signal", state.userId, clock.now());
-      if (wait > 0) {
-        connection.send(JSON.stringify({ type: "error", code: "rate_limited", detail: "Too many signalling frames; slow down", retryAfter: wait }));
-        return;
-      }
-    }
+    if (state && frame.type !== "hangup" && !this.#guard.takeFrame(connection, frame.type === "ping" ? "ping" : "signal", state.userId, clock.now(), "Too many signalling frames; slow down")) return;
     if (frame.type === "ping") {
       connection.send(JSON.stringify({ type: "pong" }));
       return;
@@ -350,7 +323,7 @@ export class CallSession extends Server<Env> {
     const call = await this.#load();
     const userId = connection.state?.userId;
     if (!call || !userId || !isParticipant(call, userId)) {
-      connection.close(CLOSE_NOT_PARTICIPANT, "not a participant of this call");
+      closeSocket(connection, "not_a_member");
       return;
     }
     if (frame.type === "hangup") {

@@ -9,15 +9,14 @@ import { ChatClientFrames } from "../shared/chat/frames";
 import { MessageLog } from "../shared/chat/message-log";
 import { plainSendFrame } from "../shared/chat/send-frame";
 import { SendLimit } from "../shared/chat/send-limit";
-import { MAX_CHAT_FRAME_CHARS, type Message, type MessagePage, type MessagePageQuery, type RoomFailure, type RoomResult, type Sender } from "../shared/chat/model";
-import type { ErrorCode } from "../shared/http/errors";
+import type { ChatRoomRpc, StoredMessage } from "../shared/chat/chat-room-rpc";
+import { MAX_CHAT_FRAME_CHARS, type Message, type MessagePage, type MessagePageQuery, type Sender } from "../shared/chat/model";
+import { type Refusal, type Result, refusal } from "../shared/platform/result";
 import { clock } from "../shared/clock";
-import { configOf } from "../shared/config";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
-import { FrameBudget } from "../shared/realtime/frame-budget";
 import { type FrameOf, type FrameParseResult, parseFrame } from "../shared/realtime/frames";
-import { SessionStandings } from "../shared/realtime/session-standings";
+import { closeSocket, errorFrame, type FrameErrorCode, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import { logEvent } from "../shared/observability/log";
 import type { TraceCarrier } from "../shared/observability/trace-context";
@@ -26,7 +25,7 @@ import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
 
 type RoomConnection = Connection<Principal>;
 type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
-type StoreResult = RoomResult<{ message: Message; created: boolean }>;
+type StoreResult = Result<StoredMessage>;
 
 /** A send that passed its checks (limit slot taken, attachments resolved), ready to store. */
 interface AdmittedSend {
@@ -54,20 +53,12 @@ const FRAME_BUDGET: Record<Exclude<ChatClientFrame["type"], "message.send">, Bud
   reaction: "reaction",
   ping: "ping",
 };
-const CLOSE_SESSION_ENDED = 4001;
 
 const userTag = (userId: string) => `user:${userId}`;
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
-const fail = (status: RoomFailure["status"], code: ErrorCode, detail: string, retryAfterSeconds?: number): RoomFailure => ({
-  ok: false,
-  status,
-  code,
-  detail,
-  retryAfterSeconds,
-});
 
-function errorFrameFor(failure: { code: string; detail: string }, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ type: "error", code: failure.code, detail: failure.detail, ...extra });
+function errorFrameFor(failure: Pick<Refusal, "code" | "detail"> | { code: FrameErrorCode; detail: string }, extra: Record<string, unknown> = {}): string {
+  return errorFrame(failure.code, failure.detail, extra);
 }
 
 /** A client frame; the hot `message.send` is checked without zod (the schema still explains anything it refuses). */
@@ -91,7 +82,7 @@ function parseChatFrame(message: string | ArrayBuffer): FrameParseResult<ChatCli
  * an upgrade or calls a method; every frame is checked again here against a per-user cache
  * the Worker invalidates through `membershipChanged` whenever members change.
  */
-export class ChatRoom extends Server<Env> {
+export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   static override options = { hibernate: true };
 
   /** An upgrade runs in the trace its request carries, so the object's log lines join it. */
@@ -99,13 +90,17 @@ export class ChatRoom extends Server<Env> {
     return inRequestTrace(request, () => super.fetch(request));
   }
 
+  private readonly deps = depsFor(this.env);
   #log: MessageLog | undefined;
   private readonly members = new Map<string, boolean>();
   private readonly sendLimit = new SendLimit();
-  private readonly chatList = new ChatListSync(this.chatListHost(), this.env);
-  /** Whether each socket's session is still alive, and its role: checked on every frame from memory. */
-  private readonly standings = new SessionStandings((userId, sessionId) => sessionStanding(depsFor(this.env), userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
-  private readonly frameBudget = new FrameBudget<BudgetedFrame>(configOf(this.env).rateLimits.chatFrames);
+  private readonly chatList = new ChatListSync(this.chatListHost(), this.deps);
+  /** Whether each socket's session is still alive, and its role (checked on every frame from memory), and the frame budgets. */
+  private readonly guard = new SocketGuard<BudgetedFrame>(
+    (userId, sessionId) => sessionStanding(this.deps, userId, sessionId),
+    this.deps.config.realtime.sessionRecheckMs,
+    this.deps.config.rateLimits.chatFrames,
+  );
   /** Sockets past their first frame since this instance woke (partyserver has set them up). */
   private readonly knownSockets = new WeakSet<WebSocket>();
   private queuedSends: AdmittedSend[] = [];
@@ -151,16 +146,15 @@ export class ChatRoom extends Server<Env> {
   override async onConnect(connection: RoomConnection, context: ConnectionContext): Promise<void> {
     // The Worker authenticated the upgrade and checked membership; this is the second line.
     const principal = principalFromUpgrade(context.request);
-    if (!principal || !(await this.isMember(principal.userId))) {
-      connection.send(errorFrameFor({ code: "not_a_member", detail: "You are not a member of this chat" }));
-      connection.close(1008, "not a member");
+    if (!principal) {
+      closeSocket(connection, "unauthenticated");
       return;
     }
-    if (this.standings.isEnded(principal.sessionId)) {
-      this.closeEnded(connection);
+    if (!(await this.isMember(principal.userId))) {
+      closeSocket(connection, "not_a_member", "You are not a member of this chat");
       return;
     }
-    this.standings.trust(principal.sessionId, { userId: principal.userId, role: principal.role }, clock.now());
+    if (!this.guard.admit(connection, principal, clock.now())) return;
     connection.setState(principal);
     connection.send(JSON.stringify({ type: "hello", chatId: this.name, userId: principal.userId, lastSeq: this.log.lastSeq }));
   }
@@ -178,16 +172,13 @@ export class ChatRoom extends Server<Env> {
   override async onMessage(connection: RoomConnection, message: string | ArrayBuffer): Promise<void> {
     const state = connection.state;
     if (!state) {
-      connection.close(1008, "not authenticated");
+      closeSocket(connection, "unauthenticated");
       return;
     }
     // The session may have ended, or the role changed, since the socket opened: answered from memory, from D1 only after the recheck interval.
-    const checked = this.standings.current(state.userId, state.sessionId, clock.now());
+    const checked = this.guard.standing(connection, state, clock.now());
     const standing = checked instanceof Promise ? await checked : checked;
-    if (!standing) {
-      this.closeEnded(connection);
-      return;
-    }
+    if (!standing) return;
     const principal: Principal = standing.role === state.role ? state : { ...state, role: standing.role };
     this.knownSockets.add(connection);
     const parsed = parseChatFrame(message);
@@ -196,17 +187,11 @@ export class ChatRoom extends Server<Env> {
       return;
     }
     if (!(await this.isMember(principal.userId))) {
-      connection.send(errorFrameFor({ code: "not_a_member", detail: "You are no longer a member of this chat" }));
-      connection.close(4003, "not a member");
+      closeSocket(connection, "not_a_member", "You are no longer a member of this chat");
       return;
     }
-    if (parsed.frame.type !== "message.send") {
-      const wait = this.frameBudget.take(FRAME_BUDGET[parsed.frame.type], principal.userId, clock.now());
-      if (wait > 0) {
-        connection.send(errorFrameFor({ code: "rate_limited", detail: `Too many ${parsed.frame.type} frames; slow down` }, { retryAfter: wait }));
-        return;
-      }
-    }
+    const { type } = parsed.frame;
+    if (type !== "message.send" && !this.guard.takeFrame(connection, FRAME_BUDGET[type], principal.userId, clock.now(), `Too many ${type} frames; slow down`)) return;
     try {
       await this.handleFrame(connection, principal, parsed.frame);
     } catch (error) {
@@ -302,7 +287,7 @@ export class ChatRoom extends Server<Env> {
       }
       const held = [...new Set(input.attachments)];
       this.holdFiles(held, 1);
-      const resolved = await resolveAttachments(this.env, sender.userId, this.name, input.attachments).catch((error: unknown) => {
+      const resolved = await resolveAttachments(this.deps, sender.userId, this.name, input.attachments).catch((error: unknown) => {
         this.holdFiles(held, -1);
         throw error;
       });
@@ -354,7 +339,7 @@ export class ChatRoom extends Server<Env> {
       return this.repeatAck(this.log.findByClientId(sender.userId, clientId)!, clientId, origin);
     }
     metrics.count("chat_messages_stored_total", {});
-    scheduleMetricsFlush(depsFor(this.env));
+    scheduleMetricsFlush(this.deps);
     // Storage writes are confirmed before these frames leave (output gate): stored before acknowledged.
     const body = JSON.stringify(message);
     origin?.send(`{"type":"message.ack","clientId":${JSON.stringify(clientId)},"message":${body}}`);
@@ -370,39 +355,39 @@ export class ChatRoom extends Server<Env> {
     return { ok: true, value: { message, created: false } };
   }
 
-  listMessages(query: MessagePageQuery): RoomResult<MessagePage> {
+  listMessages(query: MessagePageQuery): Result<MessagePage> {
     return { ok: true, value: this.log.page(query) };
   }
 
-  async markRead(userId: string, seq: number, originId?: string): Promise<RoomResult<{ seq: number }>> {
-    if (seq > this.log.lastSeq) return fail(400, "invalid_seq", `seq ${seq} is past the newest message (${this.log.lastSeq})`);
-    await markChatRead(this.env, this.name, userId, seq);
+  async markRead(userId: string, seq: number, originId?: string): Promise<Result<{ seq: number }>> {
+    if (seq > this.log.lastSeq) return refusal(400, "invalid_seq", `seq ${seq} is past the newest message (${this.log.lastSeq})`);
+    await markChatRead(this.deps, this.name, userId, seq);
     this.fanOut(JSON.stringify({ type: "read", userId, seq }), originId ? this.getConnection(originId) : undefined);
     return { ok: true, value: { seq } };
   }
 
-  editMessage(actor: Sender, id: string, text: string): RoomResult<Message> {
+  editMessage(actor: Sender, id: string, text: string): Result<Message> {
     const message = this.log.findById(id);
-    if (!message) return fail(404, "message_not_found", "No such message in this chat");
-    if (message.senderId !== actor.userId) return fail(403, "not_message_sender", "Only the sender edits a message");
-    if (message.deletedAt) return fail(409, "message_deleted", "A deleted message cannot be edited");
+    if (!message) return refusal(404, "message_not_found", "No such message in this chat");
+    if (message.senderId !== actor.userId) return refusal(403, "not_message_sender", "Only the sender edits a message");
+    if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message cannot be edited");
     const edited = this.log.edit(id, text, clock.now())!;
     this.broadcastUpdate(edited);
     return { ok: true, value: edited };
   }
 
   /** Soft delete; a file no live message carries any more is no longer readable by the members through this chat. */
-  async deleteMessage(actor: Sender, id: string): Promise<RoomResult<Message>> {
+  async deleteMessage(actor: Sender, id: string): Promise<Result<Message>> {
     const message = this.log.findById(id);
-    if (!message) return fail(404, "message_not_found", "No such message in this chat");
+    if (!message) return refusal(404, "message_not_found", "No such message in this chat");
     const moderates = actor.role === "moderator" || actor.role === "admin";
-    if (message.senderId !== actor.userId && !moderates) return fail(403, "not_message_sender", "Only the sender or a moderator deletes a message");
+    if (message.senderId !== actor.userId && !moderates) return refusal(403, "not_message_sender", "Only the sender or a moderator deletes a message");
     if (message.deletedAt) return { ok: true, value: message };
     const deleted = this.log.softDelete(id, clock.now())!;
     this.broadcastUpdate(deleted);
     if (message.attachments.length > 0) {
       await releaseDeletedAttachments(
-        this.env,
+        this.deps,
         this.name,
         message.attachments.map((file) => file.id),
         (fileId) => this.carriesFile(fileId),
@@ -411,10 +396,10 @@ export class ChatRoom extends Server<Env> {
     return { ok: true, value: deleted };
   }
 
-  react(actor: Sender, id: string, emoji: string, add: boolean): RoomResult<Message> {
+  react(actor: Sender, id: string, emoji: string, add: boolean): Result<Message> {
     const message = this.log.findById(id);
-    if (!message) return fail(404, "message_not_found", "No such message in this chat");
-    if (message.deletedAt) return fail(409, "message_deleted", "A deleted message takes no reactions");
+    if (!message) return refusal(404, "message_not_found", "No such message in this chat");
+    if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message takes no reactions");
     this.log.react(message.seq, actor.userId, emoji, add, clock.now());
     const updated = this.log.findById(id)!;
     this.fanOut(JSON.stringify({ type: "message.updated", message: updated }));
@@ -426,32 +411,23 @@ export class ChatRoom extends Server<Env> {
     for (const userId of userIds) {
       this.members.delete(userId);
       if (await this.isMember(userId)) continue;
-      for (const connection of this.getConnections(userTag(userId))) {
-        connection.send(errorFrameFor({ code: "not_a_member", detail: "You are no longer a member of this chat" }));
-        connection.close(4003, "not a member");
-      }
+      for (const connection of this.getConnections(userTag(userId))) closeSocket(connection, "not_a_member", "You are no longer a member of this chat");
     }
   }
 
   /** These sessions ended (pushed by the user's hub): their sockets close and their next frame would be refused. */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
-    this.standings.end(sessionIds, clock.now());
-    for (const sessionId of sessionIds) for (const connection of this.getConnections(sessionTag(sessionId))) this.closeEnded(connection);
+    this.guard.sessionsEnded(sessionIds, clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
   }
 
   /** The user's role or status changed: their sockets' next frame reads it again. */
   async userChanged(userId: string): Promise<void> {
-    this.standings.forgetUser(userId);
-  }
-
-  private closeEnded(connection: Connection): void {
-    connection.send(errorFrameFor({ code: "session_ended", detail: "The session of this socket has ended" }));
-    connection.close(CLOSE_SESSION_ENDED, "session ended");
+    this.guard.userChanged(userId);
   }
 
   /** The chat was deleted: close every socket and drop the log. */
   async closeChat(): Promise<void> {
-    for (const connection of this.getConnections()) connection.close(4004, "chat deleted");
+    for (const connection of this.getConnections()) closeSocket(connection, "chat_deleted");
     this.queuedSends = [];
     this.groupCommit.cancel();
     this.searchIndexing.cancel();
@@ -467,7 +443,7 @@ export class ChatRoom extends Server<Env> {
   }
 
   anonymiseSender(userId: string): number {
-    for (const connection of this.getConnections(userTag(userId))) connection.close(4003, "account deleted");
+    for (const connection of this.getConnections(userTag(userId))) closeSocket(connection, "not_a_member");
     this.members.delete(userId);
     return this.log.anonymiseSender(userId);
   }
@@ -507,14 +483,14 @@ export class ChatRoom extends Server<Env> {
   private async isMember(userId: string): Promise<boolean> {
     const cached = this.members.get(userId);
     if (cached !== undefined) return cached;
-    const member = await isMember(this.env, this.name, userId);
+    const member = await isMember(this.deps, this.name, userId);
     if (this.members.size >= MEMBER_CACHE_MAX) this.members.delete(this.members.keys().next().value!);
     this.members.set(userId, member);
     return member;
   }
 
-  private takeSendSlot(userId: string): RoomFailure | null {
-    return this.sendLimit.take(userId, configOf(this.env).rateLimits.chatMessages, clock.now());
+  private takeSendSlot(userId: string): Refusal | null {
+    return this.sendLimit.take(userId, this.deps.config.rateLimits.chatMessages, clock.now());
   }
 
   private queueChatListSync(): void {

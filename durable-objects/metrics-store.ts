@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
+import type { MetricsStoreRpc } from "../shared/observability/metrics-store-rpc";
 import { isEmptyBatch, type MetricsBatch } from "../shared/observability/metrics-buffer";
 import { emptyWindow, pruneWindow, recordBatch, type WindowState } from "../shared/observability/metrics-window";
 
@@ -12,7 +13,7 @@ const minuteKey = (minute: number) => `minute:${minute}`;
  * shard, and `/metrics` reads every shard. It keeps the totals since it began and the last hour
  * per minute, one storage value per minute so a write touches only what changed.
  */
-export class MetricsStore extends DurableObject<Env> {
+export class MetricsStore extends DurableObject<Env> implements MetricsStoreRpc {
   private state: WindowState | undefined;
 
   private async load(): Promise<WindowState> {

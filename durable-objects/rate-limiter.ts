@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
+import type { RateLimiterRpc } from "../shared/rate-limiter-rpc";
 import { type AttemptDecision, AttemptLedger, type AttemptReservation } from "../shared/attempt-ledger";
 import { type FailureStreak, type RateLimitDecision, type StreakPolicy, slidingWindow } from "../shared/rate-limits";
 import type { TraceCarrier } from "../shared/observability/trace-context";
@@ -12,7 +13,7 @@ import { runTracedMethod } from "../shared/observability/traced-stub";
  * requests cannot both take the last slot; attempts at a secret reserve their slot before the
  * secret is checked (`reserve`, then `settle`), one call each.
  */
-export class RateLimiter extends DurableObject<Env> {
+export class RateLimiter extends DurableObject<Env> implements RateLimiterRpc {
   private ledger: AttemptLedger | undefined;
 
   private async load(): Promise<AttemptLedger> {

@@ -3,11 +3,10 @@ import { depsFor } from "../shared/platform/deps";
 import { sessionStanding } from "../shared/identity/sessions/principal";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
-import { configOf } from "../shared/config";
-import { FrameBudget } from "../shared/realtime/frame-budget";
-import { errorFrame, parseFrame } from "../shared/realtime/frames";
+import type { SocketTargetRpc, UserHubRpc } from "../shared/realtime/user-hub-rpc";
+import { parseFrame } from "../shared/realtime/frames";
 import { type SocketTarget, SessionSocketRegistry, type TargetPush } from "../shared/realtime/session-socket-registry";
-import { SessionStandings } from "../shared/realtime/session-standings";
+import { closeSocket, errorFrame, SocketGuard } from "../shared/realtime/socket-kit";
 import { HubClientFrames, type HubServerFrame } from "../shared/realtime/socket-protocols";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import type { TraceCarrier } from "../shared/observability/trace-context";
@@ -20,9 +19,6 @@ interface HubConnectionState {
   connectedAt: number;
 }
 
-/** The close code of every socket whose session ended (hub, chat rooms, calls). */
-export const CLOSE_SESSION_ENDED = 4001;
-
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
 /**
@@ -31,26 +27,19 @@ const sessionTag = (sessionId: string) => `session:${sessionId}`;
  * open, so that ending a session closes its sockets everywhere. Other code pushes frames through
  * `notify` (Durable Object RPC).
  */
-export class UserHub extends Server<Env> {
+export class UserHub extends Server<Env> implements UserHubRpc {
   static override options = { hibernate: true };
 
+  private readonly deps = depsFor(this.env);
   #registry: SessionSocketRegistry | undefined;
-  #standings: SessionStandings | undefined;
-  #budget: FrameBudget<"ping"> | undefined;
+  /** Whether each socket's session is still alive (checked on every frame from memory), and the ping budget. */
+  private readonly guard = new SocketGuard<"ping">((userId, sessionId) => sessionStanding(this.deps, userId, sessionId), this.deps.config.realtime.sessionRecheckMs, {
+    ping: this.deps.config.rateLimits.socketPings,
+  });
 
   private get registry(): SessionSocketRegistry {
     this.#registry ??= new SessionSocketRegistry(this.ctx.storage.sql);
     return this.#registry;
-  }
-
-  private get standings(): SessionStandings {
-    this.#standings ??= new SessionStandings((userId, sessionId) => sessionStanding(depsFor(this.env), userId, sessionId), configOf(this.env).realtime.sessionRecheckMs);
-    return this.#standings;
-  }
-
-  private get budget(): FrameBudget<"ping"> {
-    this.#budget ??= new FrameBudget({ ping: configOf(this.env).rateLimits.socketPings });
-    return this.#budget;
   }
 
   override getConnectionTags(_connection: Connection, context: ConnectionContext): string[] {
@@ -67,14 +56,15 @@ export class UserHub extends Server<Env> {
     // The Worker authenticated the upgrade; this is a second line of defence only.
     const principal = principalFromUpgrade(context.request);
     if (!principal || principal.userId !== this.name) {
-      connection.close(1008, "unauthenticated");
+      closeSocket(connection, "unauthenticated");
       return;
     }
+    // The registry remembers ended sessions across evictions; the guard only since this instance woke.
     if (this.registry.isEnded(principal.sessionId)) {
-      connection.close(CLOSE_SESSION_ENDED, "session ended");
+      this.guard.closeEnded(connection);
       return;
     }
-    this.standings.trust(principal.sessionId, { userId: principal.userId, role: principal.role }, clock.now());
+    if (!this.guard.admit(connection, principal, clock.now())) return;
     connection.setState({ userId: principal.userId, sessionId: principal.sessionId, connectedAt: Date.now() });
     logEvent("info", "socket connected", { object: "UserHub", userId: principal.userId, sessionId: principal.sessionId });
     connection.send(JSON.stringify({ type: "hello", userId: principal.userId } satisfies HubServerFrame));
@@ -83,22 +73,17 @@ export class UserHub extends Server<Env> {
   override async onMessage(connection: Connection<HubConnectionState>, message: string | ArrayBuffer): Promise<void> {
     const state = connection.state;
     if (!state) {
-      connection.close(1008, "not authenticated");
+      closeSocket(connection, "unauthenticated");
       return;
     }
-    const standing = this.standings.current(state.userId, state.sessionId, clock.now());
-    if (!(standing instanceof Promise ? await standing : standing)) {
-      connection.send(errorFrame("session_ended", "The session of this socket has ended"));
-      connection.close(CLOSE_SESSION_ENDED, "session ended");
-      return;
-    }
+    const standing = this.guard.standing(connection, state, clock.now());
+    if (!(standing instanceof Promise ? await standing : standing)) return;
     const parsed = parseFrame(message, HubClientFrames);
     if (!parsed.ok) {
       connection.send(errorFrame(parsed.code, parsed.detail));
       return;
     }
-    const wait = this.budget.take("ping", state.userId, clock.now());
-    connection.send(wait > 0 ? JSON.stringify({ type: "error", code: "rate_limited", detail: "Too many pings", retryAfter: wait }) : JSON.stringify({ type: "pong" }));
+    if (this.guard.takeFrame(connection, "ping", state.userId, clock.now(), "Too many pings")) connection.send(JSON.stringify({ type: "pong" }));
   }
 
   /** Sends a frame to every connected device of this user; returns how many received it. */
@@ -106,7 +91,7 @@ export class UserHub extends Server<Env> {
     const text = JSON.stringify(frame);
     let delivered = 0;
     for (const connection of this.getConnections<HubConnectionState>()) {
-      if (connection.state && this.standings.isEnded(connection.state.sessionId)) continue;
+      if (connection.state && this.guard.isEnded(connection.state.sessionId)) continue;
       try {
         connection.send(text);
         delivered++;
@@ -130,19 +115,13 @@ export class UserHub extends Server<Env> {
    * failed are retried from the alarm.
    */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
-    this.standings.end(sessionIds, clock.now());
-    for (const sessionId of sessionIds) {
-      for (const connection of this.getConnections(sessionTag(sessionId))) {
-        connection.send(errorFrame("session_ended", "The session of this socket has ended"));
-        connection.close(CLOSE_SESSION_ENDED, "session ended");
-      }
-    }
+    this.guard.sessionsEnded(sessionIds, clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
     await this.deliver(this.registry.end(sessionIds, clock.now()));
   }
 
   /** The user's role or status changed: every object with a socket of theirs reads it again on the next frame. */
   async userChanged(): Promise<void> {
-    this.standings.forgetUser(this.name);
+    this.guard.userChanged(this.name);
     await this.deliver(this.registry.targets().map((target) => ({ ...target, method: "userChanged" as const, userId: this.name })));
   }
 
@@ -179,7 +158,7 @@ export class UserHub extends Server<Env> {
   }
 
   private async push(push: TargetPush): Promise<void> {
-    const target = push.kind === "chat" ? this.env.CHAT_ROOM.getByName(push.targetId) : this.env.CALL_SESSION.getByName(push.targetId);
+    const target: SocketTargetRpc = push.kind === "chat" ? this.deps.objects.chatRoom(push.targetId) : this.deps.objects.callSession(push.targetId);
     if (push.method === "sessionsEnded") await target.sessionsEnded(push.sessionIds);
     else await target.userChanged(push.userId);
   }

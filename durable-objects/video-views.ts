@@ -4,6 +4,7 @@ import { clock } from "../shared/clock";
 import { configOf } from "../shared/config";
 import { createDatabase } from "../shared/db/client";
 import type { Env } from "../shared/env";
+import type { VideoViewsRpc } from "../shared/video/video-views-rpc";
 import { flushMetrics, metrics } from "../shared/observability/metrics";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { runTracedMethod } from "../shared/observability/traced-stub";
@@ -15,7 +16,7 @@ import { ViewLedger } from "../shared/video/view-ledger";
  * writes the total to D1 at most once per VIDEO_VIEW_FLUSH_SECONDS, from its alarm. The total is
  * written as an absolute value, so a flush repeated after a failure never counts twice.
  */
-export class VideoViews extends DurableObject<Env> {
+export class VideoViews extends DurableObject<Env> implements VideoViewsRpc {
   private readonly ledger = new ViewLedger(this.ctx.storage.sql);
   /** Whether a flush is already due (an alarm set since this instance woke), saving a storage read per view. */
   private flushPending = false;

@@ -1,9 +1,9 @@
-import type { ChatRoom } from "../durable-objects/chat-room";
-import type { CallSession } from "../durable-objects/call-session";
-import type { RateLimiter } from "../durable-objects/rate-limiter";
-import type { UserHub } from "../durable-objects/user-hub";
-import type { MetricsStore } from "../durable-objects/metrics-store";
-import type { VideoViews } from "../durable-objects/video-views";
+import type { CallSessionRpc } from "./calls/call-session-rpc";
+import type { ChatRoomRpc } from "./chat/chat-room-rpc";
+import type { MetricsStoreRpc } from "./observability/metrics-store-rpc";
+import type { RateLimiterRpc } from "./rate-limiter-rpc";
+import type { UserHubRpc } from "./realtime/user-hub-rpc";
+import type { VideoViewsRpc } from "./video/video-views-rpc";
 import type { TraceCarrier } from "./observability/trace-context";
 
 /** Every binding, var and secret the Worker and its Durable Objects see. */
@@ -12,11 +12,11 @@ export interface Env {
   FILES: R2Bucket;
   JOBS: Queue<QueuedJob>;
   JOBS_DLQ: Queue<QueuedJob>;
-  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
-  USER_HUB: DurableObjectNamespace<UserHub>;
-  CALL_SESSION: DurableObjectNamespace<CallSession>;
-  CHAT_ROOM: DurableObjectNamespace<ChatRoom>;
-  METRICS_STORE: DurableObjectNamespace<MetricsStore>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiterRpc>;
+  USER_HUB: DurableObjectNamespace<UserHubRpc>;
+  CALL_SESSION: DurableObjectNamespace<CallSessionRpc>;
+  CHAT_ROOM: DurableObjectNamespace<ChatRoomRpc>;
+  METRICS_STORE: DurableObjectNamespace<MetricsStoreRpc>;
   /** Workers Analytics Engine dataset for long-term metric queries; absent locally (then a no-op). */
   METRICS?: AnalyticsEngineDataset;
 
@@ -128,7 +128,7 @@ export interface Env {
   /** Cloudflare Stream; under wrangler dev the local emulation. */
   STREAM?: StreamBinding;
   /** One per video: deduplicated view counting, flushed to D1 in batches. */
-  VIDEO_VIEWS: DurableObjectNamespace<VideoViews>;
+  VIDEO_VIEWS: DurableObjectNamespace<VideoViewsRpc>;
   /** "direct" (Stream one-time URLs) or "worker" (bytes through PUT /v1/videos/:id/content); default by ENVIRONMENT. */
   VIDEO_UPLOADS?: string;
   VIDEO_MAX_DURATION_SECONDS?: string;

@@ -1,22 +1,21 @@
-import { createDatabase } from "../db/client";
+import { depsFor } from "../platform/deps";
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { toPublicCall } from "./call";
 import { forgetUserCallsQueries, isHiddenFor, listActiveCalls, listAllCallsOf } from "./records";
-import { traced } from "../observability/traced-stub";
 
 /** Calls' part of an account: the user's call history in the export, their side forgotten on deletion. */
 export const callsAccount: AccountModule = {
   name: "calls",
   exportData: async (env, userId) =>
-    (await listAllCallsOf(createDatabase(env.DB), userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) })),
+    (await listAllCallsOf(depsFor(env).db, userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) })),
   // Calls still ringing or answered are ended through their CallSession first, so the other
   // participant is told and the records are final before the deleted user's side is hidden; one
   // started while the deletion runs is ended afterwards.
   onDelete: async (env, userId) => {
-    const db = createDatabase(env.DB);
+    const { db, objects } = depsFor(env);
     const endLiveCalls = async () => {
-      for (const call of await listActiveCalls(db, userId)) await traced(env.CALL_SESSION.getByName(call.id)).end(userId);
+      for (const call of await listActiveCalls(db, userId)) await objects.callSession(call.id).end(userId);
     };
     await endLiveCalls();
     return { statements: toD1Statements(db, forgetUserCallsQueries(db, userId)), afterwards: endLiveCalls };

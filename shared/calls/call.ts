@@ -1,6 +1,3 @@
-import type { Env } from "../env";
-import { configOf } from "../config";
-
 export const CALL_TYPES = ["voice", "video"] as const;
 export const CALL_STATUSES = ["ringing", "answered", "ended", "missed", "rejected", "busy"] as const;
 export type CallType = (typeof CALL_TYPES)[number];
@@ -60,11 +57,6 @@ export function toPublicCall(call: CallRecord): PublicCall {
     durationSeconds: call.durationSeconds,
     endedBy: call.endedBy,
   };
-}
-
-/** How long a call rings before it becomes `missed` (var CALL_RING_TIMEOUT_SECONDS). */
-export function ringTimeoutSeconds(env: Pick<Env, "CALL_RING_TIMEOUT_SECONDS">): number {
-  return configOf(env).calls.ringTimeoutSeconds;
 }
 
 /**

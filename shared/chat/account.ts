@@ -1,14 +1,12 @@
 import type { AccountDeletionStep, AccountModule } from "../identity/account/account-module";
-import type { Env } from "../env";
-import { createDatabase } from "../db/client";
+import { depsFor, type Deps } from "../platform/deps";
 import { toD1Statements } from "../db/records";
 import type { Message } from "./model";
 import { forgetChatMemberQueries, joinGeneralChatQueries, listFormerMembershipsOf, listMembershipsOf } from "./records";
-import { chatRoom } from "./room-client";
 
 /** The user's chats, those they left included, and every message they sent (GET /v1/me/export, section `chat`). */
-export async function exportChatData(env: Env, userId: string) {
-  const db = createDatabase(env.DB);
+export async function exportChatData(deps: Deps, userId: string) {
+  const { db } = deps;
   const chats: { id: string; type: string; title: string | null; role: string; joinedAt: string | null; leftAt: string | null; messagesSent: Message[] }[] = [];
   for (const membership of await listMembershipsOf(db, userId)) {
     chats.push({
@@ -18,7 +16,7 @@ export async function exportChatData(env: Env, userId: string) {
       role: membership.role,
       joinedAt: membership.joinedAt.toISOString(),
       leftAt: null,
-      messagesSent: await chatRoom(env, membership.chatId).messagesBySender(userId),
+      messagesSent: await deps.objects.chatRoom(membership.chatId).messagesBySender(userId),
     });
   }
   for (const former of await listFormerMembershipsOf(db, userId)) {
@@ -29,7 +27,7 @@ export async function exportChatData(env: Env, userId: string) {
       role: "former_member",
       joinedAt: null,
       leftAt: former.leftAt.toISOString(),
-      messagesSent: await chatRoom(env, former.chatId).messagesBySender(userId),
+      messagesSent: await deps.objects.chatRoom(former.chatId).messagesBySender(userId),
     });
   }
   return { chats };
@@ -41,8 +39,8 @@ export async function exportChatData(env: Env, userId: string) {
  * with `senderId: null` and their reactions go, done after the batch in each room they are or
  * were a member of.
  */
-export async function chatAccountDeletion(env: Env, userId: string, now: number): Promise<AccountDeletionStep> {
-  const db = createDatabase(env.DB);
+export async function chatAccountDeletion(deps: Deps, userId: string, now: number): Promise<AccountDeletionStep> {
+  const { db } = deps;
   const chatIds = (await listMembershipsOf(db, userId)).map((m) => m.chatId);
   // Rooms they left still hold their messages and reactions.
   const roomIds = [...chatIds, ...(await listFormerMembershipsOf(db, userId)).map((f) => f.chatId)];
@@ -50,7 +48,7 @@ export async function chatAccountDeletion(env: Env, userId: string, now: number)
   return {
     statements,
     afterwards: async () => {
-      await Promise.all(roomIds.map((chatId) => chatRoom(env, chatId).anonymiseSender(userId)));
+      await Promise.all(roomIds.map((chatId) => deps.objects.chatRoom(chatId).anonymiseSender(userId)));
     },
   };
 }
@@ -59,9 +57,9 @@ export async function chatAccountDeletion(env: Env, userId: string, now: number)
 export const chatAccount: AccountModule = {
   name: "chat",
   onRegister: (env, userId, now) => {
-    const db = createDatabase(env.DB);
+    const { db } = depsFor(env);
     return toD1Statements(db, joinGeneralChatQueries(db, userId, now));
   },
-  exportData: exportChatData,
-  onDelete: chatAccountDeletion,
+  exportData: (env, userId) => exportChatData(depsFor(env), userId),
+  onDelete: (env, userId, now) => chatAccountDeletion(depsFor(env), userId, now),
 };

@@ -1,5 +1,4 @@
-import { createDatabase } from "../db/client";
-import type { Env } from "../env";
+import type { Deps } from "../platform/deps";
 import { chatMembers, toChat } from "./chats";
 import type { LastMessage } from "./model";
 import { syncChatSummary } from "./records";
@@ -37,7 +36,7 @@ export class ChatListSync {
 
   constructor(
     private readonly host: ChatListSyncHost,
-    private readonly env: Pick<Env, "DB" | "USER_HUB">,
+    private readonly deps: Pick<Deps, "db" | "objects">,
   ) {}
 
   /** The newest seq members were told about through their hubs. */
@@ -92,7 +91,7 @@ export class ChatListSync {
     if (!last) return;
     const reads = [...this.pendingReads];
     const notify = last.seq > this.notifiedSeq;
-    const readBack = await syncChatSummary(createDatabase(this.env.DB), { chatId: this.host.chatId(), last, reads, readBack: notify });
+    const readBack = await syncChatSummary(this.deps.db, { chatId: this.host.chatId(), last, reads, readBack: notify });
     for (const [userId, seq] of reads) if (this.pendingReads.get(userId) === seq) this.pendingReads.delete(userId);
     this.host.markSynced(last.seq);
     if (!notify || !readBack) return;
@@ -104,7 +103,7 @@ export class ChatListSync {
     await Promise.allSettled(
       members
         .filter((m) => !connected.has(m.userId))
-        .map((m) => this.env.USER_HUB.getByName(m.userId).notify({ type: "chat.updated", chat: toChat(chat, shown, m.readSeq) })),
+        .map((m) => this.deps.objects.userHub(m.userId).notify({ type: "chat.updated", chat: toChat(chat, shown, m.readSeq) })),
     );
   }
 }

@@ -1,5 +1,4 @@
-import { configOf } from "../config";
-import type { Env } from "../env";
+import type { Deps } from "../platform/deps";
 import type { Principal } from "../identity/sessions/principal";
 
 /**
@@ -15,6 +14,6 @@ import type { Principal } from "../identity/sessions/principal";
  * Anything that shows people from the general chat (the members route; a people directory) asks
  * this one function.
  */
-export function maySeeGeneralChatMembers(env: Env, viewer: Pick<Principal, "role">): boolean {
-  return configOf(env).registration.inviteOnly || viewer.role === "admin";
+export function maySeeGeneralChatMembers(deps: Pick<Deps, "config">, viewer: Pick<Principal, "role">): boolean {
+  return deps.config.registration.inviteOnly || viewer.role === "admin";
 }

@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import type { ErrorCode } from "../http/errors";
 
 /** The one chat every user belongs to. A fixed id makes creating it idempotent. */
 export const GENERAL_CHAT_ID = "general";
@@ -86,16 +85,6 @@ export const ChatMemberSchema = z
   .object({ userId: z.string(), role: z.enum(["owner", "member"]), joinedAt: z.string() })
   .openapi("ChatMember");
 export type ChatMember = z.infer<typeof ChatMemberSchema>;
-
-/** A failure the room reports over RPC; the Worker turns it into an ApiError (errors lose their class across RPC). */
-export interface RoomFailure {
-  ok: false;
-  status: 400 | 403 | 404 | 409 | 429;
-  code: ErrorCode;
-  detail: string;
-  retryAfterSeconds?: number;
-}
-export type RoomResult<T> = { ok: true; value: T } | RoomFailure;
 
 export interface Sender {
   userId: string;

@@ -1,5 +1,5 @@
 import type { RateLimit } from "../rate-limits";
-import type { RoomFailure } from "./model";
+import { type Refusal, refusal } from "../platform/result";
 
 /** Send times of one sender, oldest first, from `head` on; earlier entries are spent. */
 interface SendLog {
@@ -25,7 +25,7 @@ export class SendLimit {
   private nextSweepAt = 0;
 
   /** Takes one send slot of `userId`, or returns the 429 failure when the window is full. */
-  take(userId: string, { limit, windowSeconds }: RateLimit, now: number): RoomFailure | null {
+  take(userId: string, { limit, windowSeconds }: RateLimit, now: number): Refusal | null {
     this.windowMs = windowSeconds * 1000;
     if (now >= this.nextSweepAt) this.sweep(now);
     let log = this.logs.get(userId);
@@ -43,7 +43,7 @@ export class SendLimit {
     if (times.length - log.head >= limit) {
       const oldest = times[times.length - limit]!;
       const retryAfterSeconds = Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
-      return { ok: false, status: 429, code: "rate_limited", detail: `At most ${limit} messages per ${windowSeconds} s in one chat`, retryAfterSeconds };
+      return refusal(429, "rate_limited", `At most ${limit} messages per ${windowSeconds} s in one chat`, { retryAfterSeconds });
     }
     times.push(now);
     return null;

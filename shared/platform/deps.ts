@@ -1,5 +1,5 @@
 import type { TurnProvider } from "../calls/turn/turn-provider";
-import { turnProviderFor } from "../calls/ice-servers";
+import { turnProviderFor } from "../calls/turn/turn-provider-of";
 import { clock as platformClock } from "../clock";
 import { type Config, configOf } from "../config";
 import { createDatabase, type Database } from "../db/client";
@@ -112,7 +112,7 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
   const config = overrides.config ?? configOf(env);
   const db = createDatabase(env.DB);
   const email = lazy(() => emailSenderFor(config, db, env.EMAIL));
-  const turn = lazy(() => turnProviderFor(env, overrides.fetch ?? tracedFetch));
+  const turn = lazy(() => turnProviderFor(config.calls, overrides.fetch ?? tracedFetch));
   const videoHost = lazy(() => videoHostOf(env));
   const base: Deps = {
     db,

@@ -1,18 +1,15 @@
 import type { z } from "zod";
+import type { FrameErrorCode } from "./socket-kit";
 
 /** Largest client frame any socket accepts; bigger ones are refused with an error frame. */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 
-export type FrameParseResult<T> = { ok: true; frame: T } | { ok: false; code: string; detail: string };
+export type FrameParseResult<T> = { ok: true; frame: T } | { ok: false; code: FrameErrorCode; detail: string };
 
 /** Frame schemas by their `type`. */
 export type FrameSchemas = Record<string, z.ZodType<{ type: string }>>;
 
 export type FrameOf<S extends FrameSchemas> = z.infer<S[keyof S]>;
-
-export function errorFrame(code: string, detail: string): string {
-  return JSON.stringify({ type: "error", code, detail });
-}
 
 /**
  * Parses a text frame as JSON and validates it against the schema of its `type`. Every

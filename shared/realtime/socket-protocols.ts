@@ -5,6 +5,7 @@ import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema } from "../chat/model";
 import { CompanySchema } from "../jobs/schemas";
 import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
+import { CLOSE_CODES } from "./socket-kit";
 import { VideoSchema } from "../video/model";
 import { AssetFrameSchema } from "../studio/generation/asset-frame";
 
@@ -24,7 +25,7 @@ const ErrorFrame = (extra: z.ZodRawShape, description: string) =>
     description,
   );
 
-const SESSION_ENDED = "`session_ended` (the session of this socket ended: the socket is closed with 4001 right after)";
+const SESSION_ENDED = `\`session_ended\` (the session of this socket ended: the socket is closed with ${CLOSE_CODES.session_ended.code} right after)`;
 
 const Pong = frame("pong", {}, "Answer to `ping`.");
 
@@ -92,7 +93,7 @@ export const SOCKET_PROTOCOLS: SocketProtocol[] = [
     id: "userHub",
     address: "/v1/realtime",
     title: "User hub",
-    description: "One socket per device, connected to the user's `UserHub`: incoming calls, call state, chat list changes, studio asset status. Closed with 4001 when the session ends.",
+    description: `One socket per device, connected to the user's \`UserHub\`: incoming calls, call state, chat list changes, studio asset status. Closed with ${CLOSE_CODES.session_ended.code} when the session ends.`,
     clientFrames: HubClientFrames,
     serverFrames: HubServerFrames,
   },
@@ -100,7 +101,7 @@ export const SOCKET_PROTOCOLS: SocketProtocol[] = [
     id: "chatRoom",
     address: "/v1/chats/{chatId}/ws",
     title: "Chat room",
-    description: "Members only (others: `404` before the socket opens). A message is stored before it is acknowledged or broadcast. Closed with 4003 when you leave or are removed, 4004 when the chat is deleted.",
+    description: `Members only (others: \`404\` before the socket opens). A message is stored before it is acknowledged or broadcast. Closed with ${CLOSE_CODES.not_a_member.code} when you are not (or no longer) a member, ${CLOSE_CODES.chat_deleted.code} when the chat is deleted.`,
     parameters: { chatId: "Id of a chat you are a member of." },
     clientFrames: ChatClientFrames,
     serverFrames: ChatServerFrames,
@@ -109,7 +110,7 @@ export const SOCKET_PROTOCOLS: SocketProtocol[] = [
     id: "callSignalling",
     address: "/v1/calls/{callId}/ws",
     title: "Call signalling",
-    description: "The two participants only. One socket per participant: a second device replaces the first (close code 4000). Offer, answer and candidates sent before the other side connects are held (up to 200) and delivered in order.",
+    description: `The two participants only (anyone else: close code ${CLOSE_CODES.not_a_member.code}). One socket per participant: a second device replaces the first (close code ${CLOSE_CODES.replaced.code}). Offer, answer and candidates sent before the other side connects are held (up to 200) and delivered in order. Closed with ${CLOSE_CODES.call_over.code} when the call ends.`,
     parameters: { callId: "Id of a call you take part in." },
     clientFrames: SignallingFrames,
     serverFrames: SignallingServerFrames,
@@ -120,5 +121,9 @@ export const ASYNCAPI_INFO: AsyncApiInfo = {
   title: "Edge platform WebSockets",
   version: "1.0.0",
   description:
-    "Every socket speaks JSON text frames with a `type`. Unknown types, malformed JSON, invalid fields and binary frames are answered with an `error` frame and the socket stays open. Each frame type has a per-user rate limit (`error` with `rate_limited` and `retryAfter`). When the socket's session ends (logout, revocation, disabled account) the socket gets `error` `session_ended` and is closed with 4001.",
+    `Every socket speaks JSON text frames with a \`type\`. Unknown types, malformed JSON, invalid fields and binary frames are answered with an \`error\` frame and the socket stays open. Each frame type has a per-user rate limit (\`error\` with \`rate_limited\` and \`retryAfter\`). When the socket's session ends (logout, revocation, disabled account) the socket gets \`error\` \`session_ended\` and is closed with ${CLOSE_CODES.session_ended.code}. Close codes: ${Object.values(
+      CLOSE_CODES,
+    )
+      .map(({ code, meaning }) => `${code} ${meaning}`)
+      .join("; ")}.`,
 };

@@ -1,14 +1,19 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { iceServersFor, turnProviderFor } from "../../shared/calls/ice-servers";
+import { iceServersFor } from "../../shared/calls/ice-servers";
+import { turnProviderFor } from "../../shared/calls/turn/turn-provider-of";
 import { CloudflareTurn, withoutPort53 } from "../../shared/calls/turn/cloudflare-turn";
 import { CoturnRestTurn } from "../../shared/calls/turn/coturn-rest";
 import { clock } from "../../shared/clock";
+import type { EnvVars } from "../../shared/config";
+import { testDeps } from "../kit/deps";
 import { api, expectProblem, json, registerUser } from "../helpers";
 
 afterEach(() => clock.reset());
 
 const baseEnv = { STUN_URLS: "stun:stun.example:3478", TURN_URLS: "", TURN_TTL_SECONDS: "600", TURN_SECRET: undefined, CLOUDFLARE_TURN_KEY_ID: "", CLOUDFLARE_TURN_API_TOKEN: undefined };
+/** The calls config of `vars` over the test environment's. */
+const callsConfig = (vars: EnvVars) => testDeps({ vars }).config.calls;
 
 async function hmacSha1Base64(secret: string, message: string) {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, ["verify", "sign"]);
@@ -58,8 +63,8 @@ describe("coturn TURN REST credentials", () => {
 
   it("is chosen when TURN_URLS and TURN_SECRET are set, with the configured TTL, after STUN", async () => {
     const config = { ...baseEnv, TURN_URLS: "turn:127.0.0.1:3478?transport=udp, turn:127.0.0.1:3478?transport=tcp", TURN_SECRET: "shh" };
-    expect(turnProviderFor(config)?.name).toBe("coturn");
-    const { iceServers, ttl } = await iceServersFor(config, "u1");
+    expect(turnProviderFor(callsConfig(config))?.name).toBe("coturn");
+    const { iceServers, ttl } = await iceServersFor(testDeps({ vars: config }), "u1");
     expect(ttl).toBe(600);
     expect(iceServers[0]).toEqual({ urls: ["stun:stun.example:3478"] });
     expect(iceServers[1]!.urls).toEqual(["turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"]);
@@ -69,8 +74,8 @@ describe("coturn TURN REST credentials", () => {
   });
 
   it("needs both the URLs and the secret", () => {
-    expect(turnProviderFor({ ...baseEnv, TURN_URLS: "turn:x:3478" })).toBeNull();
-    expect(turnProviderFor({ ...baseEnv, TURN_SECRET: "shh" })).toBeNull();
+    expect(turnProviderFor(callsConfig({ ...baseEnv, TURN_URLS: "turn:x:3478" }))).toBeNull();
+    expect(turnProviderFor(callsConfig({ ...baseEnv, TURN_SECRET: "shh" }))).toBeNull();
   });
 });
 
@@ -89,9 +94,9 @@ describe("Cloudflare TURN credentials", () => {
       }),
     );
     const config = { ...baseEnv, TURN_URLS: "turn:ignored:3478", TURN_SECRET: "shh", CLOUDFLARE_TURN_KEY_ID: "key-1", CLOUDFLARE_TURN_API_TOKEN: "token-1" };
-    const provider = turnProviderFor(config, api.fetcher);
-    expect(provider?.name).toBe("cloudflare");
-    const { iceServers } = await iceServersFor(config, "u1", provider);
+    const deps = testDeps({ vars: config, fetch: api.fetcher });
+    expect(deps.turn?.name).toBe("cloudflare");
+    const { iceServers } = await iceServersFor(deps, "u1");
     expect(api.requests).toEqual([
       { url: "https://rtc.live.cloudflare.com/v1/turn/keys/key-1/credentials/generate-ice-servers", authorization: "Bearer token-1", body: { ttl: 600 } },
     ]);
@@ -108,11 +113,12 @@ describe("Cloudflare TURN credentials", () => {
     expect(servers).toEqual([{ urls: ["turn:turn.cloudflare.com:3478"], username: "u", credential: "p" }]);
   });
 
-  it("an upstream failure is a 503 turn_unavailable, never a 500", async () => {
+  it("an upstream failure is a 503 turn_unavailable from deps.turn itself, never a 500", async () => {
     const config = { ...baseEnv, CLOUDFLARE_TURN_KEY_ID: "k", CLOUDFLARE_TURN_API_TOKEN: "t" };
     for (const answer of [() => new Response("nope", { status: 401 }), () => Response.json({ unexpected: true }), () => Promise.reject(new TypeError("network down"))]) {
       const api = fakeCloudflareApi(answer as (request: Request) => Response);
-      await expect(iceServersFor(config, "u1", turnProviderFor(config, api.fetcher))).rejects.toMatchObject({ status: 503, code: "turn_unavailable" });
+      await expect(testDeps({ vars: config, fetch: api.fetcher }).turn!.iceServers("u1", 60)).rejects.toMatchObject({ status: 503, code: "turn_unavailable" });
+      await expect(iceServersFor(testDeps({ vars: config, fetch: api.fetcher }), "u1")).rejects.toMatchObject({ status: 503, code: "turn_unavailable" });
     }
   });
 

@@ -1,11 +1,15 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { ABANDONED_CALL_GRACE_MS, ringTimeoutSeconds } from "../../shared/calls/call";
+import { ABANDONED_CALL_GRACE_MS } from "../../shared/calls/call";
+import { configOf, type EnvVars } from "../../shared/config";
 import { clock } from "../../shared/clock";
 import { callCommand, getCall, openHub, openSignalling, placeCall, twoUsers } from "./fixtures";
 
 afterEach(() => clock.reset());
+
+/** How long a call rings under `vars` (CALL_RING_TIMEOUT_SECONDS). */
+const ringTimeoutSeconds = (vars: EnvVars) => configOf(vars).calls.ringTimeoutSeconds;
 
 describe("ring timeout", () => {
   it("reads CALL_RING_TIMEOUT_SECONDS, 45 by default, and falls back on nonsense", () => {

@@ -1,6 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { makeModerator } from "../kit/users";
 import { api, collectPages, expectProblem, json, registerUser } from "../helpers";
 import { samples, uploadFile } from "../media/fixtures";
 import { eventually, getChat, type MessageBody, newClientId, postMessage, usersAndGroup } from "./fixtures";
@@ -222,7 +223,7 @@ describe("editing, deleting and reacting over REST", () => {
     const message = await postMessage(chat.id, users[0]!, "rude");
     const path = `/v1/chats/${chat.id}/messages/${message.id}`;
     await expectProblem(await api(path, { method: "DELETE", token: users[1]!.accessToken }), 403, "not_message_sender");
-    await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(users[2]!.id).run();
+    await makeModerator(users[2]!);
     const deleted = await json<MessageBody>(await api(path, { method: "DELETE", token: users[2]!.accessToken }));
     expect(deleted).toMatchObject({ seq: message.seq, text: "" });
     expect(deleted.deletedAt).not.toBeNull();

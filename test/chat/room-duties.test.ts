@@ -1,8 +1,8 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ChatListSync, type ChatListSyncHost } from "../../shared/chat/chat-list-sync";
 import type { LastMessage } from "../../shared/chat/model";
 import { SendLimit } from "../../shared/chat/send-limit";
+import { testDeps } from "../kit/deps";
 import { getChat, usersAndGroup } from "./fixtures";
 
 describe("SendLimit (a room's per-sender message limit)", () => {
@@ -47,7 +47,7 @@ describe("ChatListSync (a room's D1 chat-list summary)", () => {
     const { users, chat } = await usersAndGroup(2);
     let newest = lastMessage(3, users[0]!.id);
     const fake = fakeHost(chat.id, () => newest);
-    const sync = new ChatListSync(fake.host, env);
+    const sync = new ChatListSync(fake.host, testDeps());
     sync.noteRead(users[0]!.id, 3);
     sync.queue();
     await fake.settled();
@@ -67,7 +67,7 @@ describe("ChatListSync (a room's D1 chat-list summary)", () => {
   it("does nothing while the room's log is closed", async () => {
     const { users, chat } = await usersAndGroup(1);
     const fake = fakeHost(chat.id, () => null);
-    const sync = new ChatListSync(fake.host, env);
+    const sync = new ChatListSync(fake.host, testDeps());
     sync.queue();
     await fake.settled();
     expect(fake.synced).toEqual([]);

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { makeModerator } from "../kit/users";
 import { acceptSocket, api, expectProblem, json, registerUser, upgrade } from "../helpers";
 import { connect, connectHub, eventually, getChat, type MessageBody, newClientId, postMessage, usersAndGroup } from "./fixtures";
 
@@ -227,7 +227,7 @@ describe("typing, read, edit, delete and reaction frames", () => {
 
   it("delete: not someone else's message, yes your own, yes anyone's as a moderator", async () => {
     const { users, chat } = await usersAndGroup(3);
-    await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(users[2]!.id).run();
+    await makeModerator(users[2]!);
     const mine = await postMessage(chat.id, users[0]!, "mine");
     const flagged = await postMessage(chat.id, users[1]!, "flagged");
     const [a, b, mod] = await Promise.all(users.map((u) => connect(chat.id, u)));

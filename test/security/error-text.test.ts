@@ -2,12 +2,14 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { iceServersFor } from "../../shared/calls/ice-servers";
+import { turnAdapterOf } from "../../shared/calls/turn/turn-provider-of";
 import { TurnUnavailableError } from "../../shared/calls/turn/turn-provider";
 import type { ProviderDefinition } from "../../shared/studio/providers/definitions";
 import { HttpProvider } from "../../shared/studio/providers/http-provider";
 import { hostFailed } from "../../shared/video/video-host-of";
 import worker from "../../workers/index";
 import { registerUser } from "../helpers";
+import { testDeps } from "../kit/deps";
 import { samples, uploadFile } from "../media/fixtures";
 
 // Issue 23, finding 12: a caught error's text (a stack, server paths, an upstream's words) never
@@ -60,7 +62,7 @@ describe("a dependency that throws (finding 12)", () => {
 
   it("TURN, Stream and an AI provider that fail: the problem or reason carries none of their text", async () => {
     const turn = { name: "planted", iceServers: async () => Promise.reject(new TurnUnavailableError(`Cloudflare TURN unreachable: ${PLANTED}`)) };
-    const iceError = await iceServersFor(env, "u1", turn).then(
+    const iceError = await iceServersFor(testDeps({ turn: turnAdapterOf(turn) }), "u1").then(
       () => null,
       (error: unknown) => error as { status: number; code: string; detail: string },
     );

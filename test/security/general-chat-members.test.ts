@@ -7,6 +7,7 @@ import worker from "../../workers/index";
 import { usersAndGroup } from "../chat/fixtures";
 import { api, expectProblem, json, registerUser } from "../helpers";
 import { newAdmin } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 type MemberPage = { items: { userId: string }[]; nextCursor: string | null };
 
@@ -45,8 +46,8 @@ describe("who may list the general chat's members", () => {
   });
 
   it("the rule is one named function: invite-only deployments and admins", () => {
-    const open = { ...env, REGISTRATION_MODE: "open" };
-    const family = { ...env, REGISTRATION_MODE: "invite" };
+    const open = testDeps({ vars: { REGISTRATION_MODE: "open" } });
+    const family = testDeps({ vars: { REGISTRATION_MODE: "invite" } });
     expect(maySeeGeneralChatMembers(open, { role: "user" })).toBe(false);
     expect(maySeeGeneralChatMembers(open, { role: "moderator" })).toBe(false);
     expect(maySeeGeneralChatMembers(open, { role: "admin" })).toBe(true);

@@ -73,7 +73,7 @@ export const callRoutes = createRouter()
     }),
     async (c) => {
       c.header("cache-control", "no-store");
-      return c.json(await iceServersFor(c.env, c.get("principal").userId), 200);
+      return c.json(await iceServersFor(c.get("deps"), c.get("principal").userId), 200);
     },
   )
   .openapi(
@@ -87,7 +87,7 @@ export const callRoutes = createRouter()
       request: { body: jsonBody(PlaceCallBody) },
       responses: { 201: jsonResponse(CallSchema, "Ringing"), ...problemResponses(400, 401, 404, 409, 415) },
     }),
-    async (c) => c.json(await placeCall(c.env, c.get("principal").userId, c.req.valid("json")), 201),
+    async (c) => c.json(await placeCall(c.get("deps"), c.get("principal").userId, c.req.valid("json")), 201),
   )
   .openapi(
     authedRoute({
@@ -100,7 +100,7 @@ export const callRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      return c.json(await callHistory(c.env, c.get("principal").userId, limit, cursor), 200);
+      return c.json(await callHistory(c.get("deps"), c.get("principal").userId, limit, cursor), 200);
     },
   )
   .openapi(
@@ -111,7 +111,7 @@ export const callRoutes = createRouter()
       summary: "The user's calls that are ringing or answered",
       responses: { 200: jsonResponse(CallList, "Active calls"), ...problemResponses(401) },
     }),
-    async (c) => c.json(await activeCalls(c.env, c.get("principal").userId), 200),
+    async (c) => c.json(await activeCalls(c.get("deps"), c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -123,7 +123,7 @@ export const callRoutes = createRouter()
       request: { query: MissedQuery },
       responses: { 200: jsonResponse(MissedCount, "The count"), ...problemResponses(400, 401) },
     }),
-    async (c) => c.json(await missedCallCount(c.env, c.get("principal").userId, c.req.valid("query").since), 200),
+    async (c) => c.json(await missedCallCount(c.get("deps"), c.get("principal").userId, c.req.valid("query").since), 200),
   )
   .openapi(
     authedRoute({
@@ -134,7 +134,7 @@ export const callRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(CallSchema, "The call"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await getCall(c.env, c.req.valid("param").id, c.get("principal").userId), 200),
+    async (c) => c.json(await getCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -147,21 +147,21 @@ export const callRoutes = createRouter()
       responses: { 204: { description: "Deleted from your history" }, ...problemResponses(400, 401, 404, 409) },
     }),
     async (c) => {
-      await deleteCallFromHistory(c.env, c.req.valid("param").id, c.get("principal").userId);
+      await deleteCallFromHistory(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
       return c.body(null, 204);
     },
   )
   .openapi(
     commandRoute("accept", "Answer a ringing call (callee only)", "Idempotent for an answered call. `403 not_callee` for the caller; `409 call_not_ringing` once the call is over."),
-    async (c) => c.json(await commandCall(c.env, c.req.valid("param").id, c.get("principal").userId, "accept"), 200),
+    async (c) => c.json(await commandCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, "accept"), 200),
   )
   .openapi(
     commandRoute("reject", "Decline a ringing call (callee only)", "Idempotent for a rejected call. `409 call_not_ringing` once it was answered or ended."),
-    async (c) => c.json(await commandCall(c.env, c.req.valid("param").id, c.get("principal").userId, "reject"), 200),
+    async (c) => c.json(await commandCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, "reject"), 200),
   )
   .openapi(
     commandRoute("end", "Hang up (either participant)", "An answered call becomes `ended`; a ringing one `missed`. Ending a finished call returns it unchanged."),
-    async (c) => c.json(await commandCall(c.env, c.req.valid("param").id, c.get("principal").userId, "end"), 200),
+    async (c) => c.json(await commandCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, "end"), 200),
   )
   .openapi(
     upgradeRoute({
@@ -178,7 +178,7 @@ export const callRoutes = createRouter()
       requireWebSocketUpgrade(c.req.raw);
       const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
       const { id } = c.req.valid("param");
-      const stub = await signallingSession(c.env, id, principal.userId);
+      const stub = await signallingSession(c.get("deps"), id, principal.userId);
       await trackSessionSocket(c.get("deps"), principal, "call", id);
       return stub.fetch(upgradeRequestFor(c.req.raw, principal));
     },

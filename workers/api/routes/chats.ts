@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import { addMembers, createDirectChat, createGroupChat, deleteChat, getChat, listChatMembers, listChats, removeMember, requireMembership } from "../../../shared/chat/chats";
 import { AttachmentIds, ChatMemberSchema, ChatSchema, ClientId, Emoji, MessageSchema, MessageText } from "../../../shared/chat/model";
-import { chatRoom, unwrapRoomResult } from "../../../shared/chat/room-client";
+import { unwrap } from "../../../shared/platform/refusal-error";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { decodeCursor, encodeCursor, PageQuery } from "../../../shared/http/pagination";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
@@ -51,7 +51,7 @@ export const chatRoutes = createRouter()
       request: { query: PageQuery },
       responses: { 200: jsonResponse(ChatPage, "A page of chats"), ...problemResponses(400, 401) },
     }),
-    async (c) => c.json(await listChats(c.env, c.get("principal").userId, c.req.valid("query")), 200),
+    async (c) => c.json(await listChats(c.get("deps"), c.get("principal").userId, c.req.valid("query")), 200),
   )
   .openapi(
     authedRoute({
@@ -70,10 +70,10 @@ export const chatRoutes = createRouter()
       const body = c.req.valid("json");
       const userId = c.get("principal").userId;
       if (body.type === "direct") {
-        const { chat, created } = await createDirectChat(c.env, userId, body.userId);
+        const { chat, created } = await createDirectChat(c.get("deps"), userId, body.userId);
         return c.json(chat, created ? 201 : 200);
       }
-      return c.json(await createGroupChat(c.env, userId, body.title, body.memberIds), 201);
+      return c.json(await createGroupChat(c.get("deps"), userId, body.title, body.memberIds), 201);
     },
   )
   .openapi(
@@ -85,7 +85,7 @@ export const chatRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(ChatSchema, "The chat"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await getChat(c.env, c.req.valid("param").id, c.get("principal").userId), 200),
+    async (c) => c.json(await getChat(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -97,7 +97,7 @@ export const chatRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(400, 401, 403, 404) },
     }),
     async (c) => {
-      await deleteChat(c.env, c.get("principal"), c.req.valid("param").id);
+      await deleteChat(c.get("deps"), c.get("principal"), c.req.valid("param").id);
       return c.body(null, 204);
     },
   )
@@ -110,7 +110,7 @@ export const chatRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(MembersBody) },
       responses: { 200: jsonResponse(ChatSchema, "The chat with its new members"), ...problemResponses(400, 401, 403, 404, 409, 415) },
     }),
-    async (c) => c.json(await addMembers(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").userIds), 200),
+    async (c) => c.json(await addMembers(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json").userIds), 200),
   )
   .openapi(
     authedRoute({
@@ -125,7 +125,7 @@ export const chatRoutes = createRouter()
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      return c.json(await listChatMembers(c.env, c.req.valid("param").id, c.get("principal"), { limit, cursor }), 200);
+      return c.json(await listChatMembers(c.get("deps"), c.req.valid("param").id, c.get("principal"), { limit, cursor }), 200);
     },
   )
   .openapi(
@@ -139,7 +139,7 @@ export const chatRoutes = createRouter()
     }),
     async (c) => {
       const { id, userId } = c.req.valid("param");
-      await removeMember(c.env, c.get("principal"), id, userId);
+      await removeMember(c.get("deps"), c.get("principal"), id, userId);
       return c.body(null, 204);
     },
   )
@@ -155,12 +155,12 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       const query = c.req.valid("query");
-      await requireMembership(c.env, id, c.get("principal").userId);
+      await requireMembership(c.get("deps"), id, c.get("principal").userId);
       const cursor = decodeCursor(query.cursor, MessagesCursor);
       const q = cursor ? cursor.q : query.q;
       const before = cursor ? (cursor.d === "desc" ? cursor.s : undefined) : query.before;
       const after = cursor ? (cursor.d === "asc" ? cursor.s : undefined) : query.after;
-      const page = unwrapRoomResult(await chatRoom(c.env, id).listMessages({ limit: query.limit, before, after, q }));
+      const page = unwrap(await c.get("deps").objects.chatRoom(id).listMessages({ limit: query.limit, before, after, q }));
       const nextCursor = page.next ? encodeCursor({ d: page.next.direction, s: page.next.seq, q }) : null;
       return c.json({ items: page.items, nextCursor }, 200);
     },
@@ -181,8 +181,8 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       const principal = c.get("principal");
-      await requireMembership(c.env, id, principal.userId);
-      const result = unwrapRoomResult(await chatRoom(c.env, id).postMessage({ userId: principal.userId, role: principal.role }, c.req.valid("json")));
+      await requireMembership(c.get("deps"), id, principal.userId);
+      const result = unwrap(await c.get("deps").objects.chatRoom(id).postMessage({ userId: principal.userId, role: principal.role }, c.req.valid("json")));
       return c.json(result.message, result.created ? 201 : 200);
     },
   )
@@ -198,9 +198,9 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id, messageId } = c.req.valid("param");
       const principal = c.get("principal");
-      await requireMembership(c.env, id, principal.userId);
+      await requireMembership(c.get("deps"), id, principal.userId);
       const sender = { userId: principal.userId, role: principal.role };
-      return c.json(unwrapRoomResult(await chatRoom(c.env, id).editMessage(sender, messageId, c.req.valid("json").text)), 200);
+      return c.json(unwrap(await c.get("deps").objects.chatRoom(id).editMessage(sender, messageId, c.req.valid("json").text)), 200);
     },
   )
   .openapi(
@@ -216,9 +216,9 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id, messageId } = c.req.valid("param");
       const principal = c.get("principal");
-      await requireMembership(c.env, id, principal.userId);
+      await requireMembership(c.get("deps"), id, principal.userId);
       const sender = { userId: principal.userId, role: principal.role };
-      return c.json(unwrapRoomResult(await chatRoom(c.env, id).deleteMessage(sender, messageId)), 200);
+      return c.json(unwrap(await c.get("deps").objects.chatRoom(id).deleteMessage(sender, messageId)), 200);
     },
   )
   .openapi(
@@ -233,10 +233,10 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id, messageId } = c.req.valid("param");
       const principal = c.get("principal");
-      await requireMembership(c.env, id, principal.userId);
+      await requireMembership(c.get("deps"), id, principal.userId);
       const { emoji, remove } = c.req.valid("json");
       const sender = { userId: principal.userId, role: principal.role };
-      return c.json(unwrapRoomResult(await chatRoom(c.env, id).react(sender, messageId, emoji, !remove)), 200);
+      return c.json(unwrap(await c.get("deps").objects.chatRoom(id).react(sender, messageId, emoji, !remove)), 200);
     },
   )
   .openapi(
@@ -251,8 +251,8 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       const userId = c.get("principal").userId;
-      await requireMembership(c.env, id, userId);
-      unwrapRoomResult(await chatRoom(c.env, id).markRead(userId, c.req.valid("json").seq));
+      await requireMembership(c.get("deps"), id, userId);
+      unwrap(await c.get("deps").objects.chatRoom(id).markRead(userId, c.req.valid("json").seq));
       return c.body(null, 204);
     },
   )
@@ -271,8 +271,8 @@ export const chatRoutes = createRouter()
       requireWebSocketUpgrade(c.req.raw);
       const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
       const { id } = c.req.valid("param");
-      await requireMembership(c.env, id, principal.userId);
+      await requireMembership(c.get("deps"), id, principal.userId);
       await trackSessionSocket(c.get("deps"), principal, "chat", id);
-      return chatRoom(c.env, id).fetch(upgradeRequestFor(c.req.raw, principal));
+      return c.get("deps").objects.chatRoom(id).fetch(upgradeRequestFor(c.req.raw, principal));
     },
   );

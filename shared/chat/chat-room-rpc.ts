@@ -1,0 +1,26 @@
+import type { Result } from "../platform/result";
+import type { SocketTargetRpc } from "../realtime/user-hub-rpc";
+import type { Message, MessagePage, MessagePageQuery, Sender } from "./model";
+
+/** A stored message, and whether this call stored it (false: a retry of the same clientId). */
+export interface StoredMessage {
+  message: Message;
+  created: boolean;
+}
+
+/** What the Worker and other objects may call on a chat's ChatRoom (durable-objects/chat-room.ts). */
+export interface ChatRoomRpc extends SocketTargetRpc {
+  /** `POST /v1/chats/:id/messages`: the Worker checked membership; every socket gets `message.new`. */
+  postMessage(sender: Sender, input: { clientId: string; text: string; attachments?: string[] }): Promise<Result<StoredMessage>>;
+  listMessages(query: MessagePageQuery): Result<MessagePage>;
+  markRead(userId: string, seq: number, originId?: string): Promise<Result<{ seq: number }>>;
+  editMessage(actor: Sender, id: string, text: string): Result<Message>;
+  deleteMessage(actor: Sender, id: string): Promise<Result<Message>>;
+  react(actor: Sender, id: string, emoji: string, add: boolean): Result<Message>;
+  /** Members changed in D1: forget cached answers, close sockets of those who left. */
+  membershipChanged(userIds: string[]): Promise<void>;
+  /** The chat was deleted: close every socket and drop the log. */
+  closeChat(): Promise<void>;
+  messagesBySender(userId: string): Message[];
+  anonymiseSender(userId: string): number;
+}
