@@ -43,6 +43,17 @@ export const CompanySchema = z
   })
   .openapi("Company");
 
+export const CompanyInvitationSchema = z
+  .object({
+    companyId: z.string(),
+    companyName: z.string(),
+    userId: z.string().openapi({ description: "Who is invited" }),
+    role: z.enum(["owner", "recruiter"]),
+    invitedBy: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi("CompanyInvitation");
+
 export const EMPLOYMENT_TYPES = ["full-time", "part-time", "contract", "internship", "temporary"] as const;
 export const SENIORITIES = ["intern", "junior", "middle", "senior", "lead", "principal"] as const;
 export const SALARY_PERIODS = ["hour", "month", "year"] as const;

@@ -3,7 +3,8 @@ import { customVar, defineVars, numberWhereVar, type ParsedVars, rateLimitVar, v
 
 /** The vars of the jobs board (docs/jobs-board.md). */
 export const jobsBoardVars = defineVars({
-  UNVERIFIED_COMPANY_MAX_PUBLISHED: numberWhereVar(3, (n) => Number.isInteger(n) && n >= 0, { description: "Vacancies an unverified company may have published or scheduled at once." }),
+  UNVERIFIED_COMPANY_MAX_PUBLISHED: numberWhereVar(3, (n) => Number.isInteger(n) && n >= 0, { description: "Vacancies an unverified company may have published or scheduled at once; also what all the unverified companies one member belongs to may have together." }),
+  UNVERIFIED_COMPANIES_PER_USER: numberWhereVar(3, (n) => Number.isInteger(n) && n >= 1, { description: "Companies one user may have created that are not verified (creating another answers 409 company_limit_reached)." }),
   JOBS_AI_MODEL: customVar(
     z
       .string()
@@ -20,6 +21,8 @@ function jobsBoardConfig(v: ParsedVars) {
     jobs: {
       /** Vacancies an unverified company may have published or scheduled at once. */
       unverifiedCompanyMaxPublished: v.UNVERIFIED_COMPANY_MAX_PUBLISHED,
+      /** Companies one user may have created that are not verified. */
+      unverifiedCompaniesPerUser: v.UNVERIFIED_COMPANIES_PER_USER,
       /** The studio model (id) that writes vacancy drafts and profile analyses. */
       aiModel: v.JOBS_AI_MODEL,
       /** AI requests (vacancy drafts and profile analyses together) one user may start per window. */

@@ -3,7 +3,7 @@ import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema } from "../chat/model";
-import { CompanySchema } from "../jobs/schemas";
+import { CompanyInvitationSchema, CompanySchema } from "../jobs/schemas";
 import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
 import { CLOSE_CODES } from "./socket-kit";
 import { VideoSchema } from "../video/model";
@@ -48,13 +48,14 @@ export const HubServerFrames = {
   "company.verification": frame(
     "company.verification",
     { company: CompanySchema, reason: z.string().nullable() },
-    "A moderator approved (`company.verification` is `verified`) or rejected (`rejected`, with `reason`) the verification request of a company this user owns.",
+    "A moderator approved (`company.verification` is `verified`) or rejected (`rejected`, with `reason`) the verification request of a company this user owns, or a member changed the name or website of the verified company, which is `pending` again (`reason` is `details_changed`).",
   ),
   "company.promoted": frame(
     "company.promoted",
-    { company: CompanySchema, reason: z.literal("last_owner_deleted_account") },
-    "The last owner of a company this user belongs to deleted their account, and this user, its longest-standing remaining member, is its owner now.",
+    { company: CompanySchema, reason: z.enum(["last_owner_deleted_account", "last_owner_left"]) },
+    "The last owner of a company this user belongs to deleted their account or left it, and this user, its longest-standing remaining member, is its owner now.",
   ),
+  "company.invitation": frame("company.invitation", { invitation: CompanyInvitationSchema }, "An owner invited this user to join a company (accept with `POST /v1/companies/:id/invitations/:userId/accept`)."),
   // studio generation
   "asset.updated": frame("asset.updated", { asset: AssetFrameSchema }, "A studio asset of this user changed status (pending, processing, completed, failed): sent on every change of a generation."),
 };

@@ -5,7 +5,7 @@ import { checkModelAnswer } from "../../shared/jobs/ai/ai-tasks";
 import type { QueuedJob } from "../../shared/env";
 import worker from "../../workers/index";
 import { expectProblem } from "../helpers";
-import { api, createCompany, ok, publishVacancy, registerUser } from "./fixtures";
+import { api, createCompany, joinCompany, ok, publishVacancy, registerUser } from "./fixtures";
 
 /** Runs the JOBS consumer on one `jobs.ai` message (a no-op when the queue already ran it). */
 async function runTask(taskId: string): Promise<void> {
@@ -17,7 +17,7 @@ describe("POST /v1/vacancies/drafts, GET /v1/vacancies/drafts/:id", () => {
   it("a member's notes become a draft vacancy through the development model, the same notes the same draft", async () => {
     const [owner, recruiter, outsider] = [await registerUser(), await registerUser(), await registerUser()];
     const company = await createCompany(owner, { name: "Acme Robotics" });
-    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+    await joinCompany(company.id, owner, recruiter);
     const notes = "Senior Go engineer for our warehouse robots, Berlin or remote, 70-90k EUR";
     const accepted = await ok(api("/v1/vacancies/drafts", { token: recruiter.accessToken, body: { companyId: company.id, notes } }), 202);
     expect(accepted).toEqual({ id: expect.any(String), status: "pending" });
@@ -118,7 +118,7 @@ describe("the per-user AI budget (RATE_LIMIT_JOBS_AI_PER_USER, 6/3600 in tests)"
     expect(await storedTasks(owner.id)).toBe(6);
     // the budget is the user's: another member of the same company still has theirs
     const recruiter = await registerUser();
-    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+    await joinCompany(company.id, owner, recruiter);
     await ok(api("/v1/vacancies/drafts", { token: recruiter.accessToken, body: { companyId: company.id, notes: "Another one" } }), 202);
   });
 

@@ -7,7 +7,7 @@ import worker from "../../workers/index";
 import { accountModules } from "../../workers/modules";
 import { expectProblem, openSocket } from "../helpers";
 import { samples, uniquePng, uploadFile } from "../media/fixtures";
-import { api, createCompany, createVacancy, deleteAccount, ok, postVacancy, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
+import { api, createCompany, createVacancy, deleteAccount, joinCompany, ok, postVacancy, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
 import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
@@ -16,7 +16,7 @@ afterEach(() => clock.reset());
 async function team() {
   const [owner, recruiter, outsider] = [await registerUser(), await registerUser(), await registerUser()];
   const company = await createCompany(owner, { about: "We build things", website: "https://acme.example.com" });
-  await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+  await joinCompany(company.id, owner, recruiter);
   return { owner, recruiter, outsider, company };
 }
 
@@ -99,7 +99,7 @@ describe("the company icon's lifetime (it is its uploader's file, like an avatar
 });
 
 describe("POST /v1/companies/:id/members, DELETE /v1/companies/:id/members/:userId", () => {
-  it("only owners manage members; the last owner stays", async () => {
+  it("only owners manage members; only members change role; the last owner cannot be demoted or removed by another", async () => {
     const { owner, recruiter, outsider, company } = await team();
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: recruiter.accessToken, body: { userId: outsider.id, role: "recruiter" } }), 403);
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: outsider.accessToken, body: { userId: outsider.id, role: "owner" } }), 403);
@@ -107,8 +107,9 @@ describe("POST /v1/companies/:id/members, DELETE /v1/companies/:id/members/:user
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { body: { userId: outsider.id, role: "recruiter" } }), 401);
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: outsider.id, role: "boss" } }), 400, "invalid_body");
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: "00000000-0000-7000-8000-000000000000", role: "recruiter" } }), 404);
+    // nobody is made a member without accepting: a non-member's "role" is 404
+    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: outsider.id, role: "owner" } }), 404, "not_found");
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }), 409, "last_owner");
-    await expectProblem(await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: owner.accessToken }), 409, "last_owner");
     await expectProblem(await api(`/v1/companies/${company.id}/members/${outsider.id}`, { method: "DELETE", token: owner.accessToken }), 404);
 
     const promoted = await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "owner" } }));
@@ -136,15 +137,36 @@ describe("company roles on every write", () => {
       name: "POST /v1/companies/:id/members",
       allowed: ["owner"],
       refused: 403,
-      run: async (as, t) => api(`/v1/companies/${t.company.id}/members`, { token: as.accessToken, body: { userId: (await registerUser()).id, role: "recruiter" } }),
+      run: async (as, t) => {
+        const member = await registerUser();
+        await joinCompany(t.company.id, t.owner, member);
+        return api(`/v1/companies/${t.company.id}/members`, { token: as.accessToken, body: { userId: member.id, role: "owner" } });
+      },
     },
+    {
+      name: "POST /v1/companies/:id/invitations",
+      allowed: ["owner"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/companies/${t.company.id}/invitations`, { token: as.accessToken, body: { userId: (await registerUser()).id, role: "recruiter" } }),
+    },
+    {
+      name: "DELETE /v1/companies/:id/invitations/:userId (revoke)",
+      allowed: ["owner"],
+      refused: 403,
+      run: async (as, t) => {
+        const invitee = await registerUser();
+        await ok(api(`/v1/companies/${t.company.id}/invitations`, { token: t.owner.accessToken, body: { userId: invitee.id, role: "recruiter" } }), 201);
+        return api(`/v1/companies/${t.company.id}/invitations/${invitee.id}`, { method: "DELETE", token: as.accessToken });
+      },
+    },
+    { name: "DELETE /v1/companies/:id", allowed: ["owner"], refused: 403, run: async (as, t) => api(`/v1/companies/${(await createCompanyOf(t)).id}`, { method: "DELETE", token: as.accessToken }) },
     {
       name: "DELETE /v1/companies/:id/members/:userId",
       allowed: ["owner"],
       refused: 403,
       run: async (as, t) => {
         const member = await registerUser();
-        await ok(api(`/v1/companies/${t.company.id}/members`, { token: t.owner.accessToken, body: { userId: member.id, role: "recruiter" } }));
+        await joinCompany(t.company.id, t.owner, member);
         return api(`/v1/companies/${t.company.id}/members/${member.id}`, { method: "DELETE", token: as.accessToken });
       },
     },
@@ -176,10 +198,15 @@ describe("company roles on every write", () => {
     users: Record<Who, TestUser>;
   }
 
-  /** Another company of the same team (same owner, recruiter and former recruiter). */
+  /**
+   * Another company of the same team (same owner and recruiter), founded by someone else who
+   * stays an owner: the team's owner creates no more companies than an unverified user may.
+   */
   async function createCompanyOf(t: RolesTeam) {
-    const company = await createCompany(t.owner);
-    await ok(api(`/v1/companies/${company.id}/members`, { token: t.owner.accessToken, body: { userId: t.users.recruiter.id, role: "recruiter" } }));
+    const founder = await registerUser();
+    const company = await createCompany(founder);
+    await joinCompany(company.id, founder, t.owner, "owner");
+    await joinCompany(company.id, founder, t.users.recruiter);
     return company;
   }
 
@@ -195,7 +222,7 @@ describe("company roles on every write", () => {
     const { owner, recruiter, outsider, company } = await team();
     const [former, moderator] = [await registerUser(), await registerUser()];
     await setRole(moderator, "moderator");
-    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: former.id, role: "recruiter" } }));
+    await joinCompany(company.id, owner, former);
     expect((await api(`/v1/companies/${company.id}/members/${former.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
     // verified, so the publication cap of unverified companies does not decide the vacancy writes
     await env.DB.prepare("UPDATE companies SET verification = 'verified' WHERE id = ?").bind(company.id).run();
@@ -218,18 +245,27 @@ describe("company roles on every write", () => {
 });
 
 describe("member changes are audit logged on the member's trail", () => {
-  it("added, role changed, removed: each with the owner who did it; a refused change logs nothing", async () => {
-    const { owner, recruiter, company } = await team();
+  it("invited, added, role changed, removed, left: each with the owner who did it; a refused change logs nothing", async () => {
+    const [owner, recruiter, leaver] = [await registerUser(), await registerUser(), await registerUser()];
+    const company = await createCompany(owner);
     const events = async (userId: string) =>
       (await env.DB.prepare("SELECT type, detail FROM audit_events WHERE user_id = ? AND type LIKE 'company.%' ORDER BY created_at, id").bind(userId).all<{ type: string; detail: string }>()).results.map((e) => ({
         type: e.type,
         ...JSON.parse(e.detail),
       }));
-    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+    await joinCompany(company.id, owner, recruiter);
+    await joinCompany(company.id, owner, leaver);
+    expect((await api(`/v1/companies/${company.id}/members/${leaver.id}`, { method: "DELETE", token: leaver.accessToken })).status).toBe(204);
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }), 409, "last_owner");
     await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "owner" } }));
     expect((await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: recruiter.accessToken })).status).toBe(204);
+    expect(await events(leaver.id)).toEqual([
+      { type: "company.member_invited", companyId: company.id, role: "recruiter", by: owner.id },
+      { type: "company.member_added", companyId: company.id, role: "recruiter", by: owner.id },
+      { type: "company.member_left", companyId: company.id, role: "recruiter" },
+    ]);
     expect(await events(recruiter.id)).toEqual([
+      { type: "company.member_invited", companyId: company.id, role: "recruiter", by: owner.id },
       { type: "company.member_added", companyId: company.id, role: "recruiter", by: owner.id },
       { type: "company.role_changed", companyId: company.id, from: "recruiter", to: "owner", by: owner.id },
     ]);
@@ -242,7 +278,7 @@ describe("the last owner under concurrency (the guard is inside the UPDATE/DELET
     for (let round = 0; round < 4; round++) {
       const [a, b] = [await registerUser(), await registerUser()];
       const company = await createCompany(a);
-      await ok(api(`/v1/companies/${company.id}/members`, { token: a.accessToken, body: { userId: b.id, role: "owner" } }));
+      await joinCompany(company.id, a, b, "owner");
       const answers = await Promise.all([a, b].map((user) => api(`/v1/companies/${company.id}/members`, { token: user.accessToken, body: { userId: user.id, role: "recruiter" } })));
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
       await expectProblem(answers.find((r) => r.status === 409)!, 409, "last_owner");
@@ -255,7 +291,7 @@ describe("the last owner under concurrency (the guard is inside the UPDATE/DELET
     for (let round = 0; round < 4; round++) {
       const [a, b] = [await registerUser(), await registerUser()];
       const company = await createCompany(a);
-      await ok(api(`/v1/companies/${company.id}/members`, { token: a.accessToken, body: { userId: b.id, role: "owner" } }));
+      await joinCompany(company.id, a, b, "owner");
       const answers =
         round % 2 === 0
           ? await Promise.all([
@@ -282,11 +318,11 @@ describe("DELETE /v1/me of a company's last owner", () => {
     const company = await createCompany(owner, { name: "Succession Ltd" });
     // a second company where the owner has a co-owner: nothing changes there but the owner leaving
     const shared = await createCompany(owner);
-    await ok(api(`/v1/companies/${shared.id}/members`, { token: owner.accessToken, body: { userId: coOwnerOf.id, role: "owner" } }));
+    await joinCompany(shared.id, owner, coOwnerOf, "owner");
     clock.advance(1000);
-    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: early.id, role: "recruiter" } }));
+    await joinCompany(company.id, owner, early);
     clock.advance(1000);
-    await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: late.id, role: "recruiter" } }));
+    await joinCompany(company.id, owner, late);
     // a role change does not make a member newer
     await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: early.id, role: "recruiter" } }));
     const vacancy = await postVacancy(late, company.id, { title: "Still open" });
@@ -357,8 +393,8 @@ describe("DELETE /v1/me of a company's last owner", () => {
     const [a, b, recruiter] = [await registerUser(), await registerUser(), await registerUser()];
     const staffed = await createCompany(a);
     const empty = await createCompany(a);
-    for (const id of [staffed.id, empty.id]) await ok(api(`/v1/companies/${id}/members`, { token: a.accessToken, body: { userId: b.id, role: "owner" } }));
-    await ok(api(`/v1/companies/${staffed.id}/members`, { token: a.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+    for (const id of [staffed.id, empty.id]) await joinCompany(id, a, b, "owner");
+    await joinCompany(staffed.id, a, recruiter);
     const vacancy = await postVacancy(b, empty.id);
     // Both deletions read their companies before either batch runs: each sees the other as an owner who stays.
     let arrived = 0;

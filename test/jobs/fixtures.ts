@@ -23,6 +23,12 @@ export async function createCompany(owner: TestUser, fields: Record<string, unkn
   return ok(api("/v1/companies", { token: owner.accessToken, body: { name: `Company ${Math.random().toString(36).slice(2, 8)}`, ...fields } }), 201);
 }
 
+/** `user` joins the company with `role` the only way there is: an owner invites, the user accepts. Returns the company. */
+export async function joinCompany(companyId: string, owner: TestUser, user: TestUser, role: "owner" | "recruiter" = "recruiter") {
+  await ok(api(`/v1/companies/${companyId}/invitations`, { token: owner.accessToken, body: { userId: user.id, role } }), 201);
+  return ok(api(`/v1/companies/${companyId}/invitations/${user.id}/accept`, { method: "POST", token: user.accessToken }));
+}
+
 /** Marks a company verified without the moderation flow (for search tests). */
 export async function verifyCompany(companyId: string): Promise<void> {
   await env.DB.batch([

@@ -4,12 +4,12 @@ import { describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import worker from "../../workers/index";
 import { expectProblem } from "../helpers";
-import { api, createCompany, createVacancy, ok, publishVacancy, registerUser, search } from "./fixtures";
+import { api, createCompany, createVacancy, joinCompany, ok, publishVacancy, registerUser, search } from "./fixtures";
 
 async function team() {
   const [owner, recruiter, outsider] = [await registerUser(), await registerUser(), await registerUser()];
   const company = await createCompany(owner);
-  await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "recruiter" } }));
+  await joinCompany(company.id, owner, recruiter);
   return { owner, recruiter, outsider, company };
 }
 

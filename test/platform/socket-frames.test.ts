@@ -99,7 +99,9 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   // The last owner of a company Alice recruits for deletes their account: she is its owner now.
   const founder = await registerUser();
   const startup = await json<{ id: string }>(await api("/v1/companies", { token: founder.accessToken, body: { name: "Frames Startup" } }));
-  expect((await api(`/v1/companies/${startup.id}/members`, { token: founder.accessToken, body: { userId: alice.id, role: "recruiter" } })).status).toBe(200);
+  expect((await api(`/v1/companies/${startup.id}/invitations`, { token: founder.accessToken, body: { userId: alice.id, role: "recruiter" } })).status).toBe(201);
+  await aliceHub.next("company.invitation");
+  expect((await api(`/v1/companies/${startup.id}/invitations/${alice.id}/accept`, { method: "POST", token: alice.accessToken })).status).toBe(200);
   expect((await api("/v1/me", { method: "DELETE", token: founder.accessToken, body: { password: founder.password } })).status).toBe(204);
   await aliceHub.next("company.promoted");
 

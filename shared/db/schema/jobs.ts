@@ -83,6 +83,24 @@ export const companyMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.companyId, t.userId] }), index("company_members_user_idx").on(t.userId)],
 );
 
+/**
+ * An owner's invitation to join a company (issue 23, finding 7): nobody becomes a member without
+ * accepting. One per company and invitee; accepting turns it into a membership in one batch.
+ */
+export const companyInvitations = sqliteTable(
+  "company_invitations",
+  {
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    role: text("role", { enum: ["owner", "recruiter"] }).notNull(),
+    invitedBy: text("invited_by").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.userId] }), index("company_invitations_user_idx").on(t.userId)],
+);
+
 export const vacancies = sqliteTable(
   "vacancies",
   {

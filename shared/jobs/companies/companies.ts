@@ -9,7 +9,30 @@ import { contentPath } from "../../media/content-urls";
 import { isImage } from "../../media/media-types";
 import { findOwnFileRecord, setFileVisibility } from "../../media/records";
 import { traced } from "../../observability/traced-stub";
-import { type CompanyRow, decideVerification, deleteMember, findCompanyRow, findMemberRole, insertCompany, listOwnerIds, type MemberRole, requestVerification, updateCompany, upsertMember, userExists } from "./records";
+import { logEvent } from "../../observability/log";
+import { closeDown } from "./close-down";
+import {
+  acceptInvitation,
+  type CompanyRow,
+  countInvitations,
+  decideVerification,
+  deleteInvitation,
+  deleteMember,
+  findCompanyRow,
+  findInvitation,
+  findMemberRole,
+  type InvitationRecord,
+  insertCompanyWithinLimit,
+  leaveCompany,
+  listCompanyInvitations,
+  listUserInvitations,
+  type MemberRole,
+  requestVerification,
+  updateCompany,
+  upsertInvitation,
+  upsertMember,
+  userExists,
+} from "./records";
 
 export type Verification = "none" | "pending" | "verified" | "rejected";
 
@@ -89,11 +112,19 @@ async function iconChanges(db: Database, userId: string, iconFileId: string | nu
   return { iconFileId: file.id, iconUrl: iconUrl(origin, file.id) };
 }
 
-export async function createCompany(db: Database, ownerId: string, fields: CompanyFields & { name: string }, origin: string): Promise<CompanyView> {
+/**
+ * Creates a company with its creator as owner. A user may have created at most
+ * `maxUnverified` companies that are not verified (`409 company_limit_reached`; the count is
+ * read inside the INSERT).
+ */
+export async function createCompany(db: Database, ownerId: string, fields: CompanyFields & { name: string }, origin: string, maxUnverified: number): Promise<CompanyView> {
   const now = clock.date();
   const id = newId(now.getTime());
   const icon = await iconChanges(db, ownerId, fields.iconFileId, origin);
-  await insertCompany(db, { id, name: fields.name.trim(), about: fields.about ?? "", website: normalizeWebsite(fields.website) ?? null, ...icon, createdBy: ownerId, createdAt: now, updatedAt: now }, ownerId);
+  const company = { id, name: fields.name.trim(), about: fields.about ?? "", website: normalizeWebsite(fields.website) ?? null, ...icon, createdBy: ownerId, createdAt: now, updatedAt: now };
+  if (!(await insertCompanyWithinLimit(db, company, maxUnverified))) {
+    throw conflict("company_limit_reached", `You created ${maxUnverified} companies that are not verified; get one verified or close one to create another`);
+  }
   return companyView((await findCompanyRow(db, id))!, ownerId);
 }
 
@@ -111,37 +142,176 @@ export async function requireMemberRole(db: Database, companyId: string, userId:
   throw forbidden(`Only a company ${roles.join(" or ")} may ${action}`);
 }
 
-export async function editCompany(db: Database, id: string, userId: string, fields: CompanyFields, origin: string): Promise<CompanyView> {
+/**
+ * Edits a company. Changing the name or website of a verified company sends it back to
+ * `pending` (what a moderator verified is no longer what the company shows): its vacancies lose
+ * the verified flag in search in the same batch, the audit event `company.verification_reset`
+ * names what changed, and the owners' hubs get `company.verification` with reason `details_changed`.
+ */
+export async function editCompany(env: Pick<Env, "USER_HUB">, db: Database, id: string, userId: string, fields: CompanyFields, origin: string, client?: ClientInfo): Promise<CompanyView> {
   await requireMemberRole(db, id, userId, ["owner", "recruiter"], "edit the company");
+  const before = (await findCompanyRow(db, id))!.company;
   const icon = await iconChanges(db, userId, fields.iconFileId, origin);
-  await updateCompany(db, id, { name: fields.name?.trim(), about: fields.about, website: normalizeWebsite(fields.website), ...icon }, clock.date());
+  const changes = { name: fields.name?.trim(), about: fields.about, website: normalizeWebsite(fields.website), ...icon };
+  const changed = [
+    ...(changes.name !== undefined && changes.name !== before.name ? ["name"] : []),
+    ...(changes.website !== undefined && changes.website !== before.website ? ["website"] : []),
+  ];
+  const reset =
+    before.verification === "verified" && changed.length > 0
+      ? {
+          note: `Changed after verification: ${changed.map((field) => `${field} (was ${JSON.stringify(field === "name" ? before.name : before.website)})`).join(", ")}`,
+          audit: auditEventQuery(db, { userId, type: "company.verification_reset", client, detail: { companyId: id, changed, by: userId } }),
+        }
+      : undefined;
+  await updateCompany(db, id, changes, clock.date(), reset);
+  if (reset) await notifyOwners(env, db, id, "details_changed");
   return getCompany(db, id, userId);
 }
 
-/**
- * Adds a member or changes their role; the change is audit logged on the member's trail
- * (`company.member_added` or `company.role_changed`, with who did it), like a platform role change.
- */
+/** Tells every owner of the company, on their hub, that its verification changed (an unreachable hub changes nothing). */
+async function notifyOwners(env: Pick<Env, "USER_HUB">, db: Database, companyId: string, reason: string | null): Promise<void> {
+  const row = await findCompanyRow(db, companyId);
+  if (!row) return;
+  await Promise.allSettled(
+    row.members.filter((m) => m.role === "owner").map((m) => traced(env.USER_HUB.getByName(m.userId)).notify({ type: "company.verification", company: companyView(row, m.userId), reason })),
+  );
+}
+
+/** Changes the role of a member (owners). A non-member is invited instead (`POST /v1/companies/:id/invitations`). */
 export async function addMember(db: Database, id: string, actorId: string, member: { userId: string; role: MemberRole }, client: ClientInfo): Promise<CompanyView> {
   await requireMemberRole(db, id, actorId, ["owner"], "manage members");
-  if (!(await userExists(db, member.userId))) throw notFound("No such user");
   const previous = await findMemberRole(db, id, member.userId);
+  if (!previous) throw notFound("No such member: people join a company by accepting an invitation (POST /v1/companies/{id}/invitations)");
   if (!(await upsertMember(db, id, member.userId, member.role, clock.date()))) throw conflict("last_owner", "The company's last owner cannot become a recruiter");
   if (previous !== member.role) {
-    const event = previous
-      ? { type: "company.role_changed", detail: { companyId: id, from: previous, to: member.role, by: actorId } }
-      : { type: "company.member_added", detail: { companyId: id, role: member.role, by: actorId } };
-    await auditEventQuery(db, { userId: member.userId, client, ...event }).run();
+    await auditEventQuery(db, { userId: member.userId, client, type: "company.role_changed", detail: { companyId: id, from: previous, to: member.role, by: actorId } }).run();
   }
   return getCompany(db, id, actorId);
 }
 
-export async function removeMember(db: Database, id: string, actorId: string, userId: string, client: ClientInfo): Promise<void> {
+/**
+ * Removes a member (owners), or a member leaves (anyone removing themselves). A last owner who
+ * leaves hands the company to its longest-standing other member, who becomes owner in the same
+ * batch (audit `company.role_changed` with reason `last_owner_left`, hub `company.promoted`); a
+ * company left with nobody is closed down like one whose last member deleted their account.
+ */
+export async function removeMember(env: Pick<Env, "USER_HUB">, db: Database, id: string, actorId: string, userId: string, client: ClientInfo): Promise<void> {
+  if (actorId === userId) {
+    const role = await findMemberRole(db, id, userId);
+    if (!role) {
+      if (!(await findCompanyRow(db, id))) throw notFound("No such company");
+      throw notFound("No such member");
+    }
+    const at = clock.date();
+    const promotion = { id: newId(at.getTime()), at, detail: { companyId: id, from: "recruiter", to: "owner", reason: "last_owner_left" } };
+    const audit = auditEventQuery(db, { userId, type: "company.member_left", client, detail: { companyId: id, role } });
+    const successor = role === "owner" ? ((await findCompanyRow(db, id))?.members ?? []) : [];
+    if (!(await leaveCompany(db, id, userId, promotion, audit))) throw notFound("No such member");
+    const after = await findCompanyRow(db, id);
+    if (!after || after.members.length === 0) {
+      await closeDown(db, id, { reason: "last_member_left", userId: null, onlyIfMemberless: true });
+      return;
+    }
+    const promoted = after.members.find((m) => m.role === "owner" && successor.some((s) => s.userId === m.userId && s.role !== "owner"));
+    if (promoted) {
+      try {
+        await traced(env.USER_HUB.getByName(promoted.userId)).notify({ type: "company.promoted", company: companyView(after, promoted.userId), reason: "last_owner_left" });
+      } catch (error) {
+        logEvent("warn", "company.promoted not delivered", { companyId: id, userId: promoted.userId, error: String(error) });
+      }
+    }
+    return;
+  }
   await requireMemberRole(db, id, actorId, ["owner"], "manage members");
   const role = await findMemberRole(db, id, userId);
   if (!role) throw notFound("No such member");
   if (!(await deleteMember(db, id, userId))) throw conflict("last_owner", "The company's last owner cannot be removed");
   await auditEventQuery(db, { userId, type: "company.member_removed", client, detail: { companyId: id, role, by: actorId } }).run();
+}
+
+/** Open invitations a company may have at once. */
+export const MAX_OPEN_INVITATIONS = 50;
+
+export interface CompanyInvitationView {
+  companyId: string;
+  companyName: string;
+  userId: string;
+  role: MemberRole;
+  invitedBy: string;
+  createdAt: string;
+}
+
+function invitationView(invitation: InvitationRecord, companyName: string): CompanyInvitationView {
+  return { companyId: invitation.companyId, companyName, userId: invitation.userId, role: invitation.role, invitedBy: invitation.invitedBy, createdAt: invitation.createdAt.toISOString() };
+}
+
+/**
+ * An owner invites a user to join with a role; nobody becomes a member (let alone an owner who
+ * cannot leave) without accepting. Inviting again changes the role. The invitee's hub gets
+ * `company.invitation`; the invitee's audit trail `company.member_invited`.
+ */
+export async function inviteMember(
+  env: Pick<Env, "USER_HUB">,
+  db: Database,
+  id: string,
+  actorId: string,
+  invitee: { userId: string; role: MemberRole },
+  client: ClientInfo,
+): Promise<CompanyInvitationView> {
+  await requireMemberRole(db, id, actorId, ["owner"], "invite members");
+  if (!(await userExists(db, invitee.userId))) throw notFound("No such user");
+  if (await findMemberRole(db, id, invitee.userId)) throw conflict("already_member", "That user is a member already; change their role with POST /v1/companies/{id}/members");
+  if (!(await findInvitation(db, id, invitee.userId)) && (await countInvitations(db, id)) >= MAX_OPEN_INVITATIONS) {
+    throw conflict("too_many_invitations", `A company may have ${MAX_OPEN_INVITATIONS} open invitations; revoke some first`);
+  }
+  const invitation: InvitationRecord = { companyId: id, userId: invitee.userId, role: invitee.role, invitedBy: actorId, createdAt: clock.date() };
+  await upsertInvitation(db, invitation);
+  await auditEventQuery(db, { userId: invitee.userId, type: "company.member_invited", client, detail: { companyId: id, role: invitee.role, by: actorId } }).run();
+  const view = invitationView(invitation, (await findCompanyRow(db, id))!.company.name);
+  try {
+    await traced(env.USER_HUB.getByName(invitee.userId)).notify({ type: "company.invitation", invitation: view });
+  } catch (error) {
+    logEvent("warn", "company.invitation not delivered", { companyId: id, userId: invitee.userId, error: String(error) });
+  }
+  return view;
+}
+
+/** A company's open invitations (owners). */
+export async function companyInvitations(db: Database, id: string, actorId: string): Promise<CompanyInvitationView[]> {
+  await requireMemberRole(db, id, actorId, ["owner"], "see invitations");
+  const name = (await findCompanyRow(db, id))!.company.name;
+  return (await listCompanyInvitations(db, id, MAX_OPEN_INVITATIONS)).map((invitation) => invitationView(invitation, name));
+}
+
+/** The user's own open invitations, newest first. */
+export async function myInvitations(db: Database, userId: string): Promise<CompanyInvitationView[]> {
+  return (await listUserInvitations(db, userId, 100)).map((invitation) => invitationView(invitation, invitation.companyName));
+}
+
+/** The invitee accepts: they become a member with the invitation's role (audit `company.member_added`, `by` the inviter). */
+export async function acceptMembership(db: Database, id: string, userId: string, client: ClientInfo): Promise<CompanyView> {
+  const invitation = await findInvitation(db, id, userId);
+  if (!invitation) throw notFound("No such invitation");
+  const audit = auditEventQuery(db, { userId, type: "company.member_added", client, detail: { companyId: id, role: invitation.role, by: invitation.invitedBy } });
+  if (!(await acceptInvitation(db, id, userId, clock.date(), audit))) throw notFound("No such invitation");
+  return getCompany(db, id, userId);
+}
+
+/** The invitee declines, or an owner revokes (anyone else: 403, like every company write). */
+export async function dropInvitation(db: Database, id: string, actorId: string, userId: string): Promise<void> {
+  if (actorId !== userId) await requireMemberRole(db, id, actorId, ["owner"], "revoke invitations");
+  if (!(await deleteInvitation(db, id, userId))) throw notFound("No such invitation");
+}
+
+/**
+ * An owner closes the company: its vacancies are closed through the ordinary close path (out of
+ * search), then the company goes with its members, invitations and vacancies; the owner's audit
+ * trail keeps `company.deleted {companyId, reason: "closed_by_owner", vacanciesClosed}`.
+ */
+export async function closeCompany(db: Database, id: string, actorId: string, client: ClientInfo): Promise<void> {
+  await requireMemberRole(db, id, actorId, ["owner"], "close the company");
+  await closeDown(db, id, { userId: actorId, reason: "closed_by_owner", client });
 }
 
 export async function submitVerification(db: Database, id: string, userId: string, note: string, client: ClientInfo): Promise<CompanyView> {
@@ -168,12 +338,10 @@ export async function decideCompanyVerification(
   if (actor.role !== "moderator" && actor.role !== "admin") throw forbidden("Only moderators and admins decide on verification");
   const row = await findCompanyRow(db, id);
   if (!row) throw notFound("No such company");
+  // Like videos: nobody decides on their own (403, as for a non-moderator).
+  if (row.members.some((m) => m.userId === actor.userId)) throw forbidden("Nobody decides on the verification of a company they belong to");
   const audit = auditEventQuery(db, { userId: actor.userId, type: `company.verification_${outcome === "verified" ? "approved" : "rejected"}`, client, detail: { companyId: id, reason } });
   if (!(await decideVerification(db, id, outcome, reason, clock.date(), audit))) throw conflict("not_pending", "The company has no pending verification request");
-  const decided = (await findCompanyRow(db, id))!;
-  const owners = await listOwnerIds(db, id);
-  await Promise.allSettled(
-    owners.map((ownerId) => traced(env.USER_HUB.getByName(ownerId)).notify({ type: "company.verification", company: companyView(decided, ownerId), reason })),
-  );
-  return companyView(decided, actor.userId);
+  await notifyOwners(env, db, id, reason);
+  return getCompany(db, id, actor.userId);
 }

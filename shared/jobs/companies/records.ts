@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BatchQuery, Database } from "../../db/client";
-import { auditEvents, companies, companyMembers, users, vacancySearch } from "../../db/schema";
+import { auditEvents, companies, companyInvitations, companyMembers, users, vacancySearch } from "../../db/schema";
 
 export type CompanyRecord = typeof companies.$inferSelect;
 export type MemberRecord = typeof companyMembers.$inferSelect;
@@ -11,8 +11,52 @@ export interface CompanyRow {
   members: Pick<MemberRecord, "userId" | "role">[];
 }
 
-export async function insertCompany(db: Database, company: typeof companies.$inferInsert, ownerId: string): Promise<void> {
-  await db.batch([db.insert(companies).values(company), db.insert(companyMembers).values({ companyId: company.id, userId: ownerId, role: "owner", createdAt: company.createdAt })]);
+export type InvitationRecord = typeof companyInvitations.$inferSelect;
+
+/**
+ * Creates a company with its creator as owner, unless the creator already created `maxUnverified`
+ * companies that are not verified: the count is read inside the INSERT, and D1 runs one statement
+ * at a time, so parallel creations cannot overshoot. False when the limit refused it.
+ */
+export async function insertCompanyWithinLimit(db: Database, company: Omit<typeof companies.$inferInsert, "verification">, maxUnverified: number): Promise<boolean> {
+  const at = company.createdAt.getTime();
+  const value = <T,>(v: T, name: string) => sql<T>`${v}`.as(name);
+  const created = sql`(select count(*) from companies c where c.created_by = ${company.createdBy} and c.verification <> 'verified')`;
+  const [inserted] = await db.batch([
+    db
+      .insert(companies)
+      .select(
+        db
+          .select({
+            id: value(company.id, "id"),
+            name: value(company.name, "name"),
+            about: value(company.about ?? "", "about"),
+            website: value(company.website ?? null, "website"),
+            iconFileId: value(company.iconFileId ?? null, "icon_file_id"),
+            iconUrl: value(company.iconUrl ?? null, "icon_url"),
+            verification: value("none", "verification"),
+            verificationNote: value(null, "verification_note"),
+            verificationReason: value(null, "verification_reason"),
+            verifiedAt: value(null, "verified_at"),
+            createdBy: value(company.createdBy, "created_by"),
+            createdAt: value(at, "created_at"),
+            updatedAt: value(at, "updated_at"),
+          })
+          // (One row to select from: the creator's own.)
+          .from(users)
+          .where(and(eq(users.id, company.createdBy), sql`${created} < ${maxUnverified}`)),
+      )
+      .returning({ id: companies.id }),
+    db
+      .insert(companyMembers)
+      .select(
+        db
+          .select({ companyId: companies.id, userId: value(company.createdBy, "user_id"), role: value("owner", "role"), createdAt: value(at, "created_at") })
+          .from(companies)
+          .where(eq(companies.id, company.id)),
+      ),
+  ]);
+  return inserted.length > 0;
 }
 
 export async function findCompanyRow(db: Database, id: string): Promise<CompanyRow | undefined> {
@@ -29,8 +73,25 @@ export async function findMemberRole(db: Database, companyId: string, userId: st
 
 export type CompanyChanges = Partial<Pick<CompanyRecord, "name" | "about" | "website" | "iconFileId" | "iconUrl">>;
 
-export async function updateCompany(db: Database, id: string, changes: CompanyChanges, now: Date): Promise<void> {
-  await db.update(companies).set({ ...changes, updatedAt: now }).where(eq(companies.id, id));
+/**
+ * Applies an edit. With `reset` (the name or website of a verified company changed): the company
+ * goes back to `pending`, its vacancies lose the verified flag in the search index, and the audit
+ * event is written, in one batch; the UPDATE only resets a company that is verified when it runs.
+ */
+export async function updateCompany(db: Database, id: string, changes: CompanyChanges, now: Date, reset?: { note: string; audit: BatchQuery }): Promise<void> {
+  if (!reset) {
+    await db.update(companies).set({ ...changes, updatedAt: now }).where(eq(companies.id, id));
+    return;
+  }
+  await db.batch([
+    db.update(companies).set({ ...changes, updatedAt: now }).where(eq(companies.id, id)),
+    db
+      .update(companies)
+      .set({ verification: "pending", verificationNote: reset.note, verificationReason: null, verifiedAt: null })
+      .where(and(eq(companies.id, id), eq(companies.verification, "verified"))),
+    db.update(vacancySearch).set({ verified: false }).where(eq(vacancySearch.companyId, id)),
+    reset.audit,
+  ]);
 }
 
 export async function userExists(db: Database, userId: string): Promise<boolean> {
@@ -85,11 +146,6 @@ export async function decideVerification(db: Database, id: string, outcome: "ver
     audit,
   ]);
   return updated.length > 0;
-}
-
-export async function listOwnerIds(db: Database, companyId: string): Promise<string[]> {
-  const rows = await db.select({ userId: companyMembers.userId }).from(companyMembers).where(and(eq(companyMembers.companyId, companyId), eq(companyMembers.role, "owner")));
-  return rows.map((r) => r.userId);
 }
 
 export async function listMemberships(db: Database, userId: string): Promise<MemberRecord[]> {
@@ -157,7 +213,7 @@ export function succeedLastOwnerQueries(db: Database, companyId: string, leaving
       .update(companyMembers)
       .set({ role: "owner" })
       .where(and(eq(companyMembers.companyId, companyId), sql`${companyMembers.userId} = ${successor}`, noOtherOwner)),
-  ];
+  ] as const;
 }
 
 /**
@@ -183,7 +239,98 @@ export async function listMemberlessCompanyIds(db: Database, limit: number): Pro
   return rows.map((r) => r.id);
 }
 
-/** A deleted user leaves every company; companies keep their other members. */
+/** A deleted user leaves every company (companies keep their other members), and their invitations go. */
 export function forgetMemberQueries(db: Database, userId: string) {
-  return [db.delete(companyMembers).where(eq(companyMembers.userId, userId))];
+  return [db.delete(companyMembers).where(eq(companyMembers.userId, userId)), db.delete(companyInvitations).where(eq(companyInvitations.userId, userId))];
+}
+
+/** Invites `userId` (or changes the role of their open invitation). */
+export async function upsertInvitation(db: Database, invitation: InvitationRecord): Promise<void> {
+  await db
+    .insert(companyInvitations)
+    .values(invitation)
+    .onConflictDoUpdate({ target: [companyInvitations.companyId, companyInvitations.userId], set: { role: invitation.role, invitedBy: invitation.invitedBy, createdAt: invitation.createdAt } });
+}
+
+export async function countInvitations(db: Database, companyId: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(companyInvitations).where(eq(companyInvitations.companyId, companyId));
+  return row?.n ?? 0;
+}
+
+export async function findInvitation(db: Database, companyId: string, userId: string): Promise<InvitationRecord | undefined> {
+  const [row] = await db.select().from(companyInvitations).where(and(eq(companyInvitations.companyId, companyId), eq(companyInvitations.userId, userId)));
+  return row;
+}
+
+/** A company's open invitations, oldest first. */
+export async function listCompanyInvitations(db: Database, companyId: string, limit: number): Promise<InvitationRecord[]> {
+  return db.select().from(companyInvitations).where(eq(companyInvitations.companyId, companyId)).orderBy(companyInvitations.createdAt, companyInvitations.userId).limit(limit);
+}
+
+/** A user's open invitations with the inviting company's name, newest first. */
+export async function listUserInvitations(db: Database, userId: string, limit: number): Promise<(InvitationRecord & { companyName: string })[]> {
+  const rows = await db
+    .select({ invitation: companyInvitations, companyName: companies.name })
+    .from(companyInvitations)
+    .innerJoin(companies, eq(companies.id, companyInvitations.companyId))
+    .where(eq(companyInvitations.userId, userId))
+    .orderBy(sql`${companyInvitations.createdAt} desc`)
+    .limit(limit);
+  return rows.map((r) => ({ ...r.invitation, companyName: r.companyName }));
+}
+
+export async function deleteInvitation(db: Database, companyId: string, userId: string): Promise<boolean> {
+  const rows = await db
+    .delete(companyInvitations)
+    .where(and(eq(companyInvitations.companyId, companyId), eq(companyInvitations.userId, userId)))
+    .returning({ userId: companyInvitations.userId });
+  return rows.length > 0;
+}
+
+/**
+ * Turns the invitation into a membership with its role, the audit event and the invitation's
+ * deletion in one batch; the membership is only inserted while the invitation exists when the
+ * batch runs (a revoked one adds nobody). False when there was no invitation.
+ */
+export async function acceptInvitation(db: Database, companyId: string, userId: string, now: Date, audit: BatchQuery): Promise<boolean> {
+  const [added] = await db.batch([
+    db
+      .insert(companyMembers)
+      .select(
+        db
+          .select({ companyId: companyInvitations.companyId, userId: companyInvitations.userId, role: companyInvitations.role, createdAt: sql<number>`${now.getTime()}`.as("created_at") })
+          .from(companyInvitations)
+          .where(and(eq(companyInvitations.companyId, companyId), eq(companyInvitations.userId, userId))),
+      )
+      .onConflictDoNothing()
+      .returning({ userId: companyMembers.userId }),
+    audit,
+    db.delete(companyInvitations).where(and(eq(companyInvitations.companyId, companyId), eq(companyInvitations.userId, userId))),
+  ]);
+  return added.length > 0;
+}
+
+/**
+ * A member leaving on their own: when they are the last owner, the longest-standing other member
+ * becomes owner first (decided inside the statements, as for a deleted account), then their
+ * membership goes, in one batch. False when they were not a member when it ran.
+ */
+export async function leaveCompany(db: Database, companyId: string, userId: string, succession: { id: string; at: Date; detail: Record<string, unknown> }, audit: BatchQuery): Promise<boolean> {
+  const [promoteAudit, promote] = succeedLastOwnerQueries(db, companyId, userId, succession);
+  const results = await db.batch([
+    promoteAudit,
+    promote,
+    audit,
+    db
+      .delete(companyMembers)
+      .where(and(eq(companyMembers.companyId, companyId), eq(companyMembers.userId, userId)))
+      .returning({ userId: companyMembers.userId }),
+  ]);
+  return (results.at(-1) as unknown[]).length > 0;
+}
+
+/** Deletes a company (its members, invitations and vacancies follow by ON DELETE CASCADE). */
+export async function deleteCompany(db: Database, companyId: string): Promise<boolean> {
+  const rows = await db.delete(companies).where(eq(companies.id, companyId)).returning({ id: companies.id });
+  return rows.length > 0;
 }

@@ -1,13 +1,12 @@
 import { clock } from "../../clock";
 import { createDatabase, type Database } from "../../db/client";
 import type { Env } from "../../env";
-import { recordAuditEvent } from "../../identity/audit/events";
 import { newId } from "../../ids";
 import { logEvent } from "../../observability/log";
 import { traced } from "../../observability/traced-stub";
-import { closeVacancy, listCompanyVacancyIds } from "../vacancies/records";
+import { closeDown } from "./close-down";
 import { companyView } from "./companies";
-import { deleteMemberlessCompany, findCompanyRow, type LeavingMembership, listLeavingMemberships, listMemberlessCompanyIds, succeedLastOwnerQueries } from "./records";
+import { findCompanyRow, type LeavingMembership, listLeavingMemberships, listMemberlessCompanyIds, succeedLastOwnerQueries } from "./records";
 
 /** What becomes of the companies of a user whose account is being deleted, as read before the deletion. */
 export interface CompanySuccession {
@@ -50,7 +49,7 @@ export function successionQueries(db: Database, leavingId: string, succession: C
  */
 export async function finishSuccession(env: Env, succession: CompanySuccession): Promise<void> {
   const db = createDatabase(env.DB);
-  for (const companyId of succession.companyIds) await closeDownIfMemberless(env, db, companyId, "last_member_deleted_account");
+  for (const companyId of succession.companyIds) await closeDown(db, companyId, { reason: "last_member_deleted_account", userId: null, onlyIfMemberless: true });
   await Promise.allSettled(
     succession.promotions.map(async ({ companyId, successorId }) => {
       const row = await findCompanyRow(db, companyId);
@@ -64,21 +63,6 @@ export async function finishSuccession(env: Env, succession: CompanySuccession):
   );
 }
 
-/**
- * Closes the company's vacancies through the ordinary close path (which takes them out of the
- * search index) and deletes the company, with an anonymous `company.deleted` audit event, if it
- * has no member (read again here: a company with members is left alone).
- */
-async function closeDownIfMemberless(env: Env, db: Database, companyId: string, reason: string): Promise<boolean> {
-  const row = await findCompanyRow(db, companyId);
-  if (!row || row.members.length > 0) return false;
-  let closed = 0;
-  for (const vacancyId of await listCompanyVacancyIds(db, [companyId])) if (await closeVacancy(db, vacancyId, clock.date())) closed++;
-  if (!(await deleteMemberlessCompany(db, companyId))) return false;
-  await recordAuditEvent(env.DB, { userId: null, type: "company.deleted", detail: { companyId, reason, vacanciesClosed: closed } });
-  return true;
-}
-
 /** Most memberless companies one sweep closes down. */
 const SWEEP_BATCH = 50;
 
@@ -90,6 +74,6 @@ const SWEEP_BATCH = 50;
 export async function sweepMemberlessCompanies(env: Env): Promise<number> {
   const db = createDatabase(env.DB);
   let done = 0;
-  for (const companyId of await listMemberlessCompanyIds(db, SWEEP_BATCH)) if (await closeDownIfMemberless(env, db, companyId, "memberless_sweep")) done++;
+  for (const companyId of await listMemberlessCompanyIds(db, SWEEP_BATCH)) if (await closeDown(db, companyId, { reason: "memberless_sweep", userId: null, onlyIfMemberless: true })) done++;
   return done;
 }

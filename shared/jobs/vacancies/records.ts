@@ -84,19 +84,23 @@ export async function deleteVacancy(db: Database, id: string): Promise<void> {
 }
 
 /**
- * Publishes (or schedules) a draft or scheduled vacancy. An unverified company's slot is taken in
- * the same statement that changes the status: the count of its published and scheduled vacancies
- * is read inside the update, and D1 runs one statement at a time, so parallel publishes cannot
+ * Publishes (or schedules) a draft or scheduled vacancy. An unverified company's slot, and the
+ * publisher's, are taken in the same statement that changes the status: the counts of published
+ * and scheduled vacancies (the company's, and those of every unverified company the publisher
+ * belongs to) are read inside the update, and D1 runs one statement at a time, so parallel publishes cannot
  * both take the last slot.
  */
-export async function publishVacancy(db: Database, id: string, companyId: string, target: { status: "published" | "scheduled"; publishAt: Date | null }, cap: number, now: Date): Promise<boolean> {
+export async function publishVacancy(db: Database, id: string, companyId: string, userId: string, target: { status: "published" | "scheduled"; publishAt: Date | null }, cap: number, now: Date): Promise<boolean> {
   const verified = sql`exists (select 1 from ${companies} where ${companies.id} = ${companyId} and ${companies.verification} = 'verified')`;
   const taken = sql`(select count(*) from vacancies o where o.company_id = ${companyId} and o.status in ('published', 'scheduled') and o.id <> ${id})`;
+  // The publisher's slots: every published or scheduled vacancy of an unverified company they belong to (five companies do not give fifteen).
+  const takenByUser = sql`(select count(*) from vacancies o join company_members m on m.company_id = o.company_id and m.user_id = ${userId}
+    join companies oc on oc.id = o.company_id where oc.verification <> 'verified' and o.status in ('published', 'scheduled') and o.id <> ${id})`;
   const [updated] = await db.batch([
     db
       .update(vacancies)
       .set({ status: target.status, publishAt: target.publishAt, publishedAt: target.status === "published" ? now : null, updatedAt: now })
-      .where(and(eq(vacancies.id, id), inArray(vacancies.status, ["draft", "scheduled"]), sql`(${verified} or ${taken} < ${cap})`))
+      .where(and(eq(vacancies.id, id), inArray(vacancies.status, ["draft", "scheduled"]), sql`(${verified} or (${taken} < ${cap} and ${takenByUser} < ${cap}))`))
       .returning({ id: vacancies.id }),
     indexPublishedQuery(db, id),
   ]);

@@ -138,18 +138,19 @@ export async function removeVacancy(db: Database, id: string, userId: string): P
 
 /**
  * Publishes now, or schedules for `publishAt` (the cron publishes it within a minute of that).
- * An unverified company holds at most `cap` published or scheduled vacancies: the slot is taken
- * by the same statement that changes the status.
+ * An unverified company holds at most `cap` published or scheduled vacancies, and so do all the
+ * unverified companies of the publisher together: the slots are taken by the same statement that
+ * changes the status.
  */
 export async function publish(db: Database, id: string, userId: string, publishAt: Date | undefined, cap: number): Promise<VacancyView> {
   const row = await memberRow(db, id, userId, "publish its vacancies");
   if (row.vacancy.status === "published" || row.vacancy.status === "closed") throw conflict("not_publishable", `The vacancy is ${row.vacancy.status}`);
   const now = clock.date();
   const target = publishAt && publishAt.getTime() > now.getTime() ? { status: "scheduled" as const, publishAt } : { status: "published" as const, publishAt: null };
-  if (!(await publishVacancy(db, id, row.vacancy.companyId, target, cap, now))) {
+  if (!(await publishVacancy(db, id, row.vacancy.companyId, userId, target, cap, now))) {
     const current = await findVacancyRow(db, id);
     if (current && (current.vacancy.status === "draft" || current.vacancy.status === "scheduled") && current.company.verification !== "verified") {
-      throw conflict("publish_limit_reached", `An unverified company may have at most ${cap} published or scheduled vacancies; ask for verification to publish more`);
+      throw conflict("publish_limit_reached", `Unverified companies may have at most ${cap} published or scheduled vacancies, per company and per member across all of theirs; ask for verification to publish more`);
     }
     throw conflict("not_publishable", `The vacancy is ${current?.vacancy.status ?? "gone"}`);
   }

@@ -1,8 +1,25 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { notFound } from "../../../shared/http/errors";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
-import { addMember, createCompany, decideCompanyVerification, editCompany, getCompany, removeMember, submitVerification } from "../../../shared/jobs/companies/companies";
-import { CompanySchema } from "../../../shared/jobs/schemas";
+import { configOf } from "../../../shared/config";
+import {
+  acceptMembership,
+  addMember,
+  closeCompany,
+  companyInvitations,
+  createCompany,
+  decideCompanyVerification,
+  dropInvitation,
+  editCompany,
+  getCompany,
+  inviteMember,
+  MAX_OPEN_INVITATIONS,
+  myInvitations,
+  removeMember,
+  submitVerification,
+} from "../../../shared/jobs/companies/companies";
+import { CompanyInvitationSchema, CompanySchema } from "../../../shared/jobs/schemas";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
@@ -27,6 +44,8 @@ const CompanyPatch = z
   .openapi("CompanyPatch");
 
 const MemberBody = z.object({ userId: z.string().min(1).max(64), role: z.enum(["owner", "recruiter"]) }).strict().openapi("CompanyMemberRequest");
+const InvitationBody = z.object({ userId: z.string().min(1).max(64), role: z.enum(["owner", "recruiter"]) }).strict().openapi("CompanyInvitationRequest");
+const InvitationList = z.object({ items: z.array(CompanyInvitationSchema) }).openapi("CompanyInvitationList");
 const VerificationBody = z.object({ note: z.string().trim().min(1).max(2000) }).strict().openapi("VerificationRequest");
 const DecisionBody = z.object({ reason: z.string().trim().max(2000).optional() }).strict().openapi("VerificationDecision");
 const MemberParams = IdParam.extend({ userId: z.string().min(1).max(64).openapi({ param: { name: "userId", in: "path" } }) });
@@ -52,10 +71,22 @@ export const companyRoutes = createRouter()
       path: "/",
       tags,
       summary: "Create a company (you become its owner)",
+      description: "A user may have created `UNVERIFIED_COMPANIES_PER_USER` (default 3) companies that are not verified: `409 company_limit_reached` beyond (counted inside the INSERT, so parallel creations cannot overshoot).",
       request: { body: jsonBody(CreateCompanyBody) },
       responses: { 201: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await createCompany(c.get("db"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 201),
+    async (c) => c.json(await createCompany(c.get("db"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin, configOf(c.env).jobs.unverifiedCompaniesPerUser), 201),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/invitations",
+      tags,
+      summary: "Your open invitations to join companies, newest first",
+      description: "Each names the company and the role offered; accept with `POST /v1/companies/{id}/invitations/{userId}/accept`, decline with `DELETE /v1/companies/{id}/invitations/{userId}` (your own user id). New ones also arrive on the hub (`company.invitation`).",
+      responses: { 200: jsonResponse(InvitationList, "Your invitations"), ...problemResponses(401) },
+    }),
+    async (c) => c.json({ items: await myInvitations(c.get("db"), c.get("principal").userId) }, 200),
   )
   .openapi(
     createRoute({
@@ -79,18 +110,36 @@ export const companyRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "Edit a company (owners and recruiters)",
+      description: "Changing the name or website of a verified company sends it back to `pending` (search shows its vacancies unverified, the owners' hubs get `company.verification` with reason `details_changed`, audit `company.verification_reset`).",
       request: { params: IdParam, body: jsonBody(CompanyPatch) },
       responses: { 200: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 403, 404) },
     }),
-    async (c) => c.json(await editCompany(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 200),
+    async (c) => c.json(await editCompany(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin, clientInfo(c.req.raw)), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "delete",
+      path: "/{id}",
+      tags,
+      summary: "Close the company (owners)",
+      description:
+        "Its vacancies are closed (out of search), then the company is deleted with its members, invitations and vacancies. The owner's audit trail keeps `company.deleted {companyId, reason: \"closed_by_owner\", vacanciesClosed}`.",
+      request: { params: IdParam },
+      responses: { 204: { description: "Closed" }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      await closeCompany(c.get("db"), c.req.valid("param").id, c.get("principal").userId, clientInfo(c.req.raw));
+      return c.body(null, 204);
+    },
   )
   .openapi(
     authedRoute({
       method: "post",
       path: "/{id}/members",
       tags,
-      summary: "Add a member or change their role (owners)",
-      description: "Demoting the last owner: `409 last_owner` (checked inside the UPDATE, so two owners demoting each other at once cannot both succeed). Audit logged on the member's trail: `company.member_added` or `company.role_changed`.",
+      summary: "Change a member's role (owners)",
+      description:
+        "Only members: people join by accepting an invitation (`POST /v1/companies/{id}/invitations`); a non-member is `404`. Demoting the last owner: `409 last_owner` (checked inside the UPDATE, so two owners demoting each other at once cannot both succeed). Audit logged on the member's trail: `company.role_changed`.",
       request: { params: IdParam, body: jsonBody(MemberBody) },
       responses: { 200: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
@@ -101,14 +150,70 @@ export const companyRoutes = createRouter()
       method: "delete",
       path: "/{id}/members/{userId}",
       tags,
-      summary: "Remove a member (owners)",
-      description: "Removing the last owner: `409 last_owner` (checked inside the DELETE). Audit logged on the member's trail: `company.member_removed`.",
+      summary: "Remove a member (owners), or leave (your own user id)",
+      description:
+        "Anyone may leave. A last owner who leaves hands the company to its longest-standing other member, who becomes owner in the same batch (hub `company.promoted`, reason `last_owner_left`); a company left with nobody is closed down. Owners removing someone else: removing the last owner is `409 last_owner` (checked inside the DELETE). Audit logged on the member's trail: `company.member_removed` or `company.member_left`.",
       request: { params: MemberParams },
       responses: { 204: { description: "Removed" }, ...problemResponses(401, 403, 404, 409) },
     }),
     async (c) => {
       const { id, userId } = c.req.valid("param");
-      await removeMember(c.get("db"), id, c.get("principal").userId, userId, clientInfo(c.req.raw));
+      await removeMember(c.env, c.get("db"), id, c.get("principal").userId, userId, clientInfo(c.req.raw));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/invitations",
+      tags,
+      summary: "Invite someone to join with a role (owners)",
+      description: `Nobody becomes a member without accepting. Inviting again changes the role. A member already: \`409 already_member\`; ${MAX_OPEN_INVITATIONS} open invitations: \`409 too_many_invitations\`. The invitee's hub gets \`company.invitation\`; their audit trail \`company.member_invited\`.`,
+      request: { params: IdParam, body: jsonBody(InvitationBody) },
+      responses: { 201: jsonResponse(CompanyInvitationSchema, "The invitation"), ...problemResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await inviteMember(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), clientInfo(c.req.raw)), 201),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/{id}/invitations",
+      tags,
+      summary: "The company's open invitations (owners)",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(InvitationList, "Open invitations, oldest first"), ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => c.json({ items: await companyInvitations(c.get("db"), c.req.valid("param").id, c.get("principal").userId) }, 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/invitations/{userId}/accept",
+      tags,
+      summary: "Accept your invitation (the invitee)",
+      description: "You become a member with the role offered (audit `company.member_added`, `by` the inviter). Someone else's invitation, or none: `404`.",
+      request: { params: MemberParams },
+      responses: { 200: jsonResponse(CompanySchema, "The company"), ...problemResponses(401, 404) },
+    }),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      const me = c.get("principal").userId;
+      if (userId !== me) throw notFound("No such invitation");
+      return c.json(await acceptMembership(c.get("db"), id, me, clientInfo(c.req.raw)), 200);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "delete",
+      path: "/{id}/invitations/{userId}",
+      tags,
+      summary: "Decline your invitation, or revoke one (owners)",
+      request: { params: MemberParams },
+      responses: { 204: { description: "Gone" }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      await dropInvitation(c.get("db"), id, c.get("principal").userId, userId);
       return c.body(null, 204);
     },
   )
