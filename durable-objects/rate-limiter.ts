@@ -3,7 +3,7 @@ import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 import type { RateLimiterRpc } from "../shared/rate-limiter-rpc";
 import { type AttemptDecision, AttemptLedger, type AttemptReservation } from "../shared/attempt-ledger";
-import { type FailureStreak, type RateLimitDecision, type StreakPolicy, slidingWindow } from "../shared/rate-limits";
+import { type FailureStreak, type RateLimitDecision, type StreakPolicy, slidingWindow } from "../shared/rate-limit-windows";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { runTracedMethod } from "../shared/observability/traced-stub";
 

@@ -1,4 +1,4 @@
-import { type FailureStreak, type RateLimit, type RateLimitDecision, type StreakPolicy, slidingWindow, streakLockMs } from "./rate-limits";
+import { type FailureStreak, type RateLimit, type RateLimitDecision, type StreakPolicy, slidingWindow, streakLockMs } from "./rate-limit-windows";
 
 /** An attempt that holds a slot while its secret is being checked; settled as success or failure. */
 export interface AttemptReservation {

@@ -1,5 +1,5 @@
 import type { AttemptDecision, AttemptReservation } from "./attempt-ledger";
-import type { FailureStreak, RateLimitDecision, StreakPolicy } from "./rate-limits";
+import type { FailureStreak, RateLimitDecision, StreakPolicy } from "./rate-limit-windows";
 
 /** What callers may ask of a limited key's RateLimiter (durable-objects/rate-limiter.ts). */
 export interface RateLimiterRpc extends Rpc.DurableObjectBranded {

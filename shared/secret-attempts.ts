@@ -1,6 +1,7 @@
-import type { Deps } from "./platform/deps";
+import type { Deps } from "./platform/deps-types";
 import type { ApiError } from "./http/errors";
-import { type FailureStreak, type RateLimit, type StreakPolicy, rateLimited } from "./rate-limits";
+import { rateLimited } from "./rate-limits";
+import type { FailureStreak, RateLimit, StreakPolicy } from "./rate-limit-windows";
 
 /** One attempt at a secret that holds its slot of the key's budget until it is settled. */
 export interface SecretAttempt {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseRateLimit, type RateLimit } from "./rate-limits";
+import { parseRateLimit, type RateLimit } from "./rate-limit-windows";
 
 /**
  * How a module declares its vars (`shared/<module>/vars.ts`): each var once, with the parser that

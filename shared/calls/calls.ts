@@ -5,7 +5,7 @@ import type { Page } from "../http/pagination";
 import { type CallRecord, type CallType, isActive, isParticipant, type PublicCall, toPublicCall } from "./call";
 import { countMissedCalls, findCall, hideCallFor, isActiveUser, isHiddenFor, listActiveCalls, listCallHistory, type StoredCall } from "./records";
 import { unwrap } from "../platform/refusal-error";
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 
 /** Starts a call: 201 ringing, or 409 `busy` (the callee is in a call) / `already_in_call` (the caller is). */
 export async function placeCall(deps: Deps, callerId: string, input: { calleeId: string; type: CallType }): Promise<PublicCall> {

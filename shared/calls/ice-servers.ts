@@ -1,4 +1,4 @@
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import type { IceServer } from "./turn/turn-provider";
 
 /** STUN servers plus, when a TURN provider is configured, short-lived TURN credentials for the user. */

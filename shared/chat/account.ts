@@ -1,5 +1,6 @@
 import type { AccountDeletionStep, AccountModule } from "../identity/account/account-module";
-import { depsFor, type Deps } from "../platform/deps";
+import { depsFor } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import { toD1Statements } from "../db/records";
 import type { Message } from "./model";
 import { forgetChatMemberQueries, joinGeneralChatQueries, listFormerMembershipsOf, listMembershipsOf } from "./records";

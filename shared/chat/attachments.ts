@@ -1,4 +1,4 @@
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import { attachOwnFiles, releaseAttachments } from "../media/attachments";
 import { type Result, refusal } from "../platform/result";
 import type { Attachment } from "./model";

@@ -1,4 +1,4 @@
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import { chatMembers, toChat } from "./chats";
 import type { LastMessage } from "./model";
 import { syncChatSummary } from "./records";

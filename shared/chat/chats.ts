@@ -1,5 +1,5 @@
 import type { Principal } from "../identity/sessions/principal";
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import { ApiError, badRequest, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";

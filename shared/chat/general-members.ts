@@ -1,4 +1,4 @@
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import type { Principal } from "../identity/sessions/principal";
 
 /**

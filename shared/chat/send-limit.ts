@@ -1,4 +1,4 @@
-import type { RateLimit } from "../rate-limits";
+import type { RateLimit } from "../rate-limit-windows";
 import { type Refusal, refusal } from "../platform/result";
 
 /** Send times of one sender, oldest first, from `head` on; earlier entries are spent. */

@@ -1,5 +1,5 @@
 import { clock } from "../clock";
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import type { Database } from "../db/client";
 import { newId } from "../ids";
 import { insertDevMailboxEntry, listDevMailboxEntries } from "./records";

@@ -1,7 +1,7 @@
 import { type Config, configOf } from "../config";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import { CloudflareEmailSender } from "./cloudflare-sender";
 import { DevMailboxSender } from "./dev-mailbox";
 import type { EmailSender, OutgoingEmail } from "./sender";

@@ -1,4 +1,4 @@
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import { deleteDevMailboxBeforeQuery } from "../email/records";
 import { deleteExpiredRefreshTokensQuery, deleteExpiredSessionsQuery } from "./sessions/records";
 import { deleteExpiredOneTimeTokensQuery, deleteExpiredRealtimeTicketsQuery } from "./tokens/records";

@@ -1,7 +1,7 @@
 import { clock } from "../clock";
 import type { Database } from "../db/client";
 import { badRequest, notFound } from "../http/errors";
-import { contentPath } from "./content-urls";
+import { contentPath } from "./content-path";
 import { isImage } from "./media-types";
 import { findOwnFileRecord, setAvatar } from "./records";
 

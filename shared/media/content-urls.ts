@@ -4,9 +4,8 @@ import { ApiError, notFound } from "../http/errors";
 import { readableFile, type MediaEnv } from "./files";
 import { mediaConfig } from "./media-config";
 import { findFile, findReadableFile, type StoredFile } from "./records";
+import { contentPath } from "./content-path";
 import { signUrl, verifySignedUrl } from "./signed-urls";
-
-export const contentPath = (fileId: string) => `/v1/files/${encodeURIComponent(fileId)}/content`;
 
 /**
  * A URL that serves the file's content with no token until it expires (for `<img>`, players,

@@ -1,4 +1,4 @@
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import { logEvent } from "./log";
 import { type MetricsBatch, MetricsBuffer, splitSeriesKey } from "./metrics-buffer";
 import { mergeWindows, type WindowState } from "./metrics-window";

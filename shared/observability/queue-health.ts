@@ -1,4 +1,4 @@
-import type { Deps } from "../platform/deps";
+import type { Deps } from "../platform/deps-types";
 import { countDeadLettersSince } from "../db/records";
 import { readMetrics } from "./metrics";
 import { latestGauge } from "./metrics-window";

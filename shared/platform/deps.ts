@@ -1,86 +1,16 @@
-import type { TurnProvider } from "../calls/turn/turn-provider";
 import { turnProviderFor } from "../calls/turn/turn-provider-of";
 import { clock as platformClock } from "../clock";
-import { type Config, configOf } from "../config";
-import { createDatabase, type Database } from "../db/client";
+import { configOf } from "../config";
+import { createDatabase } from "../db/client";
 import { emailSenderFor } from "../email/outbox";
-import type { EmailSender } from "../email/sender";
-import type { Env, JobMessage, QueuedJob } from "../env";
+import type { Env, QueuedJob } from "../env";
 import { logEvent } from "../observability/log";
 import { tracedFetch, withCurrentTrace } from "../observability/trace-scope";
 import { traced } from "../observability/traced-stub";
-import { type ResolvedModel, resolveModel } from "../studio/providers/registry";
-import type { VideoHost } from "../video/video-host";
+import { resolveModel } from "../studio/providers/registry";
 import { videoHostOf } from "../video/video-host-of";
+import type { Deps, DurableObjects, JobQueue } from "./deps-types";
 
-/** The platform's notion of now (`shared/clock.ts`); tests move it or pass their own. */
-export interface Clock {
-  now(): number;
-  date(): Date;
-}
-
-/** Sends a job on the JOBS queue in the current trace, which the consumer continues. */
-export interface JobQueue {
-  send(job: JobMessage, options?: QueueSendOptions): Promise<void>;
-}
-
-type Stub<N extends keyof Env> = Env[N] extends DurableObjectNamespace<infer T> ? DurableObjectStub<T> : never;
-
-/**
- * One accessor per Durable Object class, named by what the object is keyed by. Every call but
- * the metrics flush runs in the caller's trace (`traced`).
- */
-export interface DurableObjects {
-  rateLimiter(key: string): Stub<"RATE_LIMITER">;
-  userHub(userId: string): Stub<"USER_HUB">;
-  chatRoom(chatId: string): Stub<"CHAT_ROOM">;
-  callSession(callId: string): Stub<"CALL_SESSION">;
-  videoViews(videoId: string): Stub<"VIDEO_VIEWS">;
-  /** Not traced: a flush would show up as a span of whichever request happened to trigger it. */
-  metricsStore(shard: number): Stub<"METRICS_STORE">;
-}
-
-/** The studio's AI models, each with the adapter that reaches its provider (docs/studio-generation.md). */
-export interface AiProviders {
-  resolveModel(modelId: string): Promise<ResolvedModel | undefined>;
-}
-
-/**
- * The one context module logic is called with: `fn(deps, ...args)`. It holds what the logic may
- * reach: the record layer (`db`), the typed config, the clock, the bindings it uses directly,
- * one traced accessor per Durable Object, and an adapter for each part of the outside world,
- * which translates that world's failures. Built once per env object (nothing in it belongs to one
- * request: the trace is the ambient scope), so requests, queue batches, cron runs and Durable
- * Objects all get it from `depsFor(env)`; tests build one with `testDeps({...})`.
- */
-export interface Deps {
-  db: Database;
-  config: Config;
-  clock: Clock;
-  files: R2Bucket;
-  images: ImagesBinding | undefined;
-  /** Workers Analytics Engine, when bound (metrics). */
-  analytics: AnalyticsEngineDataset | undefined;
-  queue: JobQueue;
-  objects: DurableObjects;
-  /** Outbound HTTP, carrying the current trace; the seam tests fake third parties at. */
-  fetch: typeof fetch;
-  /** Where e-mail goes; null when production has no e-mail binding configured. */
-  email: EmailSender | null;
-  /** TURN credentials; null when none is configured (STUN only). */
-  turn: TurnProvider | null;
-  /** Cloudflare Stream; null without a STREAM binding. */
-  videoHost: VideoHost | null;
-  ai: AiProviders;
-  // The notification module adds its push senders here (Web Push, FCM), faked in tests the same way.
-  log: typeof logEvent;
-  /**
-   * The raw bindings, for calling modules that do not take `deps` yet (chat, calls, media,
-   * studio, video, jobs board: see docs/architecture.md, "Moving a module onto deps"). Module
-   * logic that takes `deps` reads nothing from here.
-   */
-  env: Env;
-}
 
 export function durableObjectsOf(env: Env): DurableObjects {
   return {

@@ -1,4 +1,4 @@
-import { type RateLimit, slidingWindow } from "../rate-limits";
+import { type RateLimit, slidingWindow } from "../rate-limit-windows";
 
 /**
  * Per-user limits on the frames one Durable Object handles, kept in memory: one sliding window per

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../http/errors";
-import type { RateLimit } from "../rate-limits";
+import type { RateLimit } from "../rate-limit-windows";
 import { FrameBudget } from "./frame-budget";
 import { type SessionStanding, SessionStandings, type StandingLoader } from "./session-standings";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { VIDEO_STATUSES } from "../db/schema/video";
-import { contentPath } from "../media/content-urls";
+import { contentPath } from "../media/content-path";
 import type { VideoRecord, VideoReportRecord } from "./records";
 
 export const VIDEO_REPORT_CATEGORIES = ["spam", "abuse", "sexual", "violence", "copyright", "misleading", "other"] as const;

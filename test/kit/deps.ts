@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import type { EnvVars } from "../../shared/config";
 import type { Env } from "../../shared/env";
-import { buildDeps, type Deps } from "../../shared/platform/deps";
+import { buildDeps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 
 export interface TestDepsOptions extends Partial<Deps> {
   /** Vars that differ from the test environment's (`{ RATE_LIMIT_LOGIN_PER_IP: "3/300" }`): the config is parsed from them. */

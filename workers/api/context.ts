@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Database } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
 import type { AccountModule } from "../../shared/identity/account/account-module";
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import type { TraceContext } from "../../shared/observability/trace-context";
 import { ApiError, type ErrorCode, type FieldProblem } from "../../shared/http/errors";
 

@@ -1,5 +1,5 @@
 import { deleteExpiredCredentials } from "../../shared/identity/cleanup";
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 
 /** Daily cron: expired one-time tokens, refresh tokens, sessions and realtime tickets are deleted. */
 export async function identityCleanupTask(deps: Deps, _scheduledTime: number): Promise<void> {

@@ -2,7 +2,7 @@ import { runAiTask } from "../../shared/jobs/ai/ai-tasks";
 import { sweepMemberlessCompanies } from "../../shared/jobs/companies/succession";
 import { deleteProfileViewsBefore } from "../../shared/jobs/profiles/records";
 import { publishDueVacancies } from "../../shared/jobs/vacancies/vacancies";
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import type { JobHandler } from "./queue";
 
 /** Every minute: scheduled vacancies whose `publishAt` has come are published. */

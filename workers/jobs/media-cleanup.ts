@@ -1,4 +1,4 @@
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 
 /**

@@ -1,6 +1,7 @@
 import type { Env, JobMessage, QueuedJob } from "../../shared/env";
 import { recordAuditEvent } from "../../shared/identity/audit/events";
-import { type Deps, depsFor } from "../../shared/platform/deps";
+import { depsFor } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import { logEvent } from "../../shared/observability/log";
 import { flushMetrics, metrics } from "../../shared/observability/metrics";
 import { fromCarrier } from "../../shared/observability/trace-context";

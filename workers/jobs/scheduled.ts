@@ -1,5 +1,6 @@
 import type { Env } from "../../shared/env";
-import { type Deps, depsFor } from "../../shared/platform/deps";
+import { depsFor } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import { logEvent } from "../../shared/observability/log";
 
 export type CronTask = (deps: Deps, scheduledTime: number) => Promise<void>;

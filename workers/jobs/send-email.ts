@@ -1,5 +1,5 @@
 import type { JobMessage } from "../../shared/env";
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 
 /**
  * The `email.send` job. A throw makes the queue retry with backoff and finally dead-letter the

@@ -1,4 +1,4 @@
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import { deadLetterGeneration, runGenerationJob } from "../../shared/studio/generation/pipeline";
 import { sweepGenerations } from "../../shared/studio/generation/sweep";
 import type { JobHandler } from "./queue";

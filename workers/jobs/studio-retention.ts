@@ -1,4 +1,4 @@
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import { applyRetention } from "../../shared/studio/library/retention";
 
 /** Every 5 minutes: studio assets past STUDIO_RETENTION_DAYS (not favourites, not headliners) are deleted. */

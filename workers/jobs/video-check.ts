@@ -1,5 +1,5 @@
 import type { JobMessage } from "../../shared/env";
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import { runVideoCheck } from "../../shared/video/processing";
 
 /** The `video.check` job: asks Stream whether an uploaded video is ready (or failed), with backoff. */

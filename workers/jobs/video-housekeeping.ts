@@ -1,4 +1,4 @@
-import type { Deps } from "../../shared/platform/deps";
+import type { Deps } from "../../shared/platform/deps-types";
 import { videoHousekeeping } from "../../shared/video/housekeeping";
 
 /** Every 5 minutes: videos stuck waiting on Stream polled, scheduled videos published, Stream's playback access fixed. */

@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { toD1Statements } from "../../db/records";
 import { ApiError } from "../../http/errors";
 import type { AccountModule } from "./account-module";

@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { notFound } from "../../http/errors";
 import type { AccountModule } from "./account-module";
 import { listInvitesCreatedBy } from "../admin/records";

@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { runBatch } from "../../db/client";
 import { queueEmail } from "../../email/outbox";
 import { ApiError, conflict, notFound } from "../../http/errors";

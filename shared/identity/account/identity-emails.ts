@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import type { OutgoingEmail } from "../../email/sender";
 
 function link(deps: Deps, path: string, token: string): string {

@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { toD1Statements } from "../../db/records";
 import { conflict } from "../../http/errors";
 import { newId } from "../../ids";
@@ -12,7 +12,7 @@ import type { ClientInfo } from "../sessions/client-info";
 import { hashPassword, passwordProblem, weakPassword } from "../credentials/passwords";
 import { rememberDevice } from "./new-device";
 import type { AccountModule } from "./account-module";
-import type { AuthResult } from "../sessions/login";
+import type { AuthResult } from "../sessions/sessions";
 import { startSession } from "../sessions/sessions";
 import { insertUserQuery } from "./records";
 import { findUserByEmail, findUserById, normalizeEmail, toPublicUser } from "./users";

@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { ApiError } from "../../http/errors";
 import { isEmailVerified } from "./records";
 

@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { z } from "@hono/zod-openapi";
 import { clock } from "../../clock";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";

@@ -1,6 +1,6 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { type BatchQuery, type Database, runBatch } from "../../db/client";
-import { type FailureStreak, type StreakPolicy, streakLockMs } from "../../rate-limits";
+import { type FailureStreak, type StreakPolicy, streakLockMs } from "../../rate-limit-windows";
 import { clearLoginFailuresQuery, setLoginFailuresQuery } from "../account/records";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";

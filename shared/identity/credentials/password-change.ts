@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { queueEmail } from "../../email/outbox";
 import { ApiError } from "../../http/errors";
 import { passwordChangedEmail } from "../account/identity-emails";

@@ -1,7 +1,7 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { runBatch } from "../../db/client";
 import { ApiError } from "../../http/errors";
-import type { AuthResult } from "../sessions/login";
+import type { AuthResult } from "../sessions/sessions";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import { clearLockoutQuery } from "../credentials/lockout";

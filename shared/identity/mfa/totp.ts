@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { Secret, TOTP } from "otpauth";
 import { renderSVG } from "uqr";
 import { clock } from "../../clock";

@@ -1,10 +1,10 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import type { BatchQuery } from "../../db/client";
 import { ApiError } from "../../http/errors";
 import { enforceRateLimit } from "../../rate-limits";
 import { reserveSecretAttempt } from "../../secret-attempts";
 import { rememberDevice } from "../account/new-device";
-import { findUserByEmail, type PublicUser, toPublicUser } from "../account/users";
+import { findUserByEmail, toPublicUser } from "../account/users";
 import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
 import { setPasswordHashQuery } from "../account/records";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
@@ -13,11 +13,7 @@ import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from ".
 import { requireSecondFactor } from "../mfa/mfa-login";
 import { totpEnabled } from "../mfa/totp";
 import type { ClientInfo } from "./client-info";
-import { startSession, type TokenPair } from "./sessions";
-
-export interface AuthResult extends TokenPair {
-  user: PublicUser;
-}
+import { type AuthResult, startSession } from "./sessions";
 
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "E-mail or password is wrong");
 

@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { unauthorized } from "../../http/errors";
 import { verifyAccessToken } from "../tokens/access-tokens";
 import { redeemRealtimeTicket } from "../tokens/realtime-tickets";

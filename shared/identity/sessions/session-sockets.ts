@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { unauthorized } from "../../http/errors";
 import type { SocketTargetKind } from "../../realtime/session-socket-registry";
 import type { Principal } from "./principal";

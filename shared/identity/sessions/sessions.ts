@@ -1,9 +1,10 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { type BatchQuery, runBatch } from "../../db/client";
 import { ApiError, notFound } from "../../http/errors";
 import { newId, randomToken, sha256Hex } from "../../ids";
 import { accessTokenTtlSeconds, issueAccessToken } from "../tokens/access-tokens";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
+import type { PublicUser } from "../account/users";
 import type { ClientInfo } from "./client-info";
 import { closeSessionSockets } from "./session-sockets";
 import { seal, unseal } from "../tokens/sealing";
@@ -26,6 +27,11 @@ export interface TokenPair {
   refreshToken: string;
   expiresIn: number;
   sessionId: string;
+}
+
+/** What signing in answers: the tokens and the user (login, registration, the second factor). */
+export interface AuthResult extends TokenPair {
+  user: PublicUser;
 }
 
 async function pairFor(deps: Deps, userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {

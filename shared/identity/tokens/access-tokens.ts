@@ -1,4 +1,4 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
 import { newId } from "../../ids";
 import { ACCESS_TOKEN_ALG, signingKeyring } from "./signing-keys";

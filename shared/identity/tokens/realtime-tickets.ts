@@ -1,13 +1,12 @@
-import type { Deps } from "../../platform/deps";
+import type { Deps } from "../../platform/deps-types";
 import { unauthorized } from "../../http/errors";
 import { randomToken, sha256Hex } from "../../ids";
-import type { Principal } from "../sessions/principal";
 import { insertRealtimeTicket, spendRealtimeTicket } from "./records";
 
 const TICKET_TTL_MS = 60_000;
 
 /** A single-use credential for a WebSocket upgrade, for clients that cannot set headers. */
-export async function issueRealtimeTicket(deps: Deps, principal: Principal): Promise<{ ticket: string; expiresIn: number }> {
+export async function issueRealtimeTicket(deps: Deps, principal: { userId: string; sessionId: string }): Promise<{ ticket: string; expiresIn: number }> {
   const ticket = randomToken(32);
   await insertRealtimeTicket(deps.db, {
     tokenHash: await sha256Hex(ticket),

@@ -5,7 +5,7 @@ import { badRequest, conflict, forbidden, notFound } from "../../http/errors";
 import { newId } from "../../ids";
 import { auditEventQuery } from "../../identity/audit/events";
 import type { ClientInfo } from "../../identity/sessions/client-info";
-import { contentPath } from "../../media/content-urls";
+import { contentPath } from "../../media/content-path";
 import { isImage } from "../../media/media-types";
 import { findOwnFileRecord, setFileVisibility } from "../../media/records";
 import { traced } from "../../observability/traced-stub";

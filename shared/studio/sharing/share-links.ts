@@ -3,7 +3,7 @@ import type { Database } from "../../db/client";
 import type { Env } from "../../env";
 import { ApiError, notFound } from "../../http/errors";
 import { newId, randomToken, sha256Hex } from "../../ids";
-import { contentPath } from "../../media/content-urls";
+import { contentPath } from "../../media/content-path";
 import { mediaConfig } from "../../media/media-config";
 import { signUrl } from "../../media/signed-urls";
 import { ownProject } from "../library/projects";
