@@ -1,4 +1,4 @@
-import { createDatabase } from "../db/client";
+import { depsFor } from "../platform/deps";
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { forgetAiTaskQueries } from "./ai/records";
@@ -14,7 +14,7 @@ import { findProfileRecord, forgetProfileQueries, listFollowIds } from "./profil
 export const jobsAccount: AccountModule = {
   name: "jobs",
   exportData: async (env, userId) => {
-    const db = createDatabase(env.DB);
+    const db = depsFor(env).db;
     const [profile, follows, memberships] = await Promise.all([findProfileRecord(db, userId), listFollowIds(db, userId), listMemberships(db, userId)]);
     const names = new Map((await findCompaniesByIds(db, memberships.map((m) => m.companyId))).map((c) => [c.id, c.name]));
     return {
@@ -27,11 +27,13 @@ export const jobsAccount: AccountModule = {
     };
   },
   onDelete: async (env, userId) => {
-    const db = createDatabase(env.DB);
-    const succession = await readSuccession(db, userId);
+    // (Account hooks get env until the compatibility paths go: docs/architecture.md.)
+    const deps = depsFor(env);
+    const db = deps.db;
+    const succession = await readSuccession(deps, userId);
     return {
-      statements: toD1Statements(db, [...successionQueries(db, userId, succession), ...forgetProfileQueries(db, userId), ...forgetMemberQueries(db, userId), ...forgetAiTaskQueries(db, userId)]),
-      afterwards: succession.companyIds.length > 0 ? () => finishSuccession(env, succession) : undefined,
+      statements: toD1Statements(db, [...successionQueries(deps, userId, succession), ...forgetProfileQueries(db, userId), ...forgetMemberQueries(db, userId), ...forgetAiTaskQueries(db, userId)]),
+      afterwards: succession.companyIds.length > 0 ? () => finishSuccession(deps, succession) : undefined,
     };
   },
 };

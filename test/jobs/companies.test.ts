@@ -435,8 +435,8 @@ describe("DELETE /v1/me of a company's last owner", () => {
       .bind(`task-${now}`, former.id, company.id, now, now)
       .run();
     await env.DB.prepare("DELETE FROM company_members WHERE company_id = ?").bind(company.id).run();
-    await finishSuccession(env, { companyIds: [company.id], promotions: [] });
-    await runAiTask(env, `task-${now}`);
+    await finishSuccession(testDeps(), { companyIds: [company.id], promotions: [] });
+    await runAiTask(testDeps(), `task-${now}`);
     const task = await env.DB.prepare("SELECT status, error FROM jobs_ai_tasks WHERE id = ?").bind(`task-${now}`).first<{ status: string; error: string }>();
     expect(task).toMatchObject({ status: "failed", error: expect.stringMatching(/^company_deleted: /) });
   });

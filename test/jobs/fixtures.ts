@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { createDatabase } from "../../shared/db/client";
 import { COARSE_GRID, distanceKm, FINE_GRID } from "../../shared/jobs/geo";
 import { rebuildSearchIndex } from "../../shared/jobs/vacancies/vacancies";
 import { api, json, registerUser, type TestUser } from "../helpers";
+import { testDeps } from "../kit/deps";
 
 export { api, json, registerUser, type TestUser };
+export { setRole } from "../kit/users";
 
 /** POST/PATCH/... that must answer `status`; returns the JSON body. */
 export async function ok<T = any>(response: Promise<Response> | Response, status = 200): Promise<T> {
@@ -15,9 +16,6 @@ export async function ok<T = any>(response: Promise<Response> | Response, status
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export async function setRole(user: Pick<TestUser, "id">, role: "user" | "moderator" | "admin"): Promise<void> {
-  await env.DB.prepare("UPDATE users SET role = ? WHERE id = ?").bind(role, user.id).run();
-}
 
 export async function createCompany(owner: TestUser, fields: Record<string, unknown> = {}) {
   return ok(api("/v1/companies", { token: owner.accessToken, body: { name: `Company ${Math.random().toString(36).slice(2, 8)}`, ...fields } }), 201);
@@ -195,7 +193,7 @@ export async function bulkVacancies(companyId: string, n: number, vacancy: (i: n
     );
   }
   for (let i = 0; i < statements.length; i += 100) await env.DB.batch(statements.slice(i, i + 100));
-  await rebuildSearchIndex(createDatabase(env.DB));
+  await rebuildSearchIndex(testDeps());
 }
 
 /** DELETE /v1/me with the user's password; must answer 204. */

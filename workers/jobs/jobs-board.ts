@@ -7,7 +7,7 @@ import type { JobHandler } from "./queue";
 
 /** Every minute: scheduled vacancies whose `publishAt` has come are published. */
 export async function publishScheduledVacanciesTask(deps: Deps, _scheduledTime: number): Promise<void> {
-  const published = await publishDueVacancies(deps.db, deps.clock.date());
+  const published = await publishDueVacancies(deps);
   if (published > 0) deps.log("info", "scheduled vacancies published", { published });
 }
 
@@ -19,9 +19,9 @@ export async function profileViewsCleanupTask(deps: Deps, _scheduledTime: number
 
 /** Daily: companies an account deletion left without members are closed down (shared/jobs/companies/succession.ts). */
 export async function memberlessCompaniesSweepTask(deps: Deps, _scheduledTime: number): Promise<void> {
-  const closed = await sweepMemberlessCompanies(deps.env);
+  const closed = await sweepMemberlessCompanies(deps);
   if (closed > 0) deps.log("warn", "memberless companies closed down", { closed });
 }
 
 /** A vacancy draft or a profile analysis, through the studio's provider layer (shared/jobs/ai). */
-export const jobsAiJob: JobHandler<"jobs.ai"> = (message, deps) => runAiTask(deps.env, message.taskId);
+export const jobsAiJob: JobHandler<"jobs.ai"> = (message, deps) => runAiTask(deps, message.taskId);

@@ -1,12 +1,7 @@
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import { createDatabase, type Database } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps-types";
 import { ApiError, notFound } from "../../http/errors";
 import { newId } from "../../ids";
-import { logEvent } from "../../observability/log";
 import { enforceRateLimit } from "../../rate-limits";
-import { withCurrentTrace } from "../../observability/trace-scope";
 import { type ModelOutput, ProviderError } from "../../studio/providers/provider-adapter";
 import { type ModelTaskInput, type ModelTaskResult, pollModelTask, requireModel, startModelTask } from "../../studio/providers/model-tasks";
 import { requireMemberRole } from "../companies/companies";
@@ -27,10 +22,10 @@ export const AI_POLL_DELAY_SECONDS = 5;
 export type AiTaskStatus = "pending" | "completed" | "failed";
 
 /** 503 when the configured model does not exist here (e.g. `dev-text` outside development). */
-async function configuredModel(env: Env, db: Database): Promise<string> {
-  const modelId = configOf(env).jobs.aiModel;
+async function configuredModel(deps: Deps): Promise<string> {
+  const modelId = deps.config.jobs.aiModel;
   try {
-    await requireModel(env, db, modelId);
+    await requireModel(deps.env, deps.db, modelId);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) throw new ApiError(503, "ai_unavailable", `The AI model ${modelId} (JOBS_AI_MODEL) is not configured`);
     throw error;
@@ -43,39 +38,39 @@ async function configuredModel(env: Env, db: Database): Promise<string> {
  * stored: the RateLimiter object decides one request at a time, so parallel requests past the
  * budget get `429 rate_limited` with Retry-After and leave no task behind.
  */
-async function takeAiSlot(env: Env, userId: string): Promise<void> {
-  await enforceRateLimit(env, `jobs-ai:user:${userId}`, configOf(env).jobs.aiRateLimit);
+async function takeAiSlot(deps: Deps, userId: string): Promise<void> {
+  await enforceRateLimit(deps, `jobs-ai:user:${userId}`, deps.config.jobs.aiRateLimit);
 }
 
 /** Stored first, then queued: an accepted task is never lost, and a queue that refuses it fails the task with its reason. */
-async function queueTask(env: Env, db: Database, task: Omit<AiTaskRecord, "status" | "providerTaskId" | "attempts" | "result" | "vacancyId" | "error">): Promise<{ id: string; status: AiTaskStatus }> {
-  await insertAiTask(db, task);
+async function queueTask(deps: Deps, task: Omit<AiTaskRecord, "status" | "providerTaskId" | "attempts" | "result" | "vacancyId" | "error">): Promise<{ id: string; status: AiTaskStatus }> {
+  await insertAiTask(deps.db, task);
   try {
-    await env.JOBS.send(withCurrentTrace({ kind: "jobs.ai", taskId: task.id }));
+    await deps.queue.send({ kind: "jobs.ai", taskId: task.id });
   } catch (error) {
     // The task's error is shown to its owner: the queue's words stay in the log.
-    logEvent("error", "AI task not queued", { taskId: task.id, error: String(error) });
-    await failAiTask(db, task.id, "queue_unavailable: the task could not be queued", clock.date());
+    deps.log("error", "AI task not queued", { taskId: task.id, error: String(error) });
+    await failAiTask(deps.db, task.id, "queue_unavailable: the task could not be queued", deps.clock.date());
     throw new ApiError(503, "queue_unavailable", "The task could not be queued; try again");
   }
   return { id: task.id, status: "pending" };
 }
 
-export async function requestVacancyDraft(env: Env, db: Database, userId: string, companyId: string, notes: string) {
-  await requireMemberRole(db, companyId, userId, ["owner", "recruiter"], "draft vacancies");
-  const modelId = await configuredModel(env, db);
-  await takeAiSlot(env, userId);
-  const now = clock.date();
-  return queueTask(env, db, { id: newId(now.getTime()), kind: "vacancy-draft", userId, companyId, input: JSON.stringify({ notes }), modelId, createdAt: now, updatedAt: now });
+export async function requestVacancyDraft(deps: Deps, userId: string, companyId: string, notes: string) {
+  await requireMemberRole(deps, companyId, userId, ["owner", "recruiter"], "draft vacancies");
+  const modelId = await configuredModel(deps);
+  await takeAiSlot(deps, userId);
+  const now = deps.clock.date();
+  return queueTask(deps, { id: newId(now.getTime()), kind: "vacancy-draft", userId, companyId, input: JSON.stringify({ notes }), modelId, createdAt: now, updatedAt: now });
 }
 
-export async function requestProfileAnalysis(env: Env, db: Database, userId: string) {
-  const modelId = await configuredModel(env, db);
-  const profile = await ownProfile(db, userId);
-  await takeAiSlot(env, userId);
-  const now = clock.date();
+export async function requestProfileAnalysis(deps: Deps, userId: string) {
+  const modelId = await configuredModel(deps);
+  const profile = await ownProfile(deps, userId);
+  await takeAiSlot(deps, userId);
+  const now = deps.clock.date();
   const input = { headline: profile.headline, bio: profile.bio, tags: profile.tags, links: profile.links.map((l) => l.url), location: profile.location?.place ?? null };
-  return queueTask(env, db, { id: newId(now.getTime()), kind: "profile-analysis", userId, companyId: null, input: JSON.stringify(input), modelId, createdAt: now, updatedAt: now });
+  return queueTask(deps, { id: newId(now.getTime()), kind: "profile-analysis", userId, companyId: null, input: JSON.stringify(input), modelId, createdAt: now, updatedAt: now });
 }
 
 export interface VacancyDraftView {
@@ -88,15 +83,15 @@ export interface VacancyDraftView {
 }
 
 /** Company members see the company's drafts; anyone else gets 404. */
-export async function vacancyDraft(db: Database, id: string, userId: string): Promise<VacancyDraftView> {
-  const task = await findAiTask(db, id);
+export async function vacancyDraft(deps: Deps, id: string, userId: string): Promise<VacancyDraftView> {
+  const task = await findAiTask(deps.db, id);
   if (!task || task.kind !== "vacancy-draft" || !task.companyId) throw notFound("No such draft");
   try {
-    await requireMemberRole(db, task.companyId, userId, ["owner", "recruiter"], "read its drafts");
+    await requireMemberRole(deps, task.companyId, userId, ["owner", "recruiter"], "read its drafts");
   } catch {
     throw notFound("No such draft");
   }
-  const row = task.vacancyId ? await findVacancyRow(db, task.vacancyId) : undefined;
+  const row = task.vacancyId ? await findVacancyRow(deps.db, task.vacancyId) : undefined;
   return {
     id: task.id,
     status: task.status,
@@ -114,8 +109,8 @@ export interface ProfileAnalysisView {
   createdAt: string;
 }
 
-export async function profileAnalysis(db: Database, id: string, userId: string): Promise<ProfileAnalysisView> {
-  const task = await findAiTask(db, id);
+export async function profileAnalysis(deps: Deps, id: string, userId: string): Promise<ProfileAnalysisView> {
+  const task = await findAiTask(deps.db, id);
   if (!task || task.kind !== "profile-analysis" || task.userId !== userId) throw notFound("No such analysis");
   return {
     id: task.id,
@@ -126,10 +121,10 @@ export async function profileAnalysis(db: Database, id: string, userId: string):
   };
 }
 
-async function modelInput(db: Database, task: AiTaskRecord): Promise<ModelTaskInput> {
+async function modelInput(deps: Deps, task: AiTaskRecord): Promise<ModelTaskInput> {
   const input = JSON.parse(task.input) as Record<string, unknown>;
   if (task.kind === "vacancy-draft") {
-    const company = task.companyId ? await findCompanyRow(db, task.companyId) : undefined;
+    const company = task.companyId ? await findCompanyRow(deps.db, task.companyId) : undefined;
     return {
       prompt: [
         `Write a job vacancy for the company "${company?.company.name ?? "unknown"}"${company?.company.about ? ` (${company.company.about.slice(0, 500)})` : ""}.`,
@@ -167,17 +162,17 @@ export function checkModelAnswer(kind: AiTaskRecord["kind"], output: ModelOutput
   return { ok: true, value: parsed.data };
 }
 
-async function complete(db: Database, task: AiTaskRecord, answer: VacancyDraftAnswer | ProfileAnalysisAnswer): Promise<void> {
-  const now = clock.date();
+async function complete(deps: Deps, task: AiTaskRecord, answer: VacancyDraftAnswer | ProfileAnalysisAnswer): Promise<void> {
+  const now = deps.clock.date();
   if (task.kind === "profile-analysis") {
     const analysis = answer as ProfileAnalysisAnswer;
-    await completeAiTask(db, task.id, JSON.stringify({ ...analysis, suggestedTags: normalizeTags(analysis.suggestedTags, "suggestedTags") }), null, now);
+    await completeAiTask(deps.db, task.id, JSON.stringify({ ...analysis, suggestedTags: normalizeTags(analysis.suggestedTags, "suggestedTags") }), null, now);
     return;
   }
   const draft = answer as VacancyDraftAnswer;
   const salary = draft.salary;
   await completeAiTask(
-    db,
+    deps.db,
     task.id,
     JSON.stringify(draft),
     {
@@ -211,46 +206,45 @@ async function complete(db: Database, task: AiTaskRecord, answer: VacancyDraftAn
  * AI_POLL_DELAY_SECONDS by a new message; a retryable provider failure is thrown so the queue
  * retries with backoff; after MAX_AI_ATTEMPTS runs the task fails as `timed_out`.
  */
-export async function runAiTask(env: Env, taskId: string): Promise<void> {
-  const db = createDatabase(env.DB);
-  const task = await findAiTask(db, taskId);
+export async function runAiTask(deps: Deps, taskId: string): Promise<void> {
+    const task = await findAiTask(deps.db, taskId);
   if (!task || task.status !== "pending") return;
-  const attempts = await countAiAttempt(db, task.id, clock.date());
+  const attempts = await countAiAttempt(deps.db, task.id, deps.clock.date());
   if (attempts === null) return;
   if (attempts > MAX_AI_ATTEMPTS) {
-    await failAiTask(db, task.id, "timed_out: the model did not answer in time", clock.date());
+    await failAiTask(deps.db, task.id, "timed_out: the model did not answer in time", deps.clock.date());
     return;
   }
-  if (task.kind === "vacancy-draft" && !(task.companyId && (await findCompanyRow(db, task.companyId)))) {
+  if (task.kind === "vacancy-draft" && !(task.companyId && (await findCompanyRow(deps.db, task.companyId)))) {
     // The company was deleted (its last member deleted their account): there is nothing to draft for.
-    await failAiTask(db, task.id, "company_deleted: the company no longer exists", clock.date());
+    await failAiTask(deps.db, task.id, "company_deleted: the company no longer exists", deps.clock.date());
     return;
   }
-  const input = await modelInput(db, task);
+  const input = await modelInput(deps, task);
   let result: ModelTaskResult;
   try {
-    result = task.providerTaskId ? await pollModelTask(env, db, task.modelId, task.providerTaskId, input) : await startModelTask(env, db, task.modelId, input);
+    result = task.providerTaskId ? await pollModelTask(deps.env, deps.db, task.modelId, task.providerTaskId, input) : await startModelTask(deps.env, deps.db, task.modelId, input);
   } catch (error) {
     if (error instanceof ProviderError && error.retryable) throw error;
     const reason = error instanceof ApiError ? `${error.code}: ${error.detail ?? ""}` : error instanceof ProviderError ? `provider_error: ${error.message}` : null;
     if (reason === null) throw error;
-    await failAiTask(db, task.id, reason, clock.date());
+    await failAiTask(deps.db, task.id, reason, deps.clock.date());
     return;
   }
   if (result.kind === "failed") {
-    await failAiTask(db, task.id, `model_failed: ${result.error}`, clock.date());
+    await failAiTask(deps.db, task.id, `model_failed: ${result.error}`, deps.clock.date());
     return;
   }
   if (result.kind === "pending") {
-    await saveProviderTask(db, task.id, result.taskId, clock.date());
-    await env.JOBS.send(withCurrentTrace({ kind: "jobs.ai", taskId: task.id }), { delaySeconds: AI_POLL_DELAY_SECONDS });
+    await saveProviderTask(deps.db, task.id, result.taskId, deps.clock.date());
+    await deps.queue.send({ kind: "jobs.ai", taskId: task.id }, { delaySeconds: AI_POLL_DELAY_SECONDS });
     return;
   }
   const answer = checkModelAnswer(task.kind, result.output);
   if (!answer.ok) {
-    logEvent("warn", "AI answer refused", { taskId: task.id, kind: task.kind, reason: answer.reason });
-    await failAiTask(db, task.id, answer.reason, clock.date());
+    deps.log("warn", "AI answer refused", { taskId: task.id, kind: task.kind, reason: answer.reason });
+    await failAiTask(deps.db, task.id, answer.reason, deps.clock.date());
     return;
   }
-  await complete(db, task, answer.value);
+  await complete(deps, task, answer.value);
 }

@@ -1,5 +1,4 @@
-import { clock } from "../../clock";
-import type { Database } from "../../db/client";
+import type { Deps } from "../../platform/deps-types";
 import { auditEventQuery } from "../../identity/audit/events";
 import type { ClientInfo } from "../../identity/sessions/client-info";
 import { closeVacancy, listCompanyVacancyIds } from "../vacancies/records";
@@ -21,12 +20,12 @@ export interface CloseDown {
  * vacanciesClosed}`. False when there was nothing to close (gone already, or members remain when
  * `onlyIfMemberless`).
  */
-export async function closeDown(db: Database, companyId: string, how: CloseDown): Promise<boolean> {
-  const row = await findCompanyRow(db, companyId);
+export async function closeDown(deps: Deps, companyId: string, how: CloseDown): Promise<boolean> {
+  const row = await findCompanyRow(deps.db, companyId);
   if (!row || (how.onlyIfMemberless && row.members.length > 0)) return false;
   let closed = 0;
-  for (const vacancyId of await listCompanyVacancyIds(db, [companyId])) if (await closeVacancy(db, vacancyId, clock.date())) closed++;
-  if (!(how.onlyIfMemberless ? await deleteMemberlessCompany(db, companyId) : await deleteCompany(db, companyId))) return false;
-  await auditEventQuery(db, { userId: how.userId, type: "company.deleted", client: how.client, detail: { companyId, reason: how.reason, vacanciesClosed: closed } }).run();
+  for (const vacancyId of await listCompanyVacancyIds(deps.db, [companyId])) if (await closeVacancy(deps.db, vacancyId, deps.clock.date())) closed++;
+  if (!(how.onlyIfMemberless ? await deleteMemberlessCompany(deps.db, companyId) : await deleteCompany(deps.db, companyId))) return false;
+  await auditEventQuery(deps.db, { userId: how.userId, type: "company.deleted", client: how.client, detail: { companyId, reason: how.reason, vacanciesClosed: closed } }).run();
   return true;
 }

@@ -1,6 +1,4 @@
-import { clock } from "../../clock";
-import type { Database } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps-types";
 import { badRequest, conflict, forbidden, notFound } from "../../http/errors";
 import { newId } from "../../ids";
 import { auditEventQuery } from "../../identity/audit/events";
@@ -8,8 +6,6 @@ import type { ClientInfo } from "../../identity/sessions/client-info";
 import { contentPath } from "../../media/content-path";
 import { isImage } from "../../media/media-types";
 import { findOwnFileRecord, setFileVisibility } from "../../media/records";
-import { traced } from "../../observability/traced-stub";
-import { logEvent } from "../../observability/log";
 import { closeDown } from "./close-down";
 import {
   acceptInvitation,
@@ -100,45 +96,46 @@ export interface CompanyFields {
 }
 
 /** An icon is one of the editor's own image files (purpose company-icon or image); it becomes public. */
-async function iconChanges(db: Database, userId: string, iconFileId: string | null | undefined, origin: string) {
+async function iconChanges(deps: Deps, userId: string, iconFileId: string | null | undefined, origin: string) {
   if (iconFileId === undefined) return {};
   if (iconFileId === null) return { iconFileId: null, iconUrl: null };
-  const file = await findOwnFileRecord(db, iconFileId, userId);
+  const file = await findOwnFileRecord(deps.db, iconFileId, userId);
   if (!file) throw notFound("No such file");
   if (!isImage(file.contentType) || (file.purpose !== "company-icon" && file.purpose !== "image")) {
     throw badRequest("invalid_file", "An icon is an image file uploaded with purpose company-icon or image");
   }
-  await setFileVisibility(db, file.id, "public");
+  await setFileVisibility(deps.db, file.id, "public");
   return { iconFileId: file.id, iconUrl: iconUrl(origin, file.id) };
 }
 
 /**
  * Creates a company with its creator as owner. A user may have created at most
- * `maxUnverified` companies that are not verified (`409 company_limit_reached`; the count is
- * read inside the INSERT).
+ * `UNVERIFIED_COMPANIES_PER_USER` companies that are not verified (`409 company_limit_reached`;
+ * the count is read inside the INSERT).
  */
-export async function createCompany(db: Database, ownerId: string, fields: CompanyFields & { name: string }, origin: string, maxUnverified: number): Promise<CompanyView> {
-  const now = clock.date();
+export async function createCompany(deps: Deps, ownerId: string, fields: CompanyFields & { name: string }, origin: string): Promise<CompanyView> {
+  const maxUnverified = deps.config.jobs.unverifiedCompaniesPerUser;
+  const now = deps.clock.date();
   const id = newId(now.getTime());
-  const icon = await iconChanges(db, ownerId, fields.iconFileId, origin);
+  const icon = await iconChanges(deps, ownerId, fields.iconFileId, origin);
   const company = { id, name: fields.name.trim(), about: fields.about ?? "", website: normalizeWebsite(fields.website) ?? null, ...icon, createdBy: ownerId, createdAt: now, updatedAt: now };
-  if (!(await insertCompanyWithinLimit(db, company, maxUnverified))) {
+  if (!(await insertCompanyWithinLimit(deps.db, company, maxUnverified))) {
     throw conflict("company_limit_reached", `You created ${maxUnverified} companies that are not verified; get one verified or close one to create another`);
   }
-  return companyView((await findCompanyRow(db, id))!, ownerId);
+  return companyView((await findCompanyRow(deps.db, id))!, ownerId);
 }
 
-export async function getCompany(db: Database, id: string, viewerId: string | null): Promise<CompanyView> {
-  const row = await findCompanyRow(db, id);
+export async function getCompany(deps: Deps, id: string, viewerId: string | null): Promise<CompanyView> {
+  const row = await findCompanyRow(deps.db, id);
   if (!row) throw notFound("No such company");
   return companyView(row, viewerId);
 }
 
 /** 404 for a company that does not exist; 403 when the user's role there (if any) is not among `roles`. */
-export async function requireMemberRole(db: Database, companyId: string, userId: string, roles: readonly MemberRole[], action: string): Promise<MemberRole> {
-  const role = await findMemberRole(db, companyId, userId);
+export async function requireMemberRole(deps: Deps, companyId: string, userId: string, roles: readonly MemberRole[], action: string): Promise<MemberRole> {
+  const role = await findMemberRole(deps.db, companyId, userId);
   if (role && roles.includes(role)) return role;
-  if (!(await findCompanyRow(db, companyId))) throw notFound("No such company");
+  if (!(await findCompanyRow(deps.db, companyId))) throw notFound("No such company");
   throw forbidden(`Only a company ${roles.join(" or ")} may ${action}`);
 }
 
@@ -148,10 +145,10 @@ export async function requireMemberRole(db: Database, companyId: string, userId:
  * the verified flag in search in the same batch, the audit event `company.verification_reset`
  * names what changed, and the owners' hubs get `company.verification` with reason `details_changed`.
  */
-export async function editCompany(env: Pick<Env, "USER_HUB">, db: Database, id: string, userId: string, fields: CompanyFields, origin: string, client?: ClientInfo): Promise<CompanyView> {
-  await requireMemberRole(db, id, userId, ["owner", "recruiter"], "edit the company");
-  const before = (await findCompanyRow(db, id))!.company;
-  const icon = await iconChanges(db, userId, fields.iconFileId, origin);
+export async function editCompany(deps: Deps, id: string, userId: string, fields: CompanyFields, origin: string, client?: ClientInfo): Promise<CompanyView> {
+  await requireMemberRole(deps, id, userId, ["owner", "recruiter"], "edit the company");
+  const before = (await findCompanyRow(deps.db, id))!.company;
+  const icon = await iconChanges(deps, userId, fields.iconFileId, origin);
   const changes = { name: fields.name?.trim(), about: fields.about, website: normalizeWebsite(fields.website), ...icon };
   const changed = [
     ...(changes.name !== undefined && changes.name !== before.name ? ["name"] : []),
@@ -161,33 +158,33 @@ export async function editCompany(env: Pick<Env, "USER_HUB">, db: Database, id: 
     before.verification === "verified" && changed.length > 0
       ? {
           note: `Changed after verification: ${changed.map((field) => `${field} (was ${JSON.stringify(field === "name" ? before.name : before.website)})`).join(", ")}`,
-          audit: auditEventQuery(db, { userId, type: "company.verification_reset", client, detail: { companyId: id, changed, by: userId } }),
+          audit: auditEventQuery(deps.db, { userId, type: "company.verification_reset", client, detail: { companyId: id, changed, by: userId } }),
         }
       : undefined;
-  await updateCompany(db, id, changes, clock.date(), reset);
-  if (reset) await notifyOwners(env, db, id, "details_changed");
-  return getCompany(db, id, userId);
+  await updateCompany(deps.db, id, changes, deps.clock.date(), reset);
+  if (reset) await notifyOwners(deps, id, "details_changed");
+  return getCompany(deps, id, userId);
 }
 
 /** Tells every owner of the company, on their hub, that its verification changed (an unreachable hub changes nothing). */
-async function notifyOwners(env: Pick<Env, "USER_HUB">, db: Database, companyId: string, reason: string | null): Promise<void> {
-  const row = await findCompanyRow(db, companyId);
+async function notifyOwners(deps: Deps, companyId: string, reason: string | null): Promise<void> {
+  const row = await findCompanyRow(deps.db, companyId);
   if (!row) return;
   await Promise.allSettled(
-    row.members.filter((m) => m.role === "owner").map((m) => traced(env.USER_HUB.getByName(m.userId)).notify({ type: "company.verification", company: companyView(row, m.userId), reason })),
+    row.members.filter((m) => m.role === "owner").map((m) => deps.objects.userHub(m.userId).notify({ type: "company.verification", company: companyView(row, m.userId), reason })),
   );
 }
 
 /** Changes the role of a member (owners). A non-member is invited instead (`POST /v1/companies/:id/invitations`). */
-export async function addMember(db: Database, id: string, actorId: string, member: { userId: string; role: MemberRole }, client: ClientInfo): Promise<CompanyView> {
-  await requireMemberRole(db, id, actorId, ["owner"], "manage members");
-  const previous = await findMemberRole(db, id, member.userId);
+export async function addMember(deps: Deps, id: string, actorId: string, member: { userId: string; role: MemberRole }, client: ClientInfo): Promise<CompanyView> {
+  await requireMemberRole(deps, id, actorId, ["owner"], "manage members");
+  const previous = await findMemberRole(deps.db, id, member.userId);
   if (!previous) throw notFound("No such member: people join a company by accepting an invitation (POST /v1/companies/{id}/invitations)");
-  if (!(await upsertMember(db, id, member.userId, member.role, clock.date()))) throw conflict("last_owner", "The company's last owner cannot become a recruiter");
+  if (!(await upsertMember(deps.db, id, member.userId, member.role, deps.clock.date()))) throw conflict("last_owner", "The company's last owner cannot become a recruiter");
   if (previous !== member.role) {
-    await auditEventQuery(db, { userId: member.userId, client, type: "company.role_changed", detail: { companyId: id, from: previous, to: member.role, by: actorId } }).run();
+    await auditEventQuery(deps.db, { userId: member.userId, client, type: "company.role_changed", detail: { companyId: id, from: previous, to: member.role, by: actorId } }).run();
   }
-  return getCompany(db, id, actorId);
+  return getCompany(deps, id, actorId);
 }
 
 /**
@@ -196,38 +193,38 @@ export async function addMember(db: Database, id: string, actorId: string, membe
  * batch (audit `company.role_changed` with reason `last_owner_left`, hub `company.promoted`); a
  * company left with nobody is closed down like one whose last member deleted their account.
  */
-export async function removeMember(env: Pick<Env, "USER_HUB">, db: Database, id: string, actorId: string, userId: string, client: ClientInfo): Promise<void> {
+export async function removeMember(deps: Deps, id: string, actorId: string, userId: string, client: ClientInfo): Promise<void> {
   if (actorId === userId) {
-    const role = await findMemberRole(db, id, userId);
+    const role = await findMemberRole(deps.db, id, userId);
     if (!role) {
-      if (!(await findCompanyRow(db, id))) throw notFound("No such company");
+      if (!(await findCompanyRow(deps.db, id))) throw notFound("No such company");
       throw notFound("No such member");
     }
-    const at = clock.date();
+    const at = deps.clock.date();
     const promotion = { id: newId(at.getTime()), at, detail: { companyId: id, from: "recruiter", to: "owner", reason: "last_owner_left" } };
-    const audit = auditEventQuery(db, { userId, type: "company.member_left", client, detail: { companyId: id, role } });
-    const successor = role === "owner" ? ((await findCompanyRow(db, id))?.members ?? []) : [];
-    if (!(await leaveCompany(db, id, userId, promotion, audit))) throw notFound("No such member");
-    const after = await findCompanyRow(db, id);
+    const audit = auditEventQuery(deps.db, { userId, type: "company.member_left", client, detail: { companyId: id, role } });
+    const successor = role === "owner" ? ((await findCompanyRow(deps.db, id))?.members ?? []) : [];
+    if (!(await leaveCompany(deps.db, id, userId, promotion, audit))) throw notFound("No such member");
+    const after = await findCompanyRow(deps.db, id);
     if (!after || after.members.length === 0) {
-      await closeDown(db, id, { reason: "last_member_left", userId: null, onlyIfMemberless: true });
+      await closeDown(deps, id, { reason: "last_member_left", userId: null, onlyIfMemberless: true });
       return;
     }
     const promoted = after.members.find((m) => m.role === "owner" && successor.some((s) => s.userId === m.userId && s.role !== "owner"));
     if (promoted) {
       try {
-        await traced(env.USER_HUB.getByName(promoted.userId)).notify({ type: "company.promoted", company: companyView(after, promoted.userId), reason: "last_owner_left" });
+        await deps.objects.userHub(promoted.userId).notify({ type: "company.promoted", company: companyView(after, promoted.userId), reason: "last_owner_left" });
       } catch (error) {
-        logEvent("warn", "company.promoted not delivered", { companyId: id, userId: promoted.userId, error: String(error) });
+        deps.log("warn", "company.promoted not delivered", { companyId: id, userId: promoted.userId, error: String(error) });
       }
     }
     return;
   }
-  await requireMemberRole(db, id, actorId, ["owner"], "manage members");
-  const role = await findMemberRole(db, id, userId);
+  await requireMemberRole(deps, id, actorId, ["owner"], "manage members");
+  const role = await findMemberRole(deps.db, id, userId);
   if (!role) throw notFound("No such member");
-  if (!(await deleteMember(db, id, userId))) throw conflict("last_owner", "The company's last owner cannot be removed");
-  await auditEventQuery(db, { userId, type: "company.member_removed", client, detail: { companyId: id, role, by: actorId } }).run();
+  if (!(await deleteMember(deps.db, id, userId))) throw conflict("last_owner", "The company's last owner cannot be removed");
+  await auditEventQuery(deps.db, { userId, type: "company.member_removed", client, detail: { companyId: id, role, by: actorId } }).run();
 }
 
 /** Open invitations a company may have at once. */
@@ -252,56 +249,55 @@ function invitationView(invitation: InvitationRecord, companyName: string): Comp
  * `company.invitation`; the invitee's audit trail `company.member_invited`.
  */
 export async function inviteMember(
-  env: Pick<Env, "USER_HUB">,
-  db: Database,
+  deps: Deps,
   id: string,
   actorId: string,
   invitee: { userId: string; role: MemberRole },
   client: ClientInfo,
 ): Promise<CompanyInvitationView> {
-  await requireMemberRole(db, id, actorId, ["owner"], "invite members");
-  if (!(await userExists(db, invitee.userId))) throw notFound("No such user");
-  if (await findMemberRole(db, id, invitee.userId)) throw conflict("already_member", "That user is a member already; change their role with POST /v1/companies/{id}/members");
-  if (!(await findInvitation(db, id, invitee.userId)) && (await countInvitations(db, id)) >= MAX_OPEN_INVITATIONS) {
+  await requireMemberRole(deps, id, actorId, ["owner"], "invite members");
+  if (!(await userExists(deps.db, invitee.userId))) throw notFound("No such user");
+  if (await findMemberRole(deps.db, id, invitee.userId)) throw conflict("already_member", "That user is a member already; change their role with POST /v1/companies/{id}/members");
+  if (!(await findInvitation(deps.db, id, invitee.userId)) && (await countInvitations(deps.db, id)) >= MAX_OPEN_INVITATIONS) {
     throw conflict("too_many_invitations", `A company may have ${MAX_OPEN_INVITATIONS} open invitations; revoke some first`);
   }
-  const invitation: InvitationRecord = { companyId: id, userId: invitee.userId, role: invitee.role, invitedBy: actorId, createdAt: clock.date() };
-  await upsertInvitation(db, invitation);
-  await auditEventQuery(db, { userId: invitee.userId, type: "company.member_invited", client, detail: { companyId: id, role: invitee.role, by: actorId } }).run();
-  const view = invitationView(invitation, (await findCompanyRow(db, id))!.company.name);
+  const invitation: InvitationRecord = { companyId: id, userId: invitee.userId, role: invitee.role, invitedBy: actorId, createdAt: deps.clock.date() };
+  await upsertInvitation(deps.db, invitation);
+  await auditEventQuery(deps.db, { userId: invitee.userId, type: "company.member_invited", client, detail: { companyId: id, role: invitee.role, by: actorId } }).run();
+  const view = invitationView(invitation, (await findCompanyRow(deps.db, id))!.company.name);
   try {
-    await traced(env.USER_HUB.getByName(invitee.userId)).notify({ type: "company.invitation", invitation: view });
+    await deps.objects.userHub(invitee.userId).notify({ type: "company.invitation", invitation: view });
   } catch (error) {
-    logEvent("warn", "company.invitation not delivered", { companyId: id, userId: invitee.userId, error: String(error) });
+    deps.log("warn", "company.invitation not delivered", { companyId: id, userId: invitee.userId, error: String(error) });
   }
   return view;
 }
 
 /** A company's open invitations (owners). */
-export async function companyInvitations(db: Database, id: string, actorId: string): Promise<CompanyInvitationView[]> {
-  await requireMemberRole(db, id, actorId, ["owner"], "see invitations");
-  const name = (await findCompanyRow(db, id))!.company.name;
-  return (await listCompanyInvitations(db, id, MAX_OPEN_INVITATIONS)).map((invitation) => invitationView(invitation, name));
+export async function companyInvitations(deps: Deps, id: string, actorId: string): Promise<CompanyInvitationView[]> {
+  await requireMemberRole(deps, id, actorId, ["owner"], "see invitations");
+  const name = (await findCompanyRow(deps.db, id))!.company.name;
+  return (await listCompanyInvitations(deps.db, id, MAX_OPEN_INVITATIONS)).map((invitation) => invitationView(invitation, name));
 }
 
 /** The user's own open invitations, newest first. */
-export async function myInvitations(db: Database, userId: string): Promise<CompanyInvitationView[]> {
-  return (await listUserInvitations(db, userId, 100)).map((invitation) => invitationView(invitation, invitation.companyName));
+export async function myInvitations(deps: Deps, userId: string): Promise<CompanyInvitationView[]> {
+  return (await listUserInvitations(deps.db, userId, 100)).map((invitation) => invitationView(invitation, invitation.companyName));
 }
 
 /** The invitee accepts: they become a member with the invitation's role (audit `company.member_added`, `by` the inviter). */
-export async function acceptMembership(db: Database, id: string, userId: string, client: ClientInfo): Promise<CompanyView> {
-  const invitation = await findInvitation(db, id, userId);
+export async function acceptMembership(deps: Deps, id: string, userId: string, client: ClientInfo): Promise<CompanyView> {
+  const invitation = await findInvitation(deps.db, id, userId);
   if (!invitation) throw notFound("No such invitation");
-  const audit = auditEventQuery(db, { userId, type: "company.member_added", client, detail: { companyId: id, role: invitation.role, by: invitation.invitedBy } });
-  if (!(await acceptInvitation(db, id, userId, clock.date(), audit))) throw notFound("No such invitation");
-  return getCompany(db, id, userId);
+  const audit = auditEventQuery(deps.db, { userId, type: "company.member_added", client, detail: { companyId: id, role: invitation.role, by: invitation.invitedBy } });
+  if (!(await acceptInvitation(deps.db, id, userId, deps.clock.date(), audit))) throw notFound("No such invitation");
+  return getCompany(deps, id, userId);
 }
 
 /** The invitee declines, or an owner revokes (anyone else: 403, like every company write). */
-export async function dropInvitation(db: Database, id: string, actorId: string, userId: string): Promise<void> {
-  if (actorId !== userId) await requireMemberRole(db, id, actorId, ["owner"], "revoke invitations");
-  if (!(await deleteInvitation(db, id, userId))) throw notFound("No such invitation");
+export async function dropInvitation(deps: Deps, id: string, actorId: string, userId: string): Promise<void> {
+  if (actorId !== userId) await requireMemberRole(deps, id, actorId, ["owner"], "revoke invitations");
+  if (!(await deleteInvitation(deps.db, id, userId))) throw notFound("No such invitation");
 }
 
 /**
@@ -309,16 +305,16 @@ export async function dropInvitation(db: Database, id: string, actorId: string, 
  * search), then the company goes with its members, invitations and vacancies; the owner's audit
  * trail keeps `company.deleted {companyId, reason: "closed_by_owner", vacanciesClosed}`.
  */
-export async function closeCompany(db: Database, id: string, actorId: string, client: ClientInfo): Promise<void> {
-  await requireMemberRole(db, id, actorId, ["owner"], "close the company");
-  await closeDown(db, id, { userId: actorId, reason: "closed_by_owner", client });
+export async function closeCompany(deps: Deps, id: string, actorId: string, client: ClientInfo): Promise<void> {
+  await requireMemberRole(deps, id, actorId, ["owner"], "close the company");
+  await closeDown(deps, id, { userId: actorId, reason: "closed_by_owner", client });
 }
 
-export async function submitVerification(db: Database, id: string, userId: string, note: string, client: ClientInfo): Promise<CompanyView> {
-  await requireMemberRole(db, id, userId, ["owner"], "ask for verification");
-  const audit = auditEventQuery(db, { userId, type: "company.verification_requested", client, detail: { companyId: id, note } });
-  if (!(await requestVerification(db, id, note, clock.date(), audit))) throw conflict("already_verified", "The company is verified already");
-  return getCompany(db, id, userId);
+export async function submitVerification(deps: Deps, id: string, userId: string, note: string, client: ClientInfo): Promise<CompanyView> {
+  await requireMemberRole(deps, id, userId, ["owner"], "ask for verification");
+  const audit = auditEventQuery(deps.db, { userId, type: "company.verification_requested", client, detail: { companyId: id, note } });
+  if (!(await requestVerification(deps.db, id, note, deps.clock.date(), audit))) throw conflict("already_verified", "The company is verified already");
+  return getCompany(deps, id, userId);
 }
 
 /**
@@ -327,8 +323,7 @@ export async function submitVerification(db: Database, id: string, userId: strin
  * `company.verification` (a hub that is not reachable does not undo the decision).
  */
 export async function decideCompanyVerification(
-  env: Pick<Env, "USER_HUB">,
-  db: Database,
+  deps: Deps,
   id: string,
   actor: { userId: string; role: string },
   outcome: "verified" | "rejected",
@@ -336,12 +331,12 @@ export async function decideCompanyVerification(
   client: ClientInfo,
 ): Promise<CompanyView> {
   if (actor.role !== "moderator" && actor.role !== "admin") throw forbidden("Only moderators and admins decide on verification");
-  const row = await findCompanyRow(db, id);
+  const row = await findCompanyRow(deps.db, id);
   if (!row) throw notFound("No such company");
   // Like videos: nobody decides on their own (403, as for a non-moderator).
   if (row.members.some((m) => m.userId === actor.userId)) throw forbidden("Nobody decides on the verification of a company they belong to");
-  const audit = auditEventQuery(db, { userId: actor.userId, type: `company.verification_${outcome === "verified" ? "approved" : "rejected"}`, client, detail: { companyId: id, reason } });
-  if (!(await decideVerification(db, id, outcome, reason, clock.date(), audit))) throw conflict("not_pending", "The company has no pending verification request");
-  await notifyOwners(env, db, id, reason);
-  return getCompany(db, id, actor.userId);
+  const audit = auditEventQuery(deps.db, { userId: actor.userId, type: `company.verification_${outcome === "verified" ? "approved" : "rejected"}`, client, detail: { companyId: id, reason } });
+  if (!(await decideVerification(deps.db, id, outcome, reason, deps.clock.date(), audit))) throw conflict("not_pending", "The company has no pending verification request");
+  await notifyOwners(deps, id, reason);
+  return getCompany(deps, id, actor.userId);
 }

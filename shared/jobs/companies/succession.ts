@@ -1,9 +1,5 @@
-import { clock } from "../../clock";
-import { createDatabase, type Database } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps-types";
 import { newId } from "../../ids";
-import { logEvent } from "../../observability/log";
-import { traced } from "../../observability/traced-stub";
 import { closeDown } from "./close-down";
 import { companyView } from "./companies";
 import { findCompanyRow, type LeavingMembership, listLeavingMemberships, listMemberlessCompanyIds, succeedLastOwnerQueries } from "./records";
@@ -23,8 +19,8 @@ export function planSuccession(memberships: readonly LeavingMembership[]): Compa
   };
 }
 
-export async function readSuccession(db: Database, userId: string): Promise<CompanySuccession> {
-  return planSuccession(await listLeavingMemberships(db, userId));
+export async function readSuccession(deps: Deps, userId: string): Promise<CompanySuccession> {
+  return planSuccession(await listLeavingMemberships(deps.db, userId));
 }
 
 /**
@@ -33,10 +29,10 @@ export async function readSuccession(db: Database, userId: string): Promise<Comp
  * `company.role_changed` (the deleted user is not named: their trail is deleted with them). They
  * decide when the batch runs, not from what was read before it.
  */
-export function successionQueries(db: Database, leavingId: string, succession: CompanySuccession) {
-  const at = clock.date();
+export function successionQueries(deps: Deps, leavingId: string, succession: CompanySuccession) {
+  const at = deps.clock.date();
   return succession.companyIds.flatMap((companyId) =>
-    succeedLastOwnerQueries(db, companyId, leavingId, { id: newId(at.getTime()), at, detail: { companyId, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" } }),
+    succeedLastOwnerQueries(deps.db, companyId, leavingId, { id: newId(at.getTime()), at, detail: { companyId, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" } }),
   );
 }
 
@@ -47,17 +43,16 @@ export function successionQueries(db: Database, leavingId: string, succession: C
  * expected new owner who is an owner now gets `company.promoted` on their hub. Failures are thrown,
  * so account deletion records them.
  */
-export async function finishSuccession(env: Env, succession: CompanySuccession): Promise<void> {
-  const db = createDatabase(env.DB);
-  for (const companyId of succession.companyIds) await closeDown(db, companyId, { reason: "last_member_deleted_account", userId: null, onlyIfMemberless: true });
+export async function finishSuccession(deps: Deps, succession: CompanySuccession): Promise<void> {
+  for (const companyId of succession.companyIds) await closeDown(deps, companyId, { reason: "last_member_deleted_account", userId: null, onlyIfMemberless: true });
   await Promise.allSettled(
     succession.promotions.map(async ({ companyId, successorId }) => {
-      const row = await findCompanyRow(db, companyId);
+      const row = await findCompanyRow(deps.db, companyId);
       if (!row?.members.some((m) => m.userId === successorId && m.role === "owner")) return;
       try {
-        await traced(env.USER_HUB.getByName(successorId)).notify({ type: "company.promoted", company: companyView(row, successorId), reason: "last_owner_deleted_account" });
+        await deps.objects.userHub(successorId).notify({ type: "company.promoted", company: companyView(row, successorId), reason: "last_owner_deleted_account" });
       } catch (error) {
-        logEvent("warn", "company.promoted not delivered", { companyId, userId: successorId, error: String(error) });
+        deps.log("warn", "company.promoted not delivered", { companyId, userId: successorId, error: String(error) });
       }
     }),
   );
@@ -71,9 +66,8 @@ const SWEEP_BATCH = 50;
  * closing down an emptied company fails after the user is gone): every company without members
  * is closed down. Returns how many were.
  */
-export async function sweepMemberlessCompanies(env: Env): Promise<number> {
-  const db = createDatabase(env.DB);
+export async function sweepMemberlessCompanies(deps: Deps): Promise<number> {
   let done = 0;
-  for (const companyId of await listMemberlessCompanyIds(db, SWEEP_BATCH)) if (await closeDown(db, companyId, { reason: "memberless_sweep", userId: null, onlyIfMemberless: true })) done++;
+  for (const companyId of await listMemberlessCompanyIds(deps.db, SWEEP_BATCH)) if (await closeDown(deps, companyId, { reason: "memberless_sweep", userId: null, onlyIfMemberless: true })) done++;
   return done;
 }

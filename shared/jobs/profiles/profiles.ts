@@ -1,5 +1,4 @@
-import { clock } from "../../clock";
-import type { Database } from "../../db/client";
+import type { Deps } from "../../platform/deps-types";
 import { badRequest, notFound } from "../../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { randomToken } from "../../ids";
@@ -82,38 +81,38 @@ export interface ProfileEdit {
   avatarFileId?: string;
 }
 
-export async function ownProfile(db: Database, userId: string): Promise<ProfileView> {
-  const row = await findProfileRow(db, userId, userId);
+export async function ownProfile(deps: Deps, userId: string): Promise<ProfileView> {
+  const row = await findProfileRow(deps.db, userId, userId);
   if (!row) throw notFound("No such user");
   return profileView(row, userId);
 }
 
-export async function editProfile(db: Database, userId: string, edit: ProfileEdit, origin: string): Promise<ProfileView> {
+export async function editProfile(deps: Deps, userId: string, edit: ProfileEdit, origin: string): Promise<ProfileView> {
   const tags = edit.tags === undefined ? undefined : JSON.stringify(normalizeTags(edit.tags));
   const links = edit.links === undefined ? undefined : JSON.stringify(validateLinks(edit.links));
-  if (edit.avatarFileId !== undefined) await useFileAsAvatar(db, userId, edit.avatarFileId, origin);
+  if (edit.avatarFileId !== undefined) await useFileAsAvatar(deps.db, userId, edit.avatarFileId, origin);
   const location = edit.location === undefined ? {} : edit.location === null ? { lat: null, lng: null, place: null } : { lat: edit.location.lat, lng: edit.location.lng, place: edit.location.place };
-  await upsertProfile(db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, ...location }, clock.date());
-  return ownProfile(db, userId);
+  await upsertProfile(deps.db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, ...location }, deps.clock.date());
+  return ownProfile(deps, userId);
 }
 
 /** A user's public profile; a signed-in viewer other than the owner counts one view per UTC day. */
-export async function viewProfile(db: Database, userId: string, viewerId: string | null): Promise<ProfileView> {
-  const row = await findProfileRow(db, userId, viewerId);
+export async function viewProfile(deps: Deps, userId: string, viewerId: string | null): Promise<ProfileView> {
+  const row = await findProfileRow(deps.db, userId, viewerId);
   if (!row) throw notFound("No such user");
   if (viewerId && viewerId !== userId) {
-    const now = clock.date();
-    await recordProfileView(db, userId, viewerId, now.toISOString().slice(0, 10), randomToken(12), now);
+    const now = deps.clock.date();
+    await recordProfileView(deps.db, userId, viewerId, now.toISOString().slice(0, 10), randomToken(12), now);
   }
   return profileView(row, viewerId);
 }
 
-export async function follow(db: Database, followerId: string, followeeId: string, following: boolean): Promise<ProfileView> {
+export async function follow(deps: Deps, followerId: string, followeeId: string, following: boolean): Promise<ProfileView> {
   if (followerId === followeeId) throw badRequest("cannot_follow_self", "You cannot follow yourself");
-  if (!(await findProfileRow(db, followeeId, null))) throw notFound("No such user");
-  if (following) await insertFollow(db, followerId, followeeId, randomToken(12), clock.date());
-  else await deleteFollow(db, followerId, followeeId);
-  const row = await findProfileRow(db, followeeId, followerId);
+  if (!(await findProfileRow(deps.db, followeeId, null))) throw notFound("No such user");
+  if (following) await insertFollow(deps.db, followerId, followeeId, randomToken(12), deps.clock.date());
+  else await deleteFollow(deps.db, followerId, followeeId);
+  const row = await findProfileRow(deps.db, followeeId, followerId);
   if (!row) throw notFound("No such user");
   return profileView(row, followerId);
 }
@@ -128,9 +127,9 @@ export interface FollowView {
 
 const FollowCursorSchema = z.object({ t: z.number().int(), id: z.string().max(64) });
 
-export async function followPage(db: Database, userId: string, direction: "followers" | "following", cursor: string | undefined, limit: number): Promise<Page<FollowView>> {
-  if (!(await findProfileRow(db, userId, null))) throw notFound("No such user");
-  const rows = await pageFollows(db, userId, direction, decodeCursor(cursor, FollowCursorSchema), limit);
+export async function followPage(deps: Deps, userId: string, direction: "followers" | "following", cursor: string | undefined, limit: number): Promise<Page<FollowView>> {
+  if (!(await findProfileRow(deps.db, userId, null))) throw notFound("No such user");
+  const rows = await pageFollows(deps.db, userId, direction, decodeCursor(cursor, FollowCursorSchema), limit);
   return keysetPage(
     rows,
     limit,

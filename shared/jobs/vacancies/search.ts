@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Database } from "../../db/client";
+import type { Deps } from "../../platform/deps-types";
 import { decodeCursor, encodeCursor, type Page } from "../../http/pagination";
 import type { SQL } from "drizzle-orm";
 import { annulusRects, type BoundingBox, boundingBox, EARTH_RADIUS_KM, type Point, type StoredBoundsRect, toRadians } from "../geo";
@@ -71,7 +71,8 @@ function parseRows(rows: Record<string, unknown>[]) {
  * A page of published vacancies for `search`, newest, best paid or nearest first, with keyset
  * cursors for each order. Returns what it cost in D1 rows read.
  */
-export async function searchVacancies(db: Database, search: VacancySearch, cursor: string | undefined): Promise<{ page: Page<VacancyView>; cost: SearchCost }> {
+export async function searchVacancies(deps: Deps, search: VacancySearch, cursor: string | undefined): Promise<{ page: Page<VacancyView>; cost: SearchCost }> {
+  const db = deps.db;
   const text = search.text ? ftsQuery(search.text) : null;
   const keys = countKeys(search);
   const counted = keys.length > 0 ? await readSearchCounts(db, keys) : { counts: new Map<string, number>(), rowsRead: 0 };

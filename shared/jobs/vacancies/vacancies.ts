@@ -1,5 +1,4 @@
-import { clock } from "../../clock";
-import type { Database } from "../../db/client";
+import type { Deps } from "../../platform/deps-types";
 import { badRequest, conflict, notFound } from "../../http/errors";
 import { newId } from "../../ids";
 import { requireMemberRole } from "../companies/companies";
@@ -78,11 +77,11 @@ function columnsOf(fields: VacancyFields): VacancyChanges {
   return changes;
 }
 
-export async function createVacancy(db: Database, userId: string, companyId: string, fields: VacancyFields & Required<Pick<VacancyFields, "title" | "role" | "employmentType" | "seniority">>): Promise<VacancyView> {
-  await requireMemberRole(db, companyId, userId, ["owner", "recruiter"], "post vacancies");
-  const now = clock.date();
+export async function createVacancy(deps: Deps, userId: string, companyId: string, fields: VacancyFields & Required<Pick<VacancyFields, "title" | "role" | "employmentType" | "seniority">>): Promise<VacancyView> {
+  await requireMemberRole(deps, companyId, userId, ["owner", "recruiter"], "post vacancies");
+  const now = deps.clock.date();
   const id = newId(now.getTime());
-  await insertVacancy(db, {
+  await insertVacancy(deps.db, {
     description: "",
     tags: "[]",
     remote: false,
@@ -98,77 +97,79 @@ export async function createVacancy(db: Database, userId: string, companyId: str
     createdAt: now,
     updatedAt: now,
   });
-  return vacancyView((await findVacancyRow(db, id))!);
+  return vacancyView((await findVacancyRow(deps.db, id))!);
 }
 
 /** Published and closed vacancies are public; drafts and scheduled ones exist only for the company's members (404 to others). */
-async function visibleRow(db: Database, id: string, viewerId: string | null): Promise<VacancyRow> {
-  const row = await findVacancyRow(db, id);
+async function visibleRow(deps: Deps, id: string, viewerId: string | null): Promise<VacancyRow> {
+  const row = await findVacancyRow(deps.db, id);
   if (!row) throw notFound("No such vacancy");
   if (row.vacancy.status === "published" || row.vacancy.status === "closed") return row;
-  if (viewerId && (await isCompanyMember(db, row.vacancy.companyId, viewerId))) return row;
+  if (viewerId && (await isCompanyMember(deps.db, row.vacancy.companyId, viewerId))) return row;
   throw notFound("No such vacancy");
 }
 
-export async function getVacancy(db: Database, id: string, viewerId: string | null): Promise<VacancyView> {
-  return vacancyView(await visibleRow(db, id, viewerId));
+export async function getVacancy(deps: Deps, id: string, viewerId: string | null): Promise<VacancyView> {
+  return vacancyView(await visibleRow(deps, id, viewerId));
 }
 
 /** A vacancy a member of its company changes: 404 when the user cannot see it, 403 when they see it but are no member. */
-async function memberRow(db: Database, id: string, userId: string, action: string): Promise<VacancyRow> {
-  const row = await visibleRow(db, id, userId);
-  await requireMemberRole(db, row.vacancy.companyId, userId, ["owner", "recruiter"], action);
+async function memberRow(deps: Deps, id: string, userId: string, action: string): Promise<VacancyRow> {
+  const row = await visibleRow(deps, id, userId);
+  await requireMemberRole(deps, row.vacancy.companyId, userId, ["owner", "recruiter"], action);
   return row;
 }
 
-export async function editVacancy(db: Database, id: string, userId: string, fields: VacancyFields): Promise<VacancyView> {
-  const row = await memberRow(db, id, userId, "edit its vacancies");
+export async function editVacancy(deps: Deps, id: string, userId: string, fields: VacancyFields): Promise<VacancyView> {
+  const row = await memberRow(deps, id, userId, "edit its vacancies");
   if (row.vacancy.status === "closed") throw conflict("vacancy_closed", "A closed vacancy cannot be edited");
   const changes = columnsOf(fields);
   const merged = { min: changes.salaryMin ?? row.vacancy.salaryMin, max: changes.salaryMax ?? row.vacancy.salaryMax };
   if (merged.min !== null && merged.max !== null && merged.min > merged.max) throw badRequest("invalid_body", "salary.min must not exceed salary.max");
-  if (!(await updateVacancy(db, id, changes, clock.date()))) throw conflict("vacancy_closed", "A closed vacancy cannot be edited");
-  return vacancyView((await findVacancyRow(db, id))!);
+  if (!(await updateVacancy(deps.db, id, changes, deps.clock.date()))) throw conflict("vacancy_closed", "A closed vacancy cannot be edited");
+  return vacancyView((await findVacancyRow(deps.db, id))!);
 }
 
-export async function removeVacancy(db: Database, id: string, userId: string): Promise<void> {
-  await memberRow(db, id, userId, "delete its vacancies");
-  await deleteVacancy(db, id);
+export async function removeVacancy(deps: Deps, id: string, userId: string): Promise<void> {
+  await memberRow(deps, id, userId, "delete its vacancies");
+  await deleteVacancy(deps.db, id);
 }
 
 /**
  * Publishes now, or schedules for `publishAt` (the cron publishes it within a minute of that).
- * An unverified company holds at most `cap` published or scheduled vacancies, and so do all the
+ * An unverified company holds at most `UNVERIFIED_COMPANY_MAX_PUBLISHED` published or scheduled vacancies, and so do all the
  * unverified companies of the publisher together: the slots are taken by the same statement that
  * changes the status.
  */
-export async function publish(db: Database, id: string, userId: string, publishAt: Date | undefined, cap: number): Promise<VacancyView> {
-  const row = await memberRow(db, id, userId, "publish its vacancies");
+export async function publish(deps: Deps, id: string, userId: string, publishAt: Date | undefined): Promise<VacancyView> {
+  const cap = deps.config.jobs.unverifiedCompanyMaxPublished;
+  const row = await memberRow(deps, id, userId, "publish its vacancies");
   if (row.vacancy.status === "published" || row.vacancy.status === "closed") throw conflict("not_publishable", `The vacancy is ${row.vacancy.status}`);
-  const now = clock.date();
+  const now = deps.clock.date();
   const target = publishAt && publishAt.getTime() > now.getTime() ? { status: "scheduled" as const, publishAt } : { status: "published" as const, publishAt: null };
-  if (!(await publishVacancy(db, id, row.vacancy.companyId, userId, target, cap, now))) {
-    const current = await findVacancyRow(db, id);
+  if (!(await publishVacancy(deps.db, id, row.vacancy.companyId, userId, target, cap, now))) {
+    const current = await findVacancyRow(deps.db, id);
     if (current && (current.vacancy.status === "draft" || current.vacancy.status === "scheduled") && current.company.verification !== "verified") {
       throw conflict("publish_limit_reached", `Unverified companies may have at most ${cap} published or scheduled vacancies, per company and per member across all of theirs; ask for verification to publish more`);
     }
     throw conflict("not_publishable", `The vacancy is ${current?.vacancy.status ?? "gone"}`);
   }
-  return vacancyView((await findVacancyRow(db, id))!);
+  return vacancyView((await findVacancyRow(deps.db, id))!);
 }
 
-export async function close(db: Database, id: string, userId: string): Promise<VacancyView> {
-  await memberRow(db, id, userId, "close its vacancies");
-  if (!(await closeVacancy(db, id, clock.date()))) throw conflict("vacancy_closed", "The vacancy is closed already");
-  return vacancyView((await findVacancyRow(db, id))!);
+export async function close(deps: Deps, id: string, userId: string): Promise<VacancyView> {
+  await memberRow(deps, id, userId, "close its vacancies");
+  if (!(await closeVacancy(deps.db, id, deps.clock.date()))) throw conflict("vacancy_closed", "The vacancy is closed already");
+  return vacancyView((await findVacancyRow(deps.db, id))!);
 }
 
 /** The cron's work: publish every scheduled vacancy whose time has come (in chunks, oldest first). */
-export async function publishDueVacancies(db: Database, now: Date): Promise<number> {
+export async function publishDueVacancies(deps: Deps): Promise<number> {
+  const now = deps.clock.date();
   let published = 0;
   for (let round = 0; round < 20; round++) {
-    const due = await listDuePublications(db, now, 50);
-    for (const id of due) if (await publishDue(db, id, now)) published += 1;
+    const due = await listDuePublications(deps.db, now, 50);
+    for (const id of due) if (await publishDue(deps.db, id, now)) published += 1;
     if (due.length < 50) break;
   }
   return published;
@@ -178,12 +179,12 @@ export async function publishDueVacancies(db: Database, now: Date): Promise<numb
  * Rebuilds the derived search index (vacancy_search, vacancy_fts, postings, counts) from the
  * vacancies and companies tables, in chunks of `chunk` vacancies in publication order.
  */
-export async function rebuildSearchIndex(db: Database, chunk = 500): Promise<number> {
-  await clearSearchIndex(db);
+export async function rebuildSearchIndex(deps: Deps, chunk = 500): Promise<number> {
+  await clearSearchIndex(deps.db);
   let after: { t: number; id: string } | null = null;
   let indexed = 0;
   for (;;) {
-    const next = await indexPublishedChunk(db, after, chunk);
+    const next = await indexPublishedChunk(deps.db, after, chunk);
     if (!next) return indexed;
     indexed += next.count;
     after = next.last;

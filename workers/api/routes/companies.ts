@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { notFound } from "../../../shared/http/errors";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
-import { configOf } from "../../../shared/config";
 import {
   acceptMembership,
   addMember,
@@ -75,7 +74,7 @@ export const companyRoutes = createRouter()
       request: { body: jsonBody(CreateCompanyBody) },
       responses: { 201: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await createCompany(c.get("db"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin, configOf(c.env).jobs.unverifiedCompaniesPerUser), 201),
+    async (c) => c.json(await createCompany(c.get("deps"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 201),
   )
   .openapi(
     authedRoute({
@@ -86,7 +85,7 @@ export const companyRoutes = createRouter()
       description: "Each names the company and the role offered; accept with `POST /v1/companies/{id}/invitations/{userId}/accept`, decline with `DELETE /v1/companies/{id}/invitations/{userId}` (your own user id). New ones also arrive on the hub (`company.invitation`).",
       responses: { 200: jsonResponse(InvitationList, "Your invitations"), ...problemResponses(401) },
     }),
-    async (c) => c.json({ items: await myInvitations(c.get("db"), c.get("principal").userId) }, 200),
+    async (c) => c.json({ items: await myInvitations(c.get("deps"), c.get("principal").userId) }, 200),
   )
   .openapi(
     createRoute({
@@ -101,7 +100,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
-      return c.json(await getCompany(c.get("db"), c.req.valid("param").id, viewer?.userId ?? null), 200);
+      return c.json(await getCompany(c.get("deps"), c.req.valid("param").id, viewer?.userId ?? null), 200);
     },
   )
   .openapi(
@@ -114,7 +113,7 @@ export const companyRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(CompanyPatch) },
       responses: { 200: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 403, 404) },
     }),
-    async (c) => c.json(await editCompany(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin, clientInfo(c.req.raw)), 200),
+    async (c) => c.json(await editCompany(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin, clientInfo(c.req.raw)), 200),
   )
   .openapi(
     authedRoute({
@@ -128,7 +127,7 @@ export const companyRoutes = createRouter()
       responses: { 204: { description: "Closed" }, ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
-      await closeCompany(c.get("db"), c.req.valid("param").id, c.get("principal").userId, clientInfo(c.req.raw));
+      await closeCompany(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   )
@@ -143,7 +142,7 @@ export const companyRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(MemberBody) },
       responses: { 200: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await addMember(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), clientInfo(c.req.raw)), 200),
+    async (c) => c.json(await addMember(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), clientInfo(c.req.raw)), 200),
   )
   .openapi(
     authedRoute({
@@ -158,7 +157,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const { id, userId } = c.req.valid("param");
-      await removeMember(c.env, c.get("db"), id, c.get("principal").userId, userId, clientInfo(c.req.raw));
+      await removeMember(c.get("deps"), id, c.get("principal").userId, userId, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   )
@@ -172,7 +171,7 @@ export const companyRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(InvitationBody) },
       responses: { 201: jsonResponse(CompanyInvitationSchema, "The invitation"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await inviteMember(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), clientInfo(c.req.raw)), 201),
+    async (c) => c.json(await inviteMember(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), clientInfo(c.req.raw)), 201),
   )
   .openapi(
     authedRoute({
@@ -183,7 +182,7 @@ export const companyRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(InvitationList, "Open invitations, oldest first"), ...problemResponses(401, 403, 404) },
     }),
-    async (c) => c.json({ items: await companyInvitations(c.get("db"), c.req.valid("param").id, c.get("principal").userId) }, 200),
+    async (c) => c.json({ items: await companyInvitations(c.get("deps"), c.req.valid("param").id, c.get("principal").userId) }, 200),
   )
   .openapi(
     authedRoute({
@@ -199,7 +198,7 @@ export const companyRoutes = createRouter()
       const { id, userId } = c.req.valid("param");
       const me = c.get("principal").userId;
       if (userId !== me) throw notFound("No such invitation");
-      return c.json(await acceptMembership(c.get("db"), id, me, clientInfo(c.req.raw)), 200);
+      return c.json(await acceptMembership(c.get("deps"), id, me, clientInfo(c.req.raw)), 200);
     },
   )
   .openapi(
@@ -213,7 +212,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const { id, userId } = c.req.valid("param");
-      await dropInvitation(c.get("db"), id, c.get("principal").userId, userId);
+      await dropInvitation(c.get("deps"), id, c.get("principal").userId, userId);
       return c.body(null, 204);
     },
   )
@@ -227,11 +226,11 @@ export const companyRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(VerificationBody) },
       responses: { 202: jsonResponse(CompanySchema, "The company, pending"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await submitVerification(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").note, clientInfo(c.req.raw)), 202),
+    async (c) => c.json(await submitVerification(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").note, clientInfo(c.req.raw)), 202),
   )
   .openapi(decisionRoute("approve"), async (c) =>
-    c.json(await decideCompanyVerification(c.env, c.get("db"), c.req.valid("param").id, c.get("principal"), "verified", c.req.valid("json")?.reason ?? null, clientInfo(c.req.raw)), 200),
+    c.json(await decideCompanyVerification(c.get("deps"), c.req.valid("param").id, c.get("principal"), "verified", c.req.valid("json")?.reason ?? null, clientInfo(c.req.raw)), 200),
   )
   .openapi(decisionRoute("reject"), async (c) =>
-    c.json(await decideCompanyVerification(c.env, c.get("db"), c.req.valid("param").id, c.get("principal"), "rejected", c.req.valid("json")?.reason ?? null, clientInfo(c.req.raw)), 200),
+    c.json(await decideCompanyVerification(c.get("deps"), c.req.valid("param").id, c.get("principal"), "rejected", c.req.valid("json")?.reason ?? null, clientInfo(c.req.raw)), 200),
   );

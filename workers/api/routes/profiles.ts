@@ -83,7 +83,7 @@ export const profileRoutes = createRouter()
       description: "With `viewCount`, which only you see.",
       responses: { 200: jsonResponse(ProfileSchema, "Your profile"), ...problemResponses(401) },
     }),
-    async (c) => c.json(await ownProfile(c.get("db"), c.get("principal").userId), 200),
+    async (c) => c.json(await ownProfile(c.get("deps"), c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -95,7 +95,7 @@ export const profileRoutes = createRouter()
       request: { body: jsonBody(ProfilePatch) },
       responses: { 200: jsonResponse(ProfileSchema, "Your profile"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await editProfile(c.get("db"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 200),
+    async (c) => c.json(await editProfile(c.get("deps"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 200),
   )
   .openapi(
     authedRoute({
@@ -106,7 +106,7 @@ export const profileRoutes = createRouter()
       description: "Stored and queued like a vacancy draft; poll `GET /v1/profiles/me/analysis/{id}`. No model configured: `503 ai_unavailable`. Shares the per-user AI budget with vacancy drafts (`RATE_LIMIT_JOBS_AI_PER_USER`): past it, `429 rate_limited` with `Retry-After`.",
       responses: { 202: jsonResponse(AnalysisAccepted, "Accepted"), ...problemResponses(401, 429, 503) },
     }),
-    async (c) => c.json(await requestProfileAnalysis(c.env, c.get("db"), c.get("principal").userId), 202),
+    async (c) => c.json(await requestProfileAnalysis(c.get("deps"), c.get("principal").userId), 202),
   )
   .openapi(
     authedRoute({
@@ -118,7 +118,7 @@ export const profileRoutes = createRouter()
       request: { params: AnalysisParam },
       responses: { 200: jsonResponse(AnalysisSchema, "The analysis"), ...problemResponses(401, 404) },
     }),
-    async (c) => c.json(await profileAnalysis(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
+    async (c) => c.json(await profileAnalysis(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     createRoute({
@@ -133,18 +133,18 @@ export const profileRoutes = createRouter()
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
-      return c.json(await viewProfile(c.get("db"), c.req.valid("param").userId, viewer?.userId ?? null), 200);
+      return c.json(await viewProfile(c.get("deps"), c.req.valid("param").userId, viewer?.userId ?? null), 200);
     },
   )
-  .openapi(followRoute("put", "Follow a user"), async (c) => c.json(await follow(c.get("db"), c.get("principal").userId, c.req.valid("param").userId, true), 200))
-  .openapi(followRoute("delete", "Unfollow a user"), async (c) => c.json(await follow(c.get("db"), c.get("principal").userId, c.req.valid("param").userId, false), 200))
+  .openapi(followRoute("put", "Follow a user"), async (c) => c.json(await follow(c.get("deps"), c.get("principal").userId, c.req.valid("param").userId, true), 200))
+  .openapi(followRoute("delete", "Unfollow a user"), async (c) => c.json(await follow(c.get("deps"), c.get("principal").userId, c.req.valid("param").userId, false), 200))
   .openapi(followListRoute("followers"), async (c) => {
     await optionalPrincipal(c);
     const query = c.req.valid("query");
-    return c.json(await followPage(c.get("db"), c.req.valid("param").userId, "followers", query.cursor, query.limit), 200);
+    return c.json(await followPage(c.get("deps"), c.req.valid("param").userId, "followers", query.cursor, query.limit), 200);
   })
   .openapi(followListRoute("following"), async (c) => {
     await optionalPrincipal(c);
     const query = c.req.valid("query");
-    return c.json(await followPage(c.get("db"), c.req.valid("param").userId, "following", query.cursor, query.limit), 200);
+    return c.json(await followPage(c.get("deps"), c.req.valid("param").userId, "following", query.cursor, query.limit), 200);
   });

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { configOf } from "../../../shared/config";
 import { badRequest } from "../../../shared/http/errors";
 import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
@@ -150,7 +149,7 @@ export const vacancyRoutes = createRouter()
       await optionalPrincipal(c);
       const query = c.req.valid("query");
       const started = Date.now();
-      const { page, cost } = await searchVacancies(c.get("db"), toSearch(query), query.cursor);
+      const { page, cost } = await searchVacancies(c.get("deps"), toSearch(query), query.cursor);
       c.header("server-timing", `db;dur=${Date.now() - started};desc="rows_read=${cost.rowsRead} statements=${cost.statements} plan=${planName(cost)}"`);
       return c.json(page, 200);
     },
@@ -168,7 +167,7 @@ export const vacancyRoutes = createRouter()
     }),
     async (c) => {
       const { companyId, notes } = c.req.valid("json");
-      return c.json(await requestVacancyDraft(c.env, c.get("db"), c.get("principal").userId, companyId, notes), 202);
+      return c.json(await requestVacancyDraft(c.get("deps"), c.get("principal").userId, companyId, notes), 202);
     },
   )
   .openapi(
@@ -181,7 +180,7 @@ export const vacancyRoutes = createRouter()
       request: { params: DraftParam },
       responses: { 200: jsonResponse(DraftSchema, "The draft"), ...problemResponses(401, 404) },
     }),
-    async (c) => c.json(await vacancyDraft(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
+    async (c) => c.json(await vacancyDraft(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -194,7 +193,7 @@ export const vacancyRoutes = createRouter()
     }),
     async (c) => {
       const { companyId, ...fields } = c.req.valid("json");
-      return c.json(await createVacancy(c.get("db"), c.get("principal").userId, companyId, fields), 201);
+      return c.json(await createVacancy(c.get("deps"), c.get("principal").userId, companyId, fields), 201);
     },
   )
   .openapi(
@@ -210,7 +209,7 @@ export const vacancyRoutes = createRouter()
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
-      return c.json(await getVacancy(c.get("db"), c.req.valid("param").id, viewer?.userId ?? null), 200);
+      return c.json(await getVacancy(c.get("deps"), c.req.valid("param").id, viewer?.userId ?? null), 200);
     },
   )
   .openapi(
@@ -223,7 +222,7 @@ export const vacancyRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(VacancyPatch) },
       responses: { 200: jsonResponse(VacancySchema, "The vacancy"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await editVacancy(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 200),
+    async (c) => c.json(await editVacancy(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 200),
   )
   .openapi(
     authedRoute({
@@ -235,7 +234,7 @@ export const vacancyRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
-      await removeVacancy(c.get("db"), c.req.valid("param").id, c.get("principal").userId);
+      await removeVacancy(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
       return c.body(null, 204);
     },
   )
@@ -245,14 +244,13 @@ export const vacancyRoutes = createRouter()
       path: "/{id}/publish",
       tags,
       summary: "Publish a vacancy now, or schedule it (company owners and recruiters)",
-      description: "A `publishAt` in the future schedules it (a cron publishes it within a minute of that time); none or a past one publishes now. An unverified company may have `UNVERIFIED_COMPANY_MAX_PUBLISHED` published or scheduled vacancies: `409 publish_limit_reached` beyond. Published or closed already: `409 not_publishable`.",
+      description: "A `publishAt` in the future schedules it (a cron publishes it within a minute of that time); none or a past one publishes now. An unverified company, and all the unverified companies of the publisher together, may have `UNVERIFIED_COMPANY_MAX_PUBLISHED` published or scheduled vacancies: `409 publish_limit_reached` beyond. Published or closed already: `409 not_publishable`.",
       request: { params: IdParam, body: { ...jsonBody(PublishBody), required: false } },
       responses: { 200: jsonResponse(VacancySchema, "The vacancy"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const publishAt = c.req.valid("json")?.publishAt;
-      const cap = configOf(c.env).jobs.unverifiedCompanyMaxPublished;
-      return c.json(await publish(c.get("db"), c.req.valid("param").id, c.get("principal").userId, publishAt ? new Date(publishAt) : undefined, cap), 200);
+      return c.json(await publish(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, publishAt ? new Date(publishAt) : undefined), 200);
     },
   )
   .openapi(
@@ -265,7 +263,7 @@ export const vacancyRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(VacancySchema, "The vacancy"), ...problemResponses(401, 403, 404, 409) },
     }),
-    async (c) => c.json(await close(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
+    async (c) => c.json(await close(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   );
 
 /** Mounted at /v1/admin: maintenance of the jobs board's derived search index. */
@@ -278,5 +276,5 @@ export const jobsAdminRoutes = createRouter().openapi(
     description: "Empties and refills vacancy_search, its full-text index, tag postings and counts from the vacancies and companies tables (after restoring a backup, see docs/jobs-board.md).",
     responses: { 200: jsonResponse(z.object({ indexed: z.number().int() }).openapi("SearchIndexRebuild"), "How many published vacancies were indexed"), ...problemResponses(401, 403) },
   }),
-  async (c) => c.json({ indexed: await rebuildSearchIndex(c.get("db")) }, 200),
+  async (c) => c.json({ indexed: await rebuildSearchIndex(c.get("deps")) }, 200),
 );
