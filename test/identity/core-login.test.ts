@@ -4,6 +4,7 @@ import { login as loginWith } from "../../shared/identity/sessions/login";
 import { hashPassword, needsRehash, PASSWORD_HASH_PARAMS } from "../../shared/identity/credentials/passwords";
 import { api, expectProblem, json, login, registerUser, unique, uniqueIp } from "../helpers";
 import { testDeps } from "../kit/deps";
+import { auditTrail } from "../kit/audit";
 
 describe("POST /v1/auth/login", () => {
   it("logs in with the right password, e-mail in any case", async () => {
@@ -78,10 +79,9 @@ describe("POST /v1/auth/login", () => {
     const user = await registerUser();
     await api("/v1/auth/login", { body: { email: user.email, password: "wrong password" }, ip: user.ip });
     await login(user);
-    const rows = await env.DB.prepare("SELECT type, detail FROM audit_events WHERE user_id = ? ORDER BY created_at").bind(user.id).all<{ type: string; detail: string }>();
-    const types = rows.results.map((r) => r.type);
-    expect(types).toEqual(expect.arrayContaining(["user.registered", "login.failed", "login.succeeded"]));
-    expect(rows.results.find((r) => r.type === "login.failed")?.detail).toContain("wrong_password");
+    const events = await auditTrail({ userId: user.id });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["user.registered", "login.failed", "login.succeeded"]));
+    expect(JSON.stringify(events.find((e) => e.type === "login.failed")?.detail)).toContain("wrong_password");
   });
 
   it("rehashes a password stored with old parameters at the next login", async () => {

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, json, registerUser } from "../helpers";
+import { auditDetails } from "../kit/audit";
 
 afterEach(() => clock.reset());
 
@@ -50,8 +51,7 @@ describe("POST /v1/auth/refresh", () => {
     // Every token of the session is dead: the successor refresh token and the access tokens.
     await expectProblem(await refresh(pair.refreshToken), 401, "invalid_refresh_token");
     await expectProblem(await api("/v1/me", { token: pair.accessToken }), 401, "session_revoked");
-    const event = await env.DB.prepare("SELECT detail FROM audit_events WHERE user_id = ? AND type = 'refresh_token.reused'").bind(user.id).first<{ detail: string }>();
-    expect(event).not.toBeNull();
+    expect(await auditDetails(user.id, "refresh_token.reused")).toHaveLength(1);
   });
 
   it("refuses unknown tokens and expired ones", async () => {

@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, login, registerUser } from "../helpers";
+import { auditDetails } from "../kit/audit";
 
 describe("GET /v1/auth/sessions", () => {
   it("lists one session per login with user agent, ip and which one is current", async () => {
@@ -53,8 +53,7 @@ describe("POST /v1/auth/logout", () => {
     expect((await api("/v1/auth/logout", { method: "POST", token: user.accessToken })).status).toBe(204);
     await expectProblem(await api("/v1/me", { token: user.accessToken }), 401, "session_revoked");
     await expectProblem(await api("/v1/auth/refresh", { body: { refreshToken: user.refreshToken } }), 401);
-    const event = await env.DB.prepare("SELECT 1 AS found FROM audit_events WHERE user_id = ? AND type = 'logout'").bind(user.id).first();
-    expect(event).not.toBeNull();
+    expect(await auditDetails(user.id, "logout")).toHaveLength(1);
   });
 
   it("needs a token", async () => {

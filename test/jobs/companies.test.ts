@@ -7,7 +7,8 @@ import worker from "../../workers/index";
 import { accountModules } from "../../workers/modules";
 import { expectProblem, openSocket } from "../helpers";
 import { samples, uniquePng, uploadFile } from "../media/fixtures";
-import { api, createCompany, createVacancy, deleteAccount, joinCompany, ok, postVacancy, publishVacancy, registerUser, setRole, type TestUser } from "./fixtures";
+import { api, createCompany, createVacancy, deleteAccount, indexedVacancies, joinCompany, ok, postVacancy, publishVacancy, registerUser, setRole, type TestUser, verifyCompany } from "./fixtures";
+import { auditDetails, auditTrail } from "../kit/audit";
 import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
@@ -225,7 +226,7 @@ describe("company roles on every write", () => {
     await joinCompany(company.id, owner, former);
     expect((await api(`/v1/companies/${company.id}/members/${former.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
     // verified, so the publication cap of unverified companies does not decide the vacancy writes
-    await env.DB.prepare("UPDATE companies SET verification = 'verified' WHERE id = ?").bind(company.id).run();
+    await verifyCompany(company.id);
     const t: RolesTeam = { owner, company, users: { owner, recruiter, "former recruiter": former, outsider, moderator } };
 
     const answers: string[] = [];
@@ -248,11 +249,7 @@ describe("member changes are audit logged on the member's trail", () => {
   it("invited, added, role changed, removed, left: each with the owner who did it; a refused change logs nothing", async () => {
     const [owner, recruiter, leaver] = [await registerUser(), await registerUser(), await registerUser()];
     const company = await createCompany(owner);
-    const events = async (userId: string) =>
-      (await env.DB.prepare("SELECT type, detail FROM audit_events WHERE user_id = ? AND type LIKE 'company.%' ORDER BY created_at, id").bind(userId).all<{ type: string; detail: string }>()).results.map((e) => ({
-        type: e.type,
-        ...JSON.parse(e.detail),
-      }));
+    const events = async (userId: string) => (await auditTrail({ userId, prefix: "company." })).map((e) => ({ type: e.type, ...e.detail }));
     await joinCompany(company.id, owner, recruiter);
     await joinCompany(company.id, owner, leaver);
     expect((await api(`/v1/companies/${company.id}/members/${leaver.id}`, { method: "DELETE", token: leaver.accessToken })).status).toBe(204);
@@ -341,8 +338,7 @@ describe("DELETE /v1/me of a company's last owner", () => {
     ]);
     expect((await ok(api(`/v1/companies/${shared.id}`))).members).toEqual([{ userId: coOwnerOf.id, role: "owner" }]);
     expect((await ok(api(`/v1/vacancies/${vacancy.id}`))).status).toBe("published");
-    const audit = await env.DB.prepare("SELECT detail FROM audit_events WHERE user_id = ? AND type = 'company.role_changed'").bind(early.id).all<{ detail: string }>();
-    expect(audit.results.map((r) => JSON.parse(r.detail))).toEqual([{ companyId: company.id, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" }]);
+    expect(await auditDetails(early.id, "company.role_changed")).toEqual([{ companyId: company.id, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" }]);
     // the new owner has an owner's rights
     await ok(api(`/v1/companies/${company.id}/members`, { token: early.accessToken, body: { userId: late.id, role: "owner" } }));
   });
@@ -353,7 +349,7 @@ describe("DELETE /v1/me of a company's last owner", () => {
     const company = await createCompany(owner, { iconFileId: icon.id });
     const published = await postVacancy(owner, company.id, { title: "Orphaned" });
     const draft = await createVacancy(owner, company.id);
-    const indexed = async () => (await env.DB.prepare("SELECT count(*) AS n FROM vacancy_search WHERE company_id = ?").bind(company.id).first<{ n: number }>())!.n;
+    const indexed = () => indexedVacancies(company.id);
     expect(await indexed()).toBe(1);
     expect((await ok(api(`/v1/vacancies?companyId=${company.id}`))).items).toHaveLength(1);
 
@@ -367,10 +363,10 @@ describe("DELETE /v1/me of a company's last owner", () => {
       env.DB.prepare("SELECT count(*) AS n FROM company_members WHERE company_id = ?").bind(company.id),
     ]);
     expect(rows.map((r) => (r.results[0] as { n: number }).n)).toEqual([0, 0]);
-    const audit = await env.DB.prepare("SELECT user_id, detail FROM audit_events WHERE type = 'company.deleted' AND detail LIKE ?").bind(`%${company.id}%`).all<{ user_id: string | null; detail: string }>();
-    expect(audit.results).toHaveLength(1);
-    expect(audit.results[0]!.user_id).toBeNull();
-    expect(JSON.parse(audit.results[0]!.detail)).toEqual({ companyId: company.id, reason: "last_member_deleted_account", vacanciesClosed: 2 });
+    const audit = (await auditTrail({ userId: null, type: "company.deleted" })).filter((e) => e.detail.companyId === company.id);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.userId).toBeNull();
+    expect(audit[0]!.detail).toEqual({ companyId: company.id, reason: "last_member_deleted_account", vacanciesClosed: 2 });
   });
 
   it("a company an account deletion left without members is closed down by the daily cron", async () => {
@@ -383,10 +379,10 @@ describe("DELETE /v1/me of a company's last owner", () => {
     await worker.scheduled(createScheduledController({ cron: "17 3 * * *", scheduledTime: Date.now() }), env, createExecutionContext());
     await expectProblem(await api(`/v1/companies/${company.id}`), 404);
     await expectProblem(await api(`/v1/vacancies/${vacancy.id}`), 404);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM vacancy_search WHERE company_id = ?").bind(company.id).first<{ n: number }>())!.n).toBe(0);
+    expect(await indexedVacancies(company.id)).toBe(0);
     expect((await ok(api(`/v1/companies/${staffed.id}`))).members).toEqual([{ userId: owner.id, role: "owner" }]);
-    const audit = await env.DB.prepare("SELECT detail FROM audit_events WHERE type = 'company.deleted' AND detail LIKE ?").bind(`%${company.id}%`).first<{ detail: string }>();
-    expect(JSON.parse(audit!.detail)).toEqual({ companyId: company.id, reason: "memberless_sweep", vacanciesClosed: 1 });
+    const audit = (await auditTrail({ userId: null, type: "company.deleted" })).find((e) => e.detail.companyId === company.id);
+    expect(audit?.detail).toEqual({ companyId: company.id, reason: "memberless_sweep", vacanciesClosed: 1 });
   });
 
   it("two owners deleting their accounts at once: the recruiter becomes owner; with nobody left the company goes", async () => {
@@ -418,9 +414,8 @@ describe("DELETE /v1/me of a company's last owner", () => {
     expect((await ok(api(`/v1/companies/${staffed.id}`))).members).toEqual([{ userId: recruiter.id, role: "owner" }]);
     await expectProblem(await api(`/v1/companies/${empty.id}`), 404);
     await expectProblem(await api(`/v1/vacancies/${vacancy.id}`), 404);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM vacancy_search WHERE company_id = ?").bind(empty.id).first<{ n: number }>())!.n).toBe(0);
-    const audit = await env.DB.prepare("SELECT count(*) AS n FROM audit_events WHERE user_id = ? AND type = 'company.role_changed'").bind(recruiter.id).first<{ n: number }>();
-    expect(audit!.n).toBe(1);
+    expect(await indexedVacancies(empty.id)).toBe(0);
+    expect(await auditDetails(recruiter.id, "company.role_changed")).toHaveLength(1);
   });
 
   it("a pending AI draft of a company that was closed down fails as company_deleted", async () => {
@@ -504,8 +499,7 @@ describe("company verification", () => {
     expect(frame).toMatchObject({ reason: "No registry entry found", company: { verification: "rejected" } });
     hub.close();
     expect((await ok(api(`/v1/companies/${company.id}`, { token: owner.accessToken }))).verificationReason).toBe("No registry entry found");
-    const audit = await env.DB.prepare("SELECT type FROM audit_events WHERE user_id = ? AND type = 'company.verification_rejected'").bind(admin.id).all();
-    expect(audit.results).toHaveLength(1);
+    expect(await auditDetails(admin.id, "company.verification_rejected")).toHaveLength(1);
     expect((await ok(api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "Here is the entry" } }), 202)).verification).toBe("pending");
   });
 });
@@ -519,20 +513,20 @@ describe("UNVERIFIED_COMPANY_MAX_PUBLISHED", () => {
     expect(statuses).toEqual([200, 200, 200, 409, 409, 409]);
     const refused = answers.find((a) => a.status === 409)!;
     await expectProblem(refused, 409, "publish_limit_reached");
-    const published = await env.DB.prepare("SELECT count(*) AS n FROM vacancies WHERE company_id = ? AND status = 'published'").bind(company.id).first<{ n: number }>();
-    expect(published?.n).toBe(3);
+    const statusOf = async (id: string) => (await ok(api(`/v1/vacancies/${id}`, { token: owner.accessToken }))).status as string;
+    const now = await Promise.all(drafts.map((d) => statusOf(d.id)));
+    expect(now.filter((status) => status === "published")).toHaveLength(3);
     // closing one frees its slot
-    const live = await env.DB.prepare("SELECT id FROM vacancies WHERE company_id = ? AND status = 'published' LIMIT 1").bind(company.id).first<{ id: string }>();
-    await ok(api(`/v1/vacancies/${live!.id}/close`, { token: owner.accessToken, body: {} }));
-    const waiting = await env.DB.prepare("SELECT id FROM vacancies WHERE company_id = ? AND status = 'draft' LIMIT 1").bind(company.id).first<{ id: string }>();
-    expect((await publishVacancy(owner, waiting!.id, new Date(Date.now() + 3_600_000).toISOString())).status).toBe("scheduled");
-    const another = await env.DB.prepare("SELECT id FROM vacancies WHERE company_id = ? AND status = 'draft' LIMIT 1").bind(company.id).first<{ id: string }>();
-    await expectProblem(await api(`/v1/vacancies/${another!.id}/publish`, { token: owner.accessToken, body: {} }), 409, "publish_limit_reached");
+    const live = drafts.filter((_, i) => now[i] === "published");
+    const waiting = drafts.filter((_, i) => now[i] === "draft");
+    await ok(api(`/v1/vacancies/${live[0]!.id}/close`, { token: owner.accessToken, body: {} }));
+    expect((await publishVacancy(owner, waiting[0]!.id, new Date(Date.now() + 3_600_000).toISOString())).status).toBe("scheduled");
+    await expectProblem(await api(`/v1/vacancies/${waiting[1]!.id}/publish`, { token: owner.accessToken, body: {} }), 409, "publish_limit_reached");
   });
 
   it("a verified company is not capped", async () => {
     const { owner, company } = await team();
-    await env.DB.prepare("UPDATE companies SET verification = 'verified' WHERE id = ?").bind(company.id).run();
+    await verifyCompany(company.id);
     const drafts = await Promise.all(Array.from({ length: 5 }, () => createVacancy(owner, company.id)));
     const answers = await Promise.all(drafts.map((d) => api(`/v1/vacancies/${d.id}/publish`, { token: owner.accessToken, body: {} })));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);

@@ -27,6 +27,11 @@ export async function joinCompany(companyId: string, owner: TestUser, user: Test
   return ok(api(`/v1/companies/${companyId}/invitations/${user.id}/accept`, { method: "POST", token: user.accessToken }));
 }
 
+/** How many of the company's vacancies the search index holds (rows of `vacancy_search`). */
+export async function indexedVacancies(companyId: string): Promise<number> {
+  return (await env.DB.prepare("SELECT count(*) AS n FROM vacancy_search WHERE company_id = ?").bind(companyId).first<{ n: number }>())!.n;
+}
+
 /** Marks a company verified without the moderation flow (for search tests). */
 export async function verifyCompany(companyId: string): Promise<void> {
   await env.DB.batch([

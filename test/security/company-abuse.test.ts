@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { expectProblem, openSocket } from "../helpers";
-import { api, createCompany, joinCompany, ok, postVacancy, registerUser, search, verifyCompany, type TestUser } from "../jobs/fixtures";
+import { api, createCompany, indexedVacancies, joinCompany, ok, postVacancy, registerUser, search, verifyCompany, type TestUser } from "../jobs/fixtures";
+import { auditDetails } from "../kit/audit";
 import { makeModerator } from "../kit/users";
 
 /** Issue 23, findings 6, 7, 8 and 14: the abuse paths of companies. */
@@ -9,8 +10,7 @@ import { makeModerator } from "../kit/users";
 const publishCap = Number((env as unknown as Record<string, unknown>).UNVERIFIED_COMPANY_MAX_PUBLISHED ?? 3);
 const companiesCap = Number((env as unknown as Record<string, unknown>).UNVERIFIED_COMPANIES_PER_USER ?? 3);
 
-const auditOf = async (userId: string, type: string) =>
-  (await env.DB.prepare("SELECT detail FROM audit_events WHERE user_id = ? AND type = ? ORDER BY created_at, id").bind(userId, type).all<{ detail: string }>()).results.map((r) => JSON.parse(r.detail));
+const auditOf = auditDetails;
 
 async function verifiedCompanyWithVacancy(owner: TestUser) {
   const company = await createCompany(owner, { name: "Honest GmbH", website: "https://honest.example.com" });
@@ -131,7 +131,7 @@ describe("finding 7: membership is an invitation the invitee accepts; an owner c
     expect((await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
     await expectProblem(await api(`/v1/companies/${company.id}`), 404);
     await expectProblem(await api(`/v1/vacancies/${vacancy.id}`), 404);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM vacancy_search WHERE company_id = ?").bind(company.id).first<{ n: number }>())!.n).toBe(0);
+    expect(await indexedVacancies(company.id)).toBe(0);
   });
 
   it("DELETE /v1/companies/:id: owners close the company; its vacancies are closed and go with it", async () => {
