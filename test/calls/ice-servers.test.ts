@@ -43,7 +43,7 @@ describe("GET /v1/calls/ice-servers", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = await json(response);
-    expect(body.iceServers).toEqual([{ urls: env.STUN_URLS.split(",") }]);
+    expect(body.iceServers).toEqual([{ urls: testDeps().config.calls.stunUrls }]);
     expect(body.iceServers.some((s: { username?: string }) => s.username)).toBe(false);
     expect(body.ttl).toBe(Number(env.TURN_TTL_SECONDS));
   });

@@ -8,7 +8,7 @@ import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
 
-const currentKey = () => JSON.parse(env.JWT_SIGNING_KEYS)[0];
+const currentKey = () => JSON.parse(testDeps().config.jwt.signingKeys!)[0];
 const me = (token: string) => api("/v1/me", { token });
 
 describe("access tokens", () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { usersAndGroup } from "../chat/fixtures";
 import { api, expectProblem, json, registerUser } from "../helpers";
 import { newAdmin } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -12,7 +13,7 @@ const ttlSeconds = () => Number(env.ACCESS_TOKEN_TTL_SECONDS) || 900;
 /** A correctly signed access token for the user's live session with chosen iat/exp (seconds from now). */
 async function signedWith(accessToken: string, iatOffset: number, lifetime: number): Promise<string> {
   const claims = decodeJwt(accessToken);
-  const key = await importJWK(JSON.parse(env.JWT_SIGNING_KEYS)[0], "ES256");
+  const key = await importJWK(JSON.parse(testDeps().config.jwt.signingKeys!)[0], "ES256");
   const iat = Math.floor(Date.now() / 1000) + iatOffset;
   return new SignJWT({ ...claims, iat, exp: iat + lifetime }).setProtectedHeader({ alg: "ES256", kid: "test-current", typ: "at+jwt" }).sign(key);
 }
