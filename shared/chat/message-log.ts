@@ -1,5 +1,6 @@
 import type { Attachment, LastMessage, Message, MessagePage, MessagePageQuery } from "./model";
 import { iso } from "./model";
+import { ftsQuery } from "../fts-query";
 
 interface MessageRow extends Record<string, SqlStorageValue> {
   seq: number;
@@ -47,15 +48,8 @@ const SCHEMA = [
 
 const INDEXED_SEQ = "indexed_seq";
 
-/** Turns free text into an FTS5 query: every word must occur (prefix match), operators are neutralised. */
-export function ftsQuery(q: string): string | null {
-  const words = q.match(/[\p{L}\p{N}_]+/gu);
-  if (!words || words.length === 0) return null;
-  return words
-    .slice(0, 16)
-    .map((word) => `"${word}"*`)
-    .join(" ");
-}
+/** Most words of a chat search that take part (a longer text is cut, not refused). */
+const MAX_SEARCH_TERMS = 16;
 
 /**
  * The authoritative message log of one chat, in its ChatRoom's SQLite. Every method is
@@ -176,7 +170,7 @@ export class MessageLog {
     const take = query.limit + 1;
     let rows: MessageRow[];
     let direction: "asc" | "desc" = "desc";
-    const match = query.q === undefined ? undefined : ftsQuery(query.q);
+    const match = query.q === undefined ? undefined : ftsQuery(query.q, { maxTerms: MAX_SEARCH_TERMS, prefix: "every" });
     if (query.q !== undefined) {
       if (!match) return { items: [], next: null };
       this.indexPending();

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ftsQuery, MessageLog } from "../../shared/chat/message-log";
+import { MessageLog } from "../../shared/chat/message-log";
 import { unique } from "../helpers";
 
 const T0 = Date.parse("2026-01-01T10:00:00Z");
@@ -218,7 +218,7 @@ describe("MessageLog search index (indexed in batches)", () => {
   });
 });
 
-describe("MessageLog room state and ftsQuery", () => {
+describe("MessageLog room state", () => {
   it("keeps small named counters (0 until set)", async () => {
     await withLog((log) => {
       expect(log.getState("synced_seq")).toBe(0);
@@ -226,13 +226,6 @@ describe("MessageLog room state and ftsQuery", () => {
       log.setState("synced_seq", 9);
       expect(log.getState("synced_seq")).toBe(9);
     });
-  });
-
-  it("ftsQuery quotes every word as a prefix term, so FTS5 operators in the text are inert", () => {
-    expect(ftsQuery("lunch AT noon")).toBe('"lunch"* "AT"* "noon"*');
-    expect(ftsQuery('a OR b NEAR(c) "d"')).toBe('"a"* "OR"* "b"* "NEAR"* "c"* "d"*');
-    expect(ftsQuery("  ?! ")).toBeNull();
-    expect(ftsQuery(Array.from({ length: 20 }, (_, i) => `w${i}`).join(" "))!.split(" ")).toHaveLength(16);
   });
 });
 

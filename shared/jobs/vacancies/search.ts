@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Deps } from "../../platform/deps-types";
+import { ftsQuery } from "../../fts-query";
 import { decodeCursor, encodeCursor, type Page } from "../../http/pagination";
 import type { SQL } from "drizzle-orm";
 import { annulusRects, type BoundingBox, boundingBox, EARTH_RADIUS_KM, type Point, type StoredBoundsRect, toRadians } from "../geo";
@@ -10,17 +11,8 @@ import { type VacancyView, vacancyViewOfSearchRow, SearchRowSchema } from "./vac
 
 export type { VacancySearch } from "./search-plan";
 
-/**
- * The FTS5 query for user text: every word becomes a quoted string (so `OR`, `NEAR`, `-`, `*`,
- * `:` and quotes are plain text, never operators), all words must match, and the last one is a
- * prefix (search as you type). Diacritics and case are folded by the tokenizer on both sides.
- * Null when the text has no word at all.
- */
-export function ftsQuery(text: string): string | null {
-  const words = text.normalize("NFKC").split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 12);
-  if (words.length === 0) return null;
-  return words.map((word, i) => `"${word}"${i === words.length - 1 ? "*" : ""}`).join(" ");
-}
+/** Most words of `q` a vacancy search uses. */
+const MAX_SEARCH_TERMS = 12;
 
 const NewestCursor = z.object({ s: z.number().int() });
 const SalaryCursor = z.object({ m: z.number().int(), s: z.number().int() });
@@ -73,7 +65,8 @@ function parseRows(rows: Record<string, unknown>[]) {
  */
 export async function searchVacancies(deps: Deps, search: VacancySearch, cursor: string | undefined): Promise<{ page: Page<VacancyView>; cost: SearchCost }> {
   const db = deps.db;
-  const text = search.text ? ftsQuery(search.text) : null;
+  // Search as you type: only the last word is a prefix.
+  const text = search.text ? ftsQuery(search.text, { maxTerms: MAX_SEARCH_TERMS, prefix: "last" }) : null;
   const keys = countKeys(search);
   const counted = keys.length > 0 ? await readSearchCounts(db, keys) : { counts: new Map<string, number>(), rowsRead: 0 };
   const plan = planSearch(search, counted.counts, { byFilters: hasNonGeoFilters(search, text) });

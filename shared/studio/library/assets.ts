@@ -8,8 +8,11 @@ import { isImage, isVideo } from "../../media/media-types";
 import { findOwnFileRecord } from "../../media/records";
 import { type AssetFilter, deleteOwnAsset, findOwnAsset, insertUploadedAsset, pageBoxAssets, setOwnAssetFavorite, type AssetRecord } from "./records";
 import { ownBox } from "./projects";
-import { searchQuery } from "./search-query";
+import { ftsQuery } from "../../fts-query";
 import { assetView, type AssetView } from "./views";
+
+/** The most words of `q` that take part in a search (a longer text is cut, not refused). */
+const MAX_SEARCH_TERMS = 16;
 
 export interface AssetListQuery {
   type?: AssetRecord["type"];
@@ -28,7 +31,7 @@ export async function listBoxAssets(db: Database, boxId: string, ownerId: string
   const before = decodeCursor(query.cursor, AssetCursor)?.before;
   const filter: AssetFilter = { type: query.type, status: query.status, favorite: query.favorite };
   if (query.q !== undefined && query.q.trim() !== "") {
-    const match = searchQuery(query.q);
+    const match = ftsQuery(query.q, { maxTerms: MAX_SEARCH_TERMS, prefix: "every" });
     if (match === null) return { items: [], nextCursor: null };
     filter.match = match;
   }

@@ -162,7 +162,7 @@ export interface AssetFilter {
   type?: AssetRecord["type"];
   status?: AssetRecord["status"];
   favorite?: boolean;
-  /** An FTS5 query built by searchQuery (never the user's text as is). */
+  /** An FTS5 query built by ftsQuery (shared/fts-query.ts; never the user's text as is). */
   match?: string;
 }
 
