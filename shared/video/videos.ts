@@ -31,6 +31,7 @@ import { afterChange, auditedChange, moveVideo, type VideoDeps } from "./video-c
 import type { HostedDownload } from "./video-host";
 import { hostFailed, requireHost } from "./video-host-of";
 import { canSee, isModerator, type Viewer } from "./visibility";
+import { readHead } from "../http/bounded-read";
 
 /** Stream's basic direct upload takes up to 200 MB in one request; larger files go by tus. */
 export const DIRECT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
@@ -102,29 +103,6 @@ export async function createVideo(deps: VideoDeps, ownerId: string, input: NewVi
 
 const tooLarge = (max: number) => new ApiError(413, "file_too_large", `Videos uploaded through the API are at most ${max} bytes`);
 
-/** Reads until at least `wanted` bytes arrived (or the body ended); the rest stays in `body`. */
-async function readHead(body: ReadableStream<Uint8Array>, wanted: number): Promise<Uint8Array> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < wanted) {
-      const read = await reader.read();
-      if (read.done) break;
-      chunks.push(read.value);
-      size += read.value.length;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  const head = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    head.set(chunk, at);
-    at += chunk.length;
-  }
-  return head;
-}
 
 /**
  * Local development's upload: the bytes stream through the Worker into Stream (its local

@@ -12,6 +12,7 @@ import { metrics } from "../../observability/metrics";
 import { tracedFetch } from "../../observability/trace-scope";
 import type { ResultSource } from "../providers/provider-adapter";
 import { derivedId } from "./derived-ids";
+import { readAtMost } from "../../http/bounded-read";
 
 /** A result that could not be stored; `retryable` ones (the download's 5xx, 429, timeout) may work later. */
 export class ResultError extends Error {
@@ -93,32 +94,11 @@ async function openResult(env: Env, source: ResultSource, timeoutMs: number): Pr
   const declared = Number(response.headers.get("content-length"));
   if (response.headers.has("content-length") && Number.isSafeInteger(declared) && declared >= 0) return { body: response.body, length: declared };
   // R2 needs the length up front: without one, the bytes are read (up to the asset size limit) first.
-  const bytes = await readUpTo(response.body, limit);
+  const bytes = await readAtMost(response.body, limit);
+  if (!bytes) throw new ResultError(false, `The result is larger than ${limit} bytes`);
   return { body: streamOf(bytes), length: bytes.length };
 }
 
-async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      throw new ResultError(false, `The result is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
 
 function acceptFor(kind: "image" | "video") {
   return (type: DetectedType | null) => {

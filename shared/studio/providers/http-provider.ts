@@ -4,6 +4,7 @@ import { DEFAULT_FAILED_VALUES, DEFAULT_SUCCEEDED_VALUES, type ModelDefinition, 
 import { resolvePointer } from "./json-pointer";
 import { type CancelAnswer, type ModelOutput, type ProviderAdapter, ProviderError, type TaskAnswer, type TaskRequest } from "./provider-adapter";
 import { fillPathTemplate, fillTemplate, type JsonValue, TemplateError } from "./templates";
+import { readAtMost } from "../../http/bounded-read";
 
 const MAX_MESSAGE = 500;
 const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -196,19 +197,7 @@ function retryAfter(header: string | null): number | undefined {
 /** The body as text, at most MAX_ANSWER_BYTES: a provider answer is JSON, never a download. */
 async function readLimited(response: Response): Promise<string> {
   if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      throw new ProviderError(false, `The provider's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
+  const bytes = await readAtMost(response.body, MAX_ANSWER_BYTES);
+  if (!bytes) throw new ProviderError(false, `The provider's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+  return new TextDecoder().decode(bytes);
 }
