@@ -231,6 +231,41 @@ try {
     await measure(name, `${base}&cursor=${encodeURIComponent(cursor)}`);
   }
 
+  // Adversarial cursors (issue 23, finding 2): the API's own cursor after a result a centimetre from
+  // the point, hand-made cursors with a tiny d (with and without a filter), and cursors the API could
+  // not have made. Each: status, p50 and rows_read.
+  const adversarial: { name: string; status: number; p50: number; rowsRead: number; returned: number }[] = [];
+  const cursorOf = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+  const probe = async (name: string, query: string) => {
+    const samples: number[] = [];
+    let last = { status: 0, rowsRead: 0, returned: 0 };
+    for (let run = 0; run < 7; run++) {
+      const t0 = performance.now();
+      const response = await fetch(`${server.url}/v1/vacancies?${query}`);
+      const text = await response.text();
+      samples.push(performance.now() - t0);
+      const timing = response.headers.get("server-timing") ?? "";
+      last = { status: response.status, rowsRead: Number(/rows_read=(\d+)/.exec(timing)?.[1] ?? 0), returned: response.ok ? JSON.parse(text).items.length : 0 };
+    }
+    adversarial.push({ name, p50: summarize(samples.slice(2)).p50, ...last });
+  };
+  {
+    // A point a centimetre from a seeded vacancy in Berlin: page 1 (one item) is that vacancy, at ~1e-5 km.
+    const nearest = (await call(`/v1/vacancies?lat=${berlin.lat}&lng=${berlin.lng}&radiusKm=25&sort=distance&limit=1`)).body.items[0];
+    const point = { lat: nearest.location.lat + 0.00000009, lng: nearest.location.lng };
+    const base = `lat=${point.lat}&lng=${point.lng}&radiusKm=25&sort=distance&limit=${PAGE}`;
+    const first = (await call(`/v1/vacancies?lat=${point.lat}&lng=${point.lng}&radiusKm=25&sort=distance&limit=1`)).body;
+    await probe(`API's cursor after a result ${(first.items[0].distanceKm * 1e5).toFixed(2)} cm away`, `${base}&cursor=${first.nextCursor}`);
+    for (const d of [1e-6, 1e-10, 5e-324]) {
+      await probe(`hand-made cursor d=${d}`, `${base}&cursor=${cursorOf({ d, s: 0 })}`);
+      await probe(`hand-made cursor d=${d}, tags any (go, rust)`, `${base}&tags=go,rust&cursor=${cursorOf({ d, s: 0 })}`);
+    }
+    await probe("invalid cursor d=-1", `${base}&cursor=${cursorOf({ d: -1, s: 0 })}`);
+    await probe("invalid cursor d=1e400 (Infinity)", `${base}&cursor=${cursorOf('{"d":1e400,"s":0}')}`);
+    await probe("invalid cursor s=1.5", `${base}&cursor=${cursorOf({ d: 0.5, s: 1.5 })}`);
+    await probe("invalid cursor f=2", `${base}&cursor=${cursorOf({ d: 0.5, s: 0, f: 2 })}`);
+  }
+
   // Distance order to the last page: rows_read of every page of the walk (one run each).
   const walks: { name: string; pages: number[]; maxPage: number; items: number }[] = [];
   for (const [name, params] of [
@@ -258,6 +293,10 @@ try {
   console.log(`${"query".padEnd(78)} ${"p50 ms".padStart(8)} ${"rows_read".padStart(10)} ${"returned".padStart(9)}  plan`);
   for (const r of results) {
     console.log(`${r.name.padEnd(78)} ${r.p50.toFixed(1).padStart(8)} ${String(r.rowsRead).padStart(10)} ${String(r.returned).padStart(9)}  ${r.plan}${r.rowsRead > target ? "  (over target)" : ""}`);
+  }
+  console.log(`\nadversarial cursors (issue 23, finding 2), p50 of 5 runs:`);
+  for (const r of adversarial) {
+    console.log(`${r.name.padEnd(78)} ${String(r.status).padStart(4)} ${r.p50.toFixed(1).padStart(8)} ms ${String(r.rowsRead).padStart(6)} rows_read ${String(r.returned).padStart(4)} returned${r.rowsRead > target ? "  (over target)" : ""}`);
   }
   console.log(`\nrows_read by page, every page of the walk to the last one (${PAGE} a page; distance pages may end short where the budget stopped their rings):`);
   for (const walk of walks) {

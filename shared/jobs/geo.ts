@@ -223,6 +223,9 @@ function wrapped(rect: StoredBoundsRect): StoredBoundsRect[] {
   return [rect];
 }
 
+/** The thinnest strip `annulusRects` cuts: this many per outer radius. */
+const MAX_STRIPS_PER_RADIUS = 1000;
+
 /**
  * Disjoint rectangles of stored R*Tree bounds holding every point farther than `innerKm` and
  * within `outerKm` of `center`, in strips about `stripKm` wide that run across the annulus:
@@ -234,6 +237,9 @@ function wrapped(rect: StoredBoundsRect): StoredBoundsRect[] {
  * pole (the caller reads the bounding box instead); across the antimeridian strips are split.
  */
 export function annulusRects(center: Point, innerKm: number, outerKm: number, stripKm: number): StoredBoundsRect[] | null {
+  // However thin the strips asked for (a strip is sized from the inner radius, which a cursor can
+  // put a centimetre from the centre), a ring is never cut into more than about 3,000 rectangles.
+  stripKm = Math.max(stripKm, outerKm / MAX_STRIPS_PER_RADIUS);
   const slack = STORED_BOUND_SLACK_DEG;
   const outerDeg = toDegrees(outerKm / EARTH_RADIUS_KM);
   const south = center.lat - outerDeg;

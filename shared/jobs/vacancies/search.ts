@@ -17,7 +17,12 @@ const MAX_SEARCH_TERMS = 12;
 const NewestCursor = z.object({ s: z.number().int() });
 const SalaryCursor = z.object({ m: z.number().int(), s: z.number().int() });
 /** `f`: the share of locations the filters kept on the pages before (sizes the first ring; every ring is capped, so a wrong one costs no more than the budget). */
-const DistanceCursor = z.object({ d: z.number().min(0), s: z.number().int(), f: z.number().min(0).max(1).optional() });
+const DistanceCursor = z.object({
+  // Finite (1e400 parses to Infinity) and not negative; past the radius is an empty last page.
+  d: z.number().min(0).max(Number.MAX_VALUE),
+  s: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  f: z.number().min(0).max(1).optional(),
+});
 /** A location a ring read: its search row, distance, and whether it matches the filters. */
 const CandidateSchema = z.object({ seq: z.number().int(), distance_km: z.number(), hit: z.union([z.literal(0), z.literal(1)]).transform((hit) => hit === 1) });
 type Candidate = z.output<typeof CandidateSchema>;
@@ -255,8 +260,12 @@ const MAX_RECT_BYTES = 75_000;
 function geoArea(box: BoundingBox, center: Point, innerKm: number, outerKm: number, densityKm2: number): { box: BoundingBox } | { rects: StoredBoundsRect[]; stripKm: number } {
   const circumference = 2 * Math.PI * outerKm;
   // About 5.7 rectangles per strip width of radius: rows on both sides of the hole, columns in both caps.
-  // No wider than a quarter of the inner radius, or strips would reach across the part already paged through.
-  let stripKm = Math.min(innerKm > 0 ? innerKm / 4 : outerKm, Math.max(STRIP_WASTE_ROWS / (0.5 * circumference * Math.max(densityKm2, 1e-12)), (6 * outerKm) / MAX_RECTS));
+  // No wider than a quarter of the inner radius, or strips would reach across the part already paged through,
+  // but never so thin that MAX_RECTS cannot hold them: with an inner radius near zero (a cursor a centimetre
+  // from the centre) strips sized by it alone would number millions. Wider strips only read the tiny disc
+  // inside the cursor again, which the ring's statement and the filter below drop.
+  const floorKm = (6 * outerKm) / MAX_RECTS;
+  let stripKm = Math.max(floorKm, Math.min(innerKm > 0 ? innerKm / 4 : outerKm, STRIP_WASTE_ROWS / (0.5 * circumference * Math.max(densityKm2, 1e-12))));
   for (;;) {
     const rects = annulusRects(center, innerKm, outerKm, stripKm);
     if (!rects) return { box };
