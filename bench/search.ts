@@ -60,7 +60,7 @@ const TITLE_WORDS = ["Engineer", "Developer", "Développeur", "Ingeniero", "Entw
 const DESCRIPTION_WORDS = ["distributed", "systems", "café", "team", "product", "growth", "platform", "naïve", "résumé", "cloud", "mobile", "payments", "search", "realtime", "édition", "kubernetes", "observability", "latency"];
 const COMPANIES = 400;
 
-// The grids of shared/jobs/geo.ts (FINE_GRID 0.01°, COARSE_GRID 0.2°), numbered the same way.
+// The grids of shared/jobs-board/geo.ts (FINE_GRID 0.01°, COARSE_GRID 0.2°), numbered the same way.
 function cellOf(lat: number, lng: number, size: number): number {
   const rows = Math.round(180 / size);
   const columns = Math.round(360 / size);

@@ -2,7 +2,7 @@ import { callsVarSection } from "./calls/vars";
 import { chatVarSection } from "./chat/vars";
 import { emailVarSection } from "./email/vars";
 import { identityVarSection } from "./identity/vars";
-import { jobsBoardVarSection } from "./jobs/vars";
+import { jobsBoardVarSection } from "./jobs-board/vars";
 import { mediaVarSection } from "./media/vars";
 import { observabilityVarSection } from "./observability/vars";
 import { platformVarSection } from "./platform/vars";

@@ -180,7 +180,7 @@ export async function listOwnFiles(db: Database, ownerId: string, purpose: FileR
     .limit(limit + 1);
 }
 
-/** Purposes of the files a company icon may be (shared/jobs/companies/companies.ts checks it when the icon is set). */
+/** Purposes of the files a company icon may be (shared/jobs-board/companies/companies.ts checks it when the icon is set). */
 const ICON_PURPOSES = ["company-icon", "image"] as const;
 
 /**

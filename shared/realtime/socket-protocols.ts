@@ -3,7 +3,7 @@ import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema } from "../chat/model";
-import { CompanyInvitationSchema, CompanySchema } from "../jobs/schemas";
+import { CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
 import { CLOSE_CODES } from "./socket-kit";
 import { VideoSchema } from "../video/model";

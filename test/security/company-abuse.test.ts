@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { expectProblem, openSocket } from "../helpers";
-import { api, createCompany, indexedVacancies, joinCompany, ok, postVacancy, registerUser, search, verifyCompany, type TestUser } from "../jobs/fixtures";
+import { api, createCompany, indexedVacancies, joinCompany, ok, postVacancy, registerUser, search, verifyCompany, type TestUser } from "../jobs-board/fixtures";
 import { auditDetails } from "../kit/audit";
 import { makeModerator } from "../kit/users";
 

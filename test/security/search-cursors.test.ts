@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { annulusRects, destination, distanceKm } from "../../shared/jobs/geo";
+import { annulusRects, destination, distanceKm } from "../../shared/jobs-board/geo";
 import { expectProblem } from "../helpers";
-import { api, bulkVacancies, clearVacancies, createCompany, registerUser, search, verifyCompany } from "../jobs/fixtures";
+import { api, bulkVacancies, clearVacancies, createCompany, registerUser, search, verifyCompany } from "../jobs-board/fixtures";
 
 /**
  * Issue 23, finding 2: one anonymous distance search with the API's own cursor after a result a

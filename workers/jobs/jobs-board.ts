@@ -1,7 +1,7 @@
-import { runAiTask } from "../../shared/jobs/ai/ai-tasks";
-import { sweepMemberlessCompanies } from "../../shared/jobs/companies/succession";
-import { deleteProfileViewsBefore } from "../../shared/jobs/profiles/records";
-import { publishDueVacancies } from "../../shared/jobs/vacancies/vacancies";
+import { runAiTask } from "../../shared/jobs-board/ai/ai-tasks";
+import { sweepMemberlessCompanies } from "../../shared/jobs-board/companies/succession";
+import { deleteProfileViewsBefore } from "../../shared/jobs-board/profiles/records";
+import { publishDueVacancies } from "../../shared/jobs-board/vacancies/vacancies";
 import type { Deps } from "../../shared/platform/deps-types";
 import type { JobHandler } from "./queue";
 
@@ -17,11 +17,11 @@ export async function profileViewsCleanupTask(deps: Deps, _scheduledTime: number
   await deleteProfileViewsBefore(deps.db, yesterday);
 }
 
-/** Daily: companies an account deletion left without members are closed down (shared/jobs/companies/succession.ts). */
+/** Daily: companies an account deletion left without members are closed down (shared/jobs-board/companies/succession.ts). */
 export async function memberlessCompaniesSweepTask(deps: Deps, _scheduledTime: number): Promise<void> {
   const closed = await sweepMemberlessCompanies(deps);
   if (closed > 0) deps.log("warn", "memberless companies closed down", { closed });
 }
 
-/** A vacancy draft or a profile analysis, through the studio's provider layer (shared/jobs/ai). */
+/** A vacancy draft or a profile analysis, through the studio's provider layer (shared/jobs-board/ai). */
 export const jobsAiJob: JobHandler<"jobs.ai"> = (message, deps) => runAiTask(deps, message.taskId);

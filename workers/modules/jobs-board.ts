@@ -1,6 +1,6 @@
-import { jobsAccount } from "../../shared/jobs/account";
-import { jobsBoardErrors } from "../../shared/jobs/errors";
-import { jobsBoardVarSection } from "../../shared/jobs/vars";
+import { jobsAccount } from "../../shared/jobs-board/account";
+import { jobsBoardErrors } from "../../shared/jobs-board/errors";
+import { jobsBoardVarSection } from "../../shared/jobs-board/vars";
 import { companyRoutes } from "../api/routes/companies";
 import { profileRoutes } from "../api/routes/profiles";
 import { jobsAdminRoutes, vacancyRoutes } from "../api/routes/vacancies";

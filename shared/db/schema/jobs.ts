@@ -126,7 +126,7 @@ export const vacancies = sqliteTable(
     lat: real("lat"),
     lng: real("lng"),
     place: text("place"),
-    /** FINE_GRID and COARSE_GRID cells of the location (shared/jobs/geo.ts). */
+    /** FINE_GRID and COARSE_GRID cells of the location (shared/jobs-board/geo.ts). */
     cell: integer("cell"),
     coarseCell: integer("coarse_cell"),
     status: text("status", { enum: ["draft", "scheduled", "published", "closed"] }).notNull().default("draft"),

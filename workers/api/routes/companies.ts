@@ -17,8 +17,8 @@ import {
   myInvitations,
   removeMember,
   submitVerification,
-} from "../../../shared/jobs/companies/companies";
-import { CompanyInvitationSchema, CompanySchema } from "../../../shared/jobs/schemas";
+} from "../../../shared/jobs-board/companies/companies";
+import { CompanyInvitationSchema, CompanySchema } from "../../../shared/jobs-board/schemas";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problemResponses, bearerSecurity } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
-import { editProfile, follow, followPage, ownProfile, viewProfile } from "../../../shared/jobs/profiles/profiles";
-import { LocationSchema, ProfileSchema } from "../../../shared/jobs/schemas";
-import { MAX_TAG_LENGTH, MAX_TAGS } from "../../../shared/jobs/tags";
-import { profileAnalysis, requestProfileAnalysis } from "../../../shared/jobs/ai/ai-tasks";
+import { editProfile, follow, followPage, ownProfile, viewProfile } from "../../../shared/jobs-board/profiles/profiles";
+import { LocationSchema, ProfileSchema } from "../../../shared/jobs-board/schemas";
+import { MAX_TAG_LENGTH, MAX_TAGS } from "../../../shared/jobs-board/tags";
+import { profileAnalysis, requestProfileAnalysis } from "../../../shared/jobs-board/ai/ai-tasks";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";

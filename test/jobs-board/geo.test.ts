@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { annulusRects, destination, distanceKm, type Point, STORED_BOUND_SLACK_DEG, type StoredBoundsRect } from "../../shared/jobs/geo";
+import { annulusRects, destination, distanceKm, type Point, STORED_BOUND_SLACK_DEG, type StoredBoundsRect } from "../../shared/jobs-board/geo";
 import { randomSource } from "./fixtures";
 
 /** What the R*Tree stores as a point's lower bound: the float32 at or below the coordinate. */

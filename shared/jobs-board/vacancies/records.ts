@@ -259,16 +259,6 @@ export function postingsQuery(search: VacancySearch, order: "newest" | "salary",
   return pageSql(inner, sql`p.k desc`);
 }
 
-/** One annulus of a distance search: matches farther than `from` (or as far, with a larger seq) and at most `toKm` away. */
-export interface Ring {
-  from: { d: number; s: number };
-  toKm: number;
-}
-
-function ringWhere(distance: SQL, ring: Ring): SQL {
-  return sql`${distance} <= ${num(ring.toKm)} and (${distance} > ${num(ring.from.d)} or (${distance} = ${num(ring.from.d)} and seq > ${num(ring.from.s)}))`;
-}
-
 /**
  * A ring through the posting lists: `match` names the filters and the ring's cells. Yields the
  * matches of those cells (what passes the exact checks), at most `cap` + 1 of them, unordered;

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { checkModelAnswer } from "../../shared/jobs/ai/ai-tasks";
+import { checkModelAnswer } from "../../shared/jobs-board/ai/ai-tasks";
 import type { QueuedJob } from "../../shared/env";
 import worker from "../../workers/index";
 import { expectProblem } from "../helpers";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { distanceKm } from "../../shared/jobs/geo";
+import { distanceKm } from "../../shared/jobs-board/geo";
 import {
   companyToken,
   currencyToken,
@@ -11,7 +11,7 @@ import {
   salaryBucket,
   seniorityToken,
   tagToken,
-} from "../../shared/jobs/vacancies/search-facets";
+} from "../../shared/jobs-board/vacancies/search-facets";
 import { bulkVacancies, clearVacancies, createCompany, postVacancy, randomSource, registerUser, search, searchAll, verifyCompany } from "./fixtures";
 
 beforeEach(clearVacancies);

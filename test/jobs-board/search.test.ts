@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { destination, distanceKm, EARTH_RADIUS_KM } from "../../shared/jobs/geo";
+import { destination, distanceKm, EARTH_RADIUS_KM } from "../../shared/jobs-board/geo";
 import { expectProblem } from "../helpers";
 import { api, bulkVacancies, clearVacancies, createCompany, expectedIds, ok, postVacancy, registerUser, search, searchAll, type TestUser, type VacancyInput, verifyCompany } from "./fixtures";
 

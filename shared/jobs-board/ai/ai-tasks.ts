@@ -85,7 +85,7 @@ export interface VacancyDraftView {
 /** Company members see the company's drafts; anyone else gets 404. */
 export async function vacancyDraft(deps: Deps, id: string, userId: string): Promise<VacancyDraftView> {
   const task = await findAiTask(deps.db, id);
-  if (!task || task.kind !== "vacancy-draft" || !task.companyId) throw notFound("No such draft");
+  if (task?.kind !== "vacancy-draft" || !task.companyId) throw notFound("No such draft");
   try {
     await requireMemberRole(deps, task.companyId, userId, ["owner", "recruiter"], "read its drafts");
   } catch {
@@ -111,7 +111,7 @@ export interface ProfileAnalysisView {
 
 export async function profileAnalysis(deps: Deps, id: string, userId: string): Promise<ProfileAnalysisView> {
   const task = await findAiTask(deps.db, id);
-  if (!task || task.kind !== "profile-analysis" || task.userId !== userId) throw notFound("No such analysis");
+  if (task?.kind !== "profile-analysis" || task.userId !== userId) throw notFound("No such analysis");
   return {
     id: task.id,
     status: task.status,
@@ -207,8 +207,8 @@ async function complete(deps: Deps, task: AiTaskRecord, answer: VacancyDraftAnsw
  * retries with backoff; after MAX_AI_ATTEMPTS runs the task fails as `timed_out`.
  */
 export async function runAiTask(deps: Deps, taskId: string): Promise<void> {
-    const task = await findAiTask(deps.db, taskId);
-  if (!task || task.status !== "pending") return;
+  const task = await findAiTask(deps.db, taskId);
+  if (task?.status !== "pending") return;
   const attempts = await countAiAttempt(deps.db, task.id, deps.clock.date());
   if (attempts === null) return;
   if (attempts > MAX_AI_ATTEMPTS) {

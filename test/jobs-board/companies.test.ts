@@ -421,8 +421,8 @@ describe("DELETE /v1/me of a company's last owner", () => {
   it("a pending AI draft of a company that was closed down fails as company_deleted", async () => {
     const owner = await registerUser();
     const company = await createCompany(owner);
-    const { finishSuccession } = await import("../../shared/jobs/companies/succession");
-    const { runAiTask } = await import("../../shared/jobs/ai/ai-tasks");
+    const { finishSuccession } = await import("../../shared/jobs-board/companies/succession");
+    const { runAiTask } = await import("../../shared/jobs-board/ai/ai-tasks");
     // a former member's task, still pending when the company goes
     const former = await registerUser();
     const now = Date.now();

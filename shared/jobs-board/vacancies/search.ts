@@ -180,7 +180,6 @@ export async function searchVacancies(deps: Deps, search: VacancySearch, cursor:
       }
     }
     cost.rings.push(`${cells ? "p" : "r"}${Math.round(outer * 1000) / 1000}`);
-    const ringOf = { from, toKm: outer };
     const annulus = Math.PI * (outer * outer - inner * inner);
     // Each ring statement reads at most what the budget lets it (a posting-list match costs two rows): a ring that
     // holds more (a crowd denser than any estimate) is read again thinner, unless it cannot be (points at one distance).

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { COARSE_GRID, distanceKm, FINE_GRID } from "../../shared/jobs/geo";
-import { rebuildSearchIndex } from "../../shared/jobs/vacancies/vacancies";
+import { COARSE_GRID, distanceKm, FINE_GRID } from "../../shared/jobs-board/geo";
+import { rebuildSearchIndex } from "../../shared/jobs-board/vacancies/vacancies";
 import { api, json, registerUser, type TestUser } from "../helpers";
 import { testDeps } from "../kit/deps";
 
