@@ -1,8 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import { depsFor } from "../shared/platform/deps";
-import { clock } from "../shared/clock";
-import { configOf } from "../shared/config";
-import { createDatabase } from "../shared/db/client";
 import type { Env } from "../shared/env";
 import type { VideoViewsRpc } from "../shared/video/video-views-rpc";
 import { flushMetrics, metrics } from "../shared/observability/metrics";
@@ -17,6 +14,7 @@ import { ViewLedger } from "../shared/video/view-ledger";
  * written as an absolute value, so a flush repeated after a failure never counts twice.
  */
 export class VideoViews extends DurableObject<Env> implements VideoViewsRpc {
+  private readonly deps = depsFor(this.env);
   private readonly ledger = new ViewLedger(this.ctx.storage.sql);
   /** Whether a flush is already due (an alarm set since this instance woke), saving a storage read per view. */
   private flushPending = false;
@@ -26,7 +24,7 @@ export class VideoViews extends DurableObject<Env> implements VideoViewsRpc {
     const counted = this.ledger.record(viewer, now);
     if (counted && !this.flushPending) {
       const alarm = await this.ctx.storage.getAlarm();
-      const due = clock.now() + configOf(this.env).video.viewFlushMs;
+      const due = this.deps.clock.now() + this.deps.config.video.viewFlushMs;
       // An alarm set only to forget old viewers may be far away: a new count brings it forward.
       if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
       this.flushPending = true;
@@ -52,16 +50,16 @@ export class VideoViews extends DurableObject<Env> implements VideoViewsRpc {
     if (videoId === null) return;
     const total = this.ledger.total;
     if (total > this.ledger.flushed) {
-      await setViewCount(createDatabase(this.env.DB), videoId, total);
+      await setViewCount(this.deps.db, videoId, total);
       this.ledger.markFlushed(total);
       metrics.count("video_view_flushes_total", {});
-      await flushMetrics(depsFor(this.env));
+      await flushMetrics(this.deps);
     }
-    const now = clock.now();
+    const now = this.deps.clock.now();
     const nextExpiry = this.ledger.purge(now);
     // Views that arrived during the write are flushed next; otherwise wake when a viewer's window ends, to forget them.
     if (this.ledger.total > this.ledger.flushed) {
-      await this.ctx.storage.setAlarm(now + configOf(this.env).video.viewFlushMs);
+      await this.ctx.storage.setAlarm(now + this.deps.config.video.viewFlushMs);
       this.flushPending = true;
     } else if (nextExpiry !== null) await this.ctx.storage.setAlarm(nextExpiry);
   }

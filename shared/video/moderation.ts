@@ -4,8 +4,9 @@ import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { ownerVideoView, reportView, type VideoReportView, type VideoView } from "./model";
 import { findVideo, listForModeration, listReportsOf, type VideoRecord } from "./records";
 import type { VideoStatus } from "./status-machine";
-import { auditedChange, moveVideo, type VideoDeps } from "./video-changes";
+import { auditedChange, moveVideo } from "./video-changes";
 import { isModerator, type Viewer } from "./visibility";
+import type { Deps } from "../platform/deps-types";
 
 export type ModerationItem = VideoView & { reports: VideoReportView[] };
 
@@ -16,7 +17,7 @@ function requireModerator(actor: Viewer): void {
 const Cursor = z.object({ after: z.string().max(64) });
 
 /** The queue oldest first: by status (default `moderation`), the videos hidden by reports, reported since their last review, or with a pending revision; each with its reports. */
-export async function moderationQueue(deps: VideoDeps, actor: Viewer, filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean; revision?: boolean }, cursor: string | undefined, limit: number): Promise<Page<ModerationItem>> {
+export async function moderationQueue(deps: Deps, actor: Viewer, filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean; revision?: boolean }, cursor: string | undefined, limit: number): Promise<Page<ModerationItem>> {
   requireModerator(actor);
   const rows = await listForModeration(deps.db, filter, decodeCursor(cursor, Cursor)?.after, limit);
   const reports = await listReportsOf(
@@ -32,7 +33,7 @@ export async function moderationQueue(deps: VideoDeps, actor: Viewer, filter: { 
 }
 
 /** A video a moderator may decide on: it exists and is not their own (403, like a non-moderator). */
-export async function videoToDecide(deps: VideoDeps, actor: Viewer, id: string): Promise<VideoRecord> {
+export async function videoToDecide(deps: Deps, actor: Viewer, id: string): Promise<VideoRecord> {
   requireModerator(actor);
   const video = await findVideo(deps.db, id);
   if (!video) throw notFound("No such video");
@@ -46,7 +47,7 @@ const REVIEWED = { hiddenByReports: false, reportsSinceReview: 0, countingReport
  * Approves a video waiting for moderation (or reverses a rejection). On an approved video it is
  * the review of its reports: a video hidden by reports shows again.
  */
-export async function approveVideo(deps: VideoDeps, actor: Viewer, id: string): Promise<VideoView> {
+export async function approveVideo(deps: Deps, actor: Viewer, id: string): Promise<VideoView> {
   const video = await videoToDecide(deps, actor, id);
   if (video.status === "approved") {
     const reviewed = await auditedChange(deps, video, "video.reviewed", actor.userId, "reports reviewed, video kept", REVIEWED, ["approved"]);
@@ -58,7 +59,7 @@ export async function approveVideo(deps: VideoDeps, actor: Viewer, id: string): 
   return ownerVideoView(moved);
 }
 
-export async function rejectVideo(deps: VideoDeps, actor: Viewer, id: string, reason: string): Promise<VideoView> {
+export async function rejectVideo(deps: Deps, actor: Viewer, id: string, reason: string): Promise<VideoView> {
   const video = await videoToDecide(deps, actor, id);
   if (video.status !== "moderation" && video.status !== "approved") throw conflict("invalid_status", `A video in ${video.status} cannot be rejected`);
   const moved = await moveVideo(deps, video, "rejected", actor.userId, reason, { ...REVIEWED, rejectionReason: reason });

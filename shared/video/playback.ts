@@ -1,8 +1,6 @@
 import { importJWK, type JWK, SignJWT } from "jose";
-import { clock } from "../clock";
-import { configOf } from "../config";
-import type { Env } from "../env";
 import { ApiError, conflict } from "../http/errors";
+import type { Deps } from "../platform/deps-types";
 import { thumbnailUrlOf } from "./model";
 import type { VideoRecord } from "./records";
 import { isVisibleToEveryone } from "./visibility";
@@ -28,8 +26,8 @@ function parseJwk(source: string): JWK {
   return JSON.parse(text) as JWK;
 }
 
-async function signingKey(env: Env): Promise<SigningKey> {
-  const config = configOf(env).video;
+async function signingKey(deps: Deps): Promise<SigningKey> {
+  const config = deps.config.video;
   if (!config.signingKey) throw new ApiError(503, "playback_signing_unavailable", "No Stream signing key is configured (VIDEO_SIGNING_KEY)");
   if (cached?.source !== config.signingKey || cached.kid !== config.signingKeyId) {
     const source = config.signingKey;
@@ -49,10 +47,10 @@ async function signingKey(env: Env): Promise<SigningKey> {
  * whose `kid` names the Stream signing key, `sub` the video's uid, expiring within the
  * configured TTL, with the configured access rules.
  */
-export async function playbackToken(env: Env, uid: string): Promise<{ token: string; expiresAt: Date }> {
-  const config = configOf(env).video;
-  const { kid, key } = await signingKey(env);
-  const now = Math.floor(clock.now() / 1000);
+export async function playbackToken(deps: Deps, uid: string): Promise<{ token: string; expiresAt: Date }> {
+  const config = deps.config.video;
+  const { kid, key } = await signingKey(deps);
+  const now = Math.floor(deps.clock.now() / 1000);
   const exp = now + config.playbackTokenTtlSeconds;
   const token = await new SignJWT({ sub: uid, kid, ...(config.tokenAccessRules ? { accessRules: config.tokenAccessRules } : {}) })
     .setProtectedHeader({ alg: "RS256", kid })
@@ -72,12 +70,12 @@ export function signedStreamUrl(url: string, uid: string, token: string): string
  * unapproved, archived or hidden: only its owner and moderators get this far) every URL carries
  * a fresh token.
  */
-export async function playbackOf(env: Env, video: VideoRecord): Promise<Playback> {
+export async function playbackOf(deps: Deps, video: VideoRecord): Promise<Playback> {
   if (!video.streamUid || !video.hlsUrl || !video.dashUrl) throw conflict("not_ready", "The video is not ready to play yet");
   const thumbnail = thumbnailUrlOf(video);
-  const needsToken = video.signedPlayback || !isVisibleToEveryone(video, clock.now());
+  const needsToken = video.signedPlayback || !isVisibleToEveryone(video, deps.clock.now());
   if (!needsToken) return { hls: video.hlsUrl, dash: video.dashUrl, thumbnailUrl: thumbnail };
-  const { token, expiresAt } = await playbackToken(env, video.streamUid);
+  const { token, expiresAt } = await playbackToken(deps, video.streamUid);
   const sign = (url: string) => signedStreamUrl(url, video.streamUid!, token);
   return {
     hls: sign(video.hlsUrl),

@@ -1,10 +1,9 @@
-import { clock } from "../clock";
-import { configOf } from "../config";
 import type { NewVideoRecord, VideoRecord } from "./records";
 import { findVideo, findVideoByStreamUid, listStuckProcessing } from "./records";
-import { moveVideo, type Actor, type VideoDeps } from "./video-changes";
+import { moveVideo, type Actor } from "./video-changes";
 import type { HostedVideo } from "./video-host";
 import { scheduleCheck } from "./videos";
+import type { Deps } from "../platform/deps-types";
 
 /** A direct upload whose bytes never reached Stream within this long has failed. */
 export const UPLOAD_ABANDONED_MS = 6 * 3600_000;
@@ -16,10 +15,10 @@ const MAX_CHECKS = 8;
  * thumbnail and playback URLs), error -> `failed` with Stream's reason code. Repeated or late
  * news changes nothing: a video only ever moves forward.
  */
-export async function applyHostedState(deps: VideoDeps, video: VideoRecord, hosted: HostedVideo, by: Actor): Promise<VideoRecord> {
+export async function applyHostedState(deps: Deps, video: VideoRecord, hosted: HostedVideo, by: Actor): Promise<VideoRecord> {
   if (hosted.state === "ready") {
     let current = video;
-    if (current.status === "uploading") current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: clock.date() })) ?? current;
+    if (current.status === "uploading") current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? current;
     if (current.status !== "processing") return current;
     const details: Partial<NewVideoRecord> = {
       durationSeconds: hosted.durationSeconds,
@@ -35,7 +34,7 @@ export async function applyHostedState(deps: VideoDeps, video: VideoRecord, host
     return (await moveVideo(deps, video, "failed", by, reason, { failureReason: reason })) ?? video;
   }
   if (hosted.state === "processing" && video.status === "uploading") {
-    return (await moveVideo(deps, video, "processing", by, "received by Stream", { processingSince: clock.date() })) ?? video;
+    return (await moveVideo(deps, video, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? video;
   }
   return video;
 }
@@ -70,7 +69,7 @@ export function hostedFromWebhook(body: StreamWebhookBody): HostedVideo | null {
 }
 
 /** A verified webhook delivery; a uid the platform does not know is acknowledged and ignored. */
-export async function receiveStreamWebhook(deps: VideoDeps, body: StreamWebhookBody): Promise<{ videoId: string | null; status: string | null }> {
+export async function receiveStreamWebhook(deps: Deps, body: StreamWebhookBody): Promise<{ videoId: string | null; status: string | null }> {
   const hosted = hostedFromWebhook(body);
   if (!hosted) return { videoId: null, status: null };
   const video = await findVideoByStreamUid(deps.db, hosted.uid);
@@ -80,15 +79,15 @@ export async function receiveStreamWebhook(deps: VideoDeps, body: StreamWebhookB
 }
 
 /** Asks Stream about one video; null details (Stream has no such video yet) changes nothing. */
-async function checkWithHost(deps: VideoDeps, video: VideoRecord, by: Actor): Promise<VideoRecord> {
-  if (!deps.host || !video.streamUid) return video;
-  const hosted = await deps.host.details(video.streamUid);
+async function checkWithHost(deps: Deps, video: VideoRecord, by: Actor): Promise<VideoRecord> {
+  if (!deps.videoHost || !video.streamUid) return video;
+  const hosted = await deps.videoHost.details(video.streamUid);
   if (!hosted) return video;
   return applyHostedState(deps, video, hosted, by);
 }
 
 /** The `video.check` job after a worker upload: polls with backoff until Stream is done. */
-export async function runVideoCheck(deps: VideoDeps, videoId: string, attempt: number): Promise<void> {
+export async function runVideoCheck(deps: Deps, videoId: string, attempt: number): Promise<void> {
   const video = await findVideo(deps.db, videoId);
   if (!video || (video.status !== "processing" && video.status !== "uploading")) return;
   const after = await checkWithHost(deps, video, "check");
@@ -105,8 +104,8 @@ export interface ProcessingPoll {
  * The cron's poll: every video waiting on Stream for longer than VIDEO_PROCESSING_POLL_AFTER_SECONDS
  * is asked about; a direct upload whose bytes never arrived fails after UPLOAD_ABANDONED_MS.
  */
-export async function pollStuckVideos(deps: VideoDeps, now: number, limit = 50): Promise<ProcessingPoll> {
-  const since = now - configOf(deps.env).video.processingPollAfterMs;
+export async function pollStuckVideos(deps: Deps, now: number, limit = 50): Promise<ProcessingPoll> {
+  const since = now - deps.config.video.processingPollAfterMs;
   const stuck = await listStuckProcessing(deps.db, since, limit);
   const result: ProcessingPoll = { checked: 0, moved: 0, failures: [] };
   for (const video of stuck) {

@@ -1,13 +1,12 @@
-import { clock } from "../clock";
-import { configOf } from "../config";
 import { conflict, forbidden, notFound } from "../http/errors";
 import { findUserById } from "../identity/account/users";
 import { newId } from "../ids";
 import { type VIDEO_REPORT_CATEGORIES, reportView, type VideoReportView } from "./model";
 import { insertReport } from "./records";
-import { afterChange, auditedChange, type VideoDeps } from "./video-changes";
+import { afterChange, auditedChange } from "./video-changes";
 import { visibleVideo } from "./videos";
 import { isModerator, type Viewer } from "./visibility";
+import type { Deps } from "../platform/deps-types";
 
 export interface NewReport {
   category: (typeof VIDEO_REPORT_CATEGORIES)[number];
@@ -37,13 +36,13 @@ export function reportCountsToHide(reporter: ReporterStanding, minAccountAgeMs: 
  * max(VIDEO_REPORTS_TO_HIDE, ceil(views x VIDEO_REPORTS_TO_HIDE_PER_THOUSAND_VIEWS / 1000)); a
  * moderator's report hides it at once. It stays hidden until a moderator decides.
  */
-export async function reportVideo(deps: VideoDeps, reporter: Viewer, id: string, input: NewReport): Promise<VideoReportView> {
+export async function reportVideo(deps: Deps, reporter: Viewer, id: string, input: NewReport): Promise<VideoReportView> {
   const video = await visibleVideo(deps, id, reporter);
   if (video.ownerId === reporter.userId) throw forbidden("You cannot report your own video");
   const user = await findUserById(deps.db, reporter.userId);
   if (!user) throw notFound("No such user");
-  const rule = configOf(deps.env).video.reportHiding;
-  const now = clock.now();
+  const rule = deps.config.video.reportHiding;
+  const now = deps.clock.now();
   const countsToHide = reportCountsToHide({ role: reporter.role, emailVerified: user.emailVerified, createdAt: user.createdAt }, rule.minAccountAgeMs, now);
   const report = { id: newId(now), videoId: id, userId: reporter.userId, category: input.category, text: input.text ?? null, countsToHide, createdAt: new Date(now) };
   const { stored, video: after } = await insertReport(deps.db, report, { floor: rule.floor, perThousandViews: rule.perThousandViews, hidesAlone: isModerator(reporter) });

@@ -4,8 +4,9 @@ import { ownerVideoView, REVIEWED_FIELDS, revisionOf, type VideoRevision, type V
 import { videoToDecide } from "./moderation";
 import { type NewVideoRecord, revisionIs, type VideoRecord } from "./records";
 import { chooseStreamFrame } from "./stream-frames";
-import { auditedChange, type VideoDeps } from "./video-changes";
+import { auditedChange } from "./video-changes";
 import type { Viewer } from "./visibility";
+import type { Deps } from "../platform/deps-types";
 
 /**
  * After approval, what a video shows (title, description, tags, thumbnail) changes only through a
@@ -52,7 +53,7 @@ function pendingRevision(video: VideoRecord, revisionId: string): VideoRevision 
 }
 
 /** A moderator approves the revision they looked at (by id): it becomes what everyone sees, tags and a chosen frame at Stream included. */
-export async function approveRevision(deps: VideoDeps, actor: Viewer, id: string, revisionId: string): Promise<VideoView> {
+export async function approveRevision(deps: Deps, actor: Viewer, id: string, revisionId: string): Promise<VideoView> {
   const video = await videoToDecide(deps, actor, id);
   const revision = pendingRevision(video, revisionId);
   const changes: Partial<NewVideoRecord> = { revision: null, revisionRejectionReason: null };
@@ -70,7 +71,7 @@ export async function approveRevision(deps: VideoDeps, actor: Viewer, id: string
 }
 
 /** A moderator rejects the revision they looked at: the approved version stays, and the owner sees why. */
-export async function rejectRevision(deps: VideoDeps, actor: Viewer, id: string, revisionId: string, reason: string): Promise<VideoView> {
+export async function rejectRevision(deps: Deps, actor: Viewer, id: string, revisionId: string, reason: string): Promise<VideoView> {
   const video = await videoToDecide(deps, actor, id);
   pendingRevision(video, revisionId);
   const changed = await auditedChange(deps, video, "video.revision_rejected", actor.userId, reason, { revision: null, revisionRejectionReason: reason }, [], { where: revisionIs(revisionId) });

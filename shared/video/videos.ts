@@ -1,6 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { clock } from "../clock";
-import { configOf } from "../config";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors";
 import { recordAuditEvent } from "../identity/audit/events";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
@@ -9,8 +7,6 @@ import { deleteFile } from "../media/files";
 import { normalizeTags } from "../media/gallery";
 import { ALLOWED_TYPES, detectType, isVideo, TYPE_SNIFF_BYTES } from "../media/media-types";
 import { findOwnFileRecord, setFileVisibility } from "../media/records";
-import { logEvent } from "../observability/log";
-import { withCurrentTrace } from "../observability/trace-scope";
 import { enforceRateLimit } from "../rate-limits";
 import { ownerVideoView, type VideoView, videoView } from "./model";
 import { playbackToken, signedStreamUrl } from "./playback";
@@ -27,11 +23,12 @@ import {
 import { type ReviewedChanges, revise } from "./revisions";
 import type { VideoStatus } from "./status-machine";
 import { chooseStreamFrame } from "./stream-frames";
-import { afterChange, auditedChange, moveVideo, type VideoDeps } from "./video-changes";
+import { afterChange, auditedChange, moveVideo } from "./video-changes";
 import type { HostedDownload } from "./video-host";
 import { hostFailed, requireHost } from "./video-host-of";
 import { canSee, isModerator, type Viewer } from "./visibility";
 import { readHead } from "../http/bounded-read";
+import type { Deps } from "../platform/deps-types";
 
 /** Stream's basic direct upload takes up to 200 MB in one request; larger files go by tus. */
 export const DIRECT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024;
@@ -54,14 +51,14 @@ export interface UploadTarget {
   url: string;
 }
 
-export async function createVideo(deps: VideoDeps, ownerId: string, input: NewVideo, origin: string): Promise<{ video: VideoView; upload: UploadTarget }> {
-  const config = configOf(deps.env).video;
+export async function createVideo(deps: Deps, ownerId: string, input: NewVideo, origin: string): Promise<{ video: VideoView; upload: UploadTarget }> {
+  const config = deps.config.video;
   const viaWorker = config.uploads === "worker";
   if (viaWorker && input.size !== undefined && input.size > config.maxBytes) throw tooLarge(config.maxBytes);
-  const host = requireHost(deps.host);
-  await enforceRateLimit(deps.env, `video-upload:${ownerId}`, config.uploadRateLimit);
+  const host = requireHost(deps.videoHost);
+  await enforceRateLimit(deps, `video-upload:${ownerId}`, config.uploadRateLimit);
 
-  const now = clock.now();
+  const now = deps.clock.now();
   const id = newId(now);
   const hostOptions = { videoId: id, ownerId, maxDurationSeconds: config.maxDurationSeconds, requireSignedURLs: true, watermarkId: config.watermarkId };
   let streamUid: string | null = null;
@@ -109,22 +106,22 @@ const tooLarge = (max: number) => new ApiError(413, "file_too_large", `Videos up
  * emulation). The type is read from the first bytes before anything is handed over; the rest
  * flows through a fixed-length pipe, so memory stays flat and a short body fails the upload.
  */
-export async function receiveVideoContent(deps: VideoDeps, ownerId: string, id: string, length: number | null, body: ReadableStream<Uint8Array> | null): Promise<VideoView> {
-  const config = configOf(deps.env).video;
+export async function receiveVideoContent(deps: Deps, ownerId: string, id: string, length: number | null, body: ReadableStream<Uint8Array> | null): Promise<VideoView> {
+  const config = deps.config.video;
   const video = await ownVideo(deps, id, ownerId);
   if (video.uploadMethod !== "worker") throw conflict("direct_upload", "This video's bytes go to the upload URL that POST /v1/videos returned");
   if (video.status !== "uploading") throw conflict("already_uploaded", "This video's bytes were received already");
   if (length === null) throw new ApiError(411, "length_required", "The upload needs a content-length");
   if (length > config.maxBytes) throw tooLarge(config.maxBytes);
   if (length === 0 || !body) throw badRequest("body_missing", "The body holds no bytes");
-  const host = requireHost(deps.host);
+  const host = requireHost(deps.videoHost);
 
   const head = await readHead(body, Math.min(TYPE_SNIFF_BYTES, length));
   const type = await detectType(head);
   if (!type || !VIDEO_TYPES.includes(type.mime)) throw new ApiError(415, "unsupported_media_type", "The bytes are not MP4, MOV or WebM");
   if (head.length > length) throw badRequest("body_length_mismatch", "The body is longer than its content-length");
 
-  const claimed = await moveVideo(deps, video, "processing", ownerId, "upload received", { processingSince: clock.date() });
+  const claimed = await moveVideo(deps, video, "processing", ownerId, "upload received", { processingSince: deps.clock.date() });
   if (!claimed) throw conflict("already_uploaded", "This video's bytes were received already");
 
   const pipe = new FixedLengthStream(length);
@@ -147,17 +144,17 @@ export async function receiveVideoContent(deps: VideoDeps, ownerId: string, id: 
 }
 
 /** A `video.check` job: asks Stream how far the video is (webhooks never reach a laptop). */
-export async function scheduleCheck(deps: VideoDeps, videoId: string, attempt: number): Promise<void> {
+export async function scheduleCheck(deps: Deps, videoId: string, attempt: number): Promise<void> {
   try {
-    const first = configOf(deps.env).video.checkDelaySeconds;
-    await deps.env.JOBS.send(withCurrentTrace({ kind: "video.check" as const, videoId, attempt }), { delaySeconds: Math.min(Math.max(60, first), first * 2 ** attempt) });
+    const first = deps.config.video.checkDelaySeconds;
+    await deps.queue.send({ kind: "video.check" as const, videoId, attempt }, { delaySeconds: Math.min(Math.max(60, first), first * 2 ** attempt) });
   } catch (error) {
     // The cron polls videos stuck in processing, so a lost check only delays the move.
-    logEvent("warn", "video.check not queued", { videoId, error: String(error) });
+    deps.log("warn", "video.check not queued", { videoId, error: String(error) });
   }
 }
 
-async function ownVideo(deps: VideoDeps, id: string, ownerId: string): Promise<VideoRecord> {
+async function ownVideo(deps: Deps, id: string, ownerId: string): Promise<VideoRecord> {
   const video = await findVideo(deps.db, id);
   if (!video || video.ownerId !== ownerId) throw notFound("No such video");
   return video;
@@ -169,21 +166,21 @@ export function videoViewFor(video: VideoRecord, viewer: Viewer | null): VideoVi
 }
 
 /** A video the viewer may see, else 404 (an unapproved or private video's id is never confirmed). */
-export async function visibleVideo(deps: VideoDeps, id: string, viewer: Viewer | null): Promise<VideoRecord> {
+export async function visibleVideo(deps: Deps, id: string, viewer: Viewer | null): Promise<VideoRecord> {
   const video = await findVideo(deps.db, id);
-  if (!video || !canSee(video, viewer, clock.now())) throw notFound("No such video");
+  if (!video || !canSee(video, viewer, deps.clock.now())) throw notFound("No such video");
   return video;
 }
 
 const Cursor = z.object({ before: z.string().max(64) });
 
-export async function listVideos(deps: VideoDeps, filter: { ownerId?: string; tag?: string }, cursor: string | undefined, limit: number): Promise<Page<VideoView>> {
+export async function listVideos(deps: Deps, filter: { ownerId?: string; tag?: string }, cursor: string | undefined, limit: number): Promise<Page<VideoView>> {
   const tag = filter.tag ? normalizeTags([filter.tag])[0] : undefined;
-  const rows = await listVisibleVideos(deps.db, { ownerId: filter.ownerId, tag }, decodeCursor(cursor, Cursor)?.before, limit, clock.now());
+  const rows = await listVisibleVideos(deps.db, { ownerId: filter.ownerId, tag }, decodeCursor(cursor, Cursor)?.before, limit, deps.clock.now());
   return keysetPage(rows, limit, videoView, (last) => ({ before: last.id }));
 }
 
-export async function listMyVideos(deps: VideoDeps, ownerId: string, status: VideoStatus | undefined, cursor: string | undefined, limit: number): Promise<Page<VideoView>> {
+export async function listMyVideos(deps: Deps, ownerId: string, status: VideoStatus | undefined, cursor: string | undefined, limit: number): Promise<Page<VideoView>> {
   const rows = await listOwnVideos(deps.db, ownerId, status, decodeCursor(cursor, Cursor)?.before, limit);
   return keysetPage(rows, limit, ownerVideoView, (last) => ({ before: last.id }));
 }
@@ -201,7 +198,7 @@ export interface VideoEdit {
 }
 
 /** One of the owner's `video-thumbnail` files, made public: thumbnails show wherever the video does (and moderators review a proposed one). */
-async function useThumbnailFile(deps: VideoDeps, ownerId: string, fileId: string): Promise<void> {
+async function useThumbnailFile(deps: Deps, ownerId: string, fileId: string): Promise<void> {
   const file = await findOwnFileRecord(deps.db, fileId, ownerId);
   if (!file) throw notFound("No such file");
   if (file.purpose !== "video-thumbnail") throw badRequest("invalid_file", "A thumbnail is a file uploaded with purpose=video-thumbnail");
@@ -213,9 +210,9 @@ async function useThumbnailFile(deps: VideoDeps, ownerId: string, fileId: string
  * tags, thumbnail) applies at once until a moderator approved it; after approval it waits as a
  * revision for a moderator (shared/video/revisions.ts) while everyone else sees the approved values.
  */
-export async function editVideo(deps: VideoDeps, ownerId: string, id: string, edit: VideoEdit): Promise<VideoView> {
+export async function editVideo(deps: Deps, ownerId: string, id: string, edit: VideoEdit): Promise<VideoView> {
   const video = await ownVideo(deps, id, ownerId);
-  const now = clock.now();
+  const now = deps.clock.now();
   const changes: Partial<NewVideoRecord> = { updatedAt: new Date(now) };
   if (edit.isPublic !== undefined) changes.isPublic = edit.isPublic;
   if (edit.publishAt !== undefined) {
@@ -255,7 +252,7 @@ export async function editVideo(deps: VideoDeps, ownerId: string, id: string, ed
   return ownerVideoView(updated);
 }
 
-export async function setArchived(deps: VideoDeps, ownerId: string, id: string, archived: boolean): Promise<VideoView> {
+export async function setArchived(deps: Deps, ownerId: string, id: string, archived: boolean): Promise<VideoView> {
   const video = await ownVideo(deps, id, ownerId);
   if (video.archived === archived) return ownerVideoView(video);
   const changed = await auditedChange(deps, video, archived ? "video.archived" : "video.unarchived", ownerId, null, { archived });
@@ -266,11 +263,11 @@ export async function setArchived(deps: VideoDeps, ownerId: string, id: string, 
  * Deletes the video from Stream first (a failure there keeps the record, so the owner can try
  * again), then its chosen thumbnail file, then the record with its tags and reports.
  */
-export async function deleteVideo(deps: VideoDeps, ownerId: string, id: string): Promise<void> {
+export async function deleteVideo(deps: Deps, ownerId: string, id: string): Promise<void> {
   const video = await ownVideo(deps, id, ownerId);
   if (video.streamUid) {
     try {
-      await requireHost(deps.host).delete(video.streamUid);
+      await requireHost(deps.videoHost).delete(video.streamUid);
     } catch (error) {
       if (error instanceof ApiError) throw error;
       throw hostFailed(error);
@@ -286,24 +283,24 @@ export async function deleteVideo(deps: VideoDeps, ownerId: string, id: string):
   if (!(await deleteVideoRow(deps.db, id, ownerId))) throw notFound("No such video");
   await auditedDeletion(deps, video);
   try {
-    await deps.env.VIDEO_VIEWS.getByName(id).forget();
+    await deps.objects.videoViews(id).forget();
   } catch (error) {
-    logEvent("warn", "video view counter not cleared", { videoId: id, error: String(error) });
+    deps.log("warn", "video view counter not cleared", { videoId: id, error: String(error) });
   }
 }
 
-async function auditedDeletion(deps: VideoDeps, video: VideoRecord): Promise<void> {
-  await recordAuditEvent(deps.env.DB, { userId: video.ownerId, type: "video.deleted", detail: { videoId: video.id, by: video.ownerId, streamUid: video.streamUid } });
+async function auditedDeletion(deps: Deps, video: VideoRecord): Promise<void> {
+  await recordAuditEvent(deps.db, { userId: video.ownerId, type: "video.deleted", detail: { videoId: video.id, by: video.ownerId, streamUid: video.streamUid } });
 }
 
 /** The owner asks Stream for an MP4 download; the URL appears once Stream made it. */
-export async function requestDownload(deps: VideoDeps, ownerId: string, id: string): Promise<HostedDownload> {
+export async function requestDownload(deps: Deps, ownerId: string, id: string): Promise<HostedDownload> {
   const video = await ownVideo(deps, id, ownerId);
   if (!video.streamUid || video.status === "uploading" || video.status === "processing" || video.status === "failed") throw conflict("not_ready", "The video is not ready at Stream");
   try {
-    const download = await requireHost(deps.host).requestDownload(video.streamUid);
+    const download = await requireHost(deps.videoHost).requestDownload(video.streamUid);
     if (!download.url || !video.signedPlayback) return download;
-    const { token } = await playbackToken(deps.env, video.streamUid);
+    const { token } = await playbackToken(deps, video.streamUid);
     return { ...download, url: signedStreamUrl(download.url, video.streamUid, token) };
   } catch (error) {
     if (error instanceof ApiError) throw error;

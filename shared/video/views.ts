@@ -1,9 +1,9 @@
-import { clock } from "../clock";
 import { bytesToHex } from "../ids";
 import { metrics } from "../observability/metrics";
-import type { VideoDeps } from "./video-changes";
+
 import { visibleVideo } from "./videos";
 import type { Viewer } from "./visibility";
+import type { Deps } from "../platform/deps-types";
 
 /**
  * The network an anonymous viewer is counted by: an IPv4 address, or the /64 prefix of an IPv6
@@ -45,14 +45,14 @@ export async function viewerKey(videoId: string, viewer: Viewer | null, ip: stri
  * batches them). The owner's own views never count, as on profiles: an owner watching their video
  * is not an audience.
  */
-export async function recordView(deps: VideoDeps, id: string, viewer: Viewer | null, client: { ip: string | null }): Promise<{ counted: boolean }> {
+export async function recordView(deps: Deps, id: string, viewer: Viewer | null, client: { ip: string | null }): Promise<{ counted: boolean }> {
   const video = await visibleVideo(deps, id, viewer);
   if (viewer?.userId === video.ownerId) {
     metrics.count("video_views_total", { result: "owner" });
     return { counted: false };
   }
   const key = await viewerKey(id, viewer, client.ip);
-  const result = await deps.env.VIDEO_VIEWS.getByName(id).record(id, key, clock.now());
+  const result = await deps.objects.videoViews(id).record(id, key, deps.clock.now());
   metrics.count("video_views_total", { result: result.counted ? "counted" : "repeat" });
   return result;
 }

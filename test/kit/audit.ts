@@ -4,7 +4,7 @@ import { testDeps } from "./deps";
 /**
  * Audit events, oldest first, through identity's own listing: of one user (or, with `userId:
  * null`, of every user, for anonymous events), of one type or of every type starting with a
- * prefix such as `company.`. At most 500.
+ * prefix such as `company.`. The newest 2,000 at most.
  */
 export async function auditTrail(filter: { userId: string | null; type?: string; prefix?: string }): Promise<AuditEventView[]> {
   const events: AuditEventView[] = [];
@@ -13,7 +13,7 @@ export async function auditTrail(filter: { userId: string | null; type?: string;
     const page = await listAuditEvents(testDeps(), { userId: filter.userId ?? undefined, type: filter.type }, { limit: 100, cursor });
     events.push(...page.items);
     cursor = page.nextCursor ?? undefined;
-  } while (cursor && events.length < 500);
+  } while (cursor && events.length < 2000);
   return events.filter((e) => !filter.prefix || e.type.startsWith(filter.prefix)).reverse();
 }
 

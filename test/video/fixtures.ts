@@ -1,9 +1,12 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { createDatabase } from "../../shared/db/client";
 import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "../../shared/video/video-host";
-import type { VideoDeps } from "../../shared/video/video-changes";
+import type { EnvVars } from "../../shared/config";
+import type { Deps } from "../../shared/platform/deps-types";
+import { auditTrail } from "../kit/audit";
+import { testDeps } from "../kit/deps";
+import { makeModerator } from "../kit/users";
 import { webhookSignature } from "../../shared/video/webhook-signature";
 import { api, json, registerUser, type TestUser } from "../helpers";
 import { tokenIn, waitForMail } from "../identity/lifecycle-fixtures";
@@ -91,7 +94,7 @@ export async function trustedReporter(): Promise<TestUser> {
 
 export async function moderator(): Promise<TestUser> {
   const user = await registerUser();
-  await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(user.id).run();
+  await makeModerator(user);
   return user;
 }
 
@@ -104,9 +107,10 @@ export async function approvedVideo(owner: Pick<TestUser, "accessToken">, body: 
   return { ...made, moderator: mod, video: await json(response) };
 }
 
+/** Every audit event about the video, oldest first, through identity's own listing. */
 export async function auditOf(videoId: string): Promise<{ type: string; detail: any; userId: string }[]> {
-  const { results } = await env.DB.prepare("SELECT type, detail, user_id FROM audit_events WHERE detail LIKE ? ORDER BY created_at, id").bind(`%"videoId":"${videoId}"%`).all<{ type: string; detail: string; user_id: string }>();
-  return results.map((row) => ({ type: row.type, detail: JSON.parse(row.detail), userId: row.user_id }));
+  const events = await auditTrail({ userId: null, prefix: "video." });
+  return events.filter((e) => e.detail.videoId === videoId).map((e) => ({ type: e.type, detail: e.detail, userId: e.userId! }));
 }
 
 /** A VideoHost whose answers the test decides: statuses, reason codes, failures. */
@@ -178,6 +182,6 @@ export class FakeVideoHost implements VideoHost {
   }
 }
 
-export function depsWith(host: VideoHost | null): VideoDeps {
-  return { env, db: createDatabase(env.DB), host };
+export function depsWith(host: VideoHost | null, vars?: EnvVars): Deps {
+  return testDeps({ videoHost: host, vars });
 }

@@ -1,14 +1,14 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, openSocket, registerUser } from "../helpers";
 import { auditOf, createVideo, moderator, videoInModeration } from "./fixtures";
+import { makeAdmin } from "../kit/users";
 
 describe("GET /v1/moderation/videos", () => {
   it("moderators and admins see the queue oldest first; users get 403; no token 401", async () => {
     const owner = await registerUser();
     const mod = await moderator();
     const admin = await registerUser();
-    await env.DB.prepare("UPDATE users SET role = 'admin' WHERE id = ?").bind(admin.id).run();
+    await makeAdmin(admin);
     const first = await videoInModeration(owner);
     const second = await videoInModeration(owner);
     for (const who of [mod, admin]) {

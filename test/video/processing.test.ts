@@ -75,7 +75,7 @@ describe("the cron's poll of videos waiting on Stream", () => {
   it("fails a direct upload whose bytes never reached Stream", async () => {
     const host = new FakeVideoHost();
     const owner = await registerUser();
-    const deps = { ...depsWith(host), env: { ...env, VIDEO_UPLOADS: "direct" } };
+    const deps = depsWith(host, { VIDEO_UPLOADS: "direct" });
     const { video, upload } = await createVideoLogic(deps, owner.id, { title: "direct" }, "http://platform.test");
     expect(upload).toEqual({ method: "POST", url: `https://upload.fake.stream/fake-${video.id}` });
     await pollStuckVideos(deps, clock.now() + UPLOAD_ABANDONED_MS + 1000, 1000);
@@ -85,7 +85,7 @@ describe("the cron's poll of videos waiting on Stream", () => {
   it("a direct upload Stream reports ready goes through processing to moderation", async () => {
     const host = new FakeVideoHost();
     const owner = await registerUser();
-    const deps = { ...depsWith(host), env: { ...env, VIDEO_UPLOADS: "direct" } };
+    const deps = depsWith(host, { VIDEO_UPLOADS: "direct" });
     const { video } = await createVideoLogic(deps, owner.id, { title: "direct" }, "http://platform.test");
     host.set(`fake-${video.id}`, "ready");
     await pollStuckVideos(deps, clock.now() + 61_000, 1000);

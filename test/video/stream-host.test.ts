@@ -10,7 +10,7 @@ describe("uploads and the watermark profile", () => {
   it("a direct upload asks Stream for signed URLs, the duration limit and the configured watermark", async () => {
     const host = new FakeVideoHost();
     const owner = await registerUser();
-    const deps = { ...depsWith(host), env: { ...env, VIDEO_UPLOADS: "direct", VIDEO_WATERMARK_ID: "wm-profile-1", VIDEO_MAX_DURATION_SECONDS: "600" } };
+    const deps = depsWith(host, { VIDEO_UPLOADS: "direct", VIDEO_WATERMARK_ID: "wm-profile-1", VIDEO_MAX_DURATION_SECONDS: "600" });
     const { video, upload } = await createVideo(deps, owner.id, { title: "marked" }, "http://platform.test");
     expect(upload.method).toBe("POST");
     expect(host.uploadOptions).toEqual([{ videoId: video.id, ownerId: owner.id, maxDurationSeconds: 600, requireSignedURLs: true, watermarkId: "wm-profile-1" }]);
@@ -20,7 +20,7 @@ describe("uploads and the watermark profile", () => {
   it("an upload through the Worker carries the watermark too; without one configured none is asked for", async () => {
     const host = new FakeVideoHost();
     const owner = await registerUser();
-    const marked = { ...depsWith(host), env: { ...env, VIDEO_WATERMARK_ID: "wm-profile-2" } };
+    const marked = depsWith(host, { VIDEO_WATERMARK_ID: "wm-profile-2" });
     const { video } = await createVideo(marked, owner.id, { title: "marked" }, "http://platform.test");
     const bytes = tinyMp4();
     await receiveVideoContent(marked, owner.id, video.id, bytes.length, new Response(bytes).body);
@@ -65,7 +65,7 @@ describe("tus direct uploads (over 200 MB) through Stream's API", () => {
 
   it("without the API credentials a large direct upload is 503, not a silent fallback", async () => {
     const owner = await registerUser();
-    const deps = { ...depsWith(new StreamVideoHost({} as StreamBinding)), env: { ...env, VIDEO_UPLOADS: "direct" } };
+    const deps = depsWith(new StreamVideoHost({} as StreamBinding), { VIDEO_UPLOADS: "direct" });
     await expect(createVideo(deps, owner.id, { title: "big", size: 300 * 1024 * 1024 }, "http://platform.test")).rejects.toMatchObject({ status: 503, code: "video_host_unavailable" });
   });
 });

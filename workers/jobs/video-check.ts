@@ -4,5 +4,5 @@ import { runVideoCheck } from "../../shared/video/processing";
 
 /** The `video.check` job: asks Stream whether an uploaded video is ready (or failed), with backoff. */
 export async function videoCheckJob(job: Extract<JobMessage, { kind: "video.check" }>, deps: Deps): Promise<void> {
-  await runVideoCheck({ env: deps.env, db: deps.db, host: deps.videoHost }, job.videoId, job.attempt);
+  await runVideoCheck(deps, job.videoId, job.attempt);
 }

@@ -3,7 +3,7 @@ import { videoHousekeeping } from "../../shared/video/housekeeping";
 
 /** Every 5 minutes: videos stuck waiting on Stream polled, scheduled videos published, Stream's playback access fixed. */
 export async function videoHousekeepingTask(deps: Deps, _scheduledTime: number): Promise<void> {
-  const result = await videoHousekeeping({ env: deps.env, db: deps.db, host: deps.videoHost }, deps.clock.now());
+  const result = await videoHousekeeping(deps, deps.clock.now());
   const level = result.failures.length > 0 ? "error" : "info";
   console.log(JSON.stringify({ level, msg: "video housekeeping", ...result }));
 }

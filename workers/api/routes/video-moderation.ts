@@ -7,7 +7,6 @@ import { approveVideo, moderationQueue, rejectVideo } from "../../../shared/vide
 import { approveRevision, rejectRevision } from "../../../shared/video/revisions";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
-import { videoDeps } from "./videos";
 
 const tags = ["video"];
 
@@ -54,7 +53,7 @@ export const videoModerationRoutes = createRouter().openapi(
     const query = c.req.valid("query");
     const anyOther = query.hidden !== undefined || query.reported !== undefined || query.revision !== undefined;
     const filter = { status: query.status ?? (anyOther ? undefined : ("moderation" as const)), hidden: query.hidden, reported: query.reported, revision: query.revision };
-    return c.json(await moderationQueue(videoDeps(c.env, c.get("db")), c.get("principal"), filter, query.cursor, query.limit), 200);
+    return c.json(await moderationQueue(c.get("deps"), c.get("principal"), filter, query.cursor, query.limit), 200);
   },
 );
 
@@ -71,7 +70,7 @@ export const videoDecisionRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(401, 403, 404, 409) },
     }),
-    async (c) => c.json(await approveVideo(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id), 200),
+    async (c) => c.json(await approveVideo(c.get("deps"), c.get("principal"), c.req.valid("param").id), 200),
   )
   .openapi(
     authedRoute({
@@ -83,7 +82,7 @@ export const videoDecisionRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(RejectBody) },
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await rejectVideo(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id, c.req.valid("json").reason), 200),
+    async (c) => c.json(await rejectVideo(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json").reason), 200),
   )
   .openapi(
     authedRoute({
@@ -96,7 +95,7 @@ export const videoDecisionRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(ApproveRevisionBody) },
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 403, 404, 409, 503) },
     }),
-    async (c) => c.json(await approveRevision(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id, c.req.valid("json").revisionId), 200),
+    async (c) => c.json(await approveRevision(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json").revisionId), 200),
   )
   .openapi(
     authedRoute({
@@ -111,6 +110,6 @@ export const videoDecisionRoutes = createRouter()
     }),
     async (c) => {
       const { revisionId, reason } = c.req.valid("json");
-      return c.json(await rejectRevision(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id, revisionId, reason), 200);
+      return c.json(await rejectRevision(c.get("deps"), c.get("principal"), c.req.valid("param").id, revisionId, reason), 200);
     },
   );

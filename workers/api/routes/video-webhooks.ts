@@ -7,7 +7,6 @@ import { logEvent } from "../../../shared/observability/log";
 import { receiveStreamWebhook, type StreamWebhookBody } from "../../../shared/video/processing";
 import { verifyWebhookSignature } from "../../../shared/video/webhook-signature";
 import { createRouter } from "../context";
-import { videoDeps } from "./videos";
 
 const Received = z.object({ videoId: z.string().nullable(), status: z.string().nullable() }).openapi("StreamWebhookResult");
 
@@ -39,6 +38,6 @@ export const videoWebhookRoutes = createRouter().openapi(
       throw badRequest("invalid_body", "The webhook body is not JSON");
     }
     if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest("invalid_body", "The webhook body is not a video object");
-    return c.json(await receiveStreamWebhook(videoDeps(c.env, c.get("db")), body), 200);
+    return c.json(await receiveStreamWebhook(c.get("deps"), body), 200);
   },
 );

@@ -1,6 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Database } from "../../../shared/db/client";
-import type { Env } from "../../../shared/env";
 import { VIDEO_STATUSES } from "../../../shared/db/schema/video";
 import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
@@ -8,8 +6,6 @@ import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { VIDEO_REPORT_CATEGORIES, VideoReportSchema, VideoSchema } from "../../../shared/video/model";
 import { playbackOf } from "../../../shared/video/playback";
 import { reportVideo } from "../../../shared/video/reports";
-import type { VideoDeps } from "../../../shared/video/video-changes";
-import { videoHostOf } from "../../../shared/video/video-host-of";
 import { createVideo, deleteVideo, editVideo, listMyVideos, listVideos, receiveVideoContent, requestDownload, setArchived, videoViewFor, visibleVideo } from "../../../shared/video/videos";
 import { recordView } from "../../../shared/video/views";
 import { createRouter } from "../context";
@@ -18,10 +14,6 @@ import { optionalPrincipal } from "../middleware/optional-auth";
 
 const tags = ["video"];
 const optionalBearer = [...bearerSecurity, {}];
-
-export function videoDeps(env: Env, db: Database): VideoDeps {
-  return { env, db, host: videoHostOf(env) };
-}
 
 const Tag = z
   .string()
@@ -119,7 +111,7 @@ export const videoRoutes = createRouter()
       request: { body: jsonBody(CreateBody) },
       responses: { 201: jsonResponse(Created, "The video (`uploading`) and its upload target"), ...problemResponses(400, 401, 413, 429, 503) },
     }),
-    async (c) => c.json(await createVideo(videoDeps(c.env, c.get("db")), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 201),
+    async (c) => c.json(await createVideo(c.get("deps"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 201),
   )
   .openapi(
     authedRoute({
@@ -134,7 +126,7 @@ export const videoRoutes = createRouter()
     }),
     async (c) => {
       const length = c.req.header("content-length");
-      const video = await receiveVideoContent(videoDeps(c.env, c.get("db")), c.get("principal").userId, c.req.valid("param").id, length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : null, c.req.raw.body);
+      const video = await receiveVideoContent(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : null, c.req.raw.body);
       return c.json(video, 202);
     },
   )
@@ -152,7 +144,7 @@ export const videoRoutes = createRouter()
     async (c) => {
       await optionalPrincipal(c);
       const query = c.req.valid("query");
-      return c.json(await listVideos(videoDeps(c.env, c.get("db")), { ownerId: query.ownerId, tag: query.tag }, query.cursor, query.limit), 200);
+      return c.json(await listVideos(c.get("deps"), { ownerId: query.ownerId, tag: query.tag }, query.cursor, query.limit), 200);
     },
   )
   .openapi(
@@ -168,7 +160,7 @@ export const videoRoutes = createRouter()
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
-      return c.json(videoViewFor(await visibleVideo(videoDeps(c.env, c.get("db")), c.req.valid("param").id, viewer), viewer), 200);
+      return c.json(videoViewFor(await visibleVideo(c.get("deps"), c.req.valid("param").id, viewer), viewer), 200);
     },
   )
   .openapi(
@@ -182,7 +174,7 @@ export const videoRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(EditBody) },
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 404, 409, 503) },
     }),
-    async (c) => c.json(await editVideo(videoDeps(c.env, c.get("db")), c.get("principal").userId, c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await editVideo(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, c.req.valid("json")), 200),
   )
   .openapi(
     authedRoute({
@@ -195,12 +187,12 @@ export const videoRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404, 503) },
     }),
     async (c) => {
-      await deleteVideo(videoDeps(c.env, c.get("db")), c.get("principal").userId, c.req.valid("param").id);
+      await deleteVideo(c.get("deps"), c.get("principal").userId, c.req.valid("param").id);
       return c.body(null, 204);
     },
   )
-  .openapi(archiveRoute("/{id}/archive", "Archive a video (owner)"), async (c) => c.json(await setArchived(videoDeps(c.env, c.get("db")), c.get("principal").userId, c.req.valid("param").id, true), 200))
-  .openapi(archiveRoute("/{id}/unarchive", "Unarchive a video (owner)"), async (c) => c.json(await setArchived(videoDeps(c.env, c.get("db")), c.get("principal").userId, c.req.valid("param").id, false), 200))
+  .openapi(archiveRoute("/{id}/archive", "Archive a video (owner)"), async (c) => c.json(await setArchived(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, true), 200))
+  .openapi(archiveRoute("/{id}/unarchive", "Unarchive a video (owner)"), async (c) => c.json(await setArchived(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, false), 200))
   .openapi(
     createRoute({
       method: "get",
@@ -215,8 +207,8 @@ export const videoRoutes = createRouter()
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
-      const video = await visibleVideo(videoDeps(c.env, c.get("db")), c.req.valid("param").id, viewer);
-      return c.json(await playbackOf(c.env, video), 200);
+      const video = await visibleVideo(c.get("deps"), c.req.valid("param").id, viewer);
+      return c.json(await playbackOf(c.get("deps"), video), 200);
     },
   )
   .openapi(
@@ -229,7 +221,7 @@ export const videoRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(DownloadSchema, "The download's state"), ...problemResponses(401, 404, 409, 503) },
     }),
-    async (c) => c.json(await requestDownload(videoDeps(c.env, c.get("db")), c.get("principal").userId, c.req.valid("param").id), 200),
+    async (c) => c.json(await requestDownload(c.get("deps"), c.get("principal").userId, c.req.valid("param").id), 200),
   )
   .openapi(
     authedRoute({
@@ -241,7 +233,7 @@ export const videoRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(ReportBody) },
       responses: { 201: jsonResponse(VideoReportSchema, "The report"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await reportVideo(videoDeps(c.env, c.get("db")), c.get("principal"), c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => c.json(await reportVideo(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json")), 201),
   )
   .openapi(
     createRoute({
@@ -256,7 +248,7 @@ export const videoRoutes = createRouter()
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
-      return c.json(await recordView(videoDeps(c.env, c.get("db")), c.req.valid("param").id, viewer, clientInfo(c.req.raw)), 202);
+      return c.json(await recordView(c.get("deps"), c.req.valid("param").id, viewer, clientInfo(c.req.raw)), 202);
     },
   );
 
@@ -272,6 +264,6 @@ export const myVideoRoutes = createRouter().openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    return c.json(await listMyVideos(videoDeps(c.env, c.get("db")), c.get("principal").userId, query.status, query.cursor, query.limit), 200);
+    return c.json(await listMyVideos(c.get("deps"), c.get("principal").userId, query.status, query.cursor, query.limit), 200);
   },
 );
