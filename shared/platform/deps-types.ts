@@ -8,7 +8,7 @@ import type { Database } from "../db/client";
 import type { EmailSender } from "../email/sender";
 import type { Env, JobMessage } from "../env";
 import type { logEvent } from "../observability/log";
-import type { ResolvedModel } from "../studio/providers/registry";
+import type { ResolvedModel } from "../studio/providers/provider-adapter";
 import type { VideoHost } from "../video/video-host";
 
 /** The platform's notion of now (`shared/clock.ts`); tests move it or pass their own. */
@@ -20,6 +20,8 @@ export interface Clock {
 /** Sends a job on the JOBS queue in the current trace, which the consumer continues. */
 export interface JobQueue {
   send(job: JobMessage, options?: QueueSendOptions): Promise<void>;
+  /** Several jobs in one call (one request to the queue). */
+  sendBatch(jobs: readonly JobMessage[]): Promise<void>;
 }
 
 export type Stub<N extends keyof Env> = Env[N] extends DurableObjectNamespace<infer T> ? DurableObjectStub<T> : never;
@@ -41,6 +43,8 @@ export interface DurableObjects {
 /** The studio's AI models, each with the adapter that reaches its provider (docs/studio-generation.md). */
 export interface AiProviders {
   resolveModel(modelId: string): Promise<ResolvedModel | undefined>;
+  /** Whether the secret a provider definition names (its `secretRef`) is set. */
+  secretConfigured(name: string): boolean;
 }
 
 /**

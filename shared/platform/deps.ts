@@ -7,7 +7,7 @@ import type { Env, QueuedJob } from "../env";
 import { logEvent } from "../observability/log";
 import { tracedFetch, withCurrentTrace } from "../observability/trace-scope";
 import { traced } from "../observability/traced-stub";
-import { resolveModel } from "../studio/providers/registry";
+import { resolveModel, secretOf } from "../studio/providers/registry";
 import { videoHostOf } from "../video/video-host-of";
 import type { Deps, DurableObjects, JobQueue } from "./deps-types";
 
@@ -27,6 +27,9 @@ export function jobQueueOf(jobs: Queue<QueuedJob>): JobQueue {
   return {
     async send(job, options) {
       await jobs.send(withCurrentTrace(job), options);
+    },
+    async sendBatch(batch) {
+      await jobs.sendBatch(batch.map((job) => ({ body: withCurrentTrace(job) })));
     },
   };
 }
@@ -63,7 +66,7 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
     get videoHost() {
       return videoHost();
     },
-    ai: { resolveModel: (modelId) => resolveModel(env, db, modelId) },
+    ai: { resolveModel: (modelId) => resolveModel(env, db, modelId), secretConfigured: (name) => secretOf(env, name) !== null },
     log: logEvent,
     env,
   };

@@ -1,10 +1,9 @@
-import { createDatabase } from "../db/client";
+import { depsFor } from "../platform/deps";
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { forgetUserStudioQueries, listOwnerStudio } from "./library/records";
 import { assetView, boxView, projectView } from "./library/views";
 import { commentView } from "./sharing/comments";
-import { studioLibraryConfig } from "./studio-config";
 
 /**
  * The studio's part of an account: projects, boxes, assets, share links (not their tokens) and
@@ -14,9 +13,9 @@ import { studioLibraryConfig } from "./studio-config";
 export const studioAccount: AccountModule = {
   name: "studio",
   exportData: async (env, userId) => {
-    const db = createDatabase(env.DB);
-    const { projects, boxes, assets, shareLinks, comments } = await listOwnerStudio(db, userId);
-    const retentionDays = studioLibraryConfig(env).retentionDays;
+    const deps = depsFor(env);
+    const { projects, boxes, assets, shareLinks, comments } = await listOwnerStudio(deps.db, userId);
+    const retentionDays = deps.config.studioLibrary.retentionDays;
     return {
       projects: projects.map(projectView),
       boxes: boxes.map(boxView),
@@ -26,7 +25,7 @@ export const studioAccount: AccountModule = {
     };
   },
   onDelete: async (env, userId) => {
-    const db = createDatabase(env.DB);
+    const { db } = depsFor(env);
     return { statements: toD1Statements(db, forgetUserStudioQueries(db, userId)) };
   },
 };

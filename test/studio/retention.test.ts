@@ -8,6 +8,7 @@ import { runScheduled } from "../../workers/jobs/scheduled";
 import { cronTasks } from "../../workers/modules";
 import { api, expectProblem, json } from "../helpers";
 import { blobRefCount, insertAssetRow, listAssets, studioOwner, uploadAsset } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 const DAY = 86_400_000;
 afterEach(() => clock.reset());
@@ -53,10 +54,10 @@ describe("retention", () => {
     const db = createDatabase(env.DB);
     // Other tests' old assets may be expired too: only this user's count is checked.
     const mine = async () => (await env.DB.prepare("SELECT count(*) AS n FROM studio_assets WHERE owner_id = ?").bind(user.id).first<{ n: number }>())!.n;
-    const first = await applyRetention(env, db, clock.now(), { batch: 10, maxBatches: 2 });
+    const first = await applyRetention(testDeps(), clock.now(), { batch: 10, maxBatches: 2 });
     expect(first).toEqual({ deleted: 20, more: true });
     expect(await mine()).toBeGreaterThanOrEqual(10);
-    for (;;) if (!(await applyRetention(env, db, clock.now(), { batch: 10, maxBatches: 2 })).more) break;
+    for (;;) if (!(await applyRetention(testDeps(), clock.now(), { batch: 10, maxBatches: 2 })).more) break;
     expect(await mine()).toBe(0);
   });
 });

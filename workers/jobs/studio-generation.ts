@@ -4,12 +4,12 @@ import { sweepGenerations } from "../../shared/studio/generation/sweep";
 import type { JobHandler } from "./queue";
 
 /** One step of a studio generation (start, poll, store the results). */
-export const studioGenerationJob: JobHandler<"studio.generation"> = (message, deps) => runGenerationJob(message, deps.env);
+export const studioGenerationJob: JobHandler<"studio.generation"> = (message, deps) => runGenerationJob(message, deps);
 
 /** A studio generation message that exhausted its retries fails its asset. */
-export const studioGenerationDeadLetter: JobHandler<"studio.generation"> = (message, deps) => deadLetterGeneration(message, deps.env);
+export const studioGenerationDeadLetter: JobHandler<"studio.generation"> = (message, deps) => deadLetterGeneration(message, deps);
 
 /** Fails generations past their timeout and sends again those whose message was lost. */
 export async function studioGenerationSweepTask(deps: Deps): Promise<void> {
-  await sweepGenerations(deps.env);
+  await sweepGenerations(deps);
 }

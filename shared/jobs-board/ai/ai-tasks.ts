@@ -25,7 +25,7 @@ export type AiTaskStatus = "pending" | "completed" | "failed";
 async function configuredModel(deps: Deps): Promise<string> {
   const modelId = deps.config.jobs.aiModel;
   try {
-    await requireModel(deps.env, deps.db, modelId);
+    await requireModel(deps, modelId);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) throw new ApiError(503, "ai_unavailable", `The AI model ${modelId} (JOBS_AI_MODEL) is not configured`);
     throw error;
@@ -223,7 +223,7 @@ export async function runAiTask(deps: Deps, taskId: string): Promise<void> {
   const input = await modelInput(deps, task);
   let result: ModelTaskResult;
   try {
-    result = task.providerTaskId ? await pollModelTask(deps.env, deps.db, task.modelId, task.providerTaskId, input) : await startModelTask(deps.env, deps.db, task.modelId, input);
+    result = task.providerTaskId ? await pollModelTask(deps, task.modelId, task.providerTaskId, input) : await startModelTask(deps, task.modelId, input);
   } catch (error) {
     if (error instanceof ProviderError && error.retryable) throw error;
     const reason = error instanceof ApiError ? `${error.code}: ${error.detail ?? ""}` : error instanceof ProviderError ? `provider_error: ${error.message}` : null;

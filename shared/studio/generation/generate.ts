@@ -1,17 +1,11 @@
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import type { Database } from "../../db/client";
-import type { Env } from "../../env";
 import { ApiError, badRequest, notFound } from "../../http/errors";
 import { newId, randomToken } from "../../ids";
-import { logEvent } from "../../observability/log";
 import { metrics } from "../../observability/metrics";
-import { withCurrentTrace } from "../../observability/trace-scope";
+import type { Deps } from "../../platform/deps-types";
 import { ownBox } from "../library/projects";
 import type { AssetView } from "../library/views";
 import { checkPathValues } from "../providers/definitions";
 import { checkParams } from "../providers/params";
-import { resolveModel } from "../providers/registry";
 import { generationJob } from "./pipeline";
 import { generatedAssetView, publishAsset } from "./publish";
 import { type AssetRecord, findAsset, insertPendingAssets, type NewAssetRecord } from "./records";
@@ -36,10 +30,11 @@ function randomSeed(): number {
  * owner's concurrency slots and stores the pending assets in one statement, then queues one job
  * per asset. A send that fails leaves the asset to the sweep, which sends it again.
  */
-export async function generateAssets(env: Env, db: Database, ownerId: string, boxId: string, request: GenerateRequest): Promise<AssetView[]> {
-  const config = configOf(env).studio;
-  await ownBox(db, boxId, ownerId);
-  const resolved = await resolveModel(env, db, request.modelId);
+export async function generateAssets(deps: Deps, ownerId: string, boxId: string, request: GenerateRequest): Promise<AssetView[]> {
+  const db = deps.db;
+  const config = deps.config.studio;
+  await ownBox(deps, boxId, ownerId);
+  const resolved = await deps.ai.resolveModel(request.modelId);
   if (!resolved) throw badRequest("unknown_model", `No model ${request.modelId}`, [{ path: "modelId", message: "Not a model of GET /v1/studio/models" }]);
   const kind = resolved.model.kind;
   if (kind === "text") throw badRequest("invalid_model", "A text model cannot make assets", [{ path: "modelId", message: "Pick an image or video model" }]);
@@ -48,7 +43,7 @@ export async function generateAssets(env: Env, db: Database, ownerId: string, bo
 
   let parent: AssetRecord | undefined;
   if (request.parentAssetId) {
-    parent = await findAsset(db, request.parentAssetId);
+    parent = await findAsset(deps.db, request.parentAssetId);
     if (!parent || parent.ownerId !== ownerId) throw notFound("No such parent asset");
     if (parent.status !== "completed" || parent.type !== "image" || !parent.fileId) {
       throw badRequest("invalid_parent", "The parent asset must be a completed image", [{ path: "parentAssetId", message: "A completed image asset" }]);
@@ -57,7 +52,7 @@ export async function generateAssets(env: Env, db: Database, ownerId: string, bo
 
   const count = request.count ?? 1;
   const baseSeed = typeof params.seed === "number" ? params.seed : randomSeed();
-  const now = clock.now();
+  const now = deps.clock.now();
   const at = new Date(now);
   const assets: NewAssetRecord[] = Array.from({ length: count }, (_, i) => ({
     id: newId(now),
@@ -83,7 +78,7 @@ export async function generateAssets(env: Env, db: Database, ownerId: string, bo
     deadlineAt: new Date(now + config.generationTimeoutMs),
     updatedAt: at,
   }));
-  if (!(await insertPendingAssets(db, assets, generations, ownerId, config.maxConcurrentGenerations))) {
+  if (!(await insertPendingAssets(deps.db, assets, generations, ownerId, config.maxConcurrentGenerations))) {
     throw new ApiError(
       429,
       "generation_limit",
@@ -94,11 +89,11 @@ export async function generateAssets(env: Env, db: Database, ownerId: string, bo
   }
   metrics.count("studio_generations_total", { outcome: "requested" }, count);
   try {
-    await env.JOBS.sendBatch(generations.map((g) => ({ body: withCurrentTrace(generationJob(g.assetId, g.token)) })));
+    await deps.queue.sendBatch(generations.map((g) => generationJob(g.assetId, g.token)));
   } catch (error) {
-    logEvent("error", "studio generation not queued; the sweep will send it", { assetIds: generations.map((g) => g.assetId), error: String(error) });
+    deps.log("error", "studio generation not queued; the sweep will send it", { assetIds: generations.map((g) => g.assetId), error: String(error) });
   }
   const stored = assets.map((asset) => ({ ...asset, fileId: null, thumbnailFileId: null, favorite: false, providerTaskId: null, error: null, attempts: 0 }) as AssetRecord);
-  await Promise.all(stored.map((asset) => publishAsset(env, asset)));
-  return stored.map((asset) => generatedAssetView(env, asset));
+  await Promise.all(stored.map((asset) => publishAsset(deps, asset)));
+  return stored.map((asset) => generatedAssetView(deps, asset));
 }

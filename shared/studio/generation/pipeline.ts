@@ -1,18 +1,11 @@
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import { createDatabase, type Database } from "../../db/client";
-import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import { randomToken } from "../../ids";
 import { signedContentUrl } from "../../media/content-urls";
 import { deleteOwnFile, findFile } from "../../media/records";
-import { logEvent } from "../../observability/log";
 import { metrics } from "../../observability/metrics";
-import { withCurrentTrace } from "../../observability/trace-scope";
 import { recordAuditEvent } from "../../identity/audit/events";
 import { taskVariables } from "../providers/model-tasks";
 import { type ModelOutput, ProviderError, type ResultSource, type TaskAnswer } from "../providers/provider-adapter";
-import { resolveModel } from "../providers/registry";
 import type { JsonValue } from "../providers/templates";
 import { derivedId } from "./derived-ids";
 import { publishAsset } from "./publish";
@@ -33,6 +26,7 @@ import {
   saveProviderTask,
 } from "./records";
 import { ResultError, storeResult, type StoredResult } from "./result-files";
+import type { Deps } from "../../platform/deps-types";
 
 /** The JOBS message that advances one generation; only the holder of the generation's current token may. */
 export interface GenerationJob {
@@ -67,20 +61,19 @@ class Generation {
   private readonly config;
 
   constructor(
-    private readonly env: Env,
-    private readonly db: Database,
+    private readonly deps: Deps,
     private asset: AssetRecord,
     private readonly generation: GenerationRecord,
   ) {
-    this.config = configOf(env).studio;
+    this.config = deps.config.studio;
   }
 
   async advance(): Promise<void> {
-    const now = clock.now();
+    const now = this.deps.clock.now();
     if (now >= this.generation.deadlineAt.getTime()) {
       return this.fail(timeoutMessage(this.config.generationTimeoutMs, this.generation.lastError), "timed_out");
     }
-    const resolved = this.asset.modelId ? await resolveModel(this.env, this.db, this.asset.modelId) : undefined;
+    const resolved = this.asset.modelId ? await this.deps.ai.resolveModel(this.asset.modelId) : undefined;
     if (!resolved) return this.fail(`The model ${this.asset.modelId} is not offered any more`);
     if (resolved.model.kind === "text") return this.fail("A text model cannot make an asset");
 
@@ -89,9 +82,9 @@ class Generation {
     if (this.asset.attempts >= this.config.generationMaxAttempts) {
       return this.fail(`Gave up after ${this.asset.attempts} provider calls${this.generation.lastError ? `: ${this.generation.lastError}` : ""}`);
     }
-    const counted = await countProviderCall(this.db, this.asset.id, this.generation.token, now);
+    const counted = await countProviderCall(this.deps.db, this.asset.id, this.generation.token, now);
     if (!counted) return;
-    if (counted.status !== this.asset.status) await publishAsset(this.env, counted);
+    if (counted.status !== this.asset.status) await publishAsset(this.deps, counted);
     this.asset = counted;
 
     let answer: TaskAnswer;
@@ -117,11 +110,11 @@ class Generation {
 
     if (answer.state === "failed") return this.fail(answer.error);
     if (answer.state === "pending") {
-      if (!counted.providerTaskId) await saveProviderTask(this.db, counted.id, answer.taskId, clock.now());
+      if (!counted.providerTaskId) await saveProviderTask(this.deps.db, counted.id, answer.taskId, this.deps.clock.now());
       // attempts counts the start too, so it is the number of the poll that comes next.
       return this.handOn(pollDelaySeconds(this.config.pollIntervalSeconds, counted.attempts), null);
     }
-    if (answer.taskId && !counted.providerTaskId) await saveProviderTask(this.db, counted.id, answer.taskId, clock.now());
+    if (answer.taskId && !counted.providerTaskId) await saveProviderTask(this.deps.db, counted.id, answer.taskId, this.deps.clock.now());
     return this.finish(await this.sourcesOf(answer.output));
   }
 
@@ -130,16 +123,16 @@ class Generation {
     const sources = output.results.slice(0, MAX_RESULTS_PER_TASK);
     const urls = sources.flatMap((s) => (s.kind === "url" ? [s.url] : []));
     // Named URLs are kept, so a retry of the download never asks the provider (or pays) again.
-    if (urls.length === sources.length) await saveOutput(this.db, this.asset.id, this.generation.token, urls);
+    if (urls.length === sources.length) await saveOutput(this.deps.db, this.asset.id, this.generation.token, urls);
     return sources;
   }
 
   private async parentImageUrl(): Promise<string | undefined> {
     if (!this.asset.parentAssetId) return undefined;
-    const parent = await findAsset(this.db, this.asset.parentAssetId);
+    const parent = await findAsset(this.deps.db, this.asset.parentAssetId);
     const fileId = parent?.ownerId === this.asset.ownerId ? parent.fileId : null;
     if (!fileId) throw new ApiError(400, "invalid_parent", "The parent asset has no file any more");
-    const { url } = await signedContentUrl(this.env, this.db, fileId, this.asset.ownerId, configOf(this.env).email.linkBase, PARENT_URL_SECONDS);
+    const { url } = await signedContentUrl(this.deps.env, this.deps.db, fileId, this.asset.ownerId, this.deps.config.email.linkBase, PARENT_URL_SECONDS);
     return url;
   }
 
@@ -147,14 +140,14 @@ class Generation {
     const target = { assetId: this.asset.id, ownerId: this.asset.ownerId, kind: this.asset.type };
     const stored: StoredResult[] = [];
     try {
-      for (const [index, source] of sources.entries()) stored.push(await storeResult(this.env, this.db, target, index, source, this.config.providerTimeoutMs));
+      for (const [index, source] of sources.entries()) stored.push(await storeResult(this.deps, target, index, source, this.config.providerTimeoutMs));
     } catch (error) {
       if (!(error instanceof ResultError)) throw error;
       if (error.retryable) return this.retryLater(error.message, retryDelaySeconds(this.config.pollIntervalSeconds, this.asset.attempts));
       return this.fail(error.message);
     }
     if (stored.length === 0) return this.fail("The provider named no results");
-    const now = clock.now();
+    const now = this.deps.clock.now();
     const siblings: NewAssetRecord[] = [];
     for (const [index, files] of stored.entries()) {
       if (index === 0) continue;
@@ -177,54 +170,54 @@ class Generation {
         updatedAt: new Date(now),
       });
     }
-    const done = await completeAsset(this.db, this.asset.id, stored[0]!, siblings, now);
+    const done = await completeAsset(this.deps.db, this.asset.id, stored[0]!, siblings, now);
     if (!done) return this.dropOrphanFiles(stored);
     metrics.count("studio_generations_total", { outcome: "succeeded" });
-    await publishAsset(this.env, done.asset);
-    for (const sibling of done.siblings) await publishAsset(this.env, sibling);
+    await publishAsset(this.deps, done.asset);
+    for (const sibling of done.siblings) await publishAsset(this.deps, sibling);
   }
 
   /** The asset went (deleted by its owner) while its results were stored: the files it would have owned go too, and the task is over. */
   private async dropOrphanFiles(stored: StoredResult[]): Promise<void> {
-    const current = await findGeneration(this.db, this.asset.id);
+    const current = await findGeneration(this.deps.db, this.asset.id);
     if (current) return;
-    const now = clock.now();
+    const now = this.deps.clock.now();
     for (const files of stored) {
       for (const id of [files.fileId, files.thumbnailFileId]) {
-        if (id && (await findFile(this.db, id))) await deleteOwnFile(this.db, id, this.asset.ownerId, now);
+        if (id && (await findFile(this.deps.db, id))) await deleteOwnFile(this.deps.db, id, this.asset.ownerId, now);
       }
     }
-    await dropGeneration(this.db, this.asset.id);
+    await dropGeneration(this.deps.db, this.asset.id);
   }
 
   private async fail(error: string, outcome: "failed" | "timed_out" = "failed"): Promise<void> {
-    const failed = await failAsset(this.db, this.asset.id, error, clock.now());
+    const failed = await failAsset(this.deps.db, this.asset.id, error, this.deps.clock.now());
     if (!failed) return;
     metrics.count("studio_generations_total", { outcome });
-    await publishAsset(this.env, failed);
+    await publishAsset(this.deps, failed);
   }
 
   private async retryLater(error: string, delaySeconds: number): Promise<void> {
-    logEvent("warn", "studio generation will retry", { assetId: this.asset.id, attempts: this.asset.attempts, delaySeconds, error });
+    this.deps.log("warn", "studio generation will retry", { assetId: this.asset.id, attempts: this.asset.attempts, delaySeconds, error });
     metrics.count("studio_generations_total", { outcome: "retried" });
     return this.handOn(delaySeconds, error);
   }
 
   /** Passes the generation to a new message sent with `delaySeconds`; a failed send leaves it to this message's retry. */
   private async handOn(delaySeconds: number, lastError: string | null): Promise<void> {
-    await sendNext(this.env, this.db, this.generation, delaySeconds, lastError);
+    await sendNext(this.deps, this.generation, delaySeconds, lastError);
   }
 }
 
 /** Moves the generation's token on and sends the message that holds it. */
-async function sendNext(env: Env, db: Database, generation: GenerationRecord, delaySeconds: number, lastError: string | null): Promise<void> {
+async function sendNext(deps: Deps, generation: GenerationRecord, delaySeconds: number, lastError: string | null): Promise<void> {
   const next = randomToken(16);
-  if (!(await passToken(db, generation.assetId, generation.token, next, lastError, clock.now()))) return;
+  if (!(await passToken(deps.db, generation.assetId, generation.token, next, lastError, deps.clock.now()))) return;
   try {
-    await env.JOBS.send(withCurrentTrace(generationJob(generation.assetId, next)), { delaySeconds });
+    await deps.queue.send(generationJob(generation.assetId, next), { delaySeconds });
   } catch (error) {
     // Give the token back, so the retry of the message being handled can hand on again.
-    await passToken(db, generation.assetId, next, generation.token, null, clock.now()).catch(() => false);
+    await passToken(deps.db, generation.assetId, next, generation.token, null, deps.clock.now()).catch(() => false);
     throw error;
   }
 }
@@ -247,19 +240,18 @@ class DeletedAssetGeneration {
   private readonly config;
 
   constructor(
-    private readonly env: Env,
-    private readonly db: Database,
+    private readonly deps: Deps,
     private readonly generation: GenerationRecord,
   ) {
-    this.config = configOf(env).studio;
+    this.config = deps.config.studio;
   }
 
   async advance(): Promise<void> {
     const { assetId, providerTaskId: taskId, modelId } = this.generation;
-    if (clock.now() >= this.generation.deadlineAt.getTime()) return this.release("timed out");
+    if (this.deps.clock.now() >= this.generation.deadlineAt.getTime()) return this.release("timed out");
     // No task id: no start answered (a start in flight holds this very token, and saves its task id before handing on).
     if (!taskId || !modelId) return this.release("never started at the provider");
-    const resolved = await resolveModel(this.env, this.db, modelId);
+    const resolved = await this.deps.ai.resolveModel(modelId);
     // A model no longer offered can be neither cancelled nor polled: the slot stays until the deadline (the sweep).
     if (!resolved) return;
     let variables: Record<string, JsonValue>;
@@ -277,7 +269,7 @@ class DeletedAssetGeneration {
         if (!(error instanceof ProviderError)) throw error;
         if (error.retryable) return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, WIND_DOWN_STEP, error.retryAfterSeconds), `Cancel: ${error.message}`);
         // Refused (the task may have ended): poll it to its end instead, without asking again.
-        await markCancelRefused(this.db, assetId, clock.now());
+        await markCancelRefused(this.deps.db, assetId, this.deps.clock.now());
       }
     }
     let answer: TaskAnswer;
@@ -300,19 +292,19 @@ class DeletedAssetGeneration {
 
   private async cancelled(taskId: string): Promise<void> {
     const { assetId, ownerId, modelId } = this.generation;
-    await recordAuditEvent(this.env.DB, { userId: ownerId, type: "studio.generation_cancelled", detail: { assetId, modelId, taskId, reason: "asset deleted" } });
+    await recordAuditEvent(this.deps.db, { userId: ownerId, type: "studio.generation_cancelled", detail: { assetId, modelId, taskId, reason: "asset deleted" } });
     metrics.count("studio_generations_total", { outcome: "cancelled" });
-    logEvent("info", "studio generation cancelled at the provider", { assetId, modelId, taskId });
-    await dropGeneration(this.db, assetId);
+    this.deps.log("info", "studio generation cancelled at the provider", { assetId, modelId, taskId });
+    await dropGeneration(this.deps.db, assetId);
   }
 
   private async release(why: string): Promise<void> {
-    logEvent("info", "studio generation of a deleted asset released its slot", { assetId: this.generation.assetId, why });
-    await dropGeneration(this.db, this.generation.assetId);
+    this.deps.log("info", "studio generation of a deleted asset released its slot", { assetId: this.generation.assetId, why });
+    await dropGeneration(this.deps.db, this.generation.assetId);
   }
 
   private async handOn(delaySeconds: number, lastError: string | null): Promise<void> {
-    await sendNext(this.env, this.db, this.generation, delaySeconds, lastError);
+    await sendNext(this.deps, this.generation, delaySeconds, lastError);
   }
 }
 
@@ -321,32 +313,32 @@ export function timeoutMessage(timeoutMs: number, lastError: string | null): str
 }
 
 /** The JOBS consumer of `studio.generation`: one step of the generation (start, poll, store results, or give up). */
-export async function runGenerationJob(message: GenerationJob, env: Env): Promise<void> {
-  const db = createDatabase(env.DB);
+export async function runGenerationJob(message: GenerationJob, deps: Deps): Promise<void> {
+  const db = deps.db;
   const found = await findGeneration(db, message.assetId);
   if (!found) {
     const left = await findGenerationRow(db, message.assetId);
-    if (left?.token === message.token) await new DeletedAssetGeneration(env, db, left).advance();
+    if (left?.token === message.token) await new DeletedAssetGeneration(deps, left).advance();
     return;
   }
   const { asset, generation } = found;
   if (!generation || generation.token !== message.token) return;
   if (asset.status === "completed" || asset.status === "failed") return dropGeneration(db, asset.id);
-  await new Generation(env, db, asset, generation).advance();
+  await new Generation(deps, asset, generation).advance();
 }
 
 /** The dead-letter consumer of `studio.generation`: the message gave up (retried until exhausted), so does the asset. */
-export async function deadLetterGeneration(message: GenerationJob, env: Env): Promise<void> {
-  const db = createDatabase(env.DB);
+export async function deadLetterGeneration(message: GenerationJob, deps: Deps): Promise<void> {
+  const db = deps.db;
   const found = await findGeneration(db, message.assetId);
   if (!found?.generation || found.generation.token !== message.token) return;
-  const failed = await failAsset(db, message.assetId, `Gave up after repeated errors in the generation queue${found.generation.lastError ? ` (last error: ${found.generation.lastError})` : ""}`, clock.now());
+  const failed = await failAsset(db, message.assetId, `Gave up after repeated errors in the generation queue${found.generation.lastError ? ` (last error: ${found.generation.lastError})` : ""}`, deps.clock.now());
   if (!failed) return;
   metrics.count("studio_generations_total", { outcome: "dead_lettered" });
-  await publishAsset(env, failed);
+  await publishAsset(deps, failed);
 }
 
 /** Sends again the message of a generation whose chain of messages broke (a crash between two steps). */
-export async function redriveGeneration(env: Env, db: Database, generation: GenerationRecord): Promise<void> {
-  await sendNext(env, db, generation, 0, null);
+export async function redriveGeneration(deps: Deps, generation: GenerationRecord): Promise<void> {
+  await sendNext(deps, generation, 0, null);
 }

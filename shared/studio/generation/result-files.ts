@@ -1,15 +1,10 @@
-import { clock } from "../../clock";
-import type { Database } from "../../db/client";
-import type { Env } from "../../env";
 import { ApiError } from "../../http/errors";
 import { streamIntoBucket } from "../../media/byte-intake";
 import { checkSize, cleanFileName, uploadKey } from "../../media/files";
-import { mediaConfig } from "../../media/media-config";
 import { type DetectedType, imageDimensions, isAllowedFor } from "../../media/media-types";
 import { completeUpload, deleteUpload, findFile, openUploadSlot } from "../../media/records";
-import { logEvent } from "../../observability/log";
 import { metrics } from "../../observability/metrics";
-import { tracedFetch } from "../../observability/trace-scope";
+import type { Deps } from "../../platform/deps-types";
 import type { ResultSource } from "../providers/provider-adapter";
 import { derivedId } from "./derived-ids";
 import { readAtMost } from "../../http/bounded-read";
@@ -56,13 +51,13 @@ function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
  * are derived from the asset id, so a repeated call finds the files it stored before and adds no
  * second file or blob reference.
  */
-export async function storeResult(env: Env, db: Database, target: ResultTarget, index: number, source: ResultSource, timeoutMs: number): Promise<StoredResult> {
+export async function storeResult(deps: Deps, target: ResultTarget, index: number, source: ResultSource, timeoutMs: number): Promise<StoredResult> {
   const fileId = await derivedId(target.assetId, `file:${index}`);
-  if (!(await findFile(db, fileId))) {
-    const download = await openResult(env, source, timeoutMs);
-    await storeBytes(env, db, target, { fileId, uploadId: await derivedId(target.assetId, `upload:${index}`), name: `${target.assetId}-${index}`, ...download });
+  if (!(await findFile(deps.db, fileId))) {
+    const download = await openResult(deps, source, timeoutMs);
+    await storeBytes(deps, target, { fileId, uploadId: await derivedId(target.assetId, `upload:${index}`), name: `${target.assetId}-${index}`, ...download });
   }
-  const thumbnailFileId = target.kind === "image" ? await storeThumbnail(env, db, target, index, fileId) : null;
+  const thumbnailFileId = target.kind === "image" ? await storeThumbnail(deps, target, index, fileId) : null;
   return { fileId, thumbnailFileId };
 }
 
@@ -71,15 +66,15 @@ interface Download {
   length: number;
 }
 
-async function openResult(env: Env, source: ResultSource, timeoutMs: number): Promise<Download> {
+async function openResult(deps: Deps, source: ResultSource, timeoutMs: number): Promise<Download> {
   if (source.kind === "bytes") return { body: streamOf(source.bytes), length: source.bytes.length };
   let response: Response;
   try {
-    response = await tracedFetch(source.url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
+    response = await deps.fetch(source.url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
   } catch (error) {
     // The reason is the asset's, which its owner reads: the fetch error's words stay in the log.
     if (error instanceof Error && error.name === "TimeoutError") throw new ResultError(true, `The result could not be downloaded: no answer within ${timeoutMs} ms`);
-    logEvent("warn", "studio result not downloaded", { error: String(error) });
+    deps.log("warn", "studio result not downloaded", { error: String(error) });
     throw new ResultError(true, "The result could not be downloaded");
   }
   if (response.status === 429 || response.status >= 500) {
@@ -90,7 +85,7 @@ async function openResult(env: Env, source: ResultSource, timeoutMs: number): Pr
     await response.body?.cancel();
     throw new ResultError(false, `The result download answered ${response.status}`);
   }
-  const limit = mediaConfig(env).maxBytes.asset;
+  const limit = deps.config.media.maxBytes.asset;
   const declared = Number(response.headers.get("content-length"));
   if (response.headers.has("content-length") && Number.isSafeInteger(declared) && declared >= 0) return { body: response.body, length: declared };
   // R2 needs the length up front: without one, the bytes are read (up to the asset size limit) first.
@@ -116,8 +111,8 @@ interface BytesToStore extends Download {
 }
 
 /** The bytes as a file with the given id: quota slot first, then R2 (typed), then one D1 batch. */
-async function storeBytes(env: Env, db: Database, target: ResultTarget, bytes: BytesToStore): Promise<void> {
-  const config = mediaConfig(env);
+async function storeBytes(deps: Deps, target: ResultTarget, bytes: BytesToStore): Promise<void> {
+  const config = deps.config.media;
   try {
     checkSize(config, "asset", bytes.length);
   } catch (error) {
@@ -126,10 +121,10 @@ async function storeBytes(env: Env, db: Database, target: ResultTarget, bytes: B
   }
   const key = uploadKey(bytes.uploadId);
   // A slot left by an attempt that stopped half-way is this attempt's to replace.
-  await deleteUpload(db, bytes.uploadId);
-  const now = clock.now();
+  await deleteUpload(deps.db, bytes.uploadId);
+  const now = deps.clock.now();
   const opened = await openUploadSlot(
-    db,
+    deps.db,
     { id: bytes.uploadId, ownerId: target.ownerId, kind: "single", purpose: "asset", name: cleanFileName(bytes.name), visibility: "private", length: bytes.length, key, partSize: 0, multipartId: null, createdAt: now, expiresAt: now + config.uploadExpirySeconds * 1000 },
     config.quotaBytes,
   );
@@ -139,47 +134,47 @@ async function storeBytes(env: Env, db: Database, target: ResultTarget, bytes: B
   }
   let intake;
   try {
-    intake = await streamIntoBucket(env.FILES, key, bytes.body, bytes.length, { acceptType: acceptFor(bytes.kind ?? target.kind) });
+    intake = await streamIntoBucket(deps.files, key, bytes.body, bytes.length, { acceptType: acceptFor(bytes.kind ?? target.kind) });
   } catch (error) {
-    await deleteUpload(db, bytes.uploadId);
+    await deleteUpload(deps.db, bytes.uploadId);
     if (error instanceof ApiError) throw new ResultError(error.code === "body_incomplete", `The result was refused: ${error.detail ?? error.code}`);
-    logEvent("warn", "studio result not stored", { assetId: target.assetId, error: String(error) });
+    deps.log("warn", "studio result not stored", { assetId: target.assetId, error: String(error) });
     throw new ResultError(true, "The result could not be stored");
   }
   const dimensions = imageDimensions(intake.head, intake.type.mime);
   const blob = await completeUpload(
-    db,
+    deps.db,
     { uploadId: bytes.uploadId, blobId: bytes.uploadId, key, sha256: intake.sha256, size: intake.size, contentType: intake.type.mime, createdAt: now },
     { id: bytes.fileId, ownerId: target.ownerId, name: cleanFileName(`${bytes.name}.${intake.type.ext}`), purpose: "asset", visibility: "private", width: dimensions?.width ?? null, height: dimensions?.height ?? null },
     false,
   );
   if (!blob) {
-    await env.FILES.delete(key);
+    await deps.files.delete(key);
     throw new ResultError(true, "The result's upload slot expired before the bytes were stored");
   }
-  if (blob.key !== key) await env.FILES.delete(key);
+  if (blob.key !== key) await deps.files.delete(key);
   metrics.count("media_uploads_total", {});
   metrics.count("media_upload_bytes_total", {}, intake.size);
 }
 
 /** A WebP of at most 256 pixels a side made by the Images binding; null (logged) when it cannot be made. */
-async function storeThumbnail(env: Env, db: Database, target: ResultTarget, index: number, fileId: string): Promise<string | null> {
+async function storeThumbnail(deps: Deps, target: ResultTarget, index: number, fileId: string): Promise<string | null> {
   const thumbnailId = await derivedId(target.assetId, `thumbnail:${index}`);
-  if (await findFile(db, thumbnailId)) return thumbnailId;
-  const file = await findFile(db, fileId);
-  const original = file ? await env.FILES.get(file.key) : null;
-  if (!env.IMAGES || !original) return null;
+  if (await findFile(deps.db, thumbnailId)) return thumbnailId;
+  const file = await findFile(deps.db, fileId);
+  const original = file ? await deps.files.get(file.key) : null;
+  if (!deps.images || !original) return null;
   let webp: Uint8Array;
   try {
-    const result = await env.IMAGES.input(original.body)
+    const result = await deps.images.input(original.body)
       .transform({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: "scale-down" })
       .output({ format: "image/webp" });
     webp = new Uint8Array(await result.response().arrayBuffer());
   } catch (error) {
-    logEvent("warn", "studio thumbnail not made", { assetId: target.assetId, error: String(error) });
+    deps.log("warn", "studio thumbnail not made", { assetId: target.assetId, error: String(error) });
     return null;
   }
-  await storeBytes(env, db, target, {
+  await storeBytes(deps, target, {
     fileId: thumbnailId,
     uploadId: await derivedId(target.assetId, `thumbnail-upload:${index}`),
     name: `${target.assetId}-${index}-thumbnail`,

@@ -1,8 +1,4 @@
-import { clock } from "../../clock";
-import { configOf } from "../../config";
-import { createDatabase } from "../../db/client";
-import type { Env } from "../../env";
-import { logEvent } from "../../observability/log";
+import type { Deps } from "../../platform/deps-types";
 import { metrics } from "../../observability/metrics";
 import { redriveGeneration, timeoutMessage } from "./pipeline";
 import { publishAsset } from "./publish";
@@ -20,30 +16,30 @@ const IDLE_MS = 10 * 60_000;
  * The cron's part of generation: assets pending or processing past STUDIO_GENERATION_TIMEOUT_SECONDS
  * are failed (with the last error seen), and generations whose message chain broke are sent again.
  */
-export async function sweepGenerations(env: Env): Promise<{ timedOut: number; redriven: number }> {
-  const db = createDatabase(env.DB);
-  const config = configOf(env).studio;
-  const now = clock.now();
+export async function sweepGenerations(deps: Deps): Promise<{ timedOut: number; redriven: number }> {
+  const db = deps.db;
+  const config = deps.config.studio;
+  const now = deps.clock.now();
   let timedOut = 0;
   for (const generation of await findOverdueGenerations(db, now, SWEEP_BATCH)) {
     const failed = await failAsset(db, generation.assetId, timeoutMessage(config.generationTimeoutMs, generation.lastError), now);
     if (!failed) continue;
     timedOut++;
     metrics.count("studio_generations_total", { outcome: "timed_out" });
-    await publishAsset(env, failed);
+    await publishAsset(deps, failed);
   }
   for (const asset of await findOrphanedActiveAssets(db, now - config.generationTimeoutMs, SWEEP_BATCH)) {
     const failed = await failAsset(db, asset.id, timeoutMessage(config.generationTimeoutMs, null), now);
     if (!failed) continue;
     timedOut++;
     metrics.count("studio_generations_total", { outcome: "timed_out" });
-    await publishAsset(env, failed);
+    await publishAsset(deps, failed);
   }
   let redriven = 0;
   for (const generation of await findIdleGenerations(db, now - IDLE_MS, SWEEP_BATCH)) {
-    await redriveGeneration(env, db, generation);
+    await redriveGeneration(deps, generation);
     redriven++;
   }
-  if (timedOut + redriven > 0) logEvent("info", "studio generations swept", { timedOut, redriven });
+  if (timedOut + redriven > 0) deps.log("info", "studio generations swept", { timedOut, redriven });
   return { timedOut, redriven };
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { clock } from "../../clock";
 import type { Database } from "../../db/client";
 import { badRequest, notFound } from "../../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
@@ -10,6 +9,7 @@ import { type AssetFilter, deleteOwnAsset, findOwnAsset, insertUploadedAsset, pa
 import { ownBox } from "./projects";
 import { ftsQuery } from "../../fts-query";
 import { assetView, type AssetView } from "./views";
+import type { Deps } from "../../platform/deps-types";
 
 /** The most words of `q` that take part in a search (a longer text is cut, not refused). */
 const MAX_SEARCH_TERMS = 16;
@@ -26,8 +26,8 @@ export interface AssetListQuery {
 const AssetCursor = z.object({ before: z.string().max(64) });
 
 /** A box's assets, newest first, filtered; `q` searches prompts word by word (prefixes). */
-export async function listBoxAssets(db: Database, boxId: string, ownerId: string, query: AssetListQuery, retentionDays: number): Promise<Page<AssetView>> {
-  await ownBox(db, boxId, ownerId);
+export async function listBoxAssets(deps: Deps, boxId: string, ownerId: string, query: AssetListQuery): Promise<Page<AssetView>> {
+  await ownBox(deps, boxId, ownerId);
   const before = decodeCursor(query.cursor, AssetCursor)?.before;
   const filter: AssetFilter = { type: query.type, status: query.status, favorite: query.favorite };
   if (query.q !== undefined && query.q.trim() !== "") {
@@ -35,41 +35,41 @@ export async function listBoxAssets(db: Database, boxId: string, ownerId: string
     if (match === null) return { items: [], nextCursor: null };
     filter.match = match;
   }
-  const rows = await pageBoxAssets(db, boxId, filter, before, query.limit);
-  return keysetPage(rows, query.limit, (row) => assetView(row, { retentionDays, headliner: row.headliner }), (last) => ({ before: last.id }));
+  const rows = await pageBoxAssets(deps.db, boxId, filter, before, query.limit);
+  return keysetPage(rows, query.limit, (row) => assetView(row, { retentionDays: deps.config.studioLibrary.retentionDays, headliner: row.headliner }), (last) => ({ before: last.id }));
 }
 
 /** Adds one of the owner's image or video files to a box; the asset holds its own reference to the bytes. */
-export async function addUploadedAsset(db: Database, boxId: string, ownerId: string, fileId: string, retentionDays: number): Promise<AssetView> {
-  await ownBox(db, boxId, ownerId);
-  const file = await findOwnFileRecord(db, fileId, ownerId);
+export async function addUploadedAsset(deps: Deps, boxId: string, ownerId: string, fileId: string): Promise<AssetView> {
+  await ownBox(deps, boxId, ownerId);
+  const file = await findOwnFileRecord(deps.db, fileId, ownerId);
   if (!file) throw notFound("No such file");
   const type = isImage(file.contentType) ? "image" : isVideo(file.contentType) ? "video" : null;
   if (!type) throw badRequest("invalid_file", "An asset is an image or a video file");
-  const now = clock.now();
+  const now = deps.clock.now();
   const at = new Date(now);
   const asset = await insertUploadedAsset(
-    db,
+    deps.db,
     { id: newId(now), boxId, ownerId, type, status: "completed", source: "uploaded", fileId: newId(now), thumbnailFileId: null, prompt: "", createdAt: at, updatedAt: at },
     file.id,
     now,
   );
   if (!asset) throw notFound("No such file");
-  return assetView(asset, { retentionDays, headliner: false });
+  return assetView(asset, { retentionDays: deps.config.studioLibrary.retentionDays, headliner: false });
 }
 
-export async function getAsset(db: Database, id: string, ownerId: string, retentionDays: number): Promise<AssetView> {
-  const asset = await findOwnAsset(db, id, ownerId);
+export async function getAsset(deps: Deps, id: string, ownerId: string): Promise<AssetView> {
+  const asset = await findOwnAsset(deps.db, id, ownerId);
   if (!asset) throw notFound("No such asset");
-  return assetView(asset, { retentionDays, headliner: asset.headliner });
+  return assetView(asset, { retentionDays: deps.config.studioLibrary.retentionDays, headliner: asset.headliner });
 }
 
-export async function updateAsset(db: Database, id: string, ownerId: string, changes: { favorite?: boolean }, retentionDays: number): Promise<AssetView> {
-  if (!(await findOwnAsset(db, id, ownerId))) throw notFound("No such asset");
-  if (changes.favorite !== undefined) await setOwnAssetFavorite(db, id, ownerId, changes.favorite, clock.now());
-  return getAsset(db, id, ownerId, retentionDays);
+export async function updateAsset(deps: Deps, id: string, ownerId: string, changes: { favorite?: boolean }): Promise<AssetView> {
+  if (!(await findOwnAsset(deps.db, id, ownerId))) throw notFound("No such asset");
+  if (changes.favorite !== undefined) await setOwnAssetFavorite(deps.db, id, ownerId, changes.favorite, deps.clock.now());
+  return getAsset(deps, id, ownerId);
 }
 
-export async function deleteAsset(db: Database, id: string, ownerId: string): Promise<void> {
-  if (!(await deleteOwnAsset(db, id, ownerId, clock.now()))) throw notFound("No such asset");
+export async function deleteAsset(deps: Deps, id: string, ownerId: string): Promise<void> {
+  if (!(await deleteOwnAsset(deps.db, id, ownerId, deps.clock.now()))) throw notFound("No such asset");
 }

@@ -1,6 +1,6 @@
 import type { Database } from "../../db/client";
-import { studioLibraryConfig } from "../studio-config";
 import { deleteExpiredAssets, findExpiredAssets } from "./records";
+import type { Deps } from "../../platform/deps-types";
 
 export interface RetentionBounds {
   /** Assets per batch: one read, then one transaction per owner among them, each deleting at most this many. */
@@ -22,13 +22,13 @@ export interface RetentionResult {
  * headliner, in bounded batches; their files go with them, so the media cleanup frees bytes
  * nobody else references.
  */
-export async function applyRetention(env: object, db: Database, now: number, bounds: RetentionBounds = RETENTION_BOUNDS): Promise<RetentionResult> {
-  const createdBefore = now - studioLibraryConfig(env).retentionDays * 86_400_000;
+export async function applyRetention(deps: Deps, now: number, bounds: RetentionBounds = RETENTION_BOUNDS): Promise<RetentionResult> {
+  const createdBefore = now - deps.config.studioLibrary.retentionDays * 86_400_000;
   let deleted = 0;
   for (let batch = 0; batch < bounds.maxBatches; batch++) {
-    const expired = await findExpiredAssets(db, createdBefore, bounds.batch);
+    const expired = await findExpiredAssets(deps.db, createdBefore, bounds.batch);
     const owners = new Set(expired.map((asset) => asset.ownerId));
-    for (const ownerId of owners) deleted += await deleteExpiredAssets(db, ownerId, createdBefore, bounds.batch, now);
+    for (const ownerId of owners) deleted += await deleteExpiredAssets(deps.db, ownerId, createdBefore, bounds.batch, now);
     if (expired.length < bounds.batch) return { deleted, more: false };
   }
   return { deleted, more: true };

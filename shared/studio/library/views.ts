@@ -66,7 +66,7 @@ function parseParams(params: string): Record<string, unknown> {
 }
 
 export interface AssetExpiry {
-  /** STUDIO_RETENTION_DAYS (studioLibraryConfig(env).retentionDays). */
+  /** STUDIO_RETENTION_DAYS (deps.config.studioLibrary.retentionDays). */
   retentionDays: number;
   /** Whether a box shows the asset as its headliner (AssetRow.headliner); false for a new asset. */
   headliner?: boolean;

@@ -1,10 +1,10 @@
 import type { Database } from "../../db/client";
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps-types";
 import { ApiError } from "../../http/errors";
 import { checkPathValues } from "./definitions";
 import { checkParams } from "./params";
 import type { ModelOutput, TaskAnswer } from "./provider-adapter";
-import { resolveModel, type ResolvedModel } from "./registry";
+import type { ResolvedModel } from "./provider-adapter";
 import type { JsonValue } from "./templates";
 
 /**
@@ -32,8 +32,8 @@ export interface ModelTaskInput {
 export type ModelTaskResult = { kind: "done"; output: ModelOutput } | { kind: "pending"; taskId: string; providerStatus?: string } | { kind: "failed"; error: string };
 
 /** The model or 404 `model_not_found` (also for a development model outside development). */
-export async function requireModel(env: Env, db: Database, modelId: string): Promise<ResolvedModel> {
-  const resolved = await resolveModel(env, db, modelId);
+export async function requireModel(deps: Deps, modelId: string): Promise<ResolvedModel> {
+  const resolved = await deps.ai.resolveModel(modelId);
   if (!resolved) throw new ApiError(404, "model_not_found", `No model ${modelId}`);
   return resolved;
 }
@@ -56,13 +56,13 @@ export function resultOf(answer: TaskAnswer): ModelTaskResult {
   return { kind: "pending", taskId: answer.taskId, providerStatus: answer.providerStatus };
 }
 
-export async function startModelTask(env: Env, db: Database, modelId: string, input: ModelTaskInput): Promise<ModelTaskResult> {
-  const resolved = await requireModel(env, db, modelId);
+export async function startModelTask(deps: Deps, modelId: string, input: ModelTaskInput): Promise<ModelTaskResult> {
+  const resolved = await requireModel(deps, modelId);
   const variables = taskVariables(resolved, input);
   return resultOf(await resolved.adapter.start({ model: resolved.model, variables, idempotencyKey: input.idempotencyKey }));
 }
 
-export async function pollModelTask(env: Env, db: Database, modelId: string, taskId: string, input: ModelTaskInput): Promise<ModelTaskResult> {
-  const resolved = await requireModel(env, db, modelId);
+export async function pollModelTask(deps: Deps, modelId: string, taskId: string, input: ModelTaskInput): Promise<ModelTaskResult> {
+  const resolved = await requireModel(deps, modelId);
   return resultOf(await resolved.adapter.poll(resolved.model, taskId, taskVariables(resolved, input)));
 }

@@ -51,3 +51,9 @@ export class ProviderError extends Error {
     this.name = "ProviderError";
   }
 }
+
+/** A model ready to call: its definition and the adapter that reaches its provider. */
+export interface ResolvedModel {
+  model: ModelDefinition;
+  adapter: ProviderAdapter;
+}

@@ -2,6 +2,7 @@ import { clock } from "../../clock";
 import { configOf } from "../../config";
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps-types";
 import { ApiError, badRequest, conflict, notFound } from "../../http/errors";
 import { newId } from "../../ids";
 import {
@@ -18,7 +19,7 @@ import {
 } from "./definitions";
 import { DEV_MODELS, DEV_PROVIDER, DevelopmentProvider } from "./dev-provider";
 import { HttpProvider } from "./http-provider";
-import type { ProviderAdapter } from "./provider-adapter";
+import type { ResolvedModel } from "./provider-adapter";
 import { findModelWithProvider, findProvider, insertModel, insertProvider, listModelRows, listProviderRows, type ModelRow, type ProviderRow } from "./records";
 import type { JsonValue } from "./templates";
 
@@ -74,7 +75,8 @@ export interface ModelInput {
 /** Ids the built-in provider and its models use: no stored definition may take them. */
 const RESERVED_ID = /^dev($|-)/;
 
-function secretOf(env: Env, name: string | undefined): string | null {
+/** A provider secret by the name its definition refers to (the adapter side: only `deps.ai` reads bindings). */
+export function secretOf(env: Env, name: string | undefined): string | null {
   if (!name) return null;
   const value = (env as unknown as Record<string, unknown>)[name];
   return typeof value === "string" && value.length > 0 ? value : null;
@@ -106,12 +108,12 @@ function modelDefinition(row: ModelRow): ModelDefinition {
   };
 }
 
-function providerView(env: Env, provider: ProviderDefinition, models: ModelDefinitionView[], builtIn: boolean, createdAt: Date | null): ProviderView {
+function providerView(deps: Deps, provider: ProviderDefinition, models: ModelDefinitionView[], builtIn: boolean, createdAt: Date | null): ProviderView {
   return {
     id: provider.id,
     name: provider.name,
     baseUrl: provider.baseUrl,
-    auth: provider.auth ? { ...provider.auth, secretConfigured: secretOf(env, provider.auth.secretRef) !== null } : null,
+    auth: provider.auth ? { ...provider.auth, secretConfigured: deps.ai.secretConfigured(provider.auth.secretRef) } : null,
     headers: provider.headers,
     builtIn,
     models,
@@ -128,14 +130,14 @@ const modelView = (model: ModelDefinition, development: boolean): ModelView => (
   development,
 });
 
-function checkBaseUrl(env: Env, baseUrl: string): void {
+function checkBaseUrl(deps: Deps, baseUrl: string): void {
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
     throw badRequest("invalid_provider", "baseUrl is not a URL", [{ path: "baseUrl", message: "An absolute https URL" }]);
   }
-  const plainHttpAllowed = configOf(env).studio.devProvider;
+  const plainHttpAllowed = deps.config.studio.devProvider;
   if (url.protocol !== "https:" && !(plainHttpAllowed && url.protocol === "http:")) {
     throw badRequest("invalid_provider", "baseUrl must be https", [{ path: "baseUrl", message: "An absolute https URL" }]);
   }
@@ -144,13 +146,13 @@ function checkBaseUrl(env: Env, baseUrl: string): void {
   }
 }
 
-export async function createProvider(env: Env, db: Database, input: ProviderInput): Promise<ProviderView> {
+export async function createProvider(deps: Deps, input: ProviderInput): Promise<ProviderView> {
   const id = input.id ?? newId();
   if (RESERVED_ID.test(id)) throw badRequest("reserved_id", `The id ${id} belongs to the built-in development provider`);
-  checkBaseUrl(env, input.baseUrl);
+  checkBaseUrl(deps, input.baseUrl);
   checkProviderAuth(input.auth ?? null);
-  const now = clock.date();
-  const inserted = await insertProvider(db, {
+  const now = deps.clock.date();
+  const inserted = await insertProvider(deps.db, {
     id,
     name: input.name,
     baseUrl: input.baseUrl.replace(/\/+$/, ""),
@@ -162,20 +164,20 @@ export async function createProvider(env: Env, db: Database, input: ProviderInpu
     updatedAt: now,
   });
   if (!inserted) throw conflict("provider_exists", `A provider with id ${id} exists`);
-  const row = await findProvider(db, id);
-  return providerView(env, providerDefinition(row!), [], false, row!.createdAt);
+  const row = await findProvider(deps.db, id);
+  return providerView(deps, providerDefinition(row!), [], false, row!.createdAt);
 }
 
-export async function addModel(env: Env, db: Database, providerId: string, input: ModelInput): Promise<ModelDefinitionView> {
+export async function addModel(deps: Deps, providerId: string, input: ModelInput): Promise<ModelDefinitionView> {
   if (providerId === DEV_PROVIDER.id) throw new ApiError(403, "built_in_provider", "The development provider's models are built in");
-  const provider = await findProvider(db, providerId);
+  const provider = await findProvider(deps.db, providerId);
   if (!provider) throw notFound("No such provider");
   const id = input.id ?? newId();
   if (RESERVED_ID.test(id)) throw badRequest("reserved_id", `The id ${id} belongs to the built-in development provider`);
   const definition = { ...input, poll: input.poll ?? null, cancel: input.cancel ?? null };
   checkModelDefinition(definition);
-  const now = clock.date();
-  const inserted = await insertModel(db, {
+  const now = deps.clock.date();
+  const inserted = await insertModel(deps.db, {
     id,
     providerId,
     name: input.name,
@@ -194,31 +196,26 @@ export async function addModel(env: Env, db: Database, providerId: string, input
 }
 
 /** Every provider with its models; the development provider first where it is offered. */
-export async function listProviders(env: Env, db: Database): Promise<ProviderView[]> {
-  const [providers, models] = await Promise.all([listProviderRows(db), listModelRows(db)]);
+export async function listProviders(deps: Deps): Promise<ProviderView[]> {
+  const [providers, models] = await Promise.all([listProviderRows(deps.db), listModelRows(deps.db)]);
   const byProvider = new Map<string, ModelDefinitionView[]>();
   for (const row of models) {
     const list = byProvider.get(row.providerId) ?? [];
     list.push({ ...modelDefinition(row), createdAt: row.createdAt.toISOString() });
     byProvider.set(row.providerId, list);
   }
-  const stored = providers.map((row) => providerView(env, providerDefinition(row), byProvider.get(row.id) ?? [], false, row.createdAt));
-  if (!configOf(env).studio.devProvider) return stored;
-  const dev = providerView(env, DEV_PROVIDER, DEV_MODELS.map((m) => ({ ...m, createdAt: null })), true, null);
+  const stored = providers.map((row) => providerView(deps, providerDefinition(row), byProvider.get(row.id) ?? [], false, row.createdAt));
+  if (!deps.config.studio.devProvider) return stored;
+  const dev = providerView(deps, DEV_PROVIDER, DEV_MODELS.map((m) => ({ ...m, createdAt: null })), true, null);
   return [dev, ...stored];
 }
 
 /** The models users may pick; the development ones only in development and tests. */
-export async function listModels(env: Env, db: Database): Promise<ModelView[]> {
-  const stored = (await listModelRows(db)).map((row) => modelView(modelDefinition(row), false));
-  return configOf(env).studio.devProvider ? [...DEV_MODELS.map((m) => modelView(m, true)), ...stored] : stored;
+export async function listModels(deps: Deps): Promise<ModelView[]> {
+  const stored = (await listModelRows(deps.db)).map((row) => modelView(modelDefinition(row), false));
+  return deps.config.studio.devProvider ? [...DEV_MODELS.map((m) => modelView(m, true)), ...stored] : stored;
 }
 
-/** A model ready to call: its definition and the adapter that reaches its provider. */
-export interface ResolvedModel {
-  model: ModelDefinition;
-  adapter: ProviderAdapter;
-}
 
 /** The model and its provider's adapter, or undefined when no such model is offered here. */
 export async function resolveModel(env: Env, db: Database, modelId: string): Promise<ResolvedModel | undefined> {

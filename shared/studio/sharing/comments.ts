@@ -1,15 +1,13 @@
 import { z } from "zod";
-import { clock } from "../../clock";
 import type { Database } from "../../db/client";
-import type { Env } from "../../env";
 import { notFound } from "../../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { newId, sha256Hex } from "../../ids";
 import { enforceRateLimit } from "../../rate-limits";
 import { ownBox } from "../library/projects";
-import { studioLibraryConfig } from "../studio-config";
 import { type CommentRecord, findBoxOfProject, insertComment, markBoxCommentsRead, pageBoxComments } from "./records";
 import { liveShareLink } from "./share-links";
+import type { Deps } from "../../platform/deps-types";
 
 export interface CommentView {
   id: string;
@@ -36,15 +34,15 @@ export function commentView(comment: CommentRecord): CommentView {
  * A visitor's comment through a share link. The per-IP and per-link limits take their slots
  * first (so guessing tokens costs the guesser's budget too), then the link and the box are checked.
  */
-export async function commentThroughLink(env: Env, db: Database, token: string, boxId: string, ip: string | null, input: { authorName: string; text: string }): Promise<CommentView> {
-  const limits = studioLibraryConfig(env);
-  await enforceRateLimit(env, `studio-comments-ip:${ip ?? "unknown"}`, limits.commentsPerIp);
-  await enforceRateLimit(env, `studio-comments-link:${await sha256Hex(token)}`, limits.commentsPerLink);
-  const { link } = await liveShareLink(db, token);
-  const box = await findBoxOfProject(db, boxId, link.projectId);
+export async function commentThroughLink(deps: Deps, token: string, boxId: string, ip: string | null, input: { authorName: string; text: string }): Promise<CommentView> {
+  const limits = deps.config.studioLibrary;
+  await enforceRateLimit(deps, `studio-comments-ip:${ip ?? "unknown"}`, limits.commentsPerIp);
+  await enforceRateLimit(deps, `studio-comments-link:${await sha256Hex(token)}`, limits.commentsPerLink);
+  const { link } = await liveShareLink(deps, token);
+  const box = await findBoxOfProject(deps.db, boxId, link.projectId);
   if (!box) throw notFound("No such box");
-  const now = clock.now();
-  const comment = await insertComment(db, {
+  const now = deps.clock.now();
+  const comment = await insertComment(deps.db, {
     id: newId(now),
     boxId: box.id,
     ownerId: box.ownerId,
@@ -57,10 +55,10 @@ export async function commentThroughLink(env: Env, db: Database, token: string, 
   return commentView(comment);
 }
 
-export async function commentAsOwner(db: Database, boxId: string, owner: { id: string; displayName: string }, text: string): Promise<CommentView> {
-  const box = await ownBox(db, boxId, owner.id);
-  const now = clock.now();
-  const comment = await insertComment(db, {
+export async function commentAsOwner(deps: Deps, boxId: string, owner: { id: string; displayName: string }, text: string): Promise<CommentView> {
+  const box = await ownBox(deps, boxId, owner.id);
+  const now = deps.clock.now();
+  const comment = await insertComment(deps.db, {
     id: newId(now),
     boxId: box.id,
     ownerId: owner.id,
@@ -75,14 +73,14 @@ export async function commentAsOwner(db: Database, boxId: string, owner: { id: s
 
 const CommentCursor = z.object({ before: z.string().max(64) });
 
-export async function listBoxComments(db: Database, boxId: string, ownerId: string, cursor: string | undefined, limit: number): Promise<Page<CommentView>> {
-  await ownBox(db, boxId, ownerId);
-  const rows = await pageBoxComments(db, boxId, decodeCursor(cursor, CommentCursor)?.before, limit);
+export async function listBoxComments(deps: Deps, boxId: string, ownerId: string, cursor: string | undefined, limit: number): Promise<Page<CommentView>> {
+  await ownBox(deps, boxId, ownerId);
+  const rows = await pageBoxComments(deps.db, boxId, decodeCursor(cursor, CommentCursor)?.before, limit);
   return keysetPage(rows, limit, commentView, (last) => ({ before: last.id }));
 }
 
 /** Every comment of the box so far is read: its `unreadComments` becomes 0. */
-export async function markCommentsRead(db: Database, boxId: string, ownerId: string): Promise<void> {
-  await ownBox(db, boxId, ownerId);
-  await markBoxCommentsRead(db, boxId, ownerId, clock.now());
+export async function markCommentsRead(deps: Deps, boxId: string, ownerId: string): Promise<void> {
+  await ownBox(deps, boxId, ownerId);
+  await markBoxCommentsRead(deps.db, boxId, ownerId, deps.clock.now());
 }

@@ -1,13 +1,11 @@
-import { clock } from "../../clock";
 import type { Database } from "../../db/client";
-import type { Env } from "../../env";
 import { ApiError, notFound } from "../../http/errors";
 import { newId, randomToken, sha256Hex } from "../../ids";
 import { contentPath } from "../../media/content-path";
-import { mediaConfig } from "../../media/media-config";
 import { signUrl } from "../../media/signed-urls";
 import { ownProject } from "../library/projects";
 import { deleteOwnShareLink, findShareLink, insertShareLink, listProjectShareLinks, sharedProjectContent, type SharedAssetRecord } from "./records";
+import type { Deps } from "../../platform/deps-types";
 
 /** 24 random bytes: 192 bits, more than the 128 a link needs to be unguessable. */
 const TOKEN_BYTES = 24;
@@ -28,22 +26,22 @@ export interface ShareLinkView {
   expiresAt: string | null;
 }
 
-export async function createShareLink(db: Database, projectId: string, ownerId: string, expiresInSeconds: number | undefined, origin: string): Promise<ShareLinkView> {
-  await ownProject(db, projectId, ownerId);
-  const now = clock.now();
+export async function createShareLink(deps: Deps, projectId: string, ownerId: string, expiresInSeconds: number | undefined, origin: string): Promise<ShareLinkView> {
+  await ownProject(deps, projectId, ownerId);
+  const now = deps.clock.now();
   const token = randomToken(TOKEN_BYTES);
   const expiresAt = expiresInSeconds === undefined ? null : new Date(now + expiresInSeconds * 1000);
   const id = newId(now);
-  await insertShareLink(db, { id, projectId, ownerId, tokenHash: await sha256Hex(token), expiresAt, createdAt: new Date(now) });
+  await insertShareLink(deps.db, { id, projectId, ownerId, tokenHash: await sha256Hex(token), expiresAt, createdAt: new Date(now) });
   return { id, token, url: new URL(sharePath(token), origin).toString(), expiresAt: expiresAt?.toISOString() ?? null };
 }
 
 const LINK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** Revokes a link named by its token, or by its id (from the project's list) when the token is lost. */
-export async function revokeShareLink(db: Database, tokenOrId: string, ownerId: string): Promise<void> {
+export async function revokeShareLink(deps: Deps, tokenOrId: string, ownerId: string): Promise<void> {
   const link = LINK_ID.test(tokenOrId) ? { id: tokenOrId } : { tokenHash: await sha256Hex(tokenOrId) };
-  if (!(await deleteOwnShareLink(db, link, ownerId))) throw notFound("No such share link");
+  if (!(await deleteOwnShareLink(deps.db, link, ownerId))) throw notFound("No such share link");
 }
 
 export interface ShareLinkSummary {
@@ -53,10 +51,10 @@ export interface ShareLinkSummary {
   createdAt: string;
 }
 
-export async function projectShareLinks(db: Database, projectId: string, ownerId: string): Promise<{ items: ShareLinkSummary[] }> {
-  await ownProject(db, projectId, ownerId);
-  const now = clock.now();
-  const links = await listProjectShareLinks(db, projectId);
+export async function projectShareLinks(deps: Deps, projectId: string, ownerId: string): Promise<{ items: ShareLinkSummary[] }> {
+  await ownProject(deps, projectId, ownerId);
+  const now = deps.clock.now();
+  const links = await listProjectShareLinks(deps.db, projectId);
   return {
     items: links.map((link) => ({
       id: link.id,
@@ -68,10 +66,10 @@ export async function projectShareLinks(db: Database, projectId: string, ownerId
 }
 
 /** The live link of a token with its project: unknown or revoked is 404, expired is 410. */
-export async function liveShareLink(db: Database, token: string) {
-  const found = await findShareLink(db, await sha256Hex(token));
+export async function liveShareLink(deps: Deps, token: string) {
+  const found = await findShareLink(deps.db, await sha256Hex(token));
   if (!found) throw notFound("No such share link");
-  if (found.link.expiresAt && found.link.expiresAt.getTime() <= clock.now()) throw new ApiError(410, "share_expired", "This share link has expired");
+  if (found.link.expiresAt && found.link.expiresAt.getTime() <= deps.clock.now()) throw new ApiError(410, "share_expired", "This share link has expired");
   return found;
 }
 
@@ -93,11 +91,11 @@ export interface SharedProjectView {
 }
 
 /** A project through a share link: its boxes in order with their completed assets and signed file URLs. */
-export async function sharedProject(env: Env, db: Database, token: string, origin: string): Promise<SharedProjectView> {
-  const { link, project } = await liveShareLink(db, token);
-  const key = mediaConfig(env).urlSigningKeys[0];
+export async function sharedProject(deps: Deps, token: string, origin: string): Promise<SharedProjectView> {
+  const { link, project } = await liveShareLink(deps, token);
+  const key = deps.config.media.urlSigningKeys[0];
   if (!key) throw new ApiError(503, "not_configured", "Shared views need the MEDIA_URL_SIGNING_KEYS secret");
-  const now = clock.now();
+  const now = deps.clock.now();
   const until = Math.min(Math.floor(now / 1000) * 1000 + SHARED_FILE_URL_SECONDS * 1000, link.expiresAt?.getTime() ?? Infinity);
   const expiresAt = new Date(until);
   const sign = async (fileId: string) => (await signUrl(new URL(contentPath(fileId), origin), key, expiresAt)).toString();
@@ -111,7 +109,7 @@ export async function sharedProject(env: Env, db: Database, token: string, origi
     createdAt: asset.createdAt.toISOString(),
   });
 
-  const content = await sharedProjectContent(db, project.id);
+  const content = await sharedProjectContent(deps.db, project.id);
   const views = await Promise.all(content.assets.map(assetView));
   const byBox = new Map<string, SharedAssetView[]>();
   content.assets.forEach((asset, i) => {

@@ -14,6 +14,7 @@ import { api, openSocket, registerUser, type TestUser } from "../../helpers";
 import { detectType } from "../../../shared/media/media-types";
 import { newAdmin, registerFakeProvider } from "../providers/fixtures";
 import { fileCount, generate, generationRow, installFakeProvider, newBox, readAsset, settled, until } from "./fixtures";
+import { testDeps } from "../../kit/deps";
 
 const db = createDatabase(env.DB);
 
@@ -168,14 +169,14 @@ describe("idempotency", () => {
     await vi.waitFor(() => expect(fake.requests.some((r) => r.path.startsWith("/v1/tasks/"))).toBe(true), { timeout: 10_000 });
     // The current message, delivered again twice (as after a crash): the first may poll, the copy finds the token moved on.
     const token = (await generationRow(pending!.id))!.token;
-    await runGenerationJob({ kind: "studio.generation", assetId: pending!.id, token }, env);
-    await runGenerationJob({ kind: "studio.generation", assetId: pending!.id, token }, env);
+    await runGenerationJob({ kind: "studio.generation", assetId: pending!.id, token }, testDeps());
+    await runGenerationJob({ kind: "studio.generation", assetId: pending!.id, token }, testDeps());
     expect(fake.callsTo("/v1/images/async")).toBe(1);
     fake.pollsToFinish = 0;
     const asset = await settled(user, pending!.id);
     expect(asset.status).toBe("completed");
     const files = await fileCount(user.id);
-    await runGenerationJob({ kind: "studio.generation", assetId: pending!.id, token }, env);
+    await runGenerationJob({ kind: "studio.generation", assetId: pending!.id, token }, testDeps());
     expect(fake.callsTo("/v1/images/async")).toBe(1);
     expect(await fileCount(user.id)).toBe(files);
     const list = await (await api(`/v1/studio/boxes/${box}/assets`, { token: user.accessToken })).json<{ items: unknown[] }>();
@@ -186,11 +187,11 @@ describe("idempotency", () => {
     const user = await registerUser();
     const bytes = await renderPng(`unique ${crypto.randomUUID()}`, 1, 20, 20);
     const target = { assetId: crypto.randomUUID(), ownerId: user.id, kind: "image" as const };
-    const first = await storeResult(env, db, target, 0, { kind: "bytes", bytes }, 1000);
+    const first = await storeResult(testDeps(), target, 0, { kind: "bytes", bytes }, 1000);
     const refCount = async () =>
       (await env.DB.prepare("SELECT b.ref_count AS n FROM blobs b JOIN files f ON f.blob_id = b.id WHERE f.id = ?").bind(first.fileId).first<{ n: number }>())!.n;
     const before = { files: await fileCount(user.id), refs: await refCount() };
-    expect(await storeResult(env, db, target, 0, { kind: "bytes", bytes }, 1000)).toEqual(first);
+    expect(await storeResult(testDeps(), target, 0, { kind: "bytes", bytes }, 1000)).toEqual(first);
     expect({ files: await fileCount(user.id), refs: await refCount() }).toEqual(before);
     expect(before.refs).toBe(1);
   });
@@ -230,7 +231,7 @@ describe("giving up", () => {
   it("the sweep fails assets stuck past the timeout, with the last error", async () => {
     const { user, pending } = await waitingAsset();
     clock.advance(1801 * 1000);
-    const swept = await sweepGenerations(env);
+    const swept = await sweepGenerations(testDeps());
     expect(swept.timedOut).toBeGreaterThanOrEqual(1);
     clock.reset();
     const asset = await readAsset(user, pending.id);
@@ -243,7 +244,7 @@ describe("giving up", () => {
     const { user, pending, fake } = await waitingAsset();
     const before = (await generationRow(pending.id))!.token;
     clock.advance(11 * 60 * 1000);
-    const swept = await sweepGenerations(env);
+    const swept = await sweepGenerations(testDeps());
     expect(swept.redriven).toBeGreaterThanOrEqual(1);
     expect((await generationRow(pending.id))!.token).not.toBe(before);
     await until(user, pending.id, () => fake.callsTo("/v1/images/sync") === 2);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { api, json, registerUser, type TestUser, unique } from "../../helpers";
-import { makeAdmin } from "../../identity/lifecycle-fixtures";
+import { makeAdmin } from "../../kit/users";
 import { FAKE_MODELS, FAKE_PROVIDER_URL } from "../fake-provider";
 
 /** The value of the fake provider's Worker secret (vitest.config.ts bindings). */

@@ -30,5 +30,5 @@ export const studioExportRoutes = createRouter().openapi(
       ...problemResponses(400, 401, 404),
     },
   }),
-  async (c) => exportProject(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("query").format),
+  async (c) => exportProject(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("query").format),
 );

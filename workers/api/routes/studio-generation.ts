@@ -30,7 +30,7 @@ export const studioGenerationRoutes = createRouter().openapi(
     responses: { 202: jsonResponse(z.object({ items: z.array(AssetSchema) }), "The pending assets"), ...problemResponses(400, 401, 404, 415, 429) },
   }),
   async (c) => {
-    const items = await generateAssets(c.env, c.get("db"), c.get("principal").userId, c.req.valid("param").id, c.req.valid("json"));
+    const items = await generateAssets(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, c.req.valid("json"));
     return c.json({ items }, 202);
   },
 );

@@ -15,7 +15,6 @@ import {
   reorderBoxes,
   updateBox,
 } from "../../../shared/studio/library/projects";
-import { studioLibraryConfig } from "../../../shared/studio/studio-config";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { AssetSchema, BoxSchema, Name, ProjectSchema } from "./studio-schemas";
@@ -46,7 +45,6 @@ const AssetQuery = PageQuery.extend({
   q: z.string().max(500).optional().openapi({ param: { name: "q", in: "query" }, description: "Words of the prompt (each matches as a prefix; operators are plain text)" }),
 });
 
-const retentionDays = (env: object) => studioLibraryConfig(env).retentionDays;
 
 /** Mounted at /v1/studio: projects, boxes and assets of the caller. */
 export const studioLibraryRoutes = createRouter()
@@ -59,7 +57,7 @@ export const studioLibraryRoutes = createRouter()
       request: { body: jsonBody(NameBody) },
       responses: { 201: jsonResponse(ProjectSchema, "The project"), ...problemResponses(400, 401) },
     }),
-    async (c) => c.json(await createProject(c.get("db"), c.get("principal").userId, c.req.valid("json").name), 201),
+    async (c) => c.json(await createProject(c.get("deps"), c.get("principal").userId, c.req.valid("json").name), 201),
   )
   .openapi(
     authedRoute({
@@ -72,7 +70,7 @@ export const studioLibraryRoutes = createRouter()
     }),
     async (c) => {
       const query = c.req.valid("query");
-      return c.json(await listProjects(c.get("db"), c.get("principal").userId, query.cursor, query.limit), 200);
+      return c.json(await listProjects(c.get("deps"), c.get("principal").userId, query.cursor, query.limit), 200);
     },
   )
   .openapi(
@@ -84,7 +82,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(ProjectSchema, "The project"), ...problemResponses(401, 404) },
     }),
-    async (c) => c.json(await getProject(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
+    async (c) => c.json(await getProject(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -95,7 +93,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(NameBody) },
       responses: { 200: jsonResponse(ProjectSchema, "The project"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await renameProject(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").name), 200),
+    async (c) => c.json(await renameProject(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").name), 200),
   )
   .openapi(
     authedRoute({
@@ -108,7 +106,7 @@ export const studioLibraryRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404) },
     }),
     async (c) => {
-      await deleteProject(c.get("db"), c.req.valid("param").id, c.get("principal").userId);
+      await deleteProject(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
       return c.body(null, 204);
     },
   )
@@ -121,7 +119,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(NameBody) },
       responses: { 201: jsonResponse(BoxSchema, "The box"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await createBox(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").name), 201),
+    async (c) => c.json(await createBox(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").name), 201),
   )
   .openapi(
     authedRoute({
@@ -132,7 +130,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(BoxList, "The boxes"), ...problemResponses(401, 404) },
     }),
-    async (c) => c.json(await projectBoxes(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
+    async (c) => c.json(await projectBoxes(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -144,7 +142,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(OrderBody) },
       responses: { 200: jsonResponse(BoxList, "The boxes in their new order"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await reorderBoxes(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").boxIds), 200),
+    async (c) => c.json(await reorderBoxes(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").boxIds), 200),
   )
   .openapi(
     authedRoute({
@@ -156,7 +154,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(BoxPatch) },
       responses: { 200: jsonResponse(BoxSchema, "The box"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await updateBox(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 200),
+    async (c) => c.json(await updateBox(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 200),
   )
   .openapi(
     authedRoute({
@@ -168,7 +166,7 @@ export const studioLibraryRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404) },
     }),
     async (c) => {
-      await deleteBox(c.get("db"), c.req.valid("param").id, c.get("principal").userId);
+      await deleteBox(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
       return c.body(null, 204);
     },
   )
@@ -181,7 +179,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam, query: AssetQuery },
       responses: { 200: jsonResponse(AssetPage, "A page of assets"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await listBoxAssets(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("query"), retentionDays(c.env)), 200),
+    async (c) => c.json(await listBoxAssets(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("query")), 200),
   )
   .openapi(
     authedRoute({
@@ -193,7 +191,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(UploadedAssetBody) },
       responses: { 201: jsonResponse(AssetSchema, "The asset"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await addUploadedAsset(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").fileId, retentionDays(c.env)), 201),
+    async (c) => c.json(await addUploadedAsset(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").fileId), 201),
   )
   .openapi(
     authedRoute({
@@ -204,7 +202,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(AssetSchema, "The asset"), ...problemResponses(401, 404) },
     }),
-    async (c) => c.json(await getAsset(c.get("db"), c.req.valid("param").id, c.get("principal").userId, retentionDays(c.env)), 200),
+    async (c) => c.json(await getAsset(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -215,7 +213,7 @@ export const studioLibraryRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(AssetPatch) },
       responses: { 200: jsonResponse(AssetSchema, "The asset"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await updateAsset(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), retentionDays(c.env)), 200),
+    async (c) => c.json(await updateAsset(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 200),
   )
   .openapi(
     authedRoute({
@@ -229,7 +227,7 @@ export const studioLibraryRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404) },
     }),
     async (c) => {
-      await deleteAsset(c.get("db"), c.req.valid("param").id, c.get("principal").userId);
+      await deleteAsset(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
       return c.body(null, 204);
     },
   );

@@ -130,7 +130,7 @@ export const studioModelRoutes = createRouter()
       request: { body: jsonBody(ProviderBody) },
       responses: { 201: jsonResponse(ProviderSchema, "The provider"), ...problemResponses(400, 401, 403, 409, 415) },
     }),
-    async (c) => c.json(await createProvider(c.env, c.get("db"), c.req.valid("json")), 201),
+    async (c) => c.json(await createProvider(c.get("deps"), c.req.valid("json")), 201),
   )
   .openapi(
     adminRoute({
@@ -141,7 +141,7 @@ export const studioModelRoutes = createRouter()
       description: "In development and tests the built-in development provider is listed first (`builtIn: true`).",
       responses: { 200: jsonResponse(z.object({ items: z.array(ProviderSchema) }), "Every provider"), ...problemResponses(401, 403) },
     }),
-    async (c) => c.json({ items: await listProviders(c.env, c.get("db")) }, 200),
+    async (c) => c.json({ items: await listProviders(c.get("deps")) }, 200),
   )
   .openapi(
     adminRoute({
@@ -156,7 +156,7 @@ export const studioModelRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const model = await addModel(c.env, c.get("db"), c.req.valid("param").id, {
+      const model = await addModel(c.get("deps"), c.req.valid("param").id, {
         ...body,
         requestTemplate: body.requestTemplate as JsonValue,
         paramsSchema: body.paramsSchema as ParamsSchema,
@@ -175,5 +175,5 @@ export const studioModelRoutes = createRouter()
       description: "Never carries anything of a provider's credentials. In development and tests the built-in development provider's models (`development: true`) come first: `dev-image` and `dev-text`.",
       responses: { 200: jsonResponse(z.object({ items: z.array(ModelSchema) }), "The models"), ...problemResponses(401) },
     }),
-    async (c) => c.json({ items: await listModels(c.env, c.get("db")) }, 200),
+    async (c) => c.json({ items: await listModels(c.get("deps")) }, 200),
   );

@@ -84,7 +84,7 @@ export const studioSharingRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(ShareBody) },
       responses: { 201: jsonResponse(ShareLinkSchema, "The link; its token is never shown again"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await createShareLink(c.get("db"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").expiresInSeconds, new URL(c.req.url).origin), 201),
+    async (c) => c.json(await createShareLink(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").expiresInSeconds, new URL(c.req.url).origin), 201),
   )
   .openapi(
     authedRoute({
@@ -95,7 +95,7 @@ export const studioSharingRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(ShareLinkList, "The links, newest first"), ...problemResponses(401, 404) },
     }),
-    async (c) => c.json(await projectShareLinks(c.get("db"), c.req.valid("param").id, c.get("principal").userId), 200),
+    async (c) => c.json(await projectShareLinks(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({
@@ -108,7 +108,7 @@ export const studioSharingRoutes = createRouter()
       responses: { 204: { description: "Revoked" }, ...problemResponses(400, 401, 404) },
     }),
     async (c) => {
-      await revokeShareLink(c.get("db"), c.req.valid("param").token, c.get("principal").userId);
+      await revokeShareLink(c.get("deps"), c.req.valid("param").token, c.get("principal").userId);
       return c.body(null, 204);
     },
   )
@@ -122,7 +122,7 @@ export const studioSharingRoutes = createRouter()
       request: { params: TokenParam },
       responses: { 200: jsonResponse(SharedProject, "The project"), ...problemResponses(400, 404, 410) },
     }),
-    async (c) => c.json(await sharedProject(c.env, c.get("db"), c.req.valid("param").token, new URL(c.req.url).origin), 200),
+    async (c) => c.json(await sharedProject(c.get("deps"), c.req.valid("param").token, new URL(c.req.url).origin), 200),
   )
   .openapi(
     createRoute({
@@ -136,7 +136,7 @@ export const studioSharingRoutes = createRouter()
     }),
     async (c) => {
       const { token, boxId } = c.req.valid("param");
-      return c.json(await commentThroughLink(c.env, c.get("db"), token, boxId, clientInfo(c.req.raw).ip, c.req.valid("json")), 201);
+      return c.json(await commentThroughLink(c.get("deps"), token, boxId, clientInfo(c.req.raw).ip, c.req.valid("json")), 201);
     },
   )
   .openapi(
@@ -150,7 +150,7 @@ export const studioSharingRoutes = createRouter()
     }),
     async (c) => {
       const query = c.req.valid("query");
-      return c.json(await listBoxComments(c.get("db"), c.req.valid("param").id, c.get("principal").userId, query.cursor, query.limit), 200);
+      return c.json(await listBoxComments(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, query.cursor, query.limit), 200);
     },
   )
   .openapi(
@@ -164,7 +164,7 @@ export const studioSharingRoutes = createRouter()
     }),
     async (c) => {
       const user = c.get("currentUser");
-      return c.json(await commentAsOwner(c.get("db"), c.req.valid("param").id, { id: user.id, displayName: user.displayName }, c.req.valid("json").text), 201);
+      return c.json(await commentAsOwner(c.get("deps"), c.req.valid("param").id, { id: user.id, displayName: user.displayName }, c.req.valid("json").text), 201);
     },
   )
   .openapi(
@@ -177,7 +177,7 @@ export const studioSharingRoutes = createRouter()
       responses: { 204: { description: "Marked" }, ...problemResponses(401, 404) },
     }),
     async (c) => {
-      await markCommentsRead(c.get("db"), c.req.valid("param").id, c.get("principal").userId);
+      await markCommentsRead(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
       return c.body(null, 204);
     },
   );
