@@ -1,4 +1,3 @@
-import { depsFor } from "../platform/deps";
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { toPublicCall } from "./call";
@@ -7,13 +6,13 @@ import { forgetUserCallsQueries, isHiddenFor, listActiveCalls, listAllCallsOf } 
 /** Calls' part of an account: the user's call history in the export, their side forgotten on deletion. */
 export const callsAccount: AccountModule = {
   name: "calls",
-  exportData: async (env, userId) =>
-    (await listAllCallsOf(depsFor(env).db, userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) })),
+  exportData: async (deps, userId) =>
+    (await listAllCallsOf(deps.db, userId)).map((call) => ({ ...toPublicCall(call), deletedFromHistory: isHiddenFor(call, userId) })),
   // Calls still ringing or answered are ended through their CallSession first, so the other
   // participant is told and the records are final before the deleted user's side is hidden; one
   // started while the deletion runs is ended afterwards.
-  onDelete: async (env, userId) => {
-    const { db, objects } = depsFor(env);
+  onDelete: async (deps, userId) => {
+    const { db, objects } = deps;
     const endLiveCalls = async () => {
       for (const call of await listActiveCalls(db, userId)) await objects.callSession(call.id).end(userId);
     };

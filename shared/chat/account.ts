@@ -1,5 +1,4 @@
 import type { AccountDeletionStep, AccountModule } from "../identity/account/account-module";
-import { depsFor } from "../platform/deps";
 import type { Deps } from "../platform/deps-types";
 import { toD1Statements } from "../db/records";
 import type { Message } from "./model";
@@ -57,10 +56,10 @@ export async function chatAccountDeletion(deps: Deps, userId: string, now: numbe
 /** Chat's part of an account: every user joins the general chat, exports and deletes as above. */
 export const chatAccount: AccountModule = {
   name: "chat",
-  onRegister: (env, userId, now) => {
-    const { db } = depsFor(env);
+  onRegister: (deps, userId, now) => {
+    const { db } = deps;
     return toD1Statements(db, joinGeneralChatQueries(db, userId, now));
   },
-  exportData: (env, userId) => exportChatData(depsFor(env), userId),
-  onDelete: (env, userId, now) => chatAccountDeletion(depsFor(env), userId, now),
+  exportData: (deps, userId) => exportChatData(deps, userId),
+  onDelete: (deps, userId, now) => chatAccountDeletion(deps, userId, now),
 };

@@ -8,7 +8,7 @@ import type { Attachment } from "./model";
  * included, is unknown; once attached, every member of the chat may read the files.
  */
 export async function resolveAttachments(deps: Deps, senderId: string, chatId: string, ids: string[]): Promise<Result<Attachment[]>> {
-  const attached = await attachOwnFiles(deps.db, senderId, chatId, ids);
+  const attached = await attachOwnFiles(deps, senderId, chatId, ids);
   if (!attached.ok) return refusal(400, "unknown_attachment", `No file ${attached.unknownId} of yours`);
   return { ok: true, value: attached.files };
 }
@@ -20,5 +20,5 @@ export async function resolveAttachments(deps: Deps, senderId: string, chatId: s
  */
 export async function releaseDeletedAttachments(deps: Deps, chatId: string, fileIds: string[], carried: (fileId: string) => boolean): Promise<void> {
   const released = [...new Set(fileIds)].filter((id) => !carried(id));
-  await releaseAttachments(deps.db, chatId, released, carried);
+  await releaseAttachments(deps, chatId, released, carried);
 }

@@ -1,15 +1,9 @@
-import { type Config, configOf } from "../config";
+import type { Config } from "../config";
 import type { Database } from "../db/client";
-import type { Env } from "../env";
 import type { Deps } from "../platform/deps-types";
 import { CloudflareEmailSender } from "./cloudflare-sender";
 import { DevMailboxSender } from "./dev-mailbox";
 import type { EmailSender, OutgoingEmail } from "./sender";
-
-/** Compatibility for routes that do not take deps yet (dev-media); others read `deps.config.usesDevMailbox`. */
-export function usesDevMailbox(env: Env): boolean {
-  return configOf(env).usesDevMailbox;
-}
 
 /** The sender for this deployment (built once into `deps.email`); null when production has no e-mail binding configured. */
 export function emailSenderFor(config: Config, db: Database, binding: SendEmail | undefined): EmailSender | null {

@@ -1,4 +1,3 @@
-import { depsFor } from "../platform/deps";
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { forgetAiTaskQueries } from "./ai/records";
@@ -13,8 +12,8 @@ import { findProfileRecord, forgetProfileQueries, listFollowIds } from "./profil
  */
 export const jobsAccount: AccountModule = {
   name: "jobs",
-  exportData: async (env, userId) => {
-    const db = depsFor(env).db;
+  exportData: async (deps, userId) => {
+    const db = deps.db;
     const [profile, follows, memberships] = await Promise.all([findProfileRecord(db, userId), listFollowIds(db, userId), listMemberships(db, userId)]);
     const names = new Map((await findCompaniesByIds(db, memberships.map((m) => m.companyId))).map((c) => [c.id, c.name]));
     return {
@@ -26,9 +25,7 @@ export const jobsAccount: AccountModule = {
       companies: memberships.map((m) => ({ companyId: m.companyId, name: names.get(m.companyId) ?? null, role: m.role, since: m.createdAt.toISOString() })),
     };
   },
-  onDelete: async (env, userId) => {
-    // (Account hooks get env until the compatibility paths go: docs/architecture.md.)
-    const deps = depsFor(env);
+  onDelete: async (deps, userId) => {
     const db = deps.db;
     const succession = await readSuccession(deps, userId);
     return {

@@ -1,4 +1,3 @@
-import { createDatabase } from "../db/client";
 import type { AccountModule } from "../identity/account/account-module";
 import { fileView } from "./files";
 import { toD1Statements } from "../db/records";
@@ -7,8 +6,8 @@ import { forgetUserMediaQueries, listAllOwnFiles, listLikedImageIds, listOpenUpl
 /** Media's part of an account: files, gallery images, likes and open uploads in the export; all of it gone on deletion. */
 export const mediaAccount: AccountModule = {
   name: "media",
-  exportData: async (env, userId) => {
-    const db = createDatabase(env.DB);
+  exportData: async (deps, userId) => {
+    const { db } = deps;
     const [files, images, likedImageIds, uploads] = await Promise.all([
       listAllOwnFiles(db, userId),
       listOwnImages(db, userId),
@@ -30,8 +29,8 @@ export const mediaAccount: AccountModule = {
       openUploads: uploads.map((upload) => ({ id: upload.id, name: upload.name, purpose: upload.purpose, length: upload.length, offset: upload.offset, expiresAt: upload.expiresAt.toISOString() })),
     };
   },
-  onDelete: async (env, userId, now) => {
-    const db = createDatabase(env.DB);
+  onDelete: async (deps, userId, now) => {
+    const { db } = deps;
     return { statements: toD1Statements(db, forgetUserMediaQueries(db, userId, now)) };
   },
 };

@@ -1,6 +1,7 @@
 import { clock } from "../clock";
 import type { Database } from "../db/client";
 import { findOwnFiles, recordAttachments, removeAttachments } from "./records";
+import type { Deps } from "../platform/deps-types";
 
 /** A file as a chat message carries it. */
 export interface AttachedFile {
@@ -17,12 +18,12 @@ export type AttachResult = { ok: true; files: AttachedFile[] } | { ok: false; un
  * someone else's file is as unknown as one that does not exist). From then on every member of
  * the chat may read them.
  */
-export async function attachOwnFiles(db: Database, senderId: string, chatId: string, fileIds: readonly string[]): Promise<AttachResult> {
+export async function attachOwnFiles(deps: Deps, senderId: string, chatId: string, fileIds: readonly string[]): Promise<AttachResult> {
   const unique = [...new Set(fileIds)];
-  const found = new Map((await findOwnFiles(db, senderId, unique)).map((file) => [file.id, file]));
+  const found = new Map((await findOwnFiles(deps.db, senderId, unique)).map((file) => [file.id, file]));
   const unknownId = unique.find((id) => !found.has(id));
   if (unknownId !== undefined) return { ok: false, unknownId };
-  await recordAttachments(db, chatId, unique, clock.now());
+  await recordAttachments(deps.db, chatId, unique, deps.clock.now());
   return { ok: true, files: unique.map((id) => found.get(id)!).map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size })) };
 }
 
@@ -32,8 +33,8 @@ export async function attachOwnFiles(db: Database, senderId: string, chatId: str
  * once the grant is gone: a message sent meanwhile may have granted a file again just before this
  * removal landed, and gets its grant back.
  */
-export async function releaseAttachments(db: Database, chatId: string, fileIds: readonly string[], stillCarried: (fileId: string) => boolean): Promise<void> {
+export async function releaseAttachments(deps: Deps, chatId: string, fileIds: readonly string[], stillCarried: (fileId: string) => boolean): Promise<void> {
   if (fileIds.length === 0) return;
-  await removeAttachments(db, chatId, fileIds);
-  await recordAttachments(db, chatId, fileIds.filter(stillCarried), clock.now());
+  await removeAttachments(deps.db, chatId, fileIds);
+  await recordAttachments(deps.db, chatId, fileIds.filter(stillCarried), deps.clock.now());
 }

@@ -4,6 +4,7 @@ import { badRequest, notFound } from "../http/errors";
 import { contentPath } from "./content-path";
 import { isImage } from "./media-types";
 import { findOwnFileRecord, setAvatar } from "./records";
+import type { Deps } from "../platform/deps-types";
 
 /** The square variant an avatar is shown as. */
 export const AVATAR_VARIANT = { width: "256", height: "256", fit: "cover" } as const;
@@ -18,11 +19,11 @@ export function avatarUrl(origin: string, fileId: string): string {
  * Makes one of the user's own image files their avatar: the file becomes public and the user's
  * `avatarUrl` points at its square variant. Deleting the file clears the avatar.
  */
-export async function useFileAsAvatar(db: Database, userId: string, fileId: string, origin: string): Promise<void> {
-  const file = await findOwnFileRecord(db, fileId, userId);
+export async function useFileAsAvatar(deps: Deps, userId: string, fileId: string, origin: string): Promise<void> {
+  const file = await findOwnFileRecord(deps.db, fileId, userId);
   if (!file) throw notFound("No such file");
   if (!isImage(file.contentType) || (file.purpose !== "avatar" && file.purpose !== "image")) {
     throw badRequest("invalid_file", "An avatar is an image file uploaded with purpose avatar or image");
   }
-  await setAvatar(db, userId, file.id, avatarUrl(origin, file.id), clock.now());
+  await setAvatar(deps.db, userId, file.id, avatarUrl(origin, file.id), deps.clock.now());
 }

@@ -1,11 +1,11 @@
 import { clock } from "../clock";
 import type { Database } from "../db/client";
 import { ApiError, notFound } from "../http/errors";
-import { readableFile, type MediaEnv } from "./files";
-import { mediaConfig } from "./media-config";
+import { readableFile } from "./files";
 import { findFile, findReadableFile, type StoredFile } from "./records";
 import { contentPath } from "./content-path";
 import { signUrl, verifySignedUrl } from "./signed-urls";
+import type { Deps } from "../platform/deps-types";
 
 /**
  * A URL that serves the file's content with no token until it expires (for `<img>`, players,
@@ -16,20 +16,19 @@ import { signUrl, verifySignedUrl } from "./signed-urls";
  * again), not when it expires.
  */
 export async function signedContentUrl(
-  env: MediaEnv,
-  db: Database,
+  deps: Deps,
   fileId: string,
   readerId: string,
   origin: string,
   expiresInSeconds: number,
   params: Record<string, string> = {},
 ): Promise<{ url: string; expiresAt: string }> {
-  const config = mediaConfig(env);
+  const config = deps.config.media;
   const key = config.urlSigningKeys[0];
   if (!key) throw new ApiError(503, "not_configured", "Signed URLs need the MEDIA_URL_SIGNING_KEYS secret");
-  await readableFile(db, fileId, readerId);
+  await readableFile(deps, fileId, readerId);
   const seconds = Math.min(Math.max(1, Math.floor(expiresInSeconds)), config.signedUrlMaxSeconds);
-  const expiresAt = new Date(Math.floor(clock.now() / 1000) * 1000 + seconds * 1000);
+  const expiresAt = new Date(Math.floor(deps.clock.now() / 1000) * 1000 + seconds * 1000);
   const unsigned = new URL(contentPath(fileId), origin);
   for (const [name, value] of Object.entries(params)) unsigned.searchParams.set(name, value);
   unsigned.searchParams.set(READER_PARAM, readerId);
@@ -45,16 +44,16 @@ export const READER_PARAM = "reader";
  * reader may still read the file (404 otherwise, as for the reader with a token). A URL without a
  * reader (a studio share link's, which expires within minutes) is not checked again.
  */
-export async function fileOfSignedUrl(env: MediaEnv, db: Database, url: URL, method: string): Promise<{ file: StoredFile; secondsLeft: number }> {
-  const check = await verifySignedUrl(url, mediaConfig(env).urlSigningKeys, clock.date(), method === "HEAD" ? "GET" : method);
+export async function fileOfSignedUrl(deps: Deps, url: URL, method: string): Promise<{ file: StoredFile; secondsLeft: number }> {
+  const check = await verifySignedUrl(url, deps.config.media.urlSigningKeys, deps.clock.date(), method === "HEAD" ? "GET" : method);
   if (!check.ok) {
     throw check.code === "url_expired" ? new ApiError(403, "url_expired", "This link has expired") : new ApiError(403, "invalid_signature", "This link is not valid");
   }
   const id = decodeURIComponent(url.pathname.split("/")[3] ?? "");
   const reader = url.searchParams.get(READER_PARAM);
-  const file = reader === null ? await findFile(db, id) : await findReadableFile(db, id, reader);
+  const file = reader === null ? await findFile(deps.db, id) : await findReadableFile(deps.db, id, reader);
   if (!file) throw notFound("No such file");
-  const secondsLeft = Math.max(0, Number(url.searchParams.get("expires")) - Math.floor(clock.now() / 1000));
+  const secondsLeft = Math.max(0, Number(url.searchParams.get("expires")) - Math.floor(deps.clock.now() / 1000));
   return { file, secondsLeft };
 }
 

@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { clock } from "../clock";
 import type { Database } from "../db/client";
-import type { Env } from "../env";
 import { ApiError, badRequest, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
 import { metrics } from "../observability/metrics";
 import { enforceRateLimit } from "../rate-limits";
 import { streamIntoBucket } from "./byte-intake";
-import { mediaConfig, type MediaConfig } from "./media-config";
+import type { Config } from "../config";
 import { type DetectedType, type FilePurpose, type FileVisibility, imageDimensions, isAllowedFor } from "./media-types";
+import type { Deps } from "../platform/deps-types";
 import {
   completeUpload,
   deleteOwnFile,
@@ -21,7 +21,8 @@ import {
   type StoredFile,
 } from "./records";
 
-export type MediaEnv = Env;
+/** The media section of the config (`deps.config.media`). */
+export type MediaConfig = Config["media"];
 
 /** A file as the API shows it. */
 export interface FileView {
@@ -94,13 +95,13 @@ export interface SingleUpload {
  * One request, one file: limits first (size, rate, quota slot), then the bytes stream into R2
  * while they are hashed and typed, then one D1 batch makes the file (deduplicated by hash).
  */
-export async function uploadFile(env: MediaEnv, db: Database, ownerId: string, input: SingleUpload): Promise<FileView> {
-  const config = mediaConfig(env);
+export async function uploadFile(deps: Deps, ownerId: string, input: SingleUpload): Promise<FileView> {
+  const config = deps.config.media;
   if (input.length === null || !input.body) throw new ApiError(411, "length_required", "Send the bytes with a content-length");
   checkSize(config, input.purpose, input.length);
-  await enforceRateLimit(env, `upload:${ownerId}`, config.uploadRateLimit);
+  await enforceRateLimit(deps, `upload:${ownerId}`, config.uploadRateLimit);
 
-  const now = clock.now();
+  const now = deps.clock.now();
   const uploadId = newId(now);
   const key = uploadKey(uploadId);
   const slot = {
@@ -117,20 +118,20 @@ export async function uploadFile(env: MediaEnv, db: Database, ownerId: string, i
     createdAt: now,
     expiresAt: now + config.uploadExpirySeconds * 1000,
   };
-  if (!(await openUploadSlot(db, slot, config.quotaBytes))) throw quotaExceeded(config);
+  if (!(await openUploadSlot(deps.db, slot, config.quotaBytes))) throw quotaExceeded(config);
 
   let intake;
   try {
-    intake = await streamIntoBucket(env.FILES, key, input.body, input.length, {
+    intake = await streamIntoBucket(deps.files, key, input.body, input.length, {
       declaredSha256: input.declaredSha256,
       acceptType: refuseTypeFor(input.purpose),
     });
   } catch (error) {
-    await deleteUpload(db, uploadId);
+    await deleteUpload(deps.db, uploadId);
     throw error;
   }
   const dimensions = imageDimensions(intake.head, intake.type.mime);
-  const file = await finishFile(env, db, {
+  const file = await finishFile(deps, {
     uploadId,
     key,
     ownerId,
@@ -166,10 +167,10 @@ export interface FinishedBytes {
 }
 
 /** Records the file; when the same bytes were stored already, this upload's copy goes. */
-export async function finishFile(env: MediaEnv, db: Database, bytes: FinishedBytes): Promise<FileView> {
-  const file = await recordFile(env, db, bytes);
+export async function finishFile(deps: Deps, bytes: FinishedBytes): Promise<FileView> {
+  const file = await recordFile(deps, bytes);
   if (!file) {
-    await env.FILES.delete(bytes.key);
+    await deps.files.delete(bytes.key);
     throw new ApiError(410, "upload_expired", "The upload expired before it completed");
   }
   return file;
@@ -180,18 +181,18 @@ export async function finishFile(env: MediaEnv, db: Database, bytes: FinishedByt
  * was made, and the upload's bytes are left to the caller: another request may have made the file
  * from them already).
  */
-export async function recordFile(env: MediaEnv, db: Database, bytes: FinishedBytes): Promise<FileView | null> {
-  const now = clock.now();
+export async function recordFile(deps: Deps, bytes: FinishedBytes): Promise<FileView | null> {
+  const now = deps.clock.now();
   const fileId = newId(now);
   const blob = await completeUpload(
-    db,
+    deps.db,
     { uploadId: bytes.uploadId, blobId: bytes.uploadId, key: bytes.key, sha256: bytes.sha256, size: bytes.size, contentType: bytes.contentType, createdAt: now },
     { id: fileId, ownerId: bytes.ownerId, name: bytes.name, purpose: bytes.purpose, visibility: bytes.visibility, width: bytes.width, height: bytes.height },
     bytes.keepSlot,
     bytes.slotExpiresAt,
   );
   if (!blob) return null;
-  if (blob.key !== bytes.key) await env.FILES.delete(bytes.key);
+  if (blob.key !== bytes.key) await deps.files.delete(bytes.key);
   metrics.count("media_uploads_total", {});
   metrics.count("media_upload_bytes_total", {}, bytes.size);
   return {
@@ -209,19 +210,19 @@ export async function recordFile(env: MediaEnv, db: Database, bytes: FinishedByt
 }
 
 /** The file if the reader may see it, else 404 (a private file's id is never confirmed). */
-export async function readableFile(db: Database, id: string, readerId: string | null): Promise<StoredFile> {
-  const file = await findReadableFile(db, id, readerId);
+export async function readableFile(deps: Deps, id: string, readerId: string | null): Promise<StoredFile> {
+  const file = await findReadableFile(deps.db, id, readerId);
   if (!file) throw notFound("No such file");
   return file;
 }
 
 const FileCursor = z.object({ before: z.string().max(64) });
 
-export async function listFiles(db: Database, ownerId: string, purpose: FilePurpose | undefined, cursor: string | undefined, limit: number): Promise<Page<FileView>> {
-  const rows = await listOwnFiles(db, ownerId, purpose, decodeCursor(cursor, FileCursor)?.before, limit);
+export async function listFiles(deps: Deps, ownerId: string, purpose: FilePurpose | undefined, cursor: string | undefined, limit: number): Promise<Page<FileView>> {
+  const rows = await listOwnFiles(deps.db, ownerId, purpose, decodeCursor(cursor, FileCursor)?.before, limit);
   return keysetPage(rows, limit, fileView, (last) => ({ before: last.id }));
 }
 
-export async function deleteFile(db: Database, id: string, ownerId: string): Promise<void> {
-  if (!(await deleteOwnFile(db, id, ownerId, clock.now()))) throw notFound("No such file");
+export async function deleteFile(deps: Deps, id: string, ownerId: string): Promise<void> {
+  if (!(await deleteOwnFile(deps.db, id, ownerId, deps.clock.now()))) throw notFound("No such file");
 }

@@ -6,6 +6,7 @@ import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
 import { type FileView, fileView } from "./files";
 import { deleteImage, findGalleryImage, findOwnFileRecord, type GalleryRow, imageOfFile, insertImage, pageGallery, setLike } from "./records";
+import type { Deps } from "../platform/deps-types";
 
 /** A gallery image as the API shows it. */
 export interface ImageView {
@@ -51,55 +52,55 @@ export interface NewImage {
 }
 
 /** Puts one of the owner's image files in the gallery; the file becomes public. */
-export async function publishImage(db: Database, ownerId: string, input: NewImage): Promise<ImageView> {
-  const file = await findOwnFileRecord(db, input.fileId, ownerId);
+export async function publishImage(deps: Deps, ownerId: string, input: NewImage): Promise<ImageView> {
+  const file = await findOwnFileRecord(deps.db, input.fileId, ownerId);
   if (!file) throw notFound("No such file");
   if (file.purpose !== "image") throw badRequest("invalid_file", "Only files uploaded with purpose=image go in the gallery");
-  if (await imageOfFile(db, file.id)) throw conflict("already_published", "This file is in the gallery already");
-  const now = clock.now();
+  if (await imageOfFile(deps.db, file.id)) throw conflict("already_published", "This file is in the gallery already");
+  const now = deps.clock.now();
   const id = newId(now);
   const tags = normalizeTags(input.tags ?? []);
   try {
     await insertImage(
-      db,
+      deps.db,
       { id, ownerId, fileId: file.id, fileWasPublic: file.visibility === "public", title: input.title, description: input.description ?? null, tags: JSON.stringify(tags), likeCount: 0, createdAt: new Date(now) },
       tags,
     );
   } catch (error) {
     // Two requests publishing the same file: the unique index lets one through.
-    if (await imageOfFile(db, file.id)) throw conflict("already_published", "This file is in the gallery already");
+    if (await imageOfFile(deps.db, file.id)) throw conflict("already_published", "This file is in the gallery already");
     throw error;
   }
-  return imageView((await findGalleryImage(db, id, ownerId))!);
+  return imageView((await findGalleryImage(deps.db, id, ownerId))!);
 }
 
-export async function galleryImage(db: Database, id: string, viewerId: string | null): Promise<ImageView> {
-  const row = await findGalleryImage(db, id, viewerId);
+export async function galleryImage(deps: Deps, id: string, viewerId: string | null): Promise<ImageView> {
+  const row = await findGalleryImage(deps.db, id, viewerId);
   if (!row) throw notFound("No such image");
   return imageView(row);
 }
 
 const ImageCursor = z.object({ before: z.string().max(64) });
 
-export async function galleryPage(db: Database, filter: { tag?: string; ownerId?: string }, cursor: string | undefined, limit: number, viewerId: string | null): Promise<Page<ImageView>> {
+export async function galleryPage(deps: Deps, filter: { tag?: string; ownerId?: string }, cursor: string | undefined, limit: number, viewerId: string | null): Promise<Page<ImageView>> {
   const before = decodeCursor(cursor, ImageCursor)?.before;
   const tag = filter.tag === undefined ? undefined : normalizeTags([filter.tag])[0];
-  const rows = await pageGallery(db, { ...filter, tag }, before, limit, viewerId);
+  const rows = await pageGallery(deps.db, { ...filter, tag }, before, limit, viewerId);
   return keysetPage(rows, limit, imageView, (last) => ({ before: last.image.id }));
 }
 
-export async function removeImage(db: Database, id: string, actor: { userId: string; role: string }): Promise<void> {
-  const row = await findGalleryImage(db, id, null);
+export async function removeImage(deps: Deps, id: string, actor: { userId: string; role: string }): Promise<void> {
+  const row = await findGalleryImage(deps.db, id, null);
   if (!row) throw notFound("No such image");
   if (row.image.ownerId !== actor.userId && actor.role !== "moderator" && actor.role !== "admin") {
     throw forbidden("Only the owner or a moderator removes an image");
   }
-  if (!(await deleteImage(db, id))) throw notFound("No such image");
+  if (!(await deleteImage(deps.db, id))) throw notFound("No such image");
 }
 
-export async function likeImage(db: Database, id: string, userId: string, liked: boolean): Promise<ImageView> {
-  if (!(await findGalleryImage(db, id, null))) throw notFound("No such image");
-  await setLike(db, id, userId, liked, clock.now());
-  return galleryImage(db, id, userId);
+export async function likeImage(deps: Deps, id: string, userId: string, liked: boolean): Promise<ImageView> {
+  if (!(await findGalleryImage(deps.db, id, null))) throw notFound("No such image");
+  await setLike(deps.db, id, userId, liked, deps.clock.now());
+  return galleryImage(deps, id, userId);
 }
 

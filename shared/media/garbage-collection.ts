@@ -1,10 +1,9 @@
 import type { Database } from "../db/client";
-import type { MediaEnv } from "./files";
-import { mediaConfig } from "./media-config";
 import { ApiError } from "../http/errors";
 import { deleteSettledUploads, expireUploads, type ExpiredUpload, findUnfinishedUploads, takeUnreferencedBlobs } from "./records";
 import { finishReceivedUpload, leftoverKeys } from "./tus-completion";
 import { variantPrefix } from "./variant-keys";
+import type { Deps } from "../platform/deps-types";
 
 const BATCH = 100;
 
@@ -61,10 +60,10 @@ async function removeBlob(bucket: R2Bucket, blob: { key: string; sha256: string 
  * Uploads whose bytes are all recorded but whose finishing step failed or died, and nobody is
  * finishing now, get their file made; one at a time (a finish may read a whole object back to hash it).
  */
-async function finishUnfinishedUploads(env: MediaEnv, db: Database, now: number, result: MediaCollection): Promise<void> {
-  for (const upload of await findUnfinishedUploads(db, now, BATCH)) {
+async function finishUnfinishedUploads(deps: Deps, now: number, result: MediaCollection): Promise<void> {
+  for (const upload of await findUnfinishedUploads(deps.db, now, BATCH)) {
     try {
-      await finishReceivedUpload(env, db, upload, { now, giveUp: upload.expiresAt.getTime() < now });
+      await finishReceivedUpload(deps, upload, { now, giveUp: upload.expiresAt.getTime() < now });
       result.uploadsFinished += 1;
     } catch (error) {
       const problem = error instanceof ApiError ? error : null;
@@ -81,20 +80,20 @@ async function finishUnfinishedUploads(env: MediaEnv, db: Database, now: number,
  * blobs no file has referenced for the grace period lose their row, their bytes and variants.
  * An upload still receiving holds no blob row, so it never loses its bytes to this.
  */
-export async function collectMediaGarbage(env: MediaEnv, db: Database, now: number): Promise<MediaCollection> {
-  const config = mediaConfig(env);
+export async function collectMediaGarbage(deps: Deps, now: number): Promise<MediaCollection> {
+  const config = deps.config.media;
   const result: MediaCollection = { uploadsFinished: 0, uploadsNotFinished: [], uploadsExpired: 0, blobsRemoved: 0, failures: [] };
-  await finishUnfinishedUploads(env, db, now, result);
+  await finishUnfinishedUploads(deps, now, result);
   for (;;) {
-    const expired = await expireUploads(db, now, BATCH);
-    await Promise.all(expired.map((upload) => removeUploadLeftovers(env.FILES, upload, result.failures)));
+    const expired = await expireUploads(deps.db, now, BATCH);
+    await Promise.all(expired.map((upload) => removeUploadLeftovers(deps.files, upload, result.failures)));
     result.uploadsExpired += expired.length;
     if (expired.length < BATCH) break;
   }
-  await deleteSettledUploads(db, now);
+  await deleteSettledUploads(deps.db, now);
   for (;;) {
-    const blobs = await takeUnreferencedBlobs(db, now - config.blobGraceSeconds * 1000, BATCH);
-    await Promise.all(blobs.map((blob) => removeBlob(env.FILES, blob, result.failures)));
+    const blobs = await takeUnreferencedBlobs(deps.db, now - config.blobGraceSeconds * 1000, BATCH);
+    await Promise.all(blobs.map((blob) => removeBlob(deps.files, blob, result.failures)));
     result.blobsRemoved += blobs.length;
     if (blobs.length < BATCH) break;
   }

@@ -3,12 +3,12 @@ import { ApiError } from "../http/errors";
 import { newId } from "../ids";
 import { logEvent } from "../observability/log";
 import { metrics } from "../observability/metrics";
-import { type MediaEnv, recordFile, refuseTypeFor } from "./files";
-import { mediaConfig } from "./media-config";
+import { recordFile, refuseTypeFor } from "./files";
 import { detectType, HEAD_BYTES, imageDimensions, TYPE_SNIFF_BYTES } from "./media-types";
 import { failHeldUpload, findUpload, releaseUploadLease, takeFinishingLease, type UploadRecord } from "./records";
 import { sha256OfReceived } from "./tus-hash";
 import { tusError, tusHeaders } from "./tus-protocol";
+import type { Deps } from "../platform/deps-types";
 
 /** A request (PATCH or finishing step) holds its upload this long past its last durable step; a dead one frees it then. */
 export const UPLOAD_LEASE_MS = 15_000;
@@ -44,16 +44,16 @@ const isFullyReceived = (upload: UploadRecord) => upload.kind === "tus" && uploa
  * completed, and the finishing lease lets one finisher at a time work; the others are told
  * `423 upload_finishing`.
  */
-export async function finishReceivedUpload(env: MediaEnv, db: Database, upload: UploadRecord, options: FinishOptions): Promise<UploadRecord> {
+export async function finishReceivedUpload(deps: Deps, upload: UploadRecord, options: FinishOptions): Promise<UploadRecord> {
   if (!isFullyReceived(upload)) return upload;
-  const held = await takeFinishingLease(db, upload.id, newId(), options.now, UPLOAD_LEASE_MS);
+  const held = await takeFinishingLease(deps.db, upload.id, newId(), options.now, UPLOAD_LEASE_MS);
   if (!held) {
-    const current = await findUpload(db, upload.id);
+    const current = await findUpload(deps.db, upload.id);
     if (current?.status === "completed") return current;
     if (!current || current.status === "failed") throw tusError(404, "not_found", "No such upload");
     throw stillFinishing("Another request is making this upload's file: ask again");
   }
-  return finishHeldUpload(env, db, held, null, options);
+  return finishHeldUpload(deps, held, null, options);
 }
 
 /**
@@ -64,30 +64,29 @@ export async function finishReceivedUpload(env: MediaEnv, db: Database, upload: 
  * (deduplicated by hash; it does nothing for an upload no longer receiving).
  */
 export async function finishHeldUpload(
-  env: MediaEnv,
-  db: Database,
+  deps: Deps,
   upload: UploadRecord,
   known: ReceivedEnd | null,
   options: FinishOptions,
 ): Promise<UploadRecord> {
   const leaseId = upload.leaseId;
   if (!leaseId) throw new Error(`Upload ${upload.id} is finished without its lease`);
-  const keepUntil = options.now + mediaConfig(env).uploadExpirySeconds * 1000;
+  const keepUntil = options.now + deps.config.media.uploadExpirySeconds * 1000;
 
   let file;
   try {
-    await completeObject(env, upload, known === null);
-    const head = known?.head ?? (await storedHeadOf(env, upload));
+    await completeObject(deps, upload, known === null);
+    const head = known?.head ?? (await storedHeadOf(deps, upload));
     const type = await detectType(head.subarray(0, Math.max(TYPE_SNIFF_BYTES, head.length)));
     try {
       refuseTypeFor(upload.purpose)(type);
     } catch (refusal) {
-      if (await failHeldUpload(db, upload.id, leaseId, "unsupported_media_type", keepUntil)) await env.FILES.delete(upload.key);
+      if (await failHeldUpload(deps.db, upload.id, leaseId, "unsupported_media_type", keepUntil)) await deps.files.delete(upload.key);
       throw new ApiError(415, "unsupported_media_type", refusal instanceof ApiError ? refusal.detail : "The bytes are not allowed for this purpose", {}, tusHeaders);
     }
-    const sha256 = known?.sha256 ?? (await sha256OfReceived(env.FILES, upload));
+    const sha256 = known?.sha256 ?? (await sha256OfReceived(deps.files, upload));
     const dimensions = imageDimensions(head, type!.mime);
-    file = await recordFile(env, db, {
+    file = await recordFile(deps, {
       uploadId: upload.id,
       key: upload.key,
       ownerId: upload.ownerId,
@@ -104,18 +103,18 @@ export async function finishHeldUpload(
     });
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    throw await notFinished(env, db, upload, leaseId, error, options, keepUntil);
+    throw await notFinished(deps, upload, leaseId, error, options, keepUntil);
   }
   if (file) {
-    await deleteStrayTails(env.FILES, upload.id);
+    await deleteStrayTails(deps.files, upload.id);
     return { ...upload, status: "completed", offset: upload.length, fileId: file.id, leaseId: null, leaseExpiresAt: null, expiresAt: new Date(keepUntil) };
   }
 
   // The batch found the upload no longer receiving: a finisher that took over an expired lease made
   // the file (its bytes are the blob's now), or the upload ended meanwhile (its bytes go).
-  const current = await findUpload(db, upload.id);
+  const current = await findUpload(deps.db, upload.id);
   if (current?.status === "completed") return current;
-  await env.FILES.delete(upload.key);
+  await deps.files.delete(upload.key);
   throw tusError(410, "upload_expired", "The upload ended before its file was made");
 }
 
@@ -127,23 +126,22 @@ export async function finishHeldUpload(
  * lease ran out) has nothing to retry: the answer says what became of the upload.
  */
 async function notFinished(
-  env: MediaEnv,
-  db: Database,
+  deps: Deps,
   upload: UploadRecord,
   leaseId: string,
   error: unknown,
   options: FinishOptions,
   keepUntil: number,
 ): Promise<ApiError> {
-  if (!options.giveUp && !(await releaseUploadLease(db, upload.id, leaseId))) {
-    const current = await findUpload(db, upload.id);
+  if (!options.giveUp && !(await releaseUploadLease(deps.db, upload.id, leaseId))) {
+    const current = await findUpload(deps.db, upload.id);
     if (!current || current.status === "failed") return tusError(404, "not_found", "No such upload");
     return stillFinishing("Another request is making this upload's file: ask again");
   }
   metrics.count("media_upload_finish_failures_total", { outcome: options.giveUp ? "given_up" : "retried" });
   logEvent("error", "tus upload not finished", { uploadId: upload.id, giveUp: options.giveUp === true, error: error instanceof Error ? error.message : String(error) });
   if (options.giveUp) {
-    if (await failHeldUpload(db, upload.id, leaseId, "finish_failed", keepUntil)) await discardUploadBytes(env.FILES, upload);
+    if (await failHeldUpload(deps.db, upload.id, leaseId, "finish_failed", keepUntil)) await discardUploadBytes(deps.files, upload);
     return tusError(410, "finish_failed", "The upload's file could not be made before it expired");
   }
   return stillFinishing("The bytes are stored; making the file failed and is tried again: ask again");
@@ -153,17 +151,17 @@ async function notFinished(
  * Completes the R2 multipart upload. A finisher that resumes (`mayBeDone`) looks first: an earlier
  * one may have completed it and died before D1 recorded the file, and completing twice fails.
  */
-async function completeObject(env: MediaEnv, upload: UploadRecord, mayBeDone: boolean): Promise<void> {
-  const stored = mayBeDone ? await env.FILES.head(upload.key) : null;
+async function completeObject(deps: Deps, upload: UploadRecord, mayBeDone: boolean): Promise<void> {
+  const stored = mayBeDone ? await deps.files.head(upload.key) : null;
   const size =
     stored?.size === upload.length
       ? stored.size
-      : (await env.FILES.resumeMultipartUpload(upload.key, upload.multipartId!).complete(JSON.parse(upload.parts) as R2UploadedPart[])).size;
+      : (await deps.files.resumeMultipartUpload(upload.key, upload.multipartId!).complete(JSON.parse(upload.parts) as R2UploadedPart[])).size;
   if (size !== upload.length) throw new Error(`Upload ${upload.id} completed with ${size} of ${upload.length} bytes`);
 }
 
-async function storedHeadOf(env: MediaEnv, upload: UploadRecord): Promise<Uint8Array> {
-  const first = await env.FILES.get(upload.key, { range: { offset: 0, length: Math.min(HEAD_BYTES, upload.length) } });
+async function storedHeadOf(deps: Deps, upload: UploadRecord): Promise<Uint8Array> {
+  const first = await deps.files.get(upload.key, { range: { offset: 0, length: Math.min(HEAD_BYTES, upload.length) } });
   return new Uint8Array(first ? await first.arrayBuffer() : new ArrayBuffer(0));
 }
 

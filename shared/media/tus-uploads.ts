@@ -4,8 +4,7 @@ import { ApiError } from "../http/errors";
 import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";
 import { BodyCursor, copyStream, sizedStream } from "./body-cursor";
-import { checkSize, type MediaEnv, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
-import { mediaConfig } from "./media-config";
+import { checkSize, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
 import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility } from "./media-types";
 import { MAX_PART_NUMBER, partSizeFor, planPatch } from "./part-plan";
 import {
@@ -25,6 +24,7 @@ import { patchHashFor } from "./tus-hash";
 import { discardUploadBytes, finishHeldUpload, finishReceivedUpload, tailPrefix, UPLOAD_LEASE_MS } from "./tus-completion";
 import { tusError, tusHeaders } from "./tus-protocol";
 import { UploadHead } from "./byte-intake";
+import type { Deps } from "../platform/deps-types";
 
 export interface UploadView {
   id: string;
@@ -48,16 +48,16 @@ export interface TusCreation {
 }
 
 /** tus creation: limits and the quota slot first, then the R2 multipart upload the parts go to. */
-export async function createTusUpload(env: MediaEnv, db: Database, ownerId: string, creation: TusCreation): Promise<UploadRecord> {
-  const config = mediaConfig(env);
+export async function createTusUpload(deps: Deps, ownerId: string, creation: TusCreation): Promise<UploadRecord> {
+  const config = deps.config.media;
   const purpose = creation.metadata.purpose as FilePurpose;
   if (!FILE_PURPOSES.includes(purpose)) throw tusError(400, "invalid_metadata", `Upload-Metadata must carry a purpose: ${FILE_PURPOSES.join(", ")}`);
   const visibility = (creation.metadata.visibility ?? "private") as FileVisibility;
   if (!FILE_VISIBILITIES.includes(visibility)) throw tusError(400, "invalid_metadata", "visibility is private or public");
   checkSize(config, purpose, creation.length);
-  await enforceRateLimit(env, `upload:${ownerId}`, config.uploadRateLimit);
+  await enforceRateLimit(deps, `upload:${ownerId}`, config.uploadRateLimit);
 
-  const now = clock.now();
+  const now = deps.clock.now();
   const id = newId(now);
   const slot = {
     id,
@@ -73,14 +73,14 @@ export async function createTusUpload(env: MediaEnv, db: Database, ownerId: stri
     createdAt: now,
     expiresAt: now + config.uploadExpirySeconds * 1000,
   };
-  if (!(await openUploadSlot(db, slot, config.quotaBytes))) throw quotaExceeded(config);
+  if (!(await openUploadSlot(deps.db, slot, config.quotaBytes))) throw quotaExceeded(config);
   try {
-    const multipart = await env.FILES.createMultipartUpload(slot.key);
-    const upload = await attachMultipart(db, id, multipart.uploadId);
+    const multipart = await deps.files.createMultipartUpload(slot.key);
+    const upload = await attachMultipart(deps.db, id, multipart.uploadId);
     if (!upload) throw new Error(`Upload ${id} vanished while it was created`);
     return upload;
   } catch (error) {
-    await deleteUpload(db, id);
+    await deleteUpload(deps.db, id);
     throw error;
   }
 }
@@ -90,9 +90,9 @@ export async function createTusUpload(env: MediaEnv, db: Database, ownerId: stri
  * for the client at once (the cron removes its bytes later); one whose bytes are all in is finished,
  * whenever it is asked about.
  */
-export async function ownUpload(db: Database, id: string, ownerId: string): Promise<UploadRecord> {
-  const upload = await findOwnUpload(db, id, ownerId);
-  const expired = upload?.status === "receiving" && upload.offset < upload.length && upload.expiresAt.getTime() <= clock.now();
+export async function ownUpload(deps: Deps, id: string, ownerId: string): Promise<UploadRecord> {
+  const upload = await findOwnUpload(deps.db, id, ownerId);
+  const expired = upload?.status === "receiving" && upload.offset < upload.length && upload.expiresAt.getTime() <= deps.clock.now();
   if (!upload || upload.status === "failed" || expired) throw tusError(404, "not_found", "No such upload");
   return upload;
 }
@@ -102,8 +102,8 @@ export async function ownUpload(db: Database, id: string, ownerId: string): Prom
  * (its last PATCH failed or died after recording them) is finished first, so an offset equal to the
  * length always means the file exists.
  */
-export async function uploadProgress(env: MediaEnv, db: Database, id: string, ownerId: string): Promise<UploadRecord> {
-  return finishReceivedUpload(env, db, await ownUpload(db, id, ownerId), { now: clock.now() });
+export async function uploadProgress(deps: Deps, id: string, ownerId: string): Promise<UploadRecord> {
+  return finishReceivedUpload(deps, await ownUpload(deps, id, ownerId), { now: deps.clock.now() });
 }
 
 export interface TusPatch {
@@ -127,12 +127,12 @@ export interface TusPatch {
  * answers as a refused PATCH would (404 for a terminated upload, 409 or 423 when another request
  * wrote or writes it), never a 5xx.
  */
-export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: string, id: string, patch: TusPatch): Promise<UploadRecord> {
-  const config = mediaConfig(env);
+export async function patchTusUpload(deps: Deps, ownerId: string, id: string, patch: TusPatch): Promise<UploadRecord> {
+  const config = deps.config.media;
   const leaseId = newId();
   // The lease is taken with every condition of a good PATCH; only a refused one reads the row to tell why.
-  const upload = patch.length !== null && patch.body ? await takeUploadLease(db, id, ownerId, patch.offset, patch.length, leaseId, clock.now(), UPLOAD_LEASE_MS) : undefined;
-  if (!upload) throw await refusedPatch(env, db, id, ownerId, patch);
+  const upload = patch.length !== null && patch.body ? await takeUploadLease(deps.db, id, ownerId, patch.offset, patch.length, leaseId, deps.clock.now(), UPLOAD_LEASE_MS) : undefined;
+  if (!upload) throw await refusedPatch(deps, id, ownerId, patch);
   if (patch.length === null || !patch.body) throw new Error("unreachable: a lease needs a length and a body");
 
   const parts = JSON.parse(upload.parts) as R2UploadedPart[];
@@ -142,7 +142,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   );
   if (plan.parts.some((part) => part.partNumber > MAX_PART_NUMBER)) {
     // Only requests that stalled past their lease while others took over use numbers up: the upload cannot go on.
-    if (await failHeldUpload(db, id, leaseId, "part_numbers_exhausted")) await discardUploadBytes(env.FILES, upload);
+    if (await failHeldUpload(deps.db, id, leaseId, "part_numbers_exhausted")) await discardUploadBytes(deps.files, upload);
     throw tusError(410, "upload_failed", "Too many requests stalled and were taken over on this upload; start a new one");
   }
 
@@ -160,7 +160,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     return hash.update(chunk);
   });
 
-  const multipart = env.FILES.resumeMultipartUpload(upload.key, upload.multipartId!);
+  const multipart = deps.files.resumeMultipartUpload(upload.key, upload.multipartId!);
   let offset = upload.offset;
   let tailKey = upload.tailKey;
   let tailBytes = upload.tailBytes;
@@ -173,10 +173,10 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
   let released = false;
   let savedHashState = upload.hashState;
   const save = async (hashState: string, last: boolean) => {
-    const now = clock.now();
+    const now = deps.clock.now();
     savedHashState = hashState;
     released = last && !plan.completes;
-    const saved = await saveUploadProgress(db, id, leaseId, {
+    const saved = await saveUploadProgress(deps.db, id, leaseId, {
       release: released,
       offset,
       parts: JSON.stringify(parts),
@@ -208,12 +208,12 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       tailBytes = 0;
     }
     await save(hashState, last);
-    if (spentTail) await env.FILES.delete(spentTail);
+    if (spentTail) await deps.files.delete(spentTail);
   };
 
   try {
     for (const [index, part] of plan.parts.entries()) {
-      const tail = part.fromTail > 0 ? await storedTail(env, tailKey, id) : null;
+      const tail = part.fromTail > 0 ? await storedTail(deps, tailKey, id) : null;
       const stream = sizedStream(part.fromTail + part.fromBody, async (writer) => {
         if (tail) await copyStream(tail, writer);
         await cursor.copyInto(writer, part.fromBody);
@@ -229,14 +229,14 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     }
     if (plan.newTailBytes > 0) {
       const fromBody = plan.newTailBytes - plan.newTailFromOldTail;
-      const tail = plan.newTailFromOldTail > 0 ? await storedTail(env, tailKey, id) : null;
+      const tail = plan.newTailFromOldTail > 0 ? await storedTail(deps, tailKey, id) : null;
       const newKey = `${tailPrefix(id)}tail-${upload.offset + patch.length}-${leaseId}`;
       const stream = sizedStream(plan.newTailBytes, async (writer) => {
         if (tail) await copyStream(tail, writer);
         await cursor.copyInto(writer, fromBody);
       });
       unrecordedTail = newKey;
-      const putting = env.FILES.put(newKey, stream.readable);
+      const putting = deps.files.put(newKey, stream.readable);
       writes.push(putting.catch(() => undefined));
       await Promise.all([putting, stream.done]);
       await checkHead();
@@ -247,7 +247,7 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
       tailBytes = plan.newTailBytes;
       await save(hash.saved(), true);
       unrecordedTail = null;
-      if (oldKey) await env.FILES.delete(oldKey);
+      if (oldKey) await deps.files.delete(oldKey);
     }
     if (landing) await landing;
   } catch (error) {
@@ -257,19 +257,19 @@ export async function patchTusUpload(env: MediaEnv, db: Database, ownerId: strin
     await cursor.release();
     await Promise.allSettled(writes);
     // A save that D1 made but whose answer was lost has recorded the tail after all: it stays then.
-    if (unrecordedTail && (await findUpload(db, id))?.tailKey !== unrecordedTail) await env.FILES.delete(unrecordedTail);
-    throw await failedPatch(env, db, { ...upload, tailKey }, leaseId, error, { patch, broken: cursor.broken, offset });
+    if (unrecordedTail && (await findUpload(deps.db, id))?.tailKey !== unrecordedTail) await deps.files.delete(unrecordedTail);
+    throw await failedPatch(deps, { ...upload, tailKey }, leaseId, error, { patch, broken: cursor.broken, offset });
   }
 
   if (!plan.completes) {
-    if (!released) await releaseUploadLease(db, id, leaseId);
+    if (!released) await releaseUploadLease(deps.db, id, leaseId);
     return { ...upload, offset, tailKey, tailBytes, leaseId: null };
   }
   // A PATCH that began at offset 0 holds the whole head: no need to read it back. A digest that
   // fails leaves the hash to the finishing step (from the saved state or the object).
   const sha256 = await hash.digest().catch(() => null);
   const received = { ...upload, offset, parts: JSON.stringify(parts), hashState: savedHashState, tailKey, tailBytes };
-  return finishHeldUpload(env, db, received, { sha256, head: head?.full ? head.view : null }, { now: clock.now() });
+  return finishHeldUpload(deps, received, { sha256, head: head?.full ? head.view : null }, { now: deps.clock.now() });
 }
 
 /** A durable step found the lease gone: terminated, expired, or taken over after it ran out. */
@@ -287,31 +287,30 @@ class LeaseLost extends Error {
  * and a body that broke off is a 400 telling the offset the upload is at.
  */
 async function failedPatch(
-  env: MediaEnv,
-  db: Database,
+  deps: Deps,
   upload: UploadRecord,
   leaseId: string,
   error: unknown,
   request: { patch: TusPatch; broken: boolean; offset: number },
 ): Promise<unknown> {
   if (error instanceof ApiError && error.status === 415) {
-    if (await failHeldUpload(db, upload.id, leaseId, "unsupported_media_type")) {
-      await discardUploadBytes(env.FILES, upload);
+    if (await failHeldUpload(deps.db, upload.id, leaseId, "unsupported_media_type")) {
+      await discardUploadBytes(deps.files, upload);
       return error;
     }
-  } else if (await releaseUploadLease(db, upload.id, leaseId)) {
+  } else if (await releaseUploadLease(deps.db, upload.id, leaseId)) {
     if (request.broken) return new ApiError(400, "body_incomplete", `The body broke off; the upload is at offset ${request.offset}`, {}, tusHeaders);
     return error;
   }
-  return refusedPatch(env, db, upload.id, upload.ownerId, request.patch);
+  return refusedPatch(deps, upload.id, upload.ownerId, request.patch);
 }
 
 /**
  * Why a PATCH got no lease, in the order a client should hear it. An upload whose bytes are all in
  * is finished first, so no answer tells its offset before its file exists.
  */
-async function refusedPatch(env: MediaEnv, db: Database, id: string, ownerId: string, patch: TusPatch): Promise<ApiError> {
-  const current = await finishReceivedUpload(env, db, await ownUpload(db, id, ownerId), { now: clock.now() });
+async function refusedPatch(deps: Deps, id: string, ownerId: string, patch: TusPatch): Promise<ApiError> {
+  const current = await finishReceivedUpload(deps, await ownUpload(deps, id, ownerId), { now: deps.clock.now() });
   if (patch.length === null || !patch.body) return tusError(411, "length_required", "Send the bytes with a content-length");
   if (current.status === "completed" || patch.offset !== current.offset) {
     return new ApiError(409, "offset_mismatch", `The upload is at offset ${current.offset}`, {}, { ...tusHeaders, "upload-offset": String(current.offset) });
@@ -320,16 +319,16 @@ async function refusedPatch(env: MediaEnv, db: Database, id: string, ownerId: st
   return new ApiError(423, "upload_locked", "Another request is writing this upload", {}, { ...tusHeaders, "retry-after": "1" });
 }
 
-async function storedTail(env: MediaEnv, key: string | null, uploadId: string): Promise<ReadableStream<Uint8Array>> {
-  const tail = key ? await env.FILES.get(key) : null;
+async function storedTail(deps: Deps, key: string | null, uploadId: string): Promise<ReadableStream<Uint8Array>> {
+  const tail = key ? await deps.files.get(key) : null;
   if (!tail) throw new Error(`The stored tail ${key} of upload ${uploadId} is missing`);
   return tail.body;
 }
 
 /** tus termination: the upload and its stored bytes go (a completed upload's file stays). */
-export async function terminateTusUpload(env: MediaEnv, db: Database, ownerId: string, id: string): Promise<void> {
-  const upload = await terminateOwnUpload(db, id, ownerId);
+export async function terminateTusUpload(deps: Deps, ownerId: string, id: string): Promise<void> {
+  const upload = await terminateOwnUpload(deps.db, id, ownerId);
   if (!upload) throw tusError(404, "not_found", "No such upload");
-  if (upload.status === "receiving") await discardUploadBytes(env.FILES, upload);
+  if (upload.status === "receiving") await discardUploadBytes(deps.files, upload);
 }
 

@@ -76,11 +76,5 @@ export interface Deps {
   ai: AiProviders;
   // The notification module adds its push senders here (Web Push, FCM), faked in tests the same way.
   log: typeof logEvent;
-  /**
-   * The raw bindings, for calling modules that do not take `deps` yet (chat, calls, media,
-   * studio, video, jobs board: see docs/architecture.md, "Moving a module onto deps"). Module
-   * logic that takes `deps` reads nothing from here.
-   */
-  env: Env;
 }
 

@@ -68,7 +68,6 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
     },
     ai: { resolveModel: (modelId) => resolveModel(env, db, modelId), secretConfigured: (name) => secretOf(env, name) !== null },
     log: logEvent,
-    env,
   };
   return Object.keys(overrides).length === 0 ? base : Object.defineProperties(base, Object.getOwnPropertyDescriptors(overrides));
 }

@@ -1,4 +1,3 @@
-import { depsFor } from "../platform/deps";
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { forgetUserStudioQueries, listOwnerStudio } from "./library/records";
@@ -12,8 +11,7 @@ import { commentView } from "./sharing/comments";
  */
 export const studioAccount: AccountModule = {
   name: "studio",
-  exportData: async (env, userId) => {
-    const deps = depsFor(env);
+  exportData: async (deps, userId) => {
     const { projects, boxes, assets, shareLinks, comments } = await listOwnerStudio(deps.db, userId);
     const retentionDays = deps.config.studioLibrary.retentionDays;
     return {
@@ -24,8 +22,8 @@ export const studioAccount: AccountModule = {
       comments: comments.map(commentView),
     };
   },
-  onDelete: async (env, userId) => {
-    const { db } = depsFor(env);
+  onDelete: async (deps, userId) => {
+    const { db } = deps;
     return { statements: toD1Statements(db, forgetUserStudioQueries(db, userId)) };
   },
 };

@@ -1,20 +1,17 @@
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
-import { depsFor } from "../platform/deps";
 import { reportView, videoView } from "./model";
 import { forgetUserVideoQueries, listAllOwnVideos, listReportsBy } from "./records";
 
 /** Video's part of an account: videos and reports in the export; on deletion the rows go in the batch, then the videos at Stream. */
 export const videoAccount: AccountModule = {
   name: "video",
-  exportData: async (env, userId) => {
-    const db = depsFor(env).db;
+  exportData: async (deps, userId) => {
+    const db = deps.db;
     const [videos, reports] = await Promise.all([listAllOwnVideos(db, userId), listReportsBy(db, userId)]);
     return { videos: videos.map(videoView), reports: reports.map(reportView) };
   },
-  onDelete: async (env, userId) => {
-    // (Account hooks get env until the compatibility paths go: docs/architecture.md.)
-    const deps = depsFor(env);
+  onDelete: async (deps, userId) => {
     const db = deps.db;
     const videos = await listAllOwnVideos(db, userId);
     return {

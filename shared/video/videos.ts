@@ -275,7 +275,7 @@ export async function deleteVideo(deps: Deps, ownerId: string, id: string): Prom
   }
   if (video.thumbnailFileId) {
     try {
-      await deleteFile(deps.db, video.thumbnailFileId, ownerId);
+      await deleteFile(deps, video.thumbnailFileId, ownerId);
     } catch {
       // the owner deleted the file already
     }

@@ -4,6 +4,7 @@ import { callsAccount } from "../../shared/calls/account";
 import { accountModules } from "../../workers/modules";
 import { api, json } from "../helpers";
 import { callCommand, getCall, placeCall, twoUsers } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 describe("calls in data export and account deletion", () => {
   it("exports every call of the user, with the deleted-from-history flag", async () => {
@@ -12,7 +13,7 @@ describe("calls in data export and account deletion", () => {
     await callCommand(me, first.id, "end");
     await api(`/v1/calls/${first.id}`, { method: "DELETE", token: me.accessToken });
     const second = await placeCall(friend, me);
-    const exported = (await callsAccount.exportData!(env, me.id)) as { id: string; deletedFromHistory: boolean }[];
+    const exported = (await callsAccount.exportData!(testDeps(), me.id)) as { id: string; deletedFromHistory: boolean }[];
     expect(exported.map((c) => [c.id, c.deletedFromHistory])).toEqual([
       [first.id, true],
       [second.id, false],
@@ -24,7 +25,7 @@ describe("calls in data export and account deletion", () => {
     const finished = await placeCall(leaving, staying);
     await callCommand(staying, finished.id, "reject");
     const live = await placeCall(staying, leaving);
-    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(env, leaving.id, Date.now())] : [])));
+    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(testDeps(), leaving.id, Date.now())] : [])));
     await env.DB.batch(steps.flatMap((step) => step.statements));
     expect((await getCall(staying, live.id)).status).toBe("missed");
     const history = await json(await api("/v1/calls/history", { token: staying.accessToken }));

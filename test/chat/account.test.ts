@@ -5,13 +5,14 @@ import { clock } from "../../shared/clock";
 import { api, json } from "../helpers";
 import { getChat, type MessageBody, postMessage, usersAndGroup } from "./fixtures";
 import { accountModules } from "../../workers/modules";
+import { testDeps } from "../kit/deps";
 
 describe("data export (section chat)", () => {
   it("lists the user's chats and exactly the messages they sent", async () => {
     const { users, chat } = await usersAndGroup(2);
     await postMessage(chat.id, users[0]!, "mine");
     await postMessage(chat.id, users[1]!, "not mine");
-    const exported = (await chatAccount.exportData!(env, users[0]!.id)) as { chats: { id: string; messagesSent: MessageBody[] }[] };
+    const exported = (await chatAccount.exportData!(testDeps(), users[0]!.id)) as { chats: { id: string; messagesSent: MessageBody[] }[] };
     const ids = exported.chats.map((c) => c.id);
     expect(ids).toEqual(expect.arrayContaining(["general", chat.id]));
     expect(exported.chats.find((c) => c.id === chat.id)!.messagesSent.map((m) => m.text)).toEqual(["mine"]);
@@ -23,7 +24,7 @@ describe("account deletion", () => {
     const { users, chat } = await usersAndGroup(2);
     const [leaving, staying] = users as [(typeof users)[0], (typeof users)[0]];
     await postMessage(chat.id, leaving, "my words stay");
-    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(env, leaving.id, clock.now())] : [])));
+    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(testDeps(), leaving.id, clock.now())] : [])));
     await env.DB.batch([...steps.flatMap((step) => step.statements), env.DB.prepare("DELETE FROM users WHERE id = ?").bind(leaving.id)]);
     for (const step of steps) await step.afterwards?.();
 

@@ -1,12 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
-import { createDatabase } from "../../shared/db/client";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
-import { mediaConfig } from "../../shared/media/media-config";
 import { openGroup } from "../chat/fixtures";
 import { api, json, registerUser } from "../helpers";
 import { openUpload, samples, uniquePng, uploadFile } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 async function deleteAccount(user: { accessToken: string; password: string }) {
   const response = await api("/v1/me", { method: "DELETE", token: user.accessToken, body: { password: user.password } });
@@ -50,7 +49,7 @@ describe("account export and deletion include media", () => {
     expect(await count(alsoBobs.sha256)).toBe(1);
     expect(await count(own.sha256)).toBe(0);
 
-    await collectMediaGarbage(env, createDatabase(env.DB), clock.now() + mediaConfig(env).blobGraceSeconds * 1000 + 1000);
+    await collectMediaGarbage(testDeps(), clock.now() + testDeps().config.media.blobGraceSeconds * 1000 + 1000);
     expect(await count(own.sha256)).toBeUndefined();
     expect(await count(alsoBobs.sha256)).toBe(1);
   });
@@ -72,7 +71,7 @@ describe("account export and deletion include media", () => {
     const uploadRows = async () => (await env.DB.prepare("SELECT count(*) AS n FROM uploads WHERE id = ?").bind(uploadId).first<{ n: number }>())?.n;
     // the upload waits for the GC run, which aborts its R2 leftovers; no expiry period to sit out
     expect(await uploadRows()).toBe(1);
-    const result = await collectMediaGarbage(env, createDatabase(env.DB), clock.now());
+    const result = await collectMediaGarbage(testDeps(), clock.now());
     expect(result.uploadsExpired).toBeGreaterThanOrEqual(1);
     expect(result.failures).toEqual([]);
     expect(await uploadRows()).toBe(0);

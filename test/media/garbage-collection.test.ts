@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { createDatabase } from "../../shared/db/client";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
-import { mediaConfig } from "../../shared/media/media-config";
 import { openUploadSlot } from "../../shared/media/records";
 import { newId } from "../../shared/ids";
 import { createScheduledController } from "cloudflare:test";
@@ -11,12 +10,13 @@ import { runScheduled } from "../../workers/jobs/scheduled";
 import { cronTasks } from "../../workers/modules";
 import { api, expectProblem, registerUser } from "../helpers";
 import { postFile, uniquePng, uploadFile } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
 
 const db = () => createDatabase(env.DB);
-const graceMs = () => mediaConfig(env).blobGraceSeconds * 1000;
-const expiryMs = () => mediaConfig(env).uploadExpirySeconds * 1000;
+const graceMs = () => testDeps().config.media.blobGraceSeconds * 1000;
+const expiryMs = () => testDeps().config.media.uploadExpirySeconds * 1000;
 
 async function blobOf(sha256: string) {
   return env.DB.prepare("SELECT key, ref_count FROM blobs WHERE sha256 = ?").bind(sha256).first<{ key: string; ref_count: number }>();
@@ -33,11 +33,11 @@ describe("reference counting and the GC cron", () => {
     expect((await env.FILES.list({ prefix: `variants/${file.sha256}/` })).objects).toHaveLength(1);
     expect((await api(`/v1/files/${file.id}`, { method: "DELETE", token: user.accessToken })).status).toBe(204);
 
-    await collectMediaGarbage(env, db(), clock.now());
+    await collectMediaGarbage(testDeps(), clock.now());
     expect(await blobOf(file.sha256)).toMatchObject({ ref_count: 0 });
     expect(await env.FILES.head(key)).not.toBeNull();
 
-    await collectMediaGarbage(env, db(), clock.now() + graceMs() + 1000);
+    await collectMediaGarbage(testDeps(), clock.now() + graceMs() + 1000);
     expect(await blobOf(file.sha256)).toBeNull();
     expect(await env.FILES.head(key)).toBeNull();
     expect((await env.FILES.list({ prefix: `variants/${file.sha256}/` })).objects).toHaveLength(0);
@@ -48,7 +48,7 @@ describe("reference counting and the GC cron", () => {
     const bytes = uniquePng();
     const [a] = [await uploadFile(alice, bytes), await uploadFile(bob, bytes)];
     await api(`/v1/files/${a.id}`, { method: "DELETE", token: alice.accessToken });
-    await collectMediaGarbage(env, db(), clock.now() + graceMs() + 1000);
+    await collectMediaGarbage(testDeps(), clock.now() + graceMs() + 1000);
     const blob = await blobOf(a.sha256);
     expect(blob?.ref_count).toBe(1);
     expect(await env.FILES.head(blob!.key)).not.toBeNull();
@@ -60,7 +60,7 @@ describe("reference counting and the GC cron", () => {
     const first = await uploadFile(user, bytes);
     await api(`/v1/files/${first.id}`, { method: "DELETE", token: user.accessToken });
     const again = await uploadFile(user, bytes);
-    await collectMediaGarbage(env, db(), clock.now() + graceMs() + 1000);
+    await collectMediaGarbage(testDeps(), clock.now() + graceMs() + 1000);
     const content = await api(`/v1/files/${again.id}/content`, { token: user.accessToken });
     expect(new Uint8Array(await content.arrayBuffer())).toEqual(bytes);
   });
@@ -74,16 +74,16 @@ describe("reference counting and the GC cron", () => {
     const opened = await openUploadSlot(
       db(),
       { id: uploadId, ownerId: user.id, kind: "single", purpose: "image", name: "x", visibility: "private", length, key, partSize: 0, multipartId: null, createdAt: now, expiresAt: now + expiryMs() },
-      mediaConfig(env).quotaBytes,
+      testDeps().config.media.quotaBytes,
     );
     expect(opened).toBe(true);
     await env.FILES.put(key, uniquePng(1000));
     await expectProblem(await postFile(user, uniquePng(200_000), { purpose: "asset" }), 413, "quota_exceeded");
 
-    await collectMediaGarbage(env, db(), now + graceMs() + 1000);
+    await collectMediaGarbage(testDeps(), now + graceMs() + 1000);
     expect(await env.FILES.head(key)).not.toBeNull();
 
-    const result = await collectMediaGarbage(env, db(), now + expiryMs() + 1000);
+    const result = await collectMediaGarbage(testDeps(), now + expiryMs() + 1000);
     expect(result.uploadsExpired).toBeGreaterThanOrEqual(1);
     expect(await env.FILES.head(key)).toBeNull();
     expect(await env.DB.prepare("SELECT 1 FROM uploads WHERE id = ?").bind(uploadId).first()).toBeNull();

@@ -7,7 +7,6 @@ import { createDatabase } from "../../shared/db/client";
 import { blobs, files, uploads } from "../../shared/db/schema";
 import { ApiError } from "../../shared/http/errors";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
-import { mediaConfig } from "../../shared/media/media-config";
 import { finishHeldUpload, UPLOAD_LEASE_MS } from "../../shared/media/tus-completion";
 import { HASH_FROM_OBJECT } from "../../shared/media/tus-hash";
 import { patchTusUpload } from "../../shared/media/tus-uploads";
@@ -15,6 +14,7 @@ import { runScheduled } from "../../workers/jobs/scheduled";
 import { cronTasks } from "../../workers/modules";
 import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
 import { headUpload, openUpload, padded, patchUpload, samples, sha256Hex, uniquePng } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
 
@@ -68,9 +68,11 @@ type Fault = { bucket: "before" | "after" } | { database: true };
  * the last part is recorded; the PATCH answers 423 upload_finishing and the upload stays fully received.
  */
 async function patchFailingCompletion(user: TestUser, path: string, offset: number, bytes: Uint8Array, fault: Fault) {
-  const faulty = "bucket" in fault ? { ...env, FILES: bucketFailingCompletion(env.FILES, fault.bucket) } : env;
-  const database = "database" in fault ? createDatabase(databaseFailingBatches(env.DB)) : db();
-  const patching = patchTusUpload(faulty, database, user.id, idOf(path), { offset, length: bytes.length, body: new Blob([bytes]).stream() });
+  const faulty = testDeps({
+    ...("bucket" in fault ? { files: bucketFailingCompletion(env.FILES, fault.bucket) } : {}),
+    ...("database" in fault ? { db: createDatabase(databaseFailingBatches(env.DB)) } : {}),
+  });
+  const patching = patchTusUpload(faulty, user.id, idOf(path), { offset, length: bytes.length, body: new Blob([bytes]).stream() });
   const error = await patching.then(
     () => null,
     (e: unknown) => e,
@@ -204,7 +206,7 @@ describe("a tus upload whose completion failed after its last part was recorded"
     const first = await json(await api(path, { token: user.accessToken }));
     expect(first.fileId).toEqual(expect.any(String));
 
-    const late = await finishHeldUpload(env, db(), slow, null, { now: clock.now() });
+    const late = await finishHeldUpload(testDeps(), slow, null, { now: clock.now() });
     expect(late).toMatchObject({ status: "completed", fileId: first.fileId });
     const sha256 = await sha256Hex(bytes);
     expect(await db().select().from(files).where(eq(files.sha256, sha256))).toHaveLength(1);
@@ -241,8 +243,8 @@ describe("the media cron and fully received uploads", () => {
     const user = await registerUser();
     const bytes = uniquePng(4000);
     const path = await stuckUpload(user, bytes, { bucket: "before" });
-    const expired = clock.now() + mediaConfig(env).uploadExpirySeconds * 1000 + 1000;
-    const result = await collectMediaGarbage(env, db(), expired);
+    const expired = clock.now() + testDeps().config.media.uploadExpirySeconds * 1000 + 1000;
+    const result = await collectMediaGarbage(testDeps(), expired);
     expect(result.uploadsNotFinished.filter((upload) => upload.uploadId === idOf(path))).toEqual([]);
     expect(result.uploadsFinished).toBeGreaterThanOrEqual(1);
     // The finished row stays for another expiry period, so the client's HEAD finds the upload complete.
@@ -261,7 +263,7 @@ describe("the media cron and fully received uploads", () => {
     const path = await stuckUpload(user, bytes, { bucket: "after" });
     const deleted = await api("/v1/me", { method: "DELETE", token: user.accessToken, body: { password: user.password } });
     expect(deleted.status, await deleted.text()).toBe(204);
-    const result = await collectMediaGarbage(env, db(), clock.now());
+    const result = await collectMediaGarbage(testDeps(), clock.now());
     expect(result.uploadsNotFinished.filter((upload) => upload.uploadId === idOf(path))).toEqual([]);
     expect(await db().select().from(files).where(eq(files.sha256, await sha256Hex(bytes)))).toEqual([]);
     expect(await rowOf(idOf(path))).toBeUndefined();
@@ -274,16 +276,16 @@ describe("the media cron and fully received uploads", () => {
     const path = await stuckUpload(user, bytes, { bucket: "before" }, { firstPatch: 1000 });
     const id = idOf(path);
     const stuck = (await rowOf(id))!;
-    const broken = { ...env, FILES: bucketFailingCompletion(env.FILES, "before") };
+    const broken = testDeps({ files: bucketFailingCompletion(env.FILES, "before") });
 
-    const early = await collectMediaGarbage(broken, db(), clock.now());
+    const early = await collectMediaGarbage(broken, clock.now());
     expect(early.uploadsNotFinished).toContainEqual({ uploadId: id, code: "upload_finishing", reason: expect.any(String) });
     expect(await rowOf(id)).toMatchObject({ status: "receiving", offset: 3000, leaseId: null });
 
-    const expired = clock.now() + mediaConfig(env).uploadExpirySeconds * 1000 + 1000;
+    const expired = clock.now() + testDeps().config.media.uploadExpirySeconds * 1000 + 1000;
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: unknown) => void errors.push(String(line)));
-    const late = await collectMediaGarbage(broken, db(), expired);
+    const late = await collectMediaGarbage(broken, expired);
     vi.restoreAllMocks();
     // The cause is logged with the upload; the problem's detail (which a client may read) never carries it.
     expect(late.uploadsNotFinished).toContainEqual({ uploadId: id, code: "finish_failed", reason: expect.not.stringContaining("R2 is unavailable") });

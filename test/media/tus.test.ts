@@ -6,11 +6,11 @@ import { clock } from "../../shared/clock";
 import { createDatabase } from "../../shared/db/client";
 import { blobs, files, uploads } from "../../shared/db/schema";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
-import { mediaConfig } from "../../shared/media/media-config";
 import { MIB } from "../../shared/media/part-plan";
 import { HASH_FROM_OBJECT } from "../../shared/media/tus-hash";
 import { api, expectProblem, json, registerUser } from "../helpers";
 import { createUpload, headUpload, openUpload, padded, patchUpload, samples, sha256Hex, TUS, uniquePng, uploadFile } from "./fixtures";
+import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
 
@@ -284,7 +284,7 @@ describe("tus termination and expiry", () => {
     await expectProblem(await createUpload(user, 5_000_000), 413, "quota_exceeded");
     const id = path.split("/").pop()!;
     const row = await env.DB.prepare("SELECT tail_key FROM uploads WHERE id = ?").bind(id).first<{ tail_key: string }>();
-    const result = await collectMediaGarbage(env, createDatabase(env.DB), clock.now() + mediaConfig(env).uploadExpirySeconds * 1000 + 1000);
+    const result = await collectMediaGarbage(testDeps(), clock.now() + testDeps().config.media.uploadExpirySeconds * 1000 + 1000);
     expect(result.uploadsExpired).toBeGreaterThanOrEqual(1);
     expect(result.failures).toEqual([]);
     expect(await env.FILES.head(row!.tail_key)).toBeNull();

@@ -28,7 +28,6 @@ const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   const deps = depsFor(c.env);
   c.set("deps", deps);
   c.set("accountModules", accountModules);
-  c.set("db", deps.db);
   await next();
 });
 

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Database } from "../../shared/db/client";
 import type { Env } from "../../shared/env";
 import type { AccountModule } from "../../shared/identity/account/account-module";
 import type { Deps } from "../../shared/platform/deps-types";
@@ -16,8 +15,6 @@ export interface AppEnv {
     deps: Deps;
     /** Every module's account hooks (workers/modules.ts), for registration, export and deletion. */
     accountModules: readonly AccountModule[];
-    /** `deps.db`, for routes of modules not on deps yet. */
-    db: Database;
     /** Set by the auth middleware so the request log can name the user. */
     userId?: string;
   };

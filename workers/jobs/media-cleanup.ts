@@ -6,7 +6,7 @@ import { collectMediaGarbage } from "../../shared/media/garbage-collection";
  * aborted and cleaned, unreferenced blobs removed after the grace period.
  */
 export async function mediaCleanupTask(deps: Deps, _scheduledTime: number): Promise<void> {
-  const result = await collectMediaGarbage(deps.env, deps.db, deps.clock.now());
+  const result = await collectMediaGarbage(deps, deps.clock.now());
   const level = result.failures.length > 0 || result.uploadsNotFinished.length > 0 ? "error" : "info";
   console.log(
     JSON.stringify({

@@ -27,7 +27,7 @@ export async function deleteAccount(deps: Deps, userId: string, password: string
   // Read before the user row (and with it every session) goes, to close their sockets afterwards.
   const sessionIds = await activeSessionIds(deps, userId);
   const now = deps.clock.now();
-  const steps = await Promise.all(modules.flatMap((module) => (module.onDelete ? [module.onDelete(deps.env, userId, now)] : [])));
+  const steps = await Promise.all(modules.flatMap((module) => (module.onDelete ? [module.onDelete(deps, userId, now)] : [])));
   await deps.db.$client.batch([
     ...steps.flatMap((step) => step.statements),
     ...toD1Statements(db, [

@@ -1,4 +1,4 @@
-import type { Env } from "../../env";
+import type { Deps } from "../../platform/deps-types";
 
 /** One module's part of deleting a user (DELETE /v1/me). */
 export interface AccountDeletionStep {
@@ -20,9 +20,9 @@ export interface AccountModule {
   /** The module's section in the data export, e.g. `chat`. */
   name: string;
   /** Statements run in the same batch that creates the user (chat: join the general chat), so a user never exists without them. */
-  onRegister?: (env: Env, userId: string, now: number) => Promise<D1PreparedStatement[]> | D1PreparedStatement[];
+  onRegister?: (deps: Deps, userId: string, now: number) => Promise<D1PreparedStatement[]> | D1PreparedStatement[];
   /** The module's part of the user's data export (GET /v1/me/export, GDPR art. 20). */
-  exportData?: (env: Env, userId: string) => Promise<unknown>;
+  exportData?: (deps: Deps, userId: string) => Promise<unknown>;
   /** Deletes or anonymises the module's data of a user being deleted. */
-  onDelete?: (env: Env, userId: string, now: number) => Promise<AccountDeletionStep>;
+  onDelete?: (deps: Deps, userId: string, now: number) => Promise<AccountDeletionStep>;
 }

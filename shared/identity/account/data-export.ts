@@ -35,7 +35,7 @@ export async function exportAccount(deps: Deps, userId: string, accountModules: 
   } while (cursor);
 
   const modules: Record<string, unknown> = {};
-  for (const module of accountModules) if (module.exportData) modules[module.name] = await module.exportData(deps.env, userId);
+  for (const module of accountModules) if (module.exportData) modules[module.name] = await module.exportData(deps, userId);
 
   return {
     exportedAt: deps.clock.date().toISOString(),

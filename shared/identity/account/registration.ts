@@ -61,7 +61,7 @@ async function createAccount(deps: Deps, input: RegistrationInput, client: Clien
     updatedAt: new Date(now),
   });
   const registered = auditEventQuery(db, { userId, type: "user.registered", client, detail: { invite: Boolean(input.inviteCode) } });
-  const hooked = (await Promise.all(modules.map((module) => module.onRegister?.(deps.env, userId, now) ?? []))).flat();
+  const hooked = (await Promise.all(modules.map((module) => module.onRegister?.(deps, userId, now) ?? []))).flat();
   try {
     await deps.db.$client.batch([...toD1Statements(db, [createUser]), ...hooked, ...toD1Statements(db, [registered])]);
   } catch (error) {

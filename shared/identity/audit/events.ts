@@ -2,7 +2,7 @@ import type { Deps } from "../../platform/deps-types";
 import { z } from "@hono/zod-openapi";
 import { clock } from "../../clock";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
-import { createDatabase, type Database } from "../../db/client";
+import type { Database } from "../../db/client";
 import { newId } from "../../ids";
 import type { ClientInfo } from "../sessions/client-info";
 import { type AuditEventFilter, type AuditEventRecord, insertAuditEventQuery, listAuditEventRecords } from "./records";
@@ -37,9 +37,9 @@ export function auditEventQuery(db: Database, event: AuditEventInput) {
   });
 }
 
-/** Records one audit event now. A D1Database is the compatibility path of modules not on deps yet (video, jobs board). */
-export async function recordAuditEvent(db: Database | D1Database, event: AuditEventInput): Promise<void> {
-  await auditEventQuery("$client" in db ? db : createDatabase(db), event).run();
+/** Records one audit event now (outside a batch; `auditEventQuery` joins one). */
+export async function recordAuditEvent(db: Database, event: AuditEventInput): Promise<void> {
+  await auditEventQuery(db, event).run();
 }
 
 export interface AuditEventView {

@@ -90,7 +90,7 @@ export async function ownProfile(deps: Deps, userId: string): Promise<ProfileVie
 export async function editProfile(deps: Deps, userId: string, edit: ProfileEdit, origin: string): Promise<ProfileView> {
   const tags = edit.tags === undefined ? undefined : JSON.stringify(normalizeTags(edit.tags));
   const links = edit.links === undefined ? undefined : JSON.stringify(validateLinks(edit.links));
-  if (edit.avatarFileId !== undefined) await useFileAsAvatar(deps.db, userId, edit.avatarFileId, origin);
+  if (edit.avatarFileId !== undefined) await useFileAsAvatar(deps, userId, edit.avatarFileId, origin);
   const location = edit.location === undefined ? {} : edit.location === null ? { lat: null, lng: null, place: null } : { lat: edit.location.lat, lng: edit.location.lng, place: edit.location.place };
   await upsertProfile(deps.db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, ...location }, deps.clock.date());
   return ownProfile(deps, userId);

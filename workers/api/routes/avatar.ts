@@ -21,7 +21,7 @@ export const avatarRoutes = createRouter().openapi(
   }),
   async (c) => {
     const userId = c.get("principal").userId;
-    await useFileAsAvatar(c.get("db"), userId, c.req.valid("json").fileId, new URL(c.req.url).origin);
-    return c.json({ user: toPublicUser((await findUserById(c.get("db"), userId))!) }, 200);
+    await useFileAsAvatar(c.get("deps"), userId, c.req.valid("json").fileId, new URL(c.req.url).origin);
+    return c.json({ user: toPublicUser((await findUserById(c.get("deps").db, userId))!) }, 200);
   },
 );

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { usesDevMailbox } from "../../../shared/email/outbox";
 import { ApiError } from "../../../shared/http/errors";
 import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { newId } from "../../../shared/ids";
@@ -13,7 +12,7 @@ import { createRouter } from "../context";
 export const devMediaRoutes = createRouter();
 
 devMediaRoutes.use(async (c, next) => {
-  if (!usesDevMailbox(c.env)) throw new ApiError(404, "not_found", "No such route");
+  if (!c.get("deps").config.usesDevMailbox) throw new ApiError(404, "not_found", "No such route");
   await next();
 });
 
@@ -31,8 +30,8 @@ devMediaRoutes.openapi(
     const body = c.req.raw.body;
     if (!body || !Number.isSafeInteger(length) || length <= 0) throw new ApiError(411, "length_required", "Send the bytes with a content-length");
     const key = `bench/direct/${newId()}`;
-    const object = await c.env.FILES.put(key, body);
-    await c.env.FILES.delete(key);
+    const object = await c.get("deps").files.put(key, body);
+    await c.get("deps").files.delete(key);
     return c.json({ size: object?.size ?? 0 }, 200);
   },
 );

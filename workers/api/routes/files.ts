@@ -100,7 +100,7 @@ export const fileRoutes = createRouter()
       const query = c.req.valid("query");
       const declared = c.req.valid("header")["x-content-sha256"]?.toLowerCase();
       const length = c.req.header("content-length");
-      const file = await uploadFile(c.env, c.get("db"), c.get("principal").userId, {
+      const file = await uploadFile(c.get("deps"), c.get("principal").userId, {
         purpose: query.purpose,
         name: query.name,
         visibility: query.visibility,
@@ -122,7 +122,7 @@ export const fileRoutes = createRouter()
     }),
     async (c) => {
       const query = c.req.valid("query");
-      return c.json(await listFiles(c.get("db"), c.get("principal").userId, query.purpose, query.cursor, query.limit), 200);
+      return c.json(await listFiles(c.get("deps"), c.get("principal").userId, query.purpose, query.cursor, query.limit), 200);
     },
   )
   .openapi(
@@ -160,11 +160,11 @@ export const fileRoutes = createRouter()
     async (c) => {
       const url = new URL(c.req.url);
       const { expires: _expires, kid: _kid, sig: _sig, reader: _reader, ...variant } = c.req.valid("query");
-      const signed = hasSignature(url) ? await fileOfSignedUrl(c.env, c.get("db"), url, c.req.method) : null;
+      const signed = hasSignature(url) ? await fileOfSignedUrl(c.get("deps"), url, c.req.method) : null;
       const file = signed ? signed.file : await fileFor(c, c.req.valid("param").id);
       const cacheControl = signed ? `private, max-age=${signed.secondsLeft}` : file.visibility === "public" ? "public, max-age=31536000, immutable" : "private, no-cache";
-      const content = wantsVariant(variant) ? await variantContent(c.env.FILES, c.env.IMAGES, file, variant) : { ...file, etag: `"${file.sha256}"` };
-      return contentResponse(c.env.FILES, content, c.req.raw, cacheControl);
+      const content = wantsVariant(variant) ? await variantContent(c.get("deps").files, c.get("deps").images, file, variant) : { ...file, etag: `"${file.sha256}"` };
+      return contentResponse(c.get("deps").files, content, c.req.raw, cacheControl);
     },
   )
   .openapi(
@@ -182,7 +182,7 @@ export const fileRoutes = createRouter()
       const origin = new URL(c.req.url).origin;
       const { expiresIn, ...variant } = c.req.valid("query");
       const params = Object.fromEntries(Object.entries(variant).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
-      const signed = await signedContentUrl(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId, origin, expiresIn, params);
+      const signed = await signedContentUrl(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, origin, expiresIn, params);
       c.header("cache-control", "no-store");
       return c.json(signed, 200);
     },
@@ -198,7 +198,7 @@ export const fileRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404) },
     }),
     async (c) => {
-      await deleteFile(c.get("db"), c.req.valid("param").id, c.get("principal").userId);
+      await deleteFile(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
       return c.body(null, 204);
     },
   );
@@ -206,7 +206,7 @@ export const fileRoutes = createRouter()
 /** Without a token only public files are readable; for anything else, say a token is missing (not whether the file exists). */
 async function fileFor(c: Context<AppEnv>, id: string) {
   const reader = (await optionalPrincipal(c))?.userId ?? null;
-  const file = await findReadableFile(c.get("db"), id, reader);
+  const file = await findReadableFile(c.get("deps").db, id, reader);
   if (file) return file;
   throw reader === null ? unauthorized() : notFound("No such file");
 }

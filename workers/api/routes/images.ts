@@ -70,7 +70,7 @@ export const imageRoutes = createRouter()
       request: { body: jsonBody(PublishBody) },
       responses: { 201: jsonResponse(ImageSchema, "The image"), ...problemResponses(400, 401, 404, 409, 415) },
     }),
-    async (c) => c.json(await publishImage(c.get("db"), c.get("principal").userId, c.req.valid("json")), 201),
+    async (c) => c.json(await publishImage(c.get("deps"), c.get("principal").userId, c.req.valid("json")), 201),
   )
   .openapi(
     createRoute({
@@ -86,7 +86,7 @@ export const imageRoutes = createRouter()
     async (c) => {
       const viewer = await optionalPrincipal(c);
       const query = c.req.valid("query");
-      return c.json(await galleryPage(c.get("db"), { tag: query.tag }, query.cursor, query.limit, viewer?.userId ?? null), 200);
+      return c.json(await galleryPage(c.get("deps"), { tag: query.tag }, query.cursor, query.limit, viewer?.userId ?? null), 200);
     },
   )
   .openapi(
@@ -101,7 +101,7 @@ export const imageRoutes = createRouter()
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
-      return c.json(await galleryImage(c.get("db"), c.req.valid("param").id, viewer?.userId ?? null), 200);
+      return c.json(await galleryImage(c.get("deps"), c.req.valid("param").id, viewer?.userId ?? null), 200);
     },
   )
   .openapi(
@@ -115,12 +115,12 @@ export const imageRoutes = createRouter()
       responses: { 204: { description: "Removed" }, ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
-      await removeImage(c.get("db"), c.req.valid("param").id, c.get("principal"));
+      await removeImage(c.get("deps"), c.req.valid("param").id, c.get("principal"));
       return c.body(null, 204);
     },
   )
-  .openapi(likeRoute("put", "Like an image"), async (c) => c.json(await likeImage(c.get("db"), c.req.valid("param").id, c.get("principal").userId, true), 200))
-  .openapi(likeRoute("delete", "Unlike an image"), async (c) => c.json(await likeImage(c.get("db"), c.req.valid("param").id, c.get("principal").userId, false), 200));
+  .openapi(likeRoute("put", "Like an image"), async (c) => c.json(await likeImage(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, true), 200))
+  .openapi(likeRoute("delete", "Unlike an image"), async (c) => c.json(await likeImage(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, false), 200));
 
 /** Mounted at /v1/users: one user's gallery. */
 export const userImageRoutes = createRouter().openapi(
@@ -136,6 +136,6 @@ export const userImageRoutes = createRouter().openapi(
   async (c) => {
     const viewer = await optionalPrincipal(c);
     const query = c.req.valid("query");
-    return c.json(await galleryPage(c.get("db"), { ownerId: c.req.valid("param").id }, query.cursor, query.limit, viewer?.userId ?? null), 200);
+    return c.json(await galleryPage(c.get("deps"), { ownerId: c.req.valid("param").id }, query.cursor, query.limit, viewer?.userId ?? null), 200);
   },
 );

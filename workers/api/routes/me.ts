@@ -90,7 +90,7 @@ export const meRoutes = createRouter()
       responses: { 200: jsonResponse(UserEnvelope, "The updated user"), ...problemResponses(400, 401, 415) },
     }),
     async (c) => {
-      const user = await updateProfile(c.get("db"), c.get("principal").userId, c.req.valid("json"), clock.date());
+      const user = await updateProfile(c.get("deps").db, c.get("principal").userId, c.req.valid("json"), clock.date());
       return c.json({ user: toPublicUser(user) }, 200);
     },
   )

@@ -13,7 +13,6 @@ import {
   type TusParsed,
 } from "../../../shared/media/tus-protocol";
 import { createTusUpload, patchTusUpload, terminateTusUpload, uploadProgress, uploadView } from "../../../shared/media/tus-uploads";
-import { mediaConfig } from "../../../shared/media/media-config";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 
@@ -51,7 +50,7 @@ export const uploadRoutes = createRouter()
       responses: { 204: { description: "Tus-Version, Tus-Extension and Tus-Max-Size headers" } },
     }),
     (c) => {
-      const largest = Math.max(...Object.values(mediaConfig(c.env).maxBytes));
+      const largest = Math.max(...Object.values(c.get("deps").config.media.maxBytes));
       return c.body(null, 204, { ...tusHeaders, "tus-version": TUS_VERSION, "tus-extension": TUS_EXTENSIONS, "tus-max-size": String(largest) });
     },
   )
@@ -76,7 +75,7 @@ export const uploadRoutes = createRouter()
       if (c.req.header("upload-defer-length") !== undefined) throw new ApiError(400, "invalid_header", "Upload-Defer-Length is not supported", {}, tusHeaders);
       const length = required(parseByteCount("Upload-Length", c.req.header("upload-length") ?? null));
       const metadata = required(parseUploadMetadata(c.req.header("upload-metadata") ?? null));
-      const upload = await createTusUpload(c.env, c.get("db"), c.get("principal").userId, { length, metadata });
+      const upload = await createTusUpload(c.get("deps"), c.get("principal").userId, { length, metadata });
       const location = new URL(`/v1/uploads/${upload.id}`, c.req.url).toString();
       return c.body(null, 201, { ...tusHeaders, location, "upload-expires": httpDate(upload.expiresAt), "upload-offset": "0" });
     },
@@ -93,7 +92,7 @@ export const uploadRoutes = createRouter()
       responses: { 200: jsonResponse(UploadSchema, "The upload"), ...problemResponses(401, 404, 412, 415, 423) },
     }),
     async (c) => {
-      const upload = await uploadProgress(c.env, c.get("db"), c.req.valid("param").id, c.get("principal").userId);
+      const upload = await uploadProgress(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
       c.header("cache-control", "no-store");
       if (c.req.method === "HEAD") {
         // Hono answers HEAD through the GET handler and drops the body.
@@ -126,7 +125,7 @@ export const uploadRoutes = createRouter()
       required(checkPatchContentType(c.req.header("content-type") ?? null));
       const offset = required(parseByteCount("Upload-Offset", c.req.header("upload-offset") ?? null));
       const length = c.req.header("content-length");
-      const upload = await patchTusUpload(c.env, c.get("db"), c.get("principal").userId, c.req.valid("param").id, {
+      const upload = await patchTusUpload(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, {
         offset,
         length: length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : null,
         body: c.req.raw.body,
@@ -146,7 +145,7 @@ export const uploadRoutes = createRouter()
     }),
     async (c) => {
       required(checkTusResumable(c.req.header("tus-resumable") ?? null));
-      await terminateTusUpload(c.env, c.get("db"), c.get("principal").userId, c.req.valid("param").id);
+      await terminateTusUpload(c.get("deps"), c.get("principal").userId, c.req.valid("param").id);
       return c.body(null, 204, tusHeaders);
     },
   );
