@@ -1,7 +1,10 @@
 import type { AccountModule } from "../identity/account/account-module";
 import { fileView } from "./files";
 import { toD1Statements } from "../db/records";
-import { forgetUserMediaQueries, listAllOwnFiles, listLikedImageIds, listOpenUploads, listOwnImages } from "./records";
+import { forgetUserMediaQueries } from "./records/account";
+import { listAllOwnFiles } from "./records/files";
+import { listLikedImageIds, listOwnImages } from "./records/gallery";
+import { listOpenUploads } from "./records/uploads";
 
 /** Media's part of an account: files, gallery images, likes and open uploads in the export; all of it gone on deletion. */
 export const mediaAccount: AccountModule = {

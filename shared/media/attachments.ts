@@ -1,6 +1,6 @@
 import { clock } from "../clock";
 import type { Database } from "../db/client";
-import { findOwnFiles, recordAttachments, removeAttachments } from "./records";
+import { findOwnFiles, recordAttachments, removeAttachments } from "./records/grants";
 import type { Deps } from "../platform/deps-types";
 
 /** A file as a chat message carries it. */

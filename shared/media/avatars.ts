@@ -3,7 +3,8 @@ import type { Database } from "../db/client";
 import { badRequest, notFound } from "../http/errors";
 import { contentPath } from "./content-path";
 import { isImage } from "./media-types";
-import { findOwnFileRecord, setAvatar } from "./records";
+import { setAvatar } from "./records/avatars";
+import { findOwnFileRecord } from "./records/files";
 import type { Deps } from "../platform/deps-types";
 
 /** The square variant an avatar is shown as. */

@@ -2,7 +2,7 @@ import { clock } from "../clock";
 import type { Database } from "../db/client";
 import { ApiError, notFound } from "../http/errors";
 import { readableFile } from "./files";
-import { findFile, findReadableFile, type StoredFile } from "./records";
+import { findFile, findReadableFile, type StoredFile } from "./records/files";
 import { contentPath } from "./content-path";
 import { signUrl, verifySignedUrl } from "./signed-urls";
 import type { Deps } from "../platform/deps-types";

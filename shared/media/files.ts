@@ -10,16 +10,8 @@ import { streamIntoBucket } from "./byte-intake";
 import type { Config } from "../config";
 import { type DetectedType, type FilePurpose, type FileVisibility, imageDimensions, isAllowedFor } from "./media-types";
 import type { Deps } from "../platform/deps-types";
-import {
-  completeUpload,
-  deleteOwnFile,
-  deleteUpload,
-  type FileRecord,
-  findReadableFile,
-  listOwnFiles,
-  openUploadSlot,
-  type StoredFile,
-} from "./records";
+import { deleteOwnFile, type FileRecord, findReadableFile, listOwnFiles, type StoredFile } from "./records/files";
+import { completeUpload, deleteUpload, openUploadSlot } from "./records/uploads";
 
 /** The media section of the config (`deps.config.media`). */
 export type MediaConfig = Config["media"];

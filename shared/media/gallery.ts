@@ -5,7 +5,8 @@ import { badRequest, conflict, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
 import { type FileView, fileView } from "./files";
-import { deleteImage, findGalleryImage, findOwnFileRecord, type GalleryRow, imageOfFile, insertImage, pageGallery, setLike } from "./records";
+import { findOwnFileRecord } from "./records/files";
+import { deleteImage, findGalleryImage, type GalleryRow, imageOfFile, insertImage, pageGallery, setLike } from "./records/gallery";
 import type { Deps } from "../platform/deps-types";
 
 /** A gallery image as the API shows it. */

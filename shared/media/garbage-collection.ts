@@ -1,6 +1,7 @@
 import type { Database } from "../db/client";
 import { ApiError } from "../http/errors";
-import { deleteSettledUploads, expireUploads, type ExpiredUpload, findUnfinishedUploads, takeUnreferencedBlobs } from "./records";
+import { takeUnreferencedBlobs } from "./records/files";
+import { deleteSettledUploads, expireUploads, type ExpiredUpload, findUnfinishedUploads } from "./records/uploads";
 import { finishReceivedUpload, leftoverKeys } from "./tus-completion";
 import { variantPrefix } from "./variant-keys";
 import type { Deps } from "../platform/deps-types";

@@ -5,7 +5,7 @@ import { logEvent } from "../observability/log";
 import { metrics } from "../observability/metrics";
 import { recordFile, refuseTypeFor } from "./files";
 import { detectType, HEAD_BYTES, imageDimensions, TYPE_SNIFF_BYTES } from "./media-types";
-import { failHeldUpload, findUpload, releaseUploadLease, takeFinishingLease, type UploadRecord } from "./records";
+import { failHeldUpload, findUpload, releaseUploadLease, takeFinishingLease, type UploadRecord } from "./records/uploads";
 import { sha256OfReceived } from "./tus-hash";
 import { tusError, tusHeaders } from "./tus-protocol";
 import type { Deps } from "../platform/deps-types";

@@ -7,19 +7,7 @@ import { BodyCursor, copyStream, sizedStream } from "./body-cursor";
 import { checkSize, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
 import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility } from "./media-types";
 import { MAX_PART_NUMBER, partSizeFor, planPatch } from "./part-plan";
-import {
-  attachMultipart,
-  deleteUpload,
-  failHeldUpload,
-  findOwnUpload,
-  findUpload,
-  openUploadSlot,
-  releaseUploadLease,
-  saveUploadProgress,
-  takeUploadLease,
-  terminateOwnUpload,
-  type UploadRecord,
-} from "./records";
+import { attachMultipart, deleteUpload, failHeldUpload, findOwnUpload, findUpload, openUploadSlot, releaseUploadLease, saveUploadProgress, takeUploadLease, terminateOwnUpload, type UploadRecord } from "./records/uploads";
 import { patchHashFor } from "./tus-hash";
 import { discardUploadBytes, finishHeldUpload, finishReceivedUpload, tailPrefix, UPLOAD_LEASE_MS } from "./tus-completion";
 import { tusError, tusHeaders } from "./tus-protocol";

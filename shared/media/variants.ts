@@ -2,7 +2,7 @@ import { ApiError } from "../http/errors";
 import { logEvent } from "../observability/log";
 import type { ServedContent } from "./file-content";
 import { isImage } from "./media-types";
-import type { StoredFile } from "./records";
+import type { StoredFile } from "./records/files";
 import { variantKey } from "./variant-keys";
 
 /** The only sizes a variant may have (either side), so nobody can mint unbounded variants. */

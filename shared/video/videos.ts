@@ -6,7 +6,7 @@ import { newId } from "../ids";
 import { deleteFile } from "../media/files";
 import { normalizeTags } from "../media/gallery";
 import { ALLOWED_TYPES, detectType, isVideo, TYPE_SNIFF_BYTES } from "../media/media-types";
-import { findOwnFileRecord, setFileVisibility } from "../media/records";
+import { findOwnFileRecord, setFileVisibility } from "../media/records/files";
 import { enforceRateLimit } from "../rate-limits";
 import { ownerVideoView, type VideoView, videoView } from "./model";
 import { playbackToken, signedStreamUrl } from "./playback";

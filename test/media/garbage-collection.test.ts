@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { createDatabase } from "../../shared/db/client";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
-import { openUploadSlot } from "../../shared/media/records";
+import { openUploadSlot } from "../../shared/media/records/uploads";
 import { newId } from "../../shared/ids";
 import { createScheduledController } from "cloudflare:test";
 import { runScheduled } from "../../workers/jobs/scheduled";

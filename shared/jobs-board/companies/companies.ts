@@ -5,7 +5,7 @@ import { auditEventQuery } from "../../identity/audit/events";
 import type { ClientInfo } from "../../identity/sessions/client-info";
 import { contentPath } from "../../media/content-path";
 import { isImage } from "../../media/media-types";
-import { findOwnFileRecord, setFileVisibility } from "../../media/records";
+import { findOwnFileRecord, setFileVisibility } from "../../media/records/files";
 import { closeDown } from "./close-down";
 import {
   acceptInvitation,

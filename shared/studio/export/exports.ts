@@ -1,6 +1,6 @@
 import type { Database } from "../../db/client";
 import { isImage } from "../../media/media-types";
-import { findFile } from "../../media/records";
+import { findFile } from "../../media/records/files";
 import { variantContent } from "../../media/variants";
 import { ownProject } from "../library/projects";
 import { safeName } from "./archive-names";

@@ -1,7 +1,7 @@
 import { ApiError } from "../../http/errors";
 import { randomToken } from "../../ids";
 import { signedContentUrl } from "../../media/content-urls";
-import { deleteOwnFile, findFile } from "../../media/records";
+import { deleteOwnFile, findFile } from "../../media/records/files";
 import { metrics } from "../../observability/metrics";
 import { recordAuditEvent } from "../../identity/audit/events";
 import { taskVariables } from "../providers/model-tasks";

@@ -4,7 +4,7 @@ import { badRequest, notFound } from "../../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { newId } from "../../ids";
 import { isImage, isVideo } from "../../media/media-types";
-import { findOwnFileRecord } from "../../media/records";
+import { findOwnFileRecord } from "../../media/records/files";
 import { type AssetFilter, deleteOwnAsset, findOwnAsset, insertUploadedAsset, pageBoxAssets, setOwnAssetFavorite, type AssetRecord } from "./records";
 import { ownBox } from "./projects";
 import { ftsQuery } from "../../fts-query";

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, lt, notExists, or, sql, t
 import { type BatchQuery, type Database, runBatch } from "../../db/client";
 import { files } from "../../db/schema/media";
 import { studioAssets, studioBoxes, studioCommentReads, studioComments, studioProjects, studioShareLinks } from "../../db/schema/studio";
-import { copyOwnFileQueries, deleteOwnFilesQueries } from "../../media/records";
+import { copyOwnFileQueries, deleteOwnFilesQueries } from "../../media/records/files";
 import { dropUnstartedGenerationsQuery } from "../generation/records";
 
 /** Every query of the studio library's tables (projects, boxes, assets). */

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { fileOfSignedUrl, signedContentUrl } from "../../../shared/media/content-urls";
 import { contentResponse } from "../../../shared/media/file-content";
 import { deleteFile, fileView, listFiles, uploadFile } from "../../../shared/media/files";
-import { findReadableFile } from "../../../shared/media/records";
+import { findReadableFile } from "../../../shared/media/records/files";
 import { notFound, unauthorized } from "../../../shared/http/errors";
 import { FILE_PURPOSES, FILE_VISIBILITIES } from "../../../shared/media/media-types";
 import { hasSignature } from "../../../shared/media/signed-urls";

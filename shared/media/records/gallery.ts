@@ -1,0 +1,128 @@
+import { and, desc, eq, exists, lt, sql, type SQLWrapper } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { users } from "../../db/schema/identity";
+import { companies } from "../../db/schema/jobs";
+import { avatars, files, imageLikes, images, imageTags } from "../../db/schema/media";
+import { videos } from "../../db/schema/video";
+import type { FileRecord } from "./files";
+
+/** The gallery: published images, their tags and likes. */
+
+export type ImageRecord = typeof images.$inferSelect;
+
+/** An image with what its view needs: the file, the owner's name, and whether the viewer likes it. */
+export type GalleryRow = { image: ImageRecord; file: FileRecord; ownerName: string; likedByViewer: boolean };
+
+function galleryQuery(db: Database, viewerId: string | null) {
+  return db
+    .select({
+      image: images,
+      file: files,
+      ownerName: users.displayName,
+      likedByViewer: viewerId
+        ? sql<number>`EXISTS (SELECT 1 FROM ${imageLikes} WHERE ${imageLikes.imageId} = ${images.id} AND ${imageLikes.userId} = ${viewerId})`
+        : sql<number>`0`,
+    })
+    .from(images)
+    .innerJoin(files, eq(files.id, images.fileId))
+    .innerJoin(users, eq(users.id, images.ownerId));
+}
+
+const toGalleryRow = (row: { image: ImageRecord; file: FileRecord; ownerName: string; likedByViewer: number }): GalleryRow => ({
+  ...row,
+  likedByViewer: Boolean(row.likedByViewer),
+});
+
+
+export async function imageOfFile(db: Database, fileId: string): Promise<ImageRecord | undefined> {
+  return db.select().from(images).where(eq(images.fileId, fileId)).get();
+}
+
+/** Publishes an image: the row, its tags, and the file made public, in one transaction. */
+export async function insertImage(db: Database, image: typeof images.$inferInsert, tags: string[]): Promise<void> {
+  const tagRows = tags.map((tag) => ({ tag, imageId: image.id }));
+  await db.batch([
+    db.insert(images).values(image),
+    ...(tagRows.length > 0 ? [db.insert(imageTags).values(tagRows)] : []),
+    db.update(files).set({ visibility: "public" }).where(eq(files.id, image.fileId)),
+  ]);
+}
+
+export async function findGalleryImage(db: Database, id: string, viewerId: string | null): Promise<GalleryRow | undefined> {
+  const row = await galleryQuery(db, viewerId).where(eq(images.id, id)).get();
+  return row ? toGalleryRow(row) : undefined;
+}
+
+/** Newest first; by tag or by owner; `before` is the last id of the previous page. */
+export async function pageGallery(db: Database, filter: { tag?: string; ownerId?: string }, before: string | undefined, limit: number, viewerId: string | null) {
+  const rows = await galleryQuery(db, viewerId)
+    .where(
+      and(
+        filter.ownerId ? eq(images.ownerId, filter.ownerId) : undefined,
+        filter.tag ? exists(db.select({ one: sql`1` }).from(imageTags).where(and(eq(imageTags.tag, filter.tag), eq(imageTags.imageId, images.id)))) : undefined,
+        before ? lt(images.id, before) : undefined,
+      ),
+    )
+    .orderBy(desc(images.id))
+    .limit(limit + 1);
+  return rows.map(toGalleryRow);
+}
+
+/**
+ * Whether something public besides its gallery image (a file is in the gallery at most once) uses
+ * the file, so it must stay readable by anyone: an avatar, a company icon, a video thumbnail.
+ */
+function usedPubliclyOutsideGallery(fileId: SQLWrapper) {
+  return sql`(EXISTS (SELECT 1 FROM ${avatars} WHERE ${avatars.fileId} = ${fileId})
+    OR EXISTS (SELECT 1 FROM ${companies} WHERE ${companies.iconFileId} = ${fileId})
+    OR EXISTS (SELECT 1 FROM ${videos} WHERE ${videos.thumbnailFileId} = ${fileId}))`;
+}
+
+/**
+ * Removes an image from the gallery. Its file is private again, unless its owner made it public
+ * before publishing it or something else public uses it (an avatar, a company icon, a video
+ * thumbnail): a file stays readable as long as anything public refers to it. False when there was
+ * no such image.
+ */
+export async function deleteImage(db: Database, id: string): Promise<boolean> {
+  const [, deleted] = await db.batch([
+    db
+      .update(files)
+      .set({ visibility: "private" })
+      .where(
+        and(
+          eq(files.id, db.select({ fileId: images.fileId }).from(images).where(and(eq(images.id, id), eq(images.fileWasPublic, false)))),
+          sql`NOT ${usedPubliclyOutsideGallery(files.id)}`,
+        ),
+      ),
+    db.delete(images).where(eq(images.id, id)).returning({ id: images.id }),
+  ]);
+  return deleted.length === 1;
+}
+
+/**
+ * Like or unlike, then the count from the likes themselves, in one transaction: concurrent
+ * likes cannot lose or double an update, and repeating one changes nothing.
+ */
+export async function setLike(db: Database, imageId: string, userId: string, liked: boolean, now: number): Promise<void> {
+  const recount = db
+    .update(images)
+    .set({ likeCount: sql`(SELECT count(*) FROM ${imageLikes} WHERE ${imageLikes.imageId} = ${imageId})` })
+    .where(eq(images.id, imageId));
+  await db.batch([
+    liked
+      ? db.insert(imageLikes).values({ imageId, userId, createdAt: new Date(now) }).onConflictDoNothing()
+      : db.delete(imageLikes).where(and(eq(imageLikes.imageId, imageId), eq(imageLikes.userId, userId))),
+    recount,
+  ]);
+}
+
+
+export async function listOwnImages(db: Database, ownerId: string): Promise<ImageRecord[]> {
+  return db.select().from(images).where(eq(images.ownerId, ownerId)).orderBy(images.id);
+}
+
+export async function listLikedImageIds(db: Database, userId: string): Promise<string[]> {
+  const rows = await db.select({ imageId: imageLikes.imageId }).from(imageLikes).where(eq(imageLikes.userId, userId)).orderBy(imageLikes.imageId);
+  return rows.map((row) => row.imageId);
+}
