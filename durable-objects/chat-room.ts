@@ -1,21 +1,20 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { depsFor } from "../shared/platform/deps";
 import { type Principal, sessionStanding } from "../shared/identity/sessions/principal";
-import { releaseDeletedAttachments, resolveAttachments } from "../shared/chat/attachments";
+import { releaseDeletedAttachments, resolveAttachments, SendingFiles } from "../shared/chat/attachments";
 import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";
 import { CoalescedTask } from "../shared/chat/coalesced-task";
 import { isMember, markChatRead } from "../shared/chat/chats";
-import { ChatClientFrames } from "../shared/chat/frames";
+import { CHAT_FRAME_BUDGET, type ChatClientFrame, type ChatFrameBudget, parseChatFrame } from "../shared/chat/frames";
+import { MemberCache } from "../shared/chat/member-cache";
 import { MessageLog } from "../shared/chat/message-log";
-import { plainSendFrame } from "../shared/chat/send-frame";
+import { mayDelete, mayEdit, mayReact, type NewMessage, readPositionRefusal } from "../shared/chat/message-rules";
 import { SendLimit } from "../shared/chat/send-limit";
 import type { ChatRoomRpc, StoredMessage } from "../shared/chat/chat-room-rpc";
-import { MAX_CHAT_FRAME_CHARS, type Message, type MessagePage, type MessagePageQuery, type Sender } from "../shared/chat/model";
-import { type Refusal, type Result, refusal } from "../shared/platform/result";
-import { clock } from "../shared/clock";
+import type { Message, MessagePage, MessagePageQuery, Sender } from "../shared/chat/model";
+import type { Refusal, Result } from "../shared/platform/result";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
-import { type FrameOf, type FrameParseResult, parseFrame } from "../shared/realtime/frames";
 import { closeSocket, errorFrame, type FrameErrorCode, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import { logEvent } from "../shared/observability/log";
@@ -24,7 +23,6 @@ import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-
 import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
 
 type RoomConnection = Connection<Principal>;
-type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
 type StoreResult = Result<StoredMessage>;
 
 /** A send that passed its checks (limit slot taken, attachments resolved), ready to store. */
@@ -40,40 +38,12 @@ interface AdmittedSend {
 const SYNCED_SEQ = "synced_seq";
 /** The search index lags the log by at most this long (a search itself never lags: it indexes first). */
 const SEARCH_INDEX_DELAY_MS = 1_000;
-/** Most membership answers kept; the general chat has every user of the platform as a member. */
-const MEMBER_CACHE_MAX = 10_000;
-
-/** Frames other than message.send (which has its own limit) and the per-user budget each draws on. */
-type BudgetedFrame = "typing" | "read" | "edit" | "reaction" | "ping";
-const FRAME_BUDGET: Record<Exclude<ChatClientFrame["type"], "message.send">, BudgetedFrame> = {
-  typing: "typing",
-  read: "read",
-  "message.edit": "edit",
-  "message.delete": "edit",
-  reaction: "reaction",
-  ping: "ping",
-};
 
 const userTag = (userId: string) => `user:${userId}`;
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
 function errorFrameFor(failure: Pick<Refusal, "code" | "detail"> | { code: FrameErrorCode; detail: string }, extra: Record<string, unknown> = {}): string {
   return errorFrame(failure.code, failure.detail, extra);
-}
-
-/** A client frame; the hot `message.send` is checked without zod (the schema still explains anything it refuses). */
-function parseChatFrame(message: string | ArrayBuffer): FrameParseResult<ChatClientFrame> {
-  if (typeof message === "string" && message.length <= MAX_CHAT_FRAME_CHARS && message.startsWith('{"type":"message.send"')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(message);
-    } catch {
-      json = undefined;
-    }
-    const frame = plainSendFrame(json);
-    if (frame) return { ok: true, frame };
-  }
-  return parseFrame(message, ChatClientFrames, MAX_CHAT_FRAME_CHARS);
 }
 
 /**
@@ -92,11 +62,12 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
 
   private readonly deps = depsFor(this.env);
   #log: MessageLog | undefined;
-  private readonly members = new Map<string, boolean>();
+  /** Membership answers, checked on every frame; the Worker invalidates them through `membershipChanged`. */
+  private readonly members = new MemberCache((userId) => isMember(this.deps, this.name, userId));
   private readonly sendLimit = new SendLimit();
   private readonly chatList = new ChatListSync(this.chatListHost(), this.deps);
   /** Whether each socket's session is still alive, and its role (checked on every frame from memory), and the frame budgets. */
-  private readonly guard = new SocketGuard<BudgetedFrame>(
+  private readonly guard = new SocketGuard<ChatFrameBudget>(
     (userId, sessionId) => sessionStanding(this.deps, userId, sessionId),
     this.deps.config.realtime.sessionRecheckMs,
     this.deps.config.rateLimits.chatFrames,
@@ -104,11 +75,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   /** Sockets past their first frame since this instance woke (partyserver has set them up). */
   private readonly knownSockets = new WeakSet<WebSocket>();
   private queuedSends: AdmittedSend[] = [];
-  /**
-   * Files of sends admitted (their chat grant recorded) but not stored yet, by id, with how many:
-   * deleting a message does not take the chat's grant of a file one of them carries.
-   */
-  private readonly sendingFiles = new Map<string, number>();
+  private readonly sendingFiles = new SendingFiles();
   private readonly groupCommit = new CoalescedTask(() => this.storeQueuedSends(), 0);
   private readonly searchIndexing = new CoalescedTask(() => this.#log?.indexPending(), SEARCH_INDEX_DELAY_MS);
 
@@ -150,11 +117,11 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       closeSocket(connection, "unauthenticated");
       return;
     }
-    if (!(await this.isMember(principal.userId))) {
+    if (!(await this.members.isMember(principal.userId))) {
       closeSocket(connection, "not_a_member", "You are not a member of this chat");
       return;
     }
-    if (!this.guard.admit(connection, principal, clock.now())) return;
+    if (!this.guard.admit(connection, principal, this.deps.clock.now())) return;
     connection.setState(principal);
     connection.send(JSON.stringify({ type: "hello", chatId: this.name, userId: principal.userId, lastSeq: this.log.lastSeq }));
   }
@@ -176,7 +143,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       return;
     }
     // The session may have ended, or the role changed, since the socket opened: answered from memory, from D1 only after the recheck interval.
-    const checked = this.guard.standing(connection, state, clock.now());
+    const checked = this.guard.standing(connection, state, this.deps.clock.now());
     const standing = checked instanceof Promise ? await checked : checked;
     if (!standing) return;
     const principal: Principal = standing.role === state.role ? state : { ...state, role: standing.role };
@@ -186,12 +153,12 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       connection.send(errorFrameFor(parsed));
       return;
     }
-    if (!(await this.isMember(principal.userId))) {
+    if (!(await this.members.isMember(principal.userId))) {
       closeSocket(connection, "not_a_member", "You are no longer a member of this chat");
       return;
     }
     const { type } = parsed.frame;
-    if (type !== "message.send" && !this.guard.takeFrame(connection, FRAME_BUDGET[type], principal.userId, clock.now(), `Too many ${type} frames; slow down`)) return;
+    if (type !== "message.send" && !this.guard.takeFrame(connection, CHAT_FRAME_BUDGET[type], principal.userId, this.deps.clock.now(), `Too many ${type} frames; slow down`)) return;
     try {
       await this.handleFrame(connection, principal, parsed.frame);
     } catch (error) {
@@ -238,27 +205,19 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   }
 
   /** RPC for `POST /v1/chats/:id/messages`: the Worker checked membership; every socket gets `message.new`. */
-  async postMessage(sender: Sender, input: { clientId: string; text: string; attachments?: string[] }): Promise<StoreResult> {
+  async postMessage(sender: Sender, input: NewMessage): Promise<StoreResult> {
     const admitted = await this.admitSend({ userId: sender.userId, role: sender.role }, input);
     if (!("send" in admitted)) return admitted;
     try {
       return this.commitSend(admitted.send);
     } finally {
-      this.holdFiles(admitted.send.attachments.map((file) => file.id), -1);
-    }
-  }
-
-  private holdFiles(fileIds: readonly string[], change: 1 | -1): void {
-    for (const id of fileIds) {
-      const count = (this.sendingFiles.get(id) ?? 0) + change;
-      if (count > 0) this.sendingFiles.set(id, count);
-      else this.sendingFiles.delete(id);
+      this.sendingFiles.release(admitted.send.attachments.map((file) => file.id));
     }
   }
 
   /** A live message or a send on its way carries the file: the chat keeps its grant. */
   private carriesFile(fileId: string): boolean {
-    return this.sendingFiles.has(fileId) || this.log.carriesFile(fileId);
+    return this.sendingFiles.carries(fileId) || this.log.carriesFile(fileId);
   }
 
   /**
@@ -268,7 +227,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    */
   private async admitSend(
     sender: Sender,
-    input: { clientId: string; text: string; attachments?: string[] },
+    input: NewMessage,
     origin?: RoomConnection,
   ): Promise<StoreResult | { send: AdmittedSend }> {
     const limited = this.takeSendSlot(sender.userId);
@@ -286,13 +245,13 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         return this.repeatAck(existing, input.clientId, origin);
       }
       const held = [...new Set(input.attachments)];
-      this.holdFiles(held, 1);
+      this.sendingFiles.hold(held);
       const resolved = await resolveAttachments(this.deps, sender.userId, this.name, input.attachments).catch((error: unknown) => {
-        this.holdFiles(held, -1);
+        this.sendingFiles.release(held);
         throw error;
       });
       if (!resolved.ok) {
-        this.holdFiles(held, -1);
+        this.sendingFiles.release(held);
         return resolved;
       }
       attachments = resolved.value;
@@ -320,7 +279,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         console.error(JSON.stringify({ level: "error", msg: "chat send failed", chatId: this.name, error: String(error) }));
         send.origin?.send(errorFrameFor({ code: "internal_error", detail: "The frame could not be processed; retry it" }, { clientId: send.clientId }));
       } finally {
-        this.holdFiles(send.attachments.map((file) => file.id), -1);
+        this.sendingFiles.release(send.attachments.map((file) => file.id));
       }
     }
   }
@@ -331,7 +290,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    */
   private commitSend(send: AdmittedSend): StoreResult {
     const { sender, clientId, origin } = send;
-    const now = clock.now();
+    const now = this.deps.clock.now();
     const message = this.log.append({ id: newId(now), senderId: sender.userId, clientId, text: send.text, attachments: send.attachments, now });
     if (!message) {
       // A retry of a stored message: it does not count against the limit.
@@ -360,30 +319,28 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   }
 
   async markRead(userId: string, seq: number, originId?: string): Promise<Result<{ seq: number }>> {
-    if (seq > this.log.lastSeq) return refusal(400, "invalid_seq", `seq ${seq} is past the newest message (${this.log.lastSeq})`);
+    const refused = readPositionRefusal(seq, this.log.lastSeq);
+    if (refused) return refused;
     await markChatRead(this.deps, this.name, userId, seq);
     this.fanOut(JSON.stringify({ type: "read", userId, seq }), originId ? this.getConnection(originId) : undefined);
     return { ok: true, value: { seq } };
   }
 
   editMessage(actor: Sender, id: string, text: string): Result<Message> {
-    const message = this.log.findById(id);
-    if (!message) return refusal(404, "message_not_found", "No such message in this chat");
-    if (message.senderId !== actor.userId) return refusal(403, "not_message_sender", "Only the sender edits a message");
-    if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message cannot be edited");
-    const edited = this.log.edit(id, text, clock.now())!;
+    const allowed = mayEdit(this.log.findById(id), actor);
+    if (!allowed.ok) return allowed;
+    const edited = this.log.edit(id, text, this.deps.clock.now())!;
     this.broadcastUpdate(edited);
     return { ok: true, value: edited };
   }
 
   /** Soft delete; a file no live message carries any more is no longer readable by the members through this chat. */
   async deleteMessage(actor: Sender, id: string): Promise<Result<Message>> {
-    const message = this.log.findById(id);
-    if (!message) return refusal(404, "message_not_found", "No such message in this chat");
-    const moderates = actor.role === "moderator" || actor.role === "admin";
-    if (message.senderId !== actor.userId && !moderates) return refusal(403, "not_message_sender", "Only the sender or a moderator deletes a message");
+    const allowed = mayDelete(this.log.findById(id), actor);
+    if (!allowed.ok) return allowed;
+    const message = allowed.value;
     if (message.deletedAt) return { ok: true, value: message };
-    const deleted = this.log.softDelete(id, clock.now())!;
+    const deleted = this.log.softDelete(id, this.deps.clock.now())!;
     this.broadcastUpdate(deleted);
     if (message.attachments.length > 0) {
       await releaseDeletedAttachments(
@@ -397,10 +354,9 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   }
 
   react(actor: Sender, id: string, emoji: string, add: boolean): Result<Message> {
-    const message = this.log.findById(id);
-    if (!message) return refusal(404, "message_not_found", "No such message in this chat");
-    if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message takes no reactions");
-    this.log.react(message.seq, actor.userId, emoji, add, clock.now());
+    const allowed = mayReact(this.log.findById(id));
+    if (!allowed.ok) return allowed;
+    this.log.react(allowed.value.seq, actor.userId, emoji, add, this.deps.clock.now());
     const updated = this.log.findById(id)!;
     this.fanOut(JSON.stringify({ type: "message.updated", message: updated }));
     return { ok: true, value: updated };
@@ -409,15 +365,15 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   /** Called by the Worker after members changed in D1: forget cached answers, close sockets of those who left. */
   async membershipChanged(userIds: string[]): Promise<void> {
     for (const userId of userIds) {
-      this.members.delete(userId);
-      if (await this.isMember(userId)) continue;
+      this.members.forget(userId);
+      if (await this.members.isMember(userId)) continue;
       for (const connection of this.getConnections(userTag(userId))) closeSocket(connection, "not_a_member", "You are no longer a member of this chat");
     }
   }
 
   /** These sessions ended (pushed by the user's hub): their sockets close and their next frame would be refused. */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
-    this.guard.sessionsEnded(sessionIds, clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
+    this.guard.sessionsEnded(sessionIds, this.deps.clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
   }
 
   /** The user's role or status changed: their sockets' next frame reads it again. */
@@ -444,7 +400,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
 
   anonymiseSender(userId: string): number {
     for (const connection of this.getConnections(userTag(userId))) closeSocket(connection, "not_a_member");
-    this.members.delete(userId);
+    this.members.forget(userId);
     return this.log.anonymiseSender(userId);
   }
 
@@ -480,17 +436,8 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     }
   }
 
-  private async isMember(userId: string): Promise<boolean> {
-    const cached = this.members.get(userId);
-    if (cached !== undefined) return cached;
-    const member = await isMember(this.deps, this.name, userId);
-    if (this.members.size >= MEMBER_CACHE_MAX) this.members.delete(this.members.keys().next().value!);
-    this.members.set(userId, member);
-    return member;
-  }
-
   private takeSendSlot(userId: string): Refusal | null {
-    return this.sendLimit.take(userId, this.deps.config.rateLimits.chatMessages, clock.now());
+    return this.sendLimit.take(userId, this.deps.config.rateLimits.chatMessages, this.deps.clock.now());
   }
 
   private queueChatListSync(): void {

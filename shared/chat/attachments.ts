@@ -22,3 +22,33 @@ export async function releaseDeletedAttachments(deps: Deps, chatId: string, file
   const released = [...new Set(fileIds)].filter((id) => !carried(id));
   await releaseAttachments(deps, chatId, released, carried);
 }
+
+/**
+ * The files of sends a room admitted (their chat grant recorded) but has not stored yet, with how
+ * many such sends carry each: deleting a message does not take the chat's grant of a file a send
+ * on its way carries.
+ */
+export class SendingFiles {
+  private readonly counts = new Map<string, number>();
+
+  hold(fileIds: readonly string[]): void {
+    this.change(fileIds, 1);
+  }
+
+  /** The send that held these was stored or failed. */
+  release(fileIds: readonly string[]): void {
+    this.change(fileIds, -1);
+  }
+
+  carries(fileId: string): boolean {
+    return this.counts.has(fileId);
+  }
+
+  private change(fileIds: readonly string[], by: 1 | -1): void {
+    for (const id of fileIds) {
+      const count = (this.counts.get(id) ?? 0) + by;
+      if (count > 0) this.counts.set(id, count);
+      else this.counts.delete(id);
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import type { Result } from "../platform/result";
 import type { SocketTargetRpc } from "../realtime/user-hub-rpc";
+import type { NewMessage } from "./message-rules";
 import type { Message, MessagePage, MessagePageQuery, Sender } from "./model";
 
 /** A stored message, and whether this call stored it (false: a retry of the same clientId). */
@@ -11,7 +12,7 @@ export interface StoredMessage {
 /** What the Worker and other objects may call on a chat's ChatRoom (durable-objects/chat-room.ts). */
 export interface ChatRoomRpc extends SocketTargetRpc {
   /** `POST /v1/chats/:id/messages`: the Worker checked membership; every socket gets `message.new`. */
-  postMessage(sender: Sender, input: { clientId: string; text: string; attachments?: string[] }): Promise<Result<StoredMessage>>;
+  postMessage(sender: Sender, input: NewMessage): Promise<Result<StoredMessage>>;
   listMessages(query: MessagePageQuery): Result<MessagePage>;
   markRead(userId: string, seq: number, originId?: string): Promise<Result<{ seq: number }>>;
   editMessage(actor: Sender, id: string, text: string): Result<Message>;

@@ -4,35 +4,6 @@ import { z } from "@hono/zod-openapi";
 export const GENERAL_CHAT_ID = "general";
 export const GENERAL_CHAT_TITLE = "General";
 
-export const MESSAGE_TEXT_MAX = 4000;
-export const MAX_ATTACHMENTS = 10;
-/** 4000 characters of up to 4 UTF-8 bytes plus JSON overhead fit; bigger frames are refused. */
-export const MAX_CHAT_FRAME_CHARS = 24 * 1024;
-
-/** Text of 1..4000 characters (code points), not blank. */
-export const MessageText = z
-  .string()
-  .refine((text) => text.trim().length > 0, "Text must not be blank")
-  .refine((text) => [...text].length <= MESSAGE_TEXT_MAX, `Text is at most ${MESSAGE_TEXT_MAX} characters`)
-  .openapi({ example: "Hello!" });
-
-export const ClientId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._:-]+$/, "Letters, digits and . _ : - only")
-  .openapi({ description: "Chosen by the client; sending the same clientId again returns the first message" });
-
-export const AttachmentIds = z
-  .array(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "An attachment is the id of a file you uploaded (POST /v1/files)"))
-  .max(MAX_ATTACHMENTS);
-
-export const Emoji = z
-  .string()
-  .min(1)
-  .max(32)
-  .regex(/^[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f\u20e3]+$/u, "Must be an emoji");
-
 export const AttachmentSchema = z
   .object({ id: z.string().openapi({ description: "File id (GET /v1/files/{id})" }), name: z.string().optional(), contentType: z.string().nullable(), size: z.number().int() })
   .openapi("ChatAttachment");

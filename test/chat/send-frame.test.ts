@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChatClientFrames } from "../../shared/chat/frames";
-import { MESSAGE_TEXT_MAX } from "../../shared/chat/model";
-import { plainSendFrame } from "../../shared/chat/send-frame";
+import { MESSAGE_TEXT_MAX, plainSendFrame } from "../../shared/chat/message-rules";
 
 const schema = ChatClientFrames["message.send"];
 

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import { addMembers, createDirectChat, createGroupChat, deleteChat, getChat, listChatMembers, listChats, removeMember, requireMembership } from "../../../shared/chat/chats";
-import { AttachmentIds, ChatMemberSchema, ChatSchema, ClientId, Emoji, MessageSchema, MessageText } from "../../../shared/chat/model";
+import { MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
+import { ChatMemberSchema, ChatSchema, MessageSchema } from "../../../shared/chat/model";
 import { unwrap } from "../../../shared/platform/refusal-error";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { decodeCursor, encodeCursor, PageQuery } from "../../../shared/http/pagination";
@@ -33,13 +34,13 @@ const MessagesQuery = PageQuery.extend({
 
 const MessagesCursor = z.object({ d: z.enum(["asc", "desc"]), s: z.number().int(), q: z.string().optional() });
 
-const PostMessageBody = z.object({ clientId: ClientId, text: MessageText, attachments: AttachmentIds.optional() }).openapi("PostMessageRequest");
-const ReadBody = z.object({ seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).openapi("MarkReadRequest");
+const PostMessageBody = z.object(MessageActionFields.send).openapi("PostMessageRequest");
+const ReadBody = z.object(MessageActionFields.read).openapi("MarkReadRequest");
 const MembersBody = z.object({ userIds: z.array(UserId).min(1).max(1000) }).openapi("AddMembersRequest");
 const MemberParams = IdParam.extend({ userId: UserId.openapi({ param: { name: "userId", in: "path" } }) });
-const MessageParams = IdParam.extend({ messageId: z.string().min(1).max(64).openapi({ param: { name: "messageId", in: "path" } }) });
-const EditBody = z.object({ text: MessageText }).openapi("EditMessageRequest");
-const ReactionBody = z.object({ emoji: Emoji, remove: z.boolean().optional() }).openapi("ReactionRequest");
+const MessageParams = IdParam.extend({ messageId: MessageId.openapi({ param: { name: "messageId", in: "path" } }) });
+const EditBody = z.object(MessageActionFields.edit).openapi("EditMessageRequest");
+const ReactionBody = z.object(MessageActionFields.reaction).openapi("ReactionRequest");
 
 export const chatRoutes = createRouter()
   .openapi(
