@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { api, collectPages, expectProblem, json, registerUser } from "../helpers";
-import { type ChatBody, connect, eventually, getChat, openGroup, postMessage, usersAndGroup } from "./fixtures";
+import { type ChatBody, connect, getChat, openGroup, postMessage, untilSynced, usersAndGroup } from "./fixtures";
 
 describe("the general chat", () => {
   it("every new user is a member from registration on, before any chat call", async () => {
@@ -59,7 +59,7 @@ describe("GET /v1/chats", () => {
     await postMessage(first.id, alice!, "one");
     await postMessage(first.id, alice!, "two");
 
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const list = await json<{ items: ChatBody[] }>(await api("/v1/chats", { token: bob!.accessToken }));
       const ids = list.items.map((c) => c.id);
       expect(ids).not.toContain(carolsOwn.id);
@@ -68,9 +68,9 @@ describe("GET /v1/chats", () => {
       expect(firstForBob.unreadCount).toBe(2);
       expect(firstForBob.lastMessage?.text).toBe("two");
       expect(list.items.find((c) => c.id === second.id)!.unreadCount).toBe(0);
-    });
+    }, untilSynced);
     // The sender has read what they sent.
-    await eventually(async () => expect((await getChat(first.id, alice!)).unreadCount).toBe(0));
+    await vi.waitFor(async () => expect((await getChat(first.id, alice!)).unreadCount).toBe(0), untilSynced);
   });
 
   it("pages with a cursor", async () => {
@@ -208,7 +208,7 @@ describe("group members", () => {
     const response = await api(`/v1/chats/${chat.id}/members`, { token: users[0]!.accessToken, body: { userIds: newcomers.map((u) => u.id) } });
     expect(response.status).toBe(200);
     expect((await json<ChatBody>(response)).memberIds).toHaveLength(5);
-    await eventually(async () => expect((await getChat(chat.id, newcomers[0]!)).unreadCount).toBe(0));
+    await vi.waitFor(async () => expect((await getChat(chat.id, newcomers[0]!)).unreadCount).toBe(0), untilSynced);
     const oneTooMany = await registerUser();
     await expectProblem(await api(`/v1/chats/${chat.id}/members`, { token: users[0]!.accessToken, body: { userIds: [oneTooMany.id] } }), 409, "group_too_large");
   });

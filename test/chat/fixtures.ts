@@ -54,19 +54,8 @@ export async function getChat(chatId: string, user: TestUser): Promise<ChatBody>
   return json<ChatBody>(response);
 }
 
-/** Waits until `check` passes: the D1 chat list is updated just after the room acknowledges. */
-export async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
+/** `vi.waitFor` options for what lands in D1 just after the room acknowledges (the chat list). */
+export const untilSynced = { timeout: 5_000, interval: 20 };
 
 /** Opens the chat socket as `user` and waits for the room's hello. */
 export async function connect(chatId: string, user: TestUser): Promise<TestSocket> {

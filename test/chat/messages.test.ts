@@ -1,10 +1,10 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { makeModerator } from "../kit/users";
 import { api, collectPages, expectProblem, json, registerUser } from "../helpers";
 import { samples, uploadFile } from "../media/fixtures";
-import { eventually, getChat, type MessageBody, newClientId, postMessage, usersAndGroup } from "./fixtures";
+import { getChat, type MessageBody, newClientId, postMessage, untilSynced, usersAndGroup } from "./fixtures";
 
 type MessagePage = { items: MessageBody[]; nextCursor: string | null };
 
@@ -191,7 +191,7 @@ describe("POST /v1/chats/:id/read and unread counts", () => {
     const { users, chat } = await usersAndGroup(2);
     const [alice, bob] = users as [(typeof users)[0], (typeof users)[0]];
     for (let i = 0; i < 4; i++) await postMessage(chat.id, alice, `n${i}`);
-    await eventually(async () => expect((await getChat(chat.id, bob)).unreadCount).toBe(4));
+    await vi.waitFor(async () => expect((await getChat(chat.id, bob)).unreadCount).toBe(4), untilSynced);
     expect((await api(`/v1/chats/${chat.id}/read`, { token: bob.accessToken, body: { seq: 3 } })).status).toBe(204);
     expect((await getChat(chat.id, bob)).unreadCount).toBe(1);
     await api(`/v1/chats/${chat.id}/read`, { token: bob.accessToken, body: { seq: 1 } });

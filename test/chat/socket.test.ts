@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { makeModerator } from "../kit/users";
 import { acceptSocket, api, expectProblem, json, registerUser, upgrade } from "../helpers";
-import { connect, connectHub, eventually, getChat, type MessageBody, newClientId, postMessage, usersAndGroup } from "./fixtures";
+import { connect, connectHub, getChat, type MessageBody, newClientId, postMessage, untilSynced, usersAndGroup } from "./fixtures";
 
 describe("GET /v1/chats/:id/ws: who may connect", () => {
   it("no credentials is 401 before the socket opens", async () => {
@@ -316,7 +316,7 @@ describe("chat.updated on the user hub", () => {
     const room = await connect(chat.id, users[1]!);
     await postMessage(chat.id, users[0]!, "in room");
     await room.next("message.new");
-    await eventually(async () => expect((await getChat(chat.id, users[1]!)).lastSeq).toBe(1));
+    await vi.waitFor(async () => expect((await getChat(chat.id, users[1]!)).lastSeq).toBe(1), untilSynced);
     hub.send({ type: "ping" });
     await hub.next("pong");
     expect(hub.waiting("chat.updated").filter((f) => f.chat.id === chat.id && f.chat.lastSeq === 1)).toHaveLength(0);
