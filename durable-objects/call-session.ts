@@ -8,12 +8,13 @@ import {
   otherParticipant,
   toPublicCall,
 } from "../shared/calls/call";
+import { CallDeadlines } from "../shared/calls/call-deadlines";
 import { insertCallRecord, markStartingCallMissed, type NewCall, syncCallRecord } from "../shared/calls/records";
-import { MAX_BUFFERED_FRAMES, SignallingFrames } from "../shared/calls/signalling";
+import { SignalBuffer } from "../shared/calls/signal-buffer";
+import { SignallingFrames } from "../shared/calls/signalling";
 import { type CallAction, applyCallAction, type TransitionResult } from "../shared/calls/state-machine";
 import type { CallSessionRpc } from "../shared/calls/call-session-rpc";
 import { type Result, refusal } from "../shared/platform/result";
-import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 import { sessionStanding } from "../shared/identity/sessions/principal";
 import { parseFrame } from "../shared/realtime/frames";
@@ -32,9 +33,6 @@ interface ParticipantState {
 const CALL_KEY = "call";
 /** A call being created: set before the D1 insert so a crash in between is cleaned up by the alarm. */
 const STARTING_KEY = "starting";
-const SYNC_PENDING_KEY = "sync-pending";
-const IDLE_CHECK_KEY = "idle-check-at";
-const BUFFER_PREFIX = "buffer:";
 const SYNC_RETRY_MS = 5_000;
 
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
@@ -52,10 +50,11 @@ function transitionAnswer(result: TransitionResult): Result<CallRecord> {
 /**
  * One per call (name = call id): the authority on the call's state. Every transition is decided
  * here, one at a time, against the state in this object's storage, and only then mirrored to the
- * D1 record and pushed to both users' hubs and signalling sockets. The ring timeout is an alarm.
- * Each participant has at most one signalling socket: a second device connecting replaces the
- * first (last writer wins). Frames for a participant who is not connected are kept in storage
- * and delivered, in order, when they connect.
+ * D1 record and pushed to both users' hubs and signalling sockets. Its deadlines (ring timeout,
+ * abandoned-call check, D1 sync retry) share the one alarm (`CallDeadlines`). Each participant has
+ * at most one signalling socket: a second device connecting replaces the first (last writer
+ * wins). Frames for a participant who is not connected are kept (`SignalBuffer`) and delivered,
+ * in order, when they connect.
  */
 export class CallSession extends Server<Env> implements CallSessionRpc {
   static override options = { hibernate: true };
@@ -67,6 +66,8 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
 
   private readonly deps = depsFor(this.env);
   readonly #ringTimeoutMs = this.deps.config.calls.ringTimeoutSeconds * 1000;
+  readonly #deadlines = new CallDeadlines(this.ctx.storage, this.deps.clock);
+  readonly #signals = new SignalBuffer(this.ctx.storage);
   #call: CallRecord | null | undefined;
   #syncChain: Promise<void> = Promise.resolve();
   /** Whether each socket's session is still alive (checked on every frame from memory), and the frame budgets. */
@@ -86,13 +87,14 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
     if (existing) return started(existing);
 
     await this.ctx.storage.put(STARTING_KEY, input);
-    await this.ctx.storage.setAlarm(input.createdAt + this.#ringTimeoutMs);
+    // Also what ends the call in D1 if this object stops between the insert and storing the call.
+    await this.#deadlines.schedule("ring", input.createdAt + this.#ringTimeoutMs);
     const status = await insertCallRecord(this.deps.db, input);
     const raced = await this.#load();
     if (raced) return started(raced);
     if (status === null) {
       await this.ctx.storage.delete(STARTING_KEY);
-      await this.ctx.storage.deleteAlarm();
+      await this.#deadlines.cancel("ring");
       return refusal(409, "already_in_call", "You are already in a call; end it first");
     }
 
@@ -109,7 +111,7 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
     await this.ctx.storage.delete(STARTING_KEY);
     if (status === "busy") {
       metrics.count("calls_total", { outcome: "busy" });
-      await this.ctx.storage.deleteAlarm();
+      await this.#deadlines.cancel("ring");
       await this.#sync();
       await this.#notifyHubs(call, "call.state");
       return busy(call);
@@ -143,18 +145,23 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
   async #apply(action: CallAction): Promise<TransitionResult> {
     const call = await this.#load();
     if (!call) return { ok: false, status: 404, code: "not_found", detail: "No such call" };
-    const result = applyCallAction(call, action, clock.now());
+    const now = this.deps.clock.now();
+    const result = applyCallAction(call, action, now);
     if (!result.ok || !result.changed) return result;
 
     this.#call = result.call;
     await this.ctx.storage.put(CALL_KEY, result.call);
-    if (result.call.status === "answered") await this.ctx.storage.put(IDLE_CHECK_KEY, clock.now() + ABANDONED_CALL_GRACE_MS);
+    // The call stopped ringing: answered, it is checked for abandonment; over, it waits for nothing.
+    if (result.call.status === "answered") {
+      await this.#deadlines.cancel("ring");
+      await this.#deadlines.schedule("abandoned", now + ABANDONED_CALL_GRACE_MS);
+    }
     if (!isActive(result.call.status)) {
       metrics.count("calls_total", { outcome: result.call.status });
       scheduleMetricsFlush(this.deps);
-      await this.#dropBuffers();
+      await this.#signals.clear();
+      await this.#deadlines.cancel("ring", "abandoned");
     }
-    await this.#scheduleAlarm();
 
     await this.#sync();
     await this.#pushState(result.call);
@@ -168,61 +175,49 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
       if (!call) return;
       try {
         await syncCallRecord(this.deps.db, call);
-        await this.ctx.storage.delete(SYNC_PENDING_KEY);
+        await this.#deadlines.cancel("sync");
       } catch (error) {
         logEvent("error", "call D1 sync failed, retrying from the alarm", { callId: call.id, error: String(error) });
-        await this.ctx.storage.put(SYNC_PENDING_KEY, clock.now() + SYNC_RETRY_MS);
+        await this.#deadlines.schedule("sync", this.deps.clock.now() + SYNC_RETRY_MS);
       }
-      await this.#scheduleAlarm();
     });
     this.#syncChain = run.catch(() => undefined);
     await run;
   }
 
-  /** One alarm serves the ring deadline, the abandoned-call check and D1 sync retries: the earliest wins. */
-  async #scheduleAlarm(): Promise<void> {
-    const call = await this.#load();
-    const times: number[] = [];
-    const syncAt = await this.ctx.storage.get<number>(SYNC_PENDING_KEY);
-    if (syncAt !== undefined) times.push(syncAt);
-    if (call?.status === "ringing") times.push(call.createdAt + this.#ringTimeoutMs);
-    if (call?.status === "answered") {
-      const idleAt = await this.ctx.storage.get<number>(IDLE_CHECK_KEY);
-      if (idleAt !== undefined) times.push(idleAt);
-    }
-    if (!call && (await this.ctx.storage.get(STARTING_KEY))) return;
-    if (times.length === 0) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(Math.min(...times));
+  /** The alarm: each deadline that has come is handled (which cancels or moves it), then the alarm is set at the next. */
+  override async onAlarm(): Promise<void> {
+    const due = await this.#deadlines.due();
+    if (due.includes("ring")) await this.#ringTimedOut();
+    if (due.includes("abandoned")) await this.#abandonmentCheck();
+    // A transition above has synced already; otherwise a failed sync is retried.
+    if ((await this.#deadlines.due()).includes("sync")) await this.#sync();
+    await this.#deadlines.rearm();
   }
 
-  override async onAlarm(): Promise<void> {
+  /** A call still ringing is missed. One inserted in D1 but never stored here (the object stopped in between) is ended there. */
+  async #ringTimedOut(): Promise<void> {
     const call = await this.#load();
-    if (!call) {
-      // The call was inserted in D1 but this object stopped before recording it: end it there.
-      const starting = await this.ctx.storage.get<NewCall>(STARTING_KEY);
-      if (starting) {
-        await markStartingCallMissed(this.deps.db, starting.id, clock.now());
-        await this.ctx.storage.delete(STARTING_KEY);
-      }
-      return;
-    }
-    const now = clock.now();
-    if (call.status === "ringing" && now >= call.createdAt + this.#ringTimeoutMs) {
+    if (call?.status === "ringing") {
       await this.#apply({ kind: "ring_timeout" });
       return;
     }
-    if (call.status === "answered") {
-      const idleAt = await this.ctx.storage.get<number>(IDLE_CHECK_KEY);
-      if (idleAt !== undefined && now >= idleAt) {
-        if (this.#participantSockets().length === 0) {
-          await this.#apply({ kind: "abandoned" });
-          return;
-        }
-        await this.ctx.storage.delete(IDLE_CHECK_KEY);
-      }
+    const starting = call ? undefined : await this.ctx.storage.get<NewCall>(STARTING_KEY);
+    if (starting) {
+      await markStartingCallMissed(this.deps.db, starting.id, this.deps.clock.now());
+      await this.ctx.storage.delete(STARTING_KEY);
     }
-    if ((await this.ctx.storage.get(SYNC_PENDING_KEY)) !== undefined) await this.#sync();
-    else await this.#scheduleAlarm();
+    await this.#deadlines.cancel("ring");
+  }
+
+  /** An answered call whose participants all left the signalling socket for the grace period is ended. */
+  async #abandonmentCheck(): Promise<void> {
+    const call = await this.#load();
+    if (call?.status === "answered" && this.#participantSockets().length === 0) {
+      await this.#apply({ kind: "abandoned" });
+      return;
+    }
+    await this.#deadlines.cancel("abandoned");
   }
 
   async #notifyHubs(call: CallRecord, calleeFrameType: "call.incoming" | "call.state"): Promise<void> {
@@ -267,7 +262,7 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
 
   /** These sessions ended (pushed by the user's hub): their sockets close. */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
-    this.#guard.sessionsEnded(sessionIds, clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
+    this.#guard.sessionsEnded(sessionIds, this.deps.clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
   }
 
   async userChanged(userId: string): Promise<void> {
@@ -291,22 +286,20 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
       closeSocket(connection, "call_over");
       return;
     }
-    if (!this.#guard.admit(connection, principal, clock.now())) return;
+    if (!this.#guard.admit(connection, principal, this.deps.clock.now())) return;
     for (const previous of this.getConnections<ParticipantState>(principal.userId)) {
       if (previous.id !== connection.id) closeSocket(previous, "replaced");
     }
     connection.setState({ userId: principal.userId, sessionId: principal.sessionId });
     connection.send(callState);
 
-    const buffered = await this.ctx.storage.list<string>({ prefix: `${BUFFER_PREFIX}${principal.userId}:` });
-    for (const frame of buffered.values()) connection.send(frame);
-    if (buffered.size > 0) await this.ctx.storage.delete([...buffered.keys()]);
+    await this.#signals.deliver(principal.userId, (frame) => connection.send(frame));
   }
 
   override async onMessage(connection: Connection<ParticipantState>, message: string | ArrayBuffer): Promise<void> {
     const state = connection.state;
     if (state) {
-      const checked = this.#guard.standing(connection, state, clock.now());
+      const checked = this.#guard.standing(connection, state, this.deps.clock.now());
       if (!(checked instanceof Promise ? await checked : checked)) return;
     }
     const parsed = parseFrame(message, SignallingFrames);
@@ -315,7 +308,7 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
       return;
     }
     const frame = parsed.frame;
-    if (state && frame.type !== "hangup" && !this.#guard.takeFrame(connection, frame.type === "ping" ? "ping" : "signal", state.userId, clock.now(), "Too many signalling frames; slow down")) return;
+    if (state && frame.type !== "hangup" && !this.#guard.takeFrame(connection, frame.type === "ping" ? "ping" : "signal", state.userId, this.deps.clock.now(), "Too many signalling frames; slow down")) return;
     if (frame.type === "ping") {
       connection.send(JSON.stringify({ type: "pong" }));
       return;
@@ -344,29 +337,16 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
       for (const socket of sockets) socket.send(text);
       return;
     }
-    const prefix = `${BUFFER_PREFIX}${to}:`;
-    const held = await this.ctx.storage.list({ prefix });
-    if (held.size >= MAX_BUFFERED_FRAMES) {
+    if (!(await this.#signals.hold(to, text))) {
       sender.send(errorFrame("peer_buffer_full", "The other participant is not connected and too many frames are waiting"));
-      return;
     }
-    // Keys sort in arrival order: the sequence number is zero-padded.
-    await this.ctx.storage.put(`${prefix}${String(held.size).padStart(4, "0")}`, text);
-  }
-
-  async #dropBuffers(): Promise<void> {
-    const held = await this.ctx.storage.list({ prefix: BUFFER_PREFIX });
-    if (held.size > 0) await this.ctx.storage.delete([...held.keys()]);
   }
 
   override async onClose(connection: Connection<ParticipantState>): Promise<void> {
     const call = await this.#load();
     if (call?.status !== "answered") return;
     const remaining = this.#participantSockets().filter((socket) => socket.id !== connection.id);
-    if (remaining.length === 0) {
-      await this.ctx.storage.put(IDLE_CHECK_KEY, clock.now() + ABANDONED_CALL_GRACE_MS);
-      await this.#scheduleAlarm();
-    }
+    if (remaining.length === 0) await this.#deadlines.schedule("abandoned", this.deps.clock.now() + ABANDONED_CALL_GRACE_MS);
   }
 
   /** A method call that carries the caller's trace (see shared/observability/traced-stub.ts). */

@@ -2,8 +2,11 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { ABANDONED_CALL_GRACE_MS } from "../../shared/calls/call";
+import { CallDeadlines } from "../../shared/calls/call-deadlines";
+import { findCall, insertCallRecord, type NewCall } from "../../shared/calls/records";
 import { configOf, type EnvVars } from "../../shared/config";
 import { clock } from "../../shared/clock";
+import { testDeps } from "../kit/deps";
 import { callCommand, getCall, openHub, openSignalling, placeCall, twoUsers } from "./fixtures";
 
 afterEach(() => clock.reset());
@@ -74,5 +77,24 @@ describe("ring timeout", () => {
     await callCommand(callee, call.id, "reject");
     const alarm = await runInDurableObject(env.CALL_SESSION.getByName(call.id), (_instance, state) => state.storage.getAlarm());
     expect(alarm).toBeNull();
+  });
+
+  it("a call its object stopped recording (after the D1 insert) is ended as missed at the ring deadline", async () => {
+    const [caller, callee] = await twoUsers();
+    const deps = testDeps();
+    const starting: NewCall = { id: `crashed-${crypto.randomUUID()}`, callerId: caller.id, calleeId: callee.id, type: "voice", createdAt: clock.now() };
+    const stub = env.CALL_SESSION.getByName(starting.id);
+    // What CallSession.start leaves when the object stops right after the D1 insert.
+    await runInDurableObject(stub, async (_session, state) => {
+      await state.storage.put("starting", starting);
+      await new CallDeadlines(state.storage, clock).schedule("ring", starting.createdAt + ringTimeoutSeconds(env) * 1000);
+    });
+    expect(await insertCallRecord(deps.db, starting)).toBe("ringing");
+
+    clock.advance(ringTimeoutSeconds(env) * 1000);
+    await runDurableObjectAlarm(stub);
+    expect(await findCall(deps.db, starting.id)).toMatchObject({ status: "missed" });
+    const left = await runInDurableObject(stub, async (_session, state) => [await state.storage.get("starting"), await state.storage.getAlarm()]);
+    expect(left).toEqual([undefined, null]);
   });
 });
