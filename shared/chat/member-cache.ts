@@ -1,5 +1,5 @@
 /** Most answers a room keeps; the general chat has every user of the platform as a member. */
-export const MEMBER_CACHE_MAX = 10_000;
+const MEMBER_CACHE_MAX = 10_000;
 
 /**
  * A chat room's answers to "is this user a member?", checked on every frame: asked of D1 once per
