@@ -136,7 +136,7 @@ function wrangler(args: string[]) {
 // Written once the seeded rows are indexed: what SEARCH_BENCH_REUSE=1 may start from.
 const seededMarker = path.join(persistTo, "seeded.json");
 const reusable = REUSE && existsSync(seededMarker) && JSON.parse(readFileSync(seededMarker, "utf8")).vacancies === VACANCIES;
-let server;
+let server: Awaited<ReturnType<typeof startDevServer>>;
 let started = Date.now();
 if (reusable) {
   console.log(`search bench: reusing the ${VACANCIES} vacancies seeded and indexed in ${persistTo}`);

@@ -1,5 +1,4 @@
-import { clock } from "../clock";
-import type { Database } from "../db/client";
+
 import { findOwnFiles, recordAttachments, removeAttachments } from "./records/grants";
 import type { Deps } from "../platform/deps-types";
 

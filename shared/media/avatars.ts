@@ -1,5 +1,4 @@
-import { clock } from "../clock";
-import type { Database } from "../db/client";
+
 import { badRequest, notFound } from "../http/errors";
 import { contentPath } from "./content-path";
 import { isImage } from "./media-types";

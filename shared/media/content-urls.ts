@@ -1,5 +1,4 @@
-import { clock } from "../clock";
-import type { Database } from "../db/client";
+
 import { ApiError, notFound } from "../http/errors";
 import { readableFile } from "./files";
 import { findFile, findReadableFile, type StoredFile } from "./records/files";

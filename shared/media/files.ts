@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { clock } from "../clock";
-import type { Database } from "../db/client";
 import { ApiError, badRequest, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
@@ -112,7 +110,7 @@ export async function uploadFile(deps: Deps, ownerId: string, input: SingleUploa
   };
   if (!(await openUploadSlot(deps.db, slot, config.quotaBytes))) throw quotaExceeded(config);
 
-  let intake;
+  let intake: Awaited<ReturnType<typeof streamIntoBucket>>;
   try {
     intake = await streamIntoBucket(deps.files, key, input.body, input.length, {
       declaredSha256: input.declaredSha256,

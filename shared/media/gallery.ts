@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { clock } from "../clock";
-import type { Database } from "../db/client";
 import { badRequest, conflict, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";

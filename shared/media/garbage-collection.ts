@@ -1,4 +1,4 @@
-import type { Database } from "../db/client";
+
 import { ApiError } from "../http/errors";
 import { takeUnreferencedBlobs } from "./records/files";
 import { deleteSettledUploads, expireUploads, type ExpiredUpload, findUnfinishedUploads } from "./records/uploads";

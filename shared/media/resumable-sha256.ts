@@ -51,7 +51,7 @@ export class ResumableSha256 {
   static restore(saved: Sha256State): ResumableSha256 {
     const [words, total, tail] = saved.split(":");
     const hash = new ResumableSha256();
-    if (!words || words.length !== 64 || total === undefined || tail === undefined || !/^\d+$/.test(total)) {
+    if (words?.length !== 64 || total === undefined || tail === undefined || !/^\d+$/.test(total)) {
       throw new Error("Malformed SHA-256 state");
     }
     for (let i = 0; i < 8; i++) hash.h[i] = parseInt(words.slice(i * 8, i * 8 + 8), 16) | 0;

@@ -1,4 +1,4 @@
-import type { Database } from "../db/client";
+
 import { ApiError } from "../http/errors";
 import { newId } from "../ids";
 import { logEvent } from "../observability/log";
@@ -73,7 +73,7 @@ export async function finishHeldUpload(
   if (!leaseId) throw new Error(`Upload ${upload.id} is finished without its lease`);
   const keepUntil = options.now + deps.config.media.uploadExpirySeconds * 1000;
 
-  let file;
+  let file: Awaited<ReturnType<typeof recordFile>>;
   try {
     await completeObject(deps, upload, known === null);
     const head = known?.head ?? (await storedHeadOf(deps, upload));

@@ -1,5 +1,4 @@
-import { clock } from "../clock";
-import type { Database } from "../db/client";
+
 import { ApiError } from "../http/errors";
 import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";

@@ -13,7 +13,7 @@ export type AccessRule = z.infer<typeof AccessRule>;
  * from starting, rather than silently minting tokens without the restrictions it asked for.
  */
 export function parseAccessRules(value: string | undefined): AccessRule[] | undefined {
-  if (!value || !value.trim()) return undefined;
+  if (!value?.trim()) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(value);

@@ -1,10 +1,8 @@
 import type { SQL } from "drizzle-orm";
-import type { Database } from "../db/client";
 import { newId } from "../ids";
 import { ownerVideoView } from "./model";
 import { changeVideo, type NewVideoRecord, setSignedPlayback, type VideoRecord } from "./records";
 import { statusesBefore, type VideoStatus } from "./status-machine";
-import type { VideoHost } from "./video-host";
 import { isVisibleToEveryone } from "./visibility";
 import type { Deps } from "../platform/deps-types";
 

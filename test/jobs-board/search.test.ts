@@ -336,7 +336,7 @@ describe("GET /v1/vacancies: index-driven", () => {
     const before = await Promise.all(queries.map((q) => search(q)));
     await env.DB.prepare("DELETE FROM vacancy_fts").run();
     const admin = await registerUser();
-    await env.DB.prepare("UPDATE users SET role = 'admin' WHERE id = ?").bind(admin.id).run();
+    await makeAdmin(admin);
     await expectProblem(await api("/v1/admin/jobs/search-index/rebuild", { method: "POST", token: w.owner.accessToken }), 403);
     await expectProblem(await api("/v1/admin/jobs/search-index/rebuild", { method: "POST" }), 401);
     expect(await ok(api("/v1/admin/jobs/search-index/rebuild", { method: "POST", token: admin.accessToken }))).toEqual({ indexed: 5 });

@@ -140,7 +140,7 @@ describe("DELETE /v1/images/:id", () => {
 
   it("a moderator removes anyone's image; another user may not (403); no token 401", async () => {
     const [alice, bob, moderator] = [await registerUser(), await registerUser(), await registerUser()];
-    await env.DB.prepare("UPDATE users SET role = 'moderator' WHERE id = ?").bind(moderator.id).run();
+    await makeModerator(moderator);
     const { image } = await publish(alice);
     await expectProblem(await api(`/v1/images/${image.id}`, { method: "DELETE", token: bob.accessToken }), 403);
     await expectProblem(await api(`/v1/images/${image.id}`, { method: "DELETE" }), 401);

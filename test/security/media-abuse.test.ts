@@ -37,7 +37,12 @@ describe("variants and other users' bytes (finding 9)", () => {
     // The Images binding, counting the transforms it is asked for: a transform is what a cache miss costs.
     let transforms = 0;
     const images = env.IMAGES!;
-    const counting = { input: (stream: ReadableStream<Uint8Array>) => ((transforms += 1), images.input(stream)) };
+    const counting = {
+      input: (stream: ReadableStream<Uint8Array>) => {
+        transforms += 1;
+        return images.input(stream);
+      },
+    };
     const variantOf = (fileId: string, token: string) =>
       worker.fetch(
         new Request(`http://platform.test/v1/files/${fileId}/content?width=128&format=png`, { headers: { authorization: `Bearer ${token}` } }),

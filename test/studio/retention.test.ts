@@ -2,7 +2,6 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
-import { createDatabase } from "../../shared/db/client";
 import { applyRetention } from "../../shared/studio/library/retention";
 import { runScheduled } from "../../workers/jobs/scheduled";
 import { cronTasks } from "../../workers/modules";
@@ -51,7 +50,6 @@ describe("retention", () => {
     const box = boxes[0]!.id;
     const longAgo = Date.now() - 400 * DAY;
     for (let i = 0; i < 30; i++) await insertAssetRow({ boxId: box, ownerId: user.id, createdAt: longAgo + i });
-    const db = createDatabase(env.DB);
     // Other tests' old assets may be expired too: only this user's count is checked.
     const mine = async () => (await env.DB.prepare("SELECT count(*) AS n FROM studio_assets WHERE owner_id = ?").bind(user.id).first<{ n: number }>())!.n;
     const first = await applyRetention(testDeps(), clock.now(), { batch: 10, maxBatches: 2 });

@@ -1,4 +1,4 @@
-import type { Database } from "../../db/client";
+
 import { isImage } from "../../media/media-types";
 import { findFile } from "../../media/records/files";
 import { variantContent } from "../../media/variants";

@@ -31,7 +31,7 @@ function randomSeed(): number {
  * per asset. A send that fails leaves the asset to the sweep, which sends it again.
  */
 export async function generateAssets(deps: Deps, ownerId: string, boxId: string, request: GenerateRequest): Promise<AssetView[]> {
-  const db = deps.db;
+  const _db = deps.db;
   const config = deps.config.studio;
   await ownBox(deps, boxId, ownerId);
   const resolved = await deps.ai.resolveModel(request.modelId);

@@ -133,7 +133,7 @@ async function storeBytes(deps: Deps, target: ResultTarget, bytes: BytesToStore)
     await bytes.body.cancel();
     throw new ResultError(false, `Storing the result would exceed the owner's ${config.quotaBytes} bytes of storage`);
   }
-  let intake;
+  let intake: Awaited<ReturnType<typeof streamIntoBucket>>;
   try {
     intake = await streamIntoBucket(deps.files, key, bytes.body, bytes.length, { acceptType: acceptFor(bytes.kind ?? target.kind) });
   } catch (error) {

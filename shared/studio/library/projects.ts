@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { Database } from "../../db/client";
 import { badRequest, notFound } from "../../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { newId } from "../../ids";

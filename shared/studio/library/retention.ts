@@ -1,4 +1,4 @@
-import type { Database } from "../../db/client";
+
 import { deleteExpiredAssets, findExpiredAssets } from "./records";
 import type { Deps } from "../../platform/deps-types";
 

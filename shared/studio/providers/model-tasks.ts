@@ -1,4 +1,4 @@
-import type { Database } from "../../db/client";
+
 import type { Deps } from "../../platform/deps-types";
 import { ApiError } from "../../http/errors";
 import { checkPathValues } from "./definitions";

@@ -20,7 +20,7 @@ function validatorFor(schema: object): Validator {
 
 /** The problems of `value` against `schema` (empty when it conforms), as field problems of the request. */
 export function schemaProblems(schema: object, value: unknown, pathPrefix: string): FieldProblem[] {
-  let result;
+  let result: ReturnType<Validator["validate"]>;
   try {
     result = validatorFor(schema).validate(value);
   } catch (error) {

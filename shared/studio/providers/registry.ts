@@ -1,4 +1,4 @@
-import { clock } from "../../clock";
+
 import { configOf } from "../../config";
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { studioAssets, studioBoxes, studioCommentReads, studioComments, studioProjects, studioShareLinks } from "../../db/schema/studio";
+import { type studioAssets, studioBoxes, studioCommentReads, studioComments, studioProjects, studioShareLinks } from "../../db/schema/studio";
 
 /** Every query of the studio's share links, comments and read marks. */
 

@@ -1,4 +1,4 @@
-import type { Database } from "../../db/client";
+
 import { ApiError, notFound } from "../../http/errors";
 import { newId, randomToken, sha256Hex } from "../../ids";
 import { contentPath } from "../../media/content-path";

@@ -2,7 +2,6 @@ import { createMessageBatch, createExecutionContext, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../../shared/clock";
-import { createDatabase } from "../../../shared/db/client";
 import type { JobMessage } from "../../../shared/env";
 import { runGenerationJob } from "../../../shared/studio/generation/pipeline";
 import { storeResult } from "../../../shared/studio/generation/result-files";
@@ -16,7 +15,6 @@ import { newAdmin, registerFakeProvider } from "../providers/fixtures";
 import { fileCount, generate, generationRow, installFakeProvider, newBox, readAsset, settled, until } from "./fixtures";
 import { testDeps } from "../../kit/deps";
 
-const db = createDatabase(env.DB);
 
 async function content(user: TestUser, fileId: string): Promise<Uint8Array> {
   const response = await api(`/v1/files/${fileId}/content`, { token: user.accessToken });

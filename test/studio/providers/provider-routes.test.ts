@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, expectProblem, json, registerUser } from "../../helpers";
+import { api, expectProblem, registerUser } from "../../helpers";
 import { FAKE_MODELS } from "../fake-provider";
 import { FAKE_SECRET, fakeProviderBody, newAdmin, registerFakeProvider } from "./fixtures";
 
