@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { destination, distanceKm, EARTH_RADIUS_KM } from "../../shared/jobs-board/geo";
 import { expectProblem } from "../helpers";
 import { api, bulkVacancies, clearVacancies, createCompany, expectedIds, ok, postVacancy, registerUser, search, searchAll, type TestUser, type VacancyInput, verifyCompany } from "./fixtures";
+import { makeAdmin } from "../kit/users";
 
 interface World {
   owner: TestUser;

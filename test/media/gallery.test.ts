@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
 import { fetchContent, samples, uniquePng, uploadFile } from "./fixtures";
+import { makeModerator } from "../kit/users";
 
 async function publish(user: TestUser, body: Record<string, unknown> = {}) {
   const file = await uploadFile(user, uniquePng());
