@@ -15,10 +15,23 @@ export const jobsAccount: AccountModule = {
   exportData: async (deps, userId) => {
     const db = deps.db;
     const [profile, follows, memberships] = await Promise.all([findProfileRecord(db, userId), listFollowIds(db, userId), listMemberships(db, userId)]);
-    const names = new Map((await findCompaniesByIds(db, memberships.map((m) => m.companyId))).map((c) => [c.id, c.name]));
+    const names = new Map(
+      (
+        await findCompaniesByIds(
+          db,
+          memberships.map((m) => m.companyId),
+        )
+      ).map((c) => [c.id, c.name]),
+    );
     return {
       profile: profile
-        ? { headline: profile.headline, bio: profile.bio, tags: JSON.parse(profile.tags) as string[], location: profile.lat === null ? null : { lat: profile.lat, lng: profile.lng, place: profile.place }, links: JSON.parse(profile.links) as unknown[] }
+        ? {
+            headline: profile.headline,
+            bio: profile.bio,
+            tags: JSON.parse(profile.tags) as string[],
+            location: profile.lat === null ? null : { lat: profile.lat, lng: profile.lng, place: profile.place },
+            links: JSON.parse(profile.links) as unknown[],
+          }
         : null,
       following: follows.following,
       followers: follows.followers,
@@ -29,7 +42,12 @@ export const jobsAccount: AccountModule = {
     const db = deps.db;
     const succession = await readSuccession(deps, userId);
     return {
-      statements: toD1Statements(db, [...successionQueries(deps, userId, succession), ...forgetProfileQueries(db, userId), ...forgetMemberQueries(db, userId), ...forgetAiTaskQueries(db, userId)]),
+      statements: toD1Statements(db, [
+        ...successionQueries(deps, userId, succession),
+        ...forgetProfileQueries(db, userId),
+        ...forgetMemberQueries(db, userId),
+        ...forgetAiTaskQueries(db, userId),
+      ]),
       afterwards: succession.companyIds.length > 0 ? () => finishSuccession(deps, succession) : undefined,
     };
   },

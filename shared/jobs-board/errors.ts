@@ -15,7 +15,11 @@ export const jobsBoardErrors = defineErrors({
   company_limit_reached: { status: 409, description: "The user created UNVERIFIED_COMPANIES_PER_USER companies that are not verified." },
   not_pending: { status: 409, description: "The company has no pending verification request." },
   not_publishable: { status: 409, description: "The vacancy's status does not allow publishing." },
-  publish_limit_reached: { status: 409, description: "An unverified company, or the unverified companies of the publisher together, have UNVERIFIED_COMPANY_MAX_PUBLISHED vacancies published or scheduled." },
+  publish_limit_reached: {
+    status: 409,
+    description:
+      "An unverified company, or the unverified companies of the publisher together, have UNVERIFIED_COMPANY_MAX_PUBLISHED vacancies published or scheduled.",
+  },
   vacancy_closed: { status: 409, description: "A closed vacancy cannot be edited." },
   ai_unavailable: { status: 503, description: "The AI model (JOBS_AI_MODEL) is not configured." },
   queue_unavailable: { status: 503, description: "The AI task could not be queued; try again." },

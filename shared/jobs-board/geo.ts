@@ -36,7 +36,7 @@ export function destination(from: Point, km: number, bearingDeg: number): Point 
   const lng1 = toRadians(from.lng);
   const lat2 = Math.asin(Math.sin(lat1) * Math.cos(d) + Math.cos(lat1) * Math.sin(d) * Math.cos(b));
   const lng2 = lng1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
-  return { lat: (lat2 * 180) / Math.PI, lng: ((((lng2 * 180) / Math.PI + 540) % 360) - 180) };
+  return { lat: (lat2 * 180) / Math.PI, lng: (((lng2 * 180) / Math.PI + 540) % 360) - 180 };
 }
 
 /** A range of longitudes; `west > east` never happens: a box across the antimeridian has two. */
@@ -71,8 +71,24 @@ export function boundingBox(center: Point, radiusKm: number): BoundingBox {
   const halfWidth = (Math.asin(ratio) * 180) / Math.PI;
   const west = center.lng - halfWidth;
   const east = center.lng + halfWidth;
-  if (west < -180) return { south, north, lngRanges: [{ west: west + 360, east: 180 }, { west: -180, east }] };
-  if (east > 180) return { south, north, lngRanges: [{ west, east: 180 }, { west: -180, east: east - 360 }] };
+  if (west < -180)
+    return {
+      south,
+      north,
+      lngRanges: [
+        { west: west + 360, east: 180 },
+        { west: -180, east },
+      ],
+    };
+  if (east > 180)
+    return {
+      south,
+      north,
+      lngRanges: [
+        { west, east: 180 },
+        { west: -180, east: east - 360 },
+      ],
+    };
   return { south, north, lngRanges: [{ west, east }] };
 }
 
@@ -214,11 +230,17 @@ function wrapped(rect: StoredBoundsRect): StoredBoundsRect[] {
   const just = 1 / BOUND_DECIMALS;
   if (rect.east > 180) {
     if (rect.west >= 180) return [{ ...rect, west: rect.west - 360, east: rect.east - 360 }];
-    return [{ ...rect, east: 180 + just }, { ...rect, west: -180 - just, east: rect.east - 360 }];
+    return [
+      { ...rect, east: 180 + just },
+      { ...rect, west: -180 - just, east: rect.east - 360 },
+    ];
   }
   if (rect.west < -180) {
     if (rect.east <= -180) return [{ ...rect, west: rect.west + 360, east: rect.east + 360 }];
-    return [{ ...rect, west: -180 - just }, { ...rect, west: rect.west + 360, east: 180 + just }];
+    return [
+      { ...rect, west: -180 - just },
+      { ...rect, west: rect.west + 360, east: 180 + just },
+    ];
   }
   return [rect];
 }
@@ -278,7 +300,10 @@ export function annulusRects(center: Point, innerKm: number, outerKm: number, st
     const holeWest = ceilBound(center.lng - inner + slack);
     const holeEast = floorBound(center.lng + inner - 2 * slack);
     if (holeEast > holeWest) {
-      rects.push(...wrapped({ south: rowSouth, north: rowNorth, west, east: holeWest }), ...wrapped({ south: rowSouth, north: rowNorth, west: holeEast, east }));
+      rects.push(
+        ...wrapped({ south: rowSouth, north: rowNorth, west, east: holeWest }),
+        ...wrapped({ south: rowSouth, north: rowNorth, west: holeEast, east }),
+      );
     } else {
       rects.push(...wrapped({ south: rowSouth, north: rowNorth, west, east }));
     }
@@ -297,7 +322,9 @@ export function annulusRects(center: Point, innerKm: number, outerKm: number, st
     const columnCount = Math.max(1, Math.ceil(widthKm / stripKm));
     const capWest = floorBound(center.lng - halfWidth - 2 * slack);
     const capEast = ceilBound(center.lng + halfWidth + slack);
-    const columnEdges = Array.from({ length: columnCount + 1 }, (_, i) => (i === 0 ? capWest : i === columnCount ? capEast : floorBound(capWest + ((capEast - capWest) * i) / columnCount)));
+    const columnEdges = Array.from({ length: columnCount + 1 }, (_, i) =>
+      i === 0 ? capWest : i === columnCount ? capEast : floorBound(capWest + ((capEast - capWest) * i) / columnCount),
+    );
     for (let column = 0; column < columnCount; column++) {
       const colWest = columnEdges[column]!;
       const colEast = columnEdges[column + 1]!;
@@ -321,6 +348,86 @@ export function annulusRects(center: Point, innerKm: number, outerKm: number, st
         const high = inner ? Math.min(capLat, ceilBound(inner.south + slack)) : capLat;
         if (high > low) rects.push(...wrapped({ south: low, north: high, west: colWest, east: colEast }));
       }
+    }
+  }
+  return rects;
+}
+
+/**
+ * `annulusRects` for rings wholly beyond a quarter of the globe too: such a ring is a ring around
+ * the antipode (a point's distance from it is half the circumference less its distance from the
+ * centre). Null near a pole or across the quarter (`latitudeRowRects` reads those).
+ */
+export function ringRects(center: Point, innerKm: number, outerKm: number, stripKm: number): StoredBoundsRect[] | null {
+  const near = annulusRects(center, innerKm, outerKm, stripKm);
+  if (near || innerKm <= MAX_DISTANCE_KM / 2) return near;
+  const antipode = { lat: -center.lat, lng: center.lng > 0 ? center.lng - 180 : center.lng + 180 };
+  return annulusRects(antipode, Math.max(0, MAX_DISTANCE_KM - outerKm), MAX_DISTANCE_KM - innerKm, stripKm);
+}
+
+/** A latitude short of the pole, where a longitude span is still defined. */
+const offPole = (lat: number) => Math.max(-90 + 1e-9, Math.min(90 - 1e-9, lat));
+
+/**
+ * Disjoint rectangles of stored R*Tree bounds holding every point farther than `innerKm` and
+ * within `outerKm` of `center`, for any ring on the sphere: rows of latitude about `stripKm`
+ * high (at most 400), each the outer circle's longitudes over the row less the inner circle's over
+ * the whole row. At any latitude a circle's points are one span of longitude about the centre's
+ * (or all of them), whatever its size, so this holds around a pole and beyond a hemisphere; a
+ * row reads more than the ring where the circles run flat across it, which the ring's row cap
+ * bounds. (A bounding box instead would hold, for a circle near a pole or across the globe, rows
+ * no cap bounds: issue 23, finding 2.)
+ */
+export function latitudeRowRects(center: Point, innerKm: number, outerKm: number, stripKm: number): StoredBoundsRect[] {
+  const slack = STORED_BOUND_SLACK_DEG;
+  const outerDeg = toDegrees(Math.min(outerKm, MAX_DISTANCE_KM) / EARTH_RADIUS_KM);
+  const innerDeg = toDegrees(Math.min(innerKm, MAX_DISTANCE_KM) / EARTH_RADIUS_KM);
+  // An inner circle around a pole holds every point poleward of its edge's farthest reach (on the
+  // meridian opposite the centre's): the ring lies between the outer circle's reach and that.
+  let south = Math.max(-90, center.lat - outerDeg);
+  let north = Math.min(90, center.lat + outerDeg);
+  if (center.lat + innerDeg >= 90) north = Math.min(north, 180 - center.lat - innerDeg);
+  if (center.lat - innerDeg <= -90) south = Math.max(south, -180 - center.lat + innerDeg);
+  const bandSouth = floorBound(south - 2 * slack);
+  const bandNorth = ceilBound(north + 2 * slack);
+  const kmPerDeg = (Math.PI * EARTH_RADIUS_KM) / 180;
+  // Rows no thinner than a 400th of the band (about 1,600 rectangles at most).
+  const rowCount = Math.max(1, Math.min(400, Math.ceil(((bandNorth - bandSouth) * kmPerDeg) / stripKm)));
+  const edges = Array.from({ length: rowCount + 1 }, (_, i) =>
+    i === 0 ? bandSouth : i === rowCount ? bandNorth : floorBound(bandSouth + ((bandNorth - bandSouth) * i) / rowCount),
+  );
+  // Where each circle's half-width has its one turning point (its widest, or for a circle larger
+  // than a hemisphere its narrowest): with the row's ends, where its most and least over a row lie.
+  const turning = (km: number) =>
+    toDegrees(Math.asin(Math.min(1, Math.max(-1, Math.sin(toRadians(center.lat)) / Math.cos(Math.min(km, MAX_DISTANCE_KM) / EARTH_RADIUS_KM)))));
+  const widths = (km: number, low: number, high: number) => {
+    const t = turning(km);
+    return [low, high, ...(t > low && t < high ? [t] : [])].map((lat) => circleHalfWidthDeg(center, km, offPole(lat)));
+  };
+  const all = { west: -181, east: 181 };
+  const rects: StoredBoundsRect[] = [];
+  for (let row = 0; row < rowCount; row++) {
+    const south = edges[row]!;
+    const north = edges[row + 1]!;
+    if (north <= south) continue;
+    // True latitudes of the row's points: [south, north + slack].
+    const outer = widths(outerKm, south, north + slack);
+    const most = outer.some((w) => w === null) ? null : Math.max(...(outer as number[]));
+    // (null: every longitude within the inner circle at that latitude.)
+    const inner = innerKm > 0 ? widths(innerKm, south, north + slack).map((w) => w ?? 180) : [0];
+    if (Math.min(...inner) >= 180) continue;
+    const least = Math.min(...inner) * (1 - 1e-9);
+    const spansAll = most === null || most + 3 * slack >= 180;
+    const west = spansAll ? center.lng - 180 : floorBound(center.lng - most - 2 * slack);
+    const east = spansAll ? center.lng + 180 : ceilBound(center.lng + most + slack);
+    const holeWest = ceilBound(center.lng - least + slack);
+    const holeEast = floorBound(center.lng + least - 2 * slack);
+    if (holeEast > holeWest) {
+      rects.push(...wrapped({ south, north, west: floorBound(west), east: holeWest }), ...wrapped({ south, north, west: holeEast, east: ceilBound(east) }));
+    } else if (spansAll) {
+      rects.push({ south, north, ...all });
+    } else {
+      rects.push(...wrapped({ south, north, west, east }));
     }
   }
   return rects;

@@ -20,10 +20,13 @@ export function normalizeTags(tags: readonly string[], field = "tags"): string[]
   for (const [index, raw] of tags.entries()) {
     const tag = normalizeTag(raw);
     if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !TAG_CHARACTERS.test(tag)) {
-      throw badRequest("invalid_tag", `Tag ${JSON.stringify(raw)} is not valid`, [{ path: `${field}.${index}`, message: `1-${MAX_TAG_LENGTH} letters, digits or + # . _ -` }]);
+      throw badRequest("invalid_tag", `Tag ${JSON.stringify(raw)} is not valid`, [
+        { path: `${field}.${index}`, message: `1-${MAX_TAG_LENGTH} letters, digits or + # . _ -` },
+      ]);
     }
     if (!out.includes(tag)) out.push(tag);
   }
-  if (out.length > MAX_TAGS) throw badRequest("too_many_tags", `At most ${MAX_TAGS} distinct tags`, [{ path: field, message: `At most ${MAX_TAGS} distinct tags` }]);
+  if (out.length > MAX_TAGS)
+    throw badRequest("too_many_tags", `At most ${MAX_TAGS} distinct tags`, [{ path: field, message: `At most ${MAX_TAGS} distinct tags` }]);
   return out;
 }

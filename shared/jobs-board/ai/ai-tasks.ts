@@ -27,7 +27,8 @@ async function configuredModel(deps: Deps): Promise<string> {
   try {
     await requireModel(deps, modelId);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw new ApiError(503, "ai_unavailable", `The AI model ${modelId} (JOBS_AI_MODEL) is not configured`);
+    if (error instanceof ApiError && error.status === 404)
+      throw new ApiError(503, "ai_unavailable", `The AI model ${modelId} (JOBS_AI_MODEL) is not configured`);
     throw error;
   }
   return modelId;
@@ -43,7 +44,10 @@ async function takeAiSlot(deps: Deps, userId: string): Promise<void> {
 }
 
 /** Stored first, then queued: an accepted task is never lost, and a queue that refuses it fails the task with its reason. */
-async function queueTask(deps: Deps, task: Omit<AiTaskRecord, "status" | "providerTaskId" | "attempts" | "result" | "vacancyId" | "error">): Promise<{ id: string; status: AiTaskStatus }> {
+async function queueTask(
+  deps: Deps,
+  task: Omit<AiTaskRecord, "status" | "providerTaskId" | "attempts" | "result" | "vacancyId" | "error">,
+): Promise<{ id: string; status: AiTaskStatus }> {
   await insertAiTask(deps.db, task);
   try {
     await deps.queue.send({ kind: "jobs.ai", taskId: task.id });
@@ -61,7 +65,16 @@ export async function requestVacancyDraft(deps: Deps, userId: string, companyId:
   const modelId = await configuredModel(deps);
   await takeAiSlot(deps, userId);
   const now = deps.clock.date();
-  return queueTask(deps, { id: newId(now.getTime()), kind: "vacancy-draft", userId, companyId, input: JSON.stringify({ notes }), modelId, createdAt: now, updatedAt: now });
+  return queueTask(deps, {
+    id: newId(now.getTime()),
+    kind: "vacancy-draft",
+    userId,
+    companyId,
+    input: JSON.stringify({ notes }),
+    modelId,
+    createdAt: now,
+    updatedAt: now,
+  });
 }
 
 export async function requestProfileAnalysis(deps: Deps, userId: string) {
@@ -69,8 +82,23 @@ export async function requestProfileAnalysis(deps: Deps, userId: string) {
   const profile = await ownProfile(deps, userId);
   await takeAiSlot(deps, userId);
   const now = deps.clock.date();
-  const input = { headline: profile.headline, bio: profile.bio, tags: profile.tags, links: profile.links.map((l) => l.url), location: profile.location?.place ?? null };
-  return queueTask(deps, { id: newId(now.getTime()), kind: "profile-analysis", userId, companyId: null, input: JSON.stringify(input), modelId, createdAt: now, updatedAt: now });
+  const input = {
+    headline: profile.headline,
+    bio: profile.bio,
+    tags: profile.tags,
+    links: profile.links.map((l) => l.url),
+    location: profile.location?.place ?? null,
+  };
+  return queueTask(deps, {
+    id: newId(now.getTime()),
+    kind: "profile-analysis",
+    userId,
+    companyId: null,
+    input: JSON.stringify(input),
+    modelId,
+    createdAt: now,
+    updatedAt: now,
+  });
 }
 
 export interface VacancyDraftView {
@@ -147,7 +175,10 @@ async function modelInput(deps: Deps, task: AiTaskRecord): Promise<ModelTaskInpu
 }
 
 /** The model's JSON, checked against the task's schema; a reason when it does not fit. */
-export function checkModelAnswer(kind: AiTaskRecord["kind"], output: ModelOutput): { ok: true; value: VacancyDraftAnswer | ProfileAnalysisAnswer } | { ok: false; reason: string } {
+export function checkModelAnswer(
+  kind: AiTaskRecord["kind"],
+  output: ModelOutput,
+): { ok: true; value: VacancyDraftAnswer | ProfileAnalysisAnswer } | { ok: false; reason: string } {
   if (output.kind !== "text") return { ok: false, reason: "invalid_model_answer: the model answered with files, not JSON text" };
   let json: unknown = output.json;
   if (json === undefined) {
@@ -158,7 +189,11 @@ export function checkModelAnswer(kind: AiTaskRecord["kind"], output: ModelOutput
     }
   }
   const parsed = (kind === "vacancy-draft" ? VacancyDraftAnswer : ProfileAnalysisAnswer).safeParse(json);
-  if (!parsed.success) return { ok: false, reason: `invalid_model_answer: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`.slice(0, 500) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: `invalid_model_answer: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`.slice(0, 500),
+    };
   return { ok: true, value: parsed.data };
 }
 
@@ -226,7 +261,8 @@ export async function runAiTask(deps: Deps, taskId: string): Promise<void> {
     result = task.providerTaskId ? await pollModelTask(deps, task.modelId, task.providerTaskId, input) : await startModelTask(deps, task.modelId, input);
   } catch (error) {
     if (error instanceof ProviderError && error.retryable) throw error;
-    const reason = error instanceof ApiError ? `${error.code}: ${error.detail ?? ""}` : error instanceof ProviderError ? `provider_error: ${error.message}` : null;
+    const reason =
+      error instanceof ApiError ? `${error.code}: ${error.detail ?? ""}` : error instanceof ProviderError ? `provider_error: ${error.message}` : null;
     if (reason === null) throw error;
     await failAiTask(deps.db, task.id, reason, deps.clock.date());
     return;

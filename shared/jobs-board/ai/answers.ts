@@ -60,7 +60,12 @@ export const VacancyDraftAnswer = z
     employmentType: z.enum(EMPLOYMENT_TYPES),
     seniority: z.enum(SENIORITIES),
     salary: z
-      .object({ min: z.number().int().min(0).max(10_000_000), max: z.number().int().min(0).max(10_000_000), currency: z.enum(DRAFT_CURRENCIES), period: z.enum(SALARY_PERIODS) })
+      .object({
+        min: z.number().int().min(0).max(10_000_000),
+        max: z.number().int().min(0).max(10_000_000),
+        currency: z.enum(DRAFT_CURRENCIES),
+        period: z.enum(SALARY_PERIODS),
+      })
       .strict()
       // a suggestion's bounds in either order mean the same range
       .transform((s) => ({ ...s, min: Math.min(s.min, s.max), max: Math.max(s.min, s.max) })),

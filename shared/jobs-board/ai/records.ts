@@ -24,7 +24,10 @@ export async function countAiAttempt(db: Database, id: string, now: Date): Promi
 }
 
 export async function saveProviderTask(db: Database, id: string, providerTaskId: string, now: Date): Promise<void> {
-  await db.update(jobsAiTasks).set({ providerTaskId, updatedAt: now }).where(and(eq(jobsAiTasks.id, id), eq(jobsAiTasks.status, "pending")));
+  await db
+    .update(jobsAiTasks)
+    .set({ providerTaskId, updatedAt: now })
+    .where(and(eq(jobsAiTasks.id, id), eq(jobsAiTasks.status, "pending")));
 }
 
 /**

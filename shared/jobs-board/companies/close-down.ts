@@ -26,6 +26,11 @@ export async function closeDown(deps: Deps, companyId: string, how: CloseDown): 
   let closed = 0;
   for (const vacancyId of await listCompanyVacancyIds(deps.db, [companyId])) if (await closeVacancy(deps.db, vacancyId, deps.clock.date())) closed++;
   if (!(how.onlyIfMemberless ? await deleteMemberlessCompany(deps.db, companyId) : await deleteCompany(deps.db, companyId))) return false;
-  await auditEventQuery(deps.db, { userId: how.userId, type: "company.deleted", client: how.client, detail: { companyId, reason: how.reason, vacanciesClosed: closed } }).run();
+  await auditEventQuery(deps.db, {
+    userId: how.userId,
+    type: "company.deleted",
+    client: how.client,
+    detail: { companyId, reason: how.reason, vacanciesClosed: closed },
+  }).run();
   return true;
 }

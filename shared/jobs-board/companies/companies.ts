@@ -118,7 +118,16 @@ export async function createCompany(deps: Deps, ownerId: string, fields: Company
   const now = deps.clock.date();
   const id = newId(now.getTime());
   const icon = await iconChanges(deps, ownerId, fields.iconFileId, origin);
-  const company = { id, name: fields.name.trim(), about: fields.about ?? "", website: normalizeWebsite(fields.website) ?? null, ...icon, createdBy: ownerId, createdAt: now, updatedAt: now };
+  const company = {
+    id,
+    name: fields.name.trim(),
+    about: fields.about ?? "",
+    website: normalizeWebsite(fields.website) ?? null,
+    ...icon,
+    createdBy: ownerId,
+    createdAt: now,
+    updatedAt: now,
+  };
   if (!(await insertCompanyWithinLimit(deps.db, company, maxUnverified))) {
     throw conflict("company_limit_reached", `You created ${maxUnverified} companies that are not verified; get one verified or close one to create another`);
   }
@@ -171,18 +180,32 @@ async function notifyOwners(deps: Deps, companyId: string, reason: string | null
   const row = await findCompanyRow(deps.db, companyId);
   if (!row) return;
   await Promise.allSettled(
-    row.members.filter((m) => m.role === "owner").map((m) => deps.objects.userHub(m.userId).notify({ type: "company.verification", company: companyView(row, m.userId), reason })),
+    row.members
+      .filter((m) => m.role === "owner")
+      .map((m) => deps.objects.userHub(m.userId).notify({ type: "company.verification", company: companyView(row, m.userId), reason })),
   );
 }
 
 /** Changes the role of a member (owners). A non-member is invited instead (`POST /v1/companies/:id/invitations`). */
-export async function addMember(deps: Deps, id: string, actorId: string, member: { userId: string; role: MemberRole }, client: ClientInfo): Promise<CompanyView> {
+export async function addMember(
+  deps: Deps,
+  id: string,
+  actorId: string,
+  member: { userId: string; role: MemberRole },
+  client: ClientInfo,
+): Promise<CompanyView> {
   await requireMemberRole(deps, id, actorId, ["owner"], "manage members");
   const previous = await findMemberRole(deps.db, id, member.userId);
   if (!previous) throw notFound("No such member: people join a company by accepting an invitation (POST /v1/companies/{id}/invitations)");
-  if (!(await upsertMember(deps.db, id, member.userId, member.role, deps.clock.date()))) throw conflict("last_owner", "The company's last owner cannot become a recruiter");
+  if (!(await upsertMember(deps.db, id, member.userId, member.role, deps.clock.date())))
+    throw conflict("last_owner", "The company's last owner cannot become a recruiter");
   if (previous !== member.role) {
-    await auditEventQuery(deps.db, { userId: member.userId, client, type: "company.role_changed", detail: { companyId: id, from: previous, to: member.role, by: actorId } }).run();
+    await auditEventQuery(deps.db, {
+      userId: member.userId,
+      client,
+      type: "company.role_changed",
+      detail: { companyId: id, from: previous, to: member.role, by: actorId },
+    }).run();
   }
   return getCompany(deps, id, actorId);
 }
@@ -213,7 +236,9 @@ export async function removeMember(deps: Deps, id: string, actorId: string, user
     const promoted = after.members.find((m) => m.role === "owner" && successor.some((s) => s.userId === m.userId && s.role !== "owner"));
     if (promoted) {
       try {
-        await deps.objects.userHub(promoted.userId).notify({ type: "company.promoted", company: companyView(after, promoted.userId), reason: "last_owner_left" });
+        await deps.objects
+          .userHub(promoted.userId)
+          .notify({ type: "company.promoted", company: companyView(after, promoted.userId), reason: "last_owner_left" });
       } catch (error) {
         deps.log("warn", "company.promoted not delivered", { companyId: id, userId: promoted.userId, error: String(error) });
       }
@@ -240,7 +265,14 @@ export interface CompanyInvitationView {
 }
 
 function invitationView(invitation: InvitationRecord, companyName: string): CompanyInvitationView {
-  return { companyId: invitation.companyId, companyName, userId: invitation.userId, role: invitation.role, invitedBy: invitation.invitedBy, createdAt: invitation.createdAt.toISOString() };
+  return {
+    companyId: invitation.companyId,
+    companyName,
+    userId: invitation.userId,
+    role: invitation.role,
+    invitedBy: invitation.invitedBy,
+    createdAt: invitation.createdAt.toISOString(),
+  };
 }
 
 /**
@@ -257,13 +289,19 @@ export async function inviteMember(
 ): Promise<CompanyInvitationView> {
   await requireMemberRole(deps, id, actorId, ["owner"], "invite members");
   if (!(await userExists(deps.db, invitee.userId))) throw notFound("No such user");
-  if (await findMemberRole(deps.db, id, invitee.userId)) throw conflict("already_member", "That user is a member already; change their role with POST /v1/companies/{id}/members");
+  if (await findMemberRole(deps.db, id, invitee.userId))
+    throw conflict("already_member", "That user is a member already; change their role with POST /v1/companies/{id}/members");
   if (!(await findInvitation(deps.db, id, invitee.userId)) && (await countInvitations(deps.db, id)) >= MAX_OPEN_INVITATIONS) {
     throw conflict("too_many_invitations", `A company may have ${MAX_OPEN_INVITATIONS} open invitations; revoke some first`);
   }
   const invitation: InvitationRecord = { companyId: id, userId: invitee.userId, role: invitee.role, invitedBy: actorId, createdAt: deps.clock.date() };
   await upsertInvitation(deps.db, invitation);
-  await auditEventQuery(deps.db, { userId: invitee.userId, type: "company.member_invited", client, detail: { companyId: id, role: invitee.role, by: actorId } }).run();
+  await auditEventQuery(deps.db, {
+    userId: invitee.userId,
+    type: "company.member_invited",
+    client,
+    detail: { companyId: id, role: invitee.role, by: actorId },
+  }).run();
   const view = invitationView(invitation, (await findCompanyRow(deps.db, id))!.company.name);
   try {
     await deps.objects.userHub(invitee.userId).notify({ type: "company.invitation", invitation: view });
@@ -289,7 +327,12 @@ export async function myInvitations(deps: Deps, userId: string): Promise<Company
 export async function acceptMembership(deps: Deps, id: string, userId: string, client: ClientInfo): Promise<CompanyView> {
   const invitation = await findInvitation(deps.db, id, userId);
   if (!invitation) throw notFound("No such invitation");
-  const audit = auditEventQuery(deps.db, { userId, type: "company.member_added", client, detail: { companyId: id, role: invitation.role, by: invitation.invitedBy } });
+  const audit = auditEventQuery(deps.db, {
+    userId,
+    type: "company.member_added",
+    client,
+    detail: { companyId: id, role: invitation.role, by: invitation.invitedBy },
+  });
   if (!(await acceptInvitation(deps.db, id, userId, deps.clock.date(), audit))) throw notFound("No such invitation");
   return getCompany(deps, id, userId);
 }
@@ -335,8 +378,14 @@ export async function decideCompanyVerification(
   if (!row) throw notFound("No such company");
   // Like videos: nobody decides on their own (403, as for a non-moderator).
   if (row.members.some((m) => m.userId === actor.userId)) throw forbidden("Nobody decides on the verification of a company they belong to");
-  const audit = auditEventQuery(deps.db, { userId: actor.userId, type: `company.verification_${outcome === "verified" ? "approved" : "rejected"}`, client, detail: { companyId: id, reason } });
-  if (!(await decideVerification(deps.db, id, outcome, reason, deps.clock.date(), audit))) throw conflict("not_pending", "The company has no pending verification request");
+  const audit = auditEventQuery(deps.db, {
+    userId: actor.userId,
+    type: `company.verification_${outcome === "verified" ? "approved" : "rejected"}`,
+    client,
+    detail: { companyId: id, reason },
+  });
+  if (!(await decideVerification(deps.db, id, outcome, reason, deps.clock.date(), audit)))
+    throw conflict("not_pending", "The company has no pending verification request");
   await notifyOwners(deps, id, reason);
   return getCompany(deps, id, actor.userId);
 }

@@ -18,9 +18,13 @@ export type InvitationRecord = typeof companyInvitations.$inferSelect;
  * companies that are not verified: the count is read inside the INSERT, and D1 runs one statement
  * at a time, so parallel creations cannot overshoot. False when the limit refused it.
  */
-export async function insertCompanyWithinLimit(db: Database, company: Omit<typeof companies.$inferInsert, "verification">, maxUnverified: number): Promise<boolean> {
+export async function insertCompanyWithinLimit(
+  db: Database,
+  company: Omit<typeof companies.$inferInsert, "verification">,
+  maxUnverified: number,
+): Promise<boolean> {
   const at = company.createdAt.getTime();
-  const value = <T,>(v: T, name: string) => sql<T>`${v}`.as(name);
+  const value = <T>(v: T, name: string) => sql<T>`${v}`.as(name);
   const created = sql`(select count(*) from companies c where c.created_by = ${company.createdBy} and c.verification <> 'verified')`;
   const [inserted] = await db.batch([
     db
@@ -47,14 +51,12 @@ export async function insertCompanyWithinLimit(db: Database, company: Omit<typeo
           .where(and(eq(users.id, company.createdBy), sql`${created} < ${maxUnverified}`)),
       )
       .returning({ id: companies.id }),
-    db
-      .insert(companyMembers)
-      .select(
-        db
-          .select({ companyId: companies.id, userId: value(company.createdBy, "user_id"), role: value("owner", "role"), createdAt: value(at, "created_at") })
-          .from(companies)
-          .where(eq(companies.id, company.id)),
-      ),
+    db.insert(companyMembers).select(
+      db
+        .select({ companyId: companies.id, userId: value(company.createdBy, "user_id"), role: value("owner", "role"), createdAt: value(at, "created_at") })
+        .from(companies)
+        .where(eq(companies.id, company.id)),
+    ),
   ]);
   return inserted.length > 0;
 }
@@ -62,12 +64,19 @@ export async function insertCompanyWithinLimit(db: Database, company: Omit<typeo
 export async function findCompanyRow(db: Database, id: string): Promise<CompanyRow | undefined> {
   const [company] = await db.select().from(companies).where(eq(companies.id, id));
   if (!company) return undefined;
-  const members = await db.select({ userId: companyMembers.userId, role: companyMembers.role }).from(companyMembers).where(eq(companyMembers.companyId, id)).orderBy(companyMembers.createdAt, companyMembers.userId);
+  const members = await db
+    .select({ userId: companyMembers.userId, role: companyMembers.role })
+    .from(companyMembers)
+    .where(eq(companyMembers.companyId, id))
+    .orderBy(companyMembers.createdAt, companyMembers.userId);
   return { company, members };
 }
 
 export async function findMemberRole(db: Database, companyId: string, userId: string): Promise<MemberRole | undefined> {
-  const [row] = await db.select({ role: companyMembers.role }).from(companyMembers).where(and(eq(companyMembers.companyId, companyId), eq(companyMembers.userId, userId)));
+  const [row] = await db
+    .select({ role: companyMembers.role })
+    .from(companyMembers)
+    .where(and(eq(companyMembers.companyId, companyId), eq(companyMembers.userId, userId)));
   return row?.role;
 }
 
@@ -80,11 +89,17 @@ export type CompanyChanges = Partial<Pick<CompanyRecord, "name" | "about" | "web
  */
 export async function updateCompany(db: Database, id: string, changes: CompanyChanges, now: Date, reset?: { note: string; audit: BatchQuery }): Promise<void> {
   if (!reset) {
-    await db.update(companies).set({ ...changes, updatedAt: now }).where(eq(companies.id, id));
+    await db
+      .update(companies)
+      .set({ ...changes, updatedAt: now })
+      .where(eq(companies.id, id));
     return;
   }
   await db.batch([
-    db.update(companies).set({ ...changes, updatedAt: now }).where(eq(companies.id, id)),
+    db
+      .update(companies)
+      .set({ ...changes, updatedAt: now })
+      .where(eq(companies.id, id)),
     db
       .update(companies)
       .set({ verification: "pending", verificationNote: reset.note, verificationReason: null, verifiedAt: null })
@@ -108,7 +123,11 @@ export async function upsertMember(db: Database, companyId: string, userId: stri
   const rows = await db
     .insert(companyMembers)
     .values({ companyId, userId, role, createdAt: now })
-    .onConflictDoUpdate({ target: [companyMembers.companyId, companyMembers.userId], set: { role }, setWhere: role === "owner" ? undefined : sql`${companyMembers.role} <> 'owner' or ${otherOwners} > 0` })
+    .onConflictDoUpdate({
+      target: [companyMembers.companyId, companyMembers.userId],
+      set: { role },
+      setWhere: role === "owner" ? undefined : sql`${companyMembers.role} <> 'owner' or ${otherOwners} > 0`,
+    })
     .returning({ userId: companyMembers.userId });
   return rows.length > 0;
 }
@@ -125,7 +144,11 @@ export async function deleteMember(db: Database, companyId: string, userId: stri
 
 export async function requestVerification(db: Database, id: string, note: string, now: Date, audit: BatchQuery): Promise<boolean> {
   const [updated] = await db.batch([
-    db.update(companies).set({ verification: "pending", verificationNote: note, verificationReason: null, updatedAt: now }).where(and(eq(companies.id, id), ne(companies.verification, "verified"))).returning({ id: companies.id }),
+    db
+      .update(companies)
+      .set({ verification: "pending", verificationNote: note, verificationReason: null, updatedAt: now })
+      .where(and(eq(companies.id, id), ne(companies.verification, "verified")))
+      .returning({ id: companies.id }),
     audit,
   ]);
   return updated.length > 0;
@@ -135,14 +158,24 @@ export async function requestVerification(db: Database, id: string, note: string
  * A moderator's decision on a pending request, with its audit event, and the search index's
  * `verified` flag of the company's published vacancies, in one batch.
  */
-export async function decideVerification(db: Database, id: string, outcome: "verified" | "rejected", reason: string | null, now: Date, audit: BatchQuery): Promise<boolean> {
+export async function decideVerification(
+  db: Database,
+  id: string,
+  outcome: "verified" | "rejected",
+  reason: string | null,
+  now: Date,
+  audit: BatchQuery,
+): Promise<boolean> {
   const [updated] = await db.batch([
     db
       .update(companies)
       .set({ verification: outcome, verificationReason: reason, verifiedAt: outcome === "verified" ? now : null, updatedAt: now })
       .where(and(eq(companies.id, id), eq(companies.verification, "pending")))
       .returning({ id: companies.id }),
-    db.update(vacancySearch).set({ verified: sql`(select ${companies.verification} = 'verified' from ${companies} where ${companies.id} = ${id})` }).where(eq(vacancySearch.companyId, id)),
+    db
+      .update(vacancySearch)
+      .set({ verified: sql`(select ${companies.verification} = 'verified' from ${companies} where ${companies.id} = ${id})` })
+      .where(eq(vacancySearch.companyId, id)),
     audit,
   ]);
   return updated.length > 0;
@@ -176,7 +209,9 @@ export async function listLeavingMemberships(db: Database, userId: string): Prom
       companyId: companyMembers.companyId,
       role: companyMembers.role,
       otherOwners: sql<number>`(select count(*) from company_members o where o.company_id = ${outerCompanyId} and o.role = 'owner' and o.user_id <> ${userId})`,
-      successorId: sql<string | null>`(select s.user_id from company_members s where s.company_id = ${outerCompanyId} and s.user_id <> ${userId} order by s.created_at, s.user_id limit 1)`,
+      successorId: sql<
+        string | null
+      >`(select s.user_id from company_members s where s.company_id = ${outerCompanyId} and s.user_id <> ${userId} order by s.created_at, s.user_id limit 1)`,
     })
     .from(companyMembers)
     .where(eq(companyMembers.userId, userId));
@@ -249,7 +284,10 @@ export async function upsertInvitation(db: Database, invitation: InvitationRecor
   await db
     .insert(companyInvitations)
     .values(invitation)
-    .onConflictDoUpdate({ target: [companyInvitations.companyId, companyInvitations.userId], set: { role: invitation.role, invitedBy: invitation.invitedBy, createdAt: invitation.createdAt } });
+    .onConflictDoUpdate({
+      target: [companyInvitations.companyId, companyInvitations.userId],
+      set: { role: invitation.role, invitedBy: invitation.invitedBy, createdAt: invitation.createdAt },
+    });
 }
 
 export async function countInvitations(db: Database, companyId: string): Promise<number> {
@@ -258,13 +296,21 @@ export async function countInvitations(db: Database, companyId: string): Promise
 }
 
 export async function findInvitation(db: Database, companyId: string, userId: string): Promise<InvitationRecord | undefined> {
-  const [row] = await db.select().from(companyInvitations).where(and(eq(companyInvitations.companyId, companyId), eq(companyInvitations.userId, userId)));
+  const [row] = await db
+    .select()
+    .from(companyInvitations)
+    .where(and(eq(companyInvitations.companyId, companyId), eq(companyInvitations.userId, userId)));
   return row;
 }
 
 /** A company's open invitations, oldest first. */
 export async function listCompanyInvitations(db: Database, companyId: string, limit: number): Promise<InvitationRecord[]> {
-  return db.select().from(companyInvitations).where(eq(companyInvitations.companyId, companyId)).orderBy(companyInvitations.createdAt, companyInvitations.userId).limit(limit);
+  return db
+    .select()
+    .from(companyInvitations)
+    .where(eq(companyInvitations.companyId, companyId))
+    .orderBy(companyInvitations.createdAt, companyInvitations.userId)
+    .limit(limit);
 }
 
 /** A user's open invitations with the inviting company's name, newest first. */
@@ -298,7 +344,12 @@ export async function acceptInvitation(db: Database, companyId: string, userId: 
       .insert(companyMembers)
       .select(
         db
-          .select({ companyId: companyInvitations.companyId, userId: companyInvitations.userId, role: companyInvitations.role, createdAt: sql<number>`${now.getTime()}`.as("created_at") })
+          .select({
+            companyId: companyInvitations.companyId,
+            userId: companyInvitations.userId,
+            role: companyInvitations.role,
+            createdAt: sql<number>`${now.getTime()}`.as("created_at"),
+          })
           .from(companyInvitations)
           .where(and(eq(companyInvitations.companyId, companyId), eq(companyInvitations.userId, userId))),
       )
@@ -315,7 +366,13 @@ export async function acceptInvitation(db: Database, companyId: string, userId: 
  * becomes owner first (decided inside the statements, as for a deleted account), then their
  * membership goes, in one batch. False when they were not a member when it ran.
  */
-export async function leaveCompany(db: Database, companyId: string, userId: string, succession: { id: string; at: Date; detail: Record<string, unknown> }, audit: BatchQuery): Promise<boolean> {
+export async function leaveCompany(
+  db: Database,
+  companyId: string,
+  userId: string,
+  succession: { id: string; at: Date; detail: Record<string, unknown> },
+  audit: BatchQuery,
+): Promise<boolean> {
   const [promoteAudit, promote] = succeedLastOwnerQueries(db, companyId, userId, succession);
   const results = await db.batch([
     promoteAudit,

@@ -15,7 +15,9 @@ export interface CompanySuccession {
 export function planSuccession(memberships: readonly LeavingMembership[]): CompanySuccession {
   return {
     companyIds: memberships.map((m) => m.companyId),
-    promotions: memberships.flatMap((m) => (m.role === "owner" && m.otherOwners === 0 && m.successorId !== null ? [{ companyId: m.companyId, successorId: m.successorId }] : [])),
+    promotions: memberships.flatMap((m) =>
+      m.role === "owner" && m.otherOwners === 0 && m.successorId !== null ? [{ companyId: m.companyId, successorId: m.successorId }] : [],
+    ),
   };
 }
 
@@ -32,7 +34,11 @@ export async function readSuccession(deps: Deps, userId: string): Promise<Compan
 export function successionQueries(deps: Deps, leavingId: string, succession: CompanySuccession) {
   const at = deps.clock.date();
   return succession.companyIds.flatMap((companyId) =>
-    succeedLastOwnerQueries(deps.db, companyId, leavingId, { id: newId(at.getTime()), at, detail: { companyId, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" } }),
+    succeedLastOwnerQueries(deps.db, companyId, leavingId, {
+      id: newId(at.getTime()),
+      at,
+      detail: { companyId, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" },
+    }),
   );
 }
 
@@ -44,13 +50,16 @@ export function successionQueries(deps: Deps, leavingId: string, succession: Com
  * so account deletion records them.
  */
 export async function finishSuccession(deps: Deps, succession: CompanySuccession): Promise<void> {
-  for (const companyId of succession.companyIds) await closeDown(deps, companyId, { reason: "last_member_deleted_account", userId: null, onlyIfMemberless: true });
+  for (const companyId of succession.companyIds)
+    await closeDown(deps, companyId, { reason: "last_member_deleted_account", userId: null, onlyIfMemberless: true });
   await Promise.allSettled(
     succession.promotions.map(async ({ companyId, successorId }) => {
       const row = await findCompanyRow(deps.db, companyId);
       if (!row?.members.some((m) => m.userId === successorId && m.role === "owner")) return;
       try {
-        await deps.objects.userHub(successorId).notify({ type: "company.promoted", company: companyView(row, successorId), reason: "last_owner_deleted_account" });
+        await deps.objects
+          .userHub(successorId)
+          .notify({ type: "company.promoted", company: companyView(row, successorId), reason: "last_owner_deleted_account" });
       } catch (error) {
         deps.log("warn", "company.promoted not delivered", { companyId, userId: successorId, error: String(error) });
       }
@@ -68,6 +77,7 @@ const SWEEP_BATCH = 50;
  */
 export async function sweepMemberlessCompanies(deps: Deps): Promise<number> {
   let done = 0;
-  for (const companyId of await listMemberlessCompanyIds(deps.db, SWEEP_BATCH)) if (await closeDown(deps, companyId, { reason: "memberless_sweep", userId: null, onlyIfMemberless: true })) done++;
+  for (const companyId of await listMemberlessCompanyIds(deps.db, SWEEP_BATCH))
+    if (await closeDown(deps, companyId, { reason: "memberless_sweep", userId: null, onlyIfMemberless: true })) done++;
   return done;
 }

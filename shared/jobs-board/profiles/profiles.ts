@@ -66,7 +66,9 @@ export function validateLinks(links: readonly { label?: string | null; url: stri
       throw badRequest("invalid_link", "A link is not a URL", [{ path: `links.${index}.url`, message: "Not an absolute URL" }]);
     }
     if ((url.protocol !== "https:" && url.protocol !== "http:") || !url.hostname.includes(".") || url.username || url.password) {
-      throw badRequest("invalid_link", "Links are http(s) URLs of a public host", [{ path: `links.${index}.url`, message: "Only http(s) URLs of a public host, without credentials" }]);
+      throw badRequest("invalid_link", "Links are http(s) URLs of a public host", [
+        { path: `links.${index}.url`, message: "Only http(s) URLs of a public host, without credentials" },
+      ]);
     }
     return { label: link.label?.trim() || null, url: url.toString() };
   });
@@ -91,7 +93,12 @@ export async function editProfile(deps: Deps, userId: string, edit: ProfileEdit,
   const tags = edit.tags === undefined ? undefined : JSON.stringify(normalizeTags(edit.tags));
   const links = edit.links === undefined ? undefined : JSON.stringify(validateLinks(edit.links));
   if (edit.avatarFileId !== undefined) await useFileAsAvatar(deps, userId, edit.avatarFileId, origin);
-  const location = edit.location === undefined ? {} : edit.location === null ? { lat: null, lng: null, place: null } : { lat: edit.location.lat, lng: edit.location.lng, place: edit.location.place };
+  const location =
+    edit.location === undefined
+      ? {}
+      : edit.location === null
+        ? { lat: null, lng: null, place: null }
+        : { lat: edit.location.lat, lng: edit.location.lng, place: edit.location.place };
   await upsertProfile(deps.db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, ...location }, deps.clock.date());
   return ownProfile(deps, userId);
 }
@@ -127,13 +134,25 @@ export interface FollowView {
 
 const FollowCursorSchema = z.object({ t: z.number().int(), id: z.string().max(64) });
 
-export async function followPage(deps: Deps, userId: string, direction: "followers" | "following", cursor: string | undefined, limit: number): Promise<Page<FollowView>> {
+export async function followPage(
+  deps: Deps,
+  userId: string,
+  direction: "followers" | "following",
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<FollowView>> {
   if (!(await findProfileRow(deps.db, userId, null))) throw notFound("No such user");
   const rows = await pageFollows(deps.db, userId, direction, decodeCursor(cursor, FollowCursorSchema), limit);
   return keysetPage(
     rows,
     limit,
-    (row: FollowRow) => ({ userId: row.user.id, displayName: row.user.displayName, avatarUrl: row.user.avatarUrl, headline: row.headline ?? "", followedAt: row.followedAt.toISOString() }),
+    (row: FollowRow) => ({
+      userId: row.user.id,
+      displayName: row.user.displayName,
+      avatarUrl: row.user.avatarUrl,
+      headline: row.headline ?? "",
+      followedAt: row.followedAt.toISOString(),
+    }),
     (last) => ({ t: last.followedAt.getTime(), id: last.user.id }),
   );
 }

@@ -53,16 +53,28 @@ export async function insertFollow(db: Database, followerId: string, followeeId:
     ensureProfile(db, followerId, now),
     ensureProfile(db, followeeId, now),
     db.insert(follows).values({ followerId, followeeId, token, createdAt: now }).onConflictDoNothing(),
-    db.update(profiles).set({ followerCount: sql`${profiles.followerCount} + 1` }).where(and(eq(profiles.userId, followeeId), mine)),
-    db.update(profiles).set({ followingCount: sql`${profiles.followingCount} + 1` }).where(and(eq(profiles.userId, followerId), mine)),
+    db
+      .update(profiles)
+      .set({ followerCount: sql`${profiles.followerCount} + 1` })
+      .where(and(eq(profiles.userId, followeeId), mine)),
+    db
+      .update(profiles)
+      .set({ followingCount: sql`${profiles.followingCount} + 1` })
+      .where(and(eq(profiles.userId, followerId), mine)),
   ]);
 }
 
 export async function deleteFollow(db: Database, followerId: string, followeeId: string): Promise<void> {
   const exists = sql`exists (select 1 from ${follows} where ${follows.followerId} = ${followerId} and ${follows.followeeId} = ${followeeId})`;
   await db.batch([
-    db.update(profiles).set({ followerCount: sql`${profiles.followerCount} - 1` }).where(and(eq(profiles.userId, followeeId), exists)),
-    db.update(profiles).set({ followingCount: sql`${profiles.followingCount} - 1` }).where(and(eq(profiles.userId, followerId), exists)),
+    db
+      .update(profiles)
+      .set({ followerCount: sql`${profiles.followerCount} - 1` })
+      .where(and(eq(profiles.userId, followeeId), exists)),
+    db
+      .update(profiles)
+      .set({ followingCount: sql`${profiles.followingCount} - 1` })
+      .where(and(eq(profiles.userId, followerId), exists)),
     db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId))),
   ]);
 }
@@ -101,7 +113,13 @@ export interface FollowRow {
 }
 
 /** Followers (`direction` "followers") or followees of a user, newest follow first. */
-export async function pageFollows(db: Database, userId: string, direction: "followers" | "following", after: FollowCursor | undefined, limit: number): Promise<FollowRow[]> {
+export async function pageFollows(
+  db: Database,
+  userId: string,
+  direction: "followers" | "following",
+  after: FollowCursor | undefined,
+  limit: number,
+): Promise<FollowRow[]> {
   const own = direction === "followers" ? follows.followeeId : follows.followerId;
   const other = direction === "followers" ? follows.followerId : follows.followeeId;
   const at = after ? new Date(after.t) : undefined;

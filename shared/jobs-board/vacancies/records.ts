@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { type BoundingBox, EARTH_RADIUS_KM, type Point, type StoredBoundsRect } from "../geo";
+import { EARTH_RADIUS_KM, type Point, type StoredBoundsRect } from "../geo";
 import { SALARY_KEY_SEQ } from "./search-facets";
 import type { VacancySearch } from "./search-plan";
 import { companies, companyMembers, vacancies, vacancySearch, vacancySearchCounts } from "../../db/schema";
@@ -20,13 +20,21 @@ export async function insertVacancy(db: Database, vacancy: NewVacancyRecord): Pr
 }
 
 export async function findVacancyRow(db: Database, id: string): Promise<VacancyRow | undefined> {
-  const [row] = await db.select({ vacancy: vacancies, company: companyColumns }).from(vacancies).innerJoin(companies, eq(companies.id, vacancies.companyId)).where(eq(vacancies.id, id));
+  const [row] = await db
+    .select({ vacancy: vacancies, company: companyColumns })
+    .from(vacancies)
+    .innerJoin(companies, eq(companies.id, vacancies.companyId))
+    .where(eq(vacancies.id, id));
   return row;
 }
 
 export async function findVacancyRows(db: Database, ids: readonly string[]): Promise<VacancyRow[]> {
   if (ids.length === 0) return [];
-  return db.select({ vacancy: vacancies, company: companyColumns }).from(vacancies).innerJoin(companies, eq(companies.id, vacancies.companyId)).where(inArray(vacancies.id, [...ids]));
+  return db
+    .select({ vacancy: vacancies, company: companyColumns })
+    .from(vacancies)
+    .innerJoin(companies, eq(companies.id, vacancies.companyId))
+    .where(inArray(vacancies.id, [...ids]));
 }
 
 /** vacancy_search's columns (schema order, `seq` left to SQLite) from a vacancy `v` and its company `c`. */
@@ -73,7 +81,11 @@ export type VacancyChanges = Partial<Omit<NewVacancyRecord, "id" | "companyId" |
 /** Edits a vacancy that is not closed; a published one's search row follows in the same batch. */
 export async function updateVacancy(db: Database, id: string, changes: VacancyChanges, now: Date): Promise<boolean> {
   const [updated] = await db.batch([
-    db.update(vacancies).set({ ...changes, updatedAt: now }).where(and(eq(vacancies.id, id), ne(vacancies.status, "closed"))).returning({ id: vacancies.id }),
+    db
+      .update(vacancies)
+      .set({ ...changes, updatedAt: now })
+      .where(and(eq(vacancies.id, id), ne(vacancies.status, "closed")))
+      .returning({ id: vacancies.id }),
     reindexQuery(db, id),
   ]);
   return updated.length > 0;
@@ -90,7 +102,15 @@ export async function deleteVacancy(db: Database, id: string): Promise<void> {
  * belongs to) are read inside the update, and D1 runs one statement at a time, so parallel publishes cannot
  * both take the last slot.
  */
-export async function publishVacancy(db: Database, id: string, companyId: string, userId: string, target: { status: "published" | "scheduled"; publishAt: Date | null }, cap: number, now: Date): Promise<boolean> {
+export async function publishVacancy(
+  db: Database,
+  id: string,
+  companyId: string,
+  userId: string,
+  target: { status: "published" | "scheduled"; publishAt: Date | null },
+  cap: number,
+  now: Date,
+): Promise<boolean> {
   const verified = sql`exists (select 1 from ${companies} where ${companies.id} = ${companyId} and ${companies.verification} = 'verified')`;
   const taken = sql`(select count(*) from vacancies o where o.company_id = ${companyId} and o.status in ('published', 'scheduled') and o.id <> ${id})`;
   // The publisher's slots: every published or scheduled vacancy of an unverified company they belong to (five companies do not give fifteen).
@@ -100,7 +120,9 @@ export async function publishVacancy(db: Database, id: string, companyId: string
     db
       .update(vacancies)
       .set({ status: target.status, publishAt: target.publishAt, publishedAt: target.status === "published" ? now : null, updatedAt: now })
-      .where(and(eq(vacancies.id, id), inArray(vacancies.status, ["draft", "scheduled"]), sql`(${verified} or (${taken} < ${cap} and ${takenByUser} < ${cap}))`))
+      .where(
+        and(eq(vacancies.id, id), inArray(vacancies.status, ["draft", "scheduled"]), sql`(${verified} or (${taken} < ${cap} and ${takenByUser} < ${cap}))`),
+      )
       .returning({ id: vacancies.id }),
     indexPublishedQuery(db, id),
   ]);
@@ -109,7 +131,11 @@ export async function publishVacancy(db: Database, id: string, companyId: string
 
 export async function closeVacancy(db: Database, id: string, now: Date): Promise<boolean> {
   const [updated] = await db.batch([
-    db.update(vacancies).set({ status: "closed", closedAt: now, updatedAt: now }).where(and(eq(vacancies.id, id), ne(vacancies.status, "closed"))).returning({ id: vacancies.id }),
+    db
+      .update(vacancies)
+      .set({ status: "closed", closedAt: now, updatedAt: now })
+      .where(and(eq(vacancies.id, id), ne(vacancies.status, "closed")))
+      .returning({ id: vacancies.id }),
     unindexQuery(db, id),
   ]);
   return updated.length > 0;
@@ -140,7 +166,10 @@ export async function publishDue(db: Database, id: string, now: Date): Promise<b
 }
 
 export async function isCompanyMember(db: Database, companyId: string, userId: string): Promise<boolean> {
-  const [row] = await db.select({ userId: companyMembers.userId }).from(companyMembers).where(and(eq(companyMembers.companyId, companyId), eq(companyMembers.userId, userId)));
+  const [row] = await db
+    .select({ userId: companyMembers.userId })
+    .from(companyMembers)
+    .where(and(eq(companyMembers.companyId, companyId), eq(companyMembers.userId, userId)));
   return row !== undefined;
 }
 
@@ -155,11 +184,20 @@ export async function clearSearchIndex(db: Database): Promise<void> {
  * Indexes up to `limit` published vacancies after `(publishedAt, id)`, oldest first, so rebuilt
  * `seq`s keep the order of publication. Returns the last one indexed, or null when done.
  */
-export async function indexPublishedChunk(db: Database, after: { t: number; id: string } | null, limit: number): Promise<{ last: { t: number; id: string }; count: number } | null> {
+export async function indexPublishedChunk(
+  db: Database,
+  after: { t: number; id: string } | null,
+  limit: number,
+): Promise<{ last: { t: number; id: string }; count: number } | null> {
   const rows = await db
     .select({ id: vacancies.id, publishedAt: vacancies.publishedAt })
     .from(vacancies)
-    .where(and(eq(vacancies.status, "published"), after ? sql`(${vacancies.publishedAt} > ${after.t} or (${vacancies.publishedAt} = ${after.t} and ${vacancies.id} > ${after.id}))` : undefined))
+    .where(
+      and(
+        eq(vacancies.status, "published"),
+        after ? sql`(${vacancies.publishedAt} > ${after.t} or (${vacancies.publishedAt} = ${after.t} and ${vacancies.id} > ${after.id}))` : undefined,
+      ),
+    )
     .orderBy(asc(vacancies.publishedAt), asc(vacancies.id))
     .limit(limit);
   const last = rows.at(-1);
@@ -175,7 +213,10 @@ export async function indexPublishedChunk(db: Database, after: { t: number; id: 
 /** The density counts for `keys` (distance order), and the rows that cost. */
 export async function readSearchCounts(db: Database, keys: readonly string[]): Promise<{ counts: Map<string, number>; rowsRead: number }> {
   // Keys from a VALUES list: D1 counts the lookup of each key but not the list (a json_each would cost a row per key more).
-  const list = sql.join(keys.map((key) => sql`(${key})`), sql`, `);
+  const list = sql.join(
+    keys.map((key) => sql`(${key})`),
+    sql`, `,
+  );
   const result = await runSearchQuery(db, sql`select c.key as key, c.n as n from (values ${list}) k cross join vacancy_search_counts c on c.key = k.column1`);
   return { counts: new Map(result.rows.map((row) => [String(row.key), Number(row.n)])), rowsRead: result.rowsRead };
 }
@@ -188,7 +229,10 @@ export async function runSearchQuery(db: Database, query: SQL): Promise<{ rows: 
 
 export async function listCompanyVacancyIds(db: Database, companyIds: readonly string[]): Promise<string[]> {
   if (companyIds.length === 0) return [];
-  const rows = await db.select({ id: vacancies.id }).from(vacancies).where(inArray(vacancies.companyId, [...companyIds]));
+  const rows = await db
+    .select({ id: vacancies.id })
+    .from(vacancies)
+    .where(inArray(vacancies.companyId, [...companyIds]));
   return rows.map((r) => r.id);
 }
 
@@ -270,24 +314,16 @@ export function ringPostingsQuery(search: VacancySearch, match: string, cap: num
     where vacancy_fts match ${match} and ${sql.join(exactSql(search), sql` and `)} limit ${num(cap + 1)}`;
 }
 
-/** What a ring reads of the R*Tree: a bounding box (its one or two longitude ranges), or rectangles of stored bounds. */
-export type GeoArea = { box: BoundingBox } | { rects: StoredBoundsRect[] };
+/** What a ring reads of the R*Tree: rectangles of stored bounds. */
+export type GeoArea = { rects: StoredBoundsRect[] };
 
 /**
- * The R*Tree's points in `area`. A box's stored bounds are compared as intervals (rounded
- * outwards, they still hold the point). Rectangles are disjoint ranges of stored lower bounds,
+ * The R*Tree's points in `area`. Rectangles are disjoint ranges of stored lower bounds,
  * driven by a VALUES list: D1 counts a row for each element a json_each yields but none for
  * the rows of a VALUES clause (a co-routine, no table), so a rectangle costs only the points it
  * holds, and (unlike a compound SELECT, five terms at most) the list may be long.
  */
 function geoPointsSql(area: GeoArea): SQL {
-  if ("box" in area) {
-    const { box } = area;
-    return sql.join(
-      box.lngRanges.map((r) => sql`select seq, lat, lng from vacancy_geo where north >= ${num(box.south)} and south <= ${num(box.north)} and east >= ${num(r.west)} and west <= ${num(r.east)}`),
-      sql` union all `,
-    );
-  }
   const { sql: values, lat, lng } = rectValues(area.rects);
   const bound = (base: number, column: string) => sql.raw(`(${base} + r.${column}) / 1000000.0`);
   return sql`select g.seq as seq, g.lat as lat, g.lng as lng from (values ${sql.raw(values)}) r cross join vacancy_geo g
@@ -319,7 +355,8 @@ export function ringGeoQuery(search: VacancySearch, area: GeoArea, cap: number, 
   const distance = distanceSql(search.geo!.center, "g");
   const checks: SQL[] = [];
   if (match) checks.push(sql`exists (select 1 from vacancy_fts f where vacancy_fts match ${match} and f.rowid = g.seq)`);
-  if (search.salary) checks.push(sql`exists (select 1 from vacancy_search s where s.seq = g.seq and ${sql.join(exactSql({ ...search, geo: undefined }), sql` and `)})`);
+  if (search.salary)
+    checks.push(sql`exists (select 1 from vacancy_search s where s.seq = g.seq and ${sql.join(exactSql({ ...search, geo: undefined }), sql` and `)})`);
   const hit = checks.length > 0 ? sql.join(checks, sql` and `) : sql`1`;
   return sql`select g.seq as seq, ${distance} as distance_km, ${hit} as hit from (${geoPointsSql(area)}) g limit ${num(cap + 1)}`;
 }
@@ -330,6 +367,9 @@ export function ringGeoQuery(search: VacancySearch, area: GeoArea, cap: number, 
  * costs a row read for each candidate past the limit and each one it yields.
  */
 export function distancePageQuery(items: readonly { seq: number; distance_km: number }[]): SQL {
-  const values = sql.join(items.map((item) => sql`(${num(item.seq)}, ${num(item.distance_km)})`), sql`, `);
+  const values = sql.join(
+    items.map((item) => sql`(${num(item.seq)}, ${num(item.distance_km)})`),
+    sql`, `,
+  );
   return pageSql(sql`select column1 as seq, null as k, column2 as distance_km from (values ${values})`);
 }

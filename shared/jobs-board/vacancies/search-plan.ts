@@ -28,10 +28,7 @@ export interface VacancySearch {
  *   locations (each probed in the posting lists when other filters narrow the search) or, for
  *   filters that keep few locations, through the posting lists.
  */
-export type SearchPlan =
-  | { kind: "table" }
-  | { kind: "postings"; order: "newest" | "salary" }
-  | { kind: "rings"; filtered: boolean; densityKm2: number };
+export type SearchPlan = { kind: "table" } | { kind: "postings"; order: "newest" | "salary" } | { kind: "rings"; filtered: boolean; densityKm2: number };
 
 /** Counts of published vacancies by key (`all`, `cell:n`, `region:n`). */
 export type SearchCounts = ReadonlyMap<string, number>;
@@ -42,7 +39,10 @@ const MAX_COUNTED_CELLS = 16;
 function countedCells(search: VacancySearch): { prefix: "cell" | "region"; grid: CellGrid; cells: number[] } | null {
   if (!search.geo) return null;
   const box = boundingBox(search.geo.center, search.geo.radiusKm);
-  for (const [prefix, grid] of [["cell", COARSE_GRID], ["region", REGION_GRID]] as const) {
+  for (const [prefix, grid] of [
+    ["cell", COARSE_GRID],
+    ["region", REGION_GRID],
+  ] as const) {
     if (grid.rowCount(box) * box.lngRanges.length > MAX_COUNTED_CELLS) continue;
     const cells = grid.cells(box);
     if (cells.length <= MAX_COUNTED_CELLS) return { prefix, grid, cells };

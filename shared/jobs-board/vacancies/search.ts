@@ -3,7 +3,7 @@ import type { Deps } from "../../platform/deps-types";
 import { ftsQuery } from "../../fts-query";
 import { decodeCursor, encodeCursor, type Page } from "../../http/pagination";
 import type { SQL } from "drizzle-orm";
-import { annulusRects, type BoundingBox, boundingBox, EARTH_RADIUS_KM, type Point, type StoredBoundsRect, toRadians } from "../geo";
+import { EARTH_RADIUS_KM, latitudeRowRects, type Point, ringRects, type StoredBoundsRect, toRadians } from "../geo";
 import { distancePageQuery, newestTableQuery, rectValues, postingsQuery, readSearchCounts, ringGeoQuery, ringPostingsQuery, runSearchQuery } from "./records";
 import { facetsMatch, geoCover, hasNonGeoFilters, MAX_RING_GEO_CELLS, salaryKey } from "./search-facets";
 import { countKeys, densityOnCircle, planSearch, type SearchPlan, type VacancySearch } from "./search-plan";
@@ -183,14 +183,14 @@ export async function searchVacancies(deps: Deps, search: VacancySearch, cursor:
     const annulus = Math.PI * (outer * outer - inner * inner);
     // Each ring statement reads at most what the budget lets it (a posting-list match costs two rows): a ring that
     // holds more (a crowd denser than any estimate) is read again thinner, unless it cannot be (points at one distance).
-    // (Not a ring too thin to shrink, nor a bounding box or cells read again twice: what they hold closer than the cursor does not shrink with them.)
-    const area = cells ? undefined : geoArea(boundingBox(center, outer), center, inner, outer, densityAt(inner));
-    const capped = outer - inner > 2 * MIN_RING_KM && (!area || "rects" in area);
+    // (Not a ring too thin to shrink: what its rectangles hold closer than the cursor does not shrink with it.)
+    const area = cells ? undefined : geoArea(center, inner, outer, densityAt(inner));
+    const capped = outer - inner > 2 * MIN_RING_KM;
     const cap = capped ? Math.max(needed, Math.floor(cells ? spendable / 2 : spendable)) : Number.MAX_SAFE_INTEGER - 1;
     let read: Candidate[] = [];
     if (cells) {
       if (cells.length > 0) read = await candidatesOf(ringPostingsQuery(search, facetsMatch(search, text, cells)!, cap));
-    } else if (area && (!("rects" in area) || area.rects.length > 0)) {
+    } else if (area && area.rects.length > 0) {
       // (No rectangle: every one of the ring's lies closer than the cursor, nothing to read.)
       read = await candidatesOf(ringGeoQuery(search, area, cap, match));
     }
@@ -251,12 +251,12 @@ const MAX_RECTS = 2000;
 const MAX_RECT_BYTES = 75_000;
 
 /**
- * What a ring reads of the R*Tree: strips across the annulus (`annulusRects`) about as wide as
+ * What a ring reads of the R*Tree: strips across the annulus (`ringRects`) about as wide as
  * keeps what they read beyond it near STRIP_WASTE_ROWS at the density expected there (about
- * 0.5 x circumference x width x density), no narrower than MAX_RECTS allows; the bounding box
- * near the poles.
+ * 0.5 x circumference x width x density), no narrower than MAX_RECTS allows. (Never a bounding
+ * box: near a pole or across the globe, one holds rows no cap bounds.)
  */
-function geoArea(box: BoundingBox, center: Point, innerKm: number, outerKm: number, densityKm2: number): { box: BoundingBox } | { rects: StoredBoundsRect[]; stripKm: number } {
+function geoArea(center: Point, innerKm: number, outerKm: number, densityKm2: number): { rects: StoredBoundsRect[]; stripKm: number } {
   const circumference = 2 * Math.PI * outerKm;
   // About 5.7 rectangles per strip width of radius: rows on both sides of the hole, columns in both caps.
   // No wider than a quarter of the inner radius, or strips would reach across the part already paged through,
@@ -264,10 +264,12 @@ function geoArea(box: BoundingBox, center: Point, innerKm: number, outerKm: numb
   // from the centre) strips sized by it alone would number millions. Wider strips only read the tiny disc
   // inside the cursor again, which the ring's statement and the filter below drop.
   const floorKm = (6 * outerKm) / MAX_RECTS;
-  let stripKm = Math.max(floorKm, Math.min(innerKm > 0 ? innerKm / 4 : outerKm, STRIP_WASTE_ROWS / (0.5 * circumference * Math.max(densityKm2, 1e-12))));
+  const wantedKm = Math.min(innerKm > 0 ? innerKm / 4 : outerKm, STRIP_WASTE_ROWS / (0.5 * circumference * Math.max(densityKm2, 1e-12)));
+  let stripKm = Math.max(floorKm, wantedKm);
   for (;;) {
-    const rects = annulusRects(center, innerKm, outerKm, stripKm);
-    if (!rects) return { box };
+    const rects = ringRects(center, innerKm, outerKm, stripKm);
+    // (Rows count at most 400 whatever the strip: near a pole or across the globe's quarter.)
+    if (!rects) return { rects: latitudeRowRects(center, innerKm, outerKm, wantedKm), stripKm: wantedKm };
     if (rects.length <= MAX_RECTS && rectValues(rects).sql.length <= MAX_RECT_BYTES) return { rects, stripKm };
     stripKm *= 1.25;
   }

@@ -62,7 +62,14 @@ function columnsOf(fields: VacancyFields): VacancyChanges {
       changes,
       s === null
         ? { salaryMin: null, salaryMax: null, salaryCurrency: null, salaryPeriod: null, salaryMinYear: null, salaryMaxYear: null }
-        : { salaryMin: s.min, salaryMax: s.max, salaryCurrency: s.currency, salaryPeriod: s.period, salaryMinYear: yearly(s.min, s.period), salaryMaxYear: yearly(s.max, s.period) },
+        : {
+            salaryMin: s.min,
+            salaryMax: s.max,
+            salaryCurrency: s.currency,
+            salaryPeriod: s.period,
+            salaryMinYear: yearly(s.min, s.period),
+            salaryMaxYear: yearly(s.max, s.period),
+          },
     );
   }
   if (fields.location !== undefined) {
@@ -77,7 +84,12 @@ function columnsOf(fields: VacancyFields): VacancyChanges {
   return changes;
 }
 
-export async function createVacancy(deps: Deps, userId: string, companyId: string, fields: VacancyFields & Required<Pick<VacancyFields, "title" | "role" | "employmentType" | "seniority">>): Promise<VacancyView> {
+export async function createVacancy(
+  deps: Deps,
+  userId: string,
+  companyId: string,
+  fields: VacancyFields & Required<Pick<VacancyFields, "title" | "role" | "employmentType" | "seniority">>,
+): Promise<VacancyView> {
   await requireMemberRole(deps, companyId, userId, ["owner", "recruiter"], "post vacancies");
   const now = deps.clock.date();
   const id = newId(now.getTime());
@@ -146,11 +158,15 @@ export async function publish(deps: Deps, id: string, userId: string, publishAt:
   const row = await memberRow(deps, id, userId, "publish its vacancies");
   if (row.vacancy.status === "published" || row.vacancy.status === "closed") throw conflict("not_publishable", `The vacancy is ${row.vacancy.status}`);
   const now = deps.clock.date();
-  const target = publishAt && publishAt.getTime() > now.getTime() ? { status: "scheduled" as const, publishAt } : { status: "published" as const, publishAt: null };
+  const target =
+    publishAt && publishAt.getTime() > now.getTime() ? { status: "scheduled" as const, publishAt } : { status: "published" as const, publishAt: null };
   if (!(await publishVacancy(deps.db, id, row.vacancy.companyId, userId, target, cap, now))) {
     const current = await findVacancyRow(deps.db, id);
     if (current && (current.vacancy.status === "draft" || current.vacancy.status === "scheduled") && current.company.verification !== "verified") {
-      throw conflict("publish_limit_reached", `Unverified companies may have at most ${cap} published or scheduled vacancies, per company and per member across all of theirs; ask for verification to publish more`);
+      throw conflict(
+        "publish_limit_reached",
+        `Unverified companies may have at most ${cap} published or scheduled vacancies, per company and per member across all of theirs; ask for verification to publish more`,
+      );
     }
     throw conflict("not_publishable", `The vacancy is ${current?.vacancy.status ?? "gone"}`);
   }

@@ -52,7 +52,11 @@ export function vacancyView(row: VacancyRow): VacancyView {
   };
 }
 
-const ms = z.number().int().nullable().transform((n) => (n === null ? null : new Date(n)));
+const ms = z
+  .number()
+  .int()
+  .nullable()
+  .transform((n) => (n === null ? null : new Date(n)));
 const flag = z.union([z.number(), z.boolean()]).transform(Boolean);
 
 /** A row of a search statement (vacancies/records.ts): the vacancy, its company, and its cursor keys. */
