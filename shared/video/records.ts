@@ -70,7 +70,12 @@ export async function changeVideo(
         ...tags.map((tag) =>
           db
             .insert(videoTags)
-            .select(db.select({ tag: sql`${tag}`.as("tag"), videoId: videos.id }).from(videos).where(and(eq(videos.id, id), eq(videos.lastChangeId, audit.changeId))))
+            .select(
+              db
+                .select({ tag: sql`${tag}`.as("tag"), videoId: videos.id })
+                .from(videos)
+                .where(and(eq(videos.id, id), eq(videos.lastChangeId, audit.changeId))),
+            )
             .onConflictDoNothing(),
         ),
       ]
@@ -105,7 +110,13 @@ export async function replaceVideoTags(db: Database, videoId: string, tags: read
 }
 
 /** Metadata edits of the owner (no audit: not a status change). */
-export async function updateVideoMetadata(db: Database, id: string, ownerId: string, changes: Partial<NewVideoRecord>, tags: readonly string[] | undefined): Promise<VideoRecord | undefined> {
+export async function updateVideoMetadata(
+  db: Database,
+  id: string,
+  ownerId: string,
+  changes: Partial<NewVideoRecord>,
+  tags: readonly string[] | undefined,
+): Promise<VideoRecord | undefined> {
   const [updated] = await db.batch([
     db
       .update(videos)
@@ -120,7 +131,13 @@ export async function updateVideoMetadata(db: Database, id: string, ownerId: str
 export type VideoCursor = { before: string };
 
 /** Visible videos newest first, optionally of one owner and/or with one tag. */
-export async function listVisibleVideos(db: Database, filter: { ownerId?: string; tag?: string }, before: string | undefined, limit: number, now: number): Promise<VideoRecord[]> {
+export async function listVisibleVideos(
+  db: Database,
+  filter: { ownerId?: string; tag?: string },
+  before: string | undefined,
+  limit: number,
+  now: number,
+): Promise<VideoRecord[]> {
   const where: SQL[] = [visibleAt(now)];
   if (filter.ownerId) where.push(eq(videos.ownerId, filter.ownerId));
   if (before) where.push(lt(videos.id, before));
@@ -133,7 +150,13 @@ export async function listVisibleVideos(db: Database, filter: { ownerId?: string
     .limit(limit + 1);
 }
 
-export async function listOwnVideos(db: Database, ownerId: string, status: VideoStatus | undefined, before: string | undefined, limit: number): Promise<VideoRecord[]> {
+export async function listOwnVideos(
+  db: Database,
+  ownerId: string,
+  status: VideoStatus | undefined,
+  before: string | undefined,
+  limit: number,
+): Promise<VideoRecord[]> {
   const where: SQL[] = [eq(videos.ownerId, ownerId)];
   if (status) where.push(eq(videos.status, status));
   if (before) where.push(lt(videos.id, before));
@@ -287,4 +310,3 @@ export async function listReportsBy(db: Database, userId: string): Promise<Video
 export function forgetUserVideoQueries(db: Database, userId: string) {
   return [db.delete(videoReports).where(eq(videoReports.userId, userId)), db.delete(videos).where(eq(videos.ownerId, userId))];
 }
-
