@@ -99,7 +99,10 @@ export class ChatListSync {
     const { chat, members } = readBack;
     if (!chat) return;
     const connected = this.host.connectedUserIds();
-    const shown = chatMembers(chat.type, members.map((m) => m.userId));
+    const shown = chatMembers(
+      chat.type,
+      members.map((m) => m.userId),
+    );
     await Promise.allSettled(
       members
         .filter((m) => !connected.has(m.userId))

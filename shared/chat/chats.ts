@@ -69,7 +69,10 @@ export async function isMember(deps: Deps, chatId: string, userId: string): Prom
 
 /** Members as chat answers show them; the general chat's (every user) are counted, never listed. */
 async function membersOf(deps: Deps, rows: Pick<ChatRecord, "id" | "type">[]): Promise<Map<string, ChatMembers>> {
-  const ids = await listMemberIds(deps.db, rows.filter((c) => c.type !== "general").map((c) => c.id));
+  const ids = await listMemberIds(
+    deps.db,
+    rows.filter((c) => c.type !== "general").map((c) => c.id),
+  );
   const byChat = new Map<string, ChatMembers>([...ids].map(([id, memberIds]) => [id, { ids: memberIds, count: memberIds.length }]));
   for (const row of rows) if (row.type === "general") byChat.set(row.id, { ids: null, count: await countMembers(deps.db, row.id) });
   return byChat;
@@ -90,7 +93,11 @@ const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
 export async function listChatMembers(deps: Deps, chatId: string, principal: Principal, query: { limit: number; cursor?: string }): Promise<Page<ChatMember>> {
   const chat = await requireMembership(deps, chatId, principal.userId);
   if (chat.type === "general" && !maySeeGeneralChatMembers(deps, principal)) {
-    throw new ApiError(403, "general_members_hidden", "The general chat holds every account; its members are listed only in invite-only deployments and to admins");
+    throw new ApiError(
+      403,
+      "general_members_hidden",
+      "The general chat holds every account; its members are listed only in invite-only deployments and to admins",
+    );
   }
   const after = decodeCursor(query.cursor, MemberCursor);
   const rows = await listMemberPage(deps.db, chatId, after ? { joinedAt: after.j, userId: after.u } : null, query.limit + 1);

@@ -5,7 +5,12 @@ export const GENERAL_CHAT_ID = "general";
 export const GENERAL_CHAT_TITLE = "General";
 
 export const AttachmentSchema = z
-  .object({ id: z.string().openapi({ description: "File id (GET /v1/files/{id})" }), name: z.string().optional(), contentType: z.string().nullable(), size: z.number().int() })
+  .object({
+    id: z.string().openapi({ description: "File id (GET /v1/files/{id})" }),
+    name: z.string().optional(),
+    contentType: z.string().nullable(),
+    size: z.number().int(),
+  })
   .openapi("ChatAttachment");
 
 export const ReactionSchema = z.object({ emoji: z.string(), count: z.number().int(), userIds: z.array(z.string()) }).openapi("ChatReaction");
@@ -40,7 +45,10 @@ export const ChatSchema = z
     type: z.enum(["general", "direct", "group"]),
     title: z.string().nullable(),
     ownerId: z.string().nullable(),
-    memberIds: z.array(z.string()).optional().openapi({ description: "Not sent for the general chat (every user is in it): page `GET /v1/chats/{id}/members` instead" }),
+    memberIds: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "Not sent for the general chat (every user is in it): page `GET /v1/chats/{id}/members` instead" }),
     memberCount: z.number().int(),
     lastMessage: LastMessageSchema.nullable(),
     lastSeq: z.number().int(),
@@ -52,9 +60,7 @@ export const ChatSchema = z
   .openapi("Chat");
 export type Chat = z.infer<typeof ChatSchema>;
 
-export const ChatMemberSchema = z
-  .object({ userId: z.string(), role: z.enum(["owner", "member"]), joinedAt: z.string() })
-  .openapi("ChatMember");
+export const ChatMemberSchema = z.object({ userId: z.string(), role: z.enum(["owner", "member"]), joinedAt: z.string() }).openapi("ChatMember");
 export type ChatMember = z.infer<typeof ChatMemberSchema>;
 
 export interface Sender {

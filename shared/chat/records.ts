@@ -24,7 +24,10 @@ const inJsonList = (column: SQLiteColumn, values: readonly string[]): SQL => sql
 export function joinGeneralChatQueries(db: Database, userId: string, now: number) {
   const at = new Date(now);
   return [
-    db.insert(chats).values({ id: GENERAL_CHAT_ID, type: "general", title: GENERAL_CHAT_TITLE, lastMessageSeq: 0, createdAt: at, updatedAt: at }).onConflictDoNothing(),
+    db
+      .insert(chats)
+      .values({ id: GENERAL_CHAT_ID, type: "general", title: GENERAL_CHAT_TITLE, lastMessageSeq: 0, createdAt: at, updatedAt: at })
+      .onConflictDoNothing(),
     db.insert(chatMembers).values({ chatId: GENERAL_CHAT_ID, userId, role: "member", readSeq: 0, joinedAt: at }).onConflictDoNothing(),
   ] as const;
 }
@@ -93,18 +96,14 @@ export async function listMemberChats(
   limit: number,
 ): Promise<MemberChatRecord[]> {
   // The cursor carries the stored integer; compared as such, so no cursor value can make an invalid Date.
-  const before = after ? or(sql`${chats.updatedAt} < ${after.updatedAt}`, and(sql`${chats.updatedAt} = ${after.updatedAt}`, lt(chats.id, after.id))) : undefined;
+  const before = after
+    ? or(sql`${chats.updatedAt} < ${after.updatedAt}`, and(sql`${chats.updatedAt} = ${after.updatedAt}`, lt(chats.id, after.id)))
+    : undefined;
   return db
     .select(memberChatColumns)
     .from(chatMembers)
     .innerJoin(chats, eq(chats.id, chatMembers.chatId))
-    .where(
-      and(
-        eq(chatMembers.userId, userId),
-        isNull(chats.deletedAt),
-        before,
-      ),
-    )
+    .where(and(eq(chatMembers.userId, userId), isNull(chats.deletedAt), before))
     .orderBy(desc(chats.updatedAt), desc(chats.id))
     .limit(limit);
 }
@@ -152,7 +151,10 @@ export async function insertGroupChat(db: Database, input: { id: string; title: 
 export async function deleteChatRecords(db: Database, chatId: string, now: number): Promise<string[]> {
   const members = await db.select({ userId: chatMembers.userId }).from(chatMembers).where(eq(chatMembers.chatId, chatId));
   await db.batch([
-    db.update(chats).set({ deletedAt: new Date(now), directKey: null }).where(eq(chats.id, chatId)),
+    db
+      .update(chats)
+      .set({ deletedAt: new Date(now), directKey: null })
+      .where(eq(chats.id, chatId)),
     db.delete(chatMembers).where(eq(chatMembers.chatId, chatId)),
   ]);
   return members.map((m) => m.userId);
@@ -193,12 +195,18 @@ export async function removeMemberRecords(db: Database, chatId: string, userId: 
   await db.batch([
     remove,
     remember,
-    db.update(chats).set({ ownerId: longestStandingMemberOtherThan(sql`${chatId}`, userId) }).where(eq(chats.id, chatId)),
+    db
+      .update(chats)
+      .set({ ownerId: longestStandingMemberOtherThan(sql`${chatId}`, userId) })
+      .where(eq(chats.id, chatId)),
     db
       .update(chatMembers)
       .set({ role: "owner" })
       .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, sql`(SELECT ${chats.ownerId} FROM ${chats} WHERE ${chats.id} = ${chatId})`))),
-    db.update(chats).set({ deletedAt: new Date(now) }).where(and(eq(chats.id, chatId), isNull(chats.ownerId))),
+    db
+      .update(chats)
+      .set({ deletedAt: new Date(now) })
+      .where(and(eq(chats.id, chatId), isNull(chats.ownerId))),
   ]);
 }
 

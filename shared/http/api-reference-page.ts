@@ -39,8 +39,7 @@ export interface OpenApiDocumentLike {
 export const HTTP_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
 
 /** Nothing from anywhere else, no script, no frames, no forms: only this origin's stylesheet. */
-export const API_REFERENCE_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const API_REFERENCE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export const API_REFERENCE_STYLESHEET_PATH = "/docs/style.css";
 
@@ -143,7 +142,10 @@ function resolve<T extends object>(value: T | { $ref: string } | undefined, comp
 function mediaTypes(content: OpenApiMediaTypes | undefined, components: Record<string, Schema>): string {
   if (!content) return "";
   return Object.entries(content)
-    .map(([type, media]) => `<div><code>${escapeHtml(type)}</code>${media.schema ? `<pre>${escapeHtml(describeSchema(media.schema, components))}</pre>` : ""}</div>`)
+    .map(
+      ([type, media]) =>
+        `<div><code>${escapeHtml(type)}</code>${media.schema ? `<pre>${escapeHtml(describeSchema(media.schema, components))}</pre>` : ""}</div>`,
+    )
     .join("");
 }
 
@@ -193,7 +195,9 @@ function renderOperation({ method, path, operation }: OperationEntry, components
     parts.push(`<h4>Responses</h4><table>`);
     for (const [status, raw] of responses) {
       const response = resolve(raw, components);
-      parts.push(`<tr><td class="status">${escapeHtml(status)}</td><td>${escapeHtml(response?.description ?? "")}${mediaTypes(response?.content, components)}</td></tr>`);
+      parts.push(
+        `<tr><td class="status">${escapeHtml(status)}</td><td>${escapeHtml(response?.description ?? "")}${mediaTypes(response?.content, components)}</td></tr>`,
+      );
     }
     parts.push(`</table>`);
   }

@@ -72,12 +72,10 @@ export const VideoReportSchema = z
     userId: z.string(),
     category: z.enum(VIDEO_REPORT_CATEGORIES),
     text: z.string().nullable(),
-    countsToHide: z
-      .boolean()
-      .openapi({
-        description:
-          "Whether this report counts toward hiding the video: a moderator's, or a reporter with a verified e-mail and an account at least VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS old",
-      }),
+    countsToHide: z.boolean().openapi({
+      description:
+        "Whether this report counts toward hiding the video: a moderator's, or a reporter with a verified e-mail and an account at least VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS old",
+    }),
     createdAt: z.string(),
   })
   .openapi("VideoReport");

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { BatchQuery, Database } from "../db/client";
 import { auditEvents, videoReports, videoTags, videos } from "../db/schema";
 import type { VideoStatus } from "./status-machine";
@@ -309,4 +309,14 @@ export async function listReportsBy(db: Database, userId: string): Promise<Video
 /** Account deletion: the user's videos (tags and reports on them cascade) and the reports they made. */
 export function forgetUserVideoQueries(db: Database, userId: string) {
   return [db.delete(videoReports).where(eq(videoReports.userId, userId)), db.delete(videos).where(eq(videos.ownerId, userId))];
+}
+
+/** Videos whose chosen thumbnail is one of `fileIds` (a subquery) show Stream's frame again. */
+export function clearThumbnailFilesQuery(db: Database, fileIds: SQLWrapper) {
+  return db.update(videos).set({ thumbnailFileId: null }).where(inArray(videos.thumbnailFileId, fileIds));
+}
+
+/** True when some video shows the file as its thumbnail. */
+export function thumbnailUseSql(fileId: SQLWrapper) {
+  return sql`EXISTS (SELECT 1 FROM ${videos} WHERE ${videos.thumbnailFileId} = ${fileId})`;
 }

@@ -152,6 +152,16 @@ describe("PATCH /v1/videos/:id", () => {
     await expectProblem(await api(`/v1/videos/${id}`, { method: "PATCH", token: owner.accessToken, body: { thumbnailFileId: image.id } }), 400, "invalid_file");
   });
 
+  it("a chosen thumbnail file the owner deletes is no longer the thumbnail: the video shows Stream's frame again", async () => {
+    const owner = await registerUser();
+    const { id } = await videoInModeration(owner);
+    const file = await uploadFile(owner, uniquePng(3001), { purpose: "video-thumbnail" });
+    await api(`/v1/videos/${id}`, { method: "PATCH", token: owner.accessToken, body: { thumbnailFileId: file.id } });
+    expect((await api(`/v1/files/${file.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
+    const video = await json(await api(`/v1/videos/${id}`, { token: owner.accessToken }));
+    expect(video.thumbnailUrl ?? "").not.toContain(file.id);
+  });
+
   it("chooses a frame as the thumbnail at Stream", async () => {
     const owner = await registerUser();
     const { id, uid } = await videoInModeration(owner);
