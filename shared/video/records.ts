@@ -128,8 +128,6 @@ export async function updateVideoMetadata(
   return updated[0];
 }
 
-export type VideoCursor = { before: string };
-
 /** Visible videos newest first, optionally of one owner and/or with one tag. */
 export async function listVisibleVideos(
   db: Database,

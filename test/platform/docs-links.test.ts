@@ -12,7 +12,10 @@ const repositoryFiles = new Set(
 );
 
 function resolve(fromPage: string, target: string): string {
-  const parts = fromPage.replace(/^\.\.\/\.\.\//, "").split("/").slice(0, -1);
+  const parts = fromPage
+    .replace(/^\.\.\/\.\.\//, "")
+    .split("/")
+    .slice(0, -1);
   for (const part of target.split("#")[0]!.split("/")) {
     if (part === "..") parts.pop();
     else if (part !== "." && part !== "") parts.push(part);

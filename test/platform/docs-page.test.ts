@@ -57,7 +57,11 @@ describe("GET /asyncapi.json", () => {
     const document = await json<AsyncApi>(await api("/asyncapi.json"));
     expect(document.asyncapi).toBe("3.0.0");
     expect(document.servers.platform).toMatchObject({ host: "platform.test", protocol: "ws" });
-    expect(Object.values(document.channels).map((c) => c.address).sort()).toEqual(["/v1/calls/{callId}/ws", "/v1/chats/{chatId}/ws", "/v1/realtime"]);
+    expect(
+      Object.values(document.channels)
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual(["/v1/calls/{callId}/ws", "/v1/chats/{chatId}/ws", "/v1/realtime"]);
   });
 });
 

@@ -46,9 +46,6 @@ export async function listOwnFiles(db: Database, ownerId: string, purpose: FileR
     .limit(limit + 1);
 }
 
-/** Purposes of the files a company icon may be (shared/jobs-board/companies/companies.ts checks it when the icon is set). */
-export const ICON_PURPOSES = ["company-icon", "image"] as const;
-
 /**
  * Deletes the owner's file and drops its blob reference in one transaction, with the gallery
  * entry, attachments and avatar that pointed at it, after `releases` (other modules' statements
