@@ -42,7 +42,9 @@ export function configurationReference(modules: readonly ModuleManifest[]): stri
     lines.push("", `## ${module.name}`, "", "| var | type | default | secret | meaning |", "|---|---|---|---|---|");
     for (const [name, declaration] of Object.entries(module.vars.vars) as [string, VarDeclaration][]) {
       const fallback = declaration.secret ? "(unset)" : shownDefault(declaration.schema.parse(undefined));
-      lines.push(`| \`${name}\` | ${cell(declaration.type)} | ${cell(fallback)} | ${declaration.secret ? "secret" : "no"} | ${cell(declaration.description)} |`);
+      lines.push(
+        `| \`${name}\` | ${cell(declaration.type)} | ${cell(fallback)} | ${declaration.secret ? "secret" : "no"} | ${cell(declaration.description)} |`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;

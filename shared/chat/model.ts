@@ -39,6 +39,16 @@ export const LastMessageSchema = z
   .openapi("ChatLastMessage");
 export type LastMessage = z.infer<typeof LastMessageSchema>;
 
+/** What a client shows for a person: their chosen name and picture (a public profile card). */
+export const PersonSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    avatarUrl: z.string().nullable().openapi({ description: "The person's picture, or null (clients draw initials)" }),
+  })
+  .openapi("Person");
+export type Person = z.infer<typeof PersonSchema>;
+
 export const ChatSchema = z
   .object({
     id: z.string(),
@@ -50,6 +60,7 @@ export const ChatSchema = z
       .optional()
       .openapi({ description: "Not sent for the general chat (every user is in it): page `GET /v1/chats/{id}/members` instead" }),
     memberCount: z.number().int(),
+    peer: PersonSchema.nullable().openapi({ description: "A direct chat's other member (null in other chats, and once they deleted their account)" }),
     lastMessage: LastMessageSchema.nullable(),
     lastSeq: z.number().int(),
     readSeq: z.number().int().openapi({ description: "The caller's read position" }),
@@ -60,7 +71,9 @@ export const ChatSchema = z
   .openapi("Chat");
 export type Chat = z.infer<typeof ChatSchema>;
 
-export const ChatMemberSchema = z.object({ userId: z.string(), role: z.enum(["owner", "member"]), joinedAt: z.string() }).openapi("ChatMember");
+export const ChatMemberSchema = z
+  .object({ userId: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), role: z.enum(["owner", "member"]), joinedAt: z.string() })
+  .openapi("ChatMember");
 export type ChatMember = z.infer<typeof ChatMemberSchema>;
 
 export interface Sender {

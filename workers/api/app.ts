@@ -42,12 +42,14 @@ function isMediaUpload(method: string, path: string): boolean {
 }
 
 const limitBody = createMiddleware<AppEnv>((c, next) =>
-  isMediaUpload(c.req.method, c.req.path) ? next() : bodyLimit({
-    maxSize: c.get("deps").config.http.maxBodyBytes,
-    onError: () => {
-      throw new ApiError(413, "body_too_large", `The request body is larger than ${c.get("deps").config.http.maxBodyBytes} bytes`);
-    },
-  })(c, next),
+  isMediaUpload(c.req.method, c.req.path)
+    ? next()
+    : bodyLimit({
+        maxSize: c.get("deps").config.http.maxBodyBytes,
+        onError: () => {
+          throw new ApiError(413, "body_too_large", `The request body is larger than ${c.get("deps").config.http.maxBodyBytes} bytes`);
+        },
+      })(c, next),
 );
 
 // Every request runs through CORS: build the middleware once per configured origin list.
@@ -114,6 +116,7 @@ export function createApp() {
     .route(platform.dev.path, platform.dev.router)
     .route(realtimeModule.routes.realtime.path, realtimeModule.routes.realtime.router)
     .route(chatModule.routes.chats.path, chatModule.routes.chats.router)
+    .route(chatModule.routes.people.path, chatModule.routes.people.router)
     .route(callsModule.routes.calls.path, callsModule.routes.calls.router)
     .route(media.files.path, media.files.router)
     .route(media.uploads.path, media.uploads.router)
@@ -144,7 +147,9 @@ export function createApp() {
   const openapiDocument = (origin: string) => {
     const document = routes.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO, servers: [{ url: origin }] });
     // Named from the document itself, so the description never lists a module that does not exist.
-    const modules = [...new Set(Object.values(document.paths ?? {}).flatMap((item) => Object.values(item ?? {}).flatMap((op) => (op as { tags?: string[] }).tags ?? [])))];
+    const modules = [
+      ...new Set(Object.values(document.paths ?? {}).flatMap((item) => Object.values(item ?? {}).flatMap((op) => (op as { tags?: string[] }).tags ?? []))),
+    ];
     document.info.description = `${OPENAPI_INFO.description} Modules: ${modules.join(", ")}.`;
     return document;
   };

@@ -1,5 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { API_REFERENCE_CSP, API_REFERENCE_CSS, API_REFERENCE_STYLESHEET_PATH, type OpenApiDocumentLike, renderApiReference } from "../../../shared/http/api-reference-page";
+import {
+  API_REFERENCE_CSP,
+  API_REFERENCE_CSS,
+  API_REFERENCE_STYLESHEET_PATH,
+  type OpenApiDocumentLike,
+  renderApiReference,
+} from "../../../shared/http/api-reference-page";
 import { type AsyncApiDocument, buildAsyncApiDocument } from "../../../shared/realtime/asyncapi";
 import { ASYNCAPI_INFO, SOCKET_PROTOCOLS } from "../../../shared/realtime/socket-protocols";
 import { createRouter } from "../context";
