@@ -53,12 +53,13 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
   await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(name);
   await page.getByRole("button", { name: "+ New chat" }).click();
   const id = (await page.getByTestId("my-id").textContent())!.trim();
-  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("button", { name: "Close" }).click();
   return { page, id };
 }
 
 async function openDirectChat(page: Page, otherId: string): Promise<string> {
   await page.getByRole("button", { name: "+ New chat" }).click();
+  await page.getByText("Meet someone new by ID").click();
   await page.getByLabel("Their ID").fill(otherId);
   await page.getByRole("button", { name: "Start chat" }).click();
   await page.waitForURL(/#\/chats\//);
@@ -184,6 +185,8 @@ describe("the web client in Chromium", () => {
       )
       .toBe("1");
     expect(await chatItem(b.page, chatId).locator(".chat-item-preview").textContent()).toBe("Hi Bob! Are you there?");
+    // People show by the names they chose, never by an id.
+    expect(await chatItem(b.page, chatId).locator(".chat-item-title").textContent()).toBe("Alice Archer");
     await b.page.screenshot({ path: `${SHOTS}/chat-list-phone.png` });
     await chatItem(b.page, chatId).click();
     await expect.poll(() => messageTexts(b.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?"]);
@@ -216,6 +219,14 @@ describe("the web client in Chromium", () => {
     expect(await messageTexts(b.page)).toEqual(everything);
     await a.page.screenshot({ path: `${SHOTS}/chat-desktop.png` });
     await b.page.screenshot({ path: `${SHOTS}/chat-phone.png` });
+
+    // Alice finds Bob by name in the new-chat picker (the people she shares a chat with): it opens their chat.
+    await a.page.getByRole("button", { name: "+ New chat" }).click();
+    await a.page.getByLabel("Search people by name").pressSequentially("bob", { delay: 20 });
+    await expect.poll(() => a.page.locator(".person-item > span:last-child").allTextContents(), { timeout: 10_000 }).toEqual(["Bob Baker"]);
+    await a.page.screenshot({ path: `${SHOTS}/people-picker.png` });
+    await a.page.locator(".person-item").first().click();
+    await a.page.waitForURL(new RegExp(`#/chats/${chatId}`));
     await contextA.close();
     await contextB.close();
   }, 120_000);
