@@ -6,7 +6,7 @@ import type { Principal } from "../identity/sessions/principal";
 import type { Deps } from "../platform/deps-types";
 import { maySeeGeneralChatMembers } from "./general-members";
 import type { Person } from "./model";
-import { findPeople, findPerson, listDirectoryPage, type PersonRecord } from "./records";
+import { findPeople, findPerson, listChatPartnerIds, listDirectoryPage, type PersonRecord } from "./records";
 
 /**
  * People as clients show them (names and pictures). Looking a person up by id is open to every
@@ -47,4 +47,19 @@ export async function directory(deps: Deps, viewer: Principal, query: { q?: stri
     query.limit + 1,
   );
   return keysetPage(rows, query.limit, personOf, (last) => ({ n: last.displayName, id: last.id }));
+}
+
+/** The most hubs one rename is pushed to at once; beyond them, clients see the new name on their next list or page. */
+export const PERSON_UPDATE_FANOUT_MAX = 1000;
+
+/**
+ * A person's name or picture changed: every device of theirs and of the people who share a direct
+ * or group chat with them gets `person.updated`, so names on screen stay current. (The general
+ * chat's members are not told one by one: in a large deployment that is every account. Clients
+ * show the new name there from the next page of messages.)
+ */
+export async function announcePerson(deps: Deps, person: Person): Promise<void> {
+  const others = await listChatPartnerIds(deps.db, person.id, PERSON_UPDATE_FANOUT_MAX);
+  const frame = { type: "person.updated" as const, person };
+  await Promise.allSettled([person.id, ...others].map((userId) => deps.objects.userHub(userId).notify(frame)));
 }

@@ -375,3 +375,12 @@ export async function listDirectoryPage(
     .orderBy(folded, asc(users.id))
     .limit(limit);
 }
+
+/** Up to `limit` users who share a live direct or group chat with `userId`. */
+export async function listChatPartnerIds(db: Database, userId: string, limit: number): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(sql`SELECT DISTINCT other.user_id AS id FROM ${chatMembers} mine
+    CROSS JOIN ${chatMembers} other ON other.chat_id = mine.chat_id
+    CROSS JOIN ${chats} c ON c.id = mine.chat_id
+    WHERE mine.user_id = ${userId} AND other.user_id <> ${userId} AND c.type <> 'general' AND c.deleted_at IS NULL LIMIT ${limit}`);
+  return rows.map((row) => row.id);
+}

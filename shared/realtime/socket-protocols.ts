@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
-import { ChatSchema, MessageSchema } from "../chat/model";
+import { ChatSchema, MessageSchema, PersonSchema } from "../chat/model";
 import { CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
 import { CLOSE_CODES } from "./socket-kit";
@@ -49,6 +49,11 @@ export const HubServerFrames = {
     "A chat of this user changed (new message, membership, title), with this user's own `unreadCount`. Sent to members who do not have the room open, and to every device of a member who marked it read (so badges clear on other tabs).",
   ),
   "chat.deleted": frame("chat.deleted", { chatId: z.string() }, "A chat of this user was deleted."),
+  "person.updated": frame(
+    "person.updated",
+    { person: PersonSchema },
+    "Someone this user shares a direct or group chat with (or this user, on another device) changed their name or picture.",
+  ),
   // video
   "video.updated": frame(
     "video.updated",

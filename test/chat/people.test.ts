@@ -3,7 +3,7 @@ import { directory } from "../../shared/chat/people";
 import { api, expectProblem, json, registerUser, type TestUser, unique } from "../helpers";
 import { testDeps } from "../kit/deps";
 import { makeAdmin } from "../kit/users";
-import { openGroup, postMessage } from "./fixtures";
+import { connectHub, openGroup, postMessage } from "./fixtures";
 
 /** Issue 26: names and faces everywhere, a card per person, and a directory that lists no stranger. */
 
@@ -156,5 +156,26 @@ describe("names where chats show people", () => {
     expect(page.items).toHaveLength(3);
     expect(page.people.map((p) => p.id).sort()).toEqual([owner.id, member.id].sort());
     expect(page.people.find((p) => p.id === owner.id)?.displayName).toBe(owner.displayName);
+  });
+});
+
+describe("names stay current", () => {
+  it("a rename reaches the hubs of the people who share a chat, and of the person's other devices, as person.updated", async () => {
+    const renaming = await registerUser();
+    const partner = await registerUser();
+    const stranger = await registerUser();
+    await startDirect(renaming, partner);
+    const partnerHub = await connectHub(partner);
+    const ownHub = await connectHub(renaming);
+    const strangerHub = await connectHub(stranger);
+    const displayName = `New Name ${unique()}`;
+    expect((await api("/v1/me", { method: "PATCH", token: renaming.accessToken, body: { displayName } })).status).toBe(200);
+    const expected = { type: "person.updated", person: { id: renaming.id, displayName, avatarUrl: null } };
+    expect(await partnerHub.next("person.updated")).toEqual(expected);
+    expect(await ownHub.next("person.updated")).toEqual(expected);
+    // Someone who shares only the general chat is not told one by one.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(strangerHub.waiting("person.updated")).toEqual([]);
+    for (const socket of [partnerHub, ownHub, strangerHub]) socket.close();
   });
 });

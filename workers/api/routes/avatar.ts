@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { announceProfileChange } from "../../../shared/identity/account/account-module";
 import { findUserById, toPublicUser } from "../../../shared/identity/account/users";
 import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { useFileAsAvatar } from "../../../shared/media/avatars";
@@ -26,6 +27,8 @@ export const avatarRoutes = createRouter().openapi(
   async (c) => {
     const userId = c.get("principal").userId;
     await useFileAsAvatar(c.get("deps"), userId, c.req.valid("json").fileId, new URL(c.req.url).origin);
-    return c.json({ user: toPublicUser((await findUserById(c.get("deps").db, userId))!) }, 200);
+    const user = (await findUserById(c.get("deps").db, userId))!;
+    await announceProfileChange(c.get("deps"), c.get("accountModules"), { id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl });
+    return c.json({ user: toPublicUser(user) }, 200);
   },
 );

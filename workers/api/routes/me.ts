@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { announceProfileChange } from "../../../shared/identity/account/account-module";
 import { toPublicUser, updateProfile } from "../../../shared/identity/account/users";
 import { deleteAccount } from "../../../shared/identity/account/account-deletion";
 import { listAuditEvents } from "../../../shared/identity/audit/events";
@@ -110,7 +111,9 @@ export const meRoutes = createRouter()
       responses: { 200: jsonResponse(UserEnvelope, "The updated user"), ...problemResponses(400, 401, 415) },
     }),
     async (c) => {
-      const user = await updateProfile(c.get("deps").db, c.get("principal").userId, c.req.valid("json"), clock.date());
+      const changes = c.req.valid("json");
+      const user = await updateProfile(c.get("deps").db, c.get("principal").userId, changes, clock.date());
+      if (changes.displayName !== undefined) await announceProfileChange(c.get("deps"), c.get("accountModules"), { id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl });
       return c.json({ user: toPublicUser(user) }, 200);
     },
   )
