@@ -24,6 +24,7 @@ import {
   type MemberChatRecord,
   raiseReadPosition,
   removeMemberRecords,
+  setChatTitle,
 } from "./records";
 import { maySeeGeneralChatMembers } from "./general-members";
 import { logEvent } from "../observability/log";
@@ -209,6 +210,19 @@ export async function addMembers(deps: Deps, principal: Principal, chatId: strin
   const chat = await getChat(deps, chatId, principal.userId);
   await notifyChatUpdated(deps, chat, added);
   return chat;
+}
+
+/** The owner renames a group; every member's list shows the new title (each with their own unread count). */
+export async function renameGroup(deps: Deps, principal: Principal, chatId: string, title: string): Promise<Chat> {
+  const row = await requireMembership(deps, chatId, principal.userId);
+  if (row.type !== "group") throw new ApiError(403, "not_a_group", "Only group chats have a title to change");
+  if (row.ownerId !== principal.userId) throw forbidden("Only the owner renames the group");
+  await setChatTitle(deps.db, chatId, title, deps.clock.now());
+  const members = (await listMemberIds(deps.db, [chatId])).get(chatId) ?? [];
+  await Promise.allSettled(
+    members.map(async (memberId) => deps.objects.userHub(memberId).notify({ type: "chat.updated", chat: await getChat(deps, chatId, memberId) })),
+  );
+  return getChat(deps, chatId, principal.userId);
 }
 
 /** The owner removes anyone; a member removes only themself (leaving). An owner who leaves hands the group to the longest-standing member. */

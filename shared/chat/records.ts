@@ -384,3 +384,11 @@ export async function listChatPartnerIds(db: Database, userId: string, limit: nu
     WHERE mine.user_id = ${userId} AND other.user_id <> ${userId} AND c.type <> 'general' AND c.deleted_at IS NULL LIMIT ${limit}`);
   return rows.map((row) => row.id);
 }
+
+/** A group's new title; the chat moves up the lists as any change does. */
+export async function setChatTitle(db: Database, chatId: string, title: string, now: number): Promise<void> {
+  await db
+    .update(chats)
+    .set({ title, updatedAt: new Date(now) })
+    .where(and(eq(chats.id, chatId), eq(chats.type, "group")));
+}

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { api, collectPages, expectProblem, json, registerUser } from "../helpers";
-import { type ChatBody, connect, getChat, openGroup, postMessage, untilSynced, usersAndGroup } from "./fixtures";
+import { api, collectPages, expectProblem, json, registerUser, type TestUser } from "../helpers";
+import { type ChatBody, connect, connectHub, getChat, openGroup, postMessage, untilSynced, usersAndGroup } from "./fixtures";
 
 describe("the general chat", () => {
   it("every new user is a member from registration on, before any chat call", async () => {
@@ -242,5 +242,32 @@ describe("group members", () => {
     const after = await getChat(chat.id, later!);
     expect(after.ownerId).toBe(first!.id);
     expect(after.memberIds.sort()).toEqual([first!.id, later!.id].sort());
+  });
+});
+
+describe("PATCH /v1/chats/:id: renaming a group", () => {
+  it("the owner renames it; every member's list shows the new title", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const [owner, member] = users as [TestUser, TestUser];
+    const hub = await connectHub(member);
+    const response = await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "  Family  " } });
+    expect(response.status).toBe(200);
+    expect((await json<ChatBody>(response)).title).toBe("Family");
+    expect(((await hub.next("chat.updated", (f) => (f.chat as ChatBody).id === chat.id)).chat as ChatBody).title).toBe("Family");
+    expect((await getChat(chat.id, member)).title).toBe("Family");
+    hub.close();
+  });
+
+  it("only the owner (403), only a group (403 not_a_group), only a member (404); 401 and 400", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const [owner, member] = users as [TestUser, TestUser];
+    const outsider = await registerUser();
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: member.accessToken, body: { title: "Mine" } }), 403);
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: outsider.accessToken, body: { title: "Mine" } }), 404);
+    const direct = await json<ChatBody>(await api("/v1/chats", { token: owner.accessToken, body: { type: "direct", userId: member.id } }));
+    await expectProblem(await api(`/v1/chats/${direct.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "Us" } }), 403, "not_a_group");
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", body: { title: "Mine" } }), 401);
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "   " } }), 400);
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "x".repeat(121) } }), 400);
   });
 });

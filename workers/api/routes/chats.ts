@@ -9,6 +9,7 @@ import {
   listChatMembers,
   listChats,
   removeMember,
+  renameGroup,
   requireMembership,
 } from "../../../shared/chat/chats";
 import { MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
@@ -72,6 +73,10 @@ const MessagesCursor = z.object({ d: z.enum(["asc", "desc"]), s: z.number().int(
 
 const PostMessageBody = z.object(MessageActionFields.send).openapi("PostMessageRequest");
 const ReadBody = z.object(MessageActionFields.read).openapi("MarkReadRequest");
+const RenameBody = z
+  .object({ title: z.string().trim().min(1).max(120) })
+  .strict()
+  .openapi("RenameChatRequest");
 const MembersBody = z.object({ userIds: z.array(UserId).min(1).max(1000) }).openapi("AddMembersRequest");
 const MemberParams = IdParam.extend({ userId: UserId.openapi({ param: { name: "userId", in: "path" } }) });
 const MessageParams = IdParam.extend({ messageId: MessageId.openapi({ param: { name: "messageId", in: "path" } }) });
@@ -123,6 +128,17 @@ export const chatRoutes = createRouter()
       responses: { 200: jsonResponse(ChatSchema, "The chat"), ...problemResponses(400, 401, 404) },
     }),
     async (c) => c.json(await getChat(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "patch",
+      path: "/{id}",
+      tags,
+      summary: "Rename a group (owner only)",
+      request: { params: IdParam, body: jsonBody(RenameBody) },
+      responses: { 200: jsonResponse(ChatSchema, "The renamed chat"), ...problemResponses(400, 401, 403, 404, 415) },
+    }),
+    async (c) => c.json(await renameGroup(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json").title), 200),
   )
   .openapi(
     authedRoute({

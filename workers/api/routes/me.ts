@@ -113,7 +113,8 @@ export const meRoutes = createRouter()
     async (c) => {
       const changes = c.req.valid("json");
       const user = await updateProfile(c.get("deps").db, c.get("principal").userId, changes, clock.date());
-      if (changes.displayName !== undefined) await announceProfileChange(c.get("deps"), c.get("accountModules"), { id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl });
+      if (changes.displayName !== undefined)
+        await announceProfileChange(c.get("deps"), c.get("accountModules"), { id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl });
       return c.json({ user: toPublicUser(user) }, 200);
     },
   )
