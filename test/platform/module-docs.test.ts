@@ -1,17 +1,21 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import readme from "../../README.md?raw";
+import architecture from "../../docs/architecture.md?raw";
+import { modules } from "../../workers/modules";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+// The README is an index; each module's endpoints are tabled on its page in docs/.
+const pages = import.meta.glob<string>(["../../README.md", "../../docs/*.md"], { query: "?raw", import: "default", eager: true });
 
 /** `GET /v1/chats/:id` -> `GET /v1/chats/{id}`, the OpenAPI spelling. */
 const normalise = (method: string, path: string) => `${method} ${path.replace(/:([A-Za-z]+)/g, "{$1}")}`;
 
 /**
- * Endpoints named in the first cell of the README's tables: `METHOD /path`, `METHOD, METHOD /path`,
+ * Endpoints named in the first cell of a page's tables: `METHOD /path`, `METHOD, METHOD /path`,
  * or several of those separated by commas.
  */
-function readmeEndpoints(markdown: string): Set<string> {
+function tabledEndpoints(markdown: string): Set<string> {
   const found = new Set<string>();
   for (const line of markdown.split("\n")) {
     if (!line.startsWith("|")) continue;
@@ -34,11 +38,17 @@ async function openapiEndpoints(): Promise<Set<string>> {
   return found;
 }
 
-describe("README endpoint tables", () => {
-  it("list every endpoint of /openapi.json and nothing that does not exist", async () => {
-    const documented = readmeEndpoints(readme);
+describe("module pages", () => {
+  it("table every endpoint of /openapi.json and nothing that does not exist", async () => {
+    const documented = new Set(Object.values(pages).flatMap((text) => [...tabledEndpoints(text)]));
     const served = await openapiEndpoints();
-    expect([...served].filter((e) => !documented.has(e)).sort(), "served but missing from the README").toEqual([]);
-    expect([...documented].filter((e) => !served.has(e)).sort(), "in the README but not served").toEqual([]);
+    expect([...served].filter((e) => !documented.has(e)).sort(), "served but in no endpoint table").toEqual([]);
+    expect([...documented].filter((e) => !served.has(e)).sort(), "tabled but not served").toEqual([]);
+  });
+
+  it("are linked from architecture.md's module table, one row per module", () => {
+    const rows = architecture.split("\n").filter((line) => /^\| \[[A-Za-z]+\]\([a-z-]+\.md(#[a-z-]+)?\) \|/.test(line));
+    const listed = rows.map((row) => row.match(/^\| \[([A-Za-z]+)\]/)![1]);
+    expect(listed.sort()).toEqual(modules.map((module) => module.name).sort());
   });
 });
