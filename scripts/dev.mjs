@@ -17,8 +17,7 @@ if (run([path.join(root, "scripts", "ensure-dev-vars.mjs")]).status !== 0) proce
 
 // Migrations go to the same local state wrangler dev will use.
 const persistIndex = args.findIndex((arg) => arg === "--persist-to" || arg.startsWith("--persist-to="));
-const persistArgs =
-  persistIndex < 0 ? [] : args[persistIndex].includes("=") ? [args[persistIndex]] : ["--persist-to", args[persistIndex + 1] ?? ""];
+const persistArgs = persistIndex < 0 ? [] : args[persistIndex].includes("=") ? [args[persistIndex]] : ["--persist-to", args[persistIndex + 1] ?? ""];
 // CI=true answers wrangler's "apply migrations?" prompt: local migrations are safe to apply.
 const migrate = run([wrangler, "d1", "migrations", "apply", "DB", "--local", ...persistArgs], { ...quiet, CI: "true" });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
@@ -26,7 +25,11 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 // wrangler.toml's top level is what `wrangler deploy` publishes, so it says production; the dev
 // mailbox and other development behaviour are switched on here. wrangler dev prints a line per
 // request itself, so the Worker's JSON request line is off. A later --var of the caller wins.
-const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false"];
+// The issuer and the links in mails name the port this server listens on (`-- --port 8788`).
+const portIndex = args.findIndex((arg) => arg === "--port" || arg.startsWith("--port="));
+const port = portIndex < 0 ? "8787" : args[portIndex].includes("=") ? args[portIndex].split("=")[1] : args[portIndex + 1];
+const origin = `http://localhost:${port}`;
+const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false", "--var", `JWT_ISSUER:${origin}`, "--var", `APP_BASE_URL:${origin}`];
 const dev = spawn(process.execPath, [wrangler, "dev", ...devVars, ...args], { cwd: root, stdio: "inherit", env: quiet });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

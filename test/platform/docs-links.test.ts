@@ -12,7 +12,10 @@ const repositoryFiles = new Set(
 );
 
 function resolve(fromPage: string, target: string): string {
-  const parts = fromPage.replace(/^\.\.\/\.\.\//, "").split("/").slice(0, -1);
+  const parts = fromPage
+    .replace(/^\.\.\/\.\.\//, "")
+    .split("/")
+    .slice(0, -1);
   for (const part of target.split("#")[0]!.split("/")) {
     if (part === "..") parts.pop();
     else if (part !== "." && part !== "") parts.push(part);
@@ -28,7 +31,10 @@ function anchorsOf(markdown: string): Set<string> {
     if (line.startsWith("```")) fenced = !fenced;
     const heading = !fenced && line.match(/^#{1,6} (.+)$/);
     if (!heading) continue;
-    const slug = heading[1]!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+    const slug = heading[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
     let anchor = slug;
     for (let n = 1; anchors.has(anchor); n++) anchor = `${slug}-${n}`;
     anchors.add(anchor);
