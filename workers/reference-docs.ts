@@ -1,3 +1,4 @@
+import type { ErrorCodeEntry } from "../shared/http/api-reference-page";
 import type { ErrorDeclaration } from "../shared/http/errors";
 import type { VarDeclaration } from "../shared/var-declarations";
 import type { ModuleManifest } from "./module-manifest";
@@ -42,13 +43,16 @@ export function configurationReference(modules: readonly ModuleManifest[]): stri
     lines.push("", `## ${module.name}`, "", "| var | type | default | secret | meaning |", "|---|---|---|---|---|");
     for (const [name, declaration] of Object.entries(module.vars.vars) as [string, VarDeclaration][]) {
       const fallback = declaration.secret ? "(unset)" : shownDefault(declaration.schema.parse(undefined));
-      lines.push(`| \`${name}\` | ${cell(declaration.type)} | ${cell(fallback)} | ${declaration.secret ? "secret" : "no"} | ${cell(declaration.description)} |`);
+      lines.push(
+        `| \`${name}\` | ${cell(declaration.type)} | ${cell(fallback)} | ${declaration.secret ? "secret" : "no"} | ${cell(declaration.description)} |`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;
 }
 
-export function errorsReference(modules: readonly ModuleManifest[]): string {
+/** Every declared error code with its statuses and module, by status then code (docs/errors.md, the /docs page). */
+export function errorCatalogue(modules: readonly ModuleManifest[]): ErrorCodeEntry[] {
   const rows = modules.flatMap((module) =>
     Object.entries(module.errors ?? {}).map(([code, declaration]: [string, ErrorDeclaration]) => ({
       code,
@@ -57,7 +61,11 @@ export function errorsReference(modules: readonly ModuleManifest[]): string {
       description: declaration.description,
     })),
   );
-  rows.sort((a, b) => a.statuses[0]! - b.statuses[0]! || a.code.localeCompare(b.code));
+  return rows.sort((a, b) => a.statuses[0]! - b.statuses[0]! || a.code.localeCompare(b.code));
+}
+
+export function errorsReference(modules: readonly ModuleManifest[]): string {
+  const rows = errorCatalogue(modules);
   const lines = [
     "# Error codes",
     "",
