@@ -30,7 +30,8 @@ function secretsFromWrangler(configPath) {
     console.error("check:deploy: `wrangler secret list` failed; log in (`npx wrangler login`) or pass --secrets-file <file>.");
     process.exit(2);
   }
-  const json = listed.stdout.slice(listed.stdout.indexOf("["));
+  // The JSON array, after whatever wrangler printed before it (an update notice, a "[WARNING]").
+  const json = listed.stdout.slice(listed.stdout.search(/^\[(\s*\{|\])/m));
   return new Set(JSON.parse(json).map((secret) => secret.name));
 }
 
