@@ -1,7 +1,7 @@
 // The modules' declarations and what is derived from them, loaded into Node: the Worker's sources
 // are bundled with esbuild (WebAssembly imports stubbed: nothing here runs them). Used by
 // `npm run docs:generate` and `npm run check:deploy`.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -17,7 +17,8 @@ const stubWasm = {
 };
 
 export async function loadDeclarations() {
-  const outfile = path.join(root, "node_modules", ".cache", "edge-platform", "declarations.mjs");
+  // One file per process: two runs at once (a test beside docs:generate) never read each other's.
+  const outfile = path.join(root, "node_modules", ".cache", "edge-platform", `declarations-${process.pid}.mjs`);
   mkdirSync(path.dirname(outfile), { recursive: true });
   await build({
     stdin: {
@@ -38,5 +39,9 @@ export async function loadDeclarations() {
     logLevel: "error",
     banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
   });
-  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+  try {
+    return await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
 }
