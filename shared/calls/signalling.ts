@@ -37,4 +37,3 @@ export const SignallingFrames = {
   ping: z.object({ type: z.literal("ping") }).strict(),
 };
 
-export type RelayedFrame = z.infer<(typeof SignallingFrames)["sdp.offer" | "sdp.answer" | "ice.candidate"]>;

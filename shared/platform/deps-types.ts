@@ -7,6 +7,7 @@ import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { EmailSender } from "../email/sender";
 import type { Env, JobMessage } from "../env";
+import type { FileReferences } from "../media/file-references";
 import type { logEvent } from "../observability/log";
 import type { ResolvedModel } from "../studio/providers/provider-adapter";
 import type { VideoHost } from "../video/video-host";
@@ -74,7 +75,8 @@ export interface Deps {
   /** Cloudflare Stream; null without a STREAM binding. */
   videoHost: VideoHost | null;
   ai: AiProviders;
+  /** The modules whose rows point at media files (company icons, video thumbnails): media lets go of them through these. */
+  fileReferences: readonly FileReferences[];
   // The notification module adds its push senders here (Web Push, FCM), faked in tests the same way.
   log: typeof logEvent;
 }
-

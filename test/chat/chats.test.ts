@@ -131,7 +131,10 @@ describe("POST /v1/chats", () => {
 
   it("a group larger than CHAT_MAX_GROUP_MEMBERS (5 in tests) is 409", async () => {
     const users = await Promise.all(Array.from({ length: 6 }, () => registerUser()));
-    const response = await api("/v1/chats", { token: users[0]!.accessToken, body: { type: "group", title: "big", memberIds: users.slice(1).map((u) => u.id) } });
+    const response = await api("/v1/chats", {
+      token: users[0]!.accessToken,
+      body: { type: "group", title: "big", memberIds: users.slice(1).map((u) => u.id) },
+    });
     await expectProblem(response, 409, "group_too_large");
   });
 });
@@ -210,12 +213,16 @@ describe("group members", () => {
     expect((await json<ChatBody>(response)).memberIds).toHaveLength(5);
     await vi.waitFor(async () => expect((await getChat(chat.id, newcomers[0]!)).unreadCount).toBe(0), untilSynced);
     const oneTooMany = await registerUser();
-    await expectProblem(await api(`/v1/chats/${chat.id}/members`, { token: users[0]!.accessToken, body: { userIds: [oneTooMany.id] } }), 409, "group_too_large");
+    await expectProblem(
+      await api(`/v1/chats/${chat.id}/members`, { token: users[0]!.accessToken, body: { userIds: [oneTooMany.id] } }),
+      409,
+      "group_too_large",
+    );
   });
 
   it("a member leaves; a non-owner cannot remove others; the owner can", async () => {
     const { users, chat } = await usersAndGroup(4);
-    const [owner, a, b, c] = users as [typeof users[0], typeof users[0], typeof users[0], typeof users[0]];
+    const [owner, a, b, c] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0], (typeof users)[0]];
     await expectProblem(await api(`/v1/chats/${chat.id}/members/${b.id}`, { method: "DELETE", token: a.accessToken }), 403);
     expect((await api(`/v1/chats/${chat.id}/members/${a.id}`, { method: "DELETE", token: a.accessToken })).status).toBe(204);
     await expectProblem(await api(`/v1/chats/${chat.id}`, { token: a.accessToken }), 404);

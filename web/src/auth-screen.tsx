@@ -57,10 +57,22 @@ export function AuthScreen() {
           </>
         ) : (
           <div class="tabs" role="tablist">
-            <button type="button" role="tab" aria-selected={step.name === "login"} class={step.name === "login" ? "tab active" : "tab"} onClick={() => switchTo("login")}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={step.name === "login"}
+              class={step.name === "login" ? "tab active" : "tab"}
+              onClick={() => switchTo("login")}
+            >
               Sign in
             </button>
-            <button type="button" role="tab" aria-selected={step.name === "register"} class={step.name === "register" ? "tab active" : "tab"} onClick={() => switchTo("register")}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={step.name === "register"}
+              class={step.name === "register" ? "tab active" : "tab"}
+              onClick={() => switchTo("register")}
+            >
               Create account
             </button>
           </div>
@@ -80,7 +92,14 @@ export function AuthScreen() {
               </label>
               <label>
                 Password
-                <input name="password" type="password" autocomplete={step.name === "register" ? "new-password" : "current-password"} required minlength={8} placeholder="At least 8 characters" />
+                <input
+                  name="password"
+                  type="password"
+                  autocomplete={step.name === "register" ? "new-password" : "current-password"}
+                  required
+                  minlength={8}
+                  placeholder="At least 8 characters"
+                />
               </label>
             </>
           )}
@@ -90,7 +109,11 @@ export function AuthScreen() {
               <input name="code" inputmode="numeric" autocomplete="one-time-code" required placeholder="123 456" />
             </label>
           )}
-          {(error ?? notice) && <p class="error" role="alert">{error ?? notice}</p>}
+          {(error ?? notice) && (
+            <p class="error" role="alert">
+              {error ?? notice}
+            </p>
+          )}
           <button class="primary" type="submit" disabled={busy}>
             {busy ? "Please wait…" : step.name === "register" ? "Create account" : step.name === "mfa" ? "Verify" : "Sign in"}
           </button>

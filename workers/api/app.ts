@@ -117,6 +117,7 @@ export function createApp() {
     .route(platform.dev.path, platform.dev.router)
     .route(realtimeModule.routes.realtime.path, realtimeModule.routes.realtime.router)
     .route(chatModule.routes.chats.path, chatModule.routes.chats.router)
+    .route(chatModule.routes.people.path, chatModule.routes.people.router)
     .route(callsModule.routes.calls.path, callsModule.routes.calls.router)
     .route(media.files.path, media.files.router)
     .route(media.uploads.path, media.uploads.router)

@@ -35,7 +35,12 @@ function toInviteView(row: InviteRecord): InviteView {
 }
 
 /** An invite code for REGISTRATION_MODE=invite: 128 random bits, usable `maxUses` times until it expires. */
-export async function createInvite(deps: Deps, actor: Principal, input: { maxUses: number; expiresInSeconds?: number }, client: ClientInfo): Promise<InviteView> {
+export async function createInvite(
+  deps: Deps,
+  actor: Principal,
+  input: { maxUses: number; expiresInSeconds?: number },
+  client: ClientInfo,
+): Promise<InviteView> {
   const db = deps.db;
   const now = deps.clock.now();
   const row: InviteRecord = {

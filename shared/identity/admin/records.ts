@@ -50,8 +50,14 @@ export async function listUserRecords(db: Database, filter: UserListFilter, afte
 
 export async function userSecurityCounts(db: Database, userId: string, now: Date): Promise<{ totpEnabled: boolean; activeSessions: number }> {
   const [totp, active] = await db.batch([
-    db.select({ n: count() }).from(totpCredentials).where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.enabledAt))),
-    db.select({ n: count() }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now))),
+    db
+      .select({ n: count() })
+      .from(totpCredentials)
+      .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.enabledAt))),
+    db
+      .select({ n: count() })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now))),
   ]);
   return { totpEnabled: (totp[0]?.n ?? 0) > 0, activeSessions: active[0]?.n ?? 0 };
 }

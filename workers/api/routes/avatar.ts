@@ -6,7 +6,10 @@ import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { UserSchema } from "./identity-schemas";
 
-const AvatarBody = z.object({ fileId: z.string().min(1).max(64) }).strict().openapi("SetAvatarRequest");
+const AvatarBody = z
+  .object({ fileId: z.string().min(1).max(64) })
+  .strict()
+  .openapi("SetAvatarRequest");
 
 /** Mounted at /v1/me/avatar. */
 export const avatarRoutes = createRouter().openapi(
@@ -15,7 +18,8 @@ export const avatarRoutes = createRouter().openapi(
     path: "/",
     tags: ["media"],
     summary: "Use one of your image files as your avatar",
-    description: "The file (purpose `avatar` or `image`) becomes public; `avatarUrl` points at its 256x256 square variant. Deleting the file clears the avatar.",
+    description:
+      "The file (purpose `avatar` or `image`) becomes public; `avatarUrl` points at its 256x256 square variant. Deleting the file clears the avatar.",
     request: { body: jsonBody(AvatarBody) },
     responses: { 200: jsonResponse(z.object({ user: UserSchema }), "The user with the new avatarUrl"), ...problemResponses(400, 401, 404) },
   }),

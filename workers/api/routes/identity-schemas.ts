@@ -8,7 +8,10 @@ export const identityTags = ["identity"];
 export const Email = z.string().trim().max(254).email().openapi({ example: "ada@example.com" });
 export const DisplayName = z.string().trim().min(1).max(80).openapi({ example: "Ada Lovelace" });
 export const OneTimeToken = z.string().trim().min(16).max(256);
-export const PasswordField = z.string().min(1).max(PASSWORD_MAX_LENGTH * 4);
+export const PasswordField = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4);
 
 export const UserSchema = z
   .object({

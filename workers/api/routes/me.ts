@@ -18,8 +18,21 @@ const ProfilePatch = z
   .object({
     displayName: DisplayName.optional(),
     bio: z.string().trim().max(1000).nullable().optional(),
-    avatarUrl: z.string().trim().url().max(2048).refine((u) => /^https?:\/\//.test(u), "Must be an http(s) URL").nullable().optional(),
-    locale: z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Must be a BCP 47 language tag").max(35).nullable().optional(),
+    avatarUrl: z
+      .string()
+      .trim()
+      .url()
+      .max(2048)
+      .refine((u) => /^https?:\/\//.test(u), "Must be an http(s) URL")
+      .nullable()
+      .optional(),
+    locale: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Must be a BCP 47 language tag")
+      .max(35)
+      .nullable()
+      .optional(),
     timezone: z
       .string()
       .trim()
@@ -67,7 +80,14 @@ const AccountExportSchema = z
   })
   .openapi("AccountExport");
 
-const DeleteAccountBody = z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4) }).openapi("DeleteAccountRequest");
+const DeleteAccountBody = z
+  .object({
+    password: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX_LENGTH * 4),
+  })
+  .openapi("DeleteAccountRequest");
 
 export const meRoutes = createRouter()
   .openapi(
