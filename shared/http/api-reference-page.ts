@@ -228,7 +228,11 @@ function renderOperation({ method, path, operation }: OperationEntry, components
   );
   const successes = responses.filter(([status]) => !/^[45]/.test(status));
   const failures = responses.filter(([status]) => /^[45]/.test(status));
-  if (successes.length) parts.push(`<h4>Responses</h4><table>${responseRows(successes, components)}</table>`);
+  if (successes.length) {
+    parts.push(
+      `<details><summary>Responses: ${successes.map(([status]) => escapeHtml(status)).join(", ")}</summary><table>${responseRows(successes, components)}</table></details>`,
+    );
+  }
   if (failures.length) {
     parts.push(
       `<details><summary>Errors: ${failures.map(([status]) => escapeHtml(status)).join(", ")}</summary><table>${responseRows(failures, components)}</table></details>`,

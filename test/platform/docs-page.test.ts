@@ -57,12 +57,13 @@ describe("GET /docs", () => {
     expect(html).toContain('<a href="#errors">');
   });
 
-  it("groups the navigation by module and keeps error responses collapsed", async () => {
+  it("groups the navigation by module and keeps responses collapsed", async () => {
     const html = await (await api("/docs")).text();
     const openapi = await json<OpenApi>(await api("/openapi.json"));
     const tags = new Set(Object.values(openapi.paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags ?? [])));
     for (const tag of tags) expect(html, tag).toContain(`<summary><a href="#tag-${tag.toLowerCase().replace(/[^a-z0-9]+/g, "-")}">`);
     expect(html).toMatch(/<details><summary>Errors: 400, 401/);
+    expect(html).toMatch(/<details><summary>Responses: 200<\/summary>/);
   });
 
   it("links a favicon it serves", async () => {
