@@ -52,6 +52,43 @@ describe("the secrets the platform reads", () => {
   });
 });
 
+describe("docs/deploy.md", () => {
+  const config = parse(wranglerToml) as {
+    d1_databases: { binding: string }[];
+    r2_buckets: { binding: string }[];
+    queues: { producers: { binding: string; queue: string }[]; consumers: { queue: string }[] };
+    durable_objects: { bindings: { name: string; class_name: string }[] };
+    migrations: { tag: string }[];
+    stream: { binding: string };
+    images: { binding: string };
+    analytics_engine_datasets: { binding: string }[];
+    triggers: { crons: string[] };
+  };
+  const section = (heading: string) =>
+    deployDoc.slice(deployDoc.indexOf(`\n## ${heading}\n`), deployDoc.indexOf("\n## ", deployDoc.indexOf(`\n## ${heading}\n`) + 1));
+
+  it("names every binding, queue, Durable Object class and migration tag of wrangler.toml under Resources", () => {
+    const resources = section("Resources");
+    const names = [
+      ...config.d1_databases.map((d) => d.binding),
+      ...config.r2_buckets.map((r) => r.binding),
+      ...config.queues.producers.flatMap((p) => [p.binding, p.queue]),
+      ...config.queues.consumers.map((c) => c.queue),
+      ...config.durable_objects.bindings.flatMap((b) => [b.name, b.class_name]),
+      ...config.migrations.map((m) => m.tag),
+      config.stream.binding,
+      config.images.binding,
+      ...config.analytics_engine_datasets.map((a) => a.binding),
+    ];
+    for (const name of names) expect(resources, name).toContain(`\`${name}\``);
+  });
+
+  it("lists every cron trigger with its tasks", () => {
+    const resources = section("Resources");
+    for (const cron of config.triggers.crons) expect(resources, cron).toContain(`| \`${cron}\` |`);
+  });
+});
+
 describe("npm run check:deploy", () => {
   it("passes a complete production configuration", () => {
     expect(errorsOf(withTurnSecret(production()))).toEqual([]);
