@@ -35,9 +35,9 @@ export interface Finding {
  */
 export const SECRETS_IN_PRODUCTION: Record<string, { required: boolean; without: string }> = {
   JWT_SIGNING_KEYS: { required: true, without: "no access token can be issued or verified: login, registration and every authenticated request fail" },
-  MEDIA_URL_SIGNING_KEYS: { required: true, without: "every signed content URL answers 503 (chat images, attachments, studio shares, avatars)" },
-  TURN_SECRET: { required: false, without: "coturn credentials (needed only with TURN_URLS)" },
-  CLOUDFLARE_TURN_API_TOKEN: { required: false, without: "Cloudflare TURN credentials (needed only with CLOUDFLARE_TURN_KEY_ID)" },
+  MEDIA_URL_SIGNING_KEYS: { required: true, without: "every signed content URL answers 503 (chat images and attachments, studio share links)" },
+  TURN_SECRET: { required: false, without: "no coturn credentials (needed only with TURN_URLS)" },
+  CLOUDFLARE_TURN_API_TOKEN: { required: false, without: "no Cloudflare TURN credentials (needed only with CLOUDFLARE_TURN_KEY_ID)" },
   METRICS_TOKEN: { required: false, without: "GET /metrics answers only admins' access tokens, so a scraper needs an admin account" },
   VIDEO_SIGNING_KEY: { required: false, without: "playback of a video not visible to everyone answers 503 playback_signing_unavailable" },
   VIDEO_WEBHOOK_SECRET: { required: false, without: "Stream's webhooks answer 503; videos leave processing only when the cron polls Stream" },
@@ -152,9 +152,10 @@ export function checkDeployment(modules: readonly ModuleManifest[], config: Depl
     const rule = SECRETS_IN_PRODUCTION[name];
     if (rule?.required && !has(name)) error(name, `is missing: ${rule.without}`);
   }
-  if (vars.TURN_URLS?.trim() && !has("TURN_SECRET")) error("TURN_SECRET", "is missing while TURN_URLS is set: coturn refuses every credential");
+  if (vars.TURN_URLS?.trim() && !has("TURN_SECRET"))
+    error("TURN_SECRET", "is missing while TURN_URLS is set: no TURN credentials are issued (STUN only), so calls behind NATs connect without audio");
   if (vars.CLOUDFLARE_TURN_KEY_ID?.trim() && !has("CLOUDFLARE_TURN_API_TOKEN")) {
-    error("CLOUDFLARE_TURN_API_TOKEN", "is missing while CLOUDFLARE_TURN_KEY_ID is set: GET /v1/calls/ice-servers answers 503");
+    error("CLOUDFLARE_TURN_API_TOKEN", "is missing while CLOUDFLARE_TURN_KEY_ID is set: Cloudflare TURN is not used (coturn if configured, else STUN only)");
   }
   if (!vars.TURN_URLS?.trim() && !vars.CLOUDFLARE_TURN_KEY_ID?.trim()) {
     warning("TURN_URLS", "no TURN server (neither TURN_URLS nor CLOUDFLARE_TURN_KEY_ID): calls between users behind NATs connect without audio");
