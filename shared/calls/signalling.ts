@@ -36,4 +36,3 @@ export const SignallingFrames = {
   hangup: z.object({ type: z.literal("hangup") }).strict(),
   ping: z.object({ type: z.literal("ping") }).strict(),
 };
-

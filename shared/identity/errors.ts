@@ -33,6 +33,7 @@ export const identityErrors = defineErrors({
   last_admin: { status: 409, description: "The last active admin cannot be demoted or deleted." },
   cannot_disable_self: { status: 409, description: "Admins cannot disable their own account." },
   invite_already_revoked: { status: 409, description: "The invite code was revoked already." },
+  invites_admins_only: { status: 403, description: "This deployment lets only admins create invite links (`INVITES_BY=admins`)." },
 });
 
 declare module "../http/errors" {

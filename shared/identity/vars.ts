@@ -25,6 +25,19 @@ export const identityVars = defineVars({
   REGISTRATION_MODE: optionalTextVar({
     description: "`open` (or unset): anyone may register. Anything else, e.g. `invite`: registration needs an invite code.",
   }),
+  // A typo must not let every member invite: anything but "members" keeps invites to admins.
+  INVITES_BY: customVar(
+    z
+      .string()
+      .optional()
+      .transform((value): "members" | "admins" => (["", "members"].includes((value ?? "").trim().toLowerCase()) ? "members" : "admins")),
+    "members/admins",
+    {
+      description:
+        "Who creates invite links (`POST /v1/invites`): `members` (the default: any member invites family and friends, within `RATE_LIMIT_INVITES_PER_USER`) or `admins` (any other value).",
+    },
+  ),
+  RATE_LIMIT_INVITES_PER_USER: rateLimitVar({ limit: 10, windowSeconds: 86400 }, { description: "Invite links one member may create." }),
   BOOTSTRAP_ADMIN_EMAIL: textVar("", { description: "Whoever registers with this e-mail becomes admin (how the first admin is made)." }),
   RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: rateLimitVar(
     { limit: 10, windowSeconds: 900 },
@@ -85,6 +98,7 @@ function identityConfig(v: ParsedVars) {
       /** Open only when unset or "open": a misspelt mode closes registration rather than silently opening it. */
       inviteOnly: v.REGISTRATION_MODE !== undefined && v.REGISTRATION_MODE.trim() !== "" && v.REGISTRATION_MODE.trim() !== "open",
       bootstrapAdminEmail: v.BOOTSTRAP_ADMIN_EMAIL,
+      invitesBy: v.INVITES_BY,
     },
     /** Where the per-request session check reads (docs/latency.md). */
     auth: { sessionReads: v.AUTH_SESSION_READS },
@@ -97,6 +111,7 @@ function identityConfig(v: ParsedVars) {
       passwordResetMailsPerAddress: v.RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS,
       passwordChecksPerUser: v.RATE_LIMIT_PASSWORD_CHECKS_PER_USER,
       mfaFailuresPerUser: v.RATE_LIMIT_MFA_FAILURES_PER_USER,
+      invitesPerUser: v.RATE_LIMIT_INVITES_PER_USER,
     },
     verifiedEmail: { requiredForLogin: v.REQUIRE_VERIFIED_EMAIL_FOR_LOGIN, requiredFor: v.VERIFIED_EMAIL_REQUIRED_FOR },
   };

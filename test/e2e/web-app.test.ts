@@ -231,6 +231,33 @@ describe("the web client in Chromium", () => {
     await contextB.close();
   }, 120_000);
 
+  it("a member's invite link opens the sign-up with the code filled in, and signs a third person up", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const a = await signUp(contextA, "Ines Inviter");
+    await a.page.getByRole("button", { name: "+ New chat" }).click();
+    await a.page.getByRole("button", { name: "Invite someone to join" }).click();
+    const link = (await a.page.getByTestId("invite-url").textContent({ timeout: 10_000 }))!.trim();
+    expect(link).toMatch(/\/app\/\?invite=/);
+    await a.page.screenshot({ path: `${SHOTS}/invite-link.png` });
+    const code = new URL(link).searchParams.get("invite")!;
+
+    const contextC = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const page = await contextC.newPage();
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, `http://localhost:${PORT}`));
+    await expect.poll(() => page.getByTestId("invited").count()).toBe(1);
+    expect(await page.getByLabel(/Invite code/).inputValue()).toBe(code);
+    await page.getByLabel("Your name").fill("Carla Cousin");
+    await page.getByLabel("E-mail").fill(`carla-${Date.now()}@example.com`);
+    await page.getByLabel("Password").fill(`correct horse ${Math.random()}`);
+    await page.screenshot({ path: `${SHOTS}/sign-up-invited.png` });
+    await page.getByRole("button", { name: "Create account" }).last().click();
+    await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Carla Cousin");
+    // The code leaves the address bar once used.
+    expect(new URL(page.url()).search).toBe("");
+    await contextA.close();
+    await contextC.close();
+  }, 60_000);
+
   it("files in a chat: a pasted picture and a picked PDF upload with progress, arrive as a thumbnail and a download link; a dropped picture goes back", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } }); // a phone

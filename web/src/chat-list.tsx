@@ -144,6 +144,7 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
             {error}
           </p>
         )}
+        <InviteLink />
         <details class="share-id">
           <summary>Meet someone new by ID</summary>
           <p class="muted">Share your ID with them, or paste theirs.</p>
@@ -166,6 +167,55 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
           </button>
         </div>
       </div>
+    </div>
+  );
+}
+
+/** Invite someone who has no account yet: a link (POST /v1/invites) that opens the sign-up with its code. */
+function InviteLink() {
+  const [link, setLink] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const create = async () => {
+    try {
+      const invite = await ok(platform.api.v1.invites.$post({ json: { maxUses: 1 } }));
+      setLink(invite.url);
+      setError(null);
+    } catch (caught) {
+      setError(
+        caught instanceof ProblemError && caught.code === "invites_admins_only"
+          ? "Only admins invite people here."
+          : caught instanceof Error
+            ? caught.message
+            : "Could not create a link",
+      );
+    }
+  };
+  const copy = async () => {
+    if (!link) return;
+    await navigator.clipboard?.writeText(link).catch(() => undefined);
+    setCopied(true);
+  };
+  return (
+    <div class="invite-link">
+      {link ? (
+        <div class="my-id">
+          <code data-testid="invite-url">{link}</code>
+          <button type="button" class="secondary small" onClick={copy}>
+            {copied ? "Copied" : "Copy"}
+          </button>
+        </div>
+      ) : (
+        <button type="button" class="secondary" onClick={() => void create()}>
+          Invite someone to join
+        </button>
+      )}
+      {link && <p class="muted">Send this link: it signs one person up, and expires in a week.</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -111,6 +111,7 @@ export function createApp() {
     .route(media.avatar.path, media.avatar.router)
     .route(identity.me.path, identity.me.router)
     .route(identity.admin.path, identity.admin.router)
+    .route(identity.invites.path, identity.invites.router)
     .route(media.devMedia.path, media.devMedia.router)
     .route(observability.metrics.path, observability.metrics.router)
     .route(observability.adminMetrics.path, observability.adminMetrics.router)

@@ -145,15 +145,19 @@ export const backupCodes = sqliteTable(
   (t) => [index("backup_codes_user_id_idx").on(t.userId)],
 );
 
-export const inviteCodes = sqliteTable("invite_codes", {
-  code: text("code").primaryKey(),
-  createdBy: text("created_by"),
-  maxUses: integer("max_uses").notNull().default(1),
-  uses: integer("uses").notNull().default(0),
-  expiresAt: timestamp("expires_at"),
-  revokedAt: timestamp("revoked_at"),
-  createdAt: timestamp("created_at").notNull(),
-});
+export const inviteCodes = sqliteTable(
+  "invite_codes",
+  {
+    code: text("code").primaryKey(),
+    createdBy: text("created_by"),
+    maxUses: integer("max_uses").notNull().default(1),
+    uses: integer("uses").notNull().default(0),
+    expiresAt: timestamp("expires_at"),
+    revokedAt: timestamp("revoked_at"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("invite_codes_created_by_idx").on(t.createdBy, t.createdAt)],
+);
 
 export const knownDevices = sqliteTable(
   "known_devices",

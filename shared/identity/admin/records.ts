@@ -147,3 +147,28 @@ export async function listInvitesCreatedBy(db: Database, userId: string): Promis
 export function unlinkInvitesCreatedByQuery(db: Database, userId: string) {
   return db.update(inviteCodes).set({ createdBy: null }).where(eq(inviteCodes.createdBy, userId));
 }
+
+/** One page of the invites `createdBy` made, newest first. */
+export async function listInviteRecordsBy(db: Database, createdBy: string, after: { t: number; code: string } | null, limit: number): Promise<InviteRecord[]> {
+  const at = after ? new Date(after.t) : null;
+  return db
+    .select()
+    .from(inviteCodes)
+    .where(
+      and(
+        eq(inviteCodes.createdBy, createdBy),
+        after && at ? or(lt(inviteCodes.createdAt, at), and(eq(inviteCodes.createdAt, at), lt(inviteCodes.code, after.code))) : undefined,
+      ),
+    )
+    .orderBy(desc(inviteCodes.createdAt), desc(inviteCodes.code))
+    .limit(limit);
+}
+
+/** The invite if `createdBy` made it. */
+export async function findInviteBy(db: Database, code: string, createdBy: string): Promise<InviteRecord | undefined> {
+  return db
+    .select()
+    .from(inviteCodes)
+    .where(and(eq(inviteCodes.code, code), eq(inviteCodes.createdBy, createdBy)))
+    .get();
+}

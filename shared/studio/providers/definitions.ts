@@ -162,13 +162,11 @@ export function checkPathValues(model: Pick<ModelDefinition, "endpoint" | "poll"
   throw badRequest(
     "invalid_params",
     "A param used in the model's endpoint path cannot be . or ..",
-    [...names]
-      .sort()
-      .map((name) => ({
-        path: (REQUEST_VARIABLES as readonly string[]).includes(name) ? name : `params.${name}`,
-        message: "Not . or .. (it is a segment of the provider's URL path)",
-        code: "invalid_path_value",
-      })),
+    [...names].sort().map((name) => ({
+      path: (REQUEST_VARIABLES as readonly string[]).includes(name) ? name : `params.${name}`,
+      message: "Not . or .. (it is a segment of the provider's URL path)",
+      code: "invalid_path_value",
+    })),
   );
 }
 

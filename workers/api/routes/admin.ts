@@ -7,7 +7,7 @@ import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shar
 import { PageQuery } from "../../../shared/http/pagination";
 import { createRouter } from "../context";
 import { adminRoute } from "../middleware/auth";
-import { UserSchema } from "./identity-schemas";
+import { InviteCodeParam, InviteSchema, UserSchema } from "./identity-schemas";
 import { AuditEventPage } from "./me";
 
 const tags = ["admin"];
@@ -57,19 +57,6 @@ const AuditQuery = PageQuery.extend({
     .openapi({ param: { name: "type", in: "query" } }),
 });
 
-const InviteSchema = z
-  .object({
-    code: z.string(),
-    maxUses: z.number().int(),
-    uses: z.number().int(),
-    expiresAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-    createdAt: z.string(),
-    createdBy: z.string().nullable(),
-    usable: z.boolean(),
-  })
-  .openapi("Invite");
-
 const CreateInviteBody = z
   .object({
     maxUses: z.number().int().min(1).max(10_000).default(1),
@@ -82,14 +69,6 @@ const CreateInviteBody = z
   })
   .strict()
   .openapi("CreateInviteRequest");
-
-const InviteCodeParam = z.object({
-  code: z
-    .string()
-    .min(1)
-    .max(128)
-    .openapi({ param: { name: "code", in: "path" } }),
-});
 
 const adminProblems = (...more: number[]) => problemResponses(401, 403, ...more);
 

@@ -28,15 +28,9 @@ const tags = ["jobs"];
 const CompanyFields = {
   about: z.string().max(5000).optional(),
   website: z.string().max(2048).nullable().optional().openapi({ description: "An http(s) URL" }),
-  iconFileId: z
-    .string()
-    .min(1)
-    .max(64)
-    .nullable()
-    .optional()
-    .openapi({
-      description: "One of your image files (purpose company-icon or image); it becomes public. Deleting that file (or your account) clears the icon.",
-    }),
+  iconFileId: z.string().min(1).max(64).nullable().optional().openapi({
+    description: "One of your image files (purpose company-icon or image); it becomes public. Deleting that file (or your account) clears the icon.",
+  }),
 };
 
 const CreateCompanyBody = z

@@ -37,3 +37,24 @@ export const AuthResultSchema = z
     expiresIn: z.number().int().openapi({ description: "Access token lifetime in seconds" }),
   })
   .openapi("AuthResult");
+
+export const InviteSchema = z
+  .object({
+    code: z.string(),
+    maxUses: z.number().int(),
+    uses: z.number().int(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    usable: z.boolean(),
+  })
+  .openapi("Invite");
+
+export const InviteCodeParam = z.object({
+  code: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: "code", in: "path" } }),
+});

@@ -54,12 +54,10 @@ const CreateBody = z
 
 const UploadTarget = z
   .object({
-    method: z
-      .enum(["PUT", "POST", "tus"])
-      .openapi({
-        description:
-          "`PUT`: raw bytes to `url` with your token (local development); `POST`: multipart field `file` to Stream's one-time URL; `tus`: a tus upload at `url`",
-      }),
+    method: z.enum(["PUT", "POST", "tus"]).openapi({
+      description:
+        "`PUT`: raw bytes to `url` with your token (local development); `POST`: multipart field `file` to Stream's one-time URL; `tus`: a tus upload at `url`",
+    }),
     url: z.string(),
   })
   .openapi("VideoUpload");
