@@ -1,13 +1,13 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import architecture from "../../docs/architecture.md?raw";
+import readme from "../../README.md?raw";
 import { modules } from "../../workers/modules";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 // The README is an index; each module's endpoints are tabled on its page in docs/.
 const pages = import.meta.glob<string>("../../docs/*.md", { query: "?raw", import: "default", eager: true });
-const readme = Object.values(import.meta.glob<string>("../../README.md", { query: "?raw", import: "default", eager: true }))[0]!;
 
 /** `GET /v1/chats/:id` -> `GET /v1/chats/{id}`, the OpenAPI spelling. */
 const normalise = (method: string, path: string) => `${method} ${path.replace(/:([A-Za-z]+)/g, "{$1}")}`;
