@@ -30,6 +30,7 @@ const NOT_SWEPT: Record<string, string> = {
   "GET /asyncapi.json": "public and takes no input",
   "GET /docs": "public and takes no input",
   "GET /docs/style.css": "public and takes no input",
+  "GET /favicon.svg": "public and takes no input",
   "OPTIONS /v1/uploads": "tus capability discovery: public and takes no input",
   "POST /dev/media/direct-put": "development only (bench:upload's baseline): absent in production, takes raw bytes and no parameters",
 };

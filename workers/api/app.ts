@@ -10,7 +10,8 @@ import { requestId } from "./middleware/request-id";
 import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
 import { docsRoutes } from "./routes/docs";
-import { accountModules } from "../modules";
+import { accountModules, modules } from "../modules";
+import { errorCatalogue } from "../reference-docs";
 import { callsModule } from "../modules/calls";
 import { chatModule } from "../modules/chat";
 import { identityModule } from "../modules/identity";
@@ -145,16 +146,22 @@ export function createApp() {
     name: "Webhook-Signature",
     description: "`time=<unix seconds>,sig1=<hex HMAC-SHA256 of time.body>` with VIDEO_WEBHOOK_SECRET",
   });
+  // Built once, on first use (every route is registered by then); only `servers` names the origin.
+  // The generator keeps the `info` object it is given, so it gets a copy of its own.
+  let openapiOnce: ReturnType<typeof routes.getOpenAPI31Document> | undefined;
   const openapiDocument = (origin: string) => {
-    const document = routes.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO, servers: [{ url: origin }] });
-    // Named from the document itself, so the description never lists a module that does not exist.
-    const modules = [
-      ...new Set(Object.values(document.paths ?? {}).flatMap((item) => Object.values(item ?? {}).flatMap((op) => (op as { tags?: string[] }).tags ?? []))),
-    ];
-    document.info.description = `${OPENAPI_INFO.description} Modules: ${modules.join(", ")}.`;
-    return document;
+    if (!openapiOnce) {
+      const document = routes.getOpenAPI31Document({ openapi: "3.1.0", info: { ...OPENAPI_INFO } });
+      // Named from the document itself, so the description never lists a module that does not exist.
+      const tags = [
+        ...new Set(Object.values(document.paths ?? {}).flatMap((item) => Object.values(item ?? {}).flatMap((op) => (op as { tags?: string[] }).tags ?? []))),
+      ];
+      openapiOnce = { ...document, info: { ...OPENAPI_INFO, description: `${OPENAPI_INFO.description} Modules: ${tags.join(", ")}.` } };
+    }
+    const { openapi, info, ...rest } = openapiOnce;
+    return { openapi, info, servers: [{ url: origin }], ...rest };
   };
-  routes.route("/", docsRoutes(openapiDocument));
+  routes.route("/", docsRoutes(openapiDocument, errorCatalogue(modules)));
 
   routes.notFound(() => {
     throw new ApiError(404, "not_found", "No such route");
