@@ -63,6 +63,9 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   await aliceRoom.next("error");
   aliceRoom.send({ type: "message.delete", id: messageId });
   await carolHub.next("chat.updated");
+  // Alice renames herself: Carol, who shares the group with her, is told.
+  expect((await api("/v1/me", { method: "PATCH", token: alice.accessToken, body: { displayName: "Alice Renamed" } })).status).toBe(200);
+  await carolHub.next("person.updated");
   expect((await api(`/v1/chats/${chat.id}`, { method: "DELETE", token: alice.accessToken })).status).toBe(204);
   await carolHub.next("chat.deleted");
 
