@@ -258,6 +258,76 @@ describe("the web client in Chromium", () => {
     await contextC.close();
   }, 60_000);
 
+  it("a group made from people picked by name: renamed, a member added and removed, then left", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const a = await signUp(contextA, "Gina Group");
+    const b = await signUp(contextB, "Hugo Member");
+    const contextC = await browser.newContext();
+    const c = await signUp(contextC, "Ivy Later");
+    // Gina has met both (a direct chat each), so the picker finds them by name.
+    await openDirectChat(a.page, b.id);
+    await openDirectChat(a.page, c.id);
+
+    await a.page.getByRole("button", { name: "+ New chat" }).click();
+    await a.page.getByRole("button", { name: "New group" }).click();
+    await a.page.getByLabel("Group name").fill("Cousins");
+    await a.page.getByLabel("Search people to add").pressSequentially("hugo", { delay: 20 });
+    await a.page.getByRole("checkbox").first().check();
+    await a.page.screenshot({ path: `${SHOTS}/group-new.png` });
+    await a.page.getByRole("button", { name: /Create group/ }).click();
+    await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Cousins");
+    const groupId = decodeURIComponent(a.page.url().split("#/chats/")[1]!);
+    await send(a.page, "Welcome, cousins");
+    await expect
+      .poll(
+        () =>
+          chatItem(b.page, groupId)
+            .locator(".chat-item-title")
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe("Cousins");
+
+    // The owner renames it and adds Ivy; the members show by name.
+    await a.page.getByRole("button", { name: "Group info" }).click();
+    await a.page.getByLabel("Group name", { exact: true }).fill("The Cousins");
+    await a.page.getByRole("button", { name: "Rename" }).click();
+    await a.page.getByRole("button", { name: "Add people" }).click();
+    await a.page.getByLabel("Search people to add").pressSequentially("ivy", { delay: 20 });
+    await a.page.getByRole("checkbox").first().check();
+    await a.page.getByRole("button", { name: /^Add/ }).last().click();
+    await expect
+      .poll(() => a.page.locator("[data-member-id] .grow").allTextContents(), { timeout: 10_000 })
+      .toEqual(["Gina Group (you) · owner", "Hugo Member", "Ivy Later"]);
+    await a.page.screenshot({ path: `${SHOTS}/group-info.png` });
+    await expect
+      .poll(
+        () =>
+          chatItem(b.page, groupId)
+            .locator(".chat-item-title")
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe("The Cousins");
+
+    // Ivy is removed again; Hugo leaves on his own.
+    await a.page.getByRole("button", { name: "Remove Ivy Later" }).click();
+    await expect.poll(() => a.page.locator("[data-member-id]").count(), { timeout: 10_000 }).toBe(2);
+    await a.page.getByRole("button", { name: "Close" }).click();
+    await chatItem(b.page, groupId).click();
+    await b.page.getByRole("button", { name: "Group info" }).click();
+    await expect.poll(() => b.page.locator("[data-member-id]").count(), { timeout: 10_000 }).toBe(2);
+    await b.page.screenshot({ path: `${SHOTS}/group-info-phone.png` });
+    await b.page.getByRole("button", { name: "Leave group" }).click();
+    await expect.poll(() => chatItem(b.page, groupId).count(), { timeout: 10_000 }).toBe(0);
+    await contextA.close();
+    await contextB.close();
+    await contextC.close();
+  }, 90_000);
+
   it("files in a chat: a pasted picture and a picked PDF upload with progress, arrive as a thumbnail and a download link; a dropped picture goes back", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } }); // a phone

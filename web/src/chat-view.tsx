@@ -4,6 +4,7 @@ import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttach
 import { calls } from "./call-controller";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
+import { GroupInfoDialog } from "./group-dialogs";
 import { platform } from "./platform";
 import { navigate, store, useAppState } from "./store";
 
@@ -28,6 +29,7 @@ export function ChatView({ chatId }: { chatId: string }) {
   const fileInput = useRef<HTMLInputElement | null>(null);
   const [dragging, setDragging] = useState(false);
   const [attachNotice, setAttachNotice] = useState<string | null>(null);
+  const [groupInfo, setGroupInfo] = useState(false);
 
   useEffect(() => {
     lastReadSent.current = 0;
@@ -222,6 +224,12 @@ export function ChatView({ chatId }: { chatId: string }) {
             )}
           </p>
         </div>
+        {chat.type === "group" && (
+          <button type="button" class="secondary small" onClick={() => setGroupInfo(true)}>
+            Group info
+          </button>
+        )}
+        {groupInfo && <GroupInfoDialog chat={chat} onClose={() => setGroupInfo(false)} />}
         {peer && (
           <button
             type="button"
