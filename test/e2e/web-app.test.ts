@@ -258,6 +258,54 @@ describe("the web client in Chromium", () => {
     await contextC.close();
   }, 60_000);
 
+  it("a recorded voice message plays on the other side, and a Word document arrives as a download", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 }, permissions: ["microphone"] });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const a = await signUp(contextA, "Vera Voice");
+    const b = await signUp(contextB, "Walt Word");
+    const chatId = await openDirectChat(a.page, b.id);
+
+    // The fake microphone (--use-fake-device-for-media-stream) plays a beep: record about 1.5 s of it.
+    await a.page.getByRole("button", { name: "Record a voice message" }).click();
+    await expect.poll(() => a.page.getByTestId("recording").count()).toBe(1);
+    await a.page.waitForTimeout(1500);
+    await a.page.screenshot({ path: `${SHOTS}/voice-recording.png` });
+    await a.page.getByRole("button", { name: "Stop recording" }).click();
+    await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done"]);
+    await a.page.getByRole("button", { name: "Send" }).click();
+
+    // A Word document (recognised by its zip structure) goes as a file.
+    const { zipSync, strToU8 } = await import("fflate");
+    const docx = zipSync({
+      "[Content_Types].xml": strToU8(
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+      ),
+      "word/document.xml": strToU8("<w:document/>"),
+    });
+    const [chooser] = await Promise.all([a.page.waitForEvent("filechooser"), a.page.getByRole("button", { name: "Attach files" }).click()]);
+    await chooser.setFiles({
+      name: "Recipes.docx",
+      mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      buffer: Buffer.from(docx),
+    });
+    await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done"]);
+    await a.page.getByRole("button", { name: "Send" }).click();
+
+    await chatItem(b.page, chatId).click();
+    await expect.poll(() => messageTexts(b.page), { timeout: 15_000 }).toEqual(["Voice message", "Recipes.docx"]);
+    // The voice message plays inline: the player loads the recording's metadata.
+    const audio = b.page.getByTestId("attachment-audio");
+    await expect.poll(() => audio.evaluate((el) => (el as unknown as { readyState: number }).readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await b.page.screenshot({ path: `${SHOTS}/voice-and-document-phone.png` });
+    // The document is a download: served as an attachment, never rendered.
+    const href = await b.page.getByTestId("attachment-file").getAttribute("href");
+    const served = await fetch(new URL(href!, appUrl()));
+    expect(served.headers.get("content-disposition")).toMatch(/^attachment; filename="Recipes.docx"/);
+    expect(served.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    await contextA.close();
+    await contextB.close();
+  }, 90_000);
+
   it("a group made from people picked by name: renamed, a member added and removed, then left", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });

@@ -5,6 +5,7 @@ import { calls } from "./call-controller";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
 import { GroupInfoDialog } from "./group-dialogs";
+import { VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
 import { navigate, store, useAppState } from "./store";
 
@@ -144,7 +145,9 @@ export function ChatView({ chatId }: { chatId: string }) {
     if (!channel || uploads.uploading || uploads.failed) return;
     const hasFiles = uploads.drafts.length > 0;
     // A message needs text: files sent without a caption are named by their names.
-    const text = input.value.trim() || (hasFiles ? uploads.drafts.map((draft) => draft.name).join(", ") : "");
+    const text =
+      input.value.trim() ||
+      (hasFiles ? uploads.drafts.map((draft) => (draft.name.startsWith(VOICE_MESSAGE_PREFIX) ? "Voice message" : draft.name)).join(", ") : "");
     if (!text) return;
     stickToBottom.current = true;
     channel.send(text, uploads.take());
@@ -286,6 +289,7 @@ export function ChatView({ chatId }: { chatId: string }) {
           <PaperclipIcon />
         </button>
         <textarea name="text" rows={1} placeholder="Message" aria-label="Message" maxlength={4000} onKeyDown={onKeyDown} onPaste={onPaste} />
+        <VoiceRecorder onRecorded={(file) => attach([file])} onError={setAttachNotice} />
         <button
           type="submit"
           class="primary send"
