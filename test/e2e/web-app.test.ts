@@ -451,6 +451,62 @@ describe("the web client in Chromium", () => {
     await contextB.close();
   }, 120_000);
 
+  it("a video call shows each side's camera to the other, and a voice call turns into video when one side turns the camera on", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 }, permissions: ["microphone", "camera"] });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 }, permissions: ["microphone", "camera"] });
+    const a = await signUp(contextA, "Erin Eyes");
+    const b = await signUp(contextB, "Finn Face");
+    await openDirectChat(a.page, b.id);
+    /** Frames the remote video tile has shown so far. */
+    const remoteFrames = (page: Page) =>
+      page
+        .getByTestId("remote-video")
+        .evaluate((video) => (video as unknown as { getVideoPlaybackQuality(): { totalVideoFrames: number } }).getVideoPlaybackQuality().totalVideoFrames)
+        .catch(() => 0);
+    const framesGrow = async (page: Page) => {
+      await expect.poll(() => remoteFrames(page), { timeout: 30_000 }).toBeGreaterThan(0);
+      const before = await remoteFrames(page);
+      await expect.poll(() => remoteFrames(page), { timeout: 10_000 }).toBeGreaterThan(before + 5);
+    };
+    const answer = async () => {
+      await expect.poll(() => b.page.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(1);
+      await b.page.getByRole("button", { name: "Accept" }).click();
+    };
+
+    // A video call: both cameras on from the start, each side sees the other's frames.
+    await a.page.getByRole("button", { name: "Video call" }).click();
+    await answer();
+    await framesGrow(a.page);
+    await framesGrow(b.page);
+    await a.page.screenshot({ path: `${SHOTS}/video-call-desktop.png` });
+    await b.page.screenshot({ path: `${SHOTS}/video-call-phone.png` });
+    await a.page.getByRole("button", { name: "Hang up" }).click();
+    await expect
+      .poll(
+        () =>
+          b.page
+            .getByTestId("active-call")
+            .getAttribute("data-phase")
+            .catch(() => "gone"),
+        { timeout: 15_000 },
+      )
+      .toMatch(/^(ended|gone)$/);
+    await expect.poll(() => a.page.getByTestId("active-call").count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => b.page.getByTestId("active-call").count(), { timeout: 10_000 }).toBe(0);
+
+    // A voice call: no video until Finn turns his camera on; then Erin sees him, with no new offer.
+    await a.page.getByRole("button", { name: "Voice call" }).click();
+    await answer();
+    await expect.poll(() => b.page.getByTestId("active-call").getAttribute("data-ice"), { timeout: 30_000 }).toMatch(/^(connected|completed)$/);
+    expect(await a.page.getByTestId("self-video").count()).toBe(0);
+    await b.page.getByRole("button", { name: "Turn camera on" }).click();
+    await framesGrow(a.page);
+    await a.page.screenshot({ path: `${SHOTS}/voice-to-video-desktop.png` });
+    await a.page.getByRole("button", { name: "Hang up" }).click();
+    await contextA.close();
+    await contextB.close();
+  }, 120_000);
+
   it("a call rings on both of the callee's tabs, connects with audio both ways, and ends in the history of both", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const contextB = await browser.newContext({ viewport: { width: 1100, height: 720 } });

@@ -237,6 +237,18 @@ export function ChatView({ chatId }: { chatId: string }) {
           <button
             type="button"
             class="icon-button call"
+            aria-label="Video call"
+            title="Video call"
+            disabled={call !== null}
+            onClick={() => void calls.place(peer, "video")}
+          >
+            <VideoIcon />
+          </button>
+        )}
+        {peer && (
+          <button
+            type="button"
+            class="icon-button call"
             aria-label="Voice call"
             title="Voice call"
             disabled={call !== null}
@@ -369,6 +381,14 @@ function SendIcon() {
   return (
     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
       <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+    </svg>
+  );
+}
+
+function VideoIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+      <path fill="currentColor" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />
     </svg>
   );
 }
