@@ -231,6 +231,19 @@ describe("the web client in Chromium", () => {
     await contextB.close();
   }, 120_000);
 
+  it("follows the system's dark theme", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 780 }, colorScheme: "dark" });
+    const { page } = await signUp(context, "Nora Night");
+    await page.getByRole("button", { name: "+ New chat" }).click();
+    const background = await page
+      .locator(".dialog")
+      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect(r! + g! + b!).toBeLessThan(3 * 80);
+    await page.screenshot({ path: `${SHOTS}/dark-phone.png` });
+    await context.close();
+  }, 60_000);
+
   it("a member's invite link opens the sign-up with the code filled in, and signs a third person up", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const a = await signUp(contextA, "Ines Inviter");
