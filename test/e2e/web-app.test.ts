@@ -190,6 +190,9 @@ describe("the web client in Chromium", () => {
     await b.page.screenshot({ path: `${SHOTS}/chat-list-phone.png` });
     await chatItem(b.page, chatId).click();
     await expect.poll(() => messageTexts(b.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?"]);
+    // The day's separator, and where the unread messages begin.
+    expect(await b.page.getByTestId("day-separator").allTextContents()).toEqual(["Today"]);
+    expect(await b.page.getByTestId("new-messages").count()).toBe(1);
     await expect.poll(() => b.page.getByTestId("chat-status").textContent(), { timeout: 10_000 }).toBe("Direct chat");
 
     // Bob types: Alice sees it; Bob answers; Alice's message shows as seen.
