@@ -234,6 +234,42 @@ describe("the web client in Chromium", () => {
     await contextB.close();
   }, 120_000);
 
+  it("the profile: a new name and picture reach the people one chats with at once", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const a = await signUp(contextA, "Otto Old");
+    const b = await signUp(contextB, "Pia Peer");
+    const chatId = await openDirectChat(a.page, b.id);
+    await send(a.page, "Hello Pia");
+    await expect
+      .poll(
+        () =>
+          chatItem(b.page, chatId)
+            .locator(".chat-item-title")
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe("Otto Old");
+
+    await a.page.getByRole("button", { name: "Your profile" }).click();
+    await a.page.getByTestId("avatar-input").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: landscapePng() });
+    await expect.poll(() => a.page.locator(".sidebar-header img.avatar").count(), { timeout: 15_000 }).toBe(1);
+    await a.page.getByLabel("Your name").fill("Otto New");
+    await a.page.getByLabel("About you").fill("Grandpa, gardener");
+    await a.page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => a.page.getByTestId("me-name").textContent()).toBe("Otto New");
+    // The picture shows: its 256x256 variant loaded and decoded.
+    await expect
+      .poll(() => a.page.locator(".sidebar-header img.avatar").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 15_000 })
+      .toBe(256);
+    await a.page.screenshot({ path: `${SHOTS}/profile.png` });
+    // Pia's list follows the rename without a reload (person.updated on her hub).
+    await expect.poll(() => chatItem(b.page, chatId).locator(".chat-item-title").textContent(), { timeout: 10_000 }).toBe("Otto New");
+    await contextA.close();
+    await contextB.close();
+  }, 60_000);
+
   it("follows the system's dark theme", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 780 }, colorScheme: "dark" });
     const { page } = await signUp(context, "Nora Night");

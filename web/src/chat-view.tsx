@@ -214,7 +214,7 @@ export function ChatView({ chatId }: { chatId: string }) {
         <button type="button" class="icon-button back" aria-label="Back to chats" onClick={() => navigate({ name: "chats" })}>
           ‹
         </button>
-        <Avatar label={title} colourKey={peer ?? chat.id} size={36} />
+        <Avatar label={title} colourKey={peer ?? chat.id} size={36} src={chat.peer?.avatarUrl} />
         <div class="chat-header-text">
           <h2>{title}</h2>
           <p class="muted small" data-testid="chat-status">
