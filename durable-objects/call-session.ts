@@ -1,13 +1,6 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { depsFor } from "../shared/platform/deps";
-import {
-  ABANDONED_CALL_GRACE_MS,
-  type CallRecord,
-  isActive,
-  isParticipant,
-  otherParticipant,
-  toPublicCall,
-} from "../shared/calls/call";
+import { ABANDONED_CALL_GRACE_MS, type CallRecord, isActive, isParticipant, otherParticipant, toPublicCall } from "../shared/calls/call";
 import { CallDeadlines } from "../shared/calls/call-deadlines";
 import { insertCallRecord, markStartingCallMissed, type NewCall, syncCallRecord } from "../shared/calls/records";
 import { SignalBuffer } from "../shared/calls/signal-buffer";
@@ -71,10 +64,14 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
   #call: CallRecord | null | undefined;
   #syncChain: Promise<void> = Promise.resolve();
   /** Whether each socket's session is still alive (checked on every frame from memory), and the frame budgets. */
-  readonly #guard = new SocketGuard<"signal" | "ping">((userId, sessionId) => sessionStanding(this.deps, userId, sessionId), this.deps.config.realtime.sessionRecheckMs, {
-    signal: this.deps.config.rateLimits.callSignals,
-    ping: this.deps.config.rateLimits.socketPings,
-  });
+  readonly #guard = new SocketGuard<"signal" | "ping">(
+    (userId, sessionId) => sessionStanding(this.deps, userId, sessionId),
+    this.deps.config.realtime.sessionRecheckMs,
+    {
+      signal: this.deps.config.rateLimits.callSignals,
+      ping: this.deps.config.rateLimits.socketPings,
+    },
+  );
 
   async #load(): Promise<CallRecord | null> {
     if (this.#call === undefined) this.#call = (await this.ctx.storage.get<CallRecord>(CALL_KEY)) ?? null;
@@ -308,7 +305,18 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
       return;
     }
     const frame = parsed.frame;
-    if (state && frame.type !== "hangup" && !this.#guard.takeFrame(connection, frame.type === "ping" ? "ping" : "signal", state.userId, this.deps.clock.now(), "Too many signalling frames; slow down")) return;
+    if (
+      state &&
+      frame.type !== "hangup" &&
+      !this.#guard.takeFrame(
+        connection,
+        frame.type === "ping" ? "ping" : "signal",
+        state.userId,
+        this.deps.clock.now(),
+        "Too many signalling frames; slow down",
+      )
+    )
+      return;
     if (frame.type === "ping") {
       connection.send(JSON.stringify({ type: "pong" }));
       return;

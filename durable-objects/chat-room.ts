@@ -158,7 +158,11 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       return;
     }
     const { type } = parsed.frame;
-    if (type !== "message.send" && !this.guard.takeFrame(connection, CHAT_FRAME_BUDGET[type], principal.userId, this.deps.clock.now(), `Too many ${type} frames; slow down`)) return;
+    if (
+      type !== "message.send" &&
+      !this.guard.takeFrame(connection, CHAT_FRAME_BUDGET[type], principal.userId, this.deps.clock.now(), `Too many ${type} frames; slow down`)
+    )
+      return;
     try {
       await this.handleFrame(connection, principal, parsed.frame);
     } catch (error) {
@@ -225,11 +229,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    * of a stored (sender, clientId) is answered here with the stored message when that is known
    * without storing (over the limit, or with attachments); otherwise the insert finds it.
    */
-  private async admitSend(
-    sender: Sender,
-    input: NewMessage,
-    origin?: RoomConnection,
-  ): Promise<StoreResult | { send: AdmittedSend }> {
+  private async admitSend(sender: Sender, input: NewMessage, origin?: RoomConnection): Promise<StoreResult | { send: AdmittedSend }> {
     const limited = this.takeSendSlot(sender.userId);
     if (limited) {
       // A retry of a stored message is answered even when its sender is over the limit.

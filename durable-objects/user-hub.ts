@@ -12,6 +12,7 @@ import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
 import { logEvent } from "../shared/observability/log";
+import { lastSeenNow } from "../shared/chat/presence";
 
 interface HubConnectionState {
   userId: string;
@@ -33,9 +34,13 @@ export class UserHub extends Server<Env> implements UserHubRpc {
   private readonly deps = depsFor(this.env);
   #registry: SessionSocketRegistry | undefined;
   /** Whether each socket's session is still alive (checked on every frame from memory), and the ping budget. */
-  private readonly guard = new SocketGuard<"ping">((userId, sessionId) => sessionStanding(this.deps, userId, sessionId), this.deps.config.realtime.sessionRecheckMs, {
-    ping: this.deps.config.rateLimits.socketPings,
-  });
+  private readonly guard = new SocketGuard<"ping">(
+    (userId, sessionId) => sessionStanding(this.deps, userId, sessionId),
+    this.deps.config.realtime.sessionRecheckMs,
+    {
+      ping: this.deps.config.rateLimits.socketPings,
+    },
+  );
 
   private get registry(): SessionSocketRegistry {
     this.#registry ??= new SessionSocketRegistry(this.ctx.storage.sql);
@@ -127,6 +132,14 @@ export class UserHub extends Server<Env> implements UserHubRpc {
 
   async connectionCount(): Promise<number> {
     return [...this.getConnections()].length;
+  }
+
+  /** The user's last device went offline: that moment is when they were last seen (presence). */
+  override async onClose(connection: Connection<HubConnectionState>): Promise<void> {
+    if (!connection.state) return;
+    const others = [...this.getConnections<HubConnectionState>()].filter((other) => other.id !== connection.id && other.state);
+    if (others.length > 0) return;
+    await lastSeenNow(this.deps, this.name).catch((error) => logEvent("warn", "last seen not recorded", { userId: this.name, error: String(error) }));
   }
 
   override async onAlarm(): Promise<void> {

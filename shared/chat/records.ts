@@ -392,3 +392,12 @@ export async function setChatTitle(db: Database, chatId: string, title: string, 
     .set({ title, updatedAt: new Date(now) })
     .where(and(eq(chats.id, chatId), eq(chats.type, "group")));
 }
+
+/** Whether the two users share a live direct or group chat. */
+export async function sharesChat(db: Database, userId: string, otherId: string): Promise<boolean> {
+  const row = await db.get<{ found: number }>(sql`SELECT 1 AS found FROM ${chatMembers} mine
+    CROSS JOIN ${chatMembers} other ON other.chat_id = mine.chat_id AND other.user_id = ${otherId}
+    CROSS JOIN ${chats} c ON c.id = mine.chat_id
+    WHERE mine.user_id = ${userId} AND c.type <> 'general' AND c.deleted_at IS NULL LIMIT 1`);
+  return row !== undefined;
+}

@@ -22,6 +22,12 @@ export const users = sqliteTable(
     disabledAt: timestamp("disabled_at"),
     failedLoginCount: integer("failed_login_count").notNull().default(0),
     lockedUntil: timestamp("locked_until"),
+    /** When the user's last socket to their hub closed (presence); null before the first. */
+    lastSeenAt: timestamp("last_seen_at"),
+    /** Who sees whether the user is online and when they were last seen: people they share a chat with, or nobody. */
+    presenceVisibility: text("presence_visibility", { enum: ["chats", "nobody"] })
+      .notNull()
+      .default("chats"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },

@@ -27,6 +27,7 @@ export interface ProfileChanges {
   avatarUrl?: string | null;
   locale?: string | null;
   timezone?: string | null;
+  presenceVisibility?: "chats" | "nobody";
 }
 
 export async function updateProfileRecord(db: Database, userId: string, changes: ProfileChanges, now: Date): Promise<UserRecord | undefined> {
@@ -124,4 +125,21 @@ export function setAvatarUrlQuery(db: Database, userId: string, avatarUrl: strin
 /** The users `userIds` (a subquery) show no picture: their avatar file is being deleted. */
 export function clearAvatarUrlsQuery(db: Database, userIds: SQLWrapper) {
   return db.update(users).set({ avatarUrl: null }).where(inArray(users.id, userIds));
+}
+
+/** The user's last socket closed now (presence). */
+export async function setLastSeen(db: Database, userId: string, at: Date): Promise<void> {
+  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
+}
+
+/** What presence needs of a user: when they were last seen and who may see it. */
+export async function findPresenceRecord(
+  db: Database,
+  userId: string,
+): Promise<{ lastSeenAt: Date | null; presenceVisibility: "chats" | "nobody" } | undefined> {
+  return db
+    .select({ lastSeenAt: users.lastSeenAt, presenceVisibility: users.presenceVisibility })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)))
+    .get();
 }

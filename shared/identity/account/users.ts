@@ -15,6 +15,7 @@ export interface PublicUser {
   avatarUrl: string | null;
   locale: string | null;
   timezone: string | null;
+  presenceVisibility: "chats" | "nobody";
   createdAt: string;
   updatedAt: string;
 }
@@ -30,6 +31,7 @@ export function toPublicUser(row: UserRow): PublicUser {
     avatarUrl: row.avatarUrl,
     locale: row.locale,
     timezone: row.timezone,
+    presenceVisibility: row.presenceVisibility,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -24,6 +24,9 @@ export const UserSchema = z
     avatarUrl: z.string().nullable(),
     locale: z.string().nullable(),
     timezone: z.string().nullable(),
+    presenceVisibility: z
+      .enum(["chats", "nobody"])
+      .openapi({ description: "Who sees when you are online or were last seen: people you share a chat with (`chats`), or `nobody`" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -34,6 +34,7 @@ const ProfilePatch = z
       .max(35)
       .nullable()
       .optional(),
+    presenceVisibility: z.enum(["chats", "nobody"]).optional(),
     timezone: z
       .string()
       .trim()

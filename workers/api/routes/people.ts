@@ -1,12 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { PersonSchema } from "../../../shared/chat/model";
 import { directory, personCard } from "../../../shared/chat/people";
+import { presenceOf } from "../../../shared/chat/presence";
 import { IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 
 const tags = ["people"];
+
+const PresenceSchema = z
+  .union([z.object({ visible: z.literal(true), online: z.boolean(), lastSeenAt: z.string().nullable() }), z.object({ visible: z.literal(false) })])
+  .openapi("Presence");
 
 const PeoplePage = z.object({ items: z.array(PersonSchema), nextCursor: z.string().nullable() }).openapi("PersonPage");
 const PeopleQuery = PageQuery.extend({
@@ -32,6 +37,19 @@ export const peopleRoutes = createRouter()
       responses: { 200: jsonResponse(PersonSchema, "The person"), ...problemResponses(400, 401, 404) },
     }),
     async (c) => c.json(await personCard(c.get("deps"), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/users/{id}/presence",
+      tags,
+      summary: "Whether a person is online, or when they were last seen",
+      description:
+        "Between people who share a direct or group chat, while both show theirs (`presenceVisibility: chats`, the default; `PATCH /v1/me`): who hides their own sees nobody's. Otherwise `{visible: false}`. `online`: a device of theirs has the app open (a hub socket); `lastSeenAt`: when their last one closed.",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(PresenceSchema, "Their presence, or that it is not shown to you"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => c.json(await presenceOf(c.get("deps"), c.get("principal"), c.req.valid("param").id), 200),
   )
   .openapi(
     authedRoute({
