@@ -193,7 +193,8 @@ describe("the web client in Chromium", () => {
     // The day's separator, and where the unread messages begin.
     expect(await b.page.getByTestId("day-separator").allTextContents()).toEqual(["Today"]);
     expect(await b.page.getByTestId("new-messages").count()).toBe(1);
-    await expect.poll(() => b.page.getByTestId("chat-status").textContent(), { timeout: 10_000 }).toBe("Direct chat");
+    // Alice has the app open: Bob's header says she is online.
+    await expect.poll(() => b.page.getByTestId("chat-status").textContent(), { timeout: 10_000 }).toBe("online");
 
     // Bob types: Alice sees it; Bob answers; Alice's message shows as seen.
     await b.page.getByLabel("Message", { exact: true }).pressSequentially("Yes, here", { delay: 30 });
@@ -261,7 +262,9 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => a.page.getByTestId("me-name").textContent()).toBe("Otto New");
     // The picture shows: its 256x256 variant loaded and decoded.
     await expect
-      .poll(() => a.page.locator(".sidebar-header img.avatar").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 15_000 })
+      .poll(() => a.page.locator(".sidebar-header img.avatar").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), {
+        timeout: 15_000,
+      })
       .toBe(256);
     await a.page.screenshot({ path: `${SHOTS}/profile.png` });
     // Pia's list follows the rename without a reload (person.updated on her hub).
@@ -463,11 +466,12 @@ describe("the web client in Chromium", () => {
     await a.page.screenshot({ path: `${SHOTS}/attachments-composer.png` });
 
     // A file the chat does not take is refused by the server; the message cannot go until it is removed.
-    await paste(a.page, { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("just words") });
+    // (Text is taken now, as a document: an unknown binary file is not.)
+    await paste(a.page, { name: "tool.bin", mimeType: "application/octet-stream", buffer: Buffer.from([0x7f, 0x00, 0x01, 0x02, 0xfe, 0xff, 0x00, 0x13, 0x37]) });
     await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done", "done", "failed"]);
     expect(await a.page.getByTestId("draft").last().textContent()).toContain("This type of file cannot be sent");
     expect(await a.page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
-    await a.page.getByRole("button", { name: "Remove notes.txt" }).click();
+    await a.page.getByRole("button", { name: "Remove tool.bin" }).click();
     await a.page.getByRole("button", { name: "Send" }).click();
     await expect.poll(() => a.page.getByTestId("draft").count()).toBe(0);
     await expect.poll(() => messageTexts(a.page), { timeout: 15_000 }).toEqual(["Photos from the hike, and the plan"]);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import type { ChatChannel, LiveSocketState, Message, PendingMessage } from "../../client";
+import { type ChatChannel, type LiveSocketState, type Message, ok, type PendingMessage } from "../../client";
 import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttachments, PaperclipIcon } from "./attachments";
 import { calls } from "./call-controller";
 import { Avatar } from "./chat-list";
@@ -227,7 +227,7 @@ export function ChatView({ chatId }: { chatId: string }) {
             ) : chat.type === "group" ? (
               `${chat.memberIds?.length ?? chat.memberCount ?? 0} members`
             ) : (
-              "Direct chat"
+              <PresenceLine userId={peer} />
             )}
           </p>
         </div>
@@ -428,4 +428,39 @@ function dayLabel(iso: string): string {
     day: "numeric",
     ...(date.getFullYear() === today.getFullYear() ? {} : { year: "numeric" }),
   });
+}
+
+const PRESENCE_REFRESH_MS = 30_000;
+
+/** A direct chat's header line: online, last seen, or plainly "Direct chat" when the peer does not show it. */
+function PresenceLine({ userId }: { userId: string | null }) {
+  const [text, setText] = useState<string | null>(null);
+  useEffect(() => {
+    if (!userId) return;
+    let stopped = false;
+    const load = () =>
+      ok(platform.api.v1.users[":id"].presence.$get({ param: { id: userId } })).then(
+        (presence) =>
+          !stopped &&
+          setText(presence.visible ? (presence.online ? "online" : presence.lastSeenAt ? `last seen ${lastSeen(presence.lastSeenAt)}` : null) : null),
+        () => undefined,
+      );
+    void load();
+    const timer = setInterval(load, PRESENCE_REFRESH_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [userId]);
+  return <span data-testid="presence">{text ?? "Direct chat"}</span>;
+}
+
+function lastSeen(iso: string): string {
+  const minutes = Math.round((Date.now() - Date.parse(iso)) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const date = new Date(iso);
+  return date.toDateString() === new Date().toDateString()
+    ? `today at ${clockTime(iso)}`
+    : `${date.toLocaleDateString([], { month: "short", day: "numeric" })} at ${clockTime(iso)}`;
 }

@@ -17,8 +17,11 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
     const bio = String(form.get("bio") ?? "").trim();
+    const presenceVisibility = form.get("presenceVisibility") === "nobody" ? "nobody" : "chats";
     try {
-      const { user } = await ok(platform.api.v1.me.$patch({ json: { displayName: String(form.get("displayName") ?? ""), bio: bio || null } }));
+      const { user } = await ok(
+        platform.api.v1.me.$patch({ json: { displayName: String(form.get("displayName") ?? ""), bio: bio || null, presenceVisibility } }),
+      );
       keep(user as User);
       setSaved(true);
       setError(null);
@@ -62,6 +65,13 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
           <textarea name="bio" rows={3} maxlength={1000} placeholder="A line others see on your card">
             {me.bio ?? ""}
           </textarea>
+        </label>
+        <label>
+          Show when I'm online
+          <select name="presenceVisibility" value={me.presenceVisibility ?? "chats"}>
+            <option value="chats">To people I chat with</option>
+            <option value="nobody">To nobody (and see nobody's)</option>
+          </select>
         </label>
         <p class="muted small">Signed in as {me.email}</p>
         {error && (

@@ -9,6 +9,7 @@ export interface User {
   displayName: string;
   avatarUrl?: string | null;
   bio?: string | null;
+  presenceVisibility?: "chats" | "nobody";
 }
 
 export type Route = { name: "chats" } | { name: "chat"; chatId: string } | { name: "calls" };
