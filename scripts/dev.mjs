@@ -25,8 +25,9 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 // wrangler.toml's top level is what `wrangler deploy` publishes, so it says production; the dev
 // mailbox and other development behaviour are switched on here. wrangler dev prints a line per
-// request itself, so the Worker's JSON request line is off. A later --var of the caller wins.
-const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false"];
+// request itself, so the Worker's JSON request line is off. Push endpoints may be a local push
+// service (http, loopback: bench/push.mjs). A later --var of the caller wins.
+const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false", "--var", "PUSH_ALLOW_INSECURE_ENDPOINTS:true"];
 const dev = spawn(process.execPath, [wrangler, "dev", ...devVars, ...args], { cwd: root, stdio: "inherit", env: quiet });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

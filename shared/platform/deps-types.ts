@@ -8,6 +8,7 @@ import type { Database } from "../db/client";
 import type { EmailSender } from "../email/sender";
 import type { Env, JobMessage } from "../env";
 import type { logEvent } from "../observability/log";
+import type { PushSender } from "../push/push-sender";
 import type { ResolvedModel } from "../studio/providers/provider-adapter";
 import type { VideoHost } from "../video/video-host";
 
@@ -74,7 +75,8 @@ export interface Deps {
   /** Cloudflare Stream; null without a STREAM binding. */
   videoHost: VideoHost | null;
   ai: AiProviders;
-  // The notification module adds its push senders here (Web Push, FCM), faked in tests the same way.
+  /** Push notifications to devices (Web Push, FCM HTTP v1): docs/notifications.md. */
+  push: PushSender;
   log: typeof logEvent;
 }
 
