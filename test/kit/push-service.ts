@@ -78,7 +78,9 @@ export async function decryptAes128gcm(body: Uint8Array, receiver: { privateKey:
   if (idLength !== 65 || senderPublic[0] !== 4) throw new Error("the key id is not an uncompressed P-256 point");
   if (ciphertext.byteLength > recordSize) throw new Error("more than one record");
   const senderKey = await crypto.subtle.importKey("raw", senderPublic, { name: "ECDH", namedCurve: "P-256" }, false, []);
-  const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits({ name: "ECDH", public: senderKey }, receiver.privateKey, 256));
+  // workers-types names the ECDH parameter `$public`; the runtime reads `public` (Web Crypto).
+  const ecdh = { name: "ECDH", public: senderKey } as unknown as SubtleCryptoDeriveKeyAlgorithm;
+  const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits(ecdh, receiver.privateKey, 256));
   const keyInfo = concat(ascii("WebPush: info\0"), receiver.publicKey, senderPublic);
   const ikm = await hkdf(receiver.auth, ecdhSecret, keyInfo, 32);
   const cek = await hkdf(salt, ikm, ascii("Content-Encoding: aes128gcm\0"), 16);
