@@ -30,15 +30,28 @@ export function parseServiceAccount(json: string): FcmServiceAccount {
 /** OAuth access tokens by service account, kept until shortly before they expire (per isolate). */
 const tokens = new Map<string, { token: string; renewAt: number }>();
 
-/** Forgets cached tokens (a 401 from FCM, or tests). */
+/** Token requests under way: sends that start together share one. */
+const pending = new Map<string, Promise<string | PushOutcome>>();
+
+/** Forgets cached tokens (tests). */
 export function forgetFcmTokens(): void {
   tokens.clear();
 }
 
-/** An OAuth 2.0 access token for FCM: a JWT signed with the service account's key, traded at its token URI (RFC 7523). */
-async function accessToken(fetchFn: typeof fetch, account: FcmServiceAccount, now: number): Promise<string | PushOutcome> {
+/** An OAuth 2.0 access token for FCM, cached until shortly before it expires; concurrent sends share one request. */
+function accessToken(fetchFn: typeof fetch, account: FcmServiceAccount, now: number): Promise<string | PushOutcome> {
   const cached = tokens.get(account.clientEmail);
-  if (cached && cached.renewAt > now) return cached.token;
+  if (cached && cached.renewAt > now) return Promise.resolve(cached.token);
+  let request = pending.get(account.clientEmail);
+  if (!request) {
+    request = requestAccessToken(fetchFn, account, now).finally(() => pending.delete(account.clientEmail));
+    pending.set(account.clientEmail, request);
+  }
+  return request;
+}
+
+/** A JWT signed with the service account's key, traded at its token URI (RFC 7523). */
+async function requestAccessToken(fetchFn: typeof fetch, account: FcmServiceAccount, now: number): Promise<string | PushOutcome> {
   let assertion: string;
   try {
     const key = await importPKCS8(account.privateKey, "RS256");
