@@ -1,3 +1,4 @@
+import { ChatBell } from "./chat-bell";
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { ChatChannel, LiveSocketState, Message, PendingMessage } from "../../client";
 import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttachments, PaperclipIcon } from "./attachments";
@@ -200,6 +201,7 @@ export function ChatView({ chatId }: { chatId: string }) {
             {socketState !== "open" ? "Connecting…" : typers.length > 0 ? <span class="typing">{typers.join(", ")} typing…</span> : chat.type === "general" ? "Everyone" : chat.type === "group" ? `${chat.memberIds?.length ?? chat.memberCount ?? 0} members` : "Direct chat"}
           </p>
         </div>
+        <ChatBell chatId={chat.id} />
         {peer && (
           <button type="button" class="icon-button call" aria-label="Voice call" title="Voice call" disabled={call !== null} onClick={() => void calls.place(peer)}>
             <PhoneIcon />

@@ -2,6 +2,7 @@
 // the chat list and the hub socket (incoming calls, chat-list changes).
 import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok } from "../../client";
 import { calls } from "./call-controller";
+import { forgetSubscription, refreshPushState, registerServiceWorker } from "./notifications";
 import { type User, store } from "./store";
 
 export const platform = createPlatformClient({ baseUrl: location.origin, storage: new LocalSessionStorage(localStorage) });
@@ -47,6 +48,7 @@ export async function enterApp(user: User): Promise<void> {
   store.set({ phase: "signed-in", me: user, notice: null });
   await refreshChats();
   startHub();
+  void registerServiceWorker().then(() => refreshPushState());
 }
 
 export async function refreshChats(): Promise<void> {
@@ -81,5 +83,6 @@ addEventListener("online", () => hub?.reconnectNow());
 addEventListener("offline", () => hub?.reconnectNow());
 
 export async function signOut(): Promise<void> {
+  await forgetSubscription();
   await platform.logout();
 }

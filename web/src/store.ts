@@ -23,12 +23,14 @@ export interface AppState {
   /** The call this device is in (or just ended). */
   call: CallView | null;
   notice: string | null;
+  /** Push notifications on this device (web/src/notifications.ts). */
+  push: "unsupported" | "off" | "working" | "on" | "blocked" | "failed";
 }
 
 type Listener = () => void;
 
 export class Store {
-  #state: AppState = { phase: "loading", me: null, chats: [], route: parseRoute(location.hash), live: "connecting", ringing: null, call: null, notice: null };
+  #state: AppState = { phase: "loading", me: null, chats: [], route: parseRoute(location.hash), live: "connecting", ringing: null, call: null, notice: null, push: "off" };
   readonly #listeners = new Set<Listener>();
 
   get state(): AppState {
