@@ -73,20 +73,21 @@ self.addEventListener("push", (event) => {
   if (push) event.waitUntil(show(push));
 });
 
+/** Shows what a notification is about: an open window of the app goes there, else a new one opens. */
+async function openFor(notification) {
+  const url = notification.data?.url ?? APP;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => client.url.startsWith(APP));
+  if (!open) {
+    await self.clients.openWindow(url);
+    return;
+  }
+  // The app follows the hash (a chat, or the call list where a ringing call is shown).
+  open.postMessage({ type: "open", url });
+  await open.focus().catch(() => undefined);
+}
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const url = event.notification.data?.url ?? APP;
-  event.waitUntil(
-    (async () => {
-      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-      const open = windows.find((client) => client.url.startsWith(APP));
-      if (open) {
-        await open.focus();
-        // The app follows the hash (a chat, or the call list where a ringing call is shown).
-        open.postMessage({ type: "open", url });
-        return;
-      }
-      await self.clients.openWindow(url);
-    })(),
-  );
+  event.waitUntil(openFor(event.notification));
 });

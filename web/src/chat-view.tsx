@@ -1,8 +1,8 @@
-import { ChatBell } from "./chat-bell";
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { ChatChannel, LiveSocketState, Message, PendingMessage } from "../../client";
 import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttachments, PaperclipIcon } from "./attachments";
 import { calls } from "./call-controller";
+import { ChatBell } from "./chat-bell";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
 import { platform } from "./platform";
