@@ -85,12 +85,12 @@ describe("push notifications in Chromium", () => {
     expect(await page.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).toBe("granted");
 
     const deliver = (payload: object) => cdp.send("ServiceWorker.deliverPushMessage", { origin: origin(), registrationId: registration, data: JSON.stringify(payload) });
-    await deliver({ type: "message", chatId: "chat-1", messageId: "m-1", seq: 1, chatTitle: "Family", senderName: "Grandma", excerpt: "Sunday lunch at one?", sentAt: new Date().toISOString() });
+    await deliver({ type: "message", chatId: "general", messageId: "m-1", seq: 1, chatTitle: "Family", senderName: "Grandma", excerpt: "Sunday lunch at one?", sentAt: new Date().toISOString() });
     await expect.poll(() => shownNotifications(page), { timeout: 10_000 }).toEqual([
-      { title: "Family", body: "Grandma: Sunday lunch at one?", tag: "chat-chat-1", data: expect.objectContaining({ url: `${appUrl()}#/chats/chat-1` }) },
+      { title: "Family", body: "Grandma: Sunday lunch at one?", tag: "chat-general", data: expect.objectContaining({ url: `${appUrl()}#/chats/general` }) },
     ]);
     // A second message of the same chat replaces the first (one notification per chat).
-    await deliver({ type: "message", chatId: "chat-1", messageId: "m-2", seq: 2, chatTitle: "Family", senderName: "Grandpa", excerpt: "And bring the kids", sentAt: new Date().toISOString() });
+    await deliver({ type: "message", chatId: "general", messageId: "m-2", seq: 2, chatTitle: "Family", senderName: "Grandpa", excerpt: "And bring the kids", sentAt: new Date().toISOString() });
     await expect.poll(async () => (await shownNotifications(page)).map((n) => n.body), { timeout: 10_000 }).toEqual(["Grandpa: And bring the kids"]);
     // Content-free pushes show no text.
     await deliver({ type: "message", chatId: "chat-2", messageId: "m-3" });
@@ -114,10 +114,10 @@ describe("push notifications in Chromium", () => {
         registration: { getNotifications(filter: { tag: string }): Promise<unknown[]> };
         openFor(notification: unknown): Promise<void>;
       };
-      const [notification] = await scope.registration.getNotifications({ tag: "chat-chat-1" });
+      const [notification] = await scope.registration.getNotifications({ tag: "chat-general" });
       await scope.openFor(notification);
     });
-    await expect.poll(() => new URL(page.url()).hash, { timeout: 10_000 }).toBe("#/chats/chat-1");
+    await expect.poll(() => new URL(page.url()).hash, { timeout: 10_000 }).toBe("#/chats/general");
     await page.screenshot({ path: `${SHOTS}/after-notification-click.png` });
     await context.close();
   }, 120_000);

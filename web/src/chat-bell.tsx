@@ -5,7 +5,7 @@ import { platform } from "./platform";
 import { store } from "./store";
 
 type Level = "all" | "mentions" | "off";
-const LABELS: Record<Level, string> = { all: "🔔 All", mentions: "🔔 @ only", off: "🔕 Muted" };
+const LABELS: Record<Level, string> = { all: "Notify: all", mentions: "Notify: @mentions", off: "Muted" };
 
 export function ChatBell({ chatId }: { chatId: string }) {
   const [level, setLevel] = useState<Level | null>(null);
