@@ -19,7 +19,7 @@ export type PushEvent =
       connectedUserIds: string[];
     }
   | { type: "call.incoming"; callId: string; callerId: string; calleeId: string; callType: "voice" | "video"; createdAt: number; ringsUntil: number }
-  | { type: "call.stop"; callId: string; callerId: string; calleeId: string; status: string };
+  | { type: "call.stop"; callId: string; callerId: string; calleeId: string; status: "answered" | "rejected" | "missed" | "ended" | "busy" };
 
 export interface PushFanoutJob {
   kind: "push.fanout";

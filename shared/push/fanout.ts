@@ -3,6 +3,7 @@ import { logEvent } from "../observability/log";
 import { deliver, inParallel } from "./delivery";
 import { eventIdOf, excerptOf, type PushEvent, topicOf } from "./events";
 import { callsAllowedFrom, inQuietHours, mentions, showsContent } from "./preferences";
+import type { CallIncomingPush, CallStopPush, MessagePush } from "./payloads";
 import type { PushNotification } from "./push-sender";
 import { cancelRetryingDeliveries, chatPushContext, liveDevicesOf, listDeliveredDeviceIds, messageRecipients, type PushDeviceRecord, userPushContext } from "./records";
 
@@ -27,7 +28,7 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
         if (member.mutedUntil && member.mutedUntil.getTime() > now) continue;
         if (level === "mentions" && !mentions(event.text, member.displayName)) continue;
         if (inQuietHours(member.settings, now)) continue;
-        const payload = showsContent(member.settings)
+        const payload: MessagePush = showsContent(member.settings)
           ? {
               type: "message",
               chatId: event.chatId,
@@ -50,7 +51,7 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       if (!callee) return out;
       if (inQuietHours(callee.settings, now) && !callsAllowedFrom(callee.settings).includes(event.callerId)) return out;
       const caller = await userPushContext(deps.db, event.callerId);
-      const payload = showsContent(callee.settings)
+      const payload: CallIncomingPush = showsContent(callee.settings)
         ? { type: "call.incoming", callId: event.callId, callType: event.callType, callerId: event.callerId, callerName: caller?.displayName ?? null, ringsUntil: new Date(event.ringsUntil).toISOString() }
         : { type: "call.incoming", callId: event.callId };
       out.set(event.calleeId, { payload, ttlSeconds, urgency: "high", topic: topicOf("call", event.callId) });
@@ -59,9 +60,10 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
     case "call.stop": {
       const callee = await userPushContext(deps.db, event.calleeId);
       const caller = await userPushContext(deps.db, event.callerId);
-      const payload = showsContent(callee?.settings ?? null)
-        ? { type: "call.stop", callId: event.callId, status: event.status, callerName: caller?.displayName ?? null }
-        : { type: "call.stop", callId: event.callId, status: event.status };
+      const status: CallStopPush["status"] = event.status;
+      const payload: CallStopPush = showsContent(callee?.settings ?? null)
+        ? { type: "call.stop", callId: event.callId, status, callerName: caller?.displayName ?? null }
+        : { type: "call.stop", callId: event.callId, status };
       out.set(event.calleeId, { payload, ttlSeconds: STOP_TTL_SECONDS, urgency: "high", topic: topicOf("call", event.callId) });
       return out;
     }

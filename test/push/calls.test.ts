@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../shared/clock";
 import { configOf } from "../../shared/config";
+import { CallIncomingPushSchema, CallStopPushSchema } from "../../shared/push/payloads";
 import { api, registerUser, type TestUser } from "../helpers";
 import { callCommand, placeCall } from "../calls/fixtures";
 import { eventually, settle, startPushService, subscribeDevice } from "./fixtures";
@@ -48,6 +49,7 @@ describe("an incoming call pushes to the callee's devices", () => {
     expect(ring!.ttl).toBeGreaterThan(ringTimeoutSeconds - 15);
     expect(ring!.topic).toBe(topicOfCall(call.id));
     expect(ring!.payload).toEqual({ type: "call.incoming", callId: call.id, callType: "video", callerId: caller.id, callerName: caller.displayName, ringsUntil: expect.any(String) });
+    expect(CallIncomingPushSchema.parse(ring!.payload)).toEqual(ring!.payload);
     expect(Date.parse(ring!.payload.ringsUntil)).toBe(Date.parse(call.createdAt) + ringTimeoutSeconds * 1000);
     expect(service.rejected).toEqual([]);
   });
@@ -63,6 +65,7 @@ describe("an incoming call pushes to the callee's devices", () => {
     });
     const stop = service.deliveredTo(phone)[1]!;
     expect(stop.payload).toEqual({ type: "call.stop", callId: call.id, status: "answered", callerName: caller.displayName });
+    expect(CallStopPushSchema.parse(stop.payload)).toEqual(stop.payload);
     expect(stop.urgency).toBe("high");
     expect(stop.topic).toBe(topicOfCall(call.id));
   });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { deliver, runPushSendJob } from "../../shared/push/delivery";
 import type { PushEvent } from "../../shared/push/events";
 import { runPushFanout } from "../../shared/push/fanout";
+import { MessagePushSchema } from "../../shared/push/payloads";
 import { findDelivery, findLiveDevice } from "../../shared/push/records";
 import { api, json, registerUser, type TestUser } from "../helpers";
 import { testDeps } from "../kit/deps";
@@ -46,6 +47,7 @@ describe("a new message pushes to members without a socket in the chat", () => {
       excerpt: "Dinner at eight? Bring the cake",
       sentAt: expect.any(String),
     });
+    expect(MessagePushSchema.parse(push!.payload)).toEqual(push!.payload);
     expect(push!.urgency).toBe("normal");
     expect(push!.ttl).toBe(86_400);
     expect(push!.topic).toBe(topicOfChat(chat.id));
@@ -129,6 +131,7 @@ describe("a new message pushes to members without a socket in the chat", () => {
     const message = await postMessage(chat.id, alice, "a secret");
     await eventually(() => expect(service.deliveredTo(bobPhone)).toHaveLength(1));
     expect(service.deliveredTo(bobPhone)[0]!.payload).toEqual({ type: "message", chatId: chat.id, messageId: message.id });
+    expect(() => MessagePushSchema.parse(service.deliveredTo(bobPhone)[0]!.payload)).not.toThrow();
   });
 
   it("the general chat pushes only to members who turned it on", async () => {
