@@ -1,14 +1,12 @@
 import type { Deps } from "../platform/deps-types";
 import { logEvent } from "../observability/log";
-import { deliver, inParallel } from "./delivery";
+import { deliverAll } from "./delivery";
 import { eventIdOf, excerptOf, type PushEvent, topicOf } from "./events";
 import { callsAllowedFrom, inQuietHours, mentions, showsContent } from "./preferences";
 import type { CallIncomingPush, CallStopPush, MessagePush } from "./payloads";
 import type { PushNotification } from "./push-sender";
 import { cancelRetryingDeliveries, chatPushContext, liveDevicesOf, listDeliveredDeviceIds, messageRecipients, type PushDeviceRecord, userPushContext } from "./records";
 
-/** Sends of one fan-out at a time: enough for 100 recipients in a few round trips, without flooding one push service. */
-const SEND_CONCURRENCY = 16;
 /** How long a stop-ringing push is kept for a device that is offline (it replaces the ring, by topic). */
 const STOP_TTL_SECONDS = 3600;
 
@@ -87,7 +85,10 @@ export async function runPushFanout(deps: Deps, event: PushEvent): Promise<{ dev
     const rang = new Set(await listDeliveredDeviceIds(deps.db, ringId));
     devices = devices.filter((device) => rang.has(device.id));
   }
-  await inParallel(devices, SEND_CONCURRENCY, (device) => deliver(deps, eventId, device, recipients.get(device.userId)!));
+  await deliverAll(
+    deps,
+    devices.map((device) => ({ eventId, device, notification: recipients.get(device.userId)!, attempt: 1 })),
+  );
   if (devices.length > 0) logEvent("info", "push fan-out", { eventId, devices: devices.length });
   return { devices: devices.length };
 }

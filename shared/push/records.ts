@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Database } from "../db/client";
+import { type BatchQuery, type Database, runBatch } from "../db/client";
 import { chatMembers, chats } from "../db/schema/chat";
 import { sessions, users } from "../db/schema/identity";
 import { chatNotificationSettings, notificationSettings, pushDeliveries, pushDevices } from "../db/schema/push";
@@ -95,30 +95,18 @@ export async function findLiveDevice(db: Database, id: string, now: Date): Promi
   return row?.device;
 }
 
-export async function recordDeviceSuccess(db: Database, id: string, now: Date): Promise<void> {
-  await db.update(pushDevices).set({ lastSuccessAt: now }).where(eq(pushDevices.id, id)).run();
-}
-
-export async function recordDeviceFailure(db: Database, id: string, reason: string, now: Date): Promise<void> {
-  await db.update(pushDevices).set({ lastFailureAt: now, lastFailureReason: reason }).where(eq(pushDevices.id, id)).run();
-}
-
 // deliveries
 
-/**
- * Takes the (event, device) delivery for `attempt`: a new row for the first attempt; for a later
- * one, only a row waiting for exactly that attempt (`retrying` after attempt - 1); and any
- * attempt may take over a claim older than `staleBefore` (a consumer that stopped mid-send).
- * False: the push was sent, given up, or is someone else's to send, so nothing is sent twice.
- */
-export async function claimDelivery(
-  db: Database,
-  key: { eventId: string; deviceId: string; userId: string },
-  attempt: number,
-  now: Date,
-  staleBefore: Date,
-): Promise<boolean> {
-  const claimed = await db
+export interface DeliveryKey {
+  eventId: string;
+  deviceId: string;
+}
+
+/** Statements per D1 batch when claiming or settling a fan-out's deliveries. */
+const BATCH = 50;
+
+function claimQuery(db: Database, key: DeliveryKey & { userId: string }, attempt: number, now: Date, staleBefore: Date) {
+  return db
     .insert(pushDeliveries)
     .values({ ...key, status: "sending", attempts: attempt, reason: null, claimedAt: now, updatedAt: now })
     .onConflictDoUpdate({
@@ -129,16 +117,62 @@ export async function claimDelivery(
         and(eq(pushDeliveries.status, "sending"), lt(pushDeliveries.claimedAt, staleBefore)),
       ),
     })
-    .returning({ eventId: pushDeliveries.eventId });
-  return claimed.length > 0;
+    .returning({ eventId: pushDeliveries.eventId, deviceId: pushDeliveries.deviceId });
 }
 
-export async function settleDelivery(db: Database, key: { eventId: string; deviceId: string }, status: DeliveryStatus, reason: string | null, now: Date): Promise<void> {
-  await db
+/**
+ * Takes (event, device) deliveries for their `attempt`, in as few D1 batches as there are 50 of
+ * them: a new row for a first attempt; for a later one, only a row waiting for exactly that
+ * attempt (`retrying` after attempt - 1); and any attempt may take over a claim older than
+ * `staleBefore` (a consumer that stopped mid-send). Returns which were taken; one not taken was
+ * sent, given up, or is someone else's to send, so nothing is sent twice.
+ */
+export async function claimDeliveries(
+  db: Database,
+  claims: readonly { key: DeliveryKey & { userId: string }; attempt: number }[],
+  now: Date,
+  staleBefore: Date,
+): Promise<boolean[]> {
+  const taken: boolean[] = [];
+  for (let from = 0; from < claims.length; from += BATCH) {
+    const chunk = claims.slice(from, from + BATCH).map((claim) => claimQuery(db, claim.key, claim.attempt, now, staleBefore));
+    const results = (await db.batch(chunk as [(typeof chunk)[number], ...(typeof chunk)[number][]])) as unknown[][];
+    for (const rows of results) taken.push(rows.length > 0);
+  }
+  return taken;
+}
+
+export async function claimDelivery(db: Database, key: DeliveryKey & { userId: string }, attempt: number, now: Date, staleBefore: Date): Promise<boolean> {
+  const [taken] = await claimDeliveries(db, [{ key, attempt }], now, staleBefore);
+  return taken ?? false;
+}
+
+export function settleDeliveryQuery(db: Database, key: DeliveryKey, status: DeliveryStatus, reason: string | null, now: Date) {
+  return db
     .update(pushDeliveries)
     .set({ status, reason, updatedAt: now })
-    .where(and(eq(pushDeliveries.eventId, key.eventId), eq(pushDeliveries.deviceId, key.deviceId)))
-    .run();
+    .where(and(eq(pushDeliveries.eventId, key.eventId), eq(pushDeliveries.deviceId, key.deviceId)));
+}
+
+export async function settleDelivery(db: Database, key: DeliveryKey, status: DeliveryStatus, reason: string | null, now: Date): Promise<void> {
+  await settleDeliveryQuery(db, key, status, reason, now).run();
+}
+
+export function deviceSuccessQuery(db: Database, id: string, now: Date): BatchQuery {
+  return db.update(pushDevices).set({ lastSuccessAt: now }).where(eq(pushDevices.id, id));
+}
+
+export function deviceFailureQuery(db: Database, id: string, reason: string, now: Date): BatchQuery {
+  return db.update(pushDevices).set({ lastFailureAt: now, lastFailureReason: reason }).where(eq(pushDevices.id, id));
+}
+
+export function deleteDeviceQuery(db: Database, id: string): BatchQuery {
+  return db.delete(pushDevices).where(eq(pushDevices.id, id));
+}
+
+/** Runs settle statements in batches of 50. */
+export async function runInBatches(db: Database, queries: readonly BatchQuery[]): Promise<void> {
+  for (let from = 0; from < queries.length; from += BATCH) await runBatch(db, queries.slice(from, from + BATCH));
 }
 
 export async function findDelivery(db: Database, eventId: string, deviceId: string) {

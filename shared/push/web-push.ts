@@ -63,8 +63,23 @@ export async function validSubscriptionKeys(p256dh: string, auth: string): Promi
   }
 }
 
-/** The VAPID `Authorization` header for requests to `origin` (RFC 8292, section 3). */
+/** VAPID headers by key and push service origin: one signature an hour per push service, not one per push. */
+const vapidHeaders = new Map<string, { header: string; renewAt: number }>();
+const VAPID_REUSE_MS = 3600_000;
+const VAPID_CACHE_MAX = 1000;
+
+/** The VAPID `Authorization` header for requests to `origin` (RFC 8292, section 3), valid 12 hours, reused for one. */
 export async function vapidAuthorization(keys: VapidKeys, origin: string, now: number): Promise<string> {
+  const cacheKey = `${keys.publicKey} ${keys.subject} ${origin}`;
+  const cached = vapidHeaders.get(cacheKey);
+  if (cached && cached.renewAt > now) return cached.header;
+  const header = await signVapid(keys, origin, now);
+  if (vapidHeaders.size >= VAPID_CACHE_MAX) vapidHeaders.clear();
+  vapidHeaders.set(cacheKey, { header, renewAt: now + VAPID_REUSE_MS });
+  return header;
+}
+
+async function signVapid(keys: VapidKeys, origin: string, now: number): Promise<string> {
   const jwt = await new SignJWT({ sub: keys.subject })
     .setProtectedHeader({ typ: "JWT", alg: "ES256" })
     .setAudience(origin)
