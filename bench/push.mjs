@@ -5,7 +5,7 @@
 // the encrypted request arriving at the push service is a sample. Loads: 1 and 100 recipients.
 // Prints pushes/s (arrivals over the time from the first send to the last arrival) and p50/p99.
 //
-//   npm run bench:push [-- --port 8793 --messages 20]
+//   npm run bench:push [-- --port 8793 --messages 20 --interval 50 --loads 1,100]
 import { createServer } from "node:http";
 import { webcrypto as crypto } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -17,6 +17,7 @@ const { values: options } = parseArgs({
     "push-port": { type: "string", default: "8794" },
     messages: { type: "string", default: "20" },
     loads: { type: "string", default: "1,100" },
+    interval: { type: "string", default: "50" },
   },
 });
 const PORT = Number(options.port);
@@ -24,6 +25,8 @@ const PUSH_PORT = Number(options["push-port"]);
 const MESSAGES = Number(options.messages);
 const LOADS = options.loads.split(",").map(Number);
 const MAX = Math.max(...LOADS);
+/** Milliseconds between two messages of a load. */
+const INTERVAL_MS = Number(options.interval);
 const ARRIVAL_DEADLINE_MS = 30_000;
 
 const b64u = (bytes) => Buffer.from(bytes).toString("base64url");
@@ -155,7 +158,7 @@ try {
     await call("/v1/me/devices", { token: recipients[i].accessToken, body: { kind: "webpush", subscription: await subscription(i) } });
   });
 
-  console.log(`\npush: message ack -> encrypted request at the push service (${MESSAGES} messages per load, sent one after another)`);
+  console.log(`\npush: message ack -> encrypted request at the push service (${MESSAGES} messages per load, one every ${INTERVAL_MS} ms after the previous ack)`);
   for (const load of LOADS) {
     const chat = await call("/v1/chats", { token: sender.accessToken, body: { type: "group", title: `Bench ${load}`, memberIds: recipients.slice(0, load).map((u) => u.id) } });
     const acks = new Map();
@@ -164,7 +167,7 @@ try {
       const message = await call(`/v1/chats/${chat.id}/messages`, { token: sender.accessToken, body: { clientId: `bench-${load}-${m}`, text: `message ${m} to ${load}` } });
       acks.set(message.id, performance.now());
       // Spaced a little, so each message is its own fan-out (the collapse by Topic is the push service's job).
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, INTERVAL_MS));
     }
     const expected = MESSAGES * load;
     const deadline = Date.now() + ARRIVAL_DEADLINE_MS;

@@ -229,3 +229,22 @@ describe("a device belongs to its session", () => {
     expect(await deviceCount(user.id)).toBe(0);
   });
 });
+
+describe("account data", () => {
+  it("the export has the user's devices (never their keys or endpoint), settings and levels", async () => {
+    const user = await registerUser();
+    const subscription = await service.subscribe();
+    const device = await registerSubscription(user, subscription);
+    expect((await api("/v1/me/notification-settings", { method: "PATCH", token: user.accessToken, body: { content: "none" } })).status).toBe(200);
+    expect((await api("/v1/chats/general/notifications", { method: "PUT", token: user.accessToken, body: { level: "mentions" } })).status).toBe(200);
+    const response = await api("/v1/me/export", { token: user.accessToken });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    const push = JSON.parse(text).modules.push;
+    expect(push.devices).toEqual([expect.objectContaining({ id: device.id, kind: "webpush" })]);
+    expect(push.settings).toMatchObject({ content: "none" });
+    expect(push.chats).toEqual([{ chatId: "general", level: "mentions", mutedUntil: null }]);
+    expect(text).not.toContain(subscription.keys.auth);
+    expect(text).not.toContain(subscription.endpoint);
+  });
+});
