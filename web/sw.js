@@ -73,6 +73,16 @@ self.addEventListener("push", (event) => {
   if (push) event.waitUntil(show(push));
 });
 
+// The push service replaced or dropped the subscription: an open window registers it again (the
+// worker has no session of its own to do it with).
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) client.postMessage({ type: "resubscribe" });
+    })(),
+  );
+});
+
 /** Shows what a notification is about: an open window of the app goes there, else a new one opens. */
 async function openFor(notification) {
   const url = notification.data?.url ?? APP;

@@ -5,6 +5,10 @@ import type { PushEvent } from "../../shared/push/events";
 import { runPushFanout } from "../../shared/push/fanout";
 import { MessagePushSchema } from "../../shared/push/payloads";
 import { findDelivery, findLiveDevice } from "../../shared/push/records";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import type { QueuedJob } from "../../shared/env";
+import { handleJobBatch } from "../../workers/jobs/queue";
+import { jobHandlers } from "../../workers/modules";
 import { api, json, registerUser, type TestUser } from "../helpers";
 import { testDeps } from "../kit/deps";
 import type { JobMessage } from "../../shared/env";
@@ -258,6 +262,24 @@ describe("redelivery sends nothing twice", () => {
     await Promise.all([runPushFanout(testDeps(), event), runPushFanout(testDeps(), event)]);
     await runPushFanout(testDeps(), event);
     expect(service.deliveredTo(bobPhone)).toHaveLength(1);
+  });
+
+  it("the push.fanout job delivered twice by the queue (at-least-once) sends once and is acked both times", async () => {
+    const { users, chat } = await group(2);
+    const [alice, bob] = users as [TestUser, TestUser];
+    const service = await startPushService(alice);
+    const bobPhone = await subscribeDevice(service, bob);
+    const body: QueuedJob = {
+      kind: "push.fanout",
+      event: { type: "message", chatId: chat.id, messageId: `m-${crypto.randomUUID()}`, seq: 7, senderId: alice.id, text: "redelivered", createdAt: Date.now(), connectedUserIds: [] },
+    };
+    for (const attempts of [1, 2]) {
+      const batch = createMessageBatch<QueuedJob>("edge-platform-jobs", [{ id: `push-${attempts}`, timestamp: new Date(), attempts, body }]);
+      const ctx = createExecutionContext();
+      await handleJobBatch(batch, env, jobHandlers);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`push-${attempts}`]);
+    }
+    expect(service.deliveredTo(bobPhone).map((push) => push.payload.excerpt)).toEqual(["redelivered"]);
   });
 
   it("a redelivered retry job sends once", async () => {

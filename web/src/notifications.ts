@@ -40,6 +40,22 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Subscribes (or takes the subscription this browser has) and registers it as a device of this session. */
+async function subscribeThisSession(): Promise<void> {
+  const registration = (await registerServiceWorker()) ?? (await navigator.serviceWorker.ready);
+  await navigator.serviceWorker.ready;
+  const config = await ok(platform.api.v1.push.config.$get());
+  const key = config.webPush.applicationServerKey;
+  if (!key) throw new Error("This server does not send Web Push");
+  const subscription = (await registration.pushManager.getSubscription()) ?? (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
+  const json = subscription.toJSON();
+  await ok(
+    platform.api.v1.me.devices.$post({
+      json: { kind: "webpush", subscription: { endpoint: subscription.endpoint, keys: { p256dh: json.keys?.p256dh ?? "", auth: json.keys?.auth ?? "" } } },
+    }),
+  );
+}
+
 /**
  * "Turn on notifications": asks the browser (this click is the moment the user understands),
  * subscribes with the server's key and registers the subscription for this session.
@@ -56,21 +72,28 @@ export async function enableNotifications(): Promise<void> {
       store.set({ push: permission === "denied" ? "blocked" : "off" });
       return;
     }
-    const registration = (await registerServiceWorker()) ?? (await navigator.serviceWorker.ready);
-    await navigator.serviceWorker.ready;
-    const config = await ok(platform.api.v1.push.config.$get());
-    const key = config.webPush.applicationServerKey;
-    if (!key) throw new Error("This server does not send Web Push");
-    const subscription = (await registration.pushManager.getSubscription()) ?? (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
-    const json = subscription.toJSON();
-    await ok(
-      platform.api.v1.me.devices.$post({
-        json: { kind: "webpush", subscription: { endpoint: subscription.endpoint, keys: { p256dh: json.keys?.p256dh ?? "", auth: json.keys?.auth ?? "" } } },
-      }),
-    );
+    await subscribeThisSession();
     store.set({ push: "on" });
   } catch (error) {
     store.set({ push: "failed", notice: `Notifications could not be turned on: ${error instanceof Error ? error.message : "unknown error"}` });
+  }
+}
+
+/**
+ * After sign-in: the worker is registered, and where the user allowed notifications before, this
+ * new session registers the browser's subscription again (no prompt: the permission stands).
+ */
+export async function resumeNotifications(): Promise<void> {
+  await registerServiceWorker();
+  if (!supported() || Notification.permission !== "granted") {
+    await refreshPushState();
+    return;
+  }
+  try {
+    await subscribeThisSession();
+    store.set({ push: "on" });
+  } catch {
+    store.set({ push: "off" });
   }
 }
 
@@ -81,9 +104,14 @@ export async function forgetSubscription(): Promise<void> {
   await (await registration?.pushManager.getSubscription().catch(() => null))?.unsubscribe().catch(() => false);
 }
 
-// A clicked notification asks an open window to show its chat or the call list.
+// A clicked notification asks an open window to show its chat or the call list; a push service
+// that replaced the subscription asks for it to be registered again.
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.addEventListener("message", (event: MessageEvent<{ type?: string; url?: string }>) => {
+    if (event.data?.type === "resubscribe") {
+      if (store.state.phase === "signed-in") void resumeNotifications();
+      return;
+    }
     if (event.data?.type !== "open" || !event.data.url) return;
     const target = new URL(event.data.url, location.href);
     if (target.pathname === location.pathname) location.hash = target.hash;

@@ -2,7 +2,7 @@
 // the chat list and the hub socket (incoming calls, chat-list changes).
 import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok } from "../../client";
 import { calls } from "./call-controller";
-import { forgetSubscription, refreshPushState, registerServiceWorker } from "./notifications";
+import { forgetSubscription, resumeNotifications } from "./notifications";
 import { type User, store } from "./store";
 
 export const platform = createPlatformClient({ baseUrl: location.origin, storage: new LocalSessionStorage(localStorage) });
@@ -48,7 +48,7 @@ export async function enterApp(user: User): Promise<void> {
   store.set({ phase: "signed-in", me: user, notice: null });
   await refreshChats();
   startHub();
-  void registerServiceWorker().then(() => refreshPushState());
+  void resumeNotifications();
 }
 
 export async function refreshChats(): Promise<void> {
