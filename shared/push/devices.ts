@@ -96,7 +96,14 @@ export async function registerDevice(deps: Deps, principal: { userId: string; se
     lastFailureAt: null,
     lastFailureReason: null,
   };
-  await insertDevice(deps.db, device);
+  try {
+    await insertDevice(deps.db, device);
+  } catch (error) {
+    // The same address registered by a request running alongside this one: that one's device.
+    const raced = await findDeviceByAddress(deps.db, address);
+    if (raced && raced.userId === principal.userId) return { device: raced, created: false };
+    throw error;
+  }
   return { device, created: true };
 }
 

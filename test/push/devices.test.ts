@@ -248,3 +248,14 @@ describe("account data", () => {
     expect(text).not.toContain(subscription.endpoint);
   });
 });
+
+describe("registering the same subscription at once", () => {
+  it("parallel registrations of one endpoint make one device, never a 500", async () => {
+    const user = await registerUser();
+    const subscription = await service.subscribe();
+    const body = webpush(subscription.endpoint, subscription.keys);
+    const answers = await Promise.all(Array.from({ length: 4 }, () => api("/v1/me/devices", { token: user.accessToken, body })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(await listDevices(user)).toHaveLength(1);
+  });
+});
