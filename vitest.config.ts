@@ -106,7 +106,7 @@ export default defineConfig(async () => {
   // Node against a real `wrangler dev` (real sockets, werift peers), with npm packages only: part of `npm test`.
   const node = { environment: "node" as const, fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000 };
   const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], ...node } };
-  // Tests that need system packages (coturn, Chromium): `npm run e2e`, after the README's prerequisites.
+  // Tests that need system packages (coturn, Chromium): `npm run e2e`, after the prerequisites in docs/development.md.
   const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], ...node } };
   // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
   // dropped; a failing test's logs are printed with its failure.

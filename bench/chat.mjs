@@ -8,7 +8,7 @@
 //   npm run bench:chat                              this project only
 //   npm run bench:chat -- --peer http://127.0.0.1:8870
 //       the same client and loads against a running cloudflare/workers-chat-demo as well, in the
-//       same run, with both rows and the ratios (README, "Chat" > "Benchmark", says how to run it)
+//       same run, with both rows and the ratios (docs/chat.md, "Benchmark", says how to run it)
 //
 // Options: --port <n> (this project's wrangler dev, default 8791), --seconds <n> per load
 // (default 5), --loads 2x1000,50x200,200x50 (receivers x msg/s), --rounds <n> (default 1).

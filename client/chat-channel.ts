@@ -1,7 +1,7 @@
 // One open chat: its messages by seq (each shown once whatever path it arrived by), live frames
 // from the room socket, catch-up with `after=` on every (re)connect, and an outbox that resends
 // what was not acknowledged with the same clientId (the room returns the first message for it).
-import type { Attachment, Message } from "../shared/chat/model";
+import type { Attachment, Message, Person } from "../shared/chat/model";
 import type { LiveSocket, LiveSocketState, ServerFrame } from "./live-socket";
 
 export interface PendingMessage {
@@ -32,6 +32,8 @@ export interface ChatChannelEvents {
   state?: (state: LiveSocketState) => void;
   /** A catch-up request failed (the next reconnect tries again). */
   error?: (error: unknown) => void;
+  /** The senders a page of history named (names and pictures). */
+  people?: (people: Person[]) => void;
 }
 
 let clientIdCounter = 0;

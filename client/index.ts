@@ -2,7 +2,7 @@
 // the routes themselves), tokens kept fresh, and sockets that reconnect and resume.
 import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import type { PublicCall as Call } from "../shared/calls/call";
-import type { Attachment, Chat, Message } from "../shared/chat/model";
+import type { Attachment, Chat, Message, Person } from "../shared/chat/model";
 import type { AppType } from "../workers/api/app";
 import { ChatChannel, type ChatChannelEvents } from "./chat-channel";
 import { type FetchLike, fetchWithFinalProgress, type UploadProgress, type UploadRequestClass, xhrFetch } from "./file-upload";
@@ -13,7 +13,7 @@ export { ChatChannel, newClientId, type PendingMessage } from "./chat-channel";
 export { backoffDelay, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
 export { AuthError, LocalSessionStorage, MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type StoredSession } from "./session";
 export type { UploadProgress, UploadRequest, UploadRequestClass } from "./file-upload";
-export type { AppType, Attachment, Call, Chat, Message };
+export type { AppType, Attachment, Call, Chat, Message, Person };
 
 export interface PlatformClientOptions {
   /** Origin of the platform, e.g. "https://platform.example" or "http://localhost:8787". */
@@ -84,31 +84,45 @@ export async function ok<R extends { ok: boolean; json(): Promise<unknown> }>(re
 export function createPlatformClient(options: PlatformClientOptions) {
   const baseUrl = options.baseUrl.replace(/\/$/, "");
   const rawFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const session = new SessionKeeper({ baseUrl, storage: options.storage ?? new MemorySessionStorage(), fetch: rawFetch, refreshMarginMs: options.refreshMarginMs, now: options.now });
+  const session = new SessionKeeper({
+    baseUrl,
+    storage: options.storage ?? new MemorySessionStorage(),
+    fetch: rawFetch,
+    refreshMarginMs: options.refreshMarginMs,
+    now: options.now,
+  });
 
   // Every request carries a fresh access token; a 401 that is not a login answer gets one refresh and one retry.
-  const authorized = (transport: FetchLike) => async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
-    const attempt = async () => {
-      const headers = new Headers(init.headers);
-      const token = await session.accessToken();
-      if (token && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
-      return transport(input, { ...init, headers });
+  const authorized =
+    (transport: FetchLike) =>
+    async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+      const attempt = async () => {
+        const headers = new Headers(init.headers);
+        const token = await session.accessToken();
+        if (token && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
+        return transport(input, { ...init, headers });
+      };
+      const response = await attempt();
+      if (response.status !== 401 || !session.signedIn) return response;
+      const code = (
+        (await response
+          .clone()
+          .json()
+          .catch(() => ({}))) as { code?: string }
+      ).code;
+      if (code === "session_revoked") {
+        session.signOut("session_ended");
+        return response;
+      }
+      if (code !== "invalid_token") return response;
+      await session.refresh();
+      return session.signedIn ? attempt() : response;
     };
-    const response = await attempt();
-    if (response.status !== 401 || !session.signedIn) return response;
-    const code = ((await response.clone().json().catch(() => ({}))) as { code?: string }).code;
-    if (code === "session_revoked") {
-      session.signOut("session_ended");
-      return response;
-    }
-    if (code !== "invalid_token") return response;
-    await session.refresh();
-    return session.signedIn ? attempt() : response;
-  };
   const authedFetch = authorized(rawFetch);
 
   const api: Api = hc<AppType>(baseUrl, { fetch: authedFetch });
-  const XHR = options.XMLHttpRequest === undefined ? (globalThis as { XMLHttpRequest?: UploadRequestClass }).XMLHttpRequest : (options.XMLHttpRequest ?? undefined);
+  const XHR =
+    options.XMLHttpRequest === undefined ? (globalThis as { XMLHttpRequest?: UploadRequestClass }).XMLHttpRequest : (options.XMLHttpRequest ?? undefined);
   const signedUrls = new Map<string, Promise<SignedUrl>>();
   const wsBase = baseUrl.replace(/^http/, "ws");
 
@@ -121,7 +135,14 @@ export function createPlatformClient(options: PlatformClientOptions) {
     return `${wsBase}${path}?${params}`;
   }
 
-  function liveSocket(path: string, handlers: { onFrame: (frame: ServerFrame) => void; onStateChange?: (state: LiveSocketState) => void; onFinalClose?: (code: number, reason: string) => void }) {
+  function liveSocket(
+    path: string,
+    handlers: {
+      onFrame: (frame: ServerFrame) => void;
+      onStateChange?: (state: LiveSocketState) => void;
+      onFinalClose?: (code: number, reason: string) => void;
+    },
+  ) {
     return new LiveSocket({ connectUrl: () => ticketUrl(path), backoff: options.backoff, WebSocket: options.WebSocket, ...handlers });
   }
 
@@ -160,7 +181,12 @@ export function createPlatformClient(options: PlatformClientOptions) {
       const transport = XHR ? xhrFetch(XHR, onProgress) : fetchWithFinalProgress(rawFetch, onProgress, body.size);
       const query = { purpose: upload.purpose, visibility: upload.visibility ?? "private", ...(upload.name === undefined ? {} : { name: upload.name }) };
       const url = api.v1.files.$url({ query });
-      const response = await authorized(transport)(url, { method: "POST", body, signal: upload.signal, headers: { "content-type": body.type || "application/octet-stream" } });
+      const response = await authorized(transport)(url, {
+        method: "POST",
+        body,
+        signal: upload.signal,
+        headers: { "content-type": body.type || "application/octet-stream" },
+      });
       if (response.status !== 201) throw await problemOf(response);
       return (await response.json()) as PlatformFile;
     },
@@ -190,7 +216,11 @@ export function createPlatformClient(options: PlatformClientOptions) {
     },
 
     /** The signalling socket of one call. */
-    callSocket(callId: string, onFrame: (frame: ServerFrame) => void, handlers: { onStateChange?: (state: LiveSocketState) => void; onFinalClose?: (code: number, reason: string) => void } = {}): LiveSocket {
+    callSocket(
+      callId: string,
+      onFrame: (frame: ServerFrame) => void,
+      handlers: { onStateChange?: (state: LiveSocketState) => void; onFinalClose?: (code: number, reason: string) => void } = {},
+    ): LiveSocket {
       return liveSocket(`/v1/calls/${encodeURIComponent(callId)}/ws`, { onFrame, ...handlers });
     },
 
@@ -209,6 +239,7 @@ export function createPlatformClient(options: PlatformClientOptions) {
             do {
               const page = await ok(messages.$get({ param: { id: chatId }, query: cursor ? { cursor, limit: "100" } : { after: String(seq), limit: "100" } }));
               items.push(...(page.items as Message[]));
+              events.people?.(page.people as Person[]);
               cursor = page.nextCursor ?? undefined;
             } while (cursor);
             return items;
@@ -216,6 +247,7 @@ export function createPlatformClient(options: PlatformClientOptions) {
           async before(before, limit) {
             const query = before === undefined ? { limit: String(limit) } : { before: String(before), limit: String(limit) };
             const page = await ok(messages.$get({ param: { id: chatId }, query }));
+            events.people?.(page.people as Person[]);
             return { items: page.items as Message[], more: page.nextCursor !== null };
           },
         },

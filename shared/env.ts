@@ -29,7 +29,7 @@ export interface Env extends DeclaredVars {
   METRICS?: AnalyticsEngineDataset;
   /** Cloudflare Images: resized variants of image files (media). */
   IMAGES?: ImagesBinding;
-  /** Cloudflare `send_email` binding; used in production (README: "Wiring real e-mail in production"). */
+  /** Cloudflare `send_email` binding; used in production (docs/deploy.md, "E-mail"). */
   EMAIL?: SendEmail;
   // video (docs/video.md)
   /** Cloudflare Stream; under wrangler dev the local emulation. */

@@ -11,4 +11,3 @@ export async function enforceRateLimit(deps: Pick<Deps, "objects">, key: string,
   const decision = await deps.objects.rateLimiter(key).consume(limit.limit, limit.windowSeconds);
   if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
 }
-

@@ -36,11 +36,9 @@ export const ACTIVE_STATUSES: readonly CallStatus[] = ["ringing", "answered"];
 
 export const isActive = (status: CallStatus) => ACTIVE_STATUSES.includes(status);
 
-export const isParticipant = (call: Pick<CallRecord, "callerId" | "calleeId">, userId: string) =>
-  call.callerId === userId || call.calleeId === userId;
+export const isParticipant = (call: Pick<CallRecord, "callerId" | "calleeId">, userId: string) => call.callerId === userId || call.calleeId === userId;
 
-export const otherParticipant = (call: Pick<CallRecord, "callerId" | "calleeId">, userId: string) =>
-  call.callerId === userId ? call.calleeId : call.callerId;
+export const otherParticipant = (call: Pick<CallRecord, "callerId" | "calleeId">, userId: string) => (call.callerId === userId ? call.calleeId : call.callerId);
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

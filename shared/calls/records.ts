@@ -148,7 +148,12 @@ export async function listCallHistory(db: Database, userId: string, limit: numbe
     .where(and(visibleTo(userId), before))
     .orderBy(desc(calls.createdAt), desc(calls.id))
     .limit(limit + 1);
-  return keysetPage(rows.map(fromRow), limit, (call) => call, (last) => ({ t: last.createdAt, id: last.id }));
+  return keysetPage(
+    rows.map(fromRow),
+    limit,
+    (call) => call,
+    (last) => ({ t: last.createdAt, id: last.id }),
+  );
 }
 
 /** Calls of the user that are ringing or answered right now. */
@@ -168,12 +173,7 @@ export async function countMissedCalls(db: Database, userId: string, since: numb
     .select({ n: count() })
     .from(calls)
     .where(
-      and(
-        eq(calls.calleeId, userId),
-        eq(calls.hiddenForCallee, false),
-        inArray(calls.status, ["missed", "busy"]),
-        sql`${calls.createdAt} > ${since ?? -1}`,
-      ),
+      and(eq(calls.calleeId, userId), eq(calls.hiddenForCallee, false), inArray(calls.status, ["missed", "busy"]), sql`${calls.createdAt} > ${since ?? -1}`),
     )
     .get();
   return row?.n ?? 0;

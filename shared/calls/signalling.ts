@@ -36,5 +36,3 @@ export const SignallingFrames = {
   hangup: z.object({ type: z.literal("hangup") }).strict(),
   ping: z.object({ type: z.literal("ping") }).strict(),
 };
-
-export type RelayedFrame = z.infer<(typeof SignallingFrames)["sdp.offer" | "sdp.answer" | "ice.candidate"]>;

@@ -2,7 +2,12 @@ import { defineVars, listVar, numberWhereVar, optionalTextVar, type ParsedVars, 
 
 /** The vars of calls, ringing, signalling and ICE servers. */
 export const callsVars = defineVars({
-  CALL_RING_TIMEOUT_SECONDS: numberWhereVar(45, (n) => Number.isFinite(n) && n > 0, { description: "Seconds a call rings before it becomes `missed`." }, "seconds"),
+  CALL_RING_TIMEOUT_SECONDS: numberWhereVar(
+    45,
+    (n) => Number.isFinite(n) && n > 0,
+    { description: "Seconds a call rings before it becomes `missed`." },
+    "seconds",
+  ),
   STUN_URLS: listVar("stun:stun.cloudflare.com:3478", { description: "STUN URLs handed to clients; empty for none." }),
   TURN_URLS: listVar("", { description: "coturn URLs (`turn:host:3478?transport=udp`, ...); with TURN_SECRET enables coturn credentials." }),
   TURN_TTL_SECONDS: numberWhereVar(

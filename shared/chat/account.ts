@@ -2,6 +2,7 @@ import type { AccountDeletionStep, AccountModule } from "../identity/account/acc
 import type { Deps } from "../platform/deps-types";
 import { toD1Statements } from "../db/records";
 import type { Message } from "./model";
+import { announcePerson } from "./people";
 import { forgetChatMemberQueries, joinGeneralChatQueries, listFormerMembershipsOf, listMembershipsOf } from "./records";
 
 /** The user's chats, those they left included, and every message they sent (GET /v1/me/export, section `chat`). */
@@ -62,4 +63,5 @@ export const chatAccount: AccountModule = {
   },
   exportData: (deps, userId) => exportChatData(deps, userId),
   onDelete: (deps, userId, now) => chatAccountDeletion(deps, userId, now),
+  onProfileChanged: (deps, person) => announcePerson(deps, person),
 };

@@ -1,5 +1,6 @@
 import type { Deps } from "../platform/deps-types";
-import { chatMembers, toChat } from "./chats";
+import { chatMembers, peerOf, toChat } from "./chats";
+import { peopleOf } from "./people";
 import type { LastMessage } from "./model";
 import { syncChatSummary } from "./records";
 import { logEvent } from "../observability/log";
@@ -99,11 +100,17 @@ export class ChatListSync {
     const { chat, members } = readBack;
     if (!chat) return;
     const connected = this.host.connectedUserIds();
-    const shown = chatMembers(chat.type, members.map((m) => m.userId));
+    const shown = chatMembers(
+      chat.type,
+      members.map((m) => m.userId),
+    );
+    const away = members.filter((m) => !connected.has(m.userId));
+    // A direct chat's list item names the other member (one read of two names; other chats need none).
+    const people = chat.type === "direct" && away.length > 0 ? await peopleOf(this.deps, shown.ids ?? []) : new Map();
     await Promise.allSettled(
-      members
-        .filter((m) => !connected.has(m.userId))
-        .map((m) => this.deps.objects.userHub(m.userId).notify({ type: "chat.updated", chat: toChat(chat, shown, m.readSeq) })),
+      away.map((m) =>
+        this.deps.objects.userHub(m.userId).notify({ type: "chat.updated", chat: toChat(chat, shown, m.readSeq, peerOf(chat, shown, m.userId, people)) }),
+      ),
     );
   }
 }

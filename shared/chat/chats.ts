@@ -5,7 +5,8 @@ import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";
 import { z } from "zod";
-import type { Chat, ChatMember, LastMessage } from "./model";
+import type { Chat, ChatMember, LastMessage, Person } from "./model";
+import { peopleOf } from "./people";
 import {
   type ChatRecord,
   countMembers,
@@ -23,6 +24,7 @@ import {
   type MemberChatRecord,
   raiseReadPosition,
   removeMemberRecords,
+  setChatTitle,
 } from "./records";
 import { maySeeGeneralChatMembers } from "./general-members";
 import { logEvent } from "../observability/log";
@@ -38,7 +40,19 @@ export function chatMembers(type: ChatRecord["type"], ids: string[]): ChatMember
   return { ids: type === "general" ? null : ids, count: ids.length };
 }
 
-export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number): Chat {
+/** A direct chat's other member as `viewerId` sees them (null in other chats, or once they deleted their account). */
+export function peerOf(row: Pick<ChatRecord, "type">, members: ChatMembers, viewerId: string, people: ReadonlyMap<string, Person>): Person | null {
+  if (row.type !== "direct") return null;
+  const other = members.ids?.find((id) => id !== viewerId);
+  return other ? (people.get(other) ?? null) : null;
+}
+
+/** The people `peerOf` needs for these chats: every direct chat's members. */
+export function directMemberIds(rows: Pick<ChatRecord, "id" | "type">[], members: ReadonlyMap<string, ChatMembers>): string[] {
+  return rows.flatMap((row) => (row.type === "direct" ? (members.get(row.id)?.ids ?? []) : []));
+}
+
+export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, peer: Person | null): Chat {
   const lastMessage = row.lastMessage ? (JSON.parse(row.lastMessage) as LastMessage) : null;
   return {
     id: row.id,
@@ -47,6 +61,7 @@ export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number): 
     ownerId: row.ownerId,
     ...(members.ids ? { memberIds: members.ids } : {}),
     memberCount: members.count,
+    peer,
     lastMessage,
     lastSeq: row.lastMessageSeq,
     readSeq: Math.min(readSeq, row.lastMessageSeq),
@@ -69,7 +84,10 @@ export async function isMember(deps: Deps, chatId: string, userId: string): Prom
 
 /** Members as chat answers show them; the general chat's (every user) are counted, never listed. */
 async function membersOf(deps: Deps, rows: Pick<ChatRecord, "id" | "type">[]): Promise<Map<string, ChatMembers>> {
-  const ids = await listMemberIds(deps.db, rows.filter((c) => c.type !== "general").map((c) => c.id));
+  const ids = await listMemberIds(
+    deps.db,
+    rows.filter((c) => c.type !== "general").map((c) => c.id),
+  );
   const byChat = new Map<string, ChatMembers>([...ids].map(([id, memberIds]) => [id, { ids: memberIds, count: memberIds.length }]));
   for (const row of rows) if (row.type === "general") byChat.set(row.id, { ids: null, count: await countMembers(deps.db, row.id) });
   return byChat;
@@ -78,7 +96,9 @@ async function membersOf(deps: Deps, rows: Pick<ChatRecord, "id" | "type">[]): P
 export async function getChat(deps: Deps, chatId: string, userId: string): Promise<Chat> {
   const row = await requireMembership(deps, chatId, userId);
   const members = await membersOf(deps, [row]);
-  return toChat(row, members.get(chatId) ?? { ids: [], count: 0 }, row.readSeq);
+  const shown = members.get(chatId) ?? { ids: [], count: 0 };
+  const people = await peopleOf(deps, directMemberIds([row], members));
+  return toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people));
 }
 
 const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
@@ -90,14 +110,18 @@ const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
 export async function listChatMembers(deps: Deps, chatId: string, principal: Principal, query: { limit: number; cursor?: string }): Promise<Page<ChatMember>> {
   const chat = await requireMembership(deps, chatId, principal.userId);
   if (chat.type === "general" && !maySeeGeneralChatMembers(deps, principal)) {
-    throw new ApiError(403, "general_members_hidden", "The general chat holds every account; its members are listed only in invite-only deployments and to admins");
+    throw new ApiError(
+      403,
+      "general_members_hidden",
+      "The general chat holds every account; its members are listed only in invite-only deployments and to admins",
+    );
   }
   const after = decodeCursor(query.cursor, MemberCursor);
   const rows = await listMemberPage(deps.db, chatId, after ? { joinedAt: after.j, userId: after.u } : null, query.limit + 1);
   return keysetPage(
     rows,
     query.limit,
-    (row) => ({ userId: row.userId, role: row.role, joinedAt: row.joinedAt.toISOString() }),
+    (row) => ({ userId: row.userId, displayName: row.displayName, avatarUrl: row.avatarUrl, role: row.role, joinedAt: row.joinedAt.toISOString() }),
     (last) => ({ j: last.joinedAt.getTime(), u: last.userId }),
   );
 }
@@ -110,10 +134,14 @@ export async function listChats(deps: Deps, userId: string, query: { limit: numb
   if (!after) await joinGeneralChat(deps.db, userId, deps.clock.now());
   const rows = await listMemberChats(deps.db, userId, after ? { updatedAt: after.u, id: after.id } : null, query.limit + 1);
   const members = await membersOf(deps, rows.slice(0, query.limit));
+  const people = await peopleOf(deps, directMemberIds(rows.slice(0, query.limit), members));
   return keysetPage(
     rows,
     query.limit,
-    (row) => toChat(row, members.get(row.id) ?? { ids: [], count: 0 }, row.readSeq),
+    (row) => {
+      const shown = members.get(row.id) ?? { ids: [], count: 0 };
+      return toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people));
+    },
     (last) => ({ u: last.updatedAt.getTime(), id: last.id }),
   );
 }
@@ -182,6 +210,19 @@ export async function addMembers(deps: Deps, principal: Principal, chatId: strin
   const chat = await getChat(deps, chatId, principal.userId);
   await notifyChatUpdated(deps, chat, added);
   return chat;
+}
+
+/** The owner renames a group; every member's list shows the new title (each with their own unread count). */
+export async function renameGroup(deps: Deps, principal: Principal, chatId: string, title: string): Promise<Chat> {
+  const row = await requireMembership(deps, chatId, principal.userId);
+  if (row.type !== "group") throw new ApiError(403, "not_a_group", "Only group chats have a title to change");
+  if (row.ownerId !== principal.userId) throw forbidden("Only the owner renames the group");
+  await setChatTitle(deps.db, chatId, title, deps.clock.now());
+  const members = (await listMemberIds(deps.db, [chatId])).get(chatId) ?? [];
+  await Promise.allSettled(
+    members.map(async (memberId) => deps.objects.userHub(memberId).notify({ type: "chat.updated", chat: await getChat(deps, chatId, memberId) })),
+  );
+  return getChat(deps, chatId, principal.userId);
 }
 
 /** The owner removes anyone; a member removes only themself (leaving). An owner who leaves hands the group to the longest-standing member. */

@@ -10,7 +10,10 @@ export const chatErrors = defineErrors({
   message_not_found: { status: 404, description: "No such message in this chat." },
   message_deleted: { status: 409, description: "A deleted message cannot be edited or take reactions." },
   general_chat_protected: { status: 403, description: "The general chat cannot be deleted or left." },
-  general_members_hidden: { status: 403, description: "The general chat holds every account: its members are listed only in invite-only deployments and to admins." },
+  general_members_hidden: {
+    status: 403,
+    description: "The general chat holds every account: its members are listed only in invite-only deployments and to admins.",
+  },
   not_a_group: { status: 403, description: "Only group chats have members to add or remove." },
   group_too_large: { status: 409, description: "The group would exceed CHAT_MAX_GROUP_MEMBERS." },
 });

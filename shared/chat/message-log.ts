@@ -114,21 +114,26 @@ export class MessageLog {
     ).rowsWritten;
     if (written === 0) return null;
     this.lastSeq = seq;
-    return this.toMessage({
-      seq,
-      id: input.id,
-      sender_id: input.senderId,
-      client_id: input.clientId,
-      text: input.text,
-      attachments,
-      created_at: input.now,
-      edited_at: null,
-      deleted_at: null,
-    }, []);
+    return this.toMessage(
+      {
+        seq,
+        id: input.id,
+        sender_id: input.senderId,
+        client_id: input.clientId,
+        text: input.text,
+        attachments,
+        created_at: input.now,
+        edited_at: null,
+        deleted_at: null,
+      },
+      [],
+    );
   }
 
   edit(id: string, text: string, now: number): Message | null {
-    const row = this.sql.exec<MessageRow>("UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *", text, now, id).toArray()[0];
+    const row = this.sql
+      .exec<MessageRow>("UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *", text, now, id)
+      .toArray()[0];
     if (!row) return null;
     // Not indexed yet: indexPending will index the edited text.
     if (row.seq <= this.indexedSeq) {

@@ -103,7 +103,8 @@ export function mayEdit(message: Message | null, actor: Sender): Result<Message>
 /** Its sender or a moderator deletes a message. A deleted message may be deleted again: the answer is the message as it is. */
 export function mayDelete(message: Message | null, actor: Sender): Result<Message> {
   if (!message) return notFound();
-  if (message.senderId !== actor.userId && !moderates(actor.role)) return refusal(403, "not_message_sender", "Only the sender or a moderator deletes a message");
+  if (message.senderId !== actor.userId && !moderates(actor.role))
+    return refusal(403, "not_message_sender", "Only the sender or a moderator deletes a message");
   return { ok: true, value: message };
 }
 

@@ -5,7 +5,12 @@ export const GENERAL_CHAT_ID = "general";
 export const GENERAL_CHAT_TITLE = "General";
 
 export const AttachmentSchema = z
-  .object({ id: z.string().openapi({ description: "File id (GET /v1/files/{id})" }), name: z.string().optional(), contentType: z.string().nullable(), size: z.number().int() })
+  .object({
+    id: z.string().openapi({ description: "File id (GET /v1/files/{id})" }),
+    name: z.string().optional(),
+    contentType: z.string().nullable(),
+    size: z.number().int(),
+  })
   .openapi("ChatAttachment");
 
 export const ReactionSchema = z.object({ emoji: z.string(), count: z.number().int(), userIds: z.array(z.string()) }).openapi("ChatReaction");
@@ -34,14 +39,28 @@ export const LastMessageSchema = z
   .openapi("ChatLastMessage");
 export type LastMessage = z.infer<typeof LastMessageSchema>;
 
+/** What a client shows for a person: their chosen name and picture (a public profile card). */
+export const PersonSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    avatarUrl: z.string().nullable().openapi({ description: "The person's picture, or null (clients draw initials)" }),
+  })
+  .openapi("Person");
+export type Person = z.infer<typeof PersonSchema>;
+
 export const ChatSchema = z
   .object({
     id: z.string(),
     type: z.enum(["general", "direct", "group"]),
     title: z.string().nullable(),
     ownerId: z.string().nullable(),
-    memberIds: z.array(z.string()).optional().openapi({ description: "Not sent for the general chat (every user is in it): page `GET /v1/chats/{id}/members` instead" }),
+    memberIds: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "Not sent for the general chat (every user is in it): page `GET /v1/chats/{id}/members` instead" }),
     memberCount: z.number().int(),
+    peer: PersonSchema.nullable().openapi({ description: "A direct chat's other member (null in other chats, and once they deleted their account)" }),
     lastMessage: LastMessageSchema.nullable(),
     lastSeq: z.number().int(),
     readSeq: z.number().int().openapi({ description: "The caller's read position" }),
@@ -53,7 +72,7 @@ export const ChatSchema = z
 export type Chat = z.infer<typeof ChatSchema>;
 
 export const ChatMemberSchema = z
-  .object({ userId: z.string(), role: z.enum(["owner", "member"]), joinedAt: z.string() })
+  .object({ userId: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), role: z.enum(["owner", "member"]), joinedAt: z.string() })
   .openapi("ChatMember");
 export type ChatMember = z.infer<typeof ChatMemberSchema>;
 

@@ -24,7 +24,10 @@ const inJsonList = (column: SQLiteColumn, values: readonly string[]): SQL => sql
 export function joinGeneralChatQueries(db: Database, userId: string, now: number) {
   const at = new Date(now);
   return [
-    db.insert(chats).values({ id: GENERAL_CHAT_ID, type: "general", title: GENERAL_CHAT_TITLE, lastMessageSeq: 0, createdAt: at, updatedAt: at }).onConflictDoNothing(),
+    db
+      .insert(chats)
+      .values({ id: GENERAL_CHAT_ID, type: "general", title: GENERAL_CHAT_TITLE, lastMessageSeq: 0, createdAt: at, updatedAt: at })
+      .onConflictDoNothing(),
     db.insert(chatMembers).values({ chatId: GENERAL_CHAT_ID, userId, role: "member", readSeq: 0, joinedAt: at }).onConflictDoNothing(),
   ] as const;
 }
@@ -58,8 +61,9 @@ export async function listMemberPage(db: Database, chatId: string, after: { join
     ? or(gt(chatMembers.joinedAt, new Date(after.joinedAt)), and(eq(chatMembers.joinedAt, new Date(after.joinedAt)), gt(chatMembers.userId, after.userId)))
     : undefined;
   return db
-    .select({ userId: chatMembers.userId, role: chatMembers.role, joinedAt: chatMembers.joinedAt })
+    .select({ userId: chatMembers.userId, displayName: users.displayName, avatarUrl: users.avatarUrl, role: chatMembers.role, joinedAt: chatMembers.joinedAt })
     .from(chatMembers)
+    .innerJoin(users, eq(users.id, chatMembers.userId))
     .where(and(eq(chatMembers.chatId, chatId), afterLast))
     .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId))
     .limit(limit);
@@ -93,18 +97,14 @@ export async function listMemberChats(
   limit: number,
 ): Promise<MemberChatRecord[]> {
   // The cursor carries the stored integer; compared as such, so no cursor value can make an invalid Date.
-  const before = after ? or(sql`${chats.updatedAt} < ${after.updatedAt}`, and(sql`${chats.updatedAt} = ${after.updatedAt}`, lt(chats.id, after.id))) : undefined;
+  const before = after
+    ? or(sql`${chats.updatedAt} < ${after.updatedAt}`, and(sql`${chats.updatedAt} = ${after.updatedAt}`, lt(chats.id, after.id)))
+    : undefined;
   return db
     .select(memberChatColumns)
     .from(chatMembers)
     .innerJoin(chats, eq(chats.id, chatMembers.chatId))
-    .where(
-      and(
-        eq(chatMembers.userId, userId),
-        isNull(chats.deletedAt),
-        before,
-      ),
-    )
+    .where(and(eq(chatMembers.userId, userId), isNull(chats.deletedAt), before))
     .orderBy(desc(chats.updatedAt), desc(chats.id))
     .limit(limit);
 }
@@ -152,7 +152,10 @@ export async function insertGroupChat(db: Database, input: { id: string; title: 
 export async function deleteChatRecords(db: Database, chatId: string, now: number): Promise<string[]> {
   const members = await db.select({ userId: chatMembers.userId }).from(chatMembers).where(eq(chatMembers.chatId, chatId));
   await db.batch([
-    db.update(chats).set({ deletedAt: new Date(now), directKey: null }).where(eq(chats.id, chatId)),
+    db
+      .update(chats)
+      .set({ deletedAt: new Date(now), directKey: null })
+      .where(eq(chats.id, chatId)),
     db.delete(chatMembers).where(eq(chatMembers.chatId, chatId)),
   ]);
   return members.map((m) => m.userId);
@@ -193,12 +196,18 @@ export async function removeMemberRecords(db: Database, chatId: string, userId: 
   await db.batch([
     remove,
     remember,
-    db.update(chats).set({ ownerId: longestStandingMemberOtherThan(sql`${chatId}`, userId) }).where(eq(chats.id, chatId)),
+    db
+      .update(chats)
+      .set({ ownerId: longestStandingMemberOtherThan(sql`${chatId}`, userId) })
+      .where(eq(chats.id, chatId)),
     db
       .update(chatMembers)
       .set({ role: "owner" })
       .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, sql`(SELECT ${chats.ownerId} FROM ${chats} WHERE ${chats.id} = ${chatId})`))),
-    db.update(chats).set({ deletedAt: new Date(now) }).where(and(eq(chats.id, chatId), isNull(chats.ownerId))),
+    db
+      .update(chats)
+      .set({ deletedAt: new Date(now) })
+      .where(and(eq(chats.id, chatId), isNull(chats.ownerId))),
   ]);
 }
 
@@ -316,4 +325,70 @@ export function forgetChatMemberQueries(db: Database, userId: string, chatIds: s
       .set({ deletedAt: new Date(now) })
       .where(and(eq(chats.type, "group"), isNull(chats.ownerId), isNull(chats.deletedAt), inJsonList(chats.id, chatIds))),
   ] as const;
+}
+
+/** Names and pictures of the users `ids` that exist (a deleted account has none). */
+export async function findPeople(db: Database, ids: readonly string[]): Promise<PersonRecord[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select(personColumns)
+    .from(users)
+    .where(inJsonList(users.id, [...new Set(ids)]));
+}
+
+export type PersonRecord = { id: string; displayName: string; avatarUrl: string | null };
+const personColumns = { id: users.id, displayName: users.displayName, avatarUrl: users.avatarUrl };
+
+/** The active user `id`'s name and picture. */
+export async function findPerson(db: Database, id: string): Promise<PersonRecord | undefined> {
+  return db
+    .select(personColumns)
+    .from(users)
+    .where(and(eq(users.id, id), isNull(users.disabledAt)))
+    .get();
+}
+
+/**
+ * One page of the directory of `viewerId`, by name (case-folded) then id, after `after`: the
+ * active users who share a direct or group chat with the viewer, or with `everyone` every active
+ * user; `match` (an FTS5 query over names) narrows it. The viewer is not in it.
+ */
+export async function listDirectoryPage(
+  db: Database,
+  viewerId: string,
+  options: { everyone: boolean; match: string | null; after: { name: string; id: string } | null },
+  limit: number,
+): Promise<PersonRecord[]> {
+  const shared = sql`${users.id} IN (SELECT other.user_id FROM ${chatMembers} mine
+    CROSS JOIN ${chatMembers} other ON other.chat_id = mine.chat_id
+    CROSS JOIN ${chats} c ON c.id = mine.chat_id
+    WHERE mine.user_id = ${viewerId} AND c.type <> 'general' AND c.deleted_at IS NULL)`;
+  const named = options.match ? sql`${users}.rowid IN (SELECT rowid FROM user_name_search WHERE user_name_search MATCH ${options.match})` : undefined;
+  const folded = sql`${users.displayName} COLLATE NOCASE`;
+  const after = options.after
+    ? sql`(${folded} > ${options.after.name} OR (${folded} = ${options.after.name} AND ${users.id} > ${options.after.id}))`
+    : undefined;
+  return db
+    .select(personColumns)
+    .from(users)
+    .where(and(isNull(users.disabledAt), ne(users.id, viewerId), options.everyone ? undefined : shared, named, after))
+    .orderBy(folded, asc(users.id))
+    .limit(limit);
+}
+
+/** Up to `limit` users who share a live direct or group chat with `userId`. */
+export async function listChatPartnerIds(db: Database, userId: string, limit: number): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(sql`SELECT DISTINCT other.user_id AS id FROM ${chatMembers} mine
+    CROSS JOIN ${chatMembers} other ON other.chat_id = mine.chat_id
+    CROSS JOIN ${chats} c ON c.id = mine.chat_id
+    WHERE mine.user_id = ${userId} AND other.user_id <> ${userId} AND c.type <> 'general' AND c.deleted_at IS NULL LIMIT ${limit}`);
+  return rows.map((row) => row.id);
+}
+
+/** A group's new title; the chat moves up the lists as any change does. */
+export async function setChatTitle(db: Database, chatId: string, title: string, now: number): Promise<void> {
+  await db
+    .update(chats)
+    .set({ title, updatedAt: new Date(now) })
+    .where(and(eq(chats.id, chatId), eq(chats.type, "group")));
 }

@@ -3,7 +3,7 @@ import type { EmailSender, OutgoingEmail } from "./sender";
 
 /**
  * Sends through a Cloudflare Email Routing `send_email` binding. Cloudflare only delivers to
- * destinations verified on the account (or to any address with Email Service), see the README, "Wiring real e-mail in production".
+ * destinations verified on the account (or to any address with Email Service), see docs/deploy.md, "E-mail".
  */
 export class CloudflareEmailSender implements EmailSender {
   constructor(

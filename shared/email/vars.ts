@@ -3,8 +3,13 @@ import { defineVars, optionalTextVar, type ParsedVars, varSection } from "../var
 
 /** The vars of outgoing e-mail and the links it carries. */
 export const emailVars = defineVars({
-  EMAIL_FROM: optionalTextVar({ description: "Sender address of platform e-mail, e.g. `no-reply@example.com` (production sends through the `EMAIL` binding)." }),
-  APP_BASE_URL: optionalTextVar({ description: "Base URL of the web app: e-mailed links point there (`/verify-email?token=...`), and its host names the platform in authenticator apps. Default: JWT_ISSUER." }),
+  EMAIL_FROM: optionalTextVar({
+    description: "Sender address of platform e-mail, e.g. `no-reply@example.com` (production sends through the `EMAIL` binding).",
+  }),
+  APP_BASE_URL: optionalTextVar({
+    description:
+      "Base URL of the web app: e-mailed links point there (`/verify-email?token=...`), and its host names the platform in authenticator apps. Default: JWT_ISSUER.",
+  }),
 });
 
 function hostOf(url: string): string {

@@ -36,13 +36,29 @@ export interface OpenApiDocumentLike {
   components?: { schemas?: Record<string, object> };
 }
 
+/** A declared error code, for the page's index of codes (workers/reference-docs.ts builds the list). */
+export interface ErrorCodeEntry {
+  code: string;
+  statuses: number[];
+  module: string;
+  description: string;
+}
+
 export const HTTP_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
 
 /** Nothing from anywhere else, no script, no frames, no forms: only this origin's stylesheet. */
-export const API_REFERENCE_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const API_REFERENCE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export const API_REFERENCE_STYLESHEET_PATH = "/docs/style.css";
+
+export const FAVICON_PATH = "/favicon.svg";
+
+/** The platform's mark: a rounded square with an edge, in the page's accent colour. */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0969da"/><path d="M9 9h14v3.5H13v2h8.5V18H13v2.5h10V24H9z" fill="#fff"/></svg>';
+
+/** Problem documents share one schema: each error response links to it instead of repeating it. */
+const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
 export const API_REFERENCE_CSS = `
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --bg: #fff; --panel: #f6f8fa; --line: #d0d7de; --accent: #0969da; }
@@ -68,6 +84,11 @@ pre { background: var(--panel); padding: .5rem .75rem; border-radius: 4px; overf
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 td, th { border-top: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 .status { font-weight: 700; white-space: nowrap; width: 4rem; }
+details > summary { cursor: pointer; color: var(--muted); font-size: 13px; margin: .6rem 0 .2rem; }
+nav details > summary { color: var(--fg); margin: 0; }
+nav details ul { margin: .2rem 0 .4rem .8rem; }
+.codes td:first-child { white-space: nowrap; }
+:target { outline: 2px solid var(--accent); outline-offset: 2px; }
 `;
 
 function escapeHtml(text: string): string {
@@ -143,9 +164,23 @@ function resolve<T extends object>(value: T | { $ref: string } | undefined, comp
 function mediaTypes(content: OpenApiMediaTypes | undefined, components: Record<string, Schema>): string {
   if (!content) return "";
   return Object.entries(content)
-    .map(([type, media]) => `<div><code>${escapeHtml(type)}</code>${media.schema ? `<pre>${escapeHtml(describeSchema(media.schema, components))}</pre>` : ""}</div>`)
+    .map(([type, media]) => {
+      if (type === PROBLEM_MEDIA_TYPE) return `<div><code>${escapeHtml(type)}</code>: a <a href="#problem">problem document</a></div>`;
+      return `<div><code>${escapeHtml(type)}</code>${media.schema ? `<pre>${escapeHtml(describeSchema(media.schema, components))}</pre>` : ""}</div>`;
+    })
     .join("");
 }
+
+function responseRows(responses: [string, OpenApiResponse | undefined][], components: Record<string, Schema>): string {
+  return responses
+    .map(
+      ([status, response]) =>
+        `<tr><td class="status">${escapeHtml(status)}</td><td>${escapeHtml(response?.description ?? "")}${mediaTypes(response?.content, components)}</td></tr>`,
+    )
+    .join("");
+}
+
+type OpenApiResponse = { description?: string; content?: OpenApiMediaTypes };
 
 interface OperationEntry {
   method: string;
@@ -188,14 +223,20 @@ function renderOperation({ method, path, operation }: OperationEntry, components
   }
   const body = resolve(operation.requestBody, components);
   if (body?.content) parts.push(`<h4>Request body</h4>`, prose(body.description), mediaTypes(body.content, components));
-  const responses = Object.entries(operation.responses ?? {});
-  if (responses.length) {
-    parts.push(`<h4>Responses</h4><table>`);
-    for (const [status, raw] of responses) {
-      const response = resolve(raw, components);
-      parts.push(`<tr><td class="status">${escapeHtml(status)}</td><td>${escapeHtml(response?.description ?? "")}${mediaTypes(response?.content, components)}</td></tr>`);
-    }
-    parts.push(`</table>`);
+  const responses = Object.entries(operation.responses ?? {}).map(
+    ([status, raw]) => [status, resolve<OpenApiResponse>(raw, components)] as [string, OpenApiResponse | undefined],
+  );
+  const successes = responses.filter(([status]) => !/^[45]/.test(status));
+  const failures = responses.filter(([status]) => /^[45]/.test(status));
+  if (successes.length) {
+    parts.push(
+      `<details><summary>Responses: ${successes.map(([status]) => escapeHtml(status)).join(", ")}</summary><table>${responseRows(successes, components)}</table></details>`,
+    );
+  }
+  if (failures.length) {
+    parts.push(
+      `<details><summary>Errors: ${failures.map(([status]) => escapeHtml(status)).join(", ")}</summary><table>${responseRows(failures, components)}</table></details>`,
+    );
   }
   parts.push(`</article>`);
   return parts.join("");
@@ -235,17 +276,36 @@ function renderSocketProtocols(asyncapi: AsyncApiDocument): string {
   return parts.join("");
 }
 
-/** The whole page: every operation of the OpenAPI document and every frame of the AsyncAPI one. */
-export function renderApiReference(openapi: OpenApiDocumentLike, asyncapi: AsyncApiDocument): string {
+/** The problem document's shape once, and every error code it can carry. */
+function renderErrors(errors: readonly ErrorCodeEntry[], components: Record<string, Schema>): string {
+  const problem = components.Problem;
+  return [
+    `<section id="errors"><h2>Errors</h2>`,
+    `<p id="problem">Every error is a problem document (RFC 9457, <code>${PROBLEM_MEDIA_TYPE}</code>) with a stable <code>code</code>; match on <code>code</code>, never on <code>detail</code>.</p>`,
+    problem ? `<pre>${escapeHtml(describeSchema(problem, components))}</pre>` : "",
+    `<table class="codes"><tr><th>code</th><th>status</th><th>module</th><th>meaning</th></tr>`,
+    ...errors.map(
+      (entry) =>
+        `<tr id="${anchor("error", entry.code)}"><td><code>${escapeHtml(entry.code)}</code></td><td>${entry.statuses.join(", ")}</td><td>${escapeHtml(entry.module)}</td><td>${escapeHtml(entry.description)}</td></tr>`,
+    ),
+    `</table></section>`,
+  ].join("");
+}
+
+/**
+ * The whole page: every operation of the OpenAPI document grouped by module (its tag), every frame
+ * of the AsyncAPI one, and the index of error codes.
+ */
+export function renderApiReference(openapi: OpenApiDocumentLike, asyncapi: AsyncApiDocument, errors: readonly ErrorCodeEntry[] = []): string {
   const components = (openapi.components?.schemas ?? {}) as Record<string, Schema>;
   const byTag = operationsByTag(openapi);
   const nav: string[] = [];
   const sections: string[] = [];
   for (const [tag, entries] of byTag) {
     nav.push(
-      `<li><a href="#${anchor("tag", tag)}"><strong>${escapeHtml(tag)}</strong></a><ul>`,
+      `<li><details><summary><a href="#${anchor("tag", tag)}"><strong>${escapeHtml(tag)}</strong></a> (${entries.length})</summary><ul>`,
       ...entries.map((e) => `<li><a href="#${anchor(e.method, e.path)}">${e.method.toUpperCase()} ${escapeHtml(e.path)}</a></li>`),
-      `</ul></li>`,
+      `</ul></details></li>`,
     );
     sections.push(`<section id="${anchor("tag", tag)}"><h2>${escapeHtml(tag)}</h2>`, ...entries.map((e) => renderOperation(e, components)), `</section>`);
   }
@@ -255,16 +315,18 @@ export function renderApiReference(openapi: OpenApiDocumentLike, asyncapi: Async
       ([id, channel]) => `<li><a href="#${anchor("socket", id)}">${channel.address === null ? `PUSH ${escapeHtml(channel.title)}` : `WS ${escapeHtml(channel.address)}`}</a></li>`,
     ),
     `</ul></li>`,
+    `<li><a href="#errors"><strong>Errors</strong></a> (${errors.length} codes)</li>`,
   );
   const title = escapeHtml(openapi.info.title);
   return [
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<title>${title}</title><link rel="stylesheet" href="${API_REFERENCE_STYLESHEET_PATH}"></head><body>`,
+    `<title>${title}</title><link rel="icon" type="image/svg+xml" href="${FAVICON_PATH}"><link rel="stylesheet" href="${API_REFERENCE_STYLESHEET_PATH}"></head><body>`,
     `<nav><ul>${nav.join("")}</ul></nav><main><header><h1>${title} <small>${escapeHtml(openapi.info.version)}</small></h1>`,
     prose(openapi.info.description),
     `<p>Machine-readable: <a href="/openapi.json">OpenAPI 3.1 (REST)</a> and <a href="/asyncapi.json">AsyncAPI 3.0 (WebSocket frames)</a>.</p></header>`,
     ...sections,
     renderSocketProtocols(asyncapi),
+    renderErrors(errors, components),
     `</main></body></html>`,
   ].join("");
 }

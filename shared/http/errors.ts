@@ -88,10 +88,8 @@ export function problemResponse(error: ApiError, requestId: string, traceId?: st
   });
 }
 
-export const unauthorized = (detail = "Missing or invalid access token", code: ErrorCode = "unauthorized") =>
-  new ApiError(401, code, detail);
+export const unauthorized = (detail = "Missing or invalid access token", code: ErrorCode = "unauthorized") => new ApiError(401, code, detail);
 export const forbidden = (detail = "You do not have access to this resource") => new ApiError(403, "forbidden", detail);
 export const notFound = (detail = "Not found") => new ApiError(404, "not_found", detail);
 export const conflict = (code: ErrorCode, detail: string) => new ApiError(409, code, detail);
-export const badRequest = (code: ErrorCode, detail: string, errors?: FieldProblem[]) =>
-  new ApiError(400, code, detail, errors ? { errors } : {});
+export const badRequest = (code: ErrorCode, detail: string, errors?: FieldProblem[]) => new ApiError(400, code, detail, errors ? { errors } : {});

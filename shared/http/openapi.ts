@@ -52,4 +52,10 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 
-export const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});

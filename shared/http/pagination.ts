@@ -12,8 +12,15 @@ export const PageQuery = z.object({
     .min(1)
     .default(50)
     .transform((limit) => Math.min(limit, MAX_PAGE_SIZE))
-    .openapi({ param: { name: "limit", in: "query" }, description: `Items per page, default 50; values above ${MAX_PAGE_SIZE} are treated as ${MAX_PAGE_SIZE}` }),
-  cursor: z.string().max(512).optional().openapi({ param: { name: "cursor", in: "query" } }),
+    .openapi({
+      param: { name: "limit", in: "query" },
+      description: `Items per page, default 50; values above ${MAX_PAGE_SIZE} are treated as ${MAX_PAGE_SIZE}`,
+    }),
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" } }),
 });
 
 /** Cursors are opaque to clients: base64url JSON of whatever the list needs to resume. */

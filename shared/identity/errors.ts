@@ -2,12 +2,19 @@ import { defineErrors } from "../http/errors";
 
 /** The error codes of registration, login, sessions, tokens, 2FA and the admin API. */
 export const identityErrors = defineErrors({
-  invalid_token: { status: [400, 401], description: "401: the access token is malformed, expired, tampered or foreign. 400: an e-mailed link (verification, password reset) is invalid, expired or already used." },
+  invalid_token: {
+    status: [400, 401],
+    description:
+      "401: the access token is malformed, expired, tampered or foreign. 400: an e-mailed link (verification, password reset) is invalid, expired or already used.",
+  },
   session_revoked: { status: 401, description: "The token is valid but its session ended (logout, revocation, password reset, disabled user); log in again." },
   invalid_credentials: { status: 401, description: "E-mail or password is wrong (unknown e-mail and wrong password answer alike)." },
   invalid_refresh_token: { status: 401, description: "The refresh token is unknown, expired, or its session ended." },
   token_reused: { status: 401, description: "A spent refresh token was presented after the grace window: the session has been revoked." },
-  mfa_required: { status: 401, description: "The password was right and the account has 2FA: finish with POST /v1/auth/login/mfa and the problem's `mfaToken`." },
+  mfa_required: {
+    status: 401,
+    description: "The password was right and the account has 2FA: finish with POST /v1/auth/login/mfa and the problem's `mfaToken`.",
+  },
   invalid_mfa_token: { status: 401, description: "The `mfaToken` expired or was already spent; log in again." },
   invalid_mfa_code: { status: 401, description: "The TOTP or backup code is wrong, expired or already used." },
   invalid_ticket: { status: 401, description: "The socket `ticket` is invalid, expired or already used." },
@@ -26,6 +33,7 @@ export const identityErrors = defineErrors({
   last_admin: { status: 409, description: "The last active admin cannot be demoted or deleted." },
   cannot_disable_self: { status: 409, description: "Admins cannot disable their own account." },
   invite_already_revoked: { status: 409, description: "The invite code was revoked already." },
+  invites_admins_only: { status: 403, description: "This deployment lets only admins create invite links (`INVITES_BY=admins`)." },
 });
 
 declare module "../http/errors" {

@@ -1,14 +1,4 @@
-import {
-  customVar,
-  defineVars,
-  flagVar,
-  numberOrVar,
-  optionalTextVar,
-  type ParsedVars,
-  rateLimitVar,
-  textVar,
-  varSection,
-} from "../var-declarations";
+import { customVar, defineVars, flagVar, numberOrVar, optionalTextVar, type ParsedVars, rateLimitVar, textVar, varSection } from "../var-declarations";
 import { z } from "zod";
 
 export const DEFAULT_JWT_ISSUER = "http://localhost:8787";
@@ -27,16 +17,41 @@ export const identityVars = defineVars({
   ),
   ACCESS_TOKEN_TTL_SECONDS: numberOrVar(900, { description: "Lifetime of an access token." }, "seconds"),
   REFRESH_TOKEN_TTL_SECONDS: numberOrVar(30 * 86400, { description: "Lifetime of a refresh token (and of an idle session)." }, "seconds"),
-  REFRESH_REUSE_GRACE_SECONDS: numberOrVar(20, { description: "How long a spent refresh token still yields its successor (tabs racing) before reuse revokes the session." }, "seconds"),
-  REGISTRATION_MODE: optionalTextVar({ description: "`open` (or unset): anyone may register. Anything else, e.g. `invite`: registration needs an invite code." }),
+  REFRESH_REUSE_GRACE_SECONDS: numberOrVar(
+    20,
+    { description: "How long a spent refresh token still yields its successor (tabs racing) before reuse revokes the session." },
+    "seconds",
+  ),
+  REGISTRATION_MODE: optionalTextVar({
+    description: "`open` (or unset): anyone may register. Anything else, e.g. `invite`: registration needs an invite code.",
+  }),
+  // A typo must not let every member invite: anything but "members" keeps invites to admins.
+  INVITES_BY: customVar(
+    z
+      .string()
+      .optional()
+      .transform((value): "members" | "admins" => (["", "members"].includes((value ?? "").trim().toLowerCase()) ? "members" : "admins")),
+    "members/admins",
+    {
+      description:
+        "Who creates invite links (`POST /v1/invites`): `members` (the default: any member invites family and friends, within `RATE_LIMIT_INVITES_PER_USER`) or `admins` (any other value).",
+    },
+  ),
+  RATE_LIMIT_INVITES_PER_USER: rateLimitVar({ limit: 10, windowSeconds: 86400 }, { description: "Invite links one member may create." }),
   BOOTSTRAP_ADMIN_EMAIL: textVar("", { description: "Whoever registers with this e-mail becomes admin (how the first admin is made)." }),
-  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: rateLimitVar({ limit: 10, windowSeconds: 900 }, { description: "Failed logins per e-mail address (the lockout streak is counted beside it)." }),
+  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: rateLimitVar(
+    { limit: 10, windowSeconds: 900 },
+    { description: "Failed logins per e-mail address (the lockout streak is counted beside it)." },
+  ),
   RATE_LIMIT_LOGIN_PER_IP: rateLimitVar({ limit: 60, windowSeconds: 300 }, { description: "Login attempts per IP." }),
   RATE_LIMIT_REGISTER_PER_IP: rateLimitVar({ limit: 30, windowSeconds: 300 }, { description: "Registrations per IP." }),
   RATE_LIMIT_EMAIL_VERIFICATION_PER_USER: rateLimitVar({ limit: 5, windowSeconds: 3600 }, { description: "Verification mails one user may ask for." }),
   RATE_LIMIT_PASSWORD_FORGOT_PER_IP: rateLimitVar({ limit: 20, windowSeconds: 3600 }, { description: "Password-reset requests per IP." }),
   RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS: rateLimitVar({ limit: 3, windowSeconds: 3600 }, { description: "Password-reset mails one address receives." }),
-  RATE_LIMIT_PASSWORD_CHECKS_PER_USER: rateLimitVar({ limit: 10, windowSeconds: 900 }, { description: "Wrong current passwords confirming a sensitive change, per user." }),
+  RATE_LIMIT_PASSWORD_CHECKS_PER_USER: rateLimitVar(
+    { limit: 10, windowSeconds: 900 },
+    { description: "Wrong current passwords confirming a sensitive change, per user." },
+  ),
   RATE_LIMIT_MFA_FAILURES_PER_USER: rateLimitVar({ limit: 5, windowSeconds: 300 }, { description: "Wrong 2FA codes per user." }),
   // A typo must not silently weaken revocation: anything but "replica" reads the primary.
   AUTH_SESSION_READS: customVar(
@@ -45,14 +60,27 @@ export const identityVars = defineVars({
       .optional()
       .transform((value): "primary" | "replica" => ((value ?? "").trim().toLowerCase() === "replica" ? "replica" : "primary")),
     "primary/replica",
-    { description: "Where the per-request session check reads: `primary` (revocation at once) or `replica` (nearer, revocation seen once replicated); see docs/latency.md." },
+    {
+      description:
+        "Where the per-request session check reads: `primary` (revocation at once) or `replica` (nearer, revocation seen once replicated); see docs/latency.md.",
+    },
   ),
-  REQUIRE_VERIFIED_EMAIL_FOR_LOGIN: flagVar(false, { description: "`true`: accounts without a verified e-mail cannot log in, and registration answers alike for new and known addresses." }),
+  REQUIRE_VERIFIED_EMAIL_FOR_LOGIN: flagVar(false, {
+    description: "`true`: accounts without a verified e-mail cannot log in, and registration answers alike for new and known addresses.",
+  }),
   VERIFIED_EMAIL_REQUIRED_FOR: customVar(
     z
       .string()
       .optional()
-      .transform((value) => new Set((value ?? "").split(",").map((item) => item.trim()).filter(Boolean))),
+      .transform(
+        (value) =>
+          new Set(
+            (value ?? "")
+              .split(",")
+              .map((item) => item.trim())
+              .filter(Boolean),
+          ),
+      ),
     "comma list",
     { description: "Actions that need a verified e-mail, e.g. `totp.setup,data.export`." },
   ),
@@ -70,6 +98,7 @@ function identityConfig(v: ParsedVars) {
       /** Open only when unset or "open": a misspelt mode closes registration rather than silently opening it. */
       inviteOnly: v.REGISTRATION_MODE !== undefined && v.REGISTRATION_MODE.trim() !== "" && v.REGISTRATION_MODE.trim() !== "open",
       bootstrapAdminEmail: v.BOOTSTRAP_ADMIN_EMAIL,
+      invitesBy: v.INVITES_BY,
     },
     /** Where the per-request session check reads (docs/latency.md). */
     auth: { sessionReads: v.AUTH_SESSION_READS },
@@ -82,6 +111,7 @@ function identityConfig(v: ParsedVars) {
       passwordResetMailsPerAddress: v.RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS,
       passwordChecksPerUser: v.RATE_LIMIT_PASSWORD_CHECKS_PER_USER,
       mfaFailuresPerUser: v.RATE_LIMIT_MFA_FAILURES_PER_USER,
+      invitesPerUser: v.RATE_LIMIT_INVITES_PER_USER,
     },
     verifiedEmail: { requiredForLogin: v.REQUIRE_VERIFIED_EMAIL_FOR_LOGIN, requiredFor: v.VERIFIED_EMAIL_REQUIRED_FOR },
   };

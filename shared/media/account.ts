@@ -1,5 +1,6 @@
 import type { AccountModule } from "../identity/account/account-module";
 import { fileView } from "./files";
+import type { SQLWrapper } from "drizzle-orm";
 import { toD1Statements } from "../db/records";
 import { forgetUserMediaQueries } from "./records/account";
 import { listAllOwnFiles } from "./records/files";
@@ -29,11 +30,19 @@ export const mediaAccount: AccountModule = {
         createdAt: image.createdAt.toISOString(),
       })),
       likedImageIds,
-      openUploads: uploads.map((upload) => ({ id: upload.id, name: upload.name, purpose: upload.purpose, length: upload.length, offset: upload.offset, expiresAt: upload.expiresAt.toISOString() })),
+      openUploads: uploads.map((upload) => ({
+        id: upload.id,
+        name: upload.name,
+        purpose: upload.purpose,
+        length: upload.length,
+        offset: upload.offset,
+        expiresAt: upload.expiresAt.toISOString(),
+      })),
     };
   },
   onDelete: async (deps, userId, now) => {
     const { db } = deps;
-    return { statements: toD1Statements(db, forgetUserMediaQueries(db, userId, now)) };
+    const releases = (fileIds: SQLWrapper) => deps.fileReferences.flatMap((references) => references.releaseQueries?.(db, fileIds) ?? []);
+    return { statements: toD1Statements(db, forgetUserMediaQueries(db, userId, now, releases)) };
   },
 };

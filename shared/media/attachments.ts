@@ -1,4 +1,3 @@
-
 import { findOwnFiles, recordAttachments, removeAttachments } from "./records/grants";
 import type { Deps } from "../platform/deps-types";
 
@@ -23,7 +22,10 @@ export async function attachOwnFiles(deps: Deps, senderId: string, chatId: strin
   const unknownId = unique.find((id) => !found.has(id));
   if (unknownId !== undefined) return { ok: false, unknownId };
   await recordAttachments(deps.db, chatId, unique, deps.clock.now());
-  return { ok: true, files: unique.map((id) => found.get(id)!).map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size })) };
+  return {
+    ok: true,
+    files: unique.map((id) => found.get(id)!).map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size })),
+  };
 }
 
 /**

@@ -1,4 +1,3 @@
-
 import { badRequest, notFound } from "../http/errors";
 import { contentPath } from "./content-path";
 import { isImage } from "./media-types";

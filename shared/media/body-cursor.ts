@@ -87,7 +87,10 @@ function reuse(buffer: ArrayBuffer): void {
  * into; `done` settles when it has written them all, and a failure errors the stream, so the
  * R2 call reading it fails too instead of waiting.
  */
-export function sizedStream(length: number, fill: (writer: WritableStreamDefaultWriter<Uint8Array>) => Promise<void>): { readable: ReadableStream<Uint8Array>; done: Promise<void> } {
+export function sizedStream(
+  length: number,
+  fill: (writer: WritableStreamDefaultWriter<Uint8Array>) => Promise<void>,
+): { readable: ReadableStream<Uint8Array>; done: Promise<void> } {
   const fixed = new FixedLengthStream(length);
   const writer = fixed.writable.getWriter();
   const done = fill(writer).then(

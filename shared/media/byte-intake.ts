@@ -34,7 +34,6 @@ export class UploadHead {
   }
 }
 
-
 export interface IntakeOptions {
   /** A hash the client declared: handed to R2, which refuses bytes that differ. */
   declaredSha256?: string;
@@ -56,7 +55,13 @@ export interface Intake {
  * as much CPU as the R2 put itself (measured), and lets the faster branch buffer ahead. Memory
  * stays at the head plus a few pieces, whatever the size. R2 needs the length up front.
  */
-export async function streamIntoBucket(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>, length: number, options: IntakeOptions): Promise<Intake> {
+export async function streamIntoBucket(
+  bucket: R2Bucket,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  length: number,
+  options: IntakeOptions,
+): Promise<Intake> {
   const digest = new crypto.DigestStream("SHA-256");
   const hashing = digest.getWriter();
   const cursor = new BodyCursor(body, (chunk) => hashing.write(chunk));
@@ -77,7 +82,10 @@ export async function streamIntoBucket(bucket: R2Bucket, key: string, body: Read
     await writer.write(head.slice());
     await cursor.copyInto(writer, length - head.length);
   });
-  const [piped, put] = await Promise.allSettled([stored.done, bucket.put(key, stored.readable, options.declaredSha256 ? { sha256: options.declaredSha256 } : undefined)]);
+  const [piped, put] = await Promise.allSettled([
+    stored.done,
+    bucket.put(key, stored.readable, options.declaredSha256 ? { sha256: options.declaredSha256 } : undefined),
+  ]);
 
   if (cursor.broken || cursor.consumed !== length) {
     await cursor.release();

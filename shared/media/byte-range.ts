@@ -1,8 +1,5 @@
 /** What a `Range` header asks of a representation of `size` bytes (RFC 9110 section 14). */
-export type RangeRequest =
-  | { kind: "whole" }
-  | { kind: "partial"; start: number; end: number }
-  | { kind: "unsatisfiable" };
+export type RangeRequest = { kind: "whole" } | { kind: "partial"; start: number; end: number } | { kind: "unsatisfiable" };
 
 /**
  * One byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`). Anything this server does not serve as

@@ -1,4 +1,3 @@
-
 import { ApiError, notFound } from "../http/errors";
 import { readableFile } from "./files";
 import { findFile, findReadableFile, type StoredFile } from "./records/files";
@@ -46,7 +45,9 @@ export const READER_PARAM = "reader";
 export async function fileOfSignedUrl(deps: Deps, url: URL, method: string): Promise<{ file: StoredFile; secondsLeft: number }> {
   const check = await verifySignedUrl(url, deps.config.media.urlSigningKeys, deps.clock.date(), method === "HEAD" ? "GET" : method);
   if (!check.ok) {
-    throw check.code === "url_expired" ? new ApiError(403, "url_expired", "This link has expired") : new ApiError(403, "invalid_signature", "This link is not valid");
+    throw check.code === "url_expired"
+      ? new ApiError(403, "url_expired", "This link has expired")
+      : new ApiError(403, "invalid_signature", "This link is not valid");
   }
   const id = decodeURIComponent(url.pathname.split("/")[3] ?? "");
   const reader = url.searchParams.get(READER_PARAM);
@@ -55,4 +56,3 @@ export async function fileOfSignedUrl(deps: Deps, url: URL, method: string): Pro
   const secondsLeft = Math.max(0, Number(url.searchParams.get("expires")) - Math.floor(deps.clock.now() / 1000));
   return { file, secondsLeft };
 }
-

@@ -45,7 +45,9 @@ export async function contentResponse(bucket: R2Bucket, content: ServedContent, 
     throw new ApiError(416, "range_not_satisfiable", `The file has ${content.size} bytes`, {}, { "content-range": `bytes */${content.size}` });
   }
   const object =
-    range.kind === "partial" ? await bucket.get(content.key, { range: { offset: range.start, length: range.end - range.start + 1 } }) : await bucket.get(content.key);
+    range.kind === "partial"
+      ? await bucket.get(content.key, { range: { offset: range.start, length: range.end - range.start + 1 } })
+      : await bucket.get(content.key);
   if (!object) throw notFound("The bytes of this file are gone");
   if (range.kind === "partial") {
     headers.set("content-range", `bytes ${range.start}-${range.end}/${content.size}`);

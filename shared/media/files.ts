@@ -48,7 +48,10 @@ export function fileView(file: FileRecord): FileView {
 export function cleanFileName(name: string | undefined): string {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 255);
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 255);
   return cleaned || "file";
 }
 
@@ -176,7 +179,15 @@ export async function recordFile(deps: Deps, bytes: FinishedBytes): Promise<File
   const fileId = newId(now);
   const blob = await completeUpload(
     deps.db,
-    { uploadId: bytes.uploadId, blobId: bytes.uploadId, key: bytes.key, sha256: bytes.sha256, size: bytes.size, contentType: bytes.contentType, createdAt: now },
+    {
+      uploadId: bytes.uploadId,
+      blobId: bytes.uploadId,
+      key: bytes.key,
+      sha256: bytes.sha256,
+      size: bytes.size,
+      contentType: bytes.contentType,
+      createdAt: now,
+    },
     { id: fileId, ownerId: bytes.ownerId, name: bytes.name, purpose: bytes.purpose, visibility: bytes.visibility, width: bytes.width, height: bytes.height },
     bytes.keepSlot,
     bytes.slotExpiresAt,
@@ -208,11 +219,27 @@ export async function readableFile(deps: Deps, id: string, readerId: string | nu
 
 const FileCursor = z.object({ before: z.string().max(64) });
 
-export async function listFiles(deps: Deps, ownerId: string, purpose: FilePurpose | undefined, cursor: string | undefined, limit: number): Promise<Page<FileView>> {
+export async function listFiles(
+  deps: Deps,
+  ownerId: string,
+  purpose: FilePurpose | undefined,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<FileView>> {
   const rows = await listOwnFiles(deps.db, ownerId, purpose, decodeCursor(cursor, FileCursor)?.before, limit);
   return keysetPage(rows, limit, fileView, (last) => ({ before: last.id }));
 }
 
 export async function deleteFile(deps: Deps, id: string, ownerId: string): Promise<void> {
-  if (!(await deleteOwnFile(deps.db, id, ownerId, deps.clock.now()))) throw notFound("No such file");
+  if (!(await removeOwnFile(deps, id, ownerId))) throw notFound("No such file");
+}
+
+/**
+ * Deletes the owner's file, and with it every reference to it: media's own (gallery entry,
+ * attachments, avatar) and other modules' (`deps.fileReferences`). False when there was no such file.
+ */
+export async function removeOwnFile(deps: Deps, id: string, ownerId: string): Promise<boolean> {
+  return deleteOwnFile(deps.db, id, ownerId, deps.clock.now(), (fileIds) =>
+    deps.fileReferences.flatMap((references) => references.releaseQueries?.(deps.db, fileIds) ?? []),
+  );
 }

@@ -1,3 +1,4 @@
+import type { SQLWrapper } from "drizzle-orm";
 import { z } from "zod";
 import { badRequest, conflict, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
@@ -62,7 +63,17 @@ export async function publishImage(deps: Deps, ownerId: string, input: NewImage)
   try {
     await insertImage(
       deps.db,
-      { id, ownerId, fileId: file.id, fileWasPublic: file.visibility === "public", title: input.title, description: input.description ?? null, tags: JSON.stringify(tags), likeCount: 0, createdAt: new Date(now) },
+      {
+        id,
+        ownerId,
+        fileId: file.id,
+        fileWasPublic: file.visibility === "public",
+        title: input.title,
+        description: input.description ?? null,
+        tags: JSON.stringify(tags),
+        likeCount: 0,
+        createdAt: new Date(now),
+      },
       tags,
     );
   } catch (error) {
@@ -81,7 +92,13 @@ export async function galleryImage(deps: Deps, id: string, viewerId: string | nu
 
 const ImageCursor = z.object({ before: z.string().max(64) });
 
-export async function galleryPage(deps: Deps, filter: { tag?: string; ownerId?: string }, cursor: string | undefined, limit: number, viewerId: string | null): Promise<Page<ImageView>> {
+export async function galleryPage(
+  deps: Deps,
+  filter: { tag?: string; ownerId?: string },
+  cursor: string | undefined,
+  limit: number,
+  viewerId: string | null,
+): Promise<Page<ImageView>> {
   const before = decodeCursor(cursor, ImageCursor)?.before;
   const tag = filter.tag === undefined ? undefined : normalizeTags([filter.tag])[0];
   const rows = await pageGallery(deps.db, { ...filter, tag }, before, limit, viewerId);
@@ -94,7 +111,8 @@ export async function removeImage(deps: Deps, id: string, actor: { userId: strin
   if (row.image.ownerId !== actor.userId && actor.role !== "moderator" && actor.role !== "admin") {
     throw forbidden("Only the owner or a moderator removes an image");
   }
-  if (!(await deleteImage(deps.db, id))) throw notFound("No such image");
+  const publicUses = (fileId: SQLWrapper) => deps.fileReferences.flatMap((references) => (references.publicUse ? [references.publicUse(fileId)] : []));
+  if (!(await deleteImage(deps.db, id, publicUses))) throw notFound("No such image");
 }
 
 export async function likeImage(deps: Deps, id: string, userId: string, liked: boolean): Promise<ImageView> {
@@ -102,4 +120,3 @@ export async function likeImage(deps: Deps, id: string, userId: string, liked: b
   await setLike(deps.db, id, userId, liked, deps.clock.now());
   return galleryImage(deps, id, userId);
 }
-

@@ -1,4 +1,3 @@
-
 import { ApiError } from "../http/errors";
 import { takeUnreferencedBlobs } from "./records/files";
 import { deleteSettledUploads, expireUploads, type ExpiredUpload, findUnfinishedUploads } from "./records/uploads";

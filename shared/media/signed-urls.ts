@@ -76,6 +76,11 @@ export function parseUrlSigningKeys(value: string | undefined): UrlSigningKey[] 
   if (!Array.isArray(parsed)) return [];
   return parsed.filter(
     (entry): entry is UrlSigningKey =>
-      typeof entry === "object" && entry !== null && typeof entry.kid === "string" && entry.kid.length > 0 && typeof entry.secret === "string" && entry.secret.length >= 32,
+      typeof entry === "object" &&
+      entry !== null &&
+      typeof entry.kid === "string" &&
+      entry.kid.length > 0 &&
+      typeof entry.secret === "string" &&
+      entry.secret.length >= 32,
   );
 }

@@ -1,4 +1,3 @@
-
 import { ApiError } from "../http/errors";
 import { newId } from "../ids";
 import { logEvent } from "../observability/log";
@@ -63,12 +62,7 @@ export async function finishReceivedUpload(deps: Deps, upload: UploadRecord, opt
  * from `known`, the saved hash state or the object, and finishFile's D1 batch makes the file
  * (deduplicated by hash; it does nothing for an upload no longer receiving).
  */
-export async function finishHeldUpload(
-  deps: Deps,
-  upload: UploadRecord,
-  known: ReceivedEnd | null,
-  options: FinishOptions,
-): Promise<UploadRecord> {
+export async function finishHeldUpload(deps: Deps, upload: UploadRecord, known: ReceivedEnd | null, options: FinishOptions): Promise<UploadRecord> {
   const leaseId = upload.leaseId;
   if (!leaseId) throw new Error(`Upload ${upload.id} is finished without its lease`);
   const keepUntil = options.now + deps.config.media.uploadExpirySeconds * 1000;
@@ -82,7 +76,13 @@ export async function finishHeldUpload(
       refuseTypeFor(upload.purpose)(type);
     } catch (refusal) {
       if (await failHeldUpload(deps.db, upload.id, leaseId, "unsupported_media_type", keepUntil)) await deps.files.delete(upload.key);
-      throw new ApiError(415, "unsupported_media_type", refusal instanceof ApiError ? refusal.detail : "The bytes are not allowed for this purpose", {}, tusHeaders);
+      throw new ApiError(
+        415,
+        "unsupported_media_type",
+        refusal instanceof ApiError ? refusal.detail : "The bytes are not allowed for this purpose",
+        {},
+        tusHeaders,
+      );
     }
     const sha256 = known?.sha256 ?? (await sha256OfReceived(deps.files, upload));
     const dimensions = imageDimensions(head, type!.mime);
@@ -125,21 +125,18 @@ export async function finishHeldUpload(
  * removed instead. A finisher that lost the upload meanwhile (terminated, or taken over after its
  * lease ran out) has nothing to retry: the answer says what became of the upload.
  */
-async function notFinished(
-  deps: Deps,
-  upload: UploadRecord,
-  leaseId: string,
-  error: unknown,
-  options: FinishOptions,
-  keepUntil: number,
-): Promise<ApiError> {
+async function notFinished(deps: Deps, upload: UploadRecord, leaseId: string, error: unknown, options: FinishOptions, keepUntil: number): Promise<ApiError> {
   if (!options.giveUp && !(await releaseUploadLease(deps.db, upload.id, leaseId))) {
     const current = await findUpload(deps.db, upload.id);
     if (!current || current.status === "failed") return tusError(404, "not_found", "No such upload");
     return stillFinishing("Another request is making this upload's file: ask again");
   }
   metrics.count("media_upload_finish_failures_total", { outcome: options.giveUp ? "given_up" : "retried" });
-  logEvent("error", "tus upload not finished", { uploadId: upload.id, giveUp: options.giveUp === true, error: error instanceof Error ? error.message : String(error) });
+  logEvent("error", "tus upload not finished", {
+    uploadId: upload.id,
+    giveUp: options.giveUp === true,
+    error: error instanceof Error ? error.message : String(error),
+  });
   if (options.giveUp) {
     if (await failHeldUpload(deps.db, upload.id, leaseId, "finish_failed", keepUntil)) await discardUploadBytes(deps.files, upload);
     return tusError(410, "finish_failed", "The upload's file could not be made before it expired");
@@ -172,7 +169,11 @@ async function storedHeadOf(deps: Deps, upload: UploadRecord): Promise<Uint8Arra
  * before recording or deleting). No blob row points at these keys.
  */
 export async function discardUploadBytes(bucket: R2Bucket, upload: Pick<UploadRecord, "id" | "key" | "multipartId" | "tailKey">): Promise<void> {
-  if (upload.multipartId) await bucket.resumeMultipartUpload(upload.key, upload.multipartId).abort().catch(() => undefined);
+  if (upload.multipartId)
+    await bucket
+      .resumeMultipartUpload(upload.key, upload.multipartId)
+      .abort()
+      .catch(() => undefined);
   await bucket.delete(await leftoverKeys(bucket, upload));
 }
 

@@ -7,13 +7,23 @@ export const TUS_VERSION = "1.0.0";
 /** Every tus response names the protocol version. */
 export const tusHeaders = { "tus-resumable": TUS_VERSION };
 
-export const tusError = (status: ConstructorParameters<typeof ApiError>[0], code: ErrorCode, detail: string) => new ApiError(status, code, detail, {}, tusHeaders);
+export const tusError = (status: ConstructorParameters<typeof ApiError>[0], code: ErrorCode, detail: string) =>
+  new ApiError(status, code, detail, {}, tusHeaders);
 export const TUS_EXTENSIONS = "creation,termination,expiration";
 export const TUS_CONTENT_TYPE = "application/offset+octet-stream";
 
 /** Headers browsers must be allowed to send and read for tus-js-client and Uppy to work. */
 export const TUS_REQUEST_HEADERS = ["tus-resumable", "upload-length", "upload-offset", "upload-metadata", "upload-defer-length", "x-http-method-override"];
-export const TUS_RESPONSE_HEADERS = ["tus-resumable", "tus-version", "tus-extension", "tus-max-size", "upload-offset", "upload-length", "upload-expires", "location"];
+export const TUS_RESPONSE_HEADERS = [
+  "tus-resumable",
+  "tus-version",
+  "tus-extension",
+  "tus-max-size",
+  "upload-offset",
+  "upload-length",
+  "upload-expires",
+  "location",
+];
 
 export type TusHeaderProblem = { ok: false; status: 400 | 412 | 415; code: ErrorCode; detail: string };
 export type TusParsed<T> = { ok: true; value: T } | TusHeaderProblem;

@@ -1,4 +1,3 @@
-
 import { ApiError } from "../http/errors";
 import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";
@@ -6,7 +5,19 @@ import { BodyCursor, copyStream, sizedStream } from "./body-cursor";
 import { checkSize, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
 import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility } from "./media-types";
 import { MAX_PART_NUMBER, partSizeFor, planPatch } from "./part-plan";
-import { attachMultipart, deleteUpload, failHeldUpload, findOwnUpload, findUpload, openUploadSlot, releaseUploadLease, saveUploadProgress, takeUploadLease, terminateOwnUpload, type UploadRecord } from "./records/uploads";
+import {
+  attachMultipart,
+  deleteUpload,
+  failHeldUpload,
+  findOwnUpload,
+  findUpload,
+  openUploadSlot,
+  releaseUploadLease,
+  saveUploadProgress,
+  takeUploadLease,
+  terminateOwnUpload,
+  type UploadRecord,
+} from "./records/uploads";
 import { patchHashFor } from "./tus-hash";
 import { discardUploadBytes, finishHeldUpload, finishReceivedUpload, tailPrefix, UPLOAD_LEASE_MS } from "./tus-completion";
 import { tusError, tusHeaders } from "./tus-protocol";
@@ -118,13 +129,22 @@ export async function patchTusUpload(deps: Deps, ownerId: string, id: string, pa
   const config = deps.config.media;
   const leaseId = newId();
   // The lease is taken with every condition of a good PATCH; only a refused one reads the row to tell why.
-  const upload = patch.length !== null && patch.body ? await takeUploadLease(deps.db, id, ownerId, patch.offset, patch.length, leaseId, deps.clock.now(), UPLOAD_LEASE_MS) : undefined;
+  const upload =
+    patch.length !== null && patch.body
+      ? await takeUploadLease(deps.db, id, ownerId, patch.offset, patch.length, leaseId, deps.clock.now(), UPLOAD_LEASE_MS)
+      : undefined;
   if (!upload) throw await refusedPatch(deps, id, ownerId, patch);
   if (patch.length === null || !patch.body) throw new Error("unreachable: a lease needs a length and a body");
 
   const parts = JSON.parse(upload.parts) as R2UploadedPart[];
   const plan = planPatch(
-    { length: upload.length, partSize: upload.partSize, partsDone: parts.length, tailBytes: upload.tailBytes, firstPartNumber: upload.leaseFirstPart ?? parts.length + 1 },
+    {
+      length: upload.length,
+      partSize: upload.partSize,
+      partsDone: parts.length,
+      tailBytes: upload.tailBytes,
+      firstPartNumber: upload.leaseFirstPart ?? parts.length + 1,
+    },
     patch.length,
   );
   if (plan.parts.some((part) => part.partNumber > MAX_PART_NUMBER)) {
@@ -318,4 +338,3 @@ export async function terminateTusUpload(deps: Deps, ownerId: string, id: string
   if (!upload) throw tusError(404, "not_found", "No such upload");
   if (upload.status === "receiving") await discardUploadBytes(deps.files, upload);
 }
-

@@ -34,7 +34,12 @@ export type ImageTransformer = Pick<ImagesBinding, "input">;
  * whether someone else stored the same bytes); later requests for that owner's files with those
  * bytes read it from R2.
  */
-export async function variantContent(bucket: R2Bucket, images: ImageTransformer | undefined, file: StoredFile, request: VariantRequest): Promise<ServedContent> {
+export async function variantContent(
+  bucket: R2Bucket,
+  images: ImageTransformer | undefined,
+  file: StoredFile,
+  request: VariantRequest,
+): Promise<ServedContent> {
   if (!isImage(file.contentType)) throw new ApiError(415, "variant_unsupported", "Only images have resized variants");
   if (!images) throw new ApiError(503, "not_configured", "Image variants need the IMAGES binding");
   const name = variantName(request);

@@ -8,11 +8,31 @@ export const mediaVars = defineVars({
   MEDIA_MAX_BYTES: customVar(z.string().optional().transform(parseMaxBytes), "purpose=bytes list", {
     description: "Largest file per purpose, e.g. `avatar=5242880,image=20971520`; purposes not named keep their default.",
   }),
-  MEDIA_QUOTA_BYTES: numberWhereVar(1024 * 1024 * 1024, (n) => Number.isSafeInteger(n) && n > 0, { description: "Bytes of files and uploads one user may keep." }, "bytes"),
+  MEDIA_QUOTA_BYTES: numberWhereVar(
+    1024 * 1024 * 1024,
+    (n) => Number.isSafeInteger(n) && n > 0,
+    { description: "Bytes of files and uploads one user may keep." },
+    "bytes",
+  ),
   RATE_LIMIT_UPLOADS_PER_USER: rateLimitVar({ limit: 120, windowSeconds: 3600 }, { description: "Uploads one user may start." }),
-  MEDIA_UPLOAD_EXPIRY_SECONDS: numberWhereVar(86_400, (n) => Number.isInteger(n) && n > 0, { description: "How long an unfinished resumable upload is kept." }, "seconds"),
-  MEDIA_BLOB_GRACE_SECONDS: numberWhereVar(3600, (n) => Number.isInteger(n) && n > 0, { description: "How long bytes nobody references are kept before garbage collection." }, "seconds"),
-  MEDIA_SIGNED_URL_MAX_SECONDS: numberWhereVar(86_400, (n) => Number.isInteger(n) && n > 0, { description: "Longest lifetime of a signed content URL." }, "seconds"),
+  MEDIA_UPLOAD_EXPIRY_SECONDS: numberWhereVar(
+    86_400,
+    (n) => Number.isInteger(n) && n > 0,
+    { description: "How long an unfinished resumable upload is kept." },
+    "seconds",
+  ),
+  MEDIA_BLOB_GRACE_SECONDS: numberWhereVar(
+    3600,
+    (n) => Number.isInteger(n) && n > 0,
+    { description: "How long bytes nobody references are kept before garbage collection." },
+    "seconds",
+  ),
+  MEDIA_SIGNED_URL_MAX_SECONDS: numberWhereVar(
+    86_400,
+    (n) => Number.isInteger(n) && n > 0,
+    { description: "Longest lifetime of a signed content URL." },
+    "seconds",
+  ),
   MEDIA_URL_SIGNING_KEYS: customVar(z.string().optional().transform(parseUrlSigningKeys), "JSON", {
     description: "JSON `[{kid, secret}]` signing content URLs: the first signs, every one verifies.",
     secret: true,

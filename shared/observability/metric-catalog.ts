@@ -43,7 +43,11 @@ export const METRIC_CATALOG = {
     labels: [],
   },
   // video
-  video_views_total: { type: "counter", help: "Video views received, by result (counted, repeat within 24 h, owner: the owner's own, never counted)", labels: ["result"] },
+  video_views_total: {
+    type: "counter",
+    help: "Video views received, by result (counted, repeat within 24 h, owner: the owner's own, never counted)",
+    labels: ["result"],
+  },
   video_view_flushes_total: { type: "counter", help: "D1 writes of video view totals (one per video per flush)", labels: [] },
 } as const satisfies Record<string, SeriesSpec>;
 

@@ -1,5 +1,13 @@
 import { emptyHistogram, type HistogramData, mergeHistogram, observe } from "./histogram";
-import { type CounterName, type GaugeName, type HistogramName, LATENCY_BUCKETS_SECONDS, type LabelsOf, METRIC_CATALOG, type MetricName } from "./metric-catalog";
+import {
+  type CounterName,
+  type GaugeName,
+  type HistogramName,
+  LATENCY_BUCKETS_SECONDS,
+  type LabelsOf,
+  METRIC_CATALOG,
+  type MetricName,
+} from "./metric-catalog";
 
 /**
  * A series: `name{labels}` as in the exposition format, e.g.

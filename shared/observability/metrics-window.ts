@@ -155,7 +155,6 @@ export function summarize(state: WindowState, now: number): MetricsSummary {
   };
 }
 
-
 /** The latest reading of a gauge in the last hour, with the minute it was taken in; null when none. */
 export function latestGauge(state: WindowState, key: string, now: number): { value: number; minute: number } | null {
   const oldest = minuteOf(now) - WINDOW_MINUTES + 1;

@@ -40,7 +40,22 @@ export async function runTracedMethod(object: object, carrier: TraceCarrier, met
   return runInScope({ trace: fromCarrier(carrier) }, () => fn.apply(object, args));
 }
 
-const NOT_RPC = new Set(["constructor", "traced", "fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError", "onStart", "onConnect", "onMessage", "onClose", "onError", "onRequest", "onAlarm"]);
+const NOT_RPC = new Set([
+  "constructor",
+  "traced",
+  "fetch",
+  "alarm",
+  "webSocketMessage",
+  "webSocketClose",
+  "webSocketError",
+  "onStart",
+  "onConnect",
+  "onMessage",
+  "onClose",
+  "onError",
+  "onRequest",
+  "onAlarm",
+]);
 
 function isCallableMethod(object: object, method: string): boolean {
   if (NOT_RPC.has(method) || method.startsWith("_")) return false;

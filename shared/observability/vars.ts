@@ -9,7 +9,9 @@ export const observabilityVars = defineVars({
     { description: "Seconds an isolate aggregates metrics before it flushes them (0: after every request)." },
     "seconds",
   ),
-  METRICS_SHARDS: numberWhereVar(4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, { description: "How many MetricsStore shards isolates spread their flushes over (1 to 64)." }),
+  METRICS_SHARDS: numberWhereVar(4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, {
+    description: "How many MetricsStore shards isolates spread their flushes over (1 to 64).",
+  }),
   METRICS_TOKEN: optionalTextVar({ description: "The bearer token scrapers send to GET /metrics (admins' access tokens work too).", secret: true }),
 });
 

@@ -7,6 +7,7 @@ import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { EmailSender } from "../email/sender";
 import type { Env, JobMessage } from "../env";
+import type { FileReferences } from "../media/file-references";
 import type { logEvent } from "../observability/log";
 import type { PushSender } from "../push/push-sender";
 import type { ResolvedModel } from "../studio/providers/provider-adapter";
@@ -75,8 +76,9 @@ export interface Deps {
   /** Cloudflare Stream; null without a STREAM binding. */
   videoHost: VideoHost | null;
   ai: AiProviders;
+  /** The modules whose rows point at media files (company icons, video thumbnails): media lets go of them through these. */
+  fileReferences: readonly FileReferences[];
   /** Push notifications to devices (Web Push, FCM HTTP v1): docs/notifications.md. */
   push: PushSender;
   log: typeof logEvent;
 }
-

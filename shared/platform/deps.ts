@@ -9,9 +9,10 @@ import { tracedFetch, withCurrentTrace } from "../observability/trace-scope";
 import { traced } from "../observability/traced-stub";
 import { pushSenderFor } from "../push/push-senders";
 import { resolveModel, secretOf } from "../studio/providers/registry";
+import { companyIconReferences } from "../jobs-board/companies/file-references";
+import { videoThumbnailReferences } from "../video/file-references";
 import { videoHostOf } from "../video/video-host-of";
 import type { Deps, DurableObjects, JobQueue } from "./deps-types";
-
 
 export function durableObjectsOf(env: Env): DurableObjects {
   return {
@@ -34,6 +35,9 @@ export function jobQueueOf(jobs: Queue<QueuedJob>): JobQueue {
     },
   };
 }
+
+/** Every module that keeps references to media files (media itself names none of them). */
+const FILE_REFERENCES = [companyIconReferences, videoThumbnailReferences] as const;
 
 /** `create()` on first use, then the same value: adapters are only built where they are used. */
 function lazy<T>(create: () => T): () => T {
@@ -72,6 +76,7 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
       return push();
     },
     ai: { resolveModel: (modelId) => resolveModel(env, db, modelId), secretConfigured: (name) => secretOf(env, name) !== null },
+    fileReferences: FILE_REFERENCES,
     log: logEvent,
   };
   return Object.keys(overrides).length === 0 ? base : Object.defineProperties(base, Object.getOwnPropertyDescriptors(overrides));

@@ -65,10 +65,7 @@ export interface AsyncApiDocument {
       bindings?: { ws: { method: "GET"; query: JsonSchema; bindingVersion: "0.1.0" } };
     }
   >;
-  operations: Record<
-    string,
-    { action: "send" | "receive"; title: string; summary: string; channel: { $ref: string }; messages: { $ref: string }[] }
-  >;
+  operations: Record<string, { action: "send" | "receive"; title: string; summary: string; channel: { $ref: string }; messages: { $ref: string }[] }>;
   components: {
     messages: Record<string, AsyncApiMessage>;
     securitySchemes: Record<string, JsonSchema>;
@@ -128,7 +125,8 @@ export function buildAsyncApiDocument(protocols: SocketProtocol[], info: AsyncAp
           type: "httpApiKey",
           name: "ticket",
           in: "query",
-          description: "`?ticket=` from `POST /v1/realtime/tickets`: single use, 60 seconds, bound to the user and session (for browsers, which cannot set headers on a WebSocket).",
+          description:
+            "`?ticket=` from `POST /v1/realtime/tickets`: single use, 60 seconds, bound to the user and session (for browsers, which cannot set headers on a WebSocket).",
         },
       },
     },

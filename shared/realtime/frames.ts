@@ -15,11 +15,7 @@ export type FrameOf<S extends FrameSchemas> = z.infer<S[keyof S]>;
  * Parses a text frame as JSON and validates it against the schema of its `type`. Every
  * failure comes back as a stable code for an `error` frame; nothing here throws.
  */
-export function parseFrame<S extends FrameSchemas>(
-  message: string | ArrayBuffer,
-  schemas: S,
-  maxBytes = MAX_CLIENT_FRAME_BYTES,
-): FrameParseResult<FrameOf<S>> {
+export function parseFrame<S extends FrameSchemas>(message: string | ArrayBuffer, schemas: S, maxBytes = MAX_CLIENT_FRAME_BYTES): FrameParseResult<FrameOf<S>> {
   if (typeof message !== "string") return { ok: false, code: "binary_not_supported", detail: "Frames are JSON text" };
   if (message.length > maxBytes) return { ok: false, code: "frame_too_large", detail: `Frames are at most ${maxBytes} bytes` };
   let json: unknown;

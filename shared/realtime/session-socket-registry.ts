@@ -54,7 +54,10 @@ export class SessionSocketRegistry {
     const bySessionTarget = new Map<string, TargetPush & { method: "sessionsEnded" }>();
     for (const sessionId of sessionIds) {
       this.sql.exec("INSERT OR REPLACE INTO ended_sessions (session_id, ended_at) VALUES (?, ?)", sessionId, now);
-      for (const row of this.sql.exec<{ kind: SocketTargetKind; target_id: string }>("SELECT kind, target_id FROM session_targets WHERE session_id = ?", sessionId)) {
+      for (const row of this.sql.exec<{ kind: SocketTargetKind; target_id: string }>(
+        "SELECT kind, target_id FROM session_targets WHERE session_id = ?",
+        sessionId,
+      )) {
         const key = `${row.kind}:${row.target_id}`;
         const push = bySessionTarget.get(key) ?? { kind: row.kind, targetId: row.target_id, method: "sessionsEnded", sessionIds: [] };
         push.sessionIds.push(sessionId);
@@ -67,7 +70,10 @@ export class SessionSocketRegistry {
 
   /** Every object where some session of the user has a socket. */
   targets(): SocketTarget[] {
-    return this.sql.exec<{ kind: SocketTargetKind; target_id: string }>("SELECT DISTINCT kind, target_id FROM session_targets").toArray().map((row) => ({ kind: row.kind, targetId: row.target_id }));
+    return this.sql
+      .exec<{ kind: SocketTargetKind; target_id: string }>("SELECT DISTINCT kind, target_id FROM session_targets")
+      .toArray()
+      .map((row) => ({ kind: row.kind, targetId: row.target_id }));
   }
 
   /** Keeps a push that could not be delivered, for the next retry. */

@@ -12,7 +12,12 @@ export const CLOSE_CODES = {
   /** A second line of defence: the Worker authenticates every upgrade, so clients never see it. */
   unauthenticated: { code: 1008, reason: "not authenticated", meaning: "the upgrade did not carry the identity the Worker sets" },
   replaced: { code: 4000, reason: "replaced by another device", meaning: "call signalling: the same participant connected again from another device" },
-  session_ended: { code: 4001, frame: "session_ended", reason: "session ended", meaning: "the session of this socket ended (logout, revocation, password reset, disabled account)" },
+  session_ended: {
+    code: 4001,
+    frame: "session_ended",
+    reason: "session ended",
+    meaning: "the session of this socket ended (logout, revocation, password reset, disabled account)",
+  },
   not_a_member: {
     code: 4003,
     frame: "not_a_member",

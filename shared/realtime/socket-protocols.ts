@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
-import { ChatSchema, MessageSchema } from "../chat/model";
+import { ChatSchema, MessageSchema, PersonSchema } from "../chat/model";
 import { CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
@@ -38,13 +38,29 @@ export const HubClientFrames = {
 export const HubServerFrames = {
   hello: frame("hello", { userId: z.string() }, "First frame after the socket opens."),
   pong: Pong,
-  error: ErrorFrame({}, `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, ${SESSION_ENDED}).`),
+  error: ErrorFrame(
+    {},
+    `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, ${SESSION_ENDED}).`,
+  ),
   "call.incoming": frame("call.incoming", { call: CallSchema }, "Someone is calling this user: every device of the callee rings."),
   "call.state": frame("call.state", { call: CallSchema }, "A call of this user changed state (answered, rejected, missed, ended, busy)."),
-  "chat.updated": frame("chat.updated", { chat: ChatSchema }, "A chat of this user changed (new message, membership, title), with this user's own `unreadCount`. Sent to members who do not have the room open, and to every device of a member who marked it read (so badges clear on other tabs)."),
+  "chat.updated": frame(
+    "chat.updated",
+    { chat: ChatSchema },
+    "A chat of this user changed (new message, membership, title), with this user's own `unreadCount`. Sent to members who do not have the room open, and to every device of a member who marked it read (so badges clear on other tabs).",
+  ),
   "chat.deleted": frame("chat.deleted", { chatId: z.string() }, "A chat of this user was deleted."),
+  "person.updated": frame(
+    "person.updated",
+    { person: PersonSchema },
+    "Someone this user shares a direct or group chat with (or this user, on another device) changed their name or picture.",
+  ),
   // video
-  "video.updated": frame("video.updated", { video: VideoSchema }, "A video of this user changed status (processing, moderation, approved, rejected with its reason, failed with Stream's reason), was archived, hidden by reports, or its scheduled publication came."),
+  "video.updated": frame(
+    "video.updated",
+    { video: VideoSchema },
+    "A video of this user changed status (processing, moderation, approved, rejected with its reason, failed with Stream's reason), was archived, hidden by reports, or its scheduled publication came.",
+  ),
   // jobs board
   "company.verification": frame(
     "company.verification",
@@ -56,17 +72,33 @@ export const HubServerFrames = {
     { company: CompanySchema, reason: z.enum(["last_owner_deleted_account", "last_owner_left"]) },
     "The last owner of a company this user belongs to deleted their account or left it, and this user, its longest-standing remaining member, is its owner now.",
   ),
-  "company.invitation": frame("company.invitation", { invitation: CompanyInvitationSchema }, "An owner invited this user to join a company (accept with `POST /v1/companies/:id/invitations/:userId/accept`)."),
+  "company.invitation": frame(
+    "company.invitation",
+    { invitation: CompanyInvitationSchema },
+    "An owner invited this user to join a company (accept with `POST /v1/companies/:id/invitations/:userId/accept`).",
+  ),
   // studio generation
-  "asset.updated": frame("asset.updated", { asset: AssetFrameSchema }, "A studio asset of this user changed status (pending, processing, completed, failed): sent on every change of a generation."),
+  "asset.updated": frame(
+    "asset.updated",
+    { asset: AssetFrameSchema },
+    "A studio asset of this user changed status (pending, processing, completed, failed): sent on every change of a generation.",
+  ),
 };
 
 /** A frame the hub sends, typed from its schemas: `notify` accepts nothing undocumented. */
 export type HubServerFrame = z.input<(typeof HubServerFrames)[keyof typeof HubServerFrames]>;
 
 export const ChatServerFrames = {
-  hello: frame("hello", { chatId: z.string(), userId: z.string(), lastSeq: z.number().int() }, "First frame after the socket opens: compare `lastSeq` with the last `seq` you saw and catch up with `GET /v1/chats/:id/messages?after=`."),
-  "message.ack": frame("message.ack", { clientId: z.string(), message: MessageSchema }, "To the sender: the message is stored (also for a repeated `clientId`)."),
+  hello: frame(
+    "hello",
+    { chatId: z.string(), userId: z.string(), lastSeq: z.number().int() },
+    "First frame after the socket opens: compare `lastSeq` with the last `seq` you saw and catch up with `GET /v1/chats/:id/messages?after=`.",
+  ),
+  "message.ack": frame(
+    "message.ack",
+    { clientId: z.string(), message: MessageSchema },
+    "To the sender: the message is stored (also for a repeated `clientId`).",
+  ),
   "message.new": frame("message.new", { message: MessageSchema }, "To the other members' sockets: a new stored message."),
   "message.updated": frame("message.updated", { message: MessageSchema }, "A message was edited, deleted (soft) or its reactions changed."),
   typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored)."),
@@ -83,11 +115,16 @@ const relayed = { from: z.string() };
 
 export const SignallingServerFrames = {
   "call.state": frame("call.state", { call: CallSchema }, "Sent on connect and on every change; a finished call closes the socket (code 4410)."),
-  "sdp.offer": SignallingFrames["sdp.offer"].extend(relayed).describe("The other participant's offer, with `from` set to their user id. Held until you connect."),
+  "sdp.offer": SignallingFrames["sdp.offer"]
+    .extend(relayed)
+    .describe("The other participant's offer, with `from` set to their user id. Held until you connect."),
   "sdp.answer": SignallingFrames["sdp.answer"].extend(relayed).describe("The other participant's answer."),
   "ice.candidate": SignallingFrames["ice.candidate"].extend(relayed).describe("One of the other participant's ICE candidates."),
   pong: Pong,
-  error: ErrorFrame({}, `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`call_over\`, \`peer_buffer_full\`, ${SESSION_ENDED}).`),
+  error: ErrorFrame(
+    {},
+    `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`call_over\`, \`peer_buffer_full\`, ${SESSION_ENDED}).`,
+  ),
 };
 
 export const SOCKET_PROTOCOLS: SocketProtocol[] = [
@@ -133,10 +170,9 @@ export const DELIVERED_CHANNELS: DeliveredChannel[] = [
 export const ASYNCAPI_INFO: AsyncApiInfo = {
   title: "Edge platform WebSockets",
   version: "1.0.0",
-  description:
-    `Every socket speaks JSON text frames with a \`type\`. Unknown types, malformed JSON, invalid fields and binary frames are answered with an \`error\` frame and the socket stays open. Each frame type has a per-user rate limit (\`error\` with \`rate_limited\` and \`retryAfter\`). When the socket's session ends (logout, revocation, disabled account) the socket gets \`error\` \`session_ended\` and is closed with ${CLOSE_CODES.session_ended.code}. Close codes: ${Object.values(
-      CLOSE_CODES,
-    )
-      .map(({ code, meaning }) => `${code} ${meaning}`)
-      .join("; ")}.`,
+  description: `Every socket speaks JSON text frames with a \`type\`. Unknown types, malformed JSON, invalid fields and binary frames are answered with an \`error\` frame and the socket stays open. Each frame type has a per-user rate limit (\`error\` with \`rate_limited\` and \`retryAfter\`). When the socket's session ends (logout, revocation, disabled account) the socket gets \`error\` \`session_ended\` and is closed with ${CLOSE_CODES.session_ended.code}. Close codes: ${Object.values(
+    CLOSE_CODES,
+  )
+    .map(({ code, meaning }) => `${code} ${meaning}`)
+    .join("; ")}.`,
 };

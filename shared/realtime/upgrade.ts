@@ -13,7 +13,15 @@ export function requireWebSocketUpgrade(request: Request): void {
 }
 
 /** Client headers a Durable Object's WebSocket accept needs; every other header stays at the edge. */
-const FORWARDED_UPGRADE_HEADERS = ["upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions", "user-agent"];
+const FORWARDED_UPGRADE_HEADERS = [
+  "upgrade",
+  "connection",
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-protocol",
+  "sec-websocket-extensions",
+  "user-agent",
+];
 
 /**
  * The request a Durable Object receives for an authenticated upgrade: built fresh, so nothing the

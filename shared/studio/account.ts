@@ -18,7 +18,12 @@ export const studioAccount: AccountModule = {
       projects: projects.map(projectView),
       boxes: boxes.map(boxView),
       assets: assets.map((asset) => assetView(asset, { retentionDays, headliner: asset.headliner })),
-      shareLinks: shareLinks.map((link) => ({ id: link.id, projectId: link.projectId, expiresAt: link.expiresAt?.toISOString() ?? null, createdAt: link.createdAt.toISOString() })),
+      shareLinks: shareLinks.map((link) => ({
+        id: link.id,
+        projectId: link.projectId,
+        expiresAt: link.expiresAt?.toISOString() ?? null,
+        createdAt: link.createdAt.toISOString(),
+      })),
       comments: comments.map(commentView),
     };
   },

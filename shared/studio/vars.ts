@@ -2,7 +2,12 @@ import { defineVars, numberWhereVar, type ParsedVars, rateLimitVar, varSection }
 
 /** The vars of the studio library and of generation (docs/studio.md, docs/studio-generation.md). */
 export const studioVars = defineVars({
-  STUDIO_RETENTION_DAYS: numberWhereVar(10, (n) => Number.isFinite(n) && n > 0, { description: "Days a non-favourite, non-headliner asset is kept after it was created." }, "days"),
+  STUDIO_RETENTION_DAYS: numberWhereVar(
+    10,
+    (n) => Number.isFinite(n) && n > 0,
+    { description: "Days a non-favourite, non-headliner asset is kept after it was created." },
+    "days",
+  ),
   RATE_LIMIT_STUDIO_COMMENTS_PER_LINK: rateLimitVar({ limit: 60, windowSeconds: 3600 }, { description: "Comments through one share link." }),
   RATE_LIMIT_STUDIO_COMMENTS_PER_IP: rateLimitVar({ limit: 20, windowSeconds: 600 }, { description: "Comments on share links per IP." }),
   STUDIO_PROVIDER_TIMEOUT_SECONDS: numberWhereVar(
@@ -11,8 +16,12 @@ export const studioVars = defineVars({
     { description: "How long one call to an AI provider may take before it counts as a (retryable) timeout." },
     "seconds",
   ),
-  STUDIO_MAX_CONCURRENT_GENERATIONS: numberWhereVar(8, (n) => Number.isInteger(n) && n >= 1, { description: "Generations one user may have pending or processing at once." }),
-  STUDIO_GENERATION_MAX_ATTEMPTS: numberWhereVar(60, (n) => Number.isInteger(n) && n >= 1, { description: "Provider calls (start and polls together) one generation may make before it fails." }),
+  STUDIO_MAX_CONCURRENT_GENERATIONS: numberWhereVar(8, (n) => Number.isInteger(n) && n >= 1, {
+    description: "Generations one user may have pending or processing at once.",
+  }),
+  STUDIO_GENERATION_MAX_ATTEMPTS: numberWhereVar(60, (n) => Number.isInteger(n) && n >= 1, {
+    description: "Provider calls (start and polls together) one generation may make before it fails.",
+  }),
   STUDIO_GENERATION_TIMEOUT_SECONDS: numberWhereVar(
     1800,
     (n) => Number.isInteger(n) && n >= 1,

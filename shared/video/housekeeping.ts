@@ -24,7 +24,11 @@ export async function publishDueVideos(deps: Deps, now: number, limit = 100): Pr
   for (const video of due) {
     try {
       if (!(await markPublicationNotified(deps.db, video.id, now))) continue;
-      await recordAuditEvent(deps.db, { userId: video.ownerId, type: "video.published", detail: { videoId: video.id, by: "cron", publishAt: video.publishAt?.toISOString(), eventId: newId(now) } });
+      await recordAuditEvent(deps.db, {
+        userId: video.ownerId,
+        type: "video.published",
+        detail: { videoId: video.id, by: "cron", publishAt: video.publishAt?.toISOString(), eventId: newId(now) },
+      });
       const current = (await findVideo(deps.db, video.id)) ?? video;
       await Promise.all([notifyOwner(deps, current), syncPlaybackAccess(deps, current)]);
       published++;
@@ -47,5 +51,11 @@ export async function videoHousekeeping(deps: Deps, now: number): Promise<VideoH
   const poll = await pollStuckVideos(deps, now);
   const publication = await publishDueVideos(deps, now);
   const playbackSynced = await syncPlaybackMismatches(deps, now);
-  return { polled: poll.checked, movedByPoll: poll.moved, published: publication.published, playbackSynced, failures: [...poll.failures, ...publication.failures] };
+  return {
+    polled: poll.checked,
+    movedByPoll: poll.moved,
+    published: publication.published,
+    playbackSynced,
+    failures: [...poll.failures, ...publication.failures],
+  };
 }

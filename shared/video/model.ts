@@ -41,7 +41,10 @@ export const VideoSchema = z
     tags: z.array(z.string()),
     status: z.enum(VIDEO_STATUSES),
     rejectionReason: z.string().nullable().openapi({ description: "Why a moderator rejected it (shown to the owner)" }),
-    failureReason: z.string().nullable().openapi({ description: "Stream's reason code and text when processing failed, e.g. `ERR_DURATION_EXCEED_CONSTRAINT: ...`" }),
+    failureReason: z
+      .string()
+      .nullable()
+      .openapi({ description: "Stream's reason code and text when processing failed, e.g. `ERR_DURATION_EXCEED_CONSTRAINT: ...`" }),
     isPublic: z.boolean(),
     publishAt: z.string().nullable(),
     archived: z.boolean(),
@@ -69,7 +72,10 @@ export const VideoReportSchema = z
     userId: z.string(),
     category: z.enum(VIDEO_REPORT_CATEGORIES),
     text: z.string().nullable(),
-    countsToHide: z.boolean().openapi({ description: "Whether this report counts toward hiding the video: a moderator's, or a reporter with a verified e-mail and an account at least VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS old" }),
+    countsToHide: z.boolean().openapi({
+      description:
+        "Whether this report counts toward hiding the video: a moderator's, or a reporter with a verified e-mail and an account at least VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS old",
+    }),
     createdAt: z.string(),
   })
   .openapi("VideoReport");
@@ -120,5 +126,13 @@ export function ownerVideoView(video: VideoRecord): VideoView {
 }
 
 export function reportView(report: VideoReportRecord): VideoReportView {
-  return { id: report.id, videoId: report.videoId, userId: report.userId, category: report.category, text: report.text, countsToHide: report.countsToHide, createdAt: report.createdAt.toISOString() };
+  return {
+    id: report.id,
+    videoId: report.videoId,
+    userId: report.userId,
+    category: report.category,
+    text: report.text,
+    countsToHide: report.countsToHide,
+    createdAt: report.createdAt.toISOString(),
+  };
 }

@@ -17,7 +17,13 @@ function requireModerator(actor: Viewer): void {
 const Cursor = z.object({ after: z.string().max(64) });
 
 /** The queue oldest first: by status (default `moderation`), the videos hidden by reports, reported since their last review, or with a pending revision; each with its reports. */
-export async function moderationQueue(deps: Deps, actor: Viewer, filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean; revision?: boolean }, cursor: string | undefined, limit: number): Promise<Page<ModerationItem>> {
+export async function moderationQueue(
+  deps: Deps,
+  actor: Viewer,
+  filter: { status?: VideoStatus; hidden?: boolean; reported?: boolean; revision?: boolean },
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<ModerationItem>> {
   requireModerator(actor);
   const rows = await listForModeration(deps.db, filter, decodeCursor(cursor, Cursor)?.after, limit);
   const reports = await listReportsOf(

@@ -18,7 +18,8 @@ const MAX_CHECKS = 8;
 export async function applyHostedState(deps: Deps, video: VideoRecord, hosted: HostedVideo, by: Actor): Promise<VideoRecord> {
   if (hosted.state === "ready") {
     let current = video;
-    if (current.status === "uploading") current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? current;
+    if (current.status === "uploading")
+      current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? current;
     if (current.status !== "processing") return current;
     const details: Partial<NewVideoRecord> = {
       durationSeconds: hosted.durationSeconds,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { BatchQuery, Database } from "../db/client";
 import { auditEvents, videoReports, videoTags, videos } from "../db/schema";
 import type { VideoStatus } from "./status-machine";
@@ -70,7 +70,12 @@ export async function changeVideo(
         ...tags.map((tag) =>
           db
             .insert(videoTags)
-            .select(db.select({ tag: sql`${tag}`.as("tag"), videoId: videos.id }).from(videos).where(and(eq(videos.id, id), eq(videos.lastChangeId, audit.changeId))))
+            .select(
+              db
+                .select({ tag: sql`${tag}`.as("tag"), videoId: videos.id })
+                .from(videos)
+                .where(and(eq(videos.id, id), eq(videos.lastChangeId, audit.changeId))),
+            )
             .onConflictDoNothing(),
         ),
       ]
@@ -105,7 +110,13 @@ export async function replaceVideoTags(db: Database, videoId: string, tags: read
 }
 
 /** Metadata edits of the owner (no audit: not a status change). */
-export async function updateVideoMetadata(db: Database, id: string, ownerId: string, changes: Partial<NewVideoRecord>, tags: readonly string[] | undefined): Promise<VideoRecord | undefined> {
+export async function updateVideoMetadata(
+  db: Database,
+  id: string,
+  ownerId: string,
+  changes: Partial<NewVideoRecord>,
+  tags: readonly string[] | undefined,
+): Promise<VideoRecord | undefined> {
   const [updated] = await db.batch([
     db
       .update(videos)
@@ -117,10 +128,14 @@ export async function updateVideoMetadata(db: Database, id: string, ownerId: str
   return updated[0];
 }
 
-export type VideoCursor = { before: string };
-
 /** Visible videos newest first, optionally of one owner and/or with one tag. */
-export async function listVisibleVideos(db: Database, filter: { ownerId?: string; tag?: string }, before: string | undefined, limit: number, now: number): Promise<VideoRecord[]> {
+export async function listVisibleVideos(
+  db: Database,
+  filter: { ownerId?: string; tag?: string },
+  before: string | undefined,
+  limit: number,
+  now: number,
+): Promise<VideoRecord[]> {
   const where: SQL[] = [visibleAt(now)];
   if (filter.ownerId) where.push(eq(videos.ownerId, filter.ownerId));
   if (before) where.push(lt(videos.id, before));
@@ -133,7 +148,13 @@ export async function listVisibleVideos(db: Database, filter: { ownerId?: string
     .limit(limit + 1);
 }
 
-export async function listOwnVideos(db: Database, ownerId: string, status: VideoStatus | undefined, before: string | undefined, limit: number): Promise<VideoRecord[]> {
+export async function listOwnVideos(
+  db: Database,
+  ownerId: string,
+  status: VideoStatus | undefined,
+  before: string | undefined,
+  limit: number,
+): Promise<VideoRecord[]> {
   const where: SQL[] = [eq(videos.ownerId, ownerId)];
   if (status) where.push(eq(videos.status, status));
   if (before) where.push(lt(videos.id, before));
@@ -288,3 +309,12 @@ export function forgetUserVideoQueries(db: Database, userId: string) {
   return [db.delete(videoReports).where(eq(videoReports.userId, userId)), db.delete(videos).where(eq(videos.ownerId, userId))];
 }
 
+/** Videos whose chosen thumbnail is one of `fileIds` (a subquery) show Stream's frame again. */
+export function clearThumbnailFilesQuery(db: Database, fileIds: SQLWrapper) {
+  return db.update(videos).set({ thumbnailFileId: null }).where(inArray(videos.thumbnailFileId, fileIds));
+}
+
+/** True when some video shows the file as its thumbnail. */
+export function thumbnailUseSql(fileId: SQLWrapper) {
+  return sql`EXISTS (SELECT 1 FROM ${videos} WHERE ${videos.thumbnailFileId} = ${fileId})`;
+}

@@ -44,13 +44,27 @@ export async function reportVideo(deps: Deps, reporter: Viewer, id: string, inpu
   const rule = deps.config.video.reportHiding;
   const now = deps.clock.now();
   const countsToHide = reportCountsToHide({ role: reporter.role, emailVerified: user.emailVerified, createdAt: user.createdAt }, rule.minAccountAgeMs, now);
-  const report = { id: newId(now), videoId: id, userId: reporter.userId, category: input.category, text: input.text ?? null, countsToHide, createdAt: new Date(now) };
-  const { stored, video: after } = await insertReport(deps.db, report, { floor: rule.floor, perThousandViews: rule.perThousandViews, hidesAlone: isModerator(reporter) });
+  const report = {
+    id: newId(now),
+    videoId: id,
+    userId: reporter.userId,
+    category: input.category,
+    text: input.text ?? null,
+    countsToHide,
+    createdAt: new Date(now),
+  };
+  const { stored, video: after } = await insertReport(deps.db, report, {
+    floor: rule.floor,
+    perThousandViews: rule.perThousandViews,
+    hidesAlone: isModerator(reporter),
+  });
   if (!stored) throw conflict("already_reported", "You reported this video already");
   if (!after) throw notFound("No such video");
   if (after.hiddenByReports && !video.hiddenByReports) {
     // The report that hid it: audit logged with what did it, and Stream stops serving it unsigned.
-    const why = isModerator(reporter) ? "a moderator's report" : `${after.countingReportsSinceReview} reports that count since the last review (${after.viewCount} views)`;
+    const why = isModerator(reporter)
+      ? "a moderator's report"
+      : `${after.countingReportsSinceReview} reports that count since the last review (${after.viewCount} views)`;
     const hidden = await auditedChange(deps, after, "video.hidden_by_reports", "reports", why, {});
     if (!hidden) await afterChange(deps, after);
   }

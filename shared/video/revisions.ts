@@ -65,7 +65,10 @@ export async function approveRevision(deps: Deps, actor: Viewer, id: string, rev
     changes.thumbnailTimestampPct = revision.thumbnailTimestampPct;
     changes.streamThumbnailUrl = (await chooseStreamFrame(deps, video, revision.thumbnailTimestampPct)) ?? video.streamThumbnailUrl;
   }
-  const changed = await auditedChange(deps, video, "video.revision_approved", actor.userId, `revision ${revisionId}`, changes, [], { where: revisionIs(revisionId), tags: revision.tags });
+  const changed = await auditedChange(deps, video, "video.revision_approved", actor.userId, `revision ${revisionId}`, changes, [], {
+    where: revisionIs(revisionId),
+    tags: revision.tags,
+  });
   if (!changed) throw conflict("revision_changed", "The owner changed the revision since; look at the current one");
   return ownerVideoView(changed);
 }
@@ -74,8 +77,9 @@ export async function approveRevision(deps: Deps, actor: Viewer, id: string, rev
 export async function rejectRevision(deps: Deps, actor: Viewer, id: string, revisionId: string, reason: string): Promise<VideoView> {
   const video = await videoToDecide(deps, actor, id);
   pendingRevision(video, revisionId);
-  const changed = await auditedChange(deps, video, "video.revision_rejected", actor.userId, reason, { revision: null, revisionRejectionReason: reason }, [], { where: revisionIs(revisionId) });
+  const changed = await auditedChange(deps, video, "video.revision_rejected", actor.userId, reason, { revision: null, revisionRejectionReason: reason }, [], {
+    where: revisionIs(revisionId),
+  });
   if (!changed) throw conflict("revision_changed", "The owner changed the revision since; look at the current one");
   return ownerVideoView(changed);
 }
-

@@ -1,7 +1,7 @@
-import { ApiError, conflict } from "../http/errors";
+import { conflict } from "../http/errors";
 import type { VideoRecord } from "./records";
 
-import { hostFailed, requireHost } from "./video-host-of";
+import { requireHost } from "./video-host-of";
 import type { Deps } from "../platform/deps-types";
 
 /**
@@ -10,12 +10,8 @@ import type { Deps } from "../platform/deps-types";
  */
 export async function chooseStreamFrame(deps: Deps, video: Pick<VideoRecord, "streamUid">, pct: number): Promise<string | undefined> {
   if (!video.streamUid) throw conflict("not_uploaded", "A frame can be chosen once the video is uploaded");
-  try {
-    await requireHost(deps.videoHost).update(video.streamUid, { thumbnailTimestampPct: pct });
-    const hosted = await requireHost(deps.videoHost).details(video.streamUid);
-    return hosted?.thumbnailUrl ?? undefined;
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw hostFailed(error);
-  }
+  const host = requireHost(deps.videoHost);
+  await host.update(video.streamUid, { thumbnailTimestampPct: pct });
+  const hosted = await host.details(video.streamUid);
+  return hosted?.thumbnailUrl ?? undefined;
 }

@@ -64,16 +64,19 @@ export class StreamVideoHost implements VideoHost {
       ...(options.watermarkId ? [`watermark ${b64(options.watermarkId)}`] : []),
       `name ${b64(options.videoId)}`,
     ].join(",");
-    const response = await (this.api.fetch ?? fetch)(`https://api.cloudflare.com/client/v4/accounts/${encodeURIComponent(this.api.accountId)}/stream?direct_user=true`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${this.api.apiToken}`,
-        "tus-resumable": "1.0.0",
-        "upload-length": String(options.length),
-        "upload-metadata": metadata,
-        "upload-creator": options.ownerId,
+    const response = await (this.api.fetch ?? fetch)(
+      `https://api.cloudflare.com/client/v4/accounts/${encodeURIComponent(this.api.accountId)}/stream?direct_user=true`,
+      {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${this.api.apiToken}`,
+          "tus-resumable": "1.0.0",
+          "upload-length": String(options.length),
+          "upload-metadata": metadata,
+          "upload-creator": options.ownerId,
+        },
       },
-    });
+    );
     const url = response.headers.get("location");
     const uid = response.headers.get("stream-media-id");
     if (!response.ok || !url || !uid) throw new Error(`Stream refused the tus upload: ${response.status}`);

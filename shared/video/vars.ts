@@ -23,7 +23,10 @@ export const videoVars = defineVars({
   ),
   VIDEO_MAX_BYTES: numberWhereVar(200 * 1024 * 1024, (n) => Number.isSafeInteger(n) && n > 0, { description: "Largest video upload." }, "bytes"),
   VIDEO_WATERMARK_ID: optionalTextVar({ description: "Stream watermark profile applied to every upload, when set." }),
-  VIDEO_SIGNING_KEY: optionalTextVar({ description: "The Stream signing key (its JWK as JSON, or base64 of it as Stream hands it out).", secret: true }, "JSON"),
+  VIDEO_SIGNING_KEY: optionalTextVar(
+    { description: "The Stream signing key (its JWK as JSON, or base64 of it as Stream hands it out).", secret: true },
+    "JSON",
+  ),
   VIDEO_SIGNING_KEY_ID: optionalTextVar({ description: "The signing key's id at Stream (else the JWK's `kid`)." }),
   VIDEO_PLAYBACK_TOKEN_TTL_SECONDS: numberWhereVar(
     3600,
@@ -35,9 +38,15 @@ export const videoVars = defineVars({
     description: "JSON array of Stream token `accessRules`, added to every playback token when set.",
   }),
   VIDEO_WEBHOOK_SECRET: optionalTextVar({ description: "Stream's webhook signing secret.", secret: true }),
-  VIDEO_WEBHOOK_TOLERANCE_SECONDS: numberWhereVar(300, (n) => Number.isInteger(n) && n >= 1, { description: "How old a webhook's signature may be." }, "seconds"),
+  VIDEO_WEBHOOK_TOLERANCE_SECONDS: numberWhereVar(
+    300,
+    (n) => Number.isInteger(n) && n >= 1,
+    { description: "How old a webhook's signature may be." },
+    "seconds",
+  ),
   VIDEO_REPORTS_TO_HIDE: numberWhereVar(3, (n) => Number.isInteger(n) && n >= 1, {
-    description: "Reports that count (by distinct users whose word counts), since the last review, that hide a video whatever its views, until a moderator decides.",
+    description:
+      "Reports that count (by distinct users whose word counts), since the last review, that hide a video whatever its views, until a moderator decides.",
   }),
   VIDEO_REPORTS_TO_HIDE_PER_THOUSAND_VIEWS: numberWhereVar(5, (n) => Number.isInteger(n) && n >= 0 && n <= 1000, {
     description: "Above VIDEO_REPORTS_TO_HIDE: this many reports that count per 1,000 views are needed to hide a video (0 to 1000).",
@@ -67,7 +76,9 @@ export const videoVars = defineVars({
     "seconds",
   ),
   RATE_LIMIT_VIDEO_UPLOADS_PER_USER: rateLimitVar({ limit: 20, windowSeconds: 3600 }, { description: "Videos one user may create." }),
-  CLOUDFLARE_ACCOUNT_ID: optionalTextVar({ description: "For tus direct uploads (videos over 200 MB), which the binding cannot create: the Cloudflare account." }),
+  CLOUDFLARE_ACCOUNT_ID: optionalTextVar({
+    description: "For tus direct uploads (videos over 200 MB), which the binding cannot create: the Cloudflare account.",
+  }),
   CLOUDFLARE_STREAM_API_TOKEN: optionalTextVar({ description: "A Stream API token, for tus direct uploads.", secret: true }),
 });
 

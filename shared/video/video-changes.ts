@@ -14,15 +14,28 @@ export type Actor = string;
  * and why in the same batch; the owner's hub hears of it and Stream's signed-URL requirement
  * follows the new visibility. Undefined when the video was not in a status that may move there.
  */
-export async function moveVideo(deps: Deps, video: VideoRecord, to: VideoStatus, by: Actor, reason: string | null, changes: Partial<NewVideoRecord> = {}): Promise<VideoRecord | undefined> {
+export async function moveVideo(
+  deps: Deps,
+  video: VideoRecord,
+  to: VideoStatus,
+  by: Actor,
+  reason: string | null,
+  changes: Partial<NewVideoRecord> = {},
+): Promise<VideoRecord | undefined> {
   const now = deps.clock.now();
-  const changed = await changeVideo(deps.db, video.id, statusesBefore(to), { ...changes, status: to, updatedAt: new Date(now) }, {
-    type: "video.status_changed",
-    detail: { videoId: video.id, from: video.status, to, by, reason },
-    auditId: newId(now),
-    changeId: newId(now),
-    at: new Date(now),
-  });
+  const changed = await changeVideo(
+    deps.db,
+    video.id,
+    statusesBefore(to),
+    { ...changes, status: to, updatedAt: new Date(now) },
+    {
+      type: "video.status_changed",
+      detail: { videoId: video.id, from: video.status, to, by, reason },
+      auditId: newId(now),
+      changeId: newId(now),
+      at: new Date(now),
+    },
+  );
   if (changed) await afterChange(deps, changed);
   return changed;
 }

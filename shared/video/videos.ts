@@ -25,7 +25,7 @@ import type { VideoStatus } from "./status-machine";
 import { chooseStreamFrame } from "./stream-frames";
 import { afterChange, auditedChange, moveVideo } from "./video-changes";
 import type { HostedDownload } from "./video-host";
-import { hostFailed, requireHost } from "./video-host-of";
+import { hostErrorOf, requireHost } from "./video-host-of";
 import { canSee, isModerator, type Viewer } from "./visibility";
 import { readHead } from "../http/bounded-read";
 import type { Deps } from "../platform/deps-types";
@@ -69,14 +69,10 @@ export async function createVideo(deps: Deps, ownerId: string, input: NewVideo, 
     upload = { method: "PUT", url: `${origin}/v1/videos/${id}/content` };
   } else {
     const resumable = input.size !== undefined && input.size > DIRECT_UPLOAD_MAX_BYTES;
-    try {
-      const created = resumable ? await host.createTusUpload({ ...hostOptions, length: input.size! }) : await host.createDirectUpload(hostOptions);
-      streamUid = created.uid;
-      upload = { method: resumable ? "tus" : "POST", url: created.url };
-      method = resumable ? "tus" : "direct";
-    } catch (error) {
-      throw hostFailed(error);
-    }
+    const created = resumable ? await host.createTusUpload({ ...hostOptions, length: input.size! }) : await host.createDirectUpload(hostOptions);
+    streamUid = created.uid;
+    upload = { method: resumable ? "tus" : "POST", url: created.url };
+    method = resumable ? "tus" : "direct";
   }
   const tags = normalizeTags(input.tags ?? []);
   const record: NewVideoRecord = {
@@ -100,13 +96,18 @@ export async function createVideo(deps: Deps, ownerId: string, input: NewVideo, 
 
 const tooLarge = (max: number) => new ApiError(413, "file_too_large", `Videos uploaded through the API are at most ${max} bytes`);
 
-
 /**
  * Local development's upload: the bytes stream through the Worker into Stream (its local
  * emulation). The type is read from the first bytes before anything is handed over; the rest
  * flows through a fixed-length pipe, so memory stays flat and a short body fails the upload.
  */
-export async function receiveVideoContent(deps: Deps, ownerId: string, id: string, length: number | null, body: ReadableStream<Uint8Array> | null): Promise<VideoView> {
+export async function receiveVideoContent(
+  deps: Deps,
+  ownerId: string,
+  id: string,
+  length: number | null,
+  body: ReadableStream<Uint8Array> | null,
+): Promise<VideoView> {
   const config = deps.config.video;
   const video = await ownVideo(deps, id, ownerId);
   if (video.uploadMethod !== "worker") throw conflict("direct_upload", "This video's bytes go to the upload URL that POST /v1/videos returned");
@@ -131,11 +132,25 @@ export async function receiveVideoContent(deps: Deps, ownerId: string, id: strin
     writer.releaseLock();
     await body.pipeTo(pipe.writable);
   })();
-  const [fed, uploaded] = await Promise.allSettled([feeding, host.uploadBytes(pipe.readable, { videoId: id, ownerId, maxDurationSeconds: config.maxDurationSeconds, requireSignedURLs: true, watermarkId: config.watermarkId })]);
+  const [fed, uploaded] = await Promise.allSettled([
+    feeding,
+    host.uploadBytes(pipe.readable, {
+      videoId: id,
+      ownerId,
+      maxDurationSeconds: config.maxDurationSeconds,
+      requireSignedURLs: true,
+      watermarkId: config.watermarkId,
+    }),
+  ]);
   if (fed.status === "rejected" || uploaded.status === "rejected") {
-    const reason = fed.status === "rejected" ? "upload_incomplete: the body ended before its content-length" : `upload_refused: ${String((uploaded as PromiseRejectedResult).reason).slice(0, 200)}`;
+    const reason =
+      fed.status === "rejected"
+        ? "upload_incomplete: the body ended before its content-length"
+        : `upload_refused: ${hostErrorOf((uploaded as PromiseRejectedResult).reason).slice(0, 200)}`;
     await moveVideo(deps, claimed, "failed", "stream", reason, { failureReason: reason });
-    throw fed.status === "rejected" ? badRequest("body_incomplete", "The body did not have the length its content-length announced") : hostFailed((uploaded as PromiseRejectedResult).reason);
+    throw fed.status === "rejected"
+      ? badRequest("body_incomplete", "The body did not have the length its content-length announced")
+      : (uploaded as PromiseRejectedResult).reason;
   }
   const hosted = uploaded.value;
   const stored = await updateVideoMetadata(deps.db, id, ownerId, { streamUid: hosted.uid }, undefined);
@@ -180,7 +195,13 @@ export async function listVideos(deps: Deps, filter: { ownerId?: string; tag?: s
   return keysetPage(rows, limit, videoView, (last) => ({ before: last.id }));
 }
 
-export async function listMyVideos(deps: Deps, ownerId: string, status: VideoStatus | undefined, cursor: string | undefined, limit: number): Promise<Page<VideoView>> {
+export async function listMyVideos(
+  deps: Deps,
+  ownerId: string,
+  status: VideoStatus | undefined,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<VideoView>> {
   const rows = await listOwnVideos(deps.db, ownerId, status, decodeCursor(cursor, Cursor)?.before, limit);
   return keysetPage(rows, limit, ownerVideoView, (last) => ({ before: last.id }));
 }
@@ -266,12 +287,7 @@ export async function setArchived(deps: Deps, ownerId: string, id: string, archi
 export async function deleteVideo(deps: Deps, ownerId: string, id: string): Promise<void> {
   const video = await ownVideo(deps, id, ownerId);
   if (video.streamUid) {
-    try {
-      await requireHost(deps.videoHost).delete(video.streamUid);
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw hostFailed(error);
-    }
+    await requireHost(deps.videoHost).delete(video.streamUid);
   }
   if (video.thumbnailFileId) {
     try {
@@ -290,20 +306,20 @@ export async function deleteVideo(deps: Deps, ownerId: string, id: string): Prom
 }
 
 async function auditedDeletion(deps: Deps, video: VideoRecord): Promise<void> {
-  await recordAuditEvent(deps.db, { userId: video.ownerId, type: "video.deleted", detail: { videoId: video.id, by: video.ownerId, streamUid: video.streamUid } });
+  await recordAuditEvent(deps.db, {
+    userId: video.ownerId,
+    type: "video.deleted",
+    detail: { videoId: video.id, by: video.ownerId, streamUid: video.streamUid },
+  });
 }
 
 /** The owner asks Stream for an MP4 download; the URL appears once Stream made it. */
 export async function requestDownload(deps: Deps, ownerId: string, id: string): Promise<HostedDownload> {
   const video = await ownVideo(deps, id, ownerId);
-  if (!video.streamUid || video.status === "uploading" || video.status === "processing" || video.status === "failed") throw conflict("not_ready", "The video is not ready at Stream");
-  try {
-    const download = await requireHost(deps.videoHost).requestDownload(video.streamUid);
-    if (!download.url || !video.signedPlayback) return download;
-    const { token } = await playbackToken(deps, video.streamUid);
-    return { ...download, url: signedStreamUrl(download.url, video.streamUid, token) };
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw hostFailed(error);
-  }
+  if (!video.streamUid || video.status === "uploading" || video.status === "processing" || video.status === "failed")
+    throw conflict("not_ready", "The video is not ready at Stream");
+  const download = await requireHost(deps.videoHost).requestDownload(video.streamUid);
+  if (!download.url || !video.signedPlayback) return download;
+  const { token } = await playbackToken(deps, video.streamUid);
+  return { ...download, url: signedStreamUrl(download.url, video.streamUid, token) };
 }

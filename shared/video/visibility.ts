@@ -11,7 +11,9 @@ type VisibilityFields = Pick<VideoRecord, "status" | "isPublic" | "archived" | "
 
 /** Approved, public, published (publishAt passed or unset), not archived, not hidden by reports. */
 export function isVisibleToEveryone(video: VisibilityFields, now: number): boolean {
-  return video.status === "approved" && video.isPublic && !video.archived && !video.hiddenByReports && (video.publishAt === null || video.publishAt.getTime() <= now);
+  return (
+    video.status === "approved" && video.isPublic && !video.archived && !video.hiddenByReports && (video.publishAt === null || video.publishAt.getTime() <= now)
+  );
 }
 
 /** The owner and moderators see every video; anyone else only what is visible to everyone. */

@@ -21,7 +21,13 @@ export async function webhookSignature(secret: string, time: string, rawBody: st
   return bytesToHex(mac);
 }
 
-export async function verifyWebhookSignature(header: string | null | undefined, rawBody: string, secret: string, nowSeconds: number, toleranceSeconds: number): Promise<SignatureCheck> {
+export async function verifyWebhookSignature(
+  header: string | null | undefined,
+  rawBody: string,
+  secret: string,
+  nowSeconds: number,
+  toleranceSeconds: number,
+): Promise<SignatureCheck> {
   if (!header) return { ok: false, reason: "missing" };
   const parts = new Map<string, string>();
   for (const part of header.split(",")) {

@@ -30,7 +30,11 @@ describe("calls in data export and account deletion", () => {
     expect((await getCall(staying, live.id)).status).toBe("missed");
     const history = await json(await api("/v1/calls/history", { token: staying.accessToken }));
     expect(history.items.map((c: { id: string }) => c.id)).toEqual([live.id, finished.id]);
-    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM calls WHERE (caller_id = ?1 AND hidden_for_caller = 0) OR (callee_id = ?1 AND hidden_for_callee = 0)").bind(leaving.id).first<{ n: number }>();
+    const left = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM calls WHERE (caller_id = ?1 AND hidden_for_caller = 0) OR (callee_id = ?1 AND hidden_for_callee = 0)",
+    )
+      .bind(leaving.id)
+      .first<{ n: number }>();
     expect(left?.n).toBe(0);
   });
 });

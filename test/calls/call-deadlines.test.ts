@@ -14,7 +14,8 @@ function memoryStorage() {
   const values = new Map<string, unknown>();
   const state = { alarm: null as number | null, alarmWrites: 0 };
   const storage: DeadlineStorage = {
-    list: async <T>({ prefix }: { prefix: string }) => new Map([...values].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1))) as Map<string, T>,
+    list: async <T>({ prefix }: { prefix: string }) =>
+      new Map([...values].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1))) as Map<string, T>,
     put: async (key, value) => void values.set(key, value),
     delete: async (keys) => keys.filter((key) => values.delete(key)).length,
     setAlarm: async (at) => {

@@ -34,7 +34,16 @@ describe("POST /v1/calls", () => {
     const laptop = await openHub(callee);
     const callerHub = await openHub(caller);
     const call = await placeCall(caller, callee, "video");
-    expect(call).toMatchObject({ callerId: caller.id, calleeId: callee.id, type: "video", status: "ringing", answeredAt: null, endedAt: null, durationSeconds: null, endedBy: null });
+    expect(call).toMatchObject({
+      callerId: caller.id,
+      calleeId: callee.id,
+      type: "video",
+      status: "ringing",
+      answeredAt: null,
+      endedAt: null,
+      durationSeconds: null,
+      endedBy: null,
+    });
     expect(new Date(call.createdAt).toISOString()).toBe(call.createdAt);
     for (const device of [phone, laptop]) expect((await device.next("call.incoming")).call).toEqual(call);
     expect((await callerHub.next("call.state")).call.status).toBe("ringing");
@@ -297,7 +306,9 @@ describe("call metrics", () => {
     const [caller, callee] = await twoUsers();
     const call = await placeCall(caller, callee);
     await callCommand(caller, call.id, "end");
-    const row = await env.DB.prepare("SELECT detail FROM audit_events WHERE type = 'call.ended' AND detail LIKE ?").bind(`%${call.id}%`).first<{ detail: string }>();
+    const row = await env.DB.prepare("SELECT detail FROM audit_events WHERE type = 'call.ended' AND detail LIKE ?")
+      .bind(`%${call.id}%`)
+      .first<{ detail: string }>();
     expect(JSON.parse(row!.detail)).toMatchObject({ outcome: "missed", setupMs: null });
   });
 });
@@ -305,7 +316,18 @@ describe("call metrics", () => {
 describe("OpenAPI", () => {
   it("documents every calls endpoint", async () => {
     const doc = await json(await api("/openapi.json"));
-    for (const path of ["/v1/calls", "/v1/calls/ice-servers", "/v1/calls/history", "/v1/calls/active", "/v1/calls/missed-count", "/v1/calls/{id}", "/v1/calls/{id}/accept", "/v1/calls/{id}/reject", "/v1/calls/{id}/end", "/v1/calls/{id}/ws"]) {
+    for (const path of [
+      "/v1/calls",
+      "/v1/calls/ice-servers",
+      "/v1/calls/history",
+      "/v1/calls/active",
+      "/v1/calls/missed-count",
+      "/v1/calls/{id}",
+      "/v1/calls/{id}/accept",
+      "/v1/calls/{id}/reject",
+      "/v1/calls/{id}/end",
+      "/v1/calls/{id}/ws",
+    ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
   });

@@ -11,7 +11,14 @@ import { api, expectProblem, json, registerUser } from "../helpers";
 
 afterEach(() => clock.reset());
 
-const baseEnv = { STUN_URLS: "stun:stun.example:3478", TURN_URLS: "", TURN_TTL_SECONDS: "600", TURN_SECRET: undefined, CLOUDFLARE_TURN_KEY_ID: "", CLOUDFLARE_TURN_API_TOKEN: undefined };
+const baseEnv = {
+  STUN_URLS: "stun:stun.example:3478",
+  TURN_URLS: "",
+  TURN_TTL_SECONDS: "600",
+  TURN_SECRET: undefined,
+  CLOUDFLARE_TURN_KEY_ID: "",
+  CLOUDFLARE_TURN_API_TOKEN: undefined,
+};
 /** The calls config of `vars` over the test environment's. */
 const callsConfig = (vars: EnvVars) => testDeps({ vars }).config.calls;
 
@@ -86,7 +93,13 @@ describe("Cloudflare TURN credentials", () => {
         iceServers: [
           { urls: ["stun:stun.cloudflare.com:3478", "stun:stun.cloudflare.com:53"] },
           {
-            urls: ["turn:turn.cloudflare.com:3478?transport=udp", "turn:turn.cloudflare.com:53?transport=udp", "turn:turn.cloudflare.com:3478?transport=tcp", "turns:turn.cloudflare.com:443?transport=tcp", "turn:turn.cloudflare.com:53"],
+            urls: [
+              "turn:turn.cloudflare.com:3478?transport=udp",
+              "turn:turn.cloudflare.com:53?transport=udp",
+              "turn:turn.cloudflare.com:3478?transport=tcp",
+              "turns:turn.cloudflare.com:443?transport=tcp",
+              "turn:turn.cloudflare.com:53",
+            ],
             username: "cf-user",
             credential: "cf-pass",
           },
@@ -103,7 +116,11 @@ describe("Cloudflare TURN credentials", () => {
     expect(iceServers).toEqual([
       { urls: ["stun:stun.example:3478"] },
       { urls: ["stun:stun.cloudflare.com:3478"] },
-      { urls: ["turn:turn.cloudflare.com:3478?transport=udp", "turn:turn.cloudflare.com:3478?transport=tcp", "turns:turn.cloudflare.com:443?transport=tcp"], username: "cf-user", credential: "cf-pass" },
+      {
+        urls: ["turn:turn.cloudflare.com:3478?transport=udp", "turn:turn.cloudflare.com:3478?transport=tcp", "turns:turn.cloudflare.com:443?transport=tcp"],
+        username: "cf-user",
+        credential: "cf-pass",
+      },
     ]);
   });
 
@@ -115,7 +132,11 @@ describe("Cloudflare TURN credentials", () => {
 
   it("an upstream failure is a 503 turn_unavailable from deps.turn itself, never a 500", async () => {
     const config = { ...baseEnv, CLOUDFLARE_TURN_KEY_ID: "k", CLOUDFLARE_TURN_API_TOKEN: "t" };
-    for (const answer of [() => new Response("nope", { status: 401 }), () => Response.json({ unexpected: true }), () => Promise.reject(new TypeError("network down"))]) {
+    for (const answer of [
+      () => new Response("nope", { status: 401 }),
+      () => Response.json({ unexpected: true }),
+      () => Promise.reject(new TypeError("network down")),
+    ]) {
       const api = fakeCloudflareApi(answer as (request: Request) => Response);
       await expect(testDeps({ vars: config, fetch: api.fetcher }).turn!.iceServers("u1", 60)).rejects.toMatchObject({ status: 503, code: "turn_unavailable" });
       await expect(iceServersFor(testDeps({ vars: config, fetch: api.fetcher }), "u1")).rejects.toMatchObject({ status: 503, code: "turn_unavailable" });
@@ -123,6 +144,10 @@ describe("Cloudflare TURN credentials", () => {
   });
 
   it("port-53 filtering keeps other ports that merely contain 53", () => {
-    expect(withoutPort53(["turn:a:53", "turn:a:53?transport=tcp", "turn:a:5349", "turn:a:1053", "stun:a:3478"])).toEqual(["turn:a:5349", "turn:a:1053", "stun:a:3478"]);
+    expect(withoutPort53(["turn:a:53", "turn:a:53?transport=tcp", "turn:a:5349", "turn:a:1053", "stun:a:3478"])).toEqual([
+      "turn:a:5349",
+      "turn:a:1053",
+      "stun:a:3478",
+    ]);
   });
 });

@@ -67,7 +67,9 @@ describe("ring timeout", () => {
     clock.advance(ABANDONED_CALL_GRACE_MS + 1000);
     await runDurableObjectAlarm(env.CALL_SESSION.getByName(call.id));
     expect(await getCall(callee, call.id)).toMatchObject({ status: "ended", endedBy: null });
-    const active = await env.DB.prepare("SELECT COUNT(*) AS n FROM calls WHERE id = ? AND status IN ('ringing','answered')").bind(call.id).first<{ n: number }>();
+    const active = await env.DB.prepare("SELECT COUNT(*) AS n FROM calls WHERE id = ? AND status IN ('ringing','answered')")
+      .bind(call.id)
+      .first<{ n: number }>();
     expect(active?.n).toBe(0);
   });
 

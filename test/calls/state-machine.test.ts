@@ -7,7 +7,19 @@ const CALLEE = "callee";
 const T0 = Date.parse("2026-01-01T10:00:00Z");
 
 function ringing(overrides: Partial<CallRecord> = {}): CallRecord {
-  return { id: "call-1", callerId: CALLER, calleeId: CALLEE, type: "voice", status: "ringing", createdAt: T0, answeredAt: null, endedAt: null, durationSeconds: null, endedBy: null, ...overrides };
+  return {
+    id: "call-1",
+    callerId: CALLER,
+    calleeId: CALLEE,
+    type: "voice",
+    status: "ringing",
+    createdAt: T0,
+    answeredAt: null,
+    endedAt: null,
+    durationSeconds: null,
+    endedBy: null,
+    ...overrides,
+  };
 }
 
 const answered = (at = T0 + 2_000) => ringing({ status: "answered", answeredAt: at });
@@ -30,17 +42,27 @@ describe("applyCallAction: ringing", () => {
 
   it("either side ending a ringing call makes it missed, ended by them", () => {
     for (const userId of [CALLER, CALLEE]) {
-      expect(changedCall(applyCallAction(ringing(), { kind: "end", userId }, T0 + 500))).toEqual(ringing({ status: "missed", endedAt: T0 + 500, endedBy: userId }));
+      expect(changedCall(applyCallAction(ringing(), { kind: "end", userId }, T0 + 500))).toEqual(
+        ringing({ status: "missed", endedAt: T0 + 500, endedBy: userId }),
+      );
     }
   });
 
   it("the ring timeout makes it missed, ended by nobody", () => {
-    expect(changedCall(applyCallAction(ringing(), { kind: "ring_timeout" }, T0 + 45_000))).toEqual(ringing({ status: "missed", endedAt: T0 + 45_000, endedBy: null }));
+    expect(changedCall(applyCallAction(ringing(), { kind: "ring_timeout" }, T0 + 45_000))).toEqual(
+      ringing({ status: "missed", endedAt: T0 + 45_000, endedBy: null }),
+    );
   });
 
   it("the caller cannot accept or reject their own call (403 not_callee, with the call)", () => {
     for (const kind of ["accept", "reject"] as const) {
-      expect(applyCallAction(ringing(), { kind, userId: CALLER }, T0)).toEqual({ ok: false, status: 403, code: "not_callee", detail: expect.any(String), call: ringing() });
+      expect(applyCallAction(ringing(), { kind, userId: CALLER }, T0)).toEqual({
+        ok: false,
+        status: 403,
+        code: "not_callee",
+        detail: expect.any(String),
+        call: ringing(),
+      });
     }
   });
 
@@ -72,7 +94,12 @@ describe("applyCallAction: answered", () => {
   });
 
   it("rejecting once answered is 409 call_not_ringing, carrying the call", () => {
-    expect(applyCallAction(answered(), { kind: "reject", userId: CALLEE }, T0 + 9_000)).toMatchObject({ ok: false, status: 409, code: "call_not_ringing", call: answered() });
+    expect(applyCallAction(answered(), { kind: "reject", userId: CALLEE }, T0 + 9_000)).toMatchObject({
+      ok: false,
+      status: 409,
+      code: "call_not_ringing",
+      call: answered(),
+    });
   });
 
   it("the ring timeout firing late changes nothing", () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { api, collectPages, expectProblem, json, registerUser } from "../helpers";
-import { type ChatBody, connect, getChat, openGroup, postMessage, untilSynced, usersAndGroup } from "./fixtures";
+import { api, collectPages, expectProblem, json, registerUser, type TestUser } from "../helpers";
+import { type ChatBody, connect, connectHub, getChat, openGroup, postMessage, untilSynced, usersAndGroup } from "./fixtures";
 
 describe("the general chat", () => {
   it("every new user is a member from registration on, before any chat call", async () => {
@@ -131,7 +131,10 @@ describe("POST /v1/chats", () => {
 
   it("a group larger than CHAT_MAX_GROUP_MEMBERS (5 in tests) is 409", async () => {
     const users = await Promise.all(Array.from({ length: 6 }, () => registerUser()));
-    const response = await api("/v1/chats", { token: users[0]!.accessToken, body: { type: "group", title: "big", memberIds: users.slice(1).map((u) => u.id) } });
+    const response = await api("/v1/chats", {
+      token: users[0]!.accessToken,
+      body: { type: "group", title: "big", memberIds: users.slice(1).map((u) => u.id) },
+    });
     await expectProblem(response, 409, "group_too_large");
   });
 });
@@ -210,12 +213,16 @@ describe("group members", () => {
     expect((await json<ChatBody>(response)).memberIds).toHaveLength(5);
     await vi.waitFor(async () => expect((await getChat(chat.id, newcomers[0]!)).unreadCount).toBe(0), untilSynced);
     const oneTooMany = await registerUser();
-    await expectProblem(await api(`/v1/chats/${chat.id}/members`, { token: users[0]!.accessToken, body: { userIds: [oneTooMany.id] } }), 409, "group_too_large");
+    await expectProblem(
+      await api(`/v1/chats/${chat.id}/members`, { token: users[0]!.accessToken, body: { userIds: [oneTooMany.id] } }),
+      409,
+      "group_too_large",
+    );
   });
 
   it("a member leaves; a non-owner cannot remove others; the owner can", async () => {
     const { users, chat } = await usersAndGroup(4);
-    const [owner, a, b, c] = users as [typeof users[0], typeof users[0], typeof users[0], typeof users[0]];
+    const [owner, a, b, c] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0], (typeof users)[0]];
     await expectProblem(await api(`/v1/chats/${chat.id}/members/${b.id}`, { method: "DELETE", token: a.accessToken }), 403);
     expect((await api(`/v1/chats/${chat.id}/members/${a.id}`, { method: "DELETE", token: a.accessToken })).status).toBe(204);
     await expectProblem(await api(`/v1/chats/${chat.id}`, { token: a.accessToken }), 404);
@@ -235,5 +242,32 @@ describe("group members", () => {
     const after = await getChat(chat.id, later!);
     expect(after.ownerId).toBe(first!.id);
     expect(after.memberIds.sort()).toEqual([first!.id, later!.id].sort());
+  });
+});
+
+describe("PATCH /v1/chats/:id: renaming a group", () => {
+  it("the owner renames it; every member's list shows the new title", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const [owner, member] = users as [TestUser, TestUser];
+    const hub = await connectHub(member);
+    const response = await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "  Family  " } });
+    expect(response.status).toBe(200);
+    expect((await json<ChatBody>(response)).title).toBe("Family");
+    expect(((await hub.next("chat.updated", (f) => (f.chat as ChatBody).id === chat.id)).chat as ChatBody).title).toBe("Family");
+    expect((await getChat(chat.id, member)).title).toBe("Family");
+    hub.close();
+  });
+
+  it("only the owner (403), only a group (403 not_a_group), only a member (404); 401 and 400", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const [owner, member] = users as [TestUser, TestUser];
+    const outsider = await registerUser();
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: member.accessToken, body: { title: "Mine" } }), 403);
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: outsider.accessToken, body: { title: "Mine" } }), 404);
+    const direct = await json<ChatBody>(await api("/v1/chats", { token: owner.accessToken, body: { type: "direct", userId: member.id } }));
+    await expectProblem(await api(`/v1/chats/${direct.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "Us" } }), 403, "not_a_group");
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", body: { title: "Mine" } }), 401);
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "   " } }), 400);
+    await expectProblem(await api(`/v1/chats/${chat.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "x".repeat(121) } }), 400);
   });
 });

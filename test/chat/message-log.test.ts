@@ -29,7 +29,14 @@ describe("MessageLog.append", () => {
 
   it("returns the stored message as readers will see it", async () => {
     await withLog((log) => {
-      const message = log.append({ id: "m-x", senderId: "a", clientId: "cx", text: "hello", attachments: [{ id: "f1", contentType: "image/png", size: 3 }], now: T0 })!;
+      const message = log.append({
+        id: "m-x",
+        senderId: "a",
+        clientId: "cx",
+        text: "hello",
+        attachments: [{ id: "f1", contentType: "image/png", size: 3 }],
+        now: T0,
+      })!;
       expect(message).toEqual({
         id: "m-x",
         chatId: expect.stringMatching(/^unit-/),
@@ -81,7 +88,14 @@ describe("MessageLog edits, deletes and reactions", () => {
 
   it("a soft delete keeps the seq, clears text, attachments and reactions, and cannot be edited", async () => {
     await withLog((log) => {
-      const message = log.append({ id: "m-d", senderId: "a", clientId: "cd", text: "secret", attachments: [{ id: "f", contentType: null, size: 1 }], now: T0 })!;
+      const message = log.append({
+        id: "m-d",
+        senderId: "a",
+        clientId: "cd",
+        text: "secret",
+        attachments: [{ id: "f", contentType: null, size: 1 }],
+        now: T0,
+      })!;
       log.react(message.seq, "b", "👍", true, T0);
       const deleted = log.softDelete(message.id, T0 + 1)!;
       expect(deleted).toMatchObject({ seq: 1, text: "", attachments: [], reactions: [], deletedAt: new Date(T0 + 1).toISOString() });

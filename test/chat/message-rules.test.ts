@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ChatClientFrames } from "../../shared/chat/frames";
-import { MAX_ATTACHMENTS, MESSAGE_TEXT_MAX, MessageActionFields, mayDelete, mayEdit, mayReact, moderates, readPositionRefusal } from "../../shared/chat/message-rules";
+import {
+  MAX_ATTACHMENTS,
+  MESSAGE_TEXT_MAX,
+  MessageActionFields,
+  mayDelete,
+  mayEdit,
+  mayReact,
+  moderates,
+  readPositionRefusal,
+} from "../../shared/chat/message-rules";
 import type { Message, Sender } from "../../shared/chat/model";
 
 const ann: Sender = { userId: "ann", role: "user" };

@@ -70,7 +70,9 @@ describe("POST /v1/chats/:id/messages", () => {
   it("concurrent senders get unique, contiguous seqs", async () => {
     const { users, chat } = await usersAndGroup(4);
     const sends = users.flatMap((user) =>
-      Array.from({ length: 8 }, (_, i) => api(`/v1/chats/${chat.id}/messages`, { token: user.accessToken, body: { clientId: `k${i}`, text: `${user.id} ${i}` } })),
+      Array.from({ length: 8 }, (_, i) =>
+        api(`/v1/chats/${chat.id}/messages`, { token: user.accessToken, body: { clientId: `k${i}`, text: `${user.id} ${i}` } }),
+      ),
     );
     const replies = await Promise.all(sends);
     const seqs = (await Promise.all(replies.map((r) => json<MessageBody>(r)))).map((m) => m.seq).sort((a, b) => a - b);
@@ -100,9 +102,14 @@ describe("POST /v1/chats/:id/messages", () => {
       "unknown_attachment",
     );
     const file = await uploadFile(users[0]!, samples.pdf, { purpose: "attachment", name: "notes.pdf" });
-    const response = await api(`/v1/chats/${chat.id}/messages`, { token: users[0]!.accessToken, body: { clientId: "att1", text: "see", attachments: [file.id] } });
+    const response = await api(`/v1/chats/${chat.id}/messages`, {
+      token: users[0]!.accessToken,
+      body: { clientId: "att1", text: "see", attachments: [file.id] },
+    });
     expect(response.status).toBe(201);
-    expect((await json<MessageBody>(response)).attachments).toEqual([{ id: file.id, name: "notes.pdf", contentType: "application/pdf", size: samples.pdf.length }]);
+    expect((await json<MessageBody>(response)).attachments).toEqual([
+      { id: file.id, name: "notes.pdf", contentType: "application/pdf", size: samples.pdf.length },
+    ]);
   });
 });
 
@@ -211,7 +218,11 @@ describe("editing, deleting and reacting over REST", () => {
     await expectProblem(await api(path, { method: "PATCH", body: { text: "x" } }), 401);
     await expectProblem(await api(path, { method: "PATCH", token: users[1]!.accessToken, body: { text: "hacked" } }), 403, "not_message_sender");
     await expectProblem(await api(path, { method: "PATCH", token: outsider.accessToken, body: { text: "x" } }), 404);
-    await expectProblem(await api(`/v1/chats/${chat.id}/messages/nope`, { method: "PATCH", token: users[0]!.accessToken, body: { text: "x" } }), 404, "message_not_found");
+    await expectProblem(
+      await api(`/v1/chats/${chat.id}/messages/nope`, { method: "PATCH", token: users[0]!.accessToken, body: { text: "x" } }),
+      404,
+      "message_not_found",
+    );
     await expectProblem(await api(path, { method: "PATCH", token: users[0]!.accessToken, body: { text: "" } }), 400, "invalid_body");
     const edited = await json<MessageBody>(await api(path, { method: "PATCH", token: users[0]!.accessToken, body: { text: "final" } }));
     expect(edited).toMatchObject({ text: "final", seq: message.seq });

@@ -12,7 +12,13 @@ describe("SendLimit (a room's per-sender message limit)", () => {
     expect(limit.take("a", policy, 1_000)).toBeNull();
     expect(limit.take("a", policy, 2_000)).toBeNull();
     expect(limit.take("b", policy, 2_000)).toBeNull();
-    expect(limit.take("a", policy, 3_000)).toEqual({ ok: false, status: 429, code: "rate_limited", detail: "At most 2 messages per 10 s in one chat", retryAfterSeconds: 8 });
+    expect(limit.take("a", policy, 3_000)).toEqual({
+      ok: false,
+      status: 429,
+      code: "rate_limited",
+      detail: "At most 2 messages per 10 s in one chat",
+      retryAfterSeconds: 8,
+    });
     // The window slides: the send at 1 000 leaves it at 11 000.
     expect(limit.take("a", policy, 11_001)).toBeNull();
   });

@@ -131,7 +131,9 @@ describe("message.send frames", () => {
     for (let n = 0; n < 9; n++) sender!.send({ type: "message.send", clientId: `burst${n}`, text: `burst #${n}` });
     const acks = [];
     for (let n = 0; n < 9; n++) acks.push(await sender!.next("message.ack"));
-    expect(acks.map((ack) => [ack.clientId, ack.message.seq, ack.message.text])).toEqual(Array.from({ length: 9 }, (_, n) => [`burst${n}`, n + 1, `burst #${n}`]));
+    expect(acks.map((ack) => [ack.clientId, ack.message.seq, ack.message.text])).toEqual(
+      Array.from({ length: 9 }, (_, n) => [`burst${n}`, n + 1, `burst #${n}`]),
+    );
     const seen = [];
     for (let n = 0; n < 9; n++) seen.push((await other!.next("message.new")).message.seq);
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);

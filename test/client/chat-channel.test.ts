@@ -4,22 +4,36 @@ import { backoffDelay, type LiveSocket } from "../../client/live-socket";
 import type { Message } from "../../shared/chat/model";
 
 const message = (seq: number, senderId = "other", clientId = `c${seq}`): Message => ({
-  id: `m${seq}`, chatId: "chat", seq, senderId, clientId, text: `text ${seq}`, attachments: [],
-  createdAt: new Date(0).toISOString(), editedAt: null, deletedAt: null, reactions: [],
+  id: `m${seq}`,
+  chatId: "chat",
+  seq,
+  senderId,
+  clientId,
+  text: `text ${seq}`,
+  attachments: [],
+  createdAt: new Date(0).toISOString(),
+  editedAt: null,
+  deletedAt: null,
+  reactions: [],
 });
 
 function channelWith(stored: Message[]) {
   const asked: number[] = [];
-  const channel = new ChatChannel("chat", {
-    async after(seq) {
-      asked.push(seq);
-      return stored.filter((m) => m.seq > seq);
+  const channel = new ChatChannel(
+    "chat",
+    {
+      async after(seq) {
+        asked.push(seq);
+        return stored.filter((m) => m.seq > seq);
+      },
+      async before(before, limit) {
+        const older = stored.filter((m) => before === undefined || m.seq < before).reverse();
+        return { items: older.slice(0, limit), more: older.length > limit };
+      },
     },
-    async before(before, limit) {
-      const older = stored.filter((m) => before === undefined || m.seq < before).reverse();
-      return { items: older.slice(0, limit), more: older.length > limit };
-    },
-  }, {}, { selfId: "me", pageSize: 2 });
+    {},
+    { selfId: "me", pageSize: 2 },
+  );
   return { channel, asked };
 }
 

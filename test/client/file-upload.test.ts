@@ -56,13 +56,16 @@ function fakeXhrClass(ip: string, seen: { headers: Record<string, string>[] }) {
       const total = body?.size ?? 0;
       this.upload.onprogress?.({ lengthComputable: true, loaded: Math.floor(total / 2), total });
       this.upload.onprogress?.({ lengthComputable: true, loaded: total, total });
-      void SELF.fetch(this.#url, { method: this.#method, headers: this.#headers, body }).then(async (response) => {
-        this.status = response.status;
-        this.statusText = response.statusText;
-        this.responseText = await response.text();
-        this.#responseHeaders = [...response.headers].map(([name, value]) => `${name}: ${value}`).join("\r\n");
-        this.onload?.(null);
-      }, () => this.onerror?.(null));
+      void SELF.fetch(this.#url, { method: this.#method, headers: this.#headers, body }).then(
+        async (response) => {
+          this.status = response.status;
+          this.statusText = response.statusText;
+          this.responseText = await response.text();
+          this.#responseHeaders = [...response.headers].map(([name, value]) => `${name}: ${value}`).join("\r\n");
+          this.onload?.(null);
+        },
+        () => this.onerror?.(null),
+      );
     }
   };
 }
@@ -71,8 +74,20 @@ describe("uploadFile", () => {
   it("stores a chat attachment through POST /v1/files and reports the bytes once stored when there is no XMLHttpRequest", async () => {
     const { client } = await signedUpClient();
     const progress: UploadProgress[] = [];
-    const file = await client.uploadFile(new Blob([samples.png], { type: "image/png" }), { purpose: "attachment", name: "cat.png", onProgress: (p) => progress.push(p) });
-    expect(file).toMatchObject({ name: "cat.png", purpose: "attachment", contentType: "image/png", size: samples.png.length, visibility: "private", width: 40, height: 30 });
+    const file = await client.uploadFile(new Blob([samples.png], { type: "image/png" }), {
+      purpose: "attachment",
+      name: "cat.png",
+      onProgress: (p) => progress.push(p),
+    });
+    expect(file).toMatchObject({
+      name: "cat.png",
+      purpose: "attachment",
+      contentType: "image/png",
+      size: samples.png.length,
+      visibility: "private",
+      width: 40,
+      height: 30,
+    });
     expect(progress).toEqual([{ sent: samples.png.length, total: samples.png.length }]);
     const { items } = await (await client.api.v1.files.$get({ query: { purpose: "attachment" } })).json().then((body) => body as { items: { id: string }[] });
     expect(items.map((f) => f.id)).toEqual([file.id]);
@@ -92,10 +107,17 @@ describe("uploadFile", () => {
     const ip = uniqueIp();
     const { client } = await signedUpClient({ XMLHttpRequest: fakeXhrClass(ip, seen) }, ip);
     const progress: UploadProgress[] = [];
-    const file = await client.uploadFile(new Blob([samples.pdf], { type: "application/pdf" }), { purpose: "attachment", name: "plan.pdf", onProgress: (p) => progress.push(p) });
+    const file = await client.uploadFile(new Blob([samples.pdf], { type: "application/pdf" }), {
+      purpose: "attachment",
+      name: "plan.pdf",
+      onProgress: (p) => progress.push(p),
+    });
     expect(file).toMatchObject({ name: "plan.pdf", contentType: "application/pdf", size: samples.pdf.length });
     const half = Math.floor(samples.pdf.length / 2);
-    expect(progress).toEqual([{ sent: half, total: samples.pdf.length }, { sent: samples.pdf.length, total: samples.pdf.length }]);
+    expect(progress).toEqual([
+      { sent: half, total: samples.pdf.length },
+      { sent: samples.pdf.length, total: samples.pdf.length },
+    ]);
     expect(seen.headers[0]?.authorization).toBe(`Bearer ${client.session.session!.accessToken}`);
     expect(seen.headers[0]?.["content-type"]).toBe("application/pdf");
   });

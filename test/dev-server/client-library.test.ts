@@ -18,7 +18,11 @@ const fastBackoff = { baseMs: 20, maxMs: 200 };
 
 async function signedUp(name: string, extra: Partial<Parameters<typeof createPlatformClient>[0]> = {}): Promise<{ client: PlatformClient; userId: string }> {
   const client = createPlatformClient({ baseUrl: server.url, backoff: fastBackoff, ...extra });
-  const { user } = await client.register({ email: `${name}-${Date.now()}-${counter++}@example.com`, password: `a long passphrase ${Math.random()}`, displayName: name });
+  const { user } = await client.register({
+    email: `${name}-${Date.now()}-${counter++}@example.com`,
+    password: `a long passphrase ${Math.random()}`,
+    displayName: name,
+  });
   return { client, userId: (user as { id: string }).id };
 }
 
@@ -45,7 +49,10 @@ describe("REST through hc<AppType>", () => {
 
   it("a wrong password is a ProblemError with the problem's code", async () => {
     const client = createPlatformClient({ baseUrl: server.url });
-    await expect(client.login({ email: `nobody-${Date.now()}@example.com`, password: "not the password" })).rejects.toMatchObject({ status: 401, code: "invalid_credentials" });
+    await expect(client.login({ email: `nobody-${Date.now()}@example.com`, password: "not the password" })).rejects.toMatchObject({
+      status: 401,
+      code: "invalid_credentials",
+    });
     expect(client.session.signedIn).toBe(false);
   });
 });
@@ -129,7 +136,8 @@ describe("realtime sockets", () => {
     const { client: alice, userId: aliceId } = await signedUp("resume-alice");
     const { client: bob, userId: bobId } = await signedUp("resume-bob");
     const chatId = await directChat(alice, bobId);
-    for (let i = 1; i <= 3; i++) await ok(alice.api.v1.chats[":id"].messages.$post({ param: { id: chatId }, json: { clientId: `early-${i}`, text: `early ${i}` } }));
+    for (let i = 1; i <= 3; i++)
+      await ok(alice.api.v1.chats[":id"].messages.$post({ param: { id: chatId }, json: { clientId: `early-${i}`, text: `early ${i}` } }));
 
     const errors: unknown[] = [];
     const room = bob.chat(chatId, { error: (e) => errors.push(e) }, { selfId: bobId });
@@ -140,7 +148,8 @@ describe("realtime sockets", () => {
     await until(() => room.channel.lastSeq === 4);
 
     room.stop(); // Bob goes away
-    for (let i = 1; i <= 120; i++) await ok(alice.api.v1.chats[":id"].messages.$post({ param: { id: chatId }, json: { clientId: `away-${i}`, text: `away ${i}` } }));
+    for (let i = 1; i <= 120; i++)
+      await ok(alice.api.v1.chats[":id"].messages.$post({ param: { id: chatId }, json: { clientId: `away-${i}`, text: `away ${i}` } }));
     room.start(); // back: the hello's lastSeq is ahead, so the channel fetches after=4 (two pages)
     await until(() => room.channel.lastSeq === 124 || errors.length > 0);
     expect(errors).toEqual([]);

@@ -22,7 +22,11 @@ async function register(): Promise<string> {
   const response = await fetch(`${server.url}/v1/auth/register`, {
     method: "POST",
     headers: { "content-type": "application/json", "cf-connecting-ip": `203.0.113.${Math.floor(Math.random() * 250)}` },
-    body: JSON.stringify({ email: `tus-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`, password: "a long enough password 123", displayName: "Tus" }),
+    body: JSON.stringify({
+      email: `tus-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
+      password: "a long enough password 123",
+      displayName: "Tus",
+    }),
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { accessToken: string }).accessToken;

@@ -124,9 +124,7 @@ export class HeadlessPage {
 
   /** Every URL the page asked for. */
   requestedUrls(): string[] {
-    return this.events
-      .filter((e) => e.method === "Network.requestWillBeSent")
-      .map((e) => (e.params.request as { url: string }).url);
+    return this.events.filter((e) => e.method === "Network.requestWillBeSent").map((e) => (e.params.request as { url: string }).url);
   }
 
   /** Console and browser log entries at error level (CSP violations land here). */

@@ -94,12 +94,16 @@ describe("a relay-only WebRTC call through a real coturn", () => {
   it("relay-only ICE with the credentials from /v1/calls/ice-servers carries data through coturn", async () => {
     await startCoturn();
     const issued: { urls: string | string[]; username?: string; credential?: string }[][] = [];
-    const { caller, callee, received } = await connectCall(client, async (user) => {
-      const { iceServers, ttl } = await client.json("/v1/calls/ice-servers", { token: user.accessToken });
-      expect(ttl).toBe(600);
-      issued.push(iceServers);
-      return iceServers;
-    }, "relay");
+    const { caller, callee, received } = await connectCall(
+      client,
+      async (user) => {
+        const { iceServers, ttl } = await client.json("/v1/calls/ice-servers", { token: user.accessToken });
+        expect(ttl).toBe(600);
+        issued.push(iceServers);
+        return iceServers;
+      },
+      "relay",
+    );
     expect(received).toEqual({ byCallee: "ping from alice", byCaller: "pong to ping from alice" });
 
     for (const servers of issued) {

@@ -53,12 +53,13 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
   await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(name);
   await page.getByRole("button", { name: "+ New chat" }).click();
   const id = (await page.getByTestId("my-id").textContent())!.trim();
-  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("button", { name: "Close" }).click();
   return { page, id };
 }
 
 async function openDirectChat(page: Page, otherId: string): Promise<string> {
   await page.getByRole("button", { name: "+ New chat" }).click();
+  await page.getByText("Meet someone new by ID").click();
   await page.getByLabel("Their ID").fill(otherId);
   await page.getByRole("button", { name: "Start chat" }).click();
   await page.waitForURL(/#\/chats\//);
@@ -118,7 +119,10 @@ async function dropOnChat(page: Page, file: PickedFile): Promise<boolean> {
 
 const draftStatuses = (page: Page) => page.getByTestId("draft").evaluateAll((drafts) => drafts.map((d) => d.getAttribute("data-status")));
 /** naturalWidth of every picture in the chat's messages (0 until one has loaded and decoded). */
-const loadedImageWidths = (page: Page) => page.locator('[data-testid="message"] [data-testid="attachment-image"] img').evaluateAll((images) => images.map((i) => (i as { naturalWidth: number }).naturalWidth));
+const loadedImageWidths = (page: Page) =>
+  page
+    .locator('[data-testid="message"] [data-testid="attachment-image"] img')
+    .evaluateAll((images) => images.map((i) => (i as { naturalWidth: number }).naturalWidth));
 
 const messageTexts = (page: Page) => page.locator('[data-testid="message"] .text').allTextContents();
 const chatItem = (page: Page, chatId: string) => page.locator(`[data-chat-id="${chatId}"]`);
@@ -130,7 +134,11 @@ describe("the web client in Chromium", () => {
     const platform = createPlatformClient({ baseUrl: server.url });
     const { accessToken } = await platform.register({ email, password, displayName: "Tess Totp" });
     const authed = (path: string, body: object) =>
-      fetch(`${server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     const { secret } = (await (await authed("/v1/auth/2fa/totp/setup", { password })).json()) as { secret: string };
     const totp = new TOTP({ algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(secret) });
     expect((await authed("/v1/auth/2fa/totp/enable", { code: totp.generate() })).status).toBe(200);
@@ -166,8 +174,19 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => messageTexts(a.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?"]);
 
     // Bob is on his chat list: the new chat shows up with an unread badge and the last message.
-    await expect.poll(() => chatItem(b.page, chatId).locator(".badge").textContent().catch(() => null), { timeout: 10_000 }).toBe("1");
+    await expect
+      .poll(
+        () =>
+          chatItem(b.page, chatId)
+            .locator(".badge")
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe("1");
     expect(await chatItem(b.page, chatId).locator(".chat-item-preview").textContent()).toBe("Hi Bob! Are you there?");
+    // People show by the names they chose, never by an id.
+    expect(await chatItem(b.page, chatId).locator(".chat-item-title").textContent()).toBe("Alice Archer");
     await b.page.screenshot({ path: `${SHOTS}/chat-list-phone.png` });
     await chatItem(b.page, chatId).click();
     await expect.poll(() => messageTexts(b.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?"]);
@@ -200,9 +219,44 @@ describe("the web client in Chromium", () => {
     expect(await messageTexts(b.page)).toEqual(everything);
     await a.page.screenshot({ path: `${SHOTS}/chat-desktop.png` });
     await b.page.screenshot({ path: `${SHOTS}/chat-phone.png` });
+
+    // Alice finds Bob by name in the new-chat picker (the people she shares a chat with): it opens their chat.
+    await a.page.getByRole("button", { name: "+ New chat" }).click();
+    await a.page.getByLabel("Search people by name").pressSequentially("bob", { delay: 20 });
+    await expect.poll(() => a.page.locator(".person-item > span:last-child").allTextContents(), { timeout: 10_000 }).toEqual(["Bob Baker"]);
+    await a.page.screenshot({ path: `${SHOTS}/people-picker.png` });
+    await a.page.locator(".person-item").first().click();
+    await a.page.waitForURL(new RegExp(`#/chats/${chatId}`));
     await contextA.close();
     await contextB.close();
   }, 120_000);
+
+  it("a member's invite link opens the sign-up with the code filled in, and signs a third person up", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const a = await signUp(contextA, "Ines Inviter");
+    await a.page.getByRole("button", { name: "+ New chat" }).click();
+    await a.page.getByRole("button", { name: "Invite someone to join" }).click();
+    const link = (await a.page.getByTestId("invite-url").textContent({ timeout: 10_000 }))!.trim();
+    expect(link).toMatch(/\/app\/\?invite=/);
+    await a.page.screenshot({ path: `${SHOTS}/invite-link.png` });
+    const code = new URL(link).searchParams.get("invite")!;
+
+    const contextC = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const page = await contextC.newPage();
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, `http://localhost:${PORT}`));
+    await expect.poll(() => page.getByTestId("invited").count()).toBe(1);
+    expect(await page.getByLabel(/Invite code/).inputValue()).toBe(code);
+    await page.getByLabel("Your name").fill("Carla Cousin");
+    await page.getByLabel("E-mail").fill(`carla-${Date.now()}@example.com`);
+    await page.getByLabel("Password").fill(`correct horse ${Math.random()}`);
+    await page.screenshot({ path: `${SHOTS}/sign-up-invited.png` });
+    await page.getByRole("button", { name: "Create account" }).last().click();
+    await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Carla Cousin");
+    // The code leaves the address bar once used.
+    expect(new URL(page.url()).search).toBe("");
+    await contextA.close();
+    await contextC.close();
+  }, 60_000);
 
   it("files in a chat: a pasted picture and a picked PDF upload with progress, arrive as a thumbnail and a download link; a dropped picture goes back", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
@@ -210,7 +264,9 @@ describe("the web client in Chromium", () => {
     const a = await signUp(contextA, "Erin Ellis");
     const b = await signUp(contextB, "Finn Foster");
     const chatId = await openDirectChat(a.page, b.id);
-    await chatItem(b.page, chatId).waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await chatItem(b.page, chatId)
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined);
 
     // Alice pastes a picture and picks a PDF with the attach button.
     const picture = { name: "hills.png", mimeType: "image/png", buffer: landscapePng() };
@@ -255,10 +311,13 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => link.getAttribute("href"), { timeout: 10_000 }).toMatch(/\/v1\/files\/[^/]+\/content\?.*sig=/);
     expect(await link.getAttribute("download")).toBe("trip-plan.pdf");
     expect((await link.textContent())?.replace(/\s+/g, " ")).toContain("trip-plan.pdf146 KB");
-    const downloaded = await b.page.evaluate(async (href) => {
-      const response = await fetch(href);
-      return { status: response.status, type: response.headers.get("content-type"), size: (await response.arrayBuffer()).byteLength };
-    }, (await link.getAttribute("href"))!);
+    const downloaded = await b.page.evaluate(
+      async (href) => {
+        const response = await fetch(href);
+        return { status: response.status, type: response.headers.get("content-type"), size: (await response.arrayBuffer()).byteLength };
+      },
+      (await link.getAttribute("href"))!,
+    );
     expect(downloaded).toEqual({ status: 200, type: "application/pdf", size: 150_000 });
     await b.page.screenshot({ path: `${SHOTS}/attachments-phone.png` });
 
@@ -300,7 +359,11 @@ describe("the web client in Chromium", () => {
     const inboundAudioBytes = (page: Page) =>
       page.evaluate(async () => {
         // The web client exposes the current call's RTCPeerConnection for diagnostics.
-        const call = (globalThis as unknown as { edgePlatformCall: { peerConnection: { getStats(): Promise<Map<string, { type: string; kind?: string; bytesReceived?: number }>> } } }).edgePlatformCall;
+        const call = (
+          globalThis as unknown as {
+            edgePlatformCall: { peerConnection: { getStats(): Promise<Map<string, { type: string; kind?: string; bytesReceived?: number }>> } };
+          }
+        ).edgePlatformCall;
         const stats = await call.peerConnection.getStats();
         let bytes = 0;
         stats.forEach((report) => {

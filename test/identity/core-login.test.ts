@@ -94,7 +94,9 @@ describe("POST /v1/auth/login", () => {
     await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(old, user.id).run();
     expect((await login(user)).status).toBe(200);
     const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?").bind(user.id).first<{ password_hash: string }>();
-    expect(row?.password_hash).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${PASSWORD_HASH_PARAMS.memoryCost},t=${PASSWORD_HASH_PARAMS.timeCost},p=${PASSWORD_HASH_PARAMS.parallelism}\\$`));
+    expect(row?.password_hash).toMatch(
+      new RegExp(`^\\$argon2id\\$v=19\\$m=${PASSWORD_HASH_PARAMS.memoryCost},t=${PASSWORD_HASH_PARAMS.timeCost},p=${PASSWORD_HASH_PARAMS.parallelism}\\$`),
+    );
     expect((await login(user)).status).toBe(200);
   });
 });
@@ -103,7 +105,8 @@ async function oldParamsHash(password: string): Promise<string> {
   const { default: Argon2, Argon2Type, Argon2Version } = await import("@phi-ag/argon2");
   const wasm = (await import("@phi-ag/argon2/argon2.wasm")).default;
   const argon2 = new Argon2(await WebAssembly.instantiate(wasm));
-  return argon2.hash(password, { memoryCost: 4096, timeCost: 3, parallelism: 1, hashLength: 32, type: Argon2Type.Argon2id, version: Argon2Version.Version13 }).encoded;
+  return argon2.hash(password, { memoryCost: 4096, timeCost: 3, parallelism: 1, hashLength: 32, type: Argon2Type.Argon2id, version: Argon2Version.Version13 })
+    .encoded;
 }
 
 describe("password hashing", () => {

@@ -4,6 +4,7 @@ import { register } from "../../shared/identity/account/registration";
 import { accountModules } from "../../workers/modules";
 import { passwordProblem } from "../../shared/identity/credentials/passwords";
 import { api, expectProblem, json, registerUser, unique, uniqueIp } from "../helpers";
+import { createInvite } from "../kit/users";
 import { testDeps } from "../kit/deps";
 
 const client = () => ({ ip: uniqueIp(), userAgent: "vitest" });
@@ -61,9 +62,19 @@ describe("POST /v1/auth/register", () => {
     const limited = testDeps({ vars: { RATE_LIMIT_REGISTER_PER_IP: "2/300" } });
     const ip = uniqueIp();
     for (let i = 0; i < 2; i++) {
-      await register(limited, { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" }, { ip, userAgent: null }, accountModules);
+      await register(
+        limited,
+        { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" },
+        { ip, userAgent: null },
+        accountModules,
+      );
     }
-    const error = await register(limited, { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" }, { ip, userAgent: null }, accountModules).catch((e) => e);
+    const error = await register(
+      limited,
+      { email: `ip-${unique()}@example.com`, password: "a sturdy passphrase", displayName: "N" },
+      { ip, userAgent: null },
+      accountModules,
+    ).catch((e) => e);
     expect(error.status).toBe(429);
     expect(error.code).toBe("rate_limited");
     expect(Number(error.headers["retry-after"])).toBeGreaterThan(0);
@@ -82,7 +93,7 @@ describe("invite-only registration", () => {
 
   it("accepts a valid code up to its max uses, then refuses it", async () => {
     const code = `invite-${unique()}`;
-    await env.DB.prepare("INSERT INTO invite_codes (code, max_uses, uses, created_at) VALUES (?, 1, 0, ?)").bind(code, Date.now()).run();
+    await createInvite(code, { maxUses: 1 });
     const result = await register(inviteEnv, { ...input(), inviteCode: code }, client(), accountModules);
     expect(result.user.email).toContain("inv-");
     const error = await register(inviteEnv, { ...input(), inviteCode: code }, client(), accountModules).catch((e) => e);
@@ -93,10 +104,8 @@ describe("invite-only registration", () => {
   it("refuses expired and revoked codes", async () => {
     const expired = `expired-${unique()}`;
     const revoked = `revoked-${unique()}`;
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO invite_codes (code, max_uses, uses, expires_at, created_at) VALUES (?, 5, 0, ?, ?)").bind(expired, Date.now() - 1000, Date.now()),
-      env.DB.prepare("INSERT INTO invite_codes (code, max_uses, uses, revoked_at, created_at) VALUES (?, 5, 0, ?, ?)").bind(revoked, Date.now(), Date.now()),
-    ]);
+    await createInvite(expired, { maxUses: 5, expiresAt: Date.now() - 1000 });
+    await createInvite(revoked, { maxUses: 5, revokedAt: Date.now() });
     for (const inviteCode of [expired, revoked, "never-issued"]) {
       const error = await register(inviteEnv, { ...input(), inviteCode }, client(), accountModules).catch((e) => e);
       expect(error.code).toBe("invalid_invite");
@@ -105,7 +114,7 @@ describe("invite-only registration", () => {
 
   it("gives the use back when the e-mail turns out to be taken", async () => {
     const code = `giveback-${unique()}`;
-    await env.DB.prepare("INSERT INTO invite_codes (code, max_uses, uses, created_at) VALUES (?, 2, 0, ?)").bind(code, Date.now()).run();
+    await createInvite(code, { maxUses: 2 });
     const first = input();
     await register(inviteEnv, { ...first, inviteCode: code }, client(), accountModules);
     await register(inviteEnv, { ...first, inviteCode: code }, client(), accountModules).catch(() => undefined);

@@ -54,9 +54,7 @@ describe("forged tokens are refused with 401", () => {
     const user = await registerUser();
     const { d: _d, ...publicJwk } = currentKey();
     const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
-    const forged = await new SignJWT({ ...decodeJwt(user.accessToken) })
-      .setProtectedHeader({ alg: "HS256", kid: "test-current", typ: "at+jwt" })
-      .sign(secret);
+    const forged = await new SignJWT({ ...decodeJwt(user.accessToken) }).setProtectedHeader({ alg: "HS256", kid: "test-current", typ: "at+jwt" }).sign(secret);
     await expectProblem(await me(forged), 401, "invalid_token");
   });
 
@@ -64,7 +62,10 @@ describe("forged tokens are refused with 401", () => {
     const [header, payload, signature] = (await registerUser()).accessToken.split(".");
     const other = await registerUser();
     const claims = JSON.parse(atob(payload!.replace(/-/g, "+").replace(/_/g, "/")));
-    const tampered = btoa(JSON.stringify({ ...claims, sub: other.id })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const tampered = btoa(JSON.stringify({ ...claims, sub: other.id }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
     await expectProblem(await me(`${header}.${tampered}.${signature}`), 401, "invalid_token");
   });
 

@@ -10,6 +10,7 @@ import type { JobMessage } from "../../shared/env";
 import worker from "../../workers/index";
 import { accountModules } from "../../workers/modules";
 import { acceptSocket, api, collectPages, expectProblem, json, login, registerUser, unique, uniqueIp, upgrade } from "../helpers";
+import { markEmailVerified } from "../kit/users";
 import { mailbox, waitForMail } from "../kit/mailbox";
 import { testDeps } from "../kit/deps";
 
@@ -136,7 +137,9 @@ describe("account lockout", () => {
     await expectProblem(locked, 429, "rate_limited");
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(60);
     expect(Number(locked.headers.get("retry-after"))).toBeLessThanOrEqual(120);
-    const mirrored = await env.DB.prepare("SELECT failed_login_count, locked_until FROM users WHERE id = ?").bind(user.id).first<{ failed_login_count: number; locked_until: number }>();
+    const mirrored = await env.DB.prepare("SELECT failed_login_count, locked_until FROM users WHERE id = ?")
+      .bind(user.id)
+      .first<{ failed_login_count: number; locked_until: number }>();
     expect(mirrored?.failed_login_count).toBe(11);
     expect(mirrored?.locked_until).toBeGreaterThan(clock.now());
     clock.advance(2 * 60_000 + 1000);
@@ -210,7 +213,7 @@ describe("verified e-mail policy", () => {
     const strict = testDeps({ vars: { VERIFIED_EMAIL_REQUIRED_FOR: "totp.setup, data.export" } });
     await expect(assertVerifiedEmailFor(strict, user.id, "data.export")).rejects.toMatchObject({ status: 403, code: "email_not_verified" });
     await expect(assertVerifiedEmailFor(strict, user.id, "chat.send")).resolves.toBeUndefined();
-    await env.DB.prepare("UPDATE users SET email_verified = 1 WHERE id = ?").bind(user.id).run();
+    await markEmailVerified(user);
     await expect(assertVerifiedEmailFor(strict, user.id, "data.export")).resolves.toBeUndefined();
   });
 });
@@ -222,7 +225,12 @@ describe("BOOTSTRAP_ADMIN_EMAIL", () => {
     const client = { ip: uniqueIp(), userAgent: "vitest" };
     const admin = await register(withBootstrap, { email, password: `boss password ${unique()}`, displayName: "Boss" }, client, accountModules);
     expect(admin.user.role).toBe("admin");
-    const other = await register(withBootstrap, { email: `other-${unique()}@example.com`, password: `other password ${unique()}`, displayName: "Other" }, client, accountModules);
+    const other = await register(
+      withBootstrap,
+      { email: `other-${unique()}@example.com`, password: `other password ${unique()}`, displayName: "Other" },
+      client,
+      accountModules,
+    );
     expect(other.user.role).toBe("user");
   });
 });
@@ -261,14 +269,24 @@ describe("email.send job", () => {
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["m3"]);
     // The job runs in a trace (a new one: the message carried none), which the mail names.
     expect(sent).toEqual([
-      { from: "no-reply@platform.example", to: "b@example.com", subject: "S", text: "T", headers: { "X-Traceparent": expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) } },
+      {
+        from: "no-reply@platform.example",
+        to: "b@example.com",
+        subject: "S",
+        text: "T",
+        headers: { "X-Traceparent": expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) },
+      },
     ]);
   });
 });
 
 describe("GET /dev/mailbox in production", () => {
   it("does not exist", async () => {
-    const response = await worker.fetch(new Request("http://platform.test/dev/mailbox?to=a@example.com"), { ...env, ENVIRONMENT: "production" }, createExecutionContext());
+    const response = await worker.fetch(
+      new Request("http://platform.test/dev/mailbox?to=a@example.com"),
+      { ...env, ENVIRONMENT: "production" },
+      createExecutionContext(),
+    );
     await expectProblem(response, 404, "not_found");
   });
 });
@@ -313,4 +331,3 @@ describe("realtime sockets end with their session", () => {
     expect((await socket.waitClosed()).code).toBe(4001);
   });
 });
-

@@ -1,7 +1,7 @@
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, json, login, registerUser, unique, uniqueIp } from "../helpers";
+import { markEmailVerified } from "../kit/users";
 import { mailbox, tokenIn, waitForMail } from "../kit/mailbox";
 
 afterEach(() => clock.reset());
@@ -65,7 +65,7 @@ describe("POST /v1/auth/email/verification and /email/verify", () => {
 
   it("an already verified address is 409", async () => {
     const user = await registerUser();
-    await env.DB.prepare("UPDATE users SET email_verified = 1 WHERE id = ?").bind(user.id).run();
+    await markEmailVerified(user);
     await expectProblem(await api("/v1/auth/email/verification", { method: "POST", token: user.accessToken }), 409, "email_already_verified");
   });
 
@@ -162,7 +162,10 @@ describe("POST /v1/auth/password/change", () => {
 
   it("a wrong current password is 403 invalid_password and changes nothing", async () => {
     const user = await registerUser();
-    const response = await api("/v1/auth/password/change", { token: user.accessToken, body: { currentPassword: "wrong password!", newPassword: `x ${unique()}` } });
+    const response = await api("/v1/auth/password/change", {
+      token: user.accessToken,
+      body: { currentPassword: "wrong password!", newPassword: `x ${unique()}` },
+    });
     await expectProblem(response, 403, "invalid_password");
     expect((await login(user)).status).toBe(200);
   });

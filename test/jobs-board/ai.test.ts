@@ -9,7 +9,9 @@ import { api, createCompany, joinCompany, ok, publishVacancy, registerUser } fro
 
 /** Runs the JOBS consumer on one `jobs.ai` message (a no-op when the queue already ran it). */
 async function runTask(taskId: string): Promise<void> {
-  const batch = createMessageBatch<QueuedJob>("edge-platform-jobs", [{ id: `ai-${taskId}`, timestamp: new Date(), attempts: 1, body: { kind: "jobs.ai", taskId } }]);
+  const batch = createMessageBatch<QueuedJob>("edge-platform-jobs", [
+    { id: `ai-${taskId}`, timestamp: new Date(), attempts: 1, body: { kind: "jobs.ai", taskId } },
+  ]);
   await worker.queue(batch, env, createExecutionContext());
 }
 
@@ -37,7 +39,14 @@ describe("POST /v1/vacancies/drafts, GET /v1/vacancies/drafts/:id", () => {
     const again = await ok(api("/v1/vacancies/drafts", { token: owner.accessToken, body: { companyId: company.id, notes } }), 202);
     await runTask(again.id);
     const second = await ok(api(`/v1/vacancies/drafts/${again.id}`, { token: owner.accessToken }));
-    expect({ ...second.vacancy, id: "", createdAt: "", updatedAt: "", status: "", publishedAt: null }).toEqual({ ...draft.vacancy, id: "", createdAt: "", updatedAt: "", status: "", publishedAt: null });
+    expect({ ...second.vacancy, id: "", createdAt: "", updatedAt: "", status: "", publishedAt: null }).toEqual({
+      ...draft.vacancy,
+      id: "",
+      createdAt: "",
+      updatedAt: "",
+      status: "",
+      publishedAt: null,
+    });
 
     await expectProblem(await api(`/v1/vacancies/drafts/${accepted.id}`, { token: outsider.accessToken }), 404);
     await expectProblem(await api(`/v1/vacancies/drafts/${accepted.id}`), 401);
@@ -48,7 +57,10 @@ describe("POST /v1/vacancies/drafts, GET /v1/vacancies/drafts/:id", () => {
     const [owner, outsider] = [await registerUser(), await registerUser()];
     const company = await createCompany(owner);
     await expectProblem(await api("/v1/vacancies/drafts", { token: outsider.accessToken, body: { companyId: company.id, notes: "x" } }), 403);
-    await expectProblem(await api("/v1/vacancies/drafts", { token: owner.accessToken, body: { companyId: "00000000-0000-7000-8000-000000000000", notes: "x" } }), 404);
+    await expectProblem(
+      await api("/v1/vacancies/drafts", { token: owner.accessToken, body: { companyId: "00000000-0000-7000-8000-000000000000", notes: "x" } }),
+      404,
+    );
     await expectProblem(await api("/v1/vacancies/drafts", { body: { companyId: company.id, notes: "x" } }), 401);
     await expectProblem(await api("/v1/vacancies/drafts", { token: owner.accessToken, body: { companyId: company.id } }), 400, "invalid_body");
     await expectProblem(await api("/v1/vacancies/drafts", { token: owner.accessToken, body: { companyId: company.id, notes: "" } }), 400, "invalid_body");
@@ -58,7 +70,13 @@ describe("POST /v1/vacancies/drafts, GET /v1/vacancies/drafts/:id", () => {
 describe("POST /v1/profiles/me/analysis, GET /v1/profiles/me/analysis/:id", () => {
   it("analyses the caller's profile: strengths, gaps and normalised suggested tags; only the owner reads it", async () => {
     const [user, other] = [await registerUser(), await registerUser()];
-    await ok(api("/v1/profiles/me", { method: "PATCH", token: user.accessToken, body: { headline: "Backend engineer", bio: "Go, Postgres, queues", tags: ["go", "postgres"] } }));
+    await ok(
+      api("/v1/profiles/me", {
+        method: "PATCH",
+        token: user.accessToken,
+        body: { headline: "Backend engineer", bio: "Go, Postgres, queues", tags: ["go", "postgres"] },
+      }),
+    );
     const accepted = await ok(api("/v1/profiles/me/analysis", { method: "POST", token: user.accessToken }), 202);
     expect(accepted.status).toBe("pending");
     await runTask(accepted.id);
@@ -77,7 +95,15 @@ describe("POST /v1/profiles/me/analysis, GET /v1/profiles/me/analysis/:id", () =
 describe("the model's answer is checked before it is stored", () => {
   it("refuses what is not JSON, misses fields, has extra ones or breaks a rule", () => {
     const text = (value: unknown) => ({ kind: "text" as const, text: typeof value === "string" ? value : JSON.stringify(value) });
-    const good = { title: "Go engineer", description: "Robots.", tags: ["go"], role: "backend", employmentType: "full-time", seniority: "senior", salary: { min: 70000, max: 90000, currency: "EUR", period: "year" } };
+    const good = {
+      title: "Go engineer",
+      description: "Robots.",
+      tags: ["go"],
+      role: "backend",
+      employmentType: "full-time",
+      seniority: "senior",
+      salary: { min: 70000, max: 90000, currency: "EUR", period: "year" },
+    };
     expect(checkModelAnswer("vacancy-draft", text(good)).ok).toBe(true);
     expect(checkModelAnswer("vacancy-draft", text("Sure! Here is your vacancy: ...")).ok).toBe(false);
     expect(checkModelAnswer("vacancy-draft", text({ ...good, title: undefined })).ok).toBe(false);
@@ -85,7 +111,10 @@ describe("the model's answer is checked before it is stored", () => {
     expect(checkModelAnswer("vacancy-draft", text({ ...good, salary: { ...good.salary, currency: "euro" } })).ok).toBe(false);
     expect(checkModelAnswer("vacancy-draft", text({ ...good, salary: { ...good.salary, min: -1 } })).ok).toBe(false);
     expect(checkModelAnswer("vacancy-draft", text({ ...good, tags: ["!!!"] })).ok).toBe(false);
-    const tidied = checkModelAnswer("vacancy-draft", text({ ...good, role: "Backend Engineer", tags: ["Node JS", "node-js", "Go"], salary: { ...good.salary, min: 90000, max: 70000 } }));
+    const tidied = checkModelAnswer(
+      "vacancy-draft",
+      text({ ...good, role: "Backend Engineer", tags: ["Node JS", "node-js", "Go"], salary: { ...good.salary, min: 90000, max: 70000 } }),
+    );
     expect(tidied.ok && tidied.value).toMatchObject({ role: "backend-engineer", tags: ["node-js", "go"], salary: { min: 70000, max: 90000 } });
     expect(checkModelAnswer("vacancy-draft", text({ ...good, seniority: "god" })).ok).toBe(false);
     expect(checkModelAnswer("vacancy-draft", { kind: "files", results: [] }).ok).toBe(false);
@@ -97,12 +126,17 @@ describe("the model's answer is checked before it is stored", () => {
 });
 
 describe("the per-user AI budget (RATE_LIMIT_JOBS_AI_PER_USER, 6/3600 in tests)", () => {
-  const storedTasks = async (userId: string) => (await env.DB.prepare("SELECT count(*) AS n FROM jobs_ai_tasks WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
+  const storedTasks = async (userId: string) =>
+    (await env.DB.prepare("SELECT count(*) AS n FROM jobs_ai_tasks WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
 
   it("of 6 + 4 parallel draft requests exactly 6 are accepted; the rest are 429 with Retry-After and store nothing", async () => {
     const owner = await registerUser();
     const company = await createCompany(owner);
-    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => api("/v1/vacancies/drafts", { token: owner.accessToken, body: { companyId: company.id, notes: `Vacancy number ${i}` } })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        api("/v1/vacancies/drafts", { token: owner.accessToken, body: { companyId: company.id, notes: `Vacancy number ${i}` } }),
+      ),
+    );
     const accepted = responses.filter((r) => r.status === 202);
     const refused = responses.filter((r) => r.status === 429);
     expect(accepted).toHaveLength(6);
@@ -125,7 +159,8 @@ describe("the per-user AI budget (RATE_LIMIT_JOBS_AI_PER_USER, 6/3600 in tests)"
   it("profile analyses count too, and a refused request (403, 400) takes no slot", async () => {
     const [user, stranger] = [await registerUser(), await registerUser()];
     const company = await createCompany(stranger);
-    for (let i = 0; i < 3; i++) await expectProblem(await api("/v1/vacancies/drafts", { token: user.accessToken, body: { companyId: company.id, notes: "x" } }), 403);
+    for (let i = 0; i < 3; i++)
+      await expectProblem(await api("/v1/vacancies/drafts", { token: user.accessToken, body: { companyId: company.id, notes: "x" } }), 403);
     await expectProblem(await api("/v1/vacancies/drafts", { token: user.accessToken, body: { companyId: company.id } }), 400, "invalid_body");
     const responses = await Promise.all(Array.from({ length: 8 }, () => api("/v1/profiles/me/analysis", { method: "POST", token: user.accessToken })));
     expect(responses.filter((r) => r.status === 202)).toHaveLength(6);

@@ -7,7 +7,21 @@ import worker from "../../workers/index";
 import { accountModules } from "../../workers/modules";
 import { expectProblem, openSocket } from "../helpers";
 import { samples, uniquePng, uploadFile } from "../media/fixtures";
-import { api, createCompany, createVacancy, deleteAccount, indexedVacancies, joinCompany, ok, postVacancy, publishVacancy, registerUser, setRole, type TestUser, verifyCompany } from "./fixtures";
+import {
+  api,
+  createCompany,
+  createVacancy,
+  deleteAccount,
+  indexedVacancies,
+  joinCompany,
+  ok,
+  postVacancy,
+  publishVacancy,
+  registerUser,
+  setRole,
+  type TestUser,
+  verifyCompany,
+} from "./fixtures";
 import { auditDetails, auditTrail } from "../kit/audit";
 import { testDeps } from "../kit/deps";
 
@@ -25,7 +39,13 @@ describe("POST /v1/companies, GET/PATCH /v1/companies/:id", () => {
   it("the creator becomes the owner; anyone reads the company", async () => {
     const owner = await registerUser();
     const company = await createCompany(owner, { name: "Acme", website: "https://acme.example.com" });
-    expect(company).toMatchObject({ name: "Acme", website: "https://acme.example.com/", verification: "none", iconUrl: null, members: [{ userId: owner.id, role: "owner" }] });
+    expect(company).toMatchObject({
+      name: "Acme",
+      website: "https://acme.example.com/",
+      verification: "none",
+      iconUrl: null,
+      members: [{ userId: owner.id, role: "owner" }],
+    });
     const read = await ok(api(`/v1/companies/${company.id}`));
     expect(read).toMatchObject({ id: company.id, name: "Acme", verificationNote: null });
     expect(read).not.toHaveProperty("verificationReason");
@@ -37,7 +57,10 @@ describe("POST /v1/companies, GET/PATCH /v1/companies/:id", () => {
     expect((await ok(patch(owner, { about: "By the owner" }))).about).toBe("By the owner");
     expect((await ok(patch(recruiter, { name: "Renamed by the recruiter" }))).name).toBe("Renamed by the recruiter");
     await expectProblem(await patch(outsider, { about: "nope" }), 403, "forbidden");
-    await expectProblem(await api("/v1/companies/00000000-0000-7000-8000-000000000000", { method: "PATCH", token: owner.accessToken, body: { about: "x" } }), 404);
+    await expectProblem(
+      await api("/v1/companies/00000000-0000-7000-8000-000000000000", { method: "PATCH", token: owner.accessToken, body: { about: "x" } }),
+      404,
+    );
     await expectProblem(await api(`/v1/companies/${company.id}`, { method: "PATCH", body: { about: "x" } }), 401);
     await expectProblem(await patch(owner, { website: "ftp://acme.example.com" }), 400, "invalid_website");
     await expectProblem(await patch(owner, { unknown: 1 }), 400, "invalid_body");
@@ -56,7 +79,11 @@ describe("POST /v1/companies, GET/PATCH /v1/companies/:id", () => {
     expect(served.status).toBe(200);
     await expectProblem(await api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: icon.id } }), 404);
     const pdf = await uploadFile(owner, samples.pdf, { purpose: "attachment" });
-    await expectProblem(await api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: pdf.id } }), 400, "invalid_file");
+    await expectProblem(
+      await api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: pdf.id } }),
+      400,
+      "invalid_file",
+    );
     expect((await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { iconFileId: null } }))).iconUrl).toBeNull();
   });
 });
@@ -67,7 +94,8 @@ describe("the company icon's lifetime (it is its uploader's file, like an avatar
     const other = await createCompany(recruiter);
     // one image file is the icon of two companies and its uploader's avatar
     const icon = await uploadFile(recruiter, uniquePng(), { purpose: "image" });
-    for (const id of [company.id, other.id]) await ok(api(`/v1/companies/${id}`, { method: "PATCH", token: recruiter.accessToken, body: { iconFileId: icon.id } }));
+    for (const id of [company.id, other.id])
+      await ok(api(`/v1/companies/${id}`, { method: "PATCH", token: recruiter.accessToken, body: { iconFileId: icon.id } }));
     await ok(api("/v1/me/avatar", { method: "PUT", token: recruiter.accessToken, body: { fileId: icon.id } }));
     const unrelated = await uploadFile(owner, uniquePng(), { purpose: "company-icon" });
     expect((await api(`/v1/files/${unrelated.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
@@ -102,15 +130,36 @@ describe("the company icon's lifetime (it is its uploader's file, like an avatar
 describe("POST /v1/companies/:id/members, DELETE /v1/companies/:id/members/:userId", () => {
   it("only owners manage members; only members change role; the last owner cannot be demoted or removed by another", async () => {
     const { owner, recruiter, outsider, company } = await team();
-    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: recruiter.accessToken, body: { userId: outsider.id, role: "recruiter" } }), 403);
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/members`, { token: recruiter.accessToken, body: { userId: outsider.id, role: "recruiter" } }),
+      403,
+    );
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: outsider.accessToken, body: { userId: outsider.id, role: "owner" } }), 403);
     await expectProblem(await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: recruiter.accessToken }), 403);
     await expectProblem(await api(`/v1/companies/${company.id}/members`, { body: { userId: outsider.id, role: "recruiter" } }), 401);
-    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: outsider.id, role: "boss" } }), 400, "invalid_body");
-    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: "00000000-0000-7000-8000-000000000000", role: "recruiter" } }), 404);
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: outsider.id, role: "boss" } }),
+      400,
+      "invalid_body",
+    );
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/members`, {
+        token: owner.accessToken,
+        body: { userId: "00000000-0000-7000-8000-000000000000", role: "recruiter" },
+      }),
+      404,
+    );
     // nobody is made a member without accepting: a non-member's "role" is 404
-    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: outsider.id, role: "owner" } }), 404, "not_found");
-    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }), 409, "last_owner");
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: outsider.id, role: "owner" } }),
+      404,
+      "not_found",
+    );
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }),
+      409,
+      "last_owner",
+    );
     await expectProblem(await api(`/v1/companies/${company.id}/members/${outsider.id}`, { method: "DELETE", token: owner.accessToken }), 404);
 
     const promoted = await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "owner" } }));
@@ -133,7 +182,12 @@ describe("company roles on every write", () => {
    * allowed write never changes what the next caller meets.
    */
   const writes: { name: string; allowed: Who[]; refused: 403 | 404; run: (as: TestUser, t: RolesTeam) => Promise<Response> }[] = [
-    { name: "PATCH /v1/companies/:id", allowed: ["owner", "recruiter"], refused: 403, run: (as, t) => api(`/v1/companies/${t.company.id}`, { method: "PATCH", token: as.accessToken, body: { about: "edited" } }) },
+    {
+      name: "PATCH /v1/companies/:id",
+      allowed: ["owner", "recruiter"],
+      refused: 403,
+      run: (as, t) => api(`/v1/companies/${t.company.id}`, { method: "PATCH", token: as.accessToken, body: { about: "edited" } }),
+    },
     {
       name: "POST /v1/companies/:id/members",
       allowed: ["owner"],
@@ -148,7 +202,8 @@ describe("company roles on every write", () => {
       name: "POST /v1/companies/:id/invitations",
       allowed: ["owner"],
       refused: 403,
-      run: async (as, t) => api(`/v1/companies/${t.company.id}/invitations`, { token: as.accessToken, body: { userId: (await registerUser()).id, role: "recruiter" } }),
+      run: async (as, t) =>
+        api(`/v1/companies/${t.company.id}/invitations`, { token: as.accessToken, body: { userId: (await registerUser()).id, role: "recruiter" } }),
     },
     {
       name: "DELETE /v1/companies/:id/invitations/:userId (revoke)",
@@ -160,7 +215,12 @@ describe("company roles on every write", () => {
         return api(`/v1/companies/${t.company.id}/invitations/${invitee.id}`, { method: "DELETE", token: as.accessToken });
       },
     },
-    { name: "DELETE /v1/companies/:id", allowed: ["owner"], refused: 403, run: async (as, t) => api(`/v1/companies/${(await createCompanyOf(t)).id}`, { method: "DELETE", token: as.accessToken }) },
+    {
+      name: "DELETE /v1/companies/:id",
+      allowed: ["owner"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/companies/${(await createCompanyOf(t)).id}`, { method: "DELETE", token: as.accessToken }),
+    },
     {
       name: "DELETE /v1/companies/:id/members/:userId",
       allowed: ["owner"],
@@ -177,20 +237,65 @@ describe("company roles on every write", () => {
       refused: 403,
       run: async (as, t) => api(`/v1/companies/${(await createCompanyOf(t)).id}/verification`, { token: as.accessToken, body: { note: "Registry entry 42" } }),
     },
-    { name: "POST /v1/companies/:id/verification/approve", allowed: ["moderator"], refused: 403, run: async (as, t) => api(`/v1/companies/${(await pendingCompanyOf(t)).id}/verification/approve`, { token: as.accessToken, body: { reason: "Checked" } }) },
-    { name: "POST /v1/companies/:id/verification/reject", allowed: ["moderator"], refused: 403, run: async (as, t) => api(`/v1/companies/${(await pendingCompanyOf(t)).id}/verification/reject`, { token: as.accessToken, body: { reason: "No entry" } }) },
+    {
+      name: "POST /v1/companies/:id/verification/approve",
+      allowed: ["moderator"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/companies/${(await pendingCompanyOf(t)).id}/verification/approve`, { token: as.accessToken, body: { reason: "Checked" } }),
+    },
+    {
+      name: "POST /v1/companies/:id/verification/reject",
+      allowed: ["moderator"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/companies/${(await pendingCompanyOf(t)).id}/verification/reject`, { token: as.accessToken, body: { reason: "No entry" } }),
+    },
     {
       name: "POST /v1/vacancies",
       allowed: ["owner", "recruiter"],
       refused: 403,
-      run: (as, t) => api("/v1/vacancies", { token: as.accessToken, body: { companyId: t.company.id, title: "Engineer", role: "backend", employmentType: "full-time", seniority: "senior" } }),
+      run: (as, t) =>
+        api("/v1/vacancies", {
+          token: as.accessToken,
+          body: { companyId: t.company.id, title: "Engineer", role: "backend", employmentType: "full-time", seniority: "senior" },
+        }),
     },
-    { name: "PATCH /v1/vacancies/:id (published)", allowed: ["owner", "recruiter"], refused: 403, run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}`, { method: "PATCH", token: as.accessToken, body: { title: "Edited" } }) },
-    { name: "PATCH /v1/vacancies/:id (draft)", allowed: ["owner", "recruiter"], refused: 404, run: async (as, t) => api(`/v1/vacancies/${(await createVacancy(t.owner, t.company.id)).id}`, { method: "PATCH", token: as.accessToken, body: { title: "Edited" } }) },
-    { name: "DELETE /v1/vacancies/:id", allowed: ["owner", "recruiter"], refused: 403, run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}`, { method: "DELETE", token: as.accessToken }) },
-    { name: "POST /v1/vacancies/:id/publish", allowed: ["owner", "recruiter"], refused: 404, run: async (as, t) => api(`/v1/vacancies/${(await createVacancy(t.owner, t.company.id)).id}/publish`, { token: as.accessToken, body: {} }) },
-    { name: "POST /v1/vacancies/:id/close", allowed: ["owner", "recruiter"], refused: 403, run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}/close`, { token: as.accessToken, body: {} }) },
-    { name: "POST /v1/vacancies/drafts", allowed: ["owner", "recruiter"], refused: 403, run: (as, t) => api("/v1/vacancies/drafts", { token: as.accessToken, body: { companyId: t.company.id, notes: "Go engineer, Berlin" } }) },
+    {
+      name: "PATCH /v1/vacancies/:id (published)",
+      allowed: ["owner", "recruiter"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}`, { method: "PATCH", token: as.accessToken, body: { title: "Edited" } }),
+    },
+    {
+      name: "PATCH /v1/vacancies/:id (draft)",
+      allowed: ["owner", "recruiter"],
+      refused: 404,
+      run: async (as, t) =>
+        api(`/v1/vacancies/${(await createVacancy(t.owner, t.company.id)).id}`, { method: "PATCH", token: as.accessToken, body: { title: "Edited" } }),
+    },
+    {
+      name: "DELETE /v1/vacancies/:id",
+      allowed: ["owner", "recruiter"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}`, { method: "DELETE", token: as.accessToken }),
+    },
+    {
+      name: "POST /v1/vacancies/:id/publish",
+      allowed: ["owner", "recruiter"],
+      refused: 404,
+      run: async (as, t) => api(`/v1/vacancies/${(await createVacancy(t.owner, t.company.id)).id}/publish`, { token: as.accessToken, body: {} }),
+    },
+    {
+      name: "POST /v1/vacancies/:id/close",
+      allowed: ["owner", "recruiter"],
+      refused: 403,
+      run: async (as, t) => api(`/v1/vacancies/${(await published(t)).id}/close`, { token: as.accessToken, body: {} }),
+    },
+    {
+      name: "POST /v1/vacancies/drafts",
+      allowed: ["owner", "recruiter"],
+      refused: 403,
+      run: (as, t) => api("/v1/vacancies/drafts", { token: as.accessToken, body: { companyId: t.company.id, notes: "Go engineer, Berlin" } }),
+    },
   ];
 
   interface RolesTeam {
@@ -238,7 +343,8 @@ describe("company roles on every write", () => {
         const allowed = write.allowed.includes(who);
         answers.push(`${write.name} as ${who}: ${allowed ? (response.status < 300 ? "allowed" : `${response.status} ${body}`) : response.status}`);
         expected.push(`${write.name} as ${who}: ${allowed ? "allowed" : write.refused}`);
-        if (!allowed && response.status === write.refused) expect(JSON.parse(body).code, `${write.name} as ${who}`).toBe(write.refused === 403 ? "forbidden" : "not_found");
+        if (!allowed && response.status === write.refused)
+          expect(JSON.parse(body).code, `${write.name} as ${who}`).toBe(write.refused === 403 ? "forbidden" : "not_found");
       }
     }
     expect(answers).toEqual(expected);
@@ -253,7 +359,11 @@ describe("member changes are audit logged on the member's trail", () => {
     await joinCompany(company.id, owner, recruiter);
     await joinCompany(company.id, owner, leaver);
     expect((await api(`/v1/companies/${company.id}/members/${leaver.id}`, { method: "DELETE", token: leaver.accessToken })).status).toBe(204);
-    await expectProblem(await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }), 409, "last_owner");
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: owner.id, role: "recruiter" } }),
+      409,
+      "last_owner",
+    );
     await ok(api(`/v1/companies/${company.id}/members`, { token: owner.accessToken, body: { userId: recruiter.id, role: "owner" } }));
     expect((await api(`/v1/companies/${company.id}/members/${owner.id}`, { method: "DELETE", token: recruiter.accessToken })).status).toBe(204);
     expect(await events(leaver.id)).toEqual([
@@ -276,7 +386,9 @@ describe("the last owner under concurrency (the guard is inside the UPDATE/DELET
       const [a, b] = [await registerUser(), await registerUser()];
       const company = await createCompany(a);
       await joinCompany(company.id, a, b, "owner");
-      const answers = await Promise.all([a, b].map((user) => api(`/v1/companies/${company.id}/members`, { token: user.accessToken, body: { userId: user.id, role: "recruiter" } })));
+      const answers = await Promise.all(
+        [a, b].map((user) => api(`/v1/companies/${company.id}/members`, { token: user.accessToken, body: { userId: user.id, role: "recruiter" } })),
+      );
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
       await expectProblem(answers.find((r) => r.status === 409)!, 409, "last_owner");
       const { members } = await ok(api(`/v1/companies/${company.id}`));
@@ -338,7 +450,9 @@ describe("DELETE /v1/me of a company's last owner", () => {
     ]);
     expect((await ok(api(`/v1/companies/${shared.id}`))).members).toEqual([{ userId: coOwnerOf.id, role: "owner" }]);
     expect((await ok(api(`/v1/vacancies/${vacancy.id}`))).status).toBe("published");
-    expect(await auditDetails(early.id, "company.role_changed")).toEqual([{ companyId: company.id, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" }]);
+    expect(await auditDetails(early.id, "company.role_changed")).toEqual([
+      { companyId: company.id, from: "recruiter", to: "owner", reason: "last_owner_deleted_account" },
+    ]);
     // the new owner has an owner's rights
     await ok(api(`/v1/companies/${company.id}/members`, { token: early.accessToken, body: { userId: late.id, role: "owner" } }));
   });
@@ -426,7 +540,9 @@ describe("DELETE /v1/me of a company's last owner", () => {
     // a former member's task, still pending when the company goes
     const former = await registerUser();
     const now = Date.now();
-    await env.DB.prepare("INSERT INTO jobs_ai_tasks (id, kind, user_id, company_id, input, model_id, status, attempts, created_at, updated_at) VALUES (?, 'vacancy-draft', ?, ?, '{\"notes\":\"x\"}', 'dev-text', 'pending', 0, ?, ?)")
+    await env.DB.prepare(
+      "INSERT INTO jobs_ai_tasks (id, kind, user_id, company_id, input, model_id, status, attempts, created_at, updated_at) VALUES (?, 'vacancy-draft', ?, ?, '{\"notes\":\"x\"}', 'dev-text', 'pending', 0, ?, ?)",
+    )
       .bind(`task-${now}`, former.id, company.id, now, now)
       .run();
     await env.DB.prepare("DELETE FROM company_members WHERE company_id = ?").bind(company.id).run();
@@ -440,7 +556,9 @@ describe("DELETE /v1/me of a company's last owner", () => {
     const { owner, recruiter, company } = await team();
     const data = await ok(api("/v1/me/export", { token: recruiter.accessToken }));
     expect(data.modules.jobs.companies).toEqual([{ companyId: company.id, name: company.name, role: "recruiter", since: expect.any(String) }]);
-    expect((await ok(api("/v1/me/export", { token: owner.accessToken }))).modules.jobs.companies).toEqual([{ companyId: company.id, name: company.name, role: "owner", since: expect.any(String) }]);
+    expect((await ok(api("/v1/me/export", { token: owner.accessToken }))).modules.jobs.companies).toEqual([
+      { companyId: company.id, name: company.name, role: "owner", since: expect.any(String) },
+    ]);
   });
 });
 
@@ -455,7 +573,10 @@ describe("company verification", () => {
     await expectProblem(await api(`/v1/companies/${company.id}/verification`, { body: { note: "x" } }), 401);
     await expectProblem(await api(`/v1/companies/${company.id}/verification/approve`, { token: moderator.accessToken, body: {} }), 409, "not_pending");
 
-    const pending = await ok(api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "Registered as Acme GmbH, HRB 1234" } }), 202);
+    const pending = await ok(
+      api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "Registered as Acme GmbH, HRB 1234" } }),
+      202,
+    );
     expect(pending).toMatchObject({ verification: "pending", verificationNote: "Registered as Acme GmbH, HRB 1234" });
     expect((await ok(api(`/v1/companies/${company.id}`))).verificationNote).toBeNull();
 
@@ -466,7 +587,11 @@ describe("company verification", () => {
     }
     await expectProblem(await api(`/v1/companies/${company.id}/verification/approve`, { body: {} }), 401);
     await expectProblem(await api("/v1/companies/00000000-0000-7000-8000-000000000000/verification/approve", { token: moderator.accessToken, body: {} }), 404);
-    await expectProblem(await api(`/v1/companies/${company.id}/verification/reject`, { token: moderator.accessToken, body: { reason: 5 } }), 400, "invalid_body");
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/verification/reject`, { token: moderator.accessToken, body: { reason: 5 } }),
+      400,
+      "invalid_body",
+    );
 
     const draft = await createVacancy(owner, company.id);
     await publishVacancy(owner, draft.id);
@@ -493,14 +618,18 @@ describe("company verification", () => {
     await ok(api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "please" } }), 202);
     const hub = await openSocket("/v1/realtime", owner.accessToken);
     await hub.next("hello");
-    const rejected = await ok(api(`/v1/companies/${company.id}/verification/reject`, { token: admin.accessToken, body: { reason: "No registry entry found" } }));
+    const rejected = await ok(
+      api(`/v1/companies/${company.id}/verification/reject`, { token: admin.accessToken, body: { reason: "No registry entry found" } }),
+    );
     expect(rejected.verification).toBe("rejected");
     const frame = await hub.next("company.verification");
     expect(frame).toMatchObject({ reason: "No registry entry found", company: { verification: "rejected" } });
     hub.close();
     expect((await ok(api(`/v1/companies/${company.id}`, { token: owner.accessToken }))).verificationReason).toBe("No registry entry found");
     expect(await auditDetails(admin.id, "company.verification_rejected")).toHaveLength(1);
-    expect((await ok(api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "Here is the entry" } }), 202)).verification).toBe("pending");
+    expect(
+      (await ok(api(`/v1/companies/${company.id}/verification`, { token: owner.accessToken, body: { note: "Here is the entry" } }), 202)).verification,
+    ).toBe("pending");
   });
 });
 

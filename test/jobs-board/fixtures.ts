@@ -16,7 +16,6 @@ export async function ok<T = any>(response: Promise<Response> | Response, status
   return (text ? JSON.parse(text) : null) as T;
 }
 
-
 export async function createCompany(owner: TestUser, fields: Record<string, unknown> = {}) {
   return ok(api("/v1/companies", { token: owner.accessToken, body: { name: `Company ${Math.random().toString(36).slice(2, 8)}`, ...fields } }), 201);
 }
@@ -64,7 +63,9 @@ const fold = (text: string) => text.normalize("NFKD").replace(/\p{M}/gu, "").toL
 /** The text rule written plainly: every word of `q` starts a word of the title, description or tags (the last one may be a prefix). */
 function matchesText(spec: VacancyInput, q: string): boolean {
   const words = fold([spec.title ?? "", spec.description ?? "", ...(spec.tags ?? [])].join(" ")).split(/[^\p{L}\p{N}]+/u);
-  const asked = fold(q).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const asked = fold(q)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   return asked.every((word, i) => words.some((w) => (i === asked.length - 1 ? w.startsWith(word) : w === word)));
 }
 
@@ -161,7 +162,11 @@ export async function searchAll(params: Record<string, string | number | boolean
 
 /** Removes every vacancy of this test file's database, and the search index with it. */
 export async function clearVacancies(): Promise<void> {
-  await env.DB.batch([env.DB.prepare("DELETE FROM vacancy_search"), env.DB.prepare("DELETE FROM vacancies"), env.DB.prepare("DELETE FROM vacancy_search_counts")]);
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM vacancy_search"),
+    env.DB.prepare("DELETE FROM vacancies"),
+    env.DB.prepare("DELETE FROM vacancy_search_counts"),
+  ]);
 }
 
 export interface BulkVacancy {
@@ -192,8 +197,26 @@ export async function bulkVacancies(companyId: string, n: number, vacancy: (i: n
         `INSERT INTO vacancies (id, company_id, title, description, tags, role, employment_type, seniority, remote, lat, lng, place, cell, coarse_cell, status, published_at, created_by, created_at, updated_at, salary_min, salary_max, salary_currency, salary_period, salary_min_year, salary_max_year)
          VALUES (?, ?, ?, '', ?, ?, 'full-time', 'senior', ?, ?, ?, ?, ?, ?, 'published', ?, 'bulk', ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).bind(
-        `bulk-${i}`, companyId, v.title ?? `Bulk ${i}`, JSON.stringify(v.tags ?? []), v.role ?? "backend", v.remote ? 1 : 0, p?.lat ?? null, p?.lng ?? null, p ? "x" : null, cellOf(FINE_GRID), cellOf(COARSE_GRID),
-        now - i * 1000, now, now, min, max, v.salary ? "EUR" : null, v.salary ? "year" : null, min, max,
+        `bulk-${i}`,
+        companyId,
+        v.title ?? `Bulk ${i}`,
+        JSON.stringify(v.tags ?? []),
+        v.role ?? "backend",
+        v.remote ? 1 : 0,
+        p?.lat ?? null,
+        p?.lng ?? null,
+        p ? "x" : null,
+        cellOf(FINE_GRID),
+        cellOf(COARSE_GRID),
+        now - i * 1000,
+        now,
+        now,
+        min,
+        max,
+        v.salary ? "EUR" : null,
+        v.salary ? "year" : null,
+        min,
+        max,
       ),
     );
   }

@@ -29,7 +29,10 @@ describe("GET, PATCH /v1/profiles/me", () => {
       bio: "Go and Postgres.",
       tags: ["go", "node-js", "postgres"],
       location: { lat: 52.52, lng: 13.405, place: "Berlin" },
-      links: [{ label: "Site", url: "https://example.com/me" }, { label: null, url: "http://blog.example.org/" }],
+      links: [
+        { label: "Site", url: "https://example.com/me" },
+        { label: null, url: "http://blog.example.org/" },
+      ],
     });
     expect(profile.avatarUrl).toContain(`/v1/files/${file.id}/content`);
     const cleared = await ok(api("/v1/profiles/me", { method: "PATCH", token: user.accessToken, body: { location: null } }));

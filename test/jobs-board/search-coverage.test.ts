@@ -1,5 +1,17 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, clearVacancies, createCompany, expectedIds, ok, postVacancy, registerUser, search, type SeededVacancy, type VacancyInput, verifyCompany } from "./fixtures";
+import {
+  api,
+  clearVacancies,
+  createCompany,
+  expectedIds,
+  ok,
+  postVacancy,
+  registerUser,
+  search,
+  type SeededVacancy,
+  type VacancyInput,
+  verifyCompany,
+} from "./fixtures";
 
 /**
  * What search.test.ts leaves out of "every filter alone and combined" and "cursor stability for
@@ -24,12 +36,78 @@ async function world() {
 describe("GET /v1/vacancies: the text query with every other filter and every sort", () => {
   const berlin = { lat: 52.52, lng: 13.405 };
   const specs: Seeded["spec"][] = [
-    { verified: true, title: "Kotlin backend developer", description: "Ktor and Postgres", tags: ["kotlin", "postgres"], role: "backend", employmentType: "full-time", seniority: "senior", remote: false, salary: { min: 60000, max: 80000, currency: "EUR", period: "year" }, location: { lat: 52.52, lng: 13.4, place: "Berlin" } },
-    { verified: true, title: "Android engineer", description: "Kotlin on phones", tags: ["android"], role: "mobile", employmentType: "contract", seniority: "middle", remote: true, salary: { min: 4000, max: 5000, currency: "EUR", period: "month" }, location: { lat: 52.4, lng: 13.1, place: "Potsdam" } },
-    { verified: false, title: "Kotlin multiplatform lead", description: "Shared code", tags: ["kotlin", "ios"], role: "mobile", employmentType: "full-time", seniority: "lead", remote: true, salary: { min: 90000, max: 110000, currency: "EUR", period: "year" }, location: null },
-    { verified: true, title: "Backend développeur", description: "Scala et Kotlin à Paris", tags: ["scala"], role: "backend", employmentType: "full-time", seniority: "senior", remote: false, salary: { min: 55, max: 70, currency: "USD", period: "hour" }, location: { lat: 48.85, lng: 2.35, place: "Paris" } },
-    { verified: false, title: "Java developer", description: "Spring, no Kotlin yet", tags: ["java", "kotlin"], role: "backend", employmentType: "part-time", seniority: "junior", remote: false, salary: null, location: { lat: 52.5, lng: 13.45, place: "Berlin" } },
-    { verified: true, title: "Data engineer", description: "Python pipelines", tags: ["python"], role: "data", employmentType: "full-time", seniority: "senior", remote: false, salary: { min: 70000, max: 90000, currency: "EUR", period: "year" }, location: { lat: 52.53, lng: 13.41, place: "Berlin" } },
+    {
+      verified: true,
+      title: "Kotlin backend developer",
+      description: "Ktor and Postgres",
+      tags: ["kotlin", "postgres"],
+      role: "backend",
+      employmentType: "full-time",
+      seniority: "senior",
+      remote: false,
+      salary: { min: 60000, max: 80000, currency: "EUR", period: "year" },
+      location: { lat: 52.52, lng: 13.4, place: "Berlin" },
+    },
+    {
+      verified: true,
+      title: "Android engineer",
+      description: "Kotlin on phones",
+      tags: ["android"],
+      role: "mobile",
+      employmentType: "contract",
+      seniority: "middle",
+      remote: true,
+      salary: { min: 4000, max: 5000, currency: "EUR", period: "month" },
+      location: { lat: 52.4, lng: 13.1, place: "Potsdam" },
+    },
+    {
+      verified: false,
+      title: "Kotlin multiplatform lead",
+      description: "Shared code",
+      tags: ["kotlin", "ios"],
+      role: "mobile",
+      employmentType: "full-time",
+      seniority: "lead",
+      remote: true,
+      salary: { min: 90000, max: 110000, currency: "EUR", period: "year" },
+      location: null,
+    },
+    {
+      verified: true,
+      title: "Backend développeur",
+      description: "Scala et Kotlin à Paris",
+      tags: ["scala"],
+      role: "backend",
+      employmentType: "full-time",
+      seniority: "senior",
+      remote: false,
+      salary: { min: 55, max: 70, currency: "USD", period: "hour" },
+      location: { lat: 48.85, lng: 2.35, place: "Paris" },
+    },
+    {
+      verified: false,
+      title: "Java developer",
+      description: "Spring, no Kotlin yet",
+      tags: ["java", "kotlin"],
+      role: "backend",
+      employmentType: "part-time",
+      seniority: "junior",
+      remote: false,
+      salary: null,
+      location: { lat: 52.5, lng: 13.45, place: "Berlin" },
+    },
+    {
+      verified: true,
+      title: "Data engineer",
+      description: "Python pipelines",
+      tags: ["python"],
+      role: "data",
+      employmentType: "full-time",
+      seniority: "senior",
+      remote: false,
+      salary: { min: 70000, max: 90000, currency: "EUR", period: "year" },
+      location: { lat: 52.53, lng: 13.41, place: "Berlin" },
+    },
   ];
 
   it("each filter and each sort combined with the text query returns exactly the matching vacancies", async () => {
@@ -61,7 +139,21 @@ describe("GET /v1/vacancies: the text query with every other filter and every so
       { q: "kotlin", sort: "newest" },
       { q: "kotlin", currency: "EUR", sort: "salary" },
       { q: "kotlin", ...berlin, radiusKm: 1000, sort: "distance" },
-      { q: "kotlin", tags: "kotlin", role: "backend", employmentType: "full-time", seniority: "senior", remote: "false", verified: "true", companyId: w.verified.id, currency: "EUR", salaryMin: 50000, salaryMax: 100000, ...berlin, radiusKm: 30 },
+      {
+        q: "kotlin",
+        tags: "kotlin",
+        role: "backend",
+        employmentType: "full-time",
+        seniority: "senior",
+        remote: "false",
+        verified: "true",
+        companyId: w.verified.id,
+        currency: "EUR",
+        salaryMin: 50000,
+        salaryMax: 100000,
+        ...berlin,
+        radiusKm: 30,
+      },
       { q: "kotlin", tags: "kotlin", role: "backend", remote: "false", currency: "EUR", salaryMin: 50000, ...berlin, radiusKm: 30, sort: "distance" },
       { q: "kotlin", tags: "kotlin,scala", verified: "true", currency: "EUR", sort: "salary" },
     ];
@@ -87,7 +179,12 @@ describe("GET /v1/vacancies: cursors for each sort with filters, while vacancies
     const salaries = [50000, 60000, 60000, 70000];
     const matching: { id: string }[] = [];
     for (let i = 0; i < 15; i++) {
-      const input: VacancyInput = { title: `Rust engineer ${i}`, tags: ["rust"], location: { ...points[i % 4]!, place: "x" }, salary: { min: 1000, max: salaries[i % 4]!, currency: "EUR", period: "year" } };
+      const input: VacancyInput = {
+        title: `Rust engineer ${i}`,
+        tags: ["rust"],
+        location: { ...points[i % 4]!, place: "x" },
+        salary: { min: 1000, max: salaries[i % 4]!, currency: "EUR", period: "year" },
+      };
       matching.push(await postVacancy(w.owner, w.verified.id, input));
       // the same place and pay with the word but not the tag, or neither: never on these pages
       await postVacancy(w.owner, w.verified.id, { ...input, title: i % 2 ? `Rust engineer ${i}b` : `Go engineer ${i}`, tags: ["go"] });
@@ -104,7 +201,10 @@ describe("GET /v1/vacancies: cursors for each sort with filters, while vacancies
       const query = { ...filters, ...params };
       const before = ids((await search({ ...query, limit: 100 })).items);
       // the decoys (the word without the tag, or neither) are never among them
-      expect(before.filter((id) => !matching.some((v) => v.id === id) && !extras.has(id)), name).toEqual([]);
+      expect(
+        before.filter((id) => !matching.some((v) => v.id === id) && !extras.has(id)),
+        name,
+      ).toEqual([]);
       expect(before.length, name).toBeGreaterThanOrEqual(10);
       const seen: any[] = [];
       const closed = new Set<string>();
@@ -116,7 +216,16 @@ describe("GET /v1/vacancies: cursors for each sort with filters, while vacancies
         cursor = page.nextCursor ?? undefined;
         pages++;
         // between pages: a new matching vacancy, and one not yet seen is closed
-        extras.add((await postVacancy(w.owner, w.verified.id, { title: `Rust extra ${round++}`, tags: ["rust"], location: { ...center, place: "x" }, salary: { min: 1, max: 55000, currency: "EUR", period: "year" } })).id);
+        extras.add(
+          (
+            await postVacancy(w.owner, w.verified.id, {
+              title: `Rust extra ${round++}`,
+              tags: ["rust"],
+              location: { ...center, place: "x" },
+              salary: { min: 1, max: 55000, currency: "EUR", period: "year" },
+            })
+          ).id,
+        );
         const victim = before.find((id) => !extras.has(id) && !seen.some((v) => v.id === id) && !closed.has(id));
         if (victim && pages % 2 === 0) {
           await ok(api(`/v1/vacancies/${victim}/close`, { token: w.owner.accessToken, body: {} }));

@@ -30,7 +30,9 @@ describe("the posting lists agree with the search rows", () => {
       salary: { min: 4000, max: 6500, currency: "EUR", period: "month" },
       location: { lat: -33.8688, lng: 151.2093, place: "Sydney" },
     });
-    const row = await env.DB.prepare("SELECT f.facets FROM vacancy_search_facets f JOIN vacancy_search s ON s.seq = f.seq WHERE s.vacancy_id = ?").bind(vacancy.id).first<{ facets: string }>();
+    const row = await env.DB.prepare("SELECT f.facets FROM vacancy_search_facets f JOIN vacancy_search s ON s.seq = f.seq WHERE s.vacancy_id = ?")
+      .bind(vacancy.id)
+      .first<{ facets: string }>();
     const expected = [
       roleToken("data-engineer"),
       employmentToken("contract"),
@@ -94,9 +96,27 @@ describe("the posting lists agree with the search rows", () => {
 
 describe("geo through cells, rings and the R*Tree matches brute force", () => {
   const cases = [
-    { name: "a dense city", center: { lat: 52.53, lng: 13.41 }, core: { lat: 52.52, lng: 13.405 }, spread: { lat: [50, 56], lng: [10, 18] }, radii: [0.5, 2, 6, 40, 300, 3000] },
-    { name: "across the antimeridian", center: { lat: -17.8, lng: 179.95 }, core: { lat: -17.8, lng: -179.98 }, spread: { lat: [-21, -14], lng: [176, 184] }, radii: [3, 20, 150, 1000] },
-    { name: "near the north pole", center: { lat: 88.5, lng: 40 }, core: { lat: 88.6, lng: 45 }, spread: { lat: [85, 89.99], lng: [-180, 180] }, radii: [5, 60, 400] },
+    {
+      name: "a dense city",
+      center: { lat: 52.53, lng: 13.41 },
+      core: { lat: 52.52, lng: 13.405 },
+      spread: { lat: [50, 56], lng: [10, 18] },
+      radii: [0.5, 2, 6, 40, 300, 3000],
+    },
+    {
+      name: "across the antimeridian",
+      center: { lat: -17.8, lng: 179.95 },
+      core: { lat: -17.8, lng: -179.98 },
+      spread: { lat: [-21, -14], lng: [176, 184] },
+      radii: [3, 20, 150, 1000],
+    },
+    {
+      name: "near the north pole",
+      center: { lat: 88.5, lng: 40 },
+      core: { lat: 88.6, lng: 45 },
+      spread: { lat: [85, 89.99], lng: [-180, 180] },
+      radii: [5, 60, 400],
+    },
   ];
   for (const { name, center, core, spread, radii } of cases) {
     it(`${name}: every radius and sort, with and without other filters, pages through exactly the points within reach`, async () => {
@@ -106,26 +126,42 @@ describe("geo through cells, rings and the R*Tree matches brute force", () => {
       const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
       const wrap = (lng: number) => ((((lng + 180) % 360) + 360) % 360) - 180;
       const points = Array.from({ length: 400 }, (_, i) => {
-        if (i % 4 === 3) return { lat: spread.lat[0]! + random() * (spread.lat[1]! - spread.lat[0]!), lng: wrap(spread.lng[0]! + random() * (spread.lng[1]! - spread.lng[0]!)) };
+        if (i % 4 === 3)
+          return {
+            lat: spread.lat[0]! + random() * (spread.lat[1]! - spread.lat[0]!),
+            lng: wrap(spread.lng[0]! + random() * (spread.lng[1]! - spread.lng[0]!)),
+          };
         // A dense core: about 3 km around it.
-        return { lat: Math.min(89.999, core.lat + (gaussian() * 3) / 111), lng: wrap(core.lng + (gaussian() * 3) / (111 * Math.cos((core.lat * Math.PI) / 180))) };
+        return {
+          lat: Math.min(89.999, core.lat + (gaussian() * 3) / 111),
+          lng: wrap(core.lng + (gaussian() * 3) / (111 * Math.cos((core.lat * Math.PI) / 180))),
+        };
       });
       // go: a third (rings probe each location); rare: one in 25 (rings read posting lists of cells); a salary bound: checked exactly.
-      await bulkVacancies(company.id, points.length, (i) => ({ ...points[i]!, tags: [i % 3 === 0 ? "go" : "rust", ...(i % 25 === 0 ? ["rare"] : [])], salary: [1000, 2000 + i] }));
+      await bulkVacancies(company.id, points.length, (i) => ({
+        ...points[i]!,
+        tags: [i % 3 === 0 ? "go" : "rust", ...(i % 25 === 0 ? ["rare"] : [])],
+        salary: [1000, 2000 + i],
+      }));
       const keeps = (filter: { tags?: string; salaryMin?: number }, i: number) =>
-        (filter.tags === "go" ? i % 3 === 0 : filter.tags === "rare" ? i % 25 === 0 : true) && (filter.salaryMin === undefined || 2000 + i >= Number(filter.salaryMin));
+        (filter.tags === "go" ? i % 3 === 0 : filter.tags === "rare" ? i % 25 === 0 : true) &&
+        (filter.salaryMin === undefined || 2000 + i >= Number(filter.salaryMin));
       for (const radiusKm of radii) {
         for (const filter of [{}, { tags: "go" }, { tags: "rare" }, { currency: "EUR", salaryMin: 2150 }]) {
-          const within = points
-            .map((p, i) => ({ id: `bulk-${i}`, i, d: distanceKm(center, p) }))
-            .filter((p) => p.d <= radiusKm && keeps(filter, p.i));
+          const within = points.map((p, i) => ({ id: `bulk-${i}`, i, d: distanceKm(center, p) })).filter((p) => p.d <= radiusKm && keeps(filter, p.i));
           if (radiusKm === radii.at(-1) && !("tags" in filter && filter.tags === "rare")) expect(within.length).toBeGreaterThan(100);
           const params = { ...center, radiusKm, ...filter };
           const label = JSON.stringify(params);
           const newest = await searchAll(params, 9);
-          expect(newest.map((v) => v.id), `${label} newest`).toEqual([...within].sort((a, b) => a.i - b.i).map((p) => p.id));
+          expect(
+            newest.map((v) => v.id),
+            `${label} newest`,
+          ).toEqual([...within].sort((a, b) => a.i - b.i).map((p) => p.id));
           const nearest = await searchAll({ ...params, sort: "distance" }, 9);
-          expect(nearest.map((v) => v.id), `${label} by distance`).toEqual([...within].sort((a, b) => a.d - b.d).map((p) => p.id));
+          expect(
+            nearest.map((v) => v.id),
+            `${label} by distance`,
+          ).toEqual([...within].sort((a, b) => a.d - b.d).map((p) => p.id));
           for (const v of nearest) expect(v.distanceKm).toBeCloseTo(distanceKm(center, v.location), 9);
         }
       }

@@ -2,7 +2,21 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { destination, distanceKm, EARTH_RADIUS_KM } from "../../shared/jobs-board/geo";
 import { expectProblem } from "../helpers";
-import { api, bulkVacancies, clearVacancies, createCompany, expectedIds, ok, postVacancy, registerUser, search, searchAll, type TestUser, type VacancyInput, verifyCompany } from "./fixtures";
+import {
+  api,
+  bulkVacancies,
+  clearVacancies,
+  createCompany,
+  expectedIds,
+  ok,
+  postVacancy,
+  registerUser,
+  search,
+  searchAll,
+  type TestUser,
+  type VacancyInput,
+  verifyCompany,
+} from "./fixtures";
 import { makeAdmin } from "../kit/users";
 
 interface World {
@@ -26,14 +40,94 @@ beforeEach(clearVacancies);
 describe("GET /v1/vacancies: filters alone and combined", () => {
   type Spec = VacancyInput & { verified: boolean };
   const specs: Spec[] = [
-    { verified: true, title: "Backend developer", tags: ["go", "postgres"], role: "backend", employmentType: "full-time", seniority: "senior", remote: false, salary: { min: 60000, max: 80000, currency: "EUR", period: "year" }, location: { lat: 52.52, lng: 13.4, place: "Berlin" } },
-    { verified: true, title: "Frontend developer", tags: ["react", "typescript"], role: "frontend", employmentType: "part-time", seniority: "junior", remote: true, salary: { min: 3000, max: 4000, currency: "EUR", period: "month" }, location: null },
-    { verified: true, title: "Data engineer", tags: ["python", "postgres"], role: "data", employmentType: "contract", seniority: "middle", remote: false, salary: { min: 50, max: 70, currency: "USD", period: "hour" }, location: { lat: 40.71, lng: -74.0, place: "New York" } },
-    { verified: true, title: "Go developer", tags: ["go", "kubernetes"], role: "backend", employmentType: "full-time", seniority: "lead", remote: true, salary: null, location: { lat: 52.4, lng: 13.1, place: "Potsdam" } },
-    { verified: true, title: "Designer", tags: ["figma"], role: "design", employmentType: "full-time", seniority: "senior", remote: false, salary: { min: 90000, max: 120000, currency: "EUR", period: "year" }, location: { lat: 48.85, lng: 2.35, place: "Paris" } },
-    { verified: true, title: "Founding engineer", tags: ["go"], role: "fullstack", employmentType: "full-time", seniority: "lead", remote: true, salary: { min: 20000, max: 400000, currency: "EUR", period: "year" }, location: null },
-    { verified: false, title: "Python backend developer", tags: ["python", "go"], role: "backend", employmentType: "full-time", seniority: "senior", remote: false, salary: { min: 40000, max: 55000, currency: "EUR", period: "year" }, location: { lat: 52.5, lng: 13.45, place: "Berlin" } },
-    { verified: false, title: "QA engineer", tags: ["testing"], role: "qa", employmentType: "internship", seniority: "intern", remote: true, salary: { min: 1000, max: 1500, currency: "EUR", period: "month" }, location: null },
+    {
+      verified: true,
+      title: "Backend developer",
+      tags: ["go", "postgres"],
+      role: "backend",
+      employmentType: "full-time",
+      seniority: "senior",
+      remote: false,
+      salary: { min: 60000, max: 80000, currency: "EUR", period: "year" },
+      location: { lat: 52.52, lng: 13.4, place: "Berlin" },
+    },
+    {
+      verified: true,
+      title: "Frontend developer",
+      tags: ["react", "typescript"],
+      role: "frontend",
+      employmentType: "part-time",
+      seniority: "junior",
+      remote: true,
+      salary: { min: 3000, max: 4000, currency: "EUR", period: "month" },
+      location: null,
+    },
+    {
+      verified: true,
+      title: "Data engineer",
+      tags: ["python", "postgres"],
+      role: "data",
+      employmentType: "contract",
+      seniority: "middle",
+      remote: false,
+      salary: { min: 50, max: 70, currency: "USD", period: "hour" },
+      location: { lat: 40.71, lng: -74.0, place: "New York" },
+    },
+    {
+      verified: true,
+      title: "Go developer",
+      tags: ["go", "kubernetes"],
+      role: "backend",
+      employmentType: "full-time",
+      seniority: "lead",
+      remote: true,
+      salary: null,
+      location: { lat: 52.4, lng: 13.1, place: "Potsdam" },
+    },
+    {
+      verified: true,
+      title: "Designer",
+      tags: ["figma"],
+      role: "design",
+      employmentType: "full-time",
+      seniority: "senior",
+      remote: false,
+      salary: { min: 90000, max: 120000, currency: "EUR", period: "year" },
+      location: { lat: 48.85, lng: 2.35, place: "Paris" },
+    },
+    {
+      verified: true,
+      title: "Founding engineer",
+      tags: ["go"],
+      role: "fullstack",
+      employmentType: "full-time",
+      seniority: "lead",
+      remote: true,
+      salary: { min: 20000, max: 400000, currency: "EUR", period: "year" },
+      location: null,
+    },
+    {
+      verified: false,
+      title: "Python backend developer",
+      tags: ["python", "go"],
+      role: "backend",
+      employmentType: "full-time",
+      seniority: "senior",
+      remote: false,
+      salary: { min: 40000, max: 55000, currency: "EUR", period: "year" },
+      location: { lat: 52.5, lng: 13.45, place: "Berlin" },
+    },
+    {
+      verified: false,
+      title: "QA engineer",
+      tags: ["testing"],
+      role: "qa",
+      employmentType: "internship",
+      seniority: "intern",
+      remote: true,
+      salary: { min: 1000, max: 1500, currency: "EUR", period: "month" },
+      location: null,
+    },
   ];
 
   async function seed(w: World) {
@@ -80,7 +174,12 @@ describe("GET /v1/vacancies: filters alone and combined", () => {
       const page = await search(params);
       expect(ids(page.items), JSON.stringify(params)).toEqual(expectedIds(seeded, params));
     }
-    expect(ids((await search({ companyId: w.unverified.id })).items)).toEqual(seeded.filter((s) => !s.spec.verified).map((s) => s.vacancy.id).sort());
+    expect(ids((await search({ companyId: w.unverified.id })).items)).toEqual(
+      seeded
+        .filter((s) => !s.spec.verified)
+        .map((s) => s.vacancy.id)
+        .sort(),
+    );
     expect(ids((await search({ companyId: w.verified.id, tags: "go" })).items)).toHaveLength(3);
     // salary per hour: USD 50-70/h is 104k-145.6k per year
     expect((await search({ currency: "USD", salaryMin: 60, salaryMax: 65, salaryPeriod: "hour" })).items).toHaveLength(1);
@@ -147,7 +246,11 @@ describe("GET /v1/vacancies: geo", () => {
 
   it("across the antimeridian", async () => {
     const w = await world();
-    const [west, east, far] = await at(w, [{ lat: -17.0, lng: 179.95 }, { lat: -17.0, lng: -179.95 }, { lat: -17.0, lng: 178.0 }]);
+    const [west, east, far] = await at(w, [
+      { lat: -17.0, lng: 179.95 },
+      { lat: -17.0, lng: -179.95 },
+      { lat: -17.0, lng: 178.0 },
+    ]);
     const fromWest = await search({ lat: -17.0, lng: 179.95, radiusKm: 15, sort: "distance" });
     expect(fromWest.items.map((v) => v.id)).toEqual([west!.id, east!.id]);
     expect(fromWest.items[1].distanceKm).toBeCloseTo(distanceKm({ lat: -17, lng: 179.95 }, { lat: -17, lng: -179.95 }), 9);
@@ -158,10 +261,18 @@ describe("GET /v1/vacancies: geo", () => {
 
   it("near the poles every longitude is in range", async () => {
     const w = await world();
-    const [a, b, c, d] = await at(w, [{ lat: 89.9, lng: 0 }, { lat: 89.9, lng: 180 }, { lat: 89.95, lng: -90 }, { lat: 89.0, lng: 45 }]);
+    const [a, b, c, d] = await at(w, [
+      { lat: 89.9, lng: 0 },
+      { lat: 89.9, lng: 180 },
+      { lat: 89.95, lng: -90 },
+      { lat: 89.0, lng: 45 },
+    ]);
     const near = await search({ lat: 89.9, lng: 90, radiusKm: 25 });
     expect(ids(near.items)).toEqual(ids([a!, b!, c!]));
-    const south = await at(w, [{ lat: -89.99, lng: 10 }, { lat: -89.99, lng: -170 }]);
+    const south = await at(w, [
+      { lat: -89.99, lng: 10 },
+      { lat: -89.99, lng: -170 },
+    ]);
     expect(ids((await search({ lat: -90, lng: 0, radiusKm: 5, sort: "distance" })).items)).toEqual(ids(south));
     void d;
   });
@@ -190,10 +301,19 @@ describe("GET /v1/vacancies: geo", () => {
 describe("GET /v1/vacancies: cursors", () => {
   it("every sort pages through everything once, in order, while vacancies are published meanwhile", async () => {
     const w = await world();
-    const points = [{ lat: 50, lng: 8 }, { lat: 50.1, lng: 8 }, { lat: 50, lng: 8 }, { lat: 50.2, lng: 8.1 }];
+    const points = [
+      { lat: 50, lng: 8 },
+      { lat: 50.1, lng: 8 },
+      { lat: 50, lng: 8 },
+      { lat: 50.2, lng: 8.1 },
+    ];
     const salaries = [50000, 60000, 60000, 70000];
     for (let i = 0; i < 14; i++) {
-      await postVacancy(w.owner, w.verified.id, { title: `V${i}`, location: { ...points[i % 4]!, place: "x" }, salary: { min: 1000, max: salaries[i % 4]!, currency: "EUR", period: "year" } });
+      await postVacancy(w.owner, w.verified.id, {
+        title: `V${i}`,
+        location: { ...points[i % 4]!, place: "x" },
+        salary: { min: 1000, max: salaries[i % 4]!, currency: "EUR", period: "year" },
+      });
     }
     const sorts: [Record<string, string | number>, (a: any, b: any) => boolean][] = [
       [{}, (a, b) => a.publishedAt >= b.publishedAt],
@@ -210,12 +330,17 @@ describe("GET /v1/vacancies: cursors", () => {
         seen.push(...page.items);
         cursor = page.nextCursor ?? undefined;
         // new vacancies between pages: never make a page repeat or skip what was there
-        await postVacancy(w.owner, w.verified.id, { title: `Extra ${extra++}`, location: { lat: 50, lng: 8, place: "x" }, salary: { min: 1, max: 55000, currency: "EUR", period: "year" } });
+        await postVacancy(w.owner, w.verified.id, {
+          title: `Extra ${extra++}`,
+          location: { lat: 50, lng: 8, place: "x" },
+          salary: { min: 1, max: 55000, currency: "EUR", period: "year" },
+        });
       } while (cursor);
       const seenIds = seen.map((v) => v.id);
       expect(new Set(seenIds).size, JSON.stringify(params)).toBe(seenIds.length);
       for (const id of before) expect(seenIds, JSON.stringify(params)).toContain(id);
-      for (let i = 1; i < seen.length; i++) if (before.includes(seen[i].id) && before.includes(seen[i - 1].id)) expect(ordered(seen[i - 1], seen[i]), JSON.stringify(params)).toBe(true);
+      for (let i = 1; i < seen.length; i++)
+        if (before.includes(seen[i].id) && before.includes(seen[i - 1].id)) expect(ordered(seen[i - 1], seen[i]), JSON.stringify(params)).toBe(true);
     }
   });
 
@@ -230,14 +355,33 @@ describe("GET /v1/vacancies: cursors", () => {
 
   it("a well-formed cursor far past the end is an empty page, never an error", async () => {
     const w = await world();
-    await postVacancy(w.owner, w.verified.id, { tags: ["go"], salary: { min: 1, max: 2, currency: "EUR", period: "year" }, location: { lat: 10, lng: 10, place: "x" } });
+    await postVacancy(w.owner, w.verified.id, {
+      tags: ["go"],
+      salary: { min: 1, max: 2, currency: "EUR", period: "year" },
+      location: { lat: 10, lng: 10, place: "x" },
+    });
     const cursorOf = (value: unknown) => btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     const far = [
-      [{ lat: 10, lng: 10, radiusKm: 2, sort: "distance" }, { d: 1e300, s: 1 }],
-      [{ lat: 10, lng: 10, radiusKm: 2, sort: "distance", tags: "go" }, { d: 5, s: 1 }],
-      [{ lat: 10, lng: 10, radiusKm: 2, sort: "distance", tags: "go" }, { d: 1e300, s: Number.MAX_SAFE_INTEGER }],
-      [{ currency: "EUR", sort: "salary" }, { m: -5, s: Number.MAX_SAFE_INTEGER }],
-      [{ currency: "EUR", sort: "salary" }, { m: Number.MAX_SAFE_INTEGER, s: -1 }],
+      [
+        { lat: 10, lng: 10, radiusKm: 2, sort: "distance" },
+        { d: 1e300, s: 1 },
+      ],
+      [
+        { lat: 10, lng: 10, radiusKm: 2, sort: "distance", tags: "go" },
+        { d: 5, s: 1 },
+      ],
+      [
+        { lat: 10, lng: 10, radiusKm: 2, sort: "distance", tags: "go" },
+        { d: 1e300, s: Number.MAX_SAFE_INTEGER },
+      ],
+      [
+        { currency: "EUR", sort: "salary" },
+        { m: -5, s: Number.MAX_SAFE_INTEGER },
+      ],
+      [
+        { currency: "EUR", sort: "salary" },
+        { m: Number.MAX_SAFE_INTEGER, s: -1 },
+      ],
       [{ tags: "go" }, { s: -Number.MAX_SAFE_INTEGER }],
       [{}, { s: Number.MAX_SAFE_INTEGER }],
     ] as const;
@@ -251,7 +395,17 @@ describe("GET /v1/vacancies: cursors", () => {
 
 describe("GET /v1/vacancies: validation and auth", () => {
   it("400 for bad filters, 401 for a bad token; no token is fine", async () => {
-    for (const query of ["salaryMin=1", "sort=salary", "currency=eur", "salaryMin=5&salaryMax=1&currency=EUR", "employmentType=forever", "remote=yes", "limit=0", "tagsMode=some", `tags=${Array.from({ length: 21 }, (_, i) => `t${i}`).join(",")}`]) {
+    for (const query of [
+      "salaryMin=1",
+      "sort=salary",
+      "currency=eur",
+      "salaryMin=5&salaryMax=1&currency=EUR",
+      "employmentType=forever",
+      "remote=yes",
+      "limit=0",
+      "tagsMode=some",
+      `tags=${Array.from({ length: 21 }, (_, i) => `t${i}`).join(",")}`,
+    ]) {
       await expectProblem(await api(`/v1/vacancies?${query}`), 400);
     }
     await expectProblem(await api("/v1/vacancies", { token: "junk" }), 401);
@@ -284,7 +438,21 @@ describe("GET /v1/vacancies: index-driven", () => {
       ["salary range", { currency: "EUR", salaryMin: 2500, salaryMax: 2520, sort: "salary" }],
       ["company", { companyId: w.verified.id }],
       ["two tags, all, + salary range, by salary", { tags: "rare,common", tagsMode: "all", currency: "EUR", salaryMin: 2100, salaryMax: 2600, sort: "salary" }],
-      ["everything combined, matching nothing", { q: "zeppelin", tags: "rare", role: "backend", remote: "true", verified: "true", currency: "EUR", salaryMin: 2000, lat: 52.55, lng: 13.47, radiusKm: 5 }],
+      [
+        "everything combined, matching nothing",
+        {
+          q: "zeppelin",
+          tags: "rare",
+          role: "backend",
+          remote: "true",
+          verified: "true",
+          currency: "EUR",
+          salaryMin: 2000,
+          lat: 52.55,
+          lng: 13.47,
+          radiusKm: 5,
+        },
+      ],
     ];
     for (const [name, params] of checks) {
       const first = await search({ ...params, limit: page });
@@ -332,7 +500,8 @@ describe("GET /v1/vacancies: index-driven", () => {
 
   it("the index is derived: a rebuild gives the same answers", async () => {
     const w = await world();
-    for (let i = 0; i < 5; i++) await postVacancy(w.owner, w.verified.id, { title: `Café ${i}`, tags: [`t${i % 2}`], location: { lat: 1 + i * 0.01, lng: 2, place: "x" } });
+    for (let i = 0; i < 5; i++)
+      await postVacancy(w.owner, w.verified.id, { title: `Café ${i}`, tags: [`t${i % 2}`], location: { lat: 1 + i * 0.01, lng: 2, place: "x" } });
     const queries = [{}, { q: "cafe" }, { tags: "t1" }, { lat: 1, lng: 2, radiusKm: 3, sort: "distance" }];
     const before = await Promise.all(queries.map((q) => search(q)));
     await env.DB.prepare("DELETE FROM vacancy_fts").run();

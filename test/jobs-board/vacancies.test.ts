@@ -56,9 +56,21 @@ describe("POST /v1/vacancies", () => {
     await expectProblem(await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, companyId: "00000000-0000-7000-8000-000000000000" } }), 404);
     await expectProblem(await api("/v1/vacancies", { body }), 401);
     await expectProblem(await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, employmentType: "forever" } }), 400, "invalid_body");
-    await expectProblem(await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, salary: { min: 10, max: 5, currency: "EUR", period: "year" } } }), 400, "invalid_body");
-    await expectProblem(await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, salary: { min: 1, max: 5, currency: "euro", period: "year" } } }), 400, "invalid_body");
-    await expectProblem(await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, location: { lat: 0, lng: 181, place: "x" } } }), 400, "invalid_body");
+    await expectProblem(
+      await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, salary: { min: 10, max: 5, currency: "EUR", period: "year" } } }),
+      400,
+      "invalid_body",
+    );
+    await expectProblem(
+      await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, salary: { min: 1, max: 5, currency: "euro", period: "year" } } }),
+      400,
+      "invalid_body",
+    );
+    await expectProblem(
+      await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, location: { lat: 0, lng: 181, place: "x" } } }),
+      400,
+      "invalid_body",
+    );
     await expectProblem(await api("/v1/vacancies", { token: owner.accessToken, body: { ...body, tags: ["ok", "not ok!"] } }), 400, "invalid_tag");
     await expectProblem(await api("/v1/vacancies", { token: owner.accessToken, body: "{" }), 400);
   });
@@ -79,7 +91,13 @@ describe("GET, PATCH, DELETE /v1/vacancies/:id", () => {
   it("members edit (a published vacancy's search entry follows); others 403/404; closed ones 409", async () => {
     const { owner, recruiter, outsider, company } = await team();
     const vacancy = await publishVacancy(owner, (await createVacancy(owner, company.id, { title: "Plumber", tags: ["pipes"] })).id);
-    const edited = await ok(api(`/v1/vacancies/${vacancy.id}`, { method: "PATCH", token: recruiter.accessToken, body: { title: "Électricien", tags: ["wires"], location: { lat: 48.85, lng: 2.35, place: "Paris" } } }));
+    const edited = await ok(
+      api(`/v1/vacancies/${vacancy.id}`, {
+        method: "PATCH",
+        token: recruiter.accessToken,
+        body: { title: "Électricien", tags: ["wires"], location: { lat: 48.85, lng: 2.35, place: "Paris" } },
+      }),
+    );
     expect(edited).toMatchObject({ title: "Électricien", tags: ["wires"], status: "published" });
     expect((await search({ q: "electricien", companyId: company.id })).items.map((v) => v.id)).toEqual([vacancy.id]);
     expect((await search({ q: "plumber", companyId: company.id })).items).toEqual([]);
@@ -90,8 +108,20 @@ describe("GET, PATCH, DELETE /v1/vacancies/:id", () => {
     const draft = await createVacancy(owner, company.id);
     await expectProblem(await api(`/v1/vacancies/${draft.id}`, { method: "PATCH", token: outsider.accessToken, body: { title: "x" } }), 404);
     await expectProblem(await api(`/v1/vacancies/${draft.id}`, { method: "PATCH", body: { title: "x" } }), 401);
-    await expectProblem(await api(`/v1/vacancies/${draft.id}`, { method: "PATCH", token: owner.accessToken, body: { status: "published" } }), 400, "invalid_body");
-    await expectProblem(await api(`/v1/vacancies/${draft.id}`, { method: "PATCH", token: owner.accessToken, body: { salary: { min: 9, max: 1, currency: "EUR", period: "year" } } }), 400, "invalid_body");
+    await expectProblem(
+      await api(`/v1/vacancies/${draft.id}`, { method: "PATCH", token: owner.accessToken, body: { status: "published" } }),
+      400,
+      "invalid_body",
+    );
+    await expectProblem(
+      await api(`/v1/vacancies/${draft.id}`, {
+        method: "PATCH",
+        token: owner.accessToken,
+        body: { salary: { min: 9, max: 1, currency: "EUR", period: "year" } },
+      }),
+      400,
+      "invalid_body",
+    );
     await ok(api(`/v1/vacancies/${vacancy.id}/close`, { token: owner.accessToken, body: {} }));
     await expectProblem(await api(`/v1/vacancies/${vacancy.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "x" } }), 409, "vacancy_closed");
   });

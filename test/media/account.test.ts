@@ -45,7 +45,8 @@ describe("account export and deletion include media", () => {
     expect((await json(await api(`/v1/images/${bobsImage.id}`))).likeCount).toBe(1);
     expect((await api(`/v1/images/${aliceImage.id}`)).status).toBe(404);
     expect((await api(`/v1/files/${own.id}`, { token: bob.accessToken })).status).toBe(404);
-    const count = async (sha: string) => (await env.DB.prepare("SELECT ref_count FROM blobs WHERE sha256 = ?").bind(sha).first<{ ref_count: number }>())?.ref_count;
+    const count = async (sha: string) =>
+      (await env.DB.prepare("SELECT ref_count FROM blobs WHERE sha256 = ?").bind(sha).first<{ ref_count: number }>())?.ref_count;
     expect(await count(alsoBobs.sha256)).toBe(1);
     expect(await count(own.sha256)).toBe(0);
 
@@ -60,7 +61,10 @@ describe("account export and deletion include media", () => {
     const uploadId = upload.split("/").pop()!;
     const chat = await openGroup(bob, [alice]);
     const attachment = await uploadFile(alice, samples.pdf, { purpose: "attachment", name: "notes.pdf" });
-    const sent = await api(`/v1/chats/${chat.id}/messages`, { token: alice.accessToken, body: { clientId: "a1", text: "notes", attachments: [attachment.id] } });
+    const sent = await api(`/v1/chats/${chat.id}/messages`, {
+      token: alice.accessToken,
+      body: { clientId: "a1", text: "notes", attachments: [attachment.id] },
+    });
     expect(sent.status, await sent.clone().text()).toBe(201);
     expect((await api(`/v1/files/${attachment.id}`, { token: bob.accessToken })).status).toBe(200);
 

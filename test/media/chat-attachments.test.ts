@@ -10,7 +10,10 @@ describe("chat attachments are file ids", () => {
     const file = await uploadFile(alice, samples.pdf, { purpose: "attachment", name: "plan.pdf" });
     await expectProblem(await api(`/v1/files/${file.id}`, { token: bob.accessToken }), 404);
 
-    const response = await api(`/v1/chats/${chat.id}/messages`, { token: alice.accessToken, body: { clientId: "a1", text: "the plan", attachments: [file.id] } });
+    const response = await api(`/v1/chats/${chat.id}/messages`, {
+      token: alice.accessToken,
+      body: { clientId: "a1", text: "the plan", attachments: [file.id] },
+    });
     expect(response.status, await response.clone().text()).toBe(201);
     expect((await json(response)).attachments).toEqual([{ id: file.id, name: "plan.pdf", contentType: "application/pdf", size: samples.pdf.length }]);
 
@@ -56,7 +59,10 @@ describe("chat attachments are file ids", () => {
       "unknown_attachment",
     );
     await expectProblem(
-      await api(`/v1/chats/${chat.id}/messages`, { token: alice.accessToken, body: { clientId: "x2", text: "nothing", attachments: ["01a20000-0000-7000-8000-000000000000"] } }),
+      await api(`/v1/chats/${chat.id}/messages`, {
+        token: alice.accessToken,
+        body: { clientId: "x2", text: "nothing", attachments: ["01a20000-0000-7000-8000-000000000000"] },
+      }),
       400,
       "unknown_attachment",
     );

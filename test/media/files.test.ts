@@ -199,7 +199,8 @@ describe("GET /v1/files/:id", () => {
     // Bob sends bytes Alice has, Carol bytes nobody has: the same status, headers and fields
     const [again, first] = [await postFile(bob, known, { sha256: await sha256Hex(known) }), await postFile(carol, fresh, { sha256: await sha256Hex(fresh) })];
     expect([again.status, first.status]).toEqual([201, 201]);
-    const headerNames = (r: Response) => [...r.headers.keys()].filter((k) => !["x-request-id", "traceparent", "date", "content-length", "location"].includes(k)).sort();
+    const headerNames = (r: Response) =>
+      [...r.headers.keys()].filter((k) => !["x-request-id", "traceparent", "date", "content-length", "location"].includes(k)).sort();
     expect(headerNames(again)).toEqual(headerNames(first));
     const [a, b] = [await json(again), await json(first)];
     expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
@@ -353,7 +354,9 @@ describe("DELETE /v1/files/:id", () => {
     await expectProblem(await api(`/v1/files/${a.id}`, { token: alice.accessToken }), 404);
     const content = await fetchContent(`/v1/files/${b.id}/content`, { token: bob.accessToken });
     expect(new Uint8Array(await content.arrayBuffer())).toEqual(bytes);
-    const blob = await env.DB.prepare("SELECT ref_count, released_at FROM blobs WHERE sha256 = ?").bind(a.sha256).first<{ ref_count: number; released_at: number | null }>();
+    const blob = await env.DB.prepare("SELECT ref_count, released_at FROM blobs WHERE sha256 = ?")
+      .bind(a.sha256)
+      .first<{ ref_count: number; released_at: number | null }>();
     expect(blob).toEqual({ ref_count: 1, released_at: null });
   });
 

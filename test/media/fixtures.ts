@@ -71,7 +71,12 @@ export function tusMetadata(metadata: Record<string, string>): string {
 }
 
 /** POST /v1/uploads (tus creation); returns the response. */
-export async function createUpload(user: Pick<TestUser, "accessToken"> | null, length: number, metadata: Record<string, string> = { purpose: "asset", name: "big.png" }, headers: Record<string, string> = TUS) {
+export async function createUpload(
+  user: Pick<TestUser, "accessToken"> | null,
+  length: number,
+  metadata: Record<string, string> = { purpose: "asset", name: "big.png" },
+  headers: Record<string, string> = TUS,
+) {
   const h = new Headers(headers);
   if (user) h.set("authorization", `Bearer ${user.accessToken}`);
   h.set("upload-length", String(length));
@@ -86,7 +91,13 @@ export async function openUpload(user: Pick<TestUser, "accessToken">, length: nu
   return new URL(response.headers.get("location")!).pathname;
 }
 
-export async function patchUpload(user: Pick<TestUser, "accessToken"> | null, path: string, offset: number, bytes: Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
+export async function patchUpload(
+  user: Pick<TestUser, "accessToken"> | null,
+  path: string,
+  offset: number,
+  bytes: Uint8Array | ReadableStream<Uint8Array>,
+  headers: Record<string, string> = {},
+) {
   const h = new Headers({ ...TUS, "content-type": "application/offset+octet-stream", "upload-offset": String(offset), ...headers });
   if (user) h.set("authorization", `Bearer ${user.accessToken}`);
   return SELF.fetch(`http://platform.test${path}`, { method: "PATCH", headers: h, body: bytes });

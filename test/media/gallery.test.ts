@@ -45,7 +45,11 @@ describe("POST /v1/images", () => {
     const user = await registerUser();
     await expectProblem(await api("/v1/images", { body: { fileId: "x", title: "t" } }), 401);
     await expectProblem(await api("/v1/images", { token: user.accessToken, body: { fileId: "x" } }), 400, "invalid_body");
-    await expectProblem(await api("/v1/images", { token: user.accessToken, body: { fileId: "x", title: "t", tags: ["no spaces please"] } }), 400, "invalid_body");
+    await expectProblem(
+      await api("/v1/images", { token: user.accessToken, body: { fileId: "x", title: "t", tags: ["no spaces please"] } }),
+      400,
+      "invalid_body",
+    );
   });
 });
 
@@ -93,7 +97,9 @@ describe("likes", () => {
     const responses = await Promise.all(fans.flatMap((fan) => [1, 2].map(() => api(`/v1/images/${image.id}/like`, { method: "PUT", token: fan.accessToken }))));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect((await json(await api(`/v1/images/${image.id}`))).likeCount).toBe(8);
-    const unlikes = await Promise.all(fans.slice(0, 3).flatMap((fan) => [1, 2].map(() => api(`/v1/images/${image.id}/like`, { method: "DELETE", token: fan.accessToken }))));
+    const unlikes = await Promise.all(
+      fans.slice(0, 3).flatMap((fan) => [1, 2].map(() => api(`/v1/images/${image.id}/like`, { method: "DELETE", token: fan.accessToken }))),
+    );
     expect(unlikes.every((r) => r.status === 200)).toBe(true);
     const after = await json(await api(`/v1/images/${image.id}`, { token: fans[0]!.accessToken }));
     expect(after).toMatchObject({ likeCount: 5, likedByMe: false });
@@ -126,7 +132,11 @@ describe("likes", () => {
     await expectProblem(await api("/v1/images/nope/like", { method: "PUT", token: user.accessToken }), 404);
     await expectProblem(await api("/v1/images/nope/like", { method: "DELETE", token: user.accessToken }), 404);
     // unliking what one never liked is harmless
-    expect(await json(await api(`/v1/images/${image.id}/like`, { method: "DELETE", token: user.accessToken }))).toMatchObject({ id: image.id, likeCount: 0, likedByMe: false });
+    expect(await json(await api(`/v1/images/${image.id}/like`, { method: "DELETE", token: user.accessToken }))).toMatchObject({
+      id: image.id,
+      likeCount: 0,
+      likedByMe: false,
+    });
   });
 });
 

@@ -73,7 +73,20 @@ describe("reference counting and the GC cron", () => {
     const length = 23_900_000;
     const opened = await openUploadSlot(
       db(),
-      { id: uploadId, ownerId: user.id, kind: "single", purpose: "image", name: "x", visibility: "private", length, key, partSize: 0, multipartId: null, createdAt: now, expiresAt: now + expiryMs() },
+      {
+        id: uploadId,
+        ownerId: user.id,
+        kind: "single",
+        purpose: "image",
+        name: "x",
+        visibility: "private",
+        length,
+        key,
+        partSize: 0,
+        multipartId: null,
+        createdAt: now,
+        expiresAt: now + expiryMs(),
+      },
       testDeps().config.media.quotaBytes,
     );
     expect(opened).toBe(true);

@@ -56,7 +56,9 @@ describe("planPatch", () => {
   });
 
   it("an upload smaller than a part is one part", () => {
-    expect(planPatch({ length: 100, partSize: P, partsDone: 0, tailBytes: 0, firstPartNumber: 1 }, 100).parts).toEqual([{ partNumber: 1, fromTail: 0, fromBody: 100 }]);
+    expect(planPatch({ length: 100, partSize: P, partsDone: 0, tailBytes: 0, firstPartNumber: 1 }, 100).parts).toEqual([
+      { partNumber: 1, fromTail: 0, fromBody: 100 },
+    ]);
   });
 
   it("every part but the last has the part size, for any cut of the body", () => {

@@ -181,7 +181,10 @@ describe("a tus upload whose completion failed after its last part was recorded"
       ...Array.from({ length: 2 }, () => api(path, { token: user.accessToken })),
     ]);
     const statuses = answers.map((response) => response.status);
-    expect(statuses.every((status) => status === 200 || status === 423), String(statuses)).toBe(true);
+    expect(
+      statuses.every((status) => status === 200 || status === 423),
+      String(statuses),
+    ).toBe(true);
     expect(statuses).toContain(200);
     for (const response of answers) {
       await response.arrayBuffer();
@@ -191,7 +194,9 @@ describe("a tus upload whose completion failed after its last part was recorded"
     const sha256 = await sha256Hex(bytes);
     const made = await db().select().from(files).where(eq(files.sha256, sha256));
     expect(made).toHaveLength(1);
-    expect(await db().select().from(blobs).where(eq(blobs.sha256, sha256))).toEqual([expect.objectContaining({ id: made[0]!.blobId, refCount: 1, key: path.replace("/v1/uploads/", "blobs/") })]);
+    expect(await db().select().from(blobs).where(eq(blobs.sha256, sha256))).toEqual([
+      expect.objectContaining({ id: made[0]!.blobId, refCount: 1, key: path.replace("/v1/uploads/", "blobs/") }),
+    ]);
     expect(await rowOf(idOf(path))).toMatchObject({ status: "completed", fileId: made[0]!.id });
     expect((await headUpload(user, path)).status).toBe(200);
   });
@@ -200,7 +205,10 @@ describe("a tus upload whose completion failed after its last part was recorded"
     const user = await registerUser();
     const bytes = uniquePng(3000);
     const path = await stuckUpload(user, bytes, { bucket: "before" }, { firstPatch: 1000 });
-    await db().update(uploads).set({ leaseId: "slow-finisher", leaseExpiresAt: new Date(clock.now() - 1) }).where(eq(uploads.id, idOf(path)));
+    await db()
+      .update(uploads)
+      .set({ leaseId: "slow-finisher", leaseExpiresAt: new Date(clock.now() - 1) })
+      .where(eq(uploads.id, idOf(path)));
     const slow = (await rowOf(idOf(path)))!;
     // Another finisher takes the expired lease and makes the file while the slow one still works.
     const first = await json(await api(path, { token: user.accessToken }));
@@ -265,7 +273,12 @@ describe("the media cron and fully received uploads", () => {
     expect(deleted.status, await deleted.text()).toBe(204);
     const result = await collectMediaGarbage(testDeps(), clock.now());
     expect(result.uploadsNotFinished.filter((upload) => upload.uploadId === idOf(path))).toEqual([]);
-    expect(await db().select().from(files).where(eq(files.sha256, await sha256Hex(bytes)))).toEqual([]);
+    expect(
+      await db()
+        .select()
+        .from(files)
+        .where(eq(files.sha256, await sha256Hex(bytes))),
+    ).toEqual([]);
     expect(await rowOf(idOf(path))).toBeUndefined();
     expect(await env.FILES.head(`blobs/${idOf(path)}`)).toBeNull();
   });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkPatchContentType,
-  checkTusResumable,
-  encodeUploadMetadata,
-  parseByteCount,
-  parseUploadMetadata,
-} from "../../shared/media/tus-protocol";
+import { checkPatchContentType, checkTusResumable, encodeUploadMetadata, parseByteCount, parseUploadMetadata } from "../../shared/media/tus-protocol";
 
 describe("tus headers", () => {
   it("only version 1.0.0 is spoken", () => {

@@ -66,10 +66,14 @@ describe("tus discovery and creation", () => {
     await expectProblem(noLength, 400, "invalid_header");
     await expectProblem(await createUpload(user, 2_000_001, { purpose: "image" }), 413, "file_too_large");
     await expectProblem(await createUpload(user, 0, { purpose: "image" }), 400, "empty_upload");
-    await expectProblem(await createUpload(user, 23_000_000, { purpose: "asset" }).then(async (first) => {
-      expect(first.status).toBe(201);
-      return createUpload(user, 2_000_000, { purpose: "asset" });
-    }), 413, "quota_exceeded");
+    await expectProblem(
+      await createUpload(user, 23_000_000, { purpose: "asset" }).then(async (first) => {
+        expect(first.status).toBe(201);
+        return createUpload(user, 2_000_000, { purpose: "asset" });
+      }),
+      413,
+      "quota_exceeded",
+    );
   });
 });
 
@@ -84,7 +88,15 @@ describe("tus PATCH", () => {
     const upload = await json(await api(path, { token: user.accessToken }));
     expect(upload).toMatchObject({ offset: 3000, length: 3000 });
     const file = await json(await api(`/v1/files/${upload.fileId}`, { token: user.accessToken }));
-    expect(file).toMatchObject({ name: "one.png", contentType: "image/png", visibility: "public", size: 3000, sha256: await sha256Hex(bytes), width: 40, height: 30 });
+    expect(file).toMatchObject({
+      name: "one.png",
+      contentType: "image/png",
+      visibility: "public",
+      size: 3000,
+      sha256: await sha256Hex(bytes),
+      width: 40,
+      height: 30,
+    });
   });
 
   it("PATCHes of any size make equal 5 MiB parts; the hash carries across requests", async () => {
@@ -148,7 +160,10 @@ describe("tus PATCH", () => {
     expect(file.sha256).toBe(earlier.sha256);
 
     // One blob for both files (the earlier upload's object); the tus upload's own object is gone.
-    const both = await db.select().from(files).where(inArray(files.id, [earlier.id, fileId]));
+    const both = await db
+      .select()
+      .from(files)
+      .where(inArray(files.id, [earlier.id, fileId]));
     expect(both).toHaveLength(2);
     expect(both[0]!.blobId).toBe(both[1]!.blobId);
     const blob = await db.select().from(blobs).where(eq(blobs.sha256, file.sha256)).get();
@@ -251,7 +266,10 @@ describe("tus termination and expiry", () => {
     const row = await env.DB.prepare("SELECT tail_key FROM uploads WHERE id = ?").bind(id).first<{ tail_key: string }>();
     expect(await env.FILES.head(row!.tail_key)).not.toBeNull();
     const other = await registerUser();
-    await expectProblem(await SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: { ...TUS, authorization: `Bearer ${other.accessToken}` } }), 404);
+    await expectProblem(
+      await SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: { ...TUS, authorization: `Bearer ${other.accessToken}` } }),
+      404,
+    );
     const response = await SELF.fetch(`http://platform.test${path}`, { method: "DELETE", headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } });
     expect(response.status).toBe(204);
     expect((await headUpload(user, path)).status).toBe(404);
@@ -269,10 +287,16 @@ describe("tus termination and expiry", () => {
     expect((await headUpload(user, path)).status).toBe(200);
     await expireAt(clock.now() - 1);
     expect((await headUpload(user, path)).status).toBe(404);
-    await expectProblem(await SELF.fetch(`http://platform.test${path}`, { headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } }), 404, "not_found");
+    await expectProblem(
+      await SELF.fetch(`http://platform.test${path}`, { headers: { ...TUS, authorization: `Bearer ${user.accessToken}` } }),
+      404,
+      "not_found",
+    );
     // A PATCH at the right offset neither stores bytes nor moves the expiry forward.
     await expectProblem(await patchUpload(user, path, 6 * MIB, padded(samples.png, MIB, 6)), 404, "not_found");
-    const row = await env.DB.prepare("SELECT status, offset, expires_at FROM uploads WHERE id = ?").bind(id).first<{ status: string; offset: number; expires_at: number }>();
+    const row = await env.DB.prepare("SELECT status, offset, expires_at FROM uploads WHERE id = ?")
+      .bind(id)
+      .first<{ status: string; offset: number; expires_at: number }>();
     expect(row).toMatchObject({ status: "receiving", offset: 6 * MIB });
     expect(row!.expires_at).toBeLessThan(clock.now());
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { carrierOf, childSpan, continueTrace, formatTraceparent, fromCarrier, parseTraceparent, parseTracestate } from "../../shared/observability/trace-context";
+import {
+  carrierOf,
+  childSpan,
+  continueTrace,
+  formatTraceparent,
+  fromCarrier,
+  parseTraceparent,
+  parseTracestate,
+} from "../../shared/observability/trace-context";
 import { currentTrace, runInScope, withTraceHeaders } from "../../shared/observability/trace-scope";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

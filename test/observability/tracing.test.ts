@@ -82,7 +82,9 @@ describe("W3C trace context", () => {
     await eventually(() => logs.find((l) => l.msg === "socket connected" && l.object === "UserHub" && l.traceId === socketTrace));
 
     const callTrace = TRACE_ID();
-    const call = await json(await api("/v1/calls", { token: caller.accessToken, body: { calleeId: callee.id, type: "voice" }, headers: { traceparent: traceparent(callTrace) } }));
+    const call = await json(
+      await api("/v1/calls", { token: caller.accessToken, body: { calleeId: callee.id, type: "voice" }, headers: { traceparent: traceparent(callTrace) } }),
+    );
     const ringing = await eventually(() => logs.find((l) => l.msg === "call ringing" && l.callId === call.id));
     expect(ringing.traceId).toBe(callTrace);
     const requestLine = logs.find((l) => l.msg === "request" && l.traceId === callTrace)!;

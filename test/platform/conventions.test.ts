@@ -13,7 +13,11 @@ describe("health and readiness", () => {
     const response = await api("/ready");
     expect(response.status).toBe(200);
     // The queue part is tested in test/observability/ready.test.ts.
-    expect(await json(response)).toEqual({ status: "ok", checks: { d1: true, r2: true }, queue: expect.objectContaining({ deadLettersLastHour: expect.any(Number) }) });
+    expect(await json(response)).toEqual({
+      status: "ok",
+      checks: { d1: true, r2: true },
+      queue: expect.objectContaining({ deadLettersLastHour: expect.any(Number) }),
+    });
   });
 });
 
@@ -92,7 +96,21 @@ describe("OpenAPI and docs", () => {
     expect(response.status).toBe(200);
     const doc = await json(response);
     expect(doc.openapi).toBe("3.1.0");
-    for (const path of ["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout", "/v1/auth/logout-all", "/v1/auth/sessions", "/v1/auth/sessions/{id}", "/v1/me", "/v1/realtime/tickets", "/v1/realtime", "/.well-known/jwks.json", "/health", "/ready"]) {
+    for (const path of [
+      "/v1/auth/register",
+      "/v1/auth/login",
+      "/v1/auth/refresh",
+      "/v1/auth/logout",
+      "/v1/auth/logout-all",
+      "/v1/auth/sessions",
+      "/v1/auth/sessions/{id}",
+      "/v1/me",
+      "/v1/realtime/tickets",
+      "/v1/realtime",
+      "/.well-known/jwks.json",
+      "/health",
+      "/ready",
+    ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(doc.components.securitySchemes.bearerAuth.scheme).toBe("bearer");

@@ -12,12 +12,34 @@ const repositoryFiles = new Set(
 );
 
 function resolve(fromPage: string, target: string): string {
-  const parts = fromPage.replace(/^\.\.\/\.\.\//, "").split("/").slice(0, -1);
+  const parts = fromPage
+    .replace(/^\.\.\/\.\.\//, "")
+    .split("/")
+    .slice(0, -1);
   for (const part of target.split("#")[0]!.split("/")) {
     if (part === "..") parts.pop();
     else if (part !== "." && part !== "") parts.push(part);
   }
   return parts.join("/");
+}
+
+/** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces to hyphens. */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (line.startsWith("```")) fenced = !fenced;
+    const heading = !fenced && line.match(/^#{1,6} (.+)$/);
+    if (!heading) continue;
+    const slug = heading[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
+    let anchor = slug;
+    for (let n = 1; anchors.has(anchor); n++) anchor = `${slug}-${n}`;
+    anchors.add(anchor);
+  }
+  return anchors;
 }
 
 describe("links in the README and docs/", () => {
@@ -26,8 +48,10 @@ describe("links in the README and docs/", () => {
     for (const [page, text] of Object.entries(pages)) {
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
         expect(target, `${page}: ${target}`).not.toMatch(/^[a-z][a-z0-9+.-]*:|^\/\//i);
-        if (target!.startsWith("#")) continue;
-        expect(repositoryFiles.has(resolve(page, target!)), `${page}: ${target} -> ${resolve(page, target!)}`).toBe(true);
+        const [file, anchor] = target!.split("#");
+        const targetPage = file ? `../../${resolve(page, target!)}` : page;
+        if (file) expect(repositoryFiles.has(resolve(page, target!)), `${page}: ${target} -> ${resolve(page, target!)}`).toBe(true);
+        if (anchor && pages[targetPage] !== undefined) expect(anchorsOf(pages[targetPage]!), `${page}: ${target}`).toContain(anchor);
       }
       for (const [, url] of text.matchAll(/<(https?:\/\/[^>]+)>/g)) expect(url, page).toMatch(/^http:\/\/localhost[:/]/);
     }

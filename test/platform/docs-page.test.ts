@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api, json } from "../helpers";
+import { modules } from "../../workers/modules";
+import { errorCatalogue } from "../../workers/reference-docs";
 
 const METHODS = ["get", "post", "put", "patch", "delete"];
 
@@ -44,6 +46,35 @@ describe("GET /docs", () => {
     }
   });
 
+  it("shows the problem schema once, linked from every error response, and indexes every declared error code", async () => {
+    const html = await (await api("/docs")).text();
+    expect(html.split("requestId: string").length - 1).toBe(1);
+    expect(html).toContain('<p id="problem">');
+    expect(html).toContain('a <a href="#problem">problem document</a>');
+    const codes = errorCatalogue(modules).map((entry) => entry.code);
+    expect(codes.length).toBeGreaterThan(50);
+    for (const code of codes) expect(html, code).toContain(`<tr id="error-${code.replace(/_/g, "-")}"><td><code>${code}</code>`);
+    expect(html).toContain('<a href="#errors">');
+  });
+
+  it("groups the navigation by module and keeps responses collapsed", async () => {
+    const html = await (await api("/docs")).text();
+    const openapi = await json<OpenApi>(await api("/openapi.json"));
+    const tags = new Set(Object.values(openapi.paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags ?? [])));
+    for (const tag of tags) expect(html, tag).toContain(`<summary><a href="#tag-${tag.toLowerCase().replace(/[^a-z0-9]+/g, "-")}">`);
+    expect(html).toMatch(/<details><summary>Errors: 400, 401/);
+    expect(html).toMatch(/<details><summary>Responses: 200<\/summary>/);
+  });
+
+  it("links a favicon it serves", async () => {
+    const html = await (await api("/docs")).text();
+    expect(html).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.svg">');
+    const icon = await api("/favicon.svg");
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toContain("image/svg+xml");
+    expect(await icon.text()).toMatch(/^<svg /);
+  });
+
   it("serves its stylesheet", async () => {
     const response = await api("/docs/style.css");
     expect(response.status).toBe(200);
@@ -65,6 +96,29 @@ describe("GET /asyncapi.json", () => {
 });
 
 describe("GET /openapi.json", () => {
+  it("is the same document on consecutive requests", async () => {
+    const first = await (await api("/openapi.json")).text();
+    const second = await (await api("/openapi.json")).text();
+    expect(second).toBe(first);
+    expect(first.split("Modules:").length - 1).toBe(1);
+  });
+
+  it("describes the problem schema once, as a component every error response references", async () => {
+    const document = await json<OpenApi & { components: { schemas: Record<string, unknown> } }>(await api("/openapi.json"));
+    expect(document.components.schemas.Problem).toBeDefined();
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item) as [
+        string,
+        { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> },
+      ][]) {
+        for (const [status, response] of Object.entries(operation.responses ?? {})) {
+          const problem = response.content?.["application/problem+json"];
+          if (problem) expect(problem.schema, `${method} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Problem" });
+        }
+      }
+    }
+  });
+
   it("names exactly the modules it documents, and links the docs documents", async () => {
     const document = await json<OpenApi>(await api("/openapi.json"));
     const tags = new Set(Object.values(document.paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags ?? [])));

@@ -2,7 +2,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../shared/ids";
 import { makeAdmin } from "../kit/users";
 import { api, registerUser, type TestUser, uniqueIp } from "../helpers";
-import { accessOf, type OpenApiDocument, type Operation, openapiDocument, operationsOf, type ParameterObject, resolveSchema, type SchemaObject } from "./openapi-operations";
+import {
+  accessOf,
+  type OpenApiDocument,
+  type Operation,
+  openapiDocument,
+  operationsOf,
+  type ParameterObject,
+  resolveSchema,
+  type SchemaObject,
+} from "./openapi-operations";
 
 /**
  * Every operation of the app's own /openapi.json, driven with bad input: no token, ids that do
@@ -21,6 +30,7 @@ const NOT_SWEPT: Record<string, string> = {
   "GET /asyncapi.json": "public and takes no input",
   "GET /docs": "public and takes no input",
   "GET /docs/style.css": "public and takes no input",
+  "GET /favicon.svg": "public and takes no input",
   "OPTIONS /v1/uploads": "tus capability discovery: public and takes no input",
   "POST /dev/media/direct-put": "development only (bench:upload's baseline): absent in production, takes raw bytes and no parameters",
 };
@@ -170,7 +180,8 @@ function objectVariants(document: OpenApiDocument, schema: SchemaObject): { prop
   if (members.length) return members.flatMap((member) => objectVariants(document, member));
   const properties: Record<string, SchemaObject> = {};
   for (const part of [resolved, ...(resolved.allOf ?? [])]) {
-    for (const [name, property] of Object.entries(resolveSchema(document, part)?.properties ?? {})) properties[name] ??= resolveSchema(document, property) ?? {};
+    for (const [name, property] of Object.entries(resolveSchema(document, part)?.properties ?? {}))
+      properties[name] ??= resolveSchema(document, property) ?? {};
   }
   const base: Record<string, unknown> = {};
   // A property with a single allowed value is how a union member names itself (`type: "direct"`).
@@ -200,7 +211,13 @@ function jsonTypes(document: OpenApiDocument, schema: SchemaObject): Set<string>
 function wrongTypeFor(document: OpenApiDocument, property: SchemaObject): unknown {
   const admitted = jsonTypes(document, property);
   if (admitted.size === 0) return undefined;
-  const candidates: [string, unknown][] = [["number", 12345], ["string", "wrong type"], ["boolean", true], ["object", { unexpected: 1 }], ["array", [1, 2]]];
+  const candidates: [string, unknown][] = [
+    ["number", 12345],
+    ["string", "wrong type"],
+    ["boolean", true],
+    ["object", { unexpected: 1 }],
+    ["array", [1, 2]],
+  ];
   return candidates.find(([type]) => !admitted.has(type))?.[1];
 }
 
@@ -209,14 +226,17 @@ function outOfRangeFor(document: OpenApiDocument, property: SchemaObject): [stri
   const schema = resolveSchema(document, property) ?? {};
   const types = [schema.type ?? []].flat();
   const values: [string, unknown][] = [];
-  if (types.includes("string") && typeof schema.maxLength === "number" && schema.maxLength < 100_000) values.push(["too long", "x".repeat(schema.maxLength + 1)]);
+  if (types.includes("string") && typeof schema.maxLength === "number" && schema.maxLength < 100_000)
+    values.push(["too long", "x".repeat(schema.maxLength + 1)]);
   if ((types.includes("integer") || types.includes("number")) && typeof schema.minimum === "number") values.push(["below minimum", schema.minimum - 1]);
   if ((types.includes("integer") || types.includes("number")) && typeof schema.maximum === "number") values.push(["above maximum", schema.maximum + 1]);
   if (types.includes("integer")) values.push(["fractional", (schema.minimum ?? 0) + 0.5]);
   if (schema.enum?.every((v) => typeof v === "string")) values.push(["not in the enum", "not-one-of-them"]);
   if (types.includes("array") && typeof schema.maxItems === "number" && schema.maxItems < 10_000) {
     const item = resolveSchema(document, schema.items) ?? {};
-    const sample = [item.type ?? []].flat().includes("string") ? Array.from({ length: schema.maxItems + 1 }, (_, i) => `item${i}`) : Array.from({ length: schema.maxItems + 1 }, (_, i) => i);
+    const sample = [item.type ?? []].flat().includes("string")
+      ? Array.from({ length: schema.maxItems + 1 }, (_, i) => `item${i}`)
+      : Array.from({ length: schema.maxItems + 1 }, (_, i) => i);
     values.push(["too many items", sample]);
   }
   if (types.includes("array") && schema.items) {
@@ -260,7 +280,15 @@ function refusedQueryValues(document: OpenApiDocument, param: ParameterObject): 
 }
 
 /** Strings any parameter must survive (a string parameter may accept them: then anything below 500 will do). */
-const HOSTILE_QUERY_VALUES = ["%00", encodeURIComponent("' OR 1=1 --"), encodeURIComponent('"*" NEAR(a b) OR ^x'), "x".repeat(3000), "%E0%A4%A", "%", "1&$NAME=2"];
+const HOSTILE_QUERY_VALUES = [
+  "%00",
+  encodeURIComponent("' OR 1=1 --"),
+  encodeURIComponent('"*" NEAR(a b) OR ^x'),
+  "x".repeat(3000),
+  "%E0%A4%A",
+  "%",
+  "1&$NAME=2",
+];
 
 /** Runs `work` over `items` a few at a time (the machine is shared; D1 is local). */
 async function inBatches<T>(items: T[], work: (item: T) => Promise<void>, size = 6): Promise<void> {
@@ -286,12 +314,26 @@ describe("endpoint sweep over /openapi.json", () => {
 
   it("sweeps every operation or names it with a reason, and names only operations that exist", () => {
     const served = new Set(operationsOf(document).map((op) => op.route));
-    expect(Object.keys(NOT_SWEPT).filter((route) => !served.has(route)), "listed but not served").toEqual([]);
-    expect([...ROLE_GATED].filter((route) => !served.has(route)), "role-gated but not served").toEqual([]);
-    expect(Object.keys(PATH_FILTERS).filter((route) => !served.has(route)), "path filters but not served").toEqual([]);
+    expect(
+      Object.keys(NOT_SWEPT).filter((route) => !served.has(route)),
+      "listed but not served",
+    ).toEqual([]);
+    expect(
+      [...ROLE_GATED].filter((route) => !served.has(route)),
+      "role-gated but not served",
+    ).toEqual([]);
+    expect(
+      Object.keys(PATH_FILTERS).filter((route) => !served.has(route)),
+      "path filters but not served",
+    ).toEqual([]);
     // An operation is swept when at least one check below applies to it.
-    const unswept = operations.filter((op) => accessOf(op.operation) === "none" && pathParams(op).length === 0 && !jsonBodySchema(document, op) && queryParams(op).length === 0);
-    expect(unswept.map((op) => op.route), "operations no check applies to: sweep them or add them to NOT_SWEPT with the reason").toEqual([]);
+    const unswept = operations.filter(
+      (op) => accessOf(op.operation) === "none" && pathParams(op).length === 0 && !jsonBodySchema(document, op) && queryParams(op).length === 0,
+    );
+    expect(
+      unswept.map((op) => op.route),
+      "operations no check applies to: sweep them or add them to NOT_SWEPT with the reason",
+    ).toEqual([]);
     expect(operations.length).toBeGreaterThan(100);
   });
 
@@ -307,7 +349,13 @@ describe("endpoint sweep over /openapi.json", () => {
         if (failure) failures.push(failure);
       }
       for (const [label, authorization] of FORGED_CREDENTIALS) {
-        const forged = problemFailure(op.route, label, op.method, await send(op.method, path, { headers: { ...headers, authorization }, body }), (s) => s === 401);
+        const forged = problemFailure(
+          op.route,
+          label,
+          op.method,
+          await send(op.method, path, { headers: { ...headers, authorization }, body }),
+          (s) => s === 401,
+        );
         if (forged) failures.push(forged);
       }
     });
@@ -319,7 +367,13 @@ describe("endpoint sweep over /openapi.json", () => {
     const failures: Failure[] = [];
     for (const op of operations.filter((o) => ROLE_GATED.has(o.route))) {
       const body = jsonBodySchema(document, op) ? "{}" : undefined;
-      const failure = problemFailure(op.route, "ordinary user", op.method, await send(op.method, fillPath(op, "x".repeat(5000)), { token: user.accessToken, body }), (s) => s === 403);
+      const failure = problemFailure(
+        op.route,
+        "ordinary user",
+        op.method,
+        await send(op.method, fillPath(op, "x".repeat(5000)), { token: user.accessToken, body }),
+        (s) => s === 403,
+      );
       if (failure) failures.push(failure);
     }
     expect(report(failures)).toEqual([]);
@@ -359,7 +413,8 @@ describe("endpoint sweep over /openapi.json", () => {
     const cases: { op: Operation; label: string; body: string; property?: string }[] = [];
     for (const op of withBody) {
       for (const [label, body] of BAD_BODIES) cases.push({ op, label, body });
-      for (const [label, property, body] of propertyMutations(document, jsonBodySchema(document, op)!)) cases.push({ op, label, body: JSON.stringify(body), property });
+      for (const [label, property, body] of propertyMutations(document, jsonBodySchema(document, op)!))
+        cases.push({ op, label, body: JSON.stringify(body), property });
     }
     await inBatches(cases, async ({ op, label, body, property }) => {
       const token = accessOf(op.operation) === "none" ? undefined : tokenFor(op);
@@ -370,7 +425,13 @@ describe("endpoint sweep over /openapi.json", () => {
       const problem = JSON.parse(outcome.body) as { code: string; errors?: { path: string }[] };
       if (property && outcome.status === 400 && problem.code === "invalid_body") {
         const named = (problem.errors ?? []).some((e) => e.path === property || e.path.startsWith(`${property}.`));
-        if (!named) failures.push({ route: op.route, check: `body: ${label} (errors do not name ${property})`, status: outcome.status, body: outcome.body.slice(0, 300) });
+        if (!named)
+          failures.push({
+            route: op.route,
+            check: `body: ${label} (errors do not name ${property})`,
+            status: outcome.status,
+            body: outcome.body.slice(0, 300),
+          });
       }
     });
     expect(report(failures)).toEqual([]);
@@ -386,14 +447,25 @@ describe("endpoint sweep over /openapi.json", () => {
     for (const op of rawBody) cases.push({ op, check: "JSON instead of bytes", headers: headersFor(op), body: "{}" });
     for (const op of withHeaders) {
       for (const param of (op.operation.parameters ?? []).filter((p) => p.in === "header")) {
-        for (const value of ["abc", "-1", "0.5", "x".repeat(5000)]) cases.push({ op, check: `header ${param.name}: ${value.slice(0, 20)}`, headers: { ...headersFor(op), [param.name]: value } });
+        for (const value of ["abc", "-1", "0.5", "x".repeat(5000)])
+          cases.push({ op, check: `header ${param.name}: ${value.slice(0, 20)}`, headers: { ...headersFor(op), [param.name]: value } });
       }
     }
     await inBatches(cases, async ({ op, check, headers, body }) => {
       const token = accessOf(op.operation) === "none" ? undefined : tokenFor(op);
       const path = fillPath(op, newId());
-      const response = await api(path, { method: op.method, token, headers: body ? { ...headers, "content-type": "application/json" } : headers, body, ip: uniqueIp() });
-      const outcome = { status: response.status, contentType: response.headers.get("content-type") ?? "", body: op.method === "HEAD" ? "" : await response.text() };
+      const response = await api(path, {
+        method: op.method,
+        token,
+        headers: body ? { ...headers, "content-type": "application/json" } : headers,
+        body,
+        ip: uniqueIp(),
+      });
+      const outcome = {
+        status: response.status,
+        contentType: response.headers.get("content-type") ?? "",
+        body: op.method === "HEAD" ? "" : await response.text(),
+      };
       const failure = problemFailure(op.route, check, op.method, outcome, isClientError);
       if (failure) failures.push(failure);
     });

@@ -22,7 +22,15 @@ describe("JOBS queue consumer", () => {
     const noop: JobHandlers["noop"] = async (message) => {
       seen.push(message.id);
     };
-    const { batch, result } = await deliver("edge-platform-jobs", [{ kind: "noop", id: "a" }, { kind: "noop", id: "b" }], 1, { ...jobHandlers, noop });
+    const { batch, result } = await deliver(
+      "edge-platform-jobs",
+      [
+        { kind: "noop", id: "a" },
+        { kind: "noop", id: "b" },
+      ],
+      1,
+      { ...jobHandlers, noop },
+    );
     expect(seen).toEqual(["a", "b"]);
     expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
     expect(result.retryMessages).toEqual([]);
@@ -32,7 +40,15 @@ describe("JOBS queue consumer", () => {
     const noop: JobHandlers["noop"] = async (message) => {
       if (message.id === "bad") throw new Error("provider down");
     };
-    const { batch, result } = await deliver("edge-platform-jobs", [{ kind: "noop", id: "good" }, { kind: "noop", id: "bad" }], 2, { ...jobHandlers, noop });
+    const { batch, result } = await deliver(
+      "edge-platform-jobs",
+      [
+        { kind: "noop", id: "good" },
+        { kind: "noop", id: "bad" },
+      ],
+      2,
+      { ...jobHandlers, noop },
+    );
     expect(result.explicitAcks).toEqual([batch.messages[0]!.id]);
     expect(result.retryMessages.map((r) => r.msgId)).toEqual([batch.messages[1]!.id]);
   });

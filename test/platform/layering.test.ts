@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 // shared/ is used by the Worker and the Durable Objects alike, so it must not name either of them,
 // not even as a type: the objects' RPC interfaces live in shared/ and the classes implement them.
 const shared = import.meta.glob<string>("../../shared/**/*.ts", { query: "?raw", import: "default", eager: true });
-const server = import.meta.glob<string>(["../../shared/**/*.ts", "../../durable-objects/**/*.ts", "../../workers/**/*.ts"], { query: "?raw", import: "default", eager: true });
+const server = import.meta.glob<string>(["../../shared/**/*.ts", "../../durable-objects/**/*.ts", "../../workers/**/*.ts"], {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
 // The client library runs in browsers and apps: it names the server's types (AppType, Message,
 // Call) but must not load server code, or the web bundle would carry the Worker.
 const client = import.meta.glob<string>(["../../client/**/*.ts", "../../web/src/**/*.{ts,tsx}"], { query: "?raw", import: "default", eager: true });
@@ -26,7 +30,10 @@ function importsOf(source: string): Import[] {
   return found;
 }
 
-const runtimeImports = (source: string) => importsOf(source).filter((i) => !i.typeOnly).map((i) => i.specifier);
+const runtimeImports = (source: string) =>
+  importsOf(source)
+    .filter((i) => !i.typeOnly)
+    .map((i) => i.specifier);
 
 /** `from` importing `specifier`, as a key of `files`, or undefined for a package. */
 function resolve(files: Record<string, string>, from: string, specifier: string): string | undefined {
@@ -105,14 +112,27 @@ describe("layering", () => {
   });
 
   it("the parser sees run-time and type imports apart, and the cycle finder finds cycles", () => {
-    expect(importsOf('import { RateLimiter } from "../durable-objects/rate-limiter";')).toEqual([{ specifier: "../durable-objects/rate-limiter", typeOnly: false }]);
-    expect(runtimeImports('import { type A, b } from "../../workers/modules";\nexport { c } from "../workers/x";')).toEqual(["../../workers/modules", "../workers/x"]);
-    expect(runtimeImports('import "../workers/side-effect";\nconst m = await import("../workers/lazy");')).toEqual(["../workers/side-effect", "../workers/lazy"]);
+    expect(importsOf('import { RateLimiter } from "../durable-objects/rate-limiter";')).toEqual([
+      { specifier: "../durable-objects/rate-limiter", typeOnly: false },
+    ]);
+    expect(runtimeImports('import { type A, b } from "../../workers/modules";\nexport { c } from "../workers/x";')).toEqual([
+      "../../workers/modules",
+      "../workers/x",
+    ]);
+    expect(runtimeImports('import "../workers/side-effect";\nconst m = await import("../workers/lazy");')).toEqual([
+      "../workers/side-effect",
+      "../workers/lazy",
+    ]);
     expect(importsOf('import type { ChatRoom } from "../durable-objects/chat-room";\ntype T = import("../workers/x").T;')).toEqual([
       { specifier: "../durable-objects/chat-room", typeOnly: true },
       { specifier: "../workers/x", typeOnly: true },
     ]);
-    const files = { "a/x.ts": 'import type { Y } from "./y";', "a/y.ts": 'import { z } from "../b/z";', "b/z.ts": 'import { x } from "../a/x";', "b/w.ts": 'import "../a/x";' };
+    const files = {
+      "a/x.ts": 'import type { Y } from "./y";',
+      "a/y.ts": 'import { z } from "../b/z";',
+      "b/z.ts": 'import { x } from "../a/x";',
+      "b/w.ts": 'import "../a/x";',
+    };
     expect(importCycles(files)).toEqual([["a/x.ts", "a/y.ts", "b/z.ts"]]);
   });
 });

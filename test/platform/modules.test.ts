@@ -52,5 +52,4 @@ describe("module manifests", () => {
     expect(new Set(names).size).toBe(names.length);
     for (const module of modules) if ("vars" in module) expect(module.vars.module).toBe(module.name);
   });
-
 });

@@ -12,7 +12,8 @@ interface ChannelSocket {
   socket: TestSocket;
 }
 
-const SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n";
+const SDP =
+  "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n";
 const CANDIDATE = { candidate: "candidate:1 1 udp 2122260223 192.0.2.10 54321 typ host", sdpMid: "0", sdpMLineIndex: 0 };
 
 /** Drives every socket through every kind of event the platform pushes, recording all frames. */
@@ -38,7 +39,9 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   await aliceHub.next("error");
 
   // Chat: Alice and Bob in the room, Carol only on her hub.
-  const chat = await json<{ id: string }>(await api("/v1/chats", { token: alice.accessToken, body: { type: "group", title: "Frames", memberIds: [bob.id, carol.id] } }));
+  const chat = await json<{ id: string }>(
+    await api("/v1/chats", { token: alice.accessToken, body: { type: "group", title: "Frames", memberIds: [bob.id, carol.id] } }),
+  );
   const aliceRoom = await open("chatRoom", `/v1/chats/${chat.id}/ws`, alice);
   const bobRoom = await open("chatRoom", `/v1/chats/${chat.id}/ws`, bob);
   await aliceRoom.next("hello");
@@ -60,6 +63,9 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   await aliceRoom.next("error");
   aliceRoom.send({ type: "message.delete", id: messageId });
   await carolHub.next("chat.updated");
+  // Alice renames herself: Carol, who shares the group with her, is told.
+  expect((await api("/v1/me", { method: "PATCH", token: alice.accessToken, body: { displayName: "Alice Renamed" } })).status).toBe(200);
+  await carolHub.next("person.updated");
   expect((await api(`/v1/chats/${chat.id}`, { method: "DELETE", token: alice.accessToken })).status).toBe(204);
   await carolHub.next("chat.deleted");
 
@@ -99,7 +105,9 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   // The last owner of a company Alice recruits for deletes their account: she is its owner now.
   const founder = await registerUser();
   const startup = await json<{ id: string }>(await api("/v1/companies", { token: founder.accessToken, body: { name: "Frames Startup" } }));
-  expect((await api(`/v1/companies/${startup.id}/invitations`, { token: founder.accessToken, body: { userId: alice.id, role: "recruiter" } })).status).toBe(201);
+  expect((await api(`/v1/companies/${startup.id}/invitations`, { token: founder.accessToken, body: { userId: alice.id, role: "recruiter" } })).status).toBe(
+    201,
+  );
   await aliceHub.next("company.invitation");
   expect((await api(`/v1/companies/${startup.id}/invitations/${alice.id}/accept`, { method: "POST", token: alice.accessToken })).status).toBe(200);
   expect((await api("/v1/me", { method: "DELETE", token: founder.accessToken, body: { password: founder.password } })).status).toBe(204);
@@ -108,7 +116,14 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   // A studio generation of Alice's with the development provider: asset.updated until completed.
   const project = await json<{ id: string }>(await api("/v1/studio/projects", { token: alice.accessToken, body: { name: "Frames" } }));
   const box = await json<{ id: string }>(await api(`/v1/studio/projects/${project.id}/boxes`, { token: alice.accessToken, body: { name: "Shot" } }));
-  expect((await api(`/v1/studio/boxes/${box.id}/generate`, { token: alice.accessToken, body: { modelId: "dev-image", prompt: "frames", params: { width: 16, height: 16 } } })).status).toBe(202);
+  expect(
+    (
+      await api(`/v1/studio/boxes/${box.id}/generate`, {
+        token: alice.accessToken,
+        body: { modelId: "dev-image", prompt: "frames", params: { width: 16, height: 16 } },
+      })
+    ).status,
+  ).toBe(202);
   await aliceHub.next("asset.updated", (frame) => frame.asset.status === "completed", 20_000);
   for (const { socket } of sockets) socket.close();
   return sockets;

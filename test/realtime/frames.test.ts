@@ -49,7 +49,11 @@ describe("parseFrame", () => {
 
   it("names the offending field of a frame its schema refuses (invalid_frame)", () => {
     expect(parseFrame('{"type":"say","text":""}', Frames)).toMatchObject({ ok: false, code: "invalid_frame", detail: expect.stringMatching(/^text: /) });
-    expect(parseFrame('{"type":"say","text":"a","to":{"userId":5}}', Frames)).toMatchObject({ ok: false, code: "invalid_frame", detail: expect.stringMatching(/^to\.userId: /) });
+    expect(parseFrame('{"type":"say","text":"a","to":{"userId":5}}', Frames)).toMatchObject({
+      ok: false,
+      code: "invalid_frame",
+      detail: expect.stringMatching(/^to\.userId: /),
+    });
   });
 
   it("checks chat frames against the chat schemas (seq bounds, blank text, client id characters)", () => {

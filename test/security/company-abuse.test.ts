@@ -30,9 +30,13 @@ describe("finding 6: a verified company that changes its name or website is pend
     await hub.next("hello");
 
     // about and icon are not what a moderator verified: they keep the badge
-    expect((await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: recruiter.accessToken, body: { about: "We ship" } }))).verification).toBe("verified");
+    expect((await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: recruiter.accessToken, body: { about: "We ship" } }))).verification).toBe(
+      "verified",
+    );
     // the same name again changes nothing
-    expect((await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: recruiter.accessToken, body: { name: "Honest GmbH" } }))).verification).toBe("verified");
+    expect((await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: recruiter.accessToken, body: { name: "Honest GmbH" } }))).verification).toBe(
+      "verified",
+    );
     const renamed = await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: recruiter.accessToken, body: { name: "Google LLC" } }));
     expect(renamed).toMatchObject({ name: "Google LLC", verification: "pending" });
     expect(renamed.verificationNote).toContain("Honest GmbH");
@@ -52,7 +56,9 @@ describe("finding 6: a verified company that changes its name or website is pend
   it("changing the website resets it too; an unverified company's edits change nothing about verification", async () => {
     const owner = await registerUser();
     const { company } = await verifiedCompanyWithVacancy(owner);
-    expect((await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { website: "https://evil.example.com" } }))).verification).toBe("pending");
+    expect(
+      (await ok(api(`/v1/companies/${company.id}`, { method: "PATCH", token: owner.accessToken, body: { website: "https://evil.example.com" } }))).verification,
+    ).toBe("pending");
     const plain = await createCompany(owner);
     expect((await ok(api(`/v1/companies/${plain.id}`, { method: "PATCH", token: owner.accessToken, body: { name: "Anything" } }))).verification).toBe("none");
   });
@@ -72,7 +78,9 @@ describe("finding 7: membership is an invitation the invitee accepts; an owner c
     // not a member yet: no owner's rights, not listed
     expect((await ok(api(`/v1/companies/${company.id}`))).members).toEqual([{ userId: owner.id, role: "owner" }]);
     await expectProblem(await api(`/v1/companies/${company.id}/invitations`, { token: invitee.accessToken }), 403);
-    expect((await ok(api("/v1/companies/invitations", { token: invitee.accessToken }))).items).toMatchObject([{ companyId: company.id, companyName: "Invites Ltd", role: "owner" }]);
+    expect((await ok(api("/v1/companies/invitations", { token: invitee.accessToken }))).items).toMatchObject([
+      { companyId: company.id, companyName: "Invites Ltd", role: "owner" },
+    ]);
     expect((await ok(api(`/v1/companies/${company.id}/invitations`, { token: owner.accessToken }))).items).toMatchObject([{ userId: invitee.id }]);
 
     // nobody accepts for someone else, and nobody else drops it
@@ -81,9 +89,22 @@ describe("finding 7: membership is an invitation the invitee accepts; an owner c
     await expectProblem(await api(`/v1/companies/${company.id}/invitations/${stranger.id}/accept`, { method: "POST", token: stranger.accessToken }), 404);
     await expectProblem(await api(`/v1/companies/${company.id}/invitations/${invitee.id}/accept`, { method: "POST" }), 401);
     await expectProblem(await api("/v1/companies/invitations"), 401);
-    await expectProblem(await api(`/v1/companies/${company.id}/invitations`, { token: owner.accessToken, body: { userId: invitee.id, role: "boss" } }), 400, "invalid_body");
-    await expectProblem(await api(`/v1/companies/${company.id}/invitations`, { token: owner.accessToken, body: { userId: "00000000-0000-7000-8000-000000000000", role: "recruiter" } }), 404);
-    await expectProblem(await api(`/v1/companies/${company.id}/invitations`, { token: stranger.accessToken, body: { userId: stranger.id, role: "owner" } }), 403);
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/invitations`, { token: owner.accessToken, body: { userId: invitee.id, role: "boss" } }),
+      400,
+      "invalid_body",
+    );
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/invitations`, {
+        token: owner.accessToken,
+        body: { userId: "00000000-0000-7000-8000-000000000000", role: "recruiter" },
+      }),
+      404,
+    );
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/invitations`, { token: stranger.accessToken, body: { userId: stranger.id, role: "owner" } }),
+      403,
+    );
 
     const joined = await ok(api(`/v1/companies/${company.id}/invitations/${invitee.id}/accept`, { method: "POST", token: invitee.accessToken }));
     expect(joined.members).toEqual([
@@ -91,17 +112,23 @@ describe("finding 7: membership is an invitation the invitee accepts; an owner c
       { userId: invitee.id, role: "owner" },
     ]);
     expect((await ok(api("/v1/companies/invitations", { token: invitee.accessToken }))).items).toEqual([]);
-    await expectProblem(await api(`/v1/companies/${company.id}/invitations`, { token: owner.accessToken, body: { userId: invitee.id, role: "recruiter" } }), 409, "already_member");
+    await expectProblem(
+      await api(`/v1/companies/${company.id}/invitations`, { token: owner.accessToken, body: { userId: invitee.id, role: "recruiter" } }),
+      409,
+      "already_member",
+    );
     await expectProblem(await api(`/v1/companies/${company.id}/invitations/${invitee.id}/accept`, { method: "POST", token: invitee.accessToken }), 404);
   });
 
   it("the invitee declines or the owner revokes: accepting afterwards adds nobody", async () => {
     const [owner, declines, revoked] = [await registerUser(), await registerUser(), await registerUser()];
     const company = await createCompany(owner);
-    for (const user of [declines, revoked]) await ok(api(`/v1/companies/${company.id}/invitations`, { token: owner.accessToken, body: { userId: user.id, role: "recruiter" } }), 201);
+    for (const user of [declines, revoked])
+      await ok(api(`/v1/companies/${company.id}/invitations`, { token: owner.accessToken, body: { userId: user.id, role: "recruiter" } }), 201);
     expect((await api(`/v1/companies/${company.id}/invitations/${declines.id}`, { method: "DELETE", token: declines.accessToken })).status).toBe(204);
     expect((await api(`/v1/companies/${company.id}/invitations/${revoked.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
-    for (const user of [declines, revoked]) await expectProblem(await api(`/v1/companies/${company.id}/invitations/${user.id}/accept`, { method: "POST", token: user.accessToken }), 404);
+    for (const user of [declines, revoked])
+      await expectProblem(await api(`/v1/companies/${company.id}/invitations/${user.id}/accept`, { method: "POST", token: user.accessToken }), 404);
     expect((await ok(api(`/v1/companies/${company.id}`))).members).toHaveLength(1);
   });
 
@@ -172,7 +199,13 @@ describe("finding 14: unverified publishing is capped per user, and company crea
     const owner = await registerUser();
     const [first, second] = [await createCompany(owner), await createCompany(owner)];
     for (let i = 0; i < publishCap; i++) await postVacancy(owner, first.id, { title: `First ${i}` });
-    const draft = await ok(api("/v1/vacancies", { token: owner.accessToken, body: { companyId: second.id, title: "One too many", role: "backend", employmentType: "full-time", seniority: "senior" } }), 201);
+    const draft = await ok(
+      api("/v1/vacancies", {
+        token: owner.accessToken,
+        body: { companyId: second.id, title: "One too many", role: "backend", employmentType: "full-time", seniority: "senior" },
+      }),
+      201,
+    );
     await expectProblem(await api(`/v1/vacancies/${draft.id}/publish`, { token: owner.accessToken, body: {} }), 409, "publish_limit_reached");
     // a verified company of theirs is not capped, and its vacancies take no unverified slot
     await verifyCompany(second.id);
@@ -181,7 +214,9 @@ describe("finding 14: unverified publishing is capped per user, and company crea
 
   it("a user creates at most UNVERIFIED_COMPANIES_PER_USER unverified companies, also in parallel; a verified one frees a place", async () => {
     const owner = await registerUser();
-    const answers = await Promise.all(Array.from({ length: companiesCap + 3 }, (_, i) => api("/v1/companies", { token: owner.accessToken, body: { name: `Shell ${i}` } })));
+    const answers = await Promise.all(
+      Array.from({ length: companiesCap + 3 }, (_, i) => api("/v1/companies", { token: owner.accessToken, body: { name: `Shell ${i}` } })),
+    );
     expect(answers.filter((r) => r.status === 201)).toHaveLength(companiesCap);
     for (const refused of answers.filter((r) => r.status !== 201)) await expectProblem(refused, 409, "company_limit_reached");
     const mine = (await env.DB.prepare("SELECT id FROM companies WHERE created_by = ?").bind(owner.id).all<{ id: string }>()).results;

@@ -6,7 +6,8 @@ import { turnAdapterOf } from "../../shared/calls/turn/turn-provider-of";
 import { TurnUnavailableError } from "../../shared/calls/turn/turn-provider";
 import type { ProviderDefinition } from "../../shared/studio/providers/definitions";
 import { HttpProvider } from "../../shared/studio/providers/http-provider";
-import { hostFailed } from "../../shared/video/video-host-of";
+import type { VideoHost } from "../../shared/video/video-host";
+import { answeringVideoHost } from "../../shared/video/video-host-of";
 import worker from "../../workers/index";
 import { registerUser } from "../helpers";
 import { testDeps } from "../kit/deps";
@@ -69,9 +70,15 @@ describe("a dependency that throws (finding 12)", () => {
     expect(iceError).toMatchObject({ status: 503, code: "turn_unavailable" });
     expectNoLeak(iceError!.detail);
 
-    const streamError = hostFailed(plantedError());
+    const failing = new Proxy({}, { get: () => async () => Promise.reject(plantedError()) }) as VideoHost;
+    const streamError = await answeringVideoHost(failing)
+      .details("uid")
+      .then(
+        () => null,
+        (error: unknown) => error as { status: number; code: string; detail: string },
+      );
     expect(streamError).toMatchObject({ status: 503, code: "video_host_unavailable" });
-    expectNoLeak(streamError.detail!);
+    expectNoLeak(streamError!.detail);
 
     const provider = new HttpProvider({ id: "planted", baseUrl: "https://provider.test", auth: null } as unknown as ProviderDefinition, {
       secret: null,

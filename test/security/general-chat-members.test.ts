@@ -13,7 +13,11 @@ type MemberPage = { items: { userId: string }[]; nextCursor: string | null };
 
 /** A request to this Worker as an invite-only deployment (REGISTRATION_MODE=invite) would serve it. */
 async function inInviteOnlyDeployment(path: string, token: string): Promise<Response> {
-  return worker.fetch(new Request(`http://platform.test${path}`, { headers: { authorization: `Bearer ${token}` } }), { ...env, REGISTRATION_MODE: "invite" }, createExecutionContext());
+  return worker.fetch(
+    new Request(`http://platform.test${path}`, { headers: { authorization: `Bearer ${token}` } }),
+    { ...env, REGISTRATION_MODE: "invite" },
+    createExecutionContext(),
+  );
 }
 
 describe("who may list the general chat's members", () => {

@@ -13,7 +13,13 @@ describe("ranges that overflow or lie outside the bytes (finding 17)", () => {
     const user = await registerUser();
     const file = await uploadFile(user, uniquePng(3000));
     const path = `/v1/files/${file.id}/content`;
-    for (const range of ["bytes=99999999999999999999-", "bytes=99999999999999999999-99999999999999999999", "bytes=9007199254740993-", "bytes=3000-", "bytes=3000-1"]) {
+    for (const range of [
+      "bytes=99999999999999999999-",
+      "bytes=99999999999999999999-99999999999999999999",
+      "bytes=9007199254740993-",
+      "bytes=3000-",
+      "bytes=3000-1",
+    ]) {
       for (const method of ["GET", "HEAD"]) {
         const response = await fetchContent(path, { token: user.accessToken, method, headers: { range } });
         expect(response.status, `${method} ${range}`).toBe(416);
@@ -77,7 +83,8 @@ describe("a deleted message's attachment (finding 10)", () => {
       expect(response.status, await response.clone().text()).toBe(201);
       return (await json(response)).id as string;
     };
-    const remove = async (messageId: string) => expect((await api(`/v1/chats/${chat.id}/messages/${messageId}`, { method: "DELETE", token: alice.accessToken })).status).toBe(200);
+    const remove = async (messageId: string) =>
+      expect((await api(`/v1/chats/${chat.id}/messages/${messageId}`, { method: "DELETE", token: alice.accessToken })).status).toBe(200);
     const [first, second] = [await send("d1"), await send("d2")];
 
     await remove(first);
@@ -135,7 +142,8 @@ describe("signed attachment URLs once access is lost (finding 11)", () => {
     const file = await uploadFile(alice, samples.pdf, { purpose: "attachment", name: "secret.pdf" });
     const sent = await api(`/v1/chats/${chat.id}/messages`, { token: alice.accessToken, body: { clientId: "s1", text: "secret", attachments: [file.id] } });
     expect(sent.status).toBe(201);
-    const urlFor = async (user: { accessToken: string }) => (await json(await api(`/v1/files/${file.id}/url?expiresIn=86400`, { token: user.accessToken }))).url as string;
+    const urlFor = async (user: { accessToken: string }) =>
+      (await json(await api(`/v1/files/${file.id}/url?expiresIn=86400`, { token: user.accessToken }))).url as string;
     const [bobsUrl, carolsUrl, alicesUrl] = [await urlFor(bob), await urlFor(carol), await urlFor(alice)];
     expect((await fetchContent(bobsUrl)).status).toBe(200);
 

@@ -37,7 +37,8 @@ describe("finding 2: brute-force limits take their slot before the secret is che
   it("a correct password gives its slot back: successes do not count toward the failure limit", async () => {
     const user = await registerUser();
     for (let i = 0; i < loginFailures().limit + 2; i++) expect((await login({ ...user, ip: uniqueIp() })).status).toBe(200);
-    for (let i = 0; i < loginFailures().limit - 1; i++) await expectProblem(await login({ ...user, password: "wrong password", ip: uniqueIp() }), 401, "invalid_credentials");
+    for (let i = 0; i < loginFailures().limit - 1; i++)
+      await expectProblem(await login({ ...user, password: "wrong password", ip: uniqueIp() }), 401, "invalid_credentials");
     expect((await login({ ...user, ip: uniqueIp() })).status).toBe(200);
   });
 

@@ -26,7 +26,11 @@ async function registerVerifiedMode(email: string): Promise<{ status: number; bo
 describe("finding 10: registration does not tell whether an address has an account (when verified e-mail is required)", () => {
   it("by default a known address is 409 email_taken", async () => {
     const user = await registerUser();
-    await expectProblem(await api("/v1/auth/register", { body: { email: user.email, password: `another fine password ${unique()}`, displayName: "X" }, ip: uniqueIp() }), 409, "email_taken");
+    await expectProblem(
+      await api("/v1/auth/register", { body: { email: user.email, password: `another fine password ${unique()}`, displayName: "X" }, ip: uniqueIp() }),
+      409,
+      "email_taken",
+    );
   });
 
   it("with REQUIRE_VERIFIED_EMAIL_FOR_LOGIN=true a known address answers exactly like a new one, without tokens", async () => {

@@ -17,7 +17,9 @@ const budget = 20 * limit;
 
 /** A vacancy at the point, one a centimetre away, then a spread around them (tags on every other one). */
 const points = [center, destination(center, 0.00001, 45), ...Array.from({ length: 40 }, (_, i) => destination(center, 0.05 * (i + 1), (i * 53) % 360))];
-const expected = points.map((p, i) => ({ id: `bulk-${i}`, d: distanceKm(center, p), tagged: i % 2 === 0 })).sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
+const expected = points
+  .map((p, i) => ({ id: `bulk-${i}`, d: distanceKm(center, p), tagged: i % 2 === 0 }))
+  .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
 
 beforeEach(async () => {
   await clearVacancies();
@@ -41,7 +43,9 @@ describe("finding 2: distance pages are bounded whatever the cursor says", () =>
     expect(seen).toEqual(expected.slice(2, 2 + seen.length).map((e) => e.id));
   });
 
-  it("hand-made cursors with a tiny or zero distance answer 200 with the right order, within the budget, with and without filters", { timeout: 60_000 }, async () => {
+  it("hand-made cursors with a tiny or zero distance answer 200 with the right order, within the budget, with and without filters", {
+    timeout: 60_000,
+  }, async () => {
     for (const d of [1e-5, 1e-6, 1e-10, 5e-324, 0]) {
       for (const tags of [undefined, "go"]) {
         // (s: 0 is before every seq: what lies exactly at d is still ahead.)
@@ -49,7 +53,7 @@ describe("finding 2: distance pages are bounded whatever the cursor says", () =>
         const page = await search({ ...center, radiusKm: 10, sort: "distance", limit, tags, cursor: cursorOf({ d, s: 0 }) });
         expect(page.rowsRead, `d=${d} tags=${tags}: ${page.rowsRead} rows`).toBeLessThanOrEqual(budget);
         const seen = page.items.map((v: { id: string }) => v.id);
-                expect(seen, `d=${d} tags=${tags}`).toEqual(pool.slice(0, seen.length).map((e) => e.id));
+        expect(seen, `d=${d} tags=${tags}`).toEqual(pool.slice(0, seen.length).map((e) => e.id));
       }
     }
   });
@@ -65,7 +69,11 @@ describe("finding 2: distance pages are bounded whatever the cursor says", () =>
       { d: null, s: 0 },
     ];
     for (const cursor of bad) {
-      await expectProblem(await api(`/v1/vacancies?lat=${center.lat}&lng=${center.lng}&radiusKm=10&sort=distance&cursor=${cursorOf(cursor)}`), 400, "invalid_cursor");
+      await expectProblem(
+        await api(`/v1/vacancies?lat=${center.lat}&lng=${center.lng}&radiusKm=10&sort=distance&cursor=${cursorOf(cursor)}`),
+        400,
+        "invalid_cursor",
+      );
     }
     // 1e400 is valid JSON that parses to Infinity
     const infinite = btoa('{"d":1e400,"s":0}').replace(/=+$/, "");

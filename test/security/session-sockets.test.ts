@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
+import { revokeUserSession } from "../../shared/identity/sessions/records";
+import { testDeps } from "../kit/deps";
 import { SAMPLE_SDP } from "../calls/fixtures";
 import { type MessageBody, connect, newClientId, postMessage, usersAndGroup } from "../chat/fixtures";
 import { api, json } from "../helpers";
@@ -81,7 +83,7 @@ describe("finding 1: a session's end closes every socket it opened (ASVS 7.4.1)"
   it("even if the close is lost, the next frame after the recheck interval is refused and not stored", async () => {
     const v = await victimWithSockets();
     // A revocation whose push never reached the room: only D1 knows.
-    await env.DB.prepare("UPDATE sessions SET revoked_at = ?, revoke_reason = 'test' WHERE id = ?").bind(clock.now(), sessionIdOf(v.victim.accessToken)).run();
+    await revokeUserSession(testDeps().db, v.victim.id, sessionIdOf(v.victim.accessToken), "test", clock.date());
     const recheckSeconds = Number((env as unknown as Record<string, string>).REALTIME_SESSION_RECHECK_SECONDS) || 30;
     clock.advance((recheckSeconds + 1) * 1000);
     const clientId = newClientId();

@@ -31,7 +31,8 @@ async function runningGenerations(modelId: string) {
   return { user, box, fake, items };
 }
 
-const generateOnce = (user: TestUser, box: string, modelId: string) => api(`/v1/studio/boxes/${box}/generate`, { token: user.accessToken, body: { modelId, prompt: "one more" } });
+const generateOnce = (user: TestUser, box: string, modelId: string) =>
+  api(`/v1/studio/boxes/${box}/generate`, { token: user.accessToken, body: { modelId, prompt: "one more" } });
 
 /** Generates once as soon as a slot is free; the asset is finished before the test ends, so nothing of it runs on into the next. */
 async function generateWhenFree(user: TestUser, box: string, modelId: string, fake: FakeProvider): Promise<void> {

@@ -13,7 +13,11 @@ async function styleModel(): Promise<string> {
     ...FAKE_MODELS.sync,
     id,
     endpoint: "/v1/styles/{{style}}/images/sync",
-    paramsSchema: { type: "object", properties: { style: { type: "string", maxLength: 40, default: "plain" }, width: { type: "integer", default: 64 } }, additionalProperties: false },
+    paramsSchema: {
+      type: "object",
+      properties: { style: { type: "string", maxLength: 40, default: "plain" }, width: { type: "integer", default: 64 } },
+      additionalProperties: false,
+    },
   };
   const created = await api(`/v1/studio/providers/${providerId}/models`, { token: admin.accessToken, body });
   expect(created.status, await created.clone().text()).toBe(201);
@@ -29,7 +33,11 @@ describe("studio templates: a path param stays one segment of the admin's endpoi
     const box = await newBox(user);
     const fake = installFakeProvider();
     for (const style of ["..", "."]) {
-      const problem = await expectProblem(await api(`/v1/studio/boxes/${box}/generate`, { token: user.accessToken, body: { modelId, prompt: "climb", params: { style } } }), 400, "invalid_params");
+      const problem = await expectProblem(
+        await api(`/v1/studio/boxes/${box}/generate`, { token: user.accessToken, body: { modelId, prompt: "climb", params: { style } } }),
+        400,
+        "invalid_params",
+      );
       expect(problem.errors.map((e: { path: string }) => e.path)).toContain("params.style");
     }
     expect(fake.requests).toEqual([]);

@@ -143,7 +143,11 @@ describe("a tus PATCH that lost its lease (finding 1)", () => {
     const winner = await patchUpload(attacker, path, 0, honest.subarray(0, 6 * MIB));
     expect(winner.status, await winner.text()).toBe(204);
     // The PATCH that took over wrote its part under a number the stalled one can never write.
-    const row = await db().select().from(uploads).where(eq(uploads.id, idOf(path))).get();
+    const row = await db()
+      .select()
+      .from(uploads)
+      .where(eq(uploads.id, idOf(path)))
+      .get();
     const [firstPart] = JSON.parse(row!.parts) as { partNumber: number }[];
     expect(firstPart!.partNumber).toBeGreaterThan(row!.partFence);
 

@@ -13,7 +13,13 @@ async function editedAfterApproval() {
   const owner = await registerUser();
   const { id, uid, moderator: mod } = await approvedVideo(owner, { title: "Approved title", description: "Approved text", tags: ["cats"] });
   const file = await uploadFile(owner, uniquePng(3000), { purpose: "video-thumbnail" });
-  const response = await patch(owner, id, { title: "Buy pills", description: "spam link", tags: ["pills"], thumbnailFileId: file.id, thumbnailTimestampPct: 0.5 });
+  const response = await patch(owner, id, {
+    title: "Buy pills",
+    description: "spam link",
+    tags: ["pills"],
+    thumbnailFileId: file.id,
+    thumbnailTimestampPct: 0.5,
+  });
   expect(response.status, await response.clone().text()).toBe(200);
   return { owner, id, uid, mod, file, edited: await json(response) };
 }
@@ -32,7 +38,10 @@ describe("video edits after approval wait for a moderator as a revision", () => 
     // Stream still shows the approved frame.
     expect((await env.STREAM!.video(uid).details()).thumbnailTimestampPct ?? 0).not.toBe(0.5);
 
-    expect(edited).toMatchObject({ title: "Approved title", revision: { title: "Buy pills", description: "spam link", tags: ["pills"], thumbnailFileId: file.id, thumbnailTimestampPct: 0.5 } });
+    expect(edited).toMatchObject({
+      title: "Approved title",
+      revision: { title: "Buy pills", description: "spam link", tags: ["pills"], thumbnailFileId: file.id, thumbnailTimestampPct: 0.5 },
+    });
     expect(typeof edited.revision.id).toBe("string");
     const own = await json(await api(`/v1/videos/${id}`, { token: owner.accessToken }));
     expect(own.revision).toEqual(edited.revision);

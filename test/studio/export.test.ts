@@ -16,8 +16,20 @@ describe("export", () => {
     const [first, second, third] = boxes as [any, any, any];
     const { asset: uploaded } = await uploadAsset(user, first.id);
     // Headliners as the generation pipeline stores them: the first box's points at an image file (its preview).
-    const firstHeadliner = await insertAssetRow({ boxId: first.id, ownerId: user.id, prompt: 'Sunrise over <the> "harbour" & boats', fileId: uploaded.fileId, modelId: "dev-image" });
-    const secondHeadliner = await insertAssetRow({ boxId: second.id, ownerId: user.id, prompt: "Neon alley in the rain", modelId: "dev-video", params: { width: 512, height: 512 } });
+    const firstHeadliner = await insertAssetRow({
+      boxId: first.id,
+      ownerId: user.id,
+      prompt: 'Sunrise over <the> "harbour" & boats',
+      fileId: uploaded.fileId,
+      modelId: "dev-image",
+    });
+    const secondHeadliner = await insertAssetRow({
+      boxId: second.id,
+      ownerId: user.id,
+      prompt: "Neon alley in the rain",
+      modelId: "dev-video",
+      params: { width: 512, height: 512 },
+    });
     await api(`/v1/studio/boxes/${first.id}`, { method: "PATCH", token: user.accessToken, body: { headlinerAssetId: firstHeadliner } });
     await api(`/v1/studio/boxes/${second.id}`, { method: "PATCH", token: user.accessToken, body: { headlinerAssetId: secondHeadliner } });
 

@@ -68,7 +68,15 @@ export class FakeProvider {
     const json = (value: unknown, status = 200) => Response.json(value, { status });
     const prompt = (body as { input?: { prompt?: string } } | undefined)?.input?.prompt ?? "";
     if (method === "POST" && path === "/v1/images/sync") {
-      return json({ status: "succeeded", output: { urls: [`${FAKE_PROVIDER_URL}/files/${encodeURIComponent(prompt || "image")}-1.png`, `${FAKE_PROVIDER_URL}/files/${encodeURIComponent(prompt || "image")}-2.png`] } });
+      return json({
+        status: "succeeded",
+        output: {
+          urls: [
+            `${FAKE_PROVIDER_URL}/files/${encodeURIComponent(prompt || "image")}-1.png`,
+            `${FAKE_PROVIDER_URL}/files/${encodeURIComponent(prompt || "image")}-2.png`,
+          ],
+        },
+      });
     }
     if (method === "POST" && path === "/v1/images/async") {
       this.tasks += 1;

@@ -161,7 +161,16 @@ describe("assets", () => {
   it("an uploaded file becomes an asset with its own reference to the bytes", async () => {
     const { user, boxes } = await studioOwner(1);
     const { asset, file } = await uploadAsset(user, boxes[0]!.id);
-    expect(asset).toMatchObject({ boxId: boxes[0]!.id, type: "image", status: "completed", source: "uploaded", favorite: false, prompt: "", params: {}, parentAssetId: null });
+    expect(asset).toMatchObject({
+      boxId: boxes[0]!.id,
+      type: "image",
+      status: "completed",
+      source: "uploaded",
+      favorite: false,
+      prompt: "",
+      params: {},
+      parentAssetId: null,
+    });
     expect(asset.fileId).not.toBe(file.id);
     expect(new Date(asset.expiresAt).getTime() - new Date(asset.createdAt).getTime()).toBe(10 * 86_400_000);
     expect(await blobRefCount(file.sha256)).toBe(2);
@@ -243,7 +252,22 @@ describe("assets", () => {
     expect(await search("ete")).toEqual([both]);
     expect(await search("cat")).toEqual([]);
     expect(await search("   ")).toEqual([both, dog, fox]);
-    for (const q of ['"', '"fox', "fox OR dog", "NOT fox", "fox*", "^fox", "prompt:fox", "(fox", "NEAR(fox dog)", "'; DROP TABLE studio_assets; --", "***", "-", "fox AND", '""""']) {
+    for (const q of [
+      '"',
+      '"fox',
+      "fox OR dog",
+      "NOT fox",
+      "fox*",
+      "^fox",
+      "prompt:fox",
+      "(fox",
+      "NEAR(fox dog)",
+      "'; DROP TABLE studio_assets; --",
+      "***",
+      "-",
+      "fox AND",
+      '""""',
+    ]) {
       const response = await api(`/v1/studio/boxes/${box}/assets?q=${encodeURIComponent(q)}`, { token: user.accessToken });
       expect(response.status, q).toBe(200);
       await response.arrayBuffer();

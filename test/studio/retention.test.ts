@@ -25,7 +25,10 @@ describe("retention", () => {
     expect(old.asset.expiresAt).toBe(new Date(new Date(old.asset.createdAt).getTime() + 10 * DAY).toISOString());
     const recent = await uploadAsset(user, box);
     // Time passes for the assets only (moving the clock would expire the access token).
-    const age = (id: string, ms: number) => env.DB.prepare("UPDATE studio_assets SET created_at = ? WHERE id = ?").bind(Date.now() - ms, id).run();
+    const age = (id: string, ms: number) =>
+      env.DB.prepare("UPDATE studio_assets SET created_at = ? WHERE id = ?")
+        .bind(Date.now() - ms, id)
+        .run();
     const cron = () => runScheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: clock.now() }), env, cronTasks);
 
     for (const made of [old, favourite, headliner, recent]) await age(made.asset.id, 9 * DAY);

@@ -69,7 +69,11 @@ describe("share links", () => {
     await expectProblem(await api(`/v1/studio/projects/${project.id}/shares`, { body: {} }), 401);
     await expectProblem(await api(`/v1/studio/projects/${project.id}/shares`, { token: stranger.accessToken, body: {} }), 404);
     await expectProblem(await api(`/v1/studio/projects/${project.id}/shares`, { token: user.accessToken, body: { expiresInSeconds: 5 } }), 400, "invalid_body");
-    await expectProblem(await api(`/v1/studio/projects/${project.id}/shares`, { token: user.accessToken, body: { expiresInSeconds: "soon" } }), 400, "invalid_body");
+    await expectProblem(
+      await api(`/v1/studio/projects/${project.id}/shares`, { token: user.accessToken, body: { expiresInSeconds: "soon" } }),
+      400,
+      "invalid_body",
+    );
     await expectProblem(await api("/v1/studio/shared/short"), 400, "invalid_path");
     await expectProblem(await api(`/v1/studio/shared/${"A".repeat(32)}`), 404);
     await expectProblem(await api("/v1/studio/shared/%22%27%3B%20drop%20table%20x%3B--aaaaaaaaaaaa"), 400, "invalid_path");

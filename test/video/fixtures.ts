@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "../../shared/video/video-host";
 import type { EnvVars } from "../../shared/config";
+import { answeringVideoHost } from "../../shared/video/video-host-of";
 import type { Deps } from "../../shared/platform/deps-types";
 import { auditTrail } from "../kit/audit";
 import { testDeps } from "../kit/deps";
@@ -41,7 +42,11 @@ export async function signedWebhook(body: unknown, options: { secret?: string; t
   const raw = JSON.stringify(body);
   const time = String(options.time ?? Math.floor(Date.now() / 1000));
   const sig = await webhookSignature(options.secret ?? WEBHOOK_SECRET, time, options.signBody ?? raw);
-  return SELF.fetch("http://platform.test/v1/webhooks/stream", { method: "POST", headers: { "content-type": "application/json", "webhook-signature": `time=${time},sig1=${sig}` }, body: raw });
+  return SELF.fetch("http://platform.test/v1/webhooks/stream", {
+    method: "POST",
+    headers: { "content-type": "application/json", "webhook-signature": `time=${time},sig1=${sig}` },
+    body: raw,
+  });
 }
 
 /** Stream's webhook body for a video that is ready (or failed with a reason). */
@@ -52,7 +57,10 @@ export function streamEvent(uid: string, state: "ready" | "error" | "inprogress"
     status: { state, errorReasonCode: error?.code ?? "", errorReasonText: error?.text ?? "" },
     duration: state === "ready" ? 12.5 : -1,
     thumbnail: `https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg`,
-    playback: { hls: `https://customer-test.cloudflarestream.com/${uid}/manifest/video.m3u8`, dash: `https://customer-test.cloudflarestream.com/${uid}/manifest/video.mpd` },
+    playback: {
+      hls: `https://customer-test.cloudflarestream.com/${uid}/manifest/video.m3u8`,
+      dash: `https://customer-test.cloudflarestream.com/${uid}/manifest/video.mpd`,
+    },
     meta: {},
   };
 }
@@ -82,7 +90,9 @@ export async function verifiedUser(): Promise<TestUser> {
 
 /** Moves an account's creation `days` back (no API ages an account). */
 export async function ageAccount(user: Pick<TestUser, "id">, days: number): Promise<void> {
-  await env.DB.prepare("UPDATE users SET created_at = created_at - ? WHERE id = ?").bind(Math.round(days * 86_400_000), user.id).run();
+  await env.DB.prepare("UPDATE users SET created_at = created_at - ? WHERE id = ?")
+    .bind(Math.round(days * 86_400_000), user.id)
+    .run();
 }
 
 /** A reporter whose word counts toward hiding: a verified e-mail and an account older than the minimum age. */
@@ -183,5 +193,5 @@ export class FakeVideoHost implements VideoHost {
 }
 
 export function depsWith(host: VideoHost | null, vars?: EnvVars): Deps {
-  return testDeps({ videoHost: host, vars });
+  return testDeps({ videoHost: host && answeringVideoHost(host), vars });
 }

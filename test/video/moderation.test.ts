@@ -45,7 +45,13 @@ describe("POST /v1/videos/:id/approve", () => {
     expect((await json(response)).status).toBe("approved");
     expect((await hub.next("video.updated", (f) => f.video.id === id)).video.status).toBe("approved");
     expect((await api(`/v1/videos/${id}`)).status).toBe(200);
-    expect(await auditOf(id)).toContainEqual(expect.objectContaining({ type: "video.status_changed", userId: owner.id, detail: expect.objectContaining({ from: "moderation", to: "approved", by: mod.id }) }));
+    expect(await auditOf(id)).toContainEqual(
+      expect.objectContaining({
+        type: "video.status_changed",
+        userId: owner.id,
+        detail: expect.objectContaining({ from: "moderation", to: "approved", by: mod.id }),
+      }),
+    );
     hub.close();
   });
 
@@ -78,7 +84,9 @@ describe("POST /v1/videos/:id/reject", () => {
     const mine = await json(await api(`/v1/videos/${id}`, { token: owner.accessToken }));
     expect(mine).toMatchObject({ status: "rejected", rejectionReason: "Contains a phone number" });
     await expectProblem(await api(`/v1/videos/${id}`), 404);
-    expect(await auditOf(id)).toContainEqual(expect.objectContaining({ detail: expect.objectContaining({ to: "rejected", by: mod.id, reason: "Contains a phone number" }) }));
+    expect(await auditOf(id)).toContainEqual(
+      expect.objectContaining({ detail: expect.objectContaining({ to: "rejected", by: mod.id, reason: "Contains a phone number" }) }),
+    );
     const approved = await json(await api(`/v1/videos/${id}/approve`, { method: "POST", token: mod.accessToken }));
     expect(approved).toMatchObject({ status: "approved", rejectionReason: null });
   });

@@ -59,9 +59,13 @@ describe("the cron's poll of videos waiting on Stream", () => {
     expect(result.failures).toEqual([]);
     const status = async (id: string) => (await findVideo(busy.deps.db, id))!;
     expect((await status(busy.id)).status).toBe("processing");
-    expect((await status(ready.id))).toMatchObject({ status: "moderation", durationSeconds: 3, hlsUrl: `https://fake.stream/${ready.uid}/manifest/video.m3u8` });
-    expect((await status(broken.id))).toMatchObject({ status: "failed", failureReason: "ERR_NON_VIDEO: The upload is not a video" });
-    expect(await auditOf(broken.id)).toContainEqual(expect.objectContaining({ detail: expect.objectContaining({ from: "processing", to: "failed", by: "cron", reason: "ERR_NON_VIDEO: The upload is not a video" }) }));
+    expect(await status(ready.id)).toMatchObject({ status: "moderation", durationSeconds: 3, hlsUrl: `https://fake.stream/${ready.uid}/manifest/video.m3u8` });
+    expect(await status(broken.id)).toMatchObject({ status: "failed", failureReason: "ERR_NON_VIDEO: The upload is not a video" });
+    expect(await auditOf(broken.id)).toContainEqual(
+      expect.objectContaining({
+        detail: expect.objectContaining({ from: "processing", to: "failed", by: "cron", reason: "ERR_NON_VIDEO: The upload is not a video" }),
+      }),
+    );
   });
 
   it("does not poll a video that entered processing moments ago", async () => {

@@ -13,7 +13,9 @@ describe("uploads and the watermark profile", () => {
     const deps = depsWith(host, { VIDEO_UPLOADS: "direct", VIDEO_WATERMARK_ID: "wm-profile-1", VIDEO_MAX_DURATION_SECONDS: "600" });
     const { video, upload } = await createVideo(deps, owner.id, { title: "marked" }, "http://platform.test");
     expect(upload.method).toBe("POST");
-    expect(host.uploadOptions).toEqual([{ videoId: video.id, ownerId: owner.id, maxDurationSeconds: 600, requireSignedURLs: true, watermarkId: "wm-profile-1" }]);
+    expect(host.uploadOptions).toEqual([
+      { videoId: video.id, ownerId: owner.id, maxDurationSeconds: 600, requireSignedURLs: true, watermarkId: "wm-profile-1" },
+    ]);
     expect((await findVideo(deps.db, video.id))!.streamUid).toBe(`fake-${video.id}`);
   });
 
@@ -37,10 +39,24 @@ describe("uploads and the watermark profile", () => {
     const binding = {
       upload: async (_body: ReadableStream, params: unknown) => {
         calls.push(params);
-        return { id: "uid-1", status: { state: "ready", errorReasonCode: "", errorReasonText: "" }, readyToStream: true, duration: 1, thumbnail: "", hlsPlaybackUrl: "", dashPlaybackUrl: "" };
+        return {
+          id: "uid-1",
+          status: { state: "ready", errorReasonCode: "", errorReasonText: "" },
+          readyToStream: true,
+          duration: 1,
+          thumbnail: "",
+          hlsPlaybackUrl: "",
+          dashPlaybackUrl: "",
+        };
       },
     } as unknown as StreamBinding;
-    await new StreamVideoHost(binding).uploadBytes(new Response("x").body!, { videoId: "v1", ownerId: "o1", maxDurationSeconds: 60, requireSignedURLs: true, watermarkId: "wm" });
+    await new StreamVideoHost(binding).uploadBytes(new Response("x").body!, {
+      videoId: "v1",
+      ownerId: "o1",
+      maxDurationSeconds: 60,
+      requireSignedURLs: true,
+      watermarkId: "wm",
+    });
     expect(calls).toEqual([{ creator: "o1", meta: { videoId: "v1" }, requireSignedURLs: true, watermarkId: "wm" }]);
   });
 });
@@ -53,7 +69,14 @@ describe("tus direct uploads (over 200 MB) through Stream's API", () => {
       return new Response(null, { status: 201, headers: { location: "https://upload.videodelivery.net/tus/abc", "stream-media-id": "abc" } });
     }) as typeof fetch;
     const host = new StreamVideoHost({} as StreamBinding, { accountId: "acc", apiToken: "tok", fetch: fetcher });
-    const created = await host.createTusUpload({ videoId: "v1", ownerId: "o1", maxDurationSeconds: 600, requireSignedURLs: true, watermarkId: "wm", length: 300 * 1024 * 1024 });
+    const created = await host.createTusUpload({
+      videoId: "v1",
+      ownerId: "o1",
+      maxDurationSeconds: 600,
+      requireSignedURLs: true,
+      watermarkId: "wm",
+      length: 300 * 1024 * 1024,
+    });
     expect(created).toEqual({ uid: "abc", url: "https://upload.videodelivery.net/tus/abc" });
     const request = requests[0]!;
     expect(request.url).toBe("https://api.cloudflare.com/client/v4/accounts/acc/stream?direct_user=true");
@@ -66,6 +89,9 @@ describe("tus direct uploads (over 200 MB) through Stream's API", () => {
   it("without the API credentials a large direct upload is 503, not a silent fallback", async () => {
     const owner = await registerUser();
     const deps = depsWith(new StreamVideoHost({} as StreamBinding), { VIDEO_UPLOADS: "direct" });
-    await expect(createVideo(deps, owner.id, { title: "big", size: 300 * 1024 * 1024 }, "http://platform.test")).rejects.toMatchObject({ status: 503, code: "video_host_unavailable" });
+    await expect(createVideo(deps, owner.id, { title: "big", size: 300 * 1024 * 1024 }, "http://platform.test")).rejects.toMatchObject({
+      status: 503,
+      code: "video_host_unavailable",
+    });
   });
 });

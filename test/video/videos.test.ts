@@ -8,7 +8,18 @@ describe("POST /v1/videos", () => {
   it("creates an uploading video and points the bytes at the Worker in local mode", async () => {
     const owner = await registerUser();
     const { video, upload } = await createVideo(owner, { title: "  First  ", tags: ["Cats", "cats", "dogs"], description: "hello", isPublic: false });
-    expect(video).toMatchObject({ ownerId: owner.id, title: "First", tags: ["cats", "dogs"], status: "uploading", isPublic: false, archived: false, viewCount: 0, reportCount: 0, rejectionReason: null, failureReason: null });
+    expect(video).toMatchObject({
+      ownerId: owner.id,
+      title: "First",
+      tags: ["cats", "dogs"],
+      status: "uploading",
+      isPublic: false,
+      archived: false,
+      viewCount: 0,
+      reportCount: 0,
+      rejectionReason: null,
+      failureReason: null,
+    });
     expect(upload).toEqual({ method: "PUT", url: `http://platform.test/v1/videos/${video.id}/content` });
   });
 
@@ -41,7 +52,13 @@ describe("PUT /v1/videos/:id/content", () => {
     expect(hosted.requireSignedURLs).toBe(true);
     expect(hosted.meta).toEqual({ videoId: video.id });
     const audit = await auditOf(video.id);
-    expect(audit).toContainEqual(expect.objectContaining({ type: "video.status_changed", userId: owner.id, detail: expect.objectContaining({ from: "uploading", to: "processing", by: owner.id }) }));
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        type: "video.status_changed",
+        userId: owner.id,
+        detail: expect.objectContaining({ from: "uploading", to: "processing", by: owner.id }),
+      }),
+    );
   });
 
   it("refuses bytes that are not MP4, MOV or WebM (415) and keeps the video uploading", async () => {
@@ -115,7 +132,11 @@ describe("PATCH /v1/videos/:id", () => {
   it("edits metadata and tags (owner)", async () => {
     const owner = await registerUser();
     const { video } = await createVideo(owner);
-    const response = await api(`/v1/videos/${video.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "New", description: null, tags: ["x"], isPublic: false } });
+    const response = await api(`/v1/videos/${video.id}`, {
+      method: "PATCH",
+      token: owner.accessToken,
+      body: { title: "New", description: null, tags: ["x"], isPublic: false },
+    });
     expect(response.status).toBe(200);
     expect(await json(response)).toMatchObject({ title: "New", description: null, tags: ["x"], isPublic: false });
   });
@@ -129,6 +150,16 @@ describe("PATCH /v1/videos/:id", () => {
     expect((await api(`/v1/files/${file.id}`)).status).toBe(200);
     const image = await uploadFile(owner, uniquePng(3000), { purpose: "image" });
     await expectProblem(await api(`/v1/videos/${id}`, { method: "PATCH", token: owner.accessToken, body: { thumbnailFileId: image.id } }), 400, "invalid_file");
+  });
+
+  it("a chosen thumbnail file the owner deletes is no longer the thumbnail: the video shows Stream's frame again", async () => {
+    const owner = await registerUser();
+    const { id } = await videoInModeration(owner);
+    const file = await uploadFile(owner, uniquePng(3001), { purpose: "video-thumbnail" });
+    await api(`/v1/videos/${id}`, { method: "PATCH", token: owner.accessToken, body: { thumbnailFileId: file.id } });
+    expect((await api(`/v1/files/${file.id}`, { method: "DELETE", token: owner.accessToken })).status).toBe(204);
+    const video = await json(await api(`/v1/videos/${id}`, { token: owner.accessToken }));
+    expect(video.thumbnailUrl ?? "").not.toContain(file.id);
   });
 
   it("chooses a frame as the thumbnail at Stream", async () => {
@@ -146,7 +177,11 @@ describe("PATCH /v1/videos/:id", () => {
     await expectProblem(await api(`/v1/videos/${video.id}`, { method: "PATCH", body: { title: "x" } }), 401);
     await expectProblem(await api(`/v1/videos/${video.id}`, { method: "PATCH", token: other.accessToken, body: { title: "x" } }), 404);
     await expectProblem(await api(`/v1/videos/${video.id}`, { method: "PATCH", token: owner.accessToken, body: {} }), 400, "invalid_body");
-    await expectProblem(await api(`/v1/videos/${video.id}`, { method: "PATCH", token: owner.accessToken, body: { thumbnailTimestampPct: 2 } }), 400, "invalid_body");
+    await expectProblem(
+      await api(`/v1/videos/${video.id}`, { method: "PATCH", token: owner.accessToken, body: { thumbnailTimestampPct: 2 } }),
+      400,
+      "invalid_body",
+    );
   });
 });
 

@@ -9,7 +9,12 @@ import { approvedVideo, videoInModeration } from "./fixtures";
 afterEach(() => clock.reset());
 
 const view = (id: string, options: { token?: string; ip?: string; userAgent?: string } = {}) =>
-  api(`/v1/videos/${id}/views`, { method: "POST", token: options.token, ip: options.ip, headers: options.userAgent ? { "user-agent": options.userAgent } : {} });
+  api(`/v1/videos/${id}/views`, {
+    method: "POST",
+    token: options.token,
+    ip: options.ip,
+    headers: options.userAgent ? { "user-agent": options.userAgent } : {},
+  });
 
 async function flush(id: string) {
   await runDurableObjectAlarm(env.VIDEO_VIEWS.getByName(id));
@@ -110,7 +115,12 @@ describe("POST /v1/videos/:id/views", () => {
     const { id } = await approvedVideo(owner);
     await view(id, { ip: "192.0.2.55", userAgent: "secret-agent" });
     const { runInDurableObject } = await import("cloudflare:test");
-    const keys = await runInDurableObject(env.VIDEO_VIEWS.getByName(id), async (_instance, state) => state.storage.sql.exec<{ viewer: string }>("SELECT viewer FROM viewers").toArray().map((row) => row.viewer));
+    const keys = await runInDurableObject(env.VIDEO_VIEWS.getByName(id), async (_instance, state) =>
+      state.storage.sql
+        .exec<{ viewer: string }>("SELECT viewer FROM viewers")
+        .toArray()
+        .map((row) => row.viewer),
+    );
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^a:[0-9a-f]{64}$/);
   });

@@ -45,7 +45,20 @@ describe("visibility: every combination of status x public x published x archive
       return env.DB.prepare(
         `INSERT INTO videos (id, owner_id, stream_uid, upload_method, title, tags, status, is_public, publish_at, archived, hidden_by_reports, hls_url, dash_url, created_at, updated_at)
          VALUES (?, ?, ?, 'worker', 'matrix', '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).bind(id, owner.id, `uid-${id}`, c.status, c.isPublic ? 1 : 0, offset === null ? null : now + offset, c.archived ? 1 : 0, c.hidden ? 1 : 0, `https://s/uid-${id}/manifest/video.m3u8`, `https://s/uid-${id}/manifest/video.mpd`, now, now);
+      ).bind(
+        id,
+        owner.id,
+        `uid-${id}`,
+        c.status,
+        c.isPublic ? 1 : 0,
+        offset === null ? null : now + offset,
+        c.archived ? 1 : 0,
+        c.hidden ? 1 : 0,
+        `https://s/uid-${id}/manifest/video.m3u8`,
+        `https://s/uid-${id}/manifest/video.mpd`,
+        now,
+        now,
+      );
     });
     await env.DB.batch(statements);
   });
@@ -64,7 +77,14 @@ describe("visibility: every combination of status x public x published x archive
     const now = Date.now();
     for (const c of combinations) {
       const offset = PUBLICATIONS[c.publication];
-      const video = { ownerId: "owner", status: c.status, isPublic: c.isPublic, archived: c.archived, hiddenByReports: c.hidden, publishAt: offset === null ? null : new Date(now + offset) };
+      const video = {
+        ownerId: "owner",
+        status: c.status,
+        isPublic: c.isPublic,
+        archived: c.archived,
+        hiddenByReports: c.hidden,
+        publishAt: offset === null ? null : new Date(now + offset),
+      };
       expect(isVisibleToEveryone(video, now), JSON.stringify(c)).toBe(visibleToOthers(c));
       expect(canSee(video, { userId: "owner", role: "user" }, now)).toBe(true);
       expect(canSee(video, { userId: "someone", role: "moderator" }, now)).toBe(true);

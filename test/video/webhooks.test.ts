@@ -20,8 +20,14 @@ describe("POST /v1/webhooks/stream", () => {
     expect(response.status).toBe(200);
     expect(await json(response)).toEqual({ videoId: id, status: "moderation" });
     const video = await json(await api(`/v1/videos/${id}`, { token: owner.accessToken }));
-    expect(video).toMatchObject({ status: "moderation", durationSeconds: 12.5, thumbnailUrl: `https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg` });
-    expect(await auditOf(id)).toContainEqual(expect.objectContaining({ type: "video.status_changed", detail: expect.objectContaining({ from: "processing", to: "moderation", by: "stream" }) }));
+    expect(video).toMatchObject({
+      status: "moderation",
+      durationSeconds: 12.5,
+      thumbnailUrl: `https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg`,
+    });
+    expect(await auditOf(id)).toContainEqual(
+      expect.objectContaining({ type: "video.status_changed", detail: expect.objectContaining({ from: "processing", to: "moderation", by: "stream" }) }),
+    );
   });
 
   it("an error moves it to failed with Stream's reason code, which the owner sees", async () => {
@@ -76,14 +82,21 @@ describe("POST /v1/webhooks/stream", () => {
   it("a missing or malformed signature header is 401", async () => {
     const body = JSON.stringify(streamEvent("x", "ready"));
     await expectProblem(await SELF.fetch("http://platform.test/v1/webhooks/stream", { method: "POST", body }), 401);
-    await expectProblem(await SELF.fetch("http://platform.test/v1/webhooks/stream", { method: "POST", body, headers: { "webhook-signature": "time=abc,sig1=zz" } }), 401);
+    await expectProblem(
+      await SELF.fetch("http://platform.test/v1/webhooks/stream", { method: "POST", body, headers: { "webhook-signature": "time=abc,sig1=zz" } }),
+      401,
+    );
   });
 
   it("a signed body that is not JSON is 400; an unknown uid is acknowledged and ignored", async () => {
     const time = String(Math.floor(Date.now() / 1000));
     const raw = "{not json";
     const sig = await webhookSignature(WEBHOOK_SECRET, time, raw);
-    await expectProblem(await SELF.fetch("http://platform.test/v1/webhooks/stream", { method: "POST", body: raw, headers: { "webhook-signature": `time=${time},sig1=${sig}` } }), 400, "invalid_body");
+    await expectProblem(
+      await SELF.fetch("http://platform.test/v1/webhooks/stream", { method: "POST", body: raw, headers: { "webhook-signature": `time=${time},sig1=${sig}` } }),
+      400,
+      "invalid_body",
+    );
     const response = await signedWebhook(streamEvent("no-such-uid", "ready"));
     expect(await json(response)).toEqual({ videoId: null, status: null });
   });

@@ -154,7 +154,14 @@ export function DraftTray({ uploads }: { uploads: DraftUploads }) {
             </span>
             {draft.status === "uploading" && <span class="draft-note">{percent}%</span>}
             {draft.status === "uploading" && (
-              <div class="draft-progress" role="progressbar" aria-label={`Uploading ${draft.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+              <div
+                class="draft-progress"
+                role="progressbar"
+                aria-label={`Uploading ${draft.name}`}
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={percent}
+              >
                 <span style={{ width: `${percent}%` }} />
               </div>
             )}
@@ -185,7 +192,11 @@ export function MessageAttachments({ attachments }: { attachments: Attachment[] 
   return (
     <div class="attachments">
       {attachments.map((attachment) =>
-        attachment.contentType?.startsWith("image/") ? <ImageAttachment key={attachment.id} attachment={attachment} /> : <FileAttachment key={attachment.id} attachment={attachment} />,
+        attachment.contentType?.startsWith("image/") ? (
+          <ImageAttachment key={attachment.id} attachment={attachment} />
+        ) : (
+          <FileAttachment key={attachment.id} attachment={attachment} />
+        ),
       )}
     </div>
   );
@@ -220,7 +231,16 @@ function ImageAttachment({ attachment }: { attachment: Attachment }) {
   const showOriginal = stage === "original" || thumbnailFailed;
   const src = showOriginal ? original : thumbnail;
   return (
-    <a class="attachment-image" href={original ?? undefined} target="_blank" rel="noopener" title={nameOf(attachment)} onPointerEnter={refresh} onFocus={refresh} data-testid="attachment-image">
+    <a
+      class="attachment-image"
+      href={original ?? undefined}
+      target="_blank"
+      rel="noopener"
+      title={nameOf(attachment)}
+      onPointerEnter={refresh}
+      onFocus={refresh}
+      data-testid="attachment-image"
+    >
       {src ? (
         <img src={src} alt={nameOf(attachment)} loading="lazy" onError={() => setStage(showOriginal ? "file" : "original")} />
       ) : (
@@ -263,7 +283,13 @@ export function PaperclipIcon() {
 function FileIcon() {
   return (
     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-      <path fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z M14 3v5h5" />
+      <path
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linejoin="round"
+        d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z M14 3v5h5"
+      />
     </svg>
   );
 }

@@ -5,9 +5,12 @@ import { type User, store, useAppState } from "./store";
 
 type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string };
 
+/** The code of an invite link (`/app/?invite=…`): the sign-up opens with it filled in. */
+const invitedWith = new URLSearchParams(location.search).get("invite");
+
 export function AuthScreen() {
   const { notice } = useAppState();
-  const [step, setStep] = useState<Step>({ name: "login" });
+  const [step, setStep] = useState<Step>(invitedWith ? { name: "register" } : { name: "login" });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -21,10 +24,17 @@ export function AuthScreen() {
     try {
       const session =
         step.name === "register"
-          ? await platform.register({ email: field("email"), password: field("password"), displayName: field("displayName") })
+          ? await platform.register({
+              email: field("email"),
+              password: field("password"),
+              displayName: field("displayName"),
+              ...(field("inviteCode").trim() ? { inviteCode: field("inviteCode").trim() } : {}),
+            })
           : step.name === "login"
             ? await platform.login({ email: field("email"), password: field("password") })
             : await platform.loginMfa({ mfaToken: step.mfaToken, code: field("code").replace(/\s/g, "") });
+      // The invite is used: the link's code leaves the address bar.
+      if (invitedWith) history.replaceState(null, "", location.pathname + location.hash);
       await enterApp(session.user as User);
     } catch (caught) {
       if (caught instanceof ProblemError && caught.code === "mfa_required") {
@@ -57,15 +67,32 @@ export function AuthScreen() {
           </>
         ) : (
           <div class="tabs" role="tablist">
-            <button type="button" role="tab" aria-selected={step.name === "login"} class={step.name === "login" ? "tab active" : "tab"} onClick={() => switchTo("login")}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={step.name === "login"}
+              class={step.name === "login" ? "tab active" : "tab"}
+              onClick={() => switchTo("login")}
+            >
               Sign in
             </button>
-            <button type="button" role="tab" aria-selected={step.name === "register"} class={step.name === "register" ? "tab active" : "tab"} onClick={() => switchTo("register")}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={step.name === "register"}
+              class={step.name === "register" ? "tab active" : "tab"}
+              onClick={() => switchTo("register")}
+            >
               Create account
             </button>
           </div>
         )}
         <form onSubmit={submit} class="stack">
+          {step.name === "register" && invitedWith && (
+            <p class="muted" data-testid="invited">
+              You were invited: create your account to join.
+            </p>
+          )}
           {step.name === "register" && (
             <label>
               Your name
@@ -80,8 +107,21 @@ export function AuthScreen() {
               </label>
               <label>
                 Password
-                <input name="password" type="password" autocomplete={step.name === "register" ? "new-password" : "current-password"} required minlength={8} placeholder="At least 8 characters" />
+                <input
+                  name="password"
+                  type="password"
+                  autocomplete={step.name === "register" ? "new-password" : "current-password"}
+                  required
+                  minlength={8}
+                  placeholder="At least 8 characters"
+                />
               </label>
+              {step.name === "register" && (
+                <label>
+                  Invite code {invitedWith ? "" : "(if you were sent one)"}
+                  <input name="inviteCode" autocomplete="off" value={invitedWith ?? ""} placeholder="From your invite link" />
+                </label>
+              )}
             </>
           )}
           {step.name === "mfa" && (
@@ -90,7 +130,11 @@ export function AuthScreen() {
               <input name="code" inputmode="numeric" autocomplete="one-time-code" required placeholder="123 456" />
             </label>
           )}
-          {(error ?? notice) && <p class="error" role="alert">{error ?? notice}</p>}
+          {(error ?? notice) && (
+            <p class="error" role="alert">
+              {error ?? notice}
+            </p>
+          )}
           <button class="primary" type="submit" disabled={busy}>
             {busy ? "Please wait…" : step.name === "register" ? "Create account" : step.name === "mfa" ? "Verify" : "Sign in"}
           </button>

@@ -146,7 +146,11 @@ class CallController {
       const ice = pc.iceConnectionState;
       const connected = ice === "connected" || ice === "completed";
       if (!this.#view || this.#view.phase === "ended") return;
-      this.#publish({ ice, phase: connected ? "connected" : this.#view.phase === "calling" ? "calling" : "connecting", connectedAt: connected ? (this.#view.connectedAt ?? Date.now()) : this.#view.connectedAt });
+      this.#publish({
+        ice,
+        phase: connected ? "connected" : this.#view.phase === "calling" ? "calling" : "connecting",
+        connectedAt: connected ? (this.#view.connectedAt ?? Date.now()) : this.#view.connectedAt,
+      });
     };
 
     this.#socket = platform.callSocket(call.id, (frame) => void this.#signal(frame));
@@ -196,7 +200,11 @@ class CallController {
     this.#cleanup();
     const seconds = call.durationSeconds ?? (this.#view.connectedAt ? (Date.now() - this.#view.connectedAt) / 1000 : null);
     const text = ENDED_TEXT[call.status] ?? "Call ended";
-    this.#publish({ call, phase: "ended", endedText: call.status === "ended" && seconds !== null && this.#view.connectedAt ? `${text} · ${formatSeconds(seconds)}` : text });
+    this.#publish({
+      call,
+      phase: "ended",
+      endedText: call.status === "ended" && seconds !== null && this.#view.connectedAt ? `${text} · ${formatSeconds(seconds)}` : text,
+    });
     this.#clearTimer = setTimeout(() => {
       if (this.#view?.phase === "ended") this.#publish(null);
     }, 4000);

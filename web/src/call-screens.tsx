@@ -32,7 +32,9 @@ export function IncomingCall() {
         <p class="muted">Incoming {ringing.type} call…</p>
         <div class="call-actions">
           <button type="button" class="round danger" aria-label="Decline" onClick={() => void calls.reject()}>
-            <span class="hang"><PhoneIcon /></span>
+            <span class="hang">
+              <PhoneIcon />
+            </span>
           </button>
           <button type="button" class="round success" aria-label="Accept" onClick={() => void calls.accept()}>
             <PhoneIcon />
@@ -60,13 +62,15 @@ export function ActiveCall() {
         ? "Ringing…"
         : call.phase === "connected" && call.connectedAt
           ? duration((Date.now() - call.connectedAt) / 1000)
-          : ICE_TEXT[call.ice] ?? "Connecting…";
+          : (ICE_TEXT[call.ice] ?? "Connecting…");
   return (
     <div class={`call-screen active ${call.phase}`} role="dialog" aria-label="Call" data-testid="active-call" data-phase={call.phase} data-ice={call.ice}>
       <div class="call-card">
         <Avatar label={peer} colourKey={peerId} size={88} />
         <h2>{peer}</h2>
-        <p class="call-status" data-testid="call-status">{status}</p>
+        <p class="call-status" data-testid="call-status">
+          {status}
+        </p>
         {call.phase !== "ended" && (
           <p class="muted small connection">
             <span class={`dot ${call.ice === "connected" || call.ice === "completed" ? "good" : "wait"}`} /> {ICE_TEXT[call.ice] ?? call.ice}
@@ -80,11 +84,19 @@ export function ActiveCall() {
           </div>
         ) : (
           <div class="call-actions">
-            <button type="button" class={call.muted ? "round toggled" : "round neutral"} aria-pressed={call.muted} aria-label={call.muted ? "Unmute" : "Mute"} onClick={() => calls.toggleMute()}>
+            <button
+              type="button"
+              class={call.muted ? "round toggled" : "round neutral"}
+              aria-pressed={call.muted}
+              aria-label={call.muted ? "Unmute" : "Mute"}
+              onClick={() => calls.toggleMute()}
+            >
               <MicIcon muted={call.muted} />
             </button>
             <button type="button" class="round danger" aria-label="Hang up" onClick={() => void calls.hangUp()}>
-              <span class="hang"><PhoneIcon /></span>
+              <span class="hang">
+                <PhoneIcon />
+              </span>
             </button>
           </div>
         )}
@@ -93,14 +105,24 @@ export function ActiveCall() {
   );
 }
 
-const STATUS_TEXT: Record<string, string> = { ended: "Answered", missed: "Missed", rejected: "Declined", busy: "Busy", ringing: "Ringing", answered: "In progress" };
+const STATUS_TEXT: Record<string, string> = {
+  ended: "Answered",
+  missed: "Missed",
+  rejected: "Declined",
+  busy: "Busy",
+  ringing: "Ringing",
+  answered: "In progress",
+};
 
 export function CallHistory() {
   const { me, call } = useAppState();
   const [items, setItems] = useState<Call[] | null>(null);
   useEffect(() => {
     if (call && call.phase !== "ended") return;
-    void ok(platform.api.v1.calls.history.$get({ query: { limit: "50" } })).then((page) => setItems(page.items as Call[]), () => setItems([]));
+    void ok(platform.api.v1.calls.history.$get({ query: { limit: "50" } })).then(
+      (page) => setItems(page.items as Call[]),
+      () => setItems([]),
+    );
   }, [call?.phase]);
   return (
     <section class="calls-view" aria-label="Calls">

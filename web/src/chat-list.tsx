@@ -1,12 +1,17 @@
-import { useState } from "hono/jsx/dom";
-import { type Chat, ok, ProblemError } from "../../client";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { type Chat, ok, type Person, ProblemError } from "../../client";
 import { avatarColour, chatTitle, directPeer, initials, listTime, personLabel } from "./format";
 import { platform } from "./platform";
 import { navigate, store, useAppState } from "./store";
 
-export function Avatar({ label, colourKey, size = 40 }: { label: string; colourKey: string; size?: number }) {
+export function Avatar({ label, colourKey, size = 40, src }: { label: string; colourKey: string; size?: number; src?: string | null }) {
+  if (src) return <img class="avatar" src={src} alt="" width={size} height={size} style={{ width: `${size}px`, height: `${size}px` }} />;
   return (
-    <span class="avatar" style={{ background: avatarColour(colourKey), width: `${size}px`, height: `${size}px`, fontSize: `${Math.round(size * 0.4)}px` }} aria-hidden="true">
+    <span
+      class="avatar"
+      style={{ background: avatarColour(colourKey), width: `${size}px`, height: `${size}px`, fontSize: `${Math.round(size * 0.4)}px` }}
+      aria-hidden="true"
+    >
       {initials(label)}
     </span>
   );
@@ -21,11 +26,15 @@ export function ChatList() {
       {chats.map((chat: Chat) => {
         const title = chatTitle(chat, me);
         const last = chat.lastMessage;
-        const preview = last ? (last.deletedAt ? "Message deleted" : `${last.senderId === me?.id ? "You: " : chat.type === "direct" ? "" : `${personLabel(last.senderId, me)}: `}${last.text}`) : "No messages yet";
+        const preview = last
+          ? last.deletedAt
+            ? "Message deleted"
+            : `${last.senderId === me?.id ? "You: " : chat.type === "direct" ? "" : `${personLabel(last.senderId, me)}: `}${last.text}`
+          : "No messages yet";
         return (
           <li key={chat.id}>
             <a href={`#/chats/${encodeURIComponent(chat.id)}`} class={chat.id === selected ? "chat-item selected" : "chat-item"} data-chat-id={chat.id}>
-              <Avatar label={title} colourKey={directPeer(chat, me) ?? chat.id} />
+              <Avatar label={title} colourKey={directPeer(chat, me) ?? chat.id} src={chat.peer?.avatarUrl} />
               <span class="chat-item-body">
                 <span class="chat-item-top">
                   <span class="chat-item-title">{title}</span>
@@ -48,21 +57,51 @@ export function ChatList() {
   );
 }
 
+/** New chat: find a person by name among those you may reach (GET /v1/people) and start a direct chat. */
 export function NewChatDialog({ onClose }: { onClose: () => void }) {
   const { me } = useAppState();
+  const [query, setQuery] = useState("");
+  const [found, setFound] = useState<Person[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const start = async (event: Event) => {
-    event.preventDefault();
-    const userId = String(new FormData(event.target as HTMLFormElement).get("userId") ?? "").trim();
+  const searched = useRef(0);
+
+  const search = async (q: string) => {
+    const ticket = ++searched.current;
+    try {
+      const page = await ok(platform.api.v1.people.$get({ query: q.trim() ? { q: q.trim(), limit: "20" } : { limit: "20" } }));
+      if (ticket !== searched.current) return;
+      store.rememberPeople(page.items);
+      setFound(page.items);
+      setError(null);
+    } catch (caught) {
+      if (ticket === searched.current) setError(caught instanceof Error ? caught.message : "Could not search");
+    }
+  };
+  useEffect(() => {
+    void search("");
+  }, []);
+
+  const start = async (userId: string) => {
     try {
       const chat = await ok(platform.api.v1.chats.$post({ json: { type: "direct", userId } }));
       store.upsertChat(chat as Chat);
       onClose();
       navigate({ name: "chat", chatId: chat.id });
     } catch (caught) {
-      setError(caught instanceof ProblemError && caught.status === 404 ? "No one has that ID." : caught instanceof Error ? caught.message : "Could not start the chat");
+      setError(
+        caught instanceof ProblemError && (caught.status === 404 || caught.status === 400)
+          ? "No one has that ID."
+          : caught instanceof Error
+            ? caught.message
+            : "Could not start the chat",
+      );
     }
+  };
+  const startById = (event: Event) => {
+    event.preventDefault();
+    const userId = String(new FormData(event.target as HTMLFormElement).get("userId") ?? "").trim();
+    if (userId) void start(userId);
   };
   const copy = async () => {
     await navigator.clipboard?.writeText(me?.id ?? "").catch(() => undefined);
@@ -72,29 +111,111 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
     <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
       <div class="dialog" role="dialog" aria-label="New chat">
         <h2>New chat</h2>
-        <p class="muted">Ask the other person for their ID (they find it under their name), or share yours.</p>
+        <input
+          type="search"
+          name="q"
+          value={query}
+          placeholder="Search people by name"
+          aria-label="Search people by name"
+          autocomplete="off"
+          onInput={(e: Event) => {
+            const q = (e.target as HTMLInputElement).value;
+            setQuery(q);
+            void search(q);
+          }}
+        />
+        <ul class="people-list" aria-label="People">
+          {(found ?? []).map((person) => (
+            <li key={person.id}>
+              <button type="button" class="person-item" data-person-id={person.id} onClick={() => void start(person.id)}>
+                <Avatar label={person.displayName} colourKey={person.id} size={32} src={person.avatarUrl} />
+                <span>{person.displayName}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {found && found.length === 0 && (
+          <p class="muted" data-testid="people-empty">
+            {query.trim() ? "Nobody by that name." : "Nobody to show yet: people appear here once you share a chat, or everyone in an invite-only family."}
+          </p>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <InviteLink />
+        <details class="share-id">
+          <summary>Meet someone new by ID</summary>
+          <p class="muted">Share your ID with them, or paste theirs.</p>
+          <div class="my-id">
+            <code data-testid="my-id">{me?.id}</code>
+            <button type="button" class="secondary small" onClick={copy}>
+              {copied ? "Copied" : "Copy"}
+            </button>
+          </div>
+          <form onSubmit={startById} class="row">
+            <input name="userId" autocomplete="off" placeholder="Their ID" aria-label="Their ID" />
+            <button type="submit" class="secondary">
+              Start chat
+            </button>
+          </form>
+        </details>
+        <div class="row end">
+          <button type="button" class="secondary" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Invite someone who has no account yet: a link (POST /v1/invites) that opens the sign-up with its code. */
+function InviteLink() {
+  const [link, setLink] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const create = async () => {
+    try {
+      const invite = await ok(platform.api.v1.invites.$post({ json: { maxUses: 1 } }));
+      setLink(invite.url);
+      setError(null);
+    } catch (caught) {
+      setError(
+        caught instanceof ProblemError && caught.code === "invites_admins_only"
+          ? "Only admins invite people here."
+          : caught instanceof Error
+            ? caught.message
+            : "Could not create a link",
+      );
+    }
+  };
+  const copy = async () => {
+    if (!link) return;
+    await navigator.clipboard?.writeText(link).catch(() => undefined);
+    setCopied(true);
+  };
+  return (
+    <div class="invite-link">
+      {link ? (
         <div class="my-id">
-          <code data-testid="my-id">{me?.id}</code>
+          <code data-testid="invite-url">{link}</code>
           <button type="button" class="secondary small" onClick={copy}>
             {copied ? "Copied" : "Copy"}
           </button>
         </div>
-        <form onSubmit={start} class="stack">
-          <label>
-            Their ID
-            <input name="userId" required autocomplete="off" placeholder="0190…" />
-          </label>
-          {error && <p class="error" role="alert">{error}</p>}
-          <div class="row end">
-            <button type="button" class="secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" class="primary">
-              Start chat
-            </button>
-          </div>
-        </form>
-      </div>
+      ) : (
+        <button type="button" class="secondary" onClick={() => void create()}>
+          Invite someone to join
+        </button>
+      )}
+      {link && <p class="muted">Send this link: it signs one person up, and expires in a week.</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

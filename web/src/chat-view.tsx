@@ -45,12 +45,16 @@ export function ChatView({ chatId }: { chatId: string }) {
         // Whoever was typing has sent it.
         message: (message) => message.senderId && setTypingUntil((all) => ({ ...all, [message.senderId!]: 0 })),
         state: setSocketState,
+        people: (people) => store.rememberPeople(people),
       },
       { selfId: me?.id },
     );
     channelRef.current = room.channel;
     setTick((t) => t + 1);
-    void room.channel.loadInitial().then(() => room.start(), () => room.start());
+    void room.channel.loadInitial().then(
+      () => room.start(),
+      () => room.start(),
+    );
     // A socket can outlive the network without noticing: drop it when the browser goes offline, redial when back.
     const redial = () => room.socket.reconnectNow();
     addEventListener("online", redial);
@@ -87,7 +91,13 @@ export function ChatView({ chatId }: { chatId: string }) {
     let current = chat;
     if (last && last.seq > chat.lastSeq) {
       const { id, seq, senderId, text, createdAt, deletedAt } = last;
-      current = { ...chat, lastSeq: seq, lastMessage: { id, seq, senderId, text, createdAt, deletedAt }, updatedAt: createdAt, unreadCount: Math.max(0, seq - chat.readSeq) };
+      current = {
+        ...chat,
+        lastSeq: seq,
+        lastMessage: { id, seq, senderId, text, createdAt, deletedAt },
+        updatedAt: createdAt,
+        unreadCount: Math.max(0, seq - chat.readSeq),
+      };
     }
     if (channel.lastSeq > lastReadSent.current && document.visibilityState === "visible" && socketState === "open") {
       lastReadSent.current = channel.lastSeq;
@@ -101,7 +111,9 @@ export function ChatView({ chatId }: { chatId: string }) {
 
   const title = chatTitle(chat, me);
   const peer = directPeer(chat, me);
-  const typers = Object.entries(typingUntil).filter(([, until]) => until > Date.now()).map(([userId]) => personLabel(userId, me));
+  const typers = Object.entries(typingUntil)
+    .filter(([, until]) => until > Date.now())
+    .map(([userId]) => personLabel(userId, me));
   const othersRead = Math.max(0, ...[...(channel?.readSeqs.entries() ?? [])].filter(([userId]) => userId !== me?.id).map(([, seq]) => seq));
   const myLastSeen = [...messages].reverse().find((m) => m.senderId === me?.id && m.seq <= othersRead);
 
@@ -198,17 +210,38 @@ export function ChatView({ chatId }: { chatId: string }) {
         <div class="chat-header-text">
           <h2>{title}</h2>
           <p class="muted small" data-testid="chat-status">
-            {socketState !== "open" ? "Connecting…" : typers.length > 0 ? <span class="typing">{typers.join(", ")} typing…</span> : chat.type === "general" ? "Everyone" : chat.type === "group" ? `${chat.memberIds?.length ?? chat.memberCount ?? 0} members` : "Direct chat"}
+            {socketState !== "open" ? (
+              "Connecting…"
+            ) : typers.length > 0 ? (
+              <span class="typing">{typers.join(", ")} typing…</span>
+            ) : chat.type === "general" ? (
+              "Everyone"
+            ) : chat.type === "group" ? (
+              `${chat.memberIds?.length ?? chat.memberCount ?? 0} members`
+            ) : (
+              "Direct chat"
+            )}
           </p>
         </div>
         <ChatBell chatId={chat.id} />
         {peer && (
-          <button type="button" class="icon-button call" aria-label="Voice call" title="Voice call" disabled={call !== null} onClick={() => void calls.place(peer)}>
+          <button
+            type="button"
+            class="icon-button call"
+            aria-label="Voice call"
+            title="Voice call"
+            disabled={call !== null}
+            onClick={() => void calls.place(peer)}
+          >
             <PhoneIcon />
           </button>
         )}
       </header>
-      {socketState === "waiting" && <div class="banner" data-testid="offline-banner">Offline — messages will be sent when you are back online.</div>}
+      {socketState === "waiting" && (
+        <div class="banner" data-testid="offline-banner">
+          Offline — messages will be sent when you are back online.
+        </div>
+      )}
       <div class="messages" ref={scroller} onScroll={onScroll} data-testid="messages">
         {channel?.hasOlder && messages.length > 0 && (
           <button type="button" class="secondary small load-older" onClick={loadOlder} disabled={loadingOlder}>
@@ -220,10 +253,21 @@ export function ChatView({ chatId }: { chatId: string }) {
         <div class="message-list">
           {[
             ...messages.map((message, index) => (
-              <MessageBubble key={`m-${message.seq}`} message={message} mine={message.senderId === me?.id} showSender={chat.type !== "direct" && message.senderId !== me?.id && messages[index - 1]?.senderId !== message.senderId} seen={message === myLastSeen} />
+              <MessageBubble
+                key={`m-${message.seq}`}
+                message={message}
+                mine={message.senderId === me?.id}
+                showSender={chat.type !== "direct" && message.senderId !== me?.id && messages[index - 1]?.senderId !== message.senderId}
+                seen={message === myLastSeen}
+              />
             )),
             ...outbox.map((pending) => (
-              <PendingBubble key={`p-${pending.clientId}`} pending={pending} onRetry={() => channel?.retry(pending.clientId)} onDiscard={() => channel?.discard(pending.clientId)} />
+              <PendingBubble
+                key={`p-${pending.clientId}`}
+                pending={pending}
+                onRetry={() => channel?.retry(pending.clientId)}
+                onDiscard={() => channel?.discard(pending.clientId)}
+              />
             )),
           ]}
         </div>
@@ -236,7 +280,13 @@ export function ChatView({ chatId }: { chatId: string }) {
           <PaperclipIcon />
         </button>
         <textarea name="text" rows={1} placeholder="Message" aria-label="Message" maxlength={4000} onKeyDown={onKeyDown} onPaste={onPaste} />
-        <button type="submit" class="primary send" aria-label="Send" disabled={uploads.uploading || uploads.failed} title={uploads.uploading ? "Wait for the files to upload" : uploads.failed ? "Remove the files that failed" : undefined}>
+        <button
+          type="submit"
+          class="primary send"
+          aria-label="Send"
+          disabled={uploads.uploading || uploads.failed}
+          title={uploads.uploading ? "Wait for the files to upload" : uploads.failed ? "Remove the files that failed" : undefined}
+        >
           <SendIcon />
         </button>
       </form>
@@ -255,10 +305,18 @@ function MessageBubble({ message, mine, showSender, seen }: { message: Message; 
         <span class="meta">
           {message.editedAt && "edited · "}
           {clockTime(message.createdAt)}
-          {mine && <span class="tick" aria-label={seen ? "Seen" : "Delivered"}>{seen ? " ✓✓" : " ✓"}</span>}
+          {mine && (
+            <span class="tick" aria-label={seen ? "Seen" : "Delivered"}>
+              {seen ? " ✓✓" : " ✓"}
+            </span>
+          )}
         </span>
       </div>
-      {seen && <span class="seen" data-testid="seen">Seen</span>}
+      {seen && (
+        <span class="seen" data-testid="seen">
+          Seen
+        </span>
+      )}
     </div>
   );
 }
@@ -289,7 +347,10 @@ function PendingBubble({ pending, onRetry, onDiscard }: { pending: PendingMessag
 export function PhoneIcon() {
   return (
     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-      <path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z" />
+      <path
+        fill="currentColor"
+        d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"
+      />
     </svg>
   );
 }

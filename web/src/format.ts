@@ -1,17 +1,23 @@
 // How people, times and durations read on screen.
 import type { Chat } from "../../client";
-import type { User } from "./store";
+import { lookUpPerson } from "./people";
+import { store, type User } from "./store";
 
-/** Other members have no public profile: a stable short tag from their id. */
+/** A person's chosen name: from what this tab has met, else asked for once (shown as "…" meanwhile). */
 export function personLabel(userId: string | null, me: User | null): string {
   if (userId === null) return "Deleted account";
   if (me && userId === me.id) return me.displayName;
-  return `User ${userId.replace(/-/g, "").slice(-4).toUpperCase()}`;
+  const known = store.state.people[userId];
+  if (known === null) return "Deleted account";
+  if (known) return known.displayName;
+  lookUpPerson(userId);
+  return "…";
 }
 
 export function chatTitle(chat: Chat, me: User | null): string {
   if (chat.title) return chat.title;
   if (chat.type === "general") return "General";
+  if (chat.peer) return chat.peer.displayName;
   const other = (chat.memberIds ?? []).find((id) => id !== me?.id);
   return other ? personLabel(other, me) : "Just you";
 }

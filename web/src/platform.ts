@@ -1,6 +1,6 @@
 // The one platform client of this tab, and what keeps the signed-in state current: the user,
 // the chat list and the hub socket (incoming calls, chat-list changes).
-import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok } from "../../client";
+import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok, type Person } from "../../client";
 import { calls } from "./call-controller";
 import { forgetSubscription, resumeNotifications } from "./notifications";
 import { type User, store } from "./store";
@@ -71,7 +71,14 @@ function startHub(): void {
         void refreshChats();
         void calls.recoverRinging();
       } else if (frame.type === "chat.updated") store.upsertChat(frame.chat as Chat);
-      else if (frame.type === "call.incoming") calls.incoming(frame.call as Call);
+      else if (frame.type === "person.updated") {
+        // A name changed: every place that shows it reads the store; this user's own, on another device, too.
+        const person = frame.person as Person;
+        store.rememberPeople([person]);
+        const me = store.state.me;
+        if (me && person.id === me.id) store.set({ me: { ...me, displayName: person.displayName } });
+        store.set({ chats: store.state.chats.map((chat) => (chat.peer?.id === person.id ? { ...chat, peer: person } : chat)) });
+      } else if (frame.type === "call.incoming") calls.incoming(frame.call as Call);
       else if (frame.type === "call.state") calls.stateChanged(frame.call as Call);
     },
     (state) => store.set({ live: state === "open" ? "open" : state === "connecting" ? "connecting" : "offline" }),

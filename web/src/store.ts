@@ -1,6 +1,6 @@
 // The app's state in one place: views subscribe with useAppState(), actions change it with set().
 import { useSyncExternalStore } from "hono/jsx/dom";
-import type { Call, Chat } from "../../client";
+import type { Call, Chat, Person } from "../../client";
 import type { CallView } from "./call-controller";
 
 export interface User {
@@ -23,6 +23,8 @@ export interface AppState {
   /** The call this device is in (or just ended). */
   call: CallView | null;
   notice: string | null;
+  /** Names and pictures of the people this tab has met (chat peers, senders, members), by id; null: the account is gone. */
+  people: Record<string, Person | null>;
   /** Push notifications on this device (web/src/notifications.ts). */
   push: "unsupported" | "off" | "working" | "on" | "blocked" | "failed";
 }
@@ -30,7 +32,18 @@ export interface AppState {
 type Listener = () => void;
 
 export class Store {
-  #state: AppState = { phase: "loading", me: null, chats: [], route: parseRoute(location.hash), live: "connecting", ringing: null, call: null, notice: null, push: "off" };
+  #state: AppState = {
+    phase: "loading",
+    me: null,
+    chats: [],
+    route: parseRoute(location.hash),
+    live: "connecting",
+    ringing: null,
+    call: null,
+    notice: null,
+    people: {},
+    push: "off",
+  };
   readonly #listeners = new Set<Listener>();
 
   get state(): AppState {
@@ -47,12 +60,27 @@ export class Store {
     return () => this.#listeners.delete(listener);
   };
 
+  /** Remembers people a page or a chat named. */
+  rememberPeople(people: readonly (Person | null | undefined)[]): void {
+    const known = { ...this.#state.people };
+    let changed = false;
+    for (const person of people) {
+      if (!person) continue;
+      const before = known[person.id];
+      if (before && before.displayName === person.displayName && before.avatarUrl === person.avatarUrl) continue;
+      known[person.id] = person;
+      changed = true;
+    }
+    if (changed) this.set({ people: known });
+  }
+
   /** Puts a chat from a list or a `chat.updated` frame in place, most recently active first. */
   upsertChat(incoming: Chat): void {
     // Read positions only move forward: a list update written before this tab's last read must not bring unread back.
     const known = this.#state.chats.find((c) => c.id === incoming.id);
     const readSeq = Math.max(known?.readSeq ?? 0, incoming.readSeq);
     const chat = { ...incoming, readSeq, unreadCount: Math.max(0, incoming.lastSeq - readSeq) };
+    this.rememberPeople([incoming.peer]);
     const chats = [chat, ...this.#state.chats.filter((c) => c.id !== chat.id)].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     this.set({ chats });
   }

@@ -10,7 +10,8 @@ import { requestId } from "./middleware/request-id";
 import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
 import { docsRoutes } from "./routes/docs";
-import { accountModules } from "../modules";
+import { accountModules, modules } from "../modules";
+import { errorCatalogue } from "../reference-docs";
 import { callsModule } from "../modules/calls";
 import { chatModule } from "../modules/chat";
 import { identityModule } from "../modules/identity";
@@ -43,12 +44,14 @@ function isMediaUpload(method: string, path: string): boolean {
 }
 
 const limitBody = createMiddleware<AppEnv>((c, next) =>
-  isMediaUpload(c.req.method, c.req.path) ? next() : bodyLimit({
-    maxSize: c.get("deps").config.http.maxBodyBytes,
-    onError: () => {
-      throw new ApiError(413, "body_too_large", `The request body is larger than ${c.get("deps").config.http.maxBodyBytes} bytes`);
-    },
-  })(c, next),
+  isMediaUpload(c.req.method, c.req.path)
+    ? next()
+    : bodyLimit({
+        maxSize: c.get("deps").config.http.maxBodyBytes,
+        onError: () => {
+          throw new ApiError(413, "body_too_large", `The request body is larger than ${c.get("deps").config.http.maxBodyBytes} bytes`);
+        },
+      })(c, next),
 );
 
 // Every request runs through CORS: build the middleware once per configured origin list.
@@ -109,12 +112,14 @@ export function createApp() {
     .route(media.avatar.path, media.avatar.router)
     .route(identity.me.path, identity.me.router)
     .route(identity.admin.path, identity.admin.router)
+    .route(identity.invites.path, identity.invites.router)
     .route(media.devMedia.path, media.devMedia.router)
     .route(observability.metrics.path, observability.metrics.router)
     .route(observability.adminMetrics.path, observability.adminMetrics.router)
     .route(platform.dev.path, platform.dev.router)
     .route(realtimeModule.routes.realtime.path, realtimeModule.routes.realtime.router)
     .route(chatModule.routes.chats.path, chatModule.routes.chats.router)
+    .route(chatModule.routes.people.path, chatModule.routes.people.router)
     .route(callsModule.routes.calls.path, callsModule.routes.calls.router)
     .route(media.files.path, media.files.router)
     .route(media.uploads.path, media.uploads.router)
@@ -143,14 +148,22 @@ export function createApp() {
     name: "Webhook-Signature",
     description: "`time=<unix seconds>,sig1=<hex HMAC-SHA256 of time.body>` with VIDEO_WEBHOOK_SECRET",
   });
+  // Built once, on first use (every route is registered by then); only `servers` names the origin.
+  // The generator keeps the `info` object it is given, so it gets a copy of its own.
+  let openapiOnce: ReturnType<typeof routes.getOpenAPI31Document> | undefined;
   const openapiDocument = (origin: string) => {
-    const document = routes.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO, servers: [{ url: origin }] });
-    // Named from the document itself, so the description never lists a module that does not exist.
-    const modules = [...new Set(Object.values(document.paths ?? {}).flatMap((item) => Object.values(item ?? {}).flatMap((op) => (op as { tags?: string[] }).tags ?? [])))];
-    document.info.description = `${OPENAPI_INFO.description} Modules: ${modules.join(", ")}.`;
-    return document;
+    if (!openapiOnce) {
+      const document = routes.getOpenAPI31Document({ openapi: "3.1.0", info: { ...OPENAPI_INFO } });
+      // Named from the document itself, so the description never lists a module that does not exist.
+      const tags = [
+        ...new Set(Object.values(document.paths ?? {}).flatMap((item) => Object.values(item ?? {}).flatMap((op) => (op as { tags?: string[] }).tags ?? []))),
+      ];
+      openapiOnce = { ...document, info: { ...OPENAPI_INFO, description: `${OPENAPI_INFO.description} Modules: ${tags.join(", ")}.` } };
+    }
+    const { openapi, info, ...rest } = openapiOnce;
+    return { openapi, info, servers: [{ url: origin }], ...rest };
   };
-  routes.route("/", docsRoutes(openapiDocument));
+  routes.route("/", docsRoutes(openapiDocument, errorCatalogue(modules)));
 
   routes.notFound(() => {
     throw new ApiError(404, "not_found", "No such route");

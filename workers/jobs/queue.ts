@@ -35,7 +35,12 @@ function inMessageTrace<T>(deps: Deps, message: Message<QueuedJob>, work: () => 
  * A message that exhausts its retries lands in the dead-letter queue, whose consumer records it.
  * Each job runs in the trace of the request that queued it. The batch's jobs share one `deps`.
  */
-export async function handleJobBatch(batch: MessageBatch<QueuedJob>, env: Env, handlers: JobHandlers, deadLetterHandlers: DeadLetterHandlers = {}): Promise<void> {
+export async function handleJobBatch(
+  batch: MessageBatch<QueuedJob>,
+  env: Env,
+  handlers: JobHandlers,
+  deadLetterHandlers: DeadLetterHandlers = {},
+): Promise<void> {
   const deps = depsFor(env);
   try {
     if (batch.queue === DEAD_LETTER_QUEUE) {

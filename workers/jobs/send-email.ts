@@ -7,6 +7,6 @@ import type { Deps } from "../../shared/platform/deps-types";
  * binding dead-letters every mail, visibly).
  */
 export async function sendEmailJob(job: Extract<JobMessage, { kind: "email.send" }>, deps: Deps): Promise<void> {
-  if (!deps.email) throw new Error("no e-mail sender: bind EMAIL (send_email) and set EMAIL_FROM (README: Wiring real e-mail in production)");
+  if (!deps.email) throw new Error("no e-mail sender: bind EMAIL (send_email) and set EMAIL_FROM (docs/deploy.md, E-mail)");
   await deps.email.send(job.message);
 }

@@ -5,6 +5,7 @@ import { auth2faRoutes } from "../api/routes/auth-2fa";
 import { authEmailRoutes } from "../api/routes/auth-email";
 import { authPasswordRoutes } from "../api/routes/auth-password";
 import { authSessionRoutes } from "../api/routes/auth-sessions";
+import { inviteRoutes } from "../api/routes/invites";
 import { meRoutes } from "../api/routes/me";
 import { identityCleanupTask } from "../jobs/identity-cleanup";
 import { passwordForgotJob } from "../jobs/password-forgot";
@@ -20,6 +21,7 @@ export const identityModule = defineModule({
     password: mount("/v1/auth", authPasswordRoutes),
     me: mount("/v1/me", meRoutes),
     admin: mount("/v1/admin", adminRoutes),
+    invites: mount("/v1/invites", inviteRoutes),
   },
   jobs: { "password.forgot": passwordForgotJob },
   cron: { "17 3 * * *": [identityCleanupTask] },

@@ -25,9 +25,13 @@ export const chats = sqliteTable(
 export const chatMembers = sqliteTable(
   "chat_members",
   {
-    chatId: text("chat_id").notNull().references(() => chats.id, { onDelete: "cascade" }),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
     userId: text("user_id").notNull(),
-    role: text("role", { enum: ["owner", "member"] }).notNull().default("member"),
+    role: text("role", { enum: ["owner", "member"] })
+      .notNull()
+      .default("member"),
     readSeq: integer("read_seq").notNull().default(0),
     joinedAt: timestamp("joined_at").notNull(),
   },
@@ -41,7 +45,9 @@ export const chatMembers = sqliteTable(
 export const chatFormerMembers = sqliteTable(
   "chat_former_members",
   {
-    chatId: text("chat_id").notNull().references(() => chats.id, { onDelete: "cascade" }),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
     userId: text("user_id").notNull(),
     leftAt: timestamp("left_at").notNull(),
   },

@@ -10,7 +10,9 @@ export const users = sqliteTable(
     /** Lower-cased e-mail: uniqueness and look-ups are case-insensitive. */
     emailNormalized: text("email_normalized").notNull(),
     displayName: text("display_name").notNull(),
-    role: text("role", { enum: ["user", "moderator", "admin"] }).notNull().default("user"),
+    role: text("role", { enum: ["user", "moderator", "admin"] })
+      .notNull()
+      .default("user"),
     emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
     passwordHash: text("password_hash").notNull(),
     bio: text("bio"),
@@ -30,7 +32,9 @@ export const sessions = sqliteTable(
   "sessions",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     userAgent: text("user_agent"),
     ip: text("ip"),
     createdAt: timestamp("created_at").notNull(),
@@ -46,7 +50,9 @@ export const refreshTokens = sqliteTable(
   "refresh_tokens",
   {
     id: text("id").primaryKey(),
-    sessionId: text("session_id").notNull().references(() => sessions.id, { onDelete: "cascade" }),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
     /** SHA-256 of the opaque token; the token itself is never stored. */
     tokenHash: text("token_hash").notNull(),
     createdAt: timestamp("created_at").notNull(),
@@ -75,17 +81,16 @@ export const auditEvents = sqliteTable(
     detail: text("detail").notNull().default("{}"),
     createdAt: timestamp("created_at").notNull(),
   },
-  (t) => [
-    index("audit_events_user_id_created_at_idx").on(t.userId, t.createdAt),
-    index("audit_events_type_created_at_idx").on(t.type, t.createdAt),
-  ],
+  (t) => [index("audit_events_user_id_created_at_idx").on(t.userId, t.createdAt), index("audit_events_type_created_at_idx").on(t.type, t.createdAt)],
 );
 
 export const realtimeTickets = sqliteTable(
   "realtime_tickets",
   {
     tokenHash: text("token_hash").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     sessionId: text("session_id").notNull(),
     expiresAt: timestamp("expires_at").notNull(),
     usedAt: timestamp("used_at"),
@@ -97,7 +102,9 @@ export const oneTimeTokens = sqliteTable(
   "one_time_tokens",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     purpose: text("purpose", { enum: ["email_verification", "password_reset", "mfa_login"] }).notNull(),
     tokenHash: text("token_hash").notNull(),
     /** JSON: purpose-specific context (e.g. the e-mail address being verified, login ip/ua). */
@@ -114,7 +121,9 @@ export const oneTimeTokens = sqliteTable(
 );
 
 export const totpCredentials = sqliteTable("totp_credentials", {
-  userId: text("user_id").primaryKey().references(() => users.id, { onDelete: "cascade" }),
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
   secret: text("secret").notNull(),
   enabledAt: timestamp("enabled_at"),
   /** Highest accepted TOTP time step: a code is accepted once (replay protection). */
@@ -126,7 +135,9 @@ export const backupCodes = sqliteTable(
   "backup_codes",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     codeHash: text("code_hash").notNull(),
     usedAt: timestamp("used_at"),
     createdAt: timestamp("created_at").notNull(),
@@ -134,20 +145,26 @@ export const backupCodes = sqliteTable(
   (t) => [index("backup_codes_user_id_idx").on(t.userId)],
 );
 
-export const inviteCodes = sqliteTable("invite_codes", {
-  code: text("code").primaryKey(),
-  createdBy: text("created_by"),
-  maxUses: integer("max_uses").notNull().default(1),
-  uses: integer("uses").notNull().default(0),
-  expiresAt: timestamp("expires_at"),
-  revokedAt: timestamp("revoked_at"),
-  createdAt: timestamp("created_at").notNull(),
-});
+export const inviteCodes = sqliteTable(
+  "invite_codes",
+  {
+    code: text("code").primaryKey(),
+    createdBy: text("created_by"),
+    maxUses: integer("max_uses").notNull().default(1),
+    uses: integer("uses").notNull().default(0),
+    expiresAt: timestamp("expires_at"),
+    revokedAt: timestamp("revoked_at"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("invite_codes_created_by_idx").on(t.createdBy, t.createdAt)],
+);
 
 export const knownDevices = sqliteTable(
   "known_devices",
   {
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     deviceHash: text("device_hash").notNull(),
     firstSeenAt: timestamp("first_seen_at").notNull(),
     lastSeenAt: timestamp("last_seen_at").notNull(),

@@ -56,7 +56,9 @@ export const companies = sqliteTable(
     website: text("website"),
     iconFileId: text("icon_file_id"),
     iconUrl: text("icon_url"),
-    verification: text("verification", { enum: ["none", "pending", "verified", "rejected"] }).notNull().default("none"),
+    verification: text("verification", { enum: ["none", "pending", "verified", "rejected"] })
+      .notNull()
+      .default("none"),
     /** What the owner wrote when asking for verification. */
     verificationNote: text("verification_note"),
     /** Why a moderator rejected (or approved) it. */
@@ -129,7 +131,9 @@ export const vacancies = sqliteTable(
     /** FINE_GRID and COARSE_GRID cells of the location (shared/jobs-board/geo.ts). */
     cell: integer("cell"),
     coarseCell: integer("coarse_cell"),
-    status: text("status", { enum: ["draft", "scheduled", "published", "closed"] }).notNull().default("draft"),
+    status: text("status", { enum: ["draft", "scheduled", "published", "closed"] })
+      .notNull()
+      .default("draft"),
     publishAt: timestamp("publish_at"),
     publishedAt: timestamp("published_at"),
     closedAt: timestamp("closed_at"),
@@ -200,7 +204,9 @@ export const jobsAiTasks = sqliteTable(
     companyId: text("company_id"),
     /** JSON: what the model is asked with (notes, the profile). */
     input: text("input").notNull(),
-    status: text("status", { enum: ["pending", "completed", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "completed", "failed"] })
+      .notNull()
+      .default("pending"),
     modelId: text("model_id").notNull(),
     /** The provider's task id while an asynchronous model works. */
     providerTaskId: text("provider_task_id"),

@@ -37,7 +37,9 @@ export const files = sqliteTable(
     size: integer("size").notNull(),
     sha256: text("sha256").notNull(),
     purpose: text("purpose", { enum: ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail"] }).notNull(),
-    visibility: text("visibility", { enum: ["private", "public"] }).notNull().default("private"),
+    visibility: text("visibility", { enum: ["private", "public"] })
+      .notNull()
+      .default("private"),
     width: integer("width"),
     height: integer("height"),
     createdAt: timestamp("created_at").notNull(),
@@ -55,10 +57,14 @@ export const uploads = sqliteTable(
     id: text("id").primaryKey(),
     ownerId: text("owner_id").notNull(),
     kind: text("kind", { enum: ["single", "tus"] }).notNull(),
-    status: text("status", { enum: ["receiving", "completed", "failed"] }).notNull().default("receiving"),
+    status: text("status", { enum: ["receiving", "completed", "failed"] })
+      .notNull()
+      .default("receiving"),
     purpose: text("purpose", { enum: ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail"] }).notNull(),
     name: text("name").notNull(),
-    visibility: text("visibility", { enum: ["private", "public"] }).notNull().default("private"),
+    visibility: text("visibility", { enum: ["private", "public"] })
+      .notNull()
+      .default("private"),
     length: integer("length").notNull(),
     /** Bytes durably stored: whole parts plus the stored tail. */
     offset: integer("offset").notNull().default(0),

@@ -33,5 +33,9 @@ export const studioGenerations = sqliteTable(
     /** When its message was last handed on; a generation idle far longer than any poll delay is sent again by the sweep. */
     updatedAt: timestamp("updated_at").notNull(),
   },
-  (t) => [index("studio_generations_deadline_idx").on(t.deadlineAt), index("studio_generations_updated_idx").on(t.updatedAt), index("studio_generations_owner_idx").on(t.ownerId)],
+  (t) => [
+    index("studio_generations_deadline_idx").on(t.deadlineAt),
+    index("studio_generations_updated_idx").on(t.updatedAt),
+    index("studio_generations_owner_idx").on(t.ownerId),
+  ],
 );

@@ -30,7 +30,11 @@ export const studioBoxes = sqliteTable(
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
-  (t) => [index("studio_boxes_project_idx").on(t.projectId, t.orderIndex), index("studio_boxes_owner_idx").on(t.ownerId), index("studio_boxes_headliner_idx").on(t.headlinerAssetId)],
+  (t) => [
+    index("studio_boxes_project_idx").on(t.projectId, t.orderIndex),
+    index("studio_boxes_owner_idx").on(t.ownerId),
+    index("studio_boxes_headliner_idx").on(t.headlinerAssetId),
+  ],
 );
 
 export const ASSET_TYPES = ["image", "video"] as const;
@@ -89,7 +93,11 @@ export const studioShareLinks = sqliteTable(
     expiresAt: timestamp("expires_at"),
     createdAt: timestamp("created_at").notNull(),
   },
-  (t) => [uniqueIndex("studio_share_links_token_unique").on(t.tokenHash), index("studio_share_links_project_idx").on(t.projectId), index("studio_share_links_owner_idx").on(t.ownerId)],
+  (t) => [
+    uniqueIndex("studio_share_links_token_unique").on(t.tokenHash),
+    index("studio_share_links_project_idx").on(t.projectId),
+    index("studio_share_links_owner_idx").on(t.ownerId),
+  ],
 );
 
 /** A comment on a box: by a visitor of a share link (`shareLinkId`, no user) or by the owner (`authorUserId`). */

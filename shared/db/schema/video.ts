@@ -62,6 +62,7 @@ export const videos = sqliteTable(
     index("videos_owner_idx").on(t.ownerId, t.id),
     index("videos_status_idx").on(t.status, t.id),
     index("videos_processing_idx").on(t.status, t.processingSince),
+    index("videos_thumbnail_file_idx").on(t.thumbnailFileId),
   ],
 );
 

@@ -25,4 +25,20 @@ export interface AccountModule {
   exportData?: (deps: Deps, userId: string) => Promise<unknown>;
   /** Deletes or anonymises the module's data of a user being deleted. */
   onDelete?: (deps: Deps, userId: string, now: number) => Promise<AccountDeletionStep>;
+  /** The user's name or picture changed (chat: tell the people who see them). Runs after the change committed; a failure is logged, not the change's. */
+  onProfileChanged?: (deps: Deps, person: ProfileCard) => Promise<void>;
+}
+
+/** What others see of a user: their name and picture. */
+export interface ProfileCard {
+  id: string;
+  displayName: string;
+  avatarUrl: string | null;
+}
+
+/** Tells every module that the user's name or picture changed (after the change committed). */
+export async function announceProfileChange(deps: Deps, modules: readonly AccountModule[], person: ProfileCard): Promise<void> {
+  const results = await Promise.allSettled(modules.map((module) => module.onProfileChanged?.(deps, person)));
+  for (const result of results)
+    if (result.status === "rejected") deps.log("warn", "profile change not announced", { userId: person.id, error: String(result.reason) });
 }

@@ -11,7 +11,16 @@ import { findUserById, type PublicUser, toPublicUser } from "./users";
 export interface AccountExport {
   exportedAt: string;
   user: PublicUser;
-  sessions: { id: string; createdAt: string; lastUsedAt: string; expiresAt: string; revokedAt: string | null; revokeReason: string | null; userAgent: string | null; ip: string | null }[];
+  sessions: {
+    id: string;
+    createdAt: string;
+    lastUsedAt: string;
+    expiresAt: string;
+    revokedAt: string | null;
+    revokeReason: string | null;
+    userAgent: string | null;
+    ip: string | null;
+  }[];
   securityEvents: AuditEventView[];
   knownDevices: { firstSeenAt: string; lastSeenAt: string }[];
   twoFactor: { totpEnabled: boolean; backupCodesRemaining: number };

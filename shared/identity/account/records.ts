@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, isNull, ne, notExists, sql } from "drizzle-orm";
+import { and, asc, eq, exists, inArray, isNull, ne, notExists, type SQLWrapper, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
 import { knownDevices, users } from "../../db/schema";
@@ -114,4 +114,14 @@ export function rememberDeviceQueries(db: Database, userId: string, deviceHash: 
 
 export async function listKnownDevices(db: Database, userId: string): Promise<KnownDeviceRecord[]> {
   return db.select().from(knownDevices).where(eq(knownDevices.userId, userId)).orderBy(asc(knownDevices.firstSeenAt));
+}
+
+/** The picture shown for the user (media sets it when one of the user's files becomes the avatar). */
+export function setAvatarUrlQuery(db: Database, userId: string, avatarUrl: string, at: Date) {
+  return db.update(users).set({ avatarUrl, updatedAt: at }).where(eq(users.id, userId));
+}
+
+/** The users `userIds` (a subquery) show no picture: their avatar file is being deleted. */
+export function clearAvatarUrlsQuery(db: Database, userIds: SQLWrapper) {
+  return db.update(users).set({ avatarUrl: null }).where(inArray(users.id, userIds));
 }

@@ -7,7 +7,18 @@ import { randomToken } from "../../ids";
 import { auditEventQuery } from "../audit/events";
 import type { ClientInfo } from "../sessions/client-info";
 import type { Principal } from "../sessions/principal";
-import { giveInviteUseBack, insertInviteQuery, inviteExists, type InviteRecord, listInviteRecords, revokeInviteRecord, takeInviteUse } from "./records";
+import { enforceRateLimit } from "../../rate-limits";
+import {
+  findInviteBy,
+  giveInviteUseBack,
+  insertInviteQuery,
+  inviteExists,
+  type InviteRecord,
+  listInviteRecords,
+  listInviteRecordsBy,
+  revokeInviteRecord,
+  takeInviteUse,
+} from "./records";
 
 export interface InviteView {
   code: string;
@@ -35,7 +46,12 @@ function toInviteView(row: InviteRecord): InviteView {
 }
 
 /** An invite code for REGISTRATION_MODE=invite: 128 random bits, usable `maxUses` times until it expires. */
-export async function createInvite(deps: Deps, actor: Principal, input: { maxUses: number; expiresInSeconds?: number }, client: ClientInfo): Promise<InviteView> {
+export async function createInvite(
+  deps: Deps,
+  actor: Principal,
+  input: { maxUses: number; expiresInSeconds?: number },
+  client: ClientInfo,
+): Promise<InviteView> {
   const db = deps.db;
   const now = deps.clock.now();
   const row: InviteRecord = {
@@ -60,6 +76,46 @@ export async function createInvite(deps: Deps, actor: Principal, input: { maxUse
 }
 
 const InviteCursor = z.object({ t: z.number().int(), code: z.string().max(128) });
+
+/** The link that opens the web app's sign-up with the code filled in. */
+export function inviteLink(origin: string, code: string): string {
+  return `${origin}/app/?invite=${encodeURIComponent(code)}`;
+}
+
+/** Invite links a member makes: at most this many uses each, and they expire (a week unless asked otherwise, at most 30 days). */
+export const MEMBER_INVITE_MAX_USES = 20;
+export const MEMBER_INVITE_DEFAULT_SECONDS = 7 * 86400;
+export const MEMBER_INVITE_MAX_SECONDS = 30 * 86400;
+
+/**
+ * POST /v1/invites: any member creates an invite link (`INVITES_BY=members`, the default), or
+ * only admins (`admins`). The slot of the member's daily allowance is taken first; a member's
+ * link always expires.
+ */
+export async function createMemberInvite(
+  deps: Deps,
+  actor: Principal,
+  input: { maxUses: number; expiresInSeconds?: number },
+  client: ClientInfo,
+): Promise<InviteView> {
+  if (deps.config.registration.invitesBy === "admins" && actor.role !== "admin")
+    throw new ApiError(403, "invites_admins_only", "Only admins create invite links here");
+  await enforceRateLimit(deps, `invites:user:${actor.userId}`, deps.config.rateLimits.invitesPerUser);
+  return createInvite(deps, actor, { maxUses: input.maxUses, expiresInSeconds: input.expiresInSeconds ?? MEMBER_INVITE_DEFAULT_SECONDS }, client);
+}
+
+/** GET /v1/invites: the invites the caller made, newest first. */
+export async function listOwnInvites(deps: Deps, actor: Principal, page: { limit: number; cursor?: string }): Promise<Page<InviteView>> {
+  const after = decodeCursor(page.cursor, InviteCursor);
+  const rows = await listInviteRecordsBy(deps.db, actor.userId, after ?? null, page.limit + 1);
+  return keysetPage(rows, page.limit, toInviteView, (last) => ({ t: last.createdAt.getTime(), code: last.code }));
+}
+
+/** DELETE /v1/invites/:code: the caller revokes an invite they made (anyone else's is 404). */
+export async function revokeOwnInvite(deps: Deps, actor: Principal, code: string, client: ClientInfo): Promise<void> {
+  if (!(await findInviteBy(deps.db, code, actor.userId))) throw notFound("No such invite code");
+  await revokeInvite(deps, actor, code, client);
+}
 
 export async function listInvites(deps: Deps, page: { limit: number; cursor?: string }): Promise<Page<InviteView>> {
   const after = decodeCursor(page.cursor, InviteCursor);

@@ -50,8 +50,14 @@ export async function listUserRecords(db: Database, filter: UserListFilter, afte
 
 export async function userSecurityCounts(db: Database, userId: string, now: Date): Promise<{ totpEnabled: boolean; activeSessions: number }> {
   const [totp, active] = await db.batch([
-    db.select({ n: count() }).from(totpCredentials).where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.enabledAt))),
-    db.select({ n: count() }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now))),
+    db
+      .select({ n: count() })
+      .from(totpCredentials)
+      .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.enabledAt))),
+    db
+      .select({ n: count() })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now))),
   ]);
   return { totpEnabled: (totp[0]?.n ?? 0) > 0, activeSessions: active[0]?.n ?? 0 };
 }
@@ -140,4 +146,29 @@ export async function listInvitesCreatedBy(db: Database, userId: string): Promis
 /** Invites outlive their creator; only the link to them goes. */
 export function unlinkInvitesCreatedByQuery(db: Database, userId: string) {
   return db.update(inviteCodes).set({ createdBy: null }).where(eq(inviteCodes.createdBy, userId));
+}
+
+/** One page of the invites `createdBy` made, newest first. */
+export async function listInviteRecordsBy(db: Database, createdBy: string, after: { t: number; code: string } | null, limit: number): Promise<InviteRecord[]> {
+  const at = after ? new Date(after.t) : null;
+  return db
+    .select()
+    .from(inviteCodes)
+    .where(
+      and(
+        eq(inviteCodes.createdBy, createdBy),
+        after && at ? or(lt(inviteCodes.createdAt, at), and(eq(inviteCodes.createdAt, at), lt(inviteCodes.code, after.code))) : undefined,
+      ),
+    )
+    .orderBy(desc(inviteCodes.createdAt), desc(inviteCodes.code))
+    .limit(limit);
+}
+
+/** The invite if `createdBy` made it. */
+export async function findInviteBy(db: Database, code: string, createdBy: string): Promise<InviteRecord | undefined> {
+  return db
+    .select()
+    .from(inviteCodes)
+    .where(and(eq(inviteCodes.code, code), eq(inviteCodes.createdBy, createdBy)))
+    .get();
 }

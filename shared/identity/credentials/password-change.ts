@@ -28,7 +28,10 @@ export async function changePassword(
   if (newPassword === currentPassword) throw weakPassword("The new password must differ from the current one", "newPassword");
   await endSessions(deps, userId, "password_changed", {
     keep: sessionId,
-    extra: [setPasswordHashQuery(db, userId, await hashPassword(newPassword), deps.clock.date()), auditEventQuery(db, { userId, type: "password.changed", client })],
+    extra: [
+      setPasswordHashQuery(db, userId, await hashPassword(newPassword), deps.clock.date()),
+      auditEventQuery(db, { userId, type: "password.changed", client }),
+    ],
   });
   await queueEmail(deps, passwordChangedEmail(user.email, "changed"));
 }

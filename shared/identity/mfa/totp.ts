@@ -67,7 +67,15 @@ function beginCodeAttempt(deps: Deps, userId: string): Promise<SecretAttempt> {
 async function acceptTotpCode(db: Database, userId: string, secret: string, code: string, requireEnabled: boolean): Promise<boolean> {
   if (!/^\d{6}$/.test(code)) return false;
   const timestamp = clock.now();
-  const delta = TOTP.validate({ token: code, secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: TOTP_PERIOD_SECONDS, timestamp, window: TOTP_WINDOW });
+  const delta = TOTP.validate({
+    token: code,
+    secret: Secret.fromBase32(secret),
+    algorithm: "SHA1",
+    digits: 6,
+    period: TOTP_PERIOD_SECONDS,
+    timestamp,
+    window: TOTP_WINDOW,
+  });
   if (delta === null) return false;
   const step = TOTP.counter({ period: TOTP_PERIOD_SECONDS, timestamp }) + delta;
   return advanceTotpStep(db, userId, secret, step, requireEnabled);

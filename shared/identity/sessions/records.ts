@@ -87,8 +87,6 @@ export async function findRefreshToken(db: Database, tokenHash: string) {
     .get();
 }
 
-export type RefreshTokenState = NonNullable<Awaited<ReturnType<typeof findRefreshToken>>>;
-
 export interface Rotation {
   spent: RefreshTokenRecord;
   successor: typeof refreshTokens.$inferInsert & { id: string };
@@ -177,10 +175,6 @@ export async function listActiveSessionRecords(db: Database, userId: string, now
 export async function activeSessionIdList(db: Database, userId: string, now: Date): Promise<string[]> {
   const rows = await db.select({ id: sessions.id }).from(sessions).where(live(userId, now));
   return rows.map((row) => row.id);
-}
-
-export async function countActiveSessions(db: Database, userId: string, now: Date): Promise<number> {
-  return db.$count(sessions, live(userId, now));
 }
 
 /** Every session of the user, ended ones included, newest first (the data export). */

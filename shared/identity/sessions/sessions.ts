@@ -51,7 +51,15 @@ export async function startSession(deps: Deps, userId: string, client: ClientInf
   const refreshToken = randomToken(32);
   const expiresAt = new Date(now + deps.config.tokens.refreshTokenTtlMs);
   await runBatch(db, [
-    insertSessionQuery(db, { id: sessionId, userId, userAgent: client.userAgent, ip: client.ip, createdAt: new Date(now), lastUsedAt: new Date(now), expiresAt }),
+    insertSessionQuery(db, {
+      id: sessionId,
+      userId,
+      userAgent: client.userAgent,
+      ip: client.ip,
+      createdAt: new Date(now),
+      lastUsedAt: new Date(now),
+      expiresAt,
+    }),
     insertRefreshTokenQuery(db, { id: newId(now), sessionId, tokenHash: await sha256Hex(refreshToken), createdAt: new Date(now), expiresAt }),
     ...extra,
   ]);

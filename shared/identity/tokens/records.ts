@@ -9,9 +9,7 @@ export type OneTimeTokenPurpose = OneTimeTokenRecord["purpose"];
 
 /** Cancels the user's unused tokens of the given purposes. */
 export function deleteUnusedOneTimeTokensQuery(db: Database, userId: string, purposes: OneTimeTokenPurpose[]) {
-  return db
-    .delete(oneTimeTokens)
-    .where(and(eq(oneTimeTokens.userId, userId), inArray(oneTimeTokens.purpose, purposes), isNull(oneTimeTokens.usedAt)));
+  return db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, userId), inArray(oneTimeTokens.purpose, purposes), isNull(oneTimeTokens.usedAt)));
 }
 
 export function insertOneTimeTokenQuery(db: Database, token: typeof oneTimeTokens.$inferInsert) {
@@ -22,12 +20,21 @@ const liveOneTimeToken = (tokenHash: string, purpose: OneTimeTokenPurpose, now: 
   and(eq(oneTimeTokens.tokenHash, tokenHash), eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt), gt(oneTimeTokens.expiresAt, now));
 
 export async function findLiveOneTimeToken(db: Database, tokenHash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | undefined> {
-  return db.select().from(oneTimeTokens).where(liveOneTimeToken(tokenHash, purpose, now)).get();
+  return db
+    .select()
+    .from(oneTimeTokens)
+    .where(liveOneTimeToken(tokenHash, purpose, now))
+    .get();
 }
 
 /** Marks a live token used (compare-and-set) and returns it; undefined when it was not live. */
 export async function spendOneTimeToken(db: Database, tokenHash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | undefined> {
-  return db.update(oneTimeTokens).set({ usedAt: now }).where(liveOneTimeToken(tokenHash, purpose, now)).returning().get();
+  return db
+    .update(oneTimeTokens)
+    .set({ usedAt: now })
+    .where(liveOneTimeToken(tokenHash, purpose, now))
+    .returning()
+    .get();
 }
 
 export function deleteExpiredOneTimeTokensQuery(db: Database, now: Date) {

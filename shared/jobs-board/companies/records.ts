@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql, type SQLWrapper } from "drizzle-orm";
 import type { BatchQuery, Database } from "../../db/client";
 import { auditEvents, companies, companyInvitations, companyMembers, users, vacancySearch } from "../../db/schema";
 
@@ -390,4 +390,14 @@ export async function leaveCompany(
 export async function deleteCompany(db: Database, companyId: string): Promise<boolean> {
   const rows = await db.delete(companies).where(eq(companies.id, companyId)).returning({ id: companies.id });
   return rows.length > 0;
+}
+
+/** Companies whose icon is one of `fileIds` (a subquery) lose it (through `companies_icon_file_idx`). */
+export function clearCompanyIconsQuery(db: Database, fileIds: SQLWrapper) {
+  return db.update(companies).set({ iconFileId: null, iconUrl: null }).where(inArray(companies.iconFileId, fileIds));
+}
+
+/** True when some company shows the file as its icon. */
+export function companyIconUseSql(fileId: SQLWrapper) {
+  return sql`EXISTS (SELECT 1 FROM ${companies} WHERE ${companies.iconFileId} = ${fileId})`;
 }

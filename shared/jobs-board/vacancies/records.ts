@@ -28,15 +28,6 @@ export async function findVacancyRow(db: Database, id: string): Promise<VacancyR
   return row;
 }
 
-export async function findVacancyRows(db: Database, ids: readonly string[]): Promise<VacancyRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select({ vacancy: vacancies, company: companyColumns })
-    .from(vacancies)
-    .innerJoin(companies, eq(companies.id, vacancies.companyId))
-    .where(inArray(vacancies.id, [...ids]));
-}
-
 /** vacancy_search's columns (schema order, `seq` left to SQLite) from a vacancy `v` and its company `c`. */
 const SEARCH_ROW_COLUMNS = sql`null, v.id, v.company_id, c.verification = 'verified', v.role, v.employment_type, v.seniority, v.remote, v.salary_currency, v.salary_min_year, v.salary_max_year,
   v.lat, v.lng, v.cell, v.coarse_cell, v.tags, v.title, v.description, (select coalesce(group_concat(value, ' '), '') from json_each(v.tags)), v.published_at`;

@@ -1,8 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { companies } from "../../db/schema/jobs";
+import type { ReleaseQuery } from "../file-references";
 import { avatars, blobs, fileAttachments, files, imageLikes, images, imageTags, uploads } from "../../db/schema/media";
-import { ICON_PURPOSES } from "./files";
 
 /** What media keeps of an account, gone with it. */
 
@@ -10,10 +9,10 @@ import { ICON_PURPOSES } from "./files";
  * Everything media keeps of a user being deleted, as statements for the batch that deletes the
  * user: their files go and drop their blob references (bytes nobody else has go after the grace
  * period), their gallery images and likes go (counts of the images they liked recomputed), company
- * icons that were their files are cleared, their unfinished uploads are set to expire now (the GC
+ * references other modules keep to their files are let go (`releases`: company icons, video thumbnails), their unfinished uploads are set to expire now (the GC
  * cron aborts them and removes their bytes).
  */
-export function forgetUserMediaQueries(db: Database, userId: string, now: number) {
+export function forgetUserMediaQueries(db: Database, userId: string, now: number, releases: (fileIds: SQLWrapper) => ReleaseQuery[]) {
   const ownFileBlobs = db.select({ blobId: files.blobId }).from(files).where(eq(files.ownerId, userId));
   const ownReferences = sql`(SELECT count(*) FROM ${files} WHERE ${files.blobId} = ${blobs.id} AND ${files.ownerId} = ${userId})`;
   const likedByUser = db.select({ imageId: imageLikes.imageId }).from(imageLikes).where(eq(imageLikes.userId, userId));
@@ -35,11 +34,11 @@ export function forgetUserMediaQueries(db: Database, userId: string, now: number
     db.delete(images).where(eq(images.ownerId, userId)),
     db.delete(fileAttachments).where(inArray(fileAttachments.fileId, db.select({ id: files.id }).from(files).where(eq(files.ownerId, userId)))),
     db.delete(avatars).where(eq(avatars.userId, userId)),
-    db
-      .update(companies)
-      .set({ iconFileId: null, iconUrl: null })
-      .where(inArray(companies.iconFileId, db.select({ id: files.id }).from(files).where(and(eq(files.ownerId, userId), inArray(files.purpose, [...ICON_PURPOSES]))))),
+    ...releases(db.select({ id: files.id }).from(files).where(eq(files.ownerId, userId))),
     db.delete(files).where(eq(files.ownerId, userId)),
-    db.update(uploads).set({ expiresAt: new Date(0) }).where(eq(uploads.ownerId, userId)),
+    db
+      .update(uploads)
+      .set({ expiresAt: new Date(0) })
+      .where(eq(uploads.ownerId, userId)),
   ];
 }

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { users } from "../../db/schema/identity";
+import { setAvatarUrlQuery } from "../../identity/account/records";
 import { avatars, files } from "../../db/schema/media";
 
 /** Avatars: the user's image file shown as their picture. */
@@ -10,7 +10,10 @@ export async function setAvatar(db: Database, userId: string, fileId: string, av
   const at = new Date(now);
   await db.batch([
     db.update(files).set({ visibility: "public" }).where(eq(files.id, fileId)),
-    db.insert(avatars).values({ userId, fileId, updatedAt: at }).onConflictDoUpdate({ target: avatars.userId, set: { fileId, updatedAt: at } }),
-    db.update(users).set({ avatarUrl, updatedAt: at }).where(eq(users.id, userId)),
+    db
+      .insert(avatars)
+      .values({ userId, fileId, updatedAt: at })
+      .onConflictDoUpdate({ target: avatars.userId, set: { fileId, updatedAt: at } }),
+    setAvatarUrlQuery(db, userId, avatarUrl, at),
   ]);
 }

@@ -1,8 +1,7 @@
-import { and, desc, eq, exists, getTableColumns, inArray, lt, sql, type SQLWrapper } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import { and, desc, eq, getTableColumns, inArray, lt, sql, type SQLWrapper } from "drizzle-orm";
+import type { BatchQuery, Database } from "../../db/client";
 import { chatMembers } from "../../db/schema/chat";
-import { users } from "../../db/schema/identity";
-import { companies } from "../../db/schema/jobs";
+import { clearAvatarUrlsQuery } from "../../identity/account/records";
 import { avatars, blobs, fileAttachments, files, images } from "../../db/schema/media";
 
 /** Files and the blobs they point at: reading, listing, deleting, and copies another module owns. */
@@ -47,52 +46,35 @@ export async function listOwnFiles(db: Database, ownerId: string, purpose: FileR
     .limit(limit + 1);
 }
 
-/** Purposes of the files a company icon may be (shared/jobs-board/companies/companies.ts checks it when the icon is set). */
-export const ICON_PURPOSES = ["company-icon", "image"] as const;
-
 /**
- * Companies whose icon is the owner's file `id` lose it, as the owner's avatar does. The file is
- * the outer loop (CROSS JOIN keeps SQLite from reordering it), so deleting a file that cannot be
- * an icon reads no company; deleting an image file reads the companies once (`icon_file_id` has
- * no index of its own).
+ * Deletes the owner's file and drops its blob reference in one transaction, with the gallery
+ * entry, attachments and avatar that pointed at it, after `releases` (other modules' statements
+ * that let go of the file: `deps.fileReferences`). A blob whose count reaches 0 is stamped
+ * released, so the GC cron removes it after the grace period. False when there was no such file.
  */
-function clearCompanyIconQuery(db: Database, id: string, ownerId: string) {
-  const purposes = sql.join(
-    ICON_PURPOSES.map((p) => sql`${p}`),
-    sql`, `,
-  );
-  return db
-    .update(companies)
-    .set({ iconFileId: null, iconUrl: null })
-    .where(
-      sql`${companies.id} in (select c.id from ${files} f cross join ${companies} c where f.id = ${id} and f.owner_id = ${ownerId} and f.purpose in (${purposes}) and c.icon_file_id = f.id)`,
-    );
-}
-
-/**
- * Deletes the owner's file and drops its blob reference in one transaction (with the gallery
- * entry, attachments, avatar and company icons that pointed at it). A blob whose count reaches 0
- * is stamped released, so the GC cron removes it after the grace period. False when there was no
- * such file.
- */
-export async function deleteOwnFile(db: Database, id: string, ownerId: string, now: number): Promise<boolean> {
+export async function deleteOwnFile(db: Database, id: string, ownerId: string, now: number, releases: (fileIds: SQLWrapper) => BatchQuery[]): Promise<boolean> {
   const mine = and(eq(files.id, id), eq(files.ownerId, ownerId));
-  const [, , , , , , deleted] = await db.batch([
-    clearCompanyIconQuery(db, id, ownerId),
+  const fileIds = db.select({ id: files.id }).from(files).where(mine);
+  const statements: [BatchQuery, ...BatchQuery[]] = [
     db
       .update(blobs)
       .set({ refCount: sql`${blobs.refCount} - 1`, releasedAt: sql`CASE WHEN ${blobs.refCount} - 1 <= 0 THEN ${now} ELSE ${blobs.releasedAt} END` })
       .where(eq(blobs.id, db.select({ blobId: files.blobId }).from(files).where(mine))),
+    ...releases(fileIds),
     db.delete(images).where(and(eq(images.fileId, id), eq(images.ownerId, ownerId))),
-    db.delete(fileAttachments).where(sql`${fileAttachments.fileId} = ${id} AND EXISTS (SELECT 1 FROM files WHERE id = ${id} AND owner_id = ${ownerId})`),
-    db
-      .update(users)
-      .set({ avatarUrl: null })
-      .where(and(eq(users.id, ownerId), exists(db.select({ one: sql`1` }).from(avatars).where(and(eq(avatars.userId, ownerId), eq(avatars.fileId, id)))))),
+    db.delete(fileAttachments).where(inArray(fileAttachments.fileId, fileIds)),
+    clearAvatarUrlsQuery(
+      db,
+      db
+        .select({ userId: avatars.userId })
+        .from(avatars)
+        .where(and(eq(avatars.userId, ownerId), eq(avatars.fileId, id))),
+    ),
     db.delete(avatars).where(and(eq(avatars.fileId, id), eq(avatars.userId, ownerId))),
     db.delete(files).where(mine).returning({ id: files.id }),
-  ]);
-  return deleted.length === 1;
+  ];
+  const results = await db.batch(statements);
+  return (results.at(-1) as unknown[]).length === 1;
 }
 
 export async function listAllOwnFiles(db: Database, ownerId: string): Promise<FileRecord[]> {

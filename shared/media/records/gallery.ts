@@ -1,9 +1,7 @@
-import { and, desc, eq, exists, lt, sql, type SQLWrapper } from "drizzle-orm";
+import { and, desc, eq, exists, lt, type SQL, sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { users } from "../../db/schema/identity";
-import { companies } from "../../db/schema/jobs";
 import { avatars, files, imageLikes, images, imageTags } from "../../db/schema/media";
-import { videos } from "../../db/schema/video";
 import type { FileRecord } from "./files";
 
 /** The gallery: published images, their tags and likes. */
@@ -33,7 +31,6 @@ const toGalleryRow = (row: { image: ImageRecord; file: FileRecord; ownerName: st
   likedByViewer: Boolean(row.likedByViewer),
 });
 
-
 export async function imageOfFile(db: Database, fileId: string): Promise<ImageRecord | undefined> {
   return db.select().from(images).where(eq(images.fileId, fileId)).get();
 }
@@ -54,12 +51,25 @@ export async function findGalleryImage(db: Database, id: string, viewerId: strin
 }
 
 /** Newest first; by tag or by owner; `before` is the last id of the previous page. */
-export async function pageGallery(db: Database, filter: { tag?: string; ownerId?: string }, before: string | undefined, limit: number, viewerId: string | null) {
+export async function pageGallery(
+  db: Database,
+  filter: { tag?: string; ownerId?: string },
+  before: string | undefined,
+  limit: number,
+  viewerId: string | null,
+) {
   const rows = await galleryQuery(db, viewerId)
     .where(
       and(
         filter.ownerId ? eq(images.ownerId, filter.ownerId) : undefined,
-        filter.tag ? exists(db.select({ one: sql`1` }).from(imageTags).where(and(eq(imageTags.tag, filter.tag), eq(imageTags.imageId, images.id)))) : undefined,
+        filter.tag
+          ? exists(
+              db
+                .select({ one: sql`1` })
+                .from(imageTags)
+                .where(and(eq(imageTags.tag, filter.tag), eq(imageTags.imageId, images.id))),
+            )
+          : undefined,
         before ? lt(images.id, before) : undefined,
       ),
     )
@@ -70,12 +80,12 @@ export async function pageGallery(db: Database, filter: { tag?: string; ownerId?
 
 /**
  * Whether something public besides its gallery image (a file is in the gallery at most once) uses
- * the file, so it must stay readable by anyone: an avatar, a company icon, a video thumbnail.
+ * the file, so it must stay readable by anyone: an avatar, or what `publicUses` says of other
+ * modules (a company icon, a video thumbnail).
  */
-function usedPubliclyOutsideGallery(fileId: SQLWrapper) {
-  return sql`(EXISTS (SELECT 1 FROM ${avatars} WHERE ${avatars.fileId} = ${fileId})
-    OR EXISTS (SELECT 1 FROM ${companies} WHERE ${companies.iconFileId} = ${fileId})
-    OR EXISTS (SELECT 1 FROM ${videos} WHERE ${videos.thumbnailFileId} = ${fileId}))`;
+function usedPubliclyOutsideGallery(fileId: SQLWrapper, publicUses: (fileId: SQLWrapper) => SQL[]) {
+  const uses = [sql`EXISTS (SELECT 1 FROM ${avatars} WHERE ${avatars.fileId} = ${fileId})`, ...publicUses(fileId)];
+  return sql`(${sql.join(uses, sql` OR `)})`;
 }
 
 /**
@@ -84,15 +94,21 @@ function usedPubliclyOutsideGallery(fileId: SQLWrapper) {
  * thumbnail): a file stays readable as long as anything public refers to it. False when there was
  * no such image.
  */
-export async function deleteImage(db: Database, id: string): Promise<boolean> {
+export async function deleteImage(db: Database, id: string, publicUses: (fileId: SQLWrapper) => SQL[]): Promise<boolean> {
   const [, deleted] = await db.batch([
     db
       .update(files)
       .set({ visibility: "private" })
       .where(
         and(
-          eq(files.id, db.select({ fileId: images.fileId }).from(images).where(and(eq(images.id, id), eq(images.fileWasPublic, false)))),
-          sql`NOT ${usedPubliclyOutsideGallery(files.id)}`,
+          eq(
+            files.id,
+            db
+              .select({ fileId: images.fileId })
+              .from(images)
+              .where(and(eq(images.id, id), eq(images.fileWasPublic, false))),
+          ),
+          sql`NOT ${usedPubliclyOutsideGallery(files.id, publicUses)}`,
         ),
       ),
     db.delete(images).where(eq(images.id, id)).returning({ id: images.id }),
@@ -111,12 +127,14 @@ export async function setLike(db: Database, imageId: string, userId: string, lik
     .where(eq(images.id, imageId));
   await db.batch([
     liked
-      ? db.insert(imageLikes).values({ imageId, userId, createdAt: new Date(now) }).onConflictDoNothing()
+      ? db
+          .insert(imageLikes)
+          .values({ imageId, userId, createdAt: new Date(now) })
+          .onConflictDoNothing()
       : db.delete(imageLikes).where(and(eq(imageLikes.imageId, imageId), eq(imageLikes.userId, userId))),
     recount,
   ]);
 }
-
 
 export async function listOwnImages(db: Database, ownerId: string): Promise<ImageRecord[]> {
   return db.select().from(images).where(eq(images.ownerId, ownerId)).orderBy(images.id);

@@ -72,7 +72,13 @@ export interface NewFile {
  * Every statement is guarded by the upload still receiving, so an upload the expiry cron already
  * gave up on creates nothing. Returns the blob the file points at, or null when the slot was gone.
  */
-export async function completeUpload(db: Database, bytes: CompletedBytes, file: NewFile, keepSlot: boolean, slotExpiresAt?: number): Promise<BlobRecord | null> {
+export async function completeUpload(
+  db: Database,
+  bytes: CompletedBytes,
+  file: NewFile,
+  keepSlot: boolean,
+  slotExpiresAt?: number,
+): Promise<BlobRecord | null> {
   const receiving = exists(
     db
       .select({ one: sql`1` })
@@ -139,7 +145,6 @@ export async function completeUpload(db: Database, bytes: CompletedBytes, file: 
   ]);
   return closed.length === 1 ? (blob[0] ?? null) : null;
 }
-
 
 /**
  * Receiving uploads past their expiry become failed (reason `expired`) in one statement, so a
@@ -238,7 +243,16 @@ export async function attachMultipart(db: Database, id: string, multipartId: str
  * two requests never write one part; after a lease that was given back (its request ended and
  * waited for its writes) the numbers go on from the last recorded part.
  */
-export async function takeUploadLease(db: Database, id: string, ownerId: string, offset: number, length: number, leaseId: string, now: number, leaseMs: number) {
+export async function takeUploadLease(
+  db: Database,
+  id: string,
+  ownerId: string,
+  offset: number,
+  length: number,
+  leaseId: string,
+  now: number,
+  leaseMs: number,
+) {
   const fence = sql`CASE WHEN ${uploads.leaseId} IS NULL THEN ${uploads.partFence} ELSE max(${uploads.partFence}, coalesce(${uploads.leaseLastPart}, 0)) END`;
   const recorded = sql`json_array_length(${uploads.parts})`;
   const lastRecorded = sql`CASE WHEN ${recorded} = 0 THEN 0 ELSE json_extract(${uploads.parts}, '$[' || (${recorded} - 1) || '].partNumber') END`;
@@ -319,7 +333,6 @@ export async function terminateOwnUpload(db: Database, id: string, ownerId: stri
   ]);
   return before[0];
 }
-
 
 export async function listOpenUploads(db: Database, ownerId: string): Promise<UploadRecord[]> {
   return db

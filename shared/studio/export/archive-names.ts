@@ -13,7 +13,10 @@ const EXTENSIONS: Record<string, string> = {
 /** A name safe as a file or folder name on every system: no separators, control or reserved characters. */
 export function safeName(name: string, fallback: string): string {
   // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, "_").replace(/^[.\s]+|[.\s]+$/g, "").slice(0, 80);
+  const cleaned = name
+    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, "_")
+    .replace(/^[.\s]+|[.\s]+$/g, "")
+    .slice(0, 80);
   return cleaned || fallback;
 }
 

@@ -1,4 +1,3 @@
-
 import { isImage } from "../../media/media-types";
 import { findFile } from "../../media/records/files";
 import { variantContent } from "../../media/variants";

@@ -8,7 +8,8 @@ export interface Preview {
   height: number;
 }
 
-const label = (text: string) => new TableCell({ width: { size: 25, type: WidthType.PERCENTAGE }, children: [new Paragraph({ children: [new TextRun({ text, bold: true })] })] });
+const label = (text: string) =>
+  new TableCell({ width: { size: 25, type: WidthType.PERCENTAGE }, children: [new Paragraph({ children: [new TextRun({ text, bold: true })] })] });
 const value = (children: Paragraph[]) => new TableCell({ width: { size: 75, type: WidthType.PERCENTAGE }, children });
 const text = (content: string) => [new Paragraph(content)];
 
@@ -35,7 +36,12 @@ function boxTable(box: ExportBox, headliner: HeadlinerRecord | undefined, previe
       new TableRow({ children: [label("Headliner"), value(image)] }),
       new TableRow({ children: [label("Prompt"), value(text(headliner?.prompt ?? ""))] }),
       new TableRow({ children: [label("Model"), value(text(headliner?.modelId ?? ""))] }),
-      new TableRow({ children: [label("Params"), value(text([paramsText(headliner?.params), seed !== null && seed !== undefined ? `seed ${seed}` : ""].filter(Boolean).join("; ")))] }),
+      new TableRow({
+        children: [
+          label("Params"),
+          value(text([paramsText(headliner?.params), seed !== null && seed !== undefined ? `seed ${seed}` : ""].filter(Boolean).join("; "))),
+        ],
+      }),
     ],
   });
 }

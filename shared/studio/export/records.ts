@@ -6,7 +6,10 @@ import { studioAssets, studioBoxes } from "../../db/schema/studio";
 /** Every query of the studio's exports: read-only joins of boxes, assets and their stored files. */
 
 export type ExportBox = typeof studioBoxes.$inferSelect;
-export type HeadlinerRecord = Pick<typeof studioAssets.$inferSelect, "id" | "boxId" | "type" | "prompt" | "modelId" | "params" | "seed" | "fileId" | "thumbnailFileId">;
+export type HeadlinerRecord = Pick<
+  typeof studioAssets.$inferSelect,
+  "id" | "boxId" | "type" | "prompt" | "modelId" | "params" | "seed" | "fileId" | "thumbnailFileId"
+>;
 
 export async function projectBoxes(db: Database, projectId: string): Promise<ExportBox[]> {
   return db.select().from(studioBoxes).where(eq(studioBoxes.projectId, projectId)).orderBy(asc(studioBoxes.orderIndex), asc(studioBoxes.id));
@@ -45,7 +48,14 @@ export interface OriginalFile {
 /** The stored bytes of every completed asset of the project, box by box, oldest first. */
 export async function projectOriginals(db: Database, projectId: string): Promise<OriginalFile[]> {
   return db
-    .select({ assetId: studioAssets.id, boxId: studioAssets.boxId, key: blobs.key, size: files.size, contentType: files.contentType, createdAt: studioAssets.createdAt })
+    .select({
+      assetId: studioAssets.id,
+      boxId: studioAssets.boxId,
+      key: blobs.key,
+      size: files.size,
+      contentType: files.contentType,
+      createdAt: studioAssets.createdAt,
+    })
     .from(studioAssets)
     .innerJoin(studioBoxes, eq(studioBoxes.id, studioAssets.boxId))
     .innerJoin(files, eq(files.id, studioAssets.fileId))

@@ -93,7 +93,9 @@ export async function generateAssets(deps: Deps, ownerId: string, boxId: string,
   } catch (error) {
     deps.log("error", "studio generation not queued; the sweep will send it", { assetIds: generations.map((g) => g.assetId), error: String(error) });
   }
-  const stored = assets.map((asset) => ({ ...asset, fileId: null, thumbnailFileId: null, favorite: false, providerTaskId: null, error: null, attempts: 0 }) as AssetRecord);
+  const stored = assets.map(
+    (asset) => ({ ...asset, fileId: null, thumbnailFileId: null, favorite: false, providerTaskId: null, error: null, attempts: 0 }) as AssetRecord,
+  );
   await Promise.all(stored.map((asset) => publishAsset(deps, asset)));
   return stored.map((asset) => generatedAssetView(deps, asset));
 }

@@ -1,7 +1,8 @@
 import { ApiError } from "../../http/errors";
 import { randomToken } from "../../ids";
 import { signedContentUrl } from "../../media/content-urls";
-import { deleteOwnFile, findFile } from "../../media/records/files";
+import { removeOwnFile } from "../../media/files";
+import { findFile } from "../../media/records/files";
 import { metrics } from "../../observability/metrics";
 import { recordAuditEvent } from "../../identity/audit/events";
 import { taskVariables } from "../providers/model-tasks";
@@ -181,10 +182,9 @@ class Generation {
   private async dropOrphanFiles(stored: StoredResult[]): Promise<void> {
     const current = await findGeneration(this.deps.db, this.asset.id);
     if (current) return;
-    const now = this.deps.clock.now();
     for (const files of stored) {
       for (const id of [files.fileId, files.thumbnailFileId]) {
-        if (id && (await findFile(this.deps.db, id))) await deleteOwnFile(this.deps.db, id, this.asset.ownerId, now);
+        if (id && (await findFile(this.deps.db, id))) await removeOwnFile(this.deps, id, this.asset.ownerId);
       }
     }
     await dropGeneration(this.deps.db, this.asset.id);
@@ -267,7 +267,8 @@ class DeletedAssetGeneration {
         if ((await adapter.cancel(model, taskId, variables)) === "cancelled") return this.cancelled(taskId);
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
-        if (error.retryable) return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, WIND_DOWN_STEP, error.retryAfterSeconds), `Cancel: ${error.message}`);
+        if (error.retryable)
+          return this.handOn(retryDelaySeconds(this.config.pollIntervalSeconds, WIND_DOWN_STEP, error.retryAfterSeconds), `Cancel: ${error.message}`);
         // Refused (the task may have ended): poll it to its end instead, without asking again.
         await markCancelRefused(this.deps.db, assetId, this.deps.clock.now());
       }
@@ -292,7 +293,11 @@ class DeletedAssetGeneration {
 
   private async cancelled(taskId: string): Promise<void> {
     const { assetId, ownerId, modelId } = this.generation;
-    await recordAuditEvent(this.deps.db, { userId: ownerId, type: "studio.generation_cancelled", detail: { assetId, modelId, taskId, reason: "asset deleted" } });
+    await recordAuditEvent(this.deps.db, {
+      userId: ownerId,
+      type: "studio.generation_cancelled",
+      detail: { assetId, modelId, taskId, reason: "asset deleted" },
+    });
     metrics.count("studio_generations_total", { outcome: "cancelled" });
     this.deps.log("info", "studio generation cancelled at the provider", { assetId, modelId, taskId });
     await dropGeneration(this.deps.db, assetId);
@@ -332,7 +337,12 @@ export async function deadLetterGeneration(message: GenerationJob, deps: Deps): 
   const db = deps.db;
   const found = await findGeneration(db, message.assetId);
   if (!found?.generation || found.generation.token !== message.token) return;
-  const failed = await failAsset(db, message.assetId, `Gave up after repeated errors in the generation queue${found.generation.lastError ? ` (last error: ${found.generation.lastError})` : ""}`, deps.clock.now());
+  const failed = await failAsset(
+    db,
+    message.assetId,
+    `Gave up after repeated errors in the generation queue${found.generation.lastError ? ` (last error: ${found.generation.lastError})` : ""}`,
+    deps.clock.now(),
+  );
   if (!failed) return;
   metrics.count("studio_generations_total", { outcome: "dead_lettered" });
   await publishAsset(deps, failed);

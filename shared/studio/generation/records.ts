@@ -17,9 +17,28 @@ const ACTIVE = ["pending", "processing"] as const;
  * asset was deleted still has a provider task running (its row stays until the task is
  * cancelled, ends or times out). Returns false (nothing stored) when they would not fit.
  */
-export async function insertPendingAssets(db: Database, assets: readonly NewAssetRecord[], generations: readonly (typeof studioGenerations.$inferInsert)[], ownerId: string, limit: number): Promise<boolean> {
+export async function insertPendingAssets(
+  db: Database,
+  assets: readonly NewAssetRecord[],
+  generations: readonly (typeof studioGenerations.$inferInsert)[],
+  ownerId: string,
+  limit: number,
+): Promise<boolean> {
   const ms = (date: unknown) => (date as Date).getTime();
-  const assetValues = assets.flatMap((a) => [a.id, a.boxId, a.ownerId, a.type, a.source, a.prompt ?? "", a.modelId ?? null, a.params ?? "{}", a.seed ?? null, a.parentAssetId ?? null, ms(a.createdAt), ms(a.updatedAt)]);
+  const assetValues = assets.flatMap((a) => [
+    a.id,
+    a.boxId,
+    a.ownerId,
+    a.type,
+    a.source,
+    a.prompt ?? "",
+    a.modelId ?? null,
+    a.params ?? "{}",
+    a.seed ?? null,
+    a.parentAssetId ?? null,
+    ms(a.createdAt),
+    ms(a.updatedAt),
+  ]);
   const generationValues = generations.flatMap((g) => [g.assetId, g.ownerId, g.token, g.modelId ?? null, g.request ?? null, ms(g.deadlineAt), ms(g.updatedAt)]);
   const rows = (n: number, columns: number) => Array.from({ length: n }, () => `(${Array.from({ length: columns }, () => "?").join(", ")})`).join(", ");
   // A multi-row INSERT ... SELECT has no drizzle builder; both statements run as one D1 batch (one transaction).
@@ -75,7 +94,10 @@ const current = (assetId: string, token: string) => and(eq(studioGenerations.ass
  */
 export async function countProviderCall(db: Database, assetId: string, token: string, now: number): Promise<AssetRecord | undefined> {
   const [, rows] = await db.batch([
-    db.update(studioGenerations).set({ updatedAt: new Date(now) }).where(current(assetId, token)),
+    db
+      .update(studioGenerations)
+      .set({ updatedAt: new Date(now) })
+      .where(current(assetId, token)),
     db
       .update(studioAssets)
       .set({ status: "processing", attempts: sql`${studioAssets.attempts} + 1`, updatedAt: new Date(now) })
@@ -110,12 +132,18 @@ export async function saveProviderTask(db: Database, assetId: string, taskId: st
 
 /** Remembers that the provider refused to cancel the task of a deleted asset (it is polled to its end instead). */
 export async function markCancelRefused(db: Database, assetId: string, now: number): Promise<void> {
-  await db.update(studioGenerations).set({ cancelRefusedAt: new Date(now) }).where(eq(studioGenerations.assetId, assetId));
+  await db
+    .update(studioGenerations)
+    .set({ cancelRefusedAt: new Date(now) })
+    .where(eq(studioGenerations.assetId, assetId));
 }
 
 /** Keeps the result URLs the provider named, so later steps download them without asking it again. */
 export async function saveOutput(db: Database, assetId: string, token: string, urls: readonly string[]): Promise<void> {
-  await db.update(studioGenerations).set({ output: JSON.stringify(urls) }).where(current(assetId, token));
+  await db
+    .update(studioGenerations)
+    .set({ output: JSON.stringify(urls) })
+    .where(current(assetId, token));
 }
 
 /**
@@ -179,19 +207,35 @@ export async function dropGeneration(db: Database, assetId: string): Promise<voi
  * deleted asset until their task is cancelled, ends or times out.
  */
 export function dropUnstartedGenerationsQuery(db: Database, which: SQL | undefined) {
-  return db
-    .delete(studioGenerations)
-    .where(inArray(studioGenerations.assetId, db.select({ id: studioAssets.id }).from(studioAssets).where(and(which, eq(studioAssets.status, "pending")))));
+  return db.delete(studioGenerations).where(
+    inArray(
+      studioGenerations.assetId,
+      db
+        .select({ id: studioAssets.id })
+        .from(studioAssets)
+        .where(and(which, eq(studioAssets.status, "pending"))),
+    ),
+  );
 }
 
 /** Generations past their deadline, oldest first. */
 export async function findOverdueGenerations(db: Database, now: number, limit: number): Promise<GenerationRecord[]> {
-  return db.select().from(studioGenerations).where(lt(studioGenerations.deadlineAt, new Date(now))).orderBy(asc(studioGenerations.deadlineAt)).limit(limit);
+  return db
+    .select()
+    .from(studioGenerations)
+    .where(lt(studioGenerations.deadlineAt, new Date(now)))
+    .orderBy(asc(studioGenerations.deadlineAt))
+    .limit(limit);
 }
 
 /** Generations whose message was last handed on before `idleSince` (lost in a crash between steps). */
 export async function findIdleGenerations(db: Database, idleSince: number, limit: number): Promise<GenerationRecord[]> {
-  return db.select().from(studioGenerations).where(lt(studioGenerations.updatedAt, new Date(idleSince))).orderBy(asc(studioGenerations.updatedAt)).limit(limit);
+  return db
+    .select()
+    .from(studioGenerations)
+    .where(lt(studioGenerations.updatedAt, new Date(idleSince)))
+    .orderBy(asc(studioGenerations.updatedAt))
+    .limit(limit);
 }
 
 /** Assets still pending or processing without a generation row (e.g. their generation was lost); for the sweep. */

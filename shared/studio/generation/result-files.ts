@@ -74,7 +74,8 @@ async function openResult(deps: Deps, source: ResultSource, timeoutMs: number): 
     response = await deps.fetch(source.url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
   } catch (error) {
     // The reason is the asset's, which its owner reads: the fetch error's words stay in the log.
-    if (error instanceof Error && error.name === "TimeoutError") throw new ResultError(true, `The result could not be downloaded: no answer within ${timeoutMs} ms`);
+    if (error instanceof Error && error.name === "TimeoutError")
+      throw new ResultError(true, `The result could not be downloaded: no answer within ${timeoutMs} ms`);
     deps.log("warn", "studio result not downloaded", { error: String(error) });
     throw new ResultError(true, "The result could not be downloaded");
   }
@@ -95,11 +96,11 @@ async function openResult(deps: Deps, source: ResultSource, timeoutMs: number): 
   return { body: streamOf(bytes), length: bytes.length };
 }
 
-
 function acceptFor(kind: "image" | "video") {
   return (type: DetectedType | null) => {
     if (!type) throw new ApiError(415, "unsupported_media_type", "The result is not a known file type");
-    if (!isAllowedFor("asset", type.mime) || !type.mime.startsWith(`${kind}/`)) throw new ApiError(415, "unsupported_media_type", `An ${kind} model's result cannot be ${type.mime}`);
+    if (!isAllowedFor("asset", type.mime) || !type.mime.startsWith(`${kind}/`))
+      throw new ApiError(415, "unsupported_media_type", `An ${kind} model's result cannot be ${type.mime}`);
   };
 }
 
@@ -126,7 +127,20 @@ async function storeBytes(deps: Deps, target: ResultTarget, bytes: BytesToStore)
   const now = deps.clock.now();
   const opened = await openUploadSlot(
     deps.db,
-    { id: bytes.uploadId, ownerId: target.ownerId, kind: "single", purpose: "asset", name: cleanFileName(bytes.name), visibility: "private", length: bytes.length, key, partSize: 0, multipartId: null, createdAt: now, expiresAt: now + config.uploadExpirySeconds * 1000 },
+    {
+      id: bytes.uploadId,
+      ownerId: target.ownerId,
+      kind: "single",
+      purpose: "asset",
+      name: cleanFileName(bytes.name),
+      visibility: "private",
+      length: bytes.length,
+      key,
+      partSize: 0,
+      multipartId: null,
+      createdAt: now,
+      expiresAt: now + config.uploadExpirySeconds * 1000,
+    },
     config.quotaBytes,
   );
   if (!opened) {
@@ -146,7 +160,15 @@ async function storeBytes(deps: Deps, target: ResultTarget, bytes: BytesToStore)
   const blob = await completeUpload(
     deps.db,
     { uploadId: bytes.uploadId, blobId: bytes.uploadId, key, sha256: intake.sha256, size: intake.size, contentType: intake.type.mime, createdAt: now },
-    { id: bytes.fileId, ownerId: target.ownerId, name: cleanFileName(`${bytes.name}.${intake.type.ext}`), purpose: "asset", visibility: "private", width: dimensions?.width ?? null, height: dimensions?.height ?? null },
+    {
+      id: bytes.fileId,
+      ownerId: target.ownerId,
+      name: cleanFileName(`${bytes.name}.${intake.type.ext}`),
+      purpose: "asset",
+      visibility: "private",
+      width: dimensions?.width ?? null,
+      height: dimensions?.height ?? null,
+    },
     false,
   );
   if (!blob) {
@@ -167,7 +189,8 @@ async function storeThumbnail(deps: Deps, target: ResultTarget, index: number, f
   if (!deps.images || !original) return null;
   let webp: Uint8Array;
   try {
-    const result = await deps.images.input(original.body)
+    const result = await deps.images
+      .input(original.body)
       .transform({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: "scale-down" })
       .output({ format: "image/webp" });
     webp = new Uint8Array(await result.response().arrayBuffer());

@@ -35,7 +35,12 @@ export async function listBoxAssets(deps: Deps, boxId: string, ownerId: string, 
     filter.match = match;
   }
   const rows = await pageBoxAssets(deps.db, boxId, filter, before, query.limit);
-  return keysetPage(rows, query.limit, (row) => assetView(row, { retentionDays: deps.config.studioLibrary.retentionDays, headliner: row.headliner }), (last) => ({ before: last.id }));
+  return keysetPage(
+    rows,
+    query.limit,
+    (row) => assetView(row, { retentionDays: deps.config.studioLibrary.retentionDays, headliner: row.headliner }),
+    (last) => ({ before: last.id }),
+  );
 }
 
 /** Adds one of the owner's image or video files to a box; the asset holds its own reference to the bytes. */
@@ -49,7 +54,19 @@ export async function addUploadedAsset(deps: Deps, boxId: string, ownerId: strin
   const at = new Date(now);
   const asset = await insertUploadedAsset(
     deps.db,
-    { id: newId(now), boxId, ownerId, type, status: "completed", source: "uploaded", fileId: newId(now), thumbnailFileId: null, prompt: "", createdAt: at, updatedAt: at },
+    {
+      id: newId(now),
+      boxId,
+      ownerId,
+      type,
+      status: "completed",
+      source: "uploaded",
+      fileId: newId(now),
+      thumbnailFileId: null,
+      prompt: "",
+      createdAt: at,
+      updatedAt: at,
+    },
     file.id,
     now,
   );

@@ -63,7 +63,9 @@ export async function deleteProject(deps: Deps, id: string, ownerId: string): Pr
 export async function createBox(deps: Deps, projectId: string, ownerId: string, name: string): Promise<BoxView> {
   await ownProject(deps, projectId, ownerId);
   const now = deps.clock.now();
-  return boxView(await insertBox(deps.db, { id: newId(now), projectId, ownerId, name, headlinerAssetId: null, createdAt: new Date(now), updatedAt: new Date(now) }));
+  return boxView(
+    await insertBox(deps.db, { id: newId(now), projectId, ownerId, name, headlinerAssetId: null, createdAt: new Date(now), updatedAt: new Date(now) }),
+  );
 }
 
 export async function projectBoxes(deps: Deps, projectId: string, ownerId: string): Promise<{ items: BoxView[] }> {

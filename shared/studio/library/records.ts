@@ -137,7 +137,13 @@ export async function writeBoxOrder(db: Database, projectId: string, boxIds: rea
   await runBatch(db, updates);
 }
 
-export async function updateOwnBox(db: Database, id: string, ownerId: string, changes: { name?: string; headlinerAssetId?: string | null }, now: number): Promise<void> {
+export async function updateOwnBox(
+  db: Database,
+  id: string,
+  ownerId: string,
+  changes: { name?: string; headlinerAssetId?: string | null },
+  now: number,
+): Promise<void> {
   await db
     .update(studioBoxes)
     .set({ ...changes, updatedAt: new Date(now) })
@@ -177,7 +183,9 @@ export async function pageBoxAssets(db: Database, boxId: string, filter: AssetFi
         filter.type ? eq(studioAssets.type, filter.type) : undefined,
         filter.status ? eq(studioAssets.status, filter.status) : undefined,
         filter.favorite !== undefined ? eq(studioAssets.favorite, filter.favorite) : undefined,
-        filter.match !== undefined ? sql`${studioAssets.id} IN (SELECT asset_id FROM studio_asset_search WHERE studio_asset_search MATCH ${filter.match})` : undefined,
+        filter.match !== undefined
+          ? sql`${studioAssets.id} IN (SELECT asset_id FROM studio_asset_search WHERE studio_asset_search MATCH ${filter.match})`
+          : undefined,
         before ? lt(studioAssets.id, before) : undefined,
       ),
     )
@@ -209,7 +217,12 @@ export async function findAssetInBox(db: Database, id: string, boxId: string, ow
  * row, in one transaction. Undefined when the source file was not the owner's any more (then the
  * asset row goes again in the same transaction).
  */
-export async function insertUploadedAsset(db: Database, asset: NewAssetRecord & { fileId: string }, sourceFileId: string, now: number): Promise<AssetRow | undefined> {
+export async function insertUploadedAsset(
+  db: Database,
+  asset: NewAssetRecord & { fileId: string },
+  sourceFileId: string,
+  now: number,
+): Promise<AssetRow | undefined> {
   const results = await db.batch([
     ...copyOwnFileQueries(db, sourceFileId, asset.ownerId, { id: asset.fileId, purpose: "asset", now }),
     db.insert(studioAssets).values(asset),
@@ -271,7 +284,10 @@ export async function deleteExpiredAssets(db: Database, ownerId: string, created
     .limit(limit);
   const which = inArray(studioAssets.id, oldest);
   const [counted] = await db.batch([
-    db.select({ n: sql<number>`count(*)` }).from(studioAssets).where(and(eq(studioAssets.ownerId, ownerId), which)),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(studioAssets)
+      .where(and(eq(studioAssets.ownerId, ownerId), which)),
     ...deleteAssetsQueries(db, ownerId, which, now),
   ]);
   return counted[0]?.n ?? 0;
@@ -306,7 +322,14 @@ export async function listOwnerStudio(db: Database, ownerId: string) {
  */
 export function forgetUserStudioQueries(db: Database, userId: string) {
   return [
-    db.delete(studioCommentReads).where(or(eq(studioCommentReads.userId, userId), inArray(studioCommentReads.boxId, db.select({ id: studioBoxes.id }).from(studioBoxes).where(eq(studioBoxes.ownerId, userId))))),
+    db
+      .delete(studioCommentReads)
+      .where(
+        or(
+          eq(studioCommentReads.userId, userId),
+          inArray(studioCommentReads.boxId, db.select({ id: studioBoxes.id }).from(studioBoxes).where(eq(studioBoxes.ownerId, userId))),
+        ),
+      ),
     db.delete(studioComments).where(eq(studioComments.ownerId, userId)),
     db.delete(studioShareLinks).where(eq(studioShareLinks.ownerId, userId)),
     dropUnstartedGenerationsQuery(db, eq(studioAssets.ownerId, userId)),
@@ -315,4 +338,3 @@ export function forgetUserStudioQueries(db: Database, userId: string) {
     db.delete(studioProjects).where(eq(studioProjects.ownerId, userId)),
   ];
 }
-

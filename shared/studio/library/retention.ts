@@ -1,4 +1,3 @@
-
 import { deleteExpiredAssets, findExpiredAssets } from "./records";
 import type { Deps } from "../../platform/deps-types";
 

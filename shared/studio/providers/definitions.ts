@@ -117,7 +117,8 @@ export function checkModelDefinition(model: Omit<ModelDefinition, "id" | "provid
     if (typeof pointer === "string" && !JSON_POINTER.test(pointer)) problems.push({ path: `response.${field}`, message: "Not a JSON pointer (RFC 6901)" });
   }
   if (model.kind === "text" && !mapping.resultText) problems.push({ path: "response.resultText", message: "A text model needs a pointer to its text" });
-  if (model.kind !== "text" && !mapping.resultUrls) problems.push({ path: "response.resultUrls", message: "An image or video model needs a pointer to its result URLs" });
+  if (model.kind !== "text" && !mapping.resultUrls)
+    problems.push({ path: "response.resultUrls", message: "An image or video model needs a pointer to its result URLs" });
   if (mapping.taskId) {
     if (!model.poll) problems.push({ path: "poll", message: "An asynchronous model (response.taskId) needs a poll request" });
     if (!mapping.status) problems.push({ path: "response.status", message: "An asynchronous model needs a pointer to the task status" });
@@ -161,7 +162,11 @@ export function checkPathValues(model: Pick<ModelDefinition, "endpoint" | "poll"
   throw badRequest(
     "invalid_params",
     "A param used in the model's endpoint path cannot be . or ..",
-    [...names].sort().map((name) => ({ path: (REQUEST_VARIABLES as readonly string[]).includes(name) ? name : `params.${name}`, message: "Not . or .. (it is a segment of the provider's URL path)", code: "invalid_path_value" })),
+    [...names].sort().map((name) => ({
+      path: (REQUEST_VARIABLES as readonly string[]).includes(name) ? name : `params.${name}`,
+      message: "Not . or .. (it is a segment of the provider's URL path)",
+      code: "invalid_path_value",
+    })),
   );
 }
 

@@ -35,7 +35,11 @@ function fitLength(text: string, schema: SchemaNode): string {
 }
 
 function asciiWord(prompt: string): string {
-  return words(prompt).map((w) => w.toLowerCase().replace(/[^a-z0-9]/g, "")).find(Boolean) ?? "draft";
+  return (
+    words(prompt)
+      .map((w) => w.toLowerCase().replace(/[^a-z0-9]/g, ""))
+      .find(Boolean) ?? "draft"
+  );
 }
 
 function formatted(format: string, prompt: string, salt: number): string | undefined {

@@ -25,7 +25,10 @@ export const DEV_PROVIDER: ProviderDefinition = {
   headers: {},
 };
 
-const devModel = (model: Omit<ModelDefinition, "providerId" | "method" | "endpoint" | "requestTemplate" | "response" | "poll" | "cancel">, asynchronous: boolean): ModelDefinition => ({
+const devModel = (
+  model: Omit<ModelDefinition, "providerId" | "method" | "endpoint" | "requestTemplate" | "response" | "poll" | "cancel">,
+  asynchronous: boolean,
+): ModelDefinition => ({
   ...model,
   providerId: DEV_PROVIDER.id,
   method: "POST",
@@ -61,7 +64,7 @@ export const DEV_TEXT_MODEL = devModel(
     kind: "text",
     paramsSchema: {
       type: "object",
-      properties: { responseSchema: { type: "object", description: "A JSON Schema the answer conforms to; without it the answer is {\"text\": ...}" } },
+      properties: { responseSchema: { type: "object", description: 'A JSON Schema the answer conforms to; without it the answer is {"text": ...}' } },
       additionalProperties: false,
     },
   },
@@ -121,7 +124,13 @@ export class DevelopmentProvider implements ProviderAdapter {
     const document = documentFor(schema, prompt);
     const problems = typeof schema === "object" && schema !== null ? schemaProblems(schema, document, "") : [];
     if (problems.length > 0) {
-      return { state: "failed", error: `The development text model cannot fit this responseSchema: ${problems.map((p) => `${p.path || "(root)"} ${p.message}`).join("; ")}`.slice(0, 500) };
+      return {
+        state: "failed",
+        error: `The development text model cannot fit this responseSchema: ${problems.map((p) => `${p.path || "(root)"} ${p.message}`).join("; ")}`.slice(
+          0,
+          500,
+        ),
+      };
     }
     return { state: "succeeded", output: { kind: "text", text: JSON.stringify(document), json: document } };
   }

@@ -70,7 +70,14 @@ export class HttpProvider implements ProviderAdapter {
     }
   }
 
-  private async call(model: ModelDefinition, method: string, path: string, body: JsonValue | undefined, idempotencyKey: string | undefined, answerIsJson = true): Promise<unknown> {
+  private async call(
+    model: ModelDefinition,
+    method: string,
+    path: string,
+    body: JsonValue | undefined,
+    idempotencyKey: string | undefined,
+    answerIsJson = true,
+  ): Promise<unknown> {
     const headers = new Headers(this.provider.headers);
     headers.set("accept", "application/json");
     if (body !== undefined) headers.set("content-type", "application/json");
@@ -98,10 +105,21 @@ export class HttpProvider implements ProviderAdapter {
     const text = await readLimited(response);
     const parsed = parseJson(text);
     if (response.status === 429 || response.status >= 500) {
-      throw new ProviderError(true, `The provider answered ${response.status}: ${this.messageOf(parsed, text, model.response.error)}`, response.status, retryAfter(response.headers.get("retry-after")));
+      throw new ProviderError(
+        true,
+        `The provider answered ${response.status}: ${this.messageOf(parsed, text, model.response.error)}`,
+        response.status,
+        retryAfter(response.headers.get("retry-after")),
+      );
     }
-    if (!response.ok) throw new ProviderError(false, `The provider refused the request (${response.status}): ${this.messageOf(parsed, text, model.response.error)}`, response.status);
-    if (parsed === undefined && answerIsJson) throw new ProviderError(false, `The provider answered ${response.status} with a body that is not JSON`, response.status, undefined, true);
+    if (!response.ok)
+      throw new ProviderError(
+        false,
+        `The provider refused the request (${response.status}): ${this.messageOf(parsed, text, model.response.error)}`,
+        response.status,
+      );
+    if (parsed === undefined && answerIsJson)
+      throw new ProviderError(false, `The provider answered ${response.status} with a body that is not JSON`, response.status, undefined, true);
     return parsed;
   }
 
@@ -114,7 +132,8 @@ export class HttpProvider implements ProviderAdapter {
     const statusValue = mapping.status ? resolvePointer(answer, mapping.status) : undefined;
     const status = typeof statusValue === "string" || typeof statusValue === "number" ? String(statusValue) : undefined;
     const errorValue = mapping.error ? resolvePointer(answer, mapping.error) : undefined;
-    const providerError = typeof errorValue === "string" && errorValue ? errorValue : errorValue != null && typeof errorValue === "object" ? JSON.stringify(errorValue) : undefined;
+    const providerError =
+      typeof errorValue === "string" && errorValue ? errorValue : errorValue != null && typeof errorValue === "object" ? JSON.stringify(errorValue) : undefined;
 
     const failed = (mapping.failedValues ?? DEFAULT_FAILED_VALUES).map((v) => v.toLowerCase());
     const succeeded = (mapping.succeededValues ?? DEFAULT_SUCCEEDED_VALUES).map((v) => v.toLowerCase());

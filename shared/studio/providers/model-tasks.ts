@@ -1,4 +1,3 @@
-
 import type { Deps } from "../../platform/deps-types";
 import { ApiError } from "../../http/errors";
 import { checkPathValues } from "./definitions";
@@ -29,7 +28,10 @@ export interface ModelTaskInput {
   idempotencyKey?: string;
 }
 
-export type ModelTaskResult = { kind: "done"; output: ModelOutput } | { kind: "pending"; taskId: string; providerStatus?: string } | { kind: "failed"; error: string };
+export type ModelTaskResult =
+  | { kind: "done"; output: ModelOutput }
+  | { kind: "pending"; taskId: string; providerStatus?: string }
+  | { kind: "failed"; error: string };
 
 /** The model or 404 `model_not_found` (also for a development model outside development). */
 export async function requireModel(deps: Deps, modelId: string): Promise<ResolvedModel> {

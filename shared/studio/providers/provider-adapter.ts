@@ -6,12 +6,12 @@ export type ResultSource = { kind: "url"; url: string } | { kind: "bytes"; bytes
 
 /** What a finished task produced. */
 export type ModelOutput =
-  | { kind: "text"; text: string; /** The text parsed, when it is JSON. */ json?: JsonValue }
+  | { kind: "text"; text: string /** The text parsed, when it is JSON. */; json?: JsonValue }
   | { kind: "files"; results: ResultSource[] };
 
 /** The state of a task as the provider tells it. */
 export type TaskAnswer =
-  | { state: "pending"; taskId: string; /** The provider's own word for it (queued, running...). */ providerStatus?: string }
+  | { state: "pending"; taskId: string /** The provider's own word for it (queued, running...). */; providerStatus?: string }
   | { state: "succeeded"; output: ModelOutput; taskId?: string }
   | { state: "failed"; error: string; taskId?: string };
 

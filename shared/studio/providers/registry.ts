@@ -1,4 +1,3 @@
-
 import { configOf } from "../../config";
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";
@@ -87,7 +86,10 @@ function providerDefinition(row: ProviderRow): ProviderDefinition {
     id: row.id,
     name: row.name,
     baseUrl: row.baseUrl,
-    auth: row.authHeaderName && row.authHeaderTemplate && row.secretRef ? { headerName: row.authHeaderName, template: row.authHeaderTemplate, secretRef: row.secretRef } : null,
+    auth:
+      row.authHeaderName && row.authHeaderTemplate && row.secretRef
+        ? { headerName: row.authHeaderName, template: row.authHeaderTemplate, secretRef: row.secretRef }
+        : null,
     headers: JSON.parse(row.headers) as Record<string, string>,
   };
 }
@@ -142,7 +144,9 @@ function checkBaseUrl(deps: Deps, baseUrl: string): void {
     throw badRequest("invalid_provider", "baseUrl must be https", [{ path: "baseUrl", message: "An absolute https URL" }]);
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw badRequest("invalid_provider", "baseUrl has no query, fragment or credentials", [{ path: "baseUrl", message: "Credentials go in a Worker secret named by auth.secretRef" }]);
+    throw badRequest("invalid_provider", "baseUrl has no query, fragment or credentials", [
+      { path: "baseUrl", message: "Credentials go in a Worker secret named by auth.secretRef" },
+    ]);
   }
 }
 
@@ -206,7 +210,13 @@ export async function listProviders(deps: Deps): Promise<ProviderView[]> {
   }
   const stored = providers.map((row) => providerView(deps, providerDefinition(row), byProvider.get(row.id) ?? [], false, row.createdAt));
   if (!deps.config.studio.devProvider) return stored;
-  const dev = providerView(deps, DEV_PROVIDER, DEV_MODELS.map((m) => ({ ...m, createdAt: null })), true, null);
+  const dev = providerView(
+    deps,
+    DEV_PROVIDER,
+    DEV_MODELS.map((m) => ({ ...m, createdAt: null })),
+    true,
+    null,
+  );
   return [dev, ...stored];
 }
 
@@ -215,7 +225,6 @@ export async function listModels(deps: Deps): Promise<ModelView[]> {
   const stored = (await listModelRows(deps.db)).map((row) => modelView(modelDefinition(row), false));
   return deps.config.studio.devProvider ? [...DEV_MODELS.map((m) => modelView(m, true)), ...stored] : stored;
 }
-
 
 /** The model and its provider's adapter, or undefined when no such model is offered here. */
 export async function resolveModel(env: Env, db: Database, modelId: string): Promise<ResolvedModel | undefined> {

@@ -33,7 +33,13 @@ export function commentView(comment: CommentRecord): CommentView {
  * A visitor's comment through a share link. The per-IP and per-link limits take their slots
  * first (so guessing tokens costs the guesser's budget too), then the link and the box are checked.
  */
-export async function commentThroughLink(deps: Deps, token: string, boxId: string, ip: string | null, input: { authorName: string; text: string }): Promise<CommentView> {
+export async function commentThroughLink(
+  deps: Deps,
+  token: string,
+  boxId: string,
+  ip: string | null,
+  input: { authorName: string; text: string },
+): Promise<CommentView> {
   const limits = deps.config.studioLibrary;
   await enforceRateLimit(deps, `studio-comments-ip:${ip ?? "unknown"}`, limits.commentsPerIp);
   await enforceRateLimit(deps, `studio-comments-link:${await sha256Hex(token)}`, limits.commentsPerLink);

@@ -6,7 +6,10 @@ import { type studioAssets, studioBoxes, studioCommentReads, studioComments, stu
 
 export type ShareLinkRecord = typeof studioShareLinks.$inferSelect;
 export type CommentRecord = typeof studioComments.$inferSelect;
-export type SharedAssetRecord = Pick<typeof studioAssets.$inferSelect, "id" | "boxId" | "type" | "prompt" | "modelId" | "fileId" | "thumbnailFileId" | "createdAt">;
+export type SharedAssetRecord = Pick<
+  typeof studioAssets.$inferSelect,
+  "id" | "boxId" | "type" | "prompt" | "modelId" | "fileId" | "thumbnailFileId" | "createdAt"
+>;
 
 export async function insertShareLink(db: Database, link: typeof studioShareLinks.$inferInsert): Promise<void> {
   await db.insert(studioShareLinks).values(link);
@@ -44,7 +47,16 @@ export const SHARED_ASSETS_PER_BOX = 100;
 export async function sharedProjectContent(db: Database, projectId: string) {
   const [boxes, assets] = await Promise.all([
     db.select().from(studioBoxes).where(eq(studioBoxes.projectId, projectId)).orderBy(asc(studioBoxes.orderIndex), asc(studioBoxes.id)),
-    db.all<{ id: string; boxId: string; type: "image" | "video"; prompt: string; modelId: string | null; fileId: string | null; thumbnailFileId: string | null; createdAt: number }>(sql`
+    db.all<{
+      id: string;
+      boxId: string;
+      type: "image" | "video";
+      prompt: string;
+      modelId: string | null;
+      fileId: string | null;
+      thumbnailFileId: string | null;
+      createdAt: number;
+    }>(sql`
       SELECT id, box_id AS boxId, type, prompt, model_id AS modelId, file_id AS fileId, thumbnail_file_id AS thumbnailFileId, created_at AS createdAt FROM (
         SELECT a.*, row_number() OVER (PARTITION BY a.box_id ORDER BY a.id DESC) AS place
         FROM studio_assets a JOIN studio_boxes b ON b.id = a.box_id
@@ -79,7 +91,10 @@ export async function pageBoxComments(db: Database, boxId: string, before: strin
 
 /** Every comment of the box so far counts as read by `userId` (the read mark only moves forward). */
 export async function markBoxCommentsRead(db: Database, boxId: string, userId: string, now: number): Promise<void> {
-  const newest = db.select({ id: sql<string>`max(${studioComments.id})` }).from(studioComments).where(eq(studioComments.boxId, boxId));
+  const newest = db
+    .select({ id: sql<string>`max(${studioComments.id})` })
+    .from(studioComments)
+    .where(eq(studioComments.boxId, boxId));
   const latest = await newest.get();
   if (!latest?.id) return;
   await db

@@ -1,4 +1,3 @@
-
 import { ApiError, notFound } from "../../http/errors";
 import { newId, randomToken, sha256Hex } from "../../ids";
 import { contentPath } from "../../media/content-path";
@@ -26,7 +25,13 @@ export interface ShareLinkView {
   expiresAt: string | null;
 }
 
-export async function createShareLink(deps: Deps, projectId: string, ownerId: string, expiresInSeconds: number | undefined, origin: string): Promise<ShareLinkView> {
+export async function createShareLink(
+  deps: Deps,
+  projectId: string,
+  ownerId: string,
+  expiresInSeconds: number | undefined,
+  origin: string,
+): Promise<ShareLinkView> {
   await ownProject(deps, projectId, ownerId);
   const now = deps.clock.now();
   const token = randomToken(TOKEN_BYTES);
@@ -119,7 +124,13 @@ export async function sharedProject(deps: Deps, token: string, origin: string): 
   });
   return {
     project: { id: project.id, name: project.name },
-    boxes: content.boxes.map((box) => ({ id: box.id, name: box.name, orderIndex: box.orderIndex, headlinerAssetId: box.headlinerAssetId, assets: byBox.get(box.id) ?? [] })),
+    boxes: content.boxes.map((box) => ({
+      id: box.id,
+      name: box.name,
+      orderIndex: box.orderIndex,
+      headlinerAssetId: box.headlinerAssetId,
+      assets: byBox.get(box.id) ?? [],
+    })),
     urlsExpireAt: expiresAt.toISOString(),
   };
 }

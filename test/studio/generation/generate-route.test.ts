@@ -18,7 +18,10 @@ describe("POST /v1/studio/boxes/:id/generate", () => {
     const [asset] = await generate(owner, box, { modelId: "dev-image", prompt: "parent", params: { width: 16, height: 16 } });
     await settled(owner, asset!.id);
     const otherBox = await newBox(other);
-    await expectProblem(await api(`/v1/studio/boxes/${otherBox}/generate`, { token: other.accessToken, body: { modelId: "dev-image", prompt: "x", parentAssetId: asset!.id } }), 404);
+    await expectProblem(
+      await api(`/v1/studio/boxes/${otherBox}/generate`, { token: other.accessToken, body: { modelId: "dev-image", prompt: "x", parentAssetId: asset!.id } }),
+      404,
+    );
   });
 
   it("refuses malformed bodies, unknown and text models, and params that fail the model's schema (400)", async () => {
@@ -42,7 +45,17 @@ describe("POST /v1/studio/boxes/:id/generate", () => {
     const items = await generate(user, box, { modelId: "dev-image", prompt: "a lighthouse at dusk", count: 3, params: { width: 32, seed: 10 } });
     expect(items).toHaveLength(3);
     for (const [i, item] of items.entries()) {
-      expect(item).toMatchObject({ boxId: box, type: "image", status: "pending", source: "generated", prompt: "a lighthouse at dusk", modelId: "dev-image", fileId: null, seed: 10 + i, params: { width: 32, height: 256, seed: 10 } });
+      expect(item).toMatchObject({
+        boxId: box,
+        type: "image",
+        status: "pending",
+        source: "generated",
+        prompt: "a lighthouse at dusk",
+        modelId: "dev-image",
+        fileId: null,
+        seed: 10 + i,
+        params: { width: 32, height: 256, seed: 10 },
+      });
     }
     for (const item of items) expect((await settled(user, item.id)).status).toBe("completed");
   });

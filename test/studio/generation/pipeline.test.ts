@@ -15,7 +15,6 @@ import { newAdmin, registerFakeProvider } from "../providers/fixtures";
 import { fileCount, generate, generationRow, installFakeProvider, newBox, readAsset, settled, until } from "./fixtures";
 import { testDeps } from "../../kit/deps";
 
-
 async function content(user: TestUser, fileId: string): Promise<Uint8Array> {
   const response = await api(`/v1/files/${fileId}/content`, { token: user.accessToken });
   expect(response.status).toBe(200);
@@ -55,7 +54,9 @@ describe("generation with the development provider", () => {
     expect(await content(user, asset.fileId!)).toEqual(await renderPng("red fox in snow", 7, 48, 32));
     const thumbnail = await content(user, asset.thumbnailFileId!);
     expect((await detectType(thumbnail))?.mime).toBe("image/webp");
-    const row = await env.DB.prepare("SELECT provider_task_id, attempts FROM studio_assets WHERE id = ?").bind(asset.id).first<{ provider_task_id: string; attempts: number }>();
+    const row = await env.DB.prepare("SELECT provider_task_id, attempts FROM studio_assets WHERE id = ?")
+      .bind(asset.id)
+      .first<{ provider_task_id: string; attempts: number }>();
     expect(row).toEqual({ provider_task_id: `devtask-${asset.id}`, attempts: 3 });
     expect(await generationRow(asset.id)).toBeNull();
     hub.close();
@@ -75,7 +76,9 @@ describe("generation against a fake provider", () => {
     expect(start.body).toEqual({ input: { prompt: 'say "hi" {now}', width: 64, seed: pending!.seed }, meta: { request: pending!.id } });
     expect(start.headers.get("idempotency-key")).toBe(pending!.id);
     expect(fake.callsTo("/v1/images/sync")).toBe(1);
-    const list = await (await api(`/v1/studio/boxes/${box}/assets`, { token: user.accessToken })).json<{ items: { id: string; status: string; fileId: string }[] }>();
+    const list = await (await api(`/v1/studio/boxes/${box}/assets`, { token: user.accessToken })).json<{
+      items: { id: string; status: string; fileId: string }[];
+    }>();
     expect(list.items).toHaveLength(2);
     expect(list.items.every((a) => a.status === "completed" && a.fileId)).toBe(true);
     expect(new Set(list.items.map((a) => a.fileId)).size).toBe(2);
@@ -89,7 +92,9 @@ describe("generation against a fake provider", () => {
     const asset = await settled(user, pending!.id);
     expect(asset.status).toBe("completed");
     expect(fake.callsTo("/v1/images/async")).toBe(1);
-    const row = await env.DB.prepare("SELECT provider_task_id, attempts FROM studio_assets WHERE id = ?").bind(asset.id).first<{ provider_task_id: string; attempts: number }>();
+    const row = await env.DB.prepare("SELECT provider_task_id, attempts FROM studio_assets WHERE id = ?")
+      .bind(asset.id)
+      .first<{ provider_task_id: string; attempts: number }>();
     expect(row!.attempts).toBe(4);
     expect(fake.callsTo(`/v1/tasks/${row!.provider_task_id}`)).toBe(3);
   });
@@ -187,7 +192,8 @@ describe("idempotency", () => {
     const target = { assetId: crypto.randomUUID(), ownerId: user.id, kind: "image" as const };
     const first = await storeResult(testDeps(), target, 0, { kind: "bytes", bytes }, 1000);
     const refCount = async () =>
-      (await env.DB.prepare("SELECT b.ref_count AS n FROM blobs b JOIN files f ON f.blob_id = b.id WHERE f.id = ?").bind(first.fileId).first<{ n: number }>())!.n;
+      (await env.DB.prepare("SELECT b.ref_count AS n FROM blobs b JOIN files f ON f.blob_id = b.id WHERE f.id = ?").bind(first.fileId).first<{ n: number }>())!
+        .n;
     const before = { files: await fileCount(user.id), refs: await refCount() };
     expect(await storeResult(testDeps(), target, 0, { kind: "bytes", bytes }, 1000)).toEqual(first);
     expect({ files: await fileCount(user.id), refs: await refCount() }).toEqual(before);
@@ -217,7 +223,9 @@ describe("giving up", () => {
   it("a message that reached the dead-letter queue fails its asset", async () => {
     const { user, pending } = await waitingAsset();
     const token = (await generationRow(pending.id))!.token;
-    const batch = createMessageBatch<JobMessage>("edge-platform-jobs-dlq", [{ id: `dlq-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 6, body: { kind: "studio.generation", assetId: pending.id, token } }]);
+    const batch = createMessageBatch<JobMessage>("edge-platform-jobs-dlq", [
+      { id: `dlq-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 6, body: { kind: "studio.generation", assetId: pending.id, token } },
+    ]);
     await handleJobBatch(batch, env, jobHandlers, deadLetterHandlers);
     expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual([batch.messages[0]!.id]);
     const asset = await readAsset(user, pending.id);

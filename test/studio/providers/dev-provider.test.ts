@@ -77,7 +77,11 @@ describe("the development text model", () => {
       remote: { type: "boolean" },
       salary: {
         type: ["object", "null"],
-        properties: { min: { type: "integer", minimum: 1000, maximum: 5000 }, max: { type: "number", exclusiveMinimum: 5000, maximum: 9000, multipleOf: 0.5 }, currency: { const: "EUR" } },
+        properties: {
+          min: { type: "integer", minimum: 1000, maximum: 5000 },
+          max: { type: "number", exclusiveMinimum: 5000, maximum: 9000, multipleOf: 0.5 },
+          currency: { const: "EUR" },
+        },
         required: ["min", "max", "currency"],
       },
       publishAt: { type: "string", format: "date-time" },

@@ -34,11 +34,21 @@ async function providerError(work: Promise<unknown>): Promise<ProviderError> {
 describe("HttpProvider against a fake provider", () => {
   it("sends the filled template with the secret in the auth header and the idempotency key", async () => {
     const fake = new FakeProvider();
-    const answer = await adapter(fake).start({ model: model("sync"), variables: { prompt: 'a "cat"', width: 64, idempotencyKey: "asset-1" }, idempotencyKey: "asset-1" });
+    const answer = await adapter(fake).start({
+      model: model("sync"),
+      variables: { prompt: 'a "cat"', width: 64, idempotencyKey: "asset-1" },
+      idempotencyKey: "asset-1",
+    });
     expect(answer).toEqual({
       state: "succeeded",
       taskId: undefined,
-      output: { kind: "files", results: [{ kind: "url", url: `${FAKE_PROVIDER_URL}/files/a%20%22cat%22-1.png` }, { kind: "url", url: `${FAKE_PROVIDER_URL}/files/a%20%22cat%22-2.png` }] },
+      output: {
+        kind: "files",
+        results: [
+          { kind: "url", url: `${FAKE_PROVIDER_URL}/files/a%20%22cat%22-1.png` },
+          { kind: "url", url: `${FAKE_PROVIDER_URL}/files/a%20%22cat%22-2.png` },
+        ],
+      },
     });
     const [request] = fake.requests;
     expect(request!.headers.get("authorization")).toBe(`Bearer ${SECRET}`);
@@ -65,7 +75,11 @@ describe("HttpProvider against a fake provider", () => {
     const fake = new FakeProvider();
     fake.pollsToFinish = 1;
     fake.asyncOutcome = "failed";
-    expect(await adapter(fake).poll(model("async"), "task-9", { prompt: "p" })).toEqual({ state: "failed", taskId: "task-9", error: "content policy: the prompt was refused" });
+    expect(await adapter(fake).poll(model("async"), "task-9", { prompt: "p" })).toEqual({
+      state: "failed",
+      taskId: "task-9",
+      error: "content policy: the prompt was refused",
+    });
   });
 
   it("reads a text model's text and parses it when it is JSON", async () => {
@@ -122,7 +136,9 @@ describe("HttpProvider against a fake provider", () => {
 
   it("refuses to call without its secret", async () => {
     const fake = new FakeProvider();
-    const error = await providerError(new HttpProvider(provider, { secret: null, timeoutMs: 1000, fetch: fake.fetch }).start({ model: model("sync"), variables: { prompt: "p", width: 1 } }));
+    const error = await providerError(
+      new HttpProvider(provider, { secret: null, timeoutMs: 1000, fetch: fake.fetch }).start({ model: model("sync"), variables: { prompt: "p", width: 1 } }),
+    );
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("STUDIO_SECRET_FAKE");
     expect(fake.requests).toEqual([]);

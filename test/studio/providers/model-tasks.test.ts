@@ -8,7 +8,11 @@ describe("startModelTask / pollModelTask (the provider layer without the asset p
   afterEach(() => vi.restoreAllMocks());
 
   it("dev-text answers at once with JSON of the responseSchema", async () => {
-    const responseSchema = { type: "object", properties: { title: { type: "string", maxLength: 30 }, tags: { type: "array", items: { type: "string" }, maxItems: 3 } }, required: ["title", "tags"] };
+    const responseSchema = {
+      type: "object",
+      properties: { title: { type: "string", maxLength: 30 }, tags: { type: "array", items: { type: "string" }, maxItems: 3 } },
+      required: ["title", "tags"],
+    };
     const result = await startModelTask(testDeps(), "dev-text", { prompt: "Backend engineer, Go, remote", params: { responseSchema } });
     expect(result).toMatchObject({ kind: "done", output: { kind: "text", json: { title: expect.any(String), tags: expect.any(Array) } } });
   });
@@ -19,7 +23,10 @@ describe("startModelTask / pollModelTask (the provider layer without the asset p
     expect(started).toMatchObject({ kind: "pending", providerStatus: "queued" });
     const taskId = (started as { taskId: string }).taskId;
     expect(await pollModelTask(testDeps(), "dev-image", taskId, input)).toMatchObject({ kind: "pending", providerStatus: "running" });
-    expect(await pollModelTask(testDeps(), "dev-image", taskId, input)).toMatchObject({ kind: "done", output: { kind: "files", results: [{ kind: "bytes" }] } });
+    expect(await pollModelTask(testDeps(), "dev-image", taskId, input)).toMatchObject({
+      kind: "done",
+      output: { kind: "files", results: [{ kind: "bytes" }] },
+    });
   });
 
   it("calls a stored HTTP model with the Worker secret and reads its answers", async () => {
@@ -35,15 +42,24 @@ describe("startModelTask / pollModelTask (the provider layer without the asset p
       kind: "done",
       output: { kind: "files", results: [{ kind: "url", url: "https://fake-provider.test/files/task-1.png" }] },
     });
-    expect(await startModelTask(testDeps(), models.text, { prompt: "hi" })).toEqual({ kind: "done", output: { kind: "text", text: '{"echo":"hi"}', json: { echo: "hi" } } });
+    expect(await startModelTask(testDeps(), models.text, { prompt: "hi" })).toEqual({
+      kind: "done",
+      output: { kind: "text", text: '{"echo":"hi"}', json: { echo: "hi" } },
+    });
   });
 
   it("refuses params that fail the model's schema (400) and unknown models (404)", async () => {
-    await expect(startModelTask(testDeps(), "dev-image", { prompt: "x", params: { width: 5000 } })).rejects.toMatchObject({ status: 400, code: "invalid_params" });
+    await expect(startModelTask(testDeps(), "dev-image", { prompt: "x", params: { width: 5000 } })).rejects.toMatchObject({
+      status: 400,
+      code: "invalid_params",
+    });
     await expect(startModelTask(testDeps(), "no-such-model", { prompt: "x" })).rejects.toMatchObject({ status: 404, code: "model_not_found" });
   });
 
   it("offers no development model outside development and tests", async () => {
-    await expect(startModelTask(testDeps({ vars: { ENVIRONMENT: "production" } }), "dev-text", { prompt: "x" })).rejects.toMatchObject({ status: 404, code: "model_not_found" });
+    await expect(startModelTask(testDeps({ vars: { ENVIRONMENT: "production" } }), "dev-text", { prompt: "x" })).rejects.toMatchObject({
+      status: 404,
+      code: "model_not_found",
+    });
   });
 });

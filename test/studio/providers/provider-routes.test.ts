@@ -16,15 +16,28 @@ describe("POST /v1/studio/providers", () => {
     const text = await response.text();
     expect(response.status, text).toBe(201);
     expect(text).not.toContain(FAKE_SECRET);
-    expect(JSON.parse(text).auth).toEqual({ headerName: "authorization", template: "Bearer {{secret}}", secretRef: "STUDIO_SECRET_FAKE", secretConfigured: true });
+    expect(JSON.parse(text).auth).toEqual({
+      headerName: "authorization",
+      template: "Bearer {{secret}}",
+      secretRef: "STUDIO_SECRET_FAKE",
+      secretConfigured: true,
+    });
   });
 
   it("refuses malformed bodies, platform secrets, credentials in the URL and taken ids", async () => {
     const admin = await newAdmin();
     const post = (body: unknown) => api("/v1/studio/providers", { token: admin.accessToken, body });
     await expectProblem(await post({ name: "x" }), 400, "invalid_body");
-    await expectProblem(await post({ ...fakeProviderBody(), auth: { headerName: "authorization", template: "Bearer {{secret}}", secretRef: "JWT_SIGNING_KEYS" } }), 400, "invalid_provider");
-    await expectProblem(await post({ ...fakeProviderBody(), auth: { headerName: "authorization", template: "Bearer {{token}}", secretRef: "STUDIO_SECRET_FAKE" } }), 400, "invalid_provider");
+    await expectProblem(
+      await post({ ...fakeProviderBody(), auth: { headerName: "authorization", template: "Bearer {{secret}}", secretRef: "JWT_SIGNING_KEYS" } }),
+      400,
+      "invalid_provider",
+    );
+    await expectProblem(
+      await post({ ...fakeProviderBody(), auth: { headerName: "authorization", template: "Bearer {{token}}", secretRef: "STUDIO_SECRET_FAKE" } }),
+      400,
+      "invalid_provider",
+    );
     await expectProblem(await post({ ...fakeProviderBody(), baseUrl: "https://user:pw@fake-provider.test" }), 400, "invalid_provider");
     await expectProblem(await post({ ...fakeProviderBody(), baseUrl: "ftp://fake-provider.test" }), 400, "invalid_provider");
     await expectProblem(await post({ ...fakeProviderBody("dev") }), 400, "reserved_id");
@@ -47,12 +60,22 @@ describe("POST /v1/studio/providers/:id/models", () => {
     const admin = await newAdmin();
     const { providerId } = await registerFakeProvider(admin);
     const post = (body: unknown) => api(`/v1/studio/providers/${providerId}/models`, { token: admin.accessToken, body });
-    const problem = await expectProblem(await post({ ...FAKE_MODELS.sync, requestTemplate: { input: { prompt: "{{prompt}}", style: "{{style}}", n: ["{{count}}"] } } }), 400, "invalid_model");
-    expect(problem.errors).toEqual([expect.objectContaining({ path: "requestTemplate", code: "unknown_placeholder", message: expect.stringMatching(/\{\{count\}\}, \{\{style\}\}/) })]);
+    const problem = await expectProblem(
+      await post({ ...FAKE_MODELS.sync, requestTemplate: { input: { prompt: "{{prompt}}", style: "{{style}}", n: ["{{count}}"] } } }),
+      400,
+      "invalid_model",
+    );
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ path: "requestTemplate", code: "unknown_placeholder", message: expect.stringMatching(/\{\{count\}\}, \{\{style\}\}/) }),
+    ]);
     await expectProblem(await post({ ...FAKE_MODELS.async, poll: { method: "GET", endpoint: "/v1/tasks/{{task}}" } }), 400, "invalid_model");
     await expectProblem(await post({ ...FAKE_MODELS.async, poll: undefined }), 400, "invalid_model");
     await expectProblem(await post({ ...FAKE_MODELS.sync, paramsSchema: { type: "string" } }), 400, "invalid_model");
-    await expectProblem(await post({ ...FAKE_MODELS.sync, paramsSchema: { type: "object", properties: { prompt: { type: "string" } } } }), 400, "invalid_model");
+    await expectProblem(
+      await post({ ...FAKE_MODELS.sync, paramsSchema: { type: "object", properties: { prompt: { type: "string" } } } }),
+      400,
+      "invalid_model",
+    );
     await expectProblem(await post({ ...FAKE_MODELS.sync, response: { resultUrls: "output/urls" } }), 400, "invalid_model");
     await expectProblem(await post({ ...FAKE_MODELS.text, response: {} }), 400, "invalid_model");
     await expectProblem(await post({ ...FAKE_MODELS.sync, kind: "audio" }), 400, "invalid_body");
@@ -77,7 +100,10 @@ describe("GET /v1/studio/providers", () => {
     expect(items[0].models.map((m: { id: string }) => m.id)).toEqual(["dev-image", "dev-text"]);
     const fake = items.find((p: { id: string }) => p.id === providerId);
     expect(fake.models.map((m: { id: string }) => m.id).sort()).toEqual(Object.values(models).sort());
-    expect(fake.models.find((m: { id: string }) => m.id === models.async)).toMatchObject({ poll: FAKE_MODELS.async.poll, response: FAKE_MODELS.async.response });
+    expect(fake.models.find((m: { id: string }) => m.id === models.async)).toMatchObject({
+      poll: FAKE_MODELS.async.poll,
+      response: FAKE_MODELS.async.response,
+    });
   });
 
   it("is 401 without a token and 403 for users", async () => {
@@ -106,7 +132,21 @@ describe("GET /v1/studio/models", () => {
       expect.objectContaining({ id: "dev-text", providerId: "dev", kind: "text", development: true }),
     ]);
     expect(items[0].paramsSchema.properties).toMatchObject({ width: { type: "integer" }, height: { type: "integer" }, seed: { type: "integer" } });
-    expect(items.find((m: { id: string }) => m.id === models.sync)).toEqual({ id: models.sync, name: FAKE_MODELS.sync.name, providerId, kind: "image", paramsSchema: FAKE_MODELS.sync.paramsSchema, development: false });
-    expect(Object.keys(items.find((m: { id: string }) => m.id === models.async)).sort()).toEqual(["development", "id", "kind", "name", "paramsSchema", "providerId"]);
+    expect(items.find((m: { id: string }) => m.id === models.sync)).toEqual({
+      id: models.sync,
+      name: FAKE_MODELS.sync.name,
+      providerId,
+      kind: "image",
+      paramsSchema: FAKE_MODELS.sync.paramsSchema,
+      development: false,
+    });
+    expect(Object.keys(items.find((m: { id: string }) => m.id === models.async)).sort()).toEqual([
+      "development",
+      "id",
+      "kind",
+      "name",
+      "paramsSchema",
+      "providerId",
+    ]);
   });
 });

@@ -22,7 +22,9 @@ describe("request templates", () => {
   });
 
   it("a placeholder inside text becomes the value's text", () => {
-    expect(fillTemplate({ text: "size {{w}}x{{h}}, {{flag}}; {{o}}" }, { w: 512, h: 256, flag: true, o: { k: 1 } })).toEqual({ text: 'size 512x256, true; {"k":1}' });
+    expect(fillTemplate({ text: "size {{w}}x{{h}}, {{flag}}; {{o}}" }, { w: 512, h: 256, flag: true, o: { k: 1 } })).toEqual({
+      text: 'size 512x256, true; {"k":1}',
+    });
   });
 
   it("a missing value is an error naming every missing placeholder", () => {

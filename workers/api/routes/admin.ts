@@ -7,7 +7,7 @@ import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shar
 import { PageQuery } from "../../../shared/http/pagination";
 import { createRouter } from "../context";
 import { adminRoute } from "../middleware/auth";
-import { UserSchema } from "./identity-schemas";
+import { InviteCodeParam, InviteSchema, UserSchema } from "./identity-schemas";
 import { AuditEventPage } from "./me";
 
 const tags = ["admin"];
@@ -27,38 +27,48 @@ const UserListItem = z
   .openapi("AdminUserListItem");
 
 const UserListQuery = PageQuery.extend({
-  q: z.string().trim().min(1).max(254).optional().openapi({ param: { name: "q", in: "query" }, description: "Substring of e-mail or display name" }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .optional()
+    .openapi({ param: { name: "q", in: "query" }, description: "Substring of e-mail or display name" }),
   role: Role.optional().openapi({ param: { name: "role", in: "query" } }),
-  disabled: z.enum(["true", "false"]).optional().openapi({ param: { name: "disabled", in: "query" } }),
+  disabled: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ param: { name: "disabled", in: "query" } }),
 });
 
 const AuditQuery = PageQuery.extend({
-  userId: z.string().min(1).max(64).optional().openapi({ param: { name: "userId", in: "query" } }),
-  type: z.string().min(1).max(64).regex(/^[a-z0-9_.]+$/).optional().openapi({ param: { name: "type", in: "query" } }),
+  userId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ param: { name: "userId", in: "query" } }),
+  type: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9_.]+$/)
+    .optional()
+    .openapi({ param: { name: "type", in: "query" } }),
 });
-
-const InviteSchema = z
-  .object({
-    code: z.string(),
-    maxUses: z.number().int(),
-    uses: z.number().int(),
-    expiresAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-    createdAt: z.string(),
-    createdBy: z.string().nullable(),
-    usable: z.boolean(),
-  })
-  .openapi("Invite");
 
 const CreateInviteBody = z
   .object({
     maxUses: z.number().int().min(1).max(10_000).default(1),
-    expiresInSeconds: z.number().int().min(60).max(365 * 86400).optional(),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(365 * 86400)
+      .optional(),
   })
   .strict()
   .openapi("CreateInviteRequest");
-
-const InviteCodeParam = z.object({ code: z.string().min(1).max(128).openapi({ param: { name: "code", in: "path" } }) });
 
 const adminProblems = (...more: number[]) => problemResponses(401, 403, ...more);
 
@@ -70,7 +80,10 @@ export const adminRoutes = createRouter()
       tags,
       summary: "List and search users",
       request: { query: UserListQuery },
-      responses: { 200: jsonResponse(z.object({ items: z.array(UserListItem), nextCursor: z.string().nullable() }), "Users, newest first"), ...adminProblems(400) },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(UserListItem), nextCursor: z.string().nullable() }), "Users, newest first"),
+        ...adminProblems(400),
+      },
     }),
     async (c) => {
       const { q, role, disabled, limit, cursor } = c.req.valid("query");
@@ -187,7 +200,10 @@ export const adminRoutes = createRouter()
       tags,
       summary: "List invite codes",
       request: { query: PageQuery },
-      responses: { 200: jsonResponse(z.object({ items: z.array(InviteSchema), nextCursor: z.string().nullable() }), "Invites, newest first"), ...adminProblems(400) },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(InviteSchema), nextCursor: z.string().nullable() }), "Invites, newest first"),
+        ...adminProblems(400),
+      },
     }),
     async (c) => c.json(await listInvites(c.get("deps"), c.req.valid("query")), 200),
   )

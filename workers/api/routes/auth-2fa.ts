@@ -9,10 +9,15 @@ import { authedRoute } from "../middleware/auth";
 import { AuthResultSchema, identityTags as tags, OneTimeToken, PasswordField } from "./identity-schemas";
 import { countLoginResult } from "../../../shared/identity/sessions/login-results";
 
-const MfaLoginBody = z
-  .object({ mfaToken: OneTimeToken, code: z.string().trim().min(6).max(32).openapi({ example: "123456" }) })
-  .openapi("MfaLoginRequest");
-const CodeBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, "Must be 6 digits") }).openapi("TotpCodeRequest");
+const MfaLoginBody = z.object({ mfaToken: OneTimeToken, code: z.string().trim().min(6).max(32).openapi({ example: "123456" }) }).openapi("MfaLoginRequest");
+const CodeBody = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, "Must be 6 digits"),
+  })
+  .openapi("TotpCodeRequest");
 const PasswordBody = z.object({ password: PasswordField }).openapi("PasswordRequest");
 const TotpSetupSchema = z
   .object({

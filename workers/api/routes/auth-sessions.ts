@@ -33,7 +33,15 @@ const RegisterBody = z
   })
   .openapi("RegisterRequest");
 
-const LoginBody = z.object({ email: Email, password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4) }).openapi("LoginRequest");
+const LoginBody = z
+  .object({
+    email: Email,
+    password: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX_LENGTH * 4),
+  })
+  .openapi("LoginRequest");
 const RefreshBody = z.object({ refreshToken: z.string().min(1).max(256) }).openapi("RefreshRequest");
 
 /** /v1/auth: register, log in, refresh, log out, and the user's sessions. */
@@ -47,7 +55,7 @@ export const authSessionRoutes = createRouter()
       tags,
       summary: "Create an account and a first session",
       description:
-        "Open by default; with `REGISTRATION_MODE=invite` an `inviteCode` is required. Passwords: 8-128 characters, common ones refused. Rate limited per IP. A known address is `409 email_taken`, except with `REQUIRE_VERIFIED_EMAIL_FOR_LOGIN=true`: then every registration answers `202 {status: \"verification_sent\"}` without tokens, whether the address is new (it gets its verification link) or known (its owner gets a notice), so registration does not reveal which addresses have accounts.",
+        'Open by default; with `REGISTRATION_MODE=invite` an `inviteCode` is required. Passwords: 8-128 characters, common ones refused. Rate limited per IP. A known address is `409 email_taken`, except with `REQUIRE_VERIFIED_EMAIL_FOR_LOGIN=true`: then every registration answers `202 {status: "verification_sent"}` without tokens, whether the address is new (it gets its verification link) or known (its owner gets a notice), so registration does not reveal which addresses have accounts.',
       request: { body: jsonBody(RegisterBody) },
       responses: {
         201: jsonResponse(AuthResultSchema, "Registered"),

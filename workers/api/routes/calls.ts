@@ -25,9 +25,7 @@ const tags = ["calls"];
 
 const IceServersSchema = z
   .object({
-    iceServers: z.array(
-      z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }),
-    ),
+    iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() })),
     ttl: z.number().int().openapi({ description: "Seconds the TURN credentials stay valid" }),
   })
   .openapi("IceServers");
@@ -152,7 +150,11 @@ export const callRoutes = createRouter()
     },
   )
   .openapi(
-    commandRoute("accept", "Answer a ringing call (callee only)", "Idempotent for an answered call. `403 not_callee` for the caller; `409 call_not_ringing` once the call is over."),
+    commandRoute(
+      "accept",
+      "Answer a ringing call (callee only)",
+      "Idempotent for an answered call. `403 not_callee` for the caller; `409 call_not_ringing` once the call is over.",
+    ),
     async (c) => c.json(await commandCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, "accept"), 200),
   )
   .openapi(
@@ -160,7 +162,11 @@ export const callRoutes = createRouter()
     async (c) => c.json(await commandCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, "reject"), 200),
   )
   .openapi(
-    commandRoute("end", "Hang up (either participant)", "An answered call becomes `ended`; a ringing one `missed`. Ending a finished call returns it unchanged."),
+    commandRoute(
+      "end",
+      "Hang up (either participant)",
+      "An answered call becomes `ended`; a ringing one `missed`. Ending a finished call returns it unchanged.",
+    ),
     async (c) => c.json(await commandCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, "end"), 200),
   )
   .openapi(

@@ -1,8 +1,20 @@
 import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
-import { addMembers, createDirectChat, createGroupChat, deleteChat, getChat, listChatMembers, listChats, removeMember, requireMembership } from "../../../shared/chat/chats";
+import {
+  addMembers,
+  createDirectChat,
+  createGroupChat,
+  deleteChat,
+  getChat,
+  listChatMembers,
+  listChats,
+  removeMember,
+  renameGroup,
+  requireMembership,
+} from "../../../shared/chat/chats";
 import { MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
-import { ChatMemberSchema, ChatSchema, MessageSchema } from "../../../shared/chat/model";
+import { ChatMemberSchema, ChatSchema, MessageSchema, PersonSchema } from "../../../shared/chat/model";
+import { peopleOf } from "../../../shared/chat/people";
 import { unwrap } from "../../../shared/platform/refusal-error";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { decodeCursor, encodeCursor, PageQuery } from "../../../shared/http/pagination";
@@ -16,7 +28,15 @@ const tags = ["chat"];
 const UserId = z.string().min(1).max(64);
 
 const ChatPage = z.object({ items: z.array(ChatSchema), nextCursor: z.string().nullable() }).openapi("ChatPage");
-const MessagePage = z.object({ items: z.array(MessageSchema), nextCursor: z.string().nullable() }).openapi("ChatMessagePage");
+const MessagePage = z
+  .object({
+    items: z.array(MessageSchema),
+    nextCursor: z.string().nullable(),
+    people: z
+      .array(PersonSchema)
+      .openapi({ description: "The senders of the page's messages, each once (names and pictures, so a client needs no request per person)" }),
+  })
+  .openapi("ChatMessagePage");
 
 const CreateChatBody = z
   .discriminatedUnion("type", [
@@ -26,16 +46,37 @@ const CreateChatBody = z
   .openapi("CreateChatRequest");
 
 const MessagesQuery = PageQuery.extend({
-  before: z.coerce.number().int().min(1).optional().openapi({ param: { name: "before", in: "query" }, description: "Messages with a smaller seq, newest first" }),
-  after: z.coerce.number().int().min(0).optional().openapi({ param: { name: "after", in: "query" }, description: "Messages with a larger seq, oldest first (catch-up)" }),
-  q: z.string().trim().min(1).max(200).optional().openapi({ param: { name: "q", in: "query" }, description: "Full-text search, newest first" }),
-}).refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, "Use one of before, after and cursor")
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .openapi({ param: { name: "before", in: "query" }, description: "Messages with a smaller seq, newest first" }),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ param: { name: "after", in: "query" }, description: "Messages with a larger seq, oldest first (catch-up)" }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { name: "q", in: "query" }, description: "Full-text search, newest first" }),
+})
+  .refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, "Use one of before, after and cursor")
   .refine((q) => q.q === undefined || q.after === undefined, "Search pages newest first: use before, not after");
 
 const MessagesCursor = z.object({ d: z.enum(["asc", "desc"]), s: z.number().int(), q: z.string().optional() });
 
 const PostMessageBody = z.object(MessageActionFields.send).openapi("PostMessageRequest");
 const ReadBody = z.object(MessageActionFields.read).openapi("MarkReadRequest");
+const RenameBody = z
+  .object({ title: z.string().trim().min(1).max(120) })
+  .strict()
+  .openapi("RenameChatRequest");
 const MembersBody = z.object({ userIds: z.array(UserId).min(1).max(1000) }).openapi("AddMembersRequest");
 const MemberParams = IdParam.extend({ userId: UserId.openapi({ param: { name: "userId", in: "path" } }) });
 const MessageParams = IdParam.extend({ messageId: MessageId.openapi({ param: { name: "messageId", in: "path" } }) });
@@ -90,6 +131,17 @@ export const chatRoutes = createRouter()
   )
   .openapi(
     authedRoute({
+      method: "patch",
+      path: "/{id}",
+      tags,
+      summary: "Rename a group (owner only)",
+      request: { params: IdParam, body: jsonBody(RenameBody) },
+      responses: { 200: jsonResponse(ChatSchema, "The renamed chat"), ...problemResponses(400, 401, 403, 404, 415) },
+    }),
+    async (c) => c.json(await renameGroup(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json").title), 200),
+  )
+  .openapi(
+    authedRoute({
       method: "delete",
       path: "/{id}",
       tags,
@@ -122,7 +174,10 @@ export const chatRoutes = createRouter()
       description:
         "In joining order. The general chat (every account) sends only `memberCount`; its members are listed here only in an invite-only deployment (`REGISTRATION_MODE=invite`) and to admins, otherwise `403 general_members_hidden`, so a stranger who registers cannot enumerate every user.",
       request: { params: IdParam, query: PageQuery },
-      responses: { 200: jsonResponse(z.object({ items: z.array(ChatMemberSchema), nextCursor: z.string().nullable() }), "Members"), ...problemResponses(400, 401, 403, 404) },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(ChatMemberSchema), nextCursor: z.string().nullable() }), "Members"),
+        ...problemResponses(400, 401, 403, 404),
+      },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
@@ -163,7 +218,11 @@ export const chatRoutes = createRouter()
       const after = cursor ? (cursor.d === "asc" ? cursor.s : undefined) : query.after;
       const page = unwrap(await c.get("deps").objects.chatRoom(id).listMessages({ limit: query.limit, before, after, q }));
       const nextCursor = page.next ? encodeCursor({ d: page.next.direction, s: page.next.seq, q }) : null;
-      return c.json({ items: page.items, nextCursor }, 200);
+      const people = await peopleOf(
+        c.get("deps"),
+        page.items.flatMap((m) => (m.senderId ? [m.senderId] : [])),
+      );
+      return c.json({ items: page.items, nextCursor, people: [...people.values()] }, 200);
     },
   )
   .openapi(
@@ -210,7 +269,8 @@ export const chatRoutes = createRouter()
       path: "/{id}/messages/{messageId}",
       tags,
       summary: "Delete a message (soft: the sender, or a moderator)",
-      description: "Text and attachments are cleared. A file no other live message of the chat carries is no longer readable by the chat's members (its owner keeps it).",
+      description:
+        "Text and attachments are cleared. A file no other live message of the chat carries is no longer readable by the chat's members (its owner keeps it).",
       request: { params: MessageParams },
       responses: { 200: jsonResponse(MessageSchema, "The deleted message"), ...problemResponses(400, 401, 403, 404) },
     }),

@@ -28,7 +28,9 @@ const tags = ["jobs"];
 const CompanyFields = {
   about: z.string().max(5000).optional(),
   website: z.string().max(2048).nullable().optional().openapi({ description: "An http(s) URL" }),
-  iconFileId: z.string().min(1).max(64).nullable().optional().openapi({ description: "One of your image files (purpose company-icon or image); it becomes public. Deleting that file (or your account) clears the icon." }),
+  iconFileId: z.string().min(1).max(64).nullable().optional().openapi({
+    description: "One of your image files (purpose company-icon or image); it becomes public. Deleting that file (or your account) clears the icon.",
+  }),
 };
 
 const CreateCompanyBody = z
@@ -42,19 +44,38 @@ const CompanyPatch = z
   .refine((patch) => Object.keys(patch).length > 0, "Send at least one field to change")
   .openapi("CompanyPatch");
 
-const MemberBody = z.object({ userId: z.string().min(1).max(64), role: z.enum(["owner", "recruiter"]) }).strict().openapi("CompanyMemberRequest");
-const InvitationBody = z.object({ userId: z.string().min(1).max(64), role: z.enum(["owner", "recruiter"]) }).strict().openapi("CompanyInvitationRequest");
+const MemberBody = z
+  .object({ userId: z.string().min(1).max(64), role: z.enum(["owner", "recruiter"]) })
+  .strict()
+  .openapi("CompanyMemberRequest");
+const InvitationBody = z
+  .object({ userId: z.string().min(1).max(64), role: z.enum(["owner", "recruiter"]) })
+  .strict()
+  .openapi("CompanyInvitationRequest");
 const InvitationList = z.object({ items: z.array(CompanyInvitationSchema) }).openapi("CompanyInvitationList");
-const VerificationBody = z.object({ note: z.string().trim().min(1).max(2000) }).strict().openapi("VerificationRequest");
-const DecisionBody = z.object({ reason: z.string().trim().max(2000).optional() }).strict().openapi("VerificationDecision");
-const MemberParams = IdParam.extend({ userId: z.string().min(1).max(64).openapi({ param: { name: "userId", in: "path" } }) });
+const VerificationBody = z
+  .object({ note: z.string().trim().min(1).max(2000) })
+  .strict()
+  .openapi("VerificationRequest");
+const DecisionBody = z
+  .object({ reason: z.string().trim().max(2000).optional() })
+  .strict()
+  .openapi("VerificationDecision");
+const MemberParams = IdParam.extend({
+  userId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "userId", in: "path" } }),
+});
 
 function decisionRoute(outcome: "approve" | "reject") {
   return authedRoute({
     method: "post",
     path: `/{id}/verification/${outcome}`,
     tags,
-    summary: outcome === "approve" ? "Approve a company's verification (moderators, admins)" : "Reject a company's verification with a reason (moderators, admins)",
+    summary:
+      outcome === "approve" ? "Approve a company's verification (moderators, admins)" : "Reject a company's verification with a reason (moderators, admins)",
     description:
       "Only a pending request can be decided (`409 not_pending` otherwise). The decision is audit-logged and the company's owners get `company.verification` on their hub (`/v1/realtime`). Others: `403`.",
     request: { params: IdParam, body: { ...jsonBody(DecisionBody), required: false } },
@@ -70,7 +91,8 @@ export const companyRoutes = createRouter()
       path: "/",
       tags,
       summary: "Create a company (you become its owner)",
-      description: "A user may have created `UNVERIFIED_COMPANIES_PER_USER` (default 3) companies that are not verified: `409 company_limit_reached` beyond (counted inside the INSERT, so parallel creations cannot overshoot).",
+      description:
+        "A user may have created `UNVERIFIED_COMPANIES_PER_USER` (default 3) companies that are not verified: `409 company_limit_reached` beyond (counted inside the INSERT, so parallel creations cannot overshoot).",
       request: { body: jsonBody(CreateCompanyBody) },
       responses: { 201: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 404) },
     }),
@@ -82,7 +104,8 @@ export const companyRoutes = createRouter()
       path: "/invitations",
       tags,
       summary: "Your open invitations to join companies, newest first",
-      description: "Each names the company and the role offered; accept with `POST /v1/companies/{id}/invitations/{userId}/accept`, decline with `DELETE /v1/companies/{id}/invitations/{userId}` (your own user id). New ones also arrive on the hub (`company.invitation`).",
+      description:
+        "Each names the company and the role offered; accept with `POST /v1/companies/{id}/invitations/{userId}/accept`, decline with `DELETE /v1/companies/{id}/invitations/{userId}` (your own user id). New ones also arrive on the hub (`company.invitation`).",
       responses: { 200: jsonResponse(InvitationList, "Your invitations"), ...problemResponses(401) },
     }),
     async (c) => c.json({ items: await myInvitations(c.get("deps"), c.get("principal").userId) }, 200),
@@ -109,11 +132,23 @@ export const companyRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "Edit a company (owners and recruiters)",
-      description: "Changing the name or website of a verified company sends it back to `pending` (search shows its vacancies unverified, the owners' hubs get `company.verification` with reason `details_changed`, audit `company.verification_reset`).",
+      description:
+        "Changing the name or website of a verified company sends it back to `pending` (search shows its vacancies unverified, the owners' hubs get `company.verification` with reason `details_changed`, audit `company.verification_reset`).",
       request: { params: IdParam, body: jsonBody(CompanyPatch) },
       responses: { 200: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 403, 404) },
     }),
-    async (c) => c.json(await editCompany(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin, clientInfo(c.req.raw)), 200),
+    async (c) =>
+      c.json(
+        await editCompany(
+          c.get("deps"),
+          c.req.valid("param").id,
+          c.get("principal").userId,
+          c.req.valid("json"),
+          new URL(c.req.url).origin,
+          clientInfo(c.req.raw),
+        ),
+        200,
+      ),
   )
   .openapi(
     authedRoute({
@@ -122,7 +157,7 @@ export const companyRoutes = createRouter()
       tags,
       summary: "Close the company (owners)",
       description:
-        "Its vacancies are closed (out of search), then the company is deleted with its members, invitations and vacancies. The owner's audit trail keeps `company.deleted {companyId, reason: \"closed_by_owner\", vacanciesClosed}`.",
+        'Its vacancies are closed (out of search), then the company is deleted with its members, invitations and vacancies. The owner\'s audit trail keeps `company.deleted {companyId, reason: "closed_by_owner", vacanciesClosed}`.',
       request: { params: IdParam },
       responses: { 204: { description: "Closed" }, ...problemResponses(401, 403, 404) },
     }),
@@ -226,11 +261,32 @@ export const companyRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(VerificationBody) },
       responses: { 202: jsonResponse(CompanySchema, "The company, pending"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await submitVerification(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").note, clientInfo(c.req.raw)), 202),
+    async (c) =>
+      c.json(await submitVerification(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").note, clientInfo(c.req.raw)), 202),
   )
   .openapi(decisionRoute("approve"), async (c) =>
-    c.json(await decideCompanyVerification(c.get("deps"), c.req.valid("param").id, c.get("principal"), "verified", c.req.valid("json")?.reason ?? null, clientInfo(c.req.raw)), 200),
+    c.json(
+      await decideCompanyVerification(
+        c.get("deps"),
+        c.req.valid("param").id,
+        c.get("principal"),
+        "verified",
+        c.req.valid("json")?.reason ?? null,
+        clientInfo(c.req.raw),
+      ),
+      200,
+    ),
   )
   .openapi(decisionRoute("reject"), async (c) =>
-    c.json(await decideCompanyVerification(c.get("deps"), c.req.valid("param").id, c.get("principal"), "rejected", c.req.valid("json")?.reason ?? null, clientInfo(c.req.raw)), 200),
+    c.json(
+      await decideCompanyVerification(
+        c.get("deps"),
+        c.req.valid("param").id,
+        c.get("principal"),
+        "rejected",
+        c.req.valid("json")?.reason ?? null,
+        clientInfo(c.req.raw),
+      ),
+      200,
+    ),
   );

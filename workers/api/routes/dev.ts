@@ -5,11 +5,17 @@ import { ApiError } from "../../../shared/http/errors";
 import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { type AppEnv, createRouter } from "../context";
 
-const MailboxQuery = z.object({ to: z.string().trim().min(3).max(254).email().openapi({ param: { name: "to", in: "query" } }) });
+const MailboxQuery = z.object({
+  to: z
+    .string()
+    .trim()
+    .min(3)
+    .max(254)
+    .email()
+    .openapi({ param: { name: "to", in: "query" } }),
+});
 
-const MailSchema = z
-  .object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable(), createdAt: z.string() })
-  .openapi("DevMail");
+const MailSchema = z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string().nullable(), createdAt: z.string() }).openapi("DevMail");
 
 /** In production these routes do not exist: the same 404 as any unknown path. */
 const developmentOnly = createMiddleware<AppEnv>(async (c, next) => {

@@ -1,5 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { API_REFERENCE_CSP, API_REFERENCE_CSS, API_REFERENCE_STYLESHEET_PATH, type OpenApiDocumentLike, renderApiReference } from "../../../shared/http/api-reference-page";
+import {
+  API_REFERENCE_CSP,
+  API_REFERENCE_CSS,
+  API_REFERENCE_STYLESHEET_PATH,
+  type ErrorCodeEntry,
+  FAVICON_PATH,
+  FAVICON_SVG,
+  type OpenApiDocumentLike,
+  renderApiReference,
+} from "../../../shared/http/api-reference-page";
 import { type AsyncApiDocument, buildAsyncApiDocument } from "../../../shared/realtime/asyncapi";
 import { ASYNCAPI_INFO, DELIVERED_CHANNELS, SOCKET_PROTOCOLS } from "../../../shared/realtime/socket-protocols";
 import { createRouter } from "../context";
@@ -22,9 +31,9 @@ function asyncApiDocument(origin: string): AsyncApiDocument {
 
 /**
  * The platform's own documents and the page that shows them. `openapiDocument` comes from the
- * app, which alone knows every route.
+ * app, which alone knows every route; `errorCodes` from the modules' error catalogues.
  */
-export function docsRoutes(openapiDocument: (origin: string) => OpenApiDocumentLike) {
+export function docsRoutes(openapiDocument: (origin: string) => OpenApiDocumentLike, errorCodes: readonly ErrorCodeEntry[] = []) {
   return createRouter()
     .openapi(
       createRoute({
@@ -60,7 +69,7 @@ export function docsRoutes(openapiDocument: (origin: string) => OpenApiDocumentL
         const origin = new URL(c.req.url).origin;
         c.header("content-security-policy", API_REFERENCE_CSP);
         c.header("x-content-type-options", "nosniff");
-        return c.html(renderApiReference(openapiDocument(origin), asyncApiDocument(origin)), 200);
+        return c.html(renderApiReference(openapiDocument(origin), asyncApiDocument(origin), errorCodes), 200);
       },
     )
     .openapi(
@@ -75,6 +84,20 @@ export function docsRoutes(openapiDocument: (origin: string) => OpenApiDocumentL
         c.header("content-type", "text/css; charset=utf-8");
         c.header("cache-control", "public, max-age=300");
         return c.body(API_REFERENCE_CSS, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: FAVICON_PATH,
+        tags,
+        summary: "The platform's icon (SVG), shown by browsers for /docs",
+        responses: { 200: { description: "SVG", content: { "image/svg+xml": { schema: z.string() } } } },
+      }),
+      (c) => {
+        c.header("content-type", "image/svg+xml");
+        c.header("cache-control", "public, max-age=86400");
+        return c.body(FAVICON_SVG, 200);
       },
     );
 }

@@ -36,8 +36,15 @@ const FilePage = z.object({ items: z.array(FileSchema), nextCursor: z.string().n
 
 const UploadQuery = z.object({
   purpose: z.enum(FILE_PURPOSES).openapi({ param: { name: "purpose", in: "query" }, description: "Decides the allowed types and the size limit" }),
-  name: z.string().max(1024).optional().openapi({ param: { name: "name", in: "query" } }),
-  visibility: z.enum(FILE_VISIBILITIES).default("private").openapi({ param: { name: "visibility", in: "query" } }),
+  name: z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ param: { name: "name", in: "query" } }),
+  visibility: z
+    .enum(FILE_VISIBILITIES)
+    .default("private")
+    .openapi({ param: { name: "visibility", in: "query" } }),
 });
 
 const UploadHeaders = z.object({
@@ -48,7 +55,12 @@ const UploadHeaders = z.object({
     .openapi({ param: { name: "x-content-sha256", in: "header" }, description: "SHA-256 of the bytes (hex); R2 refuses bytes that differ" }),
 });
 
-const ListQuery = PageQuery.extend({ purpose: z.enum(FILE_PURPOSES).optional().openapi({ param: { name: "purpose", in: "query" } }) });
+const ListQuery = PageQuery.extend({
+  purpose: z
+    .enum(FILE_PURPOSES)
+    .optional()
+    .openapi({ param: { name: "purpose", in: "query" } }),
+});
 
 const VariantQuery = z.object({
   width: z.coerce
@@ -63,23 +75,50 @@ const VariantQuery = z.object({
     .refine((n) => (VARIANT_SIZES as readonly number[]).includes(n), `One of ${VARIANT_SIZES.join(", ")}`)
     .optional()
     .openapi({ param: { name: "height", in: "query" }, description: `One of ${VARIANT_SIZES.join(", ")}` }),
-  fit: z.enum(VARIANT_FITS).optional().openapi({ param: { name: "fit", in: "query" } }),
-  format: z.enum(VARIANT_FORMATS).optional().openapi({ param: { name: "format", in: "query" }, description: "Variant format (default webp)" }),
+  fit: z
+    .enum(VARIANT_FITS)
+    .optional()
+    .openapi({ param: { name: "fit", in: "query" } }),
+  format: z
+    .enum(VARIANT_FORMATS)
+    .optional()
+    .openapi({ param: { name: "format", in: "query" }, description: "Variant format (default webp)" }),
 });
 
 const UrlQuery = VariantQuery.extend({
-  expiresIn: z.coerce.number().int().min(1).max(31_536_000).default(3600).openapi({
-    param: { name: "expiresIn", in: "query" },
-    description: "Seconds the URL works; capped by MEDIA_SIGNED_URL_MAX_SECONDS",
-  }),
+  expiresIn: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(31_536_000)
+    .default(3600)
+    .openapi({
+      param: { name: "expiresIn", in: "query" },
+      description: "Seconds the URL works; capped by MEDIA_SIGNED_URL_MAX_SECONDS",
+    }),
 });
 const SignedUrl = z.object({ url: z.string(), expiresAt: z.string() }).openapi("SignedFileUrl");
 
 const ContentQuery = VariantQuery.extend({
-  expires: z.string().optional().openapi({ param: { name: "expires", in: "query" }, description: "Part of a signed URL" }),
-  kid: z.string().optional().openapi({ param: { name: "kid", in: "query" }, description: "Part of a signed URL" }),
-  sig: z.string().optional().openapi({ param: { name: "sig", in: "query" }, description: "Part of a signed URL" }),
-  reader: z.string().optional().openapi({ param: { name: "reader", in: "query" }, description: "Part of a signed URL: who it was made for; each use checks they may still read the file" }),
+  expires: z
+    .string()
+    .optional()
+    .openapi({ param: { name: "expires", in: "query" }, description: "Part of a signed URL" }),
+  kid: z
+    .string()
+    .optional()
+    .openapi({ param: { name: "kid", in: "query" }, description: "Part of a signed URL" }),
+  sig: z
+    .string()
+    .optional()
+    .openapi({ param: { name: "sig", in: "query" }, description: "Part of a signed URL" }),
+  reader: z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: "reader", in: "query" },
+      description: "Part of a signed URL: who it was made for; each use checks they may still read the file",
+    }),
 });
 
 const bytesContent = { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } };
@@ -162,8 +201,14 @@ export const fileRoutes = createRouter()
       const { expires: _expires, kid: _kid, sig: _sig, reader: _reader, ...variant } = c.req.valid("query");
       const signed = hasSignature(url) ? await fileOfSignedUrl(c.get("deps"), url, c.req.method) : null;
       const file = signed ? signed.file : await fileFor(c, c.req.valid("param").id);
-      const cacheControl = signed ? `private, max-age=${signed.secondsLeft}` : file.visibility === "public" ? "public, max-age=31536000, immutable" : "private, no-cache";
-      const content = wantsVariant(variant) ? await variantContent(c.get("deps").files, c.get("deps").images, file, variant) : { ...file, etag: `"${file.sha256}"` };
+      const cacheControl = signed
+        ? `private, max-age=${signed.secondsLeft}`
+        : file.visibility === "public"
+          ? "public, max-age=31536000, immutable"
+          : "private, no-cache";
+      const content = wantsVariant(variant)
+        ? await variantContent(c.get("deps").files, c.get("deps").images, file, variant)
+        : { ...file, etag: `"${file.sha256}"` };
       return contentResponse(c.get("deps").files, content, c.req.raw, cacheControl);
     },
   )
@@ -193,7 +238,8 @@ export const fileRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "Delete a file (owner)",
-      description: "Drops the file's reference to its bytes; bytes nobody references are removed by a cron after a grace period. An avatar or company icon that was this file is cleared in the same transaction (`avatarUrl`/`iconUrl` become null).",
+      description:
+        "Drops the file's reference to its bytes; bytes nobody references are removed by a cron after a grace period. An avatar or company icon that was this file is cleared in the same transaction (`avatarUrl`/`iconUrl` become null).",
       request: { params: IdParam },
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 404) },
     }),

@@ -8,7 +8,10 @@ export const identityTags = ["identity"];
 export const Email = z.string().trim().max(254).email().openapi({ example: "ada@example.com" });
 export const DisplayName = z.string().trim().min(1).max(80).openapi({ example: "Ada Lovelace" });
 export const OneTimeToken = z.string().trim().min(16).max(256);
-export const PasswordField = z.string().min(1).max(PASSWORD_MAX_LENGTH * 4);
+export const PasswordField = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4);
 
 export const UserSchema = z
   .object({
@@ -34,3 +37,24 @@ export const AuthResultSchema = z
     expiresIn: z.number().int().openapi({ description: "Access token lifetime in seconds" }),
   })
   .openapi("AuthResult");
+
+export const InviteSchema = z
+  .object({
+    code: z.string(),
+    maxUses: z.number().int(),
+    uses: z.number().int(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    usable: z.boolean(),
+  })
+  .openapi("Invite");
+
+export const InviteCodeParam = z.object({
+  code: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: "code", in: "path" } }),
+});

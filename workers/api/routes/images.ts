@@ -53,7 +53,8 @@ function likeRoute(method: "put" | "delete", summary: string) {
     path: "/{id}/like",
     tags,
     summary,
-    description: "Answers the image with its new `likeCount`; repeating is harmless. The count is recomputed from the likes in the same transaction, so concurrent likes never lose one.",
+    description:
+      "Answers the image with its new `likeCount`; repeating is harmless. The count is recomputed from the likes in the same transaction, so concurrent likes never lose one.",
     request: { params: IdParam },
     responses: { 200: jsonResponse(ImageSchema, "The image"), ...problemResponses(401, 404) },
   });
@@ -110,7 +111,8 @@ export const imageRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "Remove an image from the gallery (owner or moderator)",
-      description: "The file stays. It is private again unless its owner had made it public before publishing it, or an avatar, a company icon or a video thumbnail uses it (a file stays readable as long as anything public refers to it).",
+      description:
+        "The file stays. It is private again unless its owner had made it public before publishing it, or an avatar, a company icon or a video thumbnail uses it (a file stays readable as long as anything public refers to it).",
       request: { params: IdParam },
       responses: { 204: { description: "Removed" }, ...problemResponses(401, 403, 404) },
     }),
@@ -119,8 +121,12 @@ export const imageRoutes = createRouter()
       return c.body(null, 204);
     },
   )
-  .openapi(likeRoute("put", "Like an image"), async (c) => c.json(await likeImage(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, true), 200))
-  .openapi(likeRoute("delete", "Unlike an image"), async (c) => c.json(await likeImage(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, false), 200));
+  .openapi(likeRoute("put", "Like an image"), async (c) =>
+    c.json(await likeImage(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, true), 200),
+  )
+  .openapi(likeRoute("delete", "Unlike an image"), async (c) =>
+    c.json(await likeImage(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, false), 200),
+  );
 
 /** Mounted at /v1/users: one user's gallery. */
 export const userImageRoutes = createRouter().openapi(

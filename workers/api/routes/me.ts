@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { announceProfileChange } from "../../../shared/identity/account/account-module";
 import { toPublicUser, updateProfile } from "../../../shared/identity/account/users";
 import { deleteAccount } from "../../../shared/identity/account/account-deletion";
 import { listAuditEvents } from "../../../shared/identity/audit/events";
@@ -18,8 +19,21 @@ const ProfilePatch = z
   .object({
     displayName: DisplayName.optional(),
     bio: z.string().trim().max(1000).nullable().optional(),
-    avatarUrl: z.string().trim().url().max(2048).refine((u) => /^https?:\/\//.test(u), "Must be an http(s) URL").nullable().optional(),
-    locale: z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Must be a BCP 47 language tag").max(35).nullable().optional(),
+    avatarUrl: z
+      .string()
+      .trim()
+      .url()
+      .max(2048)
+      .refine((u) => /^https?:\/\//.test(u), "Must be an http(s) URL")
+      .nullable()
+      .optional(),
+    locale: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Must be a BCP 47 language tag")
+      .max(35)
+      .nullable()
+      .optional(),
     timezone: z
       .string()
       .trim()
@@ -67,7 +81,14 @@ const AccountExportSchema = z
   })
   .openapi("AccountExport");
 
-const DeleteAccountBody = z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4) }).openapi("DeleteAccountRequest");
+const DeleteAccountBody = z
+  .object({
+    password: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX_LENGTH * 4),
+  })
+  .openapi("DeleteAccountRequest");
 
 export const meRoutes = createRouter()
   .openapi(
@@ -90,7 +111,10 @@ export const meRoutes = createRouter()
       responses: { 200: jsonResponse(UserEnvelope, "The updated user"), ...problemResponses(400, 401, 415) },
     }),
     async (c) => {
-      const user = await updateProfile(c.get("deps").db, c.get("principal").userId, c.req.valid("json"), clock.date());
+      const changes = c.req.valid("json");
+      const user = await updateProfile(c.get("deps").db, c.get("principal").userId, changes, clock.date());
+      if (changes.displayName !== undefined)
+        await announceProfileChange(c.get("deps"), c.get("accountModules"), { id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl });
       return c.json({ user: toPublicUser(user) }, 200);
     },
   )

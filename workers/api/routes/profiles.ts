@@ -16,7 +16,11 @@ const ProfilePatch = z
   .object({
     headline: z.string().max(160).optional(),
     bio: z.string().max(5000).optional(),
-    tags: z.array(z.string().max(MAX_TAG_LENGTH * 2)).max(MAX_TAGS * 3).optional().openapi({ description: `Normalised (NFKC, lower case, spaces as -) and deduplicated; at most ${MAX_TAGS} distinct` }),
+    tags: z
+      .array(z.string().max(MAX_TAG_LENGTH * 2))
+      .max(MAX_TAGS * 3)
+      .optional()
+      .openapi({ description: `Normalised (NFKC, lower case, spaces as -) and deduplicated; at most ${MAX_TAGS} distinct` }),
     location: LocationSchema.nullable().optional(),
     links: z
       .array(z.object({ label: z.string().max(60).nullable().optional(), url: z.string().max(2048) }).strict())
@@ -29,7 +33,13 @@ const ProfilePatch = z
   .refine((patch) => Object.keys(patch).length > 0, "Send at least one field to change")
   .openapi("JobsProfilePatch");
 
-const UserIdParam = z.object({ userId: z.string().min(1).max(64).openapi({ param: { name: "userId", in: "path" } }) });
+const UserIdParam = z.object({
+  userId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "userId", in: "path" } }),
+});
 
 const FollowSchema = z
   .object({ userId: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), headline: z.string(), followedAt: z.string() })
@@ -46,7 +56,13 @@ const AnalysisSchema = z
     createdAt: z.string(),
   })
   .openapi("ProfileAnalysis");
-const AnalysisParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+const AnalysisParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 function followRoute(method: "put" | "delete", summary: string) {
   return authedRoute({
@@ -103,7 +119,8 @@ export const profileRoutes = createRouter()
       path: "/me/analysis",
       tags,
       summary: "Have the AI analyse your profile (strengths, gaps, suggested tags)",
-      description: "Stored and queued like a vacancy draft; poll `GET /v1/profiles/me/analysis/{id}`. No model configured: `503 ai_unavailable`. Shares the per-user AI budget with vacancy drafts (`RATE_LIMIT_JOBS_AI_PER_USER`): past it, `429 rate_limited` with `Retry-After`.",
+      description:
+        "Stored and queued like a vacancy draft; poll `GET /v1/profiles/me/analysis/{id}`. No model configured: `503 ai_unavailable`. Shares the per-user AI budget with vacancy drafts (`RATE_LIMIT_JOBS_AI_PER_USER`): past it, `429 rate_limited` with `Retry-After`.",
       responses: { 202: jsonResponse(AnalysisAccepted, "Accepted"), ...problemResponses(401, 429, 503) },
     }),
     async (c) => c.json(await requestProfileAnalysis(c.get("deps"), c.get("principal").userId), 202),
@@ -136,8 +153,12 @@ export const profileRoutes = createRouter()
       return c.json(await viewProfile(c.get("deps"), c.req.valid("param").userId, viewer?.userId ?? null), 200);
     },
   )
-  .openapi(followRoute("put", "Follow a user"), async (c) => c.json(await follow(c.get("deps"), c.get("principal").userId, c.req.valid("param").userId, true), 200))
-  .openapi(followRoute("delete", "Unfollow a user"), async (c) => c.json(await follow(c.get("deps"), c.get("principal").userId, c.req.valid("param").userId, false), 200))
+  .openapi(followRoute("put", "Follow a user"), async (c) =>
+    c.json(await follow(c.get("deps"), c.get("principal").userId, c.req.valid("param").userId, true), 200),
+  )
+  .openapi(followRoute("delete", "Unfollow a user"), async (c) =>
+    c.json(await follow(c.get("deps"), c.get("principal").userId, c.req.valid("param").userId, false), 200),
+  )
   .openapi(followListRoute("followers"), async (c) => {
     await optionalPrincipal(c);
     const query = c.req.valid("query");

@@ -13,7 +13,11 @@ const TicketSchema = z
   .openapi("RealtimeTicket");
 
 export const TicketQuery = z.object({
-  ticket: z.string().max(128).optional().openapi({ param: { name: "ticket", in: "query" }, description: "Single-use ticket from POST /v1/realtime/tickets" }),
+  ticket: z
+    .string()
+    .max(128)
+    .optional()
+    .openapi({ param: { name: "ticket", in: "query" }, description: "Single-use ticket from POST /v1/realtime/tickets" }),
 });
 
 export const realtimeRoutes = createRouter()
@@ -35,7 +39,7 @@ export const realtimeRoutes = createRouter()
       tags,
       summary: "Connect a device to the user's realtime hub (WebSocket)",
       description:
-        "Upgrade with `Authorization: Bearer` or `?ticket=`. The server pushes `call.incoming`, `call.state`, `chat.updated` and `asset.updated`; the client may send `{type:\"ping\"}`.",
+        'Upgrade with `Authorization: Bearer` or `?ticket=`. The server pushes `call.incoming`, `call.state`, `chat.updated` and `asset.updated`; the client may send `{type:"ping"}`.',
       request: { query: TicketQuery },
       responses: { 101: { description: "Switching protocols" }, ...problemResponses(401, 426) },
     }),

@@ -5,7 +5,9 @@ import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 
 const ExportQuery = z.object({
-  format: z.enum(["docx", "zip"]).openapi({ param: { name: "format", in: "query" }, description: "`docx`: a Word document, a table per box; `zip`: the originals" }),
+  format: z
+    .enum(["docx", "zip"])
+    .openapi({ param: { name: "format", in: "query" }, description: "`docx`: a Word document, a table per box; `zip`: the originals" }),
 });
 const Binary = z.string().openapi({ format: "binary" });
 

@@ -13,7 +13,12 @@ const GenerateBody = z
     prompt: z.string().trim().min(1).max(4000),
     params: z.record(z.string(), z.unknown()).optional().openapi({ description: "Checked against the model's paramsSchema (GET /v1/studio/models)" }),
     count: z.number().int().min(1).max(8).optional().openapi({ description: "How many assets to generate (default 1), each with its own seed" }),
-    parentAssetId: z.string().min(1).max(64).optional().openapi({ description: "A completed image asset of yours to start from (image to video: source img2vid)" }),
+    parentAssetId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "A completed image asset of yours to start from (image to video: source img2vid)" }),
   })
   .strict()
   .openapi("StudioGenerateRequest");

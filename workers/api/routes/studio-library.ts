@@ -26,25 +26,40 @@ const BoxList = z.object({ items: z.array(BoxSchema) }).openapi("StudioBoxList")
 const AssetPage = z.object({ items: z.array(AssetSchema), nextCursor: z.string().nullable() }).openapi("StudioAssetPage");
 
 const NameBody = z.object({ name: Name }).strict().openapi("StudioNameRequest");
-const OrderBody = z.object({ boxIds: z.array(z.string().min(1).max(64)).max(1000) }).strict().openapi("StudioBoxOrderRequest");
+const OrderBody = z
+  .object({ boxIds: z.array(z.string().min(1).max(64)).max(1000) })
+  .strict()
+  .openapi("StudioBoxOrderRequest");
 const BoxPatch = z
   .object({ name: Name.optional(), headlinerAssetId: z.string().min(1).max(64).nullable().optional() })
   .strict()
   .openapi("StudioBoxUpdate");
 const AssetPatch = z.object({ favorite: z.boolean().optional() }).strict().openapi("StudioAssetUpdate");
-const UploadedAssetBody = z.object({ fileId: z.string().min(1).max(64) }).strict().openapi("StudioUploadedAssetRequest");
+const UploadedAssetBody = z
+  .object({ fileId: z.string().min(1).max(64) })
+  .strict()
+  .openapi("StudioUploadedAssetRequest");
 
 const AssetQuery = PageQuery.extend({
-  type: z.enum(ASSET_TYPES).optional().openapi({ param: { name: "type", in: "query" } }),
-  status: z.enum(ASSET_STATUSES).optional().openapi({ param: { name: "status", in: "query" } }),
+  type: z
+    .enum(ASSET_TYPES)
+    .optional()
+    .openapi({ param: { name: "type", in: "query" } }),
+  status: z
+    .enum(ASSET_STATUSES)
+    .optional()
+    .openapi({ param: { name: "status", in: "query" } }),
   favorite: z
     .enum(["true", "false"])
     .transform((value) => value === "true")
     .optional()
     .openapi({ param: { name: "favorite", in: "query" } }),
-  q: z.string().max(500).optional().openapi({ param: { name: "q", in: "query" }, description: "Words of the prompt (each matches as a prefix; operators are plain text)" }),
+  q: z
+    .string()
+    .max(500)
+    .optional()
+    .openapi({ param: { name: "q", in: "query" }, description: "Words of the prompt (each matches as a prefix; operators are plain text)" }),
 });
-
 
 /** Mounted at /v1/studio: projects, boxes and assets of the caller. */
 export const studioLibraryRoutes = createRouter()

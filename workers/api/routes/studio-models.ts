@@ -19,8 +19,17 @@ const HeaderName = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9-]+$/, "A header name")
-  .refine((name) => !["host", "content-length", "content-type", "connection", "transfer-encoding", "idempotency-key", "traceparent", "tracestate"].includes(name.toLowerCase()), "A header the platform sets itself");
-const HeaderValue = z.string().max(1024).regex(/^[^\r\n]*$/, "One line");
+  .refine(
+    (name) =>
+      !["host", "content-length", "content-type", "connection", "transfer-encoding", "idempotency-key", "traceparent", "tracestate"].includes(
+        name.toLowerCase(),
+      ),
+    "A header the platform sets itself",
+  );
+const HeaderValue = z
+  .string()
+  .max(1024)
+  .regex(/^[^\r\n]*$/, "One line");
 const JsonTemplate = z.unknown().openapi({ description: "A JSON value with {{placeholders}}" });
 const JsonSchemaObject = z.record(z.string(), z.unknown()).openapi({ description: 'A JSON Schema with "type": "object"' });
 
@@ -28,7 +37,10 @@ const Auth = z
   .object({
     headerName: HeaderName,
     template: HeaderValue.openapi({ example: "Bearer {{secret}}" }),
-    secretRef: z.string().max(64).openapi({ description: "The name of the Worker secret holding the credential (STUDIO_SECRET_...); its value is never stored or shown" }),
+    secretRef: z
+      .string()
+      .max(64)
+      .openapi({ description: "The name of the Worker secret holding the credential (STUDIO_SECRET_...); its value is never stored or shown" }),
   })
   .strict();
 
@@ -64,7 +76,10 @@ const PollSchema = z
 const CancelSchema = z
   .object({ method: z.enum(["POST", "DELETE"]), endpoint: z.string().min(1).max(500), bodyTemplate: JsonTemplate.optional() })
   .strict()
-  .openapi("StudioCancelRequest", { description: "How to cancel a running task (`{{taskId}}` names it); sent when the asset of a running generation is deleted. Any 2xx means the provider took it." });
+  .openapi("StudioCancelRequest", {
+    description:
+      "How to cancel a running task (`{{taskId}}` names it); sent when the asset of a running generation is deleted. Any 2xx means the provider took it.",
+  });
 
 const Kind = z.enum(["image", "video", "text"]);
 
@@ -172,7 +187,8 @@ export const studioModelRoutes = createRouter()
       path: "/models",
       tags,
       summary: "Models a user may generate with",
-      description: "Never carries anything of a provider's credentials. In development and tests the built-in development provider's models (`development: true`) come first: `dev-image` and `dev-text`.",
+      description:
+        "Never carries anything of a provider's credentials. In development and tests the built-in development provider's models (`development: true`) come first: `dev-image` and `dev-text`.",
       responses: { 200: jsonResponse(z.object({ items: z.array(ModelSchema) }), "The models"), ...problemResponses(401) },
     }),
     async (c) => c.json({ items: await listModels(c.get("deps")) }, 200),

@@ -21,8 +21,10 @@ export const BoxSchema = z
 /** The REST asset: the hub frame's fields (the same shape), with their descriptions. */
 export const AssetSchema = AssetFrameSchema.extend({
   fileId: z.string().nullable().openapi({ description: "The media file of the result (GET /v1/files/{id}/content)" }),
-  expiresAt: z.string().nullable().openapi({ description: "When retention deletes it (STUDIO_RETENTION_DAYS after creation); null for favourites and headliners" }),
-})
-  .openapi("StudioAsset");
+  expiresAt: z
+    .string()
+    .nullable()
+    .openapi({ description: "When retention deletes it (STUDIO_RETENTION_DAYS after creation); null for favourites and headliners" }),
+}).openapi("StudioAsset");
 
 export const Name = z.string().trim().min(1).max(200);

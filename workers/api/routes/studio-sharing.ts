@@ -9,9 +9,19 @@ import { authedRoute } from "../middleware/auth";
 
 const tags = ["studio"];
 
-const Token = z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/);
+const Token = z
+  .string()
+  .min(16)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/);
 const TokenParam = z.object({ token: Token.openapi({ param: { name: "token", in: "path" } }) });
-const SharedBoxParams = TokenParam.extend({ boxId: z.string().min(1).max(64).openapi({ param: { name: "boxId", in: "path" } }) });
+const SharedBoxParams = TokenParam.extend({
+  boxId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "boxId", in: "path" } }),
+});
 
 const ShareBody = z
   .object({
@@ -60,7 +70,9 @@ const SharedAsset = z
 const SharedProject = z
   .object({
     project: z.object({ id: z.string(), name: z.string() }),
-    boxes: z.array(z.object({ id: z.string(), name: z.string(), orderIndex: z.number().int(), headlinerAssetId: z.string().nullable(), assets: z.array(SharedAsset) })),
+    boxes: z.array(
+      z.object({ id: z.string(), name: z.string(), orderIndex: z.number().int(), headlinerAssetId: z.string().nullable(), assets: z.array(SharedAsset) }),
+    ),
     urlsExpireAt: z.string(),
   })
   .openapi("StudioSharedProject");
@@ -70,7 +82,10 @@ const CommentSchema = z
   .openapi("StudioComment");
 const CommentPage = z.object({ items: z.array(CommentSchema), nextCursor: z.string().nullable() }).openapi("StudioCommentPage");
 const CommentText = z.string().trim().min(1).max(4000);
-const VisitorCommentBody = z.object({ authorName: z.string().trim().min(1).max(100), text: CommentText }).strict().openapi("StudioVisitorComment");
+const VisitorCommentBody = z
+  .object({ authorName: z.string().trim().min(1).max(100), text: CommentText })
+  .strict()
+  .openapi("StudioVisitorComment");
 const OwnerCommentBody = z.object({ text: CommentText }).strict().openapi("StudioOwnerComment");
 
 /** Mounted at /v1/studio: share links, the shared view, comments. */
@@ -84,7 +99,17 @@ export const studioSharingRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(ShareBody) },
       responses: { 201: jsonResponse(ShareLinkSchema, "The link; its token is never shown again"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await createShareLink(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").expiresInSeconds, new URL(c.req.url).origin), 201),
+    async (c) =>
+      c.json(
+        await createShareLink(
+          c.get("deps"),
+          c.req.valid("param").id,
+          c.get("principal").userId,
+          c.req.valid("json").expiresInSeconds,
+          new URL(c.req.url).origin,
+        ),
+        201,
+      ),
   )
   .openapi(
     authedRoute({
@@ -118,7 +143,8 @@ export const studioSharingRoutes = createRouter()
       path: "/shared/{token}",
       tags,
       summary: "A shared project, read-only, without an account",
-      description: "Boxes in order with their newest completed assets (at most 100 each) and signed file URLs that work for 15 minutes (or until the link expires). Unknown or revoked: `404`; expired: `410 share_expired`.",
+      description:
+        "Boxes in order with their newest completed assets (at most 100 each) and signed file URLs that work for 15 minutes (or until the link expires). Unknown or revoked: `404`; expired: `410 share_expired`.",
       request: { params: TokenParam },
       responses: { 200: jsonResponse(SharedProject, "The project"), ...problemResponses(400, 404, 410) },
     }),
@@ -164,7 +190,10 @@ export const studioSharingRoutes = createRouter()
     }),
     async (c) => {
       const user = c.get("currentUser");
-      return c.json(await commentAsOwner(c.get("deps"), c.req.valid("param").id, { id: user.id, displayName: user.displayName }, c.req.valid("json").text), 201);
+      return c.json(
+        await commentAsOwner(c.get("deps"), c.req.valid("param").id, { id: user.id, displayName: user.displayName }, c.req.valid("json").text),
+        201,
+      );
     },
   )
   .openapi(

@@ -12,7 +12,10 @@ const ReadySchema = z.object({
   checks: z.object({ d1: z.boolean(), r2: z.boolean() }),
   queue: z
     .object({
-      backlogAgeSeconds: z.number().nullable().openapi({ description: "Age of the oldest job the consumer received in the last minute it ran; null if it has not run this hour" }),
+      backlogAgeSeconds: z
+        .number()
+        .nullable()
+        .openapi({ description: "Age of the oldest job the consumer received in the last minute it ran; null if it has not run this hour" }),
       lastConsumedAt: z.string().nullable(),
       deadLettersLastHour: z.number().int(),
     })
@@ -20,9 +23,7 @@ const ReadySchema = z.object({
     .openapi({ description: "The JOBS queue; null when D1 is unreachable" }),
 });
 
-const JwksSchema = z
-  .object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string() }).passthrough()) })
-  .openapi("JWKS");
+const JwksSchema = z.object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string() }).passthrough()) }).openapi("JWKS");
 
 async function reachable(check: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -53,10 +54,7 @@ export const systemRoutes = createRouter()
       responses: { 200: jsonResponse(ReadySchema, "Ready"), 503: jsonResponse(ReadySchema, "A dependency is unreachable") },
     }),
     async (c) => {
-      const [d1, r2] = await Promise.all([
-        reachable(() => pingDatabase(c.get("deps").db)),
-        reachable(() => c.get("deps").files.head("__readiness_probe__")),
-      ]);
+      const [d1, r2] = await Promise.all([reachable(() => pingDatabase(c.get("deps").db)), reachable(() => c.get("deps").files.head("__readiness_probe__"))]);
       const ok = d1 && r2;
       const queue = d1 ? await queueHealth(c.get("deps"), Date.now()).catch(() => null) : null;
       return c.json({ status: ok ? ("ok" as const) : ("unavailable" as const), checks: { d1, r2 }, queue }, ok ? 200 : 503);

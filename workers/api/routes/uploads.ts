@@ -29,7 +29,10 @@ const UploadSchema = z
   .openapi("Upload");
 
 const tusRequestHeaders = z.object({
-  "tus-resumable": z.string().optional().openapi({ param: { name: "tus-resumable", in: "header" }, example: TUS_VERSION }),
+  "tus-resumable": z
+    .string()
+    .optional()
+    .openapi({ param: { name: "tus-resumable", in: "header" }, example: TUS_VERSION }),
 });
 
 function required<T>(parsed: TusParsed<T>): T {
@@ -64,8 +67,14 @@ export const uploadRoutes = createRouter()
         "`Upload-Length` and `Upload-Metadata` (`purpose`, `name` or `filename`, `visibility`, base64 values). Size limit and quota are checked here (`413`). The bytes follow in PATCH requests to `Location`; any client that speaks tus 1.0 (tus-js-client, Uppy) works unchanged.",
       request: {
         headers: tusRequestHeaders.extend({
-          "upload-length": z.string().optional().openapi({ param: { name: "upload-length", in: "header" } }),
-          "upload-metadata": z.string().optional().openapi({ param: { name: "upload-metadata", in: "header" } }),
+          "upload-length": z
+            .string()
+            .optional()
+            .openapi({ param: { name: "upload-length", in: "header" } }),
+          "upload-metadata": z
+            .string()
+            .optional()
+            .openapi({ param: { name: "upload-metadata", in: "header" } }),
         }),
       },
       responses: { 201: { description: "Created; `Location` is the upload's URL" }, ...problemResponses(400, 401, 412, 413, 429) },
@@ -115,7 +124,12 @@ export const uploadRoutes = createRouter()
         "`Upload-Offset` must equal the upload's offset (`409` otherwise, with the current `Upload-Offset`); the body is `application/offset+octet-stream` with a `content-length`. Answers `204` with the new `Upload-Offset`. The last byte completes the upload: bytes not allowed for the purpose are `415` and the upload is gone. If making the file fails after every byte is stored, the answer is `423 upload_finishing` with `Retry-After`: the bytes are kept and the next HEAD, GET or PATCH (or the media cron) makes the file. Another request writing or finishing the upload is `423` too (`upload_locked`, `upload_finishing`). A PATCH that stalled past its 15 s lease while another request took over, or whose upload was terminated meanwhile, stores nothing of what it brought and answers `409`, `423` or `404`; an upload whose R2 part numbers were used up by such takeovers is `410 upload_failed`.",
       request: {
         params: IdParam,
-        headers: tusRequestHeaders.extend({ "upload-offset": z.string().optional().openapi({ param: { name: "upload-offset", in: "header" } }) }),
+        headers: tusRequestHeaders.extend({
+          "upload-offset": z
+            .string()
+            .optional()
+            .openapi({ param: { name: "upload-offset", in: "header" } }),
+        }),
         body: { required: true, content: bytesContent },
       },
       responses: { 204: { description: "Stored; `Upload-Offset` is the new offset" }, ...problemResponses(400, 401, 404, 409, 410, 411, 412, 413, 415, 423) },

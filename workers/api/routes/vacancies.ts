@@ -6,7 +6,17 @@ import { MAX_DISTANCE_KM } from "../../../shared/jobs-board/geo";
 import { EMPLOYMENT_TYPES, LocationSchema, SALARY_PERIODS, SalarySchema, SENIORITIES, VacancySchema } from "../../../shared/jobs-board/schemas";
 import { normalizeTag } from "../../../shared/jobs-board/tags";
 import { planName, searchVacancies, type VacancySearch } from "../../../shared/jobs-board/vacancies/search";
-import { close, createVacancy, editVacancy, getVacancy, normalizeRole, publish, rebuildSearchIndex, removeVacancy, yearly } from "../../../shared/jobs-board/vacancies/vacancies";
+import {
+  close,
+  createVacancy,
+  editVacancy,
+  getVacancy,
+  normalizeRole,
+  publish,
+  rebuildSearchIndex,
+  removeVacancy,
+  yearly,
+} from "../../../shared/jobs-board/vacancies/vacancies";
 import { requestVacancyDraft, vacancyDraft } from "../../../shared/jobs-board/ai/ai-tasks";
 import { createRouter } from "../context";
 import { adminRoute, authedRoute } from "../middleware/auth";
@@ -49,7 +59,10 @@ const VacancyPatch = z
   .refine((patch) => Object.keys(patch).length > 0, "Send at least one field to change")
   .openapi("VacancyPatch");
 
-const PublishBody = z.object({ publishAt: z.iso.datetime({ offset: true }).optional() }).strict().openapi("PublishVacancyRequest");
+const PublishBody = z
+  .object({ publishAt: z.iso.datetime({ offset: true }).optional() })
+  .strict()
+  .openapi("PublishVacancyRequest");
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
 const q = <T extends z.ZodType>(schema: T, name: string, description?: string) => schema.optional().openapi({ param: { name, in: "query" }, description });
@@ -57,7 +70,10 @@ const q = <T extends z.ZodType>(schema: T, name: string, description?: string) =
 const SearchQuery = PageQuery.extend({
   q: q(z.string().max(200), "q", "Words in the title, description or tags (diacritics and case ignored; the last word is a prefix)"),
   tags: q(z.string().max(600), "tags", "Comma-separated tags"),
-  tagsMode: z.enum(["any", "all"]).default("any").openapi({ param: { name: "tagsMode", in: "query" } }),
+  tagsMode: z
+    .enum(["any", "all"])
+    .default("any")
+    .openapi({ param: { name: "tagsMode", in: "query" } }),
   role: q(z.string().max(60), "role"),
   employmentType: q(z.enum(EMPLOYMENT_TYPES), "employmentType"),
   seniority: q(z.enum(SENIORITIES), "seniority"),
@@ -67,33 +83,57 @@ const SearchQuery = PageQuery.extend({
   salaryMin: q(z.coerce.number().int().min(0).max(1_000_000_000), "salaryMin"),
   salaryMax: q(z.coerce.number().int().min(0).max(1_000_000_000), "salaryMax"),
   currency: q(z.string().regex(/^[A-Z]{3}$/), "currency", "Needed with salaryMin, salaryMax and sort=salary: one currency per query"),
-  salaryPeriod: z.enum(SALARY_PERIODS).default("year").openapi({ param: { name: "salaryPeriod", in: "query" }, description: "The period salaryMin and salaryMax are given in (default year); salaries are compared per year" }),
+  salaryPeriod: z
+    .enum(SALARY_PERIODS)
+    .default("year")
+    .openapi({
+      param: { name: "salaryPeriod", in: "query" },
+      description: "The period salaryMin and salaryMax are given in (default year); salaries are compared per year",
+    }),
   lat: q(z.coerce.number().min(-90).max(90), "lat"),
   lng: q(z.coerce.number().min(-180).max(180), "lng"),
   radiusKm: q(z.coerce.number().min(0).max(50_000), "radiusKm", "With lat and lng; distances are great-circle"),
-  sort: z.enum(["newest", "salary", "distance"]).default("newest").openapi({
-    param: { name: "sort", in: "query" },
-    description: "distance: nearest first. Each page reads the index within a fixed budget of rows, so a distance page may hold fewer than limit items (even none) with a nextCursor: only nextCursor null ends the list",
-  }),
+  sort: z
+    .enum(["newest", "salary", "distance"])
+    .default("newest")
+    .openapi({
+      param: { name: "sort", in: "query" },
+      description:
+        "distance: nearest first. Each page reads the index within a fixed budget of rows, so a distance page may hold fewer than limit items (even none) with a nextCursor: only nextCursor null ends the list",
+    }),
 });
 
-const DraftBody = z.object({ companyId: z.string().min(1).max(64), notes: z.string().trim().min(1).max(5000) }).strict().openapi("VacancyDraftRequest");
+const DraftBody = z
+  .object({ companyId: z.string().min(1).max(64), notes: z.string().trim().min(1).max(5000) })
+  .strict()
+  .openapi("VacancyDraftRequest");
 const AiTaskAccepted = z.object({ id: z.string(), status: z.enum(["pending", "completed", "failed"]) }).openapi("AiTaskAccepted");
 const DraftSchema = z
   .object({
     id: z.string(),
     status: z.enum(["pending", "completed", "failed"]),
-    vacancy: VacancySchema.optional().openapi({ description: "Once completed: the draft vacancy written from the answer (status draft, editable and publishable as any other)" }),
+    vacancy: VacancySchema.optional().openapi({
+      description: "Once completed: the draft vacancy written from the answer (status draft, editable and publishable as any other)",
+    }),
     error: z.string().optional().openapi({ description: "Why a failed draft failed, e.g. invalid_model_answer: ..." }),
     createdAt: z.string(),
   })
   .openapi("VacancyDraft");
-const DraftParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+const DraftParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 const VacancyPage = z
   .object({
     items: z.array(VacancySchema),
-    nextCursor: z.string().nullable().openapi({ description: "The next page's cursor; null at the end. By distance, a page may hold fewer than limit items and still have one" }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "The next page's cursor; null at the end. By distance, a page may hold fewer than limit items and still have one" }),
   })
   .openapi("VacancyPage");
 
@@ -101,8 +141,10 @@ function toSearch(query: z.output<typeof SearchQuery>): VacancySearch {
   const problems: { path: string; message: string }[] = [];
   const geoParts = [query.lat, query.lng, query.radiusKm].filter((v) => v !== undefined).length;
   if (geoParts !== 0 && geoParts !== 3) problems.push({ path: "radiusKm", message: "lat, lng and radiusKm go together" });
-  if ((query.salaryMin !== undefined || query.salaryMax !== undefined || query.sort === "salary") && !query.currency) problems.push({ path: "currency", message: "Salary filters and sort=salary need a currency" });
-  if (query.salaryMin !== undefined && query.salaryMax !== undefined && query.salaryMin > query.salaryMax) problems.push({ path: "salaryMin", message: "salaryMin must not exceed salaryMax" });
+  if ((query.salaryMin !== undefined || query.salaryMax !== undefined || query.sort === "salary") && !query.currency)
+    problems.push({ path: "currency", message: "Salary filters and sort=salary need a currency" });
+  if (query.salaryMin !== undefined && query.salaryMax !== undefined && query.salaryMin > query.salaryMax)
+    problems.push({ path: "salaryMin", message: "salaryMin must not exceed salaryMax" });
   if (query.sort === "distance" && geoParts !== 3) problems.push({ path: "sort", message: "sort=distance needs lat, lng and radiusKm" });
   const tagList = query.tags === undefined ? [] : [...new Set(query.tags.split(",").map(normalizeTag).filter(Boolean))];
   if (tagList.length > 20) problems.push({ path: "tags", message: "At most 20 tags" });
@@ -130,7 +172,6 @@ function toSearch(query: z.output<typeof SearchQuery>): VacancySearch {
   };
 }
 
-
 /** Mounted at /v1/vacancies. */
 export const vacancyRoutes = createRouter()
   .openapi(
@@ -140,7 +181,7 @@ export const vacancyRoutes = createRouter()
       tags,
       summary: "Search published vacancies",
       description:
-        "Every filter combines with the others. Salary ranges overlap the asked range, compared per year, in one currency. With lat, lng and radiusKm every item has `distanceKm` (great-circle). `sort=newest|salary|distance`, each with its own keyset cursor. The `server-timing` header names the D1 rows the search read (`db;desc=\"rows_read=N\"`).",
+        'Every filter combines with the others. Salary ranges overlap the asked range, compared per year, in one currency. With lat, lng and radiusKm every item has `distanceKm` (great-circle). `sort=newest|salary|distance`, each with its own keyset cursor. The `server-timing` header names the D1 rows the search read (`db;desc="rows_read=N"`).',
       security: optionalBearer,
       request: { query: SearchQuery },
       responses: { 200: jsonResponse(VacancyPage, "A page of vacancies"), ...problemResponses(400, 401) },
@@ -244,7 +285,8 @@ export const vacancyRoutes = createRouter()
       path: "/{id}/publish",
       tags,
       summary: "Publish a vacancy now, or schedule it (company owners and recruiters)",
-      description: "A `publishAt` in the future schedules it (a cron publishes it within a minute of that time); none or a past one publishes now. An unverified company, and all the unverified companies of the publisher together, may have `UNVERIFIED_COMPANY_MAX_PUBLISHED` published or scheduled vacancies: `409 publish_limit_reached` beyond. Published or closed already: `409 not_publishable`.",
+      description:
+        "A `publishAt` in the future schedules it (a cron publishes it within a minute of that time); none or a past one publishes now. An unverified company, and all the unverified companies of the publisher together, may have `UNVERIFIED_COMPANY_MAX_PUBLISHED` published or scheduled vacancies: `409 publish_limit_reached` beyond. Published or closed already: `409 not_publishable`.",
       request: { params: IdParam, body: { ...jsonBody(PublishBody), required: false } },
       responses: { 200: jsonResponse(VacancySchema, "The vacancy"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
@@ -273,8 +315,12 @@ export const jobsAdminRoutes = createRouter().openapi(
     path: "/jobs/search-index/rebuild",
     tags,
     summary: "Rebuild the vacancy search index (admins)",
-    description: "Empties and refills vacancy_search, its full-text index, tag postings and counts from the vacancies and companies tables (after restoring a backup, see docs/jobs-board.md).",
-    responses: { 200: jsonResponse(z.object({ indexed: z.number().int() }).openapi("SearchIndexRebuild"), "How many published vacancies were indexed"), ...problemResponses(401, 403) },
+    description:
+      "Empties and refills vacancy_search, its full-text index, tag postings and counts from the vacancies and companies tables (after restoring a backup, see docs/jobs-board.md).",
+    responses: {
+      200: jsonResponse(z.object({ indexed: z.number().int() }).openapi("SearchIndexRebuild"), "How many published vacancies were indexed"),
+      ...problemResponses(401, 403),
+    },
   }),
   async (c) => c.json({ indexed: await rebuildSearchIndex(c.get("deps")) }, 200),
 );

@@ -11,7 +11,10 @@ import { authedRoute } from "../middleware/auth";
 const tags = ["video"];
 
 const QueueQuery = PageQuery.extend({
-  status: z.enum(VIDEO_STATUSES).optional().openapi({ param: { name: "status", in: "query" }, description: "Default `moderation` (unless `hidden`, `reported` or `revision` is given)" }),
+  status: z
+    .enum(VIDEO_STATUSES)
+    .optional()
+    .openapi({ param: { name: "status", in: "query" }, description: "Default `moderation` (unless `hidden`, `reported` or `revision` is given)" }),
   hidden: z
     .enum(["true", "false"])
     .transform((value) => value === "true")
@@ -21,7 +24,10 @@ const QueueQuery = PageQuery.extend({
     .enum(["true", "false"])
     .transform((value) => value === "true")
     .optional()
-    .openapi({ param: { name: "reported", in: "query" }, description: "`true`: the videos reported since their last review, hidden or not (reports that do not count toward hiding still reach moderators here)" }),
+    .openapi({
+      param: { name: "reported", in: "query" },
+      description: "`true`: the videos reported since their last review, hidden or not (reports that do not count toward hiding still reach moderators here)",
+    }),
   revision: z
     .enum(["true", "false"])
     .transform((value) => value === "true")
@@ -32,11 +38,17 @@ const QueueQuery = PageQuery.extend({
 const ModerationItem = VideoSchema.extend({ reports: z.array(VideoReportSchema) }).openapi("ModerationVideo");
 const ModerationPage = z.object({ items: z.array(ModerationItem), nextCursor: z.string().nullable() }).openapi("ModerationVideoPage");
 
-const RejectBody = z.object({ reason: z.string().trim().min(1).max(1000) }).strict().openapi("RejectVideoRequest");
+const RejectBody = z
+  .object({ reason: z.string().trim().min(1).max(1000) })
+  .strict()
+  .openapi("RejectVideoRequest");
 
 const RevisionId = z.string().min(1).max(64).openapi({ description: "The `revision.id` the moderator looked at" });
 const ApproveRevisionBody = z.object({ revisionId: RevisionId }).strict().openapi("ApproveVideoRevisionRequest");
-const RejectRevisionBody = z.object({ revisionId: RevisionId, reason: z.string().trim().min(1).max(1000) }).strict().openapi("RejectVideoRevisionRequest");
+const RejectRevisionBody = z
+  .object({ revisionId: RevisionId, reason: z.string().trim().min(1).max(1000) })
+  .strict()
+  .openapi("RejectVideoRevisionRequest");
 
 /** Mounted at /v1/moderation. */
 export const videoModerationRoutes = createRouter().openapi(
@@ -52,7 +64,12 @@ export const videoModerationRoutes = createRouter().openapi(
   async (c) => {
     const query = c.req.valid("query");
     const anyOther = query.hidden !== undefined || query.reported !== undefined || query.revision !== undefined;
-    const filter = { status: query.status ?? (anyOther ? undefined : ("moderation" as const)), hidden: query.hidden, reported: query.reported, revision: query.revision };
+    const filter = {
+      status: query.status ?? (anyOther ? undefined : ("moderation" as const)),
+      hidden: query.hidden,
+      reported: query.reported,
+      revision: query.revision,
+    };
     return c.json(await moderationQueue(c.get("deps"), c.get("principal"), filter, query.cursor, query.limit), 200);
   },
 );
@@ -78,7 +95,8 @@ export const videoDecisionRoutes = createRouter()
       path: "/{id}/reject",
       tags,
       summary: "Reject a video with a reason (moderators, admins)",
-      description: "From `moderation` or `approved`; the owner sees `rejectionReason`. Nobody rejects their own video; others `403`. Audit logged with who and why.",
+      description:
+        "From `moderation` or `approved`; the owner sees `rejectionReason`. Nobody rejects their own video; others `403`. Audit logged with who and why.",
       request: { params: IdParam, body: jsonBody(RejectBody) },
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(400, 401, 403, 404, 409) },
     }),

@@ -26,7 +26,13 @@ export const videoWebhookRoutes = createRouter().openapi(
     const config = configOf(c.env).video;
     if (!config.webhookSecret) throw new ApiError(503, "webhook_not_configured", "VIDEO_WEBHOOK_SECRET is not set");
     const raw = await c.req.text();
-    const check = await verifyWebhookSignature(c.req.header("webhook-signature"), raw, config.webhookSecret, Math.floor(clock.now() / 1000), config.webhookToleranceSeconds);
+    const check = await verifyWebhookSignature(
+      c.req.header("webhook-signature"),
+      raw,
+      config.webhookSecret,
+      Math.floor(clock.now() / 1000),
+      config.webhookToleranceSeconds,
+    );
     if (!check.ok) {
       logEvent("warn", "stream webhook refused", { reason: check.reason });
       throw unauthorized(`Webhook signature ${check.reason}`, check.reason === "stale" ? "stale_signature" : "invalid_signature");

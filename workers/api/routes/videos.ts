@@ -6,7 +6,18 @@ import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { VIDEO_REPORT_CATEGORIES, VideoReportSchema, VideoSchema } from "../../../shared/video/model";
 import { playbackOf } from "../../../shared/video/playback";
 import { reportVideo } from "../../../shared/video/reports";
-import { createVideo, deleteVideo, editVideo, listMyVideos, listVideos, receiveVideoContent, requestDownload, setArchived, videoViewFor, visibleVideo } from "../../../shared/video/videos";
+import {
+  createVideo,
+  deleteVideo,
+  editVideo,
+  listMyVideos,
+  listVideos,
+  receiveVideoContent,
+  requestDownload,
+  setArchived,
+  videoViewFor,
+  visibleVideo,
+} from "../../../shared/video/videos";
 import { recordView } from "../../../shared/video/views";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
@@ -30,14 +41,23 @@ const CreateBody = z
     tags: z.array(Tag).max(20).optional(),
     isPublic: z.boolean().optional().openapi({ description: "Default true" }),
     publishAt: Instant.optional().openapi({ description: "Visible to others from then on (once approved)" }),
-    size: z.number().int().positive().max(30 * 1024 ** 3).optional().openapi({ description: "Bytes you will send; over 200 MB production hands out a tus URL" }),
+    size: z
+      .number()
+      .int()
+      .positive()
+      .max(30 * 1024 ** 3)
+      .optional()
+      .openapi({ description: "Bytes you will send; over 200 MB production hands out a tus URL" }),
   })
   .strict()
   .openapi("CreateVideoRequest");
 
 const UploadTarget = z
   .object({
-    method: z.enum(["PUT", "POST", "tus"]).openapi({ description: "`PUT`: raw bytes to `url` with your token (local development); `POST`: multipart field `file` to Stream's one-time URL; `tus`: a tus upload at `url`" }),
+    method: z.enum(["PUT", "POST", "tus"]).openapi({
+      description:
+        "`PUT`: raw bytes to `url` with your token (local development); `POST`: multipart field `file` to Stream's one-time URL; `tus`: a tus upload at `url`",
+    }),
     url: z.string(),
   })
   .openapi("VideoUpload");
@@ -52,7 +72,13 @@ const EditBody = z
     isPublic: z.boolean().optional(),
     publishAt: Instant.nullable().optional(),
     thumbnailTimestampPct: z.number().min(0).max(1).optional().openapi({ description: "A frame as the thumbnail: fraction of the duration" }),
-    thumbnailFileId: z.string().min(1).max(64).nullable().optional().openapi({ description: "Your file of purpose `video-thumbnail` (becomes public); null for Stream's" }),
+    thumbnailFileId: z
+      .string()
+      .min(1)
+      .max(64)
+      .nullable()
+      .optional()
+      .openapi({ description: "Your file of purpose `video-thumbnail` (becomes public); null for Stream's" }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, "Change at least one field")
@@ -61,18 +87,30 @@ const EditBody = z
 const VideoPage = z.object({ items: z.array(VideoSchema), nextCursor: z.string().nullable() }).openapi("VideoPage");
 
 const ListQuery = PageQuery.extend({
-  ownerId: z.string().max(64).optional().openapi({ param: { name: "ownerId", in: "query" } }),
+  ownerId: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ param: { name: "ownerId", in: "query" } }),
   tag: Tag.optional().openapi({ param: { name: "tag", in: "query" } }),
 });
 
-const MineQuery = PageQuery.extend({ status: z.enum(VIDEO_STATUSES).optional().openapi({ param: { name: "status", in: "query" } }) });
+const MineQuery = PageQuery.extend({
+  status: z
+    .enum(VIDEO_STATUSES)
+    .optional()
+    .openapi({ param: { name: "status", in: "query" } }),
+});
 
 const PlaybackSchema = z
   .object({
     hls: z.string(),
     dash: z.string(),
     thumbnailUrl: z.string().nullable(),
-    token: z.string().optional().openapi({ description: "Stream signed-URL token (RS256 JWT), already in the URLs; only while the video is not visible to everyone" }),
+    token: z
+      .string()
+      .optional()
+      .openapi({ description: "Stream signed-URL token (RS256 JWT), already in the URLs; only while the video is not visible to everyone" }),
     expiresAt: z.string().optional(),
   })
   .openapi("VideoPlayback");
@@ -81,9 +119,14 @@ const DownloadSchema = z
   .object({ status: z.enum(["inprogress", "ready", "error"]), percentComplete: z.number(), url: z.string().nullable() })
   .openapi("VideoDownload");
 
-const ReportBody = z.object({ category: z.enum(VIDEO_REPORT_CATEGORIES), text: z.string().trim().max(2000).optional() }).strict().openapi("ReportVideoRequest");
+const ReportBody = z
+  .object({ category: z.enum(VIDEO_REPORT_CATEGORIES), text: z.string().trim().max(2000).optional() })
+  .strict()
+  .openapi("ReportVideoRequest");
 
-const ViewResult = z.object({ counted: z.boolean().openapi({ description: "False when this viewer counted within the last 24 h, and always for the video's owner" }) }).openapi("VideoViewResult");
+const ViewResult = z
+  .object({ counted: z.boolean().openapi({ description: "False when this viewer counted within the last 24 h, and always for the video's owner" }) })
+  .openapi("VideoViewResult");
 
 const bytesContent = { "video/mp4": { schema: z.string().openapi({ format: "binary" }) } };
 
@@ -126,7 +169,13 @@ export const videoRoutes = createRouter()
     }),
     async (c) => {
       const length = c.req.header("content-length");
-      const video = await receiveVideoContent(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : null, c.req.raw.body);
+      const video = await receiveVideoContent(
+        c.get("deps"),
+        c.get("principal").userId,
+        c.req.valid("param").id,
+        length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : null,
+        c.req.raw.body,
+      );
       return c.json(video, 202);
     },
   )
@@ -153,7 +202,8 @@ export const videoRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "One video",
-      description: "Its owner and moderators always (with `revision` and `revisionRejectionReason`); anyone else only when it is visible to everyone, otherwise `404`, and only the approved values.",
+      description:
+        "Its owner and moderators always (with `revision` and `revisionRejectionReason`); anyone else only when it is visible to everyone, otherwise `404`, and only the approved values.",
       security: optionalBearer,
       request: { params: IdParam },
       responses: { 200: jsonResponse(VideoSchema, "The video"), ...problemResponses(401, 404) },
@@ -191,8 +241,12 @@ export const videoRoutes = createRouter()
       return c.body(null, 204);
     },
   )
-  .openapi(archiveRoute("/{id}/archive", "Archive a video (owner)"), async (c) => c.json(await setArchived(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, true), 200))
-  .openapi(archiveRoute("/{id}/unarchive", "Unarchive a video (owner)"), async (c) => c.json(await setArchived(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, false), 200))
+  .openapi(archiveRoute("/{id}/archive", "Archive a video (owner)"), async (c) =>
+    c.json(await setArchived(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, true), 200),
+  )
+  .openapi(archiveRoute("/{id}/unarchive", "Unarchive a video (owner)"), async (c) =>
+    c.json(await setArchived(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, false), 200),
+  )
   .openapi(
     createRoute({
       method: "get",
@@ -229,7 +283,8 @@ export const videoRoutes = createRouter()
       path: "/{id}/reports",
       tags,
       summary: "Report a video",
-      description: "One report per user per video (`409 already_reported`); not your own (`403`). Every report reaches moderators; only reports that count (`countsToHide`: a moderator's, or from a verified e-mail on an account at least VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS old) hide the video, once max(VIDEO_REPORTS_TO_HIDE, ceil(views x VIDEO_REPORTS_TO_HIDE_PER_THOUSAND_VIEWS / 1000)) of them arrived since the last review (a moderator's report at once), until a moderator decides.",
+      description:
+        "One report per user per video (`409 already_reported`); not your own (`403`). Every report reaches moderators; only reports that count (`countsToHide`: a moderator's, or from a verified e-mail on an account at least VIDEO_REPORTER_MIN_ACCOUNT_AGE_DAYS old) hide the video, once max(VIDEO_REPORTS_TO_HIDE, ceil(views x VIDEO_REPORTS_TO_HIDE_PER_THOUSAND_VIEWS / 1000)) of them arrived since the last review (a moderator's report at once), until a moderator decides.",
       request: { params: IdParam, body: jsonBody(ReportBody) },
       responses: { 201: jsonResponse(VideoReportSchema, "The report"), ...problemResponses(400, 401, 403, 404, 409) },
     }),
@@ -241,7 +296,8 @@ export const videoRoutes = createRouter()
       path: "/{id}/views",
       tags,
       summary: "Count a view",
-      description: "One view per viewer per video per 24 h counts: the user, or without a token the caller's IP address (IPv6: its /64 network), hashed; the user agent plays no part, so varying it does not count again. The owner's own views never count. The count in the video follows within VIDEO_VIEW_FLUSH_SECONDS.",
+      description:
+        "One view per viewer per video per 24 h counts: the user, or without a token the caller's IP address (IPv6: its /64 network), hashed; the user agent plays no part, so varying it does not count again. The owner's own views never count. The count in the video follows within VIDEO_VIEW_FLUSH_SECONDS.",
       security: optionalBearer,
       request: { params: IdParam },
       responses: { 202: jsonResponse(ViewResult, "Received"), ...problemResponses(401, 404) },

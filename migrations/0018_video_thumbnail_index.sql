@@ -1,0 +1,1 @@
+CREATE INDEX `videos_thumbnail_file_idx` ON `videos` (`thumbnail_file_id`);

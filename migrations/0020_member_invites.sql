@@ -1,0 +1,1 @@
+CREATE INDEX `invite_codes_created_by_idx` ON `invite_codes` (`created_by`,`created_at`);
