@@ -78,6 +78,8 @@ type SuccessBody<R> = R extends { ok: true; json(): Promise<infer T> } ? T : nev
 export async function ok<R extends { ok: boolean; json(): Promise<unknown> }>(response: R | Promise<R>): Promise<SuccessBody<R>> {
   const resolved = await response;
   if (!resolved.ok) throw await problemOf(resolved as unknown as Response);
+  // 204 No Content (a delete, a revoke): nothing to parse.
+  if ((resolved as unknown as Response).status === 204) return undefined as SuccessBody<R>;
   return (await resolved.json()) as SuccessBody<R>;
 }
 

@@ -9,13 +9,27 @@ export type FileVisibility = (typeof FILE_VISIBILITIES)[number];
 
 const STILL_IMAGES = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic"] as const;
 const VIDEOS = ["video/mp4", "video/quicktime", "video/webm"] as const;
+/** Voice messages and music: Opus or Vorbis in Ogg, AAC (ADTS or in MP4/M4A), MP3. (Audio in WebM, as MediaRecorder makes it, is detected as video/webm.) */
+const AUDIO = ["audio/ogg", "audio/opus", "audio/aac", "audio/mp4", "audio/x-m4a", "audio/mpeg"] as const;
+/** Documents a family or a team sends: PDF, Office and OpenDocument files (recognised by their zip structure), ZIP, and plain text (valid UTF-8). */
+const DOCUMENTS = [
+  "application/pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  "application/vnd.oasis.opendocument.text",
+  "application/vnd.oasis.opendocument.spreadsheet",
+  "application/vnd.oasis.opendocument.presentation",
+  "application/zip",
+  "text/plain",
+] as const;
 
 /**
  * What each purpose accepts, by what the bytes are. SVG and HTML are never accepted: served from
  * the API's origin they could run script.
  */
 export const ALLOWED_TYPES: Record<FilePurpose, readonly string[]> = {
-  attachment: [...STILL_IMAGES, ...VIDEOS, "application/pdf"],
+  attachment: [...STILL_IMAGES, ...VIDEOS, ...AUDIO, ...DOCUMENTS],
   avatar: STILL_IMAGES,
   image: STILL_IMAGES,
   asset: [...STILL_IMAGES, ...VIDEOS],
@@ -36,11 +50,31 @@ export interface DetectedType {
 // file-type names some formats differently from the media types clients and browsers expect.
 const CANONICAL: Record<string, string> = { "image/heif": "image/heic", "image/heic-sequence": "image/heic", "image/heif-sequence": "image/heic" };
 
-/** What the bytes are, by their magic numbers; null when nothing known matches. */
+/**
+ * What the bytes are, by their magic numbers; text when the head has none and is valid UTF-8
+ * with no NUL or other control byte but tab, line breaks and form feed (HTML or SVG among them:
+ * served as `text/plain` downloads with `nosniff`, they never run); null otherwise.
+ */
 export async function detectType(head: Uint8Array): Promise<DetectedType | null> {
-  const found = await fileTypeFromBuffer(head.subarray(0, Math.max(TYPE_SNIFF_BYTES, Math.min(head.length, HEAD_BYTES))));
-  if (!found) return null;
-  return { mime: CANONICAL[found.mime] ?? found.mime, ext: found.ext };
+  const sniffed = head.subarray(0, Math.max(TYPE_SNIFF_BYTES, Math.min(head.length, HEAD_BYTES)));
+  const found = await fileTypeFromBuffer(sniffed);
+  // (Parameters such as `; codecs=opus` are not part of the type.)
+  const mime = found?.mime.split(";")[0]?.trim();
+  if (found && mime) return { mime: CANONICAL[mime] ?? mime, ext: found.ext };
+  return isUtf8Text(sniffed) ? { mime: "text/plain", ext: "txt" } : null;
+}
+
+/** Valid UTF-8 text (the head may end inside a character) without binary control bytes. */
+function isUtf8Text(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  for (const byte of bytes) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) return false;
+  try {
+    // `stream: true` leaves an incomplete last character pending instead of failing on it.
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function isAllowedFor(purpose: FilePurpose, mime: string): boolean {

@@ -258,6 +258,124 @@ describe("the web client in Chromium", () => {
     await contextC.close();
   }, 60_000);
 
+  it("a recorded voice message plays on the other side, and a Word document arrives as a download", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 }, permissions: ["microphone"] });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const a = await signUp(contextA, "Vera Voice");
+    const b = await signUp(contextB, "Walt Word");
+    const chatId = await openDirectChat(a.page, b.id);
+
+    // The fake microphone (--use-fake-device-for-media-stream) plays a beep: record about 1.5 s of it.
+    await a.page.getByRole("button", { name: "Record a voice message" }).click();
+    await expect.poll(() => a.page.getByTestId("recording").count()).toBe(1);
+    await a.page.waitForTimeout(1500);
+    await a.page.screenshot({ path: `${SHOTS}/voice-recording.png` });
+    await a.page.getByRole("button", { name: "Stop recording" }).click();
+    await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done"]);
+    await a.page.getByRole("button", { name: "Send" }).click();
+
+    // A Word document (recognised by its zip structure) goes as a file.
+    const { zipSync, strToU8 } = await import("fflate");
+    const docx = zipSync({
+      "[Content_Types].xml": strToU8(
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+      ),
+      "word/document.xml": strToU8("<w:document/>"),
+    });
+    const [chooser] = await Promise.all([a.page.waitForEvent("filechooser"), a.page.getByRole("button", { name: "Attach files" }).click()]);
+    await chooser.setFiles({
+      name: "Recipes.docx",
+      mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      buffer: Buffer.from(docx),
+    });
+    await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done"]);
+    await a.page.getByRole("button", { name: "Send" }).click();
+
+    await chatItem(b.page, chatId).click();
+    await expect.poll(() => messageTexts(b.page), { timeout: 15_000 }).toEqual(["Voice message", "Recipes.docx"]);
+    // The voice message plays inline: the player loads the recording's metadata.
+    const audio = b.page.getByTestId("attachment-audio");
+    await expect.poll(() => audio.evaluate((el) => (el as unknown as { readyState: number }).readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await b.page.screenshot({ path: `${SHOTS}/voice-and-document-phone.png` });
+    // The document is a download: served as an attachment, never rendered.
+    const href = await b.page.getByTestId("attachment-file").getAttribute("href");
+    const served = await fetch(new URL(href!, appUrl()));
+    expect(served.headers.get("content-disposition")).toMatch(/^attachment; filename="Recipes.docx"/);
+    expect(served.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    await contextA.close();
+    await contextB.close();
+  }, 90_000);
+
+  it("a group made from people picked by name: renamed, a member added and removed, then left", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const a = await signUp(contextA, "Gina Group");
+    const b = await signUp(contextB, "Hugo Member");
+    const contextC = await browser.newContext();
+    const c = await signUp(contextC, "Ivy Later");
+    // Gina has met both (a direct chat each), so the picker finds them by name.
+    await openDirectChat(a.page, b.id);
+    await openDirectChat(a.page, c.id);
+
+    await a.page.getByRole("button", { name: "+ New chat" }).click();
+    await a.page.getByRole("button", { name: "New group" }).click();
+    await a.page.getByLabel("Group name").fill("Cousins");
+    await a.page.getByLabel("Search people to add").pressSequentially("hugo", { delay: 20 });
+    await a.page.getByRole("checkbox").first().check();
+    await a.page.screenshot({ path: `${SHOTS}/group-new.png` });
+    await a.page.getByRole("button", { name: /Create group/ }).click();
+    await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Cousins");
+    const groupId = decodeURIComponent(a.page.url().split("#/chats/")[1]!);
+    await send(a.page, "Welcome, cousins");
+    await expect
+      .poll(
+        () =>
+          chatItem(b.page, groupId)
+            .locator(".chat-item-title")
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe("Cousins");
+
+    // The owner renames it and adds Ivy; the members show by name.
+    await a.page.getByRole("button", { name: "Group info" }).click();
+    await a.page.getByLabel("Group name", { exact: true }).fill("The Cousins");
+    await a.page.getByRole("button", { name: "Rename" }).click();
+    await a.page.getByRole("button", { name: "Add people" }).click();
+    await a.page.getByLabel("Search people to add").pressSequentially("ivy", { delay: 20 });
+    await a.page.getByRole("checkbox").first().check();
+    await a.page.getByRole("button", { name: /^Add/ }).last().click();
+    await expect
+      .poll(() => a.page.locator("[data-member-id] .grow").allTextContents(), { timeout: 10_000 })
+      .toEqual(["Gina Group (you) · owner", "Hugo Member", "Ivy Later"]);
+    await a.page.screenshot({ path: `${SHOTS}/group-info.png` });
+    await expect
+      .poll(
+        () =>
+          chatItem(b.page, groupId)
+            .locator(".chat-item-title")
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe("The Cousins");
+
+    // Ivy is removed again; Hugo leaves on his own.
+    await a.page.getByRole("button", { name: "Remove Ivy Later" }).click();
+    await expect.poll(() => a.page.locator("[data-member-id]").count(), { timeout: 10_000 }).toBe(2);
+    await a.page.getByRole("button", { name: "Close" }).click();
+    await chatItem(b.page, groupId).click();
+    await b.page.getByRole("button", { name: "Group info" }).click();
+    await expect.poll(() => b.page.locator("[data-member-id]").count(), { timeout: 10_000 }).toBe(2);
+    await b.page.screenshot({ path: `${SHOTS}/group-info-phone.png` });
+    await b.page.getByRole("button", { name: "Leave group" }).click();
+    await expect.poll(() => chatItem(b.page, groupId).count(), { timeout: 10_000 }).toBe(0);
+    await contextA.close();
+    await contextB.close();
+    await contextC.close();
+  }, 90_000);
+
   it("files in a chat: a pasted picture and a picked PDF upload with progress, arrive as a thumbnail and a download link; a dropped picture goes back", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } }); // a phone
@@ -329,6 +447,62 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => messageTexts(a.page), { timeout: 15_000 }).toEqual(["Photos from the hike, and the plan", "reply.png"]);
     await expect.poll(() => loadedImageWidths(a.page), { timeout: 20_000 }).toEqual([480, 320]);
     await a.page.screenshot({ path: `${SHOTS}/attachments-desktop.png` });
+    await contextA.close();
+    await contextB.close();
+  }, 120_000);
+
+  it("a video call shows each side's camera to the other, and a voice call turns into video when one side turns the camera on", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 }, permissions: ["microphone", "camera"] });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 }, permissions: ["microphone", "camera"] });
+    const a = await signUp(contextA, "Erin Eyes");
+    const b = await signUp(contextB, "Finn Face");
+    await openDirectChat(a.page, b.id);
+    /** Frames the remote video tile has shown so far. */
+    const remoteFrames = (page: Page) =>
+      page
+        .getByTestId("remote-video")
+        .evaluate((video) => (video as unknown as { getVideoPlaybackQuality(): { totalVideoFrames: number } }).getVideoPlaybackQuality().totalVideoFrames)
+        .catch(() => 0);
+    const framesGrow = async (page: Page) => {
+      await expect.poll(() => remoteFrames(page), { timeout: 30_000 }).toBeGreaterThan(0);
+      const before = await remoteFrames(page);
+      await expect.poll(() => remoteFrames(page), { timeout: 10_000 }).toBeGreaterThan(before + 5);
+    };
+    const answer = async () => {
+      await expect.poll(() => b.page.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(1);
+      await b.page.getByRole("button", { name: "Accept" }).click();
+    };
+
+    // A video call: both cameras on from the start, each side sees the other's frames.
+    await a.page.getByRole("button", { name: "Video call" }).click();
+    await answer();
+    await framesGrow(a.page);
+    await framesGrow(b.page);
+    await a.page.screenshot({ path: `${SHOTS}/video-call-desktop.png` });
+    await b.page.screenshot({ path: `${SHOTS}/video-call-phone.png` });
+    await a.page.getByRole("button", { name: "Hang up" }).click();
+    await expect
+      .poll(
+        () =>
+          b.page
+            .getByTestId("active-call")
+            .getAttribute("data-phase")
+            .catch(() => "gone"),
+        { timeout: 15_000 },
+      )
+      .toMatch(/^(ended|gone)$/);
+    await expect.poll(() => a.page.getByTestId("active-call").count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => b.page.getByTestId("active-call").count(), { timeout: 10_000 }).toBe(0);
+
+    // A voice call: no video until Finn turns his camera on; then Erin sees him, with no new offer.
+    await a.page.getByRole("button", { name: "Voice call" }).click();
+    await answer();
+    await expect.poll(() => b.page.getByTestId("active-call").getAttribute("data-ice"), { timeout: 30_000 }).toMatch(/^(connected|completed)$/);
+    expect(await a.page.getByTestId("self-video").count()).toBe(0);
+    await b.page.getByRole("button", { name: "Turn camera on" }).click();
+    await framesGrow(a.page);
+    await a.page.screenshot({ path: `${SHOTS}/voice-to-video-desktop.png` });
+    await a.page.getByRole("button", { name: "Hang up" }).click();
     await contextA.close();
     await contextB.close();
   }, 120_000);

@@ -82,11 +82,21 @@ describe("POST /v1/files", () => {
 
   it("refuses bytes that are not allowed for the purpose with 415", async () => {
     const user = await registerUser();
-    await expectProblem(await postFile(user, samples.html, { contentType: "image/png", name: "cat.png" }), 415, "unsupported_media_type");
+    await expectProblem(await postFile(user, samples.html, { purpose: "image", contentType: "image/png", name: "cat.png" }), 415, "unsupported_media_type");
     await expectProblem(await postFile(user, samples.pdf, { purpose: "avatar" }), 415, "unsupported_media_type");
     await expectProblem(await postFile(user, samples.mp4, { purpose: "image" }), 415, "unsupported_media_type");
     const pdf = await uploadFile(user, samples.pdf, { purpose: "attachment", name: "report.pdf" });
     expect(pdf.contentType).toBe("application/pdf");
+  });
+
+  it("an HTML page sent as an attachment is plain text, served as a download with nosniff: it never renders on the platform's origin", async () => {
+    const user = await registerUser();
+    const page = await uploadFile(user, samples.html, { purpose: "attachment", name: "page.html", contentType: "text/html" });
+    expect(page.contentType).toBe("text/plain");
+    const served = await fetchContent(`/v1/files/${page.id}/content`, { token: user.accessToken });
+    expect(served.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(served.headers.get("content-disposition")).toMatch(/^attachment; filename="page.html"/);
+    expect(served.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
   it("goes by the bytes whatever the name and content-type claim: a PDF called photo.png is refused as an image, a PNG called report.pdf is a PNG", async () => {

@@ -18,8 +18,45 @@ describe("detectType reads magic bytes", () => {
     expect((await detectType(samples[sample]))?.mime).toBe(mime);
   });
 
-  it("HTML is nothing it knows, whatever a client calls it", async () => {
-    expect(await detectType(samples.html)).toBeNull();
+  it("HTML is plain text: served as a text/plain download with nosniff, it never renders", async () => {
+    expect((await detectType(samples.html))?.mime).toBe("text/plain");
+  });
+
+  it("text is valid UTF-8 without binary control bytes, in any script, even cut inside a character", async () => {
+    const text = new TextEncoder().encode("name;city\nМама;Київ\nJürgen;Köln\n");
+    expect((await detectType(text))?.mime).toBe("text/plain");
+    // The head ends in the middle of "ї" (two bytes): still text.
+    const cut = text.subarray(0, text.indexOf(0xd1, 15) + 1);
+    expect((await detectType(cut))?.mime).toBe("text/plain");
+    expect(await detectType(Uint8Array.of(0x48, 0x69, 0x00, 0x21))).toBeNull();
+    expect(await detectType(Uint8Array.of(0x48, 0xe9, 0x6c, 0x6c, 0x6f, 0x20, 0x77))).toBeNull();
+  });
+
+  it("voice messages and documents: Opus in Ogg, MP3, and Office files by their zip structure", async () => {
+    const oggPage = (packet: Uint8Array) => {
+      const header = new Uint8Array(27 + 1);
+      header.set([0x4f, 0x67, 0x67, 0x53, 0, 2]);
+      header[26] = 1;
+      header[27] = packet.length;
+      return Uint8Array.from([...header, ...packet]);
+    };
+    const opusHead = new TextEncoder().encode("OpusHead\x01\x01\x38\x01\x80\xbb\x00\x00\x00\x00\x00");
+    expect((await detectType(oggPage(opusHead)))?.mime).toMatch(/^audio\/(ogg|opus)$/);
+    const id3 = Uint8Array.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 0xff, 0xfb, 0x90, 0x64, ...new Array(400).fill(0)]);
+    expect((await detectType(id3))?.mime).toBe("audio/mpeg");
+    const { zipSync, strToU8 } = await import("fflate");
+    const docx = zipSync({
+      "[Content_Types].xml": strToU8(
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+      ),
+      "word/document.xml": strToU8("<w:document/>"),
+    });
+    expect((await detectType(docx))?.mime).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    expect((await detectType(zipSync({ "notes.txt": strToU8("hello") })))?.mime).toBe("application/zip");
+    for (const mime of ["audio/mpeg", "application/zip", "text/plain", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]) {
+      expect(isAllowedFor("attachment", mime), mime).toBe(true);
+      expect(isAllowedFor("image", mime), mime).toBe(false);
+    }
   });
 
   it("empty and short inputs are unknown, not errors", async () => {

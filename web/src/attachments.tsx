@@ -4,9 +4,10 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { type Attachment, type PlatformFile, ProblemError } from "../../client";
 import { fileSize } from "./format";
 import { platform } from "./platform";
+import { isVoiceMessage } from "./voice-recorder";
 
 /** What the file picker offers: the types a chat attachment may be (the server checks the bytes). */
-export const ACCEPTED_TYPES = "image/*,video/*,application/pdf";
+export const ACCEPTED_TYPES = "image/*,video/*,audio/*,application/pdf,.doc,.docx,.xlsx,.pptx,.odt,.ods,.odp,.zip,.txt,.csv,text/plain";
 /** As many files as one message may carry. */
 export const MAX_ATTACHMENTS = 10;
 /** Thumbnails are shown at most 260 CSS pixels wide: twice that for sharp screens. */
@@ -194,6 +195,8 @@ export function MessageAttachments({ attachments }: { attachments: Attachment[] 
       {attachments.map((attachment) =>
         attachment.contentType?.startsWith("image/") ? (
           <ImageAttachment key={attachment.id} attachment={attachment} />
+        ) : isVoiceMessage(attachment) ? (
+          <VoiceAttachment key={attachment.id} attachment={attachment} />
         ) : (
           <FileAttachment key={attachment.id} attachment={attachment} />
         ),
@@ -247,6 +250,23 @@ function ImageAttachment({ attachment }: { attachment: Attachment }) {
         <span class="attachment-placeholder" role="img" aria-label={`Loading ${nameOf(attachment)}`} />
       )}
     </a>
+  );
+}
+
+/** A voice message (or any audio): played inline, its length shown by the player. */
+function VoiceAttachment({ attachment }: { attachment: Attachment }) {
+  const [url] = useFileUrl(attachment.id);
+  return (
+    <div class="attachment-audio">
+      {/* biome-ignore lint/a11y/useMediaCaption: a voice message has no captions to offer */}
+      <audio
+        controls
+        preload="metadata"
+        src={url ?? undefined}
+        data-testid="attachment-audio"
+        aria-label={attachment.name?.startsWith("voice-message") ? "Voice message" : nameOf(attachment)}
+      />
+    </div>
   );
 }
 

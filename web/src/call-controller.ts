@@ -11,6 +11,10 @@ export interface CallView {
   phase: "calling" | "connecting" | "connected" | "ended";
   ice: string;
   muted: boolean;
+  /** This device's camera is on (a video call starts with it on; either side turns it on or off during the call). */
+  camera: boolean;
+  /** The other side sends video frames now. */
+  remoteVideo: boolean;
   connectedAt: number | null;
   endedText: string | null;
 }
@@ -29,6 +33,18 @@ class CallController {
   #socket: LiveSocket | null = null;
   #media: MediaStream | null = null;
   #audio: HTMLAudioElement | null = null;
+  /** What the other side sends (audio and video tracks), and this device's camera. */
+  #remote: MediaStream | null = null;
+  #camera: MediaStreamTrack | null = null;
+  #videoSender: RTCRtpSender | null = null;
+
+  get remoteStream(): MediaStream | null {
+    return this.#remote;
+  }
+
+  get cameraStream(): MediaStream | null {
+    return this.#camera ? new MediaStream([this.#camera]) : null;
+  }
   #pendingCandidates: RTCIceCandidateInit[] = [];
   #clearTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -45,7 +61,17 @@ class CallController {
     if (this.busy) return;
     try {
       const call = await ok(platform.api.v1.calls.$post({ json: { calleeId, type } }));
-      this.#publish({ call: call as Call, role: "caller", phase: "calling", ice: "new", muted: false, connectedAt: null, endedText: null });
+      this.#publish({
+        call: call as Call,
+        role: "caller",
+        phase: "calling",
+        ice: "new",
+        muted: false,
+        camera: type === "video",
+        remoteVideo: false,
+        connectedAt: null,
+        endedText: null,
+      });
       await this.#connect(call as Call, true);
     } catch (error) {
       store.set({ notice: error instanceof Error ? error.message : "Could not place the call" });
@@ -81,7 +107,17 @@ class CallController {
     const ringing = store.state.ringing;
     if (!ringing) return;
     store.set({ ringing: null });
-    this.#publish({ call: ringing, role: "callee", phase: "connecting", ice: "new", muted: false, connectedAt: null, endedText: null });
+    this.#publish({
+      call: ringing,
+      role: "callee",
+      phase: "connecting",
+      ice: "new",
+      muted: false,
+      camera: ringing.type === "video",
+      remoteVideo: false,
+      connectedAt: null,
+      endedText: null,
+    });
     try {
       const call = await ok(platform.api.v1.calls[":id"].accept.$post({ param: { id: ringing.id } }));
       this.#publish({ call: call as Call });
@@ -114,6 +150,31 @@ class CallController {
     this.#publish({ muted });
   }
 
+  /**
+   * Turns this device's camera on or off during the call, a voice call included: the video
+   * transceiver both sides negotiated at the start carries it, so no new offer is needed.
+   */
+  async toggleCamera(): Promise<void> {
+    const view = this.#view;
+    if (!view || view.phase === "ended" || !this.#videoSender) return;
+    if (view.camera) {
+      await this.#videoSender.replaceTrack(null);
+      this.#camera?.stop();
+      this.#camera = null;
+      this.#publish({ camera: false });
+      return;
+    }
+    try {
+      const [track] = (await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } })).getVideoTracks();
+      if (!track || this.#view?.call.id !== view.call.id) return track?.stop();
+      this.#camera = track;
+      await this.#videoSender.replaceTrack(track);
+      this.#publish({ camera: true });
+    } catch {
+      store.set({ notice: "The camera is not available." });
+    }
+  }
+
   reset(): void {
     this.#cleanup();
     this.#publish(null);
@@ -134,9 +195,19 @@ class CallController {
     this.#pc = pc;
     globalThis.edgePlatformCall = { peerConnection: pc };
     for (const track of media.getTracks()) pc.addTrack(track, media);
+    // Every call negotiates a video transceiver, so either side can turn a camera on later without a new offer.
+    if (makeOffer) this.#videoSender = pc.addTransceiver("video", { direction: "sendrecv" }).sender;
+    this.#remote = new MediaStream();
     pc.ontrack = (event) => {
+      this.#remote?.addTrack(event.track);
+      if (event.track.kind === "video") {
+        // A video track exists from the start; it has frames only while the other side's camera is on.
+        event.track.onunmute = () => this.#publish({ remoteVideo: true });
+        event.track.onmute = () => this.#publish({ remoteVideo: false });
+        return;
+      }
       this.#audio ??= Object.assign(new Audio(), { autoplay: true });
-      this.#audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+      this.#audio.srcObject = this.#remote;
       void this.#audio.play().catch(() => undefined);
     };
     pc.onicecandidate = (event) => {
@@ -156,8 +227,21 @@ class CallController {
     this.#socket = platform.callSocket(call.id, (frame) => void this.#signal(frame));
     this.#socket.start();
     if (makeOffer) {
+      if (this.#view?.camera) await this.#startCamera();
       await pc.setLocalDescription(await pc.createOffer());
       await this.#sendWhenOpen({ type: "sdp.offer", sdp: pc.localDescription!.sdp });
+    }
+  }
+
+  /** The camera of a video call, on from the start (a failure leaves a voice call). */
+  async #startCamera(): Promise<void> {
+    try {
+      const [track] = (await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } })).getVideoTracks();
+      if (!track) return;
+      this.#camera = track;
+      await this.#videoSender?.replaceTrack(track);
+    } catch {
+      this.#publish({ camera: false });
     }
   }
 
@@ -175,6 +259,13 @@ class CallController {
     if (frame.type === "call.state") this.stateChanged(frame.call as Call);
     else if (frame.type === "sdp.offer") {
       await pc.setRemoteDescription({ type: "offer", sdp: String(frame.sdp) });
+      // The offer's video transceiver: this side sends on it too (a camera now or later).
+      const video = pc.getTransceivers().find((t) => t.receiver.track.kind === "video");
+      if (video) {
+        video.direction = "sendrecv";
+        this.#videoSender = video.sender;
+        if (this.#view?.camera) await this.#startCamera();
+      }
       await this.#flushCandidates();
       await pc.setLocalDescription(await pc.createAnswer());
       await this.#sendWhenOpen({ type: "sdp.answer", sdp: pc.localDescription!.sdp });
@@ -225,6 +316,10 @@ class CallController {
     this.#pc = null;
     this.#pendingCandidates = [];
     if (this.#audio) this.#audio.srcObject = null;
+    this.#camera?.stop();
+    this.#camera = null;
+    this.#videoSender = null;
+    this.#remote = null;
   }
 }
 

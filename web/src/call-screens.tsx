@@ -1,4 +1,4 @@
-import { useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { type Call, ok } from "../../client";
 import { calls } from "./call-controller";
 import { Avatar } from "./chat-list";
@@ -45,6 +45,40 @@ export function IncomingCall() {
   );
 }
 
+/** The other side's video, full size, and this device's camera as a small picture in the corner. */
+function VideoTiles({ remote, camera, peer }: { remote: boolean; camera: boolean; peer: string }) {
+  const remoteRef = useRef<HTMLVideoElement | null>(null);
+  const selfRef = useRef<HTMLVideoElement | null>(null);
+  useEffect(() => {
+    if (remoteRef.current && remoteRef.current.srcObject !== calls.remoteStream) remoteRef.current.srcObject = calls.remoteStream;
+    if (selfRef.current) selfRef.current.srcObject = camera ? calls.cameraStream : null;
+  }, [remote, camera]);
+  return (
+    <div class="video-tiles">
+      {/* The sound plays through the call's audio element: the tiles are muted. */}
+      <video
+        ref={remoteRef}
+        class={remote ? "remote-video" : "remote-video hidden"}
+        autoplay
+        playsinline
+        muted
+        aria-label={`${peer}'s video`}
+        data-testid="remote-video"
+      />
+      {camera && <video ref={selfRef} class="self-video" autoplay playsinline muted aria-label="Your camera" data-testid="self-video" />}
+    </div>
+  );
+}
+
+function CameraIcon({ off }: { off: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
+      <path fill="currentColor" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />
+      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M3 3l18 18" />}
+    </svg>
+  );
+}
+
 export function ActiveCall() {
   const { call, me } = useAppState();
   const [, setNow] = useState(0);
@@ -63,10 +97,19 @@ export function ActiveCall() {
         : call.phase === "connected" && call.connectedAt
           ? duration((Date.now() - call.connectedAt) / 1000)
           : (ICE_TEXT[call.ice] ?? "Connecting…");
+  const video = call.phase !== "ended" && (call.remoteVideo || call.camera);
   return (
-    <div class={`call-screen active ${call.phase}`} role="dialog" aria-label="Call" data-testid="active-call" data-phase={call.phase} data-ice={call.ice}>
+    <div
+      class={`call-screen active ${call.phase}${video ? " with-video" : ""}`}
+      role="dialog"
+      aria-label="Call"
+      data-testid="active-call"
+      data-phase={call.phase}
+      data-ice={call.ice}
+    >
+      {video && <VideoTiles remote={call.remoteVideo} camera={call.camera} peer={peer} />}
       <div class="call-card">
-        <Avatar label={peer} colourKey={peerId} size={88} />
+        {!call.remoteVideo && <Avatar label={peer} colourKey={peerId} size={88} />}
         <h2>{peer}</h2>
         <p class="call-status" data-testid="call-status">
           {status}
@@ -92,6 +135,15 @@ export function ActiveCall() {
               onClick={() => calls.toggleMute()}
             >
               <MicIcon muted={call.muted} />
+            </button>
+            <button
+              type="button"
+              class={call.camera ? "round neutral" : "round toggled"}
+              aria-pressed={call.camera}
+              aria-label={call.camera ? "Turn camera off" : "Turn camera on"}
+              onClick={() => void calls.toggleCamera()}
+            >
+              <CameraIcon off={!call.camera} />
             </button>
             <button type="button" class="round danger" aria-label="Hang up" onClick={() => void calls.hangUp()}>
               <span class="hang">

@@ -58,7 +58,7 @@ export function ChatList() {
 }
 
 /** New chat: find a person by name among those you may reach (GET /v1/people) and start a direct chat. */
-export function NewChatDialog({ onClose }: { onClose: () => void }) {
+export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; onNewGroup: () => void }) {
   const { me } = useAppState();
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<Person[] | null>(null);
@@ -110,7 +110,12 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
   return (
     <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
       <div class="dialog" role="dialog" aria-label="New chat">
-        <h2>New chat</h2>
+        <div class="row between">
+          <h2>New chat</h2>
+          <button type="button" class="secondary small" onClick={onNewGroup}>
+            New group
+          </button>
+        </div>
         <input
           type="search"
           name="q"

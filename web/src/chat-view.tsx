@@ -5,6 +5,8 @@ import { calls } from "./call-controller";
 import { ChatBell } from "./chat-bell";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
+import { GroupInfoDialog } from "./group-dialogs";
+import { VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
 import { navigate, store, useAppState } from "./store";
 
@@ -29,6 +31,7 @@ export function ChatView({ chatId }: { chatId: string }) {
   const fileInput = useRef<HTMLInputElement | null>(null);
   const [dragging, setDragging] = useState(false);
   const [attachNotice, setAttachNotice] = useState<string | null>(null);
+  const [groupInfo, setGroupInfo] = useState(false);
 
   useEffect(() => {
     lastReadSent.current = 0;
@@ -143,7 +146,9 @@ export function ChatView({ chatId }: { chatId: string }) {
     if (!channel || uploads.uploading || uploads.failed) return;
     const hasFiles = uploads.drafts.length > 0;
     // A message needs text: files sent without a caption are named by their names.
-    const text = input.value.trim() || (hasFiles ? uploads.drafts.map((draft) => draft.name).join(", ") : "");
+    const text =
+      input.value.trim() ||
+      (hasFiles ? uploads.drafts.map((draft) => (draft.name.startsWith(VOICE_MESSAGE_PREFIX) ? "Voice message" : draft.name)).join(", ") : "");
     if (!text) return;
     stickToBottom.current = true;
     channel.send(text, uploads.take());
@@ -224,6 +229,24 @@ export function ChatView({ chatId }: { chatId: string }) {
           </p>
         </div>
         <ChatBell chatId={chat.id} />
+        {chat.type === "group" && (
+          <button type="button" class="secondary small" onClick={() => setGroupInfo(true)}>
+            Group info
+          </button>
+        )}
+        {groupInfo && <GroupInfoDialog chat={chat} onClose={() => setGroupInfo(false)} />}
+        {peer && (
+          <button
+            type="button"
+            class="icon-button call"
+            aria-label="Video call"
+            title="Video call"
+            disabled={call !== null}
+            onClick={() => void calls.place(peer, "video")}
+          >
+            <VideoIcon />
+          </button>
+        )}
         {peer && (
           <button
             type="button"
@@ -280,6 +303,7 @@ export function ChatView({ chatId }: { chatId: string }) {
           <PaperclipIcon />
         </button>
         <textarea name="text" rows={1} placeholder="Message" aria-label="Message" maxlength={4000} onKeyDown={onKeyDown} onPaste={onPaste} />
+        <VoiceRecorder onRecorded={(file) => attach([file])} onError={setAttachNotice} />
         <button
           type="submit"
           class="primary send"
@@ -359,6 +383,14 @@ function SendIcon() {
   return (
     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
       <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+    </svg>
+  );
+}
+
+function VideoIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+      <path fill="currentColor" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />
     </svg>
   );
 }

@@ -3,6 +3,7 @@ import { render, useEffect, useState } from "hono/jsx/dom";
 import { AuthScreen } from "./auth-screen";
 import { ActiveCall, CallHistory, IncomingCall } from "./call-screens";
 import { Avatar, ChatList, NewChatDialog } from "./chat-list";
+import { NewGroupDialog } from "./group-dialogs";
 import { ChatView } from "./chat-view";
 import { enableNotifications } from "./notifications";
 import { restoreSession, signOut } from "./platform";
@@ -14,6 +15,7 @@ addEventListener("hashchange", () => store.set({ route: parseRoute(location.hash
 function Shell() {
   const { me, route, chats, live, notice } = useAppState();
   const [newChat, setNewChat] = useState(false);
+  const [newGroup, setNewGroup] = useState(false);
   const unread = chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Edge Chat` : "Edge Chat";
@@ -67,7 +69,16 @@ function Shell() {
           </section>
         )}
       </main>
-      {newChat && <NewChatDialog onClose={() => setNewChat(false)} />}
+      {newChat && (
+        <NewChatDialog
+          onClose={() => setNewChat(false)}
+          onNewGroup={() => {
+            setNewChat(false);
+            setNewGroup(true);
+          }}
+        />
+      )}
+      {newGroup && <NewGroupDialog onClose={() => setNewGroup(false)} />}
       <IncomingCall />
       <ActiveCall />
     </div>

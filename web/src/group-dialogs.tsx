@@ -1,0 +1,235 @@
+// Groups in the web app: create one from people you know, and its info panel (members by name,
+// rename, add and remove for the owner, leave for everyone).
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { type Chat, ok, type Person, ProblemError } from "../../client";
+import { Avatar } from "./chat-list";
+import { personLabel } from "./format";
+import { platform } from "./platform";
+import { navigate, store, useAppState } from "./store";
+
+const problemText = (caught: unknown, fallback: string) => (caught instanceof Error ? caught.message : fallback);
+
+/** People to pick (GET /v1/people, searched by name), each with a check box. */
+function PeoplePicker({ picked, onToggle, exclude = [] }: { picked: ReadonlySet<string>; onToggle: (person: Person) => void; exclude?: readonly string[] }) {
+  const [found, setFound] = useState<Person[]>([]);
+  const searched = useRef(0);
+  const search = async (q: string) => {
+    const ticket = ++searched.current;
+    const page = await ok(platform.api.v1.people.$get({ query: q.trim() ? { q: q.trim(), limit: "30" } : { limit: "30" } })).catch(() => null);
+    if (!page || ticket !== searched.current) return;
+    store.rememberPeople(page.items);
+    setFound(page.items);
+  };
+  useEffect(() => {
+    void search("");
+  }, []);
+  return (
+    <div class="stack">
+      <input
+        type="search"
+        placeholder="Search people by name"
+        aria-label="Search people to add"
+        autocomplete="off"
+        onInput={(e: Event) => void search((e.target as HTMLInputElement).value)}
+      />
+      <ul class="people-list" aria-label="People to add">
+        {found
+          .filter((person) => !exclude.includes(person.id))
+          .map((person) => (
+            <li key={person.id}>
+              <label class="person-item">
+                <input type="checkbox" checked={picked.has(person.id)} onChange={() => onToggle(person)} />
+                <Avatar label={person.displayName} colourKey={person.id} size={28} src={person.avatarUrl} />
+                <span>{person.displayName}</span>
+              </label>
+            </li>
+          ))}
+      </ul>
+    </div>
+  );
+}
+
+/** New group: a title and the people in it. */
+export function NewGroupDialog({ onClose }: { onClose: () => void }) {
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  const toggle = (person: Person) => {
+    const next = new Set(picked);
+    if (!next.delete(person.id)) next.add(person.id);
+    setPicked(next);
+  };
+  const create = async (event: Event) => {
+    event.preventDefault();
+    const title = String(new FormData(event.target as HTMLFormElement).get("title") ?? "").trim();
+    try {
+      const chat = await ok(platform.api.v1.chats.$post({ json: { type: "group", title, memberIds: [...picked] } }));
+      store.upsertChat(chat as Chat);
+      onClose();
+      navigate({ name: "chat", chatId: chat.id });
+    } catch (caught) {
+      setError(problemText(caught, "Could not create the group"));
+    }
+  };
+  return (
+    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
+      <form class="dialog" role="dialog" aria-label="New group" onSubmit={create}>
+        <h2>New group</h2>
+        <label>
+          Group name
+          <input name="title" required maxlength={120} placeholder="Family" autocomplete="off" />
+        </label>
+        <PeoplePicker picked={picked} onToggle={toggle} />
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="row end">
+          <button type="button" class="secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary">
+            Create group{picked.size > 0 ? ` (${picked.size + 1})` : ""}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+interface Member {
+  userId: string;
+  displayName: string;
+  avatarUrl: string | null;
+  role: "owner" | "member";
+}
+
+/** A group's members by name; the owner renames, adds and removes; anyone leaves. */
+export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => void }) {
+  const { me } = useAppState();
+  const [members, setMembers] = useState<Member[] | null>(null);
+  const [adding, setAdding] = useState<ReadonlySet<string> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const owner = chat.ownerId === me?.id;
+  const id = chat.id;
+
+  const load = async () => {
+    const all: Member[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ok(platform.api.v1.chats[":id"].members.$get({ param: { id }, query: cursor ? { cursor, limit: "100" } : { limit: "100" } }));
+      all.push(...(page.items as Member[]));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    store.rememberPeople(all.map((m) => ({ id: m.userId, displayName: m.displayName, avatarUrl: m.avatarUrl })));
+    setMembers(all);
+  };
+  useEffect(() => {
+    void load().catch((caught) => setError(problemText(caught, "Could not load the members")));
+  }, [id]);
+
+  const act = async (work: () => Promise<unknown>, fallback: string) => {
+    try {
+      await work();
+      setError(null);
+    } catch (caught) {
+      setError(caught instanceof ProblemError ? caught.message : problemText(caught, fallback));
+    }
+  };
+  const rename = (event: Event) => {
+    event.preventDefault();
+    const title = String(new FormData(event.target as HTMLFormElement).get("title") ?? "").trim();
+    void act(
+      async () => store.upsertChat((await ok(platform.api.v1.chats[":id"].$patch({ param: { id }, json: { title } }))) as Chat),
+      "Could not rename the group",
+    );
+  };
+  const remove = (userId: string) =>
+    act(async () => {
+      await ok(platform.api.v1.chats[":id"].members[":userId"].$delete({ param: { id, userId } }));
+      if (userId === me?.id) {
+        store.set({ chats: store.state.chats.filter((c) => c.id !== id) });
+        onClose();
+        navigate({ name: "chats" });
+      } else await load();
+    }, "Could not remove");
+  const add = () =>
+    act(async () => {
+      if (!adding || adding.size === 0) return;
+      store.upsertChat((await ok(platform.api.v1.chats[":id"].members.$post({ param: { id }, json: { userIds: [...adding] } }))) as Chat);
+      setAdding(null);
+      await load();
+    }, "Could not add");
+
+  return (
+    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
+      <div class="dialog" role="dialog" aria-label="Group info">
+        <h2>{chat.title}</h2>
+        {owner && (
+          <form class="row" onSubmit={rename}>
+            <input name="title" value={chat.title ?? ""} required maxlength={120} aria-label="Group name" />
+            <button type="submit" class="secondary">
+              Rename
+            </button>
+          </form>
+        )}
+        <h3 class="small muted">{members ? `${members.length} members` : "Members"}</h3>
+        <ul class="people-list" aria-label="Members">
+          {(members ?? []).map((member) => (
+            <li key={member.userId} class="person-item" data-member-id={member.userId}>
+              <Avatar label={member.displayName} colourKey={member.userId} size={28} src={member.avatarUrl} />
+              <span class="grow">
+                {member.userId === me?.id ? `${personLabel(member.userId, me)} (you)` : member.displayName}
+                {member.role === "owner" && <span class="muted small"> · owner</span>}
+              </span>
+              {owner && member.userId !== me?.id && (
+                <button type="button" class="secondary small" aria-label={`Remove ${member.displayName}`} onClick={() => void remove(member.userId)}>
+                  Remove
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+        {owner &&
+          (adding ? (
+            <div class="stack">
+              <PeoplePicker
+                picked={adding}
+                exclude={(members ?? []).map((m) => m.userId)}
+                onToggle={(person) => {
+                  const next = new Set(adding);
+                  if (!next.delete(person.id)) next.add(person.id);
+                  setAdding(next);
+                }}
+              />
+              <div class="row end">
+                <button type="button" class="secondary" onClick={() => setAdding(null)}>
+                  Cancel
+                </button>
+                <button type="button" class="primary" onClick={() => void add()}>
+                  Add {adding.size > 0 ? adding.size : ""}
+                </button>
+              </div>
+            </div>
+          ) : (
+            <button type="button" class="secondary" onClick={() => setAdding(new Set())}>
+              Add people
+            </button>
+          ))}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="row end">
+          <button type="button" class="danger secondary" onClick={() => me && void remove(me.id)}>
+            Leave group
+          </button>
+          <button type="button" class="secondary" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
