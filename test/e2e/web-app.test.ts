@@ -190,6 +190,9 @@ describe("the web client in Chromium", () => {
     await b.page.screenshot({ path: `${SHOTS}/chat-list-phone.png` });
     await chatItem(b.page, chatId).click();
     await expect.poll(() => messageTexts(b.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?"]);
+    // The day's separator, and where the unread messages begin.
+    expect(await b.page.getByTestId("day-separator").allTextContents()).toEqual(["Today"]);
+    expect(await b.page.getByTestId("new-messages").count()).toBe(1);
     await expect.poll(() => b.page.getByTestId("chat-status").textContent(), { timeout: 10_000 }).toBe("Direct chat");
 
     // Bob types: Alice sees it; Bob answers; Alice's message shows as seen.
@@ -230,6 +233,55 @@ describe("the web client in Chromium", () => {
     await contextA.close();
     await contextB.close();
   }, 120_000);
+
+  it("the profile: a new name and picture reach the people one chats with at once", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const a = await signUp(contextA, "Otto Old");
+    const b = await signUp(contextB, "Pia Peer");
+    const chatId = await openDirectChat(a.page, b.id);
+    await send(a.page, "Hello Pia");
+    await expect
+      .poll(
+        () =>
+          chatItem(b.page, chatId)
+            .locator(".chat-item-title")
+            .textContent()
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe("Otto Old");
+
+    await a.page.getByRole("button", { name: "Your profile" }).click();
+    await a.page.getByTestId("avatar-input").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: landscapePng() });
+    await expect.poll(() => a.page.locator(".sidebar-header img.avatar").count(), { timeout: 15_000 }).toBe(1);
+    await a.page.getByLabel("Your name").fill("Otto New");
+    await a.page.getByLabel("About you").fill("Grandpa, gardener");
+    await a.page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => a.page.getByTestId("me-name").textContent()).toBe("Otto New");
+    // The picture shows: its 256x256 variant loaded and decoded.
+    await expect
+      .poll(() => a.page.locator(".sidebar-header img.avatar").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 15_000 })
+      .toBe(256);
+    await a.page.screenshot({ path: `${SHOTS}/profile.png` });
+    // Pia's list follows the rename without a reload (person.updated on her hub).
+    await expect.poll(() => chatItem(b.page, chatId).locator(".chat-item-title").textContent(), { timeout: 10_000 }).toBe("Otto New");
+    await contextA.close();
+    await contextB.close();
+  }, 60_000);
+
+  it("follows the system's dark theme", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 780 }, colorScheme: "dark" });
+    const { page } = await signUp(context, "Nora Night");
+    await page.getByRole("button", { name: "+ New chat" }).click();
+    const background = await page
+      .locator(".dialog")
+      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect(r! + g! + b!).toBeLessThan(3 * 80);
+    await page.screenshot({ path: `${SHOTS}/dark-phone.png` });
+    await context.close();
+  }, 60_000);
 
   it("a member's invite link opens the sign-up with the code filled in, and signs a third person up", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });

@@ -32,10 +32,14 @@ export function ChatView({ chatId }: { chatId: string }) {
   const [dragging, setDragging] = useState(false);
   const [attachNotice, setAttachNotice] = useState<string | null>(null);
   const [groupInfo, setGroupInfo] = useState(false);
+  /** Where "New messages" goes: the first message unread when the chat was opened (null: none). */
+  const unreadFrom = useRef<number | null>(null);
 
   useEffect(() => {
     lastReadSent.current = 0;
     stickToBottom.current = true;
+    const opened = store.state.chats.find((c) => c.id === chatId);
+    unreadFrom.current = opened && opened.unreadCount > 0 ? opened.readSeq + 1 : null;
     const room = platform.chat(
       chatId,
       {
@@ -211,7 +215,7 @@ export function ChatView({ chatId }: { chatId: string }) {
         <button type="button" class="icon-button back" aria-label="Back to chats" onClick={() => navigate({ name: "chats" })}>
           ‹
         </button>
-        <Avatar label={title} colourKey={peer ?? chat.id} size={36} />
+        <Avatar label={title} colourKey={peer ?? chat.id} size={36} src={chat.peer?.avatarUrl} />
         <div class="chat-header-text">
           <h2>{title}</h2>
           <p class="muted small" data-testid="chat-status">
@@ -275,15 +279,33 @@ export function ChatView({ chatId }: { chatId: string }) {
         {/* One keyed array in its own element: the list reconciles alone, apart from the optional rows above. */}
         <div class="message-list">
           {[
-            ...messages.map((message, index) => (
-              <MessageBubble
-                key={`m-${message.seq}`}
-                message={message}
-                mine={message.senderId === me?.id}
-                showSender={chat.type !== "direct" && message.senderId !== me?.id && messages[index - 1]?.senderId !== message.senderId}
-                seen={message === myLastSeen}
-              />
-            )),
+            ...messages.flatMap((message, index) => {
+              const previous = messages[index - 1];
+              const day = dayLabel(message.createdAt);
+              const rows = [];
+              if (!previous || dayLabel(previous.createdAt) !== day)
+                rows.push(
+                  <div key={`day-${message.seq}`} class="day-separator" data-testid="day-separator">
+                    <span>{day}</span>
+                  </div>,
+                );
+              if (unreadFrom.current !== null && message.seq === unreadFrom.current)
+                rows.push(
+                  <div key="new-messages" class="new-messages" data-testid="new-messages">
+                    <span>New messages</span>
+                  </div>,
+                );
+              rows.push(
+                <MessageBubble
+                  key={`m-${message.seq}`}
+                  message={message}
+                  mine={message.senderId === me?.id}
+                  showSender={chat.type !== "direct" && message.senderId !== me?.id && (previous?.senderId !== message.senderId || rows.length > 1)}
+                  seen={message === myLastSeen}
+                />,
+              );
+              return rows;
+            }),
             ...outbox.map((pending) => (
               <PendingBubble
                 key={`p-${pending.clientId}`}
@@ -393,4 +415,19 @@ function VideoIcon() {
       <path fill="currentColor" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />
     </svg>
   );
+}
+
+/** "Today", "Yesterday", or the date, for the separator above a day's first message. */
+function dayLabel(iso: string): string {
+  const date = new Date(iso);
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (date.toDateString() === today.toDateString()) return "Today";
+  if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
+  return date.toLocaleDateString([], {
+    weekday: "long",
+    month: "long",
+    day: "numeric",
+    ...(date.getFullYear() === today.getFullYear() ? {} : { year: "numeric" }),
+  });
 }

@@ -4,6 +4,7 @@ import { AuthScreen } from "./auth-screen";
 import { ActiveCall, CallHistory, IncomingCall } from "./call-screens";
 import { Avatar, ChatList, NewChatDialog } from "./chat-list";
 import { NewGroupDialog } from "./group-dialogs";
+import { ProfileDialog } from "./profile-dialog";
 import { ChatView } from "./chat-view";
 import { enableNotifications } from "./notifications";
 import { restoreSession, signOut } from "./platform";
@@ -16,6 +17,7 @@ function Shell() {
   const { me, route, chats, live, notice } = useAppState();
   const [newChat, setNewChat] = useState(false);
   const [newGroup, setNewGroup] = useState(false);
+  const [profile, setProfile] = useState(false);
   const unread = chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Edge Chat` : "Edge Chat";
@@ -25,7 +27,9 @@ function Shell() {
     <div class={mainOpen ? "shell main-open" : "shell"}>
       <aside class="sidebar">
         <header class="sidebar-header">
-          {me && <Avatar label={me.displayName} colourKey={me.id} size={36} />}
+          <button type="button" class="plain me-button" aria-label="Your profile" onClick={() => setProfile(true)}>
+            {me && <Avatar label={me.displayName} colourKey={me.id} size={36} src={me.avatarUrl} />}
+          </button>
           <div class="me">
             <strong data-testid="me-name">{me?.displayName}</strong>
             <span class="muted small">
@@ -79,6 +83,7 @@ function Shell() {
         />
       )}
       {newGroup && <NewGroupDialog onClose={() => setNewGroup(false)} />}
+      {profile && <ProfileDialog onClose={() => setProfile(false)} />}
       <IncomingCall />
       <ActiveCall />
     </div>

@@ -7,6 +7,8 @@ export interface User {
   id: string;
   email: string;
   displayName: string;
+  avatarUrl?: string | null;
+  bio?: string | null;
 }
 
 export type Route = { name: "chats" } | { name: "chat"; chatId: string } | { name: "calls" };
