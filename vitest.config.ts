@@ -22,11 +22,33 @@ function testVideoSigningKey() {
   };
 }
 
+/** The VAPID key pair of Web Push in tests (a P-256 private JWK; the public half is derived from it). */
+function testVapidKey() {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return JSON.stringify(privateKey.export({ format: "jwk" }));
+}
+
+/** A Google service account for the fake FCM (tests check the OAuth assertion with its public half). */
+function testFcmServiceAccount() {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return {
+    account: JSON.stringify({
+      type: "service_account",
+      project_id: "edge-platform-test",
+      client_email: "push@edge-platform-test.iam.gserviceaccount.com",
+      private_key: privateKey.export({ format: "pem", type: "pkcs8" }),
+      token_uri: "https://oauth2.fake-google.test/token",
+    }),
+    publicJwk: JSON.stringify(publicKey.export({ format: "jwk" })),
+  };
+}
+
 export default defineConfig(async () => {
   // wrangler.toml serves web/dist as static assets: it must exist (and be current) for every project.
   await buildWeb();
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const videoKey = testVideoSigningKey();
+  const fcm = testFcmServiceAccount();
   // The workerd project: every test except the Node ones below, inside the Workers runtime.
   const workers = {
     plugins: [
@@ -61,6 +83,13 @@ export default defineConfig(async () => {
             // Polls at once and a short provider timeout, so the generation tests run in seconds.
             STUDIO_POLL_INTERVAL_SECONDS: "0",
             STUDIO_PROVIDER_TIMEOUT_SECONDS: "1",
+            // push: the VAPID key and an FCM service account; the local push service and fake FCM
+            // answer at https:// names, so the production endpoint rules apply (no PUSH_ALLOW_INSECURE_ENDPOINTS).
+            PUSH_VAPID_PRIVATE_KEY: testVapidKey(),
+            PUSH_FCM_SERVICE_ACCOUNT: fcm.account,
+            TEST_FCM_PUBLIC_KEY: fcm.publicJwk,
+            // Retries at once, so the 429/5xx tests run in seconds.
+            PUSH_RETRY_BASE_SECONDS: "0",
           },
         },
       }),

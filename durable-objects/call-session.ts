@@ -17,6 +17,7 @@ import { logEvent } from "../shared/observability/log";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
 import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
+import type { PushEvent } from "../shared/push/events";
 
 interface ParticipantState {
   userId: string;
@@ -115,6 +116,15 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
     }
     logEvent("info", "call ringing", { callId: call.id, callerId: call.callerId, calleeId: call.calleeId });
     await this.#notifyHubs(call, "call.incoming");
+    await this.#queuePush({
+      type: "call.incoming",
+      callId: call.id,
+      callerId: call.callerId,
+      calleeId: call.calleeId,
+      callType: call.type,
+      createdAt: call.createdAt,
+      ringsUntil: call.createdAt + this.#ringTimeoutMs,
+    });
     return { ok: true, value: call };
   }
 
@@ -162,6 +172,10 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
 
     await this.#sync();
     await this.#pushState(result.call);
+    // Answered, rejected, cancelled or missed: every device the ring reached stops ringing.
+    if (call.status === "ringing" && result.call.status !== "ringing") {
+      await this.#queuePush({ type: "call.stop", callId: call.id, callerId: call.callerId, calleeId: call.calleeId, status: result.call.status });
+    }
     return result;
   }
 
@@ -225,6 +239,15 @@ export class CallSession extends Server<Env> implements CallSessionRpc {
     ]);
     for (const result of results) {
       if (result.status === "rejected") logEvent("warn", "call hub notification failed", { callId: call.id, error: String(result.reason) });
+    }
+  }
+
+  /** The callee's push devices ring, or stop (docs/notifications.md); a queue failure is logged, never the caller's. */
+  async #queuePush(event: Extract<PushEvent, { callId: string }>): Promise<void> {
+    try {
+      await this.deps.queue.send({ kind: "push.fanout", event });
+    } catch (error) {
+      logEvent("error", "queueing a call push failed", { callId: event.callId, type: event.type, error: String(error) });
     }
   }
 

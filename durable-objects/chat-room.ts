@@ -15,6 +15,7 @@ import type { Message, MessagePage, MessagePageQuery, Sender } from "../shared/c
 import type { Refusal, Result } from "../shared/platform/result";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
+import type { PushFanoutJob } from "../shared/push/events";
 import { closeSocket, errorFrame, type FrameErrorCode, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import { logEvent } from "../shared/observability/log";
@@ -306,7 +307,35 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.searchIndexing.request();
     this.chatList.noteRead(sender.userId, message.seq);
     this.queueChatListSync();
+    this.queuePush(message);
     return { ok: true, value: { message, created: true } };
+  }
+
+  /**
+   * Members without a socket in this room get a push (docs/notifications.md): the fan-out runs on
+   * the queue, told who was connected when the message was stored. Sent after the message is
+   * stored, never on the path to its ack.
+   */
+  private queuePush(message: Message): void {
+    const connected = new Set<string>();
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      for (const tag of this.ctx.getTags(ws)) if (tag.startsWith("user:")) connected.add(tag.slice("user:".length));
+    }
+    const job: PushFanoutJob = {
+      kind: "push.fanout",
+      event: {
+        type: "message",
+        chatId: this.name,
+        messageId: message.id,
+        seq: message.seq,
+        senderId: message.senderId ?? "",
+        text: message.text,
+        createdAt: Date.parse(message.createdAt),
+        connectedUserIds: [...connected],
+      },
+    };
+    this.ctx.waitUntil(this.deps.queue.send(job).catch((error: unknown) => logEvent("error", "queueing a message push failed", { chatId: this.name, error: String(error) })));
   }
 
   private repeatAck(message: Message, clientId: string, origin?: RoomConnection): StoreResult {

@@ -23,7 +23,8 @@ export async function buildWeb() {
     jsxImportSource: "hono/jsx/dom",
     logLevel: "warning",
   });
-  for (const file of ["index.html", "app.css", "icon.svg"]) cpSync(path.join(root, "web", file), path.join(out, file));
+  // sw.js is the service worker (plain JavaScript, served at /app/sw.js); the manifest makes the app installable.
+  for (const file of ["index.html", "app.css", "icon.svg", "sw.js", "manifest.webmanifest"]) cpSync(path.join(root, "web", file), path.join(out, file));
   // Header rules apply to the whole assets directory, so this file sits at its root.
   cpSync(path.join(root, "web", "_headers"), path.join(root, "web", "dist", "_headers"));
 }

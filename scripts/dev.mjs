@@ -38,12 +38,13 @@ else {
 
 // wrangler.toml's top level is what `wrangler deploy` publishes, so it says production; the dev
 // mailbox and other development behaviour are switched on here. wrangler dev prints a line per
-// request itself, so the Worker's JSON request line is off. A later --var of the caller wins.
+// request itself, so the Worker's JSON request line is off. Push endpoints may be a local push
+// service (http, loopback: bench/push.mjs). A later --var of the caller wins.
 // The issuer and the links in mails name the port this server listens on (`-- --port 8788`).
 const portIndex = args.findIndex((arg) => arg === "--port" || arg.startsWith("--port="));
 const port = portIndex < 0 ? "8787" : args[portIndex].includes("=") ? args[portIndex].split("=")[1] : args[portIndex + 1];
 const origin = `http://localhost:${port}`;
-const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false", "--var", `JWT_ISSUER:${origin}`, "--var", `APP_BASE_URL:${origin}`];
+const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false", "--var", `JWT_ISSUER:${origin}`, "--var", `APP_BASE_URL:${origin}`, "--var", "PUSH_ALLOW_INSECURE_ENDPOINTS:true"];
 // wrangler's output passes through a filter (scripts/dev-output.mjs) that keeps its colours on a
 // terminal; wrangler offers its hotkeys only when it writes to the terminal itself, which
 // DEV_OUTPUT=full restores (with the whole bindings table).

@@ -19,6 +19,12 @@ function videoSigningKey() {
   return JSON.stringify({ ...privateKey.export({ format: "jwk" }), kid: `dev-${randomUUID().slice(0, 8)}`, alg: "RS256" });
 }
 
+/** The VAPID key pair of Web Push (a P-256 private JWK; the Worker derives the public key from it). */
+function vapidKey() {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return JSON.stringify(privateKey.export({ format: "jwk" }));
+}
+
 const generators = {
   JWT_SIGNING_KEYS: signingKeys,
   TURN_SECRET: () => randomBytes(32).toString("base64url"),
@@ -26,6 +32,8 @@ const generators = {
   // video
   VIDEO_SIGNING_KEY: videoSigningKey,
   VIDEO_WEBHOOK_SECRET: () => randomBytes(32).toString("base64url"),
+  // push (docs/notifications.md)
+  PUSH_VAPID_PRIVATE_KEY: vapidKey,
 };
 
 const existing = existsSync(path) ? readFileSync(path, "utf8") : "";

@@ -6,6 +6,7 @@ import { jobsBoardVarSection } from "./jobs-board/vars";
 import { mediaVarSection } from "./media/vars";
 import { observabilityVarSection } from "./observability/vars";
 import { platformVarSection } from "./platform/vars";
+import { pushVarSection } from "./push/vars";
 import { realtimeVarSection } from "./realtime/vars";
 import { studioVarSection } from "./studio/vars";
 import { type Config, composeConfig, type VarName, type VarSection } from "./var-declarations";
@@ -31,6 +32,7 @@ export const VAR_SECTIONS: readonly VarSection[] = [
   studioVarSection,
   videoVarSection,
   jobsBoardVarSection,
+  pushVarSection,
 ];
 
 const ConfigSchema = composeConfig(VAR_SECTIONS);

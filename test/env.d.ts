@@ -6,6 +6,7 @@ declare global {
       TEST_MIGRATIONS?: D1Migration[];
       TEST_NEXT_SIGNING_KEY?: string;
       TEST_VIDEO_SIGNING_PUBLIC_KEY?: string;
+      TEST_FCM_PUBLIC_KEY?: string;
     }
   }
 }

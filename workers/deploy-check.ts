@@ -45,6 +45,8 @@ export const SECRETS_IN_PRODUCTION: Record<string, { required: boolean; without:
     required: false,
     without: "direct video uploads over 200 MB (tus through Stream's API; needed only with CLOUDFLARE_ACCOUNT_ID)",
   },
+  PUSH_VAPID_PRIVATE_KEY: { required: false, without: "no Web Push: browsers get no notifications, calls ring only where the app is open (docs/notifications.md)" },
+  PUSH_FCM_SERVICE_ACCOUNT: { required: false, without: "no FCM devices: native apps cannot register for pushes" },
 };
 
 /** Provider credentials the studio's AI providers name (`auth.secretRef`): any name with this prefix. */
@@ -117,6 +119,30 @@ function secretValueProblems(name: string, value: string): string[] {
     if (keys.some((key) => typeof record(key).kid !== "string")) problems.push("has a key without `kid`");
     return problems;
   }
+  if (name === "PUSH_VAPID_PRIVATE_KEY") {
+    let key: Record<string, unknown>;
+    try {
+      key = record(JSON.parse(value));
+    } catch {
+      return ["must be a P-256 private JWK (JSON with kty EC, crv P-256, d, x, y)"];
+    }
+    if (key.kty !== "EC" || key.crv !== "P-256" || typeof key.d !== "string" || typeof key.x !== "string" || typeof key.y !== "string") {
+      return ["must be a P-256 private JWK (JSON with kty EC, crv P-256, d, x, y)"];
+    }
+    return [];
+  }
+  if (name === "PUSH_FCM_SERVICE_ACCOUNT") {
+    let account: Record<string, unknown>;
+    try {
+      account = record(JSON.parse(value));
+    } catch {
+      return ["must be a Google service account key (JSON with project_id, client_email, private_key)"];
+    }
+    if (typeof account.project_id !== "string" || typeof account.client_email !== "string" || typeof account.private_key !== "string") {
+      return ["must be a Google service account key (JSON with project_id, client_email, private_key)"];
+    }
+    return [];
+  }
   if (name === "MEDIA_URL_SIGNING_KEYS") {
     const keys = jsonArray(value);
     if (!keys || keys.length === 0) return ["must be a non-empty JSON array of {kid, secret}"];
@@ -163,7 +189,7 @@ export function checkDeployment(modules: readonly ModuleManifest[], config: Depl
   if (vars.CLOUDFLARE_ACCOUNT_ID?.trim() && !has("CLOUDFLARE_STREAM_API_TOKEN")) {
     error("CLOUDFLARE_STREAM_API_TOKEN", "is missing while CLOUDFLARE_ACCOUNT_ID is set: uploads over 200 MB fail");
   }
-  for (const name of ["VIDEO_SIGNING_KEY", "VIDEO_WEBHOOK_SECRET", "METRICS_TOKEN"]) {
+  for (const name of ["VIDEO_SIGNING_KEY", "VIDEO_WEBHOOK_SECRET", "METRICS_TOKEN", "PUSH_VAPID_PRIVATE_KEY"]) {
     if (!has(name)) warning(name, `is not set: ${SECRETS_IN_PRODUCTION[name]!.without}`);
   }
   for (const name of config.secrets) {
@@ -182,6 +208,9 @@ export function checkDeployment(modules: readonly ModuleManifest[], config: Depl
       "ENVIRONMENT",
       `is ${JSON.stringify(environment)}: mail would go to the dev mailbox (readable at /dev/mailbox) and the development AI provider would be offered`,
     );
+  }
+  if ((vars.PUSH_ALLOW_INSECURE_ENDPOINTS ?? "").trim().toLowerCase() === "true") {
+    warning("PUSH_ALLOW_INSECURE_ENDPOINTS", "is true: a development setting, ignored in production (Web Push endpoints must be public https)");
   }
   if (vars.VIDEO_UPLOADS === "worker")
     warning("VIDEO_UPLOADS", "is `worker`: uploads go through the Worker (up to VIDEO_MAX_BYTES) instead of Stream's direct upload URLs");

@@ -13,6 +13,7 @@ import { jobsBoardModule } from "./modules/jobs-board";
 import { mediaModule } from "./modules/media";
 import { observabilityModule } from "./modules/observability";
 import { platformModule } from "./modules/platform";
+import { pushModule } from "./modules/push";
 import { realtimeModule } from "./modules/realtime";
 import { studioModule } from "./modules/studio";
 import { videoModule } from "./modules/video";
@@ -34,6 +35,7 @@ export const modules = [
   studioModule,
   videoModule,
   jobsBoardModule,
+  pushModule,
 ] as const satisfies readonly ModuleManifest[];
 
 type Module = (typeof modules)[number];

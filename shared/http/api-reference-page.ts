@@ -245,8 +245,13 @@ function renderOperation({ method, path, operation }: OperationEntry, components
 function renderSocketProtocols(asyncapi: AsyncApiDocument): string {
   const parts: string[] = [`<section id="websockets"><h2>WebSocket protocols</h2>`, prose(asyncapi.info.description)];
   for (const [id, channel] of Object.entries(asyncapi.channels)) {
+    // A channel without an address is delivered by a push service (Web Push, FCM), not a socket of ours.
+    const heading =
+      channel.address === null
+        ? `<span class="method ws">PUSH</span><span class="path">Web Push / FCM</span><span class="auth">to the devices of POST /v1/me/devices</span>`
+        : `<span class="method ws">WS</span><span class="path">${escapeHtml(channel.address)}</span><span class="auth">Bearer token or ?ticket=</span>`;
     parts.push(
-      `<article id="${anchor("socket", id)}"><h3><span class="method ws">WS</span><span class="path">${escapeHtml(channel.address)}</span><span class="auth">Bearer token or ?ticket=</span></h3>`,
+      `<article id="${anchor("socket", id)}"><h3>${heading}</h3>`,
       `<p><strong>${escapeHtml(channel.title)}</strong></p>`,
       prose(channel.description),
     );
@@ -306,7 +311,9 @@ export function renderApiReference(openapi: OpenApiDocumentLike, asyncapi: Async
   }
   nav.push(
     `<li><a href="#websockets"><strong>WebSocket protocols</strong></a><ul>`,
-    ...Object.entries(asyncapi.channels).map(([id, channel]) => `<li><a href="#${anchor("socket", id)}">WS ${escapeHtml(channel.address)}</a></li>`),
+    ...Object.entries(asyncapi.channels).map(
+      ([id, channel]) => `<li><a href="#${anchor("socket", id)}">${channel.address === null ? `PUSH ${escapeHtml(channel.title)}` : `WS ${escapeHtml(channel.address)}`}</a></li>`,
+    ),
     `</ul></li>`,
     `<li><a href="#errors"><strong>Errors</strong></a> (${errors.length} codes)</li>`,
   );

@@ -9,6 +9,7 @@ import type { EmailSender } from "../email/sender";
 import type { Env, JobMessage } from "../env";
 import type { FileReferences } from "../media/file-references";
 import type { logEvent } from "../observability/log";
+import type { PushSender } from "../push/push-sender";
 import type { ResolvedModel } from "../studio/providers/provider-adapter";
 import type { VideoHost } from "../video/video-host";
 
@@ -77,6 +78,7 @@ export interface Deps {
   ai: AiProviders;
   /** The modules whose rows point at media files (company icons, video thumbnails): media lets go of them through these. */
   fileReferences: readonly FileReferences[];
-  // The notification module adds its push senders here (Web Push, FCM), faked in tests the same way.
+  /** Push notifications to devices (Web Push, FCM HTTP v1): docs/notifications.md. */
+  push: PushSender;
   log: typeof logEvent;
 }

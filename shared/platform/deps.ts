@@ -7,6 +7,7 @@ import type { Env, QueuedJob } from "../env";
 import { logEvent } from "../observability/log";
 import { tracedFetch, withCurrentTrace } from "../observability/trace-scope";
 import { traced } from "../observability/traced-stub";
+import { pushSenderFor } from "../push/push-senders";
 import { resolveModel, secretOf } from "../studio/providers/registry";
 import { companyIconReferences } from "../jobs-board/companies/file-references";
 import { videoThumbnailReferences } from "../video/file-references";
@@ -51,6 +52,7 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
   const email = lazy(() => emailSenderFor(config, db, env.EMAIL));
   const turn = lazy(() => turnProviderFor(config.calls, overrides.fetch ?? tracedFetch));
   const videoHost = lazy(() => videoHostOf(env));
+  const push = lazy(() => pushSenderFor(config.push, overrides.fetch ?? tracedFetch, () => (overrides.clock ?? platformClock).now()));
   const base: Deps = {
     db,
     config,
@@ -69,6 +71,9 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
     },
     get videoHost() {
       return videoHost();
+    },
+    get push() {
+      return push();
     },
     ai: { resolveModel: (modelId) => resolveModel(env, db, modelId), secretConfigured: (name) => secretOf(env, name) !== null },
     fileReferences: FILE_REFERENCES,

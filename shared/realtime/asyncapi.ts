@@ -19,6 +19,19 @@ export interface SocketProtocol {
   serverFrames: FrameSchemas;
 }
 
+/**
+ * Messages the platform sends outside its sockets, through a third party that delivers them
+ * (push notifications through Web Push or FCM): a channel with no address of ours and no client
+ * frames, on the `pushServices` server.
+ */
+export interface DeliveredChannel {
+  id: string;
+  title: string;
+  description: string;
+  /** What the platform sends, by `type`. */
+  messages: FrameSchemas;
+}
+
 export interface AsyncApiInfo {
   title: string;
   version: string;
@@ -39,16 +52,17 @@ export interface AsyncApiDocument {
   asyncapi: "3.0.0";
   info: AsyncApiInfo;
   defaultContentType: "application/json";
-  servers: Record<string, { host: string; protocol: string; description: string; security: { $ref: string }[] }>;
+  servers: Record<string, { host: string; protocol: string; description: string; security?: { $ref: string }[] }>;
   channels: Record<
     string,
     {
-      address: string;
+      address: string | null;
+      servers?: { $ref: string }[];
       title: string;
       description: string;
       parameters?: Record<string, { description: string }>;
       messages: Record<string, { $ref: string }>;
-      bindings: { ws: { method: "GET"; query: JsonSchema; bindingVersion: "0.1.0" } };
+      bindings?: { ws: { method: "GET"; query: JsonSchema; bindingVersion: "0.1.0" } };
     }
   >;
   operations: Record<string, { action: "send" | "receive"; title: string; summary: string; channel: { $ref: string }; messages: { $ref: string }[] }>;
@@ -87,7 +101,7 @@ function describeFrame(schema: z.ZodType): string | undefined {
  * The AsyncAPI 3.0 document of every socket. Operations are written from the platform's side:
  * `receive` lists what clients may send, `send` what the server pushes.
  */
-export function buildAsyncApiDocument(protocols: SocketProtocol[], info: AsyncApiInfo, origin: string): AsyncApiDocument {
+export function buildAsyncApiDocument(protocols: SocketProtocol[], info: AsyncApiInfo, origin: string, delivered: DeliveredChannel[] = []): AsyncApiDocument {
   const url = new URL(origin);
   const document: AsyncApiDocument = {
     asyncapi: "3.0.0",
@@ -167,6 +181,45 @@ export function buildAsyncApiDocument(protocols: SocketProtocol[], info: AsyncAp
       summary: "Frames the server pushes on this socket.",
       channel: { $ref: `#/channels/${protocol.id}` },
       messages: operationMessages.server,
+    };
+  }
+  if (delivered.length > 0) {
+    document.servers.pushServices = {
+      host: "push.example",
+      protocol: "https",
+      description: "The device's push service: the Web Push endpoint of its subscription (RFC 8030; payload encrypted with aes128gcm, RFC 8291, VAPID RFC 8292) or FCM HTTP v1. The host is the subscription's, not ours.",
+    };
+  }
+  for (const channel of delivered) {
+    const channelMessages: Record<string, { $ref: string }> = {};
+    const operationMessages: { $ref: string }[] = [];
+    for (const [type, schema] of Object.entries(channel.messages)) {
+      const key = messageKey("server", type);
+      const componentKey = `${channel.id}.${key}`;
+      const summary = describeFrame(schema);
+      document.components.messages[componentKey] = {
+        name: type,
+        title: `platform -> device: ${type}`,
+        ...(summary ? { summary } : {}),
+        contentType: "application/json",
+        payload: frameSchema(schema, "server"),
+      };
+      channelMessages[key] = { $ref: `#/components/messages/${componentKey}` };
+      operationMessages.push({ $ref: `#/channels/${channel.id}/messages/${key}` });
+    }
+    document.channels[channel.id] = {
+      address: null,
+      servers: [{ $ref: "#/servers/pushServices" }],
+      title: channel.title,
+      description: channel.description,
+      messages: channelMessages,
+    };
+    document.operations[`${channel.id}.send`] = {
+      action: "send",
+      title: `${channel.title}: what devices receive`,
+      summary: "Sent through the device's push service, never on a socket.",
+      channel: { $ref: `#/channels/${channel.id}` },
+      messages: operationMessages,
     };
   }
   return document;

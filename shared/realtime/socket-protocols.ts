@@ -4,7 +4,8 @@ import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema, PersonSchema } from "../chat/model";
 import { CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
-import type { AsyncApiInfo, SocketProtocol } from "./asyncapi";
+import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
+import { PUSH_PAYLOADS } from "../push/payloads";
 import { CLOSE_CODES } from "./socket-kit";
 import { VideoSchema } from "../video/model";
 import { AssetFrameSchema } from "../studio/generation/asset-frame";
@@ -152,6 +153,17 @@ export const SOCKET_PROTOCOLS: SocketProtocol[] = [
     parameters: { callId: "Id of a call you take part in." },
     clientFrames: SignallingFrames,
     serverFrames: SignallingServerFrames,
+  },
+];
+
+/** Push notifications (docs/notifications.md): what a device's service worker or app receives. */
+export const DELIVERED_CHANNELS: DeliveredChannel[] = [
+  {
+    id: "push",
+    title: "Push notifications",
+    description:
+      "Delivered through Web Push (the body decrypted by the browser and handed to the service worker's `push` event) or FCM (`data`, every value a string). Devices are registered with `POST /v1/me/devices` and belong to the session that registered them.",
+    messages: PUSH_PAYLOADS,
   },
 ];
 

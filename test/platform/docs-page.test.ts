@@ -13,7 +13,7 @@ interface OpenApi {
 interface AsyncApi {
   asyncapi: string;
   servers: { platform: { host: string; protocol: string } };
-  channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
+  channels: Record<string, { address: string | null; servers?: { $ref: string }[]; messages: Record<string, { $ref: string }> }>;
   components: { messages: Record<string, { name: string }> };
 }
 
@@ -38,7 +38,7 @@ describe("GET /docs", () => {
     }
     const asyncapi = await json<AsyncApi>(await api("/asyncapi.json"));
     for (const channel of Object.values(asyncapi.channels)) {
-      expect(html).toContain(channel.address);
+      expect(html).toContain(channel.address ?? "Web Push / FCM");
       for (const ref of Object.values(channel.messages)) {
         const message = asyncapi.components.messages[ref.$ref.split("/").pop()!]!;
         expect(html, `${channel.address} ${message.name}`).toContain(`<code>${message.name}</code>`);
@@ -88,11 +88,10 @@ describe("GET /asyncapi.json", () => {
     const document = await json<AsyncApi>(await api("/asyncapi.json"));
     expect(document.asyncapi).toBe("3.0.0");
     expect(document.servers.platform).toMatchObject({ host: "platform.test", protocol: "ws" });
-    expect(
-      Object.values(document.channels)
-        .map((c) => c.address)
-        .sort(),
-    ).toEqual(["/v1/calls/{callId}/ws", "/v1/chats/{chatId}/ws", "/v1/realtime"]);
+    expect(Object.values(document.channels).map((c) => c.address).sort()).toEqual(["/v1/calls/{callId}/ws", "/v1/chats/{chatId}/ws", "/v1/realtime", null]);
+    // Push notifications are delivered by the device's push service, not a socket of ours.
+    expect(document.channels.push).toMatchObject({ address: null, servers: [{ $ref: "#/servers/pushServices" }] });
+    expect(Object.keys(document.channels.push!.messages).sort()).toEqual(["server.call.incoming", "server.call.stop", "server.message"]);
   });
 });
 

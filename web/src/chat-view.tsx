@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { type ChatChannel, type LiveSocketState, type Message, ok, type PendingMessage } from "../../client";
 import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttachments, PaperclipIcon } from "./attachments";
 import { calls } from "./call-controller";
+import { ChatBell } from "./chat-bell";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
 import { GroupInfoDialog } from "./group-dialogs";
@@ -231,6 +232,7 @@ export function ChatView({ chatId }: { chatId: string }) {
             )}
           </p>
         </div>
+        <ChatBell chatId={chat.id} />
         {chat.type === "group" && (
           <button type="button" class="secondary small" onClick={() => setGroupInfo(true)}>
             Group info

@@ -6,7 +6,9 @@ import { Avatar, ChatList, NewChatDialog } from "./chat-list";
 import { NewGroupDialog } from "./group-dialogs";
 import { ProfileDialog } from "./profile-dialog";
 import { ChatView } from "./chat-view";
+import { enableNotifications } from "./notifications";
 import { restoreSession, signOut } from "./platform";
+import "./ringtone";
 import { parseRoute, store, useAppState } from "./store";
 
 addEventListener("hashchange", () => store.set({ route: parseRoute(location.hash) }));
@@ -49,6 +51,7 @@ function Shell() {
             + New chat
           </button>
         </nav>
+        <NotificationsControl />
         {notice && (
           <p class="banner" role="status" onClick={() => store.set({ notice: null })}>
             {notice}
@@ -83,6 +86,28 @@ function Shell() {
       {profile && <ProfileDialog onClose={() => setProfile(false)} />}
       <IncomingCall />
       <ActiveCall />
+    </div>
+  );
+}
+
+/** Turning notifications on is the user's choice, made here: the browser asks only after this click. */
+function NotificationsControl() {
+  const { push } = useAppState();
+  if (push === "on") return <p class="push-control muted small" data-testid="push-state" data-state="on">Notifications are on</p>;
+  if (push === "unsupported") return null;
+  if (push === "blocked") {
+    return (
+      <p class="push-control muted small" data-testid="push-state" data-state="blocked">
+        Notifications are blocked for this site in the browser's settings.
+      </p>
+    );
+  }
+  return (
+    <div class="push-control" data-testid="push-state" data-state={push}>
+      <span class="small">Get calls and messages when the app is closed.</span>
+      <button type="button" class="secondary small" disabled={push === "working"} onClick={() => void enableNotifications()}>
+        {push === "working" ? "Turning on…" : "Turn on notifications"}
+      </button>
     </div>
   );
 }

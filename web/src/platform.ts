@@ -2,6 +2,7 @@
 // the chat list and the hub socket (incoming calls, chat-list changes).
 import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok, type Person } from "../../client";
 import { calls } from "./call-controller";
+import { forgetSubscription, resumeNotifications } from "./notifications";
 import { type User, store } from "./store";
 
 export const platform = createPlatformClient({ baseUrl: location.origin, storage: new LocalSessionStorage(localStorage) });
@@ -47,6 +48,7 @@ export async function enterApp(user: User): Promise<void> {
   store.set({ phase: "signed-in", me: user, notice: null });
   await refreshChats();
   startHub();
+  void resumeNotifications();
 }
 
 export async function refreshChats(): Promise<void> {
@@ -88,5 +90,6 @@ addEventListener("online", () => hub?.reconnectNow());
 addEventListener("offline", () => hub?.reconnectNow());
 
 export async function signOut(): Promise<void> {
+  await forgetSubscription();
   await platform.logout();
 }

@@ -28,6 +28,8 @@ export interface AppState {
   notice: string | null;
   /** Names and pictures of the people this tab has met (chat peers, senders, members), by id; null: the account is gone. */
   people: Record<string, Person | null>;
+  /** Push notifications on this device (web/src/notifications.ts). */
+  push: "unsupported" | "off" | "working" | "on" | "blocked" | "failed";
 }
 
 type Listener = () => void;
@@ -43,6 +45,7 @@ export class Store {
     call: null,
     notice: null,
     people: {},
+    push: "off",
   };
   readonly #listeners = new Set<Listener>();
 

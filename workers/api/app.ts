@@ -19,6 +19,7 @@ import { jobsBoardModule } from "../modules/jobs-board";
 import { mediaModule } from "../modules/media";
 import { observabilityModule } from "../modules/observability";
 import { platformModule } from "../modules/platform";
+import { pushModule } from "../modules/push";
 import { realtimeModule } from "../modules/realtime";
 import { studioModule } from "../modules/studio";
 import { videoModule } from "../modules/video";
@@ -137,7 +138,8 @@ export function createApp() {
     .route(jobsBoard.companies.path, jobsBoard.companies.router)
     .route(jobsBoard.vacancies.path, jobsBoard.vacancies.router)
     .route(jobsBoard.admin.path, jobsBoard.admin.router)
-    .route(studio.generation.path, studio.generation.router);
+    .route(studio.generation.path, studio.generation.router)
+    .route(pushModule.routes.push.path, pushModule.routes.push.router);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   routes.openAPIRegistry.registerComponent("securitySchemes", "streamWebhookSignature", {

@@ -7,7 +7,7 @@ import { auditEventQuery, recordAuditEvent } from "../audit/events";
 import { deleteUserAuditEventsQuery } from "../audit/records";
 import type { ClientInfo } from "../sessions/client-info";
 import { confirmPassword } from "../credentials/password-checks";
-import { activeSessionIds, closeSessionSockets } from "../sessions/session-sockets";
+import { activeSessionIds, afterSessionsEnded } from "../sessions/session-sockets";
 import { deleteUserQuery, isLastActiveAdmin } from "./records";
 import { logEvent } from "../../observability/log";
 
@@ -37,7 +37,7 @@ export async function deleteAccount(deps: Deps, userId: string, password: string
       auditEventQuery(db, { userId, type: "account.deleted", detail: {} }),
     ]),
   ]);
-  await closeSessionSockets(deps, userId, sessionIds);
+  await afterSessionsEnded(deps, userId, sessionIds);
   for (const step of steps) {
     try {
       await step.afterwards?.();

@@ -6,7 +6,7 @@ import { accessTokenTtlSeconds, issueAccessToken } from "../tokens/access-tokens
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
 import type { PublicUser } from "../account/users";
 import type { ClientInfo } from "./client-info";
-import { closeSessionSockets } from "./session-sockets";
+import { afterSessionsEnded } from "./session-sockets";
 import { seal, unseal } from "../tokens/sealing";
 import {
   findRefreshToken,
@@ -119,7 +119,7 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, clien
       detail: { sessionId, spentAt: spentAt.toISOString() },
     }),
   ]);
-  await closeSessionSockets(deps, record.userId, [sessionId]);
+  await afterSessionsEnded(deps, record.userId, [sessionId]);
   metrics.count("identity_refresh_reuse_total", {});
   throw new ApiError(401, "token_reused", "This refresh token was already used; the session has been revoked");
 }
@@ -130,7 +130,7 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, clien
  */
 export async function endSession(deps: Deps, userId: string, sessionId: string, reason: string): Promise<boolean> {
   if (!(await revokeSession(deps, userId, sessionId, reason))) return false;
-  await closeSessionSockets(deps, userId, [sessionId]);
+  await afterSessionsEnded(deps, userId, [sessionId]);
   return true;
 }
 
@@ -138,7 +138,7 @@ export async function endSession(deps: Deps, userId: string, sessionId: string, 
 export async function endSessions(deps: Deps, userId: string, reason: string, options: { keep?: string; extra?: BatchQuery[] } = {}): Promise<number> {
   const db = deps.db;
   const [revoked] = await db.batch([revokeAllSessionsQuery(db, userId, reason, deps.clock.date(), options.keep), ...(options.extra ?? [])]);
-  await closeSessionSockets(
+  await afterSessionsEnded(
     deps,
     userId,
     revoked.map((session) => session.id),

@@ -10,7 +10,7 @@ import {
   renderApiReference,
 } from "../../../shared/http/api-reference-page";
 import { type AsyncApiDocument, buildAsyncApiDocument } from "../../../shared/realtime/asyncapi";
-import { ASYNCAPI_INFO, SOCKET_PROTOCOLS } from "../../../shared/realtime/socket-protocols";
+import { ASYNCAPI_INFO, DELIVERED_CHANNELS, SOCKET_PROTOCOLS } from "../../../shared/realtime/socket-protocols";
 import { createRouter } from "../context";
 
 const tags = ["platform"];
@@ -23,7 +23,7 @@ const asyncApiDocuments = new Map<string, AsyncApiDocument>();
 function asyncApiDocument(origin: string): AsyncApiDocument {
   let document = asyncApiDocuments.get(origin);
   if (!document) {
-    document = buildAsyncApiDocument(SOCKET_PROTOCOLS, ASYNCAPI_INFO, origin);
+    document = buildAsyncApiDocument(SOCKET_PROTOCOLS, ASYNCAPI_INFO, origin, DELIVERED_CHANNELS);
     asyncApiDocuments.set(origin, document);
   }
   return document;

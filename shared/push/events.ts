@@ -1,0 +1,71 @@
+import type { PushNotification } from "./push-sender";
+
+/**
+ * What may push, as the ChatRoom and CallSession report it on the JOBS queue
+ * (docs/notifications.md, "Events"). Each event has one id, the idempotency key of its
+ * deliveries together with the device.
+ */
+export type PushEvent =
+  | {
+      type: "message";
+      chatId: string;
+      messageId: string;
+      seq: number;
+      senderId: string;
+      /** The message text: mentions are looked for in it, and a notification shows its start. */
+      text: string;
+      createdAt: number;
+      /** Members with a socket open in the room when the message was stored: they saw it. */
+      connectedUserIds: string[];
+    }
+  | { type: "call.incoming"; callId: string; callerId: string; calleeId: string; callType: "voice" | "video"; createdAt: number; ringsUntil: number }
+  | { type: "call.stop"; callId: string; callerId: string; calleeId: string; status: "answered" | "rejected" | "missed" | "ended" | "busy" };
+
+export interface PushFanoutJob {
+  kind: "push.fanout";
+  event: PushEvent;
+}
+
+/** A later attempt of one (event, device) delivery, queued with the delay the push service asked for. */
+export interface PushSendJob {
+  kind: "push.send";
+  eventId: string;
+  deviceId: string;
+  attempt: number;
+  notification: PushNotification;
+}
+
+declare module "../env" {
+  interface JobKinds {
+    "push.fanout": PushFanoutJob;
+    "push.send": PushSendJob;
+  }
+}
+
+export const EXCERPT_CHARS = 140;
+
+export function eventIdOf(event: PushEvent): string {
+  switch (event.type) {
+    case "message":
+      return `message:${event.messageId}`;
+    case "call.incoming":
+      return `call:${event.callId}:ring`;
+    case "call.stop":
+      return `call:${event.callId}:stop`;
+  }
+}
+
+/**
+ * A `Topic` (RFC 8030: at most 32 base64url characters) per chat or call: a phone that was offline
+ * gets one notification per chat, and a stop-ringing push replaces a ring not yet delivered.
+ */
+export function topicOf(kind: "chat" | "call", id: string): string {
+  const compact = id.replace(/[^A-Za-z0-9_-]/g, "");
+  return `${kind === "chat" ? "c" : "k"}${compact}`.slice(0, 32);
+}
+
+/** The start of a message text: at most EXCERPT_CHARS characters, whole code points. */
+export function excerptOf(text: string): string {
+  const chars = Array.from(text.replace(/\s+/g, " ").trim());
+  return chars.length <= EXCERPT_CHARS ? chars.join("") : `${chars.slice(0, EXCERPT_CHARS - 1).join("")}…`;
+}

@@ -1,0 +1,94 @@
+import type { Deps } from "../platform/deps-types";
+import { logEvent } from "../observability/log";
+import { deliverAll } from "./delivery";
+import { eventIdOf, excerptOf, type PushEvent, topicOf } from "./events";
+import { callsAllowedFrom, inQuietHours, mentions, showsContent } from "./preferences";
+import type { CallIncomingPush, CallStopPush, MessagePush } from "./payloads";
+import type { PushNotification } from "./push-sender";
+import { cancelRetryingDeliveries, chatPushContext, liveDevicesOf, listDeliveredDeviceIds, messageRecipients, type PushDeviceRecord, userPushContext } from "./records";
+
+/** How long a stop-ringing push is kept for a device that is offline (it replaces the ring, by topic). */
+const STOP_TTL_SECONDS = 3600;
+
+/** Who gets which notification for an event (settings applied); empty when nobody does. */
+async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, PushNotification>> {
+  const now = deps.clock.now();
+  const out = new Map<string, PushNotification>();
+  switch (event.type) {
+    case "message": {
+      const context = await chatPushContext(deps.db, event.chatId, event.senderId);
+      if (!context) return out;
+      const general = context.chatType === "general";
+      const topic = topicOf("chat", event.chatId);
+      for (const member of await messageRecipients(deps.db, event.chatId, event.senderId, event.connectedUserIds, general)) {
+        const level = member.level ?? (general ? "off" : "all");
+        if (level === "off") continue;
+        if (member.mutedUntil && member.mutedUntil.getTime() > now) continue;
+        if (level === "mentions" && !mentions(event.text, member.displayName)) continue;
+        if (inQuietHours(member.settings, now)) continue;
+        const payload: MessagePush = showsContent(member.settings)
+          ? {
+              type: "message",
+              chatId: event.chatId,
+              messageId: event.messageId,
+              seq: event.seq,
+              chatTitle: context.chatType === "direct" ? context.senderName : context.chatTitle,
+              senderName: context.senderName,
+              excerpt: excerptOf(event.text),
+              sentAt: new Date(event.createdAt).toISOString(),
+            }
+          : { type: "message", chatId: event.chatId, messageId: event.messageId };
+        out.set(member.userId, { payload, ttlSeconds: deps.config.push.messageTtlSeconds, urgency: "normal", topic });
+      }
+      return out;
+    }
+    case "call.incoming": {
+      const ttlSeconds = Math.ceil((event.ringsUntil - now) / 1000);
+      if (ttlSeconds <= 0) return out;
+      const callee = await userPushContext(deps.db, event.calleeId);
+      if (!callee) return out;
+      if (inQuietHours(callee.settings, now) && !callsAllowedFrom(callee.settings).includes(event.callerId)) return out;
+      const caller = await userPushContext(deps.db, event.callerId);
+      const payload: CallIncomingPush = showsContent(callee.settings)
+        ? { type: "call.incoming", callId: event.callId, callType: event.callType, callerId: event.callerId, callerName: caller?.displayName ?? null, ringsUntil: new Date(event.ringsUntil).toISOString() }
+        : { type: "call.incoming", callId: event.callId };
+      out.set(event.calleeId, { payload, ttlSeconds, urgency: "high", topic: topicOf("call", event.callId) });
+      return out;
+    }
+    case "call.stop": {
+      const callee = await userPushContext(deps.db, event.calleeId);
+      const caller = await userPushContext(deps.db, event.callerId);
+      const status: CallStopPush["status"] = event.status;
+      const payload: CallStopPush = showsContent(callee?.settings ?? null)
+        ? { type: "call.stop", callId: event.callId, status, callerName: caller?.displayName ?? null }
+        : { type: "call.stop", callId: event.callId, status };
+      out.set(event.calleeId, { payload, ttlSeconds: STOP_TTL_SECONDS, urgency: "high", topic: topicOf("call", event.callId) });
+      return out;
+    }
+  }
+}
+
+/**
+ * The `push.fanout` job: works out who gets the event and sends each device its first attempt
+ * (later attempts are `push.send` jobs). A stop-ringing push goes only to the devices the ring
+ * reached. Run twice (a redelivery), it sends nothing twice: each (event, device) is claimed once.
+ */
+export async function runPushFanout(deps: Deps, event: PushEvent): Promise<{ devices: number }> {
+  const eventId = eventIdOf(event);
+  const recipients = await recipientsOf(deps, event);
+  if (recipients.size === 0) return { devices: 0 };
+  let devices: PushDeviceRecord[] = await liveDevicesOf(deps.db, [...recipients.keys()], deps.clock.date());
+  if (event.type === "call.stop") {
+    const ringId = `call:${event.callId}:ring`;
+    // A ring still waiting for a retry is not sent any more; the devices it reached are told to stop.
+    await cancelRetryingDeliveries(deps.db, ringId, "call_stopped", deps.clock.date());
+    const rang = new Set(await listDeliveredDeviceIds(deps.db, ringId));
+    devices = devices.filter((device) => rang.has(device.id));
+  }
+  await deliverAll(
+    deps,
+    devices.map((device) => ({ eventId, device, notification: recipients.get(device.userId)!, attempt: 1 })),
+  );
+  if (devices.length > 0) logEvent("info", "push fan-out", { eventId, devices: devices.length });
+  return { devices: devices.length };
+}
