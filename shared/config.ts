@@ -4,6 +4,7 @@ import { emailVarSection } from "./email/vars";
 import { identityVarSection } from "./identity/vars";
 import { jobsBoardVarSection } from "./jobs-board/vars";
 import { mediaVarSection } from "./media/vars";
+import { oauthVarSection } from "./oauth/vars";
 import { observabilityVarSection } from "./observability/vars";
 import { platformVarSection } from "./platform/vars";
 import { realtimeVarSection } from "./realtime/vars";
@@ -31,6 +32,7 @@ export const VAR_SECTIONS: readonly VarSection[] = [
   studioVarSection,
   videoVarSection,
   jobsBoardVarSection,
+  oauthVarSection,
 ];
 
 const ConfigSchema = composeConfig(VAR_SECTIONS);

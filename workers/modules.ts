@@ -11,6 +11,7 @@ import { emailModule } from "./modules/email";
 import { identityModule } from "./modules/identity";
 import { jobsBoardModule } from "./modules/jobs-board";
 import { mediaModule } from "./modules/media";
+import { oauthModule } from "./modules/oauth";
 import { observabilityModule } from "./modules/observability";
 import { platformModule } from "./modules/platform";
 import { realtimeModule } from "./modules/realtime";
@@ -34,6 +35,7 @@ export const modules = [
   studioModule,
   videoModule,
   jobsBoardModule,
+  oauthModule,
 ] as const satisfies readonly ModuleManifest[];
 
 type Module = (typeof modules)[number];

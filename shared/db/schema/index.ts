@@ -7,3 +7,4 @@ export * from "./studio-providers";
 export * from "./video";
 export * from "./jobs";
 export * from "./studio-generation";
+export * from "./oauth";
