@@ -214,7 +214,7 @@ function tokenStateQuery(db: Database) {
       token: oauthTokens,
       authorization: oauthAuthorizations,
       clientDisabledAt: oauthClients.disabledAt,
-      session: { revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt },
+      session: { id: sessions.id, revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt },
       user: userColumns,
     })
     .from(oauthTokens)
@@ -233,7 +233,7 @@ export async function findAuthorizationState(db: Database, authorizationId: stri
     .select({
       authorization: oauthAuthorizations,
       clientDisabledAt: oauthClients.disabledAt,
-      session: { revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt },
+      session: { id: sessions.id, revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt },
       user: userColumns,
     })
     .from(oauthAuthorizations)

@@ -101,7 +101,7 @@ async function startBrowserSession(c: OAuthContext, signedIn: { userId: string; 
 }
 
 function redirectError(c: OAuthContext, error: AuthorizationRedirectError) {
-  return c.redirect(redirectBack(c.get("deps"), error.redirectUri, { error: error.error, error_description: error.description }, error.state), 302);
+  return c.redirect(redirectBack(c.get("deps"), error.redirectUri, { error: error.error, error_description: error.description }, error.state), c.req.method === "POST" ? 303 : 302);
 }
 
 async function signInView(c: OAuthContext, returnTo: string, extra: { email?: string; error?: string } = {}, status: 200 | 401 | 403 | 429 = 200) {
