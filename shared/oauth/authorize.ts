@@ -1,6 +1,8 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { runBatch } from "../db/client";
 import { ApiError } from "../http/errors";
+import { auditEventQuery } from "../identity/audit/events";
+import type { ClientInfo } from "../identity/sessions/client-info";
 import { randomToken, sha256Hex } from "../ids";
 import type { Deps } from "../platform/deps-types";
 import type { BrowserSession } from "./browser-session";
@@ -19,6 +21,8 @@ export interface AuthorizationRequest {
   nonce: string | null;
   codeChallenge: string;
   prompt: string | null;
+  /** OIDC `max_age`: a sign-in older than this many seconds must be repeated. */
+  maxAge: number | null;
 }
 
 /**
@@ -65,7 +69,18 @@ export async function validateAuthorizationRequest(deps: Deps, params: URLSearch
   }
   const state = params.get("state");
   const fail = (error: OAuthErrorCode, description: string) => new AuthorizationRedirectError(redirectUri, error, description, state);
-  for (const name of ["client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "prompt"]) {
+  for (const name of [
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "prompt",
+    "max_age",
+  ]) {
     if (params.getAll(name).length > 1) throw fail("invalid_request", `${name} is repeated`);
   }
   if (params.has("request") || params.has("request_uri")) throw fail("invalid_request", "Request objects are not supported");
@@ -85,7 +100,26 @@ export async function validateAuthorizationRequest(deps: Deps, params: URLSearch
   if ((nonce?.length ?? 0) > 512) throw fail("invalid_request", "nonce is longer than 512 characters");
   const prompt = params.get("prompt");
   if (prompt && !["none", "login", "consent", "select_account"].includes(prompt)) throw fail("invalid_request", "Unknown prompt value");
-  return { client, request: { clientId: client.id, redirectUri, scope, state, nonce, codeChallenge, prompt } };
+  const maxAgeParam = params.get("max_age");
+  if (maxAgeParam !== null && !/^\d{1,9}$/.test(maxAgeParam)) throw fail("invalid_request", "max_age must be a number of seconds");
+  const maxAge = maxAgeParam === null ? null : Number(maxAgeParam);
+  return { client, request: { clientId: client.id, redirectUri, scope, state, nonce, codeChallenge, prompt, maxAge } };
+}
+
+/** Whether the browser must sign in (again) first: no session, `prompt=login`, or a sign-in older than `max_age`. */
+export function needsSignIn(deps: Deps, request: AuthorizationRequest, session: BrowserSession | null): boolean {
+  if (!session || request.prompt === "login") return true;
+  return request.maxAge !== null && Math.floor(deps.clock.now() / 1000) - session.authTime > request.maxAge;
+}
+
+/**
+ * Where sign-in returns to: the same request without `prompt=login` (the fresh sign-in satisfies
+ * it; keeping it would ask again forever).
+ */
+export function signInReturnTo(url: URL): string {
+  const params = new URLSearchParams(url.search);
+  if (params.get("prompt") === "login") params.delete("prompt");
+  return `${url.pathname}?${params.toString()}`;
 }
 
 /** Whether the user must be asked: never for first-party apps, otherwise unless an earlier grant covers every scope. */
@@ -103,7 +137,12 @@ export async function needsConsent(deps: Deps, client: OAuthClientRecord, userId
  * platform session, and remembers the grant (merged with earlier ones). Returns where to send
  * the browser.
  */
-export async function issueAuthorizationCode(deps: Deps, request: AuthorizationRequest, session: BrowserSession): Promise<string> {
+export async function issueAuthorizationCode(
+  deps: Deps,
+  request: AuthorizationRequest,
+  session: BrowserSession,
+  consent?: { client: ClientInfo },
+): Promise<string> {
   const db = deps.db;
   const now = deps.clock.now();
   const code = randomToken(32);
@@ -125,6 +164,17 @@ export async function issueAuthorizationCode(deps: Deps, request: AuthorizationR
     }),
     upsertGrantQuery(db, session.userId, request.clientId, scopes, new Date(now)),
     touchGrantQuery(db, session.userId, request.clientId, new Date(now)),
+    // The user's own security events show each consent they gave.
+    ...(consent
+      ? [
+          auditEventQuery(db, {
+            userId: session.userId,
+            type: "oauth.consent_granted",
+            client: consent.client,
+            detail: { clientId: request.clientId, scopes: request.scope },
+          }),
+        ]
+      : []),
   ]);
   return redirectBack(deps, request.redirectUri, { code }, request.state);
 }

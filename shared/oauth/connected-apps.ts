@@ -1,5 +1,7 @@
 import { ApiError } from "../http/errors";
 import type { AccountModule } from "../identity/account/account-module";
+import { recordAuditEvent } from "../identity/audit/events";
+import type { ClientInfo } from "../identity/sessions/client-info";
 import type { Deps } from "../platform/deps-types";
 import { deleteGrantQuery, listGrantsOfUser, revokeAuthorizationsOfUserClientQuery } from "./records";
 
@@ -26,7 +28,7 @@ export async function listConnectedApps(deps: Deps, userId: string): Promise<Con
 }
 
 /** DELETE /v1/me/connected-apps/:clientId: the grant goes, and with it every token the app holds for the user. */
-export async function disconnectApp(deps: Deps, userId: string, clientId: string): Promise<void> {
+export async function disconnectApp(deps: Deps, userId: string, clientId: string, client: ClientInfo): Promise<void> {
   const db = deps.db;
   const now = deps.clock.date();
   const [deleted] = await db.batch([
@@ -34,6 +36,7 @@ export async function disconnectApp(deps: Deps, userId: string, clientId: string
     revokeAuthorizationsOfUserClientQuery(db, userId, clientId, "disconnected_by_user", now),
   ]);
   if (deleted.length === 0) throw new ApiError(404, "app_not_connected", "This app is not connected to your account");
+  await recordAuditEvent(db, { userId, type: "oauth.app_disconnected", client, detail: { clientId } });
 }
 
 /** The connected apps in the data export; deletion needs nothing: grants, codes and authorizations go with the user (ON DELETE CASCADE). */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, lte, notExists, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { oauthAuthorizations, oauthClients, oauthCodes, oauthGrants, oauthTokens, sessions, users } from "../db/schema";
 
@@ -262,4 +262,27 @@ export async function liveAuthorizationsOfSession(db: Database, sessionId: strin
     .select({ id: oauthAuthorizations.id, clientId: oauthAuthorizations.clientId })
     .from(oauthAuthorizations)
     .where(and(eq(oauthAuthorizations.sessionId, sessionId), isNull(oauthAuthorizations.revokedAt)));
+}
+
+// housekeeping
+
+/** Codes past their expiry by `graceMs` (kept that long so a replay still revokes what the first use issued). */
+export function deleteExpiredCodesQuery(db: Database, before: Date) {
+  return db.delete(oauthCodes).where(lte(oauthCodes.expiresAt, before));
+}
+
+export function deleteExpiredTokensQuery(db: Database, now: Date) {
+  return db.delete(oauthTokens).where(lte(oauthTokens.expiresAt, now));
+}
+
+/** Authorizations no token is left of, last used before `before`. */
+export function deleteSpentAuthorizationsQuery(db: Database, before: Date) {
+  return db
+    .delete(oauthAuthorizations)
+    .where(
+      and(
+        lte(oauthAuthorizations.lastUsedAt, before),
+        notExists(db.select({ id: oauthTokens.id }).from(oauthTokens).where(eq(oauthTokens.authorizationId, oauthAuthorizations.id))),
+      ),
+    );
 }

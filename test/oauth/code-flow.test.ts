@@ -141,6 +141,24 @@ describe("the authorization code flow with oauth4webapi", () => {
     expect(new URL(response.headers.get("location")!).searchParams.get("error")).toBe("login_required");
   });
 
+  it("signs in again for prompt=login or a sign-in older than max_age, then returns to the request without prompt=login", async () => {
+    const app = await signInToApp();
+    const start = await authorizationUrl(app.as, app.client);
+    start.url.searchParams.set("prompt", "login");
+    const forced = await browser(start.url.toString(), { cookie: app.cookie });
+    expect(forced.status).toBe(302);
+    const returnTo = new URL(forced.headers.get("location")!, ISSUER).searchParams.get("return_to")!;
+    expect(returnTo).toMatch(/^\/oauth\/authorize\?/);
+    expect(new URL(returnTo, ISSUER).searchParams.get("prompt")).toBeNull();
+
+    clock.advance(120_000);
+    const fresh = await authorizationUrl(app.as, app.client);
+    fresh.url.searchParams.set("max_age", "60");
+    expect((await browser(fresh.url.toString(), { cookie: app.cookie })).headers.get("location")).toMatch(/^\/oauth\/signin\?/);
+    fresh.url.searchParams.set("max_age", "3600");
+    expect((await browser(fresh.url.toString(), { cookie: app.cookie })).headers.get("location")).toMatch(new RegExp(`^${app.client.redirectUri}\\?code=`));
+  });
+
   it("sets the session cookie HttpOnly, Secure, SameSite=Lax and host-only, and a wrong password shows the form again", async () => {
     const user = await registerUser();
     const response = await browser("/oauth/signin", { form: { email: user.email, password: user.password, return_to: "/oauth/authorize?a=1" }, ip: user.ip });

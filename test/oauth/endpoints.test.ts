@@ -149,6 +149,11 @@ describe("/v1/me/connected-apps", () => {
     }
     expect((await json<ConnectedApps>(await api("/v1/me/connected-apps", { token: app.user.accessToken }))).items).toEqual([]);
     await expectProblem(await api(`/v1/me/connected-apps/${app.client.clientId}`, { method: "DELETE", token: app.user.accessToken }), 404, "app_not_connected");
+    expect(await auditDetails(app.user.id, "oauth.consent_granted")).toContainEqual({
+      clientId: app.client.clientId,
+      scopes: ["openid", "profile", "email", "offline_access"],
+    });
+    expect(await auditDetails(app.user.id, "oauth.app_disconnected")).toEqual([{ clientId: app.client.clientId }]);
   });
 
   it("is 401 without a token, 400 for a client id that cannot be one, 404 for another user's app", async () => {

@@ -4,6 +4,7 @@ import { oauthVarSection } from "../../shared/oauth/vars";
 import { connectedAppRoutes } from "../api/routes/connected-apps";
 import { oauthRoutes } from "../api/routes/oauth";
 import { oauthAdminRoutes } from "../api/routes/oauth-admin";
+import { oauthCleanupTask } from "../jobs/oauth-cleanup";
 import { defineModule, mount } from "../module-manifest";
 
 /** The OpenID Connect provider: clients, consent, codes, app tokens bound to platform sessions (docs/sso.md). */
@@ -15,6 +16,7 @@ export const oauthModule = defineModule({
     admin: mount("/v1/admin/oauth", oauthAdminRoutes),
   },
   account: oauthAccount,
+  cron: { "17 3 * * *": [oauthCleanupTask] },
   vars: oauthVarSection,
   errors: oauthErrors,
 });

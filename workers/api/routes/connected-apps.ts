@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { disconnectApp, listConnectedApps } from "../../../shared/oauth/connected-apps";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
@@ -48,7 +49,7 @@ export const connectedAppRoutes = createRouter()
       responses: { 204: { description: "Disconnected" }, ...problemResponses(400, 401, 404) },
     }),
     async (c) => {
-      await disconnectApp(c.get("deps"), c.get("principal").userId, c.req.valid("param").clientId);
+      await disconnectApp(c.get("deps"), c.get("principal").userId, c.req.valid("param").clientId, clientInfo(c.req.raw));
       return c.body(null, 204);
     },
   );

@@ -8,9 +8,11 @@ import {
   AuthorizationRedirectError,
   issueAuthorizationCode,
   needsConsent,
+  needsSignIn,
   readConsentTicket,
   redirectBack,
   signConsentTicket,
+  signInReturnTo,
   validateAuthorizationRequest,
 } from "../../../shared/oauth/authorize";
 import { BROWSER_SESSION_COOKIE, type BrowserSession, readBrowserSession, signBrowserSession } from "../../../shared/oauth/browser-session";
@@ -101,7 +103,10 @@ async function startBrowserSession(c: OAuthContext, signedIn: { userId: string; 
 }
 
 function redirectError(c: OAuthContext, error: AuthorizationRedirectError) {
-  return c.redirect(redirectBack(c.get("deps"), error.redirectUri, { error: error.error, error_description: error.description }, error.state), c.req.method === "POST" ? 303 : 302);
+  return c.redirect(
+    redirectBack(c.get("deps"), error.redirectUri, { error: error.error, error_description: error.description }, error.state),
+    c.req.method === "POST" ? 303 : 302,
+  );
 }
 
 async function signInView(c: OAuthContext, returnTo: string, extra: { email?: string; error?: string } = {}, status: 200 | 401 | 403 | 429 = 200) {
@@ -113,10 +118,9 @@ async function signInView(c: OAuthContext, returnTo: string, extra: { email?: st
 async function continueAuthorization(c: OAuthContext, params: URLSearchParams, session: BrowserSession | null) {
   const deps = c.get("deps");
   const { client, request } = await validateAuthorizationRequest(deps, params);
-  if (!session) {
-    if (request.prompt === "none") throw new AuthorizationRedirectError(request.redirectUri, "login_required", "The user is not signed in", request.state);
-    const url = new URL(c.req.url);
-    return c.redirect(`/oauth/signin?return_to=${encodeURIComponent(url.pathname + url.search)}`, 302);
+  if (!session || needsSignIn(deps, request, session)) {
+    if (request.prompt === "none") throw new AuthorizationRedirectError(request.redirectUri, "login_required", "The user must sign in", request.state);
+    return c.redirect(`/oauth/signin?return_to=${encodeURIComponent(signInReturnTo(new URL(c.req.url)))}`, 302);
   }
   if (await needsConsent(deps, client, session.userId, request)) {
     if (request.prompt === "none")
@@ -164,7 +168,7 @@ router.post("/oauth/authorize/decision", async (c) => {
   const { request: current } = await validateAuthorizationRequest(deps, params);
   if (form.get("decision") !== "allow")
     throw new AuthorizationRedirectError(current.redirectUri, "access_denied", "The user denied the request", current.state);
-  return c.redirect(await issueAuthorizationCode(deps, current, session), 303);
+  return c.redirect(await issueAuthorizationCode(deps, current, session, { client: clientInfo(c.req.raw) }), 303);
 });
 router.get("/oauth/signin", async (c) => {
   const returnTo = safeReturnTo(c.req.query("return_to"));
