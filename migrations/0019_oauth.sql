@@ -8,6 +8,7 @@ CREATE TABLE `oauth_authorizations` (
 	`last_used_at` integer NOT NULL,
 	`revoked_at` integer,
 	`revoke_reason` text,
+	`logout_notified_at` integer,
 	FOREIGN KEY (`client_id`) REFERENCES `oauth_clients`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`session_id`) REFERENCES `sessions`(`id`) ON UPDATE no action ON DELETE cascade
@@ -23,6 +24,7 @@ CREATE TABLE `oauth_clients` (
 	`redirect_uris` text NOT NULL,
 	`post_logout_redirect_uris` text DEFAULT '[]' NOT NULL,
 	`scopes` text NOT NULL,
+	`backchannel_logout_uri` text,
 	`first_party` integer DEFAULT false NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,

@@ -14,6 +14,7 @@ export interface ClientView {
   type: "public" | "confidential";
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  backchannelLogoutUri: string | null;
   scopes: string[];
   firstParty: boolean;
   disabled: boolean;
@@ -26,12 +27,13 @@ export interface ClientInput {
   name: string;
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
+  backchannelLogoutUri?: string | null;
   type: "public" | "confidential";
   scopes: string[];
   firstParty: boolean;
 }
 
-export type ClientPatch = Partial<Pick<ClientInput, "name" | "redirectUris" | "postLogoutRedirectUris" | "scopes" | "firstParty">>;
+export type ClientPatch = Partial<Pick<ClientInput, "name" | "redirectUris" | "postLogoutRedirectUris" | "backchannelLogoutUri" | "scopes" | "firstParty">>;
 
 /** Who changes a client, for the audit log (`oauth_client.*` events). */
 export interface ClientAdmin {
@@ -52,6 +54,7 @@ export function toClientView(client: OAuthClientRecord): ClientView {
     type: client.type,
     redirectUris: list(client.redirectUris),
     postLogoutRedirectUris: list(client.postLogoutRedirectUris),
+    backchannelLogoutUri: client.backchannelLogoutUri,
     scopes: list(client.scopes),
     firstParty: client.firstParty,
     disabled: client.disabledAt !== null,
@@ -78,6 +81,7 @@ export async function registerClient(deps: Deps, admin: ClientAdmin, input: Clie
     secretHash: clientSecret ? await sha256Hex(clientSecret) : null,
     redirectUris: JSON.stringify(input.redirectUris),
     postLogoutRedirectUris: JSON.stringify(input.postLogoutRedirectUris ?? []),
+    backchannelLogoutUri: input.backchannelLogoutUri ?? null,
     scopes: JSON.stringify(input.scopes),
     firstParty: input.firstParty,
     createdAt: now,
@@ -114,6 +118,7 @@ export async function updateClient(deps: Deps, admin: ClientAdmin, clientId: str
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.redirectUris !== undefined ? { redirectUris: JSON.stringify(patch.redirectUris) } : {}),
       ...(patch.postLogoutRedirectUris !== undefined ? { postLogoutRedirectUris: JSON.stringify(patch.postLogoutRedirectUris) } : {}),
+      ...(patch.backchannelLogoutUri !== undefined ? { backchannelLogoutUri: patch.backchannelLogoutUri } : {}),
       ...(patch.scopes !== undefined ? { scopes: JSON.stringify(patch.scopes) } : {}),
       ...(patch.firstParty !== undefined ? { firstParty: patch.firstParty } : {}),
     },

@@ -1,6 +1,7 @@
 import { ApiError } from "../http/errors";
 import type { AccountModule } from "../identity/account/account-module";
 import { recordAuditEvent } from "../identity/audit/events";
+import { announceDeletedAccount } from "./backchannel-logout";
 import type { ClientInfo } from "../identity/sessions/client-info";
 import type { Deps } from "../platform/deps-types";
 import { deleteGrantQuery, listGrantsOfUser, revokeAuthorizationsOfUserClientQuery } from "./records";
@@ -39,8 +40,12 @@ export async function disconnectApp(deps: Deps, userId: string, clientId: string
   await recordAuditEvent(db, { userId, type: "oauth.app_disconnected", client, detail: { clientId } });
 }
 
-/** The connected apps in the data export; deletion needs nothing: grants, codes and authorizations go with the user (ON DELETE CASCADE). */
+/**
+ * The connected apps in the data export. Grants, codes and authorizations go with the user (ON
+ * DELETE CASCADE); deletion only queues the back-channel logout tokens of the user's sessions.
+ */
 export const oauthAccount: AccountModule = {
   name: "oauth",
   exportData: async (deps, userId) => ({ connectedApps: await listConnectedApps(deps, userId) }),
+  onDelete: (deps, userId) => announceDeletedAccount(deps, userId),
 };

@@ -44,8 +44,10 @@ export function providerMetadata(deps: Deps) {
       "locale",
       "updated_at",
     ],
-    prompt_values_supported: ["none", "consent", "login"],
+    prompt_values_supported: ["none", "login", "consent", "select_account"],
     authorization_response_iss_parameter_supported: true,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
   };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lte, notExists, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, notExists, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { oauthAuthorizations, oauthClients, oauthCodes, oauthGrants, oauthTokens, sessions, users } from "../db/schema";
 
@@ -32,7 +32,10 @@ export async function updateClientRecord(
   db: Database,
   clientId: string,
   patch: Partial<
-    Pick<OAuthClientRecord, "name" | "redirectUris" | "postLogoutRedirectUris" | "scopes" | "firstParty" | "disabledAt" | "secretHash" | "secretRotatedAt">
+    Pick<
+      OAuthClientRecord,
+      "name" | "redirectUris" | "postLogoutRedirectUris" | "backchannelLogoutUri" | "scopes" | "firstParty" | "disabledAt" | "secretHash" | "secretRotatedAt"
+    >
   >,
   now: Date,
 ): Promise<OAuthClientRecord | undefined> {
@@ -128,6 +131,7 @@ export function insertAuthorizationForCodeQuery(db: Database, authorization: typ
         lastUsedAt: sql<number>`${authorization.lastUsedAt.getTime()}`.as("last_used_at"),
         revokedAt: sql<null>`NULL`.as("revoked_at"),
         revokeReason: sql<null>`NULL`.as("revoke_reason"),
+        logoutNotifiedAt: sql<null>`NULL`.as("logout_notified_at"),
       })
       .from(oauthCodes)
       .where(and(eq(oauthCodes.codeHash, codeHash), eq(oauthCodes.authorizationId, authorization.id))),
@@ -285,4 +289,51 @@ export function deleteSpentAuthorizationsQuery(db: Database, before: Date) {
         notExists(db.select({ id: oauthTokens.id }).from(oauthTokens).where(eq(oauthTokens.authorizationId, oauthAuthorizations.id))),
       ),
     );
+}
+
+// back-channel logout
+
+/**
+ * Authorizations not yet announced whose platform session ended (revoked, or its user disabled),
+ * of clients with a back-channel logout URI; optionally of one session only.
+ */
+export async function endedSessionsToAnnounce(db: Database, limit: number, sessionId?: string) {
+  return db
+    .select({
+      authorizationId: oauthAuthorizations.id,
+      clientId: oauthAuthorizations.clientId,
+      userId: oauthAuthorizations.userId,
+      sessionId: oauthAuthorizations.sessionId,
+      backchannelLogoutUri: oauthClients.backchannelLogoutUri,
+    })
+    .from(oauthAuthorizations)
+    .innerJoin(oauthClients, eq(oauthClients.id, oauthAuthorizations.clientId))
+    .innerJoin(sessions, eq(sessions.id, oauthAuthorizations.sessionId))
+    .innerJoin(users, eq(users.id, oauthAuthorizations.userId))
+    .where(
+      and(
+        isNull(oauthAuthorizations.logoutNotifiedAt),
+        isNotNull(oauthClients.backchannelLogoutUri),
+        or(isNotNull(sessions.revokedAt), isNotNull(users.disabledAt)),
+        sessionId ? eq(oauthAuthorizations.sessionId, sessionId) : undefined,
+      ),
+    )
+    .limit(limit);
+}
+
+/** Every authorization of a user's sessions at clients with a back-channel logout URI (read before the account is deleted). */
+export async function sessionsToAnnounceOfUser(db: Database, userId: string) {
+  return db
+    .select({
+      clientId: oauthAuthorizations.clientId,
+      sessionId: oauthAuthorizations.sessionId,
+      backchannelLogoutUri: oauthClients.backchannelLogoutUri,
+    })
+    .from(oauthAuthorizations)
+    .innerJoin(oauthClients, eq(oauthClients.id, oauthAuthorizations.clientId))
+    .where(and(eq(oauthAuthorizations.userId, userId), isNull(oauthAuthorizations.logoutNotifiedAt), isNotNull(oauthClients.backchannelLogoutUri)));
+}
+
+export function markLogoutNotifiedQuery(db: Database, authorizationIds: string[], now: Date) {
+  return db.update(oauthAuthorizations).set({ logoutNotifiedAt: now }).where(inArray(oauthAuthorizations.id, authorizationIds));
 }

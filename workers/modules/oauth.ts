@@ -4,6 +4,7 @@ import { oauthVarSection } from "../../shared/oauth/vars";
 import { connectedAppRoutes } from "../api/routes/connected-apps";
 import { oauthRoutes } from "../api/routes/oauth";
 import { oauthAdminRoutes } from "../api/routes/oauth-admin";
+import { backchannelLogoutJob, backchannelLogoutTask } from "../jobs/oauth-backchannel-logout";
 import { oauthCleanupTask } from "../jobs/oauth-cleanup";
 import { defineModule, mount } from "../module-manifest";
 
@@ -16,7 +17,8 @@ export const oauthModule = defineModule({
     admin: mount("/v1/admin/oauth", oauthAdminRoutes),
   },
   account: oauthAccount,
-  cron: { "17 3 * * *": [oauthCleanupTask] },
+  jobs: { "oauth.backchannel_logout": backchannelLogoutJob },
+  cron: { "17 3 * * *": [oauthCleanupTask], "* * * * *": [backchannelLogoutTask] },
   vars: oauthVarSection,
   errors: oauthErrors,
 });

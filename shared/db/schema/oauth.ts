@@ -15,6 +15,8 @@ export const oauthClients = sqliteTable("oauth_clients", {
   postLogoutRedirectUris: text("post_logout_redirect_uris").notNull().default("[]"),
   /** JSON array of the scopes the client may ask for. */
   scopes: text("scopes").notNull(),
+  /** Where OIDC Back-Channel Logout 1.0 logout tokens are posted when a session the client has tokens of ends. */
+  backchannelLogoutUri: text("backchannel_logout_uri"),
   /** First-party clients skip the consent page. */
   firstParty: integer("first_party", { mode: "boolean" }).notNull().default(false),
   createdAt: timestamp("created_at").notNull(),
@@ -62,6 +64,8 @@ export const oauthAuthorizations = sqliteTable(
     lastUsedAt: timestamp("last_used_at").notNull(),
     revokedAt: timestamp("revoked_at"),
     revokeReason: text("revoke_reason"),
+    /** When the client was sent (queued) a back-channel logout token for the end of this authorization's session. */
+    logoutNotifiedAt: timestamp("logout_notified_at"),
   },
   (t) => [index("oauth_authorizations_user_client_idx").on(t.userId, t.clientId), index("oauth_authorizations_session_id_idx").on(t.sessionId)],
 );

@@ -36,6 +36,7 @@ const ClientSchema = z
     type: z.enum(["public", "confidential"]),
     redirectUris: z.array(z.string()),
     postLogoutRedirectUris: z.array(z.string()),
+    backchannelLogoutUri: z.string().nullable(),
     scopes: z.array(z.string()),
     firstParty: z.boolean(),
     disabled: z.boolean(),
@@ -57,6 +58,10 @@ const ClientWithSecret = z
 const ClientName = z.string().trim().min(1).max(100);
 const RedirectUris = z.array(RedirectUri).min(1).max(20);
 const PostLogoutRedirectUris = z.array(RedirectUri).max(20);
+const BackchannelLogoutUri = RedirectUri.openapi({
+  description: "OIDC Back-Channel Logout: where logout tokens are posted",
+  example: "https://app.example.com/backchannel-logout",
+});
 const Scopes = z
   .array(Scope)
   .min(1)
@@ -68,6 +73,7 @@ const CreateClientBody = z
     name: ClientName,
     redirectUris: RedirectUris,
     postLogoutRedirectUris: PostLogoutRedirectUris.optional(),
+    backchannelLogoutUri: BackchannelLogoutUri.nullable().optional(),
     type: z.enum(["public", "confidential"]),
     scopes: Scopes,
     firstParty: z.boolean().default(false),
@@ -80,6 +86,7 @@ const UpdateClientBody = z
     name: ClientName.optional(),
     redirectUris: RedirectUris.optional(),
     postLogoutRedirectUris: PostLogoutRedirectUris.optional(),
+    backchannelLogoutUri: BackchannelLogoutUri.nullable().optional(),
     scopes: Scopes.optional(),
     firstParty: z.boolean().optional(),
   })
