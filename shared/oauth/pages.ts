@@ -38,7 +38,7 @@ function layout(title: string, body: unknown) {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${title}</title>
 <link rel="stylesheet" href="${OAUTH_STYLESHEET_PATH}">
 </head>

@@ -51,7 +51,8 @@ async function page(c: OAuthContext, body: Promise<unknown> | unknown, status: 2
     ...noStore,
     "content-security-policy": hostedPageCsp(formTargets),
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the form posts, which the origin check needs.
+    "referrer-policy": "same-origin",
     "x-content-type-options": "nosniff",
   });
 }
