@@ -69,6 +69,19 @@ describe("/oauth/authorize refusals", () => {
     await expectProblem(await browser(start.url.toString()), 400, "redirect_uri_mismatch");
   });
 
+  it("shows a browser the refusal as a page under the hosted pages' CSP", async () => {
+    const as = await discover();
+    const client = await registerClient();
+    const start = await authorizationUrl(as, client);
+    start.url.searchParams.set("redirect_uri", "https://evil.example/callback");
+    const response = await SELF.fetch(start.url.toString(), { headers: { accept: "text/html,application/xhtml+xml" }, redirect: "manual" });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(await response.text()).toContain("redirect_uri is missing or is not registered for this app");
+  });
+
   it("refuses an unknown client without redirecting", async () => {
     const as = await discover();
     const client = await registerClient();

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { ApiError } from "../../../shared/http/errors";
+import { ApiError, problemTitle } from "../../../shared/http/errors";
 import { findUserById } from "../../../shared/identity/account/users";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { bearerToken } from "../../../shared/identity/sessions/principal";
@@ -46,7 +47,7 @@ type OAuthContext = Context<AppEnv>;
 
 const noStore = { "cache-control": "no-store", pragma: "no-cache" };
 
-async function page(c: OAuthContext, body: Promise<unknown> | unknown, status: 200 | 400 | 401 | 403 | 429 = 200, formTargets: string[] = []) {
+async function page(c: OAuthContext, body: Promise<unknown> | unknown, status: ContentfulStatusCode = 200, formTargets: string[] = []) {
   return c.html(String(await body), status, {
     ...noStore,
     "content-security-policy": hostedPageCsp(formTargets),
@@ -141,6 +142,11 @@ const router = createRouter();
 router.onError((error, c) => {
   if (error instanceof OAuthProtocolError) return oauthErrorResponse(error, c.get("requestId") ?? "unknown");
   if (error instanceof AuthorizationRedirectError) return redirectError(c, error);
+  // A browser navigating to a page that cannot go on (an unknown app, a redirect URI that is not
+  // registered) gets the problem as a page; every other client gets problem+json.
+  if (error instanceof ApiError && c.req.method === "GET" && (c.req.header("accept") ?? "").includes("text/html")) {
+    return page(c, messagePage(problemTitle(error.status), error.detail ?? problemTitle(error.status)), error.status);
+  }
   return renderError(error, c);
 });
 
