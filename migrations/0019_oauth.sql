@@ -69,6 +69,7 @@ CREATE TABLE `oauth_tokens` (
 	`id` text PRIMARY KEY NOT NULL,
 	`authorization_id` text NOT NULL,
 	`kind` text NOT NULL,
+	`scope` text,
 	`token_hash` text,
 	`created_at` integer NOT NULL,
 	`expires_at` integer NOT NULL,

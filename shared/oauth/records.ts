@@ -178,6 +178,7 @@ export function insertSuccessorTokenQuery(db: Database, token: typeof oauthToken
         id: sql<string>`${token.id}`.as("id"),
         authorizationId: sql<string>`${token.authorizationId}`.as("authorization_id"),
         kind: sql<"refresh">`'refresh'`.as("kind"),
+        scope: sql<null>`NULL`.as("scope"),
         tokenHash: sql<string>`${token.tokenHash}`.as("token_hash"),
         createdAt: sql<number>`${token.createdAt.getTime()}`.as("created_at"),
         expiresAt: sql<number>`${token.expiresAt.getTime()}`.as("expires_at"),

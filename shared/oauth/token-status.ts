@@ -1,10 +1,9 @@
 import { runBatch } from "../db/client";
 import { ApiError } from "../http/errors";
 import type { Deps } from "../platform/deps-types";
-import { liveAccessToken, refreshTokenState, tokenIsLive, userClaims } from "./tokens";
+import { liveAccessToken, refreshTokenState, scopeOf, tokenIsLive, userClaims } from "./tokens";
 import { type OAuthClientRecord, revokeAuthorizationQuery, revokeTokenQuery, type TokenState } from "./records";
 import { OAuthProtocolError } from "./protocol-error";
-import { parseScope } from "./scopes";
 
 /** The token a request names, whichever kind it is (the hint only decides which to try first). */
 async function findToken(deps: Deps, token: string, hint: string | undefined): Promise<TokenState | null> {
@@ -36,7 +35,7 @@ export async function introspect(deps: Deps, caller: OAuthClientRecord, form: Re
   const { token, authorization } = state;
   return {
     active: true,
-    scope: authorization.scope,
+    scope: scopeOf(state).join(" "),
     client_id: authorization.clientId,
     sub: authorization.userId ?? authorization.clientId,
     aud: authorization.clientId,
@@ -79,7 +78,7 @@ export async function userInfo(deps: Deps, token: string | null): Promise<Record
     const detail = "The access token is invalid, expired or revoked, or its session ended";
     throw new ApiError(401, "invalid_token", detail, {}, bearerChallenge("invalid_token", detail));
   }
-  const scope = parseScope(state.authorization.scope);
+  const scope = scopeOf(state);
   if (!state.user || !scope.includes("openid")) {
     const detail = "The access token was not granted the openid scope";
     throw new ApiError(403, "insufficient_scope", detail, {}, bearerChallenge("insufficient_scope", detail));

@@ -110,6 +110,11 @@ export function authorizationIsLive(state: AuthorizationState, now: number): boo
   return true;
 }
 
+/** What a token may be used for: an access token's own scope (a refresh may have narrowed it), else its authorization's. */
+export function scopeOf(state: TokenState): string[] {
+  return parseScope(state.token.scope ?? state.authorization.scope);
+}
+
 /** An app access token in force, or null (not ours, expired, revoked, or its session ended). */
 export async function liveAccessToken(deps: Deps, token: string): Promise<TokenState | null> {
   if (token.length > 4096) return null;
@@ -163,6 +168,7 @@ async function issueTokens(deps: Deps, issue: Issue, queries: BatchQuery[]): Pro
       id: jti,
       authorizationId: issue.authorizationId,
       kind: "access",
+      scope: issue.scope.join(" "),
       createdAt: new Date(nowMs),
       expiresAt: new Date((now + deps.config.oauth.accessTokenTtlSeconds) * 1000),
     }),
@@ -285,7 +291,7 @@ async function stateOfAuthorization(deps: Deps, authorizationId: string) {
 /**
  * grant_type=refresh_token: rotation. The token is spent by a compare-and-set and replaced; a
  * spent token presented again revokes its whole authorization (RFC 9700 4.14.2). `scope` may
- * narrow, never widen.
+ * narrow, never widen. The answer carries a new access and refresh token, no ID token.
  */
 export async function refreshTokens(deps: Deps, client: OAuthClientRecord, form: Record<string, string>): Promise<TokenResponse> {
   const db = deps.db;
@@ -330,16 +336,8 @@ export async function refreshTokens(deps: Deps, client: OAuthClientRecord, form:
       client,
       subject: state.user.id,
       scope,
+      // No new ID token: the sign-in it would describe is the original one (OIDC Core 12.2 allows leaving it out).
       withRefreshToken: false,
-      idToken:
-        scope.includes("openid") && state.authorization.sessionId
-          ? {
-              claims: userClaims(state.user, scope) as { sub: string },
-              nonce: null,
-              authTime: Math.floor(state.authorization.createdAt.getTime() / 1000),
-              sessionId: state.authorization.sessionId,
-            }
-          : undefined,
     },
     [touchAuthorizationQuery(db, state.authorization.id, new Date(now)), touchGrantQuery(db, state.user.id, client.id, new Date(now))],
   );

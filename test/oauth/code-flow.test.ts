@@ -202,6 +202,29 @@ describe("refresh, revocation and introspection", () => {
     expect((await introspect(app, app.tokens.access_token)).active).toBe(false);
   });
 
+  it("a refresh may narrow the scope: the new access token is introspected and answered with the narrower one, and no new ID token is issued", async () => {
+    const app = await signInToApp();
+    const narrowed = await oauth.processRefreshTokenResponse(
+      app.as,
+      app.rp.client,
+      await oauth.refreshTokenGrantRequest(app.as, app.rp.client, app.rp.auth, app.tokens.refresh_token!, {
+        ...rpOptions,
+        additionalParameters: { scope: "openid" },
+      }),
+    );
+    expect(narrowed.scope).toBe("openid");
+    expect(narrowed.id_token).toBeUndefined();
+    expect((await introspect(app, narrowed.access_token)).scope).toBe("openid");
+    const info = await oauth.processUserInfoResponse(app.as, app.rp.client, app.user.id, await userinfoStatus(app, narrowed.access_token));
+    expect(info.email).toBeUndefined();
+    const widened = await oauth.refreshTokenGrantRequest(app.as, app.rp.client, app.rp.auth, narrowed.refresh_token!, {
+      ...rpOptions,
+      additionalParameters: { scope: "openid admin" },
+    });
+    expect(widened.status).toBe(400);
+    expect((await widened.json()) as object).toMatchObject({ error: "invalid_scope" });
+  });
+
   it("revoking the refresh token ends its access tokens; revoking an access token ends only it", async () => {
     const app = await signInToApp();
     const other = await signInToApp({ client: app.client, user: app.user, cookie: app.cookie });

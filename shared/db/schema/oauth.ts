@@ -107,6 +107,8 @@ export const oauthTokens = sqliteTable(
       .notNull()
       .references(() => oauthAuthorizations.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["access", "refresh"] }).notNull(),
+    /** An access token's scope when a refresh narrowed it; null: its authorization's. */
+    scope: text("scope"),
     /** SHA-256 of a refresh token; null for access tokens, which are found by their `jti`. */
     tokenHash: text("token_hash"),
     createdAt: timestamp("created_at").notNull(),
