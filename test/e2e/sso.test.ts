@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
+import { startRelyingParty } from "../../examples/sso-app/app.mjs";
 import { HeadlessPage } from "./browser";
 
 const PORT = testPort(8796);
@@ -55,6 +56,7 @@ afterAll(async () => {
     await page?.close();
   } finally {
     await server?.stop();
+    app?.closeAllConnections();
     await new Promise((r) => app?.close(r));
   }
 }, 30_000);
@@ -159,5 +161,48 @@ describe("single sign-on in Chromium", () => {
     const callback = new URL(callbacks.at(-1)!, appOrigin);
     expect(callback.searchParams.get("state")).toBe("again");
     expect(callback.searchParams.get("code")).toBeTruthy();
+  });
+
+  it("the example app (examples/sso-app) signs in through the platform and signs out of both", async () => {
+    const rpPort = testPort(8797);
+    const rpOrigin = `http://127.0.0.1:${rpPort}`;
+    const login = await fetch(`${server.url}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: ADMIN_EMAIL, password: "admin password for sso e2e" }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const created = await fetch(`${server.url}/v1/admin/oauth/clients`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({
+        name: "Example Notes",
+        type: "confidential",
+        firstParty: false,
+        redirectUris: [`${rpOrigin}/callback`],
+        postLogoutRedirectUris: [`${rpOrigin}/`],
+        scopes: ["openid", "profile", "email"],
+      }),
+    });
+    const { clientId, clientSecret } = (await created.json()) as { clientId: string; clientSecret: string };
+    const example = await startRelyingParty({ issuer: server.url, clientId, clientSecret, port: rpPort });
+    try {
+      await page.open(`${example.url}/login`);
+      // Still signed in to the platform from the first test: straight to this app's consent.
+      expect(await page.evaluate<string>("document.body.innerText")).toContain("Allow Example Notes to use your account?");
+      await submit("button[value=allow]");
+      expect(await page.evaluate<string>("location.href")).toBe(`${example.url}/`);
+      expect(await page.evaluate<string>("document.querySelector('#who').innerText")).toBe("Signed in as ada@sso-e2e.test");
+
+      await submit("#logout");
+      expect(await page.evaluate<string>("location.href")).toBe(`${example.url}/`);
+      expect(await page.evaluate<string>("document.body.innerText")).toContain("You are signed out.");
+      const { cookies } = await page.send<{ cookies: { name: string }[] }>("Network.getCookies", { urls: [server.url] });
+      expect(cookies.map((c) => c.name)).not.toContain("__Host-platform_session");
+      await page.open(`${example.url}/login`);
+      expect(await page.evaluate<string>("location.pathname")).toBe("/oauth/signin");
+    } finally {
+      await example.close();
+    }
   });
 });
