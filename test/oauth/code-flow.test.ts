@@ -70,6 +70,7 @@ describe("the authorization code flow with oauth4webapi", () => {
     const start = await authorizationUrl(first.as, first.client);
     const response = await browser(start.url.toString(), { cookie: first.cookie });
     expect(response.status).toBe(302);
+    expect(response.headers.get("cache-control")).toBe("no-store");
     const callback = new URL(response.headers.get("location")!);
     expect(callback.origin + callback.pathname).toBe(first.client.redirectUri);
     expect(callback.searchParams.get("state")).toBe(start.state);

@@ -139,6 +139,12 @@ async function continueAuthorization(c: OAuthContext, params: URLSearchParams, s
 
 const router = createRouter();
 
+// Codes in redirects, signed-in pages and token answers must never sit in a cache.
+router.use("/oauth/*", async (c, next) => {
+  await next();
+  if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+});
+
 router.onError((error, c) => {
   if (error instanceof OAuthProtocolError) return oauthErrorResponse(error, c.get("requestId") ?? "unknown");
   if (error instanceof AuthorizationRedirectError) return redirectError(c, error);
