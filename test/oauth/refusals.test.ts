@@ -218,6 +218,26 @@ describe("/oauth/token refusals", () => {
     await expectOAuthError(jsonBody, 400, "invalid_request");
   });
 
+  it("leaves another client's token alone when a client tries to revoke it (answered 200 alike)", async () => {
+    const app = await signInToApp();
+    const other = await registerClient();
+    const response = await protocolPost("/oauth/revoke", { token: app.tokens.refresh_token! }, { id: other.clientId, secret: other.clientSecret! });
+    expect(response.status).toBe(200);
+    expect((await introspect(app, app.tokens.refresh_token!)).active).toBe(true);
+  });
+
+  it("accepts client_secret_post as well as client_secret_basic, but not both at once", async () => {
+    const client = await registerClient();
+    const post = await protocolPost("/oauth/token", { grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret! });
+    expect(post.status).toBe(200);
+    const both = await protocolPost(
+      "/oauth/token",
+      { grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret! },
+      { id: client.clientId, secret: client.clientSecret! },
+    );
+    await expectOAuthError(both, 401, "invalid_client");
+  });
+
   it("lets only confidential clients introspect", async () => {
     const app = await signInToApp();
     const publicClient = await registerClient({ type: "public" });
