@@ -1,4 +1,5 @@
 import { type CryptoKey, type JWK, importJWK } from "jose";
+import { ApiError } from "../http/errors";
 
 /** ID tokens and app access tokens: RS256, the one algorithm every OpenID relying party supports. */
 export const OIDC_ALG = "RS256";
@@ -17,7 +18,8 @@ let cached: { source: string; keyring: Promise<OidcKeyring> } | undefined;
  * part signs; the others only verify (rotation as with JWT_SIGNING_KEYS).
  */
 export function oidcKeyring(source: string | undefined): Promise<OidcKeyring> {
-  if (!source) throw new Error("OIDC_SIGNING_KEYS is not configured (npm run dev generates it into .dev.vars)");
+  // A deployment without the key still serves everything else; single sign-on answers 503.
+  if (!source) throw new ApiError(503, "not_configured", "Single sign-on is not configured on this deployment (OIDC_SIGNING_KEYS)");
   if (cached?.source === source) return cached.keyring;
   const keyring = loadKeyring(source);
   cached = { source, keyring };

@@ -3,6 +3,7 @@ import { decodeJwt } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { deleteExpiredOAuthRecords } from "../../shared/oauth/cleanup";
+import { oidcKeyring, publishedOidcKeys } from "../../shared/oauth/keys";
 import { testDeps } from "../kit/deps";
 import { signInToApp } from "./kit";
 
@@ -33,5 +34,12 @@ describe("the daily oauth cleanup", () => {
     expect(await count("SELECT COUNT(*) AS n FROM oauth_codes WHERE authorization_id = ?", expired)).toBe(0);
     expect(await count("SELECT COUNT(*) AS n FROM oauth_authorizations WHERE id = ?", inUse)).toBe(1);
     expect(await count("SELECT COUNT(*) AS n FROM oauth_tokens WHERE authorization_id = ?", inUse)).toBe(1);
+  });
+});
+
+describe("a deployment without OIDC_SIGNING_KEYS", () => {
+  it("answers single sign-on with 503 not_configured and publishes only the ES256 keys", async () => {
+    expect(() => oidcKeyring(undefined)).toThrow(expect.objectContaining({ status: 503, code: "not_configured" }));
+    expect(await publishedOidcKeys(undefined)).toEqual([]);
   });
 });
