@@ -5,6 +5,7 @@ import { announceEndedSessions, type BackchannelLogoutJob, sendLogoutToken } fro
 import { oauthAccount } from "../../shared/oauth/connected-apps";
 import type { JobQueue } from "../../shared/platform/deps-types";
 import { api, json } from "../helpers";
+import { backchannelLogoutTask } from "../../workers/jobs/oauth-backchannel-logout";
 import { testDeps } from "../kit/deps";
 import { adminToken, ISSUER, registerClient, signInToApp } from "./kit";
 
@@ -40,6 +41,14 @@ describe("back-channel logout", () => {
     expect(await announceEndedSessions(testDeps({ queue }), sid)).toBe(1);
     expect(queue.jobs).toEqual([{ kind: "oauth.backchannel_logout", clientId: app.client.clientId, uri, userId: app.user.id, sessionId: sid }]);
     expect(await announceEndedSessions(testDeps({ queue }), sid)).toBe(0);
+  });
+
+  it("the minutely sweep finds the sessions of a user an admin disabled", async () => {
+    const { app } = await appWithBackchannel();
+    expect((await api(`/v1/admin/users/${app.user.id}/disable`, { method: "POST", token: await adminToken() })).status).toBe(200);
+    const queue = recordingQueue();
+    await backchannelLogoutTask(testDeps({ queue }), Date.now());
+    expect(queue.jobs).toContainEqual(expect.objectContaining({ clientId: app.client.clientId, userId: app.user.id, sessionId: app.claims.sid }));
   });
 
   it("posts a logout token the app can verify with the JWKS, and a refusal is retried", async () => {
