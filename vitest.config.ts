@@ -61,6 +61,8 @@ export default defineConfig(async () => {
             // Tests bring their own keys so they never depend on a developer's .dev.vars.
             JWT_SIGNING_KEYS: JSON.stringify([testSigningKey("test-current")]),
             TEST_NEXT_SIGNING_KEY: JSON.stringify(testSigningKey("test-next")),
+            // The OpenID Connect provider's RS256 key (ID tokens and app access tokens).
+            OIDC_SIGNING_KEYS: JSON.stringify([{ ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test-oidc", alg: "RS256" }]),
             // Small enough that tests reach the group size limit quickly.
             CHAT_MAX_GROUP_MEMBERS: "5",
             // Small enough that tests reach the storage quota and the avatar limit quickly.

@@ -25,8 +25,15 @@ function vapidKey() {
   return JSON.stringify(privateKey.export({ format: "jwk" }));
 }
 
+/** The OpenID Connect provider's RS256 key (ID tokens and app access tokens). */
+function oidcSigningKeys() {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return JSON.stringify([{ ...privateKey.export({ format: "jwk" }), kid: `dev-oidc-${randomUUID().slice(0, 8)}`, alg: "RS256", use: "sig" }]);
+}
+
 const generators = {
   JWT_SIGNING_KEYS: signingKeys,
+  OIDC_SIGNING_KEYS: oidcSigningKeys,
   TURN_SECRET: () => randomBytes(32).toString("base64url"),
   MEDIA_URL_SIGNING_KEYS: () => JSON.stringify([{ kid: `dev-${randomUUID().slice(0, 8)}`, secret: randomBytes(32).toString("base64url") }]),
   // video

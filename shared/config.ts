@@ -4,6 +4,7 @@ import { emailVarSection } from "./email/vars";
 import { identityVarSection } from "./identity/vars";
 import { jobsBoardVarSection } from "./jobs-board/vars";
 import { mediaVarSection } from "./media/vars";
+import { oauthVarSection } from "./oauth/vars";
 import { observabilityVarSection } from "./observability/vars";
 import { platformVarSection } from "./platform/vars";
 import { pushVarSection } from "./push/vars";
@@ -33,6 +34,7 @@ export const VAR_SECTIONS: readonly VarSection[] = [
   videoVarSection,
   jobsBoardVarSection,
   pushVarSection,
+  oauthVarSection,
 ];
 
 const ConfigSchema = composeConfig(VAR_SECTIONS);

@@ -47,6 +47,7 @@ export const SECRETS_IN_PRODUCTION: Record<string, { required: boolean; without:
   },
   PUSH_VAPID_PRIVATE_KEY: { required: false, without: "no Web Push: browsers get no notifications, calls ring only where the app is open (docs/notifications.md)" },
   PUSH_FCM_SERVICE_ACCOUNT: { required: false, without: "no FCM devices: native apps cannot register for pushes" },
+  OIDC_SIGNING_KEYS: { required: false, without: "no single sign-on: /oauth/* and the OpenID discovery answer 503 not_configured (docs/sso.md)" },
 };
 
 /** Provider credentials the studio's AI providers name (`auth.secretRef`): any name with this prefix. */

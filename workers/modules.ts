@@ -11,6 +11,7 @@ import { emailModule } from "./modules/email";
 import { identityModule } from "./modules/identity";
 import { jobsBoardModule } from "./modules/jobs-board";
 import { mediaModule } from "./modules/media";
+import { oauthModule } from "./modules/oauth";
 import { observabilityModule } from "./modules/observability";
 import { platformModule } from "./modules/platform";
 import { pushModule } from "./modules/push";
@@ -36,6 +37,7 @@ export const modules = [
   videoModule,
   jobsBoardModule,
   pushModule,
+  oauthModule,
 ] as const satisfies readonly ModuleManifest[];
 
 type Module = (typeof modules)[number];

@@ -26,9 +26,10 @@ describe("access tokens", () => {
   it("verify against the published JWKS", async () => {
     const user = await registerUser();
     const jwks = await json(await api("/.well-known/jwks.json"));
-    expect(jwks.keys).toHaveLength(1);
+    // Beside the ES256 key: the OpenID Connect provider's RS256 key (docs/sso.md).
+    expect(jwks.keys.map((key: { alg: string }) => key.alg)).toEqual(["ES256", "RS256"]);
     expect(jwks.keys[0]).toMatchObject({ kty: "EC", crv: "P-256", kid: "test-current", alg: "ES256", use: "sig" });
-    expect(jwks.keys[0].d).toBeUndefined();
+    expect(jwks.keys.every((key: { d?: string }) => key.d === undefined)).toBe(true);
     const { jwtVerify, createLocalJWKSet } = await import("jose");
     const { payload } = await jwtVerify(user.accessToken, createLocalJWKSet(jwks), { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE });
     expect(payload.sub).toBe(user.id);

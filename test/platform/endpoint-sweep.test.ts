@@ -62,6 +62,13 @@ const ROLE_GATED = new Set([
   "POST /v1/admin/users/{id}/2fa/reset",
   "DELETE /v1/admin/invites/{code}",
   "POST /v1/studio/providers/{id}/models",
+  "POST /v1/admin/oauth/clients",
+  "GET /v1/admin/oauth/clients",
+  "GET /v1/admin/oauth/clients/{clientId}",
+  "PATCH /v1/admin/oauth/clients/{clientId}",
+  "POST /v1/admin/oauth/clients/{clientId}/disable",
+  "POST /v1/admin/oauth/clients/{clientId}/enable",
+  "POST /v1/admin/oauth/clients/{clientId}/secret",
 ]);
 
 /** Header parameters the sweep sends with plausible values, so a refusal is about the part under test. */

@@ -17,6 +17,7 @@ import { chatModule } from "../modules/chat";
 import { identityModule } from "../modules/identity";
 import { jobsBoardModule } from "../modules/jobs-board";
 import { mediaModule } from "../modules/media";
+import { oauthModule } from "../modules/oauth";
 import { observabilityModule } from "../modules/observability";
 import { platformModule } from "../modules/platform";
 import { pushModule } from "../modules/push";
@@ -103,6 +104,7 @@ export function createApp() {
   const { routes: studio } = studioModule;
   const { routes: video } = videoModule;
   const { routes: jobsBoard } = jobsBoardModule;
+  const { routes: oauth } = oauthModule;
   const routes = app
     .route(platform.system.path, platform.system.router)
     .route(identity.sessions.path, identity.sessions.router)
@@ -139,7 +141,10 @@ export function createApp() {
     .route(jobsBoard.vacancies.path, jobsBoard.vacancies.router)
     .route(jobsBoard.admin.path, jobsBoard.admin.router)
     .route(studio.generation.path, studio.generation.router)
-    .route(pushModule.routes.push.path, pushModule.routes.push.router);
+    .route(pushModule.routes.push.path, pushModule.routes.push.router)
+    .route(oauth.protocol.path, oauth.protocol.router)
+    .route(oauth.connectedApps.path, oauth.connectedApps.router)
+    .route(oauth.admin.path, oauth.admin.router);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   routes.openAPIRegistry.registerComponent("securitySchemes", "streamWebhookSignature", {

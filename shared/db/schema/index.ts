@@ -8,3 +8,4 @@ export * from "./video";
 export * from "./jobs";
 export * from "./studio-generation";
 export * from "./push";
+export * from "./oauth";

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { pingDatabase } from "../../../shared/db/records";
 import { queueHealth } from "../../../shared/observability/queue-health";
 import { signingKeyring } from "../../../shared/identity/tokens/signing-keys";
+import { publishedOidcKeys } from "../../../shared/oauth/keys";
 import { jsonResponse } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
 
@@ -66,12 +67,14 @@ export const systemRoutes = createRouter()
       path: "/.well-known/jwks.json",
       tags: ["identity"],
       summary: "Public keys that verify access tokens",
-      description: "ES256 keys by `kid`. During a key rotation both the new and the old key are listed.",
+      description:
+        "ES256 keys (platform access tokens) and RS256 keys (ID tokens and app access tokens of the OpenID Connect provider, docs/sso.md) by `kid`. During a key rotation both the new and the old key are listed.",
       responses: { 200: jsonResponse(JwksSchema, "JSON Web Key Set") },
     }),
     async (c) => {
-      const { jwks } = await signingKeyring(c.get("deps").config.jwt.signingKeys);
+      const { config } = c.get("deps");
+      const [{ jwks }, oidcKeys] = await Promise.all([signingKeyring(config.jwt.signingKeys), publishedOidcKeys(config.oauth.signingKeys)]);
       c.header("cache-control", "public, max-age=300");
-      return c.json(jwks as z.infer<typeof JwksSchema>, 200);
+      return c.json({ keys: [...jwks.keys, ...oidcKeys] } as z.infer<typeof JwksSchema>, 200);
     },
   );
