@@ -96,7 +96,7 @@ describe("uploadFile", () => {
   it("a refused file is a ProblemError with the server's code, and no progress is reported", async () => {
     const { client } = await signedUpClient();
     const progress: UploadProgress[] = [];
-    const refused = client.uploadFile(new Blob(["just some text"], { type: "text/plain" }), { purpose: "attachment", onProgress: (p) => progress.push(p) });
+    const refused = client.uploadFile(new Blob(["just some text"], { type: "text/plain" }), { purpose: "avatar", onProgress: (p) => progress.push(p) });
     await expect(refused).rejects.toBeInstanceOf(ProblemError);
     await expect(refused).rejects.toMatchObject({ status: 415, code: "unsupported_media_type" });
     expect(progress).toEqual([]);
