@@ -65,6 +65,8 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   #log: MessageLog | undefined;
   /** Membership answers, checked on every frame; the Worker invalidates them through `membershipChanged`. */
   private readonly members = new MemberCache((userId) => isMember(this.deps, this.name, userId));
+  /** Every member of the chat, as the last chat-list sync read them; null until one has, and after membership changes. */
+  #memberIds: Set<string> | null = null;
   private readonly sendLimit = new SendLimit();
   private readonly chatList = new ChatListSync(this.chatListHost(), this.deps);
   /** Whether each socket's session is still alive, and its role (checked on every frame from memory), and the frame budgets. */
@@ -90,16 +92,22 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     return this.#log;
   }
 
+  /** The users with a socket open in the room (the connection state says whose). */
+  private connectedUserIds(): Set<string> {
+    const connected = new Set<string>();
+    for (const connection of this.getConnections<Principal>()) if (connection.state) connected.add(connection.state.userId);
+    return connected;
+  }
+
   /** What the chat-list sync may see of this room; it reads the log only while the log is open. */
   private chatListHost(): ChatListSyncHost {
     return {
       chatId: () => this.name,
       newestMessage: () => this.#log?.lastMessage() ?? null,
       markSynced: (seq) => this.#log?.setState(SYNCED_SEQ, seq),
-      connectedUserIds: () => {
-        const connected = new Set<string>();
-        for (const connection of this.getConnections<Principal>()) if (connection.state) connected.add(connection.state.userId);
-        return connected;
+      connectedUserIds: () => this.connectedUserIds(),
+      membersRead: (userIds) => {
+        this.#memberIds = new Set(userIds);
       },
       waitUntil: (promise) => this.ctx.waitUntil(promise),
       retryAt: (at) => this.ctx.storage.setAlarm(at),
@@ -317,11 +325,10 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    * stored, never on the path to its ack.
    */
   private queuePush(message: Message): void {
-    const connected = new Set<string>();
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      for (const tag of this.ctx.getTags(ws)) if (tag.startsWith("user:")) connected.add(tag.slice("user:".length));
-    }
+    const connected = this.connectedUserIds();
+    // Every member has the room open (as the last sync read the members): nobody to push to, no job.
+    const members = this.#memberIds;
+    if (members && [...members].every((userId) => connected.has(userId))) return;
     const job: PushFanoutJob = {
       kind: "push.fanout",
       event: {
@@ -335,7 +342,9 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         connectedUserIds: [...connected],
       },
     };
-    this.ctx.waitUntil(this.deps.queue.send(job).catch((error: unknown) => logEvent("error", "queueing a message push failed", { chatId: this.name, error: String(error) })));
+    this.ctx.waitUntil(
+      this.deps.queue.send(job).catch((error: unknown) => logEvent("error", "queueing a message push failed", { chatId: this.name, error: String(error) })),
+    );
   }
 
   private repeatAck(message: Message, clientId: string, origin?: RoomConnection): StoreResult {
@@ -393,6 +402,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
 
   /** Called by the Worker after members changed in D1: forget cached answers, close sockets of those who left. */
   async membershipChanged(userIds: string[]): Promise<void> {
+    this.#memberIds = null;
     for (const userId of userIds) {
       this.members.forget(userId);
       if (await this.members.isMember(userId)) continue;
@@ -417,6 +427,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.groupCommit.cancel();
     this.searchIndexing.cancel();
     this.members.clear();
+    this.#memberIds = null;
     this.chatList.clear();
     this.#log = undefined;
     await this.ctx.storage.deleteAlarm();

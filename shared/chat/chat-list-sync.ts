@@ -18,6 +18,8 @@ export interface ChatListSyncHost {
   markSynced(seq: number): void;
   /** Members with a socket open in the room see messages there, so the hub does not notify them. */
   connectedUserIds(): Set<string>;
+  /** The chat's members as this sync read them from D1 (the room skips pushes when all are connected). */
+  membersRead(userIds: string[]): void;
   waitUntil(promise: Promise<unknown>): void;
   /** The room owns its one alarm: a failed sync asks to be woken to retry at `at`. */
   retryAt(at: number): Promise<void>;
@@ -99,6 +101,7 @@ export class ChatListSync {
     this.notifiedSeq = last.seq;
     const { chat, members } = readBack;
     if (!chat) return;
+    this.host.membersRead(members.map((m) => m.userId));
     const connected = this.host.connectedUserIds();
     const shown = chatMembers(
       chat.type,

@@ -11,7 +11,8 @@ interface Presence {
 }
 
 const presence = async (viewer: TestUser, of: TestUser) => json<Presence>(await api(`/v1/users/${of.id}/presence`, { token: viewer.accessToken }));
-const share = async (a: TestUser, b: TestUser) => expect((await api("/v1/chats", { token: a.accessToken, body: { type: "direct", userId: b.id } })).status).toBeLessThan(300);
+const share = async (a: TestUser, b: TestUser) =>
+  expect((await api("/v1/chats", { token: a.accessToken, body: { type: "direct", userId: b.id } })).status).toBeLessThan(300);
 const hide = async (user: TestUser, value: "chats" | "nobody") =>
   expect((await api("/v1/me", { method: "PATCH", token: user.accessToken, body: { presenceVisibility: value } })).status).toBe(200);
 

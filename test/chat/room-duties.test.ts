@@ -33,6 +33,7 @@ function fakeHost(chatId: string, newest: () => LastMessage | null) {
     newestMessage: newest,
     markSynced: (seq) => synced.push(seq),
     connectedUserIds: () => new Set(),
+    membersRead: () => undefined,
     waitUntil: (promise) => pending.push(promise),
     retryAt: async (at) => void retries.push(at),
   };
