@@ -27,6 +27,8 @@ export async function buildWeb() {
   for (const file of ["index.html", "app.css", "icon.svg", "sw.js", "manifest.webmanifest"]) cpSync(path.join(root, "web", file), path.join(out, file));
   // Header rules apply to the whole assets directory, so this file sits at its root.
   cpSync(path.join(root, "web", "_headers"), path.join(root, "web", "dist", "_headers"));
+  // The page at / points people to the app and developers to the docs.
+  cpSync(path.join(root, "web", "landing.html"), path.join(root, "web", "dist", "index.html"));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildWeb();

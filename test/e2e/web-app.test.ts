@@ -273,6 +273,18 @@ describe("the web client in Chromium", () => {
     await contextB.close();
   }, 60_000);
 
+  it("the page at / points people to the app and developers to the docs", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const page = await context.newPage();
+    const response = await page.goto(`http://localhost:${PORT}/`);
+    expect(response?.status()).toBe(200);
+    expect(await page.getByRole("link", { name: "/docs" }).getAttribute("href")).toBe("/docs");
+    await page.screenshot({ path: `${SHOTS}/landing-phone.png` });
+    await page.getByRole("link", { name: "Open the app" }).click();
+    await expect.poll(() => page.getByRole("tab", { name: "Create account" }).count(), { timeout: 10_000 }).toBe(1);
+    await context.close();
+  }, 60_000);
+
   it("follows the system's dark theme", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 780 }, colorScheme: "dark" });
     const { page } = await signUp(context, "Nora Night");
