@@ -438,6 +438,12 @@ describe("the web client in Chromium", () => {
     await b.page.screenshot({ path: `${SHOTS}/group-info-phone.png` });
     await b.page.getByRole("button", { name: "Leave group" }).click();
     await expect.poll(() => chatItem(b.page, groupId).count(), { timeout: 10_000 }).toBe(0);
+
+    // Gina deletes the group, after confirming: it leaves her list.
+    await a.page.getByRole("button", { name: "Group info" }).click();
+    a.page.once("dialog", (dialog) => void dialog.accept());
+    await a.page.getByRole("button", { name: "Delete group" }).click();
+    await expect.poll(() => chatItem(a.page, groupId).count(), { timeout: 10_000 }).toBe(0);
     await contextA.close();
     await contextB.close();
     await contextC.close();

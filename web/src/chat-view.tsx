@@ -5,7 +5,7 @@ import { calls } from "./call-controller";
 import { ChatBell } from "./chat-bell";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
-import { GroupInfoDialog } from "./group-dialogs";
+import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
 import { VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
 import { navigate, store, useAppState } from "./store";
@@ -236,6 +236,19 @@ export function ChatView({ chatId }: { chatId: string }) {
         {chat.type === "group" && (
           <button type="button" class="secondary small" onClick={() => setGroupInfo(true)}>
             Group info
+          </button>
+        )}
+        {chat.type === "direct" && (
+          <button
+            type="button"
+            class="icon-button"
+            aria-label="Delete chat"
+            title="Delete chat"
+            onClick={() => void deleteChatAfterConfirming(chat, () => undefined)}
+          >
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+              <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 6h12l-1 12H7L6 9Zm4 2v8h1.5v-8H10Zm3.5 0v8H15v-8h-1.5Z" />
+            </svg>
           </button>
         )}
         {groupInfo && <GroupInfoDialog chat={chat} onClose={() => setGroupInfo(false)} />}

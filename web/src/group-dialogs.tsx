@@ -222,6 +222,11 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
           </p>
         )}
         <div class="row end">
+          {owner && (
+            <button type="button" class="danger secondary" onClick={() => void deleteChatAfterConfirming(chat, onClose)}>
+              Delete group
+            </button>
+          )}
           <button type="button" class="danger secondary" onClick={() => me && void remove(me.id)}>
             Leave group
           </button>
@@ -232,4 +237,18 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
       </div>
     </div>
   );
+}
+
+/** Deletes the chat for everyone in it, once the person confirmed (direct: either side; group: the owner). */
+export async function deleteChatAfterConfirming(chat: Chat, done: () => void): Promise<void> {
+  const what = chat.type === "group" ? `the group "${chat.title}"` : "this chat";
+  if (!confirm(`Delete ${what} and its messages for everyone in it? This cannot be undone.`)) return;
+  try {
+    await ok(platform.api.v1.chats[":id"].$delete({ param: { id: chat.id } }));
+    store.set({ chats: store.state.chats.filter((c) => c.id !== chat.id) });
+    done();
+    navigate({ name: "chats" });
+  } catch (caught) {
+    store.set({ notice: problemText(caught, "Could not delete the chat") });
+  }
 }

@@ -93,7 +93,12 @@ function Shell() {
 /** Turning notifications on is the user's choice, made here: the browser asks only after this click. */
 function NotificationsControl() {
   const { push } = useAppState();
-  if (push === "on") return <p class="push-control muted small" data-testid="push-state" data-state="on">Notifications are on</p>;
+  if (push === "on")
+    return (
+      <p class="push-control muted small" data-testid="push-state" data-state="on">
+        Notifications are on
+      </p>
+    );
   if (push === "unsupported") return null;
   if (push === "blocked") {
     return (

@@ -47,7 +47,9 @@ async function subscribeThisSession(): Promise<void> {
   const config = await ok(platform.api.v1.push.config.$get());
   const key = config.webPush.applicationServerKey;
   if (!key) throw new Error("This server does not send Web Push");
-  const subscription = (await registration.pushManager.getSubscription()) ?? (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
+  const subscription =
+    (await registration.pushManager.getSubscription()) ??
+    (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
   const json = subscription.toJSON();
   await ok(
     platform.api.v1.me.devices.$post({
