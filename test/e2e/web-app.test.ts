@@ -224,6 +224,18 @@ describe("the web client in Chromium", () => {
     await a.page.screenshot({ path: `${SHOTS}/chat-desktop.png` });
     await b.page.screenshot({ path: `${SHOTS}/chat-phone.png` });
 
+    // Bob reacts to Alice's first message; Alice sees it. Alice finds a message by a word in it.
+    const first = b.page.locator('[data-testid="message"]').first();
+    await first.hover();
+    await first.getByRole("button", { name: "Add a reaction" }).click();
+    await first.getByRole("button", { name: "React with 👍" }).click();
+    await expect.poll(() => a.page.locator('[data-testid="message"]').first().locator(".reaction:not(.add)").allTextContents(), { timeout: 10_000 }).toEqual(["👍 1"]);
+    await a.page.getByRole("button", { name: "Search messages" }).click();
+    await a.page.getByLabel("Search this chat").pressSequentially("train", { delay: 20 });
+    await expect.poll(() => a.page.locator('[data-testid="search-results"] .found-text').allTextContents(), { timeout: 10_000 }).toEqual(["Written on the train"]);
+    await a.page.screenshot({ path: `${SHOTS}/reactions-and-search.png` });
+    await a.page.getByRole("button", { name: "Close" }).first().click();
+
     // Alice finds Bob by name in the new-chat picker (the people she shares a chat with): it opens their chat.
     await a.page.getByRole("button", { name: "+ New chat" }).click();
     await a.page.getByLabel("Search people by name").pressSequentially("bob", { delay: 20 });

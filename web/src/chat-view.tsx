@@ -32,6 +32,7 @@ export function ChatView({ chatId }: { chatId: string }) {
   const [dragging, setDragging] = useState(false);
   const [attachNotice, setAttachNotice] = useState<string | null>(null);
   const [groupInfo, setGroupInfo] = useState(false);
+  const [searching, setSearching] = useState(false);
   /** Where "New messages" goes: the first message unread when the chat was opened (null: none). */
   const unreadFrom = useRef<number | null>(null);
 
@@ -233,6 +234,11 @@ export function ChatView({ chatId }: { chatId: string }) {
           </p>
         </div>
         <ChatBell chatId={chat.id} />
+        <button type="button" class="icon-button" aria-label="Search messages" title="Search messages" onClick={() => setSearching(!searching)}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path fill="currentColor" d="M10 4a6 6 0 1 0 3.7 10.7l4.8 4.8 1.4-1.4-4.8-4.8A6 6 0 0 0 10 4Zm0 2a4 4 0 1 1 0 8 4 4 0 0 1 0-8Z" />
+          </svg>
+        </button>
         {chat.type === "group" && (
           <button type="button" class="secondary small" onClick={() => setGroupInfo(true)}>
             Group info
@@ -277,6 +283,7 @@ export function ChatView({ chatId }: { chatId: string }) {
           </button>
         )}
       </header>
+      {searching && <ChatSearch chatId={chatId} onClose={() => setSearching(false)} />}
       {socketState === "waiting" && (
         <div class="banner" data-testid="offline-banner">
           Offline — messages will be sent when you are back online.
@@ -353,8 +360,19 @@ export function ChatView({ chatId }: { chatId: string }) {
   );
 }
 
+const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+
+/** Adds or takes back the caller's reaction (the room sends everyone the updated message). */
+async function react(chatId: string, messageId: string, emoji: string, remove: boolean): Promise<void> {
+  await ok(platform.api.v1.chats[":id"].messages[":messageId"].reactions.$post({ param: { id: chatId, messageId }, json: { emoji, remove } })).catch(
+    (error: unknown) => store.set({ notice: error instanceof Error ? error.message : "Could not react" }),
+  );
+}
+
 function MessageBubble({ message, mine, showSender, seen }: { message: Message; mine: boolean; showSender: boolean; seen: boolean }) {
   const { me } = useAppState();
+  const [picking, setPicking] = useState(false);
+  const reactions = message.deletedAt ? [] : message.reactions;
   return (
     <div class={mine ? "message mine" : "message"} data-seq={message.seq} data-testid="message">
       {showSender && <span class="sender">{personLabel(message.senderId, me)}</span>}
@@ -362,6 +380,11 @@ function MessageBubble({ message, mine, showSender, seen }: { message: Message; 
         {!message.deletedAt && <MessageAttachments attachments={message.attachments} />}
         {message.deletedAt ? <em class="muted">Message deleted</em> : <span class="text">{message.text}</span>}
         <span class="meta">
+          {!message.deletedAt && !picking && (
+            <button type="button" class="reaction add" aria-label="Add a reaction" title="React" onClick={() => setPicking(true)}>
+              ☺+
+            </button>
+          )}
           {message.editedAt && "edited · "}
           {clockTime(message.createdAt)}
           {mine && (
@@ -371,6 +394,39 @@ function MessageBubble({ message, mine, showSender, seen }: { message: Message; 
           )}
         </span>
       </div>
+      {!message.deletedAt && (reactions.length > 0 || picking) && (
+        <div class="reactions" data-testid="reactions">
+          {reactions.map((reaction) => {
+            const own = me !== null && reaction.userIds.includes(me.id);
+            const who = reaction.userIds.map((id) => personLabel(id, me)).join(", ");
+            return (
+              <button
+                type="button"
+                class={own ? "reaction own" : "reaction"}
+                title={who}
+                aria-label={`${reaction.emoji} ${reaction.count}${own ? ", yours" : ""}`}
+                onClick={() => void react(message.chatId, message.id, reaction.emoji, own)}
+              >
+                {reaction.emoji} {reaction.count}
+              </button>
+            );
+          })}
+          {picking &&
+            QUICK_REACTIONS.map((emoji) => (
+              <button
+                type="button"
+                class="reaction pick"
+                aria-label={`React with ${emoji}`}
+                onClick={() => {
+                  setPicking(false);
+                  void react(message.chatId, message.id, emoji, false);
+                }}
+              >
+                {emoji}
+              </button>
+            ))}
+        </div>
+      )}
       {seen && (
         <span class="seen" data-testid="seen">
           Seen
@@ -478,4 +534,57 @@ function lastSeen(iso: string): string {
   return date.toDateString() === new Date().toDateString()
     ? `today at ${clockTime(iso)}`
     : `${date.toLocaleDateString([], { month: "short", day: "numeric" })} at ${clockTime(iso)}`;
+}
+
+interface Found {
+  id: string;
+  seq: number;
+  senderId: string | null;
+  text: string;
+  createdAt: string;
+}
+
+/** Full-text search of the chat's messages (GET /v1/chats/:id/messages?q=), newest first. */
+function ChatSearch({ chatId, onClose }: { chatId: string; onClose: () => void }) {
+  const { me } = useAppState();
+  const [found, setFound] = useState<Found[] | null>(null);
+  const asked = useRef(0);
+  const search = async (q: string) => {
+    const ticket = ++asked.current;
+    if (!q.trim()) return setFound(null);
+    const page = await ok(platform.api.v1.chats[":id"].messages.$get({ param: { id: chatId }, query: { q: q.trim(), limit: "30" } })).catch(() => null);
+    if (!page || ticket !== asked.current) return;
+    store.rememberPeople(page.people);
+    setFound(page.items as Found[]);
+  };
+  return (
+    <search class="chat-search">
+      <div class="row">
+        <input
+          type="search"
+          placeholder="Search this chat"
+          aria-label="Search this chat"
+          autocomplete="off"
+          onInput={(e: Event) => void search((e.target as HTMLInputElement).value)}
+          onKeyDown={(e: KeyboardEvent) => e.key === "Escape" && onClose()}
+        />
+        <button type="button" class="secondary small" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {found && (
+        <ul class="search-results" aria-label="Messages found" data-testid="search-results">
+          {found.length === 0 && <li class="muted">No messages found.</li>}
+          {found.map((message) => (
+            <li key={message.id}>
+              <span class="muted small">
+                {personLabel(message.senderId, me)} · {clockTime(message.createdAt)}
+              </span>
+              <span class="found-text">{message.text}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </search>
+  );
 }
