@@ -424,7 +424,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "Add people" }).click();
     await a.page.getByLabel("Search people to add").pressSequentially("ivy", { delay: 20 });
     await a.page.getByRole("checkbox").first().check();
-    await a.page.getByRole("button", { name: /^Add/ }).last().click();
+    await a.page.getByRole("dialog", { name: "Group info" }).getByRole("button", { name: /^Add \d+$/ }).click();
     await expect
       .poll(() => a.page.locator("[data-member-id] .grow").allTextContents(), { timeout: 10_000 })
       .toEqual(["Gina Group (you) · owner", "Hugo Member", "Ivy Later"]);
