@@ -29,6 +29,22 @@ export async function buildWeb() {
   cpSync(path.join(root, "web", "_headers"), path.join(root, "web", "dist", "_headers"));
   // The page at / points people to the app and developers to the docs.
   cpSync(path.join(root, "web", "landing.html"), path.join(root, "web", "dist", "index.html"));
+  // The pages e-mailed links land on (/verify-email, /reset-password), one script for both.
+  await build({
+    entryPoints: [path.join(root, "web", "src", "account-links.tsx")],
+    outfile: path.join(out, "account-links.js"),
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    jsx: "automatic",
+    jsxImportSource: "hono/jsx/dom",
+    logLevel: "warning",
+  });
+  for (const page of ["verify-email", "reset-password"]) {
+    mkdirSync(path.join(root, "web", "dist", page), { recursive: true });
+    cpSync(path.join(root, "web", "account-link.html"), path.join(root, "web", "dist", page, "index.html"));
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildWeb();

@@ -229,10 +229,14 @@ describe("the web client in Chromium", () => {
     await first.hover();
     await first.getByRole("button", { name: "Add a reaction" }).click();
     await first.getByRole("button", { name: "React with 👍" }).click();
-    await expect.poll(() => a.page.locator('[data-testid="message"]').first().locator(".reaction:not(.add)").allTextContents(), { timeout: 10_000 }).toEqual(["👍 1"]);
+    await expect
+      .poll(() => a.page.locator('[data-testid="message"]').first().locator(".reaction:not(.add)").allTextContents(), { timeout: 10_000 })
+      .toEqual(["👍 1"]);
     await a.page.getByRole("button", { name: "Search messages" }).click();
     await a.page.getByLabel("Search this chat").pressSequentially("train", { delay: 20 });
-    await expect.poll(() => a.page.locator('[data-testid="search-results"] .found-text').allTextContents(), { timeout: 10_000 }).toEqual(["Written on the train"]);
+    await expect
+      .poll(() => a.page.locator('[data-testid="search-results"] .found-text').allTextContents(), { timeout: 10_000 })
+      .toEqual(["Written on the train"]);
     await a.page.screenshot({ path: `${SHOTS}/reactions-and-search.png` });
     await a.page.getByRole("button", { name: "Close" }).first().click();
 
@@ -294,6 +298,69 @@ describe("the web client in Chromium", () => {
     await page.screenshot({ path: `${SHOTS}/landing-phone.png` });
     await page.getByRole("link", { name: "Open the app" }).click();
     await expect.poll(() => page.getByRole("tab", { name: "Create account" }).count(), { timeout: 10_000 }).toBe(1);
+    await context.close();
+  }, 60_000);
+
+  it("the e-mailed links land on real pages: an address is confirmed, a password reset", async () => {
+    const base = `http://localhost:${PORT}`;
+    const email = `links-${Date.now()}@example.com`;
+    const password = `correct horse ${Math.random()}`;
+    const registered = await fetch(`${base}/v1/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password, displayName: "Lena Links" }),
+    });
+    expect(registered.status).toBe(201);
+    const { accessToken } = (await registered.json()) as { accessToken: string };
+    expect((await fetch(`${base}/v1/auth/email/verification`, { method: "POST", headers: { authorization: `Bearer ${accessToken}` } })).status).toBeLessThan(
+      300,
+    );
+    /** The token of the newest mail to `email` whose subject matches, as the link in it carries it. */
+    const tokenFrom = async (subject: RegExp) => {
+      let token: string | undefined;
+      await expect
+        .poll(
+          async () => {
+            const { items } = (await (await fetch(`${base}/dev/mailbox?to=${encodeURIComponent(email)}`)).json()) as {
+              items: { subject: string; text: string }[];
+            };
+            token = items.filter((mail) => subject.test(mail.subject)).map((mail) => /[?&]token=([^\s&"]+)/.exec(mail.text)?.[1])[0];
+            return token !== undefined;
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true);
+      return decodeURIComponent(token!);
+    };
+    const context = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const page = await context.newPage();
+
+    await page.goto(`${base}/verify-email?token=${encodeURIComponent(await tokenFrom(/Confirm/))}`);
+    await expect.poll(() => page.getByTestId("verified").count(), { timeout: 10_000 }).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/verify-email.png` });
+    // The same link again: used already.
+    await page.reload();
+    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 10_000 }).toMatch(/no longer valid/);
+
+    // Forgot password, from the sign-in screen.
+    await page.goto(`${base}/app/`);
+    await page.getByRole("button", { name: "Forgot password?" }).click();
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByRole("button", { name: "Send link" }).click();
+    await expect.poll(() => page.getByTestId("forgot-note").textContent(), { timeout: 10_000 }).toMatch(/on its way/);
+    await page.goto(`${base}/reset-password?token=${encodeURIComponent(await tokenFrom(/password/i))}`);
+    const fresh = `a brand new secret ${Math.random()}`;
+    await page.getByLabel("New password").fill(fresh);
+    await page.getByLabel("The same again").fill(fresh);
+    await page.screenshot({ path: `${SHOTS}/reset-password.png` });
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect.poll(() => page.getByTestId("password-reset").count(), { timeout: 10_000 }).toBe(1);
+    const login = await fetch(`${base}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: fresh }),
+    });
+    expect(login.status).toBe(200);
     await context.close();
   }, 60_000);
 
@@ -424,7 +491,10 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "Add people" }).click();
     await a.page.getByLabel("Search people to add").pressSequentially("ivy", { delay: 20 });
     await a.page.getByRole("checkbox").first().check();
-    await a.page.getByRole("dialog", { name: "Group info" }).getByRole("button", { name: /^Add \d+$/ }).click();
+    await a.page
+      .getByRole("dialog", { name: "Group info" })
+      .getByRole("button", { name: /^Add \d+$/ })
+      .click();
     await expect
       .poll(() => a.page.locator("[data-member-id] .grow").allTextContents(), { timeout: 10_000 })
       .toEqual(["Gina Group (you) · owner", "Hugo Member", "Ivy Later"]);
@@ -497,7 +567,11 @@ describe("the web client in Chromium", () => {
 
     // A file the chat does not take is refused by the server; the message cannot go until it is removed.
     // (Text is taken now, as a document: an unknown binary file is not.)
-    await paste(a.page, { name: "tool.bin", mimeType: "application/octet-stream", buffer: Buffer.from([0x7f, 0x00, 0x01, 0x02, 0xfe, 0xff, 0x00, 0x13, 0x37]) });
+    await paste(a.page, {
+      name: "tool.bin",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from([0x7f, 0x00, 0x01, 0x02, 0xfe, 0xff, 0x00, 0x13, 0x37]),
+    });
     await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done", "done", "failed"]);
     expect(await a.page.getByTestId("draft").last().textContent()).toContain("This type of file cannot be sent");
     expect(await a.page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);

@@ -3,7 +3,7 @@ import { ProblemError } from "../../client";
 import { enterApp, platform } from "./platform";
 import { type User, store, useAppState } from "./store";
 
-type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string };
+type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string } | { name: "forgot"; sent: boolean };
 
 /** The code of an invite link (`/app/?invite=…`): the sign-up opens with it filled in. */
 const invitedWith = new URLSearchParams(location.search).get("invite");
@@ -22,6 +22,17 @@ export function AuthScreen() {
     setError(null);
     store.set({ notice: null });
     try {
+      if (step.name === "forgot") {
+        // Always 202: the answer says nothing about whether the address has an account.
+        const response = await fetch("/v1/auth/password/forgot", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: field("email") }),
+        });
+        if (!response.ok) throw new Error("Could not send the link. Try again.");
+        setStep({ name: "forgot", sent: true });
+        return;
+      }
       const session =
         step.name === "register"
           ? await platform.register({
@@ -60,7 +71,16 @@ export function AuthScreen() {
           <img src="icon.svg" alt="" width="40" height="40" />
           <span>Edge Chat</span>
         </div>
-        {step.name === "mfa" ? (
+        {step.name === "forgot" ? (
+          <>
+            <h1>Forgot your password?</h1>
+            <p class="muted" data-testid="forgot-note">
+              {step.sent
+                ? "If that address has an account, a link to choose a new password is on its way (valid 30 minutes)."
+                : "We e-mail you a link to choose a new one."}
+            </p>
+          </>
+        ) : step.name === "mfa" ? (
           <>
             <h1>Two-step verification</h1>
             <p class="muted">Enter the 6-digit code from your authenticator app, or one of your backup codes.</p>
@@ -105,17 +125,19 @@ export function AuthScreen() {
                 E-mail
                 <input name="email" type="email" autocomplete="email" required placeholder="you@example.com" />
               </label>
-              <label>
-                Password
-                <input
-                  name="password"
-                  type="password"
-                  autocomplete={step.name === "register" ? "new-password" : "current-password"}
-                  required
-                  minlength={8}
-                  placeholder="At least 8 characters"
-                />
-              </label>
+              {step.name !== "forgot" && (
+                <label>
+                  Password
+                  <input
+                    name="password"
+                    type="password"
+                    autocomplete={step.name === "register" ? "new-password" : "current-password"}
+                    required
+                    minlength={8}
+                    placeholder="At least 8 characters"
+                  />
+                </label>
+              )}
               {step.name === "register" && (
                 <label>
                   Invite code {invitedWith ? "" : "(if you were sent one)"}
@@ -136,11 +158,24 @@ export function AuthScreen() {
             </p>
           )}
           <button class="primary" type="submit" disabled={busy}>
-            {busy ? "Please wait…" : step.name === "register" ? "Create account" : step.name === "mfa" ? "Verify" : "Sign in"}
+            {busy
+              ? "Please wait…"
+              : step.name === "register"
+                ? "Create account"
+                : step.name === "mfa"
+                  ? "Verify"
+                  : step.name === "forgot"
+                    ? "Send link"
+                    : "Sign in"}
           </button>
-          {step.name === "mfa" && (
+          {(step.name === "mfa" || step.name === "forgot") && (
             <button type="button" class="link" onClick={() => switchTo("login")}>
               Back to sign in
+            </button>
+          )}
+          {step.name === "login" && (
+            <button type="button" class="link" onClick={() => setStep({ name: "forgot", sent: false })}>
+              Forgot password?
             </button>
           )}
         </form>

@@ -1,0 +1,110 @@
+// The pages e-mailed links land on: /verify-email?token= confirms the address, /reset-password?token=
+// sets a new password. Plain pages of their own (no session needed), in the app's look.
+import { render, useEffect, useState } from "hono/jsx/dom";
+import { ProblemError } from "../../client";
+
+const token = new URLSearchParams(location.search).get("token") ?? "";
+
+async function post(path: string, body: unknown): Promise<void> {
+  const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (response.ok) return;
+  const problem = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  throw new ProblemError(response.status, String(problem.code ?? "error"), String(problem.detail ?? problem.title ?? "Something went wrong"), problem);
+}
+
+const problemText = (caught: unknown) =>
+  caught instanceof ProblemError && caught.code === "invalid_token"
+    ? "This link is no longer valid: it was used already or it expired. Ask for a new one."
+    : caught instanceof Error
+      ? caught.message
+      : "The server could not be reached. Try again.";
+
+function Card({ title, children }: { title: string; children: unknown }) {
+  return (
+    <main class="auth">
+      <div class="auth-card">
+        <div class="brand">
+          <img src="/app/icon.svg" alt="" width="40" height="40" />
+          <span>Edge Chat</span>
+        </div>
+        <h1>{title}</h1>
+        {children}
+      </div>
+    </main>
+  );
+}
+
+function VerifyEmail() {
+  const [state, setState] = useState<"working" | "done" | string>("working");
+  useEffect(() => {
+    post("/v1/auth/email/verify", { token }).then(
+      () => setState("done"),
+      (caught) => setState(problemText(caught)),
+    );
+  }, []);
+  return (
+    <Card title="Confirm your e-mail">
+      {state === "working" && <p class="muted">Confirming…</p>}
+      {state === "done" && (
+        <p data-testid="verified">
+          Your address is confirmed. <a href="/app/">Open the app</a>
+        </p>
+      )}
+      {state !== "working" && state !== "done" && (
+        <p class="error" role="alert">
+          {state}
+        </p>
+      )}
+    </Card>
+  );
+}
+
+function ResetPassword() {
+  const [state, setState] = useState<"form" | "done">("form");
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const password = String(form.get("password") ?? "");
+    if (password !== String(form.get("again") ?? "")) return setError("The two passwords differ.");
+    try {
+      await post("/v1/auth/password/reset", { token, password });
+      setState("done");
+    } catch (caught) {
+      const fields =
+        caught instanceof ProblemError ? (caught.problem.errors as { message: string }[] | undefined)?.map((e) => e.message).join(". ") : undefined;
+      setError(fields || problemText(caught));
+    }
+  };
+  return (
+    <Card title="Choose a new password">
+      {state === "done" ? (
+        <p data-testid="password-reset">
+          Your password is changed and every session signed out. <a href="/app/">Sign in</a>
+        </p>
+      ) : (
+        <form class="stack" onSubmit={submit}>
+          <label>
+            New password
+            <input name="password" type="password" autocomplete="new-password" required minlength={8} />
+          </label>
+          <label>
+            The same again
+            <input name="again" type="password" autocomplete="new-password" required minlength={8} />
+          </label>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" class="primary">
+            Change password
+          </button>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+const root = document.getElementById("root");
+if (root) render(location.pathname.startsWith("/reset-password") ? <ResetPassword /> : <VerifyEmail />, root);
