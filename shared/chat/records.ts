@@ -327,6 +327,18 @@ export function forgetChatMemberQueries(db: Database, userId: string, chatIds: s
   ] as const;
 }
 
+/**
+ * The members (`other`, the user among them) of every live direct or group chat of `userId`
+ * (`mine`): the FROM and WHERE of the queries of the people someone shares a chat with. The
+ * general chat holds everyone, so it never counts.
+ */
+function chatPartners(userId: string): SQL {
+  return sql`${chatMembers} mine
+    CROSS JOIN ${chatMembers} other ON other.chat_id = mine.chat_id
+    CROSS JOIN ${chats} c ON c.id = mine.chat_id
+    WHERE mine.user_id = ${userId} AND c.type <> 'general' AND c.deleted_at IS NULL`;
+}
+
 /** Names and pictures of the users `ids` that exist (a deleted account has none). */
 export async function findPeople(db: Database, ids: readonly string[]): Promise<PersonRecord[]> {
   if (ids.length === 0) return [];
@@ -359,10 +371,7 @@ export async function listDirectoryPage(
   options: { everyone: boolean; match: string | null; after: { name: string; id: string } | null },
   limit: number,
 ): Promise<PersonRecord[]> {
-  const shared = sql`${users.id} IN (SELECT other.user_id FROM ${chatMembers} mine
-    CROSS JOIN ${chatMembers} other ON other.chat_id = mine.chat_id
-    CROSS JOIN ${chats} c ON c.id = mine.chat_id
-    WHERE mine.user_id = ${viewerId} AND c.type <> 'general' AND c.deleted_at IS NULL)`;
+  const shared = sql`${users.id} IN (SELECT other.user_id FROM ${chatPartners(viewerId)})`;
   const named = options.match ? sql`${users}.rowid IN (SELECT rowid FROM user_name_search WHERE user_name_search MATCH ${options.match})` : undefined;
   const folded = sql`${users.displayName} COLLATE NOCASE`;
   const after = options.after
@@ -378,10 +387,9 @@ export async function listDirectoryPage(
 
 /** Up to `limit` users who share a live direct or group chat with `userId`. */
 export async function listChatPartnerIds(db: Database, userId: string, limit: number): Promise<string[]> {
-  const rows = await db.all<{ id: string }>(sql`SELECT DISTINCT other.user_id AS id FROM ${chatMembers} mine
-    CROSS JOIN ${chatMembers} other ON other.chat_id = mine.chat_id
-    CROSS JOIN ${chats} c ON c.id = mine.chat_id
-    WHERE mine.user_id = ${userId} AND other.user_id <> ${userId} AND c.type <> 'general' AND c.deleted_at IS NULL LIMIT ${limit}`);
+  const rows = await db.all<{ id: string }>(
+    sql`SELECT DISTINCT other.user_id AS id FROM ${chatPartners(userId)} AND other.user_id <> ${userId} LIMIT ${limit}`,
+  );
   return rows.map((row) => row.id);
 }
 
@@ -395,9 +403,6 @@ export async function setChatTitle(db: Database, chatId: string, title: string, 
 
 /** Whether the two users share a live direct or group chat. */
 export async function sharesChat(db: Database, userId: string, otherId: string): Promise<boolean> {
-  const row = await db.get<{ found: number }>(sql`SELECT 1 AS found FROM ${chatMembers} mine
-    CROSS JOIN ${chatMembers} other ON other.chat_id = mine.chat_id AND other.user_id = ${otherId}
-    CROSS JOIN ${chats} c ON c.id = mine.chat_id
-    WHERE mine.user_id = ${userId} AND c.type <> 'general' AND c.deleted_at IS NULL LIMIT 1`);
+  const row = await db.get<{ found: number }>(sql`SELECT 1 AS found FROM ${chatPartners(userId)} AND other.user_id = ${otherId} LIMIT 1`);
   return row !== undefined;
 }

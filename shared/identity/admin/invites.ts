@@ -15,7 +15,6 @@ import {
   inviteExists,
   type InviteRecord,
   listInviteRecords,
-  listInviteRecordsBy,
   revokeInviteRecord,
   takeInviteUse,
 } from "./records";
@@ -106,9 +105,7 @@ export async function createMemberInvite(
 
 /** GET /v1/invites: the invites the caller made, newest first. */
 export async function listOwnInvites(deps: Deps, actor: Principal, page: { limit: number; cursor?: string }): Promise<Page<InviteView>> {
-  const after = decodeCursor(page.cursor, InviteCursor);
-  const rows = await listInviteRecordsBy(deps.db, actor.userId, after ?? null, page.limit + 1);
-  return keysetPage(rows, page.limit, toInviteView, (last) => ({ t: last.createdAt.getTime(), code: last.code }));
+  return invitePage(deps, page, actor.userId);
 }
 
 /** DELETE /v1/invites/:code: the caller revokes an invite they made (anyone else's is 404). */
@@ -118,8 +115,13 @@ export async function revokeOwnInvite(deps: Deps, actor: Principal, code: string
 }
 
 export async function listInvites(deps: Deps, page: { limit: number; cursor?: string }): Promise<Page<InviteView>> {
+  return invitePage(deps, page);
+}
+
+/** A page of invites, newest first: every one (admins), or those `createdBy` made. */
+async function invitePage(deps: Deps, page: { limit: number; cursor?: string }, createdBy?: string): Promise<Page<InviteView>> {
   const after = decodeCursor(page.cursor, InviteCursor);
-  const rows = await listInviteRecords(deps.db, after ?? null, page.limit + 1);
+  const rows = await listInviteRecords(deps.db, after ?? null, page.limit + 1, createdBy);
   return keysetPage(rows, page.limit, toInviteView, (last) => ({ t: last.createdAt.getTime(), code: last.code }));
 }
 

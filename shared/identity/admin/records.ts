@@ -88,12 +88,18 @@ export function insertInviteQuery(db: Database, invite: typeof inviteCodes.$infe
   return db.insert(inviteCodes).values(invite);
 }
 
-export async function listInviteRecords(db: Database, after: { t: number; code: string } | null, limit: number): Promise<InviteRecord[]> {
+/** One page of invites, newest first: every one, or those `createdBy` made. */
+export async function listInviteRecords(db: Database, after: { t: number; code: string } | null, limit: number, createdBy?: string): Promise<InviteRecord[]> {
   const at = after ? new Date(after.t) : null;
   return db
     .select()
     .from(inviteCodes)
-    .where(after && at ? or(lt(inviteCodes.createdAt, at), and(eq(inviteCodes.createdAt, at), lt(inviteCodes.code, after.code))) : undefined)
+    .where(
+      and(
+        createdBy === undefined ? undefined : eq(inviteCodes.createdBy, createdBy),
+        after && at ? or(lt(inviteCodes.createdAt, at), and(eq(inviteCodes.createdAt, at), lt(inviteCodes.code, after.code))) : undefined,
+      ),
+    )
     .orderBy(desc(inviteCodes.createdAt), desc(inviteCodes.code))
     .limit(limit);
 }
@@ -146,22 +152,6 @@ export async function listInvitesCreatedBy(db: Database, userId: string): Promis
 /** Invites outlive their creator; only the link to them goes. */
 export function unlinkInvitesCreatedByQuery(db: Database, userId: string) {
   return db.update(inviteCodes).set({ createdBy: null }).where(eq(inviteCodes.createdBy, userId));
-}
-
-/** One page of the invites `createdBy` made, newest first. */
-export async function listInviteRecordsBy(db: Database, createdBy: string, after: { t: number; code: string } | null, limit: number): Promise<InviteRecord[]> {
-  const at = after ? new Date(after.t) : null;
-  return db
-    .select()
-    .from(inviteCodes)
-    .where(
-      and(
-        eq(inviteCodes.createdBy, createdBy),
-        after && at ? or(lt(inviteCodes.createdAt, at), and(eq(inviteCodes.createdAt, at), lt(inviteCodes.code, after.code))) : undefined,
-      ),
-    )
-    .orderBy(desc(inviteCodes.createdAt), desc(inviteCodes.code))
-    .limit(limit);
 }
 
 /** The invite if `createdBy` made it. */
