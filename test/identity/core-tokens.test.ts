@@ -115,8 +115,8 @@ describe("signing key rotation", () => {
     // A keyring that does not (yet) know the new key refuses its tokens.
     expect(await verifyAccessToken(testDeps(), newToken)).toBeNull();
     const { signingKeyring } = await import("../../shared/identity/tokens/signing-keys");
-    const { jwks } = await signingKeyring(rotatedKeys);
-    expect(jwks.keys.map((k) => k.kid)).toEqual(["test-next", "test-current"]);
+    const { keys } = await signingKeyring(rotatedKeys);
+    expect(keys.map((k) => k.kid)).toEqual(["test-next", "test-current"]);
   });
 
   it("a retired key without its private part only verifies", async () => {

@@ -73,8 +73,8 @@ export const systemRoutes = createRouter()
     }),
     async (c) => {
       const { config } = c.get("deps");
-      const [{ jwks }, oidcKeys] = await Promise.all([signingKeyring(config.jwt.signingKeys), publishedOidcKeys(config.oauth.signingKeys)]);
+      const [{ keys }, oidcKeys] = await Promise.all([signingKeyring(config.jwt.signingKeys), publishedOidcKeys(config.oauth.signingKeys)]);
       c.header("cache-control", "public, max-age=300");
-      return c.json({ keys: [...jwks.keys, ...oidcKeys] } as z.infer<typeof JwksSchema>, 200);
+      return c.json({ keys: [...keys, ...oidcKeys] } as z.infer<typeof JwksSchema>, 200);
     },
   );
