@@ -10,6 +10,7 @@ import { requestId } from "./middleware/request-id";
 import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
 import { docsRoutes } from "./routes/docs";
+import { webAppRoutes } from "./routes/web-app";
 import { accountModules, modules } from "../modules";
 import { errorCatalogue } from "../reference-docs";
 import { callsModule } from "../modules/calls";
@@ -169,6 +170,7 @@ export function createApp() {
     return { openapi, info, servers: [{ url: origin }], ...rest };
   };
   routes.route("/", docsRoutes(openapiDocument, errorCatalogue(modules)));
+  routes.route("/", webAppRoutes());
 
   routes.notFound(() => {
     throw new ApiError(404, "not_found", "No such route");
