@@ -10,7 +10,6 @@ import { requestId } from "./middleware/request-id";
 import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
 import { docsRoutes } from "./routes/docs";
-import { webAppRoutes } from "./routes/web-app";
 import { accountModules, modules } from "../modules";
 import { errorCatalogue } from "../reference-docs";
 import { callsModule } from "../modules/calls";
@@ -108,6 +107,7 @@ export function createApp() {
   const { routes: oauth } = oauthModule;
   const routes = app
     .route(platform.system.path, platform.system.router)
+    .route(platform.webApp.path, platform.webApp.router)
     .route(identity.sessions.path, identity.sessions.router)
     .route(identity.twoFactor.path, identity.twoFactor.router)
     .route(identity.email.path, identity.email.router)
@@ -170,7 +170,6 @@ export function createApp() {
     return { openapi, info, servers: [{ url: origin }], ...rest };
   };
   routes.route("/", docsRoutes(openapiDocument, errorCatalogue(modules)));
-  routes.route("/", webAppRoutes());
 
   routes.notFound(() => {
     throw new ApiError(404, "not_found", "No such route");
