@@ -1,7 +1,7 @@
 // One open chat: its messages by seq (each shown once whatever path it arrived by), live frames
 // from the room socket, catch-up with `after=` on every (re)connect, and an outbox that resends
 // what was not acknowledged with the same clientId (the room returns the first message for it).
-import type { Attachment, Message, Person } from "../shared/chat/model";
+import { type Attachment, type Message, type Person, type Pin, type Quote, quoteOf } from "../shared/chat/model";
 import type { LiveSocket, LiveSocketState, ServerFrame } from "./live-socket";
 
 export interface PendingMessage {
@@ -9,6 +9,10 @@ export interface PendingMessage {
   text: string;
   /** Files already uploaded (POST /v1/files), sent as their ids. */
   attachments: Attachment[];
+  /** The message this one answers, as it was when sent. */
+  replyTo?: Quote;
+  /** Ids of the members it mentions. */
+  mentions?: string[];
   /** `sending` until acknowledged; `failed` after `sendTimeoutMs` without an ack or on a refused send. */
   status: "sending" | "failed";
   error?: string;
@@ -34,6 +38,16 @@ export interface ChatChannelEvents {
   error?: (error: unknown) => void;
   /** The senders a page of history named (names and pictures). */
   people?: (people: Person[]) => void;
+  /** A member pinned a message. */
+  pinned?: (pin: Pin) => void;
+  /** A message was unpinned (or deleted while pinned). */
+  unpinned?: (messageId: string) => void;
+}
+
+/** What a send may add to its text: the message it answers and the members it mentions. */
+export interface SendOptions {
+  replyTo?: Message;
+  mentions?: string[];
 }
 
 let clientIdCounter = 0;
@@ -98,8 +112,10 @@ export class ChatChannel {
   }
 
   /** Queues a message: shown at once as pending, sent now if the socket is open, else on reconnect. */
-  send(text: string, attachments: Attachment[] = [], clientId = newClientId()): PendingMessage {
+  send(text: string, attachments: Attachment[] = [], options: SendOptions = {}, clientId = newClientId()): PendingMessage {
     const pending: PendingMessage = { clientId, text, attachments, status: "sending", createdAt: new Date().toISOString() };
+    if (options.replyTo) pending.replyTo = quoteOf(options.replyTo);
+    if (options.mentions && options.mentions.length > 0) pending.mentions = options.mentions;
     this.#outbox.set(clientId, pending);
     this.#transmit(pending);
     this.events.change?.();
@@ -149,12 +165,26 @@ export class ChatChannel {
         break;
       case "message.updated": {
         const message = frame.message as Message;
+        let changed = false;
         if (this.#messages.has(message.seq)) {
           this.#messages.set(message.seq, message);
-          this.events.change?.();
+          changed = true;
         }
+        // Replies held here quote the original as it is now (the server reads quotes the same way).
+        for (const [seq, held] of this.#messages) {
+          if (held.replyTo?.id !== message.id) continue;
+          this.#messages.set(seq, { ...held, replyTo: quoteOf(message) });
+          changed = true;
+        }
+        if (changed) this.events.change?.();
         break;
       }
+      case "message.pinned":
+        this.events.pinned?.(frame.pin as Pin);
+        break;
+      case "message.unpinned":
+        this.events.unpinned?.(String(frame.id));
+        break;
       case "typing":
         this.events.typing?.(String(frame.userId));
         break;
@@ -201,7 +231,9 @@ export class ChatChannel {
       setTimeout(() => this.#fail(pending.clientId, "Not delivered"), this.options.sendTimeoutMs ?? 10_000),
     );
     const attachments = pending.attachments.length > 0 ? { attachments: pending.attachments.map((file) => file.id) } : {};
-    this.#socket?.send({ type: "message.send", clientId: pending.clientId, text: pending.text, ...attachments });
+    const reply = pending.replyTo ? { replyTo: pending.replyTo.id } : {};
+    const mentions = pending.mentions ? { mentions: pending.mentions } : {};
+    this.#socket?.send({ type: "message.send", clientId: pending.clientId, text: pending.text, ...attachments, ...reply, ...mentions });
   }
 
   #fail(clientId: string, error: string): void {

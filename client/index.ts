@@ -2,18 +2,18 @@
 // the routes themselves), tokens kept fresh, and sockets that reconnect and resume.
 import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import type { PublicCall as Call } from "../shared/calls/call";
-import type { Attachment, Chat, Message, Person } from "../shared/chat/model";
+import type { Attachment, Chat, Message, Person, Pin, Quote } from "../shared/chat/model";
 import type { AppType } from "../workers/api/app";
 import { ChatChannel, type ChatChannelEvents } from "./chat-channel";
 import { type FetchLike, fetchWithFinalProgress, type UploadProgress, type UploadRequestClass, xhrFetch } from "./file-upload";
 import { type Backoff, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
 import { MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type TokenPair } from "./session";
 
-export { ChatChannel, newClientId, type PendingMessage } from "./chat-channel";
+export { ChatChannel, newClientId, type PendingMessage, type SendOptions } from "./chat-channel";
 export { backoffDelay, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
 export { AuthError, LocalSessionStorage, MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type StoredSession } from "./session";
 export type { UploadProgress, UploadRequest, UploadRequestClass } from "./file-upload";
-export type { AppType, Attachment, Call, Chat, Message, Person };
+export type { AppType, Attachment, Call, Chat, Message, Person, Pin, Quote };
 
 export interface PlatformClientOptions {
   /** Origin of the platform, e.g. "https://platform.example" or "http://localhost:8787". */

@@ -1,5 +1,5 @@
 import type { Attachment, LastMessage, Message, MessagePage, MessagePageQuery, Pin, Quote } from "./model";
-import { iso } from "./model";
+import { iso, quoteOf } from "./model";
 import { ftsQuery } from "../fts-query";
 
 interface MessageRow extends Record<string, SqlStorageValue> {
@@ -63,21 +63,6 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   ["mentions", "mentions TEXT NOT NULL DEFAULT '[]'"],
 ];
 
-/** How much of the original a reply quotes. */
-const QUOTE_CHARS = 200;
-
-/** What a reply shows of the message it answers. */
-export function quoteOf(message: Message): Quote {
-  return {
-    id: message.id,
-    seq: message.seq,
-    senderId: message.senderId,
-    text: message.text.slice(0, QUOTE_CHARS),
-    hasAttachments: message.attachments.length > 0,
-    editedAt: message.editedAt,
-    deletedAt: message.deletedAt,
-  };
-}
 
 const INDEXED_SEQ = "indexed_seq";
 

@@ -52,6 +52,23 @@ export const PinSchema = z.object({ message: MessageSchema, pinnedBy: z.string()
 export type Pin = z.infer<typeof PinSchema>;
 
 export type Message = z.infer<typeof MessageSchema>;
+
+/** How much of the original a reply quotes. */
+const QUOTE_CHARS = 200;
+
+/** What a reply shows of the message it answers. */
+export function quoteOf(message: Message): Quote {
+  return {
+    id: message.id,
+    seq: message.seq,
+    senderId: message.senderId,
+    text: message.text.slice(0, QUOTE_CHARS),
+    hasAttachments: message.attachments.length > 0,
+    editedAt: message.editedAt,
+    deletedAt: message.deletedAt,
+  };
+}
+
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
 export const LastMessageSchema = z

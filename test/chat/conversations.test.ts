@@ -142,6 +142,17 @@ describe("mentions", () => {
     hub.close();
   });
 
+  it("a mention sent over the socket counts like one sent with REST", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    const [ann, bob] = users as [TestUser, TestUser];
+    const socket = await connect(chat.id, bob);
+    socket.send({ type: "message.send", clientId: newClientId(), text: "@Ann hello", mentions: [ann.id] });
+    const ack = await socket.next("message.ack");
+    expect((ack.message as Message).mentions).toEqual([ann.id]);
+    socket.close();
+    await vi.waitFor(async () => expect(((await getChat(chat.id, ann)) as Chat).unreadMentionCount).toBe(1), untilSynced);
+  });
+
   it("refuses malformed mentions (400): not a list, too many", async () => {
     const { users, chat } = await usersAndGroup(1);
     await expectProblem(await send(chat.id, users[0]!, { text: "hi", mentions: "everyone" }), 400, "invalid_body");

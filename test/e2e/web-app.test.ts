@@ -62,7 +62,7 @@ async function openDirectChat(page: Page, otherId: string): Promise<string> {
   await page.getByText("Meet someone new by ID").click();
   await page.getByLabel("Their ID").fill(otherId);
   await page.getByRole("button", { name: "Start chat" }).click();
-  await page.waitForURL(/#\/chats\//);
+  await page.waitForURL(/\/app\/chats\//);
   return decodeURIComponent(page.url().split("/app/chats/")[1]!);
 }
 
@@ -530,6 +530,77 @@ describe("the web client in Chromium", () => {
     await contextB.close();
     await contextC.close();
   }, 90_000);
+
+  it("a reply, a mention and a pin: the quote follows an edit, the mention is marked and counted, the pin shows on both sides", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });
+    const a = await signUp(contextA, "Ann Reply");
+    const b = await signUp(contextB, "Ben Mention");
+    await openDirectChat(a.page, b.id);
+    await a.page.getByRole("button", { name: "+ New chat" }).click();
+    await a.page.getByRole("button", { name: "New group" }).click();
+    await a.page.getByLabel("Group name").fill("Sunday lunch");
+    await a.page.getByLabel("Search people to add").pressSequentially("ben", { delay: 20 });
+    await a.page.getByRole("checkbox").first().check();
+    await a.page.getByRole("button", { name: /Create group/ }).click();
+    await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Sunday lunch");
+    const groupId = decodeURIComponent(a.page.url().split("/app/chats/")[1]!);
+    await send(a.page, "Lunch at one on Sunday?");
+    // Ann steps away to her calls: the chat list beside them shows what comes in.
+    await a.page.locator('[data-section="calls"]').click();
+    await expect.poll(() => a.page.url()).toContain("/app/calls");
+
+    // Ben replies to it and mentions Ann, picked from the suggestions after "@".
+    await chatItem(b.page, groupId).click();
+    const original = b.page.locator('[data-testid="message"]', { hasText: "Lunch at one on Sunday?" });
+    await original.getByRole("button", { name: "Message actions" }).click();
+    await b.page.getByRole("menuitem", { name: "Reply" }).click();
+    await expect.poll(() => b.page.getByTestId("reply-banner").textContent()).toContain("Lunch at one on Sunday?");
+    const box = b.page.getByLabel("Message", { exact: true });
+    await box.pressSequentially("Yes! @an", { delay: 20 });
+    await expect.poll(() => b.page.getByTestId("mention-suggestions").textContent()).toContain("@Ann Reply");
+    await b.page.screenshot({ path: `${SHOTS}/mention-suggestions-phone.png` });
+    await box.press("Enter");
+    await expect.poll(() => box.inputValue()).toBe("Yes! @Ann Reply ");
+    await box.pressSequentially("we will bring dessert", { delay: 5 });
+    await b.page.getByRole("button", { name: "Send" }).click();
+    const reply = b.page.locator('[data-testid="message"]', { hasText: "we will bring dessert" });
+    await expect.poll(() => reply.getByTestId("quote").textContent(), { timeout: 10_000 }).toContain("Lunch at one on Sunday?");
+
+    // Ann's list counts the mention; in the chat, the reply shows its quote and her name marked.
+    await expect.poll(() => chatItem(a.page, groupId).getByTestId("mention-badge").count(), { timeout: 10_000 }).toBe(1);
+    await a.page.screenshot({ path: `${SHOTS}/mention-badge.png` });
+    await chatItem(a.page, groupId).click();
+    const replySeen = a.page.locator('[data-testid="message"]', { hasText: "we will bring dessert" });
+    await expect.poll(() => replySeen.locator(".mention.me").textContent(), { timeout: 10_000 }).toBe("@Ann Reply");
+    await expect.poll(() => replySeen.getByTestId("quote").textContent()).toContain("Lunch at one on Sunday?");
+    await expect.poll(() => chatItem(a.page, groupId).getByTestId("mention-badge").count(), { timeout: 10_000 }).toBe(0);
+
+    // Ann edits her question: the quote in Ben's reply follows on both sides.
+    const mine = a.page.locator('[data-testid="message"]', { hasText: "Lunch at one on Sunday?" }).first();
+    await mine.getByRole("button", { name: "Message actions" }).click();
+    await a.page.getByRole("menuitem", { name: "Edit" }).click();
+    const annBox = a.page.getByLabel("Message", { exact: true });
+    await annBox.fill("Lunch at two on Sunday?");
+    await annBox.press("Enter");
+    await expect.poll(() => reply.getByTestId("quote").textContent(), { timeout: 10_000 }).toContain("Lunch at two on Sunday?");
+    await expect.poll(() => replySeen.getByTestId("quote").textContent(), { timeout: 10_000 }).toContain("Lunch at two on Sunday?");
+
+    // Ann pins Ben's reply: both see it in the pinned bar; a click on the quote finds the original.
+    await replySeen.getByRole("button", { name: "Message actions" }).click();
+    await a.page.getByRole("menuitem", { name: "Pin" }).click();
+    await expect.poll(() => a.page.getByTestId("pinned-bar").textContent(), { timeout: 10_000 }).toContain("we will bring dessert");
+    await expect.poll(() => b.page.getByTestId("pinned-bar").textContent(), { timeout: 10_000 }).toContain("we will bring dessert");
+    await a.page.screenshot({ path: `${SHOTS}/reply-mention-pin.png` });
+    await b.page.screenshot({ path: `${SHOTS}/reply-mention-pin-phone.png` });
+    // After a reload the pin is still there (it is stored, not only sent).
+    await b.page.reload();
+    await expect.poll(() => b.page.getByTestId("pinned-bar").textContent(), { timeout: 15_000 }).toContain("we will bring dessert");
+    await b.page.getByRole("button", { name: "Unpin" }).click();
+    await expect.poll(() => a.page.getByTestId("pinned-bar").count(), { timeout: 10_000 }).toBe(0);
+    await contextA.close();
+    await contextB.close();
+  }, 120_000);
 
   it("files in a chat: a pasted picture and a picked PDF upload with progress, arrive as a thumbnail and a download link; a dropped picture goes back", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });

@@ -43,6 +43,11 @@ export function ChatList() {
                 </span>
                 <span class="chat-item-bottom">
                   <span class="chat-item-preview">{preview}</span>
+                  {chat.unreadMentionCount > 0 && (
+                    <span class="badge mention-badge" aria-label={`${chat.unreadMentionCount} unread mentions of you`} data-testid="mention-badge">
+                      @
+                    </span>
+                  )}
                   {chat.unreadCount > 0 && (
                     <span class="badge" aria-label={`${chat.unreadCount} unread`}>
                       {chat.unreadCount > 99 ? "99+" : chat.unreadCount}

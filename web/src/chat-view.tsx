@@ -1,10 +1,22 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import { type ChatChannel, type LiveSocketState, type Message, ok, type PendingMessage } from "../../client";
+import { type ChatChannel, type LiveSocketState, type Message, ok, type PendingMessage, type Pin } from "../../client";
 import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttachments, PaperclipIcon } from "./attachments";
 import { calls } from "./call-controller";
 import { ChatBell } from "./chat-bell";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
+import {
+  loadPins,
+  MentionSuggestions,
+  MessageText,
+  mentionCandidates,
+  mentionQuery,
+  PinnedBar,
+  pinMessage,
+  QuoteBlock,
+  ReplyBanner,
+  unpinMessage,
+} from "./conversation-parts";
 import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
 import { VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
@@ -14,17 +26,122 @@ import { store, useAppState } from "./store";
 const TYPING_SHOWN_MS = 3500;
 const TYPING_SENT_EVERY_MS = 2000;
 
+/**
+ * The chat room open in this tab: the chat on screen, with its socket. Owned by the route, not by
+ * the view's effects: hono/jsx runs an effect again when it changes state, without cleaning up the
+ * run before, and a room nobody closed held a socket and marked messages read after its view was
+ * gone. So a view asks for the room of its chat (the same one every render), and the room closes
+ * when the route leaves that chat or the user signs out.
+ */
+interface LiveRoom {
+  chatId: string;
+  room: ReturnType<typeof platform.chat>;
+  state: LiveSocketState;
+  pins: Pin[];
+  /** The newest seq this tab told the room it read. */
+  readSent: number;
+  /** Where "New messages" goes: the first message unread when the chat was opened (null: none). */
+  unreadFrom: number | null;
+  /** The view showing the room now. */
+  view: { change?: () => void; typing?: (userId: string) => void; message?: (message: Message) => void };
+  close(): void;
+  /** The chat left the screen: the room closes once what was sent from it is acknowledged. */
+  retire(): void;
+}
+
+/** How long a room that left the screen waits for its sends to be acknowledged. */
+const RETIRED_ROOM_GRACE_MS = 30_000;
+
+let liveRoom: LiveRoom | null = null;
+const watchedScrollers = new WeakSet<HTMLElement>();
+
+function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
+  if (liveRoom?.chatId === chatId) return liveRoom;
+  liveRoom?.retire();
+  const opened = store.state.chats.find((c) => c.id === chatId);
+  const redraw = () => current.view.change?.();
+  const room = platform.chat(
+    chatId,
+    {
+      change: redraw,
+      typing: (userId) => current.view.typing?.(userId),
+      message: (message) => current.view.message?.(message),
+      state: (state) => {
+        current.state = state;
+        redraw();
+      },
+      people: (people) => store.rememberPeople(people),
+      pinned: (pin) => {
+        current.pins = [pin, ...current.pins.filter((p) => p.message.id !== pin.message.id)];
+        redraw();
+      },
+      unpinned: (messageId) => {
+        current.pins = current.pins.filter((p) => p.message.id !== messageId);
+        redraw();
+      },
+    },
+    { selfId },
+  );
+  // A socket can outlive the network without noticing: drop it when the browser goes offline, redial when back.
+  const redial = () => room.socket.reconnectNow();
+  addEventListener("online", redial);
+  addEventListener("offline", redial);
+  const current: LiveRoom = {
+    chatId,
+    room,
+    state: "connecting",
+    pins: [],
+    readSent: 0,
+    unreadFrom: opened && opened.unreadCount > 0 ? opened.readSeq + 1 : null,
+    view: {},
+    close() {
+      removeEventListener("online", redial);
+      removeEventListener("offline", redial);
+      room.stop();
+      current.view = {};
+      if (liveRoom === current) liveRoom = null;
+    },
+    retire() {
+      if (liveRoom === current) liveRoom = null;
+      // A message sent just before leaving the chat is still delivered (nothing typed is lost);
+      // no view is left to mark anything read meanwhile.
+      const settled = () => room.channel.outbox.every((pending) => pending.status === "failed");
+      if (settled()) return current.close();
+      current.view = { change: () => settled() && current.close() };
+      setTimeout(() => current.close(), RETIRED_ROOM_GRACE_MS);
+    },
+  };
+  liveRoom = current;
+  const start = () => {
+    if (liveRoom === current) room.start();
+  };
+  void room.channel.loadInitial().then(start, start);
+  void loadPins(chatId).then(
+    (pins) => {
+      current.pins = pins;
+      redraw();
+    },
+    () => undefined,
+  );
+  return current;
+}
+
+store.subscribe(() => {
+  const { route, phase } = store.state;
+  if (!liveRoom) return;
+  if (phase !== "signed-in") liveRoom.close();
+  else if (route.name !== "chat" || route.chatId !== liveRoom.chatId) liveRoom.retire();
+});
+
 export function ChatView({ chatId }: { chatId: string }) {
   const { chats, me, call } = useAppState();
   const chat = chats.find((c) => c.id === chatId);
   const [, setTick] = useState(0);
-  const [socketState, setSocketState] = useState<LiveSocketState>("connecting");
   const [typingUntil, setTypingUntil] = useState<Record<string, number>>({});
   const [loadingOlder, setLoadingOlder] = useState(false);
-  const channelRef = useRef<ChatChannel | null>(null);
+  const lastChatId = useRef<string | null>(null);
   const scroller = useRef<HTMLDivElement | null>(null);
   const stickToBottom = useRef(true);
-  const lastReadSent = useRef(0);
   const lastTypingSent = useRef(0);
   const uploadsRef = useRef<DraftUploads | null>(null);
   uploadsRef.current ??= new DraftUploads(() => setTick((t) => t + 1));
@@ -34,61 +151,54 @@ export function ChatView({ chatId }: { chatId: string }) {
   const [attachNotice, setAttachNotice] = useState<string | null>(null);
   const [groupInfo, setGroupInfo] = useState(false);
   const [searching, setSearching] = useState(false);
-  /** Where "New messages" goes: the first message unread when the chat was opened (null: none). */
-  const unreadFrom = useRef<number | null>(null);
+  // A reply or an edit under way belongs to its chat: shown only while that chat is open.
+  const [replyTarget, setReplyingTo] = useState<Message | null>(null);
+  const replyingTo = replyTarget?.chatId === chatId ? replyTarget : null;
+  const [editTarget, setEditing] = useState<Message | null>(null);
+  const editing = editTarget?.chatId === chatId ? editTarget : null;
+  const composer = useRef<HTMLTextAreaElement | null>(null);
+  /** The "@" word being typed and the suggestion under the keyboard. */
+  const [mention, setMention] = useState<{ start: number; query: string; active: number } | null>(null);
+  /** `@Name` written from a suggestion, by name: sent as mentions while the text still holds them. */
+  const mentioned = useRef(new Map<string, string>());
+
+  const live = liveRoomFor(chatId, me?.id);
+  // The room calls into the view that shows it now (hono/jsx keeps the setters of one view).
+  live.view.change = () => setTick((t) => t + 1);
+  live.view.typing = (userId: string) => {
+    if (userId === me?.id) return;
+    setTypingUntil((all) => ({ ...all, [userId]: Date.now() + TYPING_SHOWN_MS }));
+    setTimeout(() => live.view.change?.(), TYPING_SHOWN_MS + 50);
+  };
+  // Whoever was typing has sent it.
+  live.view.message = (message: Message) => message.senderId && setTypingUntil((all) => ({ ...all, [message.senderId!]: 0 }));
+  if (lastChatId.current !== chatId) {
+    lastChatId.current = chatId;
+    stickToBottom.current = true;
+    mentioned.current.clear();
+    // Files picked for another chat are not sent to this one.
+    if (uploads.drafts.length > 0) queueMicrotask(() => uploads.clear());
+  }
+  const socketState = live.state;
+  const pins = live.pins;
 
   useEffect(() => {
-    lastReadSent.current = 0;
-    stickToBottom.current = true;
-    const opened = store.state.chats.find((c) => c.id === chatId);
-    unreadFrom.current = opened && opened.unreadCount > 0 ? opened.readSeq + 1 : null;
-    const room = platform.chat(
-      chatId,
-      {
-        change: () => setTick((t) => t + 1),
-        typing: (userId) => {
-          if (userId === me?.id) return;
-          setTypingUntil((all) => ({ ...all, [userId]: Date.now() + TYPING_SHOWN_MS }));
-          setTimeout(() => setTick((t) => t + 1), TYPING_SHOWN_MS + 50);
-        },
-        // Whoever was typing has sent it.
-        message: (message) => message.senderId && setTypingUntil((all) => ({ ...all, [message.senderId!]: 0 })),
-        state: setSocketState,
-        people: (people) => store.rememberPeople(people),
-      },
-      { selfId: me?.id },
-    );
-    channelRef.current = room.channel;
-    setTick((t) => t + 1);
-    void room.channel.loadInitial().then(
-      () => room.start(),
-      () => room.start(),
-    );
-    // A socket can outlive the network without noticing: drop it when the browser goes offline, redial when back.
-    const redial = () => room.socket.reconnectNow();
-    addEventListener("online", redial);
-    addEventListener("offline", redial);
     // A picture that arrives after the rows were laid out makes the list taller: stay at the newest message.
     const element = scroller.current;
-    const keepBottom = () => {
-      if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
-    };
-    element?.addEventListener("load", keepBottom, true);
-    return () => {
-      removeEventListener("online", redial);
-      removeEventListener("offline", redial);
-      element?.removeEventListener("load", keepBottom, true);
-      room.stop();
-      channelRef.current = null;
-      // Files picked for this chat are not sent to the next one.
-      uploads.clear();
-      setAttachNotice(null);
-    };
-  }, [chatId]);
+    if (!element || watchedScrollers.has(element)) return;
+    watchedScrollers.add(element);
+    element.addEventListener(
+      "load",
+      () => {
+        if (stickToBottom.current) element.scrollTop = element.scrollHeight;
+      },
+      true,
+    );
+  });
 
-  const channel = channelRef.current;
-  const messages = channel?.messages ?? [];
-  const outbox = channel?.outbox ?? [];
+  const channel: ChatChannel | null = live.room.channel;
+  const messages = channel.messages;
+  const outbox = channel.outbox;
 
   // Keep the newest message in view, and tell the room what this user has seen.
   useEffect(() => {
@@ -108,10 +218,11 @@ export function ChatView({ chatId }: { chatId: string }) {
         unreadCount: Math.max(0, seq - chat.readSeq),
       };
     }
-    if (channel.lastSeq > lastReadSent.current && document.visibilityState === "visible" && socketState === "open") {
-      lastReadSent.current = channel.lastSeq;
+    if (channel.lastSeq > live.readSent && document.visibilityState === "visible" && socketState === "open") {
+      live.readSent = channel.lastSeq;
       channel.markRead(channel.lastSeq);
-      current = { ...current, readSeq: channel.lastSeq, unreadCount: Math.max(0, current.lastSeq - channel.lastSeq) };
+      const unreadCount = Math.max(0, current.lastSeq - channel.lastSeq);
+      current = { ...current, readSeq: channel.lastSeq, unreadCount, unreadMentionCount: unreadCount === 0 ? 0 : current.unreadMentionCount };
     }
     if (current !== chat) store.upsertChat(current);
   });
@@ -149,6 +260,15 @@ export function ChatView({ chatId }: { chatId: string }) {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const input = form.elements.namedItem("text") as HTMLTextAreaElement;
+    if (editing) {
+      const text = input.value.trim();
+      if (!text) return;
+      const target = editing;
+      setEditing(null);
+      input.value = "";
+      if (text !== target.text) void editMessage(chatId, target.id, text);
+      return;
+    }
     if (!channel || uploads.uploading || uploads.failed) return;
     const hasFiles = uploads.drafts.length > 0;
     // A message needs text: files sent without a caption are named by their names.
@@ -157,10 +277,65 @@ export function ChatView({ chatId }: { chatId: string }) {
       (hasFiles ? uploads.drafts.map((draft) => (draft.name.startsWith(VOICE_MESSAGE_PREFIX) ? "Voice message" : draft.name)).join(", ") : "");
     if (!text) return;
     stickToBottom.current = true;
-    channel.send(text, uploads.take());
+    const mentions = [...mentioned.current].filter(([name]) => text.includes(`@${name}`)).map(([, id]) => id);
+    channel.send(text, uploads.take(), { replyTo: replyingTo ?? undefined, mentions });
     setAttachNotice(null);
+    setReplyingTo(null);
+    setMention(null);
+    mentioned.current.clear();
     input.value = "";
     input.focus();
+  };
+
+  const suggestions = mention
+    ? mentionCandidates(chat, me)
+        .filter(
+          (c) =>
+            c.name
+              .toLowerCase()
+              .split(/\s+/)
+              .some((word) => word.startsWith(mention.query)) || c.name.toLowerCase().startsWith(mention.query),
+        )
+        .slice(0, 6)
+    : [];
+
+  const pickMention = (candidate: { id: string; name: string }) => {
+    const input = composer.current;
+    if (!input || !mention) return;
+    const caret = input.selectionStart ?? input.value.length;
+    const inserted = `@${candidate.name} `;
+    input.value = input.value.slice(0, mention.start) + inserted + input.value.slice(caret);
+    const at = mention.start + inserted.length;
+    input.setSelectionRange(at, at);
+    mentioned.current.set(candidate.name, candidate.id);
+    setMention(null);
+    input.focus();
+  };
+
+  const onInput = (event: Event) => {
+    const input = event.target as HTMLTextAreaElement;
+    const found = mentionQuery(input.value, input.selectionStart ?? input.value.length);
+    setMention(found ? { ...found, active: 0 } : null);
+  };
+
+  const startReply = (message: Message) => {
+    setEditing(null);
+    setReplyingTo(message);
+    composer.current?.focus();
+  };
+
+  const startEdit = (message: Message) => {
+    setReplyingTo(null);
+    setEditing(message);
+    if (composer.current) {
+      composer.current.value = message.text;
+      composer.current.focus();
+    }
+  };
+
+  const cancelEdit = () => {
+    setEditing(null);
+    if (composer.current) composer.current.value = "";
   };
 
   const attach = (files: Iterable<File>) => {
@@ -198,6 +373,25 @@ export function ChatView({ chatId }: { chatId: string }) {
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
+    if (mention && suggestions.length > 0) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : suggestions.length - 1;
+        setMention({ ...mention, active: (mention.active + step) % suggestions.length });
+        return;
+      }
+      if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        pickMention(suggestions[Math.min(mention.active, suggestions.length - 1)]!);
+        return;
+      }
+    }
+    if (event.key === "Escape") {
+      if (mention) setMention(null);
+      else if (editing) cancelEdit();
+      else if (replyingTo) setReplyingTo(null);
+      return;
+    }
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       (event.target as HTMLTextAreaElement).form?.requestSubmit();
@@ -285,6 +479,7 @@ export function ChatView({ chatId }: { chatId: string }) {
         )}
       </header>
       {searching && <ChatSearch chatId={chatId} onClose={() => setSearching(false)} />}
+      <PinnedBar chatId={chatId} pins={pins} me={me} />
       {socketState === "waiting" && (
         <div class="banner" data-testid="offline-banner">
           Offline — messages will be sent when you are back online.
@@ -310,7 +505,7 @@ export function ChatView({ chatId }: { chatId: string }) {
                     <span>{day}</span>
                   </div>,
                 );
-              if (unreadFrom.current !== null && message.seq === unreadFrom.current)
+              if (live.unreadFrom !== null && message.seq === live.unreadFrom)
                 rows.push(
                   <div key="new-messages" class="new-messages" data-testid="new-messages">
                     <span>New messages</span>
@@ -323,6 +518,10 @@ export function ChatView({ chatId }: { chatId: string }) {
                   mine={message.senderId === me?.id}
                   showSender={chat.type !== "direct" && message.senderId !== me?.id && (previous?.senderId !== message.senderId || rows.length > 1)}
                   seen={message === myLastSeen}
+                  pinned={pins.some((pin) => pin.message.id === message.id)}
+                  mayPin={chat.type !== "general" || me?.role === "moderator" || me?.role === "admin"}
+                  onReply={() => startReply(message)}
+                  onEdit={() => startEdit(message)}
                 />,
               );
               return rows;
@@ -339,13 +538,36 @@ export function ChatView({ chatId }: { chatId: string }) {
         </div>
       </div>
       {attachNotice && <p class="banner">{attachNotice}</p>}
+      {replyingTo && <ReplyBanner message={replyingTo} me={me} onCancel={() => setReplyingTo(null)} />}
+      {editing && (
+        <div class="reply-banner" data-testid="edit-banner">
+          <div class="reply-banner-text">
+            <span class="muted small">Editing your message</span>
+            <span class="quote-text">{editing.text}</span>
+          </div>
+          <button type="button" class="icon-button" aria-label="Cancel the edit" onClick={cancelEdit}>
+            ✕
+          </button>
+        </div>
+      )}
+      {mention && <MentionSuggestions candidates={suggestions} active={mention.active} onPick={pickMention} />}
       <DraftTray uploads={uploads} />
       <form class={uploads.drafts.length > 0 ? "composer with-drafts" : "composer"} onSubmit={send}>
         <input ref={fileInput} type="file" multiple accept={ACCEPTED_TYPES} hidden onChange={onPick} data-testid="file-input" />
         <button type="button" class="icon-button attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>
           <PaperclipIcon />
         </button>
-        <textarea name="text" rows={1} placeholder="Message" aria-label="Message" maxlength={4000} onKeyDown={onKeyDown} onPaste={onPaste} />
+        <textarea
+          ref={composer}
+          name="text"
+          rows={1}
+          placeholder="Message"
+          aria-label="Message"
+          maxlength={4000}
+          onKeyDown={onKeyDown}
+          onInput={onInput}
+          onPaste={onPaste}
+        />
         <VoiceRecorder onRecorded={(file) => attach([file])} onError={setAttachNotice} />
         <button
           type="submit"
@@ -370,20 +592,69 @@ async function react(chatId: string, messageId: string, emoji: string, remove: b
   );
 }
 
-function MessageBubble({ message, mine, showSender, seen }: { message: Message; mine: boolean; showSender: boolean; seen: boolean }) {
+/** Edits the caller's message (the room sends everyone the edited message, and quotes of it follow). */
+async function editMessage(chatId: string, messageId: string, text: string): Promise<void> {
+  await ok(platform.api.v1.chats[":id"].messages[":messageId"].$patch({ param: { id: chatId, messageId }, json: { text } })).catch((error: unknown) =>
+    store.set({ notice: error instanceof Error ? error.message : "Could not edit the message" }),
+  );
+}
+
+async function deleteMessageAfterConfirming(message: Message): Promise<void> {
+  if (!confirm("Delete this message for everyone?")) return;
+  await ok(platform.api.v1.chats[":id"].messages[":messageId"].$delete({ param: { id: message.chatId, messageId: message.id } })).catch((error: unknown) =>
+    store.set({ notice: error instanceof Error ? error.message : "Could not delete the message" }),
+  );
+}
+
+function MessageBubble({
+  message,
+  mine,
+  showSender,
+  seen,
+  pinned,
+  mayPin,
+  onReply,
+  onEdit,
+}: {
+  message: Message;
+  mine: boolean;
+  showSender: boolean;
+  seen: boolean;
+  pinned: boolean;
+  mayPin: boolean;
+  onReply: () => void;
+  onEdit: () => void;
+}) {
   const { me } = useAppState();
   const [picking, setPicking] = useState(false);
+  const [menu, setMenu] = useState(false);
   const reactions = message.deletedAt ? [] : message.reactions;
+  const mentionsMe = me !== null && message.mentions.includes(me.id);
+  const act = (action: () => void) => () => {
+    setMenu(false);
+    action();
+  };
   return (
-    <div class={mine ? "message mine" : "message"} data-seq={message.seq} data-testid="message">
+    <div class={mine ? "message mine" : mentionsMe ? "message mentions-me" : "message"} data-seq={message.seq} data-testid="message">
       {showSender && <span class="sender">{personLabel(message.senderId, me)}</span>}
       <div class={message.attachments.length > 0 && !message.deletedAt ? "bubble with-attachments" : "bubble"}>
+        {message.replyTo && !message.deletedAt && <QuoteBlock quote={message.replyTo} me={me} />}
         {!message.deletedAt && <MessageAttachments attachments={message.attachments} />}
-        {message.deletedAt ? <em class="muted">Message deleted</em> : <span class="text">{message.text}</span>}
+        {message.deletedAt ? <em class="muted">Message deleted</em> : <MessageText message={message} me={me} />}
         <span class="meta">
+          {pinned && (
+            <span class="pin-mark" aria-label="Pinned" title="Pinned">
+              📌
+            </span>
+          )}
           {!message.deletedAt && !picking && (
             <button type="button" class="reaction add" aria-label="Add a reaction" title="React" onClick={() => setPicking(true)}>
               ☺+
+            </button>
+          )}
+          {!message.deletedAt && (
+            <button type="button" class="reaction add" aria-label="Message actions" title="More" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+              ⋯
             </button>
           )}
           {message.editedAt && "edited · "}
@@ -428,6 +699,33 @@ function MessageBubble({ message, mine, showSender, seen }: { message: Message; 
             ))}
         </div>
       )}
+      {menu && (
+        <div class="message-actions" role="menu" data-testid="message-actions">
+          <button type="button" role="menuitem" class="plain" onClick={act(onReply)}>
+            Reply
+          </button>
+          {mayPin && (
+            <button
+              type="button"
+              role="menuitem"
+              class="plain"
+              onClick={act(() => void (pinned ? unpinMessage(message.chatId, message.id) : pinMessage(message.chatId, message.id)))}
+            >
+              {pinned ? "Unpin" : "Pin"}
+            </button>
+          )}
+          {mine && (
+            <button type="button" role="menuitem" class="plain" onClick={act(onEdit)}>
+              Edit
+            </button>
+          )}
+          {(mine || me?.role === "moderator" || me?.role === "admin") && (
+            <button type="button" role="menuitem" class="plain danger" onClick={act(() => void deleteMessageAfterConfirming(message))}>
+              Delete
+            </button>
+          )}
+        </div>
+      )}
       {seen && (
         <span class="seen" data-testid="seen">
           Seen
@@ -441,6 +739,7 @@ function PendingBubble({ pending, onRetry, onDiscard }: { pending: PendingMessag
   return (
     <div class={`message mine pending ${pending.status}`} data-testid="pending-message">
       <div class={pending.attachments.length > 0 ? "bubble with-attachments" : "bubble"}>
+        {pending.replyTo && <QuoteBlock quote={pending.replyTo} me={store.state.me} />}
         <MessageAttachments attachments={pending.attachments} />
         <span class="text">{pending.text}</span>
         <span class="meta">{pending.status === "sending" ? "Sending…" : "Not sent"}</span>

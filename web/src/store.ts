@@ -84,7 +84,8 @@ export class Store {
     // Read positions only move forward: a list update written before this tab's last read must not bring unread back.
     const known = this.#state.chats.find((c) => c.id === incoming.id);
     const readSeq = Math.max(known?.readSeq ?? 0, incoming.readSeq);
-    const chat = { ...incoming, readSeq, unreadCount: Math.max(0, incoming.lastSeq - readSeq) };
+    const unreadCount = Math.max(0, incoming.lastSeq - readSeq);
+    const chat = { ...incoming, readSeq, unreadCount, unreadMentionCount: unreadCount === 0 ? 0 : incoming.unreadMentionCount };
     this.rememberPeople([incoming.peer]);
     const chats = [chat, ...this.#state.chats.filter((c) => c.id !== chat.id)].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     this.set({ chats });
