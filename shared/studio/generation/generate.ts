@@ -97,5 +97,5 @@ export async function generateAssets(deps: Deps, ownerId: string, boxId: string,
     (asset) => ({ ...asset, fileId: null, thumbnailFileId: null, favorite: false, providerTaskId: null, error: null, attempts: 0 }) as AssetRecord,
   );
   await Promise.all(stored.map((asset) => publishAsset(deps, asset)));
-  return stored.map((asset) => generatedAssetView(deps, asset));
+  return stored.map((asset) => generatedAssetView(deps, asset, resolved.model.name));
 }

@@ -29,6 +29,12 @@ export async function listModelRows(db: Database): Promise<ModelRow[]> {
   return db.select().from(studioModels).orderBy(asc(studioModels.providerId), asc(studioModels.id)).limit(1000);
 }
 
+/** A stored model's name (null for the built-in ones and for models that are gone). */
+export async function findModelName(db: Database, modelId: string): Promise<string | null> {
+  const row = await db.select({ name: studioModels.name }).from(studioModels).where(eq(studioModels.id, modelId)).get();
+  return row?.name ?? null;
+}
+
 /** A model with its provider. */
 export async function findModelWithProvider(db: Database, modelId: string): Promise<{ model: ModelRow; provider: ProviderRow } | undefined> {
   const [row] = await db
