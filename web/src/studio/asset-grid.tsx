@@ -82,14 +82,14 @@ export function AssetCard({
           <button
             type="button"
             class={asset.favorite ? "studio-star on" : "studio-star"}
-            aria-pressed={asset.favorite}
+            aria-pressed={asset.favorite ? "true" : "false"}
             aria-label={asset.favorite ? `Remove ${assetLabel(asset)} from favourites` : `Mark ${assetLabel(asset)} favourite`}
             onClick={() => onFavorite(asset)}
           >
             {asset.favorite ? "★ Favourite" : "☆ Favourite"}
           </button>
           {onHeadliner && asset.status === "completed" && (
-            <button type="button" class="link" aria-pressed={headliner} onClick={() => onHeadliner(asset)}>
+            <button type="button" class="link" aria-pressed={headliner ? "true" : "false"} onClick={() => onHeadliner(asset)}>
               {headliner ? "Unset headliner" : "Make headliner"}
             </button>
           )}

@@ -5,7 +5,7 @@ import { AssetCard, AssetFilterBar, fitsFilters } from "./asset-grid";
 import { CommentsPanel } from "./comments-panel";
 import { GeneratePanel } from "./generate-panel";
 import { InlineName } from "./inline-name";
-import { upsertAsset, useAssetUpdates } from "./live-assets";
+import { mergeLoaded, upsertAsset, useAssetUpdates } from "./live-assets";
 import { type Asset, type AssetFilters, type Box, type Project, problemText, studioApi } from "./studio-api";
 
 export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string }) {
@@ -30,7 +30,10 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
     );
   }, [projectId, boxId]);
   useEffect(() => {
-    studioApi.boxAssets(boxId, filters).then(setAssets, (caught) => setError(problemText(caught)));
+    studioApi.boxAssets(boxId, filters).then(
+      (loaded) => setAssets((current) => mergeLoaded(loaded, current, (a) => fitsFilters(a, filters) && !filters.q)),
+      (caught) => setError(problemText(caught)),
+    );
   }, [boxId, filters.type, filters.status, filters.favorite, filters.q]);
   const fits = (list: Asset[]) => (a: Asset) => fitsFilters(a, filters) && (!filters.q || list.some((x) => x.id === a.id));
   useAssetUpdates(

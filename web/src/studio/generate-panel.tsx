@@ -70,28 +70,29 @@ export function GeneratePanel({ boxId, pictures, onQueued }: { boxId: string; pi
   if (models === null) return <section class="studio-panel">{error ? <p class="studio-error">{error}</p> : <p class="muted">Loading models…</p>}</section>;
   if (models.length === 0) return <section class="studio-panel muted">No model is offered yet: an administrator adds providers and models.</section>;
   return (
-    <form class="studio-panel studio-generate" onSubmit={submit} aria-labelledby="generate-title">
+    <form class="studio-panel studio-generate" onSubmit={submit} aria-labelledby="generate-title" noValidate>
       <h2 id="generate-title">Generate</h2>
-      <label>
-        Model
-        <select value={modelId} onChange={(e: Event) => choose((e.target as HTMLSelectElement).value)}>
+      <div class="studio-param">
+        <label for="generate-model">Model</label>
+        <select id="generate-model" value={modelId} onChange={(e: Event) => choose((e.target as HTMLSelectElement).value)}>
           {models.map((m) => (
             <option value={m.id}>
               {m.name} ({m.kind === "video" ? "video" : "picture"})
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Prompt
+      </div>
+      <div class="studio-param">
+        <label for="generate-prompt">Prompt</label>
         <textarea
+          id="generate-prompt"
           rows={3}
           maxLength={4000}
           value={prompt}
           placeholder="What to make"
           onInput={(e: Event) => setPrompt((e.target as HTMLTextAreaElement).value)}
         />
-      </label>
+      </div>
       {model?.kind === "video" && (
         <label>
           Start from a picture

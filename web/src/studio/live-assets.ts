@@ -33,3 +33,13 @@ export const STATUS_LABELS: Record<Asset["status"], string> = {
   completed: "Done",
   failed: "Failed",
 };
+
+/**
+ * A page the server read, with what arrived live meanwhile: assets newer than the page's newest
+ * (queued or made while it was read) stay, so a slow read never hides a new generation.
+ */
+export function mergeLoaded(loaded: Asset[], current: Asset[], fits: (asset: Asset) => boolean): Asset[] {
+  const newest = loaded[0]?.id ?? "";
+  const known = new Set(loaded.map((a) => a.id));
+  return [...current.filter((a) => !known.has(a.id) && a.id > newest && fits(a)), ...loaded];
+}

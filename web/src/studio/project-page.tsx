@@ -1,9 +1,9 @@
 // One project: its boxes (add, reorder), every asset of the project with filters, sharing and export.
-import { useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { AssetCard, AssetFilterBar, fitsFilters } from "./asset-grid";
 import { BoxList } from "./box-list";
 import { InlineName } from "./inline-name";
-import { upsertAsset, useAssetUpdates } from "./live-assets";
+import { mergeLoaded, upsertAsset, useAssetUpdates } from "./live-assets";
 import { ExportPanel, SharePanel } from "./share-panel";
 import { type Asset, type AssetFilters, type Box, type Project, problemText, studioApi } from "./studio-api";
 
@@ -15,11 +15,15 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const [boxName, setBoxName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
+  // Box lists arrive out of order (a slow first load after an added box): only the newest request's answer is shown.
+  const boxRequests = useRef(0);
 
   useEffect(() => {
     setMissing(false);
+    const request = ++boxRequests.current;
     Promise.all([studioApi.project(projectId), studioApi.boxes(projectId)]).then(
       ([p, b]) => {
+        if (request !== boxRequests.current) return;
         setProject(p);
         setBoxes(b);
         document.title = `${p.name} · Studio`;
@@ -28,7 +32,10 @@ export function ProjectPage({ projectId }: { projectId: string }) {
     );
   }, [projectId]);
   useEffect(() => {
-    studioApi.projectAssets(projectId, filters).then(setAssets, (caught) => setError(problemText(caught)));
+    studioApi.projectAssets(projectId, filters).then(
+      (loaded) => setAssets((current) => mergeLoaded(loaded, current, (a) => fitsFilters(a, filters) && !filters.q)),
+      (caught) => setError(problemText(caught)),
+    );
   }, [projectId, filters.type, filters.status, filters.favorite, filters.q]);
   const boxIds = new Set(boxes.map((b) => b.id));
   useAssetUpdates(
@@ -53,10 +60,12 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const addBox = async (event: Event) => {
     event.preventDefault();
     if (!boxName.trim()) return setError("Give the box a name.");
+    const request = ++boxRequests.current;
     try {
-      const box = await studioApi.createBox(projectId, boxName.trim());
-      setBoxes((list) => [...list, box]);
+      await studioApi.createBox(projectId, boxName.trim());
       setBoxName("");
+      const fresh = await studioApi.boxes(projectId);
+      if (request === boxRequests.current) setBoxes(fresh);
       setError(null);
     } catch (caught) {
       setError(problemText(caught));
@@ -64,9 +73,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   };
   const reorder = async (ids: string[]) => {
     const before = boxes;
+    const request = ++boxRequests.current;
     setBoxes(ids.map((id) => boxes.find((b) => b.id === id)!));
     try {
-      setBoxes(await studioApi.reorderBoxes(projectId, ids));
+      const saved = await studioApi.reorderBoxes(projectId, ids);
+      if (request === boxRequests.current) setBoxes(saved);
     } catch (caught) {
       setBoxes(before);
       setError(problemText(caught));

@@ -1,6 +1,6 @@
 // The studio section: /app/studio (projects), /app/studio/projects/:id (a project),
 // /app/studio/projects/:id/boxes/:boxId (a box). Each path is a deep link that survives a reload.
-import { useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { BoxPage } from "./box-page";
 import { ProjectPage } from "./project-page";
 import { type Project, problemText, studioApi } from "./studio-api";
@@ -25,17 +25,26 @@ function ProjectsPage() {
   const [projects, setProjects] = useState<Project[] | null>(null);
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
+  // A slow first list must not replace the one read after a new project: only the newest request's answer is shown.
+  const requests = useRef(0);
+  const load = () => {
+    const request = ++requests.current;
+    return studioApi.projects().then(
+      (list) => request === requests.current && setProjects(list),
+      (caught) => setError(problemText(caught)),
+    );
+  };
   useEffect(() => {
     document.title = "Studio";
-    studioApi.projects().then(setProjects, (caught) => setError(problemText(caught)));
+    void load();
   }, []);
   const create = async (event: Event) => {
     event.preventDefault();
     if (!name.trim()) return setError("Give the project a name.");
     try {
-      const project = await studioApi.createProject(name.trim());
-      setProjects((list) => [project, ...(list ?? [])]);
+      await studioApi.createProject(name.trim());
       setName("");
+      await load();
       setError(null);
     } catch (caught) {
       setError(problemText(caught));
@@ -47,15 +56,17 @@ function ProjectsPage() {
         <h1 class="studio-title">Studio</h1>
         <p class="muted small">Projects hold boxes, one per shot; boxes hold the pictures and videos you upload or generate.</p>
       </header>
-      <form class="studio-inline-form studio-panel" onSubmit={create}>
-        <label>
-          New project
-          <input value={name} maxLength={200} placeholder="Spring campaign" onInput={(e: Event) => setName((e.target as HTMLInputElement).value)} />
-        </label>
-        <button type="submit" class="primary small">
-          Create project
-        </button>
-      </form>
+      <section class="studio-panel">
+        <form class="studio-inline-form" onSubmit={create}>
+          <label>
+            New project
+            <input value={name} maxLength={200} placeholder="Spring campaign" onInput={(e: Event) => setName((e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="submit" class="primary small">
+            Create project
+          </button>
+        </form>
+      </section>
       {error && (
         <p class="studio-error" role="alert">
           {error}
