@@ -267,7 +267,7 @@ export const studioModelRoutes = createRouter()
       tags,
       summary: "Models a user may generate with",
       description:
-        "Never carries anything of a provider's credentials. In development and tests the built-in development provider's models (`development: true`) come first: `dev-image` and `dev-text`.",
+        "Never carries anything of a provider's credentials. In development and tests the built-in development provider's models (`development: true`) come first: `dev-image`, `dev-video` and `dev-text`.",
       responses: { 200: jsonResponse(z.object({ items: z.array(ModelSchema) }), "The models"), ...problemResponses(401) },
     }),
     async (c) => c.json({ items: await listModels(c.get("deps")) }, 200),
