@@ -176,6 +176,12 @@ async function run(page: Page): Promise<void> {
   const bytes = readFileSync((await download.path())!);
   expect(bytes.subarray(0, 2).toString("latin1")).toBe("PK");
   expect(bytes.length).toBeGreaterThan(1000);
+  const [archive] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download ZIP" }).click()]);
+  expect(archive.suggestedFilename()).toBe("Spring campaign 2027.zip");
+  const zip = readFileSync((await archive.path())!);
+  expect(zip.subarray(0, 2).toString("latin1")).toBe("PK");
+  // The original picture is inside, in its box's folder.
+  expect(zip.toString("latin1")).toContain("Opening shot/");
 
   // A share link, created with an expiry.
   await page.getByLabel("Link works for").selectOption({ label: "7 days" });
