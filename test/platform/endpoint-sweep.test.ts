@@ -62,6 +62,8 @@ const ROLE_GATED = new Set([
   "POST /v1/admin/users/{id}/2fa/reset",
   "DELETE /v1/admin/invites/{code}",
   "POST /v1/studio/providers/{id}/models",
+  "PATCH /v1/studio/providers/{id}",
+  "PATCH /v1/studio/providers/{id}/models/{modelId}",
   "POST /v1/admin/oauth/clients",
   "GET /v1/admin/oauth/clients",
   "GET /v1/admin/oauth/clients/{clientId}",

@@ -15,6 +15,7 @@ describe("studio library: access rules on every route", () => {
       { method: "DELETE", path: `/v1/studio/projects/${project.id}` },
       { method: "POST", path: `/v1/studio/projects/${project.id}/boxes`, body: { name: "x" } },
       { method: "GET", path: `/v1/studio/projects/${project.id}/boxes` },
+      { method: "GET", path: `/v1/studio/projects/${project.id}/assets` },
       { method: "PUT", path: `/v1/studio/projects/${project.id}/boxes/order`, body: { boxIds: [box.id] } },
       { method: "PATCH", path: `/v1/studio/boxes/${box.id}`, body: { name: "x" } },
       { method: "DELETE", path: `/v1/studio/boxes/${box.id}` },
@@ -49,6 +50,8 @@ describe("studio library: access rules on every route", () => {
     await expectProblem(await api(`/v1/studio/boxes/${boxes[0]!.id}/assets`, { token, body: { fileId: "" } }), 400, "invalid_body");
     await expectProblem(await api(`/v1/studio/boxes/${boxes[0]!.id}/assets?type=audio`, { token }), 400, "invalid_query");
     await expectProblem(await api(`/v1/studio/boxes/${boxes[0]!.id}/assets?favorite=yes`, { token }), 400, "invalid_query");
+    await expectProblem(await api(`/v1/studio/projects/${project.id}/assets?status=done`, { token }), 400, "invalid_query");
+    await expectProblem(await api(`/v1/studio/projects/${project.id}/assets?cursor=garbage`, { token }), 400, "invalid_cursor");
     await expectProblem(await api(`/v1/studio/boxes/${boxes[0]!.id}/assets?cursor=garbage`, { token }), 400, "invalid_cursor");
     await expectProblem(await api("/v1/studio/projects?limit=0", { token }), 400, "invalid_query");
     await expectProblem(await api("/v1/studio/assets/x", { method: "PATCH", token, body: { favorite: "yes" } }), 400, "invalid_body");
@@ -67,7 +70,7 @@ describe("projects", () => {
     expect(second).toEqual({ items: [expect.objectContaining({ name: "One" })], nextCursor: null });
 
     const renamed = await json(await api(`/v1/studio/projects/${made[0]!.id}`, { method: "PATCH", token: user.accessToken, body: { name: "  Renamed " } }));
-    expect(renamed).toEqual({ id: made[0]!.id, name: "Renamed", createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(renamed).toEqual({ id: made[0]!.id, name: "Renamed", boxCount: 0, assetCount: 0, createdAt: expect.any(String), updatedAt: expect.any(String) });
     expect(await json(await api(`/v1/studio/projects/${made[0]!.id}`, { token: user.accessToken }))).toEqual(renamed);
     // Another user sees none of them.
     const other = await registerUser();
@@ -274,6 +277,91 @@ describe("assets", () => {
     }
     expect(await search("fox OR cat")).toEqual([]);
     expect(await search('"fox"')).toEqual([both, fox]);
+  });
+});
+
+describe("the project's assets and counts", () => {
+  it("lists every box's assets newest first with the box filters, and never another project's", async () => {
+    const { user, project, boxes } = await studioOwner(2);
+    const [first, second] = [boxes[0]!, boxes[1]!];
+    const other = await createProject(user, "Other");
+    const otherBox = await createBox(user, other.id);
+    const a = await insertAssetRow({ boxId: first.id, ownerId: user.id, prompt: "red fox", favorite: true });
+    const b = await insertAssetRow({ boxId: second.id, ownerId: user.id, prompt: "blue whale", type: "video" });
+    const c = await insertAssetRow({ boxId: first.id, ownerId: user.id, prompt: "red barn", status: "failed" });
+    await insertAssetRow({ boxId: otherBox.id, ownerId: user.id, prompt: "red herring", favorite: true });
+    const list = async (query = "") => {
+      const page = await json(await api(`/v1/studio/projects/${project.id}/assets${query}`, { token: user.accessToken }));
+      return page.items.map((item: { id: string }) => item.id);
+    };
+    expect(await list()).toEqual([c, b, a]);
+    expect(await list("?favorite=true")).toEqual([a]);
+    expect(await list("?type=video")).toEqual([b]);
+    expect(await list("?status=failed")).toEqual([c]);
+    expect(await list("?q=red")).toEqual([c, a]);
+    const page = await json(await api(`/v1/studio/projects/${project.id}/assets?limit=2`, { token: user.accessToken }));
+    expect(page.items.map((item: { id: string }) => item.id)).toEqual([c, b]);
+    const rest = await json(await api(`/v1/studio/projects/${project.id}/assets?limit=2&cursor=${page.nextCursor}`, { token: user.accessToken }));
+    expect(rest).toMatchObject({ items: [{ id: a }], nextCursor: null });
+  });
+
+  it("walks the owner's asset index in order: no sort of the project's assets", async () => {
+    const { env } = await import("cloudflare:workers");
+    const plan = await env.DB.prepare(
+      `EXPLAIN QUERY PLAN SELECT id FROM studio_assets WHERE owner_id = ? AND box_id IN (SELECT id FROM studio_boxes WHERE project_id = ?) AND favorite = 1 ORDER BY id DESC LIMIT 51`,
+    )
+      .bind("u", "p")
+      .all<{ detail: string }>();
+    const details = plan.results.map((row) => row.detail).join("\n");
+    expect(details).toContain("studio_assets_owner_idx");
+    expect(details).not.toContain("TEMP B-TREE");
+  });
+
+  it("projects count their boxes and assets, boxes their assets", async () => {
+    const { user, project, boxes } = await studioOwner(2);
+    await insertAssetRow({ boxId: boxes[0]!.id, ownerId: user.id });
+    await insertAssetRow({ boxId: boxes[0]!.id, ownerId: user.id });
+    await insertAssetRow({ boxId: boxes[1]!.id, ownerId: user.id, status: "pending" });
+    const read = await json(await api(`/v1/studio/projects/${project.id}`, { token: user.accessToken }));
+    expect(read).toMatchObject({ boxCount: 2, assetCount: 3 });
+    const listed = await json(await api("/v1/studio/projects", { token: user.accessToken }));
+    expect(listed.items[0]).toMatchObject({ id: project.id, boxCount: 2, assetCount: 3 });
+    const renamed = await json(await api(`/v1/studio/projects/${project.id}`, { method: "PATCH", token: user.accessToken, body: { name: "New" } }));
+    expect(renamed).toMatchObject({ name: "New", boxCount: 2, assetCount: 3 });
+    const fresh = await createProject(user, "Empty");
+    expect(fresh).toMatchObject({ boxCount: 0, assetCount: 0 });
+    const listedBoxes = await json(await api(`/v1/studio/projects/${project.id}/boxes`, { token: user.accessToken }));
+    expect(listedBoxes.items.map((box: { assetCount: number }) => box.assetCount)).toEqual([2, 1]);
+    expect(await createBox(user, project.id)).toMatchObject({ assetCount: 0 });
+  });
+
+  it("assets name their model: a built-in one, a stored one, none for uploads", async () => {
+    const { user, boxes } = await studioOwner(1);
+    const box = boxes[0]!;
+    const { env } = await import("cloudflare:workers");
+    const now = Date.now();
+    await env.DB.prepare(
+      "INSERT OR IGNORE INTO studio_providers (id, name, base_url, headers, created_at, updated_at) VALUES ('named-provider', 'Named', 'https://example.com', '{}', ?, ?)",
+    )
+      .bind(now, now)
+      .run();
+    await env.DB.prepare(
+      `INSERT OR IGNORE INTO studio_models (id, provider_id, name, kind, method, endpoint, request_template, params_schema, response_mapping, created_at)
+       VALUES ('named-model', 'named-provider', 'Named Model 2', 'image', 'POST', '/x', '{}', '{"type":"object"}', '{}', ?)`,
+    )
+      .bind(now)
+      .run();
+    const builtIn = await insertAssetRow({ boxId: box.id, ownerId: user.id, modelId: "dev-image" });
+    const stored = await insertAssetRow({ boxId: box.id, ownerId: user.id, modelId: "named-model" });
+    const gone = await insertAssetRow({ boxId: box.id, ownerId: user.id, modelId: "no-such-model" });
+    const { asset: uploaded } = await uploadAsset(user, box.id);
+    const names = Object.fromEntries((await listAssets(user, box.id)).items.map((item) => [item.id, item.modelName]));
+    expect(names[builtIn]).toMatch(/^Development image/);
+    expect(names[stored]).toBe("Named Model 2");
+    expect(names[gone]).toBeNull();
+    expect(names[uploaded.id]).toBeNull();
+    expect(uploaded.modelName).toBeNull();
+    expect((await json(await api(`/v1/studio/assets/${stored}`, { token: user.accessToken }))).modelName).toBe("Named Model 2");
   });
 });
 

@@ -1,6 +1,6 @@
 // The one platform client of this tab, and what keeps the signed-in state current: the user,
 // the chat list and the hub socket (incoming calls, chat-list changes).
-import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok, type Person } from "../../client";
+import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok, type Person, type ServerFrame } from "../../client";
 import { calls } from "./call-controller";
 import { forgetSubscription, resumeNotifications } from "./notifications";
 import { type User, store } from "./store";
@@ -8,6 +8,9 @@ import { type User, store } from "./store";
 export const platform = createPlatformClient({ baseUrl: location.origin, storage: new LocalSessionStorage(localStorage) });
 
 let hub: LiveSocket | null = null;
+
+/** Sections that follow their own hub frames (studio assets, ...) listen here; the chat's frames stay below. */
+export const hubFrameListeners = new Set<(frame: ServerFrame) => void>();
 
 platform.onSignedOut((reason) => {
   hub?.stop();
@@ -66,6 +69,7 @@ function startHub(): void {
   hub?.stop();
   hub = platform.hub(
     (frame) => {
+      for (const listener of hubFrameListeners) listener(frame);
       if (frame.type === "hello") {
         // Reconnected: the list may have changed while away, and a call may be ringing.
         void refreshChats();

@@ -4,6 +4,7 @@
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
 import { ModerationScreen, moderates, moderationTabs } from "./moderation";
 import type { User } from "./store";
+import { StudioScreen } from "./studio/studio-screen";
 
 export interface Section {
   id: string;
@@ -19,6 +20,7 @@ export interface Section {
 export const sections: Section[] = [
   { id: "chats", label: "Chats", icon: "M4 5h16v11H8l-4 4z" },
   { id: "calls", label: "Calls", icon: "M6 3h4l2 5-3 2a11 11 0 0 0 5 5l2-3 5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 4 5a2 2 0 0 1 2-2z" },
+  { id: "studio", label: "Studio", icon: "M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 16.5h7M16.5 13v7", Screen: StudioScreen },
   {
     id: "moderation",
     label: "Moderation",

@@ -17,6 +17,8 @@ export const studioProviders = sqliteTable("studio_providers", {
   secretRef: text("secret_ref"),
   /** JSON object of fixed extra headers (no secrets), e.g. an API version. */
   headers: text("headers").notNull().default("{}"),
+  /** False: its models are not offered for new work (running generations finish). */
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
   createdAt: timestamp("created_at").notNull(),
   updatedAt: timestamp("updated_at").notNull(),
 });
@@ -44,6 +46,8 @@ export const studioModels = sqliteTable(
     poll: text("poll"),
     /** JSON {method, endpoint, bodyTemplate?} of the request that cancels a task; null when the provider cannot cancel. */
     cancel: text("cancel"),
+    /** False: not offered for new work (running generations finish). */
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: timestamp("created_at").notNull(),
   },
   (t) => [index("studio_models_provider_idx").on(t.providerId, t.id)],

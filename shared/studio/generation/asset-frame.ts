@@ -12,6 +12,7 @@ export const AssetFrameSchema = z.object({
   thumbnailFileId: z.string().nullable(),
   prompt: z.string(),
   modelId: z.string().nullable(),
+  modelName: z.string().nullable(),
   params: z.record(z.string(), z.unknown()),
   seed: z.number().int().nullable(),
   parentAssetId: z.string().nullable(),

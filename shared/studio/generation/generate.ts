@@ -35,7 +35,8 @@ export async function generateAssets(deps: Deps, ownerId: string, boxId: string,
   const config = deps.config.studio;
   await ownBox(deps, boxId, ownerId);
   const resolved = await deps.ai.resolveModel(request.modelId);
-  if (!resolved) throw badRequest("unknown_model", `No model ${request.modelId}`, [{ path: "modelId", message: "Not a model of GET /v1/studio/models" }]);
+  if (!resolved?.offered)
+    throw badRequest("unknown_model", `No model ${request.modelId}`, [{ path: "modelId", message: "Not a model of GET /v1/studio/models" }]);
   const kind = resolved.model.kind;
   if (kind === "text") throw badRequest("invalid_model", "A text model cannot make assets", [{ path: "modelId", message: "Pick an image or video model" }]);
   const params = checkParams(resolved.model.paramsSchema, request.params);
@@ -97,5 +98,5 @@ export async function generateAssets(deps: Deps, ownerId: string, boxId: string,
     (asset) => ({ ...asset, fileId: null, thumbnailFileId: null, favorite: false, providerTaskId: null, error: null, attempts: 0 }) as AssetRecord,
   );
   await Promise.all(stored.map((asset) => publishAsset(deps, asset)));
-  return stored.map((asset) => generatedAssetView(deps, asset));
+  return stored.map((asset) => generatedAssetView(deps, asset, resolved.model.name));
 }

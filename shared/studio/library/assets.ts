@@ -4,8 +4,18 @@ import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { newId } from "../../ids";
 import { isImage, isVideo } from "../../media/media-types";
 import { findOwnFileRecord } from "../../media/records/files";
-import { type AssetFilter, deleteOwnAsset, findOwnAsset, insertUploadedAsset, pageBoxAssets, setOwnAssetFavorite, type AssetRecord } from "./records";
-import { ownBox } from "./projects";
+import {
+  type AssetFilter,
+  type AssetRow,
+  deleteOwnAsset,
+  findOwnAsset,
+  insertUploadedAsset,
+  pageBoxAssets,
+  pageProjectAssets,
+  setOwnAssetFavorite,
+  type AssetRecord,
+} from "./records";
+import { ownBox, ownProject } from "./projects";
 import { ftsQuery } from "../../fts-query";
 import { assetView, type AssetView } from "./views";
 import type { Deps } from "../../platform/deps-types";
@@ -27,6 +37,20 @@ const AssetCursor = z.object({ before: z.string().max(64) });
 /** A box's assets, newest first, filtered; `q` searches prompts word by word (prefixes). */
 export async function listBoxAssets(deps: Deps, boxId: string, ownerId: string, query: AssetListQuery): Promise<Page<AssetView>> {
   await ownBox(deps, boxId, ownerId);
+  return pageAssets(deps, query, (filter, before) => pageBoxAssets(deps.db, boxId, filter, before, query.limit));
+}
+
+/** Every box's assets of a project, newest first, with the same filters as a box's list. */
+export async function listProjectAssets(deps: Deps, projectId: string, ownerId: string, query: AssetListQuery): Promise<Page<AssetView>> {
+  await ownProject(deps, projectId, ownerId);
+  return pageAssets(deps, query, (filter, before) => pageProjectAssets(deps.db, projectId, ownerId, filter, before, query.limit));
+}
+
+async function pageAssets(
+  deps: Deps,
+  query: AssetListQuery,
+  read: (filter: AssetFilter, before: string | undefined) => Promise<AssetRow[]>,
+): Promise<Page<AssetView>> {
   const before = decodeCursor(query.cursor, AssetCursor)?.before;
   const filter: AssetFilter = { type: query.type, status: query.status, favorite: query.favorite };
   if (query.q !== undefined && query.q.trim() !== "") {
@@ -34,7 +58,7 @@ export async function listBoxAssets(deps: Deps, boxId: string, ownerId: string, 
     if (match === null) return { items: [], nextCursor: null };
     filter.match = match;
   }
-  const rows = await pageBoxAssets(deps.db, boxId, filter, before, query.limit);
+  const rows = await read(filter, before);
   return keysetPage(
     rows,
     query.limit,

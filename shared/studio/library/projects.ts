@@ -13,7 +13,7 @@ import {
   insertProject,
   listBoxes,
   pageOwnProjects,
-  type ProjectRecord,
+  type ProjectRow,
   renameOwnProject,
   updateOwnBox,
   writeBoxOrder,
@@ -22,7 +22,7 @@ import { boxView, type BoxView, projectView, type ProjectView } from "./views";
 import type { Deps } from "../../platform/deps-types";
 
 /** The owner's project, else 404 (another user's project is never confirmed). */
-export async function ownProject(deps: Deps, id: string, ownerId: string): Promise<ProjectRecord> {
+export async function ownProject(deps: Deps, id: string, ownerId: string): Promise<ProjectRow> {
   const project = await findOwnProject(deps.db, id, ownerId);
   if (!project) throw notFound("No such project");
   return project;

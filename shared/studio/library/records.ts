@@ -12,52 +12,63 @@ export type BoxRecord = typeof studioBoxes.$inferSelect;
 export type AssetRecord = typeof studioAssets.$inferSelect;
 export type NewAssetRecord = typeof studioAssets.$inferInsert;
 
-/** A box with the count of visitors' comments its owner has not read. */
-export type BoxRow = BoxRecord & { unreadComments: number };
-/** An asset with whether a box shows it as its headliner (retention keeps those). */
-export type AssetRow = AssetRecord & { headliner: boolean };
+/** A project with how many boxes and assets it holds. */
+export type ProjectRow = ProjectRecord & { boxCount: number; assetCount: number };
+/** A box with the count of visitors' comments its owner has not read, and of its assets. */
+export type BoxRow = BoxRecord & { unreadComments: number; assetCount: number };
+/** An asset with whether a box shows it as its headliner (retention keeps those), and its stored model's name. */
+export type AssetRow = AssetRecord & { headliner: boolean; modelName: string | null };
 
 // Select fields render their columns without the table name, so these name them in full.
 const unreadComments = sql<number>`(SELECT count(*) FROM studio_comments c WHERE c.box_id = studio_boxes.id AND c.author_user_id IS NULL
   AND c.id > coalesce((SELECT r.last_read_comment_id FROM studio_comment_reads r WHERE r.box_id = studio_boxes.id AND r.user_id = studio_boxes.owner_id), ''))`;
-const boxColumns = { ...getTableColumns(studioBoxes), unreadComments };
+// Counted through studio_assets_box_idx and studio_boxes_project_idx: a count reads index entries, never rows.
+const boxAssetCount = sql<number>`(SELECT count(*) FROM studio_assets a WHERE a.box_id = studio_boxes.id)`;
+const boxColumns = { ...getTableColumns(studioBoxes), unreadComments, assetCount: boxAssetCount };
+const projectColumns = {
+  ...getTableColumns(studioProjects),
+  boxCount: sql<number>`(SELECT count(*) FROM studio_boxes b WHERE b.project_id = studio_projects.id)`,
+  assetCount: sql<number>`(SELECT count(*) FROM studio_boxes b JOIN studio_assets a ON a.box_id = b.id WHERE b.project_id = studio_projects.id)`,
+};
 
 const isHeadliner = sql<number>`EXISTS (SELECT 1 FROM studio_boxes h WHERE h.headliner_asset_id = studio_assets.id)`;
-const assetColumns = { ...getTableColumns(studioAssets), headliner: isHeadliner };
-const toAssetRow = (row: AssetRecord & { headliner: number }): AssetRow => ({ ...row, headliner: Boolean(row.headliner) });
+// The built-in development models are not rows; views.ts names those.
+const modelName = sql<string | null>`(SELECT m.name FROM studio_models m WHERE m.id = studio_assets.model_id)`;
+const assetColumns = { ...getTableColumns(studioAssets), headliner: isHeadliner, modelName };
+const toAssetRow = (row: AssetRecord & { headliner: number; modelName: string | null }): AssetRow => ({ ...row, headliner: Boolean(row.headliner) });
 
 // Projects
 
-export async function insertProject(db: Database, project: typeof studioProjects.$inferInsert): Promise<ProjectRecord> {
+export async function insertProject(db: Database, project: typeof studioProjects.$inferInsert): Promise<ProjectRow> {
   const [row] = await db.insert(studioProjects).values(project).returning();
-  return row!;
+  return { ...row!, boxCount: 0, assetCount: 0 };
 }
 
-export async function findOwnProject(db: Database, id: string, ownerId: string): Promise<ProjectRecord | undefined> {
+export async function findOwnProject(db: Database, id: string, ownerId: string): Promise<ProjectRow | undefined> {
   return db
-    .select()
+    .select(projectColumns)
     .from(studioProjects)
     .where(and(eq(studioProjects.id, id), eq(studioProjects.ownerId, ownerId)))
     .get();
 }
 
 /** Newest first; `before` is the last id of the previous page. */
-export async function pageOwnProjects(db: Database, ownerId: string, before: string | undefined, limit: number): Promise<ProjectRecord[]> {
+export async function pageOwnProjects(db: Database, ownerId: string, before: string | undefined, limit: number): Promise<ProjectRow[]> {
   return db
-    .select()
+    .select(projectColumns)
     .from(studioProjects)
     .where(and(eq(studioProjects.ownerId, ownerId), before ? lt(studioProjects.id, before) : undefined))
     .orderBy(desc(studioProjects.id))
     .limit(limit + 1);
 }
 
-export async function renameOwnProject(db: Database, id: string, ownerId: string, name: string, now: number): Promise<ProjectRecord | undefined> {
-  return db
+export async function renameOwnProject(db: Database, id: string, ownerId: string, name: string, now: number): Promise<ProjectRow | undefined> {
+  const renamed = await db
     .update(studioProjects)
     .set({ name, updatedAt: new Date(now) })
     .where(and(eq(studioProjects.id, id), eq(studioProjects.ownerId, ownerId)))
-    .returning()
-    .get();
+    .returning({ id: studioProjects.id });
+  return renamed.length === 1 ? findOwnProject(db, id, ownerId) : undefined;
 }
 
 /**
@@ -110,7 +121,7 @@ export async function insertBox(db: Database, box: Omit<typeof studioBoxes.$infe
     .insert(studioBoxes)
     .values({ ...box, orderIndex: nextIndex })
     .returning();
-  return { ...row!, unreadComments: 0 };
+  return { ...row!, unreadComments: 0, assetCount: 0 };
 }
 
 export async function listBoxes(db: Database, projectId: string): Promise<BoxRow[]> {
@@ -172,20 +183,50 @@ export interface AssetFilter {
   match?: string;
 }
 
+function assetConditions(filter: AssetFilter): (SQL | undefined)[] {
+  return [
+    filter.type ? eq(studioAssets.type, filter.type) : undefined,
+    filter.status ? eq(studioAssets.status, filter.status) : undefined,
+    filter.favorite !== undefined ? eq(studioAssets.favorite, filter.favorite) : undefined,
+    filter.match !== undefined
+      ? sql`${studioAssets.id} IN (SELECT asset_id FROM studio_asset_search WHERE studio_asset_search MATCH ${filter.match})`
+      : undefined,
+  ];
+}
+
 /** One page of a box's assets, newest first (ids are time-ordered); `before` is the last id of the previous page. */
 export async function pageBoxAssets(db: Database, boxId: string, filter: AssetFilter, before: string | undefined, limit: number): Promise<AssetRow[]> {
   const rows = await db
     .select(assetColumns)
     .from(studioAssets)
+    .where(and(eq(studioAssets.boxId, boxId), ...assetConditions(filter), before ? lt(studioAssets.id, before) : undefined))
+    .orderBy(desc(studioAssets.id))
+    .limit(limit + 1);
+  return rows.map(toAssetRow);
+}
+
+/**
+ * One page of a project's assets, newest first. It walks the owner's assets in id order on
+ * studio_assets_owner_idx (owner_id, id), keeping those whose box is in the project: no sort, and
+ * the walk stops at the page's end. (A box_id IN (...) walk would need a sort of every asset of
+ * the project first.)
+ */
+export async function pageProjectAssets(
+  db: Database,
+  projectId: string,
+  ownerId: string,
+  filter: AssetFilter,
+  before: string | undefined,
+  limit: number,
+): Promise<AssetRow[]> {
+  const rows = await db
+    .select(assetColumns)
+    .from(studioAssets)
     .where(
       and(
-        eq(studioAssets.boxId, boxId),
-        filter.type ? eq(studioAssets.type, filter.type) : undefined,
-        filter.status ? eq(studioAssets.status, filter.status) : undefined,
-        filter.favorite !== undefined ? eq(studioAssets.favorite, filter.favorite) : undefined,
-        filter.match !== undefined
-          ? sql`${studioAssets.id} IN (SELECT asset_id FROM studio_asset_search WHERE studio_asset_search MATCH ${filter.match})`
-          : undefined,
+        eq(studioAssets.ownerId, ownerId),
+        inArray(studioAssets.boxId, boxesOfProject(db, projectId)),
+        ...assetConditions(filter),
         before ? lt(studioAssets.id, before) : undefined,
       ),
     )
@@ -305,7 +346,7 @@ export async function rebuildAssetSearch(db: Database): Promise<void> {
 
 export async function listOwnerStudio(db: Database, ownerId: string) {
   const [projects, boxes, assets, shareLinks, comments] = await db.batch([
-    db.select().from(studioProjects).where(eq(studioProjects.ownerId, ownerId)).orderBy(studioProjects.id),
+    db.select(projectColumns).from(studioProjects).where(eq(studioProjects.ownerId, ownerId)).orderBy(studioProjects.id),
     db.select(boxColumns).from(studioBoxes).where(eq(studioBoxes.ownerId, ownerId)).orderBy(studioBoxes.projectId, studioBoxes.orderIndex),
     db.select(assetColumns).from(studioAssets).where(eq(studioAssets.ownerId, ownerId)).orderBy(studioAssets.id),
     db.select().from(studioShareLinks).where(eq(studioShareLinks.ownerId, ownerId)).orderBy(studioShareLinks.id),

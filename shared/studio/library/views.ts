@@ -1,8 +1,11 @@
-import type { AssetRecord, BoxRow, ProjectRecord } from "./records";
+import { DEV_MODELS } from "../providers/dev-provider";
+import type { AssetRecord, BoxRow, ProjectRow } from "./records";
 
 export interface ProjectView {
   id: string;
   name: string;
+  boxCount: number;
+  assetCount: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -14,6 +17,7 @@ export interface BoxView {
   orderIndex: number;
   headlinerAssetId: string | null;
   unreadComments: number;
+  assetCount: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -28,6 +32,8 @@ export interface AssetView {
   thumbnailFileId: string | null;
   prompt: string;
   modelId: string | null;
+  /** The model's name, for people; null when the asset was not generated or its model is gone. */
+  modelName: string | null;
   params: Record<string, unknown>;
   seed: number | null;
   parentAssetId: string | null;
@@ -39,8 +45,15 @@ export interface AssetView {
   updatedAt: string;
 }
 
-export function projectView(project: ProjectRecord): ProjectView {
-  return { id: project.id, name: project.name, createdAt: project.createdAt.toISOString(), updatedAt: project.updatedAt.toISOString() };
+export function projectView(project: ProjectRow): ProjectView {
+  return {
+    id: project.id,
+    name: project.name,
+    boxCount: Number(project.boxCount),
+    assetCount: Number(project.assetCount),
+    createdAt: project.createdAt.toISOString(),
+    updatedAt: project.updatedAt.toISOString(),
+  };
 }
 
 export function boxView(box: BoxRow): BoxView {
@@ -51,6 +64,7 @@ export function boxView(box: BoxRow): BoxView {
     orderIndex: box.orderIndex,
     headlinerAssetId: box.headlinerAssetId,
     unreadComments: Number(box.unreadComments),
+    assetCount: Number(box.assetCount),
     createdAt: box.createdAt.toISOString(),
     updatedAt: box.updatedAt.toISOString(),
   };
@@ -72,8 +86,17 @@ export interface AssetExpiry {
   headliner?: boolean;
 }
 
+/**
+ * The name of an asset's model: a stored model's comes with the row (AssetRow.modelName), the
+ * built-in development models' from their definitions.
+ */
+export function modelNameOf(modelId: string | null, stored: string | null | undefined): string | null {
+  if (stored) return stored;
+  return DEV_MODELS.find((model) => model.id === modelId)?.name ?? null;
+}
+
 /** An asset as the API (and the hub's asset.updated frame) shows it. */
-export function assetView(asset: AssetRecord, expiry: AssetExpiry): AssetView {
+export function assetView(asset: AssetRecord & { modelName?: string | null }, expiry: AssetExpiry): AssetView {
   const kept = asset.favorite || expiry.headliner === true;
   return {
     id: asset.id,
@@ -85,6 +108,7 @@ export function assetView(asset: AssetRecord, expiry: AssetExpiry): AssetView {
     thumbnailFileId: asset.thumbnailFileId,
     prompt: asset.prompt,
     modelId: asset.modelId,
+    modelName: modelNameOf(asset.modelId, asset.modelName),
     params: parseParams(asset.params),
     seed: asset.seed,
     parentAssetId: asset.parentAssetId,

@@ -71,10 +71,35 @@ export const DEV_TEXT_MODEL = devModel(
   false,
 );
 
-export const DEV_MODELS: readonly ModelDefinition[] = [DEV_IMAGE_MODEL, DEV_TEXT_MODEL];
+export const DEV_VIDEO_MODEL = devModel(
+  {
+    id: "dev-video",
+    name: "Development video (a stand-in MP4 from prompt, seed and starting picture; not playable)",
+    kind: "video",
+    paramsSchema: {
+      type: "object",
+      properties: {
+        duration: { type: "integer", enum: [5, 10], default: 5 },
+        seed: { type: "integer", minimum: 0, maximum: 2147483647 },
+      },
+      additionalProperties: false,
+    },
+  },
+  true,
+);
+
+export const DEV_MODELS: readonly ModelDefinition[] = [DEV_IMAGE_MODEL, DEV_VIDEO_MODEL, DEV_TEXT_MODEL];
 
 /** Polls after which a development task is finished (the first answers "running"). */
 const POLLS_TO_FINISH = 2;
+
+interface DevVideoInput {
+  prompt: string;
+  seed: number;
+  duration: number;
+  /** The path of the starting picture's content (its signed URL without the signature), or null for text to video. */
+  parent: string | null;
+}
 
 interface DevImageInput {
   prompt: string;
@@ -90,13 +115,22 @@ export class DevelopmentProvider implements ProviderAdapter {
     const { model, variables } = request;
     const prompt = typeof variables.prompt === "string" ? variables.prompt : "";
     if (model.id === DEV_TEXT_MODEL.id) return this.answerText(prompt, variables.responseSchema);
-    if (model.id !== DEV_IMAGE_MODEL.id) throw new ProviderError(false, `The development provider has no model ${model.id}`, 404);
-    const input: DevImageInput = {
-      prompt,
-      seed: Number(variables.seed ?? 0),
-      width: Number(variables.width ?? 256),
-      height: Number(variables.height ?? 256),
-    };
+    if (model.id !== DEV_IMAGE_MODEL.id && model.id !== DEV_VIDEO_MODEL.id)
+      throw new ProviderError(false, `The development provider has no model ${model.id}`, 404);
+    const input: DevImageInput | DevVideoInput =
+      model.id === DEV_VIDEO_MODEL.id
+        ? {
+            prompt,
+            seed: Number(variables.seed ?? 0),
+            duration: Number(variables.duration ?? 5),
+            parent: typeof variables.parentImageUrl === "string" ? new URL(variables.parentImageUrl).pathname : null,
+          }
+        : {
+            prompt,
+            seed: Number(variables.seed ?? 0),
+            width: Number(variables.width ?? 256),
+            height: Number(variables.height ?? 256),
+          };
     // The idempotency key names the task, so a repeated start finds the task it started before.
     const taskId = `devtask-${request.idempotencyKey ?? newId()}`;
     await insertDevTask(this.db, { id: taskId, modelId: model.id, input: JSON.stringify(input), createdAt: clock.date() });
@@ -108,6 +142,10 @@ export class DevelopmentProvider implements ProviderAdapter {
     if (!task || task.modelId !== model.id) throw new ProviderError(false, `The development provider has no task ${taskId}`, 404);
     if (task.cancelledAt) return { state: "failed", taskId, error: "The task was cancelled" };
     if (task.polls < POLLS_TO_FINISH) return { state: "pending", taskId, providerStatus: "running" };
+    if (model.id === DEV_VIDEO_MODEL.id) {
+      const bytes = standInMp4(JSON.parse(task.input) as DevVideoInput);
+      return { state: "succeeded", taskId, output: { kind: "files", results: [{ kind: "bytes", bytes }] } };
+    }
     const input = JSON.parse(task.input) as DevImageInput;
     const bytes = await renderPng(input.prompt, input.seed, input.width, input.height);
     return { state: "succeeded", taskId, output: { kind: "files", results: [{ kind: "bytes", bytes }] } };
@@ -134,4 +172,25 @@ export class DevelopmentProvider implements ProviderAdapter {
     }
     return { state: "succeeded", output: { kind: "text", text: JSON.stringify(document), json: document } };
   }
+}
+
+/**
+ * The development video: an MP4 file type box (what makes the bytes a video/mp4 to the platform's
+ * type check) and a `free` box holding the request as JSON, so a test can see what the task was
+ * given (its starting picture, for image to video). It has no media track: players refuse it.
+ */
+export function standInMp4(input: DevVideoInput): Uint8Array {
+  const box = (type: string, body: Uint8Array) => {
+    const out = new Uint8Array(8 + body.length);
+    new DataView(out.buffer).setUint32(0, out.length);
+    out.set(new TextEncoder().encode(type), 4);
+    out.set(body, 8);
+    return out;
+  };
+  const ftyp = box("ftyp", new TextEncoder().encode("isom\0\0\x02\0isomiso2mp41"));
+  const free = box("free", new TextEncoder().encode(JSON.stringify(input)));
+  const bytes = new Uint8Array(ftyp.length + free.length);
+  bytes.set(ftyp);
+  bytes.set(free, ftyp.length);
+  return bytes;
 }

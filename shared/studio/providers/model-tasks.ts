@@ -60,6 +60,7 @@ export function resultOf(answer: TaskAnswer): ModelTaskResult {
 
 export async function startModelTask(deps: Deps, modelId: string, input: ModelTaskInput): Promise<ModelTaskResult> {
   const resolved = await requireModel(deps, modelId);
+  if (!resolved.offered) throw new ApiError(404, "model_not_found", `The model ${modelId} is not offered`);
   const variables = taskVariables(resolved, input);
   return resultOf(await resolved.adapter.start({ model: resolved.model, variables, idempotencyKey: input.idempotencyKey }));
 }

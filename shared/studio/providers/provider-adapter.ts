@@ -56,4 +56,6 @@ export class ProviderError extends Error {
 export interface ResolvedModel {
   model: ModelDefinition;
   adapter: ProviderAdapter;
+  /** False when an admin deactivated the model or its provider: no new work starts, running tasks finish. */
+  offered: boolean;
 }

@@ -19,7 +19,20 @@ import {
 import { DEV_MODELS, DEV_PROVIDER, DevelopmentProvider } from "./dev-provider";
 import { HttpProvider } from "./http-provider";
 import type { ResolvedModel } from "./provider-adapter";
-import { findModelWithProvider, findProvider, insertModel, insertProvider, listModelRows, listProviderRows, type ModelRow, type ProviderRow } from "./records";
+import {
+  findModelOfProvider,
+  findModelWithProvider,
+  findProvider,
+  insertModel,
+  insertProvider,
+  listModelRows,
+  listProviderModelRows,
+  listProviderRows,
+  type ModelRow,
+  type ProviderRow,
+  updateModelRow,
+  updateProviderRow,
+} from "./records";
 import type { JsonValue } from "./templates";
 
 /** A model as users see it: what it makes and which params it takes (never anything of its provider's credentials). */
@@ -35,6 +48,8 @@ export interface ModelView {
 
 /** A model as admins see it: the whole definition. */
 export interface ModelDefinitionView extends ModelDefinition {
+  /** Offered to users (a deactivated model is kept, so its assets still name it, but nothing new starts with it). */
+  active: boolean;
   createdAt: string | null;
 }
 
@@ -46,6 +61,8 @@ export interface ProviderView {
   auth: { headerName: string; template: string; secretRef: string; secretConfigured: boolean } | null;
   headers: Record<string, string>;
   builtIn: boolean;
+  /** Its models are offered (while each is active itself). */
+  active: boolean;
   models: ModelDefinitionView[];
   createdAt: string | null;
 }
@@ -56,6 +73,14 @@ export interface ProviderInput {
   baseUrl: string;
   auth?: ProviderAuth | null;
   headers?: Record<string, string>;
+}
+
+export interface ProviderChanges {
+  name?: string;
+  baseUrl?: string;
+  auth?: ProviderAuth | null;
+  headers?: Record<string, string>;
+  active?: boolean;
 }
 
 export interface ModelInput {
@@ -110,7 +135,14 @@ function modelDefinition(row: ModelRow): ModelDefinition {
   };
 }
 
-function providerView(deps: Deps, provider: ProviderDefinition, models: ModelDefinitionView[], builtIn: boolean, createdAt: Date | null): ProviderView {
+function providerView(
+  deps: Deps,
+  provider: ProviderDefinition,
+  models: ModelDefinitionView[],
+  builtIn: boolean,
+  createdAt: Date | null,
+  active = true,
+): ProviderView {
   return {
     id: provider.id,
     name: provider.name,
@@ -118,6 +150,7 @@ function providerView(deps: Deps, provider: ProviderDefinition, models: ModelDef
     auth: provider.auth ? { ...provider.auth, secretConfigured: deps.ai.secretConfigured(provider.auth.secretRef) } : null,
     headers: provider.headers,
     builtIn,
+    active,
     models,
     createdAt: createdAt?.toISOString() ?? null,
   };
@@ -196,7 +229,72 @@ export async function addModel(deps: Deps, providerId: string, input: ModelInput
     createdAt: now,
   });
   if (!inserted) throw conflict("model_exists", `A model with id ${id} exists`);
-  return { ...definition, id, providerId, createdAt: now.toISOString() };
+  return { ...definition, id, providerId, active: true, createdAt: now.toISOString() };
+}
+
+const storedModelView = (row: ModelRow): ModelDefinitionView => ({ ...modelDefinition(row), active: row.active, createdAt: row.createdAt.toISOString() });
+
+function refuseBuiltIn(providerId: string): void {
+  if (providerId === DEV_PROVIDER.id) throw new ApiError(403, "built_in_provider", "The development provider is built in");
+}
+
+/**
+ * Changes a provider: its name, base URL, credential header, fixed headers, or whether its models
+ * are offered. Deactivating stops new work with its models; generations already running finish.
+ */
+export async function updateProvider(deps: Deps, id: string, changes: ProviderChanges): Promise<ProviderView> {
+  refuseBuiltIn(id);
+  if (!(await findProvider(deps.db, id))) throw notFound("No such provider");
+  if (changes.baseUrl !== undefined) checkBaseUrl(deps, changes.baseUrl);
+  if (changes.auth !== undefined) checkProviderAuth(changes.auth);
+  const updated = await updateProviderRow(deps.db, id, {
+    ...(changes.name !== undefined ? { name: changes.name } : {}),
+    ...(changes.baseUrl !== undefined ? { baseUrl: changes.baseUrl.replace(/\/+$/, "") } : {}),
+    ...(changes.auth !== undefined
+      ? { authHeaderName: changes.auth?.headerName ?? null, authHeaderTemplate: changes.auth?.template ?? null, secretRef: changes.auth?.secretRef ?? null }
+      : {}),
+    ...(changes.headers !== undefined ? { headers: JSON.stringify(changes.headers) } : {}),
+    ...(changes.active !== undefined ? { active: changes.active } : {}),
+    updatedAt: deps.clock.date(),
+  });
+  if (!updated) throw notFound("No such provider");
+  const [row, models] = await Promise.all([findProvider(deps.db, id), listProviderModelRows(deps.db, id)]);
+  return providerView(deps, providerDefinition(row!), models.map(storedModelView), false, row!.createdAt, row!.active);
+}
+
+/**
+ * Changes a model's definition (any field of the one it was added with) or whether it is offered.
+ * The whole definition is checked again as if it were new. Running generations keep the
+ * definition they started with only as far as their stored request goes: polls use the new one.
+ */
+export async function updateModel(
+  deps: Deps,
+  providerId: string,
+  modelId: string,
+  changes: Partial<Omit<ModelInput, "id">> & { active?: boolean },
+): Promise<ModelDefinitionView> {
+  refuseBuiltIn(providerId);
+  const row = await findModelOfProvider(deps.db, providerId, modelId);
+  if (!row) throw notFound("No such model");
+  const { active, ...definitionChanges } = changes;
+  // Fields not sent keep their value (an absent field arrives as undefined, never as a change).
+  const sent = Object.fromEntries(Object.entries(definitionChanges).filter(([, value]) => value !== undefined)) as Partial<ModelDefinition>;
+  const next: ModelDefinition = { ...modelDefinition(row), ...sent };
+  checkModelDefinition(next);
+  const updated = await updateModelRow(deps.db, providerId, modelId, {
+    name: next.name,
+    kind: next.kind,
+    method: next.method,
+    endpoint: next.endpoint,
+    requestTemplate: JSON.stringify(next.requestTemplate),
+    paramsSchema: JSON.stringify(next.paramsSchema),
+    responseMapping: JSON.stringify(next.response),
+    poll: next.poll ? JSON.stringify(next.poll) : null,
+    cancel: next.cancel ? JSON.stringify(next.cancel) : null,
+    ...(active !== undefined ? { active } : {}),
+  });
+  if (!updated) throw notFound("No such model");
+  return storedModelView((await findModelOfProvider(deps.db, providerId, modelId))!);
 }
 
 /** Every provider with its models; the development provider first where it is offered. */
@@ -205,15 +303,15 @@ export async function listProviders(deps: Deps): Promise<ProviderView[]> {
   const byProvider = new Map<string, ModelDefinitionView[]>();
   for (const row of models) {
     const list = byProvider.get(row.providerId) ?? [];
-    list.push({ ...modelDefinition(row), createdAt: row.createdAt.toISOString() });
+    list.push(storedModelView(row));
     byProvider.set(row.providerId, list);
   }
-  const stored = providers.map((row) => providerView(deps, providerDefinition(row), byProvider.get(row.id) ?? [], false, row.createdAt));
+  const stored = providers.map((row) => providerView(deps, providerDefinition(row), byProvider.get(row.id) ?? [], false, row.createdAt, row.active));
   if (!deps.config.studio.devProvider) return stored;
   const dev = providerView(
     deps,
     DEV_PROVIDER,
-    DEV_MODELS.map((m) => ({ ...m, createdAt: null })),
+    DEV_MODELS.map((m) => ({ ...m, active: true, createdAt: null })),
     true,
     null,
   );
@@ -222,7 +320,8 @@ export async function listProviders(deps: Deps): Promise<ProviderView[]> {
 
 /** The models users may pick; the development ones only in development and tests. */
 export async function listModels(deps: Deps): Promise<ModelView[]> {
-  const stored = (await listModelRows(deps.db)).map((row) => modelView(modelDefinition(row), false));
+  const offered = await listModelRows(deps.db, { offeredOnly: true });
+  const stored = offered.map((row) => modelView(modelDefinition(row), false));
   return deps.config.studio.devProvider ? [...DEV_MODELS.map((m) => modelView(m, true)), ...stored] : stored;
 }
 
@@ -230,12 +329,13 @@ export async function listModels(deps: Deps): Promise<ModelView[]> {
 export async function resolveModel(env: Env, db: Database, modelId: string): Promise<ResolvedModel | undefined> {
   const config = configOf(env);
   const dev = DEV_MODELS.find((m) => m.id === modelId);
-  if (dev) return config.studio.devProvider ? { model: dev, adapter: new DevelopmentProvider(db) } : undefined;
+  if (dev) return config.studio.devProvider ? { model: dev, adapter: new DevelopmentProvider(db), offered: true } : undefined;
   const found = await findModelWithProvider(db, modelId);
   if (!found) return undefined;
   const provider = providerDefinition(found.provider);
   return {
     model: modelDefinition(found.model),
     adapter: new HttpProvider(provider, { secret: secretOf(env, provider.auth?.secretRef), timeoutMs: config.studio.providerTimeoutMs }),
+    offered: found.model.active && found.provider.active,
   };
 }

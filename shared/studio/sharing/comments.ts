@@ -4,8 +4,8 @@ import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { newId, sha256Hex } from "../../ids";
 import { enforceRateLimit } from "../../rate-limits";
 import { ownBox } from "../library/projects";
-import { type CommentRecord, findBoxOfProject, insertComment, markBoxCommentsRead, pageBoxComments } from "./records";
-import { liveShareLink } from "./share-links";
+import { type CommentRecord, findBoxOfProject, insertComment, markBoxCommentsRead, pageBoxComments, sharedProjectComments } from "./records";
+import { liveShareLink, sharedProject, type SharedProjectView } from "./share-links";
 import type { Deps } from "../../platform/deps-types";
 
 export interface CommentView {
@@ -88,4 +88,16 @@ export async function listBoxComments(deps: Deps, boxId: string, ownerId: string
 export async function markCommentsRead(deps: Deps, boxId: string, ownerId: string): Promise<void> {
   await ownBox(deps, boxId, ownerId);
   await markBoxCommentsRead(deps.db, boxId, ownerId, deps.clock.now());
+}
+
+/** What a share link's page shows: the shared view, and each box's newest comments (oldest of them first). */
+export async function sharedProjectPage(deps: Deps, token: string, origin: string): Promise<{ view: SharedProjectView; comments: Map<string, CommentView[]> }> {
+  const view = await sharedProject(deps, token, origin);
+  const comments = new Map<string, CommentView[]>();
+  for (const comment of await sharedProjectComments(deps.db, view.project.id)) {
+    const list = comments.get(comment.boxId) ?? [];
+    list.push(commentView(comment));
+    comments.set(comment.boxId, list);
+  }
+  return { view, comments };
 }

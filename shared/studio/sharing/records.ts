@@ -9,7 +9,7 @@ export type CommentRecord = typeof studioComments.$inferSelect;
 export type SharedAssetRecord = Pick<
   typeof studioAssets.$inferSelect,
   "id" | "boxId" | "type" | "prompt" | "modelId" | "fileId" | "thumbnailFileId" | "createdAt"
->;
+> & { modelName: string | null };
 
 export async function insertShareLink(db: Database, link: typeof studioShareLinks.$inferInsert): Promise<void> {
   await db.insert(studioShareLinks).values(link);
@@ -53,17 +53,43 @@ export async function sharedProjectContent(db: Database, projectId: string) {
       type: "image" | "video";
       prompt: string;
       modelId: string | null;
+      modelName: string | null;
       fileId: string | null;
       thumbnailFileId: string | null;
       createdAt: number;
     }>(sql`
-      SELECT id, box_id AS boxId, type, prompt, model_id AS modelId, file_id AS fileId, thumbnail_file_id AS thumbnailFileId, created_at AS createdAt FROM (
+      SELECT id, box_id AS boxId, type, prompt, model_id AS modelId,
+        (SELECT m.name FROM studio_models m WHERE m.id = model_id) AS modelName,
+        file_id AS fileId, thumbnail_file_id AS thumbnailFileId, created_at AS createdAt FROM (
         SELECT a.*, row_number() OVER (PARTITION BY a.box_id ORDER BY a.id DESC) AS place
         FROM studio_assets a JOIN studio_boxes b ON b.id = a.box_id
         WHERE b.project_id = ${projectId} AND a.status = 'completed' AND a.file_id IS NOT NULL)
       WHERE place <= ${SHARED_ASSETS_PER_BOX} ORDER BY boxId, id DESC`),
   ]);
   return { boxes, assets: assets.map((asset): SharedAssetRecord => ({ ...asset, createdAt: new Date(asset.createdAt) })) };
+}
+
+/** At most this many of each box's newest comments are shown on a share link's page. */
+export const SHARED_COMMENTS_PER_BOX = 50;
+
+/** Each box's newest comments (oldest of them first), for a share link's page; read on studio_comments_box_idx per box. */
+export async function sharedProjectComments(db: Database, projectId: string): Promise<CommentRecord[]> {
+  const rows = await db.all<{
+    id: string;
+    boxId: string;
+    ownerId: string;
+    shareLinkId: string | null;
+    authorUserId: string | null;
+    authorName: string;
+    text: string;
+    createdAt: number;
+  }>(sql`
+    SELECT id, box_id AS boxId, owner_id AS ownerId, share_link_id AS shareLinkId, author_user_id AS authorUserId, author_name AS authorName, text, created_at AS createdAt FROM (
+      SELECT c.*, row_number() OVER (PARTITION BY c.box_id ORDER BY c.id DESC) AS place
+      FROM studio_comments c JOIN studio_boxes b ON b.id = c.box_id
+      WHERE b.project_id = ${projectId})
+    WHERE place <= ${SHARED_COMMENTS_PER_BOX} ORDER BY boxId, id`);
+  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
 }
 
 export async function findBoxOfProject(db: Database, boxId: string, projectId: string) {

@@ -3,6 +3,7 @@ import { newId, randomToken, sha256Hex } from "../../ids";
 import { contentPath } from "../../media/content-path";
 import { signUrl } from "../../media/signed-urls";
 import { ownProject } from "../library/projects";
+import { modelNameOf } from "../library/views";
 import { deleteOwnShareLink, findShareLink, insertShareLink, listProjectShareLinks, sharedProjectContent, type SharedAssetRecord } from "./records";
 import type { Deps } from "../../platform/deps-types";
 
@@ -83,6 +84,7 @@ export interface SharedAssetView {
   type: "image" | "video";
   prompt: string;
   modelId: string | null;
+  modelName: string | null;
   url: string;
   thumbnailUrl: string | null;
   createdAt: string;
@@ -109,6 +111,7 @@ export async function sharedProject(deps: Deps, token: string, origin: string): 
     type: asset.type,
     prompt: asset.prompt,
     modelId: asset.modelId,
+    modelName: modelNameOf(asset.modelId, asset.modelName),
     url: await sign(asset.fileId!),
     thumbnailUrl: asset.thumbnailFileId ? await sign(asset.thumbnailFileId) : null,
     createdAt: asset.createdAt.toISOString(),

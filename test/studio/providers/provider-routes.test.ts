@@ -97,7 +97,7 @@ describe("GET /v1/studio/providers", () => {
     expect(text).not.toContain(FAKE_SECRET);
     const { items } = JSON.parse(text);
     expect(items[0]).toMatchObject({ id: "dev", builtIn: true, auth: null });
-    expect(items[0].models.map((m: { id: string }) => m.id)).toEqual(["dev-image", "dev-text"]);
+    expect(items[0].models.map((m: { id: string }) => m.id)).toEqual(["dev-image", "dev-video", "dev-text"]);
     const fake = items.find((p: { id: string }) => p.id === providerId);
     expect(fake.models.map((m: { id: string }) => m.id).sort()).toEqual(Object.values(models).sort());
     expect(fake.models.find((m: { id: string }) => m.id === models.async)).toMatchObject({
@@ -127,8 +127,9 @@ describe("GET /v1/studio/models", () => {
     expect(text).not.toContain(FAKE_SECRET);
     expect(text).not.toContain("STUDIO_SECRET_FAKE");
     const { items } = JSON.parse(text);
-    expect(items.slice(0, 2)).toEqual([
+    expect(items.slice(0, 3)).toEqual([
       expect.objectContaining({ id: "dev-image", providerId: "dev", kind: "image", development: true }),
+      expect.objectContaining({ id: "dev-video", providerId: "dev", kind: "video", development: true }),
       expect.objectContaining({ id: "dev-text", providerId: "dev", kind: "text", development: true }),
     ]);
     expect(items[0].paramsSchema.properties).toMatchObject({ width: { type: "integer" }, height: { type: "integer" }, seed: { type: "integer" } });

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ASSET_STATUSES, ASSET_TYPES } from "../../../shared/db/schema/studio";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
-import { addUploadedAsset, deleteAsset, getAsset, listBoxAssets, updateAsset } from "../../../shared/studio/library/assets";
+import { addUploadedAsset, deleteAsset, getAsset, listBoxAssets, listProjectAssets, updateAsset } from "../../../shared/studio/library/assets";
 import {
   createBox,
   createProject,
@@ -146,6 +146,18 @@ export const studioLibraryRoutes = createRouter()
       responses: { 200: jsonResponse(BoxList, "The boxes"), ...problemResponses(401, 404) },
     }),
     async (c) => c.json(await projectBoxes(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/projects/{id}/assets",
+      tags,
+      summary: "The assets of every box of the project, newest first",
+      description: "The same filters as a box's list: `?type&status&favorite&q`, pages with `?limit&cursor`.",
+      request: { params: IdParam, query: AssetQuery },
+      responses: { 200: jsonResponse(AssetPage, "A page of assets"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => c.json(await listProjectAssets(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("query")), 200),
   )
   .openapi(
     authedRoute({

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import type { ParamsSchema } from "../../../shared/studio/providers/definitions";
-import { addModel, createProvider, listModels, listProviders } from "../../../shared/studio/providers/registry";
+import { addModel, createProvider, listModels, listProviders, updateModel, updateProvider } from "../../../shared/studio/providers/registry";
 import type { JsonValue } from "../../../shared/studio/providers/templates";
 import { createRouter } from "../context";
 import { adminRoute, authedRoute } from "../middleware/auth";
@@ -55,6 +55,17 @@ const ProviderBody = z
   .strict()
   .openapi("StudioProviderRequest");
 
+const ProviderPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    baseUrl: z.string().max(500).optional(),
+    auth: Auth.nullable().optional(),
+    headers: z.record(HeaderName, HeaderValue).optional(),
+    active: z.boolean().optional().openapi({ description: "false: its models are not offered for new work (running generations finish)" }),
+  })
+  .strict()
+  .openapi("StudioProviderUpdate");
+
 const ResponseMappingSchema = z
   .object({
     taskId: Pointer.optional(),
@@ -99,6 +110,34 @@ const ModelBody = z
   .strict()
   .openapi("StudioModelRequest");
 
+const ModelPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    kind: Kind.optional(),
+    method: z.enum(["POST", "PUT", "GET"]).optional(),
+    endpoint: z.string().min(1).max(500).optional(),
+    requestTemplate: JsonTemplate.optional(),
+    paramsSchema: JsonSchemaObject.optional(),
+    response: ResponseMappingSchema.optional(),
+    poll: PollSchema.nullable().optional(),
+    cancel: CancelSchema.nullable().optional(),
+    active: z.boolean().optional().openapi({ description: "false: not offered for new work (running generations finish)" }),
+  })
+  .strict()
+  .openapi("StudioModelUpdate");
+const ProviderModelParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+  modelId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "modelId", in: "path" } }),
+});
+
 const ModelDefinitionSchema = z
   .object({
     id: z.string(),
@@ -112,6 +151,7 @@ const ModelDefinitionSchema = z
     response: ResponseMappingSchema,
     poll: PollSchema.nullable(),
     cancel: CancelSchema.nullable(),
+    active: z.boolean().openapi({ description: "Offered to users for new work" }),
     createdAt: z.string().nullable(),
   })
   .openapi("StudioModelDefinition");
@@ -124,6 +164,7 @@ const ProviderSchema = z
     auth: z.object({ headerName: z.string(), template: z.string(), secretRef: z.string(), secretConfigured: z.boolean() }).nullable(),
     headers: z.record(z.string(), z.string()),
     builtIn: z.boolean(),
+    active: z.boolean().openapi({ description: "Its models are offered (each while it is active itself)" }),
     models: z.array(ModelDefinitionSchema),
     createdAt: z.string().nullable(),
   })
@@ -182,13 +223,51 @@ export const studioModelRoutes = createRouter()
     },
   )
   .openapi(
+    adminRoute({
+      method: "patch",
+      path: "/providers/{id}",
+      tags,
+      summary: "Change a provider or deactivate it (admin)",
+      description:
+        "Any of `name`, `baseUrl`, `auth` (null removes the credential header), `headers`; `active: false` stops offering its models for new work (generations already running finish), `active: true` offers them again. The development provider is built in (`403 built_in_provider`).",
+      request: { params: IdParam, body: jsonBody(ProviderPatch) },
+      responses: { 200: jsonResponse(ProviderSchema, "The provider"), ...problemResponses(400, 401, 403, 404, 415) },
+    }),
+    async (c) => c.json(await updateProvider(c.get("deps"), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    adminRoute({
+      method: "patch",
+      path: "/providers/{id}/models/{modelId}",
+      tags,
+      summary: "Change a model's definition or deactivate it (admin)",
+      description:
+        "Any field of the definition it was added with; the result is checked as a whole, like a new model. `active: false` stops offering it for new work (generations already running finish, and its assets keep its name); `active: true` offers it again.",
+      request: { params: ProviderModelParams, body: jsonBody(ModelPatch) },
+      responses: { 200: jsonResponse(ModelDefinitionSchema, "The model"), ...problemResponses(400, 401, 403, 404, 415) },
+    }),
+    async (c) => {
+      const { id, modelId } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const model = await updateModel(c.get("deps"), id, modelId, {
+        ...body,
+        requestTemplate: body.requestTemplate as JsonValue | undefined,
+        paramsSchema: body.paramsSchema as ParamsSchema | undefined,
+        poll: body.poll === undefined ? undefined : body.poll ? { ...body.poll, bodyTemplate: body.poll.bodyTemplate as JsonValue | undefined } : null,
+        cancel:
+          body.cancel === undefined ? undefined : body.cancel ? { ...body.cancel, bodyTemplate: body.cancel.bodyTemplate as JsonValue | undefined } : null,
+      });
+      return c.json(model, 200);
+    },
+  )
+  .openapi(
     authedRoute({
       method: "get",
       path: "/models",
       tags,
       summary: "Models a user may generate with",
       description:
-        "Never carries anything of a provider's credentials. In development and tests the built-in development provider's models (`development: true`) come first: `dev-image` and `dev-text`.",
+        "Never carries anything of a provider's credentials. In development and tests the built-in development provider's models (`development: true`) come first: `dev-image`, `dev-video` and `dev-text`.",
       responses: { 200: jsonResponse(z.object({ items: z.array(ModelSchema) }), "The models"), ...problemResponses(401) },
     }),
     async (c) => c.json({ items: await listModels(c.get("deps")) }, 200),

@@ -6,6 +6,7 @@ import { commentAsOwner, commentThroughLink, listBoxComments, markCommentsRead }
 import { createShareLink, projectShareLinks, revokeShareLink, sharedProject } from "../../../shared/studio/sharing/share-links";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
+import { commentFormPost, sharePageOnHtml, sharePageStylesheet } from "./studio-share-page";
 
 const tags = ["studio"];
 
@@ -62,6 +63,7 @@ const SharedAsset = z
     type: z.enum(["image", "video"]),
     prompt: z.string(),
     modelId: z.string().nullable(),
+    modelName: z.string().nullable(),
     url: z.string().openapi({ description: "Signed content URL, valid until urlsExpireAt" }),
     thumbnailUrl: z.string().nullable(),
     createdAt: z.string(),
@@ -88,8 +90,14 @@ const VisitorCommentBody = z
   .openapi("StudioVisitorComment");
 const OwnerCommentBody = z.object({ text: CommentText }).strict().openapi("StudioOwnerComment");
 
-/** Mounted at /v1/studio: share links, the shared view, comments. */
-export const studioSharingRoutes = createRouter()
+const router = createRouter();
+// Before the API routes: the share link's page for browsers, and its form posts (studio-share-page.ts).
+router.get("/share-page.css", sharePageStylesheet);
+router.use("/shared/:token", sharePageOnHtml);
+router.use("/shared/:token/boxes/:boxId/comments", commentFormPost);
+
+/** Mounted at /v1/studio: share links, the shared view (JSON, or a page for browsers), comments. */
+export const studioSharingRoutes = router
   .openapi(
     authedRoute({
       method: "post",
@@ -144,7 +152,7 @@ export const studioSharingRoutes = createRouter()
       tags,
       summary: "A shared project, read-only, without an account",
       description:
-        "Boxes in order with their newest completed assets (at most 100 each) and signed file URLs that work for 15 minutes (or until the link expires). Unknown or revoked: `404`; expired: `410 share_expired`.",
+        "Boxes in order with their newest completed assets (at most 100 each) and signed file URLs that work for 15 minutes (or until the link expires). Unknown or revoked: `404`; expired: `410 share_expired`. A request whose `Accept` names `text/html` (a browser opening the link) gets the server-rendered page instead: the boxes, prompts and comments, and a comment form that posts here urlencoded.",
       request: { params: TokenParam },
       responses: { 200: jsonResponse(SharedProject, "The project"), ...problemResponses(400, 404, 410) },
     }),
