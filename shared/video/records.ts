@@ -318,3 +318,16 @@ export function clearThumbnailFilesQuery(db: Database, fileIds: SQLWrapper) {
 export function thumbnailUseSql(fileId: SQLWrapper) {
   return sql`EXISTS (SELECT 1 FROM ${videos} WHERE ${videos.thumbnailFileId} = ${fileId})`;
 }
+
+/**
+ * The audit events of one video, oldest first. They are filed under the owner's user id (the
+ * account's own trail), so the owner's index narrows them before the video id is read from the detail.
+ */
+export async function listVideoAuditEvents(db: Database, ownerId: string, videoId: string, limit: number) {
+  return db
+    .select({ id: auditEvents.id, type: auditEvents.type, detail: auditEvents.detail, createdAt: auditEvents.createdAt })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.userId, ownerId), sql`${auditEvents.type} LIKE 'video.%'`, sql`json_extract(${auditEvents.detail}, '$.videoId') = ${videoId}`))
+    .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id))
+    .limit(limit);
+}
