@@ -150,3 +150,53 @@ describe("fileUrl", () => {
     await expect(stranger.fileUrl(file.id)).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe("uploadResumable", () => {
+  it("sends a file in tus chunks through POST /v1/uploads, reports each confirmed offset and resolves to the stored file", async () => {
+    const { client, requests } = await signedUpClient();
+    const bytes = samples.largeJpeg;
+    const chunkSize = Math.ceil(bytes.length / 3);
+    const progress: UploadProgress[] = [];
+    const file = await client.uploadResumable(new Blob([bytes], { type: "image/jpeg" }), {
+      purpose: "image",
+      name: "große aussicht.jpg",
+      chunkSize,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(file).toMatchObject({ name: "große aussicht.jpg", purpose: "image", contentType: "image/jpeg", size: bytes.length, visibility: "private" });
+    expect(requests.filter((r) => r.startsWith("PATCH /v1/uploads/"))).toHaveLength(3);
+    expect(progress.map((p) => p.sent)).toEqual([chunkSize, 2 * chunkSize, bytes.length]);
+    const stored = await SELF.fetch(await client.fileUrl(file.id));
+    expect(new Uint8Array(await stored.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("a chunk whose connection breaks off is resumed from the offset the server confirms, not sent again from the start", async () => {
+    let patches = 0;
+    const ip = uniqueIp();
+    const requests: string[] = [];
+    const { client } = await signedUpClient(
+      {
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          const request = new Request(input, init);
+          request.headers.set("cf-connecting-ip", ip);
+          requests.push(`${request.method} ${new URL(request.url).pathname}`);
+          if (request.method === "PATCH" && ++patches === 2) return Promise.reject(new TypeError("Network request failed"));
+          return SELF.fetch(request);
+        },
+      },
+      ip,
+    );
+    const bytes = samples.largeJpeg;
+    const file = await client.uploadResumable(new Blob([bytes]), { purpose: "image", chunkSize: Math.ceil(bytes.length / 2) });
+    expect(requests.filter((r) => r.startsWith("HEAD /v1/uploads/"))).toHaveLength(1);
+    expect(patches).toBe(3);
+    const stored = await SELF.fetch(await client.fileUrl(file.id));
+    expect(new Uint8Array(await stored.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("bytes the purpose does not allow are a ProblemError with the server's code", async () => {
+    const { client } = await signedUpClient();
+    const refused = client.uploadResumable(new Blob([new TextEncoder().encode("just some text, not a picture")]), { purpose: "image" });
+    await expect(refused).rejects.toMatchObject({ status: 415, code: "unsupported_media_type" });
+  });
+});

@@ -115,7 +115,9 @@ const PlaybackSchema = z
     localFile: z
       .string()
       .optional()
-      .openapi({ description: "Development and tests only (the local Stream emulation): the uploaded file itself, a path on this origin, for a plain video element" }),
+      .openapi({
+        description: "Development and tests only (the local Stream emulation): the uploaded file itself, a path on this origin, for a plain video element",
+      }),
   })
   .openapi("VideoPlayback");
 
