@@ -44,7 +44,7 @@ export function imageVariants(fileId: string, width: number | null, height: numb
   const path = contentPath(fileId);
   const at = (size: number, requested = size) => ({ width: size, height: Math.max(1, Math.round((height * size) / width)), url: `${path}?width=${requested}` });
   const below = VARIANT_SIZES.filter((size) => size < width).map((size) => at(size));
-  const largest = VARIANT_SIZES[VARIANT_SIZES.length - 1];
+  const largest: number = VARIANT_SIZES[VARIANT_SIZES.length - 1]!;
   const whole = VARIANT_SIZES.find((size) => size >= width);
   return [...below, whole === undefined ? at(largest) : at(width, whole)];
 }
