@@ -55,7 +55,7 @@ function GalleryLists({ view }: { view: { name: "feed"; tag?: string } | { name:
           {tab("/app/gallery", "Newest", view.name === "feed" && !view.tag)}
           {tab("/app/gallery/mine", "My pictures", view.name === "mine")}
         </nav>
-        <form class="tag-search" role="search" onSubmit={findTag}>
+        <form class="tag-search" aria-label="Find a tag" onSubmit={findTag}>
           <input name="tag" aria-label="Find a tag" placeholder="Find a tag" value={view.name === "feed" ? (view.tag ?? "") : ""} />
           <button type="submit" class="secondary small">
             Find
