@@ -230,6 +230,48 @@ export function createPlatformClient(options: PlatformClientOptions) {
     },
 
     /**
+     * Sends a video's bytes where `POST /v1/videos` said (`upload`): `PUT` raw bytes to this API
+     * with the token (local development), `POST` a multipart `file` to Stream's one-time URL, or
+     * `tus` to Stream's resumable URL (neither of Stream's gets the platform's token). `onProgress`
+     * follows the bytes where there is XMLHttpRequest. The video then processes at Stream; its
+     * status arrives as `video.updated` on the hub.
+     */
+    async uploadVideo(
+      target: { method: "PUT" | "POST" | "tus"; url: string },
+      body: Blob,
+      upload: { onProgress?: (progress: UploadProgress) => void; signal?: AbortSignal } = {},
+    ): Promise<void> {
+      const onProgress = upload.onProgress ?? (() => undefined);
+      const transport = (size: number) => (XHR ? xhrFetch(XHR, onProgress) : fetchWithFinalProgress(rawFetch, onProgress, size));
+      const url = new URL(target.url, baseUrl).toString();
+      let response: Response;
+      if (target.method === "PUT") {
+        response = await authorized(transport(body.size))(url, {
+          method: "PUT",
+          body,
+          signal: upload.signal,
+          headers: { "content-type": body.type || "application/octet-stream" },
+        });
+      } else if (target.method === "POST") {
+        const form = new FormData();
+        form.append("file", body, body instanceof File ? body.name : "video");
+        response = await transport(body.size)(url, { method: "POST", body: form as unknown as Blob, signal: upload.signal });
+      } else {
+        try {
+          await tusUpload(
+            { uploadsUrl: url, send: (to, init, progress) => (XHR && progress && init.body ? xhrFetch(XHR, progress) : rawFetch)(to, init) },
+            body,
+            { metadata: {}, onProgress, signal: upload.signal, chunkSize: 50 * 1024 * 1024, existingUpload: true },
+          );
+        } catch (error) {
+          throw error instanceof TusRefused ? await problemOf(error.response) : error;
+        }
+        return;
+      }
+      if (!response.ok) throw await problemOf(response);
+    },
+
+    /**
      * A URL that serves a file's content (or a resized variant of an image) without a token, for
      * `<img src>` and download links. Kept and handed out again until a minute before it expires.
      */

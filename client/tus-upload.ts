@@ -21,6 +21,8 @@ export interface TusUploadOptions {
   signal?: AbortSignal;
   /** Attempts per chunk before giving up (default 5). */
   attempts?: number;
+  /** `uploadsUrl` is an upload someone already created (Stream's direct tus URL): send the bytes there. */
+  existingUpload?: boolean;
 }
 
 /** A response the caller turns into its own error (a refused type, a full quota, ...). */
@@ -61,13 +63,16 @@ export async function tusUpload(transport: TusTransport, body: Blob, options: Tu
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   const attempts = options.attempts ?? 5;
   const tus = { "tus-resumable": TUS_VERSION };
-  const created = await transport.send(transport.uploadsUrl, {
-    method: "POST",
-    signal: options.signal,
-    headers: { ...tus, "upload-length": String(body.size), "upload-metadata": encodeMetadata(options.metadata) },
-  });
-  if (created.status !== 201) throw new TusRefused(created);
-  const location = new URL(created.headers.get("location") ?? "", transport.uploadsUrl).toString();
+  let location = transport.uploadsUrl;
+  if (!options.existingUpload) {
+    const created = await transport.send(transport.uploadsUrl, {
+      method: "POST",
+      signal: options.signal,
+      headers: { ...tus, "upload-length": String(body.size), "upload-metadata": encodeMetadata(options.metadata) },
+    });
+    if (created.status !== 201) throw new TusRefused(created);
+    location = new URL(created.headers.get("location") ?? "", transport.uploadsUrl).toString();
+  }
   const abort = () => void transport.send(location, { method: "DELETE", headers: tus }).catch(() => undefined);
   options.signal?.addEventListener("abort", abort, { once: true });
   try {

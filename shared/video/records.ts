@@ -331,3 +331,13 @@ export async function listVideoAuditEvents(db: Database, ownerId: string, videoI
     .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id))
     .limit(limit);
 }
+
+/** Stream's encoding progress of a video still processing, only ever forward; the row after, or undefined when nothing moved. */
+export async function setProcessingPercent(db: Database, id: string, percent: number, at: Date): Promise<VideoRecord | undefined> {
+  const [updated] = await db
+    .update(videos)
+    .set({ processingPercent: percent, updatedAt: at })
+    .where(and(eq(videos.id, id), eq(videos.status, "processing"), or(isNull(videos.processingPercent), lt(videos.processingPercent, percent))))
+    .returning();
+  return updated;
+}

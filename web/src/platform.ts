@@ -9,6 +9,15 @@ export const platform = createPlatformClient({ baseUrl: location.origin, storage
 
 let hub: LiveSocket | null = null;
 
+type FrameListener = (frame: { type: string; [key: string]: unknown }) => void;
+const frameListeners = new Set<FrameListener>();
+
+/** Hears every hub frame (a screen's own kinds, e.g. `video.updated`); returns the way to stop. */
+export function onHubFrame(listener: FrameListener): () => void {
+  frameListeners.add(listener);
+  return () => frameListeners.delete(listener);
+}
+
 platform.onSignedOut((reason) => {
   hub?.stop();
   hub = null;
@@ -66,6 +75,7 @@ function startHub(): void {
   hub?.stop();
   hub = platform.hub(
     (frame) => {
+      for (const listener of frameListeners) listener(frame);
       if (frame.type === "hello") {
         // Reconnected: the list may have changed while away, and a call may be ringing.
         void refreshChats();
