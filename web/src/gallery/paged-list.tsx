@@ -18,6 +18,8 @@ export interface PagedList<T> {
   prepend: (items: T[]) => void;
   remove: (keep: (item: T) => boolean) => void;
   replace: (item: T, same: (a: T, b: T) => boolean) => void;
+  /** Replaces the item in place, or puts it first when the list did not have it yet. */
+  upsert: (item: T, same: (a: T, b: T) => boolean, keepOld?: (old: T) => boolean) => void;
 }
 
 /** Pages of `load`, started again whenever `key` changes (another tag, another user). */
@@ -74,6 +76,11 @@ export function usePagedList<T>(key: string, load: (cursor: string | undefined) 
     prepend: (items) => setState((s) => ({ ...s, items: [...items, ...s.items] })),
     remove: (keep) => setState((s) => ({ ...s, items: s.items.filter(keep) })),
     replace: (item, same) => setState((s) => ({ ...s, items: s.items.map((old) => (same(old, item) ? item : old)) })),
+    upsert: (item, same, keepOld = () => false) =>
+      setState((s) => ({
+        ...s,
+        items: s.items.some((old) => same(old, item)) ? s.items.map((old) => (same(old, item) && !keepOld(old) ? item : old)) : [item, ...s.items],
+      })),
   };
 }
 
