@@ -74,7 +74,7 @@ export function ImagePage({ imageId }: { imageId: string }) {
             <button
               type="button"
               class={image.likedByMe ? "like-button liked" : "like-button"}
-              aria-pressed={image.likedByMe}
+              aria-pressed={image.likedByMe ? "true" : "false"}
               disabled={liking}
               onClick={() => void toggleLike()}
               data-testid="like-button"

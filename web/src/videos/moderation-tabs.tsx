@@ -14,10 +14,17 @@ import { VideoPlayer } from "./video-player";
 type Api = typeof platform.api;
 type QueueItem = InferResponseType<Api["v1"]["moderation"]["videos"]["$get"], 200>["items"][number];
 type HistoryEntry = InferResponseType<Api["v1"]["moderation"]["videos"][":id"]["history"]["$get"], 200>["items"][number];
-type Queue = "new" | "changes" | "reported";
+type Queue = "new" | "changes" | "rejected" | "reported";
 
 function queuePage(queue: Queue, cursor: string | undefined): Promise<Page<QueueItem>> {
-  const filter = queue === "changes" ? { revision: "true" as const } : queue === "reported" ? { reported: "true" as const } : {};
+  const filter =
+    queue === "changes"
+      ? { revision: "true" as const }
+      : queue === "reported"
+        ? { reported: "true" as const }
+        : queue === "rejected"
+          ? { status: "rejected" as const }
+          : {};
   return ok(platform.api.v1.moderation.videos.$get({ query: { limit: "20", ...filter, ...(cursor ? { cursor } : {}) } }));
 }
 
@@ -161,13 +168,27 @@ function ModerationCard({ item, queue, onDecided }: { item: QueueItem; queue: Qu
           </ul>
         )}
         {item.hiddenByReports && <p class="status-reason">Hidden by reports until you decide.</p>}
+        {queue === "rejected" && item.rejectionReason && (
+          <p class="status-reason">
+            Rejected: {item.rejectionReason}
+            {item.updatedAt > item.createdAt && <span> · changed by the owner {new Date(item.updatedAt).toLocaleString()}</span>}
+          </p>
+        )}
         <div class="row">
           <button type="button" class="primary small" disabled={working} onClick={() => void decide("approve")}>
-            {queue === "reported" ? "Keep the video" : "Approve"}
+            {queue === "reported" ? "Keep the video" : queue === "rejected" ? "Approve after all" : "Approve"}
           </button>
-          <button type="button" class="secondary small danger-text" disabled={working} onClick={() => setRejecting(!rejecting)} aria-expanded={rejecting}>
-            Reject…
-          </button>
+          {queue !== "rejected" && (
+            <button
+              type="button"
+              class="secondary small danger-text"
+              disabled={working}
+              onClick={() => setRejecting(!rejecting)}
+              aria-expanded={rejecting ? "true" : "false"}
+            >
+              Reject…
+            </button>
+          )}
         </div>
         {rejecting && (
           <form class="reject-form" onSubmit={reject}>
@@ -225,19 +246,24 @@ function QueueScreen({ queue, empty }: { queue: Queue; empty: string }) {
   );
 }
 
+const QUEUES = [
+  { queue: "new", path: "/app/moderation/videos", label: "New videos", empty: "No videos wait for review." },
+  { queue: "changes", path: "/app/moderation/videos/changes", label: "Changed videos", empty: "No changes wait for review." },
+  { queue: "rejected", path: "/app/moderation/videos/rejected", label: "Rejected", empty: "No rejected videos." },
+] as const;
+
 function VideoQueueTab({ rest }: { rest: string[] }) {
-  const queue: Queue = rest[0] === "changes" ? "changes" : "new";
+  const current = QUEUES.find((q) => q.queue === rest[0]) ?? QUEUES[0];
   return (
     <div class="stack">
       <nav class="segmented" aria-label="Video queues">
-        <a href="/app/moderation/videos" class={queue === "new" ? "tab active" : "tab"} aria-current={queue === "new" ? "page" : undefined}>
-          New videos
-        </a>
-        <a href="/app/moderation/videos/changes" class={queue === "changes" ? "tab active" : "tab"} aria-current={queue === "changes" ? "page" : undefined}>
-          Changed videos
-        </a>
+        {QUEUES.map((q) => (
+          <a href={q.path} class={q === current ? "tab active" : "tab"} aria-current={q === current ? "page" : undefined}>
+            {q.label}
+          </a>
+        ))}
       </nav>
-      <QueueScreen key={queue} queue={queue} empty={queue === "new" ? "No videos wait for review." : "No changes wait for review."} />
+      <QueueScreen key={current.queue} queue={current.queue} empty={current.empty} />
     </div>
   );
 }
