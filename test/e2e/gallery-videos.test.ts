@@ -296,6 +296,16 @@ describe("the gallery, videos and moderation in Chromium", () => {
       .toBeGreaterThanOrEqual(2);
     await expect.poll(() => player.evaluate((video) => (video as unknown as { currentTime: number }).currentTime), { timeout: 20_000 }).toBeGreaterThan(0);
     await shoot(bob, "videos-player");
+
+    // The public page: no script, the same video, a preview for shared links.
+    await bob.goto(`http://localhost:${PORT}/v/${videoId}`);
+    expect(await bob.locator('meta[property="og:title"]').getAttribute("content")).toBe("Harbour at dawn, the right way up");
+    expect(await bob.locator('meta[property="og:video"]').getAttribute("content")).toContain("/__cf_local/stream/");
+    expect(await bob.locator("script").count()).toBe(0);
+    const plain = bob.locator("video");
+    await plain.evaluate((video) => (video as unknown as { play(): Promise<void> }).play());
+    await expect.poll(() => plain.evaluate((video) => (video as unknown as { readyState: number }).readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await shoot(bob, "videos-public-page");
   });
 
   it("a report reaches the moderators' Reports tab, where the video is kept", async () => {
