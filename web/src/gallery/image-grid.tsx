@@ -14,7 +14,7 @@ export function ImageGrid({ list, empty }: { list: PagedList<GalleryImage>; empt
         {list.items.map((image, index) => (
           <li key={image.id} data-testid="gallery-item" data-image-id={image.id}>
             <a class="image-card" href={`/app/gallery/images/${image.id}`}>
-              <ResponsiveImage image={image} sizes={GRID_SIZES} eager={index < 8} />
+              <ResponsiveImage image={image} sizes={GRID_SIZES} eager={index < 8} cell />
               <span class="image-card-text">
                 <span class="image-card-title">{image.title}</span>
                 <span class="muted small">

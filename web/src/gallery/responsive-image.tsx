@@ -5,7 +5,8 @@
 import { useState } from "hono/jsx/dom";
 import type { GalleryImage } from "./model";
 
-export function ResponsiveImage({ image, sizes, eager = false }: { image: GalleryImage; sizes: string; eager?: boolean }) {
+/** `cell`: the layout gives every picture one shape (a grid); otherwise the box takes the picture's own. */
+export function ResponsiveImage({ image, sizes, eager = false, cell = false }: { image: GalleryImage; sizes: string; eager?: boolean; cell?: boolean }) {
   const [loaded, setLoaded] = useState(false);
   const variants = image.variants;
   const placeholder = variants[0];
@@ -16,7 +17,7 @@ export function ResponsiveImage({ image, sizes, eager = false }: { image: Galler
   const width = image.width ?? largest?.width;
   const height = image.height ?? largest?.height;
   return (
-    <div class={loaded ? "picture loaded" : "picture"} style={width && height ? { aspectRatio: `${width} / ${height}` } : {}}>
+    <div class={loaded ? "picture loaded" : "picture"} style={width && height && !cell ? { aspectRatio: `${width} / ${height}` } : {}}>
       {placeholder && !loaded && <span class="picture-placeholder" style={{ backgroundImage: `url("${placeholder.url}")` }} aria-hidden="true" />}
       <img
         src={largest?.url ?? fallback}
