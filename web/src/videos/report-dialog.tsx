@@ -36,7 +36,11 @@ export function ReportDialog({ videoId, onClose }: { videoId: string; onClose: (
     }
   };
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
+    <div
+      class="dialog-backdrop"
+      onClick={(e: Event) => e.target === e.currentTarget && onClose()}
+      onKeyDown={(e: KeyboardEvent) => e.key === "Escape" && onClose()}
+    >
       <form class="dialog" role="dialog" aria-modal="true" aria-label="Report this video" onSubmit={submit}>
         <h2>Report this video</h2>
         {sent ? (
