@@ -92,7 +92,7 @@ async function chosenVariants(page: Page): Promise<{ src: string; pixels: number
     images.evaluateAll((all) =>
       all.every((i) => (i as unknown as { complete: boolean; naturalWidth: number }).complete && (i as unknown as { naturalWidth: number }).naturalWidth > 0),
     );
-  await expect.poll(loaded).toBe(true);
+  await poll(loaded).toBe(true);
   return images.evaluateAll((all) =>
     Promise.all(
       all.map(async (i) => {
@@ -106,6 +106,9 @@ async function chosenVariants(page: Page): Promise<{ src: string; pixels: number
     ),
   );
 }
+
+/** expect.poll with room for a shared machine: uploads, the queue and the hub take seconds, not the default one. */
+const poll = <T>(check: () => T | Promise<T>, options: { timeout?: number } = {}) => expect.poll(check, { timeout: 20_000, ...options });
 
 const widthOf = (src: string) => Number(new URL(src).searchParams.get("width"));
 
@@ -191,10 +194,11 @@ describe("the gallery, videos and moderation in Chromium", () => {
     await alice.getByLabel("Tags").fill("harbour, sea");
     await alice.getByTestId("gallery-file-input").setInputFiles({ name: "morning-harbour.png", mimeType: "image/png", buffer: landscapePng(1600, 1000) });
     await dropPicture(alice, "evening-hills.png", landscapePng(1400, 900));
-    await expect
-      .poll(() => alice.getByTestId("gallery-upload-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-status"))))
-      .toEqual(["done", "done"]);
-    await expect.poll(() => alice.getByTestId("gallery-item").count()).toBe(2);
+    await poll(() => alice.getByTestId("gallery-upload-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-status")))).toEqual([
+      "done",
+      "done",
+    ]);
+    await poll(() => alice.getByTestId("gallery-item").count()).toBe(2);
 
     // 1280 px wide: grid cells of about 280 CSS px at 1x, so the 512 px variant (the first wide enough) is chosen.
     const wide = await chosenVariants(alice);
@@ -205,15 +209,15 @@ describe("the gallery, videos and moderation in Chromium", () => {
 
     // A phone: two columns of about 177 px, so the 256 px variant.
     await bob.goto(appUrl("gallery"));
-    await expect.poll(() => bob.getByTestId("gallery-item").count()).toBe(2);
+    await poll(() => bob.getByTestId("gallery-item").count()).toBe(2);
     const phone = await chosenVariants(bob);
     expect(phone.map((v) => widthOf(v.src))).toEqual([256, 256]);
     expect(phone.map((v) => v.pixels)).toEqual([256, 256]);
 
     await alice.goto(appUrl("gallery/tags/harbour"));
-    await expect.poll(() => alice.getByTestId("gallery-item").count()).toBe(2);
+    await poll(() => alice.getByTestId("gallery-item").count()).toBe(2);
     await alice.goto(appUrl("gallery/mine"));
-    await expect.poll(() => alice.getByTestId("gallery-item").count()).toBe(2);
+    await poll(() => alice.getByTestId("gallery-item").count()).toBe(2);
     await shoot(alice, "gallery-mine");
   });
 
@@ -221,16 +225,24 @@ describe("the gallery, videos and moderation in Chromium", () => {
     const [newest] = imageIds;
     await bob.goto(appUrl(`gallery/images/${newest}`));
     const like = bob.getByTestId("like-button");
-    await expect.poll(() => bob.getByTestId("like-count").textContent()).toBe("0");
+    await poll(() => bob.getByTestId("like-count").textContent()).toBe("0");
     await like.click();
-    await expect.poll(() => like.getAttribute("aria-pressed")).toBe("true");
-    await expect.poll(() => bob.getByTestId("like-count").textContent()).toBe("1");
+    await poll(() => like.getAttribute("aria-pressed")).toBe("true");
+    await poll(() => bob.getByTestId("like-count").textContent()).toBe("1");
     expect(await bob.getByRole("button", { name: "Delete" }).count()).toBe(0);
     await shoot(bob, "gallery-image");
 
     await alice.goto(appUrl(`gallery/images/${newest}`));
-    await expect.poll(() => alice.getByTestId("like-count").textContent()).toBe("1");
+    await poll(() => alice.getByTestId("like-count").textContent()).toBe("1");
     expect(await alice.getByRole("button", { name: "Delete" }).count()).toBe(1);
+
+    // Deleting asks first, then the picture is gone from the owner's list.
+    await alice.goto(appUrl(`gallery/images/${imageIds[1]}`));
+    await alice.getByRole("button", { name: "Delete" }).click();
+    const confirm = alice.getByRole("alertdialog", { name: "Delete this picture?" });
+    await confirm.getByRole("button", { name: "Delete" }).click();
+    await alice.waitForURL(/\/app\/gallery\/mine$/);
+    await poll(() => alice.getByTestId("gallery-item").count()).toBe(1);
   });
 
   it("uploads a video that a moderator rejects with a reason the owner sees live; edited, approved, it plays", async () => {
@@ -245,7 +257,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
     await card.waitFor();
     videoId = (await card.getAttribute("data-video-id"))!;
     // Stream (the local emulation) is done within seconds: the hub moves the card to review without a reload.
-    await expect.poll(() => card.getByTestId("video-status").getAttribute("data-status"), { timeout: 30_000 }).toBe("moderation");
+    await poll(() => card.getByTestId("video-status").getAttribute("data-status"), { timeout: 30_000 }).toBe("moderation");
     expect(await card.getByText("Waiting for review").count()).toBe(1);
     await shoot(alice, "videos-mine");
 
@@ -257,10 +269,10 @@ describe("the gallery, videos and moderation in Chromium", () => {
     await item.getByRole("button", { name: "Reject…" }).click();
     await item.getByLabel("Reason (the owner sees it)").fill("The picture is upside down for the first seconds.");
     await item.getByRole("button", { name: "Reject", exact: true }).click();
-    await expect.poll(() => item.count()).toBe(0);
+    await poll(() => item.count()).toBe(0);
 
     // The owner's list shows the rejection and its reason as it happens.
-    await expect.poll(() => card.getByTestId("video-status").getAttribute("data-status")).toBe("rejected");
+    await poll(() => card.getByTestId("video-status").getAttribute("data-status")).toBe("rejected");
     expect(await card.getByTestId("status-reason").textContent()).toBe("The picture is upside down for the first seconds.");
     await shoot(alice, "videos-rejected");
 
@@ -279,10 +291,10 @@ describe("the gallery, videos and moderation in Chromium", () => {
     expect(await rejected.getByTestId("video-history").getByText("Mona Moderator").count()).toBeGreaterThan(0);
     await shoot(moderator, "moderation-rejected");
     await rejected.getByRole("button", { name: "Approve after all" }).click();
-    await expect.poll(() => rejected.count()).toBe(0);
+    await poll(() => rejected.count()).toBe(0);
 
     await alice.goto(appUrl("videos"));
-    await expect.poll(() => alice.getByTestId("video-card").first().getByTestId("video-status").getAttribute("data-status")).toBe("approved");
+    await poll(() => alice.getByTestId("video-card").first().getByTestId("video-status").getAttribute("data-status")).toBe("approved");
     expect(await alice.getByTestId("video-card").first().getByText("Published").count()).toBe(1);
 
     // Someone else finds it among everyone's videos and plays it.
@@ -291,10 +303,10 @@ describe("the gallery, videos and moderation in Chromium", () => {
     await bob.getByRole("heading", { name: "Harbour at dawn, the right way up" }).waitFor();
     const player = bob.getByTestId("video-player");
     await player.evaluate((video) => (video as unknown as { muted: boolean; play(): Promise<void> }).play());
-    await expect
-      .poll(() => player.evaluate((video) => (video as unknown as { currentTime: number; readyState: number }).readyState), { timeout: 20_000 })
-      .toBeGreaterThanOrEqual(2);
-    await expect.poll(() => player.evaluate((video) => (video as unknown as { currentTime: number }).currentTime), { timeout: 20_000 }).toBeGreaterThan(0);
+    await poll(() => player.evaluate((video) => (video as unknown as { currentTime: number; readyState: number }).readyState), {
+      timeout: 20_000,
+    }).toBeGreaterThanOrEqual(2);
+    await poll(() => player.evaluate((video) => (video as unknown as { currentTime: number }).currentTime), { timeout: 20_000 }).toBeGreaterThan(0);
     await shoot(bob, "videos-player");
 
     // The public page: no script, the same video, a preview for shared links.
@@ -304,7 +316,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
     expect(await bob.locator("script").count()).toBe(0);
     const plain = bob.locator("video");
     await plain.evaluate((video) => (video as unknown as { play(): Promise<void> }).play());
-    await expect.poll(() => plain.evaluate((video) => (video as unknown as { readyState: number }).readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await poll(() => plain.evaluate((video) => (video as unknown as { readyState: number }).readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     await shoot(bob, "videos-public-page");
   });
 
@@ -323,6 +335,6 @@ describe("the gallery, videos and moderation in Chromium", () => {
     await item.getByText("from Bob Viewer").waitFor();
     await shoot(moderator, "moderation-reports");
     await item.getByRole("button", { name: "Keep the video" }).click();
-    await expect.poll(() => item.count()).toBe(0);
+    await poll(() => item.count()).toBe(0);
   });
 });
