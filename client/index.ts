@@ -7,6 +7,7 @@ import type { AppType } from "../workers/api/app";
 import { ChatChannel, type ChatChannelEvents } from "./chat-channel";
 import { type FetchLike, fetchWithFinalProgress, type UploadProgress, type UploadRequestClass, xhrFetch } from "./file-upload";
 import { type Backoff, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
+import { TusRefused, tusUpload } from "./tus-upload";
 import { MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type TokenPair } from "./session";
 
 export { ChatChannel, newClientId, type PendingMessage, type SendOptions } from "./chat-channel";
@@ -191,6 +192,83 @@ export function createPlatformClient(options: PlatformClientOptions) {
       });
       if (response.status !== 201) throw await problemOf(response);
       return (await response.json()) as PlatformFile;
+    },
+
+    /**
+     * Uploads a large file resumably (tus 1.0, `POST /v1/uploads`): chunks of `chunkSize` (8 MiB by
+     * default), each resumed from the offset the server confirms when it breaks off; progress
+     * follows the bytes where there is XMLHttpRequest. Resolves to the stored file, like `uploadFile`;
+     * `signal` ends the upload on the server too.
+     */
+    async uploadResumable(body: Blob, upload: UploadOptions & { chunkSize?: number }): Promise<PlatformFile> {
+      const metadata: Record<string, string> = { purpose: upload.purpose, visibility: upload.visibility ?? "private" };
+      if (upload.name !== undefined) metadata.name = upload.name;
+      let location: string;
+      try {
+        location = await tusUpload(
+          {
+            uploadsUrl: `${baseUrl}/v1/uploads`,
+            send: (url, init, onProgress) => authorized(XHR && onProgress && init.body ? xhrFetch(XHR, onProgress) : rawFetch)(url, init),
+          },
+          body,
+          { metadata, chunkSize: upload.chunkSize, onProgress: upload.onProgress, signal: upload.signal },
+        );
+      } catch (error) {
+        throw error instanceof TusRefused ? await problemOf(error.response) : error;
+      }
+      // The last byte made the file; while another request is still finishing it the server says 423.
+      for (let attempt = 0; ; attempt++) {
+        const response = await authedFetch(location, { headers: { accept: "application/json" } });
+        if (response.status === 423 && attempt < 10) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          continue;
+        }
+        const { fileId } = await ok(response as Response & { ok: true; json(): Promise<{ fileId: string | null }> });
+        if (!fileId) throw new ProblemError(409, "upload_incomplete", "The upload has no file yet", {});
+        return (await ok(api.v1.files[":id"].$get({ param: { id: fileId } }))) as PlatformFile;
+      }
+    },
+
+    /**
+     * Sends a video's bytes where `POST /v1/videos` said (`upload`): `PUT` raw bytes to this API
+     * with the token (local development), `POST` a multipart `file` to Stream's one-time URL, or
+     * `tus` to Stream's resumable URL (neither of Stream's gets the platform's token). `onProgress`
+     * follows the bytes where there is XMLHttpRequest. The video then processes at Stream; its
+     * status arrives as `video.updated` on the hub.
+     */
+    async uploadVideo(
+      target: { method: "PUT" | "POST" | "tus"; url: string },
+      body: Blob,
+      upload: { onProgress?: (progress: UploadProgress) => void; signal?: AbortSignal } = {},
+    ): Promise<void> {
+      const onProgress = upload.onProgress ?? (() => undefined);
+      const transport = (size: number) => (XHR ? xhrFetch(XHR, onProgress) : fetchWithFinalProgress(rawFetch, onProgress, size));
+      const url = new URL(target.url, baseUrl).toString();
+      let response: Response;
+      if (target.method === "PUT") {
+        response = await authorized(transport(body.size))(url, {
+          method: "PUT",
+          body,
+          signal: upload.signal,
+          headers: { "content-type": body.type || "application/octet-stream" },
+        });
+      } else if (target.method === "POST") {
+        const form = new FormData();
+        form.append("file", body, body instanceof File ? body.name : "video");
+        response = await transport(body.size)(url, { method: "POST", body: form as unknown as Blob, signal: upload.signal });
+      } else {
+        try {
+          await tusUpload(
+            { uploadsUrl: url, send: (to, init, progress) => (XHR && progress && init.body ? xhrFetch(XHR, progress) : rawFetch)(to, init) },
+            body,
+            { metadata: {}, onProgress, signal: upload.signal, chunkSize: 50 * 1024 * 1024, existingUpload: true },
+          );
+        } catch (error) {
+          throw error instanceof TusRefused ? await problemOf(error.response) : error;
+        }
+        return;
+      }
+      if (!response.ok) throw await problemOf(response);
     },
 
     /**

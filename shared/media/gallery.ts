@@ -3,10 +3,12 @@ import { z } from "zod";
 import { badRequest, conflict, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
+import { contentPath } from "./content-path";
 import { type FileView, fileView } from "./files";
 import { findOwnFileRecord } from "./records/files";
 import { deleteImage, findGalleryImage, type GalleryRow, imageOfFile, insertImage, pageGallery, setLike } from "./records/gallery";
 import type { Deps } from "../platform/deps-types";
+import { VARIANT_SIZES } from "./variants";
 
 /** A gallery image as the API shows it. */
 export interface ImageView {
@@ -20,7 +22,31 @@ export interface ImageView {
   height: number | null;
   likeCount: number;
   likedByMe: boolean;
+  variants: ImageVariant[];
   createdAt: string;
+}
+
+/** A resized copy a page can choose from (`srcset`), at the width it really has. */
+export interface ImageVariant {
+  width: number;
+  height: number;
+  url: string;
+}
+
+/**
+ * The variants worth offering for a picture `width` x `height`: every allowed size below its width,
+ * then one that is the picture at its own width (variants only scale down; over 2048 it is 2048).
+ * The smallest (32) doubles as the blurred placeholder shown while a larger one loads. A picture
+ * whose size is unknown gets none: the page shows the file itself.
+ */
+export function imageVariants(fileId: string, width: number | null, height: number | null): ImageVariant[] {
+  if (!width || !height) return [];
+  const path = contentPath(fileId);
+  const at = (size: number, requested = size) => ({ width: size, height: Math.max(1, Math.round((height * size) / width)), url: `${path}?width=${requested}` });
+  const below = VARIANT_SIZES.filter((size) => size < width).map((size) => at(size));
+  const largest: number = VARIANT_SIZES[VARIANT_SIZES.length - 1]!;
+  const whole = VARIANT_SIZES.find((size) => size >= width);
+  return [...below, whole === undefined ? at(largest) : at(width, whole)];
 }
 
 export function imageView(row: GalleryRow): ImageView {
@@ -35,6 +61,7 @@ export function imageView(row: GalleryRow): ImageView {
     height: row.file.height,
     likeCount: row.image.likeCount,
     likedByMe: row.likedByViewer,
+    variants: imageVariants(row.file.id, row.file.width, row.file.height),
     createdAt: row.image.createdAt.toISOString(),
   };
 }

@@ -59,7 +59,7 @@ export const HubServerFrames = {
   "video.updated": frame(
     "video.updated",
     { video: VideoSchema },
-    "A video of this user changed status (processing, moderation, approved, rejected with its reason, failed with Stream's reason), was archived, hidden by reports, or its scheduled publication came.",
+    "A video of this user changed status (processing, moderation, approved, rejected with its reason, failed with Stream's reason), Stream reported further encoding progress (`processingPercent`), was archived, hidden by reports, or its scheduled publication came.",
   ),
   // jobs board
   "company.verification": frame(

@@ -45,6 +45,11 @@ export const VideoSchema = z
       .string()
       .nullable()
       .openapi({ description: "Stream's reason code and text when processing failed, e.g. `ERR_DURATION_EXCEED_CONSTRAINT: ...`" }),
+    processingPercent: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "While `processing`: how far Stream is with encoding (0-100, its `pctComplete`), once Stream reported it; null otherwise" }),
     isPublic: z.boolean(),
     publishAt: z.string().nullable(),
     archived: z.boolean(),
@@ -98,6 +103,7 @@ export function videoView(video: VideoRecord): VideoView {
     status: video.status,
     rejectionReason: video.rejectionReason,
     failureReason: video.failureReason,
+    processingPercent: video.status === "processing" ? video.processingPercent : null,
     isPublic: video.isPublic,
     publishAt: video.publishAt?.toISOString() ?? null,
     archived: video.archived,

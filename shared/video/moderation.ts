@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { ownerVideoView, reportView, type VideoReportView, type VideoView } from "./model";
-import { findVideo, listForModeration, listReportsOf, type VideoRecord } from "./records";
+import { findVideo, listForModeration, listReportsOf, listVideoAuditEvents, type VideoRecord } from "./records";
 import type { VideoStatus } from "./status-machine";
 import { auditedChange, moveVideo } from "./video-changes";
 import { isModerator, type Viewer } from "./visibility";
@@ -71,4 +71,34 @@ export async function rejectVideo(deps: Deps, actor: Viewer, id: string, reason:
   const moved = await moveVideo(deps, video, "rejected", actor.userId, reason, { ...REVIEWED, rejectionReason: reason });
   if (!moved) throw new ApiError(409, "invalid_status", "The video changed status meanwhile");
   return ownerVideoView(moved);
+}
+
+/** One step of a video's audit trail as moderators and the owner read it. */
+export interface VideoHistoryEntry {
+  id: string;
+  type: string;
+  /** A user id, or `stream` / `cron` when the platform moved it. */
+  by: string | null;
+  reason: string | null;
+  from: string | null;
+  to: string | null;
+  at: string;
+}
+
+/** Enough for any real video's life; the trail is read whole, not paged. */
+const HISTORY_LIMIT = 500;
+
+/**
+ * Who did what to a video and why, oldest first: moderators read it beside their decision, the
+ * owner beside a rejection. Anyone else gets the same 404 as for a video they cannot see.
+ */
+export async function videoHistory(deps: Deps, actor: Viewer, id: string): Promise<VideoHistoryEntry[]> {
+  const video = await findVideo(deps.db, id);
+  if (!video || (video.ownerId !== actor.userId && !isModerator(actor))) throw notFound("No such video");
+  const events = await listVideoAuditEvents(deps.db, video.ownerId, video.id, HISTORY_LIMIT);
+  return events.map((event) => {
+    const detail = JSON.parse(event.detail) as Record<string, unknown>;
+    const text = (key: string) => (typeof detail[key] === "string" ? (detail[key] as string) : null);
+    return { id: event.id, type: event.type, by: text("by"), reason: text("reason"), from: text("from"), to: text("to"), at: event.createdAt.toISOString() };
+  });
 }

@@ -11,6 +11,8 @@ export interface Playback {
   thumbnailUrl: string | null;
   token?: string;
   expiresAt?: string;
+  /** Development and tests only: the uploaded file as the local Stream emulation serves it. */
+  localFile?: string;
 }
 
 interface SigningKey {
@@ -74,7 +76,9 @@ export async function playbackOf(deps: Deps, video: VideoRecord): Promise<Playba
   if (!video.streamUid || !video.hlsUrl || !video.dashUrl) throw conflict("not_ready", "The video is not ready to play yet");
   const thumbnail = thumbnailUrlOf(video);
   const needsToken = video.signedPlayback || !isVisibleToEveryone(video, deps.clock.now());
-  if (!needsToken) return { hls: video.hlsUrl, dash: video.dashUrl, thumbnailUrl: thumbnail };
+  // The emulation's HLS URLs name a placeholder host that serves nothing, so offline the player gets the bytes.
+  const local = deps.config.video.localPlayback ? { localFile: `/__cf_local/stream/${encodeURIComponent(video.streamUid)}/watch` } : {};
+  if (!needsToken) return { hls: video.hlsUrl, dash: video.dashUrl, thumbnailUrl: thumbnail, ...local };
   const { token, expiresAt } = await playbackToken(deps, video.streamUid);
   const sign = (url: string) => signedStreamUrl(url, video.streamUid!, token);
   return {
@@ -83,5 +87,6 @@ export async function playbackOf(deps: Deps, video: VideoRecord): Promise<Playba
     thumbnailUrl: thumbnail && !video.thumbnailFileId ? sign(thumbnail) : thumbnail,
     token,
     expiresAt: expiresAt.toISOString(),
+    ...local,
   };
 }

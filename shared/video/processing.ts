@@ -1,7 +1,7 @@
 import type { NewVideoRecord, VideoRecord } from "./records";
-import { findVideo, findVideoByStreamUid, listStuckProcessing } from "./records";
-import { moveVideo, type Actor } from "./video-changes";
-import type { HostedVideo } from "./video-host";
+import { findVideo, findVideoByStreamUid, listStuckProcessing, setProcessingPercent } from "./records";
+import { moveVideo, notifyOwner, type Actor } from "./video-changes";
+import { type HostedVideo, percentOf } from "./video-host";
 import { scheduleCheck } from "./videos";
 import type { Deps } from "../platform/deps-types";
 
@@ -34,17 +34,31 @@ export async function applyHostedState(deps: Deps, video: VideoRecord, hosted: H
     const reason = [hosted.errorReasonCode, hosted.errorReasonText].filter(Boolean).join(": ") || "ERR_UNKNOWN";
     return (await moveVideo(deps, video, "failed", by, reason, { failureReason: reason })) ?? video;
   }
-  if (hosted.state === "processing" && video.status === "uploading") {
-    return (await moveVideo(deps, video, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? video;
+  let current = video;
+  if (hosted.state === "processing" && current.status === "uploading") {
+    current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? current;
   }
-  return video;
+  return recordProgress(deps, current, hosted);
+}
+
+/**
+ * How far Stream is with encoding, for the owner's progress bar: kept while the video processes
+ * (only forward, so a late report does not move the bar back) and told to the owner's hub when it
+ * moves. Not audit logged: it is not a decision, and a status change clears it.
+ */
+async function recordProgress(deps: Deps, video: VideoRecord, hosted: HostedVideo): Promise<VideoRecord> {
+  const percent = hosted.percentComplete ?? null;
+  if (video.status !== "processing" || percent === null || percent <= (video.processingPercent ?? -1)) return video;
+  const updated = await setProcessingPercent(deps.db, video.id, percent, deps.clock.date());
+  if (updated) await notifyOwner(deps, updated);
+  return updated ?? video;
 }
 
 /** Stream's webhook body: the video object (only the fields used here). */
 export interface StreamWebhookBody {
   uid?: unknown;
   readyToStream?: unknown;
-  status?: { state?: unknown; errorReasonCode?: unknown; errorReasonText?: unknown } | null;
+  status?: { state?: unknown; pctComplete?: unknown; errorReasonCode?: unknown; errorReasonText?: unknown } | null;
   duration?: unknown;
   thumbnail?: unknown;
   playback?: { hls?: unknown; dash?: unknown } | null;
@@ -66,6 +80,7 @@ export function hostedFromWebhook(body: StreamWebhookBody): HostedVideo | null {
     thumbnailUrl: str(body.thumbnail),
     hlsUrl: str(body.playback?.hls),
     dashUrl: str(body.playback?.dash),
+    percentComplete: percentOf(body.status?.pctComplete),
   };
 }
 

@@ -318,3 +318,26 @@ export function clearThumbnailFilesQuery(db: Database, fileIds: SQLWrapper) {
 export function thumbnailUseSql(fileId: SQLWrapper) {
   return sql`EXISTS (SELECT 1 FROM ${videos} WHERE ${videos.thumbnailFileId} = ${fileId})`;
 }
+
+/**
+ * The audit events of one video, oldest first. They are filed under the owner's user id (the
+ * account's own trail), so the owner's index narrows them before the video id is read from the detail.
+ */
+export async function listVideoAuditEvents(db: Database, ownerId: string, videoId: string, limit: number) {
+  return db
+    .select({ id: auditEvents.id, type: auditEvents.type, detail: auditEvents.detail, createdAt: auditEvents.createdAt })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.userId, ownerId), sql`${auditEvents.type} LIKE 'video.%'`, sql`json_extract(${auditEvents.detail}, '$.videoId') = ${videoId}`))
+    .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id))
+    .limit(limit);
+}
+
+/** Stream's encoding progress of a video still processing, only ever forward; the row after, or undefined when nothing moved. */
+export async function setProcessingPercent(db: Database, id: string, percent: number, at: Date): Promise<VideoRecord | undefined> {
+  const [updated] = await db
+    .update(videos)
+    .set({ processingPercent: percent, updatedAt: at })
+    .where(and(eq(videos.id, id), eq(videos.status, "processing"), or(isNull(videos.processingPercent), lt(videos.processingPercent, percent))))
+    .returning();
+  return updated;
+}

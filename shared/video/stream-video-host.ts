@@ -1,5 +1,5 @@
 import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "./video-host";
-import { hostedState } from "./video-host";
+import { hostedState, percentOf } from "./video-host";
 
 /** Stream's own errors carry a numeric code; 10003 (and the emulation's NotFoundError) is "no such video". */
 function isNotFound(error: unknown): boolean {
@@ -19,6 +19,7 @@ function toHosted(video: StreamVideo): HostedVideo {
     thumbnailUrl: video.thumbnail || null,
     hlsUrl: video.hlsPlaybackUrl || null,
     dashUrl: video.dashPlaybackUrl || null,
+    percentComplete: percentOf(video.status?.pctComplete),
   };
 }
 

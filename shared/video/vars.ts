@@ -87,6 +87,11 @@ function videoConfig(v: ParsedVars) {
     video: {
       /** Production hands out Stream's one-time URLs; development and tests take the bytes through the Worker (the local Stream emulation cannot create direct uploads). */
       uploads: v.VIDEO_UPLOADS ?? (v.ENVIRONMENT === "development" || v.ENVIRONMENT === "test" ? "worker" : "direct"),
+      /**
+       * Only the local Stream emulation (development, tests) keeps the uploaded bytes at a plain URL
+       * (`/__cf_local/stream/<uid>/watch`), so a player can show them with no network: no HLS there.
+       */
+      localPlayback: v.ENVIRONMENT === "development" || v.ENVIRONMENT === "test",
       maxDurationSeconds: v.VIDEO_MAX_DURATION_SECONDS,
       maxBytes: v.VIDEO_MAX_BYTES,
       watermarkId: v.VIDEO_WATERMARK_ID || undefined,

@@ -39,6 +39,15 @@ export interface HostedVideo {
   thumbnailUrl: string | null;
   hlsUrl: string | null;
   dashUrl: string | null;
+  /** While Stream encodes: how far it is, 0-100 (its `status.pctComplete`, a numeric string in its API). */
+  percentComplete?: number | null;
+}
+
+/** Stream's `pctComplete` ("54.000000", 54, or absent) as a whole percentage. */
+export function percentOf(value: unknown): number | null {
+  const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number)) return null;
+  return Math.min(100, Math.max(0, Math.floor(number)));
 }
 
 export interface HostedDownload {

@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createPlatformClient, ProblemError, type UploadProgress, type UploadRequest } from "../../client";
+import { tinyMp4 } from "../../bench/lib/tiny-mp4.mjs";
+import { createPlatformClient, ok, ProblemError, type UploadProgress, type UploadRequest } from "../../client";
 import { uniqueIp } from "../helpers";
 import { samples } from "../media/samples";
 
@@ -148,5 +149,95 @@ describe("fileUrl", () => {
     const { client: stranger } = await signedUpClient();
     const file = await owner.uploadFile(new Blob([samples.png], { type: "image/png" }), { purpose: "attachment" });
     await expect(stranger.fileUrl(file.id)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe("uploadResumable", () => {
+  it("sends a file in tus chunks through POST /v1/uploads, reports each confirmed offset and resolves to the stored file", async () => {
+    const { client, requests } = await signedUpClient();
+    const bytes = samples.largeJpeg;
+    const chunkSize = Math.ceil(bytes.length / 3);
+    const progress: UploadProgress[] = [];
+    const file = await client.uploadResumable(new Blob([bytes], { type: "image/jpeg" }), {
+      purpose: "image",
+      name: "große aussicht.jpg",
+      chunkSize,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(file).toMatchObject({ name: "große aussicht.jpg", purpose: "image", contentType: "image/jpeg", size: bytes.length, visibility: "private" });
+    expect(requests.filter((r) => r.startsWith("PATCH /v1/uploads/"))).toHaveLength(3);
+    expect(progress.map((p) => p.sent)).toEqual([chunkSize, 2 * chunkSize, bytes.length]);
+    const stored = await SELF.fetch(await client.fileUrl(file.id));
+    expect(new Uint8Array(await stored.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("a chunk whose connection breaks off is resumed from the offset the server confirms, not sent again from the start", async () => {
+    let patches = 0;
+    const ip = uniqueIp();
+    const requests: string[] = [];
+    const { client } = await signedUpClient(
+      {
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          const request = new Request(input, init);
+          request.headers.set("cf-connecting-ip", ip);
+          requests.push(`${request.method} ${new URL(request.url).pathname}`);
+          if (request.method === "PATCH" && ++patches === 2) return Promise.reject(new TypeError("Network request failed"));
+          return SELF.fetch(request);
+        },
+      },
+      ip,
+    );
+    const bytes = samples.largeJpeg;
+    const file = await client.uploadResumable(new Blob([bytes]), { purpose: "image", chunkSize: Math.ceil(bytes.length / 2) });
+    expect(requests.filter((r) => r.startsWith("HEAD /v1/uploads/"))).toHaveLength(1);
+    expect(patches).toBe(3);
+    const stored = await SELF.fetch(await client.fileUrl(file.id));
+    expect(new Uint8Array(await stored.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("bytes the purpose does not allow are a ProblemError with the server's code", async () => {
+    const { client } = await signedUpClient();
+    const refused = client.uploadResumable(new Blob([new TextEncoder().encode("just some text, not a picture")]), { purpose: "image" });
+    await expect(refused).rejects.toMatchObject({ status: 415, code: "unsupported_media_type" });
+  });
+});
+
+describe("uploadVideo", () => {
+  it("PUTs the bytes to this API with the token where POST /v1/videos says so (local development): the video is processing", async () => {
+    const { client } = await signedUpClient();
+    const { video, upload } = await ok(client.api.v1.videos.$post({ json: { title: "Clip" } }));
+    expect(upload.method).toBe("PUT");
+    const progress: UploadProgress[] = [];
+    const bytes = tinyMp4();
+    await client.uploadVideo(upload, new Blob([bytes], { type: "video/mp4" }), { onProgress: (p) => progress.push(p) });
+    expect(progress).toEqual([{ sent: bytes.length, total: bytes.length }]);
+    const stored = await ok(client.api.v1.videos[":id"].$get({ param: { id: video.id } }));
+    expect(stored.status).toBe("processing");
+  });
+
+  it("a refused body is a ProblemError with the server's code", async () => {
+    const { client } = await signedUpClient();
+    const { upload } = await ok(client.api.v1.videos.$post({ json: { title: "Not a video" } }));
+    await expect(client.uploadVideo(upload, new Blob(["plain text, not a video"]))).rejects.toMatchObject({ status: 415 });
+  });
+
+  it("posts a multipart `file` to Stream's one-time URL without the platform's token", async () => {
+    const seen: { url: string; authorization: string | null; file: File | null }[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (request.url.startsWith("https://upload.videodelivery.net/")) {
+        const form = await request.formData();
+        seen.push({ url: request.url, authorization: request.headers.get("authorization"), file: form.get("file") as File | null });
+        return new Response(null, { status: 200 });
+      }
+      return SELF.fetch(request);
+    };
+    const { client } = await signedUpClient({ fetch });
+    const bytes = tinyMp4();
+    await client.uploadVideo({ method: "POST", url: "https://upload.videodelivery.net/one-time" }, new File([bytes], "clip.mp4", { type: "video/mp4" }));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.authorization).toBeNull();
+    expect(seen[0]!.file?.name).toBe("clip.mp4");
+    expect(new Uint8Array(await seen[0]!.file!.arrayBuffer())).toEqual(bytes);
   });
 });

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { imageSize } from "image-size";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
 import { fetchContent, samples, uniquePng, uploadFile } from "./fixtures";
@@ -29,6 +30,33 @@ describe("POST /v1/images", () => {
     const content = await fetchContent(`/v1/files/${file.id}/content`);
     expect(content.status).toBe(200);
     await content.arrayBuffer();
+  });
+
+  it("offers its resized variants at the widths they really have, smallest first, served without a token", async () => {
+    const user = await registerUser();
+    const { file, image } = await publish(user);
+    const path = `/v1/files/${file.id}/content`;
+    expect(image.variants).toEqual([
+      { width: 32, height: 24, url: `${path}?width=32` },
+      { width: 40, height: 30, url: `${path}?width=64` },
+    ]);
+    const large = await uploadFile(user, samples.largeJpeg, { purpose: "image" });
+    const published = await json(await api("/v1/images", { token: user.accessToken, body: { fileId: large.id, title: "View" } }));
+    expect(published.variants.map((v: { width: number; height: number }) => [v.width, v.height])).toEqual([
+      [32, 21],
+      [64, 43],
+      [128, 85],
+      [256, 171],
+      [512, 341],
+      [1024, 683],
+      [1200, 800],
+    ]);
+    for (const variant of [published.variants[3], published.variants[6]]) {
+      const served = await fetchContent(variant.url);
+      expect(served.status).toBe(200);
+      const bytes = new Uint8Array(await served.arrayBuffer());
+      expect(imageSize(bytes).width).toBe(variant.width);
+    }
   });
 
   it("refuses another user's file (404), a non-image purpose (400), a second publication (409)", async () => {

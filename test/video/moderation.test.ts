@@ -116,3 +116,43 @@ describe("POST /v1/videos/:id/reject", () => {
     expect((await auditOf(id)).filter((e) => e.detail.to === "approved")).toHaveLength(1);
   });
 });
+
+describe("GET /v1/moderation/videos/:id/history", () => {
+  it("moderators and the owner read every step with who and why, oldest first", async () => {
+    const owner = await registerUser();
+    const mod = await moderator();
+    const { id } = await videoInModeration(owner);
+    expect((await api(`/v1/videos/${id}/reject`, { method: "POST", token: mod.accessToken, body: { reason: "Blurry" } })).status).toBe(200);
+    await api(`/v1/videos/${id}/approve`, { method: "POST", token: mod.accessToken });
+    for (const who of [mod, owner]) {
+      const { items } = await json(await api(`/v1/moderation/videos/${id}/history`, { token: who.accessToken }));
+      const moves = items.filter((e: any) => e.type === "video.status_changed").map((e: any) => [e.from, e.to, e.by, e.reason]);
+      expect(moves[0]!.slice(0, 2)).toEqual(["uploading", "processing"]);
+      expect(moves.slice(-2)).toEqual([
+        ["moderation", "rejected", mod.id, "Blurry"],
+        ["rejected", "approved", mod.id, null],
+      ]);
+      expect(items.every((e: any) => typeof e.at === "string" && e.id)).toBe(true);
+    }
+  });
+
+  it("another video's events stay out of it", async () => {
+    const owner = await registerUser();
+    const mod = await moderator();
+    const first = await videoInModeration(owner);
+    const second = await videoInModeration(owner);
+    await api(`/v1/videos/${second.id}/reject`, { method: "POST", token: mod.accessToken, body: { reason: "Not this one" } });
+    const { items } = await json(await api(`/v1/moderation/videos/${first.id}/history`, { token: mod.accessToken }));
+    expect(items.some((e: any) => e.reason === "Not this one")).toBe(false);
+  });
+
+  it("no token 401, someone else 404, an unknown video 404, a malformed id 400", async () => {
+    const owner = await registerUser();
+    const { id } = await videoInModeration(owner);
+    await expectProblem(await api(`/v1/moderation/videos/${id}/history`), 401);
+    await expectProblem(await api(`/v1/moderation/videos/${id}/history`, { token: (await registerUser()).accessToken }), 404);
+    const mod = await moderator();
+    await expectProblem(await api("/v1/moderation/videos/nope/history", { token: mod.accessToken }), 404);
+    await expectProblem(await api(`/v1/moderation/videos/${"x".repeat(300)}/history`, { token: mod.accessToken }), 400);
+  });
+});

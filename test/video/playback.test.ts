@@ -3,6 +3,9 @@ import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { api, expectProblem, json, registerUser } from "../helpers";
+import { playbackOf } from "../../shared/video/playback";
+import { findVideo } from "../../shared/video/records";
+import { testDeps } from "../kit/deps";
 import { approvedVideo, createVideo, moderator, videoInModeration } from "./fixtures";
 
 afterEach(() => clock.reset());
@@ -29,6 +32,17 @@ describe("GET /v1/videos/:id/playback", () => {
     }
   });
 
+  it("names the uploaded file for a plain player only where the local Stream emulation serves it (development, tests), never in production", async () => {
+    const owner = await registerUser();
+    const { id, uid } = await videoInModeration(owner);
+    const playback = await json(await api(`/v1/videos/${id}/playback`, { token: owner.accessToken }));
+    expect(playback.localFile).toBe(`/__cf_local/stream/${uid}/watch`);
+    const video = (await findVideo(testDeps().db, id))!;
+    const production = await playbackOf(testDeps({ vars: { ENVIRONMENT: "production" } }), video);
+    expect(production.localFile).toBeUndefined();
+    expect(production.hls).toContain(production.token);
+  });
+
   it("the token stops verifying after it expires", async () => {
     const owner = await registerUser();
     const { id } = await videoInModeration(owner);
@@ -44,6 +58,7 @@ describe("GET /v1/videos/:id/playback", () => {
       hls: `https://customer-test.cloudflarestream.com/${uid}/manifest/video.m3u8`,
       dash: `https://customer-test.cloudflarestream.com/${uid}/manifest/video.mpd`,
       thumbnailUrl: `https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg`,
+      localFile: `/__cf_local/stream/${uid}/watch`,
     });
     expect((await env.STREAM!.video(uid).details()).requireSignedURLs).toBe(false);
   });

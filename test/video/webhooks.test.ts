@@ -101,3 +101,25 @@ describe("POST /v1/webhooks/stream", () => {
     expect(await json(response)).toEqual({ videoId: null, status: null });
   });
 });
+
+describe("processing progress (Stream's pctComplete)", () => {
+  const progressEvent = (uid: string, pctComplete: unknown) => ({ ...streamEvent(uid, "inprogress"), status: { state: "inprogress", pctComplete } });
+  const read = async (owner: { accessToken: string }, id: string) => json(await api(`/v1/videos/${id}`, { token: owner.accessToken }));
+
+  it("the owner sees how far Stream is while it encodes, live on the hub; it only moves forward and goes once ready", async () => {
+    const { owner, id, uid } = await processingVideo();
+    expect((await read(owner, id)).processingPercent).toBeNull();
+    const hub = await openSocket("/v1/realtime", owner.accessToken);
+    await hub.next("hello");
+    expect((await signedWebhook(progressEvent(uid, "42.500000"))).status).toBe(200);
+    expect((await hub.next("video.updated", (f) => f.video.id === id)).video).toMatchObject({ status: "processing", processingPercent: 42 });
+    expect((await read(owner, id)).processingPercent).toBe(42);
+    await signedWebhook(progressEvent(uid, 30));
+    expect((await read(owner, id)).processingPercent).toBe(42);
+    await signedWebhook(progressEvent(uid, "not a number"));
+    expect((await read(owner, id)).processingPercent).toBe(42);
+    await signedWebhook(streamEvent(uid, "ready"));
+    expect(await read(owner, id)).toMatchObject({ status: "moderation", processingPercent: null });
+    hub.close();
+  });
+});

@@ -9,8 +9,14 @@ export const platform = createPlatformClient({ baseUrl: location.origin, storage
 
 let hub: LiveSocket | null = null;
 
-/** Sections that follow their own hub frames (studio assets, ...) listen here; the chat's frames stay below. */
-export const hubFrameListeners = new Set<(frame: ServerFrame) => void>();
+type FrameListener = (frame: { type: string; [key: string]: unknown }) => void;
+const frameListeners = new Set<FrameListener>();
+
+/** Hears every hub frame (a screen's own kinds, e.g. `video.updated`); returns the way to stop. */
+export function onHubFrame(listener: FrameListener): () => void {
+  frameListeners.add(listener);
+  return () => frameListeners.delete(listener);
+}
 
 platform.onSignedOut((reason) => {
   hub?.stop();
@@ -69,7 +75,7 @@ function startHub(): void {
   hub?.stop();
   hub = platform.hub(
     (frame) => {
-      for (const listener of hubFrameListeners) listener(frame);
+      for (const listener of frameListeners) listener(frame);
       if (frame.type === "hello") {
         // Reconnected: the list may have changed while away, and a call may be ringing.
         void refreshChats();

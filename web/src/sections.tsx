@@ -2,7 +2,10 @@
 // list's layout (main.tsx); every other section is a screen that gets the rest of its path
 // (/app/<id>/<rest...>) and parses it itself, so its deep links survive a reload.
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
+import { GalleryScreen } from "./gallery/gallery-screen";
 import { ModerationScreen, moderates, moderationTabs } from "./moderation";
+import "./videos/moderation-tabs";
+import { VideosScreen } from "./videos/videos-screen";
 import type { User } from "./store";
 import { StudioScreen } from "./studio/studio-screen";
 
@@ -20,7 +23,9 @@ export interface Section {
 export const sections: Section[] = [
   { id: "chats", label: "Chats", icon: "M4 5h16v11H8l-4 4z" },
   { id: "calls", label: "Calls", icon: "M6 3h4l2 5-3 2a11 11 0 0 0 5 5l2-3 5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 4 5a2 2 0 0 1 2-2z" },
+  { id: "gallery", label: "Gallery", icon: "M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15 9.5h.01", Screen: GalleryScreen },
   { id: "studio", label: "Studio", icon: "M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 16.5h7M16.5 13v7", Screen: StudioScreen },
+  { id: "videos", label: "Videos", icon: "M3 6h13v12H3z M16 10l5-3v10l-5-3", Screen: VideosScreen },
   {
     id: "moderation",
     label: "Moderation",

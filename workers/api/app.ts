@@ -137,6 +137,7 @@ export function createApp() {
     .route(video.myVideos.path, video.myVideos.router)
     .route(video.moderation.path, video.moderation.router)
     .route(video.webhooks.path, video.webhooks.router)
+    .route(video.publicPage.path, video.publicPage.router)
     .route(jobsBoard.profiles.path, jobsBoard.profiles.router)
     .route(jobsBoard.companies.path, jobsBoard.companies.router)
     .route(jobsBoard.vacancies.path, jobsBoard.vacancies.router)

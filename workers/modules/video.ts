@@ -2,6 +2,7 @@ import { videoAccount } from "../../shared/video/account";
 import { videoErrors } from "../../shared/video/errors";
 import { videoVarSection } from "../../shared/video/vars";
 import { videoDecisionRoutes, videoModerationRoutes } from "../api/routes/video-moderation";
+import { videoPageRoutes } from "../api/routes/video-pages";
 import { videoWebhookRoutes } from "../api/routes/video-webhooks";
 import { myVideoRoutes, videoRoutes } from "../api/routes/videos";
 import { videoCheckJob } from "../jobs/video-check";
@@ -17,6 +18,7 @@ export const videoModule = defineModule({
     myVideos: mount("/v1/me/videos", myVideoRoutes),
     moderation: mount("/v1/moderation", videoModerationRoutes),
     webhooks: mount("/v1/webhooks", videoWebhookRoutes),
+    publicPage: mount("/v", videoPageRoutes),
   },
   account: videoAccount,
   jobs: { "video.check": videoCheckJob },

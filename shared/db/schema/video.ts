@@ -54,6 +54,8 @@ export const videos = sqliteTable(
     lastChangeId: text("last_change_id"),
     /** When it entered `processing` (the cron polls Stream for videos stuck there). */
     processingSince: timestamp("processing_since"),
+    /** Stream's `pctComplete` while it encodes (0-100), for the owner's progress bar; null otherwise. */
+    processingPercent: integer("processing_percent"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },

@@ -1,7 +1,7 @@
 // Live asset changes from the hub (`asset.updated`): a generation moves queued -> running -> done
 // (or failed) on every device of the owner without asking again.
 import { useEffect } from "hono/jsx/dom";
-import { hubFrameListeners } from "../platform";
+import { onHubFrame } from "../platform";
 import type { Asset } from "./studio-api";
 
 export function useAssetUpdates(onAsset: (asset: Asset) => void, deps: unknown[]): void {
@@ -9,10 +9,7 @@ export function useAssetUpdates(onAsset: (asset: Asset) => void, deps: unknown[]
     const listener = (frame: { type: string } & Record<string, unknown>) => {
       if (frame.type === "asset.updated" && frame.asset) onAsset(frame.asset as Asset);
     };
-    hubFrameListeners.add(listener);
-    return () => {
-      hubFrameListeners.delete(listener);
-    };
+    return onHubFrame(listener);
   }, deps);
 }
 

@@ -22,6 +22,10 @@ export const ImageSchema = z
     height: z.number().int().nullable(),
     likeCount: z.number().int(),
     likedByMe: z.boolean().openapi({ description: "Always false without a token" }),
+    variants: z.array(z.object({ width: z.number().int(), height: z.number().int(), url: z.string() }).openapi("ImageVariant")).openapi({
+      description:
+        "Resized copies to pick from (`srcset`), smallest first, each with the size it really has: every variant size below the picture's width, then the picture at its own width (at most 2048). The first (32 px) serves as a blurred placeholder. Empty when the picture's size is unknown. Public: no token needed.",
+    }),
     createdAt: z.string(),
   })
   .openapi("Image");

@@ -3,7 +3,7 @@ import { VIDEO_STATUSES } from "../../../shared/db/schema/video";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { VideoReportSchema, VideoSchema } from "../../../shared/video/model";
-import { approveVideo, moderationQueue, rejectVideo } from "../../../shared/video/moderation";
+import { approveVideo, moderationQueue, rejectVideo, videoHistory } from "../../../shared/video/moderation";
 import { approveRevision, rejectRevision } from "../../../shared/video/revisions";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
@@ -38,6 +38,19 @@ const QueueQuery = PageQuery.extend({
 const ModerationItem = VideoSchema.extend({ reports: z.array(VideoReportSchema) }).openapi("ModerationVideo");
 const ModerationPage = z.object({ items: z.array(ModerationItem), nextCursor: z.string().nullable() }).openapi("ModerationVideoPage");
 
+const HistoryEntry = z
+  .object({
+    id: z.string(),
+    type: z.string().openapi({ example: "video.status_changed" }),
+    by: z.string().nullable().openapi({ description: "The user who acted, or `stream` / `cron` when the platform did" }),
+    reason: z.string().nullable(),
+    from: z.string().nullable().openapi({ description: "Status before (status changes only)" }),
+    to: z.string().nullable().openapi({ description: "Status after (status changes only)" }),
+    at: z.string(),
+  })
+  .openapi("VideoHistoryEntry");
+const History = z.object({ items: z.array(HistoryEntry) }).openapi("VideoHistory");
+
 const RejectBody = z
   .object({ reason: z.string().trim().min(1).max(1000) })
   .strict()
@@ -51,28 +64,42 @@ const RejectRevisionBody = z
   .openapi("RejectVideoRevisionRequest");
 
 /** Mounted at /v1/moderation. */
-export const videoModerationRoutes = createRouter().openapi(
-  authedRoute({
-    method: "get",
-    path: "/videos",
-    tags,
-    summary: "The video moderation queue (moderators, admins)",
-    description: "Oldest first, each with its reports. Others: `403`.",
-    request: { query: QueueQuery },
-    responses: { 200: jsonResponse(ModerationPage, "A page of videos"), ...problemResponses(400, 401, 403) },
-  }),
-  async (c) => {
-    const query = c.req.valid("query");
-    const anyOther = query.hidden !== undefined || query.reported !== undefined || query.revision !== undefined;
-    const filter = {
-      status: query.status ?? (anyOther ? undefined : ("moderation" as const)),
-      hidden: query.hidden,
-      reported: query.reported,
-      revision: query.revision,
-    };
-    return c.json(await moderationQueue(c.get("deps"), c.get("principal"), filter, query.cursor, query.limit), 200);
-  },
-);
+export const videoModerationRoutes = createRouter()
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/videos",
+      tags,
+      summary: "The video moderation queue (moderators, admins)",
+      description: "Oldest first, each with its reports. Others: `403`.",
+      request: { query: QueueQuery },
+      responses: { 200: jsonResponse(ModerationPage, "A page of videos"), ...problemResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const anyOther = query.hidden !== undefined || query.reported !== undefined || query.revision !== undefined;
+      const filter = {
+        status: query.status ?? (anyOther ? undefined : ("moderation" as const)),
+        hidden: query.hidden,
+        reported: query.reported,
+        revision: query.revision,
+      };
+      return c.json(await moderationQueue(c.get("deps"), c.get("principal"), filter, query.cursor, query.limit), 200);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/videos/{id}/history",
+      tags,
+      summary: "A video's audit trail (moderators, admins, the owner)",
+      description:
+        "Every status change, archive, hiding by reports, review and revision decision of the video, oldest first, with who and why. Anyone else: `404`.",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(History, "The trail"), ...problemResponses(401, 404) },
+    }),
+    async (c) => c.json({ items: await videoHistory(c.get("deps"), c.get("principal"), c.req.valid("param").id) }, 200),
+  );
 
 /** Mounted at /v1/videos: the moderators' decisions. */
 export const videoDecisionRoutes = createRouter()

@@ -112,6 +112,9 @@ const PlaybackSchema = z
       .optional()
       .openapi({ description: "Stream signed-URL token (RS256 JWT), already in the URLs; only while the video is not visible to everyone" }),
     expiresAt: z.string().optional(),
+    localFile: z.string().optional().openapi({
+      description: "Development and tests only (the local Stream emulation): the uploaded file itself, a path on this origin, for a plain video element",
+    }),
   })
   .openapi("VideoPlayback");
 

@@ -1,0 +1,97 @@
+// The videos section: /app/videos (my videos with their status, live, and the upload form),
+// /app/videos/browse (everyone's, /browse/tags/:tag by tag), /app/videos/:id (the player page)
+// and /app/videos/:id/edit.
+import { useEffect } from "hono/jsx/dom";
+import type { JSX } from "hono/jsx/dom/jsx-runtime";
+import { LoadMore, usePagedList } from "../gallery/paged-list";
+import { EditVideo } from "./edit-video";
+import { useVideoUpdates } from "./live";
+import { myVideosPage, publicVideosPage, type Video } from "./model";
+import { UploadVideoForm } from "./upload-form";
+import { VideoCard } from "./video-card";
+import { VideoPage } from "./video-page";
+
+export function VideosScreen({ rest }: { rest: string[] }) {
+  const [first, second, third] = rest;
+  let body: JSX.Element;
+  if (first === undefined) body = <MyVideos />;
+  else if (first === "browse") body = <BrowseVideos key={third ?? ""} tag={second === "tags" ? third : undefined} />;
+  else if (second === "edit") body = <EditVideo key={first} videoId={first} />;
+  else body = <VideoPage key={first} videoId={first} />;
+  return <div class="section-page videos">{body}</div>;
+}
+
+function VideosHeader({ active, title }: { active: "mine" | "browse"; title: string }) {
+  const tab = (href: string, label: string, on: boolean) => (
+    <a href={href} class={on ? "tab active" : "tab"} aria-current={on ? "page" : undefined}>
+      {label}
+    </a>
+  );
+  return (
+    <header class="section-header">
+      <h1>{title}</h1>
+      <nav class="segmented" aria-label="Video lists">
+        {tab("/app/videos", "My videos", active === "mine")}
+        {tab("/app/videos/browse", "Browse", active === "browse")}
+      </nav>
+    </header>
+  );
+}
+
+function MyVideos() {
+  const list = usePagedList<Video>("mine", myVideosPage);
+  useEffect(() => {
+    document.title = "My videos";
+  }, []);
+  // Status changes arrive on the hub: Stream's progress, the moderator's decision, a scheduled publication.
+  // Frames can overtake each other and the upload's own answer: the most recently changed version wins.
+  const take = (video: Video) =>
+    list.upsert(
+      video,
+      (a, b) => a.id === b.id,
+      (old) => old.updatedAt > video.updatedAt,
+    );
+  useVideoUpdates(take);
+  return (
+    <>
+      <VideosHeader active="mine" title="My videos" />
+      <UploadVideoForm onUploaded={take} />
+      {list.items.length === 0 && list.done ? (
+        <p class="empty-state muted">No videos yet. Upload one above.</p>
+      ) : (
+        <ul class="video-grid" aria-label="My videos">
+          {dedupe(list.items).map((video) => (
+            <VideoCard key={video.id} video={video} owner />
+          ))}
+        </ul>
+      )}
+      <LoadMore list={list} />
+    </>
+  );
+}
+
+function BrowseVideos({ tag }: { tag?: string }) {
+  const list = usePagedList<Video>(`browse:${tag ?? ""}`, (cursor) => publicVideosPage(tag, cursor));
+  useEffect(() => {
+    document.title = tag ? `#${tag} · Videos` : "Videos";
+  }, [tag]);
+  return (
+    <>
+      <VideosHeader active="browse" title={tag ? `Videos tagged #${tag}` : "Videos"} />
+      {list.items.length === 0 && list.done ? (
+        <p class="empty-state muted">{tag ? `No videos tagged #${tag} yet.` : "No videos yet."}</p>
+      ) : (
+        <ul class="video-grid" aria-label="Videos">
+          {list.items.map((video) => (
+            <VideoCard key={video.id} video={video} />
+          ))}
+        </ul>
+      )}
+      <LoadMore list={list} />
+    </>
+  );
+}
+
+function dedupe(videos: Video[]): Video[] {
+  return videos.filter((video, index) => videos.findIndex((other) => other.id === video.id) === index);
+}
