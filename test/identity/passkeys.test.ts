@@ -311,3 +311,17 @@ describe("/v1/me/passkeys", () => {
     );
   });
 });
+
+describe("GET /v1/auth/2fa", () => {
+  it("says whether TOTP is on and how many backup codes are left; 401 without a token", async () => {
+    const user = await registerUser();
+    expect(await json(await api("/v1/auth/2fa", { token: user.accessToken }))).toEqual({ totpEnabled: false, backupCodesRemaining: 0 });
+    const { secret, backupCodes } = await turnOnTotp(user);
+    expect(await json(await api("/v1/auth/2fa", { token: user.accessToken }))).toEqual({ totpEnabled: true, backupCodesRemaining: 10 });
+    const mfaToken = await mfaTokenFor(user);
+    expect((await api("/v1/auth/login/mfa", { body: { mfaToken, code: backupCodes[0] }, ip: user.ip })).status).toBe(200);
+    expect(await json(await api("/v1/auth/2fa", { token: user.accessToken }))).toEqual({ totpEnabled: true, backupCodesRemaining: 9 });
+    expect(secret).toEqual(expect.any(String));
+    await expectProblem(await api("/v1/auth/2fa"), 401);
+  });
+});

@@ -1,9 +1,10 @@
-import { useState } from "hono/jsx/dom";
+import { useEffect, useState } from "hono/jsx/dom";
 import { ProblemError } from "../../client";
+import { cancelPasskeyAutofill, passkeyAutofill, passkeysSupported, signInWithPasskey } from "./passkey-sign-in";
 import { enterApp, platform } from "./platform";
 import { type User, store, useAppState } from "./store";
 
-type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string } | { name: "forgot"; sent: boolean };
+type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string; passkey: boolean } | { name: "forgot"; sent: boolean };
 
 /** The code of an invite link (`/app/?invite=…`): the sign-up opens with it filled in. */
 const invitedWith = new URLSearchParams(location.search).get("invite");
@@ -13,6 +14,34 @@ export function AuthScreen() {
   const [step, setStep] = useState<Step>(invitedWith ? { name: "register" } : { name: "login" });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  // Conditional UI: while the sign-in form shows, the browser offers saved passkeys in the e-mail field.
+  useEffect(() => {
+    if (step.name !== "login" || !passkeysSupported()) return;
+    let live = true;
+    void passkeyAutofill().then((session) => {
+      if (live && session) void enterApp(session.user as User);
+    });
+    return () => {
+      live = false;
+      cancelPasskeyAutofill();
+    };
+  }, [step.name]);
+
+  const usePasskey = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const session = await signInWithPasskey("button", step.name === "mfa" ? step.mfaToken : undefined);
+      await enterApp(session.user as User);
+    } catch (caught) {
+      if (caught instanceof ProblemError) setError(caught.message);
+      else if (caught instanceof Error && caught.name === "NotAllowedError") setError("The passkey prompt was closed or timed out.");
+      else setError(caught instanceof Error ? caught.message : "Could not sign in with a passkey");
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -49,7 +78,8 @@ export function AuthScreen() {
       await enterApp(session.user as User);
     } catch (caught) {
       if (caught instanceof ProblemError && caught.code === "mfa_required") {
-        setStep({ name: "mfa", mfaToken: String(caught.problem.mfaToken) });
+        const factors = Array.isArray(caught.problem.secondFactors) ? caught.problem.secondFactors : [];
+        setStep({ name: "mfa", mfaToken: String(caught.problem.mfaToken), passkey: factors.includes("passkey") });
       } else if (caught instanceof ProblemError) {
         const fieldErrors = (caught.problem.errors as { path: string; message: string }[] | undefined)?.map((e) => e.message).join(". ");
         setError(fieldErrors || caught.message);
@@ -123,7 +153,7 @@ export function AuthScreen() {
             <>
               <label>
                 E-mail
-                <input name="email" type="email" autocomplete="email" required placeholder="you@example.com" />
+                <input name="email" type="email" autocomplete={step.name === "login" ? "username webauthn" : "email"} required placeholder="you@example.com" />
               </label>
               {step.name !== "forgot" && (
                 <label>
@@ -168,6 +198,11 @@ export function AuthScreen() {
                     ? "Send link"
                     : "Sign in"}
           </button>
+          {(step.name === "login" || (step.name === "mfa" && step.passkey)) && passkeysSupported() && (
+            <button type="button" class="secondary" onClick={usePasskey} disabled={busy}>
+              {step.name === "login" ? "Sign in with a passkey" : "Use a passkey instead"}
+            </button>
+          )}
           {(step.name === "mfa" || step.name === "forgot") && (
             <button type="button" class="link" onClick={() => switchTo("login")}>
               Back to sign in
