@@ -138,6 +138,14 @@ export function AuthScreen() {
           </div>
         )}
         <form onSubmit={submit} class="stack">
+          {(step.name === "login" || (step.name === "mfa" && step.passkey)) && passkeysSupported() && (
+            <>
+              <button type="button" class="secondary" onClick={usePasskey} disabled={busy}>
+                {step.name === "login" ? "Sign in with a passkey" : "Use a passkey instead"}
+              </button>
+              <p class="muted small passkey-divider">{step.name === "login" ? "or with your password" : "or enter a code"}</p>
+            </>
+          )}
           {step.name === "register" && invitedWith && (
             <p class="muted" data-testid="invited">
               You were invited: create your account to join.
@@ -198,11 +206,6 @@ export function AuthScreen() {
                     ? "Send link"
                     : "Sign in"}
           </button>
-          {(step.name === "login" || (step.name === "mfa" && step.passkey)) && passkeysSupported() && (
-            <button type="button" class="secondary" onClick={usePasskey} disabled={busy}>
-              {step.name === "login" ? "Sign in with a passkey" : "Use a passkey instead"}
-            </button>
-          )}
           {(step.name === "mfa" || step.name === "forgot") && (
             <button type="button" class="link" onClick={() => switchTo("login")}>
               Back to sign in
