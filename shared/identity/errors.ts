@@ -50,6 +50,7 @@ export const identityErrors = defineErrors({
   passkey_exists: { status: 409, description: "This authenticator's credential is registered already." },
   too_many_passkeys: { status: 409, description: "The account has the most passkeys allowed (20); delete one first." },
   no_passkeys: { status: 409, description: "The account has no passkey to use as a second factor." },
+  admin_network_forbidden: { status: 403, description: "ADMIN_ALLOWED_CIDRS is set and the request's address (CF-Connecting-IP) is outside it." },
   invites_admins_only: { status: 403, description: "This deployment lets only admins create invite links (`INVITES_BY=admins`)." },
 });
 

@@ -1,5 +1,6 @@
 import { customVar, defineVars, flagVar, numberOrVar, optionalTextVar, type ParsedVars, rateLimitVar, textVar, varSection } from "../var-declarations";
 import { z } from "zod";
+import { parseAllowList } from "./admin/network-allow-list";
 
 export const DEFAULT_JWT_ISSUER = "http://localhost:8787";
 
@@ -60,6 +61,10 @@ export const identityVars = defineVars({
     { limit: 10, windowSeconds: 900 },
     { description: "Failed passkey sign-ins per account (each attempt holds a slot while it is verified)." },
   ),
+  ADMIN_ALLOWED_CIDRS: customVar(z.string().optional().transform(parseAllowList), "comma list of CIDRs", {
+    description:
+      "Networks the admin API (`/v1/admin/*`) answers, e.g. `203.0.113.0/24,2001:db8::/32` (a bare address is one host); the client address is `CF-Connecting-IP`. Others get `403 admin_network_forbidden`. Unset: no restriction. An entry that does not parse admits nobody.",
+  }),
   PASSKEY_RP_ID: optionalTextVar({
     description:
       "The WebAuthn relying-party id passkeys are bound to: a registrable domain the web app and the hosted pages are on. Default: the host name of APP_BASE_URL (else JWT_ISSUER). Changing it makes every registered passkey unusable.",
@@ -120,6 +125,8 @@ function passkeyConfig(v: ParsedVars) {
 function identityConfig(v: ParsedVars) {
   return {
     passkeys: passkeyConfig(v),
+    /** null: the admin API answers every network. */
+    adminNetwork: { allowList: v.ADMIN_ALLOWED_CIDRS },
     jwt: { issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE, signingKeys: v.JWT_SIGNING_KEYS },
     tokens: {
       accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,

@@ -7,6 +7,7 @@ import { type AppEnv, createRouter } from "./context";
 import { renderError } from "./middleware/errors";
 import { observeRequest } from "./middleware/observe-request";
 import { requestId } from "./middleware/request-id";
+import { adminNetworkGuard } from "./middleware/admin-network";
 import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
 import { docsRoutes } from "./routes/docs";
@@ -93,6 +94,7 @@ export function createApp() {
   app.use(requestId, withDeps, observeRequest, requestLog, corsFromEnv, limitBody);
   app.use("/v1/*", noStore);
   app.use("/dev/*", noStore);
+  app.use("/v1/admin/*", adminNetworkGuard);
 
   // Chained, so the type of `routes` carries every route for hc<AppType>(); the routers come
   // from the manifests (workers/modules/), in the order the platform has always matched them
