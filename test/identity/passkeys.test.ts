@@ -325,3 +325,13 @@ describe("GET /v1/auth/2fa", () => {
     await expectProblem(await api("/v1/auth/2fa"), 401);
   });
 });
+
+describe("the data export", () => {
+  it("lists the passkeys by name, without key material", async () => {
+    const user = await registerUser();
+    const { passkey } = await addPasskey(user, "Exported key");
+    const exported = await json(await api("/v1/me/export", { token: user.accessToken }));
+    expect(exported.passkeys).toEqual([passkey]);
+    expect(JSON.stringify(exported)).not.toContain("publicKey");
+  });
+});

@@ -44,6 +44,7 @@ const EVENT_NAMES: Record<string, string> = {
   "login.succeeded": "Signed in",
   "login.failed": "Failed sign-in",
   "login.new_device": "Signed in from a new device",
+  "login.new_country": "Signed in from a new country",
   "login.mfa_required": "Password accepted, second step asked",
   logout: "Signed out",
   "logout.all": "Signed out everywhere",

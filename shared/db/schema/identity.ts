@@ -231,3 +231,17 @@ export const passkeyChallenges = sqliteTable(
   },
   (t) => [index("passkey_challenges_expires_at_idx").on(t.expiresAt)],
 );
+
+/** The countries a user has signed in from (Cloudflare's request.cf.country): a sign-in from another is flagged. */
+export const knownCountries = sqliteTable(
+  "known_countries",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** ISO 3166-1 alpha-2, as Cloudflare reports it (T1 for Tor). */
+    country: text("country").notNull(),
+    firstSeenAt: timestamp("first_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.country] })],
+);

@@ -62,7 +62,8 @@ export function parseIp(text: string): Uint8Array | null {
   const trimmed = text.trim();
   if (trimmed.includes(":")) {
     const bytes = parseIpv6(trimmed.replace(/^\[|\]$/g, "").replace(/%.*$/, ""));
-    const mapped = bytes !== null && bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+    if (!bytes) return null;
+    const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
     return mapped ? bytes.slice(12) : bytes;
   }
   return parseIpv4(trimmed);
