@@ -8,10 +8,14 @@ type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: 
 
 /** The code of an invite link (`/app/?invite=…`): the sign-up opens with it filled in. */
 const invitedWith = new URLSearchParams(location.search).get("invite");
+/** The provider's hosted sign-in links here with `?step=register` or `?step=forgot`. */
+const askedStep = new URLSearchParams(location.search).get("step");
 
 export function AuthScreen() {
   const { notice } = useAppState();
-  const [step, setStep] = useState<Step>(invitedWith ? { name: "register" } : { name: "login" });
+  const [step, setStep] = useState<Step>(
+    invitedWith || askedStep === "register" ? { name: "register" } : askedStep === "forgot" ? { name: "forgot", sent: false } : { name: "login" },
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 

@@ -37,7 +37,7 @@ const RegistrationResponse = z
     }),
   })
   .openapi("PasskeyRegistrationResponse", { description: "The PublicKeyCredential from navigator.credentials.create(), as JSON" });
-const AuthenticationResponse = z
+export const AuthenticationResponse = z
   .object({
     ...CredentialFields,
     response: z.object({
