@@ -169,6 +169,11 @@ export function createPlatformClient(options: PlatformClientOptions) {
       signIn(rawFetch(`${baseUrl}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })),
     loginMfa: (input: { mfaToken: string; code: string }) =>
       signIn(rawFetch(`${baseUrl}/v1/auth/login/mfa`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })),
+    /** A passkey's assertion (from @simplewebauthn/browser), first factor or, with the `mfaToken`, second. */
+    loginPasskey: (input: { response: unknown; mfaToken?: string }) =>
+      signIn(
+        rawFetch(`${baseUrl}/v1/auth/passkeys/login/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) }),
+      ),
     async logout(): Promise<void> {
       if (session.signedIn) await api.v1.auth.logout.$post().catch(() => undefined);
       session.signOut("logged_out");

@@ -14,6 +14,8 @@ export interface ApiOptions {
   body?: unknown;
   headers?: Record<string, string>;
   ip?: string;
+  /** Cloudflare's request metadata (request.cf), e.g. `{ country: "FR", city: "Paris" }`. */
+  cf?: Record<string, unknown>;
 }
 
 export async function api(path: string, options: ApiOptions = {}): Promise<Response> {
@@ -25,7 +27,12 @@ export async function api(path: string, options: ApiOptions = {}): Promise<Respo
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  return SELF.fetch(`http://platform.test${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  return SELF.fetch(`http://platform.test${path}`, {
+    method: options.method ?? (body ? "POST" : "GET"),
+    headers,
+    body,
+    ...(options.cf ? { cf: options.cf } : {}),
+  });
 }
 
 export async function json<T = any>(response: Response): Promise<T> {

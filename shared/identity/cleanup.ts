@@ -1,6 +1,7 @@
 import type { Deps } from "../platform/deps-types";
 import { deleteDevMailboxBeforeQuery } from "../email/records";
 import { deleteExpiredRefreshTokensQuery, deleteExpiredSessionsQuery } from "./sessions/records";
+import { deleteExpiredPasskeyChallengesQuery } from "./passkeys/records";
 import { deleteExpiredOneTimeTokensQuery, deleteExpiredRealtimeTicketsQuery } from "./tokens/records";
 
 /** Revoked sessions stay listed in data exports and admin views for this long, then go. */
@@ -13,18 +14,20 @@ export interface CleanupCounts {
   sessions: number;
   realtimeTickets: number;
   devMailbox: number;
+  passkeyChallenges: number;
 }
 
-/** Deletes what can no longer be used: expired one-time tokens, refresh tokens, sessions and realtime tickets. */
+/** Deletes what can no longer be used: expired one-time tokens, refresh tokens, sessions, realtime tickets and passkey challenges. */
 export async function deleteExpiredCredentials(deps: Deps, now: number): Promise<CleanupCounts> {
   const db = deps.db;
   const at = new Date(now);
-  const [oneTimeTokens, refreshTokens, sessions, realtimeTickets, devMailbox] = await db.batch([
+  const [oneTimeTokens, refreshTokens, sessions, realtimeTickets, devMailbox, passkeyChallenges] = await db.batch([
     deleteExpiredOneTimeTokensQuery(db, at),
     deleteExpiredRefreshTokensQuery(db, at),
     deleteExpiredSessionsQuery(db, at, REVOKED_SESSION_RETENTION_MS),
     deleteExpiredRealtimeTicketsQuery(db, at),
     deleteDevMailboxBeforeQuery(db, new Date(now - DEV_MAILBOX_RETENTION_MS)),
+    deleteExpiredPasskeyChallengesQuery(db, at),
   ]);
   return {
     oneTimeTokens: oneTimeTokens.meta.changes,
@@ -32,5 +35,6 @@ export async function deleteExpiredCredentials(deps: Deps, now: number): Promise
     sessions: sessions.meta.changes,
     realtimeTickets: realtimeTickets.meta.changes,
     devMailbox: devMailbox.meta.changes,
+    passkeyChallenges: passkeyChallenges.meta.changes,
   };
 }

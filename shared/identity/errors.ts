@@ -13,7 +13,8 @@ export const identityErrors = defineErrors({
   token_reused: { status: 401, description: "A spent refresh token was presented after the grace window: the session has been revoked." },
   mfa_required: {
     status: 401,
-    description: "The password was right and the account has 2FA: finish with POST /v1/auth/login/mfa and the problem's `mfaToken`.",
+    description:
+      "The password was right and the account has 2FA: finish with POST /v1/auth/login/mfa (or a passkey: POST /v1/auth/passkeys/login/options and /verify) and the problem's `mfaToken`; `secondFactors` lists what the account has.",
   },
   invalid_mfa_token: { status: 401, description: "The `mfaToken` expired or was already spent; log in again." },
   invalid_mfa_code: { status: 401, description: "The TOTP or backup code is wrong, expired or already used." },
@@ -33,6 +34,23 @@ export const identityErrors = defineErrors({
   last_admin: { status: 409, description: "The last active admin cannot be demoted or deleted." },
   cannot_disable_self: { status: 409, description: "Admins cannot disable their own account." },
   invite_already_revoked: { status: 409, description: "The invite code was revoked already." },
+  invalid_challenge: {
+    status: 400,
+    description:
+      "The WebAuthn response answers no outstanding challenge: unknown, expired (5 minutes), already used, or issued for another ceremony; ask for new options.",
+  },
+  invalid_webauthn_response: {
+    status: 400,
+    description: "The WebAuthn response is malformed or does not verify (origin, relying-party id, signature, user verification).",
+  },
+  invalid_passkey: {
+    status: 401,
+    description: "Passkey sign-in failed: the credential is unknown, its signature does not verify, or its counter went backwards (a cloned authenticator).",
+  },
+  passkey_exists: { status: 409, description: "This authenticator's credential is registered already." },
+  too_many_passkeys: { status: 409, description: "The account has the most passkeys allowed (20); delete one first." },
+  no_passkeys: { status: 409, description: "The account has no passkey to use as a second factor." },
+  admin_network_forbidden: { status: 403, description: "ADMIN_ALLOWED_CIDRS is set and the request's address (CF-Connecting-IP) is outside it." },
   invites_admins_only: { status: 403, description: "This deployment lets only admins create invite links (`INVITES_BY=admins`)." },
 });
 

@@ -1,5 +1,6 @@
 import { customVar, defineVars, flagVar, numberOrVar, optionalTextVar, type ParsedVars, rateLimitVar, textVar, varSection } from "../var-declarations";
 import { z } from "zod";
+import { parseAllowList } from "./admin/network-allow-list";
 
 export const DEFAULT_JWT_ISSUER = "http://localhost:8787";
 
@@ -52,7 +53,23 @@ export const identityVars = defineVars({
     { limit: 10, windowSeconds: 900 },
     { description: "Wrong current passwords confirming a sensitive change, per user." },
   ),
-  RATE_LIMIT_MFA_FAILURES_PER_USER: rateLimitVar({ limit: 5, windowSeconds: 300 }, { description: "Wrong 2FA codes per user." }),
+  RATE_LIMIT_MFA_FAILURES_PER_USER: rateLimitVar(
+    { limit: 5, windowSeconds: 300 },
+    { description: "Wrong 2FA codes (and failed passkey second factors) per user." },
+  ),
+  RATE_LIMIT_PASSKEY_FAILURES_PER_USER: rateLimitVar(
+    { limit: 10, windowSeconds: 900 },
+    { description: "Failed passkey sign-ins per account (each attempt holds a slot while it is verified)." },
+  ),
+  ADMIN_ALLOWED_CIDRS: customVar(z.string().optional().transform(parseAllowList), "comma list of CIDRs", {
+    description:
+      "Networks the admin API (`/v1/admin/*`) answers, e.g. `203.0.113.0/24,2001:db8::/32` (a bare address is one host); the client address is `CF-Connecting-IP`. Others get `403 admin_network_forbidden`. Unset: no restriction. An entry that does not parse admits nobody.",
+  }),
+  PASSKEY_RP_ID: optionalTextVar({
+    description:
+      "The WebAuthn relying-party id passkeys are bound to: a registrable domain the web app and the hosted pages are on. Default: the host name of APP_BASE_URL (else JWT_ISSUER). Changing it makes every registered passkey unusable.",
+  }),
+  PASSKEY_RP_NAME: optionalTextVar({ description: "The name browsers show when a passkey is created. Default: the host of APP_BASE_URL (else JWT_ISSUER)." }),
   // A typo must not silently weaken revocation: anything but "replica" reads the primary.
   AUTH_SESSION_READS: customVar(
     z
@@ -86,8 +103,30 @@ export const identityVars = defineVars({
   ),
 });
 
+function urlOrNull(text: string | undefined): URL | null {
+  try {
+    return text ? new URL(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Passkeys are bound to one relying-party id and checked against the origins the ceremonies may
+ * run on: the web app (APP_BASE_URL) and the hosted sign-in pages (JWT_ISSUER), which may differ.
+ */
+function passkeyConfig(v: ParsedVars) {
+  const app = urlOrNull(v.APP_BASE_URL) ?? urlOrNull(v.JWT_ISSUER) ?? new URL(DEFAULT_JWT_ISSUER);
+  const issuer = urlOrNull(v.JWT_ISSUER);
+  const origins = [...new Set([app.origin, ...(issuer ? [issuer.origin] : [])])];
+  return { rpId: v.PASSKEY_RP_ID?.trim() || app.hostname, rpName: v.PASSKEY_RP_NAME?.trim() || app.host, origins };
+}
+
 function identityConfig(v: ParsedVars) {
   return {
+    passkeys: passkeyConfig(v),
+    /** null: the admin API answers every network. */
+    adminNetwork: { allowList: v.ADMIN_ALLOWED_CIDRS },
     jwt: { issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE, signingKeys: v.JWT_SIGNING_KEYS },
     tokens: {
       accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
@@ -111,6 +150,7 @@ function identityConfig(v: ParsedVars) {
       passwordResetMailsPerAddress: v.RATE_LIMIT_PASSWORD_RESET_MAILS_PER_ADDRESS,
       passwordChecksPerUser: v.RATE_LIMIT_PASSWORD_CHECKS_PER_USER,
       mfaFailuresPerUser: v.RATE_LIMIT_MFA_FAILURES_PER_USER,
+      passkeyFailuresPerUser: v.RATE_LIMIT_PASSKEY_FAILURES_PER_USER,
       invitesPerUser: v.RATE_LIMIT_INVITES_PER_USER,
     },
     verifiedEmail: { requiredForLogin: v.REQUIRE_VERIFIED_EMAIL_FOR_LOGIN, requiredFor: v.VERIFIED_EMAIL_REQUIRED_FOR },

@@ -1,4 +1,5 @@
 import { html } from "hono/html";
+import { OAUTH_PASSKEY_SCRIPT_PATH } from "./passkey-script";
 import { isKnownScope, SCOPE_DESCRIPTIONS } from "./scopes";
 
 /**
@@ -27,9 +28,20 @@ ul { padding-left: 1.2rem; }
 `;
 
 /** The CSP of a hosted page: this origin's stylesheet only, no script, forms to `formTargets` (the origin itself, and the app a decision redirects to: Chromium applies form-action to the redirects a form submission follows). */
-export function hostedPageCsp(formTargets: string[] = []): string {
+/** `withScript`: the sign-in pages, which load the passkey script (same origin) and let it call the API. */
+export function hostedPageCsp(formTargets: string[] = [], withScript = false): string {
   const targets = ["'self'", ...new Set(formTargets)].join(" ");
-  return `default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action ${targets}; frame-ancestors 'none'`;
+  const script = withScript ? "script-src 'self'; connect-src 'self'; " : "";
+  return `default-src 'none'; ${script}style-src 'self'; img-src 'self'; base-uri 'none'; form-action ${targets}; frame-ancestors 'none'`;
+}
+
+/** The passkey button and its status line; the script shows the button only where WebAuthn works. */
+function passkeyBlock(view: { returnTo: string; mfaToken?: string; label: string }) {
+  return html`<div data-passkey data-return-to="${view.returnTo}"${view.mfaToken ? html` data-mfa-token="${view.mfaToken}"` : ""}>
+<button type="button" class="secondary" hidden>${view.label}</button>
+<p class="error" data-passkey-status aria-live="polite"></p>
+</div>
+<script src="${OAUTH_PASSKEY_SCRIPT_PATH}" defer></script>`;
 }
 
 function layout(title: string, body: unknown) {
@@ -46,7 +58,7 @@ function layout(title: string, body: unknown) {
 </html>`;
 }
 
-export function signInPage(view: { returnTo: string; email?: string; error?: string; appName?: string }) {
+export function signInPage(view: { returnTo: string; email?: string; error?: string; appName?: string; appUrl?: string }) {
   return layout(
     "Sign in",
     html`<h1>Sign in</h1>
@@ -55,15 +67,21 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ""}
 <form method="post" action="/oauth/signin">
 <input type="hidden" name="return_to" value="${view.returnTo}">
 <label for="email">E-mail</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${view.email ?? ""}">
+<input id="email" name="email" type="email" autocomplete="username webauthn" required value="${view.email ?? ""}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>`,
+</form>
+${passkeyBlock({ returnTo: view.returnTo, label: "Sign in with a passkey" })}
+${
+  view.appUrl
+    ? html`<p class="muted"><a href="${view.appUrl}?step=register">Create an account</a> (with an invite link, open the link itself) · <a href="${view.appUrl}?step=forgot">Forgot password?</a></p>`
+    : ""
+}`,
   );
 }
 
-export function secondFactorPage(view: { returnTo: string; mfaToken: string; error?: string }) {
+export function secondFactorPage(view: { returnTo: string; mfaToken: string; error?: string; passkey?: boolean }) {
   return layout(
     "Two-factor authentication",
     html`<h1>Two-factor authentication</h1>
@@ -72,10 +90,12 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ""}
 <form method="post" action="/oauth/signin/mfa">
 <input type="hidden" name="return_to" value="${view.returnTo}">
 <input type="hidden" name="mfa_token" value="${view.mfaToken}">
+${view.passkey ? html`<input type="hidden" name="passkey" value="1">` : ""}
 <label for="code">Code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required>
 <button type="submit">Continue</button>
-</form>`,
+</form>
+${view.passkey ? passkeyBlock({ returnTo: view.returnTo, mfaToken: view.mfaToken, label: "Use a passkey instead" }) : ""}`,
   );
 }
 

@@ -3,6 +3,8 @@ import { login } from "../identity/sessions/login";
 import { countLoginResult } from "../identity/sessions/login-results";
 import { completeMfaLogin } from "../identity/mfa/mfa-login";
 import type { Deps } from "../platform/deps-types";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+import { finishPasskeyLogin } from "../identity/passkeys/passkey-login";
 import { clientRedirectUris } from "./clients";
 import { findClient } from "./records";
 
@@ -18,6 +20,17 @@ export async function signInWithPassword(deps: Deps, email: string, password: st
 
 export async function signInWithSecondFactor(deps: Deps, mfaToken: string, code: string, client: ClientInfo): Promise<{ userId: string; sessionId: string }> {
   const result = await countLoginResult(completeMfaLogin(deps, mfaToken, code, client));
+  return { userId: result.user.id, sessionId: result.sessionId };
+}
+
+/** A passkey, first factor or (with the mfaToken of a right password) second: identity's passkey sign-in, as the API's. */
+export async function signInWithPasskey(
+  deps: Deps,
+  response: AuthenticationResponseJSON,
+  mfaToken: string | undefined,
+  client: ClientInfo,
+): Promise<{ userId: string; sessionId: string }> {
+  const result = await countLoginResult(finishPasskeyLogin(deps, response, mfaToken, client));
   return { userId: result.user.id, sessionId: result.sessionId };
 }
 

@@ -64,14 +64,21 @@ describe("the hosted sign-in", () => {
     }
   });
 
-  it("serves its stylesheet and pages with no script", async () => {
+  it("serves its stylesheet, and its sign-in page with one same-origin script (passkeys) and links to sign-up and password reset", async () => {
     const css = await browser("/oauth/style.css");
     expect(css.headers.get("content-type")).toContain("text/css");
     const page = await browser("/oauth/signin?return_to=%2Foauth%2Fauthorize%3Fx%3D1");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-security-policy")).toBe(
-      "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     );
-    expect(await page.text()).not.toContain("<script");
+    const text = await page.text();
+    expect([...text.matchAll(/<script[^>]*>/g)].map((m) => m[0])).toEqual(['<script src="/oauth/passkey.js" defer>']);
+    expect(text).toContain('autocomplete="username webauthn"');
+    expect(text).toMatch(/href="[^"]*\/app\/\?step=register"/);
+    expect(text).toMatch(/href="[^"]*\/app\/\?step=forgot"/);
+    const script = await browser("/oauth/passkey.js");
+    expect(script.headers.get("content-type")).toContain("text/javascript");
+    expect(await script.text()).toContain("/oauth/signin/passkey");
   });
 });

@@ -1,18 +1,51 @@
-import { useState } from "hono/jsx/dom";
+import { useEffect, useState } from "hono/jsx/dom";
 import { ProblemError } from "../../client";
+import { cancelPasskeyAutofill, passkeyAutofill, passkeysSupported, signInWithPasskey } from "./passkey-sign-in";
 import { enterApp, platform } from "./platform";
 import { type User, store, useAppState } from "./store";
 
-type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string } | { name: "forgot"; sent: boolean };
+type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string; passkey: boolean } | { name: "forgot"; sent: boolean };
 
 /** The code of an invite link (`/app/?invite=…`): the sign-up opens with it filled in. */
 const invitedWith = new URLSearchParams(location.search).get("invite");
+/** The provider's hosted sign-in links here with `?step=register` or `?step=forgot`. */
+const askedStep = new URLSearchParams(location.search).get("step");
 
 export function AuthScreen() {
   const { notice } = useAppState();
-  const [step, setStep] = useState<Step>(invitedWith ? { name: "register" } : { name: "login" });
+  const [step, setStep] = useState<Step>(
+    invitedWith || askedStep === "register" ? { name: "register" } : askedStep === "forgot" ? { name: "forgot", sent: false } : { name: "login" },
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  // Conditional UI: while the sign-in form shows, the browser offers saved passkeys in the e-mail field.
+  useEffect(() => {
+    if (step.name !== "login" || !passkeysSupported()) return;
+    let live = true;
+    void passkeyAutofill().then((session) => {
+      if (live && session) void enterApp(session.user as User);
+    });
+    return () => {
+      live = false;
+      cancelPasskeyAutofill();
+    };
+  }, [step.name]);
+
+  const usePasskey = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const session = await signInWithPasskey("button", step.name === "mfa" ? step.mfaToken : undefined);
+      await enterApp(session.user as User);
+    } catch (caught) {
+      if (caught instanceof ProblemError) setError(caught.message);
+      else if (caught instanceof Error && caught.name === "NotAllowedError") setError("The passkey prompt was closed or timed out.");
+      else setError(caught instanceof Error ? caught.message : "Could not sign in with a passkey");
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -49,7 +82,8 @@ export function AuthScreen() {
       await enterApp(session.user as User);
     } catch (caught) {
       if (caught instanceof ProblemError && caught.code === "mfa_required") {
-        setStep({ name: "mfa", mfaToken: String(caught.problem.mfaToken) });
+        const factors = Array.isArray(caught.problem.secondFactors) ? caught.problem.secondFactors : [];
+        setStep({ name: "mfa", mfaToken: String(caught.problem.mfaToken), passkey: factors.includes("passkey") });
       } else if (caught instanceof ProblemError) {
         const fieldErrors = (caught.problem.errors as { path: string; message: string }[] | undefined)?.map((e) => e.message).join(". ");
         setError(fieldErrors || caught.message);
@@ -108,6 +142,14 @@ export function AuthScreen() {
           </div>
         )}
         <form onSubmit={submit} class="stack">
+          {(step.name === "login" || (step.name === "mfa" && step.passkey)) && passkeysSupported() && (
+            <>
+              <button type="button" class="secondary" onClick={usePasskey} disabled={busy}>
+                {step.name === "login" ? "Sign in with a passkey" : "Use a passkey instead"}
+              </button>
+              <p class="muted small passkey-divider">{step.name === "login" ? "or with your password" : "or enter a code"}</p>
+            </>
+          )}
           {step.name === "register" && invitedWith && (
             <p class="muted" data-testid="invited">
               You were invited: create your account to join.
@@ -123,7 +165,7 @@ export function AuthScreen() {
             <>
               <label>
                 E-mail
-                <input name="email" type="email" autocomplete="email" required placeholder="you@example.com" />
+                <input name="email" type="email" autocomplete={step.name === "login" ? "username webauthn" : "email"} required placeholder="you@example.com" />
               </label>
               {step.name !== "forgot" && (
                 <label>

@@ -1,6 +1,7 @@
 // The profile: the name and picture others see, and a short bio.
 import { useState } from "hono/jsx/dom";
 import { ok } from "../../client";
+import { AccountSecurity } from "./account-security";
 import { Avatar } from "./chat-list";
 import { platform } from "./platform";
 import { store, type User, useAppState } from "./store";
@@ -10,7 +11,9 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [uploading, setUploading] = useState(false);
+  const [security, setSecurity] = useState(false);
   if (!me) return null;
+  if (security) return <AccountSecurity onClose={onClose} />;
 
   const keep = (user: User) => store.set({ me: { ...me, ...user } });
   const save = async (event: Event) => {
@@ -81,6 +84,9 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
         )}
         <div class="row end">
           {saved && <span class="muted small">Saved</span>}
+          <button type="button" class="secondary" onClick={() => setSecurity(true)}>
+            Security
+          </button>
           <button type="button" class="secondary" onClick={onClose}>
             Close
           </button>

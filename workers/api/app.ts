@@ -7,6 +7,7 @@ import { type AppEnv, createRouter } from "./context";
 import { renderError } from "./middleware/errors";
 import { observeRequest } from "./middleware/observe-request";
 import { requestId } from "./middleware/request-id";
+import { adminNetworkGuard } from "./middleware/admin-network";
 import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
 import { docsRoutes } from "./routes/docs";
@@ -93,6 +94,7 @@ export function createApp() {
   app.use(requestId, withDeps, observeRequest, requestLog, corsFromEnv, limitBody);
   app.use("/v1/*", noStore);
   app.use("/dev/*", noStore);
+  app.use("/v1/admin/*", adminNetworkGuard);
 
   // Chained, so the type of `routes` carries every route for hc<AppType>(); the routers come
   // from the manifests (workers/modules/), in the order the platform has always matched them
@@ -112,8 +114,10 @@ export function createApp() {
     .route(identity.twoFactor.path, identity.twoFactor.router)
     .route(identity.email.path, identity.email.router)
     .route(identity.password.path, identity.password.router)
+    .route(identity.passkeys.path, identity.passkeys.router)
     .route(media.avatar.path, media.avatar.router)
     .route(identity.me.path, identity.me.router)
+    .route(identity.myPasskeys.path, identity.myPasskeys.router)
     .route(identity.admin.path, identity.admin.router)
     .route(identity.invites.path, identity.invites.router)
     .route(media.devMedia.path, media.devMedia.router)

@@ -3,6 +3,7 @@ import { identityVarSection } from "../../shared/identity/vars";
 import { adminRoutes } from "../api/routes/admin";
 import { auth2faRoutes } from "../api/routes/auth-2fa";
 import { authEmailRoutes } from "../api/routes/auth-email";
+import { authPasskeyRoutes, mePasskeyRoutes } from "../api/routes/auth-passkeys";
 import { authPasswordRoutes } from "../api/routes/auth-password";
 import { authSessionRoutes } from "../api/routes/auth-sessions";
 import { inviteRoutes } from "../api/routes/invites";
@@ -19,6 +20,8 @@ export const identityModule = defineModule({
     twoFactor: mount("/v1/auth", auth2faRoutes),
     email: mount("/v1/auth", authEmailRoutes),
     password: mount("/v1/auth", authPasswordRoutes),
+    passkeys: mount("/v1/auth", authPasskeyRoutes),
+    myPasskeys: mount("/v1/me", mePasskeyRoutes),
     me: mount("/v1/me", meRoutes),
     admin: mount("/v1/admin", adminRoutes),
     invites: mount("/v1/invites", inviteRoutes),

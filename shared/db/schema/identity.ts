@@ -191,3 +191,57 @@ export const devMailbox = sqliteTable(
   },
   (t) => [index("dev_mailbox_to_idx").on(t.to, t.createdAt)],
 );
+
+/** WebAuthn credentials (passkeys): a sign-in method and a second factor. */
+export const passkeys = sqliteTable(
+  "passkeys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The authenticator's credential id, base64url: what an assertion names. */
+    credentialId: text("credential_id").notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    /** The signature counter last accepted: an assertion must move it up (or both stay 0) or it is a clone. */
+    counter: integer("counter").notNull().default(0),
+    /** JSON array of transports the browser reported (usb, internal, hybrid...), passed back in allowCredentials. */
+    transports: text("transports").notNull().default("[]"),
+    deviceType: text("device_type", { enum: ["singleDevice", "multiDevice"] }).notNull(),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull().default(false),
+    aaguid: text("aaguid").notNull(),
+    name: text("name").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [uniqueIndex("passkeys_credential_id_unique").on(t.credentialId), index("passkeys_user_id_idx").on(t.userId)],
+);
+
+/** Outstanding WebAuthn challenges: each is deleted by the verification that uses it, so it works once. */
+export const passkeyChallenges = sqliteTable(
+  "passkey_challenges",
+  {
+    challenge: text("challenge").primaryKey(),
+    purpose: text("purpose", { enum: ["registration", "login", "mfa"] }).notNull(),
+    /** Registration and second factor: whose ceremony this is; a first-factor login does not know yet. */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at").notNull(),
+    expiresAt: timestamp("expires_at").notNull(),
+  },
+  (t) => [index("passkey_challenges_expires_at_idx").on(t.expiresAt)],
+);
+
+/** The countries a user has signed in from (Cloudflare's request.cf.country): a sign-in from another is flagged. */
+export const knownCountries = sqliteTable(
+  "known_countries",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** ISO 3166-1 alpha-2, as Cloudflare reports it (T1 for Tor). */
+    country: text("country").notNull(),
+    firstSeenAt: timestamp("first_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.country] })],
+);

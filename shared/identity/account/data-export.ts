@@ -4,7 +4,8 @@ import type { AccountModule } from "./account-module";
 import { listInvitesCreatedBy } from "../admin/records";
 import { type AuditEventView, listAuditEvents } from "../audit/events";
 import { listUserSessions } from "../sessions/records";
-import { listKnownDevices } from "./records";
+import { listKnownCountries, listKnownDevices } from "./records";
+import { listPasskeys, type PasskeyView } from "../passkeys/passkeys";
 import { remainingBackupCodes, totpEnabled } from "../mfa/totp";
 import { findUserById, type PublicUser, toPublicUser } from "./users";
 
@@ -23,6 +24,10 @@ export interface AccountExport {
   }[];
   securityEvents: AuditEventView[];
   knownDevices: { firstSeenAt: string; lastSeenAt: string }[];
+  /** The countries signed in from (request.cf), ISO 3166-1 alpha-2. */
+  knownCountries: { country: string; firstSeenAt: string }[];
+  /** Names and use of the passkeys; their public keys are not personal data worth a copy. */
+  passkeys: PasskeyView[];
   twoFactor: { totpEnabled: boolean; backupCodesRemaining: number };
   invitesCreated: { code: string; maxUses: number; uses: number; createdAt: string }[];
   /** One section per account module that exports data (chat, calls, ...). */
@@ -34,7 +39,13 @@ export async function exportAccount(deps: Deps, userId: string, accountModules: 
   const db = deps.db;
   const user = await findUserById(db, userId);
   if (!user) throw notFound("User not found");
-  const [sessions, devices, invites] = await Promise.all([listUserSessions(db, userId), listKnownDevices(db, userId), listInvitesCreatedBy(db, userId)]);
+  const [sessions, devices, countries, passkeys, invites] = await Promise.all([
+    listUserSessions(db, userId),
+    listKnownDevices(db, userId),
+    listKnownCountries(db, userId),
+    listPasskeys(deps, userId),
+    listInvitesCreatedBy(db, userId),
+  ]);
   const securityEvents: AuditEventView[] = [];
   let cursor: string | undefined;
   do {
@@ -61,6 +72,8 @@ export async function exportAccount(deps: Deps, userId: string, accountModules: 
     })),
     securityEvents,
     knownDevices: devices.map((d) => ({ firstSeenAt: d.firstSeenAt.toISOString(), lastSeenAt: d.lastSeenAt.toISOString() })),
+    knownCountries: countries.map((c) => ({ country: c.country, firstSeenAt: c.firstSeenAt.toISOString() })),
+    passkeys,
     twoFactor: { totpEnabled: await totpEnabled(deps.db, userId), backupCodesRemaining: await remainingBackupCodes(deps.db, userId) },
     invitesCreated: invites.map((i) => ({ code: i.code, maxUses: i.maxUses, uses: i.uses, createdAt: i.createdAt.toISOString() })),
     modules,

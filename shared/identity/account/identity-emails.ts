@@ -46,12 +46,26 @@ export function passwordChangedEmail(to: string, how: "changed" | "reset"): Outg
   ]);
 }
 
-export function newDeviceEmail(to: string, userAgent: string | null, ip: string | null, at: Date): OutgoingEmail {
-  return compose(to, "New sign-in to your account", [
-    "Your account was just signed in to from a device we have not seen before.",
-    `Device: ${userAgent ?? "unknown"}`,
-    `IP address: ${ip ?? "unknown"}`,
-    `Time: ${at.toISOString()}`,
+export interface SignInNotice {
+  userAgent: string | null;
+  ip: string | null;
+  /** "Paris, France", or null when Cloudflare did not say. */
+  place: string | null;
+  newDevice: boolean;
+  newCountry: boolean;
+  at: Date;
+}
+
+/** The notice of a sign-in from a device, or a country, never seen for the account. */
+export function newDeviceEmail(to: string, notice: SignInNotice): OutgoingEmail {
+  const what = [notice.newDevice ? "a device" : null, notice.newCountry ? "a country" : null].filter(Boolean).join(" and from ");
+  return compose(to, notice.newCountry ? `New sign-in to your account from a new country: ${notice.place ?? "unknown"}` : "New sign-in to your account", [
+    `Your account was just signed in to from ${what} we have not seen before.`,
+    ...(notice.newCountry ? ["This is the first sign-in from this country: if you are not travelling, act now."] : []),
+    `Where: ${notice.place ?? "unknown"}`,
+    `Device: ${notice.userAgent ?? "unknown"}`,
+    `IP address: ${notice.ip ?? "unknown"}`,
+    `Time: ${notice.at.toISOString()}`,
     "If this was you, there is nothing to do. If not, change your password and end your other sessions.",
   ]);
 }

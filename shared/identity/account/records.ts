@@ -1,9 +1,9 @@
 import { and, asc, eq, exists, inArray, isNull, ne, notExists, type SQLWrapper, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
-import { knownDevices, users } from "../../db/schema";
+import { knownCountries, knownDevices, users } from "../../db/schema";
 
-/** Every query of `users` and `known_devices`. */
+/** Every query of `users`, `known_devices` and `known_countries`. */
 
 export type UserRecord = typeof users.$inferSelect;
 export type NewUserRecord = typeof users.$inferInsert;
@@ -111,6 +111,18 @@ export function rememberDeviceQueries(db: Database, userId: string, deviceHash: 
     db.insert(knownDevices).values({ userId, deviceHash, firstSeenAt: now, lastSeenAt: now }).onConflictDoNothing().returning({ userId: knownDevices.userId }),
     db.select({ n: sql<number>`COUNT(*)` }).from(knownDevices).where(eq(knownDevices.userId, userId)),
   ] as const;
+}
+
+/** Records a sign-in's country, as one batch: whether it was new for the user, and how many the user has now. */
+export function rememberCountryQueries(db: Database, userId: string, country: string, now: Date) {
+  return [
+    db.insert(knownCountries).values({ userId, country, firstSeenAt: now }).onConflictDoNothing().returning({ userId: knownCountries.userId }),
+    db.select({ n: sql<number>`COUNT(*)` }).from(knownCountries).where(eq(knownCountries.userId, userId)),
+  ] as const;
+}
+
+export async function listKnownCountries(db: Database, userId: string) {
+  return db.select().from(knownCountries).where(eq(knownCountries.userId, userId)).orderBy(asc(knownCountries.firstSeenAt));
 }
 
 export async function listKnownDevices(db: Database, userId: string): Promise<KnownDeviceRecord[]> {

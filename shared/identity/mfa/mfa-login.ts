@@ -11,13 +11,19 @@ import { startSession } from "../sessions/sessions";
 import { verifySecondFactor } from "./totp";
 import { findUserById, toPublicUser, type UserRow } from "../account/users";
 import { metrics } from "../../observability/metrics";
+import { countPasskeys } from "../passkeys/records";
 
 /** After a correct password of a 2FA user: throws the 401 mfa_required problem carrying a 5-minute mfaToken. */
 export async function requireSecondFactor(deps: Deps, user: UserRow, client: ClientInfo): Promise<never> {
   const db = deps.db;
   const { token, queries } = await issueOneTimeToken(db, user.id, "mfa_login", { ip: client.ip, userAgent: client.userAgent });
-  await runBatch(db, [...queries, clearLockoutQuery(db, user.id), auditEventQuery(db, { userId: user.id, type: "login.mfa_required", client })]);
-  throw new ApiError(401, "mfa_required", "Enter a code from your authenticator app or a backup code", { mfaToken: token });
+  const [, passkeyCount] = await Promise.all([
+    runBatch(db, [...queries, clearLockoutQuery(db, user.id), auditEventQuery(db, { userId: user.id, type: "login.mfa_required", client })]),
+    countPasskeys(db, user.id),
+  ]);
+  // A registered passkey finishes the sign-in as well as a code does (POST /passkeys/login/options with the mfaToken).
+  const secondFactors = passkeyCount > 0 ? ["totp", "backup_code", "passkey"] : ["totp", "backup_code"];
+  throw new ApiError(401, "mfa_required", "Enter a code from your authenticator app or a backup code", { mfaToken: token, secondFactors });
 }
 
 const invalidMfaToken = () => new ApiError(401, "invalid_mfa_token", "The sign-in attempt expired or was already completed; log in again");

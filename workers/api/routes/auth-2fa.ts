@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { assertVerifiedEmailFor } from "../../../shared/identity/account/verified-email-policy";
 import { completeMfaLogin } from "../../../shared/identity/mfa/mfa-login";
-import { disableTotp, enableTotp, setupTotp } from "../../../shared/identity/mfa/totp";
+import { disableTotp, enableTotp, remainingBackupCodes, setupTotp, totpEnabled } from "../../../shared/identity/mfa/totp";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
@@ -27,8 +27,29 @@ const TotpSetupSchema = z
   })
   .openapi("TotpSetup");
 
+const TwoFactorStatusSchema = z
+  .object({
+    totpEnabled: z.boolean(),
+    backupCodesRemaining: z.number().int().openapi({ description: "Unused backup codes (0 while 2FA is off)" }),
+  })
+  .openapi("TwoFactorStatus");
+
 /** /v1/auth: the second login step and TOTP setup. */
 export const auth2faRoutes = createRouter()
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/2fa",
+      tags,
+      summary: "Whether TOTP 2FA is on, and how many backup codes are left",
+      responses: { 200: jsonResponse(TwoFactorStatusSchema, "2FA status"), ...problemResponses(401) },
+    }),
+    async (c) => {
+      const { db } = c.get("deps");
+      const { userId } = c.get("principal");
+      return c.json({ totpEnabled: await totpEnabled(db, userId), backupCodesRemaining: await remainingBackupCodes(db, userId) }, 200);
+    },
+  )
   .openapi(
     createRoute({
       method: "post",

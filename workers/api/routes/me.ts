@@ -76,6 +76,8 @@ const AccountExportSchema = z
     sessions: z.array(z.record(z.string(), z.unknown())),
     securityEvents: z.array(AuditEventSchema),
     knownDevices: z.array(z.object({ firstSeenAt: z.string(), lastSeenAt: z.string() })),
+    knownCountries: z.array(z.object({ country: z.string(), firstSeenAt: z.string() })),
+    passkeys: z.array(z.record(z.string(), z.unknown())),
     twoFactor: z.object({ totpEnabled: z.boolean(), backupCodesRemaining: z.number().int() }),
     invitesCreated: z.array(z.record(z.string(), z.unknown())),
     modules: z.record(z.string(), z.unknown()),

@@ -1,4 +1,6 @@
 import type { Context } from "hono";
+import { z } from "@hono/zod-openapi";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { ApiError, problemTitle } from "../../../shared/http/errors";
@@ -31,7 +33,9 @@ import {
   signInPage,
 } from "../../../shared/oauth/pages";
 import { OAuthProtocolError, oauthErrorResponse } from "../../../shared/oauth/protocol-error";
-import { appOfReturnTo, safeReturnTo, signInWithPassword, signInWithSecondFactor } from "../../../shared/oauth/sign-in";
+import { OAUTH_PASSKEY_SCRIPT, OAUTH_PASSKEY_SCRIPT_PATH } from "../../../shared/oauth/passkey-script";
+import { appOfReturnTo, safeReturnTo, signInWithPasskey, signInWithPassword, signInWithSecondFactor } from "../../../shared/oauth/sign-in";
+import { AuthenticationResponse } from "./auth-passkeys";
 import { introspect, revoke, userInfo } from "../../../shared/oauth/token-status";
 import { clientCredentialsToken, exchangeCode, refreshTokens } from "../../../shared/oauth/tokens";
 import { type AppEnv, createRouter } from "../context";
@@ -47,10 +51,12 @@ type OAuthContext = Context<AppEnv>;
 
 const noStore = { "cache-control": "no-store", pragma: "no-cache" };
 
-async function page(c: OAuthContext, body: Promise<unknown> | unknown, status: ContentfulStatusCode = 200, formTargets: string[] = []) {
+const PasskeySignInBody = z.object({ response: AuthenticationResponse, return_to: z.string().max(4096), mfa_token: z.string().min(16).max(256).optional() });
+
+async function page(c: OAuthContext, body: Promise<unknown> | unknown, status: ContentfulStatusCode = 200, formTargets: string[] = [], withScript = false) {
   return c.html(String(await body), status, {
     ...noStore,
-    "content-security-policy": hostedPageCsp(formTargets),
+    "content-security-policy": hostedPageCsp(formTargets, withScript),
     "x-frame-options": "DENY",
     // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the form posts, which the origin check needs.
     "referrer-policy": "same-origin",
@@ -113,7 +119,13 @@ function redirectError(c: OAuthContext, error: AuthorizationRedirectError) {
 
 async function signInView(c: OAuthContext, returnTo: string, extra: { email?: string; error?: string } = {}, status: 200 | 401 | 403 | 429 = 200) {
   const app = await appOfReturnTo(c.get("deps"), returnTo);
-  return page(c, signInPage({ returnTo, appName: app?.name, ...extra }), status, app ? [app.redirectOrigin] : []);
+  const appUrl = `${c.get("deps").config.email.linkBase}/app/`;
+  return page(c, signInPage({ returnTo, appName: app?.name, appUrl, ...extra }), status, app ? [app.redirectOrigin] : [], true);
+}
+
+/** The second-factor form, with the passkey button when the account has a passkey (the problem's `secondFactors`). */
+function secondFactorView(c: OAuthContext, view: { returnTo: string; mfaToken: string; error?: string; passkey: boolean }, status: 200 | 401 = 200) {
+  return page(c, secondFactorPage(view), status, [], view.passkey);
 }
 
 /** Continues an authorization request for a signed-in browser: consent when needed, then the code. */
@@ -198,7 +210,10 @@ router.post("/oauth/signin", async (c) => {
     return c.redirect(returnTo, 303);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    if (error.code === "mfa_required") return page(c, secondFactorPage({ returnTo, mfaToken: String(error.extra.mfaToken) }));
+    if (error.code === "mfa_required") {
+      const passkey = Array.isArray(error.extra.secondFactors) && error.extra.secondFactors.includes("passkey");
+      return secondFactorView(c, { returnTo, mfaToken: String(error.extra.mfaToken), passkey });
+    }
     return signInView(c, returnTo, { email, error: error.detail }, error.status === 403 || error.status === 429 ? error.status : 401);
   }
 });
@@ -212,10 +227,28 @@ router.post("/oauth/signin/mfa", async (c) => {
     return c.redirect(returnTo, 303);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    if (error.code === "invalid_mfa_code") return page(c, secondFactorPage({ returnTo, mfaToken, error: error.detail }), 401);
+    if (error.code === "invalid_mfa_code") return secondFactorView(c, { returnTo, mfaToken, error: error.detail, passkey: form.get("passkey") === "1" }, 401);
     return signInView(c, returnTo, { error: error.detail }, error.status === 403 || error.status === 429 ? error.status : 401);
   }
 });
+// The passkey script's sign-in: JSON in, the cookie and where to go next out (the page navigates).
+router.post("/oauth/signin/passkey", async (c) => {
+  assertSameOrigin(c);
+  const parsed = PasskeySignInBody.safeParse(await c.req.json().catch(() => null));
+  if (!parsed.success) throw new ApiError(400, "invalid_body", "Send {response, return_to, mfa_token?} as JSON");
+  const returnTo = safeReturnTo(parsed.data.return_to);
+  if (!returnTo) throw new ApiError(400, "invalid_body", "return_to must be an authorization request on this origin");
+  const response = parsed.data.response as AuthenticationResponseJSON;
+  await startBrowserSession(c, await signInWithPasskey(c.get("deps"), response, parsed.data.mfa_token, clientInfo(c.req.raw)));
+  return c.json({ redirect: returnTo }, 200, noStore);
+});
+router.get(OAUTH_PASSKEY_SCRIPT_PATH, (c) =>
+  c.body(OAUTH_PASSKEY_SCRIPT, 200, {
+    "content-type": "text/javascript; charset=utf-8",
+    "cache-control": "public, max-age=3600",
+    "x-content-type-options": "nosniff",
+  }),
+);
 router.post("/oauth/token", async (c) => {
   const deps = c.get("deps");
   const form = await protocolForm(c);
