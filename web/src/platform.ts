@@ -1,6 +1,6 @@
 // The one platform client of this tab, and what keeps the signed-in state current: the user,
 // the chat list and the hub socket (incoming calls, chat-list changes).
-import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok, type Person, type ServerFrame } from "../../client";
+import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok, type Person } from "../../client";
 import { calls } from "./call-controller";
 import { forgetSubscription, resumeNotifications } from "./notifications";
 import { type User, store } from "./store";
