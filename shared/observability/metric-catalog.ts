@@ -25,6 +25,8 @@ export const METRIC_CATALOG = {
   identity_mfa_failures_total: { type: "counter", help: "Wrong second-factor codes at login", labels: [] },
   chat_messages_stored_total: { type: "counter", help: "Chat messages stored", labels: [] },
   calls_total: { type: "counter", help: "Calls by final outcome", labels: ["outcome"] },
+  group_calls_total: { type: "counter", help: "Group calls started, by type (voice, video)", labels: ["type"] },
+  group_calls_ended_total: { type: "counter", help: "Group calls ended, by whether anyone joined (yes, no)", labels: ["joined"] },
   push_sends_total: { type: "counter", help: "Push requests to push services by device kind and outcome (delivered, gone, retry, refused)", labels: ["kind", "result"] },
   media_uploads_total: { type: "counter", help: "Files uploaded", labels: [] },
   media_upload_bytes_total: { type: "counter", help: "Bytes of files uploaded", labels: [] },

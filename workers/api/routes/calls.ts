@@ -12,6 +12,8 @@ import {
   placeCall,
   signallingSession,
 } from "../../../shared/calls/calls";
+import { GroupCallSchema } from "../../../shared/calls/group-call-schema";
+import { placeChatCall } from "../../../shared/calls/group-calls";
 import { iceServersFor } from "../../../shared/calls/ice-servers";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
@@ -34,6 +36,13 @@ const PlaceCallBody = z
   .object({ calleeId: z.string().min(1).max(64), type: z.enum(CALL_TYPES) })
   .strict()
   .openapi("PlaceCallRequest");
+
+const PlaceChatCallBody = z
+  .object({ chatId: z.string().min(1).max(64), type: z.enum(CALL_TYPES) })
+  .strict()
+  .openapi("PlaceChatCallRequest");
+
+const CallOrGroupCall = z.union([CallSchema, GroupCallSchema]);
 
 const CallPage = z.object({ items: z.array(CallSchema), nextCursor: z.string().nullable() }).openapi("CallPage");
 const CallList = z.object({ items: z.array(CallSchema) }).openapi("CallList");
@@ -79,13 +88,25 @@ export const callRoutes = createRouter()
       method: "post",
       path: "/",
       tags,
-      summary: "Call a user",
+      summary: "Call a user, or start or join a chat's call",
       description:
-        "Rings every connected device of the callee (`call.incoming` on their realtime hub). A callee already in a ringing or answered call: `409 busy` (the attempt is kept in both histories as `busy`). A caller already in a call: `409 already_in_call`.",
-      request: { body: jsonBody(PlaceCallBody) },
-      responses: { 201: jsonResponse(CallSchema, "Ringing"), ...problemResponses(400, 401, 404, 409, 415) },
+        "`{calleeId}`: rings every connected device of the callee (`call.incoming` on their realtime hub). A callee already in a ringing or answered call: `409 busy` (the attempt is kept in both histories as `busy`). A caller already in a call: `409 already_in_call`. `{chatId}` (a chat you are a member of, else `404`): a direct chat calls its other member the same way; a group chat or the general chat starts its group call (`201`, every other member's devices ring with `group_call.incoming`) or answers the one already running (`200`). Join a group call by opening `GET /v1/group-calls/{id}/ws`.",
+      request: { body: jsonBody(z.union([PlaceCallBody, PlaceChatCallBody])) },
+      responses: {
+        200: jsonResponse(GroupCallSchema, "The chat's group call, already running"),
+        201: jsonResponse(CallOrGroupCall, "Ringing: a two-party call, or the group call just started"),
+        ...problemResponses(400, 401, 404, 409, 415, 429),
+      },
     }),
-    async (c) => c.json(await placeCall(c.get("deps"), c.get("principal").userId, c.req.valid("json")), 201),
+    async (c) => {
+      const body = c.req.valid("json");
+      const deps = c.get("deps");
+      const userId = c.get("principal").userId;
+      if ("calleeId" in body) return c.json(await placeCall(deps, userId, body), 201);
+      const placed = await placeChatCall(deps, userId, body);
+      if (placed.kind === "direct") return c.json(placed.call, 201);
+      return placed.created ? c.json(placed.call, 201) : c.json(placed.call, 200);
+    },
   )
   .openapi(
     authedRoute({
