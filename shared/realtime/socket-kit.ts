@@ -11,12 +11,21 @@ import { type SessionStanding, SessionStandings, type StandingLoader } from "./s
 export const CLOSE_CODES = {
   /** A second line of defence: the Worker authenticates every upgrade, so clients never see it. */
   unauthenticated: { code: 1008, reason: "not authenticated", meaning: "the upgrade did not carry the identity the Worker sets" },
-  replaced: { code: 4000, reason: "replaced by another device", meaning: "call signalling: the same participant connected again from another device" },
+  replaced: {
+    code: 4000,
+    reason: "replaced by another device",
+    meaning: "call signalling and group calls: the same participant connected again from another device",
+  },
   session_ended: {
     code: 4001,
     frame: "session_ended",
     reason: "session ended",
     meaning: "the session of this socket ended (logout, revocation, password reset, disabled account)",
+  },
+  left: {
+    code: 4002,
+    reason: "left the call",
+    meaning: "group call: you left it (a `leave` frame or `POST /v1/group-calls/:id/leave`, on this or another device)",
   },
   not_a_member: {
     code: 4003,
@@ -24,14 +33,13 @@ export const CLOSE_CODES = {
     reason: "not a member",
     meaning: "you are not, or no longer, a member of the chat or a participant of the call (you left, were removed, or deleted your account)",
   },
-  left: { code: 4002, reason: "left the call", meaning: "group call: you left it (a `leave` frame or `POST /v1/group-calls/:id/leave`, on this or another device)" },
+  chat_deleted: { code: 4004, reason: "chat deleted", meaning: "the chat was deleted" },
   call_full: {
     code: 4009,
     frame: "call_full",
     reason: "call full",
     meaning: "group call: it holds `CALL_MESH_MAX_PARTICIPANTS` people already",
   },
-  chat_deleted: { code: 4004, reason: "chat deleted", meaning: "the chat was deleted" },
   call_over: { code: 4410, reason: "call over", meaning: "the call ended (after the final `call.state`)" },
 } as const satisfies Record<string, { code: number; frame?: FrameErrorCode; reason: string; meaning: string }>;
 

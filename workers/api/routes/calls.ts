@@ -32,15 +32,16 @@ const IceServersSchema = z
   })
   .openapi("IceServers");
 
+/** One object (not a union), so a refusal names the field at fault. */
 const PlaceCallBody = z
-  .object({ calleeId: z.string().min(1).max(64), type: z.enum(CALL_TYPES) })
+  .object({
+    calleeId: z.string().min(1).max(64).optional().openapi({ description: "The user to call (two-party)" }),
+    chatId: z.string().min(1).max(64).optional().openapi({ description: "A chat you are a member of: its call" }),
+    type: z.enum(CALL_TYPES),
+  })
   .strict()
-  .openapi("PlaceCallRequest");
-
-const PlaceChatCallBody = z
-  .object({ chatId: z.string().min(1).max(64), type: z.enum(CALL_TYPES) })
-  .strict()
-  .openapi("PlaceChatCallRequest");
+  .refine((body) => (body.calleeId === undefined) !== (body.chatId === undefined), { message: "Give exactly one of calleeId and chatId", path: ["chatId"] })
+  .openapi("PlaceCallRequest", { description: "Exactly one of `calleeId` and `chatId`" });
 
 const CallOrGroupCall = z.union([CallSchema, GroupCallSchema]);
 
@@ -91,7 +92,7 @@ export const callRoutes = createRouter()
       summary: "Call a user, or start or join a chat's call",
       description:
         "`{calleeId}`: rings every connected device of the callee (`call.incoming` on their realtime hub). A callee already in a ringing or answered call: `409 busy` (the attempt is kept in both histories as `busy`). A caller already in a call: `409 already_in_call`. `{chatId}` (a chat you are a member of, else `404`): a direct chat calls its other member the same way; a group chat or the general chat starts its group call (`201`, every other member's devices ring with `group_call.incoming`) or answers the one already running (`200`). Join a group call by opening `GET /v1/group-calls/{id}/ws`.",
-      request: { body: jsonBody(z.union([PlaceCallBody, PlaceChatCallBody])) },
+      request: { body: jsonBody(PlaceCallBody) },
       responses: {
         200: jsonResponse(GroupCallSchema, "The chat's group call, already running"),
         201: jsonResponse(CallOrGroupCall, "Ringing: a two-party call, or the group call just started"),
@@ -102,8 +103,8 @@ export const callRoutes = createRouter()
       const body = c.req.valid("json");
       const deps = c.get("deps");
       const userId = c.get("principal").userId;
-      if ("calleeId" in body) return c.json(await placeCall(deps, userId, body), 201);
-      const placed = await placeChatCall(deps, userId, body);
+      if (body.calleeId !== undefined) return c.json(await placeCall(deps, userId, { calleeId: body.calleeId, type: body.type }), 201);
+      const placed = await placeChatCall(deps, userId, { chatId: body.chatId!, type: body.type });
       if (placed.kind === "direct") return c.json(placed.call, 201);
       return placed.created ? c.json(placed.call, 201) : c.json(placed.call, 200);
     },
