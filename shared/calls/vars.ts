@@ -11,10 +11,7 @@ export const callsVars = defineVars({
   CALL_MESH_MAX_PARTICIPANTS: numberWhereVar(
     4,
     (n) => Number.isInteger(n) && n >= 2 && n <= 8,
-    {
-      description:
-        "Most people in one group call (2 to 8): each browser sends its media to every other, so the cap keeps uplinks and CPUs within what phones manage.",
-    },
+    { description: "Most people in one group call (2 to 8): each browser sends its media to every other, so the cap keeps uplinks and CPUs within what phones manage." },
     "people",
   ),
   STUN_URLS: listVar("stun:stun.cloudflare.com:3478", { description: "STUN URLs handed to clients; empty for none." }),

@@ -5,15 +5,7 @@ import { eventIdOf, excerptOf, type PushEvent, topicOf } from "./events";
 import { callsAllowedFrom, inQuietHours, mentions, showsContent } from "./preferences";
 import type { CallIncomingPush, CallStopPush, MessagePush } from "./payloads";
 import type { PushNotification } from "./push-sender";
-import {
-  cancelRetryingDeliveries,
-  chatPushContext,
-  liveDevicesOf,
-  listDeliveredDeviceIds,
-  messageRecipients,
-  type PushDeviceRecord,
-  userPushContext,
-} from "./records";
+import { cancelRetryingDeliveries, chatPushContext, liveDevicesOf, listDeliveredDeviceIds, messageRecipients, type PushDeviceRecord, userPushContext } from "./records";
 
 /** How long a stop-ringing push is kept for a device that is offline (it replaces the ring, by topic). */
 const STOP_TTL_SECONDS = 3600;
@@ -58,14 +50,7 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       if (inQuietHours(callee.settings, now) && !callsAllowedFrom(callee.settings).includes(event.callerId)) return out;
       const caller = await userPushContext(deps.db, event.callerId);
       const payload: CallIncomingPush = showsContent(callee.settings)
-        ? {
-            type: "call.incoming",
-            callId: event.callId,
-            callType: event.callType,
-            callerId: event.callerId,
-            callerName: caller?.displayName ?? null,
-            ringsUntil: new Date(event.ringsUntil).toISOString(),
-          }
+        ? { type: "call.incoming", callId: event.callId, callType: event.callType, callerId: event.callerId, callerName: caller?.displayName ?? null, ringsUntil: new Date(event.ringsUntil).toISOString() }
         : { type: "call.incoming", callId: event.callId };
       out.set(event.calleeId, { payload, ttlSeconds, urgency: "high", topic: topicOf("call", event.callId) });
       return out;

@@ -17,9 +17,7 @@ export const MessagePushSchema = z
     sentAt: z.string().optional(),
   })
   .strict()
-  .describe(
-    "A new message in a chat where this user has no socket open. Content-free pushes (`content: none`) carry only `type`, `chatId` and `messageId`. Topic: one per chat.",
-  );
+  .describe("A new message in a chat where this user has no socket open. Content-free pushes (`content: none`) carry only `type`, `chatId` and `messageId`. Topic: one per chat.");
 
 export const CallIncomingPushSchema = z
   .object({
@@ -43,9 +41,7 @@ export const CallStopPushSchema = z
     callerName: z.string().nullable().optional(),
   })
   .strict()
-  .describe(
-    "Stop ringing: the call was answered (on any device), rejected, cancelled (`missed`) or missed at the timeout. Sent to every device the ring reached, with the ring's Topic.",
-  );
+  .describe("Stop ringing: the call was answered (on any device), rejected, cancelled (`missed`) or missed at the timeout. Sent to every device the ring reached, with the ring's Topic.");
 
 export const PUSH_PAYLOADS = {
   message: MessagePushSchema,

@@ -145,10 +145,7 @@ export const GroupSignallingServerFrames = {
     { call: GroupCallSchema },
     "Sent when you join and on every change (someone joins, leaves or mutes); an ended call closes the socket (code 4410). Whoever joins sends an offer to each participant already in the call.",
   ),
-  "sdp.offer": GroupSignallingFrames["sdp.offer"]
-    .omit({ to: true })
-    .extend(relayed)
-    .describe("A participant's offer to you, with `from` set to their user id."),
+  "sdp.offer": GroupSignallingFrames["sdp.offer"].omit({ to: true }).extend(relayed).describe("A participant's offer to you, with `from` set to their user id."),
   "sdp.answer": GroupSignallingFrames["sdp.answer"].omit({ to: true }).extend(relayed).describe("A participant's answer to your offer."),
   "ice.candidate": GroupSignallingFrames["ice.candidate"].omit({ to: true }).extend(relayed).describe("One of a participant's ICE candidates for your pair."),
   pong: Pong,
