@@ -239,12 +239,7 @@ describe("GET /v1/group-calls/:id/ws (joining)", () => {
     sockets[2]!.send({ type: "leave" });
     await sockets[2]!.waitClosed();
     const lateSocket = await join(late, call.id);
-    expect((await groupCall(late, call.id)).participants.map((p: { userId: string }) => p.userId)).toEqual([
-      users[0]!.id,
-      users[1]!.id,
-      users[3]!.id,
-      late.id,
-    ]);
+    expect((await groupCall(late, call.id)).participants.map((p: { userId: string }) => p.userId)).toEqual([users[0]!.id, users[1]!.id, users[3]!.id, late.id]);
     for (const socket of [...sockets, second, lateSocket]) socket.close();
   });
 

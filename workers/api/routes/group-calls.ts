@@ -44,7 +44,8 @@ export const groupCallRoutes = createRouter()
       path: "/{id}/leave",
       tags,
       summary: "Leave a group call on every device",
-      description: "Closes your sockets to the call (code 4002); the last one out ends the call. Leaving a call you are not in, or one that ended, changes nothing.",
+      description:
+        "Closes your sockets to the call (code 4002); the last one out ends the call. Leaving a call you are not in, or one that ended, changes nothing.",
       request: { params: IdParam },
       responses: { 200: jsonResponse(GroupCallSchema, "The call after you left"), ...problemResponses(400, 401, 404) },
     }),
