@@ -6,6 +6,7 @@ import { ChatBell } from "./chat-bell";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
 import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
+import { GroupCallButton } from "./group-call-screen";
 import { VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
 import { navigate, store, useAppState } from "./store";
@@ -258,6 +259,8 @@ export function ChatView({ chatId }: { chatId: string }) {
           </button>
         )}
         {groupInfo && <GroupInfoDialog chat={chat} onClose={() => setGroupInfo(false)} />}
+        {/* Group calls (docs/calls.md): start the chat's call, or join the one running. */}
+        {chat.type !== "direct" && <GroupCallButton chat={chat} />}
         {peer && (
           <button
             type="button"

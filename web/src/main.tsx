@@ -6,6 +6,7 @@ import { Avatar, ChatList, NewChatDialog } from "./chat-list";
 import { NewGroupDialog } from "./group-dialogs";
 import { ProfileDialog } from "./profile-dialog";
 import { ChatView } from "./chat-view";
+import { GroupCallRinging, GroupCallScreen } from "./group-call-screen";
 import { enableNotifications } from "./notifications";
 import { restoreSession, signOut } from "./platform";
 import "./ringtone";
@@ -86,6 +87,8 @@ function Shell() {
       {profile && <ProfileDialog onClose={() => setProfile(false)} />}
       <IncomingCall />
       <ActiveCall />
+      <GroupCallRinging />
+      <GroupCallScreen />
     </div>
   );
 }
