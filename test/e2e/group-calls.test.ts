@@ -131,6 +131,9 @@ describe("a mesh group call in Chromium", () => {
     const b = await signUp(contextB, "Ben Brother");
     const c = await signUp(contextC, "Cleo Cousin");
     const chatId = await createGroup(a.page, "Family", [b.id, c.id]);
+    expect(chatId).toMatch(/\S/);
+    // The creator's own list learns of the group from the next load (the app adds it when made in its own dialog).
+    await a.page.reload();
     for (const { page } of [a, b, c]) {
       await expect.poll(() => page.locator(`[data-chat-id="${chatId}"]`).count(), { timeout: 10_000 }).toBe(1);
       await openChat(page, chatId);

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "hono/jsx/dom";
 import type { Chat } from "../../client";
 import { Avatar } from "./chat-list";
-import { chatTitle } from "./format";
+import { chatTitle, personLabel } from "./format";
 import { type GroupTile, groupCalls } from "./group-call-controller";
 import { useAppState } from "./store";
 
@@ -157,12 +157,16 @@ export function GroupCallRinging() {
   const { groupRinging, groupCall, chats, me } = useAppState();
   if (!groupRinging || groupCall) return null;
   const chat = chats.find((c) => c.id === groupRinging.chatId);
-  const starter = groupRinging.participants.find((p) => p.userId === groupRinging.startedBy)?.displayName;
+  // The starter is rarely in the call yet when it rings: their name comes from the people this tab knows (or looks up).
+  const starter = groupRinging.participants.find((p) => p.userId === groupRinging.startedBy)?.displayName ?? personLabel(groupRinging.startedBy, me);
   return (
     <div class="group-ring" role="alertdialog" aria-label="Incoming group call" data-testid="group-ringing">
       <p>
         <strong>{chat ? chatTitle(chat, me) : "A group"}</strong>
-        <span class="muted small"> · {starter ? `${starter} started a ${groupRinging.type} call` : `${groupRinging.type} call`}</span>
+        <span class="muted small">
+          {" "}
+          · {starter} started a {groupRinging.type} call
+        </span>
       </p>
       <div class="group-ring-actions">
         <button type="button" class="secondary small" onClick={() => groupCalls.dismissRing()}>
