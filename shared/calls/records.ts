@@ -362,3 +362,26 @@ export async function listActiveGroupCallIdsOf(db: Database, userId: string): Pr
 export function forgetUserGroupCallQueries(db: Database, userId: string) {
   return [db.delete(groupCallParticipants).where(eq(groupCallParticipants.userId, userId))] as const;
 }
+
+/**
+ * Keeps a participant's quality report of a call as an audit event (`call.quality`), once per
+ * user and call (the id derives from both): true when this one was stored, false for a repeat.
+ */
+export async function insertQualityReport(db: Database, callId: string, userId: string, detail: Record<string, unknown>, at: number): Promise<boolean> {
+  const rows = await db
+    .insert(auditEvents)
+    .values({ id: `call.quality:${callId}:${userId}`, userId, type: "call.quality", detail: JSON.stringify({ callId, ...detail }), createdAt: new Date(at) })
+    .onConflictDoNothing()
+    .returning({ id: auditEvents.id });
+  return rows.length > 0;
+}
+
+/** Whether the user was ever in this group call (a stretch of theirs is recorded). */
+export async function tookPartInGroupCall(db: Database, callId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .select({ one: sql`1` })
+    .from(groupCallParticipants)
+    .where(and(eq(groupCallParticipants.callId, callId), eq(groupCallParticipants.userId, userId)))
+    .get();
+  return row !== undefined;
+}

@@ -25,6 +25,13 @@ export const METRIC_CATALOG = {
   identity_mfa_failures_total: { type: "counter", help: "Wrong second-factor codes at login", labels: [] },
   chat_messages_stored_total: { type: "counter", help: "Chat messages stored", labels: [] },
   calls_total: { type: "counter", help: "Calls by final outcome", labels: ["outcome"] },
+  call_quality_reports_total: {
+    type: "counter",
+    help: "End-of-call reports from clients by the ICE candidate type their media used (host, srflx, prflx, relay, unknown): relay / total is the TURN share",
+    labels: ["candidate_type", "kind"],
+  },
+  call_setup_seconds: { type: "histogram", help: "Time from joining or answering a call until media flowed, as clients report it", labels: ["kind"] },
+  call_rtt_seconds: { type: "histogram", help: "Round-trip time of the media path at the end of a call, as clients report it", labels: ["kind"] },
   group_calls_total: { type: "counter", help: "Group calls started, by type (voice, video)", labels: ["type"] },
   group_calls_ended_total: { type: "counter", help: "Group calls ended, by whether anyone joined (yes, no)", labels: ["joined"] },
   push_sends_total: { type: "counter", help: "Push requests to push services by device kind and outcome (delivered, gone, retry, refused)", labels: ["kind", "result"] },

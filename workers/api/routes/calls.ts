@@ -15,6 +15,7 @@ import {
 import { GroupCallSchema } from "../../../shared/calls/group-call-schema";
 import { placeChatCall } from "../../../shared/calls/group-calls";
 import { iceServersFor } from "../../../shared/calls/ice-servers";
+import { QualityReportSchema, reportCallQuality } from "../../../shared/calls/quality";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
@@ -190,6 +191,22 @@ export const callRoutes = createRouter()
       "An answered call becomes `ended`; a ringing one `missed`. Ending a finished call returns it unchanged.",
     ),
     async (c) => c.json(await commandCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, "end"), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/report",
+      tags,
+      summary: "Report what this browser measured over a call (participants only)",
+      description:
+        "Sent by the client when a two-party or group call ends: the candidate type of the selected pair (host, srflx, prflx, relay), round-trip time, packet loss and setup time. Kept once per user and call (a repeat answers `recorded: false`); `/metrics` shows the relay share (`call_quality_reports_total`) and the setup-time histogram (`call_setup_seconds`).",
+      request: { params: IdParam, body: jsonBody(QualityReportSchema) },
+      responses: {
+        202: jsonResponse(z.object({ recorded: z.boolean() }).openapi("CallQualityRecorded"), "Accepted"),
+        ...problemResponses(400, 401, 404, 415),
+      },
+    }),
+    async (c) => c.json(await reportCallQuality(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 202),
   )
   .openapi(
     upgradeRoute({
