@@ -1,6 +1,7 @@
 // The group call this device is in: one RTCPeerConnection per other participant (a mesh), the
 // call's socket for signalling, this device's microphone and camera, and who is speaking.
 import { type GroupCall, type LiveSocket, ok, type ServerFrame } from "../../client";
+import { reportCallQuality } from "./call-quality";
 import { platform } from "./platform";
 import { store } from "./store";
 
@@ -55,6 +56,11 @@ class GroupCallController {
   /** Participants this device has already offered to or answered: an offer goes once per pair. */
   #joinedAt: number | null = null;
   #clearTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When this device began joining, and when its first pair connected: the setup time it reports. */
+  #joinStartedAt: number | null = null;
+  #firstConnectedAt: number | null = null;
+  /** Pairs that carried media during the call, kept (not closed) until the end-of-call report has read them. */
+  #reported: RTCPeerConnection[] = [];
 
   get active(): boolean {
     return this.#view !== null && this.#view.phase !== "ended";
@@ -103,6 +109,7 @@ class GroupCallController {
     if (this.active) return;
     if (store.state.groupRinging?.id === call.id) store.set({ groupRinging: null });
     this.#cleanup();
+    this.#joinStartedAt = Date.now();
     this.#publish({ call, phase: "joining", muted: false, camera: call.type === "video", endedText: null });
     try {
       const [{ iceServers }, media] = await Promise.all([
@@ -144,7 +151,12 @@ class GroupCallController {
     }
     const present = new Set(call.participants.map((p) => p.userId));
     for (const [userId, peer] of this.#peers) {
-      if (!present.has(userId)) this.#dropPeer(userId, peer);
+      if (!present.has(userId)) {
+        // Its statistics still count for the report at the end; no more media flows on it.
+        for (const sender of peer.pc.getSenders()) void sender.replaceTrack(null).catch(() => undefined);
+        this.#reported.push(peer.pc);
+        this.#dropPeer(userId, peer, false);
+      }
     }
     const firstState = this.#joinedAt === null && me !== undefined && present.has(me);
     this.#publish({ call, phase: present.has(me ?? "") ? "in-call" : view.phase });
@@ -173,6 +185,9 @@ class GroupCallController {
     };
     pc.onicecandidate = (event) => {
       if (event.candidate?.candidate) this.#socket?.send({ type: "ice.candidate", to: userId, candidate: event.candidate.toJSON() });
+    };
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === "connected" || pc.iceConnectionState === "completed") this.#firstConnectedAt ??= Date.now();
     };
     pc.onnegotiationneeded = async () => {
       try {
@@ -221,8 +236,9 @@ class GroupCallController {
     });
   }
 
-  #dropPeer(userId: string, peer: Peer): void {
-    peer.pc.close();
+  /** `keep`: the pair stays open for the end-of-call report (someone left while the call goes on). */
+  #dropPeer(userId: string, peer: Peer, close = true): void {
+    if (close) peer.pc.close();
     for (const track of peer.stream.getTracks()) track.stop();
     this.#peers.delete(userId);
     this.#meters.delete(userId);
@@ -298,6 +314,13 @@ class GroupCallController {
 
   #finish(text: string): void {
     if (!this.#view || this.#view.phase === "ended") return;
+    const callId = this.#view.call.id;
+    const setupMs = this.#joinStartedAt !== null && this.#firstConnectedAt !== null ? this.#firstConnectedAt - this.#joinStartedAt : null;
+    // The pairs still open are read by the report before they close; those of people who left were kept for it.
+    const connections = [...this.#reported, ...[...this.#peers.values()].map((peer) => peer.pc)];
+    this.#reported = [];
+    for (const [userId, peer] of this.#peers) this.#dropPeer(userId, peer, false);
+    void reportCallQuality(callId, connections, setupMs);
     this.#cleanup();
     this.#publish({ phase: "ended", endedText: text });
     this.#clearTimer = setTimeout(() => {
@@ -345,6 +368,9 @@ class GroupCallController {
     void this.#audioContext?.close().catch(() => undefined);
     this.#audioContext = null;
     this.#joinedAt = null;
+    for (const pc of this.#reported.splice(0)) pc.close();
+    this.#joinStartedAt = null;
+    this.#firstConnectedAt = null;
   }
 }
 
