@@ -9,6 +9,16 @@ import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-se
 const PORT = testPort(8912);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "test-results/group-calls";
+const METRICS_TOKEN = "group-calls-e2e-metrics";
+
+/** The value of a series in /metrics (the sum of every line that starts with `prefix`). */
+async function scraped(prefix: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(prefix))
+    .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+}
 
 let server: DevServer;
 let browser: Browser;
@@ -18,7 +28,11 @@ const appUrl = () => `http://localhost:${PORT}/app/`;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   // Peers on one machine need no STUN server (and the test must not reach the internet).
-  server = await startDevServer({ port: PORT, name: "group-calls-e2e", vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60" } });
+  server = await startDevServer({
+    port: PORT,
+    name: "group-calls-e2e",
+    vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60", METRICS_TOKEN: METRICS_TOKEN },
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -150,6 +164,7 @@ describe("a mesh group call in Chromium", () => {
     const join = c.page.getByTestId("join-group-call");
     await expect.poll(() => join.textContent(), { timeout: 15_000 }).toBe("Join call · 2");
     expect(await join.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
+    expect(await join.getAttribute("aria-label")).toBe("Join the call: Mara Mother, Ben Brother");
     await c.page.screenshot({ path: `${SHOTS}/group-call-join-header.png` });
     await join.click();
 
@@ -179,6 +194,9 @@ describe("a mesh group call in Chromium", () => {
     await a.page.getByRole("button", { name: "Leave call" }).click();
     await c.page.getByRole("button", { name: "Leave call" }).click();
     await expect.poll(() => b.page.getByRole("button", { name: "Start a group video call" }).count(), { timeout: 15_000 }).toBe(1);
+    // Each browser reported what it measured: on one machine, host candidates and a setup time.
+    await expect.poll(() => scraped('call_quality_reports_total{candidate_type="host",kind="group"}'), { timeout: 20_000 }).toBe(3);
+    expect(await scraped('call_setup_seconds_count{kind="group"}')).toBe(3);
     for (const context of [contextA, contextB, contextC]) await context.close();
   }, 180_000);
 });

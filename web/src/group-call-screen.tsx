@@ -192,11 +192,14 @@ export function GroupCallButton({ chat }: { chat: Chat }) {
         type="button"
         class="primary small join-call"
         data-testid="join-group-call"
+        aria-label={names.length > 0 ? `Join the call: ${names.join(", ")}` : "Join the call"}
         title={names.length > 0 ? `In the call: ${names.join(", ")}` : "A call is ringing"}
         disabled={busy}
         onClick={() => void groupCalls.start(chat.id, running.type)}
       >
-        Join call{names.length > 0 ? ` · ${names.length}` : ""}
+        <CameraIcon off={false} />
+        <span class="join-text">Join call</span>
+        {names.length > 0 ? ` · ${names.length}` : ""}
       </button>
     );
   }
