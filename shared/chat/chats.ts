@@ -53,7 +53,7 @@ export function directMemberIds(rows: Pick<ChatRecord, "id" | "type">[], members
   return rows.flatMap((row) => (row.type === "direct" ? (members.get(row.id)?.ids ?? []) : []));
 }
 
-export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, peer: Person | null): Chat {
+export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, peer: Person | null, unreadMentions: number): Chat {
   const lastMessage = row.lastMessage ? (JSON.parse(row.lastMessage) as LastMessage) : null;
   return {
     id: row.id,
@@ -67,6 +67,7 @@ export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, p
     lastSeq: row.lastMessageSeq,
     readSeq: Math.min(readSeq, row.lastMessageSeq),
     unreadCount: Math.max(0, row.lastMessageSeq - readSeq),
+    unreadMentionCount: unreadMentions,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -99,8 +100,7 @@ export async function getChat(deps: Deps, chatId: string, userId: string): Promi
   const members = await membersOf(deps, [row]);
   const shown = members.get(chatId) ?? { ids: [], count: 0 };
   const people = await peopleOf(deps, directMemberIds([row], members));
-  const activeCall = (await activeGroupCallsOf(deps, [chatId])).get(chatId) ?? null;
-  return { ...toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people)), activeCall };
+  return { ...toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions), activeCall: (await activeGroupCallsOf(deps, [chatId])).get(chatId) ?? null };
 }
 
 const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
@@ -146,7 +146,7 @@ export async function listChats(deps: Deps, userId: string, query: { limit: numb
     query.limit,
     (row) => {
       const shown = members.get(row.id) ?? { ids: [], count: 0 };
-      return { ...toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people)), activeCall: calls.get(row.id) ?? null };
+      return { ...toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions), activeCall: calls.get(row.id) ?? null };
     },
     (last) => ({ u: last.updatedAt.getTime(), id: last.id }),
   );

@@ -2,10 +2,11 @@ import { platformErrors } from "../../shared/platform/errors";
 import { platformVarSection } from "../../shared/platform/vars";
 import { devRoutes } from "../api/routes/dev";
 import { systemRoutes } from "../api/routes/system";
+import { webAppRoutes } from "../api/routes/web-app";
 import { defineModule, mount } from "../module-manifest";
 
 /**
- * Health and readiness, the development routes, problem+json errors, CORS and body limits. The
+ * Health and readiness, the development routes, the web app's deep links, problem+json errors, CORS and body limits. The
  * docs router (/openapi.json, /asyncapi.json, /docs) is not listed: it serves the document of
  * the finished app, so app.ts builds it from the app and mounts it last.
  */
@@ -14,6 +15,7 @@ export const platformModule = defineModule({
   routes: {
     system: mount("/", systemRoutes),
     dev: mount("/dev", devRoutes),
+    webApp: mount("/", webAppRoutes),
   },
   jobs: { noop: async () => {} },
   vars: platformVarSection,
