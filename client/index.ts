@@ -2,6 +2,7 @@
 // the routes themselves), tokens kept fresh, and sockets that reconnect and resume.
 import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import type { PublicCall as Call } from "../shared/calls/call";
+import type { PublicGroupCall as GroupCall } from "../shared/calls/group-call";
 import type { Attachment, Chat, Message, Person, Pin, Quote } from "../shared/chat/model";
 import type { AppType } from "../workers/api/app";
 import { ChatChannel, type ChatChannelEvents } from "./chat-channel";
@@ -14,7 +15,7 @@ export { ChatChannel, newClientId, type PendingMessage, type SendOptions } from 
 export { backoffDelay, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
 export { AuthError, LocalSessionStorage, MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type StoredSession } from "./session";
 export type { UploadProgress, UploadRequest, UploadRequestClass } from "./file-upload";
-export type { AppType, Attachment, Call, Chat, Message, Person, Pin, Quote };
+export type { AppType, Attachment, Call, Chat, GroupCall, Message, Person, Pin, Quote };
 
 export interface PlatformClientOptions {
   /** Origin of the platform, e.g. "https://platform.example" or "http://localhost:8787". */
@@ -307,6 +308,15 @@ export function createPlatformClient(options: PlatformClientOptions) {
       handlers: { onStateChange?: (state: LiveSocketState) => void; onFinalClose?: (code: number, reason: string) => void } = {},
     ): LiveSocket {
       return liveSocket(`/v1/calls/${encodeURIComponent(callId)}/ws`, { onFrame, ...handlers });
+    },
+
+    /** A group call's socket: opening it joins the call (docs/calls.md, "Group calls"). */
+    groupCallSocket(
+      callId: string,
+      onFrame: (frame: ServerFrame) => void,
+      handlers: { onStateChange?: (state: LiveSocketState) => void; onFinalClose?: (code: number, reason: string) => void } = {},
+    ): LiveSocket {
+      return liveSocket(`/v1/group-calls/${encodeURIComponent(callId)}/ws`, { onFrame, ...handlers });
     },
 
     /**

@@ -11,8 +11,8 @@ export interface Backoff {
   maxMs: number;
 }
 
-/** Close codes after which reconnecting would not help: the session ended, another device took over, the call is over. */
-const FINAL_CLOSE_CODES = new Set([1008, 4000, 4001, 4003, 4004, 4410]);
+/** Close codes after which reconnecting would not help: the session ended, another device took over, you left, the call is full or over. */
+const FINAL_CLOSE_CODES = new Set([1008, 4000, 4001, 4002, 4003, 4004, 4009, 4410]);
 
 export interface LiveSocketOptions {
   /** Resolves to the full ws:// or wss:// URL for one connect attempt (ticket included), or null when signed out. */

@@ -171,7 +171,9 @@ export class UserHub extends Server<Env> implements UserHubRpc {
   }
 
   private async push(push: TargetPush): Promise<void> {
-    const target: SocketTargetRpc = push.kind === "chat" ? this.deps.objects.chatRoom(push.targetId) : this.deps.objects.callSession(push.targetId);
+    const objects = this.deps.objects;
+    const target: SocketTargetRpc =
+      push.kind === "chat" ? objects.chatRoom(push.targetId) : push.kind === "call-room" ? objects.callRoom(push.targetId) : objects.callSession(push.targetId);
     if (push.method === "sessionsEnded") await target.sessionsEnded(push.sessionIds);
     else await target.userChanged(push.userId);
   }

@@ -1,3 +1,4 @@
+import type { CallRoomRpc } from "./calls/call-room-rpc";
 import type { CallSessionRpc } from "./calls/call-session-rpc";
 import type { ChatRoomRpc } from "./chat/chat-room-rpc";
 import type { MetricsStoreRpc } from "./observability/metrics-store-rpc";
@@ -23,6 +24,8 @@ export interface Env extends DeclaredVars {
   RATE_LIMITER: DurableObjectNamespace<RateLimiterRpc>;
   USER_HUB: DurableObjectNamespace<UserHubRpc>;
   CALL_SESSION: DurableObjectNamespace<CallSessionRpc>;
+  /** One per group call: its roster, mesh signalling and ringing (docs/calls.md, "Group calls"). */
+  CALL_ROOM: DurableObjectNamespace<CallRoomRpc>;
   CHAT_ROOM: DurableObjectNamespace<ChatRoomRpc>;
   METRICS_STORE: DurableObjectNamespace<MetricsStoreRpc>;
   /** Workers Analytics Engine dataset for long-term metric queries; absent locally (then a no-op). */

@@ -4,6 +4,7 @@ import { handleJobBatch } from "./jobs/queue";
 import { runScheduled } from "./jobs/scheduled";
 import { cronTasks, deadLetterHandlers, jobHandlers } from "./modules";
 
+export { CallRoom } from "../durable-objects/call-room";
 export { CallSession } from "../durable-objects/call-session";
 export { MetricsStore } from "../durable-objects/metrics-store";
 export { ChatRoom } from "../durable-objects/chat-room";

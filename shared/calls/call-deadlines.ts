@@ -23,9 +23,10 @@ const PREFIX = "deadline:";
  * the alarm is kept at the earliest (deleted when none is left). When the alarm fires, `due` says
  * which deadlines have come; the object handles each, cancelling or moving it, then `rearm`s.
  * A deadline stays until it is cancelled, so an alarm handler that throws is retried with it.
+ * CallRoom uses the same class with its own deadline names.
  */
-export class CallDeadlines {
-  #at: Map<CallDeadline, number> | undefined;
+export class CallDeadlines<Name extends string = CallDeadline> {
+  #at: Map<Name, number> | undefined;
 
   constructor(
     private readonly storage: DeadlineStorage,
@@ -33,7 +34,7 @@ export class CallDeadlines {
   ) {}
 
   /** Sets `name` to fire at `at` (moving it if it was set). */
-  async schedule(name: CallDeadline, at: number): Promise<void> {
+  async schedule(name: Name, at: number): Promise<void> {
     const deadlines = await this.#load();
     deadlines.set(name, at);
     await this.storage.put(PREFIX + name, at);
@@ -41,7 +42,7 @@ export class CallDeadlines {
   }
 
   /** Cancels these deadlines; cancelling one that is not set does nothing. */
-  async cancel(...names: CallDeadline[]): Promise<void> {
+  async cancel(...names: Name[]): Promise<void> {
     const deadlines = await this.#load();
     const set = names.filter((name) => deadlines.delete(name));
     if (set.length === 0) return;
@@ -50,7 +51,7 @@ export class CallDeadlines {
   }
 
   /** When `name` fires, if it is set. */
-  async at(name: CallDeadline): Promise<number | undefined> {
+  async at(name: Name): Promise<number | undefined> {
     return (await this.#load()).get(name);
   }
 
@@ -61,7 +62,7 @@ export class CallDeadlines {
   }
 
   /** The deadlines whose time has come, earliest first. They stay set until cancelled or moved. */
-  async due(): Promise<CallDeadline[]> {
+  async due(): Promise<Name[]> {
     const now = this.clock.now();
     return [...(await this.#load())]
       .filter(([, at]) => at <= now)
@@ -76,10 +77,10 @@ export class CallDeadlines {
     else await this.storage.setAlarm(next);
   }
 
-  async #load(): Promise<Map<CallDeadline, number>> {
+  async #load(): Promise<Map<Name, number>> {
     if (!this.#at) {
       const stored = await this.storage.list<number>({ prefix: PREFIX });
-      this.#at ??= new Map([...stored].map(([key, at]) => [key.slice(PREFIX.length) as CallDeadline, at]));
+      this.#at ??= new Map([...stored].map(([key, at]) => [key.slice(PREFIX.length) as Name, at]));
     }
     return this.#at;
   }

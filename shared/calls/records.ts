@@ -1,10 +1,11 @@
 import { and, asc, count, desc, eq, exists, inArray, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../db/client";
-import { calls } from "../db/schema/calls";
+import { calls, groupCallParticipants, groupCalls } from "../db/schema/calls";
 import { auditEvents, users } from "../db/schema/identity";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { ACTIVE_STATUSES, type CallRecord, type CallType } from "./call";
+import type { GroupCallRecord, Stretch } from "./group-call";
 
 /** Every query of the `calls` table (and the call metrics it writes to `audit_events`). */
 
@@ -221,12 +222,166 @@ export function forgetUserCallsQueries(db: Database, userId: string) {
   ] as const;
 }
 
+/** The name a group call shows for someone joining it. */
+export async function findDisplayName(db: Database, userId: string): Promise<string | null> {
+  const row = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, userId)).get();
+  return row?.displayName ?? null;
+}
+
 /** Whether `userId` names an active (not disabled) user: only they can be called. */
 export async function isActiveUser(db: Database, userId: string): Promise<boolean> {
   const row = await db
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.disabledAt)))
+    .get();
+  return row !== undefined;
+}
+
+type GroupCallRow = typeof groupCalls.$inferSelect;
+
+function fromGroupRow(row: GroupCallRow): GroupCallRecord {
+  return { ...row, createdAt: row.createdAt.getTime(), endedAt: epochMs(row.endedAt) };
+}
+
+/**
+ * Records a new group call unless the chat has an active one (the partial unique index decides, in
+ * one statement): the answer is the chat's active call and whether this insert created it.
+ */
+export async function insertGroupCall(db: Database, call: GroupCallRecord): Promise<{ call: GroupCallRecord; created: boolean }> {
+  const [row] = await db
+    .insert(groupCalls)
+    .values({ ...call, createdAt: new Date(call.createdAt), endedAt: null, status: "active" })
+    .onConflictDoNothing()
+    .returning();
+  if (row) return { call: fromGroupRow(row), created: true };
+  const active = await findActiveGroupCall(db, call.chatId);
+  if (!active) throw new Error("group call insert conflicted but no active call exists");
+  return { call: active, created: false };
+}
+
+export async function findGroupCall(db: Database, id: string): Promise<GroupCallRecord | null> {
+  const row = await db.select().from(groupCalls).where(eq(groupCalls.id, id)).get();
+  return row ? fromGroupRow(row) : null;
+}
+
+export async function findActiveGroupCall(db: Database, chatId: string): Promise<GroupCallRecord | null> {
+  const row = await db
+    .select()
+    .from(groupCalls)
+    .where(and(eq(groupCalls.chatId, chatId), eq(groupCalls.status, "active")))
+    .get();
+  return row ? fromGroupRow(row) : null;
+}
+
+/** The active group calls of these chats with who is in each now (for the chat list and header). */
+export async function listActiveGroupCalls(
+  db: Database,
+  chatIds: readonly string[],
+): Promise<{ call: GroupCallRecord; participants: { userId: string; displayName: string; joinedAt: number }[] }[]> {
+  if (chatIds.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(groupCalls)
+    .where(and(inArray(groupCalls.chatId, [...chatIds]), eq(groupCalls.status, "active")));
+  if (rows.length === 0) return [];
+  const present = await db
+    .select({ callId: groupCallParticipants.callId, userId: groupCallParticipants.userId, displayName: users.displayName, joinedAt: groupCallParticipants.joinedAt })
+    .from(groupCallParticipants)
+    .innerJoin(users, eq(users.id, groupCallParticipants.userId))
+    .where(
+      and(
+        inArray(
+          groupCallParticipants.callId,
+          rows.map((row) => row.id),
+        ),
+        isNull(groupCallParticipants.leftAt),
+      ),
+    )
+    .orderBy(asc(groupCallParticipants.joinedAt));
+  return rows.map((row) => ({
+    call: fromGroupRow(row),
+    participants: present.filter((p) => p.callId === row.id).map((p) => ({ userId: p.userId, displayName: p.displayName, joinedAt: p.joinedAt.getTime() })),
+  }));
+}
+
+/**
+ * Brings D1 up to the CallRoom's state: the call's status and every stretch of every participant.
+ * It depends only on that state (stretches are keyed by call, user and join time), so a retry
+ * after a failed attempt changes nothing more.
+ */
+export async function syncGroupCall(db: Database, call: GroupCallRecord, stretches: readonly Stretch[]): Promise<void> {
+  const update = db
+    .update(groupCalls)
+    .set({ status: call.status, endedAt: call.endedAt === null ? null : new Date(call.endedAt) })
+    .where(eq(groupCalls.id, call.id));
+  const upserts = stretches.map((stretch) =>
+    db
+      .insert(groupCallParticipants)
+      .values({ callId: call.id, userId: stretch.userId, joinedAt: new Date(stretch.joinedAt), leftAt: stretch.leftAt === null ? null : new Date(stretch.leftAt) })
+      .onConflictDoUpdate({
+        target: [groupCallParticipants.callId, groupCallParticipants.userId, groupCallParticipants.joinedAt],
+        set: { leftAt: stretch.leftAt === null ? null : new Date(stretch.leftAt) },
+      }),
+  );
+  await db.batch([update, ...upserts]);
+}
+
+/** Who took part in a group call, each stretch from joining to leaving, in joining order. */
+export async function listGroupCallStretches(db: Database, callId: string): Promise<(Stretch & { displayName: string | null })[]> {
+  const rows = await db
+    .select({ userId: groupCallParticipants.userId, joinedAt: groupCallParticipants.joinedAt, leftAt: groupCallParticipants.leftAt, displayName: users.displayName })
+    .from(groupCallParticipants)
+    .leftJoin(users, eq(users.id, groupCallParticipants.userId))
+    .where(eq(groupCallParticipants.callId, callId))
+    .orderBy(asc(groupCallParticipants.joinedAt));
+  return rows.map((row) => ({ userId: row.userId, joinedAt: row.joinedAt.getTime(), leftAt: epochMs(row.leftAt), displayName: row.displayName }));
+}
+
+/** The user's stretches in group calls (their data export). */
+export async function listGroupCallStretchesOf(db: Database, userId: string) {
+  return db
+    .select({ callId: groupCallParticipants.callId, chatId: groupCalls.chatId, type: groupCalls.type, joinedAt: groupCallParticipants.joinedAt, leftAt: groupCallParticipants.leftAt })
+    .from(groupCallParticipants)
+    .innerJoin(groupCalls, eq(groupCalls.id, groupCallParticipants.callId))
+    .where(eq(groupCallParticipants.userId, userId))
+    .orderBy(asc(groupCallParticipants.joinedAt));
+}
+
+/** Active group calls the user is in now (ended through their CallRoom when the account is deleted). */
+export async function listActiveGroupCallIdsOf(db: Database, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: groupCallParticipants.callId })
+    .from(groupCallParticipants)
+    .innerJoin(groupCalls, eq(groupCalls.id, groupCallParticipants.callId))
+    .where(and(eq(groupCallParticipants.userId, userId), isNull(groupCallParticipants.leftAt), eq(groupCalls.status, "active")));
+  return [...new Set(rows.map((row) => row.id))];
+}
+
+/** A deleted user's stretches are removed; the others keep the call's record without them. */
+export function forgetUserGroupCallQueries(db: Database, userId: string) {
+  return [db.delete(groupCallParticipants).where(eq(groupCallParticipants.userId, userId))] as const;
+}
+
+/**
+ * Keeps a participant's quality report of a call as an audit event (`call.quality`), once per
+ * user and call (the id derives from both): true when this one was stored, false for a repeat.
+ */
+export async function insertQualityReport(db: Database, callId: string, userId: string, detail: Record<string, unknown>, at: number): Promise<boolean> {
+  const rows = await db
+    .insert(auditEvents)
+    .values({ id: `call.quality:${callId}:${userId}`, userId, type: "call.quality", detail: JSON.stringify({ callId, ...detail }), createdAt: new Date(at) })
+    .onConflictDoNothing()
+    .returning({ id: auditEvents.id });
+  return rows.length > 0;
+}
+
+/** Whether the user was ever in this group call (a stretch of theirs is recorded). */
+export async function tookPartInGroupCall(db: Database, callId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .select({ one: sql`1` })
+    .from(groupCallParticipants)
+    .where(and(eq(groupCallParticipants.callId, callId), eq(groupCallParticipants.userId, userId)))
     .get();
   return row !== undefined;
 }

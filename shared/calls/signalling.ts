@@ -6,7 +6,7 @@ export const MAX_SDP_CHARS = 32 * 1024;
 /** Frames held for a participant who has not connected yet (offer, answer, candidates). */
 export const MAX_BUFFERED_FRAMES = 200;
 
-const Sdp = z
+export const Sdp = z
   .string()
   .min(1)
   .max(MAX_SDP_CHARS, `SDP is at most ${MAX_SDP_CHARS} characters`)
@@ -16,7 +16,7 @@ const Sdp = z
  * RTCIceCandidateInit as browsers and werift serialise it. An empty `candidate` string is the
  * end-of-candidates marker.
  */
-const IceCandidate = z
+export const IceCandidate = z
   .object({
     candidate: z
       .string()

@@ -8,6 +8,12 @@ export const callsVars = defineVars({
     { description: "Seconds a call rings before it becomes `missed`." },
     "seconds",
   ),
+  CALL_MESH_MAX_PARTICIPANTS: numberWhereVar(
+    4,
+    (n) => Number.isInteger(n) && n >= 2 && n <= 8,
+    { description: "Most people in one group call (2 to 8): each browser sends its media to every other, so the cap keeps uplinks and CPUs within what phones manage." },
+    "people",
+  ),
   STUN_URLS: listVar("stun:stun.cloudflare.com:3478", { description: "STUN URLs handed to clients; empty for none." }),
   TURN_URLS: listVar("", { description: "coturn URLs (`turn:host:3478?transport=udp`, ...); with TURN_SECRET enables coturn credentials." }),
   TURN_TTL_SECONDS: numberWhereVar(
@@ -28,6 +34,7 @@ function callsConfig(v: ParsedVars) {
   return {
     calls: {
       ringTimeoutSeconds: v.CALL_RING_TIMEOUT_SECONDS,
+      meshMaxParticipants: v.CALL_MESH_MAX_PARTICIPANTS,
       stunUrls: v.STUN_URLS,
       turnUrls: v.TURN_URLS,
       turnTtlSeconds: v.TURN_TTL_SECONDS,

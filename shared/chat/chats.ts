@@ -28,6 +28,7 @@ import {
 } from "./records";
 import { maySeeGeneralChatMembers } from "./general-members";
 import { logEvent } from "../observability/log";
+import { activeGroupCallsOf, groupCallMembershipChanged } from "../calls/group-calls";
 
 /** Who is in a chat as answers show it: the ids, except for the general chat (every user), where only the count is sent. */
 export interface ChatMembers {
@@ -99,7 +100,7 @@ export async function getChat(deps: Deps, chatId: string, userId: string): Promi
   const members = await membersOf(deps, [row]);
   const shown = members.get(chatId) ?? { ids: [], count: 0 };
   const people = await peopleOf(deps, directMemberIds([row], members));
-  return toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions);
+  return { ...toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions), activeCall: (await activeGroupCallsOf(deps, [chatId])).get(chatId) ?? null };
 }
 
 const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
@@ -136,12 +137,16 @@ export async function listChats(deps: Deps, userId: string, query: { limit: numb
   const rows = await listMemberChats(deps.db, userId, after ? { updatedAt: after.u, id: after.id } : null, query.limit + 1);
   const members = await membersOf(deps, rows.slice(0, query.limit));
   const people = await peopleOf(deps, directMemberIds(rows.slice(0, query.limit), members));
+  const calls = await activeGroupCallsOf(
+    deps,
+    rows.slice(0, query.limit).map((row) => row.id),
+  );
   return keysetPage(
     rows,
     query.limit,
     (row) => {
       const shown = members.get(row.id) ?? { ids: [], count: 0 };
-      return toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions);
+      return { ...toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions), activeCall: calls.get(row.id) ?? null };
     },
     (last) => ({ u: last.updatedAt.getTime(), id: last.id }),
   );
@@ -192,6 +197,7 @@ export async function deleteChat(deps: Deps, principal: Principal, chatId: strin
   if (row.type === "group" && row.ownerId !== principal.userId) throw forbidden("Only the owner deletes a group; members leave it");
   const members = await deleteChatRecords(deps.db, chatId, deps.clock.now());
   await deps.objects.chatRoom(chatId).closeChat();
+  await groupCallMembershipChanged(deps, chatId, members);
   await Promise.allSettled(members.map((memberId) => deps.objects.userHub(memberId).notify({ type: "chat.deleted", chatId })));
 }
 
@@ -236,6 +242,8 @@ export async function removeMember(deps: Deps, principal: Principal, chatId: str
   if (!leaving && !(await isMember(deps, chatId, userId))) throw notFound("That user is not a member of this chat");
   await removeMemberRecords(deps.db, chatId, userId, userId === row.ownerId, deps.clock.now());
   await deps.objects.chatRoom(chatId).membershipChanged([userId]);
+  // A member removed while in the chat's call is dropped from it at once.
+  await groupCallMembershipChanged(deps, chatId, [userId]);
 }
 
 /** Tells users who just joined a chat about it, on every device (they start with nothing unread). */

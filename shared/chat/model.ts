@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { ActiveGroupCallSchema } from "../calls/group-call-schema";
 
 /** The one chat every user belongs to. A fixed id makes creating it idempotent. */
 export const GENERAL_CHAT_ID = "general";
@@ -103,6 +104,9 @@ export const ChatSchema = z
     readSeq: z.number().int().openapi({ description: "The caller's read position" }),
     unreadCount: z.number().int(),
     unreadMentionCount: z.number().int().openapi({ description: "Unread messages that mention the caller" }),
+    activeCall: ActiveGroupCallSchema.nullable()
+      .optional()
+      .openapi({ description: "The group call running on this chat and who is in it (join with `GET /v1/group-calls/{id}/ws`); null when none" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -37,6 +37,7 @@ export interface DurableObjects {
   userHub(userId: string): Stub<"USER_HUB">;
   chatRoom(chatId: string): Stub<"CHAT_ROOM">;
   callSession(callId: string): Stub<"CALL_SESSION">;
+  callRoom(callId: string): Stub<"CALL_ROOM">;
   videoViews(videoId: string): Stub<"VIDEO_VIEWS">;
   /** Not traced: a flush would show up as a span of whichever request happened to trigger it. */
   metricsStore(shard: number): Stub<"METRICS_STORE">;

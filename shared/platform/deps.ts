@@ -20,6 +20,7 @@ export function durableObjectsOf(env: Env): DurableObjects {
     userHub: (userId) => traced(env.USER_HUB.getByName(userId)),
     chatRoom: (chatId) => traced(env.CHAT_ROOM.getByName(chatId)),
     callSession: (callId) => traced(env.CALL_SESSION.getByName(callId)),
+    callRoom: (callId) => traced(env.CALL_ROOM.getByName(callId)),
     videoViews: (videoId) => traced(env.VIDEO_VIEWS.getByName(videoId)),
     metricsStore: (shard) => env.METRICS_STORE.getByName(`metrics:${shard}`),
   };

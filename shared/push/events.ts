@@ -19,7 +19,20 @@ export type PushEvent =
       connectedUserIds: string[];
     }
   | { type: "call.incoming"; callId: string; callerId: string; calleeId: string; callType: "voice" | "video"; createdAt: number; ringsUntil: number }
-  | { type: "call.stop"; callId: string; callerId: string; calleeId: string; status: "answered" | "rejected" | "missed" | "ended" | "busy" };
+  | { type: "call.stop"; callId: string; callerId: string; calleeId: string; status: "answered" | "rejected" | "missed" | "ended" | "busy" }
+  /** A group call started: every member but the starter rings (`recipientIds`). */
+  | {
+      type: "group_call.incoming";
+      callId: string;
+      chatId: string;
+      starterId: string;
+      recipientIds: string[];
+      callType: "voice" | "video";
+      createdAt: number;
+      ringsUntil: number;
+    }
+  /** The group call ended: the devices its ring reached stop ringing. */
+  | { type: "group_call.stop"; callId: string; chatId: string; starterId: string; recipientIds: string[] };
 
 export interface PushFanoutJob {
   kind: "push.fanout";
@@ -49,8 +62,10 @@ export function eventIdOf(event: PushEvent): string {
     case "message":
       return `message:${event.messageId}`;
     case "call.incoming":
+    case "group_call.incoming":
       return `call:${event.callId}:ring`;
     case "call.stop":
+    case "group_call.stop":
       return `call:${event.callId}:stop`;
   }
 }

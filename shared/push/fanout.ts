@@ -65,6 +65,36 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       out.set(event.calleeId, { payload, ttlSeconds: STOP_TTL_SECONDS, urgency: "high", topic: topicOf("call", event.callId) });
       return out;
     }
+    case "group_call.incoming": {
+      const ttlSeconds = Math.ceil((event.ringsUntil - now) / 1000);
+      if (ttlSeconds <= 0) return out;
+      const starter = await userPushContext(deps.db, event.starterId);
+      for (const recipientId of event.recipientIds) {
+        const recipient = await userPushContext(deps.db, recipientId);
+        if (!recipient) continue;
+        if (inQuietHours(recipient.settings, now) && !callsAllowedFrom(recipient.settings).includes(event.starterId)) continue;
+        const payload: CallIncomingPush = showsContent(recipient.settings)
+          ? {
+              type: "call.incoming",
+              callId: event.callId,
+              chatId: event.chatId,
+              callType: event.callType,
+              callerId: event.starterId,
+              callerName: starter?.displayName ?? null,
+              ringsUntil: new Date(event.ringsUntil).toISOString(),
+            }
+          : { type: "call.incoming", callId: event.callId, chatId: event.chatId };
+        out.set(recipientId, { payload, ttlSeconds, urgency: "high", topic: topicOf("call", event.callId) });
+      }
+      return out;
+    }
+    case "group_call.stop": {
+      for (const recipientId of event.recipientIds) {
+        const payload: CallStopPush = { type: "call.stop", callId: event.callId, chatId: event.chatId, status: "ended" };
+        out.set(recipientId, { payload, ttlSeconds: STOP_TTL_SECONDS, urgency: "high", topic: topicOf("call", event.callId) });
+      }
+      return out;
+    }
   }
 }
 
@@ -78,7 +108,7 @@ export async function runPushFanout(deps: Deps, event: PushEvent): Promise<{ dev
   const recipients = await recipientsOf(deps, event);
   if (recipients.size === 0) return { devices: 0 };
   let devices: PushDeviceRecord[] = await liveDevicesOf(deps.db, [...recipients.keys()], deps.clock.date());
-  if (event.type === "call.stop") {
+  if (event.type === "call.stop" || event.type === "group_call.stop") {
     const ringId = `call:${event.callId}:ring`;
     // A ring still waiting for a retry is not sent any more; the devices it reached are told to stop.
     await cancelRetryingDeliveries(deps.db, ringId, "call_stopped", deps.clock.date());

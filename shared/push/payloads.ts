@@ -23,6 +23,7 @@ export const CallIncomingPushSchema = z
   .object({
     type: z.literal("call.incoming"),
     callId: z.string(),
+    chatId: z.string().optional().describe("A group call: the chat it runs on (join with `GET /v1/group-calls/{callId}/ws`)"),
     callType: z.enum(["voice", "video"]).optional(),
     callerId: z.string().optional(),
     callerName: z.string().nullable().optional(),
@@ -35,6 +36,7 @@ export const CallStopPushSchema = z
   .object({
     type: z.literal("call.stop"),
     callId: z.string(),
+    chatId: z.string().optional().describe("A group call: the chat it ran on"),
     status: z.enum(["answered", "rejected", "missed", "ended", "busy"]),
     callerName: z.string().nullable().optional(),
   })

@@ -1,5 +1,5 @@
 /** What a session can have a socket open to, besides its user's hub. */
-export type SocketTargetKind = "chat" | "call";
+export type SocketTargetKind = "chat" | "call" | "call-room";
 
 export interface SocketTarget {
   kind: SocketTargetKind;

@@ -11,12 +11,21 @@ import { type SessionStanding, SessionStandings, type StandingLoader } from "./s
 export const CLOSE_CODES = {
   /** A second line of defence: the Worker authenticates every upgrade, so clients never see it. */
   unauthenticated: { code: 1008, reason: "not authenticated", meaning: "the upgrade did not carry the identity the Worker sets" },
-  replaced: { code: 4000, reason: "replaced by another device", meaning: "call signalling: the same participant connected again from another device" },
+  replaced: {
+    code: 4000,
+    reason: "replaced by another device",
+    meaning: "call signalling and group calls: the same participant connected again from another device",
+  },
   session_ended: {
     code: 4001,
     frame: "session_ended",
     reason: "session ended",
     meaning: "the session of this socket ended (logout, revocation, password reset, disabled account)",
+  },
+  left: {
+    code: 4002,
+    reason: "left the call",
+    meaning: "group call: you left it (a `leave` frame or `POST /v1/group-calls/:id/leave`, on this or another device)",
   },
   not_a_member: {
     code: 4003,
@@ -25,6 +34,12 @@ export const CLOSE_CODES = {
     meaning: "you are not, or no longer, a member of the chat or a participant of the call (you left, were removed, or deleted your account)",
   },
   chat_deleted: { code: 4004, reason: "chat deleted", meaning: "the chat was deleted" },
+  call_full: {
+    code: 4009,
+    frame: "call_full",
+    reason: "call full",
+    meaning: "group call: it holds `CALL_MESH_MAX_PARTICIPANTS` people already",
+  },
   call_over: { code: 4410, reason: "call over", meaning: "the call ended (after the final `call.state`)" },
 } as const satisfies Record<string, { code: number; frame?: FrameErrorCode; reason: string; meaning: string }>;
 
@@ -42,6 +57,8 @@ export const FRAME_ERRORS = {
   internal_error: "the frame could not be processed; retry it",
   call_over: "a signalling frame on a call that is over",
   peer_buffer_full: "the other participant is not connected and too many frames are waiting for them",
+  call_full: "the group call holds its most participants already; the socket is closed with 4009 right after",
+  not_in_call: "group call: the participant named in `to` is not in the call",
 } as const;
 
 export type FrameErrorCode = keyof typeof FRAME_ERRORS;

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
+import { GroupCallSchema } from "../calls/group-call-schema";
+import { GroupSignallingFrames } from "../calls/group-signalling";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../chat/model";
 import { CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
@@ -44,6 +46,16 @@ export const HubServerFrames = {
   ),
   "call.incoming": frame("call.incoming", { call: CallSchema }, "Someone is calling this user: every device of the callee rings."),
   "call.state": frame("call.state", { call: CallSchema }, "A call of this user changed state (answered, rejected, missed, ended, busy)."),
+  "group_call.incoming": frame(
+    "group_call.incoming",
+    { call: GroupCallSchema },
+    "A member started a group call on one of this user's chats: every device rings until the user joins (from any device) or the call ends.",
+  ),
+  "group_call.state": frame(
+    "group_call.state",
+    { call: GroupCallSchema },
+    "A group call on one of this user's chats changed: someone joined or left (`participants`), or it ended (`status`).",
+  ),
   "chat.updated": frame(
     "chat.updated",
     { chat: ChatSchema },
@@ -133,6 +145,22 @@ export const SignallingServerFrames = {
   ),
 };
 
+export const GroupSignallingServerFrames = {
+  "room.state": frame(
+    "room.state",
+    { call: GroupCallSchema },
+    "Sent when you join and on every change (someone joins, leaves or mutes); an ended call closes the socket (code 4410). Whoever joins sends an offer to each participant already in the call.",
+  ),
+  "sdp.offer": GroupSignallingFrames["sdp.offer"].omit({ to: true }).extend(relayed).describe("A participant's offer to you, with `from` set to their user id."),
+  "sdp.answer": GroupSignallingFrames["sdp.answer"].omit({ to: true }).extend(relayed).describe("A participant's answer to your offer."),
+  "ice.candidate": GroupSignallingFrames["ice.candidate"].omit({ to: true }).extend(relayed).describe("One of a participant's ICE candidates for your pair."),
+  pong: Pong,
+  error: ErrorFrame(
+    { to: z.string().optional() },
+    `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`call_over\`, \`not_in_call\` with \`to\`, \`call_full\`, \`not_a_member\`, ${SESSION_ENDED}).`,
+  ),
+};
+
 export const SOCKET_PROTOCOLS: SocketProtocol[] = [
   {
     id: "userHub",
@@ -159,6 +187,15 @@ export const SOCKET_PROTOCOLS: SocketProtocol[] = [
     parameters: { callId: "Id of a call you take part in." },
     clientFrames: SignallingFrames,
     serverFrames: SignallingServerFrames,
+  },
+  {
+    id: "groupCall",
+    address: "/v1/group-calls/{callId}/ws",
+    title: "Group call",
+    description: `Members of the call's chat only (others: \`404\` before the socket opens; removed from the chat meanwhile: close code ${CLOSE_CODES.not_a_member.code}). Opening the socket joins the call, closing it (or \`leave\`) leaves; the last one out ends it. At most \`CALL_MESH_MAX_PARTICIPANTS\` people (close code ${CLOSE_CODES.call_full.code}). One socket per participant: a second device replaces the first (close code ${CLOSE_CODES.replaced.code}). \`sdp.offer\`, \`sdp.answer\` and \`ice.candidate\` name their receiver in \`to\` and arrive with \`from\`; nothing is held for someone not in the call. \`media.state\` tells the others whether you send audio and video. Closed with ${CLOSE_CODES.left.code} after \`leave\`, ${CLOSE_CODES.call_over.code} when the call ends.`,
+    parameters: { callId: "Id of a group call on a chat you are a member of." },
+    clientFrames: GroupSignallingFrames,
+    serverFrames: GroupSignallingServerFrames,
   },
 ];
 

@@ -94,6 +94,31 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   aliceCall.send({ type: "hangup" });
   await bobHub.next("call.state");
 
+  // A group call on a group of all three: Alice and Bob join and negotiate with each other by name, Carol's hub rings.
+  const family = await json<{ id: string }>(
+    await api("/v1/chats", { token: alice.accessToken, body: { type: "group", title: "Call", memberIds: [bob.id, carol.id] } }),
+  );
+  const group = await json<{ id: string }>(await api("/v1/calls", { token: alice.accessToken, body: { chatId: family.id, type: "video" } }));
+  await carolHub.next("group_call.incoming");
+  const aliceGroup = await open("groupCall", `/v1/group-calls/${group.id}/ws`, alice);
+  await aliceGroup.next("room.state");
+  const bobGroup = await open("groupCall", `/v1/group-calls/${group.id}/ws`, bob);
+  await bobGroup.next("room.state");
+  bobGroup.send({ type: "sdp.offer", to: alice.id, sdp: SDP });
+  await aliceGroup.next("sdp.offer");
+  aliceGroup.send({ type: "sdp.answer", to: bob.id, sdp: SDP });
+  aliceGroup.send({ type: "ice.candidate", to: bob.id, candidate: CANDIDATE });
+  await bobGroup.next("sdp.answer");
+  await bobGroup.next("ice.candidate");
+  bobGroup.send({ type: "media.state", audio: false, video: true });
+  bobGroup.send({ type: "ping" });
+  bobGroup.send("{not json");
+  await bobGroup.next("pong");
+  await bobGroup.next("error");
+  bobGroup.send({ type: "leave" });
+  aliceGroup.send({ type: "leave" });
+  await carolHub.next("group_call.state", (frame) => frame.call.status === "ended");
+
   // A video of Alice: its upload moves it to processing, which her hub hears.
   const { video } = await createVideo(alice, { title: "Frames" });
   expect((await putContent(alice, video.id, tinyMp4())).status).toBe(202);

@@ -2,6 +2,7 @@
 // media and signalling socket, and the screen state the call view renders.
 import type { Call, LiveSocket, ServerFrame } from "../../client";
 import { ok } from "../../client";
+import { reportCallQuality } from "./call-quality";
 import { platform } from "./platform";
 import { store } from "./store";
 
@@ -46,6 +47,8 @@ class CallController {
     return this.#camera ? new MediaStream([this.#camera]) : null;
   }
   #pendingCandidates: RTCIceCandidateInit[] = [];
+  /** When the call was answered as this device saw it: setup time runs from here to ICE connected. */
+  #answeredAt: number | null = null;
   #clearTimer: ReturnType<typeof setTimeout> | null = null;
 
   get busy(): boolean {
@@ -100,13 +103,17 @@ class CallController {
     if (store.state.ringing?.id === call.id && call.status !== "ringing") store.set({ ringing: null });
     if (this.#view?.call.id !== call.id) return;
     if (FINAL.has(call.status)) this.#finish(call);
-    else this.#publish({ call });
+    else {
+      if (call.status === "answered") this.#answeredAt ??= Date.now();
+      this.#publish({ call });
+    }
   }
 
   async accept(): Promise<void> {
     const ringing = store.state.ringing;
     if (!ringing) return;
     store.set({ ringing: null });
+    this.#answeredAt = Date.now();
     this.#publish({
       call: ringing,
       role: "callee",
@@ -288,6 +295,11 @@ class CallController {
 
   #finish(call: Call): void {
     if (!this.#view || this.#view.phase === "ended") return;
+    // The report reads the connection's statistics, then closes it.
+    const pc = this.#pc;
+    this.#pc = null;
+    const { connectedAt } = this.#view;
+    if (pc) void reportCallQuality(call.id, [pc], connectedAt !== null && this.#answeredAt !== null ? connectedAt - this.#answeredAt : null);
     this.#cleanup();
     const seconds = call.durationSeconds ?? (this.#view.connectedAt ? (Date.now() - this.#view.connectedAt) / 1000 : null);
     const text = ENDED_TEXT[call.status] ?? "Call ended";
@@ -315,6 +327,7 @@ class CallController {
     this.#pc?.close();
     this.#pc = null;
     this.#pendingCandidates = [];
+    this.#answeredAt = null;
     if (this.#audio) this.#audio.srcObject = null;
     this.#camera?.stop();
     this.#camera = null;

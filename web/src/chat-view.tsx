@@ -18,6 +18,7 @@ import {
   unpinMessage,
 } from "./conversation-parts";
 import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
+import { GroupCallButton } from "./group-call-screen";
 import { VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
 import { navigate } from "./router";
@@ -453,6 +454,8 @@ export function ChatView({ chatId }: { chatId: string }) {
           </button>
         )}
         {groupInfo && <GroupInfoDialog chat={chat} onClose={() => setGroupInfo(false)} />}
+        {/* Group calls (docs/calls.md): start the chat's call, or join the one running. */}
+        {chat.type !== "direct" && <GroupCallButton chat={chat} />}
         {peer && (
           <button
             type="button"

@@ -6,6 +6,7 @@ import { Avatar, ChatList, NewChatDialog } from "./chat-list";
 import { NewGroupDialog } from "./group-dialogs";
 import { ProfileDialog } from "./profile-dialog";
 import { ChatView } from "./chat-view";
+import { GroupCallRinging, GroupCallScreen } from "./group-call-screen";
 import { enableNotifications } from "./notifications";
 import { restoreSession, signOut } from "./platform";
 import "./ringtone";
@@ -59,6 +60,8 @@ function Frame() {
       )}
       <IncomingCall />
       <ActiveCall />
+      <GroupCallRinging />
+      <GroupCallScreen />
     </div>
   );
 }

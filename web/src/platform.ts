@@ -1,7 +1,8 @@
 // The one platform client of this tab, and what keeps the signed-in state current: the user,
 // the chat list and the hub socket (incoming calls, chat-list changes).
-import { type Call, type Chat, createPlatformClient, LocalSessionStorage, type LiveSocket, ok, type Person } from "../../client";
+import { type Call, type Chat, createPlatformClient, type GroupCall, LocalSessionStorage, type LiveSocket, ok, type Person } from "../../client";
 import { calls } from "./call-controller";
+import { groupCalls } from "./group-call-controller";
 import { forgetSubscription, resumeNotifications } from "./notifications";
 import { type User, store } from "./store";
 
@@ -22,6 +23,7 @@ platform.onSignedOut((reason) => {
   hub?.stop();
   hub = null;
   calls.reset();
+  groupCalls.reset();
   store.set({
     phase: "signed-out",
     me: null,
@@ -90,6 +92,7 @@ function startHub(): void {
         store.set({ chats: store.state.chats.map((chat) => (chat.peer?.id === person.id ? { ...chat, peer: person } : chat)) });
       } else if (frame.type === "call.incoming") calls.incoming(frame.call as Call);
       else if (frame.type === "call.state") calls.stateChanged(frame.call as Call);
+      else if (frame.type === "group_call.incoming" || frame.type === "group_call.state") groupCalls.hubFrame(frame.type, frame.call as GroupCall);
     },
     (state) => store.set({ live: state === "open" ? "open" : state === "connecting" ? "connecting" : "offline" }),
   );

@@ -1,7 +1,8 @@
 // The app's state in one place: views subscribe with useAppState(), actions change it with set().
 import { useSyncExternalStore } from "hono/jsx/dom";
-import type { Call, Chat, Person } from "../../client";
+import type { Call, Chat, GroupCall, Person } from "../../client";
 import type { CallView } from "./call-controller";
+import type { GroupCallView } from "./group-call-controller";
 import type { Route } from "./router";
 
 export interface User {
@@ -27,6 +28,10 @@ export interface AppState {
   ringing: Call | null;
   /** The call this device is in (or just ended). */
   call: CallView | null;
+  /** A group call on one of this user's chats that rings on this device. */
+  groupRinging: GroupCall | null;
+  /** The group call this device is in (or just left). */
+  groupCall: GroupCallView | null;
   notice: string | null;
   /** Names and pictures of the people this tab has met (chat peers, senders, members), by id; null: the account is gone. */
   people: Record<string, Person | null>;
@@ -45,6 +50,8 @@ export class Store {
     live: "connecting",
     ringing: null,
     call: null,
+    groupRinging: null,
+    groupCall: null,
     notice: null,
     people: {},
     push: "off",

@@ -128,6 +128,7 @@ export function createApp() {
     .route(chatModule.routes.chats.path, chatModule.routes.chats.router)
     .route(chatModule.routes.people.path, chatModule.routes.people.router)
     .route(callsModule.routes.calls.path, callsModule.routes.calls.router)
+    .route(callsModule.routes.groupCalls.path, callsModule.routes.groupCalls.router)
     .route(media.files.path, media.files.router)
     .route(media.uploads.path, media.uploads.router)
     .route(media.images.path, media.images.router)

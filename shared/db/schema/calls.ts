@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { timestamp } from "./columns";
 
 /** Call records; the live state machine runs in each call's CallSession Durable Object. */
@@ -23,4 +24,38 @@ export const calls = sqliteTable(
     index("calls_callee_created_idx").on(t.calleeId, t.createdAt),
     index("calls_status_idx").on(t.status),
   ],
+);
+
+/**
+ * Group calls on a group chat or the general chat; the live roster and signalling run in each
+ * call's CallRoom Durable Object. At most one active call per chat: the partial unique index makes
+ * two members starting one at the same moment end up in the same call.
+ */
+export const groupCalls = sqliteTable(
+  "group_calls",
+  {
+    id: text("id").primaryKey(),
+    chatId: text("chat_id").notNull(),
+    type: text("type", { enum: ["voice", "video"] }).notNull(),
+    startedBy: text("started_by").notNull(),
+    status: text("status", { enum: ["active", "ended"] }).notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    endedAt: timestamp("ended_at"),
+  },
+  (t) => [
+    uniqueIndex("group_calls_one_active_per_chat").on(t.chatId).where(sql`status = 'active'`),
+    index("group_calls_chat_created_idx").on(t.chatId, t.createdAt),
+  ],
+);
+
+/** One row per stretch of a person in a group call: who took part, from when to when (a rejoin is a new row). */
+export const groupCallParticipants = sqliteTable(
+  "group_call_participants",
+  {
+    callId: text("call_id").notNull(),
+    userId: text("user_id").notNull(),
+    joinedAt: timestamp("joined_at").notNull(),
+    leftAt: timestamp("left_at"),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.userId, t.joinedAt] }), index("group_call_participants_user_idx").on(t.userId, t.joinedAt)],
 );

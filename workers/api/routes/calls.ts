@@ -12,7 +12,10 @@ import {
   placeCall,
   signallingSession,
 } from "../../../shared/calls/calls";
+import { GroupCallSchema } from "../../../shared/calls/group-call-schema";
+import { placeChatCall } from "../../../shared/calls/group-calls";
 import { iceServersFor } from "../../../shared/calls/ice-servers";
+import { QualityReportSchema, reportCallQuality } from "../../../shared/calls/quality";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
@@ -30,10 +33,18 @@ const IceServersSchema = z
   })
   .openapi("IceServers");
 
+/** One object (not a union), so a refusal names the field at fault. */
 const PlaceCallBody = z
-  .object({ calleeId: z.string().min(1).max(64), type: z.enum(CALL_TYPES) })
+  .object({
+    calleeId: z.string().min(1).max(64).optional().openapi({ description: "The user to call (two-party)" }),
+    chatId: z.string().min(1).max(64).optional().openapi({ description: "A chat you are a member of: its call" }),
+    type: z.enum(CALL_TYPES),
+  })
   .strict()
-  .openapi("PlaceCallRequest");
+  .refine((body) => (body.calleeId === undefined) !== (body.chatId === undefined), { message: "Give exactly one of calleeId and chatId", path: ["chatId"] })
+  .openapi("PlaceCallRequest", { description: "Exactly one of `calleeId` and `chatId`" });
+
+const CallOrGroupCall = z.union([CallSchema, GroupCallSchema]);
 
 const CallPage = z.object({ items: z.array(CallSchema), nextCursor: z.string().nullable() }).openapi("CallPage");
 const CallList = z.object({ items: z.array(CallSchema) }).openapi("CallList");
@@ -79,13 +90,25 @@ export const callRoutes = createRouter()
       method: "post",
       path: "/",
       tags,
-      summary: "Call a user",
+      summary: "Call a user, or start or join a chat's call",
       description:
-        "Rings every connected device of the callee (`call.incoming` on their realtime hub). A callee already in a ringing or answered call: `409 busy` (the attempt is kept in both histories as `busy`). A caller already in a call: `409 already_in_call`.",
+        "`{calleeId}`: rings every connected device of the callee (`call.incoming` on their realtime hub). A callee already in a ringing or answered call: `409 busy` (the attempt is kept in both histories as `busy`). A caller already in a call: `409 already_in_call`. `{chatId}` (a chat you are a member of, else `404`): a direct chat calls its other member the same way; a group chat or the general chat starts its group call (`201`, every other member's devices ring with `group_call.incoming`) or answers the one already running (`200`). Join a group call by opening `GET /v1/group-calls/{id}/ws`.",
       request: { body: jsonBody(PlaceCallBody) },
-      responses: { 201: jsonResponse(CallSchema, "Ringing"), ...problemResponses(400, 401, 404, 409, 415) },
+      responses: {
+        200: jsonResponse(GroupCallSchema, "The chat's group call, already running"),
+        201: jsonResponse(CallOrGroupCall, "Ringing: a two-party call, or the group call just started"),
+        ...problemResponses(400, 401, 404, 409, 415, 429),
+      },
     }),
-    async (c) => c.json(await placeCall(c.get("deps"), c.get("principal").userId, c.req.valid("json")), 201),
+    async (c) => {
+      const body = c.req.valid("json");
+      const deps = c.get("deps");
+      const userId = c.get("principal").userId;
+      if (body.calleeId !== undefined) return c.json(await placeCall(deps, userId, { calleeId: body.calleeId, type: body.type }), 201);
+      const placed = await placeChatCall(deps, userId, { chatId: body.chatId!, type: body.type });
+      if (placed.kind === "direct") return c.json(placed.call, 201);
+      return placed.created ? c.json(placed.call, 201) : c.json(placed.call, 200);
+    },
   )
   .openapi(
     authedRoute({
@@ -168,6 +191,22 @@ export const callRoutes = createRouter()
       "An answered call becomes `ended`; a ringing one `missed`. Ending a finished call returns it unchanged.",
     ),
     async (c) => c.json(await commandCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, "end"), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/report",
+      tags,
+      summary: "Report what this browser measured over a call (participants only)",
+      description:
+        "Sent by the client when a two-party or group call ends: the candidate type of the selected pair (host, srflx, prflx, relay), round-trip time, packet loss and setup time. Kept once per user and call (a repeat answers `recorded: false`); `/metrics` shows the relay share (`call_quality_reports_total`) and the setup-time histogram (`call_setup_seconds`).",
+      request: { params: IdParam, body: jsonBody(QualityReportSchema) },
+      responses: {
+        202: jsonResponse(z.object({ recorded: z.boolean() }).openapi("CallQualityRecorded"), "Accepted"),
+        ...problemResponses(400, 401, 404, 415),
+      },
+    }),
+    async (c) => c.json(await reportCallQuality(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 202),
   )
   .openapi(
     upgradeRoute({

@@ -1,0 +1,73 @@
+import { z } from "@hono/zod-openapi";
+import { GroupCallSchema } from "../../../shared/calls/group-call-schema";
+import { getGroupCall, groupCallRoom, leaveGroupCall } from "../../../shared/calls/group-calls";
+import { IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
+import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
+import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
+import { createRouter } from "../context";
+import { authedRoute, upgradeRoute } from "../middleware/auth";
+import { TicketQuery } from "./realtime";
+
+const tags = ["calls"];
+
+const GroupCallWithRecord = GroupCallSchema.extend({
+  stretches: z
+    .array(
+      z.object({
+        userId: z.string(),
+        displayName: z.string().nullable().openapi({ description: "null once the person deleted their account" }),
+        joinedAt: z.string(),
+        leftAt: z.string().nullable(),
+        seconds: z.number().int().nullable().openapi({ description: "How long this stretch lasted; null while the person is still in the call" }),
+      }),
+    )
+    .openapi({ description: "The call's record: every stretch of every participant, in joining order (a rejoin is a new stretch)" }),
+}).openapi("GroupCallWithRecord");
+
+/** /v1/group-calls: a running group call, its record, leaving it, and its socket (joining). */
+export const groupCallRoutes = createRouter()
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/{id}",
+      tags,
+      summary: "A group call: who is in it now and who took part (members of its chat only)",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(GroupCallWithRecord, "The call and its record"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => c.json(await getGroupCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/leave",
+      tags,
+      summary: "Leave a group call on every device",
+      description:
+        "Closes your sockets to the call (code 4002); the last one out ends the call. Leaving a call you are not in, or one that ended, changes nothing.",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(GroupCallSchema, "The call after you left"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => c.json(await leaveGroupCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    upgradeRoute({
+      method: "get",
+      path: "/{id}/ws",
+      tags,
+      summary: "Join a group call (members of its chat only, WebSocket)",
+      description:
+        "Upgrade with `Authorization: Bearer` or `?ticket=`. Opening the socket joins the call; `leave` or closing it leaves. `409 call_over` for an ended call, `409 call_full` at `CALL_MESH_MAX_PARTICIPANTS`. Frames: docs/calls.md and /asyncapi.json (channel `groupCall`).",
+      request: { params: IdParam, query: TicketQuery },
+      responses: { 101: { description: "Switching protocols" }, ...problemResponses(400, 401, 404, 409, 426) },
+    }),
+    async (c) => {
+      requireWebSocketUpgrade(c.req.raw);
+      const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
+      const { id } = c.req.valid("param");
+      const room = await groupCallRoom(c.get("deps"), id, principal.userId);
+      await trackSessionSocket(c.get("deps"), principal, "call-room", id);
+      return room.fetch(upgradeRequestFor(c.req.raw, principal));
+    },
+  );
