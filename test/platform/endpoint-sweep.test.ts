@@ -69,6 +69,16 @@ const ROLE_GATED = new Set([
   "POST /v1/admin/oauth/clients/{clientId}/disable",
   "POST /v1/admin/oauth/clients/{clientId}/enable",
   "POST /v1/admin/oauth/clients/{clientId}/secret",
+  "GET /v1/admin/backup",
+  "GET /v1/admin/backup/tables/{table}",
+  "GET /v1/admin/backup/objects/{kind}",
+  "GET /v1/admin/backup/objects/{kind}/{name}",
+  "GET /v1/admin/backup/objects/{kind}/{name}/tables/{table}",
+  "GET /v1/admin/backup/objects/{kind}/{name}/keys",
+  "POST /v1/admin/restore/objects/{kind}/{name}",
+  "GET /v1/admin/backup/files",
+  "GET /v1/admin/backup/file",
+  "PUT /v1/admin/restore/file",
 ]);
 
 /** Header parameters the sweep sends with plausible values, so a refusal is about the part under test. */

@@ -28,7 +28,14 @@ function metadataOf(object: R2Object): StoredObjectMetadata {
 
 /** One page of every object in the bucket (blobs, variants, unfinished upload parts), with metadata. */
 export async function listStoredObjects(deps: Deps, cursor: string | undefined, limit: number): Promise<{ objects: StoredObject[]; cursor: string | null }> {
-  const listed = await deps.files.list({ limit, ...(cursor ? { cursor } : {}), include: ["httpMetadata", "customMetadata"] });
+  let listed: R2Objects;
+  try {
+    listed = await deps.files.list({ limit, ...(cursor ? { cursor } : {}), include: ["httpMetadata", "customMetadata"] });
+  } catch (error) {
+    // R2 refuses a cursor it did not issue; anything else is ours.
+    if (cursor) throw new ApiError(400, "invalid_cursor", "The cursor is not one this listing gave");
+    throw error;
+  }
   return {
     objects: listed.objects.map((object) => ({
       key: object.key,
