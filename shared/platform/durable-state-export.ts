@@ -76,6 +76,18 @@ export async function durableState(ctx: DurableObjectState, request: DurableStat
       }
       return { op: "done", count: request.entries.length };
     }
+    case "rewind": {
+      let bookmarks: { restored: string; undo: string };
+      try {
+        const restored = await ctx.storage.getBookmarkForTime(request.at);
+        bookmarks = { restored, undo: await ctx.storage.onNextSessionRestoreBookmark(restored) };
+      } catch (error) {
+        // Outside the 30 days, or a runtime without point-in-time recovery (local wrangler dev).
+        return { op: "refused", detail: error instanceof Error ? error.message : String(error) };
+      }
+      setTimeout(() => ctx.abort("rewound to an earlier point in time"), 0);
+      return { op: "rewound", ...bookmarks };
+    }
     case "finish": {
       const rebuilt = refusedOnSqlError(() => {
         ctx.storage.transactionSync(() => {

@@ -15,7 +15,12 @@ export type DurableStateRequest =
   | { op: "insert"; table: string; columns: string[]; rows: PortableValue[][] }
   | { op: "put"; entries: [string, PortableValue][] }
   /** Sets the alarm, rebuilds external-content indexes, and restarts the object on its new state. */
-  | { op: "finish"; alarm: number | null; afterImport: string[] };
+  | { op: "finish"; alarm: number | null; afterImport: string[] }
+  /**
+   * Point-in-time recovery: the object restarts on its storage as it was at `at` (ms since the
+   * epoch, within the last 30 days). Answers the bookmark of the state it replaced, to undo with.
+   */
+  | { op: "rewind"; at: number };
 
 export interface DurableStateDescription {
   op: "describe";
@@ -32,6 +37,7 @@ export type DurableStateReply =
   | { op: "rows"; columns: string[]; rows: PortableValue[][]; next: number | null }
   | { op: "kv"; entries: [string, PortableValue][]; next: string | null }
   | { op: "done"; count: number }
+  | { op: "rewound"; restored: string; undo: string }
   /** `rows` or `insert` named a table the object does not copy. */
   | { op: "unknown_table"; table: string }
   /** SQLite refused a restore step (a column the table lacks, a broken statement): nothing of the step was written. */

@@ -76,6 +76,7 @@ const ROLE_GATED = new Set([
   "GET /v1/admin/backup/objects/{kind}/{name}/tables/{table}",
   "GET /v1/admin/backup/objects/{kind}/{name}/keys",
   "POST /v1/admin/restore/objects/{kind}/{name}",
+  "POST /v1/admin/restore/objects/{kind}/{name}/rewind",
   "GET /v1/admin/backup/files",
   "GET /v1/admin/backup/file",
   "PUT /v1/admin/restore/file",

@@ -145,6 +145,14 @@ const RestoreStep = z
       "`reset` drops everything the object holds and creates `schema`; `insert` adds rows to a table; `put` writes keys; `finish` sets the alarm, runs `afterImport` and restarts the object on its restored state.",
   });
 
+const RewindBody = z.object({ at: z.iso.datetime({ offset: true }).openapi({ description: "The moment to go back to (ISO 8601)" }) }).openapi("RewindRequest");
+const RewindReply = z
+  .object({
+    restored: z.string().openapi({ description: "The bookmark the object restarts on" }),
+    undo: z.string().openapi({ description: "The bookmark of the state it replaced" }),
+  })
+  .openapi("RewindReply");
+
 const RestoreHeaders = z.object({
   "x-backup-metadata": z
     .string()
@@ -288,6 +296,23 @@ export const backupRoutes = createRouter()
       const step = c.req.valid("json");
       const { count } = await objectState(c.get("deps"), kind, name, step as Parameters<typeof objectState>[3], "done");
       return c.json({ count }, 200);
+    },
+  )
+  .openapi(
+    adminRoute({
+      method: "post",
+      path: "/restore/objects/{kind}/{name}/rewind",
+      tags,
+      summary: "Point-in-time recovery of one Durable Object",
+      description:
+        "The object restarts on its own storage as it was at `at` (Durable Object point-in-time recovery, the last 30 days; Cloudflare only: local `wrangler dev` answers `400 restore_refused`). `undo` is the bookmark of the state it replaced. D1 is not touched: see docs/operations.md for what to do about the chat's summary in D1.",
+      request: { params: ObjectParams, body: jsonBody(RewindBody) },
+      responses: { 200: jsonResponse(RewindReply, "The bookmarks"), ...problemResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const { kind, name } = c.req.valid("param");
+      const { op: _op, ...bookmarks } = await objectState(c.get("deps"), kind, name, { op: "rewind", at: Date.parse(c.req.valid("json").at) }, "rewound");
+      return c.json(bookmarks, 200);
     },
   )
   .openapi(
