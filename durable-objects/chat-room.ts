@@ -10,11 +10,11 @@ import { isMember, markChatRead } from "../shared/chat/chats";
 import { CHAT_FRAME_BUDGET, type ChatClientFrame, type ChatFrameBudget, parseChatFrame } from "../shared/chat/frames";
 import { MemberCache } from "../shared/chat/member-cache";
 import { MessageLog } from "../shared/chat/message-log";
-import { mayDelete, mayEdit, mayReact, type NewMessage, readPositionRefusal } from "../shared/chat/message-rules";
+import { MAX_PINS, mayDelete, mayEdit, mayPin, mayReact, mayReplyTo, type NewMessage, readPositionRefusal } from "../shared/chat/message-rules";
 import { SendLimit } from "../shared/chat/send-limit";
 import type { ChatRoomRpc, StoredMessage } from "../shared/chat/chat-room-rpc";
-import type { Message, MessagePage, MessagePageQuery, Sender } from "../shared/chat/model";
-import type { Refusal, Result } from "../shared/platform/result";
+import { GENERAL_CHAT_ID, type Message, type MessagePage, type MessagePageQuery, type Pin, type Sender } from "../shared/chat/model";
+import { type Refusal, type Result, refusal } from "../shared/platform/result";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
 import type { PushFanoutJob } from "../shared/push/events";
@@ -34,6 +34,10 @@ interface AdmittedSend {
   clientId: string;
   text: string;
   attachments: Message["attachments"];
+  /** The message this one answers (checked to be live in this chat). */
+  replyTo: Message | null;
+  /** The members it mentions (checked to be members, the sender left out). */
+  mentions: string[];
   /** The sending socket (it gets `message.ack`; everyone else `message.new`); none for REST. */
   origin?: RoomConnection;
 }
@@ -267,7 +271,24 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       }
       attachments = resolved.value;
     }
-    return { send: { sender, clientId: input.clientId, text: input.text, attachments, origin } };
+    let replyTo: Message | null = null;
+    if (input.replyTo !== undefined) {
+      const target = mayReplyTo(this.log.findById(input.replyTo));
+      if (!target.ok) return this.refuseSend(sender, input, attachments, target);
+      replyTo = target.value;
+    }
+    const mentions: string[] = [];
+    for (const userId of new Set(input.mentions ?? [])) {
+      if (userId !== sender.userId && (await this.members.isMember(userId))) mentions.push(userId);
+    }
+    return { send: { sender, clientId: input.clientId, text: input.text, attachments, replyTo, mentions, origin } };
+  }
+
+  /** A send refused after its checks began: the limit slot and the held files are given back. */
+  private refuseSend(sender: Sender, input: NewMessage, attachments: Message["attachments"], refused: Refusal): Refusal {
+    this.sendLimit.giveBack(sender.userId);
+    if (input.attachments) this.sendingFiles.release(attachments.map((file) => file.id));
+    return refused;
   }
 
   private queueSend(send: AdmittedSend): void {
@@ -302,7 +323,16 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   private commitSend(send: AdmittedSend): StoreResult {
     const { sender, clientId, origin } = send;
     const now = this.deps.clock.now();
-    const message = this.log.append({ id: newId(now), senderId: sender.userId, clientId, text: send.text, attachments: send.attachments, now });
+    const message = this.log.append({
+      id: newId(now),
+      senderId: sender.userId,
+      clientId,
+      text: send.text,
+      attachments: send.attachments,
+      replyTo: send.replyTo,
+      mentions: send.mentions,
+      now,
+    });
     if (!message) {
       // A retry of a stored message: it does not count against the limit.
       this.sendLimit.giveBack(sender.userId);
@@ -316,6 +346,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.fanOut(`{"type":"message.new","message":${body}}`, origin);
     this.searchIndexing.request();
     this.chatList.noteRead(sender.userId, message.seq);
+    if (message.mentions.length > 0) this.chatList.noteMentions(message.seq, message.mentions);
     this.queueChatListSync();
     this.queuePush(message);
     return { ok: true, value: { message, created: true } };
@@ -380,8 +411,10 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     if (!allowed.ok) return allowed;
     const message = allowed.value;
     if (message.deletedAt) return { ok: true, value: message };
+    const wasPinned = this.log.unpin(message.seq);
     const deleted = this.log.softDelete(id, this.deps.clock.now())!;
     this.broadcastUpdate(deleted);
+    if (wasPinned) this.fanOut(JSON.stringify({ type: "message.unpinned", id }));
     if (message.attachments.length > 0) {
       await releaseDeletedAttachments(
         this.deps,
@@ -400,6 +433,33 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     const updated = this.log.findById(id)!;
     this.fanOut(JSON.stringify({ type: "message.updated", message: updated }));
     return { ok: true, value: updated };
+  }
+
+  /** Pins a message for every member (`message.pinned` to every socket); pinning it again changes nothing. */
+  pinMessage(actor: Sender, id: string): Result<Pin> {
+    const allowed = mayPin(this.log.findById(id), actor, this.name === GENERAL_CHAT_ID);
+    if (!allowed.ok) return allowed;
+    const before = this.log.pins().find((pin) => pin.message.id === id);
+    if (before) return { ok: true, value: before };
+    if (!this.log.pin(allowed.value.seq, actor.userId, this.deps.clock.now(), MAX_PINS))
+      return refusal(409, "too_many_pins", `The chat already has ${MAX_PINS} pinned messages: unpin one first`);
+    const pin = this.log.pins().find((p) => p.message.id === id)!;
+    this.fanOut(JSON.stringify({ type: "message.pinned", pin }));
+    return { ok: true, value: pin };
+  }
+
+  /** Unpins a message (`message.unpinned` to every socket); a message that is not pinned is 404. */
+  unpinMessage(actor: Sender, id: string): Result<{ id: string }> {
+    const message = this.log.findById(id);
+    const allowed = mayPin(message, actor, this.name === GENERAL_CHAT_ID);
+    if (!allowed.ok && allowed.code !== "message_deleted") return allowed;
+    if (!message || !this.log.unpin(message.seq)) return refusal(404, "message_not_found", "That message is not pinned");
+    this.fanOut(JSON.stringify({ type: "message.unpinned", id }));
+    return { ok: true, value: { id } };
+  }
+
+  listPins(): Pin[] {
+    return this.log.pins();
   }
 
   /** Called by the Worker after members changed in D1: forget cached answers, close sockets of those who left. */

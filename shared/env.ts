@@ -27,6 +27,8 @@ export interface Env extends DeclaredVars {
   METRICS_STORE: DurableObjectNamespace<MetricsStoreRpc>;
   /** Workers Analytics Engine dataset for long-term metric queries; absent locally (then a no-op). */
   METRICS?: AnalyticsEngineDataset;
+  /** The web app's static files (web/dist), for its deep links (workers/api/routes/web-app.ts). */
+  ASSETS?: Fetcher;
   /** Cloudflare Images: resized variants of image files (media). */
   IMAGES?: ImagesBinding;
   /** Cloudflare `send_email` binding; used in production (docs/deploy.md, "E-mail"). */

@@ -2,6 +2,7 @@
 // and opens the right screen when one is clicked. Plain JavaScript, copied as it is by
 // scripts/build-web.mjs: it has no imports and runs in no page.
 const APP = new URL("./", self.location.href).href;
+const chatUrl = (chatId) => `${APP}chats/${encodeURIComponent(chatId)}`;
 
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
@@ -19,8 +20,8 @@ function payloadOf(event) {
 /** Whether a window of the app is in front with this chat open (it shows the message itself). */
 async function chatVisible(chatId) {
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-  const hash = `#/chats/${encodeURIComponent(chatId)}`;
-  return windows.some((client) => client.visibilityState === "visible" && client.focused && new URL(client.url).hash === hash);
+  const path = new URL(chatUrl(chatId)).pathname;
+  return windows.some((client) => client.visibilityState === "visible" && client.focused && new URL(client.url).pathname === path);
 }
 
 async function closeTagged(tag) {
@@ -40,7 +41,7 @@ async function show(push) {
       icon: `${APP}icon.svg`,
       badge: `${APP}icon.svg`,
       timestamp: push.sentAt ? Date.parse(push.sentAt) : Date.now(),
-      data: { url: `${APP}#/chats/${encodeURIComponent(push.chatId)}`, chatId: push.chatId, messageId: push.messageId },
+      data: { url: chatUrl(push.chatId), chatId: push.chatId, messageId: push.messageId },
     });
     return;
   }
@@ -52,7 +53,7 @@ async function show(push) {
       requireInteraction: true,
       vibrate: [800, 400, 800, 400, 800, 400, 800],
       icon: `${APP}icon.svg`,
-      data: { url: `${APP}#/calls`, callId: push.callId },
+      data: { url: `${APP}calls`, callId: push.callId },
     });
     return;
   }
@@ -62,7 +63,7 @@ async function show(push) {
       await self.registration.showNotification(push.callerName ? `Missed call from ${push.callerName}` : "Missed call", {
         tag: `call-${push.callId}`,
         icon: `${APP}icon.svg`,
-        data: { url: `${APP}#/calls`, callId: push.callId },
+        data: { url: `${APP}calls`, callId: push.callId },
       });
     }
   }
@@ -92,7 +93,7 @@ async function openFor(notification) {
     await self.clients.openWindow(url);
     return;
   }
-  // The app follows the hash (a chat, or the call list where a ringing call is shown).
+  // The app goes to the path (a chat, or the call list where a ringing call is shown).
   open.postMessage({ type: "open", url });
   await open.focus().catch(() => undefined);
 }

@@ -34,6 +34,8 @@ export interface ChatListSyncHost {
 export class ChatListSync {
   /** Read positions of senders (a sender has read their own message), flushed with the chat summary. */
   private readonly pendingReads = new Map<string, number>();
+  /** Members mentioned by messages stored since the last sync (chat_mentions rows to write). */
+  private pendingMentions: { seq: number; userId: string }[] = [];
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
 
@@ -54,9 +56,14 @@ export class ChatListSync {
     this.pendingReads.set(userId, Math.max(this.pendingReads.get(userId) ?? 0, seq));
   }
 
+  noteMentions(seq: number, userIds: readonly string[]): void {
+    for (const userId of userIds) this.pendingMentions.push({ seq, userId });
+  }
+
   /** Forgets pending work (the chat was deleted). */
   clear(): void {
     this.pendingReads.clear();
+    this.pendingMentions = [];
   }
 
   queue(): void {
@@ -93,8 +100,14 @@ export class ChatListSync {
     const last = this.host.newestMessage();
     if (!last) return;
     const reads = [...this.pendingReads];
+    const mentions = this.pendingMentions;
+    this.pendingMentions = [];
     const notify = last.seq > this.notifiedSeq;
-    const readBack = await syncChatSummary(this.deps.db, { chatId: this.host.chatId(), last, reads, readBack: notify });
+    const readBack = await syncChatSummary(this.deps.db, { chatId: this.host.chatId(), last, reads, mentions, readBack: notify }).catch((error: unknown) => {
+      // Written with the next sync (the retry): a mention is never dropped by a failed batch.
+      this.pendingMentions = [...mentions, ...this.pendingMentions];
+      throw error;
+    });
     for (const [userId, seq] of reads) if (this.pendingReads.get(userId) === seq) this.pendingReads.delete(userId);
     this.host.markSynced(last.seq);
     if (!notify || !readBack) return;
@@ -112,7 +125,9 @@ export class ChatListSync {
     const people = chat.type === "direct" && away.length > 0 ? await peopleOf(this.deps, shown.ids ?? []) : new Map();
     await Promise.allSettled(
       away.map((m) =>
-        this.deps.objects.userHub(m.userId).notify({ type: "chat.updated", chat: toChat(chat, shown, m.readSeq, peerOf(chat, shown, m.userId, people)) }),
+        this.deps.objects
+          .userHub(m.userId)
+          .notify({ type: "chat.updated", chat: toChat(chat, shown, m.readSeq, peerOf(chat, shown, m.userId, people), m.unreadMentions) }),
       ),
     );
   }

@@ -2,7 +2,7 @@ import type { DurableStateRpc } from "../platform/durable-state-rpc";
 import type { Result } from "../platform/result";
 import type { SocketTargetRpc } from "../realtime/user-hub-rpc";
 import type { NewMessage } from "./message-rules";
-import type { Message, MessagePage, MessagePageQuery, Sender } from "./model";
+import type { Message, MessagePage, MessagePageQuery, Pin, Sender } from "./model";
 
 /** A stored message, and whether this call stored it (false: a retry of the same clientId). */
 export interface StoredMessage {
@@ -19,6 +19,9 @@ export interface ChatRoomRpc extends SocketTargetRpc, DurableStateRpc {
   editMessage(actor: Sender, id: string, text: string): Result<Message>;
   deleteMessage(actor: Sender, id: string): Promise<Result<Message>>;
   react(actor: Sender, id: string, emoji: string, add: boolean): Result<Message>;
+  pinMessage(actor: Sender, id: string): Result<Pin>;
+  unpinMessage(actor: Sender, id: string): Result<{ id: string }>;
+  listPins(): Pin[];
   /** Members changed in D1: forget cached answers, close sockets of those who left. */
   membershipChanged(userIds: string[]): Promise<void>;
   /** The chat was deleted: close every socket and drop the log. */

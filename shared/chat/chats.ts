@@ -52,7 +52,7 @@ export function directMemberIds(rows: Pick<ChatRecord, "id" | "type">[], members
   return rows.flatMap((row) => (row.type === "direct" ? (members.get(row.id)?.ids ?? []) : []));
 }
 
-export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, peer: Person | null): Chat {
+export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, peer: Person | null, unreadMentions: number): Chat {
   const lastMessage = row.lastMessage ? (JSON.parse(row.lastMessage) as LastMessage) : null;
   return {
     id: row.id,
@@ -66,6 +66,7 @@ export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, p
     lastSeq: row.lastMessageSeq,
     readSeq: Math.min(readSeq, row.lastMessageSeq),
     unreadCount: Math.max(0, row.lastMessageSeq - readSeq),
+    unreadMentionCount: unreadMentions,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -98,7 +99,7 @@ export async function getChat(deps: Deps, chatId: string, userId: string): Promi
   const members = await membersOf(deps, [row]);
   const shown = members.get(chatId) ?? { ids: [], count: 0 };
   const people = await peopleOf(deps, directMemberIds([row], members));
-  return toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people));
+  return toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions);
 }
 
 const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
@@ -140,7 +141,7 @@ export async function listChats(deps: Deps, userId: string, query: { limit: numb
     query.limit,
     (row) => {
       const shown = members.get(row.id) ?? { ids: [], count: 0 };
-      return toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people));
+      return toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions);
     },
     (last) => ({ u: last.updatedAt.getTime(), id: last.id }),
   );

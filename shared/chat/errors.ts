@@ -8,7 +8,9 @@ export const chatErrors = defineErrors({
   invalid_seq: { status: 400, description: "A read position (`seq`) is past the newest message." },
   not_message_sender: { status: 403, description: "Only the sender edits a message (or a moderator deletes it)." },
   message_not_found: { status: 404, description: "No such message in this chat." },
-  message_deleted: { status: 409, description: "A deleted message cannot be edited or take reactions." },
+  message_deleted: { status: 409, description: "A deleted message cannot be edited, replied to, pinned or take reactions." },
+  pin_not_allowed: { status: 403, description: "Only moderators pin messages in the general chat." },
+  too_many_pins: { status: 409, description: "The chat already has the most pinned messages (50): unpin one first." },
   general_chat_protected: { status: 403, description: "The general chat cannot be deleted or left." },
   general_members_hidden: {
     status: 403,

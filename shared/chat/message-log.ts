@@ -1,4 +1,4 @@
-import type { Attachment, LastMessage, Message, MessagePage, MessagePageQuery } from "./model";
+import type { Attachment, LastMessage, Message, MessagePage, MessagePageQuery, Pin, Quote } from "./model";
 import { iso } from "./model";
 import { ftsQuery } from "../fts-query";
 
@@ -12,6 +12,14 @@ interface MessageRow extends Record<string, SqlStorageValue> {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  reply_to_seq: number | null;
+  mentions: string;
+}
+
+interface PinRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  pinned_by: string | null;
+  pinned_at: number;
 }
 
 interface ReactionRow extends Record<string, SqlStorageValue> {
@@ -30,7 +38,9 @@ const SCHEMA = [
      attachments TEXT NOT NULL DEFAULT '[]',
      created_at INTEGER NOT NULL,
      edited_at INTEGER,
-     deleted_at INTEGER)`,
+     deleted_at INTEGER,
+     reply_to_seq INTEGER,
+     mentions TEXT NOT NULL DEFAULT '[]')`,
   "CREATE UNIQUE INDEX IF NOT EXISTS messages_sender_client ON messages (sender_id, client_id)",
   `CREATE TABLE IF NOT EXISTS reactions (
      seq INTEGER NOT NULL,
@@ -44,7 +54,30 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS room_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
   // Live messages with attachments (a deleted one has none), for carriesFile.
   "CREATE INDEX IF NOT EXISTS messages_with_attachments ON messages (seq) WHERE attachments <> '[]'",
+  "CREATE TABLE IF NOT EXISTS pins (seq INTEGER PRIMARY KEY, pinned_by TEXT, pinned_at INTEGER NOT NULL)",
 ];
+
+/** Columns added after rooms already existed: added to an older room's table when it opens. */
+const ADDED_COLUMNS: [name: string, definition: string][] = [
+  ["reply_to_seq", "reply_to_seq INTEGER"],
+  ["mentions", "mentions TEXT NOT NULL DEFAULT '[]'"],
+];
+
+/** How much of the original a reply quotes. */
+const QUOTE_CHARS = 200;
+
+/** What a reply shows of the message it answers. */
+export function quoteOf(message: Message): Quote {
+  return {
+    id: message.id,
+    seq: message.seq,
+    senderId: message.senderId,
+    text: message.text.slice(0, QUOTE_CHARS),
+    hasAttachments: message.attachments.length > 0,
+    editedAt: message.editedAt,
+    deletedAt: message.deletedAt,
+  };
+}
 
 const INDEXED_SEQ = "indexed_seq";
 
@@ -70,6 +103,13 @@ export class MessageLog {
     private readonly chatId: string,
   ) {
     for (const statement of SCHEMA) sql.exec(statement);
+    const columns = new Set(
+      sql
+        .exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')")
+        .toArray()
+        .map((c) => c.name),
+    );
+    for (const [name, definition] of ADDED_COLUMNS) if (!columns.has(name)) sql.exec(`ALTER TABLE messages ADD COLUMN ${definition}`);
     this.lastSeq = sql.exec<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM messages").one().seq;
     const indexed = sql.exec<{ value: number }>("SELECT value FROM room_state WHERE key = ?", INDEXED_SEQ).toArray()[0];
     // A room from before batched indexing indexed every live message as it stored it.
@@ -99,11 +139,22 @@ export class MessageLog {
    * already has a message with this clientId: the duplicate check and the insert are one
    * statement, not a SELECT before every INSERT.
    */
-  append(input: { id: string; senderId: string; clientId: string; text: string; attachments: Attachment[]; now: number }): Message | null {
+  append(input: {
+    id: string;
+    senderId: string;
+    clientId: string;
+    text: string;
+    attachments: Attachment[];
+    replyTo?: Message | null;
+    mentions?: string[];
+    now: number;
+  }): Message | null {
     const seq = this.lastSeq + 1;
     const attachments = input.attachments.length === 0 ? "[]" : JSON.stringify(input.attachments);
+    const mentions = input.mentions && input.mentions.length > 0 ? JSON.stringify(input.mentions) : "[]";
+    const replyToSeq = input.replyTo?.seq ?? null;
     const written = this.sql.exec(
-      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
+      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
       seq,
       input.id,
       input.senderId,
@@ -111,6 +162,8 @@ export class MessageLog {
       input.text,
       attachments,
       input.now,
+      replyToSeq,
+      mentions,
     ).rowsWritten;
     if (written === 0) return null;
     this.lastSeq = seq;
@@ -125,8 +178,11 @@ export class MessageLog {
         created_at: input.now,
         edited_at: null,
         deleted_at: null,
+        reply_to_seq: replyToSeq,
+        mentions,
       },
       [],
+      input.replyTo ? quoteOf(input.replyTo) : null,
     );
   }
 
@@ -163,7 +219,33 @@ export class MessageLog {
     if (!row) return null;
     if (row.seq <= this.indexedSeq) this.sql.exec("DELETE FROM messages_fts WHERE rowid = ?", row.seq);
     this.sql.exec("DELETE FROM reactions WHERE seq = ?", row.seq);
+    this.sql.exec("DELETE FROM pins WHERE seq = ?", row.seq);
     return this.withReactions([row])[0]!;
+  }
+
+  /** Pins a message (again: keeps the first pin); false when the chat already has `max` pins. */
+  pin(seq: number, userId: string, now: number, max: number): boolean {
+    if (this.sql.exec("SELECT 1 FROM pins WHERE seq = ?", seq).toArray().length > 0) return true;
+    if (this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pins").one().n >= max) return false;
+    this.sql.exec("INSERT INTO pins (seq, pinned_by, pinned_at) VALUES (?, ?, ?)", seq, userId, now);
+    return true;
+  }
+
+  /** Whether the message was pinned. */
+  unpin(seq: number): boolean {
+    return this.sql.exec("DELETE FROM pins WHERE seq = ?", seq).rowsWritten > 0;
+  }
+
+  /** The pinned messages, most recently pinned first. */
+  pins(): Pin[] {
+    const pins = this.sql.exec<PinRow>("SELECT seq, pinned_by, pinned_at FROM pins ORDER BY pinned_at DESC, seq DESC").toArray();
+    if (pins.length === 0) return [];
+    const rows = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE seq IN (${pins.map(() => "?").join(",")})`, ...pins.map((p) => p.seq)).toArray();
+    const messages = new Map(this.withReactions(rows).map((m) => [m.seq, m]));
+    return pins.flatMap((pin) => {
+      const message = messages.get(pin.seq);
+      return message ? [{ message, pinnedBy: pin.pinned_by, pinnedAt: iso(pin.pinned_at)! }] : [];
+    });
   }
 
   react(seq: number, userId: string, emoji: string, add: boolean, now: number): void {
@@ -216,6 +298,7 @@ export class MessageLog {
   anonymiseSender(senderId: string): number {
     const changed = this.sql.exec("UPDATE messages SET sender_id = NULL WHERE sender_id = ?", senderId).rowsWritten;
     this.sql.exec("DELETE FROM reactions WHERE user_id = ?", senderId);
+    this.sql.exec("UPDATE pins SET pinned_by = NULL WHERE pinned_by = ?", senderId);
     return changed;
   }
 
@@ -243,10 +326,19 @@ export class MessageLog {
       list.push(reaction);
       bySeq.set(reaction.seq, list);
     }
-    return rows.map((row) => this.toMessage(row, bySeq.get(row.seq) ?? []));
+    const quotes = this.quotesFor(rows);
+    return rows.map((row) => this.toMessage(row, bySeq.get(row.seq) ?? [], row.reply_to_seq === null ? null : (quotes.get(row.reply_to_seq) ?? null)));
   }
 
-  private toMessage(row: MessageRow, reactions: ReactionRow[]): Message {
+  /** The originals the replies among `rows` answer, read as they are now (one statement). */
+  private quotesFor(rows: MessageRow[]): Map<number, Quote> {
+    const seqs = [...new Set(rows.flatMap((row) => (row.reply_to_seq === null ? [] : [row.reply_to_seq])))];
+    if (seqs.length === 0) return new Map();
+    const originals = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE seq IN (${seqs.map(() => "?").join(",")})`, ...seqs).toArray();
+    return new Map(originals.map((row) => [row.seq, quoteOf(this.toMessage(row, [], null))]));
+  }
+
+  private toMessage(row: MessageRow, reactions: ReactionRow[], replyTo: Quote | null): Message {
     const grouped = new Map<string, string[]>();
     for (const reaction of reactions) grouped.set(reaction.emoji, [...(grouped.get(reaction.emoji) ?? []), reaction.user_id]);
     return {
@@ -261,6 +353,8 @@ export class MessageLog {
       editedAt: iso(row.edited_at),
       deletedAt: iso(row.deleted_at),
       reactions: [...grouped].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds })),
+      replyTo,
+      mentions: row.mentions === "[]" ? [] : (JSON.parse(row.mentions) as string[]),
     };
   }
 }

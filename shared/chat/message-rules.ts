@@ -41,6 +41,14 @@ export const Emoji = z
 
 export const MessageId = z.string().min(1).max(64);
 
+/** Most members one message mentions. */
+export const MAX_MENTIONS = 50;
+
+export const Mentions = z
+  .array(z.string().min(1).max(64))
+  .max(MAX_MENTIONS)
+  .openapi({ description: "Ids of the members the text mentions (`@name`); ids of non-members are dropped" });
+
 /** A read position: the seq of the newest message read. */
 export const ReadSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -49,7 +57,13 @@ export const ReadSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
  * (which add their `type`) are built from these, so both accept exactly the same.
  */
 export const MessageActionFields = {
-  send: { clientId: ClientId, text: MessageText, attachments: AttachmentIds.optional() },
+  send: {
+    clientId: ClientId,
+    text: MessageText,
+    attachments: AttachmentIds.optional(),
+    replyTo: MessageId.optional().openapi({ description: "The id of the message this one answers (a message of the same chat, not deleted)" }),
+    mentions: Mentions.optional(),
+  },
   edit: { text: MessageText },
   reaction: { emoji: Emoji, remove: z.boolean().optional() },
   read: { seq: ReadSeq },
@@ -60,6 +74,8 @@ export interface NewMessage {
   clientId: string;
   text: string;
   attachments?: string[];
+  replyTo?: string;
+  mentions?: string[];
 }
 
 export interface PlainSendFrame {
@@ -74,14 +90,14 @@ const CLIENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /**
  * The hot frame without zod: a `message.send` with a valid clientId, non-blank text of at most
  * MESSAGE_TEXT_MAX UTF-16 units (so certainly at most that many code points) and no
- * attachments. Accepts only what the zod schema accepts, and returns the same shape (unknown keys
+ * attachments, reply or mentions. Accepts only what the zod schema accepts, and returns the same shape (unknown keys
  * dropped); anything else is null and goes through the schema, which also says what is wrong.
  * Zod's parse was about 5% of the room's CPU per message at its ceiling (CPU profile of bench:chat).
  */
 export function plainSendFrame(json: unknown): PlainSendFrame | null {
   if (typeof json !== "object" || json === null) return null;
-  const { type, clientId, text, attachments } = json as Record<string, unknown>;
-  if (type !== "message.send" || attachments !== undefined) return null;
+  const { type, clientId, text, attachments, replyTo, mentions } = json as Record<string, unknown>;
+  if (type !== "message.send" || attachments !== undefined || replyTo !== undefined || mentions !== undefined) return null;
   if (typeof clientId !== "string" || !CLIENT_ID.test(clientId)) return null;
   if (typeof text !== "string" || text.length > MESSAGE_TEXT_MAX || text.trim().length === 0) return null;
   return { type, clientId, text };
@@ -112,6 +128,27 @@ export function mayDelete(message: Message | null, actor: Sender): Result<Messag
 export function mayReact(message: Message | null): Result<Message> {
   if (!message) return notFound();
   if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message takes no reactions");
+  return { ok: true, value: message };
+}
+
+/** A reply answers a live message of the same chat. */
+export function mayReplyTo(message: Message | null): Result<Message> {
+  if (!message) return refusal(404, "message_not_found", "The message replied to is not in this chat");
+  if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message cannot be replied to");
+  return { ok: true, value: message };
+}
+
+/** Most pinned messages of one chat. */
+export const MAX_PINS = 50;
+
+/**
+ * Who pins: any member of a direct or group chat; in the general chat (every user) only
+ * moderators, so one person cannot fill everybody's pinned bar. A deleted message is not pinned.
+ */
+export function mayPin(message: Message | null, actor: Sender, inGeneralChat: boolean): Result<Message> {
+  if (!message) return notFound();
+  if (inGeneralChat && !moderates(actor.role)) return refusal(403, "pin_not_allowed", "Only moderators pin messages in the general chat");
+  if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message cannot be pinned");
   return { ok: true, value: message };
 }
 

@@ -15,6 +15,20 @@ export const AttachmentSchema = z
 
 export const ReactionSchema = z.object({ emoji: z.string(), count: z.number().int(), userIds: z.array(z.string()) }).openapi("ChatReaction");
 
+/** What a reply shows of the message it answers: read with the reply, so it is current after an edit or a delete. */
+export const QuoteSchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    senderId: z.string().nullable(),
+    text: z.string().openapi({ description: "The first 200 characters of the original's current text; empty once it is deleted" }),
+    hasAttachments: z.boolean(),
+    editedAt: z.string().nullable(),
+    deletedAt: z.string().nullable(),
+  })
+  .openapi("ChatQuote");
+export type Quote = z.infer<typeof QuoteSchema>;
+
 export const MessageSchema = z
   .object({
     id: z.string(),
@@ -28,8 +42,14 @@ export const MessageSchema = z
     editedAt: z.string().nullable(),
     deletedAt: z.string().nullable(),
     reactions: z.array(ReactionSchema),
+    replyTo: QuoteSchema.nullable().openapi({ description: "The message this one answers, as it is now (null: not a reply)" }),
+    mentions: z.array(z.string()).openapi({ description: "Ids of the members this message mentions (`@name` in the text)" }),
   })
   .openapi("ChatMessage");
+
+/** A pinned message of a chat, with who pinned it and when. */
+export const PinSchema = z.object({ message: MessageSchema, pinnedBy: z.string().nullable(), pinnedAt: z.string() }).openapi("ChatPin");
+export type Pin = z.infer<typeof PinSchema>;
 
 export type Message = z.infer<typeof MessageSchema>;
 export type Attachment = z.infer<typeof AttachmentSchema>;
@@ -65,6 +85,7 @@ export const ChatSchema = z
     lastSeq: z.number().int(),
     readSeq: z.number().int().openapi({ description: "The caller's read position" }),
     unreadCount: z.number().int(),
+    unreadMentionCount: z.number().int().openapi({ description: "Unread messages that mention the caller" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -1,18 +1,31 @@
 import { and, asc, count, desc, eq, getTableColumns, gt, isNull, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
-import { chatFormerMembers, chatMembers, chats } from "../db/schema/chat";
+import { chatFormerMembers, chatMembers, chatMentions, chats } from "../db/schema/chat";
 import { users } from "../db/schema/identity";
 import { GENERAL_CHAT_ID, GENERAL_CHAT_TITLE, type LastMessage } from "./model";
 
-/** Every query of the chat tables (`chats`, `chat_members`, `chat_former_members`). The messages live in each ChatRoom. */
+/** Every query of the chat tables (`chats`, `chat_members`, `chat_former_members`, `chat_mentions`). The messages live in each ChatRoom. */
 
 export type ChatRecord = typeof chats.$inferSelect;
 export type ChatMemberRecord = typeof chatMembers.$inferSelect;
 /** A chat as one member sees it: the chat row plus that member's read position and role. */
-export type MemberChatRecord = ChatRecord & { readSeq: ChatMemberRecord["readSeq"]; memberRole: ChatMemberRecord["role"] };
+export type MemberChatRecord = ChatRecord & { readSeq: ChatMemberRecord["readSeq"]; memberRole: ChatMemberRecord["role"]; unreadMentions: number };
 
-const memberChatColumns = { ...getTableColumns(chats), readSeq: chatMembers.readSeq, memberRole: chatMembers.role };
+/**
+ * The member's mentions past their read position: a range of chat_mentions' primary key. Spelled
+ * out with table names: drizzle leaves columns unqualified in a one-table select, where they would
+ * name chat_mentions' own columns inside the subquery.
+ */
+const UNREAD_MENTIONS = sql<number>`(SELECT COUNT(*) FROM chat_mentions mention
+  WHERE mention.chat_id = chat_members.chat_id AND mention.user_id = chat_members.user_id AND mention.seq > chat_members.read_seq)`;
+
+const memberChatColumns = {
+  ...getTableColumns(chats),
+  readSeq: chatMembers.readSeq,
+  memberRole: chatMembers.role,
+  unreadMentions: UNREAD_MENTIONS,
+};
 
 /**
  * `column IN (the list)` with the list bound as ONE JSON parameter: D1 allows at most 100 bound
@@ -211,15 +224,18 @@ export async function removeMemberRecords(db: Database, chatId: string, userId: 
   ]);
 }
 
+/** Read positions only move forward; the mentions read go with them. */
 const raiseReadSeq = (db: Database, chatId: string, userId: string, seq: number) =>
-  db
-    .update(chatMembers)
-    .set({ readSeq: sql`MAX(${chatMembers.readSeq}, ${seq})` })
-    .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, userId)));
+  [
+    db
+      .update(chatMembers)
+      .set({ readSeq: sql`MAX(${chatMembers.readSeq}, ${seq})` })
+      .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, userId))),
+    db.delete(chatMentions).where(and(eq(chatMentions.chatId, chatId), eq(chatMentions.userId, userId), lte(chatMentions.seq, seq))),
+  ] as const;
 
-/** Read positions only move forward. */
 export async function raiseReadPosition(db: Database, chatId: string, userId: string, seq: number): Promise<void> {
-  await raiseReadSeq(db, chatId, userId, seq);
+  await db.batch(raiseReadSeq(db, chatId, userId, seq));
 }
 
 export interface ChatSummaryUpdate {
@@ -227,6 +243,8 @@ export interface ChatSummaryUpdate {
   last: LastMessage;
   /** Read positions to raise (senders have read their own messages). */
   reads: [userId: string, seq: number][];
+  /** Members mentioned by messages stored since the last sync. */
+  mentions: { seq: number; userId: string }[];
   /** Also read back the chat and its members' read positions (to notify them). */
   readBack: boolean;
 }
@@ -238,7 +256,7 @@ export interface ChatSummaryUpdate {
 export async function syncChatSummary(
   db: Database,
   update: ChatSummaryUpdate,
-): Promise<{ chat: ChatRecord | undefined; members: { userId: string; readSeq: number }[] } | null> {
+): Promise<{ chat: ChatRecord | undefined; members: { userId: string; readSeq: number; unreadMentions: number }[] } | null> {
   const { chatId, last } = update;
   const summary = db
     .update(chats)
@@ -248,18 +266,31 @@ export async function syncChatSummary(
       updatedAt: sql`MAX(${chats.updatedAt}, ${Date.parse(last.createdAt)})`,
     })
     .where(and(eq(chats.id, chatId), lte(chats.lastMessageSeq, last.seq)));
-  const reads = update.reads.map(([userId, seq]) => raiseReadSeq(db, chatId, userId, seq));
+  // Mentions first: a sender's own read position, raised below, then drops any of their own.
+  const mentions =
+    update.mentions.length === 0
+      ? []
+      : [
+          db
+            .insert(chatMentions)
+            .select(
+              sql`SELECT ${chatId}, json_extract(value, '$.userId'), json_extract(value, '$.seq') FROM json_each(${JSON.stringify(update.mentions)})
+                   WHERE EXISTS (SELECT 1 FROM ${chatMembers} WHERE ${chatMembers.chatId} = ${chatId} AND ${chatMembers.userId} = json_extract(value, '$.userId') AND ${chatMembers.readSeq} < json_extract(value, '$.seq'))`,
+            )
+            .onConflictDoNothing(),
+        ];
+  const reads = update.reads.flatMap(([userId, seq]) => raiseReadSeq(db, chatId, userId, seq));
   if (!update.readBack) {
-    await db.batch([summary, ...reads]);
+    await db.batch([summary, ...mentions, ...reads]);
     return null;
   }
   const chatQuery = db.select().from(chats).where(eq(chats.id, chatId));
   const membersQuery = db
-    .select({ userId: chatMembers.userId, readSeq: chatMembers.readSeq })
+    .select({ userId: chatMembers.userId, readSeq: chatMembers.readSeq, unreadMentions: UNREAD_MENTIONS })
     .from(chatMembers)
     .where(eq(chatMembers.chatId, chatId))
     .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId));
-  const results = await db.batch([summary, ...reads, chatQuery, membersQuery]);
+  const results = await db.batch([summary, ...mentions, ...reads, chatQuery, membersQuery]);
   // The two reads come last, after a variable number of updates: typed from their queries.
   const chatRows = results[results.length - 2] as Awaited<typeof chatQuery>;
   const members = results[results.length - 1] as Awaited<typeof membersQuery>;
@@ -310,6 +341,7 @@ export function forgetChatMemberQueries(db: Database, userId: string, chatIds: s
       .where(and(eq(chats.ownerId, userId), eq(chats.type, "group"))),
     db.delete(chatMembers).where(eq(chatMembers.userId, userId)),
     db.delete(chatFormerMembers).where(eq(chatFormerMembers.userId, userId)),
+    db.delete(chatMentions).where(eq(chatMentions.userId, userId)),
     db
       .update(chatMembers)
       .set({ role: "owner" })

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
-import { ChatSchema, MessageSchema, PersonSchema } from "../chat/model";
+import { ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../chat/model";
 import { CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
@@ -100,7 +100,13 @@ export const ChatServerFrames = {
     "To the sender: the message is stored (also for a repeated `clientId`).",
   ),
   "message.new": frame("message.new", { message: MessageSchema }, "To the other members' sockets: a new stored message."),
-  "message.updated": frame("message.updated", { message: MessageSchema }, "A message was edited, deleted (soft) or its reactions changed."),
+  "message.updated": frame(
+    "message.updated",
+    { message: MessageSchema },
+    "A message was edited, deleted (soft) or its reactions changed. Replies quoting it show it as it is now: a client updates the quotes it holds (`replyTo.id`).",
+  ),
+  "message.pinned": frame("message.pinned", { pin: PinSchema }, "A member pinned a message (POST /v1/chats/{id}/pins)."),
+  "message.unpinned": frame("message.unpinned", { id: z.string() }, "A message was unpinned, or deleted while pinned."),
   typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored)."),
   read: frame("read", { userId: z.string(), seq: z.number().int() }, "A member's read position moved forward."),
   pong: Pong,

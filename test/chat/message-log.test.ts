@@ -49,6 +49,8 @@ describe("MessageLog.append", () => {
         editedAt: null,
         deletedAt: null,
         reactions: [],
+        replyTo: null,
+        mentions: [],
       });
       expect(log.findById("m-x")).toEqual(message);
     });

@@ -31,6 +31,8 @@ function message(overrides: Partial<Message> = {}): Message {
     editedAt: null,
     deletedAt: null,
     reactions: [],
+    replyTo: null,
+    mentions: [],
     ...overrides,
   };
 }

@@ -15,6 +15,8 @@ const message = (seq: number, senderId = "other", clientId = `c${seq}`): Message
   editedAt: null,
   deletedAt: null,
   reactions: [],
+  replyTo: null,
+  mentions: [],
 });
 
 function channelWith(stored: Message[]) {

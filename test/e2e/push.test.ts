@@ -20,7 +20,10 @@ const appUrl = () => `${origin()}/app/`;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ port: PORT, name: "push-e2e", vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60" } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"],
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -64,7 +67,8 @@ interface Shown {
 /** Notifications the service worker is showing now. */
 const shownNotifications = (page: Page) =>
   page.evaluate(async () => {
-    const registration = await (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<{ getNotifications(): Promise<Shown[]> }> } } }).navigator.serviceWorker.ready;
+    const registration = await (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<{ getNotifications(): Promise<Shown[]> }> } } })
+      .navigator.serviceWorker.ready;
     return (await registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));
   });
 
@@ -84,26 +88,58 @@ describe("push notifications in Chromium", () => {
     await expect.poll(() => page.getByTestId("push-state").getAttribute("data-state"), { timeout: 20_000 }).toMatch(/^(on|failed)$/);
     expect(await page.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).toBe("granted");
 
-    const deliver = (payload: object) => cdp.send("ServiceWorker.deliverPushMessage", { origin: origin(), registrationId: registration, data: JSON.stringify(payload) });
-    await deliver({ type: "message", chatId: "general", messageId: "m-1", seq: 1, chatTitle: "Family", senderName: "Grandma", excerpt: "Sunday lunch at one?", sentAt: new Date().toISOString() });
-    await expect.poll(() => shownNotifications(page), { timeout: 10_000 }).toEqual([
-      { title: "Family", body: "Grandma: Sunday lunch at one?", tag: "chat-general", data: expect.objectContaining({ url: `${appUrl()}#/chats/general` }) },
-    ]);
+    const deliver = (payload: object) =>
+      cdp.send("ServiceWorker.deliverPushMessage", { origin: origin(), registrationId: registration, data: JSON.stringify(payload) });
+    await deliver({
+      type: "message",
+      chatId: "general",
+      messageId: "m-1",
+      seq: 1,
+      chatTitle: "Family",
+      senderName: "Grandma",
+      excerpt: "Sunday lunch at one?",
+      sentAt: new Date().toISOString(),
+    });
+    await expect
+      .poll(() => shownNotifications(page), { timeout: 10_000 })
+      .toEqual([
+        { title: "Family", body: "Grandma: Sunday lunch at one?", tag: "chat-general", data: expect.objectContaining({ url: `${appUrl()}chats/general` }) },
+      ]);
     // A second message of the same chat replaces the first (one notification per chat).
-    await deliver({ type: "message", chatId: "general", messageId: "m-2", seq: 2, chatTitle: "Family", senderName: "Grandpa", excerpt: "And bring the kids", sentAt: new Date().toISOString() });
+    await deliver({
+      type: "message",
+      chatId: "general",
+      messageId: "m-2",
+      seq: 2,
+      chatTitle: "Family",
+      senderName: "Grandpa",
+      excerpt: "And bring the kids",
+      sentAt: new Date().toISOString(),
+    });
     await expect.poll(async () => (await shownNotifications(page)).map((n) => n.body), { timeout: 10_000 }).toEqual(["Grandpa: And bring the kids"]);
     // Content-free pushes show no text.
     await deliver({ type: "message", chatId: "chat-2", messageId: "m-3" });
-    await expect.poll(async () => (await shownNotifications(page)).find((n) => n.tag === "chat-chat-2")?.body, { timeout: 10_000 }).toBe("Open the app to read it");
+    await expect
+      .poll(async () => (await shownNotifications(page)).find((n) => n.tag === "chat-chat-2")?.body, { timeout: 10_000 })
+      .toBe("Open the app to read it");
 
-    await deliver({ type: "call.incoming", callId: "call-1", callType: "voice", callerId: "u-1", callerName: "Grandma", ringsUntil: new Date(Date.now() + 45_000).toISOString() });
+    await deliver({
+      type: "call.incoming",
+      callId: "call-1",
+      callType: "voice",
+      callerId: "u-1",
+      callerName: "Grandma",
+      ringsUntil: new Date(Date.now() + 45_000).toISOString(),
+    });
     await expect.poll(async () => (await shownNotifications(page)).find((n) => n.tag === "call-call-1")?.title, { timeout: 10_000 }).toBe("Grandma is calling");
     writeFileSync(`${SHOTS}/notifications-shown.json`, JSON.stringify(await shownNotifications(page), null, 2));
     await deliver({ type: "call.stop", callId: "call-1", status: "answered", callerName: "Grandma" });
     await expect.poll(async () => (await shownNotifications(page)).some((n) => n.tag === "call-call-1"), { timeout: 10_000 }).toBe(false);
     await deliver({ type: "call.incoming", callId: "call-2", callType: "video", callerName: "Grandpa" });
     await deliver({ type: "call.stop", callId: "call-2", status: "missed", callerName: "Grandpa" });
-    await expect.poll(async () => (await shownNotifications(page)).find((n) => n.tag === "call-call-2")?.title, { timeout: 10_000 }).toBe("Missed call from Grandpa");
+    await expect
+      .poll(async () => (await shownNotifications(page)).find((n) => n.tag === "call-call-2")?.title, { timeout: 10_000 })
+      .toBe("Missed call from Grandpa");
 
     // What a click on the chat's notification does (the worker's `notificationclick` runs
     // `openFor`; DevTools cannot click a system notification): the app goes to that chat.
@@ -117,7 +153,7 @@ describe("push notifications in Chromium", () => {
       const [notification] = await scope.registration.getNotifications({ tag: "chat-general" });
       await scope.openFor(notification);
     });
-    await expect.poll(() => new URL(page.url()).hash, { timeout: 10_000 }).toBe("#/chats/general");
+    await expect.poll(() => new URL(page.url()).pathname, { timeout: 10_000 }).toBe("/app/chats/general");
     await page.screenshot({ path: `${SHOTS}/after-notification-click.png` });
     await context.close();
   }, 120_000);
@@ -138,7 +174,13 @@ describe("push notifications in Chromium", () => {
     const call = (await placed.json()) as { id: string };
 
     await expect.poll(() => page.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(1);
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset.ringtone)).toBe("playing");
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset.ringtone,
+        ),
+      )
+      .toBe("playing");
     const audio = await page.evaluate(() => {
       const ringtone = (globalThis as unknown as { edgePlatformRingtone: { playing: boolean; audioState(): string } }).edgePlatformRingtone;
       return { playing: ringtone.playing, state: ringtone.audioState() };
@@ -148,7 +190,13 @@ describe("push notifications in Chromium", () => {
 
     expect((await caller.api.v1.calls[":id"].end.$post({ param: { id: call.id } })).status).toBe(200);
     await expect.poll(() => page.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(0);
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset.ringtone)).toBe("stopped");
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset.ringtone,
+        ),
+      )
+      .toBe("stopped");
     await context.close();
   }, 120_000);
 
@@ -159,14 +207,16 @@ describe("push notifications in Chromium", () => {
     const bell = page.getByTestId("chat-bell");
     await expect.poll(() => bell.inputValue(), { timeout: 10_000 }).toBe("off");
     await bell.selectOption("all");
-    await expect.poll(async () => {
-      const level = await page.evaluate(async () => {
-        const session = JSON.parse((globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem("edge-platform.session"));
-        const response = await fetch("/v1/chats/general/notifications", { headers: { authorization: `Bearer ${session.accessToken}` } });
-        return ((await response.json()) as { level: string }).level;
-      });
-      return level;
-    }).toBe("all");
+    await expect
+      .poll(async () => {
+        const level = await page.evaluate(async () => {
+          const session = JSON.parse((globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem("edge-platform.session"));
+          const response = await fetch("/v1/chats/general/notifications", { headers: { authorization: `Bearer ${session.accessToken}` } });
+          return ((await response.json()) as { level: string }).level;
+        });
+        return level;
+      })
+      .toBe("all");
     await page.screenshot({ path: `${SHOTS}/chat-bell.png` });
     await context.close();
   }, 60_000);

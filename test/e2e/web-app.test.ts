@@ -63,7 +63,7 @@ async function openDirectChat(page: Page, otherId: string): Promise<string> {
   await page.getByLabel("Their ID").fill(otherId);
   await page.getByRole("button", { name: "Start chat" }).click();
   await page.waitForURL(/#\/chats\//);
-  return decodeURIComponent(page.url().split("#/chats/")[1]!);
+  return decodeURIComponent(page.url().split("/app/chats/")[1]!);
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -246,7 +246,7 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => a.page.locator(".person-item > span:last-child").allTextContents(), { timeout: 10_000 }).toEqual(["Bob Baker"]);
     await a.page.screenshot({ path: `${SHOTS}/people-picker.png` });
     await a.page.locator(".person-item").first().click();
-    await a.page.waitForURL(new RegExp(`#/chats/${chatId}`));
+    await a.page.waitForURL(new RegExp(`/app/chats/${chatId}`));
     await contextA.close();
     await contextB.close();
   }, 120_000);
@@ -471,7 +471,7 @@ describe("the web client in Chromium", () => {
     await a.page.screenshot({ path: `${SHOTS}/group-new.png` });
     await a.page.getByRole("button", { name: /Create group/ }).click();
     await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Cousins");
-    const groupId = decodeURIComponent(a.page.url().split("#/chats/")[1]!);
+    const groupId = decodeURIComponent(a.page.url().split("/app/chats/")[1]!);
     await send(a.page, "Welcome, cousins");
     await expect
       .poll(
@@ -723,7 +723,7 @@ describe("the web client in Chromium", () => {
 
     for (const page of [a.page, secondTab]) {
       await page.getByRole("button", { name: "Close" }).click();
-      await page.goto(`${appUrl()}#/calls`);
+      await page.goto(`${appUrl()}calls`);
       await expect.poll(() => page.locator('[data-testid="call-history-item"]').first().getAttribute("data-status"), { timeout: 10_000 }).toBe("ended");
     }
     await a.page.screenshot({ path: `${SHOTS}/call-history.png` });

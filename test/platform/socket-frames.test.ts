@@ -55,6 +55,10 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   aliceRoom.send({ type: "message.edit", id: messageId, text: "hello again" });
   bobRoom.send({ type: "reaction", id: messageId, emoji: "👍" });
   await bobRoom.next("message.updated");
+  expect((await api(`/v1/chats/${chat.id}/pins`, { token: bob.accessToken, body: { messageId } })).status).toBe(200);
+  await aliceRoom.next("message.pinned");
+  expect((await api(`/v1/chats/${chat.id}/pins/${messageId}`, { method: "DELETE", token: bob.accessToken })).status).toBe(204);
+  await aliceRoom.next("message.unpinned");
   bobRoom.send({ type: "read", seq: 1 });
   await aliceRoom.next("read");
   aliceRoom.send({ type: "ping" });

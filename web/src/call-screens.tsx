@@ -5,7 +5,8 @@ import { Avatar } from "./chat-list";
 import { PhoneIcon } from "./chat-view";
 import { duration, listTime, personLabel } from "./format";
 import { platform } from "./platform";
-import { navigate, useAppState } from "./store";
+import { navigate } from "./router";
+import { useAppState } from "./store";
 
 const ICE_TEXT: Record<string, string> = {
   new: "Connecting…",

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { type Chat, ok, type Person, ProblemError } from "../../client";
 import { avatarColour, chatTitle, directPeer, initials, listTime, personLabel } from "./format";
 import { platform } from "./platform";
-import { navigate, store, useAppState } from "./store";
+import { navigate } from "./router";
+import { store, useAppState } from "./store";
 
 export function Avatar({ label, colourKey, size = 40, src }: { label: string; colourKey: string; size?: number; src?: string | null }) {
   if (src) return <img class="avatar" src={src} alt="" width={size} height={size} style={{ width: `${size}px`, height: `${size}px` }} />;
@@ -33,7 +34,7 @@ export function ChatList() {
           : "No messages yet";
         return (
           <li key={chat.id}>
-            <a href={`#/chats/${encodeURIComponent(chat.id)}`} class={chat.id === selected ? "chat-item selected" : "chat-item"} data-chat-id={chat.id}>
+            <a href={`/app/chats/${encodeURIComponent(chat.id)}`} class={chat.id === selected ? "chat-item selected" : "chat-item"} data-chat-id={chat.id}>
               <Avatar label={title} colourKey={directPeer(chat, me) ?? chat.id} src={chat.peer?.avatarUrl} />
               <span class="chat-item-body">
                 <span class="chat-item-top">

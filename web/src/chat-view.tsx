@@ -8,7 +8,8 @@ import { chatTitle, clockTime, directPeer, personLabel } from "./format";
 import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
 import { VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
-import { navigate, store, useAppState } from "./store";
+import { navigate } from "./router";
+import { store, useAppState } from "./store";
 
 const TYPING_SHOWN_MS = 3500;
 const TYPING_SENT_EVERY_MS = 2000;

@@ -5,7 +5,8 @@ import { type Chat, ok, type Person, ProblemError } from "../../client";
 import { Avatar } from "./chat-list";
 import { personLabel } from "./format";
 import { platform } from "./platform";
-import { navigate, store, useAppState } from "./store";
+import { navigate } from "./router";
+import { store, useAppState } from "./store";
 
 const problemText = (caught: unknown, fallback: string) => (caught instanceof Error ? caught.message : fallback);
 

@@ -9,9 +9,59 @@ import { ChatView } from "./chat-view";
 import { enableNotifications } from "./notifications";
 import { restoreSession, signOut } from "./platform";
 import "./ringtone";
-import { parseRoute, store, useAppState } from "./store";
+import { startRouter } from "./router";
+import { NavIcon, sections } from "./sections";
+import { store, useAppState } from "./store";
 
-addEventListener("hashchange", () => store.set({ route: parseRoute(location.hash) }));
+startRouter();
+
+/** The navigation between sections (a rail on a wide window, a bar at the bottom on a phone), then the section. */
+function Frame() {
+  const { me, route, chats } = useAppState();
+  const unread = chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
+  const current = route.name === "section" ? route.section : route.name === "calls" ? "calls" : "chats";
+  const section = sections.find((s) => s.id === current && (!s.visibleTo || (me && s.visibleTo(me))));
+  const inConversation = route.name === "chat";
+  return (
+    <div class={inConversation ? "frame in-conversation" : "frame"}>
+      <nav class="app-nav" aria-label="Sections">
+        {sections
+          .filter((s) => !s.visibleTo || (me && s.visibleTo(me)))
+          .map((s) => (
+            <a
+              href={s.id === "chats" ? "/app/" : `/app/${s.id}`}
+              class={s.id === current ? "nav-item active" : "nav-item"}
+              aria-current={s.id === current ? "page" : undefined}
+              data-section={s.id}
+            >
+              <NavIcon path={s.icon} />
+              <span>{s.label}</span>
+              {s.id === "chats" && unread > 0 && <span class="badge">{unread}</span>}
+            </a>
+          ))}
+      </nav>
+      {current === "chats" || current === "calls" ? (
+        <Shell />
+      ) : section?.Screen ? (
+        <main class="section-screen">
+          <section.Screen rest={route.name === "section" ? route.rest : []} />
+        </main>
+      ) : (
+        <main class="section-screen">
+          <section class="empty-state">
+            <h1>No such page</h1>
+            <p class="muted">This address does not lead anywhere in the app.</p>
+            <a class="button-link" href="/app/">
+              Back to chats
+            </a>
+          </section>
+        </main>
+      )}
+      <IncomingCall />
+      <ActiveCall />
+    </div>
+  );
+}
 
 function Shell() {
   const { me, route, chats, live, notice } = useAppState();
@@ -40,17 +90,12 @@ function Shell() {
             Sign out
           </button>
         </header>
-        <nav class="sidebar-tabs">
-          <a href="#/" class={route.name !== "calls" ? "tab active" : "tab"}>
-            Chats{unread > 0 && <span class="badge">{unread}</span>}
-          </a>
-          <a href="#/calls" class={route.name === "calls" ? "tab active" : "tab"}>
-            Calls
-          </a>
+        <div class="sidebar-tabs">
+          <h1 class="sidebar-title">{route.name === "calls" ? "Calls" : "Chats"}</h1>
           <button type="button" class="primary small new-chat" onClick={() => setNewChat(true)}>
             + New chat
           </button>
-        </nav>
+        </div>
         <NotificationsControl />
         {notice && (
           <p class="banner" role="status" onClick={() => store.set({ notice: null })}>
@@ -84,8 +129,6 @@ function Shell() {
       )}
       {newGroup && <NewGroupDialog onClose={() => setNewGroup(false)} />}
       {profile && <ProfileDialog onClose={() => setProfile(false)} />}
-      <IncomingCall />
-      <ActiveCall />
     </div>
   );
 }
@@ -121,7 +164,7 @@ function App() {
   const { phase } = useAppState();
   if (phase === "loading") return <div class="splash">Loading…</div>;
   if (phase === "signed-out") return <AuthScreen />;
-  return <Shell />;
+  return <Frame />;
 }
 
 render(<App />, document.getElementById("root")!);

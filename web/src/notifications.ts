@@ -3,6 +3,7 @@
 // (docs/notifications.md).
 import { ok } from "../../client";
 import { platform } from "./platform";
+import { APP_ROOT, navigate } from "./router";
 import { store } from "./store";
 
 export type PushState = "unsupported" | "off" | "working" | "on" | "blocked" | "failed";
@@ -13,7 +14,7 @@ const supported = () => "serviceWorker" in navigator && "PushManager" in window 
 export async function registerServiceWorker(): Promise<ServiceWorkerRegistration | null> {
   if (!("serviceWorker" in navigator)) return null;
   try {
-    return await navigator.serviceWorker.register(new URL("sw.js", location.href).pathname, { scope: new URL("./", location.href).pathname });
+    return await navigator.serviceWorker.register(`${APP_ROOT}sw.js`, { scope: APP_ROOT });
   } catch {
     return null;
   }
@@ -24,7 +25,7 @@ export async function readPushState(): Promise<PushState> {
   if (!supported()) return "unsupported";
   if (Notification.permission === "denied") return "blocked";
   if (Notification.permission !== "granted") return "off";
-  const registration = await navigator.serviceWorker.getRegistration(new URL("./", location.href).pathname);
+  const registration = await navigator.serviceWorker.getRegistration(APP_ROOT);
   return (await registration?.pushManager.getSubscription()) ? "on" : "off";
 }
 
@@ -102,7 +103,7 @@ export async function resumeNotifications(): Promise<void> {
 /** On sign-out the server removes this session's devices; the browser's subscription goes too. */
 export async function forgetSubscription(): Promise<void> {
   if (!supported()) return;
-  const registration = await navigator.serviceWorker.getRegistration(new URL("./", location.href).pathname).catch(() => undefined);
+  const registration = await navigator.serviceWorker.getRegistration(APP_ROOT).catch(() => undefined);
   await (await registration?.pushManager.getSubscription().catch(() => null))?.unsubscribe().catch(() => false);
 }
 
@@ -116,7 +117,7 @@ if ("serviceWorker" in navigator) {
     }
     if (event.data?.type !== "open" || !event.data.url) return;
     const target = new URL(event.data.url, location.href);
-    if (target.pathname === location.pathname) location.hash = target.hash;
+    if (target.origin === location.origin && target.pathname.startsWith(APP_ROOT)) navigate(target.pathname + target.search);
     else location.assign(target.href);
   });
 }

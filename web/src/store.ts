@@ -2,6 +2,7 @@
 import { useSyncExternalStore } from "hono/jsx/dom";
 import type { Call, Chat, Person } from "../../client";
 import type { CallView } from "./call-controller";
+import type { Route } from "./router";
 
 export interface User {
   id: string;
@@ -10,9 +11,10 @@ export interface User {
   avatarUrl?: string | null;
   bio?: string | null;
   presenceVisibility?: "chats" | "nobody";
+  role?: "user" | "moderator" | "admin";
 }
 
-export type Route = { name: "chats" } | { name: "chat"; chatId: string } | { name: "calls" };
+export type { Route } from "./router";
 
 export interface AppState {
   phase: "loading" | "signed-out" | "signed-in";
@@ -39,7 +41,7 @@ export class Store {
     phase: "loading",
     me: null,
     chats: [],
-    route: parseRoute(location.hash),
+    route: { name: "chats" },
     live: "connecting",
     ringing: null,
     call: null,
@@ -93,15 +95,4 @@ export const store = new Store();
 
 export function useAppState(): AppState {
   return useSyncExternalStore(store.subscribe, () => store.state);
-}
-
-export function parseRoute(hash: string): Route {
-  const chat = /^#\/chats\/([^/]+)$/.exec(hash);
-  if (chat) return { name: "chat", chatId: decodeURIComponent(chat[1]!) };
-  if (hash === "#/calls") return { name: "calls" };
-  return { name: "chats" };
-}
-
-export function navigate(route: Route): void {
-  location.hash = route.name === "chat" ? `#/chats/${encodeURIComponent(route.chatId)}` : route.name === "calls" ? "#/calls" : "#/";
 }

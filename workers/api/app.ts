@@ -109,6 +109,7 @@ export function createApp() {
   const { routes: oauth } = oauthModule;
   const routes = app
     .route(platform.system.path, platform.system.router)
+    .route(platform.webApp.path, platform.webApp.router)
     .route(identity.sessions.path, identity.sessions.router)
     .route(identity.twoFactor.path, identity.twoFactor.router)
     .route(identity.email.path, identity.email.router)

@@ -53,3 +53,20 @@ export const chatFormerMembers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index("chat_former_members_user_id_idx").on(t.userId)],
 );
+
+/**
+ * Messages that mention a member, for the unread mention count of their chat list (the messages
+ * themselves, with their `mentions`, live in the ChatRoom). Written by the room's chat-list sync;
+ * rows at or below the member's read position are dropped when it moves.
+ */
+export const chatMentions = sqliteTable(
+  "chat_mentions",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    seq: integer("seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.userId, t.seq] }), index("chat_mentions_user_id_idx").on(t.userId)],
+);

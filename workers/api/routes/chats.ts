@@ -12,8 +12,8 @@ import {
   renameGroup,
   requireMembership,
 } from "../../../shared/chat/chats";
-import { MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
-import { ChatMemberSchema, ChatSchema, MessageSchema, PersonSchema } from "../../../shared/chat/model";
+import { MAX_PINS, MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
+import { ChatMemberSchema, ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../../../shared/chat/model";
 import { peopleOf } from "../../../shared/chat/people";
 import { unwrap } from "../../../shared/platform/refusal-error";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
@@ -32,9 +32,10 @@ const MessagePage = z
   .object({
     items: z.array(MessageSchema),
     nextCursor: z.string().nullable(),
-    people: z
-      .array(PersonSchema)
-      .openapi({ description: "The senders of the page's messages, each once (names and pictures, so a client needs no request per person)" }),
+    people: z.array(PersonSchema).openapi({
+      description:
+        "The people the page's messages name (senders, quoted senders, mentioned members), each once: names and pictures, so a client needs no request per person",
+    }),
   })
   .openapi("ChatMessagePage");
 
@@ -82,6 +83,20 @@ const MemberParams = IdParam.extend({ userId: UserId.openapi({ param: { name: "u
 const MessageParams = IdParam.extend({ messageId: MessageId.openapi({ param: { name: "messageId", in: "path" } }) });
 const EditBody = z.object(MessageActionFields.edit).openapi("EditMessageRequest");
 const ReactionBody = z.object(MessageActionFields.reaction).openapi("ReactionRequest");
+const PinBody = z.object({ messageId: MessageId }).openapi("PinRequest");
+const PinList = z
+  .object({
+    items: z.array(PinSchema),
+    people: z.array(PersonSchema).openapi({ description: "The senders of the pinned messages and who pinned them, each once" }),
+  })
+  .openapi("ChatPinList");
+
+/** Who a message names: its sender, whom it quotes and whom it mentions (a page's `people`). */
+const peopleNamedBy = (message: z.infer<typeof MessageSchema>): string[] => [
+  ...(message.senderId ? [message.senderId] : []),
+  ...(message.replyTo?.senderId ? [message.replyTo.senderId] : []),
+  ...message.mentions,
+];
 
 export const chatRoutes = createRouter()
   .openapi(
@@ -218,10 +233,7 @@ export const chatRoutes = createRouter()
       const after = cursor ? (cursor.d === "asc" ? cursor.s : undefined) : query.after;
       const page = unwrap(await c.get("deps").objects.chatRoom(id).listMessages({ limit: query.limit, before, after, q }));
       const nextCursor = page.next ? encodeCursor({ d: page.next.direction, s: page.next.seq, q }) : null;
-      const people = await peopleOf(
-        c.get("deps"),
-        page.items.flatMap((m) => (m.senderId ? [m.senderId] : [])),
-      );
+      const people = await peopleOf(c.get("deps"), page.items.flatMap(peopleNamedBy));
       return c.json({ items: page.items, nextCursor, people: [...people.values()] }, 200);
     },
   )
@@ -298,6 +310,63 @@ export const chatRoutes = createRouter()
       const { emoji, remove } = c.req.valid("json");
       const sender = { userId: principal.userId, role: principal.role };
       return c.json(unwrap(await c.get("deps").objects.chatRoom(id).react(sender, messageId, emoji, !remove)), 200);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/{id}/pins",
+      tags,
+      summary: "The chat's pinned messages, most recently pinned first",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(PinList, "The pinned messages"), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await requireMembership(c.get("deps"), id, c.get("principal").userId);
+      const items = await c.get("deps").objects.chatRoom(id).listPins();
+      const people = await peopleOf(
+        c.get("deps"),
+        items.flatMap((pin) => [...peopleNamedBy(pin.message), ...(pin.pinnedBy ? [pin.pinnedBy] : [])]),
+      );
+      return c.json({ items, people: [...people.values()] }, 200);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/pins",
+      tags,
+      summary: "Pin a message for every member (any member; in the general chat, moderators)",
+      description: `Every socket of the chat gets \`message.pinned\`. Pinning a pinned message returns its pin. At most ${MAX_PINS} pins per chat.`,
+      request: { params: IdParam, body: jsonBody(PinBody) },
+      responses: { 200: jsonResponse(PinSchema, "The pin"), ...problemResponses(400, 401, 403, 404, 409, 415) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const principal = c.get("principal");
+      await requireMembership(c.get("deps"), id, principal.userId);
+      const sender = { userId: principal.userId, role: principal.role };
+      return c.json(unwrap(await c.get("deps").objects.chatRoom(id).pinMessage(sender, c.req.valid("json").messageId)), 200);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "delete",
+      path: "/{id}/pins/{messageId}",
+      tags,
+      summary: "Unpin a message (whoever may pin)",
+      description: "Every socket of the chat gets `message.unpinned`. Deleting a message unpins it too.",
+      request: { params: MessageParams },
+      responses: { 204: { description: "Unpinned" }, ...problemResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id, messageId } = c.req.valid("param");
+      const principal = c.get("principal");
+      await requireMembership(c.get("deps"), id, principal.userId);
+      const sender = { userId: principal.userId, role: principal.role };
+      unwrap(await c.get("deps").objects.chatRoom(id).unpinMessage(sender, messageId));
+      return c.body(null, 204);
     },
   )
   .openapi(

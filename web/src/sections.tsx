@@ -1,0 +1,47 @@
+// The app's sections, in the order the navigation shows them. Chats and Calls share the chat
+// list's layout (main.tsx); every other section is a screen that gets the rest of its path
+// (/app/<id>/<rest...>) and parses it itself, so its deep links survive a reload.
+import type { JSX } from "hono/jsx/dom/jsx-runtime";
+import { ModerationScreen, moderates, moderationTabs } from "./moderation";
+import type { User } from "./store";
+
+export interface Section {
+  id: string;
+  label: string;
+  /** A 24x24 outline icon's path data. */
+  icon: string;
+  /** Absent for the sections drawn by the shell itself (chats, calls). */
+  Screen?: (props: { rest: string[] }) => JSX.Element;
+  /** Only some people see the section (moderators, ...); everyone when absent. */
+  visibleTo?: (me: User) => boolean;
+}
+
+export const sections: Section[] = [
+  { id: "chats", label: "Chats", icon: "M4 5h16v11H8l-4 4z" },
+  { id: "calls", label: "Calls", icon: "M6 3h4l2 5-3 2a11 11 0 0 0 5 5l2-3 5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 4 5a2 2 0 0 1 2-2z" },
+  {
+    id: "moderation",
+    label: "Moderation",
+    icon: "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z",
+    Screen: ModerationScreen,
+    visibleTo: (me) => moderates(me) && moderationTabs.length > 0,
+  },
+];
+
+export function NavIcon({ path }: { path: string }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="22"
+      height="22"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.8"
+      stroke-linejoin="round"
+      stroke-linecap="round"
+    >
+      <path d={path} />
+    </svg>
+  );
+}
