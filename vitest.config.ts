@@ -49,62 +49,87 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const videoKey = testVideoSigningKey();
   const fcm = testFcmServiceAccount();
-  // The workerd project: every test except the Node ones below, inside the Workers runtime.
-  const workers = {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ENVIRONMENT: "test",
-            // Tests bring their own keys so they never depend on a developer's .dev.vars.
-            JWT_SIGNING_KEYS: JSON.stringify([testSigningKey("test-current")]),
-            TEST_NEXT_SIGNING_KEY: JSON.stringify(testSigningKey("test-next")),
-            // The OpenID Connect provider's RS256 key (ID tokens and app access tokens).
-            OIDC_SIGNING_KEYS: JSON.stringify([{ ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test-oidc", alg: "RS256" }]),
-            // Small enough that tests reach the group size limit quickly.
-            CHAT_MAX_GROUP_MEMBERS: "5",
-            // Small enough that tests reach the storage quota and the avatar limit quickly.
-            MEDIA_QUOTA_BYTES: "24000000",
-            MEDIA_MAX_BYTES: "avatar=1048576,image=2000000",
-            RATE_LIMIT_UPLOADS_PER_USER: "25/3600",
-            // Small enough that tests reach the per-user AI budget of the jobs board quickly.
-            RATE_LIMIT_JOBS_AI_PER_USER: "6/3600",
-            MEDIA_URL_SIGNING_KEYS: JSON.stringify([{ kid: "test-media", secret: "test-media-url-signing-secret-0123456789" }]),
-            // The scrapers' bearer for GET /metrics.
-            METRICS_TOKEN: "test-metrics-token",
-            // studio generation: the fake AI provider's credential (a Worker secret named by the provider's secretRef).
-            STUDIO_SECRET_FAKE: "fake-provider-secret-5f0c2a9e7d",
-            // video: the Stream signing key and webhook secret (tests verify with the public half).
-            VIDEO_SIGNING_KEY: videoKey.privateJwk,
-            TEST_VIDEO_SIGNING_PUBLIC_KEY: videoKey.publicJwk,
-            VIDEO_WEBHOOK_SECRET: "test-stream-webhook-secret",
-            // The local emulation is ready at once: tests drive processing with webhooks, not the check job.
-            VIDEO_CHECK_DELAY_SECONDS: "120",
-            // Polls at once and a short provider timeout, so the generation tests run in seconds.
-            STUDIO_POLL_INTERVAL_SECONDS: "0",
-            STUDIO_PROVIDER_TIMEOUT_SECONDS: "1",
-            // push: the VAPID key and an FCM service account; the local push service and fake FCM
-            // answer at https:// names, so the production endpoint rules apply (no PUSH_ALLOW_INSECURE_ENDPOINTS).
-            PUSH_VAPID_PRIVATE_KEY: testVapidKey(),
-            PUSH_FCM_SERVICE_ACCOUNT: fcm.account,
-            TEST_FCM_PUBLIC_KEY: fcm.publicJwk,
-            // Retries at once, so the 429/5xx tests run in seconds.
-            PUSH_RETRY_BASE_SECONDS: "0",
-          },
+  // The workerd projects: every test except the Node ones below, inside the Workers runtime.
+  const runtime = () =>
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: migrations,
+          ENVIRONMENT: "test",
+          // Tests bring their own keys so they never depend on a developer's .dev.vars.
+          JWT_SIGNING_KEYS: JSON.stringify([testSigningKey("test-current")]),
+          TEST_NEXT_SIGNING_KEY: JSON.stringify(testSigningKey("test-next")),
+          // The OpenID Connect provider's RS256 key (ID tokens and app access tokens).
+          OIDC_SIGNING_KEYS: JSON.stringify([
+            { ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test-oidc", alg: "RS256" },
+          ]),
+          // Small enough that tests reach the group size limit quickly.
+          CHAT_MAX_GROUP_MEMBERS: "5",
+          // Small enough that tests reach the storage quota and the avatar limit quickly.
+          MEDIA_QUOTA_BYTES: "24000000",
+          MEDIA_MAX_BYTES: "avatar=1048576,image=2000000",
+          RATE_LIMIT_UPLOADS_PER_USER: "25/3600",
+          // Small enough that tests reach the per-user AI budget of the jobs board quickly.
+          RATE_LIMIT_JOBS_AI_PER_USER: "6/3600",
+          MEDIA_URL_SIGNING_KEYS: JSON.stringify([{ kid: "test-media", secret: "test-media-url-signing-secret-0123456789" }]),
+          // The scrapers' bearer for GET /metrics.
+          METRICS_TOKEN: "test-metrics-token",
+          // studio generation: the fake AI provider's credential (a Worker secret named by the provider's secretRef).
+          STUDIO_SECRET_FAKE: "fake-provider-secret-5f0c2a9e7d",
+          // video: the Stream signing key and webhook secret (tests verify with the public half).
+          VIDEO_SIGNING_KEY: videoKey.privateJwk,
+          TEST_VIDEO_SIGNING_PUBLIC_KEY: videoKey.publicJwk,
+          VIDEO_WEBHOOK_SECRET: "test-stream-webhook-secret",
+          // The local emulation is ready at once: tests drive processing with webhooks, not the check job.
+          VIDEO_CHECK_DELAY_SECONDS: "120",
+          // Polls at once and a short provider timeout, so the generation tests run in seconds.
+          STUDIO_POLL_INTERVAL_SECONDS: "0",
+          STUDIO_PROVIDER_TIMEOUT_SECONDS: "1",
+          // push: the VAPID key and an FCM service account; the local push service and fake FCM
+          // answer at https:// names, so the production endpoint rules apply (no PUSH_ALLOW_INSECURE_ENDPOINTS).
+          PUSH_VAPID_PRIVATE_KEY: testVapidKey(),
+          PUSH_FCM_SERVICE_ACCOUNT: fcm.account,
+          TEST_FCM_PUBLIC_KEY: fcm.publicJwk,
+          // Retries at once, so the 429/5xx tests run in seconds.
+          PUSH_RETRY_BASE_SECONDS: "0",
         },
-      }),
-    ],
+      },
+    });
+  const workerd = { setupFiles: ["./test/setup.ts"], testTimeout: 30_000, hookTimeout: 30_000 };
+  // Files that empty or rewrite a whole table (the jobs board's search tests clear every vacancy,
+  // the video tests every fake upload, a studio test the prompt index) or read a platform-wide
+  // figure: each gets a runtime and storage of its own, as every file used to.
+  const ownStorage = [
+    "test/jobs-board/**/*.test.ts",
+    "test/security/search-*.test.ts",
+    "test/video/processing.test.ts",
+    "test/video/stream-host.test.ts",
+    "test/studio/library.test.ts",
+    // /ready's queue figures are the whole platform's: another file's jobs would move them.
+    "test/observability/ready.test.ts",
+    // Queued jobs that call a fake of the outside world (push services, FCM, AI providers) which
+    // ends with its file: in a shared runtime their retries would reach for real hosts later.
+    "test/push/**/*.test.ts",
+    "test/studio/generation/**/*.test.ts",
+    "test/studio/providers/**/*.test.ts",
+    "test/security/studio-*.test.ts",
+  ];
+  // The rest share one workerd (and one local D1, R2 and set of Durable Objects) instead of one
+  // per file: starting a runtime and applying the migrations per file was most of the suite's
+  // time (docs/development.md#how-long-the-tests-take). So a test there never assumes an empty
+  // database: it makes its own users, chats and files and looks only at those.
+  const workers = {
+    plugins: [runtime()],
     test: {
       name: "workers",
       include: ["test/**/*.test.ts"],
-      exclude: ["test/dev-server/**", "test/e2e/**", "**/node_modules/**"],
-      setupFiles: ["./test/setup.ts"],
-      testTimeout: 30_000,
-      hookTimeout: 30_000,
+      exclude: ["test/dev-server/**", "test/e2e/**", "**/node_modules/**", ...ownStorage],
+      isolate: false,
+      ...workerd,
     },
   };
+  const workersOwnStorage = { plugins: [runtime()], test: { name: "workers-own-storage", include: ownStorage, ...workerd } };
   // Node against a real `wrangler dev` (real sockets, werift peers), with npm packages only: part of `npm test`.
   const node = { environment: "node" as const, fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000 };
   const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], ...node } };
@@ -113,5 +138,5 @@ export default defineConfig(async () => {
   // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
   // dropped; a failing test's logs are printed with its failure.
   // slowTestThreshold: only tests slower than 10 s get a line of their own in a passing run.
-  return { test: { silent: "passed-only" as const, slowTestThreshold: 10_000, projects: [workers, devServer, e2e] } };
+  return { test: { silent: "passed-only" as const, slowTestThreshold: 10_000, projects: [workers, workersOwnStorage, devServer, e2e] } };
 });

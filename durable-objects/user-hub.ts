@@ -1,3 +1,5 @@
+import { durableState } from "../shared/platform/durable-state-export";
+import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { depsFor } from "../shared/platform/deps";
 import { sessionStanding } from "../shared/identity/sessions/principal";
@@ -190,6 +192,11 @@ export class UserHub extends Server<Env> implements UserHubRpc {
   }
 
   /** A method call that carries the caller's trace (see shared/observability/traced-stub.ts). */
+  /** Backup and restore (`GET /v1/admin/backup/objects/...`): every table and key, whatever this class adds. */
+  async durableState(request: DurableStateRequest): Promise<DurableStateReply> {
+    return durableState(this.ctx, request);
+  }
+
   async traced(carrier: TraceCarrier, method: string, args: unknown[]): Promise<unknown> {
     return runTracedMethod(this, carrier, method, args);
   }

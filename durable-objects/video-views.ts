@@ -1,3 +1,5 @@
+import { durableState } from "../shared/platform/durable-state-export";
+import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { DurableObject } from "cloudflare:workers";
 import { depsFor } from "../shared/platform/deps";
 import type { Env } from "../shared/env";
@@ -62,6 +64,11 @@ export class VideoViews extends DurableObject<Env> implements VideoViewsRpc {
       await this.ctx.storage.setAlarm(now + this.deps.config.video.viewFlushMs);
       this.flushPending = true;
     } else if (nextExpiry !== null) await this.ctx.storage.setAlarm(nextExpiry);
+  }
+
+  /** Backup and restore (`GET /v1/admin/backup/objects/...`): every table and key, whatever this class adds. */
+  async durableState(request: DurableStateRequest): Promise<DurableStateReply> {
+    return durableState(this.ctx, request);
   }
 
   async traced(carrier: TraceCarrier, method: string, args: unknown[]): Promise<unknown> {

@@ -1,3 +1,4 @@
+import type { DurableStateRpc } from "../platform/durable-state-rpc";
 import type { Result } from "../platform/result";
 import type { SocketTargetRpc } from "../realtime/user-hub-rpc";
 import type { NewMessage } from "./message-rules";
@@ -10,7 +11,7 @@ export interface StoredMessage {
 }
 
 /** What the Worker and other objects may call on a chat's ChatRoom (durable-objects/chat-room.ts). */
-export interface ChatRoomRpc extends SocketTargetRpc {
+export interface ChatRoomRpc extends SocketTargetRpc, DurableStateRpc {
   /** `POST /v1/chats/:id/messages`: the Worker checked membership; every socket gets `message.new`. */
   postMessage(sender: Sender, input: NewMessage): Promise<Result<StoredMessage>>;
   listMessages(query: MessagePageQuery): Result<MessagePage>;

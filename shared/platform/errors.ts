@@ -17,6 +17,18 @@ export const platformErrors = defineErrors({
   unsupported_media_type: { status: 415, description: "The body is not of a content type the operation accepts (JSON bodies need `application/json`)." },
   rate_limited: { status: 429, description: "A rate limit's window is full; retry after `Retry-After` seconds (also `retryAfter` in the problem)." },
   http_error: { status: [405, 500], description: "A protocol-level refusal of the HTTP framework without a more specific code." },
+  backup_unknown_table: {
+    status: 404,
+    description: "A backup or restore step named a table the database or Durable Object does not copy (see `GET /v1/admin/backup`).",
+  },
+  restore_refused: {
+    status: 400,
+    description: "SQLite refused a restore step (a column the table lacks, a value it does not take, a broken statement); nothing of the step was written.",
+  },
+  restore_checksum_mismatch: {
+    status: 400,
+    description: "The bytes of a restored R2 object do not have the SHA-256 sent in `x-content-sha256`; nothing was written.",
+  },
   internal_error: { status: 500, description: "A bug on our side; the problem's `requestId` finds the log line." },
 });
 

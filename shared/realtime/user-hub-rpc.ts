@@ -1,3 +1,4 @@
+import type { DurableStateRpc } from "../platform/durable-state-rpc";
 import type { SocketTarget } from "./session-socket-registry";
 import type { HubServerFrame } from "./socket-protocols";
 
@@ -10,7 +11,7 @@ export interface SocketTargetRpc extends Rpc.DurableObjectBranded {
 }
 
 /** What the Worker and other objects may call on a user's UserHub (durable-objects/user-hub.ts). */
-export interface UserHubRpc extends Rpc.DurableObjectBranded {
+export interface UserHubRpc extends Rpc.DurableObjectBranded, DurableStateRpc {
   /** Sends a frame to every connected device of the user; answers how many received it. */
   notify(frame: HubServerFrame): Promise<number>;
   /** Before a chat or call upgrade is forwarded: records where the session opens a socket; false when the session ended. */

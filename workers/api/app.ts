@@ -41,7 +41,9 @@ function isMediaUpload(method: string, path: string): boolean {
     (method === "POST" && (path === "/v1/files" || path === "/dev/media/direct-put")) ||
     (method === "PATCH" && path.startsWith("/v1/uploads/")) ||
     // video: bytes streamed into Stream, limited by VIDEO_MAX_BYTES
-    (method === "PUT" && path.startsWith("/v1/videos/") && path.endsWith("/content"))
+    (method === "PUT" && path.startsWith("/v1/videos/") && path.endsWith("/content")) ||
+    // backup: an R2 object written back as it was, however large it was
+    (method === "PUT" && path === "/v1/admin/restore/file")
   );
 }
 
@@ -124,6 +126,7 @@ export function createApp() {
     .route(observability.metrics.path, observability.metrics.router)
     .route(observability.adminMetrics.path, observability.adminMetrics.router)
     .route(platform.dev.path, platform.dev.router)
+    .route(platform.backup.path, platform.backup.router)
     .route(realtimeModule.routes.realtime.path, realtimeModule.routes.realtime.router)
     .route(chatModule.routes.chats.path, chatModule.routes.chats.router)
     .route(chatModule.routes.people.path, chatModule.routes.people.router)
