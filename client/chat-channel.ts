@@ -1,7 +1,7 @@
 // One open chat: its messages by seq (each shown once whatever path it arrived by), live frames
 // from the room socket, catch-up with `after=` on every (re)connect, and an outbox that resends
 // what was not acknowledged with the same clientId (the room returns the first message for it).
-import { type Attachment, type Message, type Person, type Pin, type Quote, quoteOf } from "../shared/chat/model";
+import type { Attachment, Message, Person, Pin, Quote } from "../shared/chat/model";
 import type { LiveSocket, LiveSocketState, ServerFrame } from "./live-socket";
 
 export interface PendingMessage {
@@ -48,6 +48,22 @@ export interface ChatChannelEvents {
 export interface SendOptions {
   replyTo?: Message;
   mentions?: string[];
+}
+
+/**
+ * What a reply shows of `message`, built as the server builds it (shared/chat/model.ts quoteOf;
+ * the client loads nothing from shared/ at run time): the first 200 characters of its text now.
+ */
+function quoteOf(message: Message): Quote {
+  return {
+    id: message.id,
+    seq: message.seq,
+    senderId: message.senderId,
+    text: message.text.slice(0, 200),
+    hasAttachments: message.attachments.length > 0,
+    editedAt: message.editedAt,
+    deletedAt: message.deletedAt,
+  };
 }
 
 let clientIdCounter = 0;

@@ -44,6 +44,8 @@ export interface UploadOptions {
   /** Shown to whoever downloads it (default: the server's name for it). */
   name?: string;
   visibility?: PlatformFile["visibility"];
+  /** A recording's length and loudness (one base-32 digit per slice), shown with a voice message. */
+  audio?: { durationMs: number; waveform?: string };
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
 }
@@ -188,7 +190,13 @@ export function createPlatformClient(options: PlatformClientOptions) {
     async uploadFile(body: Blob, upload: UploadOptions): Promise<PlatformFile> {
       const onProgress = upload.onProgress ?? (() => undefined);
       const transport = XHR ? xhrFetch(XHR, onProgress) : fetchWithFinalProgress(rawFetch, onProgress, body.size);
-      const query = { purpose: upload.purpose, visibility: upload.visibility ?? "private", ...(upload.name === undefined ? {} : { name: upload.name }) };
+      const query = {
+        purpose: upload.purpose,
+        visibility: upload.visibility ?? "private",
+        ...(upload.name === undefined ? {} : { name: upload.name }),
+        ...(upload.audio ? { durationMs: String(upload.audio.durationMs) } : {}),
+        ...(upload.audio?.waveform ? { waveform: upload.audio.waveform } : {}),
+      };
       const url = api.v1.files.$url({ query });
       const response = await authorized(transport)(url, {
         method: "POST",

@@ -11,6 +11,8 @@ export const AttachmentSchema = z
     name: z.string().optional(),
     contentType: z.string().nullable(),
     size: z.number().int(),
+    durationMs: z.number().int().optional().openapi({ description: "A voice message's length" }),
+    waveform: z.string().optional().openapi({ description: "A voice message's loudness for display: one base-32 digit (0-31) per slice" }),
   })
   .openapi("ChatAttachment");
 

@@ -1,4 +1,5 @@
 import { findOwnFiles, recordAttachments, removeAttachments } from "./records/grants";
+import { audioDetailsOf } from "./files";
 import type { Deps } from "../platform/deps-types";
 
 /** A file as a chat message carries it. */
@@ -24,7 +25,9 @@ export async function attachOwnFiles(deps: Deps, senderId: string, chatId: strin
   await recordAttachments(deps.db, chatId, unique, deps.clock.now());
   return {
     ok: true,
-    files: unique.map((id) => found.get(id)!).map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size })),
+    files: unique
+      .map((id) => found.get(id)!)
+      .map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size, ...audioDetailsOf(file) })),
   };
 }
 

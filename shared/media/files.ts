@@ -8,7 +8,7 @@ import { streamIntoBucket } from "./byte-intake";
 import type { Config } from "../config";
 import { type DetectedType, type FilePurpose, type FileVisibility, imageDimensions, isAllowedFor } from "./media-types";
 import type { Deps } from "../platform/deps-types";
-import { deleteOwnFile, type FileRecord, findReadableFile, listOwnFiles, type StoredFile } from "./records/files";
+import { deleteOwnFile, type FileRecord, findReadableFile, listOwnFiles, setAudioDetails, type StoredFile } from "./records/files";
 import { completeUpload, deleteUpload, openUploadSlot } from "./records/uploads";
 
 /** The media section of the config (`deps.config.media`). */
@@ -26,6 +26,9 @@ export interface FileView {
   visibility: FileVisibility;
   width?: number;
   height?: number;
+  /** Audio: the recording's length and loudness as its recorder measured them (display only). */
+  durationMs?: number;
+  waveform?: string;
   createdAt: string;
 }
 
@@ -40,9 +43,21 @@ export function fileView(file: FileRecord): FileView {
     purpose: file.purpose,
     visibility: file.visibility,
     ...(file.width !== null && file.height !== null ? { width: file.width, height: file.height } : {}),
+    ...audioDetailsOf(file),
     createdAt: file.createdAt.toISOString(),
   };
 }
+
+/** A file's recording length and loudness, when it has them. */
+export function audioDetailsOf(file: Pick<FileRecord, "durationMs" | "waveform">): { durationMs?: number; waveform?: string } {
+  return { ...(file.durationMs !== null ? { durationMs: file.durationMs } : {}), ...(file.waveform !== null ? { waveform: file.waveform } : {}) };
+}
+
+/**
+ * Types a recording may carry a length and loudness for: audio, and WebM (a browser's recorded
+ * voice message is WebM, typed video/webm from its bytes).
+ */
+const RECORDING_TYPES = /^(audio\/|video\/webm$)/;
 
 /** A display name safe to store and echo: no path, no control characters, at most 255 characters. */
 export function cleanFileName(name: string | undefined): string {
@@ -82,6 +97,8 @@ export interface SingleUpload {
   length: number | null;
   declaredSha256?: string;
   body: ReadableStream<Uint8Array> | null;
+  /** A recording's length and loudness as the client measured them; kept for audio only. */
+  audio?: { durationMs?: number; waveform?: string };
 }
 
 /**
@@ -138,6 +155,12 @@ export async function uploadFile(deps: Deps, ownerId: string, input: SingleUploa
     height: dimensions?.height ?? null,
     keepSlot: false,
   });
+  const audio = input.audio;
+  if (audio && (audio.durationMs !== undefined || audio.waveform !== undefined) && RECORDING_TYPES.test(file.contentType)) {
+    const details = { durationMs: audio.durationMs ?? null, waveform: audio.waveform ?? null };
+    await setAudioDetails(deps.db, file.id, details);
+    return { ...file, ...audioDetailsOf(details) };
+  }
   return file;
 }
 

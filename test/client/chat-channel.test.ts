@@ -72,6 +72,32 @@ describe("ChatChannel", () => {
   });
 });
 
+describe("ChatChannel replies", () => {
+  it("a reply held here quotes the original as it is now: an edit or a delete of it changes the quote", async () => {
+    const original = message(1);
+    const reply = {
+      ...message(2),
+      replyTo: { id: original.id, seq: 1, senderId: original.senderId, text: original.text, hasAttachments: false, editedAt: null, deletedAt: null },
+    };
+    const { channel } = channelWith([original, reply]);
+    await channel.loadInitial();
+    const edited = { ...original, text: "changed", editedAt: new Date(1).toISOString() };
+    channel.handleFrame({ type: "message.updated", message: edited });
+    expect(channel.messages.find((m) => m.seq === 2)!.replyTo).toMatchObject({ text: "changed", editedAt: edited.editedAt });
+    channel.handleFrame({ type: "message.updated", message: { ...edited, text: "", deletedAt: new Date(2).toISOString() } });
+    expect(channel.messages.find((m) => m.seq === 2)!.replyTo).toMatchObject({ text: "", deletedAt: new Date(2).toISOString() });
+  });
+
+  it("a send carries the id it answers and the members it mentions", () => {
+    const sent: unknown[] = [];
+    const { channel } = channelWith([]);
+    channel.attach({ send: (frame: unknown) => (sent.push(frame), true) } as unknown as LiveSocket);
+    const pending = channel.send("@Ann yes", [], { replyTo: message(3), mentions: ["ann"] });
+    expect(pending.replyTo).toMatchObject({ id: "m3", text: "text 3" });
+    expect(sent).toEqual([{ type: "message.send", clientId: pending.clientId, text: "@Ann yes", replyTo: "m3", mentions: ["ann"] }]);
+  });
+});
+
 describe("ChatChannel attachments", () => {
   it("a send carries the ids of its uploaded files; the outbox keeps the files for display and for the resend", () => {
     const { channel } = channelWith([]);

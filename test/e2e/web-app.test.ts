@@ -440,6 +440,9 @@ describe("the web client in Chromium", () => {
     await chatItem(b.page, chatId).click();
     await expect.poll(() => messageTexts(b.page), { timeout: 15_000 }).toEqual(["Voice message", "Recipes.docx"]);
     // The voice message plays inline: the player loads the recording's metadata.
+    // The recorder's measure of it arrives with the message: a waveform and its length.
+    await expect.poll(() => b.page.getByTestId("waveform").locator("rect").count(), { timeout: 15_000 }).toBe(48);
+    await expect.poll(() => b.page.getByTestId("voice-duration").textContent()).toMatch(/^0:0[1-9]$/);
     const audio = b.page.getByTestId("attachment-audio");
     await expect.poll(() => audio.evaluate((el) => (el as unknown as { readyState: number }).readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     await b.page.screenshot({ path: `${SHOTS}/voice-and-document-phone.png` });
@@ -572,7 +575,7 @@ describe("the web client in Chromium", () => {
     await a.page.screenshot({ path: `${SHOTS}/mention-badge.png` });
     await chatItem(a.page, groupId).click();
     const replySeen = a.page.locator('[data-testid="message"]', { hasText: "we will bring dessert" });
-    await expect.poll(() => replySeen.locator(".mention.me").textContent(), { timeout: 10_000 }).toBe("@Ann Reply");
+    await expect.poll(() => replySeen.locator(".mention.mention-me").textContent(), { timeout: 10_000 }).toBe("@Ann Reply");
     await expect.poll(() => replySeen.getByTestId("quote").textContent()).toContain("Lunch at one on Sunday?");
     await expect.poll(() => chatItem(a.page, groupId).getByTestId("mention-badge").count(), { timeout: 10_000 }).toBe(0);
 

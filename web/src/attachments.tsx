@@ -2,9 +2,9 @@
 // images as thumbnails (a resized variant through a signed URL) and anything else as a download.
 import { useEffect, useState } from "hono/jsx/dom";
 import { type Attachment, type PlatformFile, ProblemError } from "../../client";
-import { fileSize } from "./format";
+import { duration, fileSize } from "./format";
 import { platform } from "./platform";
-import { isVoiceMessage } from "./voice-recorder";
+import { isVoiceMessage, recordingDetails } from "./voice-recorder";
 
 /** What the file picker offers: the types a chat attachment may be (the server checks the bytes). */
 export const ACCEPTED_TYPES = "image/*,video/*,audio/*,application/pdf,.doc,.docx,.xlsx,.pptx,.odt,.ods,.odp,.zip,.txt,.csv,text/plain";
@@ -111,6 +111,7 @@ export class DraftUploads {
       .uploadFile(draft.file, {
         purpose: "attachment",
         name: draft.name,
+        audio: recordingDetails.get(draft.file),
         signal: controller.signal,
         onProgress: ({ sent, total }) => {
           Object.assign(draft, { sent, total });
@@ -256,8 +257,25 @@ function ImageAttachment({ attachment }: { attachment: Attachment }) {
 /** A voice message (or any audio): played inline, its length shown by the player. */
 function VoiceAttachment({ attachment }: { attachment: Attachment }) {
   const [url] = useFileUrl(attachment.id);
+  const levels = [...(attachment.waveform ?? "")].map((digit) => Number.parseInt(digit, 32));
   return (
     <div class="attachment-audio">
+      {(levels.length > 0 || attachment.durationMs !== undefined) && (
+        <div class="voice-details">
+          {levels.length > 0 && (
+            <svg class="waveform" viewBox={`0 0 ${levels.length * 3} 32`} preserveAspectRatio="none" aria-hidden="true" data-testid="waveform">
+              {levels.map((level, index) => (
+                <rect x={index * 3} y={31 - level} width="2" height={level + 1} rx="1" />
+              ))}
+            </svg>
+          )}
+          {attachment.durationMs !== undefined && (
+            <span class="voice-duration" data-testid="voice-duration">
+              {duration(attachment.durationMs / 1000)}
+            </span>
+          )}
+        </div>
+      )}
       {/* biome-ignore lint/a11y/useMediaCaption: a voice message has no captions to offer */}
       <audio
         controls

@@ -11,6 +11,7 @@ import {
   MessageText,
   mentionCandidates,
   mentionQuery,
+  PinIcon,
   PinnedBar,
   pinMessage,
   QuoteBlock,
@@ -647,7 +648,7 @@ function MessageBubble({
         <span class="meta">
           {pinned && (
             <span class="pin-mark" aria-label="Pinned" title="Pinned">
-              📌
+              <PinIcon />
             </span>
           )}
           {!message.deletedAt && !picking && (

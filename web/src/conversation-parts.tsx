@@ -68,7 +68,7 @@ export function MessageText({ message, me }: { message: Message; me: User | null
         typeof part === "string" ? (
           part
         ) : (
-          <mark class={part.id === me?.id ? "mention me" : "mention"} data-testid="mention">
+          <mark class={part.id === me?.id ? "mention mention-me" : "mention"} data-testid="mention">
             {part.name}
           </mark>
         ),
@@ -157,6 +157,15 @@ export async function loadPins(chatId: string): Promise<Pin[]> {
   return list.items as Pin[];
 }
 
+/** A pin, drawn (an emoji needs a font the system may not have). */
+export function PinIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true" class="pin-icon">
+      <path fill="currentColor" d="M15 3l6 6-2 1-3 3 1 5-2 2-4-4-5 5-1-1 5-5-4-4 2-2 5 1 3-3z" />
+    </svg>
+  );
+}
+
 /** The newest pin under the header; a click shows it in the list, the arrow steps to the older ones. */
 export function PinnedBar({ chatId, pins, me }: { chatId: string; pins: Pin[]; me: User | null }) {
   const [index, setIndex] = useState(0);
@@ -167,7 +176,7 @@ export function PinnedBar({ chatId, pins, me }: { chatId: string; pins: Pin[]; m
     <div class="pinned-bar" data-testid="pinned-bar">
       <button type="button" class="plain pinned-text" onClick={() => showMessage(shown.message.seq)}>
         <span class="pinned-label">
-          📌 Pinned{pins.length > 1 ? ` ${Math.min(index, pins.length - 1) + 1} of ${pins.length}` : ""} · {personLabel(shown.message.senderId, me)}
+          <PinIcon /> Pinned{pins.length > 1 ? ` ${Math.min(index, pins.length - 1) + 1} of ${pins.length}` : ""} · {personLabel(shown.message.senderId, me)}
         </span>
         <span class="quote-text">{text}</span>
       </button>

@@ -42,6 +42,10 @@ export const files = sqliteTable(
       .default("private"),
     width: integer("width"),
     height: integer("height"),
+    /** A recording's length, as the client that recorded it measured it (audio only). */
+    durationMs: integer("duration_ms"),
+    /** A recording's loudness for display: one base-32 digit (0-31) per slice (audio only). */
+    waveform: text("waveform"),
     createdAt: timestamp("created_at").notNull(),
   },
   (t) => [index("files_owner_idx").on(t.ownerId, t.id), index("files_owner_purpose_idx").on(t.ownerId, t.purpose, t.id), index("files_blob_idx").on(t.blobId)],

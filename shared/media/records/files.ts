@@ -81,6 +81,11 @@ export async function listAllOwnFiles(db: Database, ownerId: string): Promise<Fi
   return db.select().from(files).where(eq(files.ownerId, ownerId)).orderBy(files.id);
 }
 
+/** What the client that recorded an audio file says about it (for display: the length, the loudness). */
+export async function setAudioDetails(db: Database, id: string, details: { durationMs: number | null; waveform: string | null }): Promise<void> {
+  await db.update(files).set(details).where(eq(files.id, id));
+}
+
 export async function setFileVisibility(db: Database, id: string, visibility: FileRecord["visibility"]): Promise<void> {
   await db.update(files).set({ visibility }).where(eq(files.id, id));
 }
@@ -128,6 +133,8 @@ export function copyOwnFileQueries(db: Database, sourceId: string, ownerId: stri
           visibility: value("private" as const, "visibility"),
           width: files.width,
           height: files.height,
+          durationMs: files.durationMs,
+          waveform: files.waveform,
           createdAt: value(copy.now, "created_at"),
         })
         .from(files)

@@ -119,6 +119,9 @@ export async function completeUpload(
           visibility: value(file.visibility, "visibility"),
           width: value(file.width, "width"),
           height: value(file.height, "height"),
+          // Set after the file is made, for a recording whose client measured them (setAudioDetails).
+          durationMs: sql<null>`NULL`.as("duration_ms"),
+          waveform: sql<null>`NULL`.as("waveform"),
           createdAt: value(bytes.createdAt, "created_at"),
         })
         .from(blobs)

@@ -28,6 +28,8 @@ export const FileSchema = z
     visibility: z.enum(FILE_VISIBILITIES),
     width: z.number().int().optional(),
     height: z.number().int().optional(),
+    durationMs: z.number().int().optional().openapi({ description: "Audio: the recording's length, as its recorder measured it" }),
+    waveform: z.string().optional().openapi({ description: "Audio: loudness for display, one base-32 digit (0-31) per slice" }),
     createdAt: z.string(),
   })
   .openapi("File");
@@ -45,6 +47,24 @@ const UploadQuery = z.object({
     .enum(FILE_VISIBILITIES)
     .default("private")
     .openapi({ param: { name: "visibility", in: "query" } }),
+  durationMs: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(6 * 60 * 60 * 1000)
+    .optional()
+    .openapi({
+      param: { name: "durationMs", in: "query" },
+      description: "A recording's length as the recorder measured it (kept for audio only; for display)",
+    }),
+  waveform: z
+    .string()
+    .regex(/^[0-9a-v]{1,128}$/, "One base-32 digit (0-9, a-v: 0-31) per slice, at most 128")
+    .optional()
+    .openapi({
+      param: { name: "waveform", in: "query" },
+      description: "A recording's loudness for display: one base-32 digit per slice (kept for audio only)",
+    }),
 });
 
 const UploadHeaders = z.object({
@@ -146,6 +166,7 @@ export const fileRoutes = createRouter()
         length: length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : null,
         declaredSha256: declared,
         body: c.req.raw.body,
+        audio: { durationMs: query.durationMs, waveform: query.waveform },
       });
       return c.json(file, 201);
     },
