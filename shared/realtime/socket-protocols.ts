@@ -3,7 +3,7 @@ import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema, PersonSchema } from "../chat/model";
-import { CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
+import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
 import { CLOSE_CODES } from "./socket-kit";
@@ -76,6 +76,11 @@ export const HubServerFrames = {
     "company.invitation",
     { invitation: CompanyInvitationSchema },
     "An owner invited this user to join a company (accept with `POST /v1/companies/:id/invitations/:userId/accept`).",
+  ),
+  "application.updated": frame(
+    "application.updated",
+    { application: ApplicationSchema, reason: z.enum(["status_changed", "vacancy_closed"]) },
+    "An application of this user changed: a company member moved it (`status_changed`, with the new `status` and the company's `note`), or the company closed the vacancy it is for (`vacancy_closed`; the application stays open until the company decides).",
   ),
   // studio generation
   "asset.updated": frame(

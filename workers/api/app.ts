@@ -141,6 +141,8 @@ export function createApp() {
     .route(jobsBoard.companies.path, jobsBoard.companies.router)
     .route(jobsBoard.vacancies.path, jobsBoard.vacancies.router)
     .route(jobsBoard.admin.path, jobsBoard.admin.router)
+    .route(jobsBoard.applications.path, jobsBoard.applications.router)
+    .route(jobsBoard.myApplications.path, jobsBoard.myApplications.router)
     .route(studio.generation.path, studio.generation.router)
     .route(pushModule.routes.push.path, pushModule.routes.push.router)
     .route(oauth.protocol.path, oauth.protocol.router)

@@ -1,6 +1,7 @@
 import { jobsAccount } from "../../shared/jobs-board/account";
 import { jobsBoardErrors } from "../../shared/jobs-board/errors";
 import { jobsBoardVarSection } from "../../shared/jobs-board/vars";
+import { applicationRoutes, myApplicationRoutes } from "../api/routes/applications";
 import { companyRoutes } from "../api/routes/companies";
 import { profileRoutes } from "../api/routes/profiles";
 import { jobsAdminRoutes, vacancyRoutes } from "../api/routes/vacancies";
@@ -15,6 +16,8 @@ export const jobsBoardModule = defineModule({
     companies: mount("/v1/companies", companyRoutes),
     vacancies: mount("/v1/vacancies", vacancyRoutes),
     admin: mount("/v1/admin", jobsAdminRoutes),
+    applications: mount("/v1/applications", applicationRoutes),
+    myApplications: mount("/v1/me/applications", myApplicationRoutes),
   },
   account: jobsAccount,
   jobs: { "jobs.ai": jobsAiJob },

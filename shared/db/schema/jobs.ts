@@ -222,3 +222,59 @@ export const jobsAiTasks = sqliteTable(
   },
   (t) => [index("jobs_ai_tasks_user_idx").on(t.userId, t.createdAt)],
 );
+
+export const APPLICATION_STATUSES = ["submitted", "reviewing", "interview", "offer", "hired", "rejected", "withdrawn"] as const;
+
+/**
+ * A candidate's application to a vacancy: one per candidate and vacancy (the unique index). When
+ * the candidate deletes their account the row stays for the company's records, anonymised:
+ * `candidate_id`, the cover letter, the CV and the video are cleared (docs/jobs-board.md).
+ * `company_id` is the vacancy's, copied so a company's list is one index range.
+ */
+export const jobApplications = sqliteTable(
+  "job_applications",
+  {
+    id: text("id").primaryKey(),
+    vacancyId: text("vacancy_id")
+      .notNull()
+      .references(() => vacancies.id, { onDelete: "cascade" }),
+    companyId: text("company_id").notNull(),
+    /** Null once the candidate deleted their account. */
+    candidateId: text("candidate_id"),
+    coverLetter: text("cover_letter").notNull().default(""),
+    /** One of the candidate's document files; company members read it through a short signed URL while the application lives. */
+    cvFileId: text("cv_file_id"),
+    videoId: text("video_id"),
+    status: text("status", { enum: APPLICATION_STATUSES }).notNull().default("submitted"),
+    /** The last note a company member wrote to the candidate with a status change. */
+    note: text("note"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("job_applications_vacancy_candidate_unique").on(t.vacancyId, t.candidateId),
+    index("job_applications_candidate_idx").on(t.candidateId, t.id),
+    index("job_applications_company_idx").on(t.companyId, t.id),
+    index("job_applications_company_status_idx").on(t.companyId, t.status, t.id),
+    index("job_applications_vacancy_idx").on(t.vacancyId, t.id),
+    index("job_applications_vacancy_status_idx").on(t.vacancyId, t.status, t.id),
+    index("job_applications_cv_file_idx").on(t.cvFileId),
+  ],
+);
+
+/** Every status change of an application, with the note to the candidate and who made it (null once they deleted their account). */
+export const jobApplicationEvents = sqliteTable(
+  "job_application_events",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => jobApplications.id, { onDelete: "cascade" }),
+    fromStatus: text("from_status", { enum: APPLICATION_STATUSES }),
+    toStatus: text("to_status", { enum: APPLICATION_STATUSES }).notNull(),
+    note: text("note"),
+    actorId: text("actor_id"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("job_application_events_application_idx").on(t.applicationId, t.id), index("job_application_events_actor_idx").on(t.actorId)],
+);

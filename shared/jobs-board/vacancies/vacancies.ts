@@ -1,6 +1,7 @@
 import type { Deps } from "../../platform/deps-types";
 import { badRequest, conflict, notFound } from "../../http/errors";
 import { newId } from "../../ids";
+import { tellApplicantsVacancyClosed } from "../applications/applications";
 import { requireMemberRole } from "../companies/companies";
 import { COARSE_GRID, FINE_GRID } from "../geo";
 import { normalizeTags } from "../tags";
@@ -176,6 +177,7 @@ export async function publish(deps: Deps, id: string, userId: string, publishAt:
 export async function close(deps: Deps, id: string, userId: string): Promise<VacancyView> {
   await memberRow(deps, id, userId, "close its vacancies");
   if (!(await closeVacancy(deps.db, id, deps.clock.date()))) throw conflict("vacancy_closed", "The vacancy is closed already");
+  await tellApplicantsVacancyClosed(deps, id);
   return vacancyView((await findVacancyRow(deps.db, id))!);
 }
 

@@ -18,6 +18,7 @@ import {
   yearly,
 } from "../../../shared/jobs-board/vacancies/vacancies";
 import { requestVacancyDraft, vacancyDraft } from "../../../shared/jobs-board/ai/ai-tasks";
+import { applyRoute, applyToVacancy } from "./applications";
 import { createRouter } from "../context";
 import { adminRoute, authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
@@ -301,12 +302,14 @@ export const vacancyRoutes = createRouter()
       path: "/{id}/close",
       tags,
       summary: "Close a vacancy (company owners and recruiters)",
-      description: "It leaves search at once and frees the company's publication slot. Closed already: `409 vacancy_closed`.",
+      description:
+        "It leaves search at once and frees the company's publication slot; its open applicants are told (`application.updated` with reason `vacancy_closed`, e-mail, push). Closed already: `409 vacancy_closed`.",
       request: { params: IdParam },
       responses: { 200: jsonResponse(VacancySchema, "The vacancy"), ...problemResponses(401, 403, 404, 409) },
     }),
     async (c) => c.json(await close(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
-  );
+  )
+  .openapi(applyRoute, async (c) => c.json(await applyToVacancy(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, c.req.valid("json")), 201));
 
 /** Mounted at /v1/admin: maintenance of the jobs board's derived search index. */
 export const jobsAdminRoutes = createRouter().openapi(
