@@ -53,11 +53,7 @@ export async function pushClientConfig(deps: Deps): Promise<{ webPush: { applica
  * registered before moves to this session (and takes the keys sent now): `created` false. An
  * address another account registered is taken from it: the browser or phone is this account's now.
  */
-export async function registerDevice(
-  deps: Deps,
-  principal: { userId: string; sessionId: string },
-  input: NewDevice,
-): Promise<{ device: PushDeviceRecord; created: boolean }> {
+export async function registerDevice(deps: Deps, principal: { userId: string; sessionId: string }, input: NewDevice): Promise<{ device: PushDeviceRecord; created: boolean }> {
   const { push } = deps.config;
   let address: string;
   let p256dh: string | null = null;

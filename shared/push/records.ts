@@ -34,11 +34,7 @@ export async function insertDevice(db: Database, device: typeof pushDevices.$inf
 }
 
 /** The same address registered again by its user: it now belongs to the session that registered it last, with the keys it sent. */
-export async function rebindDevice(
-  db: Database,
-  id: string,
-  change: { sessionId: string; p256dh: string | null; auth: string | null },
-): Promise<PushDeviceRecord | undefined> {
+export async function rebindDevice(db: Database, id: string, change: { sessionId: string; p256dh: string | null; auth: string | null }): Promise<PushDeviceRecord | undefined> {
   return db
     .update(pushDevices)
     .set({ sessionId: change.sessionId, p256dh: change.p256dh, auth: change.auth, lastFailureAt: null, lastFailureReason: null })
@@ -223,13 +219,7 @@ export interface MessageRecipient {
  * Members of the chat other than the sender and `exclude` (sockets open in the room) who have a
  * device. In the general chat (every account) only members who turned its notifications on.
  */
-export async function messageRecipients(
-  db: Database,
-  chatId: string,
-  senderId: string,
-  exclude: readonly string[],
-  general: boolean,
-): Promise<MessageRecipient[]> {
+export async function messageRecipients(db: Database, chatId: string, senderId: string, exclude: readonly string[], general: boolean): Promise<MessageRecipient[]> {
   const rows = await db
     .select({
       userId: chatMembers.userId,
@@ -288,10 +278,7 @@ export async function upsertChatNotificationSetting(db: Database, record: ChatNo
   await db
     .insert(chatNotificationSettings)
     .values(record)
-    .onConflictDoUpdate({
-      target: [chatNotificationSettings.chatId, chatNotificationSettings.userId],
-      set: { level: record.level, mutedUntil: record.mutedUntil, updatedAt: record.updatedAt },
-    })
+    .onConflictDoUpdate({ target: [chatNotificationSettings.chatId, chatNotificationSettings.userId], set: { level: record.level, mutedUntil: record.mutedUntil, updatedAt: record.updatedAt } })
     .run();
 }
 
