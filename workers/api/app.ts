@@ -143,6 +143,8 @@ export function createApp() {
     .route(jobsBoard.admin.path, jobsBoard.admin.router)
     .route(jobsBoard.applications.path, jobsBoard.applications.router)
     .route(jobsBoard.myApplications.path, jobsBoard.myApplications.router)
+    .route(jobsBoard.myCompanies.path, jobsBoard.myCompanies.router)
+    .route(jobsBoard.companyModeration.path, jobsBoard.companyModeration.router)
     .route(studio.generation.path, studio.generation.router)
     .route(pushModule.routes.push.path, pushModule.routes.push.router)
     .route(oauth.protocol.path, oauth.protocol.router)

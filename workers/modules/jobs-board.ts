@@ -3,6 +3,7 @@ import { jobsBoardErrors } from "../../shared/jobs-board/errors";
 import { jobsBoardVarSection } from "../../shared/jobs-board/vars";
 import { applicationRoutes, myApplicationRoutes } from "../api/routes/applications";
 import { companyRoutes } from "../api/routes/companies";
+import { companyModerationRoutes, myCompanyRoutes } from "../api/routes/company-lists";
 import { profileRoutes } from "../api/routes/profiles";
 import { jobsAdminRoutes, vacancyRoutes } from "../api/routes/vacancies";
 import { jobsAiJob, memberlessCompaniesSweepTask, profileViewsCleanupTask, publishScheduledVacanciesTask } from "../jobs/jobs-board";
@@ -18,6 +19,8 @@ export const jobsBoardModule = defineModule({
     admin: mount("/v1/admin", jobsAdminRoutes),
     applications: mount("/v1/applications", applicationRoutes),
     myApplications: mount("/v1/me/applications", myApplicationRoutes),
+    myCompanies: mount("/v1/me/companies", myCompanyRoutes),
+    companyModeration: mount("/v1/moderation/companies", companyModerationRoutes),
   },
   account: jobsAccount,
   jobs: { "jobs.ai": jobsAiJob },

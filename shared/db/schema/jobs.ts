@@ -68,8 +68,8 @@ export const companies = sqliteTable(
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
-  // Deleting a file clears the icons made of it.
-  (t) => [index("companies_icon_file_idx").on(t.iconFileId)],
+  // Deleting a file clears the icons made of it; lists by verification (search, the moderators' queue) walk (verification, id).
+  (t) => [index("companies_icon_file_idx").on(t.iconFileId), index("companies_verification_idx").on(t.verification, t.id)],
 );
 
 export const companyMembers = sqliteTable(
@@ -141,7 +141,7 @@ export const vacancies = sqliteTable(
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
-  (t) => [index("vacancies_company_status_idx").on(t.companyId, t.status), index("vacancies_status_publish_at_idx").on(t.status, t.publishAt)],
+  (t) => [index("vacancies_company_status_idx").on(t.companyId, t.status, t.id), index("vacancies_status_publish_at_idx").on(t.status, t.publishAt)],
 );
 
 /**
@@ -277,4 +277,24 @@ export const jobApplicationEvents = sqliteTable(
     createdAt: timestamp("created_at").notNull(),
   },
   (t) => [index("job_application_events_application_idx").on(t.applicationId, t.id), index("job_application_events_actor_idx").on(t.actorId)],
+);
+
+/**
+ * A company's verification history, what moderators read beside a pending request: each request
+ * (with the owner's note), decision (with the moderator's reason) and reset by an edit. Written in
+ * the batch of the change it records.
+ */
+export const companyVerificationEvents = sqliteTable(
+  "company_verification_events",
+  {
+    id: text("id").primaryKey(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["requested", "approved", "rejected", "reset"] }).notNull(),
+    /** The owner's note, the moderator's reason, or what changed. */
+    text: text("text"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("company_verification_events_company_idx").on(t.companyId, t.id)],
 );
