@@ -9,6 +9,9 @@ export const platform = createPlatformClient({ baseUrl: location.origin, storage
 
 let hub: LiveSocket | null = null;
 
+/** Screens that handle hub frames of their own module (the jobs board's `application.updated`) listen here. */
+export const hubFrameListeners = new Set<(frame: { type: string } & Record<string, unknown>) => void>();
+
 platform.onSignedOut((reason) => {
   hub?.stop();
   hub = null;
@@ -80,6 +83,7 @@ function startHub(): void {
         store.set({ chats: store.state.chats.map((chat) => (chat.peer?.id === person.id ? { ...chat, peer: person } : chat)) });
       } else if (frame.type === "call.incoming") calls.incoming(frame.call as Call);
       else if (frame.type === "call.state") calls.stateChanged(frame.call as Call);
+      for (const listener of hubFrameListeners) listener(frame as { type: string } & Record<string, unknown>);
     },
     (state) => store.set({ live: state === "open" ? "open" : state === "connecting" ? "connecting" : "offline" }),
   );

@@ -2,6 +2,8 @@
 // list's layout (main.tsx); every other section is a screen that gets the rest of its path
 // (/app/<id>/<rest...>) and parses it itself, so its deep links survive a reload.
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
+import { JobsScreen } from "./jobs/jobs-screen";
+import "./jobs/moderation-companies";
 import { ModerationScreen, moderates, moderationTabs } from "./moderation";
 import type { User } from "./store";
 
@@ -19,6 +21,7 @@ export interface Section {
 export const sections: Section[] = [
   { id: "chats", label: "Chats", icon: "M4 5h16v11H8l-4 4z" },
   { id: "calls", label: "Calls", icon: "M6 3h4l2 5-3 2a11 11 0 0 0 5 5l2-3 5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 4 5a2 2 0 0 1 2-2z" },
+  { id: "jobs", label: "Jobs", icon: "M4 8h16v11H4zM9 8V5h6v3M4 13h16", Screen: JobsScreen },
   {
     id: "moderation",
     label: "Moderation",
