@@ -55,7 +55,11 @@ describe("the Jobs section", () => {
   it("a candidate finds a vacancy by distance and applies with a PDF CV; the recruiter moves it to interview with a note and opens a chat; the candidate sees it live", async () => {
     const recruiter = await register("Rita Recruiter");
     const candidate = await register("Cleo Candidate");
-    const company = await call("/v1/companies", recruiter.token, { name: "Spree Robotics", about: "Robots for river boats.", website: "https://spree.example.com" });
+    const company = await call("/v1/companies", recruiter.token, {
+      name: "Spree Robotics",
+      about: "Robots for river boats.",
+      website: "https://spree.example.com",
+    });
     const near = await call("/v1/vacancies", recruiter.token, {
       companyId: company.id,
       title: "Platform Engineer",
@@ -90,7 +94,12 @@ describe("the Jobs section", () => {
     await expect.poll(() => results.getByText(/km away/).count()).toBe(1);
     expect(await results.getByRole("link", { name: "Platform Engineer" }).count()).toBe(1);
     expect(await results.getByRole("link", { name: "Field Technician" }).count()).toBe(0);
-    expect(await results.getByText(/km away/).first().textContent()).toMatch(/^2\d km away$/);
+    expect(
+      await results
+        .getByText(/km away/)
+        .first()
+        .textContent(),
+    ).toMatch(/^2\d km away$/);
     await page.screenshot({ path: `${SHOTS}/jobs-search.png` });
 
     await results.getByRole("link", { name: "Platform Engineer" }).click();

@@ -19,11 +19,13 @@ function CompaniesQueue() {
   if (!items) return <p class="muted">Loading…</p>;
   if (items.length === 0) return <p class="muted">No company waits for verification.</p>;
   return (
-    <ul class="jobs-list" aria-label="Pending companies">
-      {items.map((item) => (
-        <QueuedItem item={item} onDone={(id) => setItems((before) => (before ?? []).filter((i) => i.company.id !== id))} />
-      ))}
-    </ul>
+    <div class="jobs">
+      <ul class="jobs-list" aria-label="Pending companies">
+        {items.map((item) => (
+          <QueuedItem item={item} onDone={(id) => setItems((before) => (before ?? []).filter((i) => i.company.id !== id))} />
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -50,7 +50,9 @@ export function PipelineScreen({ companyId }: { companyId: string }) {
 }
 
 function ApplicationCard({ application, onChange }: { application: Application; onChange: (a: Application) => void }) {
-  const [target, setTarget] = useState<ApplicationStatus | "">(application.nextStatuses[0] ?? "");
+  const [picked, setTarget] = useState<ApplicationStatus | "">(application.nextStatuses[0] ?? "");
+  // After a move the choices change: a pick that is no longer offered falls back to the first one.
+  const target = picked && application.nextStatuses.includes(picked) ? picked : (application.nextStatuses[0] ?? "");
   const [note, setNote] = useState("");
   const [error, setError] = useState<string | null>(null);
   const name = application.candidate?.displayName ?? "A deleted candidate";

@@ -181,7 +181,9 @@ function VacancyItem({ vacancy }: { vacancy: Vacancy }) {
       </div>
       <div class="jobs-meta small">
         {vacancy.location && <span>{vacancy.location.place}</span>}
-        {vacancy.distanceKm !== undefined && <span class="jobs-distance">{vacancy.distanceKm < 10 ? vacancy.distanceKm.toFixed(1) : Math.round(vacancy.distanceKm)} km away</span>}
+        {vacancy.distanceKm !== undefined && (
+          <span class="jobs-distance">{vacancy.distanceKm < 10 ? vacancy.distanceKm.toFixed(1) : Math.round(vacancy.distanceKm)} km away</span>
+        )}
         {vacancy.remote && <span>Remote</span>}
         {salary && <span>{salary}</span>}
         <span>
