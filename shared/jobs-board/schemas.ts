@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { VideoSchema } from "../video/model";
 
 /** The jobs board's shapes as clients see them, in REST replies and in the hub's `company.verification` frame. */
 
@@ -24,6 +25,12 @@ export const ProfileSchema = z
     followingCount: z.number().int(),
     viewCount: z.number().int().optional().openapi({ description: "Only in the owner's own profile" }),
     followedByMe: z.boolean().openapi({ description: "Always false without a token" }),
+    videoId: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "Only in the owner's own profile: the video set as the introduction, whatever its status" }),
+    video: VideoSchema.nullable().openapi({ description: "The video introduction, while it is approved and visible to the viewer" }),
   })
   .openapi("Profile");
 
@@ -90,6 +97,10 @@ export const VacancySchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     distanceKm: z.number().optional().openapi({ description: "Great-circle distance from the searched point, with lat, lng and radiusKm" }),
+    videoId: z.string().nullable().optional().openapi({ description: "Members only (single vacancy replies): the video set, whatever its status" }),
+    video: VideoSchema.nullable()
+      .optional()
+      .openapi({ description: "`GET /v1/vacancies/{id}` only: the vacancy's video, while it is approved and visible to the viewer" }),
   })
   .openapi("Vacancy");
 

@@ -13,6 +13,8 @@ export const profiles = sqliteTable("profiles", {
   place: text("place"),
   /** JSON array of {label, url}. */
   links: text("links").notNull().default("[]"),
+  /** The owner's video introduction (one of their videos): shown only while approved and visible to the viewer. */
+  videoId: text("video_id"),
   followerCount: integer("follower_count").notNull().default(0),
   followingCount: integer("following_count").notNull().default(0),
   viewCount: integer("view_count").notNull().default(0),
@@ -137,6 +139,8 @@ export const vacancies = sqliteTable(
     publishAt: timestamp("publish_at"),
     publishedAt: timestamp("published_at"),
     closedAt: timestamp("closed_at"),
+    /** A member's video about the job: shown only while approved and visible to the viewer. */
+    videoId: text("video_id"),
     createdBy: text("created_by").notNull(),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),

@@ -18,6 +18,8 @@ export interface Vacancy {
   status: VacancyStatus;
   publishedAt: string | null;
   distanceKm?: number;
+  /** On a single vacancy: its video, while approved and visible. */
+  video?: { id: string; title: string; thumbnailUrl: string | null; durationSeconds: number | null } | null;
 }
 
 export interface Company {

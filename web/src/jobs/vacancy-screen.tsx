@@ -43,6 +43,21 @@ export function VacancyScreen({ id }: { id: string }) {
             ))}
           </div>
         )}
+        {vacancy.video && (
+          <figure class="jobs-video">
+            {vacancy.video.thumbnailUrl ? (
+              <img src={vacancy.video.thumbnailUrl} alt={`Video: ${vacancy.video.title}`} width={320} height={180} />
+            ) : (
+              <span class="jobs-video-placeholder" aria-hidden="true">
+                ▶
+              </span>
+            )}
+            <figcaption class="small">
+              {vacancy.video.title}
+              {vacancy.video.durationSeconds ? ` · ${Math.round(vacancy.video.durationSeconds)} s` : ""}
+            </figcaption>
+          </figure>
+        )}
         <p class="jobs-description">{vacancy.description || "No description."}</p>
       </article>
       <aside class="jobs-side">

@@ -34,6 +34,9 @@ const VacancyFields = {
   salary: SalarySchema.nullable().optional(),
   remote: z.boolean().optional(),
   location: LocationSchema.nullable().optional(),
+  videoId: z.string().min(1).max(64).nullable().optional().openapi({
+    description: "One of your own videos (`404` otherwise), or null to remove it; shown on the vacancy only while it is approved and visible",
+  }),
 };
 
 const CreateVacancyBody = z
