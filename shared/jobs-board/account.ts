@@ -5,6 +5,7 @@ import { anonymiseCandidateQueries, forgetActorQueries, listAllCandidateApplicat
 import { findCompaniesByIds, forgetMemberQueries, listMemberships } from "./companies/records";
 import { finishSuccession, readSuccession, successionQueries } from "./companies/succession";
 import { findProfileRecord, forgetProfileQueries, listFollowIds } from "./profiles/records";
+import { forgetSavedSearchQueries, listSavedSearches } from "./saved-searches/records";
 
 /**
  * The jobs board's part of an account: profile, follows, company memberships and applications
@@ -22,6 +23,7 @@ export const jobsAccount: AccountModule = {
       listMemberships(db, userId),
       listAllCandidateApplications(db, userId),
     ]);
+    const savedSearches = await listSavedSearches(db, userId);
     const events = await listEventsOf(
       db,
       applications.map((a) => a.id),
@@ -47,6 +49,7 @@ export const jobsAccount: AccountModule = {
       following: follows.following,
       followers: follows.followers,
       companies: memberships.map((m) => ({ companyId: m.companyId, name: names.get(m.companyId) ?? null, role: m.role, since: m.createdAt.toISOString() })),
+      savedSearches: savedSearches.map((s) => ({ id: s.id, name: s.name, query: JSON.parse(s.query) as unknown, createdAt: s.createdAt.toISOString() })),
       applications: applications.map((a) => ({
         id: a.id,
         vacancyId: a.vacancy_id,
@@ -75,6 +78,7 @@ export const jobsAccount: AccountModule = {
         ...forgetAiTaskQueries(db, userId),
         ...anonymiseCandidateQueries(db, userId, deps.clock.date()),
         ...forgetActorQueries(db, userId),
+        ...forgetSavedSearchQueries(db, userId),
       ]),
       afterwards: succession.companyIds.length > 0 ? () => finishSuccession(deps, succession) : undefined,
     };

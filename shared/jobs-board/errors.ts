@@ -29,6 +29,7 @@ export const jobsBoardErrors = defineErrors({
   invalid_transition: { status: 409, description: "The application cannot move to that status from its current one (docs/jobs-board.md, Applications)." },
   invalid_cv: { status: 400, description: "A CV is one of your document files: PDF, Office or OpenDocument, or plain text." },
   candidate_gone: { status: 409, description: "The candidate deleted their account; the application is kept anonymised." },
+  too_many_saved_searches: { status: 409, description: "A user keeps at most 10 saved searches." },
   ai_unavailable: { status: 503, description: "The AI model (JOBS_AI_MODEL) is not configured." },
   queue_unavailable: { status: 503, description: "The AI task could not be queued; try again." },
 });

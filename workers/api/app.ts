@@ -145,6 +145,7 @@ export function createApp() {
     .route(jobsBoard.myApplications.path, jobsBoard.myApplications.router)
     .route(jobsBoard.myCompanies.path, jobsBoard.myCompanies.router)
     .route(jobsBoard.companyModeration.path, jobsBoard.companyModeration.router)
+    .route(jobsBoard.savedSearches.path, jobsBoard.savedSearches.router)
     .route(studio.generation.path, studio.generation.router)
     .route(pushModule.routes.push.path, pushModule.routes.push.router)
     .route(oauth.protocol.path, oauth.protocol.router)

@@ -302,3 +302,24 @@ export const companyVerificationEvents = sqliteTable(
   },
   (t) => [index("company_verification_events_company_idx").on(t.companyId, t.id)],
 );
+
+/**
+ * A job seeker's saved search: the validated search (the query parameters of `GET /v1/vacancies`)
+ * and when the daily digest last told them of new matches. At most `MAX_SAVED_SEARCHES` a user.
+ */
+export const jobSavedSearches = sqliteTable(
+  "job_saved_searches",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    /** JSON: the query parameters as sent, shown back to the user. */
+    query: text("query").notNull(),
+    /** JSON: the VacancySearch they parsed to, what the digest runs. */
+    search: text("search").notNull(),
+    /** Vacancies published after this are new to the digest. */
+    digestedAt: timestamp("digested_at").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("job_saved_searches_user_idx").on(t.userId, t.id)],
+);

@@ -71,7 +71,7 @@ const PublishBody = z
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
 const q = <T extends z.ZodType>(schema: T, name: string, description?: string) => schema.optional().openapi({ param: { name, in: "query" }, description });
 
-const SearchQuery = PageQuery.extend({
+export const SearchQuery = PageQuery.extend({
   q: q(z.string().max(200), "q", "Words in the title, description or tags (diacritics and case ignored; the last word is a prefix)"),
   tags: q(z.string().max(600), "tags", "Comma-separated tags"),
   tagsMode: z
@@ -141,7 +141,7 @@ const VacancyPage = z
   })
   .openapi("VacancyPage");
 
-function toSearch(query: z.output<typeof SearchQuery>): VacancySearch {
+export function toSearch(query: z.output<typeof SearchQuery>): VacancySearch {
   const problems: { path: string; message: string }[] = [];
   const geoParts = [query.lat, query.lng, query.radiusKm].filter((v) => v !== undefined).length;
   if (geoParts !== 0 && geoParts !== 3) problems.push({ path: "radiusKm", message: "lat, lng and radiusKm go together" });
