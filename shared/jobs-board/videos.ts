@@ -23,6 +23,6 @@ export async function shownVideo(
 ): Promise<VideoView | null> {
   if (!videoId) return null;
   const video = await findVideo(deps.db, videoId);
-  if (!video || video.status !== "approved" || !canSee(video, viewer, deps.clock.now())) return null;
+  if (video?.status !== "approved" || !canSee(video, viewer, deps.clock.now())) return null;
   return videoViewFor(video, viewer);
 }
