@@ -100,6 +100,11 @@ describe("the Jobs section", () => {
         .first()
         .textContent(),
     ).toMatch(/^2\d km away$/);
+    // Kept for the daily digest of new matches.
+    await page.getByLabel("Save this search as").fill("Near Berlin");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => page.getByRole("region", { name: "Saved searches" }).getByText("Near Berlin").count()).toBe(1);
+    expect((await call("/v1/me/saved-searches", candidate.token)).items[0].query).toEqual({ lat: "52.52", lng: "13.405", radiusKm: "60" });
     await page.screenshot({ path: `${SHOTS}/jobs-search.png` });
 
     await results.getByRole("link", { name: "Platform Engineer" }).click();

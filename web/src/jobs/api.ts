@@ -85,3 +85,21 @@ export async function decideCompany(id: string, outcome: "approve" | "reject", r
   if (outcome === "approve") await ok(v1().companies[":id"].verification.approve.$post({ param: { id }, json }));
   else await ok(v1().companies[":id"].verification.reject.$post({ param: { id }, json }));
 }
+
+export interface SavedSearch {
+  id: string;
+  name: string;
+  query: Record<string, string>;
+}
+
+export async function savedSearches(): Promise<SavedSearch[]> {
+  return ((await ok(v1().me["saved-searches"].$get())) as { items: SavedSearch[] }).items;
+}
+
+export async function saveSearch(name: string, query: Record<string, string>): Promise<SavedSearch> {
+  return (await ok(v1().me["saved-searches"].$post({ json: { name, query } }))) as SavedSearch;
+}
+
+export async function deleteSavedSearch(id: string): Promise<void> {
+  await ok(v1().me["saved-searches"][":id"].$delete({ param: { id } }));
+}

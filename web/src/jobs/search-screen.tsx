@@ -4,6 +4,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { searchVacancies, type SearchQuery } from "./api";
 import { CITIES, findCity } from "./cities";
 import { errorText, salaryText, type Vacancy } from "./model";
+import { SavedSearches } from "./saved-searches";
 
 interface Filters {
   q: string;
@@ -78,79 +79,82 @@ export function SearchScreen() {
 
   return (
     <div class="jobs-search">
-      <form class="jobs-filters card" onSubmit={submit} aria-label="Search filters">
-        <label>
-          What
-          <input name="q" value={filters.q} placeholder="Title, skill or word" onInput={(e: Event) => set({ q: (e.target as HTMLInputElement).value })} />
-        </label>
-        <label>
-          Tags
-          <input name="tags" value={filters.tags} placeholder="go, rust" onInput={(e: Event) => set({ tags: (e.target as HTMLInputElement).value })} />
-        </label>
-        <div class="jobs-filter-row">
+      <div class="jobs-side">
+        <form class="jobs-filters card" onSubmit={submit} aria-label="Search filters">
           <label>
-            Salary from (a year)
-            <input
-              name="salaryMin"
-              inputMode="numeric"
-              value={filters.salaryMin}
-              placeholder="60000"
-              onInput={(e: Event) => set({ salaryMin: (e.target as HTMLInputElement).value })}
-            />
+            What
+            <input name="q" value={filters.q} placeholder="Title, skill or word" onInput={(e: Event) => set({ q: (e.target as HTMLInputElement).value })} />
           </label>
           <label>
-            Currency
-            <select name="currency" value={filters.currency} onChange={(e: Event) => set({ currency: (e.target as HTMLSelectElement).value })}>
-              {["EUR", "USD", "GBP", "PLN", "CHF"].map((c) => (
-                <option value={c}>{c}</option>
-              ))}
-            </select>
+            Tags
+            <input name="tags" value={filters.tags} placeholder="go, rust" onInput={(e: Event) => set({ tags: (e.target as HTMLInputElement).value })} />
           </label>
-        </div>
-        <div class="jobs-filter-row">
-          <label>
-            Near (a city)
-            <input
-              name="place"
-              list="jobs-cities"
-              value={filters.place}
-              placeholder="Berlin"
-              onInput={(e: Event) => set({ place: (e.target as HTMLInputElement).value, here: null })}
-            />
-          </label>
-          <label>
-            Within km
-            <input
-              name="radiusKm"
-              inputMode="numeric"
-              value={filters.radiusKm}
-              onInput={(e: Event) => set({ radiusKm: (e.target as HTMLInputElement).value })}
-            />
-          </label>
-        </div>
-        <datalist id="jobs-cities">
-          {CITIES.map((city) => (
-            <option value={city.name}>{city.country}</option>
-          ))}
-        </datalist>
-        <div class="jobs-filter-row end">
-          <label class="check">
-            <input type="checkbox" name="remote" checked={filters.remote} onChange={(e: Event) => set({ remote: (e.target as HTMLInputElement).checked })} />
-            Remote only
-          </label>
-          <button type="button" class="secondary" onClick={useMyLocation}>
-            Use my location
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            Search
-          </button>
-        </div>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-      </form>
+          <div class="jobs-filter-row">
+            <label>
+              Salary from (a year)
+              <input
+                name="salaryMin"
+                inputMode="numeric"
+                value={filters.salaryMin}
+                placeholder="60000"
+                onInput={(e: Event) => set({ salaryMin: (e.target as HTMLInputElement).value })}
+              />
+            </label>
+            <label>
+              Currency
+              <select name="currency" value={filters.currency} onChange={(e: Event) => set({ currency: (e.target as HTMLSelectElement).value })}>
+                {["EUR", "USD", "GBP", "PLN", "CHF"].map((c) => (
+                  <option value={c}>{c}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <div class="jobs-filter-row">
+            <label>
+              Near (a city)
+              <input
+                name="place"
+                list="jobs-cities"
+                value={filters.place}
+                placeholder="Berlin"
+                onInput={(e: Event) => set({ place: (e.target as HTMLInputElement).value, here: null })}
+              />
+            </label>
+            <label>
+              Within km
+              <input
+                name="radiusKm"
+                inputMode="numeric"
+                value={filters.radiusKm}
+                onInput={(e: Event) => set({ radiusKm: (e.target as HTMLInputElement).value })}
+              />
+            </label>
+          </div>
+          <datalist id="jobs-cities">
+            {CITIES.map((city) => (
+              <option value={city.name}>{city.country}</option>
+            ))}
+          </datalist>
+          <div class="jobs-filter-row end">
+            <label class="check">
+              <input type="checkbox" name="remote" checked={filters.remote} onChange={(e: Event) => set({ remote: (e.target as HTMLInputElement).checked })} />
+              Remote only
+            </label>
+            <button type="button" class="secondary" onClick={useMyLocation}>
+              Use my location
+            </button>
+            <button type="submit" class="primary" disabled={busy}>
+              Search
+            </button>
+          </div>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+        <SavedSearches current={query} />
+      </div>
       <section class="jobs-results" aria-label="Vacancies" aria-busy={busy}>
         {results?.length === 0 && <p class="muted">No vacancy matches. Try fewer filters or a wider radius.</p>}
         <ul class="jobs-list">
