@@ -1,12 +1,15 @@
 import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { forgetAiTaskQueries } from "./ai/records";
+import { anonymiseCandidateQueries, forgetActorQueries, listAllCandidateApplications, listEventsOf } from "./applications/records";
 import { findCompaniesByIds, forgetMemberQueries, listMemberships } from "./companies/records";
 import { finishSuccession, readSuccession, successionQueries } from "./companies/succession";
 import { findProfileRecord, forgetProfileQueries, listFollowIds } from "./profiles/records";
+import { forgetSavedSearchQueries, listSavedSearches } from "./saved-searches/records";
 
 /**
- * The jobs board's part of an account: profile, follows and company memberships. A company never
+ * The jobs board's part of an account: profile, follows, company memberships and applications
+ * (a deleted candidate's applications stay for the companies' records, anonymised). A company never
  * loses its last owner to an account deletion: its longest-standing other member becomes owner in
  * the deletion's batch; a company with no other member is closed down afterwards.
  */
@@ -14,7 +17,17 @@ export const jobsAccount: AccountModule = {
   name: "jobs",
   exportData: async (deps, userId) => {
     const db = deps.db;
-    const [profile, follows, memberships] = await Promise.all([findProfileRecord(db, userId), listFollowIds(db, userId), listMemberships(db, userId)]);
+    const [profile, follows, memberships, applications] = await Promise.all([
+      findProfileRecord(db, userId),
+      listFollowIds(db, userId),
+      listMemberships(db, userId),
+      listAllCandidateApplications(db, userId),
+    ]);
+    const savedSearches = await listSavedSearches(db, userId);
+    const events = await listEventsOf(
+      db,
+      applications.map((a) => a.id),
+    );
     const names = new Map(
       (
         await findCompaniesByIds(
@@ -36,6 +49,22 @@ export const jobsAccount: AccountModule = {
       following: follows.following,
       followers: follows.followers,
       companies: memberships.map((m) => ({ companyId: m.companyId, name: names.get(m.companyId) ?? null, role: m.role, since: m.createdAt.toISOString() })),
+      savedSearches: savedSearches.map((s) => ({ id: s.id, name: s.name, query: JSON.parse(s.query) as unknown, createdAt: s.createdAt.toISOString() })),
+      applications: applications.map((a) => ({
+        id: a.id,
+        vacancyId: a.vacancy_id,
+        vacancyTitle: a.vacancy_title,
+        company: a.company_name,
+        status: a.status,
+        coverLetter: a.cover_letter,
+        cvFileId: a.cv_file_id,
+        videoId: a.video_id,
+        note: a.note,
+        createdAt: a.created_at.toISOString(),
+        history: events
+          .filter((e) => e.applicationId === a.id)
+          .map((e) => ({ from: e.fromStatus, to: e.toStatus, note: e.note, at: e.createdAt.toISOString() })),
+      })),
     };
   },
   onDelete: async (deps, userId) => {
@@ -47,6 +76,9 @@ export const jobsAccount: AccountModule = {
         ...forgetProfileQueries(db, userId),
         ...forgetMemberQueries(db, userId),
         ...forgetAiTaskQueries(db, userId),
+        ...anonymiseCandidateQueries(db, userId, deps.clock.date()),
+        ...forgetActorQueries(db, userId),
+        ...forgetSavedSearchQueries(db, userId),
       ]),
       afterwards: succession.companyIds.length > 0 ? () => finishSuccession(deps, succession) : undefined,
     };

@@ -21,6 +21,15 @@ export const jobsBoardErrors = defineErrors({
       "An unverified company, or the unverified companies of the publisher together, have UNVERIFIED_COMPANY_MAX_PUBLISHED vacancies published or scheduled.",
   },
   vacancy_closed: { status: 409, description: "A closed vacancy cannot be edited." },
+  already_applied: {
+    status: 409,
+    description: "The candidate applied to this vacancy already (one application per candidate and vacancy, withdrawn ones included).",
+  },
+  vacancy_not_open: { status: 409, description: "The vacancy is closed: it takes no applications." },
+  invalid_transition: { status: 409, description: "The application cannot move to that status from its current one (docs/jobs-board.md, Applications)." },
+  invalid_cv: { status: 400, description: "A CV is one of your document files: PDF, Office or OpenDocument, or plain text." },
+  candidate_gone: { status: 409, description: "The candidate deleted their account; the application is kept anonymised." },
+  too_many_saved_searches: { status: 409, description: "A user keeps at most 10 saved searches." },
   ai_unavailable: { status: 503, description: "The AI model (JOBS_AI_MODEL) is not configured." },
   queue_unavailable: { status: 503, description: "The AI task could not be queued; try again." },
 });

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { VideoSchema } from "../video/model";
 
 /** The jobs board's shapes as clients see them, in REST replies and in the hub's `company.verification` frame. */
 
@@ -24,6 +25,12 @@ export const ProfileSchema = z
     followingCount: z.number().int(),
     viewCount: z.number().int().optional().openapi({ description: "Only in the owner's own profile" }),
     followedByMe: z.boolean().openapi({ description: "Always false without a token" }),
+    videoId: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "Only in the owner's own profile: the video set as the introduction, whatever its status" }),
+    video: VideoSchema.nullable().openapi({ description: "The video introduction, while it is approved and visible to the viewer" }),
   })
   .openapi("Profile");
 
@@ -90,5 +97,44 @@ export const VacancySchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     distanceKm: z.number().optional().openapi({ description: "Great-circle distance from the searched point, with lat, lng and radiusKm" }),
+    videoId: z.string().nullable().optional().openapi({ description: "Members only (single vacancy replies): the video set, whatever its status" }),
+    video: VideoSchema.nullable()
+      .optional()
+      .openapi({ description: "`GET /v1/vacancies/{id}` only: the vacancy's video, while it is approved and visible to the viewer" }),
   })
   .openapi("Vacancy");
+
+export const APPLICATION_STATUS_VALUES = ["submitted", "reviewing", "interview", "offer", "hired", "rejected", "withdrawn"] as const;
+
+export const ApplicationEventSchema = z
+  .object({
+    from: z.enum(APPLICATION_STATUS_VALUES).nullable(),
+    to: z.enum(APPLICATION_STATUS_VALUES),
+    note: z.string().nullable(),
+    by: z.enum(["candidate", "company"]).nullable().openapi({ description: "Who moved it; null when the system did (an account deletion)" }),
+    at: z.string(),
+  })
+  .openapi("ApplicationEvent");
+
+export const ApplicationSchema = z
+  .object({
+    id: z.string(),
+    vacancy: z.object({ id: z.string(), title: z.string(), status: z.enum(["draft", "scheduled", "published", "closed"]) }),
+    company: z.object({ id: z.string(), name: z.string() }),
+    candidate: z
+      .object({ id: z.string(), displayName: z.string() })
+      .nullable()
+      .openapi({ description: "Null once the candidate deleted their account (the application is kept anonymised for the company)" }),
+    coverLetter: z.string(),
+    hasCv: z.boolean().openapi({ description: "Read it through `GET /v1/applications/{id}/cv`" }),
+    videoId: z.string().nullable(),
+    status: z.enum(APPLICATION_STATUS_VALUES),
+    note: z.string().nullable().openapi({ description: "The company's last note to the candidate" }),
+    nextStatuses: z
+      .array(z.enum(APPLICATION_STATUS_VALUES))
+      .openapi({ description: "Where the viewer may move it now (company members: forward or rejected; the candidate: withdrawn)" }),
+    history: z.array(ApplicationEventSchema).optional().openapi({ description: "Status changes, oldest first (single application replies only)" }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Application");

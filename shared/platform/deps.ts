@@ -9,6 +9,7 @@ import { tracedFetch, withCurrentTrace } from "../observability/trace-scope";
 import { traced } from "../observability/traced-stub";
 import { pushSenderFor } from "../push/push-senders";
 import { resolveModel, secretOf } from "../studio/providers/registry";
+import { applicationCvReferences } from "../jobs-board/applications/file-references";
 import { companyIconReferences } from "../jobs-board/companies/file-references";
 import { videoThumbnailReferences } from "../video/file-references";
 import { videoHostOf } from "../video/video-host-of";
@@ -38,7 +39,7 @@ export function jobQueueOf(jobs: Queue<QueuedJob>): JobQueue {
 }
 
 /** Every module that keeps references to media files (media itself names none of them). */
-const FILE_REFERENCES = [companyIconReferences, videoThumbnailReferences] as const;
+const FILE_REFERENCES = [companyIconReferences, applicationCvReferences, videoThumbnailReferences] as const;
 
 /** `create()` on first use, then the same value: adapters are only built where they are used. */
 function lazy<T>(create: () => T): () => T {

@@ -32,7 +32,19 @@ export type PushEvent =
       ringsUntil: number;
     }
   /** The group call ended: the devices its ring reached stop ringing. */
-  | { type: "group_call.stop"; callId: string; chatId: string; starterId: string; recipientIds: string[] };
+  | { type: "group_call.stop"; callId: string; chatId: string; starterId: string; recipientIds: string[] }
+  | {
+      /** The jobs board: a company moved the candidate's application, or closed its vacancy. */
+      type: "application.updated";
+      applicationId: string;
+      /** The status change's history event id, or `closed:<vacancy id>`: one push per change. */
+      changeId: string;
+      candidateId: string;
+      status: string;
+      reason: "status_changed" | "vacancy_closed";
+      vacancyTitle: string;
+      companyName: string;
+    };
 
 export interface PushFanoutJob {
   kind: "push.fanout";
@@ -67,6 +79,8 @@ export function eventIdOf(event: PushEvent): string {
     case "call.stop":
     case "group_call.stop":
       return `call:${event.callId}:stop`;
+    case "application.updated":
+      return `application:${event.applicationId}:${event.changeId}`;
   }
 }
 
@@ -74,9 +88,9 @@ export function eventIdOf(event: PushEvent): string {
  * A `Topic` (RFC 8030: at most 32 base64url characters) per chat or call: a phone that was offline
  * gets one notification per chat, and a stop-ringing push replaces a ring not yet delivered.
  */
-export function topicOf(kind: "chat" | "call", id: string): string {
+export function topicOf(kind: "chat" | "call" | "application", id: string): string {
   const compact = id.replace(/[^A-Za-z0-9_-]/g, "");
-  return `${kind === "chat" ? "c" : "k"}${compact}`.slice(0, 32);
+  return `${kind === "chat" ? "c" : kind === "call" ? "k" : "a"}${compact}`.slice(0, 32);
 }
 
 /** The start of a message text: at most EXCERPT_CHARS characters, whole code points. */

@@ -3,12 +3,23 @@ import { logEvent } from "../observability/log";
 import { deliverAll } from "./delivery";
 import { eventIdOf, excerptOf, type PushEvent, topicOf } from "./events";
 import { callsAllowedFrom, inQuietHours, mentions, showsContent } from "./preferences";
-import type { CallIncomingPush, CallStopPush, MessagePush } from "./payloads";
+import type { ApplicationPush, CallIncomingPush, CallStopPush, MessagePush } from "./payloads";
 import type { PushNotification } from "./push-sender";
-import { cancelRetryingDeliveries, chatPushContext, liveDevicesOf, listDeliveredDeviceIds, messageRecipients, type PushDeviceRecord, userPushContext } from "./records";
+import {
+  cancelRetryingDeliveries,
+  chatPushContext,
+  liveDevicesOf,
+  listDeliveredDeviceIds,
+  messageRecipients,
+  type PushDeviceRecord,
+  userPushContext,
+} from "./records";
 
 /** How long a stop-ringing push is kept for a device that is offline (it replaces the ring, by topic). */
 const STOP_TTL_SECONDS = 3600;
+
+/** An application's news keeps for a day on a device that is offline (the next change replaces it, by topic). */
+const APPLICATION_TTL_SECONDS = 86_400;
 
 /** Who gets which notification for an event (settings applied); empty when nobody does. */
 async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, PushNotification>> {
@@ -50,7 +61,14 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       if (inQuietHours(callee.settings, now) && !callsAllowedFrom(callee.settings).includes(event.callerId)) return out;
       const caller = await userPushContext(deps.db, event.callerId);
       const payload: CallIncomingPush = showsContent(callee.settings)
-        ? { type: "call.incoming", callId: event.callId, callType: event.callType, callerId: event.callerId, callerName: caller?.displayName ?? null, ringsUntil: new Date(event.ringsUntil).toISOString() }
+        ? {
+            type: "call.incoming",
+            callId: event.callId,
+            callType: event.callType,
+            callerId: event.callerId,
+            callerName: caller?.displayName ?? null,
+            ringsUntil: new Date(event.ringsUntil).toISOString(),
+          }
         : { type: "call.incoming", callId: event.callId };
       out.set(event.calleeId, { payload, ttlSeconds, urgency: "high", topic: topicOf("call", event.callId) });
       return out;
@@ -93,6 +111,22 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
         const payload: CallStopPush = { type: "call.stop", callId: event.callId, chatId: event.chatId, status: "ended" };
         out.set(recipientId, { payload, ttlSeconds: STOP_TTL_SECONDS, urgency: "high", topic: topicOf("call", event.callId) });
       }
+      return out;
+    }
+    case "application.updated": {
+      const candidate = await userPushContext(deps.db, event.candidateId);
+      if (!candidate || inQuietHours(candidate.settings, now)) return out;
+      const payload: ApplicationPush = showsContent(candidate.settings)
+        ? {
+            type: "application.updated",
+            applicationId: event.applicationId,
+            status: event.status as ApplicationPush["status"],
+            reason: event.reason,
+            vacancyTitle: event.vacancyTitle,
+            companyName: event.companyName,
+          }
+        : { type: "application.updated", applicationId: event.applicationId };
+      out.set(event.candidateId, { payload, ttlSeconds: APPLICATION_TTL_SECONDS, urgency: "normal", topic: topicOf("application", event.applicationId) });
       return out;
     }
   }

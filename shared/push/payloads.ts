@@ -17,7 +17,9 @@ export const MessagePushSchema = z
     sentAt: z.string().optional(),
   })
   .strict()
-  .describe("A new message in a chat where this user has no socket open. Content-free pushes (`content: none`) carry only `type`, `chatId` and `messageId`. Topic: one per chat.");
+  .describe(
+    "A new message in a chat where this user has no socket open. Content-free pushes (`content: none`) carry only `type`, `chatId` and `messageId`. Topic: one per chat.",
+  );
 
 export const CallIncomingPushSchema = z
   .object({
@@ -41,14 +43,32 @@ export const CallStopPushSchema = z
     callerName: z.string().nullable().optional(),
   })
   .strict()
-  .describe("Stop ringing: the call was answered (on any device), rejected, cancelled (`missed`) or missed at the timeout. Sent to every device the ring reached, with the ring's Topic.");
+  .describe(
+    "Stop ringing: the call was answered (on any device), rejected, cancelled (`missed`) or missed at the timeout. Sent to every device the ring reached, with the ring's Topic.",
+  );
+
+export const ApplicationPushSchema = z
+  .object({
+    type: z.literal("application.updated"),
+    applicationId: z.string(),
+    status: z.enum(["submitted", "reviewing", "interview", "offer", "hired", "rejected", "withdrawn"]).optional(),
+    reason: z.enum(["status_changed", "vacancy_closed"]).optional(),
+    vacancyTitle: z.string().optional(),
+    companyName: z.string().optional(),
+  })
+  .strict()
+  .describe(
+    "The jobs board: a company moved this user's application (`status`), or closed the vacancy it is for (`reason: vacancy_closed`). Topic: one per application. Content-free: `type` and `applicationId` only.",
+  );
 
 export const PUSH_PAYLOADS = {
   message: MessagePushSchema,
   "call.incoming": CallIncomingPushSchema,
   "call.stop": CallStopPushSchema,
+  "application.updated": ApplicationPushSchema,
 };
 
 export type MessagePush = z.infer<typeof MessagePushSchema>;
 export type CallIncomingPush = z.infer<typeof CallIncomingPushSchema>;
 export type CallStopPush = z.infer<typeof CallStopPushSchema>;
+export type ApplicationPush = z.infer<typeof ApplicationPushSchema>;

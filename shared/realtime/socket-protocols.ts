@@ -5,7 +5,7 @@ import { GroupCallSchema } from "../calls/group-call-schema";
 import { GroupSignallingFrames } from "../calls/group-signalling";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../chat/model";
-import { CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
+import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
 import { CLOSE_CODES } from "./socket-kit";
@@ -89,6 +89,11 @@ export const HubServerFrames = {
     { invitation: CompanyInvitationSchema },
     "An owner invited this user to join a company (accept with `POST /v1/companies/:id/invitations/:userId/accept`).",
   ),
+  "application.updated": frame(
+    "application.updated",
+    { application: ApplicationSchema, reason: z.enum(["status_changed", "vacancy_closed"]) },
+    "An application of this user changed: a company member moved it (`status_changed`, with the new `status` and the company's `note`), or the company closed the vacancy it is for (`vacancy_closed`; the application stays open until the company decides).",
+  ),
   // studio generation
   "asset.updated": frame(
     "asset.updated",
@@ -151,7 +156,10 @@ export const GroupSignallingServerFrames = {
     { call: GroupCallSchema },
     "Sent when you join and on every change (someone joins, leaves or mutes); an ended call closes the socket (code 4410). Whoever joins sends an offer to each participant already in the call.",
   ),
-  "sdp.offer": GroupSignallingFrames["sdp.offer"].omit({ to: true }).extend(relayed).describe("A participant's offer to you, with `from` set to their user id."),
+  "sdp.offer": GroupSignallingFrames["sdp.offer"]
+    .omit({ to: true })
+    .extend(relayed)
+    .describe("A participant's offer to you, with `from` set to their user id."),
   "sdp.answer": GroupSignallingFrames["sdp.answer"].omit({ to: true }).extend(relayed).describe("A participant's answer to your offer."),
   "ice.candidate": GroupSignallingFrames["ice.candidate"].omit({ to: true }).extend(relayed).describe("One of a participant's ICE candidates for your pair."),
   pong: Pong,

@@ -41,6 +41,8 @@ const NOT_SWEPT: Record<string, string> = {
  */
 const PATH_FILTERS: Record<string, string> = {
   "GET /v1/users/{id}/images": "one user's public gallery images: an unknown user has none",
+  // Not a filter, but `..` as the id makes the URL /v1/vacancies, the public search: a 200 page, empty here.
+  "GET /v1/companies/{id}/vacancies": "a company's vacancies for its members; `..` for the id lands on the public search (no vacancies in this sweep)",
 };
 
 /** Operations only a role may call: an ordinary user is refused (403) before the path, body or query is read, so those checks use an admin. */

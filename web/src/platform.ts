@@ -93,6 +93,7 @@ function startHub(): void {
       } else if (frame.type === "call.incoming") calls.incoming(frame.call as Call);
       else if (frame.type === "call.state") calls.stateChanged(frame.call as Call);
       else if (frame.type === "group_call.incoming" || frame.type === "group_call.state") groupCalls.hubFrame(frame.type, frame.call as GroupCall);
+      for (const listener of frameListeners) listener(frame as { type: string } & Record<string, unknown>);
     },
     (state) => store.set({ live: state === "open" ? "open" : state === "connecting" ? "connecting" : "offline" }),
   );

@@ -3,6 +3,8 @@
 // (/app/<id>/<rest...>) and parses it itself, so its deep links survive a reload.
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
 import { GalleryScreen } from "./gallery/gallery-screen";
+import { JobsScreen } from "./jobs/jobs-screen";
+import "./jobs/moderation-companies";
 import { ModerationScreen, moderates, moderationTabs } from "./moderation";
 import "./videos/moderation-tabs";
 import { VideosScreen } from "./videos/videos-screen";
@@ -26,6 +28,7 @@ export const sections: Section[] = [
   { id: "gallery", label: "Gallery", icon: "M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15 9.5h.01", Screen: GalleryScreen },
   { id: "studio", label: "Studio", icon: "M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 16.5h7M16.5 13v7", Screen: StudioScreen },
   { id: "videos", label: "Videos", icon: "M3 6h13v12H3z M16 10l5-3v10l-5-3", Screen: VideosScreen },
+  { id: "jobs", label: "Jobs", icon: "M4 8h16v11H4zM9 8V5h6v3M4 13h16", Screen: JobsScreen },
   {
     id: "moderation",
     label: "Moderation",

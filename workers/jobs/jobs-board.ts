@@ -1,6 +1,7 @@
 import { runAiTask } from "../../shared/jobs-board/ai/ai-tasks";
 import { sweepMemberlessCompanies } from "../../shared/jobs-board/companies/succession";
 import { deleteProfileViewsBefore } from "../../shared/jobs-board/profiles/records";
+import { queueDigests, runDigests } from "../../shared/jobs-board/saved-searches/saved-searches";
 import { publishDueVacancies } from "../../shared/jobs-board/vacancies/vacancies";
 import type { Deps } from "../../shared/platform/deps-types";
 import type { JobHandler } from "./queue";
@@ -25,3 +26,14 @@ export async function memberlessCompaniesSweepTask(deps: Deps, _scheduledTime: n
 
 /** A vacancy draft or a profile analysis, through the studio's provider layer (shared/jobs-board/ai). */
 export const jobsAiJob: JobHandler<"jobs.ai"> = (message, deps) => runAiTask(deps, message.taskId);
+
+/** Daily: every saved search is queued for its digest, DIGEST_BATCH searches a job (shared/jobs-board/saved-searches). */
+export async function savedSearchDigestTask(deps: Deps, _scheduledTime: number): Promise<void> {
+  const queued = await queueDigests(deps);
+  if (queued > 0) deps.log("info", "saved-search digests queued", { queued });
+}
+
+/** A batch of saved searches: each runs once and its owner gets an e-mail of the vacancies new since the last digest. */
+export const jobsDigestJob: JobHandler<"jobs.digest"> = async (message, deps) => {
+  await runDigests(deps, message.savedSearchIds);
+};

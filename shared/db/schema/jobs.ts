@@ -13,6 +13,8 @@ export const profiles = sqliteTable("profiles", {
   place: text("place"),
   /** JSON array of {label, url}. */
   links: text("links").notNull().default("[]"),
+  /** The owner's video introduction (one of their videos): shown only while approved and visible to the viewer. */
+  videoId: text("video_id"),
   followerCount: integer("follower_count").notNull().default(0),
   followingCount: integer("following_count").notNull().default(0),
   viewCount: integer("view_count").notNull().default(0),
@@ -68,8 +70,8 @@ export const companies = sqliteTable(
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
-  // Deleting a file clears the icons made of it.
-  (t) => [index("companies_icon_file_idx").on(t.iconFileId)],
+  // Deleting a file clears the icons made of it; lists by verification (search, the moderators' queue) walk (verification, id).
+  (t) => [index("companies_icon_file_idx").on(t.iconFileId), index("companies_verification_idx").on(t.verification, t.id)],
 );
 
 export const companyMembers = sqliteTable(
@@ -137,11 +139,13 @@ export const vacancies = sqliteTable(
     publishAt: timestamp("publish_at"),
     publishedAt: timestamp("published_at"),
     closedAt: timestamp("closed_at"),
+    /** A member's video about the job: shown only while approved and visible to the viewer. */
+    videoId: text("video_id"),
     createdBy: text("created_by").notNull(),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
-  (t) => [index("vacancies_company_status_idx").on(t.companyId, t.status), index("vacancies_status_publish_at_idx").on(t.status, t.publishAt)],
+  (t) => [index("vacancies_company_status_idx").on(t.companyId, t.status, t.id), index("vacancies_status_publish_at_idx").on(t.status, t.publishAt)],
 );
 
 /**
@@ -221,4 +225,101 @@ export const jobsAiTasks = sqliteTable(
     updatedAt: timestamp("updated_at").notNull(),
   },
   (t) => [index("jobs_ai_tasks_user_idx").on(t.userId, t.createdAt)],
+);
+
+export const APPLICATION_STATUSES = ["submitted", "reviewing", "interview", "offer", "hired", "rejected", "withdrawn"] as const;
+
+/**
+ * A candidate's application to a vacancy: one per candidate and vacancy (the unique index). When
+ * the candidate deletes their account the row stays for the company's records, anonymised:
+ * `candidate_id`, the cover letter, the CV and the video are cleared (docs/jobs-board.md).
+ * `company_id` is the vacancy's, copied so a company's list is one index range.
+ */
+export const jobApplications = sqliteTable(
+  "job_applications",
+  {
+    id: text("id").primaryKey(),
+    vacancyId: text("vacancy_id")
+      .notNull()
+      .references(() => vacancies.id, { onDelete: "cascade" }),
+    companyId: text("company_id").notNull(),
+    /** Null once the candidate deleted their account. */
+    candidateId: text("candidate_id"),
+    coverLetter: text("cover_letter").notNull().default(""),
+    /** One of the candidate's document files; company members read it through a short signed URL while the application lives. */
+    cvFileId: text("cv_file_id"),
+    videoId: text("video_id"),
+    status: text("status", { enum: APPLICATION_STATUSES }).notNull().default("submitted"),
+    /** The last note a company member wrote to the candidate with a status change. */
+    note: text("note"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("job_applications_vacancy_candidate_unique").on(t.vacancyId, t.candidateId),
+    index("job_applications_candidate_idx").on(t.candidateId, t.id),
+    index("job_applications_company_idx").on(t.companyId, t.id),
+    index("job_applications_company_status_idx").on(t.companyId, t.status, t.id),
+    index("job_applications_vacancy_idx").on(t.vacancyId, t.id),
+    index("job_applications_vacancy_status_idx").on(t.vacancyId, t.status, t.id),
+    index("job_applications_cv_file_idx").on(t.cvFileId),
+  ],
+);
+
+/** Every status change of an application, with the note to the candidate and who made it (null once they deleted their account). */
+export const jobApplicationEvents = sqliteTable(
+  "job_application_events",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => jobApplications.id, { onDelete: "cascade" }),
+    fromStatus: text("from_status", { enum: APPLICATION_STATUSES }),
+    toStatus: text("to_status", { enum: APPLICATION_STATUSES }).notNull(),
+    note: text("note"),
+    actorId: text("actor_id"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("job_application_events_application_idx").on(t.applicationId, t.id), index("job_application_events_actor_idx").on(t.actorId)],
+);
+
+/**
+ * A company's verification history, what moderators read beside a pending request: each request
+ * (with the owner's note), decision (with the moderator's reason) and reset by an edit. Written in
+ * the batch of the change it records.
+ */
+export const companyVerificationEvents = sqliteTable(
+  "company_verification_events",
+  {
+    id: text("id").primaryKey(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["requested", "approved", "rejected", "reset"] }).notNull(),
+    /** The owner's note, the moderator's reason, or what changed. */
+    text: text("text"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("company_verification_events_company_idx").on(t.companyId, t.id)],
+);
+
+/**
+ * A job seeker's saved search: the validated search (the query parameters of `GET /v1/vacancies`)
+ * and when the daily digest last told them of new matches. At most `MAX_SAVED_SEARCHES` a user.
+ */
+export const jobSavedSearches = sqliteTable(
+  "job_saved_searches",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    /** JSON: the query parameters as sent, shown back to the user. */
+    query: text("query").notNull(),
+    /** JSON: the VacancySearch they parsed to, what the digest runs. */
+    search: text("search").notNull(),
+    /** Vacancies published after this are new to the digest. */
+    digestedAt: timestamp("digested_at").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("job_saved_searches_user_idx").on(t.userId, t.id)],
 );

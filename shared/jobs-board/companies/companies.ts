@@ -28,6 +28,7 @@ import {
   upsertInvitation,
   upsertMember,
   userExists,
+  verificationEventQuery,
 } from "./records";
 
 export type Verification = "none" | "pending" | "verified" | "rejected";
@@ -170,7 +171,10 @@ export async function editCompany(deps: Deps, id: string, userId: string, fields
           audit: auditEventQuery(deps.db, { userId, type: "company.verification_reset", client, detail: { companyId: id, changed, by: userId } }),
         }
       : undefined;
-  await updateCompany(deps.db, id, changes, deps.clock.date(), reset);
+  const now = deps.clock.date();
+  const history = (text: string) =>
+    verificationEventQuery(deps.db, { id: newId(now.getTime()), companyId: id, kind: "reset", text, createdAt: now }, "pending");
+  await updateCompany(deps.db, id, changes, now, reset ? { ...reset, history: history(reset.note) } : undefined);
   if (reset) await notifyOwners(deps, id, "details_changed");
   return getCompany(deps, id, userId);
 }
@@ -356,7 +360,9 @@ export async function closeCompany(deps: Deps, id: string, actorId: string, clie
 export async function submitVerification(deps: Deps, id: string, userId: string, note: string, client: ClientInfo): Promise<CompanyView> {
   await requireMemberRole(deps, id, userId, ["owner"], "ask for verification");
   const audit = auditEventQuery(deps.db, { userId, type: "company.verification_requested", client, detail: { companyId: id, note } });
-  if (!(await requestVerification(deps.db, id, note, deps.clock.date(), audit))) throw conflict("already_verified", "The company is verified already");
+  const now = deps.clock.date();
+  const history = verificationEventQuery(deps.db, { id: newId(now.getTime()), companyId: id, kind: "requested", text: note, createdAt: now }, "pending");
+  if (!(await requestVerification(deps.db, id, note, now, audit, history))) throw conflict("already_verified", "The company is verified already");
   return getCompany(deps, id, userId);
 }
 
@@ -384,7 +390,13 @@ export async function decideCompanyVerification(
     client,
     detail: { companyId: id, reason },
   });
-  if (!(await decideVerification(deps.db, id, outcome, reason, deps.clock.date(), audit)))
+  const now = deps.clock.date();
+  const history = verificationEventQuery(
+    deps.db,
+    { id: newId(now.getTime()), companyId: id, kind: outcome === "verified" ? "approved" : "rejected", text: reason, createdAt: now },
+    outcome,
+  );
+  if (!(await decideVerification(deps.db, id, outcome, reason, now, audit, history)))
     throw conflict("not_pending", "The company has no pending verification request");
   await notifyOwners(deps, id, reason);
   return getCompany(deps, id, actor.userId);

@@ -1,6 +1,6 @@
-import { and, eq, inArray, ne, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, ne, sql, type SQLWrapper } from "drizzle-orm";
 import type { BatchQuery, Database } from "../../db/client";
-import { auditEvents, companies, companyInvitations, companyMembers, users, vacancySearch } from "../../db/schema";
+import { auditEvents, companies, companyInvitations, companyMembers, companyVerificationEvents, users, vacancySearch } from "../../db/schema";
 
 export type CompanyRecord = typeof companies.$inferSelect;
 export type MemberRecord = typeof companyMembers.$inferSelect;
@@ -87,7 +87,13 @@ export type CompanyChanges = Partial<Pick<CompanyRecord, "name" | "about" | "web
  * goes back to `pending`, its vacancies lose the verified flag in the search index, and the audit
  * event is written, in one batch; the UPDATE only resets a company that is verified when it runs.
  */
-export async function updateCompany(db: Database, id: string, changes: CompanyChanges, now: Date, reset?: { note: string; audit: BatchQuery }): Promise<void> {
+export async function updateCompany(
+  db: Database,
+  id: string,
+  changes: CompanyChanges,
+  now: Date,
+  reset?: { note: string; audit: BatchQuery; history: BatchQuery },
+): Promise<void> {
   if (!reset) {
     await db
       .update(companies)
@@ -106,6 +112,7 @@ export async function updateCompany(db: Database, id: string, changes: CompanyCh
       .where(and(eq(companies.id, id), eq(companies.verification, "verified"))),
     db.update(vacancySearch).set({ verified: false }).where(eq(vacancySearch.companyId, id)),
     reset.audit,
+    reset.history,
   ]);
 }
 
@@ -142,7 +149,7 @@ export async function deleteMember(db: Database, companyId: string, userId: stri
   return rows.length > 0;
 }
 
-export async function requestVerification(db: Database, id: string, note: string, now: Date, audit: BatchQuery): Promise<boolean> {
+export async function requestVerification(db: Database, id: string, note: string, now: Date, audit: BatchQuery, history: BatchQuery): Promise<boolean> {
   const [updated] = await db.batch([
     db
       .update(companies)
@@ -150,6 +157,7 @@ export async function requestVerification(db: Database, id: string, note: string
       .where(and(eq(companies.id, id), ne(companies.verification, "verified")))
       .returning({ id: companies.id }),
     audit,
+    history,
   ]);
   return updated.length > 0;
 }
@@ -165,6 +173,7 @@ export async function decideVerification(
   reason: string | null,
   now: Date,
   audit: BatchQuery,
+  history: BatchQuery,
 ): Promise<boolean> {
   const [updated] = await db.batch([
     db
@@ -177,6 +186,7 @@ export async function decideVerification(
       .set({ verified: sql`(select ${companies.verification} = 'verified' from ${companies} where ${companies.id} = ${id})` })
       .where(eq(vacancySearch.companyId, id)),
     audit,
+    history,
   ]);
   return updated.length > 0;
 }
@@ -400,4 +410,100 @@ export function clearCompanyIconsQuery(db: Database, fileIds: SQLWrapper) {
 /** True when some company shows the file as its icon. */
 export function companyIconUseSql(fileId: SQLWrapper) {
   return sql`EXISTS (SELECT 1 FROM ${companies} WHERE ${companies.iconFileId} = ${fileId})`;
+}
+
+export type VerificationEventRecord = typeof companyVerificationEvents.$inferSelect;
+
+/**
+ * The history row of a verification change, for the change's own batch. It is inserted only if
+ * the company's verification is `expected` when it runs (after the batch's UPDATE), so a refused
+ * change leaves no history.
+ */
+export function verificationEventQuery(db: Database, event: VerificationEventRecord, expected: CompanyRecord["verification"]) {
+  return db.insert(companyVerificationEvents).select(
+    db
+      .select({
+        id: sql`${event.id}`.as("id"),
+        companyId: companies.id,
+        kind: sql`${event.kind}`.as("kind"),
+        text: sql`${event.text}`.as("text"),
+        createdAt: sql`${event.createdAt.getTime()}`.as("created_at"),
+      })
+      .from(companies)
+      .where(and(eq(companies.id, event.companyId), eq(companies.verification, expected), eq(companies.updatedAt, event.createdAt))),
+  );
+}
+
+/** The last `perCompany` verification events of each company, newest first. */
+export async function listVerificationEvents(db: Database, companyIds: readonly string[], perCompany: number): Promise<VerificationEventRecord[]> {
+  if (companyIds.length === 0) return [];
+  const lists = await Promise.all(
+    companyIds.map((companyId) =>
+      db
+        .select()
+        .from(companyVerificationEvents)
+        .where(eq(companyVerificationEvents.companyId, companyId))
+        .orderBy(desc(companyVerificationEvents.id))
+        .limit(perCompany),
+    ),
+  );
+  return lists.flat();
+}
+
+/**
+ * Companies newest first: by name (`match`, an FTS5 query of company_name_search), by
+ * verification, or all, through `(verification, id)` or the primary key; `before` is the last id
+ * of the previous page.
+ */
+export async function listCompanies(
+  db: Database,
+  filter: { match: string | null; verified?: boolean; before?: string },
+  limit: number,
+): Promise<CompanyRecord[]> {
+  return db
+    .select()
+    .from(companies)
+    .where(
+      and(
+        filter.match ? sql`${companies}.rowid IN (SELECT rowid FROM company_name_search WHERE company_name_search MATCH ${filter.match})` : undefined,
+        filter.verified === undefined ? undefined : filter.verified ? eq(companies.verification, "verified") : ne(companies.verification, "verified"),
+        filter.before ? lt(companies.id, filter.before) : undefined,
+      ),
+    )
+    .orderBy(desc(companies.id))
+    .limit(limit);
+}
+
+/** Companies in one verification status, oldest first (the moderators' queue: first asked, first decided). */
+export async function listCompaniesByVerification(
+  db: Database,
+  status: CompanyRecord["verification"],
+  after: string | undefined,
+  limit: number,
+): Promise<CompanyRecord[]> {
+  return db
+    .select()
+    .from(companies)
+    .where(and(eq(companies.verification, status), after ? gt(companies.id, after) : undefined))
+    .orderBy(asc(companies.id))
+    .limit(limit);
+}
+
+/** The members of these companies, oldest first. */
+export async function listMembersOf(db: Database, companyIds: readonly string[]): Promise<Pick<MemberRecord, "companyId" | "userId" | "role">[]> {
+  if (companyIds.length === 0) return [];
+  return db
+    .select({ companyId: companyMembers.companyId, userId: companyMembers.userId, role: companyMembers.role })
+    .from(companyMembers)
+    .where(inArray(companyMembers.companyId, [...companyIds]))
+    .orderBy(companyMembers.createdAt, companyMembers.userId);
+}
+
+/** Display names of these users (members shown by name to moderators). */
+export async function listUserNames(db: Database, userIds: readonly string[]): Promise<{ id: string; displayName: string }[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .select({ id: users.id, displayName: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [...userIds]));
 }

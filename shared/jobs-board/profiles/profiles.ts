@@ -4,7 +4,9 @@ import { decodeCursor, keysetPage, type Page } from "../../http/pagination";
 import { randomToken } from "../../ids";
 import { useFileAsAvatar } from "../../media/avatars";
 import { z } from "zod";
+import type { VideoView } from "../../video/model";
 import { normalizeTags } from "../tags";
+import { requireOwnVideo, shownVideo } from "../videos";
 import { deleteFollow, findProfileRow, type FollowRow, insertFollow, pageFollows, type ProfileRow, recordProfileView, upsertProfile } from "./records";
 
 export interface Location {
@@ -32,6 +34,10 @@ export interface ProfileView {
   /** Only in the owner's own view. */
   viewCount?: number;
   followedByMe: boolean;
+  /** The owner's own view: the video set as the introduction, whatever its status. */
+  videoId?: string | null;
+  /** The video introduction, while it is approved and visible to the viewer. */
+  video: VideoView | null;
 }
 
 export function profileView(row: ProfileRow, viewerId: string | null): ProfileView {
@@ -48,8 +54,12 @@ export function profileView(row: ProfileRow, viewerId: string | null): ProfileVi
     followerCount: p?.followerCount ?? 0,
     followingCount: p?.followingCount ?? 0,
     followedByMe: row.followedByViewer,
+    video: null,
   };
-  if (viewerId === row.user.id) view.viewCount = p?.viewCount ?? 0;
+  if (viewerId === row.user.id) {
+    view.viewCount = p?.viewCount ?? 0;
+    view.videoId = p?.videoId ?? null;
+  }
   return view;
 }
 
@@ -81,25 +91,35 @@ export interface ProfileEdit {
   location?: Location | null;
   links?: { label?: string | null; url: string }[];
   avatarFileId?: string;
+  /** One of the user's videos, or null to remove the introduction. */
+  videoId?: string | null;
+}
+
+/** The view with its video introduction, as this viewer may see it. */
+async function withVideo(deps: Deps, row: ProfileRow, viewerId: string | null): Promise<ProfileView> {
+  const view = profileView(row, viewerId);
+  view.video = await shownVideo(deps, row.profile?.videoId ?? null, viewerId ? { userId: viewerId, role: "user" } : null);
+  return view;
 }
 
 export async function ownProfile(deps: Deps, userId: string): Promise<ProfileView> {
   const row = await findProfileRow(deps.db, userId, userId);
   if (!row) throw notFound("No such user");
-  return profileView(row, userId);
+  return withVideo(deps, row, userId);
 }
 
 export async function editProfile(deps: Deps, userId: string, edit: ProfileEdit, origin: string): Promise<ProfileView> {
   const tags = edit.tags === undefined ? undefined : JSON.stringify(normalizeTags(edit.tags));
   const links = edit.links === undefined ? undefined : JSON.stringify(validateLinks(edit.links));
   if (edit.avatarFileId !== undefined) await useFileAsAvatar(deps, userId, edit.avatarFileId, origin);
+  if (edit.videoId) await requireOwnVideo(deps, edit.videoId, userId);
   const location =
     edit.location === undefined
       ? {}
       : edit.location === null
         ? { lat: null, lng: null, place: null }
         : { lat: edit.location.lat, lng: edit.location.lng, place: edit.location.place };
-  await upsertProfile(deps.db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, ...location }, deps.clock.date());
+  await upsertProfile(deps.db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, videoId: edit.videoId, ...location }, deps.clock.date());
   return ownProfile(deps, userId);
 }
 
@@ -111,7 +131,7 @@ export async function viewProfile(deps: Deps, userId: string, viewerId: string |
     const now = deps.clock.date();
     await recordProfileView(deps.db, userId, viewerId, now.toISOString().slice(0, 10), randomToken(12), now);
   }
-  return profileView(row, viewerId);
+  return withVideo(deps, row, viewerId);
 }
 
 export async function follow(deps: Deps, followerId: string, followeeId: string, following: boolean): Promise<ProfileView> {
@@ -121,7 +141,7 @@ export async function follow(deps: Deps, followerId: string, followeeId: string,
   else await deleteFollow(deps.db, followerId, followeeId);
   const row = await findProfileRow(deps.db, followeeId, followerId);
   if (!row) throw notFound("No such user");
-  return profileView(row, followerId);
+  return withVideo(deps, row, followerId);
 }
 
 export interface FollowView {

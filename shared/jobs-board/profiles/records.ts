@@ -28,7 +28,7 @@ export async function findProfileRow(db: Database, userId: string, viewerId: str
   return row ? { user: row.user, profile: row.profile, followedByViewer: Boolean(row.followedByViewer) } : undefined;
 }
 
-export type ProfileChanges = Partial<Pick<ProfileRecord, "headline" | "bio" | "tags" | "lat" | "lng" | "place" | "links">>;
+export type ProfileChanges = Partial<Pick<ProfileRecord, "headline" | "bio" | "tags" | "lat" | "lng" | "place" | "links" | "videoId">>;
 
 export async function upsertProfile(db: Database, userId: string, changes: ProfileChanges, now: Date): Promise<void> {
   await db

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { EARTH_RADIUS_KM, type Point, type StoredBoundsRect } from "../geo";
 import { SALARY_KEY_SEQ } from "./search-facets";
@@ -26,6 +26,23 @@ export async function findVacancyRow(db: Database, id: string): Promise<VacancyR
     .innerJoin(companies, eq(companies.id, vacancies.companyId))
     .where(eq(vacancies.id, id));
   return row;
+}
+
+/** A company's vacancies, newest first, optionally in one status (index (company_id, status, id)); `before` is the last id of the previous page. */
+export async function listCompanyVacancies(
+  db: Database,
+  companyId: string,
+  status: VacancyRecord["status"] | undefined,
+  before: string | undefined,
+  limit: number,
+): Promise<VacancyRow[]> {
+  return db
+    .select({ vacancy: vacancies, company: companyColumns })
+    .from(vacancies)
+    .innerJoin(companies, eq(companies.id, vacancies.companyId))
+    .where(and(eq(vacancies.companyId, companyId), status ? eq(vacancies.status, status) : undefined, before ? lt(vacancies.id, before) : undefined))
+    .orderBy(desc(vacancies.id))
+    .limit(limit);
 }
 
 /** vacancy_search's columns (schema order, `seq` left to SQLite) from a vacancy `v` and its company `c`. */

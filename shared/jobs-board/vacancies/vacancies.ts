@@ -1,9 +1,11 @@
 import type { Deps } from "../../platform/deps-types";
 import { badRequest, conflict, notFound } from "../../http/errors";
 import { newId } from "../../ids";
+import { tellApplicantsVacancyClosed } from "../applications/applications";
 import { requireMemberRole } from "../companies/companies";
 import { COARSE_GRID, FINE_GRID } from "../geo";
 import { normalizeTags } from "../tags";
+import { requireOwnVideo, shownVideo } from "../videos";
 import {
   clearSearchIndex,
   closeVacancy,
@@ -45,6 +47,8 @@ export interface VacancyFields {
   salary?: { min: number; max: number; currency: string; period: SalaryPeriod } | null;
   remote?: boolean;
   location?: { lat: number; lng: number; place: string } | null;
+  /** One of the editing member's own videos, or null to remove it. */
+  videoId?: string | null;
 }
 
 function columnsOf(fields: VacancyFields): VacancyChanges {
@@ -72,6 +76,7 @@ function columnsOf(fields: VacancyFields): VacancyChanges {
           },
     );
   }
+  if (fields.videoId !== undefined) changes.videoId = fields.videoId;
   if (fields.location !== undefined) {
     const l = fields.location;
     Object.assign(
@@ -91,6 +96,7 @@ export async function createVacancy(
   fields: VacancyFields & Required<Pick<VacancyFields, "title" | "role" | "employmentType" | "seniority">>,
 ): Promise<VacancyView> {
   await requireMemberRole(deps, companyId, userId, ["owner", "recruiter"], "post vacancies");
+  if (fields.videoId) await requireOwnVideo(deps, fields.videoId, userId);
   const now = deps.clock.date();
   const id = newId(now.getTime());
   await insertVacancy(deps.db, {
@@ -109,7 +115,12 @@ export async function createVacancy(
     createdAt: now,
     updatedAt: now,
   });
-  return vacancyView((await findVacancyRow(deps.db, id))!);
+  return memberVacancyView((await findVacancyRow(deps.db, id))!);
+}
+
+/** A reply to a company member: with the video id set, whatever the video's status. */
+function memberVacancyView(row: VacancyRow): VacancyView {
+  return { ...vacancyView(row), videoId: row.vacancy.videoId };
 }
 
 /** Published and closed vacancies are public; drafts and scheduled ones exist only for the company's members (404 to others). */
@@ -122,7 +133,10 @@ async function visibleRow(deps: Deps, id: string, viewerId: string | null): Prom
 }
 
 export async function getVacancy(deps: Deps, id: string, viewerId: string | null): Promise<VacancyView> {
-  return vacancyView(await visibleRow(deps, id, viewerId));
+  const row = await visibleRow(deps, id, viewerId);
+  const member = row.vacancy.videoId !== null && viewerId !== null && (await isCompanyMember(deps.db, row.vacancy.companyId, viewerId));
+  const video = await shownVideo(deps, row.vacancy.videoId, viewerId ? { userId: viewerId, role: "user" } : null);
+  return { ...(member ? memberVacancyView(row) : vacancyView(row)), video };
 }
 
 /** A vacancy a member of its company changes: 404 when the user cannot see it, 403 when they see it but are no member. */
@@ -135,11 +149,12 @@ async function memberRow(deps: Deps, id: string, userId: string, action: string)
 export async function editVacancy(deps: Deps, id: string, userId: string, fields: VacancyFields): Promise<VacancyView> {
   const row = await memberRow(deps, id, userId, "edit its vacancies");
   if (row.vacancy.status === "closed") throw conflict("vacancy_closed", "A closed vacancy cannot be edited");
+  if (fields.videoId) await requireOwnVideo(deps, fields.videoId, userId);
   const changes = columnsOf(fields);
   const merged = { min: changes.salaryMin ?? row.vacancy.salaryMin, max: changes.salaryMax ?? row.vacancy.salaryMax };
   if (merged.min !== null && merged.max !== null && merged.min > merged.max) throw badRequest("invalid_body", "salary.min must not exceed salary.max");
   if (!(await updateVacancy(deps.db, id, changes, deps.clock.date()))) throw conflict("vacancy_closed", "A closed vacancy cannot be edited");
-  return vacancyView((await findVacancyRow(deps.db, id))!);
+  return memberVacancyView((await findVacancyRow(deps.db, id))!);
 }
 
 export async function removeVacancy(deps: Deps, id: string, userId: string): Promise<void> {
@@ -176,6 +191,7 @@ export async function publish(deps: Deps, id: string, userId: string, publishAt:
 export async function close(deps: Deps, id: string, userId: string): Promise<VacancyView> {
   await memberRow(deps, id, userId, "close its vacancies");
   if (!(await closeVacancy(deps.db, id, deps.clock.date()))) throw conflict("vacancy_closed", "The vacancy is closed already");
+  await tellApplicantsVacancyClosed(deps, id);
   return vacancyView((await findVacancyRow(deps.db, id))!);
 }
 

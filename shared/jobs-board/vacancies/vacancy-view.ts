@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { VideoView } from "../../video/model";
 import type { VacancyRow } from "./records";
 
 export interface VacancyView {
@@ -21,6 +22,10 @@ export interface VacancyView {
   createdAt: string;
   updatedAt: string;
   distanceKm?: number;
+  /** Members only, in single-vacancy replies. */
+  videoId?: string | null;
+  /** `GET /v1/vacancies/:id` only. */
+  video?: VideoView | null;
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -117,6 +122,7 @@ export function vacancyViewOfSearchRow(row: z.output<typeof SearchRowSchema>): V
       publishAt: row.publish_at,
       publishedAt: row.published_at,
       closedAt: row.closed_at,
+      videoId: null,
       createdBy: "",
       createdAt: row.created_at,
       updatedAt: row.updated_at,

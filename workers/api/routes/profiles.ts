@@ -28,6 +28,9 @@ const ProfilePatch = z
       .optional()
       .openapi({ description: "http(s) URLs of public hosts, at most 10" }),
     avatarFileId: z.string().min(1).max(64).optional().openapi({ description: "One of your image files (purpose avatar or image), as PUT /v1/me/avatar" }),
+    videoId: z.string().min(1).max(64).nullable().optional().openapi({
+      description: "One of your own videos as your introduction (`404` otherwise), or null to remove it; others see it only while it is approved and visible",
+    }),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, "Send at least one field to change")

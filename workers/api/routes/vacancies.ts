@@ -18,6 +18,7 @@ import {
   yearly,
 } from "../../../shared/jobs-board/vacancies/vacancies";
 import { requestVacancyDraft, vacancyDraft } from "../../../shared/jobs-board/ai/ai-tasks";
+import { applyRoute, applyToVacancy } from "./applications";
 import { createRouter } from "../context";
 import { adminRoute, authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
@@ -33,6 +34,9 @@ const VacancyFields = {
   salary: SalarySchema.nullable().optional(),
   remote: z.boolean().optional(),
   location: LocationSchema.nullable().optional(),
+  videoId: z.string().min(1).max(64).nullable().optional().openapi({
+    description: "One of your own videos (`404` otherwise), or null to remove it; shown on the vacancy only while it is approved and visible",
+  }),
 };
 
 const CreateVacancyBody = z
@@ -67,7 +71,7 @@ const PublishBody = z
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
 const q = <T extends z.ZodType>(schema: T, name: string, description?: string) => schema.optional().openapi({ param: { name, in: "query" }, description });
 
-const SearchQuery = PageQuery.extend({
+export const SearchQuery = PageQuery.extend({
   q: q(z.string().max(200), "q", "Words in the title, description or tags (diacritics and case ignored; the last word is a prefix)"),
   tags: q(z.string().max(600), "tags", "Comma-separated tags"),
   tagsMode: z
@@ -137,7 +141,7 @@ const VacancyPage = z
   })
   .openapi("VacancyPage");
 
-function toSearch(query: z.output<typeof SearchQuery>): VacancySearch {
+export function toSearch(query: z.output<typeof SearchQuery>): VacancySearch {
   const problems: { path: string; message: string }[] = [];
   const geoParts = [query.lat, query.lng, query.radiusKm].filter((v) => v !== undefined).length;
   if (geoParts !== 0 && geoParts !== 3) problems.push({ path: "radiusKm", message: "lat, lng and radiusKm go together" });
@@ -301,12 +305,14 @@ export const vacancyRoutes = createRouter()
       path: "/{id}/close",
       tags,
       summary: "Close a vacancy (company owners and recruiters)",
-      description: "It leaves search at once and frees the company's publication slot. Closed already: `409 vacancy_closed`.",
+      description:
+        "It leaves search at once and frees the company's publication slot; its open applicants are told (`application.updated` with reason `vacancy_closed`, e-mail, push). Closed already: `409 vacancy_closed`.",
       request: { params: IdParam },
       responses: { 200: jsonResponse(VacancySchema, "The vacancy"), ...problemResponses(401, 403, 404, 409) },
     }),
     async (c) => c.json(await close(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
-  );
+  )
+  .openapi(applyRoute, async (c) => c.json(await applyToVacancy(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, c.req.valid("json")), 201));
 
 /** Mounted at /v1/admin: maintenance of the jobs board's derived search index. */
 export const jobsAdminRoutes = createRouter().openapi(

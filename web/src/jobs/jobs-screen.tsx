@@ -1,0 +1,46 @@
+// The Jobs section (/app/jobs/...): job search, a vacancy, my applications, a company's page
+// and its applications pipeline. Each path part is parsed here, so deep links survive a reload.
+import { ApplicationsScreen } from "./applications-screen";
+import { CompanyScreen } from "./company-screen";
+import { MyCompanies } from "./my-companies";
+import { PipelineScreen } from "./pipeline-screen";
+import { SearchScreen } from "./search-screen";
+import { VacancyScreen } from "./vacancy-screen";
+
+const TABS = [
+  { id: "", label: "Find jobs" },
+  { id: "applications", label: "My applications" },
+  { id: "companies", label: "My companies" },
+];
+
+export function JobsScreen({ rest }: { rest: string[] }) {
+  const [first, id, more] = rest;
+  const tab = first === "applications" ? "applications" : first === "companies" && !id ? "companies" : first === undefined ? "" : null;
+  return (
+    <div class="section-page jobs">
+      <header class="section-header">
+        <h1>Jobs</h1>
+        <nav class="segmented" aria-label="Jobs">
+          {TABS.map((t) => (
+            <a href={`/app/jobs${t.id ? `/${t.id}` : ""}`} class={t.id === tab ? "tab active" : "tab"} aria-current={t.id === tab ? "page" : undefined}>
+              {t.label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      {first === "vacancies" && id ? (
+        <VacancyScreen id={id} />
+      ) : first === "applications" ? (
+        <ApplicationsScreen />
+      ) : first === "companies" && id && more === "pipeline" ? (
+        <PipelineScreen companyId={id} />
+      ) : first === "companies" && id ? (
+        <CompanyScreen companyId={id} />
+      ) : first === "companies" ? (
+        <MyCompanies />
+      ) : (
+        <SearchScreen />
+      )}
+    </div>
+  );
+}
