@@ -44,19 +44,21 @@ export function VacancyScreen({ id }: { id: string }) {
           </div>
         )}
         {vacancy.video && (
-          <figure class="jobs-video">
-            {vacancy.video.thumbnailUrl ? (
-              <img src={vacancy.video.thumbnailUrl} alt={`Video: ${vacancy.video.title}`} width={320} height={180} />
-            ) : (
-              <span class="jobs-video-placeholder" aria-hidden="true">
-                ▶
-              </span>
-            )}
-            <figcaption class="small">
-              {vacancy.video.title}
-              {vacancy.video.durationSeconds ? ` · ${Math.round(vacancy.video.durationSeconds)} s` : ""}
-            </figcaption>
-          </figure>
+          <a class="jobs-video-link" href={`/app/videos/${encodeURIComponent(vacancy.video.id)}`} aria-label={`Watch the video: ${vacancy.video.title}`}>
+            <figure class="jobs-video">
+              {vacancy.video.thumbnailUrl ? (
+                <img src={vacancy.video.thumbnailUrl} alt={`Video: ${vacancy.video.title}`} width={320} height={180} />
+              ) : (
+                <span class="jobs-video-placeholder" aria-hidden="true">
+                  ▶
+                </span>
+              )}
+              <figcaption class="small">
+                {vacancy.video.title}
+                {vacancy.video.durationSeconds ? ` · ${Math.round(vacancy.video.durationSeconds)} s` : ""}
+              </figcaption>
+            </figure>
+          </a>
         )}
         <p class="jobs-description">{vacancy.description || "No description."}</p>
       </article>
