@@ -134,7 +134,8 @@ export default defineConfig(async () => {
   const node = { environment: "node" as const, fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000 };
   const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], ...node } };
   // Tests that need system packages (coturn, Chromium): `npm run e2e`, after the prerequisites in docs/development.md.
-  const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], ...node } };
+  // A browser waits on a server that shares two cores with it: a poll gives a screen 10 s, not 1 s, to show what it should.
+  const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], expect: { poll: { timeout: 10_000 } }, ...node } };
   // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
   // dropped; a failing test's logs are printed with its failure.
   // slowTestThreshold: only tests slower than 10 s get a line of their own in a passing run.
