@@ -131,6 +131,15 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   await makeModerator(moderator);
   expect((await api(`/v1/companies/${company.id}/verification/approve`, { token: moderator.accessToken, body: {} })).status).toBe(200);
   await aliceHub.next("company.verification");
+  // Alice applies to a vacancy of another company; its recruiter moves her application.
+  const employer = await registerUser();
+  const hiring = await json<{ id: string }>(await api("/v1/companies", { token: employer.accessToken, body: { name: "Frames Hiring" } }));
+  const vacancyBody = { companyId: hiring.id, title: "Frame counter", role: "backend", employmentType: "full-time", seniority: "senior" };
+  const draft = await json<{ id: string }>(await api("/v1/vacancies", { token: employer.accessToken, body: vacancyBody }));
+  expect((await api(`/v1/vacancies/${draft.id}/publish`, { token: employer.accessToken, body: {} })).status).toBe(200);
+  const application = await json<{ id: string }>(await api(`/v1/vacancies/${draft.id}/applications`, { token: alice.accessToken, body: {} }));
+  expect((await api(`/v1/applications/${application.id}`, { method: "PATCH", token: employer.accessToken, body: { status: "reviewing" } })).status).toBe(200);
+  await aliceHub.next("application.updated");
   // The last owner of a company Alice recruits for deletes their account: she is its owner now.
   const founder = await registerUser();
   const startup = await json<{ id: string }>(await api("/v1/companies", { token: founder.accessToken, body: { name: "Frames Startup" } }));
