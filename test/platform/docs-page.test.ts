@@ -88,10 +88,19 @@ describe("GET /asyncapi.json", () => {
     const document = await json<AsyncApi>(await api("/asyncapi.json"));
     expect(document.asyncapi).toBe("3.0.0");
     expect(document.servers.platform).toMatchObject({ host: "platform.test", protocol: "ws" });
-    expect(Object.values(document.channels).map((c) => c.address).sort()).toEqual(["/v1/calls/{callId}/ws", "/v1/chats/{chatId}/ws", "/v1/group-calls/{callId}/ws", "/v1/realtime", null]);
+    expect(
+      Object.values(document.channels)
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual(["/v1/calls/{callId}/ws", "/v1/chats/{chatId}/ws", "/v1/group-calls/{callId}/ws", "/v1/realtime", null]);
     // Push notifications are delivered by the device's push service, not a socket of ours.
     expect(document.channels.push).toMatchObject({ address: null, servers: [{ $ref: "#/servers/pushServices" }] });
-    expect(Object.keys(document.channels.push!.messages).sort()).toEqual(["server.call.incoming", "server.call.stop", "server.message"]);
+    expect(Object.keys(document.channels.push!.messages).sort()).toEqual([
+      "server.application.updated",
+      "server.call.incoming",
+      "server.call.stop",
+      "server.message",
+    ]);
   });
 });
 
