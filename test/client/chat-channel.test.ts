@@ -91,7 +91,13 @@ describe("ChatChannel replies", () => {
   it("a send carries the id it answers and the members it mentions", () => {
     const sent: unknown[] = [];
     const { channel } = channelWith([]);
-    channel.attach({ send: (frame: unknown) => (sent.push(frame), true) } as unknown as LiveSocket);
+    const socket = {
+      send(frame: unknown) {
+        sent.push(frame);
+        return true;
+      },
+    };
+    channel.attach(socket as unknown as LiveSocket);
     const pending = channel.send("@Ann yes", [], { replyTo: message(3), mentions: ["ann"] });
     expect(pending.replyTo).toMatchObject({ id: "m3", text: "text 3" });
     expect(sent).toEqual([{ type: "message.send", clientId: pending.clientId, text: "@Ann yes", replyTo: "m3", mentions: ["ann"] }]);

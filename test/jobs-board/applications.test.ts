@@ -186,10 +186,12 @@ describe("PATCH /v1/applications/:id", () => {
     await expectProblem(await move(recruiter, second.id, { status: "interview" }), 409, "invalid_transition");
   });
 
-  it("two racing moves: one wins, the other is 409", async () => {
+  it("two racing moves to final states: one wins, the other is 409", async () => {
     const { owner, recruiter, candidate, vacancy } = await hiring();
     const application = await ok(apply(candidate, vacancy.id), 201);
-    const statuses = (await Promise.all([move(owner, application.id, { status: "rejected" }), move(recruiter, application.id, { status: "reviewing" })])).map(
+    // Hired and rejected are both final: whichever lands second finds the first and is refused.
+    // (Not rejected against reviewing: from reviewing, rejected is a legal move, so that pair may both pass.)
+    const statuses = (await Promise.all([move(owner, application.id, { status: "rejected" }), move(recruiter, application.id, { status: "hired" })])).map(
       (r) => r.status,
     );
     expect(statuses.sort()).toEqual([200, 409]);
