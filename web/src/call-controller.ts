@@ -77,7 +77,7 @@ class CallController {
       });
       await this.#connect(call as Call, true);
     } catch (error) {
-      store.set({ notice: error instanceof Error ? error.message : "Could not place the call" });
+      store.showError(error, "Could not place the call");
       this.#cleanup();
       this.#publish(null);
     }
@@ -130,7 +130,7 @@ class CallController {
       this.#publish({ call: call as Call });
       await this.#connect(call as Call, false);
     } catch (error) {
-      store.set({ notice: error instanceof Error ? error.message : "Could not answer" });
+      store.showError(error, "Could not answer");
       this.#cleanup();
       this.#publish(null);
     }

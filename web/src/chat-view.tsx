@@ -592,21 +592,21 @@ const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 /** Adds or takes back the caller's reaction (the room sends everyone the updated message). */
 async function react(chatId: string, messageId: string, emoji: string, remove: boolean): Promise<void> {
   await ok(platform.api.v1.chats[":id"].messages[":messageId"].reactions.$post({ param: { id: chatId, messageId }, json: { emoji, remove } })).catch(
-    (error: unknown) => store.set({ notice: error instanceof Error ? error.message : "Could not react" }),
+    (error: unknown) => store.showError(error, "Could not react"),
   );
 }
 
 /** Edits the caller's message (the room sends everyone the edited message, and quotes of it follow). */
 async function editMessage(chatId: string, messageId: string, text: string): Promise<void> {
   await ok(platform.api.v1.chats[":id"].messages[":messageId"].$patch({ param: { id: chatId, messageId }, json: { text } })).catch((error: unknown) =>
-    store.set({ notice: error instanceof Error ? error.message : "Could not edit the message" }),
+    store.showError(error, "Could not edit the message"),
   );
 }
 
 async function deleteMessageAfterConfirming(message: Message): Promise<void> {
   if (!confirm("Delete this message for everyone?")) return;
   await ok(platform.api.v1.chats[":id"].messages[":messageId"].$delete({ param: { id: message.chatId, messageId: message.id } })).catch((error: unknown) =>
-    store.set({ notice: error instanceof Error ? error.message : "Could not delete the message" }),
+    store.showError(error, "Could not delete the message"),
   );
 }
 

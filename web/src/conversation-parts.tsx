@@ -141,13 +141,13 @@ export function ReplyBanner({ message, me, onCancel }: { message: Message; me: U
 
 export async function pinMessage(chatId: string, messageId: string): Promise<void> {
   await ok(platform.api.v1.chats[":id"].pins.$post({ param: { id: chatId }, json: { messageId } })).catch((error: unknown) =>
-    store.set({ notice: error instanceof Error ? error.message : "Could not pin the message" }),
+    store.showError(error, "Could not pin the message"),
   );
 }
 
 export async function unpinMessage(chatId: string, messageId: string): Promise<void> {
   await ok(platform.api.v1.chats[":id"].pins[":messageId"].$delete({ param: { id: chatId, messageId } })).catch((error: unknown) =>
-    store.set({ notice: error instanceof Error ? error.message : "Could not unpin the message" }),
+    store.showError(error, "Could not unpin the message"),
   );
 }
 

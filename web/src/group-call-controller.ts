@@ -101,7 +101,7 @@ class GroupCallController {
       const call = (await ok(platform.api.v1.calls.$post({ json: { chatId, type } }))) as GroupCall;
       await this.join(call);
     } catch (error) {
-      store.set({ notice: error instanceof Error ? error.message : "Could not start the call" });
+      store.showError(error, "Could not start the call");
     }
   }
 
@@ -129,7 +129,7 @@ class GroupCallController {
       });
       this.#socket.start();
     } catch (error) {
-      store.set({ notice: error instanceof Error ? error.message : "Could not join the call" });
+      store.showError(error, "Could not join the call");
       this.#finish("Could not join");
     }
   }

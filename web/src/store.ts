@@ -72,6 +72,11 @@ export class Store {
     return () => this.#listeners.delete(listener);
   };
 
+  /** Tells the user an action failed: the problem's own words, else `fallback`. */
+  showError(error: unknown, fallback: string): void {
+    this.set({ notice: error instanceof Error ? error.message : fallback });
+  }
+
   /** Remembers people a page or a chat named. */
   rememberPeople(people: readonly (Person | null | undefined)[]): void {
     const known = { ...this.#state.people };
