@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import { type ChatChannel, type LiveSocketState, type Message, ok, type PendingMessage, type Pin } from "../../client";
+import { type LiveSocketState, type Message, ok, type PendingMessage, type Pin } from "../../client";
 import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttachments, PaperclipIcon } from "./attachments";
 import { calls } from "./call-controller";
 import { ChatBell } from "./chat-bell";
@@ -198,7 +198,7 @@ export function ChatView({ chatId }: { chatId: string }) {
     );
   });
 
-  const channel: ChatChannel | null = live.room.channel;
+  const channel = live.room.channel;
   const messages = channel.messages;
   const outbox = channel.outbox;
 
@@ -206,7 +206,7 @@ export function ChatView({ chatId }: { chatId: string }) {
   useEffect(() => {
     const element = scroller.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
-    if (!channel || !chat) return;
+    if (!chat) return;
     // The hub does not tell a member whose socket is in the room: keep this chat's list entry current here.
     const last = channel.messages.at(-1);
     let current = chat;
@@ -236,19 +236,19 @@ export function ChatView({ chatId }: { chatId: string }) {
   const typers = Object.entries(typingUntil)
     .filter(([, until]) => until > Date.now())
     .map(([userId]) => personLabel(userId, me));
-  const othersRead = Math.max(0, ...[...(channel?.readSeqs.entries() ?? [])].filter(([userId]) => userId !== me?.id).map(([, seq]) => seq));
+  const othersRead = Math.max(0, ...[...channel.readSeqs.entries()].filter(([userId]) => userId !== me?.id).map(([, seq]) => seq));
   const myLastSeen = [...messages].reverse().find((m) => m.senderId === me?.id && m.seq <= othersRead);
 
   const onScroll = async () => {
     const element = scroller.current;
-    if (!element || !channel) return;
+    if (!element) return;
     stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
     if (element.scrollTop < 40 && channel.hasOlder && !loadingOlder) await loadOlder();
   };
 
   const loadOlder = async () => {
     const element = scroller.current;
-    if (!channel || !element) return;
+    if (!element) return;
     setLoadingOlder(true);
     const before = element.scrollHeight;
     await channel.loadOlder().catch(() => undefined);
@@ -271,7 +271,7 @@ export function ChatView({ chatId }: { chatId: string }) {
       if (text !== target.text) void editMessage(chatId, target.id, text);
       return;
     }
-    if (!channel || uploads.uploading || uploads.failed) return;
+    if (uploads.uploading || uploads.failed) return;
     const hasFiles = uploads.drafts.length > 0;
     // A message needs text: files sent without a caption are named by their names.
     const text =
@@ -399,7 +399,7 @@ export function ChatView({ chatId }: { chatId: string }) {
       (event.target as HTMLTextAreaElement).form?.requestSubmit();
       return;
     }
-    if (channel && Date.now() - lastTypingSent.current > TYPING_SENT_EVERY_MS && channel.typing()) lastTypingSent.current = Date.now();
+    if (Date.now() - lastTypingSent.current > TYPING_SENT_EVERY_MS && channel.typing()) lastTypingSent.current = Date.now();
   };
 
   return (
@@ -490,7 +490,7 @@ export function ChatView({ chatId }: { chatId: string }) {
         </div>
       )}
       <div class="messages" ref={scroller} onScroll={onScroll} data-testid="messages">
-        {channel?.hasOlder && messages.length > 0 && (
+        {channel.hasOlder && messages.length > 0 && (
           <button type="button" class="secondary small load-older" onClick={loadOlder} disabled={loadingOlder}>
             {loadingOlder ? "Loading…" : "Load earlier messages"}
           </button>
@@ -534,8 +534,8 @@ export function ChatView({ chatId }: { chatId: string }) {
               <PendingBubble
                 key={`p-${pending.clientId}`}
                 pending={pending}
-                onRetry={() => channel?.retry(pending.clientId)}
-                onDiscard={() => channel?.discard(pending.clientId)}
+                onRetry={() => channel.retry(pending.clientId)}
+                onDiscard={() => channel.discard(pending.clientId)}
               />
             )),
           ]}

@@ -83,7 +83,7 @@ export function mentionCandidates(chat: Chat, me: User | null): { id: string; na
   return ids
     .filter((id) => id !== me?.id && store.state.people[id] !== null)
     .map((id) => ({ id, name: personLabel(id, me) }))
-    .filter((c) => c !== null && c.name !== "…");
+    .filter((c) => c.name !== "…");
 }
 
 /** The word after "@" the caret is in, if any: what the suggestions filter by. */
