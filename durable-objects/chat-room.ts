@@ -439,13 +439,10 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   pinMessage(actor: Sender, id: string): Result<Pin> {
     const allowed = mayPin(this.log.findById(id), actor, this.name === GENERAL_CHAT_ID);
     if (!allowed.ok) return allowed;
-    const before = this.log.pins().find((pin) => pin.message.id === id);
-    if (before) return { ok: true, value: before };
-    if (!this.log.pin(allowed.value.seq, actor.userId, this.deps.clock.now(), MAX_PINS))
-      return refusal(409, "too_many_pins", `The chat already has ${MAX_PINS} pinned messages: unpin one first`);
-    const pin = this.log.pins().find((p) => p.message.id === id)!;
-    this.fanOut(JSON.stringify({ type: "message.pinned", pin }));
-    return { ok: true, value: pin };
+    const pinned = this.log.pin(allowed.value, actor.userId, this.deps.clock.now(), MAX_PINS);
+    if (!pinned) return refusal(409, "too_many_pins", `The chat already has ${MAX_PINS} pinned messages: unpin one first`);
+    if (pinned.created) this.fanOut(JSON.stringify({ type: "message.pinned", pin: pinned.pin }));
+    return { ok: true, value: pinned.pin };
   }
 
   /** Unpins a message (`message.unpinned` to every socket); a message that is not pinned is 404. */

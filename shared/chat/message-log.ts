@@ -63,7 +63,6 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   ["mentions", "mentions TEXT NOT NULL DEFAULT '[]'"],
 ];
 
-
 const INDEXED_SEQ = "indexed_seq";
 
 /** Most words of a chat search that take part (a longer text is cut, not refused). */
@@ -209,11 +208,16 @@ export class MessageLog {
   }
 
   /** Pins a message (again: keeps the first pin); false when the chat already has `max` pins. */
-  pin(seq: number, userId: string, now: number, max: number): boolean {
-    if (this.sql.exec("SELECT 1 FROM pins WHERE seq = ?", seq).toArray().length > 0) return true;
-    if (this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pins").one().n >= max) return false;
-    this.sql.exec("INSERT INTO pins (seq, pinned_by, pinned_at) VALUES (?, ?, ?)", seq, userId, now);
-    return true;
+  /**
+   * Pins a message (`created`), or returns it as it was pinned first; null when the chat already
+   * has `max` pins.
+   */
+  pin(message: Message, userId: string, now: number, max: number): { pin: Pin; created: boolean } | null {
+    const pinned = this.pinRows("WHERE seq = ?", message.seq)[0];
+    if (pinned) return { pin: this.toPin(pinned, message), created: false };
+    if (this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pins").one().n >= max) return null;
+    this.sql.exec("INSERT INTO pins (seq, pinned_by, pinned_at) VALUES (?, ?, ?)", message.seq, userId, now);
+    return { pin: this.toPin({ seq: message.seq, pinned_by: userId, pinned_at: now }, message), created: true };
   }
 
   /** Whether the message was pinned. */
@@ -223,14 +227,22 @@ export class MessageLog {
 
   /** The pinned messages, most recently pinned first. */
   pins(): Pin[] {
-    const pins = this.sql.exec<PinRow>("SELECT seq, pinned_by, pinned_at FROM pins ORDER BY pinned_at DESC, seq DESC").toArray();
+    const pins = this.pinRows("ORDER BY pinned_at DESC, seq DESC");
     if (pins.length === 0) return [];
     const rows = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE seq IN (${pins.map(() => "?").join(",")})`, ...pins.map((p) => p.seq)).toArray();
     const messages = new Map(this.withReactions(rows).map((m) => [m.seq, m]));
     return pins.flatMap((pin) => {
       const message = messages.get(pin.seq);
-      return message ? [{ message, pinnedBy: pin.pinned_by, pinnedAt: iso(pin.pinned_at)! }] : [];
+      return message ? [this.toPin(pin, message)] : [];
     });
+  }
+
+  private pinRows(clause: string, ...bindings: SqlStorageValue[]): PinRow[] {
+    return this.sql.exec<PinRow>(`SELECT seq, pinned_by, pinned_at FROM pins ${clause}`, ...bindings).toArray();
+  }
+
+  private toPin(row: PinRow, message: Message): Pin {
+    return { message, pinnedBy: row.pinned_by, pinnedAt: iso(row.pinned_at)! };
   }
 
   react(seq: number, userId: string, emoji: string, add: boolean, now: number): void {
