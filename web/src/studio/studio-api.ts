@@ -1,47 +1,13 @@
 // The studio's calls, through the typed client: each returns the body or throws ProblemError.
 import { ok, ProblemError } from "../../../client";
+import type { AssetView, BoxView, ProjectView } from "../../../shared/studio/library/views";
 import { platform } from "../platform";
 
-export interface Project {
-  id: string;
-  name: string;
-  boxCount: number;
-  assetCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Box {
-  id: string;
-  projectId: string;
-  name: string;
-  orderIndex: number;
-  headlinerAssetId: string | null;
-  unreadComments: number;
-  assetCount: number;
-}
-
-export type AssetStatus = "pending" | "processing" | "completed" | "failed";
-
-export interface Asset {
-  id: string;
-  boxId: string;
-  type: "image" | "video";
-  status: AssetStatus;
-  source: "generated" | "uploaded" | "img2vid";
-  fileId: string | null;
-  thumbnailFileId: string | null;
-  prompt: string;
-  modelId: string | null;
-  modelName: string | null;
-  params: Record<string, unknown>;
-  seed: number | null;
-  parentAssetId: string | null;
-  favorite: boolean;
-  error: string | null;
-  expiresAt: string | null;
-  createdAt: string;
-}
+// The answers' shapes are the server's own views (types only: nothing of shared/ loads at run time).
+export type Project = ProjectView;
+export type Box = BoxView;
+export type Asset = AssetView;
+export type AssetStatus = AssetView["status"];
 
 export interface JsonSchema {
   type?: string | string[];
