@@ -1,13 +1,32 @@
 #!/usr/bin/env node
 // Builds the web client (web/) into web/dist/app/, which wrangler serves as static assets at /app.
 // Files are overwritten in place (a running wrangler dev keeps serving). Run by wrangler itself ([build] in wrangler.toml: dev and deploy) and by the test config.
-import { cpSync, mkdirSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = path.join(root, "web", "dist", "app");
+
+/**
+ * hono/jsx/dom marks a removed component (`node.a`) so that its next update is dropped, but it
+ * clears the mark on that first dropped update: a second state change of a page that was left
+ * (a fetch answering, a hub frame) renders it again into its old parent, next to the page that
+ * replaced it. A component once removed must never render again, so the mark stays. The build
+ * fails if the code it fixes changes, so a hono upgrade is checked against this again.
+ */
+const keepRemovedComponentsRemoved = {
+  name: "keep-removed-components-removed",
+  setup(build) {
+    build.onLoad({ filter: /hono[\\/]dist[\\/]jsx[\\/]dom[\\/]render\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const buggy = /if \(node\.a\) \{\s*delete node\.a;\s*return;\s*\}/;
+      if (!buggy.test(source)) throw new Error(`${args.path}: the removed-component check changed; review keepRemovedComponentsRemoved`);
+      return { contents: source.replace(buggy, "if (node.a) return;"), loader: "js" };
+    });
+  },
+};
 
 export async function buildWeb() {
   mkdirSync(out, { recursive: true });
@@ -21,6 +40,7 @@ export async function buildWeb() {
     sourcemap: true,
     jsx: "automatic",
     jsxImportSource: "hono/jsx/dom",
+    plugins: [keepRemovedComponentsRemoved],
     logLevel: "warning",
   });
   // sw.js is the service worker (plain JavaScript, served at /app/sw.js); the manifest makes the app installable.
@@ -39,6 +59,7 @@ export async function buildWeb() {
     minify: true,
     jsx: "automatic",
     jsxImportSource: "hono/jsx/dom",
+    plugins: [keepRemovedComponentsRemoved],
     logLevel: "warning",
   });
   for (const page of ["verify-email", "reset-password"]) {

@@ -107,9 +107,11 @@ describe("passkeys in Chromium", () => {
     // Conditional UI: the e-mail field offers the passkey and the (virtual) person picks it, no button pressed.
     await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Paula Passkey");
 
+    // Reloaded before signing out: the page that signs out must already lack conditional UI, or its
+    // sign-in screen would ask the authenticator at once and be signed in again before the button.
     await withoutAutofill(page);
-    await signOut(page);
     await page.reload();
+    await signOut(page);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Paula Passkey");
 
@@ -151,9 +153,10 @@ describe("passkeys in Chromium", () => {
     );
     expect(width).toBeLessThanOrEqual(390);
 
+    // As above: no conditional UI on the page that signs out, or the passkey signs in at once.
     await withoutAutofill(page);
-    await signOut(page);
     await page.reload();
+    await signOut(page);
     await page.getByLabel("E-mail").fill(email);
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).last().click();

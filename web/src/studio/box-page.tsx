@@ -105,6 +105,7 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
               <ul class="studio-grid" aria-live="polite">
                 {assets.map((asset) => (
                   <AssetCard
+                    key={asset.id}
                     asset={asset}
                     headliner={box.headlinerAssetId === asset.id}
                     onFavorite={(a) => void favorite(a)}

@@ -1,6 +1,6 @@
 // Generation from a box: pick a model, write the prompt, fill the model's settings; a video
 // model can start from one of the box's pictures (image to video).
-import { useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { assetLabel } from "./asset-grid";
 import { initialValues, ParamsForm, type ParamValues, readParams } from "./params-form";
 import { type Asset, type Model, problemText, studioApi } from "./studio-api";
@@ -15,6 +15,7 @@ export function GeneratePanel({ boxId, pictures, onQueued }: { boxId: string; pi
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const modelChosen = useRef(false);
 
   useEffect(() => {
     studioApi.models().then(
@@ -22,7 +23,9 @@ export function GeneratePanel({ boxId, pictures, onQueued }: { boxId: string; pi
         // Text models answer with text, not pictures: a box holds images and videos only.
         const usable = all.filter((m) => m.kind !== "text");
         setModels(usable);
-        if (usable[0]) {
+        // Only a first answer picks the model: settings typed meanwhile are the person's, not defaults to reset.
+        if (usable[0] && !modelChosen.current) {
+          modelChosen.current = true;
           setModelId(usable[0].id);
           setValues(initialValues(usable[0].paramsSchema));
         }
@@ -33,6 +36,7 @@ export function GeneratePanel({ boxId, pictures, onQueued }: { boxId: string; pi
 
   const model = models?.find((m) => m.id === modelId);
   const choose = (id: string) => {
+    modelChosen.current = true;
     setModelId(id);
     const next = models?.find((m) => m.id === id);
     setValues(next ? initialValues(next.paramsSchema) : {});

@@ -139,6 +139,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
               <ul class="studio-grid">
                 {assets.map((asset) => (
                   <AssetCard
+                    key={asset.id}
                     asset={asset}
                     headliner={boxes.some((b) => b.headlinerAssetId === asset.id)}
                     onFavorite={(a) => void favorite(a)}
