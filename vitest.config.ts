@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -41,6 +43,23 @@ function testFcmServiceAccount() {
     }),
     publicJwk: JSON.stringify(publicKey.export({ format: "jwk" })),
   };
+}
+
+/**
+ * Test files that change what every file in their runtime sees: the platform's clock
+ * (`clock.advance`, which expires other files' tokens) or the global fetch. Files in the shared
+ * runtime run side by side, so these get a runtime of their own. Found by reading the sources, so
+ * a new file of the kind cannot land in the shared runtime by mistake.
+ */
+function changesRuntimeGlobals(): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync("test", { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".test.ts")) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if (/^test[\\/](e2e|dev-server)[\\/]/.test(file)) continue;
+    if (/clock\.advance\(|spyOn\(globalThis, "fetch"\)/.test(readFileSync(file, "utf8"))) found.push(file.split(path.sep).join("/"));
+  }
+  return found;
 }
 
 export default defineConfig(async () => {
@@ -106,8 +125,11 @@ export default defineConfig(async () => {
     "test/video/processing.test.ts",
     "test/video/stream-host.test.ts",
     "test/studio/library.test.ts",
-    // /ready's queue figures are the whole platform's: another file's jobs would move them.
+    // /ready's queue figures and /metrics' counters are the whole platform's: another file's jobs
+    // and requests would move them between a test's two readings.
     "test/observability/ready.test.ts",
+    "test/observability/metrics.test.ts",
+    "test/calls/quality.test.ts",
     // A backup lists every table and object: another file writing meanwhile would change what it compares.
     "test/platform/backup.test.ts",
     // Queued jobs that call a fake of the outside world (push services, FCM, AI providers) which
@@ -116,6 +138,8 @@ export default defineConfig(async () => {
     "test/studio/generation/**/*.test.ts",
     "test/studio/providers/**/*.test.ts",
     "test/security/studio-*.test.ts",
+    // Files that move the platform's clock or stand in for the global fetch (found below).
+    ...changesRuntimeGlobals(),
   ];
   // The rest share one workerd (and one local D1, R2 and set of Durable Objects) instead of one
   // per file: starting a runtime and applying the migrations per file was most of the suite's
@@ -133,13 +157,25 @@ export default defineConfig(async () => {
   };
   const workersOwnStorage = { plugins: [runtime()], test: { name: "workers-own-storage", include: ownStorage, ...workerd } };
   // Node against a real `wrangler dev` (real sockets, werift peers), with npm packages only: part of `npm test`.
-  const node = { environment: "node" as const, fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000 };
+  const node = { environment: "node" as const, testTimeout: 120_000, hookTimeout: 180_000 };
+  // Each dev-server file starts its own `wrangler dev` on ports of its own, so they run side by side
+  // with the workerd files.
   const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], ...node } };
   // Tests that need system packages (coturn, Chromium): `npm run e2e`, after the prerequisites in docs/development.md.
   // A browser waits on a server that shares two cores with it: a poll gives a screen 10 s, not 1 s, to show what it should.
-  const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], expect: { poll: { timeout: 10_000 } }, ...node } };
+  const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], expect: { poll: { timeout: 10_000 } }, fileParallelism: false, ...node } };
   // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
   // dropped; a failing test's logs are printed with its failure.
   // slowTestThreshold: only tests slower than 10 s get a line of their own in a passing run.
-  return { test: { silent: "passed-only" as const, slowTestThreshold: 10_000, projects: [workers, workersOwnStorage, devServer, e2e] } };
+  // maxWorkers: one more file at a time than there are cores. vitest's default (one fewer: a single
+  // file at a time on two cores) left the cores idle, since a file mostly waits on workerd, a queue
+  // or a dev server, which run in processes of their own (docs/development.md#how-long-the-tests-take).
+  return {
+    test: {
+      silent: "passed-only" as const,
+      slowTestThreshold: 10_000,
+      maxWorkers: availableParallelism() + 1,
+      projects: [workers, workersOwnStorage, devServer, e2e],
+    },
+  };
 });
