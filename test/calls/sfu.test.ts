@@ -63,7 +63,7 @@ describe("cloudflareSfu against the fake SFU", () => {
 describe("SfuGate: the CallRoom authorises every SFU operation", () => {
   const roster = new Set(["ann", "bob", "cy"]);
   const gate = () => new SfuGate((userId) => roster.has(userId));
-  const local = (trackName: string): SfuTrack => ({ location: "local", trackName, mid: "0" });
+  const local = (trackName: string) => ({ location: "local" as const, trackName, mid: "0", kind: "audio" as const });
   const remote = (sessionId: string, trackName: string): SfuTrack => ({ location: "remote", sessionId, trackName });
 
   it("lets a participant publish only tracks named for them, on their own session", () => {
