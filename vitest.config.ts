@@ -50,7 +50,7 @@ export default defineConfig(async () => {
   const videoKey = testVideoSigningKey();
   const fcm = testFcmServiceAccount();
   // The workerd projects: every test except the Node ones below, inside the Workers runtime.
-  const runtime = () =>
+  const runtime = (extraBindings: Record<string, string> = {}) =>
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
@@ -93,6 +93,7 @@ export default defineConfig(async () => {
           TEST_FCM_PUBLIC_KEY: fcm.publicJwk,
           // Retries at once, so the 429/5xx tests run in seconds.
           PUSH_RETRY_BASE_SECONDS: "0",
+          ...extraBindings,
         },
       },
     });
@@ -117,6 +118,22 @@ export default defineConfig(async () => {
     "test/studio/providers/**/*.test.ts",
     "test/security/studio-*.test.ts",
   ];
+  // Group calls with an SFU configured (test/kit/fake-sfu.ts answers at its base URL): a runtime of
+  // their own, since the rest expect the default, a mesh capped at CALL_MESH_MAX_PARTICIPANTS. Two
+  // people fit a mesh here, so the third moves a call to the SFU.
+  const sfuFiles = ["test/calls/group-calls-sfu.test.ts"];
+  const workersSfu = {
+    plugins: [
+      runtime({
+        CLOUDFLARE_REALTIME_APP_ID: "test-sfu-app",
+        CLOUDFLARE_REALTIME_APP_SECRET: "test-sfu-app-secret",
+        CLOUDFLARE_REALTIME_BASE_URL: "https://sfu.fake.test/v1",
+        CALL_MESH_MAX_PARTICIPANTS: "2",
+        CALL_MAX_PARTICIPANTS: "4",
+      }),
+    ],
+    test: { name: "workers-sfu", include: sfuFiles, ...workerd },
+  };
   // The rest share one workerd (and one local D1, R2 and set of Durable Objects) instead of one
   // per file: starting a runtime and applying the migrations per file was most of the suite's
   // time (docs/development.md#how-long-the-tests-take). So a test there never assumes an empty
@@ -126,7 +143,7 @@ export default defineConfig(async () => {
     test: {
       name: "workers",
       include: ["test/**/*.test.ts"],
-      exclude: ["test/dev-server/**", "test/e2e/**", "**/node_modules/**", ...ownStorage],
+      exclude: ["test/dev-server/**", "test/e2e/**", "**/node_modules/**", ...ownStorage, ...sfuFiles],
       isolate: false,
       ...workerd,
     },
@@ -141,5 +158,5 @@ export default defineConfig(async () => {
   // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
   // dropped; a failing test's logs are printed with its failure.
   // slowTestThreshold: only tests slower than 10 s get a line of their own in a passing run.
-  return { test: { silent: "passed-only" as const, slowTestThreshold: 10_000, projects: [workers, workersOwnStorage, devServer, e2e] } };
+  return { test: { silent: "passed-only" as const, slowTestThreshold: 10_000, projects: [workers, workersOwnStorage, workersSfu, devServer, e2e] } };
 });

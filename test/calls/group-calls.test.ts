@@ -228,6 +228,29 @@ describe("GET /v1/group-calls/:id/ws (joining)", () => {
     expect(sa.closed).toBeNull();
   });
 
+  it("without an SFU configured refuses every sfu.* frame with sfu_not_in_use and the request id; the call stays a mesh", async () => {
+    const { users, chat } = await family(2);
+    const [a, b] = users as [TestUser, TestUser];
+    const call = await startGroupCall(a, chat.id);
+    expect(call.topology).toBe("mesh");
+    const sa = await join(a, call.id);
+    await join(b, call.id);
+    const frames = [
+      { type: "sfu.session.new", id: "r1" },
+      { type: "sfu.tracks.push", id: "r2", sessionId: "s", offer: SAMPLE_SDP, tracks: [{ mid: "0", trackName: `${a.id}/audio`, kind: "audio" }] },
+      { type: "sfu.tracks.pull", id: "r3", sessionId: "s", tracks: [{ sessionId: "t", trackName: `${b.id}/audio`, simulcast: { preferredRid: "h" } }] },
+      { type: "sfu.renegotiate", id: "r4", sessionId: "s", answer: SAMPLE_SDP },
+      { type: "sfu.tracks.close", id: "r5", sessionId: "s", mids: ["0"] },
+    ];
+    for (const frame of frames) {
+      sa.send(frame);
+      expect(await sa.next("error")).toMatchObject({ code: "sfu_not_in_use", id: frame.id });
+    }
+    expect((await groupCall(a, call.id)).topology).toBe("mesh");
+    await sa.sync();
+    expect(sa.closed).toBeNull();
+  });
+
   it(`holds at most CALL_MESH_MAX_PARTICIPANTS (${meshCap}) people: the next one is refused with 409 call_full`, async () => {
     const { users, chat } = await family(meshCap + 1);
     const call = await startGroupCall(users[0]!, chat.id);
