@@ -103,4 +103,43 @@ describe("SfuGate: the CallRoom authorises every SFU operation", () => {
     inCall.delete("ann");
     expect(g.authorisePull("bob", "s-bob", [remote("s-ann", "ann/audio")]).ok).toBe(false);
   });
+
+  it("keeps its sessions and publications across a snapshot (the room hibernates) and names what a leaver leaves to close", () => {
+    const g = gate();
+    g.sessionCreated("ann", "s-ann");
+    g.published("ann", "s-ann", [
+      { ...local("ann/audio"), mid: "0" },
+      { ...local("ann/video"), mid: "1", kind: "video" },
+    ]);
+    const restored = new SfuGate((userId) => roster.has(userId), JSON.parse(JSON.stringify(g.snapshot())));
+    expect(restored.publications().map((p) => [p.trackName, p.kind, p.mid])).toEqual([
+      ["ann/audio", "audio", "0"],
+      ["ann/video", "video", "1"],
+    ]);
+    expect(restored.authoriseOwnSession("ann", "s-ann").ok).toBe(true);
+    expect(restored.participantLeft("ann")).toEqual([{ sessionId: "s-ann", mids: ["0", "1"] }]);
+    expect(restored.publications()).toEqual([]);
+  });
+
+  it("retires a participant's earlier session when they open a new one, and forgets closed tracks", () => {
+    const g = gate();
+    g.sessionCreated("bob", "s-1");
+    g.published("bob", "s-1", [{ ...local("bob/audio"), mid: "3" }]);
+    expect(g.sessionCreated("bob", "s-2")).toEqual([{ sessionId: "s-1", mids: ["3"] }]);
+    expect(g.authoriseOwnSession("bob", "s-1").ok).toBe(false);
+    g.published("bob", "s-2", [
+      { ...local("bob/audio"), mid: "0" },
+      { ...local("bob/video"), mid: "1", kind: "video" },
+    ]);
+    g.closed("s-2", ["1"]);
+    expect(g.publications().map((p) => p.trackName)).toEqual(["bob/audio"]);
+    // A push the SFU answered after its session was retired publishes nothing.
+    g.published("bob", "s-1", [{ ...local("bob/late"), mid: "9" }]);
+    expect(g.publications().map((p) => p.trackName)).toEqual(["bob/audio"]);
+  });
+
+  it("lets only participants open a session", () => {
+    expect(gate().authoriseNewSession("zed")).toMatchObject({ ok: false, status: 403 });
+    expect(gate().authoriseNewSession("cy").ok).toBe(true);
+  });
 });
