@@ -21,6 +21,8 @@ export function layerFor(width: number): "h" | "m" | "l" {
 
 type Answer = ServerFrame & { id: string };
 
+const REQUEST_TIMEOUT_MS = 10_000;
+
 interface Pull {
   userId: string;
   kind: "audio" | "video";
@@ -82,7 +84,11 @@ export class SfuMedia {
 
   async #request(frame: Record<string, unknown>): Promise<Answer> {
     const id = `sfu-${++this.#requestIds}`;
-    const answered = new Promise<Answer>((resolve) => this.#waiting.set(id, resolve));
+    // A request refused without its id (rate limited, say) is never answered: give up on it, so later ones still run.
+    const answered = new Promise<Answer>((resolve) => {
+      this.#waiting.set(id, resolve);
+      setTimeout(() => this.answer({ type: "error", id, code: "timeout", detail: "The media server did not answer" }), REQUEST_TIMEOUT_MS);
+    });
     if (!this.send({ ...frame, id })) {
       this.#waiting.delete(id);
       throw new Error("The call's socket is not open");
