@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { configOf } from "../../shared/config";
 import { SfuServerFrames } from "../../shared/calls/sfu/sfu-frames";
 import { GroupSignallingServerFrames } from "../../shared/realtime/socket-protocols";
-import type { TestSocket, TestUser } from "../helpers";
+import { api, expectProblem, type TestSocket, type TestUser, upgrade } from "../helpers";
 import { type FakeSfu, installFakeSfu } from "../kit/fake-sfu";
 import { SAMPLE_SDP } from "./fixtures";
 import { family, joinGroupCall, startGroupCall } from "./group-fixtures";
@@ -221,6 +221,24 @@ describe("group calls through the SFU", () => {
     expect(fake.sessions.get(first)?.published.size).toBe(0);
     // The old session is no longer Ann's to act on.
     expect(await request(sa, { type: "sfu.renegotiate", sessionId: first, answer: SAMPLE_SDP })).toMatchObject({ type: "error", code: "forbidden" });
+  });
+
+  it("a member removed from the chat is dropped and their tracks closed at once", async () => {
+    const { a, b, sa, sb, sc, chat } = await sfuCall();
+    const bSession = await openSession(sb);
+    await publish(sb, b, bSession);
+    await sc.next("sfu.published", (f) => f.tracks.length === 2);
+    expect((await api(`/v1/chats/${chat.id}/members/${b.id}`, { method: "DELETE", token: a.accessToken })).status).toBe(204);
+    expect((await sb.waitClosed()).code).toBe(4003);
+    await sa.next("sfu.published", (f) => f.tracks.length === 0);
+    await vi.waitFor(() => expect(fake.sessions.get(bSession)?.published.size).toBe(0));
+  });
+
+  it(`holds at most CALL_MAX_PARTICIPANTS (${calls.sfuMaxParticipants}) people once calls can move to the SFU`, async () => {
+    const { users, chat } = await family(calls.sfuMaxParticipants + 1);
+    const call = await startGroupCall(users[0]!, chat.id);
+    for (const user of users.slice(0, calls.sfuMaxParticipants)) await joinGroupCall(user, call.id);
+    await expectProblem(await upgrade(`/v1/group-calls/${call.id}/ws`, { authorization: `Bearer ${users.at(-1)!.accessToken}` }), 409, "call_full");
   });
 
   it("declares every SFU answer in the AsyncAPI frames of the group call socket", () => {
