@@ -116,7 +116,8 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
     await this.ctx.storage.put(SFU_KEY, gate.snapshot());
     const frame = this.#publishedFrame(gate);
     for (const socket of this.#openSockets()) socket.send(frame);
-    if (this.deps.sfu) await closeRetired(this.deps.sfu, retired);
+    // The SFU's answer changes nothing here: the roster's change goes out without waiting for it.
+    if (this.deps.sfu) this.ctx.waitUntil(closeRetired(this.deps.sfu, retired));
   }
 
   async start(input: GroupCallRecord): Promise<PublicGroupCall> {
