@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../shared/http/errors";
 import { cloudflareSfu } from "../../shared/calls/sfu/cloudflare-sfu";
 import type { SfuTrack } from "../../shared/calls/sfu/sfu";
-import { SfuGate } from "../../shared/calls/sfu/sfu-gate";
+import { MAX_PUBLISHED_TRACKS, SfuGate } from "../../shared/calls/sfu/sfu-gate";
 import { FakeSfu } from "../kit/fake-sfu";
 
 const OFFER = { type: "offer" as const, sdp: "v=0\r\no=- 7 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n" };
@@ -136,6 +136,16 @@ describe("SfuGate: the CallRoom authorises every SFU operation", () => {
     // A push the SFU answered after its session was retired publishes nothing.
     g.published("bob", "s-1", [{ ...local("bob/late"), mid: "9" }]);
     expect(g.publications().map((p) => p.trackName)).toEqual(["bob/audio"]);
+  });
+
+  it("lets a participant publish at most MAX_PUBLISHED_TRACKS tracks; republishing a name does not count twice", () => {
+    const g = gate();
+    g.sessionCreated("ann", "s-ann");
+    const tracks = Array.from({ length: MAX_PUBLISHED_TRACKS }, (_, i) => ({ ...local(`ann/t${i}`), mid: String(i) }));
+    expect(g.authorisePush("ann", "s-ann", tracks).ok).toBe(true);
+    g.published("ann", "s-ann", tracks);
+    expect(g.authorisePush("ann", "s-ann", [local("ann/t0")]).ok).toBe(true);
+    expect(g.authorisePush("ann", "s-ann", [local("ann/one-more")])).toMatchObject({ ok: false, status: 403 });
   });
 
   it("lets only participants open a session", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Sdp } from "../signalling";
+import { MAX_PUBLISHED_TRACKS } from "./sfu-gate";
 
 /** Chosen by the client, echoed on the answer (and on an `error` refusing the request), so requests may overlap. */
 const RequestId = z.string().min(1).max(64);
@@ -29,7 +30,7 @@ export const SfuClientFrames = {
       tracks: z
         .array(z.object({ mid: Mid, trackName: TrackName, kind: Kind }).strict())
         .min(1)
-        .max(8)
+        .max(MAX_PUBLISHED_TRACKS)
         .describe("Your transceivers to publish; each `trackName` starts with `<your user id>/`"),
     })
     .strict()

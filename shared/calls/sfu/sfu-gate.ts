@@ -3,6 +3,9 @@ import type { SfuTrack } from "./sfu";
 
 export type TrackKind = "audio" | "video";
 
+/** Most tracks one participant publishes at a time (their one session holds them all). */
+export const MAX_PUBLISHED_TRACKS = 4;
+
 /** A track someone in the call published: what the others pull by (`sessionId`, `trackName`). */
 export interface Publication {
   userId: string;
@@ -75,6 +78,10 @@ export class SfuGate {
       if (track.location !== "local") return refusal(400, "invalid_body", "Publishing takes local tracks");
       if (!track.trackName.startsWith(`${userId}/`)) return refusal(403, "forbidden", "A track you publish is named for you");
     }
+    // Each published track is forwarded to everyone who pulls it: a participant gets a camera, a microphone and a screen's worth.
+    const names = new Set([...this.#published.values()].filter((p) => p.sessionId === sessionId).map((p) => p.trackName));
+    for (const track of tracks) names.add(track.trackName);
+    if (names.size > MAX_PUBLISHED_TRACKS) return refusal(403, "forbidden", `A participant publishes at most ${MAX_PUBLISHED_TRACKS} tracks`);
     return { ok: true, value: undefined };
   }
 
