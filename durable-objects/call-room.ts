@@ -380,6 +380,8 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
       }
       const outcome = await forwardSfuFrame(sfu, gate, state.userId, frame);
       await this.ctx.storage.put(SFU_KEY, gate.snapshot());
+      metrics.count("group_call_sfu_requests_total", { type: frame.type, result: outcome.result });
+      scheduleMetricsFlush(this.deps);
       connection.send(outcome.reply);
       if (outcome.publicationsChanged) {
         const published = this.#publishedFrame(gate);

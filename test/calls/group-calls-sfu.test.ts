@@ -1,3 +1,4 @@
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { configOf } from "../../shared/config";
@@ -37,6 +38,15 @@ async function sfuCall() {
   const sb = await joinGroupCall(b, call.id);
   const sc = await joinGroupCall(c, call.id);
   return { a, b, c, sa, sb, sc, call, chat };
+}
+
+/** `group_call_sfu_requests_total{type, result}` in /metrics. */
+async function sfuRequests(type: string, result: string): Promise<number> {
+  const families = parsePrometheusTextFormat(await (await api("/metrics", { token: "test-metrics-token" })).text());
+  const series = families
+    .find((f) => f.name === "group_call_sfu_requests_total")
+    ?.metrics.find((m) => JSON.stringify(m.labels) === JSON.stringify({ type, result }));
+  return series ? Number(series.value) : 0;
 }
 
 let requestIds = 0;
@@ -153,6 +163,8 @@ describe("group calls through the SFU", () => {
     }
     expect(fake.requests.length).toBe(before);
     expect(fake.sessions.get(aSession)?.published.size).toBe(2);
+    // Operators see the refusals apart from the SFU's own failures.
+    await expect.poll(() => sfuRequests("sfu.tracks.pull", "refused"), { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
   });
 
   it("answers malformed SFU frames with an error frame and keeps the socket open", async () => {

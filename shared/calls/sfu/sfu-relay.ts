@@ -9,6 +9,8 @@ import type { Retired, SfuGate } from "./sfu-gate";
 export interface SfuOutcome {
   reply: string;
   publicationsChanged: boolean;
+  /** `refused` by the gate (the SFU never saw it), `failed` at the SFU, else `ok` (metrics). */
+  result: "ok" | "refused" | "failed";
 }
 
 const answer = (frame: SfuServerFrame): string => JSON.stringify(frame);
@@ -19,9 +21,10 @@ const answer = (frame: SfuServerFrame): string => JSON.stringify(frame);
  * come back as an `error` frame carrying the request's `id`, never as a thrown error.
  */
 export async function forwardSfuFrame(sfu: Sfu, gate: SfuGate, userId: string, frame: SfuClientFrame): Promise<SfuOutcome> {
-  const refused = (code: Parameters<typeof errorFrame>[0], detail: string): SfuOutcome => ({
+  const refused = (code: Parameters<typeof errorFrame>[0], detail: string, result: SfuOutcome["result"] = "refused"): SfuOutcome => ({
     reply: errorFrame(code, detail, { id: frame.id }),
     publicationsChanged: false,
+    result,
   });
   try {
     switch (frame.type) {
@@ -31,7 +34,7 @@ export async function forwardSfuFrame(sfu: Sfu, gate: SfuGate, userId: string, f
         const created = await sfu.newSession();
         const retired = gate.sessionCreated(userId, created.sessionId);
         await closeRetired(sfu, retired);
-        return { reply: answer({ type: "sfu.session", id: frame.id, sessionId: created.sessionId }), publicationsChanged: retired.length > 0 };
+        return { reply: answer({ type: "sfu.session", id: frame.id, sessionId: created.sessionId }), publicationsChanged: retired.length > 0, result: "ok" };
       }
       case "sfu.tracks.push": {
         const tracks: SfuTrack[] = frame.tracks.map((track) => ({ location: "local", trackName: track.trackName, mid: track.mid }));
@@ -59,6 +62,7 @@ export async function forwardSfuFrame(sfu: Sfu, gate: SfuGate, userId: string, f
             tracks: answered.map(({ kind: _kind, ...track }) => track),
           }),
           publicationsChanged: answered.some((track) => !track.errorCode),
+          result: "ok",
         };
       }
       case "sfu.tracks.pull": {
@@ -86,13 +90,14 @@ export async function forwardSfuFrame(sfu: Sfu, gate: SfuGate, userId: string, f
             })),
           }),
           publicationsChanged: false,
+          result: "ok",
         };
       }
       case "sfu.renegotiate": {
         const allowed = gate.authoriseOwnSession(userId, frame.sessionId);
         if (!allowed.ok) return refused(allowed.code, allowed.detail);
         await sfu.renegotiate(frame.sessionId, { type: "answer", sdp: frame.answer });
-        return { reply: answer({ type: "sfu.renegotiated", id: frame.id }), publicationsChanged: false };
+        return { reply: answer({ type: "sfu.renegotiated", id: frame.id }), publicationsChanged: false, result: "ok" };
       }
       case "sfu.tracks.close": {
         const allowed = gate.authoriseOwnSession(userId, frame.sessionId);
@@ -107,13 +112,14 @@ export async function forwardSfuFrame(sfu: Sfu, gate: SfuGate, userId: string, f
         return {
           reply: answer({ type: "sfu.tracks.closed", id: frame.id, answer: closed.sessionDescription?.sdp ?? null, mids: frame.mids }),
           publicationsChanged: gate.publications().length !== before,
+          result: "ok",
         };
       }
     }
   } catch (error) {
-    if (error instanceof ApiError) return refused(error.code, error.detail ?? error.code);
+    if (error instanceof ApiError) return refused(error.code, error.detail ?? error.code, "failed");
     logEvent("error", "SFU frame failed", { type: frame.type, error: String(error) });
-    return refused("internal_error", "The media server request failed; retry it");
+    return refused("internal_error", "The media server request failed; retry it", "failed");
   }
 }
 
