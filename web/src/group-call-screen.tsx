@@ -124,7 +124,7 @@ export function GroupCallScreen() {
         </p>
       </header>
       {groupCall.phase !== "ended" && (
-        <div class={`group-grid n${Math.min(count, 4)}`}>
+        <div class={`group-grid n${Math.min(count, 4)}${count > 4 ? " many" : ""}`}>
           {groupCall.tiles.map((tile) => (
             <Tile key={tile.userId} tile={tile} withVideo={video} />
           ))}
