@@ -69,7 +69,7 @@ export default defineConfig(async () => {
   const videoKey = testVideoSigningKey();
   const fcm = testFcmServiceAccount();
   // The workerd projects: every test except the Node ones below, inside the Workers runtime.
-  const runtime = () =>
+  const runtime = (extraBindings: Record<string, string> = {}) =>
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
@@ -112,10 +112,13 @@ export default defineConfig(async () => {
           TEST_FCM_PUBLIC_KEY: fcm.publicJwk,
           // Retries at once, so the 429/5xx tests run in seconds.
           PUSH_RETRY_BASE_SECONDS: "0",
+          ...extraBindings,
         },
       },
     });
   const workerd = { setupFiles: ["./test/setup.ts"], testTimeout: 30_000, hookTimeout: 30_000 };
+  // Group calls with an SFU configured: a runtime of their own (workersSfu below).
+  const sfuFiles = ["test/calls/group-calls-sfu.test.ts"];
   // Files that empty or rewrite a whole table (the jobs board's search tests clear every vacancy,
   // the video tests every fake upload, a studio test the prompt index) or read a platform-wide
   // figure: each gets a runtime and storage of its own, as every file used to.
@@ -139,8 +142,23 @@ export default defineConfig(async () => {
     "test/studio/providers/**/*.test.ts",
     "test/security/studio-*.test.ts",
     // Files that move the platform's clock or stand in for the global fetch (found below).
-    ...changesRuntimeGlobals(),
+    ...changesRuntimeGlobals().filter((file) => !sfuFiles.includes(file)),
   ];
+  // Group calls with an SFU configured (test/kit/fake-sfu.ts answers at its base URL): a runtime of
+  // their own, since the rest expect the default, a mesh capped at CALL_MESH_MAX_PARTICIPANTS. Two
+  // people fit a mesh here, so the third moves a call to the SFU.
+  const workersSfu = {
+    plugins: [
+      runtime({
+        CLOUDFLARE_REALTIME_APP_ID: "test-sfu-app",
+        CLOUDFLARE_REALTIME_APP_SECRET: "test-sfu-app-secret",
+        CLOUDFLARE_REALTIME_BASE_URL: "https://sfu.fake.test/v1",
+        CALL_MESH_MAX_PARTICIPANTS: "2",
+        CALL_MAX_PARTICIPANTS: "4",
+      }),
+    ],
+    test: { name: "workers-sfu", include: sfuFiles, ...workerd },
+  };
   // The rest share one workerd (and one local D1, R2 and set of Durable Objects) instead of one
   // per file: starting a runtime and applying the migrations per file was most of the suite's
   // time (docs/development.md#how-long-the-tests-take). So a test there never assumes an empty
@@ -150,7 +168,7 @@ export default defineConfig(async () => {
     test: {
       name: "workers",
       include: ["test/**/*.test.ts"],
-      exclude: ["test/dev-server/**", "test/e2e/**", "**/node_modules/**", ...ownStorage],
+      exclude: ["test/dev-server/**", "test/e2e/**", "**/node_modules/**", ...ownStorage, ...sfuFiles],
       isolate: false,
       ...workerd,
     },
@@ -175,7 +193,7 @@ export default defineConfig(async () => {
       silent: "passed-only" as const,
       slowTestThreshold: 10_000,
       maxWorkers: availableParallelism() + 1,
-      projects: [workers, workersOwnStorage, devServer, e2e],
+      projects: [workers, workersOwnStorage, workersSfu, devServer, e2e],
     },
   };
 });

@@ -5,6 +5,10 @@ import { EMPTY_ROOM_GRACE_MS, type GroupCallRecord, type PublicGroupCall, toPubl
 import { GroupRoster } from "../shared/calls/group-roster";
 import { GroupSignallingFrames } from "../shared/calls/group-signalling";
 import { findDisplayName, syncGroupCall } from "../shared/calls/records";
+import { isSfuFrame, type SfuServerFrame } from "../shared/calls/sfu/sfu-frames";
+import { SfuGate, type SfuGateSnapshot } from "../shared/calls/sfu/sfu-gate";
+import { closeRetired, forwardSfuFrame } from "../shared/calls/sfu/sfu-relay";
+import { type MediaTopology, participantCap, topologyFor, topologyRulesOf } from "../shared/calls/topology";
 import { hasMembership, listMemberIds } from "../shared/chat/records";
 import type { Env } from "../shared/env";
 import { sessionStanding } from "../shared/identity/sessions/principal";
@@ -30,6 +34,9 @@ const CALL_KEY = "call";
 const ROSTER_KEY = "roster";
 /** Who the start rang: their devices get the stop-ringing push when the call ends. */
 const RANG_KEY = "rang";
+const TOPOLOGY_KEY = "topology";
+/** The SfuGate's sessions and publications, kept across hibernation. */
+const SFU_KEY = "sfu";
 const SYNC_RETRY_MS = 5_000;
 
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
@@ -43,6 +50,11 @@ const sessionTag = (sessionId: string) => `session:${sessionId}`;
  * one to leave ends the call; a call nobody joins ends at the ring timeout; one whose last socket
  * dropped without `leave` waits `EMPTY_ROOM_GRACE_MS` for a reconnect. Deadlines share the one
  * alarm (`CallDeadlines`), the roster is the pure `GroupRoster`, the socket rules `SocketGuard`.
+ *
+ * When the call's topology is `sfu` (`topologyFor`: configured so, or a call that grew past the
+ * mesh's cap) media goes through the SFU instead: the room forwards each participant's `sfu.*`
+ * frame to it only after `SfuGate` allowed it, tells everyone what is published, and closes a
+ * leaver's tracks.
  */
 export class CallRoom extends Server<Env> implements CallRoomRpc {
   static override options = { hibernate: true };
@@ -52,10 +64,13 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
   }
 
   private readonly deps = depsFor(this.env);
-  readonly #cap = this.deps.config.calls.meshMaxParticipants;
+  readonly #rules = topologyRulesOf(this.deps.config.calls);
+  readonly #cap = participantCap(this.#rules);
   readonly #deadlines = new CallDeadlines<RoomDeadline>(this.ctx.storage, this.deps.clock);
   #call: GroupCallRecord | null | undefined;
   #roster: GroupRoster | undefined;
+  #topology: MediaTopology | undefined;
+  #gate: SfuGate | undefined;
   #syncChain: Promise<void> = Promise.resolve();
   readonly #guard = new SocketGuard<"signal" | "ping">(
     (userId, sessionId) => sessionStanding(this.deps, userId, sessionId),
@@ -63,14 +78,46 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
     { signal: this.deps.config.rateLimits.callSignals, ping: this.deps.config.rateLimits.socketPings },
   );
 
-  async #load(): Promise<{ call: GroupCallRecord | null; roster: GroupRoster }> {
+  async #load(): Promise<{ call: GroupCallRecord | null; roster: GroupRoster; gate: SfuGate }> {
     if (this.#call === undefined) this.#call = (await this.ctx.storage.get<GroupCallRecord>(CALL_KEY)) ?? null;
     if (!this.#roster) this.#roster = new GroupRoster(this.#cap, await this.ctx.storage.get(ROSTER_KEY));
-    return { call: this.#call, roster: this.#roster };
+    if (!this.#topology) this.#topology = (await this.ctx.storage.get<MediaTopology>(TOPOLOGY_KEY)) ?? topologyFor(this.#rules, "mesh", 0);
+    const roster = this.#roster;
+    if (!this.#gate) this.#gate = new SfuGate((userId) => roster.has(userId), await this.ctx.storage.get<SfuGateSnapshot>(SFU_KEY));
+    return { call: this.#call, roster, gate: this.#gate };
   }
 
   #public(call: GroupCallRecord, roster: GroupRoster): PublicGroupCall {
-    return toPublicGroupCall(call, roster.entries(), this.#cap);
+    return toPublicGroupCall(call, roster.entries(), this.#cap, this.#topology ?? "mesh");
+  }
+
+  /** After a join: a call that outgrew the mesh moves to the SFU (announced by the `room.state` that follows). */
+  async #settleTopology(roster: GroupRoster): Promise<void> {
+    const next = topologyFor(this.#rules, this.#topology ?? "mesh", roster.size);
+    if (next === this.#topology) return;
+    logEvent("info", "group call topology changed", { callId: this.#call?.id, from: this.#topology, to: next, participants: roster.size });
+    this.#topology = next;
+    await this.ctx.storage.put(TOPOLOGY_KEY, next);
+  }
+
+  #publishedFrame(gate: SfuGate): string {
+    const frame: SfuServerFrame = {
+      type: "sfu.published",
+      tracks: gate.publications().map(({ userId, sessionId, trackName, kind }) => ({ userId, sessionId, trackName, kind })),
+    };
+    return JSON.stringify(frame);
+  }
+
+  /** `userId` is out of the call: the gate forgets their session and publications, the SFU closes their tracks, everyone hears. */
+  async #retireFromSfu(userIds: readonly string[]): Promise<void> {
+    const { gate } = await this.#load();
+    const retired = userIds.flatMap((userId) => gate.participantLeft(userId));
+    if (retired.length === 0) return;
+    await this.ctx.storage.put(SFU_KEY, gate.snapshot());
+    const frame = this.#publishedFrame(gate);
+    for (const socket of this.#openSockets()) socket.send(frame);
+    // The SFU's answer changes nothing here: the roster's change goes out without waiting for it.
+    if (this.deps.sfu) this.ctx.waitUntil(closeRetired(this.deps.sfu, retired));
   }
 
   async start(input: GroupCallRecord): Promise<PublicGroupCall> {
@@ -79,6 +126,7 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
     const call: GroupCallRecord = { ...input, status: "active", endedAt: null };
     this.#call = call;
     await this.ctx.storage.put(CALL_KEY, call);
+    await this.ctx.storage.put(TOPOLOGY_KEY, this.#topology ?? "mesh");
     const ringsUntil = call.createdAt + this.deps.config.calls.ringTimeoutSeconds * 1000;
     await this.#deadlines.schedule("ring", ringsUntil);
 
@@ -140,6 +188,7 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
     if (call?.status !== "active" || !roster.leave(userId, this.deps.clock.now())) return;
     await this.ctx.storage.put(ROSTER_KEY, roster.snapshot());
     logEvent("info", "group call participant left", { callId: call.id, userId, why, remaining: roster.size });
+    await this.#retireFromSfu([userId]);
     if (roster.size === 0) {
       if (why === "dropped") await this.#deadlines.schedule("empty", this.deps.clock.now() + EMPTY_ROOM_GRACE_MS);
       else {
@@ -156,6 +205,7 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
     if (call?.status !== "active") return;
     const now = this.deps.clock.now();
     roster.leaveAll(now);
+    await this.#retireFromSfu((await this.#load()).gate.participants());
     const ended: GroupCallRecord = { ...call, status: "ended", endedAt: now };
     this.#call = ended;
     await this.ctx.storage.put(CALL_KEY, ended);
@@ -281,13 +331,17 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
     }
     // Set before the replaced socket's close is handled, so that close does not take its user out of the call.
     connection.setState({ userId: principal.userId, sessionId: principal.sessionId });
+    const { gate } = await this.#load();
     if (joined.already) {
       connection.send(JSON.stringify({ type: "room.state", call: this.#public(call, roster) }));
+      if (this.#topology === "sfu") connection.send(this.#publishedFrame(gate));
       return;
     }
     await this.ctx.storage.put(ROSTER_KEY, roster.snapshot());
     await this.#deadlines.cancel("empty");
+    await this.#settleTopology(roster);
     await this.#changed();
+    if (this.#topology === "sfu") connection.send(this.#publishedFrame(gate));
   }
 
   override async onMessage(connection: Connection<ParticipantSocket>, message: string | ArrayBuffer): Promise<void> {
@@ -313,9 +367,26 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
       connection.send(JSON.stringify({ type: "pong" }));
       return;
     }
-    const { call, roster } = await this.#load();
+    const { call, roster, gate } = await this.#load();
     if (call?.status !== "active") {
       connection.send(errorFrame("call_over", "The call has ended"));
+      return;
+    }
+    if (isSfuFrame(frame)) {
+      const sfu = this.deps.sfu;
+      if (this.#topology !== "sfu" || !sfu) {
+        connection.send(errorFrame("sfu_not_in_use", "This call's media flows in a mesh: relay offers to participants instead", { id: frame.id }));
+        return;
+      }
+      const outcome = await forwardSfuFrame(sfu, gate, state.userId, frame);
+      await this.ctx.storage.put(SFU_KEY, gate.snapshot());
+      metrics.count("group_call_sfu_requests_total", { type: frame.type, result: outcome.result });
+      scheduleMetricsFlush(this.deps);
+      connection.send(outcome.reply);
+      if (outcome.publicationsChanged) {
+        const published = this.#publishedFrame(gate);
+        for (const socket of this.#openSockets()) socket.send(published);
+      }
       return;
     }
     if (frame.type === "media.state") {

@@ -38,6 +38,10 @@ export const SECRETS_IN_PRODUCTION: Record<string, { required: boolean; without:
   MEDIA_URL_SIGNING_KEYS: { required: true, without: "every signed content URL answers 503 (chat images and attachments, studio share links)" },
   TURN_SECRET: { required: false, without: "no coturn credentials (needed only with TURN_URLS)" },
   CLOUDFLARE_TURN_API_TOKEN: { required: false, without: "no Cloudflare TURN credentials (needed only with CLOUDFLARE_TURN_KEY_ID)" },
+  CLOUDFLARE_REALTIME_APP_SECRET: {
+    required: false,
+    without: "no Cloudflare Realtime SFU: group calls stay a mesh of at most CALL_MESH_MAX_PARTICIPANTS (needed only with CLOUDFLARE_REALTIME_APP_ID)",
+  },
   METRICS_TOKEN: { required: false, without: "GET /metrics answers only admins' access tokens, so a scraper needs an admin account" },
   VIDEO_SIGNING_KEY: { required: false, without: "playback of a video not visible to everyone answers 503 playback_signing_unavailable" },
   VIDEO_WEBHOOK_SECRET: { required: false, without: "Stream's webhooks answer 503; videos leave processing only when the cron polls Stream" },
@@ -45,7 +49,10 @@ export const SECRETS_IN_PRODUCTION: Record<string, { required: boolean; without:
     required: false,
     without: "direct video uploads over 200 MB (tus through Stream's API; needed only with CLOUDFLARE_ACCOUNT_ID)",
   },
-  PUSH_VAPID_PRIVATE_KEY: { required: false, without: "no Web Push: browsers get no notifications, calls ring only where the app is open (docs/notifications.md)" },
+  PUSH_VAPID_PRIVATE_KEY: {
+    required: false,
+    without: "no Web Push: browsers get no notifications, calls ring only where the app is open (docs/notifications.md)",
+  },
   PUSH_FCM_SERVICE_ACCOUNT: { required: false, without: "no FCM devices: native apps cannot register for pushes" },
   OIDC_SIGNING_KEYS: { required: false, without: "no single sign-on: /oauth/* and the OpenID discovery answer 503 not_configured (docs/sso.md)" },
 };
@@ -183,6 +190,16 @@ export function checkDeployment(modules: readonly ModuleManifest[], config: Depl
     error("TURN_SECRET", "is missing while TURN_URLS is set: no TURN credentials are issued (STUN only), so calls behind NATs connect without audio");
   if (vars.CLOUDFLARE_TURN_KEY_ID?.trim() && !has("CLOUDFLARE_TURN_API_TOKEN")) {
     error("CLOUDFLARE_TURN_API_TOKEN", "is missing while CLOUDFLARE_TURN_KEY_ID is set: Cloudflare TURN is not used (coturn if configured, else STUN only)");
+  }
+  // The SFU needs both halves of its app; one alone silently leaves every group call a mesh.
+  if (vars.CLOUDFLARE_REALTIME_APP_ID?.trim() && !has("CLOUDFLARE_REALTIME_APP_SECRET")) {
+    warning("CLOUDFLARE_REALTIME_APP_SECRET", "is missing while CLOUDFLARE_REALTIME_APP_ID is set: the SFU is not used, group calls stay a mesh");
+  }
+  if (!vars.CLOUDFLARE_REALTIME_APP_ID?.trim() && has("CLOUDFLARE_REALTIME_APP_SECRET")) {
+    warning("CLOUDFLARE_REALTIME_APP_ID", "is missing while the secret CLOUDFLARE_REALTIME_APP_SECRET is set: the SFU is not used, group calls stay a mesh");
+  }
+  if (vars.CALL_TOPOLOGY?.trim().toLowerCase() === "sfu" && !(vars.CLOUDFLARE_REALTIME_APP_ID?.trim() && has("CLOUDFLARE_REALTIME_APP_SECRET"))) {
+    warning("CALL_TOPOLOGY", "is `sfu` without an SFU app (CLOUDFLARE_REALTIME_APP_ID and its secret): group calls stay a mesh");
   }
   if (!vars.TURN_URLS?.trim() && !vars.CLOUDFLARE_TURN_KEY_ID?.trim()) {
     warning("TURN_URLS", "no TURN server (neither TURN_URLS nor CLOUDFLARE_TURN_KEY_ID): calls between users behind NATs connect without audio");

@@ -8,8 +8,16 @@ export const callsErrors = defineErrors({
   already_in_call: { status: 409, description: "The caller is in a call already; end it first." },
   call_not_ringing: { status: 409, description: "The call is no longer ringing; the problem carries the current `call`." },
   call_active: { status: 409, description: "A call cannot be deleted from the history while it is ringing or active." },
-  call_full: { status: 409, description: "The group call holds `CALL_MESH_MAX_PARTICIPANTS` people already." },
+  call_full: {
+    status: 409,
+    description: "The group call holds its most people already: `CALL_MESH_MAX_PARTICIPANTS`, or `CALL_MAX_PARTICIPANTS` when calls can move to the SFU.",
+  },
   call_over: { status: 409, description: "The call has ended; the action no longer applies." },
+  sfu_not_in_use: {
+    status: 409,
+    description:
+      "An `sfu.*` frame on a group call whose media flows in a mesh: no SFU is configured, or the call has not moved to it (its `topology` is `mesh`).",
+  },
   sfu_unavailable: { status: 503, description: "The media server (Cloudflare Realtime SFU) could not be reached or refused; retry later." },
   turn_unavailable: { status: 503, description: "The TURN provider could not issue credentials; retry later." },
 });

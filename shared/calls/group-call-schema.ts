@@ -23,7 +23,10 @@ export const GroupCallSchema = z
     status: z.enum(GROUP_CALL_STATUSES),
     createdAt: z.string(),
     endedAt: z.string().nullable(),
-    topology: z.literal("mesh").openapi({ description: "How media flows: `mesh`, every participant's browser to every other's" }),
+    topology: z.enum(["mesh", "sfu"]).openapi({
+      description:
+        "How media flows: `mesh`, every participant's browser to every other's; `sfu`, each browser to Cloudflare Realtime SFU over the `sfu.*` frames. A call can move from `mesh` to `sfu` while it runs (announced in `room.state`), never back.",
+    }),
     maxParticipants: z.number().int(),
     participants: z.array(GroupParticipantSchema).openapi({ description: "Who is in the call now, in joining order" }),
   })

@@ -1,10 +1,8 @@
 import type { CallType } from "./call";
+import type { MediaTopology } from "./topology";
 
 export const GROUP_CALL_STATUSES = ["active", "ended"] as const;
 export type GroupCallStatus = (typeof GROUP_CALL_STATUSES)[number];
-
-/** How media flows: browser to browser (mesh) while the call is small; an SFU is not wired yet (docs/calls.md). */
-export type MediaTopology = "mesh";
 
 /** A group call as its CallRoom holds it and D1 records it (times in epoch ms). */
 export interface GroupCallRecord {
@@ -56,7 +54,7 @@ export interface PublicGroupCall {
   participants: PublicGroupParticipant[];
 }
 
-export function toPublicGroupCall(call: GroupCallRecord, roster: readonly RosterEntry[], maxParticipants: number): PublicGroupCall {
+export function toPublicGroupCall(call: GroupCallRecord, roster: readonly RosterEntry[], maxParticipants: number, topology: MediaTopology): PublicGroupCall {
   return {
     id: call.id,
     kind: "group",
@@ -66,7 +64,7 @@ export function toPublicGroupCall(call: GroupCallRecord, roster: readonly Roster
     status: call.status,
     createdAt: new Date(call.createdAt).toISOString(),
     endedAt: call.endedAt === null ? null : new Date(call.endedAt).toISOString(),
-    topology: "mesh",
+    topology,
     maxParticipants,
     participants: roster.map((entry) => ({ ...entry, joinedAt: new Date(entry.joinedAt).toISOString() })),
   };

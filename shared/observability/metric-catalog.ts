@@ -33,8 +33,17 @@ export const METRIC_CATALOG = {
   call_setup_seconds: { type: "histogram", help: "Time from joining or answering a call until media flowed, as clients report it", labels: ["kind"] },
   call_rtt_seconds: { type: "histogram", help: "Round-trip time of the media path at the end of a call, as clients report it", labels: ["kind"] },
   group_calls_total: { type: "counter", help: "Group calls started, by type (voice, video)", labels: ["type"] },
+  group_call_sfu_requests_total: {
+    type: "counter",
+    help: "SFU requests of group call participants by frame type and result (ok, refused by the room, failed at the SFU)",
+    labels: ["type", "result"],
+  },
   group_calls_ended_total: { type: "counter", help: "Group calls ended, by whether anyone joined (yes, no)", labels: ["joined"] },
-  push_sends_total: { type: "counter", help: "Push requests to push services by device kind and outcome (delivered, gone, retry, refused)", labels: ["kind", "result"] },
+  push_sends_total: {
+    type: "counter",
+    help: "Push requests to push services by device kind and outcome (delivered, gone, retry, refused)",
+    labels: ["kind", "result"],
+  },
   media_uploads_total: { type: "counter", help: "Files uploaded", labels: [] },
   media_upload_bytes_total: { type: "counter", help: "Bytes of files uploaded", labels: [] },
   media_upload_finish_failures_total: {

@@ -2,6 +2,7 @@
  * What module logic is called with (`deps`), as types only: logic, adapters and tests import
  * these, and only `deps.ts` builds them, so no adapter that takes `Deps` imports its builder.
  */
+import type { Sfu } from "../calls/sfu/sfu";
 import type { TurnProvider } from "../calls/turn/turn-provider";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
@@ -74,6 +75,8 @@ export interface Deps {
   email: EmailSender | null;
   /** TURN credentials; null when none is configured (STUN only). */
   turn: TurnProvider | null;
+  /** Cloudflare Realtime SFU for group calls; null unless its app id and secret are configured. */
+  sfu: Sfu | null;
   /** Cloudflare Stream; null without a STREAM binding. */
   videoHost: VideoHost | null;
   ai: AiProviders;

@@ -1,3 +1,4 @@
+import { cloudflareSfu } from "../calls/sfu/cloudflare-sfu";
 import { turnProviderFor } from "../calls/turn/turn-provider-of";
 import { clock as platformClock } from "../clock";
 import { configOf } from "../config";
@@ -54,6 +55,10 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
   const email = lazy(() => emailSenderFor(config, db, env.EMAIL));
   const turn = lazy(() => turnProviderFor(config.calls, overrides.fetch ?? tracedFetch));
   const videoHost = lazy(() => videoHostOf(env));
+  const sfu = lazy(() => {
+    const app = config.calls.sfu;
+    return app ? cloudflareSfu({ ...app, fetch: overrides.fetch ?? tracedFetch }) : null;
+  });
   const push = lazy(() => pushSenderFor(config.push, overrides.fetch ?? tracedFetch, () => (overrides.clock ?? platformClock).now()));
   const base: Deps = {
     db,
@@ -73,6 +78,9 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
     },
     get videoHost() {
       return videoHost();
+    },
+    get sfu() {
+      return sfu();
     },
     get push() {
       return push();

@@ -3,6 +3,7 @@ import { CallSchema } from "../calls/call-schema";
 import { SignallingFrames } from "../calls/signalling";
 import { GroupCallSchema } from "../calls/group-call-schema";
 import { GroupSignallingFrames } from "../calls/group-signalling";
+import { SfuServerFrames } from "../calls/sfu/sfu-frames";
 import { ChatClientFrames } from "../chat/frames";
 import { ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../chat/model";
 import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
@@ -162,10 +163,11 @@ export const GroupSignallingServerFrames = {
     .describe("A participant's offer to you, with `from` set to their user id."),
   "sdp.answer": GroupSignallingFrames["sdp.answer"].omit({ to: true }).extend(relayed).describe("A participant's answer to your offer."),
   "ice.candidate": GroupSignallingFrames["ice.candidate"].omit({ to: true }).extend(relayed).describe("One of a participant's ICE candidates for your pair."),
+  ...SfuServerFrames,
   pong: Pong,
   error: ErrorFrame(
-    { to: z.string().optional() },
-    `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`call_over\`, \`not_in_call\` with \`to\`, \`call_full\`, \`not_a_member\`, ${SESSION_ENDED}).`,
+    { to: z.string().optional(), id: z.string().optional().describe("The `id` of the `sfu.*` request refused") },
+    `A frame was refused (\`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`call_over\`, \`not_in_call\` with \`to\`, \`call_full\`, \`not_a_member\`, ${SESSION_ENDED}). An \`sfu.*\` request refused carries its \`id\`: \`sfu_not_in_use\` (the call is a mesh), \`forbidden\` (not your session, a track not named for you, a track not published in this call), \`invalid_body\`, \`sfu_unavailable\` (the SFU failed; retry).`,
   ),
 };
 
@@ -200,7 +202,7 @@ export const SOCKET_PROTOCOLS: SocketProtocol[] = [
     id: "groupCall",
     address: "/v1/group-calls/{callId}/ws",
     title: "Group call",
-    description: `Members of the call's chat only (others: \`404\` before the socket opens; removed from the chat meanwhile: close code ${CLOSE_CODES.not_a_member.code}). Opening the socket joins the call, closing it (or \`leave\`) leaves; the last one out ends it. At most \`CALL_MESH_MAX_PARTICIPANTS\` people (close code ${CLOSE_CODES.call_full.code}). One socket per participant: a second device replaces the first (close code ${CLOSE_CODES.replaced.code}). \`sdp.offer\`, \`sdp.answer\` and \`ice.candidate\` name their receiver in \`to\` and arrive with \`from\`; nothing is held for someone not in the call. \`media.state\` tells the others whether you send audio and video. Closed with ${CLOSE_CODES.left.code} after \`leave\`, ${CLOSE_CODES.call_over.code} when the call ends.`,
+    description: `Members of the call's chat only (others: \`404\` before the socket opens; removed from the chat meanwhile: close code ${CLOSE_CODES.not_a_member.code}). Opening the socket joins the call, closing it (or \`leave\`) leaves; the last one out ends it. At most \`CALL_MESH_MAX_PARTICIPANTS\` people, or \`CALL_MAX_PARTICIPANTS\` when calls can move to the SFU (close code ${CLOSE_CODES.call_full.code}). One socket per participant: a second device replaces the first (close code ${CLOSE_CODES.replaced.code}). \`sdp.offer\`, \`sdp.answer\` and \`ice.candidate\` name their receiver in \`to\` and arrive with \`from\`; nothing is held for someone not in the call. \`media.state\` tells the others whether you send audio and video. When the call's \`topology\` is \`sfu\` (from the start, or once it grew past \`CALL_MESH_MAX_PARTICIPANTS\`, announced in \`room.state\`), media goes through Cloudflare Realtime SFU instead: \`sfu.*\` requests, each with your \`id\` echoed on its answer, open your session, push your tracks and pull others' from \`sfu.published\`. Closed with ${CLOSE_CODES.left.code} after \`leave\`, ${CLOSE_CODES.call_over.code} when the call ends.`,
     parameters: { callId: "Id of a group call on a chat you are a member of." },
     clientFrames: GroupSignallingFrames,
     serverFrames: GroupSignallingServerFrames,

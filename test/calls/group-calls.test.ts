@@ -3,35 +3,13 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { configOf } from "../../shared/config";
 import { clock } from "../../shared/clock";
-import { acceptSocket, api, expectProblem, json, registerUser, type TestSocket, type TestUser, upgrade } from "../helpers";
-import { openGroup } from "../chat/fixtures";
+import { api, expectProblem, json, registerUser, type TestUser, upgrade } from "../helpers";
 import { openHub, SAMPLE_CANDIDATE, SAMPLE_SDP } from "./fixtures";
+import { family, joinGroupCall as join, startGroupCall } from "./group-fixtures";
 
 afterEach(() => clock.reset());
 
 const meshCap = configOf(env).calls.meshMaxParticipants;
-
-async function family(count: number) {
-  const users = await Promise.all(Array.from({ length: count }, () => registerUser()));
-  const chat = await openGroup(users[0]!, users.slice(1), "Family");
-  return { users, chat };
-}
-
-async function startGroupCall(user: TestUser, chatId: string, type: "voice" | "video" = "video", status = 201) {
-  const response = await api("/v1/calls", { token: user.accessToken, body: { chatId, type } });
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return JSON.parse(text) as Record<string, any>;
-}
-
-/** Joins the call: opens its socket and waits until the room lists `user`. */
-async function join(user: TestUser, callId: string): Promise<TestSocket> {
-  const response = await upgrade(`/v1/group-calls/${callId}/ws`, { authorization: `Bearer ${user.accessToken}` });
-  expect(response.status, response.status === 101 ? "" : await response.text()).toBe(101);
-  const socket = acceptSocket(response);
-  await socket.next("room.state", (f) => f.call.participants.some((p: { userId: string }) => p.userId === user.id));
-  return socket;
-}
 
 const participantIds = (frame: Record<string, any>) => frame.call.participants.map((p: { userId: string }) => p.userId);
 
@@ -224,6 +202,29 @@ describe("GET /v1/group-calls/:id/ws (joining)", () => {
     expect(await sa.next("error")).toMatchObject({ code: "unknown_frame_type" });
     sa.send({ type: "media.state", audio: "yes", video: true });
     expect(await sa.next("error")).toMatchObject({ code: "invalid_frame" });
+    await sa.sync();
+    expect(sa.closed).toBeNull();
+  });
+
+  it("without an SFU configured refuses every sfu.* frame with sfu_not_in_use and the request id; the call stays a mesh", async () => {
+    const { users, chat } = await family(2);
+    const [a, b] = users as [TestUser, TestUser];
+    const call = await startGroupCall(a, chat.id);
+    expect(call.topology).toBe("mesh");
+    const sa = await join(a, call.id);
+    await join(b, call.id);
+    const frames = [
+      { type: "sfu.session.new", id: "r1" },
+      { type: "sfu.tracks.push", id: "r2", sessionId: "s", offer: SAMPLE_SDP, tracks: [{ mid: "0", trackName: `${a.id}/audio`, kind: "audio" }] },
+      { type: "sfu.tracks.pull", id: "r3", sessionId: "s", tracks: [{ sessionId: "t", trackName: `${b.id}/audio`, simulcast: { preferredRid: "h" } }] },
+      { type: "sfu.renegotiate", id: "r4", sessionId: "s", answer: SAMPLE_SDP },
+      { type: "sfu.tracks.close", id: "r5", sessionId: "s", mids: ["0"] },
+    ];
+    for (const frame of frames) {
+      sa.send(frame);
+      expect(await sa.next("error")).toMatchObject({ code: "sfu_not_in_use", id: frame.id });
+    }
+    expect((await groupCall(a, call.id)).topology).toBe("mesh");
     await sa.sync();
     expect(sa.closed).toBeNull();
   });

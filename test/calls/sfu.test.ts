@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../shared/http/errors";
 import { cloudflareSfu } from "../../shared/calls/sfu/cloudflare-sfu";
 import type { SfuTrack } from "../../shared/calls/sfu/sfu";
-import { SfuGate } from "../../shared/calls/sfu/sfu-gate";
+import { MAX_PUBLISHED_TRACKS, SfuGate } from "../../shared/calls/sfu/sfu-gate";
 import { FakeSfu } from "../kit/fake-sfu";
 
 const OFFER = { type: "offer" as const, sdp: "v=0\r\no=- 7 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n" };
@@ -63,7 +63,7 @@ describe("cloudflareSfu against the fake SFU", () => {
 describe("SfuGate: the CallRoom authorises every SFU operation", () => {
   const roster = new Set(["ann", "bob", "cy"]);
   const gate = () => new SfuGate((userId) => roster.has(userId));
-  const local = (trackName: string): SfuTrack => ({ location: "local", trackName, mid: "0" });
+  const local = (trackName: string) => ({ location: "local" as const, trackName, mid: "0", kind: "audio" as const });
   const remote = (sessionId: string, trackName: string): SfuTrack => ({ location: "remote", sessionId, trackName });
 
   it("lets a participant publish only tracks named for them, on their own session", () => {
@@ -102,5 +102,54 @@ describe("SfuGate: the CallRoom authorises every SFU operation", () => {
     g.published("ann", "s-ann", [local("ann/audio")]);
     inCall.delete("ann");
     expect(g.authorisePull("bob", "s-bob", [remote("s-ann", "ann/audio")]).ok).toBe(false);
+  });
+
+  it("keeps its sessions and publications across a snapshot (the room hibernates) and names what a leaver leaves to close", () => {
+    const g = gate();
+    g.sessionCreated("ann", "s-ann");
+    g.published("ann", "s-ann", [
+      { ...local("ann/audio"), mid: "0" },
+      { ...local("ann/video"), mid: "1", kind: "video" },
+    ]);
+    const restored = new SfuGate((userId) => roster.has(userId), JSON.parse(JSON.stringify(g.snapshot())));
+    expect(restored.publications().map((p) => [p.trackName, p.kind, p.mid])).toEqual([
+      ["ann/audio", "audio", "0"],
+      ["ann/video", "video", "1"],
+    ]);
+    expect(restored.authoriseOwnSession("ann", "s-ann").ok).toBe(true);
+    expect(restored.participantLeft("ann")).toEqual([{ sessionId: "s-ann", mids: ["0", "1"] }]);
+    expect(restored.publications()).toEqual([]);
+  });
+
+  it("retires a participant's earlier session when they open a new one, and forgets closed tracks", () => {
+    const g = gate();
+    g.sessionCreated("bob", "s-1");
+    g.published("bob", "s-1", [{ ...local("bob/audio"), mid: "3" }]);
+    expect(g.sessionCreated("bob", "s-2")).toEqual([{ sessionId: "s-1", mids: ["3"] }]);
+    expect(g.authoriseOwnSession("bob", "s-1").ok).toBe(false);
+    g.published("bob", "s-2", [
+      { ...local("bob/audio"), mid: "0" },
+      { ...local("bob/video"), mid: "1", kind: "video" },
+    ]);
+    g.closed("s-2", ["1"]);
+    expect(g.publications().map((p) => p.trackName)).toEqual(["bob/audio"]);
+    // A push the SFU answered after its session was retired publishes nothing.
+    g.published("bob", "s-1", [{ ...local("bob/late"), mid: "9" }]);
+    expect(g.publications().map((p) => p.trackName)).toEqual(["bob/audio"]);
+  });
+
+  it("lets a participant publish at most MAX_PUBLISHED_TRACKS tracks; republishing a name does not count twice", () => {
+    const g = gate();
+    g.sessionCreated("ann", "s-ann");
+    const tracks = Array.from({ length: MAX_PUBLISHED_TRACKS }, (_, i) => ({ ...local(`ann/t${i}`), mid: String(i) }));
+    expect(g.authorisePush("ann", "s-ann", tracks).ok).toBe(true);
+    g.published("ann", "s-ann", tracks);
+    expect(g.authorisePush("ann", "s-ann", [local("ann/t0")]).ok).toBe(true);
+    expect(g.authorisePush("ann", "s-ann", [local("ann/one-more")])).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it("lets only participants open a session", () => {
+    expect(gate().authoriseNewSession("zed")).toMatchObject({ ok: false, status: 403 });
+    expect(gate().authoriseNewSession("cy").ok).toBe(true);
   });
 });

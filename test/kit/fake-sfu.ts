@@ -1,15 +1,19 @@
+import { vi } from "vitest";
+
 /**
  * Cloudflare Realtime SFU's HTTPS contract, faked in memory (`fetch`): sessions, pushing local
  * tracks with an offer (answered), pulling remote tracks (answered with an offer to renegotiate),
  * renegotiation and closing tracks, with the App Secret as bearer. Errors answer as the SFU does,
  * `{errorCode, errorDescription}`. It checks the shapes the platform sends, not media.
  */
+const OFFER_SDP_PREFIX = "v=0";
 const ANSWER_SDP = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
 
 interface FakeSession {
   /** trackName -> mid, the tracks this session publishes. */
   published: Map<string, string>;
-  pulled: Map<string, { sessionId: string; trackName: string }>;
+  /** mid -> the pulled track, with the simulcast layer asked for. */
+  pulled: Map<string, { sessionId: string; trackName: string; preferredRid?: string }>;
   awaitingAnswer: boolean;
 }
 
@@ -62,18 +66,20 @@ export class FakeSfu {
     const local = tracks.every((t) => t.location === "local");
     const remote = tracks.every((t) => t.location === "remote");
     if (local) {
-      if (body.sessionDescription?.type !== "offer" || !String(body.sessionDescription.sdp).startsWith("v=0")) {
+      if (body.sessionDescription?.type !== "offer" || !String(body.sessionDescription.sdp).startsWith(OFFER_SDP_PREFIX)) {
         return this.#error(400, "invalid_request_body", "pushing needs an offer");
       }
       for (const track of tracks) session.published.set(track.trackName, track.mid);
       return Response.json({ requiresImmediateRenegotiation: false, sessionDescription: { type: "answer", sdp: ANSWER_SDP }, tracks });
     }
     if (!remote) return this.#error(400, "invalid_request_body", "one direction per request");
+    const badRid = tracks.find((t) => t.simulcast !== undefined && (typeof t.simulcast?.preferredRid !== "string" || t.simulcast.preferredRid === ""));
+    if (badRid) return this.#error(400, "invalid_request_body", "simulcast.preferredRid must be a non-empty string");
     const answered = tracks.map((track) => {
       const from = this.sessions.get(track.sessionId);
       if (!from?.published.has(track.trackName)) return { ...track, errorCode: "not_found", errorDescription: "track not found" };
       const mid = String(++this.#mids);
-      session.pulled.set(mid, { sessionId: track.sessionId, trackName: track.trackName });
+      session.pulled.set(mid, { sessionId: track.sessionId, trackName: track.trackName, preferredRid: track.simulcast?.preferredRid });
       return { ...track, mid };
     });
     session.awaitingAnswer = true;
@@ -83,4 +89,15 @@ export class FakeSfu {
   #error(status: number, errorCode: string, errorDescription: string): Response {
     return Response.json({ errorCode, errorDescription }, { status });
   }
+}
+
+/** Routes the Worker's requests under `baseUrl` (the CLOUDFLARE_REALTIME_BASE_URL of the test runtime) to a new fake SFU. */
+export function installFakeSfu(baseUrl: string, appId: string, appSecret: string): FakeSfu {
+  const fake = new FakeSfu(appId, appSecret);
+  const previous = globalThis.fetch;
+  vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    return url.startsWith(baseUrl) ? fake.fetch(input, init) : previous(input, init);
+  });
+  return fake;
 }

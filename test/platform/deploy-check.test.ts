@@ -162,6 +162,25 @@ describe("npm run check:deploy", () => {
     expect(warned).toEqual(expect.arrayContaining(["VIDEO_SIGNING_KEY", "VIDEO_WEBHOOK_SECRET", "METRICS_TOKEN", "MEDIA_URL_SIGNING_KEY"]));
     expect(warned).not.toContain("STUDIO_SECRET_OPENAI");
   });
+
+  it("warns when only one half of the SFU app (id or secret) is set, or topology sfu has no SFU", () => {
+    const warnings = (config: DeployConfiguration) =>
+      checkDeployment(modules, config)
+        .filter((finding) => finding.level === "warning" && /REALTIME|CALL_TOPOLOGY/.test(finding.subject))
+        .map((finding) => finding.subject);
+    const base = withTurnSecret(production());
+    expect(warnings(base)).toEqual([]);
+    expect(warnings({ ...base, vars: { ...base.vars, CLOUDFLARE_REALTIME_APP_ID: "app" } })).toEqual(["CLOUDFLARE_REALTIME_APP_SECRET"]);
+    expect(warnings({ ...base, secrets: new Set([...base.secrets, "CLOUDFLARE_REALTIME_APP_SECRET"]) })).toEqual(["CLOUDFLARE_REALTIME_APP_ID"]);
+    expect(warnings({ ...base, vars: { ...base.vars, CALL_TOPOLOGY: "sfu" } })).toEqual(["CALL_TOPOLOGY"]);
+    const both = {
+      ...base,
+      vars: { ...base.vars, CLOUDFLARE_REALTIME_APP_ID: "app", CALL_TOPOLOGY: "sfu" },
+      secrets: new Set([...base.secrets, "CLOUDFLARE_REALTIME_APP_SECRET"]),
+    };
+    expect(warnings(both)).toEqual([]);
+    expect(errorsOf(both)).toEqual([]);
+  });
 });
 
 describe("secrets files", () => {

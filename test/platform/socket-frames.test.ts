@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AsyncApiDocument } from "../../shared/realtime/asyncapi";
 import { documentedFrameTypes } from "../../shared/realtime/asyncapi";
+import { SfuServerFrames } from "../../shared/calls/sfu/sfu-frames";
 import { SOCKET_PROTOCOLS } from "../../shared/realtime/socket-protocols";
 import { api, json, openSocket, registerUser, type TestSocket, type TestUser } from "../helpers";
 import { createVideo, putContent, tinyMp4 } from "../video/fixtures";
@@ -184,8 +185,11 @@ describe("/asyncapi.json and the frames the sockets really send", () => {
           expect(parsed.success, `${protocol.id} ${frame.type}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
         }
       }
-      // The walk above reaches every documented server frame, so nothing is documented that is never sent.
-      expect([...seen].sort(), protocol.id).toEqual([...documented].sort());
+      // The walk above reaches every documented server frame, so nothing is documented that is never sent;
+      // but the SFU's answers, which this runtime (no SFU configured) never sends: test/calls/group-calls-sfu.test.ts
+      // checks each against its schema in a runtime with one.
+      const expected = protocol.id === "groupCall" ? documented.filter((type) => !Object.hasOwn(SfuServerFrames, type)) : documented;
+      expect([...seen].sort(), protocol.id).toEqual([...expected].sort());
     }
   });
 

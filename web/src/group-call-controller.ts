@@ -1,7 +1,9 @@
-// The group call this device is in: one RTCPeerConnection per other participant (a mesh), the
-// call's socket for signalling, this device's microphone and camera, and who is speaking.
+// The group call this device is in: one RTCPeerConnection per other participant (a mesh), or one
+// to the SFU when the call's topology is `sfu` (group-call-sfu.ts), the call's socket for
+// signalling, this device's microphone and camera, and who is speaking.
 import { type GroupCall, type LiveSocket, ok, type ServerFrame } from "../../client";
 import { reportCallQuality } from "./call-quality";
+import { SfuMedia } from "./group-call-sfu";
 import { platform } from "./platform";
 import { store } from "./store";
 
@@ -34,13 +36,16 @@ interface Peer {
   pending: RTCIceCandidateInit[];
 }
 
+/** What `sfu.published` lists: the tracks this device may pull. */
+type PublishedTracks = Parameters<SfuMedia["published"]>[0];
+
 /** An audio level above this (RMS of the analyser's samples, 0..1) counts as speaking. */
 const SPEAKING_LEVEL = 0.02;
 const SPEAKING_POLL_MS = 200;
 
 declare global {
   // Lets tests and the curious read each pair's statistics: the peer connection by the other participant's id.
-  var edgePlatformGroupCall: { peerConnections: Map<string, RTCPeerConnection> } | undefined;
+  var edgePlatformGroupCall: { peerConnections: Map<string, RTCPeerConnection>; sfu?: RTCPeerConnection } | undefined;
 }
 
 class GroupCallController {
@@ -49,6 +54,10 @@ class GroupCallController {
   #media: MediaStream | null = null;
   #iceServers: RTCIceServer[] = [];
   readonly #peers = new Map<string, Peer>();
+  /** The SFU path, once the call's topology is `sfu`: the mesh's peers are gone then. */
+  #sfu: SfuMedia | null = null;
+  /** The last `sfu.published`, for an SFU path that starts after it arrived. */
+  #published: PublishedTracks = [];
   #meters = new Map<string, { analyser: AnalyserNode; samples: Float32Array<ArrayBuffer> }>();
   #audioContext: AudioContext | null = null;
   #speakingTimer: ReturnType<typeof setInterval> | null = null;
@@ -69,6 +78,7 @@ class GroupCallController {
   /** The media stream of a tile: this device's own, or what that participant sends. */
   streamOf(userId: string): MediaStream | null {
     if (userId === store.state.me?.id) return this.#media;
+    if (this.#sfu) return this.#sfu.streamOf(userId);
     return this.#peers.get(userId)?.stream ?? null;
   }
 
@@ -135,7 +145,12 @@ class GroupCallController {
   }
 
   async #onFrame(frame: ServerFrame): Promise<void> {
+    if (this.#sfu?.answer(frame)) return;
     if (frame.type === "room.state") await this.#roomChanged(frame.call as GroupCall);
+    else if (frame.type === "sfu.published") {
+      this.#published = frame.tracks as PublishedTracks;
+      this.#sfu?.published(this.#published);
+    } else if (this.#sfu) return;
     else if (frame.type === "sdp.offer" || frame.type === "sdp.answer") await this.#description(String(frame.from), frame.type, String(frame.sdp));
     else if (frame.type === "ice.candidate") await this.#candidate(String(frame.from), frame.candidate as RTCIceCandidateInit);
   }
@@ -162,10 +177,47 @@ class GroupCallController {
     this.#publish({ call, phase: present.has(me ?? "") ? "in-call" : view.phase });
     if (firstState) {
       this.#joinedAt = Date.now();
-      // Whoever joins offers to everyone already in the call; they answer.
-      for (const p of call.participants) if (p.userId !== me) this.#peerFor(p.userId);
+      // Whoever joins a mesh offers to everyone already in the call; they answer.
+      if (call.topology === "mesh") for (const p of call.participants) if (p.userId !== me) this.#peerFor(p.userId);
       this.#sendMediaState();
     }
+    if (call.topology === "sfu" && !this.#sfu && me && present.has(me)) this.#moveToSfu(me);
+  }
+
+  /** The call is (or just became) an SFU call: the mesh's pairs stop, one connection to the SFU carries everything. */
+  #moveToSfu(me: string): void {
+    for (const [userId, peer] of this.#peers) {
+      for (const sender of peer.pc.getSenders()) void sender.replaceTrack(null).catch(() => undefined);
+      this.#reported.push(peer.pc);
+      this.#dropPeer(userId, peer, false);
+    }
+    const sfu = new SfuMedia(
+      this.#iceServers,
+      me,
+      (frame) => this.#socket?.send(frame) ?? false,
+      () => {
+        if (this.#view) this.#publish({});
+      },
+      (userId, stream) => this.#meter(userId, stream),
+    );
+    this.#sfu = sfu;
+    if (globalThis.edgePlatformGroupCall) globalThis.edgePlatformGroupCall.sfu = sfu.pc;
+    sfu.pc.oniceconnectionstatechange = () => {
+      if (sfu.pc.iceConnectionState === "connected" || sfu.pc.iceConnectionState === "completed") this.#firstConnectedAt ??= Date.now();
+    };
+    for (const [userId, width] of this.#tileWidths) sfu.tileVisible(userId, width);
+    sfu.published(this.#published);
+    sfu.start(this.#media ?? new MediaStream()).catch((error) => store.showError(error, "Could not connect to the call's media server"));
+  }
+
+  /** Tiles on screen and their width: the SFU path pulls their video in the layer that fits. */
+  readonly #tileWidths = new Map<string, number>();
+
+  tileVisible(userId: string, width: number | null): void {
+    if (userId === store.state.me?.id) return;
+    if (width === null) this.#tileWidths.delete(userId);
+    else this.#tileWidths.set(userId, width);
+    this.#sfu?.tileVisible(userId, width);
   }
 
   #peerFor(userId: string): Peer {
@@ -317,7 +369,9 @@ class GroupCallController {
     const callId = this.#view.call.id;
     const setupMs = this.#joinStartedAt !== null && this.#firstConnectedAt !== null ? this.#firstConnectedAt - this.#joinStartedAt : null;
     // The pairs still open are read by the report before they close; those of people who left were kept for it.
-    const connections = [...this.#reported, ...[...this.#peers.values()].map((peer) => peer.pc)];
+    const connections = [...this.#reported, ...[...this.#peers.values()].map((peer) => peer.pc), ...(this.#sfu ? [this.#sfu.pc] : [])];
+    this.#sfu?.stop();
+    this.#sfu = null;
     this.#reported = [];
     for (const [userId, peer] of this.#peers) this.#dropPeer(userId, peer, false);
     void reportCallQuality(callId, connections, setupMs);
@@ -359,6 +413,10 @@ class GroupCallController {
     this.#socket?.stop();
     this.#socket = null;
     for (const [userId, peer] of this.#peers) this.#dropPeer(userId, peer);
+    this.#sfu?.stop();
+    this.#sfu?.pc.close();
+    this.#sfu = null;
+    this.#published = [];
     for (const track of this.#media?.getTracks() ?? []) track.stop();
     this.#media = null;
     if (this.#speakingTimer) clearInterval(this.#speakingTimer);

@@ -39,7 +39,21 @@ function LeaveIcon() {
 /** One participant: their video (or their initials), name, and whether they are muted or speaking. */
 function Tile({ tile, withVideo }: { tile: GroupTile; withVideo: boolean }) {
   const videoRef = useRef<HTMLVideoElement | null>(null);
+  const tileRef = useRef<HTMLElement | null>(null);
   const stream = groupCalls.streamOf(tile.userId);
+  // On an SFU call only tiles on screen get their video pulled, in the layer their width needs.
+  useEffect(() => {
+    const element = tileRef.current;
+    if (!element || tile.self || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) groupCalls.tileVisible(tile.userId, entry.isIntersecting ? entry.boundingClientRect.width : null);
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      groupCalls.tileVisible(tile.userId, null);
+    };
+  }, [tile.userId, tile.self]);
   const tracks = stream?.getTracks().length ?? 0;
   useEffect(() => {
     const element = videoRef.current;
@@ -51,6 +65,7 @@ function Tile({ tile, withVideo }: { tile: GroupTile; withVideo: boolean }) {
   const showVideo = withVideo && tile.video;
   return (
     <figure
+      ref={tileRef}
       class={`group-tile${tile.speaking ? " speaking" : ""}`}
       data-testid="group-tile"
       data-user-id={tile.userId}
@@ -109,7 +124,7 @@ export function GroupCallScreen() {
         </p>
       </header>
       {groupCall.phase !== "ended" && (
-        <div class={`group-grid n${Math.min(count, 4)}`}>
+        <div class={`group-grid n${Math.min(count, 4)}${count > 4 ? " many" : ""}`}>
           {groupCall.tiles.map((tile) => (
             <Tile key={tile.userId} tile={tile} withVideo={video} />
           ))}

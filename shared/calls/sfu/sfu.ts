@@ -14,6 +14,8 @@ export interface SfuTrack {
   trackName: string;
   sessionId?: string;
   mid?: string | null;
+  /** Pulling a simulcast track: the layer (`rid`) the SFU should forward first; the publisher's encodings name them. */
+  simulcast?: { preferredRid: string };
   errorCode?: string;
   errorDescription?: string;
 }
