@@ -64,20 +64,20 @@ export async function enterApp(user: User): Promise<void> {
 
 export async function refreshChats(): Promise<void> {
   const chats: Chat[] = [];
+  const since = store.chatUpdates;
   let cursor: string | undefined;
   do {
     const page = await ok(platform.api.v1.chats.$get({ query: cursor ? { cursor, limit: "100" } : { limit: "100" } }));
     chats.push(...(page.items as Chat[]));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  store.set({ chats });
+  store.replaceChats(chats, since);
 }
 
 function startHub(): void {
   hub?.stop();
   hub = platform.hub(
     (frame) => {
-      for (const listener of frameListeners) listener(frame);
       if (frame.type === "hello") {
         // Reconnected: the list may have changed while away, and a call may be ringing.
         void refreshChats();

@@ -92,7 +92,24 @@ export class Store {
   }
 
   /** Puts a chat from a list or a `chat.updated` frame in place, most recently active first. */
+  /** How many live chat updates this tab has applied: a list read from the server is only as new as when it was asked for. */
+  chatUpdates = 0;
+  readonly #updatedAt = new Map<string, number>();
+
+  /**
+   * The chat list as the server read it, asked for when `chatUpdates` was `since`: a chat a hub
+   * frame brought in or changed meanwhile is kept as the frame had it (a group made while the list
+   * was on its way would otherwise vanish until the next reload).
+   */
+  replaceChats(read: Chat[], since: number): void {
+    const newer = this.#state.chats.filter((chat) => (this.#updatedAt.get(chat.id) ?? 0) > since);
+    const newerIds = new Set(newer.map((chat) => chat.id));
+    const chats = [...newer, ...read.filter((chat) => !newerIds.has(chat.id))].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    this.set({ chats });
+  }
+
   upsertChat(incoming: Chat): void {
+    this.#updatedAt.set(incoming.id, ++this.chatUpdates);
     // Read positions only move forward: a list update written before this tab's last read must not bring unread back.
     const known = this.#state.chats.find((c) => c.id === incoming.id);
     const readSeq = Math.max(known?.readSeq ?? 0, incoming.readSeq);
