@@ -47,13 +47,16 @@ export class FakeFcm {
   };
 
   private async token(request: Request): Promise<Response> {
-    if (request.method !== "POST" || !request.headers.get("content-type")?.startsWith("application/x-www-form-urlencoded")) throw new Error("token: not a form POST");
-    const form = new URLSearchParams(await request.text());
+    if (request.method !== "POST" || !request.headers.get("content-type")?.startsWith("application/x-www-form-urlencoded"))
+      throw new Error("token: not a form POST");
+    // Read as bytes: workerd warns on .text() of a body whose type is not text.
+    const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
     if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") throw new Error("token: wrong grant_type");
     const key = await importJWK(JSON.parse(env.TEST_FCM_PUBLIC_KEY!), "RS256");
     const { payload } = await jwtVerify(form.get("assertion") ?? "", key, { issuer: CLIENT_EMAIL, audience: FAKE_TOKEN_URI });
     if (payload.scope !== "https://www.googleapis.com/auth/firebase.messaging") throw new Error("token: wrong scope");
-    if (typeof payload.exp !== "number" || typeof payload.iat !== "number" || payload.exp - payload.iat > 3600) throw new Error("token: exp more than an hour after iat");
+    if (typeof payload.exp !== "number" || typeof payload.iat !== "number" || payload.exp - payload.iat > 3600)
+      throw new Error("token: exp more than an hour after iat");
     this.tokenRequests.push({ assertionClaims: payload });
     const accessToken = `ya29.fake-${crypto.randomUUID()}`;
     this.issued.add(accessToken);
@@ -62,14 +65,16 @@ export class FakeFcm {
 
   private async send(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    if (url.origin !== FCM_ORIGIN || request.method !== "POST" || url.pathname !== "/v1/projects/edge-platform-test/messages:send") throw new Error(`send: unexpected ${request.method} ${url.pathname}`);
+    if (url.origin !== FCM_ORIGIN || request.method !== "POST" || url.pathname !== "/v1/projects/edge-platform-test/messages:send")
+      throw new Error(`send: unexpected ${request.method} ${url.pathname}`);
     const bearer = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
     if (!bearer || !this.issued.has(bearer)) return Response.json({ error: { code: 401, status: "UNAUTHENTICATED" } }, { status: 401 });
     const body = (await request.json()) as { message?: Record<string, any> };
     const message = body.message;
     if (!message || typeof message.token !== "string") throw new Error("send: message.token missing");
     if (!message.data || Object.values(message.data).some((value) => typeof value !== "string")) throw new Error("send: data values must be strings");
-    if (!["HIGH", "NORMAL"].includes(message.android?.priority) || !/^\d+s$/.test(message.android?.ttl ?? "")) throw new Error("send: android priority/ttl malformed");
+    if (!["HIGH", "NORMAL"].includes(message.android?.priority) || !/^\d+s$/.test(message.android?.ttl ?? ""))
+      throw new Error("send: android priority/ttl malformed");
     const scripted = this.scripted.shift();
     this.sent.push({ token: message.token, data: message.data, android: message.android, message });
     if (scripted) return Response.json(scripted.body ?? {}, { status: scripted.status, headers: scripted.headers });
