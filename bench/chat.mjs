@@ -1,37 +1,58 @@
 // Chat room benchmark against `wrangler dev`: one sender socket and N receiving sockets in one
-// room, messages offered at a fixed rate. Three loads: the room's ceiling (2 receivers, 1,000
-// msg/s offered), 50 receivers at 200 msg/s and 200 receivers at 50 msg/s. Prints accepted
-// msg/s (acknowledged to the sender), delivered/s, p50/p99 from send to delivery over every
-// receiver, messages not delivered within 15 s, and the workerd CPU and memory it cost; then reads
-// the whole history back to check every message was stored with seq 1..n.
+// room. Three systems in one run, each under its own `wrangler dev`:
+//   project  this platform's chat room (stored before acknowledged, seq, limits, session checks)
+//   bare     the limit: bench/bare-broadcast, a Durable Object that only broadcasts each frame to
+//            its hibernated sockets (no storage, no checks)
+//   demo     cloudflare/workers-chat-demo, with --peer <url> (docs/chat.md, "Benchmark")
+// The ceiling load (2 receivers) ramps the offered rate step by step until acknowledgements fall
+// behind (accepted < 90% of offered) and reports the best sustained accepted and delivered rates;
+// the fan-out loads (50 receivers at 200 msg/s, 200 at 50) run at a fixed rate and report
+// delivered/s and p50/p99 from send to delivery. Every row gives the workerd CPU per message and
+// the bench client's own CPU (it must not be the bottleneck); the machine, its load before and
+// after, and the ratios to the bare room and the demo are printed with the figures. For this
+// project, the whole history is read back after each load to check seq 1..n.
 //
-//   npm run bench:chat                              this project only
-//   npm run bench:chat -- --peer http://127.0.0.1:8870
-//       the same client and loads against a running cloudflare/workers-chat-demo as well, in the
-//       same run, with both rows and the ratios (docs/chat.md, "Benchmark", says how to run it)
+//   npm run bench:chat                                   project and bare
+//   npm run bench:chat -- --peer http://127.0.0.1:8870   and workers-chat-demo
 //
-// Options: --port <n> (this project's wrangler dev, default 8791), --seconds <n> per load
-// (default 5), --loads 2x1000,50x200,200x50 (receivers x msg/s), --rounds <n> (default 1).
-import { readdirSync, readFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+// Options: --port <n> (this project, default 8791), --bare-port <n> (default 8793),
+// --loads 2xramp,50x200,200x50 (receivers x msg/s, or "ramp"), --ramp 1000,2000,4000,8000,16000
+// (offered msg/s per step), --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed
+// load, default 5), --rounds <n> (default 1).
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { localWranglerEnv } from "../scripts/local-wrangler-env.mjs";
 import { fmt, startDevServer, summarize } from "./lib/dev-server.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
 
 const { values: options } = parseArgs({
   options: {
     peer: { type: "string" },
     port: { type: "string", default: "8791" },
+    "bare-port": { type: "string", default: "8793" },
     seconds: { type: "string", default: process.env.CHAT_BENCH_SECONDS ?? "5" },
-    loads: { type: "string", default: "2x1000,50x200,200x50" },
+    "step-seconds": { type: "string", default: "3" },
+    loads: { type: "string", default: "2xramp,50x200,200x50" },
+    ramp: { type: "string", default: "1000,2000,4000,8000,16000" },
     rounds: { type: "string", default: "1" },
   },
 });
 const PORT = Number(options.port);
+const BARE_PORT = Number(options["bare-port"]);
 const SECONDS = Number(options.seconds);
+const STEP_SECONDS = Number(options["step-seconds"]);
+const RAMP = options.ramp.split(",").map(Number);
 const LOADS = options.loads.split(",").map((spec) => {
-  const [receivers, rate] = spec.split("x").map(Number);
-  return { receivers, rate };
+  const [receivers, rate] = spec.split("x");
+  return { receivers: Number(receivers), rate: rate === "ramp" ? "ramp" : Number(rate) };
 });
+/** Acknowledgements below this share of the offered rate: the target fell behind, the ramp stops. */
+const KEEPS_UP = 0.9;
 const ROUNDS = Number(options.rounds);
 const MAX_RECEIVERS = Math.max(...LOADS.map((l) => l.receivers));
 /** A delivery later than this counts as not delivered. */
@@ -230,6 +251,66 @@ async function demoTarget(url) {
   };
 }
 
+/**
+ * The limit: bench/bare-broadcast under its own `wrangler dev`. A socket sends `<clientId> <text>`
+ * and every socket of the room gets it back, the sender's echo being the acknowledgement.
+ */
+async function bareTarget() {
+  const persistTo = path.join(root, ".wrangler", "state-bench-bare");
+  rmSync(persistTo, { recursive: true, force: true });
+  mkdirSync(persistTo, { recursive: true });
+  const wranglerJs = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+  const config = path.join(root, "bench", "bare-broadcast", "wrangler.toml");
+  const child = spawn(
+    process.execPath,
+    [wranglerJs, "dev", "-c", config, "--port", String(BARE_PORT), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", "warn"],
+    {
+      cwd: root,
+      env: { ...localWranglerEnv("bench-bare"), CI: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${BARE_PORT}`;
+  for (const deadline = Date.now() + 90_000; ; ) {
+    if (child.exitCode !== null) throw new Error(`the bare room's wrangler dev exited:\n${output}`);
+    if ((await fetch(url).catch(() => null))?.ok) break;
+    if (Date.now() > deadline) throw new Error(`the bare room's wrangler dev did not answer within 90 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  let rooms = 0;
+  return {
+    name: "bare",
+    url,
+    port: BARE_PORT,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid, "SIGTERM");
+      await exited;
+    },
+    async room(receivers) {
+      const roomName = `bench-${receivers}-${Date.now().toString(36)}-${rooms++}`;
+      const sockets = await inBatches(receivers + 1, 20, () => openWebSocket(`${url.replace(/^http/, "ws")}/room/${roomName}/websocket`));
+      return {
+        sender: sockets[0],
+        receivers: sockets.slice(1),
+        send: (ws, clientId, text) => ws.send(`${clientId} ${text}`),
+        classify(data, atSender) {
+          return { kind: atSender ? "accepted" : "delivered", clientId: data.slice(0, data.indexOf(" ")) };
+        },
+        async verify() {
+          return null;
+        },
+        close: () => sockets.forEach((ws) => ws.close()),
+      };
+    },
+  };
+}
+
 // ---- workerd cost, read from /proc: every workerd of the process group serving the port -------
 
 const TICKS_PER_SECOND = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
@@ -240,7 +321,12 @@ function procStat(pid) {
     const text = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
     // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15, rss 24.
-    return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), pgrp: Number(fields[2]), cpuTicks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
+    return {
+      comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")),
+      pgrp: Number(fields[2]),
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      rssPages: Number(fields[21]),
+    };
   } catch {
     return null;
   }
@@ -310,6 +396,8 @@ async function measure(target, { receivers, rate }, seconds, label) {
 
   const pids = workerdGroup(target.port);
   const before = sampleWorkerd(pids);
+  const clientBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const total = Math.round(rate * seconds);
   const started = performance.now();
   let sent = 0;
@@ -333,6 +421,9 @@ async function measure(target, { receivers, rate }, seconds, label) {
     await new Promise((r) => setTimeout(r, 20));
   }
   const after = sampleWorkerd(pids);
+  const clientCpu = process.cpuUsage(clientBefore);
+  // The bench client's share of one core while sending and receiving: near 100% it, not the server, sets the pace.
+  const clientCpuShare = (clientCpu.user + clientCpu.system) / 1000 / (Math.max(lastAcceptedAt, lastDeliveredAt, sendEnded) - wallBefore);
   const droppedSockets = closed;
   const verified = await room.verify();
   room.close();
@@ -354,7 +445,25 @@ async function measure(target, { receivers, rate }, seconds, label) {
     rssMb: pids.length ? after.rssMb : NaN,
     verified,
     droppedSockets,
+    clientCpuShare,
+    load1: os.loadavg()[0],
   };
+}
+
+/**
+ * The ceiling: the offered rate goes up step by step until acknowledgements fall behind (or the
+ * steps end); the best step's accepted and delivered rates are the target's sustained ceiling.
+ */
+async function ramp(target, receivers, label) {
+  const steps = [];
+  for (const rate of RAMP) {
+    const row = await measure(target, { receivers, rate }, STEP_SECONDS, `${label}-${rate}`);
+    steps.push({ rate, row });
+    console.log(`    ${String(rate).padStart(6)} offered  ${describe(target.name, row)}`);
+    if (row.acceptedPerSecond < KEEPS_UP * rate || row.errors > 0 || row.droppedSockets > 0) break;
+  }
+  const best = steps.reduce((a, b) => (b.row.acceptedPerSecond > a.row.acceptedPerSecond ? b : a));
+  return { ...best.row, rampedTo: steps.at(-1).rate, bestOffered: best.rate };
 }
 
 /** A short untimed run so both sides are warm (JIT, room code loaded) before anything is measured. */
@@ -379,19 +488,34 @@ function describe(name, row) {
     row.verified ? `stored ${row.verified.stored}/${row.accepted}${row.verified.contiguous ? " seq 1..n" : " SEQ GAPS"}` : "",
     row.errors ? `errors ${row.errors}` : "",
     row.droppedSockets ? `SOCKETS CLOSED BY THE SERVER: ${row.droppedSockets}` : "",
+    `client ${(row.clientCpuShare * 100).toFixed(0)}% of a core${row.clientCpuShare > 0.85 ? " (THE CLIENT MAY BE THE LIMIT)" : ""}`,
   ];
   return parts.filter(Boolean).join("  ");
 }
 
-const loadName = ({ receivers, rate }) => `${receivers} receivers, ${rate} msg/s offered`;
+const loadName = ({ receivers, rate }) =>
+  rate === "ramp" ? `${receivers} receivers, offered rate ramped ${RAMP.join(", ")} msg/s` : `${receivers} receivers, ${rate} msg/s offered`;
+
+function context(when) {
+  const [one, five] = os.loadavg();
+  return `${when}: load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min)`;
+}
+
+const cpus = os.cpus();
+console.log(
+  `${new Date().toISOString()}  ${cpus[0]?.model ?? "unknown CPU"} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
+);
+console.log(context("before"));
 
 const targets = [];
 try {
+  console.log(`starting the bare broadcast room on port ${BARE_PORT}...`);
+  targets.push(await bareTarget());
   if (options.peer) targets.push(await demoTarget(options.peer.replace(/\/$/, "")));
   console.log(`starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users...`);
   targets.push(await projectTarget());
   for (const target of targets) await warmUp(target);
-  console.log(`one sender socket, N receiving sockets in one room, ${SECONDS} s per load\n`);
+  console.log(`one sender socket, N receiving sockets in one room; ramp steps of ${STEP_SECONDS} s, fixed loads of ${SECONDS} s\n`);
 
   const table = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -399,39 +523,52 @@ try {
     for (const [index, load] of LOADS.entries()) {
       console.log(loadName(load));
       const rows = {};
-      // Alternate which side goes first so neither always runs on a machine the other just heated.
-      const order = (index + round) % 2 === 0 ? targets : [...targets].reverse();
+      // Rotate which side goes first so none always runs on a machine another just heated.
+      const shift = (index + round) % targets.length;
+      const order = [...targets.slice(shift), ...targets.slice(0, shift)];
       for (const target of order) {
-        rows[target.name] = await measure(target, load, SECONDS, `r${round}l${index}${target.name[0]}`);
+        const label = `r${round}l${index}${target.name[0]}`;
+        if (load.rate === "ramp") console.log(`  ${target.name}:`);
+        rows[target.name] = load.rate === "ramp" ? await ramp(target, load.receivers, label) : await measure(target, load, SECONDS, label);
       }
-      for (const target of targets) console.log(`  ${describe(target.name, rows[target.name])}`);
-      if (rows.demo && rows.project) {
-        const [d, p] = [rows.demo, rows.project];
+      for (const target of targets) console.log(`  ${load.rate === "ramp" ? "ceiling " : ""}${describe(target.name, rows[target.name])}`);
+      const p = rows.project;
+      for (const other of ["bare", "demo"].filter((name) => rows[name])) {
+        const o = rows[other];
         console.log(
-          `  ratio    accepted/s ${ratio(p.acceptedPerSecond, d.acceptedPerSecond)}  delivered/s ${ratio(p.deliveredPerSecond, d.deliveredPerSecond)}  p99 ${ratio(p.p99, d.p99)} (lower is better)`,
+          `  project/${other}${other === "bare" ? "" : " "} accepted/s ${ratio(p.acceptedPerSecond, o.acceptedPerSecond)}  delivered/s ${ratio(p.deliveredPerSecond, o.deliveredPerSecond)}  p99 ${ratio(p.p99, o.p99)} (lower is better)`,
         );
       }
+      if (rows.demo)
+        console.log(
+          `  demo/bare    accepted/s ${ratio(rows.demo.acceptedPerSecond, rows.bare.acceptedPerSecond)}  delivered/s ${ratio(rows.demo.deliveredPerSecond, rows.bare.deliveredPerSecond)}`,
+        );
       table.push({ round, load, rows });
     }
     console.log("");
   }
 
-  if (targets.length === 2) {
-    console.log("| load | workers-chat-demo | this project | ratio |");
-    console.log("|---|---|---|---|");
-    for (const { load, rows } of table) {
-      const [d, p] = [rows.demo, rows.project];
-      const cell = (r) =>
-        load.receivers <= 2
-          ? `${perSecond(r.acceptedPerSecond)} accepted`
-          : `${perSecond(r.deliveredPerSecond)} delivered, p50 ${ms(r.p50)} / p99 ${ms(r.p99)}, ${r.undelivered} late`;
-      const ratios =
-        load.receivers <= 2
-          ? ratio(p.acceptedPerSecond, d.acceptedPerSecond)
-          : `${ratio(p.deliveredPerSecond, d.deliveredPerSecond)} delivered/s, p99 ${ratio(p.p99, d.p99)}`;
-      console.log(`| ${loadName(load)} | ${cell(d)} | ${cell(p)} | ${ratios} |`);
-    }
+  const names = targets.map((t) => t.name);
+  const titles = { bare: "bare broadcast (the limit)", demo: "workers-chat-demo", project: "this project" };
+  console.log(`| load | ${names.map((n) => titles[n]).join(" | ")} | project/bare | ${rowsHaveDemo(table) ? "project/demo |" : ""}`);
+  console.log(`|---|${names.map(() => "---|").join("")}---|${rowsHaveDemo(table) ? "---|" : ""}`);
+  for (const { load, rows } of table) {
+    const ceiling = load.receivers <= 2;
+    const cell = (r) =>
+      ceiling
+        ? `${perSecond(r.acceptedPerSecond)} accepted, ${perSecond(r.deliveredPerSecond)} delivered`
+        : `${perSecond(r.deliveredPerSecond)} delivered, p50 ${ms(r.p50)} / p99 ${ms(r.p99)}, ${r.undelivered} late`;
+    const against = (o) =>
+      ceiling
+        ? ratio(rows.project.acceptedPerSecond, o.acceptedPerSecond)
+        : `${ratio(rows.project.deliveredPerSecond, o.deliveredPerSecond)} delivered/s, p99 ${ratio(rows.project.p99, o.p99)}`;
+    console.log(`| ${loadName(load)} | ${names.map((n) => cell(rows[n])).join(" | ")} | ${against(rows.bare)} | ${rows.demo ? `${against(rows.demo)} |` : ""}`);
   }
+  console.log(context("\nafter"));
 } finally {
   for (const target of targets) await target.stop();
+}
+
+function rowsHaveDemo(table) {
+  return table.some(({ rows }) => rows.demo);
 }

@@ -160,9 +160,12 @@ describe("a mesh group call in Chromium", () => {
     await b.page.screenshot({ path: `${SHOTS}/group-call-ringing-phone.png` });
     await b.page.getByRole("button", { name: "Join", exact: true }).click();
 
-    // Cleo, late, sees in the chat header who is in the call (by name) and joins from there.
+    // Cleo, late, sees in the chat list that a call runs and in the chat header who is in it (by name), and joins from there.
     const join = c.page.getByTestId("join-group-call");
     await expect.poll(() => join.textContent(), { timeout: 15_000 }).toBe("Join call · 2");
+    const listed = c.page.locator(`[data-chat-id="${chatId}"]`).getByTestId("call-badge");
+    await expect.poll(() => listed.textContent()).toBe("Call · 2");
+    expect(await listed.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
     expect(await join.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
     expect(await join.getAttribute("aria-label")).toBe("Join the call: Mara Mother, Ben Brother");
     await c.page.screenshot({ path: `${SHOTS}/group-call-join-header.png` });

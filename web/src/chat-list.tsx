@@ -43,6 +43,16 @@ export function ChatList() {
                 </span>
                 <span class="chat-item-bottom">
                   <span class="chat-item-preview">{preview}</span>
+                  {chat.activeCall && (
+                    <span
+                      class="badge call-badge"
+                      data-testid="call-badge"
+                      title={`In the call: ${chat.activeCall.participants.map((p) => p.displayName).join(", ") || "nobody yet"}`}
+                      aria-label={`A call is running, ${chat.activeCall.participants.length} in it`}
+                    >
+                      Call · {chat.activeCall.participants.length}
+                    </span>
+                  )}
                   {chat.unreadMentionCount > 0 && (
                     <span class="badge mention-badge" aria-label={`${chat.unreadMentionCount} unread mentions of you`} data-testid="mention-badge">
                       @
