@@ -4,8 +4,28 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type Browser, chromium } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+}
+
+/**
+ * Debian's Chromium for playwright-core, as every browser test starts it: no background traffic,
+ * and, when a test calls or plays media, fake camera and microphone devices granted without a
+ * prompt and playback without a user gesture.
+ */
+export async function launchChromium(needs: { media?: boolean; autoplay?: boolean } = {}): Promise<Browser> {
+  requireChromium();
+  const args = ["--no-sandbox", "--disable-background-networking"];
+  if (needs.media) args.push("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream");
+  if (needs.media || needs.autoplay) args.push("--autoplay-policy=no-user-gesture-required");
+  return chromium.launch({ executablePath: CHROMIUM, args });
+}
 
 interface CdpEvent {
   method: string;
@@ -43,9 +63,7 @@ export class HeadlessPage {
    * beyond the local server even on a machine that has one, and opens one tab.
    */
   static async launch(): Promise<HeadlessPage> {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
-    }
+    requireChromium();
     const profile = mkdtempSync(path.join(tmpdir(), "docs-chromium-"));
     const browser = spawn(
       CHROMIUM,

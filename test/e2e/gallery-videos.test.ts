@@ -4,13 +4,13 @@
 // the page, uploaded, rejected by a moderator with a reason the owner sees live, edited, approved,
 // played and reported. Screenshots of every screen at 1280 and 390 px go to docs/screenshots/.
 import { mkdirSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { landscapePng } from "./sample-picture";
 
 const PORT = testPort(8906);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "docs/screenshots";
 const ADMIN_EMAIL = "admin@gallery-videos-e2e.test";
 const WIDE = { width: 1280, height: 820 };
@@ -24,10 +24,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   // The video.check job asks the local Stream emulation after a second instead of minutes.
   server = await startDevServer({ port: PORT, name: "gallery-videos-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, VIDEO_CHECK_DELAY_SECONDS: "1" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"],
-  });
+  browser = await launchChromium({ autoplay: true });
 }, 180_000);
 
 afterAll(async () => {

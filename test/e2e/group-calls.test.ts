@@ -2,12 +2,12 @@
 // a group chat's call; each receives audio and video from the two others; one leaves and the other
 // two keep talking. The app is served by `wrangler dev` at /app (docs/calls.md, "Group calls").
 import { mkdirSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 
 const PORT = testPort(8912);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "test-results/group-calls";
 const METRICS_TOKEN = "group-calls-e2e-metrics";
 
@@ -33,16 +33,7 @@ beforeAll(async () => {
     name: "group-calls-e2e",
     vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60", METRICS_TOKEN: METRICS_TOKEN },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  browser = await launchChromium({ media: true });
 }, 180_000);
 
 afterAll(async () => {

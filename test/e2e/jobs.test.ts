@@ -2,13 +2,13 @@
 // a PDF CV, a recruiter moves the application to interview with a note and opens a chat, the
 // candidate sees the new status live; a moderator approves a company's verification.
 import { mkdirSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { samples } from "../media/samples";
 
 const PORT = testPort(8912);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "docs/screenshots";
 const ADMIN_EMAIL = `jobs-admin-${Date.now()}@example.com`;
 const PASSWORD = "correct horse battery staple";
@@ -20,7 +20,7 @@ const base = () => `http://localhost:${PORT}`;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ port: PORT, name: "jobs-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking"] });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

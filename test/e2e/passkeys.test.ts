@@ -3,12 +3,12 @@
 // security page and then signs in on its own, and finishes a password sign-in as the second step.
 import { mkdirSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 
 const PORT = testPort(8906);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "docs/screenshots";
 
 let server: DevServer;
@@ -20,7 +20,7 @@ const appUrl = () => `${origin()}/app/`;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ port: PORT, name: "passkeys-e2e", vars: { APP_BASE_URL: origin() } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking"] });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -3,13 +3,13 @@
 // (`ServiceWorker.deliverPushMessage`), as a push service would, and the notification it shows is
 // read back; a click on it opens the chat. The ringtone plays while a call rings.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
+import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
 
 const PORT = testPort(8904);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "test-results/push";
 
 let server: DevServer;
@@ -20,10 +20,7 @@ const appUrl = () => `${origin()}/app/`;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ port: PORT, name: "push-e2e", vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"],
-  });
+  browser = await launchChromium({ autoplay: true });
 }, 180_000);
 
 afterAll(async () => {

@@ -3,12 +3,12 @@
 // queued to done live, a favourite and a headliner, a DOCX export downloaded, a share link opened
 // signed out (a fresh browser context) and commented on, the comment then unread for the owner.
 import { mkdirSync, readFileSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 
 const PORT = testPort(8931);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "docs/screenshots";
 const WIDE = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
@@ -21,7 +21,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   // A poll every 2 s: the development image is queued, then running, for a few seconds before it is done.
   server = await startDevServer({ port: PORT, name: "studio-e2e", vars: { STUDIO_POLL_INTERVAL_SECONDS: "2" } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking"] });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -2,7 +2,8 @@
 // `playwright install`), two users in two contexts, the app served by `wrangler dev` at /app.
 import { mkdirSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
@@ -10,7 +11,6 @@ import { padded, samples } from "../media/samples";
 import { landscapePng } from "./sample-picture";
 
 const PORT = testPort(8902);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "test-results/web-app";
 
 let server: DevServer;
@@ -22,16 +22,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   // Peers on one machine need no STUN server (and the test must not reach the internet).
   server = await startDevServer({ port: PORT, name: "web-app-e2e", vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  browser = await launchChromium({ media: true });
 }, 180_000);
 
 afterAll(async () => {
