@@ -19,14 +19,13 @@
 // --loads 2xramp,50x200,200x50 (receivers x msg/s, or "ramp"), --ramp 1000,2000,4000,8000,16000
 // (offered msg/s per step), --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed
 // load, default 5), --rounds <n> (default 1).
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { localWranglerEnv } from "../scripts/local-wrangler-env.mjs";
-import { fmt, startDevServer, summarize } from "./lib/dev-server.mjs";
+import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -256,42 +255,14 @@ async function demoTarget(url) {
  * and every socket of the room gets it back, the sender's echo being the acknowledgement.
  */
 async function bareTarget() {
-  const persistTo = path.join(root, ".wrangler", "state-bench-bare");
-  rmSync(persistTo, { recursive: true, force: true });
-  mkdirSync(persistTo, { recursive: true });
-  const wranglerJs = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
-  const config = path.join(root, "bench", "bare-broadcast", "wrangler.toml");
-  const child = spawn(
-    process.execPath,
-    [wranglerJs, "dev", "-c", config, "--port", String(BARE_PORT), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", "warn"],
-    {
-      cwd: root,
-      env: { ...localWranglerEnv("bench-bare"), CI: "true" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${BARE_PORT}`;
-  for (const deadline = Date.now() + 90_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`the bare room's wrangler dev exited:\n${output}`);
-    if ((await fetch(url).catch(() => null))?.ok) break;
-    if (Date.now() > deadline) throw new Error(`the bare room's wrangler dev did not answer within 90 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const server = await startBenchWorker({ port: BARE_PORT, name: "bench-bare", config: path.join(root, "bench", "bare-broadcast", "wrangler.toml") });
+  const url = server.url;
   let rooms = 0;
   return {
     name: "bare",
     url,
     port: BARE_PORT,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      process.kill(-child.pid, "SIGTERM");
-      await exited;
-    },
+    stop: () => server.stop(),
     async room(receivers) {
       const roomName = `bench-${receivers}-${Date.now().toString(36)}-${rooms++}`;
       const sockets = await inBatches(receivers + 1, 20, () => openWebSocket(`${url.replace(/^http/, "ws")}/room/${roomName}/websocket`));
@@ -550,8 +521,10 @@ try {
 
   const names = targets.map((t) => t.name);
   const titles = { bare: "bare broadcast (the limit)", demo: "workers-chat-demo", project: "this project" };
-  console.log(`| load | ${names.map((n) => titles[n]).join(" | ")} | project/bare | ${rowsHaveDemo(table) ? "project/demo |" : ""}`);
-  console.log(`|---|${names.map(() => "---|").join("")}---|${rowsHaveDemo(table) ? "---|" : ""}`);
+  const ratioTitles = ["project/bare", ...(rowsHaveDemo(table) ? ["project/demo"] : [])];
+  const markdownRow = (cells) => `| ${cells.join(" | ")} |`;
+  console.log(markdownRow(["load", ...names.map((n) => titles[n]), ...ratioTitles]));
+  console.log(markdownRow(["load", ...names, ...ratioTitles].map(() => "---")));
   for (const { load, rows } of table) {
     const ceiling = load.receivers <= 2;
     const cell = (r) =>
@@ -562,7 +535,7 @@ try {
       ceiling
         ? ratio(rows.project.acceptedPerSecond, o.acceptedPerSecond)
         : `${ratio(rows.project.deliveredPerSecond, o.deliveredPerSecond)} delivered/s, p99 ${ratio(rows.project.p99, o.p99)}`;
-    console.log(`| ${loadName(load)} | ${names.map((n) => cell(rows[n])).join(" | ")} | ${against(rows.bare)} | ${rows.demo ? `${against(rows.demo)} |` : ""}`);
+    console.log(markdownRow([loadName(load), ...names.map((n) => cell(rows[n])), against(rows.bare), ...(rows.demo ? [against(rows.demo)] : [])]));
   }
   console.log(context("\nafter"));
 } finally {

@@ -8,7 +8,14 @@ export interface DevServer {
 }
 /** A fixed port moved by TEST_PORT_OFFSET (several checkouts test on one machine). */
 export function testPort(base: number): number;
-export function startDevServer(options: { port: number; name: string; vars?: Record<string, string>; fresh?: boolean; testScheduled?: boolean }): Promise<DevServer>;
+export function startDevServer(options: {
+  port: number;
+  name: string;
+  vars?: Record<string, string>;
+  fresh?: boolean;
+  testScheduled?: boolean;
+}): Promise<DevServer>;
+export function startBenchWorker(options: { port: number; name: string; config: string }): Promise<Omit<DevServer, "query">>;
 export function percentile(sorted: number[], p: number): number;
 export function summarize(samples: number[]): { n: number; p50: number; p99: number; min: number; max: number };
 export function fmt(ms: number): string;

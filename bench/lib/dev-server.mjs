@@ -26,9 +26,7 @@ export function testPort(base) {
  */
 export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false }) {
   spawnSync(process.execPath, [path.join(root, "scripts", "ensure-dev-vars.mjs")], { cwd: root, stdio: "inherit" });
-  const persistTo = path.join(root, ".wrangler", `state-${name}`);
-  if (fresh) rmSync(persistTo, { recursive: true, force: true });
-  mkdirSync(persistTo, { recursive: true });
+  const persistTo = stateDirectory(name, fresh);
   const migrate = spawnSync(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
     cwd: root,
     encoding: "utf8",
@@ -37,12 +35,52 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
   const varArgs = Object.entries({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child = spawn(process.execPath, [wranglerJs, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", "warn", ...(testScheduled ? ["--test-scheduled"] : []), ...varArgs], {
-    cwd: root,
-    env: { ...localWranglerEnv(name), CI: "true" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+  const server = await wranglerDev({ port, name, persistTo, args: [...(testScheduled ? ["--test-scheduled"] : []), ...varArgs], readyPath: "/health" });
+  return {
+    ...server,
+    /** Rows of a read-only SQL query on the server's local D1 (what no endpoint shows, e.g. blob rows). */
+    query: (sql) => {
+      const result = spawnSync(process.execPath, [wranglerJs, "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", sql, "--json"], {
+        cwd: root,
+        encoding: "utf8",
+        // The JSON goes through wrangler's logger, which a WRANGLER_LOG=warn (set inside vitest) silences.
+        env: { ...localWranglerEnv(`${name}-query`), CI: "true", WRANGLER_LOG: "log" },
+      });
+      if (result.status !== 0 || !result.stdout.trim()) throw new Error(`d1 execute failed:\n${result.stdout}\n${result.stderr}`);
+      return JSON.parse(result.stdout)[0].results;
+    },
+  };
+}
+
+/**
+ * Another Worker of a benchmark (its own wrangler.toml, e.g. bench/bare-broadcast) under
+ * `wrangler dev`, fresh state, ready once `/` answers.
+ * @param {{ port: number, name: string, config: string }} options
+ * @returns {Promise<{ url: string, output: () => string, stop: () => Promise<void> }>}
+ */
+export async function startBenchWorker({ port, name, config }) {
+  return wranglerDev({ port, name, persistTo: stateDirectory(name, true), args: ["-c", config], readyPath: "/" });
+}
+
+function stateDirectory(name, fresh) {
+  const persistTo = path.join(root, ".wrangler", `state-${name}`);
+  if (fresh) rmSync(persistTo, { recursive: true, force: true });
+  mkdirSync(persistTo, { recursive: true });
+  return persistTo;
+}
+
+/** `wrangler dev` on `port` with its output kept, once `readyPath` answers 2xx; `stop` ends its whole process group. */
+async function wranglerDev({ port, name, persistTo, args, readyPath }) {
+  const child = spawn(
+    process.execPath,
+    [wranglerJs, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", "warn", ...args],
+    {
+      cwd: root,
+      env: { ...localWranglerEnv(name), CI: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -52,7 +90,7 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
-      const response = await fetch(`${url}/health`);
+      const response = await fetch(`${url}${readyPath}`);
       if (response.ok) break;
     } catch {
       // not listening yet
@@ -67,17 +105,6 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
   return {
     url,
     output: () => output,
-    /** Rows of a read-only SQL query on the server's local D1 (what no endpoint shows, e.g. blob rows). */
-    query: (sql) => {
-      const result = spawnSync(process.execPath, [wranglerJs, "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", sql, "--json"], {
-        cwd: root,
-        encoding: "utf8",
-        // The JSON goes through wrangler's logger, which a WRANGLER_LOG=warn (set inside vitest) silences.
-        env: { ...localWranglerEnv(`${name}-query`), CI: "true", WRANGLER_LOG: "log" },
-      });
-      if (result.status !== 0 || !result.stdout.trim()) throw new Error(`d1 execute failed:\n${result.stdout}\n${result.stderr}`);
-      return JSON.parse(result.stdout)[0].results;
-    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
