@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { type Call, ok } from "../../client";
 import { calls } from "./call-controller";
 import { Avatar } from "./chat-list";
+import { CallControls } from "./call-controls";
 import { PhoneIcon } from "./chat-view";
 import { duration, listTime, personLabel } from "./format";
 import { platform } from "./platform";
@@ -71,15 +72,6 @@ function VideoTiles({ remote, camera, peer }: { remote: boolean; camera: boolean
   );
 }
 
-function CameraIcon({ off }: { off: boolean }) {
-  return (
-    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
-      <path fill="currentColor" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />
-      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M3 3l18 18" />}
-    </svg>
-  );
-}
-
 export function ActiveCall() {
   const { call, me } = useAppState();
   const [, setNow] = useState(0);
@@ -127,31 +119,21 @@ export function ActiveCall() {
             </button>
           </div>
         ) : (
-          <div class="call-actions">
-            <button
-              type="button"
-              class={call.muted ? "round toggled" : "round neutral"}
-              aria-pressed={call.muted}
-              aria-label={call.muted ? "Unmute" : "Mute"}
-              onClick={() => calls.toggleMute()}
-            >
-              <MicIcon muted={call.muted} />
-            </button>
-            <button
-              type="button"
-              class={call.camera ? "round neutral" : "round toggled"}
-              aria-pressed={call.camera}
-              aria-label={call.camera ? "Turn camera off" : "Turn camera on"}
-              onClick={() => void calls.toggleCamera()}
-            >
-              <CameraIcon off={!call.camera} />
-            </button>
-            <button type="button" class="round danger" aria-label="Hang up" onClick={() => void calls.hangUp()}>
-              <span class="hang">
-                <PhoneIcon />
-              </span>
-            </button>
-          </div>
+          <CallControls
+            muted={call.muted}
+            camera={call.camera}
+            onMute={() => calls.toggleMute()}
+            onCamera={() => void calls.toggleCamera()}
+            end={{
+              label: "Hang up",
+              icon: (
+                <span class="hang">
+                  <PhoneIcon />
+                </span>
+              ),
+              onEnd: () => void calls.hangUp(),
+            }}
+          />
         )}
       </div>
     </div>
@@ -220,14 +202,5 @@ export function CallHistory() {
         </ul>
       )}
     </section>
-  );
-}
-
-function MicIcon({ muted }: { muted: boolean }) {
-  return (
-    <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
-      <path fill="currentColor" d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1A7 7 0 0 0 19 11z" />
-      {muted && <path stroke="currentColor" stroke-width="2" d="M4 4l16 16" />}
-    </svg>
   );
 }

@@ -2,28 +2,11 @@
 // leave; the ring of a group call started on one of the user's chats; the chat header's button.
 import { useEffect, useRef } from "hono/jsx/dom";
 import type { Chat } from "../../client";
+import { CallControls, CameraIcon, MicIcon } from "./call-controls";
 import { Avatar } from "./chat-list";
 import { chatTitle, personLabel } from "./format";
 import { type GroupTile, groupCalls } from "./group-call-controller";
 import { useAppState } from "./store";
-
-function MicIcon({ off }: { off: boolean }) {
-  return (
-    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
-      <path fill="currentColor" d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1A7 7 0 0 0 19 11h-2Z" />
-      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M4 4l16 16" />}
-    </svg>
-  );
-}
-
-function CameraIcon({ off }: { off: boolean }) {
-  return (
-    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
-      <path fill="currentColor" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />
-      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M3 3l18 18" />}
-    </svg>
-  );
-}
 
 function LeaveIcon() {
   return (
@@ -137,31 +120,13 @@ export function GroupCallScreen() {
           </button>
         </div>
       ) : (
-        <div class="call-actions">
-          <button
-            type="button"
-            class={groupCall.muted ? "round toggled" : "round neutral"}
-            aria-pressed={groupCall.muted}
-            aria-label={groupCall.muted ? "Unmute" : "Mute"}
-            onClick={() => groupCalls.toggleMute()}
-          >
-            <MicIcon off={groupCall.muted} />
-          </button>
-          {video && (
-            <button
-              type="button"
-              class={groupCall.camera ? "round neutral" : "round toggled"}
-              aria-pressed={!groupCall.camera}
-              aria-label={groupCall.camera ? "Turn camera off" : "Turn camera on"}
-              onClick={() => groupCalls.toggleCamera()}
-            >
-              <CameraIcon off={!groupCall.camera} />
-            </button>
-          )}
-          <button type="button" class="round danger" aria-label="Leave call" onClick={() => void groupCalls.leave()}>
-            <LeaveIcon />
-          </button>
-        </div>
+        <CallControls
+          muted={groupCall.muted}
+          camera={video ? groupCall.camera : null}
+          onMute={() => groupCalls.toggleMute()}
+          onCamera={() => groupCalls.toggleCamera()}
+          end={{ label: "Leave call", icon: <LeaveIcon />, onEnd: () => void groupCalls.leave() }}
+        />
       )}
     </div>
   );

@@ -1,0 +1,61 @@
+// The controls of a call, two-party or group: mute, camera and the red button that ends it for
+// this person, and the icons they and the call screens draw.
+import type { Child } from "hono/jsx";
+
+export function MicIcon({ off }: { off: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
+      <path fill="currentColor" d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1A7 7 0 0 0 19 11h-2Z" />
+      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M4 4l16 16" />}
+    </svg>
+  );
+}
+
+export function CameraIcon({ off }: { off: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
+      <path fill="currentColor" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />
+      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M3 3l18 18" />}
+    </svg>
+  );
+}
+
+/**
+ * Mute, camera (left out when `camera` is null: a voice call) and the end button. The labels say
+ * what a press does ("Unmute", "Turn camera on"), so screen readers and tests find them by it.
+ */
+export function CallControls({
+  muted,
+  camera,
+  onMute,
+  onCamera,
+  end,
+}: {
+  muted: boolean;
+  camera: boolean | null;
+  onMute: () => void;
+  onCamera: () => void;
+  end: { label: string; icon: Child; onEnd: () => void };
+}) {
+  return (
+    <div class="call-actions">
+      <button type="button" class={muted ? "round toggled" : "round neutral"} aria-pressed={muted} aria-label={muted ? "Unmute" : "Mute"} onClick={onMute}>
+        <MicIcon off={muted} />
+      </button>
+      {camera !== null && (
+        <button
+          type="button"
+          class={camera ? "round neutral" : "round toggled"}
+          aria-pressed={!camera}
+          aria-label={camera ? "Turn camera off" : "Turn camera on"}
+          onClick={onCamera}
+        >
+          <CameraIcon off={!camera} />
+        </button>
+      )}
+      <button type="button" class="round danger" aria-label={end.label} onClick={end.onEnd}>
+        {end.icon}
+      </button>
+    </div>
+  );
+}
