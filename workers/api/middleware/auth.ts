@@ -1,6 +1,10 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { authenticate, bearerToken, type Principal } from "../../../shared/identity/sessions/principal";
+import { authenticate, authenticateUpgrade, bearerToken, type Principal } from "../../../shared/identity/sessions/principal";
+import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
+import type { Deps } from "../../../shared/platform/deps-types";
+import type { SocketTargetKind } from "../../../shared/realtime/session-socket-registry";
+import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
 import type { UserRow } from "../../../shared/identity/account/users";
 import { forbidden } from "../../../shared/http/errors";
 import { bearerSecurity } from "../../../shared/http/openapi";
@@ -50,4 +54,23 @@ export function adminRoute<const R extends ProtectedRouteConfig>(config: R) {
  */
 export function upgradeRoute<const R extends ProtectedRouteConfig>(config: R) {
   return createRoute({ ...config, security: bearerSecurity });
+}
+
+/**
+ * The handler of an upgradeRoute whose socket ends with its session (a chat, a call): checks the
+ * upgrade, authenticates it (header or ticket), lets `target` check the caller's right to the
+ * object and name it, records the socket on the user's hub so ending the session closes it, and
+ * hands the upgrade to the object.
+ */
+export async function upgradeSessionSocket(
+  deps: Deps,
+  request: Request,
+  socket: { kind: SocketTargetKind; id: string },
+  target: (principal: Principal) => Promise<{ fetch(request: Request): Promise<Response> }>,
+): Promise<Response> {
+  requireWebSocketUpgrade(request);
+  const principal = await authenticateUpgrade(deps, request);
+  const object = await target(principal);
+  await trackSessionSocket(deps, principal, socket.kind, socket.id);
+  return object.fetch(upgradeRequestFor(request, principal));
 }

@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import { CALL_TYPES } from "../../../shared/calls/call";
 import { CallSchema } from "../../../shared/calls/call-schema";
 import {
@@ -18,10 +17,8 @@ import { iceServersFor } from "../../../shared/calls/ice-servers";
 import { QualityReportSchema, reportCallQuality } from "../../../shared/calls/quality";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
-import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
-import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
 import { createRouter } from "../context";
-import { authedRoute, upgradeRoute } from "../middleware/auth";
+import { authedRoute, upgradeRoute, upgradeSessionSocket } from "../middleware/auth";
 import { TicketQuery } from "./realtime";
 
 const tags = ["calls"];
@@ -220,11 +217,7 @@ export const callRoutes = createRouter()
       responses: { 101: { description: "Switching protocols" }, ...problemResponses(400, 401, 404, 409, 426) },
     }),
     async (c) => {
-      requireWebSocketUpgrade(c.req.raw);
-      const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
       const { id } = c.req.valid("param");
-      const stub = await signallingSession(c.get("deps"), id, principal.userId);
-      await trackSessionSocket(c.get("deps"), principal, "call", id);
-      return stub.fetch(upgradeRequestFor(c.req.raw, principal));
+      return upgradeSessionSocket(c.get("deps"), c.req.raw, { kind: "call", id }, (principal) => signallingSession(c.get("deps"), id, principal.userId));
     },
   );

@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import {
   addMembers,
   createDirectChat,
@@ -18,10 +17,8 @@ import { peopleOf } from "../../../shared/chat/people";
 import { unwrap } from "../../../shared/platform/refusal-error";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { decodeCursor, encodeCursor, PageQuery } from "../../../shared/http/pagination";
-import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
-import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
 import { createRouter } from "../context";
-import { authedRoute, upgradeRoute } from "../middleware/auth";
+import { authedRoute, upgradeRoute, upgradeSessionSocket } from "../middleware/auth";
 import { TicketQuery } from "./realtime";
 
 const tags = ["chat"];
@@ -398,11 +395,11 @@ export const chatRoutes = createRouter()
       responses: { 101: { description: "Switching protocols" }, ...problemResponses(400, 401, 404, 426) },
     }),
     async (c) => {
-      requireWebSocketUpgrade(c.req.raw);
-      const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
       const { id } = c.req.valid("param");
-      await requireMembership(c.get("deps"), id, principal.userId);
-      await trackSessionSocket(c.get("deps"), principal, "chat", id);
-      return c.get("deps").objects.chatRoom(id).fetch(upgradeRequestFor(c.req.raw, principal));
+      const deps = c.get("deps");
+      return upgradeSessionSocket(deps, c.req.raw, { kind: "chat", id }, async (principal) => {
+        await requireMembership(deps, id, principal.userId);
+        return deps.objects.chatRoom(id);
+      });
     },
   );

@@ -2,11 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { GroupCallSchema } from "../../../shared/calls/group-call-schema";
 import { getGroupCall, groupCallRoom, leaveGroupCall } from "../../../shared/calls/group-calls";
 import { IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
-import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
-import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
-import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
 import { createRouter } from "../context";
-import { authedRoute, upgradeRoute } from "../middleware/auth";
+import { authedRoute, upgradeRoute, upgradeSessionSocket } from "../middleware/auth";
 import { TicketQuery } from "./realtime";
 
 const tags = ["calls"];
@@ -58,16 +55,12 @@ export const groupCallRoutes = createRouter()
       tags,
       summary: "Join a group call (members of its chat only, WebSocket)",
       description:
-        "Upgrade with `Authorization: Bearer` or `?ticket=`. Opening the socket joins the call; `leave` or closing it leaves. `409 call_over` for an ended call, `409 call_full` at `CALL_MESH_MAX_PARTICIPANTS`. Frames: docs/calls.md and /asyncapi.json (channel `groupCall`).",
+        "Upgrade with `Authorization: Bearer` or `?ticket=`. Opening the socket joins the call; `leave` or closing it leaves. `409 call_over` for an ended call, `409 call_full` at the cap (`CALL_MESH_MAX_PARTICIPANTS`, or `CALL_MAX_PARTICIPANTS` when an SFU is configured). Frames: docs/calls.md and /asyncapi.json (channel `groupCall`).",
       request: { params: IdParam, query: TicketQuery },
       responses: { 101: { description: "Switching protocols" }, ...problemResponses(400, 401, 404, 409, 426) },
     }),
     async (c) => {
-      requireWebSocketUpgrade(c.req.raw);
-      const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
       const { id } = c.req.valid("param");
-      const room = await groupCallRoom(c.get("deps"), id, principal.userId);
-      await trackSessionSocket(c.get("deps"), principal, "call-room", id);
-      return room.fetch(upgradeRequestFor(c.req.raw, principal));
+      return upgradeSessionSocket(c.get("deps"), c.req.raw, { kind: "call-room", id }, (principal) => groupCallRoom(c.get("deps"), id, principal.userId));
     },
   );
