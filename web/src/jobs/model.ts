@@ -1,6 +1,8 @@
 // The jobs board's shapes as the screens use them (the API's Vacancy, Company, Application).
+import type { ApplicationView } from "../../../shared/jobs-board/applications/applications";
+import type { ApplicationStatus } from "../../../shared/jobs-board/applications/records";
 export type VacancyStatus = "draft" | "scheduled" | "published" | "closed";
-export type ApplicationStatus = "submitted" | "reviewing" | "interview" | "offer" | "hired" | "rejected" | "withdrawn";
+export type { ApplicationStatus };
 
 export interface Vacancy {
   id: string;
@@ -35,21 +37,8 @@ export interface Company {
   myRole?: "owner" | "recruiter";
 }
 
-export interface Application {
-  id: string;
-  vacancy: { id: string; title: string; status: VacancyStatus };
-  company: { id: string; name: string };
-  candidate: { id: string; displayName: string } | null;
-  coverLetter: string;
-  hasCv: boolean;
-  videoId: string | null;
-  status: ApplicationStatus;
-  note: string | null;
-  nextStatuses: ApplicationStatus[];
-  history?: { from: ApplicationStatus | null; to: ApplicationStatus; note: string | null; by: "candidate" | "company" | null; at: string }[];
-  createdAt: string;
-  updatedAt: string;
-}
+/** An application as the API answers it: the server's own view type (imported as a type only). */
+export type Application = ApplicationView;
 
 export const STATUS_LABELS: Record<ApplicationStatus, string> = {
   submitted: "Submitted",
