@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
@@ -57,7 +57,15 @@ function changesRuntimeGlobals(): string[] {
     if (!entry.isFile() || !entry.name.endsWith(".test.ts")) continue;
     const file = path.join(entry.parentPath, entry.name);
     if (/^test[\\/](e2e|dev-server)[\\/]/.test(file)) continue;
-    if (/clock\.advance\(|spyOn\(globalThis, "fetch"\)/.test(readFileSync(file, "utf8"))) found.push(file.split(path.sep).join("/"));
+    const source = readFileSync(file, "utf8");
+    // Directly, or through a fixture module of the tests that does it (test/security/fixtures.ts).
+    const imported = [...source.matchAll(/from "(\.[^"]+)"/g)].map((m) => path.join(entry.parentPath, `${m[1]}.ts`));
+    if (
+      [source, ...imported.filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8"))].some((text) =>
+        /clock\.advance\(|spyOn\(globalThis, "fetch"\)/.test(text),
+      )
+    )
+      found.push(file.split(path.sep).join("/"));
   }
   return found;
 }
