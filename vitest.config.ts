@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
@@ -43,31 +42,6 @@ function testFcmServiceAccount() {
     }),
     publicJwk: JSON.stringify(publicKey.export({ format: "jwk" })),
   };
-}
-
-/**
- * Test files that change what every file in their runtime sees: the platform's clock
- * (`clock.advance`, which expires other files' tokens) or the global fetch. Files in the shared
- * runtime run side by side, so these get a runtime of their own. Found by reading the sources, so
- * a new file of the kind cannot land in the shared runtime by mistake.
- */
-function changesRuntimeGlobals(): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync("test", { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith(".test.ts")) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    if (/^test[\\/](e2e|dev-server)[\\/]/.test(file)) continue;
-    const source = readFileSync(file, "utf8");
-    // Directly, or through a fixture module of the tests that does it (test/security/fixtures.ts).
-    const imported = [...source.matchAll(/from "(\.[^"]+)"/g)].map((m) => path.join(entry.parentPath, `${m[1]}.ts`));
-    if (
-      [source, ...imported.filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8"))].some((text) =>
-        /clock\.advance\(|spyOn\(globalThis, "fetch"\)/.test(text),
-      )
-    )
-      found.push(file.split(path.sep).join("/"));
-  }
-  return found;
 }
 
 export default defineConfig(async () => {
@@ -149,8 +123,6 @@ export default defineConfig(async () => {
     "test/studio/generation/**/*.test.ts",
     "test/studio/providers/**/*.test.ts",
     "test/security/studio-*.test.ts",
-    // Files that move the platform's clock or stand in for the global fetch (found below).
-    ...changesRuntimeGlobals().filter((file) => !sfuFiles.includes(file)),
   ];
   // Group calls with an SFU configured (test/kit/fake-sfu.ts answers at its base URL): a runtime of
   // their own, since the rest expect the default, a mesh capped at CALL_MESH_MAX_PARTICIPANTS. Two
@@ -167,10 +139,13 @@ export default defineConfig(async () => {
     ],
     test: { name: "workers-sfu", include: sfuFiles, ...workerd },
   };
-  // The rest share one workerd (and one local D1, R2 and set of Durable Objects) instead of one
-  // per file: starting a runtime and applying the migrations per file was most of the suite's
-  // time (docs/development.md#how-long-the-tests-take). So a test there never assumes an empty
-  // database: it makes its own users, chats and files and looks only at those.
+  // The rest share runtimes instead of starting one per file: starting a runtime (workerd, the
+  // Worker's modules, the migrations) per file was most of the suite's time
+  // (docs/development.md#how-long-the-tests-take). vitest keeps one runtime per worker (up to
+  // maxWorkers at once), with its local D1, R2 and Durable Objects, and runs that runtime's files
+  // one after another; test/setup.ts puts back the clock and any spied global after each file. So
+  // a test there never assumes an empty database: it makes its own users, chats and files and
+  // looks only at those.
   const workers = {
     plugins: [runtime()],
     test: {
