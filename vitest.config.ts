@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { buildWeb } from "./scripts/build-web.mjs";
 
 function testSigningKey(kid: string) {
@@ -42,6 +43,22 @@ function testFcmServiceAccount() {
     }),
     publicJwk: JSON.stringify(publicKey.export({ format: "jwk" })),
   };
+}
+
+/**
+ * Starts the files that take longest first, so no long file starts last and runs alone at the end.
+ * vitest's own order runs the projects one after another by name, and within one the files it
+ * timed before by that time, the others by size: on a fresh checkout the shared runtime's many
+ * short files went first and the files with runtimes of their own (the longest: a runtime to start,
+ * and the jobs board's searches) came last. Those now come first, then the dev-server files (each
+ * starts `wrangler dev`), then the shared runtime's, each group in vitest's order.
+ */
+class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (name: string) => ["workers-own-storage", "workers-sfu", "dev-server"].indexOf(name) >>> 0;
+    const sorted = await super.sort(files);
+    return sorted.map((file, index) => ({ file, index })).sort((a, b) => rank(a.file.project.name) - rank(b.file.project.name) || a.index - b.index).map(({ file }) => file);
+  }
 }
 
 export default defineConfig(async () => {
@@ -119,9 +136,10 @@ export default defineConfig(async () => {
     "test/platform/backup.test.ts",
     // Queued jobs that call a fake of the outside world (push services, FCM, AI providers) which
     // ends with its file: in a shared runtime their retries would reach for real hosts later.
-    "test/push/**/*.test.ts",
-    "test/studio/generation/**/*.test.ts",
-    "test/studio/providers/**/*.test.ts",
+    // (Not their pure unit files: retry-rules, pieces, templates, params.)
+    "test/push/{calls,devices,fcm,group-calls,messages,settings}.test.ts",
+    "test/studio/generation/!(pieces).test.ts",
+    "test/studio/providers/!(templates|params).test.ts",
     "test/security/studio-*.test.ts",
   ];
   // Group calls with an SFU configured (test/kit/fake-sfu.ts answers at its base URL): a runtime of
@@ -176,6 +194,7 @@ export default defineConfig(async () => {
       silent: "passed-only" as const,
       slowTestThreshold: 10_000,
       maxWorkers: availableParallelism() + 1,
+      sequence: { sequencer: LongestFirstSequencer },
       projects: [workers, workersOwnStorage, workersSfu, devServer, e2e],
     },
   };
