@@ -7,6 +7,7 @@
 // memory grows while 5 MB and 50 MB uploads run. BENCH_PORT picks the port (default 8883).
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
 import { Upload } from "tus-js-client";
 import { startDevServer } from "./lib/dev-server.mjs";
 
@@ -41,7 +42,11 @@ async function call(path, { method, token, body, headers = {} } = {}) {
   method ??= body ? "POST" : "GET";
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: { ...(body && !(body instanceof Uint8Array) ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body && !(body instanceof Uint8Array) ? { "content-type": "application/json" } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body instanceof Uint8Array ? body : body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
@@ -124,7 +129,12 @@ async function directInChunks(bytes) {
 }
 
 async function single(bytes) {
-  const file = await call("/v1/files?purpose=asset&name=bench.jpg", { method: "POST", token, body: bytes, headers: { "content-type": "application/octet-stream" } });
+  const file = await call("/v1/files?purpose=asset&name=bench.jpg", {
+    method: "POST",
+    token,
+    body: bytes,
+    headers: { "content-type": "application/octet-stream" },
+  });
   await call(`/v1/files/${file.id}`, { method: "DELETE", token });
 }
 
@@ -147,6 +157,11 @@ function tus(chunkSize) {
   };
 }
 
+function loadAverage(when) {
+  const [one, five] = os.loadavg();
+  return `${when}: load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${os.cpus().length} cores`;
+}
+
 const DIRECT = "direct R2 put (baseline)";
 const DIRECT_CHUNKS = "direct R2 puts, 5 MiB per request";
 const allWays = [
@@ -166,7 +181,7 @@ const mb = (bytes) => (bytes / MB).toFixed(1);
 
 let token;
 try {
-const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+  const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
   ({ accessToken: token } = await call("/v1/auth/register", {
     body: { email: `bench-${Date.now()}@example.com`, password: "a long enough bench password", displayName: "Bench" },
     headers: { "cf-connecting-ip": ip },
@@ -175,6 +190,11 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
   // Warm-up: first requests compile code and open the local stores.
   for (const [, run] of ways) await run(jpegOf(MB));
 
+  const cpus = os.cpus();
+  console.log(
+    `${new Date().toISOString()}  ${cpus[0]?.model ?? "unknown CPU"} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+  );
+  console.log(loadAverage("load before the rounds"));
   console.log(`upload of ${mb(SIZE)} MB through wrangler dev, median of ${ROUNDS} rounds`);
   const rates = new Map();
   const cpu = new Map();
@@ -191,18 +211,27 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
   const ratioTo = (name, reference) => median(rates.get(name).map((rate, round) => rate / rates.get(reference)[round]));
   for (const [name, , alsoAgainst] of ways) {
     const rate = median(rates.get(name));
-    const runs = rates.get(name).map((r) => r.toFixed(0)).join(" ");
+    const runs = rates
+      .get(name)
+      .map((r) => r.toFixed(0))
+      .join(" ");
     const cpuRatio = median(cpu.get(DIRECT)) / median(cpu.get(name));
     const against = alsoAgainst && rates.has(alsoAgainst) ? `, ${ratioTo(name, alsoAgainst).toFixed(2)}x ${alsoAgainst}` : "";
-    console.log(`  ${name.padEnd(labelWidth)} ${rate.toFixed(1).padStart(7)} MB/s   ${ratioTo(name, DIRECT).toFixed(2)}x direct${against}   workerd CPU ${median(cpu.get(name)).toFixed(2)} s (${cpuRatio.toFixed(2)}x by CPU)   (runs: ${runs})`);
+    console.log(
+      `  ${name.padEnd(labelWidth)} ${rate.toFixed(1).padStart(7)} MB/s   ${ratioTo(name, DIRECT).toFixed(2)}x direct${against}   workerd CPU ${median(cpu.get(name)).toFixed(2)} s (${cpuRatio.toFixed(2)}x by CPU)   (runs: ${runs})`,
+    );
   }
 
+  // Other jobs share the machine: the load tells how far the wall times above are from a quiet machine's.
+  console.log(loadAverage("load after the rounds"));
   if (workerdPids().length === 0) throw new Error("workerd processes of the dev server not found");
   // Growth of resident memory above the level just before the upload, median of MEMORY_ROUNDS
   // (5 MB and 50 MB taking turns): a path that held the file would grow by its size. Much of the
   // rest is garbage the collectors of the isolates (ours and the local R2's) have not freed yet,
   // so single readings jump; the direct put shows the level of that noise.
-  console.log(`workerd resident memory (all processes of the dev server): peak while one upload runs and its growth over the level just before, median of ${MEMORY_ROUNDS}`);
+  console.log(
+    `workerd resident memory (all processes of the dev server): peak while one upload runs and its growth over the level just before, median of ${MEMORY_ROUNDS}`,
+  );
   const growth = new Map();
   const peaks = new Map();
   for (let round = 0; round < MEMORY_ROUNDS; round++) {
@@ -218,8 +247,16 @@ const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
     }
   }
   for (const [name] of ways) {
-    const cells = MEMORY_SIZES.map((size) => `${mb(size).padStart(5)} MB: peak ${mb(median(peaks.get(`${name}|${size}`))).padStart(5)} MB, +${mb(median(growth.get(`${name}|${size}`))).padStart(5)} MB`);
-    console.log(`  ${name.padEnd(labelWidth)} ${cells.join("   ")}   (readings at ${mb(MEMORY_SIZES.at(-1))} MB: ${growth.get(`${name}|${MEMORY_SIZES.at(-1)}`).map((b) => mb(b)).join(" ")})`);
+    const cells = MEMORY_SIZES.map(
+      (size) =>
+        `${mb(size).padStart(5)} MB: peak ${mb(median(peaks.get(`${name}|${size}`))).padStart(5)} MB, +${mb(median(growth.get(`${name}|${size}`))).padStart(5)} MB`,
+    );
+    console.log(
+      `  ${name.padEnd(labelWidth)} ${cells.join("   ")}   (readings at ${mb(MEMORY_SIZES.at(-1))} MB: ${growth
+        .get(`${name}|${MEMORY_SIZES.at(-1)}`)
+        .map((b) => mb(b))
+        .join(" ")})`,
+    );
   }
   console.log(`  resident after the runs: ${mb(rssBytes(workerdPids()))} MB`);
 } finally {

@@ -18,7 +18,7 @@ import {
   terminateOwnUpload,
   type UploadRecord,
 } from "./records/uploads";
-import { patchHashFor } from "./tus-hash";
+import { forgetLiveHash, patchHashFor } from "./tus-hash";
 import { discardUploadBytes, finishHeldUpload, finishReceivedUpload, tailPrefix, UPLOAD_LEASE_MS } from "./tus-completion";
 import { tusError, tusHeaders } from "./tus-protocol";
 import { UploadHead } from "./byte-intake";
@@ -114,7 +114,9 @@ export interface TusPatch {
  * One PATCH: whole parts are streamed into R2 as the bytes arrive (the stored tail first), the
  * rest is kept as the new tail, and every durable step is recorded with the running hash, so an
  * interrupted request loses at most the bytes after the last step. The last byte completes the
- * multipart upload, checks the type and makes the file.
+ * multipart upload, checks the type and makes the file. The bytes are hashed by the platform's
+ * digest, kept in this isolate for the upload's next PATCH once every byte it took is recorded
+ * (tus-hash.ts); a PATCH that finds none stores unhashed, and completion reads the object back.
  *
  * A blob's bytes must always hash to its recorded SHA-256, whatever requests race, stall or lose
  * their lease, so no two requests ever write the same R2 key: parts get numbers only this lease
@@ -153,7 +155,7 @@ export async function patchTusUpload(deps: Deps, ownerId: string, id: string, pa
     throw tusError(410, "upload_failed", "Too many requests stalled and were taken over on this upload; start a new one");
   }
 
-  const hash = patchHashFor(upload, patch.length);
+  const hash = patchHashFor(upload);
   const head = upload.offset === 0 ? new UploadHead(upload.length) : null;
   const acceptType = refuseTypeFor(upload.purpose);
   let refusal: unknown;
@@ -164,7 +166,7 @@ export async function patchTusUpload(deps: Deps, ownerId: string, id: string, pa
       // The first bytes decide the type: checked after the first stored step, so a wrong type stops the upload early.
       if (!sniffable && head.sniffable) refusal = "pending";
     }
-    return hash.update(chunk);
+    hash.update(chunk);
   });
 
   const multipart = deps.files.resumeMultipartUpload(upload.key, upload.multipartId!);
@@ -270,6 +272,7 @@ export async function patchTusUpload(deps: Deps, ownerId: string, id: string, pa
 
   if (!plan.completes) {
     if (!released) await releaseUploadLease(deps.db, id, leaseId);
+    hash.keep(id);
     return { ...upload, offset, tailKey, tailBytes, leaseId: null };
   }
   // A PATCH that began at offset 0 holds the whole head: no need to read it back. A digest that
@@ -336,5 +339,6 @@ async function storedTail(deps: Deps, key: string | null, uploadId: string): Pro
 export async function terminateTusUpload(deps: Deps, ownerId: string, id: string): Promise<void> {
   const upload = await terminateOwnUpload(deps.db, id, ownerId);
   if (!upload) throw tusError(404, "not_found", "No such upload");
+  forgetLiveHash(id);
   if (upload.status === "receiving") await discardUploadBytes(deps.files, upload);
 }

@@ -78,7 +78,11 @@ export const uploads = sqliteTable(
     multipartId: text("multipart_id"),
     /** JSON [{partNumber, etag}] of the parts uploaded. */
     parts: text("parts").notNull().default("[]"),
-    /** Saved SHA-256 state of the bytes [0, offset). */
+    /**
+     * How the bytes [0, offset) are hashed (shared/media/tus-hash.ts): `from-object` (a digest kept
+     * in an isolate's memory, else the object is read back), `sha256:<hex>` once all are in, or a
+     * resumable SHA-256 state saved by earlier code.
+     */
     hashState: text("hash_state"),
     /** R2 key of the bytes after the last whole part (fewer than partSize). */
     tailKey: text("tail_key"),
