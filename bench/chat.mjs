@@ -18,13 +18,15 @@
 // Options: --port <n> (this project, default 8791), --bare-port <n> (default 8793),
 // --loads 2xramp,50x200,200x50 (receivers x msg/s, or "ramp"), --ramp 1000,2000,4000,8000,16000
 // (offered msg/s per step), --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed
-// load, default 5), --rounds <n> (default 1).
+// load, default 5), --rounds <n> (default 1), --profile <dir> (a CPU profile of this project's
+// Worker per load, through its inspector: <dir>/<load>.cpuprofile, and the top functions printed).
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { attachProfiler } from "./lib/cpu-profile.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -39,6 +41,7 @@ const { values: options } = parseArgs({
     loads: { type: "string", default: "2xramp,50x200,200x50" },
     ramp: { type: "string", default: "1000,2000,4000,8000,16000" },
     rounds: { type: "string", default: "1" },
+    profile: { type: "string" },
   },
 });
 const PORT = Number(options.port);
@@ -56,6 +59,8 @@ const ROUNDS = Number(options.rounds);
 const MAX_RECEIVERS = Math.max(...LOADS.map((l) => l.receivers));
 /** A delivery later than this counts as not delivered. */
 const DELIVERY_DEADLINE_MS = 15_000;
+/** Where --profile serves this project's inspector. */
+const INSPECTOR_PORT = PORT + 1000;
 
 // ---- what one socket of the bench does, whatever the server speaks --------------------------
 
@@ -122,6 +127,7 @@ async function projectTarget() {
   const server = await startDevServer({
     port: PORT,
     name: "chat",
+    inspectorPort: options.profile ? INSPECTOR_PORT : undefined,
     vars: {
       RATE_LIMIT_REGISTER_PER_IP: "100000/300",
       // One sender offers up to 1,000 msg/s: the per-user limit stays on, set above the load.
@@ -159,11 +165,21 @@ async function projectTarget() {
     return ws;
   }
 
+  const profiler = options.profile
+    ? await attachProfiler(INSPECTOR_PORT).catch(async (error) => {
+        await server.stop();
+        throw error;
+      })
+    : undefined;
   return {
     name: "project",
     url: server.url,
     port: PORT,
-    stop: () => server.stop(),
+    profiler,
+    stop: () => {
+      profiler?.close();
+      return server.stop();
+    },
     async room(receivers) {
       const members = users.slice(0, receivers + 1);
       const chat = await call("/v1/chats", {
@@ -366,6 +382,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
   }
 
   const pids = workerdGroup(target.port);
+  await target.profiler?.start();
   const before = sampleWorkerd(pids);
   const clientBefore = process.cpuUsage();
   const wallBefore = performance.now();
@@ -393,6 +410,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
   }
   const after = sampleWorkerd(pids);
   const clientCpu = process.cpuUsage(clientBefore);
+  const profile = await target.profiler?.stop(path.join(options.profile ?? ".", `${label}.cpuprofile`));
   // The bench client's share of one core while sending and receiving: near 100% it, not the server, sets the pace.
   const clientCpuShare = (clientCpu.user + clientCpu.system) / 1000 / (Math.max(lastAcceptedAt, lastDeliveredAt, sendEnded) - wallBefore);
   const droppedSockets = closed;
@@ -418,6 +436,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
     droppedSockets,
     clientCpuShare,
     load1: os.loadavg()[0],
+    profile,
   };
 }
 
@@ -461,7 +480,18 @@ function describe(name, row) {
     row.droppedSockets ? `SOCKETS CLOSED BY THE SERVER: ${row.droppedSockets}` : "",
     `client ${(row.clientCpuShare * 100).toFixed(0)}% of a core${row.clientCpuShare > 0.85 ? " (THE CLIENT MAY BE THE LIMIT)" : ""}`,
   ];
-  return parts.filter(Boolean).join("  ");
+  return [parts.filter(Boolean).join("  "), ...(row.profile ? [profileLines(row)] : [])].join("\n");
+}
+
+/** Where this project's Worker spent the load's CPU (--profile): busy time per message and the top functions by self time. */
+function profileLines(row) {
+  const { busyMs, wallMs, top } = row.profile;
+  const lines = [
+    `    profile: isolate busy ${fmt(busyMs)} of ${fmt(wallMs)} (${((busyMs / wallMs) * 100).toFixed(0)}%), ${((busyMs / Math.max(1, row.accepted)) * 1000).toFixed(0)} µs per message`,
+  ];
+  for (const { fn, ms: self } of top.slice(0, 20))
+    lines.push(`      ${((self / busyMs) * 100).toFixed(1).padStart(5)}%  ${((self / Math.max(1, row.accepted)) * 1000).toFixed(1).padStart(6)} µs/msg  ${fn}`);
+  return lines.join("\n");
 }
 
 const loadName = ({ receivers, rate }) =>

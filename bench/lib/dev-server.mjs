@@ -20,11 +20,12 @@ export function testPort(base) {
 }
 
 /**
- * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean, testScheduled?: boolean }} options
- *   `testScheduled` lets a test run a cron: `GET /__scheduled?cron=<pattern>`.
+ * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean, testScheduled?: boolean, inspectorPort?: number }} options
+ *   `testScheduled` lets a test run a cron: `GET /__scheduled?cron=<pattern>`. `inspectorPort` serves
+ *   the Worker's DevTools inspector there (bench/lib/cpu-profile.mjs profiles through it).
  * @returns {Promise<{ url: string, output: () => string, query: (sql: string) => Record<string, unknown>[], stop: () => Promise<void> }>}
  */
-export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false }) {
+export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false, inspectorPort }) {
   spawnSync(process.execPath, [path.join(root, "scripts", "ensure-dev-vars.mjs")], { cwd: root, stdio: "inherit" });
   const persistTo = stateDirectory(name, fresh);
   const migrate = spawnSync(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
@@ -35,7 +36,13 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
   const varArgs = Object.entries({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const server = await wranglerDev({ port, name, persistTo, args: [...(testScheduled ? ["--test-scheduled"] : []), ...varArgs], readyPath: "/health" });
+  const server = await wranglerDev({
+    port,
+    name,
+    persistTo,
+    args: [...(testScheduled ? ["--test-scheduled"] : []), ...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []), ...varArgs],
+    readyPath: "/health",
+  });
   return {
     ...server,
     /** Rows of a read-only SQL query on the server's local D1 (what no endpoint shows, e.g. blob rows). */

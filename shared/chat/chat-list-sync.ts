@@ -17,7 +17,7 @@ export interface ChatListSyncHost {
   /** Everything up to `seq` is in D1 now. */
   markSynced(seq: number): void;
   /** Members with a socket open in the room see messages there, so the hub does not notify them. */
-  connectedUserIds(): Set<string>;
+  connectedUserIds(): ReadonlySet<string>;
   /** The chat's members as this sync read them from D1 (the room skips pushes when all are connected). */
   membersRead(userIds: string[]): void;
   waitUntil(promise: Promise<unknown>): void;

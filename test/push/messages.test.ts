@@ -73,7 +73,18 @@ describe("a new message pushes to members without a socket in the chat", () => {
     await eventually(() => expect(service.deliveredTo(carolPhone)).toHaveLength(1));
     await settle(1_000);
     expect(service.attemptsTo(bobPhone)).toEqual([]);
+
+    // The room keeps who is connected between messages: a socket that opens or closes changes it.
+    const carolSocket = await connect(chat.id, carol);
+    await postMessage(chat.id, alice, "carol is here");
     socket.close();
+    await settle(500);
+    await postMessage(chat.id, alice, "and bob left");
+    await eventually(() => expect(service.deliveredTo(bobPhone)).toHaveLength(1));
+    expect(service.deliveredTo(bobPhone)[0]!.payload.excerpt).toBe("and bob left");
+    await settle(1_000);
+    expect(service.deliveredTo(carolPhone)).toHaveLength(1);
+    carolSocket.close();
   });
 
   it("collapses per chat: every push of one chat carries that chat's Topic, another chat another", async () => {
@@ -173,7 +184,16 @@ describe("a new message pushes to members without a socket in the chat", () => {
     await env.DB.prepare("UPDATE sessions SET revoked_at = ? WHERE user_id = ?").bind(Date.now(), bob.id).run();
     expect(await findLiveDevice(testDeps().db, bobPhone.deviceId, new Date())).toBeUndefined();
     const message = await postMessage(chat.id, alice, "are you there?");
-    const event: PushEvent = { type: "message", chatId: chat.id, messageId: message.id, seq: message.seq, senderId: alice.id, text: "x", createdAt: Date.now(), connectedUserIds: [] };
+    const event: PushEvent = {
+      type: "message",
+      chatId: chat.id,
+      messageId: message.id,
+      seq: message.seq,
+      senderId: alice.id,
+      text: "x",
+      createdAt: Date.now(),
+      connectedUserIds: [],
+    };
     expect(await runPushFanout(testDeps(), event)).toEqual({ devices: 0 });
     await settle(1_000);
     expect(service.attemptsTo(bobPhone)).toEqual([]);
@@ -243,7 +263,11 @@ describe("delivery outcomes", () => {
     expect(await deliver(deps, "test:give-up", device, notification)).toBe("retrying");
     expect(sent).toEqual([expect.objectContaining({ kind: "push.send", eventId: "test:give-up", deviceId: device.id, attempt: 2 })]);
     expect(await runPushSendJob(deps, sent[0] as Extract<JobMessage, { kind: "push.send" }>)).toBe("failed");
-    expect(await findDelivery(deps.db, "test:give-up", device.id)).toMatchObject({ status: "failed", attempts: 2, reason: "http_503; gave up after 2 attempts" });
+    expect(await findDelivery(deps.db, "test:give-up", device.id)).toMatchObject({
+      status: "failed",
+      attempts: 2,
+      reason: "http_503; gave up after 2 attempts",
+    });
 
     service.answerNext(bobPhone, 400);
     expect(await deliver(deps, "test:refused", device, notification)).toBe("failed");
@@ -258,7 +282,16 @@ describe("redelivery sends nothing twice", () => {
     const [alice, bob] = users as [TestUser, TestUser];
     const service = await startPushService(alice);
     const bobPhone = await subscribeDevice(service, bob);
-    const event: PushEvent = { type: "message", chatId: chat.id, messageId: `m-${crypto.randomUUID()}`, seq: 99, senderId: alice.id, text: "once", createdAt: Date.now(), connectedUserIds: [] };
+    const event: PushEvent = {
+      type: "message",
+      chatId: chat.id,
+      messageId: `m-${crypto.randomUUID()}`,
+      seq: 99,
+      senderId: alice.id,
+      text: "once",
+      createdAt: Date.now(),
+      connectedUserIds: [],
+    };
     await Promise.all([runPushFanout(testDeps(), event), runPushFanout(testDeps(), event)]);
     await runPushFanout(testDeps(), event);
     expect(service.deliveredTo(bobPhone)).toHaveLength(1);
@@ -271,7 +304,16 @@ describe("redelivery sends nothing twice", () => {
     const bobPhone = await subscribeDevice(service, bob);
     const body: QueuedJob = {
       kind: "push.fanout",
-      event: { type: "message", chatId: chat.id, messageId: `m-${crypto.randomUUID()}`, seq: 7, senderId: alice.id, text: "redelivered", createdAt: Date.now(), connectedUserIds: [] },
+      event: {
+        type: "message",
+        chatId: chat.id,
+        messageId: `m-${crypto.randomUUID()}`,
+        seq: 7,
+        senderId: alice.id,
+        text: "redelivered",
+        createdAt: Date.now(),
+        connectedUserIds: [],
+      },
     };
     for (const attempts of [1, 2]) {
       const batch = createMessageBatch<QueuedJob>("edge-platform-jobs", [{ id: `push-${attempts}`, timestamp: new Date(), attempts, body }]);
