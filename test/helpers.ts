@@ -5,8 +5,12 @@ import { TestSocket } from "./socket-client";
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-/** A distinct client IP per caller, so per-IP rate limits of one test never touch another's. */
-export const uniqueIp = () => `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+/**
+ * A client address no other test uses: per-IP limits (registration, login) are keyed by it in a
+ * runtime many files share, some of which move the clock (hits stamped in the future stay in
+ * every window until real time passes them). 24 random bits make a collision negligible.
+ */
+export const uniqueIp = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
 
 export interface ApiOptions {
   method?: string;

@@ -1,3 +1,4 @@
+import { withStub } from "../platform/rpc-stub";
 import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "./video-host";
 import { hostedState, percentOf } from "./video-host";
 
@@ -96,7 +97,7 @@ export class StreamVideoHost implements VideoHost {
 
   async details(uid: string): Promise<HostedVideo | null> {
     try {
-      return toHosted(await this.stream.video(uid).details());
+      return toHosted(await withStub(this.stream.video(uid), (video) => video.details()));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -104,19 +105,19 @@ export class StreamVideoHost implements VideoHost {
   }
 
   async update(uid: string, changes: { requireSignedURLs?: boolean; thumbnailTimestampPct?: number }): Promise<void> {
-    await this.stream.video(uid).update(changes);
+    await withStub(this.stream.video(uid), (video) => video.update(changes));
   }
 
   async delete(uid: string): Promise<void> {
     try {
-      await this.stream.video(uid).delete();
+      await withStub(this.stream.video(uid), (video) => video.delete());
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
   }
 
   async requestDownload(uid: string): Promise<HostedDownload> {
-    const downloads = await this.stream.video(uid).downloads.generate("default");
+    const downloads = await withStub(this.stream.video(uid), (video) => withStub(video.downloads, (scoped) => scoped.generate("default")));
     const download = (downloads as Record<string, { status?: string; percentComplete?: number; url?: string } | undefined>).default;
     const status = download?.status === "ready" || download?.status === "error" ? download.status : "inprogress";
     return { status, percentComplete: download?.percentComplete ?? 0, url: download?.url ?? null };

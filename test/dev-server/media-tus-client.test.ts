@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createServer, type Socket, connect } from "node:net";
 import { Upload } from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
+import { cuttingProxy } from "./cutting-proxy";
 
 const PORT = testPort(8881);
 const PROXY_PORT = testPort(8882);
@@ -37,59 +37,6 @@ function jpegOf(size: number): Buffer {
   const bytes = randomBytes(size);
   Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).copy(bytes, 0);
   return bytes;
-}
-
-/**
- * A TCP proxy to the dev server that, once armed, cuts the connection carrying the next
- * `afterBytes` request bytes: a network drop in the middle of a PATCH. It holds the rest back and
- * cuts only once `beforeCut` resolves: socket buffers on the way hold megabytes, so the server may
- * not have read what the proxy forwarded yet.
- */
-async function cuttingProxy(listenPort: number, targetPort: number, afterBytes: number, beforeCut: () => Promise<void> = async () => undefined) {
-  let armed = false;
-  let counted = 0;
-  let cuts = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, "127.0.0.1");
-    sockets.add(client).add(upstream);
-    client.on("data", (chunk) => {
-      if (armed) {
-        counted += chunk.length;
-        if (counted > afterBytes) {
-          armed = false;
-          cuts += 1;
-          client.pause();
-          void beforeCut().finally(() => {
-            client.destroy();
-            upstream.destroy();
-          });
-          return;
-        }
-      }
-      upstream.write(chunk);
-    });
-    upstream.on("data", (chunk) => client.write(chunk));
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on("close", close).on("error", close);
-    upstream.on("close", close).on("error", close);
-  });
-  await new Promise<void>((resolve) => server.listen(listenPort, "127.0.0.1", resolve));
-  return {
-    arm: () => {
-      armed = cuts === 0;
-      counted = 0;
-    },
-    cuts: () => cuts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 function tusUpload(token: string, bytes: Buffer, extra: Partial<ConstructorParameters<typeof Upload>[1]> = {}) {
@@ -146,15 +93,16 @@ describe("tus-js-client against wrangler dev", () => {
       }
       throw new Error("The server recorded no part of the PATCH within 30 s");
     };
-    const proxy = await cuttingProxy(PROXY_PORT, PORT, 8 * MIB, partRecorded);
+    const proxy = await cuttingProxy(PROXY_PORT, PORT);
     try {
       const resumedAt: number[] = [];
       const upload = tusUpload(token, bytes, {
-        endpoint: `http://127.0.0.1:${PROXY_PORT}/v1/uploads`,
+        endpoint: `${proxy.url}/v1/uploads`,
         onAfterResponse: (request, response) => {
           if (request.getMethod() === "POST") {
             uploadPath = new URL(response.getHeader("Location")!, server.url).pathname;
-            proxy.arm();
+            // The PATCH that follows is cut 8 MiB into its body.
+            if (proxy.cuts() === 0) proxy.cutNext(8 * MIB, partRecorded);
           }
           if (request.getMethod() === "HEAD") resumedAt.push(Number(response.getHeader("Upload-Offset")));
         },

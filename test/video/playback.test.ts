@@ -6,7 +6,7 @@ import { api, expectProblem, json, registerUser } from "../helpers";
 import { playbackOf } from "../../shared/video/playback";
 import { findVideo } from "../../shared/video/records";
 import { testDeps } from "../kit/deps";
-import { approvedVideo, createVideo, moderator, videoInModeration } from "./fixtures";
+import { approvedVideo, createVideo, hostedDetails, moderator, videoInModeration } from "./fixtures";
 
 afterEach(() => clock.reset());
 
@@ -60,7 +60,7 @@ describe("GET /v1/videos/:id/playback", () => {
       thumbnailUrl: `https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg`,
       localFile: `/__cf_local/stream/${uid}/watch`,
     });
-    expect((await env.STREAM!.video(uid).details()).requireSignedURLs).toBe(false);
+    expect((await hostedDetails(uid)).requireSignedURLs).toBe(false);
   });
 
   it("a private approved video: 404 to others, a token for the owner; Stream requires signed URLs again", async () => {
@@ -69,7 +69,7 @@ describe("GET /v1/videos/:id/playback", () => {
     await api(`/v1/videos/${id}`, { method: "PATCH", token: owner.accessToken, body: { isPublic: false } });
     await expectProblem(await api(`/v1/videos/${id}/playback`, { token: (await registerUser()).accessToken }), 404);
     expect((await json(await api(`/v1/videos/${id}/playback`, { token: owner.accessToken }))).token).toBeTruthy();
-    expect((await env.STREAM!.video(uid).details()).requireSignedURLs).toBe(true);
+    expect((await hostedDetails(uid)).requireSignedURLs).toBe(true);
   });
 
   it("a video not processed yet is 409 not_ready; a bad token 401", async () => {

@@ -8,7 +8,7 @@ import { createVideo as createVideoLogic, receiveVideoContent } from "../../shar
 import { canMove, statusesBefore } from "../../shared/video/status-machine";
 import worker from "../../workers/index";
 import { api, json, openSocket, registerUser } from "../helpers";
-import { approvedVideo, auditOf, depsWith, FakeVideoHost, tinyMp4 } from "./fixtures";
+import { approvedVideo, auditOf, depsWith, FakeVideoHost, hostedDetails, tinyMp4 } from "./fixtures";
 
 afterEach(async () => {
   clock.reset();
@@ -131,10 +131,10 @@ describe("scheduled publication", () => {
   it("publication lets Stream serve the video without a token", async () => {
     const owner = await registerUser();
     const { id, uid } = await approvedVideo(owner, { publishAt: new Date(Date.now() + 60_000).toISOString() });
-    expect((await env.STREAM!.video(uid).details()).requireSignedURLs).toBe(true);
+    expect((await hostedDetails(uid)).requireSignedURLs).toBe(true);
     clock.advance(2 * 60_000);
     await worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: clock.now() }), env, createExecutionContext());
-    expect((await env.STREAM!.video(uid).details()).requireSignedURLs).toBe(false);
+    expect((await hostedDetails(uid)).requireSignedURLs).toBe(false);
     const playback = await json(await api(`/v1/videos/${id}/playback`));
     expect(playback.token).toBeUndefined();
   });

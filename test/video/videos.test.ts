@@ -1,8 +1,7 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, json, registerUser } from "../helpers";
 import { uploadFile, uniquePng } from "../media/fixtures";
-import { approvedVideo, auditOf, createVideo, moderator, putContent, streamUidOf, tinyMp4, videoInModeration } from "./fixtures";
+import { approvedVideo, auditOf, createVideo, hostedDetails, hostedVideos, moderator, putContent, streamUidOf, tinyMp4, videoInModeration } from "./fixtures";
 
 describe("POST /v1/videos", () => {
   it("creates an uploading video and points the bytes at the Worker in local mode", async () => {
@@ -47,7 +46,7 @@ describe("PUT /v1/videos/:id/content", () => {
     expect(response.status, await response.clone().text()).toBe(202);
     expect((await json(response)).status).toBe("processing");
     const uid = await streamUidOf(video.id);
-    const hosted = await env.STREAM!.video(uid).details();
+    const hosted = await hostedDetails(uid);
     expect(hosted.size).toBe(tinyMp4(50_000).length);
     expect(hosted.requireSignedURLs).toBe(true);
     expect(hosted.meta).toEqual({ videoId: video.id });
@@ -167,7 +166,7 @@ describe("PATCH /v1/videos/:id", () => {
     const { id, uid } = await videoInModeration(owner);
     const response = await api(`/v1/videos/${id}`, { method: "PATCH", token: owner.accessToken, body: { thumbnailTimestampPct: 0.5 } });
     expect(response.status, await response.clone().text()).toBe(200);
-    expect((await env.STREAM!.video(uid).details()).thumbnailTimestampPct).toBe(0.5);
+    expect((await hostedDetails(uid)).thumbnailTimestampPct).toBe(0.5);
   });
 
   it("is 401 without a token, 404 for someone else's video, 400 for a malformed or empty body", async () => {
@@ -215,7 +214,7 @@ describe("DELETE /v1/videos/:id", () => {
     await api(`/v1/videos/${id}`, { method: "PATCH", token: owner.accessToken, body: { thumbnailFileId: file.id } });
     const response = await api(`/v1/videos/${id}`, { method: "DELETE", token: owner.accessToken });
     expect(response.status).toBe(204);
-    expect((await env.STREAM!.videos.list()).map((video) => video.id)).not.toContain(uid);
+    expect((await hostedVideos()).map((video) => video.id)).not.toContain(uid);
     await expectProblem(await api(`/v1/files/${file.id}`, { token: owner.accessToken }), 404);
     await expectProblem(await api(`/v1/videos/${id}`, { token: owner.accessToken }), 404);
     expect((await auditOf(id)).map((e) => e.type)).toContain("video.deleted");
