@@ -20,7 +20,10 @@ export interface PublicUser {
   updatedAt: string;
 }
 
-export function toPublicUser(row: UserRow): PublicUser {
+/** Every column `toPublicUser` reads: a full row, or the session check's slimmer one. */
+export type PublicUserColumns = Pick<UserRow, keyof PublicUser>;
+
+export function toPublicUser(row: PublicUserColumns): PublicUser {
   return {
     id: row.id,
     email: row.email,

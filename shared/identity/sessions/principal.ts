@@ -2,9 +2,8 @@ import type { Deps } from "../../platform/deps-types";
 import { unauthorized } from "../../http/errors";
 import { verifyAccessToken } from "../tokens/access-tokens";
 import { redeemRealtimeTicket } from "../tokens/realtime-tickets";
-import { findActiveSessionUser } from "./records";
+import { findActiveSessionUser, type SessionUserRecord } from "./records";
 import type { SessionStanding } from "../../realtime/session-standings";
-import type { UserRow } from "../account/users";
 
 /** Who is making a request: resolved from an access token or a realtime ticket, never from the client's word. */
 export interface Principal {
@@ -13,9 +12,12 @@ export interface Principal {
   role: "user" | "moderator" | "admin";
 }
 
+export type { SessionUserRecord } from "./records";
+
 export interface Authenticated {
   principal: Principal;
-  user: UserRow;
+  /** The profile and role read with the session check (not the whole row: no password hash). */
+  user: SessionUserRecord;
 }
 
 export function bearerToken(request: Request): string | null {

@@ -10,13 +10,37 @@ export type SessionRecord = typeof sessions.$inferSelect;
 export type RefreshTokenRecord = typeof refreshTokens.$inferSelect;
 
 /**
+ * The columns of the user an authenticated request uses: the public profile (GET /v1/me answers
+ * with it) and the role. Not the password hash, lockout counters or presence: the check runs on
+ * every request, so it reads no secret it does not need and ships no bytes nobody reads.
+ */
+const sessionUserColumns = {
+  id: users.id,
+  email: users.email,
+  displayName: users.displayName,
+  emailVerified: users.emailVerified,
+  role: users.role,
+  bio: users.bio,
+  avatarUrl: users.avatarUrl,
+  locale: users.locale,
+  timezone: users.timezone,
+  presenceVisibility: users.presenceVisibility,
+  createdAt: users.createdAt,
+  updatedAt: users.updatedAt,
+};
+
+/** The user of a live session, as the session check reads it. */
+export type SessionUserRecord = Pick<UserRecord, keyof typeof sessionUserColumns>;
+
+/**
  * Revocation takes effect at once (ASVS 7.4.1): besides the signature, every request reads the
  * session by primary key from D1, the single source of truth across regions. The same query
- * returns the user (role, disabled flag, profile), so an authenticated request costs one D1 read.
+ * returns the user (role, disabled flag checked, profile), so an authenticated request costs one
+ * D1 read and nothing is cached between requests.
  */
 function activeSessionQuery(db: Pick<Database, "select">) {
   return db
-    .select({ user: users })
+    .select({ user: sessionUserColumns })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
@@ -42,7 +66,7 @@ export async function findActiveSessionUser(
   sessionId: string,
   now: number,
   reads: "primary" | "replica" = "primary",
-): Promise<UserRecord | null> {
+): Promise<SessionUserRecord | null> {
   let query = reads === "replica" ? activeSessionQuery(replicaReader(db.$client)) : activeSessionQueries.get(db.$client);
   if (!query) {
     query = activeSessionQuery(db);

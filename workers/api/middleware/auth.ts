@@ -1,11 +1,10 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { authenticate, authenticateUpgrade, bearerToken, type Principal } from "../../../shared/identity/sessions/principal";
+import { authenticate, authenticateUpgrade, bearerToken, type Principal, type SessionUserRecord } from "../../../shared/identity/sessions/principal";
 import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
 import type { Deps } from "../../../shared/platform/deps-types";
 import type { SocketTargetKind } from "../../../shared/realtime/session-socket-registry";
 import { requireWebSocketUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
-import type { UserRow } from "../../../shared/identity/account/users";
 import { forbidden } from "../../../shared/http/errors";
 import { bearerSecurity } from "../../../shared/http/openapi";
 import type { AppEnv } from "../context";
@@ -14,8 +13,8 @@ import type { AppEnv } from "../context";
 export interface AuthedEnv extends AppEnv {
   Variables: AppEnv["Variables"] & {
     principal: Principal;
-    /** The authenticated user as read with the session check (no second query needed). */
-    currentUser: UserRow;
+    /** The authenticated user's profile and role as read with the session check (no second query needed). */
+    currentUser: SessionUserRecord;
   };
 }
 
