@@ -3,6 +3,8 @@
 //   project  this platform's chat room (stored before acknowledged, seq, limits, session checks)
 //   bare     the limit: bench/bare-broadcast, a Durable Object that only broadcasts each frame to
 //            its hibernated sockets (no storage, no checks)
+//   bare-stored  the same room writing each frame to SQLite before it broadcasts: what durability
+//            alone costs (the output gate holds the broadcast until the write is confirmed)
 //   demo     cloudflare/workers-chat-demo, with --peer <url> (docs/chat.md, "Benchmark")
 // The ceiling load (2 receivers) ramps the offered rate step by step until acknowledgements fall
 // behind (accepted < 90% of offered) and reports the best sustained accepted and delivered rates;
@@ -270,18 +272,20 @@ async function demoTarget(url) {
  * The limit: bench/bare-broadcast under its own `wrangler dev`. A socket sends `<clientId> <text>`
  * and every socket of the room gets it back, the sender's echo being the acknowledgement.
  */
-async function bareTarget() {
-  const server = await startBenchWorker({ port: BARE_PORT, name: "bench-bare", config: path.join(root, "bench", "bare-broadcast", "wrangler.toml") });
+/** The bare room; `stored`: the same object writing each frame to SQLite before it broadcasts (same server). */
+async function bareTarget(server, stored) {
   const url = server.url;
   let rooms = 0;
   return {
-    name: "bare",
+    name: stored ? "bare-stored" : "bare",
     url,
     port: BARE_PORT,
     stop: () => server.stop(),
     async room(receivers) {
       const roomName = `bench-${receivers}-${Date.now().toString(36)}-${rooms++}`;
-      const sockets = await inBatches(receivers + 1, 20, () => openWebSocket(`${url.replace(/^http/, "ws")}/room/${roomName}/websocket`));
+      const sockets = await inBatches(receivers + 1, 20, () =>
+        openWebSocket(`${url.replace(/^http/, "ws")}/room/${roomName}/websocket${stored ? "?store=1" : ""}`),
+      );
       return {
         sender: sockets[0],
         receivers: sockets.slice(1),
@@ -511,7 +515,8 @@ console.log(context("before"));
 const targets = [];
 try {
   console.log(`starting the bare broadcast room on port ${BARE_PORT}...`);
-  targets.push(await bareTarget());
+  const bareServer = await startBenchWorker({ port: BARE_PORT, name: "bench-bare", config: path.join(root, "bench", "bare-broadcast", "wrangler.toml") });
+  targets.push(await bareTarget(bareServer, false), await bareTarget(bareServer, true));
   if (options.peer) targets.push(await demoTarget(options.peer.replace(/\/$/, "")));
   console.log(`starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users...`);
   targets.push(await projectTarget());
@@ -534,7 +539,7 @@ try {
       }
       for (const target of targets) console.log(`  ${load.rate === "ramp" ? "ceiling " : ""}${describe(target.name, rows[target.name])}`);
       const p = rows.project;
-      for (const other of ["bare", "demo"].filter((name) => rows[name])) {
+      for (const other of ["bare", "bare-stored", "demo"].filter((name) => rows[name])) {
         const o = rows[other];
         console.log(
           `  project/${other}${other === "bare" ? "" : " "} accepted/s ${ratio(p.acceptedPerSecond, o.acceptedPerSecond)}  delivered/s ${ratio(p.deliveredPerSecond, o.deliveredPerSecond)}  p99 ${ratio(p.p99, o.p99)} (lower is better)`,
@@ -550,8 +555,8 @@ try {
   }
 
   const names = targets.map((t) => t.name);
-  const titles = { bare: "bare broadcast (the limit)", demo: "workers-chat-demo", project: "this project" };
-  const ratioTitles = ["project/bare", ...(rowsHaveDemo(table) ? ["project/demo"] : [])];
+  const titles = { bare: "bare broadcast (the limit)", "bare-stored": "bare, stored first", demo: "workers-chat-demo", project: "this project" };
+  const ratioTitles = ["project/bare", "project/bare-stored", ...(rowsHaveDemo(table) ? ["project/demo"] : [])];
   const markdownRow = (cells) => `| ${cells.join(" | ")} |`;
   console.log(markdownRow(["load", ...names.map((n) => titles[n]), ...ratioTitles]));
   console.log(markdownRow(["load", ...names, ...ratioTitles].map(() => "---")));
@@ -565,7 +570,15 @@ try {
       ceiling
         ? ratio(rows.project.acceptedPerSecond, o.acceptedPerSecond)
         : `${ratio(rows.project.deliveredPerSecond, o.deliveredPerSecond)} delivered/s, p99 ${ratio(rows.project.p99, o.p99)}`;
-    console.log(markdownRow([loadName(load), ...names.map((n) => cell(rows[n])), against(rows.bare), ...(rows.demo ? [against(rows.demo)] : [])]));
+    console.log(
+      markdownRow([
+        loadName(load),
+        ...names.map((n) => cell(rows[n])),
+        against(rows.bare),
+        against(rows["bare-stored"]),
+        ...(rows.demo ? [against(rows.demo)] : []),
+      ]),
+    );
   }
   console.log(context("\nafter"));
 } finally {
