@@ -30,6 +30,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { attachProfiler } from "./lib/cpu-profile.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
+import { loadLine, machineLine } from "./lib/machine.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -511,16 +512,8 @@ function profileLines(row) {
 const loadName = ({ receivers, rate }) =>
   rate === "ramp" ? `${receivers} receivers, offered rate ramped ${RAMP.join(", ")} msg/s` : `${receivers} receivers, ${rate} msg/s offered`;
 
-function context(when) {
-  const [one, five] = os.loadavg();
-  return `${when}: load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min)`;
-}
-
-const cpus = os.cpus();
-console.log(
-  `${new Date().toISOString()}  ${cpus[0]?.model ?? "unknown CPU"} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
-);
-console.log(context("before"));
+console.log(machineLine());
+console.log(loadLine("before"));
 
 const targets = [];
 try {
@@ -597,7 +590,7 @@ try {
       ]),
     );
   }
-  console.log(context("\nafter"));
+  console.log(loadLine("\nafter"));
 } finally {
   for (const target of targets) await target.stop();
 }
