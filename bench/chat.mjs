@@ -22,8 +22,6 @@
 // (offered msg/s per step), --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed
 // load, default 5), --rounds <n> (default 1), --profile <dir> (a CPU profile of this project's
 // Worker per load, through its inspector: <dir>/<load>.cpuprofile, and the top functions printed).
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +29,7 @@ import { parseArgs } from "node:util";
 import { attachProfiler } from "./lib/cpu-profile.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { loadLine, machineLine } from "./lib/machine.mjs";
+import { workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -313,52 +312,6 @@ async function bareTarget(stored) {
   };
 }
 
-// ---- workerd cost, read from /proc: every workerd of the process group serving the port -------
-
-const TICKS_PER_SECOND = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
-const PAGE_BYTES = Number(spawnSync("getconf", ["PAGESIZE"], { encoding: "utf8" }).stdout.trim()) || 4096;
-
-function procStat(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15, rss 24.
-    return {
-      comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")),
-      pgrp: Number(fields[2]),
-      cpuTicks: Number(fields[11]) + Number(fields[12]),
-      rssPages: Number(fields[21]),
-    };
-  } catch {
-    return null;
-  }
-}
-
-function workerdGroup(port) {
-  const listing = spawnSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" }).stdout;
-  const pid = /pid=(\d+)/.exec(listing)?.[1];
-  const group = pid ? procStat(pid)?.pgrp : undefined;
-  if (!group) return [];
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      const stat = procStat(name);
-      return stat && stat.pgrp === group && stat.comm === "workerd";
-    });
-}
-
-function sampleWorkerd(pids) {
-  let cpuTicks = 0;
-  let rssPages = 0;
-  for (const pid of pids) {
-    const stat = procStat(pid);
-    if (!stat) continue;
-    cpuTicks += stat.cpuTicks;
-    rssPages += stat.rssPages;
-  }
-  return { cpuMs: (cpuTicks / TICKS_PER_SECOND) * 1000, rssMb: (rssPages * PAGE_BYTES) / 1e6 };
-}
-
 // ---- one load against one target ---------------------------------------------------------------
 
 async function measure(target, { receivers, rate }, seconds, label) {
@@ -398,7 +351,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
 
   const pids = workerdGroup(target.port);
   await target.profiler?.start();
-  const before = sampleWorkerd(pids);
+  const before = workerdUsage(pids);
   const clientBefore = process.cpuUsage();
   const wallBefore = performance.now();
   const total = Math.round(rate * seconds);
@@ -423,7 +376,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
   while ((accepted + errors < total || delivered < expected) && performance.now() < sendEnded + DELIVERY_DEADLINE_MS) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  const after = sampleWorkerd(pids);
+  const after = workerdUsage(pids);
   const clientCpu = process.cpuUsage(clientBefore);
   const profile = await target.profiler?.stop(path.join(options.profile ?? ".", `${label}.cpuprofile`));
   // The bench client's share of one core while sending and receiving: near 100% it, not the server, sets the pace.
@@ -446,7 +399,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
     p50: stats.p50,
     p99: stats.p99,
     cpuMsPerMessage: pids.length ? (after.cpuMs - before.cpuMs) / Math.max(1, accepted) : NaN,
-    rssMb: pids.length ? after.rssMb : NaN,
+    rssMb: pids.length ? after.rssBytes / 1e6 : NaN,
     verified,
     droppedSockets,
     clientCpuShare,

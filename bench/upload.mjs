@@ -6,10 +6,10 @@
 // ratio to the direct put and the CPU time workerd spent, then how much workerd's resident
 // memory grows while 5 MB and 50 MB uploads run. BENCH_PORT picks the port (default 8883).
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { Upload } from "tus-js-client";
 import { startDevServer } from "./lib/dev-server.mjs";
+import { workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8883);
 const MB = 1_000_000;
@@ -54,58 +54,16 @@ async function call(path, { method, token, body, headers = {} } = {}) {
   return text ? JSON.parse(text) : null;
 }
 
-/** The workerd processes of this dev server: the one listening on PORT and the rest of its process group. */
-function workerdPids() {
-  const processes = readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((pid) => {
-      try {
-        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "workerd") return [];
-        const group = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[2];
-        return [{ pid: Number(pid), group, cmdline: readFileSync(`/proc/${pid}/cmdline`, "utf8") }];
-      } catch {
-        return [];
-      }
-    });
-  const entry = processes.find((p) => p.cmdline.includes(`127.0.0.1:${PORT}`));
-  return entry ? processes.filter((p) => p.group === entry.group).map((p) => p.pid) : [];
-}
-
-function rssBytes(pids) {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      if (match) total += Number(match[1]) * 1024;
-    } catch {
-      // exited
-    }
-  }
-  return total;
-}
-
-const TICKS_PER_SECOND = 100;
-
+const rssBytes = (pids) => workerdUsage(pids).rssBytes;
 /** CPU seconds (user + system, all threads) the processes have used so far. */
-function cpuSeconds(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // exited
-    }
-  }
-  return ticks / TICKS_PER_SECOND;
-}
+const cpuSeconds = (pids) => workerdUsage(pids).cpuMs / 1000;
 
 /**
  * Runs `work` while sampling workerd's resident memory every 5 ms; returns the time, the peak
  * and the CPU time workerd spent (on a shared machine the wall time also holds waits for a core).
  */
 async function measured(work) {
-  const pids = workerdPids();
+  const pids = workerdGroup(PORT);
   let peak = rssBytes(pids);
   const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pids))), 5);
   const cpuBefore = cpuSeconds(pids);
@@ -224,7 +182,7 @@ try {
 
   // Other jobs share the machine: the load tells how far the wall times above are from a quiet machine's.
   console.log(loadAverage("load after the rounds"));
-  if (workerdPids().length === 0) throw new Error("workerd processes of the dev server not found");
+  if (workerdGroup(PORT).length === 0) throw new Error("workerd processes of the dev server not found");
   // Growth of resident memory above the level just before the upload, median of MEMORY_ROUNDS
   // (5 MB and 50 MB taking turns): a path that held the file would grow by its size. Much of the
   // rest is garbage the collectors of the isolates (ours and the local R2's) have not freed yet,
@@ -238,7 +196,7 @@ try {
     for (const size of MEMORY_SIZES) {
       for (const [name, run] of ways) {
         const bytes = jpegOf(size);
-        const idle = rssBytes(workerdPids());
+        const idle = rssBytes(workerdGroup(PORT));
         const { peak } = await measured(() => run(bytes));
         const key = `${name}|${size}`;
         growth.set(key, [...(growth.get(key) ?? []), Math.max(0, peak - idle)]);
@@ -258,7 +216,7 @@ try {
         .join(" ")})`,
     );
   }
-  console.log(`  resident after the runs: ${mb(rssBytes(workerdPids()))} MB`);
+  console.log(`  resident after the runs: ${mb(rssBytes(workerdGroup(PORT)))} MB`);
 } finally {
   await server.stop();
 }

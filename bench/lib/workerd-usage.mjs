@@ -1,0 +1,50 @@
+// What a `wrangler dev` server's workerd processes use, read from /proc (Linux): the benches
+// print CPU per message or per upload, and resident memory, next to their timings.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+
+const TICKS_PER_SECOND = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+const PAGE_BYTES = Number(spawnSync("getconf", ["PAGESIZE"], { encoding: "utf8" }).stdout.trim()) || 4096;
+
+function procStat(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15, rss 24.
+    return {
+      comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")),
+      pgrp: Number(fields[2]),
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      rssPages: Number(fields[21]),
+    };
+  } catch {
+    return null; // exited
+  }
+}
+
+/** The workerd processes of the server listening on `port`: the listener and the rest of its process group. */
+export function workerdGroup(port) {
+  const listing = spawnSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" }).stdout;
+  const pid = /pid=(\d+)/.exec(listing)?.[1];
+  const group = pid ? procStat(pid)?.pgrp : undefined;
+  if (!group) return [];
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      const stat = procStat(name);
+      return stat && stat.pgrp === group && stat.comm === "workerd";
+    });
+}
+
+/** CPU time used so far (user + system, all threads) and resident memory now, summed over `pids`. */
+export function workerdUsage(pids) {
+  let cpuTicks = 0;
+  let rssPages = 0;
+  for (const pid of pids) {
+    const stat = procStat(pid);
+    if (!stat) continue;
+    cpuTicks += stat.cpuTicks;
+    rssPages += stat.rssPages;
+  }
+  return { cpuMs: (cpuTicks / TICKS_PER_SECOND) * 1000, rssBytes: rssPages * PAGE_BYTES };
+}
