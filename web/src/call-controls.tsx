@@ -2,22 +2,28 @@
 // this person, and the icons they and the call screens draw.
 import type { Child } from "hono/jsx";
 
-export function MicIcon({ off }: { off: boolean }) {
+/** A control's 26 px icon drawn from `d`, struck through by `strike` while `off`. */
+function StruckIcon({ d, strike, off }: { d: string; strike: string; off: boolean }) {
   return (
     <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
-      <path fill="currentColor" d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1A7 7 0 0 0 19 11h-2Z" />
-      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M4 4l16 16" />}
+      <path fill="currentColor" d={d} />
+      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d={strike} />}
     </svg>
   );
 }
 
-export function CameraIcon({ off }: { off: boolean }) {
+export function MicIcon({ off }: { off: boolean }) {
   return (
-    <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
-      <path fill="currentColor" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />
-      {off && <path stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M3 3l18 18" />}
-    </svg>
+    <StruckIcon
+      off={off}
+      strike="M4 4l16 16"
+      d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1A7 7 0 0 0 19 11h-2Z"
+    />
   );
+}
+
+export function CameraIcon({ off }: { off: boolean }) {
+  return <StruckIcon off={off} strike="M3 3l18 18" d="M15 8.5V7a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-1.5l5 3.5V5l-5 3.5Z" />;
 }
 
 /**
