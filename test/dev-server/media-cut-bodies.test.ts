@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { padded, samples, sha256Hex } from "../media/samples";
+import { type Account, registerOn } from "./accounts";
 import { type CuttingProxy, cuttingProxy } from "./cutting-proxy";
 
 // Uploads whose connection drops in the middle of the body, on a real socket through a proxy that
@@ -30,21 +31,10 @@ afterAll(async () => {
   await server?.stop();
 }, 30_000);
 
-interface User {
-  id: string;
-  token: string;
-}
+type User = Account;
 
-async function register(email = `cut-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`): Promise<User> {
-  const response = await fetch(`${server.url}/v1/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "cf-connecting-ip": `203.0.113.${Math.floor(Math.random() * 250)}` },
-    body: JSON.stringify({ email, password: "a long enough password 123", displayName: "Cut" }),
-  });
-  expect(response.status).toBe(201);
-  const body = (await response.json()) as { accessToken: string; user: { id: string } };
-  return { id: body.user.id, token: body.accessToken };
-}
+/** A new account on this file's dev server (`email` for the admin). */
+const register = (email?: string) => registerOn(server.url, "cut", email);
 
 async function api<T>(user: User, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const response = await fetch(`${server.url}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${user.token}` } });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { Upload } from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
+import { registerOn } from "./accounts";
 import { cuttingProxy } from "./cutting-proxy";
 
 const PORT = testPort(8881);
@@ -18,19 +19,8 @@ afterAll(async () => {
   await server?.stop();
 }, 30_000);
 
-async function register(): Promise<string> {
-  const response = await fetch(`${server.url}/v1/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "cf-connecting-ip": `203.0.113.${Math.floor(Math.random() * 250)}` },
-    body: JSON.stringify({
-      email: `tus-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
-      password: "a long enough password 123",
-      displayName: "Tus",
-    }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
+/** A new account's access token on this file's dev server. */
+const register = async () => (await registerOn(server.url, "tus")).token;
 
 /** A JPEG header followed by random bytes: an allowed type of any size. */
 function jpegOf(size: number): Buffer {
