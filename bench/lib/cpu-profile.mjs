@@ -2,7 +2,8 @@
 // protocol that `wrangler dev --inspector-port` serves), so a bench can say where the time goes
 // instead of guessing. The profile is written as a .cpuprofile (open it in Chrome's DevTools,
 // Performance tab) and summarised as the functions with the most self time.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 /**
  * Connects to the inspector on `port` and returns `start()`/`stop(file)`: the time between them is
@@ -54,6 +55,7 @@ export async function attachProfiler(port) {
     /** Stops sampling, writes the profile to `file` and returns its summary. */
     async stop(file) {
       const { profile } = await call("Profiler.stop");
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(profile));
       return summarizeProfile(profile);
     },

@@ -18,6 +18,8 @@ export interface ChatListSyncHost {
   markSynced(seq: number): void;
   /** Members with a socket open in the room see messages there, so the hub does not notify them. */
   connectedUserIds(): ReadonlySet<string>;
+  /** Every member (as the last read found them) has a socket open in the room: nobody to notify. */
+  everyMemberConnected(): boolean;
   /** The chat's members as this sync read them from D1 (the room skips pushes when all are connected). */
   membersRead(userIds: string[]): void;
   waitUntil(promise: Promise<unknown>): void;
@@ -102,7 +104,10 @@ export class ChatListSync {
     const reads = [...this.pendingReads];
     const mentions = this.pendingMentions;
     this.pendingMentions = [];
-    const notify = last.seq > this.notifiedSeq;
+    // Members with the room open saw the messages there: when that is all of them, the sync
+    // writes the summary and skips reading the chat and every member back (with 200 members that
+    // read and its rows were the largest share of a busy room's time outside the fan-out).
+    const notify = last.seq > this.notifiedSeq && !this.host.everyMemberConnected();
     const readBack = await syncChatSummary(this.deps.db, { chatId: this.host.chatId(), last, reads, mentions, readBack: notify }).catch((error: unknown) => {
       // Written with the next sync (the retry): a mention is never dropped by a failed batch.
       this.pendingMentions = [...mentions, ...this.pendingMentions];
@@ -110,6 +115,7 @@ export class ChatListSync {
     });
     for (const [userId, seq] of reads) if (this.pendingReads.get(userId) === seq) this.pendingReads.delete(userId);
     this.host.markSynced(last.seq);
+    if (!notify) this.notifiedSeq = Math.max(this.notifiedSeq, last.seq);
     if (!notify || !readBack) return;
     this.notifiedSeq = last.seq;
     const { chat, members } = readBack;

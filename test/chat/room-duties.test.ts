@@ -24,8 +24,9 @@ describe("SendLimit (a room's per-sender message limit)", () => {
   });
 });
 
-function fakeHost(chatId: string, newest: () => LastMessage | null) {
+function fakeHost(chatId: string, newest: () => LastMessage | null, everyMemberConnected = () => false) {
   const synced: number[] = [];
+  const membersReads: string[][] = [];
   const retries: number[] = [];
   const pending: Promise<unknown>[] = [];
   const host: ChatListSyncHost = {
@@ -33,11 +34,12 @@ function fakeHost(chatId: string, newest: () => LastMessage | null) {
     newestMessage: newest,
     markSynced: (seq) => synced.push(seq),
     connectedUserIds: () => new Set(),
-    membersRead: () => undefined,
+    everyMemberConnected,
+    membersRead: (userIds) => void membersReads.push(userIds),
     waitUntil: (promise) => pending.push(promise),
     retryAt: async (at) => void retries.push(at),
   };
-  return { host, synced, retries, settled: () => Promise.all(pending) };
+  return { host, synced, retries, membersReads, settled: () => Promise.all(pending) };
 }
 
 const lastMessage = (seq: number, senderId: string): LastMessage => ({
@@ -79,5 +81,37 @@ describe("ChatListSync (a room's D1 chat-list summary)", () => {
     await fake.settled();
     expect(fake.synced).toEqual([]);
     expect((await getChat(chat.id, users[0]!)).lastSeq).toBe(0);
+  });
+
+  it("reads the members back only while one of them may be away from the room", async () => {
+    const { users, chat } = await usersAndGroup(2);
+    let newest = lastMessage(1, users[0]!.id);
+    let allConnected = false;
+    const fake = fakeHost(
+      chat.id,
+      () => newest,
+      () => allConnected,
+    );
+    const sync = new ChatListSync(fake.host, testDeps());
+    sync.queue();
+    await fake.settled();
+    // Not known to be all connected: the members are read (to notify those away).
+    expect(fake.membersReads.map((ids) => ids.length)).toEqual([2]);
+
+    // Everyone has the room open: the summary moves on, nobody is read back or notified.
+    allConnected = true;
+    newest = lastMessage(2, users[0]!.id);
+    sync.queue();
+    await fake.settled();
+    expect(fake.synced).toEqual([1, 2]);
+    expect(fake.membersReads).toHaveLength(1);
+    expect((await getChat(chat.id, users[1]!)).lastSeq).toBe(2);
+
+    // Someone left the room: the next message reads them back again.
+    allConnected = false;
+    newest = lastMessage(3, users[0]!.id);
+    sync.queue();
+    await fake.settled();
+    expect(fake.membersReads).toHaveLength(2);
   });
 });

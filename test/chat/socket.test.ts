@@ -326,6 +326,36 @@ describe("chat.updated on the user hub", () => {
     room.close();
   });
 
+  it("when every member had the room open and one leaves it, the next message reaches them through the hub", async () => {
+    // The room remembers its sockets and who is connected between messages: a socket that opens
+    // or closes must change both (fan-out and the hub notification that skips connected members).
+    const { users, chat } = await usersAndGroup(2);
+    const [alice, bob] = users as [(typeof users)[0], (typeof users)[0]];
+    const hub = await connectHub(bob);
+    const sender = await connect(chat.id, alice);
+    let room = await connect(chat.id, bob);
+    await postMessage(chat.id, alice, "both here");
+    await room.next("message.new");
+    await vi.waitFor(async () => expect((await getChat(chat.id, bob)).lastSeq).toBe(1), untilSynced);
+    // Synced once more with both connected: the members were read, and nobody is notified.
+    await postMessage(chat.id, alice, "still both here");
+    await room.next("message.new", (f) => f.message.seq === 2);
+    await vi.waitFor(async () => expect((await getChat(chat.id, bob)).lastSeq).toBe(2), untilSynced);
+    room.close();
+    await room.waitClosed();
+
+    await postMessage(chat.id, alice, "bob left");
+    const update = await hub.next("chat.updated", (f) => f.chat.id === chat.id && f.chat.lastSeq === 3);
+    expect(update.chat).toMatchObject({ unreadCount: 3, lastMessage: { text: "bob left" } });
+    expect(hub.waiting("chat.updated").filter((f) => f.chat.id === chat.id && f.chat.lastSeq < 3)).toHaveLength(0);
+
+    // Back in the room: the next message reaches the new socket.
+    room = await connect(chat.id, bob);
+    await postMessage(chat.id, alice, "welcome back");
+    expect((await room.next("message.new")).message.text).toBe("welcome back");
+    for (const socket of [hub, sender, room]) socket.close();
+  });
+
   it("a read in one tab clears the unread count on the user's other devices through the hub", async () => {
     const { users, chat } = await usersAndGroup(2);
     const hub = await connectHub(users[1]!);
