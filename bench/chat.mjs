@@ -18,10 +18,10 @@
 //   npm run bench:chat -- --peer http://127.0.0.1:8870   and workers-chat-demo
 //
 // Options: --port <n> (this project, default 8791), --bare-port <n> (default 8793; bare-stored on the next port),
-// --loads 2xramp,50x200,200x50 (receivers x msg/s, or "ramp"), --ramp 1000,1250,1500,2000,...,16000
+// --loads 2xramp,50x200,200x50 (receivers x msg/s, or "ramp"), --ramp 250,500,...,2000,2500,...,16000
 // (offered msg/s per step, about 1.25x apart: doubling steps read a ceiling anywhere between two
-// steps as the lower one), --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed
-// load, default 5), --rounds <n> (default 1), --profile <dir> (a CPU profile of this project's
+// steps as the lower one; starting at 250 so a busy machine's ceiling is found, not overrun),
+// --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed load, default 5), --rounds <n> (default 1), --profile <dir> (a CPU profile of this project's
 // Worker per load, through its inspector: <dir>/<load>.cpuprofile, and the top functions printed).
 import os from "node:os";
 import path from "node:path";
@@ -42,7 +42,7 @@ const { values: options } = parseArgs({
     seconds: { type: "string", default: process.env.CHAT_BENCH_SECONDS ?? "5" },
     "step-seconds": { type: "string", default: "3" },
     loads: { type: "string", default: "2xramp,50x200,200x50" },
-    ramp: { type: "string", default: "1000,1250,1500,2000,2500,3000,3500,4000,5000,6000,8000,10000,13000,16000" },
+    ramp: { type: "string", default: "250,500,750,1000,1250,1500,2000,2500,3000,3500,4000,5000,6000,8000,10000,13000,16000" },
     rounds: { type: "string", default: "1" },
     profile: { type: "string" },
   },
