@@ -18,7 +18,7 @@ import { type Refusal, type Result, refusal } from "../shared/platform/result";
 import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
 import type { PushFanoutJob } from "../shared/push/events";
-import { closeSocket, errorFrame, type FrameErrorCode, SocketGuard } from "../shared/realtime/socket-kit";
+import { type CloseReason, closeSocket, errorFrame, type FrameErrorCode, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import { logEvent } from "../shared/observability/log";
 import type { TraceCarrier } from "../shared/observability/trace-context";
@@ -133,6 +133,12 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.#sockets = null;
   }
 
+  /** Closes these sockets and forgets who is connected now, without waiting for their close events. */
+  private closeConnections(connections: Iterable<RoomConnection>, reason: CloseReason, detail?: string): void {
+    for (const connection of connections) closeSocket(connection, reason, detail);
+    this.connectionsChanged();
+  }
+
   private connectedUserIds(): ReadonlySet<string> {
     if (this.#connectedUsers) return this.#connectedUsers;
     const connected = new Set<string>();
@@ -215,8 +221,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       return;
     }
     if (!(await this.members.isMember(principal.userId))) {
-      closeSocket(connection, "not_a_member", "You are no longer a member of this chat");
-      this.connectionsChanged();
+      this.closeConnections([connection], "not_a_member", "You are no longer a member of this chat");
       return;
     }
     const { type } = parsed.frame;
@@ -536,8 +541,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     for (const userId of userIds) {
       this.members.forget(userId);
       if (await this.members.isMember(userId)) continue;
-      for (const connection of this.getConnections(userTag(userId))) closeSocket(connection, "not_a_member", "You are no longer a member of this chat");
-      this.connectionsChanged();
+      this.closeConnections(this.getConnections(userTag(userId)), "not_a_member", "You are no longer a member of this chat");
     }
   }
 
@@ -554,8 +558,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
 
   /** The chat was deleted: close every socket and drop the log. */
   async closeChat(): Promise<void> {
-    for (const connection of this.getConnections()) closeSocket(connection, "chat_deleted");
-    this.connectionsChanged();
+    this.closeConnections(this.getConnections(), "chat_deleted");
     this.queuedSends = [];
     this.groupCommit.cancel();
     this.searchIndexing.cancel();
@@ -572,8 +575,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   }
 
   anonymiseSender(userId: string): number {
-    for (const connection of this.getConnections(userTag(userId))) closeSocket(connection, "not_a_member");
-    this.connectionsChanged();
+    this.closeConnections(this.getConnections(userTag(userId)), "not_a_member");
     this.members.forget(userId);
     return this.log.anonymiseSender(userId);
   }

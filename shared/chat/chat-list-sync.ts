@@ -115,9 +115,9 @@ export class ChatListSync {
     });
     for (const [userId, seq] of reads) if (this.pendingReads.get(userId) === seq) this.pendingReads.delete(userId);
     this.host.markSynced(last.seq);
-    if (!notify) this.notifiedSeq = Math.max(this.notifiedSeq, last.seq);
-    if (!notify || !readBack) return;
-    this.notifiedSeq = last.seq;
+    // Told now, or seen in the room by every member.
+    this.notifiedSeq = Math.max(this.notifiedSeq, last.seq);
+    if (!readBack) return;
     const { chat, members } = readBack;
     if (!chat) return;
     this.host.membersRead(members.map((m) => m.userId));
