@@ -21,8 +21,9 @@
 // --loads 2xramp,50x200,200x50 (receivers x msg/s, or "ramp"), --ramp 250,500,...,2000,2500,...,16000
 // (offered msg/s per step, about 1.25x apart: doubling steps read a ceiling anywhere between two
 // steps as the lower one; starting at 250 so a busy machine's ceiling is found, not overrun),
-// --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed load, default 5), --rounds <n> (default 1), --profile <dir> (a CPU profile of this project's
-// Worker per load, through its inspector: <dir>/<load>.cpuprofile, and the top functions printed).
+// --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed load, default 5),
+// --rounds <n> (default 1), --profile <dir> (a CPU profile of this project's Worker per load,
+// through its inspector: <dir>/<load>.cpuprofile, and the top functions printed).
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
