@@ -80,6 +80,12 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   private readonly members = new MemberCache((userId) => isMember(this.deps, this.name, userId));
   /** Every member of the chat, as the last chat-list sync read them; null until one has, and after membership changes. */
   #memberIds: Set<string> | null = null;
+  /**
+   * Whether every member in #memberIds has a socket open here, kept until the members or the
+   * sockets change: asked for every message (push, chat-list sync), it was a loop over all the
+   * members each time (200 members: 0.5 ms of a message's CPU in `npm run bench:chat -- --profile`).
+   */
+  #everyMemberConnected: boolean | null = null;
   private readonly sendLimit = new SendLimit();
   private readonly chatList = new ChatListSync(this.chatListHost(), this.deps);
   /** Whether each socket's session is still alive, and its role (checked on every frame from memory), and the frame budgets. */
@@ -131,6 +137,13 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   private connectionsChanged(): void {
     this.#connectedUsers = null;
     this.#sockets = null;
+    this.#everyMemberConnected = null;
+  }
+
+  /** The members as read now (null: not known, e.g. after membership changed). */
+  private membersKnown(userIds: Set<string> | null): void {
+    this.#memberIds = userIds;
+    this.#everyMemberConnected = null;
   }
 
   /** Closes these sockets and forgets who is connected now, without waiting for their close events. */
@@ -155,9 +168,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       markSynced: (seq) => this.#log?.setState(SYNCED_SEQ, seq),
       connectedUserIds: () => this.connectedUserIds(),
       everyMemberConnected: () => this.everyMemberConnected(),
-      membersRead: (userIds) => {
-        this.#memberIds = new Set(userIds);
-      },
+      membersRead: (userIds) => this.membersKnown(new Set(userIds)),
       waitUntil: (promise) => this.ctx.waitUntil(promise),
       retryAt: (at) => this.ctx.storage.setAlarm(at),
     };
@@ -448,6 +459,11 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
 
   /** Whether every member has a socket open here, as far as the room knows its members (false when it does not). */
   private everyMemberConnected(): boolean {
+    this.#everyMemberConnected ??= this.computeEveryMemberConnected();
+    return this.#everyMemberConnected;
+  }
+
+  private computeEveryMemberConnected(): boolean {
     const members = this.#memberIds;
     if (!members) return false;
     const connected = this.connectedUserIds();
@@ -537,7 +553,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
 
   /** Called by the Worker after members changed in D1: forget cached answers, close sockets of those who left. */
   async membershipChanged(userIds: string[]): Promise<void> {
-    this.#memberIds = null;
+    this.membersKnown(null);
     for (const userId of userIds) {
       this.members.forget(userId);
       if (await this.members.isMember(userId)) continue;
@@ -563,7 +579,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.groupCommit.cancel();
     this.searchIndexing.cancel();
     this.members.clear();
-    this.#memberIds = null;
+    this.membersKnown(null);
     this.chatList.clear();
     this.#log = undefined;
     await this.ctx.storage.deleteAlarm();

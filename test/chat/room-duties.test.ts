@@ -29,17 +29,21 @@ function fakeHost(chatId: string, newest: () => LastMessage | null, everyMemberC
   const membersReads: string[][] = [];
   const retries: number[] = [];
   const pending: Promise<unknown>[] = [];
+  const syncedAt: number[] = [];
   const host: ChatListSyncHost = {
     chatId: () => chatId,
     newestMessage: newest,
-    markSynced: (seq) => synced.push(seq),
+    markSynced: (seq) => {
+      synced.push(seq);
+      syncedAt.push(Date.now());
+    },
     connectedUserIds: () => new Set(),
     everyMemberConnected,
     membersRead: (userIds) => void membersReads.push(userIds),
     waitUntil: (promise) => pending.push(promise),
     retryAt: async (at) => void retries.push(at),
   };
-  return { host, synced, retries, membersReads, settled: () => Promise.all(pending) };
+  return { host, synced, syncedAt, retries, membersReads, settled: () => Promise.all(pending) };
 }
 
 const lastMessage = (seq: number, senderId: string): LastMessage => ({
@@ -71,6 +75,21 @@ describe("ChatListSync (a room's D1 chat-list summary)", () => {
     sync.queue();
     await fake.settled();
     expect((await getChat(chat.id, users[1]!)).lastSeq).toBe(3);
+  });
+
+  it("starts at most one sync per 250 ms, even when each one finishes before the next message", async () => {
+    const { users, chat } = await usersAndGroup(1);
+    let newest = lastMessage(1, users[0]!.id);
+    const fake = fakeHost(chat.id, () => newest);
+    const sync = new ChatListSync(fake.host, testDeps());
+    sync.queue();
+    await fake.settled();
+    // The next message comes after the first sync finished: it waits for the interval, then syncs.
+    newest = lastMessage(2, users[0]!.id);
+    sync.queue();
+    await fake.settled();
+    expect(fake.synced).toEqual([1, 2]);
+    expect(fake.syncedAt[1]! - fake.syncedAt[0]!).toBeGreaterThanOrEqual(240);
   });
 
   it("does nothing while the room's log is closed", async () => {
