@@ -7,31 +7,45 @@
 //            alone costs (the output gate holds the broadcast until the write is confirmed)
 //   demo     cloudflare/workers-chat-demo, with --peer <url> (docs/chat.md, "Benchmark")
 // The ceiling load (2 receivers) ramps the offered rate step by step until acknowledgements fall
-// behind (accepted < 90% of offered) and reports the best sustained accepted and delivered rates;
+// behind (accepted < 90% of offered) at two steps running, and reports the best step's sustained
+// accepted and delivered rates (a step that falls behind drains its backlog, so its rate is what
+// the target sustains under overload; one stall on a busy machine does not end the ramp);
 // the fan-out loads (50 receivers at 200 msg/s, 200 at 50) run at a fixed rate and report
 // delivered/s and p50/p99 from send to delivery. Every row gives the workerd CPU per message and
 // the bench client's own CPU (it must not be the bottleneck); the machine, its load before and
-// after, and the ratios to the bare room and the demo are printed with the figures. For this
-// project, the whole history is read back after each load to check seq 1..n.
+// after, each isolate's V8 heap (what one garbage collection has to mark, so what a pause costs),
+// and the ratios to the bare room and the demo are printed with the figures. For this project, the
+// whole history is read back after each load to check seq 1..n.
+//
+// The sockets connect to each target's workerd runtime directly, behind wrangler's dev proxy (a
+// workerd of wrangler's own that forwards every frame, there so a reload can swap the runtime; no
+// deployment has it): on a busy machine its CPU per frame, the same for every target, hid the
+// differences between the rooms. --via-proxy measures through it.
 //
 //   npm run bench:chat                                   project and bare
-//   npm run bench:chat -- --peer http://127.0.0.1:8870   and workers-chat-demo
+//   npm run bench:chat -- --peer http://127.0.0.1:8870 --peer-inspector 9229   and workers-chat-demo
 //
 // Options: --port <n> (this project, default 8791), --bare-port <n> (default 8793; bare-stored on the next port),
 // --loads 2xramp,50x200,200x50 (receivers x msg/s, or "ramp"), --ramp 250,500,...,2000,2500,...,16000
 // (offered msg/s per step, about 1.25x apart: doubling steps read a ceiling anywhere between two
 // steps as the lower one; starting at 250 so a busy machine's ceiling is found, not overrun),
 // --step-seconds <n> (per ramp step, default 3), --seconds <n> (per fixed load, default 5),
-// --rounds <n> (default 1), --profile <dir> (a CPU profile of this project's Worker per load,
-// through its inspector: <dir>/<load>.cpuprofile, and the top functions printed).
+// --rounds <n> (default 1), --profile <dir> (a CPU profile and an allocation profile of every
+// target with an inspector, per load: <dir>/<load>-<target>.cpuprofile and .heapprofile, and the
+// top functions of each printed; the demo's with --peer-inspector; with --profile-survivors the allocations are only those that
+// outlived a young-generation collection), --peer-inspector <port> (the demo's inspector, for its heap;
+// `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
+// n schema-like records alive, 4,000 being about the object count of this project's isolate:
+// what a heap that size alone does to their latency), --busy <n> (n CPU-bound processes run beside
+// the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy).
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { attachProfiler } from "./lib/cpu-profile.mjs";
+import { attachProfiler, heapInUse } from "./lib/inspector.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
-import { loadLine, machineLine } from "./lib/machine.mjs";
-import { workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
+import { loadLine, machineLine, startBusyLoad } from "./lib/machine.mjs";
+import { runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -46,6 +60,11 @@ const { values: options } = parseArgs({
     ramp: { type: "string", default: "250,500,750,1000,1250,1500,2000,2500,3000,3500,4000,5000,6000,8000,10000,13000,16000" },
     rounds: { type: "string", default: "1" },
     profile: { type: "string" },
+    "peer-inspector": { type: "string" },
+    "bare-ballast": { type: "string", default: "0" },
+    "via-proxy": { type: "boolean", default: false },
+    "profile-survivors": { type: "boolean", default: false },
+    busy: { type: "string", default: "0" },
   },
 });
 const PORT = Number(options.port);
@@ -63,8 +82,10 @@ const ROUNDS = Number(options.rounds);
 const MAX_RECEIVERS = Math.max(...LOADS.map((l) => l.receivers));
 /** A delivery later than this counts as not delivered. */
 const DELIVERY_DEADLINE_MS = 15_000;
-/** Where --profile serves this project's inspector. */
+/** Where each server of the bench serves its inspector (this project's, the bare rooms'). */
 const INSPECTOR_PORT = PORT + 1000;
+const BARE_INSPECTOR_PORT = BARE_PORT + 1000;
+const BARE_BALLAST = Number(options["bare-ballast"]);
 
 // ---- what one socket of the bench does, whatever the server speaks --------------------------
 
@@ -111,6 +132,26 @@ async function inBatches(count, width, task) {
   return out;
 }
 
+/**
+ * Where the bench's sockets connect: the workerd runtime behind `url` (wrangler's dev proxy, which
+ * forwards every frame, left out for every target), or with --via-proxy `url` itself.
+ */
+async function socketBase(url, probePath) {
+  if (options["via-proxy"]) return url.replace(/^http/, "ws");
+  const direct = await runtimeUrl(Number(new URL(url).port), probePath);
+  if (!direct) throw new Error(`no workerd runtime found behind ${url} (Linux and \`ss\` are needed to find it); --via-proxy measures through the proxy`);
+  return direct.replace(/^http/, "ws");
+}
+
+/** With --profile, a profiler on the server's inspector (the server is stopped if it cannot attach). */
+async function profilerFor(inspectorPort, server) {
+  if (!options.profile) return undefined;
+  return attachProfiler(inspectorPort, { survivorsOnly: options["profile-survivors"] }).catch(async (error) => {
+    await server.stop();
+    throw error;
+  });
+}
+
 // ---- targets: how to get a room, send into it and read what comes back ------------------------
 // A target's room has `sender` and `receivers` (open sockets), `send(ws, clientId, text)`,
 // `classify(data, atSender)` -> { kind: "accepted"|"delivered"|"error"|null, clientId }, `verify()`
@@ -131,7 +172,7 @@ async function projectTarget() {
   const server = await startDevServer({
     port: PORT,
     name: "chat",
-    inspectorPort: options.profile ? INSPECTOR_PORT : undefined,
+    inspectorPort: INSPECTOR_PORT,
     vars: {
       RATE_LIMIT_REGISTER_PER_IP: "100000/300",
       // One sender offers up to 1,000 msg/s: the per-user limit stays on, set above the load.
@@ -164,21 +205,18 @@ async function projectTarget() {
 
   async function connect(chatId, user) {
     const { ticket } = await call("/v1/realtime/tickets", { method: "POST", token: user.accessToken });
-    const ws = await openWebSocket(`${server.url.replace("http", "ws")}/v1/chats/${chatId}/ws?ticket=${ticket}`);
+    const ws = await openWebSocket(`${socketOrigin}/v1/chats/${chatId}/ws?ticket=${ticket}`);
     await nextFrame(ws, (f) => f.type === "hello", "hello");
     return ws;
   }
 
-  const profiler = options.profile
-    ? await attachProfiler(INSPECTOR_PORT).catch(async (error) => {
-        await server.stop();
-        throw error;
-      })
-    : undefined;
+  const socketOrigin = await socketBase(server.url, "/health");
+  const profiler = await profilerFor(INSPECTOR_PORT, server);
   return {
     name: "project",
     url: server.url,
     port: PORT,
+    inspectorPort: INSPECTOR_PORT,
     profiler,
     stop: () => {
       profiler?.close();
@@ -230,10 +268,13 @@ async function demoTarget(url) {
     throw new Error(`--peer ${url} does not answer (${error.cause?.code ?? error.message}); start workers-chat-demo there first`);
   });
   if (!page.ok) throw new Error(`--peer ${url} -> ${page.status}`);
+  const socketOrigin = await socketBase(url, "/");
+  const inspectorPort = options["peer-inspector"] ? Number(options["peer-inspector"]) : undefined;
+  const profiler = inspectorPort ? await profilerFor(inspectorPort, { stop: async () => {} }) : undefined;
   let rooms = 0;
 
   async function join(roomName, name) {
-    const ws = await openWebSocket(`${url.replace(/^http/, "ws")}/api/room/${roomName}/websocket`);
+    const ws = await openWebSocket(`${socketOrigin}/api/room/${roomName}/websocket`);
     const ready = nextFrame(ws, (f) => f.ready === true || f.error !== undefined, "ready");
     ws.send(JSON.stringify({ name }));
     const frame = await ready;
@@ -245,7 +286,9 @@ async function demoTarget(url) {
     name: "demo",
     url,
     port,
-    stop: async () => {},
+    inspectorPort,
+    profiler,
+    stop: async () => profiler?.close(),
     async room(receivers) {
       const roomName = `bench-${receivers}-${Date.now().toString(36)}-${rooms++}`;
       const sockets = await inBatches(receivers + 1, 20, (i) => join(roomName, `bench${i}`));
@@ -281,22 +324,32 @@ async function demoTarget(url) {
  */
 async function bareTarget(stored) {
   const port = stored ? BARE_PORT + 1 : BARE_PORT;
+  const inspectorPort = BARE_INSPECTOR_PORT + (stored ? 1 : 0);
   const server = await startBenchWorker({
     port,
     name: stored ? "bench-bare-stored" : "bench-bare",
     config: path.join(root, "bench", "bare-broadcast", "wrangler.toml"),
+    vars: { ...(BARE_BALLAST > 0 ? { BALLAST_RECORDS: String(BARE_BALLAST) } : {}), ...(process.env.BARE_PAD ? { BARE_PAD: process.env.BARE_PAD } : {}), ...(process.env.BARE_CONS ? { BARE_CONS: "1" } : {}) },
+    inspectorPort,
   });
   const url = server.url;
+  const socketOrigin = await socketBase(url, "/");
+  const profiler = await profilerFor(inspectorPort, server);
   let rooms = 0;
   return {
     name: stored ? "bare-stored" : "bare",
     url,
     port,
-    stop: () => server.stop(),
+    inspectorPort,
+    profiler,
+    stop: () => {
+      profiler?.close();
+      return server.stop();
+    },
     async room(receivers) {
       const roomName = `bench-${receivers}-${Date.now().toString(36)}-${rooms++}`;
       const sockets = await inBatches(receivers + 1, 20, () =>
-        openWebSocket(`${url.replace(/^http/, "ws")}/room/${roomName}/websocket${stored ? "?store=1" : ""}`),
+        openWebSocket(`${socketOrigin}/room/${roomName}/websocket${stored ? "?store=1" : ""}`),
       );
       return {
         sender: sockets[0],
@@ -420,7 +473,9 @@ async function ramp(target, receivers, label) {
     const row = await measure(target, { receivers, rate }, STEP_SECONDS, `${label}-${rate}`);
     steps.push({ rate, row });
     console.log(`    ${String(rate).padStart(6)} offered  ${describe(target.name, row)}`);
-    if (row.acceptedPerSecond < KEEPS_UP * rate || row.errors > 0 || row.droppedSockets > 0) break;
+    if (row.errors > 0 || row.droppedSockets > 0) break;
+    // Two steps behind in a row: one stall (a collection, a busy core) does not end the ramp.
+    if (steps.slice(-2).filter((step) => step.row.acceptedPerSecond < KEEPS_UP * step.rate).length === 2) break;
   }
   const best = steps.reduce((a, b) => (b.row.acceptedPerSecond > a.row.acceptedPerSecond ? b : a));
   return { ...best.row, rampedTo: steps.at(-1).rate, bestOffered: best.rate };
@@ -461,7 +516,26 @@ function profileLines(row) {
   ];
   for (const { fn, ms: self } of top.slice(0, 20))
     lines.push(`      ${((self / busyMs) * 100).toFixed(1).padStart(5)}%  ${((self / Math.max(1, row.accepted)) * 1000).toFixed(1).padStart(6)} µs/msg  ${fn}`);
+  // Sampled allocations, the garbage included: what sets how often the isolate collects. Native
+  // calls count under the JavaScript function that made them (a WebSocket send under its loop).
+  const { bytes, top: allocators } = row.profile.allocations;
+  const kbPerMessage = (b) => (b / 1024 / Math.max(1, row.accepted)).toFixed(1).padStart(6);
+  lines.push(`    allocations: ${(bytes / 1e6).toFixed(1)} MB, ${kbPerMessage(bytes).trim()} KiB per message`);
+  for (const { fn, bytes: self } of allocators.slice(0, 10))
+    lines.push(`      ${((self / bytes) * 100).toFixed(1).padStart(5)}%  ${kbPerMessage(self)} KiB/msg  ${fn}`);
   return lines.join("\n");
+}
+
+/** Each isolate's V8 heap in use, read through its inspector (the demo's only with --peer-inspector). */
+async function heapLine(targets, when) {
+  const parts = [];
+  for (const target of targets) {
+    if (!target.inspectorPort) continue;
+    const mb = await (target.profiler ? target.profiler.heapInUse() : heapInUse(target.inspectorPort)).catch(() => NaN);
+    parts.push(`${target.name} ${Number.isFinite(mb) ? `${mb.toFixed(1)} MB` : "unreadable"}`);
+  }
+  const ballast = BARE_BALLAST > 0 ? `; the bare rooms keep ${BARE_BALLAST} ballast records` : "";
+  return `V8 heap in use ${when} (uncollected garbage included): ${parts.join(", ")}${ballast}`;
 }
 
 const loadName = ({ receivers, rate }) =>
@@ -469,6 +543,9 @@ const loadName = ({ receivers, rate }) =>
 
 console.log(machineLine());
 console.log(loadLine("before"));
+const busy = startBusyLoad(Number(options.busy));
+if (busy.count > 0) console.log(`busy machine: ${busy.count} CPU-bound processes run beside the bench until it ends`);
+console.log(options["via-proxy"] ? "sockets go through wrangler's dev proxy" : "sockets connect to each workerd runtime directly (wrangler's dev proxy left out)");
 
 const targets = [];
 try {
@@ -478,6 +555,7 @@ try {
   console.log(`starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users...`);
   targets.push(await projectTarget());
   for (const target of targets) await warmUp(target);
+  console.log(await heapLine(targets, "after the warm-up"));
   console.log(`one sender socket, N receiving sockets in one room; ramp steps of ${STEP_SECONDS} s, fixed loads of ${SECONDS} s\n`);
 
   const table = [];
@@ -493,7 +571,7 @@ try {
       // that it drains for many seconds after. It only serves the fan-out loads (durability's share
       // of the latency).
       for (const target of order.filter((t) => !(t.name === "bare-stored" && load.rate === "ramp"))) {
-        const label = `r${round}l${index}${target.name[0]}`;
+        const label = `r${round}l${index}-${target.name}`;
         if (load.rate === "ramp") console.log(`  ${target.name}:`);
         rows[target.name] = load.rate === "ramp" ? await ramp(target, load.receivers, label) : await measure(target, load, SECONDS, label);
       }
@@ -546,7 +624,9 @@ try {
     );
   }
   console.log(loadLine("\nafter"));
+  console.log(await heapLine(targets, "after the loads"));
 } finally {
+  busy.stop();
   for (const target of targets) await target.stop();
 }
 

@@ -5,11 +5,15 @@
 // With `?store=1` the room first writes each frame to its SQLite storage ("bare-stored" in the
 // bench): the output gate then holds the broadcast until the write is durable, as it holds the
 // chat room's, so the two rooms tell apart what durability costs from what the chat room adds.
+// With the var BALLAST_RECORDS (`npm run bench:chat -- --bare-ballast <n>`) the isolate also keeps
+// a live object graph the size of a whole platform's, which it never touches again: what a large
+// heap alone does to the latency of the same broadcast (each full garbage collection marks it).
 import { DurableObject } from "cloudflare:workers";
 
 export class BareRoom extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
+    keepBallast(Number(env.BALLAST_RECORDS ?? 0));
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
   }
 
@@ -32,6 +36,22 @@ export class BareRoom extends DurableObject {
       // already closed
     }
   }
+}
+
+/**
+ * `records` records shaped like a validation library's schemas (an object with twenty methods of
+ * its own, ten checks with a closure each, fifteen fields): about 80 objects each, so 4,000 records
+ * are about 320,000 live objects, the count the platform's isolate holds after its start.
+ */
+function keepBallast(records) {
+  if (globalThis.ballast || records <= 0) return;
+  globalThis.ballast = Array.from({ length: records }, (_, i) => {
+    const record = { id: i, name: `schema-${i}`, checks: [], def: { type: "string", shape: {} } };
+    for (let k = 0; k < 20; k++) record[`method${k}`] = (x) => x + k + i;
+    for (let k = 0; k < 10; k++) record.checks.push({ kind: `check${k}`, args: [k, i], run: () => k });
+    for (let k = 0; k < 15; k++) record.def.shape[`field${k}`] = { type: k, name: `field${k}-${i}` };
+    return record;
+  });
 }
 
 export default {

@@ -14,8 +14,15 @@ export function startDevServer(options: {
   vars?: Record<string, string>;
   fresh?: boolean;
   testScheduled?: boolean;
+  inspectorPort?: number;
 }): Promise<DevServer>;
-export function startBenchWorker(options: { port: number; name: string; config: string }): Promise<Omit<DevServer, "query">>;
+export function startBenchWorker(options: {
+  port: number;
+  name: string;
+  config: string;
+  vars?: Record<string, string>;
+  inspectorPort?: number;
+}): Promise<Omit<DevServer, "query">>;
 export function percentile(sorted: number[], p: number): number;
 export function summarize(samples: number[]): { n: number; p50: number; p99: number; min: number; max: number };
 export function fmt(ms: number): string;

@@ -22,7 +22,7 @@ export function testPort(base) {
 /**
  * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean, testScheduled?: boolean, inspectorPort?: number }} options
  *   `testScheduled` lets a test run a cron: `GET /__scheduled?cron=<pattern>`. `inspectorPort` serves
- *   the Worker's DevTools inspector there (bench/lib/cpu-profile.mjs profiles through it).
+ *   the Worker's DevTools inspector there (bench/lib/inspector.mjs profiles and weighs through it).
  * @returns {Promise<{ url: string, output: () => string, query: (sql: string) => Record<string, unknown>[], stop: () => Promise<void> }>}
  */
 export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false, inspectorPort }) {
@@ -61,12 +61,20 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
 
 /**
  * Another Worker of a benchmark (its own wrangler.toml, e.g. bench/bare-broadcast) under
- * `wrangler dev`, fresh state, ready once `/` answers.
- * @param {{ port: number, name: string, config: string }} options
+ * `wrangler dev`, fresh state, ready once `/` answers; `vars` and `inspectorPort` as for
+ * startDevServer.
+ * @param {{ port: number, name: string, config: string, vars?: Record<string, string>, inspectorPort?: number }} options
  * @returns {Promise<{ url: string, output: () => string, stop: () => Promise<void> }>}
  */
-export async function startBenchWorker({ port, name, config }) {
-  return wranglerDev({ port, name, persistTo: stateDirectory(name, true), args: ["-c", config], readyPath: "/" });
+export async function startBenchWorker({ port, name, config, vars = {}, inspectorPort }) {
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  return wranglerDev({
+    port,
+    name,
+    persistTo: stateDirectory(name, true),
+    args: ["-c", config, ...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []), ...varArgs],
+    readyPath: "/",
+  });
 }
 
 function stateDirectory(name, fresh) {

@@ -1,5 +1,6 @@
 // The physical context printed with a bench, so a figure can be read later: the machine, its load
 // average, and how busy all its cores were while the bench measured (the bench itself included).
+import { spawn } from "node:child_process";
 import os from "node:os";
 
 /** One line naming the machine: when, CPU model and count, memory, Node, kernel. */
@@ -30,4 +31,21 @@ export function cpuTimes() {
 export function busyShare(before, after) {
   const total = after.total - before.total;
   return total > 0 ? (after.busy - before.busy) / total : Number.NaN;
+}
+
+/**
+ * `count` CPU-bound processes (a busy loop each) running beside a bench until `stop()`: a busy
+ * machine on demand, so a figure "on a busy machine" can be made again. Each is a child of this
+ * process and is killed with it.
+ * @param {number} count
+ */
+export function startBusyLoad(count) {
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
+  );
+  const stop = () => {
+    for (const child of children) child.kill("SIGKILL");
+  };
+  process.once("exit", stop);
+  return { count, stop };
 }

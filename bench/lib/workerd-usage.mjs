@@ -48,3 +48,40 @@ export function workerdUsage(pids) {
   }
   return { cpuMs: (cpuTicks / TICKS_PER_SECOND) * 1000, rssBytes: rssPages * PAGE_BYTES };
 }
+
+/**
+ * The address of the workerd runtime behind the `wrangler dev` listening on `port`, skipping
+ * wrangler's dev proxy (a workerd of its own that forwards every request and every WebSocket frame
+ * to the runtime, so that a reload can swap the runtime underneath): the other workerd of the same
+ * process group, at the one of its listening ports that answers `probePath` as the proxy does.
+ * Undefined where it cannot be told (no `ss`, not Linux).
+ * @param {number} port
+ * @param {string} probePath
+ */
+export async function runtimeUrl(port, probePath) {
+  const listeners = (p) =>
+    spawnSync("ss", ["-ltnpH"], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((line) => line.includes(`pid=${p},`))
+      .map((line) => Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]))
+      .filter(Boolean);
+  const proxyPid = /pid=(\d+)/.exec(spawnSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" }).stdout)?.[1];
+  const runtime = workerdGroup(port).find((pid) => pid !== proxyPid);
+  if (!runtime) return undefined;
+  const expected = await answerOf(`http://127.0.0.1:${port}${probePath}`);
+  for (const candidate of listeners(runtime)) {
+    const url = `http://127.0.0.1:${candidate}`;
+    const answer = await answerOf(`${url}${probePath}`);
+    if (answer && expected && answer.status === expected.status && answer.body === expected.body) return url;
+  }
+  return undefined;
+}
+
+async function answerOf(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return { status: response.status, body: await response.text() };
+  } catch {
+    return undefined;
+  }
+}

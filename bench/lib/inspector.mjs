@@ -1,0 +1,160 @@
+// A Worker under `wrangler dev` seen through its inspector (the Chrome DevTools protocol that
+// `wrangler dev --inspector-port` serves), so a bench can say where the time and the memory go
+// instead of guessing:
+//   - a CPU profile of a load, written as a .cpuprofile (open it in Chrome's DevTools, Performance
+//     tab) and summarised as the functions with the most self time;
+//   - the allocations of the same load (V8's sampling heap profiler, the garbage included), written
+//     as a .heapprofile (DevTools, Memory tab) and summarised as the functions that allocate most;
+//   - the isolate's V8 heap in use, which decides what one garbage collection costs.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+/** The calls whose result is read (the others may be answered by the proxy's echo). */
+const RESULT_METHODS = new Set(["Runtime.getHeapUsage", "Profiler.stop", "HeapProfiler.stopSampling"]);
+
+/**
+ * A DevTools protocol session with the user Worker's isolate on inspector `port` (its Durable
+ * Objects run in it too), not wrangler's own proxy Workers. Waits up to 30 s for the inspector.
+ * @param {number} port
+ */
+async function connectInspector(port) {
+  const deadline = Date.now() + 30_000;
+  let targets;
+  for (;;) {
+    try {
+      targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+      if (targets.length > 0) break;
+    } catch {
+      // the inspector is not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`no inspector target on port ${port}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const target = targets.find((t) => !/^(core|__)/.test(t.title ?? "")) ?? targets[0];
+  // The inspector proxy refuses a socket without an allowed Origin (undici sends a User-Agent).
+  const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { origin: "http://localhost" } });
+  await new Promise((resolve, reject) => {
+    socket.addEventListener("open", resolve, { once: true });
+    socket.addEventListener("error", () => reject(new Error(`inspector socket ${target.webSocketDebuggerUrl} failed`)), { once: true });
+  });
+  let nextId = 1;
+  const pending = new Map();
+  socket.addEventListener("message", (event) => {
+    const reply = JSON.parse(String(event.data));
+    const waiting = reply.id !== undefined && pending.get(reply.id);
+    if (!waiting) return;
+    // wrangler's inspector proxy answers some calls it handles itself (Profiler.enable) by echoing
+    // the request, with no result: enough for a call whose result is not used, never for one whose is.
+    if (!("result" in reply || "error" in reply) && waiting.needsResult) return;
+    pending.delete(reply.id);
+    if (reply.error) waiting.reject(new Error(`${waiting.method}: ${reply.error.message}`));
+    else waiting.resolve(reply.result);
+  });
+  /** @type {(method: string, params?: object) => Promise<any>} */
+  const call = (method, params = {}) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject, method, needsResult: RESULT_METHODS.has(method) });
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  return { title: target.title, call, close: () => socket.close() };
+}
+
+/**
+ * The V8 heap the isolate on inspector `port` has in use (MB), garbage not yet collected included.
+ * The live part of it is what every full collection has to mark, so the same load pauses a large
+ * isolate longer than a small one.
+ * @param {number} port
+ */
+export async function heapInUse(port) {
+  const inspector = await connectInspector(port);
+  try {
+    return await heapOf(inspector.call);
+  } finally {
+    inspector.close();
+  }
+}
+
+async function heapOf(call) {
+  const { usedSize } = await call("Runtime.getHeapUsage");
+  return usedSize / 1e6;
+}
+
+/**
+ * Connects to the inspector on `port` and returns `start()`/`stop(file)`: between them the CPU is
+ * sampled every 100 µs and an allocation every 4 KiB on average (garbage included; with
+ * `survivorsOnly`, only what outlived a young-generation collection: what fills the old
+ * generation, so what sets how often a full collection stops the isolate).
+ * @param {number} port
+ * @param {{ survivorsOnly?: boolean }} [options]
+ */
+export async function attachProfiler(port, { survivorsOnly = false } = {}) {
+  const { title, call, close } = await connectInspector(port);
+  await call("Profiler.enable");
+  await call("Profiler.setSamplingInterval", { interval: 100 });
+  return {
+    title,
+    async start() {
+      await call("Profiler.start");
+      await call("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !survivorsOnly });
+    },
+    /** Stops sampling, writes `file` (.cpuprofile) and the allocations beside it (.heapprofile), and returns their summaries. */
+    async stop(file) {
+      const { profile: allocations } = await call("HeapProfiler.stopSampling");
+      const { profile } = await call("Profiler.stop");
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      writeFileSync(file.replace(/\.cpuprofile$/, ".heapprofile"), JSON.stringify(allocations));
+      return { ...summarizeProfile(profile), allocations: summarizeAllocations(allocations) };
+    },
+    /** heapInUse through this session (the inspector serves one client at a time). */
+    heapInUse: () => heapOf(call),
+    close,
+  };
+}
+
+/** Bytes allocated per function (name, file and line), the largest first, and the total sampled. */
+export function summarizeAllocations(profile) {
+  const selfBytes = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || "(anonymous)"} ${url ? `${url.split("/").slice(-2).join("/")}:${lineNumber + 1}` : ""}`.trim();
+    selfBytes.set(key, (selfBytes.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(profile.head);
+  const top = [...selfBytes].filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1]);
+  return { bytes: total, top: top.map(([fn, bytes]) => ({ fn, bytes })) };
+}
+
+/**
+ * Self time per function (name, file and line), the largest first, and the total time the isolate
+ * was busy (every sample not in "(idle)" or "(program)").
+ */
+export function summarizeProfile(profile) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node);
+  // An anonymous function is named by the nearest named caller, so a closure is found in the source.
+  const nameOf = (node) => {
+    for (let at = node; at; at = parents.get(at.id))
+      if (at.callFrame.functionName) return at === node ? at.callFrame.functionName : `(anonymous in ${at.callFrame.functionName})`;
+    return "(anonymous)";
+  };
+  const selfMicros = new Map();
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = nodes.get(profile.samples[i]);
+    const dt = deltas[i + 1] ?? 0;
+    const { url, lineNumber } = node.callFrame;
+    const key = `${nameOf(node)} ${url ? `${url.split("/").slice(-2).join("/")}:${lineNumber + 1}` : ""}`.trim();
+    selfMicros.set(key, (selfMicros.get(key) ?? 0) + dt);
+  }
+  const idle = new Set(["(idle)", "(program)"]);
+  let busy = 0;
+  for (const [key, micros] of selfMicros) if (!idle.has(key)) busy += micros;
+  const top = [...selfMicros].filter(([key]) => !idle.has(key)).sort((a, b) => b[1] - a[1]);
+  return { busyMs: busy / 1000, wallMs: (profile.endTime - profile.startTime) / 1000, top: top.map(([fn, micros]) => ({ fn, ms: micros / 1000 })) };
+}
