@@ -1,15 +1,16 @@
 // Upload benchmark against `wrangler dev`: a 50 MB upload through the Worker into R2, as one
 // request (POST /v1/files: hashing, magic bytes, D1 records) and as tus with tus-js-client: one
-// PATCH (its default and Uppy's; hashed by the native digest) and 5 MiB PATCHes (hashed by the
-// resumable SHA-256 whose state D1 keeps between requests), next to the same bytes put straight
-// into R2 by the same workerd (/dev/media/direct-put). Prints MB/s (median of the rounds), the
-// ratio to the direct put and the CPU time workerd spent, then how much workerd's resident
-// memory grows while 5 MB and 50 MB uploads run. BENCH_PORT picks the port (default 8883).
+// PATCH (its default and Uppy's) and 5 MiB PATCHes, each hashed by the platform's SHA-256 (kept
+// in the isolate between an upload's PATCHes), next to the same bytes put straight into R2 by the
+// same workerd (/dev/media/direct-put) in one request and in 5 MiB requests. Prints the machine,
+// MB/s (median of the rounds), the ratio to the direct put and the CPU time workerd spent, then
+// how much workerd's resident memory grows while 5 MB and 50 MB uploads run. BENCH_PORT picks the
+// port (default 8883).
 import { randomBytes } from "node:crypto";
-import os from "node:os";
 import { Upload } from "tus-js-client";
 import { startDevServer } from "./lib/dev-server.mjs";
-import { workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
+import { loadLine, machineLine } from "./lib/machine.mjs";
+import { runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8883);
 const MB = 1_000_000;
@@ -28,8 +29,17 @@ const server = await startDevServer({
     RATE_LIMIT_UPLOADS_PER_USER: "100000/60",
     // Bytes of finished rounds are garbage at once; the bench deletes its files as it goes.
     MEDIA_BLOB_GRACE_SECONDS: "1",
+    // As `npm run dev` runs: each request's JSON line travels workerd's stdout into wrangler and on
+    // into this process, which is busy sending 50 MB meanwhile; the runtime then waited on that
+    // pipe, and the direct put swung between 58 and 88 MB/s in one run (92-96 without it).
+    LOG_REQUESTS: "false",
   },
 });
+// Straight to the workerd runtime, as bench:chat: wrangler's dev proxy (no deployment has it)
+// forwards every body through a workerd of its own. UPLOAD_BENCH_VIA_PROXY=1 goes through it.
+const viaProxy = Boolean(process.env.UPLOAD_BENCH_VIA_PROXY);
+const base = viaProxy ? server.url : await runtimeUrl(PORT, "/health");
+if (!base) throw new Error("no workerd runtime found behind the dev server (Linux and `ss` are needed); UPLOAD_BENCH_VIA_PROXY=1 goes through wrangler's dev proxy");
 
 /** Distinct bytes of an allowed type (a JPEG header): every round stores new content. */
 function jpegOf(size) {
@@ -40,7 +50,7 @@ function jpegOf(size) {
 
 async function call(path, { method, token, body, headers = {} } = {}) {
   method ??= body ? "POST" : "GET";
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${base}${path}`, {
     method,
     headers: {
       ...(body && !(body instanceof Uint8Array) ? { "content-type": "application/json" } : {}),
@@ -99,7 +109,7 @@ async function single(bytes) {
 function tus(chunkSize) {
   return async (bytes) => {
     const upload = new Upload(bytes, {
-      endpoint: `${server.url}/v1/uploads`,
+      endpoint: `${base}/v1/uploads`,
       headers: { authorization: `Bearer ${token}` },
       metadata: { purpose: "asset", filename: "bench.jpg" },
       chunkSize,
@@ -115,10 +125,7 @@ function tus(chunkSize) {
   };
 }
 
-function loadAverage(when) {
-  const [one, five] = os.loadavg();
-  return `${when}: load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${os.cpus().length} cores`;
-}
+
 
 const DIRECT = "direct R2 put (baseline)";
 const DIRECT_CHUNKS = "direct R2 puts, 5 MiB per request";
@@ -148,12 +155,9 @@ try {
   // Warm-up: first requests compile code and open the local stores.
   for (const [, run] of ways) await run(jpegOf(MB));
 
-  const cpus = os.cpus();
-  console.log(
-    `${new Date().toISOString()}  ${cpus[0]?.model ?? "unknown CPU"} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
-  );
-  console.log(loadAverage("load before the rounds"));
-  console.log(`upload of ${mb(SIZE)} MB through wrangler dev, median of ${ROUNDS} rounds`);
+  console.log(machineLine());
+  console.log(loadLine("before the rounds"));
+  console.log(`upload of ${mb(SIZE)} MB ${viaProxy ? "through wrangler dev's proxy" : "straight to the workerd runtime of wrangler dev"}, median of ${ROUNDS} rounds`);
   const rates = new Map();
   const cpu = new Map();
   for (let round = 0; round < ROUNDS; round++) {
@@ -181,7 +185,7 @@ try {
   }
 
   // Other jobs share the machine: the load tells how far the wall times above are from a quiet machine's.
-  console.log(loadAverage("load after the rounds"));
+  console.log(loadLine("after the rounds"));
   if (workerdGroup(PORT).length === 0) throw new Error("workerd processes of the dev server not found");
   // Growth of resident memory above the level just before the upload, median of MEMORY_ROUNDS
   // (5 MB and 50 MB taking turns): a path that held the file would grow by its size. Much of the
