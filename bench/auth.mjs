@@ -4,15 +4,20 @@
 // `wrangler dev` on this machine.
 //
 // The figure is the median of paired runs: each mode's requests are split into BENCH_PAIRS
-// blocks; within a block GET /health, GET /v1/me and GET /v1/me with a forged signature are
-// interleaved (their order rotating every round), so the routes of one block see the same machine
-// load; each block gives one ratio of medians, and the bench reports the median of those ratios.
-// The forged request is refused after the signature check alone (401, no D1 read), which splits
-// the check's cost into the signature and the session read.
+// blocks; within a block GET /health, GET /v1/me, GET /v1/me with a forged signature and GET
+// /dev/d1-round-trip are interleaved (their order rotating every round), so the routes of one
+// block see the same machine load; each block gives one ratio of medians, and the bench reports
+// the median of those ratios. The forged request is refused after the signature check alone (401,
+// no D1 read), which splits the check's cost into the signature and the session read; the D1
+// round trip (one `SELECT 1`, no authentication) is the floor: what any check that reads the
+// session on every request (instant revocation) costs at the least on this server. Every mode is
+// measured twice in the same run: through wrangler dev's proxy, as clients of `npm run dev` are
+// served, and straight to the workerd runtime behind it, as bench:chat and bench:upload measure.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fmt, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { busyShare, cpuTimes, loadLine, machineLine } from "./lib/machine.mjs";
+import { runtimeUrl } from "./lib/workerd-usage.mjs";
 import { measureObservabilityCost } from "./lib/observability-cost.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2000);
@@ -52,40 +57,62 @@ async function measureMode(mode) {
     if (registration.status !== 201) throw new Error(`register: ${registration.status} ${await registration.text()}`);
     const { accessToken, user } = await registration.json();
 
-    const timed = async (path, token, status) => {
-      const started = performance.now();
-      const response = await fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-      await response.arrayBuffer();
-      if (response.status !== status) throw new Error(`${path}: ${response.status}`);
-      return performance.now() - started;
-    };
-    const routes = [
-      { name: "health", run: () => timed("/health", null, 200) },
-      { name: "me", run: () => timed("/v1/me", accessToken, 200) },
-      { name: "forged", run: () => timed("/v1/me", forged(accessToken), 401) },
-    ];
+    /** Paired runs of the four routes at `base`: the dev server's address, or its runtime behind the proxy. */
+    const pairedRuns = async (base) => {
+      const timed = async (path, token, status) => {
+        const started = performance.now();
+        const response = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        await response.arrayBuffer();
+        if (response.status !== status) throw new Error(`${path}: ${response.status}`);
+        return performance.now() - started;
+      };
+      const routes = [
+        { name: "health", run: () => timed("/health", null, 200) },
+        { name: "me", run: () => timed("/v1/me", accessToken, 200) },
+        { name: "forged", run: () => timed("/v1/me", forged(accessToken), 401) },
+        { name: "floor", run: () => timed("/dev/d1-round-trip", null, 200) },
+      ];
+      for (let i = 0; i < WARMUP; i++) for (const route of routes) await route.run();
 
-    for (let i = 0; i < WARMUP; i++) for (const route of routes) await route.run();
-
-    const pooled = { health: [], me: [], forged: [] };
-    const pairs = [];
-    const cpuBefore = cpuTimes();
-    const loadBefore = loadLine("before");
-    for (let pair = 0; pair < PAIRS; pair++) {
-      const samples = { health: [], me: [], forged: [] };
-      for (let i = 0; i < PER_PAIR; i++) {
-        // Rotate which route goes first, so none always follows the same one.
-        for (let k = 0; k < routes.length; k++) {
-          const route = routes[(i + k) % routes.length];
-          samples[route.name].push(await route.run());
+      const pooled = Object.fromEntries(routes.map((route) => [route.name, []]));
+      const pairs = [];
+      const cpuBefore = cpuTimes();
+      const loadBefore = loadLine("before");
+      for (let pair = 0; pair < PAIRS; pair++) {
+        const samples = Object.fromEntries(routes.map((route) => [route.name, []]));
+        for (let i = 0; i < PER_PAIR; i++) {
+          // Rotate which route goes first, so none always follows the same one.
+          for (let k = 0; k < routes.length; k++) {
+            const route = routes[(i + k) % routes.length];
+            samples[route.name].push(await route.run());
+          }
         }
+        for (const name of Object.keys(samples)) pooled[name].push(...samples[name]);
+        const health = median(samples.health);
+        pairs.push({
+          health,
+          me: median(samples.me),
+          forged: median(samples.forged),
+          floor: median(samples.floor),
+          ratio: median(samples.me) / health,
+          floorRatio: median(samples.floor) / health,
+        });
       }
-      for (const name of Object.keys(samples)) pooled[name].push(...samples[name]);
-      const health = median(samples.health);
-      pairs.push({ health, me: median(samples.me), forged: median(samples.forged), ratio: median(samples.me) / health });
-    }
-    const busy = busyShare(cpuBefore, cpuTimes());
-    const loadAfter = loadLine("after");
+      return {
+        pairs,
+        health: summarize(pooled.health),
+        me: summarize(pooled.me),
+        forged: summarize(pooled.forged),
+        floor: summarize(pooled.floor),
+        context: { loadBefore, loadAfter: loadLine("after"), busy: busyShare(cpuBefore, cpuTimes()) },
+      };
+    };
+    const direct = await runtimeUrl(Number(new URL(server.url).port), "/health");
+    if (!direct) throw new Error("no workerd runtime found behind the dev server (Linux and `ss` are needed)");
+    const paths = [
+      { path: "through wrangler dev's proxy", ...(await pairedRuns(server.url)) },
+      { path: "straight to the workerd runtime", ...(await pairedRuns(direct)) },
+    ];
 
     const logins = [];
     for (let i = 0; i < 20; i++) {
@@ -99,15 +126,7 @@ async function measureMode(mode) {
       if (response.status !== 200) throw new Error(`login: ${response.status}`);
       logins.push(performance.now() - started);
     }
-    return {
-      mode,
-      pairs,
-      health: summarize(pooled.health),
-      me: summarize(pooled.me),
-      forged: summarize(pooled.forged),
-      login: summarize(logins),
-      context: { loadBefore, loadAfter, busy },
-    };
+    return { mode, paths, login: summarize(logins) };
   } finally {
     await server.stop();
   }
@@ -140,22 +159,32 @@ const cost = await hashCost();
 
 const x = (ratio) => `${ratio.toFixed(2)}x`;
 console.log(`\nbench:auth against wrangler dev (${PAIRS} paired runs of ${PER_PAIR} rounds per mode; a round is one sequential request to each route)`);
-for (const { mode, pairs, health: h, me: m, forged: f, login: l, context } of results) {
-  const ratios = pairs.map((p) => p.ratio);
-  const medianRatio = median(ratios);
+for (const { mode, paths, login: l } of results) {
   console.log(`\nAUTH_SESSION_READS=${mode}`);
-  console.log(`  ${context.loadBefore}; ${context.loadAfter}; all cores ${(context.busy * 100).toFixed(0)}% busy while measuring (this bench included)`);
-  for (const [index, p] of pairs.entries())
-    console.log(`  run ${index + 1}: /health ${fmt(p.health)}  /v1/me ${fmt(p.me)}  forged ${fmt(p.forged)}  ratio ${x(p.ratio)}`);
-  console.log(
-    `  ratio /v1/me : /health  median of ${pairs.length} paired runs ${x(medianRatio)} (runs ${x(Math.min(...ratios))}-${x(Math.max(...ratios))})  target <= ${TARGET}x: ${medianRatio <= TARGET ? "met" : "NOT MET"}`,
-  );
-  console.log(`  GET /health            median ${fmt(h.p50)}  p99 ${fmt(h.p99)}  (all runs pooled)`);
-  console.log(`  GET /v1/me (valid JWT) median ${fmt(m.p50)}  p99 ${fmt(m.p99)}  ratio at p99 ${x(m.p99 / h.p99)}`);
-  console.log(`  GET /v1/me forged JWT  median ${fmt(f.p50)}  p99 ${fmt(f.p99)}  (401 after the signature check, no D1 read)`);
-  console.log(
-    `  where /v1/me's extra ${fmt(m.p50 - h.p50)} goes: signature check + 401 ${fmt(f.p50 - h.p50)}, session read (D1) + reply ${fmt(m.p50 - f.p50)}`,
-  );
+  for (const { path, pairs, health: h, me: m, forged: f, floor: d, context } of paths) {
+    const ratios = pairs.map((p) => p.ratio);
+    const medianRatio = median(ratios);
+    const floorRatio = median(pairs.map((p) => p.floorRatio));
+    console.log(`  ${path}`);
+    console.log(`    ${context.loadBefore}; ${context.loadAfter}; all cores ${(context.busy * 100).toFixed(0)}% busy while measuring (this bench included)`);
+    for (const [index, p] of pairs.entries())
+      console.log(
+        `    run ${index + 1}: /health ${fmt(p.health)}  /v1/me ${fmt(p.me)}  forged ${fmt(p.forged)}  D1 floor ${fmt(p.floor)}  ratio ${x(p.ratio)}  floor ${x(p.floorRatio)}`,
+      );
+    console.log(
+      `    ratio /v1/me : /health  median of ${pairs.length} paired runs ${x(medianRatio)} (runs ${x(Math.min(...ratios))}-${x(Math.max(...ratios))})  target <= ${TARGET}x: ${medianRatio <= TARGET ? "met" : "NOT MET"}`,
+    );
+    console.log(
+      `    the floor, /dev/d1-round-trip : /health  ${x(floorRatio)}: one D1 statement that reads nothing, the least a check that reads the session on every request can cost here`,
+    );
+    console.log(`    GET /health            median ${fmt(h.p50)}  p99 ${fmt(h.p99)}  (all runs pooled)`);
+    console.log(`    GET /v1/me (valid JWT) median ${fmt(m.p50)}  p99 ${fmt(m.p99)}  ratio at p99 ${x(m.p99 / h.p99)}`);
+    console.log(`    GET /v1/me forged JWT  median ${fmt(f.p50)}  p99 ${fmt(f.p99)}  (401 after the signature check, no D1 read)`);
+    console.log(`    GET /dev/d1-round-trip median ${fmt(d.p50)}  p99 ${fmt(d.p99)}  (SELECT 1, no authentication)`);
+    console.log(
+      `    where /v1/me's extra ${fmt(m.p50 - h.p50)} goes: signature check + 401 ${fmt(f.p50 - h.p50)}, session read (D1) + reply ${fmt(m.p50 - f.p50)}, of which the bare D1 round trip ${fmt(d.p50 - h.p50)}`,
+    );
+  }
   console.log(`  POST /v1/auth/login    median ${fmt(l.p50)}  p99 ${fmt(l.p99)}  (one argon2id verification + session write)`);
 }
 console.log(`\nargon2id m=19456 KiB t=2 p=1: CPU per hash median ${fmt(cost.p50)}  max ${fmt(cost.max)}`);

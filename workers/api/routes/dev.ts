@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
+import { pingDatabase } from "../../../shared/db/records";
 import { readDevMailbox } from "../../../shared/email/dev-mailbox";
 import { ApiError } from "../../../shared/http/errors";
 import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
@@ -36,4 +37,24 @@ export const devRoutes = createRouter().openapi(
     responses: { 200: jsonResponse(z.object({ items: z.array(MailSchema) }), "Mails"), ...problemResponses(400, 404) },
   }),
   async (c) => c.json({ items: await readDevMailbox(c.get("deps"), c.req.valid("query").to) }, 200),
+);
+
+/**
+ * Development only: one D1 statement that reads nothing (`SELECT 1`) and no authentication: the
+ * least any per-request D1 read costs on this server, which `npm run bench:auth` prints next to
+ * the session check (docs/latency.md).
+ */
+devRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/d1-round-trip",
+    tags: ["development"],
+    summary: "One D1 round trip that reads nothing (benchmark floor, development only)",
+    middleware: [developmentOnly] as const,
+    responses: { 200: jsonResponse(z.object({ status: z.literal("ok") }), "D1 answered"), ...problemResponses(404) },
+  }),
+  async (c) => {
+    await pingDatabase(c.get("deps").db);
+    return c.json({ status: "ok" as const }, 200);
+  },
 );
