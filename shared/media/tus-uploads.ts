@@ -1,4 +1,5 @@
 import { ApiError } from "../http/errors";
+import { type ClaimedSession, endedSessionRefusal } from "../identity/sessions/principal";
 import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";
 import { BodyCursor, copyStream, sizedStream } from "./body-cursor";
@@ -127,15 +128,16 @@ export interface TusPatch {
  * answers as a refused PATCH would (404 for a terminated upload, 409 or 423 when another request
  * wrote or writes it), never a 5xx.
  */
-export async function patchTusUpload(deps: Deps, ownerId: string, id: string, patch: TusPatch): Promise<UploadRecord> {
+export async function patchTusUpload(deps: Deps, session: ClaimedSession, id: string, patch: TusPatch): Promise<UploadRecord> {
   const config = deps.config.media;
   const leaseId = newId();
-  // The lease is taken with every condition of a good PATCH; only a refused one reads the row to tell why.
+  // The lease is taken with every condition of a good PATCH, the owner's session being live among
+  // them (the request's one D1 round trip before its bytes); only a refused one reads to tell why.
   const upload =
     patch.length !== null && patch.body
-      ? await takeUploadLease(deps.db, id, ownerId, patch.offset, patch.length, leaseId, deps.clock.now(), UPLOAD_LEASE_MS)
+      ? await takeUploadLease(deps.db, id, session, patch.offset, patch.length, leaseId, deps.clock.now(), UPLOAD_LEASE_MS)
       : undefined;
-  if (!upload) throw await refusedPatch(deps, id, ownerId, patch);
+  if (!upload) throw await refusedPatch(deps, id, session, patch);
   if (patch.length === null || !patch.body) throw new Error("unreachable: a lease needs a length and a body");
 
   const parts = JSON.parse(upload.parts) as R2UploadedPart[];
@@ -267,7 +269,7 @@ export async function patchTusUpload(deps: Deps, ownerId: string, id: string, pa
     await Promise.allSettled(writes);
     // A save that D1 made but whose answer was lost has recorded the tail after all: it stays then.
     if (unrecordedTail && (await findUpload(deps.db, id))?.tailKey !== unrecordedTail) await deps.files.delete(unrecordedTail);
-    throw await failedPatch(deps, { ...upload, tailKey }, leaseId, error, { patch, broken: cursor.broken, offset });
+    throw await failedPatch(deps, session, { ...upload, tailKey }, leaseId, error, { patch, broken: cursor.broken, offset });
   }
 
   if (!plan.completes) {
@@ -298,6 +300,7 @@ class LeaseLost extends Error {
  */
 async function failedPatch(
   deps: Deps,
+  session: ClaimedSession,
   upload: UploadRecord,
   leaseId: string,
   error: unknown,
@@ -312,15 +315,17 @@ async function failedPatch(
     if (request.broken) return new ApiError(400, "body_incomplete", `The body broke off; the upload is at offset ${request.offset}`, {}, tusHeaders);
     return error;
   }
-  return refusedPatch(deps, upload.id, upload.ownerId, request.patch);
+  return refusedPatch(deps, upload.id, session, request.patch);
 }
 
 /**
  * Why a PATCH got no lease, in the order a client should hear it. An upload whose bytes are all in
  * is finished first, so no answer tells its offset before its file exists.
  */
-async function refusedPatch(deps: Deps, id: string, ownerId: string, patch: TusPatch): Promise<ApiError> {
-  const current = await finishReceivedUpload(deps, await ownUpload(deps, id, ownerId), { now: deps.clock.now() });
+async function refusedPatch(deps: Deps, id: string, session: ClaimedSession, patch: TusPatch): Promise<ApiError> {
+  const ended = await endedSessionRefusal(deps, session);
+  if (ended) return ended;
+  const current = await finishReceivedUpload(deps, await ownUpload(deps, id, session.userId), { now: deps.clock.now() });
   if (patch.length === null || !patch.body) return tusError(411, "length_required", "Send the bytes with a content-length");
   if (current.status === "completed" || patch.offset !== current.offset) {
     return new ApiError(409, "offset_mismatch", `The upload is at offset ${current.offset}`, {}, { ...tusHeaders, "upload-offset": String(current.offset) });

@@ -1,6 +1,7 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
+import { decodeJwt } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clock } from "../../shared/clock";
 import { createDatabase } from "../../shared/db/client";
@@ -72,7 +73,8 @@ async function patchFailingCompletion(user: TestUser, path: string, offset: numb
     ...("bucket" in fault ? { files: bucketFailingCompletion(env.FILES, fault.bucket) } : {}),
     ...("database" in fault ? { db: createDatabase(databaseFailingBatches(env.DB)) } : {}),
   });
-  const patching = patchTusUpload(faulty, user.id, idOf(path), { offset, length: bytes.length, body: new Blob([bytes]).stream() });
+  const session = { userId: user.id, sessionId: decodeJwt(user.accessToken).sid as string };
+  const patching = patchTusUpload(faulty, session, idOf(path), { offset, length: bytes.length, body: new Blob([bytes]).stream() });
   const error = await patching.then(
     () => null,
     (e: unknown) => e,

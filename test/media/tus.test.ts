@@ -9,7 +9,7 @@ import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 import { MIB } from "../../shared/media/part-plan";
 import { ResumableSha256 } from "../../shared/media/resumable-sha256";
 import { forgetLiveHash } from "../../shared/media/tus-hash";
-import { api, expectProblem, json, registerUser } from "../helpers";
+import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
 import { createUpload, headUpload, openUpload, padded, patchUpload, samples, sha256Hex, TUS, uniquePng } from "./fixtures";
 import { testDeps } from "../kit/deps";
 
@@ -193,6 +193,24 @@ describe("tus PATCH", () => {
     await expectProblem(await patchUpload(user, path, 0, html), 415, "unsupported_media_type");
     await expectProblem(await api(path, { token: user.accessToken }), 404);
   });
+
+  // The PATCH has no session read of its own: the lease statement checks the session.
+  for (const [ending, end] of [
+    ["logged out", (user: TestUser) => api("/v1/auth/logout", { method: "POST", token: user.accessToken })],
+    ["disabled", (user: TestUser) => env.DB.prepare("UPDATE users SET disabled_at = 1 WHERE id = ?1").bind(user.id).run()],
+  ] as const) {
+    it(`a PATCH of a session that ended (${ending}) is 401 session_revoked and takes nothing`, async () => {
+      const user = await registerUser();
+      const path = await openUpload(user, 5000);
+      expect((await patchUpload(user, path, 0, uniquePng(1000))).status).toBe(204);
+      await end(user);
+      await expectProblem(await patchUpload(user, path, 1000, uniquePng(1000)), 401, "session_revoked");
+      // Refused before any other check: a wrong offset from an ended session is still 401.
+      await expectProblem(await patchUpload(user, path, 0, uniquePng(1000)), 401, "session_revoked");
+      const row = await createDatabase(env.DB).select().from(uploads).where(eq(uploads.id, path.split("/").pop()!)).get();
+      expect(row).toMatchObject({ offset: 1000, leaseId: null });
+    });
+  }
 
   it("refuses bad requests: 401, 404 for another user's upload, 412, 415, 400, 413", async () => {
     const [alice, bob] = [await registerUser(), await registerUser()];

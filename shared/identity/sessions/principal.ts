@@ -1,5 +1,5 @@
 import type { Deps } from "../../platform/deps-types";
-import { unauthorized } from "../../http/errors";
+import { type ApiError, unauthorized } from "../../http/errors";
 import { verifyAccessToken } from "../tokens/access-tokens";
 import { redeemRealtimeTicket } from "../tokens/realtime-tickets";
 import { findActiveSessionUser, type SessionUserRecord } from "./records";
@@ -27,14 +27,41 @@ export function bearerToken(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
-/** Resolves an access token to its principal and user, or throws 401. */
-export async function authenticate(deps: Deps, token: string | null): Promise<Authenticated> {
+/**
+ * The session an access token names, its signature, issuer, audience and lifetime checked but not
+ * yet whether the session is live: the route's own first statement checks that
+ * (`liveSessionClause`), and `endedSessionRefusal` tells a refused statement's 401 apart.
+ */
+export interface ClaimedSession {
+  userId: string;
+  sessionId: string;
+}
+
+/** The session a valid access token names, or throws 401 (no token, or one that does not verify). */
+export async function verifyClaimedSession(deps: Deps, token: string | null): Promise<ClaimedSession> {
   if (!token) throw unauthorized();
   const claims = await verifyAccessToken(deps, token);
   if (!claims) throw unauthorized("Access token is invalid or expired", "invalid_token");
-  const user = await findActiveSessionUser(deps.db, claims.sub, claims.sid, deps.clock.now(), deps.config.auth.sessionReads);
-  if (!user) throw unauthorized("The session of this token has ended", "session_revoked");
-  return { principal: { userId: user.id, sessionId: claims.sid, role: user.role }, user };
+  return { userId: claims.sub, sessionId: claims.sid };
+}
+
+const sessionEnded = () => unauthorized("The session of this token has ended", "session_revoked");
+
+/** Resolves an access token to its principal and user, or throws 401. */
+export async function authenticate(deps: Deps, token: string | null): Promise<Authenticated> {
+  const claimed = await verifyClaimedSession(deps, token);
+  const user = await findActiveSessionUser(deps.db, claimed.userId, claimed.sessionId, deps.clock.now(), deps.config.auth.sessionReads);
+  if (!user) throw sessionEnded();
+  return { principal: { userId: user.id, sessionId: claimed.sessionId, role: user.role }, user };
+}
+
+/**
+ * After a statement that carried `liveSessionClause` changed nothing: the 401 when the claimed
+ * session has ended (revoked, expired, user disabled), or null when something else refused it.
+ */
+export async function endedSessionRefusal(deps: Deps, claimed: ClaimedSession): Promise<ApiError | null> {
+  const user = await findActiveSessionUser(deps.db, claimed.userId, claimed.sessionId, deps.clock.now());
+  return user ? null : sessionEnded();
 }
 
 export async function authenticateAccessToken(deps: Deps, token: string | null): Promise<Principal> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lte, ne, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Database } from "../../db/client";
 import { refreshTokens, sessions, users } from "../../db/schema";
@@ -54,6 +54,19 @@ function activeSessionQuery(db: Pick<Database, "select">) {
     )
     .limit(1)
     .prepare();
+}
+
+/**
+ * The same conditions as a clause another module's statement can carry: true while the session
+ * `sessionId` of the user in `userId` (a column of that statement, or a value) is live and the
+ * user is not disabled. A route whose first statement is a write of its own (the tus PATCH's lease)
+ * checks the session inside it instead of in a read before it: one D1 round trip per request, with
+ * revocation just as instant.
+ */
+export function liveSessionClause(sessionId: string, userId: SQLWrapper | string, now: number): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${sessions} INNER JOIN ${users} ON ${users.id} = ${sessions.userId}
+    WHERE ${sessions.id} = ${sessionId} AND ${sessions.userId} = ${userId} AND ${sessions.revokedAt} IS NULL
+      AND ${sessions.expiresAt} > ${now} AND ${users.disabledAt} IS NULL)`;
 }
 
 // Prepared once per binding: this query runs on every authenticated request.

@@ -1,6 +1,7 @@
 import { and, eq, exists, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { users } from "../../db/schema/identity";
+import { liveSessionClause } from "../../identity/sessions/records";
 import { blobs, files, uploads } from "../../db/schema/media";
 import type { BlobRecord, FileRecord } from "./files";
 
@@ -236,9 +237,10 @@ export async function attachMultipart(db: Database, id: string, multipartId: str
 }
 
 /**
- * Takes the upload for one PATCH of `length` bytes: it must be receiving, at `offset`, have room
- * for them, and not be held by another PATCH whose lease is still running. Undefined when any of
- * that fails.
+ * Takes the upload for one PATCH of `length` bytes: its owner's session must be live (this
+ * statement is the PATCH's session check), and the upload must be receiving, at `offset`, have
+ * room for them, and not be held by another PATCH whose lease is still running. Undefined when any
+ * of that fails.
  *
  * The lease also hands out the R2 part numbers the PATCH may write (`leaseFirstPart` to
  * `leaseLastPart`, as many as the parts still missing). A lease taken over from one that ran out
@@ -249,7 +251,7 @@ export async function attachMultipart(db: Database, id: string, multipartId: str
 export async function takeUploadLease(
   db: Database,
   id: string,
-  ownerId: string,
+  session: { userId: string; sessionId: string },
   offset: number,
   length: number,
   leaseId: string,
@@ -273,7 +275,8 @@ export async function takeUploadLease(
     .where(
       and(
         eq(uploads.id, id),
-        eq(uploads.ownerId, ownerId),
+        eq(uploads.ownerId, session.userId),
+        liveSessionClause(session.sessionId, uploads.ownerId, now),
         eq(uploads.status, "receiving"),
         eq(uploads.offset, offset),
         sql`${uploads.offset} + ${length} <= ${uploads.length}`,

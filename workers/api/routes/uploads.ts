@@ -14,7 +14,7 @@ import {
 } from "../../../shared/media/tus-protocol";
 import { createTusUpload, patchTusUpload, terminateTusUpload, uploadProgress, uploadView } from "../../../shared/media/tus-uploads";
 import { createRouter } from "../context";
-import { authedRoute } from "../middleware/auth";
+import { authedRoute, sessionInStatementRoute } from "../middleware/auth";
 
 const tags = ["media"];
 
@@ -115,7 +115,7 @@ export const uploadRoutes = createRouter()
     },
   )
   .openapi(
-    authedRoute({
+    sessionInStatementRoute({
       method: "patch",
       path: "/{id}",
       tags,
@@ -139,7 +139,7 @@ export const uploadRoutes = createRouter()
       required(checkPatchContentType(c.req.header("content-type") ?? null));
       const offset = required(parseByteCount("Upload-Offset", c.req.header("upload-offset") ?? null));
       const length = c.req.header("content-length");
-      const upload = await patchTusUpload(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, {
+      const upload = await patchTusUpload(c.get("deps"), c.get("claimedSession"), c.req.valid("param").id, {
         offset,
         length: length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : null,
         body: c.req.raw.body,
