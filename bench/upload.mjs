@@ -208,7 +208,7 @@ try {
       }
     }
   }
-  for (const [name] of ways) {
+  for (const [name] of MEMORY_ROUNDS > 0 ? ways : []) {
     const cells = MEMORY_SIZES.map(
       (size) =>
         `${mb(size).padStart(5)} MB: peak ${mb(median(peaks.get(`${name}|${size}`))).padStart(5)} MB, +${mb(median(growth.get(`${name}|${size}`))).padStart(5)} MB`,
