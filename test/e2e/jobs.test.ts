@@ -88,7 +88,7 @@ describe("the Jobs section", () => {
     await page.goto(`${base()}/app/jobs`);
     await page.getByLabel("Near (a city)").fill("Berlin");
     await page.getByLabel("Within km").fill("60");
-    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("button", { name: "Search", exact: true }).click();
     const results = page.getByRole("region", { name: "Vacancies" });
     // The first list (newest, before the search) has no distances: wait for the distance order.
     await expect.poll(() => results.getByText(/km away/).count()).toBe(1);
@@ -145,7 +145,7 @@ describe("the Jobs section", () => {
     await page.screenshot({ path: `${SHOTS}/jobs-my-applications-phone.png` });
     await page.goto(`${base()}/app/jobs`);
     await page.getByLabel("Near (a city)").fill("Potsdam");
-    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect.poll(() => page.getByText(/km away/).count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/jobs-search-phone.png` });
 
