@@ -629,6 +629,9 @@ try {
   busy.stop();
   for (const target of targets) await target.stop();
 }
+// wrangler's inspector proxy never answers a client's close frame, so a closed inspector socket
+// (the demo's heap reading) would keep this process alive after the run.
+process.exit();
 
 function rowsHaveDemo(table) {
   return table.some(({ rows }) => rows.demo);
