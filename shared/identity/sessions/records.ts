@@ -43,17 +43,24 @@ function activeSessionQuery(db: Pick<Database, "select">) {
     .select({ user: sessionUserColumns })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(sessions.id, sql.placeholder("sessionId")),
-        eq(sessions.userId, sql.placeholder("userId")),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, sql.placeholder("now")),
-        isNull(users.disabledAt),
-      ),
-    )
+    .where(liveSessionConditions(sql.placeholder("sessionId"), sql.placeholder("userId"), sql.placeholder("now")))
     .limit(1)
     .prepare();
+}
+
+/**
+ * What makes a session live, over `sessions` joined with its user: this id and user, not revoked,
+ * not expired at `now`, the user not disabled. The one definition the per-request read and
+ * `liveSessionClause` share.
+ */
+function liveSessionConditions(sessionId: SQLWrapper | string, userId: SQLWrapper | string, now: SQLWrapper): SQL | undefined {
+  return and(
+    eq(sessions.id, sessionId),
+    eq(sessions.userId, userId),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, now),
+    isNull(users.disabledAt),
+  );
 }
 
 /**
@@ -65,8 +72,7 @@ function activeSessionQuery(db: Pick<Database, "select">) {
  */
 export function liveSessionClause(sessionId: string, userId: SQLWrapper | string, now: number): SQL {
   return sql`EXISTS (SELECT 1 FROM ${sessions} INNER JOIN ${users} ON ${users.id} = ${sessions.userId}
-    WHERE ${sessions.id} = ${sessionId} AND ${sessions.userId} = ${userId} AND ${sessions.revokedAt} IS NULL
-      AND ${sessions.expiresAt} > ${now} AND ${users.disabledAt} IS NULL)`;
+    WHERE ${liveSessionConditions(sessionId, userId, sql`${now}`)})`;
 }
 
 // Prepared once per binding: this query runs on every authenticated request.
