@@ -125,8 +125,6 @@ function tus(chunkSize) {
   };
 }
 
-
-
 const DIRECT = "direct R2 put (baseline)";
 const DIRECT_CHUNKS = "direct R2 puts, 5 MiB per request";
 const allWays = [

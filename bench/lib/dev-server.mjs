@@ -35,12 +35,14 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
-  const varArgs = Object.entries({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const server = await wranglerDev({
     port,
     name,
     persistTo,
-    args: [...(testScheduled ? ["--test-scheduled"] : []), ...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []), ...varArgs],
+    args: [
+      ...(testScheduled ? ["--test-scheduled"] : []),
+      ...devArgs({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, ...vars }, inspectorPort),
+    ],
     readyPath: "/health",
   });
   return {
@@ -67,14 +69,12 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
  * @returns {Promise<{ url: string, output: () => string, stop: () => Promise<void> }>}
  */
 export async function startBenchWorker({ port, name, config, vars = {}, inspectorPort }) {
-  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  return wranglerDev({
-    port,
-    name,
-    persistTo: stateDirectory(name, true),
-    args: ["-c", config, ...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []), ...varArgs],
-    readyPath: "/",
-  });
+  return wranglerDev({ port, name, persistTo: stateDirectory(name, true), args: ["-c", config, ...devArgs(vars, inspectorPort)], readyPath: "/" });
+}
+
+/** `wrangler dev`'s arguments for these vars and, when given, an inspector on `inspectorPort`. */
+function devArgs(vars, inspectorPort) {
+  return [...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []), ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
 }
 
 function stateDirectory(name, fresh) {
