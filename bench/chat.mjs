@@ -329,7 +329,7 @@ async function bareTarget(stored) {
     port,
     name: stored ? "bench-bare-stored" : "bench-bare",
     config: path.join(root, "bench", "bare-broadcast", "wrangler.toml"),
-    vars: { ...(BARE_BALLAST > 0 ? { BALLAST_RECORDS: String(BARE_BALLAST) } : {}), ...(process.env.BARE_PAD ? { BARE_PAD: process.env.BARE_PAD } : {}), ...(process.env.BARE_CONS ? { BARE_CONS: "1" } : {}) },
+    vars: BARE_BALLAST > 0 ? { BALLAST_RECORDS: String(BARE_BALLAST) } : {},
     inspectorPort,
   });
   const url = server.url;
