@@ -1,0 +1,157 @@
+// What every screen of the web app must pass, checked the same way by every browser test: it fits a
+// phone (390 px) and a desktop (1280 px) with nothing sticking out, and axe-core finds no serious
+// or critical accessibility violation. The screenshots at both widths go to docs/screenshots/.
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+
+export const PHONE = { width: 390, height: 844 } as const;
+export const DESKTOP = { width: 1280, height: 800 } as const;
+export const SCREENSHOTS = "docs/screenshots";
+
+/** The page's own objects these checks read (this file is compiled without the DOM lib). */
+interface PageRect {
+  left: number;
+  right: number;
+  width: number;
+  height: number;
+}
+interface PageElement {
+  id: string;
+  className: unknown;
+  tagName: string;
+  textContent: string | null;
+  parentElement: PageElement | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): PageRect;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+}
+interface PageStyle {
+  overflowX: string;
+  contain: string;
+  position: string;
+  visibility: string;
+  display: string;
+}
+interface PageGlobals {
+  document: { documentElement: { clientWidth: number }; body: PageElement };
+  getComputedStyle(element: PageElement): PageStyle;
+  requestAnimationFrame(callback: () => void): void;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** An element that reaches past the viewport's sides without an ancestor that clips or scrolls it. */
+export interface Overflow {
+  element: string;
+  left: number;
+  right: number;
+  viewport: number;
+}
+
+/**
+ * Every visible element whose box reaches outside the viewport horizontally, unless an ancestor
+ * clips it or scrolls it (a horizontally scrolling board is allowed; the page itself must not
+ * scroll sideways).
+ */
+export async function overflowingElements(page: Page): Promise<Overflow[]> {
+  return page.evaluate(() => {
+    const win = globalThis as unknown as PageGlobals;
+    const doc = win.document;
+    const viewport = doc.documentElement.clientWidth;
+    const clipped = (element: PageElement): boolean => {
+      for (let parent = element.parentElement; parent && parent !== doc.body; parent = parent.parentElement) {
+        const style = win.getComputedStyle(parent);
+        if (style.overflowX !== "visible" || style.contain.includes("paint")) return true;
+        if (style.position === "fixed") return false;
+      }
+      return false;
+    };
+    const describe = (element: PageElement): string => {
+      const id = element.id ? `#${element.id}` : "";
+      const classes = typeof element.className === "string" && element.className ? `.${element.className.trim().split(/\s+/).join(".")}` : "";
+      const label = element.getAttribute("aria-label") ?? element.textContent?.trim().slice(0, 40) ?? "";
+      return `${element.tagName.toLowerCase()}${id}${classes} "${label}"`;
+    };
+    const found: { element: string; left: number; right: number; viewport: number }[] = [];
+    for (const element of Array.from(doc.body.querySelectorAll("*"))) {
+      const rect = element.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0) continue;
+      const style = win.getComputedStyle(element);
+      if (style.visibility === "hidden" || style.display === "none") continue;
+      if (rect.left >= -1 && rect.right <= viewport + 1) continue;
+      if (clipped(element)) continue;
+      found.push({ element: describe(element), left: Math.round(rect.left), right: Math.round(rect.right), viewport });
+    }
+    return found;
+  });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  const loaded = await page.evaluate(() => "axe" in globalThis);
+  if (!loaded) await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] };
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<Result> } }).axe;
+    const result = await axe.run((globalThis as unknown as PageGlobals).document, {
+      resultTypes: ["violations"],
+    });
+    return result.violations
+      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+      .map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        targets: violation.nodes.map((node) => node.target.join(" ")),
+      }));
+  });
+}
+
+export interface ScreenCheck {
+  /** Screenshot of the whole page at 390 px (a long screen), not only the first viewport. */
+  fullPage?: boolean;
+  /** Run after each resize, before the checks (e.g. wait for a layout that depends on the width). */
+  settle?: (page: Page) => Promise<void>;
+  /** axe-core rule ids that do not apply to this screen, each with the reason in the test. */
+  skipRules?: string[];
+}
+
+/**
+ * Takes `docs/screenshots/<name>-1280.png` and `<name>-390.png` and, at each width, fails the test
+ * on an element wider than the viewport or a serious accessibility violation. The page is left at
+ * its width from before the call.
+ */
+export async function checkScreen(page: Page, name: string, options: ScreenCheck = {}): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const before = page.viewportSize() ?? DESKTOP;
+  try {
+    for (const [size, suffix] of [
+      [DESKTOP, "1280"],
+      [PHONE, "390"],
+    ] as const) {
+      await page.setViewportSize(size);
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve) =>
+            (globalThis as unknown as PageGlobals).requestAnimationFrame(() => (globalThis as unknown as PageGlobals).requestAnimationFrame(resolve)),
+          ),
+      );
+      await options.settle?.(page);
+      await page.screenshot({ path: `${SCREENSHOTS}/${name}-${suffix}.png`, fullPage: suffix === "390" && (options.fullPage ?? true) });
+      expect(await overflowingElements(page), `${name} at ${size.width} px: elements wider than the viewport`).toEqual([]);
+      const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !options.skipRules?.includes(violation.id));
+      expect(violations, `${name} at ${size.width} px: serious accessibility violations`).toEqual([]);
+    }
+  } finally {
+    await page.setViewportSize(before);
+  }
+}
