@@ -286,7 +286,12 @@ export async function listActiveGroupCalls(
     .where(and(inArray(groupCalls.chatId, [...chatIds]), eq(groupCalls.status, "active")));
   if (rows.length === 0) return [];
   const present = await db
-    .select({ callId: groupCallParticipants.callId, userId: groupCallParticipants.userId, displayName: users.displayName, joinedAt: groupCallParticipants.joinedAt })
+    .select({
+      callId: groupCallParticipants.callId,
+      userId: groupCallParticipants.userId,
+      displayName: users.displayName,
+      joinedAt: groupCallParticipants.joinedAt,
+    })
     .from(groupCallParticipants)
     .innerJoin(users, eq(users.id, groupCallParticipants.userId))
     .where(
@@ -318,7 +323,12 @@ export async function syncGroupCall(db: Database, call: GroupCallRecord, stretch
   const upserts = stretches.map((stretch) =>
     db
       .insert(groupCallParticipants)
-      .values({ callId: call.id, userId: stretch.userId, joinedAt: new Date(stretch.joinedAt), leftAt: stretch.leftAt === null ? null : new Date(stretch.leftAt) })
+      .values({
+        callId: call.id,
+        userId: stretch.userId,
+        joinedAt: new Date(stretch.joinedAt),
+        leftAt: stretch.leftAt === null ? null : new Date(stretch.leftAt),
+      })
       .onConflictDoUpdate({
         target: [groupCallParticipants.callId, groupCallParticipants.userId, groupCallParticipants.joinedAt],
         set: { leftAt: stretch.leftAt === null ? null : new Date(stretch.leftAt) },
@@ -330,7 +340,12 @@ export async function syncGroupCall(db: Database, call: GroupCallRecord, stretch
 /** Who took part in a group call, each stretch from joining to leaving, in joining order. */
 export async function listGroupCallStretches(db: Database, callId: string): Promise<(Stretch & { displayName: string | null })[]> {
   const rows = await db
-    .select({ userId: groupCallParticipants.userId, joinedAt: groupCallParticipants.joinedAt, leftAt: groupCallParticipants.leftAt, displayName: users.displayName })
+    .select({
+      userId: groupCallParticipants.userId,
+      joinedAt: groupCallParticipants.joinedAt,
+      leftAt: groupCallParticipants.leftAt,
+      displayName: users.displayName,
+    })
     .from(groupCallParticipants)
     .leftJoin(users, eq(users.id, groupCallParticipants.userId))
     .where(eq(groupCallParticipants.callId, callId))
@@ -341,7 +356,13 @@ export async function listGroupCallStretches(db: Database, callId: string): Prom
 /** The user's stretches in group calls (their data export). */
 export async function listGroupCallStretchesOf(db: Database, userId: string) {
   return db
-    .select({ callId: groupCallParticipants.callId, chatId: groupCalls.chatId, type: groupCalls.type, joinedAt: groupCallParticipants.joinedAt, leftAt: groupCallParticipants.leftAt })
+    .select({
+      callId: groupCallParticipants.callId,
+      chatId: groupCalls.chatId,
+      type: groupCalls.type,
+      joinedAt: groupCallParticipants.joinedAt,
+      leftAt: groupCallParticipants.leftAt,
+    })
     .from(groupCallParticipants)
     .innerJoin(groupCalls, eq(groupCalls.id, groupCallParticipants.callId))
     .where(eq(groupCallParticipants.userId, userId))

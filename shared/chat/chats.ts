@@ -16,7 +16,7 @@ import {
   hasMembership,
   insertDirectChat,
   insertGroupChat,
-  insertMembers,
+  insertMembersWithinCap,
   joinGeneralChat,
   listMemberChats,
   listMemberIds,
@@ -100,7 +100,10 @@ export async function getChat(deps: Deps, chatId: string, userId: string): Promi
   const members = await membersOf(deps, [row]);
   const shown = members.get(chatId) ?? { ids: [], count: 0 };
   const people = await peopleOf(deps, directMemberIds([row], members));
-  return { ...toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions), activeCall: (await activeGroupCallsOf(deps, [chatId])).get(chatId) ?? null };
+  return {
+    ...toChat(row, shown, row.readSeq, peerOf(row, shown, userId, people), row.unreadMentions),
+    activeCall: (await activeGroupCallsOf(deps, [chatId])).get(chatId) ?? null,
+  };
 }
 
 const MemberCursor = z.object({ j: z.number().int(), u: z.string() });
@@ -207,11 +210,12 @@ export async function addMembers(deps: Deps, principal: Principal, chatId: strin
   if (row.ownerId !== principal.userId) throw forbidden("Only the owner adds members");
   const current = (await listMemberIds(deps.db, [chatId])).get(chatId) ?? [];
   const added = [...new Set(userIds)].filter((id) => !current.includes(id));
-  const max = deps.config.chat.maxGroupMembers;
-  if (current.length + added.length > max) throw new ApiError(409, "group_too_large", `A group has at most ${max} members`);
   if (added.length > 0) {
     await requireExistingUsers(deps, added);
-    await insertMembers(deps.db, chatId, added, deps.clock.now());
+    const max = deps.config.chat.maxGroupMembers;
+    if (!(await insertMembersWithinCap(deps.db, chatId, added, deps.clock.now(), max))) {
+      throw new ApiError(409, "group_too_large", `A group has at most ${max} members`);
+    }
     await deps.objects.chatRoom(chatId).membershipChanged(added);
   }
   const chat = await getChat(deps, chatId, principal.userId);

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gt, isNull, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { insertWithinCap } from "../db/capped-insert";
 import type { Database } from "../db/client";
 import { chatFormerMembers, chatMembers, chatMentions, chats } from "../db/schema/chat";
 import { users } from "../db/schema/identity";
@@ -178,13 +179,20 @@ export async function deleteChatRecords(db: Database, chatId: string, now: numbe
  * Adds members who can read the history but start with nothing unread. (`WHERE true`: SQLite
  * needs a WHERE before an upsert clause that follows a SELECT.)
  */
-export async function insertMembers(db: Database, chatId: string, userIds: string[], now: number): Promise<void> {
-  await db
-    .insert(chatMembers)
-    .select(
-      sql`SELECT ${chatId}, value, 'member', (SELECT ${chats.lastMessageSeq} FROM ${chats} WHERE ${chats.id} = ${chatId}), ${now} FROM json_each(${JSON.stringify(userIds)}) WHERE true`,
-    )
-    .onConflictDoNothing();
+/**
+ * Adds members who start with everything sent so far read, unless the chat would then have more
+ * than `max` members: counted inside the insert, so parallel additions cannot overshoot. Those
+ * who are members already are left as they are. False when the cap refused it.
+ */
+export async function insertMembersWithinCap(db: Database, chatId: string, userIds: readonly string[], now: number, max: number): Promise<boolean> {
+  const readSeq = sql`(select ${chats.lastMessageSeq} from ${chats} where ${chats.id} = ${chatId})`;
+  return insertWithinCap(
+    db,
+    chatMembers,
+    userIds.map((userId) => ({ chatId, userId, role: "member" as const, readSeq, joinedAt: new Date(now) })),
+    { count: sql`select count(*) from ${chatMembers} where ${chatMembers.chatId} = ${chatId}`, max },
+    { onConflict: sql`on conflict do nothing` },
+  );
 }
 
 /** The member who joined first among those left, excluding `userId`: the next owner of a group. */

@@ -250,11 +250,7 @@ function renderSocketProtocols(asyncapi: AsyncApiDocument): string {
       channel.address === null
         ? `<span class="method ws">PUSH</span><span class="path">Web Push / FCM</span><span class="auth">to the devices of POST /v1/me/devices</span>`
         : `<span class="method ws">WS</span><span class="path">${escapeHtml(channel.address)}</span><span class="auth">Bearer token or ?ticket=</span>`;
-    parts.push(
-      `<article id="${anchor("socket", id)}"><h3>${heading}</h3>`,
-      `<p><strong>${escapeHtml(channel.title)}</strong></p>`,
-      prose(channel.description),
-    );
+    parts.push(`<article id="${anchor("socket", id)}"><h3>${heading}</h3>`, `<p><strong>${escapeHtml(channel.title)}</strong></p>`, prose(channel.description));
     for (const [direction, heading] of [
       ["client.", "Client -> server frames"],
       ["server.", "Server -> client frames"],
@@ -312,7 +308,8 @@ export function renderApiReference(openapi: OpenApiDocumentLike, asyncapi: Async
   nav.push(
     `<li><a href="#websockets"><strong>WebSocket protocols</strong></a><ul>`,
     ...Object.entries(asyncapi.channels).map(
-      ([id, channel]) => `<li><a href="#${anchor("socket", id)}">${channel.address === null ? `PUSH ${escapeHtml(channel.title)}` : `WS ${escapeHtml(channel.address)}`}</a></li>`,
+      ([id, channel]) =>
+        `<li><a href="#${anchor("socket", id)}">${channel.address === null ? `PUSH ${escapeHtml(channel.title)}` : `WS ${escapeHtml(channel.address)}`}</a></li>`,
     ),
     `</ul></li>`,
     `<li><a href="#errors"><strong>Errors</strong></a> (${errors.length} codes)</li>`,

@@ -16,8 +16,19 @@ export const pushAccount: AccountModule = {
       lastFailureReason: device.lastFailureReason,
     })),
     settings: await getNotificationSettings(deps, userId),
-    chats: (await listChatNotificationSettings(deps.db, userId)).map((row) => ({ chatId: row.chatId, level: row.level, mutedUntil: row.mutedUntil?.toISOString() ?? null })),
-    deliveries: (await listUserDeliveries(deps.db, userId)).map((row) => ({ eventId: row.eventId, deviceId: row.deviceId, status: row.status, attempts: row.attempts, reason: row.reason, updatedAt: row.updatedAt.toISOString() })),
+    chats: (await listChatNotificationSettings(deps.db, userId)).map((row) => ({
+      chatId: row.chatId,
+      level: row.level,
+      mutedUntil: row.mutedUntil?.toISOString() ?? null,
+    })),
+    deliveries: (await listUserDeliveries(deps.db, userId)).map((row) => ({
+      eventId: row.eventId,
+      deviceId: row.deviceId,
+      status: row.status,
+      attempts: row.attempts,
+      reason: row.reason,
+      updatedAt: row.updatedAt.toISOString(),
+    })),
   }),
   onDelete: async (deps, userId) => ({ statements: toD1Statements(deps.db, deleteUserPushQueries(deps.db, userId)) }),
 };

@@ -34,7 +34,9 @@ export interface DeliveryAttempt {
 }
 
 export function addressOf(device: PushDeviceRecord): PushAddress {
-  return device.kind === "webpush" ? { kind: "webpush", endpoint: device.address, p256dh: device.p256dh ?? "", auth: device.auth ?? "" } : { kind: "fcm", token: device.address };
+  return device.kind === "webpush"
+    ? { kind: "webpush", endpoint: device.address, p256dh: device.p256dh ?? "", auth: device.auth ?? "" }
+    : { kind: "fcm", token: device.address };
 }
 
 /** Seconds before attempt `attempt + 1`: what the service asked for, else the base doubling per attempt. */
@@ -140,7 +142,9 @@ export async function runPushSendJob(deps: Deps, job: PushSendJob): Promise<Deli
   if (!device) {
     const now = new Date(deps.clock.now());
     // Only a delivery waiting for this attempt is closed; one already settled stays as it was.
-    if (await claimDelivery(deps.db, { eventId: job.eventId, deviceId: job.deviceId, userId: "" }, job.attempt, now, new Date(now.getTime() - CLAIM_LEASE_MS))) {
+    if (
+      await claimDelivery(deps.db, { eventId: job.eventId, deviceId: job.deviceId, userId: "" }, job.attempt, now, new Date(now.getTime() - CLAIM_LEASE_MS))
+    ) {
       await settleDelivery(deps.db, { eventId: job.eventId, deviceId: job.deviceId }, "failed", "device_removed", now);
     }
     return "skipped";

@@ -4,12 +4,11 @@ import { newId } from "../ids";
 import { logEvent } from "../observability/log";
 import { checkPushEndpoint } from "./endpoint-rules";
 import {
-  countUserDevices,
   deleteSessionDevices,
   deleteUserDevice,
   deleteDeviceById,
   findDeviceByAddress,
-  insertDevice,
+  insertDeviceWithinCap,
   listUserDevices,
   type PushDeviceRecord,
   rebindDevice,
@@ -53,7 +52,11 @@ export async function pushClientConfig(deps: Deps): Promise<{ webPush: { applica
  * registered before moves to this session (and takes the keys sent now): `created` false. An
  * address another account registered is taken from it: the browser or phone is this account's now.
  */
-export async function registerDevice(deps: Deps, principal: { userId: string; sessionId: string }, input: NewDevice): Promise<{ device: PushDeviceRecord; created: boolean }> {
+export async function registerDevice(
+  deps: Deps,
+  principal: { userId: string; sessionId: string },
+  input: NewDevice,
+): Promise<{ device: PushDeviceRecord; created: boolean }> {
   const { push } = deps.config;
   let address: string;
   let p256dh: string | null = null;
@@ -79,9 +82,6 @@ export async function registerDevice(deps: Deps, principal: { userId: string; se
   } else if (existing) {
     await deleteDeviceById(deps.db, existing.id);
   }
-  if ((await countUserDevices(deps.db, principal.userId)) >= push.maxDevicesPerUser) {
-    throw new ApiError(409, "too_many_devices", `At most ${push.maxDevicesPerUser} devices may be registered; remove one first`);
-  }
   const now = deps.clock.now();
   const device: PushDeviceRecord = {
     id: newId(now),
@@ -96,14 +96,16 @@ export async function registerDevice(deps: Deps, principal: { userId: string; se
     lastFailureAt: null,
     lastFailureReason: null,
   };
+  let inserted: boolean;
   try {
-    await insertDevice(deps.db, device);
+    inserted = await insertDeviceWithinCap(deps.db, device, push.maxDevicesPerUser);
   } catch (error) {
     // The same address registered by a request running alongside this one: that one's device.
     const raced = await findDeviceByAddress(deps.db, address);
     if (raced && raced.userId === principal.userId) return { device: raced, created: false };
     throw error;
   }
+  if (!inserted) throw new ApiError(409, "too_many_devices", `At most ${push.maxDevicesPerUser} devices may be registered; remove one first`);
   return { device, created: true };
 }
 

@@ -79,7 +79,12 @@ async function requestAccessToken(fetchFn: typeof fetch, account: FcmServiceAcco
   if (!response.ok) {
     await response.body?.cancel();
     if (response.status === 429 || response.status >= 500)
-      return { result: "retry", status: response.status, reason: `fcm_oauth_${response.status}`, retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after"), now) };
+      return {
+        result: "retry",
+        status: response.status,
+        reason: `fcm_oauth_${response.status}`,
+        retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after"), now),
+      };
     return { result: "refused", status: response.status, reason: `fcm_oauth_${response.status}` };
   }
   const body = (await response.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown } | null;
@@ -102,7 +107,9 @@ export function fcmMessage(token: string, notification: PushNotification) {
       token,
       data: dataOf(notification.payload),
       android: { priority: high ? "HIGH" : "NORMAL", ttl: `${notification.ttlSeconds}s`, ...(notification.topic ? { collapse_key: notification.topic } : {}) },
-      webpush: { headers: { TTL: String(notification.ttlSeconds), Urgency: notification.urgency, ...(notification.topic ? { Topic: notification.topic } : {}) } },
+      webpush: {
+        headers: { TTL: String(notification.ttlSeconds), Urgency: notification.urgency, ...(notification.topic ? { Topic: notification.topic } : {}) },
+      },
       apns: {
         headers: {
           "apns-priority": high ? "10" : "5",

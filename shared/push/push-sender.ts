@@ -48,6 +48,7 @@ export function outcomeOfStatus(response: Response, now: number): PushOutcome {
   const status = response.status;
   if (status >= 200 && status < 300) return { result: "delivered", status };
   if (status === 404 || status === 410) return { result: "gone", status, reason: `gone_${status}` };
-  if (status === 429 || status >= 500) return { result: "retry", status, reason: `http_${status}`, retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after"), now) };
+  if (status === 429 || status >= 500)
+    return { result: "retry", status, reason: `http_${status}`, retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after"), now) };
   return { result: "refused", status, reason: `http_${status}` };
 }

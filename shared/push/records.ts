@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { insertWithinCap } from "../db/capped-insert";
 import { type BatchQuery, type Database, runBatch } from "../db/client";
 import { chatMembers, chats } from "../db/schema/chat";
 import { sessions, users } from "../db/schema/identity";
@@ -24,17 +25,17 @@ export async function findDeviceByAddress(db: Database, address: string): Promis
   return db.select().from(pushDevices).where(eq(pushDevices.address, address)).get();
 }
 
-export async function countUserDevices(db: Database, userId: string): Promise<number> {
-  const row = await db.select({ n: count() }).from(pushDevices).where(eq(pushDevices.userId, userId)).get();
-  return row?.n ?? 0;
-}
-
-export async function insertDevice(db: Database, device: typeof pushDevices.$inferInsert): Promise<void> {
-  await db.insert(pushDevices).values(device).run();
+/** Registers a device unless its user has `max` already (counted inside the insert); false when the cap refused it. */
+export async function insertDeviceWithinCap(db: Database, device: typeof pushDevices.$inferInsert, max: number): Promise<boolean> {
+  return insertWithinCap(db, pushDevices, [device], { count: sql`select count(*) from ${pushDevices} where ${pushDevices.userId} = ${device.userId}`, max });
 }
 
 /** The same address registered again by its user: it now belongs to the session that registered it last, with the keys it sent. */
-export async function rebindDevice(db: Database, id: string, change: { sessionId: string; p256dh: string | null; auth: string | null }): Promise<PushDeviceRecord | undefined> {
+export async function rebindDevice(
+  db: Database,
+  id: string,
+  change: { sessionId: string; p256dh: string | null; auth: string | null },
+): Promise<PushDeviceRecord | undefined> {
   return db
     .update(pushDevices)
     .set({ sessionId: change.sessionId, p256dh: change.p256dh, auth: change.auth, lastFailureAt: null, lastFailureReason: null })
@@ -219,7 +220,13 @@ export interface MessageRecipient {
  * Members of the chat other than the sender and `exclude` (sockets open in the room) who have a
  * device. In the general chat (every account) only members who turned its notifications on.
  */
-export async function messageRecipients(db: Database, chatId: string, senderId: string, exclude: readonly string[], general: boolean): Promise<MessageRecipient[]> {
+export async function messageRecipients(
+  db: Database,
+  chatId: string,
+  senderId: string,
+  exclude: readonly string[],
+  general: boolean,
+): Promise<MessageRecipient[]> {
   const rows = await db
     .select({
       userId: chatMembers.userId,
@@ -278,7 +285,10 @@ export async function upsertChatNotificationSetting(db: Database, record: ChatNo
   await db
     .insert(chatNotificationSettings)
     .values(record)
-    .onConflictDoUpdate({ target: [chatNotificationSettings.chatId, chatNotificationSettings.userId], set: { level: record.level, mutedUntil: record.mutedUntil, updatedAt: record.updatedAt } })
+    .onConflictDoUpdate({
+      target: [chatNotificationSettings.chatId, chatNotificationSettings.userId],
+      set: { level: record.level, mutedUntil: record.mutedUntil, updatedAt: record.updatedAt },
+    })
     .run();
 }
 

@@ -51,7 +51,8 @@ function toSettings(record: NotificationSettingsRecord | undefined): Notificatio
   if (!record) return { content: "full", quietHours: null, callsAllowedFrom: [] };
   return {
     content: record.content,
-    quietHours: record.quietStart === null || record.quietEnd === null ? null : { start: hhmm(record.quietStart), end: hhmm(record.quietEnd), timezone: record.timezone },
+    quietHours:
+      record.quietStart === null || record.quietEnd === null ? null : { start: hhmm(record.quietStart), end: hhmm(record.quietEnd), timezone: record.timezone },
     callsAllowedFrom: callsAllowedFrom(record),
   };
 }
@@ -84,7 +85,12 @@ export async function updateNotificationSettings(deps: Deps, userId: string, cha
 }
 
 /** PUT /v1/chats/:id/notifications: members only (another chat is `404`). */
-export async function setChatNotifications(deps: Deps, userId: string, chatId: string, input: { level: NotificationLevel; mutedUntil?: string | null }): Promise<ChatNotifications> {
+export async function setChatNotifications(
+  deps: Deps,
+  userId: string,
+  chatId: string,
+  input: { level: NotificationLevel; mutedUntil?: string | null },
+): Promise<ChatNotifications> {
   await requireMembership(deps, chatId, userId);
   const mutedUntil = input.mutedUntil ? new Date(input.mutedUntil) : null;
   await upsertChatNotificationSetting(deps.db, { chatId, userId, level: input.level, mutedUntil, updatedAt: deps.clock.date() });

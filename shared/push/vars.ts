@@ -4,19 +4,34 @@ import { z } from "zod";
 /** The vars of push notifications (docs/notifications.md). */
 export const pushVars = defineVars({
   PUSH_VAPID_PRIVATE_KEY: optionalTextVar(
-    { description: "The VAPID key pair of Web Push (RFC 8292): a P-256 private key as a JWK (JSON with `d`, `x`, `y`). Its public half is the `applicationServerKey` of `GET /v1/push/config`. Without it, Web Push is off. `npm run dev` generates one into .dev.vars.", secret: true },
+    {
+      description:
+        "The VAPID key pair of Web Push (RFC 8292): a P-256 private key as a JWK (JSON with `d`, `x`, `y`). Its public half is the `applicationServerKey` of `GET /v1/push/config`. Without it, Web Push is off. `npm run dev` generates one into .dev.vars.",
+      secret: true,
+    },
     "JSON",
   ),
-  PUSH_VAPID_SUBJECT: optionalTextVar({ description: "The VAPID `sub` claim: a `mailto:` or `https:` contact for push services. Default: `mailto:` EMAIL_FROM, else APP_BASE_URL." }),
+  PUSH_VAPID_SUBJECT: optionalTextVar({
+    description: "The VAPID `sub` claim: a `mailto:` or `https:` contact for push services. Default: `mailto:` EMAIL_FROM, else APP_BASE_URL.",
+  }),
   PUSH_FCM_SERVICE_ACCOUNT: optionalTextVar(
-    { description: "A Google service account key (its JSON: `project_id`, `client_email`, `private_key`, `token_uri`) allowed to send with FCM HTTP v1. Without it, FCM devices cannot be registered.", secret: true },
+    {
+      description:
+        "A Google service account key (its JSON: `project_id`, `client_email`, `private_key`, `token_uri`) allowed to send with FCM HTTP v1. Without it, FCM devices cannot be registered.",
+      secret: true,
+    },
     "JSON",
   ),
   PUSH_ALLOW_INSECURE_ENDPOINTS: flagVar(false, {
-    description: "Development and tests only (ignored in production): Web Push endpoints may be `http:` and name loopback or private addresses (a local push service). `npm run dev` sets it.",
+    description:
+      "Development and tests only (ignored in production): Web Push endpoints may be `http:` and name loopback or private addresses (a local push service). `npm run dev` sets it.",
   }),
-  PUSH_MAX_DEVICES_PER_USER: numberWhereVar(20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, { description: "Most push devices one user may have registered (1 to 1000)." }),
-  PUSH_MAX_ATTEMPTS: numberWhereVar(6, (n) => Number.isInteger(n) && n >= 1 && n <= 20, { description: "Attempts per event and device before a push that keeps meeting 429 or 5xx is given up (1 to 20)." }),
+  PUSH_MAX_DEVICES_PER_USER: numberWhereVar(20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, {
+    description: "Most push devices one user may have registered (1 to 1000).",
+  }),
+  PUSH_MAX_ATTEMPTS: numberWhereVar(6, (n) => Number.isInteger(n) && n >= 1 && n <= 20, {
+    description: "Attempts per event and device before a push that keeps meeting 429 or 5xx is given up (1 to 20).",
+  }),
   PUSH_MESSAGE_TTL_SECONDS: numberWhereVar(
     86_400,
     (n) => Number.isInteger(n) && n >= 0 && n <= 2_419_200,

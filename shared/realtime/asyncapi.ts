@@ -187,7 +187,8 @@ export function buildAsyncApiDocument(protocols: SocketProtocol[], info: AsyncAp
     document.servers.pushServices = {
       host: "push.example",
       protocol: "https",
-      description: "The device's push service: the Web Push endpoint of its subscription (RFC 8030; payload encrypted with aes128gcm, RFC 8291, VAPID RFC 8292) or FCM HTTP v1. The host is the subscription's, not ours.",
+      description:
+        "The device's push service: the Web Push endpoint of its subscription (RFC 8030; payload encrypted with aes128gcm, RFC 8291, VAPID RFC 8292) or FCM HTTP v1. The host is the subscription's, not ours.",
     };
   }
   for (const channel of delivered) {

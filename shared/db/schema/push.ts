@@ -12,8 +12,12 @@ export const pushDevices = sqliteTable(
   "push_devices",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    sessionId: text("session_id").notNull().references(() => sessions.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["webpush", "fcm"] }).notNull(),
     /** The Web Push endpoint URL, or the FCM registration token: one device per address. */
     address: text("address").notNull(),
@@ -25,7 +29,11 @@ export const pushDevices = sqliteTable(
     lastFailureAt: timestamp("last_failure_at"),
     lastFailureReason: text("last_failure_reason"),
   },
-  (t) => [uniqueIndex("push_devices_address_unique").on(t.address), index("push_devices_user_idx").on(t.userId), index("push_devices_session_idx").on(t.sessionId)],
+  (t) => [
+    uniqueIndex("push_devices_address_unique").on(t.address),
+    index("push_devices_user_idx").on(t.userId),
+    index("push_devices_session_idx").on(t.sessionId),
+  ],
 );
 
 /**
@@ -45,15 +53,23 @@ export const pushDeliveries = sqliteTable(
     claimedAt: timestamp("claimed_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.eventId, t.deviceId] }), index("push_deliveries_updated_idx").on(t.updatedAt), index("push_deliveries_user_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.deviceId] }),
+    index("push_deliveries_updated_idx").on(t.updatedAt),
+    index("push_deliveries_user_idx").on(t.userId),
+  ],
 );
 
 /** A member's notification level for one chat (no row: the default, docs/notifications.md). */
 export const chatNotificationSettings = sqliteTable(
   "chat_notification_settings",
   {
-    chatId: text("chat_id").notNull().references(() => chats.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     level: text("level", { enum: ["all", "mentions", "off"] }).notNull(),
     mutedUntil: timestamp("muted_until"),
     updatedAt: timestamp("updated_at").notNull(),
@@ -67,7 +83,9 @@ export const notificationSettings = sqliteTable("notification_settings", {
     .primaryKey()
     .references(() => users.id, { onDelete: "cascade" }),
   /** "full": title, sender and excerpt; "none": only ids (`{type, chatId, messageId}`). */
-  content: text("content", { enum: ["full", "none"] }).notNull().default("full"),
+  content: text("content", { enum: ["full", "none"] })
+    .notNull()
+    .default("full"),
   /** Quiet hours as minutes after local midnight; both null: none. */
   quietStart: integer("quiet_start"),
   quietEnd: integer("quiet_end"),

@@ -12,7 +12,7 @@ import { findUserById } from "../account/users";
 import { confirmPassword } from "../credentials/password-checks";
 import type { ClientInfo } from "../sessions/client-info";
 import { CHALLENGE_TTL_MS, rememberChallenge, takeChallenge } from "./challenges";
-import { countPasskeys, deletePasskeyRecord, insertPasskey, listPasskeyRecords, type PasskeyRecord, renamePasskeyRecord } from "./records";
+import { countPasskeys, deletePasskeyRecord, insertPasskeyWithinCap, listPasskeyRecords, type PasskeyRecord, renamePasskeyRecord } from "./records";
 
 /** Enough for every device a person owns; a bound keeps the allowCredentials list of a second factor small. */
 export const MAX_PASSKEYS_PER_USER = 20;
@@ -112,23 +112,28 @@ export async function finishPasskeyRegistration(
   if (!verification.verified) throw badRequest("invalid_webauthn_response", "The authenticator's answer does not verify");
   const info = verification.registrationInfo;
   const db = deps.db;
+  // Only names the passkey ("Passkey 3"); the cap is counted inside the insert.
   const count = await countPasskeys(db, userId);
-  if (count >= MAX_PASSKEYS_PER_USER) throw conflict("too_many_passkeys", `An account can have at most ${MAX_PASSKEYS_PER_USER} passkeys`);
   const now = deps.clock.date();
-  const row = await insertPasskey(db, {
-    id: newId(now.getTime()),
-    userId,
-    credentialId: info.credential.id,
-    publicKey: base64url(info.credential.publicKey),
-    counter: info.credential.counter,
-    transports: JSON.stringify(info.credential.transports ?? response.response.transports ?? []),
-    deviceType: info.credentialDeviceType,
-    backedUp: info.credentialBackedUp,
-    aaguid: info.aaguid,
-    name: name ?? defaultName(info.credentialDeviceType, count),
-    createdAt: now,
-  });
-  if (!row) throw conflict("passkey_exists", "This passkey is registered already");
+  const row = await insertPasskeyWithinCap(
+    db,
+    {
+      id: newId(now.getTime()),
+      userId,
+      credentialId: info.credential.id,
+      publicKey: base64url(info.credential.publicKey),
+      counter: info.credential.counter,
+      transports: JSON.stringify(info.credential.transports ?? response.response.transports ?? []),
+      deviceType: info.credentialDeviceType,
+      backedUp: info.credentialBackedUp,
+      aaguid: info.aaguid,
+      name: name ?? defaultName(info.credentialDeviceType, count),
+      createdAt: now,
+    },
+    MAX_PASSKEYS_PER_USER,
+  );
+  if (row === "full") throw conflict("too_many_passkeys", `An account can have at most ${MAX_PASSKEYS_PER_USER} passkeys`);
+  if (row === "exists") throw conflict("passkey_exists", "This passkey is registered already");
   await recordAuditEvent(db, { userId, type: "passkey.added", client, detail: { passkeyId: row.id, name: row.name } });
   return toView(row);
 }

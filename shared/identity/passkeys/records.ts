@@ -1,4 +1,5 @@
-import { and, asc, count, eq, lte } from "drizzle-orm";
+import { and, asc, count, eq, lte, sql } from "drizzle-orm";
+import { insertWithinCap } from "../../db/capped-insert";
 import type { Database } from "../../db/client";
 import { passkeyChallenges, passkeys } from "../../db/schema";
 
@@ -24,8 +25,22 @@ export function deleteExpiredPasskeyChallengesQuery(db: Database, now: Date) {
   return db.delete(passkeyChallenges).where(lte(passkeyChallenges.expiresAt, now));
 }
 
-export async function insertPasskey(db: Database, passkey: typeof passkeys.$inferInsert): Promise<PasskeyRecord | undefined> {
-  return db.insert(passkeys).values(passkey).onConflictDoNothing({ target: passkeys.credentialId }).returning().get();
+/**
+ * Stores a passkey unless its user holds `max` already, counted inside the insert so parallel
+ * registrations cannot overshoot: the stored row, `"exists"` when the credential is registered
+ * already, or `"full"` when the cap refused it.
+ */
+export async function insertPasskeyWithinCap(db: Database, passkey: typeof passkeys.$inferInsert, max: number): Promise<PasskeyRecord | "exists" | "full"> {
+  const inserted = await insertWithinCap(
+    db,
+    passkeys,
+    [passkey],
+    { count: sql`select count(*) from ${passkeys} where ${passkeys.userId} = ${passkey.userId}`, max },
+    { onConflict: sql`on conflict (${sql.identifier(passkeys.credentialId.name)}) do nothing` },
+  );
+  const stored = await findPasskeyByCredentialId(db, passkey.credentialId);
+  if (inserted && stored) return stored;
+  return stored ? "exists" : "full";
 }
 
 export async function findPasskeyByCredentialId(db: Database, credentialId: string): Promise<PasskeyRecord | undefined> {

@@ -54,13 +54,7 @@ function activeSessionQuery(db: Pick<Database, "select">) {
  * `liveSessionClause` share.
  */
 function liveSessionConditions(sessionId: SQLWrapper | string, userId: SQLWrapper | string, now: SQLWrapper): SQL | undefined {
-  return and(
-    eq(sessions.id, sessionId),
-    eq(sessions.userId, userId),
-    isNull(sessions.revokedAt),
-    gt(sessions.expiresAt, now),
-    isNull(users.disabledAt),
-  );
+  return and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(users.disabledAt));
 }
 
 /**

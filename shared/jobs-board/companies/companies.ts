@@ -10,7 +10,6 @@ import { closeDown } from "./close-down";
 import {
   acceptInvitation,
   type CompanyRow,
-  countInvitations,
   decideVerification,
   deleteInvitation,
   deleteMember,
@@ -25,7 +24,7 @@ import {
   type MemberRole,
   requestVerification,
   updateCompany,
-  upsertInvitation,
+  upsertInvitationWithinCap,
   upsertMember,
   userExists,
   verificationEventQuery,
@@ -295,11 +294,10 @@ export async function inviteMember(
   if (!(await userExists(deps.db, invitee.userId))) throw notFound("No such user");
   if (await findMemberRole(deps.db, id, invitee.userId))
     throw conflict("already_member", "That user is a member already; change their role with POST /v1/companies/{id}/members");
-  if (!(await findInvitation(deps.db, id, invitee.userId)) && (await countInvitations(deps.db, id)) >= MAX_OPEN_INVITATIONS) {
+  const invitation: InvitationRecord = { companyId: id, userId: invitee.userId, role: invitee.role, invitedBy: actorId, createdAt: deps.clock.date() };
+  if (!(await upsertInvitationWithinCap(deps.db, invitation, MAX_OPEN_INVITATIONS))) {
     throw conflict("too_many_invitations", `A company may have ${MAX_OPEN_INVITATIONS} open invitations; revoke some first`);
   }
-  const invitation: InvitationRecord = { companyId: id, userId: invitee.userId, role: invitee.role, invitedBy: actorId, createdAt: deps.clock.date() };
-  await upsertInvitation(deps.db, invitation);
   await auditEventQuery(deps.db, {
     userId: invitee.userId,
     type: "company.member_invited",

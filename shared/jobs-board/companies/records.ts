@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, ne, sql, type SQLWrapper } from "drizzle-orm";
+import { insertWithinCap } from "../../db/capped-insert";
 import type { BatchQuery, Database } from "../../db/client";
 import { auditEvents, companies, companyInvitations, companyMembers, companyVerificationEvents, users, vacancySearch } from "../../db/schema";
 
@@ -290,19 +291,23 @@ export function forgetMemberQueries(db: Database, userId: string) {
 }
 
 /** Invites `userId` (or changes the role of their open invitation). */
-export async function upsertInvitation(db: Database, invitation: InvitationRecord): Promise<void> {
-  await db
-    .insert(companyInvitations)
-    .values(invitation)
-    .onConflictDoUpdate({
-      target: [companyInvitations.companyId, companyInvitations.userId],
-      set: { role: invitation.role, invitedBy: invitation.invitedBy, createdAt: invitation.createdAt },
-    });
-}
-
-export async function countInvitations(db: Database, companyId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(companyInvitations).where(eq(companyInvitations.companyId, companyId));
-  return row?.n ?? 0;
+/**
+ * Opens an invitation, or changes the role of the one the user has, unless the company holds
+ * `max` open invitations: counted inside the insert, so parallel invitations cannot overshoot.
+ * Re-inviting someone already invited always passes (it opens nothing new). False when refused.
+ */
+export async function upsertInvitationWithinCap(db: Database, invitation: InvitationRecord, max: number): Promise<boolean> {
+  const invitations = companyInvitations;
+  return insertWithinCap(
+    db,
+    invitations,
+    [invitation],
+    { count: sql`select count(*) from ${invitations} where ${invitations.companyId} = ${invitation.companyId}`, max },
+    {
+      alsoWhen: sql`exists (select 1 from ${invitations} where ${invitations.companyId} = ${invitation.companyId} and ${invitations.userId} = ${invitation.userId})`,
+      onConflict: sql`on conflict (company_id, user_id) do update set role = excluded.role, invited_by = excluded.invited_by, created_at = excluded.created_at`,
+    },
+  );
 }
 
 export async function findInvitation(db: Database, companyId: string, userId: string): Promise<InvitationRecord | undefined> {
