@@ -15,7 +15,9 @@ import { inParallel } from "./fixtures";
 describe("finding 1: the push device cap holds under parallel registrations", () => {
   it("40 parallel POST /v1/me/devices with distinct tokens: exactly the cap are registered", async () => {
     const user = await registerUser();
-    const tally = await inParallel(40, (i) => api("/v1/me/devices", { token: user.accessToken, body: { kind: "fcm", token: `parallel-${i}-${crypto.randomUUID()}` } }));
+    const tally = await inParallel(40, (i) =>
+      api("/v1/me/devices", { token: user.accessToken, body: { kind: "fcm", token: `parallel-${i}-${crypto.randomUUID()}` } }),
+    );
     expect(tally).toEqual({ "201": 20, "409 too_many_devices": 20 });
     const listed = await json(await api("/v1/me/devices", { token: user.accessToken }));
     expect(listed.items).toHaveLength(20);
