@@ -15,6 +15,7 @@ export interface ClientView {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   backchannelLogoutUri: string | null;
+  resourceServerFor: string[];
   scopes: string[];
   firstParty: boolean;
   disabled: boolean;
@@ -28,12 +29,15 @@ export interface ClientInput {
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
   backchannelLogoutUri?: string | null;
+  resourceServerFor?: string[];
   type: "public" | "confidential";
   scopes: string[];
   firstParty: boolean;
 }
 
-export type ClientPatch = Partial<Pick<ClientInput, "name" | "redirectUris" | "postLogoutRedirectUris" | "backchannelLogoutUri" | "scopes" | "firstParty">>;
+export type ClientPatch = Partial<
+  Pick<ClientInput, "name" | "redirectUris" | "postLogoutRedirectUris" | "backchannelLogoutUri" | "resourceServerFor" | "scopes" | "firstParty">
+>;
 
 /** Who changes a client, for the audit log (`oauth_client.*` events). */
 export interface ClientAdmin {
@@ -55,6 +59,7 @@ export function toClientView(client: OAuthClientRecord): ClientView {
     redirectUris: list(client.redirectUris),
     postLogoutRedirectUris: list(client.postLogoutRedirectUris),
     backchannelLogoutUri: client.backchannelLogoutUri,
+    resourceServerFor: list(client.resourceServerFor),
     scopes: list(client.scopes),
     firstParty: client.firstParty,
     disabled: client.disabledAt !== null,
@@ -67,6 +72,19 @@ export function toClientView(client: OAuthClientRecord): ClientView {
 export const clientRedirectUris = (client: OAuthClientRecord) => list(client.redirectUris);
 export const clientPostLogoutRedirectUris = (client: OAuthClientRecord) => list(client.postLogoutRedirectUris);
 export const clientScopes = (client: OAuthClientRecord) => list(client.scopes);
+
+/** Whether `caller` may introspect tokens issued to `clientId`: its own, or a client it is a resource server for. */
+export const mayIntrospectTokensOf = (caller: OAuthClientRecord, clientId: string) =>
+  caller.id === clientId || list(caller.resourceServerFor).includes(clientId);
+
+/** The client ids of `resourceServerFor`, each registered: `400 unknown_oauth_client` otherwise. */
+async function registeredClientIds(deps: Deps, clientIds: readonly string[]): Promise<string> {
+  const unique = [...new Set(clientIds)];
+  for (const clientId of unique) {
+    if (!(await findClient(deps.db, clientId))) throw new ApiError(400, "unknown_oauth_client", `No OAuth client has the id ${clientId}`);
+  }
+  return JSON.stringify(unique);
+}
 
 const newSecret = () => `secret_${randomToken(32)}`;
 
@@ -82,6 +100,7 @@ export async function registerClient(deps: Deps, admin: ClientAdmin, input: Clie
     redirectUris: JSON.stringify(input.redirectUris),
     postLogoutRedirectUris: JSON.stringify(input.postLogoutRedirectUris ?? []),
     backchannelLogoutUri: input.backchannelLogoutUri ?? null,
+    resourceServerFor: await registeredClientIds(deps, input.resourceServerFor ?? []),
     scopes: JSON.stringify(input.scopes),
     firstParty: input.firstParty,
     createdAt: now,
@@ -119,6 +138,7 @@ export async function updateClient(deps: Deps, admin: ClientAdmin, clientId: str
       ...(patch.redirectUris !== undefined ? { redirectUris: JSON.stringify(patch.redirectUris) } : {}),
       ...(patch.postLogoutRedirectUris !== undefined ? { postLogoutRedirectUris: JSON.stringify(patch.postLogoutRedirectUris) } : {}),
       ...(patch.backchannelLogoutUri !== undefined ? { backchannelLogoutUri: patch.backchannelLogoutUri } : {}),
+      ...(patch.resourceServerFor !== undefined ? { resourceServerFor: await registeredClientIds(deps, patch.resourceServerFor) } : {}),
       ...(patch.scopes !== undefined ? { scopes: JSON.stringify(patch.scopes) } : {}),
       ...(patch.firstParty !== undefined ? { firstParty: patch.firstParty } : {}),
     },

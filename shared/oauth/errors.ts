@@ -14,6 +14,7 @@ export const oauthErrors = defineErrors({
   },
   insufficient_scope: { status: 403, description: "/oauth/userinfo: the access token was not granted the `openid` scope." },
   app_not_connected: { status: 404, description: "The user has not connected this app (no grant to revoke)." },
+  unknown_oauth_client: { status: 400, description: "`resourceServerFor` names a client id that is not registered." },
   oauth_client_not_found: { status: 404, description: "No OAuth client has this id." },
   invalid_client_type: { status: 409, description: "The operation needs a confidential client (a public client has no secret)." },
 });

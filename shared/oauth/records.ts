@@ -34,7 +34,16 @@ export async function updateClientRecord(
   patch: Partial<
     Pick<
       OAuthClientRecord,
-      "name" | "redirectUris" | "postLogoutRedirectUris" | "backchannelLogoutUri" | "scopes" | "firstParty" | "disabledAt" | "secretHash" | "secretRotatedAt"
+      | "name"
+      | "redirectUris"
+      | "postLogoutRedirectUris"
+      | "backchannelLogoutUri"
+      | "resourceServerFor"
+      | "scopes"
+      | "firstParty"
+      | "disabledAt"
+      | "secretHash"
+      | "secretRotatedAt"
     >
   >,
   now: Date,

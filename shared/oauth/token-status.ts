@@ -3,6 +3,7 @@ import { ApiError } from "../http/errors";
 import type { Deps } from "../platform/deps-types";
 import { liveAccessToken, refreshTokenState, scopeOf, tokenIsLive, userClaims } from "./tokens";
 import { type OAuthClientRecord, revokeAuthorizationQuery, revokeTokenQuery, type TokenState } from "./records";
+import { mayIntrospectTokensOf } from "./clients";
 import { OAuthProtocolError } from "./protocol-error";
 
 /** The token a request names, whichever kind it is (the hint only decides which to try first). */
@@ -24,14 +25,17 @@ async function findToken(deps: Deps, token: string, hint: string | undefined): P
 /**
  * POST /oauth/introspect (RFC 7662), for confidential clients (resource servers). `active` is
  * computed from the token's row, its authorization and the platform session it is bound to, so
- * a logout or revocation shows here at once; anything else answers just `{active: false}`.
+ * a logout or revocation shows here at once; anything else answers just `{active: false}`. A
+ * client learns about its own tokens and those of the clients it is registered as a resource
+ * server for (RFC 7662 §4: the server decides who may learn what); any other token is answered
+ * as one that does not exist.
  */
 export async function introspect(deps: Deps, caller: OAuthClientRecord, form: Record<string, string>): Promise<Record<string, unknown>> {
   if (caller.type !== "confidential") throw new OAuthProtocolError("unauthorized_client", "Only confidential clients may introspect tokens", 401);
   if (!form.token) throw new OAuthProtocolError("invalid_request", "token is required");
   const state = await findToken(deps, form.token, form.token_type_hint);
   const now = deps.clock.now();
-  if (!state || !tokenIsLive(state, now)) return { active: false };
+  if (!state || !tokenIsLive(state, now) || !mayIntrospectTokensOf(caller, state.authorization.clientId)) return { active: false };
   const { token, authorization } = state;
   return {
     active: true,

@@ -207,7 +207,11 @@ describe("tus PATCH", () => {
       await expectProblem(await patchUpload(user, path, 1000, uniquePng(1000)), 401, "session_revoked");
       // Refused before any other check: a wrong offset from an ended session is still 401.
       await expectProblem(await patchUpload(user, path, 0, uniquePng(1000)), 401, "session_revoked");
-      const row = await createDatabase(env.DB).select().from(uploads).where(eq(uploads.id, path.split("/").pop()!)).get();
+      const row = await createDatabase(env.DB)
+        .select()
+        .from(uploads)
+        .where(eq(uploads.id, path.split("/").pop()!))
+        .get();
       expect(row).toMatchObject({ offset: 1000, leaseId: null });
     });
   }

@@ -6,8 +6,8 @@ const pages = {
 };
 // Every file a page may link to, by its path from the repository root.
 const repositoryFiles = new Set(
-  Object.keys(import.meta.glob(["../../*.{md,ts,toml,json}", "../../{docs,shared,workers,durable-objects,test,bench,scripts,migrations,examples}/**/*"])).map((path) =>
-    path.replace(/^\.\.\/\.\.\//, ""),
+  Object.keys(import.meta.glob(["../../*.{md,ts,toml,json}", "../../{docs,shared,workers,durable-objects,test,bench,scripts,migrations,examples}/**/*"])).map(
+    (path) => path.replace(/^\.\.\/\.\.\//, ""),
   ),
 );
 

@@ -48,7 +48,14 @@ describe("an incoming call pushes to the callee's devices", () => {
     expect(ring!.ttl).toBeLessThanOrEqual(ringTimeoutSeconds);
     expect(ring!.ttl).toBeGreaterThan(ringTimeoutSeconds - 15);
     expect(ring!.topic).toBe(topicOfCall(call.id));
-    expect(ring!.payload).toEqual({ type: "call.incoming", callId: call.id, callType: "video", callerId: caller.id, callerName: caller.displayName, ringsUntil: expect.any(String) });
+    expect(ring!.payload).toEqual({
+      type: "call.incoming",
+      callId: call.id,
+      callType: "video",
+      callerId: caller.id,
+      callerName: caller.displayName,
+      ringsUntil: expect.any(String),
+    });
     expect(CallIncomingPushSchema.parse(ring!.payload)).toEqual(ring!.payload);
     expect(Date.parse(ring!.payload.ringsUntil)).toBe(Date.parse(call.createdAt) + ringTimeoutSeconds * 1000);
     expect(service.rejected).toEqual([]);

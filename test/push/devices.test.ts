@@ -103,9 +103,16 @@ describe("POST /v1/me/devices", () => {
     const user = await registerUser();
     const subscription = await service.subscribe();
     const badPoint = b64u.encode(new Uint8Array(65).fill(7));
-    await expectProblem(await api("/v1/me/devices", { token: user.accessToken, body: webpush(subscription.endpoint, { ...subscription.keys, p256dh: badPoint }) }), 400, "invalid_push_keys");
     await expectProblem(
-      await api("/v1/me/devices", { token: user.accessToken, body: webpush(subscription.endpoint, { ...subscription.keys, auth: b64u.encode(new Uint8Array(8)) }) }),
+      await api("/v1/me/devices", { token: user.accessToken, body: webpush(subscription.endpoint, { ...subscription.keys, p256dh: badPoint }) }),
+      400,
+      "invalid_push_keys",
+    );
+    await expectProblem(
+      await api("/v1/me/devices", {
+        token: user.accessToken,
+        body: webpush(subscription.endpoint, { ...subscription.keys, auth: b64u.encode(new Uint8Array(8)) }),
+      }),
       400,
       "invalid_push_keys",
     );
@@ -117,7 +124,10 @@ describe("POST /v1/me/devices", () => {
     const principal = { userId: user.id, sessionId: session.items[0].id };
     const deps = testDeps({ vars: { PUSH_MAX_DEVICES_PER_USER: "2" } });
     for (let i = 0; i < 2; i++) await registerDevice(deps, principal, { kind: "fcm", token: `t-${crypto.randomUUID()}` });
-    await expect(registerDevice(deps, principal, { kind: "fcm", token: `t-${crypto.randomUUID()}` })).rejects.toMatchObject({ status: 409, code: "too_many_devices" });
+    await expect(registerDevice(deps, principal, { kind: "fcm", token: `t-${crypto.randomUUID()}` })).rejects.toMatchObject({
+      status: 409,
+      code: "too_many_devices",
+    });
   });
 
   it("accepts a local http push service only with PUSH_ALLOW_INSECURE_ENDPOINTS outside production", async () => {
@@ -130,7 +140,9 @@ describe("POST /v1/me/devices", () => {
     const dev = testDeps({ vars: { PUSH_ALLOW_INSECURE_ENDPOINTS: "true" } });
     expect((await registerDevice(dev, principal, local)).created).toBe(true);
     const production = testDeps({ vars: { PUSH_ALLOW_INSECURE_ENDPOINTS: "true", ENVIRONMENT: "production" } });
-    await expect(registerDevice(production, principal, { ...local, subscription: { ...local.subscription, endpoint: "http://127.0.0.1:9/push/2" } })).rejects.toMatchObject({
+    await expect(
+      registerDevice(production, principal, { ...local, subscription: { ...local.subscription, endpoint: "http://127.0.0.1:9/push/2" } }),
+    ).rejects.toMatchObject({
       code: "invalid_push_endpoint",
     });
   });
@@ -141,7 +153,11 @@ describe("POST /v1/me/devices", () => {
     const subscription = await service.subscribe();
     const deps = testDeps({ vars: { PUSH_VAPID_PRIVATE_KEY: "" } });
     await expect(
-      registerDevice(deps, { userId: user.id, sessionId: session.items[0].id }, { kind: "webpush", subscription: { endpoint: subscription.endpoint, keys: subscription.keys } }),
+      registerDevice(
+        deps,
+        { userId: user.id, sessionId: session.items[0].id },
+        { kind: "webpush", subscription: { endpoint: subscription.endpoint, keys: subscription.keys } },
+      ),
     ).rejects.toMatchObject({ status: 409, code: "push_kind_unavailable" });
   });
 });
@@ -186,7 +202,8 @@ describe("DELETE /v1/me/devices/:id", () => {
 });
 
 describe("a device belongs to its session", () => {
-  const deviceCount = async (userId: string) => (await env.DB.prepare("SELECT COUNT(*) AS n FROM push_devices WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
+  const deviceCount = async (userId: string) =>
+    (await env.DB.prepare("SELECT COUNT(*) AS n FROM push_devices WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
 
   it("logout removes the session's devices and no other session's", async () => {
     const user = await registerUser();
@@ -215,7 +232,10 @@ describe("a device belongs to its session", () => {
     const other = await json(await login(user));
     await registerSubscription(user, await service.subscribe(), other.accessToken);
     await registerSubscription(user, await service.subscribe());
-    const response = await api("/v1/auth/password/change", { token: user.accessToken, body: { currentPassword: user.password, newPassword: `${user.password} renewed 42` } });
+    const response = await api("/v1/auth/password/change", {
+      token: user.accessToken,
+      body: { currentPassword: user.password, newPassword: `${user.password} renewed 42` },
+    });
     expect(response.status, await response.clone().text()).toBeLessThan(300);
     const remaining = await json(await api("/v1/me/devices", { token: user.accessToken }));
     expect(remaining.items).toEqual([expect.objectContaining({ current: true })]);

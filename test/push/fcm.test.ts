@@ -30,7 +30,14 @@ describe("FCM HTTP v1", () => {
     expect(fcm.tokenRequests).toHaveLength(1);
     const sent = fcm.sent.find((message) => message.data.messageId === first.id)!;
     expect(sent.token).toBe(token);
-    expect(sent.data).toMatchObject({ type: "message", chatId: chat.id, chatTitle: "Cousins", senderName: alice.displayName, excerpt: "first", seq: String(first.seq) });
+    expect(sent.data).toMatchObject({
+      type: "message",
+      chatId: chat.id,
+      chatTitle: "Cousins",
+      senderName: alice.displayName,
+      excerpt: "first",
+      seq: String(first.seq),
+    });
     expect(sent.android).toEqual({ priority: "NORMAL", ttl: "86400s", collapse_key: `c${chat.id.replace(/[^A-Za-z0-9_-]/g, "")}`.slice(0, 32) });
     expect(sent.message.apns.headers).toMatchObject({ "apns-priority": "5", "apns-collapse-id": sent.android.collapse_key });
   });
@@ -67,7 +74,9 @@ describe("FCM HTTP v1", () => {
     const [alice, bob] = [await registerUser(), await registerUser()];
     const chat = await openGroup(alice, [bob]);
     await fcmDevice(bob);
-    fcm.answerNext(404, { error: { code: 404, status: "NOT_FOUND", details: [{ "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", errorCode: "UNREGISTERED" }] } });
+    fcm.answerNext(404, {
+      error: { code: 404, status: "NOT_FOUND", details: [{ "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", errorCode: "UNREGISTERED" }] },
+    });
     await postMessage(chat.id, alice, "gone?");
     await eventually(async () => expect(await listDevices(bob)).toEqual([]));
   });

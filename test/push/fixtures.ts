@@ -15,8 +15,15 @@ export async function startPushService(user: TestUser): Promise<LocalPushService
   return installPushService(await applicationServerKey(user));
 }
 
-export async function registerSubscription(user: TestUser, subscription: TestSubscription, token = user.accessToken): Promise<{ id: string; kind: string; createdAt: string }> {
-  const response = await api("/v1/me/devices", { token, body: { kind: "webpush", subscription: { endpoint: subscription.endpoint, expirationTime: null, keys: subscription.keys } } });
+export async function registerSubscription(
+  user: TestUser,
+  subscription: TestSubscription,
+  token = user.accessToken,
+): Promise<{ id: string; kind: string; createdAt: string }> {
+  const response = await api("/v1/me/devices", {
+    token,
+    body: { kind: "webpush", subscription: { endpoint: subscription.endpoint, expirationTime: null, keys: subscription.keys } },
+  });
   const text = await response.text();
   expect(response.status, text).toBe(201);
   return JSON.parse(text);

@@ -35,7 +35,22 @@ describe("retry rules", () => {
 
 describe("endpoint rules", () => {
   it("knows internal hosts", () => {
-    for (const host of ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "100.64.0.1", "169.254.169.254", "0.0.0.0", "[::1]", "[fe80::1]", "[fc00::1]", "localhost", "printer.local", "router", "2130706433"]) {
+    for (const host of [
+      "127.0.0.1",
+      "10.0.0.1",
+      "172.16.5.4",
+      "192.168.1.1",
+      "100.64.0.1",
+      "169.254.169.254",
+      "0.0.0.0",
+      "[::1]",
+      "[fe80::1]",
+      "[fc00::1]",
+      "localhost",
+      "printer.local",
+      "router",
+      "2130706433",
+    ]) {
       expect(isInternalHost(host), host).toBe(true);
     }
     for (const host of ["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com", "8.8.8.8", "[2001:4860::1]"]) {

@@ -11,7 +11,11 @@ describe("GET /v1/me/notification-settings", () => {
 
   it("defaults: content shown, no quiet hours, nobody allowed through", async () => {
     const user = await registerUser();
-    expect(await json(await api("/v1/me/notification-settings", { token: user.accessToken }))).toEqual({ content: "full", quietHours: null, callsAllowedFrom: [] });
+    expect(await json(await api("/v1/me/notification-settings", { token: user.accessToken }))).toEqual({
+      content: "full",
+      quietHours: null,
+      callsAllowedFrom: [],
+    });
   });
 });
 
@@ -27,7 +31,11 @@ describe("PATCH /v1/me/notification-settings", () => {
     expect((await api("/v1/me", { method: "PATCH", token: user.accessToken, body: { timezone: "Europe/Berlin" } })).status).toBe(200);
     const changed = await patch(user.accessToken, { content: "none", quietHours: { start: "22:30", end: "07:00" }, callsAllowedFrom: ["u1", "u1", "u2"] });
     expect(changed.status).toBe(200);
-    expect(await json(changed)).toEqual({ content: "none", quietHours: { start: "22:30", end: "07:00", timezone: "Europe/Berlin" }, callsAllowedFrom: ["u1", "u2"] });
+    expect(await json(changed)).toEqual({
+      content: "none",
+      quietHours: { start: "22:30", end: "07:00", timezone: "Europe/Berlin" },
+      callsAllowedFrom: ["u1", "u2"],
+    });
     expect(await json(await patch(user.accessToken, { quietHours: null }))).toEqual({ content: "none", quietHours: null, callsAllowedFrom: ["u1", "u2"] });
     expect(await json(await api("/v1/me/notification-settings", { token: user.accessToken }))).toMatchObject({ content: "none", quietHours: null });
   });
@@ -57,12 +65,20 @@ describe("GET and PUT /v1/chats/:id/notifications", () => {
   it("a member sets and reads the level; a group's default is all", async () => {
     const [alice, bob] = [await registerUser(), await registerUser()];
     const chat = await openGroup(alice, [bob]);
-    expect(await json(await api(`/v1/chats/${chat.id}/notifications`, { token: bob.accessToken }))).toEqual({ chatId: chat.id, level: "all", mutedUntil: null });
+    expect(await json(await api(`/v1/chats/${chat.id}/notifications`, { token: bob.accessToken }))).toEqual({
+      chatId: chat.id,
+      level: "all",
+      mutedUntil: null,
+    });
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const response = await put(bob.accessToken, chat.id, { level: "mentions", mutedUntil: until });
     expect(response.status).toBe(200);
     expect(await json(response)).toEqual({ chatId: chat.id, level: "mentions", mutedUntil: until });
-    expect(await json(await api(`/v1/chats/${chat.id}/notifications`, { token: bob.accessToken }))).toEqual({ chatId: chat.id, level: "mentions", mutedUntil: until });
+    expect(await json(await api(`/v1/chats/${chat.id}/notifications`, { token: bob.accessToken }))).toEqual({
+      chatId: chat.id,
+      level: "mentions",
+      mutedUntil: until,
+    });
     expect(await json(await api(`/v1/chats/${chat.id}/notifications`, { token: alice.accessToken }))).toMatchObject({ level: "all" });
   });
 

@@ -17,6 +17,11 @@ export const oauthClients = sqliteTable("oauth_clients", {
   scopes: text("scopes").notNull(),
   /** Where OIDC Back-Channel Logout 1.0 logout tokens are posted when a session the client has tokens of ends. */
   backchannelLogoutUri: text("backchannel_logout_uri"),
+  /**
+   * JSON array of the clients this client is a resource server for: it may introspect their tokens
+   * (RFC 7662 §4). Every client may introspect its own.
+   */
+  resourceServerFor: text("resource_server_for").notNull().default("[]"),
   /** First-party clients skip the consent page. */
   firstParty: integer("first_party", { mode: "boolean" }).notNull().default(false),
   createdAt: timestamp("created_at").notNull(),

@@ -37,6 +37,7 @@ const ClientSchema = z
     redirectUris: z.array(z.string()),
     postLogoutRedirectUris: z.array(z.string()),
     backchannelLogoutUri: z.string().nullable(),
+    resourceServerFor: z.array(z.string()).openapi({ description: "The clients whose tokens this client may introspect, besides its own" }),
     scopes: z.array(z.string()),
     firstParty: z.boolean(),
     disabled: z.boolean(),
@@ -62,6 +63,14 @@ const BackchannelLogoutUri = RedirectUri.openapi({
   description: "OIDC Back-Channel Logout: where logout tokens are posted",
   example: "https://app.example.com/backchannel-logout",
 });
+const ResourceServerFor = z
+  .array(z.string().min(1).max(100))
+  .max(50)
+  .openapi({
+    description:
+      "The clients this client is a resource server for: `POST /oauth/introspect` answers it about their tokens too (RFC 7662 §4). Any other client's token introspects as `{active: false}`.",
+    example: ["client_abc123"],
+  });
 const Scopes = z
   .array(Scope)
   .min(1)
@@ -74,6 +83,7 @@ const CreateClientBody = z
     redirectUris: RedirectUris,
     postLogoutRedirectUris: PostLogoutRedirectUris.optional(),
     backchannelLogoutUri: BackchannelLogoutUri.nullable().optional(),
+    resourceServerFor: ResourceServerFor.optional(),
     type: z.enum(["public", "confidential"]),
     scopes: Scopes,
     firstParty: z.boolean().default(false),
@@ -87,6 +97,7 @@ const UpdateClientBody = z
     redirectUris: RedirectUris.optional(),
     postLogoutRedirectUris: PostLogoutRedirectUris.optional(),
     backchannelLogoutUri: BackchannelLogoutUri.nullable().optional(),
+    resourceServerFor: ResourceServerFor.optional(),
     scopes: Scopes.optional(),
     firstParty: z.boolean().optional(),
   })

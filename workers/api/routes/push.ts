@@ -10,13 +10,20 @@ const tags = ["push"];
 const PushConfigSchema = z
   .object({
     webPush: z.object({
-      applicationServerKey: z.string().nullable().openapi({ description: "The VAPID public key (uncompressed P-256 point, base64url) for `PushManager.subscribe`; null when Web Push is off" }),
+      applicationServerKey: z
+        .string()
+        .nullable()
+        .openapi({ description: "The VAPID public key (uncompressed P-256 point, base64url) for `PushManager.subscribe`; null when Web Push is off" }),
     }),
     fcm: z.object({ enabled: z.boolean() }),
   })
   .openapi("PushConfig");
 
-const Base64Url = z.string().min(1).max(256).regex(/^[A-Za-z0-9_-]+=*$/, "Must be base64url");
+const Base64Url = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z0-9_-]+=*$/, "Must be base64url");
 
 const NewDeviceBody = z
   .discriminatedUnion("kind", [
@@ -35,7 +42,11 @@ const NewDeviceBody = z
     z
       .object({
         kind: z.literal("fcm"),
-        token: z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, "Must be printable ASCII without spaces"),
+        token: z
+          .string()
+          .min(1)
+          .max(4096)
+          .regex(/^[\x21-\x7e]+$/, "Must be printable ASCII without spaces"),
       })
       .strict(),
   ])
@@ -60,8 +71,13 @@ const TimeZone = z.string().max(64).refine(isTimeZone, "Must be an IANA time zon
 
 const SettingsSchema = z
   .object({
-    content: z.enum(["full", "none"]).openapi({ description: "`full`: chat title, sender and an excerpt in pushes; `none`: ids only (`{type, chatId, messageId}`)" }),
-    quietHours: z.object({ start: z.string(), end: z.string(), timezone: z.string() }).nullable().openapi({ description: "Do not disturb, in local time of `timezone`: no message pushes, no ringing but from `callsAllowedFrom`" }),
+    content: z
+      .enum(["full", "none"])
+      .openapi({ description: "`full`: chat title, sender and an excerpt in pushes; `none`: ids only (`{type, chatId, messageId}`)" }),
+    quietHours: z
+      .object({ start: z.string(), end: z.string(), timezone: z.string() })
+      .nullable()
+      .openapi({ description: "Do not disturb, in local time of `timezone`: no message pushes, no ringing but from `callsAllowedFrom`" }),
     callsAllowedFrom: z.array(z.string()).openapi({ description: "User ids whose calls still ring during quiet hours" }),
   })
   .openapi("NotificationSettings");

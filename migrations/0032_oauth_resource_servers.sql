@@ -1,0 +1,1 @@
+ALTER TABLE `oauth_clients` ADD `resource_server_for` text DEFAULT '[]' NOT NULL;
