@@ -116,6 +116,8 @@ export default defineConfig(async () => {
           // Small enough that tests reach the per-user AI budget of the jobs board quickly.
           RATE_LIMIT_JOBS_AI_PER_USER: "6/3600",
           MEDIA_URL_SIGNING_KEYS: JSON.stringify([{ kid: "test-media", secret: "test-media-url-signing-secret-0123456789" }]),
+          // The public origin every handed-out URL is built on: the host the tests' requests name.
+          APP_BASE_URL: "http://platform.test",
           // The scrapers' bearer for GET /metrics.
           METRICS_TOKEN: "test-metrics-token",
           // studio generation: the fake AI provider's credential (a Worker secret named by the provider's secretRef).

@@ -348,9 +348,7 @@ async function bareTarget(stored) {
     },
     async room(receivers) {
       const roomName = `bench-${receivers}-${Date.now().toString(36)}-${rooms++}`;
-      const sockets = await inBatches(receivers + 1, 20, () =>
-        openWebSocket(`${socketOrigin}/room/${roomName}/websocket${stored ? "?store=1" : ""}`),
-      );
+      const sockets = await inBatches(receivers + 1, 20, () => openWebSocket(`${socketOrigin}/room/${roomName}/websocket${stored ? "?store=1" : ""}`));
       return {
         sender: sockets[0],
         receivers: sockets.slice(1),
@@ -545,7 +543,9 @@ console.log(machineLine());
 console.log(loadLine("before"));
 const busy = startBusyLoad(Number(options.busy));
 if (busy.count > 0) console.log(`busy machine: ${busy.count} CPU-bound processes run beside the bench until it ends`);
-console.log(options["via-proxy"] ? "sockets go through wrangler's dev proxy" : "sockets connect to each workerd runtime directly (wrangler's dev proxy left out)");
+console.log(
+  options["via-proxy"] ? "sockets go through wrangler's dev proxy" : "sockets connect to each workerd runtime directly (wrangler's dev proxy left out)",
+);
 
 const targets = [];
 try {

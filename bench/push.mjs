@@ -158,13 +158,21 @@ try {
     await call("/v1/me/devices", { token: recipients[i].accessToken, body: { kind: "webpush", subscription: await subscription(i) } });
   });
 
-  console.log(`\npush: message ack -> encrypted request at the push service (${MESSAGES} messages per load, one every ${INTERVAL_MS} ms after the previous ack)`);
+  console.log(
+    `\npush: message ack -> encrypted request at the push service (${MESSAGES} messages per load, one every ${INTERVAL_MS} ms after the previous ack)`,
+  );
   for (const load of LOADS) {
-    const chat = await call("/v1/chats", { token: sender.accessToken, body: { type: "group", title: `Bench ${load}`, memberIds: recipients.slice(0, load).map((u) => u.id) } });
+    const chat = await call("/v1/chats", {
+      token: sender.accessToken,
+      body: { type: "group", title: `Bench ${load}`, memberIds: recipients.slice(0, load).map((u) => u.id) },
+    });
     const acks = new Map();
     const started = performance.now();
     for (let m = 0; m < MESSAGES; m++) {
-      const message = await call(`/v1/chats/${chat.id}/messages`, { token: sender.accessToken, body: { clientId: `bench-${load}-${m}`, text: `message ${m} to ${load}` } });
+      const message = await call(`/v1/chats/${chat.id}/messages`, {
+        token: sender.accessToken,
+        body: { clientId: `bench-${load}-${m}`, text: `message ${m} to ${load}` },
+      });
       acks.set(message.id, performance.now());
       // Spaced a little, so each message is its own fan-out (the collapse by Topic is the push service's job).
       await new Promise((r) => setTimeout(r, INTERVAL_MS));

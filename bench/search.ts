@@ -49,15 +49,62 @@ const CITIES = [
   { place: "Suva", lat: -18.14, lng: 178.44, share: 0.005 },
 ];
 const TAGS = [
-  "typescript", "python", "go", "kubernetes", "react", "aws", "postgres", "docker", "java", "rust", "node-js", "graphql", "terraform", "kotlin", "swift",
-  "machine-learning", "data", "security", "sql", "linux", "figma", "c++", "scala", "elixir", "haskell", "php", "ruby", "django", "rails", "vue",
+  "typescript",
+  "python",
+  "go",
+  "kubernetes",
+  "react",
+  "aws",
+  "postgres",
+  "docker",
+  "java",
+  "rust",
+  "node-js",
+  "graphql",
+  "terraform",
+  "kotlin",
+  "swift",
+  "machine-learning",
+  "data",
+  "security",
+  "sql",
+  "linux",
+  "figma",
+  "c++",
+  "scala",
+  "elixir",
+  "haskell",
+  "php",
+  "ruby",
+  "django",
+  "rails",
+  "vue",
   ...Array.from({ length: 170 }, (_, i) => `skill-${i}`),
 ];
 const ROLES = ["backend", "frontend", "fullstack", "data", "devops", "mobile", "design", "product", "qa", "security"];
 const SENIORITIES = ["intern", "junior", "middle", "senior", "lead", "principal"];
 const EMPLOYMENT = ["full-time", "full-time", "full-time", "part-time", "contract", "internship", "temporary"];
 const TITLE_WORDS = ["Engineer", "Developer", "Développeur", "Ingeniero", "Entwickler", "Architect", "Analyst", "Designer", "Manager", "Specialist"];
-const DESCRIPTION_WORDS = ["distributed", "systems", "café", "team", "product", "growth", "platform", "naïve", "résumé", "cloud", "mobile", "payments", "search", "realtime", "édition", "kubernetes", "observability", "latency"];
+const DESCRIPTION_WORDS = [
+  "distributed",
+  "systems",
+  "café",
+  "team",
+  "product",
+  "growth",
+  "platform",
+  "naïve",
+  "résumé",
+  "cloud",
+  "mobile",
+  "payments",
+  "search",
+  "realtime",
+  "édition",
+  "kubernetes",
+  "observability",
+  "latency",
+];
 const COMPANIES = 400;
 
 // The grids of shared/jobs-board/geo.ts (FINE_GRID 0.01°, COARSE_GRID 0.2°), numbered the same way.
@@ -112,12 +159,34 @@ function seedSql(): string {
     const max = min + Math.floor(random() * 40) * 1000;
     rows.push(
       `(${[
-        quote(`bench-vacancy-${i}`), quote(pick(companyIds)), quote(title), quote(description), quote(JSON.stringify(tags)), quote(pick(ROLES)), quote(pick(EMPLOYMENT)), quote(pick(SENIORITIES)),
-        hasSalary ? min : null, hasSalary ? max : null, hasSalary ? quote(currency) : null, hasSalary ? quote("year") : null, hasSalary ? min : null, hasSalary ? max : null,
-        lat === null ? 1 : random() < 0.2 ? 1 : 0, lat, lng, place === null ? null : quote(place),
-        lat === null ? null : cellOf(lat, lng!, 0.01), lat === null ? null : cellOf(lat, lng!, 0.2),
-        quote("published"), publishedAt, quote("bench"), publishedAt, publishedAt,
-      ].map((v) => (v === null ? "NULL" : String(v))).join(", ")})`,
+        quote(`bench-vacancy-${i}`),
+        quote(pick(companyIds)),
+        quote(title),
+        quote(description),
+        quote(JSON.stringify(tags)),
+        quote(pick(ROLES)),
+        quote(pick(EMPLOYMENT)),
+        quote(pick(SENIORITIES)),
+        hasSalary ? min : null,
+        hasSalary ? max : null,
+        hasSalary ? quote(currency) : null,
+        hasSalary ? quote("year") : null,
+        hasSalary ? min : null,
+        hasSalary ? max : null,
+        lat === null ? 1 : random() < 0.2 ? 1 : 0,
+        lat,
+        lng,
+        place === null ? null : quote(place),
+        lat === null ? null : cellOf(lat, lng!, 0.01),
+        lat === null ? null : cellOf(lat, lng!, 0.2),
+        quote("published"),
+        publishedAt,
+        quote("bench"),
+        publishedAt,
+        publishedAt,
+      ]
+        .map((v) => (v === null ? "NULL" : String(v)))
+        .join(", ")})`,
     );
   }
   const columns =
@@ -128,7 +197,12 @@ function seedSql(): string {
 }
 
 function wrangler(args: string[]) {
-  const result = spawnSync(process.execPath, [wranglerJs, ...args], { cwd: root, encoding: "utf8", env: { ...localWranglerEnv(NAME), CI: "true" }, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [wranglerJs, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...localWranglerEnv(NAME), CI: "true" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -178,14 +252,28 @@ try {
     { name: "geo 25 km, Suva (sparse), by distance", params: { lat: -18.14, lng: 178.44, radiusKm: 25, sort: "distance" } },
     { name: "geo 300 km, Kraków (medium), newest", params: { lat: 50.065, lng: 19.945, radiusKm: 300 } },
     { name: "tags any (go, rust) + salary EUR >= 90k, newest", params: { tags: "go,rust", currency: "EUR", salaryMin: 90_000 } },
-    { name: "tags all (typescript, react) + salary EUR 60-90k, by salary", params: { tags: "typescript,react", tagsMode: "all", currency: "EUR", salaryMin: 60_000, salaryMax: 90_000, sort: "salary" } },
+    {
+      name: "tags all (typescript, react) + salary EUR 60-90k, by salary",
+      params: { tags: "typescript,react", tagsMode: "all", currency: "EUR", salaryMin: 60_000, salaryMax: 90_000, sort: "salary" },
+    },
     { name: "rare tag (skill-150), newest", params: { tags: "skill-150" } },
     { name: "text 'developpeur' (diacritics folded)", params: { q: "developpeur" } },
     { name: "text prefix 'obser'", params: { q: "obser" } },
     { name: "text two words 'naive cafe'", params: { q: "naive cafe" } },
     {
       name: "all combined (text, tags, role, seniority, remote, verified, salary, geo)",
-      params: { q: "engineer", tags: "go,python,typescript", role: "backend", seniority: "senior", remote: "false", verified: "true", currency: "EUR", salaryMin: 50_000, ...berlin, radiusKm: 25 },
+      params: {
+        q: "engineer",
+        tags: "go,python,typescript",
+        role: "backend",
+        seniority: "senior",
+        remote: "false",
+        verified: "true",
+        currency: "EUR",
+        salaryMin: 50_000,
+        ...berlin,
+        radiusKm: 25,
+      },
     },
     { name: "tags any (go, rust), Berlin 25 km, by distance", params: { tags: "go,rust", ...berlin, radiusKm: 25, sort: "distance" } },
     { name: "company, newest", params: { companyId: "bench-company-7" } },
@@ -292,13 +380,19 @@ try {
   console.log(`page size ${PAGE}; target rows_read <= ${target}; median of ${RUNS} runs each\n`);
   console.log(`${"query".padEnd(78)} ${"p50 ms".padStart(8)} ${"rows_read".padStart(10)} ${"returned".padStart(9)}  plan`);
   for (const r of results) {
-    console.log(`${r.name.padEnd(78)} ${r.p50.toFixed(1).padStart(8)} ${String(r.rowsRead).padStart(10)} ${String(r.returned).padStart(9)}  ${r.plan}${r.rowsRead > target ? "  (over target)" : ""}`);
+    console.log(
+      `${r.name.padEnd(78)} ${r.p50.toFixed(1).padStart(8)} ${String(r.rowsRead).padStart(10)} ${String(r.returned).padStart(9)}  ${r.plan}${r.rowsRead > target ? "  (over target)" : ""}`,
+    );
   }
   console.log(`\nadversarial cursors (issue 23, finding 2), p50 of 5 runs:`);
   for (const r of adversarial) {
-    console.log(`${r.name.padEnd(78)} ${String(r.status).padStart(4)} ${r.p50.toFixed(1).padStart(8)} ms ${String(r.rowsRead).padStart(6)} rows_read ${String(r.returned).padStart(4)} returned${r.rowsRead > target ? "  (over target)" : ""}`);
+    console.log(
+      `${r.name.padEnd(78)} ${String(r.status).padStart(4)} ${r.p50.toFixed(1).padStart(8)} ms ${String(r.rowsRead).padStart(6)} rows_read ${String(r.returned).padStart(4)} returned${r.rowsRead > target ? "  (over target)" : ""}`,
+    );
   }
-  console.log(`\nrows_read by page, every page of the walk to the last one (${PAGE} a page; distance pages may end short where the budget stopped their rings):`);
+  console.log(
+    `\nrows_read by page, every page of the walk to the last one (${PAGE} a page; distance pages may end short where the budget stopped their rings):`,
+  );
   for (const walk of walks) {
     const shown = [1, 11, 31, 61, 101, 201, 401, 601, 801, 1001].filter((page) => page < walk.pages.length);
     const over = walk.pages.filter((rows) => rows > target).length;

@@ -79,7 +79,10 @@ async function runLoad(base, token, boxId, ws, n) {
   await Promise.all(
     requests.map(async (count) => {
       const sent = performance.now();
-      const { items } = await call(base, `/v1/studio/boxes/${boxId}/generate`, { token, body: { modelId: "dev-image", prompt: `bench ${n} ${sent}`, count, params: { width: SIZE, height: SIZE } } });
+      const { items } = await call(base, `/v1/studio/boxes/${boxId}/generate`, {
+        token,
+        body: { modelId: "dev-image", prompt: `bench ${n} ${sent}`, count, params: { width: SIZE, height: SIZE } },
+      });
       for (const asset of items) sentAt.set(asset.id, sent);
     }),
   );
@@ -112,14 +115,26 @@ try {
   const ws = await openHub(base, ticket);
   await runLoad(base, token, (await call(base, `/v1/studio/projects/${project.id}/boxes`, { token, body: { name: "warm-up" } })).id, ws, 1);
 
-  console.log(`studio generation, dev-image ${SIZE}x${SIZE}, poll interval ${options.poll} s (queued -> running -> succeeded: two polls), wrangler dev on :${PORT}`);
+  console.log(
+    `studio generation, dev-image ${SIZE}x${SIZE}, poll interval ${options.poll} s (queued -> running -> succeeded: two polls), wrangler dev on :${PORT}`,
+  );
   console.log("assets | seconds | completed/s | p50 ms | p99 ms | max ms | completed twice | missing | failed");
   for (const n of LOADS) {
     const box = await call(base, `/v1/studio/projects/${project.id}/boxes`, { token, body: { name: `load ${n}` } });
     const result = await runLoad(base, token, box.id, ws, n);
     const rate = (n - result.missing) / result.seconds;
     console.log(
-      [n, fmt(result.seconds, 2), fmt(rate, 1), fmt(result.latencies.p50, 0), fmt(result.latencies.p99, 0), fmt(result.latencies.max, 0), result.duplicates, result.missing, result.failures.length].join(" | "),
+      [
+        n,
+        fmt(result.seconds, 2),
+        fmt(rate, 1),
+        fmt(result.latencies.p50, 0),
+        fmt(result.latencies.p99, 0),
+        fmt(result.latencies.max, 0),
+        result.duplicates,
+        result.missing,
+        result.failures.length,
+      ].join(" | "),
     );
     for (const failure of result.failures.slice(0, 5)) console.log(`  failed: ${failure}`);
     if (result.duplicates > 0 || result.missing > 0 || result.failures.length > 0) exitCode = 1;

@@ -39,7 +39,8 @@ const server = await startDevServer({
 // forwards every body through a workerd of its own. UPLOAD_BENCH_VIA_PROXY=1 goes through it.
 const viaProxy = Boolean(process.env.UPLOAD_BENCH_VIA_PROXY);
 const base = viaProxy ? server.url : await runtimeUrl(PORT, "/health");
-if (!base) throw new Error("no workerd runtime found behind the dev server (Linux and `ss` are needed); UPLOAD_BENCH_VIA_PROXY=1 goes through wrangler's dev proxy");
+if (!base)
+  throw new Error("no workerd runtime found behind the dev server (Linux and `ss` are needed); UPLOAD_BENCH_VIA_PROXY=1 goes through wrangler's dev proxy");
 
 /** Distinct bytes of an allowed type (a JPEG header): every round stores new content. */
 function jpegOf(size) {
@@ -155,7 +156,9 @@ try {
 
   console.log(machineLine());
   console.log(loadLine("before the rounds"));
-  console.log(`upload of ${mb(SIZE)} MB ${viaProxy ? "through wrangler dev's proxy" : "straight to the workerd runtime of wrangler dev"}, median of ${ROUNDS} rounds`);
+  console.log(
+    `upload of ${mb(SIZE)} MB ${viaProxy ? "through wrangler dev's proxy" : "straight to the workerd runtime of wrangler dev"}, median of ${ROUNDS} rounds`,
+  );
   const rates = new Map();
   const cpu = new Map();
   for (let round = 0; round < ROUNDS; round++) {

@@ -103,7 +103,10 @@ try {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < scenario.views) {
           const i = next++;
-          const response = await fetch(`${server.url}/v1/videos/${id}/views`, { method: "POST", headers: { "cf-connecting-ip": viewerAddress(i % scenario.viewers), "user-agent": "bench-viewer" } });
+          const response = await fetch(`${server.url}/v1/videos/${id}/views`, {
+            method: "POST",
+            headers: { "cf-connecting-ip": viewerAddress(i % scenario.viewers), "user-agent": "bench-viewer" },
+          });
           const body = (await response.json()) as { counted?: boolean };
           if (response.status === 202) accepted++;
           if (body.counted) counted++;

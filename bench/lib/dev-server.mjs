@@ -41,7 +41,9 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
     persistTo,
     args: [
       ...(testScheduled ? ["--test-scheduled"] : []),
-      ...devArgs({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, ...vars }, inspectorPort),
+      // Handed-out URLs (signed files, avatars, share links) are built on APP_BASE_URL: the name the
+      // browser tests open the app at, on this server's port.
+      ...devArgs({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, APP_BASE_URL: `http://localhost:${port}`, ...vars }, inspectorPort),
     ],
     readyPath: "/health",
   });

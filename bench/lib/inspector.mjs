@@ -96,7 +96,11 @@ export async function attachProfiler(port, { survivorsOnly = false } = {}) {
     title,
     async start() {
       await call("Profiler.start");
-      await call("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !survivorsOnly });
+      await call("HeapProfiler.startSampling", {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: !survivorsOnly,
+      });
     },
     /** Stops sampling, writes `file` (.cpuprofile) and the allocations beside it (.heapprofile), and returns their summaries. */
     async stop(file) {

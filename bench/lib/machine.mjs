@@ -40,9 +40,7 @@ export function busyShare(before, after) {
  * @param {number} count
  */
 export function startBusyLoad(count) {
-  const children = Array.from({ length: count }, () =>
-    spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
-  );
+  const children = Array.from({ length: count }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
   const stop = () => {
     for (const child of children) child.kill("SIGKILL");
   };

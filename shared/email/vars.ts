@@ -1,14 +1,10 @@
-import { DEFAULT_JWT_ISSUER } from "../identity/vars";
+import { appBaseUrl } from "../platform/vars";
 import { defineVars, optionalTextVar, type ParsedVars, varSection } from "../var-declarations";
 
 /** The vars of outgoing e-mail and the links it carries. */
 export const emailVars = defineVars({
   EMAIL_FROM: optionalTextVar({
     description: "Sender address of platform e-mail, e.g. `no-reply@example.com` (production sends through the `EMAIL` binding).",
-  }),
-  APP_BASE_URL: optionalTextVar({
-    description:
-      "Base URL of the web app: e-mailed links point there (`/verify-email?token=...`), and its host names the platform in authenticator apps. Default: JWT_ISSUER.",
   }),
 });
 
@@ -26,8 +22,8 @@ function emailConfig(v: ParsedVars) {
     usesDevMailbox: v.ENVIRONMENT === "development" || v.ENVIRONMENT === "test",
     email: {
       from: v.EMAIL_FROM,
-      /** Where e-mailed links point: APP_BASE_URL, else the issuer, without a trailing slash. */
-      linkBase: (v.APP_BASE_URL || v.JWT_ISSUER || DEFAULT_JWT_ISSUER).replace(/\/+$/, ""),
+      /** Where e-mailed links point: the web app's base URL (APP_BASE_URL, else the issuer), without a trailing slash. */
+      linkBase: appBaseUrl(v),
       /** The name authenticator apps show: the host of APP_BASE_URL (else the issuer). */
       totpIssuer: hostOf(v.APP_BASE_URL || v.JWT_ISSUER) || "edge-platform",
     },

@@ -18,11 +18,11 @@ export function avatarUrl(origin: string, fileId: string): string {
  * Makes one of the user's own image files their avatar: the file becomes public and the user's
  * `avatarUrl` points at its square variant. Deleting the file clears the avatar.
  */
-export async function useFileAsAvatar(deps: Deps, userId: string, fileId: string, origin: string): Promise<void> {
+export async function useFileAsAvatar(deps: Deps, userId: string, fileId: string): Promise<void> {
   const file = await findOwnFileRecord(deps.db, fileId, userId);
   if (!file) throw notFound("No such file");
   if (!isImage(file.contentType) || (file.purpose !== "avatar" && file.purpose !== "image")) {
     throw badRequest("invalid_file", "An avatar is an image file uploaded with purpose avatar or image");
   }
-  await setAvatar(deps.db, userId, file.id, avatarUrl(origin, file.id), deps.clock.now());
+  await setAvatar(deps.db, userId, file.id, avatarUrl(deps.config.publicOrigin, file.id), deps.clock.now());
 }

@@ -17,7 +17,6 @@ export async function signedContentUrl(
   deps: Deps,
   fileId: string,
   readerId: string,
-  origin: string,
   expiresInSeconds: number,
   params: Record<string, string> = {},
 ): Promise<{ url: string; expiresAt: string }> {
@@ -27,7 +26,7 @@ export async function signedContentUrl(
   await readableFile(deps, fileId, readerId);
   const seconds = Math.min(Math.max(1, Math.floor(expiresInSeconds)), config.signedUrlMaxSeconds);
   const expiresAt = new Date(Math.floor(deps.clock.now() / 1000) * 1000 + seconds * 1000);
-  const unsigned = new URL(contentPath(fileId), origin);
+  const unsigned = new URL(contentPath(fileId), deps.config.publicOrigin);
   for (const [name, value] of Object.entries(params)) unsigned.searchParams.set(name, value);
   unsigned.searchParams.set(READER_PARAM, readerId);
   const url = await signUrl(unsigned, key, expiresAt);

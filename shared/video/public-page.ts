@@ -97,9 +97,9 @@ function missingPage() {
   );
 }
 
-export async function publicVideoPage(deps: Deps, id: string, origin: string): Promise<PublicVideoPage> {
+export async function publicVideoPage(deps: Deps, id: string): Promise<PublicVideoPage> {
   const video = id.length <= 64 ? await findVideo(deps.db, id) : undefined;
   if (!video || !isVisibleToEveryone(video, deps.clock.now()) || !video.hlsUrl) return { status: 404, body: String(await missingPage()) };
   const [playback, owner] = await Promise.all([playbackOf(deps, video), findUserById(deps.db, video.ownerId)]);
-  return { status: 200, body: String(await videoPage(video, playback, owner?.displayName ?? "someone", origin)) };
+  return { status: 200, body: String(await videoPage(video, playback, owner?.displayName ?? "someone", deps.config.publicOrigin)) };
 }

@@ -51,7 +51,7 @@ export interface UploadTarget {
   url: string;
 }
 
-export async function createVideo(deps: Deps, ownerId: string, input: NewVideo, origin: string): Promise<{ video: VideoView; upload: UploadTarget }> {
+export async function createVideo(deps: Deps, ownerId: string, input: NewVideo): Promise<{ video: VideoView; upload: UploadTarget }> {
   const config = deps.config.video;
   const viaWorker = config.uploads === "worker";
   if (viaWorker && input.size !== undefined && input.size > config.maxBytes) throw tooLarge(config.maxBytes);
@@ -66,7 +66,7 @@ export async function createVideo(deps: Deps, ownerId: string, input: NewVideo, 
   let method: VideoRecord["uploadMethod"];
   if (viaWorker) {
     method = "worker";
-    upload = { method: "PUT", url: `${origin}/v1/videos/${id}/content` };
+    upload = { method: "PUT", url: `${deps.config.publicOrigin}/v1/videos/${id}/content` };
   } else {
     const resumable = input.size !== undefined && input.size > DIRECT_UPLOAD_MAX_BYTES;
     const created = resumable ? await host.createTusUpload({ ...hostOptions, length: input.size! }) : await host.createDirectUpload(hostOptions);

@@ -36,7 +36,7 @@ describe("a video uploaded through the Worker into the local Stream emulation (n
     expect(created.status).toBe(201);
     const { video, upload } = (await created.json()) as { video: { id: string; status: string }; upload: { method: string; url: string } };
     expect(video.status).toBe("uploading");
-    expect(upload).toEqual({ method: "PUT", url: `${server.url}/v1/videos/${video.id}/content` });
+    expect(upload).toEqual({ method: "PUT", url: `http://localhost:${new URL(server.url).port}/v1/videos/${video.id}/content` });
 
     const bytes = tinyMp4(300_000);
     const put = await call(upload.url, { method: "PUT", token, body: bytes, headers: { "content-type": "video/mp4" } });

@@ -5,8 +5,8 @@ import { base64url } from "../../shared/ids";
 // 8.7), so the server's verification runs on real bytes, not mocks.
 
 /** Where the tests' ceremonies run: the origin and relying-party id of APP_BASE_URL in vitest.config.ts. */
-export const TEST_ORIGIN = "http://localhost:8787";
-export const TEST_RP_ID = "localhost";
+export const TEST_ORIGIN = "http://platform.test";
+export const TEST_RP_ID = "platform.test";
 
 const FLAG_UP = 0x01;
 const FLAG_UV = 0x04;

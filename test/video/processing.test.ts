@@ -22,7 +22,7 @@ const stream = (bytes: Uint8Array) => new Response(bytes).body!;
 async function uploadedToFake(host: FakeVideoHost) {
   const owner = await registerUser();
   const deps = depsWith(host);
-  const { video } = await createVideoLogic(deps, owner.id, { title: "fake" }, "http://platform.test");
+  const { video } = await createVideoLogic(deps, owner.id, { title: "fake" });
   const bytes = tinyMp4();
   await receiveVideoContent(deps, owner.id, video.id, bytes.length, stream(bytes));
   const record = (await findVideo(deps.db, video.id))!;
@@ -80,7 +80,7 @@ describe("the cron's poll of videos waiting on Stream", () => {
     const host = new FakeVideoHost();
     const owner = await registerUser();
     const deps = depsWith(host, { VIDEO_UPLOADS: "direct" });
-    const { video, upload } = await createVideoLogic(deps, owner.id, { title: "direct" }, "http://platform.test");
+    const { video, upload } = await createVideoLogic(deps, owner.id, { title: "direct" });
     expect(upload).toEqual({ method: "POST", url: `https://upload.fake.stream/fake-${video.id}` });
     await pollStuckVideos(deps, clock.now() + UPLOAD_ABANDONED_MS + 1000, 1000);
     expect((await findVideo(deps.db, video.id))!).toMatchObject({ status: "failed", failureReason: expect.stringContaining("upload_abandoned") });
@@ -90,7 +90,7 @@ describe("the cron's poll of videos waiting on Stream", () => {
     const host = new FakeVideoHost();
     const owner = await registerUser();
     const deps = depsWith(host, { VIDEO_UPLOADS: "direct" });
-    const { video } = await createVideoLogic(deps, owner.id, { title: "direct" }, "http://platform.test");
+    const { video } = await createVideoLogic(deps, owner.id, { title: "direct" });
     host.set(`fake-${video.id}`, "ready");
     await pollStuckVideos(deps, clock.now() + 61_000, 1000);
     expect((await findVideo(deps.db, video.id))!.status).toBe("moderation");

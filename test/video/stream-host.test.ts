@@ -11,7 +11,7 @@ describe("uploads and the watermark profile", () => {
     const host = new FakeVideoHost();
     const owner = await registerUser();
     const deps = depsWith(host, { VIDEO_UPLOADS: "direct", VIDEO_WATERMARK_ID: "wm-profile-1", VIDEO_MAX_DURATION_SECONDS: "600" });
-    const { video, upload } = await createVideo(deps, owner.id, { title: "marked" }, "http://platform.test");
+    const { video, upload } = await createVideo(deps, owner.id, { title: "marked" });
     expect(upload.method).toBe("POST");
     expect(host.uploadOptions).toEqual([
       { videoId: video.id, ownerId: owner.id, maxDurationSeconds: 600, requireSignedURLs: true, watermarkId: "wm-profile-1" },
@@ -23,12 +23,12 @@ describe("uploads and the watermark profile", () => {
     const host = new FakeVideoHost();
     const owner = await registerUser();
     const marked = depsWith(host, { VIDEO_WATERMARK_ID: "wm-profile-2" });
-    const { video } = await createVideo(marked, owner.id, { title: "marked" }, "http://platform.test");
+    const { video } = await createVideo(marked, owner.id, { title: "marked" });
     const bytes = tinyMp4();
     await receiveVideoContent(marked, owner.id, video.id, bytes.length, new Response(bytes).body);
     expect(host.uploadOptions.at(-1)?.watermarkId).toBe("wm-profile-2");
     const plain = depsWith(host);
-    const second = await createVideo(plain, owner.id, { title: "plain" }, "http://platform.test");
+    const second = await createVideo(plain, owner.id, { title: "plain" });
     await receiveVideoContent(plain, owner.id, second.video.id, bytes.length, new Response(bytes).body);
     expect(host.uploadOptions.at(-1)?.watermarkId).toBeUndefined();
     await env.DB.prepare("DELETE FROM videos WHERE stream_uid LIKE 'fake-%'").run();
@@ -89,7 +89,7 @@ describe("tus direct uploads (over 200 MB) through Stream's API", () => {
   it("without the API credentials a large direct upload is 503, not a silent fallback", async () => {
     const owner = await registerUser();
     const deps = depsWith(new StreamVideoHost({} as StreamBinding), { VIDEO_UPLOADS: "direct" });
-    await expect(createVideo(deps, owner.id, { title: "big", size: 300 * 1024 * 1024 }, "http://platform.test")).rejects.toMatchObject({
+    await expect(createVideo(deps, owner.id, { title: "big", size: 300 * 1024 * 1024 })).rejects.toMatchObject({
       status: 503,
       code: "video_host_unavailable",
     });

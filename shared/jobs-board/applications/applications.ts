@@ -233,7 +233,7 @@ export async function withdrawApplication(deps: Deps, id: string, userId: string
  * (media's own check would refuse a company member: the file is the candidate's), so it expires
  * after CV_URL_SECONDS; every new link checks membership and the application again.
  */
-export async function cvLink(deps: Deps, id: string, userId: string, origin: string): Promise<{ url: string; expiresAt: string }> {
+export async function cvLink(deps: Deps, id: string, userId: string): Promise<{ url: string; expiresAt: string }> {
   const { row } = await readableApplication(deps, id, userId);
   if (row.cv_file_id === null || row.candidate_id === null || row.status === "withdrawn") throw notFound("No CV");
   const file = await findOwnFileRecord(deps.db, row.cv_file_id, row.candidate_id);
@@ -241,7 +241,7 @@ export async function cvLink(deps: Deps, id: string, userId: string, origin: str
   const key = deps.config.media.urlSigningKeys[0];
   if (!key) throw new ApiError(503, "not_configured", "CV links need the MEDIA_URL_SIGNING_KEYS secret");
   const expiresAt = new Date(Math.floor(deps.clock.now() / 1000) * 1000 + CV_URL_SECONDS * 1000);
-  const url = await signUrl(new URL(contentPath(file.id), origin), key, expiresAt);
+  const url = await signUrl(new URL(contentPath(file.id), deps.config.publicOrigin), key, expiresAt);
   return { url: url.toString(), expiresAt: expiresAt.toISOString() };
 }
 

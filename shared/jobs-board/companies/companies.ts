@@ -96,7 +96,7 @@ export interface CompanyFields {
 }
 
 /** An icon is one of the editor's own image files (purpose company-icon or image); it becomes public. */
-async function iconChanges(deps: Deps, userId: string, iconFileId: string | null | undefined, origin: string) {
+async function iconChanges(deps: Deps, userId: string, iconFileId: string | null | undefined) {
   if (iconFileId === undefined) return {};
   if (iconFileId === null) return { iconFileId: null, iconUrl: null };
   const file = await findOwnFileRecord(deps.db, iconFileId, userId);
@@ -105,7 +105,7 @@ async function iconChanges(deps: Deps, userId: string, iconFileId: string | null
     throw badRequest("invalid_file", "An icon is an image file uploaded with purpose company-icon or image");
   }
   await setFileVisibility(deps.db, file.id, "public");
-  return { iconFileId: file.id, iconUrl: iconUrl(origin, file.id) };
+  return { iconFileId: file.id, iconUrl: iconUrl(deps.config.publicOrigin, file.id) };
 }
 
 /**
@@ -113,11 +113,11 @@ async function iconChanges(deps: Deps, userId: string, iconFileId: string | null
  * `UNVERIFIED_COMPANIES_PER_USER` companies that are not verified (`409 company_limit_reached`;
  * the count is read inside the INSERT).
  */
-export async function createCompany(deps: Deps, ownerId: string, fields: CompanyFields & { name: string }, origin: string): Promise<CompanyView> {
+export async function createCompany(deps: Deps, ownerId: string, fields: CompanyFields & { name: string }): Promise<CompanyView> {
   const maxUnverified = deps.config.jobs.unverifiedCompaniesPerUser;
   const now = deps.clock.date();
   const id = newId(now.getTime());
-  const icon = await iconChanges(deps, ownerId, fields.iconFileId, origin);
+  const icon = await iconChanges(deps, ownerId, fields.iconFileId);
   const company = {
     id,
     name: fields.name.trim(),
@@ -154,10 +154,10 @@ export async function requireMemberRole(deps: Deps, companyId: string, userId: s
  * the verified flag in search in the same batch, the audit event `company.verification_reset`
  * names what changed, and the owners' hubs get `company.verification` with reason `details_changed`.
  */
-export async function editCompany(deps: Deps, id: string, userId: string, fields: CompanyFields, origin: string, client?: ClientInfo): Promise<CompanyView> {
+export async function editCompany(deps: Deps, id: string, userId: string, fields: CompanyFields, client?: ClientInfo): Promise<CompanyView> {
   await requireMemberRole(deps, id, userId, ["owner", "recruiter"], "edit the company");
   const before = (await findCompanyRow(deps.db, id))!.company;
-  const icon = await iconChanges(deps, userId, fields.iconFileId, origin);
+  const icon = await iconChanges(deps, userId, fields.iconFileId);
   const changes = { name: fields.name?.trim(), about: fields.about, website: normalizeWebsite(fields.website), ...icon };
   const changed = [
     ...(changes.name !== undefined && changes.name !== before.name ? ["name"] : []),

@@ -108,10 +108,10 @@ export async function ownProfile(deps: Deps, userId: string): Promise<ProfileVie
   return withVideo(deps, row, userId);
 }
 
-export async function editProfile(deps: Deps, userId: string, edit: ProfileEdit, origin: string): Promise<ProfileView> {
+export async function editProfile(deps: Deps, userId: string, edit: ProfileEdit): Promise<ProfileView> {
   const tags = edit.tags === undefined ? undefined : JSON.stringify(normalizeTags(edit.tags));
   const links = edit.links === undefined ? undefined : JSON.stringify(validateLinks(edit.links));
-  if (edit.avatarFileId !== undefined) await useFileAsAvatar(deps, userId, edit.avatarFileId, origin);
+  if (edit.avatarFileId !== undefined) await useFileAsAvatar(deps, userId, edit.avatarFileId);
   if (edit.videoId) await requireOwnVideo(deps, edit.videoId, userId);
   const location =
     edit.location === undefined

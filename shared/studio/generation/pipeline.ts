@@ -133,7 +133,7 @@ class Generation {
     const parent = await findAsset(this.deps.db, this.asset.parentAssetId);
     const fileId = parent?.ownerId === this.asset.ownerId ? parent.fileId : null;
     if (!fileId) throw new ApiError(400, "invalid_parent", "The parent asset has no file any more");
-    const { url } = await signedContentUrl(this.deps, fileId, this.asset.ownerId, this.deps.config.email.linkBase, PARENT_URL_SECONDS);
+    const { url } = await signedContentUrl(this.deps, fileId, this.asset.ownerId, PARENT_URL_SECONDS);
     return url;
   }
 

@@ -91,8 +91,8 @@ export async function markCommentsRead(deps: Deps, boxId: string, ownerId: strin
 }
 
 /** What a share link's page shows: the shared view, and each box's newest comments (oldest of them first). */
-export async function sharedProjectPage(deps: Deps, token: string, origin: string): Promise<{ view: SharedProjectView; comments: Map<string, CommentView[]> }> {
-  const view = await sharedProject(deps, token, origin);
+export async function sharedProjectPage(deps: Deps, token: string): Promise<{ view: SharedProjectView; comments: Map<string, CommentView[]> }> {
+  const view = await sharedProject(deps, token);
   const comments = new Map<string, CommentView[]>();
   for (const comment of await sharedProjectComments(deps.db, view.project.id)) {
     const list = comments.get(comment.boxId) ?? [];

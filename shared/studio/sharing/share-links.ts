@@ -26,20 +26,14 @@ export interface ShareLinkView {
   expiresAt: string | null;
 }
 
-export async function createShareLink(
-  deps: Deps,
-  projectId: string,
-  ownerId: string,
-  expiresInSeconds: number | undefined,
-  origin: string,
-): Promise<ShareLinkView> {
+export async function createShareLink(deps: Deps, projectId: string, ownerId: string, expiresInSeconds: number | undefined): Promise<ShareLinkView> {
   await ownProject(deps, projectId, ownerId);
   const now = deps.clock.now();
   const token = randomToken(TOKEN_BYTES);
   const expiresAt = expiresInSeconds === undefined ? null : new Date(now + expiresInSeconds * 1000);
   const id = newId(now);
   await insertShareLink(deps.db, { id, projectId, ownerId, tokenHash: await sha256Hex(token), expiresAt, createdAt: new Date(now) });
-  return { id, token, url: new URL(sharePath(token), origin).toString(), expiresAt: expiresAt?.toISOString() ?? null };
+  return { id, token, url: new URL(sharePath(token), deps.config.publicOrigin).toString(), expiresAt: expiresAt?.toISOString() ?? null };
 }
 
 const LINK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -98,14 +92,14 @@ export interface SharedProjectView {
 }
 
 /** A project through a share link: its boxes in order with their completed assets and signed file URLs. */
-export async function sharedProject(deps: Deps, token: string, origin: string): Promise<SharedProjectView> {
+export async function sharedProject(deps: Deps, token: string): Promise<SharedProjectView> {
   const { link, project } = await liveShareLink(deps, token);
   const key = deps.config.media.urlSigningKeys[0];
   if (!key) throw new ApiError(503, "not_configured", "Shared views need the MEDIA_URL_SIGNING_KEYS secret");
   const now = deps.clock.now();
   const until = Math.min(Math.floor(now / 1000) * 1000 + SHARED_FILE_URL_SECONDS * 1000, link.expiresAt?.getTime() ?? Infinity);
   const expiresAt = new Date(until);
-  const sign = async (fileId: string) => (await signUrl(new URL(contentPath(fileId), origin), key, expiresAt)).toString();
+  const sign = async (fileId: string) => (await signUrl(new URL(contentPath(fileId), deps.config.publicOrigin), key, expiresAt)).toString();
   const assetView = async (asset: SharedAssetRecord): Promise<SharedAssetView> => ({
     id: asset.id,
     type: asset.type,

@@ -125,7 +125,7 @@ export const applicationRoutes = createRouter()
       request: { params: IdParam },
       responses: { 200: jsonResponse(CvLink, "The link"), ...problemResponses(401, 404, 503) },
     }),
-    async (c) => c.json(await cvLink(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, new URL(c.req.url).origin), 200),
+    async (c) => c.json(await cvLink(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     authedRoute({

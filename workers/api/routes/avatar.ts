@@ -26,7 +26,7 @@ export const avatarRoutes = createRouter().openapi(
   }),
   async (c) => {
     const userId = c.get("principal").userId;
-    await useFileAsAvatar(c.get("deps"), userId, c.req.valid("json").fileId, new URL(c.req.url).origin);
+    await useFileAsAvatar(c.get("deps"), userId, c.req.valid("json").fileId);
     const user = (await findUserById(c.get("deps").db, userId))!;
     await announceProfileChange(c.get("deps"), c.get("accountModules"), { id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl });
     return c.json({ user: toPublicUser(user) }, 200);

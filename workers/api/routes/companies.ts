@@ -154,7 +154,7 @@ export const companyRoutes = createRouter()
       request: { body: jsonBody(CreateCompanyBody) },
       responses: { 201: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await createCompany(c.get("deps"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 201),
+    async (c) => c.json(await createCompany(c.get("deps"), c.get("principal").userId, c.req.valid("json")), 201),
   )
   .openapi(
     authedRoute({
@@ -195,18 +195,7 @@ export const companyRoutes = createRouter()
       request: { params: IdParam, body: jsonBody(CompanyPatch) },
       responses: { 200: jsonResponse(CompanySchema, "The company"), ...problemResponses(400, 401, 403, 404) },
     }),
-    async (c) =>
-      c.json(
-        await editCompany(
-          c.get("deps"),
-          c.req.valid("param").id,
-          c.get("principal").userId,
-          c.req.valid("json"),
-          new URL(c.req.url).origin,
-          clientInfo(c.req.raw),
-        ),
-        200,
-      ),
+    async (c) => c.json(await editCompany(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json"), clientInfo(c.req.raw)), 200),
   )
   .openapi(
     authedRoute({

@@ -19,7 +19,7 @@ const DocumentSchema = z.object({}).passthrough();
 
 const asyncApiDocuments = new Map<string, AsyncApiDocument>();
 
-/** The AsyncAPI document is the same for every request to one origin: built once per origin. */
+/** The AsyncAPI document names the configured public origin: built once per origin (one per deployment). */
 function asyncApiDocument(origin: string): AsyncApiDocument {
   let document = asyncApiDocuments.get(origin);
   if (!document) {
@@ -43,7 +43,7 @@ export function docsRoutes(openapiDocument: (origin: string) => OpenApiDocumentL
         summary: "OpenAPI 3.1 document of every REST endpoint",
         responses: { 200: { description: "The document", content: { "application/json": { schema: DocumentSchema } } } },
       }),
-      (c) => c.json(openapiDocument(new URL(c.req.url).origin) as unknown as Record<string, unknown>, 200),
+      (c) => c.json(openapiDocument(c.get("deps").config.publicOrigin) as unknown as Record<string, unknown>, 200),
     )
     .openapi(
       createRoute({
@@ -54,7 +54,7 @@ export function docsRoutes(openapiDocument: (origin: string) => OpenApiDocumentL
         description: "Generated from the zod schemas that validate client frames and type server frames.",
         responses: { 200: { description: "The document", content: { "application/json": { schema: DocumentSchema } } } },
       }),
-      (c) => c.json(asyncApiDocument(new URL(c.req.url).origin) as unknown as Record<string, unknown>, 200),
+      (c) => c.json(asyncApiDocument(c.get("deps").config.publicOrigin) as unknown as Record<string, unknown>, 200),
     )
     .openapi(
       createRoute({
@@ -66,7 +66,7 @@ export function docsRoutes(openapiDocument: (origin: string) => OpenApiDocumentL
         responses: { 200: { description: "The page", content: { "text/html": { schema: z.string() } } } },
       }),
       (c) => {
-        const origin = new URL(c.req.url).origin;
+        const origin = c.get("deps").config.publicOrigin;
         c.header("content-security-policy", API_REFERENCE_CSP);
         c.header("x-content-type-options", "nosniff");
         return c.html(renderApiReference(openapiDocument(origin), asyncApiDocument(origin), errorCodes), 200);

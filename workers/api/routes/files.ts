@@ -245,10 +245,9 @@ export const fileRoutes = createRouter()
       responses: { 200: jsonResponse(SignedUrl, "The signed URL"), ...problemResponses(400, 401, 404, 503) },
     }),
     async (c) => {
-      const origin = new URL(c.req.url).origin;
       const { expiresIn, ...variant } = c.req.valid("query");
       const params = Object.fromEntries(Object.entries(variant).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
-      const signed = await signedContentUrl(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, origin, expiresIn, params);
+      const signed = await signedContentUrl(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, expiresIn, params);
       c.header("cache-control", "no-store");
       return c.json(signed, 200);
     },

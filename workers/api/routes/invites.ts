@@ -43,7 +43,7 @@ export const inviteRoutes = createRouter()
     }),
     async (c) => {
       const invite = await createMemberInvite(c.get("deps"), c.get("principal"), c.req.valid("json"), clientInfo(c.req.raw));
-      return c.json(withLink(new URL(c.req.url).origin, invite), 201);
+      return c.json(withLink(c.get("deps").config.publicOrigin, invite), 201);
     },
   )
   .openapi(
@@ -59,7 +59,7 @@ export const inviteRoutes = createRouter()
       },
     }),
     async (c) => {
-      const origin = new URL(c.req.url).origin;
+      const origin = c.get("deps").config.publicOrigin;
       const page = await listOwnInvites(c.get("deps"), c.get("principal"), c.req.valid("query"));
       return c.json({ items: page.items.map((invite) => withLink(origin, invite)), nextCursor: page.nextCursor }, 200);
     },

@@ -114,7 +114,7 @@ export const profileRoutes = createRouter()
       request: { body: jsonBody(ProfilePatch) },
       responses: { 200: jsonResponse(ProfileSchema, "Your profile"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => c.json(await editProfile(c.get("deps"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 200),
+    async (c) => c.json(await editProfile(c.get("deps"), c.get("principal").userId, c.req.valid("json")), 200),
   )
   .openapi(
     authedRoute({

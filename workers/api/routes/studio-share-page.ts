@@ -41,7 +41,7 @@ function linkProblemPage(c: ShareContext, error: ApiError) {
 
 async function renderShare(c: ShareContext, token: string, form?: CommentFormState, status: ContentfulStatusCode = 200, headers: Record<string, string> = {}) {
   try {
-    const { view, comments } = await sharedProjectPage(c.get("deps"), token, new URL(c.req.url).origin);
+    const { view, comments } = await sharedProjectPage(c.get("deps"), token);
     return page(c, sharePage({ token, project: view, comments, form }), status, headers);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 410)) return linkProblemPage(c, error);

@@ -107,17 +107,7 @@ export const studioSharingRoutes = router
       request: { params: IdParam, body: jsonBody(ShareBody) },
       responses: { 201: jsonResponse(ShareLinkSchema, "The link; its token is never shown again"), ...problemResponses(400, 401, 404) },
     }),
-    async (c) =>
-      c.json(
-        await createShareLink(
-          c.get("deps"),
-          c.req.valid("param").id,
-          c.get("principal").userId,
-          c.req.valid("json").expiresInSeconds,
-          new URL(c.req.url).origin,
-        ),
-        201,
-      ),
+    async (c) => c.json(await createShareLink(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json").expiresInSeconds), 201),
   )
   .openapi(
     authedRoute({
@@ -156,7 +146,7 @@ export const studioSharingRoutes = router
       request: { params: TokenParam },
       responses: { 200: jsonResponse(SharedProject, "The project"), ...problemResponses(400, 404, 410) },
     }),
-    async (c) => c.json(await sharedProject(c.get("deps"), c.req.valid("param").token, new URL(c.req.url).origin), 200),
+    async (c) => c.json(await sharedProject(c.get("deps"), c.req.valid("param").token), 200),
   )
   .openapi(
     createRoute({

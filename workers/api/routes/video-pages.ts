@@ -9,7 +9,7 @@ export const videoPageRoutes = createRouter();
 
 videoPageRoutes.get("/style.css", (c) => c.body(PUBLIC_PAGE_CSS, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }));
 videoPageRoutes.get("/:id", async (c) => {
-  const page = await publicVideoPage(c.get("deps"), c.req.param("id"), new URL(c.req.url).origin);
+  const page = await publicVideoPage(c.get("deps"), c.req.param("id"));
   return c.html(page.body, page.status, {
     "content-security-policy": PUBLIC_PAGE_CSP,
     "x-content-type-options": "nosniff",

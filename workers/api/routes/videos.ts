@@ -157,7 +157,7 @@ export const videoRoutes = createRouter()
       request: { body: jsonBody(CreateBody) },
       responses: { 201: jsonResponse(Created, "The video (`uploading`) and its upload target"), ...problemResponses(400, 401, 413, 429, 503) },
     }),
-    async (c) => c.json(await createVideo(c.get("deps"), c.get("principal").userId, c.req.valid("json"), new URL(c.req.url).origin), 201),
+    async (c) => c.json(await createVideo(c.get("deps"), c.get("principal").userId, c.req.valid("json")), 201),
   )
   .openapi(
     authedRoute({
