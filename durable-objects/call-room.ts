@@ -18,6 +18,7 @@ import type { TraceCarrier } from "../shared/observability/trace-context";
 import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
 import { depsFor } from "../shared/platform/deps";
 import { type Result, refusal } from "../shared/platform/result";
+import { groupCallRingees } from "../shared/push/audience";
 import type { PushEvent } from "../shared/push/events";
 import { parseFrame } from "../shared/realtime/frames";
 import { closeSocket, errorFrame, SocketGuard } from "../shared/realtime/socket-kit";
@@ -131,13 +132,18 @@ export class CallRoom extends Server<Env> implements CallRoomRpc {
     await this.#deadlines.schedule("ring", ringsUntil);
 
     const members = (await listMemberIds(this.deps.db, [call.chatId])).get(call.chatId) ?? [];
-    const recipients = members.filter((id) => id !== call.startedBy);
+    // Rung: the members whose settings let a call through (the push policy); the rest see it running.
+    const recipients = await groupCallRingees(this.deps, call.chatId, call.startedBy);
+    const rung = new Set(recipients);
     await this.ctx.storage.put(RANG_KEY, recipients);
     const publicCall = this.#public(call, roster);
-    logEvent("info", "group call ringing", { callId: call.id, chatId: call.chatId, members: members.length });
+    logEvent("info", "group call ringing", { callId: call.id, chatId: call.chatId, members: members.length, rung: recipients.length });
     metrics.count("group_calls_total", { type: call.type });
     await this.#notifyHubs(recipients, { type: "group_call.incoming", call: publicCall });
-    await this.#notifyHubs([call.startedBy], { type: "group_call.state", call: publicCall });
+    await this.#notifyHubs(
+      members.filter((id) => !rung.has(id)),
+      { type: "group_call.state", call: publicCall },
+    );
     await this.#queuePush({
       type: "group_call.incoming",
       callId: call.id,

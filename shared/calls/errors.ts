@@ -7,6 +7,11 @@ export const callsErrors = defineErrors({
   busy: { status: 409, description: "The callee is in another call; the problem carries the `call`, now `busy`." },
   already_in_call: { status: 409, description: "The caller is in a call already; end it first." },
   call_not_ringing: { status: 409, description: "The call is no longer ringing; the problem carries the current `call`." },
+  general_chat_calls_restricted: {
+    status: 403,
+    description:
+      "Only moderators start a call in the general chat (every account is in it), or nobody: `GENERAL_CHAT_CALLS`. Joining a running call is open to every member.",
+  },
   call_active: { status: 409, description: "A call cannot be deleted from the history while it is ringing or active." },
   call_full: {
     status: 409,

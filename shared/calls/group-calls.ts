@@ -1,4 +1,6 @@
-import { notFound } from "../http/errors";
+import { ApiError, notFound } from "../http/errors";
+import { GENERAL_CHAT_ID } from "../chat/model";
+import { findUserById } from "../identity/account/users";
 import { newId } from "../ids";
 import type { Deps } from "../platform/deps-types";
 import { unwrap } from "../platform/refusal-error";
@@ -28,9 +30,24 @@ export async function placeChatCall(deps: Deps, userId: string, input: { chatId:
   return { kind: "group", ...(await startGroupCall(deps, userId, chat.id, input.type)) };
 }
 
+/** Whether `userId` may start a call in the general chat, which rings across the whole deployment. */
+async function requireGeneralChatCaller(deps: Deps, userId: string): Promise<void> {
+  const who = deps.config.calls.generalChatCalls;
+  const role = (await findUserById(deps.db, userId))?.role;
+  const allowed = who === "members" || (who === "moderators" && (role === "moderator" || role === "admin"));
+  if (!allowed) {
+    throw new ApiError(
+      403,
+      "general_chat_calls_restricted",
+      who === "none" ? "Calls cannot be started in the general chat" : "Only moderators start a call in the general chat; you can join one that is running",
+    );
+  }
+}
+
 async function startGroupCall(deps: Deps, userId: string, chatId: string, type: CallType): Promise<{ call: PublicGroupCall; created: boolean }> {
   const running = await findActiveGroupCall(deps.db, chatId);
   if (!running) {
+    if (chatId === GENERAL_CHAT_ID) await requireGeneralChatCaller(deps, userId);
     // Starting rings every member of the chat: one user may do it only as often as placing calls.
     await enforceRateLimit(deps, `calls:user:${userId}`, deps.config.rateLimits.callsPerUser);
   }

@@ -6,6 +6,10 @@ import { CLOUDFLARE_SFU_BASE } from "./sfu/cloudflare-sfu";
 export const TOPOLOGY_SETTINGS = ["auto", "mesh", "sfu"] as const;
 export type TopologySetting = (typeof TOPOLOGY_SETTINGS)[number];
 
+/** Who may start a call in the general chat (every account is in it). */
+export const GENERAL_CHAT_CALLS = ["moderators", "members", "none"] as const;
+export type GeneralChatCalls = (typeof GENERAL_CHAT_CALLS)[number];
+
 /** The vars of calls, ringing, signalling and ICE servers. */
 export const callsVars = defineVars({
   CALL_RING_TIMEOUT_SECONDS: numberWhereVar(
@@ -67,6 +71,20 @@ export const callsVars = defineVars({
   TURN_SECRET: optionalTextVar({ description: "coturn's `static-auth-secret`.", secret: true }),
   CLOUDFLARE_TURN_KEY_ID: optionalTextVar({ description: "Cloudflare TURN key id; with CLOUDFLARE_TURN_API_TOKEN it takes precedence over coturn." }),
   CLOUDFLARE_TURN_API_TOKEN: optionalTextVar({ description: "API token of the Cloudflare TURN key.", secret: true }),
+  GENERAL_CHAT_CALLS: customVar(
+    z
+      .string()
+      .optional()
+      .transform((value): GeneralChatCalls => {
+        const text = (value ?? "").trim().toLowerCase();
+        return (GENERAL_CHAT_CALLS as readonly string[]).includes(text) ? (text as GeneralChatCalls) : "moderators";
+      }),
+    "moderators/members/none",
+    {
+      description:
+        "Who may start a call in the general chat, which every account is in: `moderators` (moderators and admins; the default), `members` (anyone) or `none`. Anyone may join a call that is running. A call there rings only the members who turned the general chat's notifications on.",
+    },
+  ),
   RATE_LIMIT_CALL_SIGNALS: rateLimitVar({ limit: 200, windowSeconds: 10 }, { description: "Signalling frames per user on a call socket." }),
   RATE_LIMIT_CALLS_PER_USER: rateLimitVar({ limit: 20, windowSeconds: 3600 }, { description: "Calls one user may place." }),
   RATE_LIMIT_CALLS_PER_PAIR: rateLimitVar({ limit: 5, windowSeconds: 600 }, { description: "Calls one user may place to one callee." }),
@@ -79,6 +97,7 @@ function callsConfig(v: ParsedVars) {
       meshMaxParticipants: v.CALL_MESH_MAX_PARTICIPANTS,
       sfuMaxParticipants: Math.max(v.CALL_MAX_PARTICIPANTS, v.CALL_MESH_MAX_PARTICIPANTS),
       topology: v.CALL_TOPOLOGY,
+      generalChatCalls: v.GENERAL_CHAT_CALLS,
       sfu:
         v.CLOUDFLARE_REALTIME_APP_ID?.trim() && v.CLOUDFLARE_REALTIME_APP_SECRET?.trim()
           ? { appId: v.CLOUDFLARE_REALTIME_APP_ID.trim(), appSecret: v.CLOUDFLARE_REALTIME_APP_SECRET.trim(), baseUrl: v.CLOUDFLARE_REALTIME_BASE_URL }

@@ -2,15 +2,17 @@ import type { Deps } from "../platform/deps-types";
 import { logEvent } from "../observability/log";
 import { deliverAll } from "./delivery";
 import { eventIdOf, excerptOf, type PushEvent, topicOf } from "./events";
-import { callsAllowedFrom, inQuietHours, mentions, showsContent } from "./preferences";
+import { GENERAL_CHAT_ID } from "../chat/model";
+import { hears } from "./audience";
+import { showsContent } from "./preferences";
 import type { ApplicationPush, CallIncomingPush, CallStopPush, MessagePush } from "./payloads";
 import type { PushNotification } from "./push-sender";
 import {
   cancelRetryingDeliveries,
+  chatListeners,
   chatPushContext,
   liveDevicesOf,
   listDeliveredDeviceIds,
-  messageRecipients,
   type PushDeviceRecord,
   userPushContext,
 } from "./records";
@@ -31,12 +33,9 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       if (!context) return out;
       const general = context.chatType === "general";
       const topic = topicOf("chat", event.chatId);
-      for (const member of await messageRecipients(deps.db, event.chatId, event.senderId, event.connectedUserIds, general)) {
-        const level = member.level ?? (general ? "off" : "all");
-        if (level === "off") continue;
-        if (member.mutedUntil && member.mutedUntil.getTime() > now) continue;
-        if (level === "mentions" && !mentions(event.text, member.displayName)) continue;
-        if (inQuietHours(member.settings, now)) continue;
+      const listeners = await chatListeners(deps.db, event.chatId, { general, except: [event.senderId, ...event.connectedUserIds], withDevice: true });
+      for (const member of listeners) {
+        if (!hears(member, { kind: "message", text: event.text }, now)) continue;
         const payload: MessagePush = showsContent(member.settings)
           ? {
               type: "message",
@@ -57,8 +56,7 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       const ttlSeconds = Math.ceil((event.ringsUntil - now) / 1000);
       if (ttlSeconds <= 0) return out;
       const callee = await userPushContext(deps.db, event.calleeId);
-      if (!callee) return out;
-      if (inQuietHours(callee.settings, now) && !callsAllowedFrom(callee.settings).includes(event.callerId)) return out;
+      if (!callee || !hears({ userId: event.calleeId, ...callee }, { kind: "ring", callerId: event.callerId }, now)) return out;
       const caller = await userPushContext(deps.db, event.callerId);
       const payload: CallIncomingPush = showsContent(callee.settings)
         ? {
@@ -87,10 +85,16 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       const ttlSeconds = Math.ceil((event.ringsUntil - now) / 1000);
       if (ttlSeconds <= 0) return out;
       const starter = await userPushContext(deps.db, event.starterId);
-      for (const recipientId of event.recipientIds) {
-        const recipient = await userPushContext(deps.db, recipientId);
-        if (!recipient) continue;
-        if (inQuietHours(recipient.settings, now) && !callsAllowedFrom(recipient.settings).includes(event.starterId)) continue;
+      // Asked again here, not only when the call started: a mute set while the ring was queued holds.
+      const listeners = await chatListeners(deps.db, event.chatId, {
+        general: event.chatId === GENERAL_CHAT_ID,
+        only: event.recipientIds,
+        except: [event.starterId],
+        withDevice: true,
+      });
+      for (const recipient of listeners) {
+        if (!hears(recipient, { kind: "ring", callerId: event.starterId }, now)) continue;
+        const recipientId = recipient.userId;
         const payload: CallIncomingPush = showsContent(recipient.settings)
           ? {
               type: "call.incoming",
@@ -115,7 +119,7 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
     }
     case "application.updated": {
       const candidate = await userPushContext(deps.db, event.candidateId);
-      if (!candidate || inQuietHours(candidate.settings, now)) return out;
+      if (!candidate || !hears({ userId: event.candidateId, ...candidate }, { kind: "news" }, now)) return out;
       const payload: ApplicationPush = showsContent(candidate.settings)
         ? {
             type: "application.updated",

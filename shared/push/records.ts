@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { insertWithinCap } from "../db/capped-insert";
+import type { Listener } from "./audience";
 import { type BatchQuery, type Database, runBatch } from "../db/client";
 import { chatMembers, chats } from "../db/schema/chat";
 import { sessions, users } from "../db/schema/identity";
@@ -207,26 +208,18 @@ export async function chatPushContext(db: Database, chatId: string, senderId: st
   return { chatType: chat.type, chatTitle: chat.title, senderName: sender?.name ?? null };
 }
 
-/** A member who may get a push for a message, with what decides whether they do. */
-export interface MessageRecipient {
-  userId: string;
-  displayName: string;
-  level: ChatNotificationRecord["level"] | null;
-  mutedUntil: Date | null;
-  settings: NotificationSettingsRecord | null;
-}
-
 /**
- * Members of the chat other than the sender and `exclude` (sockets open in the room) who have a
- * device. In the general chat (every account) only members who turned its notifications on.
+ * Members of a chat an event in it may reach, each with what decides whether it does (their
+ * chat setting and their notification settings): all but `except`, or only those of `only`,
+ * with a push device when `withDevice`. In the general chat (every account) only the members who
+ * turned its notifications on can hear anything, so only they are read.
  */
-export async function messageRecipients(
+export async function chatListeners(
   db: Database,
   chatId: string,
-  senderId: string,
-  exclude: readonly string[],
-  general: boolean,
-): Promise<MessageRecipient[]> {
+  who: { general: boolean; except?: readonly string[]; only?: readonly string[]; withDevice: boolean },
+): Promise<Listener[]> {
+  const except = who.except ?? [];
   const rows = await db
     .select({
       userId: chatMembers.userId,
@@ -242,14 +235,19 @@ export async function messageRecipients(
     .where(
       and(
         eq(chatMembers.chatId, chatId),
-        ne(chatMembers.userId, senderId),
-        exclude.length > 0 ? sql`${chatMembers.userId} NOT IN (SELECT value FROM json_each(${JSON.stringify(exclude)}))` : undefined,
+        except.length > 0 ? sql`${chatMembers.userId} NOT IN (SELECT value FROM json_each(${JSON.stringify(except)}))` : undefined,
+        who.only ? sql`${chatMembers.userId} IN (SELECT value FROM json_each(${JSON.stringify(who.only)}))` : undefined,
         isNull(users.disabledAt),
-        general ? inArray(chatNotificationSettings.level, ["all", "mentions"]) : undefined,
-        sql`EXISTS (SELECT 1 FROM ${pushDevices} WHERE ${pushDevices.userId} = ${chatMembers.userId})`,
+        who.general ? inArray(chatNotificationSettings.level, ["all", "mentions"]) : undefined,
+        who.withDevice ? sql`EXISTS (SELECT 1 FROM ${pushDevices} WHERE ${pushDevices.userId} = ${chatMembers.userId})` : undefined,
       ),
     );
-  return rows.map((row) => ({ ...row, level: row.level ?? null, mutedUntil: row.mutedUntil ?? null }));
+  return rows.map((row) => ({
+    userId: row.userId,
+    displayName: row.displayName,
+    settings: row.settings,
+    chat: { id: chatId, general: who.general, level: row.level ?? null, mutedUntil: row.mutedUntil ?? null },
+  }));
 }
 
 export async function userPushContext(db: Database, userId: string): Promise<{ displayName: string; settings: NotificationSettingsRecord | null } | undefined> {

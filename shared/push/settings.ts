@@ -3,16 +3,14 @@ import { ApiError } from "../http/errors";
 import { requireMembership } from "../chat/chats";
 import { findUserById } from "../identity/account/users";
 import { callsAllowedFrom } from "./preferences";
+import { defaultLevel, type NotificationLevel } from "./audience";
 import {
-  type ChatNotificationRecord,
   findChatNotificationSetting,
   findNotificationSettings,
   type NotificationSettingsRecord,
   upsertChatNotificationSetting,
   upsertNotificationSettings,
 } from "./records";
-
-export type NotificationLevel = ChatNotificationRecord["level"];
 
 export interface ChatNotifications {
   chatId: string;
@@ -43,9 +41,6 @@ export function isTimeZone(name: string): boolean {
     return false;
   }
 }
-
-/** The level a chat has when its member never chose one: everything, but the general chat (every account) stays quiet. */
-export const defaultLevel = (chatId: string, general: boolean): NotificationLevel => (general || chatId === "general" ? "off" : "all");
 
 function toSettings(record: NotificationSettingsRecord | undefined): NotificationSettings {
   if (!record) return { content: "full", quietHours: null, callsAllowedFrom: [] };

@@ -162,9 +162,11 @@ export function GroupCallRinging() {
 
 /** The chat header's call button on a group chat or the general chat: start a call, or join the running one. */
 export function GroupCallButton({ chat }: { chat: Chat }) {
-  const { groupCall, call } = useAppState();
+  const { groupCall, call, me } = useAppState();
   const running = chat.activeCall ?? null;
   const busy = groupCall !== null || call !== null;
+  // The general chat is every account: by default (GENERAL_CHAT_CALLS) only moderators start its call; anyone joins one.
+  if (!running && chat.type === "general" && me?.role !== "moderator" && me?.role !== "admin") return null;
   if (running) {
     const names = running.participants.map((p) => p.displayName);
     return (
