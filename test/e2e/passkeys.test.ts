@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
+import { checkScreen } from "./screens";
 
 const PORT = testPort(8906);
 const SHOTS = "docs/screenshots";
@@ -128,6 +129,30 @@ describe("passkeys in Chromium", () => {
     page.once("dialog", (dialog) => void dialog.accept());
     await page.getByRole("button", { name: "Delete Old laptop" }).click();
     await expect.poll(() => page.getByTestId("passkey").count()).toBe(0);
+    await context.close();
+  }, 90_000);
+
+  it("turning on 2FA: the code step's field is a new, empty one-time-code field, not the password typed a step before", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const { password } = await signUp(page, "Olga Onetime");
+    await openSecurity(page);
+    await page.getByRole("button", { name: "Turn on two-step verification" }).click();
+    await page.getByLabel("Your password").pressSequentially(password);
+    await page.getByRole("button", { name: "Continue" }).click();
+    const code = page.getByLabel("Code");
+    await expect.poll(() => code.count()).toBe(1);
+    expect(await code.inputValue()).toBe("");
+    expect(await code.getAttribute("type")).not.toBe("password");
+    expect(await code.getAttribute("inputmode")).toBe("numeric");
+    expect(await code.getAttribute("autocomplete")).toBe("one-time-code");
+    await checkScreen(page, "account-2fa-setup");
+    const secret = (await page.locator(".dialog.security code").first().textContent())!.trim();
+    const totp = new TOTP({ algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+    // Typed key by key into the field as it is, as a person does: nothing left in it is sent along.
+    await code.pressSequentially(totp.generate());
+    await page.getByRole("button", { name: "Turn on", exact: true }).click();
+    await expect.poll(() => page.getByTestId("backup-codes").locator("li").count()).toBe(10);
     await context.close();
   }, 90_000);
 

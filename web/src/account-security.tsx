@@ -176,8 +176,9 @@ function TwoStep() {
           </ul>
         </div>
       )}
+      {/* Each step is a form of its own (a key apiece): reusing the elements carried the password typed at one step into the next step's code field. */}
       {setup ? (
-        <form class="stack" onSubmit={enable}>
+        <form key="totp-code" class="stack" onSubmit={enable}>
           <p>Scan this with your authenticator app, or type the key, then enter the code it shows.</p>
           <img
             class="qr"
@@ -203,7 +204,7 @@ function TwoStep() {
           </div>
         </form>
       ) : asking ? (
-        <form class="stack" onSubmit={asking === "enable" ? start : disable}>
+        <form key={`totp-password-${asking}`} class="stack" onSubmit={asking === "enable" ? start : disable}>
           <label>
             Your password
             <input name="password" type="password" autocomplete="current-password" required />

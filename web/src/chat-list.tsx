@@ -12,9 +12,8 @@ export function Avatar({ label, colourKey, size = 40, src }: { label: string; co
       class="avatar"
       style={{ background: avatarColour(colourKey), width: `${size}px`, height: `${size}px`, fontSize: `${Math.round(size * 0.4)}px` }}
       aria-hidden="true"
-    >
-      {initials(label)}
-    </span>
+      data-initials={initials(label)}
+    />
   );
 }
 

@@ -27,11 +27,12 @@ export function directPeer(chat: Chat, me: User | null): string | null {
   return (chat.memberIds ?? []).find((id) => id !== me?.id) ?? null;
 }
 
-const HUES = [250, 200, 160, 20, 330, 280, 40, 180];
+/** Avatar backgrounds, each at least 4.5:1 against the white initials (WCAG AA). */
+const AVATAR_COLOURS = ["#4338ca", "#0e7490", "#0f766e", "#c2410c", "#be185d", "#7e22ce", "#a16207", "#15803d"];
 export function avatarColour(key: string): string {
   let hash = 0;
   for (const char of key) hash = (hash * 31 + char.charCodeAt(0)) | 0;
-  return `hsl(${HUES[Math.abs(hash) % HUES.length]} 65% 52%)`;
+  return AVATAR_COLOURS[Math.abs(hash) % AVATAR_COLOURS.length]!;
 }
 
 export function initials(label: string): string {
