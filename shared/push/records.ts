@@ -1,7 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { insertWithinCap } from "../db/capped-insert";
-import type { Listener } from "./audience";
 import { type BatchQuery, type Database, runBatch } from "../db/client";
 import { chatMembers, chats } from "../db/schema/chat";
 import { sessions, users } from "../db/schema/identity";
@@ -208,6 +207,14 @@ export async function chatPushContext(db: Database, chatId: string, senderId: st
   return { chatType: chat.type, chatTitle: chat.title, senderName: sender?.name ?? null };
 }
 
+/** A member an event in their chat may reach, with what decides whether it does (see `hears`). */
+export interface ChatListener {
+  userId: string;
+  displayName: string;
+  settings: NotificationSettingsRecord | null;
+  chat: { id: string; general: boolean; level: ChatNotificationRecord["level"] | null; mutedUntil: Date | null };
+}
+
 /**
  * Members of a chat an event in it may reach, each with what decides whether it does (their
  * chat setting and their notification settings): all but `except`, or only those of `only`,
@@ -218,7 +225,7 @@ export async function chatListeners(
   db: Database,
   chatId: string,
   who: { general: boolean; except?: readonly string[]; only?: readonly string[]; withDevice: boolean },
-): Promise<Listener[]> {
+): Promise<ChatListener[]> {
   const except = who.except ?? [];
   const rows = await db
     .select({
