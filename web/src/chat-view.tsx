@@ -153,6 +153,8 @@ export function ChatView({ chatId }: { chatId: string }) {
   const [attachNotice, setAttachNotice] = useState<string | null>(null);
   const [groupInfo, setGroupInfo] = useState(false);
   const [searching, setSearching] = useState(false);
+  const [moreOpen, setMoreOpen] = useState(false);
+  useEffect(() => setMoreOpen(false), [chatId]);
   // A reply or an edit under way belongs to its chat: shown only while that chat is open.
   const [replyTarget, setReplyingTo] = useState<Message | null>(null);
   const replyingTo = replyTarget?.chatId === chatId ? replyTarget : null;
@@ -415,7 +417,7 @@ export function ChatView({ chatId }: { chatId: string }) {
         </button>
         <Avatar label={title} colourKey={peer ?? chat.id} size={36} src={chat.peer?.avatarUrl} />
         <div class="chat-header-text">
-          <h2>{title}</h2>
+          <h2 data-testid="chat-title">{title}</h2>
           <p class="muted small" data-testid="chat-status">
             {socketState !== "open" ? (
               "Connecting…"
@@ -430,30 +432,70 @@ export function ChatView({ chatId }: { chatId: string }) {
             )}
           </p>
         </div>
-        <ChatBell chatId={chat.id} />
-        <button type="button" class="icon-button" aria-label="Search messages" title="Search messages" onClick={() => setSearching(!searching)}>
+        {/* Secondary actions: in the header on a wide screen, behind "More" on a phone (the name keeps its room). */}
+        <button
+          type="button"
+          class="icon-button header-more"
+          aria-label="More actions"
+          aria-expanded={moreOpen}
+          aria-controls="chat-header-actions"
+          onClick={() => setMoreOpen(!moreOpen)}
+        >
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-            <path fill="currentColor" d="M10 4a6 6 0 1 0 3.7 10.7l4.8 4.8 1.4-1.4-4.8-4.8A6 6 0 0 0 10 4Zm0 2a4 4 0 1 1 0 8 4 4 0 0 1 0-8Z" />
+            <path
+              fill="currentColor"
+              d="M12 5.5a1.75 1.75 0 1 0 0-3.5 1.75 1.75 0 0 0 0 3.5Zm0 8.25a1.75 1.75 0 1 0 0-3.5 1.75 1.75 0 0 0 0 3.5Zm0 8.25a1.75 1.75 0 1 0 0-3.5 1.75 1.75 0 0 0 0 3.5Z"
+            />
           </svg>
         </button>
-        {chat.type === "group" && (
-          <button type="button" class="secondary small" onClick={() => setGroupInfo(true)}>
-            Group info
-          </button>
-        )}
-        {chat.type === "direct" && (
+        <div id="chat-header-actions" class={moreOpen ? "header-actions open" : "header-actions"}>
+          <ChatBell chatId={chat.id} />
           <button
             type="button"
             class="icon-button"
-            aria-label="Delete chat"
-            title="Delete chat"
-            onClick={() => void deleteChatAfterConfirming(chat, () => undefined)}
+            aria-label="Search messages"
+            title="Search messages"
+            onClick={() => {
+              setSearching(!searching);
+              setMoreOpen(false);
+            }}
           >
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-              <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 6h12l-1 12H7L6 9Zm4 2v8h1.5v-8H10Zm3.5 0v8H15v-8h-1.5Z" />
+              <path fill="currentColor" d="M10 4a6 6 0 1 0 3.7 10.7l4.8 4.8 1.4-1.4-4.8-4.8A6 6 0 0 0 10 4Zm0 2a4 4 0 1 1 0 8 4 4 0 0 1 0-8Z" />
             </svg>
+            <span class="menu-label" aria-hidden="true">
+              Search messages
+            </span>
           </button>
-        )}
+          {chat.type === "group" && (
+            <button
+              type="button"
+              class="secondary small"
+              onClick={() => {
+                setGroupInfo(true);
+                setMoreOpen(false);
+              }}
+            >
+              Group info
+            </button>
+          )}
+          {chat.type === "direct" && (
+            <button
+              type="button"
+              class="icon-button"
+              aria-label="Delete chat"
+              title="Delete chat"
+              onClick={() => void deleteChatAfterConfirming(chat, () => undefined)}
+            >
+              <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 6h12l-1 12H7L6 9Zm4 2v8h1.5v-8H10Zm3.5 0v8H15v-8h-1.5Z" />
+              </svg>
+              <span class="menu-label" aria-hidden="true">
+                Delete chat
+              </span>
+            </button>
+          )}
+        </div>
         {groupInfo && <GroupInfoDialog chat={chat} onClose={() => setGroupInfo(false)} />}
         {/* Group calls (docs/calls.md): start the chat's call, or join the one running. */}
         {chat.type !== "direct" && <GroupCallButton chat={chat} />}

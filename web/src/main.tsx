@@ -16,30 +16,53 @@ import { store, useAppState } from "./store";
 
 startRouter();
 
+/** How many sections a phone's bottom bar shows before the rest go behind "More". */
+const PHONE_TABS = 4;
+
 /** The navigation between sections (a rail on a wide window, a bar at the bottom on a phone), then the section. */
 function Frame() {
   const { me, route, chats } = useAppState();
+  const [moreOpen, setMoreOpen] = useState(false);
   const unread = chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
   const current = route.name === "section" ? route.section : route.name === "calls" ? "calls" : "chats";
   const section = sections.find((s) => s.id === current && (!s.visibleTo || (me && s.visibleTo(me))));
   const inConversation = route.name === "chat";
+  const visible = sections.filter((s) => !s.visibleTo || (me && s.visibleTo(me)));
+  // A phone's bar holds PHONE_TABS sections and "More"; a bar with one more than that shows them all.
+  const folded = visible.length > PHONE_TABS + 1 ? visible.slice(PHONE_TABS) : [];
+  useEffect(() => setMoreOpen(false), [current]);
+  const link = (s: (typeof sections)[number], extraClass = "") => (
+    <a
+      href={s.id === "chats" ? "/app/" : `/app/${s.id}`}
+      class={`nav-item${s.id === current ? " active" : ""}${extraClass}`}
+      aria-current={s.id === current ? "page" : undefined}
+      data-section={s.id}
+    >
+      <NavIcon path={s.icon} />
+      <span>{s.label}</span>
+      {s.id === "chats" && unread > 0 && <span class="badge">{unread}</span>}
+    </a>
+  );
   return (
     <div class={inConversation ? "frame in-conversation" : "frame"}>
       <nav class="app-nav" aria-label="Sections">
-        {sections
-          .filter((s) => !s.visibleTo || (me && s.visibleTo(me)))
-          .map((s) => (
-            <a
-              href={s.id === "chats" ? "/app/" : `/app/${s.id}`}
-              class={s.id === current ? "nav-item active" : "nav-item"}
-              aria-current={s.id === current ? "page" : undefined}
-              data-section={s.id}
-            >
-              <NavIcon path={s.icon} />
-              <span>{s.label}</span>
-              {s.id === "chats" && unread > 0 && <span class="badge">{unread}</span>}
-            </a>
-          ))}
+        {visible.map((s) => link(s, folded.includes(s) ? " folds-on-phone" : ""))}
+        {folded.length > 0 && (
+          <button
+            type="button"
+            class={`nav-item nav-more${folded.some((s) => s.id === current) ? " active" : ""}`}
+            aria-expanded={moreOpen}
+            onClick={() => setMoreOpen(!moreOpen)}
+          >
+            <NavIcon path="M5 12h.01M12 12h.01M19 12h.01" />
+            <span>More</span>
+          </button>
+        )}
+        {folded.length > 0 && moreOpen && (
+          <div id="nav-more-sections" class="nav-more-sheet">
+            {folded.map((s) => link(s))}
+          </div>
+        )}
       </nav>
       {current === "chats" || current === "calls" ? (
         <Shell />

@@ -1,0 +1,69 @@
+// The web app as the browser tests drive it: accounts made through the API (fast) or through the
+// sign-up screen (what a person does), signing in, and the few steps every test repeats.
+import type { BrowserContext, Page } from "playwright-core";
+import { expect } from "vitest";
+
+let counter = 0;
+
+/** An e-mail address no other test uses. */
+export const uniqueEmail = (name: string) => `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}-${Date.now()}-${counter++}@example.com`;
+
+export interface Account {
+  id: string;
+  email: string;
+  password: string;
+  displayName: string;
+  accessToken: string;
+}
+
+/** Registers an account through the API of the server at `origin` (no browser involved). */
+export async function registerAccount(origin: string, displayName: string, email = uniqueEmail(displayName)): Promise<Account> {
+  const password = `correct horse ${Math.random()}`;
+  const response = await fetch(`${origin}/v1/auth/register`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "cf-connecting-ip": `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+    },
+    body: JSON.stringify({ email, password, displayName }),
+  });
+  const body = (await response.json()) as { user: { id: string }; accessToken: string };
+  expect(response.status, JSON.stringify(body)).toBe(201);
+  return { id: body.user.id, email, password, displayName, accessToken: body.accessToken };
+}
+
+/** A call to the API as `account`, answering the parsed JSON body (or null for 204). */
+export async function callApi<T = any>(origin: string, account: Pick<Account, "accessToken">, path: string, body?: unknown, method?: string): Promise<T> {
+  const response = await fetch(`${origin}${path}`, {
+    method: method ?? (body === undefined ? "GET" : "POST"),
+    headers: { authorization: `Bearer ${account.accessToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  expect(response.status < 300, `${method ?? "POST"} ${path}: ${response.status} ${text}`).toBe(true);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** Signs `account` in on the app's sign-in screen and waits for the chat list. */
+export async function signInToApp(page: Page, appUrl: string, account: Pick<Account, "email" | "password" | "displayName">): Promise<void> {
+  await page.goto(appUrl);
+  await page.getByLabel("E-mail").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).last().click();
+  await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(account.displayName);
+}
+
+/** Creates an account on the app's sign-up screen, as a new person does. */
+export async function signUpInApp(context: BrowserContext, appUrl: string, displayName: string): Promise<{ page: Page; email: string; password: string }> {
+  const page = await context.newPage();
+  const email = uniqueEmail(displayName);
+  const password = `correct horse ${Math.random()}`;
+  await page.goto(appUrl);
+  await page.getByRole("tab", { name: "Create account" }).click();
+  await page.getByLabel("Your name").fill(displayName);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).last().click();
+  await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(displayName);
+  return { page, email, password };
+}
