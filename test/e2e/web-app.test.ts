@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "./browser";
+import { checkScreen } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
@@ -55,6 +56,13 @@ async function openDirectChat(page: Page, otherId: string): Promise<string> {
   await page.getByRole("button", { name: "Start chat" }).click();
   await page.waitForURL(/\/app\/chats\//);
   return decodeURIComponent(page.url().split("/app/chats/")[1]!);
+}
+
+/** Opens a group's info: from the header on a wide screen, through its More menu on a phone. */
+async function openGroupInfo(page: Page): Promise<void> {
+  const more = page.getByRole("button", { name: "More actions" });
+  if (await more.isVisible()) await more.click();
+  await page.getByRole("button", { name: "Group info" }).click();
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -229,7 +237,13 @@ describe("the web client in Chromium", () => {
       .poll(() => a.page.locator('[data-testid="search-results"] .found-text').allTextContents(), { timeout: 10_000 })
       .toEqual(["Written on the train"]);
     await a.page.screenshot({ path: `${SHOTS}/reactions-and-search.png` });
-    await a.page.getByRole("button", { name: "Close" }).first().click();
+    // Another chat opens without this chat's search and its results.
+    await chatItem(a.page, "general").click();
+    await a.page.waitForURL(/\/app\/chats\/general/);
+    await expect.poll(() => a.page.getByTestId("search-results").count()).toBe(0);
+    expect(await a.page.getByLabel("Search this chat").count()).toBe(0);
+    await chatItem(a.page, chatId).click();
+    await a.page.waitForURL(new RegExp(`/app/chats/${chatId}`));
 
     // Alice finds Bob by name in the new-chat picker (the people she shares a chat with): it opens their chat.
     await a.page.getByRole("button", { name: "+ New chat" }).click();
@@ -446,6 +460,35 @@ describe("the web client in Chromium", () => {
     await contextB.close();
   }, 90_000);
 
+  it("Send during a voice recording stops it and sends it; the discard control drops one; both controls are labelled", async () => {
+    const contextA = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ["microphone"] });
+    const contextB = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    const a = await signUp(contextA, "Rita Recorder");
+    const b = await signUp(contextB, "Lars Listener");
+    const chatId = await openDirectChat(a.page, b.id);
+
+    // A recording discarded: nothing is attached, nothing is sent.
+    await a.page.getByRole("button", { name: "Record a voice message" }).click();
+    await expect.poll(() => a.page.getByRole("button", { name: "Stop recording" }).count()).toBe(1);
+    await a.page.waitForTimeout(600);
+    await checkScreen(a.page, "voice-recording");
+    await a.page.getByRole("button", { name: "Discard the recording" }).click();
+    await expect.poll(() => a.page.getByRole("button", { name: "Record a voice message" }).count()).toBe(1);
+    expect(await a.page.getByTestId("draft").count()).toBe(0);
+
+    // Recording, then Send straight away: it stops, uploads and goes out as one voice message.
+    await a.page.getByRole("button", { name: "Record a voice message" }).click();
+    await expect.poll(() => a.page.getByRole("timer").count()).toBe(1);
+    await a.page.waitForTimeout(1200);
+    await a.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => messageTexts(a.page), { timeout: 15_000 }).toEqual(["Voice message"]);
+    await chatItem(b.page, chatId).click();
+    await expect.poll(() => messageTexts(b.page), { timeout: 15_000 }).toEqual(["Voice message"]);
+    await expect.poll(() => b.page.getByTestId("voice-duration").textContent(), { timeout: 15_000 }).toMatch(/^0:0[1-9]$/);
+    await contextA.close();
+    await contextB.close();
+  }, 90_000);
+
   it("a group made from people picked by name: renamed, a member added and removed, then left", async () => {
     const contextA = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } });
@@ -479,7 +522,7 @@ describe("the web client in Chromium", () => {
       .toBe("Cousins");
 
     // The owner renames it and adds Ivy; the members show by name.
-    await a.page.getByRole("button", { name: "Group info" }).click();
+    await openGroupInfo(a.page);
     await a.page.getByLabel("Group name", { exact: true }).fill("The Cousins");
     await a.page.getByRole("button", { name: "Rename" }).click();
     await a.page.getByRole("button", { name: "Add people" }).click();
@@ -509,14 +552,14 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => a.page.locator("[data-member-id]").count(), { timeout: 10_000 }).toBe(2);
     await a.page.getByRole("button", { name: "Close" }).click();
     await chatItem(b.page, groupId).click();
-    await b.page.getByRole("button", { name: "Group info" }).click();
+    await openGroupInfo(b.page);
     await expect.poll(() => b.page.locator("[data-member-id]").count(), { timeout: 10_000 }).toBe(2);
     await b.page.screenshot({ path: `${SHOTS}/group-info-phone.png` });
     await b.page.getByRole("button", { name: "Leave group" }).click();
     await expect.poll(() => chatItem(b.page, groupId).count(), { timeout: 10_000 }).toBe(0);
 
     // Gina deletes the group, after confirming: it leaves her list.
-    await a.page.getByRole("button", { name: "Group info" }).click();
+    await openGroupInfo(a.page);
     a.page.once("dialog", (dialog) => void dialog.accept());
     await a.page.getByRole("button", { name: "Delete group" }).click();
     await expect.poll(() => chatItem(a.page, groupId).count(), { timeout: 10_000 }).toBe(0);

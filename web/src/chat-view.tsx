@@ -20,7 +20,7 @@ import {
 } from "./conversation-parts";
 import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
 import { GroupCallButton } from "./group-call-screen";
-import { VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
+import { type RecorderControls, VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
@@ -154,7 +154,20 @@ export function ChatView({ chatId }: { chatId: string }) {
   const [groupInfo, setGroupInfo] = useState(false);
   const [searching, setSearching] = useState(false);
   const [moreOpen, setMoreOpen] = useState(false);
-  useEffect(() => setMoreOpen(false), [chatId]);
+  // A search, like the menu, belongs to the chat it was opened in: another chat starts without it.
+  useEffect(() => {
+    setMoreOpen(false);
+    setSearching(false);
+  }, [chatId]);
+  const recorderControls = useRef<RecorderControls | null>(null);
+  const sendWhenUploaded = useRef(false);
+  const composerForm = useRef<HTMLFormElement | null>(null);
+  // A recording stopped by Send goes out as soon as its upload is done (a failed one stays, to retry or remove).
+  useEffect(() => {
+    if (!sendWhenUploaded.current || uploads.uploading) return;
+    sendWhenUploaded.current = false;
+    if (!uploads.failed && uploads.drafts.length > 0) composerForm.current?.requestSubmit();
+  });
   // A reply or an edit under way belongs to its chat: shown only while that chat is open.
   const [replyTarget, setReplyingTo] = useState<Message | null>(null);
   const replyingTo = replyTarget?.chatId === chatId ? replyTarget : null;
@@ -185,6 +198,17 @@ export function ChatView({ chatId }: { chatId: string }) {
   }
   const socketState = live.state;
   const pins = live.pins;
+  // The browser knows it is offline before the socket does (a dial can hang for a while without a network).
+  const [browserOnline, setBrowserOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const update = () => setBrowserOnline(navigator.onLine);
+    addEventListener("online", update);
+    addEventListener("offline", update);
+    return () => {
+      removeEventListener("online", update);
+      removeEventListener("offline", update);
+    };
+  }, []);
 
   useEffect(() => {
     // A picture that arrives after the rows were laid out makes the list taller: stay at the newest message.
@@ -263,6 +287,15 @@ export function ChatView({ chatId }: { chatId: string }) {
   const send = (event: Event) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
+    // Send while recording: the recording stops, and the message goes once its file has uploaded.
+    if (recorderControls.current?.recording) {
+      void recorderControls.current.finish().then((file) => {
+        if (!file) return;
+        attach([file]);
+        sendWhenUploaded.current = true;
+      });
+      return;
+    }
     const input = form.elements.namedItem("text") as HTMLTextAreaElement;
     if (editing) {
       const text = input.value.trim();
@@ -524,9 +557,9 @@ export function ChatView({ chatId }: { chatId: string }) {
           </button>
         )}
       </header>
-      {searching && <ChatSearch chatId={chatId} onClose={() => setSearching(false)} />}
+      {searching && <ChatSearch key={chatId} chatId={chatId} onClose={() => setSearching(false)} />}
       <PinnedBar chatId={chatId} pins={pins} me={me} />
-      {socketState === "waiting" && (
+      {(socketState === "waiting" || !browserOnline) && (
         <div class="banner" data-testid="offline-banner">
           Offline — messages will be sent when you are back online.
         </div>
@@ -598,7 +631,7 @@ export function ChatView({ chatId }: { chatId: string }) {
       )}
       {mention && <MentionSuggestions candidates={suggestions} active={mention.active} onPick={pickMention} />}
       <DraftTray uploads={uploads} />
-      <form class={uploads.drafts.length > 0 ? "composer with-drafts" : "composer"} onSubmit={send}>
+      <form ref={composerForm} class={uploads.drafts.length > 0 ? "composer with-drafts" : "composer"} onSubmit={send}>
         <input ref={fileInput} type="file" multiple accept={ACCEPTED_TYPES} hidden onChange={onPick} data-testid="file-input" />
         <button type="button" class="icon-button attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>
           <PaperclipIcon />
@@ -614,7 +647,7 @@ export function ChatView({ chatId }: { chatId: string }) {
           onInput={onInput}
           onPaste={onPaste}
         />
-        <VoiceRecorder onRecorded={(file) => attach([file])} onError={setAttachNotice} />
+        <VoiceRecorder onRecorded={(file) => attach([file])} onError={setAttachNotice} controls={recorderControls} />
         <button
           type="submit"
           class="primary send"

@@ -34,19 +34,47 @@ async function waveformOf(blob: Blob): Promise<string> {
   }
 }
 
-/** The mic button: press to record, press again to stop; the recording becomes a file of the next message. */
-export function VoiceRecorder({ onRecorded, onError }: { onRecorded: (file: File) => void; onError: (message: string) => void }) {
+/** What the composer can ask of a recording under way: Send stops it and sends it, a discard drops it. */
+export interface RecorderControls {
+  recording: boolean;
+  /** Stops the recording; resolves with its file (null when it was empty), which is not handed to `onRecorded`. */
+  finish(): Promise<File | null>;
+  discard(): void;
+}
+
+/**
+ * The mic button: press to record; while recording, a labelled stop (the recording becomes a file
+ * of the next message) and a discard, with the time recorded so far. Send in the composer stops the
+ * recording and sends it (`controls.finish`).
+ */
+export function VoiceRecorder({
+  onRecorded,
+  onError,
+  controls,
+}: {
+  onRecorded: (file: File) => void;
+  onError: (message: string) => void;
+  controls: { current: RecorderControls | null };
+}) {
   const [startedAt, setStartedAt] = useState<number | null>(null);
   const [, setTick] = useState(0);
   const recorder = useRef<MediaRecorder | null>(null);
+  // Where the next recording goes when it stops: the composer's Send, the draft tray, or nowhere.
+  const destination = useRef<{ kind: "draft" } | { kind: "send"; resolve: (file: File | null) => void } | { kind: "discard" }>({ kind: "draft" });
 
   useEffect(() => {
     if (startedAt === null) return;
     const timer = setInterval(() => setTick((t) => t + 1), 250);
     return () => clearInterval(timer);
   }, [startedAt]);
-  // Leaving the chat stops a recording (and lets go of the microphone).
-  useEffect(() => () => recorder.current?.stop(), []);
+  // Leaving the chat drops a recording (and lets go of the microphone).
+  useEffect(
+    () => () => {
+      destination.current = { kind: "discard" };
+      recorder.current?.stop();
+    },
+    [],
+  );
 
   const start = async () => {
     try {
@@ -56,41 +84,68 @@ export function VoiceRecorder({ onRecorded, onError }: { onRecorded: (file: File
       const chunks: Blob[] = [];
       media.ondataavailable = (event) => event.data.size > 0 && chunks.push(event.data);
       const began = Date.now();
+      destination.current = { kind: "draft" };
       media.onstop = async () => {
         for (const track of stream.getTracks()) track.stop();
         recorder.current = null;
         setStartedAt(null);
+        const to = destination.current;
+        destination.current = { kind: "draft" };
         const blob = new Blob(chunks, { type: media.mimeType });
-        if (blob.size === 0) return;
+        if (to.kind === "discard" || blob.size === 0) {
+          if (to.kind === "send") to.resolve(null);
+          return;
+        }
         const extension = media.mimeType.includes("ogg") ? "ogg" : media.mimeType.includes("mp4") ? "m4a" : "webm";
         const file = new File([blob], `${VOICE_MESSAGE_PREFIX}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}.${extension}`, {
           type: blob.type,
         });
         const waveform = await waveformOf(blob);
         recordingDetails.set(file, { durationMs: Math.max(1, Date.now() - began), ...(waveform ? { waveform } : {}) });
-        onRecorded(file);
+        if (to.kind === "send") to.resolve(file);
+        else onRecorded(file);
       };
       media.start(250);
       recorder.current = media;
       setStartedAt(Date.now());
     } catch {
-      onError("The microphone is not available.");
+      onError("The microphone is not available: allow it for this site in the browser's settings, or check that one is connected.");
     }
+  };
+
+  const discard = () => {
+    destination.current = { kind: "discard" };
+    recorder.current?.stop();
+  };
+  controls.current = {
+    recording: startedAt !== null,
+    finish: () =>
+      new Promise((resolve) => {
+        if (!recorder.current) return resolve(null);
+        destination.current = { kind: "send", resolve };
+        recorder.current.stop();
+      }),
+    discard,
   };
 
   if (startedAt !== null) {
     return (
-      <button
-        type="button"
-        class="icon-button recording"
-        aria-label="Stop recording"
-        title="Stop recording"
-        onClick={() => recorder.current?.stop()}
-        data-testid="recording"
-      >
-        <span class="rec-dot" aria-hidden="true" />
-        {duration((Date.now() - startedAt) / 1000)}
-      </button>
+      <div class="recording-controls" data-testid="recording">
+        <button type="button" class="icon-button discard-recording" aria-label="Discard the recording" title="Discard the recording" onClick={discard}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 6h12l-1 12H7L6 9Zm4 2v8h1.5v-8H10Zm3.5 0v8H15v-8h-1.5Z" />
+          </svg>
+        </button>
+        <span class="recording-time" role="timer" aria-label={`Recording, ${duration((Date.now() - startedAt) / 1000)}`}>
+          <span class="rec-dot" aria-hidden="true" />
+          {duration((Date.now() - startedAt) / 1000)}
+        </span>
+        <button type="button" class="icon-button stop-recording" aria-label="Stop recording" title="Stop recording" onClick={() => recorder.current?.stop()}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <rect x="6" y="6" width="12" height="12" rx="2" fill="currentColor" />
+          </svg>
+        </button>
+      </div>
     );
   }
   return (
