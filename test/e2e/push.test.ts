@@ -8,6 +8,7 @@ import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
+import { checkScreen } from "./screens";
 
 const PORT = testPort(8904);
 const SHOTS = "test-results/push";
@@ -154,6 +155,29 @@ describe("push notifications in Chromium", () => {
     await page.screenshot({ path: `${SHOTS}/after-notification-click.png` });
     await context.close();
   }, 120_000);
+
+  it("a failed opt-in says what happened and what to do, never the browser's own error text", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.grantPermissions(["notifications"], { origin: origin() });
+    // The push service refuses, as it does on a machine that cannot reach it.
+    await context.addInitScript(() => {
+      const manager = (globalThis as unknown as { PushManager?: { prototype: { subscribe: unknown; getSubscription: unknown } } }).PushManager;
+      if (!manager) return;
+      manager.prototype.getSubscription = async () => null;
+      manager.prototype.subscribe = async () => {
+        throw new DOMException("Registration failed - push service error", "AbortError");
+      };
+    });
+    const { page } = await signUp(context, "Fiona Failed");
+    await page.getByRole("button", { name: "Turn on notifications" }).click();
+    await expect.poll(() => page.getByTestId("push-state").getAttribute("data-state"), { timeout: 20_000 }).toBe("failed");
+    const notice = (await page.getByRole("status").first().textContent()) ?? "";
+    expect(notice).toContain("push service did not answer");
+    expect(notice).toContain("Try again later");
+    expect(notice).not.toContain("Registration failed");
+    await checkScreen(page, "notifications-opt-in-failed");
+    await context.close();
+  }, 60_000);
 
   it("a ringing call plays the ringtone (Web Audio) until the caller gives up", async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });

@@ -3,8 +3,9 @@
 // the platform's own API (same origin); nothing here keeps state the server does not.
 import { startRegistration } from "@simplewebauthn/browser";
 import { useEffect, useState } from "hono/jsx/dom";
-import { ok, ProblemError } from "../../client";
+import { ok, } from "../../client";
 import { platform } from "./platform";
+import { problemText } from "./problem-text";
 
 type Session = { id: string; userAgent: string | null; ip: string | null; lastUsedAt: string; current: boolean };
 type Passkey = { id: string; name: string; deviceType: string; createdAt: string; lastUsedAt: string | null };
@@ -63,9 +64,8 @@ const EVENT_NAMES: Record<string, string> = {
 };
 
 function messageOf(caught: unknown): string {
-  if (caught instanceof ProblemError) return caught.message;
   if (caught instanceof Error && caught.name === "NotAllowedError") return "The passkey prompt was closed or timed out.";
-  return caught instanceof Error ? caught.message : "Something went wrong";
+  return problemText(caught);
 }
 
 function Problem({ text }: { text: string | null }) {

@@ -4,6 +4,7 @@ import { avatarColour, chatTitle, directPeer, initials, listTime, personLabel } 
 import { platform } from "./platform";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
+import { problemText } from "./problem-text";
 
 export function Avatar({ label, colourKey, size = 40, src }: { label: string; colourKey: string; size?: number; src?: string | null }) {
   if (src) return <img class="avatar" src={src} alt="" width={size} height={size} style={{ width: `${size}px`, height: `${size}px` }} />;
@@ -90,7 +91,7 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
       setFound(page.items);
       setError(null);
     } catch (caught) {
-      if (ticket === searched.current) setError(caught instanceof Error ? caught.message : "Could not search");
+      if (ticket === searched.current) setError(problemText(caught, "Could not search."));
     }
   };
   useEffect(() => {
@@ -107,9 +108,7 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
       setError(
         caught instanceof ProblemError && (caught.status === 404 || caught.status === 400)
           ? "No one has that ID."
-          : caught instanceof Error
-            ? caught.message
-            : "Could not start the chat",
+          : problemText(caught, "Could not start the chat."),
       );
     }
   };
@@ -205,9 +204,7 @@ function InviteLink() {
       setError(
         caught instanceof ProblemError && caught.code === "invites_admins_only"
           ? "Only admins invite people here."
-          : caught instanceof Error
-            ? caught.message
-            : "Could not create a link",
+          : problemText(caught, "Could not create a link."),
       );
     }
   };

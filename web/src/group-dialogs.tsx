@@ -1,14 +1,13 @@
 // Groups in the web app: create one from people you know, and its info panel (members by name,
 // rename, add and remove for the owner, leave for everyone).
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import { type Chat, ok, type Person, ProblemError } from "../../client";
+import { type Chat, ok, type Person, } from "../../client";
 import { Avatar } from "./chat-list";
 import { personLabel } from "./format";
 import { platform } from "./platform";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
-
-const problemText = (caught: unknown, fallback: string) => (caught instanceof Error ? caught.message : fallback);
+import { problemText } from "./problem-text";
 
 /** People to pick (GET /v1/people, searched by name), each with a check box. */
 function PeoplePicker({ picked, onToggle, exclude = [] }: { picked: ReadonlySet<string>; onToggle: (person: Person) => void; exclude?: readonly string[] }) {
@@ -134,7 +133,7 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
       await work();
       setError(null);
     } catch (caught) {
-      setError(caught instanceof ProblemError ? caught.message : problemText(caught, fallback));
+      setError(problemText(caught, fallback));
     }
   };
   const rename = (event: Event) => {

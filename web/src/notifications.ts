@@ -4,6 +4,7 @@
 import { ok } from "../../client";
 import { platform } from "./platform";
 import { APP_ROOT, navigate } from "./router";
+import { problemText } from "./problem-text";
 import { store } from "./store";
 
 export type PushState = "unsupported" | "off" | "working" | "on" | "blocked" | "failed";
@@ -33,6 +34,8 @@ export async function refreshPushState(): Promise<void> {
   store.set({ push: await readPushState() });
 }
 
+const NO_WEB_PUSH = "no-web-push";
+
 function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   const padded = base64url.replace(/-/g, "+").replace(/_/g, "/");
   const text = atob(padded + "=".repeat((4 - (padded.length % 4)) % 4));
@@ -47,7 +50,7 @@ async function subscribeThisSession(): Promise<void> {
   await navigator.serviceWorker.ready;
   const config = await ok(platform.api.v1.push.config.$get());
   const key = config.webPush.applicationServerKey;
-  if (!key) throw new Error("This server does not send Web Push");
+  if (!key) throw new Error(NO_WEB_PUSH);
   const subscription =
     (await registration.pushManager.getSubscription()) ??
     (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
@@ -57,6 +60,20 @@ async function subscribeThisSession(): Promise<void> {
       json: { kind: "webpush", subscription: { endpoint: subscription.endpoint, keys: { p256dh: json.keys?.p256dh ?? "", auth: json.keys?.auth ?? "" } } },
     }),
   );
+}
+
+/**
+ * Why turning notifications on failed, and what to do, in words: the push service the browser
+ * relies on (Google's for Chrome, Mozilla's for Firefox) refused or could not be reached, the
+ * server does not send pushes, or the server could not register this device.
+ */
+function optInProblem(error: unknown): string {
+  if (error instanceof DOMException && (error.name === "AbortError" || error.name === "NotAllowedError" || error.name === "InvalidStateError")) {
+    return "Notifications could not be turned on: this browser's push service did not answer. It needs an internet connection (and, in some browsers, the browser's own push service allowed). Try again later.";
+  }
+  if (error instanceof Error && error.message === NO_WEB_PUSH)
+    return "Notifications could not be turned on: this server does not send notifications to browsers.";
+  return `Notifications could not be turned on. ${problemText(error, "Try again later.")}`;
 }
 
 /**
@@ -78,7 +95,7 @@ export async function enableNotifications(): Promise<void> {
     await subscribeThisSession();
     store.set({ push: "on" });
   } catch (error) {
-    store.set({ push: "failed", notice: `Notifications could not be turned on: ${error instanceof Error ? error.message : "unknown error"}` });
+    store.set({ push: "failed", notice: optInProblem(error) });
   }
 }
 

@@ -5,6 +5,7 @@ import { AccountSecurity } from "./account-security";
 import { Avatar } from "./chat-list";
 import { platform } from "./platform";
 import { store, type User, useAppState } from "./store";
+import { problemText } from "./problem-text";
 
 export function ProfileDialog({ onClose }: { onClose: () => void }) {
   const { me } = useAppState();
@@ -29,7 +30,7 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
       setSaved(true);
       setError(null);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Could not save");
+      setError(problemText(caught, "Could not save."));
     }
   };
   const pickPicture = async (event: Event) => {
@@ -42,7 +43,7 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
       keep(user as User);
       setError(null);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Could not use that picture");
+      setError(problemText(caught, "Could not use that picture."));
     } finally {
       setUploading(false);
     }

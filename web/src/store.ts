@@ -4,6 +4,7 @@ import type { Call, Chat, GroupCall, Person } from "../../client";
 import type { CallView } from "./call-controller";
 import type { GroupCallView } from "./group-call-controller";
 import type { Route } from "./router";
+import { problemText } from "./problem-text";
 
 export interface User {
   id: string;
@@ -74,7 +75,7 @@ export class Store {
 
   /** Tells the user an action failed: the problem's own words, else `fallback`. */
   showError(error: unknown, fallback: string): void {
-    this.set({ notice: error instanceof Error ? error.message : fallback });
+    this.set({ notice: problemText(error, fallback) });
   }
 
   /** Remembers people a page or a chat named. */

@@ -1,5 +1,6 @@
 // "Are you sure?" for what cannot be undone (deleting a picture or a video).
 import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { problemText } from "../problem-text";
 
 export function ConfirmDialog({
   title,
@@ -24,7 +25,7 @@ export function ConfirmDialog({
     try {
       await onConfirm();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "That did not work");
+      setError(problemText(caught, "That did not work."));
       setWorking(false);
     }
   };

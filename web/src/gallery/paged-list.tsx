@@ -2,6 +2,7 @@
 // view: an IntersectionObserver on a marker after the last item, and a button for keyboards and
 // for browsers that never report it.
 import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { problemText } from "../problem-text";
 
 export interface Page<T> {
   items: T[];
@@ -57,7 +58,7 @@ export function usePagedList<T>(key: string, load: (cursor: string | undefined) 
       (error: unknown) => {
         if (asking.current !== marker) return;
         asking.current = null;
-        setState((s) => ({ ...s, loading: false, error: error instanceof Error ? error.message : "Could not load" }));
+        setState((s) => ({ ...s, loading: false, error: problemText(error, "Could not load.") }));
       },
     );
   };

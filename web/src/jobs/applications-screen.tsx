@@ -3,7 +3,8 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { myApplications, withdraw } from "./api";
 import { useApplicationUpdates } from "./live";
-import { type Application, errorText, STATUS_LABELS } from "./model";
+import { type Application, STATUS_LABELS } from "./model";
+import { problemText } from "../problem-text";
 
 export function ApplicationsScreen() {
   const [items, setItems] = useState<Application[] | null>(null);
@@ -12,7 +13,7 @@ export function ApplicationsScreen() {
   useEffect(() => {
     myApplications()
       .then(setItems)
-      .catch((caught) => setError(errorText(caught)));
+      .catch((caught) => setError(problemText(caught)));
   }, []);
   useApplicationUpdates((application) => {
     setItems((before) => (before ?? []).map((item) => (item.id === application.id ? application : item)));
@@ -25,7 +26,7 @@ export function ApplicationsScreen() {
       const updated = await withdraw(id);
       setItems((before) => (before ?? []).map((item) => (item.id === id ? updated : item)));
     } catch (caught) {
-      setError(errorText(caught));
+      setError(problemText(caught));
     }
   };
 

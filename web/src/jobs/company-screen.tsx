@@ -3,8 +3,9 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { useAppState } from "../store";
 import { askVerification, companyVacancies, editCompany, getCompany, searchVacancies } from "./api";
-import { type Company, errorText, type Vacancy, type VacancyStatus } from "./model";
+import type { Company, Vacancy, VacancyStatus } from "./model";
 import { CompanyCard } from "./vacancy-screen";
+import { problemText } from "../problem-text";
 
 const STATUSES: VacancyStatus[] = ["published", "scheduled", "draft", "closed"];
 
@@ -15,7 +16,7 @@ export function CompanyScreen({ companyId }: { companyId: string }) {
   useEffect(() => {
     getCompany(companyId)
       .then(setCompany)
-      .catch((caught) => setError(errorText(caught)));
+      .catch((caught) => setError(problemText(caught)));
   }, [companyId]);
   if (error) return <p class="error">{error}</p>;
   if (!company) return <p class="muted">Loading…</p>;
@@ -50,7 +51,7 @@ function CompanyEditor({ company, onSaved, isOwner }: { company: Company; onSave
       onSaved(await editCompany(company.id, { name: String(form.get("name") ?? ""), about: String(form.get("about") ?? ""), website: website || null }));
       setMessage("Saved");
     } catch (caught) {
-      setMessage(errorText(caught));
+      setMessage(problemText(caught));
     }
   };
   const verify = async (event: Event) => {
@@ -61,7 +62,7 @@ function CompanyEditor({ company, onSaved, isOwner }: { company: Company; onSave
       onSaved(await askVerification(company.id, note));
       setMessage("Verification requested");
     } catch (caught) {
-      setMessage(errorText(caught));
+      setMessage(problemText(caught));
     }
   };
   return (

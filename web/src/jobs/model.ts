@@ -58,7 +58,3 @@ export function salaryText(salary: Vacancy["salary"]): string | null {
   const format = (n: number) => new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(n);
   return `${format(salary.min)}–${format(salary.max)} ${salary.currency} a ${salary.period}`;
 }
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : "Something went wrong";
-}

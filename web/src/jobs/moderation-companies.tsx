@@ -3,7 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { moderationTabs } from "../moderation";
 import { decideCompany, pendingCompanies, type QueuedCompany } from "./api";
-import { errorText } from "./model";
+import { problemText } from "../problem-text";
 
 function CompaniesQueue() {
   const [items, setItems] = useState<QueuedCompany[] | null>(null);
@@ -11,7 +11,7 @@ function CompaniesQueue() {
   const load = () =>
     pendingCompanies()
       .then(setItems)
-      .catch((caught) => setError(errorText(caught)));
+      .catch((caught) => setError(problemText(caught)));
   useEffect(() => {
     void load();
   }, []);
@@ -37,7 +37,7 @@ function QueuedItem({ item, onDone }: { item: QueuedCompany; onDone: (id: string
       await decideCompany(item.company.id, outcome, reason.trim() || undefined);
       onDone(item.company.id);
     } catch (caught) {
-      setError(errorText(caught));
+      setError(problemText(caught));
     }
   };
   const { company } = item;

@@ -1,7 +1,8 @@
 // The companies I belong to (/app/jobs/companies), each linking to its page and its pipeline.
 import { useEffect, useState } from "hono/jsx/dom";
 import { myCompanies } from "./api";
-import { type Company, errorText } from "./model";
+import type { Company } from "./model";
+import { problemText } from "../problem-text";
 
 export function MyCompanies() {
   const [items, setItems] = useState<Company[] | null>(null);
@@ -9,7 +10,7 @@ export function MyCompanies() {
   useEffect(() => {
     myCompanies()
       .then(setItems)
-      .catch((caught) => setError(errorText(caught)));
+      .catch((caught) => setError(problemText(caught)));
   }, []);
   if (error) return <p class="error">{error}</p>;
   if (!items) return <p class="muted">Loading…</p>;

@@ -4,7 +4,8 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { refreshChats } from "../platform";
 import { navigate } from "../router";
 import { companyApplications, cvLink, getCompany, moveApplication, openChat } from "./api";
-import { type Application, type ApplicationStatus, type Company, errorText, PIPELINE_COLUMNS, STATUS_LABELS } from "./model";
+import { type Application, type ApplicationStatus, type Company, PIPELINE_COLUMNS, STATUS_LABELS } from "./model";
+import { problemText } from "../problem-text";
 
 export function PipelineScreen({ companyId }: { companyId: string }) {
   const [company, setCompany] = useState<Company | null>(null);
@@ -16,7 +17,7 @@ export function PipelineScreen({ companyId }: { companyId: string }) {
         setCompany(c);
         setItems(list);
       })
-      .catch((caught) => setError(errorText(caught)));
+      .catch((caught) => setError(problemText(caught)));
   }, [companyId]);
   const replace = (updated: Application) => setItems((before) => (before ?? []).map((a) => (a.id === updated.id ? updated : a)));
 
@@ -64,14 +65,14 @@ function ApplicationCard({ application, onChange }: { application: Application; 
       setNote("");
       setError(null);
     } catch (caught) {
-      setError(errorText(caught));
+      setError(problemText(caught));
     }
   };
   const showCv = async () => {
     try {
       window.open(await cvLink(application.id), "_blank", "noopener");
     } catch (caught) {
-      setError(errorText(caught));
+      setError(problemText(caught));
     }
   };
   const chat = async () => {
@@ -80,7 +81,7 @@ function ApplicationCard({ application, onChange }: { application: Application; 
       await refreshChats();
       navigate(`/app/chats/${chatId}`);
     } catch (caught) {
-      setError(errorText(caught));
+      setError(problemText(caught));
     }
   };
   return (

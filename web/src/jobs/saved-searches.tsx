@@ -1,7 +1,7 @@
 // Saved searches: the current search kept for the daily e-mail digest of new matches.
 import { useEffect, useState } from "hono/jsx/dom";
 import { deleteSavedSearch, type SavedSearch, savedSearches, saveSearch, type SearchQuery } from "./api";
-import { errorText } from "./model";
+import { problemText } from "../problem-text";
 
 export function SavedSearches({ current }: { current: SearchQuery | null }) {
   const [items, setItems] = useState<SavedSearch[]>([]);
@@ -22,7 +22,7 @@ export function SavedSearches({ current }: { current: SearchQuery | null }) {
       setName("");
       setMessage("Saved: new matches come by e-mail once a day");
     } catch (caught) {
-      setMessage(errorText(caught));
+      setMessage(problemText(caught));
     }
   };
   const remove = async (id: string) => {
@@ -30,7 +30,7 @@ export function SavedSearches({ current }: { current: SearchQuery | null }) {
       await deleteSavedSearch(id);
       setItems(items.filter((item) => item.id !== id));
     } catch (caught) {
-      setMessage(errorText(caught));
+      setMessage(problemText(caught));
     }
   };
   return (

@@ -3,8 +3,9 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { searchVacancies, type SearchQuery } from "./api";
 import { CITIES, findCity } from "./cities";
-import { errorText, salaryText, type Vacancy } from "./model";
+import { salaryText, type Vacancy } from "./model";
 import { SavedSearches } from "./saved-searches";
+import { problemText } from "../problem-text";
 
 interface Filters {
   q: string;
@@ -53,7 +54,7 @@ export function SearchScreen() {
       setQuery(asked);
       setError(null);
     } catch (caught) {
-      setError(errorText(caught));
+      setError(problemText(caught));
     } finally {
       setBusy(false);
     }

@@ -4,7 +4,8 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { platform } from "../platform";
 import { useAppState } from "../store";
 import { apply, getCompany, getVacancy } from "./api";
-import { type Application, type Company, errorText, salaryText, type Vacancy } from "./model";
+import { type Application, type Company, salaryText, type Vacancy } from "./model";
+import { problemText } from "../problem-text";
 
 export function VacancyScreen({ id }: { id: string }) {
   const [vacancy, setVacancy] = useState<Vacancy | null>(null);
@@ -17,7 +18,7 @@ export function VacancyScreen({ id }: { id: string }) {
         setVacancy(found);
         setCompany(await getCompany(found.companyId));
       })
-      .catch((caught) => setError(errorText(caught)));
+      .catch((caught) => setError(problemText(caught)));
   }, [id]);
 
   if (error) return <p class="error">{error}</p>;
@@ -129,7 +130,7 @@ function ApplyForm({ vacancy, company }: { vacancy: Vacancy; company: Company | 
       setApplied(await apply(vacancy.id, { ...(coverLetter ? { coverLetter } : {}), ...(cv ? { cvFileId: cv.id } : {}) }));
       setError(null);
     } catch (caught) {
-      setError(errorText(caught));
+      setError(problemText(caught));
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,5 @@
 // The studio's calls, through the typed client: each returns the body or throws ProblemError.
-import { ok, ProblemError } from "../../../client";
+import { ok, } from "../../../client";
 import type { AssetView, BoxView, ProjectView } from "../../../shared/studio/library/views";
 import { platform } from "../platform";
 
@@ -98,4 +98,4 @@ export const studioApi = {
   },
 };
 
-export const problemText = (error: unknown) => (error instanceof ProblemError ? error.message : "Something went wrong. Try again.");
+export { problemText } from "../problem-text";

@@ -10,6 +10,7 @@ import { navigate } from "../router";
 import { useVideoUpdates } from "./live";
 import { thumbnailOf, type Video } from "./model";
 import { StatusBadge } from "./status-badge";
+import { problemText } from "../problem-text";
 
 /** An ISO instant as a datetime-local input shows it (local time, minutes). */
 function localInput(iso: string | null): string {
@@ -69,7 +70,7 @@ export function EditVideo({ videoId }: { videoId: string }) {
       setVideo(changed);
       setNotice(changed.revision ? `${done} A moderator reviews the changes; viewers see the approved version until then.` : done);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Could not save");
+      setError(problemText(caught, "Could not save."));
     } finally {
       setSaving(false);
     }
@@ -118,7 +119,7 @@ export function EditVideo({ videoId }: { videoId: string }) {
       setVideo(changed);
       setNotice(changed.archived ? "Archived: only you see it now." : "Back from the archive.");
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Could not change that");
+      setError(problemText(caught, "Could not change that."));
     } finally {
       setSaving(false);
     }

@@ -10,6 +10,7 @@ import { moderationTabs } from "../moderation";
 import { platform } from "../platform";
 import { useAppState } from "../store";
 import { VideoPlayer } from "./video-player";
+import { problemText } from "../problem-text";
 
 type Api = typeof platform.api;
 type QueueItem = InferResponseType<Api["v1"]["moderation"]["videos"]["$get"], 200>["items"][number];
@@ -121,7 +122,7 @@ function ModerationCard({ item, queue, onDecided }: { item: QueueItem; queue: Qu
       else await ok(platform.api.v1.videos[":id"].reject.$post({ ...id, json: { reason: reason! } }));
       onDecided(`“${item.title}” ${action === "approve" ? (queue === "reported" ? "kept" : "approved") : "rejected"}.`);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "That did not work");
+      setError(problemText(caught, "That did not work."));
       setWorking(false);
     }
   };

@@ -2,6 +2,7 @@
 import { useState } from "hono/jsx/dom";
 import { ok, ProblemError } from "../../../client";
 import { platform } from "../platform";
+import { problemText } from "../problem-text";
 
 const CATEGORIES = [
   ["spam", "Spam"],
@@ -32,7 +33,7 @@ export function ReportDialog({ videoId, onClose }: { videoId: string; onClose: (
       setSent("Thank you. The moderators will look at it.");
     } catch (caught) {
       if (caught instanceof ProblemError && caught.code === "already_reported") setSent("You reported this video already.");
-      else setError(caught instanceof Error ? caught.message : "Could not send the report");
+      else setError(problemText(caught, "Could not send the report."));
     }
   };
   return (
