@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 // Builds the web client (web/) into web/dist/app/, which wrangler serves as static assets at /app.
 // Files are overwritten in place (a running wrangler dev keeps serving). Run by wrangler itself ([build] in wrangler.toml: dev and deploy) and by the test config.
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = path.join(root, "web", "dist", "app");
+
+/** The product's name and description (shared/product.json, which the server reads too). */
+const product = JSON.parse(readFileSync(path.join(root, "shared", "product.json"), "utf8"));
+/** The code of the web app reads the name as a constant; the pages and the manifest have it written in. */
+const productDefines = { __PRODUCT_NAME__: JSON.stringify(product.name) };
+const withProduct = (text) => text.replaceAll("%PRODUCT_NAME%", product.name).replaceAll("%PRODUCT_DESCRIPTION%", product.description);
+/** Copies a text file with the product's name written in. */
+const copyWithProduct = (from, to) => writeFileSync(to, withProduct(readFileSync(from, "utf8")));
 
 /**
  * hono/jsx/dom marks a removed component (`node.a`) so that its next update is dropped, but it
@@ -40,15 +48,21 @@ export async function buildWeb() {
     sourcemap: true,
     jsx: "automatic",
     jsxImportSource: "hono/jsx/dom",
+    define: productDefines,
     plugins: [keepRemovedComponentsRemoved],
     logLevel: "warning",
   });
   // sw.js is the service worker (plain JavaScript, served at /app/sw.js); the manifest makes the app installable.
-  for (const file of ["index.html", "app.css", "icon.svg", "sw.js", "manifest.webmanifest"]) cpSync(path.join(root, "web", file), path.join(out, file));
+  for (const file of ["app.css", "icon.svg", "sw.js"]) cpSync(path.join(root, "web", file), path.join(out, file));
+  for (const file of ["index.html", "manifest.webmanifest"]) copyWithProduct(path.join(root, "web", file), path.join(out, file));
+  // The installed app's PNG icons and the notification badge (scripts/build-icons.mjs draws them).
+  cpSync(path.join(root, "web", "icons"), path.join(out, "icons"), { recursive: true });
+  // Browsers ask every origin for /favicon.ico, whatever the page says.
+  cpSync(path.join(root, "web", "favicon.ico"), path.join(root, "web", "dist", "favicon.ico"));
   // Header rules apply to the whole assets directory, so this file sits at its root.
   cpSync(path.join(root, "web", "_headers"), path.join(root, "web", "dist", "_headers"));
   // The page at / points people to the app and developers to the docs.
-  cpSync(path.join(root, "web", "landing.html"), path.join(root, "web", "dist", "index.html"));
+  copyWithProduct(path.join(root, "web", "landing.html"), path.join(root, "web", "dist", "index.html"));
   // The pages e-mailed links land on (/verify-email, /reset-password), one script for both.
   await build({
     entryPoints: [path.join(root, "web", "src", "account-links.tsx")],
@@ -59,12 +73,13 @@ export async function buildWeb() {
     minify: true,
     jsx: "automatic",
     jsxImportSource: "hono/jsx/dom",
+    define: productDefines,
     plugins: [keepRemovedComponentsRemoved],
     logLevel: "warning",
   });
   for (const page of ["verify-email", "reset-password"]) {
     mkdirSync(path.join(root, "web", "dist", page), { recursive: true });
-    cpSync(path.join(root, "web", "account-link.html"), path.join(root, "web", "dist", page, "index.html"));
+    copyWithProduct(path.join(root, "web", "account-link.html"), path.join(root, "web", "dist", page, "index.html"));
   }
 }
 

@@ -38,8 +38,8 @@ async function show(push) {
       body: push.excerpt === undefined ? "Open the app to read it" : body,
       tag: `chat-${push.chatId}`,
       renotify: true,
-      icon: `${APP}icon.svg`,
-      badge: `${APP}icon.svg`,
+      icon: `${APP}icons/icon-192.png`,
+      badge: `${APP}icons/badge-96.png`,
       timestamp: push.sentAt ? Date.parse(push.sentAt) : Date.now(),
       data: { url: chatUrl(push.chatId), chatId: push.chatId, messageId: push.messageId },
     });
@@ -52,7 +52,7 @@ async function show(push) {
       renotify: true,
       requireInteraction: true,
       vibrate: [800, 400, 800, 400, 800, 400, 800],
-      icon: `${APP}icon.svg`,
+      icon: `${APP}icons/icon-192.png`,
       data: { url: `${APP}calls`, callId: push.callId },
     });
     return;
@@ -62,7 +62,7 @@ async function show(push) {
     if (push.status === "missed") {
       await self.registration.showNotification(push.callerName ? `Missed call from ${push.callerName}` : "Missed call", {
         tag: `call-${push.callId}`,
-        icon: `${APP}icon.svg`,
+        icon: `${APP}icons/icon-192.png`,
         data: { url: `${APP}calls`, callId: push.callId },
       });
     }

@@ -1,6 +1,7 @@
 import { html } from "hono/html";
 import { OAUTH_PASSKEY_SCRIPT_PATH } from "./passkey-script";
 import { isKnownScope, SCOPE_DESCRIPTIONS } from "./scopes";
+import { PRODUCT_NAME } from "../product";
 
 /**
  * The hosted pages of the provider (sign-in, second factor, consent, sign-out), rendered on the
@@ -17,6 +18,7 @@ export const OAUTH_CSS = `
 body { margin: 0; min-height: 100vh; display: grid; place-items: center; font: 15px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
 main { width: min(26rem, 100% - 2rem); background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1.5rem; }
 h1 { font-size: 1.3rem; margin: 0 0 1rem; }
+.brand { margin: 0 0 .6rem; font-weight: 700; color: var(--accent); letter-spacing: .01em; }
 label { display: block; margin: .8rem 0 .2rem; font-weight: 600; }
 input[type=email], input[type=password], input[type=text] { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); font: inherit; }
 button { margin-top: 1.2rem; padding: .55rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; font: inherit; cursor: pointer; }
@@ -51,10 +53,11 @@ function layout(title: string, body: unknown) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
-<title>${title}</title>
+<title>${title} · ${PRODUCT_NAME}</title>
+<link rel="icon" href="/favicon.ico">
 <link rel="stylesheet" href="${OAUTH_STYLESHEET_PATH}">
 </head>
-<body><main>${body}</main></body>
+<body><main><p class="brand">${PRODUCT_NAME}</p>${body}</main></body>
 </html>`;
 }
 

@@ -12,6 +12,7 @@ import { PUSH_PAYLOADS } from "../push/payloads";
 import { CLOSE_CODES } from "./socket-kit";
 import { VideoSchema } from "../video/model";
 import { AssetFrameSchema } from "../studio/generation/asset-frame";
+import { PRODUCT_NAME } from "../product";
 
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, description: string) =>
   z.object({ type: z.literal(type), ...shape }).describe(description);
@@ -221,7 +222,7 @@ export const DELIVERED_CHANNELS: DeliveredChannel[] = [
 ];
 
 export const ASYNCAPI_INFO: AsyncApiInfo = {
-  title: "Edge platform WebSockets",
+  title: `${PRODUCT_NAME} WebSockets`,
   version: "1.0.0",
   description: `Every socket speaks JSON text frames with a \`type\`. Unknown types, malformed JSON, invalid fields and binary frames are answered with an \`error\` frame and the socket stays open. Each frame type has a per-user rate limit (\`error\` with \`rate_limited\` and \`retryAfter\`). When the socket's session ends (logout, revocation, disabled account) the socket gets \`error\` \`session_ended\` and is closed with ${CLOSE_CODES.session_ended.code}. Close codes: ${Object.values(
     CLOSE_CODES,

@@ -4,6 +4,7 @@ import type { Deps } from "../platform/deps-types";
 import { type Playback, playbackOf } from "./playback";
 import { findVideo, type VideoRecord } from "./records";
 import { isVisibleToEveryone } from "./visibility";
+import { PRODUCT_NAME } from "../product";
 
 /**
  * The public page of a video (`/v/:id`): rendered here, so it works without script and shows a
@@ -63,7 +64,7 @@ function videoPage(video: VideoRecord, playback: Playback, ownerName: string, or
   const tags = JSON.parse(video.tags) as string[];
   const head = html`<meta name="description" content="${description}">
 <meta property="og:type" content="video.other">
-<meta property="og:site_name" content="Edge Platform">
+<meta property="og:site_name" content="${PRODUCT_NAME}">
 <meta property="og:url" content="${pageUrl}">
 <meta property="og:title" content="${video.title}">
 <meta property="og:description" content="${description}">

@@ -2,6 +2,8 @@
 // sets a new password. Plain pages of their own (no session needed), in the app's look.
 import { render, useEffect, useState } from "hono/jsx/dom";
 import { ProblemError } from "../../client";
+import { problemText } from "./problem-text";
+import { PRODUCT_NAME } from "./product";
 
 const token = new URLSearchParams(location.search).get("token") ?? "";
 
@@ -12,12 +14,10 @@ async function post(path: string, body: unknown): Promise<void> {
   throw new ProblemError(response.status, String(problem.code ?? "error"), String(problem.detail ?? problem.title ?? "Something went wrong"), problem);
 }
 
-const problemText = (caught: unknown) =>
+const linkProblemText = (caught: unknown) =>
   caught instanceof ProblemError && caught.code === "invalid_token"
     ? "This link is no longer valid: it was used already or it expired. Ask for a new one."
-    : caught instanceof Error
-      ? caught.message
-      : "The server could not be reached. Try again.";
+    : problemText(caught);
 
 function Card({ title, children }: { title: string; children: unknown }) {
   return (
@@ -25,7 +25,7 @@ function Card({ title, children }: { title: string; children: unknown }) {
       <div class="auth-card">
         <div class="brand">
           <img src="/app/icon.svg" alt="" width="40" height="40" />
-          <span>Edge Chat</span>
+          <span>{PRODUCT_NAME}</span>
         </div>
         <h1>{title}</h1>
         {children}
@@ -39,7 +39,7 @@ function VerifyEmail() {
   useEffect(() => {
     post("/v1/auth/email/verify", { token }).then(
       () => setState("done"),
-      (caught) => setState(problemText(caught)),
+      (caught) => setState(linkProblemText(caught)),
     );
   }, []);
   return (
@@ -73,7 +73,7 @@ function ResetPassword() {
     } catch (caught) {
       const fields =
         caught instanceof ProblemError ? (caught.problem.errors as { message: string }[] | undefined)?.map((e) => e.message).join(". ") : undefined;
-      setError(fields || problemText(caught));
+      setError(fields || linkProblemText(caught));
     }
   };
   return (

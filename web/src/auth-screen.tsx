@@ -3,6 +3,8 @@ import { ProblemError } from "../../client";
 import { cancelPasskeyAutofill, passkeyAutofill, passkeysSupported, signInWithPasskey } from "./passkey-sign-in";
 import { enterApp, platform } from "./platform";
 import { type User, store, useAppState } from "./store";
+import { problemText } from "./problem-text";
+import { PRODUCT_NAME } from "./product";
 
 type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string; passkey: boolean } | { name: "forgot"; sent: boolean };
 
@@ -41,7 +43,7 @@ export function AuthScreen() {
     } catch (caught) {
       if (caught instanceof ProblemError) setError(caught.message);
       else if (caught instanceof Error && caught.name === "NotAllowedError") setError("The passkey prompt was closed or timed out.");
-      else setError(caught instanceof Error ? caught.message : "Could not sign in with a passkey");
+      else setError(problemText(caught, "Could not sign in with a passkey."));
     } finally {
       setBusy(false);
     }
@@ -102,8 +104,8 @@ export function AuthScreen() {
     <main class="auth">
       <div class="auth-card">
         <div class="brand">
-          <img src="icon.svg" alt="" width="40" height="40" />
-          <span>Edge Chat</span>
+          <img src="/app/icon.svg" alt="" width="40" height="40" />
+          <span>{PRODUCT_NAME}</span>
         </div>
         {step.name === "forgot" ? (
           <>

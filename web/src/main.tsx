@@ -13,6 +13,7 @@ import "./ringtone";
 import { startRouter } from "./router";
 import { NavIcon, sections } from "./sections";
 import { store, useAppState } from "./store";
+import { PRODUCT_NAME } from "./product";
 
 startRouter();
 
@@ -96,7 +97,7 @@ function Shell() {
   const [profile, setProfile] = useState(false);
   const unread = chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) Edge Chat` : "Edge Chat";
+    document.title = unread > 0 ? `(${unread}) ${PRODUCT_NAME}` : PRODUCT_NAME;
   }, [unread]);
   const mainOpen = route.name !== "chats";
   return (

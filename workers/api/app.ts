@@ -26,6 +26,7 @@ import { realtimeModule } from "../modules/realtime";
 import { studioModule } from "../modules/studio";
 import { videoModule } from "../modules/video";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
+import { PRODUCT_NAME } from "../../shared/product";
 
 /** The module context of the request (one per env object, so building it costs a map lookup). */
 const withDeps = createMiddleware<AppEnv>(async (c, next) => {
@@ -85,7 +86,7 @@ const corsFromEnv = createMiddleware<AppEnv>((c, next) => {
 });
 
 const OPENAPI_INFO = {
-  title: "Edge platform API",
+  title: `${PRODUCT_NAME} API`,
   version: "1.0.0",
   description:
     "The platform's REST API on Cloudflare Workers. Errors are RFC 9457 problem documents with a stable `code`; WebSocket frames are in /asyncapi.json.",

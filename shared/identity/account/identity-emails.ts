@@ -1,5 +1,6 @@
 import type { Deps } from "../../platform/deps-types";
 import type { OutgoingEmail } from "../../email/sender";
+import { PRODUCT_NAME } from "../../product";
 
 function link(deps: Deps, path: string, token: string): string {
   return `${deps.config.email.linkBase}${path}?token=${encodeURIComponent(token)}`;
@@ -10,10 +11,11 @@ function escapeHtml(text: string): string {
 }
 
 function compose(to: string, subject: string, lines: string[], action?: { label: string; url: string }): OutgoingEmail {
-  const text = [...lines, ...(action ? ["", `${action.label}: ${action.url}`] : [])].join("\n");
+  const text = [...lines, ...(action ? ["", `${action.label}: ${action.url}`] : []), "", `— ${PRODUCT_NAME}`].join("\n");
   const html = [
     ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
     ...(action ? [`<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>`] : []),
+    `<p>— ${escapeHtml(PRODUCT_NAME)}</p>`,
   ].join("\n");
   return { to, subject, text, html };
 }

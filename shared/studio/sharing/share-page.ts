@@ -1,6 +1,7 @@
 import { html } from "hono/html";
 import type { CommentView } from "./comments";
 import type { SharedAssetView, SharedProjectView } from "./share-links";
+import { PRODUCT_NAME } from "../../product";
 
 /**
  * The page a studio share link opens in a browser (people without an account), rendered by the
@@ -52,7 +53,8 @@ function layout(title: string, body: unknown) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <meta name="robots" content="noindex">
-<title>${title}</title>
+<title>${title} · ${PRODUCT_NAME}</title>
+<link rel="icon" href="/favicon.ico">
 <link rel="stylesheet" href="${SHARE_PAGE_STYLESHEET_PATH}">
 </head>
 <body>${body}</body>
