@@ -76,8 +76,10 @@ async function read(to: Member, bytes: Uint8Array) {
 }
 
 /** ann creates a group and adds the others in one commit; everyone is at epoch 1. */
-async function groupOf(...names: string[]) {
-  const [creator, ...others] = await Promise.all(names.map(member));
+async function groupOf<const N extends readonly string[]>(...names: N): Promise<{ [K in keyof N]: Member }> {
+  const all = await Promise.all(names.map(member));
+  const creator = all[0] as Member;
+  const others = all.slice(1);
   creator.state = await createGroup(text.encode("chat-1"), creator.publicPackage, creator.privatePackage, [], cs);
   const added = await createCommit(
     { state: creator.state, cipherSuite: cs },
@@ -90,7 +92,7 @@ async function groupOf(...names: string[]) {
   creator.state = added.newState;
   const welcome = encodeMlsMessage({ version: "mls10", wireformat: "mls_welcome", welcome: added.welcome! });
   for (const o of others) await join(o, welcome);
-  return [creator, ...others];
+  return all as { [K in keyof N]: Member };
 }
 
 describe("ts-mls in workerd, suite 1", () => {

@@ -1,6 +1,7 @@
 import type { Deps } from "../../platform/deps-types";
 import { unauthorized } from "../../http/errors";
 import { removeSessionDevices } from "../../push/devices";
+import { endMlsDevicesOfSessions } from "../../e2ee/devices";
 import type { SocketTargetKind } from "../../realtime/session-socket-registry";
 import type { Principal } from "./principal";
 import { activeSessionIdList } from "./records";
@@ -8,13 +9,14 @@ import { logEvent } from "../../observability/log";
 
 /**
  * What follows every end of a session, after its revocation is in D1: the push devices it
- * registered are removed (docs/notifications.md) and its sockets closed. Every way a session
- * ends (logout, revocation, password change or reset, a reused refresh token, a disabled or
- * deleted account) calls this.
+ * registered are removed (docs/notifications.md), its MLS device ends (docs/e2ee.md) and its
+ * sockets close. Every way a session ends (logout, revocation, password change or reset, a
+ * reused refresh token, a disabled or deleted account) calls this.
  */
 export async function afterSessionsEnded(deps: Deps, userId: string, sessionIds: string[]): Promise<void> {
   if (sessionIds.length === 0) return;
   await removeSessionDevices(deps, sessionIds);
+  await endMlsDevicesOfSessions(deps, sessionIds);
   await closeSessionSockets(deps, userId, sessionIds);
 }
 
