@@ -1,4 +1,4 @@
-import { fromBase64url, toBase64url, utf8 } from "./bytes";
+import { fromBase64url, ownBytes, toBase64url, utf8 } from "./bytes";
 
 /**
  * A recovery key: 32 random bytes the user writes down (shown in groups of 4 base64url
@@ -13,7 +13,7 @@ async function backupKey(recoveryKey: string, usage: "encrypt" | "decrypt"): Pro
   if (raw.length !== 32) throw new Error("A recovery key is 32 bytes");
   const base = await crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]);
   return crypto.subtle.deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: utf8.encode("Edge Platform key backup v1") },
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: ownBytes(utf8.encode("Edge Platform key backup v1")) },
     base,
     { name: "AES-GCM", length: 256 },
     false,
@@ -25,7 +25,7 @@ async function backupKey(recoveryKey: string, usage: "encrypt" | "decrypt"): Pro
 export async function encryptBackup(recoveryKey: string, content: Uint8Array): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = new Uint8Array(
-    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: Uint8Array.of(1) }, await backupKey(recoveryKey, "encrypt"), content),
+    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: Uint8Array.of(1) }, await backupKey(recoveryKey, "encrypt"), ownBytes(content)),
   );
   return toBase64url(Uint8Array.from([1, ...iv, ...sealed]));
 }

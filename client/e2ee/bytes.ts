@@ -1,17 +1,14 @@
-export function toBase64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+import { base64url, bytesToHex, fromBase64url as fromBase64urlBytes } from "../../shared/ids";
 
-export function fromBase64url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
+export const toBase64url = base64url;
+export const toHex = bytesToHex;
 
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(fromBase64urlBytes(text));
 }
 
 export const utf8 = new TextEncoder();
 export const fromUtf8 = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** A copy on an ArrayBuffer of its own: what Web Crypto takes as a BufferSource in every lib. */
+export const ownBytes = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes);

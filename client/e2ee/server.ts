@@ -1,4 +1,7 @@
+import type { ClaimedKeyPackage, KeyPackageStock } from "../../shared/e2ee/key-packages";
 import type { PlatformClient } from "../index";
+
+export type { ClaimedKeyPackage, KeyPackageStock };
 import { ok } from "../index";
 
 /** What the device needs from the platform's e2ee endpoints (docs/e2ee.md). */
@@ -8,18 +11,6 @@ export interface E2eeServer {
   keyPackageStock(): Promise<KeyPackageStock>;
   claimKeyPackages(userIds: string[]): Promise<{ items: ClaimedKeyPackage[] }>;
   devicesOf(userId: string): Promise<{ items: { id: string; userId: string; signatureKey: string; fingerprint: string }[] }>;
-}
-
-export interface KeyPackageStock {
-  remaining: number;
-  lastResort: boolean;
-}
-
-export interface ClaimedKeyPackage {
-  userId: string;
-  deviceId: string;
-  keyPackage: string;
-  lastResort: boolean;
 }
 
 /** The e2ee endpoints through the platform client (tokens, refresh, problems as ProblemError). */
