@@ -6,11 +6,13 @@ import type { SocketTargetKind } from "../../realtime/session-socket-registry";
 import type { Principal } from "./principal";
 import { activeSessionIdList } from "./records";
 import { logEvent } from "../../observability/log";
+import { announceEndedSessions } from "../../oauth/backchannel-logout";
 
 /**
  * What follows every end of a session, after its revocation is in D1: the push devices it
- * registered are removed (docs/notifications.md), its MLS device ends (docs/e2ee.md) and its
- * sockets close. Every way a session ends (logout, revocation, password change or reset, a
+ * registered are removed (docs/notifications.md), its MLS device ends (docs/e2ee.md), its
+ * sockets close, and the apps signed in with it are told through OIDC back-channel logout at once
+ * (docs/sso.md). Every way a session ends (logout, revocation, password change or reset, a
  * reused refresh token, a disabled or deleted account) calls this.
  */
 export async function afterSessionsEnded(deps: Deps, userId: string, sessionIds: string[]): Promise<void> {
@@ -18,6 +20,16 @@ export async function afterSessionsEnded(deps: Deps, userId: string, sessionIds:
   await removeSessionDevices(deps, sessionIds);
   await endMlsDevicesOfSessions(deps, sessionIds);
   await closeSessionSockets(deps, userId, sessionIds);
+  await announceToApps(deps, userId, sessionIds);
+}
+
+/** Best effort: what a failed queue send leaves unannounced, the minutely sweep queues. */
+async function announceToApps(deps: Deps, userId: string, sessionIds: string[]): Promise<void> {
+  try {
+    await announceEndedSessions(deps, sessionIds);
+  } catch (error) {
+    logEvent("warn", "queueing back-channel logouts failed", { userId, error: String(error) });
+  }
 }
 
 /**
