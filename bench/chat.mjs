@@ -232,10 +232,11 @@ async function projectTarget() {
       return {
         sender: sockets[0],
         receivers: sockets.slice(1),
-        send: (ws, clientId, text) => ws.send(JSON.stringify({ type: "message.send", clientId, text })),
+        // The clientId leads the text too, as with the demo: message.new tells receivers no clientId.
+        send: (ws, clientId, text) => ws.send(JSON.stringify({ type: "message.send", clientId, text: `${clientId} ${text}` })),
         classify(data) {
-          // The server writes `type` first and the message's clientId before its text.
-          if (data.startsWith('{"type":"message.new"')) return { kind: "delivered", clientId: stringAfter(data, '"clientId":"') };
+          // The server writes `type` first; the ack names the clientId, message.new's text starts with it.
+          if (data.startsWith('{"type":"message.new"')) return { kind: "delivered", clientId: stringAfter(data, '"text":"', " ") };
           if (data.startsWith('{"type":"message.ack"')) return { kind: "accepted", clientId: stringAfter(data, '"clientId":"') };
           if (data.includes('"type":"error"')) return { kind: "error" };
           return { kind: null };
