@@ -3,7 +3,8 @@ import { expandMessage, expandPin } from "../../client/chat-frames";
 import { api, json } from "../helpers";
 import type { TestSocket } from "../socket-client";
 import { ChatServerFrames } from "../../shared/realtime/socket-protocols";
-import { connect, type MessageBody, newClientId, usersAndGroup } from "./fixtures";
+import type { Message } from "../../shared/chat/model";
+import { connect, newClientId, usersAndGroup } from "./fixtures";
 
 const bytes = (payload: string) => new TextEncoder().encode(payload).length;
 
@@ -27,7 +28,7 @@ describe("chat socket frames on the wire", () => {
     expect(ack).toContain(clientId);
 
     // What the typed client rebuilds is what REST returns: nothing was lost on the way.
-    const stored = await json<{ items: MessageBody[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: users[1]!.accessToken }));
+    const stored = await json<{ items: Message[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: users[1]!.accessToken }));
     expect(expandMessage(JSON.parse(fresh).message, chat.id)).toEqual({ ...stored.items[0], clientId: "" });
     const acked = JSON.parse(ack);
     expect(expandMessage(acked.message, chat.id, acked.clientId)).toEqual(stored.items[0]);
@@ -49,7 +50,7 @@ describe("chat socket frames on the wire", () => {
     await api(`/v1/chats/${chat.id}/pins`, { method: "POST", token: users[0]!.accessToken, body: { messageId: reply.id } });
     const pinned = await bob!.next("message.pinned");
 
-    const stored = await json<{ items: MessageBody[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: users[1]!.accessToken }));
+    const stored = await json<{ items: Message[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: users[1]!.accessToken }));
     const storedReply = stored.items.find((m) => m.id === reply.id)!;
     expect(storedReply.replyTo).toMatchObject({ text: "edited" });
     expect(expandMessage(reacted.message, chat.id)).toEqual({ ...storedReply, clientId: "" });
