@@ -2,6 +2,7 @@
 // from the room socket, catch-up with `after=` on every (re)connect, and an outbox that resends
 // what was not acknowledged with the same clientId (the room returns the first message for it).
 import type { Attachment, Message, Person, Pin, Quote } from "../shared/chat/model";
+import { expandMessage, expandPin } from "./chat-frames";
 import type { LiveSocket, LiveSocketState, ServerFrame } from "./live-socket";
 
 export interface PendingMessage {
@@ -162,7 +163,7 @@ export class ChatChannel {
     if (seq > 0) this.#socket?.send({ type: "read", seq });
   }
 
-  /** The room socket's frames. */
+  /** The room socket's frames (messages in their socket form, rebuilt here: client/chat-frames.ts). */
   handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "hello":
@@ -172,18 +173,22 @@ export class ChatChannel {
         const clientId = String(frame.clientId);
         this.#clearTimer(clientId);
         this.#outbox.delete(clientId);
-        this.#receive(frame.message as Message);
+        this.#receive(expandMessage(frame.message as Record<string, unknown>, this.chatId, clientId));
         break;
       }
-      case "message.new":
-        this.#receive(frame.message as Message);
-        this.events.message?.(frame.message as Message);
+      case "message.new": {
+        const message = expandMessage(frame.message as Record<string, unknown>, this.chatId);
+        this.#receive(message);
+        this.events.message?.(message);
         break;
+      }
       case "message.updated": {
-        const message = frame.message as Message;
+        const message = expandMessage(frame.message as Record<string, unknown>, this.chatId);
         let changed = false;
-        if (this.#messages.has(message.seq)) {
-          this.#messages.set(message.seq, message);
+        const held = this.#messages.get(message.seq);
+        if (held) {
+          // The socket does not repeat the clientId; the held copy (from REST or the ack) keeps it.
+          this.#messages.set(message.seq, { ...message, clientId: held.clientId });
           changed = true;
         }
         // Replies held here quote the original as it is now (the server reads quotes the same way).
@@ -196,7 +201,7 @@ export class ChatChannel {
         break;
       }
       case "message.pinned":
-        this.events.pinned?.(frame.pin as Pin);
+        this.events.pinned?.(expandPin(frame.pin as Record<string, unknown>, this.chatId));
         break;
       case "message.unpinned":
         this.events.unpinned?.(String(frame.id));

@@ -9,6 +9,7 @@ import { CoalescedTask } from "../shared/chat/coalesced-task";
 import { isMember, markChatRead } from "../shared/chat/chats";
 import { CHAT_FRAME_BUDGET, type ChatClientFrame, type ChatFrameBudget, parseChatFrame } from "../shared/chat/frames";
 import { MemberCache } from "../shared/chat/member-cache";
+import { storedMessageFrames, wireMessage, wirePin } from "../shared/chat/message-frame";
 import { MessageLog } from "../shared/chat/message-log";
 import { MAX_PINS, mayDelete, mayEdit, mayPin, mayReact, mayReplyTo, type NewMessage, readPositionRefusal } from "../shared/chat/message-rules";
 import { SendLimit } from "../shared/chat/send-limit";
@@ -201,7 +202,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     if (!this.guard.admit(connection, principal, this.deps.clock.now())) return;
     connection.setState(principal);
     this.connectionsChanged();
-    connection.send(JSON.stringify({ type: "hello", chatId: this.name, userId: principal.userId, lastSeq: this.log.lastSeq }));
+    connection.send(JSON.stringify({ type: "hello", userId: principal.userId, lastSeq: this.log.lastSeq }));
   }
 
   /**
@@ -419,9 +420,9 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     metrics.count("chat_messages_stored_total", {});
     scheduleMetricsFlush(this.deps);
     // Storage writes are confirmed before these frames leave (output gate): stored before acknowledged.
-    const body = JSON.stringify(message);
-    origin?.send(`{"type":"message.ack","clientId":${JSON.stringify(clientId)},"message":${body}}`);
-    this.fanOut(`{"type":"message.new","message":${body}}`, origin);
+    const frames = storedMessageFrames(message, clientId);
+    origin?.send(frames.ack);
+    this.fanOut(frames.fresh, origin);
     this.searchIndexing.request();
     this.chatList.noteRead(sender.userId, message.seq);
     if (message.mentions.length > 0) this.chatList.noteMentions(message.seq, message.mentions);
@@ -473,7 +474,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   }
 
   private repeatAck(message: Message, clientId: string, origin?: RoomConnection): StoreResult {
-    origin?.send(JSON.stringify({ type: "message.ack", clientId, message }));
+    origin?.send(storedMessageFrames(message, clientId).ack);
     return { ok: true, value: { message, created: false } };
   }
 
@@ -523,7 +524,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     if (!allowed.ok) return allowed;
     this.log.react(allowed.value.seq, actor.userId, emoji, add, this.deps.clock.now());
     const updated = this.log.findById(id)!;
-    this.fanOut(JSON.stringify({ type: "message.updated", message: updated }));
+    this.fanOut(JSON.stringify({ type: "message.updated", message: wireMessage(updated) }));
     return { ok: true, value: updated };
   }
 
@@ -533,7 +534,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     if (!allowed.ok) return allowed;
     const pinned = this.log.pin(allowed.value, actor.userId, this.deps.clock.now(), MAX_PINS);
     if (!pinned) return refusal(409, "too_many_pins", `The chat already has ${MAX_PINS} pinned messages: unpin one first`);
-    if (pinned.created) this.fanOut(JSON.stringify({ type: "message.pinned", pin: pinned.pin }));
+    if (pinned.created) this.fanOut(JSON.stringify({ type: "message.pinned", pin: wirePin(pinned.pin) }));
     return { ok: true, value: pinned.pin };
   }
 
@@ -602,7 +603,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   }
 
   private broadcastUpdate(message: Message): void {
-    this.fanOut(JSON.stringify({ type: "message.updated", message }));
+    this.fanOut(JSON.stringify({ type: "message.updated", message: wireMessage(message) }));
     if (message.seq === this.log.lastSeq) this.queueChatListSync();
   }
 

@@ -8,6 +8,8 @@ export type Frame = { type: string } & Record<string, any>;
 export class TestSocket {
   /** Every frame received, in order (including those already taken by `next`). */
   readonly frames: Frame[] = [];
+  /** Every frame's payload as received, in order (its size on the wire, e.g.). */
+  readonly payloads: string[] = [];
   /** How the socket closed, or null while it is open. */
   closed: { code: number; reason: string } | null = null;
   readonly #taken = new Set<number>();
@@ -20,7 +22,9 @@ export class TestSocket {
     private readonly defaultTimeoutMs = 5000,
   ) {
     ws.addEventListener("message", (event) => {
-      const frame = JSON.parse(typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer)) as Frame;
+      const payload = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
+      const frame = JSON.parse(payload) as Frame;
+      this.payloads.push(payload);
       this.frames.push(frame);
       for (const listener of this.#listeners) listener(frame);
       this.#wake();

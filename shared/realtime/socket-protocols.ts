@@ -5,7 +5,7 @@ import { GroupCallSchema } from "../calls/group-call-schema";
 import { GroupSignallingFrames } from "../calls/group-signalling";
 import { SfuServerFrames } from "../calls/sfu/sfu-frames";
 import { ChatClientFrames } from "../chat/frames";
-import { ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../chat/model";
+import { AttachmentSchema, ChatSchema, PersonSchema, ReactionSchema } from "../chat/model";
 import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
@@ -107,24 +107,68 @@ export const HubServerFrames = {
 /** A frame the hub sends, typed from its schemas: `notify` accepts nothing undocumented. */
 export type HubServerFrame = z.input<(typeof HubServerFrames)[keyof typeof HubServerFrames]>;
 
+// A message on the chat socket: shared/chat/message-frame.ts wireMessage().
+const absent = (what: string) => `Left out when ${what}.`;
+
+const WireQuoteSchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    text: z.string(),
+    senderId: z.string().optional().describe(absent("the sender deleted their account (REST: null)")),
+    hasAttachments: z.literal(true).optional().describe(absent("false")),
+    editedAt: z.string().optional().describe(absent("never edited (REST: null)")),
+    deletedAt: z.string().optional().describe(absent("not deleted (REST: null)")),
+  })
+  .describe("ChatQuote without what is null or false.");
+
+const WireMessageSchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int().describe("1, 2, 3... within the chat"),
+    text: z.string().describe("Empty once deleted"),
+    senderId: z.string().optional().describe(absent("the sender deleted their account (REST: null)")),
+    attachments: z.array(AttachmentSchema).optional().describe(absent("there are none (REST: [])")),
+    createdAt: z
+      .string()
+      .optional()
+      .describe("Left out when `id` is a UUIDv7 made at that instant (every message the room stores): its first 48 bits are the milliseconds since 1970."),
+    editedAt: z.string().optional().describe(absent("never edited (REST: null)")),
+    deletedAt: z.string().optional().describe(absent("not deleted (REST: null)")),
+    reactions: z.array(ReactionSchema).optional().describe(absent("there are none (REST: [])")),
+    replyTo: WireQuoteSchema.optional().describe(absent("it answers no message (REST: null)")),
+    mentions: z.array(z.string()).optional().describe(absent("it mentions nobody (REST: [])")),
+  })
+  .describe(
+    "ChatMessage as the chat socket carries it: without `chatId` (the socket's chat), without `clientId` (`message.ack` carries the sender's beside it), without what is null or empty, `createdAt` only when the id does not say it. The typed client rebuilds the REST shape.",
+  );
+
 export const ChatServerFrames = {
   hello: frame(
     "hello",
-    { chatId: z.string(), userId: z.string(), lastSeq: z.number().int() },
+    { userId: z.string(), lastSeq: z.number().int() },
     "First frame after the socket opens: compare `lastSeq` with the last `seq` you saw and catch up with `GET /v1/chats/:id/messages?after=`.",
   ),
   "message.ack": frame(
     "message.ack",
-    { clientId: z.string(), message: MessageSchema },
-    "To the sender: the message is stored (also for a repeated `clientId`).",
+    { clientId: z.string(), message: WireMessageSchema },
+    "To the sending socket: the message is stored (also for a repeated `clientId`). `clientId` is the one the send carried.",
   ),
-  "message.new": frame("message.new", { message: MessageSchema }, "To the other members' sockets: a new stored message."),
+  "message.new": frame(
+    "message.new",
+    { message: WireMessageSchema },
+    "To every other socket of the chat (the sender's other devices included): a new stored message. A short text's frame is about 160 bytes (docs/socket-protocols.md).",
+  ),
   "message.updated": frame(
     "message.updated",
-    { message: MessageSchema },
+    { message: WireMessageSchema },
     "A message was edited, deleted (soft) or its reactions changed. Replies quoting it show it as it is now: a client updates the quotes it holds (`replyTo.id`).",
   ),
-  "message.pinned": frame("message.pinned", { pin: PinSchema }, "A member pinned a message (POST /v1/chats/{id}/pins)."),
+  "message.pinned": frame(
+    "message.pinned",
+    { pin: z.object({ message: WireMessageSchema, pinnedBy: z.string().nullable(), pinnedAt: z.string() }) },
+    "A member pinned a message (POST /v1/chats/{id}/pins).",
+  ),
   "message.unpinned": frame("message.unpinned", { id: z.string() }, "A message was unpinned, or deleted while pinned."),
   typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored)."),
   read: frame("read", { userId: z.string(), seq: z.number().int() }, "A member's read position moved forward."),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ChatChannel } from "../../client/chat-channel";
+import { ChatChannel, type ChatChannelEvents } from "../../client/chat-channel";
 import { backoffDelay, type LiveSocket } from "../../client/live-socket";
+import { expandMessage, expandPin } from "../../client/chat-frames";
+import { wireMessage, wirePin } from "../../shared/chat/message-frame";
 import type { Message } from "../../shared/chat/model";
 
 const message = (seq: number, senderId = "other", clientId = `c${seq}`): Message => ({
@@ -19,7 +21,7 @@ const message = (seq: number, senderId = "other", clientId = `c${seq}`): Message
   mentions: [],
 });
 
-function channelWith(stored: Message[]) {
+function channelWith(stored: Message[], events: ChatChannelEvents = {}) {
   const asked: number[] = [];
   const channel = new ChatChannel(
     "chat",
@@ -33,7 +35,7 @@ function channelWith(stored: Message[]) {
         return { items: older.slice(0, limit), more: older.length > limit };
       },
     },
-    {},
+    events,
     { selfId: "me", pageSize: 2 },
   );
   return { channel, asked };
@@ -131,5 +133,83 @@ describe("backoffDelay", () => {
     expect(backoffDelay(10, backoff, () => 1)).toBe(1000);
     expect(backoffDelay(10, backoff, () => 0)).toBe(0);
     expect(backoffDelay(2, backoff, () => 0.5)).toBe(200);
+  });
+});
+
+describe("ChatChannel reads messages in their socket form (client/chat-frames.ts)", () => {
+  // A UUIDv7 made at 2026-11-25T06:00:00.000Z: the socket leaves createdAt out, the id says it.
+  const hex = Date.UTC(2026, 10, 25, 6).toString(16).padStart(12, "0");
+  const messageId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7abc-8def-0123456789ab`;
+
+  it("a message.new without chatId, clientId, nulls, empty arrays and createdAt is held and announced as the whole message", async () => {
+    const announced: Message[] = [];
+    const { channel } = channelWith([], { message: (m) => announced.push(m) });
+    await channel.loadInitial();
+    channel.handleFrame({ type: "message.new", message: { id: messageId, seq: 1, text: "t123.456", senderId: "other" } });
+    const whole: Message = {
+      id: messageId,
+      chatId: "chat",
+      seq: 1,
+      senderId: "other",
+      clientId: "",
+      text: "t123.456",
+      attachments: [],
+      createdAt: "2026-11-25T06:00:00.000Z",
+      editedAt: null,
+      deletedAt: null,
+      reactions: [],
+      replyTo: null,
+      mentions: [],
+    };
+    expect(channel.messages).toEqual([whole]);
+    expect(announced).toEqual([whole]);
+  });
+
+  it("the ack gives the sender's message its clientId; a later message.updated keeps it", () => {
+    const { channel } = channelWith([]);
+    const sent = channel.send("mine");
+    channel.handleFrame({ type: "message.ack", clientId: sent.clientId, message: { id: messageId, seq: 1, text: "mine", senderId: "me" } });
+    expect(channel.outbox).toEqual([]);
+    expect(channel.messages[0]).toMatchObject({ clientId: sent.clientId, senderId: "me", chatId: "chat" });
+    channel.handleFrame({
+      type: "message.updated",
+      message: {
+        id: messageId,
+        seq: 1,
+        text: "mine!",
+        senderId: "me",
+        editedAt: "2026-11-25T06:01:00.000Z",
+        reactions: [{ emoji: "👍", count: 1, userIds: ["other"] }],
+      },
+    });
+    expect(channel.messages[0]).toMatchObject({ clientId: sent.clientId, text: "mine!", editedAt: "2026-11-25T06:01:00.000Z", reactions: [{ emoji: "👍" }] });
+  });
+
+  it("what the server leaves out, the client puts back: every field of every kind of message survives the trip", () => {
+    const shapes: Message[] = [
+      { ...message(1), id: messageId, createdAt: "2026-11-25T06:00:00.000Z" },
+      // An id that is not a UUIDv7 (or one whose instant differs) keeps its createdAt on the wire.
+      { ...message(2), createdAt: "2026-11-25T06:00:00.001Z" },
+      { ...message(3), id: messageId, createdAt: "2026-11-25T06:00:00.001Z" },
+      // The sender deleted their account; a deleted reply to a quoted message with files; mentions; reactions.
+      { ...message(4), senderId: null, text: "", deletedAt: "2026-11-25T06:02:00.000Z", editedAt: "2026-11-25T06:01:00.000Z" },
+      {
+        ...message(5),
+        attachments: [{ id: "f1", name: "a.ogg", contentType: "audio/ogg", size: 10, durationMs: 1200, waveform: "0v" }],
+        reactions: [{ emoji: "🎉", count: 2, userIds: ["a", "b"] }],
+        mentions: ["a"],
+        replyTo: { id: "m1", seq: 1, senderId: null, text: "", hasAttachments: true, editedAt: null, deletedAt: "2026-11-25T06:02:00.000Z" },
+      },
+      { ...message(6), replyTo: { id: "m2", seq: 2, senderId: "x", text: "q", hasAttachments: false, editedAt: "2026-11-25T06:03:00.000Z", deletedAt: null } },
+    ];
+    for (const shape of shapes) {
+      const onWire = JSON.parse(JSON.stringify(wireMessage(shape)));
+      expect(onWire).not.toHaveProperty("chatId");
+      expect(onWire).not.toHaveProperty("clientId");
+      expect(expandMessage(onWire, shape.chatId, shape.clientId)).toEqual(shape);
+    }
+    const pin = { message: shapes[4]!, pinnedBy: null, pinnedAt: "2026-11-25T06:04:00.000Z" };
+    const pinOnWire = JSON.parse(JSON.stringify(wirePin(pin)));
+    expect(expandPin(pinOnWire, "chat")).toEqual({ ...pin, message: { ...pin.message, clientId: "" } });
   });
 });

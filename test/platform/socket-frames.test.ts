@@ -168,6 +168,25 @@ async function exerciseEverySocket(): Promise<ChannelSocket[]> {
   return sockets;
 }
 
+/**
+ * The table of docs/socket-protocols.md#bytes-per-frame: the smallest and largest payload of each
+ * frame type the walk above received (`npx vitest run test/platform/socket-frames.test.ts --silent=false`).
+ */
+function frameBytesTable(sockets: ChannelSocket[]): string {
+  const sizes = new Map<string, number[]>();
+  for (const { channel, socket } of sockets)
+    socket.frames.forEach((frame, i) => {
+      const key = `| ${channel} | \`${frame.type}\` |`;
+      sizes.set(key, [...(sizes.get(key) ?? []), new TextEncoder().encode(socket.payloads[i]!).length]);
+    });
+  return [...sizes]
+    .map(([key, seen]) => {
+      const [least, most] = [Math.min(...seen), Math.max(...seen)];
+      return `${key} ${least === most ? least : `${least}-${most}`} |`;
+    })
+    .join("\n");
+}
+
 describe("/asyncapi.json and the frames the sockets really send", () => {
   it("documents every frame type each socket sent during a full chat and call, each valid against its schema", async () => {
     const document = await json<AsyncApiDocument>(await api("/asyncapi.json"));
@@ -191,6 +210,7 @@ describe("/asyncapi.json and the frames the sockets really send", () => {
       const expected = protocol.id === "groupCall" ? documented.filter((type) => !Object.hasOwn(SfuServerFrames, type)) : documented;
       expect([...seen].sort(), protocol.id).toEqual([...expected].sort());
     }
+    console.log(`Bytes per frame on the wire (payload, UTF-8), by socket and type:\n${frameBytesTable(sockets)}`);
   });
 
   it("documents exactly the client frame types each socket accepts", async () => {

@@ -88,6 +88,7 @@ function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
   const redial = () => room.socket.reconnectNow();
   addEventListener("online", redial);
   addEventListener("offline", redial);
+  let closed = false;
   const current: LiveRoom = {
     chatId,
     room,
@@ -97,6 +98,7 @@ function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
     unreadFrom: opened && opened.unreadCount > 0 ? opened.readSeq + 1 : null,
     view: {},
     close() {
+      closed = true;
       removeEventListener("online", redial);
       removeEventListener("offline", redial);
       room.stop();
@@ -114,8 +116,10 @@ function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
     },
   };
   liveRoom = current;
+  // A room retired before its first page loaded still connects if something was sent from it
+  // (a send right after opening a chat, then away: on a busy machine the page took longer than that).
   const start = () => {
-    if (liveRoom === current) room.start();
+    if (!closed) room.start();
   };
   void room.channel.loadInitial().then(start, start);
   void loadPins(chatId).then(
