@@ -24,8 +24,11 @@ describe("account deletion", () => {
     const { users, chat } = await usersAndGroup(2);
     const [leaving, staying] = users as [(typeof users)[0], (typeof users)[0]];
     await postMessage(chat.id, leaving, "my words stay");
-    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(testDeps(), leaving.id, clock.now())] : [])));
-    await env.DB.batch([...steps.flatMap((step) => step.statements), env.DB.prepare("DELETE FROM users WHERE id = ?").bind(leaving.id)]);
+    const deps = testDeps();
+    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(deps, leaving.id, clock.now())] : [])));
+    // The modules' statements are prepared on the platform's (measured) D1, so the batch runs there too, as account deletion does.
+    const d1 = deps.db.$client;
+    await d1.batch([...steps.flatMap((step) => step.statements), d1.prepare("DELETE FROM users WHERE id = ?").bind(leaving.id)]);
     for (const step of steps) await step.afterwards?.();
 
     const remaining = await env.DB.prepare("SELECT COUNT(*) AS n FROM chat_members WHERE user_id = ?").bind(leaving.id).first<{ n: number }>();
