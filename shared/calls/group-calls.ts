@@ -1,4 +1,5 @@
-import { ApiError, notFound } from "../http/errors";
+import { ApiError, conflict, notFound } from "../http/errors";
+import type { Page } from "../http/pagination";
 import { GENERAL_CHAT_ID } from "../chat/model";
 import { findUserById } from "../identity/account/users";
 import { newId } from "../ids";
@@ -9,7 +10,16 @@ import { findMemberChat, hasMembership, listMemberIds } from "../chat/records";
 import type { CallType, PublicCall } from "./call";
 import { placeCall } from "./calls";
 import type { GroupCallRecord, PublicGroupCall } from "./group-call";
-import { findActiveGroupCall, findGroupCall, insertGroupCall, listActiveGroupCalls, listGroupCallStretches } from "./records";
+import {
+  findActiveGroupCall,
+  findGroupCall,
+  hideGroupCallFor,
+  insertGroupCall,
+  listActiveGroupCalls,
+  listGroupCallHistory,
+  listGroupCallStretches,
+  tookPartInGroupCall,
+} from "./records";
 
 /** What `POST /v1/calls {chatId}` started: a two-party call on a direct chat, or the chat's group call. */
 export type ChatCall = { kind: "direct"; call: PublicCall } | { kind: "group"; call: PublicGroupCall; created: boolean };
@@ -130,4 +140,53 @@ export async function activeGroupCallsOf(deps: Pick<Deps, "db">, chatIds: readon
       },
     ]),
   );
+}
+
+/** One group call in a participant's call history. */
+export interface GroupCallHistoryItem {
+  id: string;
+  kind: "group";
+  chatId: string;
+  chatTitle: string | null;
+  chatType: "general" | "direct" | "group" | null;
+  type: CallType;
+  status: "active" | "ended";
+  startedBy: string;
+  createdAt: string;
+  endedAt: string | null;
+  people: { userId: string; displayName: string | null }[];
+  ownSeconds: number | null;
+}
+
+/** The group calls the user took part in, newest first, as their call history lists them. */
+export async function groupCallHistory(deps: Deps, userId: string, limit: number, cursor?: string): Promise<Page<GroupCallHistoryItem>> {
+  const page = await listGroupCallHistory(deps.db, userId, limit, cursor);
+  return {
+    items: page.items.map(({ call, chatTitle, chatType, people, ownSeconds }) => ({
+      id: call.id,
+      kind: "group",
+      chatId: call.chatId,
+      chatTitle,
+      chatType,
+      type: call.type,
+      status: call.status,
+      startedBy: call.startedBy,
+      createdAt: new Date(call.createdAt).toISOString(),
+      endedAt: call.endedAt === null ? null : new Date(call.endedAt).toISOString(),
+      people,
+      ownSeconds,
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/**
+ * Only the requester's history loses the call; the call's record and the others' histories keep it.
+ * Someone who never took part gets 404, as for a call they cannot see; a running call, 409.
+ */
+export async function deleteGroupCallFromHistory(deps: Deps, callId: string, userId: string): Promise<void> {
+  const call = await findGroupCall(deps.db, callId);
+  if (!call || !(await tookPartInGroupCall(deps.db, callId, userId))) throw notFound("No such call");
+  if (call.status === "active") throw conflict("call_active", "Leave the call and let it end before deleting it from your history");
+  await hideGroupCallFor(deps.db, callId, userId, deps.clock.now());
 }

@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, exists, inArray, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../db/client";
-import { calls, groupCallParticipants, groupCalls } from "../db/schema/calls";
+import { calls, groupCallParticipants, groupCalls, groupCallsHidden } from "../db/schema/calls";
+import { chats } from "../db/schema/chat";
 import { auditEvents, users } from "../db/schema/identity";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { ACTIVE_STATUSES, type CallRecord, type CallType } from "./call";
@@ -381,7 +382,10 @@ export async function listActiveGroupCallIdsOf(db: Database, userId: string): Pr
 
 /** A deleted user's stretches are removed; the others keep the call's record without them. */
 export function forgetUserGroupCallQueries(db: Database, userId: string) {
-  return [db.delete(groupCallParticipants).where(eq(groupCallParticipants.userId, userId))] as const;
+  return [
+    db.delete(groupCallParticipants).where(eq(groupCallParticipants.userId, userId)),
+    db.delete(groupCallsHidden).where(eq(groupCallsHidden.userId, userId)),
+  ] as const;
 }
 
 /**
@@ -405,4 +409,75 @@ export async function tookPartInGroupCall(db: Database, callId: string, userId: 
     .where(and(eq(groupCallParticipants.callId, callId), eq(groupCallParticipants.userId, userId)))
     .get();
   return row !== undefined;
+}
+
+/** A group call as the history of one participant shows it. */
+export interface GroupCallHistoryRow {
+  call: GroupCallRecord;
+  chatTitle: string | null;
+  chatType: "general" | "direct" | "group" | null;
+  /** Everyone who took part, in order of first joining, with their name (null once they deleted their account). */
+  people: { userId: string; displayName: string | null }[];
+  /** The user's own time in the call over all their stretches; null while they are still in it. */
+  ownSeconds: number | null;
+}
+
+const tookPart = (userId: string) =>
+  sql`exists (select 1 from ${groupCallParticipants} where ${groupCallParticipants.callId} = ${groupCalls.id} and ${groupCallParticipants.userId} = ${userId})`;
+const notHiddenFrom = (userId: string) =>
+  sql`not exists (select 1 from ${groupCallsHidden} where ${groupCallsHidden.callId} = ${groupCalls.id} and ${groupCallsHidden.userId} = ${userId})`;
+
+/** Group calls the user took part in, newest first, without those they deleted from their history. */
+export async function listGroupCallHistory(db: Database, userId: string, limit: number, cursor: string | undefined): Promise<Page<GroupCallHistoryRow>> {
+  const after = decodeCursor(cursor, HistoryCursor);
+  const before = after
+    ? or(sql`${groupCalls.createdAt} < ${after.t}`, and(sql`${groupCalls.createdAt} = ${after.t}`, lt(groupCalls.id, after.id)))
+    : undefined;
+  const rows = await db
+    .select({ call: groupCalls, chatTitle: chats.title, chatType: chats.type })
+    .from(groupCalls)
+    .leftJoin(chats, eq(chats.id, groupCalls.chatId))
+    .where(and(tookPart(userId), notHiddenFrom(userId), before))
+    .orderBy(desc(groupCalls.createdAt), desc(groupCalls.id))
+    .limit(limit + 1);
+  const callIds = rows.slice(0, limit).map((row) => row.call.id);
+  const stretches =
+    callIds.length === 0
+      ? []
+      : await db
+          .select({
+            callId: groupCallParticipants.callId,
+            userId: groupCallParticipants.userId,
+            displayName: users.displayName,
+            joinedAt: groupCallParticipants.joinedAt,
+            leftAt: groupCallParticipants.leftAt,
+          })
+          .from(groupCallParticipants)
+          .leftJoin(users, eq(users.id, groupCallParticipants.userId))
+          .where(inArray(groupCallParticipants.callId, callIds))
+          .orderBy(asc(groupCallParticipants.joinedAt));
+  return keysetPage(
+    rows,
+    limit,
+    (row) => {
+      const own = stretches.filter((s) => s.callId === row.call.id && s.userId === userId);
+      const people = new Map<string, string | null>();
+      for (const s of stretches) if (s.callId === row.call.id && !people.has(s.userId)) people.set(s.userId, s.displayName);
+      return {
+        call: fromGroupRow(row.call),
+        chatTitle: row.chatTitle,
+        chatType: row.chatType,
+        people: [...people].map(([id, displayName]) => ({ userId: id, displayName })),
+        ownSeconds: own.some((s) => s.leftAt === null)
+          ? null
+          : Math.round(own.reduce((sum, s) => sum + ((s.leftAt?.getTime() ?? 0) - s.joinedAt.getTime()), 0) / 1000),
+      };
+    },
+    (last) => ({ t: last.call.createdAt.getTime(), id: last.call.id }),
+  );
+}
+
+/** Hides a group call from one participant's history (again: nothing changes). */
+export async function hideGroupCallFor(db: Database, callId: string, userId: string, at: number): Promise<void> {
+  await db.insert(groupCallsHidden).values({ callId, userId, hiddenAt: new Date(at) }).onConflictDoNothing();
 }

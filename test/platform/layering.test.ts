@@ -101,6 +101,12 @@ describe("layering", () => {
     expect(importCycles(server).map((cycle) => cycle.map(short))).toEqual([]);
   });
 
+  it("no import cycle in client/ or web/src, type imports included", () => {
+    // The web app's state, its controllers and the client that wires them once formed a circle of
+    // seven files: the controllers now use the client (api-client.ts) and name the store's types (views.ts).
+    expect(importCycles(client).map((cycle) => cycle.map(short))).toEqual([]);
+  });
+
   it("client/ and web/ load nothing from shared/, workers/ or durable-objects/ at run time", () => {
     const offending: string[] = [];
     for (const [file, source] of Object.entries(client)) {

@@ -3,22 +3,10 @@
 import type { Call, LiveSocket, ServerFrame } from "../../client";
 import { ok } from "../../client";
 import { reportCallQuality } from "./call-quality";
-import { platform } from "./platform";
+import { platform } from "./api-client";
+import type { CallView } from "./views";
 import { store } from "./store";
 
-export interface CallView {
-  call: Call;
-  role: "caller" | "callee";
-  phase: "calling" | "connecting" | "connected" | "ended";
-  ice: string;
-  muted: boolean;
-  /** This device's camera is on (a video call starts with it on; either side turns it on or off during the call). */
-  camera: boolean;
-  /** The other side sends video frames now. */
-  remoteVideo: boolean;
-  connectedAt: number | null;
-  endedText: string | null;
-}
 
 const FINAL = new Set(["ended", "missed", "rejected", "busy"]);
 const ENDED_TEXT: Record<string, string> = { ended: "Call ended", missed: "No answer", rejected: "Call declined", busy: "Busy" };
@@ -342,3 +330,5 @@ function formatSeconds(seconds: number): string {
 }
 
 export const calls = new CallController();
+
+export type { CallView } from "./views";

@@ -1,7 +1,7 @@
 // What the browser measured over a call, sent to the platform when the call ends
 // (`POST /v1/calls/:id/report`), so operators see when TURN is missing or failing (docs/calls.md).
 import { ok } from "../../client";
-import { platform } from "./platform";
+import { platform } from "./api-client";
 
 type CandidateType = "host" | "srflx" | "prflx" | "relay" | "unknown";
 

@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { type Call, ok } from "../../client";
 import { calls } from "./call-controller";
-import { Avatar } from "./chat-list";
+import { Avatar, ChatKind } from "./chat-list";
 import { CallControls } from "./call-controls";
 import { PhoneIcon } from "./chat-view";
 import { duration, listTime, personLabel } from "./format";
+import { CallsPicture, TroublePicture } from "./illustrations";
 import { platform } from "./platform";
+import { problemText } from "./problem-text";
 import { navigate } from "./router";
 import { useAppState } from "./store";
 
@@ -149,16 +151,56 @@ const STATUS_TEXT: Record<string, string> = {
   answered: "In progress",
 };
 
+type HistoryItem = (Call & { kind?: "direct" }) | GroupCallHistoryItem;
+type GroupCallHistoryItem = {
+  id: string;
+  kind: "group";
+  chatId: string;
+  chatTitle: string | null;
+  chatType: "general" | "direct" | "group" | null;
+  type: "voice" | "video";
+  status: "active" | "ended";
+  createdAt: string;
+  people: { userId: string; displayName: string | null }[];
+  ownSeconds: number | null;
+};
+
+/** Both histories' first pages, two-party and group calls, newest first. */
+async function loadHistory(): Promise<HistoryItem[]> {
+  const [direct, group] = await Promise.all([
+    ok(platform.api.v1.calls.history.$get({ query: { limit: "50" } })),
+    ok(platform.api.v1["group-calls"].history.$get({ query: { limit: "50" } })),
+  ]);
+  const items: HistoryItem[] = [...(direct.items as Call[]), ...(group.items as GroupCallHistoryItem[])];
+  return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 50);
+}
+
 export function CallHistory() {
-  const { me, call } = useAppState();
-  const [items, setItems] = useState<Call[] | null>(null);
+  const { call } = useAppState();
+  const [items, setItems] = useState<HistoryItem[] | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
     if (call && call.phase !== "ended") return;
-    void ok(platform.api.v1.calls.history.$get({ query: { limit: "50" } })).then(
-      (page) => setItems(page.items as Call[]),
-      () => setItems([]),
+    void loadHistory().then(
+      (loaded) => {
+        setItems(loaded);
+        setFailed(null);
+      },
+      (error) => {
+        setItems([]);
+        setFailed(problemText(error, "Could not load your calls. Check the connection and try again."));
+      },
     );
   }, [call?.phase]);
+  const remove = async (item: HistoryItem) => {
+    try {
+      if (item.kind === "group") await ok(platform.api.v1["group-calls"][":id"].$delete({ param: { id: item.id } }));
+      else await ok(platform.api.v1.calls[":id"].$delete({ param: { id: item.id } }));
+      setItems((current) => (current ?? []).filter((other) => other.id !== item.id));
+    } catch (error) {
+      setFailed(problemText(error, "Could not remove the call. Try again."));
+    }
+  };
   return (
     <section class="calls-view" aria-label="Calls">
       <header class="chat-header">
@@ -169,38 +211,98 @@ export function CallHistory() {
           <h2>Calls</h2>
         </div>
       </header>
+      {failed && (
+        <p class="banner" role="alert" data-testid="calls-error">
+          {failed}
+        </p>
+      )}
       {items === null ? (
         <p class="empty">Loading…</p>
       ) : items.length === 0 ? (
-        <p class="empty">No calls yet.</p>
+        <div class="empty-block" data-testid="calls-empty">
+          {failed ? <TroublePicture /> : <CallsPicture />}
+          <p>{failed ? "Your calls could not be shown." : "No calls yet. Calls you make and get, with one person or a group, appear here."}</p>
+        </div>
       ) : (
         <ul class="call-list">
-          {items.map((item) => {
-            const outgoing = item.callerId === me?.id;
-            const peerId = outgoing ? item.calleeId : item.callerId;
-            const peer = personLabel(peerId, me);
-            const missed = item.status === "missed" && !outgoing;
-            return (
-              <li key={item.id} class="call-item" data-testid="call-history-item" data-status={item.status}>
-                <Avatar label={peer} colourKey={peerId} />
-                <span class="chat-item-body">
-                  <span class="chat-item-top">
-                    <span class={missed ? "chat-item-title missed" : "chat-item-title"}>{peer}</span>
-                    <time class="chat-item-time">{listTime(item.createdAt)}</time>
-                  </span>
-                  <span class="chat-item-preview">
-                    {outgoing ? "↗ Outgoing" : "↙ Incoming"} · {STATUS_TEXT[item.status] ?? item.status}
-                    {item.durationSeconds ? ` · ${duration(item.durationSeconds)}` : ""}
-                  </span>
-                </span>
-                <button type="button" class="icon-button call" aria-label={`Call ${peer}`} disabled={call !== null} onClick={() => void calls.place(peerId)}>
-                  <PhoneIcon />
-                </button>
-              </li>
-            );
-          })}
+          {items.map((item) => (item.kind === "group" ? <GroupHistoryRow key={item.id} item={item} onRemove={remove} /> : <DirectHistoryRow key={item.id} item={item} onRemove={remove} />))}
         </ul>
       )}
     </section>
+  );
+}
+
+function RemoveButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <button type="button" class="icon-button remove-call" aria-label={label} title="Remove from history" onClick={onClick} data-testid="call-remove">
+      <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+        <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+      </svg>
+    </button>
+  );
+}
+
+function DirectHistoryRow({ item, onRemove }: { item: Call; onRemove: (item: HistoryItem) => void }) {
+  const { me, call } = useAppState();
+  const outgoing = item.callerId === me?.id;
+  const peerId = outgoing ? item.calleeId : item.callerId;
+  const peer = personLabel(peerId, me);
+  const missed = item.status === "missed" && !outgoing;
+  const active = item.status === "ringing" || item.status === "answered";
+  return (
+    <li class="call-item" data-testid="call-history-item" data-kind="direct" data-status={item.status}>
+      <Avatar label={peer} colourKey={peerId} />
+      <span class="chat-item-body">
+        <span class="chat-item-top">
+          <span class={missed ? "chat-item-title missed" : "chat-item-title"}>{peer}</span>
+          <time class="chat-item-time">{listTime(item.createdAt)}</time>
+        </span>
+        <span class="chat-item-preview">
+          {outgoing ? "↗ Outgoing" : "↙ Incoming"} · {STATUS_TEXT[item.status] ?? item.status}
+          {item.durationSeconds ? ` · ${duration(item.durationSeconds)}` : ""}
+        </span>
+      </span>
+      {!active && <RemoveButton label={`Remove the call with ${peer} from your history`} onClick={() => onRemove(item)} />}
+      <button type="button" class="icon-button call" aria-label={`Call ${peer}`} disabled={call !== null} onClick={() => void calls.place(peerId)}>
+        <PhoneIcon />
+      </button>
+    </li>
+  );
+}
+
+function GroupHistoryRow({ item, onRemove }: { item: GroupCallHistoryItem; onRemove: (item: HistoryItem) => void }) {
+  const { me } = useAppState();
+  const title = item.chatTitle ?? (item.chatType === "general" ? "Everyone" : item.chatType === null ? "A deleted group" : "Group");
+  const others = item.people.filter((p) => p.userId !== me?.id).map((p) => p.displayName ?? "Deleted account");
+  const withWhom = others.length === 0 ? "Nobody else joined" : `With ${others.join(", ")}`;
+  return (
+    <li class="call-item" data-testid="call-history-item" data-kind="group" data-status={item.status}>
+      <Avatar label={title} colourKey={item.chatId} />
+      <span class="chat-item-body">
+        <span class="chat-item-top">
+          <ChatKind type={item.chatType ?? "group"} />
+          <span class="chat-item-title">{title}</span>
+          <time class="chat-item-time">{listTime(item.createdAt)}</time>
+        </span>
+        <span class="chat-item-preview">
+          {item.type === "video" ? "Group video call" : "Group voice call"}
+          {item.status === "active" ? " · In progress" : item.ownSeconds ? ` · ${duration(item.ownSeconds)}` : ""} · {withWhom}
+        </span>
+      </span>
+      {item.status !== "active" && <RemoveButton label={`Remove the group call in ${title} from your history`} onClick={() => onRemove(item)} />}
+      {item.chatType !== null && (
+        <a class="icon-button call" href={`/app/chats/${encodeURIComponent(item.chatId)}`} aria-label={`Open ${title}`}>
+          <ChatBubbleIcon />
+        </a>
+      )}
+    </li>
+  );
+}
+
+function ChatBubbleIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+      <path d="M4 5h16v11H9l-5 4z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+    </svg>
   );
 }

@@ -5,6 +5,26 @@ import { platform } from "./platform";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
 import { problemText } from "./problem-text";
+import { ChatsPicture } from "./illustrations";
+
+const KIND_LABEL: Record<Chat["type"], string> = { direct: "Direct chat", group: "Group", general: "Everyone's chat" };
+// A person for a direct chat, two for a group, a globe for the chat of everyone in the deployment.
+const KIND_ICON: Record<Chat["type"], string> = {
+  direct: "M12 12a4 4 0 100-8 4 4 0 000 8zm-7 8a7 7 0 0114 0",
+  group: "M9 11a3.5 3.5 0 100-7 3.5 3.5 0 000 7zm-6 9a6 6 0 0112 0M16 11a3 3 0 100-6M17 14a5 5 0 014 6",
+  general: "M12 21a9 9 0 100-18 9 9 0 000 18zM3 12h18M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9c-2.5-2.5-3.5-5.5-3.5-9s1-6.5 3.5-9z",
+};
+
+/** Says whether a chat is a group, a direct chat or everyone's chat: an icon with that name for screen readers and a tooltip. */
+export function ChatKind({ type }: { type: Chat["type"] }) {
+  return (
+    <span class={`chat-kind chat-kind-${type}`} role="img" aria-label={KIND_LABEL[type]} title={KIND_LABEL[type]} data-testid="chat-kind" data-kind={type}>
+      <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true" focusable="false">
+        <path d={KIND_ICON[type]} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+      </svg>
+    </span>
+  );
+}
 
 export function Avatar({ label, colourKey, size = 40, src }: { label: string; colourKey: string; size?: number; src?: string | null }) {
   if (src) return <img class="avatar" src={src} alt="" width={size} height={size} style={{ width: `${size}px`, height: `${size}px` }} />;
@@ -21,7 +41,16 @@ export function Avatar({ label, colourKey, size = 40, src }: { label: string; co
 export function ChatList() {
   const { chats, me, route } = useAppState();
   const selected = route.name === "chat" ? route.chatId : null;
-  if (chats.length === 0) return <p class="empty">No chats yet.</p>;
+  if (chats.length === 0)
+    return (
+      <div class="empty-block" data-testid="chats-empty">
+        <ChatsPicture />
+        <p>
+          <strong>No chats yet.</strong>
+        </p>
+        <p class="small">Start one with "New chat", where you can also invite your family.</p>
+      </div>
+    );
   return (
     <ul class="chat-list" aria-label="Chats">
       {chats.map((chat: Chat) => {
@@ -38,6 +67,7 @@ export function ChatList() {
               <Avatar label={title} colourKey={directPeer(chat, me) ?? chat.id} src={chat.peer?.avatarUrl} />
               <span class="chat-item-body">
                 <span class="chat-item-top">
+                  <ChatKind type={chat.type} />
                   <span class="chat-item-title">{title}</span>
                   {last && <time class="chat-item-time">{listTime(last.createdAt)}</time>}
                 </span>

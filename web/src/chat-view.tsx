@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { type LiveSocketState, type Message, ok, type PendingMessage, type Pin } from "../../client";
 import { ACCEPTED_TYPES, DraftTray, DraftUploads, MAX_ATTACHMENTS, MessageAttachments, PaperclipIcon } from "./attachments";
 import { calls } from "./call-controller";
+import { HelloPicture } from "./illustrations";
 import { ChatBell } from "./chat-bell";
 import { Avatar } from "./chat-list";
 import { chatTitle, clockTime, directPeer, personLabel } from "./format";
@@ -574,7 +575,12 @@ export function ChatView({ chatId }: { chatId: string }) {
             {loadingOlder ? "Loading…" : "Load earlier messages"}
           </button>
         )}
-        {messages.length === 0 && outbox.length === 0 && <p class="empty">Say hello 👋</p>}
+        {messages.length === 0 && outbox.length === 0 && (
+          <div class="empty-block" data-testid="conversation-empty">
+            <HelloPicture />
+            <p>No messages here yet. Say hello.</p>
+          </div>
+        )}
         {/* One keyed array in its own element: the list reconciles alone, apart from the optional rows above. */}
         <div class="message-list">
           {[

@@ -4,26 +4,11 @@
 import { type GroupCall, type LiveSocket, ok, type ServerFrame } from "../../client";
 import { reportCallQuality } from "./call-quality";
 import { SfuMedia } from "./group-call-sfu";
-import { platform } from "./platform";
+import { platform } from "./api-client";
+import type { GroupCallView, GroupTile } from "./views";
 import { store } from "./store";
 
-export interface GroupTile {
-  userId: string;
-  name: string;
-  self: boolean;
-  audio: boolean;
-  video: boolean;
-  speaking: boolean;
-}
 
-export interface GroupCallView {
-  call: GroupCall;
-  phase: "joining" | "in-call" | "ended";
-  muted: boolean;
-  camera: boolean;
-  tiles: GroupTile[];
-  endedText: string | null;
-}
 
 /** One other participant: the pair's peer connection, with the state perfect negotiation needs. */
 interface Peer {
@@ -433,3 +418,5 @@ class GroupCallController {
 }
 
 export const groupCalls = new GroupCallController();
+
+export type { GroupCallView, GroupTile } from "./views";

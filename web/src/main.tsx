@@ -1,5 +1,5 @@
 // The web client: served at /app from the Worker's static assets.
-import { render, useEffect, useState } from "hono/jsx/dom";
+import { ErrorBoundary, render, useEffect, useState } from "hono/jsx/dom";
 import { AuthScreen } from "./auth-screen";
 import { ActiveCall, CallHistory, IncomingCall } from "./call-screens";
 import { Avatar, ChatList, NewChatDialog } from "./chat-list";
@@ -8,6 +8,8 @@ import { ProfileDialog } from "./profile-dialog";
 import { ChatView } from "./chat-view";
 import { GroupCallRinging, GroupCallScreen } from "./group-call-screen";
 import { enableNotifications } from "./notifications";
+import { FirstRunPanel } from "./first-run";
+import { ChatsPicture, TroublePicture } from "./illustrations";
 import { restoreSession, signOut } from "./platform";
 import "./ringtone";
 import { startRouter } from "./router";
@@ -123,7 +125,9 @@ function Shell() {
             + New chat
           </button>
         </div>
-        <NotificationsControl />
+        <FirstRunPanel onInvite={() => setNewChat(true)}>
+          <NotificationsControl />
+        </FirstRunPanel>
         {notice && (
           <p class="banner" role="status" onClick={() => store.set({ notice: null })}>
             {notice}
@@ -138,6 +142,7 @@ function Shell() {
           <CallHistory />
         ) : (
           <section class="empty-state">
+            <ChatsPicture />
             <p>Select a chat to start messaging.</p>
             <button type="button" class="primary" onClick={() => setNewChat(true)}>
               Start a new chat
@@ -191,7 +196,27 @@ function App() {
   const { phase } = useAppState();
   if (phase === "loading") return <div class="splash">Loading…</div>;
   if (phase === "signed-out") return <AuthScreen />;
-  return <Frame />;
+  return (
+    <ErrorBoundary fallback={<TroubleScreen />}>
+      <Frame />
+    </ErrorBoundary>
+  );
+}
+
+/** What a screen that failed to draw shows instead: words and a way out, never the exception. */
+function TroubleScreen() {
+  return (
+    <main class="section-screen">
+      <section class="empty-state" role="alert" data-testid="app-error">
+        <TroublePicture />
+        <h1>Something went wrong on this screen</h1>
+        <p class="muted">Your messages are safe. Reload the app to carry on.</p>
+        <button type="button" class="primary" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </section>
+    </main>
+  );
 }
 
 render(<App />, document.getElementById("root")!);

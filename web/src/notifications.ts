@@ -2,7 +2,7 @@
 // when the user turns notifications on, the subscription registered as a device of this session
 // (docs/notifications.md).
 import { ok } from "../../client";
-import { platform } from "./platform";
+import { platform } from "./api-client";
 import { APP_ROOT, navigate } from "./router";
 import { problemText } from "./problem-text";
 import { store } from "./store";

@@ -1,12 +1,13 @@
-// The one platform client of this tab, and what keeps the signed-in state current: the user,
+// The platform client of this tab (api-client.ts), and what keeps the signed-in state current: the user,
 // the chat list and the hub socket (incoming calls, chat-list changes).
-import { type Call, type Chat, createPlatformClient, type GroupCall, LocalSessionStorage, type LiveSocket, ok, type Person } from "../../client";
+import { type Call, type Chat, type GroupCall, LocalSessionStorage, type LiveSocket, ok, type Person } from "../../client";
+import { platform } from "./api-client";
 import { calls } from "./call-controller";
 import { groupCalls } from "./group-call-controller";
 import { forgetSubscription, resumeNotifications } from "./notifications";
 import { type User, store } from "./store";
 
-export const platform = createPlatformClient({ baseUrl: location.origin, storage: new LocalSessionStorage(localStorage) });
+export { platform };
 
 let hub: LiveSocket | null = null;
 

@@ -2,6 +2,9 @@
 // /app/... page with the app's shell, workers/api/routes/web-app.ts). Screens link with plain
 // <a href="/app/..."> and the click is handled here without a page load.
 import { store } from "./store";
+import type { Route } from "./views";
+
+export type { Route } from "./views";
 
 export const APP_ROOT = "/app/";
 
@@ -9,7 +12,6 @@ export const APP_ROOT = "/app/";
  * The chats section (a chat, the call list) keeps its own shape because the chat list stays beside
  * it; every other section gets the rest of the path and parses it itself.
  */
-export type Route = { name: "chats" } | { name: "chat"; chatId: string } | { name: "calls" } | { name: "section"; section: string; rest: string[] };
 
 export function parseLocation(pathname: string): Route {
   const parts = pathname

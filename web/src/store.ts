@@ -1,9 +1,7 @@
 // The app's state in one place: views subscribe with useAppState(), actions change it with set().
 import { useSyncExternalStore } from "hono/jsx/dom";
 import type { Call, Chat, GroupCall, Person } from "../../client";
-import type { CallView } from "./call-controller";
-import type { GroupCallView } from "./group-call-controller";
-import type { Route } from "./router";
+import type { CallView, GroupCallView, Route } from "./views";
 import { problemText } from "./problem-text";
 
 export interface User {
@@ -16,7 +14,7 @@ export interface User {
   role?: "user" | "moderator" | "admin";
 }
 
-export type { Route } from "./router";
+export type { Route } from "./views";
 
 export interface AppState {
   phase: "loading" | "signed-out" | "signed-in";

@@ -59,3 +59,17 @@ export const groupCallParticipants = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.callId, t.userId, t.joinedAt] }), index("group_call_participants_user_idx").on(t.userId, t.joinedAt)],
 );
+
+/**
+ * Group calls a participant deleted from their own call history; the call's record and the
+ * others' histories keep it (one row per person and call, so deleting twice changes nothing).
+ */
+export const groupCallsHidden = sqliteTable(
+  "group_calls_hidden",
+  {
+    callId: text("call_id").notNull(),
+    userId: text("user_id").notNull(),
+    hiddenAt: timestamp("hidden_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.userId] })],
+);

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { GroupCallSchema } from "../../../shared/calls/group-call-schema";
-import { getGroupCall, groupCallRoom, leaveGroupCall } from "../../../shared/calls/group-calls";
+import { deleteGroupCallFromHistory, getGroupCall, groupCallHistory, groupCallRoom, leaveGroupCall } from "../../../shared/calls/group-calls";
+import { PageQuery } from "../../../shared/http/pagination";
+import { CALL_TYPES } from "../../../shared/calls/call";
 import { IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { createRouter } from "../context";
 import { authedRoute, upgradeRoute, upgradeSessionSocket } from "../middleware/auth";
@@ -22,8 +24,44 @@ const GroupCallWithRecord = GroupCallSchema.extend({
     .openapi({ description: "The call's record: every stretch of every participant, in joining order (a rejoin is a new stretch)" }),
 }).openapi("GroupCallWithRecord");
 
-/** /v1/group-calls: a running group call, its record, leaving it, and its socket (joining). */
+const GroupCallHistoryItem = z
+  .object({
+    id: z.string(),
+    kind: z.literal("group"),
+    chatId: z.string(),
+    chatTitle: z.string().nullable().openapi({ description: "The group's title; null for the general chat or a chat since deleted" }),
+    chatType: z.enum(["general", "direct", "group"]).nullable().openapi({ description: "null once the chat was deleted" }),
+    type: z.enum(CALL_TYPES),
+    status: z.enum(["active", "ended"]),
+    startedBy: z.string(),
+    createdAt: z.string(),
+    endedAt: z.string().nullable(),
+    people: z
+      .array(z.object({ userId: z.string(), displayName: z.string().nullable() }))
+      .openapi({ description: "Everyone who took part, in order of first joining (displayName null once they deleted their account)" }),
+    ownSeconds: z.number().int().nullable().openapi({ description: "Your own time in the call over every stretch; null while you are in it" }),
+  })
+  .openapi("GroupCallHistoryItem");
+const GroupCallHistoryPage = z.object({ items: z.array(GroupCallHistoryItem), nextCursor: z.string().nullable() }).openapi("GroupCallHistoryPage");
+
+/** /v1/group-calls: a running group call, its record, leaving it, and its socket (joining); the group calls of one's history. */
 export const groupCallRoutes = createRouter()
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/history",
+      tags,
+      summary: "The group calls you took part in, newest first",
+      description:
+        "Your call history's group calls (two-party calls are `GET /v1/calls/history`): each with its chat, everyone who took part and your own time in it. Calls you deleted from your history are left out.",
+      request: { query: PageQuery },
+      responses: { 200: jsonResponse(GroupCallHistoryPage, "A page of group calls"), ...problemResponses(400, 401) },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      return c.json(await groupCallHistory(c.get("deps"), c.get("principal").userId, limit, cursor), 200);
+    },
+  )
   .openapi(
     authedRoute({
       method: "get",
@@ -34,6 +72,22 @@ export const groupCallRoutes = createRouter()
       responses: { 200: jsonResponse(GroupCallWithRecord, "The call and its record"), ...problemResponses(400, 401, 404) },
     }),
     async (c) => c.json(await getGroupCall(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "delete",
+      path: "/{id}",
+      tags,
+      summary: "Delete a group call from your own history",
+      description:
+        "The call's record and the other participants' histories keep it. `404` for a call you did not take part in; `409 call_active` while it runs.",
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted from your history" }, ...problemResponses(400, 401, 404, 409) },
+    }),
+    async (c) => {
+      await deleteGroupCallFromHistory(c.get("deps"), c.req.valid("param").id, c.get("principal").userId);
+      return c.body(null, 204);
+    },
   )
   .openapi(
     authedRoute({
