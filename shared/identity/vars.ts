@@ -95,7 +95,10 @@ export const identityVars = defineVars({
   TWILIO_AUTH_TOKEN: optionalTextVar({ description: "The Twilio auth token (Basic auth password of the Messages API).", secret: true }),
   TWILIO_API_BASE_URL: textVar("https://api.twilio.com", { description: "Base URL of Twilio's REST API (a Twilio-compatible provider or a test double)." }),
   RATE_LIMIT_SMS_PER_NUMBER: rateLimitVar({ limit: 5, windowSeconds: 3600 }, { description: "SMS codes one phone number receives." }),
-  RATE_LIMIT_SMS_PER_IP: rateLimitVar({ limit: 20, windowSeconds: 3600 }, { description: "SMS code requests (adding a phone, phone sign-in, phone reset) per IP." }),
+  RATE_LIMIT_SMS_PER_IP: rateLimitVar(
+    { limit: 20, windowSeconds: 3600 },
+    { description: "SMS code requests (adding a phone, phone sign-in, phone reset) per IP." },
+  ),
   RATE_LIMIT_PHONE_CODE_CHECKS_PER_IP: rateLimitVar({ limit: 30, windowSeconds: 900 }, { description: "SMS codes checked (sign-in, reset) per IP." }),
   REQUIRE_VERIFIED_EMAIL_FOR_LOGIN: flagVar(false, {
     description: "`true`: accounts without a verified e-mail cannot log in, and registration answers alike for new and known addresses.",
@@ -174,7 +177,12 @@ function identityConfig(v: ParsedVars) {
       /** Twilio's Messages API when the account, token and sender are all set; null otherwise (production cannot send SMS). */
       twilio:
         v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN && v.SMS_FROM
-          ? { accountSid: v.TWILIO_ACCOUNT_SID.trim(), authToken: v.TWILIO_AUTH_TOKEN.trim(), from: v.SMS_FROM.trim(), baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, "") }
+          ? {
+              accountSid: v.TWILIO_ACCOUNT_SID.trim(),
+              authToken: v.TWILIO_AUTH_TOKEN.trim(),
+              from: v.SMS_FROM.trim(),
+              baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
+            }
           : null,
       smsPerNumber: v.RATE_LIMIT_SMS_PER_NUMBER,
       smsPerIp: v.RATE_LIMIT_SMS_PER_IP,

@@ -89,7 +89,11 @@ describe("the account's phone number", () => {
     expect((await json(await api("/v1/me/phone", { token: user.accessToken }))).phone.e164).toBe(second);
     expect(await auditDetails(user.id, "phone.changed")).toHaveLength(1);
 
-    await expectProblem(await api("/v1/me/phone", { method: "DELETE", token: user.accessToken, body: { password: "wrong password" } }), 403, "invalid_password");
+    await expectProblem(
+      await api("/v1/me/phone", { method: "DELETE", token: user.accessToken, body: { password: "wrong password" } }),
+      403,
+      "invalid_password",
+    );
     expect((await api("/v1/me/phone", { method: "DELETE", token: user.accessToken, body: { password: user.password } })).status).toBe(204);
     expect((await json(await api("/v1/me/phone", { token: user.accessToken }))).phone).toBeNull();
     await expectProblem(await api("/v1/me/phone", { method: "DELETE", token: user.accessToken, body: { password: user.password } }), 404);
@@ -173,8 +177,16 @@ describe("signing in with a phone number", () => {
     expect([a.status, await a.text()]).toEqual([b.status, await b.text()]);
     await waitForSmsCode(known, 2);
     expect(await smsOutbox(unknown)).toEqual([]);
-    const wrongKnown = await expectProblem(await api("/v1/auth/phone/sign-in", { body: { phone: known, code: "000000" }, ip: uniqueIp() }), 401, "invalid_phone_code");
-    const wrongUnknown = await expectProblem(await api("/v1/auth/phone/sign-in", { body: { phone: unknown, code: "000000" }, ip: uniqueIp() }), 401, "invalid_phone_code");
+    const wrongKnown = await expectProblem(
+      await api("/v1/auth/phone/sign-in", { body: { phone: known, code: "000000" }, ip: uniqueIp() }),
+      401,
+      "invalid_phone_code",
+    );
+    const wrongUnknown = await expectProblem(
+      await api("/v1/auth/phone/sign-in", { body: { phone: unknown, code: "000000" }, ip: uniqueIp() }),
+      401,
+      "invalid_phone_code",
+    );
     expect(wrongUnknown.detail).toBe(wrongKnown.detail);
   });
 
@@ -204,7 +216,9 @@ describe("signing in with a phone number", () => {
     const phone = await withConfirmedPhone(user);
     await api("/v1/auth/phone/code", { body: { phone } });
     const code = await waitForSmsCode(phone, 2);
-    const guesses = await Promise.all(Array.from({ length: 8 }, () => api("/v1/auth/phone/sign-in", { body: { phone, code: otherCode(code) }, ip: uniqueIp() })));
+    const guesses = await Promise.all(
+      Array.from({ length: 8 }, () => api("/v1/auth/phone/sign-in", { body: { phone, code: otherCode(code) }, ip: uniqueIp() })),
+    );
     for (const guess of guesses) expect([401, 429]).toContain(guess.status);
     await expectProblem(await api("/v1/auth/phone/sign-in", { body: { phone, code }, ip: uniqueIp() }), 401, "invalid_phone_code");
   });
@@ -287,7 +301,13 @@ describe("the SMS provider (Twilio's Messages API)", () => {
 
   it("in production the phone.code job texts through Twilio, and a refused number is recorded, not retried", async () => {
     const user = await registerUser();
-    const vars = { ENVIRONMENT: "production", TWILIO_ACCOUNT_SID: settings.accountSid, TWILIO_AUTH_TOKEN: settings.authToken, SMS_FROM: settings.from, TWILIO_API_BASE_URL: "https://twilio.test" };
+    const vars = {
+      ENVIRONMENT: "production",
+      TWILIO_ACCOUNT_SID: settings.accountSid,
+      TWILIO_AUTH_TOKEN: settings.authToken,
+      SMS_FROM: settings.from,
+      TWILIO_API_BASE_URL: "https://twilio.test",
+    };
     const twilio = fakeTwilio(created);
     const phone = uniquePhone();
     await sendPhoneCode(testDeps({ vars, fetch: twilio.fetchFn }), { kind: "phone.code", purpose: "phone_confirm", phone, userId: user.id });

@@ -29,7 +29,14 @@ export async function phoneSettings(deps: Deps, userId: string): Promise<PhoneSe
  * not move the account's recovery path), then a code goes to the new number. The old number, if
  * any, stays until the new one is confirmed.
  */
-export async function requestPhoneConfirmation(deps: Deps, userId: string, typed: string, region: string | null, password: string, client: ClientInfo): Promise<PhoneView> {
+export async function requestPhoneConfirmation(
+  deps: Deps,
+  userId: string,
+  typed: string,
+  region: string | null,
+  password: string,
+  client: ClientInfo,
+): Promise<PhoneView> {
   const phone = toE164(typed, region ?? deps.config.phone.defaultRegion);
   await confirmPassword(deps, userId, password, client, "phone.add");
   if ((await findUserPhone(deps.db, userId))?.phone === phone) throw conflict("phone_already_confirmed", "This is your confirmed number already");
@@ -67,5 +74,8 @@ export async function removePhone(deps: Deps, userId: string, password: string, 
   const db = deps.db;
   const current = await findUserPhone(db, userId);
   if (!current) throw notFound("This account has no phone number");
-  await runBatch(db, [deleteUserPhoneQuery(db, userId), auditEventQuery(db, { userId, type: "phone.removed", client, detail: { phone: phoneView(current.phone).international } })]);
+  await runBatch(db, [
+    deleteUserPhoneQuery(db, userId),
+    auditEventQuery(db, { userId, type: "phone.removed", client, detail: { phone: phoneView(current.phone).international } }),
+  ]);
 }

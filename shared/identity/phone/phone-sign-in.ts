@@ -48,7 +48,12 @@ export async function signInWithPhone(deps: Deps, typed: string, region: string 
   if (!(await checkPhoneCode(deps, user?.id ?? null, "phone_sign_in", phone, code)) || !user) {
     const streak = await reserved.attempt.failed();
     await recordFailedLogin(deps, streak, user?.id ?? null, client);
-    await recordAuditEvent(deps.db, { userId: user?.id ?? null, type: "login.failed", client, detail: { reason: user ? "wrong_phone_code" : "unknown_phone" } });
+    await recordAuditEvent(deps.db, {
+      userId: user?.id ?? null,
+      type: "login.failed",
+      client,
+      detail: { reason: user ? "wrong_phone_code" : "unknown_phone" },
+    });
     throw new ApiError(401, "invalid_phone_code", "The phone number or the code is wrong, or the code expired");
   }
   await reserved.attempt.succeeded();

@@ -17,11 +17,13 @@ const Region = z
   .transform((value) => value.toUpperCase())
   .optional()
   .openapi({ description: "ISO 3166 country a national number is read in (e.g. `GB`); default PHONE_DEFAULT_REGION", example: "GB" });
-const SmsCode = z.string().trim().regex(/^\d{6}$/).openapi({ description: "The six digits of the SMS", example: "123456" });
+const SmsCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/)
+  .openapi({ description: "The six digits of the SMS", example: "123456" });
 
-const PhoneView = z
-  .object({ e164: z.string(), national: z.string(), international: z.string(), country: z.string().nullable() })
-  .openapi("PhoneNumber");
+const PhoneView = z.object({ e164: z.string(), national: z.string(), international: z.string(), country: z.string().nullable() }).openapi("PhoneNumber");
 const PhoneSettingsSchema = z
   .object({ phone: PhoneView.extend({ confirmedAt: z.string() }).nullable(), pending: PhoneView.nullable() })
   .openapi("PhoneSettings");
@@ -94,7 +96,9 @@ export const authPhoneRoutes = createRouter()
       tags,
       summary: "What this server offers by phone",
       description: "`signIn`: phone sign-in is on (PHONE_SIGN_IN); `sms`: codes can be sent at all; `defaultRegion`: how national numbers are read.",
-      responses: { 200: jsonResponse(z.object({ signIn: z.boolean(), sms: z.boolean(), defaultRegion: z.string().nullable() }).openapi("PhoneOffer"), "Offer") },
+      responses: {
+        200: jsonResponse(z.object({ signIn: z.boolean(), sms: z.boolean(), defaultRegion: z.string().nullable() }).openapi("PhoneOffer"), "Offer"),
+      },
     }),
     async (c) => {
       const deps = c.get("deps");
