@@ -38,7 +38,9 @@ export function PhoneSignIn({ mode, onBack, onSecondFactor }: Props) {
   const sendCode = act(async (event) => {
     const typed = field(event, "phone");
     const json = { phone: typed, ...where };
-    await ok(mode === "sign-in" ? platform.api.v1.auth.phone.code.$post({ json }) : platform.api.v1.auth.password.forgot.phone.$post({ json }));
+    const response = await (mode === "sign-in" ? platform.api.v1.auth.phone.code.$post({ json }) : platform.api.v1.auth.password.forgot.phone.$post({ json }));
+    // 202 has no body: only a refusal has something to read (ok() throws its problem).
+    if (!response.ok) await ok(response);
     setPhone(typed);
   });
   const useCode = act(async (event) => {
