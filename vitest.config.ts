@@ -104,6 +104,8 @@ export default defineConfig(async () => {
         bindings: {
           TEST_MIGRATIONS: migrations,
           ENVIRONMENT: "test",
+          // Phone sign-in is off by default; tests sign in by SMS code (from the dev outbox).
+          PHONE_SIGN_IN: "true",
           // Tests bring their own keys so they never depend on a developer's .dev.vars.
           JWT_SIGNING_KEYS: JSON.stringify([testSigningKey("test-current")]),
           TEST_NEXT_SIGNING_KEY: JSON.stringify(testSigningKey("test-next")),

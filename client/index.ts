@@ -172,6 +172,9 @@ export function createPlatformClient(options: PlatformClientOptions) {
       signIn(rawFetch(`${baseUrl}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })),
     loginMfa: (input: { mfaToken: string; code: string }) =>
       signIn(rawFetch(`${baseUrl}/v1/auth/login/mfa`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })),
+    /** A phone number and the code texted to it (POST /v1/auth/phone/code); `mfa_required` as for `login`. */
+    loginPhone: (input: { phone: string; code: string; region?: string }) =>
+      signIn(rawFetch(`${baseUrl}/v1/auth/phone/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })),
     /** A passkey's assertion (from @simplewebauthn/browser), first factor or, with the `mfaToken`, second. */
     loginPasskey: (input: { response: unknown; mfaToken?: string }) =>
       signIn(

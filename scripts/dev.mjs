@@ -45,7 +45,7 @@ else {
 const portIndex = args.findIndex((arg) => arg === "--port" || arg.startsWith("--port="));
 const port = portIndex < 0 ? "8787" : args[portIndex].includes("=") ? args[portIndex].split("=")[1] : args[portIndex + 1];
 const origin = `http://localhost:${port}`;
-const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false", "--var", `JWT_ISSUER:${origin}`, "--var", `APP_BASE_URL:${origin}`, "--var", "PUSH_ALLOW_INSECURE_ENDPOINTS:true"];
+const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:false", "--var", `JWT_ISSUER:${origin}`, "--var", `APP_BASE_URL:${origin}`, "--var", "PUSH_ALLOW_INSECURE_ENDPOINTS:true", "--var", "PHONE_SIGN_IN:true"];
 // wrangler's output passes through a filter (scripts/dev-output.mjs) that keeps its colours on a
 // terminal; wrangler offers its hotkeys only when it writes to the terminal itself, which
 // DEV_OUTPUT=full restores (with the whole bindings table).

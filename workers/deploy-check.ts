@@ -54,6 +54,10 @@ export const SECRETS_IN_PRODUCTION: Record<string, { required: boolean; without:
     without: "no Web Push: browsers get no notifications, calls ring only where the app is open (docs/notifications.md)",
   },
   PUSH_FCM_SERVICE_ACCOUNT: { required: false, without: "no FCM devices: native apps cannot register for pushes" },
+  TWILIO_AUTH_TOKEN: {
+    required: false,
+    without: "no SMS: adding a phone number, phone sign-in and password reset by text answer 503 sms_unavailable (needed with TWILIO_ACCOUNT_SID and SMS_FROM)",
+  },
   OIDC_SIGNING_KEYS: { required: false, without: "no single sign-on: /oauth/* and the OpenID discovery answer 503 not_configured (docs/sso.md)" },
 };
 

@@ -51,6 +51,19 @@ export const identityErrors = defineErrors({
   too_many_passkeys: { status: 409, description: "The account has the most passkeys allowed (20); delete one first." },
   no_passkeys: { status: 409, description: "The account has no passkey to use as a second factor." },
   admin_network_forbidden: { status: 403, description: "ADMIN_ALLOWED_CIDRS is set and the request's address (CF-Connecting-IP) is outside it." },
+  invalid_phone: {
+    status: 400,
+    description: "The phone number does not parse as a valid number: give it with `+country` (E.164), or a `region` (or PHONE_DEFAULT_REGION) for a national one.",
+  },
+  invalid_phone_code: {
+    status: [400, 401],
+    description:
+      "The SMS code is wrong, expired (10 minutes), already used or out of tries (5 per code), or the number has no account (answered alike). 401 on phone sign-in, 400 elsewhere.",
+  },
+  phone_taken: { status: 409, description: "The number is confirmed on another account; it must be removed there first." },
+  phone_already_confirmed: { status: 409, description: "The number is the account's confirmed number already; no code is sent." },
+  phone_sign_in_disabled: { status: 404, description: "Phone sign-in is off on this deployment (PHONE_SIGN_IN)." },
+  sms_unavailable: { status: 503, description: "No SMS provider is configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, SMS_FROM), so no code can be sent." },
   invites_admins_only: { status: 403, description: "This deployment lets only admins create invite links (`INVITES_BY=admins`)." },
 });
 

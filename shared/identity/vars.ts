@@ -82,6 +82,24 @@ export const identityVars = defineVars({
         "Where the per-request session check reads: `primary` (revocation at once) or `replica` (nearer, revocation seen once replicated); see docs/latency.md.",
     },
   ),
+  PHONE_SIGN_IN: flagVar(false, {
+    description:
+      "`true`: people sign in with their confirmed phone number and a one-time SMS code (a passwordless first factor; 2FA, lockout and the verified-e-mail rule still apply). Adding a phone and resetting a password by SMS work either way.",
+  }),
+  PHONE_DEFAULT_REGION: optionalTextVar({
+    description:
+      "ISO 3166 country (e.g. `US`, `DE`) for phone numbers typed without `+country`, when the request names no `region`. Unset: such numbers are refused (`invalid_phone`).",
+  }),
+  SMS_FROM: optionalTextVar({ description: "The sender of SMS codes: a Twilio number in E.164 (`+15005550006`) or a Messaging Service SID (`MG…`)." }),
+  TWILIO_ACCOUNT_SID: optionalTextVar({ description: "The Twilio account SID (`AC…`) SMS codes are sent through; with TWILIO_AUTH_TOKEN and SMS_FROM." }),
+  TWILIO_AUTH_TOKEN: optionalTextVar({ description: "The Twilio auth token (Basic auth password of the Messages API).", secret: true }),
+  TWILIO_API_BASE_URL: textVar("https://api.twilio.com", { description: "Base URL of Twilio's REST API (a Twilio-compatible provider or a test double)." }),
+  RATE_LIMIT_SMS_PER_NUMBER: rateLimitVar({ limit: 5, windowSeconds: 3600 }, { description: "SMS codes one phone number receives." }),
+  RATE_LIMIT_SMS_PER_IP: rateLimitVar(
+    { limit: 20, windowSeconds: 3600 },
+    { description: "SMS code requests (adding a phone, phone sign-in, phone reset) per IP." },
+  ),
+  RATE_LIMIT_PHONE_CODE_CHECKS_PER_IP: rateLimitVar({ limit: 30, windowSeconds: 900 }, { description: "SMS codes checked (sign-in, reset) per IP." }),
   REQUIRE_VERIFIED_EMAIL_FOR_LOGIN: flagVar(false, {
     description: "`true`: accounts without a verified e-mail cannot log in, and registration answers alike for new and known addresses.",
   }),
@@ -152,6 +170,23 @@ function identityConfig(v: ParsedVars) {
       mfaFailuresPerUser: v.RATE_LIMIT_MFA_FAILURES_PER_USER,
       passkeyFailuresPerUser: v.RATE_LIMIT_PASSKEY_FAILURES_PER_USER,
       invitesPerUser: v.RATE_LIMIT_INVITES_PER_USER,
+    },
+    phone: {
+      signInEnabled: v.PHONE_SIGN_IN,
+      defaultRegion: v.PHONE_DEFAULT_REGION?.trim().toUpperCase() || null,
+      /** Twilio's Messages API when the account, token and sender are all set; null otherwise (production cannot send SMS). */
+      twilio:
+        v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN && v.SMS_FROM
+          ? {
+              accountSid: v.TWILIO_ACCOUNT_SID.trim(),
+              authToken: v.TWILIO_AUTH_TOKEN.trim(),
+              from: v.SMS_FROM.trim(),
+              baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
+            }
+          : null,
+      smsPerNumber: v.RATE_LIMIT_SMS_PER_NUMBER,
+      smsPerIp: v.RATE_LIMIT_SMS_PER_IP,
+      codeChecksPerIp: v.RATE_LIMIT_PHONE_CODE_CHECKS_PER_IP,
     },
     verifiedEmail: { requiredForLogin: v.REQUIRE_VERIFIED_EMAIL_FOR_LOGIN, requiredFor: v.VERIFIED_EMAIL_REQUIRED_FOR },
   };

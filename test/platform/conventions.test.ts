@@ -129,12 +129,13 @@ describe("OpenAPI and docs", () => {
     }
     expect(bearerWithout401).toEqual([]);
     // Stream's webhook proves itself with its signature (401 when wrong), not a token.
-    // Passkey sign-in is a credential exchange too (401 for an unknown passkey or a spent mfaToken).
+    // Passkey sign-in is a credential exchange too (401 for an unknown passkey or a spent mfaToken), and so is phone + SMS code.
     expect(unauthed401.sort()).toEqual([
       "POST /v1/auth/login",
       "POST /v1/auth/login/mfa",
       "POST /v1/auth/passkeys/login/options",
       "POST /v1/auth/passkeys/login/verify",
+      "POST /v1/auth/phone/sign-in",
       "POST /v1/auth/refresh",
       "POST /v1/webhooks/stream",
     ]);

@@ -31,6 +31,7 @@ const NOT_SWEPT: Record<string, string> = {
   "GET /docs": "public and takes no input",
   "GET /docs/style.css": "public and takes no input",
   "GET /favicon.svg": "public and takes no input",
+  "GET /v1/auth/phone": "public and takes no input (what the server offers by phone)",
   "OPTIONS /v1/uploads": "tus capability discovery: public and takes no input",
   "POST /dev/media/direct-put": "development only (bench:upload's baseline): absent in production, takes raw bytes and no parameters",
   "GET /dev/d1-round-trip": "development only (bench:auth's floor): absent in production and takes no input",

@@ -3,7 +3,8 @@
 // the platform's own API (same origin); nothing here keeps state the server does not.
 import { startRegistration } from "@simplewebauthn/browser";
 import { useEffect, useState } from "hono/jsx/dom";
-import { ok, } from "../../client";
+import { ok } from "../../client";
+import { PhonePanel } from "./account/phone-panel";
 import { platform } from "./platform";
 import { problemText } from "./problem-text";
 
@@ -61,6 +62,11 @@ const EVENT_NAMES: Record<string, string> = {
   "passkey.counter_regressed": "Passkey refused: it looked copied",
   "user.registered": "Account created",
   "email.verified": "E-mail address confirmed",
+  "phone.added": "Phone number added",
+  "phone.changed": "Phone number changed",
+  "phone.removed": "Phone number removed",
+  "phone.code_undelivered": "A text message could not be delivered",
+  "password.reset_requested": "Password reset asked for",
 };
 
 function messageOf(caught: unknown): string {
@@ -485,6 +491,7 @@ export function AccountSecurity({ onClose }: { onClose: () => void }) {
         <Sessions />
         <TwoStep />
         <Passkeys />
+        <PhonePanel />
         <ConnectedApps />
         <SecurityEvents />
         <ChangePassword />

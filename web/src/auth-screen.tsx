@@ -1,12 +1,18 @@
 import { useEffect, useState } from "hono/jsx/dom";
-import { ProblemError } from "../../client";
+import { ok, ProblemError } from "../../client";
 import { cancelPasskeyAutofill, passkeyAutofill, passkeysSupported, signInWithPasskey } from "./passkey-sign-in";
 import { enterApp, platform } from "./platform";
 import { type User, store, useAppState } from "./store";
 import { problemText } from "./problem-text";
 import { PRODUCT_NAME } from "./product";
+import { type PhoneMode, PhoneSignIn } from "./phone-sign-in";
 
-type Step = { name: "login" } | { name: "register" } | { name: "mfa"; mfaToken: string; passkey: boolean } | { name: "forgot"; sent: boolean };
+type Step =
+  | { name: "login" }
+  | { name: "register" }
+  | { name: "mfa"; mfaToken: string; passkey: boolean }
+  | { name: "forgot"; sent: boolean }
+  | { name: "phone"; mode: PhoneMode };
 
 /** The code of an invite link (`/app/?invite=…`): the sign-up opens with it filled in. */
 const invitedWith = new URLSearchParams(location.search).get("invite");
@@ -20,6 +26,13 @@ export function AuthScreen() {
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // What the server offers by phone (GET /v1/auth/phone): sign-in where enabled, recovery where SMS works.
+  const [phoneOffer, setPhoneOffer] = useState<{ signIn: boolean; sms: boolean }>({ signIn: false, sms: false });
+  useEffect(() => {
+    ok(platform.api.v1.auth.phone.$get())
+      .then(setPhoneOffer)
+      .catch(() => undefined);
+  }, []);
 
   // Conditional UI: while the sign-in form shows, the browser offers saved passkeys in the e-mail field.
   useEffect(() => {
@@ -51,6 +64,7 @@ export function AuthScreen() {
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (step.name === "phone") return;
     const form = new FormData(event.target as HTMLFormElement);
     const field = (name: string) => String(form.get(name) ?? "");
     setBusy(true);
@@ -107,7 +121,9 @@ export function AuthScreen() {
           <img src="/app/icon.svg" alt="" width="40" height="40" />
           <span>{PRODUCT_NAME}</span>
         </div>
-        {step.name === "forgot" ? (
+        {step.name === "phone" ? (
+          <PhoneSignIn mode={step.mode} onBack={() => switchTo("login")} onSecondFactor={(mfaToken, passkey) => setStep({ name: "mfa", mfaToken, passkey })} />
+        ) : step.name === "forgot" ? (
           <>
             <h1>Forgot your password?</h1>
             <p class="muted" data-testid="forgot-note">
@@ -143,86 +159,104 @@ export function AuthScreen() {
             </button>
           </div>
         )}
-        <form onSubmit={submit} class="stack">
-          {(step.name === "login" || (step.name === "mfa" && step.passkey)) && passkeysSupported() && (
-            <>
-              <button type="button" class="secondary" onClick={usePasskey} disabled={busy}>
-                {step.name === "login" ? "Sign in with a passkey" : "Use a passkey instead"}
-              </button>
-              <p class="muted small passkey-divider">{step.name === "login" ? "or with your password" : "or enter a code"}</p>
-            </>
-          )}
-          {step.name === "register" && invitedWith && (
-            <p class="muted" data-testid="invited">
-              You were invited: create your account to join.
-            </p>
-          )}
-          {step.name === "register" && (
-            <label>
-              Your name
-              <input name="displayName" autocomplete="name" required maxlength={100} placeholder="Ada Lovelace" />
-            </label>
-          )}
-          {step.name !== "mfa" && (
-            <>
+        {step.name !== "phone" && (
+          <form onSubmit={submit} class="stack">
+            {(step.name === "login" || (step.name === "mfa" && step.passkey)) && passkeysSupported() && (
+              <>
+                <button type="button" class="secondary" onClick={usePasskey} disabled={busy}>
+                  {step.name === "login" ? "Sign in with a passkey" : "Use a passkey instead"}
+                </button>
+                <p class="muted small passkey-divider">{step.name === "login" ? "or with your password" : "or enter a code"}</p>
+              </>
+            )}
+            {step.name === "register" && invitedWith && (
+              <p class="muted" data-testid="invited">
+                You were invited: create your account to join.
+              </p>
+            )}
+            {step.name === "register" && (
               <label>
-                E-mail
-                <input name="email" type="email" autocomplete={step.name === "login" ? "username webauthn" : "email"} required placeholder="you@example.com" />
+                Your name
+                <input name="displayName" autocomplete="name" required maxlength={100} placeholder="Ada Lovelace" />
               </label>
-              {step.name !== "forgot" && (
+            )}
+            {step.name !== "mfa" && (
+              <>
                 <label>
-                  Password
+                  E-mail
                   <input
-                    name="password"
-                    type="password"
-                    autocomplete={step.name === "register" ? "new-password" : "current-password"}
+                    name="email"
+                    type="email"
+                    autocomplete={step.name === "login" ? "username webauthn" : "email"}
                     required
-                    minlength={8}
-                    placeholder="At least 8 characters"
+                    placeholder="you@example.com"
                   />
                 </label>
-              )}
-              {step.name === "register" && (
-                <label>
-                  Invite code {invitedWith ? "" : "(if you were sent one)"}
-                  <input name="inviteCode" autocomplete="off" value={invitedWith ?? ""} placeholder="From your invite link" />
-                </label>
-              )}
-            </>
-          )}
-          {step.name === "mfa" && (
-            <label>
-              Code
-              <input name="code" inputmode="numeric" autocomplete="one-time-code" required placeholder="123 456" />
-            </label>
-          )}
-          {(error ?? notice) && (
-            <p class="error" role="alert">
-              {error ?? notice}
-            </p>
-          )}
-          <button class="primary" type="submit" disabled={busy}>
-            {busy
-              ? "Please wait…"
-              : step.name === "register"
-                ? "Create account"
-                : step.name === "mfa"
-                  ? "Verify"
-                  : step.name === "forgot"
-                    ? "Send link"
-                    : "Sign in"}
-          </button>
-          {(step.name === "mfa" || step.name === "forgot") && (
-            <button type="button" class="link" onClick={() => switchTo("login")}>
-              Back to sign in
+                {step.name !== "forgot" && (
+                  <label>
+                    Password
+                    <input
+                      name="password"
+                      type="password"
+                      autocomplete={step.name === "register" ? "new-password" : "current-password"}
+                      required
+                      minlength={8}
+                      placeholder="At least 8 characters"
+                    />
+                  </label>
+                )}
+                {step.name === "register" && (
+                  <label>
+                    Invite code {invitedWith ? "" : "(if you were sent one)"}
+                    <input name="inviteCode" autocomplete="off" value={invitedWith ?? ""} placeholder="From your invite link" />
+                  </label>
+                )}
+              </>
+            )}
+            {step.name === "mfa" && (
+              <label>
+                Code
+                <input name="code" inputmode="numeric" autocomplete="one-time-code" required placeholder="123 456" />
+              </label>
+            )}
+            {(error ?? notice) && (
+              <p class="error" role="alert">
+                {error ?? notice}
+              </p>
+            )}
+            <button class="primary" type="submit" disabled={busy}>
+              {busy
+                ? "Please wait…"
+                : step.name === "register"
+                  ? "Create account"
+                  : step.name === "mfa"
+                    ? "Verify"
+                    : step.name === "forgot"
+                      ? "Send link"
+                      : "Sign in"}
             </button>
-          )}
-          {step.name === "login" && (
-            <button type="button" class="link" onClick={() => setStep({ name: "forgot", sent: false })}>
-              Forgot password?
-            </button>
-          )}
-        </form>
+            {(step.name === "mfa" || step.name === "forgot") && (
+              <button type="button" class="link" onClick={() => switchTo("login")}>
+                Back to sign in
+              </button>
+            )}
+            {step.name === "login" && (
+              <button type="button" class="link" onClick={() => setStep({ name: "forgot", sent: false })}>
+                Forgot password?
+              </button>
+            )}
+            {step.name === "login" && phoneOffer.signIn && (
+              <button type="button" class="link" onClick={() => setStep({ name: "phone", mode: "sign-in" })}>
+                Sign in with a text message
+              </button>
+            )}
+            {step.name === "forgot" && phoneOffer.sms && (
+              <button type="button" class="link" onClick={() => setStep({ name: "phone", mode: "reset" })}>
+                Reset by text message instead
+              </button>
+            )}
+          </form>
+        )}
       </div>
     </main>
   );

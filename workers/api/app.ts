@@ -122,6 +122,8 @@ export function createApp() {
     .route(media.avatar.path, media.avatar.router)
     .route(identity.me.path, identity.me.router)
     .route(identity.myPasskeys.path, identity.myPasskeys.router)
+    .route(identity.myPhone.path, identity.myPhone.router)
+    .route(identity.phone.path, identity.phone.router)
     .route(identity.admin.path, identity.admin.router)
     .route(identity.invites.path, identity.invites.router)
     .route(media.devMedia.path, media.devMedia.router)

@@ -10,6 +10,8 @@ import { inviteRoutes } from "../api/routes/invites";
 import { meRoutes } from "../api/routes/me";
 import { identityCleanupTask } from "../jobs/identity-cleanup";
 import { passwordForgotJob } from "../jobs/password-forgot";
+import { phoneCodeJob } from "../jobs/phone-code";
+import { authPhoneRoutes, mePhoneRoutes } from "../api/routes/phone";
 import { defineModule, mount } from "../module-manifest";
 
 /** Accounts, sessions, tokens, 2FA, the admin API and the audit log. */
@@ -23,10 +25,12 @@ export const identityModule = defineModule({
     passkeys: mount("/v1/auth", authPasskeyRoutes),
     myPasskeys: mount("/v1/me", mePasskeyRoutes),
     me: mount("/v1/me", meRoutes),
+    myPhone: mount("/v1/me", mePhoneRoutes),
+    phone: mount("/v1/auth", authPhoneRoutes),
     admin: mount("/v1/admin", adminRoutes),
     invites: mount("/v1/invites", inviteRoutes),
   },
-  jobs: { "password.forgot": passwordForgotJob },
+  jobs: { "password.forgot": passwordForgotJob, "phone.code": phoneCodeJob },
   cron: { "17 3 * * *": [identityCleanupTask] },
   vars: identityVarSection,
   errors: identityErrors,

@@ -245,3 +245,52 @@ export const knownCountries = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.country] })],
 );
+
+/** A user's confirmed phone number (E.164): at most one per account, and one account per number. */
+export const userPhones = sqliteTable(
+  "user_phones",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** E.164, e.g. +14155550123. */
+    phone: text("phone").notNull(),
+    confirmedAt: timestamp("confirmed_at").notNull(),
+  },
+  (t) => [uniqueIndex("user_phones_phone_unique").on(t.phone)],
+);
+
+/**
+ * One-time SMS codes. Only a hash of the code is kept; `attempts` counts wrong tries inside the
+ * statement that checks a code, so parallel guesses cannot pass a check made before they count.
+ */
+export const phoneCodes = sqliteTable(
+  "phone_codes",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["phone_confirm", "phone_sign_in", "password_reset"] }).notNull(),
+    /** The number the code went to (E.164): confirming adds this number; signing in must name it. */
+    phone: text("phone").notNull(),
+    codeHash: text("code_hash").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: timestamp("created_at").notNull(),
+    expiresAt: timestamp("expires_at").notNull(),
+    usedAt: timestamp("used_at"),
+  },
+  (t) => [index("phone_codes_user_purpose_idx").on(t.userId, t.purpose), index("phone_codes_expires_at_idx").on(t.expiresAt)],
+);
+
+/** Development and tests only: every SMS the platform "sent" (GET /dev/sms-outbox). */
+export const devSmsOutbox = sqliteTable(
+  "dev_sms_outbox",
+  {
+    id: text("id").primaryKey(),
+    to: text("to").notNull(),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("dev_sms_outbox_to_idx").on(t.to, t.createdAt)],
+);

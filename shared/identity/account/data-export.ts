@@ -7,6 +7,7 @@ import { listUserSessions } from "../sessions/records";
 import { listKnownCountries, listKnownDevices } from "./records";
 import { listPasskeys, type PasskeyView } from "../passkeys/passkeys";
 import { remainingBackupCodes, totpEnabled } from "../mfa/totp";
+import { findUserPhone } from "../phone/records";
 import { findUserById, type PublicUser, toPublicUser } from "./users";
 
 export interface AccountExport {
@@ -30,6 +31,8 @@ export interface AccountExport {
   passkeys: PasskeyView[];
   twoFactor: { totpEnabled: boolean; backupCodesRemaining: number };
   invitesCreated: { code: string; maxUses: number; uses: number; createdAt: string }[];
+  /** The confirmed phone number (E.164), if any. */
+  phone: { number: string; confirmedAt: string } | null;
   /** One section per account module that exports data (chat, calls, ...). */
   modules: Record<string, unknown>;
 }
@@ -39,12 +42,13 @@ export async function exportAccount(deps: Deps, userId: string, accountModules: 
   const db = deps.db;
   const user = await findUserById(db, userId);
   if (!user) throw notFound("User not found");
-  const [sessions, devices, countries, passkeys, invites] = await Promise.all([
+  const [sessions, devices, countries, passkeys, invites, phone] = await Promise.all([
     listUserSessions(db, userId),
     listKnownDevices(db, userId),
     listKnownCountries(db, userId),
     listPasskeys(deps, userId),
     listInvitesCreatedBy(db, userId),
+    findUserPhone(db, userId),
   ]);
   const securityEvents: AuditEventView[] = [];
   let cursor: string | undefined;
@@ -76,6 +80,7 @@ export async function exportAccount(deps: Deps, userId: string, accountModules: 
     passkeys,
     twoFactor: { totpEnabled: await totpEnabled(deps.db, userId), backupCodesRemaining: await remainingBackupCodes(deps.db, userId) },
     invitesCreated: invites.map((i) => ({ code: i.code, maxUses: i.maxUses, uses: i.uses, createdAt: i.createdAt.toISOString() })),
+    phone: phone ? { number: phone.phone, confirmedAt: phone.confirmedAt.toISOString() } : null,
     modules,
   };
 }

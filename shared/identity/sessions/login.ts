@@ -4,7 +4,7 @@ import { ApiError } from "../../http/errors";
 import { enforceRateLimit } from "../../rate-limits";
 import { reserveSecretAttempt } from "../../secret-attempts";
 import { rememberDevice } from "../account/new-device";
-import { findUserByEmail, toPublicUser } from "../account/users";
+import { findUserByEmail, toPublicUser, type UserRow } from "../account/users";
 import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
 import { setPasswordHashQuery } from "../account/records";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
@@ -43,6 +43,23 @@ export async function login(deps: Deps, email: string, password: string, client:
   }
   // A right password gives its slot back and ends the failure streak.
   await reserved.attempt.succeeded();
+  const extra: BatchQuery[] = [];
+  if (needsRehash(user.passwordHash)) extra.push(setPasswordHashQuery(db, user.id, await hashPassword(password)));
+  return finishFirstFactor(deps, user, client, {}, extra);
+}
+
+/**
+ * After a right first factor (a password, an SMS code): the rules every sign-in obeys (a
+ * disabled account, the verified-e-mail policy, 2FA), then the session.
+ */
+export async function finishFirstFactor(
+  deps: Deps,
+  user: UserRow,
+  client: ClientInfo,
+  detail: Record<string, unknown>,
+  extra: BatchQuery[] = [],
+): Promise<AuthResult> {
+  const db = deps.db;
   if (user.disabledAt) {
     await recordAuditEvent(deps.db, { userId: user.id, type: "login.failed", client, detail: { reason: "account_disabled" } });
     throw new ApiError(403, "account_disabled", "This account has been disabled");
@@ -53,9 +70,11 @@ export async function login(deps: Deps, email: string, password: string, client:
   }
   if (await totpEnabled(deps.db, user.id)) await requireSecondFactor(deps, user, client);
 
-  const extra: BatchQuery[] = [auditEventQuery(db, { userId: user.id, type: "login.succeeded", client }), clearLockoutQuery(db, user.id)];
-  if (needsRehash(user.passwordHash)) extra.push(setPasswordHashQuery(db, user.id, await hashPassword(password)));
-  const tokens = await startSession(deps, user.id, client, extra);
+  const tokens = await startSession(deps, user.id, client, [
+    auditEventQuery(db, { userId: user.id, type: "login.succeeded", client, detail }),
+    clearLockoutQuery(db, user.id),
+    ...extra,
+  ]);
   await rememberDevice(deps, user, client);
   return { ...tokens, user: toPublicUser(user) };
 }

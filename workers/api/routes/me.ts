@@ -80,6 +80,7 @@ const AccountExportSchema = z
     passkeys: z.array(z.record(z.string(), z.unknown())),
     twoFactor: z.object({ totpEnabled: z.boolean(), backupCodesRemaining: z.number().int() }),
     invitesCreated: z.array(z.record(z.string(), z.unknown())),
+    phone: z.object({ number: z.string(), confirmedAt: z.string() }).nullable(),
     modules: z.record(z.string(), z.unknown()),
   })
   .openapi("AccountExport");
