@@ -3,8 +3,9 @@
 // the platform's own API (same origin); nothing here keeps state the server does not.
 import { startRegistration } from "@simplewebauthn/browser";
 import { useEffect, useState } from "hono/jsx/dom";
-import { ok, } from "../../client";
+import { ok } from "../../client";
 import { platform } from "./platform";
+import { deviceWords, eventWords, placeWords, scopeWords } from "./account/activity-words";
 import { problemText } from "./problem-text";
 
 type Session = { id: string; userAgent: string | null; ip: string | null; lastUsedAt: string; current: boolean };
@@ -14,54 +15,6 @@ type SecurityEvent = { id: string; type: string; ip: string | null; userAgent: s
 type TwoFactor = { totpEnabled: boolean; backupCodesRemaining: number };
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
-
-/** A user agent as a person names their device: "Chrome on Linux", not the whole string. */
-function deviceName(userAgent: string | null): string {
-  if (!userAgent) return "Unknown device";
-  const browser = /Edg\//.test(userAgent)
-    ? "Edge"
-    : /Firefox\//.test(userAgent)
-      ? "Firefox"
-      : /Chrome\//.test(userAgent)
-        ? "Chrome"
-        : /Safari\//.test(userAgent)
-          ? "Safari"
-          : userAgent.split(/[ /]/)[0] || "A browser";
-  const system = /Android/.test(userAgent)
-    ? "Android"
-    : /iPhone|iPad/.test(userAgent)
-      ? "iOS"
-      : /Mac OS X/.test(userAgent)
-        ? "macOS"
-        : /Windows/.test(userAgent)
-          ? "Windows"
-          : /Linux/.test(userAgent)
-            ? "Linux"
-            : null;
-  return system ? `${browser} on ${system}` : browser;
-}
-
-const EVENT_NAMES: Record<string, string> = {
-  "login.succeeded": "Signed in",
-  "login.failed": "Failed sign-in",
-  "login.new_device": "Signed in from a new device",
-  "login.new_country": "Signed in from a new country",
-  "login.mfa_required": "Password accepted, second step asked",
-  logout: "Signed out",
-  "logout.all": "Signed out everywhere",
-  "session.revoked": "Ended a session",
-  "password.changed": "Password changed",
-  "password.reset": "Password reset",
-  "2fa.enabled": "Two-step verification turned on",
-  "2fa.disabled": "Two-step verification turned off",
-  "2fa.backup_code_used": "Backup code used",
-  "passkey.added": "Passkey added",
-  "passkey.renamed": "Passkey renamed",
-  "passkey.deleted": "Passkey deleted",
-  "passkey.counter_regressed": "Passkey refused: it looked copied",
-  "user.registered": "Account created",
-  "email.verified": "E-mail address confirmed",
-};
 
 function messageOf(caught: unknown): string {
   if (caught instanceof Error && caught.name === "NotAllowedError") return "The passkey prompt was closed or timed out.";
@@ -98,10 +51,10 @@ function Sessions() {
         {(items ?? []).map((session) => (
           <li key={session.id} data-testid="session">
             <div class="grow">
-              <strong>{deviceName(session.userAgent)}</strong>
+              <strong>{deviceWords(session.userAgent)}</strong>
               {session.current && <span class="tag">This device</span>}
               <div class="muted small">
-                {session.ip ?? "unknown address"} · last active {when(session.lastUsedAt)}
+                {session.ip ? `address ${session.ip}` : "address not known"} · last active {when(session.lastUsedAt)}
               </div>
             </div>
             {!session.current && (
@@ -380,7 +333,7 @@ function ConnectedApps() {
             <div class="grow">
               <strong>{app.name}</strong>
               <div class="muted small">
-                Can see: {app.scopes.join(", ")} · last used {when(app.lastUsedAt)}
+                {scopeWords(app.scopes)} · connected {when(app.connectedAt)} · last used {when(app.lastUsedAt)}
               </div>
             </div>
             <button type="button" class="secondary small" onClick={() => revoke(app)} aria-label={`Disconnect ${app.name}`}>
@@ -402,10 +355,6 @@ function SecurityEvents() {
       .then((page) => setItems(page.items as SecurityEvent[]))
       .catch((caught) => setError(messageOf(caught)));
   }, []);
-  const place = (event: SecurityEvent) => {
-    const where = [event.detail.city, event.detail.country].filter((part) => typeof part === "string" && part).join(", ");
-    return [deviceName(event.userAgent), where || event.ip].filter(Boolean).join(" · ");
-  };
   return (
     <section aria-labelledby="security-events">
       <h3 id="security-events">Recent activity</h3>
@@ -413,10 +362,10 @@ function SecurityEvents() {
         {(items ?? []).map((event) => (
           <li key={event.id} data-testid="security-event">
             <div class="grow">
-              <strong>{EVENT_NAMES[event.type] ?? event.type}</strong>
+              <strong>{eventWords(event.type, event.detail)}</strong>
               {event.detail.newCountry === true && <span class="tag warning">New country</span>}
               <div class="muted small">
-                {when(event.createdAt)} · {place(event)}
+                {when(event.createdAt)} · {deviceWords(event.userAgent)} · {placeWords(event.detail, event.ip)}
               </div>
             </div>
           </li>
