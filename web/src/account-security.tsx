@@ -29,7 +29,7 @@ function Problem({ text }: { text: string | null }) {
   ) : null;
 }
 
-function Sessions() {
+export function Sessions() {
   const [items, setItems] = useState<Session[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = async () => setItems((await ok(platform.api.v1.auth.sessions.$get())).items as Session[]);
@@ -40,6 +40,16 @@ function Sessions() {
     try {
       await ok(platform.api.v1.auth.sessions[":id"].$delete({ param: { id } }));
       await load();
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  };
+  // Ends every session, this one too: the app returns to its sign-in screen.
+  const everywhere = async () => {
+    if (!confirm("Sign out on every device, this one included?")) return;
+    try {
+      await ok(platform.api.v1.auth["logout-all"].$post());
+      platform.session.signOut("logged_out");
     } catch (caught) {
       setError(messageOf(caught));
     }
@@ -65,12 +75,17 @@ function Sessions() {
           </li>
         ))}
       </ul>
+      <div class="row end">
+        <button type="button" class="secondary" onClick={everywhere}>
+          Sign out everywhere
+        </button>
+      </div>
       <Problem text={error} />
     </section>
   );
 }
 
-function TwoStep() {
+export function TwoStep() {
   const [status, setStatus] = useState<TwoFactor | null>(null);
   const [setup, setSetup] = useState<{ secret: string; qrSvg: string } | null>(null);
   const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
@@ -185,7 +200,7 @@ function TwoStep() {
   );
 }
 
-function Passkeys() {
+export function Passkeys() {
   const [items, setItems] = useState<Passkey[] | null>(null);
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
@@ -308,7 +323,7 @@ function Passkeys() {
   );
 }
 
-function ConnectedApps() {
+export function ConnectedApps() {
   const [items, setItems] = useState<ConnectedApp[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = async () => setItems((await ok(platform.api.v1.me["connected-apps"].$get())).items as ConnectedApp[]);
@@ -347,7 +362,7 @@ function ConnectedApps() {
   );
 }
 
-function SecurityEvents() {
+export function SecurityEvents() {
   const [items, setItems] = useState<SecurityEvent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -376,7 +391,7 @@ function SecurityEvents() {
   );
 }
 
-function ChangePassword() {
+export function ChangePassword() {
   const [done, setDone] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submit = async (event: Event) => {

@@ -79,6 +79,9 @@ export function AuthScreen() {
           : step.name === "login"
             ? await platform.login({ email: field("email"), password: field("password") })
             : await platform.loginMfa({ mfaToken: step.mfaToken, code: field("code").replace(/\s/g, "") });
+      // A new account gets its confirmation link now; a failure here (the mail queue, a rate
+      // limit) leaves the account screen's "Send the link again" to try later.
+      if (step.name === "register") void platform.api.v1.auth.email.verification.$post().catch(() => undefined);
       // The invite is used: the link's code leaves the address bar.
       if (invitedWith) history.replaceState(null, "", location.pathname + location.hash);
       await enterApp(session.user as User);
