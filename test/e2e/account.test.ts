@@ -39,13 +39,13 @@ describe("the account screen", () => {
   it("a new account is mailed its confirmation link at sign-up, sees the address unconfirmed and gets the link again", async () => {
     const context = await browser.newContext({ viewport: PHONE });
     const { page, email } = await signUpInApp(context, appUrl(), "Ines Account");
-    await expect.poll(async () => (await mails(email)).filter((mail) => /Confirm/.test(mail.subject)).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await mails(email)).filter((mail) => /Confirm/.test(mail.subject)).length, { timeout: 30_000 }).toBe(1);
     await openPanel(page, "email");
     await expect.poll(() => page.getByTestId("email-status").textContent()).toBe("Not confirmed yet");
     await checkScreen(page, "account-email");
     await page.getByRole("button", { name: "Send the link again" }).click();
     await expect.poll(() => page.getByRole("button", { name: "Sent: check your inbox" }).count()).toBe(1);
-    await expect.poll(async () => (await mails(email)).filter((mail) => /Confirm/.test(mail.subject)).length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(async () => (await mails(email)).filter((mail) => /Confirm/.test(mail.subject)).length, { timeout: 30_000 }).toBe(2);
     await context.close();
   }, 120_000);
 

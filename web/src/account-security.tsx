@@ -6,7 +6,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../client";
 import { platform } from "./platform";
 import { deviceWords, eventWords, placeWords, scopeWords } from "./account/activity-words";
-import { problemText } from "./problem-text";
+import { passkeyProblemText } from "./account/passkey-words";
 
 type Session = { id: string; userAgent: string | null; ip: string | null; lastUsedAt: string; current: boolean };
 type Passkey = { id: string; name: string; deviceType: string; createdAt: string; lastUsedAt: string | null };
@@ -16,10 +16,7 @@ type TwoFactor = { totpEnabled: boolean; backupCodesRemaining: number };
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
 
-function messageOf(caught: unknown): string {
-  if (caught instanceof Error && caught.name === "NotAllowedError") return "The passkey prompt was closed or timed out.";
-  return problemText(caught);
-}
+const messageOf = passkeyProblemText;
 
 function Problem({ text }: { text: string | null }) {
   return text ? (

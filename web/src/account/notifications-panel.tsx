@@ -14,6 +14,8 @@ export function NotificationsPanel() {
   const { me, chats } = useAppState();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [saved, setSaved] = useState(false);
+  // Held here: the store re-renders this panel (presence, chats), which would reset an uncontrolled select.
+  const [content, setContent] = useState<"full" | "none" | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     ok(platform.api.v1.me["notification-settings"].$get())
@@ -36,7 +38,7 @@ export function NotificationsPanel() {
       const answer = await ok(
         platform.api.v1.me["notification-settings"].$patch({
           json: {
-            content: form.get("content") === "none" ? "none" : "full",
+            content: content ?? settings.content,
             quietHours: quiet
               ? {
                   start: String(form.get("start") || "22:00"),
@@ -58,7 +60,11 @@ export function NotificationsPanel() {
     <form class="stack" onSubmit={save}>
       <label>
         What a notification shows
-        <select name="content" value={settings.content}>
+        <select
+          name="content"
+          value={content ?? settings.content}
+          onChange={(event: Event) => setContent((event.target as HTMLSelectElement).value === "none" ? "none" : "full")}
+        >
           <option value="full">The sender and the message</option>
           <option value="none">Only that a message came</option>
         </select>
