@@ -6,7 +6,8 @@ import { reserveSecretAttempt } from "../../secret-attempts";
 import { rememberDevice } from "../account/new-device";
 import { findUserByEmail, toPublicUser } from "../account/users";
 import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
-import { setPasswordHashQuery } from "../account/records";
+import { makeAdminQuery, setPasswordHashQuery } from "../account/records";
+import { isBootstrapAdminEmail } from "../account/registration";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
 import { clearLockoutQuery, LOCKOUT_POLICY, loginAttemptKey, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../credentials/passwords";
@@ -55,7 +56,15 @@ export async function login(deps: Deps, email: string, password: string, client:
 
   const extra: BatchQuery[] = [auditEventQuery(db, { userId: user.id, type: "login.succeeded", client }), clearLockoutQuery(db, user.id)];
   if (needsRehash(user.passwordHash)) extra.push(setPasswordHashQuery(db, user.id, await hashPassword(password)));
+  // An account made before BOOTSTRAP_ADMIN_EMAIL named it becomes admin at its next sign-in (no SQL
+  // needed for a local admin); the role is written in the session's batch, before tokens are issued.
+  const promoted = user.role !== "admin" && isBootstrapAdminEmail(deps, user.email);
+  if (promoted)
+    extra.push(
+      makeAdminQuery(db, user.id, deps.clock.date()),
+      auditEventQuery(db, { userId: user.id, type: "role.changed", client, detail: { from: user.role, to: "admin", by: "BOOTSTRAP_ADMIN_EMAIL" } }),
+    );
   const tokens = await startSession(deps, user.id, client, extra);
   await rememberDevice(deps, user, client);
-  return { ...tokens, user: toPublicUser(user) };
+  return { ...tokens, user: toPublicUser(promoted ? { ...user, role: "admin" } : user) };
 }
