@@ -67,7 +67,9 @@ describe("/docs in a browser with no network", () => {
     // links nested in the navigation's summaries.
     await checkScreen(tab, "docs-page", { fullPage: false });
     await tab.setViewportSize({ width: 390, height: 844 });
-    expect(await tab.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(
+      await tab.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(390);
     await tab.close();
   }, 120_000);
 });

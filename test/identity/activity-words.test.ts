@@ -19,7 +19,15 @@ for (const source of Object.values(sources)) {
 recordedKinds.delete("call.");
 recordedKinds.delete("company.verification_");
 // Kinds chosen by a value: `company.verification_${outcome}`, `call.${event}`, a new device or country.
-for (const kind of ["company.verification_approved", "company.verification_rejected", "call.answered", "call.ended", "call.quality", "login.new_device", "login.new_country"])
+for (const kind of [
+  "company.verification_approved",
+  "company.verification_rejected",
+  "call.answered",
+  "call.ended",
+  "call.quality",
+  "login.new_device",
+  "login.new_country",
+])
   recordedKinds.add(kind);
 
 describe("recent activity in words", () => {
@@ -46,7 +54,8 @@ describe("recent activity in words", () => {
 
   it("names a device by its browser and system, and says so when the user agent tells nothing", () => {
     const chromeLinux = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-    const safariPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+    const safariPhone =
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
     const edgeWindows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
     const firefoxAndroid = "Mozilla/5.0 (Android 14; Mobile; rv:132.0) Gecko/132.0 Firefox/132.0";
     expect(deviceWords(chromeLinux)).toBe("Chrome on Linux");

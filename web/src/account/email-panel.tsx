@@ -17,7 +17,9 @@ export function EmailPanel() {
   const resend = async () => {
     setError(null);
     try {
-      await ok(platform.api.v1.auth.email.verification.$post());
+      // 202 with no body: ok() would try to read JSON from it, so only a refusal goes through ok().
+      const response = await platform.api.v1.auth.email.verification.$post();
+      if (!response.ok) await ok(response);
       setSent(true);
     } catch (caught) {
       setError(problemText(caught, "Could not send the e-mail."));
