@@ -63,6 +63,7 @@ export const EVENT_WORDS: Record<string, string> = {
   "call.ended": "A call ended",
   "call.quality": "Call quality was reported",
   "studio.generation_cancelled": "A studio picture was cancelled",
+  "studio.edit_config_changed": "The studio's editing settings were changed",
   "job.dead_lettered": "A background task gave up after its retries",
 };
 
