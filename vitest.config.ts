@@ -49,19 +49,23 @@ function testFcmServiceAccount() {
 /**
  * oauth4webapi publishes build/index.js with a source map whose one source (../src/index.ts) it
  * does not publish, so vite warned "Sourcemap ... points to missing source files" in every run
- * that loads it (the workerd pool runs every dependency through vite). Loaded without its
- * sourceMappingURL, the file maps to itself. No option of vite or vitest turns that check off for
- * one package; this touches no other file, so other packages' warnings still show.
+ * that loads it (the workerd pool runs every dependency through vite). ts-mls does the same for
+ * every file of dist/src (its maps name ../../src/*.ts). Loaded without its sourceMappingURL, a
+ * file maps to itself. No option of vite or vitest turns that check off for one package; this
+ * touches no other file, so other packages' warnings still show.
  */
 function oauth4webapiWithoutUnpublishedSources(): Plugin {
-  const build = /[\\/]node_modules[\\/]oauth4webapi[\\/]build[\\/]index\.js$/;
+  const builds = [
+    /[\\/]node_modules[\\/]oauth4webapi[\\/]build[\\/]index\.js$/,
+    /[\\/]node_modules[\\/]ts-mls[\\/]dist[\\/]src[\\/].+\.js$/,
+  ];
   return {
     name: "oauth4webapi-without-unpublished-sources",
     enforce: "pre",
     async load(id) {
-      if (!build.test(id)) return null;
+      if (!builds.some((build) => build.test(id))) return null;
       const code = await readFile(id, "utf8");
-      return { code: code.replace(/\n\/\/# sourceMappingURL=index\.js\.map\s*$/, "\n"), map: null };
+      return { code: code.replace(/\n\/\/# sourceMappingURL=[\w.-]+\.js\.map\s*$/, "\n"), map: null };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { callsVarSection } from "./calls/vars";
 import { chatVarSection } from "./chat/vars";
+import { e2eeVarSection } from "./e2ee/vars";
 import { emailVarSection } from "./email/vars";
 import { identityVarSection } from "./identity/vars";
 import { jobsBoardVarSection } from "./jobs-board/vars";
@@ -35,6 +36,7 @@ export const VAR_SECTIONS: readonly VarSection[] = [
   jobsBoardVarSection,
   pushVarSection,
   oauthVarSection,
+  e2eeVarSection,
 ];
 
 const ConfigSchema = composeConfig(VAR_SECTIONS);

@@ -7,6 +7,7 @@ import type { CronTask, CronTasks } from "./jobs/scheduled";
 import type { ModuleManifest } from "./module-manifest";
 import { callsModule } from "./modules/calls";
 import { chatModule } from "./modules/chat";
+import { e2eeModule } from "./modules/e2ee";
 import { emailModule } from "./modules/email";
 import { identityModule } from "./modules/identity";
 import { jobsBoardModule } from "./modules/jobs-board";
@@ -38,6 +39,7 @@ export const modules = [
   jobsBoardModule,
   pushModule,
   oauthModule,
+  e2eeModule,
 ] as const satisfies readonly ModuleManifest[];
 
 type Module = (typeof modules)[number];

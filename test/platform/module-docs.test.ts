@@ -52,8 +52,8 @@ describe("module pages", () => {
   });
 
   it("are linked from architecture.md's module table, one row per module", () => {
-    const rows = architecture.split("\n").filter((line) => /^\| \[[A-Za-z]+\]\([a-z-]+\.md(#[a-z-]+)?\) \|/.test(line));
-    const listed = rows.map((row) => row.match(/^\| \[([A-Za-z]+)\]/)![1]);
+    const rows = architecture.split("\n").filter((line) => /^\| \[[A-Za-z0-9]+\]\([a-z0-9-]+\.md(#[a-z-]+)?\) \|/.test(line));
+    const listed = rows.map((row) => row.match(/^\| \[([A-Za-z0-9]+)\]/)![1]);
     expect(listed.sort()).toEqual(modules.map((module) => module.name).sort());
   });
 });

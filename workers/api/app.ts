@@ -15,6 +15,7 @@ import { accountModules, modules } from "../modules";
 import { errorCatalogue } from "../reference-docs";
 import { callsModule } from "../modules/calls";
 import { chatModule } from "../modules/chat";
+import { e2eeModule } from "../modules/e2ee";
 import { identityModule } from "../modules/identity";
 import { jobsBoardModule } from "../modules/jobs-board";
 import { mediaModule } from "../modules/media";
@@ -160,7 +161,8 @@ export function createApp() {
     .route(pushModule.routes.push.path, pushModule.routes.push.router)
     .route(oauth.protocol.path, oauth.protocol.router)
     .route(oauth.connectedApps.path, oauth.connectedApps.router)
-    .route(oauth.admin.path, oauth.admin.router);
+    .route(oauth.admin.path, oauth.admin.router)
+    .route(e2eeModule.routes.e2ee.path, e2eeModule.routes.e2ee.router);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   routes.openAPIRegistry.registerComponent("securitySchemes", "streamWebhookSignature", {

@@ -9,3 +9,4 @@ export * from "./jobs";
 export * from "./studio-generation";
 export * from "./push";
 export * from "./oauth";
+export * from "./e2ee";

@@ -1,6 +1,7 @@
 import type { Deps } from "../../platform/deps-types";
 import { unauthorized } from "../../http/errors";
 import { removeSessionDevices } from "../../push/devices";
+import { endMlsDevicesOfSessions } from "../../e2ee/devices";
 import type { SocketTargetKind } from "../../realtime/session-socket-registry";
 import type { Principal } from "./principal";
 import { activeSessionIdList } from "./records";
@@ -9,14 +10,15 @@ import { announceEndedSessions } from "../../oauth/backchannel-logout";
 
 /**
  * What follows every end of a session, after its revocation is in D1: the push devices it
- * registered are removed (docs/notifications.md), its sockets closed, and the apps signed in
- * with it told through OIDC back-channel logout at once (docs/sso.md). Every way a session
- * ends (logout, revocation, password change or reset, a reused refresh token, a disabled or
- * deleted account) calls this.
+ * registered are removed (docs/notifications.md), its MLS device ends (docs/e2ee.md), its
+ * sockets close, and the apps signed in with it are told through OIDC back-channel logout at once
+ * (docs/sso.md). Every way a session ends (logout, revocation, password change or reset, a
+ * reused refresh token, a disabled or deleted account) calls this.
  */
 export async function afterSessionsEnded(deps: Deps, userId: string, sessionIds: string[]): Promise<void> {
   if (sessionIds.length === 0) return;
   await removeSessionDevices(deps, sessionIds);
+  await endMlsDevicesOfSessions(deps, sessionIds);
   await closeSessionSockets(deps, userId, sessionIds);
   await announceToApps(deps, userId, sessionIds);
 }

@@ -1,0 +1,10 @@
+// The client side of end-to-end encryption (docs/e2ee.md): an MLS device per session, its key
+// packages, one MLS group per encrypted chat, file and key-backup encryption. Runs in browsers
+// and Node; secrets live in an injected store.
+export { decryptBackup, encryptBackup, newRecoveryKey } from "./backup";
+export { deviceIdentity, MlsDevice, parseIdentity } from "./device";
+export { decryptFile, encryptFile } from "./files";
+export type { EncryptedFileKey, GroupMember, Incoming, MlsGroup, MlsPayload, PendingCommit, PublicMetadata } from "./group";
+export { type ClaimedKeyPackage, type E2eeServer, type KeyPackageStock, platformE2eeServer } from "./server";
+export { type E2eeStore, MemoryE2eeStore } from "./store";
+export { MLS_CIPHER_SUITE } from "./suite";
