@@ -60,35 +60,48 @@ export const FAVICON_SVG =
 /** Problem documents share one schema: each error response links to it instead of repeating it. */
 const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
+// Fits a phone and a desktop: the grid's content track is minmax(0, 1fr) so a long schema cannot
+// widen the page (it reached 1,440 px at 1280), schemas and codes wrap instead of scrolling
+// sideways, and below 50rem the contents stack above the reference instead of beside it.
 export const API_REFERENCE_CSS = `
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --bg: #fff; --panel: #f6f8fa; --line: #d0d7de; --accent: #0969da; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #8d96a0; --bg: #0d1117; --panel: #161b22; --line: #30363d; --accent: #4493f8; } }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); display: grid; grid-template-columns: 18rem 1fr; }
+body { margin: 0; font: 15px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); display: grid; grid-template-columns: 18rem minmax(0, 1fr); }
 nav { position: sticky; top: 0; height: 100vh; overflow: auto; padding: 1rem; border-right: 1px solid var(--line); background: var(--panel); font-size: 13px; }
 nav ul { list-style: none; margin: 0 0 1rem; padding: 0; }
 nav a { color: var(--fg); text-decoration: none; }
 nav a:hover { color: var(--accent); }
-main { padding: 1.5rem 2rem 4rem; max-width: 72rem; }
+main { padding: 1.5rem 2rem 4rem; max-width: 72rem; min-width: 0; }
 header p { color: var(--muted); }
+h1 { overflow-wrap: anywhere; }
 h2 { border-bottom: 1px solid var(--line); padding-bottom: .3rem; margin-top: 2.5rem; text-transform: capitalize; }
-article { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; }
+article { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; min-width: 0; }
 article h3 { margin: 0; font-size: 15px; display: flex; gap: .6rem; align-items: baseline; flex-wrap: wrap; }
 article h4 { margin: .8rem 0 .3rem; font-size: 13px; text-transform: uppercase; color: var(--muted); }
 .method { font: 700 12px ui-monospace, monospace; padding: .1rem .45rem; border-radius: 4px; color: #fff; background: #6e7781; }
 .method.get { background: #1a7f37; } .method.post { background: #0969da; } .method.put, .method.patch { background: #9a6700; } .method.delete { background: #cf222e; } .method.ws { background: #8250df; }
-.path { font: 600 14px ui-monospace, monospace; }
+.path { font: 600 14px ui-monospace, monospace; overflow-wrap: anywhere; min-width: 0; }
 .auth { font-size: 12px; color: var(--muted); }
-pre, code { font: 13px ui-monospace, monospace; }
-pre { background: var(--panel); padding: .5rem .75rem; border-radius: 4px; overflow: auto; margin: .2rem 0; }
-table { border-collapse: collapse; width: 100%; font-size: 14px; }
+pre, code { font: 13px ui-monospace, monospace; overflow-wrap: anywhere; }
+pre { background: var(--panel); padding: .5rem .75rem; border-radius: 4px; white-space: pre-wrap; margin: .2rem 0; }
+p, td { overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; table-layout: fixed; }
 td, th { border-top: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 .status { font-weight: 700; white-space: nowrap; width: 4rem; }
 details > summary { cursor: pointer; color: var(--muted); font-size: 13px; margin: .6rem 0 .2rem; }
-nav details > summary { color: var(--fg); margin: 0; }
+nav details > summary { color: var(--fg); margin: 0; font-weight: 700; }
 nav details ul { margin: .2rem 0 .4rem .8rem; }
-.codes td:first-child { white-space: nowrap; }
+.codes th:nth-child(2), .codes th:nth-child(3) { width: 5.5rem; }
 :target { outline: 2px solid var(--accent); outline-offset: 2px; }
+@media (max-width: 50rem) {
+  body { display: block; }
+  nav { position: static; height: auto; max-height: none; border-right: 0; border-bottom: 1px solid var(--line); }
+  main { padding: 1rem .75rem 3rem; }
+  article { padding: .6rem .6rem; }
+  td, th { padding: .25rem .3rem; }
+  .codes th:nth-child(3), .codes td:nth-child(3) { display: none; }
+}
 `;
 
 function escapeHtml(text: string): string {
@@ -299,7 +312,10 @@ export function renderApiReference(openapi: OpenApiDocumentLike, asyncapi: Async
   const sections: string[] = [];
   for (const [tag, entries] of byTag) {
     nav.push(
-      `<li><details><summary><a href="#${anchor("tag", tag)}"><strong>${escapeHtml(tag)}</strong></a> (${entries.length})</summary><ul>`,
+      // A summary is itself a control: a link inside it is a nested interactive control (axe-core
+      // flagged one per module), so the module's own link is the first entry of its list.
+      `<li><details><summary>${escapeHtml(tag)} (${entries.length})</summary><ul>`,
+      `<li><a href="#${anchor("tag", tag)}">All of ${escapeHtml(tag)}</a></li>`,
       ...entries.map((e) => `<li><a href="#${anchor(e.method, e.path)}">${e.method.toUpperCase()} ${escapeHtml(e.path)}</a></li>`),
       `</ul></details></li>`,
     );
@@ -318,7 +334,7 @@ export function renderApiReference(openapi: OpenApiDocumentLike, asyncapi: Async
   return [
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
     `<title>${title}</title><link rel="icon" type="image/svg+xml" href="${FAVICON_PATH}"><link rel="stylesheet" href="${API_REFERENCE_STYLESHEET_PATH}"></head><body>`,
-    `<nav><ul>${nav.join("")}</ul></nav><main><header><h1>${title} <small>${escapeHtml(openapi.info.version)}</small></h1>`,
+    `<nav aria-label="Contents"><ul>${nav.join("")}</ul></nav><main><header><h1>${title} <small>${escapeHtml(openapi.info.version)}</small></h1>`,
     prose(openapi.info.description),
     `<p>Machine-readable: <a href="/openapi.json">OpenAPI 3.1 (REST)</a> and <a href="/asyncapi.json">AsyncAPI 3.0 (WebSocket frames)</a>.</p></header>`,
     ...sections,

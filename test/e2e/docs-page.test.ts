@@ -1,21 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
-import { HeadlessPage } from "./browser";
+import type { Browser } from "playwright-core";
+import { HeadlessPage, launchChromium } from "./browser";
+import { checkScreen } from "./screens";
 
 const PORT = testPort(8794);
 const METHODS = ["get", "post", "put", "patch", "delete"];
 
 let server: DevServer;
 let page: HeadlessPage;
+let browser: Browser;
 
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "docs-e2e" });
   page = await HeadlessPage.launch();
+  browser = await launchChromium();
 }, 150_000);
 
 afterAll(async () => {
   try {
     await page?.close();
+    await browser?.close();
   } finally {
     await server?.stop();
   }
@@ -54,4 +59,17 @@ describe("/docs in a browser with no network", () => {
     expect(ran).toBe(false);
     expect(page.errors().some((message) => message.includes("Content Security Policy"))).toBe(true);
   });
+
+  it("fits a phone and a desktop, with no control nested in another", async () => {
+    const tab = await browser.newPage();
+    await tab.goto(`${server.url}/docs`);
+    // The page was 1,440 px wide at 1280 (a long schema widened its grid) and axe-core found 15
+    // links nested in the navigation's summaries.
+    await checkScreen(tab, "docs-page", { fullPage: false });
+    await tab.setViewportSize({ width: 390, height: 844 });
+    expect(
+      await tab.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(390);
+    await tab.close();
+  }, 120_000);
 });

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { exportAccount } from "../../shared/identity/account/data-export";
 import { register } from "../../shared/identity/account/registration";
+import { login as signInWith } from "../../shared/identity/sessions/login";
 import { lockoutDelayMs } from "../../shared/identity/credentials/lockout";
 import { assertVerifiedEmailFor } from "../../shared/identity/account/verified-email-policy";
 import { clock } from "../../shared/clock";
@@ -13,6 +14,7 @@ import { acceptSocket, api, collectPages, expectProblem, json, login, registerUs
 import { markEmailVerified } from "../kit/users";
 import { mailbox, waitForMail } from "../kit/mailbox";
 import { testDeps } from "../kit/deps";
+import { auditDetails } from "../kit/audit";
 
 afterEach(() => clock.reset());
 
@@ -232,6 +234,22 @@ describe("BOOTSTRAP_ADMIN_EMAIL", () => {
       accountModules,
     );
     expect(other.user.role).toBe("user");
+  });
+
+  it("an account made before the var named it becomes admin at its next sign-in, with the change in its security events", async () => {
+    const email = `later-boss-${unique()}@example.com`;
+    const password = `later password ${unique()}`;
+    const client = { ip: uniqueIp(), userAgent: "vitest" };
+    const made = await register(testDeps(), { email, password, displayName: "Later Boss" }, client, accountModules);
+    expect(made.user.role).toBe("user");
+    const signedIn = await signInWith(testDeps({ vars: { BOOTSTRAP_ADMIN_EMAIL: email } }), email, password, client);
+    expect(signedIn.user.role).toBe("admin");
+    const me = await json(await api("/v1/me", { token: signedIn.accessToken }));
+    expect(me.user.role).toBe("admin");
+    expect(await auditDetails(made.user.id, "role.changed")).toEqual([{ from: "user", to: "admin", by: "BOOTSTRAP_ADMIN_EMAIL" }]);
+    // Signing in again changes nothing more.
+    await signInWith(testDeps({ vars: { BOOTSTRAP_ADMIN_EMAIL: email } }), email, password, client);
+    expect(await auditDetails(made.user.id, "role.changed")).toHaveLength(1);
   });
 });
 

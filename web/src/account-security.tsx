@@ -6,7 +6,8 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../client";
 import { PhonePanel } from "./account/phone-panel";
 import { platform } from "./platform";
-import { problemText } from "./problem-text";
+import { deviceWords, eventWords, placeWords, scopeWords } from "./account/activity-words";
+import { passkeyProblemText } from "./account/passkey-words";
 
 type Session = { id: string; userAgent: string | null; ip: string | null; lastUsedAt: string; current: boolean };
 type Passkey = { id: string; name: string; deviceType: string; createdAt: string; lastUsedAt: string | null };
@@ -16,63 +17,7 @@ type TwoFactor = { totpEnabled: boolean; backupCodesRemaining: number };
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
 
-/** A user agent as a person names their device: "Chrome on Linux", not the whole string. */
-function deviceName(userAgent: string | null): string {
-  if (!userAgent) return "Unknown device";
-  const browser = /Edg\//.test(userAgent)
-    ? "Edge"
-    : /Firefox\//.test(userAgent)
-      ? "Firefox"
-      : /Chrome\//.test(userAgent)
-        ? "Chrome"
-        : /Safari\//.test(userAgent)
-          ? "Safari"
-          : userAgent.split(/[ /]/)[0] || "A browser";
-  const system = /Android/.test(userAgent)
-    ? "Android"
-    : /iPhone|iPad/.test(userAgent)
-      ? "iOS"
-      : /Mac OS X/.test(userAgent)
-        ? "macOS"
-        : /Windows/.test(userAgent)
-          ? "Windows"
-          : /Linux/.test(userAgent)
-            ? "Linux"
-            : null;
-  return system ? `${browser} on ${system}` : browser;
-}
-
-const EVENT_NAMES: Record<string, string> = {
-  "login.succeeded": "Signed in",
-  "login.failed": "Failed sign-in",
-  "login.new_device": "Signed in from a new device",
-  "login.new_country": "Signed in from a new country",
-  "login.mfa_required": "Password accepted, second step asked",
-  logout: "Signed out",
-  "logout.all": "Signed out everywhere",
-  "session.revoked": "Ended a session",
-  "password.changed": "Password changed",
-  "password.reset": "Password reset",
-  "2fa.enabled": "Two-step verification turned on",
-  "2fa.disabled": "Two-step verification turned off",
-  "2fa.backup_code_used": "Backup code used",
-  "passkey.added": "Passkey added",
-  "passkey.renamed": "Passkey renamed",
-  "passkey.deleted": "Passkey deleted",
-  "passkey.counter_regressed": "Passkey refused: it looked copied",
-  "user.registered": "Account created",
-  "email.verified": "E-mail address confirmed",
-  "phone.added": "Phone number added",
-  "phone.changed": "Phone number changed",
-  "phone.removed": "Phone number removed",
-  "phone.code_undelivered": "A text message could not be delivered",
-  "password.reset_requested": "Password reset asked for",
-};
-
-function messageOf(caught: unknown): string {
-  if (caught instanceof Error && caught.name === "NotAllowedError") return "The passkey prompt was closed or timed out.";
-  return problemText(caught);
-}
+const messageOf = passkeyProblemText;
 
 function Problem({ text }: { text: string | null }) {
   return text ? (
@@ -82,7 +27,7 @@ function Problem({ text }: { text: string | null }) {
   ) : null;
 }
 
-function Sessions() {
+export function Sessions() {
   const [items, setItems] = useState<Session[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = async () => setItems((await ok(platform.api.v1.auth.sessions.$get())).items as Session[]);
@@ -97,6 +42,16 @@ function Sessions() {
       setError(messageOf(caught));
     }
   };
+  // Ends every session, this one too: the app returns to its sign-in screen.
+  const everywhere = async () => {
+    if (!confirm("Sign out on every device, this one included?")) return;
+    try {
+      await ok(platform.api.v1.auth["logout-all"].$post());
+      platform.session.signOut("logged_out");
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  };
   return (
     <section aria-labelledby="security-sessions">
       <h3 id="security-sessions">Where you're signed in</h3>
@@ -104,10 +59,10 @@ function Sessions() {
         {(items ?? []).map((session) => (
           <li key={session.id} data-testid="session">
             <div class="grow">
-              <strong>{deviceName(session.userAgent)}</strong>
+              <strong>{deviceWords(session.userAgent)}</strong>
               {session.current && <span class="tag">This device</span>}
               <div class="muted small">
-                {session.ip ?? "unknown address"} · last active {when(session.lastUsedAt)}
+                {session.ip ? `address ${session.ip}` : "address not known"} · last active {when(session.lastUsedAt)}
               </div>
             </div>
             {!session.current && (
@@ -118,12 +73,17 @@ function Sessions() {
           </li>
         ))}
       </ul>
+      <div class="row end">
+        <button type="button" class="secondary" onClick={everywhere}>
+          Sign out everywhere
+        </button>
+      </div>
       <Problem text={error} />
     </section>
   );
 }
 
-function TwoStep() {
+export function TwoStep() {
   const [status, setStatus] = useState<TwoFactor | null>(null);
   const [setup, setSetup] = useState<{ secret: string; qrSvg: string } | null>(null);
   const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
@@ -238,7 +198,7 @@ function TwoStep() {
   );
 }
 
-function Passkeys() {
+export function Passkeys() {
   const [items, setItems] = useState<Passkey[] | null>(null);
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
@@ -361,7 +321,7 @@ function Passkeys() {
   );
 }
 
-function ConnectedApps() {
+export function ConnectedApps() {
   const [items, setItems] = useState<ConnectedApp[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = async () => setItems((await ok(platform.api.v1.me["connected-apps"].$get())).items as ConnectedApp[]);
@@ -386,7 +346,7 @@ function ConnectedApps() {
             <div class="grow">
               <strong>{app.name}</strong>
               <div class="muted small">
-                Can see: {app.scopes.join(", ")} · last used {when(app.lastUsedAt)}
+                {scopeWords(app.scopes)} · connected {when(app.connectedAt)} · last used {when(app.lastUsedAt)}
               </div>
             </div>
             <button type="button" class="secondary small" onClick={() => revoke(app)} aria-label={`Disconnect ${app.name}`}>
@@ -400,7 +360,7 @@ function ConnectedApps() {
   );
 }
 
-function SecurityEvents() {
+export function SecurityEvents() {
   const [items, setItems] = useState<SecurityEvent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -408,10 +368,6 @@ function SecurityEvents() {
       .then((page) => setItems(page.items as SecurityEvent[]))
       .catch((caught) => setError(messageOf(caught)));
   }, []);
-  const place = (event: SecurityEvent) => {
-    const where = [event.detail.city, event.detail.country].filter((part) => typeof part === "string" && part).join(", ");
-    return [deviceName(event.userAgent), where || event.ip].filter(Boolean).join(" · ");
-  };
   return (
     <section aria-labelledby="security-events">
       <h3 id="security-events">Recent activity</h3>
@@ -419,10 +375,10 @@ function SecurityEvents() {
         {(items ?? []).map((event) => (
           <li key={event.id} data-testid="security-event">
             <div class="grow">
-              <strong>{EVENT_NAMES[event.type] ?? event.type}</strong>
+              <strong>{eventWords(event.type, event.detail)}</strong>
               {event.detail.newCountry === true && <span class="tag warning">New country</span>}
               <div class="muted small">
-                {when(event.createdAt)} · {place(event)}
+                {when(event.createdAt)} · {deviceWords(event.userAgent)} · {placeWords(event.detail, event.ip)}
               </div>
             </div>
           </li>
@@ -433,7 +389,7 @@ function SecurityEvents() {
   );
 }
 
-function ChangePassword() {
+export function ChangePassword() {
   const [done, setDone] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submit = async (event: Event) => {

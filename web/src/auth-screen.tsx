@@ -1,5 +1,6 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok, ProblemError } from "../../client";
+import { passkeyRefusalText } from "./account/passkey-words";
 import { cancelPasskeyAutofill, passkeyAutofill, passkeysSupported, signInWithPasskey } from "./passkey-sign-in";
 import { enterApp, platform } from "./platform";
 import { type User, store, useAppState } from "./store";
@@ -55,7 +56,7 @@ export function AuthScreen() {
       await enterApp(session.user as User);
     } catch (caught) {
       if (caught instanceof ProblemError) setError(caught.message);
-      else if (caught instanceof Error && caught.name === "NotAllowedError") setError("The passkey prompt was closed or timed out.");
+      else if (passkeyRefusalText(caught)) setError(passkeyRefusalText(caught));
       else setError(problemText(caught, "Could not sign in with a passkey."));
     } finally {
       setBusy(false);
@@ -93,6 +94,9 @@ export function AuthScreen() {
           : step.name === "login"
             ? await platform.login({ email: field("email"), password: field("password") })
             : await platform.loginMfa({ mfaToken: step.mfaToken, code: field("code").replace(/\s/g, "") });
+      // A new account gets its confirmation link now; a failure here (the mail queue, a rate
+      // limit) leaves the account screen's "Send the link again" to try later.
+      if (step.name === "register") await platform.api.v1.auth.email.verification.$post().catch(() => undefined);
       // The invite is used: the link's code leaves the address bar.
       if (invitedWith) history.replaceState(null, "", location.pathname + location.hash);
       await enterApp(session.user as User);

@@ -2,6 +2,7 @@
 // list's layout (main.tsx); every other section is a screen that gets the rest of its path
 // (/app/<id>/<rest...>) and parses it itself, so its deep links survive a reload.
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
+import { AccountScreen } from "./account/account-screen";
 import { GalleryScreen } from "./gallery/gallery-screen";
 import { JobsScreen } from "./jobs/jobs-screen";
 import "./jobs/moderation-companies";
@@ -36,6 +37,7 @@ export const sections: Section[] = [
     Screen: ModerationScreen,
     visibleTo: (me) => moderates(me) && moderationTabs.length > 0,
   },
+  { id: "account", label: "Account", icon: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 20a8 8 0 0 1 16 0", Screen: AccountScreen },
 ];
 
 export function NavIcon({ path }: { path: string }) {

@@ -54,6 +54,11 @@ export async function findPasswordHash(db: Database, userId: string): Promise<st
 }
 
 /** A new password hash; `updatedAt` is left alone when only the hash parameters changed (a rehash at login). */
+/** Makes the user an admin (the bootstrap admin's address signing in): one statement for a batch. */
+export function makeAdminQuery(db: Database, userId: string, updatedAt: Date) {
+  return db.update(users).set({ role: "admin", updatedAt }).where(eq(users.id, userId));
+}
+
 export function setPasswordHashQuery(db: Database, userId: string, passwordHash: string, updatedAt?: Date) {
   return db
     .update(users)

@@ -26,9 +26,14 @@ export interface RegistrationInput {
 }
 
 /** BOOTSTRAP_ADMIN_EMAIL: whoever registers with that address becomes admin (how the first admin is made). */
-function initialRole(deps: Deps, email: string): "user" | "admin" {
+/** Whether `email` is BOOTSTRAP_ADMIN_EMAIL's: registering with it, or signing in with it, makes an admin. */
+export function isBootstrapAdminEmail(deps: Deps, email: string): boolean {
   const bootstrap = normalizeEmail(deps.config.registration.bootstrapAdminEmail);
-  return bootstrap !== "" && bootstrap === normalizeEmail(email) ? "admin" : "user";
+  return bootstrap !== "" && bootstrap === normalizeEmail(email);
+}
+
+function initialRole(deps: Deps, email: string): "user" | "admin" {
+  return isBootstrapAdminEmail(deps, email) ? "admin" : "user";
 }
 
 /** Creates the user, runs every module's `onRegister` in the same batch, and starts a first session. */

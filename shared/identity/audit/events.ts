@@ -24,6 +24,14 @@ export interface AuditEventInput {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * Where the request came from, as Cloudflare told it (request.cf), so the account's activity can
+ * say "Berlin, Germany" for every event; the event's own detail wins where it names a place.
+ */
+function placeDetail(client: ClientInfo | undefined): Record<string, string> {
+  return { ...(client?.country ? { country: client.country } : {}), ...(client?.city ? { city: client.city } : {}) };
+}
+
 /** The query that records one audit event: run it alone or inside a `db.batch`. */
 export function auditEventQuery(db: Database, event: AuditEventInput) {
   return insertAuditEventQuery(db, {
@@ -32,7 +40,7 @@ export function auditEventQuery(db: Database, event: AuditEventInput) {
     type: event.type,
     ip: event.client?.ip ?? null,
     userAgent: event.client?.userAgent ?? null,
-    detail: JSON.stringify(event.detail ?? {}),
+    detail: JSON.stringify({ ...placeDetail(event.client), ...event.detail }),
     createdAt: clock.date(),
   });
 }

@@ -6,7 +6,8 @@ import { reserveSecretAttempt } from "../../secret-attempts";
 import { rememberDevice } from "../account/new-device";
 import { findUserByEmail, toPublicUser, type UserRow } from "../account/users";
 import { loginRequiresVerifiedEmail } from "../account/verified-email-policy";
-import { setPasswordHashQuery } from "../account/records";
+import { makeAdminQuery, setPasswordHashQuery } from "../account/records";
+import { isBootstrapAdminEmail } from "../account/registration";
 import { auditEventQuery, recordAuditEvent } from "../audit/events";
 import { clearLockoutQuery, LOCKOUT_POLICY, loginAttemptKey, recordFailedLogin, TOO_MANY_FAILED_LOGINS } from "../credentials/lockout";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../credentials/passwords";
@@ -70,11 +71,16 @@ export async function finishFirstFactor(
   }
   if (await totpEnabled(deps.db, user.id)) await requireSecondFactor(deps, user, client);
 
-  const tokens = await startSession(deps, user.id, client, [
-    auditEventQuery(db, { userId: user.id, type: "login.succeeded", client, detail }),
-    clearLockoutQuery(db, user.id),
-    ...extra,
-  ]);
+  const batch: BatchQuery[] = [auditEventQuery(db, { userId: user.id, type: "login.succeeded", client, detail }), clearLockoutQuery(db, user.id), ...extra];
+  // An account made before BOOTSTRAP_ADMIN_EMAIL named it becomes admin at its next sign-in (no SQL
+  // needed for a local admin); the role is written in the session's batch, before tokens are issued.
+  const promoted = user.role !== "admin" && isBootstrapAdminEmail(deps, user.email);
+  if (promoted)
+    batch.push(
+      makeAdminQuery(db, user.id, deps.clock.date()),
+      auditEventQuery(db, { userId: user.id, type: "role.changed", client, detail: { from: user.role, to: "admin", by: "BOOTSTRAP_ADMIN_EMAIL" } }),
+    );
+  const tokens = await startSession(deps, user.id, client, batch);
   await rememberDevice(deps, user, client);
-  return { ...tokens, user: toPublicUser(user) };
+  return { ...tokens, user: toPublicUser(promoted ? { ...user, role: "admin" } : user) };
 }
