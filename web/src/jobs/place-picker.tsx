@@ -47,8 +47,6 @@ export function PlacePicker({ value, onChange }: { value: Place | null; onChange
     else pickCity(text);
   };
   const click = (event: MouseEvent) => {
-    // Enter or Space on the focused map is a click with no position: the arrow keys move the pin instead.
-    if (event.detail === 0) return;
     const svg = (event.currentTarget as HTMLElement).querySelector("svg");
     if (!svg) return;
     const rect = svg.getBoundingClientRect();
@@ -114,7 +112,15 @@ export function PlacePicker({ value, onChange }: { value: Place | null; onChange
           )}
         </span>
       </div>
-      <button type="button" class="jobs-map-button" aria-label="Map: click to place the vacancy; arrow keys move the pin" onClick={click} onKeyDown={nudge}>
+      <div
+        class="jobs-map-button"
+        role="application"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the map is a keyboard widget (role application): the arrow keys move the pin
+        tabIndex={0}
+        aria-label="Map: click to place the vacancy; arrow keys move the pin"
+        onClick={click}
+        onKeyDown={nudge}
+      >
         <svg class="jobs-map" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-hidden="true">
           <rect width={WIDTH} height={HEIGHT} class="jobs-map-sea" />
           {Array.from({ length: 13 }, (_, i) => -180 + i * 30)
@@ -139,7 +145,7 @@ export function PlacePicker({ value, onChange }: { value: Place | null; onChange
           ))}
           {value && visible(value.lat, value.lng) && <circle cx={x(value.lng)} cy={y(value.lat)} r={4.5} class="jobs-map-pin" />}
         </svg>
-      </button>
+      </div>
       {note && <p class="muted small">{note}</p>}
     </fieldset>
   );
