@@ -3,6 +3,7 @@ import { turnProviderFor } from "../calls/turn/turn-provider-of";
 import { clock as platformClock } from "../clock";
 import { configOf } from "../config";
 import { createDatabase } from "../db/client";
+import { measuredD1 } from "../db/measured-d1";
 import { emailSenderFor } from "../email/outbox";
 import type { Env, QueuedJob } from "../env";
 import { logEvent } from "../observability/log";
@@ -51,7 +52,7 @@ function lazy<T>(create: () => T): () => T {
 /** The deps of `env`, with `overrides` in place of what they name (tests). */
 export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
   const config = overrides.config ?? configOf(env);
-  const db = createDatabase(env.DB);
+  const db = createDatabase(env.DB, measuredD1);
   const email = lazy(() => emailSenderFor(config, db, env.EMAIL));
   const turn = lazy(() => turnProviderFor(config.calls, overrides.fetch ?? tracedFetch));
   const videoHost = lazy(() => videoHostOf(env));
