@@ -21,6 +21,7 @@ export const jobsBoardErrors = defineErrors({
       "An unverified company, or the unverified companies of the publisher together, have UNVERIFIED_COMPANY_MAX_PUBLISHED vacancies published or scheduled.",
   },
   vacancy_closed: { status: 409, description: "A closed vacancy cannot be edited." },
+  not_closed: { status: 409, description: "Only a closed vacancy can be reopened." },
   already_applied: {
     status: 409,
     description: "The candidate applied to this vacancy already (one application per candidate and vacancy, withdrawn ones included).",

@@ -351,6 +351,23 @@ describe("company roles on every write", () => {
   });
 });
 
+describe("POST /v1/companies/:id/invitations by e-mail", () => {
+  it("an owner invites a colleague by the e-mail of their account (any case); an unknown address is 404; both or neither of userId and email is 400; no token 401; a recruiter 403", async () => {
+    const [owner, colleague, recruiter] = [await registerUser(), await registerUser(), await registerUser()];
+    const company = await createCompany(owner);
+    await joinCompany(company.id, owner, recruiter);
+    const invite = (token: string | undefined, body: unknown) => api(`/v1/companies/${company.id}/invitations`, { token, body });
+    const invitation = await ok(invite(owner.accessToken, { email: ` ${colleague.email.toUpperCase()} `.trim(), role: "recruiter" }), 201);
+    expect(invitation).toMatchObject({ companyId: company.id, userId: colleague.id, role: "recruiter" });
+    await expectProblem(await invite(owner.accessToken, { email: `nobody-${Date.now()}@example.com`, role: "recruiter" }), 404, "not_found");
+    await expectProblem(await invite(owner.accessToken, { email: colleague.email, userId: colleague.id, role: "recruiter" }), 400, "invalid_body");
+    await expectProblem(await invite(owner.accessToken, { role: "recruiter" }), 400, "invalid_body");
+    await expectProblem(await invite(owner.accessToken, { email: "not an address", role: "recruiter" }), 400, "invalid_body");
+    expect((await invite(undefined, { email: colleague.email, role: "recruiter" })).status).toBe(401);
+    await expectProblem(await invite(recruiter.accessToken, { email: colleague.email, role: "recruiter" }), 403, "forbidden");
+  });
+});
+
 describe("member changes are audit logged on the member's trail", () => {
   it("invited, added, role changed, removed, left: each with the owner who did it; a refused change logs nothing", async () => {
     const [owner, recruiter, leaver] = [await registerUser(), await registerUser(), await registerUser()];

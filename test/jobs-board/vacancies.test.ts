@@ -159,6 +159,23 @@ describe("POST /v1/vacancies/:id/publish and /close", () => {
     await expectProblem(await api(`/v1/vacancies/${draft.id}/publish`, { token: owner.accessToken, body: {} }), 409, "not_publishable");
   });
 
+  it("a closed vacancy reopens as a draft (its applications stay) and is published again; only closed ones reopen (409); outsiders 403 (a closed vacancy is public), no token 401, a bad id 404", async () => {
+    const { owner, recruiter, outsider, company } = await team();
+    const vacancy = await publishVacancy(owner, (await createVacancy(owner, company.id, { title: "Reopened role" })).id);
+    const reopenAs = (token: string | undefined, id = vacancy.id) => api(`/v1/vacancies/${id}/reopen`, { token, body: {} });
+    await expectProblem(await reopenAs(owner.accessToken), 409, "not_closed");
+    await ok(api(`/v1/vacancies/${vacancy.id}/close`, { token: owner.accessToken, body: {} }));
+    await expectProblem(await reopenAs(outsider.accessToken), 403);
+    await expectProblem(await reopenAs(undefined), 401);
+    await expectProblem(await reopenAs(owner.accessToken, "no-such-vacancy"), 404);
+    const draft = await ok(reopenAs(recruiter.accessToken));
+    expect(draft).toMatchObject({ status: "draft", closedAt: null, publishAt: null });
+    expect((await search({ companyId: company.id })).items).toEqual([]);
+    await ok(api(`/v1/vacancies/${vacancy.id}`, { method: "PATCH", token: owner.accessToken, body: { title: "Reopened role, again" } }));
+    expect((await publishVacancy(owner, vacancy.id)).status).toBe("published");
+    expect((await search({ companyId: company.id })).items.map((v: { title: string }) => v.title)).toEqual(["Reopened role, again"]);
+  });
+
   it("a scheduled vacancy is published by the cron once publishAt has come", async () => {
     const { owner, outsider, company } = await team();
     const draft = await createVacancy(owner, company.id, { title: "Scheduled role" });

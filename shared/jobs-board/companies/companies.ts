@@ -3,6 +3,7 @@ import { badRequest, conflict, forbidden, notFound } from "../../http/errors";
 import { newId } from "../../ids";
 import { auditEventQuery } from "../../identity/audit/events";
 import type { ClientInfo } from "../../identity/sessions/client-info";
+import { normalizeEmail } from "../../identity/account/users";
 import { contentPath } from "../../media/content-path";
 import { isImage } from "../../media/media-types";
 import { findOwnFileRecord, setFileVisibility } from "../../media/records/files";
@@ -26,6 +27,7 @@ import {
   updateCompany,
   upsertInvitationWithinCap,
   upsertMember,
+  findUserIdByEmail,
   userExists,
   verificationEventQuery,
 } from "./records";
@@ -287,11 +289,15 @@ export async function inviteMember(
   deps: Deps,
   id: string,
   actorId: string,
-  invitee: { userId: string; role: MemberRole },
+  named: { userId?: string; email?: string; role: MemberRole },
   client: ClientInfo,
 ): Promise<CompanyInvitationView> {
   await requireMemberRole(deps, id, actorId, ["owner"], "invite members");
-  if (!(await userExists(deps.db, invitee.userId))) throw notFound("No such user");
+  // By e-mail, as people know their colleagues; only an owner reaches this line, and an owner's
+  // open invitations are capped, so it is no open door for probing which addresses have accounts.
+  const userId = named.userId ?? (named.email ? await findUserIdByEmail(deps.db, normalizeEmail(named.email)) : undefined);
+  if (!userId || !(await userExists(deps.db, userId))) throw notFound(named.email ? "No account has that e-mail address" : "No such user");
+  const invitee = { userId, role: named.role };
   if (await findMemberRole(deps.db, id, invitee.userId))
     throw conflict("already_member", "That user is a member already; change their role with POST /v1/companies/{id}/members");
   const invitation: InvitationRecord = { companyId: id, userId: invitee.userId, role: invitee.role, invitedBy: actorId, createdAt: deps.clock.date() };

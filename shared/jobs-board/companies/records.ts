@@ -117,6 +117,12 @@ export async function updateCompany(
   ]);
 }
 
+/** The account with this (normalised) e-mail address, if any. */
+export async function findUserIdByEmail(db: Database, emailNormalized: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.emailNormalized, emailNormalized));
+  return row?.id;
+}
+
 export async function userExists(db: Database, userId: string): Promise<boolean> {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
   return row !== undefined;

@@ -149,6 +149,16 @@ export async function closeVacancy(db: Database, id: string, now: Date): Promise
   return updated.length > 0;
 }
 
+/** A closed vacancy becomes a draft again (to be edited and published anew); false unless it was closed. */
+export async function reopenVacancy(db: Database, id: string, now: Date): Promise<boolean> {
+  const updated = await db
+    .update(vacancies)
+    .set({ status: "draft", closedAt: null, publishAt: null, updatedAt: now })
+    .where(and(eq(vacancies.id, id), eq(vacancies.status, "closed")))
+    .returning({ id: vacancies.id });
+  return updated.length > 0;
+}
+
 /** Scheduled vacancies whose time has come, oldest first. */
 export async function listDuePublications(db: Database, now: Date, limit: number): Promise<string[]> {
   const rows = await db

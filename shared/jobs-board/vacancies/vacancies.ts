@@ -9,6 +9,7 @@ import { requireOwnVideo, shownVideo } from "../videos";
 import {
   clearSearchIndex,
   closeVacancy,
+  reopenVacancy,
   deleteVacancy,
   findVacancyRow,
   indexPublishedChunk,
@@ -192,6 +193,16 @@ export async function close(deps: Deps, id: string, userId: string): Promise<Vac
   await memberRow(deps, id, userId, "close its vacancies");
   if (!(await closeVacancy(deps.db, id, deps.clock.date()))) throw conflict("vacancy_closed", "The vacancy is closed already");
   await tellApplicantsVacancyClosed(deps, id);
+  return vacancyView((await findVacancyRow(deps.db, id))!);
+}
+
+/**
+ * Reopens a closed vacancy as a draft: its applications stay as they are, and it goes back on the
+ * board through publish, so the publication caps and the schedule apply as to any draft.
+ */
+export async function reopen(deps: Deps, id: string, userId: string): Promise<VacancyView> {
+  await memberRow(deps, id, userId, "reopen its vacancies");
+  if (!(await reopenVacancy(deps.db, id, deps.clock.date()))) throw conflict("not_closed", "Only a closed vacancy can be reopened");
   return vacancyView((await findVacancyRow(deps.db, id))!);
 }
 

@@ -24,7 +24,7 @@ export async function getCompany(id: string): Promise<Company> {
   return (await ok(v1().companies[":id"].$get({ param: { id } }))) as Company;
 }
 
-export async function editCompany(id: string, patch: { name?: string; about?: string; website?: string | null }): Promise<Company> {
+export async function editCompany(id: string, patch: CompanyFields): Promise<Company> {
   return (await ok(v1().companies[":id"].$patch({ param: { id }, json: patch }))) as Company;
 }
 
@@ -102,4 +102,97 @@ export async function saveSearch(name: string, query: Record<string, string>): P
 
 export async function deleteSavedSearch(id: string): Promise<void> {
   await ok(v1().me["saved-searches"][":id"].$delete({ param: { id } }));
+}
+
+export interface CompanyFields {
+  name?: string;
+  about?: string;
+  website?: string | null;
+  iconFileId?: string | null;
+}
+
+export async function createCompany(fields: CompanyFields & { name: string }): Promise<Company> {
+  return (await ok(v1().companies.$post({ json: fields }))) as Company;
+}
+
+export interface Invitation {
+  companyId: string;
+  companyName: string;
+  userId: string;
+  role: "owner" | "recruiter";
+  createdAt: string;
+}
+
+/** Invites by the e-mail of their account, or by id (a person picked by name). */
+export async function invite(companyId: string, who: { email: string } | { userId: string }, role: "owner" | "recruiter"): Promise<Invitation> {
+  return (await ok(v1().companies[":id"].invitations.$post({ param: { id: companyId }, json: { ...who, role } }))) as Invitation;
+}
+
+export async function companyInvitations(companyId: string): Promise<Invitation[]> {
+  return ((await ok(v1().companies[":id"].invitations.$get({ param: { id: companyId } }))) as { items: Invitation[] }).items;
+}
+
+export async function myInvitations(): Promise<Invitation[]> {
+  return ((await ok(v1().companies.invitations.$get())) as { items: Invitation[] }).items;
+}
+
+export async function acceptInvitation(companyId: string, userId: string): Promise<Company> {
+  return (await ok(v1().companies[":id"].invitations[":userId"].accept.$post({ param: { id: companyId, userId } }))) as Company;
+}
+
+/** Declines one's own invitation, or (owners) revokes one. */
+export async function dropInvitation(companyId: string, userId: string): Promise<void> {
+  await ok(v1().companies[":id"].invitations[":userId"].$delete({ param: { id: companyId, userId } }));
+}
+
+export async function setMemberRole(companyId: string, userId: string, role: "owner" | "recruiter"): Promise<Company> {
+  return (await ok(v1().companies[":id"].members.$post({ param: { id: companyId }, json: { userId, role } }))) as Company;
+}
+
+export async function removeMember(companyId: string, userId: string): Promise<void> {
+  await ok(v1().companies[":id"].members[":userId"].$delete({ param: { id: companyId, userId } }));
+}
+
+export interface VacancyInput {
+  title: string;
+  description: string;
+  role: string;
+  seniority: string;
+  employmentType: string;
+  salary: Vacancy["salary"];
+  remote: boolean;
+  location: Vacancy["location"];
+  tags: string[];
+}
+
+export async function createVacancy(companyId: string, input: VacancyInput): Promise<Vacancy> {
+  return (await ok(v1().vacancies.$post({ json: { companyId, ...input } as never }))) as Vacancy;
+}
+
+export async function updateVacancy(id: string, input: VacancyInput): Promise<Vacancy> {
+  return (await ok(v1().vacancies[":id"].$patch({ param: { id }, json: input as never }))) as Vacancy;
+}
+
+export async function publishVacancy(id: string, publishAt?: string): Promise<Vacancy> {
+  return (await ok(v1().vacancies[":id"].publish.$post({ param: { id }, json: publishAt ? { publishAt } : {} }))) as Vacancy;
+}
+
+export async function closeVacancy(id: string): Promise<Vacancy> {
+  return (await ok(v1().vacancies[":id"].close.$post({ param: { id } }))) as Vacancy;
+}
+
+export async function reopenVacancy(id: string): Promise<Vacancy> {
+  return (await ok(v1().vacancies[":id"].reopen.$post({ param: { id } }))) as Vacancy;
+}
+
+export async function deleteVacancy(id: string): Promise<void> {
+  await ok(v1().vacancies[":id"].$delete({ param: { id } }));
+}
+
+export async function requestDraft(companyId: string, notes: string): Promise<{ id: string; status: string }> {
+  return (await ok(v1().vacancies.drafts.$post({ json: { companyId, notes } }))) as { id: string; status: string };
+}
+
+export async function draftStatus(id: string): Promise<{ status: "pending" | "completed" | "failed"; vacancy?: Vacancy; error?: string }> {
+  return (await ok(v1().vacancies.drafts[":id"].$get({ param: { id } }))) as { status: "pending" | "completed" | "failed"; vacancy?: Vacancy };
 }

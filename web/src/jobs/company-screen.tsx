@@ -3,6 +3,8 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { useAppState } from "../store";
 import { askVerification, companyVacancies, editCompany, getCompany, searchVacancies } from "./api";
+import { CompanyMembers } from "./company-members";
+import { uploadIcon, VERIFICATION_WORDS } from "./my-companies";
 import type { Company, Vacancy, VacancyStatus } from "./model";
 import { CompanyCard } from "./vacancy-screen";
 import { problemText } from "../problem-text";
@@ -26,13 +28,17 @@ export function CompanyScreen({ companyId }: { companyId: string }) {
       <CompanyCard company={company} />
       {role ? (
         <>
-          <div class="row">
+          <div class="row wrap">
+            <a href={`/app/jobs/companies/${company.id}/vacancies/new`} class="button-link primary">
+              New vacancy
+            </a>
             <a href={`/app/jobs/companies/${company.id}/pipeline`} class="button-link">
               Applications pipeline
             </a>
           </div>
-          <CompanyEditor company={company} onSaved={setCompany} isOwner={role === "owner"} />
           <MemberVacancies companyId={company.id} />
+          <CompanyEditor company={company} onSaved={setCompany} isOwner={role === "owner"} />
+          <CompanyMembers company={company} isOwner={role === "owner"} onChanged={setCompany} />
         </>
       ) : (
         <PublicVacancies companyId={company.id} />
@@ -48,7 +54,15 @@ function CompanyEditor({ company, onSaved, isOwner }: { company: Company; onSave
     const form = new FormData(event.target as HTMLFormElement);
     const website = String(form.get("website") ?? "").trim();
     try {
-      onSaved(await editCompany(company.id, { name: String(form.get("name") ?? ""), about: String(form.get("about") ?? ""), website: website || null }));
+      const iconFileId = await uploadIcon(form.get("icon") as File | null);
+      onSaved(
+        await editCompany(company.id, {
+          name: String(form.get("name") ?? ""),
+          about: String(form.get("about") ?? ""),
+          website: website || null,
+          ...(iconFileId ? { iconFileId } : {}),
+        }),
+      );
       setMessage("Saved");
     } catch (caught) {
       setMessage(problemText(caught));
@@ -69,6 +83,10 @@ function CompanyEditor({ company, onSaved, isOwner }: { company: Company; onSave
     <section class="card" aria-label="Edit the company">
       <form class="jobs-form" onSubmit={save}>
         <h3>Company page</h3>
+        <p class="small" data-testid="verification">
+          {VERIFICATION_WORDS[company.verification]}
+          {company.verification === "none" && ": verified companies get a badge and may publish more vacancies at once."}
+        </p>
         <label>
           Name
           <input name="name" value={company.name} required maxLength={120} />
@@ -82,6 +100,10 @@ function CompanyEditor({ company, onSaved, isOwner }: { company: Company; onSave
         <label>
           Website
           <input name="website" type="url" value={company.website ?? ""} placeholder="https://example.com" />
+        </label>
+        <label>
+          {company.iconUrl ? "Replace the icon" : "Icon"} (an image, up to 2 MB)
+          <input name="icon" type="file" accept="image/png,image/jpeg,image/webp,image/gif" />
         </label>
         <div class="row end">
           <button type="submit" class="primary">
@@ -132,7 +154,7 @@ function MemberVacancies({ companyId }: { companyId: string }) {
           ))}
         </div>
       </div>
-      <VacancyLinks items={items} />
+      <VacancyLinks items={items} edit companyId={companyId} />
     </section>
   );
 }
@@ -150,14 +172,22 @@ function PublicVacancies({ companyId }: { companyId: string }) {
   );
 }
 
-function VacancyLinks({ items }: { items: Vacancy[] | null }) {
+function VacancyLinks({ items, edit, companyId }: { items: Vacancy[] | null; edit?: boolean; companyId?: string }) {
   if (!items) return <p class="muted">Loading…</p>;
-  if (items.length === 0) return <p class="muted">None.</p>;
+  if (items.length === 0)
+    return edit ? (
+      <p class="muted">
+        None here. <a href={`/app/jobs/companies/${companyId}/vacancies/new`}>Write a vacancy</a>
+      </p>
+    ) : (
+      <p class="muted">None.</p>
+    );
   return (
     <ul class="jobs-plain-list">
       {items.map((v) => (
         <li>
-          <a href={`/app/jobs/vacancies/${v.id}`}>{v.title}</a> <span class="muted small">{v.location?.place ?? (v.remote ? "Remote" : "")}</span>
+          <a href={edit ? `/app/jobs/vacancies/${v.id}/edit` : `/app/jobs/vacancies/${v.id}`}>{v.title}</a>{" "}
+          <span class="muted small">{v.location?.place ?? (v.remote ? "Remote" : "")}</span>
         </li>
       ))}
     </ul>

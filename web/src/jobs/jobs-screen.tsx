@@ -5,6 +5,7 @@ import { CompanyScreen } from "./company-screen";
 import { MyCompanies } from "./my-companies";
 import { PipelineScreen } from "./pipeline-screen";
 import { SearchScreen } from "./search-screen";
+import { VacancyEditor } from "./vacancy-editor";
 import { VacancyScreen } from "./vacancy-screen";
 
 const TABS = [
@@ -14,7 +15,7 @@ const TABS = [
 ];
 
 export function JobsScreen({ rest }: { rest: string[] }) {
-  const [first, id, more] = rest;
+  const [first, id, more, fourth] = rest;
   const tab = first === "applications" ? "applications" : first === "companies" && !id ? "companies" : first === undefined ? "" : null;
   return (
     <div class="section-page jobs">
@@ -28,7 +29,11 @@ export function JobsScreen({ rest }: { rest: string[] }) {
           ))}
         </nav>
       </header>
-      {first === "vacancies" && id ? (
+      {first === "vacancies" && id && more === "edit" ? (
+        <VacancyEditor vacancyId={id} />
+      ) : first === "companies" && id && more === "vacancies" && fourth === "new" ? (
+        <VacancyEditor companyId={id} />
+      ) : first === "vacancies" && id ? (
         <VacancyScreen id={id} />
       ) : first === "applications" ? (
         <ApplicationsScreen />

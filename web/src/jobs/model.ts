@@ -19,6 +19,7 @@ export interface Vacancy {
   location: { lat: number; lng: number; place: string } | null;
   status: VacancyStatus;
   publishedAt: string | null;
+  publishAt?: string | null;
   distanceKm?: number;
   /** On a single vacancy: its video, while approved and visible. */
   video?: { id: string; title: string; thumbnailUrl: string | null; durationSeconds: number | null } | null;

@@ -11,6 +11,7 @@ export function VacancyScreen({ id }: { id: string }) {
   const [vacancy, setVacancy] = useState<Vacancy | null>(null);
   const [company, setCompany] = useState<Company | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { me } = useAppState();
   useEffect(() => {
     setVacancy(null);
     getVacancy(id)
@@ -65,6 +66,11 @@ export function VacancyScreen({ id }: { id: string }) {
       </article>
       <aside class="jobs-side">
         {company && <CompanyCard company={company} />}
+        {company && me && company.members.some((m) => m.userId === me.id) && (
+          <a class="button-link card" href={`/app/jobs/vacancies/${vacancy.id}/edit`}>
+            Edit the vacancy
+          </a>
+        )}
         {vacancy.status === "published" ? <ApplyForm vacancy={vacancy} company={company} /> : <p class="muted card">This vacancy takes no applications.</p>}
       </aside>
     </div>

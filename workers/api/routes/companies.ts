@@ -57,8 +57,13 @@ const MemberBody = z
   .strict()
   .openapi("CompanyMemberRequest");
 const InvitationBody = z
-  .object({ userId: z.string().min(1).max(64), role: z.enum(["owner", "recruiter"]) })
+  .object({
+    userId: z.string().min(1).max(64).optional().openapi({ description: "Who is invited, by id (or give email)" }),
+    email: z.email().max(320).optional().openapi({ description: "Who is invited, by the e-mail of their account (or give userId)" }),
+    role: z.enum(["owner", "recruiter"]),
+  })
   .strict()
+  .refine((body) => (body.userId === undefined) !== (body.email === undefined), "Give exactly one of userId and email")
   .openapi("CompanyInvitationRequest");
 const InvitationList = z.object({ items: z.array(CompanyInvitationSchema) }).openapi("CompanyInvitationList");
 const VerificationBody = z

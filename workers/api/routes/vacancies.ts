@@ -15,6 +15,7 @@ import {
   publish,
   rebuildSearchIndex,
   removeVacancy,
+  reopen,
   yearly,
 } from "../../../shared/jobs-board/vacancies/vacancies";
 import { requestVacancyDraft, vacancyDraft } from "../../../shared/jobs-board/ai/ai-tasks";
@@ -311,6 +312,19 @@ export const vacancyRoutes = createRouter()
       responses: { 200: jsonResponse(VacancySchema, "The vacancy"), ...problemResponses(401, 403, 404, 409) },
     }),
     async (c) => c.json(await close(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/reopen",
+      tags,
+      summary: "Reopen a closed vacancy as a draft (company owners and recruiters)",
+      description:
+        "It becomes a draft again, editable, and goes back on the board through `POST /v1/vacancies/{id}/publish` (the publication caps apply then). Its applications stay as they were. Not closed: `409 not_closed`.",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(VacancySchema, "The vacancy, now a draft"), ...problemResponses(401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await reopen(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(applyRoute, async (c) => c.json(await applyToVacancy(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, c.req.valid("json")), 201));
 

@@ -1,0 +1,152 @@
+// Where a vacancy is: a city typed by name (the built-in list, there is no geocoder) or a point
+// clicked on a map the app draws itself. The map is an equirectangular grid with the known
+// cities on it: no tile server, so it works offline and in `wrangler dev`. Arrow keys move the
+// pin by one degree, so the map works from the keyboard too.
+import { useState } from "hono/jsx/dom";
+import { CITIES, findCity } from "./cities";
+
+export interface Place {
+  lat: number;
+  lng: number;
+  place: string;
+}
+
+const WIDTH = 360;
+const HEIGHT = 180;
+// Europe first: the board's cities are mostly there, so the map opens on them and a click lands
+// within a few kilometres; "World" shows everything.
+const VIEWS = {
+  europe: { west: -12, east: 35, south: 34, north: 62, label: "Europe" },
+  world: { west: -180, east: 180, south: -90, north: 90, label: "World" },
+} as const;
+type View = keyof typeof VIEWS;
+
+const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+export function PlacePicker({ value, onChange }: { value: Place | null; onChange: (place: Place | null) => void }) {
+  const [view, setView] = useState<View>("europe");
+  const [typed, setTyped] = useState(value?.place ?? "");
+  const [note, setNote] = useState<string | null>(null);
+  const box = VIEWS[view];
+  const x = (lng: number) => ((lng - box.west) / (box.east - box.west)) * WIDTH;
+  const y = (lat: number) => ((box.north - lat) / (box.north - box.south)) * HEIGHT;
+  const visible = (lat: number, lng: number) => lat <= box.north && lat >= box.south && lng >= box.west && lng <= box.east;
+
+  const pickCity = (text: string) => {
+    setTyped(text);
+    if (!text.trim()) return;
+    const city = findCity(text);
+    if (city) {
+      setNote(null);
+      onChange({ lat: city.lat, lng: city.lng, place: `${city.name}, ${city.country}` });
+    } else setNote("Not a city on the list: pick the place on the map and name it here.");
+  };
+  const rename = (text: string) => {
+    setTyped(text);
+    if (value && !findCity(text)) onChange({ ...value, place: text.trim() || value.place });
+    else pickCity(text);
+  };
+  const click = (event: MouseEvent) => {
+    const svg = (event.currentTarget as HTMLElement).querySelector("svg");
+    if (!svg) return;
+    const rect = svg.getBoundingClientRect();
+    const lng = box.west + ((event.clientX - rect.left) / rect.width) * (box.east - box.west);
+    const lat = box.north - ((event.clientY - rect.top) / rect.height) * (box.north - box.south);
+    const nearest = CITIES.map((city) => ({ city, d: Math.hypot(city.lat - lat, (city.lng - lng) * Math.cos((lat * Math.PI) / 180)) })).sort(
+      (a, b) => a.d - b.d,
+    )[0];
+    // A click within about 30 km of a listed city picks the city; elsewhere, the point itself.
+    const place =
+      nearest && nearest.d < 0.3
+        ? { lat: nearest.city.lat, lng: nearest.city.lng, place: `${nearest.city.name}, ${nearest.city.country}` }
+        : { lat: round(lat), lng: round(lng), place: typed.trim() && !findCity(typed) ? typed.trim() : `${round(lat)}, ${round(lng)}` };
+    setTyped(place.place);
+    setNote(null);
+    onChange(place);
+  };
+  const nudge = (event: KeyboardEvent) => {
+    const step: Record<string, [number, number]> = { ArrowUp: [1, 0], ArrowDown: [-1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const move = step[event.key];
+    if (!move) return;
+    event.preventDefault();
+    const from = value ?? { lat: 50, lng: 10, place: "" };
+    const lat = Math.max(-90, Math.min(90, from.lat + move[0]));
+    const lng = ((((from.lng + move[1] + 180) % 360) + 360) % 360) - 180;
+    const place = { lat: round(lat), lng: round(lng), place: from.place || typed.trim() || `${round(lat)}, ${round(lng)}` };
+    onChange(place);
+  };
+
+  return (
+    <fieldset class="jobs-place">
+      <legend>Place</legend>
+      <label>
+        City or place name
+        <input list="jobs-place-cities" value={typed} placeholder="Berlin" onInput={(e: Event) => rename((e.target as HTMLInputElement).value)} />
+      </label>
+      <datalist id="jobs-place-cities">
+        {CITIES.map((city) => (
+          <option value={city.name}>{city.country}</option>
+        ))}
+      </datalist>
+      <div class="row spread">
+        <span class="muted small" aria-live="polite">
+          {value ? `${value.place} (${value.lat.toFixed(2)}, ${value.lng.toFixed(2)})` : "No place: click the map or type a city"}
+        </span>
+        <span class="row">
+          {(Object.keys(VIEWS) as View[]).map((v) => (
+            <button type="button" class={v === view ? "secondary small active" : "secondary small"} aria-pressed={v === view} onClick={() => setView(v)}>
+              {VIEWS[v].label}
+            </button>
+          ))}
+          {value && (
+            <button
+              type="button"
+              class="secondary small"
+              onClick={() => {
+                setTyped("");
+                onChange(null);
+              }}
+            >
+              Clear place
+            </button>
+          )}
+        </span>
+      </div>
+      <div
+        class="jobs-map-button"
+        role="application"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the map is a keyboard widget (role application): the arrow keys move the pin
+        tabIndex={0}
+        aria-label="Map: click to place the vacancy; arrow keys move the pin"
+        onClick={click}
+        onKeyDown={nudge}
+      >
+        <svg class="jobs-map" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-hidden="true">
+          <rect width={WIDTH} height={HEIGHT} class="jobs-map-sea" />
+          {Array.from({ length: 13 }, (_, i) => -180 + i * 30)
+            .filter((lng) => lng >= box.west && lng <= box.east)
+            .map((lng) => (
+              <line x1={x(lng)} x2={x(lng)} y1={0} y2={HEIGHT} class="jobs-map-grid" />
+            ))}
+          {Array.from({ length: 37 }, (_, i) => -90 + i * 5)
+            .filter((lat) => lat >= box.south && lat <= box.north && (view === "europe" || lat % 30 === 0))
+            .map((lat) => (
+              <line x1={0} x2={WIDTH} y1={y(lat)} y2={y(lat)} class="jobs-map-grid" />
+            ))}
+          {CITIES.filter((city) => visible(city.lat, city.lng)).map((city) => (
+            <g>
+              <circle cx={x(city.lng)} cy={y(city.lat)} r={view === "europe" ? 2.2 : 1.4} class="jobs-map-city" />
+              {view === "europe" && (
+                <text x={x(city.lng) + 3} y={y(city.lat) + 2} class="jobs-map-label">
+                  {city.name}
+                </text>
+              )}
+            </g>
+          ))}
+          {value && visible(value.lat, value.lng) && <circle cx={x(value.lng)} cy={y(value.lat)} r={4.5} class="jobs-map-pin" />}
+        </svg>
+      </div>
+      {note && <p class="muted small">{note}</p>}
+    </fieldset>
+  );
+}
