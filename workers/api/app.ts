@@ -1,7 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
-import { depsFor } from "../../shared/platform/deps";
+import { depsFor } from "../composition";
 import { ApiError } from "../../shared/http/errors";
 import { type AppEnv, createRouter } from "./context";
 import { renderError } from "./middleware/errors";
