@@ -29,12 +29,15 @@ export function testPort(base) {
 export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false, inspectorPort }) {
   spawnSync(process.execPath, [path.join(root, "scripts", "ensure-dev-vars.mjs")], { cwd: root, stdio: "inherit" });
   const persistTo = stateDirectory(name, fresh);
-  const migrate = spawnSync(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...localWranglerEnv(name), CI: "true" },
-  });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  // Not spawnSync: servers started side by side (bench:auth starts four) migrate at the same time.
+  const migrate = await finished(
+    spawn(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+      cwd: root,
+      env: { ...localWranglerEnv(name), CI: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.output}`);
 
   const server = await wranglerDev({
     port,
@@ -62,6 +65,17 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
       return JSON.parse(result.stdout)[0].results;
     },
   };
+}
+
+/** The exit status and output of `child` once it ends. */
+function finished(child) {
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (status) => resolve({ status, output }));
+  });
 }
 
 /**
