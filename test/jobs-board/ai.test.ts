@@ -5,7 +5,7 @@ import { checkModelAnswer } from "../../shared/jobs-board/ai/ai-tasks";
 import type { QueuedJob } from "../../shared/env";
 import worker from "../../workers/index";
 import { expectProblem } from "../helpers";
-import { api, createCompany, joinCompany, ok, publishVacancy, registerUser } from "./fixtures";
+import { api, createCompany, createVacancy, joinCompany, ok, postVacancy, publishVacancy, registerUser } from "./fixtures";
 
 /** Runs the JOBS consumer on one `jobs.ai` message (a no-op when the queue already ran it). */
 async function runTask(taskId: string): Promise<void> {
@@ -92,6 +92,38 @@ describe("POST /v1/profiles/me/analysis, GET /v1/profiles/me/analysis/:id", () =
   });
 });
 
+describe("POST /v1/profiles/me/intro-script, GET /v1/profiles/me/intro-script/:id", () => {
+  it("suggests a script and talking points from the profile and a vacancy the caller can read; only the owner reads it", async () => {
+    const [user, other, owner] = [await registerUser(), await registerUser(), await registerUser()];
+    await ok(api("/v1/profiles/me", { method: "PATCH", token: user.accessToken, body: { headline: "Warehouse robotics engineer", tags: ["go"] } }));
+    const company = await createCompany(owner, { name: "Acme Robotics" });
+    const published = await postVacancy(owner, company.id, { title: "Go engineer" });
+    const accepted = await ok(api("/v1/profiles/me/intro-script", { token: user.accessToken, body: { vacancyId: published.id } }), 202);
+    expect(accepted).toEqual({ id: expect.any(String), status: "pending" });
+    await runTask(accepted.id);
+    const script = await ok(api(`/v1/profiles/me/intro-script/${accepted.id}`, { token: user.accessToken }));
+    expect(script.status, JSON.stringify(script)).toBe("completed");
+    expect(script.script.script.length).toBeGreaterThan(0);
+    expect(script.script.talkingPoints.length).toBeGreaterThan(0);
+    // Without a vacancy it introduces the person in general; the same input gives the same script (a deterministic development model).
+    const general = await ok(api("/v1/profiles/me/intro-script", { token: user.accessToken, body: {} }), 202);
+    await runTask(general.id);
+    expect((await ok(api(`/v1/profiles/me/intro-script/${general.id}`, { token: user.accessToken }))).status).toBe("completed");
+
+    await expectProblem(await api(`/v1/profiles/me/intro-script/${accepted.id}`, { token: other.accessToken }), 404);
+    await expectProblem(await api(`/v1/profiles/me/intro-script/${accepted.id}`), 401);
+    await expectProblem(await api("/v1/profiles/me/intro-script", { body: {} }), 401);
+    // A draft vacancy of a company the caller is not in is as unknown as a missing one.
+    const draft = await createVacancy(owner, company.id, { title: "Secret" });
+    await expectProblem(await api("/v1/profiles/me/intro-script", { token: user.accessToken, body: { vacancyId: draft.id } }), 404);
+    await expectProblem(await api("/v1/profiles/me/intro-script", { token: user.accessToken, body: { vacancyId: 7 } }), 400);
+    await expectProblem(await api("/v1/profiles/me/intro-script", { token: user.accessToken, body: { extra: true } }), 400);
+    // A profile analysis id is not a script.
+    const analysis = await ok(api("/v1/profiles/me/analysis", { method: "POST", token: user.accessToken }), 202);
+    await expectProblem(await api(`/v1/profiles/me/intro-script/${analysis.id}`, { token: user.accessToken }), 404);
+  });
+});
+
 describe("the model's answer is checked before it is stored", () => {
   it("refuses what is not JSON, misses fields, has extra ones or breaks a rule", () => {
     const text = (value: unknown) => ({ kind: "text" as const, text: typeof value === "string" ? value : JSON.stringify(value) });
@@ -122,6 +154,10 @@ describe("the model's answer is checked before it is stored", () => {
     const refused = checkModelAnswer("profile-analysis", text({ strengths: [], gaps: [], suggestedTags: ["go"] }));
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.reason).toMatch(/^invalid_model_answer: /);
+    expect(checkModelAnswer("intro-script", text({ script: "Hello, I am Ana.", talkingPoints: ["Robots"] })).ok).toBe(true);
+    expect(checkModelAnswer("intro-script", text({ script: "Hello", talkingPoints: [] })).ok).toBe(false);
+    expect(checkModelAnswer("intro-script", text({ script: " ", talkingPoints: ["x"] })).ok).toBe(false);
+    expect(checkModelAnswer("intro-script", text({ script: "Hi", talkingPoints: ["x"], cue: "smile" })).ok).toBe(false);
   });
 });
 

@@ -195,15 +195,15 @@ export const vacancySearchCounts = sqliteTable("vacancy_search_counts", {
 });
 
 /**
- * An AI task of the jobs board: a vacancy draft from a company member's notes, or the analysis
- * of a user's profile. Stored before it is queued; the JOBS consumer runs it through the studio's
+ * An AI task of the jobs board: a vacancy draft from a company member's notes, the analysis of a
+ * user's profile, or a script for recording their video introduction. Stored before it is queued; the JOBS consumer runs it through the studio's
  * provider layer and keeps the validated result (or why it failed).
  */
 export const jobsAiTasks = sqliteTable(
   "jobs_ai_tasks",
   {
     id: text("id").primaryKey(),
-    kind: text("kind", { enum: ["vacancy-draft", "profile-analysis"] }).notNull(),
+    kind: text("kind", { enum: ["vacancy-draft", "profile-analysis", "intro-script"] }).notNull(),
     userId: text("user_id").notNull(),
     companyId: text("company_id"),
     /** JSON: what the model is asked with (notes, the profile). */

@@ -8,10 +8,17 @@ import { requireMemberRole } from "../companies/companies";
 import { findCompanyRow } from "../companies/records";
 import { ownProfile } from "../profiles/profiles";
 import { normalizeTags } from "../tags";
-import { yearly } from "../vacancies/vacancies";
 import { findVacancyRow } from "../vacancies/records";
+import { getVacancy, yearly } from "../vacancies/vacancies";
 import { type VacancyView, vacancyView } from "../vacancies/vacancy-view";
-import { PROFILE_ANALYSIS_JSON_SCHEMA, ProfileAnalysisAnswer, VACANCY_DRAFT_JSON_SCHEMA, VacancyDraftAnswer } from "./answers";
+import {
+  INTRO_SCRIPT_JSON_SCHEMA,
+  IntroScriptAnswer,
+  PROFILE_ANALYSIS_JSON_SCHEMA,
+  ProfileAnalysisAnswer,
+  VACANCY_DRAFT_JSON_SCHEMA,
+  VacancyDraftAnswer,
+} from "./answers";
 import { type AiTaskRecord, completeAiTask, countAiAttempt, failAiTask, findAiTask, insertAiTask, saveProviderTask } from "./records";
 
 /** Runs of one task (start, then polls) before it is given up as `timed_out`. */
@@ -101,6 +108,56 @@ export async function requestProfileAnalysis(deps: Deps, userId: string) {
   });
 }
 
+/**
+ * A script and talking points for recording a video introduction, from the caller's profile and,
+ * when they name one they can read, the vacancy they are applying to. The web app shows the script
+ * as a teleprompter beside the camera while recording.
+ */
+export async function requestIntroScript(deps: Deps, userId: string, vacancyId?: string) {
+  const modelId = await configuredModel(deps);
+  const profile = await ownProfile(deps, userId);
+  const vacancy = vacancyId === undefined ? null : await getVacancy(deps, vacancyId, userId);
+  await takeAiSlot(deps, userId);
+  const now = deps.clock.date();
+  const input = {
+    displayName: profile.displayName,
+    headline: profile.headline,
+    bio: profile.bio.slice(0, 2000),
+    tags: profile.tags,
+    vacancy: vacancy ? { title: vacancy.title, description: vacancy.description.slice(0, 2000), tags: vacancy.tags } : null,
+  };
+  return queueTask(deps, {
+    id: newId(now.getTime()),
+    kind: "intro-script",
+    userId,
+    companyId: null,
+    input: JSON.stringify(input),
+    modelId,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+export interface IntroScriptView {
+  id: string;
+  status: AiTaskStatus;
+  script?: IntroScriptAnswer;
+  error?: string;
+  createdAt: string;
+}
+
+export async function introScript(deps: Deps, id: string, userId: string): Promise<IntroScriptView> {
+  const task = await findAiTask(deps.db, id);
+  if (task?.kind !== "intro-script" || task.userId !== userId) throw notFound("No such script");
+  return {
+    id: task.id,
+    status: task.status,
+    ...(task.status === "completed" && task.result ? { script: IntroScriptAnswer.parse(JSON.parse(task.result)) } : {}),
+    ...(task.error ? { error: task.error } : {}),
+    createdAt: task.createdAt.toISOString(),
+  };
+}
+
 export interface VacancyDraftView {
   id: string;
   status: AiTaskStatus;
@@ -163,6 +220,19 @@ async function modelInput(deps: Deps, task: AiTaskRecord): Promise<ModelTaskInpu
       idempotencyKey: task.id,
     };
   }
+  if (task.kind === "intro-script") {
+    return {
+      prompt: [
+        "Write what this job seeker says in a video introduction of about one minute: first person, plain spoken sentences, no stage directions.",
+        input.vacancy ? "They record it for the vacancy below: speak to what it asks for." : "It introduces them to recruiters in general.",
+        `Their profile: ${JSON.stringify({ name: input.displayName, headline: input.headline, bio: input.bio, tags: input.tags })}`,
+        ...(input.vacancy ? [`The vacancy: ${JSON.stringify(input.vacancy)}`] : []),
+        "Answer with one JSON object of the given schema: script (the words to read), talkingPoints (at most 8 short reminders).",
+      ].join("\n"),
+      params: { responseSchema: INTRO_SCRIPT_JSON_SCHEMA },
+      idempotencyKey: task.id,
+    };
+  }
   return {
     prompt: [
       "Analyse this job seeker's profile: what are their strengths, what is missing for the roles their profile aims at, and which tags should it carry?",
@@ -178,7 +248,7 @@ async function modelInput(deps: Deps, task: AiTaskRecord): Promise<ModelTaskInpu
 export function checkModelAnswer(
   kind: AiTaskRecord["kind"],
   output: ModelOutput,
-): { ok: true; value: VacancyDraftAnswer | ProfileAnalysisAnswer } | { ok: false; reason: string } {
+): { ok: true; value: VacancyDraftAnswer | ProfileAnalysisAnswer | IntroScriptAnswer } | { ok: false; reason: string } {
   if (output.kind !== "text") return { ok: false, reason: "invalid_model_answer: the model answered with files, not JSON text" };
   let json: unknown = output.json;
   if (json === undefined) {
@@ -188,7 +258,8 @@ export function checkModelAnswer(
       return { ok: false, reason: "invalid_model_answer: the answer is not JSON" };
     }
   }
-  const parsed = (kind === "vacancy-draft" ? VacancyDraftAnswer : ProfileAnalysisAnswer).safeParse(json);
+  const schema = kind === "vacancy-draft" ? VacancyDraftAnswer : kind === "intro-script" ? IntroScriptAnswer : ProfileAnalysisAnswer;
+  const parsed = schema.safeParse(json);
   if (!parsed.success)
     return {
       ok: false,
@@ -197,8 +268,12 @@ export function checkModelAnswer(
   return { ok: true, value: parsed.data };
 }
 
-async function complete(deps: Deps, task: AiTaskRecord, answer: VacancyDraftAnswer | ProfileAnalysisAnswer): Promise<void> {
+async function complete(deps: Deps, task: AiTaskRecord, answer: VacancyDraftAnswer | ProfileAnalysisAnswer | IntroScriptAnswer): Promise<void> {
   const now = deps.clock.date();
+  if (task.kind === "intro-script") {
+    await completeAiTask(deps.db, task.id, JSON.stringify(answer), null, now);
+    return;
+  }
   if (task.kind === "profile-analysis") {
     const analysis = answer as ProfileAnalysisAnswer;
     await completeAiTask(deps.db, task.id, JSON.stringify({ ...analysis, suggestedTags: normalizeTags(analysis.suggestedTags, "suggestedTags") }), null, now);

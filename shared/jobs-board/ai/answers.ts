@@ -94,5 +94,24 @@ export const ProfileAnalysisAnswer = z
   .strict()
   .transform((analysis) => ({ ...analysis, suggestedTags: [...new Set(analysis.suggestedTags.map(slugOf).filter(Boolean))] }));
 
+/** A script to read while recording a video introduction (a teleprompter's text) and the points it makes. */
+export const INTRO_SCRIPT_JSON_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  required: ["script", "talkingPoints"],
+  properties: {
+    script: { type: "string", minLength: 1, maxLength: 3000 },
+    talkingPoints: { type: "array", minItems: 1, maxItems: 8, items: { type: "string", minLength: 1, maxLength: 200 } },
+  },
+} as const;
+
+export const IntroScriptAnswer = z
+  .object({
+    script: z.string().trim().min(1).max(3000),
+    talkingPoints: z.array(z.string().trim().min(1).max(200)).min(1).max(8),
+  })
+  .strict();
+
 export type VacancyDraftAnswer = z.output<typeof VacancyDraftAnswer>;
+export type IntroScriptAnswer = z.output<typeof IntroScriptAnswer>;
 export type ProfileAnalysisAnswer = z.output<typeof ProfileAnalysisAnswer>;

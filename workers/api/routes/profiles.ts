@@ -4,7 +4,7 @@ import { PageQuery } from "../../../shared/http/pagination";
 import { editProfile, follow, followPage, ownProfile, viewProfile } from "../../../shared/jobs-board/profiles/profiles";
 import { LocationSchema, ProfileSchema } from "../../../shared/jobs-board/schemas";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../../../shared/jobs-board/tags";
-import { profileAnalysis, requestProfileAnalysis } from "../../../shared/jobs-board/ai/ai-tasks";
+import { introScript, profileAnalysis, requestIntroScript, requestProfileAnalysis } from "../../../shared/jobs-board/ai/ai-tasks";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
@@ -66,6 +66,24 @@ const AnalysisParam = z.object({
     .max(64)
     .openapi({ param: { name: "id", in: "path" } }),
 });
+
+const IntroScriptRequest = z
+  .object({
+    vacancyId: z.string().min(1).max(64).optional().openapi({ description: "The vacancy the introduction is recorded for (one you can read; `404` otherwise)" }),
+  })
+  .strict()
+  .openapi("IntroScriptRequest");
+const IntroScriptSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["pending", "completed", "failed"]),
+    script: z
+      .object({ script: z.string().openapi({ description: "The words to read, shown as a teleprompter" }), talkingPoints: z.array(z.string()) })
+      .optional(),
+    error: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .openapi("IntroScript");
 
 function followRoute(method: "put" | "delete", summary: string) {
   return authedRoute({
@@ -139,6 +157,31 @@ export const profileRoutes = createRouter()
       responses: { 200: jsonResponse(AnalysisSchema, "The analysis"), ...problemResponses(401, 404) },
     }),
     async (c) => c.json(await profileAnalysis(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/me/intro-script",
+      tags,
+      summary: "Have the AI suggest a script and talking points for your video introduction",
+      description:
+        "From your profile and, when given, a vacancy you can read. Stored and queued like a profile analysis; poll `GET /v1/profiles/me/intro-script/{id}`. No model configured: `503 ai_unavailable`. Shares the per-user AI budget (`RATE_LIMIT_JOBS_AI_PER_USER`).",
+      request: { body: jsonBody(IntroScriptRequest) },
+      responses: { 202: jsonResponse(AnalysisAccepted, "Accepted"), ...problemResponses(400, 401, 404, 429, 503) },
+    }),
+    async (c) => c.json(await requestIntroScript(c.get("deps"), c.get("principal").userId, c.req.valid("json").vacancyId), 202),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/me/intro-script/{id}",
+      tags,
+      summary: "One of your suggested introduction scripts",
+      description: "Yours only (`404` otherwise).",
+      request: { params: AnalysisParam },
+      responses: { 200: jsonResponse(IntroScriptSchema, "The script"), ...problemResponses(401, 404) },
+    }),
+    async (c) => c.json(await introScript(c.get("deps"), c.req.valid("param").id, c.get("principal").userId), 200),
   )
   .openapi(
     createRoute({
