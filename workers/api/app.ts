@@ -127,20 +127,38 @@ function decodedPath(path: string): string {
   }
 }
 
-/** The routers that can answer `path` (every router when `path` is null), the others empty. */
-async function routersFor(path: string | null): Promise<Routers> {
-  const modules = await Promise.all(
-    Object.entries(MOUNTED).map(async ([module, mounts]) => {
-      const routers = await Promise.all(
-        Object.entries(mounts as Record<string, MountedRouter>).map(async ([name, { path: prefix, load }]) => [
-          name,
-          path === null || answers(prefix, path) ? await load() : createRouter(),
-        ]),
-      );
-      return [module, Object.fromEntries(routers)];
-    }),
-  );
+type Router = Awaited<ReturnType<MountedRouter["load"]>>;
+
+/** Routers already loaded, by their mount: an app of routers all loaded is built without awaiting anything. */
+const loaded = new Map<MountedRouter, Router>();
+
+/** The routers that can answer `path` (every router when `path` is null), the others empty; null if one is not loaded yet. */
+function loadedRoutersFor(path: string | null): Routers | null {
+  const modules: [string, Record<string, Router>][] = [];
+  for (const [module, mounts] of Object.entries(MOUNTED)) {
+    const routers: Record<string, Router> = {};
+    for (const [name, mount] of Object.entries(mounts as Record<string, MountedRouter>)) {
+      const router = path === null || answers(mount.path, path) ? loaded.get(mount) : createRouter();
+      if (!router) return null;
+      routers[name] = router;
+    }
+    modules.push([module, routers]);
+  }
   return Object.fromEntries(modules) as Routers;
+}
+
+/** Loads the routers that can answer `path` (all when null), then gives them as loadedRoutersFor does. */
+async function routersFor(path: string | null): Promise<Routers> {
+  const mounts = Object.values(MOUNTED).flatMap((byName) => Object.values(byName as Record<string, MountedRouter>));
+  await Promise.all(
+    mounts
+      .filter((mount) => (path === null || answers(mount.path, path)) && !loaded.has(mount))
+      .map(async (mount) => {
+        const router = await mount.load();
+        if (!loaded.has(mount)) loaded.set(mount, router);
+      }),
+  );
+  return loadedRoutersFor(path)!;
 }
 
 // The docs router serves the document of every route (workers/api/routes/docs.ts): its paths load them all.
@@ -170,7 +188,10 @@ export async function appFor(requestPath: string | null): Promise<App> {
           .join("");
   const built = apps.get(key);
   if (built) return built;
-  const app = await loadApp(path);
+  // Routers all loaded already (another path's app loaded them): built before any await, so a
+  // request arriving meanwhile finds it instead of building its own.
+  const routers = loadedRoutersFor(path);
+  const app = routers ? buildApp(routers) : await loadApp(path);
   if (!apps.has(key)) apps.set(key, app);
   return apps.get(key)!;
 }
