@@ -386,7 +386,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       try {
         this.commitSend(send);
       } catch (error) {
-        console.error(JSON.stringify({ level: "error", msg: "chat send failed", chatId: this.name, error: String(error) }));
+        logEvent("error", "chat send failed", { chatId: this.name, error: String(error) });
         send.origin?.send(errorFrameFor({ code: "internal_error", detail: "The frame could not be processed; retry it" }, { clientId: send.clientId }));
       } finally {
         this.sendingFiles.release(send.attachments.map((file) => file.id));

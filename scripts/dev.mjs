@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { cronsOf, startCronTicker } from "./dev-crons.mjs";
 import { bindingsTableFilter, migrationSummary } from "./dev-output.mjs";
 import { localWranglerEnv } from "./local-wrangler-env.mjs";
 
@@ -65,6 +66,7 @@ if (!full) {
     from.on("end", () => to.write(filter.end()));
   }
 }
+startCronTicker({ origin, crons: cronsOf(path.join(root, "wrangler.toml")) });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 // "close", not "exit": the last of its output has gone through the filter by then.
 dev.on("close", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

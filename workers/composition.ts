@@ -9,6 +9,7 @@ import { turnProviderFor } from "../shared/calls/turn/turn-provider-of";
 import { clock as platformClock } from "../shared/clock";
 import { configOf } from "../shared/config";
 import { createDatabase } from "../shared/db/client";
+import { measuredD1 } from "../shared/db/measured-d1";
 import { emailSenderFor } from "../shared/email/outbox";
 import type { Env, QueuedJob } from "../shared/env";
 import { logEvent } from "../shared/observability/log";
@@ -57,7 +58,7 @@ function lazy<T>(create: () => T): () => T {
 /** The deps of `env`, with `overrides` in place of what they name (tests). */
 export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
   const config = overrides.config ?? configOf(env);
-  const db = createDatabase(env.DB);
+  const db = createDatabase(env.DB, measuredD1);
   const email = lazy(() => emailSenderFor(config, db, env.EMAIL));
   const turn = lazy(() => turnProviderFor(config.calls, overrides.fetch ?? tracedFetch));
   const videoHost = lazy(() => videoHostOf(env));

@@ -11,10 +11,11 @@ export type Database = ReturnType<typeof build>;
 // Building a client walks the whole schema; a binding lives as long as its isolate, so build once.
 const clients = new WeakMap<D1Database, Database>();
 
-export function createDatabase(d1: D1Database): Database {
+/** The drizzle client of a binding, built once per binding; `wrap` (the platform's measuring D1) goes around the binding. */
+export function createDatabase(d1: D1Database, wrap: (d1: D1Database) => D1Database = (plain) => plain): Database {
   let client = clients.get(d1);
   if (!client) {
-    client = build(d1);
+    client = build(wrap(d1));
     clients.set(d1, client);
   }
   return client;

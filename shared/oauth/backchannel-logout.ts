@@ -27,6 +27,7 @@ declare module "../env" {
 }
 
 const BATCH = 100;
+const SESSIONS_PER_QUERY = 90;
 const LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
 /** One job per client and session of the rows given, duplicates dropped. */
@@ -46,14 +47,24 @@ function jobsFor(rows: { clientId: string; userId: string | null; sessionId: str
 }
 
 /**
- * Queues logout tokens for sessions that ended (of one session, right after RP-initiated logout;
- * of every session, from the minutely cron, which catches the other ways a session ends: logout,
- * revocation, password change, a disabled user). Returns how many were queued.
+ * Queues logout tokens for sessions that ended: of the sessions given, at once, from every way a
+ * session ends (`afterSessionsEnded`: logout, logout-all, revocation, password change or reset,
+ * a disabled user, a reused refresh token, RP-initiated logout); of every session, from the
+ * minutely cron, which retries what a failed queue send left unannounced. Returns how many were
+ * queued.
  */
-export async function announceEndedSessions(deps: Deps, sessionId?: string): Promise<number> {
+export async function announceEndedSessions(deps: Deps, sessionIds?: string[]): Promise<number> {
+  if (sessionIds === undefined) return announceBatches(deps);
+  let queued = 0;
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < sessionIds.length; i += SESSIONS_PER_QUERY) queued += await announceBatches(deps, sessionIds.slice(i, i + SESSIONS_PER_QUERY));
+  return queued;
+}
+
+async function announceBatches(deps: Deps, sessionIds?: string[]): Promise<number> {
   let queued = 0;
   for (;;) {
-    const rows = await endedSessionsToAnnounce(deps.db, BATCH, sessionId);
+    const rows = await endedSessionsToAnnounce(deps.db, BATCH, sessionIds);
     if (rows.length === 0) return queued;
     const jobs = jobsFor(rows);
     if (jobs.length > 0) await deps.queue.sendBatch(jobs);

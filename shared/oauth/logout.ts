@@ -4,7 +4,6 @@ import type { ClientInfo } from "../identity/sessions/client-info";
 import { logout } from "../identity/sessions/sessions";
 import type { Deps } from "../platform/deps-types";
 import type { BrowserSession } from "./browser-session";
-import { announceEndedSessions } from "./backchannel-logout";
 import { clientPostLogoutRedirectUris } from "./clients";
 import { OIDC_ALG, oidcKeyring } from "./keys";
 import { findClient } from "./records";
@@ -63,8 +62,7 @@ export function hintMatches(request: LogoutRequest, session: BrowserSession): bo
   return request.hint !== null && request.hint.userId === session.userId && request.hint.sessionId === session.sessionId;
 }
 
-/** Ends the browser's platform session: every app token bound to it stops working at once, and the apps with a back-channel logout URI are told now (not at the next minute's sweep). */
+/** Ends the browser's platform session: every app token bound to it stops working at once, and the apps with a back-channel logout URI are told now (by `afterSessionsEnded`, as every end of a session is). */
 export async function endBrowserSession(deps: Deps, session: BrowserSession, client: ClientInfo): Promise<void> {
   await logout(deps, session.userId, session.sessionId, client);
-  await announceEndedSessions(deps, session.sessionId);
 }

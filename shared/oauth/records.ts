@@ -305,9 +305,9 @@ export function deleteSpentAuthorizationsQuery(db: Database, before: Date) {
 
 /**
  * Authorizations not yet announced whose platform session ended (revoked, or its user disabled),
- * of clients with a back-channel logout URI; optionally of one session only.
+ * of clients with a back-channel logout URI; optionally of the given sessions only.
  */
-export async function endedSessionsToAnnounce(db: Database, limit: number, sessionId?: string) {
+export async function endedSessionsToAnnounce(db: Database, limit: number, sessionIds?: string[]) {
   return db
     .select({
       authorizationId: oauthAuthorizations.id,
@@ -325,7 +325,7 @@ export async function endedSessionsToAnnounce(db: Database, limit: number, sessi
         isNull(oauthAuthorizations.logoutNotifiedAt),
         isNotNull(oauthClients.backchannelLogoutUri),
         or(isNotNull(sessions.revokedAt), isNotNull(users.disabledAt)),
-        sessionId ? eq(oauthAuthorizations.sessionId, sessionId) : undefined,
+        sessionIds ? inArray(oauthAuthorizations.sessionId, sessionIds) : undefined,
       ),
     )
     .limit(limit);

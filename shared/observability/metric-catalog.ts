@@ -18,6 +18,21 @@ export const METRIC_CATALOG = {
     help: "Time from receiving a request to its response, by method, route template and status class",
     labels: ["method", "route", "status_class"],
   },
+  d1_queries_total: {
+    type: "counter",
+    help: "D1 statements run, by the module whose table each names (a batch counts each of its statements)",
+    labels: ["module"],
+  },
+  d1_query_duration_seconds: {
+    type: "histogram",
+    help: "D1 round trips (a statement or a batch) by module (a batch under its first statement's module)",
+    labels: ["module"],
+  },
+  identity_token_validations_total: {
+    type: "counter",
+    help: "Access tokens checked, by outcome: ok (signature and session live), expired, revoked (its session ended), forged (signature, issuer, audience, lifetime or form wrong)",
+    labels: ["outcome"],
+  },
   identity_registrations_total: { type: "counter", help: "Accounts registered", labels: [] },
   identity_logins_total: { type: "counter", help: "Login attempts by result", labels: ["result"] },
   identity_refresh_reuse_total: { type: "counter", help: "Spent refresh tokens presented again (the session is revoked)", labels: [] },

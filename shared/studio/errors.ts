@@ -14,6 +14,10 @@ export const studioErrors = defineErrors({
   model_not_found: { status: 404, description: "No model with this id." },
   model_exists: { status: 409, description: "A model with this id exists." },
   provider_exists: { status: 409, description: "A provider with this id exists." },
+  edit_config_conflict: {
+    status: 409,
+    description: "The Smart Edit configuration was saved by someone else since the version this change started from; `currentVersion` says which is in force.",
+  },
   share_expired: { status: 410, description: "The share link has expired." },
   generation_limit: { status: 429, description: "The user has STUDIO_MAX_CONCURRENT_GENERATIONS generations pending already." },
 });

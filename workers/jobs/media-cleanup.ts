@@ -8,15 +8,11 @@ import { collectMediaGarbage } from "../../shared/media/garbage-collection";
 export async function mediaCleanupTask(deps: Deps, _scheduledTime: number): Promise<void> {
   const result = await collectMediaGarbage(deps, deps.clock.now());
   const level = result.failures.length > 0 || result.uploadsNotFinished.length > 0 ? "error" : "info";
-  console.log(
-    JSON.stringify({
-      level,
-      msg: "media cleanup",
-      uploadsFinished: result.uploadsFinished,
-      uploadsNotFinished: result.uploadsNotFinished,
-      uploadsExpired: result.uploadsExpired,
-      blobsRemoved: result.blobsRemoved,
-      failures: result.failures,
-    }),
-  );
+  deps.log(level, "media cleanup", {
+    uploadsFinished: result.uploadsFinished,
+    uploadsNotFinished: result.uploadsNotFinished,
+    uploadsExpired: result.uploadsExpired,
+    blobsRemoved: result.blobsRemoved,
+    failures: result.failures,
+  });
 }

@@ -5,5 +5,5 @@ import { videoHousekeeping } from "../../shared/video/housekeeping";
 export async function videoHousekeepingTask(deps: Deps, _scheduledTime: number): Promise<void> {
   const result = await videoHousekeeping(deps, deps.clock.now());
   const level = result.failures.length > 0 ? "error" : "info";
-  console.log(JSON.stringify({ level, msg: "video housekeeping", ...result }));
+  deps.log(level, "video housekeeping", { ...result });
 }

@@ -1,4 +1,4 @@
-import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestamp } from "./columns";
 
 /**
@@ -39,3 +39,19 @@ export const studioGenerations = sqliteTable(
     index("studio_generations_owner_idx").on(t.ownerId),
   ],
 );
+
+/**
+ * The Smart Edit system configuration, one immutable row per version (the newest is in force):
+ * the system prompt that frames what a user asks when they edit a picture with a model, and
+ * default params. Assets record the version that shaped them; the rows are the audit trail.
+ */
+export const studioEditConfigs = sqliteTable("studio_edit_configs", {
+  version: integer("version").primaryKey(),
+  /** Holds `{{prompt}}` where the user's words go. */
+  systemPrompt: text("system_prompt").notNull(),
+  /** JSON object of default params, applied under the user's own. */
+  params: text("params").notNull().default("{}"),
+  note: text("note").notNull().default(""),
+  createdBy: text("created_by").notNull(),
+  createdAt: timestamp("created_at").notNull(),
+});

@@ -65,6 +65,8 @@ export const studioAssets = sqliteTable(
     params: text("params").notNull().default("{}"),
     seed: integer("seed"),
     parentAssetId: text("parent_asset_id"),
+    /** The Smart Edit configuration version that shaped the provider's prompt (edits of a parent image only). */
+    editConfigVersion: integer("edit_config_version"),
     favorite: integer("favorite", { mode: "boolean" }).notNull().default(false),
     providerTaskId: text("provider_task_id"),
     error: text("error"),

@@ -1,3 +1,4 @@
+import { metrics } from "../../observability/metrics";
 import type { Deps } from "../../platform/deps-types";
 import { type ApiError, unauthorized } from "../../http/errors";
 import { verifyAccessToken } from "../tokens/access-tokens";
@@ -51,6 +52,7 @@ const sessionEnded = () => unauthorized("The session of this token has ended", "
 export async function authenticate(deps: Deps, token: string | null): Promise<Authenticated> {
   const claimed = await verifyClaimedSession(deps, token);
   const user = await findActiveSessionUser(deps.db, claimed.userId, claimed.sessionId, deps.clock.now(), deps.config.auth.sessionReads);
+  metrics.count("identity_token_validations_total", { outcome: user ? "ok" : "revoked" });
   if (!user) throw sessionEnded();
   return { principal: { userId: user.id, sessionId: claimed.sessionId, role: user.role }, user };
 }
@@ -61,6 +63,7 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Au
  */
 export async function endedSessionRefusal(deps: Deps, claimed: ClaimedSession): Promise<ApiError | null> {
   const user = await findActiveSessionUser(deps.db, claimed.userId, claimed.sessionId, deps.clock.now());
+  if (!user) metrics.count("identity_token_validations_total", { outcome: "revoked" });
   return user ? null : sessionEnded();
 }
 

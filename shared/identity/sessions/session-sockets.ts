@@ -5,10 +5,12 @@ import type { SocketTargetKind } from "../../realtime/session-socket-registry";
 import type { Principal } from "./principal";
 import { activeSessionIdList } from "./records";
 import { logEvent } from "../../observability/log";
+import { announceEndedSessions } from "../../oauth/backchannel-logout";
 
 /**
  * What follows every end of a session, after its revocation is in D1: the push devices it
- * registered are removed (docs/notifications.md) and its sockets closed. Every way a session
+ * registered are removed (docs/notifications.md), its sockets closed, and the apps signed in
+ * with it told through OIDC back-channel logout at once (docs/sso.md). Every way a session
  * ends (logout, revocation, password change or reset, a reused refresh token, a disabled or
  * deleted account) calls this.
  */
@@ -16,6 +18,16 @@ export async function afterSessionsEnded(deps: Deps, userId: string, sessionIds:
   if (sessionIds.length === 0) return;
   await removeSessionDevices(deps, sessionIds);
   await closeSessionSockets(deps, userId, sessionIds);
+  await announceToApps(deps, userId, sessionIds);
+}
+
+/** Best effort: what a failed queue send leaves unannounced, the minutely sweep queues. */
+async function announceToApps(deps: Deps, userId: string, sessionIds: string[]): Promise<void> {
+  try {
+    await announceEndedSessions(deps, sessionIds);
+  } catch (error) {
+    logEvent("warn", "queueing back-channel logouts failed", { userId, error: String(error) });
+  }
 }
 
 /**

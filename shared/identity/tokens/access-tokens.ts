@@ -1,3 +1,4 @@
+import { metrics } from "../../observability/metrics";
 import type { Deps } from "../../platform/deps-types";
 import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
 import { newId } from "../../ids";
@@ -39,6 +40,12 @@ export const CLOCK_SKEW_SECONDS = 60;
  * clock skew) and not living longer than the configured lifetime, so a leaked signing key or a
  * bug cannot mint tokens that outlive a key rotation. Returns null for anything else.
  */
+/** A token that does not verify, counted by why (the `ok` and `revoked` outcomes are counted where the session is read). */
+function refused(outcome: "expired" | "forged"): null {
+  metrics.count("identity_token_validations_total", { outcome });
+  return null;
+}
+
 export async function verifyAccessToken(deps: Deps, token: string): Promise<AccessTokenClaims | null> {
   const { jwt } = deps.config;
   const { verifiers } = await signingKeyring(jwt.signingKeys);
@@ -59,13 +66,20 @@ export async function verifyAccessToken(deps: Deps, token: string): Promise<Acce
         requiredClaims: ["sub", "sid", "jti", "iat", "exp"],
       },
     );
-    if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.jti !== "string") return null;
     const { iat, exp } = payload as { iat: number; exp: number };
-    if (iat > Math.floor(deps.clock.now() / 1000) + CLOCK_SKEW_SECONDS) return null;
-    if (exp - iat > accessTokenTtlSeconds(deps)) return null;
+    if (
+      typeof payload.sub !== "string" ||
+      typeof payload.sid !== "string" ||
+      typeof payload.jti !== "string" ||
+      iat > Math.floor(deps.clock.now() / 1000) + CLOCK_SKEW_SECONDS ||
+      exp - iat > accessTokenTtlSeconds(deps)
+    ) {
+      return refused("forged");
+    }
     return payload as unknown as AccessTokenClaims;
   } catch (error) {
-    if (error instanceof joseErrors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return null;
+    if (error instanceof joseErrors.JWTExpired) return refused("expired");
+    if (error instanceof joseErrors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return refused("forged");
     throw error;
   }
 }

@@ -16,6 +16,7 @@ export const AssetFrameSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   seed: z.number().int().nullable(),
   parentAssetId: z.string().nullable(),
+  editConfigVersion: z.number().int().nullable().describe("The Smart Edit configuration version that framed an edit's prompt; null otherwise"),
   favorite: z.boolean(),
   error: z.string().nullable(),
   expiresAt: z.string().nullable(),

@@ -6,6 +6,7 @@ import { ownBox } from "../library/projects";
 import type { AssetView } from "../library/views";
 import { checkPathValues } from "../providers/definitions";
 import { checkParams } from "../providers/params";
+import { editRequest, providerPrompt } from "./edit-config";
 import { generationJob } from "./pipeline";
 import { generatedAssetView, publishAsset } from "./publish";
 import { type AssetRecord, findAsset, insertPendingAssets, type NewAssetRecord } from "./records";
@@ -39,9 +40,6 @@ export async function generateAssets(deps: Deps, ownerId: string, boxId: string,
     throw badRequest("unknown_model", `No model ${request.modelId}`, [{ path: "modelId", message: "Not a model of GET /v1/studio/models" }]);
   const kind = resolved.model.kind;
   if (kind === "text") throw badRequest("invalid_model", "A text model cannot make assets", [{ path: "modelId", message: "Pick an image or video model" }]);
-  const params = checkParams(resolved.model.paramsSchema, request.params);
-  checkPathValues(resolved.model, { ...params, prompt: request.prompt });
-
   let parent: AssetRecord | undefined;
   if (request.parentAssetId) {
     parent = await findAsset(deps.db, request.parentAssetId);
@@ -50,6 +48,11 @@ export async function generateAssets(deps: Deps, ownerId: string, boxId: string,
       throw badRequest("invalid_parent", "The parent asset must be a completed image", [{ path: "parentAssetId", message: "A completed image asset" }]);
     }
   }
+  // An edit of a parent picture (Smart Edit) is framed by the operators' configuration in force.
+  const edit = parent ? await editRequest(deps, resolved.model.paramsSchema, request.params) : { version: null, params: request.params };
+  const params = checkParams(resolved.model.paramsSchema, edit.params);
+  const sentPrompt = edit.version === null ? request.prompt : await providerPrompt(deps, { prompt: request.prompt, editConfigVersion: edit.version });
+  checkPathValues(resolved.model, { ...params, prompt: sentPrompt });
 
   const count = request.count ?? 1;
   const baseSeed = typeof params.seed === "number" ? params.seed : randomSeed();
@@ -67,6 +70,7 @@ export async function generateAssets(deps: Deps, ownerId: string, boxId: string,
     params: JSON.stringify(params),
     seed: (baseSeed + i) % SEED_RANGE,
     parentAssetId: parent?.id ?? null,
+    editConfigVersion: edit.version,
     createdAt: at,
     updatedAt: at,
   }));
@@ -75,7 +79,7 @@ export async function generateAssets(deps: Deps, ownerId: string, boxId: string,
     ownerId,
     token: randomToken(16),
     modelId: resolved.model.id,
-    request: JSON.stringify({ prompt: request.prompt, params, seed: asset.seed }),
+    request: JSON.stringify({ prompt: sentPrompt, params, seed: asset.seed }),
     deadlineAt: new Date(now + config.generationTimeoutMs),
     updatedAt: at,
   }));

@@ -9,6 +9,7 @@ import { taskVariables } from "../providers/model-tasks";
 import { type ModelOutput, ProviderError, type ResultSource, type TaskAnswer } from "../providers/provider-adapter";
 import type { JsonValue } from "../providers/templates";
 import { derivedId } from "./derived-ids";
+import { providerPrompt } from "./edit-config";
 import { publishAsset } from "./publish";
 import {
   type AssetRecord,
@@ -91,7 +92,7 @@ class Generation {
     let answer: TaskAnswer;
     try {
       const variables = taskVariables(resolved, {
-        prompt: counted.prompt,
+        prompt: await providerPrompt(this.deps, counted),
         params: JSON.parse(counted.params) as Record<string, unknown>,
         seed: counted.seed ?? undefined,
         parentImageUrl: await this.parentImageUrl(),

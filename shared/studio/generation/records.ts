@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { studioAssets, studioGenerations } from "../../db/schema";
+import { studioAssets, studioEditConfigs, studioGenerations } from "../../db/schema";
 
 /** Every query of generation: the generation rows and the status transitions of the assets they make. */
 
@@ -36,6 +36,7 @@ export async function insertPendingAssets(
     a.params ?? "{}",
     a.seed ?? null,
     a.parentAssetId ?? null,
+    a.editConfigVersion ?? null,
     ms(a.createdAt),
     ms(a.updatedAt),
   ]);
@@ -45,9 +46,9 @@ export async function insertPendingAssets(
   const [inserted] = await db.$client.batch<{ id: string }>([
     db.$client
       .prepare(
-        `INSERT INTO studio_assets (id, box_id, owner_id, type, status, source, prompt, model_id, params, seed, parent_asset_id, favorite, attempts, created_at, updated_at)
-         SELECT column1, column2, column3, column4, 'pending', column5, column6, column7, column8, column9, column10, 0, 0, column11, column12
-         FROM (VALUES ${rows(assets.length, 12)})
+        `INSERT INTO studio_assets (id, box_id, owner_id, type, status, source, prompt, model_id, params, seed, parent_asset_id, edit_config_version, favorite, attempts, created_at, updated_at)
+         SELECT column1, column2, column3, column4, 'pending', column5, column6, column7, column8, column9, column10, column11, 0, 0, column12, column13
+         FROM (VALUES ${rows(assets.length, 13)})
          WHERE (SELECT count(*) FROM studio_assets WHERE owner_id = ? AND status IN ('pending', 'processing'))
              + (SELECT count(*) FROM studio_generations g WHERE g.owner_id = ? AND NOT EXISTS (SELECT 1 FROM studio_assets a WHERE a.id = g.asset_id))
              + ? <= ?
@@ -251,4 +252,47 @@ export async function findOrphanedActiveAssets(db: Database, updatedBefore: numb
       ),
     )
     .limit(limit);
+}
+
+export type EditConfigRecord = typeof studioEditConfigs.$inferSelect;
+
+/** The Smart Edit configuration in force (the newest version), if any was ever saved. */
+export async function findCurrentEditConfig(db: Database): Promise<EditConfigRecord | undefined> {
+  const [row] = await db.select().from(studioEditConfigs).orderBy(desc(studioEditConfigs.version)).limit(1);
+  return row;
+}
+
+export async function findEditConfigVersion(db: Database, version: number): Promise<EditConfigRecord | undefined> {
+  const [row] = await db.select().from(studioEditConfigs).where(eq(studioEditConfigs.version, version));
+  return row;
+}
+
+/** Versions newest first, below `before` when given. */
+export async function listEditConfigs(db: Database, before: number | undefined, limit: number): Promise<EditConfigRecord[]> {
+  return db
+    .select()
+    .from(studioEditConfigs)
+    .where(before === undefined ? undefined : lt(studioEditConfigs.version, before))
+    .orderBy(desc(studioEditConfigs.version))
+    .limit(limit);
+}
+
+/**
+ * Saves the next version in ONE statement: its number is the newest plus one, and only when the
+ * newest is `expected` (0 for none yet), so of two admins saving from the same version one wins
+ * and the other learns it changed. The saved row, or undefined when `expected` was stale.
+ */
+export async function insertNextEditConfig(
+  db: Database,
+  expected: number,
+  row: Omit<EditConfigRecord, "version">,
+): Promise<EditConfigRecord | undefined> {
+  const newest = sql`(SELECT COALESCE(MAX(${studioEditConfigs.version}), 0) FROM ${studioEditConfigs})`;
+  const inserted = await db.run(
+    sql`INSERT INTO ${studioEditConfigs} (version, system_prompt, params, note, created_by, created_at)
+        SELECT ${newest} + 1, ${row.systemPrompt}, ${row.params}, ${row.note}, ${row.createdBy}, ${row.createdAt.getTime()}
+        WHERE ${newest} = ${expected}`,
+  );
+  if (!(inserted.meta?.changes ?? 0)) return undefined;
+  return findEditConfigVersion(db, expected + 1);
 }

@@ -37,6 +37,8 @@ export interface AssetView {
   params: Record<string, unknown>;
   seed: number | null;
   parentAssetId: string | null;
+  /** The Smart Edit configuration version that framed an edit's prompt (see generation/edit-config.ts). */
+  editConfigVersion: number | null;
   favorite: boolean;
   error: string | null;
   /** When retention deletes it; null for favourites and headliners, which are kept. */
@@ -112,6 +114,7 @@ export function assetView(asset: AssetRecord & { modelName?: string | null }, ex
     params: parseParams(asset.params),
     seed: asset.seed,
     parentAssetId: asset.parentAssetId,
+    editConfigVersion: asset.editConfigVersion ?? null,
     favorite: asset.favorite,
     error: asset.error,
     expiresAt: kept ? null : new Date(asset.createdAt.getTime() + expiry.retentionDays * 86_400_000).toISOString(),

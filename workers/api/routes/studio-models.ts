@@ -3,6 +3,9 @@ import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shar
 import type { ParamsSchema } from "../../../shared/studio/providers/definitions";
 import { addModel, createProvider, listModels, listProviders, updateModel, updateProvider } from "../../../shared/studio/providers/registry";
 import type { JsonValue } from "../../../shared/studio/providers/templates";
+import { clientInfo } from "../../../shared/identity/sessions/client-info";
+import { PageQuery } from "../../../shared/http/pagination";
+import { currentEditConfig, editConfigHistory, PROMPT_PLACEHOLDER, saveEditConfig } from "../../../shared/studio/generation/edit-config";
 import { createRouter } from "../context";
 import { adminRoute, authedRoute } from "../middleware/auth";
 
@@ -174,7 +177,86 @@ const ModelSchema = z
   .object({ id: z.string(), name: z.string(), providerId: z.string(), kind: Kind, paramsSchema: JsonSchemaObject, development: z.boolean() })
   .openapi("StudioModel");
 
+const EditConfigSchema = z
+  .object({
+    version: z.number().int(),
+    systemPrompt: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    note: z.string(),
+    createdBy: z.string().openapi({ description: "The admin who saved this version" }),
+    createdAt: z.string(),
+  })
+  .openapi("StudioEditConfig");
+
+const EditConfigBody = z
+  .object({
+    systemPrompt: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4000)
+      .refine((text) => text.includes(PROMPT_PLACEHOLDER), `Say where the user's words go with ${PROMPT_PLACEHOLDER}`),
+    params: z
+      .record(z.string().min(1).max(64), z.unknown())
+      .refine((params) => Object.keys(params).length <= 20, "At most 20 params")
+      .refine((params) => JSON.stringify(params).length <= 4000, "At most 4,000 characters of JSON")
+      .default({})
+      .openapi({ description: "Defaults under the user's own params; only those a model declares are sent to it" }),
+    note: z.string().trim().max(500).default("").openapi({ description: "Why it changed: kept with the version" }),
+    expectedVersion: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "The version this change was made from (0 for the first): a newer one in force is `409 edit_config_conflict`" }),
+  })
+  .strict()
+  .openapi("StudioEditConfigRequest");
+
 export const studioModelRoutes = createRouter()
+  .openapi(
+    adminRoute({
+      method: "get",
+      path: "/edit-config",
+      tags,
+      summary: "The Smart Edit configuration in force (admin)",
+      description:
+        "The system prompt that frames a user's words when they edit a picture with a model (a generation with `parentAssetId`), with default params; `null` until an admin saves one.",
+      responses: { 200: jsonResponse(z.object({ current: EditConfigSchema.nullable() }), "The configuration in force"), ...problemResponses(401, 403) },
+    }),
+    async (c) => c.json({ current: await currentEditConfig(c.get("deps")) }, 200),
+  )
+  .openapi(
+    adminRoute({
+      method: "get",
+      path: "/edit-config/versions",
+      tags,
+      summary: "Every version of the Smart Edit configuration, newest first (admin)",
+      description: "The audit trail: who saved each version, when, and why. Versions never change; assets record the version that shaped them.",
+      request: { query: PageQuery },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(EditConfigSchema), nextCursor: z.string().nullable() }), "Versions"),
+        ...problemResponses(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      const { cursor, limit } = c.req.valid("query");
+      return c.json(await editConfigHistory(c.get("deps"), cursor, limit), 200);
+    },
+  )
+  .openapi(
+    adminRoute({
+      method: "put",
+      path: "/edit-config",
+      tags,
+      summary: "Save a new version of the Smart Edit configuration (admin)",
+      description:
+        "Saved as the next version and in force for edits asked from now on (edits already asked keep theirs); audited as `studio.edit_config_changed`. Two admins saving from the same version: one wins, the other gets `409 edit_config_conflict`.",
+      request: { body: jsonBody(EditConfigBody) },
+      responses: { 200: jsonResponse(EditConfigSchema, "The version saved"), ...problemResponses(400, 401, 403, 409, 415) },
+    }),
+    async (c) =>
+      c.json(await saveEditConfig(c.get("deps"), { userId: c.get("principal").userId, client: clientInfo(c.req.raw) }, c.req.valid("json")), 200),
+  )
   .openapi(
     adminRoute({
       method: "post",
