@@ -1,7 +1,7 @@
 import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import { depsFor } from "../shared/platform/deps";
+import { depsFor } from "../workers/composition";
 import { sessionStanding } from "../shared/identity/sessions/principal";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";

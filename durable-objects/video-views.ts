@@ -1,7 +1,7 @@
 import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { DurableObject } from "cloudflare:workers";
-import { depsFor } from "../shared/platform/deps";
+import { depsFor } from "../workers/composition";
 import type { Env } from "../shared/env";
 import type { VideoViewsRpc } from "../shared/video/video-views-rpc";
 import { flushMetrics, metrics } from "../shared/observability/metrics";

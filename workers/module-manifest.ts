@@ -8,14 +8,19 @@ import type { AppEnv } from "./api/context";
 import type { DeadLetterHandlers, JobHandler } from "./jobs/queue";
 import type { CronTask } from "./jobs/scheduled";
 
-/** A router and the path app.ts mounts it at. */
+/**
+ * A router, the path app.ts mounts it at, and how to load it: the router's module is imported on
+ * the first request whose path lies under `path` (workers/api/app.ts), so an isolate builds the
+ * zod schemas of the routes it serves and no others.
+ */
 export interface MountedRouter<P extends string = string, R extends OpenAPIHono<AppEnv, Schema, string> = OpenAPIHono<AppEnv, Schema, string>> {
   path: P;
-  router: R;
+  load: () => Promise<R>;
 }
 
-export function mount<const P extends string, R extends OpenAPIHono<AppEnv, Schema, string>>(path: P, router: R): MountedRouter<P, R> {
-  return { path, router };
+/** `load` is `async () => (await import("../api/routes/<file>")).<router>`: a dynamic import, which esbuild leaves unevaluated until called. */
+export function mount<const P extends string, R extends OpenAPIHono<AppEnv, Schema, string>>(path: P, load: () => Promise<R>): MountedRouter<P, R> {
+  return { path, load };
 }
 
 /**

@@ -2,6 +2,7 @@
 // stops it again: benchmarks and end-to-end tests measure the real local stack this way.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { localWranglerEnv } from "../../scripts/local-wrangler-env.mjs";
@@ -28,12 +29,15 @@ export function testPort(base) {
 export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false, inspectorPort }) {
   spawnSync(process.execPath, [path.join(root, "scripts", "ensure-dev-vars.mjs")], { cwd: root, stdio: "inherit" });
   const persistTo = stateDirectory(name, fresh);
-  const migrate = spawnSync(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...localWranglerEnv(name), CI: "true" },
-  });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  // Not spawnSync: servers started side by side (bench:auth starts four) migrate at the same time.
+  const migrate = await finished(
+    spawn(process.execPath, [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+      cwd: root,
+      env: { ...localWranglerEnv(name), CI: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.output}`);
 
   const server = await wranglerDev({
     port,
@@ -63,6 +67,17 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
   };
 }
 
+/** The exit status and output of `child` once it ends. */
+function finished(child) {
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (status) => resolve({ status, output }));
+  });
+}
+
 /**
  * Another Worker of a benchmark (its own wrangler.toml, e.g. bench/bare-broadcast) under
  * `wrangler dev`, fresh state, ready once `/` answers; `vars` and `inspectorPort` as for
@@ -86,8 +101,55 @@ function stateDirectory(name, fresh) {
   return persistTo;
 }
 
+/**
+ * Throws when something already listens on `port`: an earlier run's server left behind would
+ * answer the readiness check, and the run would measure (or test) a server that is not its own.
+ */
+export async function refuseBusyPort(port, what = "wrangler dev") {
+  const free = await new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen({ port, host: "127.0.0.1", exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+  if (!free)
+    throw new Error(
+      `port ${port} (for ${what}) is already in use: another server, perhaps one an interrupted run left behind, listens there. ` +
+        `End it (ss -ltnp 'sport = :${port}' names it) or move this run with TEST_PORT_OFFSET / BENCH_PORT.`,
+    );
+}
+
+/** Process groups of the servers this process started and has not stopped yet. */
+const running = new Set();
+let signalsHandled = false;
+
+/** An interrupted run (Ctrl-C, SIGTERM) or one that exits without stopping them ends its servers. */
+function endServersOnExit() {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  const killAll = (signal) => {
+    for (const pid of running) {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once("exit", () => killAll("SIGKILL"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"])
+    process.once(signal, () => {
+      killAll("SIGTERM");
+      // give workerd a moment to end, then make sure (the exit handler SIGKILLs what is left)
+      setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), 1000).unref();
+    });
+}
+
 /** `wrangler dev` on `port` with its output kept, once `readyPath` answers 2xx; `stop` ends its whole process group. */
 async function wranglerDev({ port, name, persistTo, args, readyPath }) {
+  await refuseBusyPort(port);
+  const inspectorAt = args.indexOf("--inspector-port");
+  if (inspectorAt >= 0) await refuseBusyPort(Number(args[inspectorAt + 1]), "its inspector");
+  endServersOnExit();
   const child = spawn(
     process.execPath,
     [wranglerJs, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", "warn", ...args],
@@ -98,6 +160,8 @@ async function wranglerDev({ port, name, persistTo, args, readyPath }) {
       detached: true,
     },
   );
+  running.add(child.pid);
+  child.once("exit", () => running.delete(child.pid));
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));

@@ -22,13 +22,19 @@ async function timedMe(server, headers) {
   return performance.now() - started;
 }
 
-/** Medians and p99 of GET /v1/me with observability on and off, requests alternating between the two. */
-export async function measureObservabilityCost({ port, rounds, warmup }) {
+/** The two servers of the comparison, started side by side: OBSERVABILITY_ENABLED true on `port`, false on `port + 1`. */
+export async function startObservabilityPair(port) {
   const vars = { RATE_LIMIT_REGISTER_PER_IP: "100000/300" };
   const [on, off] = await Promise.all([
     startDevServer({ port, name: "auth-bench-observability-on", vars: { ...vars, OBSERVABILITY_ENABLED: "true" } }),
     startDevServer({ port: port + 1, name: "auth-bench-observability-off", vars: { ...vars, OBSERVABILITY_ENABLED: "false" } }),
   ]);
+  return { on, off, stop: () => Promise.all([on.stop(), off.stop()]) };
+}
+
+/** Medians and p99 of GET /v1/me with observability on and off (`pair` from startObservabilityPair), requests alternating between the two. */
+export async function measureObservabilityCost({ pair, rounds, warmup }) {
+  const { on, off } = pair;
   try {
     const [onAuth, offAuth] = [await signedIn(on), await signedIn(off)];
     for (let i = 0; i < warmup; i++) {
@@ -49,6 +55,6 @@ export async function measureObservabilityCost({ port, rounds, warmup }) {
     }
     return { on: summarize(withIt), off: summarize(without) };
   } finally {
-    await Promise.all([on.stop(), off.stop()]);
+    await pair.stop();
   }
 }

@@ -57,7 +57,7 @@ export interface AiProviders {
  * one traced accessor per Durable Object, and an adapter for each part of the outside world,
  * which translates that world's failures. Built once per env object (nothing in it belongs to one
  * request: the trace is the ambient scope), so requests, queue batches, cron runs and Durable
- * Objects all get it from `depsFor(env)`; tests build one with `testDeps({...})`.
+ * Objects all get it from `depsFor(env)`, composed at the Worker's entry (workers/composition.ts); tests build one with `testDeps({...})`.
  */
 export interface Deps {
   db: Database;

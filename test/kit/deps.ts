@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import type { EnvVars } from "../../shared/config";
 import type { Env } from "../../shared/env";
-import { buildDeps } from "../../shared/platform/deps";
+import { buildDeps } from "../../workers/composition";
 import type { Deps } from "../../shared/platform/deps-types";
 
 export interface TestDepsOptions extends Partial<Deps> {

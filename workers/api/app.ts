@@ -1,7 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
-import { depsFor } from "../../shared/platform/deps";
+import { depsFor } from "../composition";
 import { ApiError } from "../../shared/http/errors";
 import { type AppEnv, createRouter } from "./context";
 import { renderError } from "./middleware/errors";
@@ -12,6 +12,7 @@ import { noStore } from "./middleware/no-store";
 import { requestLog } from "./middleware/request-log";
 import { docsRoutes } from "./routes/docs";
 import { accountModules, modules } from "../modules";
+import type { MountedRouter } from "../module-manifest";
 import { errorCatalogue } from "../reference-docs";
 import { callsModule } from "../modules/calls";
 import { chatModule } from "../modules/chat";
@@ -93,7 +94,121 @@ const OPENAPI_INFO = {
     "The platform's REST API on Cloudflare Workers. Errors are RFC 9457 problem documents with a stable `code`; WebSocket frames are in /asyncapi.json.",
 };
 
-export function createApp() {
+/** Every module's routers with the paths they mount at, by module: the manifests' `routes`. */
+const MOUNTED = {
+  platform: platformModule.routes,
+  identity: identityModule.routes,
+  media: mediaModule.routes,
+  observability: observabilityModule.routes,
+  studio: studioModule.routes,
+  video: videoModule.routes,
+  jobsBoard: jobsBoardModule.routes,
+  oauth: oauthModule.routes,
+  realtime: realtimeModule.routes,
+  chat: chatModule.routes,
+  calls: callsModule.routes,
+  push: pushModule.routes,
+  e2ee: e2eeModule.routes,
+} as const;
+type Mounted = typeof MOUNTED;
+/** The routers themselves, loaded (or, in an app built for one path, empty where they cannot answer it). */
+type Routers = { [M in keyof Mounted]: { [R in keyof Mounted[M]]: Mounted[M][R] extends MountedRouter<string, infer T> ? T : never } };
+
+/** Whether a router mounted at `prefix` can answer `path`. */
+function answers(prefix: string, path: string): boolean {
+  return prefix === "/" || path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/** Hono matches the decoded path (hono/utils/url getPath), so the prefixes are matched against it too. */
+function decodedPath(path: string): string {
+  if (!path.includes("%")) return path;
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
+}
+
+type Router = Awaited<ReturnType<MountedRouter["load"]>>;
+
+/** Routers already loaded, by their mount: an app of routers all loaded is built without awaiting anything. */
+const loaded = new Map<MountedRouter, Router>();
+
+/** The routers that can answer `path` (every router when `path` is null), the others empty; null if one is not loaded yet. */
+function loadedRoutersFor(path: string | null): Routers | null {
+  const modules: [string, Record<string, Router>][] = [];
+  for (const [module, mounts] of Object.entries(MOUNTED)) {
+    const routers: Record<string, Router> = {};
+    for (const [name, mount] of Object.entries(mounts as Record<string, MountedRouter>)) {
+      const router = path === null || answers(mount.path, path) ? loaded.get(mount) : createRouter();
+      if (!router) return null;
+      routers[name] = router;
+    }
+    modules.push([module, routers]);
+  }
+  return Object.fromEntries(modules) as Routers;
+}
+
+/** Loads the routers that can answer `path` (all when null), then gives them as loadedRoutersFor does. */
+async function routersFor(path: string | null): Promise<Routers> {
+  const mounts = Object.values(MOUNTED).flatMap((byName) => Object.values(byName as Record<string, MountedRouter>));
+  await Promise.all(
+    mounts
+      .filter((mount) => (path === null || answers(mount.path, path)) && !loaded.has(mount))
+      .map(async (mount) => {
+        const router = await mount.load();
+        if (!loaded.has(mount)) loaded.set(mount, router);
+      }),
+  );
+  return loadedRoutersFor(path)!;
+}
+
+// The docs router serves the document of every route (workers/api/routes/docs.ts): its paths load them all.
+const DOCUMENT_PATHS = new Set(["/openapi.json", "/asyncapi.json", "/docs"]);
+
+type App = ReturnType<typeof buildApp>;
+
+// Built apps only, never a load in flight: a request must not await a promise another request's
+// I/O settles (workerd cancels it as hung; under vitest each import() is I/O). Two cold requests
+// at once may each build the same app; the first to finish is kept.
+const apps = new Map<string, App>();
+
+/**
+ * The app that answers `path`, built on first use and kept for the isolate: the same middleware,
+ * the same chain in the same order, with only the routers whose prefix `path` lies under loaded
+ * (the others are empty routers, so nothing else can match it anyway). A cold isolate thus builds
+ * the zod schemas of the module it serves, not the 4,000 of every module; the document paths,
+ * and `createApp()`, load every router.
+ */
+export async function appFor(requestPath: string | null): Promise<App> {
+  const path = requestPath === null || DOCUMENT_PATHS.has(requestPath) ? null : decodedPath(requestPath);
+  const key =
+    path === null
+      ? "*"
+      : Object.values(MOUNTED)
+          .flatMap((mounts) => Object.values(mounts as Record<string, MountedRouter>).map(({ path: prefix }) => (answers(prefix, path) ? "1" : "0")))
+          .join("");
+  const built = apps.get(key);
+  if (built) return built;
+  // Routers all loaded already (another path's app loaded them): built before any await, so a
+  // request arriving meanwhile finds it instead of building its own.
+  const routers = loadedRoutersFor(path);
+  const app = routers ? buildApp(routers) : await loadApp(path);
+  if (!apps.has(key)) apps.set(key, app);
+  return apps.get(key)!;
+}
+
+/** A new app for `path` (null: every router), its routers loaded; appFor keeps them. */
+export async function loadApp(path: string | null): Promise<App> {
+  return buildApp(await routersFor(path));
+}
+
+/** The whole app, every router loaded (tests, the OpenAPI document). */
+export function createApp(): Promise<App> {
+  return appFor(null);
+}
+
+function buildApp(routers: Routers) {
   const app = createRouter();
   app.use(requestId, withDeps, observeRequest, requestLog, corsFromEnv, limitBody);
   app.use("/v1/*", noStore);
@@ -103,68 +218,62 @@ export function createApp() {
   // Chained, so the type of `routes` carries every route for hc<AppType>(); the routers come
   // from the manifests (workers/modules/), in the order the platform has always matched them
   // (test/platform/modules.test.ts holds this chain to exactly the manifests' routers).
-  const { routes: platform } = platformModule;
-  const { routes: identity } = identityModule;
-  const { routes: media } = mediaModule;
-  const { routes: observability } = observabilityModule;
-  const { routes: studio } = studioModule;
-  const { routes: video } = videoModule;
-  const { routes: jobsBoard } = jobsBoardModule;
-  const { routes: oauth } = oauthModule;
+  const { platform, identity, media, observability, studio, video, jobsBoard, oauth, realtime, chat, calls, push, e2ee } = routers;
+  const at = MOUNTED;
   const routes = app
-    .route(platform.system.path, platform.system.router)
-    .route(platform.webApp.path, platform.webApp.router)
-    .route(identity.sessions.path, identity.sessions.router)
-    .route(identity.twoFactor.path, identity.twoFactor.router)
-    .route(identity.email.path, identity.email.router)
-    .route(identity.password.path, identity.password.router)
-    .route(identity.passkeys.path, identity.passkeys.router)
-    .route(media.avatar.path, media.avatar.router)
-    .route(identity.me.path, identity.me.router)
-    .route(identity.myPasskeys.path, identity.myPasskeys.router)
-    .route(identity.myPhone.path, identity.myPhone.router)
-    .route(identity.phone.path, identity.phone.router)
-    .route(identity.admin.path, identity.admin.router)
-    .route(identity.invites.path, identity.invites.router)
-    .route(media.devMedia.path, media.devMedia.router)
-    .route(observability.metrics.path, observability.metrics.router)
-    .route(observability.adminMetrics.path, observability.adminMetrics.router)
-    .route(platform.dev.path, platform.dev.router)
-    .route(platform.backup.path, platform.backup.router)
-    .route(realtimeModule.routes.realtime.path, realtimeModule.routes.realtime.router)
-    .route(chatModule.routes.chats.path, chatModule.routes.chats.router)
-    .route(chatModule.routes.people.path, chatModule.routes.people.router)
-    .route(callsModule.routes.calls.path, callsModule.routes.calls.router)
-    .route(callsModule.routes.groupCalls.path, callsModule.routes.groupCalls.router)
-    .route(media.files.path, media.files.router)
-    .route(media.uploads.path, media.uploads.router)
-    .route(media.images.path, media.images.router)
-    .route(media.userImages.path, media.userImages.router)
-    .route(studio.library.path, studio.library.router)
-    .route(studio.sharing.path, studio.sharing.router)
-    .route(studio.export.path, studio.export.router)
-    .route(studio.models.path, studio.models.router)
-    .route(video.videos.path, video.videos.router)
-    .route(video.decisions.path, video.decisions.router)
-    .route(video.myVideos.path, video.myVideos.router)
-    .route(video.moderation.path, video.moderation.router)
-    .route(video.webhooks.path, video.webhooks.router)
-    .route(video.publicPage.path, video.publicPage.router)
-    .route(jobsBoard.profiles.path, jobsBoard.profiles.router)
-    .route(jobsBoard.companies.path, jobsBoard.companies.router)
-    .route(jobsBoard.vacancies.path, jobsBoard.vacancies.router)
-    .route(jobsBoard.admin.path, jobsBoard.admin.router)
-    .route(jobsBoard.applications.path, jobsBoard.applications.router)
-    .route(jobsBoard.myApplications.path, jobsBoard.myApplications.router)
-    .route(jobsBoard.myCompanies.path, jobsBoard.myCompanies.router)
-    .route(jobsBoard.companyModeration.path, jobsBoard.companyModeration.router)
-    .route(jobsBoard.savedSearches.path, jobsBoard.savedSearches.router)
-    .route(studio.generation.path, studio.generation.router)
-    .route(pushModule.routes.push.path, pushModule.routes.push.router)
-    .route(oauth.protocol.path, oauth.protocol.router)
-    .route(oauth.connectedApps.path, oauth.connectedApps.router)
-    .route(oauth.admin.path, oauth.admin.router)
-    .route(e2eeModule.routes.e2ee.path, e2eeModule.routes.e2ee.router);
+    .route(at.platform.system.path, platform.system)
+    .route(at.platform.webApp.path, platform.webApp)
+    .route(at.identity.sessions.path, identity.sessions)
+    .route(at.identity.twoFactor.path, identity.twoFactor)
+    .route(at.identity.email.path, identity.email)
+    .route(at.identity.password.path, identity.password)
+    .route(at.identity.passkeys.path, identity.passkeys)
+    .route(at.media.avatar.path, media.avatar)
+    .route(at.identity.me.path, identity.me)
+    .route(at.identity.myPasskeys.path, identity.myPasskeys)
+    .route(at.identity.myPhone.path, identity.myPhone)
+    .route(at.identity.phone.path, identity.phone)
+    .route(at.identity.admin.path, identity.admin)
+    .route(at.identity.invites.path, identity.invites)
+    .route(at.media.devMedia.path, media.devMedia)
+    .route(at.observability.metrics.path, observability.metrics)
+    .route(at.observability.adminMetrics.path, observability.adminMetrics)
+    .route(at.platform.dev.path, platform.dev)
+    .route(at.platform.backup.path, platform.backup)
+    .route(at.realtime.realtime.path, realtime.realtime)
+    .route(at.chat.chats.path, chat.chats)
+    .route(at.chat.people.path, chat.people)
+    .route(at.calls.calls.path, calls.calls)
+    .route(at.calls.groupCalls.path, calls.groupCalls)
+    .route(at.media.files.path, media.files)
+    .route(at.media.uploads.path, media.uploads)
+    .route(at.media.images.path, media.images)
+    .route(at.media.userImages.path, media.userImages)
+    .route(at.studio.library.path, studio.library)
+    .route(at.studio.sharing.path, studio.sharing)
+    .route(at.studio.export.path, studio.export)
+    .route(at.studio.models.path, studio.models)
+    .route(at.video.videos.path, video.videos)
+    .route(at.video.decisions.path, video.decisions)
+    .route(at.video.myVideos.path, video.myVideos)
+    .route(at.video.moderation.path, video.moderation)
+    .route(at.video.webhooks.path, video.webhooks)
+    .route(at.video.publicPage.path, video.publicPage)
+    .route(at.jobsBoard.profiles.path, jobsBoard.profiles)
+    .route(at.jobsBoard.companies.path, jobsBoard.companies)
+    .route(at.jobsBoard.vacancies.path, jobsBoard.vacancies)
+    .route(at.jobsBoard.admin.path, jobsBoard.admin)
+    .route(at.jobsBoard.applications.path, jobsBoard.applications)
+    .route(at.jobsBoard.myApplications.path, jobsBoard.myApplications)
+    .route(at.jobsBoard.myCompanies.path, jobsBoard.myCompanies)
+    .route(at.jobsBoard.companyModeration.path, jobsBoard.companyModeration)
+    .route(at.jobsBoard.savedSearches.path, jobsBoard.savedSearches)
+    .route(at.studio.generation.path, studio.generation)
+    .route(at.push.push.path, push.push)
+    .route(at.oauth.protocol.path, oauth.protocol)
+    .route(at.oauth.connectedApps.path, oauth.connectedApps)
+    .route(at.oauth.admin.path, oauth.admin)
+    .route(at.e2ee.e2ee.path, e2ee.e2ee);
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   routes.openAPIRegistry.registerComponent("securitySchemes", "streamWebhookSignature", {
@@ -198,4 +307,4 @@ export function createApp() {
 }
 
 /** Every route of the API, for the typed client: `hc<AppType>(baseUrl)` from `hono/client`. */
-export type AppType = ReturnType<typeof createApp>;
+export type AppType = ReturnType<typeof buildApp>;

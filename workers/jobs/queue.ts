@@ -1,6 +1,6 @@
 import type { Env, JobMessage, QueuedJob } from "../../shared/env";
 import { recordAuditEvent } from "../../shared/identity/audit/events";
-import { depsFor } from "../../shared/platform/deps";
+import { depsFor } from "../composition";
 import type { Deps } from "../../shared/platform/deps-types";
 import { logEvent } from "../../shared/observability/log";
 import { flushMetrics, metrics } from "../../shared/observability/metrics";

@@ -1,5 +1,5 @@
 import type { Env } from "../../shared/env";
-import { depsFor } from "../../shared/platform/deps";
+import { depsFor } from "../composition";
 import type { Deps } from "../../shared/platform/deps-types";
 import { logEvent } from "../../shared/observability/log";
 

@@ -1,34 +1,25 @@
 import { identityErrors } from "../../shared/identity/errors";
 import { identityVarSection } from "../../shared/identity/vars";
-import { adminRoutes } from "../api/routes/admin";
-import { auth2faRoutes } from "../api/routes/auth-2fa";
-import { authEmailRoutes } from "../api/routes/auth-email";
-import { authPasskeyRoutes, mePasskeyRoutes } from "../api/routes/auth-passkeys";
-import { authPasswordRoutes } from "../api/routes/auth-password";
-import { authSessionRoutes } from "../api/routes/auth-sessions";
-import { inviteRoutes } from "../api/routes/invites";
-import { meRoutes } from "../api/routes/me";
 import { identityCleanupTask } from "../jobs/identity-cleanup";
 import { passwordForgotJob } from "../jobs/password-forgot";
 import { phoneCodeJob } from "../jobs/phone-code";
-import { authPhoneRoutes, mePhoneRoutes } from "../api/routes/phone";
 import { defineModule, mount } from "../module-manifest";
 
 /** Accounts, sessions, tokens, 2FA, the admin API and the audit log. */
 export const identityModule = defineModule({
   name: "identity",
   routes: {
-    sessions: mount("/v1/auth", authSessionRoutes),
-    twoFactor: mount("/v1/auth", auth2faRoutes),
-    email: mount("/v1/auth", authEmailRoutes),
-    password: mount("/v1/auth", authPasswordRoutes),
-    passkeys: mount("/v1/auth", authPasskeyRoutes),
-    myPasskeys: mount("/v1/me", mePasskeyRoutes),
-    me: mount("/v1/me", meRoutes),
-    myPhone: mount("/v1/me", mePhoneRoutes),
-    phone: mount("/v1/auth", authPhoneRoutes),
-    admin: mount("/v1/admin", adminRoutes),
-    invites: mount("/v1/invites", inviteRoutes),
+    sessions: mount("/v1/auth", async () => (await import("../api/routes/auth-sessions")).authSessionRoutes),
+    twoFactor: mount("/v1/auth", async () => (await import("../api/routes/auth-2fa")).auth2faRoutes),
+    email: mount("/v1/auth", async () => (await import("../api/routes/auth-email")).authEmailRoutes),
+    password: mount("/v1/auth", async () => (await import("../api/routes/auth-password")).authPasswordRoutes),
+    passkeys: mount("/v1/auth", async () => (await import("../api/routes/auth-passkeys")).authPasskeyRoutes),
+    myPasskeys: mount("/v1/me", async () => (await import("../api/routes/auth-passkeys")).mePasskeyRoutes),
+    me: mount("/v1/me", async () => (await import("../api/routes/me")).meRoutes),
+    myPhone: mount("/v1/me", async () => (await import("../api/routes/phone")).mePhoneRoutes),
+    phone: mount("/v1/auth", async () => (await import("../api/routes/phone")).authPhoneRoutes),
+    admin: mount("/v1/admin", async () => (await import("../api/routes/admin")).adminRoutes),
+    invites: mount("/v1/invites", async () => (await import("../api/routes/invites")).inviteRoutes),
   },
   jobs: { "password.forgot": passwordForgotJob, "phone.code": phoneCodeJob },
   cron: { "17 3 * * *": [identityCleanupTask] },

@@ -1,12 +1,6 @@
 import { jobsAccount } from "../../shared/jobs-board/account";
 import { jobsBoardErrors } from "../../shared/jobs-board/errors";
 import { jobsBoardVarSection } from "../../shared/jobs-board/vars";
-import { applicationRoutes, myApplicationRoutes } from "../api/routes/applications";
-import { companyRoutes } from "../api/routes/companies";
-import { companyModerationRoutes, myCompanyRoutes } from "../api/routes/company-lists";
-import { savedSearchRoutes } from "../api/routes/saved-searches";
-import { profileRoutes } from "../api/routes/profiles";
-import { jobsAdminRoutes, vacancyRoutes } from "../api/routes/vacancies";
 import {
   jobsAiJob,
   jobsDigestJob,
@@ -21,15 +15,15 @@ import { defineModule, mount } from "../module-manifest";
 export const jobsBoardModule = defineModule({
   name: "jobsBoard",
   routes: {
-    profiles: mount("/v1/profiles", profileRoutes),
-    companies: mount("/v1/companies", companyRoutes),
-    vacancies: mount("/v1/vacancies", vacancyRoutes),
-    admin: mount("/v1/admin", jobsAdminRoutes),
-    applications: mount("/v1/applications", applicationRoutes),
-    myApplications: mount("/v1/me/applications", myApplicationRoutes),
-    myCompanies: mount("/v1/me/companies", myCompanyRoutes),
-    companyModeration: mount("/v1/moderation/companies", companyModerationRoutes),
-    savedSearches: mount("/v1/me/saved-searches", savedSearchRoutes),
+    profiles: mount("/v1/profiles", async () => (await import("../api/routes/profiles")).profileRoutes),
+    companies: mount("/v1/companies", async () => (await import("../api/routes/companies")).companyRoutes),
+    vacancies: mount("/v1/vacancies", async () => (await import("../api/routes/vacancies")).vacancyRoutes),
+    admin: mount("/v1/admin", async () => (await import("../api/routes/vacancies")).jobsAdminRoutes),
+    applications: mount("/v1/applications", async () => (await import("../api/routes/applications")).applicationRoutes),
+    myApplications: mount("/v1/me/applications", async () => (await import("../api/routes/applications")).myApplicationRoutes),
+    myCompanies: mount("/v1/me/companies", async () => (await import("../api/routes/company-lists")).myCompanyRoutes),
+    companyModeration: mount("/v1/moderation/companies", async () => (await import("../api/routes/company-lists")).companyModerationRoutes),
+    savedSearches: mount("/v1/me/saved-searches", async () => (await import("../api/routes/saved-searches")).savedSearchRoutes),
   },
   account: jobsAccount,
   jobs: { "jobs.ai": jobsAiJob, "jobs.digest": jobsDigestJob },

@@ -1,9 +1,6 @@
 import { oauthAccount } from "../../shared/oauth/connected-apps";
 import { oauthErrors } from "../../shared/oauth/errors";
 import { oauthVarSection } from "../../shared/oauth/vars";
-import { connectedAppRoutes } from "../api/routes/connected-apps";
-import { oauthRoutes } from "../api/routes/oauth";
-import { oauthAdminRoutes } from "../api/routes/oauth-admin";
 import { backchannelLogoutJob, backchannelLogoutTask } from "../jobs/oauth-backchannel-logout";
 import { oauthCleanupTask } from "../jobs/oauth-cleanup";
 import { defineModule, mount } from "../module-manifest";
@@ -12,9 +9,9 @@ import { defineModule, mount } from "../module-manifest";
 export const oauthModule = defineModule({
   name: "oauth",
   routes: {
-    protocol: mount("/", oauthRoutes),
-    connectedApps: mount("/v1/me/connected-apps", connectedAppRoutes),
-    admin: mount("/v1/admin/oauth", oauthAdminRoutes),
+    protocol: mount("/", async () => (await import("../api/routes/oauth")).oauthRoutes),
+    connectedApps: mount("/v1/me/connected-apps", async () => (await import("../api/routes/connected-apps")).connectedAppRoutes),
+    admin: mount("/v1/admin/oauth", async () => (await import("../api/routes/oauth-admin")).oauthAdminRoutes),
   },
   account: oauthAccount,
   jobs: { "oauth.backchannel_logout": backchannelLogoutJob },

@@ -1,9 +1,5 @@
 import { platformErrors } from "../../shared/platform/errors";
 import { platformVarSection } from "../../shared/platform/vars";
-import { backupRoutes } from "../api/routes/backup";
-import { devRoutes } from "../api/routes/dev";
-import { systemRoutes } from "../api/routes/system";
-import { webAppRoutes } from "../api/routes/web-app";
 import { defineModule, mount } from "../module-manifest";
 
 /**
@@ -15,10 +11,10 @@ import { defineModule, mount } from "../module-manifest";
 export const platformModule = defineModule({
   name: "platform",
   routes: {
-    system: mount("/", systemRoutes),
-    dev: mount("/dev", devRoutes),
-    webApp: mount("/", webAppRoutes),
-    backup: mount("/v1/admin", backupRoutes),
+    system: mount("/", async () => (await import("../api/routes/system")).systemRoutes),
+    dev: mount("/dev", async () => (await import("../api/routes/dev")).devRoutes),
+    webApp: mount("/", async () => (await import("../api/routes/web-app")).webAppRoutes),
+    backup: mount("/v1/admin", async () => (await import("../api/routes/backup")).backupRoutes),
   },
   jobs: { noop: async () => {} },
   vars: platformVarSection,

@@ -1,10 +1,6 @@
 import { videoAccount } from "../../shared/video/account";
 import { videoErrors } from "../../shared/video/errors";
 import { videoVarSection } from "../../shared/video/vars";
-import { videoDecisionRoutes, videoModerationRoutes } from "../api/routes/video-moderation";
-import { videoPageRoutes } from "../api/routes/video-pages";
-import { videoWebhookRoutes } from "../api/routes/video-webhooks";
-import { myVideoRoutes, videoRoutes } from "../api/routes/videos";
 import { videoCheckJob } from "../jobs/video-check";
 import { videoHousekeepingTask } from "../jobs/video-housekeeping";
 import { defineModule, mount } from "../module-manifest";
@@ -13,12 +9,12 @@ import { defineModule, mount } from "../module-manifest";
 export const videoModule = defineModule({
   name: "video",
   routes: {
-    videos: mount("/v1/videos", videoRoutes),
-    decisions: mount("/v1/videos", videoDecisionRoutes),
-    myVideos: mount("/v1/me/videos", myVideoRoutes),
-    moderation: mount("/v1/moderation", videoModerationRoutes),
-    webhooks: mount("/v1/webhooks", videoWebhookRoutes),
-    publicPage: mount("/v", videoPageRoutes),
+    videos: mount("/v1/videos", async () => (await import("../api/routes/videos")).videoRoutes),
+    decisions: mount("/v1/videos", async () => (await import("../api/routes/video-moderation")).videoDecisionRoutes),
+    myVideos: mount("/v1/me/videos", async () => (await import("../api/routes/videos")).myVideoRoutes),
+    moderation: mount("/v1/moderation", async () => (await import("../api/routes/video-moderation")).videoModerationRoutes),
+    webhooks: mount("/v1/webhooks", async () => (await import("../api/routes/video-webhooks")).videoWebhookRoutes),
+    publicPage: mount("/v", async () => (await import("../api/routes/video-pages")).videoPageRoutes),
   },
   account: videoAccount,
   jobs: { "video.check": videoCheckJob },

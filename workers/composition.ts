@@ -1,21 +1,27 @@
-import { cloudflareSfu } from "../calls/sfu/cloudflare-sfu";
-import { turnProviderFor } from "../calls/turn/turn-provider-of";
-import { clock as platformClock } from "../clock";
-import { configOf } from "../config";
-import { createDatabase } from "../db/client";
-import { measuredD1 } from "../db/measured-d1";
-import { emailSenderFor } from "../email/outbox";
-import type { Env, QueuedJob } from "../env";
-import { logEvent } from "../observability/log";
-import { tracedFetch, withCurrentTrace } from "../observability/trace-scope";
-import { traced } from "../observability/traced-stub";
-import { pushSenderFor } from "../push/push-senders";
-import { resolveModel, secretOf } from "../studio/providers/registry";
-import { applicationCvReferences } from "../jobs-board/applications/file-references";
-import { companyIconReferences } from "../jobs-board/companies/file-references";
-import { videoThumbnailReferences } from "../video/file-references";
-import { videoHostOf } from "../video/video-host-of";
-import type { Deps, DurableObjects, JobQueue } from "./deps-types";
+// The composition of the platform's Worker: the one place that names every module's adapters
+// (mail, TURN, the SFU, push senders, the video host, AI models, file references) and builds the
+// deps (shared/platform/deps-types.ts) its entry, queue and cron handlers and Durable Objects pass
+// to module logic. It sits at the top of the layers, beside the entry: a module in shared/ never
+// imports it (test/platform/layering.test.ts holds shared/ to importing nothing from workers/), so
+// a Worker that does not serve a module composes its deps without loading that module.
+import { cloudflareSfu } from "../shared/calls/sfu/cloudflare-sfu";
+import { turnProviderFor } from "../shared/calls/turn/turn-provider-of";
+import { clock as platformClock } from "../shared/clock";
+import { configOf } from "../shared/config";
+import { createDatabase } from "../shared/db/client";
+import { measuredD1 } from "../shared/db/measured-d1";
+import { emailSenderFor } from "../shared/email/outbox";
+import type { Env, QueuedJob } from "../shared/env";
+import { logEvent } from "../shared/observability/log";
+import { tracedFetch, withCurrentTrace } from "../shared/observability/trace-scope";
+import { traced } from "../shared/observability/traced-stub";
+import { pushSenderFor } from "../shared/push/push-senders";
+import { resolveModel, secretOf } from "../shared/studio/providers/registry";
+import { applicationCvReferences } from "../shared/jobs-board/applications/file-references";
+import { companyIconReferences } from "../shared/jobs-board/companies/file-references";
+import { videoThumbnailReferences } from "../shared/video/file-references";
+import { videoHostOf } from "../shared/video/video-host-of";
+import type { Deps, DurableObjects, JobQueue } from "../shared/platform/deps-types";
 
 export function durableObjectsOf(env: Env): DurableObjects {
   return {
