@@ -1,10 +1,22 @@
-import { base64url, bytesToHex, fromBase64url as fromBase64urlBytes } from "../../shared/ids";
+// The client library runs in browsers and apps without the server's code (test/platform/layering.test.ts),
+// so it carries its own few lines of base64url and hex.
 
-export const toBase64url = base64url;
-export const toHex = bytesToHex;
+export function toBase64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
 
 export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(fromBase64urlBytes(text));
+  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
+  const binary = atob(padded);
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
 export const utf8 = new TextEncoder();

@@ -1,16 +1,3 @@
-import { type CiphersuiteImpl, getCiphersuiteFromName, getCiphersuiteImpl } from "ts-mls";
-
-/**
- * The platform's one MLS cipher suite (docs/e2ee.md, "The library and the cipher suite"): the
- * suite RFC 9420 makes mandatory, needing no optional package of ts-mls.
- */
-export const MLS_CIPHER_SUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519" as const;
-export const MLS_CIPHER_SUITE_ID = 1;
-
-let suite: Promise<CiphersuiteImpl> | undefined;
-
-/** The suite's implementation, built once per isolate. */
-export function mlsSuite(): Promise<CiphersuiteImpl> {
-  suite ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHER_SUITE));
-  return suite;
-}
+// The platform's one MLS cipher suite, defined once in the client library (which runs without the
+// server's code) and checked by the server against the same definition.
+export { MLS_CIPHER_SUITE, MLS_CIPHER_SUITE_ID, mlsSuite } from "../../client/e2ee/suite";

@@ -25,8 +25,10 @@ describe("calls in data export and account deletion", () => {
     const finished = await placeCall(leaving, staying);
     await callCommand(staying, finished.id, "reject");
     const live = await placeCall(staying, leaving);
-    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(testDeps(), leaving.id, Date.now())] : [])));
-    await env.DB.batch(steps.flatMap((step) => step.statements));
+    const deps = testDeps();
+    const steps = await Promise.all(accountModules.flatMap((module) => (module.onDelete ? [module.onDelete(deps, leaving.id, Date.now())] : [])));
+    // Prepared on the platform's (measured) D1, so batched there, as account deletion does.
+    await deps.db.$client.batch(steps.flatMap((step) => step.statements));
     expect((await getCall(staying, live.id)).status).toBe("missed");
     const history = await json(await api("/v1/calls/history", { token: staying.accessToken }));
     expect(history.items.map((c: { id: string }) => c.id)).toEqual([live.id, finished.id]);
