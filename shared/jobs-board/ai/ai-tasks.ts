@@ -147,15 +147,25 @@ export interface IntroScriptView {
 }
 
 export async function introScript(deps: Deps, id: string, userId: string): Promise<IntroScriptView> {
+  const task = await ownTask(deps, id, userId, "intro-script", "No such script");
+  return { ...taskFields(task), ...answerOf(task, "script", IntroScriptAnswer) };
+}
+
+/** What every task view says: which task, how far it is, why it failed, when it was asked. */
+function taskFields(task: AiTaskRecord) {
+  return { id: task.id, status: task.status, ...(task.error ? { error: task.error } : {}), createdAt: task.createdAt.toISOString() };
+}
+
+/** One of the caller's own tasks of `kind`; another's, another kind or none is 404. */
+async function ownTask(deps: Deps, id: string, userId: string, kind: AiTaskRecord["kind"], missing: string): Promise<AiTaskRecord> {
   const task = await findAiTask(deps.db, id);
-  if (task?.kind !== "intro-script" || task.userId !== userId) throw notFound("No such script");
-  return {
-    id: task.id,
-    status: task.status,
-    ...(task.status === "completed" && task.result ? { script: IntroScriptAnswer.parse(JSON.parse(task.result)) } : {}),
-    ...(task.error ? { error: task.error } : {}),
-    createdAt: task.createdAt.toISOString(),
-  };
+  if (task?.kind !== kind || task.userId !== userId) throw notFound(missing);
+  return task;
+}
+
+/** A completed task's stored answer under `key`, read through its schema (nothing before it completes). */
+function answerOf<K extends string, T>(task: AiTaskRecord, key: K, schema: { parse(value: unknown): T }): { [P in K]?: T } {
+  return task.status === "completed" && task.result ? ({ [key]: schema.parse(JSON.parse(task.result)) } as { [P in K]?: T }) : {};
 }
 
 export interface VacancyDraftView {
@@ -177,13 +187,7 @@ export async function vacancyDraft(deps: Deps, id: string, userId: string): Prom
     throw notFound("No such draft");
   }
   const row = task.vacancyId ? await findVacancyRow(deps.db, task.vacancyId) : undefined;
-  return {
-    id: task.id,
-    status: task.status,
-    ...(row ? { vacancy: vacancyView(row) } : {}),
-    ...(task.error ? { error: task.error } : {}),
-    createdAt: task.createdAt.toISOString(),
-  };
+  return { ...taskFields(task), ...(row ? { vacancy: vacancyView(row) } : {}) };
 }
 
 export interface ProfileAnalysisView {
@@ -195,15 +199,8 @@ export interface ProfileAnalysisView {
 }
 
 export async function profileAnalysis(deps: Deps, id: string, userId: string): Promise<ProfileAnalysisView> {
-  const task = await findAiTask(deps.db, id);
-  if (task?.kind !== "profile-analysis" || task.userId !== userId) throw notFound("No such analysis");
-  return {
-    id: task.id,
-    status: task.status,
-    ...(task.status === "completed" && task.result ? { analysis: ProfileAnalysisAnswer.parse(JSON.parse(task.result)) } : {}),
-    ...(task.error ? { error: task.error } : {}),
-    createdAt: task.createdAt.toISOString(),
-  };
+  const task = await ownTask(deps, id, userId, "profile-analysis", "No such analysis");
+  return { ...taskFields(task), ...answerOf(task, "analysis", ProfileAnalysisAnswer) };
 }
 
 async function modelInput(deps: Deps, task: AiTaskRecord): Promise<ModelTaskInput> {
