@@ -1,6 +1,6 @@
 // The web app as the browser tests drive it: accounts made through the API (fast) or through the
 // sign-up screen (what a person does), signing in, and the few steps every test repeats.
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { expect } from "vitest";
 
 let counter = 0;
@@ -66,4 +66,16 @@ export async function signUpInApp(context: BrowserContext, appUrl: string, displ
   await page.getByRole("button", { name: "Create account" }).last().click();
   await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(displayName);
   return { page, email, password };
+}
+
+/** The service worker registration of `scopeUrl`, as DevTools names it (for `ServiceWorker.deliverPushMessage`). */
+export async function serviceWorkerRegistrationId(cdp: CDPSession, scopeUrl: string): Promise<string> {
+  const found = new Promise<string>((resolve) => {
+    cdp.on("ServiceWorker.workerRegistrationUpdated", (event: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+      const registration = event.registrations.find((r) => r.scopeURL === scopeUrl && !r.isDeleted);
+      if (registration) resolve(registration.registrationId);
+    });
+  });
+  await cdp.send("ServiceWorker.enable");
+  return found;
 }

@@ -5,10 +5,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, type CDPSession, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
-import { type Account, callApi, registerAccount, signInToApp } from "./app";
+import { type Account, callApi, registerAccount, serviceWorkerRegistrationId, signInToApp } from "./app";
 import { CHROMIUM, launchChromium } from "./browser";
 import { checkScreen, PHONE } from "./screens";
 
@@ -43,18 +43,6 @@ interface ManifestIcon {
   sizes: string;
   type: string;
   purpose: string;
-}
-
-/** The app's service worker registration id, as DevTools knows it. */
-async function registrationId(cdp: CDPSession): Promise<string> {
-  const found = new Promise<string>((resolve) => {
-    cdp.on("ServiceWorker.workerRegistrationUpdated", (event: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-      const registration = event.registrations.find((r) => r.scopeURL === appUrl() && !r.isDeleted);
-      if (registration) resolve(registration.registrationId);
-    });
-  });
-  await cdp.send("ServiceWorker.enable");
-  return found;
 }
 
 describe("the installable app", () => {
@@ -113,7 +101,7 @@ describe("the installable app", () => {
     const page: Page = context.pages()[0] ?? (await context.newPage());
     await signInToApp(page, appUrl(), account);
     const cdp = await context.newCDPSession(page);
-    const registration = await registrationId(cdp);
+    const registration = await serviceWorkerRegistrationId(cdp, appUrl());
     await page.evaluate(() => (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<unknown> } } }).navigator.serviceWorker.ready);
 
     // Chromium's own verdict: the manifest parses, its icons load, a service worker controls the scope.

@@ -3,7 +3,8 @@
 // (`ServiceWorker.deliverPushMessage`), as a push service would, and the notification it shows is
 // read back; a click on it opens the chat. The ringtone plays while a call rings.
 import { mkdirSync, writeFileSync } from "node:fs";
-import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { serviceWorkerRegistrationId } from "./app";
 import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
@@ -43,18 +44,6 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
   return { page, email, password };
 }
 
-/** The app's service worker registration id, as DevTools knows it. */
-async function registrationId(cdp: CDPSession): Promise<string> {
-  const found = new Promise<string>((resolve) => {
-    cdp.on("ServiceWorker.workerRegistrationUpdated", (event: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-      const registration = event.registrations.find((r) => r.scopeURL === appUrl() && !r.isDeleted);
-      if (registration) resolve(registration.registrationId);
-    });
-  });
-  await cdp.send("ServiceWorker.enable");
-  return found;
-}
-
 interface Shown {
   title: string;
   body: string;
@@ -76,7 +65,7 @@ describe("push notifications in Chromium", () => {
     await context.grantPermissions(["notifications"], { origin: origin() });
     const { page } = await signUp(context, "Nora Notified");
     const cdp = await context.newCDPSession(page);
-    const registration = await registrationId(cdp);
+    const registration = await serviceWorkerRegistrationId(cdp, appUrl());
     await page.evaluate(() => (globalThis as unknown as { navigator: { serviceWorker: { ready: Promise<unknown> } } }).navigator.serviceWorker.ready);
 
     // Turning notifications on asks the browser (granted here) and subscribes; this Chromium has no
