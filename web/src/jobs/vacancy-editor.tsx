@@ -17,13 +17,10 @@ import {
   updateVacancy,
   type VacancyInput,
 } from "./api";
+import { Choice, CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
 import { salaryText, type Vacancy } from "./model";
 import { type Place, PlacePicker } from "./place-picker";
 
-const SENIORITIES = ["intern", "junior", "middle", "senior", "lead", "principal"];
-const EMPLOYMENT_TYPES = ["full-time", "part-time", "contract", "internship", "temporary"];
-const CURRENCIES = ["EUR", "USD", "GBP", "PLN", "CHF", "SEK", "NOK", "DKK", "CZK"];
-const PERIODS = ["year", "month", "hour"] as const;
 const STATUS_WORDS: Record<Vacancy["status"], string> = {
   draft: "Draft: only your company sees it",
   scheduled: "Scheduled",
@@ -189,26 +186,14 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
               Role
               <input name="role" value={form.role} placeholder="backend" maxLength={60} required onInput={text("role")} />
             </label>
-            <label>
-              Seniority
-              <select name="seniority" value={form.seniority} onChange={text("seniority")}>
-                {SENIORITIES.map((s) => (
-                  <option value={s} selected={s === form.seniority}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Employment
-              <select name="employmentType" value={form.employmentType} onChange={text("employmentType")}>
-                {EMPLOYMENT_TYPES.map((s) => (
-                  <option value={s} selected={s === form.employmentType}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice label="Seniority" name="seniority" values={SENIORITIES} value={form.seniority} onChange={(v) => set({ seniority: v } as Partial<Form>)} />
+            <Choice
+              label="Employment"
+              name="employmentType"
+              values={EMPLOYMENT_TYPES}
+              value={form.employmentType}
+              onChange={(v) => set({ employmentType: v } as Partial<Form>)}
+            />
           </div>
           <fieldset class="jobs-salary">
             <legend>Salary range (optional)</legend>
@@ -221,26 +206,8 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
                 To
                 <input name="salaryMax" inputMode="numeric" value={form.salaryMax} onInput={text("salaryMax")} />
               </label>
-              <label>
-                Currency
-                <select name="currency" value={form.currency} onChange={text("currency")}>
-                  {CURRENCIES.map((c) => (
-                    <option value={c} selected={c === form.currency}>
-                      {c}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                Per
-                <select name="period" value={form.period} onChange={text("period")}>
-                  {PERIODS.map((p) => (
-                    <option value={p} selected={p === form.period}>
-                      {p}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <Choice label="Currency" name="currency" values={CURRENCIES} value={form.currency} onChange={(v) => set({ currency: v } as Partial<Form>)} />
+              <Choice label="Per" name="period" values={PERIODS} value={form.period} onChange={(v) => set({ period: v } as Partial<Form>)} />
             </div>
           </fieldset>
           <label class="check">

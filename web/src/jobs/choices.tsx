@@ -1,0 +1,27 @@
+// The jobs board's closed lists (the API's enums) and one labelled <select> over such a list, so the
+// vacancy editor and the search form offer the same values the same way.
+export const SENIORITIES = ["intern", "junior", "middle", "senior", "lead", "principal"] as const;
+export const EMPLOYMENT_TYPES = ["full-time", "part-time", "contract", "internship", "temporary"] as const;
+export const CURRENCIES = ["EUR", "USD", "GBP", "PLN", "CHF", "SEK", "NOK", "DKK", "CZK"] as const;
+export const PERIODS = ["year", "month", "hour"] as const;
+
+/** A label around a <select> of `values`; `blank` adds a first "any" option with an empty value. */
+export function Choice(props: { label: string; name: string; values: readonly string[]; value: string; onChange: (value: string) => void; blank?: string }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name} value={props.value} onChange={(e: Event) => props.onChange((e.target as HTMLSelectElement).value)}>
+        {props.blank !== undefined && (
+          <option value="" selected={props.value === ""}>
+            {props.blank}
+          </option>
+        )}
+        {props.values.map((v) => (
+          <option value={v} selected={v === props.value}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
