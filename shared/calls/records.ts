@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, exists, inArray, isNull, lt, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../db/client";
+import { olderThan } from "../db/keyset";
 import { calls, groupCallParticipants, groupCalls, groupCallsHidden } from "../db/schema/calls";
 import { chats } from "../db/schema/chat";
 import { auditEvents, users } from "../db/schema/identity";
@@ -142,8 +143,7 @@ const HistoryCursor = z.object({ t: z.number().int(), id: z.string().max(64) });
 /** The user's calls, newest first, without those the user deleted from their history. */
 export async function listCallHistory(db: Database, userId: string, limit: number, cursor: string | undefined): Promise<Page<StoredCall>> {
   const after = decodeCursor(cursor, HistoryCursor);
-  // The cursor carries the stored integer; compared as such, so no cursor value can make an invalid Date.
-  const before = after ? or(sql`${calls.createdAt} < ${after.t}`, and(sql`${calls.createdAt} = ${after.t}`, lt(calls.id, after.id))) : undefined;
+  const before = olderThan(calls.createdAt, calls.id, after && { time: after.t, id: after.id });
   const rows = await db
     .select()
     .from(calls)
@@ -430,9 +430,7 @@ const notHiddenFrom = (userId: string) =>
 /** Group calls the user took part in, newest first, without those they deleted from their history. */
 export async function listGroupCallHistory(db: Database, userId: string, limit: number, cursor: string | undefined): Promise<Page<GroupCallHistoryRow>> {
   const after = decodeCursor(cursor, HistoryCursor);
-  const before = after
-    ? or(sql`${groupCalls.createdAt} < ${after.t}`, and(sql`${groupCalls.createdAt} = ${after.t}`, lt(groupCalls.id, after.id)))
-    : undefined;
+  const before = olderThan(groupCalls.createdAt, groupCalls.id, after && { time: after.t, id: after.id });
   const rows = await db
     .select({ call: groupCalls, chatTitle: chats.title, chatType: chats.type })
     .from(groupCalls)
@@ -479,5 +477,8 @@ export async function listGroupCallHistory(db: Database, userId: string, limit: 
 
 /** Hides a group call from one participant's history (again: nothing changes). */
 export async function hideGroupCallFor(db: Database, callId: string, userId: string, at: number): Promise<void> {
-  await db.insert(groupCallsHidden).values({ callId, userId, hiddenAt: new Date(at) }).onConflictDoNothing();
+  await db
+    .insert(groupCallsHidden)
+    .values({ callId, userId, hiddenAt: new Date(at) })
+    .onConflictDoNothing();
 }

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, getTableColumns, gt, isNull, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, gt, isNull, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { insertWithinCap } from "../db/capped-insert";
 import type { Database } from "../db/client";
+import { olderThan } from "../db/keyset";
 import { chatFormerMembers, chatMembers, chatMentions, chats } from "../db/schema/chat";
 import { users } from "../db/schema/identity";
 import { GENERAL_CHAT_ID, GENERAL_CHAT_TITLE, type LastMessage } from "./model";
@@ -110,10 +111,7 @@ export async function listMemberChats(
   after: { updatedAt: number; id: string } | null,
   limit: number,
 ): Promise<MemberChatRecord[]> {
-  // The cursor carries the stored integer; compared as such, so no cursor value can make an invalid Date.
-  const before = after
-    ? or(sql`${chats.updatedAt} < ${after.updatedAt}`, and(sql`${chats.updatedAt} = ${after.updatedAt}`, lt(chats.id, after.id)))
-    : undefined;
+  const before = olderThan(chats.updatedAt, chats.id, after && { time: after.updatedAt, id: after.id });
   return db
     .select(memberChatColumns)
     .from(chatMembers)
