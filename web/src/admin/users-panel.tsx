@@ -11,7 +11,7 @@ import { roleWords, when } from "./panel";
 
 type Role = "user" | "moderator" | "admin";
 type ListedUser = { id: string; email: string; displayName: string; role: Role; emailVerified: boolean; disabled: boolean; createdAt: string };
-type UserDetail = ListedUser & { disabledAt: string | null; lockedUntil: string | null; totpEnabled: boolean; activeSessions: number };
+type UserDetail = Omit<ListedUser, "disabled"> & { disabledAt: string | null; lockedUntil: string | null; totpEnabled: boolean; activeSessions: number };
 type Session = { id: string; createdAt: string; lastUsedAt: string; userAgent: string | null; ip: string | null };
 
 const users = () => platform.api.v1.admin.users;
@@ -38,7 +38,7 @@ export function UsersPanel() {
     setOpen(null);
     void load(query.trim());
   };
-  const changed = (user: UserDetail) => setItems((list) => (list ?? []).map((u) => (u.id === user.id ? { ...u, role: user.role, disabled: user.disabled } : u)));
+  const changed = (user: UserDetail) => setItems((list) => (list ?? []).map((u) => (u.id === user.id ? { ...u, role: user.role, disabled: user.disabledAt !== null } : u)));
   return (
     <div class="stack">
       <form class="row admin-search" aria-label="Find a user" onSubmit={search}>
