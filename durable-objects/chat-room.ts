@@ -3,7 +3,7 @@ import type { DurableStateReply, DurableStateRequest } from "../shared/platform/
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { depsFor } from "../workers/composition";
 import { type Principal, sessionStanding } from "../shared/identity/sessions/principal";
-import { releaseDeletedAttachments, resolveAttachments, SendingFiles } from "../shared/chat/attachments";
+import { releaseDeletedAttachments, resolveAttachments, resolveForwardedAttachments, SendingFiles } from "../shared/chat/attachments";
 import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";
 import { CoalescedTask } from "../shared/chat/coalesced-task";
 import { isMember, markChatRead } from "../shared/chat/chats";
@@ -11,7 +11,18 @@ import { CHAT_FRAME_BUDGET, type ChatClientFrame, type ChatFrameBudget, parseCha
 import { MemberCache } from "../shared/chat/member-cache";
 import { storedMessageFrames, wireMessage, wirePin } from "../shared/chat/message-frame";
 import { MessageLog } from "../shared/chat/message-log";
-import { MAX_PINS, mayDelete, mayEdit, mayPin, mayReact, mayReplyTo, type NewMessage, readPositionRefusal } from "../shared/chat/message-rules";
+import {
+  type ForwardedMessage,
+  MAX_PINS,
+  mayDelete,
+  mayEdit,
+  mayForward,
+  mayPin,
+  mayReact,
+  mayReplyTo,
+  type NewMessage,
+  readPositionRefusal,
+} from "../shared/chat/message-rules";
 import { SendLimit } from "../shared/chat/send-limit";
 import type { ChatRoomRpc, StoredMessage } from "../shared/chat/chat-room-rpc";
 import { GENERAL_CHAT_ID, type Message, type MessagePage, type MessagePageQuery, type Pin, type Sender } from "../shared/chat/model";
@@ -39,6 +50,8 @@ interface AdmittedSend {
   replyTo: Message | null;
   /** The members it mentions (checked to be members, the sender left out). */
   mentions: string[];
+  /** A forwarded message's origin. */
+  forwardedFrom?: Message["forwardedFrom"];
   /** The sending socket (it gets `message.ack`; everyone else `message.new`); none for REST. */
   origin?: RoomConnection;
 }
@@ -298,6 +311,32 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     }
   }
 
+  forwardableMessage(id: string): Result<Message> {
+    return mayForward(this.log.findById(id));
+  }
+
+  /** RPC for `POST /v1/chats/:id/messages/:messageId/forward`: the Worker checked both memberships and read the original. */
+  async forwardMessage(sender: Sender, forward: ForwardedMessage): Promise<StoreResult> {
+    // A retry of a stored forward (same clientId) is answered with it, without a second copy.
+    const existing = this.log.findByClientId(sender.userId, forward.clientId);
+    if (existing) return this.repeatAck(existing, forward.clientId);
+    const limited = this.takeSendSlot(sender.userId);
+    if (limited) return limited;
+    const held = forward.attachments.map((file) => file.id);
+    this.sendingFiles.hold(held);
+    try {
+      const attachments = await resolveForwardedAttachments(this.deps, forward.fromChatId, this.name, forward.attachments);
+      if (!attachments.ok) {
+        this.sendLimit.giveBack(sender.userId);
+        return attachments;
+      }
+      const { clientId, text, forwardedFrom } = forward;
+      return this.commitSend({ sender, clientId, text, attachments: attachments.value, replyTo: null, mentions: [], forwardedFrom });
+    } finally {
+      this.sendingFiles.release(held);
+    }
+  }
+
   /** A live message or a send on its way carries the file: the chat keeps its grant. */
   private carriesFile(fileId: string): boolean {
     return this.sendingFiles.carries(fileId) || this.log.carriesFile(fileId);
@@ -410,6 +449,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       attachments: send.attachments,
       replyTo: send.replyTo,
       mentions: send.mentions,
+      forwardedFrom: send.forwardedFrom,
       now,
     });
     if (!message) {

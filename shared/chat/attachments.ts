@@ -1,5 +1,5 @@
 import type { Deps } from "../platform/deps-types";
-import { attachOwnFiles, releaseAttachments } from "../media/attachments";
+import { attachForwardedFiles, attachOwnFiles, releaseAttachments } from "../media/attachments";
 import { type Result, refusal } from "../platform/result";
 import type { Attachment } from "./model";
 
@@ -11,6 +11,19 @@ export async function resolveAttachments(deps: Deps, senderId: string, chatId: s
   const attached = await attachOwnFiles(deps, senderId, chatId, ids);
   if (!attached.ok) return refusal(400, "unknown_attachment", `No file ${attached.unknownId} of yours`);
   return { ok: true, value: attached.files };
+}
+
+/** The files of a forwarded message, granted to the chat it goes to by the chat it comes from. */
+export async function resolveForwardedAttachments(deps: Deps, fromChatId: string, toChatId: string, files: Attachment[]): Promise<Result<Attachment[]>> {
+  if (files.length === 0) return { ok: true, value: [] };
+  const granted = await attachForwardedFiles(
+    deps,
+    fromChatId,
+    toChatId,
+    files.map((file) => file.id),
+  );
+  if (!granted) return refusal(409, "attachment_gone", "A file of this message is no longer available");
+  return { ok: true, value: files };
 }
 
 /**

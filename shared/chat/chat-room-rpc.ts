@@ -1,7 +1,7 @@
 import type { DurableStateRpc } from "../platform/durable-state-rpc";
 import type { Result } from "../platform/result";
 import type { SocketTargetRpc } from "../realtime/user-hub-rpc";
-import type { NewMessage } from "./message-rules";
+import type { ForwardedMessage, NewMessage } from "./message-rules";
 import type { Message, MessagePage, MessagePageQuery, Pin, Sender } from "./model";
 
 /** A stored message, and whether this call stored it (false: a retry of the same clientId). */
@@ -14,6 +14,10 @@ export interface StoredMessage {
 export interface ChatRoomRpc extends SocketTargetRpc, DurableStateRpc {
   /** `POST /v1/chats/:id/messages`: the Worker checked membership; every socket gets `message.new`. */
   postMessage(sender: Sender, input: NewMessage): Promise<Result<StoredMessage>>;
+  /** A live message to forward from this chat (404 unknown, 409 deleted); the Worker checked membership. */
+  forwardableMessage(id: string): Result<Message>;
+  /** Stores a message forwarded here from another chat the sender belongs to; every socket gets `message.new`. */
+  forwardMessage(sender: Sender, forward: ForwardedMessage): Promise<Result<StoredMessage>>;
   listMessages(query: MessagePageQuery): Result<MessagePage>;
   markRead(userId: string, seq: number, originId?: string): Promise<Result<{ seq: number }>>;
   editMessage(actor: Sender, id: string, text: string): Result<Message>;

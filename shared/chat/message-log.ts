@@ -1,4 +1,4 @@
-import type { Attachment, LastMessage, Message, MessagePage, MessagePageQuery, Pin, Quote } from "./model";
+import type { Attachment, ForwardOrigin, LastMessage, Message, MessagePage, MessagePageQuery, Pin, Quote } from "./model";
 import { iso, quoteOf } from "./model";
 import { ftsQuery } from "../fts-query";
 
@@ -14,6 +14,7 @@ interface MessageRow extends Record<string, SqlStorageValue> {
   deleted_at: number | null;
   reply_to_seq: number | null;
   mentions: string;
+  forwarded_from: string | null;
 }
 
 interface PinRow extends Record<string, SqlStorageValue> {
@@ -40,7 +41,8 @@ const SCHEMA = [
      edited_at INTEGER,
      deleted_at INTEGER,
      reply_to_seq INTEGER,
-     mentions TEXT NOT NULL DEFAULT '[]')`,
+     mentions TEXT NOT NULL DEFAULT '[]',
+     forwarded_from TEXT)`,
   "CREATE UNIQUE INDEX IF NOT EXISTS messages_sender_client ON messages (sender_id, client_id)",
   `CREATE TABLE IF NOT EXISTS reactions (
      seq INTEGER NOT NULL,
@@ -61,6 +63,8 @@ const SCHEMA = [
 const ADDED_COLUMNS: [name: string, definition: string][] = [
   ["reply_to_seq", "reply_to_seq INTEGER"],
   ["mentions", "mentions TEXT NOT NULL DEFAULT '[]'"],
+  // A forwarded message's origin as JSON ({senderId, chatId}); null for a message written here.
+  ["forwarded_from", "forwarded_from TEXT"],
 ];
 
 const INDEXED_SEQ = "indexed_seq";
@@ -131,14 +135,16 @@ export class MessageLog {
     attachments: Attachment[];
     replyTo?: Message | null;
     mentions?: string[];
+    forwardedFrom?: ForwardOrigin | null;
     now: number;
   }): Message | null {
     const seq = this.lastSeq + 1;
     const attachments = input.attachments.length === 0 ? "[]" : JSON.stringify(input.attachments);
     const mentions = input.mentions && input.mentions.length > 0 ? JSON.stringify(input.mentions) : "[]";
     const replyToSeq = input.replyTo?.seq ?? null;
+    const forwardedFrom = input.forwardedFrom ? JSON.stringify(input.forwardedFrom) : null;
     const written = this.sql.exec(
-      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
+      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions, forwarded_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
       seq,
       input.id,
       input.senderId,
@@ -148,6 +154,7 @@ export class MessageLog {
       input.now,
       replyToSeq,
       mentions,
+      forwardedFrom,
     ).rowsWritten;
     if (written === 0) return null;
     this.lastSeq = seq;
@@ -164,6 +171,7 @@ export class MessageLog {
         deleted_at: null,
         reply_to_seq: replyToSeq,
         mentions,
+        forwarded_from: forwardedFrom,
       },
       [],
       input.replyTo ? quoteOf(input.replyTo) : null,
@@ -294,6 +302,11 @@ export class MessageLog {
   /** A deleted account's messages stay for the others, unlinked from it; its reactions go. */
   anonymiseSender(senderId: string): number {
     const changed = this.sql.exec("UPDATE messages SET sender_id = NULL WHERE sender_id = ?", senderId).rowsWritten;
+    // A forward of their message no longer names them either.
+    this.sql.exec(
+      "UPDATE messages SET forwarded_from = json_set(forwarded_from, '$.senderId', json('null')) WHERE forwarded_from IS NOT NULL AND json_extract(forwarded_from, '$.senderId') = ?",
+      senderId,
+    );
     this.sql.exec("DELETE FROM reactions WHERE user_id = ?", senderId);
     this.sql.exec("UPDATE pins SET pinned_by = NULL WHERE pinned_by = ?", senderId);
     return changed;
@@ -352,6 +365,7 @@ export class MessageLog {
       reactions: [...grouped].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds })),
       replyTo,
       mentions: row.mentions === "[]" ? [] : (JSON.parse(row.mentions) as string[]),
+      ...(row.forwarded_from ? { forwardedFrom: JSON.parse(row.forwarded_from) as ForwardOrigin } : {}),
     };
   }
 }

@@ -138,6 +138,23 @@ export function mayReplyTo(message: Message | null): Result<Message> {
   return { ok: true, value: message };
 }
 
+/** A member forwards any live message of the chat (not a deleted one). */
+export function mayForward(message: Message | null): Result<Message> {
+  if (!message) return notFound();
+  if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message cannot be forwarded");
+  return { ok: true, value: message };
+}
+
+/** A message forwarded into a chat: the original's text and files, and where it was first written. */
+export interface ForwardedMessage {
+  clientId: string;
+  text: string;
+  attachments: Message["attachments"];
+  forwardedFrom: NonNullable<Message["forwardedFrom"]>;
+  /** The chat it is forwarded from (which grants its files), not necessarily where it was first written. */
+  fromChatId: string;
+}
+
 /** Most pinned messages of one chat. */
 export const MAX_PINS = 50;
 

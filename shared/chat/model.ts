@@ -32,6 +32,15 @@ export const QuoteSchema = z
   .openapi("ChatQuote");
 export type Quote = z.infer<typeof QuoteSchema>;
 
+/** Where a forwarded message was first written: its sender and chat (a forward of a forward keeps the first origin). */
+export const ForwardOriginSchema = z
+  .object({
+    senderId: z.string().nullable().openapi({ description: "Who wrote the original; null once they deleted their account" }),
+    chatId: z.string().openapi({ description: "The chat the original was written in" }),
+  })
+  .openapi("ChatForwardOrigin");
+export type ForwardOrigin = z.infer<typeof ForwardOriginSchema>;
+
 export const MessageSchema = z
   .object({
     id: z.string(),
@@ -47,6 +56,7 @@ export const MessageSchema = z
     reactions: z.array(ReactionSchema),
     replyTo: QuoteSchema.nullable().openapi({ description: "The message this one answers, as it is now (null: not a reply)" }),
     mentions: z.array(z.string()).openapi({ description: "Ids of the members this message mentions (`@name` in the text)" }),
+    forwardedFrom: ForwardOriginSchema.optional().openapi({ description: "Only on a forwarded message: whom and which chat it was forwarded from" }),
   })
   .openapi("ChatMessage");
 

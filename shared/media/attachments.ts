@@ -1,4 +1,4 @@
-import { findOwnFiles, recordAttachments, removeAttachments } from "./records/grants";
+import { findOwnFiles, grantedFileIds, recordAttachments, removeAttachments } from "./records/grants";
 import { audioDetailsOf } from "./files";
 import type { Deps } from "../platform/deps-types";
 
@@ -29,6 +29,19 @@ export async function attachOwnFiles(deps: Deps, senderId: string, chatId: strin
       .map((id) => found.get(id)!)
       .map((file) => ({ id: file.id, name: file.name, contentType: file.contentType, size: file.size, ...audioDetailsOf(file) })),
   };
+}
+
+/**
+ * A forwarded message carries its files by reference: the chat it is forwarded to may read the
+ * files the chat it comes from grants (no copy, and not only the sender's own files). False when
+ * a file is no longer granted there (its message was deleted meanwhile, or the file removed).
+ */
+export async function attachForwardedFiles(deps: Deps, fromChatId: string, toChatId: string, fileIds: readonly string[]): Promise<boolean> {
+  const unique = [...new Set(fileIds)];
+  const granted = new Set(await grantedFileIds(deps.db, fromChatId, unique));
+  if (unique.some((id) => !granted.has(id))) return false;
+  await recordAttachments(deps.db, toChatId, unique, deps.clock.now());
+  return true;
 }
 
 /**

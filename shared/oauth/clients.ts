@@ -6,7 +6,7 @@ import { randomToken, sha256Hex } from "../ids";
 import type { Deps } from "../platform/deps-types";
 import { z } from "zod";
 import { invalidClient } from "./protocol-error";
-import { findClient, insertClientQuery, listClientRecords, type OAuthClientRecord, updateClientRecord } from "./records";
+import { deleteClientRecord, findClient, insertClientQuery, listClientRecords, type OAuthClientRecord, updateClientRecord } from "./records";
 
 export interface ClientView {
   clientId: string;
@@ -156,6 +156,15 @@ export async function setClientDisabled(deps: Deps, admin: ClientAdmin, clientId
   if (!updated) throw clientNotFound();
   await audit(deps, admin, disabled ? "oauth_client.disabled" : "oauth_client.enabled", clientId);
   return toClientView(updated);
+}
+
+/**
+ * Deletes a client for good: every grant, code, authorization and token it had goes with it, so
+ * its tokens introspect as inactive and its users see it no more among their connected apps.
+ */
+export async function deleteClient(deps: Deps, admin: ClientAdmin, clientId: string): Promise<void> {
+  if (!(await deleteClientRecord(deps.db, clientId))) throw clientNotFound();
+  await audit(deps, admin, "oauth_client.deleted", clientId);
 }
 
 /** A new secret for a confidential client; the old one stops working at once. */

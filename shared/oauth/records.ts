@@ -28,6 +28,12 @@ export async function listClientRecords(db: Database, limit: number, afterId?: s
     .limit(limit + 1);
 }
 
+/** Deletes a client; its grants, codes, authorizations and tokens go with it (foreign keys cascade). */
+export async function deleteClientRecord(db: Database, clientId: string): Promise<boolean> {
+  const row = await db.delete(oauthClients).where(eq(oauthClients.id, clientId)).returning({ id: oauthClients.id }).get();
+  return row !== undefined;
+}
+
 export async function updateClientRecord(
   db: Database,
   clientId: string,

@@ -5,7 +5,7 @@ import { GroupCallSchema } from "../calls/group-call-schema";
 import { GroupSignallingFrames } from "../calls/group-signalling";
 import { SfuServerFrames } from "../calls/sfu/sfu-frames";
 import { ChatClientFrames } from "../chat/frames";
-import { AttachmentSchema, ChatSchema, PersonSchema, ReactionSchema } from "../chat/model";
+import { AttachmentSchema, ChatSchema, ForwardOriginSchema, PersonSchema, ReactionSchema } from "../chat/model";
 import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
@@ -138,6 +138,7 @@ const WireMessageSchema = z
     reactions: z.array(ReactionSchema).optional().describe(absent("there are none (REST: [])")),
     replyTo: WireQuoteSchema.optional().describe(absent("it answers no message (REST: null)")),
     mentions: z.array(z.string()).optional().describe(absent("it mentions nobody (REST: [])")),
+    forwardedFrom: ForwardOriginSchema.optional().describe(absent("it was written in this chat, not forwarded (REST: absent too)")),
   })
   .describe(
     "ChatMessage as the chat socket carries it: without `chatId` (the socket's chat), without `clientId` (`message.ack` carries the sender's beside it), without what is null or empty, `createdAt` only when the id does not say it. The typed client rebuilds the REST shape.",

@@ -19,6 +19,8 @@ describe("every /v1/admin route", () => {
     ["POST", "/v1/admin/users/some-id/disable", {}],
     ["POST", "/v1/admin/users/some-id/enable"],
     ["DELETE", "/v1/admin/users/some-id/sessions"],
+    ["GET", "/v1/admin/users/some-id/sessions"],
+    ["DELETE", "/v1/admin/users/some-id/sessions/some-session"],
     ["GET", "/v1/admin/audit-events"],
     ["POST", "/v1/admin/invites", { maxUses: 1 }],
     ["GET", "/v1/admin/invites"],
@@ -163,7 +165,77 @@ describe("DELETE /v1/admin/users/:id/sessions", () => {
   });
 });
 
+/** The id of the session a user's access token belongs to (GET /v1/auth/sessions marks it current). */
+async function currentSessionId(user: TestUser): Promise<string> {
+  const { items } = await json<{ items: { id: string; current: boolean }[] }>(await api("/v1/auth/sessions", { token: user.accessToken }));
+  return items.find((session) => session.current)!.id;
+}
+
+describe("GET /v1/admin/users/:id/sessions and DELETE /v1/admin/users/:id/sessions/:sessionId", () => {
+  it("lists a user's live sessions without tokens, and ends one of them only", async () => {
+    const { admin, user } = await adminAndUser();
+    const second = await json(await login(user));
+    const listed = await api(`/v1/admin/users/${user.id}/sessions`, { token: admin.accessToken });
+    expect(listed.status).toBe(200);
+    const { items } = await json<{ items: Record<string, unknown>[] }>(listed);
+    expect(items).toHaveLength(2);
+    for (const session of items) {
+      expect(Object.keys(session).sort()).toEqual(["createdAt", "id", "ip", "lastUsedAt", "userAgent"]);
+    }
+    const kept = await currentSessionId(user);
+    const ended = items.find((session) => session.id !== kept)!;
+    expect((await api(`/v1/admin/users/${user.id}/sessions/${ended.id}`, { method: "DELETE", token: admin.accessToken })).status).toBe(204);
+    await expectProblem(await api("/v1/me", { token: second.accessToken }), 401);
+    expect((await api("/v1/me", { token: user.accessToken })).status).toBe(200);
+    const after = await json<{ items: { id: string }[] }>(await api(`/v1/admin/users/${user.id}/sessions`, { token: admin.accessToken }));
+    expect(after.items.map((session) => session.id)).toEqual([kept]);
+    const events = await json(await api(`/v1/admin/audit-events?userId=${user.id}&type=session.ended_by_admin`, { token: admin.accessToken }));
+    expect(events.items).toHaveLength(1);
+    expect(events.items[0].detail).toMatchObject({ by: admin.id, sessionId: ended.id });
+  });
+
+  it("404 for an unknown user, a session that is not live, or another user's session", async () => {
+    const { admin, user } = await adminAndUser();
+    await expectProblem(await api("/v1/admin/users/nobody/sessions", { token: admin.accessToken }), 404);
+    await expectProblem(await api(`/v1/admin/users/${user.id}/sessions/no-such-session`, { method: "DELETE", token: admin.accessToken }), 404);
+    await expectProblem(await api(`/v1/admin/users/${user.id}/sessions/${await currentSessionId(admin)}`, { method: "DELETE", token: admin.accessToken }), 404);
+    expect((await api("/v1/me", { token: admin.accessToken })).status).toBe(200);
+  });
+
+  it("400 for a session id that cannot be one", async () => {
+    const { admin, user } = await adminAndUser();
+    await expectProblem(await api(`/v1/admin/users/${user.id}/sessions/${"x".repeat(65)}`, { method: "DELETE", token: admin.accessToken }), 400);
+  });
+});
+
 describe("GET /v1/admin/audit-events", () => {
+  it("filters by who acted: the admin named in the event, or the user on their own account", async () => {
+    const { admin, user } = await adminAndUser();
+    await api(`/v1/admin/users/${user.id}/role`, { method: "PUT", token: admin.accessToken, body: { role: "moderator" } });
+    await login({ ...user, password: "wrong password" });
+    const byAdmin = await json(await api(`/v1/admin/audit-events?actorId=${admin.id}`, { token: admin.accessToken }));
+    const roleChange = byAdmin.items.find((event: { type: string }) => event.type === "role.changed");
+    expect(roleChange).toMatchObject({ userId: user.id, detail: { by: admin.id } });
+    const byUser = await json(await api(`/v1/admin/audit-events?actorId=${user.id}`, { token: admin.accessToken }));
+    const types = byUser.items.map((event: { type: string }) => event.type);
+    expect(types).toContain("login.failed");
+    expect(types).not.toContain("role.changed");
+  });
+
+  it("filters by a time range", async () => {
+    const { admin, user } = await adminAndUser();
+    await login({ ...user, password: "wrong password" });
+    const past = new Date(Date.now() - 3600_000).toISOString();
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    const inRange = await json(await api(`/v1/admin/audit-events?userId=${user.id}&from=${past}&to=${future}`, { token: admin.accessToken }));
+    expect(inRange.items.map((event: { type: string }) => event.type)).toContain("login.failed");
+    const later = await json(await api(`/v1/admin/audit-events?userId=${user.id}&from=${future}`, { token: admin.accessToken }));
+    expect(later.items).toEqual([]);
+    const earlier = await json(await api(`/v1/admin/audit-events?userId=${user.id}&to=${past}`, { token: admin.accessToken }));
+    expect(earlier.items).toEqual([]);
+    await expectProblem(await api("/v1/admin/audit-events?from=yesterday", { token: admin.accessToken }), 400, "invalid_query");
+  });
+
   it("reads anyone's events, filtered by type", async () => {
     const { admin, user } = await adminAndUser();
     await login({ ...user, password: "wrong password" });

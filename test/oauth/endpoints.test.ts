@@ -86,6 +86,29 @@ describe("GET, PATCH /v1/admin/oauth/clients and disable, enable, secret", () =>
     expect(fresh.status).toBe(200);
   });
 
+  it("deletes a client for good: it is gone from the list, its secret and tokens stop working, and the deletion is audited", async () => {
+    const token = await adminToken();
+    const client = await registerClient();
+    const issued = await protocolPost("/oauth/token", { grant_type: "client_credentials" }, { id: client.clientId, secret: client.clientSecret! });
+    expect(issued.status).toBe(200);
+    const { access_token } = await json<{ access_token: string }>(issued);
+    const deleted = await api(`/v1/admin/oauth/clients/${client.clientId}`, { method: "DELETE", token });
+    expect(deleted.status).toBe(204);
+    await expectProblem(await api(`/v1/admin/oauth/clients/${client.clientId}`, { token }), 404, "oauth_client_not_found");
+    const page = await json<{ items: { clientId: string }[] }>(await api("/v1/admin/oauth/clients?limit=100", { token }));
+    expect(page.items.map((item) => item.clientId)).not.toContain(client.clientId);
+    const again = await protocolPost("/oauth/token", { grant_type: "client_credentials" }, { id: client.clientId, secret: client.clientSecret! });
+    expect(again.status).toBe(401);
+    const other = await registerClient();
+    const introspected = await protocolPost("/oauth/introspect", { token: access_token }, { id: other.clientId, secret: other.clientSecret! });
+    expect(await json(introspected)).toEqual({ active: false });
+    const events = await json<{ items: { type: string; detail: { clientId?: string } }[] }>(
+      await api("/v1/admin/audit-events?type=oauth_client.deleted&limit=100", { token }),
+    );
+    expect(events.items.map((event) => event.detail.clientId)).toContain(client.clientId);
+    await expectProblem(await api(`/v1/admin/oauth/clients/${client.clientId}`, { method: "DELETE", token }), 404, "oauth_client_not_found");
+  });
+
   it("answers 409 for a public client's secret and 404 for a client that does not exist", async () => {
     const token = await adminToken();
     const publicClient = await registerClient({ type: "public" });
@@ -96,6 +119,7 @@ describe("GET, PATCH /v1/admin/oauth/clients and disable, enable, secret", () =>
       ["POST", "/disable"],
       ["POST", "/enable"],
       ["POST", "/secret"],
+      ["DELETE", ""],
     ] as const) {
       const response = await api(`/v1/admin/oauth/clients/client_nobody${path}`, { method, token, body: method === "PATCH" ? { name: "x" } : undefined });
       await expectProblem(response, 404, "oauth_client_not_found");
@@ -112,6 +136,7 @@ describe("GET, PATCH /v1/admin/oauth/clients and disable, enable, secret", () =>
       ["POST", `/${client.clientId}/disable`],
       ["POST", `/${client.clientId}/enable`],
       ["POST", `/${client.clientId}/secret`],
+      ["DELETE", `/${client.clientId}`],
     ] as const) {
       const body = method === "PATCH" ? { name: "x" } : undefined;
       await expectProblem(await api(`/v1/admin/oauth/clients${path}`, { method, body }), 401, "unauthorized");

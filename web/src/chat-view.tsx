@@ -20,6 +20,7 @@ import {
   unpinMessage,
 } from "./conversation-parts";
 import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
+import { ForwardDialog } from "./forward-dialog";
 import { GroupCallButton } from "./group-call-screen";
 import { type RecorderControls, VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { platform } from "./platform";
@@ -717,6 +718,7 @@ function MessageBubble({
   const { me } = useAppState();
   const [picking, setPicking] = useState(false);
   const [menu, setMenu] = useState(false);
+  const [forwarding, setForwarding] = useState(false);
   const reactions = message.deletedAt ? [] : message.reactions;
   const mentionsMe = me !== null && message.mentions.includes(me.id);
   const act = (action: () => void) => () => {
@@ -727,6 +729,11 @@ function MessageBubble({
     <div class={mine ? "message mine" : mentionsMe ? "message mentions-me" : "message"} data-seq={message.seq} data-testid="message">
       {showSender && <span class="sender">{personLabel(message.senderId, me)}</span>}
       <div class={message.attachments.length > 0 && !message.deletedAt ? "bubble with-attachments" : "bubble"}>
+        {message.forwardedFrom && !message.deletedAt && (
+          <span class="forwarded-from" data-testid="forwarded-from">
+            Forwarded from {personLabel(message.forwardedFrom.senderId, me)}
+          </span>
+        )}
         {message.replyTo && !message.deletedAt && <QuoteBlock quote={message.replyTo} me={me} />}
         {!message.deletedAt && <MessageAttachments attachments={message.attachments} />}
         {message.deletedAt ? <em class="muted">Message deleted</em> : <MessageText message={message} me={me} />}
@@ -793,6 +800,9 @@ function MessageBubble({
           <button type="button" role="menuitem" class="plain" onClick={act(onReply)}>
             Reply
           </button>
+          <button type="button" role="menuitem" class="plain" onClick={act(() => setForwarding(true))}>
+            Forward
+          </button>
           {mayPin && (
             <button
               type="button"
@@ -815,6 +825,7 @@ function MessageBubble({
           )}
         </div>
       )}
+      {forwarding && <ForwardDialog message={message} onClose={() => setForwarding(false)} />}
       {seen && (
         <span class="seen" data-testid="seen">
           Seen

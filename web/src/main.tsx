@@ -73,6 +73,16 @@ function Frame() {
         <main class="section-screen">
           <section.Screen rest={route.name === "section" ? route.rest : []} />
         </main>
+      ) : sections.some((s) => s.id === current) ? (
+        <main class="section-screen">
+          <section class="empty-state" data-testid="section-not-available">
+            <h1>Not available to you</h1>
+            <p class="muted">This part of the app is for people with another role. Ask an administrator if you need it.</p>
+            <a class="button-link" href="/app/">
+              Back to chats
+            </a>
+          </section>
+        </main>
       ) : (
         <main class="section-screen">
           <section class="empty-state">

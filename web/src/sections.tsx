@@ -3,6 +3,7 @@
 // (/app/<id>/<rest...>) and parses it itself, so its deep links survive a reload.
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
 import { AccountScreen } from "./account/account-screen";
+import { AdminScreen } from "./admin/admin-screen";
 import { GalleryScreen } from "./gallery/gallery-screen";
 import { JobsScreen } from "./jobs/jobs-screen";
 import "./jobs/moderation-companies";
@@ -36,6 +37,13 @@ export const sections: Section[] = [
     icon: "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z",
     Screen: ModerationScreen,
     visibleTo: (me) => moderates(me) && moderationTabs.length > 0,
+  },
+  {
+    id: "admin",
+    label: "Admin",
+    icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-1-3-2 .3-1.5-1.5.3-2-3-1-1 2h-2l-1-2-3 1 .3 2L6.6 7.3 4.6 7l-1 3 2 1v2l-2 1 1 3 2-.3 1.5 1.5-.3 2 3 1 1-2h2l1 2 3-1-.3-2 1.5-1.5 2 .3 1-3-2-1z",
+    Screen: AdminScreen,
+    visibleTo: (me) => me.role === "admin",
   },
   { id: "account", label: "Account", icon: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 20a8 8 0 0 1 16 0", Screen: AccountScreen },
 ];

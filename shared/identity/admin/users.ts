@@ -12,7 +12,7 @@ import { clearLockout, clearLockoutQuery } from "../credentials/lockout";
 import type { ClientInfo } from "../sessions/client-info";
 import type { Principal } from "../sessions/principal";
 import { userStandingChanged } from "../sessions/session-sockets";
-import { endSessions } from "../sessions/sessions";
+import { endSession, endSessions, listActiveSessions } from "../sessions/sessions";
 import { disableUserQuery, enableUserQuery, listUserRecords, type Role, setRoleUnlessLastAdmin, userSecurityCounts } from "./records";
 
 export type { Role } from "./records";
@@ -142,4 +142,27 @@ export async function resetTwoFactor(deps: Deps, actor: Principal, userId: strin
   await db.batch([...disableTotpQueries(db, userId), auditEventQuery(db, { userId, type: "2fa.reset_by_admin", client, detail: { by: actor.userId } })]);
   await queueEmail(deps, twoFactorResetEmail(user.email));
   return viewUser(deps, userId);
+}
+
+/** A live session of a user as an admin sees it: when and from what it signed in, never its tokens. */
+export interface AdminSessionView {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** The user's live sessions, most recently used first (GET /v1/admin/users/{id}/sessions). */
+export async function listUserSessionsForAdmin(deps: Deps, userId: string): Promise<AdminSessionView[]> {
+  await requireUser(deps, userId);
+  const rows = await listActiveSessions(deps, userId);
+  return rows.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), lastUsedAt: s.lastUsedAt.toISOString(), userAgent: s.userAgent, ip: s.ip }));
+}
+
+/** Ends one session of a user (a lost phone), its tokens and sockets with it; 404 when it is not live. */
+export async function endUserSession(deps: Deps, actor: Principal, userId: string, sessionId: string, client: ClientInfo): Promise<void> {
+  await requireUser(deps, userId);
+  if (!(await endSession(deps, userId, sessionId, "ended_by_admin"))) throw notFound("No such active session");
+  await auditEventQuery(deps.db, { userId, type: "session.ended_by_admin", client, detail: { by: actor.userId, sessionId } }).run();
 }

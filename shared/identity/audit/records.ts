@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { auditEvents } from "../../db/schema";
 
@@ -13,7 +13,13 @@ export function insertAuditEventQuery(db: Database, event: NewAuditEventRecord) 
 
 export interface AuditEventFilter {
   userId?: string;
+  /** Who acted: an admin named in `detail.by`, or the user themselves when no one else is named. */
+  actorId?: string;
   type?: string;
+  /** At or after this instant. */
+  from?: Date;
+  /** Before this instant. */
+  to?: Date;
 }
 
 /** Newest first, `limit` rows after the keyset `after`. */
@@ -25,7 +31,13 @@ export async function listAuditEventRecords(
 ): Promise<AuditEventRecord[]> {
   const where: SQL[] = [];
   if (filter.userId) where.push(eq(auditEvents.userId, filter.userId));
+  if (filter.actorId) {
+    const by = sql`json_extract(${auditEvents.detail}, '$.by')`;
+    where.push(or(sql`${by} = ${filter.actorId}`, and(eq(auditEvents.userId, filter.actorId), sql`${by} IS NULL`))!);
+  }
   if (filter.type) where.push(eq(auditEvents.type, filter.type));
+  if (filter.from) where.push(gte(auditEvents.createdAt, filter.from));
+  if (filter.to) where.push(lt(auditEvents.createdAt, filter.to));
   if (after) {
     const at = new Date(after.t);
     where.push(or(lt(auditEvents.createdAt, at), and(eq(auditEvents.createdAt, at), lt(auditEvents.id, after.id)))!);

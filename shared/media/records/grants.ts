@@ -20,6 +20,16 @@ export async function removeAttachments(db: Database, chatId: string, fileIds: r
   await db.delete(fileAttachments).where(and(eq(fileAttachments.chatId, chatId), inArray(fileAttachments.fileId, [...fileIds])));
 }
 
+/** Which of these files the chat grants its members (a live message of it carries them). */
+export async function grantedFileIds(db: Database, chatId: string, fileIds: readonly string[]): Promise<string[]> {
+  if (fileIds.length === 0) return [];
+  const rows = await db
+    .select({ fileId: fileAttachments.fileId })
+    .from(fileAttachments)
+    .where(and(eq(fileAttachments.chatId, chatId), inArray(fileAttachments.fileId, [...fileIds])));
+  return rows.map((row) => row.fileId);
+}
+
 /** Members of the chat may read these files from now on. */
 export async function recordAttachments(db: Database, chatId: string, fileIds: readonly string[], now: number): Promise<void> {
   if (fileIds.length === 0) return;

@@ -16,6 +16,7 @@ export const EVENT_WORDS: Record<string, string> = {
   "logout.all": "Signed out everywhere",
   "session.revoked": "A session was ended",
   "sessions.ended_by_admin": "An administrator signed you out everywhere",
+  "session.ended_by_admin": "An administrator ended one of your sessions",
   "refresh_token.reused": "A stolen sign-in was stopped: that session was ended",
   "password.changed": "Password changed",
   "password.reset": "Password reset with an e-mailed link",

@@ -1,5 +1,15 @@
 import { z } from "@hono/zod-openapi";
-import { changeRole, disableUser, enableUser, endUserSessions, listUsers, resetTwoFactor, viewUser } from "../../../shared/identity/admin/users";
+import {
+  changeRole,
+  disableUser,
+  enableUser,
+  endUserSession,
+  endUserSessions,
+  listUserSessionsForAdmin,
+  listUsers,
+  resetTwoFactor,
+  viewUser,
+} from "../../../shared/identity/admin/users";
 import { createInvite, listInvites, revokeInvite } from "../../../shared/identity/admin/invites";
 import { listAuditEvents } from "../../../shared/identity/audit/events";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
@@ -41,13 +51,33 @@ const UserListQuery = PageQuery.extend({
     .openapi({ param: { name: "disabled", in: "query" } }),
 });
 
+const AdminSessionSchema = z
+  .object({ id: z.string(), createdAt: z.string(), lastUsedAt: z.string(), userAgent: z.string().nullable(), ip: z.string().nullable() })
+  .openapi("AdminSession");
+
+const UserSessionParams = IdParam.extend({
+  sessionId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "sessionId", in: "path" } }),
+});
+
+const IsoInstant = z.string().datetime({ offset: true });
+
 const AuditQuery = PageQuery.extend({
   userId: z
     .string()
     .min(1)
     .max(64)
     .optional()
-    .openapi({ param: { name: "userId", in: "query" } }),
+    .openapi({ param: { name: "userId", in: "query" }, description: "Events of this user's account" }),
+  actorId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ param: { name: "actorId", in: "query" }, description: "Events this user caused: as the admin named in `detail.by`, or on their own account when no admin is named" }),
   type: z
     .string()
     .min(1)
@@ -55,6 +85,8 @@ const AuditQuery = PageQuery.extend({
     .regex(/^[a-z0-9_.]+$/)
     .optional()
     .openapi({ param: { name: "type", in: "query" } }),
+  from: IsoInstant.optional().openapi({ param: { name: "from", in: "query" }, description: "Events at or after this instant (ISO 8601)" }),
+  to: IsoInstant.optional().openapi({ param: { name: "to", in: "query" }, description: "Events before this instant (ISO 8601)" }),
 });
 
 const CreateInviteBody = z
@@ -156,6 +188,34 @@ export const adminRoutes = createRouter()
   )
   .openapi(
     adminRoute({
+      method: "get",
+      path: "/users/{id}/sessions",
+      tags,
+      summary: "A user's live sessions",
+      description: "Most recently used first: when each signed in, when it was last used, its device and address. Never its tokens.",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(z.object({ items: z.array(AdminSessionSchema) }), "Live sessions"), ...adminProblems(400, 404) },
+    }),
+    async (c) => c.json({ items: await listUserSessionsForAdmin(c.get("deps"), c.req.valid("param").id) }, 200),
+  )
+  .openapi(
+    adminRoute({
+      method: "delete",
+      path: "/users/{id}/sessions/{sessionId}",
+      tags,
+      summary: "End one session of a user",
+      description: "Its tokens stop working and its sockets close at once; recorded as a `session.ended_by_admin` audit event. `404` when the session is not live.",
+      request: { params: UserSessionParams },
+      responses: { 204: { description: "Session ended" }, ...adminProblems(400, 404) },
+    }),
+    async (c) => {
+      const { id, sessionId } = c.req.valid("param");
+      await endUserSession(c.get("deps"), c.get("principal"), id, sessionId, clientInfo(c.req.raw));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    adminRoute({
       method: "post",
       path: "/users/{id}/2fa/reset",
       tags,
@@ -173,13 +233,14 @@ export const adminRoutes = createRouter()
       path: "/audit-events",
       tags,
       summary: "Audit events of every user",
-      description: "Newest first; filter by `userId` and/or `type` (e.g. `login.failed`).",
+      description: "Newest first; filter by `userId` (whose account), `actorId` (who acted), `type` (e.g. `login.failed`) and a `from`/`to` time range.",
       request: { query: AuditQuery },
       responses: { 200: jsonResponse(AuditEventPage, "Audit events"), ...adminProblems(400) },
     }),
     async (c) => {
-      const { userId, type, limit, cursor } = c.req.valid("query");
-      return c.json(await listAuditEvents(c.get("deps"), { userId, type }, { limit, cursor }), 200);
+      const { userId, actorId, type, from, to, limit, cursor } = c.req.valid("query");
+      const range = { from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
+      return c.json(await listAuditEvents(c.get("deps"), { userId, actorId, type, ...range }, { limit, cursor }), 200);
     },
   )
   .openapi(

@@ -11,7 +11,8 @@ import {
   renameGroup,
   requireMembership,
 } from "../../../shared/chat/chats";
-import { MAX_PINS, MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
+import { forwardMessage } from "../../../shared/chat/forward";
+import { ClientId, MAX_PINS, MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
 import { ChatMemberSchema, ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../../../shared/chat/model";
 import { peopleOf } from "../../../shared/chat/people";
 import { unwrap } from "../../../shared/platform/refusal-error";
@@ -79,6 +80,10 @@ const MembersBody = z.object({ userIds: z.array(UserId).min(1).max(1000) }).open
 const MemberParams = IdParam.extend({ userId: UserId.openapi({ param: { name: "userId", in: "path" } }) });
 const MessageParams = IdParam.extend({ messageId: MessageId.openapi({ param: { name: "messageId", in: "path" } }) });
 const EditBody = z.object(MessageActionFields.edit).openapi("EditMessageRequest");
+const ForwardBody = z
+  .object({ toChatId: z.string().min(1).max(64).openapi({ description: "The chat to forward to; you must be a member" }), clientId: ClientId })
+  .strict()
+  .openapi("ForwardMessageRequest");
 const ReactionBody = z.object(MessageActionFields.reaction).openapi("ReactionRequest");
 const PinBody = z.object({ messageId: MessageId }).openapi("PinRequest");
 const PinList = z
@@ -93,6 +98,7 @@ const peopleNamedBy = (message: z.infer<typeof MessageSchema>): string[] => [
   ...(message.senderId ? [message.senderId] : []),
   ...(message.replyTo?.senderId ? [message.replyTo.senderId] : []),
   ...message.mentions,
+  ...(message.forwardedFrom?.senderId ? [message.forwardedFrom.senderId] : []),
 ];
 
 export const chatRoutes = createRouter()
@@ -289,6 +295,27 @@ export const chatRoutes = createRouter()
       await requireMembership(c.get("deps"), id, principal.userId);
       const sender = { userId: principal.userId, role: principal.role };
       return c.json(unwrap(await c.get("deps").objects.chatRoom(id).deleteMessage(sender, messageId)), 200);
+    },
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/messages/{messageId}/forward",
+      tags,
+      summary: "Forward a message to another chat you belong to",
+      description:
+        "The copy in `toChatId` has the original's text and files (by reference) and `forwardedFrom` (the original's sender and chat; a forward of a forward keeps the first). You must be a member of both chats (`404` otherwise) and the original live (`409 message_deleted`). The same `clientId` again returns the first copy. Every socket of the target chat gets `message.new`.",
+      request: { params: MessageParams, body: jsonBody(ForwardBody) },
+      responses: {
+        200: jsonResponse(MessageSchema, "Already forwarded with this clientId: the stored copy"),
+        201: jsonResponse(MessageSchema, "The forwarded copy, stored and delivered"),
+        ...problemResponses(400, 401, 404, 409, 415, 429),
+      },
+    }),
+    async (c) => {
+      const { id, messageId } = c.req.valid("param");
+      const stored = await forwardMessage(c.get("deps"), c.get("principal"), id, messageId, c.req.valid("json"));
+      return c.json(stored.message, stored.created ? 201 : 200);
     },
   )
   .openapi(

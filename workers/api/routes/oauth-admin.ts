@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
-import { getClient, listClients, registerClient, rotateClientSecret, setClientDisabled, updateClient } from "../../../shared/oauth/clients";
+import { deleteClient, getClient, listClients, registerClient, rotateClientSecret, setClientDisabled, updateClient } from "../../../shared/oauth/clients";
 import { OIDC_SCOPES } from "../../../shared/oauth/scopes";
 import { createRouter } from "../context";
 import { adminRoute } from "../middleware/auth";
@@ -216,5 +216,20 @@ export const oauthAdminRoutes = createRouter()
       const admin = { userId: c.get("principal").userId, client: clientInfo(c.req.raw) };
       const rotated = await rotateClientSecret(c.get("deps"), admin, c.req.valid("param").clientId);
       return c.json({ clientId: rotated.client.clientId, clientSecret: rotated.clientSecret, client: rotated.client }, 200);
+    },
+  )
+  .openapi(
+    adminRoute({
+      method: "delete",
+      path: "/clients/{clientId}",
+      tags,
+      summary: "Delete an OAuth client",
+      description: "For good: its grants, codes and tokens are deleted with it (its tokens answer `active: false`). Recorded as an `oauth_client.deleted` audit event.",
+      request: { params: ClientIdParam },
+      responses: { 204: { description: "Deleted" }, ...adminProblems(400, 404) },
+    }),
+    async (c) => {
+      await deleteClient(c.get("deps"), { userId: c.get("principal").userId, client: clientInfo(c.req.raw) }, c.req.valid("param").clientId);
+      return c.body(null, 204);
     },
   );

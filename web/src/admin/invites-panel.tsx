@@ -1,0 +1,106 @@
+// Invites: every invite code of the deployment (admins' and members'), a new one with its link,
+// and revoking one that still works (GET/POST/DELETE /v1/admin/invites).
+import { useEffect, useState } from "hono/jsx/dom";
+import { ok } from "../../../client";
+import { PanelProblem } from "../account/panel";
+import { platform } from "../platform";
+import { problemText } from "../problem-text";
+
+type Invite = { code: string; maxUses: number; uses: number; expiresAt: string | null; revokedAt: string | null; createdAt: string; usable: boolean };
+
+/** The link that opens sign-up with the code filled in (the same as a member's invite link). */
+const linkOf = (code: string) => `${location.origin}/app/?invite=${encodeURIComponent(code)}`;
+
+function state(invite: Invite): string {
+  if (invite.revokedAt) return "Revoked";
+  if (invite.uses >= invite.maxUses) return "Used up";
+  if (!invite.usable) return "Expired";
+  return invite.expiresAt ? `Works until ${new Date(invite.expiresAt).toLocaleDateString()}` : "Works until revoked";
+}
+
+export function InvitesPanel() {
+  const [items, setItems] = useState<Invite[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const invites = platform.api.v1.admin.invites;
+  const load = async (cursor?: string) => {
+    const page = await ok(invites.$get({ query: { limit: "20", ...(cursor ? { cursor } : {}) } }));
+    setItems((before) => [...(cursor ? (before ?? []) : []), ...(page.items as Invite[])]);
+    setNext(page.nextCursor);
+  };
+  useEffect(() => {
+    load().catch((caught) => setError(problemText(caught, "Could not load the invites.")));
+  }, []);
+  const create = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    const form = new FormData(event.target as HTMLFormElement);
+    const maxUses = Number(form.get("maxUses"));
+    const days = Number(form.get("days"));
+    try {
+      const invite = await ok(invites.$post({ json: { maxUses, ...(days > 0 ? { expiresInSeconds: days * 86400 } : {}) } }));
+      setCreated(linkOf(invite.code));
+      await load();
+    } catch (caught) {
+      setError(problemText(caught, "Could not create the invite."));
+    }
+  };
+  const revoke = async (invite: Invite) => {
+    setError(null);
+    try {
+      await ok(invites[":code"].$delete({ param: { code: invite.code } }));
+      await load();
+    } catch (caught) {
+      setError(problemText(caught, "Could not revoke the invite."));
+    }
+  };
+  return (
+    <div class="stack">
+      <form class="row admin-form" onSubmit={create}>
+        <label>
+          Uses
+          <input name="maxUses" type="number" min="1" max="10000" value="1" required />
+        </label>
+        <label>
+          Expires after (days, 0 for never)
+          <input name="days" type="number" min="0" max="365" value="7" required />
+        </label>
+        <button type="submit" class="primary">
+          Create invite
+        </button>
+      </form>
+      {created && (
+        <p class="admin-secret" role="status" data-testid="invite-created">
+          New invite link: <code>{created}</code>
+        </p>
+      )}
+      {items?.length === 0 && <p class="muted">No invites yet.</p>}
+      <ul class="security-list">
+        {(items ?? []).map((invite, index) => (
+          <li key={invite.code} data-testid="admin-invite" data-state={invite.usable ? "usable" : "closed"}>
+            <div class="grow">
+              <strong>Invite {index + 1}</strong>
+              <div class="muted small">
+                Made {new Date(invite.createdAt).toLocaleString()} · used {invite.uses} of {invite.maxUses} · {state(invite)}
+              </div>
+            </div>
+            {invite.usable && (
+              <button type="button" class="secondary small" onClick={() => revoke(invite)} aria-label={`Revoke invite ${index + 1}`}>
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {next && (
+        <div class="row end">
+          <button type="button" class="secondary" onClick={() => void load(next)}>
+            Show more
+          </button>
+        </div>
+      )}
+      <PanelProblem text={error} />
+    </div>
+  );
+}
