@@ -106,7 +106,11 @@ export const companyFollows = sqliteTable(
       .references(() => companies.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.companyId] }), index("company_follows_company_idx").on(t.companyId), index("company_follows_user_idx").on(t.userId, t.createdAt, t.companyId)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.companyId] }),
+    index("company_follows_company_idx").on(t.companyId),
+    index("company_follows_user_idx").on(t.userId, t.createdAt, t.companyId),
+  ],
 );
 
 export const companyInvitations = sqliteTable(

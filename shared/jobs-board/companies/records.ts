@@ -558,7 +558,12 @@ export interface FollowedCompanyRow {
 }
 
 /** The companies `userId` follows, newest follow first. */
-export async function pageFollowedCompanies(db: Database, userId: string, after: { t: number; id: string } | undefined, limit: number): Promise<FollowedCompanyRow[]> {
+export async function pageFollowedCompanies(
+  db: Database,
+  userId: string,
+  after: { t: number; id: string } | undefined,
+  limit: number,
+): Promise<FollowedCompanyRow[]> {
   const at = after ? new Date(after.t) : undefined;
   return db
     .select({

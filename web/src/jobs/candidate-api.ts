@@ -61,7 +61,7 @@ export function followCompany(companyId: string, following: boolean): Promise<Co
 }
 
 export function followedCompanies(): Promise<Page<FollowedCompany>> {
-  return ok(v1()["me"]["followed-companies"].$get({ query: { limit: "100" } }));
+  return ok(v1().me["followed-companies"].$get({ query: { limit: "100" } }));
 }
 
 export async function startAnalysis(): Promise<string> {

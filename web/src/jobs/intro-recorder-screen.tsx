@@ -111,18 +111,32 @@ export function IntroRecorderScreen() {
         )}
         <label>
           Script (yours to change)
-          <textarea rows={6} value={script} placeholder="Write what you will say, or ask for a suggestion" onInput={(e: Event) => setScript((e.target as HTMLTextAreaElement).value)} />
+          <textarea
+            rows={6}
+            value={script}
+            placeholder="Write what you will say, or ask for a suggestion"
+            onInput={(e: Event) => setScript((e.target as HTMLTextAreaElement).value)}
+          />
         </label>
       </section>
       <VideoRecorder
         busy={upload !== null}
         useLabel="Upload as my introduction"
         onUse={(file) => void use(file)}
-        beside={(recording) => (script.trim() ? <Teleprompter script={script} running={recording} /> : <p class="muted small">No script: you can still record freely.</p>)}
+        beside={(recording) =>
+          script.trim() ? <Teleprompter script={script} running={recording} /> : <p class="muted small">No script: you can still record freely.</p>
+        }
       />
       {upload && (
         <div class="row">
-          <span class="progress grow" role="progressbar" aria-label="Uploading the introduction" aria-valuemin={0} aria-valuemax={100} aria-valuenow={upload.percent}>
+          <span
+            class="progress grow"
+            role="progressbar"
+            aria-label="Uploading the introduction"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={upload.percent}
+          >
             <span style={{ width: `${upload.percent}%` }} />
           </span>
           <span class="muted small">{upload.percent}%</span>

@@ -24,7 +24,13 @@ const TABS = [
 export function JobsScreen({ rest }: { rest: string[] }) {
   const [first, id, more, fourth] = rest;
   const tab =
-    first === "applications" || first === "profile" || first === "network" ? first : first === "companies" && !id ? "companies" : first === undefined ? "" : null;
+    first === "applications" || first === "profile" || first === "network"
+      ? first
+      : first === "companies" && !id
+        ? "companies"
+        : first === undefined
+          ? ""
+          : null;
   return (
     <div class="section-page jobs">
       <header class="section-header">

@@ -46,7 +46,13 @@ export function PersonScreen({ userId }: { userId: string }) {
             Edit my profile
           </a>
         ) : (
-          <button type="button" class={profile.followedByMe ? "secondary" : "primary"} disabled={busy} aria-pressed={profile.followedByMe} onClick={() => void toggle()}>
+          <button
+            type="button"
+            class={profile.followedByMe ? "secondary" : "primary"}
+            disabled={busy}
+            aria-pressed={profile.followedByMe}
+            onClick={() => void toggle()}
+          >
             {profile.followedByMe ? "Following" : "Follow"}
           </button>
         )}
@@ -76,7 +82,9 @@ export function PersonScreen({ userId }: { userId: string }) {
           ))}
         </ul>
       )}
-      {!profile.bio && profile.tags.length === 0 && !profile.headline && <p class="muted">{own ? "Your profile is empty: fill it in so recruiters find you." : "This profile is still empty."}</p>}
+      {!profile.bio && profile.tags.length === 0 && !profile.headline && (
+        <p class="muted">{own ? "Your profile is empty: fill it in so recruiters find you." : "This profile is still empty."}</p>
+      )}
     </article>
   );
 }

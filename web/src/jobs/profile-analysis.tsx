@@ -48,7 +48,9 @@ export function ProfileAnalysis({ tags, onTagsAdded }: { tags: string[]; onTagsA
           {state.kind === "done" ? "Analyse again" : "Analyse my profile"}
         </button>
       </div>
-      {state.kind === "idle" && <p class="muted small">The assistant reads your profile and says what stands out, what is missing and which tags recruiters search for.</p>}
+      {state.kind === "idle" && (
+        <p class="muted small">The assistant reads your profile and says what stands out, what is missing and which tags recruiters search for.</p>
+      )}
       {state.kind === "running" && (
         <p class="muted" role="status">
           Analysing your profile…

@@ -99,7 +99,12 @@ function ProfileForm({ profile, onSaved }: { profile: Profile; onSaved: (profile
           <div class="jobs-filter-row">
             <label>
               {`Link ${index + 1} label`}
-              <input value={link.label} maxLength={60} placeholder="Portfolio" onInput={(e: Event) => setLink(index, { label: (e.target as HTMLInputElement).value })} />
+              <input
+                value={link.label}
+                maxLength={60}
+                placeholder="Portfolio"
+                onInput={(e: Event) => setLink(index, { label: (e.target as HTMLInputElement).value })}
+              />
             </label>
             <label>
               {`Link ${index + 1} address`}

@@ -8,7 +8,7 @@ const DEFAULT_SPEED = 120;
 const PIXELS_PER_WORD = 7;
 
 export function Teleprompter({ script, running }: { script: string; running: boolean }) {
-  const box = useRef<HTMLDivElement | null>(null);
+  const box = useRef<HTMLElement | null>(null);
   const [wordsPerMinute, setWordsPerMinute] = useState<number>(DEFAULT_SPEED);
   useEffect(() => {
     const element = box.current;
@@ -29,10 +29,9 @@ export function Teleprompter({ script, running }: { script: string; running: boo
   }, [running, wordsPerMinute]);
   return (
     <div class="teleprompter">
-      <div
+      <section
         ref={box}
         class="teleprompter-text"
-        role="region"
         aria-label="Teleprompter"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it
         tabIndex={0}
@@ -42,7 +41,7 @@ export function Teleprompter({ script, running }: { script: string; running: boo
           <p>{paragraph}</p>
         ))}
         <p aria-hidden="true" class="teleprompter-end" />
-      </div>
+      </section>
       <label class="teleprompter-speed small">
         Speed
         <select value={String(wordsPerMinute)} onChange={(e: Event) => setWordsPerMinute(Number((e.target as HTMLSelectElement).value))}>

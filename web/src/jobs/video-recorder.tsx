@@ -11,7 +11,8 @@ const TYPES = ["video/webm;codecs=vp9,opus", "video/webm;codecs=vp8,opus", "vide
 
 function cameraProblem(error: unknown): string {
   const name = error instanceof DOMException ? error.name : "";
-  if (name === "NotAllowedError" || name === "SecurityError") return "The browser was not allowed to use the camera. Allow it in the address bar, then try again.";
+  if (name === "NotAllowedError" || name === "SecurityError")
+    return "The browser was not allowed to use the camera. Allow it in the address bar, then try again.";
   if (name === "NotFoundError" || name === "OverconstrainedError") return "No camera was found. Connect one, or upload a video file from the Videos section.";
   if (name === "NotReadableError") return "The camera is busy in another app. Close it there and try again.";
   return "The camera could not start in this browser.";

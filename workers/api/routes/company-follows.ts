@@ -7,14 +7,14 @@ import { authedRoute } from "../middleware/auth";
 
 const tags = ["jobs"];
 
-const CompanyFollow = z
-  .object({ companyId: z.string(), following: z.boolean(), followerCount: z.number().int() })
-  .openapi("CompanyFollow");
+const CompanyFollow = z.object({ companyId: z.string(), following: z.boolean(), followerCount: z.number().int() }).openapi("CompanyFollow");
 
 const FollowedCompanyPage = z
   .object({
     items: z.array(
-      z.object({ companyId: z.string(), name: z.string(), iconUrl: z.string().nullable(), verified: z.boolean(), followedAt: z.string() }).openapi("FollowedCompany"),
+      z
+        .object({ companyId: z.string(), name: z.string(), iconUrl: z.string().nullable(), verified: z.boolean(), followedAt: z.string() })
+        .openapi("FollowedCompany"),
     ),
     nextCursor: z.string().nullable(),
   })

@@ -1,7 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problemResponses, bearerSecurity } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
-import { editProfile, follow, followPage, ownProfile, PROFILE_VIEWERS_KEPT_DAYS, profileViewers, viewProfile } from "../../../shared/jobs-board/profiles/profiles";
+import {
+  editProfile,
+  follow,
+  followPage,
+  ownProfile,
+  PROFILE_VIEWERS_KEPT_DAYS,
+  profileViewers,
+  viewProfile,
+} from "../../../shared/jobs-board/profiles/profiles";
 import { LocationSchema, ProfileSchema } from "../../../shared/jobs-board/schemas";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../../../shared/jobs-board/tags";
 import { introScript, profileAnalysis, requestIntroScript, requestProfileAnalysis } from "../../../shared/jobs-board/ai/ai-tasks";
@@ -53,7 +61,13 @@ const ViewerPage = z
   .object({
     items: z.array(
       z
-        .object({ userId: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), headline: z.string(), day: z.string().openapi({ description: "UTC day, YYYY-MM-DD" }) })
+        .object({
+          userId: z.string(),
+          displayName: z.string(),
+          avatarUrl: z.string().nullable(),
+          headline: z.string(),
+          day: z.string().openapi({ description: "UTC day, YYYY-MM-DD" }),
+        })
         .openapi("ProfileViewer"),
     ),
     nextCursor: z.string().nullable(),
@@ -80,7 +94,12 @@ const AnalysisParam = z.object({
 
 const IntroScriptRequest = z
   .object({
-    vacancyId: z.string().min(1).max(64).optional().openapi({ description: "The vacancy the introduction is recorded for (one you can read; `404` otherwise)" }),
+    vacancyId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "The vacancy the introduction is recorded for (one you can read; `404` otherwise)" }),
   })
   .strict()
   .openapi("IntroScriptRequest");
