@@ -20,7 +20,8 @@ const app = () => `${base()}/app/`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "jobs-candidate-e2e" });
   browser = await launchChromium({ media: true });
-}, 180_000);
+  // A wrangler dev that builds the app first: minutes on a loaded machine.
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -163,6 +164,11 @@ describe("a candidate with only a browser", () => {
     await shared.goto(page.url());
     await expect.poll(() => titles(shared)).toEqual(["Senior Backend Engineer"]);
     await shared.close();
+
+    // From the vacancy, the recorder opens with the script tailored to it.
+    await page.getByRole("region", { name: "Vacancies" }).getByRole("link", { name: "Senior Backend Engineer" }).click();
+    await page.getByRole("link", { name: "Record a video introduction for this vacancy" }).click();
+    await expect.poll(() => page.getByLabel("Tailor it to a vacancy").inputValue()).toBe(fits.id);
 
     // A second account views and follows the profile.
     const viewer = await registerAccount(base(), "Vik Viewer");

@@ -8,7 +8,7 @@ import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { navigate } from "../router";
 import { useAppState } from "../store";
-import { myApplications } from "./api";
+import { getVacancy, myApplications } from "./api";
 import { editProfile, introScript, startIntroScript, untilDone } from "./candidate-api";
 import type { Application } from "./model";
 import { AI_FAILED, aiProblemText } from "./profile-analysis";
@@ -17,7 +17,7 @@ import { VideoRecorder } from "./video-recorder";
 
 export function IntroRecorderScreen() {
   const { me } = useAppState();
-  const [applications, setApplications] = useState<Application[]>([]);
+  const [choices, setChoices] = useState<{ id: string; title: string }[]>([]);
   const [vacancyId, setVacancyId] = useState(new URLSearchParams(location.search).get("vacancy") ?? "");
   const [script, setScript] = useState("");
   const [points, setPoints] = useState<string[]>([]);
@@ -25,10 +25,13 @@ export function IntroRecorderScreen() {
   const [scriptError, setScriptError] = useState<string | null>(null);
   const [upload, setUpload] = useState<{ percent: number } | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
+  // The vacancies to tailor the script to: those applied to, and the one this page was opened from.
   useEffect(() => {
-    myApplications()
-      .then(setApplications)
-      .catch(() => setApplications([]));
+    const asked = new URLSearchParams(location.search).get("vacancy");
+    Promise.all([myApplications().catch((): Application[] => []), asked ? getVacancy(asked).catch(() => null) : null]).then(([applications, opened]) => {
+      const all = [...(opened ? [{ id: opened.id, title: opened.title }] : []), ...applications.map((a) => ({ id: a.vacancy.id, title: a.vacancy.title }))];
+      setChoices(all.filter((choice, i) => all.findIndex((other) => other.id === choice.id) === i));
+    });
   }, []);
 
   const suggest = async () => {
@@ -66,7 +69,6 @@ export function IntroRecorderScreen() {
     }
   };
 
-  const vacancies = applications.filter((a, i, all) => all.findIndex((b) => b.vacancy.id === a.vacancy.id) === i);
   return (
     <div class="jobs-intro">
       <p>
@@ -80,8 +82,10 @@ export function IntroRecorderScreen() {
             Tailor it to a vacancy
             <select value={vacancyId} onChange={(e: Event) => setVacancyId((e.target as HTMLSelectElement).value)}>
               <option value="">No particular vacancy</option>
-              {vacancies.map((a) => (
-                <option value={a.vacancy.id}>{a.vacancy.title}</option>
+              {choices.map((choice) => (
+                <option value={choice.id} selected={choice.id === vacancyId}>
+                  {choice.title}
+                </option>
               ))}
             </select>
           </label>
