@@ -2,7 +2,7 @@ import { toD1Statements } from "../db/records";
 import type { AccountModule } from "../identity/account/account-module";
 import { forgetAiTaskQueries } from "./ai/records";
 import { anonymiseCandidateQueries, forgetActorQueries, listAllCandidateApplications, listEventsOf } from "./applications/records";
-import { findCompaniesByIds, forgetMemberQueries, listMemberships } from "./companies/records";
+import { findCompaniesByIds, forgetMemberQueries, listFollowedCompanyIds, listMemberships } from "./companies/records";
 import { finishSuccession, readSuccession, successionQueries } from "./companies/succession";
 import { findProfileRecord, forgetProfileQueries, listFollowIds } from "./profiles/records";
 import { forgetSavedSearchQueries, listSavedSearches } from "./saved-searches/records";
@@ -24,6 +24,7 @@ export const jobsAccount: AccountModule = {
       listAllCandidateApplications(db, userId),
     ]);
     const savedSearches = await listSavedSearches(db, userId);
+    const followedCompanies = await listFollowedCompanyIds(db, userId);
     const events = await listEventsOf(
       db,
       applications.map((a) => a.id),
@@ -48,6 +49,7 @@ export const jobsAccount: AccountModule = {
         : null,
       following: follows.following,
       followers: follows.followers,
+      followedCompanies,
       companies: memberships.map((m) => ({ companyId: m.companyId, name: names.get(m.companyId) ?? null, role: m.role, since: m.createdAt.toISOString() })),
       savedSearches: savedSearches.map((s) => ({ id: s.id, name: s.name, query: JSON.parse(s.query) as unknown, createdAt: s.createdAt.toISOString() })),
       applications: applications.map((a) => ({

@@ -142,3 +142,34 @@ describe("PUT, DELETE /v1/profiles/:userId/follow", () => {
     await expectProblem(await api("/v1/profiles/00000000-0000-7000-8000-000000000000/follow", { method: "DELETE", token: user.accessToken }), 404);
   });
 });
+
+describe("GET /v1/profiles/me/views", () => {
+  it("shows the owner who viewed, one entry per viewer and day, newest day first, in pages", async () => {
+    const [owner, first, second] = [await registerUser(), await registerUser(), await registerUser()];
+    await ok(api("/v1/profiles/me", { method: "PATCH", token: second.accessToken, body: { headline: "Recruiter at Spree" } }));
+    await ok(api(`/v1/profiles/${owner.id}`, { token: first.accessToken }));
+    await ok(api(`/v1/profiles/${owner.id}`, { token: first.accessToken }));
+    await ok(api(`/v1/profiles/${owner.id}`));
+    await ok(api(`/v1/profiles/${owner.id}`, { token: owner.accessToken }));
+    const today = new Date(clock.now()).toISOString().slice(0, 10);
+    clock.advance(86_400_000);
+    try {
+      const secondToken = (await ok(login(second))).accessToken as string;
+      const ownerToken = (await ok(login(owner))).accessToken as string;
+      await ok(api(`/v1/profiles/${owner.id}`, { token: secondToken }));
+      const tomorrow = new Date(clock.now()).toISOString().slice(0, 10);
+      const page = await ok(api("/v1/profiles/me/views?limit=1", { token: ownerToken }));
+      expect(page.items).toEqual([{ userId: second.id, displayName: expect.any(String), avatarUrl: null, headline: "Recruiter at Spree", day: tomorrow }]);
+      const rest = await ok(api(`/v1/profiles/me/views?limit=5&cursor=${page.nextCursor}`, { token: ownerToken }));
+      expect(rest.items.map((i: { userId: string; day: string }) => [i.userId, i.day])).toEqual([[first.id, today]]);
+      expect(rest.nextCursor).toBeNull();
+      // the viewers see only their own list
+      expect((await ok(api("/v1/profiles/me/views", { token: secondToken }))).items).toEqual([]);
+      await expectProblem(await api("/v1/profiles/me/views?cursor=garbage", { token: ownerToken }), 400, "invalid_cursor");
+      await expectProblem(await api("/v1/profiles/me/views?limit=0", { token: ownerToken }), 400);
+    } finally {
+      clock.reset();
+    }
+    await expectProblem(await api("/v1/profiles/me/views"), 401);
+  });
+});

@@ -267,6 +267,8 @@ function buildApp(routers: Routers) {
     .route(at.jobsBoard.myApplications.path, jobsBoard.myApplications)
     .route(at.jobsBoard.myCompanies.path, jobsBoard.myCompanies)
     .route(at.jobsBoard.companyModeration.path, jobsBoard.companyModeration)
+    .route(at.jobsBoard.companyFollows.path, jobsBoard.companyFollows)
+    .route(at.jobsBoard.followedCompanies.path, jobsBoard.followedCompanies)
     .route(at.jobsBoard.savedSearches.path, jobsBoard.savedSearches)
     .route(at.studio.generation.path, studio.generation)
     .route(at.push.push.path, push.push)

@@ -1,5 +1,6 @@
 import { runAiTask } from "../../shared/jobs-board/ai/ai-tasks";
 import { sweepMemberlessCompanies } from "../../shared/jobs-board/companies/succession";
+import { PROFILE_VIEWERS_KEPT_DAYS } from "../../shared/jobs-board/profiles/profiles";
 import { deleteProfileViewsBefore } from "../../shared/jobs-board/profiles/records";
 import { queueDigests, runDigests } from "../../shared/jobs-board/saved-searches/saved-searches";
 import { publishDueVacancies } from "../../shared/jobs-board/vacancies/vacancies";
@@ -12,10 +13,10 @@ export async function publishScheduledVacanciesTask(deps: Deps, _scheduledTime: 
   if (published > 0) deps.log("info", "scheduled vacancies published", { published });
 }
 
-/** Daily: profile view rows older than yesterday guard nothing any more (a view counts once per day). */
+/** Daily: profile view rows past PROFILE_VIEWERS_KEPT_DAYS go (they count a view once per day and show the owner who viewed). */
 export async function profileViewsCleanupTask(deps: Deps, _scheduledTime: number): Promise<void> {
-  const yesterday = new Date(deps.clock.now() - 86_400_000).toISOString().slice(0, 10);
-  await deleteProfileViewsBefore(deps.db, yesterday);
+  const oldest = new Date(deps.clock.now() - PROFILE_VIEWERS_KEPT_DAYS * 86_400_000).toISOString().slice(0, 10);
+  await deleteProfileViewsBefore(deps.db, oldest);
 }
 
 /** Daily: companies an account deletion left without members are closed down (shared/jobs-board/companies/succession.ts). */

@@ -23,6 +23,8 @@ export const jobsBoardModule = defineModule({
     myApplications: mount("/v1/me/applications", async () => (await import("../api/routes/applications")).myApplicationRoutes),
     myCompanies: mount("/v1/me/companies", async () => (await import("../api/routes/company-lists")).myCompanyRoutes),
     companyModeration: mount("/v1/moderation/companies", async () => (await import("../api/routes/company-lists")).companyModerationRoutes),
+    companyFollows: mount("/v1/companies", async () => (await import("../api/routes/company-follows")).companyFollowRoutes),
+    followedCompanies: mount("/v1/me/followed-companies", async () => (await import("../api/routes/company-follows")).followedCompanyRoutes),
     savedSearches: mount("/v1/me/saved-searches", async () => (await import("../api/routes/saved-searches")).savedSearchRoutes),
   },
   account: jobsAccount,

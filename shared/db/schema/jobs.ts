@@ -46,7 +46,12 @@ export const profileViews = sqliteTable(
     day: text("day").notNull(),
     token: text("token").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.profileId, t.viewerId, t.day] }), index("profile_views_day_idx").on(t.day)],
+  (t) => [
+    primaryKey({ columns: [t.profileId, t.viewerId, t.day] }),
+    index("profile_views_day_idx").on(t.day),
+    // The owner's list of who viewed the profile, newest day first.
+    index("profile_views_profile_day_idx").on(t.profileId, t.day, t.viewerId),
+  ],
 );
 
 export const companies = sqliteTable(
@@ -91,6 +96,23 @@ export const companyMembers = sqliteTable(
  * An owner's invitation to join a company (issue 23, finding 7): nobody becomes a member without
  * accepting. One per company and invitee; accepting turns it into a membership in one batch.
  */
+/** A user following a company (its new vacancies and news); gone with the company. */
+export const companyFollows = sqliteTable(
+  "company_follows",
+  {
+    userId: text("user_id").notNull(),
+    companyId: text("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.companyId] }),
+    index("company_follows_company_idx").on(t.companyId),
+    index("company_follows_user_idx").on(t.userId, t.createdAt, t.companyId),
+  ],
+);
+
 export const companyInvitations = sqliteTable(
   "company_invitations",
   {

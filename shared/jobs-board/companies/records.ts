@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, lt, ne, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, ne, or, sql, type SQLWrapper } from "drizzle-orm";
 import { insertWithinCap } from "../../db/capped-insert";
 import type { BatchQuery, Database } from "../../db/client";
-import { auditEvents, companies, companyInvitations, companyMembers, companyVerificationEvents, users, vacancySearch } from "../../db/schema";
+import { auditEvents, companies, companyFollows, companyInvitations, companyMembers, companyVerificationEvents, users, vacancySearch } from "../../db/schema";
 
 export type CompanyRecord = typeof companies.$inferSelect;
 export type MemberRecord = typeof companyMembers.$inferSelect;
@@ -293,7 +293,11 @@ export async function listMemberlessCompanyIds(db: Database, limit: number): Pro
 
 /** A deleted user leaves every company (companies keep their other members), and their invitations go. */
 export function forgetMemberQueries(db: Database, userId: string) {
-  return [db.delete(companyMembers).where(eq(companyMembers.userId, userId)), db.delete(companyInvitations).where(eq(companyInvitations.userId, userId))];
+  return [
+    db.delete(companyMembers).where(eq(companyMembers.userId, userId)),
+    db.delete(companyInvitations).where(eq(companyInvitations.userId, userId)),
+    db.delete(companyFollows).where(eq(companyFollows.userId, userId)),
+  ];
 }
 
 /** Invites `userId` (or changes the role of their open invitation). */
@@ -517,4 +521,67 @@ export async function listUserNames(db: Database, userIds: readonly string[]): P
     .select({ id: users.id, displayName: users.displayName })
     .from(users)
     .where(inArray(users.id, [...userIds]));
+}
+
+/** Follows a company (repeating is harmless); selected from the company's row, so a company deleted meanwhile inserts nothing. */
+export async function insertCompanyFollow(db: Database, userId: string, companyId: string, now: Date): Promise<void> {
+  await db
+    .insert(companyFollows)
+    .select(
+      db
+        .select({ userId: sql<string>`${userId}`.as("user_id"), companyId: companies.id, createdAt: sql<Date>`${now.getTime()}`.as("created_at") })
+        .from(companies)
+        .where(eq(companies.id, companyId)),
+    )
+    .onConflictDoNothing();
+}
+
+export async function deleteCompanyFollow(db: Database, userId: string, companyId: string): Promise<void> {
+  await db.delete(companyFollows).where(and(eq(companyFollows.userId, userId), eq(companyFollows.companyId, companyId)));
+}
+
+/** Whether `userId` follows the company, and how many follow it (read through the company index). */
+export async function findCompanyFollowState(db: Database, userId: string, companyId: string): Promise<{ following: boolean; followerCount: number }> {
+  const [row] = await db
+    .select({
+      followerCount: sql<number>`count(*)`,
+      following: sql<number>`coalesce(max(${companyFollows.userId} = ${userId}), 0)`,
+    })
+    .from(companyFollows)
+    .where(eq(companyFollows.companyId, companyId));
+  return { following: Boolean(row?.following), followerCount: Number(row?.followerCount ?? 0) };
+}
+
+export interface FollowedCompanyRow {
+  company: Pick<CompanyRecord, "id" | "name" | "iconUrl" | "verification">;
+  followedAt: Date;
+}
+
+/** The companies `userId` follows, newest follow first. */
+export async function pageFollowedCompanies(
+  db: Database,
+  userId: string,
+  after: { t: number; id: string } | undefined,
+  limit: number,
+): Promise<FollowedCompanyRow[]> {
+  const at = after ? new Date(after.t) : undefined;
+  return db
+    .select({
+      company: { id: companies.id, name: companies.name, iconUrl: companies.iconUrl, verification: companies.verification },
+      followedAt: companyFollows.createdAt,
+    })
+    .from(companyFollows)
+    .innerJoin(companies, eq(companies.id, companyFollows.companyId))
+    .where(
+      and(
+        eq(companyFollows.userId, userId),
+        at && after ? or(lt(companyFollows.createdAt, at), and(eq(companyFollows.createdAt, at), lt(companyFollows.companyId, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(companyFollows.createdAt), desc(companyFollows.companyId))
+    .limit(limit + 1);
+}
+
+export async function listFollowedCompanyIds(db: Database, userId: string): Promise<string[]> {
+  return (await db.select({ id: companyFollows.companyId }).from(companyFollows).where(eq(companyFollows.userId, userId))).map((r) => r.id);
 }

@@ -7,7 +7,18 @@ import { z } from "zod";
 import type { VideoView } from "../../video/model";
 import { normalizeTags } from "../tags";
 import { requireOwnVideo, shownVideo } from "../videos";
-import { deleteFollow, findProfileRow, type FollowRow, insertFollow, pageFollows, type ProfileRow, recordProfileView, upsertProfile } from "./records";
+import {
+  deleteFollow,
+  findProfileRow,
+  type FollowRow,
+  insertFollow,
+  pageFollows,
+  pageProfileViewers,
+  type ProfileRow,
+  recordProfileView,
+  upsertProfile,
+  type ViewerRow,
+} from "./records";
 
 export interface Location {
   lat: number;
@@ -174,5 +185,30 @@ export async function followPage(
       followedAt: row.followedAt.toISOString(),
     }),
     (last) => ({ t: last.followedAt.getTime(), id: last.user.id }),
+  );
+}
+
+export interface ProfileViewerView {
+  userId: string;
+  displayName: string;
+  avatarUrl: string | null;
+  headline: string;
+  /** The UTC day of the view (YYYY-MM-DD): views are counted once per viewer and day. */
+  day: string;
+}
+
+const ViewerCursorSchema = z.object({ d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), id: z.string().max(64) });
+
+/** How long the owner can see who viewed the profile: the daily cleanup drops older view rows (as LinkedIn's 90 days). */
+export const PROFILE_VIEWERS_KEPT_DAYS = 90;
+
+/** Who viewed the owner's profile in the last PROFILE_VIEWERS_KEPT_DAYS days, newest day first. */
+export async function profileViewers(deps: Deps, userId: string, cursor: string | undefined, limit: number): Promise<Page<ProfileViewerView>> {
+  const rows = await pageProfileViewers(deps.db, userId, decodeCursor(cursor, ViewerCursorSchema), limit);
+  return keysetPage(
+    rows,
+    limit,
+    (row: ViewerRow) => ({ userId: row.user.id, displayName: row.user.displayName, avatarUrl: row.user.avatarUrl, headline: row.headline ?? "", day: row.day }),
+    (last) => ({ d: last.day, id: last.user.id }),
   );
 }

@@ -101,6 +101,29 @@ export async function deleteProfileViewsBefore(db: Database, day: string): Promi
   await db.delete(profileViews).where(lt(profileViews.day, day));
 }
 
+export interface ViewerRow {
+  user: { id: string; displayName: string; avatarUrl: string | null };
+  headline: string | null;
+  day: string;
+}
+
+/** Who viewed `profileId`, newest day first (one row per viewer and day), through profile_views_profile_day_idx. */
+export async function pageProfileViewers(db: Database, profileId: string, after: { d: string; id: string } | undefined, limit: number): Promise<ViewerRow[]> {
+  return db
+    .select({ user: userColumns, headline: profiles.headline, day: profileViews.day })
+    .from(profileViews)
+    .innerJoin(users, and(eq(users.id, profileViews.viewerId), isNull(users.disabledAt)))
+    .leftJoin(profiles, eq(profiles.userId, profileViews.viewerId))
+    .where(
+      and(
+        eq(profileViews.profileId, profileId),
+        after ? or(lt(profileViews.day, after.d), and(eq(profileViews.day, after.d), lt(profileViews.viewerId, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(profileViews.day), desc(profileViews.viewerId))
+    .limit(limit + 1);
+}
+
 export interface FollowCursor {
   t: number;
   id: string;

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { useAppState } from "../store";
 import { askVerification, companyVacancies, editCompany, getCompany, searchVacancies } from "./api";
+import { FollowCompanyButton } from "./company-follow";
 import { CompanyMembers } from "./company-members";
 import { uploadIcon, VERIFICATION_WORDS } from "./my-companies";
 import type { Company, Vacancy, VacancyStatus } from "./model";
@@ -41,7 +42,10 @@ export function CompanyScreen({ companyId }: { companyId: string }) {
           <CompanyMembers company={company} isOwner={role === "owner"} onChanged={setCompany} />
         </>
       ) : (
-        <PublicVacancies companyId={company.id} />
+        <>
+          <FollowCompanyButton companyId={company.id} name={company.name} />
+          <PublicVacancies companyId={company.id} />
+        </>
       )}
     </div>
   );

@@ -1,9 +1,14 @@
-// The Jobs section (/app/jobs/...): job search, a vacancy, my applications, a company's page
-// and its applications pipeline. Each path part is parsed here, so deep links survive a reload.
+// The Jobs section (/app/jobs/...): job search, a vacancy, my applications, my candidate profile
+// (with its video introduction recorder), my network, someone's profile, a company's page and its
+// applications pipeline. Each path part is parsed here, so deep links survive a reload.
 import { ApplicationsScreen } from "./applications-screen";
 import { CompanyScreen } from "./company-screen";
+import { IntroRecorderScreen } from "./intro-recorder-screen";
 import { MyCompanies } from "./my-companies";
+import { NetworkScreen } from "./network-screen";
+import { PersonScreen } from "./person-screen";
 import { PipelineScreen } from "./pipeline-screen";
+import { ProfileEditor } from "./profile-editor";
 import { SearchScreen } from "./search-screen";
 import { VacancyEditor } from "./vacancy-editor";
 import { VacancyScreen } from "./vacancy-screen";
@@ -11,12 +16,21 @@ import { VacancyScreen } from "./vacancy-screen";
 const TABS = [
   { id: "", label: "Find jobs" },
   { id: "applications", label: "My applications" },
+  { id: "profile", label: "My profile" },
+  { id: "network", label: "Network" },
   { id: "companies", label: "My companies" },
 ];
 
 export function JobsScreen({ rest }: { rest: string[] }) {
   const [first, id, more, fourth] = rest;
-  const tab = first === "applications" ? "applications" : first === "companies" && !id ? "companies" : first === undefined ? "" : null;
+  const tab =
+    first === "applications" || first === "profile" || first === "network"
+      ? first
+      : first === "companies" && !id
+        ? "companies"
+        : first === undefined
+          ? ""
+          : null;
   return (
     <div class="section-page jobs">
       <header class="section-header">
@@ -37,6 +51,14 @@ export function JobsScreen({ rest }: { rest: string[] }) {
         <VacancyScreen id={id} />
       ) : first === "applications" ? (
         <ApplicationsScreen />
+      ) : first === "profile" && id === "intro" ? (
+        <IntroRecorderScreen />
+      ) : first === "profile" ? (
+        <ProfileEditor />
+      ) : first === "network" ? (
+        <NetworkScreen />
+      ) : first === "people" && id ? (
+        <PersonScreen userId={id} />
       ) : first === "companies" && id && more === "pipeline" ? (
         <PipelineScreen companyId={id} />
       ) : first === "companies" && id ? (

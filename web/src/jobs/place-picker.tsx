@@ -23,7 +23,8 @@ type View = keyof typeof VIEWS;
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
-export function PlacePicker({ value, onChange }: { value: Place | null; onChange: (place: Place | null) => void }) {
+/** `subject` names what is placed in the map's accessible name ("the vacancy", "you"). */
+export function PlacePicker({ value, onChange, subject = "the vacancy" }: { value: Place | null; onChange: (place: Place | null) => void; subject?: string }) {
   const [view, setView] = useState<View>("europe");
   const [typed, setTyped] = useState(value?.place ?? "");
   const [note, setNote] = useState<string | null>(null);
@@ -117,7 +118,7 @@ export function PlacePicker({ value, onChange }: { value: Place | null; onChange
         role="application"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the map is a keyboard widget (role application): the arrow keys move the pin
         tabIndex={0}
-        aria-label="Map: click to place the vacancy; arrow keys move the pin"
+        aria-label={`Map: click to place ${subject}; arrow keys move the pin`}
         onClick={click}
         onKeyDown={nudge}
       >

@@ -1,44 +1,20 @@
-// Job search: words, tags, a minimum salary, remote, and a place with a radius (a city from the
-// built-in list, or the browser's location); results nearest first when a place is given.
+// Job search with every filter the API has: words, tags (any or all), role, seniority, employment
+// type, a salary range in a currency and period, remote, verified companies, and a place with a
+// radius (a city from the built-in list, or the browser's location). The filters live in the
+// address (search-url.ts): a reload or a shared link shows the same results.
+import type { JSX } from "hono/jsx/dom/jsx-runtime";
 import { useEffect, useState } from "hono/jsx/dom";
 import { searchVacancies, type SearchQuery } from "./api";
-import { CITIES, findCity } from "./cities";
+import { CITIES } from "./cities";
 import { salaryText, type Vacancy } from "./model";
 import { SavedSearches } from "./saved-searches";
+import { CURRENCIES, EMPLOYMENT_TYPES, EMPTY_FILTERS, type Filters, filtersFromSearch, queryOf, SALARY_PERIODS, SENIORITIES, searchOf } from "./search-url";
 import { problemText } from "../problem-text";
 
-interface Filters {
-  q: string;
-  tags: string;
-  salaryMin: string;
-  currency: string;
-  remote: boolean;
-  place: string;
-  radiusKm: string;
-  here: { lat: number; lng: number } | null;
-}
-
-const EMPTY: Filters = { q: "", tags: "", salaryMin: "", currency: "EUR", remote: false, place: "", radiusKm: "50", here: null };
-
-function queryOf(filters: Filters): { query: SearchQuery } | { problem: string } {
-  const query: SearchQuery = { limit: "20" };
-  if (filters.q.trim()) query.q = filters.q.trim();
-  if (filters.tags.trim()) query.tags = filters.tags;
-  if (filters.remote) query.remote = "true";
-  if (filters.salaryMin.trim()) {
-    query.salaryMin = String(Math.max(0, Math.floor(Number(filters.salaryMin) || 0)));
-    query.currency = filters.currency;
-  }
-  const point = filters.here ?? (filters.place.trim() ? findCity(filters.place) : null);
-  if (filters.place.trim() && !filters.here && !point) return { problem: `We do not know "${filters.place}": try a larger city nearby, or use your location.` };
-  if (point) {
-    Object.assign(query, { lat: String(point.lat), lng: String(point.lng), radiusKm: filters.radiusKm || "50", sort: "distance" });
-  }
-  return { query };
-}
+const SORT_LABELS: Record<string, string> = { "": "Best for the filters", newest: "Newest first", salary: "Highest salary first", distance: "Nearest first" };
 
 export function SearchScreen() {
-  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const [filters, setFilters] = useState<Filters>(() => filtersFromSearch(location.search));
   const [results, setResults] = useState<Vacancy[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [query, setQuery] = useState<SearchQuery | null>(null);
@@ -59,15 +35,32 @@ export function SearchScreen() {
       setBusy(false);
     }
   };
+  // The search in the address runs on arrival, on reload and on back/forward.
   useEffect(() => {
-    void run({ limit: "20" });
+    const fromAddress = () => {
+      const shown = filtersFromSearch(location.search);
+      setFilters(shown);
+      const built = queryOf(shown);
+      if ("problem" in built) {
+        setError(built.problem);
+        void run({ limit: "20" });
+      } else void run(built.query);
+    };
+    fromAddress();
+    addEventListener("popstate", fromAddress);
+    return () => removeEventListener("popstate", fromAddress);
   }, []);
 
+  const search = (shown: Filters) => {
+    const built = queryOf(shown);
+    if ("problem" in built) return setError(built.problem);
+    const address = `${location.pathname}${searchOf(shown)}`;
+    if (address !== location.pathname + location.search) history.pushState(null, "", address);
+    void run(built.query);
+  };
   const submit = (event: Event) => {
     event.preventDefault();
-    const built = queryOf(filters);
-    if ("problem" in built) setError(built.problem);
-    else void run(built.query);
+    search(filters);
   };
   const set = (patch: Partial<Filters>) => setFilters({ ...filters, ...patch });
   const useMyLocation = () => {
@@ -77,59 +70,57 @@ export function SearchScreen() {
       () => setError("Location was not allowed"),
     );
   };
+  const text = (name: keyof Filters, label: string, extra: JSX.HTMLAttributes = {}) => (
+    <label>
+      {label}
+      <input name={name} value={String(filters[name] ?? "")} onInput={(e: Event) => set({ [name]: (e.target as HTMLInputElement).value })} {...extra} />
+    </label>
+  );
+  const choice = (name: keyof Filters, label: string, options: readonly string[], labels: Record<string, string> = {}) => (
+    <label>
+      {label}
+      <select name={name} value={String(filters[name])} onChange={(e: Event) => set({ [name]: (e.target as HTMLSelectElement).value })}>
+        {options.map((option) => (
+          <option value={option}>{labels[option] ?? option}</option>
+        ))}
+      </select>
+    </label>
+  );
+  const check = (name: "remote" | "verified" | "allTags", label: string) => (
+    <label class="check">
+      <input type="checkbox" name={name} checked={filters[name]} onChange={(e: Event) => set({ [name]: (e.target as HTMLInputElement).checked })} />
+      {label}
+    </label>
+  );
 
   return (
     <div class="jobs-search">
       <div class="jobs-side">
         <form class="jobs-filters card" onSubmit={submit} aria-label="Search filters">
-          <label>
-            What
-            <input name="q" value={filters.q} placeholder="Title, skill or word" onInput={(e: Event) => set({ q: (e.target as HTMLInputElement).value })} />
-          </label>
-          <label>
-            Tags
-            <input name="tags" value={filters.tags} placeholder="go, rust" onInput={(e: Event) => set({ tags: (e.target as HTMLInputElement).value })} />
-          </label>
+          {text("q", "What", { placeholder: "Title, skill or word" })}
           <div class="jobs-filter-row">
-            <label>
-              Salary from (a year)
-              <input
-                name="salaryMin"
-                inputMode="numeric"
-                value={filters.salaryMin}
-                placeholder="60000"
-                onInput={(e: Event) => set({ salaryMin: (e.target as HTMLInputElement).value })}
-              />
-            </label>
-            <label>
-              Currency
-              <select name="currency" value={filters.currency} onChange={(e: Event) => set({ currency: (e.target as HTMLSelectElement).value })}>
-                {["EUR", "USD", "GBP", "PLN", "CHF"].map((c) => (
-                  <option value={c}>{c}</option>
-                ))}
-              </select>
-            </label>
+            {text("tags", "Tags", { placeholder: "go, rust" })}
+            {check("allTags", "All of the tags")}
           </div>
           <div class="jobs-filter-row">
-            <label>
-              Near (a city)
-              <input
-                name="place"
-                list="jobs-cities"
-                value={filters.place}
-                placeholder="Berlin"
-                onInput={(e: Event) => set({ place: (e.target as HTMLInputElement).value, here: null })}
-              />
-            </label>
-            <label>
-              Within km
-              <input
-                name="radiusKm"
-                inputMode="numeric"
-                value={filters.radiusKm}
-                onInput={(e: Event) => set({ radiusKm: (e.target as HTMLInputElement).value })}
-              />
-            </label>
+            {text("role", "Role", { placeholder: "backend", maxLength: 60 })}
+            {choice("seniority", "Seniority", ["", ...SENIORITIES], { "": "Any" })}
+          </div>
+          <div class="jobs-filter-row">
+            {choice("employmentType", "Employment", ["", ...EMPLOYMENT_TYPES], { "": "Any" })}
+            {choice("sort", "Order", ["", "newest", "salary", "distance"], SORT_LABELS)}
+          </div>
+          <div class="jobs-filter-row">
+            {text("salaryMin", "Salary from", { inputMode: "numeric", placeholder: "60000" })}
+            {text("salaryMax", "Salary to", { inputMode: "numeric", placeholder: "90000" })}
+          </div>
+          <div class="jobs-filter-row">
+            {choice("currency", "Currency", CURRENCIES)}
+            {choice("salaryPeriod", "Salary per", SALARY_PERIODS)}
+          </div>
+          <div class="jobs-filter-row">
+            {text("place", "Near (a city)", { list: "jobs-cities", placeholder: "Berlin" })}
+            {text("radiusKm", "Within km", { inputMode: "numeric" })}
           </div>
           <datalist id="jobs-cities">
             {CITIES.map((city) => (
@@ -137,12 +128,22 @@ export function SearchScreen() {
             ))}
           </datalist>
           <div class="jobs-filter-row end">
-            <label class="check">
-              <input type="checkbox" name="remote" checked={filters.remote} onChange={(e: Event) => set({ remote: (e.target as HTMLInputElement).checked })} />
-              Remote only
-            </label>
+            {check("remote", "Remote only")}
+            {check("verified", "Verified companies only")}
+          </div>
+          <div class="jobs-filter-row end">
             <button type="button" class="secondary" onClick={useMyLocation}>
               Use my location
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                setFilters(EMPTY_FILTERS);
+                search(EMPTY_FILTERS);
+              }}
+            >
+              Clear filters
             </button>
             <button type="submit" class="primary" disabled={busy}>
               Search

@@ -72,6 +72,11 @@ export function VacancyScreen({ id }: { id: string }) {
           </a>
         )}
         {vacancy.status === "published" ? <ApplyForm vacancy={vacancy} company={company} /> : <p class="muted card">This vacancy takes no applications.</p>}
+        {vacancy.status === "published" && (
+          <a class="button-link card" href={`/app/jobs/profile/intro?vacancy=${encodeURIComponent(vacancy.id)}`}>
+            Record a video introduction for this vacancy
+          </a>
+        )}
       </aside>
     </div>
   );

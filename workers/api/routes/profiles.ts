@@ -1,7 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, problemResponses, bearerSecurity } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
-import { editProfile, follow, followPage, ownProfile, viewProfile } from "../../../shared/jobs-board/profiles/profiles";
+import {
+  editProfile,
+  follow,
+  followPage,
+  ownProfile,
+  PROFILE_VIEWERS_KEPT_DAYS,
+  profileViewers,
+  viewProfile,
+} from "../../../shared/jobs-board/profiles/profiles";
 import { LocationSchema, ProfileSchema } from "../../../shared/jobs-board/schemas";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../../../shared/jobs-board/tags";
 import { introScript, profileAnalysis, requestIntroScript, requestProfileAnalysis } from "../../../shared/jobs-board/ai/ai-tasks";
@@ -49,6 +57,23 @@ const FollowSchema = z
   .openapi("ProfileFollow");
 const FollowPage = z.object({ items: z.array(FollowSchema), nextCursor: z.string().nullable() }).openapi("ProfileFollowPage");
 
+const ViewerPage = z
+  .object({
+    items: z.array(
+      z
+        .object({
+          userId: z.string(),
+          displayName: z.string(),
+          avatarUrl: z.string().nullable(),
+          headline: z.string(),
+          day: z.string().openapi({ description: "UTC day, YYYY-MM-DD" }),
+        })
+        .openapi("ProfileViewer"),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("ProfileViewerPage");
+
 const AnalysisAccepted = z.object({ id: z.string(), status: z.enum(["pending", "completed", "failed"]) }).openapi("ProfileAnalysisAccepted");
 const AnalysisSchema = z
   .object({
@@ -69,7 +94,12 @@ const AnalysisParam = z.object({
 
 const IntroScriptRequest = z
   .object({
-    vacancyId: z.string().min(1).max(64).optional().openapi({ description: "The vacancy the introduction is recorded for (one you can read; `404` otherwise)" }),
+    vacancyId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "The vacancy the introduction is recorded for (one you can read; `404` otherwise)" }),
   })
   .strict()
   .openapi("IntroScriptRequest");
@@ -133,6 +163,21 @@ export const profileRoutes = createRouter()
       responses: { 200: jsonResponse(ProfileSchema, "Your profile"), ...problemResponses(400, 401, 404) },
     }),
     async (c) => c.json(await editProfile(c.get("deps"), c.get("principal").userId, c.req.valid("json")), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/me/views",
+      tags,
+      summary: "Who viewed your profile, newest day first",
+      description: `Signed-in viewers other than you, one entry per viewer and UTC day, for the last ${PROFILE_VIEWERS_KEPT_DAYS} days (\`?limit&cursor\`).`,
+      request: { query: PageQuery },
+      responses: { 200: jsonResponse(ViewerPage, "A page of viewers"), ...problemResponses(400, 401) },
+    }),
+    async (c) => {
+      const { cursor, limit } = c.req.valid("query");
+      return c.json(await profileViewers(c.get("deps"), c.get("principal").userId, cursor, limit), 200);
+    },
   )
   .openapi(
     authedRoute({
