@@ -27,7 +27,8 @@ beforeAll(async () => {
   );
   dev.stdout?.on("data", (d) => (output += d));
   dev.stderr?.on("data", (d) => (output += d));
-  const deadline = Date.now() + 150_000;
+  // `npm run dev` applies the D1 migrations first (a workerd per migration): minutes on a loaded machine.
+  const deadline = Date.now() + 900_000;
   for (;;) {
     if (dev.exitCode !== null) throw new Error(`npm run dev exited early:\n${output}`);
     const answered = await fetch(`${url}/health`).then((r) => r.ok, () => false);
@@ -35,7 +36,7 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error(`npm run dev did not answer:\n${output}`);
     await new Promise((r) => setTimeout(r, 500));
   }
-}, 180_000);
+}, 960_000);
 
 afterAll(async () => {
   if (dev?.pid && dev.exitCode === null) {
