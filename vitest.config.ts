@@ -71,6 +71,19 @@ function oauth4webapiWithoutUnpublishedSources(): Plugin {
 }
 
 /**
+ * The realtime Worker's bindings (wrangler.toml names them with `script_name`), pointed at the
+ * classes test/runtime-entry.ts exports from the runner itself.
+ */
+const REALTIME_OBJECTS_IN_RUNNER = Object.fromEntries(
+  [
+    ["USER_HUB", "UserHub"],
+    ["CHAT_ROOM", "ChatRoom"],
+    ["CALL_SESSION", "CallSession"],
+    ["CALL_ROOM", "CallRoom"],
+  ].map(([binding, className]) => [binding, { className, useSQLite: true }]),
+);
+
+/**
  * Starts the files that take longest first, so no long file starts last and runs alone at the end.
  * vitest's own order runs the projects one after another by name, and within one the files it
  * timed before by that time, the others by size: on a fresh checkout the shared runtime's many
@@ -100,7 +113,10 @@ export default defineConfig(async () => {
     oauth4webapiWithoutUnpublishedSources(),
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
+      // The API Worker's entry with the realtime Worker's objects beside it (test/runtime-entry.ts).
+      main: "./test/runtime-entry.ts",
       miniflare: {
+        durableObjects: REALTIME_OBJECTS_IN_RUNNER,
         bindings: {
           TEST_MIGRATIONS: migrations,
           ENVIRONMENT: "test",

@@ -202,11 +202,26 @@ async function projectTarget() {
       ip,
       body: { email: `bench-${i}-${Date.now()}@example.com`, password: `bench password ${i} ${Math.random()}`, displayName: `Bench ${i}` },
     });
-    return { id: body.user.id, accessToken: body.accessToken };
+    return { id: body.user.id, ...tokensOf(body) };
   });
 
+  /** The pair a register or refresh answered, with when its access token stops being good. */
+  function tokensOf(body) {
+    return { accessToken: body.accessToken, refreshToken: body.refreshToken, expiresAt: Date.now() + body.expiresIn * 1000 };
+  }
+
+  /**
+   * `user`'s access token, refreshed first when it has less than a minute left: registering
+   * thousands of users on a loaded machine takes longer than an access token lives (15 minutes),
+   * and a long run's history check comes after its loads.
+   */
+  async function tokenOf(user) {
+    if (Date.now() > user.expiresAt - 60_000) Object.assign(user, tokensOf(await call("/v1/auth/refresh", { body: { refreshToken: user.refreshToken } })));
+    return user.accessToken;
+  }
+
   async function connect(chatId, user) {
-    const { ticket } = await call("/v1/realtime/tickets", { method: "POST", token: user.accessToken });
+    const { ticket } = await call("/v1/realtime/tickets", { method: "POST", token: await tokenOf(user) });
     const ws = await openWebSocket(`${socketOrigin}/v1/chats/${chatId}/ws?ticket=${ticket}`);
     const hello = await nextFrame(ws, (f) => f.type === "hello", "hello");
     ws.lastSeq = hello.lastSeq;
@@ -233,7 +248,7 @@ async function projectTarget() {
         members.length > GROUP_CREATE_MAX
           ? { id: "general" }
           : await call("/v1/chats", {
-              token: members[0].accessToken,
+              token: await tokenOf(members[0]),
               body: { type: "group", title: `bench ${receivers}`, memberIds: members.slice(1).map((u) => u.id) },
             });
       const sockets = await inBatches(members.length, 20, (i) => connect(chat.id, members[i]));
@@ -256,7 +271,7 @@ async function projectTarget() {
           let cursor = null;
           do {
             const page = await call(`/v1/chats/${chat.id}/messages?${cursor ? `cursor=${cursor}` : `after=${startSeq}`}&limit=100`, {
-              token: members[0].accessToken,
+              token: await tokenOf(members[0]),
             });
             seqs.push(...page.items.map((m) => m.seq));
             cursor = page.nextCursor;

@@ -16,7 +16,7 @@ import { logEvent } from "../shared/observability/log";
 import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
-import { depsFor } from "../workers/composition";
+import { depsFor } from "../workers/realtime/composition";
 import { type Result, refusal } from "../shared/platform/result";
 import { groupCallRingees } from "../shared/push/audience";
 import type { PushEvent } from "../shared/push/events";

@@ -1,7 +1,7 @@
 import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import { depsFor } from "../workers/composition";
+import { depsFor } from "../workers/realtime/composition";
 import { ABANDONED_CALL_GRACE_MS, type CallRecord, isActive, isParticipant, otherParticipant, toPublicCall } from "../shared/calls/call";
 import { CallDeadlines } from "../shared/calls/call-deadlines";
 import { insertCallRecord, markStartingCallMissed, type NewCall, syncCallRecord } from "../shared/calls/records";

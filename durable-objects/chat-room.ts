@@ -1,7 +1,7 @@
 import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import { depsFor } from "../workers/composition";
+import { depsFor } from "../workers/realtime/composition";
 import { type Principal, sessionStanding } from "../shared/identity/sessions/principal";
 import { releaseDeletedAttachments, resolveAttachments, resolveForwardedAttachments, SendingFiles } from "../shared/chat/attachments";
 import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";

@@ -1,7 +1,7 @@
 import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { type Connection, type ConnectionContext, Server } from "partyserver";
-import { depsFor } from "../workers/composition";
+import { depsFor } from "../workers/realtime/composition";
 import { sessionStanding } from "../shared/identity/sessions/principal";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";

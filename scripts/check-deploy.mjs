@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run check:deploy [-- --config wrangler.toml] [-- --secrets-file production.env]
-// Checks what `wrangler deploy` would publish (the top level of the config) and the Worker's
-// secrets before deploying: required secrets present, no development settings, URLs that agree.
+// Checks what `wrangler deploy` would publish (the top level of the config), the realtime Worker's
+// bindings against it, and the Worker's secrets before deploying: required secrets present, no development settings, URLs that agree.
 // Secrets come from a file (.env lines or a JSON object; their values are checked too) or, without
 // one, from `wrangler secret list` (names only; needs `wrangler login`). The rules are
 // workers/deploy-check.ts; docs/deploy.md explains each.
@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parse as parseToml } from "smol-toml";
 import { loadDeclarations } from "./load-declarations.mjs";
+import { platformConfigs, realtimeWorkerFindings } from "./realtime-config.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values: options } = parseArgs({
@@ -49,6 +50,9 @@ const findings = checkDeployment(modules, {
   d1DatabaseId: (config.d1_databases ?? []).find((database) => database.binding === "DB")?.database_id,
   environments: Object.keys(config.env ?? {}),
 });
+// The realtime Worker (workers/realtime/wrangler.toml) is deployed with the API's [vars] and D1
+// database (scripts/deploy.mjs); what must agree between the two configs is their bindings.
+findings.push(...realtimeWorkerFindings(config, platformConfigs(configPath).realtime));
 
 for (const finding of findings) console.log(`${finding.level === "error" ? "error  " : "warning"}  ${finding.subject}: ${finding.message}`);
 const errors = findings.filter((finding) => finding.level === "error").length;

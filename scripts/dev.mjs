@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { cronsOf, startCronTicker } from "./dev-crons.mjs";
 import { bindingsTableFilter, migrationSummary } from "./dev-output.mjs";
 import { localWranglerEnv } from "./local-wrangler-env.mjs";
+import { realtimeDevConfig, varsOfArgs } from "./realtime-config.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -50,7 +51,10 @@ const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:fals
 // terminal; wrangler offers its hotkeys only when it writes to the terminal itself, which
 // DEV_OUTPUT=full restores (with the whole bindings table).
 const full = process.env.DEV_OUTPUT === "full";
-const dev = spawn(process.execPath, [wrangler, "dev", ...devVars, ...args], {
+// Both Workers in one session: the API (wrangler.toml, first: it gets the port and the proxy) and
+// the realtime Worker its chat rooms and calls run in (scripts/realtime-config.mjs).
+const realtime = realtimeDevConfig("dev", varsOfArgs([...devVars, ...args]));
+const dev = spawn(process.execPath, [wrangler, "dev", "-c", "wrangler.toml", "-c", realtime, ...devVars, ...args], {
   cwd: root,
   stdio: full ? "inherit" : ["inherit", "pipe", "pipe"],
   env: process.stdout.isTTY ? { ...quiet, FORCE_COLOR: "1" } : quiet,

@@ -1,5 +1,8 @@
-// The platform's Workers, each with its wrangler config, for `npm run bench:startup` to profile.
-// There is one today (the API, the queue and cron consumers and every Durable Object); a Worker of
-// the realtime objects would be listed here too. `hostsChatRooms` marks the Worker whose isolates
-// wake the chat rooms (its goal is 2x the minimal Worker's startup, the others' 4x).
-export const PLATFORM_WORKERS = [{ name: "api", config: "wrangler.toml", hostsChatRooms: true }];
+// The platform's Workers, each with its wrangler config, in the order `npm run deploy` deploys
+// them (scripts/deploy.mjs: the realtime Worker first, since the API binds its classes) and for
+// `npm run bench:startup` to profile. `hostsChatRooms` marks the Worker whose isolates wake the
+// chat rooms (its goal is 2x the minimal Worker's startup, the others' 4x).
+export const PLATFORM_WORKERS = [
+  { name: "realtime", config: "workers/realtime/wrangler.toml", hostsChatRooms: true },
+  { name: "api", config: "wrangler.toml", hostsChatRooms: false },
+];

@@ -11,49 +11,20 @@ import { configOf } from "../shared/config";
 import { createDatabase } from "../shared/db/client";
 import { measuredD1 } from "../shared/db/measured-d1";
 import { emailSenderFor } from "../shared/email/outbox";
-import type { Env, QueuedJob } from "../shared/env";
+import type { Env } from "../shared/env";
 import { logEvent } from "../shared/observability/log";
-import { tracedFetch, withCurrentTrace } from "../shared/observability/trace-scope";
-import { traced } from "../shared/observability/traced-stub";
+import { tracedFetch } from "../shared/observability/trace-scope";
 import { pushSenderFor } from "../shared/push/push-senders";
 import { resolveModel, secretOf } from "../shared/studio/providers/registry";
 import { applicationCvReferences } from "../shared/jobs-board/applications/file-references";
 import { companyIconReferences } from "../shared/jobs-board/companies/file-references";
 import { videoThumbnailReferences } from "../shared/video/file-references";
 import { videoHostOf } from "../shared/video/video-host-of";
-import type { Deps, DurableObjects, JobQueue } from "../shared/platform/deps-types";
-
-export function durableObjectsOf(env: Env): DurableObjects {
-  return {
-    rateLimiter: (key) => traced(env.RATE_LIMITER.getByName(key)),
-    userHub: (userId) => traced(env.USER_HUB.getByName(userId)),
-    chatRoom: (chatId) => traced(env.CHAT_ROOM.getByName(chatId)),
-    callSession: (callId) => traced(env.CALL_SESSION.getByName(callId)),
-    callRoom: (callId) => traced(env.CALL_ROOM.getByName(callId)),
-    videoViews: (videoId) => traced(env.VIDEO_VIEWS.getByName(videoId)),
-    metricsStore: (shard) => env.METRICS_STORE.getByName(`metrics:${shard}`),
-  };
-}
-
-export function jobQueueOf(jobs: Queue<QueuedJob>): JobQueue {
-  return {
-    async send(job, options) {
-      await jobs.send(withCurrentTrace(job), options);
-    },
-    async sendBatch(batch) {
-      await jobs.sendBatch(batch.map((job) => ({ body: withCurrentTrace(job) })));
-    },
-  };
-}
+import type { Deps } from "../shared/platform/deps-types";
+import { durableObjectsOf, jobQueueOf, lazy, oncePerEnv } from "./composition-kit";
 
 /** Every module that keeps references to media files (media itself names none of them). */
 const FILE_REFERENCES = [companyIconReferences, applicationCvReferences, videoThumbnailReferences] as const;
-
-/** `create()` on first use, then the same value: adapters are only built where they are used. */
-function lazy<T>(create: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: create() }).value;
-}
 
 /** The deps of `env`, with `overrides` in place of what they name (tests). */
 export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
@@ -99,14 +70,5 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
   return Object.keys(overrides).length === 0 ? base : Object.defineProperties(base, Object.getOwnPropertyDescriptors(overrides));
 }
 
-const built = new WeakMap<Env, Deps>();
-
 /** The deps of `env`: built on first use and kept as long as the env object lives. */
-export function depsFor(env: Env): Deps {
-  let deps = built.get(env);
-  if (!deps) {
-    deps = buildDeps(env);
-    built.set(env, deps);
-  }
-  return deps;
-}
+export const depsFor = oncePerEnv((env) => buildDeps(env));

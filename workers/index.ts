@@ -1,11 +1,7 @@
 import type { Env, QueuedJob } from "../shared/env";
 
-export { CallRoom } from "../durable-objects/call-room";
-export { CallSession } from "../durable-objects/call-session";
 export { MetricsStore } from "../durable-objects/metrics-store";
-export { ChatRoom } from "../durable-objects/chat-room";
 export { RateLimiter } from "../durable-objects/rate-limiter";
-export { UserHub } from "../durable-objects/user-hub";
 export { VideoViews } from "../durable-objects/video-views";
 
 // What the isolate loads at startup is the Durable Object classes above and the composition they

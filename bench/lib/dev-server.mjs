@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { localWranglerEnv } from "../../scripts/local-wrangler-env.mjs";
+import { realtimeDevConfig } from "../../scripts/realtime-config.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 // Run wrangler with this Node (>= 22 from the `node` devDependency), not whatever `env node` finds.
@@ -39,15 +40,21 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
   );
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.output}`);
 
+  // Handed-out URLs (signed files, avatars, share links) are built on APP_BASE_URL: the name the
+  // browser tests open the app at, on this server's port.
+  const serverVars = { ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, APP_BASE_URL: `http://localhost:${port}`, ...vars };
   const server = await wranglerDev({
     port,
     name,
     persistTo,
     args: [
+      // The API Worker and the realtime Worker in one session, as `npm run dev` runs them.
+      "-c",
+      "wrangler.toml",
+      "-c",
+      realtimeDevConfig(name, serverVars),
       ...(testScheduled ? ["--test-scheduled"] : []),
-      // Handed-out URLs (signed files, avatars, share links) are built on APP_BASE_URL: the name the
-      // browser tests open the app at, on this server's port.
-      ...devArgs({ ENVIRONMENT: "development", JWT_ISSUER: `http://127.0.0.1:${port}`, APP_BASE_URL: `http://localhost:${port}`, ...vars }, inspectorPort),
+      ...devArgs(serverVars, inspectorPort),
     ],
     readyPath: "/health",
   });
