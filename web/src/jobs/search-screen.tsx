@@ -2,7 +2,6 @@
 // type, a salary range in a currency and period, remote, verified companies, and a place with a
 // radius (a city from the built-in list, or the browser's location). The filters live in the
 // address (search-url.ts): a reload or a shared link shows the same results.
-import type { JSX } from "hono/jsx/dom/jsx-runtime";
 import { useEffect, useState } from "hono/jsx/dom";
 import { searchVacancies, type SearchQuery } from "./api";
 import { CITIES } from "./cities";
@@ -70,7 +69,7 @@ export function SearchScreen() {
       () => setError("Location was not allowed"),
     );
   };
-  const text = (name: keyof Filters, label: string, extra: JSX.HTMLAttributes = {}) => (
+  const text = (name: keyof Filters, label: string, extra: { placeholder?: string; inputMode?: "numeric"; maxLength?: number; list?: string } = {}) => (
     <label>
       {label}
       <input name={name} value={String(filters[name] ?? "")} onInput={(e: Event) => set({ [name]: (e.target as HTMLInputElement).value })} {...extra} />
