@@ -135,3 +135,12 @@ export async function markBoxCommentsRead(db: Database, boxId: string, userId: s
       set: { lastReadCommentId: sql`max(${studioCommentReads.lastReadCommentId}, excluded.last_read_comment_id)`, updatedAt: new Date(now) },
     });
 }
+
+/** Deletes the owner's comment; false when there was none. */
+export async function deleteOwnComment(db: Database, id: string, ownerId: string): Promise<boolean> {
+  const rows = await db
+    .delete(studioComments)
+    .where(and(eq(studioComments.id, id), eq(studioComments.ownerId, ownerId)))
+    .returning({ id: studioComments.id });
+  return rows.length === 1;
+}
