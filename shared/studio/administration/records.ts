@@ -35,6 +35,13 @@ export interface StudioItemFilter {
 
 const TABLES = { projects: studioProjects, boxes: studioBoxes, assets: studioAssets, comments: studioComments } as const;
 
+/**
+ * The table of `kind`, typed as the projects table: the columns these queries use (id, ownerId,
+ * hiddenAt, hiddenReason, createdAt) have the same names and types in all four, and drizzle's
+ * builders do not take a union of tables.
+ */
+const tableOf = (kind: StudioItemKind) => TABLES[kind] as unknown as typeof studioProjects;
+
 function columnsOf(kind: StudioItemKind) {
   const owner = { ownerEmail: users.email, ownerName: users.displayName };
   switch (kind) {
@@ -69,7 +76,7 @@ function likePattern(q: string): string {
 
 /** Rows of one kind across every owner, newest first (ids are time-ordered); `before` is the last id of the previous page. */
 export async function pageStudioItems(db: Database, kind: StudioItemKind, filter: StudioItemFilter, before: string | undefined, limit: number): Promise<StudioItemRecord[]> {
-  const table = TABLES[kind];
+  const table = tableOf(kind);
   const columns = columnsOf(kind);
   const where: (SQL | undefined)[] = [before ? lt(table.id, before) : undefined];
   if (filter.hidden !== undefined) where.push(filter.hidden ? isNotNull(table.hiddenAt) : isNull(table.hiddenAt));
@@ -91,13 +98,13 @@ export async function pageStudioItems(db: Database, kind: StudioItemKind, filter
 
 /** The owner of a row of `kind`, or undefined when there is none. */
 export async function findStudioItemOwner(db: Database, kind: StudioItemKind, id: string): Promise<{ ownerId: string; hiddenAt: Date | null } | undefined> {
-  const table = TABLES[kind];
+  const table = tableOf(kind);
   return db.select({ ownerId: table.ownerId, hiddenAt: table.hiddenAt }).from(table).where(eq(table.id, id)).get();
 }
 
 /** Hides (a reason and a time) or shows again (nulls) a row of `kind`; false when there is none. */
 export async function setStudioItemHidden(db: Database, kind: StudioItemKind, id: string, hidden: { at: Date; reason: string } | null): Promise<boolean> {
-  const table = TABLES[kind];
+  const table = tableOf(kind);
   const rows = await db
     .update(table)
     .set({ hiddenAt: hidden?.at ?? null, hiddenReason: hidden?.reason ?? null })
