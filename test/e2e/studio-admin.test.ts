@@ -31,7 +31,7 @@ const item = (page: Page, id: string) => page.locator(`[data-item="${id}"]`);
 
 async function openStudioTab(page: Page): Promise<void> {
   await page.goto(`${origin()}/app/moderation/studio`);
-  await expect.poll(() => page.getByRole("search").count(), { timeout: 15_000 }).toBe(1);
+  await expect.poll(() => page.getByRole("button", { name: "Search", exact: true }).count(), { timeout: 15_000 }).toBe(1);
 }
 
 describe("studio administration in the browser", () => {
@@ -55,8 +55,8 @@ describe("studio administration in the browser", () => {
     await openStudioTab(page);
 
     // The owner's project, found by their e-mail.
-    await page.getByLabel("Search").fill(owner.email);
-    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByLabel("Search", { exact: true }).fill(owner.email);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect.poll(() => item(page, project.id).count()).toBe(1);
     await expect.poll(() => item(page, project.id).textContent()).toContain("Holiday campaign");
     await checkScreen(page, "moderation-studio");

@@ -74,7 +74,7 @@ function ContentList() {
       </nav>
       <form
         class="studio-admin-filters"
-        role="search"
+        aria-label="Search the studio"
         onSubmit={(e: Event) => {
           e.preventDefault();
           setQ(typed.trim());
