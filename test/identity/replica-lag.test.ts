@@ -187,9 +187,9 @@ describe("replica lag on /ready and /metrics", () => {
 
     const response = await api("/metrics", { token: "test-metrics-token" });
     const families = parsePrometheusTextFormat(await response.text());
-    const lag = families.find((f) => f.name === "d1_replica_lag_seconds")?.metrics as { labels: Record<string, string>; value: string }[];
+    const lag = families.find((f) => f.name === "d1_replica_lag_seconds")?.metrics as unknown as { labels: Record<string, string>; value: string }[];
     expect(lag.find((series) => series.labels.region === "WEUR")?.value).toBe("4.25");
-    const fallbacks = families.find((f) => f.name === "d1_replica_fallbacks_total")?.metrics as { labels: Record<string, string>; value: string }[];
+    const fallbacks = families.find((f) => f.name === "d1_replica_fallbacks_total")?.metrics as unknown as { labels: Record<string, string>; value: string }[];
     expect(Number(fallbacks.find((series) => series.labels.reason === "lag")?.value)).toBeGreaterThanOrEqual(1);
   });
 });

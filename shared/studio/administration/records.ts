@@ -1,4 +1,5 @@
 import { and, desc, eq, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
 import { users } from "../../db/schema/identity";
 import { studioAssets, studioBoxes, studioComments, studioProjects } from "../../db/schema/studio";
@@ -42,7 +43,18 @@ const TABLES = { projects: studioProjects, boxes: studioBoxes, assets: studioAss
  */
 const tableOf = (kind: StudioItemKind) => TABLES[kind] as unknown as typeof studioProjects;
 
-function columnsOf(kind: StudioItemKind) {
+/** What a row of each kind shows, under the same names: the listing is one query shape for all four. */
+interface ItemColumns {
+  ownerEmail: AnySQLiteColumn;
+  ownerName: AnySQLiteColumn;
+  text: AnySQLiteColumn;
+  detail: AnySQLiteColumn | SQL;
+  projectId: AnySQLiteColumn | SQL;
+  boxId: AnySQLiteColumn | SQL;
+  fileId: AnySQLiteColumn | SQL;
+}
+
+function columnsOf(kind: StudioItemKind): ItemColumns {
   const owner = { ownerEmail: users.email, ownerName: users.displayName };
   switch (kind) {
     case "projects":
@@ -93,7 +105,7 @@ export async function pageStudioItems(db: Database, kind: StudioItemKind, filter
     .where(and(...where))
     .orderBy(desc(table.id))
     .limit(limit);
-  return rows as StudioItemRecord[];
+  return rows as unknown as StudioItemRecord[];
 }
 
 /** The owner of a row of `kind`, or undefined when there is none. */
