@@ -9,7 +9,9 @@ import { turnProviderFor } from "../shared/calls/turn/turn-provider-of";
 import { clock as platformClock } from "../shared/clock";
 import { configOf } from "../shared/config";
 import { createDatabase } from "../shared/db/client";
+import { waitUntil } from "cloudflare:workers";
 import { measuredD1 } from "../shared/db/measured-d1";
+import { d1HeartbeatLag, ReplicaReadGuard } from "../shared/db/replica-lag";
 import { emailSenderFor } from "../shared/email/outbox";
 import type { Env } from "../shared/env";
 import { logEvent } from "../shared/observability/log";
@@ -38,6 +40,7 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
     return app ? cloudflareSfu({ ...app, fetch: overrides.fetch ?? tracedFetch }) : null;
   });
   const push = lazy(() => pushSenderFor(config.push, overrides.fetch ?? tracedFetch, () => (overrides.clock ?? platformClock).now()));
+  const replicaReads = lazy(() => new ReplicaReadGuard(d1HeartbeatLag(db), config.auth.replica, waitUntil));
   const base: Deps = {
     db,
     config,
@@ -62,6 +65,9 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
     },
     get push() {
       return push();
+    },
+    get replicaReads() {
+      return replicaReads();
     },
     ai: { resolveModel: (modelId) => resolveModel(env, db, modelId), secretConfigured: (name) => secretOf(env, name) !== null },
     fileReferences: FILE_REFERENCES,

@@ -7,6 +7,7 @@ import * as identity from "./schema/identity";
 import * as jobs from "./schema/jobs";
 import * as media from "./schema/media";
 import * as oauth from "./schema/oauth";
+import * as platform from "./schema/platform";
 import * as push from "./schema/push";
 import * as studio from "./schema/studio";
 import * as studioGeneration from "./schema/studio-generation";
@@ -27,6 +28,7 @@ for (const [module, tables] of [
   ["jobs-board", jobs],
   ["push", push],
   ["oauth", oauth],
+  ["platform", platform],
 ] as const) {
   for (const value of Object.values(tables)) if (is(value, SQLiteTable)) MODULE_OF_TABLE.set(getTableName(value), module);
 }

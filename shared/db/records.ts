@@ -29,3 +29,31 @@ export function toD1Statements(db: Database, items: readonly { toSQL(): Query }[
     return db.$client.prepare(query.sql).bind(...query.params);
   });
 }
+
+/** The heartbeat as one copy of the database holds it, and which copy answered (D1 result meta). */
+export interface HeartbeatRead {
+  beatAt: number | null;
+  servedByPrimary: boolean;
+  region: string | null;
+}
+
+/**
+ * Reads the heartbeat row through `reader`: the binding itself (the primary) or a Sessions API
+ * session (`withSession("first-unconstrained")`, any replica). Raw D1, because drizzle drops the
+ * result's `meta`, which says who served it.
+ */
+export async function readHeartbeat(reader: Pick<D1Database, "prepare">): Promise<HeartbeatRead> {
+  const result = await reader.prepare("SELECT beat_at AS beatAt FROM replica_heartbeat WHERE id = 1").all<{ beatAt: number }>();
+  const meta = result.meta as D1Meta;
+  return {
+    beatAt: result.results[0]?.beatAt ?? null,
+    // Local D1 and databases without replication do not say: they are the primary.
+    servedByPrimary: meta.served_by_primary ?? true,
+    region: meta.served_by_region ?? null,
+  };
+}
+
+/** The primary's clock into the heartbeat row (a write: always the primary). */
+export async function writeHeartbeat(db: Database, at: number): Promise<void> {
+  await db.run(sql`INSERT INTO replica_heartbeat (id, beat_at) VALUES (1, ${at}) ON CONFLICT(id) DO UPDATE SET beat_at = excluded.beat_at WHERE excluded.beat_at > replica_heartbeat.beat_at`);
+}

@@ -82,6 +82,19 @@ export const identityVars = defineVars({
         "Where the per-request session check reads: `primary` (revocation at once) or `replica` (nearer, revocation seen once replicated); see docs/latency.md.",
     },
   ),
+  REPLICA_MAX_LAG_MS: numberOrVar(
+    2000,
+    {
+      description:
+        "With `AUTH_SESSION_READS=replica`: past this measured replica lag the session check reads the primary again (also while the lag is unmeasured); see docs/latency.md#replica-lag.",
+    },
+    "milliseconds",
+  ),
+  REPLICA_LAG_PROBE_SECONDS: numberOrVar(
+    10,
+    { description: "With `AUTH_SESSION_READS=replica`: how often each isolate measures the replica lag (one heartbeat read on the primary and the replica, one write)." },
+    "seconds",
+  ),
   PHONE_SIGN_IN: flagVar(false, {
     description:
       "`true`: people sign in with their confirmed phone number and a one-time SMS code (a passwordless first factor; 2FA, lockout and the verified-e-mail rule still apply). Adding a phone and resetting a password by SMS work either way.",
@@ -158,7 +171,10 @@ function identityConfig(v: ParsedVars) {
       invitesBy: v.INVITES_BY,
     },
     /** Where the per-request session check reads (docs/latency.md). */
-    auth: { sessionReads: v.AUTH_SESSION_READS },
+    auth: {
+      sessionReads: v.AUTH_SESSION_READS,
+      replica: { maxLagMs: v.REPLICA_MAX_LAG_MS, probeIntervalMs: v.REPLICA_LAG_PROBE_SECONDS * 1000 },
+    },
     rateLimits: {
       loginFailuresPerEmail: v.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL,
       loginPerIp: v.RATE_LIMIT_LOGIN_PER_IP,

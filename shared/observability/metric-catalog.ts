@@ -28,6 +28,17 @@ export const METRIC_CATALOG = {
     help: "D1 round trips (a statement or a batch) by module (a batch under its first statement's module)",
     labels: ["module"],
   },
+  d1_replica_lag_seconds: {
+    type: "gauge",
+    help: "How far the read replica that answered a lag probe was behind the primary (AUTH_SESSION_READS=replica), by D1 region (primary: the primary answered)",
+    labels: ["region"],
+  },
+  d1_replica_fallbacks_total: {
+    type: "counter",
+    help: "Replica-eligible reads sent to the primary, by reason: lag (past REPLICA_MAX_LAG_MS) or unmeasured (no fresh lag reading)",
+    labels: ["reason"],
+  },
+  d1_replica_probe_failures_total: { type: "counter", help: "Replica lag probes that failed (the reading ages out and reads go to the primary)", labels: [] },
   identity_token_validations_total: {
     type: "counter",
     help: "Access tokens checked, by outcome: ok (signature and session live), expired, revoked (its session ended), forged (signature, issuer, audience, lifetime or form wrong)",

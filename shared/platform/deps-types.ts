@@ -6,6 +6,7 @@ import type { Sfu } from "../calls/sfu/sfu";
 import type { TurnProvider } from "../calls/turn/turn-provider";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
+import type { ReplicaReadGuard } from "../db/replica-lag";
 import type { EmailSender } from "../email/sender";
 import type { Env, JobMessage } from "../env";
 import type { FileReferences } from "../media/file-references";
@@ -85,4 +86,6 @@ export interface Deps {
   /** Push notifications to devices (Web Push, FCM HTTP v1): docs/notifications.md. */
   push: PushSender;
   log: typeof logEvent;
+  /** Whether replica-eligible reads may go to a replica now (AUTH_SESSION_READS=replica; docs/latency.md#replica-lag). */
+  replicaReads: ReplicaReadGuard;
 }

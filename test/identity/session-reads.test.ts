@@ -33,6 +33,9 @@ describe("AUTH_SESSION_READS: where the per-request session check reads", () => 
       const { DB, sessions } = recordingDb();
       const modeEnv = testDeps({ bindings: { DB }, vars: { AUTH_SESSION_READS: mode } });
 
+      // Replica reads wait for a lag measurement (replica-lag.test.ts); locally it is 0.
+      if (mode === "replica") await modeEnv.replicaReads.probe(modeEnv.clock.now());
+      sessions.length = 0;
       const { principal } = await authenticate(modeEnv, user.accessToken);
       expect(principal.userId).toBe(user.id);
       expect(sessions).toEqual(expectedSessions);

@@ -271,6 +271,7 @@ function buildApp(routers: Routers) {
     .route(at.jobsBoard.followedCompanies.path, jobsBoard.followedCompanies)
     .route(at.jobsBoard.savedSearches.path, jobsBoard.savedSearches)
     .route(at.studio.generation.path, studio.generation)
+    .route(at.studio.administration.path, studio.administration)
     .route(at.push.push.path, push.push)
     .route(at.oauth.protocol.path, oauth.protocol)
     .route(at.oauth.connectedApps.path, oauth.connectedApps)

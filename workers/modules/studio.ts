@@ -14,6 +14,7 @@ export const studioModule = defineModule({
     export: mount("/v1/studio", async () => (await import("../api/routes/studio-export")).studioExportRoutes),
     models: mount("/v1/studio", async () => (await import("../api/routes/studio-models")).studioModelRoutes),
     generation: mount("/v1/studio", async () => (await import("../api/routes/studio-generation")).studioGenerationRoutes),
+    administration: mount("/v1/admin/studio", async () => (await import("../api/routes/studio-admin")).studioAdminRoutes),
   },
   account: studioAccount,
   jobs: { "studio.generation": studioGenerationJob },

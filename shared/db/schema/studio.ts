@@ -8,6 +8,9 @@ export const studioProjects = sqliteTable(
     id: text("id").primaryKey(),
     ownerId: text("owner_id").notNull(),
     name: text("name").notNull(),
+    /** Set by an operator (studio administration): hidden rows vanish from share links' views; the owner still sees them. */
+    hiddenAt: timestamp("hidden_at"),
+    hiddenReason: text("hidden_reason"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
@@ -27,6 +30,9 @@ export const studioBoxes = sqliteTable(
     orderIndex: integer("order_index").notNull(),
     /** An asset of this box shown for it (exports, shares); kept by retention. */
     headlinerAssetId: text("headliner_asset_id"),
+    /** Set by an operator (studio administration): hidden rows vanish from share links' views; the owner still sees them. */
+    hiddenAt: timestamp("hidden_at"),
+    hiddenReason: text("hidden_reason"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
@@ -71,6 +77,9 @@ export const studioAssets = sqliteTable(
     providerTaskId: text("provider_task_id"),
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),
+    /** Set by an operator (studio administration): hidden rows vanish from share links' views; the owner still sees them. */
+    hiddenAt: timestamp("hidden_at"),
+    hiddenReason: text("hidden_reason"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
@@ -115,6 +124,9 @@ export const studioComments = sqliteTable(
     authorUserId: text("author_user_id"),
     authorName: text("author_name").notNull(),
     text: text("text").notNull(),
+    /** Set by an operator (studio administration): hidden rows vanish from share links' views; the owner still sees them. */
+    hiddenAt: timestamp("hidden_at"),
+    hiddenReason: text("hidden_reason"),
     createdAt: timestamp("created_at").notNull(),
   },
   (t) => [index("studio_comments_box_idx").on(t.boxId, t.id), index("studio_comments_owner_idx").on(t.ownerId)],

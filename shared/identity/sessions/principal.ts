@@ -51,7 +51,9 @@ const sessionEnded = () => unauthorized("The session of this token has ended", "
 /** Resolves an access token to its principal and user, or throws 401. */
 export async function authenticate(deps: Deps, token: string | null): Promise<Authenticated> {
   const claimed = await verifyClaimedSession(deps, token);
-  const user = await findActiveSessionUser(deps.db, claimed.userId, claimed.sessionId, deps.clock.now(), deps.config.auth.sessionReads);
+  const now = deps.clock.now();
+  const reads = deps.config.auth.sessionReads === "replica" ? deps.replicaReads.target(now) : "primary";
+  const user = await findActiveSessionUser(deps.db, claimed.userId, claimed.sessionId, now, reads);
   metrics.count("identity_token_validations_total", { outcome: user ? "ok" : "revoked" });
   if (!user) throw sessionEnded();
   return { principal: { userId: user.id, sessionId: claimed.sessionId, role: user.role }, user };

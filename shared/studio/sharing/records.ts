@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type studioAssets, studioBoxes, studioCommentReads, studioComments, studioProjects, studioShareLinks } from "../../db/schema/studio";
 
@@ -15,13 +15,13 @@ export async function insertShareLink(db: Database, link: typeof studioShareLink
   await db.insert(studioShareLinks).values(link);
 }
 
-/** The link with this token hash, with its project (expiry is the caller's check). */
+/** The link with this token hash, with its project (expiry is the caller's check); none while an operator hides the project. */
 export async function findShareLink(db: Database, tokenHash: string) {
   return db
     .select({ link: studioShareLinks, project: studioProjects })
     .from(studioShareLinks)
     .innerJoin(studioProjects, eq(studioProjects.id, studioShareLinks.projectId))
-    .where(eq(studioShareLinks.tokenHash, tokenHash))
+    .where(and(eq(studioShareLinks.tokenHash, tokenHash), isNull(studioProjects.hiddenAt)))
     .get();
 }
 
@@ -43,10 +43,14 @@ export async function listProjectShareLinks(db: Database, projectId: string): Pr
 /** At most this many of each box's newest completed assets are shown through a link. */
 export const SHARED_ASSETS_PER_BOX = 100;
 
-/** The boxes of a project in order and their newest completed assets, for a share link's reader. */
+/** The boxes of a project in order and their newest completed assets, for a share link's reader; hidden boxes and assets left out. */
 export async function sharedProjectContent(db: Database, projectId: string) {
   const [boxes, assets] = await Promise.all([
-    db.select().from(studioBoxes).where(eq(studioBoxes.projectId, projectId)).orderBy(asc(studioBoxes.orderIndex), asc(studioBoxes.id)),
+    db
+      .select()
+      .from(studioBoxes)
+      .where(and(eq(studioBoxes.projectId, projectId), isNull(studioBoxes.hiddenAt)))
+      .orderBy(asc(studioBoxes.orderIndex), asc(studioBoxes.id)),
     db.all<{
       id: string;
       boxId: string;
@@ -63,7 +67,7 @@ export async function sharedProjectContent(db: Database, projectId: string) {
         file_id AS fileId, thumbnail_file_id AS thumbnailFileId, created_at AS createdAt FROM (
         SELECT a.*, row_number() OVER (PARTITION BY a.box_id ORDER BY a.id DESC) AS place
         FROM studio_assets a JOIN studio_boxes b ON b.id = a.box_id
-        WHERE b.project_id = ${projectId} AND a.status = 'completed' AND a.file_id IS NOT NULL)
+        WHERE b.project_id = ${projectId} AND a.status = 'completed' AND a.file_id IS NOT NULL AND a.hidden_at IS NULL AND b.hidden_at IS NULL)
       WHERE place <= ${SHARED_ASSETS_PER_BOX} ORDER BY boxId, id DESC`),
   ]);
   return { boxes, assets: assets.map((asset): SharedAssetRecord => ({ ...asset, createdAt: new Date(asset.createdAt) })) };
@@ -72,7 +76,7 @@ export async function sharedProjectContent(db: Database, projectId: string) {
 /** At most this many of each box's newest comments are shown on a share link's page. */
 export const SHARED_COMMENTS_PER_BOX = 50;
 
-/** Each box's newest comments (oldest of them first), for a share link's page; read on studio_comments_box_idx per box. */
+/** Each box's newest visible comments (oldest of them first), for a share link's page; read on studio_comments_box_idx per box. */
 export async function sharedProjectComments(db: Database, projectId: string): Promise<CommentRecord[]> {
   const rows = await db.all<{
     id: string;
@@ -87,16 +91,16 @@ export async function sharedProjectComments(db: Database, projectId: string): Pr
     SELECT id, box_id AS boxId, owner_id AS ownerId, share_link_id AS shareLinkId, author_user_id AS authorUserId, author_name AS authorName, text, created_at AS createdAt FROM (
       SELECT c.*, row_number() OVER (PARTITION BY c.box_id ORDER BY c.id DESC) AS place
       FROM studio_comments c JOIN studio_boxes b ON b.id = c.box_id
-      WHERE b.project_id = ${projectId})
+      WHERE b.project_id = ${projectId} AND c.hidden_at IS NULL AND b.hidden_at IS NULL)
     WHERE place <= ${SHARED_COMMENTS_PER_BOX} ORDER BY boxId, id`);
-  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+  return rows.map((row) => ({ ...row, hiddenAt: null, hiddenReason: null, createdAt: new Date(row.createdAt) }));
 }
 
 export async function findBoxOfProject(db: Database, boxId: string, projectId: string) {
   return db
     .select()
     .from(studioBoxes)
-    .where(and(eq(studioBoxes.id, boxId), eq(studioBoxes.projectId, projectId)))
+    .where(and(eq(studioBoxes.id, boxId), eq(studioBoxes.projectId, projectId), isNull(studioBoxes.hiddenAt)))
     .get();
 }
 
@@ -130,4 +134,13 @@ export async function markBoxCommentsRead(db: Database, boxId: string, userId: s
       target: [studioCommentReads.boxId, studioCommentReads.userId],
       set: { lastReadCommentId: sql`max(${studioCommentReads.lastReadCommentId}, excluded.last_read_comment_id)`, updatedAt: new Date(now) },
     });
+}
+
+/** Deletes the owner's comment; false when there was none. */
+export async function deleteOwnComment(db: Database, id: string, ownerId: string): Promise<boolean> {
+  const rows = await db
+    .delete(studioComments)
+    .where(and(eq(studioComments.id, id), eq(studioComments.ownerId, ownerId)))
+    .returning({ id: studioComments.id });
+  return rows.length === 1;
 }

@@ -56,6 +56,12 @@ const requireAdmin = createMiddleware<AuthedEnv>(async (c, next) => {
   await next();
 });
 
+const requireModerator = createMiddleware<AuthedEnv>(async (c, next) => {
+  const { role } = c.get("principal");
+  if (role !== "moderator" && role !== "admin") throw forbidden("This action needs the role moderator or admin");
+  await next();
+});
+
 type ProtectedRouteConfig = Omit<RouteConfig, "security" | "middleware">;
 
 /**
@@ -80,6 +86,11 @@ export function sessionInStatementRoute<const R extends ProtectedRouteConfig>(co
 /** An authed route for admins only: others get 403 before anything else happens. */
 export function adminRoute<const R extends ProtectedRouteConfig>(config: R) {
   return createRoute({ ...config, security: bearerSecurity, middleware: [requireAuth, requireAdmin] as const });
+}
+
+/** An authed route for moderators and admins: others get 403 before anything else happens. */
+export function moderatorRoute<const R extends ProtectedRouteConfig>(config: R) {
+  return createRoute({ ...config, security: bearerSecurity, middleware: [requireAuth, requireModerator] as const });
 }
 
 /**

@@ -22,6 +22,17 @@ const ReadySchema = z.object({
     })
     .nullable()
     .openapi({ description: "The JOBS queue; null when D1 is unreachable" }),
+  replica: z
+    .object({
+      maxLagMs: z.number().openapi({ description: "REPLICA_MAX_LAG_MS" }),
+      readsGoTo: z.enum(["primary", "replica"]).openapi({ description: "Where replica-eligible reads (the session check) go now in this isolate" }),
+      lagMs: z.number().nullable().openapi({ description: "The lag just measured (the nearest replica behind the primary); null when the probe failed" }),
+      servedByPrimary: z.boolean().nullable(),
+      region: z.string().nullable().openapi({ description: "The D1 region of the copy that answered, when D1 says" }),
+      measuredAt: z.string().nullable(),
+    })
+    .nullable()
+    .openapi({ description: "Read replicas (docs/latency.md#replica-lag); null unless AUTH_SESSION_READS=replica" }),
 });
 
 const JwksSchema = z.object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string() }).passthrough()) }).openapi("JWKS");
@@ -57,8 +68,14 @@ export const systemRoutes = createRouter()
     async (c) => {
       const [d1, r2] = await Promise.all([reachable(() => pingDatabase(c.get("deps").db)), reachable(() => c.get("deps").files.head("__readiness_probe__"))]);
       const ok = d1 && r2;
-      const queue = d1 ? await queueHealth(c.get("deps"), Date.now()).catch(() => null) : null;
-      return c.json({ status: ok ? ("ok" as const) : ("unavailable" as const), checks: { d1, r2 }, queue }, ok ? 200 : 503);
+      const deps = c.get("deps");
+      const now = deps.clock.now();
+      const [queue, replica] = await Promise.all([
+        d1 ? queueHealth(deps, Date.now()).catch(() => null) : null,
+        // The readiness check measures afresh, so it reports the lag of now, not of the last probe.
+        d1 && deps.config.auth.sessionReads === "replica" ? deps.replicaReads.probe(now).then(() => deps.replicaReads.health(now)) : null,
+      ]);
+      return c.json({ status: ok ? ("ok" as const) : ("unavailable" as const), checks: { d1, r2 }, queue, replica }, ok ? 200 : 503);
     },
   )
   .openapi(
