@@ -88,7 +88,7 @@ export class SFrameError extends Error {
   override name = "SFrameError";
 }
 
-const subtle = () => globalThis.crypto.subtle;
+const subtle = () => crypto.subtle;
 
 async function hkdfExpand(secret: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array<ArrayBuffer>> {
   // HKDF-Expand alone (RFC 5869 §2.3) over HMAC-SHA256: Web Crypto's HKDF always extracts first.
