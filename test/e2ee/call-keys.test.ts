@@ -58,7 +58,7 @@ describe("KIDs (RFC 9605 §5.2, Figure 9: E = 4, S = 6)", () => {
 });
 
 describe("call keys from the MLS exporter", () => {
-  it("every member derives the same base key from MLS-Exporter(\"SFrame 1.0 Base Key\", \"\", 16), with its own leaf index", async () => {
+  it('every member derives the same base key from MLS-Exporter("SFrame 1.0 Base Key", "", 16), with its own leaf index', async () => {
     const [ann, bob, cat] = await groupOf(["ann", "bob", "cat"]);
     const keys = await Promise.all([ann, bob, cat].map((g) => callEpochKey(g as MlsGroup)));
     expect(keys.map((k) => k.baseKey)).toEqual([keys[0]?.baseKey, keys[0]?.baseKey, keys[0]?.baseKey]);
