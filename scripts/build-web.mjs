@@ -52,6 +52,17 @@ export async function buildWeb() {
     plugins: [keepRemovedComponentsRemoved],
     logLevel: "warning",
   });
+  // The SFrame worker of encrypted calls (web/src/sframe-worker.ts): RTCRtpScriptTransform runs it by URL.
+  await build({
+    entryPoints: [path.join(root, "web", "src", "sframe-worker.ts")],
+    outfile: path.join(out, "sframe-worker.js"),
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    logLevel: "warning",
+  });
   // sw.js is the service worker (plain JavaScript, served at /app/sw.js); the manifest makes the app installable.
   for (const file of ["app.css", "icon.svg", "sw.js"]) cpSync(path.join(root, "web", file), path.join(out, file));
   for (const file of ["index.html", "manifest.webmanifest"]) copyWithProduct(path.join(root, "web", file), path.join(out, file));

@@ -88,6 +88,16 @@ export class MlsGroup {
     return this.state.groupContext.epoch;
   }
 
+  /** This device's leaf index: its sender index in call keys (RFC 9605 §5.2). */
+  get ownLeafIndex(): number {
+    return this.state.privatePath.leafIndex;
+  }
+
+  /** Leaves in the ratchet tree, blank ones included: every leaf index is below it. */
+  get leafCount(): number {
+    return (this.state.ratchetTree.length + 1) / 2;
+  }
+
   /** Every leaf and the device it belongs to. */
   members(): GroupMember[] {
     const members: GroupMember[] = [];

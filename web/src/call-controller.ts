@@ -2,6 +2,7 @@
 // media and signalling socket, and the screen state the call view renders.
 import type { Call, LiveSocket, ServerFrame } from "../../client";
 import { ok } from "../../client";
+import { CallEncryption, callKeysFor, canEncryptCalls, encryptedPeerConnectionOptions, preferCodec } from "./call-encryption";
 import { reportCallQuality } from "./call-quality";
 import { platform } from "./api-client";
 import type { CallView } from "./views";
@@ -13,7 +14,7 @@ const ENDED_TEXT: Record<string, string> = { ended: "Call ended", missed: "No an
 
 declare global {
   // Lets tests and the curious read connection statistics of the current call.
-  var edgePlatformCall: { peerConnection: RTCPeerConnection } | undefined;
+  var edgePlatformCall: { peerConnection: RTCPeerConnection; encryption: CallEncryption | null } | undefined;
 }
 
 class CallController {
@@ -26,6 +27,8 @@ class CallController {
   #remote: MediaStream | null = null;
   #camera: MediaStreamTrack | null = null;
   #videoSender: RTCRtpSender | null = null;
+  /** The call's SFrame worker when the chat with the other person is encrypted. */
+  #encryption: CallEncryption | null = null;
 
   get remoteStream(): MediaStream | null {
     return this.#remote;
@@ -62,6 +65,7 @@ class CallController {
         remoteVideo: false,
         connectedAt: null,
         endedText: null,
+        encrypted: false,
       });
       await this.#connect(call as Call, true);
     } catch (error) {
@@ -112,6 +116,7 @@ class CallController {
       remoteVideo: false,
       connectedAt: null,
       endedText: null,
+      encrypted: false,
     });
     try {
       const call = await ok(platform.api.v1.calls[":id"].accept.$post({ param: { id: ringing.id } }));
@@ -186,14 +191,36 @@ class CallController {
       return;
     }
     this.#media = media;
-    const pc = new RTCPeerConnection({ iceServers: iceServers as RTCIceServer[] });
+    // An encrypted chat's call is encrypted end to end (SFrame under the chat's MLS keys); a plain chat's is not.
+    const peerId = call.callerId === store.state.me?.id ? call.calleeId : call.callerId;
+    const keys = canEncryptCalls() ? await callKeysFor({ kind: "direct", peerId, callId: call.id }) : null;
+    const encryption = keys ? await CallEncryption.start(keys) : null;
+    if (this.#view?.call.id !== call.id || this.#view.phase === "ended") {
+      encryption?.stop();
+      for (const track of media.getTracks()) track.stop();
+      return;
+    }
+    this.#encryption = encryption;
+    if (encryption) this.#publish({ encrypted: true });
+    const pc = new RTCPeerConnection({ iceServers: iceServers as RTCIceServer[], ...(encryption ? encryptedPeerConnectionOptions() : {}) });
     this.#pc = pc;
-    globalThis.edgePlatformCall = { peerConnection: pc };
-    for (const track of media.getTracks()) pc.addTrack(track, media);
+    globalThis.edgePlatformCall = { peerConnection: pc, encryption };
+    for (const track of media.getTracks()) {
+      const sender = pc.addTrack(track, media);
+      encryption?.protectSender(sender, "audio");
+    }
     // Every call negotiates a video transceiver, so either side can turn a camera on later without a new offer.
-    if (makeOffer) this.#videoSender = pc.addTransceiver("video", { direction: "sendrecv" }).sender;
+    if (makeOffer) {
+      const video = pc.addTransceiver("video", { direction: "sendrecv" });
+      this.#videoSender = video.sender;
+      if (encryption) {
+        encryption.protectSender(video.sender, "video");
+        preferCodec(video, "video/VP8");
+      }
+    }
     this.#remote = new MediaStream();
     pc.ontrack = (event) => {
+      encryption?.protectReceiver(event.receiver, event.track.kind === "video" ? "video" : "audio");
       this.#remote?.addTrack(event.track);
       if (event.track.kind === "video") {
         // A video track exists from the start; it has frames only while the other side's camera is on.
@@ -259,6 +286,7 @@ class CallController {
       if (video) {
         video.direction = "sendrecv";
         this.#videoSender = video.sender;
+        this.#encryption?.protectSender(video.sender, "video");
         if (this.#view?.camera) await this.#startCamera();
       }
       await this.#flushCandidates();
@@ -314,6 +342,8 @@ class CallController {
     this.#media = null;
     this.#pc?.close();
     this.#pc = null;
+    this.#encryption?.stop();
+    this.#encryption = null;
     this.#pendingCandidates = [];
     this.#answeredAt = null;
     if (this.#audio) this.#audio.srcObject = null;

@@ -65,3 +65,18 @@ export function CallControls({
     </div>
   );
 }
+
+/** Says that the call's sound and pictures are sealed on this device and opened only on the other members' devices. */
+export function EncryptedMark() {
+  return (
+    <p class="e2ee-mark" data-testid="e2ee-mark" title="Sound and video are locked on your device and unlocked only on the devices in this chat.">
+      <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+        <path
+          fill="currentColor"
+          d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5Zm-3 8V7a3 3 0 0 1 6 0v3H9Z"
+        />
+      </svg>
+      End-to-end encrypted
+    </p>
+  );
+}

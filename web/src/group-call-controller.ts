@@ -3,6 +3,7 @@
 // signalling, this device's microphone and camera, and who is speaking.
 import { type GroupCall, type LiveSocket, ok, type ServerFrame } from "../../client";
 import { reportCallQuality } from "./call-quality";
+import { CallEncryption, callKeysFor, canEncryptCalls, encryptedPeerConnectionOptions, preferCodec } from "./call-encryption";
 import { SfuMedia } from "./group-call-sfu";
 import { platform } from "./api-client";
 import type { GroupCallView, GroupTile } from "./views";
@@ -30,7 +31,7 @@ const SPEAKING_POLL_MS = 200;
 
 declare global {
   // Lets tests and the curious read each pair's statistics: the peer connection by the other participant's id.
-  var edgePlatformGroupCall: { peerConnections: Map<string, RTCPeerConnection>; sfu?: RTCPeerConnection } | undefined;
+  var edgePlatformGroupCall: { peerConnections: Map<string, RTCPeerConnection>; sfu?: RTCPeerConnection; encryption: CallEncryption | null } | undefined;
 }
 
 class GroupCallController {
@@ -41,6 +42,8 @@ class GroupCallController {
   readonly #peers = new Map<string, Peer>();
   /** The SFU path, once the call's topology is `sfu`: the mesh's peers are gone then. */
   #sfu: SfuMedia | null = null;
+  /** The call's SFrame worker when the chat is encrypted: every pair, or the SFU path, runs through it. */
+  #encryption: CallEncryption | null = null;
   /** The last `sfu.published`, for an SFU path that starts after it arrived. */
   #published: PublishedTracks = [];
   #meters = new Map<string, { analyser: AnalyserNode; samples: Float32Array<ArrayBuffer> }>();
@@ -105,7 +108,7 @@ class GroupCallController {
     if (store.state.groupRinging?.id === call.id) store.set({ groupRinging: null });
     this.#cleanup();
     this.#joinStartedAt = Date.now();
-    this.#publish({ call, phase: "joining", muted: false, camera: call.type === "video", endedText: null });
+    this.#publish({ call, phase: "joining", muted: false, camera: call.type === "video", endedText: null, encrypted: false });
     try {
       const [{ iceServers }, media] = await Promise.all([
         ok(platform.api.v1.calls["ice-servers"].$get()),
@@ -115,10 +118,20 @@ class GroupCallController {
         for (const track of media.getTracks()) track.stop();
         return;
       }
+      // An encrypted chat's call is encrypted end to end (SFrame under the chat's MLS keys).
+      const keys = canEncryptCalls() ? await callKeysFor({ kind: "group", chatId: call.chatId, callId: call.id }) : null;
+      const encryption = keys ? await CallEncryption.start(keys) : null;
+      if (this.#view?.call.id !== call.id || this.#view.phase === "ended") {
+        encryption?.stop();
+        for (const track of media.getTracks()) track.stop();
+        return;
+      }
+      this.#encryption = encryption;
+      if (encryption) this.#publish({ encrypted: true });
       this.#iceServers = iceServers as RTCIceServer[];
       this.#media = media;
       this.#meter(store.state.me?.id ?? "self", media);
-      globalThis.edgePlatformGroupCall = { peerConnections: new Map() };
+      globalThis.edgePlatformGroupCall = { peerConnections: new Map(), encryption };
       this.#socket = platform.groupCallSocket(call.id, (frame) => void this.#onFrame(frame), {
         onFinalClose: (code) => this.#finish(code === 4009 ? "The call is full" : code === 4003 ? "You are no longer in this chat" : "Call ended"),
       });
@@ -184,6 +197,7 @@ class GroupCallController {
         if (this.#view) this.#publish({});
       },
       (userId, stream) => this.#meter(userId, stream),
+      this.#encryption,
     );
     this.#sfu = sfu;
     if (globalThis.edgePlatformGroupCall) globalThis.edgePlatformGroupCall.sfu = sfu.pc;
@@ -209,12 +223,19 @@ class GroupCallController {
     const known = this.#peers.get(userId);
     if (known) return known;
     const me = store.state.me?.id ?? "";
-    const pc = new RTCPeerConnection({ iceServers: this.#iceServers });
+    const encryption = this.#encryption;
+    const pc = new RTCPeerConnection({ iceServers: this.#iceServers, ...(encryption ? encryptedPeerConnectionOptions() : {}) });
     const peer: Peer = { pc, stream: new MediaStream(), polite: me < userId, makingOffer: false, ignoreOffer: false, pending: [] };
     this.#peers.set(userId, peer);
     globalThis.edgePlatformGroupCall?.peerConnections.set(userId, pc);
-    for (const track of this.#media?.getTracks() ?? []) if (this.#media) pc.addTrack(track, this.#media);
+    for (const track of this.#media?.getTracks() ?? []) {
+      if (!this.#media) continue;
+      const sender = pc.addTrack(track, this.#media);
+      encryption?.protectSender(sender, track.kind === "video" ? "video" : "audio");
+    }
+    if (encryption) for (const transceiver of pc.getTransceivers()) if (transceiver.sender.track?.kind === "video") preferCodec(transceiver, "video/VP8");
     pc.ontrack = (event) => {
+      encryption?.protectReceiver(event.receiver, event.track.kind === "video" ? "video" : "audio");
       peer.stream.addTrack(event.track);
       if (event.track.kind === "audio") this.#meter(userId, peer.stream);
       // A new track for a tile that is already drawn.
@@ -401,6 +422,8 @@ class GroupCallController {
     this.#sfu?.stop();
     this.#sfu?.pc.close();
     this.#sfu = null;
+    this.#encryption?.stop();
+    this.#encryption = null;
     this.#published = [];
     for (const track of this.#media?.getTracks() ?? []) track.stop();
     this.#media = null;

@@ -2,7 +2,7 @@
 // leave; the ring of a group call started on one of the user's chats; the chat header's button.
 import { useEffect, useRef } from "hono/jsx/dom";
 import type { Chat } from "../../client";
-import { CallControls, CameraIcon, MicIcon } from "./call-controls";
+import { CallControls, CameraIcon, EncryptedMark, MicIcon } from "./call-controls";
 import { Avatar } from "./chat-list";
 import { chatTitle, personLabel } from "./format";
 import { type GroupTile, groupCalls } from "./group-call-controller";
@@ -105,6 +105,7 @@ export function GroupCallScreen() {
               ? "Joining…"
               : `${count} ${count === 1 ? "person" : "people"} in the call`}
         </p>
+        {groupCall.encrypted && groupCall.phase !== "ended" && <EncryptedMark />}
       </header>
       {groupCall.phase !== "ended" && (
         <div class={`group-grid n${Math.min(count, 4)}${count > 4 ? " many" : ""}`}>

@@ -5,6 +5,7 @@
 // the layer that fits the tile. Tiles that leave the screen have their video pull closed.
 import type { ServerFrame } from "../../client";
 import type { Publication } from "../../shared/calls/sfu/sfu-gate";
+import { type CallEncryption, encryptedPeerConnectionOptions, preferCodec } from "./call-encryption";
 
 /** The camera's simulcast layers, as the SFU's pull option names them (`simulcast.preferredRid`). */
 const LAYERS: RTCRtpEncodingParameters[] = [
@@ -54,11 +55,14 @@ export class SfuMedia {
     private readonly changed: () => void,
     /** A participant's audio arrived (the speaking meter listens to it). */
     private readonly heard: (userId: string, stream: MediaStream) => void,
+    /** The call's SFrame worker when the chat is encrypted: the SFU then forwards only sealed frames. */
+    private readonly encryption: CallEncryption | null = null,
   ) {
-    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle" });
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", ...(encryption ? encryptedPeerConnectionOptions() : {}) });
     this.pc.ontrack = (event) => {
       const pull = [...this.#pulls.values()].find((p) => p.mid === event.transceiver.mid);
       if (!pull) return;
+      this.encryption?.protectReceiver(event.receiver, pull.kind);
       const stream = this.streamOf(pull.userId) ?? new MediaStream();
       for (const old of pull.kind === "audio" ? stream.getAudioTracks() : stream.getVideoTracks()) stream.removeTrack(old);
       stream.addTrack(event.track);
@@ -116,6 +120,10 @@ export class SfuMedia {
           streams: [media],
           ...(kind === "video" ? { sendEncodings: LAYERS } : {}),
         });
+        if (this.encryption) {
+          this.encryption.protectSender(transceiver.sender, kind);
+          if (kind === "video") preferCodec(transceiver, "video/VP8");
+        }
         sent.push({ transceiver, kind });
       }
       if (sent.length === 0) return;

@@ -14,6 +14,8 @@ export interface CallView {
   remoteVideo: boolean;
   connectedAt: number | null;
   endedText: string | null;
+  /** The media is end-to-end encrypted (SFrame under the chat's MLS keys): the chat is encrypted. */
+  encrypted: boolean;
 }
 
 export interface GroupTile {
@@ -32,6 +34,8 @@ export interface GroupCallView {
   camera: boolean;
   tiles: GroupTile[];
   endedText: string | null;
+  /** The media is end-to-end encrypted (SFrame under the chat's MLS keys): the chat is encrypted. */
+  encrypted: boolean;
 }
 
 export type Route = { name: "chats" } | { name: "chat"; chatId: string } | { name: "calls" } | { name: "section"; section: string; rest: string[] };
