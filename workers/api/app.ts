@@ -259,6 +259,7 @@ function buildApp(routers: Routers) {
     .route(at.video.moderation.path, video.moderation)
     .route(at.video.webhooks.path, video.webhooks)
     .route(at.video.publicPage.path, video.publicPage)
+    .route(at.media.picturePage.path, media.picturePage)
     .route(at.jobsBoard.profiles.path, jobsBoard.profiles)
     .route(at.jobsBoard.companies.path, jobsBoard.companies)
     .route(at.jobsBoard.vacancies.path, jobsBoard.vacancies)
