@@ -430,9 +430,7 @@ const notHiddenFrom = (userId: string) =>
 /** Group calls the user took part in, newest first, without those they deleted from their history. */
 export async function listGroupCallHistory(db: Database, userId: string, limit: number, cursor: string | undefined): Promise<Page<GroupCallHistoryRow>> {
   const after = decodeCursor(cursor, HistoryCursor);
-  const before = after
-    ? or(sql`${groupCalls.createdAt} < ${after.t}`, and(sql`${groupCalls.createdAt} = ${after.t}`, lt(groupCalls.id, after.id)))
-    : undefined;
+  const before = after ? or(sql`${groupCalls.createdAt} < ${after.t}`, and(sql`${groupCalls.createdAt} = ${after.t}`, lt(groupCalls.id, after.id))) : undefined;
   const rows = await db
     .select({ call: groupCalls, chatTitle: chats.title, chatType: chats.type })
     .from(groupCalls)
@@ -479,5 +477,8 @@ export async function listGroupCallHistory(db: Database, userId: string, limit: 
 
 /** Hides a group call from one participant's history (again: nothing changes). */
 export async function hideGroupCallFor(db: Database, callId: string, userId: string, at: number): Promise<void> {
-  await db.insert(groupCallsHidden).values({ callId, userId, hiddenAt: new Date(at) }).onConflictDoNothing();
+  await db
+    .insert(groupCallsHidden)
+    .values({ callId, userId, hiddenAt: new Date(at) })
+    .onConflictDoNothing();
 }

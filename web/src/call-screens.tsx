@@ -225,7 +225,13 @@ export function CallHistory() {
         </div>
       ) : (
         <ul class="call-list">
-          {items.map((item) => (item.kind === "group" ? <GroupHistoryRow key={item.id} item={item} onRemove={remove} /> : <DirectHistoryRow key={item.id} item={item} onRemove={remove} />))}
+          {items.map((item) =>
+            item.kind === "group" ? (
+              <GroupHistoryRow key={item.id} item={item} onRemove={remove} />
+            ) : (
+              <DirectHistoryRow key={item.id} item={item} onRemove={remove} />
+            ),
+          )}
         </ul>
       )}
     </section>
@@ -236,7 +242,14 @@ function RemoveButton({ label, onClick }: { label: string; onClick: () => void }
   return (
     <button type="button" class="icon-button remove-call" aria-label={label} title="Remove from history" onClick={onClick} data-testid="call-remove">
       <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
-        <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+        <path
+          d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="2"
+          stroke-linecap="round"
+          stroke-linejoin="round"
+        />
       </svg>
     </button>
   );

@@ -270,6 +270,7 @@ function buildApp(routers: Routers) {
     .route(at.jobsBoard.companyModeration.path, jobsBoard.companyModeration)
     .route(at.jobsBoard.savedSearches.path, jobsBoard.savedSearches)
     .route(at.studio.generation.path, studio.generation)
+    .route(at.studio.sharePage.path, studio.sharePage)
     .route(at.push.push.path, push.push)
     .route(at.oauth.protocol.path, oauth.protocol)
     .route(at.oauth.connectedApps.path, oauth.connectedApps)

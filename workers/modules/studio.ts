@@ -14,6 +14,7 @@ export const studioModule = defineModule({
     export: mount("/v1/studio", async () => (await import("../api/routes/studio-export")).studioExportRoutes),
     models: mount("/v1/studio", async () => (await import("../api/routes/studio-models")).studioModelRoutes),
     generation: mount("/v1/studio", async () => (await import("../api/routes/studio-generation")).studioGenerationRoutes),
+    sharePage: mount("/studio/shared", async () => (await import("../api/routes/studio-share-page")).studioSharePageRoutes),
   },
   account: studioAccount,
   jobs: { "studio.generation": studioGenerationJob },

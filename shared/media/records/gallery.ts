@@ -156,7 +156,12 @@ export async function updateImage(
     ...(tags ? [db.delete(imageTags).where(eq(imageTags.imageId, id))] : []),
     ...(tagRows.length > 0 ? [db.insert(imageTags).values(tagRows)] : []),
     ...(changes.visibility === "public"
-      ? [db.update(files).set({ visibility: "public" }).where(eq(files.id, db.select({ fileId: images.fileId }).from(images).where(eq(images.id, id))))]
+      ? [
+          db
+            .update(files)
+            .set({ visibility: "public" })
+            .where(eq(files.id, db.select({ fileId: images.fileId }).from(images).where(eq(images.id, id)))),
+        ]
       : []),
     ...(changes.visibility === "private" ? [fileBackToPrivate(db, id, publicUses)] : []),
   ]);

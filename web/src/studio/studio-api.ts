@@ -1,5 +1,5 @@
 // The studio's calls, through the typed client: each returns the body or throws ProblemError.
-import { ok, } from "../../../client";
+import { ok } from "../../../client";
 import type { AssetView, BoxView, ProjectView } from "../../../shared/studio/library/views";
 import { platform } from "../platform";
 

@@ -69,7 +69,12 @@ const AnalysisParam = z.object({
 
 const IntroScriptRequest = z
   .object({
-    vacancyId: z.string().min(1).max(64).optional().openapi({ description: "The vacancy the introduction is recorded for (one you can read; `404` otherwise)" }),
+    vacancyId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "The vacancy the introduction is recorded for (one you can read; `404` otherwise)" }),
   })
   .strict()
   .openapi("IntroScriptRequest");
