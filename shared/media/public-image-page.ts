@@ -61,6 +61,6 @@ function missingPage() {
 
 export async function publicPicturePage(deps: Deps, id: string): Promise<PublicPage> {
   const row = id.length <= 64 ? await findGalleryImage(deps.db, id, null) : undefined;
-  if (!row || row.image.visibility !== "public") return { status: 404, body: String(await missingPage()) };
+  if (row?.image.visibility !== "public") return { status: 404, body: String(await missingPage()) };
   return { status: 200, body: String(await picturePage(imageView(row), deps.config.publicOrigin)) };
 }
