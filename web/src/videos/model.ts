@@ -31,7 +31,7 @@ export interface VideoSearch {
 
 /** "harbour boats #sea" searches titles for "harbour boats" among videos tagged sea (the first #tag counts). */
 export function parseVideoSearch(text: string): VideoSearch {
-  const tag = /(?:^|\s)#([\p{L}\p{N}_-]+)/u.exec(text)?.[1]?.toLowerCase();
+  const tag = /(?:^|\s)#([\p{L}\p{N}_-]+)/u.exec(text)?.[1]?.toLowerCase().slice(0, 32);
   const words = text
     .replace(/(?:^|\s)#[\p{L}\p{N}_-]*/gu, " ")
     .replace(/\s+/g, " ")
