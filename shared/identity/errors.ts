@@ -53,7 +53,8 @@ export const identityErrors = defineErrors({
   admin_network_forbidden: { status: 403, description: "ADMIN_ALLOWED_CIDRS is set and the request's address (CF-Connecting-IP) is outside it." },
   invalid_phone: {
     status: 400,
-    description: "The phone number does not parse as a valid number: give it with `+country` (E.164), or a `region` (or PHONE_DEFAULT_REGION) for a national one.",
+    description:
+      "The phone number does not parse as a valid number: give it with `+country` (E.164), or a `region` (or PHONE_DEFAULT_REGION) for a national one.",
   },
   invalid_phone_code: {
     status: [400, 401],

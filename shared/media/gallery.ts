@@ -6,7 +6,7 @@ import { newId } from "../ids";
 import { contentPath } from "./content-path";
 import { type FileView, fileView } from "./files";
 import { findOwnFileRecord } from "./records/files";
-import { deleteImage, findGalleryImage, type GalleryRow, imageOfFile, insertImage, pageGallery, setLike } from "./records/gallery";
+import { deleteImage, findGalleryImage, type GalleryRow, imageOfFile, insertImage, pageGallery, setLike, updateImage } from "./records/gallery";
 import type { Deps } from "../platform/deps-types";
 import { VARIANT_SIZES } from "./variants";
 
@@ -22,6 +22,8 @@ export interface ImageView {
   height: number | null;
   likeCount: number;
   likedByMe: boolean;
+  /** Private: only its owner sees it. */
+  visibility: "public" | "private";
   variants: ImageVariant[];
   createdAt: string;
 }
@@ -61,6 +63,7 @@ export function imageView(row: GalleryRow): ImageView {
     height: row.file.height,
     likeCount: row.image.likeCount,
     likedByMe: row.likedByViewer,
+    visibility: row.image.visibility,
     variants: imageVariants(row.file.id, row.file.width, row.file.height),
     createdAt: row.image.createdAt.toISOString(),
   };
@@ -111,10 +114,38 @@ export async function publishImage(deps: Deps, ownerId: string, input: NewImage)
   return imageView((await findGalleryImage(deps.db, id, ownerId))!);
 }
 
-export async function galleryImage(deps: Deps, id: string, viewerId: string | null): Promise<ImageView> {
+/** The image if `viewerId` may see it: a private one is its owner's alone, and to anyone else there is no such image. */
+async function visibleImage(deps: Deps, id: string, viewerId: string | null): Promise<GalleryRow> {
   const row = await findGalleryImage(deps.db, id, viewerId);
-  if (!row) throw notFound("No such image");
-  return imageView(row);
+  if (!row || (row.image.visibility === "private" && row.image.ownerId !== viewerId)) throw notFound("No such image");
+  return row;
+}
+
+export async function galleryImage(deps: Deps, id: string, viewerId: string | null): Promise<ImageView> {
+  return imageView(await visibleImage(deps, id, viewerId));
+}
+
+export interface ImageEdit {
+  title?: string;
+  description?: string | null;
+  tags?: string[];
+  visibility?: "public" | "private";
+}
+
+const publicUsesOf = (deps: Deps) => (fileId: SQLWrapper) =>
+  deps.fileReferences.flatMap((references) => (references.publicUse ? [references.publicUse(fileId)] : []));
+
+/** The owner changes the title, description, tags or who sees it (the file follows: see updateImage). */
+export async function editImage(deps: Deps, id: string, ownerId: string, edit: ImageEdit): Promise<ImageView> {
+  const row = await visibleImage(deps, id, ownerId);
+  if (row.image.ownerId !== ownerId) throw forbidden("Only the owner edits an image");
+  const changes = {
+    ...edit,
+    ...(edit.description !== undefined ? { description: edit.description?.trim() || null } : {}),
+    ...(edit.tags ? { tags: normalizeTags(edit.tags) } : {}),
+  };
+  if (!(await updateImage(deps.db, id, ownerId, changes, publicUsesOf(deps)))) throw notFound("No such image");
+  return galleryImage(deps, id, ownerId);
 }
 
 const ImageCursor = z.object({ before: z.string().max(64) });
@@ -134,16 +165,16 @@ export async function galleryPage(
 
 export async function removeImage(deps: Deps, id: string, actor: { userId: string; role: string }): Promise<void> {
   const row = await findGalleryImage(deps.db, id, null);
-  if (!row) throw notFound("No such image");
-  if (row.image.ownerId !== actor.userId && actor.role !== "moderator" && actor.role !== "admin") {
+  const moderator = actor.role === "moderator" || actor.role === "admin";
+  if (!row || (row.image.visibility === "private" && row.image.ownerId !== actor.userId && !moderator)) throw notFound("No such image");
+  if (row.image.ownerId !== actor.userId && !moderator) {
     throw forbidden("Only the owner or a moderator removes an image");
   }
-  const publicUses = (fileId: SQLWrapper) => deps.fileReferences.flatMap((references) => (references.publicUse ? [references.publicUse(fileId)] : []));
-  if (!(await deleteImage(deps.db, id, publicUses))) throw notFound("No such image");
+  if (!(await deleteImage(deps.db, id, publicUsesOf(deps)))) throw notFound("No such image");
 }
 
 export async function likeImage(deps: Deps, id: string, userId: string, liked: boolean): Promise<ImageView> {
-  if (!(await findGalleryImage(deps.db, id, null))) throw notFound("No such image");
+  await visibleImage(deps, id, userId);
   await setLike(deps.db, id, userId, liked, deps.clock.now());
   return galleryImage(deps, id, userId);
 }

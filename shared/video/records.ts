@@ -128,10 +128,13 @@ export async function updateVideoMetadata(
   return updated[0];
 }
 
-/** Visible videos newest first, optionally of one owner and/or with one tag. */
+/** `%` and `_` are LIKE's wildcards: a searched word means itself. */
+const likeWord = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Visible videos newest first, optionally of one owner, with one tag, and/or whose title holds every one of `titleWords`. */
 export async function listVisibleVideos(
   db: Database,
-  filter: { ownerId?: string; tag?: string },
+  filter: { ownerId?: string; tag?: string; titleWords?: string[] },
   before: string | undefined,
   limit: number,
   now: number,
@@ -140,6 +143,7 @@ export async function listVisibleVideos(
   if (filter.ownerId) where.push(eq(videos.ownerId, filter.ownerId));
   if (before) where.push(lt(videos.id, before));
   if (filter.tag) where.push(sql`EXISTS (SELECT 1 FROM video_tags WHERE video_tags.video_id = ${videos.id} AND video_tags.tag = ${filter.tag})`);
+  for (const word of filter.titleWords ?? []) where.push(sql`${videos.title} LIKE ${likeWord(word)} ESCAPE '\\'`);
   return db
     .select()
     .from(videos)

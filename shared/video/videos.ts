@@ -189,9 +189,25 @@ export async function visibleVideo(deps: Deps, id: string, viewer: Viewer | null
 
 const Cursor = z.object({ before: z.string().max(64) });
 
-export async function listVideos(deps: Deps, filter: { ownerId?: string; tag?: string }, cursor: string | undefined, limit: number): Promise<Page<VideoView>> {
+/** The words of a title search: letters and digits, at most 8 (each must appear in the title). */
+export function titleWords(q: string | undefined): string[] {
+  return (q?.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+}
+
+export async function listVideos(
+  deps: Deps,
+  filter: { ownerId?: string; tag?: string; q?: string },
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<VideoView>> {
   const tag = filter.tag ? normalizeTags([filter.tag])[0] : undefined;
-  const rows = await listVisibleVideos(deps.db, { ownerId: filter.ownerId, tag }, decodeCursor(cursor, Cursor)?.before, limit, deps.clock.now());
+  const rows = await listVisibleVideos(
+    deps.db,
+    { ownerId: filter.ownerId, tag, titleWords: titleWords(filter.q) },
+    decodeCursor(cursor, Cursor)?.before,
+    limit,
+    deps.clock.now(),
+  );
   return keysetPage(rows, limit, videoView, (last) => ({ before: last.id }));
 }
 

@@ -104,7 +104,11 @@ describe("a new person's first screens", () => {
 
 describe("the chat list and the call history", () => {
   it("marks groups, direct chats and everyone's chat with named icons", async () => {
-    const [mum, dad, kid] = (await Promise.all(["Mum Marks", "Dad Marks", "Kid Marks"].map((name) => registerAccount(server.url, name)))) as [Account, Account, Account];
+    const [mum, dad, kid] = (await Promise.all(["Mum Marks", "Dad Marks", "Kid Marks"].map((name) => registerAccount(server.url, name)))) as [
+      Account,
+      Account,
+      Account,
+    ];
     await callApi(server.url, mum, "/v1/chats", { type: "direct", userId: dad.id });
     await callApi(server.url, mum, "/v1/chats", { type: "group", title: "The whole family", memberIds: [dad.id, kid.id] });
     const page = await browser.newPage({ viewport: PHONE });
@@ -119,7 +123,11 @@ describe("the chat list and the call history", () => {
   }, 120_000);
 
   it("lists group calls beside two-party calls, and removes one from the history", async () => {
-    const [mum, dad, kid] = (await Promise.all(["Mum Calls", "Dad Calls", "Kid Calls"].map((name) => registerAccount(server.url, name)))) as [Account, Account, Account];
+    const [mum, dad, kid] = (await Promise.all(["Mum Calls", "Dad Calls", "Kid Calls"].map((name) => registerAccount(server.url, name)))) as [
+      Account,
+      Account,
+      Account,
+    ];
     const group = await callApi(server.url, mum, "/v1/chats", { type: "group", title: "Sunday call", memberIds: [dad.id, kid.id] });
     // A two-party call Dad placed and hung up before Mum answered: missed.
     const direct = await callApi(server.url, dad, "/v1/calls", { calleeId: mum.id, type: "voice" });

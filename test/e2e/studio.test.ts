@@ -203,7 +203,8 @@ async function run(page: Page): Promise<void> {
   await page.getByLabel("Link works for").selectOption({ label: "7 days" });
   await page.getByRole("button", { name: "Create link" }).click();
   const shareUrl = await page.getByTestId("share-url").inputValue();
-  expect(shareUrl).toMatch(/\/v1\/studio\/shared\/[A-Za-z0-9_-]+$/);
+  // The web page's address (APP_BASE_URL + /studio/shared/:token), not the API's.
+  expect(shareUrl).toMatch(new RegExp(`^http://localhost:${PORT}/studio/shared/[A-Za-z0-9_-]+$`));
   await expect.poll(() => page.getByTestId("share-link").count()).toBe(1);
   await page.screenshot({ path: `${SHOTS}/studio-project-1280.png`, fullPage: true });
   await phoneShot(page, "studio-project");

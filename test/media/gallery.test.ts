@@ -187,3 +187,51 @@ describe("DELETE /v1/images/:id", () => {
     await expectProblem(await api(`/v1/images/${image.id}`, { method: "DELETE", token: moderator.accessToken }), 404);
   });
 });
+
+describe("PATCH /v1/images/:id", () => {
+  const edit = (user: TestUser | null, id: string, body: Record<string, unknown>) =>
+    api(`/v1/images/${id}`, { method: "PATCH", token: user?.accessToken, body });
+
+  it("the owner changes title, description and tags; only the given fields change", async () => {
+    const user = await registerUser();
+    const tag = `edit${Date.now().toString(36)}`;
+    const { image } = await publish(user, { description: "Old", tags: ["before"] });
+    const edited = await json(await edit(user, image.id, { title: "Dawn", tags: [tag, "Sky"] }));
+    expect(edited).toMatchObject({ id: image.id, title: "Dawn", description: "Old", tags: [tag, "sky"], visibility: "public" });
+    expect((await json(await api(`/v1/images/feed?tag=${tag}`))).items.map((i: { id: string }) => i.id)).toEqual([image.id]);
+    expect((await json(await api("/v1/images/feed?tag=before"))).items.map((i: { id: string }) => i.id)).not.toContain(image.id);
+    expect(await json(await edit(user, image.id, { description: "  " }))).toMatchObject({ title: "Dawn", description: null });
+  });
+
+  it("private: gone from the feed, the user's list and its page for everyone but the owner; its file private too; public again brings it back", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const { file, image } = await publish(alice);
+    expect(await json(await edit(alice, image.id, { visibility: "private" }))).toMatchObject({ visibility: "private", file: { visibility: "private" } });
+    await expectProblem(await api(`/v1/images/${image.id}`), 404);
+    await expectProblem(await api(`/v1/images/${image.id}`, { token: bob.accessToken }), 404);
+    await expectProblem(await api(`/v1/images/${image.id}/like`, { method: "PUT", token: bob.accessToken }), 404);
+    await expectProblem(await edit(bob, image.id, { title: "Mine now" }), 404);
+    await expectProblem(await fetchContent(`/v1/files/${file.id}/content`), 401);
+    expect((await json(await api(`/v1/users/${alice.id}/images`))).items).toEqual([]);
+    expect((await json(await api("/v1/images/feed?limit=50"))).items.map((i: { id: string }) => i.id)).not.toContain(image.id);
+    const own = await json(await api(`/v1/users/${alice.id}/images`, { token: alice.accessToken }));
+    expect(own.items.map((i: { id: string }) => i.id)).toEqual([image.id]);
+    expect(await json(await api(`/v1/images/${image.id}`, { token: alice.accessToken }))).toMatchObject({ visibility: "private" });
+
+    expect(await json(await edit(alice, image.id, { visibility: "public" }))).toMatchObject({ visibility: "public", file: { visibility: "public" } });
+    expect((await api(`/v1/images/${image.id}`)).status).toBe(200);
+    expect((await fetchContent(`/v1/files/${file.id}/content`)).status).toBe(200);
+  });
+
+  it("someone else's public image 403, no token 401, a malformed body 400, no such image 404", async () => {
+    const [alice, bob] = [await registerUser(), await registerUser()];
+    const { image } = await publish(alice);
+    await expectProblem(await edit(bob, image.id, { title: "Mine now" }), 403);
+    await expectProblem(await edit(null, image.id, { title: "x" }), 401);
+    await expectProblem(await edit(alice, image.id, { title: "" }), 400, "invalid_body");
+    await expectProblem(await edit(alice, image.id, { visibility: "friends" }), 400, "invalid_body");
+    await expectProblem(await edit(alice, image.id, { tags: ["no spaces please"] }), 400, "invalid_body");
+    await expectProblem(await edit(alice, "nope", { title: "x" }), 404);
+    expect(await json(await api(`/v1/images/${image.id}`))).toMatchObject({ title: "Sunset" });
+  });
+});

@@ -12,14 +12,15 @@ const ORIGIN = "http://platform.test";
 async function share(token: string, projectId: string, body: Record<string, unknown> = {}) {
   const response = await api(`/v1/studio/projects/${projectId}/shares`, { token, body });
   expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; token: string; url: string };
+  return (await response.json()) as { id: string; token: string; url: string; pageUrl: string };
 }
 
-const openPage = (token: string) => api(`/v1/studio/shared/${token}`, { headers: { accept: BROWSER_ACCEPT } });
+/** The page at the address handed out to people (`pageUrl`): a page whatever the request accepts. */
+const openPage = (token: string) => api(`/studio/shared/${token}`);
 
 /** A browser's form post; the redirect is not followed, so the test sees the 303. */
 function postForm(token: string, boxId: string, fields: Record<string, string>, headers: Record<string, string> = {}, ip = uniqueIp()) {
-  return SELF.fetch(`${ORIGIN}/v1/studio/shared/${token}/boxes/${boxId}/comments`, {
+  return SELF.fetch(`${ORIGIN}/studio/shared/${token}/boxes/${boxId}/comments`, {
     method: "POST",
     body: new URLSearchParams(fields).toString(),
     headers: { "content-type": "application/x-www-form-urlencoded", accept: BROWSER_ACCEPT, origin: ORIGIN, "cf-connecting-ip": ip, ...headers },
@@ -57,7 +58,12 @@ describe("the share link's page", () => {
     expect(page).toMatch(/alt="Picture 1 of Shot 1"/);
     expect(page).toContain("Headliner");
     expect(page).toContain("Owner&#39;s note");
-    expect(page).toContain(`action="/v1/studio/shared/${link.token}/boxes/${boxes[1]!.id}/comments"`);
+    expect(page).toContain(`action="/studio/shared/${link.token}/boxes/${boxes[1]!.id}/comments"`);
+    expect(link.pageUrl).toBe(`${ORIGIN}/studio/shared/${link.token}`);
+    // The API's address, which older links handed out, still opens the same page in a browser.
+    const old = await api(`/v1/studio/shared/${link.token}`, { headers: { accept: BROWSER_ACCEPT } });
+    expect(old.headers.get("content-type")).toContain("text/html");
+    expect(await old.text()).toBe(page);
     // The stylesheet the page names is served.
     const css = await api("/v1/studio/share-page.css");
     expect(css.headers.get("content-type")).toContain("text/css");
@@ -97,7 +103,7 @@ describe("the share link's page", () => {
     const link = await share(user.accessToken, project.id);
     const response = await postForm(link.token, boxes[0]!.id, { authorName: "Ann", text: "Lovely <light>" });
     expect(response.status).toBe(303);
-    expect(response.headers.get("location")).toBe(`/v1/studio/shared/${link.token}#box-${boxes[0]!.id}`);
+    expect(response.headers.get("location")).toBe(`/studio/shared/${link.token}#box-${boxes[0]!.id}`);
     const page = await (await openPage(link.token)).text();
     expect(page).toContain("Ann");
     expect(page).toContain("Lovely &lt;light&gt;");

@@ -25,6 +25,7 @@ describe("share links", () => {
     expect(link.token.length).toBeGreaterThanOrEqual(22);
     expect(link.expiresAt).toBeNull();
     expect(new URL(link.url).pathname).toBe(`/v1/studio/shared/${link.token}`);
+    expect(new URL(link.pageUrl).pathname).toBe(`/studio/shared/${link.token}`);
 
     const view = await json(await api(`/v1/studio/shared/${link.token}`));
     expect(view.project).toEqual({ id: project.id, name: project.name });

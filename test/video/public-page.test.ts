@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, registerUser } from "../helpers";
+import { PRODUCT_NAME } from "../../shared/product";
 import { approvedVideo, videoInModeration } from "./fixtures";
 
 const page = (id: string) => SELF.fetch(`http://platform.test/v/${encodeURIComponent(id)}`);
@@ -27,6 +28,8 @@ describe("GET /v/:id (the public page of a video)", () => {
     expect(meta(body, "og:video")).toBe(`http://platform.test/__cf_local/stream/${uid}/watch`);
     expect(body).toContain(`<video controls preload="metadata" src="http://platform.test/__cf_local/stream/${uid}/watch"`);
     expect(body).toContain("by Vera Video");
+    expect(body).toContain(`<header class="site"><a href="/">${PRODUCT_NAME}</a></header>`);
+    expect(body).toContain(`poster="https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg"`);
     expect(body).toContain("#harbour");
     expect(response.headers.get("cache-control")).toBe("public, max-age=60");
   });

@@ -125,6 +125,21 @@ describe("GET /v1/videos", () => {
     expect(tagged.items.map((v: any) => v.id)).toEqual([a.id]);
     await expectProblem(await api("/v1/videos?cursor=bad"), 400, "invalid_cursor");
   });
+
+  it("searches titles: every word, any case, anywhere in the title, with a tag too; wildcards are plain text", async () => {
+    const owner = await registerUser();
+    const word = `harbour${Date.now().toString(36)}`;
+    const boats = await approvedVideo(owner, { title: `Boats in the ${word} at dawn`, tags: ["boats"] });
+    const gulls = await approvedVideo(owner, { title: `Gulls over the ${word.toUpperCase()}`, tags: ["birds"] });
+    await approvedVideo(owner, { title: "Something else 100%" });
+    const ids = async (query: string) => (await json(await api(`/v1/videos?ownerId=${owner.id}&${query}`))).items.map((v: { id: string }) => v.id);
+    expect(await ids(`q=${word}`)).toEqual([gulls.id, boats.id]);
+    expect(await ids(`q=${encodeURIComponent(`DAWN ${word}`)}`)).toEqual([boats.id]);
+    expect(await ids(`q=${word}&tag=birds`)).toEqual([gulls.id]);
+    expect(await ids(`q=${encodeURIComponent("% _")}`)).toHaveLength(3);
+    expect(await ids("q=nothing-like-this-title")).toEqual([]);
+    await expectProblem(await api(`/v1/videos?q=${"x".repeat(201)}`), 400, "invalid_query");
+  });
 });
 
 describe("PATCH /v1/videos/:id", () => {

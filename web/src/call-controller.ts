@@ -8,7 +8,6 @@ import { platform } from "./api-client";
 import type { CallView } from "./views";
 import { store } from "./store";
 
-
 const FINAL = new Set(["ended", "missed", "rejected", "busy"]);
 const ENDED_TEXT: Record<string, string> = { ended: "Call ended", missed: "No answer", rejected: "Call declined", busy: "Busy" };
 

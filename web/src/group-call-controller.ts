@@ -9,8 +9,6 @@ import { platform } from "./api-client";
 import type { GroupCallView, GroupTile } from "./views";
 import { store } from "./store";
 
-
-
 /** One other participant: the pair's peer connection, with the state perfect negotiation needs. */
 interface Peer {
   pc: RTCPeerConnection;

@@ -1,7 +1,7 @@
 // Groups in the web app: create one from people you know, and its info panel (members by name,
 // rename, add and remove for the owner, leave for everyone).
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import { type Chat, ok, type Person, } from "../../client";
+import { type Chat, ok, type Person } from "../../client";
 import { Avatar } from "./chat-list";
 import { personLabel } from "./format";
 import { platform } from "./platform";

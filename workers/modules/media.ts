@@ -14,6 +14,7 @@ export const mediaModule = defineModule({
     uploads: mount("/v1/uploads", async () => (await import("../api/routes/uploads")).uploadRoutes),
     images: mount("/v1/images", async () => (await import("../api/routes/images")).imageRoutes),
     userImages: mount("/v1/users", async () => (await import("../api/routes/images")).userImageRoutes),
+    picturePage: mount("/pictures", async () => (await import("../api/routes/picture-pages")).picturePageRoutes),
   },
   account: mediaAccount,
   cron: { "*/5 * * * *": [mediaCleanupTask] },

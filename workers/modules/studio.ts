@@ -15,6 +15,7 @@ export const studioModule = defineModule({
     models: mount("/v1/studio", async () => (await import("../api/routes/studio-models")).studioModelRoutes),
     generation: mount("/v1/studio", async () => (await import("../api/routes/studio-generation")).studioGenerationRoutes),
     administration: mount("/v1/admin/studio", async () => (await import("../api/routes/studio-admin")).studioAdminRoutes),
+    sharePage: mount("/studio/shared", async () => (await import("../api/routes/studio-share-page")).studioSharePageRoutes),
   },
   account: studioAccount,
   jobs: { "studio.generation": studioGenerationJob },

@@ -123,7 +123,7 @@ export const fileAttachments = sqliteTable(
   (t) => [primaryKey({ columns: [t.fileId, t.chatId] }), index("file_attachments_chat_idx").on(t.chatId)],
 );
 
-/** The gallery (PinLite): a public image with a title, tags and likes. */
+/** The gallery (PinLite): an image with a title, tags and likes, public unless its owner made it private. */
 export const images = sqliteTable(
   "images",
   {
@@ -137,6 +137,10 @@ export const images = sqliteTable(
     /** JSON array of tags, as given. */
     tags: text("tags").notNull().default("[]"),
     likeCount: integer("like_count").notNull().default(0),
+    /** Public: in the feed and on its page for anyone. Private: only its owner sees it (a link answers 404). */
+    visibility: text("visibility", { enum: ["public", "private"] })
+      .notNull()
+      .default("public"),
     createdAt: timestamp("created_at").notNull(),
   },
   (t) => [uniqueIndex("images_file_unique").on(t.fileId), index("images_owner_idx").on(t.ownerId, t.id)],

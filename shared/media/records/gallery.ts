@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, lt, type SQL, sql, type SQLWrapper } from "drizzle-orm";
+import { and, desc, eq, exists, lt, or, type SQL, sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { users } from "../../db/schema/identity";
 import { avatars, files, imageLikes, images, imageTags } from "../../db/schema/media";
@@ -50,7 +50,12 @@ export async function findGalleryImage(db: Database, id: string, viewerId: strin
   return row ? toGalleryRow(row) : undefined;
 }
 
-/** Newest first; by tag or by owner; `before` is the last id of the previous page. */
+/** What `viewerId` may see: public images, and their own private ones. */
+function visibleTo(viewerId: string | null) {
+  return viewerId ? or(eq(images.visibility, "public"), eq(images.ownerId, viewerId)) : eq(images.visibility, "public");
+}
+
+/** Newest first; by tag or by owner; only what the viewer may see; `before` is the last id of the previous page. */
 export async function pageGallery(
   db: Database,
   filter: { tag?: string; ownerId?: string },
@@ -61,6 +66,7 @@ export async function pageGallery(
   const rows = await galleryQuery(db, viewerId)
     .where(
       and(
+        visibleTo(viewerId),
         filter.ownerId ? eq(images.ownerId, filter.ownerId) : undefined,
         filter.tag
           ? exists(
@@ -95,25 +101,71 @@ function usedPubliclyOutsideGallery(fileId: SQLWrapper, publicUses: (fileId: SQL
  * no such image.
  */
 export async function deleteImage(db: Database, id: string, publicUses: (fileId: SQLWrapper) => SQL[]): Promise<boolean> {
-  const [, deleted] = await db.batch([
-    db
-      .update(files)
-      .set({ visibility: "private" })
-      .where(
-        and(
-          eq(
-            files.id,
-            db
-              .select({ fileId: images.fileId })
-              .from(images)
-              .where(and(eq(images.id, id), eq(images.fileWasPublic, false))),
-          ),
-          sql`NOT ${usedPubliclyOutsideGallery(files.id, publicUses)}`,
-        ),
-      ),
-    db.delete(images).where(eq(images.id, id)).returning({ id: images.id }),
-  ]);
+  const [, deleted] = await db.batch([fileBackToPrivate(db, id, publicUses), db.delete(images).where(eq(images.id, id)).returning({ id: images.id })]);
   return deleted.length === 1;
+}
+
+/** The image's file private again, unless it was public before publishing or something else public uses it. */
+function fileBackToPrivate(db: Database, imageId: string, publicUses: (fileId: SQLWrapper) => SQL[]) {
+  return db
+    .update(files)
+    .set({ visibility: "private" })
+    .where(
+      and(
+        eq(
+          files.id,
+          db
+            .select({ fileId: images.fileId })
+            .from(images)
+            .where(and(eq(images.id, imageId), eq(images.fileWasPublic, false))),
+        ),
+        sql`NOT ${usedPubliclyOutsideGallery(files.id, publicUses)}`,
+      ),
+    );
+}
+
+export interface ImageChanges {
+  title?: string;
+  description?: string | null;
+  /** Normalized already; replaces the tags. */
+  tags?: string[];
+  visibility?: "public" | "private";
+}
+
+/**
+ * The owner's edit, in one transaction: the row, its tags, and the file's visibility following the
+ * image's (public with it; private with it under the same rule as removing the image). The caller
+ * has checked that `ownerId` owns it; the row's own update says so again (false when not).
+ */
+export async function updateImage(
+  db: Database,
+  id: string,
+  ownerId: string,
+  changes: ImageChanges,
+  publicUses: (fileId: SQLWrapper) => SQL[],
+): Promise<boolean> {
+  const { tags, ...fields } = changes;
+  const set = { ...fields, ...(tags ? { tags: JSON.stringify(tags) } : {}) };
+  const tagRows = (tags ?? []).map((tag) => ({ tag, imageId: id }));
+  const [updated] = await db.batch([
+    db
+      .update(images)
+      .set(Object.keys(set).length > 0 ? set : { id })
+      .where(and(eq(images.id, id), eq(images.ownerId, ownerId)))
+      .returning({ id: images.id }),
+    ...(tags ? [db.delete(imageTags).where(eq(imageTags.imageId, id))] : []),
+    ...(tagRows.length > 0 ? [db.insert(imageTags).values(tagRows)] : []),
+    ...(changes.visibility === "public"
+      ? [
+          db
+            .update(files)
+            .set({ visibility: "public" })
+            .where(eq(files.id, db.select({ fileId: images.fileId }).from(images).where(eq(images.id, id)))),
+        ]
+      : []),
+    ...(changes.visibility === "private" ? [fileBackToPrivate(db, id, publicUses)] : []),
+  ]);
+  return updated.length === 1;
 }
 
 /**

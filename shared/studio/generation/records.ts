@@ -285,11 +285,7 @@ export async function listEditConfigs(db: Database, before: number | undefined, 
  * newest is `expected` (0 for none yet), so of two admins saving from the same version one wins
  * and the other learns it changed. The saved row, or undefined when `expected` was stale.
  */
-export async function insertNextEditConfig(
-  db: Database,
-  expected: number,
-  row: Omit<EditConfigRecord, "version">,
-): Promise<EditConfigRecord | undefined> {
+export async function insertNextEditConfig(db: Database, expected: number, row: Omit<EditConfigRecord, "version">): Promise<EditConfigRecord | undefined> {
   const newest = sql`(SELECT COALESCE(MAX(${studioEditConfigs.version}), 0) FROM ${studioEditConfigs})`;
   const inserted = await db.run(
     sql`INSERT INTO ${studioEditConfigs} (version, system_prompt, params, note, created_by, created_at)

@@ -15,14 +15,20 @@ const TOKEN_BYTES = 24;
  */
 export const SHARED_FILE_URL_SECONDS = 900;
 
+/** The shared view as JSON (the API's address, which also answers a browser with the page). */
 export const sharePath = (token: string) => `/v1/studio/shared/${encodeURIComponent(token)}`;
+/** The shared project's web page: the address handed out to people. */
+export const sharePagePath = (token: string) => `/studio/shared/${encodeURIComponent(token)}`;
 
 export interface ShareLinkView {
   /** Names the link in the project's list (and revokes it when the token is lost). */
   id: string;
   /** Shown once: only its hash is stored. */
   token: string;
+  /** The JSON view's address (API clients). */
   url: string;
+  /** The web page's address: what to hand to a person. */
+  pageUrl: string;
   expiresAt: string | null;
 }
 
@@ -33,7 +39,14 @@ export async function createShareLink(deps: Deps, projectId: string, ownerId: st
   const expiresAt = expiresInSeconds === undefined ? null : new Date(now + expiresInSeconds * 1000);
   const id = newId(now);
   await insertShareLink(deps.db, { id, projectId, ownerId, tokenHash: await sha256Hex(token), expiresAt, createdAt: new Date(now) });
-  return { id, token, url: new URL(sharePath(token), deps.config.publicOrigin).toString(), expiresAt: expiresAt?.toISOString() ?? null };
+  const origin = deps.config.publicOrigin;
+  return {
+    id,
+    token,
+    url: new URL(sharePath(token), origin).toString(),
+    pageUrl: new URL(sharePagePath(token), origin).toString(),
+    expiresAt: expiresAt?.toISOString() ?? null,
+  };
 }
 
 const LINK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import type { CommentView } from "./comments";
-import type { SharedAssetView, SharedProjectView } from "./share-links";
+import { type SharedAssetView, type SharedProjectView, sharePagePath } from "./share-links";
 import { PRODUCT_NAME } from "../../product";
 
 /**
@@ -86,7 +86,7 @@ ${asset.modelName ? html`<div class="muted">${asset.modelName}</div>` : ""}</div
 
 function commentForm(token: string, boxId: string, state: CommentFormState | undefined) {
   const id = (field: string) => `${field}-${boxId}`;
-  return html`<form method="post" action="/v1/studio/shared/${token}/boxes/${boxId}/comments">
+  return html`<form method="post" action="${sharePagePath(token)}/boxes/${boxId}/comments">
 ${state ? html`<p class="error" role="alert">${state.error}</p>` : ""}
 <label for="${id("name")}">Your name</label>
 <input id="${id("name")}" name="authorName" type="text" maxlength="100" required autocomplete="name" value="${state?.authorName ?? ""}">

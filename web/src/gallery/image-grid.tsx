@@ -16,7 +16,10 @@ export function ImageGrid({ list, empty }: { list: PagedList<GalleryImage>; empt
             <a class="image-card" href={`/app/gallery/images/${image.id}`}>
               <ResponsiveImage image={image} sizes={GRID_SIZES} eager={index < 8} cell />
               <span class="image-card-text">
-                <span class="image-card-title">{image.title}</span>
+                <span class="image-card-title">
+                  {image.visibility === "private" && <span class="private-badge">Private</span>}
+                  {image.title}
+                </span>
                 <span class="muted small">
                   {image.owner.displayName} · <span aria-label={`${image.likeCount} likes`}>♥ {image.likeCount}</span>
                 </span>

@@ -1,4 +1,5 @@
-// One picture: large, with its owner, description, tags, likes, and delete for its owner and moderators.
+// One picture: large, with its owner, description, tags, likes; for its owner sharing and editing,
+// and delete for its owner and moderators.
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok, ProblemError } from "../../../client";
 import { moderates } from "../moderation";
@@ -6,8 +7,10 @@ import { platform } from "../platform";
 import { navigate } from "../router";
 import { useAppState } from "../store";
 import { ConfirmDialog } from "./confirm-dialog";
+import { EditImageForm } from "./edit-image";
 import type { GalleryImage } from "./model";
 import { ResponsiveImage } from "./responsive-image";
+import { ShareControl } from "./share-control";
 
 export function ImagePage({ imageId }: { imageId: string }) {
   const { me } = useAppState();
@@ -16,6 +19,7 @@ export function ImagePage({ imageId }: { imageId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [liking, setLiking] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
 
   useEffect(() => {
     setImage(null);
@@ -33,7 +37,7 @@ export function ImagePage({ imageId }: { imageId: string }) {
     return (
       <section class="empty-state">
         <h1>No such picture</h1>
-        <p class="muted">It was removed, or the link is wrong.</p>
+        <p class="muted">It is private, it was removed, or the link is wrong.</p>
         <a class="button-link" href="/app/gallery">
           Back to the gallery
         </a>
@@ -53,7 +57,8 @@ export function ImagePage({ imageId }: { imageId: string }) {
       setLiking(false);
     }
   };
-  const mayDelete = me && (me.id === image.owner.id || moderates(me));
+  const owns = me?.id === image.owner.id;
+  const mayDelete = me && (owns || moderates(me));
 
   return (
     <article class="image-page" data-testid="image-page">
@@ -61,54 +66,72 @@ export function ImagePage({ imageId }: { imageId: string }) {
         ← Gallery
       </a>
       <ResponsiveImage image={image} sizes="(max-width: 720px) 100vw, min(900px, calc(100vw - 140px))" eager />
-      <div class="image-page-text">
-        <header class="row between">
-          <div>
-            <h1>{image.title}</h1>
-            <p class="muted small">
-              by {image.owner.displayName} · {new Date(image.createdAt).toLocaleDateString()}
-              {image.width && image.height ? ` · ${image.width} × ${image.height}` : ""}
-            </p>
-          </div>
-          <div class="row">
-            <button
-              type="button"
-              class={image.likedByMe ? "like-button liked" : "like-button"}
-              aria-pressed={image.likedByMe ? "true" : "false"}
-              disabled={liking}
-              onClick={() => void toggleLike()}
-              data-testid="like-button"
-            >
-              <span aria-hidden="true">{image.likedByMe ? "♥" : "♡"}</span> {image.likedByMe ? "Liked" : "Like"}
-              <span class="like-count" data-testid="like-count">
-                {image.likeCount}
-              </span>
-            </button>
-            {mayDelete && (
-              <button type="button" class="secondary danger-text" onClick={() => setConfirming(true)}>
-                Delete
+      {editing ? (
+        <EditImageForm
+          image={image}
+          onCancel={() => setEditing(false)}
+          onSaved={(saved) => {
+            setImage(saved);
+            setEditing(false);
+            document.title = `${saved.title} · Gallery`;
+          }}
+        />
+      ) : (
+        <div class="image-page-text">
+          <header class="row between">
+            <div>
+              <h1>{image.title}</h1>
+              <p class="muted small">
+                by {image.owner.displayName} · {new Date(image.createdAt).toLocaleDateString()}
+                {image.width && image.height ? ` · ${image.width} × ${image.height}` : ""}
+              </p>
+            </div>
+            <div class="row">
+              <button
+                type="button"
+                class={image.likedByMe ? "like-button liked" : "like-button"}
+                aria-pressed={image.likedByMe ? "true" : "false"}
+                disabled={liking}
+                onClick={() => void toggleLike()}
+                data-testid="like-button"
+              >
+                <span aria-hidden="true">{image.likedByMe ? "♥" : "♡"}</span> {image.likedByMe ? "Liked" : "Like"}
+                <span class="like-count" data-testid="like-count">
+                  {image.likeCount}
+                </span>
               </button>
-            )}
-          </div>
-        </header>
-        {image.description && <p class="image-description">{image.description}</p>}
-        {image.tags.length > 0 && (
-          <ul class="tag-list" aria-label="Tags">
-            {image.tags.map((tag) => (
-              <li key={tag}>
-                <a class="tag" href={`/app/gallery/tags/${encodeURIComponent(tag)}`}>
-                  #{tag}
-                </a>
-              </li>
-            ))}
-          </ul>
-        )}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
+              {owns && (
+                <button type="button" class="secondary" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+              )}
+              {mayDelete && (
+                <button type="button" class="secondary danger-text" onClick={() => setConfirming(true)}>
+                  Delete
+                </button>
+              )}
+            </div>
+          </header>
+          {image.description && <p class="image-description">{image.description}</p>}
+          {image.tags.length > 0 && (
+            <ul class="tag-list" aria-label="Tags">
+              {image.tags.map((tag) => (
+                <li key={tag}>
+                  <a class="tag" href={`/app/gallery/tags/${encodeURIComponent(tag)}`}>
+                    #{tag}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+      )}
+      {owns && <ShareControl image={image} onChange={setImage} />}
       {confirming && (
         <ConfirmDialog
           title="Delete this picture?"

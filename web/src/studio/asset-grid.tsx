@@ -1,5 +1,5 @@
 // Assets in a grid: a picture (or video) per card with its status, prompt, model, and the
-// favourite and headliner controls; and the filter bar above it.
+// favourite, headliner and open (full size) controls; and the filter bar above it.
 import { useEffect, useState } from "hono/jsx/dom";
 import { platform } from "../platform";
 import { STATUS_LABELS } from "./live-assets";
@@ -47,12 +47,15 @@ export function AssetCard({
   headliner,
   onFavorite,
   onHeadliner,
+  onOpen,
   boxName,
 }: {
   asset: Asset;
   headliner: boolean;
   onFavorite: (asset: Asset) => void;
   onHeadliner?: (asset: Asset) => void;
+  /** Opens the asset full size (asset-viewer.tsx), with download and delete. */
+  onOpen: (asset: Asset) => void;
   boxName?: string;
 }) {
   return (
@@ -87,6 +90,14 @@ export function AssetCard({
             onClick={() => onFavorite(asset)}
           >
             {asset.favorite ? "★ Favourite" : "☆ Favourite"}
+          </button>
+          <button
+            type="button"
+            class="link"
+            aria-label={asset.status === "completed" ? `Open ${assetLabel(asset)}` : `Details of ${assetLabel(asset)}`}
+            onClick={() => onOpen(asset)}
+          >
+            {asset.status === "completed" ? "Open" : "Details"}
           </button>
           {onHeadliner && asset.status === "completed" && (
             <button type="button" class="link" aria-pressed={headliner ? "true" : "false"} onClick={() => onHeadliner(asset)}>

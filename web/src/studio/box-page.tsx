@@ -1,7 +1,11 @@
-// One box: its assets with filters, generation with live status, favourites and the headliner,
-// and its comments.
+// One box: its assets with filters (each opens full size), generation with live status, uploads of
+// one's own files, favourites and the headliner, its comments, and deleting it.
 import { useEffect, useState } from "hono/jsx/dom";
+import { ConfirmDialog } from "../gallery/confirm-dialog";
+import { navigate } from "../router";
 import { AssetCard, AssetFilterBar, fitsFilters } from "./asset-grid";
+import { AssetViewer } from "./asset-viewer";
+import { BoxUpload } from "./box-upload";
 import { CommentsPanel } from "./comments-panel";
 import { GeneratePanel } from "./generate-panel";
 import { InlineName } from "./inline-name";
@@ -15,6 +19,8 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
   const [filters, setFilters] = useState<AssetFilters>({});
   const [error, setError] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
+  const [viewing, setViewing] = useState<Asset | null>(null);
+  const [deleting, setDeleting] = useState(false);
 
   useEffect(() => {
     setMissing(false);
@@ -88,6 +94,9 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
             setBox(await studioApi.updateBox(box.id, { name }));
           }}
         />
+        <button type="button" class="secondary small danger-text" onClick={() => setDeleting(true)}>
+          Delete box
+        </button>
       </header>
       {error && (
         <p class="studio-error" role="alert">
@@ -110,6 +119,7 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
                     headliner={box.headlinerAssetId === asset.id}
                     onFavorite={(a) => void favorite(a)}
                     onHeadliner={(a) => void headliner(a)}
+                    onOpen={setViewing}
                   />
                 ))}
               </ul>
@@ -117,6 +127,7 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
           </section>
         </div>
         <aside class="studio-side">
+          <BoxUpload boxId={box.id} onAdded={(added) => setAssets((list) => upsertAsset(list, added, (a) => fitsFilters(a, filters)))} />
           <GeneratePanel
             boxId={box.id}
             pictures={pictures}
@@ -125,6 +136,35 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
           <CommentsPanel boxId={box.id} unread={box.unreadComments} onRead={() => setBox((b) => (b ? { ...b, unreadComments: 0 } : b))} />
         </aside>
       </div>
+      {viewing && (
+        <AssetViewer
+          asset={viewing}
+          onClose={() => setViewing(null)}
+          onDeleted={(gone) => {
+            setViewing(null);
+            setAssets((list) => list.filter((a) => a.id !== gone.id));
+            if (box.headlinerAssetId === gone.id) setBox({ ...box, headlinerAssetId: null });
+          }}
+        />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title="Delete this box?"
+          text={deleteBoxText(box.name, box.assetCount)}
+          confirmLabel="Delete box"
+          onClose={() => setDeleting(false)}
+          onConfirm={async () => {
+            await studioApi.deleteBox(box.id);
+            navigate(`/app/studio/projects/${encodeURIComponent(projectId)}`);
+          }}
+        />
+      )}
     </div>
   );
+}
+
+/** What deleting a box takes with it, and that retention's keeping does not protect from it. */
+export function deleteBoxText(name: string, assetCount: number): string {
+  const assets = assetCount === 1 ? "its asset" : `its ${assetCount} assets`;
+  return `“${name}” goes now with ${assets} and their files and its comments. Favourites and the headliner go too: retention keeps them from expiring, not from deletion. This cannot be undone.`;
 }

@@ -1,6 +1,10 @@
-// One project: its boxes (add, reorder), every asset of the project with filters, sharing and export.
+// One project: its boxes (add, reorder), every asset of the project with filters (each opens full
+// size), sharing, export, and deleting it.
 import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { ConfirmDialog } from "../gallery/confirm-dialog";
+import { navigate } from "../router";
 import { AssetCard, AssetFilterBar, fitsFilters } from "./asset-grid";
+import { AssetViewer } from "./asset-viewer";
 import { BoxList } from "./box-list";
 import { InlineName } from "./inline-name";
 import { mergeLoaded, upsertAsset, useAssetUpdates } from "./live-assets";
@@ -15,6 +19,8 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const [boxName, setBoxName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
+  const [viewing, setViewing] = useState<Asset | null>(null);
+  const [deleting, setDeleting] = useState(false);
   // Box lists arrive out of order (a slow first load after an added box): only the newest request's answer is shown.
   const boxRequests = useRef(0);
 
@@ -109,6 +115,9 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         <p class="muted small">
           {boxes.length} {boxes.length === 1 ? "box" : "boxes"} · {project.assetCount} {project.assetCount === 1 ? "asset" : "assets"}
         </p>
+        <button type="button" class="secondary small danger-text" onClick={() => setDeleting(true)}>
+          Delete project
+        </button>
       </header>
       {error && (
         <p class="studio-error" role="alert">
@@ -144,6 +153,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
                     headliner={boxes.some((b) => b.headlinerAssetId === asset.id)}
                     onFavorite={(a) => void favorite(a)}
                     boxName={nameOfBox(asset.boxId)}
+                    onOpen={setViewing}
                   />
                 ))}
               </ul>
@@ -155,6 +165,29 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           <ExportPanel projectId={projectId} projectName={project.name} />
         </aside>
       </div>
+      {viewing && (
+        <AssetViewer
+          asset={viewing}
+          onClose={() => setViewing(null)}
+          onDeleted={(gone) => {
+            setViewing(null);
+            setAssets((list) => list.filter((a) => a.id !== gone.id));
+            setProject({ ...project, assetCount: Math.max(0, project.assetCount - 1) });
+          }}
+        />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title="Delete this project?"
+          text={`“${project.name}” goes now with its ${boxes.length === 1 ? "box" : `${boxes.length} boxes`}, ${project.assetCount === 1 ? "its asset" : `${project.assetCount} assets`} and their files, the comments, and every share link (they stop working). Favourites and headliners go too: retention keeps them from expiring, not from deletion. This cannot be undone.`}
+          confirmLabel="Delete project"
+          onClose={() => setDeleting(false)}
+          onConfirm={async () => {
+            await studioApi.deleteProject(projectId);
+            navigate("/app/studio");
+          }}
+        />
+      )}
     </div>
   );
 }

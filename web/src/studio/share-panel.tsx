@@ -26,7 +26,7 @@ export function SharePanel({ projectId }: { projectId: string }) {
     event.preventDefault();
     try {
       const link = await studioApi.createShare(projectId, EXPIRIES[Number(expiry)]?.seconds);
-      setCreated({ id: link.id, url: link.url });
+      setCreated({ id: link.id, url: link.pageUrl });
       setCopied(false);
       setError(null);
       await load();

@@ -1,5 +1,5 @@
 // The studio's calls, through the typed client: each returns the body or throws ProblemError.
-import { ok, } from "../../../client";
+import { ok } from "../../../client";
 import type { AssetView, BoxView, ProjectView } from "../../../shared/studio/library/views";
 import { platform } from "../platform";
 
@@ -73,6 +73,19 @@ export const studioApi = {
     (await ok(studio().projects[":id"].assets.$get({ param: { id: projectId }, query: { ...clean(filters), limit: "100" } }))).items as Asset[],
   boxAssets: async (boxId: string, filters: AssetFilters) =>
     (await ok(studio().boxes[":id"].assets.$get({ param: { id: boxId }, query: { ...clean(filters), limit: "100" } }))).items as Asset[],
+  addUploaded: async (boxId: string, fileId: string) => (await ok(studio().boxes[":id"].assets.$post({ param: { id: boxId }, json: { fileId } }))) as Asset,
+  deleteAsset: async (id: string) => {
+    const response = await studio().assets[":id"].$delete({ param: { id } });
+    if (!response.ok) await ok(response);
+  },
+  deleteBox: async (id: string) => {
+    const response = await studio().boxes[":id"].$delete({ param: { id } });
+    if (!response.ok) await ok(response);
+  },
+  deleteProject: async (id: string) => {
+    const response = await studio().projects[":id"].$delete({ param: { id } });
+    if (!response.ok) await ok(response);
+  },
   setFavorite: async (id: string, favorite: boolean) => (await ok(studio().assets[":id"].$patch({ param: { id }, json: { favorite } }))) as Asset,
   models: async () => (await ok(studio().models.$get())).items as Model[],
   generate: async (boxId: string, request: { modelId: string; prompt: string; params: Record<string, unknown>; count: number; parentAssetId?: string }) =>

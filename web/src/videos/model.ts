@@ -14,8 +14,29 @@ export function myVideosPage(cursor: string | undefined): Promise<Page<Video>> {
   return ok(platform.api.v1.me.videos.$get({ query: { limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) } }));
 }
 
-export function publicVideosPage(tag: string | undefined, cursor: string | undefined): Promise<Page<Video>> {
-  return ok(platform.api.v1.videos.$get({ query: { limit: String(PAGE_SIZE), ...(tag ? { tag } : {}), ...(cursor ? { cursor } : {}) } }));
+export function publicVideosPage(search: VideoSearch, cursor: string | undefined): Promise<Page<Video>> {
+  const { tag, words } = search;
+  return ok(
+    platform.api.v1.videos.$get({
+      query: { limit: String(PAGE_SIZE), ...(tag ? { tag } : {}), ...(words ? { q: words } : {}), ...(cursor ? { cursor } : {}) },
+    }),
+  );
+}
+
+/** What a person typed in the search box: words of the title, and a `#tag`. */
+export interface VideoSearch {
+  words?: string;
+  tag?: string;
+}
+
+/** "harbour boats #sea" searches titles for "harbour boats" among videos tagged sea (the first #tag counts). */
+export function parseVideoSearch(text: string): VideoSearch {
+  const tag = /(?:^|\s)#([\p{L}\p{N}_-]+)/u.exec(text)?.[1]?.toLowerCase().slice(0, 32);
+  const words = text
+    .replace(/(?:^|\s)#[\p{L}\p{N}_-]*/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return { ...(words ? { words } : {}), ...(tag ? { tag } : {}) };
 }
 
 export interface StatusView {

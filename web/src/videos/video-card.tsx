@@ -1,10 +1,19 @@
-// One video in a list: its thumbnail (or a tile), title, and for its owner the status.
+// One video in a list: its thumbnail (or a tile) with its length, title, author, views and date,
+// and for its owner the status.
+import { useEffect } from "hono/jsx/dom";
 import { duration } from "../format";
+import { lookUpPerson } from "../people";
+import { useAppState } from "../store";
 import { thumbnailOf, type Video, views } from "./model";
 import { StatusBadge } from "./status-badge";
 
 export function VideoCard({ video, owner = false }: { video: Video; owner?: boolean }) {
   const thumbnail = thumbnailOf(video);
+  const { me, people } = useAppState();
+  useEffect(() => {
+    if (!owner && video.ownerId !== me?.id) lookUpPerson(video.ownerId);
+  }, [video.ownerId]);
+  const author = video.ownerId === me?.id ? "You" : people[video.ownerId]?.displayName;
   return (
     <li class="video-card" data-testid="video-card" data-video-id={video.id}>
       <a class="video-card-link" href={`/app/videos/${video.id}`}>
@@ -20,6 +29,11 @@ export function VideoCard({ video, owner = false }: { video: Video; owner?: bool
         </span>
         <span class="video-card-title">{video.title}</span>
       </a>
+      {!owner && (
+        <span class="video-card-author small" data-testid="video-author">
+          {author ?? "…"}
+        </span>
+      )}
       <span class="muted small">
         {views(video.viewCount)} · {new Date(video.createdAt).toLocaleDateString()}
       </span>

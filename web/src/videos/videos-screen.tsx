@@ -1,12 +1,14 @@
 // The videos section: /app/videos (my videos with their status, live, and the upload form),
-// /app/videos/browse (everyone's, /browse/tags/:tag by tag), /app/videos/:id (the player page)
-// and /app/videos/:id/edit.
+// /app/videos/browse (everyone's; /browse/tags/:tag by tag, /browse/search/:text by words of the
+// title and a #tag, so a search survives a reload and can be shared), /app/videos/:id (the player
+// page) and /app/videos/:id/edit.
 import { useEffect } from "hono/jsx/dom";
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
 import { LoadMore, usePagedList } from "../gallery/paged-list";
 import { EditVideo } from "./edit-video";
 import { useVideoUpdates } from "./live";
-import { myVideosPage, publicVideosPage, type Video } from "./model";
+import { navigate } from "../router";
+import { myVideosPage, parseVideoSearch, publicVideosPage, type Video, type VideoSearch } from "./model";
 import { UploadVideoForm } from "./upload-form";
 import { VideoCard } from "./video-card";
 import { VideoPage } from "./video-page";
@@ -15,8 +17,10 @@ export function VideosScreen({ rest }: { rest: string[] }) {
   const [first, second, third] = rest;
   let body: JSX.Element;
   if (first === undefined) body = <MyVideos />;
-  else if (first === "browse") body = <BrowseVideos key={third ?? ""} tag={second === "tags" ? third : undefined} />;
-  else if (second === "edit") body = <EditVideo key={first} videoId={first} />;
+  else if (first === "browse") {
+    const text = second === "tags" && third ? `#${third}` : second === "search" && third ? third : "";
+    body = <BrowseVideos key={text} text={text} />;
+  } else if (second === "edit") body = <EditVideo key={first} videoId={first} />;
   else body = <VideoPage key={first} videoId={first} />;
   return <div class="section-page videos">{body}</div>;
 }
@@ -70,16 +74,41 @@ function MyVideos() {
   );
 }
 
-function BrowseVideos({ tag }: { tag?: string }) {
-  const list = usePagedList<Video>(`browse:${tag ?? ""}`, (cursor) => publicVideosPage(tag, cursor));
+function BrowseVideos({ text }: { text: string }) {
+  const search: VideoSearch = parseVideoSearch(text);
+  const list = usePagedList<Video>(`browse:${text}`, (cursor) => publicVideosPage(search, cursor));
   useEffect(() => {
-    document.title = tag ? `#${tag} · Videos` : "Videos";
-  }, [tag]);
+    document.title = text ? `${text} · Videos` : "Videos";
+  }, [text]);
+  const find = (event: Event) => {
+    event.preventDefault();
+    const typed = String(new FormData(event.target as HTMLFormElement).get("search") ?? "").trim();
+    const only = parseVideoSearch(typed);
+    if (!typed) navigate("/app/videos/browse");
+    else if (only.tag && !only.words) navigate(`/app/videos/browse/tags/${encodeURIComponent(only.tag)}`);
+    else navigate(`/app/videos/browse/search/${encodeURIComponent(typed)}`);
+  };
+  const title = search.words
+    ? `Videos matching “${search.words}”${search.tag ? ` tagged #${search.tag}` : ""}`
+    : search.tag
+      ? `Videos tagged #${search.tag}`
+      : "Videos";
   return (
     <>
-      <VideosHeader active="browse" title={tag ? `Videos tagged #${tag}` : "Videos"} />
+      <VideosHeader active="browse" title={title} />
+      <form class="video-search row" aria-label="Search videos" onSubmit={find}>
+        <input type="search" name="search" value={text} aria-label="Search videos by title or #tag" placeholder="Words of the title, or #tag" />
+        <button type="submit" class="secondary small">
+          Search
+        </button>
+      </form>
       {list.items.length === 0 && list.done ? (
-        <p class="empty-state muted">{tag ? `No videos tagged #${tag} yet.` : "No videos yet."}</p>
+        <div class="empty-state">
+          <p class="muted">{text ? "No video matches that. Try fewer words, or another tag." : "No videos yet."}</p>
+          <a class="button-link" href={text ? "/app/videos/browse" : "/app/videos"}>
+            {text ? "See every video" : "Upload one"}
+          </a>
+        </div>
       ) : (
         <ul class="video-grid" aria-label="Videos">
           {list.items.map((video) => (

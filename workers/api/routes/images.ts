@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearerSecurity, IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
-import { galleryImage, galleryPage, likeImage, publishImage, removeImage } from "../../../shared/media/gallery";
+import { editImage, galleryImage, galleryPage, likeImage, publishImage, removeImage } from "../../../shared/media/gallery";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 import { optionalPrincipal } from "../middleware/optional-auth";
@@ -22,6 +22,7 @@ export const ImageSchema = z
     height: z.number().int().nullable(),
     likeCount: z.number().int(),
     likedByMe: z.boolean().openapi({ description: "Always false without a token" }),
+    visibility: z.enum(["public", "private"]).openapi({ description: "`private`: only its owner sees it; to anyone else it does not exist (404)" }),
     variants: z.array(z.object({ width: z.number().int(), height: z.number().int(), url: z.string() }).openapi("ImageVariant")).openapi({
       description:
         "Resized copies to pick from (`srcset`), smallest first, each with the size it really has: every variant size below the picture's width, then the picture at its own width (at most 2048). The first (32 px) serves as a blurred placeholder. Empty when the picture's size is unknown. Public: no token needed.",
@@ -48,6 +49,16 @@ const PublishBody = z
   })
   .strict()
   .openapi("PublishImageRequest");
+
+const EditBody = z
+  .object({
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().max(5000).nullable().optional(),
+    tags: z.array(Tag).max(20).optional(),
+    visibility: z.enum(["public", "private"]).optional(),
+  })
+  .strict()
+  .openapi("EditImageRequest");
 
 const FeedQuery = PageQuery.extend({ tag: Tag.optional().openapi({ param: { name: "tag", in: "query" } }) });
 
@@ -100,6 +111,7 @@ export const imageRoutes = createRouter()
       path: "/{id}",
       tags,
       summary: "One gallery image",
+      description: "A private image answers only its owner; anyone else gets `404`.",
       security: optionalBearer,
       request: { params: IdParam },
       responses: { 200: jsonResponse(ImageSchema, "The image"), ...problemResponses(401, 404) },
@@ -108,6 +120,19 @@ export const imageRoutes = createRouter()
       const viewer = await optionalPrincipal(c);
       return c.json(await galleryImage(c.get("deps"), c.req.valid("param").id, viewer?.userId ?? null), 200);
     },
+  )
+  .openapi(
+    authedRoute({
+      method: "patch",
+      path: "/{id}",
+      tags,
+      summary: "Edit your image: title, description, tags, who sees it",
+      description:
+        "Only the fields given change; `tags` replaces the tags. `visibility: private` takes it out of the feed and its page (404 to anyone but you); its file turns private too, under the same rule as removing the image. Someone else's image: `403` (a private one: `404`).",
+      request: { params: IdParam, body: jsonBody(EditBody) },
+      responses: { 200: jsonResponse(ImageSchema, "The image"), ...problemResponses(400, 401, 403, 404) },
+    }),
+    async (c) => c.json(await editImage(c.get("deps"), c.req.valid("param").id, c.get("principal").userId, c.req.valid("json")), 200),
   )
   .openapi(
     authedRoute({

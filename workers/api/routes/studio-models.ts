@@ -254,8 +254,7 @@ export const studioModelRoutes = createRouter()
       request: { body: jsonBody(EditConfigBody) },
       responses: { 200: jsonResponse(EditConfigSchema, "The version saved"), ...problemResponses(400, 401, 403, 409, 415) },
     }),
-    async (c) =>
-      c.json(await saveEditConfig(c.get("deps"), { userId: c.get("principal").userId, client: clientInfo(c.req.raw) }, c.req.valid("json")), 200),
+    async (c) => c.json(await saveEditConfig(c.get("deps"), { userId: c.get("principal").userId, client: clientInfo(c.req.raw) }, c.req.valid("json")), 200),
   )
   .openapi(
     adminRoute({

@@ -4,7 +4,8 @@ import { ApiError } from "../../../shared/http/errors";
 import { clientInfo } from "../../../shared/identity/sessions/client-info";
 import { commentThroughLink, sharedProjectPage } from "../../../shared/studio/sharing/comments";
 import { type CommentFormState, SHARE_PAGE_CSP, SHARE_PAGE_CSS, sharePage, shareMessagePage } from "../../../shared/studio/sharing/share-page";
-import type { AppEnv } from "../context";
+import { sharePagePath } from "../../../shared/studio/sharing/share-links";
+import { type AppEnv, createRouter } from "../context";
 
 /**
  * A share link opened in a browser: the same URL as the JSON view (`GET /v1/studio/shared/{token}`)
@@ -92,5 +93,24 @@ export const commentFormPost: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
     return linkProblemPage(c, error);
   }
-  return c.redirect(`/v1/studio/shared/${token}#box-${boxId}`, 303);
+  return c.redirect(`${sharePagePath(token)}#box-${boxId}`, 303);
 };
+
+/** GET /studio/shared/{token}: the page itself, whatever the request accepts (the address handed out to people). */
+const openSharePage: MiddlewareHandler<AppEnv> = async (c) => {
+  const token = c.req.param("token") ?? "";
+  if (!TOKEN.test(token)) return linkProblemPage(c, new ApiError(404, "not_found"));
+  return renderShare(c, token);
+};
+
+/** A form post that is not urlencoded has no business on the page's address. */
+const notAForm: MiddlewareHandler<AppEnv> = async (c) => page(c, shareMessagePage("Not sent", "Write the comment on the shared page itself."), 415);
+
+/**
+ * Mounted at /studio/shared: the shared project's web page (`pageUrl` of a share link) and its
+ * comment form's posts. Not in /openapi.json: pages for people; the JSON view stays at
+ * /v1/studio/shared/{token}.
+ */
+export const studioSharePageRoutes = createRouter();
+studioSharePageRoutes.get("/:token", openSharePage);
+studioSharePageRoutes.post("/:token/boxes/:boxId/comments", commentFormPost, notAForm);

@@ -40,7 +40,8 @@ const ShareLinkSchema = z
   .object({
     id: z.string(),
     token: z.string().openapi({ description: "Shown only now: the platform keeps only its hash" }),
-    url: z.string(),
+    url: z.string().openapi({ description: "The shared view's API address (JSON; a browser opening it gets the page too)" }),
+    pageUrl: z.string().openapi({ description: "The shared project's web page (`/studio/shared/{token}` on APP_BASE_URL): the address to hand to people" }),
     expiresAt: z.string().nullable(),
   })
   .openapi("StudioShareLink");

@@ -1,4 +1,5 @@
-import { PUBLIC_PAGE_CSP, PUBLIC_PAGE_CSS, publicVideoPage } from "../../../shared/video/public-page";
+import { PUBLIC_PAGE_CSS, PUBLIC_PAGE_STYLESHEET_HEADERS, publicPageHeaders } from "../../../shared/http/public-page";
+import { PUBLIC_PAGE_CSP, publicVideoPage } from "../../../shared/video/public-page";
 import { createRouter } from "../context";
 
 /**
@@ -7,14 +8,8 @@ import { createRouter } from "../context";
  */
 export const videoPageRoutes = createRouter();
 
-videoPageRoutes.get("/style.css", (c) => c.body(PUBLIC_PAGE_CSS, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }));
+videoPageRoutes.get("/style.css", (c) => c.body(PUBLIC_PAGE_CSS, 200, PUBLIC_PAGE_STYLESHEET_HEADERS));
 videoPageRoutes.get("/:id", async (c) => {
   const page = await publicVideoPage(c.get("deps"), c.req.param("id"));
-  return c.html(page.body, page.status, {
-    "content-security-policy": PUBLIC_PAGE_CSP,
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "strict-origin-when-cross-origin",
-    // An approval, an edit or an archive changes the page: a short shared cache, never a stale 404 for long.
-    "cache-control": page.status === 200 ? "public, max-age=60" : "no-store",
-  });
+  return c.html(page.body, page.status, publicPageHeaders(PUBLIC_PAGE_CSP, page.status === 200));
 });

@@ -93,6 +93,11 @@ const ListQuery = PageQuery.extend({
     .optional()
     .openapi({ param: { name: "ownerId", in: "query" } }),
   tag: Tag.optional().openapi({ param: { name: "tag", in: "query" } }),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ param: { name: "q", in: "query" }, description: "Words of the title: a video matches when its title holds every one (any case)" }),
 });
 
 const MineQuery = PageQuery.extend({
@@ -188,7 +193,7 @@ export const videoRoutes = createRouter()
       path: "/",
       tags,
       summary: "Videos visible to everyone, newest first",
-      description: "Approved, public, published, not archived, not hidden by reports. No token needed.",
+      description: "Approved, public, published, not archived, not hidden by reports. No token needed. `tag` and `q` (words of the title) narrow it.",
       security: optionalBearer,
       request: { query: ListQuery },
       responses: { 200: jsonResponse(VideoPage, "A page of videos"), ...problemResponses(400, 401) },
@@ -196,7 +201,7 @@ export const videoRoutes = createRouter()
     async (c) => {
       await optionalPrincipal(c);
       const query = c.req.valid("query");
-      return c.json(await listVideos(c.get("deps"), { ownerId: query.ownerId, tag: query.tag }, query.cursor, query.limit), 200);
+      return c.json(await listVideos(c.get("deps"), { ownerId: query.ownerId, tag: query.tag, q: query.q }, query.cursor, query.limit), 200);
     },
   )
   .openapi(

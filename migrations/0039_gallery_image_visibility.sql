@@ -1,0 +1,1 @@
+ALTER TABLE `images` ADD `visibility` text DEFAULT 'public' NOT NULL;
