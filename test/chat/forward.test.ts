@@ -63,7 +63,7 @@ describe("POST /v1/chats/:id/messages/:messageId/forward", () => {
     expect(page.items[0]!.forwardedFrom).toEqual({ senderId: bob.id, chatId: source.id });
     expect(page.people.map((person) => person.displayName)).toContain(bob.displayName);
     // An ordinary message has no forwardedFrom at all.
-    expect((await postMessage(target.id, alice, "mine")).forwardedFrom).toBeUndefined();
+    expect(((await postMessage(target.id, alice, "mine")) as Forwarded).forwardedFrom).toBeUndefined();
   });
 
   it("a forward of a forward keeps the first origin", async () => {
