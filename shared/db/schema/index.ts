@@ -10,3 +10,4 @@ export * from "./studio-generation";
 export * from "./push";
 export * from "./oauth";
 export * from "./e2ee";
+export * from "./moderation-hints";
