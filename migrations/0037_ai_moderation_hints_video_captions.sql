@@ -21,6 +21,7 @@ CREATE TABLE `moderation_hints` (
 	`owner_id` text NOT NULL,
 	`status` text DEFAULT 'pending' NOT NULL,
 	`model_id` text NOT NULL,
+	`input` text NOT NULL,
 	`provider_task_id` text,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`labels` text,

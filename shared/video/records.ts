@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { captionMatch } from "./caption-records";
 import type { BatchQuery, Database } from "../db/client";
 import { auditEvents, videoReports, videoTags, videos } from "../db/schema";
 import type { VideoStatus } from "./status-machine";
@@ -128,15 +129,20 @@ export async function updateVideoMetadata(
   return updated[0];
 }
 
-/** Visible videos newest first, optionally of one owner and/or with one tag. */
+/** Visible videos newest first, optionally of one owner, with one tag, and/or whose title holds `text.like` or whose captions match `text.match` (FTS5). */
 export async function listVisibleVideos(
   db: Database,
-  filter: { ownerId?: string; tag?: string },
+  filter: { ownerId?: string; tag?: string; text?: { like: string; match: string | null } },
   before: string | undefined,
   limit: number,
   now: number,
 ): Promise<VideoRecord[]> {
   const where: SQL[] = [visibleAt(now)];
+  if (filter.text) {
+    const { like, match } = filter.text;
+    const titled = sql`${videos.title} LIKE ${like} ESCAPE '\\'`;
+    where.push(match ? sql`(${titled} OR ${videos.id} IN (${captionMatch(match)}))` : titled);
+  }
   if (filter.ownerId) where.push(eq(videos.ownerId, filter.ownerId));
   if (before) where.push(lt(videos.id, before));
   if (filter.tag) where.push(sql`EXISTS (SELECT 1 FROM video_tags WHERE video_tags.video_id = ${videos.id} AND video_tags.tag = ${filter.tag})`);

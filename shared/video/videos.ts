@@ -28,6 +28,7 @@ import type { HostedDownload } from "./video-host";
 import { hostErrorOf, requireHost } from "./video-host-of";
 import { canSee, isModerator, type Viewer } from "./visibility";
 import { readHead } from "../http/bounded-read";
+import { ftsQuery } from "../fts-query";
 import type { Deps } from "../platform/deps-types";
 
 /** Stream's basic direct upload takes up to 200 MB in one request; larger files go by tus. */
@@ -189,9 +190,20 @@ export async function visibleVideo(deps: Deps, id: string, viewer: Viewer | null
 
 const Cursor = z.object({ before: z.string().max(64) });
 
-export async function listVideos(deps: Deps, filter: { ownerId?: string; tag?: string }, cursor: string | undefined, limit: number): Promise<Page<VideoView>> {
+/**
+ * Visible videos newest first. `q` finds videos whose title holds it, or whose captions say its
+ * words (the last word as a prefix, as typed).
+ */
+export async function listVideos(
+  deps: Deps,
+  filter: { ownerId?: string; tag?: string; q?: string },
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<VideoView>> {
   const tag = filter.tag ? normalizeTags([filter.tag])[0] : undefined;
-  const rows = await listVisibleVideos(deps.db, { ownerId: filter.ownerId, tag }, decodeCursor(cursor, Cursor)?.before, limit, deps.clock.now());
+  const q = filter.q?.trim();
+  const text = q ? { like: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, match: ftsQuery(q, { maxTerms: 8, prefix: "last" }) } : undefined;
+  const rows = await listVisibleVideos(deps.db, { ownerId: filter.ownerId, tag, text }, decodeCursor(cursor, Cursor)?.before, limit, deps.clock.now());
   return keysetPage(rows, limit, videoView, (last) => ({ before: last.id }));
 }
 

@@ -19,6 +19,8 @@ export const moderationHints = sqliteTable(
       .notNull()
       .default("pending"),
     modelId: text("model_id").notNull(),
+    /** JSON: what the model is asked with (prompt, schema, picture URL), fixed when the item arrived. */
+    input: text("input").notNull(),
     /** The provider's task id while an asynchronous model works. */
     providerTaskId: text("provider_task_id"),
     /** Runs of the consumer so far (polls included). */

@@ -93,6 +93,13 @@ const ListQuery = PageQuery.extend({
     .optional()
     .openapi({ param: { name: "ownerId", in: "query" } }),
   tag: Tag.optional().openapi({ param: { name: "tag", in: "query" } }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { name: "q", in: "query" }, description: "Videos whose title holds this text, or whose captions say its words" }),
 });
 
 const MineQuery = PageQuery.extend({
@@ -196,7 +203,7 @@ export const videoRoutes = createRouter()
     async (c) => {
       await optionalPrincipal(c);
       const query = c.req.valid("query");
-      return c.json(await listVideos(c.get("deps"), { ownerId: query.ownerId, tag: query.tag }, query.cursor, query.limit), 200);
+      return c.json(await listVideos(c.get("deps"), { ownerId: query.ownerId, tag: query.tag, q: query.q }, query.cursor, query.limit), 200);
     },
   )
   .openapi(
