@@ -68,7 +68,7 @@ export async function requestModerationHint(deps: Deps, item: HintItem): Promise
   if (!modelId) return;
   const now = deps.clock.date();
   try {
-    const input = JSON.stringify(modelInputOf(deps, item));
+    const input = JSON.stringify(hintModelInput(deps, item));
     const stored = await insertHint(deps.db, {
       subjectKind: item.kind,
       subjectId: item.id,
@@ -91,7 +91,7 @@ export async function requestModerationHint(deps: Deps, item: HintItem): Promise
   }
 }
 
-function modelInputOf(deps: Deps, item: HintItem): ModelTaskInput {
+export function hintModelInput(deps: Pick<Deps, "config">, item: HintItem): ModelTaskInput {
   const imageUrl = item.fileId ? new URL(contentPath(item.fileId), deps.config.publicOrigin).toString() : (item.imageUrl ?? undefined);
   const described = {
     title: item.title,
