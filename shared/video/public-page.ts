@@ -1,6 +1,7 @@
 import { html } from "hono/html";
 import { findUserById } from "../identity/account/users";
 import type { Deps } from "../platform/deps-types";
+import { type CaptionView, videoCaptionList } from "./captions";
 import { type Playback, playbackOf } from "./playback";
 import { findVideo, type VideoRecord } from "./records";
 import { isVisibleToEveryone } from "./visibility";
@@ -55,7 +56,14 @@ ${head}
 </html>`;
 }
 
-function videoPage(video: VideoRecord, playback: Playback, ownerName: string, origin: string) {
+/** The video's ready captions as <track> elements (same origin: the page's CSP allows them under media-src 'self'). */
+function captionTracks(videoId: string, captions: readonly CaptionView[]) {
+  return captions
+    .filter((caption) => caption.url)
+    .map((caption) => html`<track kind="captions" src="${caption.url}" srclang="${caption.language}" label="${caption.label}">`);
+}
+
+function videoPage(video: VideoRecord, playback: Playback, ownerName: string, origin: string, captions: readonly CaptionView[]) {
   const absolute = (url: string) => new URL(url, origin).toString();
   const pageUrl = `${origin}/v/${encodeURIComponent(video.id)}`;
   const description = video.description?.slice(0, 300) || `A video by ${ownerName}`;
@@ -78,7 +86,7 @@ ${video.durationSeconds ? html`<meta property="video:duration" content="${String
 <link rel="canonical" href="${pageUrl}">`;
   // Offline (development) the uploaded file plays in a plain element; in production Stream's player, which needs no script of ours.
   const player = file
-    ? html`<video controls preload="metadata" src="${file}" ${image ? html`poster="${image}"` : ""} aria-label="${video.title}"></video>`
+    ? html`<video controls preload="metadata" src="${file}" ${image ? html`poster="${image}"` : ""} aria-label="${video.title}">${captionTracks(video.id, captions)}</video>`
     : html`<iframe src="${streamPlayerUrl(playback.hls)}" title="${video.title}" allow="accelerometer; gyroscope; autoplay; encrypted-media; picture-in-picture" allowfullscreen></iframe>`;
   const body = html`<div class="player">${player}</div>
 <h1>${video.title}</h1>
@@ -101,6 +109,6 @@ function missingPage() {
 export async function publicVideoPage(deps: Deps, id: string): Promise<PublicVideoPage> {
   const video = id.length <= 64 ? await findVideo(deps.db, id) : undefined;
   if (!video || !isVisibleToEveryone(video, deps.clock.now()) || !video.hlsUrl) return { status: 404, body: String(await missingPage()) };
-  const [playback, owner] = await Promise.all([playbackOf(deps, video), findUserById(deps.db, video.ownerId)]);
-  return { status: 200, body: String(await videoPage(video, playback, owner?.displayName ?? "someone", deps.config.publicOrigin)) };
+  const [playback, owner, captions] = await Promise.all([playbackOf(deps, video), findUserById(deps.db, video.ownerId), videoCaptionList(deps, video.id, null)]);
+  return { status: 200, body: String(await videoPage(video, playback, owner?.displayName ?? "someone", deps.config.publicOrigin, captions)) };
 }

@@ -8,6 +8,7 @@ import { JobsScreen } from "./jobs/jobs-screen";
 import "./jobs/moderation-companies";
 import { ModerationScreen, moderates, moderationTabs } from "./moderation";
 import "./videos/moderation-tabs";
+import "./moderation-hints";
 import { VideosScreen } from "./videos/videos-screen";
 import type { User } from "./store";
 import { StudioScreen } from "./studio/studio-screen";
