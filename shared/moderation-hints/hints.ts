@@ -5,17 +5,7 @@ import type { ModelTaskInput } from "../studio/providers/model-tasks";
 import { advanceModelTask } from "../studio/providers/model-step";
 import { readModelJson } from "../studio/providers/model-json";
 import { HINT_JSON_SCHEMA, HintAnswer } from "./answer";
-import {
-  completeHint,
-  countHintAttempt,
-  failHint,
-  findHint,
-  findHints,
-  type HintRecord,
-  type HintSubject,
-  insertHint,
-  saveHintProviderTask,
-} from "./records";
+import { completeHint, countHintAttempt, failHint, findHint, findHints, type HintRecord, type HintSubject, insertHint, saveHintProviderTask } from "./records";
 
 /** Runs of one hint (start, then polls) before it is given up as `timed_out`. */
 export const MAX_HINT_ATTEMPTS = 30;
@@ -165,4 +155,3 @@ export async function hintsOf(deps: Deps, kind: HintSubject, ids: readonly strin
   const rows = await findHints(deps.db, kind, ids);
   return new Map(rows.map((row) => [row.subjectId, hintView(row)]));
 }
-

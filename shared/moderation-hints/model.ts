@@ -14,4 +14,3 @@ export const ModerationHintSchema = z
     updatedAt: z.string(),
   })
   .openapi("ModerationHint", { description: "Advisory only: an AI model's opinion, never a decision. A moderator decides." });
-

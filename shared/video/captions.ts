@@ -123,7 +123,13 @@ async function fromStream(deps: Deps, video: VideoRecord, caption: CaptionRecord
     return true;
   }
   if (state === "error") {
-    await failCaption(deps.db, video.id, caption.language, "stream_failed: Stream could not generate captions (no speech, or the language is not supported)", now);
+    await failCaption(
+      deps.db,
+      video.id,
+      caption.language,
+      "stream_failed: Stream could not generate captions (no speech, or the language is not supported)",
+      now,
+    );
     return true;
   }
   const vtt = await host!.captionsVtt(video.streamUid!, caption.language);

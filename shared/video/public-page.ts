@@ -57,7 +57,7 @@ ${head}
 }
 
 /** The video's ready captions as <track> elements (same origin: the page's CSP allows them under media-src 'self'). */
-function captionTracks(videoId: string, captions: readonly CaptionView[]) {
+function captionTracks(captions: readonly CaptionView[]) {
   return captions
     .filter((caption) => caption.url)
     .map((caption) => html`<track kind="captions" src="${caption.url}" srclang="${caption.language}" label="${caption.label}">`);
@@ -86,7 +86,7 @@ ${video.durationSeconds ? html`<meta property="video:duration" content="${String
 <link rel="canonical" href="${pageUrl}">`;
   // Offline (development) the uploaded file plays in a plain element; in production Stream's player, which needs no script of ours.
   const player = file
-    ? html`<video controls preload="metadata" src="${file}" ${image ? html`poster="${image}"` : ""} aria-label="${video.title}">${captionTracks(video.id, captions)}</video>`
+    ? html`<video controls preload="metadata" src="${file}" ${image ? html`poster="${image}"` : ""} aria-label="${video.title}">${captionTracks(captions)}</video>`
     : html`<iframe src="${streamPlayerUrl(playback.hls)}" title="${video.title}" allow="accelerometer; gyroscope; autoplay; encrypted-media; picture-in-picture" allowfullscreen></iframe>`;
   const body = html`<div class="player">${player}</div>
 <h1>${video.title}</h1>
@@ -109,6 +109,10 @@ function missingPage() {
 export async function publicVideoPage(deps: Deps, id: string): Promise<PublicVideoPage> {
   const video = id.length <= 64 ? await findVideo(deps.db, id) : undefined;
   if (!video || !isVisibleToEveryone(video, deps.clock.now()) || !video.hlsUrl) return { status: 404, body: String(await missingPage()) };
-  const [playback, owner, captions] = await Promise.all([playbackOf(deps, video), findUserById(deps.db, video.ownerId), videoCaptionList(deps, video.id, null)]);
+  const [playback, owner, captions] = await Promise.all([
+    playbackOf(deps, video),
+    findUserById(deps.db, video.ownerId),
+    videoCaptionList(deps, video.id, null),
+  ]);
   return { status: 200, body: String(await videoPage(video, playback, owner?.displayName ?? "someone", deps.config.publicOrigin, captions)) };
 }

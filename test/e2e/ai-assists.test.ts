@@ -118,9 +118,11 @@ describe("AI assists", () => {
     await expect
       .poll(() =>
         page.evaluate(() => {
-          const track = (globalThis as unknown as { document: { querySelector(s: string): { textTracks: ArrayLike<{ mode: string; cues: ArrayLike<{ text: string }> | null }> } } }).document.querySelector(
-            "video",
-          ).textTracks[0];
+          const track = (
+            globalThis as unknown as {
+              document: { querySelector(s: string): { textTracks: ArrayLike<{ mode: string; cues: ArrayLike<{ text: string }> | null }> } };
+            }
+          ).document.querySelector("video").textTracks[0];
           return track?.mode === "showing" && track.cues && track.cues.length > 0 ? track.cues[0]!.text : null;
         }),
       )

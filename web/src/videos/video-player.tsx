@@ -44,6 +44,7 @@ export function VideoPlayer({ video, countViews = true }: { video: Video; countV
     return (
       <>
         <div class="player-frame">
+          {/* biome-ignore lint/a11y/useMediaCaption: the tracks are the video's captions once they are made (a new upload has none yet) */}
           <video ref={element} controls preload="metadata" src={source} aria-label={label} onPlay={countView} data-testid="video-player">
             {captions.map((track) => (
               <track key={track.language} kind="captions" src={track.src} srclang={track.language} label={track.label} />

@@ -12,7 +12,10 @@ const CaptionSchema = z
     language: z.string().openapi({ example: "en", description: "BCP 47" }),
     label: z.string().openapi({ example: "English", description: "The language's name in itself, for a player's menu" }),
     status: z.enum(["pending", "ready", "failed"]),
-    source: z.enum(["stream", "transcript"]).nullable().openapi({ description: "Stream's generated captions, or the transcript model's (VIDEO_TRANSCRIPT_MODEL)" }),
+    source: z
+      .enum(["stream", "transcript"])
+      .nullable()
+      .openapi({ description: "Stream's generated captions, or the transcript model's (VIDEO_TRANSCRIPT_MODEL)" }),
     url: z.string().nullable().openapi({ description: "The WebVTT file (`text/vtt`), once ready" }),
     error: z.string().nullable().optional().openapi({ description: "Why there are none (the owner and moderators only)" }),
   })
@@ -37,7 +40,10 @@ export const videoCaptionRoutes = createRouter()
         "Whoever may see the video (GET /v1/videos/{id}) sees its ready captions; its owner and moderators also pending and failed ones, with why. Anyone else: `404`.",
       security: optionalBearer,
       request: { params: IdParam },
-      responses: { 200: jsonResponse(z.object({ items: z.array(CaptionSchema) }).openapi("VideoCaptionList"), "The captions"), ...problemResponses(400, 401, 404) },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(CaptionSchema) }).openapi("VideoCaptionList"), "The captions"),
+        ...problemResponses(400, 401, 404),
+      },
     }),
     async (c) => {
       const viewer = await optionalPrincipal(c);
