@@ -5,7 +5,7 @@ import type { QueuedJob } from "../../shared/env";
 import { requestModerationHint, runModerationHint } from "../../shared/moderation-hints/hints";
 import worker from "../../workers/index";
 import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
-import { testDeps } from "../kit/deps";
+import { heldQueue, testDeps } from "../kit/deps";
 import { uniquePng, uploadFile } from "../media/fixtures";
 import { moderator, videoInModeration } from "../video/fixtures";
 
@@ -80,7 +80,7 @@ describe("GET /v1/moderation/hints/{subject}/{id}", () => {
 describe("the moderation.hint job", () => {
   it("records why there is no hint when the model does not exist, and leaves the failure alone on a retry", async () => {
     const owner = await registerUser();
-    const deps = testDeps({ vars: { MODERATION_HINT_MODEL: "no-such-model" } });
+    const deps = testDeps({ vars: { MODERATION_HINT_MODEL: "no-such-model" }, queue: heldQueue() });
     const id = `hint-test-${crypto.randomUUID()}`;
     await requestModerationHint(deps, { kind: "image", id, ownerId: owner.id, title: "Anything", description: null });
     await runModerationHint(deps, "image", id);
@@ -94,7 +94,7 @@ describe("the moderation.hint job", () => {
 
   it("a hint whose retries ran out is recorded as failed by the dead-letter consumer", async () => {
     const owner = await registerUser();
-    const deps = testDeps({ vars: { MODERATION_HINT_MODEL: "dev-text" } });
+    const deps = testDeps({ vars: { MODERATION_HINT_MODEL: "dev-text" }, queue: heldQueue() });
     const id = `hint-test-${crypto.randomUUID()}`;
     await requestModerationHint(deps, { kind: "video", id, ownerId: owner.id, title: "Anything", description: null });
     await runHintJob("video", id, "edge-platform-jobs-dlq");

@@ -8,7 +8,9 @@ import { findVideo } from "../../shared/video/records";
 import { toWebVtt, webVttText } from "../../shared/video/webvtt";
 import worker from "../../workers/index";
 import { api, expectProblem, json, registerUser } from "../helpers";
-import { approvedVideo, depsWith, FakeVideoHost, moderator, tinyMp4, videoInModeration } from "./fixtures";
+import { answeringVideoHost } from "../../shared/video/video-host-of";
+import { heldQueue, testDeps } from "../kit/deps";
+import { approvedVideo, FakeVideoHost, moderator, tinyMp4, videoInModeration } from "./fixtures";
 
 async function runCaptionJob(videoId: string, language = "en", queue = "edge-platform-jobs"): Promise<void> {
   const batch = createMessageBatch<QueuedJob>(queue, [
@@ -70,7 +72,7 @@ describe("GET /v1/videos/{id}/captions and /captions/{lang}.vtt", () => {
   it("records why there are none when the transcript model does not exist; the owner sees the reason, a retry leaves it", async () => {
     const owner = await registerUser();
     const { id } = await videoInModeration(owner, { title: "No model" });
-    const deps = depsWith(null, { VIDEO_TRANSCRIPT_MODEL: "no-such-model", VIDEO_CAPTION_LANGUAGE: "de" });
+    const deps = testDeps({ videoHost: null, vars: { VIDEO_TRANSCRIPT_MODEL: "no-such-model", VIDEO_CAPTION_LANGUAGE: "de" }, queue: heldQueue() });
     await requestCaptions(deps, { id });
     await runCaptions(deps, id, "de");
     await runCaptions(deps, id, "de");
@@ -88,13 +90,16 @@ describe("the video.captions job with Stream's captions", () => {
     const host = new FakeVideoHost();
     host.makesCaptions = true;
     const owner = await registerUser();
-    const deps = depsWith(host, { VIDEO_CAPTION_LANGUAGE: "en" });
+    const queue = heldQueue();
+    const deps = testDeps({ videoHost: answeringVideoHost(host), vars: { VIDEO_CAPTION_LANGUAGE: "en" }, queue });
     const { video } = await createVideoLogic(deps, owner.id, { title: "Stream captions" });
     await receiveVideoContent(deps, owner.id, video.id, tinyMp4().length, new Response(tinyMp4()).body!);
     const uid = (await findVideo(deps.db, video.id))!.streamUid!;
     await requestCaptions(deps, { id: video.id });
     await runCaptions(deps, video.id, "en");
     expect(host.captionRequests).toEqual([`${uid}/en`]);
+    // Stream is still at it: the job looks again later
+    expect(queue.sent.at(-1)).toEqual({ kind: "video.captions", videoId: video.id, language: "en" });
     expect((await json(await api(`/v1/videos/${video.id}/captions`, { token: owner.accessToken }))).items[0]).toMatchObject({
       status: "pending",
       source: "stream",
@@ -108,7 +113,7 @@ describe("the video.captions job with Stream's captions", () => {
   it("gives up through the dead-letter consumer with the reason recorded", async () => {
     const owner = await registerUser();
     const { id } = await videoInModeration(owner, { title: "Dead letter" });
-    const deps = depsWith(null, { VIDEO_CAPTION_LANGUAGE: "fr" });
+    const deps = testDeps({ videoHost: null, vars: { VIDEO_CAPTION_LANGUAGE: "fr" }, queue: heldQueue() });
     await requestCaptions(deps, { id });
     await runCaptionJob(id, "fr", "edge-platform-jobs-dlq");
     const list = await json(await api(`/v1/videos/${id}/captions`, { token: owner.accessToken }));
