@@ -5,6 +5,7 @@ import { emailVarSection } from "./email/vars";
 import { identityVarSection } from "./identity/vars";
 import { jobsBoardVarSection } from "./jobs-board/vars";
 import { mediaVarSection } from "./media/vars";
+import { moderationHintVarSection } from "./moderation-hints/vars";
 import { oauthVarSection } from "./oauth/vars";
 import { observabilityVarSection } from "./observability/vars";
 import { platformVarSection } from "./platform/vars";
@@ -37,6 +38,7 @@ export const VAR_SECTIONS: readonly VarSection[] = [
   pushVarSection,
   oauthVarSection,
   e2eeVarSection,
+  moderationHintVarSection,
 ];
 
 const ConfigSchema = composeConfig(VAR_SECTIONS);

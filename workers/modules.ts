@@ -12,6 +12,7 @@ import { emailModule } from "./modules/email";
 import { identityModule } from "./modules/identity";
 import { jobsBoardModule } from "./modules/jobs-board";
 import { mediaModule } from "./modules/media";
+import { moderationHintsModule } from "./modules/moderation-hints";
 import { oauthModule } from "./modules/oauth";
 import { observabilityModule } from "./modules/observability";
 import { platformModule } from "./modules/platform";
@@ -40,6 +41,7 @@ export const modules = [
   pushModule,
   oauthModule,
   e2eeModule,
+  moderationHintsModule,
 ] as const satisfies readonly ModuleManifest[];
 
 type Module = (typeof modules)[number];

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { badRequest, conflict, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
 import { newId } from "../ids";
+import { requestModerationHint } from "../moderation-hints/hints";
 import { contentPath } from "./content-path";
 import { type FileView, fileView } from "./files";
 import { findOwnFileRecord } from "./records/files";
@@ -111,6 +112,17 @@ export async function publishImage(deps: Deps, ownerId: string, input: NewImage)
     if (await imageOfFile(deps.db, file.id)) throw conflict("already_published", "This file is in the gallery already");
     throw error;
   }
+  // An advisory AI hint for moderators (queued; a failure there never fails the upload).
+  await requestModerationHint(deps, {
+    kind: "image",
+    id,
+    ownerId,
+    title: input.title,
+    description: input.description ?? null,
+    fileName: file.name,
+    contentType: file.contentType,
+    fileId: file.id,
+  });
   return imageView((await findGalleryImage(deps.db, id, ownerId))!);
 }
 

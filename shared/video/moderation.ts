@@ -7,8 +7,9 @@ import type { VideoStatus } from "./status-machine";
 import { auditedChange, moveVideo } from "./video-changes";
 import { isModerator, type Viewer } from "./visibility";
 import type { Deps } from "../platform/deps-types";
+import { type HintView, hintsOf } from "../moderation-hints/hints";
 
-export type ModerationItem = VideoView & { reports: VideoReportView[] };
+export type ModerationItem = VideoView & { reports: VideoReportView[]; aiHint: HintView | null };
 
 function requireModerator(actor: Viewer): void {
   if (!isModerator(actor)) throw forbidden("Only moderators and admins moderate videos");
@@ -26,14 +27,16 @@ export async function moderationQueue(
 ): Promise<Page<ModerationItem>> {
   requireModerator(actor);
   const rows = await listForModeration(deps.db, filter, decodeCursor(cursor, Cursor)?.after, limit);
-  const reports = await listReportsOf(
-    deps.db,
-    rows.slice(0, limit).map((row) => row.id),
-  );
+  const ids = rows.slice(0, limit).map((row) => row.id);
+  const [reports, hints] = await Promise.all([listReportsOf(deps.db, ids), hintsOf(deps, "video", ids)]);
   return keysetPage(
     rows,
     limit,
-    (row) => ({ ...ownerVideoView(row), reports: reports.filter((report) => report.videoId === row.id).map(reportView) }),
+    (row) => ({
+      ...ownerVideoView(row),
+      reports: reports.filter((report) => report.videoId === row.id).map(reportView),
+      aiHint: hints.get(row.id) ?? null,
+    }),
     (last) => ({ after: last.id }),
   );
 }

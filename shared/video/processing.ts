@@ -1,3 +1,5 @@
+import { requestModerationHint } from "../moderation-hints/hints";
+import { requestCaptions } from "./captions";
 import type { NewVideoRecord, VideoRecord } from "./records";
 import { findVideo, findVideoByStreamUid, listStuckProcessing, setProcessingPercent } from "./records";
 import { moveVideo, notifyOwner, type Actor } from "./video-changes";
@@ -27,7 +29,9 @@ export async function applyHostedState(deps: Deps, video: VideoRecord, hosted: H
       dashUrl: hosted.dashUrl,
       streamThumbnailUrl: hosted.thumbnailUrl,
     };
-    return (await moveVideo(deps, current, "moderation", by, "ready to stream", details)) ?? current;
+    const ready = await moveVideo(deps, current, "moderation", by, "ready to stream", details);
+    if (ready) await askTheModels(deps, ready);
+    return ready ?? current;
   }
   if (hosted.state === "error") {
     if (video.status !== "uploading" && video.status !== "processing") return video;
@@ -39,6 +43,24 @@ export async function applyHostedState(deps: Deps, video: VideoRecord, hosted: H
     current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? current;
   }
   return recordProgress(deps, current, hosted);
+}
+
+/**
+ * A video that just entered the moderation queue gets its AI moderation hint (advisory, for the
+ * moderator) and its captions, both queued; neither can fail the move.
+ */
+async function askTheModels(deps: Deps, video: VideoRecord): Promise<void> {
+  await Promise.all([
+    requestModerationHint(deps, {
+      kind: "video",
+      id: video.id,
+      ownerId: video.ownerId,
+      title: video.title,
+      description: video.description,
+      imageUrl: video.streamThumbnailUrl,
+    }),
+    requestCaptions(deps, video),
+  ]);
 }
 
 /**

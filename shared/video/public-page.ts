@@ -2,6 +2,7 @@ import { html } from "hono/html";
 import { type PublicPage, publicPageLayout } from "../http/public-page";
 import { findUserById } from "../identity/account/users";
 import type { Deps } from "../platform/deps-types";
+import { type CaptionView, videoCaptionList } from "./captions";
 import { type Playback, playbackOf } from "./playback";
 import { findVideo, type VideoRecord } from "./records";
 import { isVisibleToEveryone } from "./visibility";
@@ -34,7 +35,14 @@ function loadablePoster(url: string | null): string | null {
   return url.startsWith("/") || /^https:\/\/customer-(?!placeholder\.)[a-z0-9-]+\.cloudflarestream\.com\//.test(url) ? url : null;
 }
 
-function videoPage(video: VideoRecord, playback: Playback, ownerName: string, origin: string) {
+/** The video's ready captions as <track> elements (same origin: the page's CSP allows them under media-src 'self'). */
+function captionTracks(captions: readonly CaptionView[]) {
+  return captions
+    .filter((caption) => caption.url)
+    .map((caption) => html`<track kind="captions" src="${caption.url}" srclang="${caption.language}" label="${caption.label}">`);
+}
+
+function videoPage(video: VideoRecord, playback: Playback, ownerName: string, origin: string, captions: readonly CaptionView[]) {
   const absolute = (url: string) => new URL(url, origin).toString();
   const pageUrl = `${origin}/v/${encodeURIComponent(video.id)}`;
   const description = video.description?.slice(0, 300) || `A video by ${ownerName}`;
@@ -59,7 +67,7 @@ ${video.durationSeconds ? html`<meta property="video:duration" content="${String
   // Offline (development) the uploaded file plays in a plain element; in production Stream's player, which needs no script of ours.
   // Without a poster image the file's first frame is the poster: a media fragment makes the browser paint it before playing.
   const player = file
-    ? html`<video controls preload="metadata" src="${image ? file : `${file}#t=0.1`}" ${image ? html`poster="${image}"` : ""} aria-label="${video.title}"></video>`
+    ? html`<video controls preload="metadata" src="${image ? file : `${file}#t=0.1`}" ${image ? html`poster="${image}"` : ""} aria-label="${video.title}">${captionTracks(captions)}</video>`
     : html`<iframe src="${streamPlayerUrl(playback.hls, image)}" title="${video.title}" allow="accelerometer; gyroscope; autoplay; encrypted-media; picture-in-picture" allowfullscreen></iframe>`;
   const body = html`<div class="player">${player}</div>
 <h1>${video.title}</h1>
@@ -83,6 +91,10 @@ function missingPage() {
 export async function publicVideoPage(deps: Deps, id: string): Promise<PublicPage> {
   const video = id.length <= 64 ? await findVideo(deps.db, id) : undefined;
   if (!video || !isVisibleToEveryone(video, deps.clock.now()) || !video.hlsUrl) return { status: 404, body: String(await missingPage()) };
-  const [playback, owner] = await Promise.all([playbackOf(deps, video), findUserById(deps.db, video.ownerId)]);
-  return { status: 200, body: String(await videoPage(video, playback, owner?.displayName ?? "someone", deps.config.publicOrigin)) };
+  const [playback, owner, captions] = await Promise.all([
+    playbackOf(deps, video),
+    findUserById(deps.db, video.ownerId),
+    videoCaptionList(deps, video.id, null),
+  ]);
+  return { status: 200, body: String(await videoPage(video, playback, owner?.displayName ?? "someone", deps.config.publicOrigin, captions)) };
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { captionMatch } from "./caption-records";
 import type { BatchQuery, Database } from "../db/client";
 import { auditEvents, videoReports, videoTags, videos } from "../db/schema";
 import type { VideoStatus } from "./status-machine";
@@ -131,19 +132,28 @@ export async function updateVideoMetadata(
 /** `%` and `_` are LIKE's wildcards: a searched word means itself. */
 const likeWord = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** Visible videos newest first, optionally of one owner, with one tag, and/or whose title holds every one of `titleWords`. */
+/**
+ * Visible videos newest first, optionally of one owner, with one tag, and/or matching a text: a
+ * title that holds every one of `text.titleWords` (any case), or captions that match `text.match` (FTS5).
+ */
 export async function listVisibleVideos(
   db: Database,
-  filter: { ownerId?: string; tag?: string; titleWords?: string[] },
+  filter: { ownerId?: string; tag?: string; text?: { titleWords: string[]; match: string | null } },
   before: string | undefined,
   limit: number,
   now: number,
 ): Promise<VideoRecord[]> {
   const where: SQL[] = [visibleAt(now)];
+  if (filter.text) {
+    const { titleWords, match } = filter.text;
+    const titled = titleWords.length > 0 ? and(...titleWords.map((word) => sql`${videos.title} LIKE ${likeWord(word)} ESCAPE '\\'`)) : undefined;
+    const captioned = match ? sql`${videos.id} IN (${captionMatch(match)})` : undefined;
+    const either = titled && captioned ? or(titled, captioned) : (titled ?? captioned);
+    if (either) where.push(either);
+  }
   if (filter.ownerId) where.push(eq(videos.ownerId, filter.ownerId));
   if (before) where.push(lt(videos.id, before));
   if (filter.tag) where.push(sql`EXISTS (SELECT 1 FROM video_tags WHERE video_tags.video_id = ${videos.id} AND video_tags.tag = ${filter.tag})`);
-  for (const word of filter.titleWords ?? []) where.push(sql`${videos.title} LIKE ${likeWord(word)} ESCAPE '\\'`);
   return db
     .select()
     .from(videos)

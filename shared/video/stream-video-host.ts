@@ -1,5 +1,5 @@
 import { withStub } from "../platform/rpc-stub";
-import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "./video-host";
+import type { HostedCaptionState, HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "./video-host";
 import { hostedState, percentOf } from "./video-host";
 
 /** Stream's own errors carry a numeric code; 10003 (and the emulation's NotFoundError) is "no such video". */
@@ -122,4 +122,42 @@ export class StreamVideoHost implements VideoHost {
     const status = download?.status === "ready" || download?.status === "error" ? download.status : "inprogress";
     return { status, percentComplete: download?.percentComplete ?? 0, url: download?.url ?? null };
   }
+
+  /**
+   * Captions are Stream's REST API (`/stream/{uid}/captions/{language}`, `.../generate`,
+   * `.../vtt`): the binding can start them but not hand out the WebVTT, so without an API token
+   * this host makes none.
+   */
+  async generateCaptions(uid: string, language: string): Promise<HostedCaptionState | null> {
+    if (!this.api) return null;
+    const existing = await this.captionsCall(uid, language, "", "GET");
+    if (existing.status !== 404) return captionStateOf(await resultOf(existing, "Stream refused the captions lookup"));
+    const started = await this.captionsCall(uid, language, "/generate", "POST");
+    return captionStateOf(await resultOf(started, "Stream refused to generate captions"));
+  }
+
+  async captionsVtt(uid: string, language: string): Promise<string | null> {
+    if (!this.api) return null;
+    const response = await this.captionsCall(uid, language, "/vtt", "GET");
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`Stream refused the captions file: ${response.status}`);
+    return response.text();
+  }
+
+  private captionsCall(uid: string, language: string, suffix: "" | "/generate" | "/vtt", method: "GET" | "POST"): Promise<Response> {
+    const api = this.api!;
+    const url = `https://api.cloudflare.com/client/v4/accounts/${encodeURIComponent(api.accountId)}/stream/${encodeURIComponent(uid)}/captions/${encodeURIComponent(language)}${suffix}`;
+    return (api.fetch ?? fetch)(url, { method, headers: { authorization: `Bearer ${api.apiToken}` } });
+  }
+}
+
+async function resultOf(response: Response, refusal: string): Promise<{ status?: string } | null> {
+  if (!response.ok) throw new Error(`${refusal}: ${response.status} ${(await response.text()).slice(0, 200)}`);
+  const body = (await response.json()) as { result?: { status?: string } | { status?: string }[] | null };
+  return Array.isArray(body.result) ? (body.result[0] ?? null) : (body.result ?? null);
+}
+
+/** Stream omits `status` on captions it did not generate (uploaded ones are ready). */
+function captionStateOf(caption: { status?: string } | null): HostedCaptionState {
+  return caption?.status === "inprogress" || caption?.status === "error" ? caption.status : "ready";
 }

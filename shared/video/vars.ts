@@ -79,7 +79,30 @@ export const videoVars = defineVars({
   CLOUDFLARE_ACCOUNT_ID: optionalTextVar({
     description: "For tus direct uploads (videos over 200 MB), which the binding cannot create: the Cloudflare account.",
   }),
-  CLOUDFLARE_STREAM_API_TOKEN: optionalTextVar({ description: "A Stream API token, for tus direct uploads.", secret: true }),
+  CLOUDFLARE_STREAM_API_TOKEN: optionalTextVar({
+    description: "A Stream API token, for tus direct uploads and Stream's generated captions (without it the transcript model makes captions).",
+    secret: true,
+  }),
+  VIDEO_CAPTION_LANGUAGE: customVar(
+    z
+      .string()
+      .optional()
+      .transform((value) => value?.trim() ?? "en")
+      .refine((value) => value === "" || /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value), "a BCP 47 language tag (en, pt-BR) or empty"),
+    "BCP 47",
+    { description: "The language captions are made in for every video once it is ready (Stream's, or the transcript model's); empty turns captions off." },
+  ),
+  VIDEO_TRANSCRIPT_MODEL: customVar(
+    z
+      .string()
+      .optional()
+      .transform((value) => value?.trim() ?? "dev-text"),
+    "text",
+    {
+      description:
+        "The studio model (id) that transcribes a video into timed cues where Stream's captions are not available (`dev-text` exists in development only); empty: no transcript fallback.",
+    },
+  ),
 });
 
 function videoConfig(v: ParsedVars) {
@@ -116,6 +139,10 @@ function videoConfig(v: ParsedVars) {
       uploadRateLimit: v.RATE_LIMIT_VIDEO_UPLOADS_PER_USER,
       streamAccountId: v.CLOUDFLARE_ACCOUNT_ID || undefined,
       streamApiToken: v.CLOUDFLARE_STREAM_API_TOKEN || undefined,
+      /** Captions are made in this language (empty: none). */
+      captionLanguage: v.VIDEO_CAPTION_LANGUAGE,
+      /** The transcript model where Stream makes no captions (empty: none). */
+      transcriptModel: v.VIDEO_TRANSCRIPT_MODEL,
     },
   };
 }

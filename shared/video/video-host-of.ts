@@ -57,5 +57,7 @@ export function answeringVideoHost(host: VideoHost): VideoHost {
     update: (uid, changes) => answering(() => host.update(uid, changes)),
     delete: (uid) => answering(() => host.delete(uid)),
     requestDownload: (uid) => answering(() => host.requestDownload(uid)),
+    generateCaptions: (uid, language) => answering(() => host.generateCaptions(uid, language)),
+    captionsVtt: (uid, language) => answering(() => host.captionsVtt(uid, language)),
   };
 }

@@ -16,7 +16,17 @@ export interface VideoHost {
   delete(uid: string): Promise<void>;
   /** Asks for an MP4 download; `url` appears once it is ready. */
   requestDownload(uid: string): Promise<HostedDownload>;
+  /**
+   * Stream's AI captions in `language`: asks for them the first time, then says how far they are.
+   * Null when this host cannot make captions (no API token, the local emulation): the platform's
+   * transcript model makes them instead.
+   */
+  generateCaptions(uid: string, language: string): Promise<HostedCaptionState | null>;
+  /** The ready captions as WebVTT; null when the host has none in that language. */
+  captionsVtt(uid: string, language: string): Promise<string | null>;
 }
+
+export type HostedCaptionState = "inprogress" | "ready" | "error";
 
 export interface HostedUploadOptions {
   /** Our video id, kept in the host's metadata so a webhook can be traced back. */

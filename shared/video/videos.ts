@@ -28,6 +28,7 @@ import type { HostedDownload } from "./video-host";
 import { hostErrorOf, requireHost } from "./video-host-of";
 import { canSee, isModerator, type Viewer } from "./visibility";
 import { readHead } from "../http/bounded-read";
+import { ftsQuery } from "../fts-query";
 import type { Deps } from "../platform/deps-types";
 
 /** Stream's basic direct upload takes up to 200 MB in one request; larger files go by tus. */
@@ -194,6 +195,10 @@ export function titleWords(q: string | undefined): string[] {
   return (q?.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
 }
 
+/**
+ * Visible videos newest first. `q` finds videos whose title holds each of its words, or whose
+ * captions say its words (the last word as a prefix, as typed).
+ */
 export async function listVideos(
   deps: Deps,
   filter: { ownerId?: string; tag?: string; q?: string },
@@ -201,13 +206,9 @@ export async function listVideos(
   limit: number,
 ): Promise<Page<VideoView>> {
   const tag = filter.tag ? normalizeTags([filter.tag])[0] : undefined;
-  const rows = await listVisibleVideos(
-    deps.db,
-    { ownerId: filter.ownerId, tag, titleWords: titleWords(filter.q) },
-    decodeCursor(cursor, Cursor)?.before,
-    limit,
-    deps.clock.now(),
-  );
+  const q = filter.q?.trim();
+  const text = q ? { titleWords: titleWords(q), match: ftsQuery(q, { maxTerms: 8, prefix: "last" }) } : undefined;
+  const rows = await listVisibleVideos(deps.db, { ownerId: filter.ownerId, tag, text }, decodeCursor(cursor, Cursor)?.before, limit, deps.clock.now());
   return keysetPage(rows, limit, videoView, (last) => ({ before: last.id }));
 }
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import type { EnvVars } from "../../shared/config";
-import type { Env } from "../../shared/env";
+import type { Env, JobMessage } from "../../shared/env";
 import { buildDeps } from "../../workers/composition";
-import type { Deps } from "../../shared/platform/deps-types";
+import type { Deps, JobQueue } from "../../shared/platform/deps-types";
 
 export interface TestDepsOptions extends Partial<Deps> {
   /** Vars that differ from the test environment's (`{ RATE_LIMIT_LOGIN_PER_IP: "3/300" }`): the config is parsed from them. */
@@ -20,4 +20,21 @@ export function testDeps(options: TestDepsOptions = {}): Deps {
   const { vars, bindings, ...overrides } = options;
   const testEnv = vars || bindings ? ({ ...env, ...vars, ...bindings } as Env) : (env as Env);
   return buildDeps(testEnv, overrides);
+}
+
+/**
+ * A JOBS queue that keeps what is sent instead of delivering it, so a test runs the job itself
+ * and no background consumer races it.
+ */
+export function heldQueue(): JobQueue & { sent: JobMessage[] } {
+  const sent: JobMessage[] = [];
+  return {
+    sent,
+    send: async (job) => {
+      sent.push(job);
+    },
+    sendBatch: async (jobs) => {
+      sent.push(...jobs);
+    },
+  };
 }

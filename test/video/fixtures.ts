@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "../../shared/video/video-host";
+import type { HostedCaptionState, HostedDownload, HostedUploadOptions, HostedVideo, VideoHost } from "../../shared/video/video-host";
 import type { EnvVars } from "../../shared/config";
 import { answeringVideoHost } from "../../shared/video/video-host-of";
 import type { Deps } from "../../shared/platform/deps-types";
@@ -200,6 +200,23 @@ export class FakeVideoHost implements VideoHost {
   async requestDownload(uid: string): Promise<HostedDownload> {
     this.check();
     return { status: "ready", percentComplete: 100, url: `https://fake.stream/${uid}/downloads/default.mp4` };
+  }
+
+  /** Stream's captions per `uid/language`; a host with `makesCaptions` false makes none (like one without an API token). */
+  readonly captions = new Map<string, { state: HostedCaptionState; vtt: string }>();
+  makesCaptions = false;
+  readonly captionRequests: string[] = [];
+
+  async generateCaptions(uid: string, language: string): Promise<HostedCaptionState | null> {
+    this.check();
+    if (!this.makesCaptions) return null;
+    this.captionRequests.push(`${uid}/${language}`);
+    return this.captions.get(`${uid}/${language}`)?.state ?? "inprogress";
+  }
+
+  async captionsVtt(uid: string, language: string): Promise<string | null> {
+    this.check();
+    return this.captions.get(`${uid}/${language}`)?.vtt ?? null;
   }
 }
 

@@ -10,6 +10,7 @@ import "./jobs/moderation-companies";
 import { ModerationScreen, moderates, moderationTabs } from "./moderation";
 import "./videos/moderation-tabs";
 import "./studio/moderation-studio";
+import "./moderation-hints";
 import { VideosScreen } from "./videos/videos-screen";
 import type { User } from "./store";
 import { StudioScreen } from "./studio/studio-screen";

@@ -26,6 +26,7 @@ import { platformModule } from "../modules/platform";
 import { pushModule } from "../modules/push";
 import { realtimeModule } from "../modules/realtime";
 import { studioModule } from "../modules/studio";
+import { moderationHintsModule } from "../modules/moderation-hints";
 import { videoModule } from "../modules/video";
 import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from "../../shared/media/tus-protocol";
 import { PRODUCT_NAME } from "../../shared/product";
@@ -109,6 +110,7 @@ const MOUNTED = {
   calls: callsModule.routes,
   push: pushModule.routes,
   e2ee: e2eeModule.routes,
+  moderationHints: moderationHintsModule.routes,
 } as const;
 type Mounted = typeof MOUNTED;
 /** The routers themselves, loaded (or, in an app built for one path, empty where they cannot answer it). */
@@ -218,7 +220,7 @@ function buildApp(routers: Routers) {
   // Chained, so the type of `routes` carries every route for hc<AppType>(); the routers come
   // from the manifests (workers/modules/), in the order the platform has always matched them
   // (test/platform/modules.test.ts holds this chain to exactly the manifests' routers).
-  const { platform, identity, media, observability, studio, video, jobsBoard, oauth, realtime, chat, calls, push, e2ee } = routers;
+  const { platform, identity, media, observability, studio, video, jobsBoard, oauth, realtime, chat, calls, push, e2ee, moderationHints } = routers;
   const at = MOUNTED;
   const routes = app
     .route(at.platform.system.path, platform.system)
@@ -256,7 +258,9 @@ function buildApp(routers: Routers) {
     .route(at.video.videos.path, video.videos)
     .route(at.video.decisions.path, video.decisions)
     .route(at.video.myVideos.path, video.myVideos)
+    .route(at.video.captions.path, video.captions)
     .route(at.video.moderation.path, video.moderation)
+    .route(at.moderationHints.hints.path, moderationHints.hints)
     .route(at.video.webhooks.path, video.webhooks)
     .route(at.video.publicPage.path, video.publicPage)
     .route(at.media.picturePage.path, media.picturePage)

@@ -11,3 +11,4 @@ export * from "./push";
 export * from "./oauth";
 export * from "./e2ee";
 export * from "./platform";
+export * from "./moderation-hints";

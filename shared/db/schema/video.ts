@@ -96,3 +96,35 @@ export const videoReports = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.videoId, t.userId] }), uniqueIndex("video_reports_id_unique").on(t.id), index("video_reports_user_idx").on(t.userId)],
 );
+
+/**
+ * A video's captions in one language, as WebVTT. Kept in D1, not R2: a transcript is small (tens
+ * of KB for an hour of speech), it is served with the video's own visibility check from the same
+ * row, and its text feeds the `video_caption_search` FTS5 index (triggers in the migration).
+ */
+export const videoCaptions = sqliteTable(
+  "video_captions",
+  {
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    /** BCP 47 tag (`en`, `pt-BR`). */
+    language: text("language").notNull(),
+    /** `stream`: Stream's generated captions; `transcript`: the transcript model (VIDEO_TRANSCRIPT_MODEL). */
+    source: text("source", { enum: ["stream", "transcript"] }),
+    status: text("status", { enum: ["pending", "ready", "failed"] })
+      .notNull()
+      .default("pending"),
+    /** The transcript model, or null when Stream makes them. */
+    modelId: text("model_id"),
+    providerTaskId: text("provider_task_id"),
+    attempts: integer("attempts").notNull().default(0),
+    vtt: text("vtt"),
+    /** The cues' words without timings: what search matches. */
+    text: text("text"),
+    error: text("error"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.videoId, t.language] })],
+);

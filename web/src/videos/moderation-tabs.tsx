@@ -7,6 +7,7 @@ import { ok } from "../../../client";
 import { personLabel } from "../format";
 import { LoadMore, type Page, usePagedList } from "../gallery/paged-list";
 import { moderationTabs } from "../moderation";
+import { AiHint } from "../moderation-hints";
 import { platform } from "../platform";
 import { useAppState } from "../store";
 import { VideoPlayer } from "./video-player";
@@ -168,6 +169,7 @@ function ModerationCard({ item, queue, onDecided }: { item: QueueItem; queue: Qu
             ))}
           </ul>
         )}
+        <AiHint hint={item.aiHint} />
         {item.hiddenByReports && <p class="status-reason">Hidden by reports until you decide.</p>}
         {queue === "rejected" && item.rejectionReason && (
           <p class="status-reason">

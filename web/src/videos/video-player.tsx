@@ -4,12 +4,15 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { ok, ProblemError } from "../../../client";
 import { platform } from "../platform";
+import { CaptionsToggle, useCaptionTracks } from "./captions";
 import type { Playback, Video } from "./model";
 
 export function VideoPlayer({ video, countViews = true }: { video: Video; countViews?: boolean }) {
   const [playback, setPlayback] = useState<Playback | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const counted = useRef(false);
+  const element = useRef<HTMLVideoElement>(null);
+  const captions = useCaptionTracks(video.id);
 
   useEffect(() => {
     setPlayback(null);
@@ -39,10 +42,17 @@ export function VideoPlayer({ video, countViews = true }: { video: Video; countV
   const source = playback.localFile ?? (nativeHls ? playback.hls : null);
   if (source)
     return (
-      <div class="player-frame">
-        {/* biome-ignore lint/a11y/useMediaCaption: uploads carry no caption track yet */}
-        <video controls preload="metadata" src={source} aria-label={label} onPlay={countView} data-testid="video-player" />
-      </div>
+      <>
+        <div class="player-frame">
+          {/* biome-ignore lint/a11y/useMediaCaption: the tracks are the video's captions once they are made (a new upload has none yet) */}
+          <video ref={element} controls preload="metadata" src={source} aria-label={label} onPlay={countView} data-testid="video-player">
+            {captions.map((track) => (
+              <track key={track.language} kind="captions" src={track.src} srclang={track.language} label={track.label} />
+            ))}
+          </video>
+        </div>
+        <CaptionsToggle video={element} tracks={captions} />
+      </>
     );
   // Stream's player page for the same (possibly signed) id: the HLS URL's host and path up to the manifest.
   const iframe = playback.hls.replace(/\/manifest\/video\.m3u8.*$/, "/iframe");

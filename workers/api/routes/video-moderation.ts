@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { VIDEO_STATUSES } from "../../../shared/db/schema/video";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
+import { ModerationHintSchema } from "../../../shared/moderation-hints/model";
 import { VideoReportSchema, VideoSchema } from "../../../shared/video/model";
 import { approveVideo, moderationQueue, rejectVideo, videoHistory } from "../../../shared/video/moderation";
 import { approveRevision, rejectRevision } from "../../../shared/video/revisions";
@@ -35,7 +36,10 @@ const QueueQuery = PageQuery.extend({
     .openapi({ param: { name: "revision", in: "query" }, description: "`true`: approved videos whose owner's changes wait as a revision" }),
 });
 
-const ModerationItem = VideoSchema.extend({ reports: z.array(VideoReportSchema) }).openapi("ModerationVideo");
+const ModerationItem = VideoSchema.extend({
+  reports: z.array(VideoReportSchema),
+  aiHint: ModerationHintSchema.nullable().openapi({ description: "The AI moderation hint (advisory only), or null when none was asked for" }),
+}).openapi("ModerationVideo");
 const ModerationPage = z.object({ items: z.array(ModerationItem), nextCursor: z.string().nullable() }).openapi("ModerationVideoPage");
 
 const HistoryEntry = z

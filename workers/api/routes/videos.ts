@@ -97,7 +97,7 @@ const ListQuery = PageQuery.extend({
     .string()
     .max(200)
     .optional()
-    .openapi({ param: { name: "q", in: "query" }, description: "Words of the title: a video matches when its title holds every one (any case)" }),
+    .openapi({ param: { name: "q", in: "query" }, description: "Videos whose title holds every word of this text (any case), or whose captions say its words" }),
 });
 
 const MineQuery = PageQuery.extend({

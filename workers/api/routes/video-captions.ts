@@ -1,0 +1,74 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearerSecurity, IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
+import { videoCaptionFile, videoCaptionList } from "../../../shared/video/captions";
+import { createRouter } from "../context";
+import { optionalPrincipal } from "../middleware/optional-auth";
+
+const tags = ["video"];
+const optionalBearer = [...bearerSecurity, {}];
+
+const CaptionSchema = z
+  .object({
+    language: z.string().openapi({ example: "en", description: "BCP 47" }),
+    label: z.string().openapi({ example: "English", description: "The language's name in itself, for a player's menu" }),
+    status: z.enum(["pending", "ready", "failed"]),
+    source: z
+      .enum(["stream", "transcript"])
+      .nullable()
+      .openapi({ description: "Stream's generated captions, or the transcript model's (VIDEO_TRANSCRIPT_MODEL)" }),
+    url: z.string().nullable().openapi({ description: "The WebVTT file (`text/vtt`), once ready" }),
+    error: z.string().nullable().optional().openapi({ description: "Why there are none (the owner and moderators only)" }),
+  })
+  .openapi("VideoCaption");
+
+const CaptionFileParams = IdParam.extend({
+  file: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\.vtt$/, "<language>.vtt, e.g. en.vtt")
+    .openapi({ param: { name: "file", in: "path" }, example: "en.vtt" }),
+});
+
+/** Mounted at /v1/videos: a video's captions, with the video's own visibility (shared/video/captions.ts). */
+export const videoCaptionRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/captions",
+      tags,
+      summary: "A video's captions by language",
+      description:
+        "Whoever may see the video (GET /v1/videos/{id}) sees its ready captions; its owner and moderators also pending and failed ones, with why. Anyone else: `404`.",
+      security: optionalBearer,
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(CaptionSchema) }).openapi("VideoCaptionList"), "The captions"),
+        ...problemResponses(400, 401, 404),
+      },
+    }),
+    async (c) => {
+      const viewer = await optionalPrincipal(c);
+      return c.json({ items: await videoCaptionList(c.get("deps"), c.req.valid("param").id, viewer) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/captions/{file}",
+      tags,
+      summary: "A video's captions in one language, as WebVTT",
+      description: "`file` is `<language>.vtt`. For whoever may see the video; anyone else, or a language without ready captions: `404`.",
+      security: optionalBearer,
+      request: { params: CaptionFileParams },
+      responses: {
+        200: { description: "The WebVTT document", content: { "text/vtt": { schema: z.string() } } },
+        ...problemResponses(400, 401, 404),
+      },
+    }),
+    async (c) => {
+      const viewer = await optionalPrincipal(c);
+      const { id, file } = c.req.valid("param");
+      const vtt = await videoCaptionFile(c.get("deps"), id, file.slice(0, -".vtt".length), viewer);
+      // Public videos' captions may be cached like the public page; anything signed-in stays private.
+      return c.body(vtt, 200, { "content-type": "text/vtt; charset=utf-8", "cache-control": viewer ? "private, no-store" : "public, max-age=60" });
+    },
+  );
