@@ -20,7 +20,7 @@ function createdAtImpliedById(id: string, createdAt: string): boolean {
 type WireQuote = Pick<Quote, "id" | "seq" | "text"> & Partial<Pick<Quote, "senderId" | "editedAt" | "deletedAt"> & { hasAttachments: true }>;
 
 export type WireMessage = Pick<Message, "id" | "seq" | "text"> &
-  Partial<Pick<Message, "senderId" | "attachments" | "createdAt" | "editedAt" | "deletedAt" | "reactions" | "mentions">> & { replyTo?: WireQuote };
+  Partial<Pick<Message, "senderId" | "attachments" | "createdAt" | "editedAt" | "deletedAt" | "reactions" | "mentions" | "mls">> & { replyTo?: WireQuote };
 
 function wireQuote(quote: Quote): WireQuote {
   const wire: WireQuote = { id: quote.id, seq: quote.seq, text: quote.text };
@@ -46,6 +46,7 @@ export function wireMessage(message: Message): WireMessage {
   if (message.reactions.length > 0) wire.reactions = message.reactions;
   if (message.replyTo !== null) wire.replyTo = wireQuote(message.replyTo);
   if (message.mentions.length > 0) wire.mentions = message.mentions;
+  if (message.mls !== undefined) wire.mls = message.mls;
   return wire;
 }
 

@@ -14,6 +14,8 @@ interface MessageRow extends Record<string, SqlStorageValue> {
   deleted_at: number | null;
   reply_to_seq: number | null;
   mentions: string;
+  /** An encrypted chat's message: its MLS PrivateMessage, base64url (text is then empty). */
+  mls: string | null;
 }
 
 interface PinRow extends Record<string, SqlStorageValue> {
@@ -61,6 +63,7 @@ const SCHEMA = [
 const ADDED_COLUMNS: [name: string, definition: string][] = [
   ["reply_to_seq", "reply_to_seq INTEGER"],
   ["mentions", "mentions TEXT NOT NULL DEFAULT '[]'"],
+  ["mls", "mls TEXT"],
 ];
 
 const INDEXED_SEQ = "indexed_seq";
@@ -131,6 +134,8 @@ export class MessageLog {
     attachments: Attachment[];
     replyTo?: Message | null;
     mentions?: string[];
+    /** The MLS ciphertext of an encrypted chat's message (base64url); `text` is empty then. */
+    mls?: string;
     now: number;
   }): Message | null {
     const seq = this.lastSeq + 1;
@@ -138,7 +143,7 @@ export class MessageLog {
     const mentions = input.mentions && input.mentions.length > 0 ? JSON.stringify(input.mentions) : "[]";
     const replyToSeq = input.replyTo?.seq ?? null;
     const written = this.sql.exec(
-      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
+      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions, mls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
       seq,
       input.id,
       input.senderId,
@@ -148,6 +153,7 @@ export class MessageLog {
       input.now,
       replyToSeq,
       mentions,
+      input.mls ?? null,
     ).rowsWritten;
     if (written === 0) return null;
     this.lastSeq = seq;
@@ -164,6 +170,7 @@ export class MessageLog {
         deleted_at: null,
         reply_to_seq: replyToSeq,
         mentions,
+        mls: input.mls ?? null,
       },
       [],
       input.replyTo ? quoteOf(input.replyTo) : null,
@@ -195,10 +202,14 @@ export class MessageLog {
     );
   }
 
-  /** Soft delete: the seq stays (so catch-up sees the gap filled), text and attachments go. */
+  /** Soft delete: the seq stays (so catch-up sees the gap filled), text, attachments and ciphertext go. */
   softDelete(id: string, now: number): Message | null {
     const row = this.sql
-      .exec<MessageRow>("UPDATE messages SET text = '', attachments = '[]', deleted_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *", now, id)
+      .exec<MessageRow>(
+        "UPDATE messages SET text = '', attachments = '[]', mls = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *",
+        now,
+        id,
+      )
       .toArray()[0];
     if (!row) return null;
     if (row.seq <= this.indexedSeq) this.sql.exec("DELETE FROM messages_fts WHERE rowid = ?", row.seq);
@@ -352,6 +363,7 @@ export class MessageLog {
       reactions: [...grouped].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds })),
       replyTo,
       mentions: row.mentions === "[]" ? [] : (JSON.parse(row.mentions) as string[]),
+      ...(row.mls ? { mls: row.mls } : {}),
     };
   }
 }
