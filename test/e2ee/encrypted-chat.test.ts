@@ -15,9 +15,12 @@ import {
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fromBase64url, toBase64url } from "../../client/e2ee/bytes";
 import { type GroupContextDeps, MlsGroup, type PendingCommit } from "../../client/e2ee/group";
+import { EncryptedRoom, type RoomFrame, type RoomTransport } from "../../client/e2ee/encrypted-room";
+import { MlsDevice } from "../../client/e2ee/device";
+import type { E2eeServer } from "../../client/e2ee/server";
 import { MemoryE2eeStore } from "../../client/e2ee/store";
 import { connect, type MessageBody, newClientId } from "../chat/fixtures";
-import { api, expectProblem, json, registerUser, type TestSocket, type TestUser } from "../helpers";
+import { acceptSocket, api, expectProblem, json, login, registerUser, type TestSocket, type TestUser, upgrade } from "../helpers";
 import { eventually, settle, startPushService, subscribeDevice } from "../push/fixtures";
 import { mls, registerDevice, type TestDevice } from "./fixtures";
 
@@ -351,5 +354,61 @@ describe("pushes for encrypted chats", () => {
     expect(service.deliveredTo(bobPhone)[0]!.payload).toEqual({ type: "message", chatId: chat.id, messageId: sent.id });
     await settle(300);
     ma.socket.close();
+  });
+});
+
+describe("EncryptedRoom (client/e2ee) over the room's socket", () => {
+  /** A signed-in session's MLS device, opened by the client library, and its room socket as the library's transport. */
+  async function browser(user: TestUser, token = user.accessToken) {
+    const server: E2eeServer = {
+      registerDevice: async (signatureKey) => json(await api("/v1/e2ee/devices", { token, body: { signatureKey } })),
+      uploadKeyPackages: async (body) => json(await api("/v1/e2ee/key-packages", { token, body })),
+      keyPackageStock: async () => json(await api("/v1/e2ee/key-packages", { token })),
+      claimKeyPackages: async (userIds) => json(await api("/v1/e2ee/key-packages/claim", { token, body: { userIds } })),
+      devicesOf: async (userId) => json(await api(`/v1/e2ee/users/${userId}/devices`, { token })),
+    };
+    const device = await MlsDevice.open({ userId: user.id, server, store: new MemoryE2eeStore() });
+    await device.refillKeyPackages({ target: 3, threshold: 3 });
+    return { user, token, device };
+  }
+
+  async function enter(chatId: string, b: Awaited<ReturnType<typeof browser>>) {
+    const response = await upgrade(`/v1/chats/${chatId}/ws`, { authorization: `Bearer ${b.token}` });
+    expect(response.status).toBe(101);
+    const socket = acceptSocket(response);
+    await socket.next("hello");
+    const transport: RoomTransport = { send: (frame) => socket.send(frame), next: (match) => socket.nextMatching(match) as Promise<RoomFrame> };
+    return { socket, room: await EncryptedRoom.open(chatId, b.device, transport) };
+  }
+
+  it("three devices of two users talk; a new device reads from its joining on, not before", async () => {
+    const [a, b] = await Promise.all([registerUser(), registerUser()]);
+    const chat = await encryptedGroup(a, [b]);
+    const [aPhone, bLaptop] = await Promise.all([browser(a), browser(b)]);
+    const aSide = await enter(chat.id, aPhone);
+    const bSide = await enter(chat.id, bLaptop);
+    expect(await aSide.room.ensureJoined()).toBe(true); // starts the group: epoch 0
+    expect(await bSide.room.ensureJoined()).toBe(false); // the group exists; B's device is not in it yet
+    await aSide.room.addUsers([b.id]);
+    expect(await bSide.room.ensureJoined()).toBe(true);
+    const early = await aSide.room.send({ text: "before the second device" });
+    expect(await bSide.room.open((await bSide.socket.next("message.new")).message)).toMatchObject({ ok: true, payload: { text: "before the second device" } });
+
+    // B signs in on a second browser: a new session, a new device; A's device adds it.
+    const second = await json(await login(b));
+    const bPhone = await browser(b, second.accessToken);
+    const phoneSide = await enter(chat.id, bPhone);
+    await aSide.room.addUsers([b.id]);
+    await bSide.room.catchUp();
+    expect(await phoneSide.room.ensureJoined()).toBe(true);
+    const later = await bSide.room.send({ text: "hello from the laptop" });
+    for (const side of [aSide, phoneSide])
+      expect(await side.room.open((await side.socket.next("message.new", (f) => f.message.id === later.message.id)).message)).toMatchObject({
+        ok: true,
+        payload: { text: "hello from the laptop" },
+      });
+    // The phone cannot read what came before it joined.
+    expect(await phoneSide.room.open((early as { message: { mls: string } }).message)).toEqual({ ok: false, reason: "undecryptable" });
+    for (const side of [aSide, bSide, phoneSide]) side.socket.close();
   });
 });
