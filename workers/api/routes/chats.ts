@@ -37,12 +37,9 @@ const MessagePage = z
   })
   .openapi("ChatMessagePage");
 
-const EncryptedFlag = z
-  .boolean()
-  .optional()
-  .openapi({
-    description: "End-to-end encrypted with MLS (docs/e2ee.md); unset: E2EE_ENCRYPTED_CHATS_DEFAULT. A direct chat that exists already keeps its own.",
-  });
+const EncryptedFlag = z.boolean().optional().openapi({
+  description: "End-to-end encrypted with MLS (docs/e2ee.md); unset: E2EE_ENCRYPTED_CHATS_DEFAULT. A direct chat that exists already keeps its own.",
+});
 
 const CreateChatBody = z
   .discriminatedUnion("type", [
