@@ -6,6 +6,7 @@ import { type Principal, sessionStanding } from "../shared/identity/sessions/pri
 import { releaseDeletedAttachments, resolveAttachments, resolveForwardedAttachments, SendingFiles } from "../shared/chat/attachments";
 import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";
 import { CoalescedTask } from "../shared/chat/coalesced-task";
+import { EncryptedFrames } from "../shared/chat/encrypted-frames";
 import { isMember, markChatRead } from "../shared/chat/chats";
 import { CHAT_FRAME_BUDGET, type ChatClientFrame, type ChatFrameBudget, parseChatFrame } from "../shared/chat/frames";
 import { MemberCache } from "../shared/chat/member-cache";
@@ -54,6 +55,8 @@ interface AdmittedSend {
   forwardedFrom?: Message["forwardedFrom"];
   /** The sending socket (it gets `message.ack`; everyone else `message.new`); none for REST. */
   origin?: RoomConnection;
+  /** An encrypted chat's message: its MLS ciphertext (base64url), `text` empty. */
+  mls?: string;
 }
 
 const SYNCED_SEQ = "synced_seq";
@@ -116,6 +119,13 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   private readonly sendingFiles = new SendingFiles();
   private readonly groupCommit = new CoalescedTask(() => this.storeQueuedSends(), 0);
   private readonly searchIndexing = new CoalescedTask(() => this.#log?.indexPending(), SEARCH_INDEX_DELAY_MS);
+
+  #e2ee: EncryptedFrames | undefined;
+  /** Encrypted chats (docs/e2ee.md): the `mls.*` frames, and no plain text in such a chat. */
+  private get e2ee(): EncryptedFrames {
+    this.#e2ee ??= new EncryptedFrames(this.deps, this.ctx.storage.sql, this.name);
+    return this.#e2ee;
+  }
 
   private get log(): MessageLog {
     if (!this.#log) {
@@ -252,6 +262,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     const { type } = parsed.frame;
     if (
       type !== "message.send" &&
+      type !== "mls.send" &&
       !this.guard.takeFrame(connection, CHAT_FRAME_BUDGET[type], principal.userId, this.deps.clock.now(), `Too many ${type} frames; slow down`)
     )
       return;
@@ -264,6 +275,10 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   }
 
   private async handleFrame(connection: RoomConnection, principal: Principal, frame: ChatClientFrame): Promise<void> {
+    if (frame.type === "message.edit" || frame.type === "reaction") {
+      const plainRefused = await this.e2ee.refusePlain();
+      if (plainRefused) return void connection.send(errorFrameFor(plainRefused, { id: frame.id, epoch: plainRefused.epoch }));
+    }
     switch (frame.type) {
       case "ping":
         connection.send(JSON.stringify({ type: "pong" }));
@@ -295,6 +310,30 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       case "reaction": {
         const result = this.react(principal, frame.id, frame.emoji, !frame.remove);
         if (!result.ok) connection.send(errorFrameFor(result, { id: frame.id }));
+        return;
+      }
+      case "mls.send": {
+        const checked = await this.e2ee.checkSend(principal, frame);
+        const admitted = checked.ok ? await this.admitSend(principal, checked.message, connection) : checked;
+        if ("send" in admitted) this.queueSend(admitted.send);
+        else if (!admitted.ok)
+          connection.send(errorFrameFor(admitted, { clientId: frame.clientId, ...("epoch" in admitted ? { epoch: admitted.epoch } : {}) }));
+        return;
+      }
+      case "mls.commit":
+      case "mls.commits":
+      case "mls.welcomes":
+      case "mls.welcome.ack": {
+        const refused = await this.e2ee.handle(principal, frame, {
+          chatId: this.name,
+          now: () => this.deps.clock.now(),
+          reply: (text) => connection.send(text),
+          toOthers: (text) => this.fanOut(text, connection),
+          toUsers: (userIds, text) => {
+            for (const userId of userIds) for (const ws of this.ctx.getWebSockets(userTag(userId))) if (ws !== connection) ws.send(text);
+          },
+        });
+        if (refused) connection.send(errorFrameFor(refused, { epoch: refused.epoch }));
         return;
       }
     }
@@ -348,6 +387,10 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    * without storing (over the limit, or with attachments); otherwise the insert finds it.
    */
   private async admitSend(sender: Sender, input: NewMessage, origin?: RoomConnection): Promise<StoreResult | { send: AdmittedSend }> {
+    if (input.mls === undefined) {
+      const plainRefused = await this.e2ee.refusePlain();
+      if (plainRefused) return refusal(409, plainRefused.code, plainRefused.detail);
+    }
     const limited = this.takeSendSlot(sender.userId);
     if (limited) {
       // A retry of a stored message is answered even when its sender is over the limit.
@@ -384,7 +427,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     for (const userId of new Set(input.mentions ?? [])) {
       if (userId !== sender.userId && (await this.members.isMember(userId))) mentions.push(userId);
     }
-    return { send: { sender, clientId: input.clientId, text: input.text, attachments, replyTo, mentions, origin } };
+    return { send: { sender, clientId: input.clientId, text: input.text, attachments, replyTo, mentions, origin, mls: input.mls } };
   }
 
   /** A send refused after its checks began: the limit slot and the held files are given back. */
@@ -450,6 +493,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       replyTo: send.replyTo,
       mentions: send.mentions,
       forwardedFrom: send.forwardedFrom,
+      mls: send.mls,
       now,
     });
     if (!message) {
@@ -489,6 +533,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         seq: message.seq,
         senderId: message.senderId ?? "",
         text: message.text,
+        ...(message.mls !== undefined ? { encrypted: { mentionIds: message.mentions } } : {}),
         createdAt: Date.parse(message.createdAt),
         connectedUserIds: [...connected],
       },
@@ -595,6 +640,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   /** Called by the Worker after members changed in D1: forget cached answers, close sockets of those who left. */
   async membershipChanged(userIds: string[]): Promise<void> {
     this.membersKnown(null);
+    this.#e2ee?.forget();
     for (const userId of userIds) {
       this.members.forget(userId);
       if (await this.members.isMember(userId)) continue;
@@ -604,6 +650,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
 
   /** These sessions ended (pushed by the user's hub): their sockets close and their next frame would be refused. */
   async sessionsEnded(sessionIds: string[]): Promise<void> {
+    this.#e2ee?.forget();
     this.guard.sessionsEnded(sessionIds, this.deps.clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
     this.connectionsChanged();
   }
@@ -622,6 +669,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.members.clear();
     this.membersKnown(null);
     this.chatList.clear();
+    this.#e2ee?.clear();
     this.#log = undefined;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();

@@ -3,6 +3,7 @@
 // and Node; secrets live in an injected store.
 export { decryptBackup, encryptBackup, newRecoveryKey } from "./backup";
 export { deviceIdentity, MlsDevice, parseIdentity } from "./device";
+export { EncryptedRoom, type OpenedMessage, type RoomFrame, RoomRefusal, type RoomTransport } from "./encrypted-room";
 export { decryptFile, encryptFile } from "./files";
 export type { EncryptedFileKey, GroupMember, Incoming, MlsGroup, MlsPayload, PendingCommit, PublicMetadata } from "./group";
 export { type ClaimedKeyPackage, type E2eeServer, type KeyPackageStock, platformE2eeServer } from "./server";

@@ -17,6 +17,7 @@ import {
   insertDirectChat,
   insertGroupChat,
   insertMembersWithinCap,
+  isEncryptedChatRecord,
   joinGeneralChat,
   listMemberChats,
   listMemberIds,
@@ -58,6 +59,7 @@ export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, p
   return {
     id: row.id,
     type: row.type,
+    encrypted: row.encrypted,
     title: row.title,
     ownerId: row.ownerId,
     ...(members.ids ? { memberIds: members.ids } : {}),
@@ -82,6 +84,21 @@ export async function requireMembership(deps: Deps, chatId: string, userId: stri
 
 export async function isMember(deps: Deps, chatId: string, userId: string): Promise<boolean> {
   return hasMembership(deps.db, chatId, userId);
+}
+
+/** Text, edits and reactions in the clear are refused in an encrypted chat: they travel inside MLS messages there. */
+export function requirePlainChat(row: Pick<ChatRecord, "encrypted">): void {
+  if (row.encrypted) throw new ApiError(409, "mls_chat_encrypted", "This chat is end-to-end encrypted: send MLS messages over the chat socket (`mls.send`)");
+}
+
+/** Whether the chat is end-to-end encrypted (fixed when it is created). */
+export async function isEncryptedChat(deps: Deps, chatId: string): Promise<boolean> {
+  return isEncryptedChatRecord(deps.db, chatId);
+}
+
+/** The ids of a chat's members now. */
+export async function memberIdsOf(deps: Deps, chatId: string): Promise<string[]> {
+  return (await listMemberIds(deps.db, [chatId])).get(chatId) ?? [];
 }
 
 /** Members as chat answers show them; the general chat's (every user) are counted, never listed. */
@@ -167,19 +184,29 @@ async function requireExistingUsers(deps: Deps, userIds: string[]): Promise<void
   }
 }
 
-/** One chat per pair: creating it again returns the existing one (`created: false`). */
-export async function createDirectChat(deps: Deps, userId: string, otherId: string): Promise<{ chat: Chat; created: boolean }> {
+/**
+ * One chat per pair: creating it again returns the existing one (`created: false`) as it is,
+ * encrypted or not. `encrypted` unset: E2EE_ENCRYPTED_CHATS_DEFAULT.
+ */
+export async function createDirectChat(deps: Deps, userId: string, otherId: string, encrypted?: boolean): Promise<{ chat: Chat; created: boolean }> {
   if (otherId === userId) throw badRequest("invalid_direct_chat", "A direct chat needs another user");
   await requireExistingUsers(deps, [otherId]);
   const now = deps.clock.now();
   const directKey = [userId, otherId].sort().join(":");
-  const { id, created } = await insertDirectChat(deps.db, { id: newId(now), directKey, memberIds: [userId, otherId], now });
+  const { id, created } = await insertDirectChat(deps.db, {
+    id: newId(now),
+    directKey,
+    memberIds: [userId, otherId],
+    encrypted: encrypted ?? deps.config.e2ee.encryptedChatsByDefault,
+    now,
+  });
   const chat = await getChat(deps, id, userId);
   if (created) await notifyChatUpdated(deps, chat, [otherId]);
   return { chat, created };
 }
 
-export async function createGroupChat(deps: Deps, ownerId: string, title: string, memberIds: string[]): Promise<Chat> {
+/** `encrypted` unset: E2EE_ENCRYPTED_CHATS_DEFAULT. */
+export async function createGroupChat(deps: Deps, ownerId: string, title: string, memberIds: string[], encrypted?: boolean): Promise<Chat> {
   const others = [...new Set(memberIds)].filter((id) => id !== ownerId);
   const max = deps.config.chat.maxGroupMembers;
   if (others.length + 1 > max) throw new ApiError(409, "group_too_large", `A group has at most ${max} members`);
@@ -188,7 +215,7 @@ export async function createGroupChat(deps: Deps, ownerId: string, title: string
   await enforceRateLimit(deps, `groups:user:${ownerId}`, deps.config.rateLimits.groupsPerUser);
   const now = deps.clock.now();
   const id = newId(now);
-  await insertGroupChat(deps.db, { id, title, ownerId, memberIds: others, now });
+  await insertGroupChat(deps.db, { id, title, ownerId, memberIds: others, encrypted: encrypted ?? deps.config.e2ee.encryptedChatsByDefault, now });
   const chat = await getChat(deps, id, ownerId);
   await notifyChatUpdated(deps, chat, others);
   return chat;

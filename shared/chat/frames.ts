@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type FrameOf, type FrameParseResult, parseFrame } from "../realtime/frames";
+import { EncryptedClientFrames } from "./encrypted-frames";
 import { MAX_CHAT_FRAME_CHARS, MessageActionFields, MessageId, plainSendFrame } from "./message-rules";
 
 /** What a client may send on `GET /v1/chats/:id/ws`, by frame type: the REST inputs (message-rules.ts) with their `type`. */
@@ -11,6 +12,7 @@ export const ChatClientFrames = {
   "message.delete": z.object({ type: z.literal("message.delete"), id: MessageId }),
   reaction: z.object({ type: z.literal("reaction"), id: MessageId, ...MessageActionFields.reaction }),
   ping: z.object({ type: z.literal("ping") }),
+  ...EncryptedClientFrames,
 };
 
 export type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
@@ -18,14 +20,19 @@ export type ChatClientFrame = FrameOf<typeof ChatClientFrames>;
 /** The per-user frame budgets of a chat socket (`config.rateLimits.chatFrames`). */
 export type ChatFrameBudget = "typing" | "read" | "edit" | "reaction" | "ping";
 
-/** The budget each frame draws on; `message.send` has the room's send limit instead. */
-export const CHAT_FRAME_BUDGET: Record<Exclude<ChatClientFrame["type"], "message.send">, ChatFrameBudget> = {
+/** The budget each frame draws on; `message.send` and `mls.send` have the room's send limit instead. */
+export const CHAT_FRAME_BUDGET: Record<Exclude<ChatClientFrame["type"], "message.send" | "mls.send">, ChatFrameBudget> = {
   typing: "typing",
   read: "read",
   "message.edit": "edit",
   "message.delete": "edit",
   reaction: "reaction",
   ping: "ping",
+  // Commits are rare (members and devices changing); catching up and Welcomes are reads.
+  "mls.commit": "edit",
+  "mls.commits": "read",
+  "mls.welcomes": "read",
+  "mls.welcome.ack": "read",
 };
 
 /** A client frame of at most MAX_CHAT_FRAME_CHARS; the hot `message.send` is checked without zod (the schema still explains anything it refuses). */

@@ -20,7 +20,7 @@ function createdAtImpliedById(id: string, createdAt: string): boolean {
 type WireQuote = Pick<Quote, "id" | "seq" | "text"> & Partial<Pick<Quote, "senderId" | "editedAt" | "deletedAt"> & { hasAttachments: true }>;
 
 export type WireMessage = Pick<Message, "id" | "seq" | "text"> &
-  Partial<Pick<Message, "senderId" | "attachments" | "createdAt" | "editedAt" | "deletedAt" | "reactions" | "mentions" | "forwardedFrom">> & {
+  Partial<Pick<Message, "senderId" | "attachments" | "createdAt" | "editedAt" | "deletedAt" | "reactions" | "mentions" | "forwardedFrom" | "mls">> & {
     replyTo?: WireQuote;
   };
 
@@ -49,6 +49,7 @@ export function wireMessage(message: Message): WireMessage {
   if (message.replyTo !== null) wire.replyTo = wireQuote(message.replyTo);
   if (message.mentions.length > 0) wire.mentions = message.mentions;
   if (message.forwardedFrom) wire.forwardedFrom = message.forwardedFrom;
+  if (message.mls !== undefined) wire.mls = message.mls;
   return wire;
 }
 

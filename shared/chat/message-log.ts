@@ -15,6 +15,8 @@ interface MessageRow extends Record<string, SqlStorageValue> {
   reply_to_seq: number | null;
   mentions: string;
   forwarded_from: string | null;
+  /** An encrypted chat's message: its MLS PrivateMessage, base64url (text is then empty). */
+  mls: string | null;
 }
 
 interface PinRow extends Record<string, SqlStorageValue> {
@@ -65,6 +67,7 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   ["mentions", "mentions TEXT NOT NULL DEFAULT '[]'"],
   // A forwarded message's origin as JSON ({senderId, chatId}); null for a message written here.
   ["forwarded_from", "forwarded_from TEXT"],
+  ["mls", "mls TEXT"],
 ];
 
 const INDEXED_SEQ = "indexed_seq";
@@ -136,6 +139,8 @@ export class MessageLog {
     replyTo?: Message | null;
     mentions?: string[];
     forwardedFrom?: ForwardOrigin | null;
+    /** The MLS ciphertext of an encrypted chat's message (base64url); `text` is empty then. */
+    mls?: string;
     now: number;
   }): Message | null {
     const seq = this.lastSeq + 1;
@@ -144,7 +149,7 @@ export class MessageLog {
     const replyToSeq = input.replyTo?.seq ?? null;
     const forwardedFrom = input.forwardedFrom ? JSON.stringify(input.forwardedFrom) : null;
     const written = this.sql.exec(
-      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions, forwarded_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
+      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions, forwarded_from, mls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
       seq,
       input.id,
       input.senderId,
@@ -155,6 +160,7 @@ export class MessageLog {
       replyToSeq,
       mentions,
       forwardedFrom,
+      input.mls ?? null,
     ).rowsWritten;
     if (written === 0) return null;
     this.lastSeq = seq;
@@ -172,6 +178,7 @@ export class MessageLog {
         reply_to_seq: replyToSeq,
         mentions,
         forwarded_from: forwardedFrom,
+        mls: input.mls ?? null,
       },
       [],
       input.replyTo ? quoteOf(input.replyTo) : null,
@@ -203,10 +210,14 @@ export class MessageLog {
     );
   }
 
-  /** Soft delete: the seq stays (so catch-up sees the gap filled), text and attachments go. */
+  /** Soft delete: the seq stays (so catch-up sees the gap filled), text, attachments and ciphertext go. */
   softDelete(id: string, now: number): Message | null {
     const row = this.sql
-      .exec<MessageRow>("UPDATE messages SET text = '', attachments = '[]', deleted_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *", now, id)
+      .exec<MessageRow>(
+        "UPDATE messages SET text = '', attachments = '[]', mls = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *",
+        now,
+        id,
+      )
       .toArray()[0];
     if (!row) return null;
     if (row.seq <= this.indexedSeq) this.sql.exec("DELETE FROM messages_fts WHERE rowid = ?", row.seq);
@@ -366,6 +377,7 @@ export class MessageLog {
       replyTo,
       mentions: row.mentions === "[]" ? [] : (JSON.parse(row.mentions) as string[]),
       ...(row.forwarded_from ? { forwardedFrom: JSON.parse(row.forwarded_from) as ForwardOrigin } : {}),
+      ...(row.mls ? { mls: row.mls } : {}),
     };
   }
 }

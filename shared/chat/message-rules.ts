@@ -76,6 +76,8 @@ export interface NewMessage {
   attachments?: string[];
   replyTo?: string;
   mentions?: string[];
+  /** An encrypted chat's message: the MLS PrivateMessage, base64url, checked by the room (`text` is empty). */
+  mls?: string;
 }
 
 export interface PlainSendFrame {

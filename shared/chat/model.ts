@@ -57,6 +57,10 @@ export const MessageSchema = z
     replyTo: QuoteSchema.nullable().openapi({ description: "The message this one answers, as it is now (null: not a reply)" }),
     mentions: z.array(z.string()).openapi({ description: "Ids of the members this message mentions (`@name` in the text)" }),
     forwardedFrom: ForwardOriginSchema.optional().openapi({ description: "Only on a forwarded message: whom and which chat it was forwarded from" }),
+    mls: z.string().optional().openapi({
+      description:
+        "An encrypted chat's message (docs/e2ee.md): its MLS PrivateMessage, base64url, which only member devices open; `text` is then empty. Gone once deleted",
+    }),
   })
   .openapi("ChatMessage");
 
@@ -103,6 +107,9 @@ export const ChatSchema = z
   .object({
     id: z.string(),
     type: z.enum(["general", "direct", "group"]),
+    encrypted: z.boolean().openapi({
+      description: "End-to-end encrypted (docs/e2ee.md): messages travel as MLS ciphertext over the chat socket's `mls.*` frames; plain text is refused",
+    }),
     title: z.string().nullable(),
     ownerId: z.string().nullable(),
     memberIds: z

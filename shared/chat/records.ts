@@ -65,6 +65,12 @@ export async function listMemberIds(db: Database, chatIds: string[]): Promise<Ma
 }
 
 /** How many members a chat has (the general chat's are counted, never listed). */
+/** Whether the chat is end-to-end encrypted (false for no such chat). */
+export async function isEncryptedChatRecord(db: Database, chatId: string): Promise<boolean> {
+  const row = await db.select({ encrypted: chats.encrypted }).from(chats).where(eq(chats.id, chatId)).get();
+  return row?.encrypted ?? false;
+}
+
 export async function countMembers(db: Database, chatId: string): Promise<number> {
   const row = await db.select({ n: count() }).from(chatMembers).where(eq(chatMembers.chatId, chatId)).get();
   return row?.n ?? 0;
@@ -131,12 +137,12 @@ export async function findActiveUserIds(db: Database, userIds: string[]): Promis
 }
 
 /** Creates the direct chat of a pair unless it exists; returns its id and whether it was created. */
-export async function insertDirectChat(db: Database, input: { id: string; directKey: string; memberIds: [string, string]; now: number }) {
+export async function insertDirectChat(db: Database, input: { id: string; directKey: string; memberIds: [string, string]; encrypted: boolean; now: number }) {
   const at = new Date(input.now);
   const [inserted] = await db.batch([
     db
       .insert(chats)
-      .values({ id: input.id, type: "direct", directKey: input.directKey, lastMessageSeq: 0, createdAt: at, updatedAt: at })
+      .values({ id: input.id, type: "direct", directKey: input.directKey, encrypted: input.encrypted, lastMessageSeq: 0, createdAt: at, updatedAt: at })
       .onConflictDoNothing({ target: chats.directKey })
       .returning({ id: chats.id }),
     db
@@ -150,10 +156,24 @@ export async function insertDirectChat(db: Database, input: { id: string; direct
   return { id: existing!.id, created: inserted.length > 0 };
 }
 
-export async function insertGroupChat(db: Database, input: { id: string; title: string; ownerId: string; memberIds: string[]; now: number }): Promise<void> {
+export async function insertGroupChat(
+  db: Database,
+  input: { id: string; title: string; ownerId: string; memberIds: string[]; encrypted: boolean; now: number },
+): Promise<void> {
   const at = new Date(input.now);
   await db.batch([
-    db.insert(chats).values({ id: input.id, type: "group", title: input.title, ownerId: input.ownerId, lastMessageSeq: 0, createdAt: at, updatedAt: at }),
+    db
+      .insert(chats)
+      .values({
+        id: input.id,
+        type: "group",
+        title: input.title,
+        ownerId: input.ownerId,
+        encrypted: input.encrypted,
+        lastMessageSeq: 0,
+        createdAt: at,
+        updatedAt: at,
+      }),
     db.insert(chatMembers).values({ chatId: input.id, userId: input.ownerId, role: "owner", readSeq: 0, joinedAt: at }),
     // Joined just after the owner, so the owner stays first in joining order.
     db.insert(chatMembers).select(sql`SELECT ${input.id}, value, 'member', 0, ${input.now + 1} FROM json_each(${JSON.stringify(input.memberIds)})`),

@@ -65,6 +65,17 @@ export async function registerMlsDevice(deps: Deps, principal: Principal, signat
   return { device, created: device.id === id };
 }
 
+/** The session's own device, unless it has none or it ended. */
+export async function sessionMlsDevice(deps: Deps, sessionId: string): Promise<{ id: string; userId: string } | undefined> {
+  const device = await findSessionDevice(deps.db, sessionId);
+  return device && !device.endedAt ? { id: device.id, userId: device.userId } : undefined;
+}
+
+/** The ids of the live devices of `userIds`. */
+export async function liveMlsDeviceIds(deps: Deps, userIds: readonly string[]): Promise<Set<string>> {
+  return new Set((await liveDevicesOf(deps.db, userIds, deps.clock.date())).map((device) => device.id));
+}
+
 /** The live MLS devices of a user, with fingerprints (oldest first). */
 export async function listMlsDevices(deps: Deps, userId: string, viewerSessionId: string): Promise<PublicMlsDevice[]> {
   const devices = await liveDevicesOf(deps.db, [userId], deps.clock.date());

@@ -20,7 +20,7 @@ export interface Listener {
 /** What happened, as far as deciding who hears of it goes. */
 export type Occasion =
   /** A message in the listener's chat. */
-  | { kind: "message"; text: string }
+  | { kind: "message"; text: string; mentionIds?: readonly string[] }
   /** A call rings the listener: a 1:1 call, or a group call in their chat. */
   | { kind: "ring"; callerId: string }
   /** Anything else addressed to the listener alone (an application's progress). */
@@ -37,7 +37,7 @@ export function hears(listener: Listener, occasion: Occasion, now: number): bool
     const level = listener.chat.level ?? defaultLevel(listener.chat.id, listener.chat.general);
     if (level === "off") return false;
     if (listener.chat.mutedUntil && listener.chat.mutedUntil.getTime() > now) return false;
-    if (level === "mentions" && !(occasion.kind === "message" && mentions(occasion.text, listener.displayName))) return false;
+    if (level === "mentions" && !(occasion.kind === "message" && mentionsListener(occasion, listener))) return false;
   }
   if (inQuietHours(listener.settings, now)) return occasion.kind === "ring" && callsAllowedFrom(listener.settings).includes(occasion.callerId);
   return true;
@@ -48,4 +48,9 @@ export async function groupCallRingees(deps: Pick<Deps, "db" | "clock">, chatId:
   const listeners = await chatListeners(deps.db, chatId, { general: chatId === GENERAL_CHAT_ID, except: [starterId], withDevice: false });
   const now = deps.clock.now();
   return listeners.filter((listener) => hears(listener, { kind: "ring", callerId: starterId }, now)).map((listener) => listener.userId);
+}
+
+/** An encrypted message names its mentions by id (the server cannot read the text); a plain one by `@name` in the text. */
+function mentionsListener(occasion: Extract<Occasion, { kind: "message" }>, listener: Listener): boolean {
+  return occasion.mentionIds ? occasion.mentionIds.includes(listener.userId) : mentions(occasion.text, listener.displayName);
 }

@@ -12,8 +12,13 @@ export type PushEvent =
       messageId: string;
       seq: number;
       senderId: string;
-      /** The message text: mentions are looked for in it, and a notification shows its start. */
+      /** The message text: mentions are looked for in it, and a notification shows its start. Empty in an encrypted chat. */
       text: string;
+      /**
+       * An end-to-end encrypted chat's message (docs/e2ee.md): the push carries ids only, never
+       * content, and "mentions only" goes by `mentionIds` (the ids the message binds in the clear).
+       */
+      encrypted?: { mentionIds: string[] };
       createdAt: number;
       /** Members with a socket open in the room when the message was stored: they saw it. */
       connectedUserIds: string[];

@@ -35,19 +35,21 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       const topic = topicOf("chat", event.chatId);
       const listeners = await chatListeners(deps.db, event.chatId, { general, except: [event.senderId, ...event.connectedUserIds], withDevice: true });
       for (const member of listeners) {
-        if (!hears(member, { kind: "message", text: event.text }, now)) continue;
-        const payload: MessagePush = showsContent(member.settings)
-          ? {
-              type: "message",
-              chatId: event.chatId,
-              messageId: event.messageId,
-              seq: event.seq,
-              chatTitle: context.chatType === "direct" ? context.senderName : context.chatTitle,
-              senderName: context.senderName,
-              excerpt: excerptOf(event.text),
-              sentAt: new Date(event.createdAt).toISOString(),
-            }
-          : { type: "message", chatId: event.chatId, messageId: event.messageId };
+        if (!hears(member, { kind: "message", text: event.text, mentionIds: event.encrypted?.mentionIds }, now)) continue;
+        // An encrypted chat's push has ids only: the service worker shows "New message".
+        const payload: MessagePush =
+          showsContent(member.settings) && !event.encrypted
+            ? {
+                type: "message",
+                chatId: event.chatId,
+                messageId: event.messageId,
+                seq: event.seq,
+                chatTitle: context.chatType === "direct" ? context.senderName : context.chatTitle,
+                senderName: context.senderName,
+                excerpt: excerptOf(event.text),
+                sentAt: new Date(event.createdAt).toISOString(),
+              }
+            : { type: "message", chatId: event.chatId, messageId: event.messageId };
         out.set(member.userId, { payload, ttlSeconds: deps.config.push.messageTtlSeconds, urgency: "normal", topic });
       }
       return out;

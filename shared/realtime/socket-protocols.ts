@@ -139,6 +139,12 @@ const WireMessageSchema = z
     replyTo: WireQuoteSchema.optional().describe(absent("it answers no message (REST: null)")),
     mentions: z.array(z.string()).optional().describe(absent("it mentions nobody (REST: [])")),
     forwardedFrom: ForwardOriginSchema.optional().describe(absent("it was written in this chat, not forwarded (REST: absent too)")),
+    mls: z
+      .string()
+      .optional()
+      .describe(
+        "An encrypted chat's message: its MLS PrivateMessage, base64url, which only member devices open (`text` is empty). Left out in a plain chat and once deleted.",
+      ),
   })
   .describe(
     "ChatMessage as the chat socket carries it: without `chatId` (the socket's chat), without `clientId` (`message.ack` carries the sender's beside it), without what is null or empty, `createdAt` only when the id does not say it. The typed client rebuilds the REST shape.",
@@ -173,10 +179,46 @@ export const ChatServerFrames = {
   "message.unpinned": frame("message.unpinned", { id: z.string() }, "A message was unpinned, or deleted while pinned."),
   typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored)."),
   read: frame("read", { userId: z.string(), seq: z.number().int() }, "A member's read position moved forward."),
+  "mls.commit.ack": frame(
+    "mls.commit.ack",
+    { epoch: z.number().int() },
+    "Encrypted chats: the room took your commit; the group is now at `epoch` (apply the commit).",
+  ),
+  "mls.commit": frame(
+    "mls.commit",
+    { epoch: z.number().int().describe("The epoch the commit moves the group on from"), commit: z.string().describe("MLSMessage (PublicMessage), base64url") },
+    "Encrypted chats: a commit the room ordered, to every other socket; process them in the order they come.",
+  ),
+  "mls.commits": frame(
+    "mls.commits",
+    {
+      epoch: z.number().int().describe("The group's epoch now (-1: no group yet)"),
+      items: z.array(z.object({ epoch: z.number().int(), commit: z.string() })),
+    },
+    "Answer to `mls.commits`: the commits from `since` on, in order.",
+  ),
+  "mls.welcomes": frame(
+    "mls.welcomes",
+    {
+      items: z.array(
+        z.object({
+          id: z.number().int(),
+          epoch: z.number().int().describe("The epoch it joins at"),
+          welcome: z.string().describe("MLSMessage (Welcome), base64url"),
+        }),
+      ),
+    },
+    "Answer to `mls.welcomes`: the Welcomes waiting for this socket's device; acknowledge each with `mls.welcome.ack` once joined.",
+  ),
+  "mls.welcome.available": frame(
+    "mls.welcome.available",
+    { deviceIds: z.array(z.string()), epoch: z.number().int() },
+    "A commit added these devices of yours: a Welcome waits for each (fetch with `mls.welcomes`).",
+  ),
   pong: Pong,
   error: ErrorFrame(
-    { clientId: z.string().optional(), id: z.string().optional() },
-    `A frame was refused; \`clientId\` or \`id\` names the frame it answers. Codes: \`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`not_a_member\`, \`not_found\`, \`forbidden\`, \`unknown_attachment\`, \`internal_error\`, ${SESSION_ENDED}.`,
+    { clientId: z.string().optional(), id: z.string().optional(), epoch: z.number().int().optional().describe("`mls_*` refusals: the group's epoch now") },
+    `A frame was refused; \`clientId\` or \`id\` names the frame it answers. Codes: \`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`not_a_member\`, \`not_found\`, \`forbidden\`, \`unknown_attachment\`, \`internal_error\`, ${SESSION_ENDED}; in encrypted chats \`mls_chat_encrypted\` (plain text, edits and reactions), \`mls_chat_not_encrypted\`, \`mls_device_missing\`, \`mls_stale_epoch\`, \`mls_not_mls\`, \`mls_wrong_group\`, \`mls_not_a_commit\`, \`mls_sender_mismatch\`, \`mls_proposal_by_reference\`, \`mls_add_not_allowed\`, \`mls_removal_missing\`, \`mls_removal_pending\`, each with the group's \`epoch\`.`,
   ),
 };
 

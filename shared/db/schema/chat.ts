@@ -18,6 +18,11 @@ export const chats = sqliteTable(
     /** Last activity: ordering of the chat list. */
     updatedAt: timestamp("updated_at").notNull(),
     deletedAt: timestamp("deleted_at"),
+    /**
+     * End-to-end encrypted (docs/e2ee.md): the room carries only MLS messages, never plain text.
+     * Fixed at creation; chats from before this column are plain.
+     */
+    encrypted: integer("encrypted", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [uniqueIndex("chats_direct_key_unique").on(t.directKey), index("chats_type_idx").on(t.type)],
 );

@@ -10,6 +10,7 @@ import {
   removeMember,
   renameGroup,
   requireMembership,
+  requirePlainChat,
 } from "../../../shared/chat/chats";
 import { forwardMessage } from "../../../shared/chat/forward";
 import { ClientId, MAX_PINS, MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
@@ -37,10 +38,14 @@ const MessagePage = z
   })
   .openapi("ChatMessagePage");
 
+const EncryptedFlag = z.boolean().optional().openapi({
+  description: "End-to-end encrypted with MLS (docs/e2ee.md); unset: E2EE_ENCRYPTED_CHATS_DEFAULT. A direct chat that exists already keeps its own.",
+});
+
 const CreateChatBody = z
   .discriminatedUnion("type", [
-    z.object({ type: z.literal("direct"), userId: UserId }),
-    z.object({ type: z.literal("group"), title: z.string().trim().min(1).max(120), memberIds: z.array(UserId).max(1000) }),
+    z.object({ type: z.literal("direct"), userId: UserId, encrypted: EncryptedFlag }),
+    z.object({ type: z.literal("group"), title: z.string().trim().min(1).max(120), memberIds: z.array(UserId).max(1000), encrypted: EncryptedFlag }),
   ])
   .openapi("CreateChatRequest");
 
@@ -130,10 +135,10 @@ export const chatRoutes = createRouter()
       const body = c.req.valid("json");
       const userId = c.get("principal").userId;
       if (body.type === "direct") {
-        const { chat, created } = await createDirectChat(c.get("deps"), userId, body.userId);
+        const { chat, created } = await createDirectChat(c.get("deps"), userId, body.userId, body.encrypted);
         return c.json(chat, created ? 201 : 200);
       }
-      return c.json(await createGroupChat(c.get("deps"), userId, body.title, body.memberIds), 201);
+      return c.json(await createGroupChat(c.get("deps"), userId, body.title, body.memberIds, body.encrypted), 201);
     },
   )
   .openapi(
@@ -250,13 +255,13 @@ export const chatRoutes = createRouter()
       responses: {
         200: jsonResponse(MessageSchema, "Already sent with this clientId: the stored message"),
         201: jsonResponse(MessageSchema, "Stored and delivered"),
-        ...problemResponses(400, 401, 404, 415, 429),
+        ...problemResponses(400, 401, 404, 409, 415, 429),
       },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       const principal = c.get("principal");
-      await requireMembership(c.get("deps"), id, principal.userId);
+      requirePlainChat(await requireMembership(c.get("deps"), id, principal.userId));
       const result = unwrap(await c.get("deps").objects.chatRoom(id).postMessage({ userId: principal.userId, role: principal.role }, c.req.valid("json")));
       return c.json(result.message, result.created ? 201 : 200);
     },
@@ -273,7 +278,7 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id, messageId } = c.req.valid("param");
       const principal = c.get("principal");
-      await requireMembership(c.get("deps"), id, principal.userId);
+      requirePlainChat(await requireMembership(c.get("deps"), id, principal.userId));
       const sender = { userId: principal.userId, role: principal.role };
       return c.json(unwrap(await c.get("deps").objects.chatRoom(id).editMessage(sender, messageId, c.req.valid("json").text)), 200);
     },
@@ -330,7 +335,7 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id, messageId } = c.req.valid("param");
       const principal = c.get("principal");
-      await requireMembership(c.get("deps"), id, principal.userId);
+      requirePlainChat(await requireMembership(c.get("deps"), id, principal.userId));
       const { emoji, remove } = c.req.valid("json");
       const sender = { userId: principal.userId, role: principal.role };
       return c.json(unwrap(await c.get("deps").objects.chatRoom(id).react(sender, messageId, emoji, !remove)), 200);

@@ -1,0 +1,1 @@
+ALTER TABLE `chats` ADD `encrypted` integer DEFAULT false NOT NULL;

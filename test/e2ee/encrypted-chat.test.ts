@@ -1,0 +1,414 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import {
+  createGroup,
+  type Credential,
+  decodeMlsMessage,
+  defaultCapabilities,
+  emptyPskIndex,
+  encodeMlsMessage,
+  generateKeyPackageWithKey,
+  joinGroup,
+  type KeyPackage,
+  type PrivateKeyPackage,
+} from "ts-mls";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fromBase64url, toBase64url } from "../../client/e2ee/bytes";
+import { type GroupContextDeps, MlsGroup, type PendingCommit } from "../../client/e2ee/group";
+import { EncryptedRoom, type RoomFrame, type RoomTransport } from "../../client/e2ee/encrypted-room";
+import { MlsDevice } from "../../client/e2ee/device";
+import type { E2eeServer } from "../../client/e2ee/server";
+import { MemoryE2eeStore } from "../../client/e2ee/store";
+import { connect, type MessageBody, newClientId } from "../chat/fixtures";
+import { acceptSocket, api, expectProblem, json, login, registerUser, type TestSocket, type TestUser, upgrade } from "../helpers";
+import { eventually, settle, startPushService, subscribeDevice } from "../push/fixtures";
+import { mls, registerDevice, type TestDevice } from "./fixtures";
+
+afterEach(() => vi.restoreAllMocks());
+
+/** A member's browser: its MLS device (registered for its session), its key packages' private halves, its socket and its group. */
+interface Member {
+  user: TestUser;
+  device: TestDevice;
+  packages: Map<string, { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }>;
+  socket?: TestSocket;
+  group?: MlsGroup;
+}
+
+async function member(user: TestUser): Promise<Member> {
+  const device = await registerDevice(user);
+  const m: Member = { user, device, packages: new Map() };
+  const cs = await mls();
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  const credential: Credential = { credentialType: "basic", identity: new TextEncoder().encode(`${user.id}:${device.id}`) };
+  const uploaded: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const pair = await generateKeyPackageWithKey(credential, defaultCapabilities(), { notBefore: now - 60n, notAfter: now + 86_400n }, [], device.keys, cs);
+    const text = toBase64url(encodeMlsMessage({ version: "mls10", wireformat: "mls_key_package", keyPackage: pair.publicPackage }));
+    m.packages.set(text, pair);
+    uploaded.push(text);
+  }
+  const response = await api("/v1/e2ee/key-packages", { token: user.accessToken, body: { keyPackages: uploaded } });
+  expect(response.status, await response.clone().text()).toBe(201);
+  return m;
+}
+
+async function groupDeps(m: Member): Promise<GroupContextDeps> {
+  const token = m.user.accessToken;
+  const server: GroupContextDeps["server"] = {
+    registerDevice: () => Promise.reject(new Error("registered already")),
+    uploadKeyPackages: () => Promise.reject(new Error("uploaded already")),
+    keyPackageStock: () => Promise.reject(new Error("not needed")),
+    claimKeyPackages: async (userIds) => json(await api("/v1/e2ee/key-packages/claim", { token, body: { userIds } })),
+    devicesOf: async (userId) => json(await api(`/v1/e2ee/users/${userId}/devices`, { token })),
+  };
+  return { cs: await mls(), store: new MemoryE2eeStore(), server, self: { userId: m.user.id, deviceId: m.device.id } };
+}
+
+async function encryptedGroup(owner: TestUser, others: TestUser[]) {
+  const response = await api("/v1/chats", {
+    token: owner.accessToken,
+    body: { type: "group", title: "Family", memberIds: others.map((u) => u.id), encrypted: true },
+  });
+  expect(response.status, await response.clone().text()).toBe(201);
+  const chat = await json<{ id: string; encrypted: boolean }>(response);
+  expect(chat.encrypted).toBe(true);
+  return chat;
+}
+
+/** The owner's device starts the group (epoch 0) from one of its own key packages. */
+async function startGroup(chatId: string, owner: Member): Promise<void> {
+  const [text, pair] = [...owner.packages][0]!;
+  owner.packages.delete(text);
+  const state = await createGroup(new TextEncoder().encode(chatId), pair.publicPackage, pair.privatePackage, [], await mls());
+  owner.group = new MlsGroup(chatId, state, await groupDeps(owner));
+}
+
+/** Sends a commit over the socket; true when the room took it (`mls.commit.ack`), false when it was stale. */
+async function sendCommit(m: Member, pending: PendingCommit): Promise<boolean> {
+  const socket = m.socket!;
+  socket.send({ type: "mls.commit", commit: toBase64url(pending.commit), ...(pending.welcome ? { welcome: toBase64url(pending.welcome) } : {}) });
+  const answer = await socket.nextMatching((f) => f.type === "mls.commit.ack" || f.type === "error");
+  if (answer.type === "error") {
+    expect(answer.code).toBe("mls_stale_epoch");
+    return false;
+  }
+  return true;
+}
+
+/** Catches a member's group up with the commits the room ordered since its epoch. */
+async function catchUp(m: Member): Promise<void> {
+  m.socket!.send({ type: "mls.commits", since: Number(m.group!.epoch) });
+  const { items } = await m.socket!.next("mls.commits");
+  for (const item of items as { commit: string }[]) await m.group!.process(fromBase64url(item.commit));
+}
+
+/** The device fetches its Welcome over the socket, joins, and acknowledges it. */
+async function joinByWelcome(chatId: string, m: Member): Promise<void> {
+  m.socket!.send({ type: "mls.welcomes" });
+  const { items } = await m.socket!.next("mls.welcomes");
+  expect(items).toHaveLength(1);
+  const welcome = decodeMlsMessage(fromBase64url(items[0].welcome), 0)?.[0];
+  if (welcome?.wireformat !== "mls_welcome") throw new Error("not a welcome");
+  for (const pair of m.packages.values()) {
+    try {
+      const state = await joinGroup(welcome.welcome, pair.publicPackage, pair.privatePackage, emptyPskIndex, await mls());
+      m.group = new MlsGroup(chatId, state, await groupDeps(m));
+      break;
+    } catch {
+      // Not the package this Welcome was made for: try the next.
+    }
+  }
+  if (!m.group) throw new Error("no key package opens the Welcome");
+  m.socket!.send({ type: "mls.welcome.ack", id: items[0].id });
+}
+
+async function sendText(m: Member, text: string, metadata: { replyTo?: string; mentions?: string[] } = {}): Promise<MessageBody & { mls: string }> {
+  const clientId = newClientId();
+  m.socket!.send({ type: "mls.send", clientId, message: toBase64url(await m.group!.encrypt({ text }, metadata)) });
+  return (await m.socket!.next("message.ack", (f) => f.clientId === clientId)).message;
+}
+
+async function readText(m: Member, wire: { mls?: string }): Promise<string | undefined> {
+  const incoming = await m.group!.process(fromBase64url(wire.mls!));
+  return incoming.kind === "message" ? incoming.payload.text : undefined;
+}
+
+/** Owner plus `count` members, every device joined to the encrypted group, every socket open. */
+async function talkingGroup(count: number) {
+  const users = await Promise.all(Array.from({ length: count + 1 }, () => registerUser()));
+  const chat = await encryptedGroup(users[0]!, users.slice(1));
+  const members = await Promise.all(users.map(member));
+  for (const m of members) m.socket = await connect(chat.id, m.user);
+  const [owner, ...others] = members as [Member, ...Member[]];
+  await startGroup(chat.id, owner);
+  const pending = await owner.group!.commitAddingUsers(others.map((m) => m.user.id));
+  expect(await sendCommit(owner, pending)).toBe(true);
+  await pending.accept();
+  for (const m of others) {
+    expect((await m.socket!.next("mls.welcome.available")).deviceIds).toEqual([m.device.id]);
+    await joinByWelcome(chat.id, m);
+    // The added devices were not in the group before this commit: they skip it.
+    await m.socket!.next("mls.commit");
+  }
+  return { chat, owner, others, members };
+}
+
+const closeAll = (members: Member[]) => {
+  for (const m of members) m.socket?.close();
+};
+
+describe("encrypted chats: the flag", () => {
+  it("a chat is encrypted only when asked (E2EE_ENCRYPTED_CHATS_DEFAULT is off in tests); the flag is in every chat answer", async () => {
+    const [a, b] = await Promise.all([registerUser(), registerUser()]);
+    const plain = await json(await api("/v1/chats", { token: a.accessToken, body: { type: "group", title: "Plain", memberIds: [b.id] } }));
+    expect(plain.encrypted).toBe(false);
+    const direct = await api("/v1/chats", { token: a.accessToken, body: { type: "direct", userId: b.id, encrypted: true } });
+    expect(direct.status).toBe(201);
+    const chat = await json(direct);
+    expect(chat.encrypted).toBe(true);
+    expect((await json(await api(`/v1/chats/${chat.id}`, { token: b.accessToken }))).encrypted).toBe(true);
+    // The pair's direct chat exists: asking again returns it as it is.
+    expect((await json(await api("/v1/chats", { token: b.accessToken, body: { type: "direct", userId: a.id, encrypted: false } }))).encrypted).toBe(true);
+    await expectProblem(await api("/v1/chats", { token: a.accessToken, body: { type: "group", title: "x", memberIds: [], encrypted: "yes" } }), 400);
+  });
+
+  it("a plain chat refuses MLS frames, and keeps working as before", async () => {
+    const [a, b] = await Promise.all([registerUser(), registerUser()]);
+    const chat = await json(await api("/v1/chats", { token: a.accessToken, body: { type: "group", title: "Plain", memberIds: [b.id] } }));
+    const socket = await connect(chat.id, a);
+    socket.send({ type: "mls.welcomes" });
+    expect(await socket.next("error")).toMatchObject({ code: "mls_chat_not_encrypted" });
+    socket.send({ type: "message.send", clientId: "p1", text: "plain as ever" });
+    expect((await socket.next("message.ack")).message.text).toBe("plain as ever");
+    socket.close();
+  });
+});
+
+describe("the room as MLS Delivery Service, through real sockets", () => {
+  it("a commit adds the devices, Welcomes reach them through the room, and messages travel as ciphertext only", async () => {
+    const { chat, owner, others, members } = await talkingGroup(2);
+    const [b, c] = others as [Member, Member];
+    const sent = await sendText(owner, "the secret recipe is cardamom", { mentions: [b.user.id] });
+    expect(sent).toMatchObject({ text: "", senderId: owner.user.id, mentions: [b.user.id] });
+    for (const m of [b, c]) expect(await readText(m, (await m.socket!.next("message.new")).message)).toBe("the secret recipe is cardamom");
+    const reply = await sendText(b, "noted", { replyTo: sent.id });
+    expect(reply.replyTo).toMatchObject({ id: sent.id, text: "" });
+    expect(await readText(owner, (await owner.socket!.next("message.new")).message)).toBe("noted");
+    expect(await readText(c, (await c.socket!.next("message.new")).message)).toBe("noted");
+
+    // History over REST carries the ciphertext (a device catching up decrypts it); no text.
+    const page = await json<{ items: (MessageBody & { mls?: string })[] }>(await api(`/v1/chats/${chat.id}/messages`, { token: c.user.accessToken }));
+    expect(page.items.map((m) => [m.text, typeof m.mls])).toEqual([
+      ["", "string"],
+      ["", "string"],
+    ]);
+    // The room's SQLite holds no word of it: every table, every column.
+    const found = await runInDurableObject(env.CHAT_ROOM.getByName(chat.id), (_room, state) => {
+      const sql = state.storage.sql;
+      const tables = sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'")
+        .toArray();
+      const hits: string[] = [];
+      for (const { name } of tables) {
+        for (const row of sql.exec(`SELECT * FROM "${name}"`).toArray()) {
+          for (const value of Object.values(row)) {
+            const text = value instanceof ArrayBuffer ? new TextDecoder().decode(value) : String(value);
+            if (text.includes("cardamom") || text.includes("noted")) hits.push(name);
+          }
+        }
+      }
+      return hits;
+    });
+    expect(found).toEqual([]);
+    closeAll(members);
+  });
+
+  it("two commits for one epoch: the first wins, the second is refused as stale with the epoch, and succeeds after catching up", async () => {
+    const { owner, others, members } = await talkingGroup(2);
+    const [b, c] = others as [Member, Member];
+    const fromB = await b.group!.commitUpdate();
+    const fromC = await c.group!.commitUpdate();
+    expect(await sendCommit(b, fromB)).toBe(true);
+    await fromB.accept();
+    c.socket!.send({ type: "mls.commit", commit: toBase64url(fromC.commit) });
+    expect(await c.socket!.next("error")).toMatchObject({ code: "mls_stale_epoch", epoch: 2 });
+    // The others got B's commit in order; C retries on the new epoch through commitInOrder.
+    await c.group!.commitInOrder(
+      (group) => group.commitUpdate(),
+      (pending) => sendCommit(c, pending),
+      () => catchUp(c),
+    );
+    expect(c.group!.epoch).toBe(3n);
+    // The owner got B's and C's commits, B got C's: each processes them in the room's order.
+    for (const m of [owner, b]) while (m.group!.epoch < 3n) await m.group!.process(fromBase64url((await m.socket!.next("mls.commit")).commit));
+    // Everyone is at epoch 3 and reads what C sends.
+    const sent = await sendText(c, "after the race");
+    for (const m of [owner, b])
+      expect(await readText(m, (await m.socket!.next("message.new", (f) => f.message.id === sent.id)).message)).toBe("after the race");
+    closeAll(members);
+  });
+
+  it("an application message for an old epoch is refused with the group's epoch", async () => {
+    const { owner, others, members } = await talkingGroup(1);
+    const [b] = others as [Member];
+    const early = await owner.group!.encrypt({ text: "too late" });
+    const update = await b.group!.commitUpdate();
+    expect(await sendCommit(b, update)).toBe(true);
+    await update.accept();
+    owner.socket!.send({ type: "mls.send", clientId: "late", message: toBase64url(early) });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_stale_epoch", epoch: 2, clientId: "late" });
+    closeAll(members);
+  });
+
+  it("plain text, edits and reactions are refused in an encrypted chat, over the socket and REST", async () => {
+    const { chat, owner, members } = await talkingGroup(1);
+    const sent = await sendText(owner, "hi");
+    owner.socket!.send({ type: "message.send", clientId: "plain", text: "in the clear" });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_chat_encrypted", clientId: "plain" });
+    owner.socket!.send({ type: "message.edit", id: sent.id, text: "in the clear" });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_chat_encrypted", id: sent.id });
+    owner.socket!.send({ type: "reaction", id: sent.id, emoji: "👍" });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_chat_encrypted" });
+    const token = owner.user.accessToken;
+    await expectProblem(await api(`/v1/chats/${chat.id}/messages`, { token, body: { clientId: "r1", text: "in the clear" } }), 409, "mls_chat_encrypted");
+    await expectProblem(await api(`/v1/chats/${chat.id}/messages/${sent.id}`, { method: "PATCH", token, body: { text: "x" } }), 409, "mls_chat_encrypted");
+    await expectProblem(await api(`/v1/chats/${chat.id}/messages/${sent.id}/reactions`, { token, body: { emoji: "👍" } }), 409, "mls_chat_encrypted");
+    // Something not MLS at all, and a socket of a session without a device.
+    owner.socket!.send({ type: "mls.send", clientId: "junk", message: "AAAA" });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_not_mls" });
+    owner.socket!.send({ type: "mls.commit", commit: "not base64!" });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "invalid_frame" });
+    // A deleted message loses its ciphertext too.
+    owner.socket!.send({ type: "message.delete", id: sent.id });
+    expect((await owner.socket!.next("message.updated")).message).not.toHaveProperty("mls");
+    closeAll(members);
+  });
+
+  it("a session without an MLS device is told to register one", async () => {
+    const [a, b] = await Promise.all([registerUser(), registerUser()]);
+    const chat = await encryptedGroup(a, [b]);
+    const socket = await connect(chat.id, a);
+    socket.send({ type: "mls.welcomes" });
+    expect(await socket.next("error")).toMatchObject({ code: "mls_device_missing" });
+    socket.close();
+  });
+
+  it("a removed member gets nothing after the removal: messages wait for the removing commit, then the old leaf cannot decrypt", async () => {
+    const { chat, owner, others, members } = await talkingGroup(2);
+    const [b, c] = others as [Member, Member];
+    const removed = await api(`/v1/chats/${chat.id}/members/${c.user.id}`, { method: "DELETE", token: owner.user.accessToken });
+    expect(removed.status).toBe(204);
+    await eventually(() => expect(c.socket!.closed).not.toBeNull());
+    // The room relays nothing while C's leaf is left.
+    owner.socket!.send({ type: "mls.send", clientId: "early", message: toBase64url(await owner.group!.encrypt({ text: "before the removal commit" })) });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_removal_pending", clientId: "early" });
+    // A commit that does not remove C is refused too.
+    const update = await b.group!.commitUpdate();
+    b.socket!.send({ type: "mls.commit", commit: toBase64url(update.commit) });
+    expect(await b.socket!.next("error")).toMatchObject({ code: "mls_removal_missing" });
+    const removal = await owner.group!.commitRemovingUsers([c.user.id]);
+    expect(await sendCommit(owner, removal)).toBe(true);
+    await removal.accept();
+    await b.group!.process(fromBase64url((await b.socket!.next("mls.commit")).commit));
+    const after = await sendText(owner, "only for those still here");
+    expect(await readText(b, (await b.socket!.next("message.new", (f) => f.message.id === after.id)).message)).toBe("only for those still here");
+    // C's device still has its old group state; it cannot open the message (nor reach the room).
+    await expect(c.group!.process(fromBase64url(after.mls))).rejects.toThrow();
+    await expectProblem(await api(`/v1/chats/${chat.id}/messages`, { token: c.user.accessToken }), 404);
+    closeAll(members);
+  });
+
+  it("a device that ends (logout) must be removed before messages flow again", async () => {
+    const { owner, others, members } = await talkingGroup(1);
+    const [b] = others as [Member];
+    expect((await api("/v1/auth/logout", { method: "POST", token: b.user.accessToken })).status).toBe(204);
+    await eventually(async () => {
+      owner.socket!.send({ type: "mls.send", clientId: newClientId(), message: toBase64url(await owner.group!.encrypt({ text: "anyone?" })) });
+      expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_removal_pending" });
+    });
+    const removal = await owner.group!.commitRemovingDevices([b.device.id]);
+    expect(await sendCommit(owner, removal)).toBe(true);
+    await removal.accept();
+    expect((await sendText(owner, "alone now")).seq).toBeGreaterThan(0);
+    closeAll(members);
+  });
+});
+
+describe("pushes for encrypted chats", () => {
+  it("carry ids only: no text, no sender name, no chat title", async () => {
+    const users = await Promise.all([registerUser(), registerUser()]);
+    const [a, b] = users as [TestUser, TestUser];
+    const chat = await encryptedGroup(a, [b]);
+    const [ma, mb] = await Promise.all([member(a), member(b)]);
+    ma.socket = await connect(chat.id, a);
+    await startGroup(chat.id, ma);
+    const pending = await ma.group!.commitAddingUsers([b.id]);
+    expect(await sendCommit(ma, pending)).toBe(true);
+    await pending.accept();
+    const service = await startPushService(a);
+    const bobPhone = await subscribeDevice(service, b);
+    void mb;
+    const sent = await sendText(ma, "a surprise party on friday", { mentions: [b.id] });
+    await eventually(() => expect(service.deliveredTo(bobPhone)).toHaveLength(1));
+    expect(service.deliveredTo(bobPhone)[0]!.payload).toEqual({ type: "message", chatId: chat.id, messageId: sent.id });
+    await settle(300);
+    ma.socket.close();
+  });
+});
+
+describe("EncryptedRoom (client/e2ee) over the room's socket", () => {
+  /** A signed-in session's MLS device, opened by the client library, and its room socket as the library's transport. */
+  async function browser(user: TestUser, token = user.accessToken) {
+    const server: E2eeServer = {
+      registerDevice: async (signatureKey) => json(await api("/v1/e2ee/devices", { token, body: { signatureKey } })),
+      uploadKeyPackages: async (body) => json(await api("/v1/e2ee/key-packages", { token, body })),
+      keyPackageStock: async () => json(await api("/v1/e2ee/key-packages", { token })),
+      claimKeyPackages: async (userIds) => json(await api("/v1/e2ee/key-packages/claim", { token, body: { userIds } })),
+      devicesOf: async (userId) => json(await api(`/v1/e2ee/users/${userId}/devices`, { token })),
+    };
+    const device = await MlsDevice.open({ userId: user.id, server, store: new MemoryE2eeStore() });
+    await device.refillKeyPackages({ target: 3, threshold: 3 });
+    return { user, token, device };
+  }
+
+  async function enter(chatId: string, b: Awaited<ReturnType<typeof browser>>) {
+    const response = await upgrade(`/v1/chats/${chatId}/ws`, { authorization: `Bearer ${b.token}` });
+    expect(response.status).toBe(101);
+    const socket = acceptSocket(response);
+    await socket.next("hello");
+    const transport: RoomTransport = { send: (frame) => socket.send(frame), next: (match) => socket.nextMatching(match) as Promise<RoomFrame> };
+    return { socket, room: await EncryptedRoom.open(chatId, b.device, transport) };
+  }
+
+  it("three devices of two users talk; a new device reads from its joining on, not before", async () => {
+    const [a, b] = await Promise.all([registerUser(), registerUser()]);
+    const chat = await encryptedGroup(a, [b]);
+    const [aPhone, bLaptop] = await Promise.all([browser(a), browser(b)]);
+    const aSide = await enter(chat.id, aPhone);
+    const bSide = await enter(chat.id, bLaptop);
+    expect(await aSide.room.ensureJoined()).toBe(true); // starts the group: epoch 0
+    expect(await bSide.room.ensureJoined()).toBe(false); // the group exists; B's device is not in it yet
+    await aSide.room.addUsers([b.id]);
+    expect(await bSide.room.ensureJoined()).toBe(true);
+    const early = await aSide.room.send({ text: "before the second device" });
+    expect(await bSide.room.open((await bSide.socket.next("message.new")).message)).toMatchObject({ ok: true, payload: { text: "before the second device" } });
+
+    // B signs in on a second browser: a new session, a new device; A's device adds it.
+    const second = await json(await login(b));
+    const bPhone = await browser(b, second.accessToken);
+    const phoneSide = await enter(chat.id, bPhone);
+    await aSide.room.addUsers([b.id]);
+    await bSide.room.catchUp();
+    expect(await phoneSide.room.ensureJoined()).toBe(true);
+    const later = await bSide.room.send({ text: "hello from the laptop" });
+    for (const side of [aSide, phoneSide])
+      expect(await side.room.open((await side.socket.next("message.new", (f) => f.message.id === later.message.id)).message)).toMatchObject({
+        ok: true,
+        payload: { text: "hello from the laptop" },
+      });
+    // The phone cannot read what came before it joined.
+    expect(await phoneSide.room.open((early as { message: { mls: string } }).message)).toEqual({ ok: false, reason: "undecryptable" });
+    for (const side of [aSide, bSide, phoneSide]) side.socket.close();
+  });
+});
