@@ -23,6 +23,8 @@ export function startBenchWorker(options: {
   vars?: Record<string, string>;
   inspectorPort?: number;
 }): Promise<Omit<DevServer, "query">>;
+/** Throws when something already listens on `port` (a server an interrupted run left behind). */
+export function refuseBusyPort(port: number, what?: string): Promise<void>;
 export function percentile(sorted: number[], p: number): number;
 export function summarize(samples: number[]): { n: number; p50: number; p99: number; min: number; max: number };
 export function fmt(ms: number): string;

@@ -41,8 +41,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (dev?.pid && dev.exitCode === null) {
     const exited = new Promise((r) => dev.once("exit", r));
-    process.kill(-dev.pid, "SIGTERM");
-    const timer = setTimeout(() => dev.exitCode === null && process.kill(-dev.pid as number, "SIGKILL"), 5000);
+    process.kill(-(dev.pid as number), "SIGTERM");
+    const timer = setTimeout(() => dev.exitCode === null && process.kill(-(dev.pid as number), "SIGKILL"), 5000);
     await exited;
     clearTimeout(timer);
   }

@@ -46,7 +46,7 @@ describe("studio administration in the browser", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ authorName: "Spammer", text: "Cheap watches here" }),
       })
-    ).json();
+    ).json() as { id: string };
     const admin = await registerAccount(origin(), "Studio Admin", ADMIN_EMAIL);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

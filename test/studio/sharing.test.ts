@@ -10,7 +10,7 @@ async function share(token: string, projectId: string, body: Record<string, unkn
   const response = await api(`/v1/studio/projects/${projectId}/shares`, { token, body });
   const text = await response.text();
   expect(response.status, text).toBe(201);
-  return JSON.parse(text) as { id: string; token: string; url: string; expiresAt: string | null };
+  return JSON.parse(text) as { id: string; token: string; url: string; pageUrl: string; expiresAt: string | null };
 }
 
 const comment = (token: string, boxId: string, body: unknown, ip = uniqueIp()) => api(`/v1/studio/shared/${token}/boxes/${boxId}/comments`, { body, ip });

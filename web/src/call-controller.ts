@@ -18,6 +18,11 @@ declare global {
 
 class CallController {
   #view: CallView | null = null;
+
+  /** Whether the call `id` is still the one on screen and not ended (it may end during any await). */
+  #stillOn(id: string): boolean {
+    return this.#view?.call.id === id && this.#view.phase !== "ended";
+  }
   #pc: RTCPeerConnection | null = null;
   #socket: LiveSocket | null = null;
   #media: MediaStream | null = null;
@@ -185,7 +190,7 @@ class CallController {
       ok(platform.api.v1.calls["ice-servers"].$get()),
       navigator.mediaDevices.getUserMedia({ audio: true, video: false }),
     ]);
-    if (this.#view?.call.id !== call.id || this.#view.phase === "ended") {
+    if (!this.#stillOn(call.id)) {
       for (const track of media.getTracks()) track.stop();
       return;
     }
@@ -194,7 +199,7 @@ class CallController {
     const peerId = call.callerId === store.state.me?.id ? call.calleeId : call.callerId;
     const keys = canEncryptCalls() ? await callKeysFor({ kind: "direct", peerId, callId: call.id }) : null;
     const encryption = keys ? await CallEncryption.start(keys) : null;
-    if (this.#view?.call.id !== call.id || this.#view.phase === "ended") {
+    if (!this.#stillOn(call.id)) {
       encryption?.stop();
       for (const track of media.getTracks()) track.stop();
       return;

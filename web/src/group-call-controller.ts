@@ -34,6 +34,11 @@ declare global {
 
 class GroupCallController {
   #view: GroupCallView | null = null;
+
+  /** Whether the call `id` is still the one on screen and not ended (it may end during any await). */
+  #stillOn(id: string): boolean {
+    return this.#view?.call.id === id && this.#view.phase !== "ended";
+  }
   #socket: LiveSocket | null = null;
   #media: MediaStream | null = null;
   #iceServers: RTCIceServer[] = [];
@@ -112,14 +117,14 @@ class GroupCallController {
         ok(platform.api.v1.calls["ice-servers"].$get()),
         navigator.mediaDevices.getUserMedia({ audio: true, video: call.type === "video" ? { width: 640, height: 360 } : false }),
       ]);
-      if (this.#view?.call.id !== call.id || this.#view.phase === "ended") {
+      if (!this.#stillOn(call.id)) {
         for (const track of media.getTracks()) track.stop();
         return;
       }
       // An encrypted chat's call is encrypted end to end (SFrame under the chat's MLS keys).
       const keys = canEncryptCalls() ? await callKeysFor({ kind: "group", chatId: call.chatId, callId: call.id }) : null;
       const encryption = keys ? await CallEncryption.start(keys) : null;
-      if (this.#view?.call.id !== call.id || this.#view.phase === "ended") {
+      if (!this.#stillOn(call.id)) {
         encryption?.stop();
         for (const track of media.getTracks()) track.stop();
         return;

@@ -4,11 +4,13 @@
 // metrics shards and each other; they send no mail, sign no TURN credentials, host no video, run
 // no AI model and delete no files, so those adapters are not composed here and their modules are
 // not loaded by this Worker's isolates (what a chat room's wake-up pays: bench:startup).
+import { waitUntil } from "cloudflare:workers";
 import { cloudflareSfu } from "../../shared/calls/sfu/cloudflare-sfu";
 import { clock } from "../../shared/clock";
 import { configOf } from "../../shared/config";
 import { createDatabase } from "../../shared/db/client";
 import { measuredD1 } from "../../shared/db/measured-d1";
+import { d1HeartbeatLag, ReplicaReadGuard } from "../../shared/db/replica-lag";
 import type { Env } from "../../shared/env";
 import { logEvent } from "../../shared/observability/log";
 import { tracedFetch } from "../../shared/observability/trace-scope";
@@ -27,6 +29,8 @@ function realtimeDeps(env: Env): Deps {
     const app = config.calls.sfu;
     return app ? cloudflareSfu({ ...app, fetch: tracedFetch }) : null;
   });
+  // The sockets' session rechecks read sessions as the API does, replica lag included.
+  const replicaReads = lazy(() => new ReplicaReadGuard(d1HeartbeatLag(db), config.auth.replica, waitUntil));
   return {
     db,
     config,
@@ -53,6 +57,9 @@ function realtimeDeps(env: Env): Deps {
     },
     get sfu() {
       return sfu();
+    },
+    get replicaReads() {
+      return replicaReads();
     },
     get push() {
       // Pushes leave through the JOBS queue (push.fanout), which the API Worker consumes.

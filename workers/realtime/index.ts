@@ -12,5 +12,5 @@ export { UserHub } from "../../durable-objects/user-hub";
 export default {
   // Nothing is served here: the objects trust the principal headers only the API Worker sets
   // (shared/realtime/upgrade.ts), so this Worker has no route of its own and answers 404.
-  fetch: () => new Response(null, { status: 404 }),
+  fetch: (_request: Request) => new Response(null, { status: 404 }),
 } satisfies ExportedHandler;
