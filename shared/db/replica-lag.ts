@@ -1,5 +1,6 @@
 import { metrics } from "../observability/metrics";
 import type { Database } from "./client";
+import type { ReadTarget, ReplicaLagHealth, ReplicaReads } from "./replica-reads";
 import { readHeartbeat, writeHeartbeat } from "./records";
 
 /** One measurement of how far the read replica nearest to this isolate is behind the primary. */
@@ -50,18 +51,6 @@ export interface ReplicaReadPolicy {
   probeIntervalMs: number;
 }
 
-export type ReadTarget = "primary" | "replica";
-
-export interface ReplicaLagHealth {
-  maxLagMs: number;
-  /** What reads that may use a replica do now in this isolate. */
-  readsGoTo: ReadTarget;
-  lagMs: number | null;
-  servedByPrimary: boolean | null;
-  region: string | null;
-  measuredAt: string | null;
-}
-
 /**
  * Decides, per isolate, whether a read that may be served by a replica (AUTH_SESSION_READS =
  * replica) goes to one: only while the last reading is fresh and within REPLICA_MAX_LAG_MS. With
@@ -69,7 +58,9 @@ export interface ReplicaLagHealth {
  * primary: a lag nobody measured is not assumed small. Deciding costs no I/O: a stale reading
  * starts one background probe (`defer`, the request's waitUntil), whose result the next requests use.
  */
-export class ReplicaReadGuard {
+export type { ReadTarget, ReplicaLagHealth } from "./replica-reads";
+
+export class ReplicaReadGuard implements ReplicaReads {
   private reading: ReplicaLagReading | null = null;
   private probing: Promise<void> | null = null;
   private lastProbeStartedAt = Number.NEGATIVE_INFINITY;

@@ -6,7 +6,7 @@ import type { Sfu } from "../calls/sfu/sfu";
 import type { TurnProvider } from "../calls/turn/turn-provider";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
-import type { ReplicaReadGuard } from "../db/replica-lag";
+import type { ReplicaReads } from "../db/replica-reads";
 import type { EmailSender } from "../email/sender";
 import type { Env, JobMessage } from "../env";
 import type { FileReferences } from "../media/file-references";
@@ -87,5 +87,5 @@ export interface Deps {
   push: PushSender;
   log: typeof logEvent;
   /** Whether replica-eligible reads may go to a replica now (AUTH_SESSION_READS=replica; docs/latency.md#replica-lag). */
-  replicaReads: ReplicaReadGuard;
+  replicaReads: ReplicaReads;
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refuseBusyPort, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient, type Message, ok, type PlatformClient } from "../../client";
 
-const PORT = testPort(8960);
+const PORT = testPort(8962);
 const root = path.join(import.meta.dirname, "..", "..");
 const url = `http://127.0.0.1:${PORT}`;
 let dev: ChildProcess;

@@ -97,7 +97,7 @@ describe("the admin console", () => {
     const page = await signedInAdmin();
     await openAdminPanel(page, "apps");
     await page.getByText("Register an app").click();
-    await page.getByLabel("Name").fill("Reports board");
+    await page.getByLabel("Name", { exact: true }).fill("Reports board");
     await page.getByLabel(/Redirect URIs/).fill("https://reports.example/callback");
     await page.getByRole("button", { name: "Register", exact: true }).click();
     await expect.poll(() => page.getByTestId("client-secret-value").count()).toBe(1);
@@ -139,8 +139,8 @@ describe("the admin console", () => {
     await page.getByLabel("Whose account (e-mail)").fill(member.email);
     const today = new Date();
     const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
-    await page.getByLabel("From").fill(day);
-    await page.getByLabel("Until").fill(day);
+    await page.getByLabel("From", { exact: true }).fill(day);
+    await page.getByLabel("Until", { exact: true }).fill(day);
     await page.getByRole("button", { name: "Show events" }).click();
     await expect.poll(() => page.getByTestId("audit-event").count()).toBe(1);
     // Names are looked up once per person: "…" until the card arrives.
@@ -152,8 +152,8 @@ describe("the admin console", () => {
     await checkScreen(page, "admin-audit");
 
     await page.getByLabel("Kind").selectOption("");
-    await page.getByLabel("From").fill("2000-01-01");
-    await page.getByLabel("Until").fill("2000-01-02");
+    await page.getByLabel("From", { exact: true }).fill("2000-01-01");
+    await page.getByLabel("Until", { exact: true }).fill("2000-01-02");
     await page.getByRole("button", { name: "Show events" }).click();
     await expect.poll(() => page.getByText("No events match these filters.").count()).toBe(1);
     await page.close();

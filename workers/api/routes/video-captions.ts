@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearerSecurity, IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { videoCaptionFile, videoCaptionList } from "../../../shared/video/captions";
+import { badRequest } from "../../../shared/http/errors";
 import { createRouter } from "../context";
 import { optionalPrincipal } from "../middleware/optional-auth";
 
@@ -21,12 +22,15 @@ const CaptionSchema = z
   })
   .openapi("VideoCaption");
 
+// The file name's form is checked in the handler, after the caller's token: a bad token answers
+// 401 whatever the path says (the endpoint sweep holds every route to that).
 const CaptionFileParams = IdParam.extend({
   file: z
     .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\.vtt$/, "<language>.vtt, e.g. en.vtt")
-    .openapi({ param: { name: "file", in: "path" }, example: "en.vtt" }),
+    .max(64)
+    .openapi({ param: { name: "file", in: "path" }, example: "en.vtt", description: "`<language>.vtt`, e.g. en.vtt" }),
 });
+const CAPTION_FILE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\.vtt$/;
 
 /** Mounted at /v1/videos: a video's captions, with the video's own visibility (shared/video/captions.ts). */
 export const videoCaptionRoutes = createRouter()
@@ -67,6 +71,7 @@ export const videoCaptionRoutes = createRouter()
     async (c) => {
       const viewer = await optionalPrincipal(c);
       const { id, file } = c.req.valid("param");
+      if (!CAPTION_FILE.test(file)) throw badRequest("invalid_path", "The request param is invalid", [{ path: "file", message: "<language>.vtt, e.g. en.vtt" }]);
       const vtt = await videoCaptionFile(c.get("deps"), id, file.slice(0, -".vtt".length), viewer);
       // Public videos' captions may be cached like the public page; anything signed-in stays private.
       return c.body(vtt, 200, { "content-type": "text/vtt; charset=utf-8", "cache-control": viewer ? "private, no-store" : "public, max-age=60" });
