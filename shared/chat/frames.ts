@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type FrameOf, type FrameParseResult, parseFrame } from "../realtime/frames";
-import { EncryptedClientFrames } from "./encrypted-frames";
+import { EncryptedClientFrames } from "./mls-frames";
 import { MAX_CHAT_FRAME_CHARS, MessageActionFields, MessageId, plainSendFrame } from "./message-rules";
 
 /** What a client may send on `GET /v1/chats/:id/ws`, by frame type: the REST inputs (message-rules.ts) with their `type`. */

@@ -24,7 +24,7 @@ beforeAll(async () => {
     startDevServer({ port: testPort(8940), name: "backup-source", vars }),
     startDevServer({ port: testPort(8941), name: "backup-target", vars }),
   ]);
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await Promise.all([source?.stop(), target?.stop()]);

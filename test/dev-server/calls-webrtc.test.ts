@@ -12,7 +12,7 @@ beforeAll(async () => {
   // no public STUN from a test: the peers are on this machine
   server = await startDevServer({ port: PORT, name: "calls-dev-server", vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "3" } });
   client = new PlatformClient(server.url);
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   await server?.stop();

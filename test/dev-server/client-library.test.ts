@@ -7,7 +7,7 @@ let server: DevServer;
 
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "client-library", vars: { STUN_URLS: "", RATE_LIMIT_CHAT_MESSAGES: "1000/1" } });
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   await server?.stop();

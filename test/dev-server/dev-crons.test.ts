@@ -58,7 +58,7 @@ describe("npm run dev ticks the crons", () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-  }, 180_000);
+  }, 420_000);
 
   afterAll(async () => {
     if (dev && dev.exitCode === null) {
@@ -102,5 +102,5 @@ describe("npm run dev ticks the crons", () => {
       status = (await call(`/v1/vacancies/${draft.id}`, { token })).status;
     }
     expect(status, output).toBe("published");
-  }, 180_000);
+  }, 420_000);
 });

@@ -24,7 +24,7 @@ let server: DevServer;
 
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "e2ee-client", vars: { STUN_URLS: "" } });
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   await server?.stop();

@@ -24,7 +24,7 @@ beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "media-cut-bodies", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN } });
   proxy = await cuttingProxy(PROXY_PORT, PORT);
   adminToken = (await register(ADMIN)).token;
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   await proxy?.close();

@@ -13,7 +13,7 @@ let server: DevServer;
 
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "media-tus-e2e", testScheduled: true });
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   await server?.stop();

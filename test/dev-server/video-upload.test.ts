@@ -9,7 +9,7 @@ let server: DevServer;
 
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "video-upload-e2e", vars: { VIDEO_CHECK_DELAY_SECONDS: "1" } });
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   await server?.stop();

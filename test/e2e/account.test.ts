@@ -18,7 +18,7 @@ const appUrl = () => `${server.url}/app/`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "account-e2e" });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -168,5 +168,5 @@ describe("the account screen", () => {
     });
     expect(login.status).toBe(401);
     await page.close();
-  }, 180_000);
+  }, 420_000);
 });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "admin-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL } });
   browser = await launchChromium();
   admin = await registerAccount(server.url, "Ada Admin", ADMIN_EMAIL);
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -75,7 +75,7 @@ describe("the admin console", () => {
     await row.getByRole("button", { name: "Enable account" }).click();
     await expect.poll(() => row.getByRole("button", { name: "Disable account" }).count()).toBe(1);
     await page.close();
-  }, 180_000);
+  }, 420_000);
 
   it("creates an invite and revokes it", async () => {
     const page = await signedInAdmin();
@@ -127,7 +127,7 @@ describe("the admin console", () => {
     const gone = await fetch(`${server.url}/v1/admin/oauth/clients/${registered.clientId}`, { headers: { authorization: `Bearer ${admin.accessToken}` } });
     expect(gone.status).toBe(404);
     await page.close();
-  }, 180_000);
+  }, 420_000);
 
   it("filters the audit log by kind, by account and by date, in words", async () => {
     const member = await registerAccount(server.url, "Carla Audited");

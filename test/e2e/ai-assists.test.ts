@@ -79,7 +79,7 @@ describe("AI assists", () => {
     await expect
       .poll(async () => (await callApi<{ status: string }>(server.url, admin, `/v1/moderation/hints/video/${videoId}`)).status, { timeout: 60_000 })
       .toBe("completed");
-  }, 180_000);
+  }, 420_000);
 
   it("a moderator sees the advisory AI hint on a queued picture and on a queued video", async () => {
     const page = await signedIn(admin);

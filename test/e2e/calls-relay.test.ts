@@ -29,7 +29,7 @@ beforeAll(async () => {
     },
   });
   client = new PlatformClient(server.url);
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   await server?.stop();

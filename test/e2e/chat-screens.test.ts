@@ -17,7 +17,7 @@ const appUrl = () => `http://localhost:${PORT}/app/`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "chat-screens-e2e" });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

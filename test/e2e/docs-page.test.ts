@@ -15,7 +15,7 @@ beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "docs-e2e" });
   page = await HeadlessPage.launch();
   browser = await launchChromium();
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   try {

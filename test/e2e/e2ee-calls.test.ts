@@ -31,7 +31,7 @@ beforeAll(async () => {
     logLevel: "warning",
   });
   pageScript = bundled.outputFiles[0]!.text;
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

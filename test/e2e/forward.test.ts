@@ -17,7 +17,7 @@ const appUrl = () => `${server.url}/app/`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "forward-e2e" });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -68,5 +68,5 @@ describe("forwarding a message", () => {
     expect(items[0]).toMatchObject({ senderId: ann.id, forwardedFrom: { senderId: ben.id, chatId: source.id } });
     await page.close();
     await reader.close();
-  }, 180_000);
+  }, 420_000);
 });

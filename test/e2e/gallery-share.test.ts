@@ -20,7 +20,7 @@ const appUrl = (path = "") => `${origin()}/app/${path}`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "gallery-share-e2e" });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -130,5 +130,5 @@ describe("sharing and editing a gallery picture", () => {
 
     await visitor.close();
     await context.close();
-  }, 180_000);
+  }, 420_000);
 });

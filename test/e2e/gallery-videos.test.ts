@@ -26,7 +26,7 @@ beforeAll(async () => {
   // The video.check job asks the local Stream emulation after a second instead of minutes.
   server = await startDevServer({ port: PORT, name: "gallery-videos-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, VIDEO_CHECK_DELAY_SECONDS: "1" } });
   browser = await launchChromium({ autoplay: true });
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -34,7 +34,7 @@ beforeAll(async () => {
     vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60", METRICS_TOKEN: METRICS_TOKEN },
   });
   browser = await launchChromium({ media: true });
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -192,5 +192,5 @@ describe("a mesh group call in Chromium", () => {
     await expect.poll(() => scraped('call_quality_reports_total{candidate_type="host",kind="group"}'), { timeout: 20_000 }).toBe(3);
     expect(await scraped('call_setup_seconds_count{kind="group"}')).toBe(3);
     for (const context of [contextA, contextB, contextC]) await context.close();
-  }, 180_000);
+  }, 420_000);
 });

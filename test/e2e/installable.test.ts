@@ -24,7 +24,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ port: PORT, name: "installable-e2e" });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

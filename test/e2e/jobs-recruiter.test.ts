@@ -21,7 +21,7 @@ const app = () => `${base()}/app/`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "jobs-recruiter-e2e" });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -21,7 +21,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ port: PORT, name: "jobs-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL } });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -161,7 +161,7 @@ describe("the Jobs section", () => {
     await recruiterPage.screenshot({ path: `${SHOTS}/jobs-pipeline-phone.png` });
     await candidateContext.close();
     await recruiterContext.close();
-  }, 180_000);
+  }, 420_000);
 
   it("a moderator approves a company's verification from the Companies tab", async () => {
     const owner = await register("Otto Owner");

@@ -22,7 +22,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ port: PORT, name: "passkeys-e2e", vars: { APP_BASE_URL: origin() } });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -34,7 +34,7 @@ beforeAll(async () => {
     for (let i = 0; i <= index * 7; i++)
       await callApi(server.url, friend, `/v1/chats/${chat.id}/messages`, { clientId: crypto.randomUUID(), text: `${LONG_MESSAGE} (${i})` });
   }
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -18,7 +18,7 @@ const appUrl = () => `${origin()}/app/`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "phone-e2e", vars: { PHONE_SIGN_IN: "true" } });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -124,5 +124,5 @@ describe("phone numbers in Chromium", () => {
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(name);
     await context.close();
-  }, 150_000);
+  }, 420_000);
 });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ port: PORT, name: "push-e2e", vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60" } });
   browser = await launchChromium({ autoplay: true });
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -49,7 +49,7 @@ beforeAll(async () => {
   appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   server = await startDevServer({ port: PORT, name: "sso-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL } });
   page = await HeadlessPage.launch();
-}, 150_000);
+}, 420_000);
 
 afterAll(async () => {
   try {

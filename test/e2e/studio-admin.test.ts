@@ -20,7 +20,7 @@ const appUrl = () => `${origin()}/app/`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "studio-admin-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL } });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -107,5 +107,5 @@ describe("studio administration in the browser", () => {
     await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("{{prompt}}");
     expect((await callApi(origin(), admin, "/v1/studio/edit-config")).current.version).toBe(3);
     await context.close();
-  }, 180_000);
+  }, 420_000);
 });

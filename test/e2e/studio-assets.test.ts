@@ -19,7 +19,7 @@ const appUrl = (path = "") => `${origin()}/app/${path}`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "studio-assets-e2e" });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

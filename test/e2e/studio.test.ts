@@ -22,7 +22,7 @@ beforeAll(async () => {
   // A poll every 2 s: the development image is queued, then running, for a few seconds before it is done.
   server = await startDevServer({ port: PORT, name: "studio-e2e", vars: { STUDIO_POLL_INTERVAL_SECONDS: "2" } });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -66,7 +66,7 @@ describe("studio in the browser", () => {
     } finally {
       await context.close();
     }
-  }, 180_000);
+  }, 420_000);
 });
 
 async function run(page: Page): Promise<void> {

@@ -22,7 +22,7 @@ const appUrl = (path = "") => `${origin()}/app/${path}`;
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "videos-browse-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, VIDEO_CHECK_DELAY_SECONDS: "1" } });
   browser = await launchChromium();
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -24,7 +24,7 @@ beforeAll(async () => {
   // Peers on one machine need no STUN server (and the test must not reach the internet).
   server = await startDevServer({ port: PORT, name: "web-app-e2e", vars: { STUN_URLS: "", CALL_RING_TIMEOUT_SECONDS: "60" } });
   browser = await launchChromium({ media: true });
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -837,5 +837,5 @@ describe("the web client in Chromium", () => {
     await a.page.screenshot({ path: `${SHOTS}/call-history.png` });
     await contextA.close();
     await contextB.close();
-  }, 150_000);
+  }, 420_000);
 });

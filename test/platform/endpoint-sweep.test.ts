@@ -344,7 +344,9 @@ async function inBatches<T>(items: T[], work: (item: T) => Promise<void>, size =
 
 const report = (failures: Failure[]) => failures.map((f) => `${f.route} [${f.check}] -> ${f.status} ${f.body}`);
 
-describe("endpoint sweep over /openapi.json", () => {
+// Each sweep sends every operation several requests (some 300 operations): on a loaded 2-core machine
+// that is more than the default 30 s, without anything being wrong.
+describe("endpoint sweep over /openapi.json", { timeout: 120_000 }, () => {
   let document: OpenApiDocument;
   let operations: Operation[];
   let user: TestUser;
