@@ -174,7 +174,9 @@ async function wranglerDev({ port, name, persistTo, args, readyPath }) {
   child.stderr.on("data", (d) => (output += d));
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // Two Workers per session (the API and the realtime one) take over a minute to answer on a
+  // loaded 2-core machine when several sessions start at once.
+  const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
@@ -185,7 +187,7 @@ async function wranglerDev({ port, name, persistTo, args, readyPath }) {
     }
     if (Date.now() > deadline) {
       process.kill(-child.pid, "SIGKILL");
-      throw new Error(`wrangler dev did not answer within 90 s:\n${output}`);
+      throw new Error(`wrangler dev did not answer within 300 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
