@@ -54,7 +54,9 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
       "-c",
       realtimeDevConfig(name, serverVars),
       ...(testScheduled ? ["--test-scheduled"] : []),
-      ...devArgs(serverVars, inspectorPort),
+      // An inspector port of its own: wrangler otherwise takes the first free one from 9229, and two
+      // sessions starting at once both take it ("Address already in use (socket direct:1:default)").
+      ...devArgs(serverVars, inspectorPort ?? port + 20_000),
     ],
     readyPath: "/health",
   });
