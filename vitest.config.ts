@@ -230,7 +230,7 @@ export default defineConfig(async () => {
   const node = { environment: "node" as const, testTimeout: 120_000, hookTimeout: 180_000 };
   // Each dev-server file starts its own `wrangler dev` on ports of its own, so they run side by side
   // with the workerd files.
-  const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], globalSetup: ["./test/dev-server/global-setup.ts"], ...node } };
+  const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], globalSetup: ["./test/dev-server/global-setup.ts"], setupFiles: ["./test/dev-server/retry-idle-sockets.ts"], ...node } };
   // Tests that need system packages (coturn, Chromium): `npm run e2e`, after the prerequisites in docs/development.md.
   // A browser waits on a server that shares two cores with it: a poll gives a screen 10 s, not 1 s, to show what it should.
   const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], expect: { poll: { timeout: 10_000 } }, fileParallelism: false, ...node } };
