@@ -50,8 +50,9 @@ export function publicPageHeaders(csp: string, cacheable: boolean): Record<strin
     "content-security-policy": csp,
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
-    // An edit, a visibility change or a removal changes the page: a short shared cache, never a stale 404 for long.
-    "cache-control": cacheable ? "public, max-age=60" : "no-store",
+    // An edit, a visibility change or a removal changes the page at once: caches may keep it but
+    // ask again every time (a picture made private must not stay visible for a minute), and a 404 is not kept.
+    "cache-control": cacheable ? "public, no-cache" : "no-store",
   };
 }
 

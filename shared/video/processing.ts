@@ -1,7 +1,7 @@
 import { requestModerationHint } from "../moderation-hints/hints";
 import { requestCaptions } from "./captions";
 import type { NewVideoRecord, VideoRecord } from "./records";
-import { findVideo, findVideoByStreamUid, listStuckProcessing, setProcessingPercent } from "./records";
+import { fillInDuration, findVideo, findVideoByStreamUid, listStuckProcessing, setProcessingPercent } from "./records";
 import { moveVideo, notifyOwner, type Actor } from "./video-changes";
 import { type HostedVideo, percentOf } from "./video-host";
 import { scheduleCheck } from "./videos";
@@ -22,7 +22,7 @@ export async function applyHostedState(deps: Deps, video: VideoRecord, hosted: H
     let current = video;
     if (current.status === "uploading")
       current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? current;
-    if (current.status !== "processing") return current;
+    if (current.status !== "processing") return lateDuration(deps, current, hosted);
     const details: Partial<NewVideoRecord> = {
       durationSeconds: hosted.durationSeconds,
       hlsUrl: hosted.hlsUrl,
@@ -43,6 +43,16 @@ export async function applyHostedState(deps: Deps, video: VideoRecord, hosted: H
     current = (await moveVideo(deps, current, "processing", by, "received by Stream", { processingSince: deps.clock.date() })) ?? current;
   }
   return recordProgress(deps, current, hosted);
+}
+
+/**
+ * Stream can say a video is ready before it knows its length (its local simulator never knows
+ * it): a later report that carries the duration fills it in, so cards and the public page can
+ * show it. Nothing else of a video past processing changes.
+ */
+async function lateDuration(deps: Deps, video: VideoRecord, hosted: HostedVideo): Promise<VideoRecord> {
+  if (video.durationSeconds !== null || hosted.durationSeconds === null || video.status === "failed") return video;
+  return (await fillInDuration(deps.db, video.id, hosted.durationSeconds, deps.clock.date())) ?? video;
 }
 
 /**

@@ -355,3 +355,16 @@ export async function setProcessingPercent(db: Database, id: string, percent: nu
     .returning();
   return updated;
 }
+
+/**
+ * A duration Stream reports after the video moved on (it had none when it became ready): filled in
+ * once, never overwritten; the row after, or undefined when it already had one.
+ */
+export async function fillInDuration(db: Database, id: string, seconds: number, at: Date): Promise<VideoRecord | undefined> {
+  const [updated] = await db
+    .update(videos)
+    .set({ durationSeconds: seconds, updatedAt: at })
+    .where(and(eq(videos.id, id), isNull(videos.durationSeconds)))
+    .returning();
+  return updated;
+}

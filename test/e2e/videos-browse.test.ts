@@ -1,6 +1,9 @@
 // Browsing and searching videos in Chromium, and a video's public page: cards with thumbnail,
 // author, length and views; a search by words of the title and by #tag that survives a reload; the
 // public page headed by the product's name with a poster before playing. Screens at 390 and 1280 px.
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
@@ -48,8 +51,29 @@ async function publishedVideo(owner: Account, admin: Account, bytes: Buffer, bod
     const file = (await stored.json()) as { id: string };
     await callApi(origin(), owner, `/v1/videos/${video.id}`, { thumbnailFileId: file.id }, "PATCH");
   }
+  await streamReportsLength(video.id, 3.2);
   await callApi(origin(), admin, `/v1/videos/${video.id}/approve`, {});
   return video.id as string;
+}
+
+/**
+ * Stream's signed webhook with the video's length. The local Stream emulation never knows a
+ * length (it reports -1), so the test speaks for Stream here, as Stream would once it knows.
+ */
+async function streamReportsLength(videoId: string, seconds: number): Promise<void> {
+  const [row] = server.query(`SELECT stream_uid FROM videos WHERE id = '${videoId}'`);
+  const devVars = readFileSync(path.join(import.meta.dirname, "..", "..", ".dev.vars"), "utf8");
+  const secret = /^VIDEO_WEBHOOK_SECRET='?([^'\n]+)'?$/m.exec(devVars)?.[1];
+  if (!row?.stream_uid || !secret) throw new Error("No Stream uid or webhook secret for the video");
+  const body = JSON.stringify({ uid: row.stream_uid, readyToStream: true, status: { state: "ready" }, duration: seconds });
+  const time = Math.floor(Date.now() / 1000);
+  const sig = createHmac("sha256", secret).update(`${time}.${body}`).digest("hex");
+  const response = await fetch(`${origin()}/v1/webhooks/stream`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "webhook-signature": `time=${time},sig1=${sig}` },
+    body,
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
 }
 
 const cardTitles = (page: Page) => page.getByTestId("video-card").locator(".video-card-title").allTextContents();

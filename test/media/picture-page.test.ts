@@ -20,7 +20,7 @@ describe("GET /pictures/:id (the public page of a gallery picture)", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
     expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
-    expect(response.headers.get("cache-control")).toBe("public, max-age=60");
+    expect(response.headers.get("cache-control")).toBe("public, no-cache");
     const body = await response.text();
     expect(body).not.toContain("<script");
     expect(body).toContain(`<header class="site"><a href="/">${PRODUCT_NAME}</a></header>`);

@@ -31,7 +31,7 @@ describe("GET /v/:id (the public page of a video)", () => {
     expect(body).toContain(`<header class="site"><a href="/">${PRODUCT_NAME}</a></header>`);
     expect(body).toContain(`poster="https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg"`);
     expect(body).toContain("#harbour");
-    expect(response.headers.get("cache-control")).toBe("public, max-age=60");
+    expect(response.headers.get("cache-control")).toBe("public, no-cache");
   });
 
   it("is the same 404 page for a video waiting for review, a private, an archived and an unknown one", async () => {

@@ -30,6 +30,18 @@ describe("POST /v1/webhooks/stream", () => {
     );
   });
 
+  it("a video that became ready without a length gets it from a later report, once; nothing else changes", async () => {
+    const { owner, id, uid } = await processingVideo();
+    await signedWebhook({ ...streamEvent(uid, "ready"), duration: -1 });
+    expect(await json(await api(`/v1/videos/${id}`, { token: owner.accessToken }))).toMatchObject({ status: "moderation", durationSeconds: null });
+    expect((await signedWebhook({ ...streamEvent(uid, "ready"), duration: 3.25 })).status).toBe(200);
+    expect(await json(await api(`/v1/videos/${id}`, { token: owner.accessToken }))).toMatchObject({ status: "moderation", durationSeconds: 3.25 });
+    await signedWebhook({ ...streamEvent(uid, "ready"), duration: 99 });
+    expect((await json(await api(`/v1/videos/${id}`, { token: owner.accessToken }))).durationSeconds).toBe(3.25);
+    const moves = (await auditOf(id)).filter((event) => event.type === "video.status_changed" && event.detail.to === "moderation");
+    expect(moves).toHaveLength(1);
+  });
+
   it("an error moves it to failed with Stream's reason code, which the owner sees", async () => {
     const { owner, id, uid } = await processingVideo();
     await signedWebhook(streamEvent(uid, "error", { code: "ERR_DURATION_EXCEED_CONSTRAINT", text: "The video is longer than allowed" }));
