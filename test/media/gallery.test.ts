@@ -214,6 +214,8 @@ describe("PATCH /v1/images/:id", () => {
     await expectProblem(await fetchContent(`/v1/files/${file.id}/content`), 401);
     expect((await json(await api(`/v1/users/${alice.id}/images`))).items).toEqual([]);
     expect((await json(await api("/v1/images/feed?limit=50"))).items.map((i: { id: string }) => i.id)).not.toContain(image.id);
+    const ownFeed = await json(await api("/v1/images/feed?limit=50", { token: alice.accessToken }));
+    expect(ownFeed.items.map((i: { id: string }) => i.id)).not.toContain(image.id);
     const own = await json(await api(`/v1/users/${alice.id}/images`, { token: alice.accessToken }));
     expect(own.items.map((i: { id: string }) => i.id)).toEqual([image.id]);
     expect(await json(await api(`/v1/images/${image.id}`, { token: alice.accessToken }))).toMatchObject({ visibility: "private" });

@@ -55,7 +55,11 @@ function visibleTo(viewerId: string | null) {
   return viewerId ? or(eq(images.visibility, "public"), eq(images.ownerId, viewerId)) : eq(images.visibility, "public");
 }
 
-/** Newest first; by tag or by owner; only what the viewer may see; `before` is the last id of the previous page. */
+/**
+ * Newest first; by tag or by owner; only what the viewer may see; `before` is the last id of the
+ * previous page. A private picture shows only in its owner's own list: the feed and the tag lists
+ * are what everyone sees, the owner included.
+ */
 export async function pageGallery(
   db: Database,
   filter: { tag?: string; ownerId?: string },
@@ -66,7 +70,7 @@ export async function pageGallery(
   const rows = await galleryQuery(db, viewerId)
     .where(
       and(
-        visibleTo(viewerId),
+        visibleTo(filter.ownerId !== undefined && filter.ownerId === viewerId ? viewerId : null),
         filter.ownerId ? eq(images.ownerId, filter.ownerId) : undefined,
         filter.tag
           ? exists(
