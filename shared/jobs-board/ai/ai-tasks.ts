@@ -2,8 +2,10 @@ import type { Deps } from "../../platform/deps-types";
 import { ApiError, notFound } from "../../http/errors";
 import { newId } from "../../ids";
 import { enforceRateLimit } from "../../rate-limits";
-import { type ModelOutput, ProviderError } from "../../studio/providers/provider-adapter";
-import { type ModelTaskInput, type ModelTaskResult, pollModelTask, requireModel, startModelTask } from "../../studio/providers/model-tasks";
+import { readModelJson } from "../../studio/providers/model-json";
+import { advanceModelTask } from "../../studio/providers/model-step";
+import type { ModelOutput } from "../../studio/providers/provider-adapter";
+import { type ModelTaskInput, requireModel } from "../../studio/providers/model-tasks";
 import { requireMemberRole } from "../companies/companies";
 import { findCompanyRow } from "../companies/records";
 import { ownProfile } from "../profiles/profiles";
@@ -246,23 +248,8 @@ export function checkModelAnswer(
   kind: AiTaskRecord["kind"],
   output: ModelOutput,
 ): { ok: true; value: VacancyDraftAnswer | ProfileAnalysisAnswer | IntroScriptAnswer } | { ok: false; reason: string } {
-  if (output.kind !== "text") return { ok: false, reason: "invalid_model_answer: the model answered with files, not JSON text" };
-  let json: unknown = output.json;
-  if (json === undefined) {
-    try {
-      json = JSON.parse(output.text);
-    } catch {
-      return { ok: false, reason: "invalid_model_answer: the answer is not JSON" };
-    }
-  }
   const schema = kind === "vacancy-draft" ? VacancyDraftAnswer : kind === "intro-script" ? IntroScriptAnswer : ProfileAnalysisAnswer;
-  const parsed = schema.safeParse(json);
-  if (!parsed.success)
-    return {
-      ok: false,
-      reason: `invalid_model_answer: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`.slice(0, 500),
-    };
-  return { ok: true, value: parsed.data };
+  return readModelJson<VacancyDraftAnswer | ProfileAnalysisAnswer | IntroScriptAnswer>(output, schema);
 }
 
 async function complete(deps: Deps, task: AiTaskRecord, answer: VacancyDraftAnswer | ProfileAnalysisAnswer | IntroScriptAnswer): Promise<void> {
@@ -328,19 +315,9 @@ export async function runAiTask(deps: Deps, taskId: string): Promise<void> {
     return;
   }
   const input = await modelInput(deps, task);
-  let result: ModelTaskResult;
-  try {
-    result = task.providerTaskId ? await pollModelTask(deps, task.modelId, task.providerTaskId, input) : await startModelTask(deps, task.modelId, input);
-  } catch (error) {
-    if (error instanceof ProviderError && error.retryable) throw error;
-    const reason =
-      error instanceof ApiError ? `${error.code}: ${error.detail ?? ""}` : error instanceof ProviderError ? `provider_error: ${error.message}` : null;
-    if (reason === null) throw error;
-    await failAiTask(deps.db, task.id, reason, deps.clock.date());
-    return;
-  }
+  const result = await advanceModelTask(deps, task.modelId, task.providerTaskId, input);
   if (result.kind === "failed") {
-    await failAiTask(deps.db, task.id, `model_failed: ${result.error}`, deps.clock.date());
+    await failAiTask(deps.db, task.id, result.error, deps.clock.date());
     return;
   }
   if (result.kind === "pending") {
