@@ -55,10 +55,14 @@ function visibleTo(viewerId: string | null) {
   return viewerId ? or(eq(images.visibility, "public"), eq(images.ownerId, viewerId)) : eq(images.visibility, "public");
 }
 
-/** Newest first; by tag or by owner; only what the viewer may see; `before` is the last id of the previous page. */
+/**
+ * Newest first; by tag or by owner, or only images another module's condition picks (`only`, given
+ * the image id column: moderation hints pick those with an open hint); only what the viewer may
+ * see; `before` is the last id of the previous page.
+ */
 export async function pageGallery(
   db: Database,
-  filter: { tag?: string; ownerId?: string },
+  filter: { tag?: string; ownerId?: string; only?: (imageId: SQLWrapper) => SQL },
   before: string | undefined,
   limit: number,
   viewerId: string | null,
@@ -68,6 +72,7 @@ export async function pageGallery(
       and(
         visibleTo(viewerId),
         filter.ownerId ? eq(images.ownerId, filter.ownerId) : undefined,
+        filter.only?.(images.id),
         filter.tag
           ? exists(
               db
