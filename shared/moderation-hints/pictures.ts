@@ -10,13 +10,7 @@ import { hasOpenHint } from "./records";
  * moderators and admins; with `openHints`, only those whose hint flags something and that no
  * moderator has kept (the queue of open hints).
  */
-export async function picturesToModerate(
-  deps: Deps,
-  actor: { userId: string; role: string },
-  cursor: string | undefined,
-  limit: number,
-  openHints = false,
-) {
+export async function picturesToModerate(deps: Deps, actor: { userId: string; role: string }, cursor: string | undefined, limit: number, openHints = false) {
   if (actor.role !== "moderator" && actor.role !== "admin") throw forbidden("Only moderators and admins moderate pictures");
   const filter = openHints ? { only: (imageId: SQLWrapper) => hasOpenHint("image", imageId) } : {};
   const page = await galleryPage(deps, filter, cursor, limit, actor.userId);

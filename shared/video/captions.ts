@@ -99,7 +99,12 @@ export const MAX_CAPTION_LANGUAGES = 5;
  * queued; failed ones go back to pending once (a conditional update, so two asks queue one job);
  * ready ones are kept (`409 captions_exist`), never replaced.
  */
-export async function askForCaptions(deps: Deps, asker: Viewer, videoId: string, requested: string | undefined): Promise<{ language: string; status: "pending" }> {
+export async function askForCaptions(
+  deps: Deps,
+  asker: Viewer,
+  videoId: string,
+  requested: string | undefined,
+): Promise<{ language: string; status: "pending" }> {
   const video = await findVideo(deps.db, videoId);
   // Someone else's video answers like one that does not exist, as the owner's other actions do.
   if (!video || (video.ownerId !== asker.userId && !isModerator(asker))) throw notFound("No such video");

@@ -181,7 +181,16 @@ describe("POST /v1/moderation/hints/{subject}/{id}/keep", () => {
     await expectProblem(await keep("image", picture.id, owner.accessToken), 403);
     await expectProblem(await keep("sound", picture.id, mod.accessToken), 400);
     await expectProblem(await keep("image", "00000000-0000-7000-8000-000000000000", mod.accessToken), 404);
-    await expectProblem(await keep("image", picture.id, mod.accessToken), 409, "hint_pending");
+    // pending: asked through a held queue, so no consumer answers it meanwhile
+    const pendingId = `hint-test-${crypto.randomUUID()}`;
+    await requestModerationHint(testDeps({ vars: { MODERATION_HINT_MODEL: "dev-text" }, queue: heldQueue() }), {
+      kind: "image",
+      id: pendingId,
+      ownerId: owner.id,
+      title: "Still looking",
+      description: null,
+    });
+    await expectProblem(await keep("image", pendingId, mod.accessToken), 409, "hint_pending");
     const own = await publishPicture(mod, "dog.png", "Dog");
     await runHintJob("image", own.id);
     await expectProblem(await keep("image", own.id, mod.accessToken), 403);

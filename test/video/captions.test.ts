@@ -93,19 +93,25 @@ describe("POST /v1/videos/{id}/captions", () => {
   it("makes captions in a language the video has none in: 202 pending, asked twice queues one job, the queue consumer makes them, then 409 captions_exist", async () => {
     const owner = await registerUser();
     const made = await approvedVideo(owner, { title: "Market day" });
-    const asked = await askForCaptionsApi(made.id, owner.accessToken, { language: "de" });
-    expect(asked.status, await asked.clone().text()).toBe(202);
-    expect(await json(asked)).toEqual({ language: "de", status: "pending" });
-    expect(await captionIn(made.id, owner.accessToken, "de")).toMatchObject({ status: "pending", url: null, error: null });
-    // asked again while pending: the same answer, nothing more queued
+    // asked through a held queue first, so no background consumer makes them before the asserts
     const queue = heldQueue();
     const owned = { userId: owner.id, role: "user" as const };
     expect(await askForCaptions(testDeps({ queue }), owned, made.id, "de")).toEqual({ language: "de", status: "pending" });
-    expect((await askForCaptionsApi(made.id, owner.accessToken, { language: "de" })).status).toBe(202);
-    expect(queue.sent).toEqual([]);
+    expect(queue.sent).toEqual([{ kind: "video.captions", videoId: made.id, language: "de" }]);
+    // asked again while pending, through the API and the logic: the same answer, nothing more queued
+    const asked = await askForCaptionsApi(made.id, owner.accessToken, { language: "de" });
+    expect(asked.status, await asked.clone().text()).toBe(202);
+    expect(await json(asked)).toEqual({ language: "de", status: "pending" });
+    expect(await askForCaptions(testDeps({ queue }), owned, made.id, "de")).toEqual({ language: "de", status: "pending" });
+    expect(queue.sent).toHaveLength(1);
+    expect(await captionIn(made.id, owner.accessToken, "de")).toMatchObject({ status: "pending", url: null, error: null });
 
     await runCaptionJob(made.id, "de");
-    expect(await captionIn(made.id, owner.accessToken, "de")).toMatchObject({ status: "ready", source: "transcript", url: `/v1/videos/${made.id}/captions/de.vtt` });
+    expect(await captionIn(made.id, owner.accessToken, "de")).toMatchObject({
+      status: "ready",
+      source: "transcript",
+      url: `/v1/videos/${made.id}/captions/de.vtt`,
+    });
     expect(await (await api(`/v1/videos/${made.id}/captions/de.vtt`)).text()).toMatch(/^WEBVTT\n\n\d\d:/);
     await expectProblem(await askForCaptionsApi(made.id, owner.accessToken, { language: "de" }), 409, "captions_exist");
   });

@@ -18,9 +18,7 @@ export const moderationHints = sqliteTable(
     subjectId: text("subject_id").notNull(),
     ownerId: text("owner_id").notNull(),
     /** `kept`: a moderator looked at the item and kept it, so the hint was wrong (who: the `moderation.hint_kept` audit event). */
-    status: text("status", { enum: HINT_STATUSES })
-      .notNull()
-      .default("pending"),
+    status: text("status", { enum: HINT_STATUSES }).notNull().default("pending"),
     modelId: text("model_id").notNull(),
     /** JSON: what the model is asked with (prompt, schema, picture URL), fixed when the item arrived. */
     input: text("input").notNull(),

@@ -107,7 +107,8 @@ export const videoCaptionRoutes = createRouter()
     async (c) => {
       const viewer = await optionalPrincipal(c);
       const { id, file } = c.req.valid("param");
-      if (!CAPTION_FILE.test(file)) throw badRequest("invalid_path", "The request param is invalid", [{ path: "file", message: "<language>.vtt, e.g. en.vtt" }]);
+      if (!CAPTION_FILE.test(file))
+        throw badRequest("invalid_path", "The request param is invalid", [{ path: "file", message: "<language>.vtt, e.g. en.vtt" }]);
       const vtt = await videoCaptionFile(c.get("deps"), id, file.slice(0, -".vtt".length), viewer);
       // Public videos' captions may be cached like the public page; anything signed-in stays private.
       return c.body(vtt, 200, { "content-type": "text/vtt; charset=utf-8", "cache-control": viewer ? "private, no-store" : "public, max-age=60" });
