@@ -2,7 +2,7 @@
 export interface DevServer {
   url: string;
   output: () => string;
-  /** Rows of a read-only SQL query on the server's local D1. */
+  /** Rows of an SQL query on the server's local D1 (a read, or a test's set-up of a state no endpoint makes). */
   query: (sql: string) => Record<string, unknown>[];
   stop: () => Promise<void>;
 }

@@ -62,7 +62,7 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
   });
   return {
     ...server,
-    /** Rows of a read-only SQL query on the server's local D1 (what no endpoint shows, e.g. blob rows). */
+    /** Rows of an SQL query on the server's local D1: what no endpoint shows (e.g. blob rows), or a test's set-up of a state no endpoint makes. */
     query: (sql) => {
       const result = spawnSync(process.execPath, [wranglerJs, "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", sql, "--json"], {
         cwd: root,

@@ -1,4 +1,4 @@
-import type { SQLWrapper } from "drizzle-orm";
+import type { SQL, SQLWrapper } from "drizzle-orm";
 import { z } from "zod";
 import { badRequest, conflict, forbidden, notFound } from "../http/errors";
 import { decodeCursor, keysetPage, type Page } from "../http/pagination";
@@ -164,7 +164,7 @@ const ImageCursor = z.object({ before: z.string().max(64) });
 
 export async function galleryPage(
   deps: Deps,
-  filter: { tag?: string; ownerId?: string },
+  filter: { tag?: string; ownerId?: string; only?: (imageId: SQLWrapper) => SQL },
   cursor: string | undefined,
   limit: number,
   viewerId: string | null,

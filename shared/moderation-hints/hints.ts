@@ -1,11 +1,23 @@
-import { forbidden, notFound } from "../http/errors";
+import { conflict, forbidden, notFound } from "../http/errors";
+import { auditEventQuery } from "../identity/audit/events";
 import type { Deps } from "../platform/deps-types";
 import { contentPath } from "../media/content-path";
 import type { ModelTaskInput } from "../studio/providers/model-tasks";
 import { advanceModelTask } from "../studio/providers/model-step";
 import { readModelJson } from "../studio/providers/model-json";
 import { HINT_JSON_SCHEMA, HintAnswer } from "./answer";
-import { completeHint, countHintAttempt, failHint, findHint, findHints, type HintRecord, type HintSubject, insertHint, saveHintProviderTask } from "./records";
+import {
+  completeHint,
+  countHintAttempt,
+  failHint,
+  findHint,
+  findHints,
+  type HintRecord,
+  type HintSubject,
+  insertHint,
+  keepHint,
+  saveHintProviderTask,
+} from "./records";
 
 /** Runs of one hint (start, then polls) before it is given up as `timed_out`. */
 export const MAX_HINT_ATTEMPTS = 30;
@@ -28,7 +40,8 @@ export interface HintItem {
 }
 
 export interface HintView {
-  status: "pending" | "completed" | "failed";
+  /** `kept`: a moderator kept the item, the hint was wrong. */
+  status: HintRecord["status"];
   /** Strongest first. */
   labels: { label: HintAnswer["labels"][number]["label"]; confidence: number }[];
   reason: string | null;
@@ -101,12 +114,41 @@ export function hintModelInput(deps: Pick<Deps, "config">, item: HintItem): Mode
   };
 }
 
+const isModerator = (actor: { role: string }) => actor.role === "moderator" || actor.role === "admin";
+
 /** The hint on an item, for moderators and admins; none yet (or hints off): 404. */
 export async function moderationHint(deps: Deps, actor: { role: string }, kind: HintSubject, id: string): Promise<HintView> {
-  if (actor.role !== "moderator" && actor.role !== "admin") throw forbidden("Only moderators and admins read moderation hints");
+  if (!isModerator(actor)) throw forbidden("Only moderators and admins read moderation hints");
   const row = await findHint(deps.db, kind, id);
   if (!row) throw notFound("No hint for this item");
   return hintView(row);
+}
+
+/**
+ * A moderator keeps the item the hint is about: the hint was wrong. It is marked `kept` (so it
+ * leaves the open hints, `?hint=open` on the pictures to look over), with an audit event
+ * `moderation.hint_kept` on the moderator's trail naming the item and what the hint said. The item
+ * itself is not touched. Idempotent: keeping a kept hint answers it as it is, with no second event.
+ * A pending hint has nothing to keep yet (`409 hint_pending`); like videos, nobody moderates their
+ * own upload (403).
+ */
+export async function keepModerationHint(deps: Deps, actor: { userId: string; role: string }, kind: HintSubject, id: string): Promise<HintView> {
+  if (!isModerator(actor)) throw forbidden("Only moderators and admins keep items an AI hint flagged");
+  const hint = await findHint(deps.db, kind, id);
+  if (!hint) throw notFound("No hint for this item");
+  if (hint.ownerId === actor.userId) throw forbidden("Nobody moderates their own upload");
+  if (hint.status === "kept") return hintView(hint);
+  if (hint.status === "pending") throw conflict("hint_pending", "The model has not answered yet: there is no hint to keep the item against");
+  const kept = await keepHint(deps.db, kind, id, deps.clock.date());
+  // Lost a race with another moderator's keep: theirs is the event.
+  if (!kept) return hintView((await findHint(deps.db, kind, id)) ?? hint);
+  const strongest = hint.labels ? ((JSON.parse(hint.labels) as HintView["labels"])[0]?.label ?? null) : null;
+  await auditEventQuery(deps.db, {
+    userId: actor.userId,
+    type: "moderation.hint_kept",
+    detail: { by: actor.userId, subjectKind: kind, subjectId: id, ownerId: hint.ownerId, hintStatus: hint.status, label: strongest },
+  }).run();
+  return hintView(kept);
 }
 
 /**

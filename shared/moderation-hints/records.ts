@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type HINT_SUBJECTS, moderationHints } from "../db/schema";
 
@@ -55,6 +55,27 @@ export async function failHint(db: Database, kind: HintSubject, id: string, erro
     .update(moderationHints)
     .set({ status: "failed", error: error.slice(0, 1000), updatedAt: now })
     .where(and(subject(kind, id), eq(moderationHints.status, "pending")));
+}
+
+/**
+ * A completed or failed hint marked kept by a moderator (the item stays; the hint was wrong). The
+ * row after, or undefined when it was not completed or failed (pending, kept already, or gone).
+ */
+export async function keepHint(db: Database, kind: HintSubject, id: string, now: Date): Promise<HintRecord | undefined> {
+  const [row] = await db
+    .update(moderationHints)
+    .set({ status: "kept", updatedAt: now })
+    .where(and(subject(kind, id), inArray(moderationHints.status, ["completed", "failed"])))
+    .returning();
+  return row;
+}
+
+/**
+ * Whether the item (a column or value holding its id) has an open hint: completed, its strongest
+ * label other than `ok`, and not kept by a moderator. For a module's list of items to look over.
+ */
+export function hasOpenHint(kind: HintSubject, itemId: SQLWrapper): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${moderationHints} WHERE ${moderationHints.subjectKind} = ${kind} AND ${moderationHints.subjectId} = ${itemId} AND ${moderationHints.status} = 'completed' AND json_extract(${moderationHints.labels}, '$[0].label') <> 'ok')`;
 }
 
 export function forgetHintQueries(db: Database, ownerId: string) {

@@ -12,6 +12,20 @@ export async function insertCaption(db: Database, caption: typeof videoCaptions.
   return rows.length > 0;
 }
 
+/**
+ * Failed captions asked for again: pending from scratch (who makes them, the provider's task and
+ * the count of runs forgotten), `createdAt` the time of this ask. False when they are not failed
+ * any more (another ask won the race), so only one of two asks queues a job.
+ */
+export async function retryFailedCaption(db: Database, videoId: string, language: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(videoCaptions)
+    .set({ status: "pending", source: null, modelId: null, providerTaskId: null, attempts: 0, error: null, createdAt: now, updatedAt: now })
+    .where(and(captionOf(videoId, language), eq(videoCaptions.status, "failed")))
+    .returning({ id: videoCaptions.videoId });
+  return rows.length > 0;
+}
+
 export async function findCaption(db: Database, videoId: string, language: string): Promise<CaptionRecord | undefined> {
   const [row] = await db.select().from(videoCaptions).where(captionOf(videoId, language));
   return row;

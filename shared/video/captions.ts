@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { notFound } from "../http/errors";
+import { ApiError, badRequest, conflict, notFound } from "../http/errors";
 import type { Deps } from "../platform/deps-types";
 import { advanceModelTask } from "../studio/providers/model-step";
 import { readModelJson } from "../studio/providers/model-json";
@@ -12,6 +12,7 @@ import {
   findCaption,
   insertCaption,
   listCaptions,
+  retryFailedCaption,
   setCaptionSource,
 } from "./caption-records";
 import { findVideo, type VideoRecord } from "./records";
@@ -70,15 +71,65 @@ export async function requestCaptions(deps: Deps, video: Pick<VideoRecord, "id">
     deps.log("error", "captions not stored", { videoId: video.id, error: String(error) });
     return;
   }
+  await queueCaptions(deps, video.id, language);
+}
+
+/**
+ * Queues the `video.captions` job for pending captions; false when the queue refused, which is
+ * recorded as the captions' failure (so the owner sees why, and can ask again).
+ */
+async function queueCaptions(deps: Deps, videoId: string, language: string): Promise<boolean> {
   try {
-    await deps.queue.send({ kind: "video.captions", videoId: video.id, language });
+    await deps.queue.send({ kind: "video.captions", videoId, language });
+    return true;
   } catch (error) {
-    deps.log("error", "captions not queued", { videoId: video.id, error: String(error) });
-    await failCaption(deps.db, video.id, language, "queue_unavailable: the captions could not be queued", deps.clock.date());
+    deps.log("error", "captions not queued", { videoId, error: String(error) });
+    await failCaption(deps.db, videoId, language, "queue_unavailable: the captions could not be queued", deps.clock.date());
+    return false;
   }
 }
 
-function transcriptInput(video: VideoRecord, language: string): ModelTaskInput {
+/** Languages one video may have captions in: each is a model run (or Stream's work), so an owner cannot ask for dozens. */
+export const MAX_CAPTION_LANGUAGES = 5;
+
+/**
+ * Captions asked for by hand (POST /v1/videos/{id}/captions): for a video that was ready before
+ * captions existed, or whose captions failed. Through the same row and queue as the ready-hook's
+ * (`requestCaptions`). Idempotent: pending captions are answered as pending and nothing more is
+ * queued; failed ones go back to pending once (a conditional update, so two asks queue one job);
+ * ready ones are kept (`409 captions_exist`), never replaced.
+ */
+export async function askForCaptions(
+  deps: Deps,
+  asker: Viewer,
+  videoId: string,
+  requested: string | undefined,
+): Promise<{ language: string; status: "pending" }> {
+  const video = await findVideo(deps.db, videoId);
+  // Someone else's video answers like one that does not exist, as the owner's other actions do.
+  if (!video || (video.ownerId !== asker.userId && !isModerator(asker))) throw notFound("No such video");
+  if (!video.streamUid || video.status === "uploading" || video.status === "processing" || video.status === "failed")
+    throw conflict("not_ready", "Captions can be made once the video is ready");
+  const language = requested ?? deps.config.video.captionLanguage;
+  if (!language) throw badRequest("language_required", "Captions are not made here by default (VIDEO_CAPTION_LANGUAGE is empty): name a language");
+  const pending = { language, status: "pending" as const };
+  const existing = await findCaption(deps.db, video.id, language);
+  if (existing?.status === "pending") return pending;
+  if (existing?.status === "ready") throw conflict("captions_exist", `The video has captions in ${language} already`);
+  const now = deps.clock.date();
+  if (existing) {
+    if (!(await retryFailedCaption(deps.db, video.id, language, now))) return pending;
+  } else {
+    if ((await listCaptions(deps.db, video.id)).length >= MAX_CAPTION_LANGUAGES)
+      throw conflict("too_many_caption_languages", `A video has captions in at most ${MAX_CAPTION_LANGUAGES} languages`);
+    if (!(await insertCaption(deps.db, { videoId: video.id, language, createdAt: now, updatedAt: now }))) return pending;
+  }
+  if (!(await queueCaptions(deps, video.id, language))) throw new ApiError(503, "queue_unavailable", "The captions could not be queued; try again");
+  return pending;
+}
+
+function transcriptInput(video: VideoRecord, caption: CaptionRecord): ModelTaskInput {
+  const language = caption.language;
   return {
     prompt: [
       `Transcribe what is said in this video, in the language ${language}, as timed caption cues of at most two lines each.`,
@@ -88,7 +139,8 @@ function transcriptInput(video: VideoRecord, language: string): ModelTaskInput {
     params: { responseSchema: transcriptSchema(video.durationSeconds) },
     // The video's playback address, for a transcript model that fetches the media (`{{parentImageUrl}}` in its request template).
     ...(video.hlsUrl ? { parentImageUrl: video.hlsUrl } : {}),
-    idempotencyKey: `captions-${video.id}-${language}`,
+    // Each ask of its own (a failed one asked again starts anew), so a provider does not answer a retry with the failed run.
+    idempotencyKey: `captions-${video.id}-${language}-${caption.createdAt.getTime()}`,
   };
 }
 
@@ -143,7 +195,7 @@ async function fromTranscript(deps: Deps, video: VideoRecord, caption: CaptionRe
   const modelId = caption.modelId ?? deps.config.video.transcriptModel;
   if (!modelId) return fail("captions_unavailable: Stream makes no captions here and no transcript model is configured (VIDEO_TRANSCRIPT_MODEL)");
   if (caption.source === null) await setCaptionSource(deps.db, video.id, caption.language, { source: "transcript", modelId }, deps.clock.date());
-  const result = await advanceModelTask(deps, modelId, caption.providerTaskId, transcriptInput(video, caption.language));
+  const result = await advanceModelTask(deps, modelId, caption.providerTaskId, transcriptInput(video, caption));
   if (result.kind === "failed") return fail(result.error);
   if (result.kind === "pending") {
     await setCaptionSource(deps.db, video.id, caption.language, { source: "transcript", modelId, providerTaskId: result.taskId }, deps.clock.date());

@@ -1,6 +1,7 @@
 // The AI assists in Chromium (the app served by `wrangler dev`, the development model answering):
-// a moderator sees the advisory AI hint on a queued picture and on a queued video, and a viewer
-// turns on the captions the transcript model made for a video and the track shows their cue text.
+// a moderator sees the advisory AI hint on a queued picture and on a queued video, and keeps the
+// picture when the hint was wrong; a viewer turns on the captions the transcript model made for a
+// video and the track shows their cue text; an owner whose video has no captions makes them.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
@@ -28,6 +29,21 @@ afterAll(async () => {
   await server?.stop();
 }, 30_000);
 
+/**
+ * Polls `read` until it answers `expected` (each second, up to `timeoutMs`). vitest's expect.poll
+ * works only inside a test, and the set-up below waits in a beforeAll.
+ */
+async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (last === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`still ${JSON.stringify(last)} after ${timeoutMs / 1000} s, not ${JSON.stringify(expected)}`);
+}
+
 /** A picture published to the gallery through the API, as the upload screen does. */
 async function publishPicture(owner: Account, title: string): Promise<string> {
   const upload = await fetch(`${server.url}/v1/files?purpose=image&name=${encodeURIComponent(`${title}.png`)}`, {
@@ -49,9 +65,7 @@ async function queuedVideo(owner: Account, title: string): Promise<string> {
     body: tinyMp4(),
   });
   expect(put.status, await put.clone().text()).toBe(202);
-  await expect
-    .poll(async () => (await callApi<{ status: string }>(server.url, owner, `/v1/videos/${video.id}`)).status, { timeout: 60_000, interval: 1000 })
-    .toBe("moderation");
+  await until(async () => (await callApi<{ status: string }>(server.url, owner, `/v1/videos/${video.id}`)).status, "moderation");
   return video.id;
 }
 
@@ -73,12 +87,8 @@ describe("AI assists", () => {
     pictureId = await publishPicture(owner, "Harbour at dawn");
     videoId = await queuedVideo(owner, "Walking the harbour");
     // The queue consumer asks the development model; both hints and the captions arrive on their own.
-    await expect
-      .poll(async () => (await callApi<{ status: string }>(server.url, admin, `/v1/moderation/hints/image/${pictureId}`)).status, { timeout: 60_000 })
-      .toBe("completed");
-    await expect
-      .poll(async () => (await callApi<{ status: string }>(server.url, admin, `/v1/moderation/hints/video/${videoId}`)).status, { timeout: 60_000 })
-      .toBe("completed");
+    await until(async () => (await callApi<{ status: string }>(server.url, admin, `/v1/moderation/hints/image/${pictureId}`)).status, "completed");
+    await until(async () => (await callApi<{ status: string }>(server.url, admin, `/v1/moderation/hints/video/${videoId}`)).status, "completed");
   }, 420_000);
 
   it("a moderator sees the advisory AI hint on a queued picture and on a queued video", async () => {
@@ -98,6 +108,52 @@ describe("AI assists", () => {
     await expect.poll(async () => (await callApi<{ status: string }>(server.url, owner, `/v1/videos/${videoId}`)).status).toBe("approved");
     await checkScreen(page, "moderation-videos-ai-hint");
   }, 120_000);
+
+  it("a moderator keeps a picture the AI hint was wrong about: the hint says so, the picture stays, it leaves the flagged view", async () => {
+    const page = await signedIn(admin);
+    await page.goto(appUrl("moderation/pictures"));
+    const picture = page.locator(`[data-image-id="${pictureId}"]`);
+    await picture.getByRole("button", { name: "Keep" }).click();
+    const banner = page.getByRole("status").filter({ hasText: "“Harbour at dawn” kept" });
+    await banner.waitFor();
+    expect(await banner.textContent()).toBe("“Harbour at dawn” kept: the AI hint is marked wrong, and the picture stays.");
+    expect(await picture.getByTestId("ai-hint").textContent()).toMatch(/A moderator kept it: the hint was wrong\.$/);
+    expect(await picture.getByRole("button", { name: "Keep" }).count()).toBe(0);
+    expect((await callApi<{ status: string }>(server.url, admin, `/v1/moderation/hints/image/${pictureId}`)).status).toBe("kept");
+    expect((await fetch(`${server.url}/v1/images/${pictureId}`)).status).toBe(200);
+    await checkScreen(page, "moderation-pictures-kept");
+
+    await page.goto(appUrl("moderation/pictures/flagged"));
+    await page.getByRole("link", { name: "Flagged by the AI", exact: true }).waitFor();
+    await expect.poll(() => page.locator(".empty-state, [data-testid='moderation-picture']").count()).toBeGreaterThan(0);
+    expect(await page.locator(`[data-image-id="${pictureId}"]`).count()).toBe(0);
+  }, 120_000);
+
+  it("an owner whose video has no captions presses Make captions and they appear", async () => {
+    const id = await queuedVideo(owner, "Harbour without captions");
+    await expect
+      .poll(async () => (await callApi<{ items: { status: string }[] }>(server.url, owner, `/v1/videos/${id}/captions`)).items[0]?.status, {
+        timeout: 60_000,
+      })
+      .toBe("ready");
+    // A video that was ready before captions existed: no row at all (no endpoint deletes captions).
+    server.query(`DELETE FROM video_captions WHERE video_id = '${id}'`);
+    const page = await signedIn(owner);
+    await page.goto(appUrl(`videos/${id}`));
+    const make = page.getByRole("button", { name: "Make captions" });
+    await make.waitFor();
+    expect(await page.getByTestId("owner-captions").textContent()).toContain("This video has no captions yet.");
+    await checkScreen(page, "video-make-captions");
+    await make.click();
+    // "Captions are being made…" shows while the queue consumer works (the page looks again every 4 s), then the player's toggle once they are ready.
+    await page.getByText("Captions are being made…").waitFor();
+    const toggle = page.getByTestId("captions-toggle");
+    await toggle.waitFor({ timeout: 60_000 });
+    expect(await toggle.textContent()).toBe("Show captions (English)");
+    expect(await page.getByTestId("owner-captions").count()).toBe(0);
+    expect((await callApi<{ items: { status: string }[] }>(server.url, owner, `/v1/videos/${id}/captions`)).items).toMatchObject([{ status: "ready" }]);
+    await checkScreen(page, "video-captions-made");
+  }, 180_000);
 
   it("a viewer turns on the video's captions and the track shows their cue text", async () => {
     await expect

@@ -5,6 +5,7 @@ import type { QueuedJob } from "../../shared/env";
 import { requestModerationHint, runModerationHint } from "../../shared/moderation-hints/hints";
 import worker from "../../workers/index";
 import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
+import { auditDetails } from "../kit/audit";
 import { heldQueue, testDeps } from "../kit/deps";
 import { uniquePng, uploadFile } from "../media/fixtures";
 import { moderator, videoInModeration } from "../video/fixtures";
@@ -121,6 +122,80 @@ describe("GET /v1/moderation/pictures", () => {
     await expectProblem(await api("/v1/moderation/pictures", { token: owner.accessToken }), 403);
     await expectProblem(await api("/v1/moderation/pictures"), 401);
     await expectProblem(await api("/v1/moderation/pictures?limit=0", { token: mod.accessToken }), 400);
+  });
+});
+
+const keep = (kind: string, id: string, token?: string) => api(`/v1/moderation/hints/${kind}/${id}/keep`, { method: "POST", token });
+const openPictureIds = async (mod: TestUser) =>
+  (await json(await api("/v1/moderation/pictures?hint=open&limit=100", { token: mod.accessToken }))).items.map((i: { id: string }) => i.id);
+
+describe("POST /v1/moderation/hints/{subject}/{id}/keep", () => {
+  it("keeps a flagged picture: the hint is kept, leaves the open hints, an audit event names the moderator, the picture stays", async () => {
+    const [owner, mod] = [await registerUser(), await moderator()];
+    const flagged = await publishPicture(owner, "beach-party.png", "Beach party");
+    // its twin (the same words, so the same flagged hint) stays open
+    const twin = await publishPicture(owner, "beach-party.png", "Beach party");
+    await runHintJob("image", flagged.id);
+    await runHintJob("image", twin.id);
+    expect(await openPictureIds(mod)).toEqual(expect.arrayContaining([flagged.id, twin.id]));
+
+    const response = await keep("image", flagged.id, mod.accessToken);
+    expect(response.status, await response.clone().text()).toBe(200);
+    const kept = await json(response);
+    expect(kept).toMatchObject({ status: "kept", labels: EXPECTED_PICTURE_HINT.labels, reason: EXPECTED_PICTURE_HINT.reason });
+    expect(await json(await hintOf("image", flagged.id, mod))).toEqual(kept);
+
+    const open = await openPictureIds(mod);
+    expect(open).not.toContain(flagged.id);
+    expect(open).toContain(twin.id);
+    // the full list still shows it, with the kept hint
+    const all = await json(await api("/v1/moderation/pictures?limit=100", { token: mod.accessToken }));
+    expect(all.items.find((i: { id: string }) => i.id === flagged.id)?.aiHint).toMatchObject({ status: "kept" });
+    // the picture is untouched
+    expect((await api(`/v1/images/${flagged.id}`, { token: owner.accessToken })).status).toBe(200);
+
+    const events = await auditDetails(mod.id, "moderation.hint_kept");
+    expect(events).toEqual([expect.objectContaining({ by: mod.id, subjectKind: "image", subjectId: flagged.id, ownerId: owner.id, label: "hate" })]);
+    // keeping again answers the same and records nothing more
+    expect(await json(await keep("image", flagged.id, mod.accessToken))).toEqual(kept);
+    expect(await auditDetails(mod.id, "moderation.hint_kept")).toHaveLength(1);
+    // a later job run (a redelivery) leaves the kept hint alone
+    await runHintJob("image", flagged.id);
+    expect((await json(await hintOf("image", flagged.id, mod))).status).toBe("kept");
+  });
+
+  it("keeps a video's hint the same way", async () => {
+    const [owner, mod] = [await registerUser(), await moderator()];
+    const { id } = await videoInModeration(owner, { title: "Cooking pasta at home" });
+    await runHintJob("video", id);
+    expect(await json(await keep("video", id, mod.accessToken))).toMatchObject({ status: "kept" });
+    expect(await auditDetails(mod.id, "moderation.hint_kept")).toEqual([expect.objectContaining({ subjectKind: "video", subjectId: id })]);
+    const queue = await json(await api("/v1/moderation/videos?limit=100", { token: mod.accessToken }));
+    expect(queue.items.find((v: { id: string }) => v.id === id)).toMatchObject({ status: "moderation", aiHint: { status: "kept" } });
+  });
+
+  it("refuses no token (401), non-moderators and one's own upload (403), no hint (404), a bad subject (400), a pending hint (409 hint_pending)", async () => {
+    const [owner, mod] = [await registerUser(), await moderator()];
+    const picture = await publishPicture(owner, "cat.png", "Cat");
+    await expectProblem(await keep("image", picture.id), 401);
+    await expectProblem(await keep("image", picture.id, owner.accessToken), 403);
+    await expectProblem(await keep("sound", picture.id, mod.accessToken), 400);
+    await expectProblem(await keep("image", "00000000-0000-7000-8000-000000000000", mod.accessToken), 404);
+    // pending: asked through a held queue, so no consumer answers it meanwhile
+    const pendingId = `hint-test-${crypto.randomUUID()}`;
+    await requestModerationHint(testDeps({ vars: { MODERATION_HINT_MODEL: "dev-text" }, queue: heldQueue() }), {
+      kind: "image",
+      id: pendingId,
+      ownerId: owner.id,
+      title: "Still looking",
+      description: null,
+    });
+    await expectProblem(await keep("image", pendingId, mod.accessToken), 409, "hint_pending");
+    const own = await publishPicture(mod, "dog.png", "Dog");
+    await runHintJob("image", own.id);
+    await expectProblem(await keep("image", own.id, mod.accessToken), 403);
+    await expectProblem(await api("/v1/moderation/pictures?hint=closed", { token: mod.accessToken }), 400);
+    expect(await auditDetails(mod.id, "moderation.hint_kept")).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { QueuedJob } from "../../shared/env";
-import { requestCaptions, runCaptions } from "../../shared/video/captions";
+import { askForCaptions, requestCaptions, runCaptions } from "../../shared/video/captions";
 import { createVideo as createVideoLogic, receiveVideoContent } from "../../shared/video/videos";
 import { findVideo } from "../../shared/video/records";
 import { toWebVtt, webVttText } from "../../shared/video/webvtt";
@@ -10,7 +10,7 @@ import worker from "../../workers/index";
 import { api, expectProblem, json, registerUser } from "../helpers";
 import { answeringVideoHost } from "../../shared/video/video-host-of";
 import { heldQueue, testDeps } from "../kit/deps";
-import { approvedVideo, FakeVideoHost, moderator, tinyMp4, videoInModeration } from "./fixtures";
+import { approvedVideo, createVideo, FakeVideoHost, moderator, tinyMp4, videoInModeration } from "./fixtures";
 
 async function runCaptionJob(videoId: string, language = "en", queue = "edge-platform-jobs"): Promise<void> {
   const batch = createMessageBatch<QueuedJob>(queue, [
@@ -82,6 +82,94 @@ describe("GET /v1/videos/{id}/captions and /captions/{lang}.vtt", () => {
       url: null,
       error: expect.stringMatching(/^model_not_found: /),
     });
+  });
+});
+
+const askForCaptionsApi = (id: string, token: string | undefined, body: unknown = {}) => api(`/v1/videos/${id}/captions`, { token, body });
+const captionIn = async (id: string, token: string, language: string) =>
+  (await json(await api(`/v1/videos/${id}/captions`, { token }))).items.find((c: { language: string }) => c.language === language);
+
+describe("POST /v1/videos/{id}/captions", () => {
+  it("makes captions in a language the video has none in: 202 pending, asked twice queues one job, the queue consumer makes them, then 409 captions_exist", async () => {
+    const owner = await registerUser();
+    const made = await approvedVideo(owner, { title: "Market day" });
+    // asked through a held queue first, so no background consumer makes them before the asserts
+    const queue = heldQueue();
+    const owned = { userId: owner.id, role: "user" as const };
+    expect(await askForCaptions(testDeps({ queue }), owned, made.id, "de")).toEqual({ language: "de", status: "pending" });
+    expect(queue.sent).toEqual([{ kind: "video.captions", videoId: made.id, language: "de" }]);
+    // asked again while pending, through the API and the logic: the same answer, nothing more queued
+    const asked = await askForCaptionsApi(made.id, owner.accessToken, { language: "de" });
+    expect(asked.status, await asked.clone().text()).toBe(202);
+    expect(await json(asked)).toEqual({ language: "de", status: "pending" });
+    expect(await askForCaptions(testDeps({ queue }), owned, made.id, "de")).toEqual({ language: "de", status: "pending" });
+    expect(queue.sent).toHaveLength(1);
+    expect(await captionIn(made.id, owner.accessToken, "de")).toMatchObject({ status: "pending", url: null, error: null });
+
+    await runCaptionJob(made.id, "de");
+    expect(await captionIn(made.id, owner.accessToken, "de")).toMatchObject({
+      status: "ready",
+      source: "transcript",
+      url: `/v1/videos/${made.id}/captions/de.vtt`,
+    });
+    expect(await (await api(`/v1/videos/${made.id}/captions/de.vtt`)).text()).toMatch(/^WEBVTT\n\n\d\d:/);
+    await expectProblem(await askForCaptionsApi(made.id, owner.accessToken, { language: "de" }), 409, "captions_exist");
+  });
+
+  it("asks again for captions that failed: pending without the old reason, and the queue consumer makes them", async () => {
+    const owner = await registerUser();
+    const { id } = await videoInModeration(owner, { title: "Second try" });
+    const failing = testDeps({ videoHost: null, vars: { VIDEO_TRANSCRIPT_MODEL: "no-such-model", VIDEO_CAPTION_LANGUAGE: "fr" }, queue: heldQueue() });
+    await requestCaptions(failing, { id });
+    await runCaptions(failing, id, "fr");
+    expect(await captionIn(id, owner.accessToken, "fr")).toMatchObject({ status: "failed", error: expect.stringMatching(/^model_not_found: /) });
+
+    const queue = heldQueue();
+    const deps = testDeps({ queue });
+    const owned = { userId: owner.id, role: "user" as const };
+    expect(await askForCaptions(deps, owned, id, "fr")).toEqual({ language: "fr", status: "pending" });
+    expect(await askForCaptions(deps, owned, id, "fr")).toEqual({ language: "fr", status: "pending" });
+    expect(queue.sent).toEqual([{ kind: "video.captions", videoId: id, language: "fr" }]);
+    expect(await captionIn(id, owner.accessToken, "fr")).toMatchObject({ status: "pending", source: null, error: null });
+
+    await runCaptionJob(id, "fr");
+    expect(await captionIn(id, owner.accessToken, "fr")).toMatchObject({ status: "ready", source: "transcript", error: null });
+    expect((await api(`/v1/videos/${id}/captions/fr.vtt`, { token: owner.accessToken })).status).toBe(200);
+  });
+
+  it("moderators may ask; a queue that refuses is recorded as the reason and answered 503 queue_unavailable", async () => {
+    const [owner, mod] = [await registerUser(), await moderator()];
+    const { id } = await videoInModeration(owner, { title: "Asked by a moderator" });
+    expect((await askForCaptionsApi(id, mod.accessToken, { language: "es" })).status).toBe(202);
+    const refusing = testDeps({
+      queue: {
+        send: async () => {
+          throw new Error("queue down");
+        },
+        sendBatch: async () => undefined,
+      },
+    });
+    await expect(askForCaptions(refusing, { userId: owner.id, role: "user" }, id, "it")).rejects.toMatchObject({ status: 503, code: "queue_unavailable" });
+    expect(await captionIn(id, owner.accessToken, "it")).toMatchObject({ status: "failed", error: expect.stringMatching(/^queue_unavailable: /) });
+  });
+
+  it("refuses no token (401), others' videos (404), bad bodies (400), a video not ready (409), too many languages (409), no language where none is the default (400)", async () => {
+    const [owner, stranger] = [await registerUser(), await registerUser()];
+    const made = await approvedVideo(owner, { title: "Refusals" });
+    await expectProblem(await askForCaptionsApi(made.id, undefined), 401);
+    await expectProblem(await askForCaptionsApi(made.id, stranger.accessToken), 404);
+    await expectProblem(await askForCaptionsApi("00000000-0000-7000-8000-000000000000", owner.accessToken), 404);
+    await expectProblem(await askForCaptionsApi(made.id, owner.accessToken, { language: "not a language" }), 400);
+    await expectProblem(await askForCaptionsApi(made.id, owner.accessToken, { language: "en", extra: true }), 400);
+    await expectProblem(await askForCaptionsApi(made.id, owner.accessToken, { language: 7 }), 400);
+    const uploading = await createVideo(owner, { title: "No bytes yet" });
+    await expectProblem(await askForCaptionsApi(uploading.video.id, owner.accessToken), 409, "not_ready");
+
+    for (const language of ["nl", "sv", "pl", "pt-BR"]) expect((await askForCaptionsApi(made.id, owner.accessToken, { language })).status).toBe(202);
+    await expectProblem(await askForCaptionsApi(made.id, owner.accessToken, { language: "fi" }), 409, "too_many_caption_languages");
+
+    const off = testDeps({ vars: { VIDEO_CAPTION_LANGUAGE: "" }, queue: heldQueue() });
+    await expect(askForCaptions(off, { userId: owner.id, role: "user" }, made.id, undefined)).rejects.toMatchObject({ status: 400, code: "language_required" });
   });
 });
 

@@ -1,4 +1,5 @@
 import { moderationHintAccount } from "../../shared/moderation-hints/account";
+import { moderationHintErrors } from "../../shared/moderation-hints/errors";
 import { moderationHintVarSection } from "../../shared/moderation-hints/vars";
 import { moderationHintDeadLetter, moderationHintJob } from "../jobs/moderation-hint";
 import { defineModule, mount } from "../module-manifest";
@@ -13,4 +14,5 @@ export const moderationHintsModule = defineModule({
   jobs: { "moderation.hint": moderationHintJob },
   deadLetters: { "moderation.hint": moderationHintDeadLetter },
   vars: moderationHintVarSection,
+  errors: moderationHintErrors,
 });

@@ -2,6 +2,8 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 import { timestamp } from "./columns";
 
 export const HINT_SUBJECTS = ["image", "video"] as const;
+/** `kept` is a text value like the others (no CHECK constraint), so it needed no migration. */
+export const HINT_STATUSES = ["pending", "completed", "failed", "kept"] as const;
 export const HINT_LABELS = ["ok", "nudity", "violence", "hate", "spam", "other"] as const;
 
 /**
@@ -15,9 +17,8 @@ export const moderationHints = sqliteTable(
     subjectKind: text("subject_kind", { enum: HINT_SUBJECTS }).notNull(),
     subjectId: text("subject_id").notNull(),
     ownerId: text("owner_id").notNull(),
-    status: text("status", { enum: ["pending", "completed", "failed"] })
-      .notNull()
-      .default("pending"),
+    /** `kept`: a moderator looked at the item and kept it, so the hint was wrong (who: the `moderation.hint_kept` audit event). */
+    status: text("status", { enum: HINT_STATUSES }).notNull().default("pending"),
     modelId: text("model_id").notNull(),
     /** JSON: what the model is asked with (prompt, schema, picture URL), fixed when the item arrived. */
     input: text("input").notNull(),

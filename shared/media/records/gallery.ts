@@ -56,13 +56,14 @@ function visibleTo(viewerId: string | null) {
 }
 
 /**
- * Newest first; by tag or by owner; only what the viewer may see; `before` is the last id of the
- * previous page. A private picture shows only in its owner's own list: the feed and the tag lists
- * are what everyone sees, the owner included.
+ * Newest first; by tag or by owner, or only images another module's condition picks (`only`, given
+ * the image id column: moderation hints pick those with an open hint); only what the viewer may
+ * see; `before` is the last id of the previous page. A private picture shows only in its owner's
+ * own list: the feed and the tag lists are what everyone sees, the owner included.
  */
 export async function pageGallery(
   db: Database,
-  filter: { tag?: string; ownerId?: string },
+  filter: { tag?: string; ownerId?: string; only?: (imageId: SQLWrapper) => SQL },
   before: string | undefined,
   limit: number,
   viewerId: string | null,
@@ -72,6 +73,7 @@ export async function pageGallery(
       and(
         visibleTo(filter.ownerId !== undefined && filter.ownerId === viewerId ? viewerId : null),
         filter.ownerId ? eq(images.ownerId, filter.ownerId) : undefined,
+        filter.only?.(images.id),
         filter.tag
           ? exists(
               db

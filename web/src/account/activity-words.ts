@@ -61,6 +61,7 @@ export const EVENT_WORDS: Record<string, string> = {
   "video.archived": "A video was archived",
   "video.unarchived": "A video was brought back from the archive",
   "video.reviewed": "A video was reviewed by a moderator",
+  "moderation.hint_kept": "You kept an upload an AI hint had flagged",
   "video.hidden_by_reports": "A video was hidden after reports",
   "video.revision_approved": "A video's changes were approved",
   "video.revision_rejected": "A video's changes were declined",

@@ -1,7 +1,9 @@
 // A video's page: the player, its title, owner, views, description and tags; its owner sees the
-// status (with a rejection's reason) and an Edit link, anyone else a Report button.
+// status (with a rejection's reason), an Edit link and, once the video is ready, its captions'
+// state with "Make captions" / "Try again"; anyone else a Report button.
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok, ProblemError } from "../../../client";
+import { OwnerCaptions } from "./captions";
 import { personLabel } from "../format";
 import { platform } from "../platform";
 import { useAppState } from "../store";
@@ -11,11 +13,15 @@ import { ReportDialog } from "./report-dialog";
 import { StatusBadge } from "./status-badge";
 import { VideoPlayer } from "./video-player";
 
+/** Statuses in which the video's bytes are ready at the host, so captions can be made. */
+const READY = new Set(["moderation", "approved", "rejected"]);
+
 export function VideoPage({ videoId }: { videoId: string }) {
   const { me } = useAppState();
   const [video, setVideo] = useState<Video | null>(null);
   const [missing, setMissing] = useState(false);
   const [reporting, setReporting] = useState(false);
+  const [captionsVersion, setCaptionsVersion] = useState(0);
   useEffect(() => {
     ok(platform.api.v1.videos[":id"].$get({ param: { id: videoId } })).then(
       (found) => {
@@ -44,7 +50,8 @@ export function VideoPage({ videoId }: { videoId: string }) {
       <a class="back-link" href={mine ? "/app/videos" : "/app/videos/browse"}>
         ← {mine ? "My videos" : "Videos"}
       </a>
-      <VideoPlayer video={video} countViews={!mine} />
+      <VideoPlayer video={video} countViews={!mine} captionsVersion={captionsVersion} />
+      {mine && READY.has(video.status) && <OwnerCaptions videoId={video.id} onReady={() => setCaptionsVersion((v) => v + 1)} />}
       <header class="row between video-page-header">
         <div>
           <h1>{video.title}</h1>

@@ -7,12 +7,13 @@ import { platform } from "../platform";
 import { CaptionsToggle, useCaptionTracks } from "./captions";
 import type { Playback, Video } from "./model";
 
-export function VideoPlayer({ video, countViews = true }: { video: Video; countViews?: boolean }) {
+/** `captionsVersion`: bumped when new captions are ready, so their tracks are loaded. */
+export function VideoPlayer({ video, countViews = true, captionsVersion = 0 }: { video: Video; countViews?: boolean; captionsVersion?: number }) {
   const [playback, setPlayback] = useState<Playback | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const counted = useRef(false);
   const element = useRef<HTMLVideoElement>(null);
-  const captions = useCaptionTracks(video.id);
+  const captions = useCaptionTracks(video.id, captionsVersion);
 
   useEffect(() => {
     setPlayback(null);
