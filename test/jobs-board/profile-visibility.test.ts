@@ -50,6 +50,15 @@ describe("profile visibility", () => {
     await expectProblem(await api("/v1/profiles/me", { method: "PATCH", body: { visibility: "hidden" } }), 401);
   });
 
+  it("is in the OpenAPI document: the patch, the owner's profile and the enum with its rule", async () => {
+    const { components } = await ok(api("/openapi.json"));
+    expect(components.schemas.ProfileVisibility).toMatchObject({ type: "string", enum: ["everyone", "recruiters", "hidden"] });
+    expect(components.schemas.ProfileVisibility.description).toContain("applied to");
+    expect(JSON.stringify(components.schemas.Profile.properties.visibility)).toContain("#/components/schemas/ProfileVisibility");
+    expect(JSON.stringify(components.schemas.JobsProfilePatch.properties.visibility)).toContain("#/components/schemas/ProfileVisibility");
+    expect(components.schemas.CompanyFollowerPage).toBeDefined();
+  });
+
   it("decides who sees the profile: everyone, recruiters and people the candidate follows, or only the candidate; the companies applied to and admins always", async () => {
     const c = await cast();
     const viewers: Record<string, TestUser | undefined> = {
