@@ -18,18 +18,25 @@ const followerIds = async (of: TestUser, viewer?: TestUser) =>
  * and an admin.
  */
 async function cast() {
-  const [candidate, stranger, recruiter, followed, hirer, hiringRecruiter, admin, otherOwner] = await Promise.all(
-    Array.from({ length: 8 }, () => registerUser()),
-  );
+  const [candidate, stranger, recruiter, followed, hirer, hiringRecruiter, admin, otherOwner] = await Promise.all([
+    registerUser(),
+    registerUser(),
+    registerUser(),
+    registerUser(),
+    registerUser(),
+    registerUser(),
+    registerUser(),
+    registerUser(),
+  ]);
   await ok(api("/v1/profiles/me", { method: "PATCH", token: candidate.accessToken, body: { headline: "Backend engineer" } }));
-  await joinCompany((await createCompany(otherOwner)).id, otherOwner, recruiter!);
-  await follow(candidate!, followed!);
-  const company = await createCompany(hirer!);
-  await joinCompany(company.id, hirer!, hiringRecruiter!);
-  const vacancy = await postVacancy(hirer!, company.id);
-  await ok(api(`/v1/vacancies/${vacancy.id}/applications`, { token: candidate!.accessToken, body: {} }), 201);
-  await makeAdmin(admin!);
-  return { candidate: candidate!, stranger: stranger!, recruiter: recruiter!, followed: followed!, hirer: hirer!, hiringRecruiter: hiringRecruiter!, admin: admin!, company };
+  await joinCompany((await createCompany(otherOwner)).id, otherOwner, recruiter);
+  await follow(candidate, followed);
+  const company = await createCompany(hirer);
+  await joinCompany(company.id, hirer, hiringRecruiter);
+  const vacancy = await postVacancy(hirer, company.id);
+  await ok(api(`/v1/vacancies/${vacancy.id}/applications`, { token: candidate.accessToken, body: {} }), 201);
+  await makeAdmin(admin);
+  return { candidate, stranger, recruiter, followed, hirer, hiringRecruiter, admin, company };
 }
 
 describe("profile visibility", () => {
