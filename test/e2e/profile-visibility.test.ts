@@ -90,7 +90,9 @@ describe("profile visibility and a company's followers", () => {
 
     // A company nobody follows says so.
     await ownerPage.goto(`${base()}/app/jobs/companies/${quiet.id}`);
-    await expect.poll(() => ownerPage.getByRole("region", { name: "Followers" }).getByText("Nobody follows the company yet.", { exact: false }).count()).toBe(1);
+    await expect
+      .poll(() => ownerPage.getByRole("region", { name: "Followers" }).getByText("Nobody follows the company yet.", { exact: false }).count())
+      .toBe(1);
     await ownerContext.close();
   }, 600_000);
 });

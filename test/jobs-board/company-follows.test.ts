@@ -112,8 +112,7 @@ describe("GET /v1/companies/:id/followers", () => {
     }
     clock.reset();
     await ok(api(`/v1/vacancies/${vacancy.id}/applications`, { token: applicant!.accessToken, body: {} }), 201);
-    const ids = async (token: string) =>
-      (await ok(api(`/v1/companies/${company.id}/followers`, { token }))).items.map((i: { userId: string }) => i.userId);
+    const ids = async (token: string) => (await ok(api(`/v1/companies/${company.id}/followers`, { token }))).items.map((i: { userId: string }) => i.userId);
     expect(await ids(owner!.accessToken)).toEqual([applicant!.id, careful!.id, open!.id]);
     expect(await ids(admin!.accessToken)).toEqual([applicant!.id, shy!.id, careful!.id, open!.id]);
     // the count stays a count of everyone

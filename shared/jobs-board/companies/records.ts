@@ -2,7 +2,17 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQLWrapp
 import { insertWithinCap } from "../../db/capped-insert";
 import type { BatchQuery, Database } from "../../db/client";
 import { olderThan } from "../../db/keyset";
-import { auditEvents, companies, companyFollows, companyInvitations, companyMembers, companyVerificationEvents, profiles, users, vacancySearch } from "../../db/schema";
+import {
+  auditEvents,
+  companies,
+  companyFollows,
+  companyInvitations,
+  companyMembers,
+  companyVerificationEvents,
+  profiles,
+  users,
+  vacancySearch,
+} from "../../db/schema";
 import { profileVisibleTo, type ProfileViewer } from "../profiles/records";
 
 export type CompanyRecord = typeof companies.$inferSelect;

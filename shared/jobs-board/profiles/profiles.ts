@@ -147,7 +147,12 @@ export async function editProfile(deps: Deps, userId: string, edit: ProfileEdit)
       : edit.location === null
         ? { lat: null, lng: null, place: null }
         : { lat: edit.location.lat, lng: edit.location.lng, place: edit.location.place };
-  await upsertProfile(deps.db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, videoId: edit.videoId, visibility: edit.visibility, ...location }, deps.clock.date());
+  await upsertProfile(
+    deps.db,
+    userId,
+    { headline: edit.headline?.trim(), bio: edit.bio, tags, links, videoId: edit.videoId, visibility: edit.visibility, ...location },
+    deps.clock.date(),
+  );
   return ownProfile(deps, userId);
 }
 

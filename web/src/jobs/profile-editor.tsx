@@ -139,8 +139,8 @@ function ProfileForm({ profile, onSaved }: { profile: Profile; onSaved: (profile
         describedBy="profile-visibility-hint"
       />
       <p id="profile-visibility-hint" class="muted small">
-        Companies you applied to always see your profile, whatever you choose here, so they can consider your application. People who may
-        not see it do not find you in lists of followers either.
+        Companies you applied to always see your profile, whatever you choose here, so they can consider your application. People who may not see it do not find
+        you in lists of followers either.
       </p>
       <div class="row wrap">
         <button type="submit" class="primary" disabled={busy}>

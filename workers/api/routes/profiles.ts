@@ -136,8 +136,7 @@ function followListRoute(direction: "followers" | "following") {
     path: `/{userId}/${direction}`,
     tags,
     summary: direction === "followers" ? "Who follows a user, newest first" : "Whom a user follows, newest first",
-    description:
-      "Only people whose profiles you may see (their `visibility`); a user whose profile you may not see is `404`, as an unknown one.",
+    description: "Only people whose profiles you may see (their `visibility`); a user whose profile you may not see is `404`, as an unknown one.",
     security: optionalBearer,
     request: { params: UserIdParam, query: PageQuery },
     responses: { 200: jsonResponse(FollowPage, "A page of users"), ...problemResponses(400, 401, 404) },
