@@ -45,6 +45,7 @@ export const jobsAccount: AccountModule = {
             tags: JSON.parse(profile.tags) as string[],
             location: profile.lat === null ? null : { lat: profile.lat, lng: profile.lng, place: profile.place },
             links: JSON.parse(profile.links) as unknown[],
+            visibility: profile.visibility,
           }
         : null,
       following: follows.following,

@@ -11,6 +11,13 @@ export const LocationSchema = z
   })
   .openapi("JobsLocation");
 
+export const PROFILE_VISIBILITIES = ["everyone", "recruiters", "hidden"] as const;
+
+export const ProfileVisibilitySchema = z.enum(PROFILE_VISIBILITIES).openapi("ProfileVisibility", {
+  description:
+    "Who may see the profile: `everyone` (the default: anyone, as a public profile), `recruiters` (members of any company, and the people you follow) or `hidden` (only you). Whatever the setting, the members of a company you applied to and admins see it; anyone else gets `404` as for an unknown user, and does not find you in follower lists. In a profile, only its owner sees this field.",
+});
+
 export const ProfileSchema = z
   .object({
     userId: z.string(),
@@ -24,6 +31,8 @@ export const ProfileSchema = z
     followerCount: z.number().int(),
     followingCount: z.number().int(),
     viewCount: z.number().int().optional().openapi({ description: "Only in the owner's own profile" }),
+    // No description of its own here: it would replace the shared schema's (which says only the owner sees the field).
+    visibility: ProfileVisibilitySchema.optional(),
     followedByMe: z.boolean().openapi({ description: "Always false without a token" }),
     videoId: z
       .string()

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
 import { expectProblem } from "../helpers";
-import { api, createCompany, deleteAccount, ok, registerUser } from "./fixtures";
+import { makeAdmin } from "../kit/users";
+import { api, createCompany, deleteAccount, joinCompany, ok, postVacancy, registerUser } from "./fixtures";
 
 const UNKNOWN = "00000000-0000-7000-8000-000000000000";
 
@@ -60,5 +61,74 @@ describe("GET /v1/me/followed-companies", () => {
     await expectProblem(await api("/v1/me/followed-companies"), 401);
     await expectProblem(await api("/v1/me/followed-companies?cursor=garbage", { token: fan.accessToken }), 400, "invalid_cursor");
     await expectProblem(await api("/v1/me/followed-companies?limit=0", { token: fan.accessToken }), 400);
+  });
+});
+
+describe("GET /v1/companies/:id/followers", () => {
+  it("lists the followers to the company's members, newest first in pages, with name and headline", async () => {
+    const [owner, recruiter] = [await registerUser(), await registerUser()];
+    const company = await createCompany(owner);
+    await joinCompany(company.id, owner, recruiter);
+    const fans = [];
+    for (let i = 0; i < 3; i++) {
+      const fan = await registerUser({ displayName: `Fan ${i}` });
+      await ok(api("/v1/profiles/me", { method: "PATCH", token: fan.accessToken, body: { headline: `Engineer ${i}` } }));
+      await ok(api(`/v1/companies/${company.id}/follow`, { method: "PUT", token: fan.accessToken }));
+      fans.push(fan);
+      clock.advance(1000);
+    }
+    clock.reset();
+    const empty = await createCompany(owner);
+    expect(await ok(api(`/v1/companies/${empty.id}/followers`, { token: owner.accessToken }))).toEqual({ items: [], nextCursor: null });
+
+    const first = await ok(api(`/v1/companies/${company.id}/followers?limit=2`, { token: owner.accessToken }));
+    expect(first.items).toEqual([
+      { userId: fans[2]!.id, displayName: "Fan 2", avatarUrl: null, headline: "Engineer 2", followedAt: expect.any(String) },
+      { userId: fans[1]!.id, displayName: "Fan 1", avatarUrl: null, headline: "Engineer 1", followedAt: expect.any(String) },
+    ]);
+    const second = await ok(api(`/v1/companies/${company.id}/followers?limit=2&cursor=${first.nextCursor}`, { token: recruiter.accessToken }));
+    expect(second.items.map((i: { userId: string }) => i.userId)).toEqual([fans[0]!.id]);
+    expect(second.nextCursor).toBeNull();
+    // an unfollow leaves the list
+    await ok(api(`/v1/companies/${company.id}/follow`, { method: "DELETE", token: fans[2]!.accessToken }));
+    const after = await ok(api(`/v1/companies/${company.id}/followers`, { token: owner.accessToken }));
+    expect(after.items.map((i: { userId: string }) => i.userId)).toEqual([fans[1]!.id, fans[0]!.id]);
+  });
+
+  it("leaves out followers whose profile the member may not see: hidden ones, unless they applied to the company; admins see all", async () => {
+    const [owner, admin, open, careful, shy, applicant] = await Promise.all(Array.from({ length: 6 }, () => registerUser()));
+    await makeAdmin(admin!);
+    const company = await createCompany(owner!);
+    const vacancy = await postVacancy(owner!, company.id);
+    for (const [fan, visibility] of [
+      [open, "everyone"],
+      [careful, "recruiters"],
+      [shy, "hidden"],
+      [applicant, "hidden"],
+    ] as const) {
+      await ok(api("/v1/profiles/me", { method: "PATCH", token: fan!.accessToken, body: { visibility } }));
+      await ok(api(`/v1/companies/${company.id}/follow`, { method: "PUT", token: fan!.accessToken }));
+      clock.advance(1000);
+    }
+    clock.reset();
+    await ok(api(`/v1/vacancies/${vacancy.id}/applications`, { token: applicant!.accessToken, body: {} }), 201);
+    const ids = async (token: string) => (await ok(api(`/v1/companies/${company.id}/followers`, { token }))).items.map((i: { userId: string }) => i.userId);
+    expect(await ids(owner!.accessToken)).toEqual([applicant!.id, careful!.id, open!.id]);
+    expect(await ids(admin!.accessToken)).toEqual([applicant!.id, shy!.id, careful!.id, open!.id]);
+    // the count stays a count of everyone
+    expect((await ok(api(`/v1/companies/${company.id}/follow`, { token: owner!.accessToken }))).followerCount).toBe(4);
+  });
+
+  it("no token is 401, a non-member 403, an unknown company 404, malformed input 400", async () => {
+    const [owner, fan, stranger] = [await registerUser(), await registerUser(), await registerUser()];
+    const company = await createCompany(owner);
+    await ok(api(`/v1/companies/${company.id}/follow`, { method: "PUT", token: fan.accessToken }));
+    await expectProblem(await api(`/v1/companies/${company.id}/followers`), 401);
+    await expectProblem(await api(`/v1/companies/${company.id}/followers`, { token: stranger.accessToken }), 403, "forbidden");
+    await expectProblem(await api(`/v1/companies/${company.id}/followers`, { token: fan.accessToken }), 403, "forbidden");
+    await expectProblem(await api(`/v1/companies/${UNKNOWN}/followers`, { token: stranger.accessToken }), 404);
+    await expectProblem(await api(`/v1/companies/${"x".repeat(65)}/followers`, { token: owner.accessToken }), 400);
+    await expectProblem(await api(`/v1/companies/${company.id}/followers?cursor=garbage`, { token: owner.accessToken }), 400, "invalid_cursor");
+    await expectProblem(await api(`/v1/companies/${company.id}/followers?limit=0`, { token: owner.accessToken }), 400);
   });
 });

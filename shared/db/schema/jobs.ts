@@ -18,6 +18,13 @@ export const profiles = sqliteTable("profiles", {
   followerCount: integer("follower_count").notNull().default(0),
   followingCount: integer("following_count").notNull().default(0),
   viewCount: integer("view_count").notNull().default(0),
+  /**
+   * Who may see the profile (issue 47): everyone, recruiters (company members) and the people the
+   * owner follows, or only the owner. Companies the owner applied to and admins always see it.
+   */
+  visibility: text("visibility", { enum: ["everyone", "recruiters", "hidden"] })
+    .notNull()
+    .default("everyone"),
   updatedAt: timestamp("updated_at").notNull(),
 });
 
@@ -108,7 +115,8 @@ export const companyFollows = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.companyId] }),
-    index("company_follows_company_idx").on(t.companyId),
+    // The follower count, and the company's follower list newest first (keyset on created_at, user_id).
+    index("company_follows_company_idx").on(t.companyId, t.createdAt, t.userId),
     index("company_follows_user_idx").on(t.userId, t.createdAt, t.companyId),
   ],
 );

@@ -1,7 +1,19 @@
-import { and, asc, desc, eq, gt, inArray, lt, ne, or, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQLWrapper } from "drizzle-orm";
 import { insertWithinCap } from "../../db/capped-insert";
 import type { BatchQuery, Database } from "../../db/client";
-import { auditEvents, companies, companyFollows, companyInvitations, companyMembers, companyVerificationEvents, users, vacancySearch } from "../../db/schema";
+import { olderThan } from "../../db/keyset";
+import {
+  auditEvents,
+  companies,
+  companyFollows,
+  companyInvitations,
+  companyMembers,
+  companyVerificationEvents,
+  profiles,
+  users,
+  vacancySearch,
+} from "../../db/schema";
+import { profileVisibleTo, type ProfileViewer } from "../profiles/records";
 
 export type CompanyRecord = typeof companies.$inferSelect;
 export type MemberRecord = typeof companyMembers.$inferSelect;
@@ -584,4 +596,41 @@ export async function pageFollowedCompanies(
 
 export async function listFollowedCompanyIds(db: Database, userId: string): Promise<string[]> {
   return (await db.select({ id: companyFollows.companyId }).from(companyFollows).where(eq(companyFollows.userId, userId))).map((r) => r.id);
+}
+
+export interface CompanyFollowerRow {
+  user: { id: string; displayName: string; avatarUrl: string | null };
+  headline: string | null;
+  followedAt: Date;
+}
+
+/**
+ * The company's followers, newest follow first (company_follows_company_idx), who are active and
+ * whose profile `viewer` may see (profileVisibleTo): a follower hidden from the viewer is left out.
+ */
+export async function pageCompanyFollowers(
+  db: Database,
+  companyId: string,
+  viewer: ProfileViewer,
+  after: { t: number; id: string } | undefined,
+  limit: number,
+): Promise<CompanyFollowerRow[]> {
+  return db
+    .select({
+      user: { id: users.id, displayName: users.displayName, avatarUrl: users.avatarUrl },
+      headline: profiles.headline,
+      followedAt: companyFollows.createdAt,
+    })
+    .from(companyFollows)
+    .innerJoin(users, and(eq(users.id, companyFollows.userId), isNull(users.disabledAt)))
+    .leftJoin(profiles, eq(profiles.userId, companyFollows.userId))
+    .where(
+      and(
+        eq(companyFollows.companyId, companyId),
+        profileVisibleTo(db, companyFollows.userId, viewer),
+        olderThan(companyFollows.createdAt, companyFollows.userId, after && { time: after.t, id: after.id }),
+      ),
+    )
+    .orderBy(desc(companyFollows.createdAt), desc(companyFollows.userId))
+    .limit(limit + 1);
 }

@@ -15,10 +15,23 @@ import {
   pageFollows,
   pageProfileViewers,
   type ProfileRow,
+  type ProfileViewer,
+  type ProfileVisibility,
   recordProfileView,
   upsertProfile,
   type ViewerRow,
 } from "./records";
+
+export type { ProfileViewer, ProfileVisibility } from "./records";
+
+type SignedIn = { userId: string; role: "user" | "moderator" | "admin" };
+
+/** The viewer a signed-in principal is (null for an anonymous caller). */
+export function profileViewerOf(principal: SignedIn): ProfileViewer;
+export function profileViewerOf(principal: SignedIn | null): ProfileViewer | null;
+export function profileViewerOf(principal: SignedIn | null): ProfileViewer | null {
+  return principal ? { userId: principal.userId, admin: principal.role === "admin" } : null;
+}
 
 export interface Location {
   lat: number;
@@ -44,6 +57,8 @@ export interface ProfileView {
   followingCount: number;
   /** Only in the owner's own view. */
   viewCount?: number;
+  /** Only in the owner's own view: who may see the profile. */
+  visibility?: ProfileVisibility;
   followedByMe: boolean;
   /** The owner's own view: the video set as the introduction, whatever its status. */
   videoId?: string | null;
@@ -69,6 +84,7 @@ export function profileView(row: ProfileRow, viewerId: string | null): ProfileVi
   };
   if (viewerId === row.user.id) {
     view.viewCount = p?.viewCount ?? 0;
+    view.visibility = p?.visibility ?? "everyone";
     view.videoId = p?.videoId ?? null;
   }
   return view;
@@ -104,6 +120,7 @@ export interface ProfileEdit {
   avatarFileId?: string;
   /** One of the user's videos, or null to remove the introduction. */
   videoId?: string | null;
+  visibility?: ProfileVisibility;
 }
 
 /** The view with its video introduction, as this viewer may see it. */
@@ -114,7 +131,7 @@ async function withVideo(deps: Deps, row: ProfileRow, viewerId: string | null): 
 }
 
 export async function ownProfile(deps: Deps, userId: string): Promise<ProfileView> {
-  const row = await findProfileRow(deps.db, userId, userId);
+  const row = await findProfileRow(deps.db, userId, { userId, admin: false });
   if (!row) throw notFound("No such user");
   return withVideo(deps, row, userId);
 }
@@ -130,29 +147,50 @@ export async function editProfile(deps: Deps, userId: string, edit: ProfileEdit)
       : edit.location === null
         ? { lat: null, lng: null, place: null }
         : { lat: edit.location.lat, lng: edit.location.lng, place: edit.location.place };
-  await upsertProfile(deps.db, userId, { headline: edit.headline?.trim(), bio: edit.bio, tags, links, videoId: edit.videoId, ...location }, deps.clock.date());
+  await upsertProfile(
+    deps.db,
+    userId,
+    { headline: edit.headline?.trim(), bio: edit.bio, tags, links, videoId: edit.videoId, visibility: edit.visibility, ...location },
+    deps.clock.date(),
+  );
   return ownProfile(deps, userId);
 }
 
-/** A user's public profile; a signed-in viewer other than the owner counts one view per UTC day. */
-export async function viewProfile(deps: Deps, userId: string, viewerId: string | null): Promise<ProfileView> {
-  const row = await findProfileRow(deps.db, userId, viewerId);
-  if (!row) throw notFound("No such user");
-  if (viewerId && viewerId !== userId) {
-    const now = deps.clock.date();
-    await recordProfileView(deps.db, userId, viewerId, now.toISOString().slice(0, 10), randomToken(12), now);
-  }
-  return withVideo(deps, row, viewerId);
+/**
+ * The user's profile row when `viewer` may see it. A profile hidden from them answers as an
+ * unknown user does (the same 404), so nobody learns that a hidden profile exists.
+ */
+async function visibleProfileRow(deps: Deps, userId: string, viewer: ProfileViewer | null): Promise<ProfileRow> {
+  const row = await findProfileRow(deps.db, userId, viewer);
+  if (!row?.visibleToViewer) throw notFound("No such user");
+  return row;
 }
 
-export async function follow(deps: Deps, followerId: string, followeeId: string, following: boolean): Promise<ProfileView> {
+/** A user's profile as `viewer` may see it; a signed-in viewer other than the owner counts one view per UTC day (never of a profile hidden from them). */
+export async function viewProfile(deps: Deps, userId: string, viewer: ProfileViewer | null): Promise<ProfileView> {
+  const row = await visibleProfileRow(deps, userId, viewer);
+  if (viewer && viewer.userId !== userId) {
+    const now = deps.clock.date();
+    await recordProfileView(deps.db, userId, viewer.userId, now.toISOString().slice(0, 10), randomToken(12), now);
+  }
+  return withVideo(deps, row, viewer?.userId ?? null);
+}
+
+/**
+ * Follows or unfollows a profile the follower may see. Unfollowing a profile that has since been
+ * hidden from them still removes the follow, then answers the same 404 as an unknown user.
+ */
+export async function follow(deps: Deps, follower: ProfileViewer, followeeId: string, following: boolean): Promise<ProfileView> {
+  const followerId = follower.userId;
   if (followerId === followeeId) throw badRequest("cannot_follow_self", "You cannot follow yourself");
-  if (!(await findProfileRow(deps.db, followeeId, null))) throw notFound("No such user");
-  if (following) await insertFollow(deps.db, followerId, followeeId, randomToken(12), deps.clock.date());
-  else await deleteFollow(deps.db, followerId, followeeId);
-  const row = await findProfileRow(deps.db, followeeId, followerId);
-  if (!row) throw notFound("No such user");
-  return withVideo(deps, row, followerId);
+  if (following) {
+    await visibleProfileRow(deps, followeeId, follower);
+    await insertFollow(deps.db, followerId, followeeId, randomToken(12), deps.clock.date());
+  } else {
+    if (!(await findProfileRow(deps.db, followeeId, null))) throw notFound("No such user");
+    await deleteFollow(deps.db, followerId, followeeId);
+  }
+  return withVideo(deps, await visibleProfileRow(deps, followeeId, follower), followerId);
 }
 
 export interface FollowView {
@@ -165,15 +203,17 @@ export interface FollowView {
 
 const FollowCursorSchema = z.object({ t: z.number().int(), id: z.string().max(64) });
 
+/** Who follows a user, or whom they follow, for a viewer who may see the user's profile: only the people whose profiles the viewer may see. */
 export async function followPage(
   deps: Deps,
   userId: string,
   direction: "followers" | "following",
+  viewer: ProfileViewer | null,
   cursor: string | undefined,
   limit: number,
 ): Promise<Page<FollowView>> {
-  if (!(await findProfileRow(deps.db, userId, null))) throw notFound("No such user");
-  const rows = await pageFollows(deps.db, userId, direction, decodeCursor(cursor, FollowCursorSchema), limit);
+  await visibleProfileRow(deps, userId, viewer);
+  const rows = await pageFollows(deps.db, userId, direction, viewer, decodeCursor(cursor, FollowCursorSchema), limit);
   return keysetPage(
     rows,
     limit,
@@ -202,9 +242,9 @@ const ViewerCursorSchema = z.object({ d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 /** How long the owner can see who viewed the profile: the daily cleanup drops older view rows (as LinkedIn's 90 days). */
 export const PROFILE_VIEWERS_KEPT_DAYS = 90;
 
-/** Who viewed the owner's profile in the last PROFILE_VIEWERS_KEPT_DAYS days, newest day first. */
-export async function profileViewers(deps: Deps, userId: string, cursor: string | undefined, limit: number): Promise<Page<ProfileViewerView>> {
-  const rows = await pageProfileViewers(deps.db, userId, decodeCursor(cursor, ViewerCursorSchema), limit);
+/** Who viewed the owner's profile in the last PROFILE_VIEWERS_KEPT_DAYS days, newest day first (viewers whose profile the owner may not see are left out). */
+export async function profileViewers(deps: Deps, owner: ProfileViewer, cursor: string | undefined, limit: number): Promise<Page<ProfileViewerView>> {
+  const rows = await pageProfileViewers(deps.db, owner, decodeCursor(cursor, ViewerCursorSchema), limit);
   return keysetPage(
     rows,
     limit,

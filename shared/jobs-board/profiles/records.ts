@@ -1,34 +1,88 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, type Column, desc, eq, exists, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
-import { follows, profiles, profileViews, users } from "../../db/schema";
+import { companyMembers, follows, jobApplications, profiles, profileViews, users } from "../../db/schema";
 
 export type ProfileRecord = typeof profiles.$inferSelect;
+export type ProfileVisibility = ProfileRecord["visibility"];
+
+/** Who looks at profiles: a signed-in user, and whether they are an admin (admins see every profile). */
+export interface ProfileViewer {
+  userId: string;
+  admin: boolean;
+}
 
 /** A user with their profile (null before their first edit or follow). */
 export interface ProfileRow {
   user: { id: string; displayName: string; avatarUrl: string | null };
   profile: ProfileRecord | null;
   followedByViewer: boolean;
+  /** Whether the viewer the row was read for may see the profile (profileVisibleTo). */
+  visibleToViewer: boolean;
 }
 
 const userColumns = { id: users.id, displayName: users.displayName, avatarUrl: users.avatarUrl };
 
-export async function findProfileRow(db: Database, userId: string, viewerId: string | null): Promise<ProfileRow | undefined> {
+// Aliases, so the subqueries below never capture a column of the outer query (pageFollows reads `follows` itself).
+const viewerMemberships = alias(companyMembers, "viewer_memberships");
+const ownerFollows = alias(follows, "owner_follows");
+const ownerApplications = alias(jobApplications, "owner_applications");
+const applicationRecruiters = alias(companyMembers, "application_recruiters");
+
+/**
+ * Whether `viewer` (null: an anonymous caller) may see the profile of the user in `userId`, as one
+ * condition (docs/jobs-board.md, Profiles): the owner and admins always; `everyone` for all;
+ * `recruiters` for members of any company and the people the owner follows; and whatever the
+ * setting, the members of a company the owner applied to, so the pipeline keeps working. The
+ * query must left-join `profiles` on that user (no profile row reads as `everyone`).
+ */
+export function profileVisibleTo(db: Database, userId: Column, viewer: ProfileViewer | null): SQL {
+  const visibility = sql`coalesce(${profiles.visibility}, 'everyone')`;
+  if (!viewer) return sql`${visibility} = 'everyone'`;
+  if (viewer.admin) return sql`1`;
+  const one = { one: sql`1` };
+  const viewerIsRecruiter = exists(db.select(one).from(viewerMemberships).where(eq(viewerMemberships.userId, viewer.userId)));
+  const ownerFollowsViewer = exists(
+    db
+      .select(one)
+      .from(ownerFollows)
+      .where(and(eq(ownerFollows.followerId, userId), eq(ownerFollows.followeeId, viewer.userId))),
+  );
+  const appliedToViewersCompany = exists(
+    db
+      .select(one)
+      .from(ownerApplications)
+      .innerJoin(applicationRecruiters, eq(applicationRecruiters.companyId, ownerApplications.companyId))
+      .where(and(eq(ownerApplications.candidateId, userId), eq(applicationRecruiters.userId, viewer.userId))),
+  );
+  return or(
+    eq(userId, viewer.userId),
+    sql`${visibility} = 'everyone'`,
+    and(sql`${visibility} = 'recruiters'`, or(viewerIsRecruiter, ownerFollowsViewer)),
+    appliedToViewersCompany,
+  ) as SQL;
+}
+
+/** The user's profile row as `viewer` reads it: whether they follow the user and may see the profile. */
+export async function findProfileRow(db: Database, userId: string, viewer: ProfileViewer | null): Promise<ProfileRow | undefined> {
   const [row] = await db
     .select({
       user: userColumns,
       profile: profiles,
-      followedByViewer: viewerId
-        ? sql<number>`exists (select 1 from ${follows} where ${follows.followerId} = ${viewerId} and ${follows.followeeId} = ${users.id})`
+      followedByViewer: viewer
+        ? sql<number>`exists (select 1 from ${follows} where ${follows.followerId} = ${viewer.userId} and ${follows.followeeId} = ${users.id})`
         : sql<number>`0`,
+      visibleToViewer: sql<number>`${profileVisibleTo(db, users.id, viewer)}`,
     })
     .from(users)
     .leftJoin(profiles, eq(profiles.userId, users.id))
     .where(and(eq(users.id, userId), isNull(users.disabledAt)));
-  return row ? { user: row.user, profile: row.profile, followedByViewer: Boolean(row.followedByViewer) } : undefined;
+  return row
+    ? { user: row.user, profile: row.profile, followedByViewer: Boolean(row.followedByViewer), visibleToViewer: Boolean(row.visibleToViewer) }
+    : undefined;
 }
 
-export type ProfileChanges = Partial<Pick<ProfileRecord, "headline" | "bio" | "tags" | "lat" | "lng" | "place" | "links" | "videoId">>;
+export type ProfileChanges = Partial<Pick<ProfileRecord, "headline" | "bio" | "tags" | "lat" | "lng" | "place" | "links" | "videoId" | "visibility">>;
 
 export async function upsertProfile(db: Database, userId: string, changes: ProfileChanges, now: Date): Promise<void> {
   await db
@@ -107,8 +161,17 @@ export interface ViewerRow {
   day: string;
 }
 
-/** Who viewed `profileId`, newest day first (one row per viewer and day), through profile_views_profile_day_idx. */
-export async function pageProfileViewers(db: Database, profileId: string, after: { d: string; id: string } | undefined, limit: number): Promise<ViewerRow[]> {
+/**
+ * Who viewed `profileId`, newest day first (one row per viewer and day), through
+ * profile_views_profile_day_idx; viewers whose own profile `owner` may not see are left out.
+ */
+export async function pageProfileViewers(
+  db: Database,
+  owner: ProfileViewer,
+  after: { d: string; id: string } | undefined,
+  limit: number,
+): Promise<ViewerRow[]> {
+  const profileId = owner.userId;
   return db
     .select({ user: userColumns, headline: profiles.headline, day: profileViews.day })
     .from(profileViews)
@@ -117,6 +180,7 @@ export async function pageProfileViewers(db: Database, profileId: string, after:
     .where(
       and(
         eq(profileViews.profileId, profileId),
+        profileVisibleTo(db, profileViews.viewerId, owner),
         after ? or(lt(profileViews.day, after.d), and(eq(profileViews.day, after.d), lt(profileViews.viewerId, after.id))) : undefined,
       ),
     )
@@ -135,11 +199,12 @@ export interface FollowRow {
   followedAt: Date;
 }
 
-/** Followers (`direction` "followers") or followees of a user, newest follow first. */
+/** Followers (`direction` "followers") or followees of a user, newest follow first; only those whose profile `viewer` may see. */
 export async function pageFollows(
   db: Database,
   userId: string,
   direction: "followers" | "following",
+  viewer: ProfileViewer | null,
   after: FollowCursor | undefined,
   limit: number,
 ): Promise<FollowRow[]> {
@@ -151,7 +216,13 @@ export async function pageFollows(
     .from(follows)
     .innerJoin(users, eq(users.id, other))
     .leftJoin(profiles, eq(profiles.userId, other))
-    .where(and(eq(own, userId), at && after ? or(lt(follows.createdAt, at), and(eq(follows.createdAt, at), lt(other, after.id))) : undefined))
+    .where(
+      and(
+        eq(own, userId),
+        profileVisibleTo(db, other, viewer),
+        at && after ? or(lt(follows.createdAt, at), and(eq(follows.createdAt, at), lt(other, after.id))) : undefined,
+      ),
+    )
     .orderBy(desc(follows.createdAt), desc(other))
     .limit(limit + 1);
 }

@@ -11,6 +11,7 @@ export type PersonLink = InferResponseType<Api["v1"]["profiles"][":userId"]["fol
 export type ProfileViewer = InferResponseType<Api["v1"]["profiles"]["me"]["views"]["$get"], 200>["items"][number];
 export type FollowedCompany = InferResponseType<Api["v1"]["me"]["followed-companies"]["$get"], 200>["items"][number];
 export type CompanyFollow = InferResponseType<Api["v1"]["companies"][":id"]["follow"]["$get"], 200>;
+export type CompanyFollower = InferResponseType<Api["v1"]["companies"][":id"]["followers"]["$get"], 200>["items"][number];
 export type Analysis = InferResponseType<Api["v1"]["profiles"]["me"]["analysis"][":id"]["$get"], 200>;
 export type IntroScript = InferResponseType<Api["v1"]["profiles"]["me"]["intro-script"][":id"]["$get"], 200>;
 
@@ -23,6 +24,7 @@ export interface ProfilePatch {
   location?: { lat: number; lng: number; place: string } | null;
   links?: { label: string | null; url: string }[];
   videoId?: string | null;
+  visibility?: "everyone" | "recruiters" | "hidden";
 }
 
 export function myProfile(): Promise<Profile> {
@@ -58,6 +60,11 @@ export function companyFollow(companyId: string): Promise<CompanyFollow> {
 export function followCompany(companyId: string, following: boolean): Promise<CompanyFollow> {
   const param = { param: { id: companyId } };
   return ok(following ? v1().companies[":id"].follow.$put(param) : v1().companies[":id"].follow.$delete(param));
+}
+
+/** A page of the company's followers (members and admins only), newest first; `cursor` continues a page. */
+export function companyFollowers(companyId: string, cursor?: string): Promise<Page<CompanyFollower>> {
+  return ok(v1().companies[":id"].followers.$get({ param: { id: companyId }, query: cursor ? { limit: "20", cursor } : { limit: "20" } }));
 }
 
 export function followedCompanies(): Promise<Page<FollowedCompany>> {

@@ -4,13 +4,39 @@ export const SENIORITIES = ["intern", "junior", "middle", "senior", "lead", "pri
 export const EMPLOYMENT_TYPES = ["full-time", "part-time", "contract", "internship", "temporary"] as const;
 export const CURRENCIES = ["EUR", "USD", "GBP", "PLN", "CHF", "SEK", "NOK", "DKK", "CZK"] as const;
 export const PERIODS = ["year", "month", "hour"] as const;
+export const PROFILE_VISIBILITIES = ["everyone", "recruiters", "hidden"] as const;
+export type ProfileVisibility = (typeof PROFILE_VISIBILITIES)[number];
+/** Who sees the profile, in the candidate's words (the API's `visibility`). */
+export const PROFILE_VISIBILITY_WORDS: Record<ProfileVisibility, string> = {
+  everyone: "Everyone signed in",
+  recruiters: "Recruiters and people I follow",
+  hidden: "Only me",
+};
 
-/** A label around a <select> of `values`; `blank` adds a first "any" option with an empty value. */
-export function Choice(props: { label: string; name: string; values: readonly string[]; value: string; onChange: (value: string) => void; blank?: string }) {
+/**
+ * A label around a <select> of `values`; `blank` adds a first "any" option with an empty value.
+ * `labels` words a value for people when the API's value is not a word they would use;
+ * `describedBy` names the element that explains the choice.
+ */
+export function Choice(props: {
+  label: string;
+  name: string;
+  values: readonly string[];
+  value: string;
+  onChange: (value: string) => void;
+  blank?: string;
+  labels?: Readonly<Record<string, string>>;
+  describedBy?: string;
+}) {
   return (
     <label>
       {props.label}
-      <select name={props.name} value={props.value} onChange={(e: Event) => props.onChange((e.target as HTMLSelectElement).value)}>
+      <select
+        name={props.name}
+        value={props.value}
+        aria-describedby={props.describedBy}
+        onChange={(e: Event) => props.onChange((e.target as HTMLSelectElement).value)}
+      >
         {props.blank !== undefined && (
           <option value="" selected={props.value === ""}>
             {props.blank}
@@ -18,7 +44,7 @@ export function Choice(props: { label: string; name: string; values: readonly st
         )}
         {props.values.map((v) => (
           <option value={v} selected={v === props.value}>
-            {v}
+            {props.labels?.[v] ?? v}
           </option>
         ))}
       </select>

@@ -1,9 +1,10 @@
 // A company's page (/app/jobs/companies/:id): its card for everyone; for its members, editing,
-// asking for verification, and its vacancies by status with a link to the pipeline.
+// asking for verification, its vacancies by status with a link to the pipeline, and its followers.
 import { useEffect, useState } from "hono/jsx/dom";
 import { useAppState } from "../store";
 import { askVerification, companyVacancies, editCompany, getCompany, searchVacancies } from "./api";
 import { FollowCompanyButton } from "./company-follow";
+import { CompanyFollowers } from "./company-followers";
 import { CompanyMembers } from "./company-members";
 import { uploadIcon, VERIFICATION_WORDS } from "./my-companies";
 import type { Company, Vacancy, VacancyStatus } from "./model";
@@ -40,6 +41,7 @@ export function CompanyScreen({ companyId }: { companyId: string }) {
           <MemberVacancies companyId={company.id} />
           <CompanyEditor company={company} onSaved={setCompany} isOwner={role === "owner"} />
           <CompanyMembers company={company} isOwner={role === "owner"} onChanged={setCompany} />
+          <CompanyFollowers companyId={company.id} />
         </>
       ) : (
         <>

@@ -1,9 +1,10 @@
 // The candidate's own profile (/app/jobs/profile): everything the API holds about them as a
-// candidate (headline, about, tags, place, links, video introduction), the counts others see,
+// candidate (headline, about, tags, place, links, who can see it, video introduction), the counts others see,
 // the AI analysis and who viewed the profile.
 import { useEffect, useState } from "hono/jsx/dom";
 import { problemText } from "../problem-text";
 import { editProfile, myProfile, type Profile } from "./candidate-api";
+import { Choice, PROFILE_VISIBILITIES, PROFILE_VISIBILITY_WORDS, type ProfileVisibility } from "./choices";
 import { type Place, PlacePicker } from "./place-picker";
 import { ProfileAnalysis } from "./profile-analysis";
 import { ProfileViewers } from "./profile-viewers";
@@ -45,6 +46,7 @@ export function ProfileEditor() {
 function ProfileForm({ profile, onSaved }: { profile: Profile; onSaved: (profile: Profile) => void }) {
   const [place, setPlace] = useState<Place | null>(profile.location);
   const [links, setLinks] = useState<LinkRow[]>(profile.links.map((link) => ({ label: link.label ?? "", url: link.url })));
+  const [visibility, setVisibility] = useState<ProfileVisibility>(profile.visibility ?? "everyone");
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -62,6 +64,7 @@ function ProfileForm({ profile, onSaved }: { profile: Profile; onSaved: (profile
           .filter(Boolean),
         location: place,
         links: links.filter((link) => link.url.trim()).map((link) => ({ label: link.label.trim() || null, url: link.url.trim() })),
+        visibility,
       });
       onSaved(saved);
       setLinks(saved.links.map((link) => ({ label: link.label ?? "", url: link.url })));
@@ -126,6 +129,19 @@ function ProfileForm({ profile, onSaved }: { profile: Profile; onSaved: (profile
           </button>
         )}
       </fieldset>
+      <Choice
+        label="Who can see my profile"
+        name="visibility"
+        values={PROFILE_VISIBILITIES}
+        labels={PROFILE_VISIBILITY_WORDS}
+        value={visibility}
+        onChange={(value) => setVisibility(value as ProfileVisibility)}
+        describedBy="profile-visibility-hint"
+      />
+      <p id="profile-visibility-hint" class="muted small">
+        Companies you applied to always see your profile, whatever you choose here, so they can consider your application. People who may not see it do not find
+        you in lists of followers either.
+      </p>
       <div class="row wrap">
         <button type="submit" class="primary" disabled={busy}>
           {busy ? "Saving…" : "Save profile"}

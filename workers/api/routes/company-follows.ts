@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
-import { companyFollowState, followCompany, followedCompanies } from "../../../shared/jobs-board/companies/follows";
+import { companyFollowers, companyFollowState, followCompany, followedCompanies } from "../../../shared/jobs-board/companies/follows";
+import { profileViewerOf } from "../../../shared/jobs-board/profiles/profiles";
 import { createRouter } from "../context";
 import { authedRoute } from "../middleware/auth";
 
@@ -19,6 +20,17 @@ const FollowedCompanyPage = z
     nextCursor: z.string().nullable(),
   })
   .openapi("FollowedCompanyPage");
+
+const CompanyFollowerPage = z
+  .object({
+    items: z.array(
+      z
+        .object({ userId: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), headline: z.string(), followedAt: z.string() })
+        .openapi("CompanyFollower"),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("CompanyFollowerPage");
 
 function followRoute(method: "get" | "put" | "delete", summary: string) {
   return authedRoute({
@@ -42,6 +54,22 @@ export const companyFollowRoutes = createRouter()
   )
   .openapi(followRoute("delete", "Unfollow a company"), async (c) =>
     c.json(await followCompany(c.get("deps"), c.get("principal").userId, c.req.valid("param").id, false), 200),
+  )
+  .openapi(
+    authedRoute({
+      method: "get",
+      path: "/{id}/followers",
+      tags,
+      summary: "Who follows a company, newest follow first",
+      description:
+        "The company's owners and recruiters, and admins (`?limit&cursor`); anyone else `403 forbidden`, an unknown company `404`. Followers whose profile you may not see (their `visibility`, e.g. `hidden`) are left out.",
+      request: { params: IdParam, query: PageQuery },
+      responses: { 200: jsonResponse(CompanyFollowerPage, "A page of followers"), ...problemResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { cursor, limit } = c.req.valid("query");
+      return c.json(await companyFollowers(c.get("deps"), profileViewerOf(c.get("principal")), c.req.valid("param").id, cursor, limit), 200);
+    },
   );
 
 /** Mounted at /v1/me/followed-companies. */

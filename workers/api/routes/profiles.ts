@@ -7,10 +7,11 @@ import {
   followPage,
   ownProfile,
   PROFILE_VIEWERS_KEPT_DAYS,
+  profileViewerOf,
   profileViewers,
   viewProfile,
 } from "../../../shared/jobs-board/profiles/profiles";
-import { LocationSchema, ProfileSchema } from "../../../shared/jobs-board/schemas";
+import { LocationSchema, ProfileSchema, ProfileVisibilitySchema } from "../../../shared/jobs-board/schemas";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../../../shared/jobs-board/tags";
 import { introScript, profileAnalysis, requestIntroScript, requestProfileAnalysis } from "../../../shared/jobs-board/ai/ai-tasks";
 import { createRouter } from "../context";
@@ -39,6 +40,7 @@ const ProfilePatch = z
     videoId: z.string().min(1).max(64).nullable().optional().openapi({
       description: "One of your own videos as your introduction (`404` otherwise), or null to remove it; others see it only while it is approved and visible",
     }),
+    visibility: ProfileVisibilitySchema.optional(),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, "Send at least one field to change")
@@ -121,7 +123,8 @@ function followRoute(method: "put" | "delete", summary: string) {
     path: "/{userId}/follow",
     tags,
     summary,
-    description: "Answers the followed user's profile with the new counts; repeating is harmless. Following yourself: `400 cannot_follow_self`.",
+    description:
+      "Answers the followed user's profile with the new counts; repeating is harmless. Following yourself: `400 cannot_follow_self`. A profile you may not see (its `visibility`) is `404`, as an unknown user; unfollowing one still removes your follow.",
     request: { params: UserIdParam },
     responses: { 200: jsonResponse(ProfileSchema, "The followed user's profile"), ...problemResponses(400, 401, 404) },
   });
@@ -133,6 +136,7 @@ function followListRoute(direction: "followers" | "following") {
     path: `/{userId}/${direction}`,
     tags,
     summary: direction === "followers" ? "Who follows a user, newest first" : "Whom a user follows, newest first",
+    description: "Only people whose profiles you may see (their `visibility`); a user whose profile you may not see is `404`, as an unknown one.",
     security: optionalBearer,
     request: { params: UserIdParam, query: PageQuery },
     responses: { 200: jsonResponse(FollowPage, "A page of users"), ...problemResponses(400, 401, 404) },
@@ -158,7 +162,8 @@ export const profileRoutes = createRouter()
       path: "/me",
       tags,
       summary: "Edit your profile",
-      description: "Headline, bio, tags, location (lat/lng and a place name, or null), links and avatar. Fields left out stay.",
+      description:
+        "Headline, bio, tags, location (lat/lng and a place name, or null), links, avatar, video introduction and `visibility` (who may see the profile). Fields left out stay.",
       request: { body: jsonBody(ProfilePatch) },
       responses: { 200: jsonResponse(ProfileSchema, "Your profile"), ...problemResponses(400, 401, 404) },
     }),
@@ -176,7 +181,7 @@ export const profileRoutes = createRouter()
     }),
     async (c) => {
       const { cursor, limit } = c.req.valid("query");
-      return c.json(await profileViewers(c.get("deps"), c.get("principal").userId, cursor, limit), 200);
+      return c.json(await profileViewers(c.get("deps"), profileViewerOf(c.get("principal")), cursor, limit), 200);
     },
   )
   .openapi(
@@ -234,29 +239,30 @@ export const profileRoutes = createRouter()
       path: "/{userId}",
       tags,
       summary: "A user's public profile",
-      description: "No token needed. A signed-in viewer other than the owner counts one view per UTC day; the count is shown to the owner only.",
+      description:
+        "No token needed for a profile whose `visibility` is `everyone`. A profile you may not see is `404`, as an unknown user, and is not counted. A signed-in viewer other than the owner counts one view per UTC day; the count is shown to the owner only.",
       security: optionalBearer,
       request: { params: UserIdParam },
       responses: { 200: jsonResponse(ProfileSchema, "The profile"), ...problemResponses(401, 404) },
     }),
     async (c) => {
-      const viewer = await optionalPrincipal(c);
-      return c.json(await viewProfile(c.get("deps"), c.req.valid("param").userId, viewer?.userId ?? null), 200);
+      const viewer = profileViewerOf(await optionalPrincipal(c));
+      return c.json(await viewProfile(c.get("deps"), c.req.valid("param").userId, viewer), 200);
     },
   )
   .openapi(followRoute("put", "Follow a user"), async (c) =>
-    c.json(await follow(c.get("deps"), c.get("principal").userId, c.req.valid("param").userId, true), 200),
+    c.json(await follow(c.get("deps"), profileViewerOf(c.get("principal")), c.req.valid("param").userId, true), 200),
   )
   .openapi(followRoute("delete", "Unfollow a user"), async (c) =>
-    c.json(await follow(c.get("deps"), c.get("principal").userId, c.req.valid("param").userId, false), 200),
+    c.json(await follow(c.get("deps"), profileViewerOf(c.get("principal")), c.req.valid("param").userId, false), 200),
   )
   .openapi(followListRoute("followers"), async (c) => {
-    await optionalPrincipal(c);
+    const viewer = profileViewerOf(await optionalPrincipal(c));
     const query = c.req.valid("query");
-    return c.json(await followPage(c.get("deps"), c.req.valid("param").userId, "followers", query.cursor, query.limit), 200);
+    return c.json(await followPage(c.get("deps"), c.req.valid("param").userId, "followers", viewer, query.cursor, query.limit), 200);
   })
   .openapi(followListRoute("following"), async (c) => {
-    await optionalPrincipal(c);
+    const viewer = profileViewerOf(await optionalPrincipal(c));
     const query = c.req.valid("query");
-    return c.json(await followPage(c.get("deps"), c.req.valid("param").userId, "following", query.cursor, query.limit), 200);
+    return c.json(await followPage(c.get("deps"), c.req.valid("param").userId, "following", viewer, query.cursor, query.limit), 200);
   });
