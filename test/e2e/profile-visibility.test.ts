@@ -52,7 +52,7 @@ describe("profile visibility and a company's followers", () => {
     const form = page.getByRole("form", { name: "Profile" });
     const visibility = form.getByLabel("Who can see my profile");
     await expect.poll(() => visibility.inputValue()).toBe("everyone");
-    expect(await visibility.locator("option").allTextContents()).toEqual(["Everyone signed in", "Recruiters and people I follow", "Only me"]);
+    expect(await visibility.locator("option").allTextContents()).toEqual(["Everyone, signed in or not", "Recruiters and people I follow", "Only me"]);
     expect(await form.getByText("Companies you applied to always see your profile").count()).toBe(1);
     await visibility.selectOption({ label: "Only me" });
     await form.getByRole("button", { name: "Save profile" }).click();

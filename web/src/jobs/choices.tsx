@@ -8,7 +8,7 @@ export const PROFILE_VISIBILITIES = ["everyone", "recruiters", "hidden"] as cons
 export type ProfileVisibility = (typeof PROFILE_VISIBILITIES)[number];
 /** Who sees the profile, in the candidate's words (the API's `visibility`). */
 export const PROFILE_VISIBILITY_WORDS: Record<ProfileVisibility, string> = {
-  everyone: "Everyone signed in",
+  everyone: "Everyone, signed in or not",
   recruiters: "Recruiters and people I follow",
   hidden: "Only me",
 };
