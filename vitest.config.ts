@@ -230,10 +230,10 @@ export default defineConfig(async () => {
   const node = { environment: "node" as const, testTimeout: 120_000, hookTimeout: 180_000 };
   // Each dev-server file starts its own `wrangler dev` on ports of its own, so they run side by side
   // with the workerd files.
-  const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], globalSetup: ["./test/dev-server/global-setup.ts"], setupFiles: ["./test/dev-server/retry-idle-sockets.ts"], ...node } };
+  const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], globalSetup: ["./test/dev-server/global-setup.ts"], setupFiles: ["./test/dev-server/own-connections.ts"], ...node } };
   // Tests that need system packages (coturn, Chromium): `npm run e2e`, after the prerequisites in docs/development.md.
   // A browser waits on a server that shares two cores with it: a poll gives a screen 10 s, not 1 s, to show what it should.
-  const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], expect: { poll: { timeout: 10_000 } }, fileParallelism: false, ...node } };
+  const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], setupFiles: ["./test/dev-server/own-connections.ts"], expect: { poll: { timeout: 10_000 } }, fileParallelism: false, ...node } };
   // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
   // dropped; a failing test's logs are printed with its failure.
   // slowTestThreshold: only tests slower than 10 s get a line of their own in a passing run.

@@ -115,7 +115,8 @@ export class MlsGroup {
    */
   async commitAddingUsers(userIds: string[]): Promise<PendingCommit> {
     const present = new Set(this.members().map((m) => m.deviceId));
-    const { items } = await this.deps.server.claimKeyPackages(userIds);
+    // Adding nobody is an empty commit (a new epoch, fresh keys); the server takes no empty claim.
+    const { items } = userIds.length > 0 ? await this.deps.server.claimKeyPackages(userIds) : { items: [] };
     return this.commitAdding(items.filter((item) => !present.has(item.deviceId)));
   }
 
