@@ -1,7 +1,7 @@
 // Runs in the test's browser pages (bundled by test/e2e/e2ee-calls.test.ts): an MLS device per page
 // signed in through the platform's e2ee endpoints, the chat's group built with client/e2ee, and
 // the call key directory the web app's call controllers ask, as the encrypted-chat code will
-// install it. Also a bare receiver for the "keyless receiver" check.
+// install it.
 import { createPlatformClient } from "../../../client";
 import { MlsCallKeySource } from "../../../client/e2ee/call-keys";
 import { fromBase64url, toBase64url } from "../../../client/e2ee/bytes";
@@ -9,7 +9,7 @@ import { MlsDevice } from "../../../client/e2ee/device";
 import type { MlsGroup } from "../../../client/e2ee/group";
 import { platformE2eeServer } from "../../../client/e2ee/server";
 import { MemoryE2eeStore } from "../../../client/e2ee/store";
-import { CallEncryption, installCallKeyDirectory } from "../../../web/src/call-encryption";
+import { installCallKeyDirectory } from "../../../web/src/call-encryption";
 
 let device: MlsDevice | undefined;
 let group: MlsGroup | undefined;
@@ -51,40 +51,6 @@ const api = {
     await (group as MlsGroup).process(fromBase64url(commit));
     await keys?.epochChanged();
   },
-  epoch: () => String(group?.epoch),
-  /** A receiver with no key of the call's group (its own group's key instead): what an SFU or a removed member would hold. */
-  async keylessReceiver(offer: string) {
-    const pc = new RTCPeerConnection();
-    const encryption = await CallEncryption.start(keys as MlsCallKeySource);
-    const transceiver = pc.addTransceiver("video", { direction: "recvonly" });
-    encryption.protectReceiver(transceiver.receiver, "video");
-    await pc.setRemoteDescription({ type: "offer", sdp: offer });
-    await pc.setLocalDescription(await pc.createAnswer());
-    await gathered(pc);
-    Object.assign(globalThis, { keylessReceiver: { pc, encryption } });
-    return pc.localDescription?.sdp as string;
-  },
-  /** On the caller's page: a second connection sending a camera through the call's own SFrame worker (same keys, same counters). */
-  async forwardToKeyless() {
-    const call = globalThis.edgePlatformCall;
-    if (!call?.encryption) throw new Error("no encrypted call on this page");
-    const pc = new RTCPeerConnection();
-    const [track] = (await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } })).getVideoTracks();
-    const transceiver = pc.addTransceiver(track as MediaStreamTrack, { direction: "sendonly" });
-    call.encryption.protectSender(transceiver.sender, "video");
-    await pc.setLocalDescription(await pc.createOffer());
-    await gathered(pc);
-    Object.assign(globalThis, { forwarding: pc });
-    return pc.localDescription?.sdp as string;
-  },
-  async forwardingAnswered(answer: string) {
-    await (globalThis as unknown as { forwarding: RTCPeerConnection }).forwarding.setRemoteDescription({ type: "answer", sdp: answer });
-  },
 };
-
-function gathered(pc: RTCPeerConnection): Promise<void> {
-  if (pc.iceGatheringState === "complete") return Promise.resolve();
-  return new Promise((resolve) => pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && resolve()));
-}
 
 Object.assign(globalThis, { e2eeCallTest: api });
