@@ -22,7 +22,7 @@ beforeAll(async () => {
   // The video.check job asks the local Stream emulation after a second instead of minutes.
   server = await startDevServer({ port: PORT, name: "ai-assists-e2e", vars: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, VIDEO_CHECK_DELAY_SECONDS: "1" } });
   browser = await launchChromium();
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
