@@ -1,13 +1,13 @@
 // Browsing and searching videos in Chromium, and a video's public page: cards with thumbnail,
 // author, length and views; a search by words of the title and by #tag that survives a reload; the
 // public page headed by the product's name with a poster before playing. Screens at 390 and 1280 px.
-import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { PRODUCT_NAME } from "../../shared/product";
+import { webhookSignature } from "../../shared/video/webhook-signature";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
 import { landscapePng } from "./sample-picture";
@@ -66,8 +66,8 @@ async function streamReportsLength(videoId: string, seconds: number): Promise<vo
   const secret = /^VIDEO_WEBHOOK_SECRET='?([^'\n]+)'?$/m.exec(devVars)?.[1];
   if (!row?.stream_uid || !secret) throw new Error("No Stream uid or webhook secret for the video");
   const body = JSON.stringify({ uid: row.stream_uid, readyToStream: true, status: { state: "ready" }, duration: seconds });
-  const time = Math.floor(Date.now() / 1000);
-  const sig = createHmac("sha256", secret).update(`${time}.${body}`).digest("hex");
+  const time = String(Math.floor(Date.now() / 1000));
+  const sig = await webhookSignature(secret, time, body);
   const response = await fetch(`${origin()}/v1/webhooks/stream`, {
     method: "POST",
     headers: { "content-type": "application/json", "webhook-signature": `time=${time},sig1=${sig}` },

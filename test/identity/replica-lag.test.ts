@@ -9,6 +9,7 @@ import { authenticate } from "../../shared/identity/sessions/principal";
 import worker from "../../workers/index";
 import { api, registerUser } from "../helpers";
 import { testDeps } from "../kit/deps";
+import { recordingDb } from "../kit/recording-db";
 
 /** A lag source an operator's replica would be: the test sets the lag it reports (or makes it fail). */
 class FakeReplicaLag implements ReplicaLagSource {
@@ -29,24 +30,6 @@ function guardOver(source: ReplicaLagSource) {
   const deferred: Promise<unknown>[] = [];
   const guard = new ReplicaReadGuard(source, POLICY, (work) => deferred.push(work));
   return { guard, settle: () => Promise.all(deferred) };
-}
-
-/** The DB binding, recording each D1 Sessions API session opened on it. */
-function recordingDb(): { DB: D1Database; sessions: string[] } {
-  const sessions: string[] = [];
-  const DB = new Proxy(env.DB, {
-    get(target, property) {
-      if (property === "withSession") {
-        return (constraint: string) => {
-          sessions.push(constraint);
-          return target.withSession(constraint);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { DB, sessions };
 }
 
 describe("ReplicaReadGuard: replica reads only while the measured lag is within REPLICA_MAX_LAG_MS", () => {

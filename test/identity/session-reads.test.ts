@@ -4,24 +4,7 @@ import { describe, expect, it } from "vitest";
 import { authenticate } from "../../shared/identity/sessions/principal";
 import { api, expectProblem, registerUser } from "../helpers";
 import { testDeps } from "../kit/deps";
-
-/** The DB binding, recording every D1 Sessions API constraint the code opens a session with. */
-function recordingDb(): { DB: D1Database; sessions: string[] } {
-  const sessions: string[] = [];
-  const DB = new Proxy(env.DB, {
-    get(target, property) {
-      if (property === "withSession") {
-        return (constraint: string) => {
-          sessions.push(constraint);
-          return target.withSession(constraint);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { DB, sessions };
-}
+import { recordingDb } from "../kit/recording-db";
 
 describe("AUTH_SESSION_READS: where the per-request session check reads", () => {
   for (const [mode, expectedSessions] of [
