@@ -41,17 +41,21 @@ export const VAR_SECTIONS: readonly VarSection[] = [
   moderationHintVarSection,
 ];
 
-const ConfigSchema = composeConfig(VAR_SECTIONS);
+// Composed on first use, not at import: every isolate imports this module, and an isolate builds
+// its config once (bench:startup).
+let configSchema: ReturnType<typeof composeConfig> | undefined;
 
 /** The value every var takes when it is missing, by camelCased name (`ACCESS_TOKEN_TTL_SECONDS` is `accessTokenTtlSeconds`). */
-export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = Object.fromEntries(
-  VAR_SECTIONS.flatMap((section) =>
-    Object.entries(section.vars).map(([name, declaration]) => [
-      name.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()),
-      declaration.schema.parse(undefined),
-    ]),
-  ),
-);
+export function configDefaults(): Readonly<Record<string, unknown>> {
+  return Object.fromEntries(
+    VAR_SECTIONS.flatMap((section) =>
+      Object.entries(section.vars).map(([name, declaration]) => [
+        name.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()),
+        declaration.schema.parse(undefined),
+      ]),
+    ),
+  );
+}
 
 /** The vars of an `Env`; tests may pass just the few a function reads. */
 export type EnvVars = Partial<Record<VarName, string>>;
@@ -65,7 +69,8 @@ const parsed = new WeakMap<object, Config>();
 export function configOf(env: EnvVars): Config {
   let config = parsed.get(env);
   if (!config) {
-    const result = ConfigSchema.safeParse(env);
+    configSchema ??= composeConfig(VAR_SECTIONS);
+    const result = configSchema.safeParse(env);
     if (!result.success) {
       const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
       throw new Error(`Invalid configuration (wrangler.toml [vars] or .dev.vars): ${problems}`);

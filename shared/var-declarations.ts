@@ -29,34 +29,47 @@ export function defineVars<const T extends Declarations>(vars: T): T {
   return vars;
 }
 
-const declare = <Out>(schema: z.ZodType<Out, string | undefined>, type: string, meta: VarMeta): VarDeclaration<Out> => ({
-  schema,
-  type,
-  description: meta.description,
-  secret: meta.secret ?? false,
-});
+/**
+ * A declaration whose parser is built on first use: every isolate imports every module's vars
+ * (the one typed config), and building some 130 parsers at import was startup CPU each cold
+ * isolate paid before its first byte (bench:startup).
+ */
+const declare = <Out>(build: () => z.ZodType<Out, string | undefined>, type: string, meta: VarMeta): VarDeclaration<Out> => {
+  let schema: z.ZodType<Out, string | undefined> | undefined;
+  return {
+    get schema() {
+      schema ??= build();
+      return schema;
+    },
+    type,
+    description: meta.description,
+    secret: meta.secret ?? false,
+  };
+};
 
 /** Text; missing means `fallback`. */
 export const textVar = (fallback: string, meta: VarMeta) =>
   declare(
-    z
-      .string()
-      .optional()
-      .transform((value) => value ?? fallback),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => value ?? fallback),
     "text",
     meta,
   );
 
 /** Text that may be missing (undefined). */
-export const optionalTextVar = (meta: VarMeta, type = "text") => declare(z.string().optional(), type, meta);
+export const optionalTextVar = (meta: VarMeta, type = "text") => declare(() => z.string().optional(), type, meta);
 
 /** `Number(value) || fallback`: a missing, zero or non-numeric value means the default. */
 export const numberOrVar = (fallback: number, meta: VarMeta, type = "number") =>
   declare(
-    z
-      .string()
-      .optional()
-      .transform((value) => Number(value) || fallback),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => Number(value) || fallback),
     type,
     meta,
   );
@@ -64,13 +77,14 @@ export const numberOrVar = (fallback: number, meta: VarMeta, type = "number") =>
 /** A number that `usable` accepts; anything else (or nothing) means `fallback`. */
 export const numberWhereVar = (fallback: number, usable: (n: number) => boolean, meta: VarMeta, type = "number") =>
   declare(
-    z
-      .string()
-      .optional()
-      .transform((value) => {
-        const n = Number(value);
-        return value !== undefined && usable(n) ? n : fallback;
-      }),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => {
+          const n = Number(value);
+          return value !== undefined && usable(n) ? n : fallback;
+        }),
     type,
     meta,
   );
@@ -78,15 +92,16 @@ export const numberWhereVar = (fallback: number, usable: (n: number) => boolean,
 /** A comma list, items trimmed, empty items dropped. */
 export const listVar = (fallback: string, meta: VarMeta) =>
   declare(
-    z
-      .string()
-      .optional()
-      .transform((value) =>
-        (value ?? fallback)
-          .split(",")
-          .map((item) => item.trim())
-          .filter(Boolean),
-      ),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) =>
+          (value ?? fallback)
+            .split(",")
+            .map((item) => item.trim())
+            .filter(Boolean),
+        ),
     "comma list",
     meta,
   );
@@ -94,10 +109,11 @@ export const listVar = (fallback: string, meta: VarMeta) =>
 /** A "count/seconds" limit such as "10/900"; an unusable value means `fallback`. */
 export const rateLimitVar = (fallback: RateLimit, meta: VarMeta) =>
   declare(
-    z
-      .string()
-      .optional()
-      .transform((value) => parseRateLimit(value, fallback)),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => parseRateLimit(value, fallback)),
     "count/seconds",
     meta,
   );
@@ -105,19 +121,20 @@ export const rateLimitVar = (fallback: RateLimit, meta: VarMeta) =>
 /** A flag: with `on` as its default only "false" turns it off, otherwise only "true" turns it on (any case, trimmed). */
 export const flagVar = (on: boolean, meta: VarMeta) =>
   declare(
-    z
-      .string()
-      .optional()
-      .transform((value) => {
-        const text = (value ?? "").trim().toLowerCase();
-        return on ? text !== "false" : text === "true";
-      }),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => {
+          const text = (value ?? "").trim().toLowerCase();
+          return on ? text !== "false" : text === "true";
+        }),
     "true/false",
     meta,
   );
 
-/** A var with its own parser (flags, enumerations, JSON). */
-export const customVar = <Out>(schema: z.ZodType<Out, string | undefined>, type: string, meta: VarMeta) => declare(schema, type, meta);
+/** A var with its own parser (flags, enumerations, JSON), built on first use. */
+export const customVar = <Out>(build: () => z.ZodType<Out, string | undefined>, type: string, meta: VarMeta) => declare(build, type, meta);
 
 /**
  * Every module's var declarations by module name; each `shared/<module>/vars.ts` adds its entry

@@ -37,13 +37,14 @@ export const callsVars = defineVars({
     "people",
   ),
   CALL_TOPOLOGY: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value): TopologySetting => {
-        const text = (value ?? "").trim().toLowerCase();
-        return (TOPOLOGY_SETTINGS as readonly string[]).includes(text) ? (text as TopologySetting) : "auto";
-      }),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value): TopologySetting => {
+          const text = (value ?? "").trim().toLowerCase();
+          return (TOPOLOGY_SETTINGS as readonly string[]).includes(text) ? (text as TopologySetting) : "auto";
+        }),
     "auto/mesh/sfu",
     {
       description:
@@ -72,13 +73,14 @@ export const callsVars = defineVars({
   CLOUDFLARE_TURN_KEY_ID: optionalTextVar({ description: "Cloudflare TURN key id; with CLOUDFLARE_TURN_API_TOKEN it takes precedence over coturn." }),
   CLOUDFLARE_TURN_API_TOKEN: optionalTextVar({ description: "API token of the Cloudflare TURN key.", secret: true }),
   GENERAL_CHAT_CALLS: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value): GeneralChatCalls => {
-        const text = (value ?? "").trim().toLowerCase();
-        return (GENERAL_CHAT_CALLS as readonly string[]).includes(text) ? (text as GeneralChatCalls) : "moderators";
-      }),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value): GeneralChatCalls => {
+          const text = (value ?? "").trim().toLowerCase();
+          return (GENERAL_CHAT_CALLS as readonly string[]).includes(text) ? (text as GeneralChatCalls) : "moderators";
+        }),
     "moderators/members/none",
     {
       description:

@@ -28,10 +28,11 @@ export const identityVars = defineVars({
   }),
   // A typo must not let every member invite: anything but "members" keeps invites to admins.
   INVITES_BY: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value): "members" | "admins" => (["", "members"].includes((value ?? "").trim().toLowerCase()) ? "members" : "admins")),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value): "members" | "admins" => (["", "members"].includes((value ?? "").trim().toLowerCase()) ? "members" : "admins")),
     "members/admins",
     {
       description:
@@ -61,7 +62,7 @@ export const identityVars = defineVars({
     { limit: 10, windowSeconds: 900 },
     { description: "Failed passkey sign-ins per account (each attempt holds a slot while it is verified)." },
   ),
-  ADMIN_ALLOWED_CIDRS: customVar(z.string().optional().transform(parseAllowList), "comma list of CIDRs", {
+  ADMIN_ALLOWED_CIDRS: customVar(() => z.string().optional().transform(parseAllowList), "comma list of CIDRs", {
     description:
       "Networks the admin API (`/v1/admin/*`) answers, e.g. `203.0.113.0/24,2001:db8::/32` (a bare address is one host); the client address is `CF-Connecting-IP`. Others get `403 admin_network_forbidden`. Unset: no restriction. An entry that does not parse admits nobody.",
   }),
@@ -72,10 +73,11 @@ export const identityVars = defineVars({
   PASSKEY_RP_NAME: optionalTextVar({ description: "The name browsers show when a passkey is created. Default: the host of APP_BASE_URL (else JWT_ISSUER)." }),
   // A typo must not silently weaken revocation: anything but "replica" reads the primary.
   AUTH_SESSION_READS: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value): "primary" | "replica" => ((value ?? "").trim().toLowerCase() === "replica" ? "replica" : "primary")),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value): "primary" | "replica" => ((value ?? "").trim().toLowerCase() === "replica" ? "replica" : "primary")),
     "primary/replica",
     {
       description:
@@ -92,7 +94,10 @@ export const identityVars = defineVars({
   ),
   REPLICA_LAG_PROBE_SECONDS: numberOrVar(
     10,
-    { description: "With `AUTH_SESSION_READS=replica`: how often each isolate measures the replica lag (one heartbeat read on the primary and the replica, one write)." },
+    {
+      description:
+        "With `AUTH_SESSION_READS=replica`: how often each isolate measures the replica lag (one heartbeat read on the primary and the replica, one write).",
+    },
     "seconds",
   ),
   PHONE_SIGN_IN: flagVar(false, {
@@ -117,18 +122,19 @@ export const identityVars = defineVars({
     description: "`true`: accounts without a verified e-mail cannot log in, and registration answers alike for new and known addresses.",
   }),
   VERIFIED_EMAIL_REQUIRED_FOR: customVar(
-    z
-      .string()
-      .optional()
-      .transform(
-        (value) =>
-          new Set(
-            (value ?? "")
-              .split(",")
-              .map((item) => item.trim())
-              .filter(Boolean),
-          ),
-      ),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform(
+          (value) =>
+            new Set(
+              (value ?? "")
+                .split(",")
+                .map((item) => item.trim())
+                .filter(Boolean),
+            ),
+        ),
     "comma list",
     { description: "Actions that need a verified e-mail, e.g. `totp.setup,data.export`." },
   ),

@@ -11,10 +11,11 @@ export const jobsBoardVars = defineVars({
     description: "Companies one user may have created that are not verified (creating another answers 409 company_limit_reached).",
   }),
   JOBS_AI_MODEL: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value) => value?.trim() || "dev-text"),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => value?.trim() || "dev-text"),
     "text",
     { description: "The studio model (id) that writes vacancy drafts and profile analyses (`dev-text` exists in development only)." },
   ),

@@ -5,7 +5,7 @@ import { parseMaxBytes } from "./size-limits";
 
 /** The vars of files, uploads and content URLs. */
 export const mediaVars = defineVars({
-  MEDIA_MAX_BYTES: customVar(z.string().optional().transform(parseMaxBytes), "purpose=bytes list", {
+  MEDIA_MAX_BYTES: customVar(() => z.string().optional().transform(parseMaxBytes), "purpose=bytes list", {
     description: "Largest file per purpose, e.g. `avatar=5242880,image=20971520`; purposes not named keep their default.",
   }),
   MEDIA_QUOTA_BYTES: numberWhereVar(
@@ -33,7 +33,7 @@ export const mediaVars = defineVars({
     { description: "Longest lifetime of a signed content URL." },
     "seconds",
   ),
-  MEDIA_URL_SIGNING_KEYS: customVar(z.string().optional().transform(parseUrlSigningKeys), "JSON", {
+  MEDIA_URL_SIGNING_KEYS: customVar(() => z.string().optional().transform(parseUrlSigningKeys), "JSON", {
     description: "JSON `[{kid, secret}]` signing content URLs: the first signs, every one verifies.",
     secret: true,
   }),

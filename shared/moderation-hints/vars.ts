@@ -4,10 +4,11 @@ import { customVar, defineVars, type ParsedVars, varSection } from "../var-decla
 /** The vars of AI moderation hints (docs/media.md, "AI moderation hints"). */
 export const moderationHintVars = defineVars({
   MODERATION_HINT_MODEL: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value) => value?.trim() ?? "dev-text"),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => value?.trim() ?? "dev-text"),
     "text",
     {
       description:

@@ -39,13 +39,14 @@ export const pushVars = defineVars({
     "seconds",
   ),
   PUSH_RETRY_BASE_SECONDS: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value) => {
-        const n = Number(value);
-        return value !== undefined && Number.isInteger(n) && n >= 0 && n <= 600 ? n : 5;
-      }),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => {
+          const n = Number(value);
+          return value !== undefined && Number.isInteger(n) && n >= 0 && n <= 600 ? n : 5;
+        }),
     "seconds",
     { description: "First retry delay after a 429 or 5xx without Retry-After; doubles each attempt, at most 15 minutes (0 to 600)." },
   ),

@@ -5,10 +5,11 @@ import { parseAccessRules } from "./access-rules";
 /** The vars of videos, Stream, playback and moderation (docs/video.md). */
 export const videoVars = defineVars({
   VIDEO_UPLOADS: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value) => (value === "direct" || value === "worker" ? value : undefined)),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => (value === "direct" || value === "worker" ? value : undefined)),
     "direct/worker",
     {
       description:
@@ -34,7 +35,7 @@ export const videoVars = defineVars({
     { description: "Lifetime of a signed playback token (60 to 86400)." },
     "seconds",
   ),
-  VIDEO_TOKEN_ACCESS_RULES: customVar(z.string().optional().transform(parseAccessRules), "JSON", {
+  VIDEO_TOKEN_ACCESS_RULES: customVar(() => z.string().optional().transform(parseAccessRules), "JSON", {
     description: "JSON array of Stream token `accessRules`, added to every playback token when set.",
   }),
   VIDEO_WEBHOOK_SECRET: optionalTextVar({ description: "Stream's webhook signing secret.", secret: true }),
@@ -84,19 +85,21 @@ export const videoVars = defineVars({
     secret: true,
   }),
   VIDEO_CAPTION_LANGUAGE: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value) => value?.trim() ?? "en")
-      .refine((value) => value === "" || /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value), "a BCP 47 language tag (en, pt-BR) or empty"),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => value?.trim() ?? "en")
+        .refine((value) => value === "" || /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value), "a BCP 47 language tag (en, pt-BR) or empty"),
     "BCP 47",
     { description: "The language captions are made in for every video once it is ready (Stream's, or the transcript model's); empty turns captions off." },
   ),
   VIDEO_TRANSCRIPT_MODEL: customVar(
-    z
-      .string()
-      .optional()
-      .transform((value) => value?.trim() ?? "dev-text"),
+    () =>
+      z
+        .string()
+        .optional()
+        .transform((value) => value?.trim() ?? "dev-text"),
     "text",
     {
       description:

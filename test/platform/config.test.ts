@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CONFIG_DEFAULTS, configOf, type EnvVars } from "../../shared/config";
+import { configDefaults, configOf, type EnvVars } from "../../shared/config";
 
 describe("configOf", () => {
   it("reads the vars of wrangler.toml into typed values", () => {
@@ -19,11 +19,11 @@ describe("configOf", () => {
 
   it("falls back to the defaults for missing or unusable values, as the platform always has", () => {
     const config = configOf({ ACCESS_TOKEN_TTL_SECONDS: "soon", RATE_LIMIT_LOGIN_PER_IP: "many", TURN_TTL_SECONDS: "10" });
-    expect(config.tokens.accessTokenTtlSeconds).toBe(CONFIG_DEFAULTS.accessTokenTtlSeconds);
-    expect(config.rateLimits.loginPerIp).toEqual(CONFIG_DEFAULTS.rateLimitLoginPerIp);
-    expect(config.calls.turnTtlSeconds).toBe(CONFIG_DEFAULTS.turnTtlSeconds);
+    expect(config.tokens.accessTokenTtlSeconds).toBe(configDefaults().accessTokenTtlSeconds);
+    expect(config.rateLimits.loginPerIp).toEqual(configDefaults().rateLimitLoginPerIp);
+    expect(config.calls.turnTtlSeconds).toBe(configDefaults().turnTtlSeconds);
     expect(config.registration.inviteOnly).toBe(false);
-    expect(config.chat.maxGroupMembers).toBe(CONFIG_DEFAULTS.chatMaxGroupMembers);
+    expect(config.chat.maxGroupMembers).toBe(configDefaults().chatMaxGroupMembers);
   });
 
   it("opens registration only when REGISTRATION_MODE is unset or open: a misspelt mode is invite-only", () => {
