@@ -1,6 +1,6 @@
 import { and, count, eq, gte, type Query, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { auditEvents } from "./schema";
+import { auditEvents } from "./schema/identity";
 
 /** Platform queries that belong to no module's tables. */
 
@@ -55,5 +55,7 @@ export async function readHeartbeat(reader: Pick<D1Database, "prepare">): Promis
 
 /** The primary's clock into the heartbeat row (a write: always the primary). */
 export async function writeHeartbeat(db: Database, at: number): Promise<void> {
-  await db.run(sql`INSERT INTO replica_heartbeat (id, beat_at) VALUES (1, ${at}) ON CONFLICT(id) DO UPDATE SET beat_at = excluded.beat_at WHERE excluded.beat_at > replica_heartbeat.beat_at`);
+  await db.run(
+    sql`INSERT INTO replica_heartbeat (id, beat_at) VALUES (1, ${at}) ON CONFLICT(id) DO UPDATE SET beat_at = excluded.beat_at WHERE excluded.beat_at > replica_heartbeat.beat_at`,
+  );
 }

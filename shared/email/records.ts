@@ -1,6 +1,6 @@
 import { desc, eq, lte } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { devMailbox } from "../db/schema";
+import { devMailbox } from "../db/schema/identity";
 
 /** Every query of `dev_mailbox` (development and tests only). */
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type HINT_SUBJECTS, moderationHints } from "../db/schema";
+import { type HINT_SUBJECTS, moderationHints } from "../db/schema/moderation-hints";
 
 export type HintSubject = (typeof HINT_SUBJECTS)[number];
 export type HintRecord = typeof moderationHints.$inferSelect;

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, notExists, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { oauthAuthorizations, oauthClients, oauthCodes, oauthGrants, oauthTokens, sessions, users } from "../db/schema";
+import { sessions, users } from "../db/schema/identity";
+import { oauthAuthorizations, oauthClients, oauthCodes, oauthGrants, oauthTokens } from "../db/schema/oauth";
 
 /** Every query of the OpenID Connect provider's tables. */
 

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { videoCaptions } from "../db/schema";
+import { videoCaptions } from "../db/schema/video";
 
 export type CaptionRecord = typeof videoCaptions.$inferSelect;
 

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { captionMatch } from "./caption-records";
 import type { BatchQuery, Database } from "../db/client";
-import { auditEvents, videoReports, videoTags, videos } from "../db/schema";
+import { auditEvents } from "../db/schema/identity";
+import { videoReports, videoTags, videos } from "../db/schema/video";
 import type { VideoStatus } from "./status-machine";
 
 /** Every query of the video module's tables. */

@@ -1,7 +1,9 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
-import { moduleOfStatement } from "../../shared/db/measured-d1";
+import { getTableName, is } from "drizzle-orm";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { moduleOfStatement, TABLES_OF_MODULE } from "../../shared/db/measured-d1";
 import { api, registerUser } from "../helpers";
 
 const METRICS_TOKEN = "test-metrics-token";
@@ -47,6 +49,24 @@ describe("D1 metrics on /metrics", () => {
     expect(moduleOfStatement('insert into "chat_members" ("chat_id") values (?)')).toBe("chat");
     expect(moduleOfStatement('update "oauth_authorizations" set "logout_notified_at" = ?')).toBe("oauth");
     expect(moduleOfStatement("SELECT 1")).toBe("other");
+    expect(moduleOfStatement('select "id" from "mls_devices"')).toBe("e2ee");
+  });
+
+  it("names every table of every schema file under its module, and nothing else", () => {
+    const schemaFiles = import.meta.glob<Record<string, unknown>>("../../shared/db/schema/*.ts", { eager: true });
+    // A schema file is named for its module, but for the studio's parts and the jobs board's tables.
+    const moduleOfFile = (file: string) => {
+      const name = file.replace(/^.*\/|\.ts$/g, "");
+      return name.startsWith("studio") ? "studio" : name === "jobs" ? "jobs-board" : name;
+    };
+    const fromSchema: Record<string, string[]> = {};
+    for (const [file, exports] of Object.entries(schemaFiles)) {
+      if (file.endsWith("/index.ts")) continue;
+      for (const value of Object.values(exports)) if (is(value, SQLiteTable)) (fromSchema[moduleOfFile(file)] ??= []).push(getTableName(value));
+    }
+    const sorted = (tables: Record<string, readonly string[]>) =>
+      Object.fromEntries(Object.entries(tables).map(([module, names]) => [module, [...names].sort()]));
+    expect(sorted(TABLES_OF_MODULE)).toEqual(sorted(fromSchema));
   });
 });
 

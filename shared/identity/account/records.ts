@@ -1,7 +1,7 @@
 import { and, asc, eq, exists, inArray, isNull, ne, notExists, type SQLWrapper, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
-import { knownCountries, knownDevices, users } from "../../db/schema";
+import { knownCountries, knownDevices, users } from "../../db/schema/identity";
 
 /** Every query of `users`, `known_devices` and `known_countries`. */
 
@@ -10,11 +10,11 @@ export type NewUserRecord = typeof users.$inferInsert;
 export type KnownDeviceRecord = typeof knownDevices.$inferSelect;
 
 export async function findUserByNormalizedEmail(db: Database, emailNormalized: string): Promise<UserRecord | undefined> {
-  return db.query.users.findFirst({ where: eq(users.emailNormalized, emailNormalized) });
+  return db.select().from(users).where(eq(users.emailNormalized, emailNormalized)).get();
 }
 
 export async function findUserRecord(db: Database, id: string): Promise<UserRecord | undefined> {
-  return db.query.users.findFirst({ where: eq(users.id, id) });
+  return db.select().from(users).where(eq(users.id, id)).get();
 }
 
 export function insertUserQuery(db: Database, user: NewUserRecord) {

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { inviteCodes, sessions, totpCredentials, users } from "../../db/schema";
+import { inviteCodes, sessions, totpCredentials, users } from "../../db/schema/identity";
 import { anotherActiveAdminExists, type UserRecord } from "../account/records";
 
 /** Every admin query of `users` and every query of `invite_codes`. */

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { auditEvents } from "../../db/schema";
+import { auditEvents } from "../../db/schema/identity";
 
 /** Every query of `audit_events`. */
 

@@ -1,6 +1,6 @@
 import { and, count, eq, isNotNull, isNull, lt, notExists, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { backupCodes, totpCredentials } from "../../db/schema";
+import { backupCodes, totpCredentials } from "../../db/schema/identity";
 
 /** Every query of `totp_credentials` and `backup_codes`. */
 

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, lte, sql } from "drizzle-orm";
 import { insertWithinCap } from "../../db/capped-insert";
 import type { Database } from "../../db/client";
-import { passkeyChallenges, passkeys } from "../../db/schema";
+import { passkeyChallenges, passkeys } from "../../db/schema/identity";
 
 /** Every query of `passkeys` and `passkey_challenges`. */
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { devSmsOutbox, phoneCodes, userPhones } from "../../db/schema";
+import { devSmsOutbox, phoneCodes, userPhones } from "../../db/schema/identity";
 
 /** Every query of `user_phones`, `phone_codes` and `dev_sms_outbox`. */
 

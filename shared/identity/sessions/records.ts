@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNotNull, isNull, lte, ne, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Database } from "../../db/client";
-import { refreshTokens, sessions, users } from "../../db/schema";
+import { refreshTokens, sessions, users } from "../../db/schema/identity";
 import type { UserRecord } from "../account/records";
 
 /** Every query of `sessions` and `refresh_tokens`, the per-request auth check among them. */

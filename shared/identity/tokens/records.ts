@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { oneTimeTokens, realtimeTickets } from "../../db/schema";
+import { oneTimeTokens, realtimeTickets } from "../../db/schema/identity";
 
 /** Every query of `one_time_tokens` and `realtime_tickets`. */
 

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { jobsAiTasks, vacancies } from "../../db/schema";
+import { jobsAiTasks, vacancies } from "../../db/schema/jobs";
 
 export type AiTaskRecord = typeof jobsAiTasks.$inferSelect;
 

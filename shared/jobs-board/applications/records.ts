@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull, type SQL, sql, type SQLWrapper } from "drizzle-orm";
 import { z } from "zod";
 import type { BatchQuery, Database } from "../../db/client";
-import { APPLICATION_STATUSES, jobApplicationEvents, jobApplications } from "../../db/schema";
+import { APPLICATION_STATUSES, jobApplicationEvents, jobApplications } from "../../db/schema/jobs";
 
 export type ApplicationRecord = typeof jobApplications.$inferSelect;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];

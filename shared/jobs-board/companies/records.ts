@@ -2,17 +2,8 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQLWrapp
 import { insertWithinCap } from "../../db/capped-insert";
 import type { BatchQuery, Database } from "../../db/client";
 import { olderThan } from "../../db/keyset";
-import {
-  auditEvents,
-  companies,
-  companyFollows,
-  companyInvitations,
-  companyMembers,
-  companyVerificationEvents,
-  profiles,
-  users,
-  vacancySearch,
-} from "../../db/schema";
+import { auditEvents, users } from "../../db/schema/identity";
+import { companies, companyFollows, companyInvitations, companyMembers, companyVerificationEvents, profiles, vacancySearch } from "../../db/schema/jobs";
 import { profileVisibleTo, type ProfileViewer } from "../profiles/records";
 
 export type CompanyRecord = typeof companies.$inferSelect;

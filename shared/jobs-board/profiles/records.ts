@@ -1,7 +1,8 @@
 import { and, type Column, desc, eq, exists, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
-import { companyMembers, follows, jobApplications, profiles, profileViews, users } from "../../db/schema";
+import { users } from "../../db/schema/identity";
+import { companyMembers, follows, jobApplications, profiles, profileViews } from "../../db/schema/jobs";
 
 export type ProfileRecord = typeof profiles.$inferSelect;
 export type ProfileVisibility = ProfileRecord["visibility"];

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { jobSavedSearches } from "../../db/schema";
+import { jobSavedSearches } from "../../db/schema/jobs";
 
 export type SavedSearchRecord = typeof jobSavedSearches.$inferSelect;
 

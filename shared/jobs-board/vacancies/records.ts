@@ -3,7 +3,7 @@ import type { Database } from "../../db/client";
 import { EARTH_RADIUS_KM, type Point, type StoredBoundsRect } from "../geo";
 import { SALARY_KEY_SEQ } from "./search-facets";
 import type { VacancySearch } from "./search-plan";
-import { companies, companyMembers, vacancies, vacancySearch, vacancySearchCounts } from "../../db/schema";
+import { companies, companyMembers, vacancies, vacancySearch, vacancySearchCounts } from "../../db/schema/jobs";
 
 export type VacancyRecord = typeof vacancies.$inferSelect;
 export type NewVacancyRecord = typeof vacancies.$inferInsert;

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { studioAssets, studioEditConfigs, studioGenerations } from "../../db/schema";
+import { studioAssets } from "../../db/schema/studio";
+import { studioEditConfigs, studioGenerations } from "../../db/schema/studio-generation";
 
 /** Every query of generation: the generation rows and the status transitions of the assets they make. */
 

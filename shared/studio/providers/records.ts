@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { studioDevTasks, studioModels, studioProviders } from "../../db/schema";
+import { studioDevTasks, studioModels, studioProviders } from "../../db/schema/studio-providers";
 
 export type ProviderRow = typeof studioProviders.$inferSelect;
 export type ModelRow = typeof studioModels.$inferSelect;
@@ -12,7 +12,7 @@ export async function insertProvider(db: Database, row: typeof studioProviders.$
 }
 
 export async function findProvider(db: Database, id: string): Promise<ProviderRow | undefined> {
-  return db.query.studioProviders.findFirst({ where: eq(studioProviders.id, id) });
+  return db.select().from(studioProviders).where(eq(studioProviders.id, id)).get();
 }
 
 export async function listProviderRows(db: Database): Promise<ProviderRow[]> {
