@@ -1,71 +1,24 @@
-import { z } from "@hono/zod-openapi";
-import { ActiveGroupCallSchema } from "../calls/group-call-schema";
+import type { z } from "zod";
+import type {
+  AttachmentSchema,
+  QuoteSchema,
+  ForwardOriginSchema,
+  MessageSchema,
+  PinSchema,
+  LastMessageSchema,
+  PersonSchema,
+  ChatSchema,
+  ChatMemberSchema,
+} from "./schemas";
 
 /** The one chat every user belongs to. A fixed id makes creating it idempotent. */
 export const GENERAL_CHAT_ID = "general";
 export const GENERAL_CHAT_TITLE = "General";
 
-export const AttachmentSchema = z
-  .object({
-    id: z.string().openapi({ description: "File id (GET /v1/files/{id})" }),
-    name: z.string().optional(),
-    contentType: z.string().nullable(),
-    size: z.number().int(),
-    durationMs: z.number().int().optional().openapi({ description: "A voice message's length" }),
-    waveform: z.string().optional().openapi({ description: "A voice message's loudness for display: one base-32 digit (0-31) per slice" }),
-  })
-  .openapi("ChatAttachment");
-
-export const ReactionSchema = z.object({ emoji: z.string(), count: z.number().int(), userIds: z.array(z.string()) }).openapi("ChatReaction");
-
-/** What a reply shows of the message it answers: read with the reply, so it is current after an edit or a delete. */
-export const QuoteSchema = z
-  .object({
-    id: z.string(),
-    seq: z.number().int(),
-    senderId: z.string().nullable(),
-    text: z.string().openapi({ description: "The first 200 characters of the original's current text; empty once it is deleted" }),
-    hasAttachments: z.boolean(),
-    editedAt: z.string().nullable(),
-    deletedAt: z.string().nullable(),
-  })
-  .openapi("ChatQuote");
 export type Quote = z.infer<typeof QuoteSchema>;
 
-/** Where a forwarded message was first written: its sender and chat (a forward of a forward keeps the first origin). */
-export const ForwardOriginSchema = z
-  .object({
-    senderId: z.string().nullable().openapi({ description: "Who wrote the original; null once they deleted their account" }),
-    chatId: z.string().openapi({ description: "The chat the original was written in" }),
-  })
-  .openapi("ChatForwardOrigin");
 export type ForwardOrigin = z.infer<typeof ForwardOriginSchema>;
 
-export const MessageSchema = z
-  .object({
-    id: z.string(),
-    chatId: z.string(),
-    seq: z.number().int().openapi({ description: "1, 2, 3... within the chat" }),
-    senderId: z.string().nullable().openapi({ description: "null once the sender deleted their account" }),
-    clientId: z.string(),
-    text: z.string().openapi({ description: "Empty once deleted" }),
-    attachments: z.array(AttachmentSchema),
-    createdAt: z.string(),
-    editedAt: z.string().nullable(),
-    deletedAt: z.string().nullable(),
-    reactions: z.array(ReactionSchema),
-    replyTo: QuoteSchema.nullable().openapi({ description: "The message this one answers, as it is now (null: not a reply)" }),
-    mentions: z.array(z.string()).openapi({ description: "Ids of the members this message mentions (`@name` in the text)" }),
-    forwardedFrom: ForwardOriginSchema.optional().openapi({ description: "Only on a forwarded message: whom and which chat it was forwarded from" }),
-    mls: z.string().optional().openapi({
-      description:
-        "An encrypted chat's message (docs/e2ee.md): its MLS PrivateMessage, base64url, which only member devices open; `text` is then empty. Gone once deleted",
-    }),
-  })
-  .openapi("ChatMessage");
-
-/** A pinned message of a chat, with who pinned it and when. */
-export const PinSchema = z.object({ message: MessageSchema, pinnedBy: z.string().nullable(), pinnedAt: z.string() }).openapi("ChatPin");
 export type Pin = z.infer<typeof PinSchema>;
 
 export type Message = z.infer<typeof MessageSchema>;
@@ -88,53 +41,12 @@ export function quoteOf(message: Message): Quote {
 
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
-export const LastMessageSchema = z
-  .object({ id: z.string(), seq: z.number().int(), senderId: z.string().nullable(), text: z.string(), createdAt: z.string(), deletedAt: z.string().nullable() })
-  .openapi("ChatLastMessage");
 export type LastMessage = z.infer<typeof LastMessageSchema>;
 
-/** What a client shows for a person: their chosen name and picture (a public profile card). */
-export const PersonSchema = z
-  .object({
-    id: z.string(),
-    displayName: z.string(),
-    avatarUrl: z.string().nullable().openapi({ description: "The person's picture, or null (clients draw initials)" }),
-  })
-  .openapi("Person");
 export type Person = z.infer<typeof PersonSchema>;
 
-export const ChatSchema = z
-  .object({
-    id: z.string(),
-    type: z.enum(["general", "direct", "group"]),
-    encrypted: z.boolean().openapi({
-      description: "End-to-end encrypted (docs/e2ee.md): messages travel as MLS ciphertext over the chat socket's `mls.*` frames; plain text is refused",
-    }),
-    title: z.string().nullable(),
-    ownerId: z.string().nullable(),
-    memberIds: z
-      .array(z.string())
-      .optional()
-      .openapi({ description: "Not sent for the general chat (every user is in it): page `GET /v1/chats/{id}/members` instead" }),
-    memberCount: z.number().int(),
-    peer: PersonSchema.nullable().openapi({ description: "A direct chat's other member (null in other chats, and once they deleted their account)" }),
-    lastMessage: LastMessageSchema.nullable(),
-    lastSeq: z.number().int(),
-    readSeq: z.number().int().openapi({ description: "The caller's read position" }),
-    unreadCount: z.number().int(),
-    unreadMentionCount: z.number().int().openapi({ description: "Unread messages that mention the caller" }),
-    activeCall: ActiveGroupCallSchema.nullable()
-      .optional()
-      .openapi({ description: "The group call running on this chat and who is in it (join with `GET /v1/group-calls/{id}/ws`); null when none" }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("Chat");
 export type Chat = z.infer<typeof ChatSchema>;
 
-export const ChatMemberSchema = z
-  .object({ userId: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), role: z.enum(["owner", "member"]), joinedAt: z.string() })
-  .openapi("ChatMember");
 export type ChatMember = z.infer<typeof ChatMemberSchema>;
 
 export interface Sender {

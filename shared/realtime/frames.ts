@@ -35,3 +35,26 @@ export function parseFrame<S extends FrameSchemas>(message: string | ArrayBuffer
   }
   return { ok: true, frame: parsed.data as FrameOf<S> };
 }
+
+/**
+ * A table of schemas built on its first use, not at import: a realtime isolate holds every socket
+ * object's class, and one that wakes a chat room never parses a call's frames (bench:startup).
+ * Reads, key listings and spreads go to the table, built once.
+ */
+export function builtOnFirstUse<T extends object>(build: () => T): T {
+  let table: T | undefined;
+  const built = () => {
+    table ??= build();
+    return table;
+  };
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(built(), key),
+    has: (_, key) => Reflect.has(built(), key),
+    ownKeys: () => Reflect.ownKeys(built()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(built(), key);
+      // The proxy's own target is empty and extensible, so a found key must read as configurable.
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
+}

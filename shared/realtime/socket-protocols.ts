@@ -5,10 +5,11 @@ import { GroupCallSchema } from "../calls/group-call-schema";
 import { GroupSignallingFrames } from "../calls/group-signalling";
 import { SfuServerFrames } from "../calls/sfu/sfu-frames";
 import { ChatClientFrames } from "../chat/frames";
-import { AttachmentSchema, ChatSchema, ForwardOriginSchema, PersonSchema, ReactionSchema } from "../chat/model";
+import { AttachmentSchema, ChatSchema, ForwardOriginSchema, PersonSchema, ReactionSchema } from "../chat/schemas";
 import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
+import { HubClientFrames } from "./hub-frames";
 import { CLOSE_CODES } from "./socket-kit";
 import { VideoSchema } from "../video/model";
 import { AssetFrameSchema } from "../studio/generation/asset-frame";
@@ -34,11 +35,9 @@ const SESSION_ENDED = `\`session_ended\` (the session of this socket ended: the 
 
 const Pong = frame("pong", {}, "Answer to `ping`.");
 
-/** What the user's hub (`GET /v1/realtime`) accepts and pushes. */
-export const HubClientFrames = {
-  ping: z.object({ type: z.literal("ping") }).describe("Keep-alive; answered with `pong`."),
-};
+export { HubClientFrames };
 
+/** What the user's hub (`GET /v1/realtime`) pushes. */
 export const HubServerFrames = {
   hello: frame("hello", { userId: z.string() }, "First frame after the socket opens."),
   pong: Pong,

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ChatSchema } from "../../../shared/chat/model";
+import { ChatSchema } from "../../../shared/chat/schemas";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/http/pagination";
 import {

@@ -14,7 +14,7 @@ import {
 } from "../../../shared/chat/chats";
 import { forwardMessage } from "../../../shared/chat/forward";
 import { ClientId, MAX_PINS, MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
-import { ChatMemberSchema, ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../../../shared/chat/model";
+import { ChatMemberSchema, ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../../../shared/chat/schemas";
 import { peopleOf } from "../../../shared/chat/people";
 import { unwrap } from "../../../shared/platform/refusal-error";
 import { IdParam, jsonBody, jsonResponse, problemResponses } from "../../../shared/http/openapi";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PersonSchema } from "../../../shared/chat/model";
+import { PersonSchema } from "../../../shared/chat/schemas";
 import { directory, personCard } from "../../../shared/chat/people";
 import { presenceOf } from "../../../shared/chat/presence";
 import { IdParam, jsonResponse, problemResponses } from "../../../shared/http/openapi";
