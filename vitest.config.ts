@@ -55,10 +55,7 @@ function testFcmServiceAccount() {
  * touches no other file, so other packages' warnings still show.
  */
 function oauth4webapiWithoutUnpublishedSources(): Plugin {
-  const builds = [
-    /[\\/]node_modules[\\/]oauth4webapi[\\/]build[\\/]index\.js$/,
-    /[\\/]node_modules[\\/]ts-mls[\\/]dist[\\/]src[\\/].+\.js$/,
-  ];
+  const builds = [/[\\/]node_modules[\\/]oauth4webapi[\\/]build[\\/]index\.js$/, /[\\/]node_modules[\\/]ts-mls[\\/]dist[\\/]src[\\/].+\.js$/];
   return {
     name: "oauth4webapi-without-unpublished-sources",
     enforce: "pre",
@@ -166,6 +163,8 @@ export default defineConfig(async () => {
     }),
   ];
   const workerd = { setupFiles: ["./test/setup.ts"], testTimeout: 30_000, hookTimeout: 30_000 };
+  // "zod" as the Workers' bundles resolve it (the [alias] of wrangler.toml), so the tests run the same module.
+  const zodAsBundled = { resolve: { alias: [{ find: /^zod$/, replacement: path.join(import.meta.dirname, "shared", "zod-without-locales.ts") }] } };
   // Group calls with an SFU configured: a runtime of their own (workersSfu below).
   const sfuFiles = ["test/calls/group-calls-sfu.test.ts"];
   // Files that empty or rewrite a whole table (the jobs board's search tests clear every vacancy,
@@ -197,6 +196,7 @@ export default defineConfig(async () => {
   // their own, since the rest expect the default, a mesh capped at CALL_MESH_MAX_PARTICIPANTS. Two
   // people fit a mesh here, so the third moves a call to the SFU.
   const workersSfu = {
+    ...zodAsBundled,
     plugins: [
       runtime({
         CLOUDFLARE_REALTIME_APP_ID: "test-sfu-app",
@@ -216,6 +216,7 @@ export default defineConfig(async () => {
   // a test there never assumes an empty database: it makes its own users, chats and files and
   // looks only at those.
   const workers = {
+    ...zodAsBundled,
     plugins: [runtime()],
     test: {
       name: "workers",
@@ -225,15 +226,32 @@ export default defineConfig(async () => {
       ...workerd,
     },
   };
-  const workersOwnStorage = { plugins: [runtime()], test: { name: "workers-own-storage", include: ownStorage, ...workerd } };
+  const workersOwnStorage = { ...zodAsBundled, plugins: [runtime()], test: { name: "workers-own-storage", include: ownStorage, ...workerd } };
   // Node against a real `wrangler dev` (real sockets, werift peers), with npm packages only: part of `npm test`.
   const node = { environment: "node" as const, testTimeout: 120_000, hookTimeout: 180_000 };
   // Each dev-server file starts its own `wrangler dev` on ports of its own, so they run side by side
   // with the workerd files.
-  const devServer = { test: { name: "dev-server", include: ["test/dev-server/**/*.test.ts"], globalSetup: ["./test/dev-server/global-setup.ts"], setupFiles: ["./test/dev-server/own-connections.ts"], ...node } };
+  const devServer = {
+    test: {
+      name: "dev-server",
+      include: ["test/dev-server/**/*.test.ts"],
+      globalSetup: ["./test/dev-server/global-setup.ts"],
+      setupFiles: ["./test/dev-server/own-connections.ts"],
+      ...node,
+    },
+  };
   // Tests that need system packages (coturn, Chromium): `npm run e2e`, after the prerequisites in docs/development.md.
   // A browser waits on a server that shares two cores with it: a poll gives a screen 10 s, not 1 s, to show what it should.
-  const e2e = { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], setupFiles: ["./test/dev-server/own-connections.ts"], expect: { poll: { timeout: 10_000 } }, fileParallelism: false, ...node } };
+  const e2e = {
+    test: {
+      name: "e2e",
+      include: ["test/e2e/**/*.test.ts"],
+      setupFiles: ["./test/dev-server/own-connections.ts"],
+      expect: { poll: { timeout: 10_000 } },
+      fileParallelism: false,
+      ...node,
+    },
+  };
   // `silent` is a run-wide option: set on a project it is ignored. A passing test's logs are
   // dropped; a failing test's logs are printed with its failure.
   // slowTestThreshold: only tests slower than 10 s get a line of their own in a passing run.

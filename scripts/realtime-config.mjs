@@ -41,6 +41,9 @@ export function writeRealtimeConfig({ directory, vars = {}, apiConfig, withDevVa
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   realtime.main = path.resolve(path.dirname(source), realtime.main);
+  for (const [name, target] of Object.entries(realtime.alias ?? {})) {
+    if (target.startsWith(".")) realtime.alias[name] = path.resolve(path.dirname(source), target);
+  }
   for (const database of realtime.d1_databases ?? []) {
     if (database.migrations_dir) database.migrations_dir = path.resolve(path.dirname(source), database.migrations_dir);
     // One database: the API Worker's (its id is set per deployment, docs/deploy.md).
@@ -99,5 +102,8 @@ export function transferMigrations(realtime, apiName) {
 
 /** The API Worker's migrations without the realtime classes (a new account creates them in the realtime Worker). */
 export function apiMigrationsWithout(api, classes) {
-  return api.migrations.map((migration) => ({ ...migration, new_sqlite_classes: (migration.new_sqlite_classes ?? []).filter((name) => !classes.includes(name)) }));
+  return api.migrations.map((migration) => ({
+    ...migration,
+    new_sqlite_classes: (migration.new_sqlite_classes ?? []).filter((name) => !classes.includes(name)),
+  }));
 }

@@ -31,10 +31,12 @@ describe("the realtime Worker's config", () => {
       vars: Record<string, string>;
       main: string;
       migrations: unknown[];
+      alias: Record<string, string>;
     };
     const { api } = platformConfigs();
     expect(written.vars).toEqual({ ...api.vars, RATE_LIMIT_CHAT_MESSAGES: "2/60" });
     expect(written.main).toBe(path.join(root, "workers", "realtime", "index.ts"));
+    expect(written.alias).toEqual({ zod: path.join(root, "shared", "zod-without-locales.ts") });
     expect(written.migrations).toEqual([{ tag: "v1", new_sqlite_classes: ["UserHub", "ChatRoom", "CallSession", "CallRoom"] }]);
   });
 
