@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from "file-type";
 import { imageSize } from "image-size";
 
 export const FILE_PURPOSES = ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail"] as const;
@@ -57,6 +56,9 @@ const CANONICAL: Record<string, string> = { "image/heif": "image/heic", "image/h
  */
 export async function detectType(head: Uint8Array): Promise<DetectedType | null> {
   const sniffed = head.subarray(0, Math.max(TYPE_SNIFF_BYTES, Math.min(head.length, HEAD_BYTES)));
+  // Loaded on the first upload, not at startup: file-type and the zip reader and logger it brings
+  // took 8 ms of every cold API isolate's startup (bench:startup), most of which never sniffs a file.
+  const { fileTypeFromBuffer } = await import("file-type");
   const found = await fileTypeFromBuffer(sniffed);
   // (Parameters such as `; codecs=opus` are not part of the type.)
   const mime = found?.mime.split(";")[0]?.trim();
