@@ -10,7 +10,8 @@ import { openDirectChat } from "./fixtures";
 
 type EncryptedChat = { id: string; encrypted: boolean; encryptedFrom: { seq: number; at: string } | null };
 
-const turnOn = (chatId: string, user: TestUser | null) => api(`/v1/chats/${chatId}/encryption`, { method: "POST", ...(user ? { token: user.accessToken } : {}) });
+const turnOn = (chatId: string, user: TestUser | null) =>
+  api(`/v1/chats/${chatId}/encryption`, { method: "POST", ...(user ? { token: user.accessToken } : {}) });
 
 async function messages(chatId: string, user: TestUser): Promise<(MessageBody & { mls?: string })[]> {
   const page = await json<{ items: (MessageBody & { mls?: string })[] }>(await api(`/v1/chats/${chatId}/messages?after=0`, { token: user.accessToken }));
@@ -57,7 +58,11 @@ describe("POST /v1/chats/:id/encryption (an existing chat converts)", () => {
     // The room refuses plain text now, on the socket that sent some a moment ago and over REST.
     bobSocket.send({ type: "message.send", clientId: "after-1", text: "after: must not be stored" });
     expect(await bobSocket.next("error", (f) => f.clientId === "after-1")).toMatchObject({ code: "mls_chat_encrypted" });
-    await expectProblem(await api(`/v1/chats/${chatId}/messages`, { token: ann.accessToken, body: { clientId: newClientId(), text: "after" } }), 409, "mls_chat_encrypted");
+    await expectProblem(
+      await api(`/v1/chats/${chatId}/messages`, { token: ann.accessToken, body: { clientId: newClientId(), text: "after" } }),
+      409,
+      "mls_chat_encrypted",
+    );
     // Earlier history is exactly as it was: text, readable by the members (and the server).
     expect((await messages(chatId, ann)).map((m) => [m.seq, m.text, m.mls])).toEqual([
       [1, "before: plain words", undefined],
@@ -100,7 +105,9 @@ describe("POST /v1/chats/:id/encryption (an existing chat converts)", () => {
     const chatId = await openDirectChat(ann, bob);
     expect((await turnOn(chatId, ann)).status).toBe(200);
     await expectProblem(await turnOn(chatId, bob), 409, "chat_already_encrypted");
-    const born = await json<EncryptedChat>(await api("/v1/chats", { token: ann.accessToken, body: { type: "group", title: "Sealed", memberIds: [bob.id], encrypted: true } }));
+    const born = await json<EncryptedChat>(
+      await api("/v1/chats", { token: ann.accessToken, body: { type: "group", title: "Sealed", memberIds: [bob.id], encrypted: true } }),
+    );
     expect(born.encryptedFrom).toBeNull();
     await expectProblem(await turnOn(born.id, ann), 409, "chat_already_encrypted");
   });
@@ -121,6 +128,13 @@ describe("firstEncryptedSeq: where the line goes", () => {
     expect(firstEncryptedSeq({ items: [] })).toBe(1);
     expect(firstEncryptedSeq({ items: [{ seq: 7 }, { seq: 6 }] })).toBe(8);
     expect(firstEncryptedSeq({ items: [{ seq: 9, mls: "AAA" }, { seq: 8, mls: "AAB" }, { seq: 7 }] })).toBe(8);
-    expect(firstEncryptedSeq({ items: [{ seq: 3, mls: "AAA" }, { seq: 2, mls: "AAB" }] })).toBe(2);
+    expect(
+      firstEncryptedSeq({
+        items: [
+          { seq: 3, mls: "AAA" },
+          { seq: 2, mls: "AAB" },
+        ],
+      }),
+    ).toBe(2);
   });
 });
