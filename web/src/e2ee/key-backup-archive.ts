@@ -30,6 +30,21 @@ export interface ArchivedMessage {
   [field: string]: unknown;
 }
 
+declare global {
+  // A global, not a module variable: a page's other bundles (the browser tests' pages) reach the same one.
+  var edgePlatformHistoryArchive: HistoryArchive | undefined;
+}
+
+/** Makes `archive` the history the secure backup stores and restores into (web/src/e2ee/history-store.ts installs its own). */
+export function installHistoryArchive(archive: HistoryArchive): void {
+  globalThis.edgePlatformHistoryArchive = archive;
+}
+
+/** The installed history, or null while this browser keeps none (the web app reads no encrypted chat yet). */
+export function installedHistoryArchive(): HistoryArchive | null {
+  return globalThis.edgePlatformHistoryArchive ?? null;
+}
+
 export const HISTORY_ARCHIVE_FORMAT = "edge-platform-history";
 export const HISTORY_ARCHIVE_VERSION = 1;
 
