@@ -17,7 +17,8 @@
 //   --port <n> (default 8799, moved by TEST_PORT_OFFSET), --ramp 250,500,... (offered msg/s),
 //   --step-seconds <n> (default 3), --receivers <n> (default 2), --only server (skip the in-process parts)
 // The client library runs here as the browser runs it: client/e2ee bundled by esbuild, Web Crypto of Node.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import os from "node:os";
 import path from "node:path";
@@ -52,6 +53,15 @@ const RECEIVERS = Number(options.receivers);
 const KEEPS_UP = 0.9;
 /** Acknowledgements and deliveries later than this after the last send count as missing. */
 const DRAIN_MS = 15_000;
+
+// wrangler needs Node 22: `npm run bench:e2ee` puts the project's own Node (the `node`
+// devDependency) first on PATH, a bare `node bench/e2ee.mjs` may run an older one, whose wrangler
+// refuses to start. Then the bench runs itself again under the project's Node.
+const ownNode = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
+if (SERVER && Number(process.versions.node.split(".")[0]) < 22) {
+  if (!existsSync(ownNode)) throw new Error(`wrangler needs Node 22 or later (this is ${process.version}): run npm install, then npm run bench:e2ee`);
+  process.exit(spawnSync(ownNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" }).status ?? 1);
+}
 
 // The dev server sometimes closes a kept-alive connection right after an answer; a request sent on
 // it at that moment fails before the server sees it (test/dev-server/own-connections.ts). Every
