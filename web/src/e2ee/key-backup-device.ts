@@ -7,7 +7,7 @@ import { platform } from "../api-client";
 import { store } from "../store";
 import { installedHistoryArchive } from "./key-backup-archive";
 import { type BackupOutcome, type BackupProgress, type KeyBackupServer, updateBackup } from "./key-backup-sync";
-import { recordStore } from "./trust-idb";
+import { recordStore } from "../indexed-records";
 
 /** How often an open app stores its grown history (at most; an unchanged history stores nothing). */
 export const UPDATE_EVERY_MS = 10 * 60_000;

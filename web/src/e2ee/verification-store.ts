@@ -3,7 +3,7 @@
 import { ok } from "../../../client";
 import { safetyNumber } from "../../../client/e2ee/safety-number";
 import { platform } from "../api-client";
-import { recordStore } from "./trust-idb";
+import { recordStore } from "../indexed-records";
 import {
   acknowledgeChange,
   type ContactTrust,

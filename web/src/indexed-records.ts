@@ -1,5 +1,5 @@
-// The small IndexedDB stores of the secure backup (key-backup-device.ts) and of verification
-// (verification-store.ts): one database each, one object store of records by key. Values are
+// The small IndexedDB stores of the secure backup (e2ee/key-backup-device.ts) and of verification
+// (e2ee/verification-store.ts): one database each, one object store of records by key. Values are
 // structured clones, so a non-extractable CryptoKey is kept as it is (never as bytes).
 
 export interface RecordStore<T> {
