@@ -176,6 +176,8 @@ describe("verification", () => {
     // Ann, from the group's member list: Bob's card, then comparing with him.
     await annSide.page.locator(`[data-chat-id="${group.id}"]`).click();
     await annSide.page.getByRole("button", { name: "Group info" }).click();
+    await expect.poll(() => annSide.page.getByRole("button", { name: "Verify Bob Verify" }).count()).toBe(1);
+    await checkScreen(annSide.page, "e2ee-group-info");
     await annSide.page.getByRole("button", { name: "Verify Bob Verify" }).click();
     await expect.poll(() => annSide.page.getByTestId("person-dialog").count()).toBe(1);
     await expect.poll(() => annSide.page.getByTestId("person-dialog").textContent()).toContain("Not verified");

@@ -171,7 +171,7 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
         <DeviceChangeNotice userIds={(members ?? []).map((m) => m.userId)} />
         <h2>{chat.title}</h2>
         {owner && (
-          <form class="row" onSubmit={rename}>
+          <form class="row rename-row" onSubmit={rename}>
             <input name="title" value={chat.title ?? ""} required maxlength={120} aria-label="Group name" />
             <button type="submit" class="secondary">
               Rename
