@@ -1,7 +1,8 @@
 // The client side of end-to-end encryption (docs/e2ee.md): an MLS device per session, its key
 // packages, one MLS group per encrypted chat, file and key-backup encryption. Runs in browsers
 // and Node; secrets live in an injected store.
-export { decryptBackup, encryptBackup, newRecoveryKey } from "./backup";
+export { backupKeyFromRecoveryKey, decryptBackup, encryptBackup, newRecoveryKey, openBackup, parseRecoveryKey, sealBackup } from "./backup";
+export { matchesSafetyQr, type SafetyIdentity, safetyNumber, safetyNumberGroups, safetyQrPayload } from "./safety-number";
 export { deviceIdentity, MlsDevice, parseIdentity } from "./device";
 export { EncryptedRoom, type OpenedMessage, type RoomFrame, RoomRefusal, type RoomTransport } from "./encrypted-room";
 export { decryptFile, encryptFile } from "./files";

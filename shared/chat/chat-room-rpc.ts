@@ -26,7 +26,10 @@ export interface ChatRoomRpc extends SocketTargetRpc, DurableStateRpc {
   pinMessage(actor: Sender, id: string): Result<Pin>;
   unpinMessage(actor: Sender, id: string): Result<{ id: string }>;
   listPins(): Pin[];
-  /** Members changed in D1: forget cached answers, close sockets of those who left. */
+  /**
+   * Members changed in D1: forget cached answers, close sockets of those who left. Called with no
+   * ids when the chat itself changed (encryption turned on): the cached answers are read again.
+   */
   membershipChanged(userIds: string[]): Promise<void>;
   /** The chat was deleted: close every socket and drop the log. */
   closeChat(): Promise<void>;

@@ -60,6 +60,7 @@ export function toChat(row: ChatRecord, members: ChatMembers, readSeq: number, p
     id: row.id,
     type: row.type,
     encrypted: row.encrypted,
+    encryptedFrom: row.encryptedAt && row.encryptedFromSeq !== null ? { seq: row.encryptedFromSeq, at: row.encryptedAt.toISOString() } : null,
     title: row.title,
     ownerId: row.ownerId,
     ...(members.ids ? { memberIds: members.ids } : {}),
@@ -91,7 +92,7 @@ export function requirePlainChat(row: Pick<ChatRecord, "encrypted">): void {
   if (row.encrypted) throw new ApiError(409, "mls_chat_encrypted", "This chat is end-to-end encrypted: send MLS messages over the chat socket (`mls.send`)");
 }
 
-/** Whether the chat is end-to-end encrypted (fixed when it is created). */
+/** Whether the chat is end-to-end encrypted (set when it is created, or turned on later; never off). */
 export async function isEncryptedChat(deps: Deps, chatId: string): Promise<boolean> {
   return isEncryptedChatRecord(deps.db, chatId);
 }

@@ -49,7 +49,7 @@ export class EncryptedFrames {
     private readonly chatId: string,
   ) {}
 
-  /** Whether the chat is encrypted (read from D1 once: it never changes). */
+  /** Whether the chat is encrypted (read from D1; once true it stays true: encryption is never turned off). */
   async encrypted(): Promise<boolean> {
     this.#encrypted ??= await isEncryptedChat(this.deps, this.chatId);
     return this.#encrypted;
@@ -61,10 +61,12 @@ export class EncryptedFrames {
     return { ok: false, code: "mls_chat_encrypted", detail: "This chat is end-to-end encrypted: send MLS messages (`mls.send`)", epoch: this.service.epoch };
   }
 
-  /** Members or sessions changed: read who may be in the group again. */
+  /** Members, sessions or the chat's encryption changed: read who may be in the group, and whether it is encrypted, again. */
   forget(): void {
     this.#policy = undefined;
     this.#devices.clear();
+    // A plain chat may have turned encryption on (POST /v1/chats/:id/encryption): read it again.
+    if (this.#encrypted === false) this.#encrypted = undefined;
   }
 
   /** The chat was deleted: its group went with the room's storage. */

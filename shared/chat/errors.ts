@@ -12,7 +12,11 @@ export const chatErrors = defineErrors({
   attachment_gone: { status: 409, description: "A file of the message being forwarded is no longer available in the chat it comes from." },
   pin_not_allowed: { status: 403, description: "Only moderators pin messages in the general chat." },
   too_many_pins: { status: 409, description: "The chat already has the most pinned messages (50): unpin one first." },
-  general_chat_protected: { status: 403, description: "The general chat cannot be deleted or left." },
+  general_chat_protected: { status: 403, description: "The general chat cannot be deleted, left or end-to-end encrypted." },
+  chat_already_encrypted: {
+    status: 409,
+    description: "The chat is end-to-end encrypted already (since its creation or since it was turned on); encryption is never turned off.",
+  },
   general_members_hidden: {
     status: 403,
     description: "The general chat holds every account: its members are listed only in invite-only deployments and to admins.",

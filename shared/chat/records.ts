@@ -464,3 +464,21 @@ export async function sharesChat(db: Database, userId: string, otherId: string):
   const row = await db.get<{ found: number }>(sql`SELECT 1 AS found FROM ${chatPartners(userId)} AND other.user_id = ${otherId} LIMIT 1`);
   return row !== undefined;
 }
+
+/**
+ * Turns encryption on for a live plain chat, in one statement (`updatedAt` moves the chat up the
+ * lists); false when it was on already or the chat is gone, so two callers never both turn it on.
+ */
+export async function markChatEncrypted(db: Database, chatId: string, now: number): Promise<boolean> {
+  const rows = await db
+    .update(chats)
+    .set({ encrypted: true, encryptedAt: new Date(now), updatedAt: new Date(now) })
+    .where(and(eq(chats.id, chatId), eq(chats.encrypted, false), isNull(chats.deletedAt)))
+    .returning({ id: chats.id });
+  return rows.length > 0;
+}
+
+/** Where a chat that turned encryption on starts being MLS-only (its first encrypted seq). */
+export async function setEncryptedFromSeq(db: Database, chatId: string, seq: number): Promise<void> {
+  await db.update(chats).set({ encryptedFromSeq: seq }).where(eq(chats.id, chatId));
+}

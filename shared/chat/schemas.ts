@@ -85,6 +85,16 @@ export const ChatSchema = z
     encrypted: z.boolean().openapi({
       description: "End-to-end encrypted (docs/e2ee.md): messages travel as MLS ciphertext over the chat socket's `mls.*` frames; plain text is refused",
     }),
+    encryptedFrom: z
+      .object({
+        seq: z.number().int().openapi({ description: "The first message seq that is MLS-only; every earlier message stays as it was (readable)" }),
+        at: z.string().openapi({ description: "When encryption was turned on" }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "Set when an existing chat turned encryption on (`POST /v1/chats/{id}/encryption`): where clients draw the line \"messages from here on are end-to-end encrypted\". Null for chats encrypted since creation and for plain chats",
+      }),
     title: z.string().nullable(),
     ownerId: z.string().nullable(),
     memberIds: z

@@ -1,6 +1,5 @@
 import { and, asc, count, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { cappedInsertQuery } from "../db/capped-insert";
 import { type Database, runBatch } from "../db/client";
 import { mlsDevices, mlsKeyBackups, mlsKeyPackages } from "../db/schema/e2ee";
 import { sessions } from "../db/schema/identity";
@@ -100,10 +99,17 @@ export async function storeKeyPackages(
   if (packages.length > 0) {
     const fresh = await packagesNotStored(db, packages);
     if (fresh.length > 0) {
-      const rows = fresh.map((p) => ({ ...p, lastResort: false, claimedAt: null, claimedBy: null }));
       const countHeld = sql`select count(*) from ${mlsKeyPackages} where ${unclaimed(deviceId, now)}`;
-      // A racing upload of the same package makes this insert conflict: that one stored it.
-      const result = await db.run(cappedInsertQuery(mlsKeyPackages, rows, { count: countHeld, max }, { onConflict: sql`on conflict do nothing` }));
+      // The rows travel as ONE bound JSON value (D1 takes at most 100 bound values per statement:
+      // a row per column each, an upload of 20 packages already passed it); the cap is counted
+      // inside the same statement, so every package goes in or none. A racing upload of the same
+      // package makes this insert conflict: that one stored it.
+      const rows = JSON.stringify(fresh.map((p) => [p.ref, p.deviceId, p.userId, p.keyPackage, p.expiresAt.getTime(), p.createdAt.getTime()]));
+      const result = await db.run(sql`
+        insert into ${mlsKeyPackages} (ref, device_id, user_id, key_package, last_resort, expires_at, created_at, claimed_at, claimed_by)
+        select value ->> 0, value ->> 1, value ->> 2, value ->> 3, 0, value ->> 4, value ->> 5, null, null from json_each(${rows})
+        where (${countHeld}) + ${fresh.length} <= ${max}
+        on conflict do nothing`);
       if ((result.meta?.changes ?? 0) === 0 && (await packagesNotStored(db, fresh)).length > 0) return false;
     }
   }

@@ -85,6 +85,13 @@ describe("POST /v1/e2ee/key-packages", () => {
     expect(await json(await api("/v1/e2ee/key-packages", { token: device.token }))).toEqual({ remaining: 3, lastResort: true });
   });
 
+  it("takes the most packages one upload may carry (100) in one go", async () => {
+    const device = await registerDevice(await registerUser());
+    const response = await uploadKeyPackages(device, 100, true);
+    expect(response.status, await response.clone().text()).toBe(201);
+    expect(await json(response)).toEqual({ remaining: 100, lastResort: true });
+  });
+
   it("the same upload again stores nothing twice", async () => {
     const device = await registerDevice(await registerUser());
     const keyPackages = [await keyPackageOf(device), await keyPackageOf(device)];

@@ -1,10 +1,12 @@
 // Groups in the web app: create one from people you know, and its info panel (members by name,
-// rename, add and remove for the owner, leave for everyone).
+// verifying each, rename, add and remove for the owner, leave for everyone).
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { type Chat, ok, type Person } from "../../client";
 import { Avatar } from "./chat-list";
+import { DeviceChangeNotice } from "./e2ee/verification";
 import { personLabel } from "./format";
 import { platform } from "./platform";
+import { PersonDialog } from "./profile-dialog";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
 import { problemText } from "./problem-text";
@@ -110,6 +112,7 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
   const [members, setMembers] = useState<Member[] | null>(null);
   const [adding, setAdding] = useState<ReadonlySet<string> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [person, setPerson] = useState<string | null>(null);
   const owner = chat.ownerId === me?.id;
   const id = chat.id;
 
@@ -161,12 +164,14 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
       await load();
     }, "Could not add");
 
+  if (person) return <PersonDialog userId={person} onClose={() => setPerson(null)} />;
   return (
     <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
       <div class="dialog" role="dialog" aria-label="Group info">
+        <DeviceChangeNotice userIds={(members ?? []).map((m) => m.userId)} />
         <h2>{chat.title}</h2>
         {owner && (
-          <form class="row" onSubmit={rename}>
+          <form class="row rename-row" onSubmit={rename}>
             <input name="title" value={chat.title ?? ""} required maxlength={120} aria-label="Group name" />
             <button type="submit" class="secondary">
               Rename
@@ -182,6 +187,11 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
                 {member.userId === me?.id ? `${personLabel(member.userId, me)} (you)` : member.displayName}
                 {member.role === "owner" && <span class="muted small"> · owner</span>}
               </span>
+              {member.userId !== me?.id && (
+                <button type="button" class="secondary small" aria-label={`Verify ${member.displayName}`} onClick={() => setPerson(member.userId)}>
+                  Verify
+                </button>
+              )}
               {owner && member.userId !== me?.id && (
                 <button type="button" class="secondary small" aria-label={`Remove ${member.displayName}`} onClick={() => void remove(member.userId)}>
                   Remove

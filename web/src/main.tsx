@@ -6,6 +6,7 @@ import { Avatar, ChatList, NewChatDialog } from "./chat-list";
 import { NewGroupDialog } from "./group-dialogs";
 import { ProfileDialog } from "./profile-dialog";
 import { ChatView } from "./chat-view";
+import { startKeyBackupUpdates } from "./e2ee/key-backup-device";
 import { GroupCallRinging, GroupCallScreen } from "./group-call-screen";
 import { enableNotifications } from "./notifications";
 import { FirstRunPanel } from "./first-run";
@@ -18,6 +19,7 @@ import { store, useAppState } from "./store";
 import { PRODUCT_NAME } from "./product";
 
 startRouter();
+startKeyBackupUpdates();
 
 /** How many sections a phone's bottom bar shows before the rest go behind "More". */
 const PHONE_TABS = 4;

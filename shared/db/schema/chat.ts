@@ -20,9 +20,14 @@ export const chats = sqliteTable(
     deletedAt: timestamp("deleted_at"),
     /**
      * End-to-end encrypted (docs/e2ee.md): the room carries only MLS messages, never plain text.
-     * Fixed at creation; chats from before this column are plain.
+     * Set at creation, or turned on later (`POST /v1/chats/:id/encryption`), never off; chats
+     * from before this column are plain.
      */
     encrypted: integer("encrypted", { mode: "boolean" }).notNull().default(false),
+    /** When an existing chat turned encryption on; null for chats encrypted since creation and for plain ones. */
+    encryptedAt: timestamp("encrypted_at"),
+    /** The first seq that is MLS-only in a chat that turned encryption on: earlier messages stay as they were. */
+    encryptedFromSeq: integer("encrypted_from_seq"),
   },
   (t) => [uniqueIndex("chats_direct_key_unique").on(t.directKey), index("chats_type_idx").on(t.type)],
 );

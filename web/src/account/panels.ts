@@ -3,6 +3,7 @@
 import { AppearancePanel } from "./appearance-panel";
 import { DataPanel } from "./data-panel";
 import { EmailPanel } from "./email-panel";
+import { EncryptionPanel } from "./encryption-panel";
 import { InvitesPanel } from "./invites-panel";
 import { NotificationsPanel } from "./notifications-panel";
 import type { AccountPanel } from "./panel";
@@ -13,6 +14,7 @@ export const accountPanels: AccountPanel[] = [
   { id: "profile", title: "Profile", Panel: ProfilePanel },
   { id: "email", title: "E-mail address", Panel: EmailPanel },
   { id: "security", title: "Sign-in and security", Panel: SecurityPanel },
+  { id: "encryption", title: "Encryption and devices", Panel: EncryptionPanel },
   { id: "activity", title: "Apps and recent activity", Panel: ActivityPanel },
   { id: "notifications", title: "Notifications", Panel: NotificationsPanel },
   { id: "appearance", title: "Appearance", Panel: AppearancePanel },

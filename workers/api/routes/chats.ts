@@ -12,6 +12,7 @@ import {
   requireMembership,
   requirePlainChat,
 } from "../../../shared/chat/chats";
+import { turnOnEncryption } from "../../../shared/chat/encryption";
 import { forwardMessage } from "../../../shared/chat/forward";
 import { ClientId, MAX_PINS, MessageActionFields, MessageId } from "../../../shared/chat/message-rules";
 import { ChatMemberSchema, ChatSchema, MessageSchema, PersonSchema, PinSchema } from "../../../shared/chat/schemas";
@@ -176,6 +177,19 @@ export const chatRoutes = createRouter()
       await deleteChat(c.get("deps"), c.get("principal"), c.req.valid("param").id);
       return c.body(null, 204);
     },
+  )
+  .openapi(
+    authedRoute({
+      method: "post",
+      path: "/{id}/encryption",
+      tags,
+      summary: "Turn on end-to-end encryption for an existing chat (for good)",
+      description:
+        "A direct chat by either member, a group by its owner; never the general chat (`403 general_chat_protected`). Earlier messages stay exactly as they were (readable by the members and the server); from the answer on the room takes only MLS messages (`mls.send`), plain text is refused with `mls_chat_encrypted`. The answer's `encryptedFrom` says from which seq and when. Already encrypted: `409 chat_already_encrypted` (docs/e2ee.md, \"An existing chat converts\").",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(ChatSchema, "The chat, now encrypted"), ...problemResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await turnOnEncryption(c.get("deps"), c.get("principal"), c.req.valid("param").id), 200),
   )
   .openapi(
     authedRoute({
