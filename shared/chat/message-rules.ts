@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type Refusal, type Result, refusal } from "../platform/result";
-import type { Message, Sender } from "./model";
+import type { Message, MessageRelation, Sender } from "./model";
 
 /**
  * The rules of a chat message, in one place for the REST routes (`workers/api/routes/chats.ts`)
@@ -78,6 +78,8 @@ export interface NewMessage {
   mentions?: string[];
   /** An encrypted chat's message: the MLS PrivateMessage, base64url, checked by the room (`text` is empty). */
   mls?: string;
+  /** An encrypted chat's edit or reaction: the message it changes (from the message's authenticated data). */
+  relatesTo?: MessageRelation;
 }
 
 export interface PlainSendFrame {
@@ -131,6 +133,15 @@ export function mayReact(message: Message | null): Result<Message> {
   if (!message) return notFound();
   if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message takes no reactions");
   return { ok: true, value: message };
+}
+
+/**
+ * An encrypted edit or reaction changes a live message of the chat that is not itself an edit or
+ * a reaction; an edit only its sender's own (as `mayEdit`).
+ */
+export function mayRelateTo(message: Message | null, relation: MessageRelation, actor: Sender): Result<Message> {
+  if (!message || message.relatesTo) return notFound();
+  return relation.kind === "edit" ? mayEdit(message, actor) : mayReact(message);
 }
 
 /** A reply answers a live message of the same chat. */

@@ -41,6 +41,15 @@ export const ForwardOriginSchema = z
   .openapi("ChatForwardOrigin");
 export type ForwardOrigin = z.infer<typeof ForwardOriginSchema>;
 
+/** An encrypted chat's edit or reaction, as its public metadata says: which message it changes (the change itself is encrypted). */
+export const MessageRelationSchema = z
+  .object({
+    kind: z.enum(["edit", "reaction"]),
+    id: z.string().openapi({ description: "The message it changes" }),
+  })
+  .openapi("ChatMessageRelation");
+export type MessageRelation = z.infer<typeof MessageRelationSchema>;
+
 export const MessageSchema = z
   .object({
     id: z.string(),
@@ -60,6 +69,10 @@ export const MessageSchema = z
     mls: z.string().optional().openapi({
       description:
         "An encrypted chat's message (docs/e2ee.md): its MLS PrivateMessage, base64url, which only member devices open; `text` is then empty. Gone once deleted",
+    }),
+    relatesTo: MessageRelationSchema.optional().openapi({
+      description:
+        "Only in encrypted chats: this is an edit or a reaction of another message, encrypted in `mls`; readers fold it into that message. Not pushed, not the chat's last message",
     }),
   })
   .openapi("ChatMessage");
