@@ -1,6 +1,5 @@
 import { and, asc, count, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { cappedInsertQuery } from "../db/capped-insert";
 import { type Database, runBatch } from "../db/client";
 import { mlsDevices, mlsKeyBackups, mlsKeyPackages } from "../db/schema/e2ee";
 import { sessions } from "../db/schema/identity";
@@ -100,10 +99,18 @@ export async function storeKeyPackages(
   if (packages.length > 0) {
     const fresh = await packagesNotStored(db, packages);
     if (fresh.length > 0) {
-      const rows = fresh.map((p) => ({ ...p, lastResort: false, claimedAt: null, claimedBy: null }));
       const countHeld = sql`select count(*) from ${mlsKeyPackages} where ${unclaimed(deviceId, now)}`;
+      // The rows go in as one JSON parameter: an upload may hold 100 packages, and D1 binds at most
+      // 100 values per statement (a VALUES list took 9 per package). One statement, so the cap
+      // counted inside it holds for the whole upload, and it is stored whole or not at all.
+      const rows = JSON.stringify(fresh.map((p) => [p.ref, p.deviceId, p.userId, p.keyPackage, p.expiresAt.getTime(), p.createdAt.getTime()]));
+      const column = (index: number) => sql.raw(`json_extract(value, '$[${index}]')`);
       // A racing upload of the same package makes this insert conflict: that one stored it.
-      const result = await db.run(cappedInsertQuery(mlsKeyPackages, rows, { count: countHeld, max }, { onConflict: sql`on conflict do nothing` }));
+      const result = await db.run(
+        sql`insert into ${mlsKeyPackages} (${sql.identifier(mlsKeyPackages.ref.name)}, ${sql.identifier(mlsKeyPackages.deviceId.name)}, ${sql.identifier(mlsKeyPackages.userId.name)}, ${sql.identifier(mlsKeyPackages.keyPackage.name)}, ${sql.identifier(mlsKeyPackages.lastResort.name)}, ${sql.identifier(mlsKeyPackages.expiresAt.name)}, ${sql.identifier(mlsKeyPackages.createdAt.name)})
+            select ${column(0)}, ${column(1)}, ${column(2)}, ${column(3)}, 0, ${column(4)}, ${column(5)} from json_each(${rows})
+            where (${countHeld}) + ${fresh.length} <= ${max} on conflict do nothing`,
+      );
       if ((result.meta?.changes ?? 0) === 0 && (await packagesNotStored(db, fresh)).length > 0) return false;
     }
   }
