@@ -55,6 +55,13 @@ export class EncryptedRoom {
     return this.current;
   }
 
+  /**
+   * The epoch this device joined the group at, when it joined (by a Welcome) or started it in this
+   * room's lifetime; undefined when the group came from the store. Messages of earlier epochs were
+   * sent before it joined: it never holds their keys.
+   */
+  joinedEpoch: bigint | undefined;
+
   private get joined(): MlsGroup {
     if (!this.current) throw new Error("This device is not in the chat's group yet");
     return this.current;
@@ -90,6 +97,7 @@ export class EncryptedRoom {
       }
       if (!joined) continue;
       this.current = joined;
+      this.joinedEpoch = joined.epoch;
       // Commits ordered after the Welcome's epoch are applied next.
       await this.catchUp();
       return this.current !== undefined;
@@ -103,6 +111,7 @@ export class EncryptedRoom {
     if (epoch >= 0) return false;
     const group = await this.device.createGroup(this.chatId);
     this.current = group;
+    this.joinedEpoch = group.epoch;
     if (!options.startWith) return true;
     const first = await group.commitAddingUsers(options.startWith);
     if (await this.sendCommit(first)) {
@@ -111,6 +120,7 @@ export class EncryptedRoom {
     }
     await this.device.forgetGroup(this.chatId);
     this.current = undefined;
+    this.joinedEpoch = undefined;
     return false;
   }
 

@@ -20,7 +20,9 @@ function createdAtImpliedById(id: string, createdAt: string): boolean {
 type WireQuote = Pick<Quote, "id" | "seq" | "text"> & Partial<Pick<Quote, "senderId" | "editedAt" | "deletedAt"> & { hasAttachments: true }>;
 
 export type WireMessage = Pick<Message, "id" | "seq" | "text"> &
-  Partial<Pick<Message, "senderId" | "attachments" | "createdAt" | "editedAt" | "deletedAt" | "reactions" | "mentions" | "forwardedFrom" | "mls" | "relatesTo">> & {
+  Partial<
+    Pick<Message, "senderId" | "attachments" | "createdAt" | "editedAt" | "deletedAt" | "reactions" | "mentions" | "forwardedFrom" | "mls" | "relatesTo">
+  > & {
     replyTo?: WireQuote;
   };
 

@@ -124,7 +124,11 @@ async function joinByWelcome(chatId: string, m: Member): Promise<void> {
   m.socket!.send({ type: "mls.welcome.ack", id: items[0].id });
 }
 
-async function sendText(m: Member, text: string, metadata: { replyTo?: string; mentions?: string[] } = {}): Promise<MessageBody & { mls: string; replyTo?: { id: string; text: string } | null }> {
+async function sendText(
+  m: Member,
+  text: string,
+  metadata: { replyTo?: string; mentions?: string[] } = {},
+): Promise<MessageBody & { mls: string; replyTo?: { id: string; text: string } | null }> {
   const clientId = newClientId();
   m.socket!.send({ type: "mls.send", clientId, message: toBase64url(await m.group!.encrypt({ text }, metadata)) });
   return (await m.socket!.next("message.ack", (f) => f.clientId === clientId)).message;
@@ -406,10 +410,12 @@ describe("EncryptedRoom (client/e2ee) over the room's socket", () => {
     expect(await phoneSide.room.ensureJoined()).toBe(true);
     const later = await bSide.room.send({ text: "hello from the laptop" });
     for (const side of [aSide, phoneSide])
-      expect(await side.room.open((await side.socket.next("message.new", (f) => f.message.id === (later.message as { id: string }).id)).message)).toMatchObject({
-        ok: true,
-        payload: { text: "hello from the laptop" },
-      });
+      expect(await side.room.open((await side.socket.next("message.new", (f) => f.message.id === (later.message as { id: string }).id)).message)).toMatchObject(
+        {
+          ok: true,
+          payload: { text: "hello from the laptop" },
+        },
+      );
     // The phone cannot read what came before it joined.
     expect(await phoneSide.room.open((early as unknown as { message: { mls: string } }).message)).toEqual({ ok: false, reason: "undecryptable" });
     for (const side of [aSide, bSide, phoneSide]) side.socket.close();
@@ -417,7 +423,11 @@ describe("EncryptedRoom (client/e2ee) over the room's socket", () => {
 });
 
 /** Seals an edit or a reaction of `targetId` (the change inside, the target in the public metadata) and sends it; the room's answer frame. */
-async function sendRelation(m: Member, relation: { kind: "edit" | "reaction"; id: string }, payload: { text?: string; reaction?: { emoji: string; remove?: boolean } }) {
+async function sendRelation(
+  m: Member,
+  relation: { kind: "edit" | "reaction"; id: string },
+  payload: { text?: string; reaction?: { emoji: string; remove?: boolean } },
+) {
   const clientId = newClientId();
   m.socket!.send({ type: "mls.send", clientId, message: toBase64url(await m.group!.encrypt(payload, { relatesTo: relation })) });
   return m.socket!.nextMatching((f) => (f.type === "message.ack" || f.type === "error") && f.clientId === clientId);
@@ -510,7 +520,12 @@ describe("encrypted files: mls.send carries the ids of the ciphertext files", ()
     expect(file.contentType).toBe("application/octet-stream");
     const clientId = newClientId();
     const key = { fileId: file.id, key: "k", iv: "i", sha256: "00", name: "holiday.png", type: "image/png" };
-    owner.socket!.send({ type: "mls.send", clientId, message: toBase64url(await owner.group!.encrypt({ text: "the photo", files: [key] })), attachments: [file.id] });
+    owner.socket!.send({
+      type: "mls.send",
+      clientId,
+      message: toBase64url(await owner.group!.encrypt({ text: "the photo", files: [key] })),
+      attachments: [file.id],
+    });
     const ack = await owner.socket!.next("message.ack", (f) => f.clientId === clientId);
     expect(ack.message.attachments).toEqual([{ id: file.id, name: "encrypted", contentType: "application/octet-stream", size: 3000 }]);
     const received = (await b.socket!.next("message.new")).message;

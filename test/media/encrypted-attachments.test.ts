@@ -44,7 +44,11 @@ describe("encrypted attachments (purpose encrypted-attachment)", () => {
     expect(a.sha256).toBe(await sha256Hex(first.ciphertext));
     expect(a.sha256).not.toBe(await sha256Hex(samples.png));
     // A declared hash is only checked, never used to find stored bytes: a wrong one is refused.
-    await expectProblem(await postFile(user, first.ciphertext, { purpose: "encrypted-attachment", sha256: await sha256Hex(samples.png) }), 400, "checksum_mismatch");
+    await expectProblem(
+      await postFile(user, first.ciphertext, { purpose: "encrypted-attachment", sha256: await sha256Hex(samples.png) }),
+      400,
+      "checksum_mismatch",
+    );
     const again = await uploadFile(user, first.ciphertext, { purpose: "encrypted-attachment" });
     expect(again.sha256).toBe(a.sha256);
     expect(again.id).not.toBe(a.id);

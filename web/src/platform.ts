@@ -5,6 +5,9 @@ import { platform } from "./api-client";
 import { calls } from "./call-controller";
 import { groupCalls } from "./group-call-controller";
 import { forgetSubscription, resumeNotifications } from "./notifications";
+import { forgetDevice, refillKeyPackages, startDevice } from "./e2ee/device";
+import { EncryptedChat, loadPreviews } from "./e2ee/encrypted-chat";
+import { installEncryptedCallKeys } from "./e2ee/call-keys";
 import { type User, store } from "./store";
 
 export { platform };
@@ -20,11 +23,16 @@ export function onHubFrame(listener: FrameListener): () => void {
   return () => frameListeners.delete(listener);
 }
 
+installEncryptedCallKeys();
+
 platform.onSignedOut((reason) => {
   hub?.stop();
   hub = null;
   calls.reset();
   groupCalls.reset();
+  // The session's MLS device and what it decrypted go with it (docs/e2ee.md).
+  EncryptedChat.closeAll();
+  void forgetDevice();
   store.set({
     phase: "signed-out",
     me: null,
@@ -49,15 +57,21 @@ export async function restoreSession(): Promise<void> {
   }
   try {
     const { user } = await ok(platform.api.v1.me.$get());
-    await enterApp(user as User);
+    await enterApp(user as User, { freshSession: false });
   } catch {
     if (!platform.session.signedIn) store.set({ phase: "signed-out" });
     else store.set({ phase: "signed-out", notice: "Could not reach the server. Try again." });
   }
 }
 
-export async function enterApp(user: User): Promise<void> {
+/**
+ * Signed in: the app, the session's MLS device for encrypted chats, the chat list and the hub.
+ * `freshSession`: the user just signed in here (not a reload of a live session), so what an
+ * earlier session left of end-to-end encryption in this browser is dropped first.
+ */
+export async function enterApp(user: User, options: { freshSession: boolean } = { freshSession: true }): Promise<void> {
   store.set({ phase: "signed-in", me: user, notice: null });
+  void startDevice(user, options).catch(() => undefined);
   await refreshChats();
   startHub();
   void resumeNotifications();
@@ -73,6 +87,7 @@ export async function refreshChats(): Promise<void> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   store.replaceChats(chats, since);
+  void loadPreviews(chats.filter((chat) => chat.encrypted).map((chat) => ({ id: chat.id, lastMessageId: chat.lastMessage?.id }))).catch(() => undefined);
 }
 
 function startHub(): void {
@@ -80,11 +95,15 @@ function startHub(): void {
   hub = platform.hub(
     (frame) => {
       if (frame.type === "hello") {
-        // Reconnected: the list may have changed while away, and a call may be ringing.
+        // Reconnected: the list may have changed while away, and a call may be ringing; key packages may have been spent meanwhile.
         void refreshChats();
         void calls.recoverRinging();
-      } else if (frame.type === "chat.updated") store.upsertChat(frame.chat as Chat);
-      else if (frame.type === "person.updated") {
+        refillKeyPackages();
+      } else if (frame.type === "chat.updated") {
+        const chat = frame.chat as Chat;
+        store.upsertChat(chat);
+        if (chat.encrypted && chat.lastMessage) void loadPreviews([{ id: chat.id, lastMessageId: chat.lastMessage.id }]).catch(() => undefined);
+      } else if (frame.type === "person.updated") {
         // A name changed: every place that shows it reads the store; this user's own, on another device, too.
         const person = frame.person as Person;
         store.rememberPeople([person]);
