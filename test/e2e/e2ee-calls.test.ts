@@ -2,8 +2,9 @@
 // encrypted chat call each other in the web app; every frame goes through the SFrame worker under
 // the chat's MLS keys, which the app's own encrypted-chat code hands the call (no test script in
 // the pages). The caller has the chat open; the callee is on the chat list, so the app joins the
-// chat's group for the call in the background. The receiver decodes video that its SFrame worker
-// opened; a new device of the callee joining the chat mid-call moves the group to a new epoch, and
+// chat's group for the call in the background. Each side decodes video that its SFrame worker
+// opened (the callee's camera reached the caller's decoder only once the caller's receivers were
+// protected before the answer); a new device of the callee joining the chat mid-call moves the group to a new epoch, and
 // both sides re-key without a gap the decoder notices. (A keyless third receiver of the same sealed
 // frames is not proved here: its connection came up and packets arrived, but no frame reached its
 // transform, so "decodes none" would prove nothing.)
@@ -58,7 +59,7 @@ async function callStats(page: Page) {
 }
 
 describe("end-to-end encrypted calls (SFrame under the chat's MLS keys)", () => {
-  it("a video call between two pages is sealed end to end through the app's own keys: the callee decodes what its SFrame worker opened, a new device re-keys", async () => {
+  it("a video call between two pages is sealed end to end through the app's own keys: each side decodes what its SFrame worker opened, a new device re-keys", async () => {
     const [aliceAccount, bobAccount] = [await registerAccount(origin(), "Alice Sealed"), await registerAccount(origin(), "Bob Sealed")];
     // An encrypted direct chat, as the app makes one; it exists before the pages load, so it is in their lists.
     const chat = await callApi<{ id: string; encrypted: boolean }>(origin(), aliceAccount, "/v1/chats", {
@@ -92,6 +93,9 @@ describe("end-to-end encrypted calls (SFrame under the chat's MLS keys)", () => 
     expect(bobStats.sframe.opened).toBeGreaterThan(10);
     expect(bobStats.sframe.epoch).toBe("1");
     expect((await callStats(alice.page)).sframe.sealed).toBeGreaterThan(10);
+    // And the other way: Alice, who offered, decodes Bob's camera, sealed by Bob's worker.
+    await expect.poll(async () => (await callStats(alice.page)).framesDecoded, { timeout: 30_000 }).toBeGreaterThan(10);
+    expect((await callStats(alice.page)).sframe.opened).toBeGreaterThan(10);
 
     // Bob signs in on a second browser and opens the chat: Alice's device adds the new device, a
     // commit the room orders, and both calls move to the new epoch's key while Bob keeps decoding.
