@@ -87,7 +87,27 @@ export async function refreshChats(): Promise<void> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   store.replaceChats(chats, since);
-  void loadPreviews(chats.filter((chat) => chat.encrypted).map((chat) => ({ id: chat.id, lastMessageId: chat.lastMessage?.id }))).catch(() => undefined);
+  const encrypted = chats.filter((chat) => chat.encrypted);
+  void loadPreviews(encrypted.map((chat) => ({ id: chat.id, lastMessageId: chat.lastMessage?.id })))
+    .catch(() => undefined)
+    .then(() => {
+      // Unread encrypted chats whose last message this device has not read yet: a few are read now, for their previews.
+      const unread = encrypted.filter((c) => c.unreadCount > 0 && c.lastMessage && store.state.e2eePreviews[c.lastMessage.id] === undefined);
+      for (const chat of unread.slice(0, 5)) EncryptedChat.for(chat.id).readInBackground();
+    });
+}
+
+/** A new message in an encrypted chat that is not on screen: its preview comes from this device (the server has ciphertext). */
+function previewEncryptedChat(chat: Chat): void {
+  const last = chat.lastMessage;
+  if (!chat.encrypted || !last || last.deletedAt) return;
+  void loadPreviews([{ id: chat.id, lastMessageId: last.id }])
+    .catch(() => undefined)
+    .then(() => {
+      const route = store.state.route;
+      const open = route.name === "chat" && route.chatId === chat.id;
+      if (!open && store.state.e2eePreviews[last.id] === undefined) EncryptedChat.for(chat.id).readInBackground();
+    });
 }
 
 function startHub(): void {
@@ -102,7 +122,7 @@ function startHub(): void {
       } else if (frame.type === "chat.updated") {
         const chat = frame.chat as Chat;
         store.upsertChat(chat);
-        if (chat.encrypted && chat.lastMessage) void loadPreviews([{ id: chat.id, lastMessageId: chat.lastMessage.id }]).catch(() => undefined);
+        previewEncryptedChat(chat);
       } else if (frame.type === "person.updated") {
         // A name changed: every place that shows it reads the store; this user's own, on another device, too.
         const person = frame.person as Person;

@@ -9,7 +9,7 @@ const VERSION = 1;
 export const STORES = {
   /** The device's secrets as E2eeStore keys them (`device`, `kp:<ref>`, `group:<chatId>`): bytes. */
   secrets: "secrets",
-  /** Decrypted messages of encrypted chats, key `[chatId, id]`, indexed by chat. */
+  /** Decrypted messages of encrypted chats, key `[chatId, id]`, indexed by chat and by the message an edit or a reaction changes. */
   history: "history",
   /** Per chat: where this device joined and how far it has opened the chat's messages. */
   chats: "chats",
@@ -35,7 +35,12 @@ export function e2eeDatabase(): Promise<IDBDatabase> {
     open.onupgradeneeded = () => {
       const db = open.result;
       if (!db.objectStoreNames.contains(STORES.secrets)) db.createObjectStore(STORES.secrets);
-      if (!db.objectStoreNames.contains(STORES.history)) db.createObjectStore(STORES.history, { keyPath: ["chatId", "id"] }).createIndex("chat", "chatId");
+      if (!db.objectStoreNames.contains(STORES.history)) {
+        const history = db.createObjectStore(STORES.history, { keyPath: ["chatId", "id"] });
+        history.createIndex("chat", "chatId");
+        // The edits and reactions of a message (records without `relatesTo` are left out of it).
+        history.createIndex("target", "relatesTo.id");
+      }
       if (!db.objectStoreNames.contains(STORES.chats)) db.createObjectStore(STORES.chats, { keyPath: "chatId" });
       if (!db.objectStoreNames.contains(STORES.outgoing)) db.createObjectStore(STORES.outgoing, { keyPath: "clientId" }).createIndex("chat", "chatId");
     };
@@ -67,6 +72,12 @@ export async function readAll<T>(store: StoreName, chatId?: string): Promise<T[]
   const db = await e2eeDatabase();
   const objects = db.transaction(store).objectStore(store);
   return request<T[]>(chatId === undefined ? objects.getAll() : objects.index("chat").getAll(chatId));
+}
+
+/** Every value of `store` whose `index` is `key`. */
+export async function readByIndex<T>(store: StoreName, index: string, key: IDBValidKey): Promise<T[]> {
+  const db = await e2eeDatabase();
+  return request<T[]>(db.transaction(store).objectStore(store).index(index).getAll(key));
 }
 
 /** Every key of a store. */

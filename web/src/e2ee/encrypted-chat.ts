@@ -33,6 +33,7 @@ import {
   type FoldedMessage,
   fold,
   type HistoryRecord,
+  historyOf,
   onHistoryImported,
   type OutgoingRecord,
   outgoingOf,
@@ -66,6 +67,8 @@ const ANSWER_TIMEOUT_MS = 20_000;
 const SEND_ATTEMPTS = 4;
 /** History pages read when catching up or looking for where this device joined. */
 const PAGE = 100;
+/** A socket opened to read a chat that is not on screen closes after this long without news. */
+const BACKGROUND_IDLE_MS = 20_000;
 
 interface Sending {
   payload: Omit<MlsPayload, "from">;
@@ -103,6 +106,7 @@ export class EncryptedChat {
   #socket: LiveSocket | null = null;
   /** The room socket this chat opened itself, for a call while the chat is not on screen. */
   #background: { stop(): void; socket: LiveSocket } | null = null;
+  #idle: ReturnType<typeof setTimeout> | undefined;
   #deliver: (frame: ServerFrame) => void = () => undefined;
   #queue: Promise<void> = Promise.resolve();
   #loaded: Promise<void>;
@@ -353,10 +357,7 @@ export class EncryptedChat {
         return () => {
           stop();
           this.#keyUsers--;
-          if (this.#keyUsers === 0 && this.#background) {
-            this.#background.stop();
-            this.#background = null;
-          }
+          this.#releaseBackground();
         };
       },
     };
@@ -795,6 +796,30 @@ export class EncryptedChat {
     });
   }
 
+  /**
+   * Reads what arrived while the chat is not on screen, so the chat list shows its last message
+   * as a messenger does: over a socket of the chat's own, closed once nothing came for a while.
+   * Nothing is marked read.
+   */
+  readInBackground(): void {
+    if (this.#socket && !this.#background) return;
+    this.#connectInBackground();
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => this.#releaseBackground(), BACKGROUND_IDLE_MS);
+  }
+
+  /** The socket this chat opened itself closes, unless a call still uses the chat's keys. */
+  #releaseBackground(): void {
+    const background = this.#background;
+    if (!background || this.#keyUsers > 0) return;
+    background.stop();
+    this.#background = null;
+    if (this.#socket === background.socket) {
+      this.#socket = null;
+      this.#failWaiters("The chat's connection closed");
+    }
+  }
+
   #connectInBackground(): void {
     if (this.#background || this.#socket) return;
     // Only the encryption listens to this socket: its channel never gets a frame (no history is loaded for it).
@@ -805,6 +830,7 @@ export class EncryptedChat {
   }
 
   #close(): void {
+    clearTimeout(this.#idle);
     this.#background?.stop();
     this.#background = null;
     this.#socket = null;
@@ -828,15 +854,9 @@ export async function loadPreviews(chatIds: { id: string; lastMessageId: string 
   const found: Record<string, string> = {};
   for (const { id, lastMessageId } of chatIds) {
     if (!lastMessageId || store.state.e2eePreviews[lastMessageId] !== undefined) continue;
-    const records = await chatHistory(id).catch(() => []);
-    const record = records.find((r) => r.id === lastMessageId);
-    if (record?.state !== "opened") continue;
-    found[lastMessageId] = previewOf(
-      fold(
-        record,
-        records.filter((r) => r.relatesTo?.id === lastMessageId),
-      ),
-    );
+    const held = await historyOf(id, lastMessageId).catch(() => undefined);
+    if (held?.record.state !== "opened") continue;
+    found[lastMessageId] = previewOf(fold(held.record, held.relations));
   }
   if (Object.keys(found).length > 0) store.set({ e2eePreviews: { ...store.state.e2eePreviews, ...found } });
 }

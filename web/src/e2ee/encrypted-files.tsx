@@ -40,6 +40,17 @@ export async function uploadEncrypted(
   return { ...uploaded, name: options.name, contentType: file.type || "application/octet-stream", size: file.size };
 }
 
+/**
+ * The type a decrypted file is shown as. The type inside the message is the sender's word for it,
+ * so only pictures, sound and video a browser shows without running anything keep theirs; anything
+ * else (an SVG or an HTML page among them) is bytes to download.
+ */
+export function displayType(claimed: string | undefined): string {
+  const type = (claimed ?? "").split(";")[0]!.trim().toLowerCase();
+  const shown = /^(image\/(jpeg|png|gif|webp|avif|heic)|audio\/[a-z0-9.+-]+|video\/(mp4|webm|quicktime))$/;
+  return shown.test(type) ? type : "application/octet-stream";
+}
+
 function decryptedUrl(key: EncryptedFileKey): Promise<string> {
   let url = decrypted.get(key.fileId);
   if (!url) {
@@ -47,7 +58,7 @@ function decryptedUrl(key: EncryptedFileKey): Promise<string> {
       const response = await fetch(await platform.fileUrl(key.fileId));
       if (!response.ok) throw new Error("The file is no longer available");
       const plain = await decryptFile(new Uint8Array(await response.arrayBuffer()), key);
-      return URL.createObjectURL(new Blob([plain as Uint8Array<ArrayBuffer>], { type: key.type ?? "application/octet-stream" }));
+      return URL.createObjectURL(new Blob([plain as Uint8Array<ArrayBuffer>], { type: displayType(key.type) }));
     })();
     decrypted.set(key.fileId, url);
     url.catch(() => decrypted.delete(key.fileId));
@@ -71,7 +82,10 @@ function useDecrypted(key: EncryptedFileKey): { url: string | null; failed: bool
   return state;
 }
 
-const isVoice = (key: EncryptedFileKey) => Boolean(key.type?.startsWith("audio/") || (key.type === "video/webm" && key.name?.startsWith("voice-message")));
+const isVoice = (key: EncryptedFileKey) => {
+  const type = displayType(key.type);
+  return type.startsWith("audio/") || (type === "video/webm" && Boolean(key.name?.startsWith("voice-message")));
+};
 
 /** The files of an encrypted message, decrypted on this device. */
 export function EncryptedAttachments({ files }: { files: EncryptedFileKey[] }) {
@@ -79,7 +93,7 @@ export function EncryptedAttachments({ files }: { files: EncryptedFileKey[] }) {
   return (
     <div class="attachments">
       {files.map((key) =>
-        key.type?.startsWith("image/") ? (
+        displayType(key.type).startsWith("image/") ? (
           <EncryptedImage key={key.fileId} file={key} />
         ) : isVoice(key) ? (
           <EncryptedVoice key={key.fileId} file={key} />

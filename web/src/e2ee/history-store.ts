@@ -2,7 +2,7 @@
 // once (its keys are deleted as it is read, for forward secrecy), so what this device read is kept
 // here to be shown again, folded (edits and reactions into their messages) and searched.
 import type { EncryptedFileKey, MessageRelation, MlsPayload, PublicMetadata } from "../../../client/e2ee";
-import { read, readAll, remove, STORES, write } from "./database";
+import { read, readAll, readByIndex, remove, STORES, write } from "./database";
 
 /** One message of an encrypted chat as this device read it. */
 export interface HistoryRecord {
@@ -47,6 +47,13 @@ export const deleteHistory = (chatId: string, ids: readonly string[]) =>
     STORES.history,
     ids.map((id) => [chatId, id]),
   );
+/** One message as this device read it, with its edits and reactions. */
+export async function historyOf(chatId: string, id: string): Promise<{ record: HistoryRecord; relations: HistoryRecord[] } | undefined> {
+  const record = await read<HistoryRecord>(STORES.history, [chatId, id]);
+  if (!record) return undefined;
+  const relations = (await readByIndex<HistoryRecord>(STORES.history, "target", id)).filter((r) => r.chatId === chatId);
+  return { record, relations };
+}
 export const chatProgress = (chatId: string) => read<ChatProgress>(STORES.chats, chatId);
 export const saveChatProgress = (progress: ChatProgress) => write(STORES.chats, [progress]);
 export const outgoingOf = (chatId: string) => readAll<OutgoingRecord>(STORES.outgoing, chatId);
