@@ -484,9 +484,10 @@ export function ChatView({ chatId }: { chatId: string }) {
             {chat.encrypted && (
               <span class="e2ee-chat-mark" data-testid="e2ee-chat-mark" title="Only the members' devices can read this chat">
                 <LockIcon />
-                {"End-to-end encrypted · "}
+                End-to-end encrypted
               </span>
             )}
+            {chat.encrypted && " · "}
             <span data-testid="chat-status">
               {socketState !== "open" ? (
                 "Connecting…"

@@ -7,6 +7,7 @@ import type { PlatformFile, UploadOptions } from "../../../client";
 import { decryptFile, type EncryptedFileKey, encryptFile } from "../../../client/e2ee";
 import { duration, fileSize } from "../format";
 import { platform } from "../api-client";
+import { displayType } from "./display-type";
 
 /** The keys of files this tab encrypted, by file id, until their message is sent. */
 const keys = new Map<string, EncryptedFileKey>();
@@ -38,17 +39,6 @@ export async function uploadEncrypted(
   // This device has the plaintext already: it shows its own file without downloading it back.
   decrypted.set(uploaded.id, Promise.resolve(URL.createObjectURL(file)));
   return { ...uploaded, name: options.name, contentType: file.type || "application/octet-stream", size: file.size };
-}
-
-/**
- * The type a decrypted file is shown as. The type inside the message is the sender's word for it,
- * so only pictures, sound and video a browser shows without running anything keep theirs; anything
- * else (an SVG or an HTML page among them) is bytes to download.
- */
-export function displayType(claimed: string | undefined): string {
-  const type = (claimed ?? "").split(";")[0]!.trim().toLowerCase();
-  const shown = /^(image\/(jpeg|png|gif|webp|avif|heic)|audio\/[a-z0-9.+-]+|video\/(mp4|webm|quicktime))$/;
-  return shown.test(type) ? type : "application/octet-stream";
 }
 
 function decryptedUrl(key: EncryptedFileKey): Promise<string> {
