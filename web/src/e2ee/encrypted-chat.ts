@@ -22,8 +22,8 @@ import { type CallKeySource, MlsCallKeySource } from "../../../client/e2ee/call-
 import { platform } from "../api-client";
 import { store } from "../store";
 import { currentDevice, refillKeyPackages } from "./device";
-import { unreadableWords } from "./encryption-parts";
-import { encryptedFileKey } from "./encrypted-files";
+import { type MessageContent, unreadableWords } from "./message-content";
+import { encryptedFileKey } from "./file-keys";
 import {
   type ChatProgress,
   chatHistory,
@@ -44,6 +44,8 @@ import {
 } from "./history-store";
 
 /** Where this device stands in the chat's group. */
+export type { MessageContent } from "./message-content";
+
 export type EncryptionStatus =
   /** The device or the group is being set up. */
   | "starting"
@@ -52,14 +54,6 @@ export type EncryptionStatus =
   | "waiting"
   /** This session has no MLS device (its registration failed). */
   | "unavailable";
-
-/** What a message of the chat is to this device. */
-export type MessageContent =
-  | ({ state: "opened" } & FoldedMessage)
-  /** Not opened yet (it is being decrypted). */
-  | { state: "pending" }
-  | { state: "before_joining" }
-  | { state: "undecryptable" };
 
 /** How long the room has to answer a handshake frame before the step gives up (the next connect retries). */
 const ANSWER_TIMEOUT_MS = 20_000;

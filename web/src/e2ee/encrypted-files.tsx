@@ -8,13 +8,12 @@ import { decryptFile, type EncryptedFileKey, encryptFile } from "../../../client
 import { duration, fileSize } from "../format";
 import { platform } from "../api-client";
 import { displayType } from "./display-type";
+import { rememberFileKey } from "./file-keys";
 
-/** The keys of files this tab encrypted, by file id, until their message is sent. */
-const keys = new Map<string, EncryptedFileKey>();
+export { encryptedFileKey } from "./file-keys";
+
 /** Decrypted files as blob: URLs, by file id: a file is downloaded and decrypted once per tab. */
 const decrypted = new Map<string, Promise<string>>();
-
-export const encryptedFileKey = (fileId: string): EncryptedFileKey | undefined => keys.get(fileId);
 
 /**
  * Encrypts `file` and uploads the ciphertext (`purpose=encrypted-attachment`, under a neutral
@@ -35,7 +34,7 @@ export async function uploadEncrypted(
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  keys.set(uploaded.id, { fileId: uploaded.id, ...key, ...(options.audio ?? {}) });
+  rememberFileKey({ fileId: uploaded.id, ...key, ...(options.audio ?? {}) });
   // This device has the plaintext already: it shows its own file without downloading it back.
   decrypted.set(uploaded.id, Promise.resolve(URL.createObjectURL(file)));
   return { ...uploaded, name: options.name, contentType: file.type || "application/octet-stream", size: file.size };

@@ -2,7 +2,9 @@
 // this device stands in the chat's encryption, what a new device will and will not see, and the
 // words for a message this device cannot read.
 import { useEffect, useState } from "hono/jsx/dom";
-import type { EncryptedChat, MessageContent } from "./encrypted-chat";
+import type { EncryptedChat } from "./encrypted-chat";
+
+export { unreadableWords } from "./message-content";
 
 /** A closed padlock (drawn: an emoji needs a font the system may not have). */
 export function LockIcon() {
@@ -21,18 +23,6 @@ export function EncryptedMark() {
       <span class="visually-hidden">End-to-end encrypted</span>
     </span>
   );
-}
-
-/** Words for a message this device cannot read, never an error's text. */
-export function unreadableWords(content: Exclude<MessageContent, { state: "opened" }>): string {
-  switch (content.state) {
-    case "pending":
-      return "Decrypting…";
-    case "before_joining":
-      return "Sent before this device joined this chat";
-    case "undecryptable":
-      return "This message could not be decrypted";
-  }
 }
 
 function joinedOn(iso: string): string {
