@@ -53,6 +53,8 @@ addEventListener("storage", (event) => {
 export async function restoreSession(): Promise<void> {
   if (!platform.session.signedIn && !new LocalSessionStorage(localStorage).load()) {
     store.set({ phase: "signed-out" });
+    // No session here (it ended while the app was closed): an MLS device an earlier one left goes too.
+    void forgetDevice();
     return;
   }
   try {
