@@ -88,6 +88,19 @@ async function send(page: Page, text: string): Promise<void> {
   await expect.poll(() => messageRow(page, text).count(), { timeout: 30_000 }).toBe(1);
 }
 
+/**
+ * 48 bytes from the second half of a file that no other file holds by chance: a window with at
+ * least 40 different byte values (a run of zeros or a repeated pattern, as silence in a recording
+ * makes, would match empty pages of any database file).
+ */
+function distinctiveSlice(bytes: Buffer): Buffer {
+  for (let at = Math.floor(bytes.length / 2); at + 48 <= bytes.length; at += 16) {
+    const slice = bytes.subarray(at, at + 48);
+    if (new Set(slice).size >= 40) return slice;
+  }
+  throw new Error("no distinctive slice in the file");
+}
+
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -293,11 +306,23 @@ describe("end-to-end encrypted chats in the web app", () => {
     await checkScreen(bobsPhone.page, "e2ee-new-device");
   }, 300_000);
 
+  it("a new device no member device can add yet (none is online) says so and waits, Send held back", async () => {
+    for (const context of browser.contexts()) await context.close();
+    const late = await device(bob, { width: 1280, height: 800 });
+    await expect.poll(() => chatItem(late.page, chatId).count(), { timeout: 30_000 }).toBe(1);
+    await openChat(late.page, chatId);
+    await expect.poll(() => late.page.getByTestId("e2ee-status").getAttribute("data-status"), { timeout: 60_000 }).toBe("waiting");
+    expect(await late.page.getByTestId("e2ee-status").textContent()).toContain("Another member's device adds it as soon as one is online");
+    expect(await late.page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
+    expect(new Set(await rowTexts(late.page))).toEqual(new Set(["Sent before this device joined this chat"]));
+    await checkScreen(late.page, "e2ee-waiting");
+    await late.context.close();
+  }, 300_000);
+
   it("no store of the platform holds a word, a picture byte or a voice byte of it", async () => {
     const secrets = ["picnic", "old oak", "lemonade", "Our oak in spring", "oak.png", "cake with candles", "Welcome back", "new phone"];
-    // A slice from the middle of each file's bytes: distinctive, and never in an encrypted blob.
-    const pictureSlice = picture.subarray(Math.floor(picture.length / 2), Math.floor(picture.length / 2) + 48);
-    const voiceSlice = voiceBytes.subarray(Math.floor(voiceBytes.length / 2), Math.floor(voiceBytes.length / 2) + 48);
+    const pictureSlice = distinctiveSlice(picture);
+    const voiceSlice = distinctiveSlice(voiceBytes);
 
     // D1 through the dev server's own query: where a chat's words would land (the chat list's last
     // message, mentions, file names, uploads); the scan of its database file below reads every table.
@@ -308,13 +333,22 @@ describe("end-to-end encrypted chats in the web app", () => {
     const chatRow = server.query(`SELECT last_message FROM chats WHERE id = '${chatId}'`) as { last_message: string }[];
     expect(JSON.parse(chatRow[0]!.last_message)).toMatchObject({ text: "" });
     // The chat's files are opaque bytes to the server, under a neutral name.
-    const files = server.query(`SELECT name, content_type, purpose FROM files WHERE owner_id IN ('${alice.id}', '${bob.id}')`) as {
+    const files = server.query(`SELECT id, owner_id, name, content_type, purpose FROM files WHERE owner_id IN ('${alice.id}', '${bob.id}')`) as {
+      id: string;
+      owner_id: string;
       name: string;
       content_type: string;
       purpose: string;
     }[];
     expect(files.length).toBeGreaterThanOrEqual(2);
-    for (const file of files) expect(file).toEqual({ name: "encrypted", content_type: "application/octet-stream", purpose: "encrypted-attachment" });
+    for (const { name, content_type, purpose } of files)
+      expect({ name, content_type, purpose }).toEqual({ name: "encrypted", content_type: "application/octet-stream", purpose: "encrypted-attachment" });
+    // What R2 holds of Bob's picture: its ciphertext, as the owner downloads it.
+    const bobsFile = files.find((file) => file.owner_id === bob.id)!;
+    const ciphertext = Buffer.from(
+      await (await fetch(`${server.url}/v1/files/${bobsFile.id}/content`, { headers: { authorization: `Bearer ${bob.accessToken}` } })).arrayBuffer(),
+    );
+    expect(ciphertext.length).toBe(picture.length + 16);
 
     // Every file the dev server keeps: D1's and each Durable Object's SQLite (with their write-ahead logs) and R2's blobs.
     const stored = filesUnder(STATE);
@@ -330,7 +364,9 @@ describe("end-to-end encrypted chats in the web app", () => {
         if (bytes.includes(needle)) found.push(`${path.relative(STATE, file)}: ${needle.length === 48 ? "file bytes" : needle.toString()}`);
     }
     expect(found).toEqual([]);
-    const d1 = stored.filter((file) => file.includes(`${path.sep}d1${path.sep}`));
-    expect(d1.length).toBeGreaterThan(0);
+    // The scan reads what is really there: a name stored in clear is found in D1's file, the picture's ciphertext among R2's blobs.
+    const holding = (needle: Buffer) => stored.filter((file) => readFileSync(file).includes(needle)).map((file) => path.relative(STATE, file));
+    expect(holding(Buffer.from(alice.displayName)).some((file) => file.startsWith(`v3${path.sep}d1${path.sep}`))).toBe(true);
+    expect(holding(distinctiveSlice(ciphertext)).some((file) => file.startsWith(`v3${path.sep}r2${path.sep}`))).toBe(true);
   }, 300_000);
 });
