@@ -527,7 +527,8 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "New group" }).click();
     await a.page.getByLabel("Group name").fill("Cousins");
     await a.page.getByLabel("Search people to add").pressSequentially("hugo", { delay: 20 });
-    await a.page.getByRole("checkbox").first().check();
+    // By name: the dialog has the "End-to-end encrypted" choice too, and the search results come a moment later.
+    await a.page.getByRole("checkbox", { name: "Hugo Member" }).check();
     await a.page.screenshot({ path: `${SHOTS}/group-new.png` });
     await a.page.getByRole("button", { name: /Create group/ }).click();
     await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Cousins");
@@ -550,7 +551,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "Rename" }).click();
     await a.page.getByRole("button", { name: "Add people" }).click();
     await a.page.getByLabel("Search people to add").pressSequentially("ivy", { delay: 20 });
-    await a.page.getByRole("checkbox").first().check();
+    await a.page.getByRole("checkbox", { name: "Ivy Later" }).check();
     await a.page
       .getByRole("dialog", { name: "Group info" })
       .getByRole("button", { name: /^Add \d+$/ })
@@ -601,7 +602,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "New group" }).click();
     await a.page.getByLabel("Group name").fill("Sunday lunch");
     await a.page.getByLabel("Search people to add").pressSequentially("ben", { delay: 20 });
-    await a.page.getByRole("checkbox").first().check();
+    await a.page.getByRole("checkbox", { name: "Ben Mention" }).check();
     await a.page.getByRole("button", { name: /Create group/ }).click();
     await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Sunday lunch");
     const groupId = decodeURIComponent(a.page.url().split("/app/chats/")[1]!);
