@@ -67,6 +67,18 @@ function quoteOf(message: Message): Quote {
   };
 }
 
+export interface ChatChannelOptions {
+  selfId?: string;
+  sendTimeoutMs?: number;
+  pageSize?: number;
+  /**
+   * How a pending message goes out instead of a `message.send` frame: an end-to-end encrypted
+   * chat seals it and sends `mls.send` (docs/e2ee.md). The room answers it as any send
+   * (`message.ack`, or an `error` with its clientId), and the outbox works as for plain text.
+   */
+  transmit?: (pending: PendingMessage) => void;
+}
+
 let clientIdCounter = 0;
 export function newClientId(): string {
   const random = crypto.randomUUID() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -90,7 +102,7 @@ export class ChatChannel {
     readonly chatId: string,
     private readonly history: ChatHistorySource,
     private readonly events: ChatChannelEvents = {},
-    private readonly options: { selfId?: string; sendTimeoutMs?: number; pageSize?: number } = {},
+    private readonly options: ChatChannelOptions = {},
   ) {}
 
   /** Attaches the room socket (made by the platform client with this channel's frame handler). */
@@ -251,6 +263,10 @@ export class ChatChannel {
       pending.clientId,
       setTimeout(() => this.#fail(pending.clientId, "Not delivered"), this.options.sendTimeoutMs ?? 10_000),
     );
+    if (this.options.transmit) {
+      this.options.transmit(pending);
+      return;
+    }
     const attachments = pending.attachments.length > 0 ? { attachments: pending.attachments.map((file) => file.id) } : {};
     const reply = pending.replyTo ? { replyTo: pending.replyTo.id } : {};
     const mentions = pending.mentions ? { mentions: pending.mentions } : {};

@@ -2,7 +2,7 @@
 // (docs/socket-protocols.md#messages-on-the-wire, made by shared/chat/message-frame.ts); these
 // rebuild the REST shape, so everything past the channel reads the same `Message` as from REST.
 // The client loads nothing from shared/ at run time, hence its own copy of the UUIDv7 reading.
-import type { ForwardOrigin, Message, Pin, Quote } from "../shared/chat/model";
+import type { ForwardOrigin, Message, MessageRelation, Pin, Quote } from "../shared/chat/model";
 
 type Wire = Record<string, unknown>;
 
@@ -50,6 +50,8 @@ export function expandMessage(wire: Wire, chatId: string, clientId = ""): Messag
     replyTo: wire.replyTo && typeof wire.replyTo === "object" ? expandQuote(wire.replyTo as Wire) : null,
     mentions: orEmpty(wire.mentions),
     ...(wire.forwardedFrom && typeof wire.forwardedFrom === "object" ? { forwardedFrom: expandOrigin(wire.forwardedFrom as Wire) } : {}),
+    ...(typeof wire.mls === "string" ? { mls: wire.mls } : {}),
+    ...(wire.relatesTo && typeof wire.relatesTo === "object" ? { relatesTo: wire.relatesTo as MessageRelation } : {}),
   };
 }
 

@@ -5,13 +5,13 @@ import type { PublicCall as Call } from "../shared/calls/call";
 import type { PublicGroupCall as GroupCall } from "../shared/calls/group-call";
 import type { Attachment, Chat, Message, Person, Pin, Quote } from "../shared/chat/model";
 import type { AppType } from "../workers/api/app";
-import { ChatChannel, type ChatChannelEvents } from "./chat-channel";
+import { ChatChannel, type ChatChannelEvents, type ChatChannelOptions } from "./chat-channel";
 import { type FetchLike, fetchWithFinalProgress, type UploadProgress, type UploadRequestClass, xhrFetch } from "./file-upload";
 import { type Backoff, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
 import { TusRefused, tusUpload } from "./tus-upload";
 import { MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type TokenPair } from "./session";
 
-export { ChatChannel, newClientId, type PendingMessage, type SendOptions } from "./chat-channel";
+export { ChatChannel, type ChatChannelOptions, newClientId, type PendingMessage, type SendOptions } from "./chat-channel";
 export { backoffDelay, LiveSocket, type LiveSocketState, type ServerFrame } from "./live-socket";
 export { AuthError, LocalSessionStorage, MemorySessionStorage, SessionKeeper, type SessionStorage, type SignedOutReason, type StoredSession } from "./session";
 export type { UploadProgress, UploadRequest, UploadRequestClass } from "./file-upload";
@@ -334,7 +334,18 @@ export function createPlatformClient(options: PlatformClientOptions) {
      * Opens a chat: the newest page, then the room socket; after every reconnect the messages
      * after the last seq held are fetched, and unacknowledged sends go out again.
      */
-    chat(chatId: string, events: ChatChannelEvents = {}, channelOptions: { selfId?: string; sendTimeoutMs?: number; pageSize?: number } = {}) {
+    chat(
+      chatId: string,
+      events: ChatChannelEvents = {},
+      channelOptions: ChatChannelOptions & {
+        /**
+         * Sees every frame of the room socket before the channel does and hands it on with
+         * `deliver`, possibly later (in order): an encrypted chat opens messages first, and keeps
+         * its `mls.*` frames.
+         */
+        intercept?: (frame: ServerFrame, deliver: (frame: ServerFrame) => void) => void;
+      } = {},
+    ) {
       const messages = api.v1.chats[":id"].messages;
       const channel = new ChatChannel(
         chatId,
@@ -360,8 +371,10 @@ export function createPlatformClient(options: PlatformClientOptions) {
         events,
         channelOptions,
       );
+      const deliver = (frame: ServerFrame) => channel.handleFrame(frame);
+      const intercept = channelOptions.intercept;
       const socket = liveSocket(`/v1/chats/${encodeURIComponent(chatId)}/ws`, {
-        onFrame: (frame) => channel.handleFrame(frame),
+        onFrame: intercept ? (frame) => intercept(frame, deliver) : deliver,
         onStateChange: (state) => channel.handleState(state),
       });
       channel.attach(socket);

@@ -20,6 +20,7 @@ import {
   mayForward,
   mayPin,
   mayReact,
+  mayRelateTo,
   mayReplyTo,
   type NewMessage,
   readPositionRefusal,
@@ -57,6 +58,8 @@ interface AdmittedSend {
   origin?: RoomConnection;
   /** An encrypted chat's message: its MLS ciphertext (base64url), `text` empty. */
   mls?: string;
+  /** An encrypted edit or reaction: the message it changes (checked live here). */
+  relatesTo?: Message["relatesTo"];
 }
 
 const SYNCED_SEQ = "synced_seq";
@@ -131,8 +134,9 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     if (!this.#log) {
       this.#log = new MessageLog(this.ctx.storage.sql, this.name);
       this.chatList.notifiedUpTo(this.#log.lastSeq);
-      // A message stored before an eviction that cut the D1 sync short is synced on wake.
-      if (this.#log.getState(SYNCED_SEQ) < this.#log.lastSeq) this.queueChatListSync();
+      // A message stored before an eviction that cut the D1 sync short is synced on wake (an
+      // encrypted edit or reaction after it is not the chat's last message: it needs no sync).
+      if (this.#log.getState(SYNCED_SEQ) < this.#log.lastSeq && this.#log.getState(SYNCED_SEQ) < (this.#log.lastMessage()?.seq ?? 0)) this.queueChatListSync();
     }
     return this.#log;
   }
@@ -317,7 +321,13 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         const admitted = checked.ok ? await this.admitSend(principal, checked.message, connection) : checked;
         if ("send" in admitted) this.queueSend(admitted.send);
         else if (!admitted.ok)
-          connection.send(errorFrameFor(admitted, { clientId: frame.clientId, ...("epoch" in admitted ? { epoch: admitted.epoch } : {}) }));
+          connection.send(
+            errorFrameFor(admitted, {
+              clientId: frame.clientId,
+              ...("epoch" in admitted ? { epoch: admitted.epoch } : {}),
+              ...("deviceIds" in admitted && admitted.deviceIds ? { deviceIds: admitted.deviceIds } : {}),
+            }),
+          );
         return;
       }
       case "mls.commit":
@@ -333,7 +343,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
             for (const userId of userIds) for (const ws of this.ctx.getWebSockets(userTag(userId))) if (ws !== connection) ws.send(text);
           },
         });
-        if (refused) connection.send(errorFrameFor(refused, { epoch: refused.epoch }));
+        if (refused) connection.send(errorFrameFor(refused, { epoch: refused.epoch, ...(refused.deviceIds ? { deviceIds: refused.deviceIds } : {}) }));
         return;
       }
     }
@@ -417,6 +427,10 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       }
       attachments = resolved.value;
     }
+    if (input.relatesTo) {
+      const target = mayRelateTo(this.log.findById(input.relatesTo.id), input.relatesTo, sender);
+      if (!target.ok) return this.refuseSend(sender, input, attachments, target);
+    }
     let replyTo: Message | null = null;
     if (input.replyTo !== undefined) {
       const target = mayReplyTo(this.log.findById(input.replyTo));
@@ -427,7 +441,9 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     for (const userId of new Set(input.mentions ?? [])) {
       if (userId !== sender.userId && (await this.members.isMember(userId))) mentions.push(userId);
     }
-    return { send: { sender, clientId: input.clientId, text: input.text, attachments, replyTo, mentions, origin, mls: input.mls } };
+    return {
+      send: { sender, clientId: input.clientId, text: input.text, attachments, replyTo, mentions, origin, mls: input.mls, relatesTo: input.relatesTo },
+    };
   }
 
   /** A send refused after its checks began: the limit slot and the held files are given back. */
@@ -494,6 +510,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       mentions: send.mentions,
       forwardedFrom: send.forwardedFrom,
       mls: send.mls,
+      relatesTo: send.relatesTo,
       now,
     });
     if (!message) {
@@ -507,8 +524,11 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     const frames = storedMessageFrames(message, clientId);
     origin?.send(frames.ack);
     this.fanOut(frames.fresh, origin);
-    this.searchIndexing.request();
     this.chatList.noteRead(sender.userId, message.seq);
+    // An encrypted edit or reaction is not the chat's last message, nor a new one for anybody:
+    // no chat-list change, no push (the sender's read position goes with the next sync).
+    if (message.relatesTo) return { ok: true, value: { message, created: true } };
+    this.searchIndexing.request();
     if (message.mentions.length > 0) this.chatList.noteMentions(message.seq, message.mentions);
     this.queueChatListSync();
     this.queuePush(message);

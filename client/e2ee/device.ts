@@ -149,6 +149,11 @@ export class MlsDevice {
     return bytes ? restoreGroup(chatId, bytes, this.groupContext()) : undefined;
   }
 
+  /** Forgets the group of a chat (this device was removed from it, or its own start of the group lost to another device's). */
+  async forgetGroup(chatId: string): Promise<void> {
+    await this.store.delete(`group:${chatId}`);
+  }
+
   private async track(chatId: string, state: ClientState): Promise<MlsGroup> {
     const group = new MlsGroup(chatId, state, this.groupContext());
     await group.save();

@@ -18,12 +18,17 @@ import { fromBase64url, fromUtf8, utf8 } from "./bytes";
 import type { ClaimedKeyPackage, E2eeServer } from "./server";
 import type { E2eeStore } from "./store";
 
-/** What travels inside an application message (encrypted): the words and the keys of attached files. */
+/**
+ * What travels inside an application message (encrypted): the words and the keys of attached
+ * files; for an edit (`relatesTo.kind` "edit") the new words, for a reaction the emoji added or
+ * taken back.
+ */
 export interface MlsPayload {
   /** The sender's device identity `<userId>:<deviceId>`, for the reader to match with the room's sender. */
   from: string;
   text?: string;
   files?: EncryptedFileKey[];
+  reaction?: { emoji: string; remove?: boolean };
 }
 
 /** The key of one encrypted file (docs/e2ee.md, "Files"): R2 holds only the ciphertext. */
@@ -38,6 +43,9 @@ export interface EncryptedFileKey {
   name?: string;
   type?: string;
   size?: number;
+  /** A voice message's length and loudness (one base-32 digit per slice): inside the payload, not on the server. */
+  durationMs?: number;
+  waveform?: string;
 }
 
 /**
@@ -47,6 +55,17 @@ export interface EncryptedFileKey {
 export interface PublicMetadata {
   replyTo?: string;
   mentions?: string[];
+  /**
+   * An edit or a reaction: the message it changes. The server stores it in the chat's order but
+   * does not push it or show it as the chat's last message; readers fold it into its target (as
+   * Matrix's m.replace and m.annotation relations).
+   */
+  relatesTo?: MessageRelation;
+}
+
+export interface MessageRelation {
+  kind: "edit" | "reaction";
+  id: string;
 }
 
 /** A commit made but not yet ordered by the room: `accept` applies it once the room took it. */
@@ -91,6 +110,11 @@ export class MlsGroup {
   /** This device's leaf index: its sender index in call keys (RFC 9605 §5.2). */
   get ownLeafIndex(): number {
     return this.state.privatePath.leafIndex;
+  }
+
+  /** A commit removed this device from the group: its state opens nothing from then on. */
+  get removed(): boolean {
+    return this.state.groupActiveState.kind === "removedFromGroup";
   }
 
   /** Leaves in the ratchet tree, blank ones included: every leaf index is below it. */
@@ -156,13 +180,15 @@ export class MlsGroup {
    * and the commit is made again on the new epoch (at most `attempts` times).
    */
   async commitInOrder(
-    make: (group: MlsGroup) => Promise<PendingCommit>,
+    make: (group: MlsGroup) => Promise<PendingCommit | null>,
     send: (pending: PendingCommit) => Promise<boolean>,
     catchUp: () => Promise<void>,
     attempts = 5,
-  ): Promise<PendingCommit> {
+  ): Promise<PendingCommit | null> {
     for (let attempt = 1; ; attempt++) {
+      // `make` answers null when, on this epoch, there is nothing left to commit (another device did it).
       const pending = await make(this);
+      if (!pending) return null;
       if (await send(pending)) {
         await pending.accept();
         return pending;
@@ -238,12 +264,26 @@ function decodeMetadata(bytes: Uint8Array): PublicMetadata {
   if (bytes.length === 0) return {};
   try {
     const value = JSON.parse(fromUtf8(bytes)) as PublicMetadata;
+    const relation = value.relatesTo;
     return {
       ...(typeof value.replyTo === "string" ? { replyTo: value.replyTo } : {}),
       ...(Array.isArray(value.mentions) ? { mentions: value.mentions.filter((id) => typeof id === "string") } : {}),
+      ...(relation && (relation.kind === "edit" || relation.kind === "reaction") && typeof relation.id === "string"
+        ? { relatesTo: { kind: relation.kind, id: relation.id } }
+        : {}),
     };
   } catch {
     return {};
+  }
+}
+
+/** The epoch an application message (MLSMessage, PrivateMessage) was sealed at, read from its clear header; undefined for anything else. */
+export function messageEpoch(bytes: Uint8Array): bigint | undefined {
+  try {
+    const message = decodeMlsMessage(bytes, 0)?.[0];
+    return message?.wireformat === "mls_private_message" ? message.privateMessage.epoch : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -6,7 +6,17 @@ export { matchesSafetyQr, type SafetyIdentity, safetyNumber, safetyNumberGroups,
 export { deviceIdentity, MlsDevice, parseIdentity } from "./device";
 export { EncryptedRoom, type OpenedMessage, type RoomFrame, RoomRefusal, type RoomTransport } from "./encrypted-room";
 export { decryptFile, encryptFile } from "./files";
-export type { EncryptedFileKey, GroupMember, Incoming, MlsGroup, MlsPayload, PendingCommit, PublicMetadata } from "./group";
+export {
+  type EncryptedFileKey,
+  type GroupMember,
+  type Incoming,
+  type MessageRelation,
+  type MlsGroup,
+  type MlsPayload,
+  messageEpoch,
+  type PendingCommit,
+  type PublicMetadata,
+} from "./group";
 export { type ClaimedKeyPackage, type E2eeServer, type KeyPackageStock, platformE2eeServer } from "./server";
 export { type E2eeStore, MemoryE2eeStore } from "./store";
 export { MLS_CIPHER_SUITE } from "./suite";

@@ -202,7 +202,12 @@ export async function createDirectChat(deps: Deps, userId: string, otherId: stri
     now,
   });
   const chat = await getChat(deps, id, userId);
-  if (created) await notifyChatUpdated(deps, chat, [otherId]);
+  if (created) {
+    // Each side's list names the other person (a chat read for one side names the other as its peer),
+    // and the creator's other devices learn of it too.
+    await notifyChatUpdated(deps, await getChat(deps, id, otherId), [otherId]);
+    await notifyChatUpdated(deps, chat, [userId]);
+  }
   return { chat, created };
 }
 
@@ -218,7 +223,8 @@ export async function createGroupChat(deps: Deps, ownerId: string, title: string
   const id = newId(now);
   await insertGroupChat(deps.db, { id, title, ownerId, memberIds: others, encrypted: encrypted ?? deps.config.e2ee.encryptedChatsByDefault, now });
   const chat = await getChat(deps, id, ownerId);
-  await notifyChatUpdated(deps, chat, others);
+  // Every member's devices, the owner's other ones too (an encrypted group's first commit adds them already).
+  await notifyChatUpdated(deps, chat, [ownerId, ...others]);
   return chat;
 }
 

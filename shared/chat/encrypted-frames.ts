@@ -5,7 +5,7 @@ import { base64url, fromBase64url } from "../ids";
 import type { Principal } from "../identity/sessions/principal";
 import type { Deps } from "../platform/deps-types";
 import { isEncryptedChat, memberIdsOf } from "./chats";
-import { MAX_MENTIONS, MessageId, type NewMessage } from "./message-rules";
+import { MAX_MENTIONS, MessageId, MessageRelationSchema, type NewMessage } from "./message-rules";
 import type { EncryptedClientFrame } from "./mls-frames";
 
 type HandshakeFrame = Exclude<EncryptedClientFrame, { type: "mls.send" }>;
@@ -16,6 +16,8 @@ export interface EncryptedRefusal {
   code: MlsRefusalCode | Extract<ErrorCode, "mls_chat_encrypted" | "mls_chat_not_encrypted" | "mls_device_missing">;
   detail: string;
   epoch: number;
+  /** `mls_removal_pending`, `mls_removal_missing`: the devices whose leaves a commit must remove. */
+  deviceIds?: string[];
 }
 
 /** What the room needs to do with a frame's answer: reply to the socket, tell everyone else, or the sockets of some users. */
@@ -100,7 +102,8 @@ export class EncryptedFrames {
     const checked = this.service.checkApplication(bytes, ready.device, ready.policy);
     if (!checked.ok) return checked;
     const metadata = readMetadata(checked.authenticatedData);
-    return { ok: true, message: { clientId: frame.clientId, text: "", mls: frame.message, ...metadata } };
+    const attachments = frame.attachments && frame.attachments.length > 0 ? { attachments: frame.attachments } : {};
+    return { ok: true, message: { clientId: frame.clientId, text: "", mls: frame.message, ...attachments, ...metadata } };
   }
 
   /** Answers a handshake frame: a commit, catching up, Welcomes. */
@@ -132,14 +135,15 @@ export class EncryptedFrames {
           }),
         );
         return null;
-      case "mls.welcomes":
-        host.reply(
-          JSON.stringify({
-            type: "mls.welcomes",
-            items: this.service.welcomesFor(device.deviceId).map((welcome) => ({ id: welcome.id, epoch: welcome.epoch, welcome: base64url(welcome.bytes) })),
-          }),
-        );
+      case "mls.welcomes": {
+        const items = this.service.welcomesFor(device.deviceId).map((welcome) => ({ id: welcome.id, epoch: welcome.epoch, welcome: base64url(welcome.bytes) }));
+        host.reply(JSON.stringify({ type: "mls.welcomes", items }));
+        // A device of a member that the group does not hold and no Welcome waits for (a new device,
+        // or one whose Welcome was lost): the members' devices in the room are asked to add it.
+        if (items.length === 0 && this.service.epoch >= 0 && !this.service.holdsLeaf(device.deviceId))
+          host.toOthers(JSON.stringify({ type: "mls.device.waiting", userId: device.userId, deviceId: device.deviceId, epoch: this.service.epoch }));
         return null;
+      }
       case "mls.welcome.ack":
         this.service.acknowledgeWelcome(device.deviceId, frame.id);
         return null;
@@ -182,10 +186,11 @@ export class EncryptedFrames {
 
 /**
  * The reply and mention ids an application message's authenticated data carries
- * (`{"replyTo"?, "mentions"?}` as JSON, client/e2ee/group.ts): what the server may read to
- * notify. Anything else there is ignored.
+ * (`{"replyTo"?, "mentions"?, "relatesTo"?}` as JSON, client/e2ee/group.ts): what the server may
+ * read to notify, or, for an edit or a reaction, the message it changes (then no reply nor
+ * mention: an edit or a reaction notifies nobody). Anything else there is ignored.
  */
-function readMetadata(bytes: Uint8Array): Pick<NewMessage, "replyTo" | "mentions"> {
+function readMetadata(bytes: Uint8Array): Pick<NewMessage, "replyTo" | "mentions" | "relatesTo"> {
   if (bytes.length === 0) return {};
   let value: unknown;
   try {
@@ -194,7 +199,9 @@ function readMetadata(bytes: Uint8Array): Pick<NewMessage, "replyTo" | "mentions
     return {};
   }
   if (typeof value !== "object" || value === null) return {};
-  const { replyTo, mentions } = value as Record<string, unknown>;
+  const { replyTo, mentions, relatesTo } = value as Record<string, unknown>;
+  const relation = MessageRelationSchema.safeParse(relatesTo);
+  if (relation.success && MessageId.safeParse(relation.data.id).success) return { relatesTo: relation.data };
   const out: Pick<NewMessage, "replyTo" | "mentions"> = {};
   if (MessageId.safeParse(replyTo).success) out.replyTo = replyTo as string;
   if (Array.isArray(mentions)) out.mentions = mentions.filter((id): id is string => typeof id === "string" && id.length <= 64).slice(0, MAX_MENTIONS);

@@ -20,7 +20,9 @@ function createdAtImpliedById(id: string, createdAt: string): boolean {
 type WireQuote = Pick<Quote, "id" | "seq" | "text"> & Partial<Pick<Quote, "senderId" | "editedAt" | "deletedAt"> & { hasAttachments: true }>;
 
 export type WireMessage = Pick<Message, "id" | "seq" | "text"> &
-  Partial<Pick<Message, "senderId" | "attachments" | "createdAt" | "editedAt" | "deletedAt" | "reactions" | "mentions" | "forwardedFrom" | "mls">> & {
+  Partial<
+    Pick<Message, "senderId" | "attachments" | "createdAt" | "editedAt" | "deletedAt" | "reactions" | "mentions" | "forwardedFrom" | "mls" | "relatesTo">
+  > & {
     replyTo?: WireQuote;
   };
 
@@ -50,6 +52,7 @@ export function wireMessage(message: Message): WireMessage {
   if (message.mentions.length > 0) wire.mentions = message.mentions;
   if (message.forwardedFrom) wire.forwardedFrom = message.forwardedFrom;
   if (message.mls !== undefined) wire.mls = message.mls;
+  if (message.relatesTo) wire.relatesTo = message.relatesTo;
   return wire;
 }
 

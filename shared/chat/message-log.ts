@@ -1,4 +1,4 @@
-import type { Attachment, ForwardOrigin, LastMessage, Message, MessagePage, MessagePageQuery, Pin, Quote } from "./model";
+import type { Attachment, ForwardOrigin, LastMessage, Message, MessagePage, MessagePageQuery, MessageRelation, Pin, Quote } from "./model";
 import { iso, quoteOf } from "./model";
 import { ftsQuery } from "../fts-query";
 
@@ -17,6 +17,8 @@ interface MessageRow extends Record<string, SqlStorageValue> {
   forwarded_from: string | null;
   /** An encrypted chat's message: its MLS PrivateMessage, base64url (text is then empty). */
   mls: string | null;
+  /** An encrypted chat's edit or reaction: `{"kind","id"}` JSON of the message it changes (docs/e2ee.md). */
+  relates_to: string | null;
 }
 
 interface PinRow extends Record<string, SqlStorageValue> {
@@ -68,6 +70,7 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   // A forwarded message's origin as JSON ({senderId, chatId}); null for a message written here.
   ["forwarded_from", "forwarded_from TEXT"],
   ["mls", "mls TEXT"],
+  ["relates_to", "relates_to TEXT"],
 ];
 
 const INDEXED_SEQ = "indexed_seq";
@@ -101,6 +104,8 @@ export class MessageLog {
         .map((c) => c.name),
     );
     for (const [name, definition] of ADDED_COLUMNS) if (!columns.has(name)) sql.exec(`ALTER TABLE messages ADD COLUMN ${definition}`);
+    // Encrypted edits and reactions by the message they change (a deleted message takes theirs along); after the column exists.
+    sql.exec("CREATE INDEX IF NOT EXISTS messages_relations ON messages (json_extract(relates_to, '$.id')) WHERE relates_to IS NOT NULL");
     this.lastSeq = sql.exec<{ seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM messages").one().seq;
     const indexed = sql.exec<{ value: number }>("SELECT value FROM room_state WHERE key = ?", INDEXED_SEQ).toArray()[0];
     // A room from before batched indexing indexed every live message as it stored it.
@@ -141,6 +146,8 @@ export class MessageLog {
     forwardedFrom?: ForwardOrigin | null;
     /** The MLS ciphertext of an encrypted chat's message (base64url); `text` is empty then. */
     mls?: string;
+    /** An encrypted edit or reaction: the message it changes (checked by the room to be live here). */
+    relatesTo?: MessageRelation;
     now: number;
   }): Message | null {
     const seq = this.lastSeq + 1;
@@ -148,8 +155,9 @@ export class MessageLog {
     const mentions = input.mentions && input.mentions.length > 0 ? JSON.stringify(input.mentions) : "[]";
     const replyToSeq = input.replyTo?.seq ?? null;
     const forwardedFrom = input.forwardedFrom ? JSON.stringify(input.forwardedFrom) : null;
+    const relatesTo = input.relatesTo ? JSON.stringify({ kind: input.relatesTo.kind, id: input.relatesTo.id }) : null;
     const written = this.sql.exec(
-      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions, forwarded_from, mls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
+      "INSERT INTO messages (seq, id, sender_id, client_id, text, attachments, created_at, reply_to_seq, mentions, forwarded_from, mls, relates_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
       seq,
       input.id,
       input.senderId,
@@ -161,6 +169,7 @@ export class MessageLog {
       mentions,
       forwardedFrom,
       input.mls ?? null,
+      relatesTo,
     ).rowsWritten;
     if (written === 0) return null;
     this.lastSeq = seq;
@@ -179,6 +188,7 @@ export class MessageLog {
         mentions,
         forwarded_from: forwardedFrom,
         mls: input.mls ?? null,
+        relates_to: relatesTo,
       },
       [],
       input.replyTo ? quoteOf(input.replyTo) : null,
@@ -210,7 +220,10 @@ export class MessageLog {
     );
   }
 
-  /** Soft delete: the seq stays (so catch-up sees the gap filled), text, attachments and ciphertext go. */
+  /**
+   * Soft delete: the seq stays (so catch-up sees the gap filled), text, attachments and ciphertext
+   * go, and so do the ciphertexts of the encrypted edits and reactions of the message.
+   */
   softDelete(id: string, now: number): Message | null {
     const row = this.sql
       .exec<MessageRow>(
@@ -221,6 +234,11 @@ export class MessageLog {
       .toArray()[0];
     if (!row) return null;
     if (row.seq <= this.indexedSeq) this.sql.exec("DELETE FROM messages_fts WHERE rowid = ?", row.seq);
+    this.sql.exec(
+      "UPDATE messages INDEXED BY messages_relations SET mls = NULL, deleted_at = ? WHERE relates_to IS NOT NULL AND json_extract(relates_to, '$.id') = ? AND deleted_at IS NULL",
+      now,
+      id,
+    );
     this.sql.exec("DELETE FROM reactions WHERE seq = ?", row.seq);
     this.sql.exec("DELETE FROM pins WHERE seq = ?", row.seq);
     return this.withReactions([row])[0]!;
@@ -300,8 +318,9 @@ export class MessageLog {
     return { items, next: more && last ? { direction, seq: last.seq } : null };
   }
 
+  /** The newest message that is not an edit or a reaction: what the chat list shows and counts to. */
   lastMessage(): LastMessage | null {
-    const row = this.sql.exec<MessageRow>("SELECT * FROM messages ORDER BY seq DESC LIMIT 1").toArray()[0];
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE relates_to IS NULL ORDER BY seq DESC LIMIT 1").toArray()[0];
     if (!row) return null;
     return { id: row.id, seq: row.seq, senderId: row.sender_id, text: row.text.slice(0, 200), createdAt: iso(row.created_at)!, deletedAt: iso(row.deleted_at) };
   }
@@ -378,6 +397,7 @@ export class MessageLog {
       mentions: row.mentions === "[]" ? [] : (JSON.parse(row.mentions) as string[]),
       ...(row.forwarded_from ? { forwardedFrom: JSON.parse(row.forwarded_from) as ForwardOrigin } : {}),
       ...(row.mls ? { mls: row.mls } : {}),
+      ...(row.relates_to ? { relatesTo: JSON.parse(row.relates_to) as MessageRelation } : {}),
     };
   }
 }

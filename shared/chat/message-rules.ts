@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type Refusal, type Result, refusal } from "../platform/result";
-import type { Message, Sender } from "./model";
+import type { Message, MessageRelation, Sender } from "./model";
 
 /**
  * The rules of a chat message, in one place for the REST routes (`workers/api/routes/chats.ts`)
@@ -49,6 +49,17 @@ export const Mentions = z
   .max(MAX_MENTIONS)
   .openapi({ description: "Ids of the members the text mentions (`@name`); ids of non-members are dropped" });
 
+/**
+ * An encrypted chat's edit or reaction, as its public metadata says: which message it changes (the
+ * change itself is encrypted). Here, not in ./schemas.ts, because the room parses it.
+ */
+export const MessageRelationSchema = z
+  .object({
+    kind: z.enum(["edit", "reaction"]),
+    id: z.string().openapi({ description: "The message it changes" }),
+  })
+  .openapi("ChatMessageRelation");
+
 /** A read position: the seq of the newest message read. */
 export const ReadSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -78,6 +89,8 @@ export interface NewMessage {
   mentions?: string[];
   /** An encrypted chat's message: the MLS PrivateMessage, base64url, checked by the room (`text` is empty). */
   mls?: string;
+  /** An encrypted chat's edit or reaction: the message it changes (from the message's authenticated data). */
+  relatesTo?: MessageRelation;
 }
 
 export interface PlainSendFrame {
@@ -131,6 +144,15 @@ export function mayReact(message: Message | null): Result<Message> {
   if (!message) return notFound();
   if (message.deletedAt) return refusal(409, "message_deleted", "A deleted message takes no reactions");
   return { ok: true, value: message };
+}
+
+/**
+ * An encrypted edit or reaction changes a live message of the chat that is not itself an edit or
+ * a reaction; an edit only its sender's own (as `mayEdit`).
+ */
+export function mayRelateTo(message: Message | null, relation: MessageRelation, actor: Sender): Result<Message> {
+  if (!message || message.relatesTo) return notFound();
+  return relation.kind === "edit" ? mayEdit(message, actor) : mayReact(message);
 }
 
 /** A reply answers a live message of the same chat. */

@@ -10,6 +10,7 @@ import type {
   ChatSchema,
   ChatMemberSchema,
 } from "./schemas";
+import type { MessageRelationSchema } from "./message-rules";
 
 /** The one chat every user belongs to. A fixed id makes creating it idempotent. */
 export const GENERAL_CHAT_ID = "general";
@@ -18,6 +19,8 @@ export const GENERAL_CHAT_TITLE = "General";
 export type Quote = z.infer<typeof QuoteSchema>;
 
 export type ForwardOrigin = z.infer<typeof ForwardOriginSchema>;
+
+export type MessageRelation = z.infer<typeof MessageRelationSchema>;
 
 export type Pin = z.infer<typeof PinSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ActiveGroupCallSchema } from "../calls/group-call-schema";
+import { MessageRelationSchema } from "./message-rules";
 
 // The chat module's OpenAPI schemas (REST answers and the AsyncAPI document). Apart from
 // ./model.ts, which derives its types from them, so that what only reads the types (the chat
@@ -58,6 +59,10 @@ export const MessageSchema = z
     mls: z.string().optional().openapi({
       description:
         "An encrypted chat's message (docs/e2ee.md): its MLS PrivateMessage, base64url, which only member devices open; `text` is then empty. Gone once deleted",
+    }),
+    relatesTo: MessageRelationSchema.optional().openapi({
+      description:
+        "Only in encrypted chats: this is an edit or a reaction of another message, encrypted in `mls`; readers fold it into that message. Not pushed, not the chat's last message",
     }),
   })
   .openapi("ChatMessage");

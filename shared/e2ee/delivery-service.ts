@@ -23,7 +23,8 @@ export type MlsRefusalCode =
   | "mls_removal_missing"
   | "mls_removal_pending";
 
-export type Ordered<T> = ({ ok: true } & T) | { ok: false; code: MlsRefusalCode; detail: string; epoch: number };
+/** A refusal names the group's epoch; a missing or pending removal also the devices whose leaves a commit must remove. */
+export type Ordered<T> = ({ ok: true } & T) | { ok: false; code: MlsRefusalCode; detail: string; epoch: number; deviceIds?: string[] };
 
 const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS mls_leaves (leaf_index INTEGER PRIMARY KEY, user_id TEXT NOT NULL, device_id TEXT NOT NULL)",
@@ -60,6 +61,11 @@ export class MlsDeliveryService {
     const leaves: (RoomDevice | null)[] = [];
     for (const row of rows) leaves[row.leaf_index] = { userId: row.user_id, deviceId: row.device_id };
     return Array.from(leaves, (leaf) => leaf ?? null);
+  }
+
+  /** Whether a device holds a leaf of the group. */
+  holdsLeaf(deviceId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM mls_leaves WHERE device_id = ? LIMIT 1", deviceId).toArray().length > 0;
   }
 
   /** Leaves the next commit must remove: devices of departed members, and ended devices. */
@@ -114,7 +120,11 @@ export class MlsDeliveryService {
       added.push(device);
     }
     const left = next.filter((leaf): leaf is RoomDevice => leaf !== null && (!policy.isMember(leaf.userId) || !policy.isLiveDevice(leaf.deviceId)));
-    if (left.length > 0) return refuse("mls_removal_missing", `The commit must also remove ${left.length} leaf(s) of departed members or ended devices`);
+    if (left.length > 0)
+      return {
+        ...refuse("mls_removal_missing", `The commit must also remove ${left.length} leaf(s) of departed members or ended devices`),
+        deviceIds: left.map((leaf) => leaf.deviceId),
+      };
 
     this.sql.exec("DELETE FROM mls_leaves");
     next.forEach((leaf, index) => {
@@ -162,7 +172,12 @@ export class MlsDeliveryService {
     if (new TextDecoder().decode(message.privateMessage.groupId) !== this.groupId) return refuse("mls_wrong_group", "The message is for another group");
     if (Number(message.privateMessage.epoch) !== this.epoch) return refuse("mls_stale_epoch", `The group is at epoch ${this.epoch}`);
     if (!this.leaves().some((leaf) => leaf?.deviceId === sender.deviceId)) return refuse("mls_sender_mismatch", "The sending device is not in the group");
-    if (this.mustRemove(policy).length > 0) return refuse("mls_removal_pending", "A departed member or ended device must be removed by a commit first");
+    const pending = this.mustRemove(policy);
+    if (pending.length > 0)
+      return {
+        ...refuse("mls_removal_pending", "A departed member or ended device must be removed by a commit first"),
+        deviceIds: pending.map((leaf) => leaf.deviceId),
+      };
     return { ok: true, authenticatedData: message.privateMessage.authenticatedData };
   }
 }

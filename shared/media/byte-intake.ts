@@ -39,6 +39,8 @@ export interface IntakeOptions {
   declaredSha256?: string;
   /** Throws (an ApiError) when the detected type is not acceptable; runs once the first bytes are in, before any is stored. */
   acceptType: (type: DetectedType | null) => void;
+  /** What the first bytes are (default: `detectType`, by their magic numbers). */
+  typeOf?: (head: Uint8Array) => Promise<DetectedType | null>;
 }
 
 export interface Intake {
@@ -70,7 +72,7 @@ export async function streamIntoBucket(
   try {
     head = await cursor.read(Math.min(HEAD_BYTES, length));
     if (cursor.broken) throw badRequest("body_incomplete", "The body did not have the length its content-length announced");
-    type = await detectType(head);
+    type = await (options.typeOf ?? detectType)(head);
     options.acceptType(type);
   } catch (error) {
     await cursor.release();

@@ -6,7 +6,7 @@ import { metrics } from "../observability/metrics";
 import { enforceRateLimit } from "../rate-limits";
 import { streamIntoBucket } from "./byte-intake";
 import type { Config } from "../config";
-import { type DetectedType, type FilePurpose, type FileVisibility, imageDimensions, isAllowedFor } from "./media-types";
+import { type DetectedType, type FilePurpose, type FileVisibility, imageDimensions, isAllowedFor, uploadType } from "./media-types";
 import type { Deps } from "../platform/deps-types";
 import { deleteOwnFile, type FileRecord, findReadableFile, listOwnFiles, setAudioDetails, type StoredFile } from "./records/files";
 import { completeUpload, deleteUpload, openUploadSlot } from "./records/uploads";
@@ -135,6 +135,7 @@ export async function uploadFile(deps: Deps, ownerId: string, input: SingleUploa
     intake = await streamIntoBucket(deps.files, key, input.body, input.length, {
       declaredSha256: input.declaredSha256,
       acceptType: refuseTypeFor(input.purpose),
+      typeOf: (head) => uploadType(input.purpose, head),
     });
   } catch (error) {
     await deleteUpload(deps.db, uploadId);

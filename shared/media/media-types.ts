@@ -1,6 +1,6 @@
 import { imageSize } from "image-size";
 
-export const FILE_PURPOSES = ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail"] as const;
+export const FILE_PURPOSES = ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail", "encrypted-attachment"] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 export const FILE_VISIBILITIES = ["private", "public"] as const;
@@ -24,6 +24,13 @@ const DOCUMENTS = [
 ] as const;
 
 /**
+ * What an `encrypted-attachment` is, whatever its bytes: a file encrypted on the device under a
+ * key only the chat's member devices hold. The server cannot tell what it is, so it does not try
+ * (random bytes now and then begin like some format) and serves it as a download.
+ */
+const OPAQUE: DetectedType = { mime: "application/octet-stream", ext: "bin" };
+
+/**
  * What each purpose accepts, by what the bytes are. SVG and HTML are never accepted: served from
  * the API's origin they could run script.
  */
@@ -34,6 +41,8 @@ export const ALLOWED_TYPES: Record<FilePurpose, readonly string[]> = {
   asset: [...STILL_IMAGES, ...VIDEOS],
   "company-icon": STILL_IMAGES,
   "video-thumbnail": ["image/jpeg", "image/png", "image/webp", "image/avif"],
+  // End-to-end encrypted chats (docs/e2ee.md): encrypted on the device, the bytes are opaque.
+  "encrypted-attachment": [OPAQUE.mime],
 };
 
 /** Bytes file-type needs for the formats above (its own "reasonable detection size"). */
@@ -64,6 +73,11 @@ export async function detectType(head: Uint8Array): Promise<DetectedType | null>
   const mime = found?.mime.split(";")[0]?.trim();
   if (found && mime) return { mime: CANONICAL[mime] ?? mime, ext: found.ext };
   return isUtf8Text(sniffed) ? { mime: "text/plain", ext: "txt" } : null;
+}
+
+/** The type of an upload for `purpose`: opaque for an encrypted attachment, else what its first bytes are (`detectType`). */
+export function uploadType(purpose: FilePurpose, head: Uint8Array): Promise<DetectedType | null> {
+  return purpose === "encrypted-attachment" ? Promise.resolve(OPAQUE) : detectType(head);
 }
 
 /** Valid UTF-8 text (the head may end inside a character) without binary control bytes. */

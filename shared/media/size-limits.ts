@@ -10,6 +10,8 @@ export const DEFAULT_MAX_BYTES: Readonly<Record<FilePurpose, number>> = {
   asset: 200 * MIB,
   "company-icon": 2 * MIB,
   "video-thumbnail": 5 * MIB,
+  // An attachment's limit plus what encryption adds (AES-GCM's 16-byte tag).
+  "encrypted-attachment": 100 * MIB + 16,
 };
 
 /** Parses "purpose=bytes,..."; purposes not named (or named with an unusable value) keep their default. */

@@ -3,7 +3,7 @@ import { newId } from "../ids";
 import { logEvent } from "../observability/log";
 import { metrics } from "../observability/metrics";
 import { recordFile, refuseTypeFor } from "./files";
-import { detectType, HEAD_BYTES, imageDimensions, TYPE_SNIFF_BYTES } from "./media-types";
+import { HEAD_BYTES, imageDimensions, TYPE_SNIFF_BYTES, uploadType } from "./media-types";
 import { failHeldUpload, findUpload, releaseUploadLease, takeFinishingLease, type UploadRecord } from "./records/uploads";
 import { sha256OfReceived } from "./tus-hash";
 import { tusError, tusHeaders } from "./tus-protocol";
@@ -71,7 +71,7 @@ export async function finishHeldUpload(deps: Deps, upload: UploadRecord, known: 
   try {
     await completeObject(deps, upload, known === null);
     const head = known?.head ?? (await storedHeadOf(deps, upload));
-    const type = await detectType(head.subarray(0, Math.max(TYPE_SNIFF_BYTES, head.length)));
+    const type = await uploadType(upload.purpose, head.subarray(0, Math.max(TYPE_SNIFF_BYTES, head.length)));
     try {
       refuseTypeFor(upload.purpose)(type);
     } catch (refusal) {

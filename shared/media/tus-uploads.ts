@@ -4,7 +4,7 @@ import { newId } from "../ids";
 import { enforceRateLimit } from "../rate-limits";
 import { BodyCursor, copyStream, sizedStream } from "./body-cursor";
 import { checkSize, quotaExceeded, refuseTypeFor, uploadKey, cleanFileName } from "./files";
-import { detectType, FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility } from "./media-types";
+import { FILE_PURPOSES, uploadType, FILE_VISIBILITIES, type FilePurpose, type FileVisibility } from "./media-types";
 import { MAX_PART_NUMBER, partSizeFor, planPatch } from "./part-plan";
 import {
   attachMultipart,
@@ -202,7 +202,7 @@ export async function patchTusUpload(deps: Deps, session: ClaimedSession, id: st
   const checkHead = async () => {
     if (refusal !== "pending" || !head) return;
     refusal = undefined;
-    const type = await detectType(head.view);
+    const type = await uploadType(upload.purpose, head.view);
     acceptType(type);
   };
 

@@ -6,6 +6,7 @@ import { GroupSignallingFrames } from "../calls/group-signalling";
 import { SfuServerFrames } from "../calls/sfu/sfu-frames";
 import { ChatClientFrames } from "../chat/frames";
 import { AttachmentSchema, ChatSchema, ForwardOriginSchema, PersonSchema, ReactionSchema } from "../chat/schemas";
+import { MessageRelationSchema } from "../chat/message-rules";
 import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
@@ -144,6 +145,9 @@ const WireMessageSchema = z
       .describe(
         "An encrypted chat's message: its MLS PrivateMessage, base64url, which only member devices open (`text` is empty). Left out in a plain chat and once deleted.",
       ),
+    relatesTo: MessageRelationSchema.optional().describe(
+      "Encrypted chats only: this message is an edit or a reaction (inside `mls`) of the message `id`; fold it into that one. Left out otherwise.",
+    ),
   })
   .describe(
     "ChatMessage as the chat socket carries it: without `chatId` (the socket's chat), without `clientId` (`message.ack` carries the sender's beside it), without what is null or empty, `createdAt` only when the id does not say it. The typed client rebuilds the REST shape.",
@@ -214,9 +218,22 @@ export const ChatServerFrames = {
     { deviceIds: z.array(z.string()), epoch: z.number().int() },
     "A commit added these devices of yours: a Welcome waits for each (fetch with `mls.welcomes`).",
   ),
+  "mls.device.waiting": frame(
+    "mls.device.waiting",
+    { userId: z.string(), deviceId: z.string(), epoch: z.number().int().describe("The group's epoch now") },
+    "Encrypted chats: a member's device asked for its Welcome, holds no leaf and none waits for it (a new device): a member device in the room adds it with a commit.",
+  ),
   pong: Pong,
   error: ErrorFrame(
-    { clientId: z.string().optional(), id: z.string().optional(), epoch: z.number().int().optional().describe("`mls_*` refusals: the group's epoch now") },
+    {
+      clientId: z.string().optional(),
+      id: z.string().optional(),
+      epoch: z.number().int().optional().describe("`mls_*` refusals: the group's epoch now"),
+      deviceIds: z
+        .array(z.string())
+        .optional()
+        .describe("`mls_removal_pending` and `mls_removal_missing`: the devices (of departed members, or ended) whose leaves a commit must remove"),
+    },
     `A frame was refused; \`clientId\` or \`id\` names the frame it answers. Codes: \`malformed_frame\`, \`unknown_frame_type\`, \`invalid_frame\`, \`binary_not_supported\`, \`frame_too_large\`, \`rate_limited\`, \`not_a_member\`, \`not_found\`, \`forbidden\`, \`unknown_attachment\`, \`internal_error\`, ${SESSION_ENDED}; in encrypted chats \`mls_chat_encrypted\` (plain text, edits and reactions), \`mls_chat_not_encrypted\`, \`mls_device_missing\`, \`mls_stale_epoch\`, \`mls_not_mls\`, \`mls_wrong_group\`, \`mls_not_a_commit\`, \`mls_sender_mismatch\`, \`mls_proposal_by_reference\`, \`mls_add_not_allowed\`, \`mls_removal_missing\`, \`mls_removal_pending\`, each with the group's \`epoch\`.`,
   ),
 };

@@ -94,6 +94,23 @@ describe("POST /v1/chats", () => {
     await expectProblem(await api("/v1/chats", { token: user.accessToken, body: "{nope" }), 400, "malformed_json");
   });
 
+  it("a new chat reaches every member's devices, the creator's other ones too, each naming the other person", async () => {
+    const [alice, bob, carol] = await Promise.all([registerUser(), registerUser(), registerUser()]);
+    const [aliceElsewhere, bobsHub] = await Promise.all([connectHub(alice!), connectHub(bob!)]);
+    const direct = await json<ChatBody & { peer: { id: string } | null }>(
+      await api("/v1/chats", { token: alice!.accessToken, body: { type: "direct", userId: bob!.id } }),
+    );
+    expect(direct.peer?.id).toBe(bob!.id);
+    const toBob = (await bobsHub.next("chat.updated", (f) => (f.chat as ChatBody).id === direct.id)).chat as ChatBody & { peer: { id: string } };
+    expect(toBob.peer.id).toBe(alice!.id);
+    const toAlice = (await aliceElsewhere.next("chat.updated", (f) => (f.chat as ChatBody).id === direct.id)).chat as ChatBody & { peer: { id: string } };
+    expect(toAlice.peer.id).toBe(bob!.id);
+    const group = await openGroup(alice!, [carol!]);
+    expect((await aliceElsewhere.next("chat.updated", (f) => (f.chat as ChatBody).id === group.id)).chat).toMatchObject({ title: "Team", unreadCount: 0 });
+    aliceElsewhere.close();
+    bobsHub.close();
+  });
+
   it("a direct chat is created once per pair: again (from either side) is 200 with the same chat", async () => {
     const [alice, bob] = await Promise.all([registerUser(), registerUser()]);
     const created = await api("/v1/chats", { token: alice!.accessToken, body: { type: "direct", userId: bob!.id } });

@@ -58,6 +58,27 @@ async function openDirectChat(page: Page, otherId: string): Promise<string> {
   return decodeURIComponent(page.url().split("/app/chats/")[1]!);
 }
 
+/**
+ * A plain (not encrypted) direct chat, as an API client that does not speak MLS makes one
+ * (E2EE_ENCRYPTED_CHATS_DEFAULT is off; the app itself makes encrypted ones): created with the
+ * page's own session, then opened from the chat list. The plain chat's paths (server-side file
+ * checks, signed download links) are tested on it.
+ */
+async function openPlainDirectChat(page: Page, otherId: string): Promise<string> {
+  const chatId = await page.evaluate(async (userId) => {
+    const session = JSON.parse(localStorage.getItem("edge-platform.session") ?? "{}") as { accessToken: string };
+    const response = await fetch("/v1/chats", {
+      method: "POST",
+      headers: { authorization: `Bearer ${session.accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "direct", userId }),
+    });
+    return ((await response.json()) as { id: string; encrypted: boolean }).id;
+  }, otherId);
+  await chatItem(page, chatId).click();
+  await page.waitForURL(/\/app\/chats\//);
+  return chatId;
+}
+
 /** Opens a group's info: from the header on a wide screen, through its More menu on a phone. */
 async function openGroupInfo(page: Page): Promise<void> {
   const more = page.getByRole("button", { name: "More actions" });
@@ -183,7 +204,8 @@ describe("the web client in Chromium", () => {
         { timeout: 10_000 },
       )
       .toBe("1");
-    expect(await chatItem(b.page, chatId).locator(".chat-item-preview").textContent()).toBe("Hi Bob! Are you there?");
+    // The chat made in the app is end-to-end encrypted: Bob's device reads the message for the preview (the server has ciphertext).
+    await expect.poll(() => chatItem(b.page, chatId).locator(".chat-item-preview").textContent(), { timeout: 20_000 }).toBe("Hi Bob! Are you there?");
     // People show by the names they chose, never by an id.
     expect(await chatItem(b.page, chatId).locator(".chat-item-title").textContent()).toBe("Alice Archer");
     await b.page.screenshot({ path: `${SHOTS}/chat-list-phone.png` });
@@ -451,11 +473,12 @@ describe("the web client in Chromium", () => {
     const audio = b.page.getByTestId("attachment-audio");
     await expect.poll(() => audio.evaluate((el) => (el as unknown as { readyState: number }).readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     await b.page.screenshot({ path: `${SHOTS}/voice-and-document-phone.png` });
-    // The document is a download: served as an attachment, never rendered.
-    const href = await b.page.getByTestId("attachment-file").getAttribute("href");
-    const served = await fetch(new URL(href!, appUrl()));
-    expect(served.headers.get("content-disposition")).toMatch(/^attachment; filename="Recipes.docx"/);
-    expect(served.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    // The document is a download, never rendered. The chat made in the app is end-to-end encrypted:
+    // Bob's device decrypted the file and offers it from a blob: URL under its name (the plain
+    // path, served by the server with content-disposition, is the files test's below).
+    const link = b.page.getByTestId("attachment-file");
+    await expect.poll(() => link.getAttribute("href"), { timeout: 15_000 }).toMatch(/^blob:/);
+    expect(await link.getAttribute("download")).toBe("Recipes.docx");
     await contextA.close();
     await contextB.close();
   }, 90_000);
@@ -504,7 +527,8 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "New group" }).click();
     await a.page.getByLabel("Group name").fill("Cousins");
     await a.page.getByLabel("Search people to add").pressSequentially("hugo", { delay: 20 });
-    await a.page.getByRole("checkbox").first().check();
+    // By name: the dialog has the "End-to-end encrypted" choice too, and the search results come a moment later.
+    await a.page.getByRole("checkbox", { name: "Hugo Member" }).check();
     await a.page.screenshot({ path: `${SHOTS}/group-new.png` });
     await a.page.getByRole("button", { name: /Create group/ }).click();
     await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Cousins");
@@ -527,7 +551,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "Rename" }).click();
     await a.page.getByRole("button", { name: "Add people" }).click();
     await a.page.getByLabel("Search people to add").pressSequentially("ivy", { delay: 20 });
-    await a.page.getByRole("checkbox").first().check();
+    await a.page.getByRole("checkbox", { name: "Ivy Later" }).check();
     await a.page
       .getByRole("dialog", { name: "Group info" })
       .getByRole("button", { name: /^Add \d+$/ })
@@ -578,7 +602,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "New group" }).click();
     await a.page.getByLabel("Group name").fill("Sunday lunch");
     await a.page.getByLabel("Search people to add").pressSequentially("ben", { delay: 20 });
-    await a.page.getByRole("checkbox").first().check();
+    await a.page.getByRole("checkbox", { name: "Ben Mention" }).check();
     await a.page.getByRole("button", { name: /Create group/ }).click();
     await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Sunday lunch");
     const groupId = decodeURIComponent(a.page.url().split("/app/chats/")[1]!);
@@ -644,7 +668,7 @@ describe("the web client in Chromium", () => {
     const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } }); // a phone
     const a = await signUp(contextA, "Erin Ellis");
     const b = await signUp(contextB, "Finn Foster");
-    const chatId = await openDirectChat(a.page, b.id);
+    const chatId = await openPlainDirectChat(a.page, b.id);
     await chatItem(b.page, chatId)
       .waitFor({ timeout: 10_000 })
       .catch(() => undefined);

@@ -85,11 +85,19 @@ describe("POST /v1/e2ee/key-packages", () => {
     expect(await json(await api("/v1/e2ee/key-packages", { token: device.token }))).toEqual({ remaining: 3, lastResort: true });
   });
 
-  it("takes the most packages one upload may carry (100) in one go", async () => {
-    const device = await registerDevice(await registerUser());
+  it("takes the most one upload may carry (100 packages): stored whole, and claimed one by one", async () => {
+    // A VALUES list of 100 packages bound more than D1's 100 values per statement and failed (500).
+    const owner = await registerUser();
+    const device = await registerDevice(owner);
     const response = await uploadKeyPackages(device, 100, true);
     expect(response.status, await response.clone().text()).toBe(201);
     expect(await json(response)).toEqual({ remaining: 100, lastResort: true });
+    const friend = await registerUser();
+    await openDirectChat(friend, owner);
+    const claimed = await json(await api("/v1/e2ee/key-packages/claim", { token: friend.accessToken, body: { userIds: [owner.id] } }));
+    expect(claimed.items).toHaveLength(1);
+    expect(claimed.items[0]).toMatchObject({ userId: owner.id, deviceId: device.id, lastResort: false });
+    expect((await json(await api("/v1/e2ee/key-packages", { token: device.token }))).remaining).toBe(99);
   });
 
   it("the same upload again stores nothing twice", async () => {

@@ -22,6 +22,7 @@ import { MemoryE2eeStore } from "../../client/e2ee/store";
 import { connect, type MessageBody, newClientId } from "../chat/fixtures";
 import { acceptSocket, api, expectProblem, json, login, registerUser, type TestSocket, type TestUser, upgrade } from "../helpers";
 import { eventually, settle, startPushService, subscribeDevice } from "../push/fixtures";
+import { fetchContent, uploadFile } from "../media/fixtures";
 import { mls, registerDevice, type TestDevice } from "./fixtures";
 
 afterEach(() => vi.restoreAllMocks());
@@ -123,7 +124,11 @@ async function joinByWelcome(chatId: string, m: Member): Promise<void> {
   m.socket!.send({ type: "mls.welcome.ack", id: items[0].id });
 }
 
-async function sendText(m: Member, text: string, metadata: { replyTo?: string; mentions?: string[] } = {}): Promise<MessageBody & { mls: string; replyTo?: { id: string; text: string } | null }> {
+async function sendText(
+  m: Member,
+  text: string,
+  metadata: { replyTo?: string; mentions?: string[] } = {},
+): Promise<MessageBody & { mls: string; replyTo?: { id: string; text: string } | null }> {
   const clientId = newClientId();
   m.socket!.send({ type: "mls.send", clientId, message: toBase64url(await m.group!.encrypt({ text }, metadata)) });
   return (await m.socket!.next("message.ack", (f) => f.clientId === clientId)).message;
@@ -302,11 +307,12 @@ describe("the room as MLS Delivery Service, through real sockets", () => {
     await eventually(() => expect(c.socket!.closed).not.toBeNull());
     // The room relays nothing while C's leaf is left.
     owner.socket!.send({ type: "mls.send", clientId: "early", message: toBase64url(await owner.group!.encrypt({ text: "before the removal commit" })) });
-    expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_removal_pending", clientId: "early" });
+    // The refusal names the devices a commit must remove: C's.
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "mls_removal_pending", clientId: "early", deviceIds: [c.device.id] });
     // A commit that does not remove C is refused too.
     const update = await b.group!.commitUpdate();
     b.socket!.send({ type: "mls.commit", commit: toBase64url(update.commit) });
-    expect(await b.socket!.next("error")).toMatchObject({ code: "mls_removal_missing" });
+    expect(await b.socket!.next("error")).toMatchObject({ code: "mls_removal_missing", deviceIds: [c.device.id] });
     const removal = await owner.group!.commitRemovingUsers([c.user.id]);
     expect(await sendCommit(owner, removal)).toBe(true);
     await removal.accept();
@@ -404,12 +410,173 @@ describe("EncryptedRoom (client/e2ee) over the room's socket", () => {
     expect(await phoneSide.room.ensureJoined()).toBe(true);
     const later = await bSide.room.send({ text: "hello from the laptop" });
     for (const side of [aSide, phoneSide])
-      expect(await side.room.open((await side.socket.next("message.new", (f) => f.message.id === (later.message as { id: string }).id)).message)).toMatchObject({
-        ok: true,
-        payload: { text: "hello from the laptop" },
-      });
+      expect(await side.room.open((await side.socket.next("message.new", (f) => f.message.id === (later.message as { id: string }).id)).message)).toMatchObject(
+        {
+          ok: true,
+          payload: { text: "hello from the laptop" },
+        },
+      );
     // The phone cannot read what came before it joined.
     expect(await phoneSide.room.open((early as unknown as { message: { mls: string } }).message)).toEqual({ ok: false, reason: "undecryptable" });
     for (const side of [aSide, bSide, phoneSide]) side.socket.close();
+  });
+});
+
+/** Seals an edit or a reaction of `targetId` (the change inside, the target in the public metadata) and sends it; the room's answer frame. */
+async function sendRelation(
+  m: Member,
+  relation: { kind: "edit" | "reaction"; id: string },
+  payload: { text?: string; reaction?: { emoji: string; remove?: boolean } },
+) {
+  const clientId = newClientId();
+  m.socket!.send({ type: "mls.send", clientId, message: toBase64url(await m.group!.encrypt(payload, { relatesTo: relation })) });
+  return m.socket!.nextMatching((f) => (f.type === "message.ack" || f.type === "error") && f.clientId === clientId);
+}
+
+describe("encrypted edits and reactions: the target's id in the public metadata, the change inside", () => {
+  it("are stored in the chat's order, reach the members, and are not the chat's last message, a push or an unread message", async () => {
+    const { chat, owner, others, members } = await talkingGroup(1);
+    const [b] = others as [Member];
+    const sent = await sendText(owner, "lunch at noon");
+    await b.socket!.next("message.new");
+    b.socket!.close();
+    const service = await startPushService(b.user);
+    const bPhone = await subscribeDevice(service, b.user);
+    await eventually(async () => expect((await json(await api(`/v1/chats/${chat.id}`, { token: b.user.accessToken }))).unreadCount).toBe(1));
+
+    const edit = await sendRelation(owner, { kind: "edit", id: sent.id }, { text: "lunch at one" });
+    expect(edit.type).toBe("message.ack");
+    expect(edit.message).toMatchObject({ text: "", relatesTo: { kind: "edit", id: sent.id }, seq: sent.seq + 1 });
+    expect(edit.message).not.toHaveProperty("replyTo");
+    const reaction = await sendRelation(owner, { kind: "reaction", id: sent.id }, { reaction: { emoji: "👍" } });
+    expect(reaction.message).toMatchObject({ relatesTo: { kind: "reaction", id: sent.id }, seq: sent.seq + 2 });
+
+    // History carries them in order with their ciphertext: a member device folds them into the target.
+    const page = await json<{ items: (MessageBody & { mls?: string; relatesTo?: unknown })[] }>(
+      await api(`/v1/chats/${chat.id}/messages?after=0`, { token: b.user.accessToken }),
+    );
+    expect(page.items.map((m) => m.relatesTo ?? null)).toEqual([null, { kind: "edit", id: sent.id }, { kind: "reaction", id: sent.id }]);
+    const opened = [];
+    for (const item of page.items.slice(1)) {
+      const incoming = await b.group!.process(fromBase64url(item.mls!));
+      if (incoming.kind === "message") opened.push([incoming.metadata.relatesTo?.kind, incoming.payload.text ?? incoming.payload.reaction?.emoji]);
+    }
+    expect(opened).toEqual([
+      ["edit", "lunch at one"],
+      ["reaction", "👍"],
+    ]);
+
+    // The chat list still shows the message, unread as before; nothing was pushed.
+    await settle(600);
+    const listed = await json(await api(`/v1/chats/${chat.id}`, { token: b.user.accessToken }));
+    expect(listed.lastMessage.id).toBe(sent.id);
+    expect(listed.unreadCount).toBe(1);
+    expect(service.deliveredTo(bPhone)).toHaveLength(0);
+    // A new message is pushed as before.
+    await sendText(owner, "see you there");
+    await eventually(() => expect(service.deliveredTo(bPhone)).toHaveLength(1));
+    closeAll(members);
+  });
+
+  it("an edit of someone else's message, a relation to an unknown message or to an edit, and one to a deleted message are refused", async () => {
+    const { chat, owner, others, members } = await talkingGroup(1);
+    const [b] = others as [Member];
+    const sent = await sendText(owner, "mine to change");
+    await b.socket!.next("message.new");
+    expect(await sendRelation(b, { kind: "edit", id: sent.id }, { text: "not yours" })).toMatchObject({ type: "error", code: "not_message_sender" });
+    expect(await sendRelation(b, { kind: "reaction", id: "0190f1e2-0000-7000-8000-000000000000" }, { reaction: { emoji: "👍" } })).toMatchObject({
+      type: "error",
+      code: "message_not_found",
+    });
+    const edit = await sendRelation(owner, { kind: "edit", id: sent.id }, { text: "changed" });
+    expect(await sendRelation(b, { kind: "reaction", id: (edit.message as { id: string }).id }, { reaction: { emoji: "👍" } })).toMatchObject({
+      code: "message_not_found",
+    });
+    // Reactions are anyone's; once the message is deleted its edits lose their ciphertext too, and it takes none.
+    expect((await sendRelation(b, { kind: "reaction", id: sent.id }, { reaction: { emoji: "🎉" } })).type).toBe("message.ack");
+    owner.socket!.send({ type: "message.delete", id: sent.id });
+    await owner.socket!.next("message.updated", (f) => f.message.id === sent.id);
+    expect(await sendRelation(b, { kind: "reaction", id: sent.id }, { reaction: { emoji: "😢" } })).toMatchObject({ code: "message_deleted" });
+    const history = await json<{ items: { id: string; mls?: string; deletedAt: string | null; relatesTo?: { id: string } }[] }>(
+      await api(`/v1/chats/${chat.id}/messages?after=0`, { token: owner.user.accessToken }),
+    );
+    const relations = history.items.filter((item) => item.relatesTo?.id === sent.id);
+    expect(relations).toHaveLength(2);
+    for (const item of [...relations, history.items[0]!]) {
+      expect(item.mls).toBeUndefined();
+      expect(item.deletedAt).not.toBeNull();
+    }
+    closeAll(members);
+  });
+});
+
+describe("encrypted files: mls.send carries the ids of the ciphertext files", () => {
+  it("the files are granted to the chat like a plain message's attachments, and released when the message is deleted", async () => {
+    const { chat, owner, others, members } = await talkingGroup(1);
+    const [b] = others as [Member];
+    const outsider = await registerUser();
+    const ciphertext = crypto.getRandomValues(new Uint8Array(3000));
+    const file = await uploadFile(owner.user, ciphertext, { purpose: "encrypted-attachment", name: "encrypted" });
+    expect(file.contentType).toBe("application/octet-stream");
+    const clientId = newClientId();
+    const key = { fileId: file.id, key: "k", iv: "i", sha256: "00", name: "holiday.png", type: "image/png" };
+    owner.socket!.send({
+      type: "mls.send",
+      clientId,
+      message: toBase64url(await owner.group!.encrypt({ text: "the photo", files: [key] })),
+      attachments: [file.id],
+    });
+    const ack = await owner.socket!.next("message.ack", (f) => f.clientId === clientId);
+    expect(ack.message.attachments).toEqual([{ id: file.id, name: "encrypted", contentType: "application/octet-stream", size: 3000 }]);
+    const received = (await b.socket!.next("message.new")).message;
+    const incoming = await b.group!.process(fromBase64url(received.mls));
+    expect(incoming.kind === "message" && incoming.payload.files).toEqual([key]);
+    // B reads the ciphertext through the chat's grant; someone outside the chat does not.
+    const content = await fetchContent(`/v1/files/${file.id}/content`, { token: b.user.accessToken });
+    expect(new Uint8Array(await content.arrayBuffer())).toEqual(ciphertext);
+    await expectProblem(await api(`/v1/files/${file.id}`, { token: outsider.accessToken }), 404);
+    // Deleted: the chat no longer grants the file.
+    owner.socket!.send({ type: "message.delete", id: ack.message.id });
+    await owner.socket!.next("message.updated");
+    await expectProblem(await api(`/v1/files/${file.id}`, { token: b.user.accessToken }), 404);
+    void chat;
+    closeAll(members);
+  });
+
+  it("a file that is not the sender's is unknown_attachment; a malformed id is an invalid frame", async () => {
+    const { owner, others, members } = await talkingGroup(1);
+    const [b] = others as [Member];
+    const bs = await uploadFile(b.user, crypto.getRandomValues(new Uint8Array(100)), { purpose: "encrypted-attachment" });
+    const sealed = toBase64url(await owner.group!.encrypt({ text: "not mine" }));
+    owner.socket!.send({ type: "mls.send", clientId: "x1", message: sealed, attachments: [bs.id] });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "unknown_attachment", clientId: "x1" });
+    owner.socket!.send({ type: "mls.send", clientId: "x2", message: sealed, attachments: ["not an id!"] });
+    expect(await owner.socket!.next("error")).toMatchObject({ code: "invalid_frame" });
+    closeAll(members);
+  });
+});
+
+describe("a member's new device asks for its Welcome", () => {
+  it("the members' devices in the room hear mls.device.waiting; one adds it and it joins", async () => {
+    const { chat, owner, others, members } = await talkingGroup(1);
+    const [b] = others as [Member];
+    const second = await json(await login(b.user));
+    const phone = await member({ ...b.user, accessToken: second.accessToken });
+    phone.socket = await connect(chat.id, phone.user);
+    phone.socket.send({ type: "mls.welcomes" });
+    expect((await phone.socket.next("mls.welcomes")).items).toEqual([]);
+    for (const m of [owner, b]) expect(await m.socket!.next("mls.device.waiting")).toMatchObject({ userId: b.user.id, deviceId: phone.device.id, epoch: 1 });
+    // A device the group holds is never announced.
+    b.socket!.send({ type: "mls.welcomes" });
+    expect((await b.socket!.next("mls.welcomes")).items).toEqual([]);
+    const adding = await owner.group!.commitAddingUsers([b.user.id]);
+    expect(await sendCommit(owner, adding)).toBe(true);
+    await adding.accept();
+    expect((await phone.socket.next("mls.welcome.available")).deviceIds).toEqual([phone.device.id]);
+    await joinByWelcome(chat.id, phone);
+    const sent = await sendText(owner, "welcome, phone");
+    expect(await readText(phone, (await phone.socket.next("message.new", (f) => f.message.id === sent.id)).message)).toBe("welcome, phone");
+    expect(await owner.socket!.nextMatching((f) => f.type === "mls.device.waiting", 300).catch(() => null)).toBeNull();
+    closeAll([...members, phone]);
   });
 });

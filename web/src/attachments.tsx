@@ -5,6 +5,7 @@ import { type Attachment, type PlatformFile, ProblemError } from "../../client";
 import { duration, fileSize } from "./format";
 import { platform } from "./platform";
 import { isVoiceMessage, recordingDetails } from "./voice-recorder";
+import { uploadEncrypted } from "./e2ee/encrypted-files";
 
 /** What the file picker offers: the types a chat attachment may be (the server checks the bytes). */
 export const ACCEPTED_TYPES = "image/*,video/*,audio/*,application/pdf,.doc,.docx,.xlsx,.pptx,.odt,.ods,.odp,.zip,.txt,.csv,text/plain";
@@ -33,6 +34,8 @@ let draftCounter = 0;
 /** The files picked for one chat's next message; `change` re-renders whoever shows them. */
 export class DraftUploads {
   drafts: Draft[] = [];
+  /** The chat is end-to-end encrypted: files are encrypted on this device before they are uploaded. */
+  encrypted = false;
 
   constructor(private readonly change: () => void) {}
 
@@ -107,29 +110,31 @@ export class DraftUploads {
 
   #upload(draft: Draft): void {
     const { controller } = draft;
-    platform
-      .uploadFile(draft.file, {
-        purpose: "attachment",
-        name: draft.name,
-        audio: recordingDetails.get(draft.file),
-        signal: controller.signal,
-        onProgress: ({ sent, total }) => {
-          Object.assign(draft, { sent, total });
-          this.change();
-        },
-      })
-      .then(
-        (uploaded) => {
-          if (controller.signal.aborted) return;
-          Object.assign(draft, { status: "done", uploaded, sent: draft.total });
-          this.change();
-        },
-        (error: unknown) => {
-          if (controller.signal.aborted) return;
-          Object.assign(draft, { status: "failed", error: uploadError(error) });
-          this.change();
-        },
-      );
+    const onProgress = ({ sent, total }: { sent: number; total: number }) => {
+      Object.assign(draft, { sent, total });
+      this.change();
+    };
+    const uploading = this.encrypted
+      ? uploadEncrypted(draft.file, { name: draft.name, audio: recordingDetails.get(draft.file), signal: controller.signal, onProgress })
+      : platform.uploadFile(draft.file, {
+          purpose: "attachment",
+          name: draft.name,
+          audio: recordingDetails.get(draft.file),
+          signal: controller.signal,
+          onProgress,
+        });
+    uploading.then(
+      (uploaded) => {
+        if (controller.signal.aborted) return;
+        Object.assign(draft, { status: "done", uploaded, sent: draft.total });
+        this.change();
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        Object.assign(draft, { status: "failed", error: uploadError(error) });
+        this.change();
+      },
+    );
   }
 }
 

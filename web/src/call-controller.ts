@@ -221,6 +221,8 @@ class CallController {
         encryption.protectSender(video.sender, "video");
         preferCodec(video, "video/VP8");
       }
+      // The offering side's receivers exist now: protected before the answer (CallEncryption.protectReceiver).
+      encryption?.protectReceivers(pc);
     }
     this.#remote = new MediaStream();
     pc.ontrack = (event) => {

@@ -53,6 +53,7 @@ type EncodedStreams = { readable: ReadableStream; writable: WritableStream };
 export class CallEncryption {
   readonly #worker: Worker;
   readonly #stopWatching: () => void;
+  readonly #protected = new WeakSet<RTCRtpSender | RTCRtpReceiver>();
   #statsIds = 0;
 
   private constructor(worker: Worker, source: CallKeySource) {
@@ -73,9 +74,19 @@ export class CallEncryption {
     this.#protect(sender, "send", kind, context);
   }
 
-  /** Opens what `receiver` gets; frames that do not open are dropped. */
+  /**
+   * Opens what `receiver` gets; frames that do not open are dropped. Set it as soon as the
+   * receiver exists (the side that offers: right after adding its transceivers): Chromium never
+   * handed the offering side's receive transform a frame when it was set only at `ontrack`,
+   * after the answer (the answering side's worked: its `ontrack` comes with the offer).
+   */
   protectReceiver(receiver: RTCRtpReceiver, kind: "audio" | "video"): void {
     this.#protect(receiver, "receive", kind, CALL_CONTEXTS[kind]);
+  }
+
+  /** Every receiver of `pc`'s transceivers as they are now. */
+  protectReceivers(pc: RTCPeerConnection): void {
+    for (const transceiver of pc.getTransceivers()) this.protectReceiver(transceiver.receiver, transceiver.receiver.track.kind === "video" ? "video" : "audio");
   }
 
   /** Frames sealed, opened and dropped so far, and the epoch in use. */
@@ -98,6 +109,9 @@ export class CallEncryption {
   }
 
   #protect(end: RTCRtpSender | RTCRtpReceiver, side: FrameSide, kind: "audio" | "video", context: number): void {
+    // Once per sender or receiver: a second transform would seal or open every frame twice.
+    if (this.#protected.has(end)) return;
+    this.#protected.add(end);
     const options = { side, kind, context };
     if (typeof RTCRtpScriptTransform === "function") {
       end.transform = new RTCRtpScriptTransform(this.#worker, options);

@@ -6,6 +6,7 @@ import { navigate } from "./router";
 import { store, useAppState } from "./store";
 import { problemText } from "./problem-text";
 import { ChatsPicture } from "./illustrations";
+import { EncryptedMark } from "./e2ee/encryption-parts";
 
 const KIND_LABEL: Record<Chat["type"], string> = { direct: "Direct chat", group: "Group", general: "Everyone's chat" };
 // A person for a direct chat, two for a group, a globe for the chat of everyone in the deployment.
@@ -39,7 +40,7 @@ export function Avatar({ label, colourKey, size = 40, src }: { label: string; co
 }
 
 export function ChatList() {
-  const { chats, me, route } = useAppState();
+  const { chats, me, route, e2eePreviews } = useAppState();
   const selected = route.name === "chat" ? route.chatId : null;
   if (chats.length === 0)
     return (
@@ -56,10 +57,12 @@ export function ChatList() {
       {chats.map((chat: Chat) => {
         const title = chatTitle(chat, me);
         const last = chat.lastMessage;
+        // An encrypted chat's last message is ciphertext to the server: its words come from what this device read.
+        const text = last && chat.encrypted ? (e2eePreviews[last.id] ?? "Encrypted message") : (last?.text ?? "");
         const preview = last
           ? last.deletedAt
             ? "Message deleted"
-            : `${last.senderId === me?.id ? "You: " : chat.type === "direct" ? "" : `${personLabel(last.senderId, me)}: `}${last.text}`
+            : `${last.senderId === me?.id ? "You: " : chat.type === "direct" ? "" : `${personLabel(last.senderId, me)}: `}${text}`
           : "No messages yet";
         return (
           <li key={chat.id}>
@@ -68,6 +71,7 @@ export function ChatList() {
               <span class="chat-item-body">
                 <span class="chat-item-top">
                   <ChatKind type={chat.type} />
+                  {chat.encrypted && <EncryptedMark />}
                   <span class="chat-item-title">{title}</span>
                   {last && <time class="chat-item-time">{listTime(last.createdAt)}</time>}
                 </span>
@@ -130,7 +134,8 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
 
   const start = async (userId: string) => {
     try {
-      const chat = await ok(platform.api.v1.chats.$post({ json: { type: "direct", userId } }));
+      // A direct chat started in the app is end-to-end encrypted (docs/e2ee.md); one that exists already stays as it is.
+      const chat = await ok(platform.api.v1.chats.$post({ json: { type: "direct", userId, encrypted: true } }));
       store.upsertChat(chat as Chat);
       onClose();
       navigate({ name: "chat", chatId: chat.id });

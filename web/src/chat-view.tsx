@@ -23,6 +23,9 @@ import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
 import { ForwardDialog } from "./forward-dialog";
 import { GroupCallButton } from "./group-call-screen";
 import { type RecorderControls, VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
+import { EncryptedChat, type MessageContent } from "./e2ee/encrypted-chat";
+import { EncryptedAttachments, encryptedFileKey } from "./e2ee/encrypted-files";
+import { EncryptionNotices, LockIcon, unreadableWords } from "./e2ee/encryption-parts";
 import { platform } from "./platform";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
@@ -40,6 +43,8 @@ const TYPING_SENT_EVERY_MS = 2000;
 interface LiveRoom {
   chatId: string;
   room: ReturnType<typeof platform.chat>;
+  /** An encrypted chat's encryption (its socket is the room's); null for a plain chat, or one not known yet. */
+  encryption: EncryptedChat | null;
   state: LiveSocketState;
   pins: Pin[];
   /** The newest seq this tab told the room it read. */
@@ -60,10 +65,13 @@ let liveRoom: LiveRoom | null = null;
 const watchedScrollers = new WeakSet<HTMLElement>();
 
 function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
-  if (liveRoom?.chatId === chatId) return liveRoom;
-  liveRoom?.retire();
   const opened = store.state.chats.find((c) => c.id === chatId);
+  // A room opened before the chat list said the chat is encrypted (a link opened on load) is opened again, encrypted.
+  if (liveRoom?.chatId === chatId && !(opened?.encrypted && !liveRoom.encryption)) return liveRoom;
+  if (liveRoom?.chatId === chatId) liveRoom.close();
+  liveRoom?.retire();
   const redraw = () => current.view.change?.();
+  const encryption = opened?.encrypted ? EncryptedChat.for(chatId) : null;
   const room = platform.chat(
     chatId,
     {
@@ -72,6 +80,7 @@ function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
       message: (message) => current.view.message?.(message),
       state: (state) => {
         current.state = state;
+        encryption?.socketState(state);
         redraw();
       },
       people: (people) => store.rememberPeople(people),
@@ -84,8 +93,14 @@ function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
         redraw();
       },
     },
-    { selfId },
+    {
+      selfId,
+      // An encrypted chat opens messages before the channel shows them, and seals what it sends.
+      ...(encryption ? { intercept: (frame, deliver) => encryption.intercept(frame, deliver), transmit: (pending) => encryption.transmit(pending) } : {}),
+    },
   );
+  encryption?.attach(room.socket);
+  const stopHearing = encryption?.onChange(redraw);
   // A socket can outlive the network without noticing: drop it when the browser goes offline, redial when back.
   const redial = () => room.socket.reconnectNow();
   addEventListener("online", redial);
@@ -94,6 +109,7 @@ function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
   const current: LiveRoom = {
     chatId,
     room,
+    encryption,
     state: "connecting",
     pins: [],
     readSent: 0,
@@ -104,6 +120,8 @@ function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
       removeEventListener("online", redial);
       removeEventListener("offline", redial);
       room.stop();
+      stopHearing?.();
+      encryption?.detach(room.socket);
       current.view = {};
       if (liveRoom === current) liveRoom = null;
     },
@@ -231,7 +249,10 @@ export function ChatView({ chatId }: { chatId: string }) {
   });
 
   const channel = live.room.channel;
-  const messages = channel.messages;
+  const encryption = live.encryption;
+  uploads.encrypted = encryption !== null;
+  // An encrypted chat's edits and reactions are rows of their own in the log: folded into their messages, not shown.
+  const messages = channel.messages.filter((message) => !message.relatesTo).map((message) => (encryption ? encryption.display(message) : message));
   const outbox = channel.outbox;
 
   // Keep the newest message in view, and tell the room what this user has seen.
@@ -240,7 +261,7 @@ export function ChatView({ chatId }: { chatId: string }) {
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
     if (!chat) return;
     // The hub does not tell a member whose socket is in the room: keep this chat's list entry current here.
-    const last = channel.messages.at(-1);
+    const last = channel.messages.findLast((message) => !message.relatesTo);
     let current = chat;
     if (last && last.seq > chat.lastSeq) {
       const { id, seq, senderId, text, createdAt, deletedAt } = last;
@@ -265,6 +286,8 @@ export function ChatView({ chatId }: { chatId: string }) {
 
   const title = chatTitle(chat, me);
   const peer = directPeer(chat, me);
+  // An encrypted chat sends once this device is in its group: until then there is no key to seal with.
+  const cannotSeal = encryption !== null && (encryption.status === "waiting" || encryption.status === "unavailable");
   const typers = Object.entries(typingUntil)
     .filter(([, until]) => until > Date.now())
     .map(([userId]) => personLabel(userId, me));
@@ -309,7 +332,7 @@ export function ChatView({ chatId }: { chatId: string }) {
       const target = editing;
       setEditing(null);
       input.value = "";
-      if (text !== target.text) void editMessage(chatId, target.id, text);
+      if (text !== target.text) void editMessage(chatId, target.id, text, encryption);
       return;
     }
     if (uploads.uploading || uploads.failed) return;
@@ -457,18 +480,27 @@ export function ChatView({ chatId }: { chatId: string }) {
         <Avatar label={title} colourKey={peer ?? chat.id} size={36} src={chat.peer?.avatarUrl} />
         <div class="chat-header-text">
           <h2 data-testid="chat-title">{title}</h2>
-          <p class="muted small" data-testid="chat-status">
-            {socketState !== "open" ? (
-              "Connecting…"
-            ) : typers.length > 0 ? (
-              <span class="typing">{typers.join(", ")} typing…</span>
-            ) : chat.type === "general" ? (
-              "Everyone"
-            ) : chat.type === "group" ? (
-              `${chat.memberIds?.length ?? chat.memberCount ?? 0} members`
-            ) : (
-              <PresenceLine userId={peer} />
+          <p class="muted small chat-status-line">
+            {chat.encrypted && (
+              <span class="e2ee-chat-mark" data-testid="e2ee-chat-mark" title="Only the members' devices can read this chat">
+                <LockIcon />
+                End-to-end encrypted
+              </span>
             )}
+            {chat.encrypted && " · "}
+            <span data-testid="chat-status">
+              {socketState !== "open" ? (
+                "Connecting…"
+              ) : typers.length > 0 ? (
+                <span class="typing">{typers.join(", ")} typing…</span>
+              ) : chat.type === "general" ? (
+                "Everyone"
+              ) : chat.type === "group" ? (
+                `${chat.memberIds?.length ?? chat.memberCount ?? 0} members`
+              ) : (
+                <PresenceLine userId={peer} />
+              )}
+            </span>
           </p>
         </div>
         {/* Secondary actions: in the header on a wide screen, behind "More" on a phone (the name keeps its room). */}
@@ -563,8 +595,9 @@ export function ChatView({ chatId }: { chatId: string }) {
           </button>
         )}
       </header>
-      {searching && <ChatSearch key={chatId} chatId={chatId} onClose={() => setSearching(false)} />}
-      <PinnedBar chatId={chatId} pins={pins} me={me} />
+      {searching && <ChatSearch key={chatId} chatId={chatId} encryption={encryption} onClose={() => setSearching(false)} />}
+      <PinnedBar chatId={chatId} pins={encryption ? pins.map((pin) => ({ ...pin, message: encryption.display(pin.message) })) : pins} me={me} />
+      {encryption && <EncryptionNotices encryption={encryption} />}
       {(socketState === "waiting" || !browserOnline) && (
         <div class="banner" data-testid="offline-banner">
           Offline — messages will be sent when you are back online.
@@ -605,6 +638,7 @@ export function ChatView({ chatId }: { chatId: string }) {
                 <MessageBubble
                   key={`m-${message.seq}`}
                   message={message}
+                  content={encryption?.content(message)}
                   mine={message.senderId === me?.id}
                   showSender={chat.type !== "direct" && message.senderId !== me?.id && (previous?.senderId !== message.senderId || rows.length > 1)}
                   seen={message === myLastSeen}
@@ -620,6 +654,7 @@ export function ChatView({ chatId }: { chatId: string }) {
               <PendingBubble
                 key={`p-${pending.clientId}`}
                 pending={pending}
+                encrypted={encryption !== null}
                 onRetry={() => channel.retry(pending.clientId)}
                 onDiscard={() => channel.discard(pending.clientId)}
               />
@@ -663,8 +698,16 @@ export function ChatView({ chatId }: { chatId: string }) {
           type="submit"
           class="primary send"
           aria-label="Send"
-          disabled={uploads.uploading || uploads.failed}
-          title={uploads.uploading ? "Wait for the files to upload" : uploads.failed ? "Remove the files that failed" : undefined}
+          disabled={uploads.uploading || uploads.failed || cannotSeal}
+          title={
+            uploads.uploading
+              ? "Wait for the files to upload"
+              : uploads.failed
+                ? "Remove the files that failed"
+                : cannotSeal
+                  ? "This device is not in the chat's encryption yet"
+                  : undefined
+          }
         >
           <SendIcon />
         </button>
@@ -675,18 +718,23 @@ export function ChatView({ chatId }: { chatId: string }) {
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 
-/** Adds or takes back the caller's reaction (the room sends everyone the updated message). */
-async function react(chatId: string, messageId: string, emoji: string, remove: boolean): Promise<void> {
-  await ok(platform.api.v1.chats[":id"].messages[":messageId"].reactions.$post({ param: { id: chatId, messageId }, json: { emoji, remove } })).catch(
-    (error: unknown) => store.showError(error, "Could not react"),
-  );
+/**
+ * Adds or takes back the caller's reaction (the room sends everyone the updated message). In an
+ * encrypted chat the reaction is an encrypted message naming the one it reacts to.
+ */
+async function react(chatId: string, messageId: string, emoji: string, remove: boolean, encryption: EncryptedChat | null): Promise<void> {
+  const reacting = encryption
+    ? encryption.react(messageId, emoji, remove)
+    : ok(platform.api.v1.chats[":id"].messages[":messageId"].reactions.$post({ param: { id: chatId, messageId }, json: { emoji, remove } }));
+  await reacting.catch((error: unknown) => store.showError(error, "Could not react"));
 }
 
-/** Edits the caller's message (the room sends everyone the edited message, and quotes of it follow). */
-async function editMessage(chatId: string, messageId: string, text: string): Promise<void> {
-  await ok(platform.api.v1.chats[":id"].messages[":messageId"].$patch({ param: { id: chatId, messageId }, json: { text } })).catch((error: unknown) =>
-    store.showError(error, "Could not edit the message"),
-  );
+/** Edits the caller's message (the room sends everyone the edited message, and quotes of it follow); encrypted in an encrypted chat. */
+async function editMessage(chatId: string, messageId: string, text: string, encryption: EncryptedChat | null): Promise<void> {
+  const editing = encryption
+    ? encryption.edit(messageId, text)
+    : ok(platform.api.v1.chats[":id"].messages[":messageId"].$patch({ param: { id: chatId, messageId }, json: { text } }));
+  await editing.catch((error: unknown) => store.showError(error, "Could not edit the message"));
 }
 
 async function deleteMessageAfterConfirming(message: Message): Promise<void> {
@@ -698,6 +746,7 @@ async function deleteMessageAfterConfirming(message: Message): Promise<void> {
 
 function MessageBubble({
   message,
+  content,
   mine,
   showSender,
   seen,
@@ -707,6 +756,8 @@ function MessageBubble({
   onEdit,
 }: {
   message: Message;
+  /** An encrypted chat's message: what this device could read of it. */
+  content?: MessageContent;
   mine: boolean;
   showSender: boolean;
   seen: boolean;
@@ -721,6 +772,9 @@ function MessageBubble({
   const [forwarding, setForwarding] = useState(false);
   const reactions = message.deletedAt ? [] : message.reactions;
   const mentionsMe = me !== null && message.mentions.includes(me.id);
+  // What this device cannot read of an encrypted message is said in words; it takes no reply, edit or reaction.
+  const unreadable = content !== undefined && content.state !== "opened" && !message.deletedAt;
+  const encryption = content === undefined ? null : EncryptedChat.for(message.chatId);
   const act = (action: () => void) => () => {
     setMenu(false);
     action();
@@ -735,15 +789,28 @@ function MessageBubble({
           </span>
         )}
         {message.replyTo && !message.deletedAt && <QuoteBlock quote={message.replyTo} me={me} />}
-        {!message.deletedAt && <MessageAttachments attachments={message.attachments} />}
-        {message.deletedAt ? <em class="muted">Message deleted</em> : <MessageText message={message} me={me} />}
+        {!message.deletedAt &&
+          (content === undefined ? (
+            <MessageAttachments attachments={message.attachments} />
+          ) : (
+            content.state === "opened" && <EncryptedAttachments files={content.files} />
+          ))}
+        {message.deletedAt ? (
+          <em class="muted">Message deleted</em>
+        ) : unreadable ? (
+          <em class="muted unreadable" data-testid="unreadable" data-reason={content.state}>
+            {unreadableWords(content)}
+          </em>
+        ) : (
+          <MessageText message={message} me={me} />
+        )}
         <span class="meta">
           {pinned && (
-            <span class="pin-mark" aria-label="Pinned" title="Pinned">
+            <span class="pin-mark" role="img" aria-label="Pinned" title="Pinned">
               <PinIcon />
             </span>
           )}
-          {!message.deletedAt && !picking && (
+          {!message.deletedAt && !picking && !unreadable && (
             <button type="button" class="reaction add" aria-label="Add a reaction" title="React" onClick={() => setPicking(true)}>
               ☺+
             </button>
@@ -773,7 +840,7 @@ function MessageBubble({
                 class={own ? "reaction own" : "reaction"}
                 title={who}
                 aria-label={`${reaction.emoji} ${reaction.count}${own ? ", yours" : ""}`}
-                onClick={() => void react(message.chatId, message.id, reaction.emoji, own)}
+                onClick={() => void react(message.chatId, message.id, reaction.emoji, own, encryption)}
               >
                 {reaction.emoji} {reaction.count}
               </button>
@@ -787,7 +854,7 @@ function MessageBubble({
                 aria-label={`React with ${emoji}`}
                 onClick={() => {
                   setPicking(false);
-                  void react(message.chatId, message.id, emoji, false);
+                  void react(message.chatId, message.id, emoji, false, encryption);
                 }}
               >
                 {emoji}
@@ -797,12 +864,17 @@ function MessageBubble({
       )}
       {menu && (
         <div class="message-actions" role="menu" data-testid="message-actions">
-          <button type="button" role="menuitem" class="plain" onClick={act(onReply)}>
-            Reply
-          </button>
-          <button type="button" role="menuitem" class="plain" onClick={act(() => setForwarding(true))}>
-            Forward
-          </button>
+          {!unreadable && (
+            <button type="button" role="menuitem" class="plain" onClick={act(onReply)}>
+              Reply
+            </button>
+          )}
+          {/* The server cannot copy what it cannot read: forwarding out of an encrypted chat is not offered (docs/e2ee.md, limits). */}
+          {content === undefined && (
+            <button type="button" role="menuitem" class="plain" onClick={act(() => setForwarding(true))}>
+              Forward
+            </button>
+          )}
           {mayPin && (
             <button
               type="button"
@@ -813,7 +885,7 @@ function MessageBubble({
               {pinned ? "Unpin" : "Pin"}
             </button>
           )}
-          {mine && (
+          {mine && !unreadable && (
             <button type="button" role="menuitem" class="plain" onClick={act(onEdit)}>
               Edit
             </button>
@@ -835,12 +907,24 @@ function MessageBubble({
   );
 }
 
-function PendingBubble({ pending, onRetry, onDiscard }: { pending: PendingMessage; onRetry: () => void; onDiscard: () => void }) {
+function PendingBubble({
+  pending,
+  encrypted,
+  onRetry,
+  onDiscard,
+}: {
+  pending: PendingMessage;
+  encrypted: boolean;
+  onRetry: () => void;
+  onDiscard: () => void;
+}) {
+  // An encrypted chat's files are shown from this device's own copy while they are on their way.
+  const files = encrypted ? pending.attachments.flatMap((file) => encryptedFileKey(file.id) ?? []) : [];
   return (
     <div class={`message mine pending ${pending.status}`} data-testid="pending-message">
       <div class={pending.attachments.length > 0 ? "bubble with-attachments" : "bubble"}>
         {pending.replyTo && <QuoteBlock quote={pending.replyTo} me={store.state.me} />}
-        <MessageAttachments attachments={pending.attachments} />
+        {encrypted ? <EncryptedAttachments files={files} /> : <MessageAttachments attachments={pending.attachments} />}
         <span class="text">{pending.text}</span>
         <span class="meta">{pending.status === "sending" ? "Sending…" : "Not sent"}</span>
       </div>
@@ -944,14 +1028,22 @@ interface Found {
   createdAt: string;
 }
 
-/** Full-text search of the chat's messages (GET /v1/chats/:id/messages?q=), newest first. */
-function ChatSearch({ chatId, onClose }: { chatId: string; onClose: () => void }) {
+/**
+ * Full-text search of the chat's messages (GET /v1/chats/:id/messages?q=), newest first. An
+ * encrypted chat is searched on this device, in what it decrypted: the server holds only ciphertext.
+ */
+function ChatSearch({ chatId, encryption, onClose }: { chatId: string; encryption: EncryptedChat | null; onClose: () => void }) {
   const { me } = useAppState();
   const [found, setFound] = useState<Found[] | null>(null);
   const asked = useRef(0);
   const search = async (q: string) => {
     const ticket = ++asked.current;
     if (!q.trim()) return setFound(null);
+    if (encryption) {
+      const local = await encryption.search(q.trim()).catch(() => []);
+      if (ticket === asked.current) setFound(local.slice(0, 30));
+      return;
+    }
     const page = await ok(platform.api.v1.chats[":id"].messages.$get({ param: { id: chatId }, query: { q: q.trim(), limit: "30" } })).catch(() => null);
     if (!page || ticket !== asked.current) return;
     store.rememberPeople(page.people);
@@ -959,6 +1051,11 @@ function ChatSearch({ chatId, onClose }: { chatId: string; onClose: () => void }
   };
   return (
     <search class="chat-search">
+      {encryption && (
+        <p class="muted small search-note" data-testid="on-device-search">
+          Searching on this device: this chat is end-to-end encrypted, so the server cannot search it. Only messages this device could read are found.
+        </p>
+      )}
       <div class="row">
         <input
           type="search"

@@ -22,14 +22,11 @@ export function showMessage(seq: number): void {
 export function QuoteBlock({ quote, me }: { quote: Quote; me: User | null }) {
   const text = quote.deletedAt ? "Message deleted" : quote.text || (quote.hasAttachments ? "Attachment" : "");
   return (
-    <button
-      type="button"
-      class="quote"
-      data-testid="quote"
-      onClick={() => showMessage(quote.seq)}
-      aria-label={`Reply to ${personLabel(quote.senderId, me)}: ${text}`}
-    >
+    // The name a screen reader says is the words shown (axe: label-content-name-mismatch), with "Reply to" around them.
+    <button type="button" class="quote" data-testid="quote" onClick={() => showMessage(quote.seq)}>
+      <span class="visually-hidden">Reply to </span>
       <strong>{personLabel(quote.senderId, me)}</strong>
+      <span class="visually-hidden">: </span>
       <span class={quote.deletedAt ? "muted quote-text" : "quote-text"}>{text}</span>
     </button>
   );

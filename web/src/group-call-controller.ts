@@ -237,6 +237,8 @@ class GroupCallController {
       encryption?.protectSender(sender, track.kind === "video" ? "video" : "audio");
     }
     if (encryption) for (const transceiver of pc.getTransceivers()) if (transceiver.sender.track?.kind === "video") preferCodec(transceiver, "video/VP8");
+    // Either side may offer (perfect negotiation): the receivers made with the tracks are protected now, not at `ontrack`.
+    encryption?.protectReceivers(pc);
     pc.ontrack = (event) => {
       encryption?.protectReceiver(event.receiver, event.track.kind === "video" ? "video" : "audio");
       peer.stream.addTrack(event.track);

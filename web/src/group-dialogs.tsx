@@ -62,9 +62,11 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
   };
   const create = async (event: Event) => {
     event.preventDefault();
-    const title = String(new FormData(event.target as HTMLFormElement).get("title") ?? "").trim();
+    const form = new FormData(event.target as HTMLFormElement);
+    const title = String(form.get("title") ?? "").trim();
+    const encrypted = form.get("encrypted") === "on";
     try {
-      const chat = await ok(platform.api.v1.chats.$post({ json: { type: "group", title, memberIds: [...picked] } }));
+      const chat = await ok(platform.api.v1.chats.$post({ json: { type: "group", title, memberIds: [...picked], encrypted } }));
       store.upsertChat(chat as Chat);
       onClose();
       navigate({ name: "chat", chatId: chat.id });
@@ -81,6 +83,16 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
           <input name="title" required maxlength={120} placeholder="Family" autocomplete="off" />
         </label>
         <PeoplePicker picked={picked} onToggle={toggle} />
+        <label class="e2ee-choice">
+          <input type="checkbox" name="encrypted" checked aria-describedby="e2ee-choice-help" />
+          <span>
+            <strong>End-to-end encrypted</strong>
+            <span id="e2ee-choice-help" class="muted small">
+              Only the members' devices can read the messages, files and calls; the server cannot, nor search them. A device reads what is sent after it joins.
+              This cannot be changed later.
+            </span>
+          </span>
+        </label>
         {error && (
           <p class="error" role="alert">
             {error}
@@ -154,7 +166,11 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
         store.set({ chats: store.state.chats.filter((c) => c.id !== id) });
         onClose();
         navigate({ name: "chats" });
-      } else await load();
+      } else {
+        // The chat as it is now (its members): an encrypted chat's group follows at once.
+        store.upsertChat((await ok(platform.api.v1.chats[":id"].$get({ param: { id } }))) as Chat);
+        await load();
+      }
     }, "Could not remove");
   const add = () =>
     act(async () => {

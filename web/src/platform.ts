@@ -5,6 +5,9 @@ import { platform } from "./api-client";
 import { calls } from "./call-controller";
 import { groupCalls } from "./group-call-controller";
 import { forgetSubscription, resumeNotifications } from "./notifications";
+import { forgetDevice, refillKeyPackages, startDevice } from "./e2ee/device";
+import { EncryptedChat, loadPreviews } from "./e2ee/encrypted-chat";
+import { installEncryptedCallKeys } from "./e2ee/call-keys";
 import { type User, store } from "./store";
 
 export { platform };
@@ -20,11 +23,16 @@ export function onHubFrame(listener: FrameListener): () => void {
   return () => frameListeners.delete(listener);
 }
 
+installEncryptedCallKeys();
+
 platform.onSignedOut((reason) => {
   hub?.stop();
   hub = null;
   calls.reset();
   groupCalls.reset();
+  // The session's MLS device and what it decrypted go with it (docs/e2ee.md).
+  EncryptedChat.closeAll();
+  void forgetDevice();
   store.set({
     phase: "signed-out",
     me: null,
@@ -45,19 +53,27 @@ addEventListener("storage", (event) => {
 export async function restoreSession(): Promise<void> {
   if (!platform.session.signedIn && !new LocalSessionStorage(localStorage).load()) {
     store.set({ phase: "signed-out" });
+    // No session here (it ended while the app was closed): an MLS device an earlier one left goes too.
+    void forgetDevice();
     return;
   }
   try {
     const { user } = await ok(platform.api.v1.me.$get());
-    await enterApp(user as User);
+    await enterApp(user as User, { freshSession: false });
   } catch {
     if (!platform.session.signedIn) store.set({ phase: "signed-out" });
     else store.set({ phase: "signed-out", notice: "Could not reach the server. Try again." });
   }
 }
 
-export async function enterApp(user: User): Promise<void> {
+/**
+ * Signed in: the app, the session's MLS device for encrypted chats, the chat list and the hub.
+ * `freshSession`: the user just signed in here (not a reload of a live session), so what an
+ * earlier session left of end-to-end encryption in this browser is dropped first.
+ */
+export async function enterApp(user: User, options: { freshSession: boolean } = { freshSession: true }): Promise<void> {
   store.set({ phase: "signed-in", me: user, notice: null });
+  void startDevice(user, options).catch(() => undefined);
   await refreshChats();
   startHub();
   void resumeNotifications();
@@ -73,6 +89,27 @@ export async function refreshChats(): Promise<void> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   store.replaceChats(chats, since);
+  const encrypted = chats.filter((chat) => chat.encrypted);
+  void loadPreviews(encrypted.map((chat) => ({ id: chat.id, lastMessageId: chat.lastMessage?.id })))
+    .catch(() => undefined)
+    .then(() => {
+      // Unread encrypted chats whose last message this device has not read yet: a few are read now, for their previews.
+      const unread = encrypted.filter((c) => c.unreadCount > 0 && c.lastMessage && store.state.e2eePreviews[c.lastMessage.id] === undefined);
+      for (const chat of unread.slice(0, 5)) EncryptedChat.for(chat.id).readInBackground();
+    });
+}
+
+/** A new message in an encrypted chat that is not on screen: its preview comes from this device (the server has ciphertext). */
+function previewEncryptedChat(chat: Chat): void {
+  const last = chat.lastMessage;
+  if (!chat.encrypted || !last || last.deletedAt) return;
+  void loadPreviews([{ id: chat.id, lastMessageId: last.id }])
+    .catch(() => undefined)
+    .then(() => {
+      const route = store.state.route;
+      const open = route.name === "chat" && route.chatId === chat.id;
+      if (!open && store.state.e2eePreviews[last.id] === undefined) EncryptedChat.for(chat.id).readInBackground();
+    });
 }
 
 function startHub(): void {
@@ -80,11 +117,15 @@ function startHub(): void {
   hub = platform.hub(
     (frame) => {
       if (frame.type === "hello") {
-        // Reconnected: the list may have changed while away, and a call may be ringing.
+        // Reconnected: the list may have changed while away, and a call may be ringing; key packages may have been spent meanwhile.
         void refreshChats();
         void calls.recoverRinging();
-      } else if (frame.type === "chat.updated") store.upsertChat(frame.chat as Chat);
-      else if (frame.type === "person.updated") {
+        refillKeyPackages();
+      } else if (frame.type === "chat.updated") {
+        const chat = frame.chat as Chat;
+        store.upsertChat(chat);
+        previewEncryptedChat(chat);
+      } else if (frame.type === "person.updated") {
         // A name changed: every place that shows it reads the store; this user's own, on another device, too.
         const person = frame.person as Person;
         store.rememberPeople([person]);

@@ -16,6 +16,9 @@ export interface User {
 
 export type { Route } from "./views";
 
+/** This session's end-to-end encryption device (web/src/e2ee/device.ts). */
+export type E2eeState = { state: "off" | "starting" | "unavailable" } | { state: "ready"; fingerprint: string };
+
 export interface AppState {
   phase: "loading" | "signed-out" | "signed-in";
   me: User | null;
@@ -36,6 +39,9 @@ export interface AppState {
   people: Record<string, Person | null>;
   /** Push notifications on this device (web/src/notifications.ts). */
   push: "unsupported" | "off" | "working" | "on" | "blocked" | "failed";
+  e2ee: E2eeState;
+  /** What encrypted chats' last messages say, as this device opened them, by message id (the server has only ciphertext). */
+  e2eePreviews: Record<string, string>;
 }
 
 type Listener = () => void;
@@ -54,6 +60,8 @@ export class Store {
     notice: null,
     people: {},
     push: "off",
+    e2ee: { state: "off" },
+    e2eePreviews: {},
   };
   readonly #listeners = new Set<Listener>();
 

@@ -36,7 +36,7 @@ export const files = sqliteTable(
     contentType: text("content_type").notNull(),
     size: integer("size").notNull(),
     sha256: text("sha256").notNull(),
-    purpose: text("purpose", { enum: ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail"] }).notNull(),
+    purpose: text("purpose", { enum: ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail", "encrypted-attachment"] }).notNull(),
     visibility: text("visibility", { enum: ["private", "public"] })
       .notNull()
       .default("private"),
@@ -64,7 +64,7 @@ export const uploads = sqliteTable(
     status: text("status", { enum: ["receiving", "completed", "failed"] })
       .notNull()
       .default("receiving"),
-    purpose: text("purpose", { enum: ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail"] }).notNull(),
+    purpose: text("purpose", { enum: ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail", "encrypted-attachment"] }).notNull(),
     name: text("name").notNull(),
     visibility: text("visibility", { enum: ["private", "public"] })
       .notNull()

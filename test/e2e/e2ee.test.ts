@@ -1,0 +1,372 @@
+// End-to-end encrypted chats in Chromium (docs/e2ee.md, "What a user sees"): three pages, two
+// people, one of them on two devices (two browser contexts signed in as the same user), talk in
+// an encrypted group made in the web app: text, a reply with a mention, a reaction, an edit, a
+// picture, a voice message recorded from Chromium's fake microphone. Then every store of the
+// platform is read raw (D1, each Durable Object's SQLite, R2's blobs) and holds no word, picture
+// byte or voice byte of it. A removed member's device cannot read what is sent after the removal;
+// a new device reads from its joining on and says so.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
+import { type Account, callApi, registerAccount, signInToApp } from "./app";
+import { launchChromium } from "./browser";
+import { landscapePng } from "./sample-picture";
+import { checkScreen } from "./screens";
+
+const PORT = testPort(8980);
+const NAME = "e2ee-e2e";
+// localhost: the name browsers treat as a secure context (getUserMedia, Web Crypto's subtle).
+const appUrl = () => `http://localhost:${PORT}/app/`;
+/** Where `wrangler dev` keeps this server's D1, Durable Objects and R2 (bench/lib/dev-server.mjs). */
+const STATE = path.join(import.meta.dirname, "..", "..", ".wrangler", `state-${NAME}`);
+
+let server: DevServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startDevServer({ port: PORT, name: NAME, vars: { STUN_URLS: "" } });
+  browser = await launchChromium({ media: true });
+}, 420_000);
+
+afterEach(async (context) => {
+  // A failure leaves a picture of every page open, to see what each device showed.
+  if (context.task.result?.state !== "fail") return;
+  for (const [index, open] of browser
+    .contexts()
+    .flatMap((c) => c.pages())
+    .entries())
+    await open.screenshot({ path: `test-results/e2ee-failure-${index}.png` }).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+}, 30_000);
+
+interface Device {
+  account: Account;
+  context: BrowserContext;
+  page: Page;
+}
+
+/** A browser (its own context: its own IndexedDB, its own session, so its own MLS device) signed in as `account`. */
+async function device(account: Account, viewport: { width: number; height: number }, options: { bypassCSP?: boolean } = {}): Promise<Device> {
+  const context = await browser.newContext({ viewport, permissions: ["microphone"], ...options });
+  const page = await context.newPage();
+  if (process.env.E2EE_DEBUG) page.on("console", (message) => console.log(`[${account.displayName} ${viewport.width}] ${message.type()}: ${message.text()}`));
+  await signInToApp(page, appUrl(), account);
+  return { account, context, page };
+}
+
+/** The live MLS devices of `userId` (each signed-in browser registers one). */
+async function devicesOf(viewer: Account, userId: string): Promise<{ id: string }[]> {
+  return (await callApi<{ items: { id: string }[] }>(server.url, viewer, `/v1/e2ee/users/${userId}/devices`)).items;
+}
+
+const chatItem = (page: Page, chatId: string) => page.locator(`[data-chat-id="${chatId}"]`);
+/** What each message row of the open chat says: its text, or the words for what this device cannot read. */
+const rowTexts = (page: Page) =>
+  page
+    .locator('[data-testid="message"]')
+    .evaluateAll((rows) =>
+      rows.map((row) => (row.querySelector(".text, [data-testid='unreadable'], em") as { textContent: string | null } | null)?.textContent?.trim() ?? ""),
+    );
+/** The message row whose own text (not a quote of it) holds `text`. */
+const messageRow = (page: Page, text: string | RegExp) =>
+  page.locator('[data-testid="message"]').filter({ has: page.locator(".bubble > .text, .bubble > [data-testid='unreadable']", { hasText: text }) });
+
+async function openChat(page: Page, chatId: string): Promise<void> {
+  await chatItem(page, chatId).click();
+  await expect.poll(() => page.url()).toContain(`/app/chats/${encodeURIComponent(chatId)}`);
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByLabel("Message", { exact: true }).fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect.poll(() => messageRow(page, text).count(), { timeout: 30_000 }).toBe(1);
+}
+
+/**
+ * 48 bytes from the second half of a file that no other file holds by chance: a window with at
+ * least 40 different byte values (a run of zeros or a repeated pattern, as silence in a recording
+ * makes, would match empty pages of any database file).
+ */
+function distinctiveSlice(bytes: Buffer): Buffer {
+  for (let at = Math.floor(bytes.length / 2); at + 48 <= bytes.length; at += 16) {
+    const slice = bytes.subarray(at, at + 48);
+    if (new Set(slice).size >= 40) return slice;
+  }
+  throw new Error("no distinctive slice in the file");
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+describe("end-to-end encrypted chats in the web app", () => {
+  let alice: Account;
+  let bob: Account;
+  let laptop: Device;
+  let phone: Device;
+  let bobs: Device;
+  let chatId: string;
+  const picture = landscapePng(320, 200);
+  let voiceBytes: Buffer;
+
+  it("two people, one on two devices, talk in an encrypted group made in the app: text, a reply, a reaction, an edit, a picture, a voice message", async () => {
+    [alice, bob] = [await registerAccount(server.url, "Alice Sealed"), await registerAccount(server.url, "Bob Sealed")];
+    laptop = await device(alice, { width: 1280, height: 800 });
+    phone = await device(alice, { width: 390, height: 844 });
+    // Bob's page lets the test read a decrypted file back from its blob: URL (the app's CSP lets no script fetch one).
+    bobs = await device(bob, { width: 1280, height: 800 }, { bypassCSP: true });
+    // Every signed-in browser is an MLS device with key packages on the server.
+    await expect.poll(async () => (await devicesOf(alice, alice.id)).length, { timeout: 30_000 }).toBe(2);
+    await expect.poll(async () => (await devicesOf(bob, bob.id)).length, { timeout: 30_000 }).toBe(1);
+
+    // Alice meets Bob by his id: a direct chat made in the app is encrypted.
+    await laptop.page.getByRole("button", { name: "+ New chat" }).click();
+    await laptop.page.getByText("Meet someone new by ID").click();
+    await laptop.page.getByLabel("Their ID").fill(bob.id);
+    await laptop.page.getByRole("button", { name: "Start chat" }).click();
+    await laptop.page.waitForURL(/\/app\/chats\//);
+    const direct = decodeURIComponent(laptop.page.url().split("/app/chats/")[1]!);
+    expect((await callApi<{ encrypted: boolean }>(server.url, alice, `/v1/chats/${direct}`)).encrypted).toBe(true);
+
+    // A new group: encrypted is the labelled choice, on unless unticked.
+    await laptop.page.getByRole("button", { name: "+ New chat" }).click();
+    await laptop.page.getByRole("button", { name: "New group" }).click();
+    await laptop.page.getByLabel("Group name").fill("Family secrets");
+    await laptop.page.getByLabel("Search people to add").pressSequentially("bob", { delay: 20 });
+    await laptop.page.getByRole("checkbox", { name: "Bob Sealed" }).check();
+    expect(await laptop.page.getByRole("checkbox", { name: /End-to-end encrypted/ }).isChecked()).toBe(true);
+    await checkScreen(laptop.page, "e2ee-new-group");
+    await laptop.page.getByRole("button", { name: /Create group/ }).click();
+    await laptop.page.waitForURL((url) => url.pathname.startsWith("/app/chats/") && !url.pathname.endsWith(encodeURIComponent(direct)));
+    chatId = decodeURIComponent(laptop.page.url().split("/app/chats/")[1]!);
+    expect(chatId).not.toBe(direct);
+    expect((await callApi<{ encrypted: boolean }>(server.url, alice, `/v1/chats/${chatId}`)).encrypted).toBe(true);
+    await expect.poll(() => laptop.page.getByTestId("e2ee-chat-mark").textContent()).toContain("End-to-end encrypted");
+    await expect.poll(() => laptop.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
+
+    // The others open it from their lists (lock mark there), join by their Welcomes and read from then on.
+    for (const { page } of [bobs, phone]) {
+      await expect.poll(() => chatItem(page, chatId).count(), { timeout: 30_000 }).toBe(1);
+      expect(await chatItem(page, chatId).getByTestId("e2ee-list-mark").textContent()).toBe("End-to-end encrypted");
+      await openChat(page, chatId);
+      await expect.poll(() => page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
+    }
+
+    await send(laptop.page, "The picnic is at the old oak at noon");
+    for (const { page } of [bobs, phone]) await expect.poll(() => rowTexts(page), { timeout: 30_000 }).toEqual(["The picnic is at the old oak at noon"]);
+
+    // Bob replies to it and mentions Alice: the quote shows the words, decrypted on each device.
+    const original = messageRow(bobs.page, "The picnic is at the old oak at noon");
+    await original.getByRole("button", { name: "Message actions" }).click();
+    await bobs.page.getByRole("menuitem", { name: "Reply" }).click();
+    const composer = bobs.page.getByLabel("Message", { exact: true });
+    await composer.pressSequentially("@ali", { delay: 30 });
+    await bobs.page.getByTestId("mention-suggestions").getByRole("button", { name: "@Alice Sealed" }).click();
+    await composer.pressSequentially("I will bring the lemonade", { delay: 5 });
+    await bobs.page.getByRole("button", { name: "Send" }).click();
+    for (const { page } of [laptop, phone]) {
+      const reply = messageRow(page, "I will bring the lemonade");
+      await expect.poll(() => reply.count(), { timeout: 30_000 }).toBe(1);
+      expect(await reply.getByTestId("quote").textContent()).toContain("The picnic is at the old oak at noon");
+      expect(await reply.getByTestId("mention").textContent()).toBe("@Alice Sealed");
+    }
+
+    // Alice's phone reacts to the reply; her laptop edits the first message.
+    const reply = messageRow(phone.page, "I will bring the lemonade");
+    await reply.getByRole("button", { name: "Add a reaction" }).click();
+    await phone.page.getByRole("button", { name: "React with 👍" }).click();
+    await messageRow(laptop.page, "The picnic is at the old oak at noon").getByRole("button", { name: "Message actions" }).click();
+    await laptop.page.getByRole("menuitem", { name: "Edit" }).click();
+    await laptop.page.getByLabel("Message", { exact: true }).fill("The picnic is at the old oak at one");
+    await laptop.page.getByRole("button", { name: "Send" }).click();
+    for (const { page } of [laptop, phone, bobs]) {
+      await expect
+        .poll(() => messageRow(page, "I will bring the lemonade").getByTestId("reactions").getByRole("button").first().textContent(), { timeout: 30_000 })
+        .toContain("👍 1");
+      await expect.poll(() => messageRow(page, "The picnic is at the old oak at one").count(), { timeout: 30_000 }).toBe(1);
+      expect(await messageRow(page, "The picnic is at the old oak at one").locator(".meta").textContent()).toContain("edited");
+    }
+    // The edit and the reaction are not messages of their own.
+    expect((await rowTexts(bobs.page)).length).toBe(2);
+
+    // Bob sends a picture: encrypted on his device, decrypted and shown on the others.
+    const [chooser] = await Promise.all([bobs.page.waitForEvent("filechooser"), bobs.page.getByRole("button", { name: "Attach files" }).click()]);
+    await chooser.setFiles({ name: "oak.png", mimeType: "image/png", buffer: picture });
+    await expect.poll(() => bobs.page.getByTestId("draft").getAttribute("data-status"), { timeout: 30_000 }).toBe("done");
+    await bobs.page.getByLabel("Message", { exact: true }).fill("Our oak in spring");
+    await bobs.page.getByRole("button", { name: "Send" }).click();
+    for (const { page } of [laptop, phone]) {
+      const image = messageRow(page, "Our oak in spring").locator('[data-testid="attachment-image"] img');
+      await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth).catch(() => 0), { timeout: 30_000 }).toBe(320);
+      expect(await image.getAttribute("src")).toMatch(/^blob:/);
+    }
+
+    // Alice's phone records a voice message from the fake microphone.
+    await phone.page.getByRole("button", { name: "Record a voice message" }).click();
+    await expect.poll(() => phone.page.getByTestId("recording").count()).toBe(1);
+    await phone.page.waitForTimeout(1500);
+    await phone.page.getByRole("button", { name: "Stop recording" }).click();
+    await expect.poll(() => phone.page.getByTestId("draft").getAttribute("data-status"), { timeout: 30_000 }).toBe("done");
+    await phone.page.getByRole("button", { name: "Send" }).click();
+    for (const { page } of [bobs, laptop]) {
+      const audio = messageRow(page, "Voice message").getByTestId("attachment-audio");
+      await expect
+        .poll(() => audio.evaluate((el) => (el as unknown as { readyState: number }).readyState).catch(() => 0), { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(1);
+      expect(await audio.getAttribute("src")).toMatch(/^blob:/);
+      await expect.poll(() => messageRow(page, "Voice message").getByTestId("voice-duration").textContent()).toMatch(/^0:0[1-9]$/);
+    }
+    // The recording's bytes as Bob's device decrypted them, to look for on the server.
+    const src = (await messageRow(bobs.page, "Voice message").getByTestId("attachment-audio").getAttribute("src"))!;
+    voiceBytes = Buffer.from(await bobs.page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())], src));
+    expect(voiceBytes.length).toBeGreaterThan(1000);
+
+    // Read receipts and pins work by seq and id.
+    await expect.poll(() => laptop.page.getByTestId("seen").count(), { timeout: 30_000 }).toBe(1);
+    await messageRow(bobs.page, "The picnic is at the old oak at one").getByRole("button", { name: "Message actions" }).click();
+    await bobs.page.getByRole("menuitem", { name: "Pin" }).click();
+    for (const { page } of [laptop, bobs])
+      await expect.poll(() => page.getByTestId("pinned-bar").textContent(), { timeout: 30_000 }).toContain("The picnic is at the old oak at one");
+
+    await checkScreen(bobs.page, "e2ee-chat");
+    await checkScreen(phone.page, "e2ee-chat-phone");
+
+    // Search runs on the device, over what it decrypted, and says so.
+    await bobs.page.getByRole("button", { name: "Search messages" }).click();
+    await bobs.page.getByLabel("Search this chat").fill("lemonade");
+    await expect.poll(() => bobs.page.getByTestId("search-results").textContent(), { timeout: 10_000 }).toContain("I will bring the lemonade");
+    expect(await bobs.page.getByTestId("on-device-search").textContent()).toContain("Searching on this device");
+    await checkScreen(bobs.page, "e2ee-search");
+    await bobs.page.getByRole("button", { name: "Close" }).click();
+
+    // The chat list shows the last message as the device read it, with the lock.
+    await expect.poll(() => chatItem(laptop.page, chatId).textContent(), { timeout: 10_000 }).toContain("Voice message");
+    await checkScreen(laptop.page, "e2ee-chat-list");
+  }, 600_000);
+
+  it("a member removed cannot read what is sent after the removal: added back, their device shows the words, not the text", async () => {
+    await laptop.page.getByRole("button", { name: "Group info" }).click();
+    await laptop.page.getByRole("button", { name: "Remove Bob Sealed" }).click();
+    await expect.poll(() => laptop.page.locator("[data-member-id]").count(), { timeout: 15_000 }).toBe(1);
+    await laptop.page.getByRole("button", { name: "Close" }).click();
+    // The next message waits for the commit removing Bob's device, then goes to the others only.
+    await send(laptop.page, "The surprise is a cake with candles");
+    await expect.poll(() => rowTexts(phone.page), { timeout: 30_000 }).toContain("The surprise is a cake with candles");
+    expect(await rowTexts(bobs.page)).not.toContain("The surprise is a cake with candles");
+    // What the room holds for Bob now: nothing (he is not a member), and his old group state opens nothing later.
+    const refused = await fetch(`${server.url}/v1/chats/${chatId}/messages`, { headers: { authorization: `Bearer ${bob.accessToken}` } });
+    expect(refused.status).toBe(404);
+
+    // Alice adds Bob back; his device joins the group anew, and what was sent while he was out stays locked on it.
+    await laptop.page.getByRole("button", { name: "Group info" }).click();
+    await laptop.page.getByRole("button", { name: "Add people" }).click();
+    await laptop.page.getByRole("checkbox", { name: "Bob Sealed" }).check();
+    await laptop.page
+      .getByRole("dialog", { name: "Group info" })
+      .getByRole("button", { name: /^Add \d/ })
+      .click();
+    await expect.poll(() => laptop.page.locator("[data-member-id]").count(), { timeout: 15_000 }).toBe(2);
+    await laptop.page.getByRole("button", { name: "Close" }).click();
+    await bobs.page.reload();
+    await expect.poll(() => chatItem(bobs.page, chatId).count(), { timeout: 30_000 }).toBe(1);
+    await openChat(bobs.page, chatId);
+    await expect.poll(() => bobs.page.getByTestId("e2ee-status").count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => rowTexts(bobs.page), { timeout: 30_000 }).toContain("Sent before this device joined this chat");
+    expect(await rowTexts(bobs.page)).not.toContain("The surprise is a cake with candles");
+    // What he read before the removal stays on his device; what is sent now reaches him.
+    expect((await rowTexts(bobs.page)).some((text) => text.endsWith("I will bring the lemonade"))).toBe(true);
+    await send(laptop.page, "Welcome back, Bob");
+    await expect.poll(() => rowTexts(bobs.page), { timeout: 30_000 }).toContain("Welcome back, Bob");
+    await checkScreen(bobs.page, "e2ee-removed-and-back");
+  }, 300_000);
+
+  it("a new device of Bob joins: it reads from its joining on, and says what it will not see", async () => {
+    const bobsPhone = await device(bob, { width: 390, height: 844 });
+    await expect.poll(() => chatItem(bobsPhone.page, chatId).count(), { timeout: 30_000 }).toBe(1);
+    await openChat(bobsPhone.page, chatId);
+    // Not in the group yet: a member's device in the room hears it ask, and adds it.
+    await expect.poll(() => bobsPhone.page.getByTestId("e2ee-status").count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => bobsPhone.page.getByTestId("e2ee-new-device").textContent(), { timeout: 30_000 }).toContain("This device joined this chat");
+    expect(await bobsPhone.page.getByTestId("e2ee-new-device").textContent()).toContain("key backup");
+    const earlier = await rowTexts(bobsPhone.page);
+    expect(earlier.length).toBeGreaterThan(3);
+    expect(new Set(earlier)).toEqual(new Set(["Sent before this device joined this chat"]));
+    await send(laptop.page, "Hello to the new phone");
+    await expect.poll(() => rowTexts(bobsPhone.page), { timeout: 30_000 }).toContain("Hello to the new phone");
+    await checkScreen(bobsPhone.page, "e2ee-new-device");
+  }, 300_000);
+
+  it("a new device no member device can add yet (none is online) says so and waits, Send held back", async () => {
+    for (const context of browser.contexts()) await context.close();
+    const late = await device(bob, { width: 1280, height: 800 });
+    await expect.poll(() => chatItem(late.page, chatId).count(), { timeout: 30_000 }).toBe(1);
+    await openChat(late.page, chatId);
+    await expect.poll(() => late.page.getByTestId("e2ee-status").getAttribute("data-status"), { timeout: 60_000 }).toBe("waiting");
+    expect(await late.page.getByTestId("e2ee-status").textContent()).toContain("Another member's device adds it as soon as one is online");
+    expect(await late.page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
+    expect(new Set(await rowTexts(late.page))).toEqual(new Set(["Sent before this device joined this chat"]));
+    await checkScreen(late.page, "e2ee-waiting");
+    await late.context.close();
+  }, 300_000);
+
+  it("no store of the platform holds a word, a picture byte or a voice byte of it", async () => {
+    const secrets = ["picnic", "old oak", "lemonade", "Our oak in spring", "oak.png", "cake with candles", "Welcome back", "new phone"];
+    const pictureSlice = distinctiveSlice(picture);
+    const voiceSlice = distinctiveSlice(voiceBytes);
+
+    // D1 through the dev server's own query: where a chat's words would land (the chat list's last
+    // message, mentions, file names, uploads); the scan of its database file below reads every table.
+    for (const table of ["chats", "chat_members", "chat_mentions", "files", "uploads", "blobs", "file_attachments"]) {
+      const rows = JSON.stringify(server.query(`SELECT * FROM "${table}"`));
+      for (const secret of secrets) expect(rows.includes(secret), `D1 table ${table} holds "${secret}"`).toBe(false);
+    }
+    const chatRow = server.query(`SELECT last_message FROM chats WHERE id = '${chatId}'`) as { last_message: string }[];
+    expect(JSON.parse(chatRow[0]!.last_message)).toMatchObject({ text: "" });
+    // The chat's files are opaque bytes to the server, under a neutral name.
+    const files = server.query(`SELECT id, owner_id, name, content_type, purpose FROM files WHERE owner_id IN ('${alice.id}', '${bob.id}')`) as {
+      id: string;
+      owner_id: string;
+      name: string;
+      content_type: string;
+      purpose: string;
+    }[];
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const { name, content_type, purpose } of files)
+      expect({ name, content_type, purpose }).toEqual({ name: "encrypted", content_type: "application/octet-stream", purpose: "encrypted-attachment" });
+    // What R2 holds of Bob's picture: its ciphertext, as the owner downloads it.
+    const bobsFile = files.find((file) => file.owner_id === bob.id)!;
+    const ciphertext = Buffer.from(
+      await (await fetch(`${server.url}/v1/files/${bobsFile.id}/content`, { headers: { authorization: `Bearer ${bob.accessToken}` } })).arrayBuffer(),
+    );
+    expect(ciphertext.length).toBe(picture.length + 16);
+
+    // Every file the dev server keeps: D1's and each Durable Object's SQLite (with their write-ahead logs) and R2's blobs.
+    const stored = filesUnder(STATE);
+    const durableObjects = stored.filter((file) => file.includes(`${path.sep}do${path.sep}`) && file.includes("ChatRoom"));
+    const blobs = stored.filter((file) => file.includes(`${path.sep}r2${path.sep}`));
+    expect(durableObjects.length).toBeGreaterThan(0);
+    expect(blobs.length).toBeGreaterThan(0);
+    const needles = [...secrets.map((secret) => Buffer.from(secret, "utf8")), pictureSlice, voiceSlice];
+    const found: string[] = [];
+    for (const file of stored) {
+      const bytes = readFileSync(file);
+      for (const needle of needles)
+        if (bytes.includes(needle)) found.push(`${path.relative(STATE, file)}: ${needle.length === 48 ? "file bytes" : needle.toString()}`);
+    }
+    expect(found).toEqual([]);
+    // The scan reads what is really there: a name stored in clear is found in D1's file, the picture's ciphertext among R2's blobs.
+    const holding = (needle: Buffer) => stored.filter((file) => readFileSync(file).includes(needle)).map((file) => path.relative(STATE, file));
+    expect(holding(Buffer.from(alice.displayName)).some((file) => file.startsWith(`v3${path.sep}d1${path.sep}`))).toBe(true);
+    expect(holding(distinctiveSlice(ciphertext)).some((file) => file.startsWith(`v3${path.sep}r2${path.sep}`))).toBe(true);
+  }, 300_000);
+});
