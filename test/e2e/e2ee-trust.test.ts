@@ -5,13 +5,11 @@
 // and its QR code, one marks the other verified, and a new device of the other turns that into a
 // "devices changed" warning. Every screen at 390 and 1280 px.
 //
-// Devices: until the web app registers this browser's MLS device itself, each person's devices are
-// registered through the API (a session and an Ed25519 key each), as test/e2e/pages/e2ee-call-keys.ts
-// does in a page; the assertions compare what both sides see, never a fixed number of devices, so
-// they hold when the app's own sessions register devices too.
+// Devices: every signed-in browser registers its own MLS device; a person's further devices (a
+// session and an Ed25519 key each) are registered through the API, and the assertions compare what
+// both sides see, never a fixed number of devices. History: the app's own store on the device
+// (web/src/e2ee/history-store.ts), reached through the HistoryArchive interface the backup uses.
 import { generateKeyPairSync } from "node:crypto";
-import path from "node:path";
-import { build } from "esbuild";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { renderSVG } from "uqr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,21 +25,11 @@ const PORT = testPort(8987);
 
 let server: DevServer;
 let browser: Browser;
-let historyScript: string;
 const appUrl = () => `${server.url}/app/`;
 
 beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "e2ee-trust-e2e" });
   browser = await launchChromium();
-  const bundled = await build({
-    entryPoints: [path.join(import.meta.dirname, "pages", "e2ee-trust-history.ts")],
-    bundle: true,
-    format: "iife",
-    target: "es2022",
-    write: false,
-    logLevel: "warning",
-  });
-  historyScript = bundled.outputFiles[0]!.text;
 }, 420_000);
 
 afterAll(async () => {
@@ -52,7 +40,6 @@ afterAll(async () => {
 /** A browser of `account`: a context of its own (its own storage, so its own device), signed in to the app. */
 async function browserOf(account: Account): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: DESKTOP });
-  await context.addInitScript({ content: historyScript });
   const page = await context.newPage();
   await signInToApp(page, appUrl(), account);
   return { context, page };
@@ -78,7 +65,7 @@ async function openEncryptionPanel(page: Page): Promise<void> {
 
 const backupState = (page: Page) => page.getByTestId("key-backup-state").textContent();
 
-/** The installed history (the test's stand-in or the app's own), through the HistoryArchive interface only. */
+/** The app's history on this device, through the HistoryArchive interface the backup uses. */
 async function historyTexts(page: Page): Promise<string[]> {
   const bytes = await page.evaluate(async () => [...(await (globalThis as any).edgePlatformHistoryArchive.exportHistory())] as number[]);
   return decodeHistoryArchive(Uint8Array.from(bytes)).map((m) => m.text);

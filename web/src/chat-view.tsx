@@ -25,7 +25,8 @@ import { GroupCallButton } from "./group-call-screen";
 import { type RecorderControls, VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
 import { EncryptedChat, type MessageContent } from "./e2ee/encrypted-chat";
 import { EncryptedAttachments, encryptedFileKey } from "./e2ee/encrypted-files";
-import { EncryptionNotices, LockIcon, unreadableWords } from "./e2ee/encryption-parts";
+import { EncryptedFromLine, EncryptionNotices, LockIcon, mayTurnOnEncryption, turnOnEncryptionAfterConfirming, unreadableWords } from "./e2ee/encryption-parts";
+import { DeviceChangeNotice } from "./e2ee/verification";
 import { platform } from "./platform";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
@@ -286,6 +287,7 @@ export function ChatView({ chatId }: { chatId: string }) {
 
   const title = chatTitle(chat, me);
   const peer = directPeer(chat, me);
+  const encryptedFrom = chat.encryptedFrom ?? null;
   // An encrypted chat sends once this device is in its group: until then there is no key to seal with.
   const cannotSeal = encryption !== null && (encryption.status === "waiting" || encryption.status === "unavailable");
   const typers = Object.entries(typingUntil)
@@ -550,6 +552,19 @@ export function ChatView({ chatId }: { chatId: string }) {
               Group info
             </button>
           )}
+          {mayTurnOnEncryption(chat, me?.id) && (
+            <button
+              type="button"
+              class="secondary small"
+              data-testid="turn-on-encryption"
+              onClick={() => {
+                setMoreOpen(false);
+                void turnOnEncryptionAfterConfirming(chat, () => undefined);
+              }}
+            >
+              Turn on encryption
+            </button>
+          )}
           {chat.type === "direct" && (
             <button
               type="button"
@@ -598,6 +613,7 @@ export function ChatView({ chatId }: { chatId: string }) {
       {searching && <ChatSearch key={chatId} chatId={chatId} encryption={encryption} onClose={() => setSearching(false)} />}
       <PinnedBar chatId={chatId} pins={encryption ? pins.map((pin) => ({ ...pin, message: encryption.display(pin.message) })) : pins} me={me} />
       {encryption && <EncryptionNotices encryption={encryption} />}
+      {encryption && chat.memberIds && <DeviceChangeNotice userIds={chat.memberIds} />}
       {(socketState === "waiting" || !browserOnline) && (
         <div class="banner" data-testid="offline-banner">
           Offline — messages will be sent when you are back online.
@@ -628,6 +644,9 @@ export function ChatView({ chatId }: { chatId: string }) {
                     <span>{day}</span>
                   </div>,
                 );
+              // Where a chat that turned encryption on later became encrypted (its earlier messages stay plain).
+              if (encryptedFrom && (previous ? previous.seq < encryptedFrom.seq && message.seq >= encryptedFrom.seq : message.seq === encryptedFrom.seq))
+                rows.push(<EncryptedFromLine key="encrypted-from" at={encryptedFrom.at} />);
               if (live.unreadFrom !== null && message.seq === live.unreadFrom)
                 rows.push(
                   <div key="new-messages" class="new-messages" data-testid="new-messages">
@@ -650,6 +669,8 @@ export function ChatView({ chatId }: { chatId: string }) {
               );
               return rows;
             }),
+            // No message of the encrypted part yet: the line closes the plain part.
+            ...(encryptedFrom && (messages.at(-1)?.seq ?? 0) < encryptedFrom.seq ? [<EncryptedFromLine key="encrypted-from" at={encryptedFrom.at} />] : []),
             ...outbox.map((pending) => (
               <PendingBubble
                 key={`p-${pending.clientId}`}
@@ -790,7 +811,8 @@ function MessageBubble({
         )}
         {message.replyTo && !message.deletedAt && <QuoteBlock quote={message.replyTo} me={me} />}
         {!message.deletedAt &&
-          (content === undefined ? (
+          (content === undefined || !message.mls ? (
+            // A plain chat's files, and those of a message sent before the chat turned encryption on.
             <MessageAttachments attachments={message.attachments} />
           ) : (
             content.state === "opened" && <EncryptedAttachments files={content.files} />

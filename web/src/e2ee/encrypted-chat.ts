@@ -287,6 +287,7 @@ export class EncryptedChat {
 
   /** What `message` is to this device now (opened with its edits and reactions, or why not). */
   content(message: Message): MessageContent {
+    if (!message.mls && !message.deletedAt) return this.#plainContent(message);
     const record = this.#records.get(message.id);
     if (record?.state === "opened") return { state: "opened", ...fold(record, this.#relations.get(message.id) ?? []) };
     if (record) return { state: record.state };
@@ -296,6 +297,32 @@ export class EncryptedChat {
     if (joined !== undefined && epoch !== undefined && epoch < joined) return { state: "before_joining" };
     if (this.#progress && message.seq <= this.#progress.processedSeq) return { state: "undecryptable" };
     return { state: "pending" };
+  }
+
+  /**
+   * A message sent in the clear before the chat turned encryption on (`encryptedFrom`; the room
+   * refuses plain messages after it): readable as it is, with the reactions it had then and the
+   * encrypted edits and reactions made since.
+   */
+  #plainContent(message: Message): MessageContent {
+    const record: HistoryRecord = {
+      chatId: this.chatId,
+      id: message.id,
+      seq: message.seq,
+      senderId: message.senderId,
+      createdAt: message.createdAt,
+      state: "opened",
+      text: message.text,
+    };
+    const folded = fold(record, this.#relations.get(message.id) ?? []);
+    const reactions = [...message.reactions];
+    for (const reaction of folded.reactions) {
+      const held = reactions.find((r) => r.emoji === reaction.emoji);
+      const userIds = [...new Set([...(held?.userIds ?? []), ...reaction.userIds])];
+      if (held) reactions.splice(reactions.indexOf(held), 1, { emoji: reaction.emoji, count: userIds.length, userIds });
+      else reactions.push(reaction);
+    }
+    return { state: "opened", ...folded, editedAt: folded.editedAt ?? message.editedAt, reactions };
   }
 
   /** `message` as the screens show it: its text, edit time and reactions as this device reads them, and its quote's words. */

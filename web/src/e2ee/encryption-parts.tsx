@@ -2,6 +2,10 @@
 // this device stands in the chat's encryption, what a new device will and will not see, and the
 // words for a message this device cannot read.
 import { useEffect, useState } from "hono/jsx/dom";
+import { type Chat, ok } from "../../../client";
+import { platform } from "../platform";
+import { problemText } from "../problem-text";
+import { store } from "../store";
 import type { EncryptedChat } from "./encrypted-chat";
 
 export { unreadableWords } from "./message-content";
@@ -61,6 +65,40 @@ export function EncryptionNotices({ encryption }: { encryption: EncryptedChat })
       <span>
         It reads the messages sent from then on. Earlier messages stay locked here: their keys were never on this device. If you set up a key backup, restoring
         it on this device shows them.
+      </span>
+    </div>
+  );
+}
+
+/**
+ * May this person turn on end-to-end encryption in `chat` (`POST /v1/chats/{id}/encryption`)?
+ * Either member of a direct chat, a group's owner; never the general chat, never twice.
+ */
+export function mayTurnOnEncryption(chat: Chat, meId: string | undefined): boolean {
+  if (chat.encrypted || !meId) return false;
+  return chat.type === "direct" || (chat.type === "group" && chat.ownerId === meId);
+}
+
+/** Turns on end-to-end encryption in a plain chat, once the person agreed to what it does and does not change. */
+export async function turnOnEncryptionAfterConfirming(chat: Chat, done: () => void): Promise<void> {
+  const agreed = confirm(
+    "Turn on end-to-end encryption? From now on only the members' devices can read new messages, files and calls. Earlier messages stay as they are: readable by the members and by the server. This cannot be turned off.",
+  );
+  if (!agreed) return;
+  try {
+    store.upsertChat(await ok(platform.api.v1.chats[":id"].encryption.$post({ param: { id: chat.id } })));
+    done();
+  } catch (caught) {
+    store.set({ notice: problemText(caught, "Could not turn on end-to-end encryption") });
+  }
+}
+
+/** In a chat that turned encryption on later: the line between the earlier, plain messages and the encrypted ones. */
+export function EncryptedFromLine({ at }: { at: string }) {
+  return (
+    <div class="encrypted-from" role="note" data-testid="e2ee-encrypted-from">
+      <span>
+        <LockIcon /> Messages from here on are end-to-end encrypted (since {joinedOn(at)}). Earlier messages stay readable by the server.
       </span>
     </div>
   );

@@ -4,6 +4,7 @@
 import type { MlsPayload, PublicMetadata } from "../../../client/e2ee";
 import { read, readAll, readByIndex, remove, STORES, write } from "./database";
 import type { HistoryRecord } from "./history-fold";
+import { decodeHistoryArchive, encodeHistoryArchive, installHistoryArchive } from "./key-backup-archive";
 
 export { type FoldedMessage, fold, type HistoryRecord, searchFolded } from "./history-fold";
 
@@ -55,42 +56,38 @@ export function onHistoryImported(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-const EXPORT_VERSION = 1;
-
 /**
- * For the key backup (web/src/e2ee/key-backup*.tsx, docs/e2ee.md "Key backup"): every message of
- * every encrypted chat this device could read, with their edits and reactions, as bytes for the
- * backup to encrypt under the recovery key (client/e2ee/backup.ts `encryptBackup`). Unreadable
- * entries are left out: another device may hold them.
+ * For the key backup (web/src/e2ee/key-backup*.tsx, docs/e2ee.md "Secure backup"): every message
+ * of every encrypted chat this device could read, edits and reactions among them (each a record of
+ * its own), as a history archive (`encodeHistoryArchive`) for the backup to encrypt under the
+ * recovery key. Unreadable entries are left out: another device may hold them.
  */
 export async function exportHistory(): Promise<Uint8Array> {
   const records = (await readAll<HistoryRecord>(STORES.history)).filter((record) => record.state === "opened");
-  return new TextEncoder().encode(JSON.stringify({ version: EXPORT_VERSION, records }));
+  return encodeHistoryArchive(records.map((record) => ({ ...record, text: record.text ?? "" })));
 }
 
 /**
  * For the key backup: adds the history another device exported (`exportHistory`, decrypted from
  * the backup) to this device's. A message this device could not read (sent before it joined)
- * takes the imported text; one it read stays as it is. Answers how many messages were added;
- * throws on bytes that are not such an export. Open chats show the added messages at once.
+ * takes the imported one; one it read stays as it is (an opened record never changes: edits and
+ * reactions are records of their own). Answers how many were added; throws `HistoryArchiveError`
+ * on bytes that are not an archive. Open chats show the added messages at once.
  */
 export async function importHistory(bytes: Uint8Array): Promise<number> {
-  let parsed: { version?: unknown; records?: unknown };
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes)) as typeof parsed;
-  } catch {
-    throw new Error("Not an exported history");
-  }
-  if (parsed.version !== EXPORT_VERSION || !Array.isArray(parsed.records)) throw new Error("Not an exported history");
-  const incoming = (parsed.records as HistoryRecord[]).filter(
-    (record) => typeof record?.chatId === "string" && typeof record.id === "string" && typeof record.seq === "number" && record.state === "opened",
-  );
   const added: HistoryRecord[] = [];
-  for (const record of incoming) {
-    const held = await read<HistoryRecord>(STORES.history, [record.chatId, record.id]);
-    if (held?.state !== "opened") added.push(record);
+  for (const message of decodeHistoryArchive(bytes)) {
+    const held = await read<HistoryRecord>(STORES.history, [message.chatId, message.id]);
+    if (held?.state === "opened") continue;
+    // An archive's message is one some device read; a relation with no words of its own travels with text "".
+    const record = { ...message, state: "opened" } as HistoryRecord;
+    if (record.relatesTo && !message.text) delete record.text;
+    added.push(record);
   }
   await saveHistory(added);
   for (const listener of listeners) listener();
   return added.length;
 }
+
+// The secure backup stores and restores this device's history through the archive interface.
+installHistoryArchive({ exportHistory, importHistory });

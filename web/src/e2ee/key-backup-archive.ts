@@ -40,7 +40,7 @@ export function installHistoryArchive(archive: HistoryArchive): void {
   globalThis.edgePlatformHistoryArchive = archive;
 }
 
-/** The installed history, or null while this browser keeps none (the web app reads no encrypted chat yet). */
+/** The installed history (web/src/e2ee/history-store.ts installs it when the app loads), or null where none is (a page without the app). */
 export function installedHistoryArchive(): HistoryArchive | null {
   return globalThis.edgePlatformHistoryArchive ?? null;
 }
