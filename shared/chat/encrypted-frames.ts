@@ -5,7 +5,8 @@ import { base64url, fromBase64url } from "../ids";
 import type { Principal } from "../identity/sessions/principal";
 import type { Deps } from "../platform/deps-types";
 import { isEncryptedChat, memberIdsOf } from "./chats";
-import { MAX_MENTIONS, MessageId, MessageRelationSchema, type NewMessage } from "./message-rules";
+import { MessageRelationSchema } from "./message-relation";
+import { MAX_MENTIONS, MessageId, type NewMessage } from "./message-rules";
 import type { EncryptedClientFrame } from "./mls-frames";
 
 type HandshakeFrame = Exclude<EncryptedClientFrame, { type: "mls.send" }>;

@@ -49,17 +49,6 @@ export const Mentions = z
   .max(MAX_MENTIONS)
   .openapi({ description: "Ids of the members the text mentions (`@name`); ids of non-members are dropped" });
 
-/**
- * An encrypted chat's edit or reaction, as its public metadata says: which message it changes (the
- * change itself is encrypted). Here, not in ./schemas.ts, because the room parses it.
- */
-export const MessageRelationSchema = z
-  .object({
-    kind: z.enum(["edit", "reaction"]),
-    id: z.string().openapi({ description: "The message it changes" }),
-  })
-  .openapi("ChatMessageRelation");
-
 /** A read position: the seq of the newest message read. */
 export const ReadSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

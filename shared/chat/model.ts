@@ -10,7 +10,7 @@ import type {
   ChatSchema,
   ChatMemberSchema,
 } from "./schemas";
-import type { MessageRelationSchema } from "./message-rules";
+import type { MessageRelationSchema } from "./message-relation";
 
 /** The one chat every user belongs to. A fixed id makes creating it idempotent. */
 export const GENERAL_CHAT_ID = "general";

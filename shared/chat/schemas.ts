@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ActiveGroupCallSchema } from "../calls/group-call-schema";
-import { MessageRelationSchema } from "./message-rules";
+import { MessageRelationSchema } from "./message-relation";
 
 // The chat module's OpenAPI schemas (REST answers and the AsyncAPI document). Apart from
 // ./model.ts, which derives its types from them, so that what only reads the types (the chat

@@ -6,7 +6,7 @@ import { GroupSignallingFrames } from "../calls/group-signalling";
 import { SfuServerFrames } from "../calls/sfu/sfu-frames";
 import { ChatClientFrames } from "../chat/frames";
 import { AttachmentSchema, ChatSchema, ForwardOriginSchema, PersonSchema, ReactionSchema } from "../chat/schemas";
-import { MessageRelationSchema } from "../chat/message-rules";
+import { MessageRelationSchema } from "../chat/message-relation";
 import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";

@@ -66,12 +66,17 @@ describe("detectType reads magic bytes", () => {
 });
 
 describe("per-purpose allow-lists", () => {
-  it("every purpose accepts still images and none accepts HTML or SVG", () => {
+  it("every purpose of readable files accepts still images and none accepts HTML or SVG", () => {
     for (const purpose of FILE_PURPOSES) {
-      expect(isAllowedFor(purpose, "image/png")).toBe(true);
+      if (purpose !== "encrypted-attachment") expect(isAllowedFor(purpose, "image/png")).toBe(true);
       expect(isAllowedFor(purpose, "text/html")).toBe(false);
       expect(isAllowedFor(purpose, "image/svg+xml")).toBe(false);
     }
+  });
+
+  it("an encrypted attachment is opaque bytes, whatever it holds: no readable type is accepted as one", () => {
+    expect(isAllowedFor("encrypted-attachment", "application/octet-stream")).toBe(true);
+    for (const type of ["image/png", "audio/ogg", "application/pdf", "text/plain"]) expect(isAllowedFor("encrypted-attachment", type)).toBe(false);
   });
 
   it("a PDF is an attachment, never an avatar or a gallery image", () => {
