@@ -108,7 +108,11 @@ describe("an existing chat turns on end-to-end encryption", () => {
     const signatureKey = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x as string;
     await callApi(server.url, { accessToken }, "/v1/e2ee/devices", { signatureKey });
     // Alice comes back to the window (the header looks again whenever the window gets the focus).
-    await alicePage.evaluate(() => dispatchEvent(new Event("focus")));
+    // The page's own window and Event (this file is compiled with the Workers types, not the DOM's).
+    await alicePage.evaluate(() => {
+      const page = globalThis as any;
+      page.dispatchEvent(new page.Event("focus"));
+    });
     await expect.poll(() => alicePage.getByTestId("device-change-notice").count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => alicePage.getByTestId("device-change-notice").textContent()).toContain("Bob Convert's devices changed");
     await checkScreen(alicePage, "e2ee-chat-device-change");
