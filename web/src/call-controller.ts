@@ -221,9 +221,11 @@ class CallController {
         encryption.protectSender(video.sender, "video");
         preferCodec(video, "video/VP8");
       }
-      // The offering side's receivers exist now: protected before the answer (CallEncryption.protectReceiver).
-      encryption?.protectReceivers(pc);
     }
+    // The receivers made with these transceivers (both sides' audio, the offering side's video) are
+    // protected now, in the task that made them (CallEncryption.protectReceiver); the answering
+    // side's video receiver comes with the offer and is protected at `ontrack`.
+    encryption?.protectReceivers(pc);
     this.#remote = new MediaStream();
     pc.ontrack = (event) => {
       encryption?.protectReceiver(event.receiver, event.track.kind === "video" ? "video" : "audio");

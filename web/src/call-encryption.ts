@@ -75,10 +75,13 @@ export class CallEncryption {
   }
 
   /**
-   * Opens what `receiver` gets; frames that do not open are dropped. Set it as soon as the
-   * receiver exists (the side that offers: right after adding its transceivers): Chromium never
-   * handed the offering side's receive transform a frame when it was set only at `ontrack`,
-   * after the answer (the answering side's worked: its `ontrack` comes with the offer).
+   * Opens what `receiver` gets; frames that do not open are dropped. Set it in the task that
+   * made the receiver: right after `addTrack` or `addTransceiver` (either side), or at `ontrack`
+   * for a receiver the remote offer made. Set any later, Chromium kept the transform out of the
+   * path: the offering side's video receiver, protected only at `ontrack` after the answer,
+   * handed its transform no frame, and the answering side's audio receiver (made by `addTrack`
+   * before the offer came), protected at `ontrack`, passed the sealed sound to the decoder
+   * without the transform ever seeing it.
    */
   protectReceiver(receiver: RTCRtpReceiver, kind: "audio" | "video"): void {
     this.#protect(receiver, "receive", kind, CALL_CONTEXTS[kind]);
