@@ -9,12 +9,13 @@
 // outside the chat, receives the caller's camera sealed by the call's own worker and decodes
 // nothing; a new device of the callee joining the chat mid-call moves the group to a new epoch,
 // both sides re-key without a gap the decoder notices, and the outsider's receiver, handed that
-// epoch's key, decodes the very stream it could not before.
+// epoch's key, decodes the very stream it could not before. A browser that cannot transform
+// encoded frames neither answers nor places the encrypted chat's call.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, signInToApp, registerAccount } from "./app";
-import { launchChromium } from "./browser";
+import { launchChromium, WITHOUT_ENCODED_TRANSFORMS } from "./browser";
 import { checkScreen } from "./screens";
 
 const PORT = testPort(8975);
@@ -41,8 +42,9 @@ interface Person {
 }
 
 /** A browser signed in to the app as `account`: the app opens its MLS device and uploads its key packages. */
-async function person(account: Account, viewport: { width: number; height: number }): Promise<Person> {
+async function person(account: Account, viewport: { width: number; height: number }, initScript?: string): Promise<Person> {
   const context = await browser.newContext({ viewport, permissions: ["microphone", "camera"] });
+  if (initScript) await context.addInitScript({ content: initScript });
   const page = await context.newPage();
   await signInToApp(page, `${origin()}/app/`, account);
   return { account, context, page };
@@ -269,5 +271,41 @@ describe("end-to-end encrypted calls (SFrame under the chat's MLS keys)", () => 
     await checkScreen(bob.page, "e2ee-call");
     await alice.page.getByRole("button", { name: "Hang up" }).click();
     for (const p of [alice, bob, bobPhone, eve]) await p.context.close();
+  }, 300_000);
+
+  it("a browser that cannot encrypt call media neither answers nor places an encrypted chat's call, and says why", async () => {
+    const [fayAccount, gusAccount] = [await registerAccount(origin(), "Fay Sealed"), await registerAccount(origin(), "Gus Unsealable")];
+    const chat = await callApi<{ id: string }>(origin(), fayAccount, "/v1/chats", { type: "direct", userId: gusAccount.id, encrypted: true });
+    const fay = await person(fayAccount, { width: 1100, height: 720 });
+    const gus = await person(gusAccount, { width: 390, height: 844 }, WITHOUT_ENCODED_TRANSFORMS);
+    await expect.poll(() => liveDevices(fayAccount, gusAccount.id), { timeout: 30_000 }).toBe(1);
+    await fay.page.locator(`[data-chat-id="${chat.id}"]`).click();
+    await expect.poll(() => fay.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
+    const activeCalls = async (account: Account) => (await callApi<{ items: { status: string }[] }>(origin(), account, "/v1/calls/active")).items;
+    const refusal = gus.page.getByRole("status").filter({ hasText: "cannot encrypt" });
+
+    // Fay calls; Gus's phone rings, and his Accept is refused on this browser: the call is not answered here.
+    await fay.page.getByRole("button", { name: "Video call" }).click();
+    await expect.poll(() => gus.page.getByTestId("incoming-call").count(), { timeout: 20_000 }).toBe(1);
+    await gus.page.getByRole("button", { name: "Accept" }).click();
+    await expect.poll(() => refusal.count(), { timeout: 30_000 }).toBe(1);
+    expect((await activeCalls(fayAccount)).map((call) => call.status)).toEqual(["ringing"]);
+    expect(await gus.page.getByTestId("active-call").count()).toBe(0);
+    await fay.page.getByRole("button", { name: "Hang up" }).click();
+    await expect.poll(async () => (await activeCalls(fayAccount)).length, { timeout: 15_000 }).toBe(0);
+
+    // Gus calls from the chat: no call is placed, so Fay's phone never rings.
+    await refusal.click();
+    await gus.page.locator(`[data-chat-id="${chat.id}"]`).click();
+    await gus.page.getByRole("button", { name: "Video call" }).click();
+    await expect.poll(() => refusal.count(), { timeout: 30_000 }).toBe(1);
+    expect(await activeCalls(gusAccount)).toEqual([]);
+    expect(await fay.page.getByTestId("incoming-call").count()).toBe(0);
+    // Nothing of Gus's microphone or camera went anywhere: his page made no peer connection at all.
+    expect(await gus.page.evaluate(() => (globalThis as any).peerConnectionsMade)).toBe(0);
+    await checkScreen(gus.page, "e2ee-call-refused", {
+      settle: async (page) => expect(await page.getByRole("status").filter({ hasText: "cannot encrypt" }).isVisible()).toBe(true),
+    });
+    for (const p of [fay, gus]) await p.context.close();
   }, 300_000);
 });

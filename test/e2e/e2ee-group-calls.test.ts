@@ -6,14 +6,15 @@
 // list, so the app joins the chat's group for the call in the background. Every participant
 // decodes both others' video and gets both others' sound only through its SFrame worker: every
 // receiver carries its transform, the worker opened frames sealed by each of the two other
-// members' leaves (and none by its own), and as many audio frames as audio packets arrived.
+// members' leaves (and none by its own), and as many audio frames as audio packets arrived. A
+// fourth member whose browser cannot transform encoded frames does not join the call in the clear.
 // (The SFU path is not here: it needs Cloudflare's Realtime SFU, and the local fake of its API,
 // test/kit/fake-sfu.ts, answers with SDP that carries no media; docs/calls.md says so.)
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
-import { launchChromium } from "./browser";
+import { launchChromium, WITHOUT_ENCODED_TRANSFORMS } from "./browser";
 import { checkScreen } from "./screens";
 
 const PORT = testPort(8983);
@@ -51,8 +52,9 @@ interface Person {
 }
 
 /** A browser signed in to the app as `account`: the app opens its MLS device and uploads its key packages. */
-async function person(account: Account, viewport: { width: number; height: number }): Promise<Person> {
+async function person(account: Account, viewport: { width: number; height: number }, initScript?: string): Promise<Person> {
   const context = await browser.newContext({ viewport, permissions: ["microphone", "camera"] });
+  if (initScript) await context.addInitScript({ content: initScript });
   const page = await context.newPage();
   await signInToApp(page, `${origin()}/app/`, account);
   return { account, context, page };
@@ -98,26 +100,35 @@ async function groupCallStats(page: Page, chatId: string): Promise<GroupCallStat
 }
 
 describe("an end-to-end encrypted group call in Chromium", () => {
+  let mara: Person;
+  let ben: Person;
+  let cleo: Person;
+  let dan: Person;
+  let chat: { id: string; encrypted: boolean };
+
   it("three people in an encrypted group call each other on the mesh: each decodes the two others' video and sound through its SFrame worker", async () => {
-    const [maraAccount, benAccount, cleoAccount] = [
+    const [maraAccount, benAccount, cleoAccount, danAccount] = [
       await registerAccount(origin(), "Mara Sealed"),
       await registerAccount(origin(), "Ben Sealed"),
       await registerAccount(origin(), "Cleo Sealed"),
+      await registerAccount(origin(), "Dan Sealed"),
     ];
     // An encrypted group, as the app makes one; it exists before the pages load, so it is in their lists.
-    const chat = await callApi<{ id: string; encrypted: boolean }>(origin(), maraAccount, "/v1/chats", {
+    chat = await callApi<{ id: string; encrypted: boolean }>(origin(), maraAccount, "/v1/chats", {
       type: "group",
       title: "Sealed family",
-      memberIds: [benAccount.id, cleoAccount.id],
+      memberIds: [benAccount.id, cleoAccount.id, danAccount.id],
       encrypted: true,
     });
     expect(chat.encrypted).toBe(true);
-    const mara = await person(maraAccount, { width: 1280, height: 800 });
-    const ben = await person(benAccount, { width: 390, height: 844 });
-    const cleo = await person(cleoAccount, { width: 1100, height: 720 });
-    for (const { account } of [mara, ben, cleo]) await expect.poll(() => liveDevices(maraAccount, account.id), { timeout: 30_000 }).toBe(1);
+    mara = await person(maraAccount, { width: 1280, height: 800 });
+    ben = await person(benAccount, { width: 390, height: 844 });
+    cleo = await person(cleoAccount, { width: 1100, height: 720 });
+    // Dan's browser cannot encrypt call media (the next test): his device is in the chat's group all the same.
+    dan = await person(danAccount, { width: 1100, height: 720 }, WITHOUT_ENCODED_TRANSFORMS);
+    for (const { account } of [mara, ben, cleo, dan]) await expect.poll(() => liveDevices(maraAccount, account.id), { timeout: 30_000 }).toBe(1);
 
-    // Mara opens the group: her device starts its MLS group and adds Ben's and Cleo's devices.
+    // Mara opens the group: her device starts its MLS group and adds the others' devices.
     await mara.page.locator(`[data-chat-id="${chat.id}"]`).click();
     await expect.poll(() => mara.page.getByTestId("e2ee-chat-mark").count()).toBe(1);
     await expect.poll(() => mara.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
@@ -176,7 +187,25 @@ describe("an end-to-end encrypted group call in Chromium", () => {
     expect(epochs[0]).not.toBeNull();
 
     await checkScreen(mara.page, "e2ee-group-call");
-    for (const { page } of everyone) await page.getByRole("button", { name: "Leave call" }).click();
-    for (const { context } of everyone) await context.close();
   }, 420_000);
+
+  it("a browser that cannot encrypt call media stays out of the encrypted chat's call and says why, rather than joining it in the clear", async () => {
+    await dan.page.locator(`[data-chat-id="${chat.id}"]`).click();
+    const join = dan.page.getByTestId("join-group-call");
+    await expect.poll(() => join.count(), { timeout: 20_000 }).toBe(1);
+    await join.click();
+    await expect.poll(() => dan.page.getByRole("status").filter({ hasText: "cannot encrypt" }).count(), { timeout: 30_000 }).toBe(1);
+    // Nothing of Dan's microphone or camera went anywhere: the page made no peer connection at all.
+    expect(await dan.page.evaluate(() => (globalThis as any).peerConnectionsMade)).toBe(0);
+    expect(await dan.page.getByTestId("group-call").count()).toBe(0);
+    // The call goes on as it was: three in it.
+    for (const { page } of [mara, ben, cleo]) expect(await page.getByTestId("group-tile").count()).toBe(3);
+    // The reason shows at both widths (on a phone the chat list, where notices used to be, is hidden while a chat is open).
+    await checkScreen(dan.page, "e2ee-group-call-refused", {
+      settle: async (page) => expect(await page.getByRole("status").filter({ hasText: "cannot encrypt" }).isVisible()).toBe(true),
+    });
+
+    for (const { page } of [mara, ben, cleo]) await page.getByRole("button", { name: "Leave call" }).click();
+    for (const { context } of [mara, ben, cleo, dan]) await context.close();
+  }, 300_000);
 });
