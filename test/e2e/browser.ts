@@ -27,6 +27,25 @@ export async function launchChromium(needs: { media?: boolean; autoplay?: boolea
   return chromium.launch({ executablePath: CHROMIUM, args });
 }
 
+/**
+ * A page init script: Chromium as a browser that cannot transform encoded frames (no
+ * RTCRtpScriptTransform, no createEncodedStreams), counting the peer connections the page makes
+ * in `globalThis.peerConnectionsMade` (whatever a page sends to a call goes through one).
+ */
+export const WITHOUT_ENCODED_TRANSFORMS = `
+  delete globalThis.RTCRtpScriptTransform;
+  delete RTCRtpSender.prototype.createEncodedStreams;
+  delete RTCRtpReceiver.prototype.createEncodedStreams;
+  globalThis.peerConnectionsMade = 0;
+  const Original = RTCPeerConnection;
+  globalThis.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args);
+      globalThis.peerConnectionsMade++;
+    }
+  };
+`;
+
 interface CdpEvent {
   method: string;
   params: Record<string, unknown>;

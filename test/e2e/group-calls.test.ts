@@ -158,7 +158,7 @@ describe("a mesh group call in Chromium", () => {
     await expect.poll(() => listed.textContent()).toBe("Call · 2");
     expect(await listed.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
     expect(await join.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
-    expect(await join.getAttribute("aria-label")).toBe("Join the call: Mara Mother, Ben Brother");
+    expect(await join.getAttribute("aria-label")).toBe("Join call · 2: Mara Mother, Ben Brother");
     await c.page.screenshot({ path: `${SHOTS}/group-call-join-header.png` });
     await join.click();
 

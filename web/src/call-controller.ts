@@ -2,7 +2,8 @@
 // media and signalling socket, and the screen state the call view renders.
 import type { Call, LiveSocket, ServerFrame } from "../../client";
 import { ok } from "../../client";
-import { CallEncryption, callKeysFor, canEncryptCalls, encryptedPeerConnectionOptions, preferCodec } from "./call-encryption";
+import type { CallKeySource } from "../../client/e2ee/call-keys";
+import { CallEncryption, CallNotEncryptable, callKeysFor, encryptedPeerConnectionOptions, preferCodec } from "./call-encryption";
 import { reportCallQuality } from "./call-quality";
 import { platform } from "./api-client";
 import type { CallView } from "./views";
@@ -57,6 +58,14 @@ class CallController {
 
   async place(calleeId: string, type: "voice" | "video" = "voice"): Promise<void> {
     if (this.busy) return;
+    let keys: CallKeySource | null;
+    try {
+      // Before the call exists: a call this device cannot seal is not placed at all (nobody rings).
+      keys = await callKeysFor({ kind: "direct", peerId: calleeId });
+    } catch (error) {
+      store.set({ notice: error instanceof CallNotEncryptable ? error.message : "Could not place the call" });
+      return;
+    }
     try {
       const call = await ok(platform.api.v1.calls.$post({ json: { calleeId, type } }));
       this.#publish({
@@ -71,7 +80,7 @@ class CallController {
         endedText: null,
         encrypted: false,
       });
-      await this.#connect(call as Call, true);
+      await this.#connect(call as Call, true, keys);
     } catch (error) {
       store.showError(error, "Could not place the call");
       this.#cleanup();
@@ -122,10 +131,23 @@ class CallController {
       endedText: null,
       encrypted: false,
     });
+    let keys: CallKeySource | null;
+    try {
+      // Before answering: a call this device cannot seal is not answered here. Not declined either:
+      // another device of this person may still answer it.
+      keys = await callKeysFor({ kind: "direct", peerId: ringing.callerId });
+    } catch (error) {
+      store.set({ notice: error instanceof CallNotEncryptable ? error.message : "Could not answer" });
+      this.#cleanup();
+      this.#publish(null);
+      return;
+    }
+    // The caller may have hung up while the keys came.
+    if (!this.#stillOn(ringing.id)) return;
     try {
       const call = await ok(platform.api.v1.calls[":id"].accept.$post({ param: { id: ringing.id } }));
       this.#publish({ call: call as Call });
-      await this.#connect(call as Call, false);
+      await this.#connect(call as Call, false, keys);
     } catch (error) {
       store.showError(error, "Could not answer");
       this.#cleanup();
@@ -185,7 +207,8 @@ class CallController {
     store.set({ ringing: null });
   }
 
-  async #connect(call: Call, makeOffer: boolean): Promise<void> {
+  /** `keys`: the chat's call keys when it is encrypted (callKeysFor, asked before the call was placed or answered). */
+  async #connect(call: Call, makeOffer: boolean, keys: CallKeySource | null): Promise<void> {
     const [{ iceServers }, media] = await Promise.all([
       ok(platform.api.v1.calls["ice-servers"].$get()),
       navigator.mediaDevices.getUserMedia({ audio: true, video: false }),
@@ -196,8 +219,6 @@ class CallController {
     }
     this.#media = media;
     // An encrypted chat's call is encrypted end to end (SFrame under the chat's MLS keys); a plain chat's is not.
-    const peerId = call.callerId === store.state.me?.id ? call.calleeId : call.callerId;
-    const keys = canEncryptCalls() ? await callKeysFor({ kind: "direct", peerId, callId: call.id }) : null;
     const encryption = keys ? await CallEncryption.start(keys) : null;
     if (!this.#stillOn(call.id)) {
       encryption?.stop();
@@ -221,9 +242,11 @@ class CallController {
         encryption.protectSender(video.sender, "video");
         preferCodec(video, "video/VP8");
       }
-      // The offering side's receivers exist now: protected before the answer (CallEncryption.protectReceiver).
-      encryption?.protectReceivers(pc);
     }
+    // The receivers made with these transceivers (both sides' audio, the offering side's video) are
+    // protected now, in the task that made them (CallEncryption.protectReceiver); the answering
+    // side's video receiver comes with the offer and is protected at `ontrack`.
+    encryption?.protectReceivers(pc);
     this.#remote = new MediaStream();
     pc.ontrack = (event) => {
       encryption?.protectReceiver(event.receiver, event.track.kind === "video" ? "video" : "audio");

@@ -5,12 +5,22 @@ import type { CallKeySource } from "../../client/e2ee/call-keys";
 import { CALL_CONTEXTS } from "../../client/e2ee/call-keys";
 import type { FrameSide, SframeWorkerMessage, SframeWorkerStats } from "./sframe-frames";
 
-/** Which call a key source is asked for: a two-party call (by the other person) or a group call (by its chat). */
-export type CallKeyRequest = { kind: "direct"; peerId: string; callId: string } | { kind: "group"; chatId: string; callId: string };
+/** Which chat's call a key source is asked for: a two-party call's (by the other person) or a group call's (by its chat). */
+export type CallKeyRequest = { kind: "direct"; peerId: string } | { kind: "group"; chatId: string };
+
+/**
+ * The call's chat is end-to-end encrypted, and this device cannot seal its media: the browser
+ * cannot transform encoded frames, or the device has no keys of the chat's group yet. The call
+ * then does not go ahead on this device (never in the clear); the message is written for people.
+ */
+export class CallNotEncryptable extends Error {
+  override name = "CallNotEncryptable";
+}
 
 /**
  * Finds the MLS group of the chat a call belongs to when that chat is encrypted (the
- * encrypted-chat code installs it); a plain chat gets `null` and its call stays as it was.
+ * encrypted-chat code installs it); a plain chat gets `null` and its call stays as it was. For an
+ * encrypted chat whose call this device cannot seal it throws CallNotEncryptable.
  */
 export interface CallKeyDirectory {
   keysFor(request: CallKeyRequest): Promise<CallKeySource | null>;
@@ -25,10 +35,22 @@ export function installCallKeyDirectory(directory: CallKeyDirectory): void {
   globalThis.edgePlatformCallKeys = directory;
 }
 
-/** The key source of a call's chat, or null when the chat is not encrypted (or nothing can tell). */
+/**
+ * The key source of a call's chat, or null when the chat is not encrypted (or no directory is
+ * installed). Throws CallNotEncryptable when the chat is encrypted and this device cannot seal
+ * the call: a failure here must stop the call, not turn it into a plain one.
+ */
 export async function callKeysFor(request: CallKeyRequest): Promise<CallKeySource | null> {
-  return (await globalThis.edgePlatformCallKeys?.keysFor(request).catch(() => null)) ?? null;
+  const directory = globalThis.edgePlatformCallKeys;
+  if (!directory) return null;
+  const keys = await directory.keysFor(request);
+  if (keys && !canEncryptCalls()) throw new CallNotEncryptable(BROWSER_CANNOT_ENCRYPT);
+  return keys;
 }
+
+/** Why a browser without encoded transforms stays out of an encrypted chat's call. */
+export const BROWSER_CANNOT_ENCRYPT =
+  "This chat's calls are end-to-end encrypted, and this browser cannot encrypt call sound and video. Join from an up-to-date browser.";
 
 /** True where this browser can transform encoded frames: the precondition of an encrypted call. */
 export function canEncryptCalls(): boolean {
@@ -75,10 +97,13 @@ export class CallEncryption {
   }
 
   /**
-   * Opens what `receiver` gets; frames that do not open are dropped. Set it as soon as the
-   * receiver exists (the side that offers: right after adding its transceivers): Chromium never
-   * handed the offering side's receive transform a frame when it was set only at `ontrack`,
-   * after the answer (the answering side's worked: its `ontrack` comes with the offer).
+   * Opens what `receiver` gets; frames that do not open are dropped. Set it in the task that
+   * made the receiver: right after `addTrack` or `addTransceiver` (either side), or at `ontrack`
+   * for a receiver the remote offer made. Set any later, Chromium kept the transform out of the
+   * path: the offering side's video receiver, protected only at `ontrack` after the answer,
+   * handed its transform no frame, and the answering side's audio receiver (made by `addTrack`
+   * before the offer came), protected at `ontrack`, passed the sealed sound to the decoder
+   * without the transform ever seeing it.
    */
   protectReceiver(receiver: RTCRtpReceiver, kind: "audio" | "video"): void {
     this.#protect(receiver, "receive", kind, CALL_CONTEXTS[kind]);

@@ -3,7 +3,7 @@
 // signalling, this device's microphone and camera, and who is speaking.
 import { type GroupCall, type LiveSocket, ok, type ServerFrame } from "../../client";
 import { reportCallQuality } from "./call-quality";
-import { CallEncryption, callKeysFor, canEncryptCalls, encryptedPeerConnectionOptions, preferCodec } from "./call-encryption";
+import { CallEncryption, CallNotEncryptable, callKeysFor, encryptedPeerConnectionOptions, preferCodec } from "./call-encryption";
 import { SfuMedia } from "./group-call-sfu";
 import { platform } from "./api-client";
 import type { GroupCallView, GroupTile } from "./views";
@@ -99,6 +99,13 @@ class GroupCallController {
   async start(chatId: string, type: "voice" | "video"): Promise<void> {
     if (this.active) return;
     try {
+      // Before the call starts: one this device cannot seal is not started (nobody rings) nor joined.
+      await callKeysFor({ kind: "group", chatId });
+    } catch (error) {
+      store.set({ notice: error instanceof CallNotEncryptable ? error.message : "Could not start the call" });
+      return;
+    }
+    try {
       const call = (await ok(platform.api.v1.calls.$post({ json: { chatId, type } }))) as GroupCall;
       await this.join(call);
     } catch (error) {
@@ -113,6 +120,10 @@ class GroupCallController {
     this.#joinStartedAt = Date.now();
     this.#publish({ call, phase: "joining", muted: false, camera: call.type === "video", endedText: null, encrypted: false });
     try {
+      // An encrypted chat's call is encrypted end to end (SFrame under the chat's MLS keys). Asked
+      // first: a device that cannot seal it opens no microphone or camera and joins nothing.
+      const keys = await callKeysFor({ kind: "group", chatId: call.chatId });
+      if (!this.#stillOn(call.id)) return;
       const [{ iceServers }, media] = await Promise.all([
         ok(platform.api.v1.calls["ice-servers"].$get()),
         navigator.mediaDevices.getUserMedia({ audio: true, video: call.type === "video" ? { width: 640, height: 360 } : false }),
@@ -121,8 +132,6 @@ class GroupCallController {
         for (const track of media.getTracks()) track.stop();
         return;
       }
-      // An encrypted chat's call is encrypted end to end (SFrame under the chat's MLS keys).
-      const keys = canEncryptCalls() ? await callKeysFor({ kind: "group", chatId: call.chatId, callId: call.id }) : null;
       const encryption = keys ? await CallEncryption.start(keys) : null;
       if (!this.#stillOn(call.id)) {
         encryption?.stop();
@@ -140,6 +149,13 @@ class GroupCallController {
       });
       this.#socket.start();
     } catch (error) {
+      if (error instanceof CallNotEncryptable) {
+        // Never joined: no call screen to end, only the reason.
+        this.#cleanup();
+        this.#publish(null);
+        store.set({ notice: error.message });
+        return;
+      }
       store.showError(error, "Could not join the call");
       this.#finish("Could not join");
     }

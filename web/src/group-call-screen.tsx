@@ -175,7 +175,8 @@ export function GroupCallButton({ chat }: { chat: Chat }) {
         type="button"
         class="primary small join-call"
         data-testid="join-group-call"
-        aria-label={names.length > 0 ? `Join the call: ${names.join(", ")}` : "Join the call"}
+        // The name starts with what the button shows ("Join call · 2"), then who is in it.
+        aria-label={names.length > 0 ? `Join call · ${names.length}: ${names.join(", ")}` : undefined}
         title={names.length > 0 ? `In the call: ${names.join(", ")}` : "A call is ringing"}
         disabled={busy}
         onClick={() => void groupCalls.start(chat.id, running.type)}

@@ -104,6 +104,15 @@ function Frame() {
   );
 }
 
+/** What went wrong or needs saying (store.notice); a tap dismisses it. */
+function NoticeBanner({ notice, inMain = false }: { notice: string; inMain?: boolean }) {
+  return (
+    <p class={inMain ? "banner notice-in-main" : "banner"} role="status" onClick={() => store.set({ notice: null })}>
+      {notice}
+    </p>
+  );
+}
+
 function Shell() {
   const { me, route, chats, live, notice } = useAppState();
   const [newChat, setNewChat] = useState(false);
@@ -140,14 +149,12 @@ function Shell() {
         <FirstRunPanel onInvite={() => setNewChat(true)}>
           <NotificationsControl />
         </FirstRunPanel>
-        {notice && (
-          <p class="banner" role="status" onClick={() => store.set({ notice: null })}>
-            {notice}
-          </p>
-        )}
+        {notice && <NoticeBanner notice={notice} />}
         <ChatList />
       </aside>
       <main class="main">
+        {/* On a phone the sidebar is hidden while a chat is open: the notice shows above the chat instead (app.css). */}
+        {notice && <NoticeBanner notice={notice} inMain />}
         {route.name === "chat" ? (
           <ChatView chatId={route.chatId} />
         ) : route.name === "calls" ? (

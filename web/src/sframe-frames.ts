@@ -9,6 +9,10 @@ export interface SframeWorkerStats {
   sealed: number;
   opened: number;
   failed: number;
+  /** Frames opened, by kind: sound and video each reach this device's decoders only through here. */
+  openedByKind: { audio: number; video: number };
+  /** Frames opened, by the leaf index of the member who sealed them: whose media reaches this device. */
+  openedFrom: Record<number, number>;
   /** The MLS epoch frames are sealed under now. */
   epoch: string | null;
 }

@@ -8,7 +8,7 @@ import { type CallEpochKey, CallKeyring } from "../../client/e2ee/call-keys";
 import { type FrameSide, type SframeWorkerMessage, type SframeWorkerStats, unencryptedBytes } from "./sframe-frames";
 
 const keyring = new CallKeyring();
-const stats: SframeWorkerStats = { sealed: 0, opened: 0, failed: 0, epoch: null };
+const stats: SframeWorkerStats = { sealed: 0, opened: 0, failed: 0, openedByKind: { audio: 0, video: 0 }, openedFrom: {}, epoch: null };
 
 interface EncodedFrame {
   data: ArrayBuffer;
@@ -29,16 +29,21 @@ function transformer({ side, kind, context }: TransformOptions): TransformStream
       // The codec's first bytes stay readable for the packetizer, and are authenticated as SFrame metadata.
       const prefix = bytes.subarray(0, prefixLength);
       try {
-        const body =
-          side === "send"
-            ? await keyring.seal(context, prefix, bytes.subarray(prefixLength))
-            : (await keyring.open(prefix, bytes.subarray(prefixLength))).payload;
+        let body: Uint8Array;
+        if (side === "send") {
+          body = await keyring.seal(context, prefix, bytes.subarray(prefixLength));
+          stats.sealed++;
+        } else {
+          const opened = await keyring.open(prefix, bytes.subarray(prefixLength));
+          body = opened.payload;
+          stats.opened++;
+          stats.openedByKind[kind]++;
+          stats.openedFrom[opened.senderIndex] = (stats.openedFrom[opened.senderIndex] ?? 0) + 1;
+        }
         const out = new Uint8Array(prefixLength + body.length);
         out.set(prefix);
         out.set(body, prefixLength);
         frame.data = out.buffer;
-        if (side === "send") stats.sealed++;
-        else stats.opened++;
         controller.enqueue(frame);
       } catch {
         // No key yet (the epoch's key is on its way), or not for us: the frame is dropped, never passed on in clear.
@@ -68,5 +73,5 @@ scope.onmessage = ({ data }) => {
     keyring.setEpoch(key);
     stats.epoch = String(key.epoch);
   } else if (data.type === "streams") pipe(data.readable as ReadableStream<EncodedFrame>, data.writable as WritableStream<EncodedFrame>, data.options);
-  else if (data.type === "stats") scope.postMessage({ type: "stats", id: data.id, stats: { ...stats } });
+  else if (data.type === "stats") scope.postMessage({ type: "stats", id: data.id, stats });
 };
