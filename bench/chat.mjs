@@ -45,7 +45,7 @@ import { parseArgs } from "node:util";
 import { attachProfiler, heapInUse } from "./lib/inspector.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { loadLine, machineLine, startBusyLoad } from "./lib/machine.mjs";
-import { runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
+import { runtimeInspectorUrl, runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -88,6 +88,8 @@ const DELIVERY_DEADLINE_MS = 15_000;
 const INSPECTOR_PORT = PORT + 1000;
 const BARE_INSPECTOR_PORT = BARE_PORT + 1000;
 const BARE_BALLAST = Number(options["bare-ballast"]);
+/** The Worker that hosts the chat rooms (workers/realtime/wrangler.toml). */
+const REALTIME_WORKER = "edge-platform-realtime";
 
 // ---- what one socket of the bench does, whatever the server speaks --------------------------
 
@@ -229,12 +231,16 @@ async function projectTarget() {
   }
 
   const socketOrigin = await socketBase(server.url, "/health");
-  const profiler = await profilerFor(INSPECTOR_PORT, server);
+  // The rooms run in the realtime Worker, the session's second: wrangler's inspector shows only the
+  // first (the API's), so the bench weighs and profiles the rooms through the runtime's own inspector.
+  const roomsInspector = await runtimeInspectorUrl(PORT, REALTIME_WORKER);
+  if (!roomsInspector) console.log(`  (the realtime Worker's inspector was not found: heap and profile are the API Worker's)`);
+  const profiler = await profilerFor(roomsInspector ?? INSPECTOR_PORT, server);
   return {
     name: "project",
     url: server.url,
     port: PORT,
-    inspectorPort: INSPECTOR_PORT,
+    inspectorPort: roomsInspector ?? INSPECTOR_PORT,
     profiler,
     stop: () => {
       profiler?.close();
