@@ -19,6 +19,8 @@ export interface ChatListSyncHost {
   newestMessage(): LastMessage | null;
   /** Everything up to `seq` is in D1 now. */
   markSynced(seq: number): void;
+  /** Resolves once the room knows who is connected (its fan-out shards are asked after a wake). */
+  connectionsKnown(): Promise<void>;
   /** Members with a socket open in the room see messages there, so the hub does not notify them. */
   connectedUserIds(): ReadonlySet<string>;
   /** Every member (as the last read found them) has a socket open in the room: nobody to notify. */
@@ -111,6 +113,7 @@ export class ChatListSync {
   private async syncOnce(): Promise<void> {
     const last = this.host.newestMessage();
     if (!last) return;
+    await this.host.connectionsKnown();
     const reads = [...this.pendingReads];
     const mentions = this.pendingMentions;
     this.pendingMentions = [];

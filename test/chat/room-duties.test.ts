@@ -37,6 +37,7 @@ function fakeHost(chatId: string, newest: () => LastMessage | null, everyMemberC
       synced.push(seq);
       syncedAt.push(Date.now());
     },
+    connectionsKnown: async () => {},
     connectedUserIds: () => new Set(),
     everyMemberConnected,
     membersRead: (userIds) => void membersReads.push(userIds),
