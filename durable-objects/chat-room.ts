@@ -111,8 +111,8 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   #log: MessageLog | undefined;
   /** Membership answers, checked on every frame; the Worker invalidates them through `membershipChanged`. */
   private readonly members = new MemberCache((userId) => isMember(this.deps, this.name, userId));
-  /** Every member of the chat, as the last chat-list sync read them; null until one has, and after membership changes. */
-  #memberIds: Set<string> | null = null;
+  /** How many members the chat has, as the last chat-list sync read it; null until one has, and after membership changes. */
+  #memberCount: number | null = null;
   /**
    * Whether every member in #memberIds has a socket open here, kept until the members or the
    * sockets change: asked for every message (push, chat-list sync), it was a loop over all the
@@ -203,9 +203,9 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.#everyMemberConnected = null;
   }
 
-  /** The members as read now (null: not known, e.g. after membership changed). */
-  private membersKnown(userIds: Set<string> | null): void {
-    this.#memberIds = userIds;
+  /** The member count as read now (null: not known, e.g. after membership changed). */
+  private membersKnown(count: number | null): void {
+    this.#memberCount = count;
     this.#everyMemberConnected = null;
   }
 
@@ -239,7 +239,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       connectionsKnown: () => this.connectionsKnown(),
       connectedUserIds: () => this.connectedUserIds(),
       everyMemberConnected: () => this.everyMemberConnected(),
-      membersRead: (userIds) => this.membersKnown(new Set(userIds)),
+      membersCounted: (count) => this.membersKnown(count),
       waitUntil: (promise) => this.ctx.waitUntil(promise),
       retryAt: (at) => this.ctx.storage.setAlarm(at),
     };
@@ -600,13 +600,9 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     return this.#everyMemberConnected;
   }
 
+  /** Only members have sockets here (checked at connect, closed when they leave), so counting them is enough. */
   private computeEveryMemberConnected(): boolean {
-    const members = this.#memberIds;
-    if (!members) return false;
-    const connected = this.connectedUserIds();
-    if (connected.size < members.size) return false;
-    for (const userId of members) if (!connected.has(userId)) return false;
-    return true;
+    return this.#memberCount !== null && this.connectedUserIds().size >= this.#memberCount;
   }
 
   private repeatAck(message: Message, clientId: string, origin?: FrameOrigin): StoreResult {
