@@ -65,6 +65,11 @@ interface AdmittedSend {
 
 const SYNCED_SEQ = "synced_seq";
 /**
+ * Most connected members a push job lists (36-character ids: about 40 KB, well under a queue
+ * message's 128 KB); past it the job lists none and the push fan-out asks the room instead.
+ */
+const PUSH_JOB_CONNECTED_MAX = 1_000;
+/**
  * A socket send arriving at least this long after the last one stored at once is stored at once
  * too (in its own turn, its own commit); closer together, sends wait for the group commit's next
  * turn and share one commit. Time in workerd moves only between I/O events, so sends delivered
@@ -586,7 +591,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         text: message.text,
         ...(message.mls !== undefined ? { encrypted: { mentionIds: message.mentions } } : {}),
         createdAt: Date.parse(message.createdAt),
-        connectedUserIds: [...connected],
+        ...(connected.size <= PUSH_JOB_CONNECTED_MAX ? { connectedUserIds: [...connected] } : {}),
       },
     };
     this.ctx.waitUntil(
@@ -608,6 +613,12 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   private repeatAck(message: Message, clientId: string, origin?: FrameOrigin): StoreResult {
     origin?.send(storedMessageFrames(message, clientId).ack);
     return { ok: true, value: { message, created: false } };
+  }
+
+  async connectedAmong(userIds: string[]): Promise<string[]> {
+    await this.connectionsKnown();
+    const connected = this.connectedUserIds();
+    return userIds.filter((userId) => connected.has(userId));
   }
 
   listMessages(query: MessagePageQuery): Result<MessagePage> {

@@ -20,6 +20,8 @@ export interface ChatRoomRpc extends SocketTargetRpc, DurableStateRpc, ChatRoomF
   /** Stores a message forwarded here from another chat the sender belongs to; every socket gets `message.new`. */
   forwardMessage(sender: Sender, forward: ForwardedMessage): Promise<Result<StoredMessage>>;
   listMessages(query: MessagePageQuery): Result<MessagePage>;
+  /** Which of these users have a socket open in the room, here or on its shards (a push to them would be one too many). */
+  connectedAmong(userIds: string[]): Promise<string[]>;
   markRead(userId: string, seq: number, originId?: string): Promise<Result<{ seq: number }>>;
   editMessage(actor: Sender, id: string, text: string): Result<Message>;
   deleteMessage(actor: Sender, id: string): Promise<Result<Message>>;
