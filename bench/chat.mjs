@@ -37,7 +37,10 @@
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
 // n schema-like records alive, 4,000 being about the object count of this project's isolate:
 // what a heap that size alone does to their latency), --busy <n> (n CPU-bound processes run beside
-// the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy).
+// the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy),
+// --fanout-shards <n> (CHAT_FANOUT_SHARDS of this project's server: how many objects hold the general
+// chat's sockets; 0: the room holds them all itself, which measures one object's limit), --general
+// (every load in the general chat; loads of more than 999 receivers always are).
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,6 +68,8 @@ const { values: options } = parseArgs({
     "via-proxy": { type: "boolean", default: false },
     "profile-survivors": { type: "boolean", default: false },
     busy: { type: "string", default: "0" },
+    "fanout-shards": { type: "string" },
+    general: { type: "boolean", default: false },
   },
 });
 const PORT = Number(options.port);
@@ -93,9 +98,10 @@ const REALTIME_WORKER = "edge-platform-realtime";
 
 // ---- what one socket of the bench does, whatever the server speaks --------------------------
 
-function openWebSocket(url) {
+/** `headers`: for this project's sockets, the Bearer token a native client upgrades with (one request less than a ticket). */
+function openWebSocket(url, headers) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = headers ? new WebSocket(url, { headers }) : new WebSocket(url);
     const timer = setTimeout(() => reject(new Error(`no open within 10 s: ${url}`)), 10_000);
     ws.addEventListener("open", () => {
       clearTimeout(timer);
@@ -182,6 +188,7 @@ async function projectTarget() {
       // One sender offers up to 1,000 msg/s: the per-user limit stays on, set above the load.
       RATE_LIMIT_CHAT_MESSAGES: "100000/1",
       CHAT_MAX_GROUP_MEMBERS: String(MAX_RECEIVERS + 1),
+      ...(options["fanout-shards"] !== undefined ? { CHAT_FANOUT_SHARDS: options["fanout-shards"] } : {}),
       // One fresh group per load and round, all created by the same user.
       RATE_LIMIT_GROUPS_PER_USER: "100000/3600",
     },
@@ -198,7 +205,10 @@ async function projectTarget() {
     return text ? JSON.parse(text) : null;
   }
 
-  const users = await inBatches(MAX_RECEIVERS + 1, 8, async (i) => {
+  // Each registration hashes its password (argon2id, 19 MiB) in the API Worker's one isolate:
+  // 16 at a time keeps that isolate busy without a queue of requests timing out behind it.
+  const registeringSince = performance.now();
+  const users = await inBatches(MAX_RECEIVERS + 1, 16, async (i) => {
     const ip = `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}`;
     const body = await call("/v1/auth/register", {
       ip,
@@ -206,6 +216,7 @@ async function projectTarget() {
     });
     return { id: body.user.id, ...tokensOf(body) };
   });
+  console.log(`  registered ${users.length} users in ${((performance.now() - registeringSince) / 1000).toFixed(0)} s`);
 
   /** The pair a register or refresh answered, with when its access token stops being good. */
   function tokensOf(body) {
@@ -223,8 +234,7 @@ async function projectTarget() {
   }
 
   async function connect(chatId, user) {
-    const { ticket } = await call("/v1/realtime/tickets", { method: "POST", token: await tokenOf(user) });
-    const ws = await openWebSocket(`${socketOrigin}/v1/chats/${chatId}/ws?ticket=${ticket}`);
+    const ws = await openWebSocket(`${socketOrigin}/v1/chats/${chatId}/ws`, { authorization: `Bearer ${await tokenOf(user)}` });
     const hello = await nextFrame(ws, (f) => f.type === "hello", "hello");
     ws.lastSeq = hello.lastSeq;
     return ws;
@@ -251,13 +261,16 @@ async function projectTarget() {
       // A room of thousands is the general chat, which holds every account (a group takes at most
       // 1,000 ids per request); its history goes on from run to run, so it is checked from where this one began.
       const chat =
-        members.length > GROUP_CREATE_MAX
+        members.length > GROUP_CREATE_MAX || options.general
           ? { id: "general" }
           : await call("/v1/chats", {
               token: await tokenOf(members[0]),
               body: { type: "group", title: `bench ${receivers}`, memberIds: members.slice(1).map((u) => u.id) },
             });
-      const sockets = await inBatches(members.length, 20, (i) => connect(chat.id, members[i]));
+      const connectingSince = performance.now();
+      const sockets = await inBatches(members.length, 32, (i) => connect(chat.id, members[i]));
+      if (chat.id === "general")
+        console.log(`  ${sockets.length} sockets open in the general chat in ${((performance.now() - connectingSince) / 1000).toFixed(0)} s`);
       const startSeq = sockets[0].lastSeq ?? 0;
       return {
         sender: sockets[0],
@@ -585,7 +598,9 @@ try {
   console.log(`starting the bare broadcast rooms on ports ${BARE_PORT} and ${BARE_PORT + 1} (stored first)...`);
   targets.push(await bareTarget(false), await bareTarget(true));
   if (options.peer) targets.push(await demoTarget(options.peer.replace(/\/$/, "")));
-  console.log(`starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users...`);
+  console.log(
+    `starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users; the general chat's sockets on ${options["fanout-shards"] ?? "the default number of"} fan-out shards (CHAT_FANOUT_SHARDS)...`,
+  );
   targets.push(await projectTarget());
   for (const target of targets) await warmUp(target);
   console.log(await heapLine(targets, "after the warm-up"));
