@@ -35,6 +35,7 @@ import { newId } from "../shared/ids";
 import type { PushFanoutJob } from "../shared/push/events";
 import { type CloseReason, closeSocket, errorFrame, type FrameErrorCode, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
+import { FrameBudget } from "../shared/realtime/frame-budget";
 import { logEvent } from "../shared/observability/log";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
@@ -64,6 +65,12 @@ interface AdmittedSend {
 }
 
 const SYNCED_SEQ = "synced_seq";
+/**
+ * `typing` relays a room with fan-out shards sends per second, whoever types: each goes to every
+ * socket, so in a room of thousands a few people typing would cost more than the messages. Past
+ * it a `typing` frame is not relayed (typing is a hint, never stored; the typist is not refused).
+ */
+const ROOM_OF_THOUSANDS_TYPING_RELAYS = { typing: { limit: 5, windowSeconds: 1 } };
 /**
  * Most connected members a push job lists (36-character ids: about 40 KB, well under a queue
  * message's 128 KB); past it the job lists none and the push fan-out asks the room instead.
@@ -125,6 +132,8 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    */
   #everyMemberConnected: boolean | null = null;
   private readonly sendLimit = new SendLimit();
+  /** Room-wide, in a room with fan-out shards only (ROOM_OF_THOUSANDS_TYPING_RELAYS). */
+  private readonly typingRelays = new FrameBudget(ROOM_OF_THOUSANDS_TYPING_RELAYS);
   private readonly chatList = new ChatListSync(this.chatListHost(), this.deps);
   /** Whether each socket's session is still alive, and its role (checked on every frame from memory), and the frame budgets. */
   private readonly guard = new SocketGuard<ChatFrameBudget>(
@@ -336,6 +345,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         connection.send(JSON.stringify({ type: "pong" }));
         return;
       case "typing":
+        if (this.fanoutShards && this.typingRelays.take("typing", this.name, this.deps.clock.now()) > 0) return;
         this.sendToOthers(principal.userId, JSON.stringify({ type: "typing", userId: principal.userId }));
         return;
       case "message.send": {

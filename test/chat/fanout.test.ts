@@ -3,7 +3,8 @@
 // with every other file, so nothing here assumes its seq or who else is in it.
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { clock } from "../../shared/clock";
 import { fanoutShardName, fanoutShardOf } from "../../shared/chat/fanout";
 import { GENERAL_CHAT_ID } from "../../shared/chat/model";
 import { configOf } from "../../shared/config";
@@ -32,6 +33,8 @@ async function userOnShardOf(user: TestUser): Promise<TestUser> {
 }
 
 const closeAll = (sockets: TestSocket[]) => sockets.forEach((socket) => socket.close());
+
+afterEach(() => clock.reset());
 
 describe("fan-out shards: the general chat's sockets", () => {
   it("a user's sockets go to one shard, the Worker's choice; shards are spread over users", () => {
@@ -106,10 +109,26 @@ describe("fan-out shards: the general chat's sockets", () => {
     expect(await a!.next("error")).toMatchObject({ code: "malformed_frame" });
     a!.send({ type: "message.send", clientId: "blank", text: "   " });
     expect(await a!.next("error")).toMatchObject({ code: "invalid_frame" });
-    // RATE_LIMIT_CHAT_TYPING is 10 per 10 s: the 11th typing frame is refused.
+    // RATE_LIMIT_CHAT_TYPING is 10 per 10 s: the 11th typing frame is refused by the shard.
     for (let n = 0; n < 11; n++) a!.send({ type: "typing" });
-    expect(await a!.next("error")).toMatchObject({ code: "rate_limited" });
-    await vi.waitFor(() => expect(b!.waiting("typing").filter((f) => f.userId === alice!.id)).toHaveLength(10), untilSynced);
+    expect(await a!.next("error")).toMatchObject({ code: "rate_limited", retryAfter: expect.any(Number) });
+    await a!.sync();
+    expect(a!.waiting("error")).toHaveLength(0);
+    closeAll([a!, b!]);
+  });
+
+  it("typing relays are capped room-wide (5 a second): a few typists cannot cost more than the messages", async () => {
+    const [alice, bob] = await usersOnDifferentShards(2);
+    const [a, b] = await Promise.all([alice!, bob!].map((u) => connect(GENERAL_CHAT_ID, u)));
+    for (let n = 0; n < 8; n++) a!.send({ type: "typing" });
+    await a!.sync();
+    await b!.sync();
+    const relayed = () => b!.frames.filter((f) => f.type === "typing" && f.userId === alice!.id).length;
+    expect(relayed()).toBe(5);
+    expect(a!.waiting("error")).toHaveLength(0);
+    clock.advance(1_100);
+    a!.send({ type: "typing" });
+    await vi.waitFor(() => expect(relayed()).toBe(6), untilSynced);
     closeAll([a!, b!]);
   });
 
