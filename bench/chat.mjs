@@ -40,7 +40,13 @@
 // the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy),
 // --fanout-shards <n> (CHAT_FANOUT_SHARDS of this project's server: how many objects hold the general
 // chat's sockets; 0: the room holds them all itself, which measures one object's limit), --general
-// (every load in the general chat; loads of more than 999 receivers always are).
+// (every load in the general chat; loads of more than 999 receivers always are), --keep-accounts
+// (this project's server keeps its state and its users between runs, in .wrangler/state-chat-kept:
+// registering hashes each password, about 0.1 s of the API Worker's one thread, so 10,000 users take
+// 15-20 minutes once; a later run signs them in again with their refresh tokens), --targets
+// bare,bare-stored (which bare rooms run beside this project, which always does: workerd keeps
+// about 0.5 MB per open socket, so three servers of 10,000 sockets each would not fit beside other work).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +76,8 @@ const { values: options } = parseArgs({
     busy: { type: "string", default: "0" },
     "fanout-shards": { type: "string" },
     general: { type: "boolean", default: false },
+    "keep-accounts": { type: "boolean", default: false },
+    targets: { type: "string", default: "bare,bare-stored" },
   },
 });
 const PORT = Number(options.port);
@@ -93,6 +101,8 @@ const DELIVERY_DEADLINE_MS = 15_000;
 const INSPECTOR_PORT = PORT + 1000;
 const BARE_INSPECTOR_PORT = BARE_PORT + 1000;
 const BARE_BALLAST = Number(options["bare-ballast"]);
+/** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
+const TARGETS = new Set(options.targets.split(","));
 /** The Worker that hosts the chat rooms (workers/realtime/wrangler.toml). */
 const REALTIME_WORKER = "edge-platform-realtime";
 
@@ -179,9 +189,11 @@ function stringAfter(text, key, end = '"') {
 
 /** This project: registered users, a group chat, ticketed sockets, `message.send` frames. */
 async function projectTarget() {
+  const kept = options["keep-accounts"];
   const server = await startDevServer({
     port: PORT,
-    name: "chat",
+    name: kept ? "chat-kept" : "chat",
+    fresh: !kept,
     inspectorPort: INSPECTOR_PORT,
     vars: {
       RATE_LIMIT_REGISTER_PER_IP: "100000/300",
@@ -208,15 +220,35 @@ async function projectTarget() {
   // Each registration hashes its password (argon2id, 19 MiB) in the API Worker's one isolate:
   // 16 at a time keeps that isolate busy without a queue of requests timing out behind it.
   const registeringSince = performance.now();
-  const users = await inBatches(MAX_RECEIVERS + 1, 16, async (i) => {
-    const ip = `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}`;
-    const body = await call("/v1/auth/register", {
-      ip,
-      body: { email: `bench-${i}-${Date.now()}@example.com`, password: `bench password ${i} ${Math.random()}`, displayName: `Bench ${i}` },
-    });
-    return { id: body.user.id, ...tokensOf(body) };
+  const accountsFile = path.join(root, ".wrangler", "state-chat-kept", "bench-accounts.json");
+  const keptAccounts = kept && existsSync(accountsFile) ? JSON.parse(readFileSync(accountsFile, "utf8")) : [];
+  const saveAccounts = () => {
+    if (!kept) return;
+    const byId = new Map(keptAccounts.map((account) => [account.id, account]));
+    for (const user of users) byId.set(user.id, { id: user.id, email: user.email, password: user.password, refreshToken: user.refreshToken });
+    writeFileSync(accountsFile, JSON.stringify([...byId.values()]));
+  };
+  const signedIn = await inBatches(Math.min(keptAccounts.length, MAX_RECEIVERS + 1), 16, async (i) => {
+    const account = keptAccounts[i];
+    // A refresh token turns once: one spent by a run that stopped before it saved signs in with the password.
+    const body = await call("/v1/auth/refresh", { body: { refreshToken: account.refreshToken } }).catch(() =>
+      call("/v1/auth/login", { body: { email: account.email, password: account.password } }),
+    );
+    return { ...account, ...tokensOf(body) };
   });
-  console.log(`  registered ${users.length} users in ${((performance.now() - registeringSince) / 1000).toFixed(0)} s`);
+  const registered = await inBatches(MAX_RECEIVERS + 1 - signedIn.length, 16, async (n) => {
+    const i = signedIn.length + n;
+    const ip = `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}`;
+    const email = `bench-${i}-${Date.now()}@example.com`;
+    const password = `bench password ${i} ${Math.random()}`;
+    const body = await call("/v1/auth/register", { ip, body: { email, password, displayName: `Bench ${i}` } });
+    return { id: body.user.id, email, password, ...tokensOf(body) };
+  });
+  const users = [...signedIn, ...registered];
+  saveAccounts();
+  console.log(
+    `  ${signedIn.length ? `signed ${signedIn.length} kept users in again, ` : ""}registered ${registered.length} users in ${((performance.now() - registeringSince) / 1000).toFixed(0)} s${kept ? ` (${Math.max(keptAccounts.length, users.length)} kept)` : ""}`,
+  );
 
   /** The pair a register or refresh answered, with when its access token stops being good. */
   function tokensOf(body) {
@@ -254,6 +286,7 @@ async function projectTarget() {
     profiler,
     stop: () => {
       profiler?.close();
+      saveAccounts();
       return server.stop();
     },
     async room(receivers) {
@@ -595,8 +628,10 @@ console.log(
 
 const targets = [];
 try {
-  console.log(`starting the bare broadcast rooms on ports ${BARE_PORT} and ${BARE_PORT + 1} (stored first)...`);
-  targets.push(await bareTarget(false), await bareTarget(true));
+  const bare = ["bare", "bare-stored"].filter((name) => TARGETS.has(name));
+  if (bare.length) console.log(`starting the bare broadcast rooms (${bare.join(", ")}) on ports ${BARE_PORT} and ${BARE_PORT + 1}...`);
+  if (TARGETS.has("bare")) targets.push(await bareTarget(false));
+  if (TARGETS.has("bare-stored")) targets.push(await bareTarget(true));
   if (options.peer) targets.push(await demoTarget(options.peer.replace(/\/$/, "")));
   console.log(
     `starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users; the general chat's sockets on ${options["fanout-shards"] ?? "the default number of"} fan-out shards (CHAT_FANOUT_SHARDS)...`,
@@ -632,7 +667,7 @@ try {
           `  project/${other}${other === "bare" ? "" : " "} accepted/s ${ratio(p.acceptedPerSecond, o.acceptedPerSecond)}  delivered/s ${ratio(p.deliveredPerSecond, o.deliveredPerSecond)}  p99 ${ratio(p.p99, o.p99)} (lower is better)`,
         );
       }
-      if (rows.demo)
+      if (rows.demo && rows.bare)
         console.log(
           `  demo/bare    accepted/s ${ratio(rows.demo.acceptedPerSecond, rows.bare.acceptedPerSecond)}  delivered/s ${ratio(rows.demo.deliveredPerSecond, rows.bare.deliveredPerSecond)}`,
         );

@@ -177,8 +177,12 @@ export const ChatServerFrames = {
     "A member pinned a message (POST /v1/chats/{id}/pins).",
   ),
   "message.unpinned": frame("message.unpinned", { id: z.string() }, "A message was unpinned, or deleted while pinned."),
-  typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored)."),
-  read: frame("read", { userId: z.string(), seq: z.number().int() }, "A member's read position moved forward."),
+  typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored; in the general chat at most 5 relays a second, whoever types)."),
+  read: frame(
+    "read",
+    { userId: z.string(), seq: z.number().int() },
+    "A member's read position moved forward (in the general chat only your own, from your other sockets).",
+  ),
   "mls.commit.ack": frame(
     "mls.commit.ack",
     { epoch: z.number().int() },
