@@ -43,10 +43,11 @@
 // (every load in the general chat; loads of more than 999 receivers always are), --keep-accounts
 // (this project's server keeps its state and its users between runs, in .wrangler/state-chat-kept:
 // registering hashes each password, about 0.1 s of the API Worker's one thread, so 10,000 users take
-// 15-20 minutes once; a later run signs them in again with their refresh tokens), --targets
+// 15-20 minutes once; a later run signs them in again with their refresh tokens), --timeline <dir>
+// (each message's slowest delivery by the time it was sent, as JSON, and when the slowest 1% were sent), --targets
 // bare,bare-stored (which bare rooms run beside this project, which always does: workerd keeps
 // about 0.5 MB per open socket, so three servers of 10,000 sockets each would not fit beside other work).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,6 +78,7 @@ const { values: options } = parseArgs({
     "fanout-shards": { type: "string" },
     general: { type: "boolean", default: false },
     "keep-accounts": { type: "boolean", default: false },
+    timeline: { type: "string" },
     targets: { type: "string", default: "bare,bare-stored" },
   },
 });
@@ -103,6 +105,11 @@ const BARE_INSPECTOR_PORT = BARE_PORT + 1000;
 const BARE_BALLAST = Number(options["bare-ballast"]);
 /** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
 const TARGETS = new Set(options.targets.split(","));
+/**
+ * Leads every clientId: with --keep-accounts the same users send in every run, and a clientId sent
+ * before is a resend, acknowledged with the stored message and never broadcast again.
+ */
+const RUN = Date.now().toString(36);
 /** The Worker that hosts the chat rooms (workers/realtime/wrangler.toml). */
 const REALTIME_WORKER = "edge-platform-realtime";
 
@@ -266,7 +273,10 @@ async function projectTarget() {
   }
 
   async function connect(chatId, user) {
-    const ws = await openWebSocket(`${socketOrigin}/v1/chats/${chatId}/ws`, { authorization: `Bearer ${await tokenOf(user)}` });
+    const ws = await openWebSocket(`${socketOrigin}/v1/chats/${chatId}/ws`, { authorization: `Bearer ${await tokenOf(user)}` }).catch((error) => {
+      // A refused upgrade says why only in the server's log.
+      throw new Error(`${error.message}\n${server.output().slice(-3000)}`);
+    });
     const hello = await nextFrame(ws, (f) => f.type === "hello", "hello");
     ws.lastSeq = hello.lastSeq;
     return ws;
@@ -449,6 +459,8 @@ async function bareTarget(stored) {
 async function measure(target, { receivers, rate }, seconds, label) {
   const room = await target.room(receivers);
   const sentAt = new Map();
+  /** Each message's slowest delivery (--timeline). */
+  const slowest = new Map();
   const latencies = [];
   let accepted = 0;
   let delivered = 0;
@@ -475,6 +487,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
         delivered++;
         lastDeliveredAt = now;
         latencies.push(latency);
+        if (latency > (slowest.get(clientId) ?? 0)) slowest.set(clientId, latency);
       } else if (kind === "error") {
         errors++;
       }
@@ -493,7 +506,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
       while (sent < due) {
-        const clientId = `${label}-${sent}`;
+        const clientId = `${RUN}-${label}-${sent}`;
         sentAt.set(clientId, performance.now());
         room.send(room.sender, clientId, `message ${sent} of ${total}`);
         sent++;
@@ -518,6 +531,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
   room.close();
 
   const stats = summarize(latencies);
+  if (options.timeline) writeTimeline(label, started, sentAt, slowest);
   return {
     accepted,
     total,
@@ -561,6 +575,24 @@ async function ramp(target, receivers, label) {
 /** A short untimed run so both sides are warm (JIT, room code loaded) before anything is measured. */
 async function warmUp(target) {
   await measure(target, { receivers: 2, rate: 200 }, 1, `warm-${target.name}`);
+}
+
+/**
+ * --timeline <dir>: each message's send time (ms into the load) and its slowest delivery, as JSON
+ * per load and target, and the moments its slowest 1% were sent: a pause shows as a cluster there,
+ * a room that falls behind as a rising tail.
+ */
+function writeTimeline(label, started, sentAt, slowest) {
+  const rows = [...slowest].map(([clientId, ms]) => [Math.round(sentAt.get(clientId) - started), Math.round(ms * 10) / 10]).sort((a, b) => a[0] - b[0]);
+  mkdirSync(options.timeline, { recursive: true });
+  writeFileSync(path.join(options.timeline, `${label}.json`), JSON.stringify(rows));
+  const worst = [...rows].sort((a, b) => b[1] - a[1]).slice(0, Math.max(1, Math.ceil(rows.length / 100)));
+  console.log(
+    `    timeline: slowest 1% of messages sent at ${worst
+      .map(([at, ms]) => `${(at / 1000).toFixed(2)} s (${ms} ms)`)
+      .slice(0, 12)
+      .join(", ")}`,
+  );
 }
 
 // ---- report --------------------------------------------------------------------------------------
