@@ -9,7 +9,8 @@ import type { SocketTargetRpc, UserHubRpc } from "../shared/realtime/user-hub-rp
 import { parseFrame } from "../shared/realtime/frames";
 import { type SocketTarget, SessionSocketRegistry, type TargetPush } from "../shared/realtime/session-socket-registry";
 import { closeSocket, errorFrame, SocketGuard } from "../shared/realtime/socket-kit";
-import { HubClientFrames, type HubServerFrame } from "../shared/realtime/socket-protocols";
+import { HubClientFrames } from "../shared/realtime/hub-frames";
+import type { HubServerFrame } from "../shared/realtime/socket-protocols";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";

@@ -10,6 +10,7 @@ import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jo
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
 import { CLOSE_CODES } from "./socket-kit";
+import { HubClientFrames } from "./hub-frames";
 import { VideoSchema } from "../video/model";
 import { AssetFrameSchema } from "../studio/generation/asset-frame";
 import { PRODUCT_NAME } from "../product";
@@ -34,10 +35,7 @@ const SESSION_ENDED = `\`session_ended\` (the session of this socket ended: the 
 
 const Pong = frame("pong", {}, "Answer to `ping`.");
 
-/** What the user's hub (`GET /v1/realtime`) accepts and pushes. */
-export const HubClientFrames = {
-  ping: z.object({ type: z.literal("ping") }).describe("Keep-alive; answered with `pong`."),
-};
+/** What the user's hub (`GET /v1/realtime`) pushes; what it accepts is in ./hub-frames.ts. */
 
 export const HubServerFrames = {
   hello: frame("hello", { userId: z.string() }, "First frame after the socket opens."),
