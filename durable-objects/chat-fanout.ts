@@ -1,6 +1,7 @@
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { depsFor } from "../workers/realtime/composition";
-import { type Principal, sessionStanding } from "../shared/identity/sessions/principal";
+import type { Principal } from "../shared/identity/sessions/principal";
+import { sessionStanding } from "../shared/identity/sessions/standing";
 import { isMember } from "../shared/chat/chats";
 import type { ChatFanoutRpc, ChatRoomForShardsRpc, FanoutCloseReason } from "../shared/chat/chat-fanout-rpc";
 import { chatOfFanoutShard, type FanoutFrame } from "../shared/chat/fanout";

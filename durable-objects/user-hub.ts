@@ -2,7 +2,7 @@ import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { depsFor } from "../workers/realtime/composition";
-import { sessionStanding } from "../shared/identity/sessions/principal";
+import { sessionStanding } from "../shared/identity/sessions/standing";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 import type { SocketTargetRpc, UserHubRpc } from "../shared/realtime/user-hub-rpc";
