@@ -75,6 +75,7 @@ const REALTIME_OBJECTS_IN_RUNNER = Object.fromEntries(
   [
     ["USER_HUB", "UserHub"],
     ["CHAT_ROOM", "ChatRoom"],
+    ["CHAT_FANOUT", "ChatFanout"],
     ["CALL_SESSION", "CallSession"],
     ["CALL_ROOM", "CallRoom"],
   ].map(([binding, className]) => [binding, { className, useSQLite: true }]),

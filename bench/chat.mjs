@@ -37,7 +37,17 @@
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
 // n schema-like records alive, 4,000 being about the object count of this project's isolate:
 // what a heap that size alone does to their latency), --busy <n> (n CPU-bound processes run beside
-// the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy).
+// the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy),
+// --fanout-shards <n> (CHAT_FANOUT_SHARDS of this project's server: how many objects hold the general
+// chat's sockets; 0: the room holds them all itself, which measures one object's limit), --general
+// (every load in the general chat; loads of more than 999 receivers always are), --keep-accounts
+// (this project's server keeps its state and its users between runs, in .wrangler/state-chat-kept:
+// registering hashes each password, about 0.1 s of the API Worker's one thread, so 10,000 users take
+// 15-20 minutes once; a later run signs them in again with their refresh tokens), --timeline <dir>
+// (each message's slowest delivery by the time it was sent, as JSON, and when the slowest 1% were sent), --targets
+// bare,bare-stored (which bare rooms run beside this project, which always does: workerd keeps
+// about 0.5 MB per open socket, so three servers of 10,000 sockets each would not fit beside other work).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,7 +55,7 @@ import { parseArgs } from "node:util";
 import { attachProfiler, heapInUse } from "./lib/inspector.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { loadLine, machineLine, startBusyLoad } from "./lib/machine.mjs";
-import { runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
+import { runtimeInspectorUrl, runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -65,6 +75,11 @@ const { values: options } = parseArgs({
     "via-proxy": { type: "boolean", default: false },
     "profile-survivors": { type: "boolean", default: false },
     busy: { type: "string", default: "0" },
+    "fanout-shards": { type: "string" },
+    general: { type: "boolean", default: false },
+    "keep-accounts": { type: "boolean", default: false },
+    timeline: { type: "string" },
+    targets: { type: "string", default: "bare,bare-stored" },
   },
 });
 const PORT = Number(options.port);
@@ -88,12 +103,22 @@ const DELIVERY_DEADLINE_MS = 15_000;
 const INSPECTOR_PORT = PORT + 1000;
 const BARE_INSPECTOR_PORT = BARE_PORT + 1000;
 const BARE_BALLAST = Number(options["bare-ballast"]);
+/** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
+const TARGETS = new Set(options.targets.split(","));
+/**
+ * Leads every clientId: with --keep-accounts the same users send in every run, and a clientId sent
+ * before is a resend, acknowledged with the stored message and never broadcast again.
+ */
+const RUN = Date.now().toString(36);
+/** The Worker that hosts the chat rooms (workers/realtime/wrangler.toml). */
+const REALTIME_WORKER = "edge-platform-realtime";
 
 // ---- what one socket of the bench does, whatever the server speaks --------------------------
 
-function openWebSocket(url) {
+/** `headers`: for this project's sockets, the Bearer token a native client upgrades with (one request less than a ticket). */
+function openWebSocket(url, headers) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = headers ? new WebSocket(url, { headers }) : new WebSocket(url);
     const timer = setTimeout(() => reject(new Error(`no open within 10 s: ${url}`)), 10_000);
     ws.addEventListener("open", () => {
       clearTimeout(timer);
@@ -171,15 +196,18 @@ function stringAfter(text, key, end = '"') {
 
 /** This project: registered users, a group chat, ticketed sockets, `message.send` frames. */
 async function projectTarget() {
+  const kept = options["keep-accounts"];
   const server = await startDevServer({
     port: PORT,
-    name: "chat",
+    name: kept ? "chat-kept" : "chat",
+    fresh: !kept,
     inspectorPort: INSPECTOR_PORT,
     vars: {
       RATE_LIMIT_REGISTER_PER_IP: "100000/300",
       // One sender offers up to 1,000 msg/s: the per-user limit stays on, set above the load.
       RATE_LIMIT_CHAT_MESSAGES: "100000/1",
       CHAT_MAX_GROUP_MEMBERS: String(MAX_RECEIVERS + 1),
+      ...(options["fanout-shards"] !== undefined ? { CHAT_FANOUT_SHARDS: options["fanout-shards"] } : {}),
       // One fresh group per load and round, all created by the same user.
       RATE_LIMIT_GROUPS_PER_USER: "100000/3600",
     },
@@ -196,14 +224,38 @@ async function projectTarget() {
     return text ? JSON.parse(text) : null;
   }
 
-  const users = await inBatches(MAX_RECEIVERS + 1, 8, async (i) => {
-    const ip = `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}`;
-    const body = await call("/v1/auth/register", {
-      ip,
-      body: { email: `bench-${i}-${Date.now()}@example.com`, password: `bench password ${i} ${Math.random()}`, displayName: `Bench ${i}` },
-    });
-    return { id: body.user.id, ...tokensOf(body) };
+  // Each registration hashes its password (argon2id, 19 MiB) in the API Worker's one isolate:
+  // 16 at a time keeps that isolate busy without a queue of requests timing out behind it.
+  const registeringSince = performance.now();
+  const accountsFile = path.join(root, ".wrangler", "state-chat-kept", "bench-accounts.json");
+  const keptAccounts = kept && existsSync(accountsFile) ? JSON.parse(readFileSync(accountsFile, "utf8")) : [];
+  const saveAccounts = () => {
+    if (!kept) return;
+    const byId = new Map(keptAccounts.map((account) => [account.id, account]));
+    for (const user of users) byId.set(user.id, { id: user.id, email: user.email, password: user.password, refreshToken: user.refreshToken });
+    writeFileSync(accountsFile, JSON.stringify([...byId.values()]));
+  };
+  const signedIn = await inBatches(Math.min(keptAccounts.length, MAX_RECEIVERS + 1), 16, async (i) => {
+    const account = keptAccounts[i];
+    // A refresh token turns once: one spent by a run that stopped before it saved signs in with the password.
+    const body = await call("/v1/auth/refresh", { body: { refreshToken: account.refreshToken } }).catch(() =>
+      call("/v1/auth/login", { body: { email: account.email, password: account.password } }),
+    );
+    return { ...account, ...tokensOf(body) };
   });
+  const registered = await inBatches(MAX_RECEIVERS + 1 - signedIn.length, 16, async (n) => {
+    const i = signedIn.length + n;
+    const ip = `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}`;
+    const email = `bench-${i}-${Date.now()}@example.com`;
+    const password = `bench password ${i} ${Math.random()}`;
+    const body = await call("/v1/auth/register", { ip, body: { email, password, displayName: `Bench ${i}` } });
+    return { id: body.user.id, email, password, ...tokensOf(body) };
+  });
+  const users = [...signedIn, ...registered];
+  saveAccounts();
+  console.log(
+    `  ${signedIn.length ? `signed ${signedIn.length} kept users in again, ` : ""}registered ${registered.length} users in ${((performance.now() - registeringSince) / 1000).toFixed(0)} s${kept ? ` (${Math.max(keptAccounts.length, users.length)} kept)` : ""}`,
+  );
 
   /** The pair a register or refresh answered, with when its access token stops being good. */
   function tokensOf(body) {
@@ -221,23 +273,30 @@ async function projectTarget() {
   }
 
   async function connect(chatId, user) {
-    const { ticket } = await call("/v1/realtime/tickets", { method: "POST", token: await tokenOf(user) });
-    const ws = await openWebSocket(`${socketOrigin}/v1/chats/${chatId}/ws?ticket=${ticket}`);
+    const ws = await openWebSocket(`${socketOrigin}/v1/chats/${chatId}/ws`, { authorization: `Bearer ${await tokenOf(user)}` }).catch((error) => {
+      // A refused upgrade says why only in the server's log.
+      throw new Error(`${error.message}\n${server.output().slice(-3000)}`);
+    });
     const hello = await nextFrame(ws, (f) => f.type === "hello", "hello");
     ws.lastSeq = hello.lastSeq;
     return ws;
   }
 
   const socketOrigin = await socketBase(server.url, "/health");
-  const profiler = await profilerFor(INSPECTOR_PORT, server);
+  // The rooms run in the realtime Worker, the session's second: wrangler's inspector shows only the
+  // first (the API's), so the bench weighs and profiles the rooms through the runtime's own inspector.
+  const roomsInspector = await runtimeInspectorUrl(PORT, REALTIME_WORKER);
+  if (!roomsInspector) console.log(`  (the realtime Worker's inspector was not found: heap and profile are the API Worker's)`);
+  const profiler = await profilerFor(roomsInspector ?? INSPECTOR_PORT, server);
   return {
     name: "project",
     url: server.url,
     port: PORT,
-    inspectorPort: INSPECTOR_PORT,
+    inspectorPort: roomsInspector ?? INSPECTOR_PORT,
     profiler,
     stop: () => {
       profiler?.close();
+      saveAccounts();
       return server.stop();
     },
     async room(receivers) {
@@ -245,13 +304,16 @@ async function projectTarget() {
       // A room of thousands is the general chat, which holds every account (a group takes at most
       // 1,000 ids per request); its history goes on from run to run, so it is checked from where this one began.
       const chat =
-        members.length > GROUP_CREATE_MAX
+        members.length > GROUP_CREATE_MAX || options.general
           ? { id: "general" }
           : await call("/v1/chats", {
               token: await tokenOf(members[0]),
               body: { type: "group", title: `bench ${receivers}`, memberIds: members.slice(1).map((u) => u.id) },
             });
-      const sockets = await inBatches(members.length, 20, (i) => connect(chat.id, members[i]));
+      const connectingSince = performance.now();
+      const sockets = await inBatches(members.length, 32, (i) => connect(chat.id, members[i]));
+      if (chat.id === "general")
+        console.log(`  ${sockets.length} sockets open in the general chat in ${((performance.now() - connectingSince) / 1000).toFixed(0)} s`);
       const startSeq = sockets[0].lastSeq ?? 0;
       return {
         sender: sockets[0],
@@ -397,6 +459,8 @@ async function bareTarget(stored) {
 async function measure(target, { receivers, rate }, seconds, label) {
   const room = await target.room(receivers);
   const sentAt = new Map();
+  /** Each message's slowest delivery (--timeline). */
+  const slowest = new Map();
   const latencies = [];
   let accepted = 0;
   let delivered = 0;
@@ -423,6 +487,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
         delivered++;
         lastDeliveredAt = now;
         latencies.push(latency);
+        if (latency > (slowest.get(clientId) ?? 0)) slowest.set(clientId, latency);
       } else if (kind === "error") {
         errors++;
       }
@@ -441,7 +506,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
       while (sent < due) {
-        const clientId = `${label}-${sent}`;
+        const clientId = `${RUN}-${label}-${sent}`;
         sentAt.set(clientId, performance.now());
         room.send(room.sender, clientId, `message ${sent} of ${total}`);
         sent++;
@@ -466,6 +531,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
   room.close();
 
   const stats = summarize(latencies);
+  if (options.timeline) writeTimeline(label, started, sentAt, slowest);
   return {
     accepted,
     total,
@@ -509,6 +575,24 @@ async function ramp(target, receivers, label) {
 /** A short untimed run so both sides are warm (JIT, room code loaded) before anything is measured. */
 async function warmUp(target) {
   await measure(target, { receivers: 2, rate: 200 }, 1, `warm-${target.name}`);
+}
+
+/**
+ * --timeline <dir>: each message's send time (ms into the load) and its slowest delivery, as JSON
+ * per load and target, and the moments its slowest 1% were sent: a pause shows as a cluster there,
+ * a room that falls behind as a rising tail.
+ */
+function writeTimeline(label, started, sentAt, slowest) {
+  const rows = [...slowest].map(([clientId, ms]) => [Math.round(sentAt.get(clientId) - started), Math.round(ms * 10) / 10]).sort((a, b) => a[0] - b[0]);
+  mkdirSync(options.timeline, { recursive: true });
+  writeFileSync(path.join(options.timeline, `${label}.json`), JSON.stringify(rows));
+  const worst = [...rows].sort((a, b) => b[1] - a[1]).slice(0, Math.max(1, Math.ceil(rows.length / 100)));
+  console.log(
+    `    timeline: slowest 1% of messages sent at ${worst
+      .map(([at, ms]) => `${(at / 1000).toFixed(2)} s (${ms} ms)`)
+      .slice(0, 12)
+      .join(", ")}`,
+  );
 }
 
 // ---- report --------------------------------------------------------------------------------------
@@ -576,10 +660,14 @@ console.log(
 
 const targets = [];
 try {
-  console.log(`starting the bare broadcast rooms on ports ${BARE_PORT} and ${BARE_PORT + 1} (stored first)...`);
-  targets.push(await bareTarget(false), await bareTarget(true));
+  const bare = ["bare", "bare-stored"].filter((name) => TARGETS.has(name));
+  if (bare.length) console.log(`starting the bare broadcast rooms (${bare.join(", ")}) on ports ${BARE_PORT} and ${BARE_PORT + 1}...`);
+  if (TARGETS.has("bare")) targets.push(await bareTarget(false));
+  if (TARGETS.has("bare-stored")) targets.push(await bareTarget(true));
   if (options.peer) targets.push(await demoTarget(options.peer.replace(/\/$/, "")));
-  console.log(`starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users...`);
+  console.log(
+    `starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users; the general chat's sockets on ${options["fanout-shards"] ?? "the default number of"} fan-out shards (CHAT_FANOUT_SHARDS)...`,
+  );
   targets.push(await projectTarget());
   for (const target of targets) await warmUp(target);
   console.log(await heapLine(targets, "after the warm-up"));
@@ -611,7 +699,7 @@ try {
           `  project/${other}${other === "bare" ? "" : " "} accepted/s ${ratio(p.acceptedPerSecond, o.acceptedPerSecond)}  delivered/s ${ratio(p.deliveredPerSecond, o.deliveredPerSecond)}  p99 ${ratio(p.p99, o.p99)} (lower is better)`,
         );
       }
-      if (rows.demo)
+      if (rows.demo && rows.bare)
         console.log(
           `  demo/bare    accepted/s ${ratio(rows.demo.acceptedPerSecond, rows.bare.acceptedPerSecond)}  delivered/s ${ratio(rows.demo.deliveredPerSecond, rows.bare.deliveredPerSecond)}`,
         );

@@ -11,7 +11,7 @@ import { closeRetired, forwardSfuFrame } from "../shared/calls/sfu/sfu-relay";
 import { type MediaTopology, participantCap, topologyFor, topologyRulesOf } from "../shared/calls/topology";
 import { hasMembership, listMemberIds } from "../shared/chat/records";
 import type { Env } from "../shared/env";
-import { sessionStanding } from "../shared/identity/sessions/principal";
+import { sessionStanding } from "../shared/identity/sessions/standing";
 import { logEvent } from "../shared/observability/log";
 import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
 import type { TraceCarrier } from "../shared/observability/trace-context";

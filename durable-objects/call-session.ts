@@ -11,7 +11,7 @@ import { type CallAction, applyCallAction, type TransitionResult } from "../shar
 import type { CallSessionRpc } from "../shared/calls/call-session-rpc";
 import { type Result, refusal } from "../shared/platform/result";
 import type { Env } from "../shared/env";
-import { sessionStanding } from "../shared/identity/sessions/principal";
+import { sessionStanding } from "../shared/identity/sessions/standing";
 import { parseFrame } from "../shared/realtime/frames";
 import { closeSocket, errorFrame, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";

@@ -2,7 +2,8 @@ import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { depsFor } from "../workers/realtime/composition";
-import { type Principal, sessionStanding } from "../shared/identity/sessions/principal";
+import type { Principal } from "../shared/identity/sessions/principal";
+import { sessionStanding } from "../shared/identity/sessions/standing";
 import { releaseDeletedAttachments, resolveAttachments, resolveForwardedAttachments, SendingFiles } from "../shared/chat/attachments";
 import { ChatListSync, type ChatListSyncHost } from "../shared/chat/chat-list-sync";
 import { CoalescedTask } from "../shared/chat/coalesced-task";
@@ -26,6 +27,8 @@ import {
   readPositionRefusal,
 } from "../shared/chat/message-rules";
 import { SendLimit } from "../shared/chat/send-limit";
+import { mayHaveFanoutShards } from "../shared/chat/fanout";
+import { FanoutShards, ShardSocket } from "../shared/chat/fanout-shards";
 import type { ChatRoomRpc, StoredMessage } from "../shared/chat/chat-room-rpc";
 import { GENERAL_CHAT_ID, type Message, type MessagePage, type MessagePageQuery, type Pin, type Sender } from "../shared/chat/model";
 import { type Refusal, type Result, refusal } from "../shared/platform/result";
@@ -34,12 +37,15 @@ import { newId } from "../shared/ids";
 import type { PushFanoutJob } from "../shared/push/events";
 import { type CloseReason, closeSocket, errorFrame, type FrameErrorCode, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
+import { FrameBudget } from "../shared/realtime/frame-budget";
 import { logEvent } from "../shared/observability/log";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
 import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
 
 type RoomConnection = Connection<Principal>;
+/** Where a frame came from and where its answers go: a socket of this room, or one of a fan-out shard's. */
+type FrameOrigin = RoomConnection | ShardSocket;
 type StoreResult = Result<StoredMessage>;
 
 /** A send that passed its checks (limit slot taken, attachments resolved), ready to store. */
@@ -55,7 +61,7 @@ interface AdmittedSend {
   /** A forwarded message's origin. */
   forwardedFrom?: Message["forwardedFrom"];
   /** The sending socket (it gets `message.ack`; everyone else `message.new`); none for REST. */
-  origin?: RoomConnection;
+  origin?: FrameOrigin;
   /** An encrypted chat's message: its MLS ciphertext (base64url), `text` empty. */
   mls?: string;
   /** An encrypted edit or reaction: the message it changes (checked live here). */
@@ -63,6 +69,17 @@ interface AdmittedSend {
 }
 
 const SYNCED_SEQ = "synced_seq";
+/**
+ * `typing` relays a room with fan-out shards sends per second, whoever types: each goes to every
+ * socket, so in a room of thousands a few people typing would cost more than the messages. Past
+ * it a `typing` frame is not relayed (typing is a hint, never stored; the typist is not refused).
+ */
+const ROOM_OF_THOUSANDS_TYPING_RELAYS = { typing: { limit: 5, windowSeconds: 1 } };
+/**
+ * Most connected members a push job lists (36-character ids: about 40 KB, well under a queue
+ * message's 128 KB); past it the job lists none and the push fan-out asks the room instead.
+ */
+const PUSH_JOB_CONNECTED_MAX = 1_000;
 /**
  * A socket send arriving at least this long after the last one stored at once is stored at once
  * too (in its own turn, its own commit); closer together, sends wait for the group commit's next
@@ -75,6 +92,18 @@ const SEARCH_INDEX_DELAY_MS = 1_000;
 
 const userTag = (userId: string) => `user:${userId}`;
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
+
+/**
+ * A socket closed or closing (its close event has not reached the room yet) refuses the frame:
+ * not the sender's failure, and cheaper than asking every socket its readyState.
+ */
+function sendQuietly(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // closed or closing
+  }
+}
 
 function errorFrameFor(failure: Pick<Refusal, "code" | "detail"> | { code: FrameErrorCode; detail: string }, extra: Record<string, unknown> = {}): string {
   return errorFrame(failure.code, failure.detail, extra);
@@ -98,8 +127,8 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   #log: MessageLog | undefined;
   /** Membership answers, checked on every frame; the Worker invalidates them through `membershipChanged`. */
   private readonly members = new MemberCache((userId) => isMember(this.deps, this.name, userId));
-  /** Every member of the chat, as the last chat-list sync read them; null until one has, and after membership changes. */
-  #memberIds: Set<string> | null = null;
+  /** How many members the chat has, as the last chat-list sync read it; null until one has, and after membership changes. */
+  #memberCount: number | null = null;
   /**
    * Whether every member in #memberIds has a socket open here, kept until the members or the
    * sockets change: asked for every message (push, chat-list sync), it was a loop over all the
@@ -107,6 +136,8 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    */
   #everyMemberConnected: boolean | null = null;
   private readonly sendLimit = new SendLimit();
+  /** Room-wide, in a room with fan-out shards only (ROOM_OF_THOUSANDS_TYPING_RELAYS). */
+  private readonly typingRelays = new FrameBudget(ROOM_OF_THOUSANDS_TYPING_RELAYS);
   private readonly chatList = new ChatListSync(this.chatListHost(), this.deps);
   /** Whether each socket's session is still alive, and its role (checked on every frame from memory), and the frame budgets. */
   private readonly guard = new SocketGuard<ChatFrameBudget>(
@@ -122,6 +153,24 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   private readonly sendingFiles = new SendingFiles();
   private readonly groupCommit = new CoalescedTask(() => this.storeQueuedSends(), 0);
   private readonly searchIndexing = new CoalescedTask(() => this.#log?.indexPending(), SEARCH_INDEX_DELAY_MS);
+
+  #fanoutShards: FanoutShards | null | undefined;
+  /**
+   * The fan-out shards that hold this room's sockets when it is big (shared/chat/fanout.ts): only
+   * a chat that may have them keeps their registry, so every other room reads and writes nothing for it.
+   */
+  private get fanoutShards(): FanoutShards | null {
+    if (this.#fanoutShards === undefined)
+      this.#fanoutShards = mayHaveFanoutShards(this.name)
+        ? new FanoutShards(
+            this.ctx.storage.sql,
+            (shard) => this.deps.objects.chatFanout(shard),
+            (promise) => this.ctx.waitUntil(promise),
+            () => this.connectedUsersChanged(),
+          )
+        : null;
+    return this.#fanoutShards;
+  }
 
   #e2ee: EncryptedFrames | undefined;
   /** Encrypted chats (docs/e2ee.md): the `mls.*` frames, and no plain text in such a chat. */
@@ -163,14 +212,19 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
 
   /** A socket opened, closed or failed: who is connected is read again on the next use. */
   private connectionsChanged(): void {
-    this.#connectedUsers = null;
     this.#sockets = null;
+    this.connectedUsersChanged();
+  }
+
+  /** Someone connected or left here or on a shard. */
+  private connectedUsersChanged(): void {
+    this.#connectedUsers = null;
     this.#everyMemberConnected = null;
   }
 
-  /** The members as read now (null: not known, e.g. after membership changed). */
-  private membersKnown(userIds: Set<string> | null): void {
-    this.#memberIds = userIds;
+  /** The member count as read now (null: not known, e.g. after membership changed). */
+  private membersKnown(count: number | null): void {
+    this.#memberCount = count;
     this.#everyMemberConnected = null;
   }
 
@@ -180,12 +234,19 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.connectionsChanged();
   }
 
+  /** The users with a socket here or on one of the room's shards (after a wake, ask the shards first: `connectionsKnown`). */
   private connectedUserIds(): ReadonlySet<string> {
     if (this.#connectedUsers) return this.#connectedUsers;
     const connected = new Set<string>();
     for (const connection of this.getConnections<Principal>()) if (connection.state) connected.add(connection.state.userId);
+    for (const userId of this.fanoutShards?.users() ?? []) connected.add(userId);
     this.#connectedUsers = connected;
     return connected;
+  }
+
+  /** Resolves once the room knows who is connected on its shards (they are asked after a wake). */
+  private async connectionsKnown(): Promise<void> {
+    await this.fanoutShards?.knowUsers();
   }
 
   /** What the chat-list sync may see of this room; it reads the log only while the log is open. */
@@ -194,9 +255,10 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       chatId: () => this.name,
       newestMessage: () => this.#log?.lastMessage() ?? null,
       markSynced: (seq) => this.#log?.setState(SYNCED_SEQ, seq),
+      connectionsKnown: () => this.connectionsKnown(),
       connectedUserIds: () => this.connectedUserIds(),
       everyMemberConnected: () => this.everyMemberConnected(),
-      membersRead: (userIds) => this.membersKnown(new Set(userIds)),
+      membersCounted: (count) => this.membersKnown(count),
       waitUntil: (promise) => this.ctx.waitUntil(promise),
       retryAt: (at) => this.ctx.storage.setAlarm(at),
     };
@@ -278,7 +340,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     }
   }
 
-  private async handleFrame(connection: RoomConnection, principal: Principal, frame: ChatClientFrame): Promise<void> {
+  private async handleFrame(connection: FrameOrigin, principal: Principal, frame: ChatClientFrame): Promise<void> {
     if (frame.type === "message.edit" || frame.type === "reaction") {
       const plainRefused = await this.e2ee.refusePlain();
       if (plainRefused) return void connection.send(errorFrameFor(plainRefused, { id: frame.id, epoch: plainRefused.epoch }));
@@ -288,6 +350,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         connection.send(JSON.stringify({ type: "pong" }));
         return;
       case "typing":
+        if (this.fanoutShards && this.typingRelays.take("typing", this.name, this.deps.clock.now()) > 0) return;
         this.sendToOthers(principal.userId, JSON.stringify({ type: "typing", userId: principal.userId }));
         return;
       case "message.send": {
@@ -297,7 +360,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         return;
       }
       case "read": {
-        const result = await this.markRead(principal.userId, frame.seq, connection.id);
+        const result = await this.markReadFrom(principal.userId, frame.seq, connection);
         if (!result.ok) connection.send(errorFrameFor(result));
         return;
       }
@@ -339,9 +402,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
           now: () => this.deps.clock.now(),
           reply: (text) => connection.send(text),
           toOthers: (text) => this.fanOut(text, connection),
-          toUsers: (userIds, text) => {
-            for (const userId of userIds) for (const ws of this.ctx.getWebSockets(userTag(userId))) if (ws !== connection) ws.send(text);
-          },
+          toUsers: (userIds, text) => this.sendToUsers(userIds, text, connection),
         });
         if (refused) connection.send(errorFrameFor(refused, { epoch: refused.epoch, ...(refused.deviceIds ? { deviceIds: refused.deviceIds } : {}) }));
         return;
@@ -396,7 +457,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    * of a stored (sender, clientId) is answered here with the stored message when that is known
    * without storing (over the limit, or with attachments); otherwise the insert finds it.
    */
-  private async admitSend(sender: Sender, input: NewMessage, origin?: RoomConnection): Promise<StoreResult | { send: AdmittedSend }> {
+  private async admitSend(sender: Sender, input: NewMessage, origin?: FrameOrigin): Promise<StoreResult | { send: AdmittedSend }> {
     if (input.mls === undefined) {
       const plainRefused = await this.e2ee.refusePlain();
       if (plainRefused) return refusal(409, plainRefused.code, plainRefused.detail);
@@ -523,7 +584,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     // Storage writes are confirmed before these frames leave (output gate): stored before acknowledged.
     const frames = storedMessageFrames(message, clientId);
     origin?.send(frames.ack);
-    this.fanOut(frames.fresh, origin);
+    this.fanOut(frames.fresh, origin, message.seq);
     this.chatList.noteRead(sender.userId, message.seq);
     // An encrypted edit or reaction is not the chat's last message, nor a new one for anybody:
     // no chat-list change, no push (the sender's read position goes with the next sync).
@@ -541,6 +602,12 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
    * stored, never on the path to its ack.
    */
   private queuePush(message: Message): void {
+    // After a wake the shards say first who is connected on them: a push to a reader is one too many.
+    const shards = this.fanoutShards;
+    if (shards && !shards.usersKnown) {
+      this.ctx.waitUntil(shards.knowUsers().then(() => this.queuePush(message)));
+      return;
+    }
     // Every member has the room open (as the last sync read the members): nobody to push to, no job.
     if (this.everyMemberConnected()) return;
     const connected = this.connectedUserIds();
@@ -555,7 +622,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
         text: message.text,
         ...(message.mls !== undefined ? { encrypted: { mentionIds: message.mentions } } : {}),
         createdAt: Date.parse(message.createdAt),
-        connectedUserIds: [...connected],
+        ...(connected.size <= PUSH_JOB_CONNECTED_MAX ? { connectedUserIds: [...connected] } : {}),
       },
     };
     this.ctx.waitUntil(
@@ -569,18 +636,20 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     return this.#everyMemberConnected;
   }
 
+  /** Only members have sockets here (checked at connect, closed when they leave), so counting them is enough. */
   private computeEveryMemberConnected(): boolean {
-    const members = this.#memberIds;
-    if (!members) return false;
-    const connected = this.connectedUserIds();
-    if (connected.size < members.size) return false;
-    for (const userId of members) if (!connected.has(userId)) return false;
-    return true;
+    return this.#memberCount !== null && this.connectedUserIds().size >= this.#memberCount;
   }
 
-  private repeatAck(message: Message, clientId: string, origin?: RoomConnection): StoreResult {
+  private repeatAck(message: Message, clientId: string, origin?: FrameOrigin): StoreResult {
     origin?.send(storedMessageFrames(message, clientId).ack);
     return { ok: true, value: { message, created: false } };
+  }
+
+  async connectedAmong(userIds: string[]): Promise<string[]> {
+    await this.connectionsKnown();
+    const connected = this.connectedUserIds();
+    return userIds.filter((userId) => connected.has(userId));
   }
 
   listMessages(query: MessagePageQuery): Result<MessagePage> {
@@ -588,10 +657,21 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   }
 
   async markRead(userId: string, seq: number, originId?: string): Promise<Result<{ seq: number }>> {
+    return this.markReadFrom(userId, seq, originId ? this.getConnection<Principal>(originId) : undefined);
+  }
+
+  /**
+   * Moves the read position and tells the room's sockets, but the reader's: in a room of thousands
+   * (with fan-out shards) only the reader's own other sockets, since one read position per member
+   * per message sent to every member grows with the square of the room (docs/chat.md).
+   */
+  private async markReadFrom(userId: string, seq: number, origin?: FrameOrigin): Promise<Result<{ seq: number }>> {
     const refused = readPositionRefusal(seq, this.log.lastSeq);
     if (refused) return refused;
     await markChatRead(this.deps, this.name, userId, seq);
-    this.fanOut(JSON.stringify({ type: "read", userId, seq }), originId ? this.getConnection(originId) : undefined);
+    const frame = JSON.stringify({ type: "read", userId, seq });
+    if (this.fanoutShards) this.sendToUsers([userId], frame, origin);
+    else this.fanOut(frame, origin);
     return { ok: true, value: { seq } };
   }
 
@@ -666,6 +746,7 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
       if (await this.members.isMember(userId)) continue;
       this.closeConnections(this.getConnections(userTag(userId)), "not_a_member", "You are no longer a member of this chat");
     }
+    await this.fanoutShards?.tellEach("members changed", (shard) => shard.membershipChanged(userIds));
   }
 
   /** These sessions ended (pushed by the user's hub): their sockets close and their next frame would be refused. */
@@ -673,16 +754,51 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     this.#e2ee?.forget();
     this.guard.sessionsEnded(sessionIds, this.deps.clock.now(), (sessionId) => this.getConnections(sessionTag(sessionId)));
     this.connectionsChanged();
+    // The hub knows the chat, not the shard: every shard hears it (a session's sockets are on one).
+    await this.fanoutShards?.tellEach("sessions ended", (shard) => shard.sessionsEnded(sessionIds));
   }
 
   /** The user's role or status changed: their sockets' next frame reads it again. */
   async userChanged(userId: string): Promise<void> {
     this.guard.userChanged(userId);
+    await this.fanoutShards?.tellEach("a user changed", (shard) => shard.userChanged(userId));
+  }
+
+  /** A socket of `userId` opened on fan-out shard `shard` (shared/chat/fanout.ts). */
+  async fanoutJoined(shard: string, userId: string): Promise<{ lastSeq: number }> {
+    if (!this.fanoutShards) throw new Error(`chat ${this.name} has no fan-out shards`);
+    this.fanoutShards.joined(shard, userId);
+    return { lastSeq: this.log.lastSeq };
+  }
+
+  /** The last socket of `userId` on `shard` closed. */
+  async fanoutLeft(shard: string, userId: string): Promise<void> {
+    this.fanoutShards?.left(shard, userId);
+  }
+
+  /**
+   * A frame from a socket of one of the room's shards, checked there as the room checks its own
+   * sockets' frames (session, membership, budgets): handled as if it came from a socket here.
+   * Answers what that socket gets; a send answers once it is stored (its ack) or refused.
+   */
+  async frameFromFanout(shard: string, connectionId: string, principal: Principal, frame: ChatClientFrame): Promise<string[]> {
+    const origin = new ShardSocket(shard, connectionId);
+    try {
+      await this.handleFrame(origin, principal, frame);
+      if ((frame.type === "message.send" || frame.type === "mls.send") && origin.replies.length === 0) await origin.answered;
+    } catch (error) {
+      logEvent("error", "chat frame failed", { chatId: this.name, error: String(error) });
+      origin.send(errorFrameFor({ code: "internal_error", detail: "The frame could not be processed; retry it" }));
+    }
+    return origin.replies;
   }
 
   /** The chat was deleted: close every socket and drop the log. */
   async closeChat(): Promise<void> {
     this.closeConnections(this.getConnections(), "chat_deleted");
+    await this.fanoutShards?.tellEach("the chat was deleted", (shard) => shard.closeAll("chat_deleted"));
+    this.fanoutShards?.clear();
+    for (const send of this.queuedSends) if (send.origin instanceof ShardSocket) send.origin.settle();
     this.queuedSends = [];
     this.groupCommit.cancel();
     this.searchIndexing.cancel();
@@ -702,6 +818,9 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
   anonymiseSender(userId: string): number {
     this.closeConnections(this.getConnections(userTag(userId)), "not_a_member");
     this.members.forget(userId);
+    // The account is gone, and with it its memberships: its sockets on the shards close too.
+    const shards = this.fanoutShards;
+    if (shards?.inUse) this.ctx.waitUntil(shards.tellEach("a member was deleted", (shard) => shard.membershipChanged([userId])));
     return this.log.anonymiseSender(userId);
   }
 
@@ -715,26 +834,29 @@ export class ChatRoom extends Server<Env> implements ChatRoomRpc {
     if (message.seq === this.log.lastSeq) this.queueChatListSync();
   }
 
+  /** A frame to every socket of the room but `userId`'s, here and on the shards. */
   private sendToOthers(userId: string, text: string): void {
     const own = new Set<WebSocket>(this.ctx.getWebSockets(userTag(userId)));
-    this.fanOut(text, (ws) => own.has(ws));
+    for (const ws of this.openSockets()) if (!own.has(ws)) sendQuietly(ws, text);
+    this.fanoutShards?.send({ text, skipUser: userId });
+  }
+
+  /** A frame to these users' sockets only, here and on the shards, but `origin`. */
+  private sendToUsers(userIds: readonly string[], text: string, origin?: FrameOrigin): void {
+    for (const userId of userIds) for (const ws of this.ctx.getWebSockets(userTag(userId))) if (ws !== origin) sendQuietly(ws, text);
+    this.fanoutShards?.send({ text, toUsers: userIds }, origin instanceof ShardSocket ? { shard: origin.shard, connectionId: origin.id } : undefined);
   }
 
   /**
-   * Sends one frame to every open socket of the room except `skip`. Straight over the
-   * hibernation API: partyserver's broadcast deserializes every socket's attachment per
-   * frame, which dominated the cost of a message in a busy room.
+   * Sends one frame to every open socket of the room except `origin` (the sender's), and hands it
+   * to the room's fan-out shards for theirs. Straight over the hibernation API: partyserver's
+   * broadcast deserializes every socket's attachment per frame, which dominated the cost of a
+   * message in a busy room. `seq`: the stored message the frame carries.
    */
-  private fanOut(text: string, skip?: WebSocket | ((ws: WebSocket) => boolean)): void {
-    for (const ws of this.openSockets()) {
-      if (skip && (typeof skip === "function" ? skip(ws) : ws === skip)) continue;
-      try {
-        ws.send(text);
-      } catch {
-        // A socket closed or closing (its close event has not reached the room yet) refuses the
-        // frame: not the sender's failure, and cheaper than asking every socket its readyState.
-      }
-    }
+  private fanOut(text: string, origin?: FrameOrigin, seq?: number): void {
+    for (const ws of this.openSockets()) if (ws !== origin) sendQuietly(ws, text);
+    const shards = this.fanoutShards;
+    if (shards?.inUse) shards.send({ text, seq }, origin instanceof ShardSocket ? { shard: origin.shard, connectionId: origin.id } : undefined);
   }
 
   private takeSendSlot(userId: string): Refusal | null {

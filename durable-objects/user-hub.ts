@@ -2,7 +2,7 @@ import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
 import { type Connection, type ConnectionContext, Server } from "partyserver";
 import { depsFor } from "../workers/realtime/composition";
-import { sessionStanding } from "../shared/identity/sessions/principal";
+import { sessionStanding } from "../shared/identity/sessions/standing";
 import { clock } from "../shared/clock";
 import type { Env } from "../shared/env";
 import type { SocketTargetRpc, UserHubRpc } from "../shared/realtime/user-hub-rpc";
@@ -15,7 +15,7 @@ import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import type { TraceCarrier } from "../shared/observability/trace-context";
 import { inRequestTrace, runTracedMethod } from "../shared/observability/traced-stub";
 import { logEvent } from "../shared/observability/log";
-import { lastSeenNow } from "../shared/chat/presence";
+import { HubPresence } from "../shared/chat/presence";
 
 interface HubConnectionState {
   userId: string;
@@ -45,6 +45,13 @@ export class UserHub extends Server<Env> implements UserHubRpc {
     },
   );
 
+  #presence: HubPresence | undefined;
+  /** The user's online flag and last seen time in D1, written as sockets open and close. */
+  private get presence(): HubPresence {
+    this.#presence ??= new HubPresence(this.deps, this.name);
+    return this.#presence;
+  }
+
   private get registry(): SessionSocketRegistry {
     this.#registry ??= new SessionSocketRegistry(this.ctx.storage.sql);
     return this.#registry;
@@ -60,7 +67,7 @@ export class UserHub extends Server<Env> implements UserHubRpc {
     return inRequestTrace(request, () => super.fetch(request));
   }
 
-  override onConnect(connection: Connection<HubConnectionState>, context: ConnectionContext): void {
+  override async onConnect(connection: Connection<HubConnectionState>, context: ConnectionContext): Promise<void> {
     // The Worker authenticated the upgrade; this is a second line of defence only.
     const principal = principalFromUpgrade(context.request);
     if (!principal || principal.userId !== this.name) {
@@ -74,6 +81,8 @@ export class UserHub extends Server<Env> implements UserHubRpc {
     }
     if (!this.guard.admit(connection, principal, clock.now())) return;
     connection.setState({ userId: principal.userId, sessionId: principal.sessionId, connectedAt: Date.now() });
+    // Online in D1 before hello: a chat list update sent from now on reaches this device.
+    await this.presence.online().catch((error: unknown) => logEvent("warn", "online not recorded", { userId: this.name, error: String(error) }));
     logEvent("info", "socket connected", { object: "UserHub", userId: principal.userId, sessionId: principal.sessionId });
     connection.send(JSON.stringify({ type: "hello", userId: principal.userId } satisfies HubServerFrame));
   }
@@ -98,7 +107,9 @@ export class UserHub extends Server<Env> implements UserHubRpc {
   async notify(frame: HubServerFrame): Promise<number> {
     const text = JSON.stringify(frame);
     let delivered = 0;
+    let open = 0;
     for (const connection of this.getConnections<HubConnectionState>()) {
+      open++;
       if (connection.state && this.guard.isEnded(connection.state.sessionId)) continue;
       try {
         connection.send(text);
@@ -107,6 +118,8 @@ export class UserHub extends Server<Env> implements UserHubRpc {
         // a socket closing mid-broadcast is not the caller's failure
       }
     }
+    if (open === 0)
+      this.ctx.waitUntil(this.presence.noDevices().catch((error: unknown) => logEvent("warn", "online not cleared", { userId: this.name, error: String(error) })));
     return delivered;
   }
 
@@ -142,7 +155,7 @@ export class UserHub extends Server<Env> implements UserHubRpc {
     if (!connection.state) return;
     const others = [...this.getConnections<HubConnectionState>()].filter((other) => other.id !== connection.id && other.state);
     if (others.length > 0) return;
-    await lastSeenNow(this.deps, this.name).catch((error) => logEvent("warn", "last seen not recorded", { userId: this.name, error: String(error) }));
+    await this.presence.offline().catch((error: unknown) => logEvent("warn", "last seen not recorded", { userId: this.name, error: String(error) }));
   }
 
   override async onAlarm(): Promise<void> {

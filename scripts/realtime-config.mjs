@@ -95,9 +95,14 @@ export function realtimeClasses(realtime) {
   return realtime.durable_objects.bindings.filter((binding) => !binding.script_name).map((binding) => binding.class_name);
 }
 
-/** The realtime Worker's v1 for a deployment whose API Worker holds the classes: a transfer. */
+/**
+ * The realtime Worker's migrations for a deployment whose API Worker holds the classes: v1
+ * transfers the classes it would create (they were the API Worker's), and every later tag creates
+ * its classes here as written (ChatFanout, v2, was never the API Worker's).
+ */
 export function transferMigrations(realtime, apiName) {
-  return [{ tag: "v1", transferred_classes: realtimeClasses(realtime).map((name) => ({ from: name, from_script: apiName, to: name })) }];
+  const [first, ...later] = realtime.migrations;
+  return [{ tag: first.tag, transferred_classes: first.new_sqlite_classes.map((name) => ({ from: name, from_script: apiName, to: name })) }, ...later];
 }
 
 /** The API Worker's migrations without the realtime classes (a new account creates them in the realtime Worker). */

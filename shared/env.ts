@@ -1,6 +1,7 @@
 import type { CallRoomRpc } from "./calls/call-room-rpc";
 import type { CallSessionRpc } from "./calls/call-session-rpc";
 import type { ChatRoomRpc } from "./chat/chat-room-rpc";
+import type { ChatFanoutRpc } from "./chat/chat-fanout-rpc";
 import type { MetricsStoreRpc } from "./observability/metrics-store-rpc";
 import type { RateLimiterRpc } from "./rate-limiter-rpc";
 import type { UserHubRpc } from "./realtime/user-hub-rpc";
@@ -27,6 +28,8 @@ export interface Env extends DeclaredVars {
   /** One per group call: its roster, mesh signalling and ringing (docs/calls.md, "Group calls"). */
   CALL_ROOM: DurableObjectNamespace<CallRoomRpc>;
   CHAT_ROOM: DurableObjectNamespace<ChatRoomRpc>;
+  /** A slice of a big chat's sockets (the general chat's, docs/realtime.md#rooms-of-thousands). */
+  CHAT_FANOUT: DurableObjectNamespace<ChatFanoutRpc>;
   METRICS_STORE: DurableObjectNamespace<MetricsStoreRpc>;
   /** Workers Analytics Engine dataset for long-term metric queries; absent locally (then a no-op). */
   METRICS?: AnalyticsEngineDataset;

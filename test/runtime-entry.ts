@@ -6,4 +6,4 @@
 // held everything. The cross-Worker binding itself is covered by test/dev-server/realtime-worker.test.ts.
 export * from "../workers/index";
 export { default } from "../workers/index";
-export { CallRoom, CallSession, ChatRoom, UserHub } from "../workers/realtime/index";
+export { CallRoom, CallSession, ChatFanout, ChatRoom, UserHub } from "../workers/realtime/index";

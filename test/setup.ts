@@ -19,6 +19,8 @@ await Promise.all([
   import("../workers/jobs/queue"),
   import("../workers/jobs/scheduled"),
   import("../workers/modules"),
+  // A chat room loads the MLS Delivery Service when it finds its chat encrypted (shared/chat/encrypted-frames.ts).
+  import("../shared/e2ee/delivery-service"),
 ]);
 
 // A shared runtime runs its files one after another: what a file changed for the whole runtime is

@@ -12,6 +12,8 @@ export function durableObjectsOf(env: Env): DurableObjects {
     rateLimiter: (key) => traced(env.RATE_LIMITER.getByName(key)),
     userHub: (userId) => traced(env.USER_HUB.getByName(userId)),
     chatRoom: (chatId) => traced(env.CHAT_ROOM.getByName(chatId)),
+    chatFanout: (shardName) => env.CHAT_FANOUT.getByName(shardName),
+    chatRoomForShards: (chatId) => env.CHAT_ROOM.getByName(chatId),
     callSession: (callId) => traced(env.CALL_SESSION.getByName(callId)),
     callRoom: (callId) => traced(env.CALL_ROOM.getByName(callId)),
     videoViews: (videoId) => traced(env.VIDEO_VIEWS.getByName(videoId)),

@@ -14,10 +14,13 @@ const RESULT_METHODS = new Set(["Runtime.getHeapUsage", "Profiler.stop", "HeapPr
 
 /**
  * A DevTools protocol session with the user Worker's isolate on inspector `port` (its Durable
- * Objects run in it too), not wrangler's own proxy Workers. Waits up to 30 s for the inspector.
- * @param {number} port
+ * Objects run in it too), not wrangler's own proxy Workers; or, given a `ws:` URL, with the isolate
+ * that URL names (a Worker of the runtime's own inspector, see runtimeInspectorUrl). Waits up to
+ * 30 s for the inspector.
+ * @param {number | string} port
  */
 async function connectInspector(port) {
+  if (typeof port === "string") return openSession(port, port.slice(port.lastIndexOf("/") + 1));
   const deadline = Date.now() + 30_000;
   let targets;
   for (;;) {
@@ -31,11 +34,15 @@ async function connectInspector(port) {
     await new Promise((r) => setTimeout(r, 250));
   }
   const target = targets.find((t) => !/^(core|__)/.test(t.title ?? "")) ?? targets[0];
+  return openSession(target.webSocketDebuggerUrl, target.title);
+}
+
+async function openSession(url, title) {
   // The inspector proxy refuses a socket without an allowed Origin (undici sends a User-Agent).
-  const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { origin: "http://localhost" } });
+  const socket = new WebSocket(url, { headers: { origin: "http://localhost" } });
   await new Promise((resolve, reject) => {
     socket.addEventListener("open", resolve, { once: true });
-    socket.addEventListener("error", () => reject(new Error(`inspector socket ${target.webSocketDebuggerUrl} failed`)), { once: true });
+    socket.addEventListener("error", () => reject(new Error(`inspector socket ${url} failed`)), { once: true });
   });
   let nextId = 1;
   const pending = new Map();
@@ -57,14 +64,14 @@ async function connectInspector(port) {
       pending.set(id, { resolve, reject, method, needsResult: RESULT_METHODS.has(method) });
       socket.send(JSON.stringify({ id, method, params }));
     });
-  return { title: target.title, call, close: () => socket.close() };
+  return { title, call, close: () => socket.close() };
 }
 
 /**
  * The V8 heap the isolate on inspector `port` has in use (MB), garbage not yet collected included.
  * The live part of it is what every full collection has to mark, so the same load pauses a large
  * isolate longer than a small one.
- * @param {number} port
+ * @param {number | string} port  an inspector port, or a Worker's DevTools URL
  */
 export async function heapInUse(port) {
   const inspector = await connectInspector(port);
@@ -85,7 +92,7 @@ async function heapOf(call) {
  * sampled every 100 µs and an allocation every 4 KiB on average (garbage included; with
  * `survivorsOnly`, only what outlived a young-generation collection: what fills the old
  * generation, so what sets how often a full collection stops the isolate).
- * @param {number} port
+ * @param {number | string} port  an inspector port, or a Worker's DevTools URL
  * @param {{ survivorsOnly?: boolean }} [options]
  */
 export async function attachProfiler(port, { survivorsOnly = false } = {}) {

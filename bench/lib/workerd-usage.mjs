@@ -77,6 +77,37 @@ export async function runtimeUrl(port, probePath) {
   return undefined;
 }
 
+/**
+ * The DevTools socket of the Worker `worker` inside the workerd runtime behind the `wrangler dev`
+ * listening on `port`. wrangler's inspector (`--inspector-port`) shows only the first Worker of a
+ * session (`-c a -c b`); the runtime's own inspector lists every Worker as `core:user:<name>`, so
+ * a bench can weigh and profile the realtime Worker, where the chat rooms run. Undefined where it
+ * cannot be told (no `ss`, not Linux, no such Worker).
+ * @param {number} port
+ * @param {string} worker
+ */
+export async function runtimeInspectorUrl(port, worker) {
+  const proxyPid = /pid=(\d+)/.exec(spawnSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" }).stdout)?.[1];
+  const runtime = workerdGroup(port).find((pid) => pid !== proxyPid);
+  if (!runtime) return undefined;
+  const ports = spawnSync("ss", ["-ltnpH"], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter((line) => line.includes(`pid=${runtime},`))
+    .map((line) => Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]))
+    .filter(Boolean);
+  for (const candidate of ports) {
+    const answer = await answerOf(`http://127.0.0.1:${candidate}/json`);
+    if (answer?.status !== 200) continue;
+    try {
+      const target = JSON.parse(answer.body).find?.((t) => t.id === `core:user:${worker}`);
+      if (target) return target.webSocketDebuggerUrl;
+    } catch {
+      // not the inspector
+    }
+  }
+  return undefined;
+}
+
 async function answerOf(url) {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2000) });

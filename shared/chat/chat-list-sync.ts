@@ -19,12 +19,14 @@ export interface ChatListSyncHost {
   newestMessage(): LastMessage | null;
   /** Everything up to `seq` is in D1 now. */
   markSynced(seq: number): void;
+  /** Resolves once the room knows who is connected (its fan-out shards are asked after a wake). */
+  connectionsKnown(): Promise<void>;
   /** Members with a socket open in the room see messages there, so the hub does not notify them. */
   connectedUserIds(): ReadonlySet<string>;
   /** Every member (as the last read found them) has a socket open in the room: nobody to notify. */
   everyMemberConnected(): boolean;
-  /** The chat's members as this sync read them from D1 (the room skips pushes when all are connected). */
-  membersRead(userIds: string[]): void;
+  /** How many members the chat has, as this sync read it from D1 (the room skips pushes when all are connected). */
+  membersCounted(count: number): void;
   waitUntil(promise: Promise<unknown>): void;
   /** The room owns its one alarm: a failed sync asks to be woken to retry at `at`. */
   retryAt(at: number): Promise<void>;
@@ -111,6 +113,7 @@ export class ChatListSync {
   private async syncOnce(): Promise<void> {
     const last = this.host.newestMessage();
     if (!last) return;
+    await this.host.connectionsKnown();
     const reads = [...this.pendingReads];
     const mentions = this.pendingMentions;
     this.pendingMentions = [];
@@ -128,15 +131,20 @@ export class ChatListSync {
     // Told now, or seen in the room by every member.
     this.notifiedSeq = Math.max(this.notifiedSeq, last.seq);
     if (!readBack) return;
-    const { chat, members } = readBack;
+    const { chat, memberCount, members } = readBack;
     if (!chat) return;
-    this.host.membersRead(members.map((m) => m.userId));
+    this.host.membersCounted(memberCount);
     const connected = this.host.connectedUserIds();
-    const shown = chatMembers(
-      chat.type,
-      members.map((m) => m.userId),
-    );
-    const away = members.filter((m) => !connected.has(m.userId));
+    // The general chat's members are counted, never listed (and only its members online were read).
+    const shown =
+      chat.type === "general"
+        ? { ids: null, count: memberCount }
+        : chatMembers(
+            chat.type,
+            members.map((m) => m.userId),
+          );
+    // Only a member whose hub is open can take the update; one with the room open saw the message there.
+    const away = members.filter((m) => m.online && !connected.has(m.userId));
     // A direct chat's list item names the other member (one read of two names; other chats need none).
     const people = chat.type === "direct" && away.length > 0 ? await peopleOf(this.deps, shown.ids ?? []) : new Map();
     await Promise.allSettled(

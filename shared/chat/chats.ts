@@ -28,6 +28,7 @@ import {
   setChatTitle,
 } from "./records";
 import { maySeeGeneralChatMembers } from "./general-members";
+import { chatUsesFanout, fanoutShardName, fanoutShardOf } from "./fanout";
 import { logEvent } from "../observability/log";
 import { activeGroupCallsOf, groupCallMembershipChanged } from "../calls/group-calls";
 
@@ -81,6 +82,16 @@ export async function requireMembership(deps: Deps, chatId: string, userId: stri
   const row = await findMemberChat(deps.db, chatId, userId);
   if (!row) throw notFound("No such chat, or you are not a member");
   return row;
+}
+
+/**
+ * Where a member's socket to the chat goes: the chat's room, or in a chat of thousands the fan-out
+ * shard that holds every socket of this user (shared/chat/fanout.ts). Not a member: 404.
+ */
+export async function chatSocketHome(deps: Deps, chatId: string, userId: string): Promise<{ fetch(request: Request): Promise<Response> }> {
+  const chat = await requireMembership(deps, chatId, userId);
+  if (!chatUsesFanout(chat, deps.config)) return deps.objects.chatRoom(chatId);
+  return deps.objects.chatFanout(fanoutShardName(chatId, fanoutShardOf(userId, deps.config.chat.fanoutShards)));
 }
 
 export async function isMember(deps: Deps, chatId: string, userId: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { type GroupPolicy, MlsDeliveryService, type MlsRefusalCode, type RoomDevice } from "../e2ee/delivery-service";
+import type { GroupPolicy, MlsDeliveryService, MlsRefusalCode, RoomDevice } from "../e2ee/delivery-service";
 import { liveMlsDeviceIds, sessionMlsDevice } from "../e2ee/devices";
 import type { ErrorCode } from "../http/errors";
 import { base64url, fromBase64url } from "../ids";
@@ -30,6 +30,14 @@ export interface EncryptedRoomHost {
   toUsers(userIds: readonly string[], text: string): void;
 }
 
+/**
+ * The MLS Delivery Service's module (ts-mls, HPKE and their ciphers), loaded by the first
+ * encrypted chat an isolate holds: every other room never evaluates it, which keeps the realtime
+ * isolate's heap (what each full collection marks) and its startup smaller.
+ */
+let deliveryService: Promise<typeof import("../e2ee/delivery-service")> | undefined;
+const loadDeliveryService = () => (deliveryService ??= import("../e2ee/delivery-service"));
+
 /** How long the room trusts what it read of the members' live devices before reading it again (sessions may end elsewhere). */
 const POLICY_TTL_MS = 5_000;
 
@@ -43,6 +51,7 @@ const POLICY_TTL_MS = 5_000;
 export class EncryptedFrames {
   #encrypted: boolean | undefined;
   #service: MlsDeliveryService | undefined;
+  #serviceClass: typeof MlsDeliveryService | undefined;
   #policy: { read: number; members: Set<string>; devices: Set<string> } | undefined;
   readonly #devices = new Map<string, RoomDevice | null>();
 
@@ -52,9 +61,13 @@ export class EncryptedFrames {
     private readonly chatId: string,
   ) {}
 
-  /** Whether the chat is encrypted (read from D1; once true it stays true: encryption is never turned off). */
+  /** Whether the chat is encrypted (read from D1; once true it stays true: encryption is never turned off); an encrypted chat's Delivery Service is loaded with the answer. */
   async encrypted(): Promise<boolean> {
-    this.#encrypted ??= await isEncryptedChat(this.deps, this.chatId);
+    if (this.#encrypted === undefined) {
+      const encrypted = await isEncryptedChat(this.deps, this.chatId);
+      if (encrypted) this.#serviceClass ??= (await loadDeliveryService()).MlsDeliveryService;
+      this.#encrypted = encrypted;
+    }
     return this.#encrypted;
   }
 
@@ -78,8 +91,10 @@ export class EncryptedFrames {
     this.#service = undefined;
   }
 
+  /** Only once `encrypted()` said yes (which loaded the class). */
   private get service(): MlsDeliveryService {
-    this.#service ??= new MlsDeliveryService(this.sql, this.chatId);
+    if (!this.#serviceClass) throw new Error(`chat ${this.chatId}: the MLS Delivery Service is used before the chat was found encrypted`);
+    this.#service ??= new this.#serviceClass(this.sql, this.chatId);
     return this.#service;
   }
 

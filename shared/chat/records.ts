@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, gt, isNull, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, gt, isNotNull, isNull, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { insertWithinCap } from "../db/capped-insert";
 import type { Database } from "../db/client";
@@ -271,18 +271,29 @@ export interface ChatSummaryUpdate {
   reads: [userId: string, seq: number][];
   /** Members mentioned by messages stored since the last sync. */
   mentions: { seq: number; userId: string }[];
-  /** Also read back the chat and its members' read positions (to notify them). */
+  /** Also read back the chat, its member count and its members' read positions (to notify them). */
   readBack: boolean;
+}
+
+/** A member as the chat-list sync reads them back: whether their hub is open, and what their list item says. */
+export interface MemberReadBack {
+  userId: string;
+  readSeq: number;
+  unreadMentions: number;
+  /** A device of theirs has its hub socket open (`users.online_since`): only then can `chat.updated` reach them. */
+  online: boolean;
 }
 
 /**
  * Brings the chat-list summary of a chat up to its room's newest message, in one batch. It only
- * moves forward: a sync that arrives late never overwrites a newer summary.
+ * moves forward: a sync that arrives late never overwrites a newer summary. The read back gives
+ * the member count and the members; in the general chat (every account) only the members online,
+ * the only ones a list update can reach: reading every account four times a second would not do.
  */
 export async function syncChatSummary(
   db: Database,
   update: ChatSummaryUpdate,
-): Promise<{ chat: ChatRecord | undefined; members: { userId: string; readSeq: number; unreadMentions: number }[] } | null> {
+): Promise<{ chat: ChatRecord | undefined; memberCount: number; members: MemberReadBack[] } | null> {
   const { chatId, last } = update;
   const summary = db
     .update(chats)
@@ -311,16 +322,19 @@ export async function syncChatSummary(
     return null;
   }
   const chatQuery = db.select().from(chats).where(eq(chats.id, chatId));
+  const countQuery = db.select({ n: count() }).from(chatMembers).where(eq(chatMembers.chatId, chatId));
   const membersQuery = db
-    .select({ userId: chatMembers.userId, readSeq: chatMembers.readSeq, unreadMentions: UNREAD_MENTIONS })
+    .select({ userId: chatMembers.userId, readSeq: chatMembers.readSeq, unreadMentions: UNREAD_MENTIONS, online: sql<number>`${users.onlineSince} IS NOT NULL` })
     .from(chatMembers)
-    .where(eq(chatMembers.chatId, chatId))
+    .leftJoin(users, eq(users.id, chatMembers.userId))
+    .where(and(eq(chatMembers.chatId, chatId), chatId === GENERAL_CHAT_ID ? isNotNull(users.onlineSince) : undefined))
     .orderBy(asc(chatMembers.joinedAt), asc(chatMembers.userId));
-  const results = await db.batch([summary, ...mentions, ...reads, chatQuery, membersQuery]);
-  // The two reads come last, after a variable number of updates: typed from their queries.
-  const chatRows = results[results.length - 2] as Awaited<typeof chatQuery>;
+  const results = await db.batch([summary, ...mentions, ...reads, chatQuery, countQuery, membersQuery]);
+  // The three reads come last, after a variable number of updates: typed from their queries.
+  const chatRows = results[results.length - 3] as Awaited<typeof chatQuery>;
+  const counted = results[results.length - 2] as Awaited<typeof countQuery>;
   const members = results[results.length - 1] as Awaited<typeof membersQuery>;
-  return { chat: chatRows[0], members };
+  return { chat: chatRows[0], memberCount: counted[0]?.n ?? 0, members: members.map((m) => ({ ...m, online: Boolean(m.online) })) };
 }
 
 /** The user's live chats with their role, in joining order (data export, account deletion). */

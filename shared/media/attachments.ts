@@ -1,5 +1,5 @@
 import { findOwnFiles, grantedFileIds, recordAttachments, removeAttachments } from "./records/grants";
-import { audioDetailsOf } from "./files";
+import { audioDetailsOf } from "./audio-details";
 import type { Deps } from "../platform/deps-types";
 
 /** A file as a chat message carries it. */

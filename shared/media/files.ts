@@ -8,6 +8,7 @@ import { streamIntoBucket } from "./byte-intake";
 import type { Config } from "../config";
 import { type DetectedType, type FilePurpose, type FileVisibility, imageDimensions, isAllowedFor, uploadType } from "./media-types";
 import type { Deps } from "../platform/deps-types";
+import { audioDetailsOf } from "./audio-details";
 import { deleteOwnFile, type FileRecord, findReadableFile, listOwnFiles, setAudioDetails, type StoredFile } from "./records/files";
 import { completeUpload, deleteUpload, openUploadSlot } from "./records/uploads";
 
@@ -48,10 +49,7 @@ export function fileView(file: FileRecord): FileView {
   };
 }
 
-/** A file's recording length and loudness, when it has them. */
-export function audioDetailsOf(file: Pick<FileRecord, "durationMs" | "waveform">): { durationMs?: number; waveform?: string } {
-  return { ...(file.durationMs !== null ? { durationMs: file.durationMs } : {}), ...(file.waveform !== null ? { waveform: file.waveform } : {}) };
-}
+export { audioDetailsOf } from "./audio-details";
 
 /**
  * Types a recording may carry a length and loudness for: audio, and WebM (a browser's recorded

@@ -1,10 +1,8 @@
 import { imageSize } from "image-size";
 
-export const FILE_PURPOSES = ["attachment", "avatar", "image", "asset", "company-icon", "video-thumbnail", "encrypted-attachment"] as const;
-export type FilePurpose = (typeof FILE_PURPOSES)[number];
+import type { FilePurpose } from "./file-purposes";
 
-export const FILE_VISIBILITIES = ["private", "public"] as const;
-export type FileVisibility = (typeof FILE_VISIBILITIES)[number];
+export { FILE_PURPOSES, FILE_VISIBILITIES, type FilePurpose, type FileVisibility } from "./file-purposes";
 
 const STILL_IMAGES = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic"] as const;
 const VIDEOS = ["video/mp4", "video/quicktime", "video/webm"] as const;

@@ -1,4 +1,4 @@
-import { FILE_PURPOSES, type FilePurpose } from "./media-types";
+import { FILE_PURPOSES, type FilePurpose } from "./file-purposes";
 
 const MIB = 1024 * 1024;
 

@@ -38,6 +38,14 @@ export interface DurableObjects {
   rateLimiter(key: string): Stub<"RATE_LIMITER">;
   userHub(userId: string): Stub<"USER_HUB">;
   chatRoom(chatId: string): Stub<"CHAT_ROOM">;
+  /**
+   * A fan-out shard of a big chat, by name (`<chatId>#<n>`), and the room as its shards reach it.
+   * Not traced: the room and each shard keep these stubs as long as they live (calls on one stub
+   * arrive in order) and call them for every message; a stub traced when made would carry that
+   * one request's trace into every later call.
+   */
+  chatFanout(shardName: string): Stub<"CHAT_FANOUT">;
+  chatRoomForShards(chatId: string): Stub<"CHAT_ROOM">;
   callSession(callId: string): Stub<"CALL_SESSION">;
   callRoom(callId: string): Stub<"CALL_ROOM">;
   videoViews(videoId: string): Stub<"VIDEO_VIEWS">;

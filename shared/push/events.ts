@@ -20,8 +20,12 @@ export type PushEvent =
        */
       encrypted?: { mentionIds: string[] };
       createdAt: number;
-      /** Members with a socket open in the room when the message was stored: they saw it. */
-      connectedUserIds: string[];
+      /**
+       * Members with a socket open in the room when the message was stored: they saw it. Absent
+       * when too many to list in a job (a room of thousands): the fan-out asks the room which of
+       * the members it would push to have it open (`connectedAmong`).
+       */
+      connectedUserIds?: string[];
     }
   | { type: "call.incoming"; callId: string; callerId: string; calleeId: string; callType: "voice" | "video"; createdAt: number; ringsUntil: number }
   | { type: "call.stop"; callId: string; callerId: string; calleeId: string; status: "answered" | "rejected" | "missed" | "ended" | "busy" }

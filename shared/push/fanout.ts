@@ -33,8 +33,14 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
       if (!context) return out;
       const general = context.chatType === "general";
       const topic = topicOf("chat", event.chatId);
-      const listeners = await chatListeners(deps.db, event.chatId, { general, except: [event.senderId, ...event.connectedUserIds], withDevice: true });
+      const listeners = await chatListeners(deps.db, event.chatId, { general, except: [event.senderId, ...(event.connectedUserIds ?? [])], withDevice: true });
+      // Too many readers to list in the job: the room says which of these few it has open.
+      const connected =
+        event.connectedUserIds === undefined && listeners.length > 0
+          ? new Set(await deps.objects.chatRoom(event.chatId).connectedAmong(listeners.map((member) => member.userId)))
+          : new Set<string>();
       for (const member of listeners) {
+        if (connected.has(member.userId)) continue;
         if (!hears(member, { kind: "message", text: event.text, mentionIds: event.encrypted?.mentionIds }, now)) continue;
         // An encrypted chat's push has ids only: the service worker shows "New message".
         const payload: MessagePush =

@@ -10,8 +10,8 @@ import { MessageRelationSchema } from "../chat/message-relation";
 import { ApplicationSchema, CompanyInvitationSchema, CompanySchema } from "../jobs-board/schemas";
 import type { AsyncApiInfo, DeliveredChannel, SocketProtocol } from "./asyncapi";
 import { PUSH_PAYLOADS } from "../push/payloads";
-import { HubClientFrames } from "./hub-frames";
 import { CLOSE_CODES } from "./socket-kit";
+import { HubClientFrames } from "./hub-frames";
 import { VideoSchema } from "../video/model";
 import { AssetFrameSchema } from "../studio/generation/asset-frame";
 import { PRODUCT_NAME } from "../product";
@@ -36,9 +36,7 @@ const SESSION_ENDED = `\`session_ended\` (the session of this socket ended: the 
 
 const Pong = frame("pong", {}, "Answer to `ping`.");
 
-export { HubClientFrames };
-
-/** What the user's hub (`GET /v1/realtime`) pushes. */
+/** What the user's hub (`GET /v1/realtime`) pushes; what it accepts is in ./hub-frames.ts. */
 export const HubServerFrames = {
   hello: frame("hello", { userId: z.string() }, "First frame after the socket opens."),
   pong: Pong,
@@ -180,8 +178,12 @@ export const ChatServerFrames = {
     "A member pinned a message (POST /v1/chats/{id}/pins).",
   ),
   "message.unpinned": frame("message.unpinned", { id: z.string() }, "A message was unpinned, or deleted while pinned."),
-  typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored)."),
-  read: frame("read", { userId: z.string(), seq: z.number().int() }, "A member's read position moved forward."),
+  typing: frame("typing", { userId: z.string() }, "Another member is typing (never stored; in the general chat at most 5 relays a second, whoever types)."),
+  read: frame(
+    "read",
+    { userId: z.string(), seq: z.number().int() },
+    "A member's read position moved forward (in the general chat only your own, from your other sockets).",
+  ),
   "mls.commit.ack": frame(
     "mls.commit.ack",
     { epoch: z.number().int() },

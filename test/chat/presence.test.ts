@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { HubPresence } from "../../shared/chat/presence";
+import { testDeps } from "../kit/deps";
 import { api, expectProblem, json, registerUser, type TestUser } from "../helpers";
 import { connectHub } from "./fixtures";
 
@@ -57,5 +60,38 @@ describe("GET /v1/users/:id/presence", () => {
     await expectProblem(await api("/v1/users/0190aaaa-0000-7000-8000-000000000000/presence", { token: ann.accessToken }), 404, "not_found");
     await expectProblem(await api(`/v1/users/${"x".repeat(300)}/presence`, { token: ann.accessToken }), 400);
     await expectProblem(await api("/v1/me", { method: "PATCH", token: ann.accessToken, body: { presenceVisibility: "everyone" } }), 400);
+  });
+});
+
+describe("the online flag a user's hub keeps in D1 (who a chat list update can reach)", () => {
+  const onlineSince = async (userId: string) =>
+    (await env.DB.prepare("SELECT online_since AS since FROM users WHERE id = ?").bind(userId).first<{ since: number | null }>())?.since ?? null;
+
+  it("is set while a hub socket is open and cleared with the last one", async () => {
+    const user = await registerUser();
+    expect(await onlineSince(user.id)).toBeNull();
+    const hub = await connectHub(user);
+    expect(await onlineSince(user.id)).not.toBeNull();
+    hub.close();
+    await vi.waitFor(async () => expect(await onlineSince(user.id)).toBeNull());
+  });
+
+  it("ends as the last call asked, whichever write would finish first: a close and a connect racing leave it online", async () => {
+    const user = await registerUser();
+    const presence = new HubPresence(testDeps(), user.id);
+    await Promise.all([presence.online(), presence.offline(), presence.online()]);
+    expect(await onlineSince(user.id)).not.toBeNull();
+    await Promise.all([presence.offline(), presence.online(), presence.offline()]);
+    expect(await onlineSince(user.id)).toBeNull();
+  });
+
+  it("a hub with no socket clears a flag left behind without touching last seen", async () => {
+    const user = await registerUser();
+    await new HubPresence(testDeps(), user.id).online();
+    // A later instance (the hub woke after its sockets went without a close event) finds none open.
+    await new HubPresence(testDeps(), user.id).noDevices();
+    expect(await onlineSince(user.id)).toBeNull();
+    const row = await env.DB.prepare("SELECT last_seen_at AS seen FROM users WHERE id = ?").bind(user.id).first<{ seen: number | null }>();
+    expect(row?.seen).toBeNull();
   });
 });

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ChatListSync, type ChatListSyncHost } from "../../shared/chat/chat-list-sync";
 import type { LastMessage } from "../../shared/chat/model";
 import { SendLimit } from "../../shared/chat/send-limit";
 import { testDeps } from "../kit/deps";
-import { getChat, usersAndGroup } from "./fixtures";
+import { connectHub, getChat, usersAndGroup } from "./fixtures";
 
 describe("SendLimit (a room's per-sender message limit)", () => {
   it("allows `limit` sends per window for each sender separately, then 429 with the wait", () => {
@@ -26,7 +26,7 @@ describe("SendLimit (a room's per-sender message limit)", () => {
 
 function fakeHost(chatId: string, newest: () => LastMessage | null, everyMemberConnected = () => false) {
   const synced: number[] = [];
-  const membersReads: string[][] = [];
+  const memberCounts: number[] = [];
   const retries: number[] = [];
   const pending: Promise<unknown>[] = [];
   const syncedAt: number[] = [];
@@ -37,13 +37,14 @@ function fakeHost(chatId: string, newest: () => LastMessage | null, everyMemberC
       synced.push(seq);
       syncedAt.push(Date.now());
     },
+    connectionsKnown: async () => {},
     connectedUserIds: () => new Set(),
     everyMemberConnected,
-    membersRead: (userIds) => void membersReads.push(userIds),
+    membersCounted: (count) => void memberCounts.push(count),
     waitUntil: (promise) => pending.push(promise),
     retryAt: async (at) => void retries.push(at),
   };
-  return { host, synced, syncedAt, retries, membersReads, settled: () => Promise.all(pending) };
+  return { host, synced, syncedAt, retries, memberCounts, settled: () => Promise.all(pending) };
 }
 
 const lastMessage = (seq: number, senderId: string): LastMessage => ({
@@ -115,7 +116,7 @@ describe("ChatListSync (a room's D1 chat-list summary)", () => {
     sync.queue();
     await fake.settled();
     // Not known to be all connected: the members are read (to notify those away).
-    expect(fake.membersReads.map((ids) => ids.length)).toEqual([2]);
+    expect(fake.memberCounts).toEqual([2]);
 
     // Everyone has the room open: the summary moves on, nobody is read back or notified.
     allConnected = true;
@@ -123,7 +124,7 @@ describe("ChatListSync (a room's D1 chat-list summary)", () => {
     sync.queue();
     await fake.settled();
     expect(fake.synced).toEqual([1, 2]);
-    expect(fake.membersReads).toHaveLength(1);
+    expect(fake.memberCounts).toHaveLength(1);
     expect((await getChat(chat.id, users[1]!)).lastSeq).toBe(2);
 
     // Someone left the room: the next message reads them back again.
@@ -131,6 +132,39 @@ describe("ChatListSync (a room's D1 chat-list summary)", () => {
     newest = lastMessage(3, users[0]!.id);
     sync.queue();
     await fake.settled();
-    expect(fake.membersReads).toHaveLength(2);
+    expect(fake.memberCounts).toHaveLength(2);
+  });
+
+  it("tells only the members whose hub is open: an update cannot reach anyone else, and a chat of thousands would wake every account", async () => {
+    const { users, chat } = await usersAndGroup(3);
+    const [, online, offline] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
+    const hub = await connectHub(online);
+    const notified: string[] = [];
+    const deps = testDeps();
+    const userHub = (userId: string) => {
+      notified.push(userId);
+      return deps.objects.userHub(userId);
+    };
+    const objects = { ...deps.objects, userHub };
+    const fake = fakeHost(chat.id, () => lastMessage(1, users[0]!.id));
+    const sync = new ChatListSync(fake.host, { ...deps, objects });
+    sync.queue();
+    await fake.settled();
+    expect(fake.memberCounts).toEqual([3]);
+    // Neither the sender nor the third member has a hub open.
+    expect(notified).toEqual([online.id]);
+    expect(notified).not.toContain(offline.id);
+    expect((await hub.next("chat.updated", (f) => f.chat.id === chat.id)).chat).toMatchObject({ lastSeq: 1, unreadCount: 1 });
+    hub.close();
+    // The last socket closed: offline again, so the next sync tells nobody.
+    await vi.waitFor(
+      async () => {
+        notified.length = 0;
+        sync.queue();
+        await fake.settled();
+        expect(notified).toEqual([]);
+      },
+      { timeout: 5_000, interval: 300 },
+    );
   });
 });

@@ -15,7 +15,7 @@ describe("the realtime Worker's config", () => {
     const { api, realtime } = platformConfigs();
     expect(realtimeWorkerFindings(api, realtime)).toEqual([]);
     const bound = api.durable_objects.bindings.filter((b: { script_name?: string }) => b.script_name).map((b: { class_name: string }) => b.class_name);
-    expect(bound.sort()).toEqual(["CallRoom", "CallSession", "ChatRoom", "UserHub"]);
+    expect(bound.sort()).toEqual(["CallRoom", "CallSession", "ChatFanout", "ChatRoom", "UserHub"]);
   });
 
   it("finds a binding to a class the realtime Worker does not host, or to another Worker", () => {
@@ -37,20 +37,24 @@ describe("the realtime Worker's config", () => {
     expect(written.vars).toEqual({ ...api.vars, RATE_LIMIT_CHAT_MESSAGES: "2/60" });
     expect(written.main).toBe(path.join(root, "workers", "realtime", "index.ts"));
     expect(written.alias).toEqual({ zod: path.join(root, "shared", "zod-without-locales.ts") });
-    expect(written.migrations).toEqual([{ tag: "v1", new_sqlite_classes: ["UserHub", "ChatRoom", "CallSession", "CallRoom"] }]);
+    expect(written.migrations).toEqual([
+      { tag: "v1", new_sqlite_classes: ["UserHub", "ChatRoom", "CallSession", "CallRoom"] },
+      { tag: "v2", new_sqlite_classes: ["ChatFanout"] },
+    ]);
   });
 
   it("reads the --var overrides of a wrangler dev command line", () => {
     expect(varsOfArgs(["--port", "1", "--var", "A:b:c", "--var=B:2", "--var", "A:d"])).toEqual({ A: "d", B: "2" });
   });
 
-  it("moves its classes from the API Worker on a deployment, or creates them on a new account (scripts/deploy.mjs)", () => {
+  it("moves its classes from the API Worker on a deployment and creates the ones that were never there, or creates them all on a new account (scripts/deploy.mjs)", () => {
     const { api, realtime } = platformConfigs();
     expect(transferMigrations(realtime, api.name)).toEqual([
       {
         tag: "v1",
         transferred_classes: ["UserHub", "ChatRoom", "CallSession", "CallRoom"].map((name) => ({ from: name, from_script: "edge-platform", to: name })),
       },
+      { tag: "v2", new_sqlite_classes: ["ChatFanout"] },
     ]);
     const first = apiMigrationsWithout(api, realtimeClasses(realtime));
     expect(first.map((m: { tag: string }) => m.tag)).toEqual(api.migrations.map((m: { tag: string }) => m.tag));

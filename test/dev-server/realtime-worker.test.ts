@@ -1,6 +1,7 @@
 // `npm run dev` runs the API Worker and the realtime Worker (workers/realtime/) in one wrangler dev
-// session: a chat socket opened through the API reaches a ChatRoom in the realtime Worker, and the
-// vars given to `npm run dev` reach that Worker too (scripts/realtime-config.mjs).
+// session: a chat socket opened through the API reaches a ChatRoom (in the general chat, a ChatFanout
+// shard) in the realtime Worker, and the vars given to `npm run dev` reach that Worker too
+// (scripts/realtime-config.mjs).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -81,6 +82,19 @@ describe("npm run dev: the API and the realtime Worker in one session", () => {
     const third = await alice.api.v1.chats[":id"].messages.$post({ param: { id: chatId }, json: { clientId: "rt-3", text: "third" } });
     expect(third.status).toBe(429);
     expect(((await third.json()) as { code: string }).code).toBe("rate_limited");
+    room.stop();
+  }, 60_000);
+
+  it("serves the general chat's sockets from its fan-out shards in the realtime Worker (the API binds ChatFanout there)", async () => {
+    const { client: alice } = await signedUp("rt-general-alice");
+    const { client: bob, userId: bobId } = await signedUp("rt-general-bob");
+    const room = bob.chat("general", {}, { selfId: bobId });
+    await room.channel.loadInitial();
+    room.start();
+    await until(() => room.socket.state === "open");
+    const sent = await ok(alice.api.v1.chats[":id"].messages.$post({ param: { id: "general" }, json: { clientId: "rt-general-1", text: "to everyone" } }));
+    await until(() => room.channel.lastSeq === sent.seq);
+    expect(room.channel.messages.map((m: Message) => m.text)).toContain("to everyone");
     room.stop();
   }, 60_000);
 });

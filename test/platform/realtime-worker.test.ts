@@ -7,8 +7,8 @@ import realtimeWorker, * as realtimeEntry from "../../workers/realtime/index";
 import { depsFor } from "../../workers/realtime/composition";
 
 describe("the realtime Worker", () => {
-  it("exports the four objects that hold sockets, and serves nothing of its own", async () => {
-    expect(Object.keys(realtimeEntry).sort()).toEqual(["CallRoom", "CallSession", "ChatRoom", "UserHub", "default"]);
+  it("exports the five objects that hold sockets, and serves nothing of its own", async () => {
+    expect(Object.keys(realtimeEntry).sort()).toEqual(["CallRoom", "CallSession", "ChatFanout", "ChatRoom", "UserHub", "default"]);
     const response = await realtimeWorker.fetch(new Request("http://realtime.test/v1/chats/general/ws", { headers: { upgrade: "websocket" } }));
     expect(response.status).toBe(404);
   });

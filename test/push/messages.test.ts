@@ -297,6 +297,28 @@ describe("redelivery sends nothing twice", () => {
     expect(service.deliveredTo(bobPhone)).toHaveLength(1);
   });
 
+  it("a job that lists nobody as connected (a room of thousands) asks the room: a member with it open gets no push", async () => {
+    const { users, chat } = await group(3);
+    const [alice, bob, carol] = users as [TestUser, TestUser, TestUser];
+    const service = await startPushService(alice);
+    const bobPhone = await subscribeDevice(service, bob);
+    const carolPhone = await subscribeDevice(service, carol);
+    const bobInRoom = await connect(chat.id, bob);
+    const event: PushEvent = {
+      type: "message",
+      chatId: chat.id,
+      messageId: `m-${crypto.randomUUID()}`,
+      seq: 5,
+      senderId: alice.id,
+      text: "asked",
+      createdAt: Date.now(),
+    };
+    expect(await runPushFanout(testDeps(), event)).toEqual({ devices: 1 });
+    await eventually(() => expect(service.deliveredTo(carolPhone)).toHaveLength(1));
+    expect(service.attemptsTo(bobPhone)).toEqual([]);
+    bobInRoom.close();
+  });
+
   it("the push.fanout job delivered twice by the queue (at-least-once) sends once and is acked both times", async () => {
     const { users, chat } = await group(2);
     const [alice, bob] = users as [TestUser, TestUser];

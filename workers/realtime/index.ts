@@ -6,6 +6,7 @@
 // upgrades and RPC calls to them.
 export { CallRoom } from "../../durable-objects/call-room";
 export { CallSession } from "../../durable-objects/call-session";
+export { ChatFanout } from "../../durable-objects/chat-fanout";
 export { ChatRoom } from "../../durable-objects/chat-room";
 export { UserHub } from "../../durable-objects/user-hub";
 

@@ -24,6 +24,12 @@ export const users = sqliteTable(
     lockedUntil: timestamp("locked_until"),
     /** When the user's last socket to their hub closed (presence); null before the first. */
     lastSeenAt: timestamp("last_seen_at"),
+    /**
+     * Since when a device of the user has had its hub socket open; null while none has. Written by
+     * the user's hub as that changes, so a chat's list update (`chat.updated`) goes only to members
+     * whose hub can take it, not to every member of a chat of thousands (docs/chat.md).
+     */
+    onlineSince: timestamp("online_since"),
     /** Who sees whether the user is online and when they were last seen: people they share a chat with, or nobody. */
     presenceVisibility: text("presence_visibility", { enum: ["chats", "nobody"] })
       .notNull()

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, inArray, isNull, ne, notExists, type SQLWrapper, sql } from "drizzle-orm";
+import { and, asc, eq, exists, inArray, isNotNull, isNull, ne, notExists, type SQLWrapper, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
 import { knownCountries, knownDevices, users } from "../../db/schema/identity";
@@ -145,8 +145,19 @@ export function clearAvatarUrlsQuery(db: Database, userIds: SQLWrapper) {
 }
 
 /** The user's last socket closed now (presence). */
+/** The user's last hub socket closed at `at`: last seen then, online no longer. */
 export async function setLastSeen(db: Database, userId: string, at: Date): Promise<void> {
-  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
+  await db.update(users).set({ lastSeenAt: at, onlineSince: null }).where(eq(users.id, userId));
+}
+
+/** A hub socket of the user is open (since `since`). */
+export async function setOnlineSince(db: Database, userId: string, since: Date): Promise<void> {
+  await db.update(users).set({ onlineSince: since }).where(eq(users.id, userId));
+}
+
+/** The user's hub found no socket open while the flag may say otherwise (its sockets went without a close event): not online. */
+export async function clearOnline(db: Database, userId: string): Promise<void> {
+  await db.update(users).set({ onlineSince: null }).where(and(eq(users.id, userId), isNotNull(users.onlineSince)));
 }
 
 /** What presence needs of a user: when they were last seen and who may see it. */

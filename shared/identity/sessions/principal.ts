@@ -4,7 +4,6 @@ import { type ApiError, unauthorized } from "../../http/errors";
 import { verifyAccessToken } from "../tokens/access-tokens";
 import { redeemRealtimeTicket } from "../tokens/realtime-tickets";
 import { findActiveSessionUser, type SessionUserRecord } from "./records";
-import type { SessionStanding } from "../../realtime/session-standings";
 
 /** Who is making a request: resolved from an access token or a realtime ticket, never from the client's word. */
 export interface Principal {
@@ -87,11 +86,4 @@ export async function authenticateUpgrade(deps: Deps, request: Request): Promise
   throw unauthorized("A WebSocket upgrade needs a Bearer token or a ticket");
 }
 
-/**
- * A socket's session as Durable Objects recheck it (SessionStandings): alive, user not disabled,
- * and the user's current role. The same prepared query as every authenticated request.
- */
-export async function sessionStanding(deps: Deps, userId: string, sessionId: string): Promise<SessionStanding | null> {
-  const user = await findActiveSessionUser(deps.db, userId, sessionId, deps.clock.now());
-  return user ? { userId: user.id, role: user.role } : null;
-}
+export { sessionStanding } from "./standing";

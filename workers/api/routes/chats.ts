@@ -9,6 +9,7 @@ import {
   listChats,
   removeMember,
   renameGroup,
+  chatSocketHome,
   requireMembership,
   requirePlainChat,
 } from "../../../shared/chat/chats";
@@ -443,9 +444,6 @@ export const chatRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       const deps = c.get("deps");
-      return upgradeSessionSocket(deps, c.req.raw, { kind: "chat", id }, async (principal) => {
-        await requireMembership(deps, id, principal.userId);
-        return deps.objects.chatRoom(id);
-      });
+      return upgradeSessionSocket(deps, c.req.raw, { kind: "chat", id }, (principal) => chatSocketHome(deps, id, principal.userId));
     },
   );

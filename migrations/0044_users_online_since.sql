@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `online_since` integer;
