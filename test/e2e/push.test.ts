@@ -148,18 +148,28 @@ describe("push notifications in Chromium", () => {
   it("a failed opt-in says what happened and what to do, never the browser's own error text", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     await context.grantPermissions(["notifications"], { origin: origin() });
-    // The push service refuses, as it does on a machine that cannot reach it.
+    // The push service refuses, as it does on a machine that cannot reach it. The first refusal
+    // (the app resuming notifications after sign-in, the permission being granted) comes late,
+    // after the user's own press has failed: what the press ended in must stand.
     await context.addInitScript(() => {
-      const manager = (globalThis as unknown as { PushManager?: { prototype: { subscribe: unknown; getSubscription: unknown } } }).PushManager;
+      const scope = globalThis as unknown as { PushManager?: { prototype: { subscribe: unknown; getSubscription: unknown } }; lateRefusalDone?: boolean };
+      const manager = scope.PushManager;
       if (!manager) return;
+      let calls = 0;
       manager.prototype.getSubscription = async () => null;
       manager.prototype.subscribe = async () => {
+        if (++calls === 1) {
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
+          scope.lateRefusalDone = true;
+        }
         throw new DOMException("Registration failed - push service error", "AbortError");
       };
     });
     const { page } = await signUp(context, "Fiona Failed");
     await page.getByRole("button", { name: "Turn on notifications" }).click();
     await expect.poll(() => page.getByTestId("push-state").getAttribute("data-state"), { timeout: 20_000 }).toBe("failed");
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { lateRefusalDone?: boolean }).lateRefusalDone === true), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByTestId("push-state").getAttribute("data-state")).toBe("failed");
     const notice = (await page.getByRole("status").first().textContent()) ?? "";
     expect(notice).toContain("push service did not answer");
     expect(notice).toContain("Try again later");

@@ -76,11 +76,15 @@ function optInProblem(error: unknown): string {
   return `Notifications could not be turned on. ${problemText(error, "Try again later.")}`;
 }
 
+/** How many times the user pressed "Turn on notifications" (resumeNotifications yields to them). */
+let optIns = 0;
+
 /**
  * "Turn on notifications": asks the browser (this click is the moment the user understands),
  * subscribes with the server's key and registers the subscription for this session.
  */
 export async function enableNotifications(): Promise<void> {
+  optIns++;
   if (!supported()) {
     store.set({ push: "unsupported" });
     return;
@@ -104,16 +108,21 @@ export async function enableNotifications(): Promise<void> {
  * new session registers the browser's subscription again (no prompt: the permission stands).
  */
 export async function resumeNotifications(): Promise<void> {
+  const optInsBefore = optIns;
+  // The user may press "Turn on notifications" while this runs: what that press ends in stands.
+  const settle = (push: PushState) => {
+    if (optIns === optInsBefore) store.set({ push });
+  };
   await registerServiceWorker();
   if (!supported() || Notification.permission !== "granted") {
-    await refreshPushState();
+    settle(await readPushState());
     return;
   }
   try {
     await subscribeThisSession();
-    store.set({ push: "on" });
+    settle("on");
   } catch {
-    store.set({ push: "off" });
+    settle("off");
   }
 }
 
