@@ -1,6 +1,6 @@
 // The web app as the browser tests drive it: accounts made through the API (fast) or through the
 // sign-up screen (what a person does), signing in, and the few steps every test repeats.
-import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { expect } from "vitest";
 
 let counter = 0;
@@ -52,6 +52,32 @@ export async function signInToApp(page: Page, appUrl: string, account: Pick<Acco
   await page.getByRole("button", { name: "Sign in" }).last().click();
   await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(account.displayName);
 }
+
+/** A browser of its own signed in to the app as `account` (an encrypted-chat test's device: the app opens its MLS device and uploads its key packages). */
+export interface SignedInBrowser {
+  account: Account;
+  context: BrowserContext;
+  page: Page;
+}
+
+/** Opens a browser context with camera and microphone granted (and `initScript` run in every page), signed in as `account`. */
+export async function signedInBrowser(
+  browser: Browser,
+  appUrl: string,
+  account: Account,
+  viewport: { width: number; height: number },
+  initScript?: string,
+): Promise<SignedInBrowser> {
+  const context = await browser.newContext({ viewport, permissions: ["microphone", "camera"] });
+  if (initScript) await context.addInitScript({ content: initScript });
+  const page = await context.newPage();
+  await signInToApp(page, appUrl, account);
+  return { account, context, page };
+}
+
+/** How many live E2EE devices (with key packages) `userId` has, as `viewer` reads them. */
+export const liveE2eeDevices = async (origin: string, viewer: Account, userId: string) =>
+  (await callApi<{ items: unknown[] }>(origin, viewer, `/v1/e2ee/users/${userId}/devices`)).items.length;
 
 /** Creates an account on the app's sign-up screen, as a new person does. */
 export async function signUpInApp(context: BrowserContext, appUrl: string, displayName: string): Promise<{ page: Page; email: string; password: string }> {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { afterEach } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -25,6 +26,18 @@ export async function launchChromium(needs: { media?: boolean; autoplay?: boolea
   if (needs.media) args.push("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream");
   if (needs.media || needs.autoplay) args.push("--autoplay-policy=no-user-gesture-required");
   return chromium.launch({ executablePath: CHROMIUM, args });
+}
+
+/**
+ * After a test fails, a picture of every page `browser()` has open (`test-results/<name>-failure-<n>.png`),
+ * to see what each participant of a many-page test showed.
+ */
+export function screenshotPagesOnFailure(browser: () => Browser | undefined, name: string): void {
+  afterEach(async (context) => {
+    if (context.task.result?.state !== "fail") return;
+    const pages = browser()?.contexts().flatMap((c) => c.pages()) ?? [];
+    for (const [index, open] of pages.entries()) await open.screenshot({ path: `test-results/${name}-failure-${index}.png` }).catch(() => undefined);
+  });
 }
 
 /**

@@ -11,10 +11,10 @@
 // both sides re-key without a gap the decoder notices, and the outsider's receiver, handed that
 // epoch's key, decodes the very stream it could not before. A browser that cannot transform
 // encoded frames neither answers nor places the encrypted chat's call.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
-import { type Account, callApi, signInToApp, registerAccount } from "./app";
+import { type Account, callApi, liveE2eeDevices, registerAccount, signedInBrowser } from "./app";
 import { launchChromium, WITHOUT_ENCODED_TRANSFORMS } from "./browser";
 import { checkScreen } from "./screens";
 
@@ -35,23 +35,10 @@ afterAll(async () => {
   await server?.stop();
 }, 30_000);
 
-interface Person {
-  account: Account;
-  context: BrowserContext;
-  page: Page;
-}
+const person = (account: Account, viewport: { width: number; height: number }, initScript?: string) =>
+  signedInBrowser(browser, `${origin()}/app/`, account, viewport, initScript);
 
-/** A browser signed in to the app as `account`: the app opens its MLS device and uploads its key packages. */
-async function person(account: Account, viewport: { width: number; height: number }, initScript?: string): Promise<Person> {
-  const context = await browser.newContext({ viewport, permissions: ["microphone", "camera"] });
-  if (initScript) await context.addInitScript({ content: initScript });
-  const page = await context.newPage();
-  await signInToApp(page, `${origin()}/app/`, account);
-  return { account, context, page };
-}
-
-const liveDevices = async (viewer: Account, userId: string) =>
-  (await callApi<{ items: unknown[] }>(server.url, viewer, `/v1/e2ee/users/${userId}/devices`)).items.length;
+const liveDevices = (viewer: Account, userId: string) => liveE2eeDevices(server.url, viewer, userId);
 
 /**
  * The keyless third receiver. On the caller's page, a second peer connection sends the camera

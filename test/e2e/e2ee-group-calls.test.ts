@@ -10,11 +10,11 @@
 // fourth member whose browser cannot transform encoded frames does not join the call in the clear.
 // (The SFU path is not here: it needs Cloudflare's Realtime SFU, and the local fake of its API,
 // test/kit/fake-sfu.ts, answers with SDP that carries no media; docs/calls.md says so.)
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
-import { type Account, callApi, registerAccount, signInToApp } from "./app";
-import { launchChromium, WITHOUT_ENCODED_TRANSFORMS } from "./browser";
+import { type Account, callApi, liveE2eeDevices, registerAccount, type SignedInBrowser, signedInBrowser } from "./app";
+import { launchChromium, screenshotPagesOnFailure, WITHOUT_ENCODED_TRANSFORMS } from "./browser";
 import { checkScreen } from "./screens";
 
 const PORT = testPort(8983);
@@ -30,38 +30,17 @@ beforeAll(async () => {
   browser = await launchChromium({ media: true });
 }, 420_000);
 
-afterEach(async (context) => {
-  // A failure leaves a picture of every page open, to see what each participant showed.
-  if (context.task.result?.state !== "fail") return;
-  for (const [index, open] of browser
-    .contexts()
-    .flatMap((c) => c.pages())
-    .entries())
-    await open.screenshot({ path: `test-results/e2ee-group-calls-failure-${index}.png` }).catch(() => undefined);
-});
+screenshotPagesOnFailure(() => browser, "e2ee-group-calls");
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 }, 30_000);
 
-interface Person {
-  account: Account;
-  context: BrowserContext;
-  page: Page;
-}
+const person = (account: Account, viewport: { width: number; height: number }, initScript?: string) =>
+  signedInBrowser(browser, `${origin()}/app/`, account, viewport, initScript);
 
-/** A browser signed in to the app as `account`: the app opens its MLS device and uploads its key packages. */
-async function person(account: Account, viewport: { width: number; height: number }, initScript?: string): Promise<Person> {
-  const context = await browser.newContext({ viewport, permissions: ["microphone", "camera"] });
-  if (initScript) await context.addInitScript({ content: initScript });
-  const page = await context.newPage();
-  await signInToApp(page, `${origin()}/app/`, account);
-  return { account, context, page };
-}
-
-const liveDevices = async (viewer: Account, userId: string) =>
-  (await callApi<{ items: unknown[] }>(server.url, viewer, `/v1/e2ee/users/${userId}/devices`)).items.length;
+const liveDevices = (viewer: Account, userId: string) => liveE2eeDevices(server.url, viewer, userId);
 
 interface GroupCallStats {
   /** By the other participant's user id: what arrived on the pair's connection, and whether its receivers run through a transform. */
@@ -100,10 +79,10 @@ async function groupCallStats(page: Page, chatId: string): Promise<GroupCallStat
 }
 
 describe("an end-to-end encrypted group call in Chromium", () => {
-  let mara: Person;
-  let ben: Person;
-  let cleo: Person;
-  let dan: Person;
+  let mara: SignedInBrowser;
+  let ben: SignedInBrowser;
+  let cleo: SignedInBrowser;
+  let dan: SignedInBrowser;
   let chat: { id: string; encrypted: boolean };
 
   it("three people in an encrypted group call each other on the mesh: each decodes the two others' video and sound through its SFrame worker", async () => {

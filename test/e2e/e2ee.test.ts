@@ -8,10 +8,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
-import { launchChromium } from "./browser";
+import { launchChromium, screenshotPagesOnFailure } from "./browser";
 import { landscapePng } from "./sample-picture";
 import { checkScreen } from "./screens";
 
@@ -30,15 +30,7 @@ beforeAll(async () => {
   browser = await launchChromium({ media: true });
 }, 420_000);
 
-afterEach(async (context) => {
-  // A failure leaves a picture of every page open, to see what each device showed.
-  if (context.task.result?.state !== "fail") return;
-  for (const [index, open] of browser
-    .contexts()
-    .flatMap((c) => c.pages())
-    .entries())
-    await open.screenshot({ path: `test-results/e2ee-failure-${index}.png` }).catch(() => undefined);
-});
+screenshotPagesOnFailure(() => browser, "e2ee");
 
 afterAll(async () => {
   await browser?.close();
