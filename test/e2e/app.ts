@@ -1,5 +1,6 @@
 // The web app as the browser tests drive it: accounts made through the API (fast) or through the
 // sign-up screen (what a person does), signing in, and the few steps every test repeats.
+import { generateKeyPairSync } from "node:crypto";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { expect } from "vitest";
 
@@ -78,6 +79,19 @@ export async function signedInBrowser(
 /** How many live E2EE devices (with key packages) `userId` has, as `viewer` reads them. */
 export const liveE2eeDevices = async (origin: string, viewer: Account, userId: string) =>
   (await callApi<{ items: unknown[] }>(origin, viewer, `/v1/e2ee/users/${userId}/devices`)).items.length;
+
+/** A new session of `account` (signing in elsewhere) with an MLS device: an Ed25519 public key registered for it. Answers the device's id. */
+export async function newE2eeDevice(origin: string, account: Pick<Account, "email" | "password">): Promise<string> {
+  const response = await fetch(`${origin}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: account.email, password: account.password }),
+  });
+  expect(response.status).toBe(200);
+  const { accessToken } = (await response.json()) as { accessToken: string };
+  const signatureKey = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x as string;
+  return (await callApi<{ id: string }>(origin, { accessToken }, "/v1/e2ee/devices", { signatureKey })).id;
+}
 
 /** Creates an account on the app's sign-up screen, as a new person does. */
 export async function signUpInApp(context: BrowserContext, appUrl: string, displayName: string): Promise<{ page: Page; email: string; password: string }> {

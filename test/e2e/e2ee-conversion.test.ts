@@ -4,11 +4,10 @@
 // readable above it and the next one sealed (the server holds only its ciphertext). Then the other
 // person's new device makes the chat's header warn that their devices changed. Screens at 390 and
 // 1280 px.
-import { generateKeyPairSync } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
-import { type Account, callApi, registerAccount, signInToApp } from "./app";
+import { type Account, callApi, newE2eeDevice, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
 import { checkScreen, DESKTOP } from "./screens";
 
@@ -98,15 +97,7 @@ describe("an existing chat turns on end-to-end encryption", () => {
     await checkScreen(bobPage, "e2ee-converted-chat-phone");
 
     // Bob signs in on another device: Alice's chat header says his devices changed.
-    const login = await fetch(`${server.url}/v1/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: bob.email, password: bob.password }),
-    });
-    expect(login.status).toBe(200);
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const signatureKey = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x as string;
-    await callApi(server.url, { accessToken }, "/v1/e2ee/devices", { signatureKey });
+    await newE2eeDevice(server.url, bob);
     // Alice comes back to the window (the header looks again whenever the window gets the focus).
     await alicePage.evaluate(() => (globalThis as any).dispatchEvent(new Event("focus")));
     await expect.poll(() => alicePage.getByTestId("device-change-notice").count(), { timeout: 30_000 }).toBe(1);

@@ -9,7 +9,6 @@
 // session and an Ed25519 key each) are registered through the API, and the assertions compare what
 // both sides see, never a fixed number of devices. History: the app's own store on the device
 // (web/src/e2ee/history-store.ts), reached through the HistoryArchive interface the backup uses.
-import { generateKeyPairSync } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { renderSVG } from "uqr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +16,7 @@ import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-se
 import { decryptBackup, newRecoveryKey } from "../../client/e2ee/backup";
 import { safetyQrPayload } from "../../client/e2ee/safety-number";
 import { type ArchivedMessage, decodeHistoryArchive, encodeHistoryArchive } from "../../web/src/e2ee/key-backup-archive";
-import { type Account, callApi, registerAccount, signInToApp } from "./app";
+import { type Account, callApi, newE2eeDevice, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
 import { checkScreen, DESKTOP } from "./screens";
 
@@ -45,18 +44,7 @@ async function browserOf(account: Account): Promise<{ context: BrowserContext; p
   return { context, page };
 }
 
-/** A new session of `account` (signing in elsewhere) with an MLS device: an Ed25519 public key registered for it. */
-async function newDevice(account: Account): Promise<string> {
-  const response = await fetch(`${server.url}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: account.email, password: account.password }),
-  });
-  expect(response.status).toBe(200);
-  const { accessToken } = (await response.json()) as { accessToken: string };
-  const signatureKey = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x as string;
-  return (await callApi<{ id: string }>(server.url, { accessToken }, "/v1/e2ee/devices", { signatureKey })).id;
-}
+const newDevice = (account: Account) => newE2eeDevice(server.url, account);
 
 async function openEncryptionPanel(page: Page): Promise<void> {
   await page.goto(`${server.url}/app/account/encryption`);
