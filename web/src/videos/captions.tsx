@@ -125,8 +125,14 @@ export function OwnerCaptions({ videoId, onReady }: { videoId: string; onReady: 
     setAsking(true);
     setError(null);
     try {
-      await ok(platform.api.v1.videos[":id"].captions.$post({ param: { id: videoId }, json: language ? { language } : {} }));
-      await load();
+      const asked = await ok(platform.api.v1.videos[":id"].captions.$post({ param: { id: videoId }, json: language ? { language } : {} }));
+      // The answer says pending: show that now and let the regular look find them ready and tell the
+      // player. Reading the list again here instead could already see them ready (a quick consumer),
+      // and the line would vanish with no toggle in its place.
+      setCaptions((current) => [
+        ...(current ?? []).filter((c) => c.language !== asked.language),
+        { language: asked.language, label: asked.language, status: "pending", source: null, url: null, error: null },
+      ]);
     } catch (caught) {
       setError(problemText(caught, "Captions could not be asked for."));
     }
