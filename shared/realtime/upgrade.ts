@@ -19,7 +19,6 @@ const FORWARDED_UPGRADE_HEADERS = [
   "sec-websocket-key",
   "sec-websocket-version",
   "sec-websocket-protocol",
-  "sec-websocket-extensions",
   "user-agent",
 ];
 
@@ -42,6 +41,31 @@ export function upgradeRequestFor(request: Request, principal: Principal): Reque
   headers.set(PRINCIPAL_ROLE_HEADER, principal.role);
   withTraceHeaders(headers);
   return new Request(url.toString(), { method: "GET", headers });
+}
+
+/**
+ * What a socket's 101 answer says to refuse permessage-deflate. workerd negotiates compression in
+ * its "manual" mode: a Sec-WebSocket-Extensions header on the Worker's answer is the server's
+ * choice, and one that offers no permessage-deflate agrees to none (the client sees no extension;
+ * the empty string, which the runtime's docs name for this, is dropped on the way out under
+ * `wrangler dev`). The compatibility flag `no_web_socket_compression` does the same on Cloudflare
+ * but not under `wrangler dev`, whose entry Worker negotiates for the Worker behind it.
+ */
+const NO_COMPRESSION = "identity";
+
+/**
+ * The object's 101 answer as the client gets it: without compression. The platform's frames are
+ * small JSON (message.new for a short text is about 150 bytes): permessage-deflate would keep a
+ * zlib context of about 300 KB per socket (window 2^15 plus its hash tables) and deflate every
+ * frame once per receiving socket, the largest part of a busy room's CPU per delivery and of its
+ * memory per socket (docs/chat.md, "Benchmark"), to save a few dozen bytes a frame. Servers built
+ * for many sockets leave it off for the same reason (Node's ws does by default).
+ */
+export function uncompressedUpgrade(response: Response): Response {
+  if (response.status !== 101 || !response.webSocket) return response;
+  const headers = new Headers(response.headers);
+  headers.set("sec-websocket-extensions", NO_COMPRESSION);
+  return new Response(null, { status: 101, statusText: response.statusText, headers, webSocket: response.webSocket });
 }
 
 /** Reads the principal the Worker attached to an upgrade request. */

@@ -97,4 +97,25 @@ describe("npm run dev: the API and the realtime Worker in one session", () => {
     expect(room.channel.messages.map((m: Message) => m.text)).toContain("to everyone");
     room.stop();
   }, 60_000);
+
+  it("answers a socket's permessage-deflate offer with no compression: the chat's and the hub's", async () => {
+    const { client: alice } = await signedUp("rt-deflate-alice");
+    const { client: bob, userId: bobId } = await signedUp("rt-deflate-bob");
+    const chatId = (await ok(alice.api.v1.chats.$post({ json: { type: "direct", userId: bobId } }))).id;
+    const ticket = async () => (await ok(alice.api.v1.realtime.tickets.$post())).ticket;
+    for (const path of [`/v1/chats/${chatId}/ws`, "/v1/realtime"]) {
+      // Node's WebSocket, like a browser's, offers "permessage-deflate; client_max_window_bits".
+      const socket = new WebSocket(`ws://127.0.0.1:${PORT}${path}?ticket=${await ticket()}`);
+      const pong = new Promise<void>((resolve, reject) => {
+        socket.addEventListener("message", (event) => JSON.parse(String(event.data)).type === "pong" && resolve());
+        socket.addEventListener("error", () => reject(new Error(`${path}: the socket failed`)), { once: true });
+      });
+      await new Promise((resolve) => socket.addEventListener("open", resolve, { once: true }));
+      expect(socket.extensions, path).toBe("");
+      // …and frames go both ways uncompressed.
+      socket.send(JSON.stringify({ type: "ping" }));
+      await pong;
+      socket.close();
+    }
+  }, 60_000);
 });
