@@ -12,15 +12,12 @@ export function requireWebSocketUpgrade(request: Request): void {
   }
 }
 
-/** Client headers a Durable Object's WebSocket accept needs; every other header stays at the edge. */
-const FORWARDED_UPGRADE_HEADERS = [
-  "upgrade",
-  "connection",
-  "sec-websocket-key",
-  "sec-websocket-version",
-  "sec-websocket-protocol",
-  "user-agent",
-];
+/**
+ * Client headers a Durable Object's WebSocket accept needs; every other header stays at the edge.
+ * Not Sec-WebSocket-Extensions: the sockets are not compressed (uncompressedUpgrade), on the
+ * object's hop either.
+ */
+const FORWARDED_UPGRADE_HEADERS = ["upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "user-agent"];
 
 /**
  * The request a Durable Object receives for an authenticated upgrade: built fresh, so nothing the

@@ -24,7 +24,12 @@ beforeAll(async () => {
   dev = spawn(
     process.execPath,
     [path.join(root, "scripts", "dev.mjs"), "--port", String(PORT), "--ip", "127.0.0.1", "--persist-to", persistTo, "--var", "RATE_LIMIT_CHAT_MESSAGES:2/60"],
-    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
   );
   dev.stdout?.on("data", (d) => (output += d));
   dev.stderr?.on("data", (d) => (output += d));
@@ -32,7 +37,10 @@ beforeAll(async () => {
   const deadline = Date.now() + 900_000;
   for (;;) {
     if (dev.exitCode !== null) throw new Error(`npm run dev exited early:\n${output}`);
-    const answered = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const answered = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (answered) break;
     if (Date.now() > deadline) throw new Error(`npm run dev did not answer:\n${output}`);
     await new Promise((r) => setTimeout(r, 500));
@@ -100,7 +108,7 @@ describe("npm run dev: the API and the realtime Worker in one session", () => {
 
   it("answers a socket's permessage-deflate offer with no compression: the chat's and the hub's", async () => {
     const { client: alice } = await signedUp("rt-deflate-alice");
-    const { client: bob, userId: bobId } = await signedUp("rt-deflate-bob");
+    const { userId: bobId } = await signedUp("rt-deflate-bob");
     const chatId = (await ok(alice.api.v1.chats.$post({ json: { type: "direct", userId: bobId } }))).id;
     const ticket = async () => (await ok(alice.api.v1.realtime.tickets.$post())).ticket;
     for (const path of [`/v1/chats/${chatId}/ws`, "/v1/realtime"]) {
