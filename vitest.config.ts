@@ -100,6 +100,19 @@ class LongestFirstSequencer extends BaseSequencer {
   }
 }
 
+/**
+ * vitest's connection to a workerd file closes when the file's tests end. A module resolution the
+ * runtime still had outstanding then (background work of the file, a queue batch or a sync, that
+ * reached a module vitest's runner had not resolved yet) is rejected with "Closing rpc while
+ * "resolve" was pending", and vitest counts it as an error of the run although every test passed.
+ * Seen about once in several runs of test/chat/fanout.test.ts after another file; not traced to one
+ * import (test/setup.ts loads the Worker's lazy modules up front). Deployed Workers resolve no
+ * modules at run time. That one message is dropped; every other unhandled error still fails the run.
+ */
+function reportUnlessResolveAtTeardown(error: { name?: string; message?: string }): boolean {
+  return !(error?.name === "EnvironmentTeardownError" && error.message?.includes('Closing rpc while "resolve" was pending'));
+}
+
 export default defineConfig(async () => {
   // wrangler.toml serves web/dist as static assets: it must exist (and be current) for every project.
   await buildWeb();
@@ -266,6 +279,7 @@ export default defineConfig(async () => {
       maxWorkers: availableParallelism() + 1,
       sequence: { sequencer: LongestFirstSequencer },
       projects: [workers, workersOwnStorage, workersSfu, devServer, e2e],
+      onUnhandledError: reportUnlessResolveAtTeardown,
     },
   };
 });
