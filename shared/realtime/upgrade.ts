@@ -52,11 +52,10 @@ const NO_COMPRESSION = "identity";
 
 /**
  * The object's 101 answer as the client gets it: without compression. The platform's frames are
- * small JSON (message.new for a short text is about 150 bytes): permessage-deflate would keep a
- * zlib context of about 300 KB per socket (window 2^15 plus its hash tables) and deflate every
- * frame once per receiving socket, the largest part of a busy room's CPU per delivery and of its
- * memory per socket (docs/chat.md, "Benchmark"), to save a few dozen bytes a frame. Servers built
- * for many sockets leave it off for the same reason (Node's ws does by default).
+ * small JSON (message.new for a short text is about 150 bytes): permessage-deflate would deflate
+ * every frame once per receiving socket, and each client inflate it, to save a few dozen bytes a
+ * frame; that was a third of a busy room's CPU per message (docs/chat.md, "Benchmark"). Servers
+ * built for many sockets leave it off for the same reason (Node's ws does by default).
  */
 export function uncompressedUpgrade(response: Response): Response {
   if (response.status !== 101 || !response.webSocket) return response;
