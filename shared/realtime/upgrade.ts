@@ -14,8 +14,8 @@ export function requireWebSocketUpgrade(request: Request): void {
 
 /**
  * Client headers a Durable Object's WebSocket accept needs; every other header stays at the edge.
- * Not Sec-WebSocket-Extensions: the sockets are not compressed (uncompressedUpgrade), on the
- * object's hop either.
+ * Not Sec-WebSocket-Extensions: the sockets are not compressed (handUpgradeTo), on the object's
+ * hop either.
  */
 const FORWARDED_UPGRADE_HEADERS = ["upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "user-agent"];
 
@@ -25,7 +25,7 @@ const FORWARDED_UPGRADE_HEADERS = ["upgrade", "connection", "sec-websocket-key",
  * partyserver would parse, and no query: not the ticket, nor `_pk`, which would let a client pick
  * its connection id). The principal travels in headers only the Worker sets.
  */
-export function upgradeRequestFor(request: Request, principal: Principal): Request {
+function upgradeRequestFor(request: Request, principal: Principal): Request {
   const url = new URL(request.url);
   url.search = "";
   const headers = new Headers();
@@ -51,13 +51,15 @@ export function upgradeRequestFor(request: Request, principal: Principal): Reque
 const NO_COMPRESSION = "identity";
 
 /**
- * The object's 101 answer as the client gets it: without compression. The platform's frames are
- * small JSON (message.new for a short text is about 150 bytes): permessage-deflate would deflate
- * every frame once per receiving socket, and each client inflate it, to save a few dozen bytes a
- * frame; that was a third of a busy room's CPU per message (docs/chat.md, "Benchmark"). Servers
- * built for many sockets leave it off for the same reason (Node's ws does by default).
+ * Hands an authenticated upgrade to the object that holds the socket (upgradeRequestFor), and
+ * answers the client with the object's 101 without compression. The platform's frames are small
+ * JSON (message.new for a short text is about 150 bytes): permessage-deflate would deflate every
+ * frame once per receiving socket, and each client inflate it, to save a few dozen bytes a frame;
+ * that was a third of a busy room's CPU per message (docs/chat.md, "Benchmark"). Servers built for
+ * many sockets leave it off for the same reason (Node's ws does by default).
  */
-export function uncompressedUpgrade(response: Response): Response {
+export async function handUpgradeTo(object: { fetch(request: Request): Promise<Response> }, request: Request, principal: Principal): Promise<Response> {
+  const response = await object.fetch(upgradeRequestFor(request, principal));
   if (response.status !== 101 || !response.webSocket) return response;
   const headers = new Headers(response.headers);
   headers.set("sec-websocket-extensions", NO_COMPRESSION);

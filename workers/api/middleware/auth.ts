@@ -12,7 +12,7 @@ import {
 import { trackSessionSocket } from "../../../shared/identity/sessions/session-sockets";
 import type { Deps } from "../../../shared/platform/deps-types";
 import type { SocketTargetKind } from "../../../shared/realtime/session-socket-registry";
-import { requireWebSocketUpgrade, uncompressedUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
+import { handUpgradeTo, requireWebSocketUpgrade } from "../../../shared/realtime/upgrade";
 import { forbidden } from "../../../shared/http/errors";
 import { bearerSecurity } from "../../../shared/http/openapi";
 import type { AppEnv } from "../context";
@@ -117,5 +117,5 @@ export async function upgradeSessionSocket(
   const principal = await authenticateUpgrade(deps, request);
   const object = await target(principal);
   await trackSessionSocket(deps, principal, socket.kind, socket.id);
-  return uncompressedUpgrade(await object.fetch(upgradeRequestFor(request, principal)));
+  return handUpgradeTo(object, request, principal);
 }

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { authenticateUpgrade } from "../../../shared/identity/sessions/principal";
 import { issueRealtimeTicket } from "../../../shared/identity/tokens/realtime-tickets";
 import { jsonResponse, problemResponses } from "../../../shared/http/openapi";
-import { requireWebSocketUpgrade, uncompressedUpgrade, upgradeRequestFor } from "../../../shared/realtime/upgrade";
+import { handUpgradeTo, requireWebSocketUpgrade } from "../../../shared/realtime/upgrade";
 import { createRouter } from "../context";
 import { authedRoute, upgradeRoute } from "../middleware/auth";
 
@@ -46,7 +46,6 @@ export const realtimeRoutes = createRouter()
     async (c) => {
       requireWebSocketUpgrade(c.req.raw);
       const principal = await authenticateUpgrade(c.get("deps"), c.req.raw);
-      const hub = c.get("deps").objects.userHub(principal.userId);
-      return uncompressedUpgrade(await hub.fetch(upgradeRequestFor(c.req.raw, principal)));
+      return handUpgradeTo(c.get("deps").objects.userHub(principal.userId), c.req.raw, principal);
     },
   );
