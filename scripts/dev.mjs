@@ -53,7 +53,9 @@ const devVars = ["--var", "ENVIRONMENT:development", "--var", "LOG_REQUESTS:fals
 const full = process.env.DEV_OUTPUT === "full";
 // Both Workers in one session: the API (wrangler.toml, first: it gets the port and the proxy) and
 // the realtime Worker its chat rooms and calls run in (scripts/realtime-config.mjs).
-const realtime = realtimeDevConfig("dev", varsOfArgs([...devVars, ...args]));
+// Its config is written per port: wrangler dev reloads a Worker whose config file changes, so two
+// sessions at once (the dev-server tests start several) writing one file gave each the other's vars.
+const realtime = realtimeDevConfig(`dev-${port}`, varsOfArgs([...devVars, ...args]));
 const dev = spawn(process.execPath, [wrangler, "dev", "-c", "wrangler.toml", "-c", realtime, ...devVars, ...args], {
   cwd: root,
   stdio: full ? "inherit" : ["inherit", "pipe", "pipe"],
