@@ -46,7 +46,24 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
   await page.getByRole("button", { name: "+ New chat" }).click();
   const id = (await page.getByTestId("my-id").textContent())!.trim();
   await page.getByRole("button", { name: "Close" }).click();
+  // The app registers this browser's E2EE device and its key packages once its hub says hello. A
+  // chat started with this person before that is sealed to a group without them: their device
+  // joins later and, as in any MLS group, cannot open what came before (CI: a voice message that
+  // Bob never saw). A person is met once their app is set up.
+  await expect.poll(() => keyPackagesUploaded(page), { timeout: 15_000 }).toBe(true);
   return { page, id };
+}
+
+/** Whether the app signed in on `page` has uploaded key packages for its device (`GET /v1/e2ee/key-packages` with its own session). */
+function keyPackagesUploaded(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const session = JSON.parse(localStorage.getItem("edge-platform.session") ?? "null") as { accessToken: string } | null;
+    if (!session) return false;
+    const response = await fetch("/v1/e2ee/key-packages", { headers: { authorization: `Bearer ${session.accessToken}` } });
+    if (!response.ok) return false;
+    const { remaining, lastResort } = (await response.json()) as { remaining: number; lastResort: boolean };
+    return remaining > 0 || lastResort;
+  });
 }
 
 async function openDirectChat(page: Page, otherId: string): Promise<string> {
