@@ -36,7 +36,12 @@ export function screenshotPagesOnFailure(browser: () => Browser | undefined, nam
   afterEach(async (context) => {
     if (context.task.result?.state !== "fail") return;
     const pages = browser()?.contexts().flatMap((c) => c.pages()) ?? [];
-    for (const [index, open] of pages.entries()) await open.screenshot({ path: `test-results/${name}-failure-${index}.png` }).catch(() => undefined);
+    for (const [index, open] of pages.entries()) {
+      await open.screenshot({ path: `test-results/${name}-failure-${index}.png` }).catch(() => undefined);
+      // What each page said, in the failing test's output: CI's log is all a failure on CI leaves.
+      const text = await open.locator("body").textContent({ timeout: 2000 }).catch(() => null);
+      console.error(`page ${index} at ${open.url()}: ${(text ?? "(no text)").replace(/\s+/g, " ").slice(0, 1200)}`);
+    }
   });
 }
 

@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "./browser";
+import { launchChromium, screenshotPagesOnFailure } from "./browser";
 import { checkScreen } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
@@ -32,6 +32,7 @@ afterAll(async () => {
 }, 30_000);
 
 let counter = 0;
+screenshotPagesOnFailure(() => browser, "web-app");
 
 async function signUp(context: BrowserContext, name: string): Promise<{ page: Page; id: string }> {
   const page = await context.newPage();
