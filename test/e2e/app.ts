@@ -45,6 +45,30 @@ export async function callApi<T = any>(origin: string, account: Pick<Account, "a
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/**
+ * A call to the API from `page`, as the person signed in there: with the app's own session, read
+ * where the app keeps it. Answers the status and the parsed JSON body (null when there is none).
+ */
+export function callApiAsPage<T = any>(page: Page, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ path, body }) => {
+      const stored = (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem("edge-platform.session");
+      const session = JSON.parse(stored ?? "null") as { accessToken: string } | null;
+      const response = await fetch(path, {
+        method: body === undefined ? "GET" : "POST",
+        headers: {
+          ...(session ? { authorization: `Bearer ${session.accessToken}` } : {}),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    { path, body },
+  );
+}
+
 /** Signs `account` in on the app's sign-in screen and waits for the chat list. */
 export async function signInToApp(page: Page, appUrl: string, account: Pick<Account, "email" | "password" | "displayName">): Promise<void> {
   await page.goto(appUrl);

@@ -3,6 +3,7 @@
 // two keep talking. The app is served by `wrangler dev` at /app (docs/calls.md, "Group calls").
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { callApiAsPage } from "./app";
 import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
@@ -60,7 +61,6 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
 
 /** The page's own globals, for the functions below that run in it (this file is compiled without the DOM lib). */
 interface InPage {
-  localStorage: { getItem(key: string): string | null };
   location: { hash: string };
   edgePlatformGroupCall?: {
     peerConnections: Map<string, { getStats(): Promise<Map<string, { type: string; kind?: string; bytesReceived?: number }>> }>;
@@ -69,18 +69,7 @@ interface InPage {
 
 /** Creates a group chat as the page's user, through the API with the page's own session. */
 async function createGroup(page: Page, title: string, memberIds: string[]): Promise<string> {
-  return page.evaluate(
-    async ({ title, memberIds }) => {
-      const session = JSON.parse((globalThis as unknown as InPage).localStorage.getItem("edge-platform.session")!) as { accessToken: string };
-      const response = await fetch("/v1/chats", {
-        method: "POST",
-        headers: { authorization: `Bearer ${session.accessToken}`, "content-type": "application/json" },
-        body: JSON.stringify({ type: "group", title, memberIds }),
-      });
-      return ((await response.json()) as { id: string }).id;
-    },
-    { title, memberIds },
-  );
+  return (await callApiAsPage<{ id: string }>(page, "/v1/chats", { type: "group", title, memberIds })).body.id;
 }
 
 const openChat = (page: Page, chatId: string) => page.evaluate((id) => ((globalThis as unknown as InPage).location.hash = `#/chats/${id}`), chatId);

@@ -4,7 +4,7 @@
 // read back; a click on it opens the chat. The ringtone plays while a call rings.
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { serviceWorkerRegistrationId } from "./app";
+import { callApiAsPage, serviceWorkerRegistrationId } from "./app";
 import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
@@ -168,7 +168,9 @@ describe("push notifications in Chromium", () => {
     const { page } = await signUp(context, "Fiona Failed");
     await page.getByRole("button", { name: "Turn on notifications" }).click();
     await expect.poll(() => page.getByTestId("push-state").getAttribute("data-state"), { timeout: 20_000 }).toBe("failed");
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { lateRefusalDone?: boolean }).lateRefusalDone === true), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { lateRefusalDone?: boolean }).lateRefusalDone === true), { timeout: 20_000 })
+      .toBe(true);
     expect(await page.getByTestId("push-state").getAttribute("data-state")).toBe("failed");
     const notice = (await page.getByRole("status").first().textContent()) ?? "";
     expect(notice).toContain("push service did not answer");
@@ -181,11 +183,7 @@ describe("push notifications in Chromium", () => {
   it("a ringing call plays the ringtone (Web Audio) until the caller gives up", async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const { page } = await signUp(context, "Rita Ringer");
-    const calleeId = await page.evaluate(async () => {
-      const session = JSON.parse((globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem("edge-platform.session"));
-      const response = await fetch("/v1/me", { headers: { authorization: `Bearer ${session.accessToken}` } });
-      return ((await response.json()) as { user: { id: string } }).user.id;
-    });
+    const calleeId = (await callApiAsPage<{ user: { id: string } }>(page, "/v1/me")).body.user.id;
     expect(typeof calleeId).toBe("string");
     const caller = createPlatformClient({ baseUrl: server.url });
     await caller.register({ email: `caller-${Date.now()}@example.com`, password: `correct horse ${Math.random()}`, displayName: "Carl Caller" });
@@ -227,16 +225,7 @@ describe("push notifications in Chromium", () => {
     const bell = page.getByTestId("chat-bell");
     await expect.poll(() => bell.inputValue(), { timeout: 10_000 }).toBe("off");
     await bell.selectOption("all");
-    await expect
-      .poll(async () => {
-        const level = await page.evaluate(async () => {
-          const session = JSON.parse((globalThis as unknown as { localStorage: { getItem(k: string): string } }).localStorage.getItem("edge-platform.session"));
-          const response = await fetch("/v1/chats/general/notifications", { headers: { authorization: `Bearer ${session.accessToken}` } });
-          return ((await response.json()) as { level: string }).level;
-        });
-        return level;
-      })
-      .toBe("all");
+    await expect.poll(async () => (await callApiAsPage<{ level: string }>(page, "/v1/chats/general/notifications")).body.level).toBe("all");
     await page.screenshot({ path: `${SHOTS}/chat-bell.png` });
     await context.close();
   }, 60_000);

@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { callApiAsPage } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
 import { checkScreen } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,22 +50,16 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
   await page.getByRole("button", { name: "Close" }).click();
   // The app registers this browser's E2EE device and its key packages once its hub says hello. A
   // chat started with this person before that is sealed to a group without them: their device
-  // joins later and, as in any MLS group, cannot open what came before (CI: a voice message that
-  // Bob never saw). A person is met once their app is set up.
+  // joins later and, as in any MLS group, cannot open what came before. A person is met once their
+  // app is set up.
   await expect.poll(() => keyPackagesUploaded(page), { timeout: 15_000 }).toBe(true);
   return { page, id };
 }
 
 /** Whether the app signed in on `page` has uploaded key packages for its device (`GET /v1/e2ee/key-packages` with its own session). */
-function keyPackagesUploaded(page: Page): Promise<boolean> {
-  return page.evaluate(async () => {
-    const session = JSON.parse(localStorage.getItem("edge-platform.session") ?? "null") as { accessToken: string } | null;
-    if (!session) return false;
-    const response = await fetch("/v1/e2ee/key-packages", { headers: { authorization: `Bearer ${session.accessToken}` } });
-    if (!response.ok) return false;
-    const { remaining, lastResort } = (await response.json()) as { remaining: number; lastResort: boolean };
-    return remaining > 0 || lastResort;
-  });
+async function keyPackagesUploaded(page: Page): Promise<boolean> {
+  const { status, body } = await callApiAsPage<{ remaining: number; lastResort: boolean }>(page, "/v1/e2ee/key-packages");
+  return status === 200 && (body.remaining > 0 || body.lastResort);
 }
 
 async function openDirectChat(page: Page, otherId: string): Promise<string> {
@@ -83,15 +78,7 @@ async function openDirectChat(page: Page, otherId: string): Promise<string> {
  * checks, signed download links) are tested on it.
  */
 async function openPlainDirectChat(page: Page, otherId: string): Promise<string> {
-  const chatId = await page.evaluate(async (userId) => {
-    const session = JSON.parse(localStorage.getItem("edge-platform.session") ?? "{}") as { accessToken: string };
-    const response = await fetch("/v1/chats", {
-      method: "POST",
-      headers: { authorization: `Bearer ${session.accessToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ type: "direct", userId }),
-    });
-    return ((await response.json()) as { id: string; encrypted: boolean }).id;
-  }, otherId);
+  const chatId = (await callApiAsPage<{ id: string }>(page, "/v1/chats", { type: "direct", userId: otherId })).body.id;
   await chatItem(page, chatId).click();
   await page.waitForURL(/\/app\/chats\//);
   return chatId;
