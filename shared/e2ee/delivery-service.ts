@@ -52,7 +52,9 @@ export class MlsDeliveryService {
     private readonly groupId: string,
   ) {
     for (const statement of SCHEMA) sql.exec(statement);
-    this.epoch = sql.exec<{ epoch: number | null }>("SELECT MAX(epoch) AS epoch FROM mls_handshakes").one().epoch ?? -1;
+    // Each stored commit is kept under the epoch it moved the group on from: the group is one past the last.
+    const last = sql.exec<{ epoch: number | null }>("SELECT MAX(epoch) AS epoch FROM mls_handshakes").one().epoch;
+    this.epoch = last === null ? -1 : last + 1;
   }
 
   /** Which device holds each leaf, by leaf index. */

@@ -26,6 +26,9 @@ async function withRoom(body: (ds: MlsDeliveryService, chatId: string) => Promis
   await runInDurableObject(env.CHAT_ROOM.getByName(chatId), (_room, state) => body(new MlsDeliveryService(state.storage.sql, chatId), chatId));
 }
 
+/** The storage a delivery service was made on, to make another on it (the object woken again). */
+const sqlOf = (ds: MlsDeliveryService) => (ds as unknown as { sql: SqlStorage }).sql;
+
 interface Device extends RoomDevice {
   publicPackage: KeyPackage;
   privatePackage: PrivateKeyPackage;
@@ -127,6 +130,21 @@ describe("MlsDeliveryService", () => {
       const checked = ds.checkApplication(hello, annLaptop, everyone);
       expect(checked.ok && new TextDecoder().decode(checked.authenticatedData)).toBe('{"mentions":["bob"]}');
       expect(await (bob.group as MlsGroup).process(hello)).toMatchObject({ payload: { text: "all at epoch 3" } });
+
+      // The room's object woken again (after hibernation, an eviction, a deploy) reads its epoch
+      // back from its storage: the same epoch, so the members' messages and commits still pass.
+      const woken = new MlsDeliveryService(sqlOf(ds), chatId);
+      expect(woken.epoch).toBe(3);
+      expect(woken.checkApplication(await (bob.group as MlsGroup).encrypt({ text: "after waking" }), bob, everyone)).toMatchObject({ ok: true });
+      const afterWaking = await (bob.group as MlsGroup).commitUpdate();
+      expect(woken.submitCommit(afterWaking.commit, undefined, bob, everyone, T)).toMatchObject({ ok: true, epoch: 4 });
+    });
+  });
+
+  it("a room that never had a commit is woken before the group's start", async () => {
+    await withRoom(async (ds, chatId) => {
+      expect(ds.epoch).toBe(-1);
+      expect(new MlsDeliveryService(sqlOf(ds), chatId).epoch).toBe(-1);
     });
   });
 
