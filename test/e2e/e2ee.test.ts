@@ -362,3 +362,82 @@ describe("end-to-end encrypted chats in the web app", () => {
     expect(holding(distinctiveSlice(ciphertext)).some((file) => file.startsWith(`v3${path.sep}r2${path.sep}`))).toBe(true);
   }, 300_000);
 });
+
+describe("an encrypted chat opened while the app reads it in the background", () => {
+  it("shows its messages at once, though the background reader was still waiting for the room's answer", async () => {
+    const [carol, dan] = [await registerAccount(server.url, "Carol Quick"), await registerAccount(server.url, "Dan Waiting")];
+    const carols = await device(carol, { width: 1280, height: 800 });
+    const dans = await device(dan, { width: 390, height: 844 });
+    await expect.poll(async () => (await devicesOf(dan, dan.id)).length, { timeout: 30_000 }).toBe(1);
+
+    // Dan's first socket to a chat (the app reading a new chat in the background, for its line in
+    // the list) never gets the room's answer to "which Welcomes wait for me": it is still waiting
+    // when Dan opens the chat. Every other frame, and every later socket, passes as it is.
+    let chatSockets = 0;
+    let held: () => void = () => undefined;
+    const answerHeld = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    await dans.context.routeWebSocket(/\/v1\/chats\/[^/?]+\/ws/, (page) => {
+      const first = ++chatSockets === 1;
+      const room = page.connectToServer();
+      page.onMessage((frame) => room.send(frame));
+      room.onMessage((frame) => {
+        if (first && typeof frame === "string" && (JSON.parse(frame) as { type: string }).type === "mls.welcomes") return held();
+        page.send(frame);
+      });
+    });
+
+    await carols.page.getByRole("button", { name: "+ New chat" }).click();
+    await carols.page.getByText("Meet someone new by ID").click();
+    await carols.page.getByLabel("Their ID").fill(dan.id);
+    await carols.page.getByRole("button", { name: "Start chat" }).click();
+    await carols.page.waitForURL(/\/app\/chats\//);
+    const direct = decodeURIComponent(carols.page.url().split("/app/chats/")[1]!);
+    await expect.poll(() => carols.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
+    await send(carols.page, "Tea at five on the terrace");
+
+    await expect.poll(() => chatItem(dans.page, direct).count(), { timeout: 30_000 }).toBe(1);
+    await answerHeld;
+    await openChat(dans.page, direct);
+    // The chat's screen sets the group up over its own socket at once: well before the 20 s the
+    // background reader's unanswered request would take to time out, which held every frame of
+    // the screen behind it.
+    await expect.poll(() => rowTexts(dans.page), { timeout: 10_000 }).toEqual(["Tea at five on the terrace"]);
+    expect(chatSockets).toBe(2);
+    await carols.context.close();
+    await dans.context.close();
+  }, 180_000);
+});
+
+describe("an encrypted chat with someone who has no device yet", () => {
+  it("the sender's screen names them and says what stays locked, until their first device joins", async () => {
+    const [erin, finn] = [await registerAccount(server.url, "Erin Early"), await registerAccount(server.url, "Finn Offline")];
+    const erins = await device(erin, { width: 1280, height: 800 });
+    await erins.page.getByRole("button", { name: "+ New chat" }).click();
+    await erins.page.getByText("Meet someone new by ID").click();
+    await erins.page.getByLabel("Their ID").fill(finn.id);
+    await erins.page.getByRole("button", { name: "Start chat" }).click();
+    await erins.page.waitForURL(/\/app\/chats\//);
+    const direct = decodeURIComponent(erins.page.url().split("/app/chats/")[1]!);
+    // Finn's account exists, but he never opened the app: no device of his can be added to the chat's group.
+    expect(await devicesOf(erin, finn.id)).toEqual([]);
+    const notice = erins.page.getByTestId("e2ee-members-without-device");
+    await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain("Finn Offline has no device that can read this chat yet");
+    expect(await notice.textContent()).toContain("Messages sent now stay locked for them");
+    await checkScreen(erins.page, "e2ee-member-without-device");
+    await send(erins.page, "Call me when you land");
+
+    // Finn opens the app: Erin's device, in the room, adds his new device; the notice goes, and he reads what comes next.
+    const finns = await device(finn, { width: 390, height: 844 });
+    await expect.poll(() => chatItem(finns.page, direct).count(), { timeout: 30_000 }).toBe(1);
+    await openChat(finns.page, direct);
+    await expect.poll(() => finns.page.getByTestId("e2ee-status").count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => notice.count(), { timeout: 30_000 }).toBe(0);
+    expect(await rowTexts(finns.page)).toEqual(["Sent before this device joined this chat"]);
+    await send(erins.page, "Landed yet?");
+    await expect.poll(() => rowTexts(finns.page), { timeout: 30_000 }).toEqual(["Sent before this device joined this chat", "Landed yet?"]);
+    await erins.context.close();
+    await finns.context.close();
+  }, 240_000);
+});

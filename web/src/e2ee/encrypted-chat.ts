@@ -85,6 +85,7 @@ const chats = new Map<string, EncryptedChat>();
 /** Words for a send the room or this device could not deliver. */
 const NOT_IN_GROUP = "This device is not in the chat's encryption yet: wait until another member's device adds it, then retry.";
 const COULD_NOT_SEAL = "Could not encrypt the message: retry.";
+const OUT_OF_STEP = "This device could not catch up with the chat's encryption: retry.";
 
 export class EncryptedChat {
   status: EncryptionStatus = "starting";
@@ -109,6 +110,8 @@ export class EncryptedChat {
   /** Settles once this chat was first set up (joined, waiting or unavailable), or gave up waiting for it. */
   #setUpOnce: { promise: Promise<void>; resolve: () => void };
   #members: string;
+  /** Other members with no device at all, as the last look at the members' devices found them. */
+  #withoutDevice: readonly string[] = [];
   readonly #stopWatching: (() => void)[] = [];
 
   private constructor(readonly chatId: string) {
@@ -160,6 +163,15 @@ export class EncryptedChat {
   /** Whether this device joined after the chat had messages: it cannot read those (the new-device notice). */
   get joinedAfterMessages(): boolean {
     return (this.#progress?.boundarySeq ?? 0) > 0;
+  }
+
+  /**
+   * The other members who have no device for end-to-end encryption yet (they never opened the app
+   * since it turned encryption on): what is sent before they have one stays locked for them, so the
+   * sender's screen says so (as the recipient's says "Sent before this device joined this chat").
+   */
+  get membersWithoutDevice(): readonly string[] {
+    return this.#withoutDevice;
   }
 
   /** The chat screen's room socket: this chat speaks through it from now on (a background one it opened is closed). */
@@ -535,6 +547,7 @@ export class EncryptedChat {
         if (list) live.set(userId, new Set(list.items.map((item) => item.id)));
       }),
     );
+    this.#noteMembersWithoutDevice([...members].filter((userId) => userId !== store.state.me?.id && live.get(userId)?.size === 0));
     const gone = (group: NonNullable<typeof room.group>) =>
       group
         .members()
@@ -556,6 +569,12 @@ export class EncryptedChat {
         return fresh.length > 0 ? group.commitAdding(fresh) : null;
       });
     await this.#afterCommits();
+  }
+
+  #noteMembersWithoutDevice(userIds: string[]): void {
+    if (userIds.join(",") === this.#withoutDevice.join(",")) return;
+    this.#withoutDevice = userIds;
+    this.#changed();
   }
 
   /** The group may have moved on (or ended for this device): call keys follow, the status too. */
@@ -782,7 +801,8 @@ export class EncryptedChat {
       this.#setStatus("waiting");
       return this.#fail(clientId, NOT_IN_GROUP);
     }
-    this.#fail(clientId, typeof frame.detail === "string" ? frame.detail : "Not delivered");
+    // The room's details for MLS refusals are for developers (they name epochs); a person gets words.
+    this.#fail(clientId, code.startsWith("mls_") || typeof frame.detail !== "string" ? OUT_OF_STEP : frame.detail);
   }
 
   #fail(clientId: string, words: string): void {

@@ -4,6 +4,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { type Chat, ok } from "../../../client";
 import { platform } from "../platform";
+import { personLabel } from "../format";
 import { problemText } from "../problem-text";
 import { store } from "../store";
 import type { EncryptedChat } from "./encrypted-chat";
@@ -58,15 +59,38 @@ export function EncryptionNotices({ encryption }: { encryption: EncryptedChat })
         End-to-end encryption could not start in this browser, so this chat cannot be read here. Sign out and sign in again to try once more.
       </p>
     );
-  if (!encryption.joinedAfterMessages || !encryption.joinedAt) return null;
+  const withoutDevice = encryption.membersWithoutDevice;
+  const joinedLate = encryption.joinedAfterMessages && encryption.joinedAt;
+  if (withoutDevice.length === 0 && !joinedLate) return null;
   return (
-    <div class="e2ee-new-device" role="note" data-testid="e2ee-new-device">
-      <strong>This device joined this chat {joinedOn(encryption.joinedAt)}.</strong>
-      <span>
-        It reads the messages sent from then on. Earlier messages stay locked here: their keys were never on this device. If you set up a key backup, restoring
-        it on this device shows them.
-      </span>
-    </div>
+    <>
+      {joinedLate && (
+        <div class="e2ee-new-device" role="note" data-testid="e2ee-new-device">
+          <strong>This device joined this chat {joinedOn(encryption.joinedAt!)}.</strong>
+          <span>
+            It reads the messages sent from then on. Earlier messages stay locked here: their keys were never on this device. If you set up a key backup, restoring
+            it on this device shows them.
+          </span>
+        </div>
+      )}
+      {withoutDevice.length > 0 && <MembersWithoutDevice userIds={withoutDevice} />}
+    </>
+  );
+}
+
+/**
+ * Members who have no device for end-to-end encryption yet: what is sent before they open the app
+ * stays locked for them, so the sender knows before sending rather than hearing it later.
+ */
+function MembersWithoutDevice({ userIds }: { userIds: readonly string[] }) {
+  const me = store.state.me;
+  const names = userIds.map((id) => personLabel(id, me));
+  const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return (
+    <p class="banner e2ee-banner" role="note" data-testid="e2ee-members-without-device">
+      {who} {names.length === 1 ? "has" : "have"} no device that can read this chat yet. Messages sent now stay locked for them; once they open the app, they
+      read what is sent from then on.
+    </p>
   );
 }
 
