@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { signUpInApp } from "./app";
 import { launchChromium } from "./browser";
+import { uniquePhone } from "../kit/phone-numbers";
 import { checkScreen } from "./screens";
 
 const PORT = testPort(8965);
@@ -24,9 +25,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 }, 30_000);
-
-/** A valid UK mobile number (E.164) no other run uses. */
-const uniquePhone = () => `+4475${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
 
 /** The code of the `count`th text to `phone` (codes go out through the JOBS queue). */
 async function textedCode(phone: string, count: number): Promise<string> {

@@ -2,13 +2,10 @@ import { expect, vi } from "vitest";
 import { api, json } from "../helpers";
 import type { ApiClient, Reply } from "./api";
 
+export { uniquePhone } from "./phone-numbers";
+
 /** One text of the dev SMS outbox, as GET /dev/sms-outbox answers it. */
 export type Sms = Reply<ApiClient["dev"]["sms-outbox"]["$get"]>["items"][number];
-
-/** A valid UK mobile number (E.164) no other test uses. */
-export function uniquePhone(): string {
-  return `+4475${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-}
 
 export async function smsOutbox(to: string): Promise<Sms[]> {
   const response = await api(`/dev/sms-outbox?to=${encodeURIComponent(to)}`);
