@@ -441,3 +441,42 @@ describe("an encrypted chat with someone who has no device yet", () => {
     await finns.context.close();
   }, 240_000);
 });
+
+describe("an encrypted chat after a quiet spell", () => {
+  it("sends both ways after its room was evicted and woke again", async () => {
+    const [gail, hank] = [await registerAccount(server.url, "Gail Patient"), await registerAccount(server.url, "Hank Later")];
+    const gails = await device(gail, { width: 1280, height: 800 });
+    const hanks = await device(hank, { width: 390, height: 844 });
+    await expect.poll(async () => (await devicesOf(hank, hank.id)).length, { timeout: 30_000 }).toBe(1);
+    await gails.page.getByRole("button", { name: "+ New chat" }).click();
+    await gails.page.getByText("Meet someone new by ID").click();
+    await gails.page.getByLabel("Their ID").fill(hank.id);
+    await gails.page.getByRole("button", { name: "Start chat" }).click();
+    await gails.page.waitForURL(/\/app\/chats\//);
+    const direct = decodeURIComponent(gails.page.url().split("/app/chats/")[1]!);
+    await expect.poll(() => gails.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
+    await send(gails.page, "Before the quiet");
+    await expect.poll(() => chatItem(hanks.page, direct).count(), { timeout: 30_000 }).toBe(1);
+    await openChat(hanks.page, direct);
+    await expect.poll(() => rowTexts(hanks.page), { timeout: 30_000 }).toEqual(["Before the quiet"]);
+
+    // Both leave the app: with no socket left, the runtime evicts the chat's room once it has
+    // nothing more to do, and opening the chat again wakes a new object from the room's storage.
+    // Measured under wrangler dev: after 15 s it had not yet been evicted, after 45 s it had (until
+    // 2026-11-26 the woken room was an epoch behind and refused this send).
+    for (const { page } of [gails, hanks]) await page.goto("about:blank");
+    await gails.page.waitForTimeout(45_000);
+    for (const { page } of [gails, hanks]) {
+      await page.goto(`${appUrl()}chats/${encodeURIComponent(direct)}`);
+      await expect.poll(() => rowTexts(page), { timeout: 30_000 }).toEqual(["Before the quiet"]);
+      await expect.poll(() => page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
+    }
+    await send(gails.page, "After the quiet");
+    await expect.poll(() => rowTexts(hanks.page), { timeout: 30_000 }).toEqual(["Before the quiet", "After the quiet"]);
+    await send(hanks.page, "Still here");
+    await expect.poll(() => rowTexts(gails.page), { timeout: 30_000 }).toEqual(["Before the quiet", "After the quiet", "Still here"]);
+    for (const { page } of [gails, hanks]) expect(await page.getByTestId("pending-message").count()).toBe(0);
+    await gails.context.close();
+    await hanks.context.close();
+  }, 180_000);
+});
