@@ -74,6 +74,16 @@ async function openChat(page: Page, chatId: string): Promise<void> {
   await expect.poll(() => page.url()).toContain(`/app/chats/${encodeURIComponent(chatId)}`);
 }
 
+/** Starts a direct chat with `otherId` from the new-chat dialog (by their ID, as a person would); returns its id. */
+async function startDirectChat(page: Page, otherId: string): Promise<string> {
+  await page.getByRole("button", { name: "+ New chat" }).click();
+  await page.getByText("Meet someone new by ID").click();
+  await page.getByLabel("Their ID").fill(otherId);
+  await page.getByRole("button", { name: "Start chat" }).click();
+  await page.waitForURL(/\/app\/chats\//);
+  return decodeURIComponent(page.url().split("/app/chats/")[1]!);
+}
+
 async function send(page: Page, text: string): Promise<void> {
   await page.getByLabel("Message", { exact: true }).fill(text);
   await page.getByRole("button", { name: "Send" }).click();
@@ -122,12 +132,7 @@ describe("end-to-end encrypted chats in the web app", () => {
     await expect.poll(async () => (await devicesOf(bob, bob.id)).length, { timeout: 30_000 }).toBe(1);
 
     // Alice meets Bob by his id: a direct chat made in the app is encrypted.
-    await laptop.page.getByRole("button", { name: "+ New chat" }).click();
-    await laptop.page.getByText("Meet someone new by ID").click();
-    await laptop.page.getByLabel("Their ID").fill(bob.id);
-    await laptop.page.getByRole("button", { name: "Start chat" }).click();
-    await laptop.page.waitForURL(/\/app\/chats\//);
-    const direct = decodeURIComponent(laptop.page.url().split("/app/chats/")[1]!);
+    const direct = await startDirectChat(laptop.page, bob.id);
     expect((await callApi<{ encrypted: boolean }>(server.url, alice, `/v1/chats/${direct}`)).encrypted).toBe(true);
 
     // A new group: encrypted is the labelled choice, on unless unticked.
@@ -388,12 +393,7 @@ describe("an encrypted chat opened while the app reads it in the background", ()
       });
     });
 
-    await carols.page.getByRole("button", { name: "+ New chat" }).click();
-    await carols.page.getByText("Meet someone new by ID").click();
-    await carols.page.getByLabel("Their ID").fill(dan.id);
-    await carols.page.getByRole("button", { name: "Start chat" }).click();
-    await carols.page.waitForURL(/\/app\/chats\//);
-    const direct = decodeURIComponent(carols.page.url().split("/app/chats/")[1]!);
+    const direct = await startDirectChat(carols.page, dan.id);
     await expect.poll(() => carols.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
     await send(carols.page, "Tea at five on the terrace");
 
@@ -414,12 +414,7 @@ describe("an encrypted chat with someone who has no device yet", () => {
   it("the sender's screen names them and says what stays locked, until their first device joins", async () => {
     const [erin, finn] = [await registerAccount(server.url, "Erin Early"), await registerAccount(server.url, "Finn Offline")];
     const erins = await device(erin, { width: 1280, height: 800 });
-    await erins.page.getByRole("button", { name: "+ New chat" }).click();
-    await erins.page.getByText("Meet someone new by ID").click();
-    await erins.page.getByLabel("Their ID").fill(finn.id);
-    await erins.page.getByRole("button", { name: "Start chat" }).click();
-    await erins.page.waitForURL(/\/app\/chats\//);
-    const direct = decodeURIComponent(erins.page.url().split("/app/chats/")[1]!);
+    const direct = await startDirectChat(erins.page, finn.id);
     // Finn's account exists, but he never opened the app: no device of his can be added to the chat's group.
     expect(await devicesOf(erin, finn.id)).toEqual([]);
     const notice = erins.page.getByTestId("e2ee-members-without-device");
@@ -448,12 +443,7 @@ describe("an encrypted chat after a quiet spell", () => {
     const gails = await device(gail, { width: 1280, height: 800 });
     const hanks = await device(hank, { width: 390, height: 844 });
     await expect.poll(async () => (await devicesOf(hank, hank.id)).length, { timeout: 30_000 }).toBe(1);
-    await gails.page.getByRole("button", { name: "+ New chat" }).click();
-    await gails.page.getByText("Meet someone new by ID").click();
-    await gails.page.getByLabel("Their ID").fill(hank.id);
-    await gails.page.getByRole("button", { name: "Start chat" }).click();
-    await gails.page.waitForURL(/\/app\/chats\//);
-    const direct = decodeURIComponent(gails.page.url().split("/app/chats/")[1]!);
+    const direct = await startDirectChat(gails.page, hank.id);
     await expect.poll(() => gails.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
     await send(gails.page, "Before the quiet");
     await expect.poll(() => chatItem(hanks.page, direct).count(), { timeout: 30_000 }).toBe(1);
