@@ -166,8 +166,8 @@ export class EncryptedChat {
   }
 
   /**
-   * The other members who have no device for end-to-end encryption yet (they never opened the app
-   * since it turned encryption on): what is sent before they have one stays locked for them, so the
+   * The other members who have no live device for end-to-end encryption (none of their sessions has
+   * opened the app yet): what is sent before they have one stays locked for them, so the
    * sender's screen says so (as the recipient's says "Sent before this device joined this chat").
    */
   get membersWithoutDevice(): readonly string[] {
