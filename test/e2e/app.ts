@@ -69,6 +69,27 @@ export function callApiAsPage<T = any>(page: Page, path: string, body?: unknown)
   );
 }
 
+/** Starts (or opens) a direct chat with `otherId` from the new-chat dialog, by their ID as a person would; returns the chat's id. */
+export async function openDirectChat(page: Page, otherId: string): Promise<string> {
+  await page.getByRole("button", { name: "+ New chat" }).click();
+  await page.getByText("Meet someone new by ID").click();
+  await page.getByLabel("Their ID").fill(otherId);
+  await page.getByRole("button", { name: "Start chat" }).click();
+  await page.waitForURL(/\/app\/chats\//);
+  return decodeURIComponent(page.url().split("/app/chats/")[1]!);
+}
+
+/**
+ * Whether the app signed in on `page` has uploaded key packages for its MLS device (`GET
+ * /v1/e2ee/key-packages` with its own session). The device registers first and uploads its key
+ * packages after: a chat started with the person in between is sealed to a group without this
+ * device, which then cannot read what came before it joined. A test meets a person once this holds.
+ */
+export async function e2eeKeyPackagesUploaded(page: Page): Promise<boolean> {
+  const { status, body } = await callApiAsPage<{ remaining: number; lastResort: boolean }>(page, "/v1/e2ee/key-packages");
+  return status === 200 && (body.remaining > 0 || body.lastResort);
+}
+
 /** Signs `account` in on the app's sign-in screen and waits for the chat list. */
 export async function signInToApp(page: Page, appUrl: string, account: Pick<Account, "email" | "password" | "displayName">): Promise<void> {
   await page.goto(appUrl);

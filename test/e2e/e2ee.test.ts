@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
-import { type Account, callApi, registerAccount, signInToApp } from "./app";
+import { type Account, callApi, e2eeKeyPackagesUploaded, openDirectChat, registerAccount, signInToApp } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
 import { landscapePng } from "./sample-picture";
 import { checkScreen } from "./screens";
@@ -43,12 +43,13 @@ interface Device {
   page: Page;
 }
 
-/** A browser (its own context: its own IndexedDB, its own session, so its own MLS device) signed in as `account`. */
+/** A browser (its own context: its own IndexedDB, its own session, so its own MLS device) signed in as `account`, its key packages uploaded. */
 async function device(account: Account, viewport: { width: number; height: number }, options: { bypassCSP?: boolean } = {}): Promise<Device> {
   const context = await browser.newContext({ viewport, permissions: ["microphone"], ...options });
   const page = await context.newPage();
   if (process.env.E2EE_DEBUG) page.on("console", (message) => console.log(`[${account.displayName} ${viewport.width}] ${message.type()}: ${message.text()}`));
   await signInToApp(page, appUrl(), account);
+  await expect.poll(() => e2eeKeyPackagesUploaded(page), { timeout: 30_000 }).toBe(true);
   return { account, context, page };
 }
 
@@ -72,16 +73,6 @@ const messageRow = (page: Page, text: string | RegExp) =>
 async function openChat(page: Page, chatId: string): Promise<void> {
   await chatItem(page, chatId).click();
   await expect.poll(() => page.url()).toContain(`/app/chats/${encodeURIComponent(chatId)}`);
-}
-
-/** Starts a direct chat with `otherId` from the new-chat dialog (by their ID, as a person would); returns its id. */
-async function startDirectChat(page: Page, otherId: string): Promise<string> {
-  await page.getByRole("button", { name: "+ New chat" }).click();
-  await page.getByText("Meet someone new by ID").click();
-  await page.getByLabel("Their ID").fill(otherId);
-  await page.getByRole("button", { name: "Start chat" }).click();
-  await page.waitForURL(/\/app\/chats\//);
-  return decodeURIComponent(page.url().split("/app/chats/")[1]!);
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -132,7 +123,7 @@ describe("end-to-end encrypted chats in the web app", () => {
     await expect.poll(async () => (await devicesOf(bob, bob.id)).length, { timeout: 30_000 }).toBe(1);
 
     // Alice meets Bob by his id: a direct chat made in the app is encrypted.
-    const direct = await startDirectChat(laptop.page, bob.id);
+    const direct = await openDirectChat(laptop.page, bob.id);
     expect((await callApi<{ encrypted: boolean }>(server.url, alice, `/v1/chats/${direct}`)).encrypted).toBe(true);
 
     // A new group: encrypted is the labelled choice, on unless unticked.
@@ -393,7 +384,7 @@ describe("an encrypted chat opened while the app reads it in the background", ()
       });
     });
 
-    const direct = await startDirectChat(carols.page, dan.id);
+    const direct = await openDirectChat(carols.page, dan.id);
     await expect.poll(() => carols.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
     await send(carols.page, "Tea at five on the terrace");
 
@@ -414,7 +405,7 @@ describe("an encrypted chat with someone who has no device yet", () => {
   it("the sender's screen names them and says what stays locked, until their first device joins", async () => {
     const [erin, finn] = [await registerAccount(server.url, "Erin Early"), await registerAccount(server.url, "Finn Offline")];
     const erins = await device(erin, { width: 1280, height: 800 });
-    const direct = await startDirectChat(erins.page, finn.id);
+    const direct = await openDirectChat(erins.page, finn.id);
     // Finn's account exists, but he never opened the app: no device of his can be added to the chat's group.
     expect(await devicesOf(erin, finn.id)).toEqual([]);
     const notice = erins.page.getByTestId("e2ee-members-without-device");
@@ -443,7 +434,7 @@ describe("an encrypted chat after a quiet spell", () => {
     const gails = await device(gail, { width: 1280, height: 800 });
     const hanks = await device(hank, { width: 390, height: 844 });
     await expect.poll(async () => (await devicesOf(hank, hank.id)).length, { timeout: 30_000 }).toBe(1);
-    const direct = await startDirectChat(gails.page, hank.id);
+    const direct = await openDirectChat(gails.page, hank.id);
     await expect.poll(() => gails.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
     await send(gails.page, "Before the quiet");
     await expect.poll(() => chatItem(hanks.page, direct).count(), { timeout: 30_000 }).toBe(1);

@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { callApiAsPage } from "./app";
+import { callApiAsPage, e2eeKeyPackagesUploaded, openDirectChat } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
 import { checkScreen } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,23 +52,8 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
   // chat started with this person before that is sealed to a group without them: their device
   // joins later and, as in any MLS group, cannot open what came before. A person is met once their
   // app is set up.
-  await expect.poll(() => keyPackagesUploaded(page), { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => e2eeKeyPackagesUploaded(page), { timeout: 15_000 }).toBe(true);
   return { page, id };
-}
-
-/** Whether the app signed in on `page` has uploaded key packages for its device (`GET /v1/e2ee/key-packages` with its own session). */
-async function keyPackagesUploaded(page: Page): Promise<boolean> {
-  const { status, body } = await callApiAsPage<{ remaining: number; lastResort: boolean }>(page, "/v1/e2ee/key-packages");
-  return status === 200 && (body.remaining > 0 || body.lastResort);
-}
-
-async function openDirectChat(page: Page, otherId: string): Promise<string> {
-  await page.getByRole("button", { name: "+ New chat" }).click();
-  await page.getByText("Meet someone new by ID").click();
-  await page.getByLabel("Their ID").fill(otherId);
-  await page.getByRole("button", { name: "Start chat" }).click();
-  await page.waitForURL(/\/app\/chats\//);
-  return decodeURIComponent(page.url().split("/app/chats/")[1]!);
 }
 
 /**
