@@ -87,17 +87,17 @@ export class EncryptedRoom {
         this.transport.send({ type: "mls.welcome.ack", id: item.id });
         continue;
       }
-      let joined: MlsGroup | undefined;
-      try {
-        joined = await this.device.joinGroup(fromBase64url(item.welcome));
-      } catch {
-        joined = undefined; // a Welcome for a key package this device no longer holds
-      } finally {
-        this.transport.send({ type: "mls.welcome.ack", id: item.id });
+      // A Welcome for a key package this device no longer holds joins nothing.
+      const joined = await this.device.joinGroup(fromBase64url(item.welcome)).catch(() => undefined);
+      // Joining spent the key package and stored the group: the group is this room's before the
+      // acknowledgement is sent, which throws when the socket dropped meanwhile. The next try
+      // finds the Welcome again and only acknowledges it (this device is at its epoch).
+      if (joined) {
+        this.current = joined;
+        this.joinedEpoch = joined.epoch;
       }
+      this.transport.send({ type: "mls.welcome.ack", id: item.id });
       if (!joined) continue;
-      this.current = joined;
-      this.joinedEpoch = joined.epoch;
       // Commits ordered after the Welcome's epoch are applied next.
       await this.catchUp();
       return this.current !== undefined;

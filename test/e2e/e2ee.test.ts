@@ -401,6 +401,47 @@ describe("an encrypted chat opened while the app reads it in the background", ()
   }, 180_000);
 });
 
+describe("an encrypted chat whose socket dropped as the device joined", () => {
+  it("the device is in the group on the next connect and reads what was sent, not stuck waiting to be added", async () => {
+    const [ivy, jon] = [await registerAccount(server.url, "Ivy Steady"), await registerAccount(server.url, "Jon Dropped")];
+    const ivys = await device(ivy, { width: 1280, height: 800 });
+    const jons = await device(jon, { width: 390, height: 844 });
+    await expect.poll(async () => (await devicesOf(jon, jon.id)).length, { timeout: 30_000 }).toBe(1);
+
+    // Jon's first socket to a chat closes right after it brought his Welcome: his device joins the
+    // group (spending its key package) while its acknowledgement finds no socket to go out on.
+    // Until 2026-11-26 that joined group was dropped, the next connect could not use the Welcome
+    // again, and his device waited forever for a member to add a device already in the group.
+    let dropped = false;
+    await jons.context.routeWebSocket(/\/v1\/chats\/[^/?]+\/ws/, (page) => {
+      const room = page.connectToServer();
+      page.onMessage((frame) => room.send(frame));
+      room.onMessage((frame) => {
+        page.send(frame);
+        if (dropped || typeof frame !== "string") return;
+        const answer = JSON.parse(frame) as { type: string; items?: unknown[] };
+        if (answer.type === "mls.welcomes" && (answer.items?.length ?? 0) > 0) {
+          dropped = true;
+          void page.close();
+        }
+      });
+    });
+
+    const direct = await openDirectChat(ivys.page, jon.id);
+    await expect.poll(() => ivys.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
+    await send(ivys.page, "Dinner is at seven");
+    await expect.poll(() => chatItem(jons.page, direct).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => dropped, { timeout: 30_000 }).toBe(true);
+    await openChat(jons.page, direct);
+    await expect.poll(() => rowTexts(jons.page), { timeout: 30_000 }).toEqual(["Dinner is at seven"]);
+    expect(await jons.page.getByTestId("e2ee-status").count()).toBe(0);
+    await send(jons.page, "See you there");
+    await expect.poll(() => rowTexts(ivys.page), { timeout: 30_000 }).toEqual(["Dinner is at seven", "See you there"]);
+    await ivys.context.close();
+    await jons.context.close();
+  }, 180_000);
+});
+
 describe("an encrypted chat with someone who has no device yet", () => {
   it("the sender's screen names them and says what stays locked, until their first device joins", async () => {
     const [erin, finn] = [await registerAccount(server.url, "Erin Early"), await registerAccount(server.url, "Finn Offline")];

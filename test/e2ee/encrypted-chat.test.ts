@@ -420,6 +420,90 @@ describe("EncryptedRoom (client/e2ee) over the room's socket", () => {
     expect(await phoneSide.room.open((early as unknown as { message: { mls: string } }).message)).toEqual({ ok: false, reason: "undecryptable" });
     for (const side of [aSide, bSide, phoneSide]) side.socket.close();
   });
+
+  it("a device whose socket dropped as it acknowledged its Welcome is in the group on the next connect, and reads what was sent", async () => {
+    const [a, b] = await Promise.all([registerUser(), registerUser()]);
+    const chat = await encryptedGroup(a, [b]);
+    const [aPhone, bLaptop] = await Promise.all([browser(a), browser(b)]);
+    const aSide = await enter(chat.id, aPhone);
+    expect(await aSide.room.ensureJoined({ startWith: [a.id, b.id] })).toBe(true);
+    const sent = (await aSide.room.send({ text: "sent while the socket dropped" })) as unknown as { message: { mls: string } };
+
+    // B's room is one object across its sockets (as in the web app): the first socket closes
+    // after the room answered with the Welcome, so acknowledging it throws, as the app's does.
+    let socket = (await enter(chat.id, bLaptop)).socket;
+    let dropAtAck = true;
+    const transport: RoomTransport = {
+      send: (frame) => {
+        if (dropAtAck && frame.type === "mls.welcome.ack") {
+          socket.close();
+          throw new Error("The chat's connection is not open");
+        }
+        socket.send(frame);
+      },
+      next: (match) => socket.nextMatching(match) as Promise<RoomFrame>,
+    };
+    const room = await EncryptedRoom.open(chat.id, bLaptop.device, transport);
+    await expect(room.ensureJoined()).rejects.toThrow("not open");
+
+    // The next connect: the Welcome is still held for B (never acknowledged), its key package spent.
+    socket = (await enter(chat.id, bLaptop)).socket;
+    dropAtAck = false;
+    expect(await room.ensureJoined()).toBe(true);
+    expect(room.group?.epoch).toBe(1n);
+    expect(room.joinedEpoch).toBe(1n);
+    expect(await room.open(sent.message)).toMatchObject({ ok: true, payload: { text: "sent while the socket dropped" } });
+    socket.send({ type: "mls.welcomes" });
+    expect((await socket.next("mls.welcomes")).items).toEqual([]);
+    for (const s of [aSide.socket, socket]) s.close();
+  });
+
+  it("a device whose socket dropped before the room's answer to its commit takes the commit up on the next connect, when the room ordered it", async () => {
+    const [a, b] = await Promise.all([registerUser(), registerUser()]);
+    const chat = await encryptedGroup(a, [b]);
+    const [aPhone, bLaptop] = await Promise.all([browser(a), browser(b)]);
+    const { socket } = await enter(chat.id, aPhone);
+    let [dropAtCommit, dropped] = [false, false];
+    const transport: RoomTransport = {
+      send: (frame) => {
+        if (dropped) throw new Error("The chat's connection is not open");
+        socket.send(frame);
+        dropped = dropAtCommit && frame.type === "mls.commit";
+      },
+      next: (match) => (dropped ? Promise.reject(new Error("The chat's connection dropped")) : (socket.nextMatching(match) as Promise<RoomFrame>)),
+    };
+    const room = await EncryptedRoom.open(chat.id, aPhone.device, transport);
+    expect(await room.ensureJoined({ startWith: [a.id, b.id] })).toBe(true);
+    const bSide = await enter(chat.id, bLaptop);
+    expect(await bSide.room.ensureJoined()).toBe(true);
+
+    // A commits new keys for itself (a commit with a path, as every removal has); the room stores
+    // it, and A's socket drops before the room's answer reaches A's room object.
+    dropAtCommit = true;
+    await expect(room.addUsers([])).rejects.toThrow("dropped");
+    await socket.next("mls.commit.ack");
+    socket.close();
+    await bSide.room.catchUp();
+    expect(bSide.room.group?.epoch).toBe(2n);
+
+    // The page reloads: a new room object over the device's store. The room is at epoch 2 by A's
+    // own commit, which A cannot process as a member's (MLS encrypts a commit's path secrets to
+    // everyone but its sender): A takes the state it kept with the commit.
+    const reloaded = await enter(chat.id, aPhone);
+    const room2 = reloaded.room;
+    expect(room2.group?.epoch).toBe(1n);
+    expect(await room2.ensureJoined()).toBe(true);
+    expect(room2.group?.epoch).toBe(2n);
+    const fromA = (await room2.send({ text: "the group survived the drop" })) as unknown as { message: { mls: string } };
+    expect(await bSide.room.open(fromA.message)).toMatchObject({ ok: true, payload: { text: "the group survived the drop" } });
+    // B's next commit encrypts its path secrets to A's new leaf key: A holds it.
+    expect(await bSide.room.addUsers([])).not.toBeNull();
+    await room2.catchUp();
+    expect(room2.group?.epoch).toBe(3n);
+    const fromB = (await bSide.room.send({ text: "after B's commit" })) as unknown as { message: { mls: string } };
+    expect(await room2.open(fromB.message)).toMatchObject({ ok: true, payload: { text: "after B's commit" } });
+    for (const s of [reloaded.socket, bSide.socket]) s.close();
+  });
 });
 
 /** Seals an edit or a reaction of `targetId` (the change inside, the target in the public metadata) and sends it; the room's answer frame. */
