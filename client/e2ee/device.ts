@@ -60,7 +60,7 @@ export class MlsDevice {
   /**
    * Opens the device of this session: the stored key if there is one, else a new one, and
    * registers it (the same key again is the same device). A new session is a new device: what
-   * the store held for an earlier device (its key packages and groups) is dropped.
+   * the store held for an earlier device (its key packages, groups and unsettled commits) is dropped.
    */
   static async open(options: { userId: string; server: E2eeServer; store: E2eeStore }): Promise<MlsDevice> {
     const { userId, server, store } = options;
@@ -71,7 +71,7 @@ export class MlsDevice {
       stored && stored.userId === userId ? { publicKey: fromBase64url(stored.publicKey), signKey: fromBase64url(stored.signKey) } : await cs.signature.keygen();
     const registered = await server.registerDevice(toBase64url(keys.publicKey));
     if (stored?.deviceId !== registered.id) {
-      for (const key of [...(await store.keys("kp:")), ...(await store.keys("group:"))]) await store.delete(key);
+      for (const prefix of ["kp:", "group:", "commit:"]) for (const key of await store.keys(prefix)) await store.delete(key);
       const record: StoredDevice = { userId, deviceId: registered.id, publicKey: toBase64url(keys.publicKey), signKey: toBase64url(keys.signKey) };
       await store.put("device", utf8.encode(JSON.stringify(record)));
     }
@@ -152,6 +152,7 @@ export class MlsDevice {
   /** Forgets the group of a chat (this device was removed from it, or its own start of the group lost to another device's). */
   async forgetGroup(chatId: string): Promise<void> {
     await this.store.delete(`group:${chatId}`);
+    await this.store.delete(`commit:${chatId}`);
   }
 
   private async track(chatId: string, state: ClientState): Promise<MlsGroup> {

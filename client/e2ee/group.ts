@@ -202,9 +202,11 @@ export class MlsGroup {
   async process(bytes: Uint8Array): Promise<Incoming> {
     const message = decodeMlsMessage(bytes, 0)?.[0];
     if (message?.wireformat === "mls_public_message") {
-      const result = await processPublicMessage(this.state, message.publicMessage, emptyPskIndex, this.deps.cs);
-      this.state = result.newState;
+      const epoch = this.epoch;
+      this.state = (await this.ownCommitState(bytes)) ?? (await processPublicMessage(this.state, message.publicMessage, emptyPskIndex, this.deps.cs)).newState;
       await this.save();
+      // A commit of this device that the room did not order is spent: its epoch's secrets go.
+      if (this.epoch !== epoch) await this.deps.store.delete(this.madeCommitKey);
       return { kind: "handshake", epoch: this.epoch };
     }
     if (message?.wireformat === "mls_private_message") {
@@ -241,23 +243,68 @@ export class MlsGroup {
     await this.deps.store.put(`group:${this.chatId}`, encodeGroupState(this.state));
   }
 
+  /** Where the last commit this device made is kept until the room's order settles it (`process`). */
+  private get madeCommitKey(): string {
+    return `commit:${this.chatId}`;
+  }
+
   private async commit(proposals: Proposal[]): Promise<PendingCommit> {
     const result = await createCommit(
       { state: this.state, cipherSuite: this.deps.cs },
       { extraProposals: proposals, wireAsPublicMessage: true, ratchetTreeExtension: true },
     );
     const epoch = this.epoch;
+    const commit = encodeMlsMessage(result.commit);
+    // Kept before it can be sent: when the answer to sending it is lost (the socket dropped, the
+    // page closed), the room's copy must still be recognised as this device's own.
+    await this.deps.store.put(this.madeCommitKey, encodeMadeCommit(commit, result.newState));
     return {
-      commit: encodeMlsMessage(result.commit),
+      commit,
       welcome: result.welcome ? encodeMlsMessage({ version: "mls10", wireformat: "mls_welcome", welcome: result.welcome }) : undefined,
       epoch,
       accept: async () => {
         if (this.epoch !== epoch) throw new Error("The group moved on since this commit was made");
         this.state = result.newState;
         await this.save();
+        await this.deps.store.delete(this.madeCommitKey);
       },
     };
   }
+
+  /**
+   * The state a commit of this device leads to, when `bytes` is that commit (sent, and ordered by
+   * the room, but its answer never came): MLS encrypts a commit's path secrets to every member
+   * but its sender, so the sender cannot process it as a member's and takes the state it made.
+   */
+  private async ownCommitState(bytes: Uint8Array): Promise<ClientState | undefined> {
+    const kept = await this.deps.store.get(this.madeCommitKey);
+    const made = kept ? decodeMadeCommit(kept) : undefined;
+    if (!made || !sameBytes(made.commit, bytes)) return undefined;
+    const decoded = decodeGroupState(made.state, 0);
+    if (!decoded || decoded[0].groupContext.epoch !== this.epoch + 1n) return undefined;
+    return { ...decoded[0], clientConfig: defaultClientConfig };
+  }
+}
+
+/** A commit this device made and the group state it leads to: its length (4 bytes, big-endian), the commit, the state. */
+function encodeMadeCommit(commit: Uint8Array, state: ClientState): Uint8Array {
+  const encodedState = encodeGroupState(state);
+  const out = new Uint8Array(4 + commit.length + encodedState.length);
+  new DataView(out.buffer).setUint32(0, commit.length);
+  out.set(commit, 4);
+  out.set(encodedState, 4 + commit.length);
+  return out;
+}
+
+function decodeMadeCommit(bytes: Uint8Array): { commit: Uint8Array; state: Uint8Array } | undefined {
+  if (bytes.length < 4) return undefined;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
+  if (4 + length > bytes.length) return undefined;
+  return { commit: bytes.subarray(4, 4 + length), state: bytes.subarray(4 + length) };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 function decodeMetadata(bytes: Uint8Array): PublicMetadata {
