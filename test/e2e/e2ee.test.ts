@@ -81,6 +81,15 @@ async function send(page: Page, text: string): Promise<void> {
   await expect.poll(() => messageRow(page, text).count(), { timeout: 30_000 }).toBe(1);
 }
 
+/** `from` starts an encrypted direct chat with `to` and sends `text` once the chat's group is set up; answers the chat's id once it shows in `to`'s list. */
+async function firstMessage(from: Device, to: Device, text: string): Promise<string> {
+  const direct = await openDirectChat(from.page, to.account.id);
+  await expect.poll(() => from.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
+  await send(from.page, text);
+  await expect.poll(() => chatItem(to.page, direct).count(), { timeout: 30_000 }).toBe(1);
+  return direct;
+}
+
 /**
  * 48 bytes from the second half of a file that no other file holds by chance: a window with at
  * least 40 different byte values (a run of zeros or a repeated pattern, as silence in a recording
@@ -384,11 +393,7 @@ describe("an encrypted chat opened while the app reads it in the background", ()
       });
     });
 
-    const direct = await openDirectChat(carols.page, dan.id);
-    await expect.poll(() => carols.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
-    await send(carols.page, "Tea at five on the terrace");
-
-    await expect.poll(() => chatItem(dans.page, direct).count(), { timeout: 30_000 }).toBe(1);
+    const direct = await firstMessage(carols, dans, "Tea at five on the terrace");
     await answerHeld;
     await openChat(dans.page, direct);
     // The chat's screen sets the group up over its own socket at once: well before the 20 s the
@@ -427,10 +432,7 @@ describe("an encrypted chat whose socket dropped as the device joined", () => {
       });
     });
 
-    const direct = await openDirectChat(ivys.page, jon.id);
-    await expect.poll(() => ivys.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
-    await send(ivys.page, "Dinner is at seven");
-    await expect.poll(() => chatItem(jons.page, direct).count(), { timeout: 30_000 }).toBe(1);
+    const direct = await firstMessage(ivys, jons, "Dinner is at seven");
     await expect.poll(() => dropped, { timeout: 30_000 }).toBe(true);
     await openChat(jons.page, direct);
     await expect.poll(() => rowTexts(jons.page), { timeout: 30_000 }).toEqual(["Dinner is at seven"]);
@@ -475,10 +477,7 @@ describe("an encrypted chat after a quiet spell", () => {
     const gails = await device(gail, { width: 1280, height: 800 });
     const hanks = await device(hank, { width: 390, height: 844 });
     await expect.poll(async () => (await devicesOf(hank, hank.id)).length, { timeout: 30_000 }).toBe(1);
-    const direct = await openDirectChat(gails.page, hank.id);
-    await expect.poll(() => gails.page.getByTestId("e2ee-status").count(), { timeout: 30_000 }).toBe(0);
-    await send(gails.page, "Before the quiet");
-    await expect.poll(() => chatItem(hanks.page, direct).count(), { timeout: 30_000 }).toBe(1);
+    const direct = await firstMessage(gails, hanks, "Before the quiet");
     await openChat(hanks.page, direct);
     await expect.poll(() => rowTexts(hanks.page), { timeout: 30_000 }).toEqual(["Before the quiet"]);
 
