@@ -205,7 +205,8 @@ export class MlsGroup {
       const epoch = this.epoch;
       this.state = (await this.ownCommitState(bytes)) ?? (await processPublicMessage(this.state, message.publicMessage, emptyPskIndex, this.deps.cs)).newState;
       await this.save();
-      // A commit of this device that the room did not order is spent: its epoch's secrets go.
+      // The room ordered a commit for that epoch: the one this device kept for it is settled
+      // (taken up, or never to be: its secrets go).
       if (this.epoch !== epoch) await this.deps.store.delete(this.madeCommitKey);
       return { kind: "handshake", epoch: this.epoch };
     }
@@ -280,9 +281,8 @@ export class MlsGroup {
     const kept = await this.deps.store.get(this.madeCommitKey);
     const made = kept ? decodeMadeCommit(kept) : undefined;
     if (!made || !sameBytes(made.commit, bytes)) return undefined;
-    const decoded = decodeGroupState(made.state, 0);
-    if (!decoded || decoded[0].groupContext.epoch !== this.epoch + 1n) return undefined;
-    return { ...decoded[0], clientConfig: defaultClientConfig };
+    const state = decodeStoredState(made.state);
+    return state?.groupContext.epoch === this.epoch + 1n ? state : undefined;
   }
 }
 
@@ -335,7 +335,13 @@ export function messageEpoch(bytes: Uint8Array): bigint | undefined {
 }
 
 export function restoreGroup(chatId: string, bytes: Uint8Array, deps: GroupContextDeps): MlsGroup {
+  const state = decodeStoredState(bytes);
+  if (!state) throw new Error(`The stored state of chat ${chatId} does not decode`);
+  return new MlsGroup(chatId, state, deps);
+}
+
+/** A group state as the store keeps it (`encodeGroupState`), with the client configuration, which is not encoded. */
+function decodeStoredState(bytes: Uint8Array): ClientState | undefined {
   const decoded = decodeGroupState(bytes, 0);
-  if (!decoded) throw new Error(`The stored state of chat ${chatId} does not decode`);
-  return new MlsGroup(chatId, { ...decoded[0], clientConfig: defaultClientConfig }, deps);
+  return decoded ? { ...decoded[0], clientConfig: defaultClientConfig } : undefined;
 }
