@@ -81,6 +81,15 @@ async function send(page: Page, text: string): Promise<void> {
   await expect.poll(() => messageRow(page, text).count(), { timeout: 30_000 }).toBe(1);
 }
 
+/** Two new people, each signed in on a browser of their own: the first on a laptop, the second on a phone, whose device the server lists. */
+async function laptopAndPhone(laptopName: string, phoneName: string): Promise<[Device, Device]> {
+  const [first, second] = [await registerAccount(server.url, laptopName), await registerAccount(server.url, phoneName)];
+  const laptop = await device(first, { width: 1280, height: 800 });
+  const phone = await device(second, { width: 390, height: 844 });
+  await expect.poll(async () => (await devicesOf(second, second.id)).length, { timeout: 30_000 }).toBe(1);
+  return [laptop, phone];
+}
+
 /** `from` starts an encrypted direct chat with `to` and sends `text` once the chat's group is set up; answers the chat's id once it shows in `to`'s list. */
 async function firstMessage(from: Device, to: Device, text: string): Promise<string> {
   const direct = await openDirectChat(from.page, to.account.id);
@@ -370,10 +379,7 @@ describe("end-to-end encrypted chats in the web app", () => {
 
 describe("an encrypted chat opened while the app reads it in the background", () => {
   it("shows its messages at once, though the background reader was still waiting for the room's answer", async () => {
-    const [carol, dan] = [await registerAccount(server.url, "Carol Quick"), await registerAccount(server.url, "Dan Waiting")];
-    const carols = await device(carol, { width: 1280, height: 800 });
-    const dans = await device(dan, { width: 390, height: 844 });
-    await expect.poll(async () => (await devicesOf(dan, dan.id)).length, { timeout: 30_000 }).toBe(1);
+    const [carols, dans] = await laptopAndPhone("Carol Quick", "Dan Waiting");
 
     // Dan's first socket to a chat (the app reading a new chat in the background, for its line in
     // the list) never gets the room's answer to "which Welcomes wait for me": it is still waiting
@@ -408,10 +414,7 @@ describe("an encrypted chat opened while the app reads it in the background", ()
 
 describe("an encrypted chat whose socket dropped as the device joined", () => {
   it("the device is in the group on the next connect and reads what was sent, not stuck waiting to be added", async () => {
-    const [ivy, jon] = [await registerAccount(server.url, "Ivy Steady"), await registerAccount(server.url, "Jon Dropped")];
-    const ivys = await device(ivy, { width: 1280, height: 800 });
-    const jons = await device(jon, { width: 390, height: 844 });
-    await expect.poll(async () => (await devicesOf(jon, jon.id)).length, { timeout: 30_000 }).toBe(1);
+    const [ivys, jons] = await laptopAndPhone("Ivy Steady", "Jon Dropped");
 
     // Jon's first socket to a chat closes right after it brought his Welcome: his device joins the
     // group (spending its key package) while its acknowledgement finds no socket to go out on.
@@ -473,10 +476,7 @@ describe("an encrypted chat with someone who has no device yet", () => {
 
 describe("an encrypted chat after a quiet spell", () => {
   it("sends both ways after its room was evicted and woke again", async () => {
-    const [gail, hank] = [await registerAccount(server.url, "Gail Patient"), await registerAccount(server.url, "Hank Later")];
-    const gails = await device(gail, { width: 1280, height: 800 });
-    const hanks = await device(hank, { width: 390, height: 844 });
-    await expect.poll(async () => (await devicesOf(hank, hank.id)).length, { timeout: 30_000 }).toBe(1);
+    const [gails, hanks] = await laptopAndPhone("Gail Patient", "Hank Later");
     const direct = await firstMessage(gails, hanks, "Before the quiet");
     await openChat(hanks.page, direct);
     await expect.poll(() => rowTexts(hanks.page), { timeout: 30_000 }).toEqual(["Before the quiet"]);
