@@ -546,7 +546,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
     p50: stats.p50,
     p99: stats.p99,
     // Every delivery's latency, kept for the p99 over all rounds of a run (p99Odds).
-    latencies: Float64Array.from(latencies),
+    latencies,
     cpuMsPerMessage: pids.length ? (after.cpuMs - before.cpuMs) / Math.max(1, accepted) : NaN,
     rssMb: pids.length ? after.rssBytes / 1e6 : NaN,
     verified,
@@ -770,7 +770,7 @@ function p99Odds(table) {
     const atOrBelow = (name) => rounds.filter((rows) => rows[name] && rows[name].p99 <= rows.demo.p99).length;
     const names = ["project", "bare", "bare-stored"].filter((name) => rounds.some((rows) => rows[name]));
     const demoP99 = rounds.map((rows) => rows.demo.p99);
-    const pooled = new Map([...names, "demo"].map((name) => [name, summarize(rounds.flatMap((rows) => (rows[name] ? [...rows[name].latencies] : []))).p99]));
+    const pooled = new Map([...names, "demo"].map((name) => [name, summarize(rounds.flatMap((rows) => rows[name]?.latencies ?? [])).p99]));
     return [
       `${loadName(load)}: p99 at or below the demo's in ${names.map((name) => `${name} ${atOrBelow(name)} of ${rounds.length}`).join(", ")} rounds (the demo's p99 from ${ms(Math.min(...demoP99))} to ${ms(Math.max(...demoP99))})`,
       `  p99 over all ${rounds.length} rounds: ${[...pooled].map(([name, p99]) => `${name} ${ms(p99)}`).join(", ")}; ${names.map((name) => `${name}/demo ${ratio(pooled.get(name), pooled.get("demo"))}`).join(", ")}`,
