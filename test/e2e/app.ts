@@ -164,3 +164,51 @@ export async function serviceWorkerRegistrationId(cdp: CDPSession, scopeUrl: str
   await cdp.send("ServiceWorker.enable");
   return found;
 }
+
+interface PushServiceEvent {
+  eventName: string;
+  eventMetadata: { key: string; value: string }[];
+}
+
+/**
+ * Pushes to the worker of `registrationId` as a push service would, one push at a time, and waits
+ * until Chromium says the worker's push event ended well. `ServiceWorker.deliverPushMessage`
+ * answers before anything happens, and Chromium drops a delivery whose worker it could not find or
+ * start without a word; its Background Services log (DevTools' Application panel) says whether the
+ * event reached the worker ("Push event dispatched") and how its `waitUntil` ended ("Push event
+ * completed"). A push Chromium never dispatched is delivered again, as a push service retries an
+ * undelivered message; a push the worker received and failed on fails the test with its status.
+ */
+export async function pushDeliverer(cdp: CDPSession, origin: string, registrationId: string): Promise<(payload: object) => Promise<void>> {
+  const events: PushServiceEvent[] = [];
+  cdp.on("BackgroundService.backgroundServiceEventReceived", (event: { backgroundServiceEvent: PushServiceEvent & { service: string } }) => {
+    if (event.backgroundServiceEvent.service === "pushMessaging") events.push(event.backgroundServiceEvent);
+  });
+  await cdp.send("BackgroundService.startObserving", { service: "pushMessaging" });
+  await cdp.send("BackgroundService.setRecording", { shouldRecord: true, service: "pushMessaging" });
+  const metadata = (event: PushServiceEvent, key: string) => event.eventMetadata.find((entry) => entry.key === key)?.value;
+
+  return async (payload) => {
+    const data = JSON.stringify(payload);
+    let dispatchedAt = -1;
+    for (let attempt = 1; dispatchedAt < 0; attempt++) {
+      if (attempt > 3) throw new Error(`Chromium dispatched no push event for ${data} in 3 deliveries`);
+      // Said in the test's output, so a log shows how often Chromium drops a delivery.
+      if (attempt > 1) console.warn(`Chromium dispatched no push event in 10 s; delivering it again (delivery ${attempt})`);
+      const from = events.length;
+      await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId, data });
+      const deadline = Date.now() + 10_000;
+      while (dispatchedAt < 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        dispatchedAt = events.findIndex((event, i) => i >= from && event.eventName === "Push event dispatched" && metadata(event, "Payload") === data);
+      }
+    }
+    let completed: PushServiceEvent | undefined;
+    const deadline = Date.now() + 20_000;
+    while (!completed && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      completed = events.slice(dispatchedAt + 1).find((event) => event.eventName === "Push event completed");
+    }
+    expect(completed ? metadata(completed, "Status") : "no end in 20 s", `the push event for ${data}`).toBe("Success");
+  };
+}

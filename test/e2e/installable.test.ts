@@ -8,7 +8,7 @@ import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
-import { type Account, callApi, registerAccount, serviceWorkerRegistrationId, signInToApp } from "./app";
+import { type Account, callApi, pushDeliverer, registerAccount, serviceWorkerRegistrationId, signInToApp } from "./app";
 import { CHROMIUM, launchChromium } from "./browser";
 import { checkScreen, PHONE } from "./screens";
 
@@ -120,19 +120,16 @@ describe("the installable app", () => {
     await expect.poll(() => installed.getByTestId("me-name").textContent(), { timeout: 15_000 }).toBe(account.displayName);
 
     // A push about the friend's chat: the worker shows it, and its click brings the installed window to that chat.
-    await cdp.send("ServiceWorker.deliverPushMessage", {
-      origin: origin(),
-      registrationId: registration,
-      data: JSON.stringify({
-        type: "message",
-        chatId: chat.id,
-        messageId: "m-1",
-        seq: 1,
-        chatTitle: friend.displayName,
-        senderName: friend.displayName,
-        excerpt: "Did the app install?",
-        sentAt: new Date().toISOString(),
-      }),
+    const deliver = await pushDeliverer(cdp, origin(), registration);
+    await deliver({
+      type: "message",
+      chatId: chat.id,
+      messageId: "m-1",
+      seq: 1,
+      chatTitle: friend.displayName,
+      senderName: friend.displayName,
+      excerpt: "Did the app install?",
+      sentAt: new Date().toISOString(),
     });
     const [worker] = context.serviceWorkers();
     expect(worker).toBeDefined();

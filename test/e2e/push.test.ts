@@ -4,7 +4,7 @@
 // read back; a click on it opens the chat. The ringtone plays while a call rings.
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { callApiAsPage, serviceWorkerRegistrationId } from "./app";
+import { callApiAsPage, pushDeliverer, serviceWorkerRegistrationId } from "./app";
 import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
@@ -75,8 +75,7 @@ describe("push notifications in Chromium", () => {
     await expect.poll(() => page.getByTestId("push-state").getAttribute("data-state"), { timeout: 20_000 }).toMatch(/^(on|failed)$/);
     expect(await page.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).toBe("granted");
 
-    const deliver = (payload: object) =>
-      cdp.send("ServiceWorker.deliverPushMessage", { origin: origin(), registrationId: registration, data: JSON.stringify(payload) });
+    const deliver = await pushDeliverer(cdp, origin(), registration);
     await deliver({
       type: "message",
       chatId: "general",
