@@ -11,6 +11,7 @@ import { ResponsiveImage } from "./gallery/responsive-image";
 import { moderationTabs } from "./moderation";
 import { platform } from "./platform";
 import { problemText } from "./problem-text";
+import { SectionTabs } from "./section-tabs";
 
 type Api = typeof platform.api;
 export type ModerationHint = InferResponseType<Api["v1"]["moderation"]["hints"][":subject"][":id"]["$get"], 200>;
@@ -129,13 +130,7 @@ function PicturesTab({ rest }: { rest: string[] }) {
   const view = VIEWS.find((v) => v.id === rest[0]) ?? VIEWS[0];
   return (
     <div class="stack">
-      <nav class="segmented" aria-label="Which pictures">
-        {VIEWS.map((v) => (
-          <a href={v.path} class={v === view ? "tab active" : "tab"} aria-current={v === view ? "page" : undefined}>
-            {v.label}
-          </a>
-        ))}
-      </nav>
+      <SectionTabs label="Which pictures" tabs={VIEWS.map((v) => ({ href: v.path, label: v.label, current: v === view }))} />
       <PictureList key={view.id} flaggedOnly={view.id === "flagged"} empty={view.empty} />
     </div>
   );

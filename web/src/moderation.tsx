@@ -1,6 +1,7 @@
 // The moderators' section (/app/moderation/<tab>): each module that needs a moderator's decision
 // adds its tab here, so moderators find every queue in one place.
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
+import { SectionTabs } from "./section-tabs";
 import type { User } from "./store";
 
 export interface ModerationTab {
@@ -21,13 +22,7 @@ export function ModerationScreen({ rest }: { rest: string[] }) {
     <div class="section-page">
       <header class="section-header">
         <h1>Moderation</h1>
-        <nav class="segmented" aria-label="Moderation queues">
-          {moderationTabs.map((t) => (
-            <a href={`/app/moderation/${t.id}`} class={t === tab ? "tab active" : "tab"} aria-current={t === tab ? "page" : undefined}>
-              {t.label}
-            </a>
-          ))}
-        </nav>
+        <SectionTabs label="Moderation queues" tabs={moderationTabs.map((t) => ({ href: `/app/moderation/${t.id}`, label: t.label, current: t === tab }))} />
       </header>
       <tab.Screen rest={tab.id === tabId ? tabRest : []} />
     </div>

@@ -2,6 +2,7 @@
 // /app/gallery/images/:id.
 import { useEffect } from "hono/jsx/dom";
 import { navigate } from "../router";
+import { SectionTabs } from "../section-tabs";
 import { useAppState } from "../store";
 import { ImageGrid } from "./image-grid";
 import { ImagePage } from "./image-page";
@@ -42,19 +43,17 @@ function GalleryLists({ view }: { view: { name: "feed"; tag?: string } | { name:
     const tag = cleanTag(String(new FormData(event.target as HTMLFormElement).get("tag") ?? ""));
     navigate(tag ? `/app/gallery/tags/${encodeURIComponent(tag)}` : "/app/gallery");
   };
-  const tab = (href: string, label: string, active: boolean) => (
-    <a href={href} class={active ? "tab active" : "tab"} aria-current={active ? "page" : undefined}>
-      {label}
-    </a>
-  );
   return (
     <div class="section-page gallery">
       <header class="section-header">
         <h1>{view.name === "feed" && view.tag ? `#${view.tag}` : "Gallery"}</h1>
-        <nav class="segmented" aria-label="Gallery views">
-          {tab("/app/gallery", "Newest", view.name === "feed" && !view.tag)}
-          {tab("/app/gallery/mine", "My pictures", view.name === "mine")}
-        </nav>
+        <SectionTabs
+          label="Gallery views"
+          tabs={[
+            { href: "/app/gallery", label: "Newest", current: view.name === "feed" && !view.tag },
+            { href: "/app/gallery/mine", label: "My pictures", current: view.name === "mine" },
+          ]}
+        />
         <form class="tag-search" aria-label="Find a tag" onSubmit={findTag}>
           <input name="tag" aria-label="Find a tag" placeholder="Find a tag" value={view.name === "feed" ? (view.tag ?? "") : ""} />
           <button type="submit" class="secondary small">

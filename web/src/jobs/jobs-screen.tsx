@@ -10,6 +10,7 @@ import { PersonScreen } from "./person-screen";
 import { PipelineScreen } from "./pipeline-screen";
 import { ProfileEditor } from "./profile-editor";
 import { SearchScreen } from "./search-screen";
+import { SectionTabs } from "../section-tabs";
 import { VacancyEditor } from "./vacancy-editor";
 import { VacancyScreen } from "./vacancy-screen";
 
@@ -35,13 +36,7 @@ export function JobsScreen({ rest }: { rest: string[] }) {
     <div class="section-page jobs">
       <header class="section-header">
         <h1>Jobs</h1>
-        <nav class="segmented" aria-label="Jobs">
-          {TABS.map((t) => (
-            <a href={`/app/jobs${t.id ? `/${t.id}` : ""}`} class={t.id === tab ? "tab active" : "tab"} aria-current={t.id === tab ? "page" : undefined}>
-              {t.label}
-            </a>
-          ))}
-        </nav>
+        <SectionTabs label="Jobs" tabs={TABS.map((t) => ({ href: `/app/jobs${t.id ? `/${t.id}` : ""}`, label: t.label, current: t.id === tab }))} />
       </header>
       {first === "vacancies" && id && more === "edit" ? (
         <VacancyEditor vacancyId={id} />

@@ -12,6 +12,7 @@ import { platform } from "../platform";
 import { useAppState } from "../store";
 import { VideoPlayer } from "./video-player";
 import { problemText } from "../problem-text";
+import { SectionTabs } from "../section-tabs";
 
 type Api = typeof platform.api;
 type QueueItem = InferResponseType<Api["v1"]["moderation"]["videos"]["$get"], 200>["items"][number];
@@ -259,13 +260,7 @@ function VideoQueueTab({ rest }: { rest: string[] }) {
   const current = QUEUES.find((q) => q.queue === rest[0]) ?? QUEUES[0];
   return (
     <div class="stack">
-      <nav class="segmented" aria-label="Video queues">
-        {QUEUES.map((q) => (
-          <a href={q.path} class={q === current ? "tab active" : "tab"} aria-current={q === current ? "page" : undefined}>
-            {q.label}
-          </a>
-        ))}
-      </nav>
+      <SectionTabs label="Video queues" tabs={QUEUES.map((q) => ({ href: q.path, label: q.label, current: q === current }))} />
       <QueueScreen key={current.queue} queue={current.queue} empty={current.empty} />
     </div>
   );

@@ -8,6 +8,7 @@ import { LoadMore, usePagedList } from "../gallery/paged-list";
 import { EditVideo } from "./edit-video";
 import { useVideoUpdates } from "./live";
 import { navigate } from "../router";
+import { SectionTabs } from "../section-tabs";
 import { myVideosPage, parseVideoSearch, publicVideosPage, type Video, type VideoSearch } from "./model";
 import { UploadVideoForm } from "./upload-form";
 import { VideoCard } from "./video-card";
@@ -26,18 +27,16 @@ export function VideosScreen({ rest }: { rest: string[] }) {
 }
 
 function VideosHeader({ active, title }: { active: "mine" | "browse"; title: string }) {
-  const tab = (href: string, label: string, on: boolean) => (
-    <a href={href} class={on ? "tab active" : "tab"} aria-current={on ? "page" : undefined}>
-      {label}
-    </a>
-  );
   return (
     <header class="section-header">
       <h1>{title}</h1>
-      <nav class="segmented" aria-label="Video lists">
-        {tab("/app/videos", "My videos", active === "mine")}
-        {tab("/app/videos/browse", "Browse", active === "browse")}
-      </nav>
+      <SectionTabs
+        label="Video lists"
+        tabs={[
+          { href: "/app/videos", label: "My videos", current: active === "mine" },
+          { href: "/app/videos/browse", label: "Browse", current: active === "browse" },
+        ]}
+      />
     </header>
   );
 }
