@@ -2,9 +2,9 @@
 // images as thumbnails (a resized variant through a signed URL) and anything else as a download.
 import { useEffect, useState } from "hono/jsx/dom";
 import { type Attachment, type PlatformFile, ProblemError } from "../../client";
-import { duration, fileSize } from "./format";
+import { fileSize } from "./format";
 import { platform } from "./platform";
-import { isVoiceMessage, recordingDetails } from "./voice-recorder";
+import { isVoiceMessage, recordingDetails, VoiceDetails } from "./voice-recorder";
 import { uploadEncrypted } from "./e2ee/encrypted-files";
 
 /** What the file picker offers: the types a chat attachment may be (the server checks the bytes). */
@@ -262,25 +262,9 @@ function ImageAttachment({ attachment }: { attachment: Attachment }) {
 /** A voice message (or any audio): played inline, its length shown by the player. */
 function VoiceAttachment({ attachment }: { attachment: Attachment }) {
   const [url] = useFileUrl(attachment.id);
-  const levels = [...(attachment.waveform ?? "")].map((digit) => Number.parseInt(digit, 32));
   return (
     <div class="attachment-audio">
-      {(levels.length > 0 || attachment.durationMs !== undefined) && (
-        <div class="voice-details">
-          {levels.length > 0 && (
-            <svg class="waveform" viewBox={`0 0 ${levels.length * 3} 32`} preserveAspectRatio="none" aria-hidden="true" data-testid="waveform">
-              {levels.map((level, index) => (
-                <rect x={index * 3} y={31 - level} width="2" height={level + 1} rx="1" />
-              ))}
-            </svg>
-          )}
-          {attachment.durationMs !== undefined && (
-            <span class="voice-duration" data-testid="voice-duration">
-              {duration(attachment.durationMs / 1000)}
-            </span>
-          )}
-        </div>
-      )}
+      <VoiceDetails waveform={attachment.waveform} durationMs={attachment.durationMs} />
       {/* biome-ignore lint/a11y/useMediaCaption: a voice message has no captions to offer */}
       <audio
         controls

@@ -35,6 +35,31 @@ async function waveformOf(blob: Blob): Promise<string> {
 }
 
 /** What the composer can ask of a recording under way: Send stops it and sends it, a discard drops it. */
+/**
+ * A voice message's waveform (one base-32 digit a bar, 0-31) and length, above its player; shown
+ * alike for a plain and an end-to-end encrypted one. Nothing when it has neither.
+ */
+export function VoiceDetails({ waveform, durationMs }: { waveform?: string; durationMs?: number }) {
+  const levels = [...(waveform ?? "")].map((digit) => Number.parseInt(digit, 32));
+  if (levels.length === 0 && durationMs === undefined) return null;
+  return (
+    <div class="voice-details">
+      {levels.length > 0 && (
+        <svg class="waveform" viewBox={`0 0 ${levels.length * 3} 32`} preserveAspectRatio="none" aria-hidden="true" data-testid="waveform">
+          {levels.map((level, index) => (
+            <rect x={index * 3} y={31 - level} width="2" height={level + 1} rx="1" />
+          ))}
+        </svg>
+      )}
+      {durationMs !== undefined && (
+        <span class="voice-duration" data-testid="voice-duration">
+          {duration(durationMs / 1000)}
+        </span>
+      )}
+    </div>
+  );
+}
+
 export interface RecorderControls {
   recording: boolean;
   /** Stops the recording; resolves with its file (null when it was empty), which is not handed to `onRecorded`. */

@@ -5,10 +5,11 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import type { PlatformFile, UploadOptions } from "../../../client";
 import { decryptFile, type EncryptedFileKey, encryptFile } from "../../../client/e2ee";
-import { duration, fileSize } from "../format";
+import { fileSize } from "../format";
 import { platform } from "../api-client";
 import { displayType } from "./display-type";
 import { rememberFileKey } from "./file-keys";
+import { VoiceDetails } from "../voice-recorder";
 
 export { encryptedFileKey } from "./file-keys";
 
@@ -119,25 +120,9 @@ function EncryptedImage({ file }: { file: EncryptedFileKey }) {
 function EncryptedVoice({ file }: { file: EncryptedFileKey }) {
   const { url, failed } = useDecrypted(file);
   if (failed) return <Unavailable name="Voice message" />;
-  const levels = [...(file.waveform ?? "")].map((digit) => Number.parseInt(digit, 32));
   return (
     <div class="attachment-audio">
-      {(levels.length > 0 || file.durationMs !== undefined) && (
-        <div class="voice-details">
-          {levels.length > 0 && (
-            <svg class="waveform" viewBox={`0 0 ${levels.length * 3} 32`} preserveAspectRatio="none" aria-hidden="true" data-testid="waveform">
-              {levels.map((level, index) => (
-                <rect x={index * 3} y={31 - level} width="2" height={level + 1} rx="1" />
-              ))}
-            </svg>
-          )}
-          {file.durationMs !== undefined && (
-            <span class="voice-duration" data-testid="voice-duration">
-              {duration(file.durationMs / 1000)}
-            </span>
-          )}
-        </div>
-      )}
+      <VoiceDetails waveform={file.waveform} durationMs={file.durationMs} />
       {/* biome-ignore lint/a11y/useMediaCaption: a voice message has no captions to offer */}
       <audio controls preload="metadata" src={url ?? undefined} data-testid="attachment-audio" aria-label="Voice message" />
     </div>
