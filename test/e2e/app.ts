@@ -176,8 +176,9 @@ interface PushServiceEvent {
  * answers before anything happens, and Chromium drops a delivery whose worker it could not find or
  * start without a word; its Background Services log (DevTools' Application panel) says whether the
  * event reached the worker ("Push event dispatched") and how its `waitUntil` ended ("Push event
- * completed"). A push Chromium never dispatched is delivered again, as a push service retries an
- * undelivered message; a push the worker received and failed on fails the test with its status.
+ * completed"). A push Chromium never dispatched is delivered again (the app's worker never saw it,
+ * so it says nothing of the app); a push the worker received and failed on fails the test with its
+ * status.
  */
 export async function pushDeliverer(cdp: CDPSession, origin: string, registrationId: string): Promise<(payload: object) => Promise<void>> {
   const events: PushServiceEvent[] = [];
