@@ -37,7 +37,9 @@
 // outlived a young-generation collection), --peer-inspector <port> (the demo's inspector, for its heap;
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
 // n schema-like records alive, about 80 objects each: 900 is about what the realtime Worker's bundle
-// adds to its isolate, 4,000 what the whole platform's did; what a heap that size alone does to their latency), --busy <n> (n CPU-bound processes run beside
+// adds to its isolate, 4,000 what the whole platform's did; what a heap that size alone does to their latency), --bare-code realtime
+// (the bare rooms also load the realtime Worker's code, every module evaluated and never called:
+// this room's isolate without its work), --busy <n> (n CPU-bound processes run beside
 // the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy),
 // --fanout-shards <n> (CHAT_FANOUT_SHARDS of this project's server: how many objects hold the general
 // chat's sockets; 0: the room holds them all itself, which measures one object's limit), --general
@@ -73,6 +75,7 @@ const { values: options } = parseArgs({
     profile: { type: "string" },
     "peer-inspector": { type: "string" },
     "bare-ballast": { type: "string", default: "0" },
+    "bare-code": { type: "string" },
     "via-proxy": { type: "boolean", default: false },
     "profile-survivors": { type: "boolean", default: false },
     busy: { type: "string", default: "0" },
@@ -104,6 +107,9 @@ const DELIVERY_DEADLINE_MS = 15_000;
 const INSPECTOR_PORT = PORT + 1000;
 const BARE_INSPECTOR_PORT = BARE_PORT + 1000;
 const BARE_BALLAST = Number(options["bare-ballast"]);
+/** --bare-code realtime: the bare rooms also load the realtime Worker's code (bench/bare-broadcast/with-realtime-code.js). */
+if (options["bare-code"] !== undefined && options["bare-code"] !== "realtime") throw new Error("--bare-code takes only realtime");
+const BARE_CONFIG = options["bare-code"] === "realtime" ? "wrangler.realtime-code.toml" : "wrangler.toml";
 /** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
 const TARGETS = new Set(options.targets.split(","));
 /**
@@ -418,7 +424,7 @@ async function bareTarget(stored) {
   const server = await startBenchWorker({
     port,
     name: stored ? "bench-bare-stored" : "bench-bare",
-    config: path.join(root, "bench", "bare-broadcast", "wrangler.toml"),
+    config: path.join(root, "bench", "bare-broadcast", BARE_CONFIG),
     vars: BARE_BALLAST > 0 ? { BALLAST_RECORDS: String(BARE_BALLAST) } : {},
     inspectorPort,
   });
@@ -646,7 +652,9 @@ async function heapLine(targets, when) {
     const mb = await (target.profiler ? target.profiler.heapInUse() : heapInUse(target.inspectorPort)).catch(() => NaN);
     parts.push(`${target.name} ${Number.isFinite(mb) ? `${mb.toFixed(1)} MB` : "unreadable"}`);
   }
-  const ballast = BARE_BALLAST > 0 ? `; the bare rooms keep ${BARE_BALLAST} ballast records` : "";
+  const ballast =
+    (BARE_BALLAST > 0 ? `; the bare rooms keep ${BARE_BALLAST} ballast records` : "") +
+    (options["bare-code"] ? "; the bare rooms have the realtime Worker's code loaded" : "");
   return `V8 heap in use ${when} (uncollected garbage included): ${parts.join(", ")}${ballast}`;
 }
 
