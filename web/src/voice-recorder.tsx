@@ -34,7 +34,6 @@ async function waveformOf(blob: Blob): Promise<string> {
   }
 }
 
-/** What the composer can ask of a recording under way: Send stops it and sends it, a discard drops it. */
 /**
  * A voice message's waveform (one base-32 digit a bar, 0-31) and length, above its player; shown
  * alike for a plain and an end-to-end encrypted one. Nothing when it has neither.
@@ -60,6 +59,7 @@ export function VoiceDetails({ waveform, durationMs }: { waveform?: string; dura
   );
 }
 
+/** What the composer can ask of a recording under way: Send stops it and sends it, a discard drops it. */
 export interface RecorderControls {
   recording: boolean;
   /** Stops the recording; resolves with its file (null when it was empty), which is not handed to `onRecorded`. */
