@@ -189,6 +189,16 @@ export async function pushDeliverer(cdp: CDPSession, origin: string, registratio
   await cdp.send("BackgroundService.setRecording", { shouldRecord: true, service: "pushMessaging" });
   const metadata = (event: PushServiceEvent, key: string) => event.eventMetadata.find((entry) => entry.key === key)?.value;
 
+  /** The first logged event from index `from` on that `matches`, waiting up to `ms` for it; -1 if none came. */
+  const awaitEvent = async (from: number, ms: number, matches: (event: PushServiceEvent) => boolean): Promise<number> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = events.findIndex((event, i) => i >= from && matches(event));
+      if (found >= 0 || Date.now() >= deadline) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
   return async (payload) => {
     const data = JSON.stringify(payload);
     let dispatchedAt = -1;
@@ -198,18 +208,10 @@ export async function pushDeliverer(cdp: CDPSession, origin: string, registratio
       if (attempt > 1) console.warn(`Chromium dispatched no push event in 10 s; delivering it again (delivery ${attempt})`);
       const from = events.length;
       await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId, data });
-      const deadline = Date.now() + 10_000;
-      while (dispatchedAt < 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        dispatchedAt = events.findIndex((event, i) => i >= from && event.eventName === "Push event dispatched" && metadata(event, "Payload") === data);
-      }
+      dispatchedAt = await awaitEvent(from, 10_000, (event) => event.eventName === "Push event dispatched" && metadata(event, "Payload") === data);
     }
-    let completed: PushServiceEvent | undefined;
-    const deadline = Date.now() + 20_000;
-    while (!completed && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      completed = events.slice(dispatchedAt + 1).find((event) => event.eventName === "Push event completed");
-    }
-    expect(completed ? metadata(completed, "Status") : "no end in 20 s", `the push event for ${data}`).toBe("Success");
+    const completedAt = await awaitEvent(dispatchedAt + 1, 20_000, (event) => event.eventName === "Push event completed");
+    const status = completedAt >= 0 ? metadata(events[completedAt]!, "Status") : "no end in 20 s";
+    expect(status, `the push event for ${data}`).toBe("Success");
   };
 }
