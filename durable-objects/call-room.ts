@@ -1,4 +1,5 @@
-import { type Connection, type ConnectionContext, Server } from "partyserver";
+import type { Connection, ConnectionContext } from "partyserver";
+import { SocketServer } from "../shared/realtime/socket-server";
 import { CallDeadlines } from "../shared/calls/call-deadlines";
 import type { CallRoomRpc } from "../shared/calls/call-room-rpc";
 import { EMPTY_ROOM_GRACE_MS, type GroupCallRecord, type PublicGroupCall, toPublicGroupCall } from "../shared/calls/group-call";
@@ -10,7 +11,6 @@ import { SfuGate, type SfuGateSnapshot } from "../shared/calls/sfu/sfu-gate";
 import { closeRetired, forwardSfuFrame } from "../shared/calls/sfu/sfu-relay";
 import { type MediaTopology, participantCap, topologyFor, topologyRulesOf } from "../shared/calls/topology";
 import { hasMembership, listMemberIds } from "../shared/chat/records";
-import type { Env } from "../shared/env";
 import { sessionStanding } from "../shared/identity/sessions/standing";
 import { logEvent } from "../shared/observability/log";
 import { metrics, scheduleMetricsFlush } from "../shared/observability/metrics";
@@ -57,7 +57,7 @@ const sessionTag = (sessionId: string) => `session:${sessionId}`;
  * frame to it only after `SfuGate` allowed it, tells everyone what is published, and closes a
  * leaver's tracks.
  */
-export class CallRoom extends Server<Env> implements CallRoomRpc {
+export class CallRoom extends SocketServer implements CallRoomRpc {
   static override options = { hibernate: true };
 
   override fetch(request: Request): Promise<Response> {

@@ -1,6 +1,7 @@
 import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
-import { type Connection, type ConnectionContext, Server } from "partyserver";
+import type { Connection, ConnectionContext } from "partyserver";
+import { SocketServer } from "../shared/realtime/socket-server";
 import { depsFor } from "../workers/realtime/composition";
 import { ABANDONED_CALL_GRACE_MS, type CallRecord, isActive, isParticipant, otherParticipant, toPublicCall } from "../shared/calls/call";
 import { CallDeadlines } from "../shared/calls/call-deadlines";
@@ -10,7 +11,6 @@ import { SignallingFrames } from "../shared/calls/signalling";
 import { type CallAction, applyCallAction, type TransitionResult } from "../shared/calls/state-machine";
 import type { CallSessionRpc } from "../shared/calls/call-session-rpc";
 import { type Result, refusal } from "../shared/platform/result";
-import type { Env } from "../shared/env";
 import { sessionStanding } from "../shared/identity/sessions/standing";
 import { parseFrame } from "../shared/realtime/frames";
 import { closeSocket, errorFrame, SocketGuard } from "../shared/realtime/socket-kit";
@@ -52,7 +52,7 @@ function transitionAnswer(result: TransitionResult): Result<CallRecord> {
  * wins). Frames for a participant who is not connected are kept (`SignalBuffer`) and delivered,
  * in order, when they connect.
  */
-export class CallSession extends Server<Env> implements CallSessionRpc {
+export class CallSession extends SocketServer implements CallSessionRpc {
   static override options = { hibernate: true };
 
   /** An upgrade runs in the trace its request carries, so the object's log lines join it. */

@@ -1,4 +1,5 @@
-import { type Connection, type ConnectionContext, Server } from "partyserver";
+import type { Connection, ConnectionContext } from "partyserver";
+import { SocketServer } from "../shared/realtime/socket-server";
 import { depsFor } from "../workers/realtime/composition";
 import type { Principal } from "../shared/identity/sessions/principal";
 import { sessionStanding } from "../shared/identity/sessions/standing";
@@ -7,7 +8,6 @@ import type { ChatFanoutRpc, ChatRoomForShardsRpc, FanoutCloseReason } from "../
 import { chatOfFanoutShard, type FanoutFrame } from "../shared/chat/fanout";
 import { CHAT_FRAME_BUDGET, type ChatFrameBudget, parseChatFrame } from "../shared/chat/frames";
 import { MemberCache } from "../shared/chat/member-cache";
-import type { Env } from "../shared/env";
 import { closeSocket, errorFrame, SocketGuard } from "../shared/realtime/socket-kit";
 import { principalFromUpgrade } from "../shared/realtime/upgrade";
 import { logEvent } from "../shared/observability/log";
@@ -35,7 +35,7 @@ const sessionTag = (sessionId: string) => `session:${sessionId}`;
  * stays the one writer (seq, storage, acks, send limits, idempotent resends) and hands the shard
  * each stored message once (`deliver`); the shard sends it to its sockets.
  */
-export class ChatFanout extends Server<Env> implements ChatFanoutRpc {
+export class ChatFanout extends SocketServer implements ChatFanoutRpc {
   static override options = { hibernate: true };
 
   override fetch(request: Request): Promise<Response> {

@@ -1,6 +1,7 @@
 import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
-import { type Connection, type ConnectionContext, Server } from "partyserver";
+import type { Connection, ConnectionContext } from "partyserver";
+import { SocketServer } from "../shared/realtime/socket-server";
 import { depsFor } from "../workers/realtime/composition";
 import type { Principal } from "../shared/identity/sessions/principal";
 import { sessionStanding } from "../shared/identity/sessions/standing";
@@ -32,7 +33,6 @@ import { FanoutShards, ShardSocket } from "../shared/chat/fanout-shards";
 import type { ChatRoomRpc, StoredMessage } from "../shared/chat/chat-room-rpc";
 import { GENERAL_CHAT_ID, type Message, type MessagePage, type MessagePageQuery, type Pin, type Sender } from "../shared/chat/model";
 import { type Refusal, type Result, refusal } from "../shared/platform/result";
-import type { Env } from "../shared/env";
 import { newId } from "../shared/ids";
 import type { PushFanoutJob } from "../shared/push/events";
 import { type CloseReason, closeSocket, errorFrame, type FrameErrorCode, SocketGuard } from "../shared/realtime/socket-kit";
@@ -115,7 +115,7 @@ function errorFrameFor(failure: Pick<Refusal, "code" | "detail"> | { code: Frame
  * an upgrade or calls a method; every frame is checked again here against a per-user cache
  * the Worker invalidates through `membershipChanged` whenever members change.
  */
-export class ChatRoom extends Server<Env> implements ChatRoomRpc {
+export class ChatRoom extends SocketServer implements ChatRoomRpc {
   static override options = { hibernate: true };
 
   /** An upgrade runs in the trace its request carries, so the object's log lines join it. */

@@ -1,10 +1,10 @@
 import { durableState } from "../shared/platform/durable-state-export";
 import type { DurableStateReply, DurableStateRequest } from "../shared/platform/durable-state-rpc";
-import { type Connection, type ConnectionContext, Server } from "partyserver";
+import type { Connection, ConnectionContext } from "partyserver";
+import { SocketServer } from "../shared/realtime/socket-server";
 import { depsFor } from "../workers/realtime/composition";
 import { sessionStanding } from "../shared/identity/sessions/standing";
 import { clock } from "../shared/clock";
-import type { Env } from "../shared/env";
 import type { SocketTargetRpc, UserHubRpc } from "../shared/realtime/user-hub-rpc";
 import { parseFrame } from "../shared/realtime/frames";
 import { type SocketTarget, SessionSocketRegistry, type TargetPush } from "../shared/realtime/session-socket-registry";
@@ -31,7 +31,7 @@ const sessionTag = (sessionId: string) => `session:${sessionId}`;
  * open, so that ending a session closes its sockets everywhere. Other code pushes frames through
  * `notify` (Durable Object RPC).
  */
-export class UserHub extends Server<Env> implements UserHubRpc {
+export class UserHub extends SocketServer implements UserHubRpc {
   static override options = { hibernate: true };
 
   private readonly deps = depsFor(this.env);
