@@ -10,8 +10,8 @@ import type { Env } from "../env";
  * body, what a browser's or Node's `socket.close()` sends, and RFC 6455 (5.5.1) says it must be
  * answered. Unanswered, the client waits for the close handshake to end, and workerd keeps the
  * socket's pipe and its upgrade requests (through the API Worker) alive until the object is evicted,
- * then tears every such socket down at once: after a room of 200 such sockets, a pause of about
- * 100-140 ms for every object the process runs (docs/performance.md, "the stall after a room of 200
+ * then tears every such socket down at once: after a room of 200 such sockets, a pause of
+ * 100-200 ms for every object the process runs (docs/performance.md, "the stall after a room of 200
  * sockets").
  */
 export class SocketServer extends Server<Env> {
