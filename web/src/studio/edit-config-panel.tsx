@@ -46,9 +46,9 @@ export function EditConfigPanel() {
     setSaved(null);
     try {
       const version = await ok(editConfig.$put({ json: { ...change, expectedVersion: current?.version ?? 0 } }));
-      setSaved(`Saved as version ${version.version}.`);
       setNote("");
-      await load();
+      // The confirmation appears with the form already showing the version now in force.
+      await load().finally(() => setSaved(`Saved as version ${version.version}.`));
     } catch (caught) {
       setError(problemText(caught));
     } finally {
