@@ -58,7 +58,7 @@ import { parseArgs } from "node:util";
 import { attachProfiler, heapInUse } from "./lib/inspector.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { loadLine, machineLine, startBusyLoad } from "./lib/machine.mjs";
-import { runtimeInspectorUrl, runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
+import { localObservabilityOf, runtimeInspectorUrl, runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -644,6 +644,22 @@ function profileLines(row) {
   return lines.join("\n");
 }
 
+/**
+ * Which targets' `wrangler dev` trace every invocation to wrangler's local observability collector
+ * (this project's servers run without it, as `npm run dev` does: scripts/local-wrangler-env.mjs).
+ * It costs a room that hibernates its sockets on every message and the demo, which does not, on
+ * none, so the figures compare like with like only when every target has it the same way.
+ */
+function observabilityLine(targets) {
+  const states = targets.map((target) => ({ name: target.name, on: localObservabilityOf(target.port) }));
+  const list = (on) => states.filter((state) => state.on === on).map((state) => state.name).join(", ");
+  const parts = [list(false) && `off for ${list(false)}`, list(true) && `on for ${list(true)}`, list(undefined) && `unknown for ${list(undefined)}`];
+  const mixed = states.some((state) => state.on === true) && states.some((state) => state.on === false);
+  return `wrangler's local observability (every invocation traced to a collector in the same process): ${parts.filter(Boolean).join("; ")}${
+    mixed ? "\n  NOT like with like: start every server with the same X_LOCAL_OBSERVABILITY (the demo: X_LOCAL_OBSERVABILITY=false, docs/chat.md#benchmark)" : ""
+  }`;
+}
+
 /** Each isolate's V8 heap in use, read through its inspector (the demo's only with --peer-inspector). */
 async function heapLine(targets, when) {
   const parts = [];
@@ -680,6 +696,7 @@ try {
     `starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users; the general chat's sockets on ${options["fanout-shards"] ?? "the default number of"} fan-out shards (CHAT_FANOUT_SHARDS)...`,
   );
   targets.push(await projectTarget());
+  console.log(observabilityLine(targets));
   for (const target of targets) await warmUp(target);
   console.log(await heapLine(targets, "after the warm-up"));
   console.log(`one sender socket, N receiving sockets in one room; ramp steps of ${STEP_SECONDS} s, fixed loads of ${SECONDS} s\n`);

@@ -19,5 +19,12 @@ export function localWranglerEnv(session) {
     // queues) and reprints its bindings table whenever any other session on the machine starts or
     // stops. This Worker binds no other local Worker, so each session gets a registry of its own.
     WRANGLER_REGISTRY_PATH: path.join(root, ".wrangler", "dev-registry", session),
+    // wrangler's experimental local observability (on by default since 4.15x) streams every
+    // invocation's trace events to a collector Worker in the same process. A hibernated socket's
+    // every message is an invocation, traced: bench:chat at 50 x 200 took 1.7 against 1.2 ms of
+    // workerd CPU per message with it, and the room's p99 1.6x the demo's against about 1.0x
+    // (docs/performance.md, 2026-11-26 22:50). The platform's own logs, traces and metrics work
+    // without it (docs/observability.md); X_LOCAL_OBSERVABILITY=true brings wrangler's back.
+    X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
   };
 }

@@ -116,3 +116,25 @@ async function answerOf(url) {
     return undefined;
   }
 }
+
+/**
+ * Whether the `wrangler dev` on `port` streams every invocation's trace events to wrangler's local
+ * observability collector (a Worker in the same process; X_LOCAL_OBSERVABILITY, on unless "false"
+ * in the pinned wrangler): read from the environment its workerd was started with. A hibernated
+ * socket's every message is an invocation, so a room that hibernates pays it per message and one
+ * that does not (workers-chat-demo) does not; the bench says where it is on. Undefined where it
+ * cannot be told (no `ss`, not Linux).
+ * @param {number} port
+ */
+export function localObservabilityOf(port) {
+  const pid = workerdGroup(port)[0];
+  if (!pid) return undefined;
+  try {
+    const entry = readFileSync(`/proc/${pid}/environ`, "utf8")
+      .split("\0")
+      .find((variable) => variable.startsWith("X_LOCAL_OBSERVABILITY="));
+    return entry?.slice("X_LOCAL_OBSERVABILITY=".length).toLowerCase() !== "false";
+  } catch {
+    return undefined;
+  }
+}
