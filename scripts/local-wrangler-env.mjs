@@ -19,7 +19,7 @@ export function localWranglerEnv(session) {
     // queues) and reprints its bindings table whenever any other session on the machine starts or
     // stops. This Worker binds no other local Worker, so each session gets a registry of its own.
     WRANGLER_REGISTRY_PATH: path.join(root, ".wrangler", "dev-registry", session),
-    // wrangler's experimental local observability (on by default since 4.15x) streams every
+    // wrangler's experimental local observability (on by default in the pinned 4.156) streams every
     // invocation's trace events to a collector Worker in the same process. A hibernated socket's
     // every message is an invocation, traced: bench:chat at 50 x 200 took 1.7 against 1.2 ms of
     // workerd CPU per message with it, and the room's p99 1.6x the demo's against about 1.0x

@@ -121,9 +121,9 @@ async function answerOf(url) {
  * Whether the `wrangler dev` on `port` streams every invocation's trace events to wrangler's local
  * observability collector (a Worker in the same process; X_LOCAL_OBSERVABILITY, on unless "false"
  * in the pinned wrangler): read from the environment its workerd was started with. A hibernated
- * socket's every message is an invocation, so a room that hibernates pays it per message and one
- * that does not (workers-chat-demo) does not; the bench says where it is on. Undefined where it
- * cannot be told (no `ss`, not Linux).
+ * socket's every message is an invocation, traced, so it weighs on a room that hibernates more
+ * than on one that keeps its sockets in memory (workers-chat-demo); the bench says where it is on.
+ * Undefined where it cannot be told (no `ss`, not Linux).
  * @param {number} port
  */
 export function localObservabilityOf(port) {
