@@ -14,7 +14,7 @@ export interface PendingMessage {
   replyTo?: Quote;
   /** Ids of the members it mentions. */
   mentions?: string[];
-  /** `sending` until acknowledged; `failed` after `sendTimeoutMs` without an ack or on a refused send. */
+  /** `sending` until acknowledged; `failed` after `sendTimeoutMs` without an ack (counted from the room's hello) or on a refused send. */
   status: "sending" | "failed";
   error?: string;
   createdAt: string;
@@ -97,6 +97,8 @@ export class ChatChannel {
   #catchingUp: Promise<void> = Promise.resolve();
   #socket: LiveSocket | null = null;
   #loadedInitial = false;
+  /** The room said `hello` on this connection and it is still open: a send's wait for its ack runs only then. */
+  #roomAnswers = false;
 
   constructor(
     readonly chatId: string,
@@ -179,6 +181,7 @@ export class ChatChannel {
   handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "hello":
+        this.#roomAnswers = true;
         void this.#catchUp(Number(frame.lastSeq ?? 0));
         break;
       case "message.ack": {
@@ -233,6 +236,12 @@ export class ChatChannel {
   }
 
   handleState(state: LiveSocketState): void {
+    if (state !== "open") {
+      this.#roomAnswers = false;
+      // What the room did not answer before the connection went waits as `sending` (not failed): the
+      // next hello's catch-up sends it again, and its wait starts then.
+      for (const clientId of [...this.#timers.keys()]) this.#clearTimer(clientId);
+    }
     this.events.state?.(state);
   }
 
@@ -259,10 +268,14 @@ export class ChatChannel {
 
   #transmit(pending: PendingMessage): void {
     this.#clearTimer(pending.clientId);
-    this.#timers.set(
-      pending.clientId,
-      setTimeout(() => this.#fail(pending.clientId, "Not delivered"), this.options.sendTimeoutMs ?? 10_000),
-    );
+    // Before the room's hello (connecting, or an encrypted chat still setting up its keys, which
+    // passes the hello on after that) nothing can answer yet: the message stays `sending`, and the
+    // hello's catch-up transmits it again and starts its wait. A slow start is not "Not delivered".
+    if (this.#roomAnswers)
+      this.#timers.set(
+        pending.clientId,
+        setTimeout(() => this.#fail(pending.clientId, "Not delivered"), this.options.sendTimeoutMs ?? 10_000),
+      );
     if (this.options.transmit) {
       this.options.transmit(pending);
       return;

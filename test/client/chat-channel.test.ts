@@ -74,6 +74,61 @@ describe("ChatChannel", () => {
   });
 });
 
+describe("ChatChannel send timeout", () => {
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  function timedChannel() {
+    const frames: Record<string, unknown>[] = [];
+    let open = false;
+    const channel = new ChatChannel(
+      "chat",
+      { after: async () => [], before: async () => ({ items: [], more: false }) },
+      {},
+      { selfId: "me", sendTimeoutMs: 30 },
+    );
+    channel.attach({ send: (frame: Record<string, unknown>) => open && frames.push(frame) > 0 } as unknown as LiveSocket);
+    const connect = async () => {
+      open = true;
+      channel.handleState("open");
+      channel.handleFrame({ type: "hello", lastSeq: 0 });
+      await wait(0);
+    };
+    const drop = () => {
+      open = false;
+      channel.handleState("waiting");
+    };
+    return { channel, frames, connect, drop };
+  }
+
+  it("a send before the room's hello stays sending past the timeout and goes out on the hello", async () => {
+    const { channel, frames, connect } = timedChannel();
+    const pending = channel.send("early");
+    await wait(60);
+    expect(channel.outbox.map((p) => p.status)).toEqual(["sending"]);
+    await connect();
+    expect(frames).toEqual([{ type: "message.send", clientId: pending.clientId, text: "early" }]);
+    channel.handleFrame({ type: "message.ack", clientId: pending.clientId, message: message(1, "me", pending.clientId) });
+    expect(channel.outbox).toEqual([]);
+  });
+
+  it("a send the room does not answer fails after the timeout; one cut off by a drop waits for the next hello", async () => {
+    const { channel, frames, connect, drop } = timedChannel();
+    await connect();
+    const unanswered = channel.send("into the void");
+    await wait(60);
+    expect(channel.outbox.map((p) => [p.text, p.status, p.error])).toEqual([["into the void", "failed", "Not delivered"]]);
+    channel.discard(unanswered.clientId);
+
+    const cutOff = channel.send("cut off");
+    drop();
+    await wait(60);
+    expect(channel.outbox.map((p) => p.status)).toEqual(["sending"]);
+    await connect();
+    expect(frames.filter((f) => f.clientId === cutOff.clientId)).toHaveLength(2);
+    await wait(60);
+    expect(channel.outbox.map((p) => p.status)).toEqual(["failed"]);
+  });
+});
+
 describe("ChatChannel replies", () => {
   it("a reply held here quotes the original as it is now: an edit or a delete of it changes the quote", async () => {
     const original = message(1);

@@ -501,3 +501,44 @@ describe("an encrypted chat after a quiet spell", () => {
     await hanks.context.close();
   }, 180_000);
 });
+
+describe("an encrypted chat sent to before its room answered", () => {
+  it("keeps the message as Sending… while the chat sets up, however long, then seals and sends it", async () => {
+    const [kims, lous] = await laptopAndPhone("Kim Quick", "Lou Reading");
+    const direct = await firstMessage(kims, lous, "Are you there?");
+    await openChat(lous.page, direct);
+    await expect.poll(() => rowTexts(lous.page), { timeout: 30_000 }).toEqual(["Are you there?"]);
+
+    // Kim's next chat socket opens but gets nothing from the room until longer than a send waits
+    // for its answer (10 s): the chat is on screen and its encryption still being set up, as on a
+    // slow network or a busy machine. Until 2026-11-27 a message sent then turned "Not sent" at
+    // 10 s, and the hello that came after did not send it again (the e2ee-conversion test's
+    // first sealed message, which never showed once in CI).
+    await kims.page.goto("about:blank");
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let heldSockets = 0;
+    await kims.context.routeWebSocket(/\/v1\/chats\/[^/?]+\/ws/, (page) => {
+      heldSockets++;
+      const room = page.connectToServer();
+      page.onMessage((frame) => room.send(frame));
+      room.onMessage((frame) => void released.then(() => page.send(frame)));
+    });
+    await kims.page.goto(`${appUrl()}chats/${encodeURIComponent(direct)}`);
+    await expect.poll(() => heldSockets, { timeout: 30_000 }).toBeGreaterThan(0);
+    await kims.page.getByLabel("Message", { exact: true }).fill("On my way");
+    await kims.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => kims.page.getByTestId("pending-message").textContent()).toContain("Sending…");
+    await kims.page.waitForTimeout(11_000);
+    expect(await kims.page.getByTestId("pending-message").textContent()).toContain("Sending…");
+    release();
+
+    await expect.poll(() => rowTexts(kims.page), { timeout: 30_000 }).toEqual(["Are you there?", "On my way"]);
+    await expect.poll(() => rowTexts(lous.page), { timeout: 30_000 }).toEqual(["Are you there?", "On my way"]);
+    expect(await kims.page.getByTestId("pending-message").count()).toBe(0);
+    await kims.context.close();
+    await lous.context.close();
+  }, 180_000);
+});

@@ -760,7 +760,12 @@ export class EncryptedChat {
     const sending = this.#sending.get(clientId);
     if (!sending) return;
     const room = this.#room;
-    if (!room?.group) return this.#fail(clientId, NOT_IN_GROUP);
+    if (!room?.group) {
+      // Sent before this chat was first set up (opened a moment ago, its socket's hello not here
+      // yet): it stays pending, and the channel hands it over again after the hello set the chat up.
+      if (this.status === "starting" && !sending.settle) return;
+      return this.#fail(clientId, NOT_IN_GROUP);
+    }
     let sealed: string;
     try {
       await saveOutgoing({ clientId, chatId: this.chatId, payload: sending.payload, metadata: sending.metadata });
