@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
-import { launchChromium } from "./browser";
+import { launchChromium, screenshotPagesOnFailure } from "./browser";
 import { checkScreen, DESKTOP } from "./screens";
 
 const PORT = testPort(8955);
@@ -21,6 +21,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   // A wrangler dev that builds the app first: minutes on a loaded machine.
 }, 420_000);
+
+screenshotPagesOnFailure(() => browser, "profile-visibility");
 
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 // Who follows a company, for its members (/app/jobs/companies/:id): people by name and headline,
 // each linking to their jobs profile, newest first, a page at a time. The server leaves out
 // followers whose profile the member may not see.
-import { useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { problemText } from "../problem-text";
 import { type CompanyFollower, companyFollowers } from "./candidate-api";
 import { PersonRow } from "./person-row";
@@ -11,18 +11,24 @@ export function CompanyFollowers({ companyId }: { companyId: string }) {
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** The last load started: an answer to an earlier one is dropped (below). */
+  const latest = useRef(0);
 
   const load = async (cursor?: string) => {
+    const started = ++latest.current;
     setLoading(true);
     try {
       const page = await companyFollowers(companyId, cursor);
+      // A first page that answers after "Load more" did would put the list back to its first
+      // page: seen once in CI, with several first-page loads of one screen in flight at once.
+      if (started !== latest.current) return;
       setFollowers((shown) => [...(cursor ? (shown ?? []) : []), ...page.items]);
       setNextCursor(page.nextCursor);
       setError(null);
     } catch (caught) {
-      setError(problemText(caught));
+      if (started === latest.current) setError(problemText(caught));
     } finally {
-      setLoading(false);
+      if (started === latest.current) setLoading(false);
     }
   };
   useEffect(() => {
