@@ -647,9 +647,9 @@ function profileLines(row) {
 /**
  * Which targets' `wrangler dev` trace every invocation to wrangler's local observability collector
  * (this project's servers run without it, as `npm run dev` does: scripts/local-wrangler-env.mjs).
- * It costs every target CPU, and a room that hibernates its sockets (every message an invocation)
- * more of its p99 than the demo, which keeps its sockets in memory (docs/performance.md), so the
- * figures compare like with like only when every target has it the same way.
+ * It costs every target CPU (every message to a hibernated socket is an invocation, traced), and
+ * cost this room more of its p99 than the demo (docs/performance.md), so the figures compare like
+ * with like only when every target has it the same way.
  */
 function observabilityLine(targets) {
   const states = targets.map((target) => ({ name: target.name, on: localObservabilityOf(target.port) }));
