@@ -54,6 +54,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { attachProfiler, heapInUse } from "./lib/inspector.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
@@ -503,6 +504,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
 
   const pids = workerdGroup(target.port);
   await target.profiler?.start();
+  const clientStalls = watchClientStalls();
   const before = workerdUsage(pids);
   const clientBefore = process.cpuUsage();
   const wallBefore = performance.now();
@@ -530,6 +532,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
   }
   const after = workerdUsage(pids);
   const clientCpu = process.cpuUsage(clientBefore);
+  const clientStall = clientStalls.stop();
   const profile = await target.profiler?.stop(path.join(options.profile ?? ".", `${label}.cpuprofile`));
   // The bench client's share of one core while sending and receiving: near 100% it, not the server, sets the pace.
   const clientCpuShare = (clientCpu.user + clientCpu.system) / 1000 / (Math.max(lastAcceptedAt, lastDeliveredAt, sendEnded) - wallBefore);
@@ -558,8 +561,38 @@ async function measure(target, { receivers, rate }, seconds, label) {
     verified,
     droppedSockets,
     clientCpuShare,
+    clientStall,
     load1: os.loadavg()[0],
     profile,
+  };
+}
+
+/**
+ * What the bench client's own process adds to the latencies it measures: a delivery is timed when
+ * the client's event loop reads it, so a loop held by a handler or by the client's garbage
+ * collector delays every delivery queued behind it, whichever room sent it. The loop's delay
+ * (p99 and longest, sampled every millisecond) and the client's collections (count, longest pause)
+ * during the load: a p99 whose difference between rooms is smaller than these is the client's.
+ */
+function watchClientStalls() {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const pauses = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  loop.enable();
+  return {
+    stop() {
+      loop.disable();
+      observer.disconnect();
+      return {
+        loopP99Ms: loop.percentile(99) / 1e6,
+        loopMaxMs: loop.max / 1e6,
+        gcCount: pauses.length,
+        gcMaxMs: pauses.length ? Math.max(...pauses) : 0,
+      };
+    },
   };
 }
 
@@ -622,6 +655,9 @@ function describe(name, row) {
     row.errors ? `errors ${row.errors}` : "",
     row.droppedSockets ? `SOCKETS CLOSED BY THE SERVER: ${row.droppedSockets}` : "",
     `client ${(row.clientCpuShare * 100).toFixed(0)}% of a core${row.clientCpuShare > 0.85 ? " (THE CLIENT MAY BE THE LIMIT)" : ""}`,
+    row.clientStall
+      ? `client loop delay p99 ${ms(row.clientStall.loopP99Ms)} max ${ms(row.clientStall.loopMaxMs)}, ${row.clientStall.gcCount} GCs (longest ${ms(row.clientStall.gcMaxMs)})`
+      : "",
   ];
   return [parts.filter(Boolean).join("  "), ...(row.profile ? [profileLines(row)] : [])].join("\n");
 }
