@@ -12,7 +12,7 @@
 // the target sustains under overload; one stall on a busy machine does not end the ramp);
 // the fan-out loads (50 receivers at 200 msg/s, 200 at 50) run at a fixed rate and report
 // delivered/s and p50/p99 from send to delivery. Every row gives the workerd CPU per message and
-// the bench client's own CPU (it must not be the bottleneck); the machine, its load before and
+// the bench client's own CPU (it must not be the bottleneck) and stalls (watchClientStalls); the machine, its load before and
 // after, each isolate's V8 heap (what one garbage collection has to mark, so what a pause costs),
 // and the ratios to the bare room and the demo are printed with the figures. For this project, the
 // whole history is read back after each load to check seq 1..n.
@@ -53,8 +53,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { attachProfiler, heapInUse } from "./lib/inspector.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
@@ -655,9 +655,7 @@ function describe(name, row) {
     row.errors ? `errors ${row.errors}` : "",
     row.droppedSockets ? `SOCKETS CLOSED BY THE SERVER: ${row.droppedSockets}` : "",
     `client ${(row.clientCpuShare * 100).toFixed(0)}% of a core${row.clientCpuShare > 0.85 ? " (THE CLIENT MAY BE THE LIMIT)" : ""}`,
-    row.clientStall
-      ? `client loop delay p99 ${ms(row.clientStall.loopP99Ms)} max ${ms(row.clientStall.loopMaxMs)}, ${row.clientStall.gcCount} GCs (longest ${ms(row.clientStall.gcMaxMs)})`
-      : "",
+    `client loop delay p99 ${ms(row.clientStall.loopP99Ms)} max ${ms(row.clientStall.loopMaxMs)}, ${row.clientStall.gcCount} GCs (longest ${ms(row.clientStall.gcMaxMs)})`,
   ];
   return [parts.filter(Boolean).join("  "), ...(row.profile ? [profileLines(row)] : [])].join("\n");
 }
