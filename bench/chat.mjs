@@ -39,7 +39,8 @@
 // n schema-like records alive, about 80 objects each: 900 is about what the realtime Worker's bundle
 // adds to its isolate, 4,000 what the whole platform's did; what a heap that size alone does to their latency), --bare-code realtime
 // (the bare rooms also load the realtime Worker's code, every module evaluated and never called:
-// this room's isolate without its work), --busy <n> (n CPU-bound processes run beside
+// this room's isolate without its work), --bare-deflate (the bare rooms' sockets agree to permessage-deflate, as
+// the demo's do; by default they refuse it, as this room's do, so the limit is the same frames on the same wire), --busy <n> (n CPU-bound processes run beside
 // the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy),
 // --fanout-shards <n> (CHAT_FANOUT_SHARDS of this project's server: how many objects hold the general
 // chat's sockets; 0: the room holds them all itself, which measures one object's limit), --general
@@ -77,6 +78,7 @@ const { values: options } = parseArgs({
     "peer-inspector": { type: "string" },
     "bare-ballast": { type: "string", default: "0" },
     "bare-code": { type: "string" },
+    "bare-deflate": { type: "boolean", default: false },
     "via-proxy": { type: "boolean", default: false },
     "profile-survivors": { type: "boolean", default: false },
     busy: { type: "string", default: "0" },
@@ -426,7 +428,10 @@ async function bareTarget(stored) {
     port,
     name: stored ? "bench-bare-stored" : "bench-bare",
     config: path.join(root, "bench", "bare-broadcast", BARE_CONFIG),
-    vars: BARE_BALLAST > 0 ? { BALLAST_RECORDS: String(BARE_BALLAST) } : {},
+    vars: {
+      ...(BARE_BALLAST > 0 ? { BALLAST_RECORDS: String(BARE_BALLAST) } : {}),
+      ...(options["bare-deflate"] ? { DEFLATE_SOCKETS: "1" } : {}),
+    },
     inspectorPort,
   });
   const url = server.url;
@@ -466,6 +471,8 @@ async function bareTarget(stored) {
 
 async function measure(target, { receivers, rate }, seconds, label) {
   const room = await target.room(receivers);
+  // What the target's sockets agreed to (permessage-deflate or nothing), printed after the warm-up.
+  target.extensions ??= room.sender.extensions;
   const sentAt = new Map();
   /** Each message's slowest delivery (--timeline). */
   const slowest = new Map();
@@ -733,6 +740,9 @@ try {
   targets.push(await projectTarget());
   console.log(observabilityLine(targets));
   for (const target of targets) await warmUp(target);
+  console.log(
+    `frames compressed (permessage-deflate, which each receiver inflates): ${targets.map((t) => `${t.name} ${/permessage-deflate/.test(t.extensions ?? "") ? "yes" : "no"}`).join(", ")}`,
+  );
   console.log(await heapLine(targets, "after the warm-up"));
   console.log(`one sender socket, N receiving sockets in one room; ramp steps of ${STEP_SECONDS} s, fixed loads of ${SECONDS} s\n`);
 

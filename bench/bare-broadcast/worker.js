@@ -8,6 +8,9 @@
 // With the var BALLAST_RECORDS (`npm run bench:chat -- --bare-ballast <n>`) the isolate also keeps
 // a live object graph the size of a whole platform's, which it never touches again: what a large
 // heap alone does to the latency of the same broadcast (each full garbage collection marks it).
+// Its sockets refuse permessage-deflate, as the chat room's do (shared/realtime/upgrade.ts), so it
+// is the limit for the same frames on the same wire; with the var DEFLATE_SOCKETS (`--bare-deflate`)
+// they agree to it, as workers-chat-demo's do, and each frame is deflated once per receiver.
 import { DurableObject } from "cloudflare:workers";
 
 export class BareRoom extends DurableObject {
@@ -60,6 +63,11 @@ export default {
     const room = /^\/room\/([\w-]{1,100})\/websocket$/.exec(new URL(request.url).pathname)?.[1];
     if (!room) return new Response("bare broadcast room: /room/<name>/websocket\n");
     if (request.headers.get("upgrade") !== "websocket") return new Response("expected a WebSocket upgrade\n", { status: 426 });
-    return env.ROOMS.get(env.ROOMS.idFromName(room)).fetch(request);
+    const response = await env.ROOMS.get(env.ROOMS.idFromName(room)).fetch(request);
+    if (env.DEFLATE_SOCKETS === "1" || !response.webSocket) return response;
+    // The Worker's answer names the extensions workerd agrees to; one without permessage-deflate refuses it.
+    const headers = new Headers(response.headers);
+    headers.set("sec-websocket-extensions", "identity");
+    return new Response(null, { status: 101, headers, webSocket: response.webSocket });
   },
 };
