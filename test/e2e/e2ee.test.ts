@@ -112,12 +112,27 @@ function distinctiveSlice(bytes: Buffer): Buffer {
   throw new Error("no distinctive slice in the file");
 }
 
-/** Every file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? filesUnder(full) : [full];
-  });
+/**
+ * The bytes of every file under `dir`, recursively, each read once. The dev server keeps running
+ * while this reads: when a Durable Object goes idle, SQLite checkpoints its write-ahead log into the
+ * database file and deletes the log and its index (`-wal`, `-shm`), so a file listed a moment ago
+ * may be gone; what it held is then in the database file, which is read too.
+ */
+function filesUnder(dir: string): Map<string, Buffer> {
+  const found = new Map<string, Buffer>();
+  const visit = (current: string) => {
+    for (const name of readdirSync(current)) {
+      const full = path.join(current, name);
+      try {
+        if (statSync(full).isDirectory()) visit(full);
+        else found.set(full, readFileSync(full));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      }
+    }
+  };
+  visit(dir);
+  return found;
 }
 
 describe("end-to-end encrypted chats in the web app", () => {
@@ -357,21 +372,21 @@ describe("end-to-end encrypted chats in the web app", () => {
     expect(ciphertext.length).toBe(picture.length + 16);
 
     // Every file the dev server keeps: D1's and each Durable Object's SQLite (with their write-ahead logs) and R2's blobs.
-    const stored = filesUnder(STATE);
+    const storedBytes = filesUnder(STATE);
+    const stored = [...storedBytes.keys()];
     const durableObjects = stored.filter((file) => file.includes(`${path.sep}do${path.sep}`) && file.includes("ChatRoom"));
     const blobs = stored.filter((file) => file.includes(`${path.sep}r2${path.sep}`));
     expect(durableObjects.length).toBeGreaterThan(0);
     expect(blobs.length).toBeGreaterThan(0);
     const needles = [...secrets.map((secret) => Buffer.from(secret, "utf8")), pictureSlice, voiceSlice];
     const found: string[] = [];
-    for (const file of stored) {
-      const bytes = readFileSync(file);
+    for (const [file, bytes] of storedBytes) {
       for (const needle of needles)
         if (bytes.includes(needle)) found.push(`${path.relative(STATE, file)}: ${needle.length === 48 ? "file bytes" : needle.toString()}`);
     }
     expect(found).toEqual([]);
     // The scan reads what is really there: a name stored in clear is found in D1's file, the picture's ciphertext among R2's blobs.
-    const holding = (needle: Buffer) => stored.filter((file) => readFileSync(file).includes(needle)).map((file) => path.relative(STATE, file));
+    const holding = (needle: Buffer) => stored.filter((file) => storedBytes.get(file)!.includes(needle)).map((file) => path.relative(STATE, file));
     expect(holding(Buffer.from(alice.displayName)).some((file) => file.startsWith(`v3${path.sep}d1${path.sep}`))).toBe(true);
     expect(holding(distinctiveSlice(ciphertext)).some((file) => file.startsWith(`v3${path.sep}r2${path.sep}`))).toBe(true);
   }, 300_000);
