@@ -34,7 +34,10 @@
 // rounds whose p99 is at or below the demo's, the bare rooms' too, and each room's p99 over all rounds together), --profile <dir> (a CPU profile and an allocation profile of every
 // target with an inspector, per load: <dir>/<load>-<target>.cpuprofile and .heapprofile, and the
 // top functions of each printed; the demo's with --peer-inspector; with --profile-survivors the allocations are only those that
-// outlived a young-generation collection), --peer-inspector <port> (the demo's inspector, for its heap;
+// outlived a young-generation collection), --profile-live <dir> (what each isolate still holds at the end, garbage since its last
+// major collection included, of what it allocated from before the first request to the end of the loads, by allocation site: <dir>/<target>.heapprofile),
+// --heap-timeline (each load's major collections, read as falls of each isolate's heap polled every 10 ms: how often, and the heap before
+// and after each), --peer-inspector <port> (the demo's inspector, for its heap;
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
 // n schema-like records alive, about 80 objects each: 900 is about what the realtime Worker's bundle
 // adds to its isolate, 4,000 what the whole platform's did; what a heap that size alone does to their latency), --bare-code realtime
@@ -57,7 +60,7 @@ import path from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { attachProfiler, heapInUse } from "./lib/inspector.mjs";
+import { attachProfiler, heapInUse, watchHeap } from "./lib/inspector.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { loadLine, machineLine, startBusyLoad } from "./lib/machine.mjs";
 import { localObservabilityOf, runtimeInspectorUrl, runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
@@ -81,6 +84,8 @@ const { values: options } = parseArgs({
     "bare-deflate": { type: "boolean", default: false },
     "via-proxy": { type: "boolean", default: false },
     "profile-survivors": { type: "boolean", default: false },
+    "profile-live": { type: "string" },
+    "heap-timeline": { type: "boolean", default: false },
     busy: { type: "string", default: "0" },
     "fanout-shards": { type: "string" },
     general: { type: "boolean", default: false },
@@ -180,13 +185,21 @@ async function socketBase(url, probePath) {
   return direct.replace(/^http/, "ws");
 }
 
-/** With --profile, a profiler on the server's inspector (the server is stopped if it cannot attach). */
+/** With --profile or --profile-live, a profiler on the server's inspector (the server is stopped if it cannot attach). */
 async function profilerFor(inspectorPort, server) {
-  if (!options.profile) return undefined;
-  return attachProfiler(inspectorPort, { survivorsOnly: options["profile-survivors"] }).catch(async (error) => {
+  if (!options.profile && !options["profile-live"]) return undefined;
+  if (options.profile && options["profile-live"]) throw new Error("--profile and --profile-live both sample allocations: choose one");
+  try {
+    const profiler = await attachProfiler(inspectorPort, { survivorsOnly: options["profile-survivors"] });
+    if (options["profile-live"]) {
+      profiler.heapWhenAttached = await profiler.heapInUse();
+      await profiler.liveStart();
+    }
+    return profiler;
+  } catch (error) {
     await server.stop();
     throw error;
-  });
+  }
 }
 
 // ---- targets: how to get a room, send into it and read what comes back ------------------------
@@ -222,6 +235,13 @@ async function projectTarget() {
       RATE_LIMIT_GROUPS_PER_USER: "100000/3600",
     },
   });
+
+  // The rooms run in the realtime Worker, the session's second: wrangler's inspector shows only the
+  // first (the API's), so the bench weighs and profiles the rooms through the runtime's own inspector.
+  // It attaches before the users register, so --profile-live sees all the isolate did.
+  const roomsInspector = await runtimeInspectorUrl(PORT, REALTIME_WORKER);
+  if (!roomsInspector) console.log(`  (the realtime Worker's inspector was not found: heap and profile are the API Worker's)`);
+  const profiler = await profilerFor(roomsInspector ?? INSPECTOR_PORT, server);
 
   async function call(path, { method, token, body, ip } = {}) {
     const headers = { "content-type": "application/json" };
@@ -293,11 +313,6 @@ async function projectTarget() {
   }
 
   const socketOrigin = await socketBase(server.url, "/health");
-  // The rooms run in the realtime Worker, the session's second: wrangler's inspector shows only the
-  // first (the API's), so the bench weighs and profiles the rooms through the runtime's own inspector.
-  const roomsInspector = await runtimeInspectorUrl(PORT, REALTIME_WORKER);
-  if (!roomsInspector) console.log(`  (the realtime Worker's inspector was not found: heap and profile are the API Worker's)`);
-  const profiler = await profilerFor(roomsInspector ?? INSPECTOR_PORT, server);
   return {
     name: "project",
     url: server.url,
@@ -510,7 +525,8 @@ async function measure(target, { receivers, rate }, seconds, label) {
   }
 
   const pids = workerdGroup(target.port);
-  await target.profiler?.start();
+  if (options.profile) await target.profiler?.start();
+  const heapWatch = options["heap-timeline"] && target.inspectorPort && !target.profiler ? await watchHeap(target.inspectorPort) : undefined;
   const clientStalls = watchClientStalls();
   const before = workerdUsage(pids);
   const clientBefore = process.cpuUsage();
@@ -540,7 +556,8 @@ async function measure(target, { receivers, rate }, seconds, label) {
   const after = workerdUsage(pids);
   const clientCpu = process.cpuUsage(clientBefore);
   const clientStall = clientStalls.stop();
-  const profile = await target.profiler?.stop(path.join(options.profile ?? ".", `${label}.cpuprofile`));
+  const heap = await heapWatch?.stop();
+  const profile = options.profile ? await target.profiler?.stop(path.join(options.profile, `${label}.cpuprofile`)) : undefined;
   // The bench client's share of one core while sending and receiving: near 100% it, not the server, sets the pace.
   const clientCpuShare = (clientCpu.user + clientCpu.system) / 1000 / (Math.max(lastAcceptedAt, lastDeliveredAt, sendEnded) - wallBefore);
   const droppedSockets = closed;
@@ -571,6 +588,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
     clientStall,
     load1: os.loadavg()[0],
     profile,
+    heap,
   };
 }
 
@@ -664,7 +682,25 @@ function describe(name, row) {
     `client ${(row.clientCpuShare * 100).toFixed(0)}% of a core${row.clientCpuShare > 0.85 ? " (THE CLIENT MAY BE THE LIMIT)" : ""}`,
     `client loop delay p99 ${ms(row.clientStall.loopP99Ms)} max ${ms(row.clientStall.loopMaxMs)}, ${row.clientStall.gcCount} GCs (longest ${ms(row.clientStall.gcMaxMs)})`,
   ];
-  return [parts.filter(Boolean).join("  "), ...(row.profile ? [profileLines(row)] : [])].join("\n");
+  return [parts.filter(Boolean).join("  "), ...(row.profile ? [profileLines(row)] : []), ...(row.heap ? [heapTimelineLine(row.heap)] : [])].join("\n");
+}
+
+/**
+ * --heap-timeline: the major collections of a load, read as falls of the heap in use (polled every
+ * 10 ms): how often they came and the heap before and after each. A collection's pause grows with
+ * what it marks (the heap after), and the slowest deliveries of a load are those sent during one.
+ */
+function heapTimelineLine({ readings, collections }) {
+  const mb = (bytes) => (bytes / 1e6).toFixed(1);
+  const gaps = collections.slice(1).map((c, i) => (c.at - collections[i].at) / 1000);
+  const span = (values, unit) => (values.length ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}` : "-");
+  return `    heap: ${collections.length} major collections in ${readings} readings${gaps.length ? `, every ${span(gaps, "s")}` : ""}; heap before ${span(
+    collections.map((c) => c.before / 1e6),
+    "MB",
+  )}, after ${span(
+    collections.map((c) => c.after / 1e6),
+    "MB",
+  )}${collections.length ? ` (${collections.map((c) => `${(c.at / 1000).toFixed(1)} s ${mb(c.before)}->${mb(c.after)}`).join(", ")})` : ""}`;
 }
 
 /** Where this project's Worker spent the load's CPU (--profile): busy time per message and the top functions by self time. */
@@ -700,6 +736,21 @@ function observabilityLine(targets) {
   return `wrangler's local observability (every invocation traced to a collector in the same process): ${parts.filter(Boolean).join("; ")}${
     mixed ? "\n  NOT like with like: start every server with the same X_LOCAL_OBSERVABILITY (the demo: X_LOCAL_OBSERVABILITY=false, docs/chat.md#benchmark)" : ""
   }`;
+}
+
+/**
+ * --profile-live <dir>: what each isolate still holds (with the garbage since its last major
+ * collection, which the inspector cannot force), of what it allocated from the moment the bench
+ * attached (its code loaded, no request served yet) to the end of the loads: its objects, sockets,
+ * caches and lazily built code, and where each was allocated; <dir>/<target>.heapprofile opens in Chrome's DevTools, Memory tab.
+ */
+async function printLive(target) {
+  if (!target.profiler) return;
+  const { bytes, top } = await target.profiler.liveStop(path.join(options["profile-live"], `${target.name}.heapprofile`));
+  console.log(
+    `${target.name}: V8 heap in use when the bench attached ${target.profiler.heapWhenAttached.toFixed(1)} MB; live at the end of what it allocated since (sampled every 8 KiB) ${(bytes / 1e6).toFixed(2)} MB; the largest sites:`,
+  );
+  for (const { fn, bytes: site } of top.slice(0, 25)) console.log(`    ${(site / 1e3).toFixed(0).padStart(7)} kB  ${fn}`);
 }
 
 /** Each isolate's V8 heap in use, read through its inspector (the demo's only with --peer-inspector). */
@@ -814,6 +865,7 @@ try {
   if (ROUNDS > 1 && rowsHaveDemo(table)) console.log(`\n${p99Odds(table).join("\n")}`);
   console.log(loadLine("\nafter"));
   console.log(await heapLine(targets, "after the loads"));
+  if (options["profile-live"]) for (const target of targets) await printLive(target);
 } finally {
   busy.stop();
   for (const target of targets) await target.stop();

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** The calls whose result is read (the others may be answered by the proxy's echo). */
-const RESULT_METHODS = new Set(["Runtime.getHeapUsage", "Profiler.stop", "HeapProfiler.stopSampling"]);
+const RESULT_METHODS = new Set(["Runtime.getHeapUsage", "Profiler.stop", "HeapProfiler.stopSampling", "HeapProfiler.getSamplingProfile"]);
 
 /**
  * A DevTools protocol session with the user Worker's isolate on inspector `port` (its Durable
@@ -57,6 +57,11 @@ async function openSession(url, title) {
     if (reply.error) waiting.reject(new Error(`${waiting.method}: ${reply.error.message}`));
     else waiting.resolve(reply.result);
   });
+  // A session the inspector ends fails every call still waiting, instead of leaving it unanswered.
+  socket.addEventListener("close", (event) => {
+    for (const waiting of pending.values()) waiting.reject(new Error(`${waiting.method}: the inspector closed the session (${event.code} ${event.reason})`));
+    pending.clear();
+  });
   /** @type {(method: string, params?: object) => Promise<any>} */
   const call = (method, params = {}) =>
     new Promise((resolve, reject) => {
@@ -80,6 +85,42 @@ export async function heapInUse(port) {
   } finally {
     inspector.close();
   }
+}
+
+/**
+ * Reads the isolate's heap in use every `everyMs` until `stop()`, which returns the collections
+ * seen: each fall of the heap by more than `fallBytes` between two readings (a major collection;
+ * the young generation's scavenges free less) with when it came (ms since the watch began), and the
+ * heap before and after. Through its own session: while it runs, no other client can read the
+ * isolate (the inspector serves one at a time).
+ * @param {number | string} port  an inspector port, or a Worker's DevTools URL
+ */
+export async function watchHeap(port, { everyMs = 10, fallBytes = 1e6 } = {}) {
+  const inspector = await connectInspector(port);
+  const started = performance.now();
+  const readings = [];
+  let watching = true;
+  const done = (async () => {
+    while (watching) {
+      const { usedSize } = await inspector.call("Runtime.getHeapUsage");
+      readings.push([performance.now() - started, usedSize]);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      watching = false;
+      await done.catch(() => undefined);
+      inspector.close();
+      const collections = [];
+      for (let i = 1; i < readings.length; i++) {
+        const [at, after] = readings[i];
+        const before = readings[i - 1][1];
+        if (before - after > fallBytes) collections.push({ at, before, after });
+      }
+      return { readings: readings.length, collections };
+    },
+  };
 }
 
 async function heapOf(call) {
@@ -117,6 +158,25 @@ export async function attachProfiler(port, { survivorsOnly = false } = {}) {
       writeFileSync(file, JSON.stringify(profile));
       writeFileSync(file.replace(/\.cpuprofile$/, ".heapprofile"), JSON.stringify(allocations));
       return { ...summarizeProfile(profile), allocations: summarizeAllocations(allocations) };
+    },
+    /**
+     * From now on, every allocation is sampled (one every 8 KiB on average) and kept only while it
+     * lives: `liveStop` then says what the isolate still holds of what it allocated since, and
+     * where.
+     */
+    async liveStart() {
+      await call("HeapProfiler.startSampling", { samplingInterval: 8192, includeObjectsCollectedByMajorGC: false, includeObjectsCollectedByMinorGC: false });
+    },
+    /**
+     * What `liveStart`'s sampling still holds, written to `file` (.heapprofile) and summarised. The
+     * garbage since the isolate's last major collection is still in it: a collection forced through
+     * workerd's inspector (HeapProfiler.collectGarbage) drops the session, and a snapshot's too.
+     */
+    async liveStop(file) {
+      const { profile } = await call("HeapProfiler.stopSampling");
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      return summarizeAllocations(profile);
     },
     /** heapInUse through this session (the inspector serves one client at a time). */
     heapInUse: () => heapOf(call),
