@@ -120,6 +120,8 @@ if (options["bare-code"] !== undefined && options["bare-code"] !== "realtime") t
 const BARE_CONFIG = options["bare-code"] === "realtime" ? "wrangler.realtime-code.toml" : "wrangler.toml";
 /** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
 const TARGETS = new Set(options.targets.split(","));
+// Each of these holds an isolate's one inspector session for the whole load.
+if (options["heap-timeline"] && (options.profile || options["profile-live"])) throw new Error("--heap-timeline reads the heap through the inspector session that --profile and --profile-live hold: choose one");
 /**
  * Leads every clientId: with --keep-accounts the same users send in every run, and a clientId sent
  * before is a resend, acknowledged with the stored message and never broadcast again.
@@ -526,7 +528,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
 
   const pids = workerdGroup(target.port);
   if (options.profile) await target.profiler?.start();
-  const heapWatch = options["heap-timeline"] && target.inspectorPort && !target.profiler ? await watchHeap(target.inspectorPort) : undefined;
+  const heapWatch = options["heap-timeline"] && target.inspectorPort ? await watchHeap(target.inspectorPort) : undefined;
   const clientStalls = watchClientStalls();
   const before = workerdUsage(pids);
   const clientBefore = process.cpuUsage();
