@@ -36,8 +36,8 @@
 // top functions of each printed; the demo's with --peer-inspector; with --profile-survivors the allocations are only those that
 // outlived a young-generation collection), --profile-live <dir> (what each isolate still holds at the end, garbage since its last
 // major collection included, of what it allocated from before the first request to the end of the loads, by allocation site: <dir>/<target>.heapprofile),
-// --heap-timeline (each load's major collections, read as falls of each isolate's heap polled every 10 ms: how often, and the heap before
-// and after each), --peer-inspector <port> (the demo's inspector, for its heap;
+// --heap-timeline (each load's collections, read as falls of more than 1 MB of each isolate's heap polled every 10 ms: when, and the heap
+// before and after each), --peer-inspector <port> (the demo's inspector, for its heap;
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
 // n schema-like records alive, about 80 objects each: 900 is about what the realtime Worker's bundle
 // adds to its isolate, 4,000 what the whole platform's did; what a heap that size alone does to their latency), --bare-code realtime
@@ -688,15 +688,16 @@ function describe(name, row) {
 }
 
 /**
- * --heap-timeline: the major collections of a load, read as falls of the heap in use (polled every
- * 10 ms): how often they came and the heap before and after each. A collection's pause grows with
- * what it marks (the heap after), and the slowest deliveries of a load are those sent during one.
+ * --heap-timeline: the collections of a load, read as falls of more than 1 MB of the heap in use
+ * (polled every 10 ms): when they came and the heap before and after each. A major one falls to
+ * what the isolate holds; its pause grows with what it marks, and the slowest deliveries of a load
+ * are those sent during one.
  */
 function heapTimelineLine({ readings, collections }) {
   const mb = (bytes) => (bytes / 1e6).toFixed(1);
   const gaps = collections.slice(1).map((c, i) => (c.at - collections[i].at) / 1000);
   const span = (values, unit) => (values.length ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}` : "-");
-  return `    heap: ${collections.length} major collections in ${readings} readings${gaps.length ? `, every ${span(gaps, "s")}` : ""}; heap before ${span(
+  return `    heap: ${collections.length} falls of more than 1 MB in ${readings} readings${gaps.length ? `, every ${span(gaps, "s")}` : ""}; heap before ${span(
     collections.map((c) => c.before / 1e6),
     "MB",
   )}, after ${span(

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** The calls whose result is read (the others may be answered by the proxy's echo). */
-const RESULT_METHODS = new Set(["Runtime.getHeapUsage", "Profiler.stop", "HeapProfiler.stopSampling", "HeapProfiler.getSamplingProfile"]);
+const RESULT_METHODS = new Set(["Runtime.getHeapUsage", "Profiler.stop", "HeapProfiler.stopSampling"]);
 
 /**
  * A DevTools protocol session with the user Worker's isolate on inspector `port` (its Durable
@@ -89,9 +89,10 @@ export async function heapInUse(port) {
 
 /**
  * Reads the isolate's heap in use every `everyMs` until `stop()`, which returns the collections
- * seen: each fall of the heap by more than `fallBytes` between two readings (a major collection;
- * the young generation's scavenges free less) with when it came (ms since the watch began), and the
- * heap before and after. Through its own session: while it runs, no other client can read the
+ * seen: each fall of the heap by more than `fallBytes` between two readings, with when it came (ms
+ * since the watch began) and the heap before and after. A major collection falls to what the
+ * isolate really holds; a young-generation one frees less, though more than 1 MB once that
+ * generation has grown, so the heap after a fall tells which it was. Through its own session: while it runs, no other client can read the
  * isolate (the inspector serves one at a time).
  * @param {number | string} port  an inspector port, or a Worker's DevTools URL
  */
