@@ -36,7 +36,8 @@
 // top functions of each printed; the demo's with --peer-inspector; with --profile-survivors the allocations are only those that
 // outlived a young-generation collection), --profile-live <dir> (what each isolate still holds at the end, garbage since its last
 // major collection included, of what it allocated from before the first request to the end of the loads, by allocation site: <dir>/<target>.heapprofile),
-// --heap-timeline (each load's collections, read as falls of more than 1 MB of each isolate's heap polled every 10 ms: when, and the heap
+// --trace-gc <dir> (V8's line for every collection of each server's isolates, in <dir>/<target>.gc.log, and for the rooms' isolate the count,
+// heap, pauses and V8's reason of its full collections), --heap-timeline (each load's collections, read as falls of more than 1 MB of each isolate's heap polled every 10 ms: when, and the heap
 // before and after each), --peer-inspector <port> (the demo's inspector, for its heap;
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
 // n schema-like records alive, about 80 objects each: 900 is about what the realtime Worker's bundle
@@ -86,6 +87,7 @@ const { values: options } = parseArgs({
     "profile-survivors": { type: "boolean", default: false },
     "profile-live": { type: "string" },
     "heap-timeline": { type: "boolean", default: false },
+    "trace-gc": { type: "string" },
     busy: { type: "string", default: "0" },
     "fanout-shards": { type: "string" },
     general: { type: "boolean", default: false },
@@ -227,6 +229,7 @@ async function projectTarget() {
     name: kept ? "chat-kept" : "chat",
     fresh: !kept,
     inspectorPort: INSPECTOR_PORT,
+    traceGc: Boolean(options["trace-gc"]),
     vars: {
       RATE_LIMIT_REGISTER_PER_IP: "100000/300",
       // One sender offers up to 1,000 msg/s: the per-user limit stays on, set above the load.
@@ -324,6 +327,7 @@ async function projectTarget() {
     stop: () => {
       profiler?.close();
       saveAccounts();
+      reportGcTrace("project", server);
       return server.stop();
     },
     async room(receivers) {
@@ -450,6 +454,7 @@ async function bareTarget(stored) {
       ...(options["bare-deflate"] ? { DEFLATE_SOCKETS: "1" } : {}),
     },
     inspectorPort,
+    traceGc: Boolean(options["trace-gc"]),
   });
   const url = server.url;
   const socketOrigin = await socketBase(url, "/");
@@ -463,6 +468,7 @@ async function bareTarget(stored) {
     profiler,
     stop: () => {
       profiler?.close();
+      reportGcTrace(stored ? "bare-stored" : "bare", server);
       return server.stop();
     },
     async room(receivers) {
@@ -754,6 +760,46 @@ async function printLive(target) {
     `${target.name}: V8 heap in use when the bench attached ${target.profiler.heapWhenAttached.toFixed(1)} MB; live at the end of what it allocated since (sampled every 8 KiB) ${(bytes / 1e6).toFixed(2)} MB; the largest sites:`,
   );
   for (const { fn, bytes: site } of top.slice(0, 25)) console.log(`    ${(site / 1e3).toFixed(0).padStart(7)} kB  ${fn}`);
+}
+
+/**
+ * --trace-gc <dir>: V8's line for every collection of every isolate of a target's server, over the
+ * whole run (<dir>/<target>.gc.log), and for the isolate with the most full collections (the
+ * rooms'): how many, the heap before and after, the pauses and V8's reasons. Whether a full
+ * collection came at the heap's limit ("allocation limit") or because the old generation could not
+ * take what a young collection promoted ("allocation failure") is what the heap alone cannot say.
+ */
+function reportGcTrace(name, server) {
+  if (!options["trace-gc"]) return;
+  const lines = server.output().split("\n").filter((line) => /\d+ ms: (Scavenge|Mark-Compact|Mark-Sweep|Minor Mark-Sweep)/.test(line));
+  mkdirSync(options["trace-gc"], { recursive: true });
+  writeFileSync(path.join(options["trace-gc"], `${name}.gc.log`), lines.join("\n"));
+  const parsed = lines.flatMap((line) => {
+    const m = /\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: ([\w -]+?) ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, .*?([\d.]+) \/ [\d.]+ ms .*?\) ([^;]*)/.exec(line);
+    return m ? [{ isolate: m[1], at: Number(m[2]), kind: m[3], before: Number(m[4]), after: Number(m[5]), pauseMs: Number(m[6]), reason: m[7].trim() }] : [];
+  });
+  const full = parsed.filter((gc) => gc.kind === "Mark-Compact" || gc.kind === "Mark-Sweep");
+  const counts = new Map();
+  for (const gc of full) counts.set(gc.isolate, (counts.get(gc.isolate) ?? 0) + 1);
+  const rooms = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (!rooms) return console.log(`  gc trace of ${name}: no full collection (${lines.length} lines)`);
+  const span = (values, unit) => `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}`;
+  const ofRooms = full.filter((gc) => gc.isolate === rooms);
+  const young = parsed.filter((gc) => gc.isolate === rooms && gc.kind !== "Mark-Compact" && gc.kind !== "Mark-Sweep");
+  const reasons = new Map();
+  for (const gc of ofRooms) reasons.set(gc.reason, (reasons.get(gc.reason) ?? 0) + 1);
+  console.log(
+    `  gc trace of ${name}, the isolate with the most full collections (${path.join(options["trace-gc"], `${name}.gc.log`)}): ${ofRooms.length} full, heap ${span(
+      ofRooms.map((gc) => gc.before),
+      "MB",
+    )} before, ${span(
+      ofRooms.map((gc) => gc.after),
+      "MB",
+    )} after, pauses ${span(
+      ofRooms.map((gc) => gc.pauseMs),
+      "ms",
+    )}; reasons: ${[...reasons].map(([reason, n]) => `${reason} (${n})`).join(", ")}; ${young.length} young${young.length ? `, pauses ${span(young.map((gc) => gc.pauseMs), "ms")}` : ""}`,
+  );
 }
 
 /** Each isolate's V8 heap in use, read through its inspector (the demo's only with --peer-inspector). */

@@ -15,6 +15,7 @@ export function startDevServer(options: {
   fresh?: boolean;
   testScheduled?: boolean;
   inspectorPort?: number;
+  traceGc?: boolean;
 }): Promise<DevServer>;
 export function startBenchWorker(options: {
   port: number;
@@ -22,6 +23,7 @@ export function startBenchWorker(options: {
   config: string;
   vars?: Record<string, string>;
   inspectorPort?: number;
+  traceGc?: boolean;
 }): Promise<Omit<DevServer, "query">>;
 /** Throws when something already listens on `port` (a server an interrupted run left behind). */
 export function refuseBusyPort(port: number, what?: string): Promise<void>;
