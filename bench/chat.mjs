@@ -693,6 +693,11 @@ function describe(name, row) {
   return [parts.filter(Boolean).join("  "), ...(row.profile ? [profileLines(row)] : []), ...(row.heap ? [heapTimelineLine(row.heap)] : [])].join("\n");
 }
 
+/** The smallest and largest of `values` as "a-b unit" (one decimal), or "-" for none. */
+function span(values, unit) {
+  return values.length ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}` : "-";
+}
+
 /**
  * --heap-timeline: the collections of a load, read as falls of more than 1 MB of the heap in use
  * (polled every 10 ms): when they came and the heap before and after each. A major one falls to
@@ -702,7 +707,6 @@ function describe(name, row) {
 function heapTimelineLine({ readings, collections }) {
   const mb = (bytes) => (bytes / 1e6).toFixed(1);
   const gaps = collections.slice(1).map((c, i) => (c.at - collections[i].at) / 1000);
-  const span = (values, unit) => (values.length ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}` : "-");
   return `    heap: ${collections.length} falls of more than 1 MB in ${readings} readings${gaps.length ? `, every ${span(gaps, "s")}` : ""}; heap before ${span(
     collections.map((c) => c.before / 1e6),
     "MB",
@@ -768,6 +772,9 @@ async function printLive(target) {
  * rooms'): how many, the heap before and after, the pauses and V8's reasons. Whether a full
  * collection came at the heap's limit ("allocation limit") or because the old generation could not
  * take what a young collection promoted ("allocation failure") is what the heap alone cannot say.
+ * workerd writes the trace to a pipe in blocks of about 4 KB and the server is ended by a signal,
+ * so the last block of a run never arrives: a run of a few seconds may show nothing of a quiet
+ * isolate.
  */
 function reportGcTrace(name, server) {
   if (!options["trace-gc"]) return;
@@ -778,14 +785,16 @@ function reportGcTrace(name, server) {
     const m = /\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: ([\w -]+?) ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, .*?([\d.]+) \/ [\d.]+ ms .*?\) ([^;]*)/.exec(line);
     return m ? [{ isolate: m[1], at: Number(m[2]), kind: m[3], before: Number(m[4]), after: Number(m[5]), pauseMs: Number(m[6]), reason: m[7].trim() }] : [];
   });
-  const full = parsed.filter((gc) => gc.kind === "Mark-Compact" || gc.kind === "Mark-Sweep");
+  const isFull = (gc) => gc.kind === "Mark-Compact" || gc.kind === "Mark-Sweep";
   const counts = new Map();
-  for (const gc of full) counts.set(gc.isolate, (counts.get(gc.isolate) ?? 0) + 1);
+  for (const gc of parsed.filter(isFull)) counts.set(gc.isolate, (counts.get(gc.isolate) ?? 0) + 1);
   const rooms = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-  if (!rooms) return console.log(`  gc trace of ${name}: no full collection (${lines.length} lines)`);
-  const span = (values, unit) => `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}`;
-  const ofRooms = full.filter((gc) => gc.isolate === rooms);
-  const young = parsed.filter((gc) => gc.isolate === rooms && gc.kind !== "Mark-Compact" && gc.kind !== "Mark-Sweep");
+  if (!rooms)
+    return console.log(
+      `  gc trace of ${name}: no full collection in the ${lines.length} lines that reached the output (workerd writes its trace in blocks of about 4 KB when piped, so a short run's last lines never arrive)`,
+    );
+  const ofRooms = parsed.filter((gc) => gc.isolate === rooms && isFull(gc));
+  const young = parsed.filter((gc) => gc.isolate === rooms && !isFull(gc));
   const reasons = new Map();
   for (const gc of ofRooms) reasons.set(gc.reason, (reasons.get(gc.reason) ?? 0) + 1);
   console.log(
