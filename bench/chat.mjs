@@ -36,8 +36,9 @@
 // top functions of each printed; the demo's with --peer-inspector; with --profile-survivors the allocations are only those that
 // outlived a young-generation collection), --profile-live <dir> (what each isolate still holds at the end, garbage since its last
 // major collection included, of what it allocated from before the first request to the end of the loads, by allocation site: <dir>/<target>.heapprofile),
-// --trace-gc <dir> (V8's line for every collection of each server's isolates, in <dir>/<target>.gc.log, and for the rooms' isolate the count,
-// heap, pauses and V8's reason of its full collections), --heap-timeline (each load's collections, read as falls of more than 1 MB of each isolate's heap polled every 10 ms: when, and the heap
+// --trace-gc <dir> (V8's record of every collection of each server's isolates, in <dir>/<target>.gc.log, and for the rooms' isolate
+// how often it collected in full, each pause split into V8's own phases and the rest, and which of V8's limits set each off),
+// --v8-flags="<flags>" (with --trace-gc, more flags for the runtime's V8, e.g. --trace-gc-verbose; what they print lands in the same log), --heap-timeline (each load's collections, read as falls of more than 1 MB of each isolate's heap polled every 10 ms: when, and the heap
 // before and after each), --peer-inspector <port> (the demo's inspector, for its heap;
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
 // n schema-like records alive, about 80 objects each: 900 is about what the realtime Worker's bundle
@@ -61,6 +62,7 @@ import path from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { parseGcTrace, summarizeGcTrace } from "./lib/gc-trace.mjs";
 import { attachProfiler, heapInUse, watchHeap } from "./lib/inspector.mjs";
 import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { loadLine, machineLine, startBusyLoad } from "./lib/machine.mjs";
@@ -88,6 +90,7 @@ const { values: options } = parseArgs({
     "profile-live": { type: "string" },
     "heap-timeline": { type: "boolean", default: false },
     "trace-gc": { type: "string" },
+    "v8-flags": { type: "string" },
     busy: { type: "string", default: "0" },
     "fanout-shards": { type: "string" },
     general: { type: "boolean", default: false },
@@ -123,7 +126,12 @@ const BARE_CONFIG = options["bare-code"] === "realtime" ? "wrangler.realtime-cod
 /** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
 const TARGETS = new Set(options.targets.split(","));
 // Each of these holds an isolate's one inspector session for the whole load.
-if (options["heap-timeline"] && (options.profile || options["profile-live"])) throw new Error("--heap-timeline reads the heap through the inspector session that --profile and --profile-live hold: choose one");
+if (options["heap-timeline"] && (options.profile || options["profile-live"]))
+  throw new Error("--heap-timeline reads the heap through the inspector session that --profile and --profile-live hold: choose one");
+if (options["v8-flags"] && !options["trace-gc"])
+  throw new Error("--v8-flags adds to --trace-gc's flags, and what they print lands in its log: give --trace-gc <dir> too");
+/** The runtime's V8 flags under --trace-gc: one JSON object per collection (--trace-gc-nvp), and --v8-flags. */
+const V8_FLAGS = options["trace-gc"] ? ["--trace-gc", "--trace-gc-nvp", ...(options["v8-flags"] ? [options["v8-flags"]] : [])].join(" ") : undefined;
 /**
  * Leads every clientId: with --keep-accounts the same users send in every run, and a clientId sent
  * before is a resend, acknowledged with the stored message and never broadcast again.
@@ -229,7 +237,7 @@ async function projectTarget() {
     name: kept ? "chat-kept" : "chat",
     fresh: !kept,
     inspectorPort: INSPECTOR_PORT,
-    traceGc: Boolean(options["trace-gc"]),
+    v8Flags: V8_FLAGS,
     vars: {
       RATE_LIMIT_REGISTER_PER_IP: "100000/300",
       // One sender offers up to 1,000 msg/s: the per-user limit stays on, set above the load.
@@ -454,7 +462,7 @@ async function bareTarget(stored) {
       ...(options["bare-deflate"] ? { DEFLATE_SOCKETS: "1" } : {}),
     },
     inspectorPort,
-    traceGc: Boolean(options["trace-gc"]),
+    v8Flags: V8_FLAGS,
   });
   const url = server.url;
   const socketOrigin = await socketBase(url, "/");
@@ -743,11 +751,17 @@ function profileLines(row) {
  */
 function observabilityLine(targets) {
   const states = targets.map((target) => ({ name: target.name, on: localObservabilityOf(target.port) }));
-  const list = (on) => states.filter((state) => state.on === on).map((state) => state.name).join(", ");
+  const list = (on) =>
+    states
+      .filter((state) => state.on === on)
+      .map((state) => state.name)
+      .join(", ");
   const parts = [list(false) && `off for ${list(false)}`, list(true) && `on for ${list(true)}`, list(undefined) && `unknown for ${list(undefined)}`];
   const mixed = states.some((state) => state.on === true) && states.some((state) => state.on === false);
   return `wrangler's local observability (every invocation traced to a collector in the same process): ${parts.filter(Boolean).join("; ")}${
-    mixed ? "\n  NOT like with like: start every server with the same X_LOCAL_OBSERVABILITY (the demo: X_LOCAL_OBSERVABILITY=false, docs/chat.md#benchmark)" : ""
+    mixed
+      ? "\n  NOT like with like: start every server with the same X_LOCAL_OBSERVABILITY (the demo: X_LOCAL_OBSERVABILITY=false, docs/chat.md#benchmark)"
+      : ""
   }`;
 }
 
@@ -767,48 +781,36 @@ async function printLive(target) {
 }
 
 /**
- * --trace-gc <dir>: V8's line for every collection of every isolate of a target's server, over the
- * whole run (<dir>/<target>.gc.log), and for the isolate with the most full collections (the
- * rooms'): how many, the heap before and after, the pauses and V8's reasons. Whether a full
- * collection came at the heap's limit ("allocation limit") or because the old generation could not
- * take what a young collection promoted ("allocation failure") is what the heap alone cannot say.
+ * --trace-gc <dir>: V8's account of every collection of every isolate of a target's server, over
+ * the whole run (<dir>/<target>.gc.log: with --trace-gc-nvp, one JSON object per collection, and
+ * whatever --v8-flags adds), and for the isolate with the most full collections (the rooms'):
+ * - how often they came, the heap each left, and each pause split into V8's own phases (marking,
+ *   clearing, evacuating, sweeping its heap) and the rest. perf shows the rest is the runtime's C++
+ *   heap finishing the sweep of what died since the last full collection: a few hundred bytes per
+ *   `WebSocket.send`, so it grows with deliveries, not with the room's own code.
+ * - which limit set each one off: V8's limit for its own old generation, or its global limit,
+ *   which also counts the C++ heap and external memory. How far the global limit sits above the old
+ *   generation's is V8's guess from how fast it marked the C++ heap, and it changes from run to run.
+ * - how fast the C++ heap and external memory grew between collections.
  * workerd writes the trace to a pipe in blocks of about 4 KB and the server is ended by a signal,
  * so the last block of a run never arrives: a run of a few seconds may show nothing of a quiet
  * isolate.
  */
 function reportGcTrace(name, server) {
   if (!options["trace-gc"]) return;
-  const lines = server.output().split("\n").filter((line) => /\d+ ms: (Scavenge|Mark-Compact|Mark-Sweep|Minor Mark-Sweep)/.test(line));
+  const lines = server
+    .output()
+    .split("\n")
+    .filter((line) => /^\[\d+:0x[0-9a-f]+/.test(line));
+  const file = path.join(options["trace-gc"], `${name}.gc.log`);
   mkdirSync(options["trace-gc"], { recursive: true });
-  writeFileSync(path.join(options["trace-gc"], `${name}.gc.log`), lines.join("\n"));
-  const parsed = lines.flatMap((line) => {
-    const m = /\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: ([\w -]+?) ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, .*?([\d.]+) \/ [\d.]+ ms .*?\) ([^;]*)/.exec(line);
-    return m ? [{ isolate: m[1], at: Number(m[2]), kind: m[3], before: Number(m[4]), after: Number(m[5]), pauseMs: Number(m[6]), reason: m[7].trim() }] : [];
-  });
-  const isFull = (gc) => gc.kind === "Mark-Compact" || gc.kind === "Mark-Sweep";
-  const counts = new Map();
-  for (const gc of parsed.filter(isFull)) counts.set(gc.isolate, (counts.get(gc.isolate) ?? 0) + 1);
-  const rooms = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-  if (!rooms)
+  writeFileSync(file, lines.join("\n"));
+  const summary = summarizeGcTrace(parseGcTrace(lines));
+  if (!summary)
     return console.log(
-      `  gc trace of ${name}: no full collection in the ${lines.length} lines that reached the output (workerd writes its trace in blocks of about 4 KB when piped, so a short run's last lines never arrive)`,
+      `  gc trace of ${name}: no full collection in what reached the output (workerd writes its trace in blocks of about 4 KB when piped, so a short run's last lines never arrive)`,
     );
-  const ofRooms = parsed.filter((gc) => gc.isolate === rooms && isFull(gc));
-  const young = parsed.filter((gc) => gc.isolate === rooms && !isFull(gc));
-  const reasons = new Map();
-  for (const gc of ofRooms) reasons.set(gc.reason, (reasons.get(gc.reason) ?? 0) + 1);
-  console.log(
-    `  gc trace of ${name}, the isolate with the most full collections (${path.join(options["trace-gc"], `${name}.gc.log`)}): ${ofRooms.length} full, heap ${span(
-      ofRooms.map((gc) => gc.before),
-      "MB",
-    )} before, ${span(
-      ofRooms.map((gc) => gc.after),
-      "MB",
-    )} after, pauses ${span(
-      ofRooms.map((gc) => gc.pauseMs),
-      "ms",
-    )}; reasons: ${[...reasons].map(([reason, n]) => `${reason} (${n})`).join(", ")}; ${young.length} young${young.length ? `, pauses ${span(young.map((gc) => gc.pauseMs), "ms")}` : ""}`,
-  );
+  console.log(`  gc trace of ${name}, the isolate with the most full collections (${file}):\n${summary.map((line) => `    ${line}`).join("\n")}`);
 }
 
 /** Each isolate's V8 heap in use, read through its inspector (the demo's only with --peer-inspector). */

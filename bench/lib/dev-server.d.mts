@@ -15,7 +15,8 @@ export function startDevServer(options: {
   fresh?: boolean;
   testScheduled?: boolean;
   inspectorPort?: number;
-  traceGc?: boolean;
+  /** Flags for the runtime's V8; what they print joins the server's output. */
+  v8Flags?: string;
 }): Promise<DevServer>;
 export function startBenchWorker(options: {
   port: number;
@@ -23,7 +24,8 @@ export function startBenchWorker(options: {
   config: string;
   vars?: Record<string, string>;
   inspectorPort?: number;
-  traceGc?: boolean;
+  /** Flags for the runtime's V8; what they print joins the server's output. */
+  v8Flags?: string;
 }): Promise<Omit<DevServer, "query">>;
 /** Throws when something already listens on `port` (a server an interrupted run left behind). */
 export function refuseBusyPort(port: number, what?: string): Promise<void>;

@@ -22,13 +22,14 @@ export function testPort(base) {
 }
 
 /**
- * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean, testScheduled?: boolean, inspectorPort?: number, traceGc?: boolean }} options
+ * @param {{ port: number, name: string, vars?: Record<string, string>, fresh?: boolean, testScheduled?: boolean, inspectorPort?: number, v8Flags?: string }} options
  *   `testScheduled` lets a test run a cron: `GET /__scheduled?cron=<pattern>`. `inspectorPort` serves
  *   the Worker's DevTools inspector there (bench/lib/inspector.mjs profiles and weighs through it).
- *   `traceGc`: V8 prints every collection of every isolate into the server's output (see wranglerDev).
+ *   `v8Flags`: flags for the runtime's V8 (e.g. "--trace-gc --trace-gc-nvp"), whose output joins the
+ *   server's (see wranglerDev).
  * @returns {Promise<{ url: string, output: () => string, query: (sql: string) => Record<string, unknown>[], stop: () => Promise<void> }>}
  */
-export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false, inspectorPort, traceGc = false }) {
+export async function startDevServer({ port, name, vars = {}, fresh = true, testScheduled = false, inspectorPort, v8Flags }) {
   spawnSync(process.execPath, [path.join(root, "scripts", "ensure-dev-vars.mjs")], { cwd: root, stdio: "inherit" });
   const persistTo = stateDirectory(name, fresh);
   // Not spawnSync: servers started side by side (bench:auth starts four) migrate at the same time.
@@ -60,7 +61,7 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
       ...devArgs(serverVars, inspectorPort ?? port + 20_000),
     ],
     readyPath: "/health",
-    traceGc,
+    v8Flags,
   });
   return {
     ...server,
@@ -93,11 +94,11 @@ function finished(child) {
  * Another Worker of a benchmark (its own wrangler.toml, e.g. bench/bare-broadcast) under
  * `wrangler dev`, fresh state, ready once `/` answers; `vars` and `inspectorPort` as for
  * startDevServer.
- * @param {{ port: number, name: string, config: string, vars?: Record<string, string>, inspectorPort?: number, traceGc?: boolean }} options
+ * @param {{ port: number, name: string, config: string, vars?: Record<string, string>, inspectorPort?: number, v8Flags?: string }} options
  * @returns {Promise<{ url: string, output: () => string, stop: () => Promise<void> }>}
  */
-export async function startBenchWorker({ port, name, config, vars = {}, inspectorPort, traceGc = false }) {
-  return wranglerDev({ port, name, persistTo: stateDirectory(name, true), args: ["-c", config, ...devArgs(vars, inspectorPort)], readyPath: "/", traceGc });
+export async function startBenchWorker({ port, name, config, vars = {}, inspectorPort, v8Flags }) {
+  return wranglerDev({ port, name, persistTo: stateDirectory(name, true), args: ["-c", config, ...devArgs(vars, inspectorPort)], readyPath: "/", v8Flags });
 }
 
 /** `wrangler dev`'s arguments for these vars and, when given, an inspector on `inspectorPort`. */
@@ -157,22 +158,22 @@ function endServersOnExit() {
 
 /**
  * `wrangler dev` on `port` with its output kept, once `readyPath` answers 2xx; `stop` ends its whole
- * process group. With `traceGc`, workerd runs V8 with --trace-gc (miniflare passes
+ * process group. With `v8Flags`, workerd runs V8 with them (miniflare passes
  * MINIFLARE_WORKERD_V8_FLAGS on) and wrangler logs at debug, the level at which it forwards the
- * runtime's own output: a line per collection of every isolate, with its kind, heap before and
- * after, pause and reason.
+ * runtime's own output, where V8 prints what they ask for (with --trace-gc, a line per collection
+ * of every isolate).
  */
-async function wranglerDev({ port, name, persistTo, args, readyPath, traceGc = false }) {
+async function wranglerDev({ port, name, persistTo, args, readyPath, v8Flags }) {
   await refuseBusyPort(port);
   const inspectorAt = args.indexOf("--inspector-port");
   if (inspectorAt >= 0) await refuseBusyPort(Number(args[inspectorAt + 1]), "its inspector");
   endServersOnExit();
   const child = spawn(
     process.execPath,
-    [wranglerJs, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", traceGc ? "debug" : "warn", ...args],
+    [wranglerJs, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--log-level", v8Flags ? "debug" : "warn", ...args],
     {
       cwd: root,
-      env: { ...localWranglerEnv(name), CI: "true", ...(traceGc ? { MINIFLARE_WORKERD_V8_FLAGS: "--trace-gc" } : {}) },
+      env: { ...localWranglerEnv(name), CI: "true", ...(v8Flags ? { MINIFLARE_WORKERD_V8_FLAGS: v8Flags } : {}) },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
