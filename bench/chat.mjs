@@ -64,7 +64,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseGcTrace, summarizeGcTrace } from "./lib/gc-trace.mjs";
 import { attachProfiler, heapInUse, watchHeap } from "./lib/inspector.mjs";
-import { fmt, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
+import { fmt, span, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { loadLine, machineLine, startBusyLoad } from "./lib/machine.mjs";
 import { localObservabilityOf, runtimeInspectorUrl, runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
 
@@ -699,11 +699,6 @@ function describe(name, row) {
     `client loop delay p99 ${ms(row.clientStall.loopP99Ms)} max ${ms(row.clientStall.loopMaxMs)}, ${row.clientStall.gcCount} GCs (longest ${ms(row.clientStall.gcMaxMs)})`,
   ];
   return [parts.filter(Boolean).join("  "), ...(row.profile ? [profileLines(row)] : []), ...(row.heap ? [heapTimelineLine(row.heap)] : [])].join("\n");
-}
-
-/** The smallest and largest of `values` as "a-b unit" (one decimal), or "-" for none. */
-function span(values, unit) {
-  return values.length ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}` : "-";
 }
 
 /**

@@ -32,3 +32,5 @@ export function refuseBusyPort(port: number, what?: string): Promise<void>;
 export function percentile(sorted: number[], p: number): number;
 export function summarize(samples: number[]): { n: number; p50: number; p99: number; min: number; max: number };
 export function fmt(ms: number): string;
+/** The smallest and largest of `values` as "a-b unit" (one decimal), or "-" for none. */
+export function span(values: number[], unit: string): string;

@@ -229,3 +229,8 @@ export function summarize(samples) {
 }
 
 export const fmt = (ms) => `${ms.toFixed(2)} ms`;
+
+/** The smallest and largest of `values` as "a-b unit" (one decimal), or "-" for none. */
+export function span(values, unit) {
+  return values.length ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}` : "-";
+}

@@ -2,6 +2,7 @@
 // JSON object per collection), read into what `bench:chat -- --trace-gc <dir>` reports: how often
 // the rooms' isolate collects in full, what each pause spends inside V8 and outside it, and which
 // of V8's two limits set each collection off.
+import { span } from "./dev-server.mjs";
 
 /** V8's own phases of a full collection in --trace-gc-nvp's record: what its pause spends in V8. */
 const V8_PHASES = [
@@ -72,11 +73,6 @@ function triggerOf(gc) {
   if (gc.start_global_consumed_size >= gc.global_allocation_limit || gc.reason === "global allocation limit")
     return "the global limit, the old generation below its own";
   return `V8's reason "${gc.reason}"`;
-}
-
-/** The smallest and largest of `values` as "a-b unit" (one decimal), or "-" for none. */
-function span(values, unit) {
-  return values.length ? `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} ${unit}` : "-";
 }
 
 /**
