@@ -126,6 +126,7 @@ const BARE_CONFIG = options["bare-code"] === "realtime" ? "wrangler.realtime-cod
 /** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
 const TARGETS = new Set(options.targets.split(","));
 // Each of these holds an isolate's one inspector session for the whole load.
+if (options.profile && options["profile-live"]) throw new Error("--profile and --profile-live both sample allocations: choose one");
 if (options["heap-timeline"] && (options.profile || options["profile-live"]))
   throw new Error("--heap-timeline reads the heap through the inspector session that --profile and --profile-live hold: choose one");
 if (options["v8-flags"] && !options["trace-gc"])
@@ -200,7 +201,6 @@ async function socketBase(url, probePath) {
 /** With --profile or --profile-live, a profiler on the server's inspector (the server is stopped if it cannot attach). */
 async function profilerFor(inspectorPort, server) {
   if (!options.profile && !options["profile-live"]) return undefined;
-  if (options.profile && options["profile-live"]) throw new Error("--profile and --profile-live both sample allocations: choose one");
   try {
     const profiler = await attachProfiler(inspectorPort, { survivorsOnly: options["profile-survivors"] });
     if (options["profile-live"]) {
