@@ -38,6 +38,8 @@
 // major collection included, of what it allocated from before the first request to the end of the loads, by allocation site: <dir>/<target>.heapprofile),
 // --trace-gc <dir> (V8's record of every collection of each server's isolates, in <dir>/<target>.gc.log, and for the rooms' isolate
 // how often it collected in full, each pause split into V8's own phases and the rest, and which of V8's limits set each off),
+// --heap-snapshot <dir> (a heap snapshot of each target's isolate after each load, its sockets still open: <dir>/<label>.heapsnapshot,
+// and what it holds printed: live bytes by kind, and the runtime's objects on its C++ heap; not with --profile or --profile-live),
 // --v8-flags="<flags>" (with --trace-gc, more flags for the runtime's V8, e.g. --trace-gc-verbose; what they print lands in the same log), --heap-timeline (each load's collections, read as falls of more than 1 MB of each isolate's heap polled every 10 ms: when, and the heap
 // before and after each), --peer-inspector <port> (the demo's inspector, for its heap;
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
@@ -63,7 +65,8 @@ import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseGcTrace, summarizeGcTrace } from "./lib/gc-trace.mjs";
-import { attachProfiler, heapInUse, watchHeap } from "./lib/inspector.mjs";
+import { heapSnapshotLines, summarizeHeapSnapshot } from "./lib/heap-snapshot.mjs";
+import { attachProfiler, heapInUse, takeHeapSnapshot, watchHeap } from "./lib/inspector.mjs";
 import { fmt, span, startBenchWorker, startDevServer, summarize } from "./lib/dev-server.mjs";
 import { loadLine, machineLine, startBusyLoad } from "./lib/machine.mjs";
 import { localObservabilityOf, runtimeInspectorUrl, runtimeUrl, workerdGroup, workerdUsage } from "./lib/workerd-usage.mjs";
@@ -89,6 +92,7 @@ const { values: options } = parseArgs({
     "profile-survivors": { type: "boolean", default: false },
     "profile-live": { type: "string" },
     "heap-timeline": { type: "boolean", default: false },
+    "heap-snapshot": { type: "string" },
     "trace-gc": { type: "string" },
     "v8-flags": { type: "string" },
     busy: { type: "string", default: "0" },
@@ -129,6 +133,8 @@ const TARGETS = new Set(options.targets.split(","));
 if (options.profile && options["profile-live"]) throw new Error("--profile and --profile-live both sample allocations: choose one");
 if (options["heap-timeline"] && (options.profile || options["profile-live"]))
   throw new Error("--heap-timeline reads the heap through the inspector session that --profile and --profile-live hold: choose one");
+if (options["heap-snapshot"] && (options.profile || options["profile-live"]))
+  throw new Error("--heap-snapshot needs the isolate's inspector session, which --profile and --profile-live hold for the whole run: choose one");
 if (options["v8-flags"] && !options["trace-gc"])
   throw new Error("--v8-flags adds to --trace-gc's flags, and what they print lands in its log: give --trace-gc <dir> too");
 /** The runtime's V8 flags under --trace-gc: one JSON object per collection (--trace-gc-nvp), and --v8-flags. */
@@ -574,6 +580,8 @@ async function measure(target, { receivers, rate }, seconds, label) {
   const clientStall = clientStalls.stop();
   const heap = await heapWatch?.stop();
   const profile = options.profile ? await target.profiler?.stop(path.join(options.profile, `${label}.cpuprofile`)) : undefined;
+  // After the load (a snapshot runs a full collection), with the room's sockets still open.
+  const heapSnapshot = options["heap-snapshot"] && target.inspectorPort && !label.startsWith("warm-") ? await snapshotOf(target, label) : undefined;
   // The bench client's share of one core while sending and receiving: near 100% it, not the server, sets the pace.
   const clientCpuShare = (clientCpu.user + clientCpu.system) / 1000 / (Math.max(lastAcceptedAt, lastDeliveredAt, sendEnded) - wallBefore);
   const droppedSockets = closed;
@@ -605,7 +613,17 @@ async function measure(target, { receivers, rate }, seconds, label) {
     load1: os.loadavg()[0],
     profile,
     heap,
+    heapSnapshot,
   };
+}
+
+/** --heap-snapshot: the target's isolate after a load, written to <dir>/<label>.heapsnapshot and summarised. */
+async function snapshotOf(target, label) {
+  try {
+    return summarizeHeapSnapshot(await takeHeapSnapshot(target.inspectorPort, path.join(options["heap-snapshot"], `${label}.heapsnapshot`)));
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**
@@ -698,25 +716,52 @@ function describe(name, row) {
     `client ${(row.clientCpuShare * 100).toFixed(0)}% of a core${row.clientCpuShare > 0.85 ? " (THE CLIENT MAY BE THE LIMIT)" : ""}`,
     `client loop delay p99 ${ms(row.clientStall.loopP99Ms)} max ${ms(row.clientStall.loopMaxMs)}, ${row.clientStall.gcCount} GCs (longest ${ms(row.clientStall.gcMaxMs)})`,
   ];
-  return [parts.filter(Boolean).join("  "), ...(row.profile ? [profileLines(row)] : []), ...(row.heap ? [heapTimelineLine(row.heap)] : [])].join("\n");
+  return [
+    parts.filter(Boolean).join("  "),
+    ...(row.profile ? [profileLines(row)] : []),
+    ...(row.heap ? [heapTimelineLine(row.heap)] : []),
+    ...(row.heapSnapshot ? heapSnapshotRowLines(row.heapSnapshot) : []),
+  ].join("\n");
+}
+
+function heapSnapshotRowLines(snapshot) {
+  if (snapshot.error) return [`    heap snapshot not taken: ${snapshot.error}`];
+  return heapSnapshotLines(snapshot).map((line) => `    heap snapshot: ${line}`);
 }
 
 /**
  * --heap-timeline: the collections of a load, read as falls of more than 1 MB of the heap in use
  * (polled every 10 ms): when they came and the heap before and after each. A major one falls to
  * what the isolate holds; its pause grows with what it marks, and the slowest deliveries of a load
- * are those sent during one.
+ * are those sent during one. With each, the runtime's C++ heap in use before and after: what is
+ * left after a major one is what V8 measures that heap's marking speed by, and that speed sets how
+ * far the global limit sits above the old generation's (docs/performance.md).
  */
 function heapTimelineLine({ readings, collections }) {
   const mb = (bytes) => (bytes / 1e6).toFixed(1);
   const gaps = collections.slice(1).map((c, i) => (c.at - collections[i].at) / 1000);
+  const cpp = collections.filter((c) => c.cppAfter !== undefined);
   return `    heap: ${collections.length} falls of more than 1 MB in ${readings} readings${gaps.length ? `, every ${span(gaps, "s")}` : ""}; heap before ${span(
     collections.map((c) => c.before / 1e6),
     "MB",
   )}, after ${span(
     collections.map((c) => c.after / 1e6),
     "MB",
-  )}${collections.length ? ` (${collections.map((c) => `${(c.at / 1000).toFixed(1)} s ${mb(c.before)}->${mb(c.after)}`).join(", ")})` : ""}`;
+  )}${
+    cpp.length
+      ? `; the C++ heap before ${span(
+          cpp.map((c) => c.cppBefore / 1e6),
+          "MB",
+        )}, after ${span(
+          cpp.map((c) => c.cppAfter / 1e6),
+          "MB",
+        )}`
+      : ""
+  }${
+    collections.length
+      ? ` (${collections.map((c) => `${(c.at / 1000).toFixed(1)} s ${mb(c.before)}->${mb(c.after)}${c.cppAfter !== undefined ? ` C++ ${(c.cppBefore / 1e6).toFixed(2)}->${(c.cppAfter / 1e6).toFixed(2)}` : ""}`).join(", ")})`
+      : ""
+  }`;
 }
 
 /** Where this project's Worker spent the load's CPU (--profile): busy time per message and the top functions by self time. */
@@ -785,7 +830,8 @@ async function printLive(target) {
  *   `WebSocket.send`, so it grows with deliveries, not with the room's own code.
  * - which limit set each one off: V8's limit for its own old generation, or its global limit,
  *   which also counts the C++ heap and external memory. How far the global limit sits above the old
- *   generation's is V8's guess from how fast it marked the C++ heap, and it changes from run to run.
+ *   generation's is V8's guess from how fast it marked the C++ heap in its last ten full
+ *   collections; the first one's figure moves from run to run and weighs for about a dozen more.
  * - how fast the C++ heap and external memory grew between collections.
  * workerd writes the trace to a pipe in blocks of about 4 KB and the server is ended by a signal,
  * so the last block of a run never arrives: a run of a few seconds may show nothing of a quiet

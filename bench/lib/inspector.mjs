@@ -5,7 +5,8 @@
 //     tab) and summarised as the functions with the most self time;
 //   - the allocations of the same load (V8's sampling heap profiler, the garbage included), written
 //     as a .heapprofile (DevTools, Memory tab) and summarised as the functions that allocate most;
-//   - the isolate's V8 heap in use, which decides what one garbage collection costs.
+//   - the isolate's V8 heap in use, which decides what one garbage collection costs;
+//   - a heap snapshot: every object a full collection finds live (bench/lib/heap-snapshot.mjs).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -46,8 +47,13 @@ async function openSession(url, title) {
   });
   let nextId = 1;
   const pending = new Map();
+  /** @type {Map<string, (params: any) => void>} */
+  const listeners = new Map();
   socket.addEventListener("message", (event) => {
     const reply = JSON.parse(String(event.data));
+    // An event has no id; an answer has its call's, even workerd's answer to a heap snapshot, which
+    // echoes the call (method and params) once the last chunk is sent.
+    if (reply.id === undefined) return listeners.get(reply.method)?.(reply.params);
     const waiting = reply.id !== undefined && pending.get(reply.id);
     if (!waiting) return;
     // wrangler's inspector proxy answers some calls it handles itself (Profiler.enable) by echoing
@@ -69,7 +75,9 @@ async function openSession(url, title) {
       pending.set(id, { resolve, reject, method, needsResult: RESULT_METHODS.has(method) });
       socket.send(JSON.stringify({ id, method, params }));
     });
-  return { title, call, close: () => socket.close() };
+  /** @type {(method: string, listener: (params: any) => void) => void} */
+  const on = (method, listener) => listeners.set(method, listener);
+  return { title, call, on, close: () => socket.close() };
 }
 
 /**
@@ -92,7 +100,9 @@ export async function heapInUse(port) {
  * seen: each fall of the heap by more than `fallBytes` between two readings, with when it came (ms
  * since the watch began) and the heap before and after. A major collection falls to what the
  * isolate really holds; a young-generation one frees less, though more than 1 MB once that
- * generation has grown, so the heap after a fall tells which it was. Through its own session: while it runs, no other client can read the
+ * generation has grown, so the heap after a fall tells which it was. With each, the runtime's C++
+ * heap in use before and after (`embedderHeapUsedSize`; undefined where the runtime does not say).
+ * Through its own session: while it runs, no other client can read the
  * isolate (the inspector serves one at a time).
  * @param {number | string} port  an inspector port, or a Worker's DevTools URL
  */
@@ -103,8 +113,8 @@ export async function watchHeap(port, { everyMs = 10, fallBytes = 1e6 } = {}) {
   let watching = true;
   const done = (async () => {
     while (watching) {
-      const { usedSize } = await inspector.call("Runtime.getHeapUsage");
-      readings.push([performance.now() - started, usedSize]);
+      const { usedSize, embedderHeapUsedSize } = await inspector.call("Runtime.getHeapUsage");
+      readings.push([performance.now() - started, usedSize, embedderHeapUsedSize]);
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
@@ -115,13 +125,37 @@ export async function watchHeap(port, { everyMs = 10, fallBytes = 1e6 } = {}) {
       inspector.close();
       const collections = [];
       for (let i = 1; i < readings.length; i++) {
-        const [at, after] = readings[i];
-        const before = readings[i - 1][1];
-        if (before - after > fallBytes) collections.push({ at, before, after });
+        const [at, after, cppAfter] = readings[i];
+        const [, before, cppBefore] = readings[i - 1];
+        if (before - after > fallBytes) collections.push({ at, before, after, cppBefore, cppAfter });
       }
       return { readings: readings.length, collections };
     },
   };
+}
+
+/**
+ * A heap snapshot of the isolate on inspector `port`, written to `file` (.heapsnapshot) and
+ * returned parsed. Taking it runs a full collection first, so a load should be over before it is
+ * taken. Through workerd's own inspector (runtimeInspectorUrl) it takes well under a second for a
+ * room's isolate; the session must be the isolate's only one.
+ * @param {number | string} port  an inspector port, or a Worker's DevTools URL
+ * @param {string} file
+ */
+export async function takeHeapSnapshot(port, file) {
+  const inspector = await connectInspector(port);
+  try {
+    const chunks = [];
+    inspector.on("HeapProfiler.addHeapSnapshotChunk", ({ chunk }) => chunks.push(chunk));
+    await inspector.call("HeapProfiler.enable");
+    await inspector.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false, captureNumericValue: false });
+    const text = chunks.join("");
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return JSON.parse(text);
+  } finally {
+    inspector.close();
+  }
 }
 
 async function heapOf(call) {
@@ -170,8 +204,9 @@ export async function attachProfiler(port, { survivorsOnly = false } = {}) {
     },
     /**
      * What `liveStart`'s sampling still holds, written to `file` (.heapprofile) and summarised. The
-     * garbage since the isolate's last major collection is still in it: a collection forced through
-     * workerd's inspector (HeapProfiler.collectGarbage) drops the session, and a snapshot's too.
+     * garbage since the isolate's last major collection is still in it: workerd's inspector never
+     * answers a forced collection (HeapProfiler.collectGarbage), and a snapshot's (takeHeapSnapshot)
+     * would need a session of its own.
      */
     async liveStop(file) {
       const { profile } = await call("HeapProfiler.stopSampling");
