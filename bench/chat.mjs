@@ -738,30 +738,23 @@ function heapSnapshotRowLines(snapshot) {
  * far the global limit sits above the old generation's (docs/performance.md).
  */
 function heapTimelineLine({ readings, collections }) {
-  const mb = (bytes) => (bytes / 1e6).toFixed(1);
+  const mb = (bytes, digits = 1) => (bytes / 1e6).toFixed(digits);
+  const range = (key) =>
+    span(
+      collections.map((c) => c[key] / 1e6),
+      "MB",
+    );
   const gaps = collections.slice(1).map((c, i) => (c.at - collections[i].at) / 1000);
-  const cpp = collections.filter((c) => c.cppAfter !== undefined);
-  return `    heap: ${collections.length} falls of more than 1 MB in ${readings} readings${gaps.length ? `, every ${span(gaps, "s")}` : ""}; heap before ${span(
-    collections.map((c) => c.before / 1e6),
-    "MB",
-  )}, after ${span(
-    collections.map((c) => c.after / 1e6),
-    "MB",
-  )}${
-    cpp.length
-      ? `; the C++ heap before ${span(
-          cpp.map((c) => c.cppBefore / 1e6),
-          "MB",
-        )}, after ${span(
-          cpp.map((c) => c.cppAfter / 1e6),
-          "MB",
-        )}`
-      : ""
-  }${
-    collections.length
-      ? ` (${collections.map((c) => `${(c.at / 1000).toFixed(1)} s ${mb(c.before)}->${mb(c.after)}${c.cppAfter !== undefined ? ` C++ ${(c.cppBefore / 1e6).toFixed(2)}->${(c.cppAfter / 1e6).toFixed(2)}` : ""}`).join(", ")})`
-      : ""
-  }`;
+  const withCpp = collections.length > 0 && collections.every((c) => c.cppAfter !== undefined);
+  const parts = [
+    `${collections.length} falls of more than 1 MB in ${readings} readings${gaps.length ? `, every ${span(gaps, "s")}` : ""}`,
+    `heap before ${range("before")}, after ${range("after")}`,
+    ...(withCpp ? [`the C++ heap before ${range("cppBefore")}, after ${range("cppAfter")}`] : []),
+  ];
+  const each = collections.map(
+    (c) => `${(c.at / 1000).toFixed(1)} s ${mb(c.before)}->${mb(c.after)}${withCpp ? ` C++ ${mb(c.cppBefore, 2)}->${mb(c.cppAfter, 2)}` : ""}`,
+  );
+  return `    heap: ${parts.join("; ")}${each.length ? ` (${each.join(", ")})` : ""}`;
 }
 
 /** Where this project's Worker spent the load's CPU (--profile): busy time per message and the top functions by self time. */
