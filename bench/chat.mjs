@@ -506,7 +506,8 @@ async function bareTarget(stored) {
 
 // ---- one load against one target ---------------------------------------------------------------
 
-async function measure(target, { receivers, rate }, seconds, label) {
+/** One load; `warmUp`: the untimed run before the first, which takes no heap snapshot. */
+async function measure(target, { receivers, rate }, seconds, label, { warmUp = false } = {}) {
   const room = await target.room(receivers);
   // What the target's sockets agreed to (permessage-deflate or nothing), printed after the warm-up.
   target.extensions ??= room.sender.extensions;
@@ -581,7 +582,7 @@ async function measure(target, { receivers, rate }, seconds, label) {
   const heap = await heapWatch?.stop();
   const profile = options.profile ? await target.profiler?.stop(path.join(options.profile, `${label}.cpuprofile`)) : undefined;
   // After the load (a snapshot runs a full collection), with the room's sockets still open.
-  const heapSnapshot = options["heap-snapshot"] && target.inspectorPort && !label.startsWith("warm-") ? await snapshotOf(target, label) : undefined;
+  const heapSnapshot = options["heap-snapshot"] && target.inspectorPort && !warmUp ? await snapshotOf(target, label) : undefined;
   // The bench client's share of one core while sending and receiving: near 100% it, not the server, sets the pace.
   const clientCpuShare = (clientCpu.user + clientCpu.system) / 1000 / (Math.max(lastAcceptedAt, lastDeliveredAt, sendEnded) - wallBefore);
   const droppedSockets = closed;
@@ -675,7 +676,7 @@ async function ramp(target, receivers, label) {
 
 /** A short untimed run so both sides are warm (JIT, room code loaded) before anything is measured. */
 async function warmUp(target) {
-  await measure(target, { receivers: 2, rate: 200 }, 1, `warm-${target.name}`);
+  await measure(target, { receivers: 2, rate: 200 }, 1, `warm-${target.name}`, { warmUp: true });
 }
 
 /**

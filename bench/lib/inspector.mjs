@@ -54,7 +54,7 @@ async function openSession(url, title) {
     // An event has no id; an answer has its call's, even workerd's answer to a heap snapshot, which
     // echoes the call (method and params) once the last chunk is sent.
     if (reply.id === undefined) return listeners.get(reply.method)?.(reply.params);
-    const waiting = reply.id !== undefined && pending.get(reply.id);
+    const waiting = pending.get(reply.id);
     if (!waiting) return;
     // wrangler's inspector proxy answers some calls it handles itself (Profiler.enable) by echoing
     // the request, with no result: enough for a call whose result is not used, never for one whose is.
