@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterEach } from "vitest";
+import { drawsFrames } from "./screens";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -40,7 +41,9 @@ export function screenshotPagesOnFailure(browser: () => Browser | undefined, nam
       await open.screenshot({ path: `test-results/${name}-failure-${index}.png` }).catch(() => undefined);
       // What each page said, in the failing test's output: CI's log is all a failure on CI leaves.
       const text = await open.locator("body").textContent({ timeout: 2000 }).catch(() => null);
-      console.error(`page ${index} at ${open.url()}: ${(text ?? "(no text)").replace(/\s+/g, " ").slice(0, 1200)}`);
+      // A page that answers scripts but draws no frame stalls every action that waits for it to be stable.
+      const draws = (await drawsFrames(open, 2000)) ? "draws frames" : "draws no frame within 2 s";
+      console.error(`page ${index} at ${open.url()} (${draws}): ${(text ?? "(no text)").replace(/\s+/g, " ").slice(0, 1200)}`);
     }
   });
 }

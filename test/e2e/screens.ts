@@ -155,5 +155,35 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
     }
   } finally {
     await page.setViewportSize(before);
+    await drawsAgain(page, before);
   }
+}
+
+/** Whether the page draws a frame (runs a requestAnimationFrame callback) within `ms`. */
+export async function drawsFrames(page: Page, ms: number): Promise<boolean> {
+  const frame = page
+    .evaluate(() => new Promise<boolean>((resolve) => (globalThis as unknown as PageGlobals).requestAnimationFrame(() => resolve(true))))
+    .catch(() => false);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([frame, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Hands the page back only once it draws again. On CI (2026-11-27) a page stopped drawing after its
+ * full-page capture and the resize back: it still answered scripts, but the next click waited 30 s
+ * in Playwright's stability check, which runs on requestAnimationFrame, and never got past it.
+ * Bringing the page to the front and setting its size anew makes Chromium draw it again; a page that
+ * still draws nothing fails here, with the reason, instead of in whatever the test does next.
+ */
+async function drawsAgain(page: Page, size: { width: number; height: number }): Promise<void> {
+  if (await drawsFrames(page, 5000)) return;
+  await page.bringToFront();
+  await page.setViewportSize({ width: size.width, height: size.height + 1 });
+  await page.setViewportSize(size);
+  expect(await drawsFrames(page, 10_000), "the page draws frames again after its screenshots").toBe(true);
 }
