@@ -77,6 +77,8 @@ export interface ChatChannelOptions {
    * (`message.ack`, or an `error` with its clientId), and the outbox works as for plain text.
    */
   transmit?: (pending: PendingMessage) => void;
+  /** A pending message was deleted before it went out: whatever `transmit` still holds of it is dropped. */
+  discard?: (clientId: string) => void;
 }
 
 let clientIdCounter = 0;
@@ -165,7 +167,9 @@ export class ChatChannel {
 
   discard(clientId: string): void {
     this.#clearTimer(clientId);
-    if (this.#outbox.delete(clientId)) this.events.change?.();
+    if (!this.#outbox.delete(clientId)) return;
+    this.options.discard?.(clientId);
+    this.events.change?.();
   }
 
   /** Tells the others this user is typing; false when the socket is not open (nothing was sent). */

@@ -129,6 +129,29 @@ describe("ChatChannel send timeout", () => {
   });
 });
 
+describe("ChatChannel with a transport of its own", () => {
+  it("hands each send to the transport, and tells it when a pending message is deleted", () => {
+    const transmitted: string[] = [];
+    const discarded: string[] = [];
+    const channel = new ChatChannel(
+      "chat",
+      { after: async () => [], before: async () => ({ items: [], more: false }) },
+      {},
+      { selfId: "me", transmit: (pending) => transmitted.push(pending.clientId), discard: (clientId) => discarded.push(clientId) },
+    );
+    const kept = channel.send("kept");
+    const dropped = channel.send("dropped");
+    expect(transmitted).toEqual([kept.clientId, dropped.clientId]);
+    channel.discard(dropped.clientId);
+    expect(discarded).toEqual([dropped.clientId]);
+    expect(channel.outbox.map((p) => p.text)).toEqual(["kept"]);
+    // A message no longer pending (or never sent) is nothing to drop.
+    channel.discard(dropped.clientId);
+    channel.discard("unknown");
+    expect(discarded).toEqual([dropped.clientId]);
+  });
+});
+
 describe("ChatChannel replies", () => {
   it("a reply held here quotes the original as it is now: an edit or a delete of it changes the quote", async () => {
     const original = message(1);

@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, newE2eeDevice, registerAccount, signInToApp } from "./app";
-import { launchChromium } from "./browser";
+import { launchChromium, screenshotPagesOnFailure } from "./browser";
 import { checkScreen, DESKTOP } from "./screens";
 
 const PORT = testPort(8991);
@@ -22,6 +22,8 @@ beforeAll(async () => {
   server = await startDevServer({ port: PORT, name: "e2ee-conversion-e2e" });
   browser = await launchChromium();
 }, 420_000);
+
+screenshotPagesOnFailure(() => browser, "e2ee-conversion");
 
 afterAll(async () => {
   await browser?.close();

@@ -97,7 +97,13 @@ function liveRoomFor(chatId: string, selfId: string | undefined): LiveRoom {
     {
       selfId,
       // An encrypted chat opens messages before the channel shows them, and seals what it sends.
-      ...(encryption ? { intercept: (frame, deliver) => encryption.intercept(frame, deliver), transmit: (pending) => encryption.transmit(pending) } : {}),
+      ...(encryption
+        ? {
+            intercept: (frame, deliver) => encryption.intercept(frame, deliver),
+            transmit: (pending) => encryption.transmit(pending),
+            discard: (clientId) => encryption.discard(clientId),
+          }
+        : {}),
     },
   );
   encryption?.attach(room.socket);

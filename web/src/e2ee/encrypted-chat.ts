@@ -93,6 +93,12 @@ export class EncryptedChat {
   readonly #relations = new Map<string, HistoryRecord[]>();
   readonly #epochs = new Map<string, bigint | undefined>();
   readonly #sending = new Map<string, Sending>();
+  /**
+   * Messages sent while this device waited to be added to the group (another member's device
+   * started the group first: this device's own start was refused, and its Welcome is on the
+   * way). They stay `Sending…` and are sealed once it joins.
+   */
+  readonly #heldUntilJoined = new Set<string>();
   readonly #waiters = new Set<Waiter>();
   readonly #listeners = new Set<() => void>();
   #progress: ChatProgress | undefined;
@@ -284,7 +290,13 @@ export class EncryptedChat {
       attachments: pending.attachments.map((file) => file.id),
       attempts: 0,
     });
+    this.#heldUntilJoined.delete(pending.clientId);
     this.#enqueue(() => this.#seal(pending.clientId));
+  }
+
+  /** A pending message was deleted: if it was held until this device joins, it is never sealed. */
+  discard(clientId: string): void {
+    if (this.#heldUntilJoined.delete(clientId)) this.#sending.delete(clientId);
   }
 
   /** Edits this user's message: the new words, encrypted, naming the message (docs/e2ee.md). */
@@ -525,6 +537,7 @@ export class EncryptedChat {
     }
     this.#setStatus(joined ? "joined" : "waiting");
     this.#setUpOnce.resolve();
+    if (joined) this.#sealHeld();
     if (joined) await this.#reconcile();
     await this.#afterCommits();
   }
@@ -764,6 +777,12 @@ export class EncryptedChat {
       // Sent before this chat was first set up (opened a moment ago, its socket's hello not here
       // yet): it stays pending, and the channel hands it over again after the hello set the chat up.
       if (this.status === "starting" && !sending.settle) return;
+      // Waiting to be added: a message stays pending until this device joins (an edit or a
+      // reaction, which a person waits on, fails at once with words).
+      if (this.status === "waiting" && !sending.settle) {
+        this.#heldUntilJoined.add(clientId);
+        return;
+      }
       return this.#fail(clientId, NOT_IN_GROUP);
     }
     let sealed: string;
@@ -781,6 +800,13 @@ export class EncryptedChat {
       ...(sending.attachments.length > 0 ? { attachments: sending.attachments } : {}),
     });
     if (!sent && sending.settle) this.#fail(clientId, "Not connected: try again when the chat is back online.");
+  }
+
+  /** This device joined the group: what was sent while it waited is sealed now, in the order it was sent. */
+  #sealHeld(): void {
+    const held = [...this.#heldUntilJoined];
+    this.#heldUntilJoined.clear();
+    for (const clientId of held) this.#enqueue(() => this.#seal(clientId));
   }
 
   /** The room refused a send: after a stale epoch or a pending removal it is sealed again, else it fails with words. */
