@@ -537,8 +537,10 @@ export class EncryptedChat {
     }
     this.#setStatus(joined ? "joined" : "waiting");
     this.#setUpOnce.resolve();
-    if (joined) this.#sealHeld();
-    if (joined) await this.#reconcile();
+    if (joined) {
+      this.#sealHeld();
+      await this.#reconcile();
+    }
     await this.#afterCommits();
   }
 
