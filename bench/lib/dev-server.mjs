@@ -67,14 +67,19 @@ export async function startDevServer({ port, name, vars = {}, fresh = true, test
     ...server,
     /** Rows of an SQL query on the server's local D1: what no endpoint shows (e.g. blob rows), or a test's set-up of a state no endpoint makes. */
     query: (sql) => {
-      const result = spawnSync(process.execPath, [wranglerJs, "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", sql, "--json"], {
-        cwd: root,
-        encoding: "utf8",
-        // The JSON goes through wrangler's logger, which a WRANGLER_LOG=warn (set inside vitest) silences.
-        env: { ...localWranglerEnv(`${name}-query`), CI: "true", WRANGLER_LOG: "log" },
-      });
-      if (result.status !== 0 || !result.stdout.trim()) throw new Error(`d1 execute failed:\n${result.stdout}\n${result.stderr}`);
-      return JSON.parse(result.stdout)[0].results;
+      // The running server writes the same SQLite file: a query that meets its write lock
+      // (SQLITE_BUSY, seen on CI) is run again, a few times, instead of failing the test.
+      for (let attempt = 1; ; attempt++) {
+        const result = spawnSync(process.execPath, [wranglerJs, "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", sql, "--json"], {
+          cwd: root,
+          encoding: "utf8",
+          // The JSON goes through wrangler's logger, which a WRANGLER_LOG=warn (set inside vitest) silences.
+          env: { ...localWranglerEnv(`${name}-query`), CI: "true", WRANGLER_LOG: "log" },
+        });
+        if (result.status === 0 && result.stdout.trim()) return JSON.parse(result.stdout)[0].results;
+        if (attempt < 5 && `${result.stdout}${result.stderr}`.includes("SQLITE_BUSY")) continue;
+        throw new Error(`d1 execute failed:\n${result.stdout}\n${result.stderr}`);
+      }
     },
   };
 }
