@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { callApi, registerAccount, signInToApp, signUpInApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, DESKTOP } from "./screens";
+import { checkScreen, DESKTOP, PHONE } from "./screens";
 
 const PORT = testPort(8970);
 let server: DevServer;
@@ -192,6 +192,15 @@ describe("a candidate with only a browser", () => {
     await page.getByRole("link", { name: "1 follower" }).click();
     await expect.poll(() => page.getByRole("region", { name: "My followers" }).getByRole("link", { name: "Vik Viewer" }).count()).toBe(1);
     await checkScreen(page, "jobs-network");
+    // At phone width the section's tabs scroll within their bar, and the current one is in view.
+    await page.setViewportSize(PHONE);
+    const tabBar = page.getByRole("navigation", { name: "Jobs" });
+    const current = tabBar.getByRole("link", { name: "Network" });
+    await expect.poll(async () => {
+      const [bar, tab] = [await tabBar.boundingBox(), await current.boundingBox()];
+      return !!bar && !!tab && tab.x >= bar.x && tab.x + tab.width <= bar.x + bar.width;
+    }).toBe(true);
+    await page.setViewportSize(DESKTOP);
     const stored = await callApi(base(), viewer, `/v1/profiles/${candidateId}`);
     expect(stored).toMatchObject({ headline: "Backend engineer, TypeScript and queues", tags: ["typescript", "workers", "queues"], followedByMe: true });
     await context.close();
