@@ -62,6 +62,9 @@ export async function overflowingElements(page: Page): Promise<Overflow[]> {
     const viewport = doc.documentElement.clientWidth;
     const clipped = (element: PageElement): boolean => {
       for (let parent = element.parentElement; parent && parent !== doc.body; parent = parent.parentElement) {
+        // A section's <main> is the page's own scroller: content that makes it scroll sideways
+        // makes the page scroll sideways (a section's tab bar did, with its last tabs off a phone).
+        if (parent.tagName === "MAIN") continue;
         const style = win.getComputedStyle(parent);
         if (style.overflowX !== "visible" || style.contain.includes("paint")) return true;
         if (style.position === "fixed") return false;
