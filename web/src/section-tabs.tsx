@@ -14,7 +14,8 @@ export function SectionTabs({ label, tabs }: { label: string; tabs: SectionTab[]
   const bar = useRef<HTMLElement | null>(null);
   const current = tabs.find((tab) => tab.current)?.href;
   // At phone width the bar scrolls sideways (app.css): the current tab is brought into it, and
-  // again whenever the bar's width changes (a phone turned, a window narrowed).
+  // again whenever the bar's width changes (a phone turned, a window narrowed). Only the bar
+  // scrolls: scrollIntoView would also scroll the page to the bar on every resize.
   useEffect(() => {
     const nav = bar.current;
     if (!nav) return;
