@@ -5,7 +5,8 @@
 //            its hibernated sockets (no storage, no checks)
 //   bare-stored  the same room writing each frame to SQLite before it broadcasts: what durability
 //            alone costs (the output gate holds the broadcast until the write is confirmed)
-//   demo     cloudflare/workers-chat-demo, with --peer <url> (docs/chat.md, "Benchmark")
+//   demo     cloudflare/workers-chat-demo, with --peer-dir <checkout> (started fresh by the bench) or
+//            --peer <url> (one you started) (docs/chat.md, "Benchmark")
 // The ceiling load (2 receivers) ramps the offered rate step by step until acknowledgements fall
 // behind (accepted < 90% of offered) at two steps running, and reports the best step's sustained
 // accepted and delivered rates (a step that falls behind drains its backlog, so its rate is what
@@ -23,7 +24,8 @@
 // differences between the rooms. --via-proxy measures through it.
 //
 //   npm run bench:chat                                   project and bare
-//   npm run bench:chat -- --peer http://127.0.0.1:8870 --peer-inspector 9229   and workers-chat-demo
+//   npm run bench:chat -- --peer-dir ../workers-chat-demo                  and workers-chat-demo, fresh
+//   npm run bench:chat -- --peer http://127.0.0.1:8870 --peer-inspector 9229   and a demo you started
 //
 // Options: --port <n> (this project, default 8791), --bare-port <n> (default 8793; bare-stored on the next port),
 // --loads 2xramp,50x200,200x50 (receivers x msg/s, or "ramp"), --ramp 250,500,...,2000,2500,...,16000
@@ -76,6 +78,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const { values: options } = parseArgs({
   options: {
     peer: { type: "string" },
+    "peer-dir": { type: "string" },
+    "peer-port": { type: "string", default: "8870" },
     port: { type: "string", default: "8791" },
     "bare-port": { type: "string", default: "8793" },
     seconds: { type: "string", default: process.env.CHAT_BENCH_SECONDS ?? "5" },
@@ -127,6 +131,10 @@ const BARE_BALLAST = Number(options["bare-ballast"]);
 /** --bare-code realtime: the bare rooms also load the realtime Worker's code (bench/bare-broadcast/with-realtime-code.js). */
 if (options["bare-code"] !== undefined && options["bare-code"] !== "realtime") throw new Error("--bare-code takes only realtime");
 const BARE_CONFIG = options["bare-code"] === "realtime" ? "wrangler.realtime-code.toml" : "wrangler.toml";
+if (options.peer && options["peer-dir"]) throw new Error("--peer (a demo you started) and --peer-dir (a demo the bench starts) exclude each other: choose one");
+/** --peer-dir: the demo's server, started fresh by the bench (and its inspector, for its heap and profiles). */
+const PEER_PORT = Number(options["peer-port"]);
+
 /** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
 const TARGETS = new Set(options.targets.split(","));
 // Each of these holds an isolate's one inspector session for the whole load.
@@ -392,19 +400,39 @@ async function projectTarget() {
 }
 
 /**
+ * --peer-dir <dir>: workers-chat-demo checked out at <dir>, started by the bench under `wrangler dev`
+ * with a fresh state of its own, as this project's servers and the bare rooms are. A demo server
+ * left running between runs slowed down run after run (its p99 at 50 x 200 over four rounds:
+ * 13-25 ms in six runs each with a demo started for it, 25-230 ms after 1-1.5 hours of earlier
+ * runs; docs/performance.md), which flattered every room compared with it.
+ */
+async function startedDemo(dir) {
+  const config = path.resolve(dir, "wrangler.toml");
+  if (!existsSync(config)) throw new Error(`--peer-dir ${dir}: no wrangler.toml there (a checkout of cloudflare/workers-chat-demo, docs/chat.md)`);
+  console.log(`starting workers-chat-demo (${dir}) on port ${PEER_PORT}, with a fresh state...`);
+  const server = await startBenchWorker({ port: PEER_PORT, name: "bench-demo", config, inspectorPort: PEER_PORT + 1000, v8Flags: V8_FLAGS });
+  try {
+    return await demoTarget(server.url, server);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+/**
  * cloudflare/workers-chat-demo: a room by name, a socket joins with `{name}` and is ready at
  * `{ready:true}`; `{message}` is broadcast to every joined socket, the sender's own included
  * (its echo is the demo's acknowledgement). The demo keeps no ids, so the clientId leads the text.
  */
-async function demoTarget(url) {
+async function demoTarget(url, server) {
   const port = Number(new URL(url).port || 80);
   const page = await fetch(url).catch((error) => {
     throw new Error(`--peer ${url} does not answer (${error.cause?.code ?? error.message}); start workers-chat-demo there first`);
   });
   if (!page.ok) throw new Error(`--peer ${url} -> ${page.status}`);
   const socketOrigin = await socketBase(url, "/");
-  const inspectorPort = options["peer-inspector"] ? Number(options["peer-inspector"]) : undefined;
-  const profiler = inspectorPort ? await profilerFor(inspectorPort, { stop: async () => {} }) : undefined;
+  const inspectorPort = server ? PEER_PORT + 1000 : options["peer-inspector"] ? Number(options["peer-inspector"]) : undefined;
+  const profiler = inspectorPort ? await profilerFor(inspectorPort, server ?? { stop: async () => {} }) : undefined;
   let rooms = 0;
 
   async function join(roomName, name) {
@@ -412,7 +440,10 @@ async function demoTarget(url) {
     const ready = nextFrame(ws, (f) => f.ready === true || f.error !== undefined, "ready");
     ws.send(JSON.stringify({ name }));
     const frame = await ready;
-    if (frame.error) throw new Error(`demo refused ${name}: ${frame.error}`);
+    if (frame.error)
+      throw new Error(
+        `demo refused ${name}: ${frame.error}${/rate-limited/.test(frame.error) ? " (every socket comes from one IP here: make RateLimiterClient.checkLimit() in the demo's src/chat.mjs start with `return true;`, docs/chat.md)" : ""}`,
+      );
     return ws;
   }
 
@@ -422,7 +453,12 @@ async function demoTarget(url) {
     port,
     inspectorPort,
     profiler,
-    stop: async () => profiler?.close(),
+    stop: async () => {
+      profiler?.close();
+      if (!server) return;
+      reportGcTrace("demo", server);
+      await server.stop();
+    },
     async room(receivers) {
       const roomName = `bench-${receivers}-${Date.now().toString(36)}-${rooms++}`;
       const sockets = await inBatches(receivers + 1, 20, (i) => join(roomName, `bench${i}`));
@@ -880,6 +916,7 @@ try {
   if (TARGETS.has("bare")) targets.push(await bareTarget(false));
   if (TARGETS.has("bare-stored")) targets.push(await bareTarget(true));
   if (options.peer) targets.push(await demoTarget(options.peer.replace(/\/$/, "")));
+  if (options["peer-dir"]) targets.push(await startedDemo(options["peer-dir"]));
   console.log(
     `starting this project's wrangler dev on port ${PORT} and registering ${MAX_RECEIVERS + 1} users; the general chat's sockets on ${options["fanout-shards"] ?? "the default number of"} fan-out shards (CHAT_FANOUT_SHARDS)...`,
   );
