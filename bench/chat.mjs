@@ -43,7 +43,8 @@
 // --heap-snapshot <dir> (a heap snapshot of each target's isolate after each load, its sockets still open: <dir>/<label>.heapsnapshot,
 // and what it holds printed: live bytes by kind, and the runtime's objects on its C++ heap; not with --profile or --profile-live),
 // --v8-flags="<flags>" (with --trace-gc, more flags for the runtime's V8, e.g. --trace-gc-verbose; what they print lands in the same log), --heap-timeline (each load's collections, read as falls of more than 1 MB of each isolate's heap polled every 10 ms: when, and the heap
-// before and after each), --peer-inspector <port> (the demo's inspector, for its heap;
+// before and after each), --peer-dir <checkout> (the bench starts workers-chat-demo from it, fresh, on --peer-port
+// <n>, default 8870, its inspector 1,000 above), --peer-inspector <port> (with --peer: the demo's inspector, for its heap;
 // `wrangler dev` serves it on 9229 unless told otherwise), --bare-ballast <n> (the bare rooms keep
 // n schema-like records alive, about 80 objects each: 900 is about what the realtime Worker's bundle
 // adds to its isolate, 4,000 what the whole platform's did; what a heap that size alone does to their latency), --bare-code realtime
@@ -132,8 +133,9 @@ const BARE_BALLAST = Number(options["bare-ballast"]);
 if (options["bare-code"] !== undefined && options["bare-code"] !== "realtime") throw new Error("--bare-code takes only realtime");
 const BARE_CONFIG = options["bare-code"] === "realtime" ? "wrangler.realtime-code.toml" : "wrangler.toml";
 if (options.peer && options["peer-dir"]) throw new Error("--peer (a demo you started) and --peer-dir (a demo the bench starts) exclude each other: choose one");
-/** --peer-dir: the demo's server, started fresh by the bench (and its inspector, for its heap and profiles). */
+/** --peer-dir: the demo's server, started fresh by the bench, and its inspector (for its heap and profiles). */
 const PEER_PORT = Number(options["peer-port"]);
+const PEER_INSPECTOR_PORT = PEER_PORT + 1000;
 
 /** Which of this machine's servers run (the demo joins with --peer): each holds every socket of a load at once. */
 const TARGETS = new Set(options.targets.split(","));
@@ -410,7 +412,7 @@ async function startedDemo(dir) {
   const config = path.resolve(dir, "wrangler.toml");
   if (!existsSync(config)) throw new Error(`--peer-dir ${dir}: no wrangler.toml there (a checkout of cloudflare/workers-chat-demo, docs/chat.md)`);
   console.log(`starting workers-chat-demo (${dir}) on port ${PEER_PORT}, with a fresh state...`);
-  const server = await startBenchWorker({ port: PEER_PORT, name: "bench-demo", config, inspectorPort: PEER_PORT + 1000, v8Flags: V8_FLAGS });
+  const server = await startBenchWorker({ port: PEER_PORT, name: "bench-demo", config, inspectorPort: PEER_INSPECTOR_PORT, v8Flags: V8_FLAGS });
   try {
     return await demoTarget(server.url, server);
   } catch (error) {
@@ -431,7 +433,7 @@ async function demoTarget(url, server) {
   });
   if (!page.ok) throw new Error(`--peer ${url} -> ${page.status}`);
   const socketOrigin = await socketBase(url, "/");
-  const inspectorPort = server ? PEER_PORT + 1000 : options["peer-inspector"] ? Number(options["peer-inspector"]) : undefined;
+  const inspectorPort = server ? PEER_INSPECTOR_PORT : options["peer-inspector"] ? Number(options["peer-inspector"]) : undefined;
   const profiler = inspectorPort ? await profilerFor(inspectorPort, server ?? { stop: async () => {} }) : undefined;
   let rooms = 0;
 
