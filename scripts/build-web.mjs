@@ -1,21 +1,37 @@
 #!/usr/bin/env node
 // Builds the web client (web/) into web/dist/app/, which wrangler serves as static assets at /app.
 // Files are overwritten in place (a running wrangler dev keeps serving). Run by wrangler itself ([build] in wrangler.toml: dev and deploy) and by the test config.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = path.join(root, "web", "dist", "app");
+/** Where files are written before they are renamed into web/dist (git-ignored). */
+const scratchDirectory = path.join(root, "web", ".tmp");
 
 /** The product's name and description (shared/product.json, which the server reads too). */
 const product = JSON.parse(readFileSync(path.join(root, "shared", "product.json"), "utf8"));
 /** The code of the web app reads the name as a constant; the pages and the manifest have it written in. */
 const productDefines = { __PRODUCT_NAME__: JSON.stringify(product.name) };
 const withProduct = (text) => text.replaceAll("%PRODUCT_NAME%", product.name).replaceAll("%PRODUCT_DESCRIPTION%", product.description);
+/**
+ * Writes `to` whole or not at all: to a file of this process's own, then renamed over it. Several
+ * `wrangler dev` sessions starting at once (the dev-server tests) each run this build: copying over
+ * a file another one was copying failed with EEXIST (it failed CI), and a file written in place
+ * could be read half-written.
+ */
+function writeAtomically(to, contents) {
+  // Beside web/dist, not in it: wrangler serves and watches everything in web/dist.
+  mkdirSync(scratchDirectory, { recursive: true });
+  const scratch = path.join(scratchDirectory, `${process.pid}-${path.basename(to)}`);
+  writeFileSync(scratch, contents);
+  renameSync(scratch, to);
+}
+const copyFile = (from, to) => writeAtomically(to, readFileSync(from));
 /** Copies a text file with the product's name written in. */
-const copyWithProduct = (from, to) => writeFileSync(to, withProduct(readFileSync(from, "utf8")));
+const copyWithProduct = (from, to) => writeAtomically(to, withProduct(readFileSync(from, "utf8")));
 
 /**
  * hono/jsx/dom marks a removed component (`node.a`) so that its next update is dropped, but it
@@ -64,14 +80,15 @@ export async function buildWeb() {
     logLevel: "warning",
   });
   // sw.js is the service worker (plain JavaScript, served at /app/sw.js); the manifest makes the app installable.
-  for (const file of ["app.css", "icon.svg", "sw.js"]) cpSync(path.join(root, "web", file), path.join(out, file));
+  for (const file of ["app.css", "icon.svg", "sw.js"]) copyFile(path.join(root, "web", file), path.join(out, file));
   for (const file of ["index.html", "manifest.webmanifest"]) copyWithProduct(path.join(root, "web", file), path.join(out, file));
   // The installed app's PNG icons and the notification badge (scripts/build-icons.mjs draws them).
-  cpSync(path.join(root, "web", "icons"), path.join(out, "icons"), { recursive: true });
+  mkdirSync(path.join(out, "icons"), { recursive: true });
+  for (const icon of readdirSync(path.join(root, "web", "icons"))) copyFile(path.join(root, "web", "icons", icon), path.join(out, "icons", icon));
   // Browsers ask every origin for /favicon.ico, whatever the page says.
-  cpSync(path.join(root, "web", "favicon.ico"), path.join(root, "web", "dist", "favicon.ico"));
+  copyFile(path.join(root, "web", "favicon.ico"), path.join(root, "web", "dist", "favicon.ico"));
   // Header rules apply to the whole assets directory, so this file sits at its root.
-  cpSync(path.join(root, "web", "_headers"), path.join(root, "web", "dist", "_headers"));
+  copyFile(path.join(root, "web", "_headers"), path.join(root, "web", "dist", "_headers"));
   // The page at / points people to the app and developers to the docs.
   copyWithProduct(path.join(root, "web", "landing.html"), path.join(root, "web", "dist", "index.html"));
   // The pages e-mailed links land on (/verify-email, /reset-password), one script for both.
