@@ -27,6 +27,8 @@ function sendQuietly(ws: WebSocket, text: string): void {
 const userTag = (userId: string) => `user:${userId}`;
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
+const NONE_EARLIER: readonly Promise<void>[] = [];
+
 /**
  * One slice of a big chat's sockets (name = `<chatId>#<shard>`, docs/realtime.md#rooms-of-thousands):
  * the Worker sends every socket of a user to the same shard. The shard applies the socket's rules
@@ -51,6 +53,8 @@ export class ChatFanout extends SocketServer implements ChatFanoutRpc {
   );
   /** Sockets past their first frame since this instance woke (partyserver has set them up). */
   private readonly knownSockets = new WeakSet<WebSocket>();
+  /** Each socket's frames being handled now (forwarded to the room and not yet answered). */
+  private readonly handling = new WeakMap<WebSocket, Set<Promise<void>>>();
   /** The newest seq this shard delivered: a socket's `hello` never says less. */
   private deliveredSeq = 0;
   #room: ChatRoomForShardsRpc | undefined;
@@ -97,6 +101,20 @@ export class ChatFanout extends SocketServer implements ChatFanoutRpc {
   }
 
   override async onMessage(connection: ShardConnection, message: string | ArrayBuffer): Promise<void> {
+    let handling = this.handling.get(connection);
+    if (!handling) this.handling.set(connection, (handling = new Set()));
+    const earlier = handling.size > 0 ? [...handling] : NONE_EARLIER;
+    const handled = this.handleFrame(connection, message, earlier);
+    handling.add(handled);
+    try {
+      await handled;
+    } finally {
+      handling.delete(handled);
+    }
+  }
+
+  /** One frame of a socket; `earlier` are that socket's frames still on their way to the room. */
+  private async handleFrame(connection: ShardConnection, message: string | ArrayBuffer, earlier: readonly Promise<void>[]): Promise<void> {
     const state = connection.state;
     if (!state) return closeSocket(connection, "unauthenticated");
     const checked = this.guard.standing(connection, state, this.deps.clock.now());
@@ -117,7 +135,12 @@ export class ChatFanout extends SocketServer implements ChatFanoutRpc {
       !this.guard.takeFrame(connection, CHAT_FRAME_BUDGET[frame.type], principal.userId, this.deps.clock.now(), `Too many ${frame.type} frames; slow down`)
     )
       return;
-    if (frame.type === "ping") return connection.send(JSON.stringify({ type: "pong" }));
+    if (frame.type === "ping") {
+      // A pong says every frame sent before it was handled, as the room's own does: here that
+      // means answered by the room, which a frame forwarded a moment earlier may not yet be.
+      if (earlier.length > 0) await Promise.allSettled(earlier);
+      return connection.send(JSON.stringify({ type: "pong" }));
+    }
     try {
       for (const reply of await this.room.frameFromFanout(this.name, connection.id, principal, frame)) connection.send(reply);
     } catch (error) {
