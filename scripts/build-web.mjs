@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the web client (web/) into web/dist/app/, which wrangler serves as static assets at /app.
-// Files are overwritten in place (a running wrangler dev keeps serving). Run by wrangler itself ([build] in wrangler.toml: dev and deploy) and by the test config.
+// Copied files are written beside web/dist and renamed over the old ones, so a running wrangler dev keeps serving whole files. Run by wrangler itself ([build] in wrangler.toml: dev and deploy) and by the test config.
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,7 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = path.join(root, "web", "dist", "app");
-/** Where files are written before they are renamed into web/dist (git-ignored). */
+/** Where files are written before they are renamed into web/dist (git-ignored): beside web/dist, not in it, since wrangler serves and watches everything there. */
 const scratchDirectory = path.join(root, "web", ".tmp");
 
 /** The product's name and description (shared/product.json, which the server reads too). */
@@ -23,8 +23,6 @@ const withProduct = (text) => text.replaceAll("%PRODUCT_NAME%", product.name).re
  * could be read half-written.
  */
 function writeAtomically(to, contents) {
-  // Beside web/dist, not in it: wrangler serves and watches everything in web/dist.
-  mkdirSync(scratchDirectory, { recursive: true });
   const scratch = path.join(scratchDirectory, `${process.pid}-${path.basename(to)}`);
   writeFileSync(scratch, contents);
   renameSync(scratch, to);
@@ -54,6 +52,7 @@ const keepRemovedComponentsRemoved = {
 
 export async function buildWeb() {
   mkdirSync(out, { recursive: true });
+  mkdirSync(scratchDirectory, { recursive: true });
   await build({
     entryPoints: [path.join(root, "web", "src", "main.tsx")],
     outfile: path.join(out, "main.js"),
