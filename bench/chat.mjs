@@ -58,7 +58,7 @@
 // (this project's server keeps its state and its users between runs, in .wrangler/state-chat-kept:
 // registering hashes each password, about 0.1 s of the API Worker's one thread, so 10,000 users take
 // 15-20 minutes once; a later run signs them in again with their refresh tokens), --timeline <dir>
-// (each message's slowest delivery by the time it was sent, as JSON, and when the slowest 1% were sent), --targets
+// (each message's slowest delivery by the time it was sent, as JSON, and when the slowest 1% were sent; <label>.start beside it: when the load began, in ms since the epoch), --targets
 // bare,bare-stored (which bare rooms run beside this project, which always does: workerd keeps
 // about 0.5 MB per open socket, so three servers of 10,000 sockets each would not fit beside other work).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -726,6 +726,9 @@ function writeTimeline(label, started, sentAt, slowest) {
   const rows = [...slowest].map(([clientId, ms]) => [Math.round(sentAt.get(clientId) - started), Math.round(ms * 10) / 10]).sort((a, b) => a[0] - b[0]);
   mkdirSync(options.timeline, { recursive: true });
   writeFileSync(path.join(options.timeline, `${label}.json`), JSON.stringify(rows));
+  // When the load began (ms since the epoch), so its slow messages can be lined up with a
+  // recording on the wall clock (`perf record -k CLOCK_REALTIME`, docs/performance.md).
+  writeFileSync(path.join(options.timeline, `${label}.start`), String(Math.round(performance.timeOrigin + started)));
   const worst = [...rows].sort((a, b) => b[1] - a[1]).slice(0, Math.max(1, Math.ceil(rows.length / 100)));
   console.log(
     `    timeline: slowest 1% of messages sent at ${worst
