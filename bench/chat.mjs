@@ -49,7 +49,8 @@
 // n schema-like records alive, about 80 objects each: 900 is about what the realtime Worker's bundle
 // adds to its isolate, 4,000 what the whole platform's did; what a heap that size alone does to their latency), --bare-code realtime
 // (the bare rooms also load the realtime Worker's code, every module evaluated and never called:
-// this room's isolate without its work), --bare-deflate (the bare rooms' sockets agree to permessage-deflate, as
+// this room's isolate without its work), --bare-code realtime-without-libraries (the same with zod and drizzle replaced by
+// stand-ins: that isolate without those libraries and what the code builds with them), --bare-deflate (the bare rooms' sockets agree to permessage-deflate, as
 // the demo's do; by default they refuse it, as this room's do, so the limit is the same frames on the same wire), --busy <n> (n CPU-bound processes run beside
 // the bench the whole time: a busy machine on demand), --via-proxy (through wrangler's dev proxy),
 // --fanout-shards <n> (CHAT_FANOUT_SHARDS of this project's server: how many objects hold the general
@@ -67,6 +68,7 @@ import path from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { writeConfigWithStandIns } from "./bare-broadcast/library-stand-ins.mjs";
 import { parseGcTrace, summarizeGcTrace } from "./lib/gc-trace.mjs";
 import { heapSnapshotLines, summarizeHeapSnapshot } from "./lib/heap-snapshot.mjs";
 import { attachProfiler, heapInUse, takeHeapSnapshot, watchHeap } from "./lib/inspector.mjs";
@@ -129,9 +131,16 @@ const DELIVERY_DEADLINE_MS = 15_000;
 const INSPECTOR_PORT = PORT + 1000;
 const BARE_INSPECTOR_PORT = BARE_PORT + 1000;
 const BARE_BALLAST = Number(options["bare-ballast"]);
-/** --bare-code realtime: the bare rooms also load the realtime Worker's code (bench/bare-broadcast/with-realtime-code.js). */
-if (options["bare-code"] !== undefined && options["bare-code"] !== "realtime") throw new Error("--bare-code takes only realtime");
-const BARE_CONFIG = options["bare-code"] === "realtime" ? "wrangler.realtime-code.toml" : "wrangler.toml";
+/**
+ * --bare-code realtime: the bare rooms also load the realtime Worker's code (bench/bare-broadcast/with-realtime-code.js);
+ * realtime-without-libraries: the same code with zod and drizzle replaced by stand-ins (bench/bare-broadcast/library-stand-ins.mjs).
+ */
+const BARE_CODES = ["realtime", "realtime-without-libraries"];
+if (options["bare-code"] !== undefined && !BARE_CODES.includes(options["bare-code"])) throw new Error(`--bare-code takes ${BARE_CODES.join(" or ")}`);
+const BARE_CONFIG =
+  options["bare-code"] === "realtime-without-libraries"
+    ? await writeConfigWithStandIns(path.join(root, ".tmp", "bench-bare-code"))
+    : path.join(root, "bench", "bare-broadcast", options["bare-code"] === "realtime" ? "wrangler.realtime-code.toml" : "wrangler.toml");
 if (options.peer && options["peer-dir"]) throw new Error("--peer (a demo you started) and --peer-dir (a demo the bench starts) exclude each other: choose one");
 /** --peer-dir: the demo's server, started fresh by the bench, and its inspector (for its heap and profiles). */
 const PEER_PORT = Number(options["peer-port"]);
@@ -500,7 +509,7 @@ async function bareTarget(stored) {
   const server = await startBenchWorker({
     port,
     name: stored ? "bench-bare-stored" : "bench-bare",
-    config: path.join(root, "bench", "bare-broadcast", BARE_CONFIG),
+    config: BARE_CONFIG,
     vars: {
       ...(BARE_BALLAST > 0 ? { BALLAST_RECORDS: String(BARE_BALLAST) } : {}),
       ...(options["bare-deflate"] ? { DEFLATE_SOCKETS: "1" } : {}),
@@ -899,7 +908,10 @@ async function heapLine(targets, when) {
   }
   const ballast =
     (BARE_BALLAST > 0 ? `; the bare rooms keep ${BARE_BALLAST} ballast records` : "") +
-    (options["bare-code"] ? "; the bare rooms have the realtime Worker's code loaded" : "");
+    (options["bare-code"] === "realtime" ? "; the bare rooms have the realtime Worker's code loaded" : "") +
+    (options["bare-code"] === "realtime-without-libraries"
+      ? "; the bare rooms have the realtime Worker's code loaded, zod and drizzle replaced by stand-ins"
+      : "");
   return `V8 heap in use ${when} (uncollected garbage included): ${parts.join(", ")}${ballast}`;
 }
 

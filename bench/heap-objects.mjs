@@ -16,14 +16,19 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { writeStandIns } from "./bare-broadcast/library-stand-ins.mjs";
 import { machineLine } from "./lib/machine.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-heap-"));
 
-/** What each line loads, as an import from the repository's root. */
+/** zod and drizzle replaced by stand-ins that keep nothing (bench/bare-broadcast/library-stand-ins.mjs). */
+const WITHOUT_LIBRARIES = await writeStandIns(path.join(scratch, "stand-ins"));
+
+/** What each line loads, as an import from the repository's root, and the aliases it is bundled with beyond zod's. */
 const ENTRIES = [
   ["the realtime Worker (workers/realtime/index.ts)", 'export * from "./workers/realtime/index";'],
+  ["  the same, zod and drizzle replaced by stand-ins", 'export * from "./workers/realtime/index";', WITHOUT_LIBRARIES],
   ["  ChatRoom alone", 'export * from "./durable-objects/chat-room";'],
   ["  its composition (workers/realtime/composition.ts)", 'export * from "./workers/realtime/composition";'],
   ["  zod, as the Workers load it (no locales)", 'export * from "./shared/zod-without-locales";'],
@@ -66,7 +71,7 @@ writeFileSync(stubFile, STUB);
 const counter = path.join(scratch, "count.mjs");
 writeFileSync(counter, COUNT);
 
-async function objectsOf(source, index) {
+async function objectsOf(source, index, aliases = {}) {
   const outfile = path.join(scratch, `entry-${index}.mjs`);
   await build({
     stdin: { contents: source, resolveDir: root, loader: "ts" },
@@ -77,7 +82,7 @@ async function objectsOf(source, index) {
     outfile,
     mainFields: ["module", "main"],
     conditions: ["workerd", "worker", "browser", "import"],
-    alias: { zod: path.join(root, "shared", "zod-without-locales.ts"), "cloudflare:workers": stubFile },
+    alias: { zod: path.join(root, "shared", "zod-without-locales.ts"), "cloudflare:workers": stubFile, ...aliases },
     external: ["node:*"],
     logLevel: "error",
   });
@@ -89,8 +94,8 @@ async function objectsOf(source, index) {
 try {
   console.log(machineLine());
   console.log(`Node ${process.version}: objects each part leaves on the heap, after a full collection\n`);
-  for (const [index, [label, source]] of ENTRIES.entries()) {
-    console.log(`${label.padEnd(58)} ${String(await objectsOf(source, index)).padStart(7)}`);
+  for (const [index, [label, source, aliases]] of ENTRIES.entries()) {
+    console.log(`${label.padEnd(58)} ${String(await objectsOf(source, index, aliases)).padStart(7)}`);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
