@@ -135,8 +135,12 @@ const BARE_BALLAST = Number(options["bare-ballast"]);
  * --bare-code realtime: the bare rooms also load the realtime Worker's code (bench/bare-broadcast/with-realtime-code.js);
  * realtime-without-libraries: the same code with zod and drizzle replaced by stand-ins (bench/bare-broadcast/library-stand-ins.mjs).
  */
-const BARE_CODES = ["realtime", "realtime-without-libraries"];
-if (options["bare-code"] !== undefined && !BARE_CODES.includes(options["bare-code"])) throw new Error(`--bare-code takes ${BARE_CODES.join(" or ")}`);
+const BARE_CODES = {
+  realtime: "the realtime Worker's code loaded",
+  "realtime-without-libraries": "the realtime Worker's code loaded, zod and drizzle replaced by stand-ins",
+};
+if (options["bare-code"] !== undefined && !Object.hasOwn(BARE_CODES, options["bare-code"]))
+  throw new Error(`--bare-code takes ${Object.keys(BARE_CODES).join(" or ")}`);
 const BARE_CONFIG =
   options["bare-code"] === "realtime-without-libraries"
     ? await writeConfigWithStandIns(path.join(root, ".tmp", "bench-bare-code"))
@@ -908,10 +912,7 @@ async function heapLine(targets, when) {
   }
   const ballast =
     (BARE_BALLAST > 0 ? `; the bare rooms keep ${BARE_BALLAST} ballast records` : "") +
-    (options["bare-code"] === "realtime" ? "; the bare rooms have the realtime Worker's code loaded" : "") +
-    (options["bare-code"] === "realtime-without-libraries"
-      ? "; the bare rooms have the realtime Worker's code loaded, zod and drizzle replaced by stand-ins"
-      : "");
+    (options["bare-code"] ? `; the bare rooms have ${BARE_CODES[options["bare-code"]]}` : "");
   return `V8 heap in use ${when} (uncollected garbage included): ${parts.join(", ")}${ballast}`;
 }
 

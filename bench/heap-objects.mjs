@@ -2,9 +2,9 @@
 // on the heap once loaded, and how many of them each library and part brings: what a major garbage
 // collection of a room's isolate marks before it has served anything (docs/performance.md).
 //
-// Each entry is bundled as wrangler bundles the Worker (esbuild, minified, zod aliased to
-// shared/zod-without-locales.ts, the `workerd`/`browser` conditions) and evaluated in a Node
-// process of its own, with `cloudflare:workers` replaced by a stub of its three names. The count
+// Each entry is bundled as wrangler bundles the Worker (bench/lib/node-bundle.mjs: esbuild, minified,
+// zod aliased to shared/zod-without-locales.ts, the `workerd`/`browser` conditions) and evaluated
+// in a Node process of its own, with `cloudflare:workers` replaced by a stub of its names. The count
 // is the objects of a V8 heap snapshot after a full collection, with the module kept alive, minus
 // the snapshot before it. Node's web globals (WebSocket, crypto, Response...) load lazily on first
 // touch, thousands of objects each, so they are touched before the first snapshot: what is left
@@ -14,12 +14,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { writeStandIns } from "./bare-broadcast/library-stand-ins.mjs";
 import { machineLine } from "./lib/machine.mjs";
+import { bundleForNode } from "./lib/node-bundle.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-heap-"));
 
 /** zod and drizzle replaced by stand-ins that keep nothing (bench/bare-broadcast/library-stand-ins.mjs). */
@@ -40,9 +38,6 @@ const ENTRIES = [
   ["the minimal Hono + zod Worker (bench/startup/minimal)", 'export { default } from "./bench/startup/minimal/worker";'],
   ["an empty module", "export const nothing = 0;"],
 ];
-
-const STUB =
-  "export class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }\nexport class WorkerEntrypoint {}\nexport const waitUntil = () => {};\nexport const env = {};\n";
 
 const COUNT = `
 import { Session } from "node:inspector/promises";
@@ -66,26 +61,12 @@ globalThis.kept = await import(process.argv[2]);
 console.log(JSON.stringify({ objects: (await objects()) - before }));
 `;
 
-const stubFile = path.join(scratch, "cloudflare-workers.mjs");
-writeFileSync(stubFile, STUB);
 const counter = path.join(scratch, "count.mjs");
 writeFileSync(counter, COUNT);
 
 async function objectsOf(source, index, aliases = {}) {
   const outfile = path.join(scratch, `entry-${index}.mjs`);
-  await build({
-    stdin: { contents: source, resolveDir: root, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    minify: true,
-    outfile,
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser", "import"],
-    alias: { zod: path.join(root, "shared", "zod-without-locales.ts"), "cloudflare:workers": stubFile, ...aliases },
-    external: ["node:*"],
-    logLevel: "error",
-  });
+  await bundleForNode({ source, outfile, aliases });
   const run = spawnSync(process.execPath, [counter, outfile], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`counting ${source} failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split("\n").at(-1)).objects;

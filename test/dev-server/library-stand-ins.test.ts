@@ -3,16 +3,23 @@
 // runs to its end with them (every module's top level, schemas and tables included) and nothing of
 // the libraries is left in the bundle, which is what is checked here, on the real code.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPLACED_LIBRARIES, writeConfigWithStandIns, writeStandIns } from "../../bench/bare-broadcast/library-stand-ins.mjs";
+import { bundleForNode } from "../../bench/lib/node-bundle.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "library-stand-ins-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The stand-in module of `library` among the files written. */
+function standInOf(aliases: Record<string, string>, library: string): string {
+  const file = aliases[library];
+  if (!file) throw new Error(`no stand-in written for ${library}`);
+  return file;
+}
 
 describe("the libraries' stand-ins", () => {
   it("export every name the real library exports", async () => {
@@ -20,15 +27,15 @@ describe("the libraries' stand-ins", () => {
     expect(Object.keys(aliases).sort()).toEqual([...REPLACED_LIBRARIES].sort());
     for (const library of REPLACED_LIBRARIES) {
       const real = Object.keys(await import(library)).filter((name) => name !== "default");
-      const standIn = Object.keys(await import(aliases[library]));
+      const standIn = Object.keys(await import(standInOf(aliases, library)));
       expect(standIn, library).toEqual(expect.arrayContaining(real));
     }
   });
 
   it("answer what a module's top level does with a library: schemas, chains, classes, strings, awaits", async () => {
     const aliases = await writeStandIns(path.join(dir, "answers"));
-    const { z } = await import(aliases.zod);
-    const { sqliteTable, text } = await import(aliases["drizzle-orm/sqlite-core"]);
+    const { z } = await import(standInOf(aliases, "zod"));
+    const { sqliteTable, text } = await import(standInOf(aliases, "drizzle-orm/sqlite-core"));
     const schema = z
       .object({ name: z.string().min(1).max(10), kind: z.enum(["a", "b"]) })
       .extend({ at: z.number().int() })
@@ -55,26 +62,13 @@ describe("the realtime Worker's code with the stand-ins", () => {
     expect(config).toMatch(/^compatibility_flags = \["nodejs_als"\]$/m);
     expect(config).toContain(`main = ${JSON.stringify(path.join(root, "bench", "bare-broadcast", "with-realtime-code.js"))}`);
 
-    const cloudflareWorkers = path.join(dir, "cloudflare-workers.mjs");
-    writeFileSync(
-      cloudflareWorkers,
-      "export class DurableObject {}\nexport class WorkerEntrypoint {}\nexport const waitUntil = () => {};\nexport const env = {};\n",
-    );
     const outfile = path.join(dir, "realtime.mjs");
-    const result = await build({
-      entryPoints: [path.join(root, "workers", "realtime", "index.ts")],
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
+    const metafile = await bundleForNode({
+      source: 'export * from "./workers/realtime/index"; export { default } from "./workers/realtime/index";',
       outfile,
-      metafile: true,
-      mainFields: ["module", "main"],
-      conditions: ["workerd", "worker", "browser", "import"],
-      alias: { ...aliases, "cloudflare:workers": cloudflareWorkers },
-      external: ["node:*"],
-      logLevel: "error",
+      aliases,
     });
-    const inputs = Object.keys(result.metafile.inputs);
+    const inputs = Object.keys(metafile.inputs);
     expect(inputs.filter((input) => /node_modules\/(zod|drizzle-orm|@hono\/zod-openapi|@asteasolutions)\//.test(input))).toEqual([]);
     expect(inputs.some((input) => input.endsWith("durable-objects/chat-room.ts"))).toBe(true);
 
