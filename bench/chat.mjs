@@ -128,11 +128,12 @@ const GROUP_CREATE_MAX = 1000;
 /** A delivery later than this counts as not delivered. */
 const DELIVERY_DEADLINE_MS = 15_000;
 /**
- * How long after the sign-ups nothing is measured. Each sign-up wakes a RateLimiter object (one per
- * address), which the runtime closes about 10 s after its last request, checkpointing and syncing its
- * SQLite on the thread that also runs the rooms: the 51 of a default run held this room's messages
- * 7-9 ms at a time when they closed during its first load (docs/performance.md, 2026-11-28 14:00).
- * Setting up is the bench's work, not the room's.
+ * How long after the sign-ups nothing is measured. Each sign-up wakes a RateLimiter object (one
+ * per address), which the runtime closes about 10 s after its last request, checkpointing and
+ * syncing its SQLite on the thread that also runs the rooms: the 51 of a run at 50 receivers held
+ * this room's messages 7-9 ms at a time when they closed during its first load
+ * (docs/performance.md, the section of 2026-11-28 13:48). Setting up is the bench's work, not the
+ * room's.
  */
 const SET_UP_OBJECTS_CLOSE_MS = 11_000;
 /** Where each server of the bench serves its inspector (this project's, the bare rooms'). */
