@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
 
 /**
- * The scheduled-event endpoints, newest first: `/cdn-cgi/handler/scheduled` (current wrangler),
+ * The scheduled-event endpoints: `/cdn-cgi/handler/scheduled` (newer wranglers may serve it),
  * `/cdn-cgi/local/scheduled` (the Miniflare of the wrangler this repository pins). The first
  * that does not answer 404 is kept.
  */
