@@ -620,7 +620,7 @@ export class ChatRoom extends SocketServer implements ChatRoomRpc {
         seq: message.seq,
         senderId: message.senderId ?? "",
         text: message.text,
-        ...(message.mls !== undefined ? { encrypted: { mentionIds: message.mentions } } : {}),
+        ...(message.mls !== undefined ? { encrypted: { mentionIds: message.mentions } } : message.mentions.length > 0 ? { mentionIds: message.mentions } : {}),
         createdAt: Date.parse(message.createdAt),
         ...(connected.size <= PUSH_JOB_CONNECTED_MAX ? { connectedUserIds: [...connected] } : {}),
       },

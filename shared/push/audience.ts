@@ -50,7 +50,10 @@ export async function groupCallRingees(deps: Pick<Deps, "db" | "clock">, chatId:
   return listeners.filter((listener) => hears(listener, { kind: "ring", callerId: starterId }, now)).map((listener) => listener.userId);
 }
 
-/** An encrypted message names its mentions by id (the server cannot read the text); a plain one by `@name` in the text. */
+/**
+ * A message mentions the listener by id (its `mentions`: all an encrypted one has, since the server
+ * cannot read its text) or, in a plain one, by `@name` in the text (an API client may write only that).
+ */
 function mentionsListener(occasion: Extract<Occasion, { kind: "message" }>, listener: Listener): boolean {
-  return occasion.mentionIds ? occasion.mentionIds.includes(listener.userId) : mentions(occasion.text, listener.displayName);
+  return (occasion.mentionIds?.includes(listener.userId) ?? false) || mentions(occasion.text, listener.displayName);
 }

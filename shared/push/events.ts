@@ -19,6 +19,8 @@ export type PushEvent =
        * content, and "mentions only" goes by `mentionIds` (the ids the message binds in the clear).
        */
       encrypted?: { mentionIds: string[] };
+      /** A plain message's mentions by id (its `mentions`), heard as well as `@name` in the text. */
+      mentionIds?: string[];
       createdAt: number;
       /**
        * Members with a socket open in the room when the message was stored: they saw it. Absent

@@ -41,7 +41,7 @@ async function recipientsOf(deps: Deps, event: PushEvent): Promise<Map<string, P
           : new Set<string>();
       for (const member of listeners) {
         if (connected.has(member.userId)) continue;
-        if (!hears(member, { kind: "message", text: event.text, mentionIds: event.encrypted?.mentionIds }, now)) continue;
+        if (!hears(member, { kind: "message", text: event.text, mentionIds: event.encrypted?.mentionIds ?? event.mentionIds }, now)) continue;
         // An encrypted chat's push has ids only: the service worker shows "New message".
         const payload: MessagePush =
           showsContent(member.settings) && !event.encrypted

@@ -34,8 +34,8 @@ export function callsAllowedFrom(settings: NotificationSettingsRecord | null): s
 
 /**
  * Whether `text` mentions someone called `displayName`: `@` and the name, any case, not followed
- * by a letter or digit: how a plain chat's message mentions for push (an encrypted one names its
- * mentions by id; docs/notifications.md).
+ * by a letter or digit: how a plain message may mention someone without `mentions` ids
+ * (docs/notifications.md).
  */
 export function mentions(text: string, displayName: string): boolean {
   const name = displayName.trim().toLocaleLowerCase();

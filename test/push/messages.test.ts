@@ -136,6 +136,21 @@ describe("a new message pushes to members without a socket in the chat", () => {
     expect(service.deliveredTo(bobPhone).map((push) => push.payload.excerpt)).toEqual([`hey @${bob.displayName}, call grandma`]);
   });
 
+  it("mentions only: a mention by id (the message's `mentions`) pushes without `@name` in the text; another member's id does not", async () => {
+    const [alice, bob, carol] = [await registerUser(), await registerUser(), await registerUser()];
+    const chat = await openGroup(alice, [bob, carol]);
+    const service = await startPushService(alice);
+    const bobPhone = await subscribeDevice(service, bob);
+    await setLevel(bob, chat.id, { level: "mentions" });
+    const send = (text: string, mentions: string[]) =>
+      api(`/v1/chats/${chat.id}/messages`, { token: alice.accessToken, body: { clientId: crypto.randomUUID(), text, mentions } });
+    expect((await send("carol, your turn", [carol.id])).status).toBe(201);
+    expect((await send("over to you", [bob.id])).status).toBe(201);
+    await eventually(() => expect(service.deliveredTo(bobPhone)).toHaveLength(1));
+    await settle(1_000);
+    expect(service.deliveredTo(bobPhone).map((push) => push.payload.excerpt)).toEqual(["over to you"]);
+  });
+
   it("content-free mode: the push carries only {type, chatId, messageId}", async () => {
     const { users, chat } = await group(2);
     const [alice, bob] = users as [TestUser, TestUser];
