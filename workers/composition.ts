@@ -34,7 +34,7 @@ export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
   const db = createDatabase(env.DB, measuredD1);
   const email = lazy(() => emailSenderFor(config, db, env.EMAIL));
   const turn = lazy(() => turnProviderFor(config.calls, overrides.fetch ?? tracedFetch));
-  const videoHost = lazy(() => videoHostOf(env));
+  const videoHost = lazy(() => videoHostOf(env, overrides.fetch ?? tracedFetch));
   const sfu = lazy(() => {
     const app = config.calls.sfu;
     return app ? cloudflareSfu({ ...app, fetch: overrides.fetch ?? tracedFetch }) : null;

@@ -5,11 +5,14 @@ import { logEvent } from "../observability/log";
 import { StreamVideoHost } from "./stream-video-host";
 import type { VideoHost } from "./video-host";
 
-/** The Stream binding as a VideoHost whose failures are `VideoHostUnavailable`; null when the Worker has no STREAM binding. */
-export function videoHostOf(env: Env): VideoHost | null {
+/**
+ * The Stream binding as a VideoHost whose failures are `VideoHostUnavailable`; null when the Worker
+ * has no STREAM binding. `fetch` makes its REST calls (tus direct uploads, captions).
+ */
+export function videoHostOf(env: Env, fetch: typeof globalThis.fetch): VideoHost | null {
   if (!env.STREAM) return null;
   const config = configOf(env).video;
-  const api = config.streamAccountId && config.streamApiToken ? { accountId: config.streamAccountId, apiToken: config.streamApiToken } : undefined;
+  const api = config.streamAccountId && config.streamApiToken ? { accountId: config.streamAccountId, apiToken: config.streamApiToken, fetch } : undefined;
   return answeringVideoHost(new StreamVideoHost(env.STREAM, api));
 }
 
