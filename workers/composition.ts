@@ -32,14 +32,16 @@ const FILE_REFERENCES = [companyIconReferences, applicationCvReferences, videoTh
 export function buildDeps(env: Env, overrides: Partial<Deps> = {}): Deps {
   const config = overrides.config ?? configOf(env);
   const db = createDatabase(env.DB, measuredD1);
+  /** What every adapter of an outside HTTP service fetches with: traced, or the test's fake. */
+  const outboundFetch = overrides.fetch ?? tracedFetch;
   const email = lazy(() => emailSenderFor(config, db, env.EMAIL));
-  const turn = lazy(() => turnProviderFor(config.calls, overrides.fetch ?? tracedFetch));
-  const videoHost = lazy(() => videoHostOf(env, overrides.fetch ?? tracedFetch));
+  const turn = lazy(() => turnProviderFor(config.calls, outboundFetch));
+  const videoHost = lazy(() => videoHostOf(env, outboundFetch));
   const sfu = lazy(() => {
     const app = config.calls.sfu;
-    return app ? cloudflareSfu({ ...app, fetch: overrides.fetch ?? tracedFetch }) : null;
+    return app ? cloudflareSfu({ ...app, fetch: outboundFetch }) : null;
   });
-  const push = lazy(() => pushSenderFor(config.push, overrides.fetch ?? tracedFetch, () => (overrides.clock ?? platformClock).now()));
+  const push = lazy(() => pushSenderFor(config.push, outboundFetch, () => (overrides.clock ?? platformClock).now()));
   const replicaReads = lazy(() => new ReplicaReadGuard(d1HeartbeatLag(db), config.auth.replica, waitUntil));
   const base: Deps = {
     db,
