@@ -119,6 +119,11 @@ export class ChatChannel {
     return [...this.#messages.values()].sort((a, b) => a.seq - b.seq);
   }
 
+  /** The newest page has loaded: until then an empty channel is not an empty chat. */
+  get loaded(): boolean {
+    return this.#loadedInitial;
+  }
+
   /** Unacknowledged sends, oldest first. */
   get outbox(): PendingMessage[] {
     return [...this.#outbox.values()];

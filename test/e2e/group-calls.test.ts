@@ -10,6 +10,8 @@ import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-se
 
 const PORT = testPort(8912);
 const SHOTS = "test-results/group-calls";
+/** The shots the docs show (docs/chat.md, docs/calls.md): taken again on every run, so they stay the app as it is. */
+const DOC_SHOTS = "docs/screenshots";
 const METRICS_TOKEN = "group-calls-e2e-metrics";
 
 /** The value of a series in /metrics (the sum of every line that starts with `prefix`). */
@@ -137,7 +139,7 @@ describe("a mesh group call in Chromium", () => {
     await a.page.getByRole("button", { name: "Start a group video call" }).click();
     await expect.poll(() => a.page.getByTestId("group-call").getAttribute("data-phase"), { timeout: 15_000 }).toBe("in-call");
     await expect.poll(() => b.page.getByTestId("group-ringing").count(), { timeout: 15_000 }).toBe(1);
-    await b.page.screenshot({ path: `${SHOTS}/group-call-ringing-phone.png` });
+    await b.page.screenshot({ path: `${DOC_SHOTS}/group-call-ringing-phone.png` });
     await b.page.getByRole("button", { name: "Join", exact: true }).click();
 
     // Cleo, late, sees in the chat list that a call runs and in the chat header who is in it (by name), and joins from there.
@@ -148,7 +150,7 @@ describe("a mesh group call in Chromium", () => {
     expect(await listed.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
     expect(await join.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
     expect(await join.getAttribute("aria-label")).toBe("Join call · 2: Mara Mother, Ben Brother");
-    await c.page.screenshot({ path: `${SHOTS}/group-call-join-header.png` });
+    await c.page.screenshot({ path: `${DOC_SHOTS}/group-call-join-header.png` });
     await join.click();
 
     for (const { page } of [a, b, c]) await expect.poll(() => page.getByTestId("group-tile").count(), { timeout: 15_000 }).toBe(3);
@@ -162,8 +164,8 @@ describe("a mesh group call in Chromium", () => {
     // Ben mutes: every tile of his shows it.
     await b.page.getByRole("button", { name: "Mute", exact: true }).click();
     await expect.poll(() => a.page.locator(`[data-testid="group-tile"][data-user-id="${b.id}"]`).getAttribute("data-muted"), { timeout: 10_000 }).toBe("true");
-    await a.page.screenshot({ path: `${SHOTS}/group-call-desktop.png` });
-    await b.page.screenshot({ path: `${SHOTS}/group-call-phone.png` });
+    await a.page.screenshot({ path: `${DOC_SHOTS}/group-call-desktop.png` });
+    await b.page.screenshot({ path: `${DOC_SHOTS}/group-call-phone.png` });
 
     // Ben leaves; Mara and Cleo keep talking.
     await b.page.getByRole("button", { name: "Leave call" }).click();

@@ -101,6 +101,8 @@ describe("the family chat on a phone", () => {
       .filter({ has: page.locator(".chat-item-title", { hasText: "Maximilian Bartholomew" }) })
       .click();
     await page.waitForURL(/\/app\/chats\//);
+    // The screenshot shows the chat as a person reads it: its messages loaded, not the moment before.
+    await expect.poll(() => page.getByTestId("message").count()).toBeGreaterThan(0);
     await checkScreen(page, "chat-long-name");
     const title = page.getByTestId("chat-title");
     const box = await title.boundingBox();

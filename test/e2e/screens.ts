@@ -1,6 +1,6 @@
 // What every screen of the web app must pass, checked the same way by every browser test: it fits a
-// phone (390 px) and a desktop (1280 px) with nothing sticking out, and axe-core finds no serious
-// or critical accessibility violation. The screenshots at both widths go to docs/screenshots/.
+// phone (390 px) and a desktop (1280 px) with nothing sticking out (sideways, or below the app's
+// frame), and axe-core finds no serious or critical accessibility violation. The screenshots at both widths go to docs/screenshots/.
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
@@ -91,6 +91,22 @@ export async function overflowingElements(page: Page): Promise<Overflow[]> {
   });
 }
 
+/**
+ * How far the page itself scrolls down past the app's frame, in px (0 when it does not). The app
+ * fills the screen and each part scrolls inside it, so a page that scrolls has something escaping
+ * its panel: a phone then scrolls into blank space under the navigation. Pages outside the app's
+ * frame (the landing page, the docs) scroll as pages do and are not checked.
+ */
+export async function pageScrollPastFrame(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const doc = (
+      globalThis as unknown as { document: { documentElement: { scrollHeight: number; clientHeight: number }; querySelector(selector: string): unknown } }
+    ).document;
+    if (!doc.querySelector(".frame")) return 0;
+    return Math.max(0, doc.documentElement.scrollHeight - doc.documentElement.clientHeight);
+  });
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;
@@ -153,6 +169,7 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
       await options.settle?.(page);
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${suffix}.png`, fullPage: suffix === "390" && (options.fullPage ?? true) });
       expect(await overflowingElements(page), `${name} at ${size.width} px: elements wider than the viewport`).toEqual([]);
+      expect(await pageScrollPastFrame(page), `${name} at ${size.width} px: the page scrolls past the app's frame`).toBe(0);
       const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !options.skipRules?.includes(violation.id));
       expect(violations, `${name} at ${size.width} px: serious accessibility violations`).toEqual([]);
     }

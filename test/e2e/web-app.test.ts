@@ -14,6 +14,8 @@ import { landscapePng } from "./sample-picture";
 
 const PORT = testPort(8902);
 const SHOTS = "test-results/web-app";
+/** The shots the docs show (docs/chat.md, docs/calls.md): taken again on every run, so they stay the app as it is. */
+const DOC_SHOTS = "docs/screenshots";
 
 let server: DevServer;
 let browser: Browser;
@@ -248,7 +250,7 @@ describe("the web client in Chromium", () => {
     await expect
       .poll(() => a.page.locator('[data-testid="search-results"] .found-text').allTextContents(), { timeout: 10_000 })
       .toEqual(["Written on the train"]);
-    await a.page.screenshot({ path: `${SHOTS}/reactions-and-search.png` });
+    await a.page.screenshot({ path: `${DOC_SHOTS}/reactions-and-search.png` });
     // Another chat opens without this chat's search and its results.
     await chatItem(a.page, "general").click();
     await a.page.waitForURL(/\/app\/chats\/general/);
@@ -261,7 +263,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "+ New chat" }).click();
     await a.page.getByLabel("Search people by name").pressSequentially("bob", { delay: 20 });
     await expect.poll(() => a.page.locator(".person-item > span:last-child").allTextContents(), { timeout: 10_000 }).toEqual(["Bob Baker"]);
-    await a.page.screenshot({ path: `${SHOTS}/people-picker.png` });
+    await a.page.screenshot({ path: `${DOC_SHOTS}/people-picker.png` });
     await a.page.locator(".person-item").first().click();
     await a.page.waitForURL(new RegExp(`/app/chats/${chatId}`));
     await contextA.close();
@@ -299,7 +301,7 @@ describe("the web client in Chromium", () => {
         timeout: 15_000,
       })
       .toBe(256);
-    await a.page.screenshot({ path: `${SHOTS}/profile.png` });
+    await a.page.screenshot({ path: `${DOC_SHOTS}/profile.png` });
     // Pia's list follows the rename without a reload (person.updated on her hub).
     await expect.poll(() => chatItem(b.page, chatId).locator(".chat-item-title").textContent(), { timeout: 10_000 }).toBe("Otto New");
     await contextA.close();
@@ -390,7 +392,7 @@ describe("the web client in Chromium", () => {
       .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     const [r, g, b] = background.match(/\d+/g)!.map(Number);
     expect(r! + g! + b!).toBeLessThan(3 * 80);
-    await page.screenshot({ path: `${SHOTS}/dark-phone.png` });
+    await page.screenshot({ path: `${DOC_SHOTS}/dark-phone.png` });
     await context.close();
   }, 60_000);
 
@@ -412,7 +414,7 @@ describe("the web client in Chromium", () => {
     await page.getByLabel("Your name").fill("Carla Cousin");
     await page.getByLabel("E-mail").fill(`carla-${Date.now()}@example.com`);
     await page.getByLabel("Password").fill(`correct horse ${Math.random()}`);
-    await page.screenshot({ path: `${SHOTS}/sign-up-invited.png` });
+    await page.screenshot({ path: `${DOC_SHOTS}/sign-up-invited.png` });
     await page.getByRole("button", { name: "Create account" }).last().click();
     await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Carla Cousin");
     // The code leaves the address bar once used.
@@ -462,7 +464,7 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => b.page.getByTestId("voice-duration").textContent()).toMatch(/^0:0[1-9]$/);
     const audio = b.page.getByTestId("attachment-audio");
     await expect.poll(() => audio.evaluate((el) => (el as unknown as { readyState: number }).readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
-    await b.page.screenshot({ path: `${SHOTS}/voice-and-document-phone.png` });
+    await b.page.screenshot({ path: `${DOC_SHOTS}/voice-and-document-phone.png` });
     // The document is a download, never rendered. The chat made in the app is end-to-end encrypted:
     // Bob's device decrypted the file and offers it from a blob: URL under its name (the plain
     // path, served by the server with content-disposition, is the files test's below).
@@ -549,7 +551,7 @@ describe("the web client in Chromium", () => {
     await expect
       .poll(() => a.page.locator("[data-member-id] .grow").allTextContents(), { timeout: 10_000 })
       .toEqual(["Gina Group (you) · owner", "Hugo Member", "Ivy Later"]);
-    await a.page.screenshot({ path: `${SHOTS}/group-info.png` });
+    await a.page.screenshot({ path: `${DOC_SHOTS}/group-info.png` });
     await expect
       .poll(
         () =>
@@ -610,7 +612,7 @@ describe("the web client in Chromium", () => {
     const box = b.page.getByLabel("Message", { exact: true });
     await box.pressSequentially("Yes! @an", { delay: 20 });
     await expect.poll(() => b.page.getByTestId("mention-suggestions").textContent()).toContain("@Ann Reply");
-    await b.page.screenshot({ path: `${SHOTS}/mention-suggestions-phone.png` });
+    await b.page.screenshot({ path: `${DOC_SHOTS}/mention-suggestions-phone.png` });
     await box.press("Enter");
     await expect.poll(() => box.inputValue()).toBe("Yes! @Ann Reply ");
     await box.pressSequentially("we will bring dessert", { delay: 5 });
@@ -642,7 +644,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("menuitem", { name: "Pin" }).click();
     await expect.poll(() => a.page.getByTestId("pinned-bar").textContent(), { timeout: 10_000 }).toContain("we will bring dessert");
     await expect.poll(() => b.page.getByTestId("pinned-bar").textContent(), { timeout: 10_000 }).toContain("we will bring dessert");
-    await a.page.screenshot({ path: `${SHOTS}/reply-mention-pin.png` });
+    await a.page.screenshot({ path: `${DOC_SHOTS}/reply-mention-pin.png` });
     await b.page.screenshot({ path: `${SHOTS}/reply-mention-pin-phone.png` });
     // After a reload the pin is still there (it is stored, not only sent).
     await b.page.reload();
@@ -761,7 +763,7 @@ describe("the web client in Chromium", () => {
     await framesGrow(a.page);
     await framesGrow(b.page);
     await a.page.screenshot({ path: `${SHOTS}/video-call-desktop.png` });
-    await b.page.screenshot({ path: `${SHOTS}/video-call-phone.png` });
+    await b.page.screenshot({ path: `${DOC_SHOTS}/video-call-phone.png` });
     await a.page.getByRole("button", { name: "Hang up" }).click();
     await expect
       .poll(

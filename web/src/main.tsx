@@ -141,7 +141,8 @@ function Shell() {
           </button>
         </header>
         <div class="sidebar-tabs">
-          <h1 class="sidebar-title">{route.name === "calls" ? "Calls" : "Chats"}</h1>
+          {/* The list is the chats in the Calls section too (a call starts from its chat): its title says so. */}
+          <h1 class="sidebar-title">Chats</h1>
           <button type="button" class="primary small new-chat" onClick={() => setNewChat(true)}>
             + New chat
           </button>

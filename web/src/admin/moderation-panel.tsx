@@ -7,7 +7,7 @@ export function ModerationPanel() {
   return (
     <div class="stack">
       <p class="muted small">Moderators and administrators decide here on what people reported or asked to be checked.</p>
-      <ul class="security-list">
+      <ul class="security-list moderation-queues">
         {moderationTabs.map((tab) => (
           <li key={tab.id} data-testid="moderation-queue">
             <div class="grow">
