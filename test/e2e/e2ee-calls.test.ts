@@ -291,7 +291,8 @@ describe("end-to-end encrypted calls (SFrame under the chat's MLS keys)", () => 
     // Nothing of Gus's microphone or camera went anywhere: his page made no peer connection at all.
     expect(await gus.page.evaluate(() => (globalThis as any).peerConnectionsMade)).toBe(0);
     await checkScreen(gus.page, "e2ee-call-refused", {
-      settle: async (page) => expect(await page.getByRole("status").filter({ hasText: "cannot encrypt" }).isVisible()).toBe(true),
+      // Above the open chat it is about, at both widths (on a desktop it used to stand over the chat list).
+      settle: async (page) => expect(await page.locator("main").getByRole("status").filter({ hasText: "cannot encrypt" }).isVisible()).toBe(true),
     });
     for (const p of [fay, gus]) await p.context.close();
   }, 300_000);

@@ -112,7 +112,9 @@ describe("the secure backup", () => {
     await keyField.fill(newRecoveryKey());
     await phone.page.getByRole("button", { name: "Restore" }).click();
     await expect.poll(() => phone.page.getByTestId("key-backup-error").textContent()).toContain("does not open your backup");
-    await checkScreen(phone.page, "e2ee-backup-wrong-key");
+    expect(await phone.page.locator("form").filter({ has: keyField }).getByTestId("key-backup-error").count(), "the refusal stands in the key's form").toBe(1);
+    // The refusal stands under the key it refers to, so the shot shows the two together at each width.
+    await checkScreen(phone.page, "e2ee-backup-wrong-key", { settle: (page) => page.getByTestId("key-backup-error").scrollIntoViewIfNeeded() });
     await keyField.fill(recoveryKey.replace(/ /g, "\n"));
     await phone.page.getByRole("button", { name: "Restore" }).click();
     await expect.poll(() => phone.page.getByTestId("key-backup-notice").textContent()).toBe("Restored 3 messages from your backup.");

@@ -105,9 +105,9 @@ function Frame() {
 }
 
 /** What went wrong or needs saying (store.notice); a tap dismisses it. */
-function NoticeBanner({ notice, inMain = false }: { notice: string; inMain?: boolean }) {
+function NoticeBanner({ notice }: { notice: string }) {
   return (
-    <p class={inMain ? "banner notice-in-main" : "banner"} role="status" onClick={() => store.set({ notice: null })}>
+    <p class="banner" role="status" onClick={() => store.set({ notice: null })}>
       {notice}
     </p>
   );
@@ -150,12 +150,13 @@ function Shell() {
         <FirstRunPanel onInvite={() => setNewChat(true)}>
           <NotificationsControl />
         </FirstRunPanel>
-        {notice && <NoticeBanner notice={notice} />}
+        {notice && !mainOpen && <NoticeBanner notice={notice} />}
         <ChatList />
       </aside>
       <main class="main">
-        {/* On a phone the sidebar is hidden while a chat is open: the notice shows above the chat instead (app.css). */}
-        {notice && <NoticeBanner notice={notice} inMain />}
+        {/* With a chat (or the calls) open the notice is about it, mostly (a call refused, a file
+            too large): it shows above it, where a phone shows it too (its sidebar is hidden then). */}
+        {notice && mainOpen && <NoticeBanner notice={notice} />}
         {route.name === "chat" ? (
           <ChatView chatId={route.chatId} />
         ) : route.name === "calls" ? (

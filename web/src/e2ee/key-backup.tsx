@@ -51,6 +51,8 @@ export function KeyBackupPanel({ archive }: { archive: HistoryArchive | null }) 
   const [step, setStep] = useState<Step>({ kind: "loading" });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Why a recovery key did not open the backup: shown under the key, where the person fixes it. */
+  const [restoreError, setRestoreError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const load = async () => {
@@ -109,11 +111,12 @@ export function KeyBackupPanel({ archive }: { archive: HistoryArchive | null }) 
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const recoveryKey = String(new FormData(form).get("recoveryKey") ?? "");
+    setRestoreError(null);
     return act(async () => {
       if (!me || !archive) return;
       const outcome = await restoreBackup({ server: backupServer, archive, recoveryKey });
       if (outcome.kind !== "restored") {
-        setError(RESTORE_WORDS[outcome.kind]);
+        setRestoreError(RESTORE_WORDS[outcome.kind]);
         return;
       }
       await rememberBackup(me.id, { key: outcome.key, progress: outcome.progress, stopped: null });
@@ -163,6 +166,7 @@ export function KeyBackupPanel({ archive }: { archive: HistoryArchive | null }) 
           onSetUp={(replaces) => setStep({ kind: "showing-key", recoveryKey: newRecoveryKey(), replaces })}
           onBackUpNow={() => void backUpNow()}
           onRestore={restore}
+          restoreError={restoreError}
           onDelete={() => void remove()}
         />
       ) : null}
@@ -232,6 +236,7 @@ function BackupState(props: {
   onSetUp: (replaces: boolean) => void;
   onBackUpNow: () => void;
   onRestore: (event: Event) => void;
+  restoreError: string | null;
   onDelete: () => void;
 }) {
   const { server, device } = props.step;
@@ -279,8 +284,22 @@ function BackupState(props: {
               <h4>Restore earlier messages</h4>
               <label>
                 Recovery key
-                <textarea name="recoveryKey" rows={2} required autocomplete="off" spellcheck={false} placeholder="abcd efgh ijkl …" />
+                <textarea
+                  name="recoveryKey"
+                  rows={2}
+                  required
+                  autocomplete="off"
+                  spellcheck={false}
+                  placeholder="abcd efgh ijkl …"
+                  aria-invalid={props.restoreError ? "true" : undefined}
+                  aria-describedby={props.restoreError ? "restore-error" : undefined}
+                />
               </label>
+              {props.restoreError && (
+                <p class="error" role="alert" id="restore-error" data-testid="key-backup-error">
+                  {props.restoreError}
+                </p>
+              )}
               <div class="row end">
                 <button type="submit" class="primary" disabled={props.busy}>
                   {props.busy ? "Restoring…" : "Restore"}
