@@ -42,6 +42,30 @@ function channelWith(stored: Message[], events: ChatChannelEvents = {}) {
 }
 
 describe("ChatChannel", () => {
+  it("is loaded once its newest page is in, so an empty chat is told apart from one still loading", async () => {
+    const empty = channelWith([]).channel;
+    expect(empty.loaded).toBe(false);
+    await empty.loadInitial();
+    expect(empty.loaded).toBe(true);
+    expect(empty.messages).toEqual([]);
+    let answer: (() => void) | undefined;
+    const slow = new ChatChannel(
+      "chat",
+      {
+        after: async () => [],
+        before: () => new Promise((resolve) => (answer = () => resolve({ items: [message(1)], more: false }))),
+      },
+      {},
+      { selfId: "me" },
+    );
+    const loading = slow.loadInitial();
+    expect(slow.loaded).toBe(false);
+    answer?.();
+    await loading;
+    expect(slow.loaded).toBe(true);
+    expect(slow.messages.map((m) => m.seq)).toEqual([1]);
+  });
+
   it("holds each seq once whether it came live, in a catch-up page or twice", async () => {
     const stored = [1, 2, 3, 4, 5].map((seq) => message(seq));
     const { channel, asked } = channelWith(stored);
