@@ -7,6 +7,19 @@ import { PRODUCT_NAME } from "../product";
  * headed by the product's name, so whoever opens a shared link knows where they are.
  */
 
+/**
+ * A date on a public page as a person reads it ("Nov 28, 2026"; with the time "Nov 28, 2026, 20:59
+ * UTC"), in a `<time>` that keeps the instant for machines. In UTC: the page is the same for every
+ * reader, and it runs no script that could put it in the reader's zone.
+ */
+export function publicDate(when: string | Date, withTime = false) {
+  const date = typeof when === "string" ? new Date(when) : when;
+  const words = new Intl.DateTimeFormat("en", { dateStyle: "medium", ...(withTime ? { timeStyle: "short", hourCycle: "h23" } : {}), timeZone: "UTC" }).format(
+    date,
+  );
+  return html`<time datetime="${date.toISOString()}">${withTime ? `${words} UTC` : words}</time>`;
+}
+
 export const PUBLIC_PAGE_CSS = `*{box-sizing:border-box}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f9;color:#111827}
 .site{max-width:960px;margin:0 auto;padding:14px 16px 0;font-weight:700;font-size:1rem}

@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import { type PublicPage, publicPageLayout } from "../http/public-page";
+import { type PublicPage, publicDate, publicPageLayout } from "../http/public-page";
 import type { Deps } from "../platform/deps-types";
 import { PRODUCT_NAME } from "../product";
 import { contentPath } from "./content-path";
@@ -41,7 +41,7 @@ function picturePage(image: ImageView, origin: string) {
     candidates.length > 1 ? html`srcset="${candidates.map((v) => `${v.url} ${v.width}w`).join(", ")}" sizes="(max-width: 960px) 100vw, 930px"` : ""
   } ${image.width && image.height ? html`width="${image.width}" height="${image.height}"` : ""} alt="${image.description ? `${image.title}: ${image.description}` : image.title}"></figure>
 <h1>${image.title}</h1>
-<p class="muted">by ${image.owner.displayName} · ${image.createdAt.slice(0, 10)} · ${image.likeCount === 1 ? "1 like" : `${image.likeCount} likes`}</p>
+<p class="muted">by ${image.owner.displayName} · ${publicDate(image.createdAt)} · ${image.likeCount === 1 ? "1 like" : `${image.likeCount} likes`}</p>
 ${image.description ? html`<p class="description">${image.description}</p>` : ""}
 ${image.tags.length > 0 ? html`<ul class="tags" aria-label="Tags">${image.tags.map((tag) => html`<li>#${tag}</li>`)}</ul>` : ""}
 <p class="muted"><a href="/app/gallery/images/${encodeURIComponent(image.id)}">Open in the app</a></p>`;

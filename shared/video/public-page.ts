@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import { type PublicPage, publicPageLayout } from "../http/public-page";
+import { type PublicPage, publicDate, publicPageLayout } from "../http/public-page";
 import { findUserById } from "../identity/account/users";
 import type { Deps } from "../platform/deps-types";
 import { type CaptionView, videoCaptionList } from "./captions";
@@ -71,7 +71,7 @@ ${video.durationSeconds ? html`<meta property="video:duration" content="${String
     : html`<iframe src="${streamPlayerUrl(playback.hls, image)}" title="${video.title}" allow="accelerometer; gyroscope; autoplay; encrypted-media; picture-in-picture" allowfullscreen></iframe>`;
   const body = html`<div class="player">${player}</div>
 <h1>${video.title}</h1>
-<p class="muted">by ${ownerName} · ${video.viewCount === 1 ? "1 view" : `${video.viewCount} views`} · ${video.createdAt.toISOString().slice(0, 10)}</p>
+<p class="muted">by ${ownerName} · ${video.viewCount === 1 ? "1 view" : `${video.viewCount} views`} · ${publicDate(video.createdAt)}</p>
 ${video.description ? html`<p class="description">${video.description}</p>` : ""}
 ${tags.length > 0 ? html`<ul class="tags">${tags.map((tag) => html`<li>#${tag}</li>`)}</ul>` : ""}
 <p class="muted"><a href="/app/videos/${video.id}">Open in the app</a></p>`;

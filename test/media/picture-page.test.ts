@@ -26,6 +26,10 @@ describe("GET /pictures/:id (the public page of a gallery picture)", () => {
     expect(body).toContain(`<header class="site"><a href="/">${PRODUCT_NAME}</a></header>`);
     expect(body).toContain("<h1>Gulls &lt;over&gt; the pier &amp; more</h1>");
     expect(body).toContain("by Pia Picture");
+    // The day in words, not an ISO string; the machine-readable date stays in the <time> element.
+    const sharedOn = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(image.createdAt));
+    expect(sharedOn).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+    expect(body).toContain(`<time datetime="${image.createdAt}">${sharedOn}</time>`);
     expect(body).toContain("#coast");
     expect(meta(body, "og:url")).toBe(`http://platform.test/pictures/${image.id}`);
     expect(meta(body, "og:site_name")).toBe(PRODUCT_NAME);

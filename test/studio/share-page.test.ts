@@ -57,6 +57,8 @@ describe("the share link's page", () => {
     expect(page).toMatch(/<img src="[^"]+" alt="A &lt;b&gt;bold/);
     expect(page).toMatch(/alt="Picture 1 of Shot 1"/);
     expect(page).toContain("Headliner");
+    // A comment's time in words, in UTC (the page is the same for every reader), the instant kept in <time>.
+    expect(page).toMatch(/<time datetime="\d{4}-\d{2}-\d{2}T[\d:.]+Z">[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2} UTC<\/time>/);
     expect(page).toContain("Owner&#39;s note");
     expect(page).toContain(`action="/studio/shared/${link.token}/boxes/${boxes[1]!.id}/comments"`);
     expect(link.pageUrl).toBe(`${ORIGIN}/studio/shared/${link.token}`);

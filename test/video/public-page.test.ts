@@ -28,6 +28,8 @@ describe("GET /v/:id (the public page of a video)", () => {
     expect(meta(body, "og:video")).toBe(`http://platform.test/__cf_local/stream/${uid}/watch`);
     expect(body).toContain(`<video controls preload="metadata" src="http://platform.test/__cf_local/stream/${uid}/watch"`);
     expect(body).toContain("by Vera Video");
+    // The day in words (UTC, the same for every reader), the instant in the <time> element.
+    expect(body).toMatch(/ · <time datetime="\d{4}-\d{2}-\d{2}T[\d:.]+Z">[A-Z][a-z]{2} \d{1,2}, \d{4}<\/time><\/p>/);
     expect(body).toContain(`<header class="site"><a href="/">${PRODUCT_NAME}</a></header>`);
     expect(body).toContain(`poster="https://customer-test.cloudflarestream.com/${uid}/thumbnails/thumbnail.jpg"`);
     expect(body).toContain("#harbour");

@@ -1,4 +1,5 @@
 import { html } from "hono/html";
+import { publicDate } from "../../http/public-page";
 import type { CommentView } from "./comments";
 import { type SharedAssetView, type SharedProjectView, sharePagePath } from "./share-links";
 import { PRODUCT_NAME } from "../../product";
@@ -69,8 +70,6 @@ export interface CommentFormState {
   text: string;
 }
 
-const dateTime = (iso: string) => iso.slice(0, 16).replace("T", " ");
-
 function assetItem(asset: SharedAssetView, boxName: string, index: number, headliner: boolean) {
   const described = asset.prompt || `${asset.type === "video" ? "Video" : "Picture"} ${index + 1} of ${boxName}`;
   const media =
@@ -120,7 +119,7 @@ ${
     ? html`<p class="muted">No comments yet.</p>`
     : html`<ol class="comments">${boxComments.map(
         (comment) =>
-          html`<li><span class="author">${comment.authorName}</span>${comment.byOwner ? html` <span class="badge">Owner</span>` : ""} <span class="muted">${dateTime(comment.createdAt)}</span>
+          html`<li><span class="author">${comment.authorName}</span>${comment.byOwner ? html` <span class="badge">Owner</span>` : ""} <span class="muted">${publicDate(comment.createdAt, true)}</span>
 ${comment.text}</li>`,
       )}</ol>`
 }
