@@ -631,17 +631,18 @@ export function ChatView({ chatId }: { chatId: string }) {
             {loadingOlder ? "Loading…" : "Load earlier messages"}
           </button>
         )}
-        {messages.length === 0 && outbox.length === 0 && !channel.loaded && (
-          <p class="empty" data-testid="conversation-loading">
-            Loading messages…
-          </p>
-        )}
-        {messages.length === 0 && outbox.length === 0 && channel.loaded && (
-          <div class="empty-block" data-testid="conversation-empty">
-            <HelloPicture />
-            <p>No messages here yet. Say hello.</p>
-          </div>
-        )}
+        {messages.length === 0 &&
+          outbox.length === 0 &&
+          (channel.loaded ? (
+            <div class="empty-block" data-testid="conversation-empty">
+              <HelloPicture />
+              <p>No messages here yet. Say hello.</p>
+            </div>
+          ) : (
+            <p class="empty" data-testid="conversation-loading">
+              Loading messages…
+            </p>
+          ))}
         {/* One keyed array in its own element: the list reconciles alone, apart from the optional rows above. */}
         <div class="message-list">
           {[

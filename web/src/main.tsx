@@ -154,8 +154,8 @@ function Shell() {
         <ChatList />
       </aside>
       <main class="main">
-        {/* With a chat (or the calls) open the notice is about it, mostly (a call refused, a file
-            too large): it shows above it, where a phone shows it too (its sidebar is hidden then). */}
+        {/* With a chat (or the calls) open the notice is about it, mostly (a call refused, a chat
+            setting that failed): it shows above it, where a phone shows it too (its sidebar is hidden then). */}
         {notice && mainOpen && <NoticeBanner notice={notice} />}
         {route.name === "chat" ? (
           <ChatView chatId={route.chatId} />
