@@ -84,7 +84,8 @@ describe("AI assists", () => {
   beforeAll(async () => {
     admin = await registerAccount(server.url, "Moderating Admin", ADMIN_EMAIL);
     owner = await registerAccount(server.url, "Uploading Owner");
-    pictureId = await publishPicture(owner, "Harbour at dawn");
+    // The development model flags what the uploader's words name: here spam, wrongly, so a moderator keeps it.
+    pictureId = await publishPicture(owner, "Harbour at dawn, no spam");
     videoId = await queuedVideo(owner, "Walking the harbour");
     // The queue consumer asks the development model; both hints and the captions arrive on their own.
     await until(async () => (await callApi<{ status: string }>(server.url, admin, `/v1/moderation/hints/image/${pictureId}`)).status, "completed");
@@ -114,9 +115,9 @@ describe("AI assists", () => {
     await page.goto(appUrl("moderation/pictures"));
     const picture = page.locator(`[data-image-id="${pictureId}"]`);
     await picture.getByRole("button", { name: "Keep" }).click();
-    const banner = page.getByRole("status").filter({ hasText: "“Harbour at dawn” kept" });
+    const banner = page.getByRole("status").filter({ hasText: "“Harbour at dawn, no spam” kept" });
     await banner.waitFor();
-    expect(await banner.textContent()).toBe("“Harbour at dawn” kept: the AI hint is marked wrong, and the picture stays.");
+    expect(await banner.textContent()).toBe("“Harbour at dawn, no spam” kept: the AI hint is marked wrong, and the picture stays.");
     expect(await picture.getByTestId("ai-hint").textContent()).toMatch(/A moderator kept it: the hint was wrong\.$/);
     expect(await picture.getByRole("button", { name: "Keep" }).count()).toBe(0);
     expect((await callApi<{ status: string }>(server.url, admin, `/v1/moderation/hints/image/${pictureId}`)).status).toBe("kept");
@@ -162,7 +163,7 @@ describe("AI assists", () => {
       })
       .toBe("ready");
     const vtt = await (await fetch(`${server.url}/v1/videos/${videoId}/captions/en.vtt`)).text();
-    const firstCue = vtt.split("\n\n")[1]!.split("\n").slice(1).join("\n");
+    const firstCue = vtt.split("\n\n")[1]!.trimEnd().split("\n").slice(1).join("\n");
     const viewer = await registerAccount(server.url, "Caption Viewer");
     const page = await signedIn(viewer);
     await page.goto(appUrl(`videos/${videoId}`));

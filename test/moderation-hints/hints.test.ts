@@ -132,9 +132,10 @@ const openPictureIds = async (mod: TestUser) =>
 describe("POST /v1/moderation/hints/{subject}/{id}/keep", () => {
   it("keeps a flagged picture: the hint is kept, leaves the open hints, an audit event names the moderator, the picture stays", async () => {
     const [owner, mod] = [await registerUser(), await moderator()];
-    const flagged = await publishPicture(owner, "beach-party.png", "Beach party");
+    // The development model flags what the uploader's words name: here spam, wrongly.
+    const flagged = await publishPicture(owner, "beach-party.png", "Beach party, not spam");
     // its twin (the same words, so the same flagged hint) stays open
-    const twin = await publishPicture(owner, "beach-party.png", "Beach party");
+    const twin = await publishPicture(owner, "beach-party.png", "Beach party, not spam");
     await runHintJob("image", flagged.id);
     await runHintJob("image", twin.id);
     expect(await openPictureIds(mod)).toEqual(expect.arrayContaining([flagged.id, twin.id]));
@@ -142,7 +143,7 @@ describe("POST /v1/moderation/hints/{subject}/{id}/keep", () => {
     const response = await keep("image", flagged.id, mod.accessToken);
     expect(response.status, await response.clone().text()).toBe(200);
     const kept = await json(response);
-    expect(kept).toMatchObject({ status: "kept", labels: EXPECTED_PICTURE_HINT.labels, reason: EXPECTED_PICTURE_HINT.reason });
+    expect(kept).toMatchObject({ status: "kept", labels: [{ label: "spam", confidence: expect.any(Number) }], reason: "Beach party, not spam" });
     expect(await json(await hintOf("image", flagged.id, mod))).toEqual(kept);
 
     const open = await openPictureIds(mod);
@@ -155,7 +156,7 @@ describe("POST /v1/moderation/hints/{subject}/{id}/keep", () => {
     expect((await api(`/v1/images/${flagged.id}`, { token: owner.accessToken })).status).toBe(200);
 
     const events = await auditDetails(mod.id, "moderation.hint_kept");
-    expect(events).toEqual([expect.objectContaining({ by: mod.id, subjectKind: "image", subjectId: flagged.id, ownerId: owner.id, label: "hate" })]);
+    expect(events).toEqual([expect.objectContaining({ by: mod.id, subjectKind: "image", subjectId: flagged.id, ownerId: owner.id, label: "spam" })]);
     // keeping again answers the same and records nothing more
     expect(await json(await keep("image", flagged.id, mod.accessToken))).toEqual(kept);
     expect(await auditDetails(mod.id, "moderation.hint_kept")).toHaveLength(1);
@@ -199,11 +200,12 @@ describe("POST /v1/moderation/hints/{subject}/{id}/keep", () => {
   });
 });
 
-/** What the development model answers for a picture named beach-party.png titled "Beach party" (it derives its JSON from the prompt alone). */
+/**
+ * What the development model answers for a picture named beach-party.png titled "Beach party" (it
+ * derives its JSON from the prompt alone): the first label, as the uploader's words name none, and
+ * their title as the reason.
+ */
 const EXPECTED_PICTURE_HINT = {
-  labels: [
-    { label: "hate", confidence: 0.43 },
-    { label: "ok", confidence: 0.25 },
-  ],
-  reason: "Reason: 1 and a one line reason A user",
+  labels: [{ label: "ok", confidence: 0.25 }],
+  reason: "Beach party",
 };

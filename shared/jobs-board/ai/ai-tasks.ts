@@ -211,8 +211,9 @@ async function modelInput(deps: Deps, task: AiTaskRecord): Promise<ModelTaskInpu
     const company = task.companyId ? await findCompanyRow(deps.db, task.companyId) : undefined;
     return {
       prompt: [
-        `Write a job vacancy for the company "${company?.company.name ?? "unknown"}"${company?.company.about ? ` (${company.company.about.slice(0, 500)})` : ""}.`,
-        `The recruiter's notes: ${String(input.notes)}`,
+        // What people wrote goes in as JSON strings: quoted, it cannot pass for instructions (and the development model echoes it).
+        `Write a job vacancy for the company ${JSON.stringify(company?.company.name ?? "unknown")}${company?.company.about ? ` (about it: ${JSON.stringify(company.company.about.slice(0, 500))})` : ""}.`,
+        `The recruiter's notes: ${JSON.stringify(String(input.notes))}`,
         "Answer with one JSON object of the given schema: title, description, tags (lower case), role (a slug), employmentType, seniority, and a salary suggestion.",
       ].join("\n"),
       params: { responseSchema: VACANCY_DRAFT_JSON_SCHEMA },

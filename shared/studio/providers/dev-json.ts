@@ -3,26 +3,87 @@ import type { JsonValue } from "./templates";
 
 /**
  * The development text model's answer: JSON that conforms to a JSON Schema, derived only from the
- * prompt (strings are made of its words, numbers sit inside the bounds, arrays have an allowed
- * length), so the same prompt and schema always give the same document.
+ * prompt, so the same prompt and schema always give the same document. It echoes what the prompt
+ * quotes (the platform's prompts put what a person wrote in JSON strings: a profile, a title, a
+ * recruiter's notes), so a draft reads like the person's own words, not like the instructions
+ * around them: long strings are those words in order, short ones one of their sentences, slugs
+ * one of their words, an enum the value they mention, numbers the figures they give (within the
+ * bounds), arrays as many distinct items as there is to say.
  */
 
 type SchemaNode = Record<string, unknown>;
 
 const MAX_DEPTH = 12;
+/** A string allowed this many characters or more is a text: it gets all the material, in order. */
+const TEXT_LENGTH = 500;
+/** A string allowed at most this many characters is a name or a slug: it gets one word. */
+const WORD_LENGTH = 40;
 
-function words(prompt: string): string[] {
-  const found = prompt.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return found.length > 0 ? found : ["draft"];
+/** What a person wrote, as the prompt quotes it: its sentences, words and figures. */
+interface Material {
+  sentences: string[];
+  words: string[];
+  numbers: number[];
+  text: string;
 }
 
-function sentence(prompt: string, key: string, salt: number): string {
-  const list = words(prompt);
-  const start = salt % list.length;
-  const picked = Array.from({ length: Math.min(list.length, 8) }, (_, i) => list[(start + i) % list.length]!).join(" ");
-  const label = key ? `${key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ")}: ` : "";
-  const text = `${label}${picked}`;
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/**
+ * The JSON string values in the prompt (not object keys), or the whole prompt when it quotes
+ * nothing (a studio prompt is a person's words throughout).
+ */
+function quotedOf(prompt: string): string[] {
+  const found: string[] = [];
+  for (const match of prompt.matchAll(/"(?:[^"\\\n]|\\.)*"/g)) {
+    if (/^\s*:/.test(prompt.slice(match.index + match[0].length))) continue;
+    try {
+      const value = (JSON.parse(match[0]) as string).trim();
+      // An address, a media type or a file name is not something a person would say.
+      if (value && !/^\S*\/\S*$|^[\w.-]+\.[a-z0-9]{2,4}$|^\S+@\S+$/i.test(value)) found.push(value);
+    } catch {
+      // not a JSON string (a quote in prose): not material
+    }
+  }
+  return found.length > 0 ? found : [prompt];
+}
+
+function materialOf(prompt: string): Material {
+  const quoted = quotedOf(prompt);
+  const sentences = [
+    ...new Set(
+      quoted
+        .flatMap((value) => value.split(/(?<=[.!?])\s+|\s*\n+\s*/u))
+        .map((sentence) => sentence.trim())
+        .filter((sentence) => /[\p{L}\p{N}]/u.test(sentence)),
+    ),
+  ];
+  const all = quoted.join("\n");
+  const words = [...new Set(all.match(/[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu) ?? [])];
+  // Figures as people write them: "70000", "70,000", "72.5", "70k", and "70-90k" for 70000 to 90000.
+  const numbers = [...all.matchAll(/(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?=(\s*[-–]\s*\d+(?:\.\d+)?)?\s*([kK]\b)?)/g)]
+    .filter((match) => !/[\d.,]/.test(all.charAt(match.index - 1)))
+    .map(([, figure, , thousands]) => Number(figure!.replace(/,/g, "")) * (thousands ? 1000 : 1));
+  // A text is what was said in sentences: single words (tags) are left to the lists and slugs.
+  const prose = sentences.filter((sentence) => /\s/.test(sentence));
+  return {
+    sentences: sentences.length > 0 ? sentences : ["Draft"],
+    words: words.length > 0 ? words : ["draft"],
+    numbers,
+    text: (prose.length > 0 ? prose : sentences).map((sentence) => (/[.!?]$/.test(sentence) ? sentence : `${sentence}.`)).join(" ") || "Draft",
+  };
+}
+
+/** A start in a list that differs from field to field ("strengths" and "gaps" do not begin alike), plus the item's place in its array. */
+function pick<T>(list: readonly T[], key: string, ordinal: number): T {
+  return list[(hashText(key, 11) + ordinal) % list.length]!;
+}
+
+/** At most `max` characters, cut after a whole word where there is one. */
+function cut(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max).join("");
+  const space = head.lastIndexOf(" ");
+  return (space > max / 2 ? head.slice(0, space) : head).trimEnd();
 }
 
 function fitLength(text: string, schema: SchemaNode): string {
@@ -30,29 +91,66 @@ function fitLength(text: string, schema: SchemaNode): string {
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
   let out = text;
   while ([...out].length < min) out += ` ${text}`;
-  const chars = [...out];
-  return chars.length > max ? chars.slice(0, max).join("").trimEnd().padEnd(Math.min(min, max), "x") : out;
+  return [...out].length > max ? cut(out, max).padEnd(Math.min(min, max), "x") : out;
 }
 
-function asciiWord(prompt: string): string {
-  return (
-    words(prompt)
-      .map((w) => w.toLowerCase().replace(/[^a-z0-9]/g, ""))
-      .find(Boolean) ?? "draft"
+/** The distinct strings a field of this length may take, in the material's order. */
+function stringChoices(material: Material, schema: SchemaNode): string[] {
+  const max = typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
+  if (max > WORD_LENGTH) {
+    // A line of its own (a strength, a reason, a talking point): what was said in more than a word.
+    const prose = material.sentences.filter((sentence) => /\s/.test(sentence));
+    return prose.length > 0 ? prose : material.sentences;
+  }
+  // A name or slug: a part of a sentence that is one word (a tag as the person wrote it), else a word that says something.
+  const single = [...new Set(material.sentences.flatMap((sentence) => sentence.split(/[,;]\s*|\s+and\s+/)))]
+    .map((part) => part.replace(/[.!?]+$/, "").trim())
+    .filter((part) => part && !/\s/.test(part) && [...part].length <= max);
+  if (single.length > 0) return single;
+  const long = material.words.filter((word) => [...word].length >= 4);
+  return long.length > 0 ? long : material.words;
+}
+
+function stringFor(material: Material, schema: SchemaNode, key: string, ordinal: number): string {
+  const max = typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
+  if (max >= TEXT_LENGTH && ordinal === 0) return fitLength(material.text, schema);
+  return fitLength(pick(stringChoices(material, schema), key, ordinal), schema);
+}
+
+/** The enum's values the material names first (as a word, "full-time" also as "full time"), then the rest in the schema's order. */
+function enumOrder(values: readonly unknown[], material: Material): unknown[] {
+  const text = ` ${material.sentences
+    .join(" ")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")} `;
+  const named = values.filter(
+    (value) =>
+      typeof value === "string" &&
+      text.includes(
+        ` ${value
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}]+/gu, " ")
+          .trim()} `,
+      ),
   );
+  return [...named, ...values.filter((value) => !named.includes(value))];
 }
 
-function formatted(format: string, prompt: string, salt: number): string | undefined {
+function asciiWord(material: Material): string {
+  return material.words.map((w) => w.toLowerCase().replace(/[^a-z0-9]/g, "")).find(Boolean) ?? "draft";
+}
+
+function formatted(format: string, material: Material, salt: number): string | undefined {
   switch (format) {
     case "date-time":
       return new Date(Date.UTC(2026, 0, 1 + (salt % 365), 9, 0, 0)).toISOString();
     case "date":
       return new Date(Date.UTC(2026, 0, 1 + (salt % 365))).toISOString().slice(0, 10);
     case "email":
-      return `${asciiWord(prompt)}@example.com`;
+      return `${asciiWord(material)}@example.com`;
     case "uri":
     case "url":
-      return `https://example.com/${asciiWord(prompt)}`;
+      return `https://example.com/${asciiWord(material)}`;
     case "uuid":
       return `00000000-0000-4000-8000-${(salt >>> 0).toString(16).padStart(12, "0").slice(-12)}`;
     default:
@@ -60,7 +158,8 @@ function formatted(format: string, prompt: string, salt: number): string | undef
   }
 }
 
-function numberIn(schema: SchemaNode, integer: boolean, salt: number): number {
+/** A figure the material gives that fits the bounds, else one near the lower bound (a count, a share, a time; not millions). */
+function numberIn(context: Context, schema: SchemaNode, integer: boolean, salt: number): number {
   const exclusiveMin = typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum : undefined;
   const exclusiveMax = typeof schema.exclusiveMaximum === "number" ? schema.exclusiveMaximum : undefined;
   let low = typeof schema.minimum === "number" ? schema.minimum : exclusiveMin !== undefined ? exclusiveMin : 0;
@@ -71,9 +170,27 @@ function numberIn(schema: SchemaNode, integer: boolean, salt: number): number {
   }
   if (high < low) high = low;
   const step = typeof schema.multipleOf === "number" && schema.multipleOf > 0 ? schema.multipleOf : integer ? 1 : 0;
+  const fits = (n: number) =>
+    n >= low &&
+    n <= high &&
+    (exclusiveMin === undefined || n > exclusiveMin) &&
+    (exclusiveMax === undefined || n < exclusiveMax) &&
+    (step === 0 || Number.isInteger(Math.round((n / step) * 1e9) / 1e9));
+  // The figures in the order they were given, field after field ("70-90k": the first bound 70000, the second 90000).
+  const { numbers } = context.material;
+  for (let seen = 0; seen < numbers.length; seen++) {
+    const at = (context.nextNumber + seen) % numbers.length;
+    if (!fits(numbers[at]!)) continue;
+    context.nextNumber = at + 1;
+    return numbers[at]!;
+  }
+  high = Math.min(high, low + 100);
   if (step > 0) {
-    const first = Math.ceil(low / step) * step;
-    const count = Math.max(1, Math.floor((high - first) / step) + 1);
+    let first = Math.ceil(low / step) * step;
+    if (exclusiveMin !== undefined && first <= exclusiveMin) first += step;
+    let last = Math.floor(high / step) * step;
+    if (exclusiveMax !== undefined && last >= exclusiveMax) last -= step;
+    const count = Math.max(1, Math.floor((last - first) / step) + 1);
     return first + (salt % count) * step;
   }
   const value = low + ((salt % 1000) / 1000) * (high - low);
@@ -90,58 +207,93 @@ function resolveRef(root: SchemaNode, ref: string): SchemaNode | undefined {
   return node && typeof node === "object" ? (node as SchemaNode) : undefined;
 }
 
-function generate(root: SchemaNode, schema: unknown, prompt: string, key: string, salt: number, depth: number): JsonValue {
-  if (schema === true || schema === undefined || schema === null || typeof schema !== "object") return sentence(prompt, key, salt);
+interface Context {
+  root: SchemaNode;
+  material: Material;
+  /** Where the next number field starts looking among the material's figures. */
+  nextNumber: number;
+}
+
+/** `ordinal` is the value's place in the array it is an item of (0 elsewhere): items differ from each other. */
+function generate(context: Context, schema: unknown, key: string, salt: number, ordinal: number, depth: number): JsonValue {
+  const { root, material } = context;
+  if (schema === true || schema === undefined || schema === null || typeof schema !== "object") return stringFor(material, {}, key, ordinal);
   let node = schema as SchemaNode;
   if (typeof node.$ref === "string") node = resolveRef(root, node.$ref) ?? {};
   if (depth > MAX_DEPTH) return null;
   if ("const" in node) return node.const as JsonValue;
-  if (Array.isArray(node.enum) && node.enum.length > 0) return node.enum[salt % node.enum.length] as JsonValue;
+  if (Array.isArray(node.enum) && node.enum.length > 0) {
+    const order = enumOrder(node.enum, material);
+    return order[ordinal % order.length] as JsonValue;
+  }
   for (const combinator of ["allOf", "anyOf", "oneOf"] as const) {
     const branches = node[combinator];
     if (Array.isArray(branches) && branches.length > 0) {
       const merged = combinator === "allOf" ? Object.assign({}, ...branches.map((b) => (b && typeof b === "object" ? b : {}))) : branches[0];
       const { [combinator]: _dropped, ...rest } = node;
-      return generate(root, { ...rest, ...merged }, prompt, key, salt, depth + 1);
+      return generate(context, { ...rest, ...merged }, key, salt, ordinal, depth + 1);
     }
   }
-  const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [node.properties ? "object" : node.items ? "array" : "string"];
-  const type = (types.find((t) => t !== "null") ?? types[0]) as string;
+  const type = typeOf(node);
   switch (type) {
     case "object": {
       const out: Record<string, JsonValue> = {};
       const properties = (node.properties ?? {}) as Record<string, unknown>;
       for (const [i, [name, property]] of Object.entries(properties).entries()) {
-        out[name] = generate(root, property, prompt, name, mixSalt(salt, i), depth + 1);
+        out[name] = generate(context, property, name, mixSalt(salt, i), ordinal, depth + 1);
       }
       return out;
     }
     case "array": {
       const min = typeof node.minItems === "number" ? node.minItems : 1;
       const max = typeof node.maxItems === "number" ? node.maxItems : Math.max(min, 3);
-      const length = Math.max(min, Math.min(max, 2 + (salt % 2)));
+      const itemSchema = node.items && typeof node.items === "object" ? (node.items as SchemaNode) : {};
+      // As many items as there is to say, up to three: distinct strings, or objects that each say a sentence (timed cues); else one.
+      const available = saysSomething(itemSchema) ? stringChoices(material, itemSchema).length : saysSentences(itemSchema) ? material.sentences.length : 1;
+      const length = Math.max(min, Math.min(max, 3, available));
       const prefix = Array.isArray(node.prefixItems) ? node.prefixItems : [];
-      const items = Array.from({ length }, (_, i) => generate(root, i < prefix.length ? prefix[i] : node.items, prompt, key, mixSalt(salt, i + 1), depth + 1));
+      const items = Array.from({ length }, (_, i) =>
+        generate(context, i < prefix.length ? prefix[i] : node.items, key, mixSalt(salt, i + 1), ordinal + i, depth + 1),
+      );
       if (node.uniqueItems === true && new Set(items.map((v) => JSON.stringify(v))).size < items.length) {
-        const itemSchema = node.items && typeof node.items === "object" ? (node.items as SchemaNode) : {};
         // Numbered at the front, so cutting to maxLength keeps them distinct.
         return items.map((item, i) => (typeof item === "string" ? fitLength(`${i + 1} ${item}`, itemSchema) : item));
       }
       return items;
     }
     case "integer":
-      return numberIn(node, true, salt);
+      return numberIn(context, node, true, salt);
     case "number":
-      return numberIn(node, false, salt);
+      return numberIn(context, node, false, salt);
     case "boolean":
       return salt % 2 === 0;
     case "null":
       return null;
     default: {
-      const special = typeof node.format === "string" ? formatted(node.format, prompt, salt) : undefined;
-      return special ?? fitLength(sentence(prompt, key, salt), node);
+      const special = typeof node.format === "string" ? formatted(node.format, material, salt) : undefined;
+      return special ?? stringFor(material, node, key, ordinal);
     }
   }
+}
+
+/** A free string (not an enum, not a formatted value). */
+function saysSomething(node: SchemaNode): boolean {
+  return typeOf(node) === "string" && !Array.isArray(node.enum) && !("const" in node) && typeof node.format !== "string";
+}
+
+/** An object with a free string longer than a word among its properties. */
+function saysSentences(node: SchemaNode): boolean {
+  const properties = typeOf(node) === "object" && node.properties && typeof node.properties === "object" ? Object.values(node.properties) : [];
+  return properties.some((property) => {
+    if (!property || typeof property !== "object") return false;
+    const max = (property as SchemaNode).maxLength;
+    return saysSomething(property as SchemaNode) && !(typeof max === "number" && max <= WORD_LENGTH);
+  });
+}
+
+function typeOf(node: SchemaNode): string {
+  const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [node.properties ? "object" : node.items ? "array" : "string"];
+  return (types.find((t) => t !== "null") ?? types[0]) as string;
 }
 
 function mixSalt(salt: number, i: number): number {
@@ -151,5 +303,5 @@ function mixSalt(salt: number, i: number): number {
 /** A document conforming (as far as the keywords above go) to `schema`, made from `prompt`. */
 export function documentFor(schema: unknown, prompt: string): JsonValue {
   const root = schema && typeof schema === "object" ? (schema as SchemaNode) : {};
-  return generate(root, schema, prompt, "", hashText(prompt, 7), 0);
+  return generate({ root, material: materialOf(prompt), nextNumber: 0 }, schema, "", hashText(prompt, 7), 0, 0);
 }

@@ -106,9 +106,53 @@ describe("the development text model", () => {
   });
 
   it("fits strings, numbers and arrays within their bounds for many prompts", () => {
-    for (const prompt of ["", "x", "Ünïcödé — 日本語のテキスト", "a ".repeat(400), '"quotes" {braces} \\ back']) {
+    for (const prompt of [
+      "",
+      "x",
+      "Ünïcödé — 日本語のテキスト",
+      "a ".repeat(400),
+      '"quotes" {braces} \\ back',
+      'Notes: "5000 to 9000.5, 4999"',
+      "1,000,000 or 70-90k",
+    ]) {
       expect(schemaProblems(vacancy, documentFor(vacancy, prompt), "")).toEqual([]);
     }
+  });
+
+  it("echoes what the prompt quotes, not the instructions around it: texts, sentences, slugs, the enum value named, the figures given", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        title: { type: "string", maxLength: 200 },
+        description: { type: "string", maxLength: 20000 },
+        tags: { type: "array", minItems: 1, maxItems: 10, items: { type: "string", maxLength: 40 } },
+        employmentType: { type: "string", enum: ["full-time", "part-time", "contract"] },
+        seniority: { type: "string", enum: ["junior", "middle", "senior"] },
+        salary: {
+          type: "object",
+          properties: { min: { type: "integer", minimum: 0, maximum: 10000000 }, max: { type: "integer", minimum: 0, maximum: 10000000 } },
+        },
+        links: { type: "array", items: { type: "string", maxLength: 300 } },
+      },
+    };
+    const notes = "Senior Rust engineer for our scheduler. Part-time, 60-80k EUR a year. See https://jobs.example/rust";
+    const prompt = `Write a vacancy for the company ${JSON.stringify("Quay Freight")}.\nThe notes: ${JSON.stringify(notes)}\nAnswer with JSON.`;
+    const document = documentFor(schema, prompt) as Record<string, unknown>;
+    expect(schemaProblems(schema, document, "")).toEqual([]);
+    expect(document.description).toBe("Quay Freight. Senior Rust engineer for our scheduler. Part-time, 60-80k EUR a year. See https://jobs.example/rust.");
+    expect(["Quay Freight", "Senior Rust engineer for our scheduler.", "Part-time, 60-80k EUR a year.", "See https://jobs.example/rust"]).toContain(
+      document.title,
+    );
+    for (const tag of document.tags as string[]) expect(tag).toMatch(/^[^\s]+$/);
+    expect(document.employmentType).toBe("part-time");
+    expect(document.seniority).toBe("senior");
+    expect(document.salary).toEqual({ min: 60000, max: 80000 });
+    // The instructions' words never appear: nothing says "vacancy", "company" or "Answer".
+    expect(JSON.stringify(document)).not.toMatch(/vacancy|company|Answer|notes/);
+    // A prompt that quotes nothing is a person's words throughout.
+    expect(documentFor({ type: "object", properties: { reason: { type: "string", maxLength: 120 } } }, "A red fox in snow")).toEqual({
+      reason: "A red fox in snow",
+    });
   });
 
   it("without a responseSchema answers {text}", async () => {
