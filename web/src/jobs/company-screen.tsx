@@ -11,7 +11,8 @@ import type { Company, Vacancy, VacancyStatus } from "./model";
 import { CompanyCard } from "./vacancy-screen";
 import { problemText } from "../problem-text";
 
-const STATUSES: VacancyStatus[] = ["published", "scheduled", "draft", "closed"];
+/** The words on the members' switch between the company's vacancies by status. */
+const STATUS_TABS: Record<VacancyStatus, string> = { published: "Published", scheduled: "Scheduled", draft: "Drafts", closed: "Closed" };
 
 export function CompanyScreen({ companyId }: { companyId: string }) {
   const { me } = useAppState();
@@ -150,12 +151,12 @@ function MemberVacancies({ companyId }: { companyId: string }) {
   }, [companyId, status]);
   return (
     <section class="card" aria-label="Vacancies">
-      <div class="row spread">
+      <div class="row spread wrap">
         <h3>Vacancies</h3>
-        <div class="segmented" role="tablist" aria-label="Vacancy status">
-          {STATUSES.map((s) => (
+        <div class="segmented vacancy-status" role="tablist" aria-label="Vacancy status">
+          {(Object.entries(STATUS_TABS) as [VacancyStatus, string][]).map(([s, label]) => (
             <button type="button" role="tab" aria-selected={s === status} class={s === status ? "tab active" : "tab"} onClick={() => setStatus(s)}>
-              {s}
+              {label}
             </button>
           ))}
         </div>

@@ -67,13 +67,13 @@ export function VacancyScreen({ id }: { id: string }) {
       <aside class="jobs-side">
         {company && <CompanyCard company={company} />}
         {company && me && company.members.some((m) => m.userId === me.id) && (
-          <a class="button-link card" href={`/app/jobs/vacancies/${vacancy.id}/edit`}>
+          <a class="button-link secondary" href={`/app/jobs/vacancies/${vacancy.id}/edit`}>
             Edit the vacancy
           </a>
         )}
         {vacancy.status === "published" ? <ApplyForm vacancy={vacancy} company={company} /> : <p class="muted card">This vacancy takes no applications.</p>}
         {vacancy.status === "published" && (
-          <a class="button-link card" href={`/app/jobs/profile/intro?vacancy=${encodeURIComponent(vacancy.id)}`}>
+          <a class="button-link secondary" href={`/app/jobs/profile/intro?vacancy=${encodeURIComponent(vacancy.id)}`}>
             Record a video introduction for this vacancy
           </a>
         )}
