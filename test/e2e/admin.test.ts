@@ -85,6 +85,15 @@ describe("the admin console", () => {
     await page.getByRole("button", { name: "Create invite" }).click();
     await expect.poll(() => page.getByTestId("invite-created").textContent()).toContain("/app/?invite=");
     await expect.poll(() => page.getByTestId("admin-invite").count()).toBe(before + 1);
+    // A browser that refuses the clipboard: the button says so instead of "Copied".
+    await page.evaluate(() => {
+      const clipboard = (globalThis as unknown as { navigator: { clipboard: { writeText(text: string): Promise<void> } } }).navigator.clipboard;
+      clipboard.writeText = () => Promise.reject(new Error("NotAllowedError"));
+    });
+    const created = page.getByTestId("invite-created");
+    await created.getByRole("button", { name: "Copy link" }).click();
+    await expect.poll(() => created.getByRole("alert").textContent()).toContain("did not allow copying");
+    expect(await created.getByRole("button", { name: "Copied" }).count()).toBe(0);
     await checkScreen(page, "admin-invites");
     const newest = page.getByTestId("admin-invite").first();
     expect(await newest.textContent()).toContain("used 0 of 3");
@@ -103,6 +112,13 @@ describe("the admin console", () => {
     await expect.poll(() => page.getByTestId("client-secret-value").count()).toBe(1);
     const firstSecret = await page.getByTestId("client-secret-value").textContent();
     expect(firstSecret).toMatch(/^secret_/);
+    // Copied as it is shown, once: the clipboard holds the secret.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await page.getByRole("button", { name: "Copy secret" }).click();
+    await expect.poll(() => page.getByTestId("client-secret").getByRole("button", { name: "Copied" }).count()).toBe(1);
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText()),
+    ).toBe(firstSecret);
     await checkScreen(page, "admin-apps");
     await page.getByRole("button", { name: "Done" }).click();
     await expect.poll(() => page.getByTestId("client-secret").count()).toBe(0);
@@ -116,7 +132,11 @@ describe("the admin console", () => {
     await row.getByLabel(/Redirect URIs/).fill("https://reports.example/callback\nhttps://reports.example/other");
     await row.getByRole("button", { name: "Save redirect URIs" }).click();
     await expect.poll(() => row.getByRole("status").textContent()).toBe("Redirect URIs saved.");
-    const { items } = await callApi<{ items: { clientId: string; name: string; redirectUris: string[] }[] }>(server.url, admin, "/v1/admin/oauth/clients?limit=100");
+    const { items } = await callApi<{ items: { clientId: string; name: string; redirectUris: string[] }[] }>(
+      server.url,
+      admin,
+      "/v1/admin/oauth/clients?limit=100",
+    );
     const registered = items.find((client) => client.name === "Reports board")!;
     expect(registered.redirectUris).toEqual(["https://reports.example/callback", "https://reports.example/other"]);
     await checkScreen(page, "admin-app-detail");

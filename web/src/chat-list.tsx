@@ -7,6 +7,7 @@ import { store, useAppState } from "./store";
 import { problemText } from "./problem-text";
 import { ChatsPicture } from "./illustrations";
 import { EncryptedMark } from "./e2ee/encryption-parts";
+import { CopyButton } from "./copy-button";
 
 const KIND_LABEL: Record<Chat["type"], string> = { direct: "Direct chat", group: "Group", general: "Everyone's chat" };
 // A person for a direct chat, two for a group, a globe for the chat of everyone in the deployment.
@@ -113,7 +114,6 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<Person[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const searched = useRef(0);
 
   const search = async (q: string) => {
@@ -151,10 +151,6 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
     event.preventDefault();
     const userId = String(new FormData(event.target as HTMLFormElement).get("userId") ?? "").trim();
     if (userId) void start(userId);
-  };
-  const copy = async () => {
-    await navigator.clipboard?.writeText(me?.id ?? "").catch(() => undefined);
-    setCopied(true);
   };
   return (
     <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
@@ -204,9 +200,7 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
           <p class="muted">Share your ID with them, or paste theirs.</p>
           <div class="my-id">
             <code data-testid="my-id">{me?.id}</code>
-            <button type="button" class="secondary small" onClick={copy}>
-              {copied ? "Copied" : "Copy"}
-            </button>
+            <CopyButton text={me?.id ?? ""} />
           </div>
           <form onSubmit={startById} class="row">
             <input name="userId" autocomplete="off" placeholder="Their ID" aria-label="Their ID" />
@@ -229,7 +223,6 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
 function InviteLink() {
   const [link, setLink] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const create = async () => {
     try {
       const invite = await ok(platform.api.v1.invites.$post({ json: { maxUses: 1 } }));
@@ -243,19 +236,12 @@ function InviteLink() {
       );
     }
   };
-  const copy = async () => {
-    if (!link) return;
-    await navigator.clipboard?.writeText(link).catch(() => undefined);
-    setCopied(true);
-  };
   return (
     <div class="invite-link">
       {link ? (
         <div class="my-id">
           <code data-testid="invite-url">{link}</code>
-          <button type="button" class="secondary small" onClick={copy}>
-            {copied ? "Copied" : "Copy"}
-          </button>
+          <CopyButton text={link} />
         </div>
       ) : (
         <button type="button" class="secondary" onClick={() => void create()}>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { PanelProblem } from "../account/panel";
+import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 
@@ -71,9 +72,14 @@ export function InvitesPanel() {
         </button>
       </form>
       {created && (
-        <p class="admin-secret" role="status" data-testid="invite-created">
-          New invite link: <code>{created}</code>
-        </p>
+        <div class="admin-secret stack" role="status" data-testid="invite-created">
+          <p>
+            New invite link: <code>{created}</code>
+          </p>
+          <div class="row end">
+            <CopyButton text={created} label="Copy link" />
+          </div>
+        </div>
       )}
       {items?.length === 0 && <p class="muted">No invites yet.</p>}
       <ul class="security-list">

@@ -5,6 +5,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { SCOPE_WORDS } from "../account/activity-words";
 import { PanelProblem } from "../account/panel";
+import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { when } from "./panel";
@@ -45,7 +46,9 @@ function SecretOnce({ secret, onClose }: { secret: { name: string; clientId: str
           ". A public app has no secret."
         )}
       </p>
-      <div class="row end">
+      <div class="row end wrap">
+        <CopyButton text={secret.clientId} label="Copy client ID" />
+        {secret.clientSecret && <CopyButton text={secret.clientSecret} label="Copy secret" />}
         <button type="button" class="secondary small" onClick={onClose}>
           Done
         </button>

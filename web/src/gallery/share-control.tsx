@@ -2,6 +2,7 @@
 // link to its public page (/pictures/:id, which works signed out) to copy and hand out.
 import { useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
+import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import type { GalleryImage } from "./model";
@@ -28,15 +29,6 @@ export function ShareControl({ image, onChange }: { image: GalleryImage; onChang
       setWorking(false);
     }
   };
-  const copy = async () => {
-    setError(null);
-    try {
-      await navigator.clipboard.writeText(link);
-      setCopied(true);
-    } catch {
-      setError("The link could not be copied here: select it and copy it yourself.");
-    }
-  };
 
   return (
     <section class="share-control" aria-label="Sharing" data-testid="share-control">
@@ -54,9 +46,7 @@ export function ShareControl({ image, onChange }: { image: GalleryImage; onChang
       {isPublic && (
         <div class="share-link row">
           <input readonly value={link} aria-label="Link to the picture" onFocus={(e: Event) => (e.target as HTMLInputElement).select()} />
-          <button type="button" class="primary small" onClick={() => void copy()}>
-            {copied ? "Copied" : "Copy link"}
-          </button>
+          <CopyButton text={link} label="Copy link" className="primary small" onCopied={() => setCopied(true)} />
         </div>
       )}
       <p class="muted small" role="status">

@@ -1,6 +1,7 @@
 // A project's share links: create one (with an expiry), copy its address (shown once: only its
 // fingerprint is kept), revoke any of them.
 import { useEffect, useState } from "hono/jsx/dom";
+import { CopyButton } from "../copy-button";
 import { problemText, type ShareLink, studioApi } from "./studio-api";
 
 const EXPIRIES: { label: string; seconds?: number }[] = [
@@ -14,7 +15,6 @@ export function SharePanel({ projectId }: { projectId: string }) {
   const [links, setLinks] = useState<ShareLink[]>([]);
   const [expiry, setExpiry] = useState("1");
   const [created, setCreated] = useState<{ id: string; url: string } | null>(null);
-  const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const load = () => studioApi.shares(projectId).then(setLinks, (caught) => setError(problemText(caught)));
@@ -27,20 +27,10 @@ export function SharePanel({ projectId }: { projectId: string }) {
     try {
       const link = await studioApi.createShare(projectId, EXPIRIES[Number(expiry)]?.seconds);
       setCreated({ id: link.id, url: link.pageUrl });
-      setCopied(false);
       setError(null);
       await load();
     } catch (caught) {
       setError(problemText(caught));
-    }
-  };
-  const copy = async () => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.url);
-      setCopied(true);
-    } catch {
-      setError("Copying was not allowed: select the address and copy it.");
     }
   };
   const revoke = async (id: string) => {
@@ -76,9 +66,7 @@ export function SharePanel({ projectId }: { projectId: string }) {
             New link (shown only now)
             <input readOnly value={created.url} data-testid="share-url" onFocus={(e: Event) => (e.target as HTMLInputElement).select()} />
           </label>
-          <button type="button" class="secondary small" onClick={() => void copy()}>
-            {copied ? "Copied" : "Copy"}
-          </button>
+          <CopyButton text={created.url} />
         </div>
       )}
       {links.length > 0 && (
