@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "./browser";
+import { checkScreen } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { landscapePng } from "./sample-picture";
@@ -66,17 +67,6 @@ async function signIn(context: BrowserContext, email: string, password: string):
   await page.getByRole("button", { name: "Sign in" }).last().click();
   await page.getByTestId("me-name").waitFor();
   return page;
-}
-
-/** A screenshot of the page at both widths, the wide one first; the viewport is left wide. */
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.setViewportSize(WIDE);
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: `${SHOTS}/${name}-1280.png` });
-  await page.setViewportSize(PHONE);
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true });
-  await page.setViewportSize(WIDE);
 }
 
 /**
@@ -172,7 +162,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
     expect(wide.map((v) => widthOf(v.src))).toEqual([512, 512]);
     expect(wide.map((v) => v.pixels)).toEqual([512, 512]);
     imageIds = await alice.getByTestId("gallery-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-image-id")!));
-    await shoot(alice, "gallery-feed");
+    await checkScreen(alice, "gallery-feed");
 
     // A phone: two columns of about 177 px, so the 256 px variant.
     await bob.goto(appUrl("gallery"));
@@ -185,7 +175,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
     await poll(() => alice.getByTestId("gallery-item").count()).toBe(2);
     await alice.goto(appUrl("gallery/mine"));
     await poll(() => alice.getByTestId("gallery-item").count()).toBe(2);
-    await shoot(alice, "gallery-mine");
+    await checkScreen(alice, "gallery-mine");
   });
 
   it("another user likes a picture; its owner sees the like", async () => {
@@ -197,7 +187,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
     await poll(() => like.getAttribute("aria-pressed")).toBe("true");
     await poll(() => bob.getByTestId("like-count").textContent()).toBe("1");
     expect(await bob.getByRole("button", { name: "Delete" }).count()).toBe(0);
-    await shoot(bob, "gallery-image");
+    await checkScreen(bob, "gallery-image");
 
     await alice.goto(appUrl(`gallery/images/${newest}`));
     await poll(() => alice.getByTestId("like-count").textContent()).toBe("1");
@@ -226,13 +216,13 @@ describe("the gallery, videos and moderation in Chromium", () => {
     // Stream (the local emulation) is done within seconds: the hub moves the card to review without a reload.
     await poll(() => card.getByTestId("video-status").getAttribute("data-status"), { timeout: 30_000 }).toBe("moderation");
     expect(await card.getByText("Waiting for review").count()).toBe(1);
-    await shoot(alice, "videos-mine");
+    await checkScreen(alice, "videos-mine");
 
     await moderator.goto(appUrl("moderation/videos"));
     const item = moderator.locator(`[data-testid="moderation-item"][data-video-id="${videoId}"]`);
     await item.waitFor();
     await item.getByText("by Alice Lens").waitFor();
-    await shoot(moderator, "moderation-videos");
+    await checkScreen(moderator, "moderation-videos");
     await item.getByRole("button", { name: "Reject…" }).click();
     await item.getByLabel("Reason (the owner sees it)").fill("The picture is upside down for the first seconds.");
     await item.getByRole("button", { name: "Reject", exact: true }).click();
@@ -241,14 +231,14 @@ describe("the gallery, videos and moderation in Chromium", () => {
     // The owner's list shows the rejection and its reason as it happens.
     await poll(() => card.getByTestId("video-status").getAttribute("data-status")).toBe("rejected");
     expect(await card.getByTestId("status-reason").textContent()).toBe("The picture is upside down for the first seconds.");
-    await shoot(alice, "videos-rejected");
+    await checkScreen(alice, "videos-rejected");
 
     await alice.goto(appUrl(`videos/${videoId}/edit`));
     await alice.getByLabel("Title").fill("Harbour at dawn, the right way up");
     await alice.getByLabel("Description").fill("Boats leaving at first light.");
     await alice.getByRole("button", { name: "Save changes" }).click();
     await alice.getByText("Saved.").waitFor();
-    await shoot(alice, "videos-edit");
+    await checkScreen(alice, "videos-edit");
 
     await moderator.goto(appUrl("moderation/videos/rejected"));
     const rejected = moderator.locator(`[data-testid="moderation-item"][data-video-id="${videoId}"]`);
@@ -256,7 +246,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
     await rejected.getByText("History").click();
     await rejected.getByTestId("video-history").getByText("The picture is upside down for the first seconds.").waitFor();
     expect(await rejected.getByTestId("video-history").getByText("Mona Moderator").count()).toBeGreaterThan(0);
-    await shoot(moderator, "moderation-rejected");
+    await checkScreen(moderator, "moderation-rejected");
     await rejected.getByRole("button", { name: "Approve after all" }).click();
     await poll(() => rejected.count()).toBe(0);
 
@@ -274,7 +264,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
       timeout: 20_000,
     }).toBeGreaterThanOrEqual(2);
     await poll(() => player.evaluate((video) => (video as unknown as { currentTime: number }).currentTime), { timeout: 20_000 }).toBeGreaterThan(0);
-    await shoot(bob, "videos-player");
+    await checkScreen(bob, "videos-player");
 
     // The public page: no script, the same video, a preview for shared links.
     await bob.goto(`http://localhost:${PORT}/v/${videoId}`);
@@ -284,7 +274,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
     const plain = bob.locator("video");
     await plain.evaluate((video) => (video as unknown as { play(): Promise<void> }).play());
     await poll(() => plain.evaluate((video) => (video as unknown as { readyState: number }).readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-    await shoot(bob, "videos-public-page");
+    await checkScreen(bob, "videos-public-page");
   });
 
   it("a report reaches the moderators' Reports tab, where the video is kept", async () => {
@@ -300,7 +290,7 @@ describe("the gallery, videos and moderation in Chromium", () => {
     const item = moderator.locator(`[data-testid="moderation-item"][data-video-id="${videoId}"]`);
     await item.getByText("The title says dawn, it looks like dusk.").waitFor();
     await item.getByText("from Bob Viewer").waitFor();
-    await shoot(moderator, "moderation-reports");
+    await checkScreen(moderator, "moderation-reports");
     await item.getByRole("button", { name: "Keep the video" }).click();
     await poll(() => item.count()).toBe(0);
   });

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { callApiAsPage } from "./app";
 import { launchChromium } from "./browser";
+import { checkedShot } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 
@@ -139,7 +140,7 @@ describe("a mesh group call in Chromium", () => {
     await a.page.getByRole("button", { name: "Start a group video call" }).click();
     await expect.poll(() => a.page.getByTestId("group-call").getAttribute("data-phase"), { timeout: 15_000 }).toBe("in-call");
     await expect.poll(() => b.page.getByTestId("group-ringing").count(), { timeout: 15_000 }).toBe(1);
-    await b.page.screenshot({ path: `${DOC_SHOTS}/group-call-ringing-phone.png` });
+    await checkedShot(b.page, `${DOC_SHOTS}/group-call-ringing-phone.png`);
     await b.page.getByRole("button", { name: "Join", exact: true }).click();
 
     // Cleo, late, sees in the chat list that a call runs and in the chat header who is in it (by name), and joins from there.
@@ -150,7 +151,7 @@ describe("a mesh group call in Chromium", () => {
     expect(await listed.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
     expect(await join.getAttribute("title")).toBe("In the call: Mara Mother, Ben Brother");
     expect(await join.getAttribute("aria-label")).toBe("Join call · 2: Mara Mother, Ben Brother");
-    await c.page.screenshot({ path: `${DOC_SHOTS}/group-call-join-header.png` });
+    await checkedShot(c.page, `${DOC_SHOTS}/group-call-join-header.png`);
     await join.click();
 
     for (const { page } of [a, b, c]) await expect.poll(() => page.getByTestId("group-tile").count(), { timeout: 15_000 }).toBe(3);
@@ -164,8 +165,8 @@ describe("a mesh group call in Chromium", () => {
     // Ben mutes: every tile of his shows it.
     await b.page.getByRole("button", { name: "Mute", exact: true }).click();
     await expect.poll(() => a.page.locator(`[data-testid="group-tile"][data-user-id="${b.id}"]`).getAttribute("data-muted"), { timeout: 10_000 }).toBe("true");
-    await a.page.screenshot({ path: `${DOC_SHOTS}/group-call-desktop.png` });
-    await b.page.screenshot({ path: `${DOC_SHOTS}/group-call-phone.png` });
+    await checkedShot(a.page, `${DOC_SHOTS}/group-call-desktop.png`);
+    await checkedShot(b.page, `${DOC_SHOTS}/group-call-phone.png`);
 
     // Ben leaves; Mara and Cleo keep talking.
     await b.page.getByRole("button", { name: "Leave call" }).click();
@@ -173,7 +174,7 @@ describe("a mesh group call in Chromium", () => {
     await receivingFrom(a.page, [c.id]);
     await receivingFrom(c.page, [a.id]);
     expect(Object.keys(await inboundBytes(a.page))).toEqual([c.id]);
-    await a.page.screenshot({ path: `${SHOTS}/group-call-two-left.png` });
+    await checkedShot(a.page, `${SHOTS}/group-call-two-left.png`);
 
     // The last two leave: the call is over, and the header offers a new one.
     await a.page.getByRole("button", { name: "Leave call" }).click();

@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./browser";
+import { checkedShot } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { samples } from "../media/samples";
@@ -105,14 +106,14 @@ describe("the Jobs section", () => {
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => page.getByRole("region", { name: "Saved searches" }).getByText("Near Berlin").count()).toBe(1);
     expect((await call("/v1/me/saved-searches", candidate.token)).items[0].query).toEqual({ lat: "52.52", lng: "13.405", radiusKm: "60" });
-    await page.screenshot({ path: `${SHOTS}/jobs-search.png` });
+    await checkedShot(page, `${SHOTS}/jobs-search.png`);
 
     await results.getByRole("link", { name: "Platform Engineer" }).click();
     await page.waitForURL(/\/app\/jobs\/vacancies\//);
     await expect.poll(() => page.getByRole("link", { name: "Spree Robotics" }).count()).toBe(1);
     await page.getByLabel("Cover letter").fill("I keep queues flowing and robots afloat.");
     await page.getByLabel("CV (PDF)").setInputFiles({ name: "cleo-cv.pdf", mimeType: "application/pdf", buffer: Buffer.from(samples.pdf) });
-    await page.screenshot({ path: `${SHOTS}/jobs-vacancy-apply.png` });
+    await checkedShot(page, `${SHOTS}/jobs-vacancy-apply.png`);
     await page.getByRole("button", { name: "Send application" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Application sent");
 
@@ -135,19 +136,19 @@ describe("the Jobs section", () => {
     await card.getByLabel("Note to the candidate").fill("Tuesday at ten?");
     await card.getByRole("button", { name: "Move" }).click();
     await expect.poll(() => recruiterPage.getByRole("region", { name: "Interview" }).getByText("Cleo Candidate").count()).toBe(1);
-    await recruiterPage.screenshot({ path: `${SHOTS}/jobs-pipeline.png` });
+    await checkedShot(recruiterPage, `${SHOTS}/jobs-pipeline.png`);
 
     // Live on the candidate's page: the status and the note, without a reload.
     await expect.poll(() => mine.getByText("Interview").count()).toBe(1);
     await expect.poll(() => mine.getByText("Tuesday at ten?").count()).toBe(1);
-    await page.screenshot({ path: `${SHOTS}/jobs-my-applications.png` });
+    await checkedShot(page, `${SHOTS}/jobs-my-applications.png`);
     await page.setViewportSize({ width: 390, height: 780 });
-    await page.screenshot({ path: `${SHOTS}/jobs-my-applications-phone.png` });
+    await checkedShot(page, `${SHOTS}/jobs-my-applications-phone.png`);
     await page.goto(`${base()}/app/jobs`);
     await page.getByLabel("Near (a city)").fill("Potsdam");
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect.poll(() => page.getByText(/km away/).count()).toBe(1);
-    await page.screenshot({ path: `${SHOTS}/jobs-search-phone.png` });
+    await checkedShot(page, `${SHOTS}/jobs-search-phone.png`);
 
     await card.getByRole("button", { name: "Message" }).click();
     await recruiterPage.waitForURL(/\/app\/chats\//);
@@ -158,7 +159,7 @@ describe("the Jobs section", () => {
     await recruiterPage.setViewportSize({ width: 390, height: 780 });
     await recruiterPage.goto(`${base()}/app/jobs/companies/${company.id}/pipeline`);
     await expect.poll(() => recruiterPage.getByRole("region", { name: "Interview" }).getByText("Cleo Candidate").count()).toBe(1);
-    await recruiterPage.screenshot({ path: `${SHOTS}/jobs-pipeline-phone.png` });
+    await checkedShot(recruiterPage, `${SHOTS}/jobs-pipeline-phone.png`);
     await candidateContext.close();
     await recruiterContext.close();
   }, 420_000);
@@ -177,7 +178,7 @@ describe("the Jobs section", () => {
       const item = page.locator(`[data-company="${company.id}"]`);
       await expect.poll(() => item.getByText("Registered in Potsdam, HRB 1234").count()).toBe(1);
       expect(await item.getByText("Otto Owner (owner)").count()).toBe(1);
-      await page.screenshot({ path: `${SHOTS}/jobs-moderation-companies${width === 390 ? "-phone" : ""}.png` });
+      await checkedShot(page, `${SHOTS}/jobs-moderation-companies${width === 390 ? "-phone" : ""}.png`);
       if (width === 390) {
         await item.getByLabel("Reason (sent to the owners)").fill("Checked the register");
         await item.getByRole("button", { name: "Approve" }).click();

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
-import { checkScreen } from "./screens";
+import { checkedShot, checkScreen } from "./screens";
 
 const PORT = testPort(8906);
 const SHOTS = "docs/screenshots";
@@ -101,10 +101,10 @@ describe("passkeys in Chromium", () => {
     await expect.poll(() => page.getByTestId("session").filter({ hasText: "This device" }).count()).toBe(1);
     await addPasskey(page, "This laptop", password);
     await expect.poll(() => page.getByTestId("security-event").filter({ hasText: "Passkey added" }).count()).toBe(0);
-    await page.screenshot({ path: `${SHOTS}/account-security.png`, fullPage: true });
+    await checkedShot(page, `${SHOTS}/account-security.png`, { fullPage: true });
 
     await signOut(page);
-    await page.screenshot({ path: `${SHOTS}/sign-in-passkey.png` });
+    await checkedShot(page, `${SHOTS}/sign-in-passkey.png`);
     // Conditional UI: the e-mail field offers the passkey and the (virtual) person picks it, no button pressed.
     await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Paula Passkey");
 
@@ -172,7 +172,7 @@ describe("passkeys in Chromium", () => {
     await page.getByRole("button", { name: "Turn on", exact: true }).click();
     await expect.poll(() => page.getByTestId("backup-codes").locator("li").count()).toBe(10);
     await expect.poll(() => page.getByTestId("totp-status").textContent()).toContain("10 backup codes left");
-    await page.screenshot({ path: `${SHOTS}/account-security-phone.png` });
+    await checkedShot(page, `${SHOTS}/account-security-phone.png`);
     const width = await page.evaluate(
       () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
     );

@@ -9,7 +9,7 @@ import { launchChromium } from "./browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
-import { checkScreen } from "./screens";
+import { checkedShot, checkScreen } from "./screens";
 
 const PORT = testPort(8904);
 const SHOTS = "test-results/push";
@@ -70,7 +70,7 @@ describe("push notifications in Chromium", () => {
 
     // Turning notifications on asks the browser (granted here) and subscribes; this Chromium has no
     // network to reach a real push service, so the subscription itself may fail: the control says so.
-    await page.screenshot({ path: `${SHOTS}/turn-on-control.png` });
+    await checkedShot(page, `${SHOTS}/turn-on-control.png`);
     await page.getByRole("button", { name: "Turn on notifications" }).click();
     await expect.poll(() => page.getByTestId("push-state").getAttribute("data-state"), { timeout: 20_000 }).toMatch(/^(on|failed)$/);
     expect(await page.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).toBe("granted");
@@ -140,7 +140,7 @@ describe("push notifications in Chromium", () => {
       await scope.openFor(notification);
     });
     await expect.poll(() => new URL(page.url()).pathname, { timeout: 10_000 }).toBe("/app/chats/general");
-    await page.screenshot({ path: `${SHOTS}/after-notification-click.png` });
+    await checkedShot(page, `${SHOTS}/after-notification-click.png`);
     await context.close();
   }, 120_000);
 
@@ -203,7 +203,7 @@ describe("push notifications in Chromium", () => {
       return { playing: ringtone.playing, state: ringtone.audioState() };
     });
     expect(audio).toEqual({ playing: true, state: "running" });
-    await page.screenshot({ path: `${SHOTS}/incoming-call-ringing.png` });
+    await checkedShot(page, `${SHOTS}/incoming-call-ringing.png`);
 
     expect((await caller.api.v1.calls[":id"].end.$post({ param: { id: call.id } })).status).toBe(200);
     await expect.poll(() => page.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(0);
@@ -225,7 +225,7 @@ describe("push notifications in Chromium", () => {
     await expect.poll(() => bell.inputValue(), { timeout: 10_000 }).toBe("off");
     await bell.selectOption("all");
     await expect.poll(async () => (await callApiAsPage<{ level: string }>(page, "/v1/chats/general/notifications")).body.level).toBe("all");
-    await page.screenshot({ path: `${SHOTS}/chat-bell.png` });
+    await checkedShot(page, `${SHOTS}/chat-bell.png`);
     await context.close();
   }, 60_000);
 });

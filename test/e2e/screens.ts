@@ -168,15 +168,30 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
       );
       await options.settle?.(page);
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${suffix}.png`, fullPage: suffix === "390" && (options.fullPage ?? true) });
-      expect(await overflowingElements(page), `${name} at ${size.width} px: elements wider than the viewport`).toEqual([]);
-      expect(await pageScrollPastFrame(page), `${name} at ${size.width} px: the page scrolls past the app's frame`).toBe(0);
-      const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !options.skipRules?.includes(violation.id));
-      expect(violations, `${name} at ${size.width} px: serious accessibility violations`).toEqual([]);
+      await expectSoundScreen(page, `${name} at ${size.width} px`, options.skipRules);
     }
   } finally {
     await page.setViewportSize(before);
     await drawsAgain(page, before);
   }
+}
+
+/**
+ * A screenshot of the page as it is now, at the width it has, held to checkScreen's checks. For a
+ * moment a test catches once, at one width (a call ringing, an upload half done, a second
+ * person's phone), where resizing would change what is shown.
+ */
+export async function checkedShot(page: Page, path: string, options: { fullPage?: boolean; skipRules?: string[] } = {}): Promise<void> {
+  await page.screenshot({ path, fullPage: options.fullPage ?? false });
+  await expectSoundScreen(page, `${path.replace(/^.*\//, "")} at ${page.viewportSize()?.width ?? "?"} px`, options.skipRules);
+}
+
+/** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
+async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
+  expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
+  expect(await pageScrollPastFrame(page), `${label}: the page scrolls past the app's frame`).toBe(0);
+  const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
+  expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }
 
 /** Whether the page draws a frame (runs a requestAnimationFrame callback) within `ms`. */

@@ -5,13 +5,13 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./browser";
+import { checkedShot, checkScreen } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 
 const PORT = testPort(8931);
 const SHOTS = "docs/screenshots";
 const WIDE = { width: 1280, height: 860 };
-const PHONE = { width: 390, height: 844 };
 
 let server: DevServer;
 let browser: Browser;
@@ -37,18 +37,6 @@ async function signUp(page: Page, name: string): Promise<void> {
   await page.getByLabel("Password").fill(`correct horse ${Math.random()}`);
   await page.getByRole("button", { name: "Create account" }).last().click();
   await expect.poll(() => page.getByTestId("me-name").textContent()).toBe(name);
-}
-
-/** The same screen at a phone's width, then back. */
-async function phoneShot(page: Page, name: string): Promise<void> {
-  await page.setViewportSize(PHONE);
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true });
-  // Nothing wider than the phone: no sideways scrolling.
-  expect(
-    await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
-  ).toBeLessThanOrEqual(PHONE.width);
-  await page.setViewportSize(WIDE);
 }
 
 const boxNames = (page: Page) => page.getByTestId("studio-box").locator("strong").allTextContents();
@@ -149,7 +137,7 @@ async function run(page: Page): Promise<void> {
   const card = page.getByTestId("studio-asset").first();
   await expect.poll(() => card.getAttribute("data-status")).toMatch(/pending|processing/);
   await expect.poll(() => card.getByTestId("asset-status").textContent()).toMatch(/Queued|Running/);
-  await page.screenshot({ path: `${SHOTS}/studio-box-queued-1280.png` });
+  await checkedShot(page, `${SHOTS}/studio-box-queued-1280.png`);
   await expect.poll(() => card.getAttribute("data-status"), { timeout: 45_000 }).toBe("completed");
   const seen = (await page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen)) as string[];
   expect(seen[0]).toBe("pending");
@@ -162,8 +150,8 @@ async function run(page: Page): Promise<void> {
   expect(await card.textContent()).toContain("Development image");
 
   // Favourite and headliner; the favourites filter finds it.
-  await card.getByRole("button", { name: /Mark .* favourite/ }).click();
-  await expect.poll(() => card.getByRole("button", { name: /favourites/ }).getAttribute("aria-pressed")).toBe("true");
+  await card.getByRole("button", { name: /^☆ Favourite: / }).click();
+  await expect.poll(() => card.getByRole("button", { name: /^★ Favourite: / }).getAttribute("aria-pressed")).toBe("true");
   await card.getByRole("button", { name: "Make headliner" }).click();
   await expect.poll(() => card.getByText("Headliner").count()).toBe(1);
   const boxAssets = page.getByRole("region", { name: "Assets", exact: true });
@@ -179,8 +167,7 @@ async function run(page: Page): Promise<void> {
   await page.getByLabel("Search prompts").fill("");
   await page.getByRole("button", { name: "Search" }).click();
   await expect.poll(() => page.getByTestId("studio-asset").count()).toBe(1);
-  await page.screenshot({ path: `${SHOTS}/studio-box-1280.png` });
-  await phoneShot(page, "studio-box");
+  await checkScreen(page, "studio-box");
   const boxPath = new URL(page.url()).pathname;
 
   // The project: a DOCX export downloaded (a ZIP container: PK).
@@ -206,8 +193,7 @@ async function run(page: Page): Promise<void> {
   // The web page's address (APP_BASE_URL + /studio/shared/:token), not the API's.
   expect(shareUrl).toMatch(new RegExp(`^http://localhost:${PORT}/studio/shared/[A-Za-z0-9_-]+$`));
   await expect.poll(() => page.getByTestId("share-link").count()).toBe(1);
-  await page.screenshot({ path: `${SHOTS}/studio-project-1280.png`, fullPage: true });
-  await phoneShot(page, "studio-project");
+  await checkScreen(page, "studio-project");
 
   // Signed out, in a fresh browser: the server-rendered page, then a comment through its form.
   const visitorContext = await browser.newContext({ viewport: WIDE });
@@ -228,9 +214,7 @@ async function run(page: Page): Promise<void> {
   expect(visitor.url()).toContain("#box-");
   // Nothing the page needs was refused by its CSP (a missing favicon is the only other console line).
   expect(scriptErrors.filter((line) => /Content Security Policy|Refused/i.test(line))).toEqual([]);
-  await visitor.screenshot({ path: `${SHOTS}/studio-share-page-1280.png`, fullPage: true });
-  await visitor.setViewportSize(PHONE);
-  await visitor.screenshot({ path: `${SHOTS}/studio-share-page-390.png`, fullPage: true });
+  await checkScreen(visitor, "studio-share-page");
   await visitorContext.close();
 
   // The owner: the box shows an unread comment; opening it marks the comment New, then read.
@@ -242,7 +226,7 @@ async function run(page: Page): Promise<void> {
   const comment = page.getByTestId("studio-comment").filter({ hasText: "The fox is perfect" });
   await expect.poll(() => comment.getAttribute("class")).toContain("unread");
   expect(await comment.textContent()).toContain("Vera Visitor");
-  await page.screenshot({ path: `${SHOTS}/studio-comments-1280.png` });
+  await checkedShot(page, `${SHOTS}/studio-comments-1280.png`);
   await page.goto(appUrl(projectPath.replace(/^\/app\//, "")));
   await expect.poll(() => page.getByTestId("studio-box").count()).toBe(3);
   expect(await page.getByTestId("unread-comments").count()).toBe(0);
@@ -250,6 +234,5 @@ async function run(page: Page): Promise<void> {
   // The projects list, wide and on a phone.
   await page.goto(appUrl("studio"));
   await expect.poll(() => page.getByTestId("studio-project").first().textContent()).toContain("3 boxes · 1 asset");
-  await page.screenshot({ path: `${SHOTS}/studio-projects-1280.png` });
-  await phoneShot(page, "studio-projects");
+  await checkScreen(page, "studio-projects");
 }

@@ -5,7 +5,7 @@ import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { callApiAsPage, e2eeKeyPackagesUploaded, openDirectChat } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
-import { checkScreen } from "./screens";
+import { checkedShot, checkScreen } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
@@ -41,7 +41,7 @@ async function signUp(context: BrowserContext, name: string): Promise<{ page: Pa
   const page = await context.newPage();
   await page.goto(appUrl());
   await page.getByRole("tab", { name: "Create account" }).click();
-  if (counter === 0) await page.screenshot({ path: `${SHOTS}/sign-up.png` });
+  if (counter === 0) await checkedShot(page, `${SHOTS}/sign-up.png`);
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("E-mail").fill(`${name.toLowerCase().replace(/\s/g, ".")}-${Date.now()}-${counter++}@example.com`);
   await page.getByLabel("Password").fill(`correct horse ${Math.random()}`);
@@ -162,7 +162,7 @@ describe("the web client in Chromium", () => {
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).last().click();
     await expect.poll(() => page.getByRole("heading", { name: "Two-step verification" }).count()).toBe(1);
-    await page.screenshot({ path: `${SHOTS}/sign-in-2fa.png` });
+    await checkedShot(page, `${SHOTS}/sign-in-2fa.png`);
     // The code that turned 2FA on was spent: sign in with the next period's (the server accepts ±1 period).
     await page.getByLabel("Code").fill(totp.generate({ timestamp: Date.now() + 30_000 }));
     await page.getByRole("button", { name: "Verify" }).click();
@@ -179,7 +179,7 @@ describe("the web client in Chromium", () => {
     const contextB = await browser.newContext({ viewport: { width: 390, height: 780 } }); // a phone
     const a = await signUp(contextA, "Alice Archer");
     const b = await signUp(contextB, "Bob Baker");
-    await a.page.screenshot({ path: `${SHOTS}/empty-desktop.png` });
+    await checkedShot(a.page, `${SHOTS}/empty-desktop.png`);
 
     const chatId = await openDirectChat(a.page, b.id);
     await send(a.page, "Hi Bob! Are you there?");
@@ -200,7 +200,7 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => chatItem(b.page, chatId).locator(".chat-item-preview").textContent(), { timeout: 20_000 }).toBe("Hi Bob! Are you there?");
     // People show by the names they chose, never by an id.
     expect(await chatItem(b.page, chatId).locator(".chat-item-title").textContent()).toBe("Alice Archer");
-    await b.page.screenshot({ path: `${SHOTS}/chat-list-phone.png` });
+    await checkedShot(b.page, `${SHOTS}/chat-list-phone.png`);
     await chatItem(b.page, chatId).click();
     await expect.poll(() => messageTexts(b.page), { timeout: 10_000 }).toEqual(["Hi Bob! Are you there?"]);
     // The day's separator, and where the unread messages begin.
@@ -224,7 +224,7 @@ describe("the web client in Chromium", () => {
     for (const text of whileAway) await send(a.page, text);
     await send(b.page, "Written on the train");
     expect(await b.page.getByTestId("pending-message").count()).toBe(1);
-    await b.page.screenshot({ path: `${SHOTS}/chat-offline-phone.png` });
+    await checkedShot(b.page, `${SHOTS}/chat-offline-phone.png`);
 
     await contextB.setOffline(false);
     const everything = ["Hi Bob! Are you there?", "Yes, here", ...whileAway, "Written on the train"];
@@ -234,8 +234,8 @@ describe("the web client in Chromium", () => {
     // Exactly once, also after the live socket and the catch-up page both delivered around the reconnect.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await messageTexts(b.page)).toEqual(everything);
-    await a.page.screenshot({ path: `${SHOTS}/chat-desktop.png` });
-    await b.page.screenshot({ path: `${SHOTS}/chat-phone.png` });
+    await checkedShot(a.page, `${SHOTS}/chat-desktop.png`);
+    await checkedShot(b.page, `${SHOTS}/chat-phone.png`);
 
     // Bob reacts to Alice's first message; Alice sees it. Alice finds a message by a word in it.
     const first = b.page.locator('[data-testid="message"]').first();
@@ -250,7 +250,7 @@ describe("the web client in Chromium", () => {
     await expect
       .poll(() => a.page.locator('[data-testid="search-results"] .found-text').allTextContents(), { timeout: 10_000 })
       .toEqual(["Written on the train"]);
-    await a.page.screenshot({ path: `${DOC_SHOTS}/reactions-and-search.png` });
+    await checkedShot(a.page, `${DOC_SHOTS}/reactions-and-search.png`);
     // Another chat opens without this chat's search and its results.
     await chatItem(a.page, "general").click();
     await a.page.waitForURL(/\/app\/chats\/general/);
@@ -263,7 +263,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "+ New chat" }).click();
     await a.page.getByLabel("Search people by name").pressSequentially("bob", { delay: 20 });
     await expect.poll(() => a.page.locator(".person-item > span:last-child").allTextContents(), { timeout: 10_000 }).toEqual(["Bob Baker"]);
-    await a.page.screenshot({ path: `${DOC_SHOTS}/people-picker.png` });
+    await checkedShot(a.page, `${DOC_SHOTS}/people-picker.png`);
     await a.page.locator(".person-item").first().click();
     await a.page.waitForURL(new RegExp(`/app/chats/${chatId}`));
     await contextA.close();
@@ -301,7 +301,7 @@ describe("the web client in Chromium", () => {
         timeout: 15_000,
       })
       .toBe(256);
-    await a.page.screenshot({ path: `${DOC_SHOTS}/profile.png` });
+    await checkedShot(a.page, `${DOC_SHOTS}/profile.png`);
     // Pia's list follows the rename without a reload (person.updated on her hub).
     await expect.poll(() => chatItem(b.page, chatId).locator(".chat-item-title").textContent(), { timeout: 10_000 }).toBe("Otto New");
     await contextA.close();
@@ -314,7 +314,7 @@ describe("the web client in Chromium", () => {
     const response = await page.goto(`http://localhost:${PORT}/`);
     expect(response?.status()).toBe(200);
     expect(await page.getByRole("link", { name: "/docs" }).getAttribute("href")).toBe("/docs");
-    await page.screenshot({ path: `${SHOTS}/landing-phone.png` });
+    await checkedShot(page, `${SHOTS}/landing-phone.png`);
     await page.getByRole("link", { name: "Open the app" }).click();
     await expect.poll(() => page.getByRole("tab", { name: "Create account" }).count(), { timeout: 10_000 }).toBe(1);
     await context.close();
@@ -356,7 +356,7 @@ describe("the web client in Chromium", () => {
 
     await page.goto(`${base}/verify-email?token=${encodeURIComponent(await tokenFrom(/Confirm/))}`);
     await expect.poll(() => page.getByTestId("verified").count(), { timeout: 10_000 }).toBe(1);
-    await page.screenshot({ path: `${SHOTS}/verify-email.png` });
+    await checkedShot(page, `${SHOTS}/verify-email.png`);
     // The same link again: used already.
     await page.reload();
     await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 10_000 }).toMatch(/no longer valid/);
@@ -371,7 +371,7 @@ describe("the web client in Chromium", () => {
     const fresh = `a brand new secret ${Math.random()}`;
     await page.getByLabel("New password").fill(fresh);
     await page.getByLabel("The same again").fill(fresh);
-    await page.screenshot({ path: `${SHOTS}/reset-password.png` });
+    await checkedShot(page, `${SHOTS}/reset-password.png`);
     await page.getByRole("button", { name: "Change password" }).click();
     await expect.poll(() => page.getByTestId("password-reset").count(), { timeout: 10_000 }).toBe(1);
     const login = await fetch(`${base}/v1/auth/login`, {
@@ -392,7 +392,7 @@ describe("the web client in Chromium", () => {
       .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     const [r, g, b] = background.match(/\d+/g)!.map(Number);
     expect(r! + g! + b!).toBeLessThan(3 * 80);
-    await page.screenshot({ path: `${DOC_SHOTS}/dark-phone.png` });
+    await checkedShot(page, `${DOC_SHOTS}/dark-phone.png`);
     await context.close();
   }, 60_000);
 
@@ -403,7 +403,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "Invite someone to join" }).click();
     const link = (await a.page.getByTestId("invite-url").textContent({ timeout: 10_000 }))!.trim();
     expect(link).toMatch(/\/app\/\?invite=/);
-    await a.page.screenshot({ path: `${SHOTS}/invite-link.png` });
+    await checkedShot(a.page, `${SHOTS}/invite-link.png`);
     const code = new URL(link).searchParams.get("invite")!;
 
     const contextC = await browser.newContext({ viewport: { width: 390, height: 780 } });
@@ -414,7 +414,7 @@ describe("the web client in Chromium", () => {
     await page.getByLabel("Your name").fill("Carla Cousin");
     await page.getByLabel("E-mail").fill(`carla-${Date.now()}@example.com`);
     await page.getByLabel("Password").fill(`correct horse ${Math.random()}`);
-    await page.screenshot({ path: `${DOC_SHOTS}/sign-up-invited.png` });
+    await checkedShot(page, `${DOC_SHOTS}/sign-up-invited.png`);
     await page.getByRole("button", { name: "Create account" }).last().click();
     await expect.poll(() => page.getByTestId("me-name").textContent()).toBe("Carla Cousin");
     // The code leaves the address bar once used.
@@ -434,7 +434,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "Record a voice message" }).click();
     await expect.poll(() => a.page.getByTestId("recording").count()).toBe(1);
     await a.page.waitForTimeout(1500);
-    await a.page.screenshot({ path: `${SHOTS}/voice-recording.png` });
+    await checkedShot(a.page, `${SHOTS}/voice-recording.png`);
     await a.page.getByRole("button", { name: "Stop recording" }).click();
     await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done"]);
     await a.page.getByRole("button", { name: "Send" }).click();
@@ -464,7 +464,7 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => b.page.getByTestId("voice-duration").textContent()).toMatch(/^0:0[1-9]$/);
     const audio = b.page.getByTestId("attachment-audio");
     await expect.poll(() => audio.evaluate((el) => (el as unknown as { readyState: number }).readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
-    await b.page.screenshot({ path: `${DOC_SHOTS}/voice-and-document-phone.png` });
+    await checkedShot(b.page, `${DOC_SHOTS}/voice-and-document-phone.png`);
     // The document is a download, never rendered. The chat made in the app is end-to-end encrypted:
     // Bob's device decrypted the file and offers it from a blob: URL under its name (the plain
     // path, served by the server with content-disposition, is the files test's below).
@@ -521,7 +521,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByLabel("Search people to add").pressSequentially("hugo", { delay: 20 });
     // By name: the dialog has the "End-to-end encrypted" choice too, and the search results come a moment later.
     await a.page.getByRole("checkbox", { name: "Hugo Member" }).check();
-    await a.page.screenshot({ path: `${SHOTS}/group-new.png` });
+    await checkedShot(a.page, `${SHOTS}/group-new.png`);
     await a.page.getByRole("button", { name: /Create group/ }).click();
     await expect.poll(() => a.page.locator(".chat-header h2").textContent(), { timeout: 10_000 }).toBe("Cousins");
     const groupId = decodeURIComponent(a.page.url().split("/app/chats/")[1]!);
@@ -551,7 +551,7 @@ describe("the web client in Chromium", () => {
     await expect
       .poll(() => a.page.locator("[data-member-id] .grow").allTextContents(), { timeout: 10_000 })
       .toEqual(["Gina Group (you) · owner", "Hugo Member", "Ivy Later"]);
-    await a.page.screenshot({ path: `${DOC_SHOTS}/group-info.png` });
+    await checkedShot(a.page, `${DOC_SHOTS}/group-info.png`);
     await expect
       .poll(
         () =>
@@ -570,7 +570,7 @@ describe("the web client in Chromium", () => {
     await chatItem(b.page, groupId).click();
     await openGroupInfo(b.page);
     await expect.poll(() => b.page.locator("[data-member-id]").count(), { timeout: 10_000 }).toBe(2);
-    await b.page.screenshot({ path: `${SHOTS}/group-info-phone.png` });
+    await checkedShot(b.page, `${SHOTS}/group-info-phone.png`);
     await b.page.getByRole("button", { name: "Leave group" }).click();
     await expect.poll(() => chatItem(b.page, groupId).count(), { timeout: 10_000 }).toBe(0);
 
@@ -612,7 +612,7 @@ describe("the web client in Chromium", () => {
     const box = b.page.getByLabel("Message", { exact: true });
     await box.pressSequentially("Yes! @an", { delay: 20 });
     await expect.poll(() => b.page.getByTestId("mention-suggestions").textContent()).toContain("@Ann Reply");
-    await b.page.screenshot({ path: `${DOC_SHOTS}/mention-suggestions-phone.png` });
+    await checkedShot(b.page, `${DOC_SHOTS}/mention-suggestions-phone.png`);
     await box.press("Enter");
     await expect.poll(() => box.inputValue()).toBe("Yes! @Ann Reply ");
     await box.pressSequentially("we will bring dessert", { delay: 5 });
@@ -622,7 +622,7 @@ describe("the web client in Chromium", () => {
 
     // Ann's list counts the mention; in the chat, the reply shows its quote and her name marked.
     await expect.poll(() => chatItem(a.page, groupId).getByTestId("mention-badge").count(), { timeout: 10_000 }).toBe(1);
-    await a.page.screenshot({ path: `${SHOTS}/mention-badge.png` });
+    await checkedShot(a.page, `${SHOTS}/mention-badge.png`);
     await chatItem(a.page, groupId).click();
     const replySeen = a.page.locator('[data-testid="message"]', { hasText: "we will bring dessert" });
     await expect.poll(() => replySeen.locator(".mention.mention-me").textContent(), { timeout: 10_000 }).toBe("@Ann Reply");
@@ -644,8 +644,8 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("menuitem", { name: "Pin" }).click();
     await expect.poll(() => a.page.getByTestId("pinned-bar").textContent(), { timeout: 10_000 }).toContain("we will bring dessert");
     await expect.poll(() => b.page.getByTestId("pinned-bar").textContent(), { timeout: 10_000 }).toContain("we will bring dessert");
-    await a.page.screenshot({ path: `${DOC_SHOTS}/reply-mention-pin.png` });
-    await b.page.screenshot({ path: `${SHOTS}/reply-mention-pin-phone.png` });
+    await checkedShot(a.page, `${DOC_SHOTS}/reply-mention-pin.png`);
+    await checkedShot(b.page, `${SHOTS}/reply-mention-pin-phone.png`);
     // After a reload the pin is still there (it is stored, not only sent).
     await b.page.reload();
     await expect.poll(() => b.page.getByTestId("pinned-bar").textContent(), { timeout: 15_000 }).toContain("we will bring dessert");
@@ -680,14 +680,14 @@ describe("the web client in Chromium", () => {
     while ((await draftStatuses(a.page)).includes("uploading")) {
       const now = await progressBar.getAttribute("aria-valuenow", { timeout: 1000 }).catch(() => null);
       if (now !== null) progressSeen.add(Number(now));
-      if (progressSeen.size === 2) await a.page.screenshot({ path: `${SHOTS}/attachments-uploading.png` });
+      if (progressSeen.size === 2) await checkedShot(a.page, `${SHOTS}/attachments-uploading.png`);
       await new Promise((r) => setTimeout(r, 100));
     }
     await devtools.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await expect.poll(() => draftStatuses(a.page), { timeout: 15_000 }).toEqual(["done", "done"]);
     expect([...progressSeen].filter((percent) => percent > 0 && percent < 100).length, `progress seen: ${[...progressSeen]}`).toBeGreaterThan(1);
     await a.page.getByLabel("Message", { exact: true }).fill("Photos from the hike, and the plan");
-    await a.page.screenshot({ path: `${SHOTS}/attachments-composer.png` });
+    await checkedShot(a.page, `${SHOTS}/attachments-composer.png`);
 
     // A file the chat does not take is refused by the server; the message cannot go until it is removed.
     // (Text is taken now, as a document: an unknown binary file is not.)
@@ -721,7 +721,7 @@ describe("the web client in Chromium", () => {
       (await link.getAttribute("href"))!,
     );
     expect(downloaded).toEqual({ status: 200, type: "application/pdf", size: 150_000 });
-    await b.page.screenshot({ path: `${SHOTS}/attachments-phone.png` });
+    await checkedShot(b.page, `${SHOTS}/attachments-phone.png`);
 
     // Bob drops a picture on the chat and sends it without a caption: Alice sees it.
     const dropShown = await dropOnChat(b.page, { name: "reply.png", mimeType: "image/png", buffer: landscapePng(320, 240) });
@@ -730,7 +730,7 @@ describe("the web client in Chromium", () => {
     await b.page.getByRole("button", { name: "Send" }).click();
     await expect.poll(() => messageTexts(a.page), { timeout: 15_000 }).toEqual(["Photos from the hike, and the plan", "reply.png"]);
     await expect.poll(() => loadedImageWidths(a.page), { timeout: 20_000 }).toEqual([480, 320]);
-    await a.page.screenshot({ path: `${SHOTS}/attachments-desktop.png` });
+    await checkedShot(a.page, `${SHOTS}/attachments-desktop.png`);
     await contextA.close();
     await contextB.close();
   }, 120_000);
@@ -762,8 +762,8 @@ describe("the web client in Chromium", () => {
     await answer();
     await framesGrow(a.page);
     await framesGrow(b.page);
-    await a.page.screenshot({ path: `${SHOTS}/video-call-desktop.png` });
-    await b.page.screenshot({ path: `${DOC_SHOTS}/video-call-phone.png` });
+    await checkedShot(a.page, `${SHOTS}/video-call-desktop.png`);
+    await checkedShot(b.page, `${DOC_SHOTS}/video-call-phone.png`);
     await a.page.getByRole("button", { name: "Hang up" }).click();
     await expect
       .poll(
@@ -785,7 +785,7 @@ describe("the web client in Chromium", () => {
     expect(await a.page.getByTestId("self-video").count()).toBe(0);
     await b.page.getByRole("button", { name: "Turn camera on" }).click();
     await framesGrow(a.page);
-    await a.page.screenshot({ path: `${SHOTS}/voice-to-video-desktop.png` });
+    await checkedShot(a.page, `${SHOTS}/voice-to-video-desktop.png`);
     await a.page.getByRole("button", { name: "Hang up" }).click();
     await contextA.close();
     await contextB.close();
@@ -804,7 +804,7 @@ describe("the web client in Chromium", () => {
     await a.page.getByRole("button", { name: "Voice call" }).click();
     await expect.poll(() => b.page.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => secondTab.getByTestId("incoming-call").count(), { timeout: 15_000 }).toBe(1);
-    await b.page.screenshot({ path: `${SHOTS}/call-incoming.png` });
+    await checkedShot(b.page, `${SHOTS}/call-incoming.png`);
 
     await secondTab.getByRole("button", { name: "Accept" }).click();
     await expect.poll(() => b.page.getByTestId("incoming-call").count(), { timeout: 10_000 }).toBe(0);
@@ -837,20 +837,20 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => a.page.getByTestId("call-status").textContent()).toMatch(/^\d+:\d\d$/);
     await a.page.getByRole("button", { name: "Mute" }).click();
     expect(await a.page.getByRole("button", { name: "Unmute" }).count()).toBe(1);
-    await a.page.screenshot({ path: `${SHOTS}/call-active.png` });
+    await checkedShot(a.page, `${SHOTS}/call-active.png`);
 
     await a.page.getByRole("button", { name: "Hang up" }).click();
     await expect.poll(() => a.page.getByTestId("active-call").getAttribute("data-phase")).toBe("ended");
     await expect.poll(() => secondTab.getByTestId("active-call").getAttribute("data-phase"), { timeout: 10_000 }).toBe("ended");
     expect(await secondTab.getByTestId("call-status").textContent()).toMatch(/^Call ended/);
-    await secondTab.screenshot({ path: `${SHOTS}/call-ended.png` });
+    await checkedShot(secondTab, `${SHOTS}/call-ended.png`);
 
     for (const page of [a.page, secondTab]) {
       await page.getByRole("button", { name: "Close" }).click();
       await page.goto(`${appUrl()}calls`);
       await expect.poll(() => page.locator('[data-testid="call-history-item"]').first().getAttribute("data-status"), { timeout: 10_000 }).toBe("ended");
     }
-    await a.page.screenshot({ path: `${SHOTS}/call-history.png` });
+    await checkedShot(a.page, `${SHOTS}/call-history.png`);
     await contextA.close();
     await contextB.close();
   }, 420_000);

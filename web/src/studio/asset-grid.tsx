@@ -86,10 +86,11 @@ export function AssetCard({
             type="button"
             class={asset.favorite ? "studio-star on" : "studio-star"}
             aria-pressed={asset.favorite ? "true" : "false"}
-            aria-label={asset.favorite ? `Remove ${assetLabel(asset)} from favourites` : `Mark ${assetLabel(asset)} favourite`}
             onClick={() => onFavorite(asset)}
           >
+            {/* A toggle named by what it shows (pressed or not says the state), then by the asset it is for. */}
             {asset.favorite ? "★ Favourite" : "☆ Favourite"}
+            <span class="visually-hidden">: {assetLabel(asset)}</span>
           </button>
           <button
             type="button"
