@@ -117,6 +117,14 @@ describe("the account screen", () => {
     await signInToApp(page, appUrl(), account);
     await openPanel(page, "invites");
     await expect.poll(() => page.getByTestId("invite").count()).toBe(2);
+    // A link made earlier is copied again from the list: the clipboard holds the sign-up link with its code.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    const { items: made } = await callApi<{ items: { code: string }[] }>(server.url, account, "/v1/invites");
+    await page.getByRole("button", { name: "Copy invite link 2" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Copied invite link 2" }).count()).toBe(1);
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText()),
+    ).toBe(`${server.url}/app/?invite=${encodeURIComponent(made[1]!.code)}`);
     await checkScreen(page, "account-invites");
     await page.getByRole("button", { name: "Revoke invite link 1" }).click();
     await expect.poll(() => page.getByText("Revoked").count()).toBe(1);

@@ -8,11 +8,14 @@ export function CopyButton({
   text,
   label = "Copy",
   className = "secondary small",
+  what,
   onCopied,
 }: {
   text: string;
   label?: string;
   className?: string;
+  /** What it copies, for a screen reader where several are in a list ("invite link 2"): its name is its words, then this. */
+  what?: string;
   onCopied?: () => void;
 }) {
   // What was copied (or refused) and for which text: a new text (a new link) starts ready again.
@@ -28,10 +31,11 @@ export function CopyButton({
       setOutcome({ text, copied: false });
     }
   };
+  const words = state === "copied" ? "Copied" : label;
   return (
     <>
-      <button type="button" class={className} onClick={() => void copy()}>
-        {state === "copied" ? "Copied" : label}
+      <button type="button" class={className} aria-label={what ? `${words} ${what}` : undefined} onClick={() => void copy()}>
+        {words}
       </button>
       {state === "refused" && (
         <span class="error small copy-refused" role="alert">

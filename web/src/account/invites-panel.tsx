@@ -1,11 +1,15 @@
 // The invite links this person made (GET /v1/invites), each revocable while it still works.
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
+import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { PanelProblem } from "./panel";
 
 type Invite = { code: string; maxUses: number; uses: number; expiresAt: string | null; revokedAt: string | null; createdAt: string; usable: boolean };
+
+/** The link that opens sign-up with the code filled in (the API's own `url` for a new invite). */
+export const inviteLinkOf = (code: string) => `${location.origin}/app/?invite=${encodeURIComponent(code)}`;
 
 function state(invite: Invite): string {
   if (invite.revokedAt) return "Revoked";
@@ -43,9 +47,12 @@ export function InvitesPanel() {
               </div>
             </div>
             {invite.usable && (
-              <button type="button" class="secondary small" onClick={() => revoke(invite)} aria-label={`Revoke invite link ${index + 1}`}>
-                Revoke
-              </button>
+              <>
+                <CopyButton text={inviteLinkOf(invite.code)} what={`invite link ${index + 1}`} />
+                <button type="button" class="secondary small" onClick={() => revoke(invite)} aria-label={`Revoke invite link ${index + 1}`}>
+                  Revoke
+                </button>
+              </>
             )}
           </li>
         ))}

@@ -2,15 +2,13 @@
 // and revoking one that still works (GET/POST/DELETE /v1/admin/invites).
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
+import { inviteLinkOf } from "../account/invites-panel";
 import { PanelProblem } from "../account/panel";
 import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 
 type Invite = { code: string; maxUses: number; uses: number; expiresAt: string | null; revokedAt: string | null; createdAt: string; usable: boolean };
-
-/** The link that opens sign-up with the code filled in (the same as a member's invite link). */
-const linkOf = (code: string) => `${location.origin}/app/?invite=${encodeURIComponent(code)}`;
 
 function state(invite: Invite): string {
   if (invite.revokedAt) return "Revoked";
@@ -41,7 +39,7 @@ export function InvitesPanel() {
     const days = Number(form.get("days"));
     try {
       const invite = await ok(invites.$post({ json: { maxUses, ...(days > 0 ? { expiresInSeconds: days * 86400 } : {}) } }));
-      setCreated(linkOf(invite.code));
+      setCreated(inviteLinkOf(invite.code));
       await load();
     } catch (caught) {
       setError(problemText(caught, "Could not create the invite."));
