@@ -98,6 +98,12 @@ describe("AI assists", () => {
     const picture = page.locator(`[data-image-id="${pictureId}"]`);
     await picture.getByTestId("ai-hint").waitFor();
     expect(await picture.getByTestId("ai-hint").textContent()).toMatch(/^AI hint: .+%.*Advisory only/);
+    // The moderator judges the picture itself: it is shown, not its grey stand-in.
+    await expect
+      .poll(() => picture.getByTestId("gallery-img").evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
     await checkScreen(page, "moderation-pictures-ai-hint");
 
     await page.goto(appUrl("moderation/videos"));
