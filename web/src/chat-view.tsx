@@ -22,7 +22,7 @@ import {
 import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
 import { ForwardDialog } from "./forward-dialog";
 import { GroupCallButton } from "./group-call-screen";
-import { type RecorderControls, VOICE_MESSAGE_PREFIX, VoiceRecorder } from "./voice-recorder";
+import { filesCaption, type RecorderControls, VoiceRecorder } from "./voice-recorder";
 import { EncryptedChat, type MessageContent } from "./e2ee/encrypted-chat";
 import { EncryptedAttachments, encryptedFileKey } from "./e2ee/encrypted-files";
 import { EncryptedFromLine, EncryptionNotices, LockIcon, mayTurnOnEncryption, turnOnEncryptionAfterConfirming, unreadableWords } from "./e2ee/encryption-parts";
@@ -346,9 +346,7 @@ export function ChatView({ chatId }: { chatId: string }) {
     if (uploads.uploading || uploads.failed) return;
     const hasFiles = uploads.drafts.length > 0;
     // A message needs text: files sent without a caption are named by their names.
-    const text =
-      input.value.trim() ||
-      (hasFiles ? uploads.drafts.map((draft) => (draft.name.startsWith(VOICE_MESSAGE_PREFIX) ? "Voice message" : draft.name)).join(", ") : "");
+    const text = input.value.trim() || (hasFiles ? filesCaption(uploads.drafts.map((draft) => draft.name)) : "");
     if (!text) return;
     stickToBottom.current = true;
     const mentions = [...mentioned.current].filter(([name]) => text.includes(`@${name}`)).map(([, id]) => id);
@@ -808,6 +806,8 @@ function MessageBubble({
   // What this device cannot read of an encrypted message is said in words; it takes no reply, edit or reaction.
   const unreadable = content !== undefined && content.state !== "opened" && !message.deletedAt;
   const encryption = content === undefined ? null : EncryptedChat.for(message.chatId);
+  const shownFiles = content === undefined || !message.mls ? message.attachments : content.state === "opened" ? content.files : [];
+  const captionOnly = shownFiles.length > 0 && message.text === filesCaption(shownFiles.map((file) => file.name ?? ""));
   const act = (action: () => void) => () => {
     setMenu(false);
     action();
@@ -835,7 +835,7 @@ function MessageBubble({
           <em class="muted unreadable" data-testid="unreadable" data-reason={content.state}>
             {unreadableWords(content)}
           </em>
-        ) : (
+        ) : captionOnly ? null : (
           <MessageText message={message} me={me} />
         )}
         <span class="meta">
@@ -959,7 +959,7 @@ function PendingBubble({
       <div class={pending.attachments.length > 0 ? "bubble with-attachments" : "bubble"}>
         {pending.replyTo && <QuoteBlock quote={pending.replyTo} me={store.state.me} />}
         {encrypted ? <EncryptedAttachments files={files} /> : <MessageAttachments attachments={pending.attachments} />}
-        <span class="text">{pending.text}</span>
+        {pending.text !== filesCaption(pending.attachments.map((file) => file.name ?? "")) && <span class="text">{pending.text}</span>}
         <span class="meta">{pending.status === "sending" ? "Sending…" : "Not sent"}</span>
       </div>
       {pending.status === "failed" && (

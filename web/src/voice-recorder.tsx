@@ -9,6 +9,13 @@ export const VOICE_MESSAGE_PREFIX = "voice-message";
 export const isVoiceMessage = (attachment: { name?: string; contentType: string | null }) =>
   Boolean(attachment.contentType?.startsWith("audio/") || (attachment.contentType === "video/webm" && attachment.name?.startsWith(VOICE_MESSAGE_PREFIX)));
 
+/**
+ * A message needs text: files sent without a caption are named by their names ("Voice message"
+ * for a recording). The same words on a message with those files say nothing the files do not:
+ * the bubble leaves them out (previews, search and notifications keep them).
+ */
+export const filesCaption = (names: readonly string[]) => names.map((name) => (name.startsWith(VOICE_MESSAGE_PREFIX) ? "Voice message" : name)).join(", ");
+
 /** What the recorder measured of each recording it made: sent with its upload, shown with the message. */
 export const recordingDetails = new WeakMap<File, { durationMs: number; waveform?: string }>();
 
