@@ -180,6 +180,9 @@ describe("a candidate with only a browser", () => {
     await expect.poll(() => card.getByText("Backend engineer, TypeScript and queues").count()).toBe(1);
     await card.getByRole("button", { name: "Follow" }).click();
     await expect.poll(() => card.getByRole("button", { name: "Following" }).count()).toBe(1);
+    // A labelled link says where it goes, and looks like a link.
+    expect(await card.getByRole("link", { name: "Code" }).getAttribute("href")).toBe("https://code.example.com/cora");
+    expect(await card.getByText("· code.example.com").count()).toBe(1);
     await checkScreen(viewerPage, "jobs-person");
     await viewerContext.close();
 
@@ -196,10 +199,12 @@ describe("a candidate with only a browser", () => {
     await page.setViewportSize(PHONE);
     const tabBar = page.getByRole("navigation", { name: "Jobs" });
     const current = tabBar.getByRole("link", { name: "Network" });
-    await expect.poll(async () => {
-      const [bar, tab] = [await tabBar.boundingBox(), await current.boundingBox()];
-      return !!bar && !!tab && tab.x >= bar.x && tab.x + tab.width <= bar.x + bar.width;
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const [bar, tab] = [await tabBar.boundingBox(), await current.boundingBox()];
+        return !!bar && !!tab && tab.x >= bar.x && tab.x + tab.width <= bar.x + bar.width;
+      })
+      .toBe(true);
     await page.setViewportSize(DESKTOP);
     const stored = await callApi(base(), viewer, `/v1/profiles/${candidateId}`);
     expect(stored).toMatchObject({ headline: "Backend engineer, TypeScript and queues", tags: ["typescript", "workers", "queues"], followedByMe: true });

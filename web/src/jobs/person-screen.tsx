@@ -75,9 +75,11 @@ export function PersonScreen({ userId }: { userId: string }) {
         <ul class="jobs-plain-list">
           {profile.links.map((link) => (
             <li>
-              <a href={link.url} rel="noopener noreferrer nofollow" target="_blank">
+              {/* Where a labelled link goes is said beside it: a visitor sees the site before leaving for it. */}
+              <a href={link.url} rel="noopener noreferrer nofollow" target="_blank" class="jobs-person-link">
                 {link.label ?? new URL(link.url).host}
               </a>
+              {link.label && <span class="muted small"> · {new URL(link.url).host}</span>}
             </li>
           ))}
         </ul>

@@ -373,7 +373,16 @@ function AiDraft({ companyId }: { companyId: string }) {
       <form class="jobs-form" onSubmit={ask}>
         <label>
           Notes about the job
-          <textarea rows={3} maxLength={5000} value={notes} onInput={(e: Event) => setNotes((e.target as HTMLTextAreaElement).value)} />
+          <textarea
+            rows={3}
+            maxLength={5000}
+            value={notes}
+            onInput={(e: Event) => {
+              setNotes((e.target as HTMLTextAreaElement).value);
+              // A refusal ("write a few notes first", a draft that failed) is about the notes as they were.
+              if (state?.error) setState(null);
+            }}
+          />
         </label>
         <div class="row end">
           <button type="submit" class="secondary" disabled={busy}>
