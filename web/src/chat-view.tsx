@@ -22,7 +22,7 @@ import {
 import { deleteChatAfterConfirming, GroupInfoDialog } from "./group-dialogs";
 import { ForwardDialog } from "./forward-dialog";
 import { GroupCallButton } from "./group-call-screen";
-import { filesCaption, type RecorderControls, VoiceRecorder } from "./voice-recorder";
+import { filesCaption, isFilesCaption, type RecorderControls, VoiceRecorder } from "./voice-recorder";
 import { EncryptedChat, type MessageContent } from "./e2ee/encrypted-chat";
 import { EncryptedAttachments, encryptedFileKey } from "./e2ee/encrypted-files";
 import { EncryptedFromLine, EncryptionNotices, LockIcon, mayTurnOnEncryption, turnOnEncryptionAfterConfirming, unreadableWords } from "./e2ee/encryption-parts";
@@ -807,7 +807,7 @@ function MessageBubble({
   const unreadable = content !== undefined && content.state !== "opened" && !message.deletedAt;
   const encryption = content === undefined ? null : EncryptedChat.for(message.chatId);
   const shownFiles = content === undefined || !message.mls ? message.attachments : content.state === "opened" ? content.files : [];
-  const captionOnly = shownFiles.length > 0 && message.text === filesCaption(shownFiles.map((file) => file.name ?? ""));
+  const captionOnly = isFilesCaption(message.text, shownFiles);
   const act = (action: () => void) => () => {
     setMenu(false);
     action();
@@ -959,7 +959,7 @@ function PendingBubble({
       <div class={pending.attachments.length > 0 ? "bubble with-attachments" : "bubble"}>
         {pending.replyTo && <QuoteBlock quote={pending.replyTo} me={store.state.me} />}
         {encrypted ? <EncryptedAttachments files={files} /> : <MessageAttachments attachments={pending.attachments} />}
-        {pending.text !== filesCaption(pending.attachments.map((file) => file.name ?? "")) && <span class="text">{pending.text}</span>}
+        {!isFilesCaption(pending.text, pending.attachments) && <span class="text">{pending.text}</span>}
         <span class="meta">{pending.status === "sending" ? "Sending…" : "Not sent"}</span>
       </div>
       {pending.status === "failed" && (

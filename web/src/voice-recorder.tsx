@@ -16,6 +16,10 @@ export const isVoiceMessage = (attachment: { name?: string; contentType: string 
  */
 export const filesCaption = (names: readonly string[]) => names.map((name) => (name.startsWith(VOICE_MESSAGE_PREFIX) ? "Voice message" : name)).join(", ");
 
+/** Whether a message's text is only the caption its files got (the bubble then shows the files alone). */
+export const isFilesCaption = (text: string, files: readonly { name?: string | null }[]) =>
+  files.length > 0 && text === filesCaption(files.map((file) => file.name ?? ""));
+
 /** What the recorder measured of each recording it made: sent with its upload, shown with the message. */
 export const recordingDetails = new WeakMap<File, { durationMs: number; waveform?: string }>();
 

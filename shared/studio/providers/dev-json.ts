@@ -22,6 +22,8 @@ const WORD_LENGTH = 40;
 /** What a person wrote, as the prompt quotes it: its sentences, words and figures. */
 interface Material {
   sentences: string[];
+  /** The sentences of more than one word (single words are tags and names). */
+  prose: string[];
   words: string[];
   numbers: number[];
   text: string;
@@ -66,6 +68,7 @@ function materialOf(prompt: string): Material {
   const prose = sentences.filter((sentence) => /\s/.test(sentence));
   return {
     sentences: sentences.length > 0 ? sentences : ["Draft"],
+    prose,
     words: words.length > 0 ? words : ["draft"],
     numbers,
     text: (prose.length > 0 ? prose : sentences).map((sentence) => (/[.!?]$/.test(sentence) ? sentence : `${sentence}.`)).join(" ") || "Draft",
@@ -99,8 +102,7 @@ function stringChoices(material: Material, schema: SchemaNode): string[] {
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
   if (max > WORD_LENGTH) {
     // A line of its own (a strength, a reason, a talking point): what was said in more than a word.
-    const prose = material.sentences.filter((sentence) => /\s/.test(sentence));
-    return prose.length > 0 ? prose : material.sentences;
+    return material.prose.length > 0 ? material.prose : material.sentences;
   }
   // A name or slug: a part of a sentence that is one word (a tag as the person wrote it), else a word that says something.
   const single = [...new Set(material.sentences.flatMap((sentence) => sentence.split(/[,;]\s*|\s+and\s+/)))]
