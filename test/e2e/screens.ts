@@ -25,6 +25,7 @@ interface PageElement {
   parentElement: PageElement | null;
   getAttribute(name: string): string | null;
   getBoundingClientRect(): PageRect;
+  querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
 }
 interface PageStyle {
@@ -187,9 +188,28 @@ export async function checkedShot(page: Page, path: string, options: { fullPage?
 }
 
 /** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
+/**
+ * The section names in the navigation that are wider than their item: "Moderation" stuck out of
+ * the rail's highlight on both sides, which no overflow check sees (it stays inside the viewport).
+ */
+async function spillingNavLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as PageGlobals).document;
+    return Array.from(doc.body.querySelectorAll(".nav-item"))
+      .filter((item) => {
+        const label = item.querySelector("span:not(.badge)");
+        if (!label || item.getBoundingClientRect().width === 0) return false;
+        const [box, words] = [item.getBoundingClientRect(), label.getBoundingClientRect()];
+        return words.left < box.left - 0.5 || words.right > box.right + 0.5;
+      })
+      .map((item) => item.textContent?.trim() ?? "");
+  });
+}
+
 async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
   expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
   expect(await pageScrollPastFrame(page), `${label}: the page scrolls past the app's frame`).toBe(0);
+  expect(await spillingNavLabels(page), `${label}: section names wider than their place in the navigation`).toEqual([]);
   const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
   expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }
