@@ -40,6 +40,17 @@ async function signedInAdmin(): Promise<Page> {
   return page;
 }
 
+/** For each moderation queue, whether its button is under its name (else beside it). */
+async function buttonsUnderNames(page: Page): Promise<boolean[]> {
+  const queues = page.getByTestId("moderation-queue");
+  const under: boolean[] = [];
+  for (let i = 0; i < (await queues.count()); i++) {
+    const [name, button] = [await queues.nth(i).locator("strong").boundingBox(), await queues.nth(i).getByRole("link").boundingBox()];
+    under.push(button!.y >= name!.y + name!.height - 1);
+  }
+  return under;
+}
+
 describe("the admin console", () => {
   it("finds a user, changes their role, ends one session and disables the account", async () => {
     const member = await registerAccount(server.url, "Bruno Member");
@@ -52,6 +63,8 @@ describe("the admin console", () => {
     await expect.poll(() => page.getByTestId("admin-user").count()).toBe(1);
     await row.getByRole("button", { name: "Manage Bruno Member" }).click();
     await expect.poll(() => row.getByTestId("admin-session").count()).toBe(1);
+    // The member signed up from this test's Node.js: the session is named by that program.
+    expect(await row.getByTestId("admin-session").locator("strong").textContent()).toBe("A program (Node.js)");
     await checkScreen(page, "admin-users");
 
     await row.getByLabel("Role").selectOption("moderator");
@@ -182,8 +195,12 @@ describe("the admin console", () => {
   it("links the moderation queues and shows the deployment's health and last hour", async () => {
     const page = await signedInAdmin();
     await openAdminPanel(page, "moderation");
-    await expect.poll(() => page.getByTestId("moderation-queue").count()).toBeGreaterThan(0);
-    await checkScreen(page, "admin-moderation");
+    const queues = page.getByTestId("moderation-queue");
+    await expect.poll(() => queues.count()).toBeGreaterThan(0);
+    // Every queue's button sits the same way: beside its name on a desktop, under it on a phone.
+    await checkScreen(page, "admin-moderation", {
+      settle: async (shown) => expect(await buttonsUnderNames(shown)).toEqual(Array(await queues.count()).fill(shown.viewportSize()!.width < 600)),
+    });
     await openAdminPanel(page, "health");
     await expect.poll(() => page.getByTestId("health-check").count()).toBe(3);
     expect(await page.getByRole("heading", { name: "Everything answers" }).count()).toBe(1);

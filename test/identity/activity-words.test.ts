@@ -63,7 +63,9 @@ describe("recent activity in words", () => {
     expect(deviceWords(safariPhone)).toBe("Safari on iOS");
     expect(deviceWords(edgeWindows)).toBe("Edge on Windows");
     expect(deviceWords(firefoxAndroid)).toBe("Firefox on Android");
-    expect(deviceWords("curl/8.5.0")).toBe("A program");
+    expect(deviceWords("curl/8.5.0")).toBe("A program (curl)");
+    expect(deviceWords("node")).toBe("A program (Node.js)");
+    expect(deviceWords("okhttp/4.12.0")).toBe("A program (OkHttp)");
     expect(deviceWords(null)).toBe("A device that did not say what it is");
     expect(deviceWords("Frobnicator 3000")).toBe("An unrecognised app or browser");
   });

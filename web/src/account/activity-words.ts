@@ -114,6 +114,22 @@ export function scopeWords(scopes: readonly string[]): string {
 
 const UNKNOWN_DEVICE = "A device that did not say what it is";
 
+const PROGRAMS: Record<string, string> = {
+  curl: "curl",
+  wget: "Wget",
+  node: "Node.js",
+  undici: "Node.js",
+  okhttp: "OkHttp",
+  python: "Python",
+  "go-http-client": "Go",
+};
+
+/** "A program (curl)": a session a script or an app's HTTP library holds, named by that program. */
+function programName(userAgent: string): string | null {
+  const match = /^(curl|wget|node|undici|okhttp|python|go-http-client)/i.exec(userAgent);
+  return match ? `A program (${PROGRAMS[match[1]!.toLowerCase()]})` : null;
+}
+
 /** A user agent as a person names their device: "Chrome on Linux", not the whole string. */
 export function deviceWords(userAgent: string | null): string {
   if (!userAgent?.trim()) return UNKNOWN_DEVICE;
@@ -129,9 +145,7 @@ export function deviceWords(userAgent: string | null): string {
             ? "Chrome"
             : /Safari\//.test(userAgent)
               ? "Safari"
-              : /^(curl|Wget|node|undici|okhttp|python|Go-http-client)/i.test(userAgent)
-                ? "A program"
-                : null;
+              : programName(userAgent);
   const system = /Android/.test(userAgent)
     ? "Android"
     : /iPhone|iPad|iPod/.test(userAgent)

@@ -128,8 +128,8 @@ function UserDetailCard({ userId, onChanged }: { userId: string; onChanged: (use
         {user.lockedUntil ? ` · sign-in paused until ${when(user.lockedUntil)}` : ""}
         {user.disabledAt ? ` · disabled ${when(user.disabledAt)}` : ""}
       </p>
-      <form class="row" onSubmit={setRole}>
-        <label class="row">
+      <form class="admin-form admin-role" onSubmit={setRole}>
+        <label>
           Role
           <select name="role" value={user.role}>
             {(["user", "moderator", "admin"] as const).map((role) => (
