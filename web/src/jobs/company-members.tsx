@@ -190,7 +190,7 @@ function InviteForm({
   return (
     <form class="jobs-form" onSubmit={submit} aria-label="Invite a recruiter">
       <div class="jobs-filter-row end">
-        <label>
+        <label class="wide">
           Invite by e-mail or name
           <input
             name="invitee"

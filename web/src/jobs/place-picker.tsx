@@ -23,6 +23,14 @@ type View = keyof typeof VIEWS;
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
+/** "Berlin, Germany" for a city on the list; a place named otherwise keeps its coordinates beside it. */
+function placeLine(value: Place): string {
+  const coordinates = `${value.lat.toFixed(2)}, ${value.lng.toFixed(2)}`;
+  const city = findCity(value.place);
+  if (city && `${city.name}, ${city.country}` === value.place && city.lat === value.lat && city.lng === value.lng) return value.place;
+  return value.place === `${round(value.lat)}, ${round(value.lng)}` ? coordinates : `${value.place} (${coordinates})`;
+}
+
 /** `subject` names what is placed in the map's accessible name ("the vacancy", "you"). */
 export function PlacePicker({ value, onChange, subject = "the vacancy" }: { value: Place | null; onChange: (place: Place | null) => void; subject?: string }) {
   const [view, setView] = useState<View>("europe");
@@ -89,11 +97,11 @@ export function PlacePicker({ value, onChange, subject = "the vacancy" }: { valu
           <option value={city.name}>{city.country}</option>
         ))}
       </datalist>
-      <div class="row spread">
+      <div class="row spread wrap jobs-place-status">
         <span class="muted small" aria-live="polite">
-          {value ? `${value.place} (${value.lat.toFixed(2)}, ${value.lng.toFixed(2)})` : "No place: click the map or type a city"}
+          {value ? placeLine(value) : "No place: click the map or type a city"}
         </span>
-        <span class="row">
+        <span class="row wrap">
           {(Object.keys(VIEWS) as View[]).map((v) => (
             <button type="button" class={v === view ? "secondary small active" : "secondary small"} aria-pressed={v === view} onClick={() => setView(v)}>
               {VIEWS[v].label}

@@ -33,7 +33,9 @@ export function ProfileEditor() {
         <a href="/app/jobs/network">{profile.followerCount === 1 ? "1 follower" : `${profile.followerCount} followers`}</a>
         <a href="/app/jobs/network">{`${profile.followingCount} following`}</a>
         <span>{profile.viewCount === 1 ? "1 profile view" : `${profile.viewCount ?? 0} profile views`}</span>
-        <a href={`/app/jobs/people/${profile.userId}`}>See it as others do</a>
+        <a class="button-link secondary small" href={`/app/jobs/people/${profile.userId}`}>
+          See it as others do
+        </a>
       </p>
       <ProfileForm profile={profile} onSaved={setProfile} />
       <IntroVideoCard profile={profile} onChanged={setProfile} />
