@@ -42,7 +42,7 @@ const devModel = (
 export const DEV_IMAGE_MODEL = devModel(
   {
     id: "dev-image",
-    name: "Development image (deterministic PNG from prompt and seed)",
+    name: "Development image (drawn from the prompt)",
     kind: "image",
     paramsSchema: {
       type: "object",
@@ -60,7 +60,7 @@ export const DEV_IMAGE_MODEL = devModel(
 export const DEV_TEXT_MODEL = devModel(
   {
     id: "dev-text",
-    name: "Development text (deterministic JSON from the prompt, shaped by responseSchema)",
+    name: "Development text (echoes the prompt)",
     kind: "text",
     paramsSchema: {
       type: "object",
@@ -74,7 +74,7 @@ export const DEV_TEXT_MODEL = devModel(
 export const DEV_VIDEO_MODEL = devModel(
   {
     id: "dev-video",
-    name: "Development video (a stand-in MP4 from prompt, seed and starting picture; not playable)",
+    name: "Development video (a stand-in, not playable)",
     kind: "video",
     paramsSchema: {
       type: "object",
