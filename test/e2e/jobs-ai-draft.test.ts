@@ -55,6 +55,10 @@ describe("an AI draft of a vacancy", () => {
     const draft = await callApi(base(), recruiter, `/v1/vacancies/${vacancyId}`);
     expect(draft).toMatchObject({ companyId: company.id, status: "draft" });
     expect(await editor.getByLabel("Title").inputValue()).toBe(draft.title);
+    // The notes say remote, full-time and senior: the form says so, and the role is not one of those words.
+    expect(draft).toMatchObject({ remote: true, employmentType: "full-time", seniority: "senior" });
+    expect(await editor.getByLabel("Remote work possible").isChecked()).toBe(true);
+    expect(await editor.getByLabel("Role").inputValue()).not.toMatch(/^(full-time|senior)$/);
     await checkScreen(page, "jobs-ai-draft-editor");
 
     await context.close();

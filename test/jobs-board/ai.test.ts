@@ -29,6 +29,9 @@ describe("POST /v1/vacancies/drafts, GET /v1/vacancies/drafts/:id", () => {
     expect(draft.vacancy).toMatchObject({ id: accepted.id, companyId: company.id, status: "draft" });
     expect(draft.vacancy.title.length).toBeGreaterThan(0);
     expect(draft.vacancy.salary).toMatchObject({ currency: expect.stringMatching(/^[A-Z]{3}$/) });
+    // The notes say "remote": the draft says so too; its role is a word of the notes, not its seniority.
+    expect(draft.vacancy).toMatchObject({ remote: true, seniority: "senior" });
+    expect(draft.vacancy.role).not.toBe("senior");
     // the draft is an ordinary vacancy: editable and publishable by members
     expect((await ok(api(`/v1/vacancies/${accepted.id}`, { token: recruiter.accessToken }))).status).toBe("draft");
     expect((await publishVacancy(recruiter, accepted.id)).status).toBe("published");
@@ -137,6 +140,12 @@ describe("the model's answer is checked before it is stored", () => {
       salary: { min: 70000, max: 90000, currency: "EUR", period: "year" },
     };
     expect(checkModelAnswer("vacancy-draft", text(good)).ok).toBe(true);
+    // Whether the work can be remote: said, or left out (then it cannot).
+    const remote = checkModelAnswer("vacancy-draft", text({ ...good, remote: true }));
+    expect(remote.ok && remote.value).toMatchObject({ remote: true });
+    const silent = checkModelAnswer("vacancy-draft", text(good));
+    expect(silent.ok && silent.value).toMatchObject({ remote: false });
+    expect(checkModelAnswer("vacancy-draft", text({ ...good, remote: "yes" })).ok).toBe(false);
     expect(checkModelAnswer("vacancy-draft", text("Sure! Here is your vacancy: ...")).ok).toBe(false);
     expect(checkModelAnswer("vacancy-draft", text({ ...good, title: undefined })).ok).toBe(false);
     expect(checkModelAnswer("vacancy-draft", text({ ...good, admin: true })).ok).toBe(false);

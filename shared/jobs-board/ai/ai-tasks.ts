@@ -214,7 +214,7 @@ async function modelInput(deps: Deps, task: AiTaskRecord): Promise<ModelTaskInpu
         // What people wrote goes in as JSON strings: quoted, it cannot pass for instructions (and the development model echoes it).
         `Write a job vacancy for the company ${JSON.stringify(company?.company.name ?? "unknown")}${company?.company.about ? ` (about it: ${JSON.stringify(company.company.about.slice(0, 500))})` : ""}.`,
         `The recruiter's notes: ${JSON.stringify(String(input.notes))}`,
-        "Answer with one JSON object of the given schema: title, description, tags (lower case), role (a slug), employmentType, seniority, and a salary suggestion.",
+        "Answer with one JSON object of the given schema: title, description, tags (lower case), role (a slug), employmentType, seniority, remote (whether the notes say the work can be done remotely), and a salary suggestion.",
       ].join("\n"),
       params: { responseSchema: VACANCY_DRAFT_JSON_SCHEMA },
       idempotencyKey: task.id,
@@ -285,7 +285,7 @@ async function complete(deps: Deps, task: AiTaskRecord, answer: VacancyDraftAnsw
       salaryPeriod: salary.period,
       salaryMinYear: yearly(salary.min, salary.period),
       salaryMaxYear: yearly(salary.max, salary.period),
-      remote: false,
+      remote: draft.remote,
       status: "draft",
       createdBy: task.userId,
       createdAt: now,

@@ -29,7 +29,7 @@ export function slugOf(text: string): string {
 export const VACANCY_DRAFT_JSON_SCHEMA = {
   type: "object",
   additionalProperties: false,
-  required: ["title", "description", "tags", "role", "employmentType", "seniority", "salary"],
+  required: ["title", "description", "tags", "role", "employmentType", "seniority", "remote", "salary"],
   properties: {
     title: { type: "string", minLength: 1, maxLength: 200 },
     description: { type: "string", minLength: 1, maxLength: 20000 },
@@ -37,6 +37,7 @@ export const VACANCY_DRAFT_JSON_SCHEMA = {
     role: { type: "string", minLength: 1, maxLength: 40 },
     employmentType: { type: "string", enum: [...EMPLOYMENT_TYPES] },
     seniority: { type: "string", enum: [...SENIORITIES] },
+    remote: { type: "boolean" },
     salary: {
       type: "object",
       additionalProperties: false,
@@ -59,6 +60,8 @@ export const VacancyDraftAnswer = z
     role: z.string().min(1).max(40),
     employmentType: z.enum(EMPLOYMENT_TYPES),
     seniority: z.enum(SENIORITIES),
+    // whether the notes say the work can be done remotely; a model that leaves it out says no
+    remote: z.boolean().default(false),
     salary: z
       .object({
         min: z.number().int().min(0).max(10_000_000),

@@ -7,8 +7,11 @@ import type { JsonValue } from "./templates";
  * quotes (the platform's prompts put what a person wrote in JSON strings: a profile, a title, a
  * recruiter's notes), so a draft reads like the person's own words, not like the instructions
  * around them: long strings are those words in order, short ones one of their sentences, slugs
- * one of their words, an enum the value they mention, numbers the figures they give (within the
- * bounds), arrays as many distinct items as there is to say.
+ * one of their words (not a value another field's enum takes: a role is not "full-time"), an enum
+ * the value they mention, a boolean whether they name it ("remote"), numbers the figures they give
+ * (within the bounds), arrays as many distinct items as there is to say. A sentence or word one
+ * field said is not said again by another while there are others ("gaps" do not repeat
+ * "strengths"): a list with no minimum is empty when everything was said.
  */
 
 type SchemaNode = Record<string, unknown>;
@@ -113,10 +116,51 @@ function stringChoices(material: Material, schema: SchemaNode): string[] {
   return long.length > 0 ? long : material.words;
 }
 
-function stringFor(material: Material, schema: SchemaNode, key: string, ordinal: number): string {
+/** The choices no field has said yet, or all of them when every one was. */
+function unsaid(context: Context, choices: string[]): string[] {
+  const fresh = choices.filter((choice) => !context.said.has(choice.toLowerCase()));
+  return fresh.length > 0 ? fresh : choices;
+}
+
+/** A name or slug's choices without the values of the schema's enums (those say another field: "full-time", "senior"). */
+function wordChoices(context: Context, schema: SchemaNode): string[] {
+  const choices = stringChoices(context.material, schema);
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
-  if (max >= TEXT_LENGTH && ordinal === 0) return fitLength(material.text, schema);
-  return fitLength(pick(stringChoices(material, schema), key, ordinal), schema);
+  if (max > WORD_LENGTH) return choices;
+  const free = choices.filter((choice) => !context.enumValues.has(choice.toLowerCase()));
+  return free.length > 0 ? free : choices;
+}
+
+function stringFor(context: Context, schema: SchemaNode, key: string, ordinal: number): string {
+  const max = typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
+  if (max >= TEXT_LENGTH && ordinal === 0) return fitLength(context.material.text, schema);
+  const chosen = pick(unsaid(context, wordChoices(context, schema)), key, ordinal);
+  context.said.add(chosen.toLowerCase());
+  return fitLength(chosen, schema);
+}
+
+/** Whether the material names the field: every word of its name ("remote", "isRemote", "has_parking") but "is" and "has". */
+function named(material: Material, key: string): boolean {
+  const words = new Set(material.words.map((word) => word.toLowerCase()));
+  const parts = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((part) => part && part !== "is" && part !== "has");
+  return parts.length > 0 && parts.every((part) => words.has(part));
+}
+
+/** Every string an enum of the schema takes, lower case (a `$ref`'d one too, through `$defs`). */
+function enumValuesOf(schema: unknown, found = new Set<string>(), depth = 0): Set<string> {
+  if (!schema || typeof schema !== "object" || depth > MAX_DEPTH) return found;
+  if (Array.isArray(schema)) {
+    for (const item of schema) enumValuesOf(item, found, depth + 1);
+    return found;
+  }
+  const node = schema as SchemaNode;
+  if (Array.isArray(node.enum)) for (const value of node.enum) if (typeof value === "string") found.add(value.toLowerCase());
+  for (const [name, value] of Object.entries(node)) if (name !== "enum" && name !== "const") enumValuesOf(value, found, depth + 1);
+  return found;
 }
 
 /** The enum's values the material names first (as a word, "full-time" also as "full time"), then the rest in the schema's order. */
@@ -212,6 +256,10 @@ function resolveRef(root: SchemaNode, ref: string): SchemaNode | undefined {
 interface Context {
   root: SchemaNode;
   material: Material;
+  /** What string fields said so far, lower case: another field says something else while it can. */
+  said: Set<string>;
+  /** The values the schema's enums take, lower case: not words for a free field. */
+  enumValues: Set<string>;
   /** Where the next number field starts looking among the material's figures. */
   nextNumber: number;
 }
@@ -219,7 +267,7 @@ interface Context {
 /** `ordinal` is the value's place in the array it is an item of (0 elsewhere): items differ from each other. */
 function generate(context: Context, schema: unknown, key: string, salt: number, ordinal: number, depth: number): JsonValue {
   const { root, material } = context;
-  if (schema === true || schema === undefined || schema === null || typeof schema !== "object") return stringFor(material, {}, key, ordinal);
+  if (schema === true || schema === undefined || schema === null || typeof schema !== "object") return stringFor(context, {}, key, ordinal);
   let node = schema as SchemaNode;
   if (typeof node.$ref === "string") node = resolveRef(root, node.$ref) ?? {};
   if (depth > MAX_DEPTH) return null;
@@ -247,11 +295,16 @@ function generate(context: Context, schema: unknown, key: string, salt: number, 
       return out;
     }
     case "array": {
-      const min = typeof node.minItems === "number" ? node.minItems : 1;
-      const max = typeof node.maxItems === "number" ? node.maxItems : Math.max(min, 3);
       const itemSchema = node.items && typeof node.items === "object" ? (node.items as SchemaNode) : {};
-      // As many items as there is to say, up to three: distinct strings, or objects that each say a sentence (timed cues); else one.
-      const available = saysSomething(itemSchema) ? stringChoices(material, itemSchema).length : saysSentences(itemSchema) ? material.sentences.length : 1;
+      // As many items as there is to say, up to three: strings no field said yet, or objects that each say a sentence (timed cues); else one.
+      const available = saysSomething(itemSchema)
+        ? wordChoices(context, itemSchema).filter((choice) => !context.said.has(choice.toLowerCase())).length
+        : saysSentences(itemSchema)
+          ? material.sentences.length
+          : 1;
+      // A list without a minimum is empty when everything was said; one with a minimum says things again.
+      const min = typeof node.minItems === "number" ? node.minItems : available > 0 ? 1 : 0;
+      const max = typeof node.maxItems === "number" ? node.maxItems : Math.max(min, 3);
       const length = Math.max(min, Math.min(max, 3, available));
       const prefix = Array.isArray(node.prefixItems) ? node.prefixItems : [];
       const items = Array.from({ length }, (_, i) =>
@@ -268,12 +321,12 @@ function generate(context: Context, schema: unknown, key: string, salt: number, 
     case "number":
       return numberIn(context, node, false, salt);
     case "boolean":
-      return salt % 2 === 0;
+      return named(material, key);
     case "null":
       return null;
     default: {
       const special = typeof node.format === "string" ? formatted(node.format, material, salt) : undefined;
-      return special ?? stringFor(material, node, key, ordinal);
+      return special ?? stringFor(context, node, key, ordinal);
     }
   }
 }
@@ -305,5 +358,12 @@ function mixSalt(salt: number, i: number): number {
 /** A document conforming (as far as the keywords above go) to `schema`, made from `prompt`. */
 export function documentFor(schema: unknown, prompt: string): JsonValue {
   const root = schema && typeof schema === "object" ? (schema as SchemaNode) : {};
-  return generate({ root, material: materialOf(prompt), nextNumber: 0 }, schema, "", hashText(prompt, 7), 0, 0);
+  return generate(
+    { root, material: materialOf(prompt), nextNumber: 0, said: new Set(), enumValues: enumValuesOf(schema) },
+    schema,
+    "",
+    hashText(prompt, 7),
+    0,
+    0,
+  );
 }

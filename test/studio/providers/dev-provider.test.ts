@@ -155,6 +155,41 @@ describe("the development text model", () => {
     });
   });
 
+  it("ticks a boolean the words name, gives a slug no other field's value, and does not say one thing in two fields", () => {
+    const draft = {
+      type: "object",
+      properties: {
+        role: { type: "string", maxLength: 40 },
+        employmentType: { type: "string", enum: ["full-time", "part-time"] },
+        seniority: { type: "string", enum: ["junior", "senior"] },
+        remote: { type: "boolean" },
+        relocationOffered: { type: "boolean" },
+      },
+    };
+    for (const notes of ["Senior full-time remote", "Full-time senior, remote or Berlin", "Remote: senior full-time engineer"]) {
+      const document = documentFor(draft, JSON.stringify(notes)) as Record<string, unknown>;
+      expect(document, notes).toMatchObject({ employmentType: "full-time", seniority: "senior", remote: true, relocationOffered: false });
+      expect(["full-time", "senior"], notes).not.toContain(String(document.role).toLowerCase());
+    }
+    expect(documentFor(draft, JSON.stringify("Senior engineer in Berlin, relocation offered"))).toMatchObject({ remote: false, relocationOffered: true });
+
+    const analysis = {
+      type: "object",
+      properties: {
+        strengths: { type: "array", minItems: 1, maxItems: 10, items: { type: "string", maxLength: 300 } },
+        gaps: { type: "array", maxItems: 10, items: { type: "string", maxLength: 300 } },
+      },
+    };
+    const profile = { headline: "Backend engineer", bio: "Eight years of queues. Looking for a remote team. Berlin based." };
+    const four = documentFor(analysis, JSON.stringify(profile)) as { strengths: string[]; gaps: string[] };
+    expect([...four.strengths, ...four.gaps].sort()).toEqual(["Backend engineer", "Berlin based.", "Eight years of queues.", "Looking for a remote team."]);
+    expect(four.strengths).toHaveLength(3);
+    // Three strengths say all there is: the gaps, which may be empty, are.
+    const three = documentFor(analysis, JSON.stringify({ bio: profile.bio })) as typeof four;
+    expect(three.strengths).toHaveLength(3);
+    expect(three.gaps).toEqual([]);
+  });
+
   it("without a responseSchema answers {text}", async () => {
     const provider = new DevelopmentProvider(createDatabase(env.DB));
     const answer = await provider.start({ model: DEV_TEXT_MODEL, variables: { prompt: "hello world" } });
