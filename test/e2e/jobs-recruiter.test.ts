@@ -122,6 +122,9 @@ describe("a recruiter with only a browser", () => {
     await editor.getByRole("button", { name: "Preview" }).click();
     const preview = recruiter.getByRole("article", { name: "Preview" });
     await expect.poll(() => preview.getByText("70,000–90,000 EUR a year").count()).toBe(1);
+    // The kind of job in words, not the API's values ("senior · full-time").
+    expect(await preview.getByText("Senior · Full-time · backend", { exact: true }).count()).toBe(1);
+    expect(await editor.getByLabel("Seniority").locator("option:checked").textContent()).toBe("Senior");
     await checkScreen(recruiter, "jobs-vacancy-preview");
     await editor.getByRole("button", { name: "Publish now" }).click();
     await expect.poll(() => editor.getByRole("status").textContent()).toContain("Published");

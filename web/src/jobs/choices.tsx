@@ -2,7 +2,9 @@
 // vacancy editor and the search form offer the same values the same way.
 export const SENIORITIES = ["intern", "junior", "middle", "senior", "lead", "principal"] as const;
 export const EMPLOYMENT_TYPES = ["full-time", "part-time", "contract", "internship", "temporary"] as const;
-export const CURRENCIES = ["EUR", "USD", "GBP", "PLN", "CHF", "SEK", "NOK", "DKK", "CZK"] as const;
+// The currencies offered, the AI draft's among them (shared/jobs-board/ai/answers.ts): a draft in JPY
+// shows JPY. The API takes any ISO 4217 code; a vacancy in another one keeps it (see Choice).
+export const CURRENCIES = ["EUR", "USD", "GBP", "CHF", "PLN", "CZK", "SEK", "NOK", "DKK", "CAD", "AUD", "JPY", "INR", "BRL"] as const;
 export const PERIODS = ["year", "month", "hour"] as const;
 export const PROFILE_VISIBILITIES = ["everyone", "recruiters", "hidden"] as const;
 export type ProfileVisibility = (typeof PROFILE_VISIBILITIES)[number];
@@ -14,7 +16,9 @@ export const PROFILE_VISIBILITY_WORDS: Record<ProfileVisibility, string> = {
 };
 
 /**
- * A label around a <select> of `values`; `blank` adds a first "any" option with an empty value.
+ * A label around a <select> of `values`; `blank` adds a first "any" option with an empty value. A
+ * value not among them (a vacancy's currency set through the API) is offered too, so the menu shows
+ * what is stored instead of its first option.
  * `labels` words a value for people when the API's value is not a word they would use;
  * `describedBy` names the element that explains the choice.
  */
@@ -42,7 +46,7 @@ export function Choice(props: {
             {props.blank}
           </option>
         )}
-        {props.values.map((v) => (
+        {(props.value && !props.values.includes(props.value) ? [...props.values, props.value] : props.values).map((v) => (
           <option value={v} selected={v === props.value}>
             {props.labels?.[v] ?? v}
           </option>

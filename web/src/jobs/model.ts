@@ -54,6 +54,32 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
 /** The pipeline's columns, in order. */
 export const PIPELINE_COLUMNS: ApplicationStatus[] = ["submitted", "reviewing", "interview", "offer", "hired", "rejected", "withdrawn"];
 
+/** The API's seniorities and employment types in people's words ("middle" is "Mid-level"). */
+export const SENIORITY_WORDS: Readonly<Record<string, string>> = {
+  intern: "Intern",
+  junior: "Junior",
+  middle: "Mid-level",
+  senior: "Senior",
+  lead: "Lead",
+  principal: "Principal",
+};
+export const EMPLOYMENT_WORDS: Readonly<Record<string, string>> = {
+  "full-time": "Full-time",
+  "part-time": "Part-time",
+  contract: "Contract",
+  internship: "Internship",
+  temporary: "Temporary",
+};
+/** A vacancy's status on its own page, for the company's members. */
+export const VACANCY_STATUS_WORDS: Record<VacancyStatus, string> = { draft: "Draft", scheduled: "Scheduled", published: "Published", closed: "Closed" };
+
+/** "Senior · Full-time · backend": what kind of job it is, in one line (the role is the company's own word). */
+export function kindOfJob(vacancy: Pick<Vacancy, "seniority" | "employmentType"> & { role?: string }): string {
+  return [SENIORITY_WORDS[vacancy.seniority] ?? vacancy.seniority, EMPLOYMENT_WORDS[vacancy.employmentType] ?? vacancy.employmentType, vacancy.role]
+    .filter(Boolean)
+    .join(" · ");
+}
+
 export function salaryText(salary: Vacancy["salary"]): string | null {
   if (!salary) return null;
   const format = (n: number) => new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(n);

@@ -5,9 +5,10 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { searchVacancies, type SearchQuery } from "./api";
 import { CITIES } from "./cities";
-import { salaryText, type Vacancy } from "./model";
+import { EMPLOYMENT_WORDS, kindOfJob, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
 import { SavedSearches } from "./saved-searches";
-import { CURRENCIES, EMPLOYMENT_TYPES, EMPTY_FILTERS, type Filters, filtersFromSearch, queryOf, SALARY_PERIODS, SENIORITIES, searchOf } from "./search-url";
+import { CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
+import { EMPTY_FILTERS, type Filters, filtersFromSearch, queryOf, searchOf } from "./search-url";
 import { problemText } from "../problem-text";
 
 const SORT_LABELS: Record<string, string> = { "": "Best for the filters", newest: "Newest first", salary: "Highest salary first", distance: "Nearest first" };
@@ -103,10 +104,10 @@ export function SearchScreen() {
           </div>
           <div class="jobs-filter-row">
             {text("role", "Role", { placeholder: "backend", maxLength: 60 })}
-            {choice("seniority", "Seniority", ["", ...SENIORITIES], { "": "Any" })}
+            {choice("seniority", "Seniority", ["", ...SENIORITIES], { "": "Any", ...SENIORITY_WORDS })}
           </div>
           <div class="jobs-filter-row">
-            {choice("employmentType", "Employment", ["", ...EMPLOYMENT_TYPES], { "": "Any" })}
+            {choice("employmentType", "Employment", ["", ...EMPLOYMENT_TYPES], { "": "Any", ...EMPLOYMENT_WORDS })}
             {choice("sort", "Order", ["", "newest", "salary", "distance"], SORT_LABELS)}
           </div>
           <div class="jobs-filter-row">
@@ -115,7 +116,7 @@ export function SearchScreen() {
           </div>
           <div class="jobs-filter-row">
             {choice("currency", "Currency", CURRENCIES)}
-            {choice("salaryPeriod", "Salary per", SALARY_PERIODS)}
+            {choice("salaryPeriod", "Salary per", PERIODS)}
           </div>
           <div class="jobs-filter-row">
             {text("place", "Near (a city)", { list: "jobs-cities", placeholder: "Berlin" })}
@@ -191,9 +192,7 @@ function VacancyItem({ vacancy }: { vacancy: Vacancy }) {
         )}
         {vacancy.remote && <span>Remote</span>}
         {salary && <span>{salary}</span>}
-        <span>
-          {vacancy.seniority} · {vacancy.employmentType}
-        </span>
+        <span>{kindOfJob({ seniority: vacancy.seniority, employmentType: vacancy.employmentType })}</span>
       </div>
       {vacancy.tags.length > 0 && (
         <div class="jobs-tags">

@@ -3,10 +3,8 @@
 import type { SearchQuery } from "./api";
 import { findCity } from "./cities";
 
-export const SENIORITIES = ["intern", "junior", "middle", "senior", "lead", "principal"] as const;
-export const EMPLOYMENT_TYPES = ["full-time", "part-time", "contract", "internship", "temporary"] as const;
-export const SALARY_PERIODS = ["year", "month", "hour"] as const;
-export const CURRENCIES = ["EUR", "USD", "GBP", "PLN", "CHF"] as const;
+import { CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
+
 export const SORTS = ["newest", "salary", "distance"] as const;
 
 export interface Filters {
@@ -67,7 +65,7 @@ export function filtersFromSearch(search: string): Filters {
     salaryMin: text("salaryMin"),
     salaryMax: text("salaryMax"),
     currency: oneOf(params.get("currency"), CURRENCIES, "EUR"),
-    salaryPeriod: oneOf(params.get("salaryPeriod"), SALARY_PERIODS, "year"),
+    salaryPeriod: oneOf(params.get("salaryPeriod"), PERIODS, "year"),
     remote: params.get("remote") === "true",
     verified: params.get("verified") === "true",
     place: here ? "My location" : text("place"),

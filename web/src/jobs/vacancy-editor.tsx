@@ -18,7 +18,7 @@ import {
   type VacancyInput,
 } from "./api";
 import { Choice, CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
-import { salaryText, type Vacancy } from "./model";
+import { EMPLOYMENT_WORDS, kindOfJob, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
 import { type Place, PlacePicker } from "./place-picker";
 
 const STATUS_WORDS: Record<Vacancy["status"], string> = {
@@ -186,11 +186,19 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
               Role
               <input name="role" value={form.role} placeholder="backend" maxLength={60} required onInput={text("role")} />
             </label>
-            <Choice label="Seniority" name="seniority" values={SENIORITIES} value={form.seniority} onChange={(v) => set({ seniority: v } as Partial<Form>)} />
+            <Choice
+              label="Seniority"
+              name="seniority"
+              values={SENIORITIES}
+              labels={SENIORITY_WORDS}
+              value={form.seniority}
+              onChange={(v) => set({ seniority: v } as Partial<Form>)}
+            />
             <Choice
               label="Employment"
               name="employmentType"
               values={EMPLOYMENT_TYPES}
+              labels={EMPLOYMENT_WORDS}
               value={form.employmentType}
               onChange={(v) => set({ employmentType: v } as Partial<Form>)}
             />
@@ -326,9 +334,7 @@ function Preview({ form }: { form: Form }) {
         {input.location && <span>{input.location.place}</span>}
         {input.remote && <span>Remote</span>}
         {salary && <span>{salary}</span>}
-        <span>
-          {input.seniority} · {input.employmentType} · {input.role}
-        </span>
+        <span>{kindOfJob(input)}</span>
       </div>
       {input.tags.length > 0 && (
         <div class="jobs-tags">

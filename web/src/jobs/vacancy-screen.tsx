@@ -4,7 +4,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { platform } from "../platform";
 import { useAppState } from "../store";
 import { apply, getCompany, getVacancy } from "./api";
-import { type Application, type Company, salaryText, type Vacancy } from "./model";
+import { type Application, type Company, kindOfJob, salaryText, type Vacancy, VACANCY_STATUS_WORDS } from "./model";
 import { problemText } from "../problem-text";
 
 export function VacancyScreen({ id }: { id: string }) {
@@ -33,10 +33,8 @@ export function VacancyScreen({ id }: { id: string }) {
           {vacancy.location && <span>{vacancy.location.place}</span>}
           {vacancy.remote && <span>Remote</span>}
           {salary && <span>{salary}</span>}
-          <span>
-            {vacancy.seniority} · {vacancy.employmentType} · {vacancy.role}
-          </span>
-          {vacancy.status !== "published" && <span class="jobs-badge">{vacancy.status}</span>}
+          <span>{kindOfJob(vacancy)}</span>
+          {vacancy.status !== "published" && <span class="jobs-badge">{VACANCY_STATUS_WORDS[vacancy.status]}</span>}
         </div>
         {vacancy.tags.length > 0 && (
           <div class="jobs-tags">
