@@ -44,6 +44,10 @@ describe("recent activity in words", () => {
     expect(eventWords("something.new_next_year")).toBe("Something changed on your account");
     expect(eventWords("login.failed", { reason: "wrong_password" })).toBe("Sign-in refused: wrong password");
     expect(eventWords("login.succeeded", { method: "passkey" })).toBe("Signed in with a passkey");
+    // A role by its word, not the API's value ("admin", "user").
+    expect(eventWords("role.changed", { to: "admin" })).toBe("Your role was changed to administrator");
+    expect(eventWords("role.changed", { to: "user" })).toBe("Your role was changed to member");
+    expect(eventWords("role.changed", { to: "owner-of-everything" })).toBe("Your role was changed to another role");
   });
 
   it("has words for every scope an app can hold", () => {

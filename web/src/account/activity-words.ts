@@ -85,6 +85,9 @@ const REFUSAL_WORDS: Record<string, string> = {
   passkey_invalid: "the passkey's answer did not check out",
 };
 
+/** A role as a sentence names it ("changed to administrator"), not the API's value ("admin"). */
+export const ROLE_WORDS: Record<string, string> = { user: "member", moderator: "moderator", admin: "administrator" };
+
 /** The kind in words; a kind this version does not know still reads as words, never as its name. */
 export function eventWords(type: string, detail: Record<string, unknown> = {}): string {
   const words = EVENT_WORDS[type] ?? "Something changed on your account";
@@ -92,7 +95,7 @@ export function eventWords(type: string, detail: Record<string, unknown> = {}): 
   if (type === "login.failed" && reason) return `${words}: ${reason}`;
   if (type === "login.succeeded" && (detail.method === "passkey" || detail.mfa === "passkey")) return "Signed in with a passkey";
   if (type === "login.succeeded" && typeof detail.mfa === "string") return "Signed in with two-step verification";
-  if (type === "role.changed" && typeof detail.to === "string") return `Your role was changed to ${detail.to}`;
+  if (type === "role.changed" && typeof detail.to === "string") return `Your role was changed to ${ROLE_WORDS[detail.to] ?? "another role"}`;
   return words;
 }
 

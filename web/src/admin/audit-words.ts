@@ -1,6 +1,6 @@
 // What the admin console's audit log says for each event: the account's own words
 // (account/activity-words.ts) where they read well to a third person, and the admin-only kinds.
-import { EVENT_WORDS, eventWords } from "../account/activity-words";
+import { EVENT_WORDS, eventWords, ROLE_WORDS } from "../account/activity-words";
 
 /** Kinds only admins cause or see, and the account's kinds worded for someone else's account. */
 const ADMIN_WORDS: Record<string, string> = {
@@ -16,8 +16,6 @@ const ADMIN_WORDS: Record<string, string> = {
   "oauth.consent_granted": "Let an app use the account",
   "oauth.app_disconnected": "Disconnected an app",
 };
-
-const ROLE_WORDS: Record<string, string> = { user: "member", moderator: "moderator", admin: "administrator" };
 
 export function auditWords(type: string, detail: Record<string, unknown>): string {
   if (type === "role.changed" && typeof detail.to === "string") return `Role changed to ${ROLE_WORDS[detail.to] ?? "another role"}`;
