@@ -239,6 +239,8 @@ export default defineConfig(async () => {
       name: "workers",
       include: ["test/**/*.test.ts"],
       exclude: ["test/dev-server/**", "test/e2e/**", "**/node_modules/**", ...ownStorage, ...sfuFiles],
+      // The web app's stylesheet as text for test/platform/web-styles.test.ts (vitest empties every CSS import it does not include).
+      css: { include: [/web\/app\.css/] },
       isolate: false,
       ...workerd,
     },
