@@ -77,6 +77,9 @@ describe("a new person's first screens", () => {
     await page.goto(`${appUrl()}calls`);
     await expect.poll(() => page.getByTestId("calls-empty").isVisible()).toBe(true);
     expect(await page.getByTestId("calls-empty").locator("svg[data-illustration='calls']").count()).toBe(1);
+    // Calls is a section of the phone's bar, beside Chats: no arrow "back" to another section.
+    expect(await page.getByRole("button", { name: "Back to chats" }).count()).toBe(0);
+    expect(await page.getByRole("navigation", { name: "Sections" }).isVisible()).toBe(true);
     await checkScreen(page, "calls-empty");
     await page.close();
   }, 120_000);

@@ -8,7 +8,6 @@ import { duration, listTime, personLabel } from "./format";
 import { CallsPicture, TroublePicture } from "./illustrations";
 import { platform } from "./platform";
 import { problemText } from "./problem-text";
-import { navigate } from "./router";
 import { useAppState } from "./store";
 
 const ICE_TEXT: Record<string, string> = {
@@ -204,10 +203,8 @@ export function CallHistory() {
   };
   return (
     <section class="calls-view" aria-label="Calls">
+      {/* No way back here: Calls is a section of its own in the navigation, beside Chats. */}
       <header class="chat-header">
-        <button type="button" class="icon-button back" aria-label="Back to chats" onClick={() => navigate({ name: "chats" })}>
-          ‹
-        </button>
         <div class="chat-header-text">
           <h2>Calls</h2>
         </div>
