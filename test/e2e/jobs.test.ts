@@ -168,6 +168,9 @@ describe("the Jobs section", () => {
     const owner = await register("Otto Owner");
     const admin = await register("Ada Admin", ADMIN_EMAIL);
     const company = await call("/v1/companies", owner.token, { name: "Havel Ferries", website: "https://havel.example.com" });
+    // Asked once, refused, asked again: the moderator reads that history in words.
+    await call(`/v1/companies/${company.id}/verification`, owner.token, { note: "We run ferries" });
+    await call(`/v1/companies/${company.id}/verification/reject`, admin.token, { reason: "Name the register" });
     await call(`/v1/companies/${company.id}/verification`, owner.token, { note: "Registered in Potsdam, HRB 1234" });
 
     for (const width of [1280, 390]) {
@@ -176,8 +179,16 @@ describe("the Jobs section", () => {
       await signIn(page, admin.email, "Ada Admin");
       await page.goto(`${base()}/app/moderation/companies`);
       const item = page.locator(`[data-company="${company.id}"]`);
-      await expect.poll(() => item.getByText("Registered in Potsdam, HRB 1234").count()).toBe(1);
+      await expect.poll(() => item.locator("p", { hasText: "The owner's note:" }).textContent()).toBe("The owner's note: Registered in Potsdam, HRB 1234");
       expect(await item.getByText("Otto Owner (owner)").count()).toBe(1);
+      await item.getByText("History").click();
+      const history = (await item.locator("details li").allTextContents()).map((line) => line.replace(/^.*?: /, ""));
+      // Newest first.
+      expect(history).toEqual([
+        "The owners asked to be verified — Registered in Potsdam, HRB 1234",
+        "Refused — Name the register",
+        "The owners asked to be verified — We run ferries",
+      ]);
       await checkedShot(page, `${SHOTS}/jobs-moderation-companies${width === 390 ? "-phone" : ""}.png`);
       if (width === 390) {
         await item.getByLabel("Reason (sent to the owners)").fill("Checked the register");

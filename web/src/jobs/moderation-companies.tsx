@@ -4,6 +4,15 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { moderationTabs } from "../moderation";
 import { decideCompany, pendingCompanies, type QueuedCompany } from "./api";
 import { problemText } from "../problem-text";
+import { dateTime } from "../format";
+
+/** A company's verification history in a moderator's words. */
+const VERIFICATION_EVENT_WORDS: Record<QueuedCompany["history"][number]["kind"], string> = {
+  requested: "The owners asked to be verified",
+  approved: "Verified",
+  rejected: "Refused",
+  reset: "Unverified: the company's details changed",
+};
 
 function CompaniesQueue() {
   const [items, setItems] = useState<QueuedCompany[] | null>(null);
@@ -61,7 +70,7 @@ function QueuedItem({ item, onDone }: { item: QueuedCompany; onDone: (id: string
           <ul>
             {item.history.map((event) => (
               <li>
-                {new Date(event.at).toLocaleString()}: {event.kind}
+                {dateTime(event.at)}: {VERIFICATION_EVENT_WORDS[event.kind]}
                 {event.text ? ` — ${event.text}` : ""}
               </li>
             ))}
