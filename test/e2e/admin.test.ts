@@ -65,6 +65,9 @@ describe("the admin console", () => {
     await expect.poll(() => row.getByTestId("admin-session").count()).toBe(1);
     // The member signed up from this test's Node.js: the session is named by that program.
     expect(await row.getByTestId("admin-session").locator("strong").textContent()).toBe("A program (Node.js)");
+    // Days and moments as the app writes them everywhere: the month in words, no seconds.
+    expect(await row.textContent()).toMatch(/joined [A-Z][a-z]{2} \d{1,2}, \d{4}/);
+    expect(await row.getByTestId("admin-session").locator(".muted").textContent()).toMatch(/last active [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M$/);
     await checkScreen(page, "admin-users");
 
     await row.getByLabel("Role").selectOption("moderator");

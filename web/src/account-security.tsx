@@ -8,6 +8,7 @@ import { PhonePanel } from "./account/phone-panel";
 import { platform } from "./platform";
 import { deviceWords, eventWords, placeWords, scopeWords } from "./account/activity-words";
 import { passkeyProblemText } from "./account/passkey-words";
+import { dateTime } from "./format";
 
 type Session = { id: string; userAgent: string | null; ip: string | null; lastUsedAt: string; current: boolean };
 type Passkey = { id: string; name: string; deviceType: string; createdAt: string; lastUsedAt: string | null };
@@ -15,7 +16,7 @@ type ConnectedApp = { clientId: string; name: string; scopes: string[]; lastUsed
 type SecurityEvent = { id: string; type: string; ip: string | null; userAgent: string | null; createdAt: string; detail: Record<string, unknown> };
 type TwoFactor = { totpEnabled: boolean; backupCodesRemaining: number };
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
+const when = (iso: string | null) => (iso ? dateTime(iso) : "never");
 
 const messageOf = passkeyProblemText;
 

@@ -44,6 +44,19 @@ export function clockTime(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
+/**
+ * A moment with its date, as every screen writes one: "Nov 29, 2026, 3:08 AM" in the browser's
+ * language (the month in words, so 11/12 cannot be read both ways; no seconds).
+ */
+export function dateTime(iso: string | number | Date): string {
+  return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A day, as every screen writes one: "Nov 29, 2026". */
+export function dayOf(iso: string | number | Date): string {
+  return new Date(iso).toLocaleDateString([], { dateStyle: "medium" });
+}
+
 export function listTime(iso: string): string {
   const date = new Date(iso);
   const today = new Date();

@@ -12,6 +12,7 @@ import { moderationTabs } from "./moderation";
 import { platform } from "./platform";
 import { problemText } from "./problem-text";
 import { SectionTabs } from "./section-tabs";
+import { dateTime } from "./format";
 
 type Api = typeof platform.api;
 export type ModerationHint = InferResponseType<Api["v1"]["moderation"]["hints"][":subject"][":id"]["$get"], 200>;
@@ -85,7 +86,7 @@ function PictureCard({ item, onRemoved, onKept }: { item: PictureItem; onRemoved
       <div class="moderation-card-text">
         <h2>{item.title}</h2>
         <p class="muted small">
-          by {item.owner.displayName} · published {new Date(item.createdAt).toLocaleString()}
+          by {item.owner.displayName} · published {dateTime(item.createdAt)}
         </p>
         {item.description && <p class="image-description small">{item.description}</p>}
         <AiHint hint={hint} />

@@ -5,6 +5,7 @@ import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { PanelProblem } from "./panel";
+import { dateTime, dayOf } from "../format";
 
 type Invite = { code: string; maxUses: number; uses: number; expiresAt: string | null; revokedAt: string | null; createdAt: string; usable: boolean };
 
@@ -15,7 +16,7 @@ function state(invite: Invite): string {
   if (invite.revokedAt) return "Revoked";
   if (invite.uses >= invite.maxUses) return "Used up";
   if (!invite.usable) return "Expired";
-  return invite.expiresAt ? `Works until ${new Date(invite.expiresAt).toLocaleDateString()}` : "Works until revoked";
+  return invite.expiresAt ? `Works until ${dayOf(invite.expiresAt)}` : "Works until revoked";
 }
 
 export function InvitesPanel() {
@@ -43,7 +44,7 @@ export function InvitesPanel() {
             <div class="grow">
               <strong>Invite link {index + 1}</strong>
               <div class="muted small">
-                Made {new Date(invite.createdAt).toLocaleString()} · used {invite.uses} of {invite.maxUses} · {state(invite)}
+                Made {dateTime(invite.createdAt)} · used {invite.uses} of {invite.maxUses} · {state(invite)}
               </div>
             </div>
             {invite.usable && (

@@ -7,6 +7,7 @@ import { PanelProblem } from "../account/panel";
 import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
+import { dateTime, dayOf } from "../format";
 
 type Invite = { code: string; maxUses: number; uses: number; expiresAt: string | null; revokedAt: string | null; createdAt: string; usable: boolean };
 
@@ -14,7 +15,7 @@ function state(invite: Invite): string {
   if (invite.revokedAt) return "Revoked";
   if (invite.uses >= invite.maxUses) return "Used up";
   if (!invite.usable) return "Expired";
-  return invite.expiresAt ? `Works until ${new Date(invite.expiresAt).toLocaleDateString()}` : "Works until revoked";
+  return invite.expiresAt ? `Works until ${dayOf(invite.expiresAt)}` : "Works until revoked";
 }
 
 export function InvitesPanel() {
@@ -86,7 +87,7 @@ export function InvitesPanel() {
             <div class="grow">
               <strong>Invite {index + 1}</strong>
               <div class="muted small">
-                Made {new Date(invite.createdAt).toLocaleString()} · used {invite.uses} of {invite.maxUses} · {state(invite)}
+                Made {dateTime(invite.createdAt)} · used {invite.uses} of {invite.maxUses} · {state(invite)}
               </div>
             </div>
             {invite.usable && (

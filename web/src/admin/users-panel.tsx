@@ -8,6 +8,7 @@ import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
 import { roleWords, when } from "./panel";
+import { dayOf } from "../format";
 
 type Role = "user" | "moderator" | "admin";
 type ListedUser = { id: string; email: string; displayName: string; role: Role; emailVerified: boolean; disabled: boolean; createdAt: string };
@@ -59,7 +60,7 @@ export function UsersPanel() {
               {user.role !== "user" && <span class="tag">{roleWords[user.role]}</span>}
               {user.disabled && <span class="tag warning">Disabled</span>}
               <div class="muted small">
-                {user.email} · joined {new Date(user.createdAt).toLocaleDateString()}
+                {user.email} · joined {dayOf(user.createdAt)}
               </div>
             </div>
             <button

@@ -21,8 +21,8 @@ import {
   verifyContact,
 } from "./verification-store";
 import type { TrustStatus } from "./verification-state";
+import { dayOf } from "../format";
 
-const formatDay = (iso: string) => new Date(iso).toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" });
 
 /** A person's name as this tab knows it; asked for once when it does not. */
 function usePersonName(userId: string): string {
@@ -45,7 +45,7 @@ function DeviceList({ devices, label, empty }: { devices: ListedDevice[]; label:
       {devices.map((device) => (
         <li key={device.id} data-testid="e2ee-device">
           <div class="grow">
-            <strong>{device.current ? "This browser" : `Device added ${formatDay(device.createdAt)}`}</strong>
+            <strong>{device.current ? "This browser" : `Device added ${dayOf(device.createdAt)}`}</strong>
             <div class="fingerprint">
               <span class="visually-hidden">Fingerprint </span>
               {device.fingerprint}
@@ -171,7 +171,7 @@ export function VerificationDialog({ userId, onClose }: { userId: string; onClos
         </div>
         {change && (
           <p class="banner warning" role="status" data-testid="device-change">
-            {name} has {change.added.length === 1 ? "a new device" : `${change.added.length} new devices`} since you last checked ({formatDay(change.at)}). If
+            {name} has {change.added.length === 1 ? "a new device" : `${change.added.length} new devices`} since you last checked ({dayOf(change.at)}). If
             you did not expect it, ask them before you share anything private, then compare the numbers again.
           </p>
         )}

@@ -11,6 +11,7 @@ import { EditImageForm } from "./edit-image";
 import type { GalleryImage } from "./model";
 import { ResponsiveImage } from "./responsive-image";
 import { ShareControl } from "./share-control";
+import { dayOf } from "../format";
 
 export function ImagePage({ imageId }: { imageId: string }) {
   const { me } = useAppState();
@@ -82,7 +83,7 @@ export function ImagePage({ imageId }: { imageId: string }) {
             <div>
               <h1>{image.title}</h1>
               <p class="muted small">
-                by {image.owner.displayName} · {new Date(image.createdAt).toLocaleDateString()}
+                by {image.owner.displayName} · {dayOf(image.createdAt)}
                 {image.width && image.height ? ` · ${image.width} × ${image.height}` : ""}
               </p>
             </div>

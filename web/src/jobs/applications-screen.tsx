@@ -5,6 +5,7 @@ import { myApplications, withdraw } from "./api";
 import { useApplicationUpdates } from "./live";
 import { type Application, STATUS_LABELS } from "./model";
 import { problemText } from "../problem-text";
+import { dayOf } from "../format";
 
 export function ApplicationsScreen() {
   const [items, setItems] = useState<Application[] | null>(null);
@@ -51,7 +52,7 @@ export function ApplicationsScreen() {
             </span>
           </div>
           <div class="muted small">
-            {application.company.name} · applied {new Date(application.createdAt).toLocaleDateString()}
+            {application.company.name} · applied {dayOf(application.createdAt)}
             {application.vacancy.status === "closed" && " · the vacancy is closed"}
           </div>
           {application.note && (

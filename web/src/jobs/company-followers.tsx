@@ -4,6 +4,7 @@
 import { usePagedList } from "../gallery/paged-list";
 import { companyFollowers } from "./candidate-api";
 import { PersonRow } from "./person-row";
+import { dayOf } from "../format";
 
 export function CompanyFollowers({ companyId }: { companyId: string }) {
   // The shared paged list drops an answer to a page nobody waits for any more: a first page that
@@ -11,7 +12,6 @@ export function CompanyFollowers({ companyId }: { companyId: string }) {
   const followers = usePagedList(companyId, (cursor) => companyFollowers(companyId, cursor));
   const firstPage = followers.items.length === 0 && !followers.done;
 
-  const since = (iso: string) => new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
   return (
     <section class="card" aria-label="Followers">
       <h3>Followers</h3>
@@ -26,7 +26,7 @@ export function CompanyFollowers({ companyId }: { companyId: string }) {
       )}
       <ul class="jobs-plain-list">
         {followers.items.map((follower) => (
-          <PersonRow person={follower} note={`Following since ${since(follower.followedAt)}`} />
+          <PersonRow person={follower} note={`Following since ${dayOf(follower.followedAt)}`} />
         ))}
       </ul>
       {!firstPage && !followers.done && (

@@ -20,6 +20,7 @@ import {
 import { Choice, CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
 import { EMPLOYMENT_WORDS, kindOfJob, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
 import { type Place, PlacePicker } from "./place-picker";
+import { dateTime } from "../format";
 
 const STATUS_WORDS: Record<Vacancy["status"], string> = {
   draft: "Draft: only your company sees it",
@@ -158,7 +159,7 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
       if (!saved) return null;
       const done = await publishVacancy(saved.id, at ? new Date(at).toISOString() : undefined);
       setVacancy(done);
-      return done.status === "scheduled" ? `Scheduled for ${new Date(done.publishAt ?? at ?? "").toLocaleString()}.` : "Published: candidates can find it now.";
+      return done.status === "scheduled" ? `Scheduled for ${dateTime(done.publishAt ?? at ?? "")}.` : "Published: candidates can find it now.";
     });
   const status = vacancy?.status ?? "draft";
   const closed = status === "closed";

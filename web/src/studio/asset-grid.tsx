@@ -4,6 +4,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { platform } from "../platform";
 import { STATUS_LABELS } from "./live-assets";
 import type { Asset, AssetFilters } from "./studio-api";
+import { dayOf } from "../format";
 
 function useSignedUrl(fileId: string | null, width?: number): string | null {
   const [url, setUrl] = useState<string | null>(null);
@@ -106,7 +107,7 @@ export function AssetCard({
             </button>
           )}
         </div>
-        {asset.expiresAt && <p class="muted small">Kept until {new Date(asset.expiresAt).toLocaleDateString()}</p>}
+        {asset.expiresAt && <p class="muted small">Kept until {dayOf(asset.expiresAt)}</p>}
       </div>
     </li>
   );

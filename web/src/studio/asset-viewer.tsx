@@ -5,15 +5,16 @@ import { ConfirmDialog } from "../gallery/confirm-dialog";
 import { platform } from "../platform";
 import { assetLabel } from "./asset-grid";
 import { type Asset, studioApi } from "./studio-api";
+import { dateTime, dayOf } from "../format";
 
 /** What the retention policy does to this asset (docs/studio.md, "Keeping and expiring assets"), in words. */
 export function retentionOf(asset: Asset): string {
   if (!asset.expiresAt) return asset.favorite ? "Kept: it is a favourite." : "Kept: it is its box's headliner.";
-  return `Kept until ${new Date(asset.expiresAt).toLocaleDateString()} unless you mark it favourite or make it the headliner.`;
+  return `Kept until ${dayOf(asset.expiresAt)} unless you mark it favourite or make it the headliner.`;
 }
 
 export function deleteAssetText(asset: Asset): string {
-  const kept = asset.expiresAt ? `Retention would have deleted it on ${new Date(asset.expiresAt).toLocaleDateString()}` : "Retention would have kept it";
+  const kept = asset.expiresAt ? `Retention would have deleted it on ${dayOf(asset.expiresAt)}` : "Retention would have kept it";
   return `“${assetLabel(asset)}” and its file go now. ${kept}; deleting does not wait for that and cannot be undone.`;
 }
 
@@ -50,7 +51,7 @@ export function AssetViewer({ asset, onClose, onDeleted }: { asset: Asset; onClo
         </div>
         <p class="studio-viewer-prompt">{label}</p>
         <p class="muted small">
-          {asset.modelName ?? (asset.source === "uploaded" ? "Uploaded" : "Model no longer offered")} · {new Date(asset.createdAt).toLocaleString()}
+          {asset.modelName ?? (asset.source === "uploaded" ? "Uploaded" : "Model no longer offered")} · {dateTime(asset.createdAt)}
         </p>
         <p class="muted small" data-testid="viewer-retention">
           {retentionOf(asset)}

@@ -2,6 +2,7 @@
 // since the owner last looked are marked New, then the box is marked read.
 import { useEffect, useState } from "hono/jsx/dom";
 import { type Comment, problemText, studioApi } from "./studio-api";
+import { dateTime } from "../format";
 
 export function CommentsPanel({ boxId, unread, onRead }: { boxId: string; unread: number; onRead: () => void }) {
   const [comments, setComments] = useState<Comment[] | null>(null);
@@ -64,7 +65,7 @@ export function CommentsPanel({ boxId, unread, onRead }: { boxId: string; unread
                 <strong>{comment.authorName}</strong>
                 {comment.byOwner ? <span class="studio-chip">You</span> : <span class="studio-chip">Visitor</span>}
                 {newIds.has(comment.id) && <span class="studio-chip new">New</span>}
-                <span class="muted small"> {new Date(comment.createdAt).toLocaleString()}</span>
+                <span class="muted small"> {dateTime(comment.createdAt)}</span>
               </div>
               <p>{comment.text}</p>
             </li>

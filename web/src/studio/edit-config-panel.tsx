@@ -4,7 +4,7 @@
 import type { InferResponseType } from "hono/client";
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
-import { personLabel } from "../format";
+import { dateTime, personLabel } from "../format";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
@@ -80,7 +80,9 @@ export function EditConfigPanel() {
   return (
     <section class="edit-config" aria-label="Smart Edit configuration">
       <p class="muted small">
-        {current ? `Version ${current.version} in force since ${new Date(current.createdAt).toLocaleString()}.` : "No configuration saved yet: edits send the user's words as they are."}
+        {current
+          ? `Version ${current.version} in force since ${dateTime(current.createdAt)}.`
+          : "No configuration saved yet: edits send the user's words as they are."}
       </p>
       <form class="edit-config-form" onSubmit={submit}>
         <label>
@@ -121,8 +123,7 @@ export function EditConfigPanel() {
             <li class="card jobs-item" data-version={version.version}>
               <p>
                 <strong>Version {version.version}</strong>
-                {version.version === current?.version ? " (in force)" : ""} · {personLabel(version.createdBy, me)} ·{" "}
-                {new Date(version.createdAt).toLocaleString()}
+                {version.version === current?.version ? " (in force)" : ""} · {personLabel(version.createdBy, me)} · {dateTime(version.createdAt)}
               </p>
               {version.note && <p class="small">{version.note}</p>}
               <p class="small studio-admin-text">{version.systemPrompt}</p>

@@ -11,6 +11,7 @@ import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
 import { EditConfigPanel } from "./edit-config-panel";
+import { dateTime } from "../format";
 
 type AdminStudio = (typeof platform.api.v1.admin.studio)[":kind"];
 type Item = InferResponseType<AdminStudio["$get"], 200>["items"][number];
@@ -153,7 +154,7 @@ function ItemCard({ item, onChanged }: { item: Item; onChanged: (changed: Item |
       <p class="muted small">
         {NOUN[item.kind]} of {owner}
         {item.owner.email && item.owner.displayName ? ` (${item.owner.email})` : ""}
-        {item.detail ? ` · ${item.kind === "comments" ? `by ${item.detail}` : item.detail}` : ""} · {new Date(item.createdAt).toLocaleString()}
+        {item.detail ? ` · ${item.kind === "comments" ? `by ${item.detail}` : item.detail}` : ""} · {dateTime(item.createdAt)}
       </p>
       {item.hidden && (
         <p class="small studio-admin-hidden">

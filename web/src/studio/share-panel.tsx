@@ -3,6 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { CopyButton } from "../copy-button";
 import { problemText, type ShareLink, studioApi } from "./studio-api";
+import { dateTime } from "../format";
 
 const EXPIRIES: { label: string; seconds?: number }[] = [
   { label: "1 day", seconds: 86_400 },
@@ -74,9 +75,9 @@ export function SharePanel({ projectId }: { projectId: string }) {
           {links.map((link) => (
             <li data-testid="share-link">
               <span>
-                Created {new Date(link.createdAt).toLocaleString()}
+                Created {dateTime(link.createdAt)}
                 {" · "}
-                {link.expired ? <span class="studio-error">expired</span> : link.expiresAt ? `until ${new Date(link.expiresAt).toLocaleString()}` : "no expiry"}
+                {link.expired ? <span class="studio-error">expired</span> : link.expiresAt ? `until ${dateTime(link.expiresAt)}` : "no expiry"}
               </span>
               <button type="button" class="link danger" onClick={() => void revoke(link.id)}>
                 Revoke

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { BoxPage } from "./box-page";
 import { ProjectPage } from "./project-page";
 import { type Project, problemText, studioApi } from "./studio-api";
+import { dayOf } from "../format";
 
 export function StudioScreen({ rest }: { rest: string[] }) {
   const [first, projectId, third, boxId] = rest;
@@ -85,7 +86,7 @@ function ProjectsPage() {
                 <span class="muted small">
                   {project.boxCount} {project.boxCount === 1 ? "box" : "boxes"} · {project.assetCount} {project.assetCount === 1 ? "asset" : "assets"}
                 </span>
-                <span class="muted small">Changed {new Date(project.updatedAt).toLocaleDateString()}</span>
+                <span class="muted small">Changed {dayOf(project.updatedAt)}</span>
               </a>
             </li>
           ))}

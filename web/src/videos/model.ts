@@ -3,6 +3,7 @@ import type { InferResponseType } from "hono/client";
 import { ok } from "../../../client";
 import type { Page } from "../gallery/paged-list";
 import { platform } from "../platform";
+import { dateTime } from "../format";
 
 type Api = typeof platform.api;
 export type Video = InferResponseType<Api["v1"]["videos"][":id"]["$get"], 200>;
@@ -63,7 +64,7 @@ export function statusOf(video: Video, now = Date.now()): StatusView {
     case "approved":
       if (video.archived) return { tone: "quiet", label: "Archived" };
       if (video.hiddenByReports) return { tone: "bad", label: "Hidden after reports", detail: "A moderator will look at it again." };
-      if (video.publishAt && Date.parse(video.publishAt) > now) return { tone: "wait", label: `Scheduled for ${new Date(video.publishAt).toLocaleString()}` };
+      if (video.publishAt && Date.parse(video.publishAt) > now) return { tone: "wait", label: `Scheduled for ${dateTime(video.publishAt)}` };
       return video.isPublic ? { tone: "good", label: "Published" } : { tone: "quiet", label: "Approved, private" };
   }
 }

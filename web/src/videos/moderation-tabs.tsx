@@ -4,7 +4,7 @@
 import type { InferResponseType } from "hono/client";
 import { useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
-import { personLabel } from "../format";
+import { dateTime, personLabel } from "../format";
 import { LoadMore, type Page, usePagedList } from "../gallery/paged-list";
 import { moderationTabs } from "../moderation";
 import { AiHint } from "../moderation-hints";
@@ -82,7 +82,7 @@ function History({ videoId }: { videoId: string }) {
           {items.map((entry) => (
             <li key={entry.id}>
               <time class="muted small" dateTime={entry.at}>
-                {new Date(entry.at).toLocaleString()}
+                {dateTime(entry.at)}
               </time>{" "}
               <strong>{actorName(entry.by, me)}</strong>{" "}
               {entry.type === "video.status_changed" ? `moved it to ${STATUS_WORDS[entry.to ?? ""] ?? entry.to}` : (EVENT_LABELS[entry.type] ?? entry.type)}
@@ -141,7 +141,7 @@ function ModerationCard({ item, queue, onDecided }: { item: QueueItem; queue: Qu
       <div class="moderation-card-text">
         <h2>{revision?.title ?? item.title}</h2>
         <p class="muted small">
-          by {personLabel(item.ownerId, me)} · uploaded {new Date(item.createdAt).toLocaleString()}
+          by {personLabel(item.ownerId, me)} · uploaded {dateTime(item.createdAt)}
           {item.reportCount > 0 && ` · ${item.reportCount} report${item.reportCount === 1 ? "" : "s"}`}
         </p>
         {revision && (
@@ -175,7 +175,7 @@ function ModerationCard({ item, queue, onDecided }: { item: QueueItem; queue: Qu
         {queue === "rejected" && item.rejectionReason && (
           <p class="status-reason">
             Rejected: {item.rejectionReason}
-            {item.updatedAt > item.createdAt && <span> · changed by the owner {new Date(item.updatedAt).toLocaleString()}</span>}
+            {item.updatedAt > item.createdAt && <span> · changed by the owner {dateTime(item.updatedAt)}</span>}
           </p>
         )}
         <div class="row">

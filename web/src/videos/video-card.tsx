@@ -1,7 +1,7 @@
 // One video in a list: its thumbnail (or a tile) with its length, title, author, views and date,
 // and for its owner the status.
 import { useEffect } from "hono/jsx/dom";
-import { duration } from "../format";
+import { dayOf, duration } from "../format";
 import { lookUpPerson } from "../people";
 import { useAppState } from "../store";
 import { thumbnailOf, type Video, views } from "./model";
@@ -35,7 +35,7 @@ export function VideoCard({ video, owner = false }: { video: Video; owner?: bool
         </span>
       )}
       <span class="muted small">
-        {views(video.viewCount)} · {new Date(video.createdAt).toLocaleDateString()}
+        {views(video.viewCount)} · {dayOf(video.createdAt)}
       </span>
       {owner && (
         <>

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok, ProblemError } from "../../../client";
 import { OwnerCaptions } from "./captions";
-import { personLabel } from "../format";
+import { dayOf, personLabel } from "../format";
 import { platform } from "../platform";
 import { useAppState } from "../store";
 import { useVideoUpdates } from "./live";
@@ -57,7 +57,7 @@ export function VideoPage({ videoId }: { videoId: string }) {
           <h1>{video.title}</h1>
           <p class="muted small">
             {mine ? "Your video" : `by ${personLabel(video.ownerId, me)}`} · <span data-testid="view-count">{views(video.viewCount)}</span> ·{" "}
-            {new Date(video.createdAt).toLocaleDateString()}
+            {dayOf(video.createdAt)}
           </p>
         </div>
         <div class="row">
