@@ -8,15 +8,13 @@ import { PhonePanel } from "./account/phone-panel";
 import { platform } from "./platform";
 import { deviceWords, eventWords, placeWords, scopeWords } from "./account/activity-words";
 import { passkeyProblemText } from "./account/passkey-words";
-import { dateTime } from "./format";
+import { when } from "./format";
 
 type Session = { id: string; userAgent: string | null; ip: string | null; lastUsedAt: string; current: boolean };
 type Passkey = { id: string; name: string; deviceType: string; createdAt: string; lastUsedAt: string | null };
 type ConnectedApp = { clientId: string; name: string; scopes: string[]; lastUsedAt: string | null; connectedAt: string };
 type SecurityEvent = { id: string; type: string; ip: string | null; userAgent: string | null; createdAt: string; detail: Record<string, unknown> };
 type TwoFactor = { totpEnabled: boolean; backupCodesRemaining: number };
-
-const when = (iso: string | null) => (iso ? dateTime(iso) : "never");
 
 const messageOf = passkeyProblemText;
 

@@ -52,6 +52,11 @@ export function dateTime(iso: string | number | Date): string {
   return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** A moment that may not have come: "never" for none (a session never used, a secret never rotated). */
+export function when(iso: string | null): string {
+  return iso ? dateTime(iso) : "never";
+}
+
 /** A day, as every screen writes one: "Nov 29, 2026". */
 export function dayOf(iso: string | number | Date): string {
   return new Date(iso).toLocaleDateString([], { dateStyle: "medium" });

@@ -116,10 +116,9 @@ function stringChoices(material: Material, schema: SchemaNode): string[] {
   return long.length > 0 ? long : material.words;
 }
 
-/** The choices no field has said yet, or all of them when every one was. */
+/** The choices no field has said yet. */
 function unsaid(context: Context, choices: string[]): string[] {
-  const fresh = choices.filter((choice) => !context.said.has(choice.toLowerCase()));
-  return fresh.length > 0 ? fresh : choices;
+  return choices.filter((choice) => !context.said.has(choice.toLowerCase()));
 }
 
 /** A name or slug's choices without the values of the schema's enums (those say another field: "full-time", "senior"). */
@@ -134,7 +133,10 @@ function wordChoices(context: Context, schema: SchemaNode): string[] {
 function stringFor(context: Context, schema: SchemaNode, key: string, ordinal: number): string {
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
   if (max >= TEXT_LENGTH && ordinal === 0) return fitLength(context.material.text, schema);
-  const chosen = pick(unsaid(context, wordChoices(context, schema)), key, ordinal);
+  const choices = wordChoices(context, schema);
+  const fresh = unsaid(context, choices);
+  // Said again only when every choice was said.
+  const chosen = pick(fresh.length > 0 ? fresh : choices, key, ordinal);
   context.said.add(chosen.toLowerCase());
   return fitLength(chosen, schema);
 }
@@ -298,7 +300,7 @@ function generate(context: Context, schema: unknown, key: string, salt: number, 
       const itemSchema = node.items && typeof node.items === "object" ? (node.items as SchemaNode) : {};
       // As many items as there is to say, up to three: strings no field said yet, or objects that each say a sentence (timed cues); else one.
       const available = saysSomething(itemSchema)
-        ? wordChoices(context, itemSchema).filter((choice) => !context.said.has(choice.toLowerCase())).length
+        ? unsaid(context, wordChoices(context, itemSchema)).length
         : saysSentences(itemSchema)
           ? material.sentences.length
           : 1;

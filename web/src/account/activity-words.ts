@@ -117,6 +117,7 @@ export function scopeWords(scopes: readonly string[]): string {
 
 const UNKNOWN_DEVICE = "A device that did not say what it is";
 
+/** A user agent's leading name (lower case) and the program it is. */
 const PROGRAMS: Record<string, string> = {
   curl: "curl",
   wget: "Wget",
@@ -127,9 +128,11 @@ const PROGRAMS: Record<string, string> = {
   "go-http-client": "Go",
 };
 
+const PROGRAM_AGENT = new RegExp(`^(${Object.keys(PROGRAMS).join("|")})`, "i");
+
 /** "A program (curl)": a session a script or an app's HTTP library holds, named by that program. */
 function programName(userAgent: string): string | null {
-  const match = /^(curl|wget|node|undici|okhttp|python|go-http-client)/i.exec(userAgent);
+  const match = PROGRAM_AGENT.exec(userAgent);
   return match ? `A program (${PROGRAMS[match[1]!.toLowerCase()]})` : null;
 }
 

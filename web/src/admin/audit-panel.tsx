@@ -4,12 +4,11 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { deviceWords, placeWords } from "../account/activity-words";
 import { PanelProblem } from "../account/panel";
-import { personLabel } from "../format";
+import { personLabel, when } from "../format";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
 import { auditKinds, auditWords } from "./audit-words";
-import { when } from "./panel";
 
 type AuditEvent = { id: string; userId: string | null; type: string; ip: string | null; userAgent: string | null; detail: Record<string, unknown>; createdAt: string };
 type Filter = { type?: string; userId?: string; actorId?: string; from?: string; to?: string };

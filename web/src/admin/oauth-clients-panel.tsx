@@ -8,7 +8,7 @@ import { PanelProblem } from "../account/panel";
 import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
-import { when } from "./panel";
+import { when } from "../format";
 
 type Scope = "openid" | "profile" | "email" | "offline_access";
 type Client = {

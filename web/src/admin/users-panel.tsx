@@ -7,8 +7,8 @@ import { PanelProblem } from "../account/panel";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
-import { roleWords, when } from "./panel";
-import { dayOf } from "../format";
+import { dayOf, when } from "../format";
+import { roleWords } from "./panel";
 
 type Role = "user" | "moderator" | "admin";
 type ListedUser = { id: string; email: string; displayName: string; role: Role; emailVerified: boolean; disabled: boolean; createdAt: string };

@@ -6,6 +6,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ok, ProblemError } from "../../../client";
 import { newRecoveryKey } from "../../../client/e2ee/backup";
 import { platform } from "../api-client";
+import { dateTime } from "../format";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
 import type { HistoryArchive } from "./key-backup-archive";
@@ -21,7 +22,6 @@ import {
 } from "./key-backup-device";
 import { type BackupOutcome, type RestoreOutcome, restoreBackup, setUpBackup } from "./key-backup-sync";
 
-const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 const messages = (n: number) => (n === 1 ? "1 message" : `${n} messages`);
 
 const STOP_WORDS: Record<BackupStop, string> = {
@@ -259,8 +259,8 @@ function BackupState(props: {
           <p data-testid="key-backup-state">
             <strong>Secure backup is on.</strong> This browser adds its history to it every {minutes} minutes while the app is open, and when you leave the app.
             {updating.device.progress.storedAt
-              ? ` Last stored ${when(updating.device.progress.storedAt)}.`
-              : ` Last changed ${when(updating.server.updatedAt)}.`}
+              ? ` Last stored ${dateTime(updating.device.progress.storedAt)}.`
+              : ` Last changed ${dateTime(updating.server.updatedAt)}.`}
           </p>
           {updating.device.progress.dropped > 0 && (
             <p class="muted small">Your history is larger than the backup can hold: it keeps your newest messages, older ones stay on your devices only.</p>
@@ -277,7 +277,7 @@ function BackupState(props: {
       ) : server ? (
         <>
           <p data-testid="key-backup-state">
-            <strong>You have a secure backup</strong> (last changed {when(server.updatedAt)}). This browser is not using it yet.
+            <strong>You have a secure backup</strong> (last changed {dateTime(server.updatedAt)}). This browser is not using it yet.
           </p>
           {props.archive && (
             <form class="stack" onSubmit={props.onRestore}>
