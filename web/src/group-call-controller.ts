@@ -27,6 +27,20 @@ type PublishedTracks = Parameters<SfuMedia["published"]>[0];
 const SPEAKING_LEVEL = 0.02;
 const SPEAKING_POLL_MS = 200;
 
+/**
+ * The analyser's window: the smallest it may be (a power of two, at most 32768 samples) that spans
+ * a whole poll interval, so every sample is read once. A window shorter than the interval only
+ * sees its last few milliseconds: a short sound between two reads (a word's first syllable, the
+ * fake microphone's 20 ms beep every half second) was missed, and when the reads kept step with
+ * the beeps it was missed every time.
+ */
+function analyserWindow(sampleRate: number): number {
+  const wanted = (sampleRate * SPEAKING_POLL_MS) / 1000;
+  let size = 32;
+  while (size < wanted && size < 32_768) size *= 2;
+  return size;
+}
+
 declare global {
   // Lets tests and the curious read each pair's statistics: the peer connection by the other participant's id.
   var edgePlatformGroupCall: { peerConnections: Map<string, RTCPeerConnection>; sfu?: RTCPeerConnection; encryption: CallEncryption | null } | undefined;
@@ -332,7 +346,7 @@ class GroupCallController {
       this.#audioContext ??= new AudioContext();
       void this.#audioContext.resume().catch(() => undefined);
       const analyser = this.#audioContext.createAnalyser();
-      analyser.fftSize = 512;
+      analyser.fftSize = analyserWindow(this.#audioContext.sampleRate);
       this.#audioContext.createMediaStreamSource(stream).connect(analyser);
       this.#meters.set(userId, { analyser, samples: new Float32Array(analyser.fftSize) });
     } catch {
