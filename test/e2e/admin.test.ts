@@ -207,6 +207,9 @@ describe("the admin console", () => {
     await openAdminPanel(page, "health");
     await expect.poll(() => page.getByTestId("health-check").count()).toBe(3);
     expect(await page.getByRole("heading", { name: "Everything answers" }).count()).toBe(1);
+    // The background jobs' line is a sentence with a clock time (not "last job taken 4:10:00 AM").
+    const jobs = page.getByTestId("health-check").filter({ hasText: "Background jobs" });
+    expect(await jobs.locator(".muted").textContent()).toMatch(/^(Last job taken at \d{1,2}:\d{2}( [AP]M)?|No job taken this hour) · (none failed|\d+ failed after every retry)$/);
     // Requests are counted as they are answered, flushed to the metrics store shortly after: look again until they show.
     const requestsShown = async () => {
       await page.getByRole("button", { name: "Check again" }).click();

@@ -2,6 +2,7 @@
 // and the last hour's traffic, errors, speed and a few business figures (GET /v1/admin/metrics).
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
+import { clockTime } from "../format";
 import { PanelProblem } from "../account/panel";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
@@ -79,8 +80,8 @@ export function HealthPanel() {
               detail={
                 !queue
                   ? "Not known while the database does not answer"
-                  : `${queue.lastConsumedAt ? `last job taken ${new Date(queue.lastConsumedAt).toLocaleTimeString()}` : "no job taken this hour"} · ${
-                      queue.deadLettersLastHour === 0 ? "none gave up" : `${queue.deadLettersLastHour} gave up after their retries`
+                  : `${queue.lastConsumedAt ? `Last job taken at ${clockTime(queue.lastConsumedAt)}` : "No job taken this hour"} · ${
+                      queue.deadLettersLastHour === 0 ? "none failed" : `${queue.deadLettersLastHour} failed after every retry`
                     }`
               }
             />
