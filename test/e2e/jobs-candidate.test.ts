@@ -137,6 +137,8 @@ describe("a candidate with only a browser", () => {
     await filters.getByLabel("Salary from").fill("60000");
     await filters.getByLabel("Salary to").fill("100000");
     await filters.getByLabel("Currency").selectOption("EUR");
+    // The period is offered in words, as the other menus are ("Year", not the API's "year").
+    expect(await filters.getByLabel("Salary per").locator("option").allTextContents()).toEqual(["Year", "Month", "Hour"]);
     await filters.getByLabel("Remote only").check();
     await filters.getByLabel("Near (a city)").fill("Berlin");
     await filters.getByLabel("Within km").fill("100");

@@ -125,6 +125,7 @@ describe("a recruiter with only a browser", () => {
     // The kind of job in words, not the API's values ("senior · full-time").
     expect(await preview.getByText("Senior · Full-time · backend", { exact: true }).count()).toBe(1);
     expect(await editor.getByLabel("Seniority").locator("option:checked").textContent()).toBe("Senior");
+    expect(await editor.locator('select[name="period"] option:checked').textContent()).toBe("Year");
     await checkScreen(recruiter, "jobs-vacancy-preview");
     await editor.getByRole("button", { name: "Publish now" }).click();
     await expect.poll(() => editor.getByRole("status").textContent()).toContain("Published");

@@ -70,6 +70,8 @@ export const EMPLOYMENT_WORDS: Readonly<Record<string, string>> = {
   internship: "Internship",
   temporary: "Temporary",
 };
+/** A salary's period in a menu: "Salary per Year" reads as the field's label and its value. */
+export const PERIOD_WORDS: Readonly<Record<string, string>> = { year: "Year", month: "Month", hour: "Hour" };
 /** A vacancy's status on its own page, for the company's members. */
 export const VACANCY_STATUS_WORDS: Record<VacancyStatus, string> = { draft: "Draft", scheduled: "Scheduled", published: "Published", closed: "Closed" };
 

@@ -5,7 +5,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { searchVacancies, type SearchQuery } from "./api";
 import { CITIES } from "./cities";
-import { EMPLOYMENT_WORDS, kindOfJob, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
+import { EMPLOYMENT_WORDS, kindOfJob, PERIOD_WORDS, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
 import { SavedSearches } from "./saved-searches";
 import { CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
 import { EMPTY_FILTERS, type Filters, filtersFromSearch, queryOf, searchOf } from "./search-url";
@@ -116,7 +116,7 @@ export function SearchScreen() {
           </div>
           <div class="jobs-filter-row">
             {choice("currency", "Currency", CURRENCIES)}
-            {choice("salaryPeriod", "Salary per", PERIODS)}
+            {choice("salaryPeriod", "Salary per", PERIODS, PERIOD_WORDS)}
           </div>
           <div class="jobs-filter-row">
             {text("place", "Near (a city)", { list: "jobs-cities", placeholder: "Berlin" })}

@@ -18,7 +18,7 @@ import {
   type VacancyInput,
 } from "./api";
 import { Choice, CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
-import { EMPLOYMENT_WORDS, kindOfJob, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
+import { EMPLOYMENT_WORDS, kindOfJob, PERIOD_WORDS, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
 import { type Place, PlacePicker } from "./place-picker";
 import { dateTime } from "../format";
 
@@ -216,7 +216,14 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
                 <input name="salaryMax" inputMode="numeric" value={form.salaryMax} onInput={text("salaryMax")} />
               </label>
               <Choice label="Currency" name="currency" values={CURRENCIES} value={form.currency} onChange={(v) => set({ currency: v } as Partial<Form>)} />
-              <Choice label="Per" name="period" values={PERIODS} value={form.period} onChange={(v) => set({ period: v } as Partial<Form>)} />
+              <Choice
+                label="Per"
+                name="period"
+                values={PERIODS}
+                labels={PERIOD_WORDS}
+                value={form.period}
+                onChange={(v) => set({ period: v } as Partial<Form>)}
+              />
             </div>
           </fieldset>
           <label class="check">
