@@ -12,6 +12,7 @@ export const SCREENSHOTS = "docs/screenshots";
 
 /** The page's own objects these checks read (this file is compiled without the DOM lib). */
 interface PageRect {
+  top: number;
   left: number;
   right: number;
   width: number;
@@ -35,8 +36,18 @@ interface PageStyle {
   visibility: string;
   display: string;
 }
+/** A text node, as the short-actions check walks them. */
+interface PageText {
+  textContent: string | null;
+  parentElement: PageElement | null;
+}
 interface PageGlobals {
-  document: { documentElement: { clientWidth: number }; body: PageElement };
+  document: {
+    documentElement: { clientWidth: number };
+    body: PageElement;
+    createTreeWalker(root: PageElement, whatToShow: number): { nextNode(): PageText | null };
+    createRange(): { selectNodeContents(node: PageText): void; getClientRects(): ArrayLike<PageRect> };
+  };
   getComputedStyle(element: PageElement): PageStyle;
   requestAnimationFrame(callback: () => void): void;
 }
@@ -168,6 +179,7 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
           ),
       );
       await options.settle?.(page);
+      await imagesInViewLoaded(page);
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${suffix}.png`, fullPage: suffix === "390" && (options.fullPage ?? true) });
       await expectSoundScreen(page, `${name} at ${size.width} px`, options.skipRules);
     }
@@ -183,11 +195,32 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
  * person's phone), where resizing would change what is shown.
  */
 export async function checkedShot(page: Page, path: string, options: { fullPage?: boolean; skipRules?: string[] } = {}): Promise<void> {
+  await imagesInViewLoaded(page);
   await page.screenshot({ path, fullPage: options.fullPage ?? false });
   await expectSoundScreen(page, `${path.replace(/^.*\//, "")} at ${page.viewportSize()?.width ?? "?"} px`, options.skipRules);
 }
 
-/** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
+/**
+ * Waits (up to 5 s) until every picture in view has loaded or failed: a shot of the sign-up taken
+ * while the app's icon was still on its way showed an empty square beside the product's name.
+ * Pictures out of view are not waited for (a lazy one loads only when scrolled to).
+ */
+async function imagesInViewLoaded(page: Page): Promise<void> {
+  await page
+    .waitForFunction(
+      () => {
+        const scope = globalThis as unknown as PageGlobals & { innerHeight: number };
+        return Array.from(scope.document.body.querySelectorAll("img")).every((img) => {
+          const box = img.getBoundingClientRect() as PageRect & { bottom: number };
+          return box.bottom < 0 || box.top > scope.innerHeight || (img as unknown as { complete: boolean }).complete;
+        });
+      },
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
+}
+
 /**
  * The section names in the navigation that are wider than their item: "Moderation" stuck out of
  * the rail's highlight on both sides, which no overflow check sees (it stays inside the viewport).
@@ -206,10 +239,45 @@ async function spillingNavLabels(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Short actions broken over two lines: a button, tab or standalone link of a word or two whose words
+ * wrap in a column too narrow for them ("Public page" beside a video's title on a phone). No
+ * overflow check sees it: the words stay inside the viewport, just not on one line.
+ */
+async function brokenShortActions(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as PageGlobals).document;
+    const wraps = (element: PageElement): boolean => {
+      const walker = doc.createTreeWalker(element, 4 /* NodeFilter.SHOW_TEXT */);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        // Screen-reader-only words live in a 1 px box, where every word is a line of its own.
+        if (!parent || parent.getBoundingClientRect().width <= 2 || !node.textContent?.trim()) continue;
+        const range = doc.createRange();
+        range.selectNodeContents(node);
+        const tops = Array.from(range.getClientRects())
+          .filter((rect) => rect.width > 0)
+          .map((rect) => rect.top);
+        if (tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 4) return true;
+      }
+      return false;
+    };
+    return Array.from(doc.body.querySelectorAll("button, [role=tab], a.button-link, a.link"))
+      .filter((element) => {
+        const words = element.textContent?.trim() ?? "";
+        // checkVisibility: not drawn (a closed <details>' content keeps its boxes but is not shown).
+        return words.length > 0 && words.length <= 20 && (element as unknown as { checkVisibility(): boolean }).checkVisibility() && wraps(element);
+      })
+      .map((element) => element.textContent?.trim() ?? "");
+  });
+}
+
+/** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
 async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
   expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
   expect(await pageScrollPastFrame(page), `${label}: the page scrolls past the app's frame`).toBe(0);
   expect(await spillingNavLabels(page), `${label}: section names wider than their place in the navigation`).toEqual([]);
+  expect(await brokenShortActions(page), `${label}: short actions broken over two lines`).toEqual([]);
   const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
   expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }

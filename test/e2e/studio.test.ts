@@ -81,6 +81,9 @@ async function run(page: Page): Promise<void> {
   // A drag of "Credits" onto "Closing shot", as the browser sends it (dragstart, dragover, drop,
   // dragend with one DataTransfer): Playwright's emulated drag did not reach the drop handler
   // reliably once the app's navigation rail moved the layout.
+  // The list moves at once and the new order is saved behind it: the reload below waits for the save
+  // (a reload before it loaded the old order, once on this machine).
+  const orderSaved = page.waitForResponse((response) => response.request().method() === "PUT" && /\/boxes\/order$/.test(new URL(response.url()).pathname));
   await page.evaluate(() => {
     const scope = globalThis as unknown as {
       document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null; dispatchEvent(event: unknown): boolean }> };
@@ -98,6 +101,7 @@ async function run(page: Page): Promise<void> {
     drag(from, "dragend");
   });
   await expect.poll(() => boxNames(page)).toEqual(["Credits", "Closing shot", "Opening shot"]);
+  expect((await orderSaved).status()).toBe(200);
   // The order is the server's: it survives a reload (and the deep link with it).
   await page.reload();
   await expect.poll(() => boxNames(page)).toEqual(["Credits", "Closing shot", "Opening shot"]);
