@@ -113,12 +113,22 @@ describe("a candidate with only a browser", () => {
     const intro = page.getByRole("region", { name: "Video introduction" });
     await expect.poll(() => intro.getByRole("link", { name: /video introduction/ }).count()).toBe(1);
     await expect.poll(() => intro.getByRole("link", { name: "Record a new introduction" }).count()).toBe(1);
+    // The card's lines stand apart: the video's state sat against the button under it.
+    const [introTitle, introButton] = [await intro.getByRole("link", { name: /video introduction/ }).boundingBox(), await intro.getByRole("link", { name: "Record a new introduction" }).boundingBox()];
+    expect(introButton!.y - (introTitle!.y + introTitle!.height)).toBeGreaterThanOrEqual(8);
 
     // The AI analysis, with its result in words.
     const analysis = page.getByRole("region", { name: "Profile analysis" });
     await analysis.getByRole("button", { name: "Analyse my profile" }).click();
     await expect.poll(() => analysis.getByRole("heading", { name: "Strengths" }).count(), { timeout: 60_000 }).toBe(1);
-    await checkScreen(page, "jobs-profile-analysis");
+    // Its parts stand apart: "Strengths" sat against the button above it.
+    await checkScreen(page, "jobs-profile-analysis", {
+      settle: async () => {
+        const button = await analysis.getByRole("button", { name: "Analyse again" }).boundingBox();
+        const heading = await analysis.getByRole("heading", { name: "Strengths" }).boundingBox();
+        expect(heading!.y - (button!.y + button!.height)).toBeGreaterThanOrEqual(8);
+      },
+    });
 
     // Following the company from its page; it shows under Network.
     await page.goto(`${base()}/app/jobs/companies/${company.id}`);

@@ -27,7 +27,7 @@ export function IntroVideoCard({ profile, onChanged }: { profile: Profile; onCha
     }
   };
   return (
-    <section class="card" aria-label="Video introduction">
+    <section class="card stack" aria-label="Video introduction">
       <h2>Video introduction</h2>
       {!videoId && <p class="muted small">A short video of you talking about your work. The assistant suggests what to say and shows it as a teleprompter.</p>}
       {video && (

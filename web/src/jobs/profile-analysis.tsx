@@ -41,7 +41,7 @@ export function ProfileAnalysis({ tags, onTagsAdded }: { tags: string[]; onTagsA
     }
   };
   return (
-    <section class="card jobs-analysis" aria-label="Profile analysis" aria-busy={state.kind === "running"}>
+    <section class="card stack jobs-analysis" aria-label="Profile analysis" aria-busy={state.kind === "running"}>
       <div class="row spread wrap">
         <h2>AI profile analysis</h2>
         <button type="button" class="secondary" disabled={state.kind === "running"} onClick={() => void run()}>
