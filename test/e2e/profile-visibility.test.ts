@@ -89,6 +89,10 @@ describe("profile visibility and a company's followers", () => {
     for (const account of [...fans, candidate]) expect(shown).not.toContain(account.id);
     await followers.getByRole("heading", { name: "Followers" }).scrollIntoViewIfNeeded();
     await checkScreen(ownerPage, "jobs-company-followers", { fullPage: false });
+    // The People card's parts stand apart: the invite field's label sat against the list of people.
+    const people = ownerPage.getByRole("region", { name: "People" });
+    const [members, invite] = [await people.locator("ul.jobs-members").boundingBox(), await people.getByText("Invite by e-mail or name").boundingBox()];
+    expect(invite!.y - (members!.y + members!.height)).toBeGreaterThanOrEqual(8);
 
     // A company nobody follows says so.
     await ownerPage.goto(`${base()}/app/jobs/companies/${quiet.id}`);

@@ -34,7 +34,7 @@ export function CompanyMembers({ company, isOwner, onChanged }: { company: Compa
   const refresh = async () => onChanged(await getCompany(company.id));
 
   return (
-    <section class="card" aria-label="People">
+    <section class="card stack" aria-label="People">
       <h3>People</h3>
       <ul class="jobs-plain-list jobs-members">
         {company.members.map((member) => (

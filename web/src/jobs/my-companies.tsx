@@ -89,7 +89,7 @@ function Invitations({ onJoined }: { onJoined: () => void }) {
     }
   };
   return (
-    <section class="card" aria-label="Invitations">
+    <section class="card stack" aria-label="Invitations">
       <h3>Invitations</h3>
       <ul class="jobs-plain-list">
         {items.map((invitation) => (
