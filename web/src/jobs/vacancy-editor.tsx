@@ -123,6 +123,13 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
   const owner = vacancy?.companyId ?? companyId ?? "";
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
   const text = (key: keyof Form) => (e: Event) => set({ [key]: (e.target as HTMLInputElement).value } as Partial<Form>);
+  /** A menu of one of the form's closed lists, its name the form's field. */
+  const choice = (
+    key: "seniority" | "employmentType" | "currency" | "period",
+    label: string,
+    values: readonly string[],
+    labels?: Readonly<Record<string, string>>,
+  ) => <Choice label={label} name={key} values={values} labels={labels} value={form[key]} onChange={(v) => set({ [key]: v } as Partial<Form>)} />;
 
   /** Runs one action, showing its outcome in words. */
   const act = async (work: () => Promise<string | null>) => {
@@ -187,22 +194,8 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
               Role
               <input name="role" value={form.role} placeholder="backend" maxLength={60} required onInput={text("role")} />
             </label>
-            <Choice
-              label="Seniority"
-              name="seniority"
-              values={SENIORITIES}
-              labels={SENIORITY_WORDS}
-              value={form.seniority}
-              onChange={(v) => set({ seniority: v } as Partial<Form>)}
-            />
-            <Choice
-              label="Employment"
-              name="employmentType"
-              values={EMPLOYMENT_TYPES}
-              labels={EMPLOYMENT_WORDS}
-              value={form.employmentType}
-              onChange={(v) => set({ employmentType: v } as Partial<Form>)}
-            />
+            {choice("seniority", "Seniority", SENIORITIES, SENIORITY_WORDS)}
+            {choice("employmentType", "Employment", EMPLOYMENT_TYPES, EMPLOYMENT_WORDS)}
           </div>
           <fieldset class="jobs-salary">
             <legend>Salary range (optional)</legend>
@@ -215,15 +208,8 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
                 To
                 <input name="salaryMax" inputMode="numeric" value={form.salaryMax} onInput={text("salaryMax")} />
               </label>
-              <Choice label="Currency" name="currency" values={CURRENCIES} value={form.currency} onChange={(v) => set({ currency: v } as Partial<Form>)} />
-              <Choice
-                label="Per"
-                name="period"
-                values={PERIODS}
-                labels={PERIOD_WORDS}
-                value={form.period}
-                onChange={(v) => set({ period: v } as Partial<Form>)}
-              />
+              {choice("currency", "Currency", CURRENCIES)}
+              {choice("period", "Per", PERIODS, PERIOD_WORDS)}
             </div>
           </fieldset>
           <label class="check">
