@@ -7,7 +7,7 @@ import { searchVacancies, type SearchQuery } from "./api";
 import { CITIES } from "./cities";
 import { EMPLOYMENT_WORDS, kindOfJob, PERIOD_WORDS, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
 import { SavedSearches } from "./saved-searches";
-import { CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
+import { Choice, CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
 import { EMPTY_FILTERS, type Filters, filtersFromSearch, queryOf, searchOf } from "./search-url";
 import { problemText } from "../problem-text";
 
@@ -76,15 +76,8 @@ export function SearchScreen() {
       <input name={name} value={String(filters[name] ?? "")} onInput={(e: Event) => set({ [name]: (e.target as HTMLInputElement).value })} {...extra} />
     </label>
   );
-  const choice = (name: keyof Filters, label: string, options: readonly string[], labels: Record<string, string> = {}) => (
-    <label>
-      {label}
-      <select name={name} value={String(filters[name])} onChange={(e: Event) => set({ [name]: (e.target as HTMLSelectElement).value })}>
-        {options.map((option) => (
-          <option value={option}>{labels[option] ?? option}</option>
-        ))}
-      </select>
-    </label>
+  const choice = (name: keyof Filters, label: string, options: readonly string[], labels?: Readonly<Record<string, string>>) => (
+    <Choice label={label} name={name} values={options} labels={labels} value={String(filters[name])} onChange={(value) => set({ [name]: value })} />
   );
   const check = (name: "remote" | "verified" | "allTags", label: string) => (
     <label class="check">
