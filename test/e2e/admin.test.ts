@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen } from "./screens";
+import { checkScreen, gapBetween } from "./screens";
 
 const PORT = testPort(8975);
 const ADMIN_EMAIL = "admin@admin-e2e.test";
@@ -45,8 +45,7 @@ async function buttonsUnderNames(page: Page): Promise<boolean[]> {
   const queues = page.getByTestId("moderation-queue");
   const under: boolean[] = [];
   for (let i = 0; i < (await queues.count()); i++) {
-    const [name, button] = [await queues.nth(i).locator("strong").boundingBox(), await queues.nth(i).getByRole("link").boundingBox()];
-    under.push(button!.y >= name!.y + name!.height - 1);
+    under.push((await gapBetween(queues.nth(i).locator("strong"), queues.nth(i).getByRole("link"))) >= -1);
   }
   return under;
 }
@@ -209,7 +208,9 @@ describe("the admin console", () => {
     expect(await page.getByRole("heading", { name: "Everything answers" }).count()).toBe(1);
     // The background jobs' line is a sentence with a clock time (not "last job taken 4:10:00 AM").
     const jobs = page.getByTestId("health-check").filter({ hasText: "Background jobs" });
-    expect(await jobs.locator(".muted").textContent()).toMatch(/^(Last job taken at \d{1,2}:\d{2}( [AP]M)?|No job taken this hour) · (none failed|\d+ failed after every retry)$/);
+    expect(await jobs.locator(".muted").textContent()).toMatch(
+      /^(Last job taken at \d{1,2}:\d{2}( [AP]M)?|No job taken this hour) · (none failed|\d+ failed after every retry)$/,
+    );
     // Requests are counted as they are answered, flushed to the metrics store shortly after: look again until they show.
     const requestsShown = async () => {
       await page.getByRole("button", { name: "Check again" }).click();

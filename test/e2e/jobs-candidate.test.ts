@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { callApi, registerAccount, signInToApp, signUpInApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, DESKTOP, PHONE } from "./screens";
+import { checkScreen, DESKTOP, gapBetween, PHONE } from "./screens";
 
 const PORT = testPort(8970);
 let server: DevServer;
@@ -114,8 +114,9 @@ describe("a candidate with only a browser", () => {
     await expect.poll(() => intro.getByRole("link", { name: /video introduction/ }).count()).toBe(1);
     await expect.poll(() => intro.getByRole("link", { name: "Record a new introduction" }).count()).toBe(1);
     // The card's lines stand apart: the video's state sat against the button under it.
-    const [introTitle, introButton] = [await intro.getByRole("link", { name: /video introduction/ }).boundingBox(), await intro.getByRole("link", { name: "Record a new introduction" }).boundingBox()];
-    expect(introButton!.y - (introTitle!.y + introTitle!.height)).toBeGreaterThanOrEqual(8);
+    expect(
+      await gapBetween(intro.getByRole("link", { name: /video introduction/ }), intro.getByRole("link", { name: "Record a new introduction" })),
+    ).toBeGreaterThanOrEqual(8);
 
     // The AI analysis, with its result in words.
     const analysis = page.getByRole("region", { name: "Profile analysis" });
@@ -123,11 +124,10 @@ describe("a candidate with only a browser", () => {
     await expect.poll(() => analysis.getByRole("heading", { name: "Strengths" }).count(), { timeout: 60_000 }).toBe(1);
     // Its parts stand apart: "Strengths" sat against the button above it.
     await checkScreen(page, "jobs-profile-analysis", {
-      settle: async () => {
-        const button = await analysis.getByRole("button", { name: "Analyse again" }).boundingBox();
-        const heading = await analysis.getByRole("heading", { name: "Strengths" }).boundingBox();
-        expect(heading!.y - (button!.y + button!.height)).toBeGreaterThanOrEqual(8);
-      },
+      settle: async () =>
+        expect(
+          await gapBetween(analysis.getByRole("button", { name: "Analyse again" }), analysis.getByRole("heading", { name: "Strengths" })),
+        ).toBeGreaterThanOrEqual(8),
     });
 
     // Following the company from its page; it shows under Network.

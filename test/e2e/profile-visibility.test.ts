@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
-import { checkScreen, DESKTOP } from "./screens";
+import { checkScreen, DESKTOP, gapBetween } from "./screens";
 
 const PORT = testPort(8955);
 let server: DevServer;
@@ -91,8 +91,7 @@ describe("profile visibility and a company's followers", () => {
     await checkScreen(ownerPage, "jobs-company-followers", { fullPage: false });
     // The People card's parts stand apart: the invite field's label sat against the list of people.
     const people = ownerPage.getByRole("region", { name: "People" });
-    const [members, invite] = [await people.locator("ul.jobs-members").boundingBox(), await people.getByText("Invite by e-mail or name").boundingBox()];
-    expect(invite!.y - (members!.y + members!.height)).toBeGreaterThanOrEqual(8);
+    expect(await gapBetween(people.locator("ul.jobs-members"), people.getByText("Invite by e-mail or name"))).toBeGreaterThanOrEqual(8);
 
     // A company nobody follows says so.
     await ownerPage.goto(`${base()}/app/jobs/companies/${quiet.id}`);

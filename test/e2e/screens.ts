@@ -3,7 +3,7 @@
 // frame), and axe-core finds no serious or critical accessibility violation. The screenshots at both widths go to docs/screenshots/.
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 
 export const PHONE = { width: 390, height: 844 } as const;
@@ -198,6 +198,12 @@ export async function checkedShot(page: Page, path: string, options: { fullPage?
   await imagesInViewLoaded(page);
   await page.screenshot({ path, fullPage: options.fullPage ?? false });
   await expectSoundScreen(page, `${path.replace(/^.*\//, "")} at ${page.viewportSize()?.width ?? "?"} px`, options.skipRules);
+}
+
+/** The room between two things one above the other: the top of `lower` less the bottom of `upper`, in px. */
+export async function gapBetween(upper: Locator, lower: Locator): Promise<number> {
+  const [above, below] = [await upper.boundingBox(), await lower.boundingBox()];
+  return below!.y - (above!.y + above!.height);
 }
 
 /**
