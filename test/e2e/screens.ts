@@ -30,6 +30,7 @@ interface PageElement {
   querySelectorAll(selector: string): ArrayLike<PageElement>;
 }
 interface PageStyle {
+  whiteSpace: string;
   overflowX: string;
   contain: string;
   position: string;
@@ -272,9 +273,40 @@ async function brokenShortActions(page: Page): Promise<string[]> {
       .filter((element) => {
         const words = element.textContent?.trim() ?? "";
         // checkVisibility: not drawn (a closed <details>' content keeps its boxes but is not shown).
-        return words.length > 0 && words.length <= 20 && (element as unknown as { checkVisibility(): boolean }).checkVisibility() && wraps(element);
+        return words.length > 0 && words.length <= 24 && (element as unknown as { checkVisibility(): boolean }).checkVisibility() && wraps(element);
       })
       .map((element) => element.textContent?.trim() ?? "");
+  });
+}
+
+/**
+ * Sentences squeezed into a narrow column on a phone: "We sent a link to this address when you
+ * signed up…" sat beside its button in a third of the card and ran to six lines. A run of words of
+ * 60 characters or more, set on three lines or more, in a column narrower than 45% of a phone's
+ * viewport (preformatted text keeps its own lines). Nothing sticks out and nothing is cut, so no
+ * other check sees it.
+ */
+async function squeezedSentences(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as PageGlobals).document;
+    const viewport = doc.documentElement.clientWidth;
+    if (viewport > 480) return [];
+    const squeezed: string[] = [];
+    const walker = doc.createTreeWalker(doc.body, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const words = node.textContent?.replace(/\s+/g, " ").trim() ?? "";
+      const parent = node.parentElement;
+      if (words.length < 60 || !parent || !(parent as unknown as { checkVisibility(): boolean }).checkVisibility()) continue;
+      // Preformatted text (a schema, code) keeps its own short lines.
+      if ((globalThis as unknown as PageGlobals).getComputedStyle(parent).whiteSpace.startsWith("pre")) continue;
+      const range = doc.createRange();
+      range.selectNodeContents(node);
+      const lines = Array.from(range.getClientRects()).filter((rect) => rect.width > 0);
+      if (new Set(lines.map((rect) => Math.round(rect.top))).size < 3) continue;
+      const column = Math.max(...lines.map((rect) => rect.right)) - Math.min(...lines.map((rect) => rect.left));
+      if (column < viewport * 0.45) squeezed.push(`${words.slice(0, 48)}… (${Math.round(column)} px)`);
+    }
+    return squeezed;
   });
 }
 
@@ -284,6 +316,7 @@ async function expectSoundScreen(page: Page, label: string, skipRules: string[] 
   expect(await pageScrollPastFrame(page), `${label}: the page scrolls past the app's frame`).toBe(0);
   expect(await spillingNavLabels(page), `${label}: section names wider than their place in the navigation`).toEqual([]);
   expect(await brokenShortActions(page), `${label}: short actions broken over two lines`).toEqual([]);
+  expect(await squeezedSentences(page), `${label}: sentences squeezed into a narrow column`).toEqual([]);
   const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
   expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }
