@@ -62,7 +62,9 @@ const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
 // Fits a phone and a desktop: the grid's content track is minmax(0, 1fr) so a long schema cannot
 // widen the page (it reached 1,440 px at 1280), schemas and codes wrap instead of scrolling
-// sideways, and below 50rem the contents stack above the reference instead of beside it.
+// sideways, and below 50rem the contents stack above the reference instead of beside it, and each
+// table row is a line of its short cells (name, place, type; a status) with its description under
+// them at the full width: as four columns, a description got 75 px of a phone.
 export const API_REFERENCE_CSS = `
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --bg: #fff; --panel: #f6f8fa; --line: #d0d7de; --accent: #0969da; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #8d96a0; --bg: #0d1117; --panel: #161b22; --line: #30363d; --accent: #4493f8; } }
@@ -99,8 +101,11 @@ nav details ul { margin: .2rem 0 .4rem .8rem; }
   nav { position: static; height: auto; max-height: none; border-right: 0; border-bottom: 1px solid var(--line); }
   main { padding: 1rem .75rem 3rem; }
   article { padding: .6rem .6rem; }
-  td, th { padding: .25rem .3rem; }
-  .codes th:nth-child(3), .codes td:nth-child(3) { display: none; }
+  table, tbody { display: block; }
+  tr { display: block; border-top: 1px solid var(--line); padding: .3rem 0; }
+  tr:has(th) { display: none; }
+  td { display: inline; border: 0; padding: 0 .5rem 0 0; }
+  td:last-child { display: block; padding: .15rem 0 0; }
 }
 `;
 
@@ -108,12 +113,17 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 }
 
+/** Escaped text with its `code` spans as code: a summary's and a description's little Markdown. */
+function inline(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
 /** Escaped text with `code` spans and paragraphs: the little Markdown the descriptions use. */
 function prose(text: string | undefined): string {
   if (!text) return "";
   return text
     .split(/\n{2,}/)
-    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/`([^`]+)`/g, "<code>$1</code>")}</p>`)
+    .map((paragraph) => `<p>${inline(paragraph)}</p>`)
     .join("");
 }
 
@@ -221,7 +231,7 @@ function renderOperation({ method, path, operation }: OperationEntry, components
     `<article id="${anchor(method, path)}"><h3><span class="method ${method}">${method.toUpperCase()}</span><span class="path">${escapeHtml(path)}</span>`,
     operation.security?.length ? `<span class="auth">Bearer token</span>` : "",
     `</h3>`,
-    operation.summary ? `<p><strong>${escapeHtml(operation.summary)}</strong></p>` : "",
+    operation.summary ? `<p><strong>${inline(operation.summary)}</strong></p>` : "",
     prose(operation.description),
   ];
   if (operation.parameters?.length) {

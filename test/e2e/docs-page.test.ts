@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import type { Browser } from "playwright-core";
 import { HeadlessPage, launchChromium } from "./browser";
-import { checkScreen } from "./screens";
+import { checkedShot, checkScreen, SCREENSHOTS } from "./screens";
 
 const PORT = testPort(8794);
 const METHODS = ["get", "post", "put", "patch", "delete"];
@@ -70,6 +70,14 @@ describe("/docs in a browser with no network", () => {
     expect(
       await tab.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
     ).toBeLessThanOrEqual(390);
+    // On a phone an endpoint's parameters are a line each (name, place, type) with the description
+    // under them at the full width: as four columns, a description had 75 px (checked on every
+    // table of the page by checkScreen's squeezed sentences).
+    await tab.goto(`${server.url}/docs#get-v1-chats-id-messages`);
+    const limit = tab.locator("#get-v1-chats-id-messages tr", { hasText: "Items per page" });
+    const [row, description] = [await limit.boundingBox(), await limit.locator("td").last().boundingBox()];
+    expect(description!.width).toBeGreaterThan(row!.width * 0.9);
+    await checkedShot(tab, `${SCREENSHOTS}/docs-page-parameters-390.png`);
     await tab.close();
   }, 120_000);
 });

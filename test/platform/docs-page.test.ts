@@ -71,6 +71,12 @@ describe("GET /docs", () => {
     expect(html).toMatch(/<details><summary>Responses: 200<\/summary>/);
   });
 
+  it("sets a summary's `code` as code, as it does a description's, not as backticks", async () => {
+    const html = await (await api("/docs")).text();
+    expect(html).toContain("<strong>Message history: newest first (<code>before</code>");
+    expect(html).not.toMatch(/<strong>[^<]*`/);
+  });
+
   it("links a favicon it serves", async () => {
     const html = await (await api("/docs")).text();
     expect(html).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.svg">');
