@@ -4,13 +4,13 @@
 // draft, previews and publishes it; a candidate who signed up in the app applies; the recruiter
 // moves the application along the pipeline to hired and the candidate sees it; the vacancy is
 // closed, reopened and published again; a second one is scheduled and deleted with confirmation.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { callApi, registerAccount, signInToApp, signUpInApp } from "./app";
 import { launchChromium } from "./browser";
 import { landscapePng } from "./sample-picture";
-import { checkScreen, DESKTOP } from "./screens";
+import { checkScreen, DESKTOP, PHONE } from "./screens";
 
 const PORT = testPort(8950);
 let server: DevServer;
@@ -31,6 +31,18 @@ afterAll(async () => {
 async function contextAndPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: DESKTOP });
   return { context, page: await context.newPage() };
+}
+
+/** The city names the place picker's map draws, as boxes on the screen. */
+function mapNames(map: Locator) {
+  return map.locator("text").evaluateAll((texts) =>
+    texts.map((text) => {
+      const box = (
+        text as unknown as { getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; height: number } }
+      ).getBoundingClientRect();
+      return { name: text.textContent ?? "", left: box.left, right: box.right, top: box.top, bottom: box.bottom, height: box.height };
+    }),
+  );
 }
 
 describe("a recruiter with only a browser", () => {
@@ -115,6 +127,22 @@ describe("a recruiter with only a browser", () => {
     await recruiter.keyboard.press("ArrowUp");
     await expect.poll(() => editor.getByText("Berlin, Germany (53.52, 13.40)").count()).toBe(1);
     await recruiter.keyboard.press("ArrowDown");
+    // The map's city names are read at both widths: 11 px high, none over another, the pinned city's
+    // among them. In 5-unit type they were 4 px on a phone, with Helsinki over Tallinn.
+    for (const size of [DESKTOP, PHONE]) {
+      await recruiter.setViewportSize(size);
+      await expect.poll(async () => (await mapNames(map)).some((label) => label.name === "Berlin"), { message: `Berlin named at ${size.width} px` }).toBe(true);
+      const names = await mapNames(map);
+      expect(names.length, `names on the map at ${size.width} px`).toBeGreaterThanOrEqual(8);
+      for (const [i, a] of names.entries()) {
+        expect(a.height, `${a.name} at ${size.width} px`).toBeGreaterThanOrEqual(10);
+        for (const b of names.slice(i + 1)) {
+          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+          expect(apart, `${a.name} and ${b.name} at ${size.width} px`).toBe(true);
+        }
+      }
+    }
+    await recruiter.setViewportSize(DESKTOP);
     await checkScreen(recruiter, "jobs-vacancy-editor");
     await editor.getByRole("button", { name: "Save draft" }).click();
     await recruiter.waitForURL(/\/app\/jobs\/vacancies\/[^/]+\/edit$/);

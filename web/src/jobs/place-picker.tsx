@@ -2,8 +2,9 @@
 // clicked on a map the app draws itself. The map is an equirectangular grid with the known
 // cities on it: no tile server, so it works offline and in `wrangler dev`. Arrow keys move the
 // pin by one degree, so the map works from the keyboard too.
-import { useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { CITIES, findCity } from "./cities";
+import { placeLabels } from "./map-labels";
 
 export interface Place {
   lat: number;
@@ -21,6 +22,12 @@ const VIEWS = {
 } as const;
 type View = keyof typeof VIEWS;
 
+// What the map draws, in pixels on the screen whatever its width (its units scale with it): names a
+// person reads, dots and a pin a finger finds.
+const LABEL_PX = 11;
+const DOT_PX = { europe: 3, world: 2 } as const;
+const PIN_PX = 6;
+
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
 /** "Berlin, Germany" for a city on the list; a place named otherwise keeps its coordinates beside it. */
@@ -36,6 +43,17 @@ export function PlacePicker({ value, onChange, subject = "the vacancy" }: { valu
   const [view, setView] = useState<View>("europe");
   const [typed, setTyped] = useState(value?.place ?? "");
   const [note, setNote] = useState<string | null>(null);
+  // The map's width on the screen, once drawn: it sets the size of the names in the map's units.
+  const mapRef = useRef<HTMLDivElement | null>(null);
+  const [mapPx, setMapPx] = useState(0);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const observer = new ResizeObserver(() => setMapPx(map.getBoundingClientRect().width));
+    observer.observe(map);
+    return () => observer.disconnect();
+  }, []);
+  const unit = mapPx > 0 ? WIDTH / mapPx : 1;
   const box = VIEWS[view];
   const x = (lng: number) => ((lng - box.west) / (box.east - box.west)) * WIDTH;
   const y = (lat: number) => ((box.north - lat) / (box.north - box.south)) * HEIGHT;
@@ -85,6 +103,20 @@ export function PlacePicker({ value, onChange, subject = "the vacancy" }: { valu
     onChange(place);
   };
 
+  const dots = CITIES.filter((city) => visible(city.lat, city.lng)).map((city) => ({ name: city.name, x: x(city.lng), y: y(city.lat) }));
+  const pin = value && visible(value.lat, value.lng) ? { x: x(value.lng), y: y(value.lat), r: PIN_PX * unit } : null;
+  const pinnedCity = value ? findCity(value.place) : undefined;
+  const labels =
+    mapPx > 0
+      ? placeLabels(dots, {
+          width: WIDTH,
+          height: HEIGHT,
+          size: LABEL_PX * unit,
+          dot: DOT_PX[view] * unit,
+          pin: pin ? { ...pin, name: pinnedCity && pinnedCity.lat === value?.lat && pinnedCity.lng === value?.lng ? pinnedCity.name : undefined } : undefined,
+        })
+      : [];
+
   return (
     <fieldset class="jobs-place">
       <legend>Place</legend>
@@ -122,6 +154,7 @@ export function PlacePicker({ value, onChange, subject = "the vacancy" }: { valu
         </span>
       </div>
       <div
+        ref={mapRef}
         class="jobs-map-button"
         role="application"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the map is a keyboard widget (role application): the arrow keys move the pin
@@ -142,17 +175,15 @@ export function PlacePicker({ value, onChange, subject = "the vacancy" }: { valu
             .map((lat) => (
               <line x1={0} x2={WIDTH} y1={y(lat)} y2={y(lat)} class="jobs-map-grid" />
             ))}
-          {CITIES.filter((city) => visible(city.lat, city.lng)).map((city) => (
-            <g>
-              <circle cx={x(city.lng)} cy={y(city.lat)} r={view === "europe" ? 2.2 : 1.4} class="jobs-map-city" />
-              {view === "europe" && (
-                <text x={x(city.lng) + 3} y={y(city.lat) + 2} class="jobs-map-label">
-                  {city.name}
-                </text>
-              )}
-            </g>
+          {dots.map((city) => (
+            <circle cx={city.x} cy={city.y} r={DOT_PX[view] * unit} class="jobs-map-city" />
           ))}
-          {value && visible(value.lat, value.lng) && <circle cx={x(value.lng)} cy={y(value.lat)} r={4.5} class="jobs-map-pin" />}
+          {labels.map((label) => (
+            <text x={label.x} y={label.y} text-anchor={label.anchor} font-size={LABEL_PX * unit} stroke-width={3 * unit} class="jobs-map-label">
+              {label.name}
+            </text>
+          ))}
+          {pin && <circle cx={pin.x} cy={pin.y} r={pin.r} class="jobs-map-pin" />}
         </svg>
       </div>
       {note && <p class="muted small">{note}</p>}
