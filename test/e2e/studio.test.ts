@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./browser";
 import { checkedShot, checkScreen } from "./screens";
+import { PRODUCT_NAME } from "../../shared/product";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 
@@ -211,11 +212,20 @@ async function run(page: Page): Promise<void> {
   expect(opened?.status()).toBe(200);
   expect(opened?.headers()["content-security-policy"]).toContain("default-src 'none'");
   await expect.poll(() => visitor.getByRole("heading", { level: 1 }).textContent()).toBe("Spring campaign 2027");
+  // Whoever opens the link sees where they are: the product's name heads the page, in the app's colours.
+  expect(await visitor.locator(".site").textContent()).toBe(PRODUCT_NAME);
   const sharedBox = visitor.locator("section.box").filter({ hasText: "Opening shot" });
   const sharedImage = sharedBox.getByRole("img", { name: "a red fox in fresh snow, cinematic" });
   await expect.poll(() => sharedImage.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
   await sharedBox.getByLabel("Your name").fill("Vera Visitor");
   await sharedBox.getByLabel("Comment").fill("The fox is perfect. Keep this one!");
+  expect(
+    await sharedBox
+      .getByRole("button", { name: "Post comment" })
+      .evaluate(
+        (button) => (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle(button).backgroundColor,
+      ),
+  ).toBe("rgb(79, 70, 229)");
   await sharedBox.getByRole("button", { name: "Post comment" }).click();
   await expect.poll(() => sharedBox.getByText("The fox is perfect. Keep this one!").count()).toBe(1);
   expect(visitor.url()).toContain("#box-");

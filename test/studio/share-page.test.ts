@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../shared/clock";
+import { PRODUCT_NAME } from "../../shared/product";
 import { api, expectProblem, json, uniqueIp } from "../helpers";
 import { insertAssetRow, studioOwner, uploadAsset } from "./fixtures";
 
@@ -73,6 +74,8 @@ describe("the share link's page", () => {
     const css = await api("/v1/studio/share-page.css");
     expect(css.headers.get("content-type")).toContain("text/css");
     expect(await css.text()).toContain("ul.assets");
+    // Headed by the product's name, as the gallery's and the videos' public pages are, linking its home.
+    expect(page).toContain(`<div class="site"><a href="/">${PRODUCT_NAME}</a></div>`);
   });
 
   it("clients that ask for JSON (or nothing) still get the API answer", async () => {

@@ -15,35 +15,41 @@ export const SHARE_PAGE_STYLESHEET_PATH = "/v1/studio/share-page.css";
 export const SHARE_PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+// The app's colours, type and shapes (web/app.css), so a shared project looks like the product it
+// comes from, headed by its name as the gallery's and the videos' public pages are.
 export const SHARE_PAGE_CSS = `
-:root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --bg: #f6f8fa; --panel: #fff; --line: #d0d7de; --accent: #0969da; --bad: #cf222e; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #8d96a0; --bg: #0d1117; --panel: #161b22; --line: #30363d; --accent: #4493f8; --bad: #f85149; } }
+:root { color-scheme: light dark; --fg: #111827; --muted: #5b6270; --bg: #f4f5f9; --panel: #fff; --line: #e5e7eb; --accent: #4f46e5; --accent-text: #4338ca; --bad: #dc2626; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e5e7eb; --muted: #9ca3af; --bg: #0f1117; --panel: #181b24; --line: #2b2f3a; --accent: #818cf8; --accent-text: #a5b4fc; --bad: #f87171; } }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
-header, main { width: min(72rem, 100% - 2rem); margin: 0 auto; }
-header { padding: 1.5rem 0 .5rem; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+.site, header, main { width: min(72rem, 100% - 2rem); margin: 0 auto; }
+.site { padding: 14px 0 0; font-weight: 700; font-size: 1rem; }
+.site a { color: inherit; text-decoration: none; }
+header { padding: .75rem 0 .5rem; }
 h1 { font-size: 1.6rem; margin: 0; overflow-wrap: anywhere; }
 h2 { font-size: 1.2rem; margin: 0 0 .8rem; overflow-wrap: anywhere; }
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+a { color: var(--accent-text); }
 .muted { color: var(--muted); font-size: 13px; }
-section.box { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1rem; margin: 1rem 0; }
+section.box { background: var(--panel); border: 1px solid var(--line); border-radius: 14px; padding: 1rem; margin: 1rem 0; }
 ul.assets { list-style: none; margin: 0; padding: 0; display: grid; gap: .8rem; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); }
-ul.assets li { border: 1px solid var(--line); border-radius: 6px; overflow: hidden; background: var(--bg); }
+ul.assets li { border: 1px solid var(--line); border-radius: 10px; overflow: hidden; background: var(--bg); }
 ul.assets li.headliner { border-color: var(--accent); box-shadow: 0 0 0 1px var(--accent); }
 ul.assets img, ul.assets video { display: block; width: 100%; aspect-ratio: 1; object-fit: cover; background: var(--line); }
 .asset-text { padding: .4rem .6rem; font-size: 13px; overflow-wrap: anywhere; }
-.badge { display: inline-block; font-size: 12px; padding: 0 .4rem; border-radius: 999px; background: var(--accent); color: #fff; }
+.badge { display: inline-block; font-size: 12px; font-weight: 600; padding: 0 .45rem; border-radius: 999px; background: var(--accent); color: #fff; }
 ol.comments { list-style: none; margin: 0; padding: 0; }
 ol.comments li { border-top: 1px solid var(--line); padding: .5rem 0; overflow-wrap: anywhere; white-space: pre-wrap; }
 ol.comments .author { font-weight: 600; white-space: normal; }
 form { display: grid; gap: .4rem; max-width: 32rem; margin-top: .6rem; }
-label { font-weight: 600; }
-input[type=text], textarea { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); font: inherit; }
+label { font-weight: 600; font-size: 14px; }
+input[type=text], textarea { width: 100%; padding: .55rem .7rem; border: 1px solid var(--line); border-radius: 10px; background: var(--bg); color: var(--fg); font: inherit; }
 textarea { min-height: 5rem; resize: vertical; }
-button { justify-self: start; padding: .55rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; font: inherit; cursor: pointer; }
+button { justify-self: start; padding: .55rem 1rem; border-radius: 10px; border: 0; background: var(--accent); color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
+@media (prefers-color-scheme: dark) { button, .badge { color: #0f1117; } }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .error { color: var(--bad); }
-main.message { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1.5rem; margin-top: 3rem; max-width: 30rem; }
+main.message { background: var(--panel); border: 1px solid var(--line); border-radius: 14px; padding: 1.5rem; margin-top: 2rem; max-width: 30rem; }
 `;
 
 function layout(title: string, body: unknown) {
@@ -58,7 +64,7 @@ function layout(title: string, body: unknown) {
 <link rel="icon" href="/favicon.ico">
 <link rel="stylesheet" href="${SHARE_PAGE_STYLESHEET_PATH}">
 </head>
-<body>${body}</body>
+<body><div class="site"><a href="/">${PRODUCT_NAME}</a></div>${body}</body>
 </html>`;
 }
 
