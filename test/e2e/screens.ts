@@ -180,7 +180,7 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
           ),
       );
       await options.settle?.(page);
-      await imagesInViewLoaded(page);
+      await mediaInViewLoaded(page);
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${suffix}.png`, fullPage: suffix === "390" && (options.fullPage ?? true) });
       await expectSoundScreen(page, `${name} at ${size.width} px`, options.skipRules);
     }
@@ -196,7 +196,7 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
  * person's phone), where resizing would change what is shown.
  */
 export async function checkedShot(page: Page, path: string, options: { fullPage?: boolean; skipRules?: string[] } = {}): Promise<void> {
-  await imagesInViewLoaded(page);
+  await mediaInViewLoaded(page);
   await page.screenshot({ path, fullPage: options.fullPage ?? false });
   await expectSoundScreen(page, `${path.replace(/^.*\//, "")} at ${page.viewportSize()?.width ?? "?"} px`, options.skipRules);
 }
@@ -208,24 +208,41 @@ export async function gapBetween(upper: Locator, lower: Locator): Promise<number
 }
 
 /**
- * Waits (up to 5 s) until every picture in view has loaded or failed: a shot of the sign-up taken
- * while the app's icon was still on its way showed an empty square beside the product's name.
- * Pictures out of view are not waited for (a lazy one loads only when scrolled to).
+ * Waits (up to 5 s) until every picture in view has loaded or failed, and every video in view can
+ * play through (or stopped loading, or failed): a shot of the sign-up taken while the app's icon was
+ * still on its way showed an empty square beside the product's name, and shots of the videos' pages
+ * showed the player's loading spinner over the frame. Media out of view are not waited for (a lazy
+ * one loads only when scrolled to).
  */
-async function imagesInViewLoaded(page: Page): Promise<void> {
+async function mediaInViewLoaded(page: Page): Promise<void> {
   await page
     .waitForFunction(
       () => {
         const scope = globalThis as unknown as PageGlobals & { innerHeight: number };
-        return Array.from(scope.document.body.querySelectorAll("img")).every((img) => {
-          const box = img.getBoundingClientRect() as PageRect & { bottom: number };
-          return box.bottom < 0 || box.top > scope.innerHeight || (img as unknown as { complete: boolean }).complete;
-        });
+        const inView = (element: PageElement) => {
+          const box = element.getBoundingClientRect() as PageRect & { bottom: number };
+          return box.bottom >= 0 && box.top <= scope.innerHeight && box.width > 0;
+        };
+        const pictures = Array.from(scope.document.body.querySelectorAll("img")).filter(inView);
+        const videos = Array.from(scope.document.body.querySelectorAll("video")).filter(inView);
+        return (
+          pictures.every((img) => (img as unknown as { complete: boolean }).complete) &&
+          videos.every((video) => {
+            const media = video as unknown as { readyState: number; networkState: number; error: unknown };
+            // Chromium's player spins while the network loads short of HAVE_ENOUGH_DATA; a failure or
+            // no source (NETWORK_NO_SOURCE) shows none either.
+            return media.readyState >= 4 || media.networkState !== 2 || media.error !== null;
+          })
+        );
       },
       undefined,
       { timeout: 5_000 },
     )
     .catch(() => undefined);
+  // Chromium's player hides its spinner only at the end of a turn of the spinner's animation, up to
+  // about a second after the video is ready; no script can see it (the player's shadow root is closed).
+  if (await page.evaluate(() => Array.from((globalThis as unknown as PageGlobals).document.body.querySelectorAll("video")).length > 0))
+    await page.waitForTimeout(1500);
 }
 
 /**
