@@ -163,6 +163,14 @@ describe("the gallery, videos and moderation in Chromium", () => {
     expect(wide.map((v) => v.pixels)).toEqual([512, 512]);
     imageIds = await alice.getByTestId("gallery-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-image-id")!));
     await checkScreen(alice, "gallery-feed");
+    // On a phone each finished upload's "Open" stays on the line of its "In the gallery" (it wrapped
+    // under the file's name, alone at the start of a line).
+    await alice.setViewportSize(PHONE);
+    for (const item of await alice.getByTestId("gallery-upload-item").all()) {
+      const [status, open] = [await item.getByText("In the gallery").boundingBox(), await item.getByRole("link", { name: "Open" }).boundingBox()];
+      expect(Math.abs(status!.y + status!.height / 2 - (open!.y + open!.height / 2))).toBeLessThan(4);
+    }
+    await alice.setViewportSize(WIDE);
 
     // A phone: two columns of about 177 px, so the 256 px variant.
     await bob.goto(appUrl("gallery"));
