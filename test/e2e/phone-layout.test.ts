@@ -90,6 +90,16 @@ describe("the family chat on a phone", () => {
     await expect.poll(() => dialog.count()).toBe(1);
     await checkScreen(page, "profile-dialog");
     for (const name of ["Security", "Save", "Close"]) expect(await insideViewport(page, dialog.getByRole("button", { name, exact: true })), name).toBe(true);
+    // Close and Save are the dialog's answer, on one line; the ways on to other settings are a line
+    // of links above them (the five were one wrapped run of buttons, three lines of them on a phone).
+    const centre = async (name: string) => {
+      const box = (await dialog.getByRole("button", { name, exact: true }).boundingBox())!;
+      return box.y + box.height / 2;
+    };
+    expect(await centre("Close")).toBe(await centre("Save"));
+    const more = dialog.getByRole("navigation", { name: "More settings" });
+    expect(await more.getByRole("button").allTextContents()).toEqual(["Security", "Encryption and devices", "All settings"]);
+    expect((await more.boundingBox())!.y + (await more.boundingBox())!.height).toBeLessThan(await centre("Save"));
     await page.close();
   }, 120_000);
 

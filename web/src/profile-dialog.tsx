@@ -25,21 +25,23 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
       <ProfileForm
         dialogLabel="Your profile"
         title={<h2>Your profile</h2>}
-        actions={
+        more={
           <>
-            <button type="button" class="secondary" onClick={allSettings}>
-              All settings
-            </button>
-            <button type="button" class="secondary" onClick={() => setSecurity(true)}>
+            <button type="button" class="link" onClick={() => setSecurity(true)}>
               Security
             </button>
-            <button type="button" class="secondary" onClick={go("/app/account/encryption")}>
+            <button type="button" class="link" onClick={go("/app/account/encryption")}>
               Encryption and devices
             </button>
-            <button type="button" class="secondary" onClick={onClose}>
-              Close
+            <button type="button" class="link" onClick={allSettings}>
+              All settings
             </button>
           </>
+        }
+        actions={
+          <button type="button" class="secondary" onClick={onClose}>
+            Close
+          </button>
         }
       />
     </div>
@@ -53,7 +55,11 @@ export function PersonDialog({ userId, onClose }: { userId: string; onClose: () 
   const [status, setStatus] = useState<TrustStatus | null>(null);
   useEffect(() => lookUpPerson(userId), [userId]);
   useEffect(() => {
-    if (me) checkContact(me.id, userId).then((check) => setStatus(check.devices.length > 0 ? check.status : null), () => setStatus(null));
+    if (me)
+      checkContact(me.id, userId).then(
+        (check) => setStatus(check.devices.length > 0 ? check.status : null),
+        () => setStatus(null),
+      );
   }, [userId, me?.id, verifying]);
   if (verifying) return <VerificationDialog userId={userId} onClose={() => setVerifying(false)} />;
   const person = people[userId];

@@ -7,8 +7,11 @@ import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { store, type User, useAppState } from "../store";
 
-/** The form with its Save button; `title` and `actions` (Close, Security) are the dialog's. */
-export function ProfileForm({ title, actions, dialogLabel }: { title?: unknown; actions?: unknown; dialogLabel?: string }) {
+/**
+ * The form with its Save button; `title`, `more` (the ways on to other settings, a line of their
+ * own under the form) and `actions` (Close, beside Save) are the dialog's.
+ */
+export function ProfileForm({ title, more, actions, dialogLabel }: { title?: unknown; more?: unknown; actions?: unknown; dialogLabel?: string }) {
   const { me } = useAppState();
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -76,6 +79,11 @@ export function ProfileForm({ title, actions, dialogLabel }: { title?: unknown; 
         </select>
       </label>
       <p class="muted small">Signed in as {me.email}</p>
+      {more && (
+        <nav class="row wrap profile-more" aria-label="More settings">
+          {more}
+        </nav>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}
