@@ -208,11 +208,11 @@ export async function gapBetween(upper: Locator, lower: Locator): Promise<number
 }
 
 /**
- * Waits (up to 5 s) until every picture in view has loaded or failed, and every video in view can
- * play through (or stopped loading, or failed): a shot of the sign-up taken while the app's icon was
- * still on its way showed an empty square beside the product's name, and shots of the videos' pages
- * showed the player's loading spinner over the frame. Media out of view are not waited for (a lazy
- * one loads only when scrolled to).
+ * Waits (up to 5 s) until every picture in view has loaded or failed, none is a placeholder still
+ * fetching its address, and every video in view can play through (or stopped loading, or failed).
+ * A shot of the sign-up showed an empty square where the app's icon was still on its way, one of a
+ * studio box an empty grey card, and those of the videos' pages the player's loading spinner over
+ * the frame. Media out of view are not waited for (a lazy one loads only when scrolled to).
  */
 async function mediaInViewLoaded(page: Page): Promise<void> {
   await page
@@ -224,6 +224,8 @@ async function mediaInViewLoaded(page: Page): Promise<void> {
           return box.bottom >= 0 && box.top <= scope.innerHeight && box.width > 0;
         };
         const pictures = Array.from(scope.document.body.querySelectorAll("img")).filter(inView);
+        // A picture whose address is still being fetched is a placeholder that says so (a studio asset's, an attachment's).
+        if (Array.from(scope.document.body.querySelectorAll('[role="img"][aria-busy="true"]')).some(inView)) return false;
         const videos = Array.from(scope.document.body.querySelectorAll("video")).filter(inView);
         return (
           pictures.every((img) => (img as unknown as { complete: boolean }).complete) &&

@@ -253,7 +253,7 @@ function ImageAttachment({ attachment }: { attachment: Attachment }) {
       {src ? (
         <img src={src} alt={nameOf(attachment)} loading="lazy" onError={() => setStage(showOriginal ? "file" : "original")} />
       ) : (
-        <span class="attachment-placeholder" role="img" aria-label={`Loading ${nameOf(attachment)}`} />
+        <span class="attachment-placeholder" role="img" aria-busy="true" aria-label={`Loading ${nameOf(attachment)}`} />
       )}
     </a>
   );

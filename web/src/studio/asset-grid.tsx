@@ -33,13 +33,13 @@ function AssetMedia({ asset }: { asset: Asset }) {
       // biome-ignore lint/a11y/useMediaCaption: generated and uploaded clips come without captions
       <video class="studio-media" controls preload="metadata" src={video} aria-label={assetLabel(asset)} />
     ) : (
-      <div class="studio-media placeholder" role="img" aria-label={`Loading ${assetLabel(asset)}`} />
+      <div class="studio-media placeholder" role="img" aria-busy="true" aria-label={`Loading ${assetLabel(asset)}`} />
     );
   }
   return preview ? (
     <img class="studio-media" src={preview} alt={assetLabel(asset)} loading="lazy" />
   ) : (
-    <div class="studio-media placeholder" role="img" aria-label={`Loading ${assetLabel(asset)}`} />
+    <div class="studio-media placeholder" role="img" aria-busy="true" aria-label={`Loading ${assetLabel(asset)}`} />
   );
 }
 
