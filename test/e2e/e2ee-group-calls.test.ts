@@ -177,6 +177,8 @@ describe("an end-to-end encrypted group call in Chromium", () => {
     // Nothing of Dan's microphone or camera went anywhere: the page made no peer connection at all.
     expect(await dan.page.evaluate(() => (globalThis as any).peerConnectionsMade)).toBe(0);
     expect(await dan.page.getByTestId("group-call").count()).toBe(0);
+    // The reason answers the ring: Dan is not offered the same Join again beside it.
+    expect(await dan.page.getByTestId("group-ringing").count()).toBe(0);
     // The call goes on as it was: three in it.
     for (const { page } of [mara, ben, cleo]) expect(await page.getByTestId("group-tile").count()).toBe(3);
     // The reason shows at both widths (on a phone the chat list, where notices used to be, is hidden while a chat is open).

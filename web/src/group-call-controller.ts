@@ -116,6 +116,8 @@ class GroupCallController {
       // Before the call starts: one this device cannot seal is not started (nobody rings) nor joined.
       await callKeysFor({ kind: "group", chatId });
     } catch (error) {
+      // The person answered the chat's ringing call by trying to join it: the reason replaces the ring.
+      if (error instanceof CallNotEncryptable && store.state.groupRinging?.chatId === chatId) store.set({ groupRinging: null });
       store.set({ notice: error instanceof CallNotEncryptable ? error.message : "Could not start the call" });
       return;
     }
