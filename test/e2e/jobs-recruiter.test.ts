@@ -115,6 +115,12 @@ describe("a recruiter with only a browser", () => {
     await editor.getByLabel("To", { exact: true }).fill("90000");
     await editor.getByLabel("Currency").selectOption("EUR");
     await editor.getByLabel("Remote work possible").check();
+    // A ticked box wears the app's colour (its accent), not the browser's own blue.
+    expect(
+      await editor
+        .getByLabel("Remote work possible")
+        .evaluate((box) => (globalThis as unknown as { getComputedStyle(element: unknown): { accentColor: string } }).getComputedStyle(box).accentColor),
+    ).toBe("rgb(79, 70, 229)");
     await editor.getByLabel("Tags (comma-separated)").fill("typescript, workers");
     const map = editor.getByRole("application", { name: /Map: click to place the vacancy/ });
     // A click on empty sea picks that point; the name field then names it.
