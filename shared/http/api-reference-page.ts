@@ -62,7 +62,7 @@ const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
 // Fits a phone and a desktop: the grid's content track is minmax(0, 1fr) so a long schema cannot
 // widen the page (it reached 1,440 px at 1280), schemas and codes wrap instead of scrolling
-// sideways, and below 50rem the contents stack above the reference instead of beside it, and each
+// sideways, and below 50rem the contents stack above the reference instead of beside it. There each
 // table row is a line of its short cells (name, place, type; a status) with its description under
 // them at the full width: as four columns, a description got 75 px of a phone.
 export const API_REFERENCE_CSS = `

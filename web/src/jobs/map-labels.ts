@@ -1,8 +1,8 @@
 // Which city names the place picker's map writes, and where. Every name is set at a size a person
-// reads whatever the map's width, and none lies over another name or over another city's dot (the
-// pinned city's name may: it is always written): in
-// 5-unit type on a phone the names were 4 px high, and Helsinki sat on Tallinn. A name with no free
-// place beside its dot is left out; the dot stays, and the city field finds the city by its name.
+// reads whatever the map's width, and none lies over another name or over another city's dot (but
+// the pinned city's, which is always written): in 5-unit type on a phone the names were 4 px high,
+// and Helsinki sat on Tallinn. A name with no free place beside its dot is left out; the dot
+// stays, and the city field finds the city by its name.
 
 /** A city's dot on the map, in the map's own units. */
 export interface MapDot {
