@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp, signUpInApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, PHONE } from "./screens";
+import { checkScreen, computedStyle, PHONE } from "./screens";
 
 const PORT = testPort(8945);
 
@@ -71,13 +71,7 @@ describe("the account screen", () => {
     ).toBe("dark");
     await page.reload();
     await expect.poll(() => page.getByLabel("Dark").isChecked()).toBe(true);
-    const background = () =>
-      page.evaluate(
-        () =>
-          (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { body: unknown } }).getComputedStyle(
-            (globalThis as unknown as { document: { body: unknown } }).document.body,
-          ).backgroundColor,
-      );
+    const background = () => computedStyle(page.locator("body"), "background-color");
     expect(await background()).toBe("rgb(15, 17, 23)");
     await checkScreen(page, "account-dark");
     await page.getByLabel("Light").check();

@@ -8,7 +8,7 @@ import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-se
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
 import { landscapePng } from "./sample-picture";
-import { checkScreen } from "./screens";
+import { checkScreen, computedStyle } from "./screens";
 
 const PORT = testPort(8970);
 
@@ -71,9 +71,7 @@ describe("sharing and editing a gallery picture", () => {
     await expect.poll(() => page.getByTestId("gallery-item").count()).toBe(2);
     await picturesLoaded(page);
     // Not cropped: the whole tall picture fits inside its cell.
-    const fit = await page
-      .locator(`[data-image-id="${tall.id}"] img`)
-      .evaluate((img) => (globalThis as unknown as { getComputedStyle(e: unknown): { objectFit: string } }).getComputedStyle(img).objectFit);
+    const fit = await computedStyle(page.locator(`[data-image-id="${tall.id}"] img`), "object-fit");
     expect(fit).toBe("contain");
     await checkScreen(page, "gallery-mine-whole-pictures");
 

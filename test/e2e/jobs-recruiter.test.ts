@@ -10,7 +10,7 @@ import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-se
 import { callApi, registerAccount, signInToApp, signUpInApp } from "./app";
 import { launchChromium } from "./browser";
 import { landscapePng } from "./sample-picture";
-import { checkScreen, DESKTOP, PHONE } from "./screens";
+import { checkScreen, computedStyle, DESKTOP, PHONE } from "./screens";
 
 const PORT = testPort(8950);
 let server: DevServer;
@@ -116,11 +116,7 @@ describe("a recruiter with only a browser", () => {
     await editor.getByLabel("Currency").selectOption("EUR");
     await editor.getByLabel("Remote work possible").check();
     // A ticked box wears the app's colour (its accent), not the browser's own blue.
-    expect(
-      await editor
-        .getByLabel("Remote work possible")
-        .evaluate((box) => (globalThis as unknown as { getComputedStyle(element: unknown): { accentColor: string } }).getComputedStyle(box).accentColor),
-    ).toBe("rgb(79, 70, 229)");
+    expect(await computedStyle(editor.getByLabel("Remote work possible"), "accent-color")).toBe("rgb(79, 70, 229)");
     await editor.getByLabel("Tags (comma-separated)").fill("typescript, workers");
     const map = editor.getByRole("application", { name: /Map: click to place the vacancy/ });
     // A click on empty sea picks that point; the name field then names it.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, PHONE } from "./screens";
+import { checkScreen, middleY, PHONE } from "./screens";
 
 const PORT = testPort(8914);
 const ADMIN_EMAIL = "layout-admin@example.com";
@@ -92,14 +92,12 @@ describe("the family chat on a phone", () => {
     for (const name of ["Security", "Save", "Close"]) expect(await insideViewport(page, dialog.getByRole("button", { name, exact: true })), name).toBe(true);
     // Close and Save are the dialog's answer, on one line; the ways on to other settings are a line
     // of links above them (the five were one wrapped run of buttons, three lines of them on a phone).
-    const centre = async (name: string) => {
-      const box = (await dialog.getByRole("button", { name, exact: true }).boundingBox())!;
-      return box.y + box.height / 2;
-    };
-    expect(await centre("Close")).toBe(await centre("Save"));
+    const save = await middleY(dialog.getByRole("button", { name: "Save", exact: true }));
+    expect(await middleY(dialog.getByRole("button", { name: "Close", exact: true }))).toBe(save);
     const more = dialog.getByRole("navigation", { name: "More settings" });
     expect(await more.getByRole("button").allTextContents()).toEqual(["Security", "Encryption and devices", "All settings"]);
-    expect((await more.boundingBox())!.y + (await more.boundingBox())!.height).toBeLessThan(await centre("Save"));
+    const links = (await more.boundingBox())!;
+    expect(links.y + links.height).toBeLessThan(save);
     await page.close();
   }, 120_000);
 

@@ -201,6 +201,23 @@ export async function checkedShot(page: Page, path: string, options: { fullPage?
   await expectSoundScreen(page, `${path.replace(/^.*\//, "")} at ${page.viewportSize()?.width ?? "?"} px`, options.skipRules);
 }
 
+/** The middle of a thing from the page's top, in px: two things on one line share it. */
+export async function middleY(locator: Locator): Promise<number> {
+  const box = (await locator.boundingBox())!;
+  return box.y + box.height / 2;
+}
+
+/** A property of the element's computed style by its CSS name ("background-color"), as the browser resolved it. */
+export function computedStyle(locator: Locator, property: string): Promise<string> {
+  return locator.evaluate(
+    (element, name) =>
+      (globalThis as unknown as { getComputedStyle(element: unknown): { getPropertyValue(name: string): string } })
+        .getComputedStyle(element)
+        .getPropertyValue(name),
+    property,
+  );
+}
+
 /** The room between two things one above the other: the top of `lower` less the bottom of `upper`, in px. */
 export async function gapBetween(upper: Locator, lower: Locator): Promise<number> {
   const [above, below] = [await upper.boundingBox(), await lower.boundingBox()];

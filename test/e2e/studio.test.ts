@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./browser";
-import { checkedShot, checkScreen } from "./screens";
+import { checkedShot, checkScreen, computedStyle } from "./screens";
 import { PRODUCT_NAME } from "../../shared/product";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
@@ -219,13 +219,7 @@ async function run(page: Page): Promise<void> {
   await expect.poll(() => sharedImage.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
   await sharedBox.getByLabel("Your name").fill("Vera Visitor");
   await sharedBox.getByLabel("Comment").fill("The fox is perfect. Keep this one!");
-  expect(
-    await sharedBox
-      .getByRole("button", { name: "Post comment" })
-      .evaluate(
-        (button) => (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle(button).backgroundColor,
-      ),
-  ).toBe("rgb(79, 70, 229)");
+  expect(await computedStyle(sharedBox.getByRole("button", { name: "Post comment" }), "background-color")).toBe("rgb(79, 70, 229)");
   await sharedBox.getByRole("button", { name: "Post comment" }).click();
   await expect.poll(() => sharedBox.getByText("The fox is perfect. Keep this one!").count()).toBe(1);
   expect(visitor.url()).toContain("#box-");

@@ -5,7 +5,7 @@ import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { callApiAsPage, e2eeKeyPackagesUploaded, openDirectChat } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
-import { checkedShot, checkScreen } from "./screens";
+import { checkedShot, checkScreen, computedStyle } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
@@ -388,9 +388,7 @@ describe("the web client in Chromium", () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 780 }, colorScheme: "dark" });
     const { page } = await signUp(context, "Nora Night");
     await page.getByRole("button", { name: "+ New chat" }).click();
-    const background = await page
-      .locator(".dialog")
-      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    const background = await computedStyle(page.locator(".dialog"), "background-color");
     const [r, g, b] = background.match(/\d+/g)!.map(Number);
     expect(r! + g! + b!).toBeLessThan(3 * 80);
     await checkedShot(page, `${DOC_SHOTS}/dark-phone.png`);
