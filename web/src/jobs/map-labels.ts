@@ -83,20 +83,15 @@ export function placeLabels(dots: MapDot[], room: LabelRoom): MapLabel[] {
     // The pinned city is named whatever dots lie around it (its name has a halo that keeps it
     // readable over one); every other name keeps clear of them.
     const pinned = city.name === pin?.name;
-    const free = sides.find((label) => {
+    for (const label of sides) {
       const box = labelBox(label, size);
-      return (
-        box.left >= 0 &&
-        box.top >= 0 &&
-        box.right <= room.width &&
-        box.bottom <= room.height &&
-        !taken.some((other) => overlaps(box, other)) &&
-        !obstacles.some((other) => other.name !== city.name && (!pinned || other.name === undefined) && overlaps(box, other.box))
-      );
-    });
-    if (!free) continue;
-    taken.push(labelBox(free, size));
-    labels.push(free);
+      const fits = box.left >= 0 && box.top >= 0 && box.right <= room.width && box.bottom <= room.height;
+      if (!fits || taken.some((other) => overlaps(box, other))) continue;
+      if (obstacles.some((other) => other.name !== city.name && (!pinned || other.name === undefined) && overlaps(box, other.box))) continue;
+      taken.push(box);
+      labels.push(label);
+      break;
+    }
   }
   return labels;
 }

@@ -3,7 +3,7 @@
 // cities on it: no tile server, so it works offline and in `wrangler dev`. Arrow keys move the
 // pin by one degree, so the map works from the keyboard too.
 import { useEffect, useRef, useState } from "hono/jsx/dom";
-import { CITIES, findCity } from "./cities";
+import { CITIES, type City, findCity } from "./cities";
 import { placeLabels } from "./map-labels";
 
 export interface Place {
@@ -30,11 +30,17 @@ const PIN_PX = 6;
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
+/** The city on the list a place names, when the place is where that city is (a pin not moved off it). */
+function cityAt(value: Place): City | undefined {
+  const city = findCity(value.place);
+  return city && city.lat === value.lat && city.lng === value.lng ? city : undefined;
+}
+
 /** "Berlin, Germany" for a city on the list; a place named otherwise keeps its coordinates beside it. */
 function placeLine(value: Place): string {
   const coordinates = `${value.lat.toFixed(2)}, ${value.lng.toFixed(2)}`;
-  const city = findCity(value.place);
-  if (city && `${city.name}, ${city.country}` === value.place && city.lat === value.lat && city.lng === value.lng) return value.place;
+  const city = cityAt(value);
+  if (city && `${city.name}, ${city.country}` === value.place) return value.place;
   return value.place === `${round(value.lat)}, ${round(value.lng)}` ? coordinates : `${value.place} (${coordinates})`;
 }
 
@@ -105,7 +111,6 @@ export function PlacePicker({ value, onChange, subject = "the vacancy" }: { valu
 
   const dots = CITIES.filter((city) => visible(city.lat, city.lng)).map((city) => ({ name: city.name, x: x(city.lng), y: y(city.lat) }));
   const pin = value && visible(value.lat, value.lng) ? { x: x(value.lng), y: y(value.lat), r: PIN_PX * unit } : null;
-  const pinnedCity = value ? findCity(value.place) : undefined;
   const labels =
     mapPx > 0
       ? placeLabels(dots, {
@@ -113,7 +118,7 @@ export function PlacePicker({ value, onChange, subject = "the vacancy" }: { valu
           height: HEIGHT,
           size: LABEL_PX * unit,
           dot: DOT_PX[view] * unit,
-          pin: pin ? { ...pin, name: pinnedCity && pinnedCity.lat === value?.lat && pinnedCity.lng === value?.lng ? pinnedCity.name : undefined } : undefined,
+          pin: pin && value ? { ...pin, name: cityAt(value)?.name } : undefined,
         })
       : [];
 
