@@ -10,7 +10,7 @@ import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-se
 import { callApi, registerAccount, signInToApp, signUpInApp } from "./app";
 import { launchChromium } from "./browser";
 import { landscapePng } from "./sample-picture";
-import { checkScreen, computedStyle, DESKTOP, PHONE } from "./screens";
+import { checkScreen, computedStyle, DESKTOP, PHONE, shareInView } from "./screens";
 
 const PORT = testPort(8950);
 let server: DevServer;
@@ -152,11 +152,13 @@ describe("a recruiter with only a browser", () => {
     await editor.getByRole("button", { name: "Preview" }).click();
     const preview = recruiter.getByRole("article", { name: "Preview" });
     await expect.poll(() => preview.getByText("70,000–90,000 EUR a year").count()).toBe(1);
+    // It opens under the form's last buttons, and is brought into view: pressing Preview shows it.
+    expect(await shareInView(preview)).toBeGreaterThan(0.5);
     // The kind of job in words, not the API's values ("senior · full-time").
     expect(await preview.getByText("Senior · Full-time · backend", { exact: true }).count()).toBe(1);
     expect(await editor.getByLabel("Seniority").locator("option:checked").textContent()).toBe("Senior");
     expect(await editor.locator('select[name="period"] option:checked').textContent()).toBe("Year");
-    await checkScreen(recruiter, "jobs-vacancy-preview");
+    await checkScreen(recruiter, "jobs-vacancy-preview", { settle: () => preview.scrollIntoViewIfNeeded() });
     await editor.getByRole("button", { name: "Publish now" }).click();
     await expect.poll(() => editor.getByRole("status").textContent()).toContain("Published");
     const stored = await callApi(base(), colleague, `/v1/vacancies/${vacancyId}`);

@@ -218,6 +218,36 @@ export function computedStyle(locator: Locator, property: string): Promise<strin
   );
 }
 
+/**
+ * How much of a thing a person sees now, from 0 (none: below the fold, or clipped by the box that
+ * scrolls it) to 1 (all of it), as the browser's IntersectionObserver reckons it.
+ */
+export function shareInView(locator: Locator): Promise<number> {
+  type Observer = { observe(element: unknown): void; disconnect(): void };
+  type ObserverClass = new (callback: (entries: { intersectionRatio: number }[], observer: Observer) => void) => Observer;
+  return locator.evaluate(
+    (element) =>
+      new Promise<number>((resolve) =>
+        new (globalThis as unknown as { IntersectionObserver: ObserverClass }).IntersectionObserver(([entry], observer) => {
+          observer.disconnect();
+          resolve(entry!.intersectionRatio);
+        }).observe(element),
+      ),
+  );
+}
+
+/** On how many lines the browser set a thing's words (the distinct tops of their boxes). */
+export function lineCount(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const range = (globalThis as unknown as PageGlobals).document.createRange();
+    range.selectNodeContents(element as unknown as PageText);
+    const tops = Array.from(range.getClientRects())
+      .filter((rect) => rect.width > 0)
+      .map((rect) => Math.round(rect.top));
+    return new Set(tops).size;
+  });
+}
+
 /** The room between two things one above the other: the top of `lower` less the bottom of `upper`, in px. */
 export async function gapBetween(upper: Locator, lower: Locator): Promise<number> {
   const [above, below] = [await upper.boundingBox(), await lower.boundingBox()];

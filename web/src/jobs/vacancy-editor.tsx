@@ -1,7 +1,7 @@
 // Writing a vacancy (/app/jobs/companies/:id/vacancies/new, /app/jobs/vacancies/:id/edit): every
 // field the API holds, saved as a draft; a preview as candidates will see it; publish now or at a
 // time; close, reopen (as a draft) and delete. "Ask the AI for a draft" writes one from notes.
-import { useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { navigate } from "../router";
 import { problemText } from "../problem-text";
 import { ConfirmDialog } from "../gallery/confirm-dialog";
@@ -317,11 +317,20 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
 
 /** The vacancy as candidates will see it, from the form as it stands. */
 function Preview({ form }: { form: Form }) {
+  // It opens under the form's last buttons, below the fold on a phone and often on a laptop:
+  // brought into view, so that pressing Preview visibly shows something.
+  const shown = useRef<HTMLElement | null>(null);
+  useEffect(() => shown.current?.scrollIntoView({ block: "nearest" }), []);
   const input = inputOf(form);
-  if ("problem" in input) return <p class="muted card">{input.problem}</p>;
+  if ("problem" in input)
+    return (
+      <p class="muted card" ref={shown}>
+        {input.problem}
+      </p>
+    );
   const salary = salaryText(input.salary);
   return (
-    <article class="card jobs-vacancy-main jobs-preview" aria-label="Preview">
+    <article class="card jobs-vacancy-main jobs-preview" aria-label="Preview" ref={shown}>
       <p class="muted small">Preview: how candidates will see it</p>
       <h3>{input.title}</h3>
       <div class="jobs-meta">
