@@ -18,7 +18,7 @@ import { safetyQrPayload } from "../../client/e2ee/safety-number";
 import { type ArchivedMessage, decodeHistoryArchive, encodeHistoryArchive } from "../../web/src/e2ee/key-backup-archive";
 import { type Account, callApi, newE2eeDevice, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, DESKTOP } from "./screens";
+import { checkScreen, DESKTOP, lineCount, PHONE } from "./screens";
 
 const PORT = testPort(8987);
 
@@ -180,8 +180,11 @@ describe("verification", () => {
     const qr = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(safetyQrPayload(annSees), { ecc: "M", border: 2 }))}`;
     for (const side of [annSide, bobSide]) expect(await side.page.getByTestId("safety-qr").getAttribute("src")).toBe(qr);
     await checkScreen(annSide.page, "e2ee-verification");
+    await annSide.page.setViewportSize(PHONE);
+    expect(await lineCount(annSide.page.getByRole("button", { name: "They match: mark as verified" })), "the verifying button on a phone").toBe(1);
+    await annSide.page.setViewportSize(DESKTOP);
 
-    await annSide.page.getByRole("button", { name: "The numbers match: mark as verified" }).click();
+    await annSide.page.getByRole("button", { name: "They match: mark as verified" }).click();
     await expect.poll(() => annSide.page.getByTestId("verification").locator(".tag").textContent()).toBe("Verified");
     await checkScreen(annSide.page, "e2ee-verified");
 
@@ -195,6 +198,19 @@ describe("verification", () => {
     await expect.poll(() => annSide.page.getByTestId("device-change").textContent()).toContain("a new device");
     expect(await digits(annSide.page)).not.toBe(annSees);
     await checkScreen(annSide.page, "e2ee-device-change-review");
+    // On a phone, each of Bob's devices reads with the minute it was added, and its fingerprint
+    // breaks, if at all, between its two halves: never one group alone on a line.
+    await annSide.page.setViewportSize(PHONE);
+    const listed = await annSide.page.getByTestId("verification").getByTestId("e2ee-device").all();
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    for (const device of listed) {
+      const name = device.locator("strong");
+      expect(await name.textContent()).toMatch(/^(This browser|Added .*\d:\d\d)/);
+      const halves = await device.locator(".fingerprint-half").all();
+      expect(halves.length).toBe(2);
+      for (const line of [name, ...halves]) expect(await lineCount(line), (await line.textContent()) ?? "").toBe(1);
+    }
+    await annSide.page.setViewportSize(DESKTOP);
     await annSide.page.getByRole("button", { name: "I've seen the change" }).click();
     // Verified before, unverified now: the number changed with Bob's devices.
     await expect.poll(() => annSide.page.getByTestId("verification").locator(".tag").textContent()).toBe("Not verified");

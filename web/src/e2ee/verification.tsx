@@ -21,7 +21,7 @@ import {
   verifyContact,
 } from "./verification-store";
 import type { TrustStatus } from "./verification-state";
-import { dayOf } from "../format";
+import { dateTime, dayOf } from "../format";
 
 
 /** A person's name as this tab knows it; asked for once when it does not. */
@@ -38,6 +38,20 @@ export function TrustTag({ status }: { status: TrustStatus }) {
   return <span class={status === "verified" ? "tag good" : status === "changed" ? "tag warning" : "tag"}>{STATUS_WORDS[status]}</span>;
 }
 
+/**
+ * A fingerprint's groups in two halves, each kept on one line: where the whole does not fit, it
+ * breaks in the middle rather than leaving its last group alone on a line.
+ */
+function FingerprintGroups({ fingerprint }: { fingerprint: string }) {
+  const groups = fingerprint.split(" ");
+  const middle = Math.ceil(groups.length / 2);
+  return (
+    <>
+      <span class="fingerprint-half">{groups.slice(0, middle).join(" ")}</span> <span class="fingerprint-half">{groups.slice(middle).join(" ")}</span>
+    </>
+  );
+}
+
 function DeviceList({ devices, label, empty }: { devices: ListedDevice[]; label: string; empty: string }) {
   return (
     <ul class="security-list device-list" aria-label={label}>
@@ -45,10 +59,11 @@ function DeviceList({ devices, label, empty }: { devices: ListedDevice[]; label:
       {devices.map((device) => (
         <li key={device.id} data-testid="e2ee-device">
           <div class="grow">
-            <strong>{device.current ? "This browser" : `Device added ${dayOf(device.createdAt)}`}</strong>
+            {/* The minute, not only the day: a person's devices added the same day must read apart. */}
+            <strong>{device.current ? "This browser" : `Added ${dateTime(device.createdAt)}`}</strong>
             <div class="fingerprint">
               <span class="visually-hidden">Fingerprint </span>
-              {device.fingerprint}
+              <FingerprintGroups fingerprint={device.fingerprint} />
             </div>
           </div>
         </li>
@@ -214,7 +229,7 @@ export function VerificationDialog({ userId, onClose }: { userId: string; onClos
           )}
           {me && theirs && digits && status !== "verified" && (
             <button type="button" class="primary" onClick={act(() => verifyContact(me.id, userId, theirs.devices))}>
-              The numbers match: mark as verified
+              They match: mark as verified
             </button>
           )}
           <button type="button" class="secondary" onClick={onClose}>
