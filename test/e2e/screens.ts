@@ -274,6 +274,11 @@ async function mediaInViewLoaded(page: Page): Promise<void> {
         // A picture whose address is still being fetched is a placeholder that says so (a studio asset's, an attachment's).
         if (Array.from(scope.document.body.querySelectorAll('[role="img"][aria-busy="true"]')).some(inView)) return false;
         const videos = Array.from(scope.document.body.querySelectorAll("video")).filter(inView);
+        // A transition under way (a loaded picture fading in) is caught half done: a moderator's
+        // queue showed its picture washed out. Endless animations (a spinner, a pulse) never end.
+        type Running = { playState: string; effect: { getComputedTiming(): { endTime: number } } | null };
+        const animations = (scope.document as unknown as { getAnimations(): Running[] }).getAnimations();
+        if (animations.some((animation) => animation.playState === "running" && animation.effect?.getComputedTiming().endTime !== Number.POSITIVE_INFINITY)) return false;
         return (
           pictures.every((img) => (img as unknown as { complete: boolean }).complete) &&
           videos.every((video) => {
