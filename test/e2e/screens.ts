@@ -278,7 +278,8 @@ async function mediaInViewLoaded(page: Page): Promise<void> {
         // queue showed its picture washed out. Endless animations (a spinner, a pulse) never end.
         type Running = { playState: string; effect: { getComputedTiming(): { endTime: number } } | null };
         const animations = (scope.document as unknown as { getAnimations(): Running[] }).getAnimations();
-        if (animations.some((animation) => animation.playState === "running" && animation.effect?.getComputedTiming().endTime !== Number.POSITIVE_INFINITY)) return false;
+        const ending = (animation: Running) => animation.playState === "running" && animation.effect?.getComputedTiming().endTime !== Number.POSITIVE_INFINITY;
+        if (animations.some(ending)) return false;
         return (
           pictures.every((img) => (img as unknown as { complete: boolean }).complete) &&
           videos.every((video) => {
