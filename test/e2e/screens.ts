@@ -382,6 +382,31 @@ async function squeezedSentences(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Buttons drawn in the very colour of what they sit on, with no border or shadow: on the chat list's
+ * welcome card, "Turn on notifications" and "Invite family" read as loose words set in from the
+ * text, not as buttons. A button with no fill (a link, an icon) is not one of them.
+ */
+async function buttonsLostOnTheirGround(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    type Fill = { backgroundColor: string; borderTopWidth: string; borderTopStyle: string; boxShadow: string };
+    const fillOf = (element: PageElement) => scope.getComputedStyle(element) as unknown as PageStyle & Fill;
+    const clear = (colour: string) => colour === "transparent" || /^rgba\(.*,\s*0\)$/.test(colour);
+    return Array.from(scope.document.body.querySelectorAll("button, a.button-link"))
+      .filter((button) => {
+        if (!(button as unknown as { checkVisibility(): boolean }).checkVisibility()) return false;
+        const fill = fillOf(button);
+        if (clear(fill.backgroundColor) || fill.boxShadow !== "none") return false;
+        if (fill.borderTopStyle !== "none" && Number.parseFloat(fill.borderTopWidth) > 0) return false;
+        let ground = button.parentElement;
+        while (ground && clear(fillOf(ground).backgroundColor)) ground = ground.parentElement;
+        return ground !== null && fillOf(ground).backgroundColor === fill.backgroundColor;
+      })
+      .map((button) => button.textContent?.trim() || (button.getAttribute("aria-label") ?? button.tagName));
+  });
+}
+
 /** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
 async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
   expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
@@ -389,6 +414,7 @@ async function expectSoundScreen(page: Page, label: string, skipRules: string[] 
   expect(await spillingNavLabels(page), `${label}: section names wider than their place in the navigation`).toEqual([]);
   expect(await brokenShortActions(page), `${label}: short actions broken over two lines`).toEqual([]);
   expect(await squeezedSentences(page), `${label}: sentences squeezed into a narrow column`).toEqual([]);
+  expect(await buttonsLostOnTheirGround(page), `${label}: buttons in the colour of what they sit on`).toEqual([]);
   const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
   expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }
