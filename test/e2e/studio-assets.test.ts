@@ -75,7 +75,8 @@ describe("studio assets in the browser", () => {
     // Delete the box: back to the project, which has one box left.
     await page.getByRole("button", { name: "Delete box" }).click();
     const confirmBox = page.getByRole("alertdialog", { name: "Delete this box?" });
-    expect(await confirmBox.textContent()).toContain("retention keeps them from expiring, not from deletion");
+    // Its one asset is gone: it names only what is left (its comments), not "0 assets and their files".
+    expect(await confirmBox.getByText(/goes now/).textContent()).toBe("“Forest walk” goes now with its comments. This cannot be undone.");
     await checkScreen(page, "studio-delete-box");
     await confirmBox.getByRole("button", { name: "Delete box" }).click();
     await page.waitForURL(appUrl(`studio/projects/${project.id}`));
@@ -87,7 +88,9 @@ describe("studio assets in the browser", () => {
     expect(await page.getByRole("alertdialog").count()).toBe(0);
     await page.getByRole("button", { name: "Delete project" }).click();
     const confirmProject = page.getByRole("alertdialog", { name: "Delete this project?" });
-    expect(await confirmProject.textContent()).toContain("every share link (they stop working)");
+    expect(await confirmProject.getByText(/goes now/).textContent()).toBe(
+      "“Autumn lookbook” goes now with its box, the comments and every share link (they stop working). This cannot be undone.",
+    );
     await checkScreen(page, "studio-delete-project");
     await confirmProject.getByRole("button", { name: "Delete project" }).click();
     await page.waitForURL(appUrl("studio"));

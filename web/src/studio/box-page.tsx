@@ -6,6 +6,7 @@ import { navigate } from "../router";
 import { AssetCard, AssetFilterBar, fitsFilters } from "./asset-grid";
 import { AssetViewer } from "./asset-viewer";
 import { BoxUpload } from "./box-upload";
+import { deleteBoxText } from "./deletion-words";
 import { CommentsPanel } from "./comments-panel";
 import { GeneratePanel } from "./generate-panel";
 import { InlineName } from "./inline-name";
@@ -161,10 +162,4 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
       )}
     </div>
   );
-}
-
-/** What deleting a box takes with it, and that retention's keeping does not protect from it. */
-export function deleteBoxText(name: string, assetCount: number): string {
-  const assets = assetCount === 1 ? "its asset" : `its ${assetCount} assets`;
-  return `“${name}” goes now with ${assets} and their files and its comments. Favourites and the headliner go too: retention keeps them from expiring, not from deletion. This cannot be undone.`;
 }

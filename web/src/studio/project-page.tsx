@@ -6,6 +6,7 @@ import { navigate } from "../router";
 import { AssetCard, AssetFilterBar, fitsFilters } from "./asset-grid";
 import { AssetViewer } from "./asset-viewer";
 import { BoxList } from "./box-list";
+import { deleteProjectText } from "./deletion-words";
 import { InlineName } from "./inline-name";
 import { mergeLoaded, upsertAsset, useAssetUpdates } from "./live-assets";
 import { ExportPanel, SharePanel } from "./share-panel";
@@ -179,7 +180,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       {deleting && (
         <ConfirmDialog
           title="Delete this project?"
-          text={`“${project.name}” goes now with its ${boxes.length === 1 ? "box" : `${boxes.length} boxes`}, ${project.assetCount === 1 ? "its asset" : `${project.assetCount} assets`} and their files, the comments, and every share link (they stop working). Favourites and headliners go too: retention keeps them from expiring, not from deletion. This cannot be undone.`}
+          text={deleteProjectText(project.name, boxes.length, project.assetCount)}
           confirmLabel="Delete project"
           onClose={() => setDeleting(false)}
           onConfirm={async () => {
