@@ -166,6 +166,9 @@ describe("a candidate with only a browser", () => {
       place: "Berlin",
       radiusKm: "100",
     });
+    // The vacancy is in Berlin itself: its distance in words, not "0.0 km away". (Polled: the list
+    // from before the search holds the same vacancy, without a distance.)
+    await expect.poll(() => page.getByText(/km away/).allTextContents()).toEqual(["Under 1 km away"]);
     await checkScreen(page, "jobs-search-filters");
     await page.reload();
     await expect.poll(() => titles(page)).toEqual(["Senior Backend Engineer"]);

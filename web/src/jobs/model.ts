@@ -82,6 +82,12 @@ export function kindOfJob(vacancy: Pick<Vacancy, "seniority" | "employmentType">
     .join(" · ");
 }
 
+/** How far a vacancy is from the place searched: "Under 1 km away" (not "0.0 km"), "2.4 km away", "23 km away". */
+export function distanceText(km: number): string {
+  if (km < 1) return "Under 1 km away";
+  return `${km < 10 ? km.toFixed(1) : Math.round(km)} km away`;
+}
+
 export function salaryText(salary: Vacancy["salary"]): string | null {
   if (!salary) return null;
   const format = (n: number) => new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(n);

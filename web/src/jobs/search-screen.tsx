@@ -5,7 +5,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { searchVacancies, type SearchQuery } from "./api";
 import { CITIES } from "./cities";
-import { EMPLOYMENT_WORDS, kindOfJob, PERIOD_WORDS, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
+import { distanceText, EMPLOYMENT_WORDS, kindOfJob, PERIOD_WORDS, SENIORITY_WORDS, salaryText, type Vacancy } from "./model";
 import { SavedSearches } from "./saved-searches";
 import { Choice, CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
 import { EMPTY_FILTERS, type Filters, filtersFromSearch, queryOf, searchOf } from "./search-url";
@@ -180,9 +180,7 @@ function VacancyItem({ vacancy }: { vacancy: Vacancy }) {
       </div>
       <div class="jobs-meta small">
         {vacancy.location && <span>{vacancy.location.place}</span>}
-        {vacancy.distanceKm !== undefined && (
-          <span class="jobs-distance">{vacancy.distanceKm < 10 ? vacancy.distanceKm.toFixed(1) : Math.round(vacancy.distanceKm)} km away</span>
-        )}
+        {vacancy.distanceKm !== undefined && <span class="jobs-distance">{distanceText(vacancy.distanceKm)}</span>}
         {vacancy.remote && <span>Remote</span>}
         {salary && <span>{salary}</span>}
         <span>{kindOfJob({ seniority: vacancy.seniority, employmentType: vacancy.employmentType })}</span>
