@@ -42,8 +42,7 @@ async function openChat(page: Page, chatId: string): Promise<void> {
 }
 
 /** The message row whose own text holds `text`. */
-const messageRow = (page: Page, text: string) =>
-  page.locator('[data-testid="message"]').filter({ has: page.locator(".bubble > .text", { hasText: text }) });
+const messageRow = (page: Page, text: string) => page.locator('[data-testid="message"]').filter({ has: page.locator(".bubble > .text", { hasText: text }) });
 
 interface StoredMessage {
   seq: number;
@@ -96,6 +95,15 @@ describe("an existing chat turns on end-to-end encryption", () => {
       .locator('[data-testid="message"] .bubble > .text, [data-testid="e2ee-encrypted-from"]')
       .evaluateAll((nodes) => nodes.map((node) => (node.getAttribute("data-testid") === "e2ee-encrypted-from" ? "line" : (node.textContent ?? "").trim())));
     expect(order).toEqual(["the plain part of our chat", "line", "the sealed part of our chat"]);
+    // The header beside the call buttons: "Encrypted" and Alice's presence, whole. "End-to-end
+    // encrypted" was cut to "End-to-end encry…" there, and the presence with it.
+    const statusLine = bobPage.locator(".chat-status-line");
+    // biome-ignore lint/performance/useDomNodeTextContent: the words as drawn (a hidden word left out, the capital as shown) are the point
+    await expect.poll(() => statusLine.innerText()).toMatch(/^Encrypted · \S/);
+    const cut = await statusLine.evaluate(
+      (line) => (line as unknown as { scrollWidth: number }).scrollWidth > (line as unknown as { clientWidth: number }).clientWidth,
+    );
+    expect(cut, "the header's status line is cut short").toBe(false);
     await checkScreen(bobPage, "e2ee-converted-chat-phone");
 
     // Bob signs in on another device: Alice's chat header says his devices changed.

@@ -490,7 +490,8 @@ export function ChatView({ chatId }: { chatId: string }) {
             {chat.encrypted && (
               <span class="e2ee-chat-mark" data-testid="e2ee-chat-mark" title="Only the members' devices can read this chat">
                 <LockIcon />
-                End-to-end encrypted
+                <span class="e2ee-mark-long">End-to-end </span>
+                <span class="e2ee-mark-word">encrypted</span>
               </span>
             )}
             {chat.encrypted && " · "}
