@@ -111,6 +111,7 @@ describe("the family chat on a phone", () => {
     await page.waitForURL(/\/app\/chats\//);
     // The screenshot shows the chat as a person reads it: its messages loaded, not the moment before.
     await expect.poll(() => page.getByTestId("message").count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("chat-status").textContent()).not.toBe("Connecting…");
     await checkScreen(page, "chat-long-name");
     const title = page.getByTestId("chat-title");
     const box = await title.boundingBox();
