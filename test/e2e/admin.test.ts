@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, gapBetween } from "./screens";
+import { checkScreen, DESKTOP, gapBetween, PHONE } from "./screens";
 
 const PORT = testPort(8975);
 const ADMIN_EMAIL = "admin@admin-e2e.test";
@@ -48,6 +48,22 @@ async function buttonsUnderNames(page: Page): Promise<boolean[]> {
     under.push((await gapBetween(queues.nth(i).locator("strong"), queues.nth(i).getByRole("link"))) >= -1);
   }
   return under;
+}
+
+/**
+ * A new value's names and, on a phone, whether each value starts at the left of its box: set
+ * inside a sentence, "client_…" broke after "clie" at the end of the sentence's line.
+ */
+async function valuesOnTheirOwnLines(page: Page, callout: string): Promise<{ names: string[]; eachAtTheLeft: boolean }> {
+  const box = page.getByTestId(callout);
+  const before = page.viewportSize() ?? DESKTOP;
+  await page.setViewportSize(PHONE);
+  const list = (await box.locator("dl").boundingBox())!;
+  const starts = await box
+    .locator("dd code")
+    .evaluateAll((codes) => codes.map((code) => (code as unknown as { getClientRects(): ArrayLike<{ left: number }> }).getClientRects()[0]!.left));
+  await page.setViewportSize(before);
+  return { names: await box.locator("dt").allTextContents(), eachAtTheLeft: starts.length > 0 && starts.every((left) => Math.abs(left - list.x) < 1) };
 }
 
 describe("the admin console", () => {
@@ -109,6 +125,7 @@ describe("the admin console", () => {
     await created.getByRole("button", { name: "Copy link" }).click();
     await expect.poll(() => created.getByRole("alert").textContent()).toContain("did not allow copying");
     expect(await created.getByRole("button", { name: "Copied" }).count()).toBe(0);
+    expect(await valuesOnTheirOwnLines(page, "invite-created")).toEqual({ names: ["New invite link"], eachAtTheLeft: true });
     await checkScreen(page, "admin-invites");
     const newest = page.getByTestId("admin-invite").first();
     expect(await newest.textContent()).toContain("used 0 of 3");
@@ -134,6 +151,7 @@ describe("the admin console", () => {
     expect(
       await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText()),
     ).toBe(firstSecret);
+    expect(await valuesOnTheirOwnLines(page, "client-secret")).toEqual({ names: ["Client ID", "Secret"], eachAtTheLeft: true });
     await checkScreen(page, "admin-apps");
     await page.getByRole("button", { name: "Done" }).click();
     await expect.poll(() => page.getByTestId("client-secret").count()).toBe(0);

@@ -72,9 +72,12 @@ export function InvitesPanel() {
       </form>
       {created && (
         <div class="admin-secret stack" role="status" data-testid="invite-created">
-          <p>
-            New invite link: <code>{created}</code>
-          </p>
+          <dl class="secret-values">
+            <dt>New invite link</dt>
+            <dd>
+              <code>{created}</code>
+            </dd>
+          </dl>
           <div class="row end">
             <CopyButton text={created} label="Copy link" />
           </div>

@@ -36,16 +36,24 @@ function SecretOnce({ secret, onClose }: { secret: { name: string; clientId: str
   return (
     <div class="admin-secret stack" role="status" data-testid="client-secret">
       <p>
-        <strong>{secret.name}</strong> has the client ID <code>{secret.clientId}</code>
-        {secret.clientSecret ? (
-          <>
-            {" "}
-            and the secret <code data-testid="client-secret-value">{secret.clientSecret}</code>. Copy it now: it is not shown again.
-          </>
-        ) : (
-          ". A public app has no secret."
-        )}
+        <strong>{secret.name}</strong>
+        {secret.clientSecret ? ": copy the secret now, it is not shown again." : ": a public app has no secret."}
       </p>
+      {/* Each value on a line of its own: set inside the sentence, "client_…" broke after its fourth letter. */}
+      <dl class="secret-values">
+        <dt>Client ID</dt>
+        <dd>
+          <code>{secret.clientId}</code>
+        </dd>
+        {secret.clientSecret && (
+          <>
+            <dt>Secret</dt>
+            <dd>
+              <code data-testid="client-secret-value">{secret.clientSecret}</code>
+            </dd>
+          </>
+        )}
+      </dl>
       <div class="row end wrap">
         <CopyButton text={secret.clientId} label="Copy client ID" />
         {secret.clientSecret && <CopyButton text={secret.clientSecret} label="Copy secret" />}
