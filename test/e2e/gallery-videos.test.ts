@@ -211,6 +211,10 @@ describe("the gallery, videos and moderation in Chromium", () => {
 
   it("uploads a video that a moderator rejects with a reason the owner sees live; edited, approved, it plays", async () => {
     await alice.goto(appUrl("videos"));
+    // A file is chosen, then sent: on a desktop "Choose a video file" comes first, "Upload" beside it.
+    const [choose, upload] = [alice.getByRole("button", { name: "Choose a video file" }), alice.getByRole("button", { name: "Upload", exact: true })];
+    expect(Math.abs((await middleY(choose)) - (await middleY(upload))), "Choose and Upload on one line").toBeLessThan(2);
+    expect((await choose.boundingBox())!.x).toBeLessThan((await upload.boundingBox())!.x);
     const webm = Buffer.from(await alice.evaluate<string>(RECORD_VIDEO), "base64");
     expect(webm.length).toBeGreaterThan(1000);
     await alice.getByLabel("Title").fill("Harbour at dawn");

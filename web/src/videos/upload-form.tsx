@@ -75,7 +75,8 @@ export function UploadVideoForm({ onUploaded }: { onUploaded: (video: Video) => 
           Description
           <textarea name="description" rows={2} maxlength={5000} />
         </label>
-        <label class="checkbox">
+        {/* A line of its own, so that the file's button and Upload share the next, in that order. */}
+        <label class="checkbox wide">
           <input type="checkbox" name="isPublic" checked />
           Public once approved
         </label>
