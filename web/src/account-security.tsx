@@ -152,8 +152,9 @@ export function TwoStep() {
             width="180"
             height="180"
           />
+          {/* In groups of four, as authenticator apps show and accept it: 32 letters in one run are easy to mistype. */}
           <p class="small">
-            Key: <code>{setup.secret}</code>
+            Key: <code data-testid="totp-key">{setup.secret.match(/.{1,4}/g)?.join(" ")}</code>
           </p>
           <label>
             Code
