@@ -248,6 +248,14 @@ export function lineCount(locator: Locator): Promise<number> {
   });
 }
 
+/** Whether a one-line text is cut short (its words wider than its box: an ellipsis, or clipped). */
+export function cutShort(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => {
+    const box = element as unknown as { scrollWidth: number; clientWidth: number };
+    return box.scrollWidth > box.clientWidth;
+  });
+}
+
 /** The room between two things one above the other: the top of `lower` less the bottom of `upper`, in px. */
 export async function gapBetween(upper: Locator, lower: Locator): Promise<number> {
   const [above, below] = [await upper.boundingBox(), await lower.boundingBox()];

@@ -5,7 +5,7 @@ import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { callApiAsPage, e2eeKeyPackagesUploaded, openDirectChat } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
-import { checkedShot, checkScreen, computedStyle } from "./screens";
+import { checkedShot, checkScreen, computedStyle, cutShort } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
@@ -251,6 +251,9 @@ describe("the web client in Chromium", () => {
     await expect
       .poll(() => a.page.locator('[data-testid="search-results"] .found-text').allTextContents(), { timeout: 10_000 })
       .toEqual(["Written on the train"]);
+    // Beside the notification menu and four buttons, the header's line says "Encrypted" and when Bob
+    // was last seen, whole ("End-to-end encrypted · last seen just n…" before).
+    expect(await cutShort(a.page.locator(".chat-status-line")), "the header's status line is cut short").toBe(false);
     await checkedShot(a.page, `${DOC_SHOTS}/reactions-and-search.png`);
     // Another chat opens without this chat's search and its results.
     await chatItem(a.page, "general").click();

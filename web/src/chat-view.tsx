@@ -490,11 +490,13 @@ export function ChatView({ chatId }: { chatId: string }) {
             {chat.encrypted && (
               <span class="e2ee-chat-mark" data-testid="e2ee-chat-mark" title="Only the members' devices can read this chat">
                 <LockIcon />
-                <span class="e2ee-mark-long">End-to-end </span>
-                <span class="e2ee-mark-word">encrypted</span>
+                <span class="e2ee-mark-words">
+                  <span class="e2ee-mark-long">End-to-end </span>
+                  <span class="e2ee-mark-word">encrypted</span>
+                </span>
               </span>
             )}
-            {chat.encrypted && " · "}
+            {chat.encrypted && <span class="e2ee-mark-separator"> · </span>}
             <span data-testid="chat-status">
               {socketState !== "open" ? (
                 "Connecting…"
