@@ -395,6 +395,21 @@ describe("the web client in Chromium", () => {
     const [r, g, b] = background.match(/\d+/g)!.map(Number);
     expect(r! + g! + b!).toBeLessThan(3 * 80);
     await checkedShot(page, `${DOC_SHOTS}/dark-phone.png`);
+    // An error is dark too, its words light: it was a pale pink box in the dark dialog.
+    await page.getByText("Meet someone new by ID").click();
+    await page.getByLabel("Their ID").fill("nobody-with-this-id");
+    await page.getByRole("button", { name: "Start chat" }).click();
+    const refusal = page.getByRole("dialog", { name: "New chat" }).getByRole("alert");
+    await refusal.waitFor();
+    const brightness = async (property: string) =>
+      (await computedStyle(refusal, property))
+        .match(/\d+/g)!
+        .slice(0, 3)
+        .map(Number)
+        .reduce((sum, channel) => sum + channel, 0) / 3;
+    expect(await brightness("background-color"), "an error's ground in the dark theme").toBeLessThan(80);
+    expect(await brightness("color"), "an error's words in the dark theme").toBeGreaterThan(150);
+    await checkedShot(page, `${DOC_SHOTS}/dark-phone-error.png`);
     await context.close();
   }, 60_000);
 

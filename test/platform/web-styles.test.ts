@@ -20,6 +20,13 @@ describe("the web app's stylesheet", () => {
     expect([...css.matchAll(/,\s*\/\*/g)].map((match) => css.slice(0, match.index).split("\n").length)).toEqual([]);
   });
 
+  // data-theme pins color-scheme to the account's choice (web/src/account/theme.ts), which
+  // light-dark() follows. A query on the system's setting does not: with "Light" chosen on a dark
+  // system, the studio's status pills came out in their dark colours on the light page.
+  it("follows the account's theme: no colour depends on the system's setting behind its back", () => {
+    expect([...css.matchAll(/prefers-color-scheme/g)].map((match) => css.slice(0, match.index).split("\n").length)).toEqual([]);
+  });
+
   it("has no empty selector and no rule whose selector repeats within its list", () => {
     const parsed = rules(css);
     expect(css.length, "the stylesheet as text").toBeGreaterThan(10_000);
