@@ -360,6 +360,10 @@ describe("the web client in Chromium", () => {
 
     await page.goto(`${base}/verify-email?token=${encodeURIComponent(await tokenFrom(/Confirm/))}`);
     await expect.poll(() => page.getByTestId("verified").count(), { timeout: 10_000 }).toBe(1);
+    // The way on is drawn as a button: inside the sentence it looked like the sentence's own words.
+    const openApp = page.getByRole("link", { name: "Open the app" });
+    expect(await computedStyle(openApp, "background-color")).not.toBe("rgba(0, 0, 0, 0)");
+    expect(await openApp.getAttribute("href")).toBe("/app/");
     await checkedShot(page, `${SHOTS}/verify-email.png`);
     // The same link again: used already.
     await page.reload();
@@ -378,6 +382,9 @@ describe("the web client in Chromium", () => {
     await checkedShot(page, `${SHOTS}/reset-password.png`);
     await page.getByRole("button", { name: "Change password" }).click();
     await expect.poll(() => page.getByTestId("password-reset").count(), { timeout: 10_000 }).toBe(1);
+    const signIn = page.getByRole("link", { name: "Sign in" });
+    expect(await computedStyle(signIn, "background-color"), "Sign in drawn as a button").not.toBe("rgba(0, 0, 0, 0)");
+    await checkedShot(page, `${SHOTS}/reset-password-done.png`);
     const login = await fetch(`${base}/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -45,10 +45,14 @@ function VerifyEmail() {
   return (
     <Card title="Confirm your e-mail">
       {state === "working" && <p class="muted">Confirming…</p>}
+      {/* The way on is a button: as a link inside the sentence it was drawn as the sentence's own words. */}
       {state === "done" && (
-        <p data-testid="verified">
-          Your address is confirmed. <a href="/app/">Open the app</a>
-        </p>
+        <>
+          <p data-testid="verified">Your address is confirmed.</p>
+          <a class="button-link" href="/app/">
+            Open the app
+          </a>
+        </>
       )}
       {state !== "working" && state !== "done" && (
         <p class="error" role="alert">
@@ -79,9 +83,12 @@ function ResetPassword() {
   return (
     <Card title="Choose a new password">
       {state === "done" ? (
-        <p data-testid="password-reset">
-          Your password is changed and every session signed out. <a href="/app/">Sign in</a>
-        </p>
+        <>
+          <p data-testid="password-reset">Your password is changed and every session signed out.</p>
+          <a class="button-link" href="/app/">
+            Sign in
+          </a>
+        </>
       ) : (
         <form class="stack" onSubmit={submit}>
           <label>
