@@ -415,6 +415,34 @@ async function buttonsLostOnTheirGround(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Links among words drawn as those words: their colour, no underline, no fill, no border.
+ * "None here. Write a vacancy" read as one grey sentence, and "Your address is confirmed. Open the
+ * app" as one black one; axe's link-in-text-block did not see them.
+ */
+async function linksLikeWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    type Look = { color: string; textDecorationLine: string; backgroundColor: string; borderBottomStyle: string; borderBottomWidth: string };
+    // A link set among words (inline); a whole row or card that is a link (a chat, a box) shows it by its shape.
+    const lookOf = (element: PageElement) => scope.getComputedStyle(element) as unknown as PageStyle & Look;
+    const clear = (colour: string) => colour === "transparent" || /^rgba\(.*,\s*0\)$/.test(colour);
+    // The product's name leading home, at a public page's top, reads as the product's name by
+    // convention, and a navigation's list (the API reference's contents) as a list of places.
+    return Array.from(scope.document.body.querySelectorAll('a[href]:not([href="/"])'))
+      .filter((link) => {
+        if ((link as unknown as { closest(selector: string): unknown }).closest("nav")) return false;
+        if (!link.textContent?.trim() || !(link as unknown as { checkVisibility(): boolean }).checkVisibility() || !link.parentElement) return false;
+        const look = lookOf(link);
+        if (look.display !== "inline") return false;
+        if (look.textDecorationLine.includes("underline") || !clear(look.backgroundColor)) return false;
+        if (look.borderBottomStyle !== "none" && Number.parseFloat(look.borderBottomWidth) > 0) return false;
+        return look.color === lookOf(link.parentElement).color;
+      })
+      .map((link) => link.textContent!.trim().slice(0, 40));
+  });
+}
+
 /** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
 async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
   expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
@@ -423,6 +451,7 @@ async function expectSoundScreen(page: Page, label: string, skipRules: string[] 
   expect(await brokenShortActions(page), `${label}: short actions broken over two lines`).toEqual([]);
   expect(await squeezedSentences(page), `${label}: sentences squeezed into a narrow column`).toEqual([]);
   expect(await buttonsLostOnTheirGround(page), `${label}: buttons in the colour of what they sit on`).toEqual([]);
+  expect(await linksLikeWords(page), `${label}: links drawn as the words around them`).toEqual([]);
   const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
   expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }

@@ -100,7 +100,7 @@ export function CompanyCard({ company }: { company: Company }) {
       </div>
       {company.about && <p class="small">{company.about}</p>}
       {company.website && (
-        <a href={company.website} target="_blank" rel="noopener noreferrer" class="small">
+        <a href={company.website} target="_blank" rel="noopener noreferrer" class="small jobs-company-site">
           {company.website}
         </a>
       )}
