@@ -424,7 +424,6 @@ async function linksLikeWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const scope = globalThis as unknown as PageGlobals;
     type Look = { color: string; textDecorationLine: string; backgroundColor: string; borderBottomStyle: string; borderBottomWidth: string };
-    // A link set among words (inline); a whole row or card that is a link (a chat, a box) shows it by its shape.
     const lookOf = (element: PageElement) => scope.getComputedStyle(element) as unknown as PageStyle & Look;
     const clear = (colour: string) => colour === "transparent" || /^rgba\(.*,\s*0\)$/.test(colour);
     // The product's name leading home, at a public page's top, reads as the product's name by
@@ -434,6 +433,7 @@ async function linksLikeWords(page: Page): Promise<string[]> {
         if ((link as unknown as { closest(selector: string): unknown }).closest("nav")) return false;
         if (!link.textContent?.trim() || !(link as unknown as { checkVisibility(): boolean }).checkVisibility() || !link.parentElement) return false;
         const look = lookOf(link);
+        // A link set among words is inline; a whole row or card that is a link (a chat, a box) shows it by its shape.
         if (look.display !== "inline") return false;
         if (look.textDecorationLine.includes("underline") || !clear(look.backgroundColor)) return false;
         if (look.borderBottomStyle !== "none" && Number.parseFloat(look.borderBottomWidth) > 0) return false;
