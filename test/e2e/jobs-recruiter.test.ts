@@ -10,7 +10,7 @@ import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-se
 import { callApi, registerAccount, signInToApp, signUpInApp } from "./app";
 import { launchChromium } from "./browser";
 import { landscapePng } from "./sample-picture";
-import { checkedShot, checkScreen, computedStyle, DESKTOP, PHONE, shareInView } from "./screens";
+import { brightness, checkedShot, checkScreen, computedStyle, DESKTOP, PHONE, shareInView } from "./screens";
 
 const PORT = testPort(8950);
 let server: DevServer;
@@ -152,12 +152,6 @@ describe("a recruiter with only a browser", () => {
     }
     await recruiter.setViewportSize(DESKTOP);
     // In the dark theme the map is dark too, its names light: it was the screen's one bright block.
-    const brightness = async (locator: Locator, property: string) =>
-      (await computedStyle(locator, property))
-        .match(/\d+/g)!
-        .slice(0, 3)
-        .map(Number)
-        .reduce((sum, channel) => sum + channel, 0) / 3;
     await recruiter.emulateMedia({ colorScheme: "dark" });
     expect(await brightness(map.locator(".jobs-map-sea"), "fill"), "the sea in the dark theme").toBeLessThan(80);
     expect(await brightness(map.locator(".jobs-map-label").first(), "fill"), "a name in the dark theme").toBeGreaterThan(180);

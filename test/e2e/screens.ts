@@ -248,6 +248,12 @@ export function lineCount(locator: Locator): Promise<number> {
   });
 }
 
+/** How light a colour property of a thing is as drawn: the mean of its red, green and blue, 0 (black) to 255 (white). */
+export async function brightness(locator: Locator, property: string): Promise<number> {
+  const [red, green, blue] = (await computedStyle(locator, property)).match(/\d+(\.\d+)?/g)!.map(Number);
+  return (red! + green! + blue!) / 3;
+}
+
 /** Whether a one-line text is cut short (its words wider than its box: an ellipsis, or clipped). */
 export function cutShort(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => {
