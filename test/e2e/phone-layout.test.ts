@@ -54,6 +54,8 @@ describe("the family chat on a phone", () => {
     await signInToApp(page, appUrl(), admin);
     await expect.poll(() => page.locator("[data-chat-id]").count()).toBeGreaterThanOrEqual(4);
     await checkScreen(page, "chats-long-previews");
+    // Today's times read as the browser's language writes them: "2:11 PM", not "02:11 PM".
+    for (const time of await page.locator(".chat-item-time").allTextContents()) expect(time).toMatch(/^[1-9]\d?:\d\d [AP]M$/);
     for (const name of ["+ New chat", "Sign out"]) expect(await insideViewport(page, page.getByRole("button", { name })), name).toBe(true);
     // The admin's bottom bar fits without scrolling: its first sections and "More", every label whole.
     const bar = await page.evaluate(() => {

@@ -40,8 +40,9 @@ export function initials(label: string): string {
   return ((words[0]?.[0] ?? "?") + (words[1]?.[0] ?? "")).toUpperCase();
 }
 
+/** A time of day as the browser's language writes it: "2:11 PM" in American English, "14:11" in German. */
 export function clockTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return new Date(iso).toLocaleTimeString([], { timeStyle: "short" });
 }
 
 /**

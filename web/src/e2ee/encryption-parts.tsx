@@ -4,7 +4,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { type Chat, ok } from "../../../client";
 import { platform } from "../platform";
-import { personLabel } from "../format";
+import { clockTime, personLabel } from "../format";
 import { problemText } from "../problem-text";
 import { store } from "../store";
 import type { EncryptedChat } from "./encrypted-chat";
@@ -33,7 +33,7 @@ export function EncryptedMark() {
 function joinedOn(iso: string): string {
   const date = new Date(iso);
   return date.toDateString() === new Date().toDateString()
-    ? `today at ${date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
+    ? `today at ${clockTime(iso)}`
     : date.toLocaleDateString([], { month: "long", day: "numeric", year: "numeric" });
 }
 
