@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, PHONE } from "./screens";
+import { checkScreen, cutShort, PHONE } from "./screens";
 
 const PORT = testPort(8940);
 
@@ -150,6 +150,9 @@ describe("the chat list and the call history", () => {
     expect(await groupRow.getByRole("img", { name: "Group" }).count()).toBe(1);
     expect(await page.locator("[data-testid='call-history-item'][data-kind='direct']").getAttribute("data-status")).toBe("missed");
     await checkScreen(page, "call-history-group");
+    // How each call went is read whole on a phone ("Nobody else joined" was cut to "Nobody…").
+    for (const line of await page.locator(".call-item .chat-item-preview").all())
+      expect(await cutShort(line), (await line.textContent()) ?? "").toBe(false);
     await groupRow.getByRole("button", { name: "Remove the group call in Sunday call from your history" }).click();
     await expect.poll(() => items.count()).toBe(1);
     await page.reload();

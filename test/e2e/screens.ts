@@ -254,11 +254,14 @@ export async function brightness(locator: Locator, property: string): Promise<nu
   return (red! + green! + blue!) / 3;
 }
 
-/** Whether a one-line text is cut short (its words wider than its box: an ellipsis, or clipped). */
+/**
+ * Whether a text is cut short: its words wider than its box (an ellipsis, or clipped) or taller
+ * (clamped to fewer lines than it takes; a pixel is allowed for a font's descenders).
+ */
 export function cutShort(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => {
-    const box = element as unknown as { scrollWidth: number; clientWidth: number };
-    return box.scrollWidth > box.clientWidth;
+    const box = element as unknown as { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number };
+    return box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight + 1;
   });
 }
 
