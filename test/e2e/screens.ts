@@ -452,6 +452,39 @@ async function linksLikeWords(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Tick boxes and radio buttons on a line of their own, above their words: the new group dialog's
+ * "End-to-end encrypted" box sat alone over its name and its help. A box sits beside its words when
+ * one of its label's lines of text is level with it. A box drawn in its own style (hidden, under a
+ * look of its own) has no box to be level with.
+ */
+async function tickBoxesAboveTheirWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    type Box = PageElement & { labels: ArrayLike<PageElement> | null; checkVisibility(): boolean };
+    const boxes = Array.from(scope.document.body.querySelectorAll("input[type=checkbox], input[type=radio]")) as Box[];
+    return boxes
+      .filter((box) => {
+        const own = box.getBoundingClientRect();
+        if (!box.checkVisibility() || own.width < 4 || own.height < 4 || !box.labels?.length) return false;
+        const rects: PageRect[] = [];
+        for (const label of Array.from(box.labels)) {
+          const walker = scope.document.createTreeWalker(label, 4 /* NodeFilter.SHOW_TEXT */);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!node.textContent?.trim()) continue;
+            const range = scope.document.createRange();
+            range.selectNodeContents(node);
+            rects.push(...Array.from(range.getClientRects()).filter((rect) => rect.width > 0));
+          }
+        }
+        if (rects.length === 0) return false;
+        const bottom = own.top + own.height;
+        return !rects.some((rect) => rect.top < bottom && rect.top + rect.height > own.top);
+      })
+      .map((box) => Array.from(box.labels!)[0]!.textContent?.trim().slice(0, 40) ?? "");
+  });
+}
+
 /** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
 async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
   expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
@@ -461,6 +494,7 @@ async function expectSoundScreen(page: Page, label: string, skipRules: string[] 
   expect(await squeezedSentences(page), `${label}: sentences squeezed into a narrow column`).toEqual([]);
   expect(await buttonsLostOnTheirGround(page), `${label}: buttons in the colour of what they sit on`).toEqual([]);
   expect(await linksLikeWords(page), `${label}: links drawn as the words around them`).toEqual([]);
+  expect(await tickBoxesAboveTheirWords(page), `${label}: tick boxes on a line above their words`).toEqual([]);
   const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
   expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }
