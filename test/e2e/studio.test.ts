@@ -115,6 +115,10 @@ async function run(page: Page): Promise<void> {
   await page.getByRole("link", { name: /Opening shot/ }).click();
   await page.waitForURL(/\/boxes\/[^/]+$/);
   await expect.poll(() => page.getByLabel("Model", { exact: true }).inputValue()).toBe("dev-image");
+  // The models are listed under what they make, each by its own name alone.
+  const modelList = page.locator("#generate-model optgroup");
+  expect(await modelList.evaluateAll((groups) => groups.map((group) => (group as unknown as { label: string }).label))).toEqual(["Pictures", "Videos"]);
+  expect(await modelList.first().locator("option").allTextContents()).toContain("Development image (drawn from the prompt)");
   // The form is the model's paramsSchema: a bad value is caught before anything is sent.
   await page.getByLabel("Width", { exact: true }).fill("5000");
   await page.getByLabel("Prompt", { exact: true }).fill("a red fox in fresh snow, cinematic");

@@ -5,6 +5,12 @@ import { assetLabel } from "./asset-grid";
 import { initialValues, ParamsForm, type ParamValues, readParams } from "./params-form";
 import { type Asset, type Model, problemText, studioApi } from "./studio-api";
 
+/** The kinds of model the form offers, in the order of its list (text models answer other screens). */
+const MODEL_GROUPS = [
+  { kind: "image", label: "Pictures" },
+  { kind: "video", label: "Videos" },
+] as const;
+
 export function GeneratePanel({ boxId, pictures, onQueued }: { boxId: string; pictures: Asset[]; onQueued: (assets: Asset[]) => void }) {
   const [models, setModels] = useState<Model[] | null>(null);
   const [modelId, setModelId] = useState("");
@@ -79,11 +85,19 @@ export function GeneratePanel({ boxId, pictures, onQueued }: { boxId: string; pi
       <div class="studio-param">
         <label for="generate-model">Model</label>
         <select id="generate-model" value={modelId} onChange={(e: Event) => choose((e.target as HTMLSelectElement).value)}>
-          {models.map((m) => (
-            <option value={m.id}>
-              {m.name} ({m.kind === "video" ? "video" : "picture"})
-            </option>
-          ))}
+          {/* Grouped by what they make: a suffix on every name ("… (drawn from the prompt) (picture)") cut the chosen one short on a phone. */}
+          {MODEL_GROUPS.map(({ kind, label }) => {
+            const ofKind = models.filter((m) => m.kind === kind);
+            return (
+              ofKind.length > 0 && (
+                <optgroup label={label}>
+                  {ofKind.map((m) => (
+                    <option value={m.id}>{m.name}</option>
+                  ))}
+                </optgroup>
+              )
+            );
+          })}
         </select>
       </div>
       <div class="studio-param">
