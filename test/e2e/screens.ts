@@ -181,6 +181,7 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
       );
       await options.settle?.(page);
       await mediaInViewLoaded(page);
+      await liveConnectionsOpen(page);
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${suffix}.png`, fullPage: suffix === "390" && (options.fullPage ?? true) });
       await expectSoundScreen(page, `${name} at ${size.width} px`, options.skipRules);
     }
@@ -315,6 +316,26 @@ async function mediaInViewLoaded(page: Page): Promise<void> {
   // about a second after the video is ready; no script can see it (the player's shadow root is closed).
   if (await page.evaluate(() => Array.from((globalThis as unknown as PageGlobals).document.body.querySelectorAll("video")).length > 0))
     await page.waitForTimeout(1500);
+}
+
+/**
+ * Waits (up to 5 s) until the app's live connections are open: the account's (the sidebar's
+ * "Online") and an open chat's (its header's status). A chat's empty screen was shot at 1280 px with
+ * "Connecting…" in both places, a moment after it opened. A screen shot on purpose while offline is
+ * a checkedShot, which does not wait.
+ */
+async function liveConnectionsOpen(page: Page): Promise<void> {
+  await page
+    .waitForFunction(
+      () => {
+        const body = (globalThis as unknown as PageGlobals).document.body;
+        const chatStatus = body.querySelector('[data-testid="chat-status"]');
+        return body.querySelector(".me .dot.wait") === null && chatStatus?.textContent !== "Connecting…";
+      },
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
 }
 
 /**
