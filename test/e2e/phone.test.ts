@@ -7,7 +7,7 @@ import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-se
 import { signUpInApp } from "./app";
 import { launchChromium } from "./browser";
 import { uniquePhone } from "../kit/phone-numbers";
-import { checkScreen } from "./screens";
+import { checkScreen, PHONE, shareInView } from "./screens";
 
 const PORT = testPort(8965);
 
@@ -70,8 +70,13 @@ describe("phone numbers in Chromium", () => {
     await page.getByRole("button", { name: "Add a phone number" }).click();
     await page.getByRole("textbox", { name: "Phone number" }).fill(phone);
     await page.getByLabel("Your password").fill("not my password");
+    // On a phone the refusal is brought into view: it comes under the form's buttons, at the foot
+    // of a dialog that scrolls, and was half out of sight.
+    await page.setViewportSize(PHONE);
     await page.getByRole("button", { name: "Text me a code" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("The password is wrong");
+    await expect.poll(() => shareInView(page.getByRole("alert"))).toBe(1);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await checkScreen(page, "phone-panel-error");
     await page.getByLabel("Your password").fill(password);
     await page.getByRole("button", { name: "Text me a code" }).click();

@@ -4,6 +4,7 @@ import { render, useEffect, useState } from "hono/jsx/dom";
 import { ProblemError } from "../../client";
 import { problemText } from "./problem-text";
 import { PRODUCT_NAME } from "./product";
+import { ProblemNote } from "./problem-note";
 
 const token = new URLSearchParams(location.search).get("token") ?? "";
 
@@ -54,11 +55,7 @@ function VerifyEmail() {
           </a>
         </>
       )}
-      {state !== "working" && state !== "done" && (
-        <p class="error" role="alert">
-          {state}
-        </p>
-      )}
+      <ProblemNote text={state !== "working" && state !== "done" && state} />
     </Card>
   );
 }
@@ -99,11 +96,7 @@ function ResetPassword() {
             The same again
             <input name="again" type="password" autocomplete="new-password" required minlength={8} />
           </label>
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ProblemNote text={error} />
           <button type="submit" class="primary">
             Change password
           </button>

@@ -9,6 +9,7 @@ import { platform } from "./platform";
 import { deviceWords, eventWords, placeWords, scopeWords } from "./account/activity-words";
 import { passkeyProblemText } from "./account/passkey-words";
 import { when } from "./format";
+import { ProblemNote } from "./problem-note";
 
 type Session = { id: string; userAgent: string | null; ip: string | null; lastUsedAt: string; current: boolean };
 type Passkey = { id: string; name: string; deviceType: string; createdAt: string; lastUsedAt: string | null };
@@ -17,14 +18,6 @@ type SecurityEvent = { id: string; type: string; ip: string | null; userAgent: s
 type TwoFactor = { totpEnabled: boolean; backupCodesRemaining: number };
 
 const messageOf = passkeyProblemText;
-
-function Problem({ text }: { text: string | null }) {
-  return text ? (
-    <p class="error" role="alert">
-      {text}
-    </p>
-  ) : null;
-}
 
 export function Sessions() {
   const [items, setItems] = useState<Session[] | null>(null);
@@ -77,7 +70,7 @@ export function Sessions() {
           Sign out everywhere
         </button>
       </div>
-      <Problem text={error} />
+      <ProblemNote text={error} />
     </section>
   );
 }
@@ -193,7 +186,7 @@ export function TwoStep() {
           </div>
         )
       )}
-      <Problem text={error} />
+      <ProblemNote text={error} />
     </section>
   );
 }
@@ -316,7 +309,7 @@ export function Passkeys() {
           </button>
         </div>
       )}
-      <Problem text={error} />
+      <ProblemNote text={error} />
     </section>
   );
 }
@@ -355,7 +348,7 @@ export function ConnectedApps() {
           </li>
         ))}
       </ul>
-      <Problem text={error} />
+      <ProblemNote text={error} />
     </section>
   );
 }
@@ -384,7 +377,7 @@ export function SecurityEvents() {
           </li>
         ))}
       </ul>
-      <Problem text={error} />
+      <ProblemNote text={error} />
     </section>
   );
 }
@@ -429,7 +422,7 @@ export function ChangePassword() {
           </button>
         </div>
       </form>
-      <Problem text={error} />
+      <ProblemNote text={error} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { type User, store, useAppState } from "./store";
 import { problemText } from "./problem-text";
 import { PRODUCT_NAME } from "./product";
 import { type PhoneMode, PhoneSignIn } from "./phone-sign-in";
+import { ProblemNote } from "./problem-note";
 
 type Step =
   | { name: "login" }
@@ -223,11 +224,7 @@ export function AuthScreen() {
                 <input name="code" inputmode="numeric" autocomplete="one-time-code" required placeholder="123 456" />
               </label>
             )}
-            {(error ?? notice) && (
-              <p class="error" role="alert">
-                {error ?? notice}
-              </p>
-            )}
+            <ProblemNote text={error ?? notice} />
             <button class="primary" type="submit" disabled={busy}>
               {busy
                 ? "Please wait…"

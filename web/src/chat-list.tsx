@@ -8,6 +8,7 @@ import { problemText } from "./problem-text";
 import { ChatsPicture } from "./illustrations";
 import { EncryptedMark } from "./e2ee/encryption-parts";
 import { CopyButton } from "./copy-button";
+import { ProblemNote } from "./problem-note";
 
 const KIND_LABEL: Record<Chat["type"], string> = { direct: "Direct chat", group: "Group", general: "Everyone's chat" };
 // A person for a direct chat, two for a group, a globe for the chat of everyone in the deployment.
@@ -189,11 +190,7 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
             {query.trim() ? "Nobody by that name." : "Nobody to show yet: people appear here once you share a chat, or everyone in an invite-only family."}
           </p>
         )}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
         <InviteLink />
         <details class="share-id">
           <summary>Meet someone new by ID</summary>
@@ -249,11 +246,7 @@ function InviteLink() {
         </button>
       )}
       {link && <p class="muted">Send this link: it signs one person up, and expires in a week.</p>}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </div>
   );
 }

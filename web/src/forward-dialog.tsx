@@ -8,6 +8,7 @@ import { platform } from "./platform";
 import { problemText } from "./problem-text";
 import { navigate } from "./router";
 import { useAppState } from "./store";
+import { ProblemNote } from "./problem-note";
 
 export function ForwardDialog({ message, onClose }: { message: Message; onClose: () => void }) {
   const { me, chats } = useAppState();
@@ -62,11 +63,7 @@ export function ForwardDialog({ message, onClose }: { message: Message; onClose:
           ))}
         </ul>
         {shown.length === 0 && <p class="muted">No chat by that name.</p>}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
       </div>
     </div>
   );

@@ -10,6 +10,7 @@ import { PersonDialog } from "./profile-dialog";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
 import { problemText } from "./problem-text";
+import { ProblemNote } from "./problem-note";
 
 /** People to pick (GET /v1/people, searched by name), each with a check box. */
 function PeoplePicker({ picked, onToggle, exclude = [] }: { picked: ReadonlySet<string>; onToggle: (person: Person) => void; exclude?: readonly string[] }) {
@@ -93,11 +94,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
             </span>
           </span>
         </label>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
         <div class="row end">
           <button type="button" class="secondary" onClick={onClose}>
             Cancel
@@ -242,11 +239,7 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
               Add people
             </button>
           ))}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
         <div class="row end">
           {owner && (
             <button type="button" class="danger secondary" onClick={() => void deleteChatAfterConfirming(chat, onClose)}>

@@ -13,6 +13,7 @@ import { platform } from "./platform";
 import { problemText } from "./problem-text";
 import { SectionTabs } from "./section-tabs";
 import { dateTime } from "./format";
+import { ProblemNote } from "./problem-note";
 
 type Api = typeof platform.api;
 export type ModerationHint = InferResponseType<Api["v1"]["moderation"]["hints"][":subject"][":id"]["$get"], 200>;
@@ -100,11 +101,7 @@ function PictureCard({ item, onRemoved, onKept }: { item: PictureItem; onRemoved
             Remove…
           </button>
         </div>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
       </div>
       {confirming && (
         <ConfirmDialog

@@ -6,6 +6,7 @@ import { browserRegion } from "./account/phone-panel";
 import { enterApp, platform } from "./platform";
 import { problemText } from "./problem-text";
 import type { User } from "./store";
+import { ProblemNote } from "./problem-note";
 
 export type PhoneMode = "sign-in" | "reset";
 
@@ -107,11 +108,7 @@ export function PhoneSignIn({ mode, onBack, onSecondFactor }: Props) {
           </button>
         </form>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <button type="button" class="link" onClick={onBack}>
         Back to sign in
       </button>

@@ -4,7 +4,7 @@ import { useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
-import { PanelProblem } from "./panel";
+import { ProblemNote } from "../problem-note";
 
 export function DataPanel() {
   const [deleting, setDeleting] = useState(false);
@@ -71,7 +71,7 @@ export function DataPanel() {
           </button>
         </div>
       )}
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }

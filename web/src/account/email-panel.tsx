@@ -3,7 +3,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
-import { PanelProblem } from "./panel";
+import { ProblemNote } from "../problem-note";
 
 export function EmailPanel() {
   const [me, setMe] = useState<{ email: string; emailVerified: boolean } | null>(null);
@@ -25,7 +25,7 @@ export function EmailPanel() {
       setError(problemText(caught, "Could not send the e-mail."));
     }
   };
-  if (!me) return <PanelProblem text={error} />;
+  if (!me) return <ProblemNote text={error} />;
   return (
     <div class="stack">
       <p>
@@ -48,7 +48,7 @@ export function EmailPanel() {
           </button>
         </div>
       )}
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { ok } from "../../../client";
 import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
-import { PanelProblem } from "./panel";
+import { ProblemNote } from "../problem-note";
 import { dateTime, dayOf } from "../format";
 
 type Invite = { code: string; maxUses: number; uses: number; expiresAt: string | null; revokedAt: string | null; createdAt: string; usable: boolean };
@@ -58,7 +58,7 @@ export function InvitesPanel() {
           </li>
         ))}
       </ul>
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { chatTitle, directPeer } from "../format";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
-import { PanelProblem } from "./panel";
+import { ProblemNote } from "../problem-note";
 
 type Settings = { content: "full" | "none"; quietHours: { start: string; end: string; timezone: string } | null; callsAllowedFrom: string[] };
 
@@ -22,7 +22,7 @@ export function NotificationsPanel() {
       .then((answer) => setSettings(answer as Settings))
       .catch((caught) => setError(problemText(caught, "Could not load your notification settings.")));
   }, []);
-  if (!settings) return <PanelProblem text={error} />;
+  if (!settings) return <ProblemNote text={error} />;
   // The people one may let through quiet hours: those of the direct chats.
   const contacts = chats.flatMap((chat) => {
     const id = directPeer(chat, me);
@@ -99,7 +99,7 @@ export function NotificationsPanel() {
           Save notification settings
         </button>
       </div>
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </form>
   );
 }

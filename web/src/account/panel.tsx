@@ -17,11 +17,3 @@ export function PanelCard({ id, title, children }: { id: string; title: string; 
     </section>
   );
 }
-
-export function PanelProblem({ text }: { text: string | null }) {
-  return text ? (
-    <p class="error" role="alert">
-      {text}
-    </p>
-  ) : null;
-}

@@ -5,6 +5,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 type PhoneNumber = { e164: string; national: string; international: string; country: string | null };
 type PhoneSettings = { phone: (PhoneNumber & { confirmedAt: string }) | null; pending: PhoneNumber | null };
@@ -141,11 +142,7 @@ export function PhonePanel() {
         </div>
       )}
       {note && <p class="muted small">{note}</p>}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </section>
   );
 }

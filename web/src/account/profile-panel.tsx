@@ -6,6 +6,7 @@ import { Avatar } from "../chat-list";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { store, type User, useAppState } from "../store";
+import { ProblemNote } from "../problem-note";
 
 /**
  * The form with its Save button; `title`, `more` (the ways on to other settings, a line of their
@@ -84,11 +85,7 @@ export function ProfileForm({ title, more, actions, dialogLabel }: { title?: unk
           {more}
         </nav>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <div class="row end">
         {saved && <span class="muted small">Saved</span>}
         {actions}

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { deviceWords, placeWords } from "../account/activity-words";
-import { PanelProblem } from "../account/panel";
+import { ProblemNote } from "../problem-note";
 import { personLabel, when } from "../format";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
@@ -128,7 +128,7 @@ export function AuditPanel() {
           </button>
         </div>
       )}
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { clockTime } from "../format";
-import { PanelProblem } from "../account/panel";
+import { ProblemNote } from "../problem-note";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 
@@ -141,7 +141,7 @@ export function HealthPanel() {
           Check again
         </button>
       </div>
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }

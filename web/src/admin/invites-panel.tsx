@@ -3,7 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { inviteLinkOf } from "../account/invites-panel";
-import { PanelProblem } from "../account/panel";
+import { ProblemNote } from "../problem-note";
 import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
@@ -108,7 +108,7 @@ export function InvitesPanel() {
           </button>
         </div>
       )}
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { SCOPE_WORDS } from "../account/activity-words";
-import { PanelProblem } from "../account/panel";
+import { ProblemNote } from "../problem-note";
 import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
@@ -190,7 +190,7 @@ export function OAuthClientsPanel() {
           </button>
         </div>
       )}
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }
@@ -305,7 +305,7 @@ function ClientDetail({
           {status}
         </p>
       )}
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }

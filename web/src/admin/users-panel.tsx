@@ -3,7 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ok } from "../../../client";
 import { deviceWords } from "../account/activity-words";
-import { PanelProblem } from "../account/panel";
+import { ProblemNote } from "../problem-note";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
@@ -83,7 +83,7 @@ export function UsersPanel() {
           </button>
         </div>
       )}
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }
@@ -115,7 +115,7 @@ function UserDetailCard({ userId, onChanged }: { userId: string; onChanged: (use
       setError(problemText(caught, failed));
     }
   };
-  if (!user) return <PanelProblem text={error} />;
+  if (!user) return <ProblemNote text={error} />;
   const self = me?.id === user.id;
   const setRole = (event: Event) => {
     event.preventDefault();
@@ -214,7 +214,7 @@ function UserDetailCard({ userId, onChanged }: { userId: string; onChanged: (use
           {status}
         </p>
       )}
-      <PanelProblem text={error} />
+      <ProblemNote text={error} />
     </div>
   );
 }

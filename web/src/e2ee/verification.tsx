@@ -22,6 +22,7 @@ import {
 } from "./verification-store";
 import type { TrustStatus } from "./verification-state";
 import { dateTime, dayOf } from "../format";
+import { ProblemNote } from "../problem-note";
 
 
 /** A person's name as this tab knows it; asked for once when it does not. */
@@ -211,11 +212,7 @@ export function VerificationDialog({ userId, onClose }: { userId: string; onClos
         {theirs && <DeviceList devices={theirs.devices} label={`${name}'s devices`} empty="No devices with encryption keys." />}
         <h3>Your devices</h3>
         {mine && <DeviceList devices={mine} label="Your devices" empty="No devices with encryption keys yet." />}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
         <div class="row end">
           {me && theirs && change && (
             <button type="button" class="secondary" onClick={act(() => reviewChange(me.id, userId, theirs.devices))}>
@@ -307,11 +304,7 @@ export function OwnDevices() {
         with you sees these fingerprints.
       </p>
       {devices && <DeviceList devices={devices} label="Your devices" empty="None yet: a browser gets its keys when it first opens an encrypted chat." />}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </section>
   );
 }

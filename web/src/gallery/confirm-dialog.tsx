@@ -1,6 +1,7 @@
 // "Are you sure?" for what cannot be undone (deleting a picture or a video).
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 export function ConfirmDialog({
   title,
@@ -38,11 +39,7 @@ export function ConfirmDialog({
       <div class="dialog" role="alertdialog" aria-modal="true" aria-label={title}>
         <h2>{title}</h2>
         <p>{text}</p>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
         <div class="row end">
           <button type="button" class="secondary" ref={cancel} onClick={onClose}>
             Cancel

@@ -4,6 +4,7 @@ import { ok } from "../../../client";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { type GalleryImage, parseTags } from "./model";
+import { ProblemNote } from "../problem-note";
 
 export function EditImageForm({ image, onSaved, onCancel }: { image: GalleryImage; onSaved: (image: GalleryImage) => void; onCancel: () => void }) {
   const [saving, setSaving] = useState(false);
@@ -44,11 +45,7 @@ export function EditImageForm({ image, onSaved, onCancel }: { image: GalleryImag
         <input name="tags" value={image.tags.join(", ")} placeholder="sea, sunset" />
         <span class="muted small">Separated by commas or spaces; up to 20.</span>
       </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <div class="row end">
         <button type="button" class="secondary" onClick={onCancel}>
           Cancel

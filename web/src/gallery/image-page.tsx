@@ -12,6 +12,7 @@ import type { GalleryImage } from "./model";
 import { ResponsiveImage } from "./responsive-image";
 import { ShareControl } from "./share-control";
 import { dayOf } from "../format";
+import { ProblemNote } from "../problem-note";
 
 export function ImagePage({ imageId }: { imageId: string }) {
   const { me } = useAppState();
@@ -125,11 +126,7 @@ export function ImagePage({ imageId }: { imageId: string }) {
               ))}
             </ul>
           )}
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ProblemNote text={error} />
         </div>
       )}
       {owns && <ShareControl image={image} onChange={setImage} />}

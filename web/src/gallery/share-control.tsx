@@ -6,6 +6,7 @@ import { CopyButton } from "../copy-button";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import type { GalleryImage } from "./model";
+import { ProblemNote } from "../problem-note";
 
 /** The web page anyone can open, not the API's address. */
 export const picturePageUrl = (imageId: string) => `${location.origin}/pictures/${encodeURIComponent(imageId)}`;
@@ -52,11 +53,7 @@ export function ShareControl({ image, onChange }: { image: GalleryImage; onChang
       <p class="muted small" role="status">
         {copied ? "Link copied: anyone who opens it sees the picture, signed in or not." : ""}
       </p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </section>
   );
 }

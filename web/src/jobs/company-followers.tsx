@@ -5,6 +5,7 @@ import { usePagedList } from "../gallery/paged-list";
 import { companyFollowers } from "./candidate-api";
 import { PersonRow } from "./person-row";
 import { dayOf } from "../format";
+import { ProblemNote } from "../problem-note";
 
 export function CompanyFollowers({ companyId }: { companyId: string }) {
   // The shared paged list drops an answer to a page nobody waits for any more: a first page that
@@ -15,11 +16,7 @@ export function CompanyFollowers({ companyId }: { companyId: string }) {
   return (
     <section class="card" aria-label="Followers">
       <h3>Followers</h3>
-      {followers.error && (
-        <p class="error" role="alert">
-          {followers.error}
-        </p>
-      )}
+      <ProblemNote text={followers.error} />
       {firstPage && !followers.error && <p class="muted">Loading…</p>}
       {followers.done && followers.items.length === 0 && (
         <p class="muted small">Nobody follows the company yet. People follow it from its page, where they see its open vacancies.</p>

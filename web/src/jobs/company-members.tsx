@@ -10,6 +10,7 @@ import { useAppState } from "../store";
 import { problemText } from "../problem-text";
 import { companyInvitations, dropInvitation, getCompany, type Invitation, invite, removeMember, setMemberRole } from "./api";
 import type { Company } from "./model";
+import { ProblemNote } from "../problem-note";
 
 type Role = "owner" | "recruiter";
 const ROLE_WORDS: Record<Role, string> = { owner: "Owner", recruiter: "Recruiter" };
@@ -215,11 +216,7 @@ function InviteForm({
           Invite
         </button>
       </div>
-      {hint && (
-        <p class="error" role="alert">
-          {hint}
-        </p>
-      )}
+      <ProblemNote text={hint} />
       {matches.length > 0 && (
         <ul class="jobs-plain-list" aria-label="People by that name">
           {matches.map((m) => (

@@ -14,6 +14,7 @@ import type { Application } from "./model";
 import { AI_FAILED, aiProblemText } from "./profile-analysis";
 import { Teleprompter } from "./teleprompter";
 import { VideoRecorder } from "./video-recorder";
+import { ProblemNote } from "../problem-note";
 
 export function IntroRecorderScreen() {
   const { me } = useAppState();
@@ -98,11 +99,7 @@ export function IntroRecorderScreen() {
             The assistant is writing from your profile…
           </p>
         )}
-        {scriptError && (
-          <p class="error" role="alert">
-            {scriptError}
-          </p>
-        )}
+        <ProblemNote text={scriptError} />
         {points.length > 0 && (
           <>
             <h3>Talking points</h3>
@@ -146,11 +143,7 @@ export function IntroRecorderScreen() {
           <span class="muted small">{upload.percent}%</span>
         </div>
       )}
-      {uploadError && (
-        <p class="error" role="alert">
-          {uploadError}
-        </p>
-      )}
+      <ProblemNote text={uploadError} />
     </div>
   );
 }

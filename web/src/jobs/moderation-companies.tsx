@@ -5,6 +5,7 @@ import { moderationTabs } from "../moderation";
 import { decideCompany, pendingCompanies, type QueuedCompany } from "./api";
 import { problemText } from "../problem-text";
 import { dateTime } from "../format";
+import { ProblemNote } from "../problem-note";
 
 /** A company's verification history in a moderator's words. */
 const VERIFICATION_EVENT_WORDS: Record<QueuedCompany["history"][number]["kind"], string> = {
@@ -89,11 +90,7 @@ function QueuedItem({ item, onDone }: { item: QueuedCompany; onDone: (id: string
           Approve
         </button>
       </div>
-      {error && (
-        <p class="error small" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} small />
     </li>
   );
 }

@@ -7,6 +7,7 @@ import { useAppState } from "../store";
 import { acceptInvitation, createCompany, dropInvitation, type Invitation, myCompanies, myInvitations } from "./api";
 import type { Company } from "./model";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 export function MyCompanies() {
   const [items, setItems] = useState<Company[] | null>(null);
@@ -167,11 +168,7 @@ function CreateCompany({ onCancel }: { onCancel: () => void }) {
         Icon (an image, up to 2 MB)
         <input name="icon" type="file" accept="image/png,image/jpeg,image/webp,image/gif" />
       </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <div class="row end">
         <button type="button" class="secondary" onClick={onCancel}>
           Cancel

@@ -6,6 +6,7 @@ import { navigate } from "../router";
 import { companyApplications, cvLink, getCompany, moveApplication, openChat } from "./api";
 import { type Application, type ApplicationStatus, type Company, PIPELINE_COLUMNS, STATUS_LABELS } from "./model";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 export function PipelineScreen({ companyId }: { companyId: string }) {
   const [company, setCompany] = useState<Company | null>(null);
@@ -123,11 +124,7 @@ function ApplicationCard({ application, onChange }: { application: Application; 
           </button>
         </form>
       )}
-      {error && (
-        <p class="error small" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} small />
     </article>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from "hono/jsx/dom";
 import { ProblemError } from "../../../client";
 import { problemText } from "../problem-text";
 import { type Analysis, analysis, editProfile, type Profile, startAnalysis, untilDone } from "./candidate-api";
+import { ProblemNote } from "../problem-note";
 
 /** The words for an AI task that could not run or failed. */
 export function aiProblemText(error: unknown): string {
@@ -56,11 +57,7 @@ export function ProfileAnalysis({ tags, onTagsAdded }: { tags: string[]; onTagsA
           Analysing your profile…
         </p>
       )}
-      {state.kind === "error" && (
-        <p class="error" role="alert">
-          {state.text}
-        </p>
-      )}
+      <ProblemNote text={state.kind === "error" && state.text} />
       {state.kind === "done" && (
         <div class="jobs-analysis-result">
           <AdviceList title="Strengths" items={state.result.strengths} empty="No particular strength named yet: say more about your work." />

@@ -10,6 +10,7 @@ import { SavedSearches } from "./saved-searches";
 import { Choice, CURRENCIES, EMPLOYMENT_TYPES, PERIODS, SENIORITIES } from "./choices";
 import { EMPTY_FILTERS, type Filters, filtersFromSearch, queryOf, searchOf } from "./search-url";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 const SORT_LABELS: Record<string, string> = { "": "Best for the filters", newest: "Newest first", salary: "Highest salary first", distance: "Nearest first" };
 
@@ -142,11 +143,7 @@ export function SearchScreen() {
               Search
             </button>
           </div>
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ProblemNote text={error} />
         </form>
         <SavedSearches current={query} />
       </div>

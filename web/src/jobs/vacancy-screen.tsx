@@ -6,6 +6,7 @@ import { useAppState } from "../store";
 import { apply, getCompany, getVacancy } from "./api";
 import { type Application, type Company, kindOfJob, salaryText, type Vacancy, VACANCY_STATUS_WORDS } from "./model";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 export function VacancyScreen({ id }: { id: string }) {
   const [vacancy, setVacancy] = useState<Vacancy | null>(null);
@@ -155,11 +156,7 @@ function ApplyForm({ vacancy, company }: { vacancy: Vacancy; company: Company | 
         CV (PDF)
         <input type="file" name="cv" accept="application/pdf,.pdf" />
       </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <button type="submit" class="primary" disabled={busy}>
         {busy ? "Sending…" : "Send application"}
       </button>

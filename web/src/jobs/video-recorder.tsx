@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
 import { duration } from "../format";
+import { ProblemNote } from "../problem-note";
 
 type Phase = "off" | "starting" | "ready" | "recording" | "recorded";
 
@@ -160,11 +161,7 @@ export function VideoRecorder({
           </>
         )}
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </section>
   );
 }

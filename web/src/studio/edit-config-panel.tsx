@@ -8,6 +8,7 @@ import { dateTime, personLabel } from "../format";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
+import { ProblemNote } from "../problem-note";
 
 const editConfig = platform.api.v1.studio["edit-config"];
 type Version = InferResponseType<(typeof editConfig.versions)["$get"], 200>["items"][number];
@@ -108,11 +109,7 @@ export function EditConfigPanel() {
             {saved}
           </p>
         )}
-        {error && (
-          <p class="error small" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} small />
       </form>
       <h2>Versions</h2>
       {versions.length === 0 ? (

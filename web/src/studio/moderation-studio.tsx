@@ -12,6 +12,7 @@ import { problemText } from "../problem-text";
 import { useAppState } from "../store";
 import { EditConfigPanel } from "./edit-config-panel";
 import { dateTime } from "../format";
+import { ProblemNote } from "../problem-note";
 
 type AdminStudio = (typeof platform.api.v1.admin.studio)[":kind"];
 type Item = InferResponseType<AdminStudio["$get"], 200>["items"][number];
@@ -97,11 +98,7 @@ function ContentList() {
           Search
         </button>
       </form>
-      {list.error && (
-        <p class="error small" role="alert">
-          {list.error}
-        </p>
-      )}
+      <ProblemNote text={list.error} small />
       {!list.loading && list.done && list.items.length === 0 && <p class="muted">Nothing matches.</p>}
       <ul class="jobs-list" aria-label={KINDS.find((k) => k.kind === kind)!.label}>
         {list.items.map((item) => (
@@ -179,11 +176,7 @@ function ItemCard({ item, onChanged }: { item: Item; onChanged: (changed: Item |
           Delete
         </button>
       </div>
-      {error && (
-        <p class="error small" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} small />
     </li>
   );
 }

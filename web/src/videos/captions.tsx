@@ -8,6 +8,7 @@ import type { InferResponseType } from "hono/client";
 import { ok } from "../../../client";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 type CaptionItem = InferResponseType<(typeof platform.api)["v1"]["videos"][":id"]["captions"]["$get"], 200>["items"][number];
 
@@ -159,11 +160,7 @@ export function OwnerCaptions({ videoId, onReady }: { videoId: string; onReady: 
           </button>
         </div>
       )}
-      {error && (
-        <p class="error small" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} small />
     </div>
   );
 }

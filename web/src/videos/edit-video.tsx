@@ -11,6 +11,7 @@ import { useVideoUpdates } from "./live";
 import { thumbnailOf, type Video } from "./model";
 import { StatusBadge } from "./status-badge";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 /** An ISO instant as a datetime-local input shows it (local time, minutes). */
 function localInput(iso: string | null): string {
@@ -208,11 +209,7 @@ export function EditVideo({ videoId }: { videoId: string }) {
           {notice}
         </p>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <section class="edit-video-danger" aria-label="Archive or delete">
         <button type="button" class="secondary" disabled={saving} onClick={() => void archive()}>
           {video.archived ? "Unarchive" : "Archive"}

@@ -13,6 +13,7 @@ import { useAppState } from "../store";
 import { VideoPlayer } from "./video-player";
 import { problemText } from "../problem-text";
 import { SectionTabs } from "../section-tabs";
+import { ProblemNote } from "../problem-note";
 
 type Api = typeof platform.api;
 type QueueItem = InferResponseType<Api["v1"]["moderation"]["videos"]["$get"], 200>["items"][number];
@@ -207,11 +208,7 @@ function ModerationCard({ item, queue, onDecided }: { item: QueueItem; queue: Qu
             </div>
           </form>
         )}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
         <History videoId={item.id} />
       </div>
     </li>

@@ -3,6 +3,7 @@ import { useState } from "hono/jsx/dom";
 import { ok, ProblemError } from "../../../client";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
+import { ProblemNote } from "../problem-note";
 
 const CATEGORIES = [
   ["spam", "Spam"],
@@ -62,11 +63,7 @@ export function ReportDialog({ videoId, onClose }: { videoId: string; onClose: (
             </label>
           </>
         )}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNote text={error} />
         <div class="row end">
           <button type="button" class="secondary" onClick={onClose}>
             {sent ? "Close" : "Cancel"}

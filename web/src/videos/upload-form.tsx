@@ -6,6 +6,7 @@ import { fileSize } from "../format";
 import { parseTags } from "../gallery/model";
 import { platform } from "../platform";
 import type { Video } from "./model";
+import { ProblemNote } from "../problem-note";
 
 export const VIDEO_TYPES = "video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov";
 
@@ -103,11 +104,7 @@ export function UploadVideoForm({ onUploaded }: { onUploaded: (video: Video) => 
           <span class="muted small">{percent}%</span>
         </div>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </form>
   );
 }
