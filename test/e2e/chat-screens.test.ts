@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, cutShort, PHONE } from "./screens";
+import { checkScreen, cutShort, DESKTOP, PHONE } from "./screens";
 
 const PORT = testPort(8940);
 
@@ -151,8 +151,7 @@ describe("the chat list and the call history", () => {
     expect(await page.locator("[data-testid='call-history-item'][data-kind='direct']").getAttribute("data-status")).toBe("missed");
     await checkScreen(page, "call-history-group");
     // How each call went is read whole on a phone ("Nobody else joined" was cut to "Nobody…").
-    for (const line of await page.locator(".call-item .chat-item-preview").all())
-      expect(await cutShort(line), (await line.textContent()) ?? "").toBe(false);
+    for (const line of await page.locator(".call-item .chat-item-preview").all()) expect(await cutShort(line), (await line.textContent()) ?? "").toBe(false);
     await groupRow.getByRole("button", { name: "Remove the group call in Sunday call from your history" }).click();
     await expect.poll(() => items.count()).toBe(1);
     await page.reload();
@@ -161,6 +160,68 @@ describe("the chat list and the call history", () => {
     // Dad never joined the group call; Mum's removal leaves the record to the others.
     const history = await callApi(server.url, mum, "/v1/group-calls/history");
     expect(history.items).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
+
+describe("dialogs", () => {
+  /** Whether the focus is in the open dialog called `name`. */
+  const focusIn = (page: Page, name: string) => page.getByRole("dialog", { name }).evaluate((dialog) => dialog.contains(dialog.ownerDocument.activeElement));
+  /** The accessible name of what has the focus: a button by its words. */
+  const focusedText = (page: Page) =>
+    page.evaluate(() => {
+      type Focused = { getAttribute(name: string): string | null; textContent: string | null } | null;
+      const focused = (globalThis as unknown as { document: { activeElement: Focused } }).document.activeElement;
+      return focused?.getAttribute("aria-label") ?? focused?.textContent?.trim();
+    });
+
+  it("take the focus, keep Tab inside, close on Escape and give the focus back to what opened them", async () => {
+    const [mia, leo] = await Promise.all([registerAccount(server.url, "Mia Keys"), registerAccount(server.url, "Leo Keys")]);
+    await callApi(server.url, mia, "/v1/chats", { type: "group", title: "Key holders", memberIds: [leo.id] });
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await signInToApp(page, appUrl(), mia);
+    await page.getByTestId("first-run").getByRole("button", { name: "Got it" }).click();
+
+    // New chat: the dialog holds the focus however far Tab goes, and Escape closes it.
+    await page.getByRole("button", { name: "+ New chat" }).click();
+    await expect.poll(() => focusIn(page, "New chat")).toBe(true);
+    for (let press = 0; press < 12; press++) {
+      await page.keyboard.press(press % 4 === 3 ? "Shift+Tab" : "Tab");
+      expect(await focusIn(page, "New chat"), `after ${press + 1} presses`).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    expect(await focusedText(page)).toBe("+ New chat");
+
+    // A dialog opened from a dialog: Escape closes the one on top, then the one under it.
+    await page.getByRole("button", { name: "+ New chat" }).click();
+    await page.getByRole("dialog", { name: "New chat" }).getByRole("button", { name: "New group" }).click();
+    await expect.poll(() => focusIn(page, "New group")).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+
+    // The profile, and its account security.
+    await page.getByRole("button", { name: "Your profile" }).click();
+    await expect.poll(() => focusIn(page, "Your profile")).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    expect(await focusedText(page)).toBe("Your profile");
+    await page.getByRole("button", { name: "Your profile" }).click();
+    await page.getByRole("button", { name: "Security" }).click();
+    await expect.poll(() => focusIn(page, "Account security")).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+
+    // A group's info, and a member's card opened from it: Escape steps back one dialog at a time.
+    await page.locator("[data-chat-id]").filter({ hasText: "Key holders" }).click();
+    await page.getByRole("button", { name: "Group info" }).click();
+    await expect.poll(() => focusIn(page, "Group info")).toBe(true);
+    await page.getByRole("button", { name: "Verify Leo Keys" }).click();
+    await expect.poll(() => focusIn(page, "Leo Keys")).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => focusIn(page, "Group info")).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
     await page.close();
   }, 120_000);
 });

@@ -506,6 +506,25 @@ async function tickBoxesAboveTheirWords(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Dialogs that leave the focus behind them: a dialog box (`.dialog`) that is not modal to assistive
+ * technology, or an open modal dialog that does not hold the focus. Eight of the app's dialogs
+ * ignored Escape and left the focus on the screen they covered, where Tab walked on unseen.
+ */
+async function dialogsWithoutFocus(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals & { document: { activeElement: unknown } };
+    type Shown = PageElement & { checkVisibility(): boolean; contains(other: unknown): boolean };
+    const name = (dialog: PageElement) => dialog.getAttribute("aria-label") ?? dialog.textContent?.trim().slice(0, 40) ?? "";
+    const boxes = (Array.from(scope.document.body.querySelectorAll(".dialog")) as Shown[]).filter((box) => box.checkVisibility());
+    const problems = boxes.filter((box) => box.getAttribute("aria-modal") !== "true").map((box) => `${name(box)}: not modal`);
+    const modal = (Array.from(scope.document.body.querySelectorAll('[aria-modal="true"]')) as Shown[]).filter((box) => box.checkVisibility());
+    const top = modal.at(-1);
+    if (top && !top.contains(scope.document.activeElement)) problems.push(`${name(top)}: the focus is outside it`);
+    return problems;
+  });
+}
+
 /** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
 async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
   expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
@@ -516,6 +535,7 @@ async function expectSoundScreen(page: Page, label: string, skipRules: string[] 
   expect(await buttonsLostOnTheirGround(page), `${label}: buttons in the colour of what they sit on`).toEqual([]);
   expect(await linksLikeWords(page), `${label}: links drawn as the words around them`).toEqual([]);
   expect(await tickBoxesAboveTheirWords(page), `${label}: tick boxes on a line above their words`).toEqual([]);
+  expect(await dialogsWithoutFocus(page), `${label}: dialogs that leave the focus behind them`).toEqual([]);
   const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
   expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }

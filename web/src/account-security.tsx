@@ -10,6 +10,7 @@ import { deviceWords, eventWords, placeWords, scopeWords } from "./account/activ
 import { passkeyProblemText } from "./account/passkey-words";
 import { when } from "./format";
 import { ProblemNote } from "./problem-note";
+import { ModalDialog } from "./modal-dialog";
 
 type Session = { id: string; userAgent: string | null; ip: string | null; lastUsedAt: string; current: boolean };
 type Passkey = { id: string; name: string; deviceType: string; createdAt: string; lastUsedAt: string | null };
@@ -429,22 +430,20 @@ export function ChangePassword() {
 
 export function AccountSecurity({ onClose }: { onClose: () => void }) {
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
-      <div class="dialog security" role="dialog" aria-label="Account security">
-        <div class="row between">
-          <h2>Account security</h2>
-          <button type="button" class="secondary small" onClick={onClose}>
-            Close
-          </button>
-        </div>
-        <Sessions />
-        <TwoStep />
-        <Passkeys />
-        <PhonePanel />
-        <ConnectedApps />
-        <SecurityEvents />
-        <ChangePassword />
+    <ModalDialog class="dialog security" label="Account security" onClose={onClose}>
+      <div class="row between">
+        <h2>Account security</h2>
+        <button type="button" class="secondary small" onClick={onClose}>
+          Close
+        </button>
       </div>
-    </div>
+      <Sessions />
+      <TwoStep />
+      <Passkeys />
+      <PhonePanel />
+      <ConnectedApps />
+      <SecurityEvents />
+      <ChangePassword />
+    </ModalDialog>
   );
 }

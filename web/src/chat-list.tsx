@@ -9,6 +9,7 @@ import { ChatsPicture } from "./illustrations";
 import { EncryptedMark } from "./e2ee/encryption-parts";
 import { CopyButton } from "./copy-button";
 import { ProblemNote } from "./problem-note";
+import { ModalDialog } from "./modal-dialog";
 
 const KIND_LABEL: Record<Chat["type"], string> = { direct: "Direct chat", group: "Group", general: "Everyone's chat" };
 // A person for a direct chat, two for a group, a globe for the chat of everyone in the deployment.
@@ -154,65 +155,63 @@ export function NewChatDialog({ onClose, onNewGroup }: { onClose: () => void; on
     if (userId) void start(userId);
   };
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
-      <div class="dialog" role="dialog" aria-label="New chat">
-        <div class="row between">
-          <h2>New chat</h2>
-          <button type="button" class="secondary small" onClick={onNewGroup}>
-            New group
-          </button>
-        </div>
-        <input
-          type="search"
-          name="q"
-          value={query}
-          placeholder="Search people by name"
-          aria-label="Search people by name"
-          autocomplete="off"
-          onInput={(e: Event) => {
-            const q = (e.target as HTMLInputElement).value;
-            setQuery(q);
-            void search(q);
-          }}
-        />
-        <ul class="people-list" aria-label="People">
-          {(found ?? []).map((person) => (
-            <li key={person.id}>
-              <button type="button" class="person-item" data-person-id={person.id} onClick={() => void start(person.id)}>
-                <Avatar label={person.displayName} colourKey={person.id} size={32} src={person.avatarUrl} />
-                <span>{person.displayName}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-        {found && found.length === 0 && (
-          <p class="muted" data-testid="people-empty">
-            {query.trim() ? "Nobody by that name." : "Nobody to show yet: people appear here once you share a chat, or everyone in an invite-only family."}
-          </p>
-        )}
-        <ProblemNote text={error} />
-        <InviteLink />
-        <details class="share-id">
-          <summary>Meet someone new by ID</summary>
-          <p class="muted">Share your ID with them, or paste theirs.</p>
-          <div class="my-id">
-            <code data-testid="my-id">{me?.id}</code>
-            <CopyButton text={me?.id ?? ""} />
-          </div>
-          <form onSubmit={startById} class="row">
-            <input name="userId" autocomplete="off" placeholder="Their ID" aria-label="Their ID" />
-            <button type="submit" class="secondary">
-              Start chat
-            </button>
-          </form>
-        </details>
-        <div class="row end">
-          <button type="button" class="secondary" onClick={onClose}>
-            Close
-          </button>
-        </div>
+    <ModalDialog label="New chat" onClose={onClose}>
+      <div class="row between">
+        <h2>New chat</h2>
+        <button type="button" class="secondary small" onClick={onNewGroup}>
+          New group
+        </button>
       </div>
-    </div>
+      <input
+        type="search"
+        name="q"
+        value={query}
+        placeholder="Search people by name"
+        aria-label="Search people by name"
+        autocomplete="off"
+        onInput={(e: Event) => {
+          const q = (e.target as HTMLInputElement).value;
+          setQuery(q);
+          void search(q);
+        }}
+      />
+      <ul class="people-list" aria-label="People">
+        {(found ?? []).map((person) => (
+          <li key={person.id}>
+            <button type="button" class="person-item" data-person-id={person.id} onClick={() => void start(person.id)}>
+              <Avatar label={person.displayName} colourKey={person.id} size={32} src={person.avatarUrl} />
+              <span>{person.displayName}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {found && found.length === 0 && (
+        <p class="muted" data-testid="people-empty">
+          {query.trim() ? "Nobody by that name." : "Nobody to show yet: people appear here once you share a chat, or everyone in an invite-only family."}
+        </p>
+      )}
+      <ProblemNote text={error} />
+      <InviteLink />
+      <details class="share-id">
+        <summary>Meet someone new by ID</summary>
+        <p class="muted">Share your ID with them, or paste theirs.</p>
+        <div class="my-id">
+          <code data-testid="my-id">{me?.id}</code>
+          <CopyButton text={me?.id ?? ""} />
+        </div>
+        <form onSubmit={startById} class="row">
+          <input name="userId" autocomplete="off" placeholder="Their ID" aria-label="Their ID" />
+          <button type="submit" class="secondary">
+            Start chat
+          </button>
+        </form>
+      </details>
+      <div class="row end">
+        <button type="button" class="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </ModalDialog>
   );
 }
 

@@ -9,6 +9,7 @@ import { problemText } from "./problem-text";
 import { navigate } from "./router";
 import { useAppState } from "./store";
 import { ProblemNote } from "./problem-note";
+import { ModalDialog } from "./modal-dialog";
 
 export function ForwardDialog({ message, onClose }: { message: Message; onClose: () => void }) {
   const { me, chats } = useAppState();
@@ -36,35 +37,33 @@ export function ForwardDialog({ message, onClose }: { message: Message; onClose:
     }
   };
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
-      <div class="dialog" role="dialog" aria-label="Forward to" data-testid="forward-dialog">
-        <div class="row between">
-          <h2>Forward to…</h2>
-          <button type="button" class="secondary small" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
-        <input
-          type="search"
-          value={query}
-          placeholder="Search your chats"
-          aria-label="Search your chats"
-          autocomplete="off"
-          onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)}
-        />
-        <ul class="people-list" aria-label="Your chats">
-          {shown.map((chat) => (
-            <li key={chat.id}>
-              <button type="button" class="person-item" data-chat-id={chat.id} disabled={busy} onClick={() => void forwardTo(chat)}>
-                <Avatar label={chatTitle(chat, me)} colourKey={chat.id} size={32} src={chat.peer?.avatarUrl ?? null} />
-                <span>{chatTitle(chat, me)}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-        {shown.length === 0 && <p class="muted">No chat by that name.</p>}
-        <ProblemNote text={error} />
+    <ModalDialog label="Forward to" testId="forward-dialog" onClose={onClose}>
+      <div class="row between">
+        <h2>Forward to…</h2>
+        <button type="button" class="secondary small" onClick={onClose}>
+          Cancel
+        </button>
       </div>
-    </div>
+      <input
+        type="search"
+        value={query}
+        placeholder="Search your chats"
+        aria-label="Search your chats"
+        autocomplete="off"
+        onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)}
+      />
+      <ul class="people-list" aria-label="Your chats">
+        {shown.map((chat) => (
+          <li key={chat.id}>
+            <button type="button" class="person-item" data-chat-id={chat.id} disabled={busy} onClick={() => void forwardTo(chat)}>
+              <Avatar label={chatTitle(chat, me)} colourKey={chat.id} size={32} src={chat.peer?.avatarUrl ?? null} />
+              <span>{chatTitle(chat, me)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {shown.length === 0 && <p class="muted">No chat by that name.</p>}
+      <ProblemNote text={error} />
+    </ModalDialog>
   );
 }

@@ -11,6 +11,7 @@ import { navigate } from "./router";
 import { store, useAppState } from "./store";
 import { problemText } from "./problem-text";
 import { ProblemNote } from "./problem-note";
+import { ModalDialog } from "./modal-dialog";
 
 /** People to pick (GET /v1/people, searched by name), each with a check box. */
 function PeoplePicker({ picked, onToggle, exclude = [] }: { picked: ReadonlySet<string>; onToggle: (person: Person) => void; exclude?: readonly string[] }) {
@@ -76,35 +77,33 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
     }
   };
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
-      <form class="dialog" role="dialog" aria-label="New group" onSubmit={create}>
-        <h2>New group</h2>
-        <label>
-          Group name
-          <input name="title" required maxlength={120} placeholder="Family" autocomplete="off" />
-        </label>
-        <PeoplePicker picked={picked} onToggle={toggle} />
-        <label class="e2ee-choice">
-          <input type="checkbox" name="encrypted" checked aria-describedby="e2ee-choice-help" />
-          <span>
-            <strong>End-to-end encrypted</strong>
-            <span id="e2ee-choice-help" class="muted small">
-              Only the members' devices can read the messages, files and calls; the server cannot, nor search them. A device reads what is sent after it joins.
-              This cannot be changed later.
-            </span>
+    <ModalDialog label="New group" onClose={onClose} onSubmit={create}>
+      <h2>New group</h2>
+      <label>
+        Group name
+        <input name="title" required maxlength={120} placeholder="Family" autocomplete="off" />
+      </label>
+      <PeoplePicker picked={picked} onToggle={toggle} />
+      <label class="e2ee-choice">
+        <input type="checkbox" name="encrypted" checked aria-describedby="e2ee-choice-help" />
+        <span>
+          <strong>End-to-end encrypted</strong>
+          <span id="e2ee-choice-help" class="muted small">
+            Only the members' devices can read the messages, files and calls; the server cannot, nor search them. A device reads what is sent after it joins.
+            This cannot be changed later.
           </span>
-        </label>
-        <ProblemNote text={error} />
-        <div class="row end">
-          <button type="button" class="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Create group{picked.size > 0 ? ` (${picked.size + 1})` : ""}
-          </button>
-        </div>
-      </form>
-    </div>
+        </span>
+      </label>
+      <ProblemNote text={error} />
+      <div class="row end">
+        <button type="button" class="secondary" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" class="primary">
+          Create group{picked.size > 0 ? ` (${picked.size + 1})` : ""}
+        </button>
+      </div>
+    </ModalDialog>
   );
 }
 
@@ -179,82 +178,80 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
 
   if (person) return <PersonDialog userId={person} onClose={() => setPerson(null)} />;
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
-      <div class="dialog" role="dialog" aria-label="Group info">
-        <DeviceChangeNotice userIds={(members ?? []).map((m) => m.userId)} />
-        <h2>{chat.title}</h2>
-        {owner && (
-          <form class="row rename-row" onSubmit={rename}>
-            <input name="title" value={chat.title ?? ""} required maxlength={120} aria-label="Group name" />
-            <button type="submit" class="secondary">
-              Rename
-            </button>
-          </form>
-        )}
-        <h3 class="small muted">{members ? `${members.length} members` : "Members"}</h3>
-        <ul class="people-list" aria-label="Members">
-          {(members ?? []).map((member) => (
-            <li key={member.userId} class="person-item" data-member-id={member.userId}>
-              <Avatar label={member.displayName} colourKey={member.userId} size={28} src={member.avatarUrl} />
-              <span class="grow">
-                {member.userId === me?.id ? `${personLabel(member.userId, me)} (you)` : member.displayName}
-                {member.role === "owner" && <span class="muted small"> · owner</span>}
-              </span>
-              {member.userId !== me?.id && (
-                <button type="button" class="secondary small" aria-label={`Verify ${member.displayName}`} onClick={() => setPerson(member.userId)}>
-                  Verify
-                </button>
-              )}
-              {owner && member.userId !== me?.id && (
-                <button type="button" class="secondary small" aria-label={`Remove ${member.displayName}`} onClick={() => void remove(member.userId)}>
-                  Remove
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-        {owner &&
-          (adding ? (
-            <div class="stack">
-              <PeoplePicker
-                picked={adding}
-                exclude={(members ?? []).map((m) => m.userId)}
-                onToggle={(person) => {
-                  const next = new Set(adding);
-                  if (!next.delete(person.id)) next.add(person.id);
-                  setAdding(next);
-                }}
-              />
-              <div class="row end">
-                <button type="button" class="secondary" onClick={() => setAdding(null)}>
-                  Cancel
-                </button>
-                <button type="button" class="primary" onClick={() => void add()}>
-                  Add {adding.size > 0 ? adding.size : ""}
-                </button>
-              </div>
+    <ModalDialog label="Group info" onClose={onClose}>
+      <DeviceChangeNotice userIds={(members ?? []).map((m) => m.userId)} />
+      <h2>{chat.title}</h2>
+      {owner && (
+        <form class="row rename-row" onSubmit={rename}>
+          <input name="title" value={chat.title ?? ""} required maxlength={120} aria-label="Group name" />
+          <button type="submit" class="secondary">
+            Rename
+          </button>
+        </form>
+      )}
+      <h3 class="small muted">{members ? `${members.length} members` : "Members"}</h3>
+      <ul class="people-list" aria-label="Members">
+        {(members ?? []).map((member) => (
+          <li key={member.userId} class="person-item" data-member-id={member.userId}>
+            <Avatar label={member.displayName} colourKey={member.userId} size={28} src={member.avatarUrl} />
+            <span class="grow">
+              {member.userId === me?.id ? `${personLabel(member.userId, me)} (you)` : member.displayName}
+              {member.role === "owner" && <span class="muted small"> · owner</span>}
+            </span>
+            {member.userId !== me?.id && (
+              <button type="button" class="secondary small" aria-label={`Verify ${member.displayName}`} onClick={() => setPerson(member.userId)}>
+                Verify
+              </button>
+            )}
+            {owner && member.userId !== me?.id && (
+              <button type="button" class="secondary small" aria-label={`Remove ${member.displayName}`} onClick={() => void remove(member.userId)}>
+                Remove
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {owner &&
+        (adding ? (
+          <div class="stack">
+            <PeoplePicker
+              picked={adding}
+              exclude={(members ?? []).map((m) => m.userId)}
+              onToggle={(person) => {
+                const next = new Set(adding);
+                if (!next.delete(person.id)) next.add(person.id);
+                setAdding(next);
+              }}
+            />
+            <div class="row end">
+              <button type="button" class="secondary" onClick={() => setAdding(null)}>
+                Cancel
+              </button>
+              <button type="button" class="primary" onClick={() => void add()}>
+                Add {adding.size > 0 ? adding.size : ""}
+              </button>
             </div>
-          ) : (
-            <button type="button" class="secondary" onClick={() => setAdding(new Set())}>
-              Add people
-            </button>
-          ))}
-        <ProblemNote text={error} />
-        <div class="row end">
-          {owner && (
-            <button type="button" class="danger secondary" onClick={() => void deleteChatAfterConfirming(chat, onClose)}>
-              Delete group
-            </button>
-          )}
-          <button type="button" class="danger secondary" onClick={() => me && void remove(me.id)}>
-            Leave group
+          </div>
+        ) : (
+          <button type="button" class="secondary" onClick={() => setAdding(new Set())}>
+            Add people
           </button>
-          <button type="button" class="secondary" onClick={onClose}>
-            Close
+        ))}
+      <ProblemNote text={error} />
+      <div class="row end">
+        {owner && (
+          <button type="button" class="danger secondary" onClick={() => void deleteChatAfterConfirming(chat, onClose)}>
+            Delete group
           </button>
-        </div>
+        )}
+        <button type="button" class="danger secondary" onClick={() => me && void remove(me.id)}>
+          Leave group
+        </button>
+        <button type="button" class="secondary" onClick={onClose}>
+          Close
+        </button>
       </div>
-    </div>
+    </ModalDialog>
   );
 }
 

@@ -11,6 +11,7 @@ import type { TrustStatus } from "./e2ee/verification-state";
 import { lookUpPerson } from "./people";
 import { navigate } from "./router";
 import { useAppState } from "./store";
+import { ModalDialog } from "./modal-dialog";
 
 export function ProfileDialog({ onClose }: { onClose: () => void }) {
   const [security, setSecurity] = useState(false);
@@ -21,30 +22,28 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
   };
   const allSettings = go("/app/account");
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
-      <ProfileForm
-        dialogLabel="Your profile"
-        title={<h2>Your profile</h2>}
-        more={
-          <>
-            <button type="button" class="link" onClick={() => setSecurity(true)}>
-              Security
-            </button>
-            <button type="button" class="link" onClick={go("/app/account/encryption")}>
-              Encryption and devices
-            </button>
-            <button type="button" class="link" onClick={allSettings}>
-              All settings
-            </button>
-          </>
-        }
-        actions={
-          <button type="button" class="secondary" onClick={onClose}>
-            Close
+    <ProfileForm
+      dialog={{ label: "Your profile", onClose }}
+      title={<h2>Your profile</h2>}
+      more={
+        <>
+          <button type="button" class="link" onClick={() => setSecurity(true)}>
+            Security
           </button>
-        }
-      />
-    </div>
+          <button type="button" class="link" onClick={go("/app/account/encryption")}>
+            Encryption and devices
+          </button>
+          <button type="button" class="link" onClick={allSettings}>
+            All settings
+          </button>
+        </>
+      }
+      actions={
+        <button type="button" class="secondary" onClick={onClose}>
+          Close
+        </button>
+      }
+    />
   );
 }
 
@@ -65,23 +64,21 @@ export function PersonDialog({ userId, onClose }: { userId: string; onClose: () 
   const person = people[userId];
   const name = person ? person.displayName : person === null ? "A deleted account" : "…";
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
-      <div class="dialog person-dialog" role="dialog" aria-label={name} data-testid="person-dialog">
-        <div class="row">
-          <Avatar label={name} colourKey={userId} size={56} src={person?.avatarUrl ?? null} />
-          <h2 class="grow">{name}</h2>
-          {status && <TrustTag status={status} />}
-        </div>
-        <p class="muted small">Compare your safety number with {name} to be sure your encrypted chats reach their devices and nobody else's.</p>
-        <div class="row end">
-          <button type="button" class="primary" onClick={() => setVerifying(true)}>
-            Verify {name}
-          </button>
-          <button type="button" class="secondary" onClick={onClose}>
-            Close
-          </button>
-        </div>
+    <ModalDialog class="dialog person-dialog" label={name} testId="person-dialog" onClose={onClose}>
+      <div class="row">
+        <Avatar label={name} colourKey={userId} size={56} src={person?.avatarUrl ?? null} />
+        <h2 class="grow">{name}</h2>
+        {status && <TrustTag status={status} />}
       </div>
-    </div>
+      <p class="muted small">Compare your safety number with {name} to be sure your encrypted chats reach their devices and nobody else's.</p>
+      <div class="row end">
+        <button type="button" class="primary" onClick={() => setVerifying(true)}>
+          Verify {name}
+        </button>
+        <button type="button" class="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </ModalDialog>
   );
 }

@@ -7,12 +7,24 @@ import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { store, type User, useAppState } from "../store";
 import { ProblemNote } from "../problem-note";
+import { ModalDialog } from "../modal-dialog";
 
 /**
  * The form with its Save button; `title`, `more` (the ways on to other settings, a line of their
- * own under the form) and `actions` (Close, beside Save) are the dialog's.
+ * own under the form) and `actions` (Close, beside Save) are the dialog's, and with `dialog` the
+ * form is that dialog.
  */
-export function ProfileForm({ title, more, actions, dialogLabel }: { title?: unknown; more?: unknown; actions?: unknown; dialogLabel?: string }) {
+export function ProfileForm({
+  title,
+  more,
+  actions,
+  dialog,
+}: {
+  title?: unknown;
+  more?: unknown;
+  actions?: unknown;
+  dialog?: { label: string; onClose: () => void };
+}) {
   const { me } = useAppState();
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -52,8 +64,8 @@ export function ProfileForm({ title, more, actions, dialogLabel }: { title?: unk
     }
   };
 
-  return (
-    <form class={dialogLabel ? "dialog" : "stack"} role={dialogLabel ? "dialog" : undefined} aria-label={dialogLabel} onSubmit={save}>
+  const fields = (
+    <>
       {title}
       <div class="row">
         <Avatar label={me.displayName} colourKey={me.id} size={64} src={me.avatarUrl} />
@@ -93,6 +105,15 @@ export function ProfileForm({ title, more, actions, dialogLabel }: { title?: unk
           Save
         </button>
       </div>
+    </>
+  );
+  return dialog ? (
+    <ModalDialog label={dialog.label} onClose={dialog.onClose} onSubmit={save}>
+      {fields}
+    </ModalDialog>
+  ) : (
+    <form class="stack" onSubmit={save}>
+      {fields}
     </form>
   );
 }

@@ -23,7 +23,7 @@ import {
 import type { TrustStatus } from "./verification-state";
 import { dateTime, dayOf } from "../format";
 import { ProblemNote } from "../problem-note";
-
+import { ModalDialog } from "../modal-dialog";
 
 /** A person's name as this tab knows it; asked for once when it does not. */
 function usePersonName(userId: string): string {
@@ -179,62 +179,60 @@ export function VerificationDialog({ userId, onClose }: { userId: string; onClos
   const status = theirs?.status;
   const change = theirs?.record.change;
   return (
-    <div class="dialog-backdrop" onClick={(e: Event) => e.target === e.currentTarget && onClose()}>
-      <div class="dialog security verification" role="dialog" aria-labelledby="verification-title" data-testid="verification">
-        <div class="row between">
-          <h2 id="verification-title">Verify {name}</h2>
-          {status && <TrustTag status={status} />}
-        </div>
-        {change && (
-          <p class="banner warning" role="status" data-testid="device-change">
-            {name} has {change.added.length === 1 ? "a new device" : `${change.added.length} new devices`} since you last checked ({dayOf(change.at)}). If
-            you did not expect it, ask them before you share anything private, then compare the numbers again.
-          </p>
-        )}
-        <p>
-          Compare these numbers with {name}, side by side or on a call where you recognise each other. If they are the same on both screens, your encrypted
-          chats can be read only on your devices and theirs, not by the server or anyone else.
-        </p>
-        {digits ? (
-          <SafetyNumber digits={digits} name={name} />
-        ) : (
-          theirs &&
-          mine && (
-            <p class="muted small" data-testid="no-safety-number">
-              {theirs.devices.length === 0
-                ? `${name} has not used encrypted chats on any device yet, so there is nothing to compare.`
-                : "You have no device with encryption keys yet: open an encrypted chat on this browser first."}
-            </p>
-          )
-        )}
-        {digits && <ScanCode digits={digits} onMatch={() => undefined} />}
-        <h3>{name}'s devices</h3>
-        {theirs && <DeviceList devices={theirs.devices} label={`${name}'s devices`} empty="No devices with encryption keys." />}
-        <h3>Your devices</h3>
-        {mine && <DeviceList devices={mine} label="Your devices" empty="No devices with encryption keys yet." />}
-        <ProblemNote text={error} />
-        <div class="row end">
-          {me && theirs && change && (
-            <button type="button" class="secondary" onClick={act(() => reviewChange(me.id, userId, theirs.devices))}>
-              I've seen the change
-            </button>
-          )}
-          {me && theirs && status === "verified" && (
-            <button type="button" class="secondary" onClick={act(() => unverifyContact(me.id, userId))}>
-              Remove verification
-            </button>
-          )}
-          {me && theirs && digits && status !== "verified" && (
-            <button type="button" class="primary" onClick={act(() => verifyContact(me.id, userId, theirs.devices))}>
-              They match: mark as verified
-            </button>
-          )}
-          <button type="button" class="secondary" onClick={onClose}>
-            Close
-          </button>
-        </div>
+    <ModalDialog class="dialog security verification" labelledBy="verification-title" testId="verification" onClose={onClose}>
+      <div class="row between">
+        <h2 id="verification-title">Verify {name}</h2>
+        {status && <TrustTag status={status} />}
       </div>
-    </div>
+      {change && (
+        <p class="banner warning" role="status" data-testid="device-change">
+          {name} has {change.added.length === 1 ? "a new device" : `${change.added.length} new devices`} since you last checked ({dayOf(change.at)}). If you did
+          not expect it, ask them before you share anything private, then compare the numbers again.
+        </p>
+      )}
+      <p>
+        Compare these numbers with {name}, side by side or on a call where you recognise each other. If they are the same on both screens, your encrypted chats
+        can be read only on your devices and theirs, not by the server or anyone else.
+      </p>
+      {digits ? (
+        <SafetyNumber digits={digits} name={name} />
+      ) : (
+        theirs &&
+        mine && (
+          <p class="muted small" data-testid="no-safety-number">
+            {theirs.devices.length === 0
+              ? `${name} has not used encrypted chats on any device yet, so there is nothing to compare.`
+              : "You have no device with encryption keys yet: open an encrypted chat on this browser first."}
+          </p>
+        )
+      )}
+      {digits && <ScanCode digits={digits} onMatch={() => undefined} />}
+      <h3>{name}'s devices</h3>
+      {theirs && <DeviceList devices={theirs.devices} label={`${name}'s devices`} empty="No devices with encryption keys." />}
+      <h3>Your devices</h3>
+      {mine && <DeviceList devices={mine} label="Your devices" empty="No devices with encryption keys yet." />}
+      <ProblemNote text={error} />
+      <div class="row end">
+        {me && theirs && change && (
+          <button type="button" class="secondary" onClick={act(() => reviewChange(me.id, userId, theirs.devices))}>
+            I've seen the change
+          </button>
+        )}
+        {me && theirs && status === "verified" && (
+          <button type="button" class="secondary" onClick={act(() => unverifyContact(me.id, userId))}>
+            Remove verification
+          </button>
+        )}
+        {me && theirs && digits && status !== "verified" && (
+          <button type="button" class="primary" onClick={act(() => verifyContact(me.id, userId, theirs.devices))}>
+            They match: mark as verified
+          </button>
+        )}
+        <button type="button" class="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </ModalDialog>
   );
 }
 

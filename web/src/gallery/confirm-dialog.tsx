@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { problemText } from "../problem-text";
 import { ProblemNote } from "../problem-note";
+import { ModalDialog } from "../modal-dialog";
 
 export function ConfirmDialog({
   title,
@@ -31,24 +32,18 @@ export function ConfirmDialog({
     }
   };
   return (
-    <div
-      class="dialog-backdrop"
-      onClick={(e: Event) => e.target === e.currentTarget && onClose()}
-      onKeyDown={(e: KeyboardEvent) => e.key === "Escape" && onClose()}
-    >
-      <div class="dialog" role="alertdialog" aria-modal="true" aria-label={title}>
-        <h2>{title}</h2>
-        <p>{text}</p>
-        <ProblemNote text={error} />
-        <div class="row end">
-          <button type="button" class="secondary" ref={cancel} onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" class="primary danger" disabled={working} onClick={() => void confirm()}>
-            {working ? "Working…" : confirmLabel}
-          </button>
-        </div>
+    <ModalDialog role="alertdialog" label={title} onClose={onClose}>
+      <h2>{title}</h2>
+      <p>{text}</p>
+      <ProblemNote text={error} />
+      <div class="row end">
+        <button type="button" class="secondary" ref={cancel} onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" class="primary danger" disabled={working} onClick={() => void confirm()}>
+          {working ? "Working…" : confirmLabel}
+        </button>
       </div>
-    </div>
+    </ModalDialog>
   );
 }

@@ -6,6 +6,7 @@ import { platform } from "../platform";
 import { assetLabel } from "./asset-grid";
 import { type Asset, studioApi } from "./studio-api";
 import { dateTime, dayOf } from "../format";
+import { ModalDialog } from "../modal-dialog";
 
 /** What the retention policy does to this asset (docs/studio.md, "Keeping and expiring assets"), in words. */
 export function retentionOf(asset: Asset): string {
@@ -29,12 +30,8 @@ export function AssetViewer({ asset, onClose, onDeleted }: { asset: Asset; onClo
   }, [asset.id]);
   const label = assetLabel(asset);
   return (
-    <div
-      class="dialog-backdrop"
-      onClick={(e: Event) => e.target === e.currentTarget && onClose()}
-      onKeyDown={(e: KeyboardEvent) => e.key === "Escape" && !confirming && onClose()}
-    >
-      <div class="dialog studio-viewer" role="dialog" aria-modal="true" aria-label={label} data-testid="asset-viewer">
+    <>
+      <ModalDialog class="dialog studio-viewer" label={label} testId="asset-viewer" onClose={onClose}>
         <div class="studio-viewer-media">
           {!asset.fileId ? (
             <p class="muted">{asset.status === "failed" ? (asset.error ?? "It failed: there is no file.") : "Not made yet: the file comes when it is done."}</p>
@@ -69,7 +66,8 @@ export function AssetViewer({ asset, onClose, onDeleted }: { asset: Asset; onClo
             Close
           </button>
         </div>
-      </div>
+      </ModalDialog>
+      {/* Beside the viewer, not in it: Escape in the question closes the question alone. */}
       {confirming && (
         <ConfirmDialog
           title="Delete this asset?"
@@ -82,6 +80,6 @@ export function AssetViewer({ asset, onClose, onDeleted }: { asset: Asset; onClo
           }}
         />
       )}
-    </div>
+    </>
   );
 }

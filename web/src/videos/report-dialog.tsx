@@ -4,6 +4,7 @@ import { ok, ProblemError } from "../../../client";
 import { platform } from "../platform";
 import { problemText } from "../problem-text";
 import { ProblemNote } from "../problem-note";
+import { ModalDialog } from "../modal-dialog";
 
 const CATEGORIES = [
   ["spam", "Spam"],
@@ -38,43 +39,37 @@ export function ReportDialog({ videoId, onClose }: { videoId: string; onClose: (
     }
   };
   return (
-    <div
-      class="dialog-backdrop"
-      onClick={(e: Event) => e.target === e.currentTarget && onClose()}
-      onKeyDown={(e: KeyboardEvent) => e.key === "Escape" && onClose()}
-    >
-      <form class="dialog" role="dialog" aria-modal="true" aria-label="Report this video" onSubmit={submit}>
-        <h2>Report this video</h2>
-        {sent ? (
-          <p role="status">{sent}</p>
-        ) : (
-          <>
-            <label>
-              What is wrong with it?
-              <select name="category" required>
-                {CATEGORIES.map(([value, label]) => (
-                  <option value={value}>{label}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Anything the moderators should know
-              <textarea name="text" rows={3} maxlength={2000} />
-            </label>
-          </>
-        )}
-        <ProblemNote text={error} />
-        <div class="row end">
-          <button type="button" class="secondary" onClick={onClose}>
-            {sent ? "Close" : "Cancel"}
+    <ModalDialog label="Report this video" onClose={onClose} onSubmit={submit}>
+      <h2>Report this video</h2>
+      {sent ? (
+        <p role="status">{sent}</p>
+      ) : (
+        <>
+          <label>
+            What is wrong with it?
+            <select name="category" required>
+              {CATEGORIES.map(([value, label]) => (
+                <option value={value}>{label}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Anything the moderators should know
+            <textarea name="text" rows={3} maxlength={2000} />
+          </label>
+        </>
+      )}
+      <ProblemNote text={error} />
+      <div class="row end">
+        <button type="button" class="secondary" onClick={onClose}>
+          {sent ? "Close" : "Cancel"}
+        </button>
+        {!sent && (
+          <button type="submit" class="primary">
+            Send report
           </button>
-          {!sent && (
-            <button type="submit" class="primary">
-              Send report
-            </button>
-          )}
-        </div>
-      </form>
-    </div>
+        )}
+      </div>
+    </ModalDialog>
   );
 }
