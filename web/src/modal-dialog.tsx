@@ -30,7 +30,15 @@ export function ModalDialog(props: {
   useEffect(() => {
     const dialog = box.current;
     if (dialog && !dialog.contains(document.activeElement)) dialog.focus();
+    // A control that had the focus may go as the dialog changes ("Invite someone to join" gives
+    // way to the link it made) or be disabled while it works; the browser then drops the focus to
+    // the page under the dialog. The dialog takes it back.
+    const holdFocus = new MutationObserver(() => {
+      if (dialog && (document.activeElement === null || document.activeElement === document.body)) dialog.focus({ preventScroll: true });
+    });
+    if (dialog) holdFocus.observe(dialog, { childList: true, subtree: true, attributes: true, attributeFilter: ["disabled", "hidden"] });
     return () => {
+      holdFocus.disconnect();
       const back = opener.current;
       if (back instanceof HTMLElement && back.isConnected) back.focus();
     };
