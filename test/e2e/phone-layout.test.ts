@@ -118,6 +118,27 @@ describe("the family chat on a phone", () => {
     const title = page.getByTestId("chat-title");
     const box = await title.boundingBox();
     expect(box!.width, "the name is squeezed to a letter").toBeGreaterThan(100);
+    // The header's "More actions" closes as a menu does: on Escape (the focus back on its button)
+    // and on a press beside it.
+    const moreActions = page.getByRole("button", { name: "More actions" });
+    await moreActions.click();
+    expect(await moreActions.getAttribute("aria-expanded")).toBe("true");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => moreActions.getAttribute("aria-expanded")).toBe("false");
+    expect(await moreActions.evaluate((button) => button.ownerDocument.activeElement === button)).toBe(true);
+    await moreActions.click();
+    await page.getByTestId("message").first().click();
+    await expect.poll(() => moreActions.getAttribute("aria-expanded")).toBe("false");
+    // So do the sections behind the bottom bar's "More", on the chat list.
+    await page.getByRole("button", { name: "Back to chats" }).click();
+    const moreSections = page.getByRole("button", { name: "More", exact: true });
+    await moreSections.click();
+    await expect.poll(() => page.locator(".nav-more-sheet").count()).toBe(1);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator(".nav-more-sheet").count()).toBe(0);
+    await moreSections.click();
+    await page.getByRole("heading", { name: "Chats" }).click();
+    await expect.poll(() => page.locator(".nav-more-sheet").count()).toBe(0);
     await page.close();
   }, 120_000);
 });

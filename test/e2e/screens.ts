@@ -525,6 +525,23 @@ async function dialogsWithoutFocus(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Controls whose state is not told: an aria-expanded, -pressed, -selected or -checked that is
+ * neither "true" nor "false" ("mixed" for a tick box). A boolean in JSX was written as an empty
+ * value when true and left out when false, so "More actions" never said it was open.
+ */
+async function statesNotTold(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    const states = ["aria-expanded", "aria-pressed", "aria-selected", "aria-checked"];
+    return Array.from(scope.document.body.querySelectorAll(states.map((state) => `[${state}]`).join(", "))).flatMap((element) =>
+      states
+        .filter((state) => element.getAttribute(state) !== null && !["true", "false", "mixed"].includes(element.getAttribute(state)!))
+        .map((state) => `${element.getAttribute("aria-label") ?? element.textContent?.trim().slice(0, 30)}: ${state}="${element.getAttribute(state)}"`),
+    );
+  });
+}
+
 /** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
 async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
   expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
@@ -536,6 +553,7 @@ async function expectSoundScreen(page: Page, label: string, skipRules: string[] 
   expect(await linksLikeWords(page), `${label}: links drawn as the words around them`).toEqual([]);
   expect(await tickBoxesAboveTheirWords(page), `${label}: tick boxes on a line above their words`).toEqual([]);
   expect(await dialogsWithoutFocus(page), `${label}: dialogs that leave the focus behind them`).toEqual([]);
+  expect(await statesNotTold(page), `${label}: controls whose state is not told`).toEqual([]);
   const violations = (await seriousAccessibilityViolations(page)).filter((violation) => !skipRules.includes(violation.id));
   expect(violations, `${label}: serious accessibility violations`).toEqual([]);
 }

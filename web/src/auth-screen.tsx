@@ -147,7 +147,7 @@ export function AuthScreen() {
             <button
               type="button"
               role="tab"
-              aria-selected={step.name === "login"}
+              aria-selected={step.name === "login" ? "true" : "false"}
               class={step.name === "login" ? "tab active" : "tab"}
               onClick={() => switchTo("login")}
             >
@@ -156,7 +156,7 @@ export function AuthScreen() {
             <button
               type="button"
               role="tab"
-              aria-selected={step.name === "register"}
+              aria-selected={step.name === "register" ? "true" : "false"}
               class={step.name === "register" ? "tab active" : "tab"}
               onClick={() => switchTo("register")}
             >

@@ -45,14 +45,20 @@ export function CallControls({
 }) {
   return (
     <div class="call-actions">
-      <button type="button" class={muted ? "round toggled" : "round neutral"} aria-pressed={muted} aria-label={muted ? "Unmute" : "Mute"} onClick={onMute}>
+      <button
+        type="button"
+        class={muted ? "round toggled" : "round neutral"}
+        aria-pressed={muted ? "true" : "false"}
+        aria-label={muted ? "Unmute" : "Mute"}
+        onClick={onMute}
+      >
         <MicIcon off={muted} />
       </button>
       {camera !== null && (
         <button
           type="button"
           class={camera ? "round neutral" : "round toggled"}
-          aria-pressed={!camera}
+          aria-pressed={!camera ? "true" : "false"}
           aria-label={camera ? "Turn camera off" : "Turn camera on"}
           onClick={onCamera}
         >

@@ -30,6 +30,7 @@ import { DeviceChangeNotice } from "./e2ee/verification";
 import { platform } from "./platform";
 import { navigate } from "./router";
 import { store, useAppState } from "./store";
+import { useDismiss } from "./dismiss";
 
 const TYPING_SHOWN_MS = 3500;
 const TYPING_SENT_EVERY_MS = 2000;
@@ -190,6 +191,9 @@ export function ChatView({ chatId }: { chatId: string }) {
     setMoreOpen(false);
     setSearching(false);
   }, [chatId]);
+  const header = useRef<HTMLElement | null>(null);
+  const moreButton = useRef<HTMLButtonElement | null>(null);
+  useDismiss(moreOpen, () => setMoreOpen(false), header, moreButton);
   const recorderControls = useRef<RecorderControls | null>(null);
   const sendWhenUploaded = useRef(false);
   const composerForm = useRef<HTMLFormElement | null>(null);
@@ -479,7 +483,7 @@ export function ChatView({ chatId }: { chatId: string }) {
           Drop files to send them
         </div>
       )}
-      <header class="chat-header">
+      <header class="chat-header" ref={header}>
         <button type="button" class="icon-button back" aria-label="Back to chats" onClick={() => navigate({ name: "chats" })}>
           ‹
         </button>
@@ -515,9 +519,10 @@ export function ChatView({ chatId }: { chatId: string }) {
         {/* Secondary actions: in the header on a wide screen, behind "More" on a phone (the name keeps its room). */}
         <button
           type="button"
+          ref={moreButton}
           class="icon-button header-more"
           aria-label="More actions"
-          aria-expanded={moreOpen}
+          aria-expanded={moreOpen ? "true" : "false"}
           aria-controls="chat-header-actions"
           onClick={() => setMoreOpen(!moreOpen)}
         >
@@ -853,7 +858,14 @@ function MessageBubble({
             </button>
           )}
           {!message.deletedAt && (
-            <button type="button" class="reaction add" aria-label="Message actions" title="More" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+            <button
+              type="button"
+              class="reaction add"
+              aria-label="Message actions"
+              title="More"
+              aria-expanded={menu ? "true" : "false"}
+              onClick={() => setMenu(!menu)}
+            >
               ⋯
             </button>
           )}

@@ -1,5 +1,5 @@
 // The web client: served at /app from the Worker's static assets.
-import { ErrorBoundary, render, useEffect, useState } from "hono/jsx/dom";
+import { ErrorBoundary, render, useEffect, useRef, useState } from "hono/jsx/dom";
 import { AuthScreen } from "./auth-screen";
 import { ActiveCall, CallHistory, IncomingCall } from "./call-screens";
 import { Avatar, ChatList, NewChatDialog } from "./chat-list";
@@ -16,6 +16,7 @@ import "./ringtone";
 import { startRouter } from "./router";
 import { NavIcon, sections } from "./sections";
 import { store, useAppState } from "./store";
+import { useDismiss } from "./dismiss";
 import { PRODUCT_NAME } from "./product";
 
 startRouter();
@@ -36,6 +37,9 @@ function Frame() {
   // A phone's bar holds PHONE_TABS sections and "More"; a bar with one more than that shows them all.
   const folded = visible.length > PHONE_TABS + 1 ? visible.slice(PHONE_TABS) : [];
   useEffect(() => setMoreOpen(false), [current]);
+  const nav = useRef<HTMLElement | null>(null);
+  const moreButton = useRef<HTMLButtonElement | null>(null);
+  useDismiss(moreOpen, () => setMoreOpen(false), nav, moreButton);
   const link = (s: (typeof sections)[number], extraClass = "") => (
     <a
       href={s.id === "chats" ? "/app/" : `/app/${s.id}`}
@@ -50,13 +54,14 @@ function Frame() {
   );
   return (
     <div class={inConversation ? "frame in-conversation" : "frame"}>
-      <nav class="app-nav" aria-label="Sections">
+      <nav class="app-nav" aria-label="Sections" ref={nav}>
         {visible.map((s) => link(s, folded.includes(s) ? " folds-on-phone" : ""))}
         {folded.length > 0 && (
           <button
             type="button"
+            ref={moreButton}
             class={`nav-item nav-more${folded.some((s) => s.id === current) ? " active" : ""}`}
-            aria-expanded={moreOpen}
+            aria-expanded={moreOpen ? "true" : "false"}
             onClick={() => setMoreOpen(!moreOpen)}
           >
             <NavIcon path="M5 12h.01M12 12h.01M19 12h.01" />

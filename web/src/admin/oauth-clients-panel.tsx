@@ -163,7 +163,7 @@ export function OAuthClientsPanel() {
             <button
               type="button"
               class="secondary small"
-              aria-expanded={open === client.clientId}
+              aria-expanded={open === client.clientId ? "true" : "false"}
               aria-label={`${open === client.clientId ? "Close" : "Manage"} ${client.name}`}
               onClick={() => setOpen(open === client.clientId ? null : client.clientId)}
             >

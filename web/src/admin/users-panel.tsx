@@ -66,7 +66,7 @@ export function UsersPanel() {
             <button
               type="button"
               class="secondary small"
-              aria-expanded={open === user.id}
+              aria-expanded={open === user.id ? "true" : "false"}
               aria-label={`${open === user.id ? "Close" : "Manage"} ${user.displayName}`}
               onClick={() => setOpen(open === user.id ? null : user.id)}
             >

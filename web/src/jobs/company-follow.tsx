@@ -26,7 +26,7 @@ export function FollowCompanyButton({ companyId, name }: { companyId: string; na
         type="button"
         class={state?.following ? "secondary" : "primary"}
         disabled={!state}
-        aria-pressed={state?.following ?? false}
+        aria-pressed={state?.following ? "true" : "false"}
         aria-label={state?.following ? `Following ${name}` : `Follow ${name}`}
         onClick={() => void toggle()}
       >

@@ -155,7 +155,13 @@ function MemberVacancies({ companyId }: { companyId: string }) {
         <h3>Vacancies</h3>
         <div class="segmented vacancy-status" role="tablist" aria-label="Vacancy status">
           {(Object.entries(STATUS_TABS) as [VacancyStatus, string][]).map(([s, label]) => (
-            <button type="button" role="tab" aria-selected={s === status} class={s === status ? "tab active" : "tab"} onClick={() => setStatus(s)}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={s === status ? "true" : "false"}
+              class={s === status ? "tab active" : "tab"}
+              onClick={() => setStatus(s)}
+            >
               {label}
             </button>
           ))}

@@ -50,7 +50,7 @@ export function PersonScreen({ userId }: { userId: string }) {
             type="button"
             class={profile.followedByMe ? "secondary" : "primary"}
             disabled={busy}
-            aria-pressed={profile.followedByMe}
+            aria-pressed={profile.followedByMe ? "true" : "false"}
             onClick={() => void toggle()}
           >
             {profile.followedByMe ? "Following" : "Follow"}

@@ -140,7 +140,12 @@ export function PlacePicker({ value, onChange, subject = "the vacancy" }: { valu
         </span>
         <span class="row wrap">
           {(Object.keys(VIEWS) as View[]).map((v) => (
-            <button type="button" class={v === view ? "secondary small active" : "secondary small"} aria-pressed={v === view} onClick={() => setView(v)}>
+            <button
+              type="button"
+              class={v === view ? "secondary small active" : "secondary small"}
+              aria-pressed={v === view ? "true" : "false"}
+              onClick={() => setView(v)}
+            >
               {VIEWS[v].label}
             </button>
           ))}

@@ -228,7 +228,7 @@ export function VacancyEditor({ companyId, vacancyId }: { companyId?: string; va
           </p>
         )}
         <div class="row end wrap">
-          <button type="button" class="secondary" onClick={() => setPreview(!preview)} aria-expanded={preview}>
+          <button type="button" class="secondary" onClick={() => setPreview(!preview)} aria-expanded={preview ? "true" : "false"}>
             {preview ? "Hide preview" : "Preview"}
           </button>
           {!closed && (

@@ -46,10 +46,10 @@ function StudioTab() {
     <div class="studio-admin">
       {isAdmin && (
         <nav class="segmented" aria-label="Studio administration">
-          <button type="button" class={view === "content" ? "tab active" : "tab"} aria-pressed={view === "content"} onClick={() => setView("content")}>
+          <button type="button" class={view === "content" ? "tab active" : "tab"} aria-pressed={view === "content" ? "true" : "false"} onClick={() => setView("content")}>
             Content
           </button>
-          <button type="button" class={view === "smart-edit" ? "tab active" : "tab"} aria-pressed={view === "smart-edit"} onClick={() => setView("smart-edit")}>
+          <button type="button" class={view === "smart-edit" ? "tab active" : "tab"} aria-pressed={view === "smart-edit" ? "true" : "false"} onClick={() => setView("smart-edit")}>
             Smart Edit
           </button>
         </nav>
@@ -69,7 +69,7 @@ function ContentList() {
     <section aria-label="Studio content">
       <nav class="segmented" aria-label="What to list">
         {KINDS.map((k) => (
-          <button type="button" class={k.kind === kind ? "tab active" : "tab"} aria-pressed={k.kind === kind} onClick={() => setKind(k.kind)}>
+          <button type="button" class={k.kind === kind ? "tab active" : "tab"} aria-pressed={k.kind === kind ? "true" : "false"} onClick={() => setKind(k.kind)}>
             {k.label}
           </button>
         ))}
