@@ -44,7 +44,17 @@ describe("forwarding a message", () => {
     await page.goto(`${server.url}/app/chats/${source.id}`);
     const original = page.locator('[data-testid="message"]', { hasText: "Grandma's soup" });
     await expect.poll(() => original.count()).toBe(1);
-    await original.getByRole("button", { name: "Message actions" }).click();
+    // The message's menu closes as a menu does: on Escape, the focus back on its button, and on a
+    // press elsewhere in the chat.
+    const actions = original.getByRole("button", { name: "Message actions" });
+    await actions.click();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("menu").count()).toBe(0);
+    expect(await actions.evaluate((button) => button.ownerDocument.activeElement === button)).toBe(true);
+    await actions.click();
+    await page.getByPlaceholder("Message").click();
+    await expect.poll(() => page.getByRole("menu").count()).toBe(0);
+    await actions.click();
     await page.getByRole("menuitem", { name: "Forward" }).click();
     const dialog = page.getByTestId("forward-dialog");
     await expect.poll(() => dialog.locator(`[data-chat-id="${target.id}"]`).count()).toBe(1);

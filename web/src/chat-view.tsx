@@ -808,6 +808,9 @@ function MessageBubble({
   const { me } = useAppState();
   const [picking, setPicking] = useState(false);
   const [menu, setMenu] = useState(false);
+  const bubble = useRef<HTMLDivElement | null>(null);
+  const menuButton = useRef<HTMLButtonElement | null>(null);
+  useDismiss(menu, () => setMenu(false), bubble, menuButton);
   const [forwarding, setForwarding] = useState(false);
   const reactions = message.deletedAt ? [] : message.reactions;
   const mentionsMe = me !== null && message.mentions.includes(me.id);
@@ -821,7 +824,7 @@ function MessageBubble({
     action();
   };
   return (
-    <div class={mine ? "message mine" : mentionsMe ? "message mentions-me" : "message"} data-seq={message.seq} data-testid="message">
+    <div ref={bubble} class={mine ? "message mine" : mentionsMe ? "message mentions-me" : "message"} data-seq={message.seq} data-testid="message">
       {showSender && <span class="sender">{personLabel(message.senderId, me)}</span>}
       <div class={message.attachments.length > 0 && !message.deletedAt ? "bubble with-attachments" : "bubble"}>
         {message.forwardedFrom && !message.deletedAt && (
@@ -860,6 +863,7 @@ function MessageBubble({
           {!message.deletedAt && (
             <button
               type="button"
+              ref={menuButton}
               class="reaction add"
               aria-label="Message actions"
               title="More"
