@@ -28,6 +28,9 @@ interface PageElement {
   getBoundingClientRect(): PageRect;
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
+  /** False when not drawn: hidden, or inside a closed <details> (whose content keeps its boxes). */
+  checkVisibility(): boolean;
+  contains(other: unknown): boolean;
 }
 interface PageStyle {
   whiteSpace: string;
@@ -382,8 +385,7 @@ async function brokenShortActions(page: Page): Promise<string[]> {
     return Array.from(doc.body.querySelectorAll("button, [role=tab], a.button-link, a.link"))
       .filter((element) => {
         const words = element.textContent?.trim() ?? "";
-        // checkVisibility: not drawn (a closed <details>' content keeps its boxes but is not shown).
-        return words.length > 0 && words.length <= 24 && (element as unknown as { checkVisibility(): boolean }).checkVisibility() && wraps(element);
+        return words.length > 0 && words.length <= 24 && element.checkVisibility() && wraps(element);
       })
       .map((element) => element.textContent?.trim() ?? "");
   });
@@ -406,7 +408,7 @@ async function squeezedSentences(page: Page): Promise<string[]> {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const words = node.textContent?.replace(/\s+/g, " ").trim() ?? "";
       const parent = node.parentElement;
-      if (words.length < 60 || !parent || !(parent as unknown as { checkVisibility(): boolean }).checkVisibility()) continue;
+      if (words.length < 60 || !parent || !parent.checkVisibility()) continue;
       // Preformatted text (a schema, code) keeps its own short lines.
       if ((globalThis as unknown as PageGlobals).getComputedStyle(parent).whiteSpace.startsWith("pre")) continue;
       const range = doc.createRange();
@@ -433,7 +435,7 @@ async function buttonsLostOnTheirGround(page: Page): Promise<string[]> {
     const clear = (colour: string) => colour === "transparent" || /^rgba\(.*,\s*0\)$/.test(colour);
     return Array.from(scope.document.body.querySelectorAll("button, a.button-link"))
       .filter((button) => {
-        if (!(button as unknown as { checkVisibility(): boolean }).checkVisibility()) return false;
+        if (!button.checkVisibility()) return false;
         const fill = fillOf(button);
         if (clear(fill.backgroundColor) || fill.boxShadow !== "none") return false;
         if (fill.borderTopStyle !== "none" && Number.parseFloat(fill.borderTopWidth) > 0) return false;
@@ -461,7 +463,7 @@ async function linksLikeWords(page: Page): Promise<string[]> {
     return Array.from(scope.document.body.querySelectorAll('a[href]:not([href="/"])'))
       .filter((link) => {
         if ((link as unknown as { closest(selector: string): unknown }).closest("nav")) return false;
-        if (!link.textContent?.trim() || !(link as unknown as { checkVisibility(): boolean }).checkVisibility() || !link.parentElement) return false;
+        if (!link.textContent?.trim() || !link.checkVisibility() || !link.parentElement) return false;
         const look = lookOf(link);
         // A link set among words is inline; a whole row or card that is a link (a chat, a box) shows it by its shape.
         if (look.display !== "inline") return false;
@@ -482,7 +484,7 @@ async function linksLikeWords(page: Page): Promise<string[]> {
 async function tickBoxesAboveTheirWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const scope = globalThis as unknown as PageGlobals;
-    type Box = PageElement & { labels: ArrayLike<PageElement> | null; checkVisibility(): boolean };
+    type Box = PageElement & { labels: ArrayLike<PageElement> | null };
     const boxes = Array.from(scope.document.body.querySelectorAll("input[type=checkbox], input[type=radio]")) as Box[];
     return boxes
       .filter((box) => {
@@ -514,11 +516,10 @@ async function tickBoxesAboveTheirWords(page: Page): Promise<string[]> {
 async function dialogsWithoutFocus(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const scope = globalThis as unknown as PageGlobals & { document: { activeElement: unknown } };
-    type Shown = PageElement & { checkVisibility(): boolean; contains(other: unknown): boolean };
     const name = (dialog: PageElement) => dialog.getAttribute("aria-label") ?? dialog.textContent?.trim().slice(0, 40) ?? "";
-    const boxes = (Array.from(scope.document.body.querySelectorAll(".dialog")) as Shown[]).filter((box) => box.checkVisibility());
+    const boxes = Array.from(scope.document.body.querySelectorAll(".dialog")).filter((box) => box.checkVisibility());
     const problems = boxes.filter((box) => box.getAttribute("aria-modal") !== "true").map((box) => `${name(box)}: not modal`);
-    const modal = (Array.from(scope.document.body.querySelectorAll('[aria-modal="true"]')) as Shown[]).filter((box) => box.checkVisibility());
+    const modal = Array.from(scope.document.body.querySelectorAll('[aria-modal="true"]')).filter((box) => box.checkVisibility());
     const top = modal.at(-1);
     if (top && !top.contains(scope.document.activeElement)) problems.push(`${name(top)}: the focus is outside it`);
     return problems;
