@@ -1,5 +1,5 @@
-// One panel of the account screen: a titled card with its own error line. Each panel is a file of
-// web/src/account/ and one entry of panels.ts.
+// One panel of the account screen: a titled card (its errors show through ProblemNote). Each panel
+// is a file of web/src/account/ and one entry of panels.ts.
 import type { JSX } from "hono/jsx/dom/jsx-runtime";
 
 export interface AccountPanel {
