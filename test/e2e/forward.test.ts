@@ -48,6 +48,7 @@ describe("forwarding a message", () => {
     // press elsewhere in the chat.
     const actions = original.getByRole("button", { name: "Message actions" });
     await actions.click();
+    await expect.poll(() => page.getByRole("menu").count()).toBe(1);
     await page.keyboard.press("Escape");
     await expect.poll(() => page.getByRole("menu").count()).toBe(0);
     expect(await actions.evaluate((button) => button.ownerDocument.activeElement === button)).toBe(true);

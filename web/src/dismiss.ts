@@ -1,5 +1,5 @@
 // How a menu that a button opens closes, as people expect of one.
-import { useEffect } from "hono/jsx/dom";
+import { useLayoutEffect } from "hono/jsx/dom";
 
 /**
  * While `open`, Escape or a press outside `area` (the menu with the button that opens it) calls
@@ -8,7 +8,9 @@ import { useEffect } from "hono/jsx/dom";
  * again.
  */
 export function useDismiss(open: boolean, close: () => void, area: { current: HTMLElement | null }, toggle: { current: HTMLElement | null }): void {
-  useEffect(() => {
+  // Listening from the moment the menu is drawn, not a turn later (useEffect): an Escape pressed as
+  // soon as the menu showed was lost, and the menu stayed open (forward.test.ts, once on CI).
+  useLayoutEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== "Escape") return;
