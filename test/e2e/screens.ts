@@ -8,6 +8,12 @@ import { expect } from "vitest";
 
 export const PHONE = { width: 390, height: 844 } as const;
 export const DESKTOP = { width: 1280, height: 800 } as const;
+/**
+ * The narrowest phones in use (and WCAG's reflow width): each checked screen is narrowed to it, with
+ * no screenshot, and must still fit. At 390 px a button's words or a row of controls can fit with a
+ * few pixels to spare that 320 px takes away.
+ */
+export const NARROW_PHONE = { width: 320, height: 640 } as const;
 export const SCREENSHOTS = "docs/screenshots";
 
 /** The page's own objects these checks read (this file is compiled without the DOM lib). */
@@ -164,8 +170,9 @@ export interface ScreenCheck {
 
 /**
  * Takes `docs/screenshots/<name>-1280.png` and `<name>-390.png` and, at each width, fails the test
- * on an element wider than the viewport or a serious accessibility violation. The page is left at
- * its width from before the call.
+ * on an element wider than the viewport, a serious accessibility violation or any other check of
+ * `expectSoundScreen`; then narrows the page to 320 px (no screenshot) and holds it to `expectFits`.
+ * The page is left at its width from before the call.
  */
 export async function checkScreen(page: Page, name: string, options: ScreenCheck = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -176,18 +183,17 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
       [PHONE, "390"],
     ] as const) {
       await page.setViewportSize(size);
-      await page.evaluate(
-        () =>
-          new Promise<void>((resolve) =>
-            (globalThis as unknown as PageGlobals).requestAnimationFrame(() => (globalThis as unknown as PageGlobals).requestAnimationFrame(resolve)),
-          ),
-      );
+      await twoFrames(page);
       await options.settle?.(page);
       await mediaInViewLoaded(page);
       await liveConnectionsOpen(page);
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${suffix}.png`, fullPage: suffix === "390" && (options.fullPage ?? true) });
       await expectSoundScreen(page, `${name} at ${size.width} px`, options.skipRules);
     }
+    await page.setViewportSize(NARROW_PHONE);
+    await twoFrames(page);
+    await options.settle?.(page);
+    await expectFits(page, `${name} at ${NARROW_PHONE.width} px`);
   } finally {
     await page.setViewportSize(before);
     await drawsAgain(page, before);
@@ -543,13 +549,31 @@ async function statesNotTold(page: Page): Promise<string[]> {
   });
 }
 
-/** Nothing wider than the viewport, no page scroll past the app's frame, no serious axe-core violation. */
-async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
+/** Waits until the page has drawn twice: after a resize, the layout at the new width is on screen. */
+function twoFrames(page: Page): Promise<void> {
+  return page.evaluate(
+    () =>
+      new Promise<void>((resolve) =>
+        (globalThis as unknown as PageGlobals).requestAnimationFrame(() => (globalThis as unknown as PageGlobals).requestAnimationFrame(resolve)),
+      ),
+  );
+}
+
+/**
+ * What breaks first as a screen narrows: something wider than the viewport, a page that scrolls
+ * past the app's frame, a section's name or a short action that does not fit, a sentence squeezed.
+ */
+async function expectFits(page: Page, label: string): Promise<void> {
   expect(await overflowingElements(page), `${label}: elements wider than the viewport`).toEqual([]);
   expect(await pageScrollPastFrame(page), `${label}: the page scrolls past the app's frame`).toBe(0);
   expect(await spillingNavLabels(page), `${label}: section names wider than their place in the navigation`).toEqual([]);
   expect(await brokenShortActions(page), `${label}: short actions broken over two lines`).toEqual([]);
   expect(await squeezedSentences(page), `${label}: sentences squeezed into a narrow column`).toEqual([]);
+}
+
+/** Everything `expectFits` asks, and the checks a screenshot is held to: colours, links, tick boxes, focus, states, axe-core. */
+async function expectSoundScreen(page: Page, label: string, skipRules: string[] = []): Promise<void> {
+  await expectFits(page, label);
   expect(await buttonsLostOnTheirGround(page), `${label}: buttons in the colour of what they sit on`).toEqual([]);
   expect(await linksLikeWords(page), `${label}: links drawn as the words around them`).toEqual([]);
   expect(await tickBoxesAboveTheirWords(page), `${label}: tick boxes on a line above their words`).toEqual([]);

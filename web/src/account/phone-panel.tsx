@@ -130,7 +130,7 @@ export function PhonePanel() {
         </form>
       )}
       {step === "idle" && settings && (
-        <div class="row">
+        <div class="row wrap">
           <button type="button" class="secondary" onClick={() => setStep("number")}>
             {settings.phone ? "Change number" : "Add a phone number"}
           </button>

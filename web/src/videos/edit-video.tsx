@@ -173,7 +173,7 @@ export function EditVideo({ videoId }: { videoId: string }) {
           A frame at {framePct}% of the video
           <input type="range" min={0} max={100} value={framePct} onInput={(e: Event) => setFramePct(Number((e.target as HTMLInputElement).value))} />
         </label>
-        <div class="row">
+        <div class="row wrap">
           <button
             type="button"
             class="secondary small"
