@@ -5,7 +5,7 @@ import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { callApiAsPage, e2eeKeyPackagesUploaded, openDirectChat } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
-import { brightness, checkedShot, checkScreen, computedStyle, cutShort } from "./screens";
+import { brightness, checkedShot, checkScreen, computedStyle, cutShort, NARROW_PHONE, shareInView } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
@@ -505,8 +505,22 @@ describe("the web client in Chromium", () => {
     await expect.poll(() => a.page.getByRole("button", { name: "Stop recording" }).count()).toBe(1);
     await a.page.waitForTimeout(600);
     await checkScreen(a.page, "voice-recording");
+    // On the narrowest phone the recording's controls take the place of the empty message field and
+    // of the attach button (the field was squeezed to two letters beside them), and all are in view.
+    await a.page.setViewportSize(NARROW_PHONE);
+    expect(await a.page.getByRole("textbox", { name: "Message" }).isVisible()).toBe(false);
+    expect(await a.page.getByRole("button", { name: "Attach files" }).isVisible()).toBe(false);
+    for (const control of [
+      a.page.getByRole("button", { name: "Discard the recording" }),
+      a.page.getByRole("timer"),
+      a.page.getByRole("button", { name: "Stop recording" }),
+      a.page.getByRole("button", { name: "Send" }),
+    ])
+      expect(await shareInView(control)).toBe(1);
+    await a.page.setViewportSize({ width: 390, height: 844 });
     await a.page.getByRole("button", { name: "Discard the recording" }).click();
     await expect.poll(() => a.page.getByRole("button", { name: "Record a voice message" }).count()).toBe(1);
+    expect(await a.page.getByRole("textbox", { name: "Message" }).isVisible()).toBe(true);
     expect(await a.page.getByTestId("draft").count()).toBe(0);
 
     // Recording, then Send straight away: it stops, uploads and goes out as one voice message.
