@@ -18,7 +18,7 @@ import { safetyQrPayload } from "../../client/e2ee/safety-number";
 import { type ArchivedMessage, decodeHistoryArchive, encodeHistoryArchive } from "../../web/src/e2ee/key-backup-archive";
 import { type Account, callApi, newE2eeDevice, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, DESKTOP, lineCount, PHONE } from "./screens";
+import { checkScreen, DESKTOP, lineCount, PHONE, shareInView } from "./screens";
 
 const PORT = testPort(8987);
 
@@ -182,6 +182,10 @@ describe("verification", () => {
     await checkScreen(annSide.page, "e2ee-verification");
     await annSide.page.setViewportSize(PHONE);
     expect(await lineCount(annSide.page.getByRole("button", { name: "They match: mark as verified" })), "the verifying button on a phone").toBe(1);
+    // The dialog scrolls on a phone; its actions stay at its foot, in view (Close was below the fold).
+    const verification = annSide.page.getByTestId("verification");
+    for (const name of ["They match: mark as verified", "Close"])
+      expect(await shareInView(verification.getByRole("button", { name, exact: true })), `${name} on a phone`).toBe(1);
     await annSide.page.setViewportSize(DESKTOP);
 
     await annSide.page.getByRole("button", { name: "They match: mark as verified" }).click();

@@ -212,7 +212,7 @@ export function VerificationDialog({ userId, onClose }: { userId: string; onClos
       <h3>Your devices</h3>
       {mine && <DeviceList devices={mine} label="Your devices" empty="No devices with encryption keys yet." />}
       <ProblemNote text={error} />
-      <div class="row end">
+      <div class="row end dialog-actions">
         {me && theirs && change && (
           <button type="button" class="secondary" onClick={act(() => reviewChange(me.id, userId, theirs.devices))}>
             I've seen the change
