@@ -18,7 +18,7 @@ import { safetyQrPayload } from "../../client/e2ee/safety-number";
 import { type ArchivedMessage, decodeHistoryArchive, encodeHistoryArchive } from "../../web/src/e2ee/key-backup-archive";
 import { type Account, callApi, newE2eeDevice, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, DESKTOP, lineCount, PHONE, shareInView } from "./screens";
+import { checkScreen, computedStyle, DESKTOP, lineCount, PHONE, shareInView } from "./screens";
 
 const PORT = testPort(8987);
 
@@ -187,6 +187,8 @@ describe("verification", () => {
     for (const name of ["They match: mark as verified", "Close"])
       expect(await shareInView(verification.getByRole("button", { name, exact: true })), `${name} on a phone`).toBe(1);
     await annSide.page.setViewportSize(DESKTOP);
+    const theirDevices = verification.getByRole("heading", { name: "Bob Verify's devices" });
+    const headingSize = await computedStyle(theirDevices, "font-size");
 
     await annSide.page.getByRole("button", { name: "They match: mark as verified" }).click();
     await expect.poll(() => annSide.page.getByTestId("verification").locator(".tag").textContent()).toBe("Verified");
@@ -201,6 +203,9 @@ describe("verification", () => {
     await annSide.page.getByRole("button", { name: "Review" }).click();
     await expect.poll(() => annSide.page.getByTestId("device-change").textContent()).toContain("a new device");
     expect(await digits(annSide.page)).not.toBe(annSees);
+    // Opened from the account's panel, the dialog looks as it does from a chat: the panel's own
+    // headings' size reached into it, and "Bob Verify's devices" read smaller than each device.
+    expect(await computedStyle(theirDevices, "font-size")).toBe(headingSize);
     await checkScreen(annSide.page, "e2ee-device-change-review");
     // On a phone, each of Bob's devices reads with the minute it was added, and its fingerprint
     // breaks, if at all, between its two halves: never one group alone on a line.
