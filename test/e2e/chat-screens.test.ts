@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { type Account, callApi, registerAccount, signInToApp } from "./app";
 import { launchChromium } from "./browser";
-import { checkScreen, cutShort, DESKTOP, PHONE } from "./screens";
+import { checkScreen, cutShort, DESKTOP, NARROW_PHONE, PHONE } from "./screens";
 
 const PORT = testPort(8940);
 
@@ -152,6 +152,11 @@ describe("the chat list and the call history", () => {
     await checkScreen(page, "call-history-group");
     // How each call went is read whole on a phone ("Nobody else joined" was cut to "Nobody…").
     for (const line of await page.locator(".call-item .chat-item-preview").all()) expect(await cutShort(line), (await line.textContent()) ?? "").toBe(false);
+    // On the narrowest phone each call keeps its name whole beside its two buttons (it was "Su…").
+    await page.setViewportSize(NARROW_PHONE);
+    for (const line of await page.locator(".call-item .chat-item-title, .call-item .chat-item-preview").all())
+      expect(await cutShort(line), `${(await line.textContent()) ?? ""} at 320 px`).toBe(false);
+    await page.setViewportSize(PHONE);
     await groupRow.getByRole("button", { name: "Remove the group call in Sunday call from your history" }).click();
     await expect.poll(() => items.count()).toBe(1);
     await page.reload();
