@@ -5,7 +5,7 @@ import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { callApiAsPage, e2eeKeyPackagesUploaded, openDirectChat } from "./app";
 import { launchChromium, screenshotPagesOnFailure } from "./browser";
-import { brightness, checkedShot, checkScreen, computedStyle, cutShort, NARROW_PHONE, shareInView } from "./screens";
+import { brightness, checkedShot, checkScreen, computedStyle, cutShort, NARROW_PHONE, PHONE, shareInView } from "./screens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer, testPort } from "../../bench/lib/dev-server.mjs";
 import { createPlatformClient } from "../../client";
@@ -494,7 +494,7 @@ describe("the web client in Chromium", () => {
   }, 90_000);
 
   it("Send during a voice recording stops it and sends it; the discard control drops one; both controls are labelled", async () => {
-    const contextA = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ["microphone"] });
+    const contextA = await browser.newContext({ viewport: PHONE, permissions: ["microphone"] });
     const contextB = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     const a = await signUp(contextA, "Rita Recorder");
     const b = await signUp(contextB, "Lars Listener");
@@ -517,7 +517,7 @@ describe("the web client in Chromium", () => {
       a.page.getByRole("button", { name: "Send" }),
     ])
       expect(await shareInView(control)).toBe(1);
-    await a.page.setViewportSize({ width: 390, height: 844 });
+    await a.page.setViewportSize(PHONE);
     await a.page.getByRole("button", { name: "Discard the recording" }).click();
     await expect.poll(() => a.page.getByRole("button", { name: "Record a voice message" }).count()).toBe(1);
     expect(await a.page.getByRole("textbox", { name: "Message" }).isVisible()).toBe(true);
