@@ -199,14 +199,16 @@ export function GroupInfoDialog({ chat, onClose }: { chat: Chat; onClose: () => 
               {member.role === "owner" && <span class="muted small"> · owner</span>}
             </span>
             {member.userId !== me?.id && (
-              <button type="button" class="secondary small" aria-label={`Verify ${member.displayName}`} onClick={() => setPerson(member.userId)}>
-                Verify
-              </button>
-            )}
-            {owner && member.userId !== me?.id && (
-              <button type="button" class="secondary small" aria-label={`Remove ${member.displayName}`} onClick={() => void remove(member.userId)}>
-                Remove
-              </button>
+              <span class="row member-actions">
+                <button type="button" class="secondary small" aria-label={`Verify ${member.displayName}`} onClick={() => setPerson(member.userId)}>
+                  Verify
+                </button>
+                {owner && (
+                  <button type="button" class="secondary small" aria-label={`Remove ${member.displayName}`} onClick={() => void remove(member.userId)}>
+                    Remove
+                  </button>
+                )}
+              </span>
             )}
           </li>
         ))}
