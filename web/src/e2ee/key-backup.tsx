@@ -7,6 +7,7 @@ import { ok, ProblemError } from "../../../client";
 import { newRecoveryKey } from "../../../client/e2ee/backup";
 import { platform } from "../api-client";
 import { dateTime } from "../format";
+import { ProblemNote } from "../problem-note";
 import { problemText } from "../problem-text";
 import { useAppState } from "../store";
 import type { HistoryArchive } from "./key-backup-archive";
@@ -175,11 +176,7 @@ export function KeyBackupPanel({ archive }: { archive: HistoryArchive | null }) 
           {notice}
         </p>
       )}
-      {error && (
-        <p class="error" role="alert" data-testid="key-backup-error">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </section>
   );
 }

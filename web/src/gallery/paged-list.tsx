@@ -2,6 +2,7 @@
 // view: an IntersectionObserver on a marker after the last item, and a button for keyboards and
 // for browsers that never report it.
 import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { ProblemNote } from "../problem-note";
 import { problemText } from "../problem-text";
 
 export interface Page<T> {
@@ -99,12 +100,12 @@ export function LoadMore<T>({ list, label = "Show more" }: { list: PagedList<T>;
   return (
     <div class="load-more" ref={marker} data-testid="load-more">
       {list.error ? (
-        <p class="error" role="alert">
-          {list.error}{" "}
+        <ProblemNote text={list.error}>
+          {" "}
           <button type="button" class="link" onClick={list.loadMore}>
             Try again
           </button>
-        </p>
+        </ProblemNote>
       ) : list.loading ? (
         <span class="muted small" role="status">
           Loading…

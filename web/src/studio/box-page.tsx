@@ -12,6 +12,7 @@ import { GeneratePanel } from "./generate-panel";
 import { InlineName } from "./inline-name";
 import { mergeLoaded, upsertAsset, useAssetUpdates } from "./live-assets";
 import { type Asset, type AssetFilters, type Box, type Project, problemText, studioApi } from "./studio-api";
+import { ProblemNote } from "../problem-note";
 
 export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string }) {
   const [project, setProject] = useState<Project | null>(null);
@@ -99,11 +100,7 @@ export function BoxPage({ projectId, boxId }: { projectId: string; boxId: string
           Delete box
         </button>
       </header>
-      {error && (
-        <p class="studio-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <div class="studio-columns">
         <div class="studio-main">
           <section class="studio-panel" aria-labelledby="assets-title">

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { type Comment, problemText, studioApi } from "./studio-api";
 import { dateTime } from "../format";
+import { ProblemNote } from "../problem-note";
 
 export function CommentsPanel({ boxId, unread, onRead }: { boxId: string; unread: number; onRead: () => void }) {
   const [comments, setComments] = useState<Comment[] | null>(null);
@@ -81,11 +82,7 @@ export function CommentsPanel({ boxId, unread, onRead }: { boxId: string; unread
           Post
         </button>
       </form>
-      {error && (
-        <p class="studio-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </section>
   );
 }

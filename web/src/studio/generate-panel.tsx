@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { assetLabel } from "./asset-grid";
 import { initialValues, ParamsForm, type ParamValues, readParams } from "./params-form";
 import { type Asset, type Model, problemText, studioApi } from "./studio-api";
+import { ProblemNote } from "../problem-note";
 
 /** The kinds of model the form offers, in the order of its list (text models answer other screens). */
 const MODEL_GROUPS = [
@@ -77,7 +78,7 @@ export function GeneratePanel({ boxId, pictures, onQueued }: { boxId: string; pi
     }
   };
 
-  if (models === null) return <section class="studio-panel">{error ? <p class="studio-error">{error}</p> : <p class="muted">Loading models…</p>}</section>;
+  if (models === null) return <section class="studio-panel">{error ? <ProblemNote text={error} /> : <p class="muted">Loading models…</p>}</section>;
   if (models.length === 0) return <section class="studio-panel muted">No model is offered yet: an administrator adds providers and models.</section>;
   return (
     <form class="studio-panel studio-generate" onSubmit={submit} aria-labelledby="generate-title" noValidate>
@@ -131,11 +132,7 @@ export function GeneratePanel({ boxId, pictures, onQueued }: { boxId: string; pi
         </select>
       </label>
       {model && <ParamsForm schema={model.paramsSchema} values={values} problems={problems} onChange={setValues} />}
-      {error && (
-        <p class="studio-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <button type="submit" class="primary" disabled={busy}>
         {busy ? "Queuing…" : "Generate"}
       </button>

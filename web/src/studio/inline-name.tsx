@@ -1,6 +1,7 @@
 // A name shown as a heading with a Rename button that turns it into a small form.
 import { useState } from "hono/jsx/dom";
 import { problemText } from "./studio-api";
+import { ProblemNote } from "../problem-note";
 
 export function InlineName({
   name,
@@ -70,11 +71,7 @@ export function InlineName({
       <button type="button" class="secondary small" onClick={() => setEditing(false)}>
         Cancel
       </button>
-      {error && (
-        <p class="studio-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </form>
   );
 }

@@ -11,6 +11,7 @@ import { InlineName } from "./inline-name";
 import { mergeLoaded, upsertAsset, useAssetUpdates } from "./live-assets";
 import { ExportPanel, SharePanel } from "./share-panel";
 import { type Asset, type AssetFilters, type Box, type Project, problemText, studioApi } from "./studio-api";
+import { ProblemNote } from "../problem-note";
 
 export function ProjectPage({ projectId }: { projectId: string }) {
   const [project, setProject] = useState<Project | null>(null);
@@ -120,11 +121,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           Delete project
         </button>
       </header>
-      {error && (
-        <p class="studio-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       <div class="studio-columns">
         <div class="studio-main">
           <section class="studio-panel" aria-labelledby="boxes-title">

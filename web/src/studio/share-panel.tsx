@@ -4,6 +4,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { CopyButton } from "../copy-button";
 import { problemText, type ShareLink, studioApi } from "./studio-api";
 import { dateTime } from "../format";
+import { ProblemNote } from "../problem-note";
 
 const EXPIRIES: { label: string; seconds?: number }[] = [
   { label: "1 day", seconds: 86_400 },
@@ -77,7 +78,7 @@ export function SharePanel({ projectId }: { projectId: string }) {
               <span>
                 Created {dateTime(link.createdAt)}
                 {" · "}
-                {link.expired ? <span class="studio-error">expired</span> : link.expiresAt ? `until ${dateTime(link.expiresAt)}` : "no expiry"}
+                {link.expired ? <span class="error-text">expired</span> : link.expiresAt ? `until ${dateTime(link.expiresAt)}` : "no expiry"}
               </span>
               <button type="button" class="link danger" onClick={() => void revoke(link.id)}>
                 Revoke
@@ -86,11 +87,7 @@ export function SharePanel({ projectId }: { projectId: string }) {
           ))}
         </ul>
       )}
-      {error && (
-        <p class="studio-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </section>
   );
 }
@@ -130,11 +127,7 @@ export function ExportPanel({ projectId, projectName }: { projectId: string; pro
           {busy === "zip" ? "Preparing…" : "Download ZIP"}
         </button>
       </div>
-      {error && (
-        <p class="studio-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { BoxPage } from "./box-page";
 import { ProjectPage } from "./project-page";
 import { type Project, problemText, studioApi } from "./studio-api";
 import { dayOf } from "../format";
+import { ProblemNote } from "../problem-note";
 
 export function StudioScreen({ rest }: { rest: string[] }) {
   const [first, projectId, third, boxId] = rest;
@@ -68,11 +69,7 @@ function ProjectsPage() {
           </button>
         </form>
       </section>
-      {error && (
-        <p class="studio-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNote text={error} />
       {projects === null ? (
         <p class="muted">Loading…</p>
       ) : projects.length === 0 ? (
