@@ -1,7 +1,7 @@
 // What every screen of the web app must pass, checked the same way by every browser test: it fits a
 // phone (390 px) and a desktop (1280 px) with nothing sticking out (sideways, or below the app's
 // frame), and axe-core finds no serious or critical accessibility violation; it still fits a 320 px
-// phone, and a 390 px one with its text at 150%. The screenshots at both widths go to docs/screenshots/.
+// phone, and both widths with its text at 150%. The screenshots at both widths go to docs/screenshots/.
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Locator, Page } from "playwright-core";
@@ -17,8 +17,9 @@ export const DESKTOP = { width: 1280, height: 800 } as const;
 export const NARROW_PHONE = { width: 320, height: 640 } as const;
 /**
  * The text size of a browser set to "very large" (24 px for the usual 16): each checked screen is
- * shown on a phone with its text at this size, with no screenshot, and must still fit. Text in rem
- * and em grows; paddings, icons and fixed columns in px do not, so rows of controls meet first.
+ * shown on a phone and a desktop with its text at this size, with no screenshot, and must still
+ * fit. Text in rem and em grows; paddings, icons and fixed columns in px do not, so rows of
+ * controls meet first.
  */
 export const LARGE_TEXT = "150%";
 export const SCREENSHOTS = "docs/screenshots";
@@ -179,8 +180,8 @@ export interface ScreenCheck {
 /**
  * Takes `docs/screenshots/<name>-1280.png` and `<name>-390.png` and, at each width, fails the test
  * on an element wider than the viewport, a serious accessibility violation or any other check of
- * `expectSoundScreen`; then narrows the page to 320 px, and shows it at 390 px with its text at
- * 150%, and holds it to `expectFits` both ways (no screenshot).
+ * `expectSoundScreen`; then narrows the page to 320 px, and shows it at 390 and 1280 px with its
+ * text at 150%, and holds it to `expectFits` each time (no screenshot).
  * The page is left at its width from before the call.
  */
 export async function checkScreen(page: Page, name: string, options: ScreenCheck = {}): Promise<void> {
@@ -203,11 +204,13 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
     await twoFrames(page);
     await options.settle?.(page);
     await expectFits(page, `${name} at ${NARROW_PHONE.width} px`);
-    await page.setViewportSize(PHONE);
     await setRootTextSize(page, LARGE_TEXT);
-    await twoFrames(page);
-    await options.settle?.(page);
-    await expectFits(page, `${name} at ${PHONE.width} px with its text at ${LARGE_TEXT}`);
+    for (const size of [PHONE, DESKTOP]) {
+      await page.setViewportSize(size);
+      await twoFrames(page);
+      await options.settle?.(page);
+      await expectFits(page, `${name} at ${size.width} px with its text at ${LARGE_TEXT}`);
+    }
   } finally {
     await setRootTextSize(page, "");
     await page.setViewportSize(before);
