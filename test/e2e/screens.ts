@@ -200,16 +200,16 @@ export async function checkScreen(page: Page, name: string, options: ScreenCheck
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${suffix}.png`, fullPage: suffix === "390" && (options.fullPage ?? true) });
       await expectSoundScreen(page, `${name} at ${size.width} px`, options.skipRules);
     }
-    await page.setViewportSize(NARROW_PHONE);
-    await twoFrames(page);
-    await options.settle?.(page);
-    await expectFits(page, `${name} at ${NARROW_PHONE.width} px`);
-    await setRootTextSize(page, LARGE_TEXT);
-    for (const size of [PHONE, DESKTOP]) {
+    for (const [size, textSize] of [
+      [NARROW_PHONE, ""],
+      [PHONE, LARGE_TEXT],
+      [DESKTOP, LARGE_TEXT],
+    ] as const) {
+      await setRootTextSize(page, textSize);
       await page.setViewportSize(size);
       await twoFrames(page);
       await options.settle?.(page);
-      await expectFits(page, `${name} at ${size.width} px with its text at ${LARGE_TEXT}`);
+      await expectFits(page, `${name} at ${size.width} px${textSize ? ` with its text at ${textSize}` : ""}`);
     }
   } finally {
     await setRootTextSize(page, "");
